@@ -1,0 +1,127 @@
+// The `calos` command: migrations, serving, diagnosis and contractor access.
+import { parseArgs } from 'node:util';
+import { startPlatform, stopOnSignals } from '../main.ts';
+import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { grantAccess, revokeAccess } from './access.ts';
+import { runDoctor } from './doctor.ts';
+import { parseDatabaseArgument, runMigrate, runMigrationStatus, runRollback } from './migrate.ts';
+import { print, reportFailure, UsageError } from './output.ts';
+
+const HELP = `calos — one account, many apps
+
+Usage:
+  calos start                          migrate every database, then serve every service
+  calos serve [service…] [--migrate]   serve some services (${SERVICE_NAMES.join(', ')})
+  calos migrate [all|<db>]             apply pending migrations (identity first for all)
+  calos migrate status                 what is applied, pending or edited, per database
+  calos rollback <db> [--to N]         undo the newest migration, or down to version N
+  calos doctor                         check databases, migrations and the data-dir lock
+  calos access grant --database <db> --role <name> [--read-only]
+                                       a PostgreSQL login that can use only that database
+  calos access revoke --database <db> --role <name>
+
+Databases: identity, hollowtown, recipes, family. Configuration comes from the environment
+(and .env): see README.md.`;
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      to: { type: 'string' },
+      database: { type: 'string' },
+      role: { type: 'string' },
+      'read-only': { type: 'boolean' },
+      migrate: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || command === 'help' || values.help) {
+    print(HELP);
+    return 0;
+  }
+  readEnvFile();
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+      return serve(config, [], true);
+    case 'serve':
+      return serve(config, rest, values.migrate ?? false);
+    case 'migrate':
+      return rest[0] === 'status' ? runMigrationStatus(config) : runMigrate(config, rest[0]);
+    case 'rollback':
+      return runRollback(config, rest[0], values.to);
+    case 'doctor':
+      return runDoctor(config);
+    case 'access':
+      return access(config, rest[0], values);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function serve(config: Config, names: string[], migrate: boolean): Promise<number> {
+  for (const name of names) {
+    if (!SERVICE_NAMES.includes(name as ServiceName)) {
+      throw new UsageError(`unknown service "${name}" (use ${SERVICE_NAMES.join(', ')})`);
+    }
+  }
+  const logger = createLogger(config);
+  const started = performance.now();
+  const platform = await startPlatform({
+    config,
+    logger,
+    services: names.length > 0 ? (names as ServiceName[]) : undefined,
+    migrate,
+  });
+  stopOnSignals(platform, logger);
+  const base = platform.url.replace('://127.0.0.1', '://localhost');
+  const engines = new Set(platform.databases.names.map((n) => config.databases[n].engine));
+  print(`CALOS is ready on ${base} in ${Math.round(performance.now() - started)} ms`);
+  print(
+    engines.has('pglite') ? `  databases: embedded (PGlite) in ${config.dataDir}` : '  databases: PostgreSQL',
+  );
+  for (const service of platform.services) {
+    print(`  ${service.title.padEnd(24)} ${base}${service.prefix}   docs: ${base}${service.prefix}/docs`);
+  }
+  print(`  health: ${base}/healthz   readiness: ${base}/readyz`);
+  return await new Promise<number>(() => undefined);
+}
+
+async function access(
+  config: Config,
+  action: string | undefined,
+  values: { database?: string; role?: string; 'read-only'?: boolean },
+): Promise<number> {
+  if (action !== 'grant' && action !== 'revoke')
+    throw new UsageError('use: calos access grant|revoke --database <db> --role <name>');
+  if (!values.database || !values.role)
+    throw new UsageError(`access ${action} needs --database <db> and --role <name>`);
+  const [database] = parseDatabaseArgument(values.database, false);
+  if (!database) throw new UsageError('name one database');
+  if (action === 'revoke') {
+    await revokeAccess(config, { database, role: values.role });
+    print(`Role ${values.role} removed.`);
+    return 0;
+  }
+  const grant = await grantAccess(config, { database, role: values.role, readOnly: values['read-only'] });
+  print(
+    `Role ${grant.role} can now ${grant.readOnly ? 'read' : 'read and write'} ${grant.database}, and connect to no other CALOS database.`,
+  );
+  print('Give the contractor this connection URL (shown once; the password is not stored by CALOS):');
+  print(`  ${grant.connectionUrl}`);
+  print(`  psql "${grant.connectionUrl}"`);
+  return 0;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.exitCode = reportFailure(error);
+  },
+);

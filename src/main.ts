@@ -1,0 +1,106 @@
+// Composes the services into one process: open the databases, migrate, serve every service
+// under its prefix, and shut down cleanly on SIGTERM/SIGINT.
+import { aiService } from './ai/index.ts';
+import { familyService } from './family/index.ts';
+import { hollowtownService } from './hollowtown/index.ts';
+import { identityService } from './identity/index.ts';
+import type { Config, ServiceName } from './platform/config.ts';
+import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
+import { DBPoolManager } from './platform/db/pool-manager.ts';
+import { createHttpServer } from './platform/http/server.ts';
+import type { App, ServiceDefinition } from './platform/http/service.ts';
+import type { Logger } from './platform/logger.ts';
+import { migrate } from './platform/migrations/migrator.ts';
+import { recipesService } from './recipes/index.ts';
+
+export const ALL_SERVICES: readonly ServiceDefinition[] = [
+  identityService,
+  hollowtownService,
+  recipesService,
+  familyService,
+  aiService,
+];
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  /** Which services to serve (default: all). */
+  services?: readonly ServiceName[];
+  /** Apply pending migrations of the opened databases before serving. */
+  migrate?: boolean;
+  migrationsDir?: string;
+}
+
+export interface RunningPlatform {
+  app: App;
+  databases: DBPoolManager;
+  url: string;
+  services: readonly ServiceDefinition[];
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
+  const { config, logger } = options;
+  const services = options.services
+    ? ALL_SERVICES.filter((s) => options.services?.includes(s.name))
+    : ALL_SERVICES;
+  // Identity is always opened alongside any app while services share one process.
+  const wanted = new Set<DatabaseName>(services.flatMap((s) => (s.database ? [s.database] : [])));
+  const names = DATABASE_NAMES.filter((name) => wanted.has(name));
+  const databases = await DBPoolManager.open({ databases: config.databases, dataDir: config.dataDir, names });
+  let app: App | undefined;
+  try {
+    if (options.migrate) {
+      for (const name of names) await migrate(databases.get(name), { migrationsDir: options.migrationsDir });
+    }
+    app = await createHttpServer({
+      config,
+      logger,
+      databases,
+      services,
+      migrationsDir: options.migrationsDir,
+    });
+    const address = await app.listen({ port: config.port, host: config.host });
+    let stopping: Promise<void> | undefined;
+    const running: RunningPlatform = {
+      app,
+      databases,
+      url: address,
+      services,
+      stop: () => {
+        stopping ??= (async () => {
+          // Stop accepting, let in-flight requests finish, then close the pools they write to.
+          await app?.close();
+          await databases.closeAll();
+        })();
+        return stopping;
+      },
+    };
+    return running;
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await databases.closeAll();
+    throw error;
+  }
+}
+
+/** Installs SIGTERM/SIGINT handlers that stop the platform once, with a deadline. */
+export function stopOnSignals(platform: RunningPlatform, logger: Logger, graceMs = 10_000) {
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, graceMs);
+    deadline.unref();
+    platform.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,210 @@
+// Reads process.env once at start-up into a typed, frozen Config. Every bad variable is
+// collected and reported in one ConfigError that names the variable and what is wrong.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DATABASE_NAMES,
+  DATABASE_URL_VARIABLE,
+  type DatabaseName,
+  DEFAULT_POSTGRES_DATABASE,
+} from './databases.ts';
+import { ConfigError } from './errors.ts';
+
+export const SERVICE_NAMES = ['identity', 'hollowtown', 'recipes', 'family', 'ai'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export type DatabaseTarget =
+  | { engine: 'pglite'; dir: string }
+  | {
+      engine: 'postgres';
+      /** Connection URL of the database itself. */
+      url: string;
+      /** Its name on the server. */
+      database: string;
+      /** URL of a database on the same server from which it can be created when missing. */
+      maintenanceUrl: string;
+    };
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dataDir: string;
+  databases: Record<DatabaseName, DatabaseTarget>;
+  redisUrl: string | undefined;
+  /** 32-byte key for BYOK encryption; undefined means "use the key file in the data dir". */
+  masterKey: Buffer | undefined;
+  /** Host name (lower case, no port) to the service it serves without a prefix. */
+  hosts: ReadonlyMap<string, ServiceName>;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const HOST_NAME =
+  /^(?=.{1,253}$)(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Loads `.env` from the working directory if present; real environment variables win. */
+export function readEnvFile(file = path.resolve('.env')): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const nodeEnvRaw = text('NODE_ENV') ?? 'development';
+  const nodeEnv = (['development', 'production', 'test'] as const).find((v) => v === nodeEnvRaw);
+  if (!nodeEnv) problems.push(`NODE_ENV must be development, production or test (got "${nodeEnvRaw}")`);
+
+  const port = parsePort(text('PORT') ?? '3000');
+  if (port === undefined)
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${text('PORT')}")`);
+
+  const host = text('HOST') ?? '127.0.0.1';
+
+  const logLevelRaw = text('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
+  if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
+
+  const dataDir = path.resolve(cwd, text('CALOS_DATA_DIR') ?? '.calos');
+
+  const serverUrl = text('CALOS_POSTGRES_URL');
+  let server: URL | undefined;
+  if (serverUrl) {
+    server = parsePostgresUrl(serverUrl);
+    if (!server)
+      problems.push(
+        `CALOS_POSTGRES_URL must be a postgres:// or postgresql:// URL (got ${redact(serverUrl)})`,
+      );
+  }
+
+  const databases = {} as Record<DatabaseName, DatabaseTarget>;
+  for (const name of DATABASE_NAMES) {
+    const variable = DATABASE_URL_VARIABLE[name];
+    const own = text(variable);
+    if (own) {
+      const url = parsePostgresUrl(own);
+      const database = url ? decodeURIComponent(url.pathname.slice(1)) : '';
+      if (!url) problems.push(`${variable} must be a postgres:// or postgresql:// URL (got ${redact(own)})`);
+      else if (!database || database.includes('/'))
+        problems.push(
+          `${variable} must name a database in its path, e.g. postgres://host:5432/${DEFAULT_POSTGRES_DATABASE[name]}`,
+        );
+      else
+        databases[name] = {
+          engine: 'postgres',
+          url: url.toString(),
+          database,
+          maintenanceUrl: withDatabase(url, 'postgres'),
+        };
+    } else if (server) {
+      const database = DEFAULT_POSTGRES_DATABASE[name];
+      const maintenance = decodeURIComponent(server.pathname.slice(1)) || 'postgres';
+      databases[name] = {
+        engine: 'postgres',
+        url: withDatabase(server, database),
+        database,
+        maintenanceUrl: withDatabase(server, maintenance),
+      };
+    } else {
+      databases[name] = { engine: 'pglite', dir: path.join(dataDir, name) };
+    }
+  }
+
+  const redisUrl = text('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL (got ${redact(redisUrl)})`);
+
+  let masterKey: Buffer | undefined;
+  const masterKeyRaw = text('CALOS_MASTER_KEY');
+  if (masterKeyRaw) {
+    masterKey = parseKey(masterKeyRaw);
+    if (!masterKey) problems.push('CALOS_MASTER_KEY must be 32 bytes, as 64 hex characters or base64');
+  } else if (nodeEnv === 'production' && Object.values(databases).some((d) => d.engine === 'postgres')) {
+    problems.push('CALOS_MASTER_KEY is required in production (generate one with: openssl rand -hex 32)');
+  }
+
+  const hosts = new Map<string, ServiceName>();
+  const hostsRaw = text('CALOS_HOSTS');
+  if (hostsRaw) {
+    for (const entry of hostsRaw
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const [rawHost, rawService, ...rest] = entry.split('=').map((p) => p.trim());
+      const hostName = rawHost?.toLowerCase() ?? '';
+      const service = SERVICE_NAMES.find((s) => s === rawService);
+      if (rest.length > 0 || !rawService) {
+        problems.push(`CALOS_HOSTS entries must look like host=service (got "${entry}")`);
+      } else if (!HOST_NAME.test(hostName)) {
+        problems.push(`CALOS_HOSTS has an invalid host name "${rawHost}"`);
+      } else if (!service) {
+        problems.push(
+          `CALOS_HOSTS maps "${hostName}" to unknown service "${rawService}" (use ${SERVICE_NAMES.join(', ')})`,
+        );
+      } else {
+        hosts.set(hostName, service);
+      }
+    }
+  }
+
+  if (problems.length > 0 || !nodeEnv || port === undefined || !logLevel) throw new ConfigError(problems);
+
+  return Object.freeze({
+    nodeEnv,
+    port,
+    host,
+    logLevel,
+    dataDir,
+    databases: Object.freeze(databases),
+    redisUrl,
+    masterKey,
+    hosts,
+  });
+}
+
+function parsePort(value: string): number | undefined {
+  if (!/^\d{1,5}$/.test(value)) return undefined;
+  const port = Number(value);
+  return port <= 65535 ? port : undefined;
+}
+
+function parsePostgresUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withDatabase(server: URL, database: string): string {
+  const url = new URL(server.toString());
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+function parseKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const key = Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64');
+    return key.length === 32 ? key : undefined;
+  }
+  return undefined;
+}
+
+/** A URL fit for an error message: the password never appears. */
+export function redact(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return `"${url.toString()}"`;
+  } catch {
+    return '(a value that is not a URL)';
+  }
+}

@@ -1,0 +1,83 @@
+// Embedded engine: one PGlite (Postgres in WASM) per logical database, in its own folder.
+// PGlite has a single session, so every query and transaction goes through one mutex:
+// requests queue instead of interleaving inside each other's transactions.
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { DatabaseName } from '../databases.ts';
+import {
+  type Database,
+  Mutex,
+  type Queryable,
+  type QueryResult,
+  type Session,
+  sharedParsers,
+} from './database.ts';
+
+export async function openPglite(name: DatabaseName, dir: string): Promise<Database> {
+  mkdirSync(dir, { recursive: true });
+  const pg = await PGlite.create(dir, { parsers: sharedParsers });
+  return new PgliteDatabase(name, pg);
+}
+
+const toResult = <Row>(result: { rows: unknown[]; affectedRows?: number }): QueryResult<Row> => ({
+  rows: result.rows as Row[],
+  rowCount: result.rows.length > 0 ? result.rows.length : (result.affectedRows ?? 0),
+});
+
+const wrapTransaction = (tx: Transaction): Queryable => ({
+  query: async <Row>(sql: string, params?: readonly unknown[]) =>
+    toResult<Row>(await tx.query(sql, params ? [...params] : undefined)),
+  execScript: async (sql: string) => {
+    await tx.exec(sql);
+  },
+});
+
+class PgliteDatabase implements Database {
+  readonly engine = 'pglite' as const;
+  readonly #mutex = new Mutex();
+  readonly #session: Session;
+
+  constructor(
+    readonly name: DatabaseName,
+    private readonly pg: PGlite,
+  ) {
+    this.#session = {
+      query: async <Row>(sql: string, params?: readonly unknown[]) =>
+        toResult<Row>(await pg.query(sql, params ? [...params] : undefined)),
+      execScript: async (sql: string) => {
+        await pg.exec(sql);
+      },
+      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+        pg.transaction((tx) => work(wrapTransaction(tx))),
+    };
+  }
+
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    return this.#mutex.run(() => this.#session.query<Row>(sql, params));
+  }
+
+  execScript(sql: string): Promise<void> {
+    return this.#mutex.run(() => this.#session.execScript(sql));
+  }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.#mutex.run(() => this.#session.transaction(work));
+  }
+
+  withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    return this.#mutex.run(() => work(this.#session));
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    const unlisten = await this.#mutex.run(() => this.pg.listen(channel, onPayload));
+    return () => this.#mutex.run(() => unlisten());
+  }
+
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  close(): Promise<void> {
+    return this.#mutex.run(() => this.pg.close());
+  }
+}

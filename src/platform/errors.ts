@@ -1,0 +1,46 @@
+// The one error type every service throws: a stable machine-readable code, an HTTP status
+// and a human message. The HTTP kit turns it into {"error": {code, message, details}}.
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+
+/** Platform-wide codes; each service keeps its own in its `errors.ts`. */
+export const PlatformErrors = {
+  notFound: (message = 'Not found') => new AppError(404, 'NOT_FOUND', message),
+  routeNotFound: (method: string, url: string) =>
+    new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${method} ${url}`),
+  validation: (message: string, details?: unknown) =>
+    new AppError(400, 'VALIDATION_FAILED', message, details),
+  malformedBody: (message: string) => new AppError(400, 'MALFORMED_BODY', message),
+  payloadTooLarge: (limit: number) =>
+    new AppError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`),
+  unsupportedMediaType: (type: string) =>
+    new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type ${type} is not supported`),
+  unauthenticated: (message = 'Authentication required') => new AppError(401, 'UNAUTHENTICATED', message),
+  notReady: (details: unknown) => new AppError(503, 'NOT_READY', 'Not ready', details),
+  internal: (requestId: string) =>
+    new AppError(500, 'INTERNAL', `Something went wrong on our side (request ${requestId})`, { requestId }),
+};
+
+/** Errors for the operator (CLI, start-up): not HTTP, but still typed with a code. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,99 @@
+// The one Fastify server: every service under its prefix (or its own host), one error shape,
+// request ids, OpenAPI per service, /healthz and /readyz.
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Config, ServiceName } from '../config.ts';
+import type { DBPoolManager } from '../db/pool-manager.ts';
+import { PlatformErrors } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { migrationStatus } from '../migrations/migrator.ts';
+import { errorBody, handleError } from './error-handler.ts';
+import { createUrlRewriter } from './host-routing.ts';
+import type { App, ServiceDefinition } from './service.ts';
+
+export interface HttpServerOptions {
+  config: Config;
+  logger: Logger;
+  databases: DBPoolManager;
+  services: readonly ServiceDefinition[];
+  migrationsDir?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export async function createHttpServer(options: HttpServerOptions): Promise<App> {
+  const { config, logger, databases, services } = options;
+  const prefixes = new Map<ServiceName, string>(services.map((s) => [s.name, s.prefix]));
+  const rewrite = createUrlRewriter(config.hosts, prefixes);
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    rewriteUrl: (req) => (rewrite ? rewrite(req.headers.host, req.url ?? '/') : (req.url ?? '/')),
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody(PlatformErrors.routeNotFound(request.method, request.url))),
+  );
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const checks = await Promise.all(
+      databases.names.map(async (name) => {
+        try {
+          const statuses = await migrationStatus(databases.get(name), {
+            migrationsDir: options.migrationsDir,
+          });
+          const pending = statuses.filter((s) => s.state !== 'applied').length;
+          return { database: name, reachable: true, migrated: pending === 0, pending };
+        } catch (error) {
+          return { database: name, reachable: false, migrated: false, error: (error as Error).message };
+        }
+      }),
+    );
+    const ready = checks.every((c) => c.reachable && c.migrated);
+    if (!ready) return reply.status(503).send(errorBody(PlatformErrors.notReady(checks)));
+    return { status: 'ready', databases: checks };
+  });
+
+  for (const service of services) {
+    await app.register(
+      async (scope) => {
+        await scope.register(swagger, {
+          openapi: {
+            openapi: '3.1.0',
+            info: { title: service.title, description: service.description, version: '1.0.0' },
+            servers: [{ url: service.prefix, description: 'on the shared CALOS server' }],
+            components: {
+              securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+            },
+          },
+          // Paths are documented without the prefix: the same API answers on its own host.
+          transform: ({ schema, url }) => ({ schema, url: url.slice(service.prefix.length) || '/' }),
+        });
+        await scope.register(swaggerUi, { routePrefix: '/docs' });
+        scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
+        await service.routes(scope, { config, databases });
+      },
+      { prefix: service.prefix },
+    );
+  }
+  return app;
+}
