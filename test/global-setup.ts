@@ -1,0 +1,67 @@
+// Migrates once into templates (a PGlite data dir, and one Postgres database per logical
+// database), which every test file clones; everything is removed when the run ends.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import type { DatabaseTarget } from '../src/platform/config.ts';
+import { DATABASE_NAMES, type DatabaseName } from '../src/platform/databases.ts';
+import { DBPoolManager } from '../src/platform/db/pool-manager.ts';
+import { migrate } from '../src/platform/migrations/migrator.ts';
+import { dropDatabases } from './support/databases.ts';
+import { postgresUrlFor, TEST_POSTGRES_URL, testEngines, uniqueSuffix } from './support/engines.ts';
+
+export default async function setup(project: TestProject) {
+  const engines = testEngines();
+  const pgliteDir = mkdtempSync(path.join(tmpdir(), 'calos-template-'));
+  const templates = {} as Record<DatabaseName, string>;
+  const suffix = uniqueSuffix();
+
+  if (engines.includes('postgres')) {
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw new Error(
+        `The PostgreSQL tests need a server at ${TEST_POSTGRES_URL} (${(error as Error).message}). ` +
+          'Start PostgreSQL, set TEST_POSTGRES_URL, or run only the embedded engine with TEST_ENGINES=pglite.',
+      );
+    }
+    await admin.end();
+    const targets = {} as Record<DatabaseName, DatabaseTarget>;
+    for (const name of DATABASE_NAMES) {
+      templates[name] = `calos_tpl_${suffix}_${name}`;
+      targets[name] = {
+        engine: 'postgres',
+        url: postgresUrlFor(templates[name]),
+        database: templates[name],
+        maintenanceUrl: TEST_POSTGRES_URL,
+      };
+    }
+    await migrateAll(targets, pgliteDir);
+  }
+
+  if (engines.includes('pglite')) {
+    const targets = {} as Record<DatabaseName, DatabaseTarget>;
+    for (const name of DATABASE_NAMES) targets[name] = { engine: 'pglite', dir: path.join(pgliteDir, name) };
+    await migrateAll(targets, pgliteDir);
+  }
+
+  project.provide('pgliteTemplateDir', pgliteDir);
+  project.provide('postgresTemplates', engines.includes('postgres') ? templates : null);
+
+  return async () => {
+    rmSync(pgliteDir, { recursive: true, force: true });
+    if (engines.includes('postgres')) await dropDatabases(Object.values(templates));
+  };
+}
+
+async function migrateAll(targets: Record<DatabaseName, DatabaseTarget>, dataDir: string) {
+  const pools = await DBPoolManager.open({ databases: targets, dataDir, poolSize: 1 });
+  try {
+    for (const name of DATABASE_NAMES) await migrate(pools.get(name));
+  } finally {
+    await pools.closeAll();
+  }
+}
