@@ -9,6 +9,7 @@ import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
 import { DBPoolManager } from './platform/db/pool-manager.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import type { App, ServiceDefinition } from './platform/http/service.ts';
+import { stopGracefully } from './platform/http/shutdown.ts';
 import type { Logger } from './platform/logger.ts';
 import { migrate } from './platform/migrations/migrator.ts';
 import { recipesService } from './recipes/index.ts';
@@ -69,9 +70,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       services,
       stop: () => {
         stopping ??= (async () => {
-          // Stop accepting, let in-flight requests finish, then close the pools they write to.
-          await app?.close();
-          await databases.closeAll();
+          if (app) await stopGracefully(app, databases);
         })();
         return stopping;
       },

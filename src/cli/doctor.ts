@@ -21,7 +21,7 @@ export async function diagnose(config: Config, migrationsDir?: string): Promise<
     const holder = readLockHolder(config.dataDir);
     if (!holder) {
       findings.push({ check: 'data dir lock', ok: true, detail: `${config.dataDir}: free` });
-    } else if (holder.pid !== process.pid && isProcessAlive(holder.pid)) {
+    } else if (isProcessAlive(holder.pid)) {
       embeddedInUse = true;
       findings.push({
         check: 'data dir lock',

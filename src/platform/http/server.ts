@@ -45,8 +45,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // While closing, answers tell keep-alive clients to hang up, so close() does not wait on
+  // connections that finished their last request after the stop began.
+  let isClosing = false;
+  app.addHook('preClose', async () => {
+    isClosing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (isClosing) reply.header('connection', 'close');
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>

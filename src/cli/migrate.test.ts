@@ -1,0 +1,61 @@
+// The migration commands as an operator runs them: `calos migrate …` and `calos rollback …`.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-cli-'));
+
+async function calos(...args: string[]) {
+  return exec(process.execPath, [path.resolve('bin/calos.mjs'), ...args], {
+    env: { ...process.env, CALOS_DATA_DIR: dataDir, NODE_ENV: 'development' },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('the calos migration commands', () => {
+  it('migrate one database, then all with identity first, then report status', async () => {
+    const one = await calos('migrate', 'hollowtown');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/hollowtown\s+applied\s+001_create_spooky_recipes/);
+
+    const all = await calos('migrate', 'all');
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^identity\s+applied\s+001_create_users/);
+    expect(all.stdout).toMatch(/hollowtown\s+up to date/);
+
+    const status = await calos('migrate', 'status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/applied\s+005_create_subscriptions/);
+    expect(status.stdout).not.toContain('pending');
+  });
+
+  it('roll back one step, or down to a version with --to', async () => {
+    const oneStep = await calos('rollback', 'family');
+    expect(oneStep.stdout).toMatch(/family\s+rolled back\s+004_create_calendar/);
+    const toTwo = await calos('rollback', 'recipes', '--to', '2');
+    expect(toTwo.stdout).toMatch(/rolled back\s+004_create_shopping_lists[\s\S]*rolled back\s+003_create_pantry/);
+    const status = await calos('migrate', 'status');
+    expect(status.stdout).toMatch(/pending\s+003_create_pantry/);
+    expect((await calos('migrate', 'all')).code).toBe(0);
+  });
+
+  it('answer a wrong command line with usage and exit code 2', async () => {
+    const unknownDb = await calos('rollback', 'forum');
+    expect(unknownDb.code).toBe(2);
+    expect(unknownDb.stderr).toContain('unknown database "forum"');
+    const badTo = await calos('rollback', 'family', '--to', 'two');
+    expect(badTo.code).toBe(2);
+    expect(badTo.stderr).toContain('--to takes a migration number');
+    const unknownCommand = await calos('explode');
+    expect(unknownCommand.code).toBe(2);
+  });
+});

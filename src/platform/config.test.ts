@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env, '/srv/calos');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  it('defaults to the embedded engine in ./.calos on port 3000', () => {
+    const config = loadConfig({}, '/srv/calos');
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe(path.resolve('/srv/calos/.calos'));
+    expect(config.databases.identity).toEqual({ engine: 'pglite', dir: path.resolve('/srv/calos/.calos/identity') });
+    expect(config.databases.family.engine).toBe('pglite');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('puts all four databases on one server with CALOS_POSTGRES_URL, under their design names', () => {
+    const config = loadConfig({ CALOS_POSTGRES_URL: 'postgres://app:secret@db.internal:5432' }, '/srv');
+    expect(config.databases.identity).toMatchObject({
+      engine: 'postgres',
+      database: 'calos_identity',
+      url: 'postgres://app:secret@db.internal:5432/calos_identity',
+      maintenanceUrl: 'postgres://app:secret@db.internal:5432/postgres',
+    });
+    expect(config.databases.hollowtown).toMatchObject({ database: 'hollowtown_db' });
+    expect(config.databases.recipes).toMatchObject({ database: 'recipes_db' });
+    expect(config.databases.family).toMatchObject({ database: 'family_db' });
+  });
+
+  it('lets a per-database URL win over CALOS_POSTGRES_URL and leaves the others where they are', () => {
+    const config = loadConfig(
+      {
+        CALOS_POSTGRES_URL: 'postgres://app@main:5432',
+        HOLLOWTOWN_DATABASE_URL: 'postgresql://contractor@spooky:6543/halloween',
+      },
+      '/srv',
+    );
+    expect(config.databases.hollowtown).toMatchObject({ engine: 'postgres', database: 'halloween' });
+    expect(config.databases.recipes).toMatchObject({ url: 'postgres://app@main:5432/recipes_db' });
+  });
+
+  it('can run one database on Postgres and the rest embedded', () => {
+    const config = loadConfig({ FAMILY_DATABASE_URL: 'postgres://localhost/family_db' }, '/srv');
+    expect(config.databases.family.engine).toBe('postgres');
+    expect(config.databases.identity.engine).toBe('pglite');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ CALOS_POSTGRES_URL: 'mysql://localhost' }, 'CALOS_POSTGRES_URL'],
+    [{ IDENTITY_DATABASE_URL: 'not a url' }, 'IDENTITY_DATABASE_URL'],
+    [{ RECIPES_DATABASE_URL: 'postgres://localhost:5432' }, 'RECIPES_DATABASE_URL must name a database'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
+    [{ CALOS_MASTER_KEY: 'too-short' }, 'CALOS_MASTER_KEY'],
+    [{ CALOS_HOSTS: 'api.hollowtown.com' }, 'CALOS_HOSTS'],
+    [{ CALOS_HOSTS: 'api.hollowtown.com=halloween' }, 'unknown service "halloween"'],
+    [{ CALOS_HOSTS: 'bad host!=hollowtown' }, 'invalid host name'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+  ])('rejects %o with a message naming the variable', (env, expected) => {
+    const problems = problemsOf(env as Record<string, string>);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+  });
+
+  it('lists every bad variable in one error', () => {
+    const problems = problemsOf({ PORT: '-1', REDIS_URL: 'nope', CALOS_HOSTS: 'x=y' });
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'REDIS_URL', 'CALOS_HOSTS']);
+  });
+
+  it('never repeats a password from a URL in its message', () => {
+    const [problem] = problemsOf({ CALOS_POSTGRES_URL: 'http://user:hunter2@db:5432' });
+    expect(problem).not.toContain('hunter2');
+  });
+
+  it('requires a master key in production when the databases are on Postgres', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', CALOS_POSTGRES_URL: 'postgres://db:5432' });
+    expect(problems[0]).toContain('CALOS_MASTER_KEY is required in production');
+  });
+
+  it('accepts a master key as hex or base64 and host mappings with wildcards', () => {
+    const hex = 'a'.repeat(64);
+    const config = loadConfig(
+      { CALOS_MASTER_KEY: hex, CALOS_HOSTS: 'api.hollowtown.com=hollowtown, *.calos.localhost=identity' },
+      '/srv',
+    );
+    expect(config.masterKey?.length).toBe(32);
+    expect(loadConfig({ CALOS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey?.length).toBe(32);
+    expect([...config.hosts]).toEqual([
+      ['api.hollowtown.com', 'hollowtown'],
+      ['*.calos.localhost', 'identity'],
+    ]);
+  });
+});

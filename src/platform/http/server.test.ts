@@ -1,0 +1,220 @@
+import { Type } from 'typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IsolatedDatabases, isolatedDatabases } from '../../../test/support/databases.ts';
+import { testEngines } from '../../../test/support/engines.ts';
+import { loadConfig } from '../config.ts';
+import type { DBPoolManager } from '../db/pool-manager.ts';
+import { AppError } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { migrate, rollback } from '../migrations/migrator.ts';
+import { createHttpServer } from './server.ts';
+import type { App, ServiceDefinition } from './service.ts';
+import { stopGracefully } from './shutdown.ts';
+
+/** The slow-write route announces that it started and waits for the test to let it go on. */
+const slowWrite = { started: deferred(), release: deferred() };
+function deferred() {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const thingsService: ServiceDefinition = {
+  name: 'hollowtown',
+  prefix: '/hollowtown',
+  title: 'Things',
+  description: 'A service made for these tests',
+  database: 'hollowtown',
+  routes(app, { databases }) {
+    app.post(
+      '/api/things',
+      {
+        schema: {
+          summary: 'Create a thing',
+          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 10 }) }, { additionalProperties: false }),
+        },
+      },
+      async (request, reply) => reply.status(201).send({ name: request.body.name }),
+    );
+    app.get('/api/boom', async () => {
+      throw new Error('database password is hunter2');
+    });
+    app.get('/api/taken', async () => {
+      throw new AppError(409, 'THING_TAKEN', 'That thing is taken', { name: 'x' });
+    });
+    app.post('/api/slow-write', async () => {
+      slowWrite.started.resolve();
+      await slowWrite.release.promise;
+      await databases
+        .get('hollowtown')
+        .query(
+          "INSERT INTO haunted_house_plans (user_id, room_name, scare_level) VALUES (gen_random_uuid(), 'Crypt', 5)",
+        );
+      return { written: true };
+    });
+  },
+};
+
+describe.each(testEngines())('the HTTP kit on %s', (engine) => {
+  let isolated: IsolatedDatabases;
+  let pools: DBPoolManager;
+  let app: App;
+
+  beforeAll(async () => {
+    isolated = await isolatedDatabases(engine);
+    pools = await isolated.open(['hollowtown']);
+    const config = loadConfig({ NODE_ENV: 'test', CALOS_HOSTS: 'api.hollowtown.test=hollowtown' });
+    app = await createHttpServer({
+      config,
+      logger: createLogger(config),
+      databases: pools,
+      services: [thingsService],
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await isolated.cleanup();
+  });
+
+  it('answers an unknown route with 404 in the error shape', async () => {
+    const response = await app.inject({ method: 'GET', url: '/hollowtown/api/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      error: { code: 'ROUTE_NOT_FOUND', message: 'No route for GET /hollowtown/api/nothing-here' },
+    });
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_BODY', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('MALFORMED_BODY');
+  });
+
+  it('answers a body that breaks the schema with 400 VALIDATION_FAILED naming the field', async () => {
+    const tooLong = await app.inject({ method: 'POST', url: '/hollowtown/api/things', payload: { name: 'x'.repeat(11) } });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body.name', message: expect.stringContaining('10') }],
+    });
+    const extra = await app.inject({ method: 'POST', url: '/hollowtown/api/things', payload: { name: 'a', admin: true } });
+    expect(extra.json().error.details[0].field).toBe('body.admin');
+    const missing = await app.inject({ method: 'POST', url: '/hollowtown/api/things', payload: {} });
+    expect(missing.json().error.message).toContain('body.name');
+  });
+
+  it('answers a body that is too large with 413 and an unsupported type with 415', async () => {
+    const large = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/things',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(large.statusCode).toBe(413);
+    expect(large.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+    const xml = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/things',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<name>x</name>',
+    });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('passes an AppError through with its status, code and details', async () => {
+    const response = await app.inject({ method: 'GET', url: '/hollowtown/api/taken' });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({ error: { code: 'THING_TAKEN', message: 'That thing is taken', details: { name: 'x' } } });
+  });
+
+  it('hides an unexpected error behind INTERNAL with the request id', async () => {
+    const response = await app.inject({ method: 'GET', url: '/hollowtown/api/boom', headers: { 'x-request-id': 'req-123' } });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('hunter2');
+    expect(response.json().error).toMatchObject({ code: 'INTERNAL', details: { requestId: 'req-123' } });
+    expect(response.headers['x-request-id']).toBe('req-123');
+  });
+
+  it('gives every response a request id', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.json()).toEqual({ status: 'ok' });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('documents each service at /<prefix>/openapi.json, with paths relative to the prefix', async () => {
+    const response = await app.inject({ method: 'GET', url: '/hollowtown/openapi.json' });
+    const document = response.json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.info.title).toBe('Things');
+    expect(document.servers[0].url).toBe('/hollowtown');
+    expect(document.paths['/api/things'].post.summary).toBe('Create a thing');
+    const docs = await app.inject({ method: 'GET', url: '/hollowtown/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+
+  it('serves a service on its own host without the prefix', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/things',
+      headers: { host: 'api.hollowtown.test:443' },
+      payload: { name: 'bat' },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ name: 'bat' });
+    const health = await app.inject({ method: 'GET', url: '/healthz', headers: { host: 'api.hollowtown.test' } });
+    expect(health.statusCode).toBe(200);
+  });
+
+  it('is ready only while every database is reachable and migrated', async () => {
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().databases).toEqual([{ database: 'hollowtown', reachable: true, migrated: true, pending: 0 }]);
+    const db = pools.get('hollowtown');
+    await rollback(db);
+    const behind = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(behind.statusCode).toBe(503);
+    expect(behind.json().error).toMatchObject({ code: 'NOT_READY', details: [{ database: 'hollowtown', pending: 1 }] });
+    await migrate(db);
+  });
+});
+
+describe.each(testEngines())('a graceful stop on %s', (engine) => {
+  it('finishes a request in flight, writes its row, and only then closes the pools', async () => {
+    const isolated = await isolatedDatabases(engine);
+    try {
+      const pools = await isolated.open(['hollowtown']);
+      const config = loadConfig({ NODE_ENV: 'test' });
+      const app = await createHttpServer({ config, logger: createLogger(config), databases: pools, services: [thingsService] });
+      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      slowWrite.started = deferred();
+      slowWrite.release = deferred();
+      const inFlight = fetch(`${address}/hollowtown/api/slow-write`, { method: 'POST' });
+      await slowWrite.started.promise;
+      const stopping = stopGracefully(app, pools);
+      const refused = await fetch(`${address}/healthz`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+      expect([503, 'refused']).toContain(refused);
+      slowWrite.release.resolve();
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ written: true });
+      await stopping;
+      const check = await isolated.open(['hollowtown']);
+      const { rows } = await check.get('hollowtown').query<{ n: number }>('SELECT count(*) AS n FROM haunted_house_plans');
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await isolated.cleanup();
+    }
+  });
+});

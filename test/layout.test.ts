@@ -1,0 +1,60 @@
+// Rooms and doors (DESIGN.md): a service imports src/platform and other services' client.ts,
+// nothing else of theirs; only the composition root and the CLI see every service.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SERVICES = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];
+const SRC = path.resolve('src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+
+describe('the source layout', () => {
+  it('keeps each service behind its client: no service imports another service beyond client.ts', () => {
+    const violations: string[] = [];
+    for (const service of SERVICES) {
+      const dir = path.join(SRC, service);
+      for (const file of sourceFiles(dir)) {
+        for (const specifier of importsOf(file)) {
+          if (!specifier.startsWith('.')) continue;
+          const target = path.relative(SRC, path.resolve(path.dirname(file), specifier));
+          const [room, ...rest] = target.split(path.sep);
+          if (!room || room === service || room === 'platform') continue;
+          if (SERVICES.includes(room) && rest.join('/') === 'client.ts') continue;
+          violations.push(`${path.relative(SRC, file)} imports ${target}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps src/platform free of domain knowledge', () => {
+    const violations = sourceFiles(path.join(SRC, 'platform')).flatMap((file) =>
+      importsOf(file)
+        .filter((s) => s.startsWith('.'))
+        .map((s) => path.relative(SRC, path.resolve(path.dirname(file), s)).split(path.sep)[0])
+        .filter((room) => room && SERVICES.includes(room))
+        .map((room) => `${path.relative(SRC, file)} imports ${room}`),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('runs SQL only in stores, the migrator and the database engines', () => {
+    const allowed = /(^|\/)(store\.ts|store\/|platform\/db\/|platform\/migrations\/|cli\/access\.ts)/;
+    const offenders = sourceFiles(SRC)
+      .filter((file) => !file.endsWith('.test.ts'))
+      .filter((file) => !allowed.test(path.relative(SRC, file)))
+      .filter((file) => /\.query(<[^>]*>)?\(\s*[`'"](SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP)\b/i.test(readFileSync(file, 'utf8')))
+      .map((file) => path.relative(SRC, file));
+    expect(offenders).toEqual([]);
+  });
+});

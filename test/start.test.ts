@@ -1,0 +1,111 @@
+// End to end: the platform started the way the README says (`npm start` runs `calos start`),
+// on the embedded default and on PostgreSQL, answering until SIGTERM and leaving no lock.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DATABASE_NAMES } from '../src/platform/databases.ts';
+import { dropDatabases } from './support/databases.ts';
+import { postgresUrlFor, testEngines, uniqueSuffix } from './support/engines.ts';
+
+interface Started {
+  child: ChildProcess;
+  base: string;
+  output: () => string;
+}
+
+async function startCalos(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [path.resolve('bin/calos.mjs'), 'start'], {
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const match = /CALOS is ready on (http:\/\/\S+)/.exec(output);
+    if (match?.[1]) return { child, base: match[1], output: () => output };
+    if (child.exitCode !== null) throw new Error(`calos start exited ${child.exitCode}:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`calos start did not get ready:\n${output}`);
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+describe.each(testEngines())('npm start on %s', (engine) => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-start-'));
+  const suffix = uniqueSuffix();
+  const databases = DATABASE_NAMES.map((name) => `calos_start_${suffix}_${name}`);
+  const env: Record<string, string> = { CALOS_DATA_DIR: dataDir };
+  if (engine === 'postgres') {
+    // Per-database URLs naming databases that do not exist yet: start-up creates them.
+    DATABASE_NAMES.forEach((name, i) => {
+      env[`${name.toUpperCase()}_DATABASE_URL`] = postgresUrlFor(databases[i] as string);
+    });
+  }
+
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (engine === 'postgres') await dropDatabases(databases);
+  });
+
+  it('creates and migrates the databases, serves every service and stops cleanly on SIGTERM', async () => {
+    const { child, base, output } = await startCalos(env);
+    try {
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { databases: { database: string; migrated: boolean }[] };
+      expect(body.databases.map((d) => [d.database, d.migrated])).toEqual(DATABASE_NAMES.map((n) => [n, true]));
+
+      for (const prefix of ['/calos', '/hollowtown', '/recipes', '/family', '/ai']) {
+        const document = await fetch(`${base}${prefix}/openapi.json`);
+        expect(document.status).toBe(200);
+        expect(output()).toContain(`${base}${prefix}/docs`);
+      }
+      const unknown = await fetch(`${base}/hollowtown/api/unknown`);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } });
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+    expect(existsSync(path.join(dataDir, 'calos.lock'))).toBe(false);
+  });
+
+  it('starts again on the same data without migrating twice', async () => {
+    const { child, base } = await startCalos(env);
+    try {
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
+});
+
+describe('npm start with a wrong setting', () => {
+  it('stops before serving with a message naming the variable', async () => {
+    const child = spawn(process.execPath, [path.resolve('bin/calos.mjs'), 'start'], {
+      env: { ...process.env, PORT: 'eighty', REDIS_URL: 'localhost' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('PORT must be a whole number');
+    expect(stderr).toContain('REDIS_URL must be a redis://');
+  });
+});
