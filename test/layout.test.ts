@@ -16,7 +16,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 const importsOf = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+  [...readFileSync(file, 'utf8').matchAll(/(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/g)].map(
+    (m) => m[1] as string,
+  );
 
 describe('the source layout', () => {
   it('keeps each service behind its client: no service imports another service beyond client.ts', () => {
@@ -53,7 +55,11 @@ describe('the source layout', () => {
     const offenders = sourceFiles(SRC)
       .filter((file) => !file.endsWith('.test.ts'))
       .filter((file) => !allowed.test(path.relative(SRC, file)))
-      .filter((file) => /\.query(<[^>]*>)?\(\s*[`'"](SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP)\b/i.test(readFileSync(file, 'utf8')))
+      .filter((file) =>
+        /\.query(<[^>]*>)?\(\s*[`'"](SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP)\b/i.test(
+          readFileSync(file, 'utf8'),
+        ),
+      )
       .map((file) => path.relative(SRC, file));
     expect(offenders).toEqual([]);
   });

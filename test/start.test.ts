@@ -67,7 +67,9 @@ describe.each(testEngines())('npm start on %s', (engine) => {
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
       const body = (await ready.json()) as { databases: { database: string; migrated: boolean }[] };
-      expect(body.databases.map((d) => [d.database, d.migrated])).toEqual(DATABASE_NAMES.map((n) => [n, true]));
+      expect(body.databases.map((d) => [d.database, d.migrated])).toEqual(
+        DATABASE_NAMES.map((n) => [n, true]),
+      );
 
       for (const prefix of ['/calos', '/hollowtown', '/recipes', '/family', '/ai']) {
         const document = await fetch(`${base}${prefix}/openapi.json`);

@@ -45,7 +45,9 @@ describe.runIf(testEngines().includes('postgres'))('contractor access on Postgre
     );
     const { rows } = await contractor.query('SELECT recipe_name FROM spooky_recipes');
     expect(rows).toEqual([{ recipe_name: 'Eyeball soup' }]);
-    const schemaChange = await contractor.query('DELETE FROM schema_migrations').catch((e: { code: string }) => e.code);
+    const schemaChange = await contractor
+      .query('DELETE FROM schema_migrations')
+      .catch((e: { code: string }) => e.code);
     expect(schemaChange).toBe('42501');
     const ddl = await contractor.query('DROP TABLE spooky_recipes').catch((e: { code: string }) => e.code);
     expect(ddl).toBe('42501');
@@ -63,7 +65,10 @@ describe.runIf(testEngines().includes('postgres'))('contractor access on Postgre
         },
         (error: { code: string; message: string }) => error,
       );
-      expect(refused).toMatchObject({ code: '42501', message: expect.stringContaining('permission denied for database') });
+      expect(refused).toMatchObject({
+        code: '42501',
+        message: expect.stringContaining('permission denied for database'),
+      });
     }
   });
 
@@ -76,7 +81,11 @@ describe.runIf(testEngines().includes('postgres'))('contractor access on Postgre
 
   it('gives a read-only role no way to write', async () => {
     const readOnlyRole = `${role}_ro`;
-    const grant = await grantAccess(configFor(isolated), { database: 'hollowtown', role: readOnlyRole, readOnly: true });
+    const grant = await grantAccess(configFor(isolated), {
+      database: 'hollowtown',
+      role: readOnlyRole,
+      readOnly: true,
+    });
     const contractor = await connectAs(grant.connectionUrl);
     await expect(contractor.query('SELECT count(*) FROM spooky_recipes')).resolves.toBeDefined();
     const write = await contractor.query('DELETE FROM spooky_recipes').catch((e: { code: string }) => e.code);
@@ -86,11 +95,14 @@ describe.runIf(testEngines().includes('postgres'))('contractor access on Postgre
   });
 
   it('refuses an existing role and an invalid name', async () => {
-    const again = await grantAccess(configFor(isolated), { database: 'hollowtown', role }).catch((e: AppError) => e);
-    expect(again).toMatchObject({ code: 'ROLE_EXISTS' });
-    const invalid = await grantAccess(configFor(isolated), { database: 'hollowtown', role: 'Robert"; DROP' }).catch(
+    const again = await grantAccess(configFor(isolated), { database: 'hollowtown', role }).catch(
       (e: AppError) => e,
     );
+    expect(again).toMatchObject({ code: 'ROLE_EXISTS' });
+    const invalid = await grantAccess(configFor(isolated), {
+      database: 'hollowtown',
+      role: 'Robert"; DROP',
+    }).catch((e: AppError) => e);
     expect(invalid).toMatchObject({ code: 'ROLE_NAME_INVALID' });
   });
 });
@@ -98,7 +110,9 @@ describe.runIf(testEngines().includes('postgres'))('contractor access on Postgre
 describe('contractor access on the embedded engine', () => {
   it('is refused with a message saying how to move to PostgreSQL', async () => {
     const config = loadConfig({ NODE_ENV: 'test', CALOS_DATA_DIR: '/tmp/never-opened' });
-    const error = (await grantAccess(config, { database: 'hollowtown', role: 'bob' }).catch((e: unknown) => e)) as AppError;
+    const error = (await grantAccess(config, { database: 'hollowtown', role: 'bob' }).catch(
+      (e: unknown) => e,
+    )) as AppError;
     expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe('ACCESS_NEEDS_POSTGRES');
     expect(error.message).toContain('HOLLOWTOWN_DATABASE_URL');

@@ -19,7 +19,9 @@ describe.each(testEngines())('calos doctor on %s', (engine) => {
   it('passes when every database is reachable and migrated', async () => {
     const findings = await diagnose(config);
     expect(findings.filter((f) => !f.ok)).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual(expect.arrayContaining(['identity', 'hollowtown', 'recipes', 'family']));
+    expect(findings.map((f) => f.check)).toEqual(
+      expect.arrayContaining(['identity', 'hollowtown', 'recipes', 'family']),
+    );
   });
 
   it('fails the database that has a pending migration and names the fix', async () => {
@@ -27,7 +29,10 @@ describe.each(testEngines())('calos doctor on %s', (engine) => {
     await rollback(pools.get('recipes'));
     await pools.closeAll();
     const recipes = (await diagnose(config)).find((f) => f.check === 'recipes');
-    expect(recipes).toMatchObject({ ok: false, detail: expect.stringContaining('1 pending (run: calos migrate recipes)') });
+    expect(recipes).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('1 pending (run: calos migrate recipes)'),
+    });
   });
 
   it('fails a database it cannot reach', async () => {
@@ -35,20 +40,31 @@ describe.each(testEngines())('calos doctor on %s', (engine) => {
       ...config,
       databases: {
         ...config.databases,
-        family: { engine: 'postgres', url: 'postgres://nobody@127.0.0.1:1/x', database: 'x', maintenanceUrl: 'postgres://nobody@127.0.0.1:1/postgres' },
+        family: {
+          engine: 'postgres',
+          url: 'postgres://nobody@127.0.0.1:1/x',
+          database: 'x',
+          maintenanceUrl: 'postgres://nobody@127.0.0.1:1/postgres',
+        },
       },
     };
     const family = (await diagnose(unreachable)).find((f) => f.check === 'family');
     expect(family).toMatchObject({ ok: false, detail: expect.stringContaining('Cannot reach PostgreSQL') });
   });
 
-  it.runIf(engine === 'pglite')('reports who holds the data dir instead of opening it under a running server', async () => {
-    const lock = lockDataDir(isolated.dataDir);
-    try {
-      const findings = await diagnose(config);
-      expect(findings[0]).toMatchObject({ check: 'data dir lock', detail: expect.stringContaining(`held by running pid ${process.pid}`) });
-    } finally {
-      lock.release();
-    }
-  });
+  it.runIf(engine === 'pglite')(
+    'reports who holds the data dir instead of opening it under a running server',
+    async () => {
+      const lock = lockDataDir(isolated.dataDir);
+      try {
+        const findings = await diagnose(config);
+        expect(findings[0]).toMatchObject({
+          check: 'data dir lock',
+          detail: expect.stringContaining(`held by running pid ${process.pid}`),
+        });
+      } finally {
+        lock.release();
+      }
+    },
+  );
 });

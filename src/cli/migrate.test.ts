@@ -42,7 +42,9 @@ describe('the calos migration commands', () => {
     const oneStep = await calos('rollback', 'family');
     expect(oneStep.stdout).toMatch(/family\s+rolled back\s+004_create_calendar/);
     const toTwo = await calos('rollback', 'recipes', '--to', '2');
-    expect(toTwo.stdout).toMatch(/rolled back\s+004_create_shopping_lists[\s\S]*rolled back\s+003_create_pantry/);
+    expect(toTwo.stdout).toMatch(
+      /rolled back\s+004_create_shopping_lists[\s\S]*rolled back\s+003_create_pantry/,
+    );
     const status = await calos('migrate', 'status');
     expect(status.stdout).toMatch(/pending\s+003_create_pantry/);
     expect((await calos('migrate', 'all')).code).toBe(0);

@@ -18,7 +18,10 @@ describe('configuration', () => {
     const config = loadConfig({}, '/srv/calos');
     expect(config.port).toBe(3000);
     expect(config.dataDir).toBe(path.resolve('/srv/calos/.calos'));
-    expect(config.databases.identity).toEqual({ engine: 'pglite', dir: path.resolve('/srv/calos/.calos/identity') });
+    expect(config.databases.identity).toEqual({
+      engine: 'pglite',
+      dir: path.resolve('/srv/calos/.calos/identity'),
+    });
     expect(config.databases.family.engine).toBe('pglite');
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -95,7 +98,9 @@ describe('configuration', () => {
       '/srv',
     );
     expect(config.masterKey?.length).toBe(32);
-    expect(loadConfig({ CALOS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey?.length).toBe(32);
+    expect(loadConfig({ CALOS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey?.length).toBe(
+      32,
+    );
     expect([...config.hosts]).toEqual([
       ['api.hollowtown.com', 'hollowtown'],
       ['*.calos.localhost', 'identity'],

@@ -48,7 +48,10 @@ describe('the data directory lock', () => {
   it('takes over a lock left by a process that died', () => {
     const dir = freshDir();
     // A pid far above pid_max on Linux is never alive.
-    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 99_999_999, host: hostname(), since: 'yesterday' }));
+    writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 99_999_999, host: hostname(), since: 'yesterday' }),
+    );
     const lock = lockDataDir(dir);
     expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
     lock.release();

@@ -33,7 +33,10 @@ const thingsService: ServiceDefinition = {
       {
         schema: {
           summary: 'Create a thing',
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 10 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { name: Type.String({ minLength: 1, maxLength: 10 }) },
+            { additionalProperties: false },
+          ),
         },
       },
       async (request, reply) => reply.status(201).send({ name: request.body.name }),
@@ -98,13 +101,21 @@ describe.each(testEngines())('the HTTP kit on %s', (engine) => {
   });
 
   it('answers a body that breaks the schema with 400 VALIDATION_FAILED naming the field', async () => {
-    const tooLong = await app.inject({ method: 'POST', url: '/hollowtown/api/things', payload: { name: 'x'.repeat(11) } });
+    const tooLong = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/things',
+      payload: { name: 'x'.repeat(11) },
+    });
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json().error).toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ field: 'body.name', message: expect.stringContaining('10') }],
     });
-    const extra = await app.inject({ method: 'POST', url: '/hollowtown/api/things', payload: { name: 'a', admin: true } });
+    const extra = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/things',
+      payload: { name: 'a', admin: true },
+    });
     expect(extra.json().error.details[0].field).toBe('body.admin');
     const missing = await app.inject({ method: 'POST', url: '/hollowtown/api/things', payload: {} });
     expect(missing.json().error.message).toContain('body.name');
@@ -132,11 +143,17 @@ describe.each(testEngines())('the HTTP kit on %s', (engine) => {
   it('passes an AppError through with its status, code and details', async () => {
     const response = await app.inject({ method: 'GET', url: '/hollowtown/api/taken' });
     expect(response.statusCode).toBe(409);
-    expect(response.json()).toEqual({ error: { code: 'THING_TAKEN', message: 'That thing is taken', details: { name: 'x' } } });
+    expect(response.json()).toEqual({
+      error: { code: 'THING_TAKEN', message: 'That thing is taken', details: { name: 'x' } },
+    });
   });
 
   it('hides an unexpected error behind INTERNAL with the request id', async () => {
-    const response = await app.inject({ method: 'GET', url: '/hollowtown/api/boom', headers: { 'x-request-id': 'req-123' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/hollowtown/api/boom',
+      headers: { 'x-request-id': 'req-123' },
+    });
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('hunter2');
     expect(response.json().error).toMatchObject({ code: 'INTERNAL', details: { requestId: 'req-123' } });
@@ -170,19 +187,28 @@ describe.each(testEngines())('the HTTP kit on %s', (engine) => {
     });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ name: 'bat' });
-    const health = await app.inject({ method: 'GET', url: '/healthz', headers: { host: 'api.hollowtown.test' } });
+    const health = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { host: 'api.hollowtown.test' },
+    });
     expect(health.statusCode).toBe(200);
   });
 
   it('is ready only while every database is reachable and migrated', async () => {
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json().databases).toEqual([{ database: 'hollowtown', reachable: true, migrated: true, pending: 0 }]);
+    expect(ready.json().databases).toEqual([
+      { database: 'hollowtown', reachable: true, migrated: true, pending: 0 },
+    ]);
     const db = pools.get('hollowtown');
     await rollback(db);
     const behind = await app.inject({ method: 'GET', url: '/readyz' });
     expect(behind.statusCode).toBe(503);
-    expect(behind.json().error).toMatchObject({ code: 'NOT_READY', details: [{ database: 'hollowtown', pending: 1 }] });
+    expect(behind.json().error).toMatchObject({
+      code: 'NOT_READY',
+      details: [{ database: 'hollowtown', pending: 1 }],
+    });
     await migrate(db);
   });
 });
@@ -193,7 +219,12 @@ describe.each(testEngines())('a graceful stop on %s', (engine) => {
     try {
       const pools = await isolated.open(['hollowtown']);
       const config = loadConfig({ NODE_ENV: 'test' });
-      const app = await createHttpServer({ config, logger: createLogger(config), databases: pools, services: [thingsService] });
+      const app = await createHttpServer({
+        config,
+        logger: createLogger(config),
+        databases: pools,
+        services: [thingsService],
+      });
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
       slowWrite.started = deferred();
       slowWrite.release = deferred();
@@ -211,7 +242,9 @@ describe.each(testEngines())('a graceful stop on %s', (engine) => {
       expect(await response.json()).toEqual({ written: true });
       await stopping;
       const check = await isolated.open(['hollowtown']);
-      const { rows } = await check.get('hollowtown').query<{ n: number }>('SELECT count(*) AS n FROM haunted_house_plans');
+      const { rows } = await check
+        .get('hollowtown')
+        .query<{ n: number }>('SELECT count(*) AS n FROM haunted_house_plans');
       expect(rows[0]?.n).toBe(1);
     } finally {
       await isolated.cleanup();
