@@ -1,19 +1,28 @@
-// Composes the services into one process: open the databases, migrate, serve every service
+// Composes the services into one process: open the databases, migrate, build each service
+// (identity first: the others verify its tokens and use its client), serve every service
 // under its prefix, and shut down cleanly on SIGTERM/SIGINT.
 import { aiService } from './ai/index.ts';
 import { familyService } from './family/index.ts';
 import { hollowtownService } from './hollowtown/index.ts';
+import type { JwksProvider } from './identity/client.ts';
 import { identityService } from './identity/index.ts';
+import { createTokenVerifier } from './platform/auth/guard.ts';
 import type { Config, ServiceName } from './platform/config.ts';
 import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
 import { DBPoolManager } from './platform/db/pool-manager.ts';
 import { createHttpServer } from './platform/http/server.ts';
-import type { App, ServiceDefinition } from './platform/http/service.ts';
+import {
+  type App,
+  ClientRegistry,
+  type MountedService,
+  type ServiceDefinition,
+} from './platform/http/service.ts';
 import { stopGracefully } from './platform/http/shutdown.ts';
 import type { Logger } from './platform/logger.ts';
 import { migrate } from './platform/migrations/migrator.ts';
 import { recipesService } from './recipes/index.ts';
 
+/** Identity comes first: every other service depends on it. */
 export const ALL_SERVICES: readonly ServiceDefinition[] = [
   identityService,
   hollowtownService,
@@ -35,6 +44,7 @@ export interface StartOptions {
 export interface RunningPlatform {
   app: App;
   databases: DBPoolManager;
+  clients: ClientRegistry;
   url: string;
   services: readonly ServiceDefinition[];
   stop(): Promise<void>;
@@ -42,41 +52,60 @@ export interface RunningPlatform {
 
 export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
   const { config, logger } = options;
-  const services = options.services
+  const definitions = options.services
     ? ALL_SERVICES.filter((s) => options.services?.includes(s.name))
     : ALL_SERVICES;
-  // Identity is always opened alongside any app while services share one process.
-  const wanted = new Set<DatabaseName>(services.flatMap((s) => (s.database ? [s.database] : [])));
+  const wanted = new Set<DatabaseName>(definitions.flatMap((s) => (s.database ? [s.database] : [])));
   const names = DATABASE_NAMES.filter((name) => wanted.has(name));
   const databases = await DBPoolManager.open({ databases: config.databases, dataDir: config.dataDir, names });
+  const mounted: MountedService[] = [];
   let app: App | undefined;
   try {
     if (options.migrate) {
       for (const name of names) await migrate(databases.get(name), { migrationsDir: options.migrationsDir });
     }
+    const clients = new ClientRegistry();
+    const servesIdentity = definitions.some((d) => d.name === 'identity');
+    if (!servesIdentity && !config.identityUrl && definitions.length > 0) {
+      throw new Error('Serving apps without identity needs CALOS_IDENTITY_URL (where identity answers)');
+    }
+    const verifier = createTokenVerifier(
+      servesIdentity
+        ? { jwks: () => clients.get<JwksProvider>('identity').jwks() }
+        : { url: `${config.identityUrl}/calos/.well-known/jwks.json` },
+    );
+    const context = { config, databases, logger, verifier, clients };
+    for (const definition of definitions) {
+      const instance = await definition.create(context);
+      if (instance.client) clients.register(definition.name, instance.client);
+      mounted.push({ definition, instance });
+    }
     app = await createHttpServer({
       config,
       logger,
       databases,
-      services,
+      services: mounted,
       migrationsDir: options.migrationsDir,
     });
     const address = await app.listen({ port: config.port, host: config.host });
+    for (const { instance } of mounted) await instance.start?.();
     let stopping: Promise<void> | undefined;
-    const running: RunningPlatform = {
+    return {
       app,
       databases,
+      clients,
       url: address,
-      services,
+      services: definitions,
       stop: () => {
         stopping ??= (async () => {
+          for (const { instance } of [...mounted].reverse()) await instance.stop?.();
           if (app) await stopGracefully(app, databases);
         })();
         return stopping;
       },
     };
-    return running;
   } catch (error) {
+    for (const { instance } of mounted) await Promise.resolve(instance.stop?.()).catch(() => undefined);
     await app?.close().catch(() => undefined);
     await databases.closeAll();
     throw error;

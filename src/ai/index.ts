@@ -6,5 +6,5 @@ export const aiService: ServiceDefinition = {
   prefix: '/ai',
   title: 'CALOS AI gateway',
   description: 'Ollama-native (/api/*) and OpenAI-compatible (/v1/*) access to the shared model pool.',
-  routes: () => undefined,
+  create: () => ({ routes: () => undefined }),
 };

@@ -7,5 +7,5 @@ export const familyService: ServiceDefinition = {
   title: 'Family Planner',
   description: 'Families and roles, shared todo lists and the family calendar.',
   database: 'family',
-  routes: () => undefined,
+  create: () => ({ routes: () => undefined }),
 };

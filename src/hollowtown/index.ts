@@ -7,5 +7,5 @@ export const hollowtownService: ServiceDefinition = {
   title: 'Hollowtown',
   description: 'Your AI Halloween assistant: spooky recipes, events, costume ideas and haunted-house plans.',
   database: 'hollowtown',
-  routes: () => undefined,
+  create: () => ({ routes: () => undefined }),
 };

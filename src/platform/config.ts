@@ -37,6 +37,8 @@ export interface Config {
   masterKey: Buffer | undefined;
   /** Host name (lower case, no port) to the service it serves without a prefix. */
   hosts: ReadonlyMap<string, ServiceName>;
+  /** Where identity answers when it is not served by this process (`calos serve hollowtown`). */
+  identityUrl: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -153,6 +155,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     }
   }
 
+  const identityUrl = text('CALOS_IDENTITY_URL')?.replace(/\/+$/, '');
+  if (identityUrl && !/^https?:\/\/[^\s/]+/.test(identityUrl))
+    problems.push(`CALOS_IDENTITY_URL must be an http:// or https:// URL (got ${redact(identityUrl)})`);
+
   if (problems.length > 0 || !nodeEnv || port === undefined || !logLevel) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -165,6 +171,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     redisUrl,
     masterKey,
     hosts,
+    identityUrl,
   });
 }
 

@@ -7,5 +7,5 @@ export const recipesService: ServiceDefinition = {
   title: 'HowToCookAtHome',
   description: 'Recipes, meal plans, pantry and shopping lists.',
   database: 'recipes',
-  routes: () => undefined,
+  create: () => ({ routes: () => undefined }),
 };

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { migrate, rollback } from '../migrations/migrator.ts';
 import { createHttpServer } from './server.ts';
-import type { App, ServiceDefinition } from './service.ts';
+import type { App, MountedService, ServiceDefinition } from './service.ts';
 import { stopGracefully } from './shutdown.ts';
 
 /** The slow-write route announces that it started and waits for the test to let it go on. */
@@ -21,44 +21,51 @@ function deferred() {
   return { promise, resolve };
 }
 
-const thingsService: ServiceDefinition = {
+const definition: ServiceDefinition = {
   name: 'hollowtown',
   prefix: '/hollowtown',
   title: 'Things',
   description: 'A service made for these tests',
   database: 'hollowtown',
-  routes(app, { databases }) {
-    app.post(
-      '/api/things',
-      {
-        schema: {
-          summary: 'Create a thing',
-          body: Type.Object(
-            { name: Type.String({ minLength: 1, maxLength: 10 }) },
-            { additionalProperties: false },
-          ),
-        },
-      },
-      async (request, reply) => reply.status(201).send({ name: request.body.name }),
-    );
-    app.get('/api/boom', async () => {
-      throw new Error('database password is hunter2');
-    });
-    app.get('/api/taken', async () => {
-      throw new AppError(409, 'THING_TAKEN', 'That thing is taken', { name: 'x' });
-    });
-    app.post('/api/slow-write', async () => {
-      slowWrite.started.resolve();
-      await slowWrite.release.promise;
-      await databases
-        .get('hollowtown')
-        .query(
-          "INSERT INTO haunted_house_plans (user_id, room_name, scare_level) VALUES (gen_random_uuid(), 'Crypt', 5)",
-        );
-      return { written: true };
-    });
-  },
+  create: () => ({ routes: () => undefined }),
 };
+
+const thingsService = (databases: DBPoolManager): MountedService => ({
+  definition,
+  instance: { routes: (app) => thingsRoutes(app, databases) },
+});
+
+function thingsRoutes(app: App, databases: DBPoolManager) {
+  app.post(
+    '/api/things',
+    {
+      schema: {
+        summary: 'Create a thing',
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 10 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => reply.status(201).send({ name: request.body.name }),
+  );
+  app.get('/api/boom', async () => {
+    throw new Error('database password is hunter2');
+  });
+  app.get('/api/taken', async () => {
+    throw new AppError(409, 'THING_TAKEN', 'That thing is taken', { name: 'x' });
+  });
+  app.post('/api/slow-write', async () => {
+    slowWrite.started.resolve();
+    await slowWrite.release.promise;
+    await databases
+      .get('hollowtown')
+      .query(
+        "INSERT INTO haunted_house_plans (user_id, room_name, scare_level) VALUES (gen_random_uuid(), 'Crypt', 5)",
+      );
+    return { written: true };
+  });
+}
 
 describe.each(testEngines())('the HTTP kit on %s', (engine) => {
   let isolated: IsolatedDatabases;
@@ -73,7 +80,7 @@ describe.each(testEngines())('the HTTP kit on %s', (engine) => {
       config,
       logger: createLogger(config),
       databases: pools,
-      services: [thingsService],
+      services: [thingsService(pools)],
     });
   });
   afterAll(async () => {
@@ -223,7 +230,7 @@ describe.each(testEngines())('a graceful stop on %s', (engine) => {
         config,
         logger: createLogger(config),
         databases: pools,
-        services: [thingsService],
+        services: [thingsService(pools)],
       });
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
       slowWrite.started = deferred();

@@ -12,13 +12,13 @@ import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
 import { errorBody, handleError } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
-import type { App, ServiceDefinition } from './service.ts';
+import type { App, MountedService } from './service.ts';
 
 export interface HttpServerOptions {
   config: Config;
   logger: Logger;
   databases: DBPoolManager;
-  services: readonly ServiceDefinition[];
+  services: readonly MountedService[];
   migrationsDir?: string;
 }
 
@@ -26,7 +26,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export async function createHttpServer(options: HttpServerOptions): Promise<App> {
   const { config, logger, databases, services } = options;
-  const prefixes = new Map<ServiceName, string>(services.map((s) => [s.name, s.prefix]));
+  const prefixes = new Map<ServiceName, string>(
+    services.map((s) => [s.definition.name, s.definition.prefix]),
+  );
   const rewrite = createUrlRewriter(config.hosts, prefixes);
 
   const app = Fastify({
@@ -80,7 +82,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     return { status: 'ready', databases: checks };
   });
 
-  for (const service of services) {
+  for (const { definition: service, instance } of services) {
     await app.register(
       async (scope) => {
         await scope.register(swagger, {
@@ -97,7 +99,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
         });
         await scope.register(swaggerUi, { routePrefix: '/docs' });
         scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
-        await service.routes(scope, { config, databases });
+        await instance.routes(scope);
       },
       { prefix: service.prefix },
     );

@@ -1,5 +1,6 @@
-// What a service hands the HTTP kit: where it is mounted and how to add its routes.
-
+// What a service hands the platform: where it is mounted, how to build it from the shared
+// context, and what the built instance offers (routes, a client for other services, and
+// background work started and stopped with the process).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
@@ -8,9 +9,11 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { TokenVerifier } from '../auth/guard.ts';
 import type { Config, ServiceName } from '../config.ts';
 import type { DatabaseName } from '../databases.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
+import type { Logger } from '../logger.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -20,9 +23,42 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+/** Other services' clients, by service name; each service casts to the client type it imports. */
+export class ClientRegistry {
+  readonly #clients = new Map<ServiceName, unknown>();
+
+  register(name: ServiceName, client: unknown): void {
+    this.#clients.set(name, client);
+  }
+
+  get<T>(name: ServiceName): T {
+    const client = this.#clients.get(name);
+    if (!client)
+      throw new Error(`No ${name} client in this process (is ${name} served here or configured by URL?)`);
+    return client as T;
+  }
+
+  has(name: ServiceName): boolean {
+    return this.#clients.has(name);
+  }
+}
+
 export interface ServiceContext {
   config: Config;
   databases: DBPoolManager;
+  logger: Logger;
+  /** Verifies CALOS access tokens with identity's public keys. */
+  verifier: TokenVerifier;
+  clients: ClientRegistry;
+}
+
+export interface ServiceInstance {
+  routes(app: App): Promise<void> | void;
+  /** What other services may call (the service's client.ts interface). */
+  client?: unknown;
+  /** Background work (outbox consumers, health loops), started once the server listens. */
+  start?(): Promise<void> | void;
+  stop?(): Promise<void> | void;
 }
 
 export interface ServiceDefinition {
@@ -33,5 +69,10 @@ export interface ServiceDefinition {
   description: string;
   /** The one database this service owns, if any. */
   database?: DatabaseName;
-  routes(app: App, context: ServiceContext): Promise<void> | void;
+  create(context: ServiceContext): Promise<ServiceInstance> | ServiceInstance;
+}
+
+export interface MountedService {
+  definition: ServiceDefinition;
+  instance: ServiceInstance;
 }

@@ -1,0 +1,78 @@
+// What other services may ask of identity (the only door into it). In one process this is
+// the service itself; the types are the contract either way.
+import type { JSONWebKeySet } from 'jose';
+import type { Entitlements, PlanCode } from './plans.ts';
+
+export { type Entitlements, entitlementsOf, PLANS, type PlanCode } from './plans.ts';
+
+export interface JwksProvider {
+  jwks(): Promise<JSONWebKeySet>;
+}
+
+export interface PublicUser {
+  userId: string;
+  username: string;
+  displayName: string | null;
+}
+
+export interface CreditReservation {
+  reservationId: string;
+  userId: string;
+  /** Credits held by the reservation. */
+  amount: number;
+  /** Credits finally spent (set when settled). */
+  spent: number | null;
+  status: 'held' | 'settled' | 'refunded';
+  /** The user's balance after this operation. */
+  balance: number;
+}
+
+export interface CreditsClient {
+  balance(userId: string): Promise<{ balance: number; lifetimeSpent: number }>;
+  /** Holds credits before a metered call; 402 INSUFFICIENT_CREDITS when the balance is short. */
+  reserve(input: {
+    userId: string;
+    amount: number;
+    idempotencyKey: string;
+    reason: string;
+  }): Promise<CreditReservation>;
+  /** Spends `amount` of a reservation and returns the rest; beyond the hold, charges what the balance allows. */
+  settle(input: {
+    reservationId: string;
+    amount: number;
+    idempotencyKey: string;
+  }): Promise<CreditReservation>;
+  /** Returns a whole reservation (the call failed or never happened). */
+  refund(input: { reservationId: string; idempotencyKey: string }): Promise<CreditReservation>;
+}
+
+export type ApiKeyProvider = 'openai' | 'anthropic' | 'deepseek';
+
+export interface ApiKeysClient {
+  /** The user's active key for a provider, decrypted. For the AI gateway only. */
+  activeKey(userId: string, provider: ApiKeyProvider): Promise<{ keyId: string; apiKey: string } | null>;
+}
+
+export interface OutboxEvent {
+  eventId: number;
+  topic: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface OutboxClient {
+  /** Events after this consumer's cursor, oldest first. */
+  pull(consumer: string, limit: number): Promise<OutboxEvent[]>;
+  /** Moves the consumer's cursor past an event it has applied. */
+  ack(consumer: string, eventId: number): Promise<void>;
+}
+
+export interface IdentityClient extends JwksProvider {
+  findUser(query: { userId: string } | { login: string }): Promise<PublicUser | null>;
+  /** Which of these ids belong to existing users (integrity checks across databases). */
+  existingUserIds(userIds: readonly string[]): Promise<Set<string>>;
+  planOf(userId: string): Promise<{ plan: PlanCode; entitlements: Entitlements }>;
+  credits: CreditsClient;
+  apiKeys: ApiKeysClient;
+  outbox: OutboxClient;
+}

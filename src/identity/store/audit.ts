@@ -1,0 +1,63 @@
+// The security audit log: append-only, one user's entries readable by that user.
+import type { Queryable } from '../../platform/db/database.ts';
+import type { RequestOrigin } from '../deps.ts';
+
+export const AUDIT_EVENTS = [
+  'account.created',
+  'account.deleted',
+  'login.succeeded',
+  'login.failed',
+  'login.locked',
+  'logout.succeeded',
+  'password.changed',
+  'session.refresh_reuse',
+  'device.paired',
+  'device.revoked',
+  'api_key.added',
+  'api_key.removed',
+  'credits.purchased',
+  'subscription.changed',
+] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+export interface AuditEntry {
+  audit_id: number;
+  event: AuditEvent;
+  ip_address: string | null;
+  user_agent: string | null;
+  details: Record<string, unknown>;
+  created_at: Date;
+}
+
+export async function recordAudit(
+  db: Queryable,
+  userId: string,
+  event: AuditEvent,
+  origin: RequestOrigin = {},
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db.query(
+    'INSERT INTO audit_log (user_id, event, ip_address, user_agent, details) VALUES ($1, $2, $3, $4, $5)',
+    [userId, event, origin.ip ?? null, origin.userAgent?.slice(0, 512) ?? null, JSON.stringify(details)],
+  );
+}
+
+/** Newest first; `before` is the audit_id to continue below. */
+export async function listAudit(
+  db: Queryable,
+  userId: string,
+  limit: number,
+  before?: number,
+): Promise<AuditEntry[]> {
+  const { rows } = await db.query<AuditEntry>(
+    `SELECT audit_id, event, ip_address, user_agent, details, created_at FROM audit_log
+     WHERE user_id = $1 AND ($2::bigint IS NULL OR audit_id < $2)
+     ORDER BY audit_id DESC LIMIT $3`,
+    [userId, before ?? null, limit],
+  );
+  return rows;
+}
+
+export async function deleteAuditOf(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM audit_log WHERE user_id = $1', [userId]);
+}

@@ -1,0 +1,109 @@
+// The shared guard: every service verifies CALOS access tokens locally with identity's public
+// keys (JWKS), never by calling identity per request. A route reads the caller with
+// requireUser(request); an Authorization header that is present but invalid is always a 401.
+import type { FastifyRequest } from 'fastify';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import { AppError } from '../errors.ts';
+
+export const TOKEN_ISSUER = 'calos';
+export const TOKEN_AUDIENCE = 'calos-apps';
+
+export interface AuthUser {
+  userId: string;
+  sessionId: string;
+  plan: string;
+  /** Seconds since the epoch when the token stops working. */
+  expiresAt: number;
+  token: string;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<AuthUser>;
+}
+
+export type KeySource = { jwks: () => Promise<JSONWebKeySet> } | { url: string };
+
+/** Builds a verifier over identity's keys: in-process (a function) or over HTTP (the JWKS URL). */
+export function createTokenVerifier(source: KeySource): TokenVerifier {
+  let getKey: JWTVerifyGetKey;
+  if ('url' in source) {
+    getKey = createRemoteJWKSet(new URL(source.url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  } else {
+    // Re-read the local key set when a token names a kid we have not seen (key rotation).
+    let cached: { set: JWTVerifyGetKey; kids: Set<string> } | undefined;
+    getKey = async (header, token) => {
+      if (!cached || (header.kid && !cached.kids.has(header.kid))) {
+        const jwks = await source.jwks();
+        cached = { set: createLocalJWKSet(jwks), kids: new Set(jwks.keys.map((k) => k.kid ?? '')) };
+      }
+      return cached.set(header, token);
+    };
+  }
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, getKey, {
+          issuer: TOKEN_ISSUER,
+          audience: TOKEN_AUDIENCE,
+          algorithms: ['EdDSA'],
+        });
+        if (
+          typeof payload.sub !== 'string' ||
+          typeof payload.sid !== 'string' ||
+          typeof payload.exp !== 'number'
+        ) {
+          throw new AppError(401, 'TOKEN_INVALID', 'The access token is missing required claims');
+        }
+        return {
+          userId: payload.sub,
+          sessionId: payload.sid,
+          plan: typeof payload.plan === 'string' ? payload.plan : 'free',
+          expiresAt: payload.exp,
+          token,
+        };
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        if (error instanceof errors.JWTExpired) {
+          throw new AppError(401, 'TOKEN_EXPIRED', 'The access token has expired; refresh it');
+        }
+        throw new AppError(401, 'TOKEN_INVALID', 'The access token is not valid');
+      }
+    },
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthUser | null;
+  }
+}
+
+/** Reads a bearer token from the Authorization header (or undefined when there is none). */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  if (!match?.[1]) throw new AppError(401, 'TOKEN_INVALID', 'Authorization must be "Bearer <access token>"');
+  return match[1];
+}
+
+/** An onRequest hook: verifies a presented token and sets request.auth. */
+export function authenticateRequests(verifier: TokenVerifier) {
+  return async (request: FastifyRequest) => {
+    const token = bearerToken(request);
+    request.auth = token ? await verifier.verify(token) : null;
+  };
+}
+
+export function requireUser(request: FastifyRequest): AuthUser {
+  if (!request.auth)
+    throw new AppError(401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <access token>');
+  return request.auth;
+}

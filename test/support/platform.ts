@@ -1,0 +1,43 @@
+// A whole CALOS platform for one test file, on isolated databases of one engine, listening on
+// a free port: tests call it with app.inject (fast) or over real HTTP (clients, streams).
+
+import { type RunningPlatform, startPlatform } from '../../src/main.ts';
+import type { ServiceName } from '../../src/platform/config.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import type { Engine } from '../../src/platform/db/database.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { type IsolatedDatabases, isolatedDatabases } from './databases.ts';
+
+export interface TestPlatform extends RunningPlatform {
+  engine: Engine;
+  isolated: IsolatedDatabases;
+  close(): Promise<void>;
+}
+
+export async function startTestPlatform(
+  engine: Engine,
+  options: { services?: ServiceName[]; env?: Record<string, string> } = {},
+): Promise<TestPlatform> {
+  const isolated = await isolatedDatabases(engine);
+  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', CALOS_DATA_DIR: isolated.dataDir, ...options.env });
+  const config = Object.freeze({ ...base, databases: isolated.targets });
+  try {
+    const platform = await startPlatform({
+      config,
+      logger: createLogger(config),
+      services: options.services,
+    });
+    return {
+      ...platform,
+      engine,
+      isolated,
+      async close() {
+        await platform.stop();
+        await isolated.cleanup();
+      },
+    };
+  } catch (error) {
+    await isolated.cleanup();
+    throw error;
+  }
+}
