@@ -5,6 +5,7 @@ import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName }
 import { createLogger } from '../platform/logger.ts';
 import { grantAccess, revokeAccess } from './access.ts';
 import { runDoctor } from './doctor.ts';
+import { runKeys } from './keys.ts';
 import { parseDatabaseArgument, runMigrate, runMigrationStatus, runRollback } from './migrate.ts';
 import { print, reportFailure, UsageError } from './output.ts';
 
@@ -20,6 +21,8 @@ Usage:
   calos access grant --database <db> --role <name> [--read-only]
                                        a PostgreSQL login that can use only that database
   calos access revoke --database <db> --role <name>
+  calos keys rotate-master [--new-key <64 hex>]
+                                       re-encrypt every stored secret under a new master key
 
 Databases: identity, hollowtown, recipes, family. Configuration comes from the environment
 (and .env): see README.md.`;
@@ -35,6 +38,7 @@ async function run(argv: string[]): Promise<number> {
       role: { type: 'string' },
       'read-only': { type: 'boolean' },
       migrate: { type: 'boolean' },
+      'new-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,6 +62,8 @@ async function run(argv: string[]): Promise<number> {
       return runDoctor(config);
     case 'access':
       return access(config, rest[0], values);
+    case 'keys':
+      return runKeys(config, rest[0], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

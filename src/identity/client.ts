@@ -67,6 +67,21 @@ export interface OutboxClient {
   ack(consumer: string, eventId: number): Promise<void>;
 }
 
+export interface AiPreferences {
+  model_preference: string | null;
+  fallback_model: string;
+}
+
+export type { AiUsageRecord, AiUsageRow } from './store/ai.ts';
+
+export interface AiAccountClient {
+  preferences(userId: string): Promise<AiPreferences>;
+  setPreferences(userId: string, preferences: AiPreferences): Promise<AiPreferences>;
+  recordUsage(record: import('./store/ai.ts').AiUsageRecord): Promise<void>;
+  /** Newest first; `before` continues below a usage_id. */
+  usage(userId: string, limit: number, before?: number): Promise<import('./store/ai.ts').AiUsageRow[]>;
+}
+
 export interface IdentityClient extends JwksProvider {
   findUser(query: { userId: string } | { login: string }): Promise<PublicUser | null>;
   /** Which of these ids belong to existing users (integrity checks across databases). */
@@ -75,4 +90,5 @@ export interface IdentityClient extends JwksProvider {
   credits: CreditsClient;
   apiKeys: ApiKeysClient;
   outbox: OutboxClient;
+  ai: AiAccountClient;
 }

@@ -39,4 +39,45 @@ export const IdentityErrors = {
       'This idempotency key was already used for a different request',
     ),
   invalidCursor: () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid; start again without it'),
+  keyLimitReached: (limit: number) =>
+    new AppError(
+      409,
+      'API_KEY_LIMIT_REACHED',
+      `An account can keep at most ${limit} API keys; delete one before adding another`,
+      { limit },
+    ),
+  masterKeyRotationRefused: (secret: string, cause: AppError) =>
+    new AppError(
+      409,
+      'MASTER_KEY_ROTATION_REFUSED',
+      `Nothing was changed: the current master key cannot open ${secret} (${cause.code}: ${cause.message})`,
+      { secret, cause: cause.code },
+    ),
+  masterKeyUnchanged: () =>
+    new AppError(400, 'MASTER_KEY_UNCHANGED', 'The new master key is the current one; nothing to rotate'),
+  reservationClosed: (status: string) =>
+    new AppError(409, 'RESERVATION_CLOSED', `This credit reservation is already ${status}`, { status }),
+  idempotencyKeyRequired: () =>
+    new AppError(
+      400,
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'Send an Idempotency-Key header (1 to 200 visible characters)',
+    ),
+  paymentProviderUnavailable: (provider: string, available: readonly string[]) =>
+    new AppError(
+      400,
+      'PAYMENT_PROVIDER_UNAVAILABLE',
+      `The ${provider} payment provider is not available here (available: ${available.join(', ')})`,
+      { provider, available },
+    ),
+  paymentsWebhookNotConfigured: () =>
+    new AppError(
+      503,
+      'PAYMENTS_WEBHOOK_NOT_CONFIGURED',
+      'Payment webhooks are not configured (CALOS_PAYMENTS_WEBHOOK_SECRET is unset)',
+    ),
+  webhookSignatureInvalid: (reason: string) =>
+    new AppError(400, 'WEBHOOK_SIGNATURE_INVALID', `The webhook signature is not valid: ${reason}`),
+  webhookEventInvalid: (reason: string) =>
+    new AppError(400, 'WEBHOOK_EVENT_INVALID', `The webhook event cannot be applied: ${reason}`),
 };

@@ -1,19 +1,42 @@
 // The identity service: the CALOS account every app shares (users, devices, sessions,
 // credits, bring-your-own keys, plans), on the calos_identity database.
 import type { FastifyRequest } from 'fastify';
+import { authenticateRequests, createTokenVerifier } from '../platform/auth/guard.ts';
 import { loadMasterKey } from '../platform/crypto/master-key.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import type { IdentityClient } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
+import { entitlementsOf } from './plans.ts';
 import { registerIdentityRoutes } from './routes/index.ts';
+import { createApiKeysClient } from './service/api-keys.ts';
+import { type AuthService, createAuthService } from './service/auth.ts';
+import { createCreditsClient } from './service/credits.ts';
+import { createDeviceService, type DeviceService } from './service/devices.ts';
+import { createLoginThrottle } from './service/login-throttle.ts';
+import { createPairingService, type PairingService } from './service/pairing.ts';
+import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
+import { findAiPreferences, insertAiUsage, listAiUsage, upsertAiPreferences } from './store/ai.ts';
+import { ackEvent, pullEvents } from './store/outbox.ts';
+
+/** The model a user falls back to on the free Ollama pool when they have no key for a premium one. */
+export const DEFAULT_FALLBACK_MODEL = 'llama3.2';
+import { currentPlan } from './store/subscriptions.ts';
+import { existingUserIds, findUserById, findUserByLogin } from './store/users.ts';
 
 /** The parts of the service, built once and shared by its routes and its client. */
 export interface IdentityServices {
   deps: IdentityDeps;
+  tokens: TokenIssuer;
+  auth: AuthService;
+  devices: DeviceService;
+  pairing: PairingService;
   /** onRequest hook: verifies a presented access token and that its session is still live. */
   authenticate(request: FastifyRequest): Promise<void>;
 }
 
-async function createIdentity(context: ServiceContext): Promise<ServiceInstance> {
+export function createIdentityServices(
+  context: Pick<ServiceContext, 'config' | 'databases' | 'logger'>,
+): IdentityServices {
   const deps: IdentityDeps = {
     db: context.databases.get('identity'),
     config: context.config,
@@ -21,12 +44,62 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
     masterKey: loadMasterKey(context.config),
     now: () => new Date(),
   };
-  const services: IdentityServices = {
+  const tokens = createTokenIssuer(deps.db, deps.masterKey);
+  const auth = createAuthService(deps, tokens, createLoginThrottle(context.config));
+  // Identity verifies its own tokens with its own keys, then checks that the session is live,
+  // so sign-out and revocation take effect here at once.
+  const verify = authenticateRequests(createTokenVerifier({ jwks: () => tokens.jwks() }));
+  return {
     deps,
-    authenticate: async () => undefined,
+    tokens,
+    auth,
+    devices: createDeviceService(deps),
+    pairing: createPairingService(deps, auth),
+    async authenticate(request) {
+      await verify(request);
+      if (request.auth) await auth.assertSessionLive(request.auth.userId, request.auth.sessionId);
+    },
   };
+}
+
+export function createIdentityClient(services: IdentityServices): IdentityClient {
+  const { db } = services.deps;
+  return {
+    jwks: () => services.tokens.jwks(),
+    async findUser(query) {
+      const user =
+        'userId' in query ? await findUserById(db, query.userId) : await findUserByLogin(db, query.login);
+      return user ? { userId: user.user_id, username: user.username, displayName: user.display_name } : null;
+    },
+    existingUserIds: (ids) => existingUserIds(db, ids),
+    async planOf(userId) {
+      const plan = await currentPlan(db, userId);
+      return { plan, entitlements: entitlementsOf(plan) };
+    },
+    credits: createCreditsClient(services.deps),
+    apiKeys: createApiKeysClient(services.deps),
+    outbox: {
+      pull: (consumer, limit) => pullEvents(db, consumer, limit),
+      ack: (consumer, eventId) => ackEvent(db, consumer, eventId),
+    },
+    ai: {
+      async preferences(userId) {
+        return (await findAiPreferences(db, userId)) ?? { model_preference: null, fallback_model: DEFAULT_FALLBACK_MODEL };
+      },
+      setPreferences: (userId, preferences) => upsertAiPreferences(db, userId, preferences),
+      recordUsage: (record) => insertAiUsage(db, record),
+      usage: (userId, limit, before) => listAiUsage(db, userId, limit, before),
+    },
+  };
+}
+
+async function createIdentity(context: ServiceContext): Promise<ServiceInstance> {
+  const services = createIdentityServices(context);
+  // Make sure a signing key exists before the first request needs one.
+  await services.tokens.jwks();
   return {
     routes: (app) => registerIdentityRoutes(app, services),
+    client: createIdentityClient(services),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type DatabaseName,
   DEFAULT_POSTGRES_DATABASE,
 } from './databases.ts';
+import { type AiConfig, parseAiConfig } from './ai-config.ts';
 import { ConfigError } from './errors.ts';
 
 export const SERVICE_NAMES = ['identity', 'hollowtown', 'recipes', 'family', 'ai'] as const;
@@ -39,6 +40,9 @@ export interface Config {
   hosts: ReadonlyMap<string, ServiceName>;
   /** Where identity answers when it is not served by this process (`calos serve hollowtown`). */
   identityUrl: string | undefined;
+  /** Signs the payment provider's webhooks (Stripe's `whsec_…`); unset means the dev provider only. */
+  paymentsWebhookSecret: string | undefined;
+  ai: AiConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -159,6 +163,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (identityUrl && !/^https?:\/\/[^\s/]+/.test(identityUrl))
     problems.push(`CALOS_IDENTITY_URL must be an http:// or https:// URL (got ${redact(identityUrl)})`);
 
+  const paymentsWebhookSecret = text('CALOS_PAYMENTS_WEBHOOK_SECRET');
+  if (paymentsWebhookSecret !== undefined && paymentsWebhookSecret.length < 16)
+    problems.push(
+      'CALOS_PAYMENTS_WEBHOOK_SECRET must be at least 16 characters (the provider gives it, e.g. whsec_…)',
+    );
+
+  const ai = parseAiConfig(text, problems);
+
   if (problems.length > 0 || !nodeEnv || port === undefined || !logLevel) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -172,6 +184,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     masterKey,
     hosts,
     identityUrl,
+    paymentsWebhookSecret,
+    ai,
   });
 }
 

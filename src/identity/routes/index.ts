@@ -1,10 +1,24 @@
 // Every HTTP route of the identity service, under /calos.
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityServices } from '../index.ts';
+import { registerApiKeyRoutes } from './api-keys.ts';
+import { registerAuditRoutes } from './audit.ts';
+import { registerAuthRoutes } from './auth.ts';
+import { registerCreditsRoutes } from './credits.ts';
+import { registerDeviceRoutes } from './devices.ts';
+import { registerJwksRoute } from './jwks.ts';
+import { registerPaymentRoutes } from './payments.ts';
+import { registerSubscriptionRoutes } from './subscription.ts';
 
 export async function registerIdentityRoutes(app: App, services: IdentityServices): Promise<void> {
   app.addHook('onRequest', services.authenticate);
   // Each area registers its routes here.
-  void app;
-  void services;
+  registerJwksRoute(app, services.tokens);
+  registerAuthRoutes(app, services.auth);
+  registerDeviceRoutes(app, services.deps, services.devices, services.pairing);
+  registerAuditRoutes(app, services.deps);
+  registerApiKeyRoutes(app, services.deps);
+  registerCreditsRoutes(app, services.deps);
+  registerSubscriptionRoutes(app, services.deps);
+  registerPaymentRoutes(app, services.deps);
 }

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Config, ServiceName } from '../config.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
@@ -12,6 +14,10 @@ import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
 import { errorBody, handleError } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
+
+// ajv-formats is CommonJS: at run time its default import is the plugin function itself.
+const addFormats = addFormatsModule as unknown as FormatsPlugin;
+
 import type { App, MountedService } from './service.ts';
 
 export interface HttpServerOptions {
@@ -23,6 +29,18 @@ export interface HttpServerOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+function createAjv(coerceTypes: false | 'array') {
+  const ajv = new Ajv({
+    coerceTypes,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
 
 export async function createHttpServer(options: HttpServerOptions): Promise<App> {
   const { config, logger, databases, services } = options;
@@ -57,6 +75,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     reply.header('x-request-id', request.id);
     if (isClosing) reply.header('connection', 'close');
   });
+  // Query strings, params and headers arrive as text and are coerced to their schema types;
+  // JSON bodies are not: a number where a string belongs is an error, not a silent conversion.
+  const bodyAjv = createAjv(false);
+  const textAjv = createAjv('array');
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  );
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody(PlatformErrors.routeNotFound(request.method, request.url))),

@@ -1,0 +1,103 @@
+// calos keys rotate-master [--new-key <64 hex>]: re-encrypts every secret sealed under the master
+// key (users' API keys, token signing keys) under a new one, all or nothing.
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rotateMasterKey } from '../identity/service/api-keys.ts';
+import type { Config } from '../platform/config.ts';
+import { masterKeyId } from '../platform/crypto/envelope.ts';
+import { loadMasterKey, masterKeyPath, writeMasterKeyFile } from '../platform/crypto/master-key.ts';
+import { DBPoolManager } from '../platform/db/pool-manager.ts';
+import { AppError } from '../platform/errors.ts';
+import { print, UsageError } from './output.ts';
+
+export async function runKeys(
+  config: Config,
+  action: string | undefined,
+  values: { 'new-key'?: string },
+): Promise<number> {
+  if (action !== 'rotate-master') throw new UsageError('use: calos keys rotate-master [--new-key <64 hex>]');
+  const given = values['new-key'];
+  if (given !== undefined && !/^[0-9a-fA-F]{64}$/.test(given)) {
+    throw new UsageError('--new-key takes 64 hex characters (32 bytes), e.g. from: openssl rand -hex 32');
+  }
+  const newKey = given === undefined ? randomBytes(32) : Buffer.from(given, 'hex');
+  const usesKeyFile = config.masterKey === undefined;
+  const currentKey = loadMasterKey(config);
+  if (currentKey.equals(newKey)) {
+    throw new UsageError('--new-key is the current master key; give a different one');
+  }
+
+  // On the key file, the new key is on disk before anything is re-encrypted under it, so that
+  // a crash between the commit and the file swap cannot lose it.
+  const pendingFile = `${masterKeyPath(config.dataDir)}.next`;
+  if (usesKeyFile) {
+    if (existsSync(pendingFile)) {
+      // Left by a rotation that stopped after its commit: it may be the only copy of the key.
+      throw new AppError(
+        409,
+        'MASTER_KEY_ROTATION_INTERRUPTED',
+        `${pendingFile} is left from an interrupted rotation: the stored secrets are sealed under it or ` +
+          `under ${masterKeyPath(config.dataDir)}. Keep both until you know which: start CALOS with ` +
+          'CALOS_MASTER_KEY set to its content; if that gives no MASTER_KEY_MISMATCH, move it over the key ' +
+          'file, otherwise delete it.',
+      );
+    }
+    writeFileSync(pendingFile, `${newKey.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  const pools = await DBPoolManager.open({
+    databases: config.databases,
+    dataDir: config.dataDir,
+    names: ['identity'],
+    poolSize: 2,
+  }).catch((error: unknown) => {
+    if (usesKeyFile) rmSync(pendingFile, { force: true });
+    throw error;
+  });
+  let result: Awaited<ReturnType<typeof rotateMasterKey>>;
+  try {
+    result = await rotateMasterKey(pools.get('identity'), currentKey, newKey).catch((error: unknown) => {
+      // 42P01: a table is missing, so the identity schema is not there yet.
+      if ((error as { code?: unknown }).code !== '42P01') throw error;
+      throw new AppError(
+        409,
+        'IDENTITY_NOT_MIGRATED',
+        'The identity database is not migrated; run: calos migrate identity',
+      );
+    });
+  } catch (error) {
+    if (usesKeyFile) rmSync(pendingFile, { force: true });
+    throw error;
+  } finally {
+    await pools.closeAll();
+  }
+
+  const secrets = `${plural(result.apiKeys, 'API key')} and ${plural(result.signingKeys, 'signing key')}`;
+  print(
+    `Re-encrypted ${secrets} under the new master key ${masterKeyId(newKey)} (was ${masterKeyId(currentKey)}).`,
+  );
+  if (usesKeyFile) {
+    try {
+      writeMasterKeyFile(config.dataDir, newKey);
+    } catch (error) {
+      throw new AppError(
+        500,
+        'MASTER_KEY_FILE_NOT_WRITTEN',
+        `The secrets are re-encrypted, but ${masterKeyPath(config.dataDir)} could not be replaced ` +
+          `(${(error as Error).message}). The new key is in ${pendingFile}: move it there before starting CALOS.`,
+      );
+    }
+    rmSync(pendingFile, { force: true });
+    print(`The key file ${masterKeyPath(config.dataDir)} now holds the new key.`);
+  } else if (given === undefined) {
+    print('The new master key (shown once; CALOS does not store it):');
+    print(`  ${newKey.toString('hex')}`);
+    print('Set CALOS_MASTER_KEY to it before restarting CALOS: the old key no longer opens anything.');
+  } else {
+    print('Set CALOS_MASTER_KEY to the key given with --new-key before restarting CALOS:');
+    print('the old key no longer opens anything.');
+  }
+  print('A CALOS process that kept running holds the old key: restart it now.');
+  return 0;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

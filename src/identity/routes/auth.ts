@@ -1,0 +1,162 @@
+// /api/auth/*: sign-up, sign-in, refresh, sign-out, who am I, password change.
+import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import { NoContent, Timestamp } from '../../platform/http/schemas.ts';
+import type { App } from '../../platform/http/service.ts';
+import type { AuthService } from '../service/auth.ts';
+import { originOf } from './origin.ts';
+import { Account, bearer, DeviceInput, ErrorResponse, Password, SignedIn, TokenPair } from './schemas.ts';
+
+export function registerAuthRoutes(app: App, auth: AuthService) {
+  app.post(
+    '/api/auth/register',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a CALOS account and sign in',
+        description: 'Usernames and emails are unique regardless of case. New accounts get 1000 credits.',
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' }),
+            email: Type.String({ format: 'email', maxLength: 254 }),
+            password: Type.String({ minLength: 10, maxLength: 256 }),
+            display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            device: Type.Optional(DeviceInput),
+          },
+          {
+            additionalProperties: false,
+            examples: [{ username: 'mortimer', email: 'mort@example.com', password: 'a long pass phrase' }],
+          },
+        ),
+        response: { 201: SignedIn, 400: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await auth.register(request.body, originOf(request))),
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with username or email and password',
+        description:
+          'Records the device. Repeated failures slow down, then lock the account or address for a while (429 with Retry-After).',
+        body: Type.Object(
+          {
+            login: Type.String({ minLength: 1, maxLength: 254 }),
+            password: Password,
+            device: Type.Optional(DeviceInput),
+          },
+          { additionalProperties: false, examples: [{ login: 'mortimer', password: 'a long pass phrase' }] },
+        ),
+        response: { 200: SignedIn, 401: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (request) => auth.login(request.body, originOf(request)),
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a refresh token for a new token pair',
+        description: 'Each refresh token works once. Presenting a spent one again ends the whole session.',
+        body: Type.Object(
+          { refresh_token: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: TokenPair, 401: ErrorResponse },
+      },
+    },
+    async (request) => auth.refresh(request.body.refresh_token, originOf(request)),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        description:
+          'Refresh stops at once. Access tokens already issued keep working in other services until they expire (at most 300 s).',
+        security: bearer,
+        response: { 204: NoContent, 401: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await auth.logout(user.userId, user.sessionId, originOf(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in account, its plan and this session',
+        security: bearer,
+        response: {
+          200: Type.Object({
+            user: Account,
+            plan: Type.String(),
+            session: Type.Object({
+              session_id: Type.String(),
+              device_id: Type.Union([Type.String(), Type.Null()]),
+              created_at: Type.Optional(Timestamp),
+              expires_at: Type.Optional(Timestamp),
+            }),
+          }),
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      return auth.me(user.userId, user.sessionId);
+    },
+  );
+
+  app.put(
+    '/api/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password; every other session ends',
+        security: bearer,
+        body: Type.Object(
+          { current_password: Password, new_password: Type.String({ minLength: 10, maxLength: 256 }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: NoContent, 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await auth.changePassword(user.userId, user.sessionId, request.body, originOf(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/api/account',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Delete the account and everything identity holds of it',
+        description: 'Emits user.deleted through the outbox; every app then removes or anonymises its data.',
+        security: bearer,
+        body: Type.Object({ password: Password }, { additionalProperties: false }),
+        response: { 204: NoContent, 401: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await auth.deleteAccount(user.userId, request.body.password);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,303 @@
+// Accounts and sessions: sign-up, sign-in (with the device it happens on), rotating refresh
+// tokens with reuse detection, sign-out, password change and account deletion.
+import { createHash } from 'node:crypto';
+import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { IdentityDeps, RequestOrigin } from '../deps.ts';
+import { IdentityErrors } from '../errors.ts';
+import { deleteAuditOf, recordAudit } from '../store/audit.ts';
+import { openCreditAccount } from '../store/credits.ts';
+import { type DeviceRow, type DeviceType, upsertDevice } from '../store/devices.ts';
+import { enqueueEvent } from '../store/outbox.ts';
+import {
+  extendSession,
+  findRefreshTokenForUpdate,
+  findSession,
+  insertRefreshToken,
+  insertSession,
+  markRefreshTokenUsed,
+  revokeOtherSessions,
+  revokeSession,
+  type SessionRow,
+} from '../store/sessions.ts';
+import { currentPlan } from '../store/subscriptions.ts';
+import {
+  deleteUser,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  type UserRow,
+  updatePasswordHash,
+} from '../store/users.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import type { TokenIssuer } from './tokens.ts';
+
+/** A session lives this long after its last refresh. */
+export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** Trust given to a device that signed in with a password. */
+export const PASSWORD_DEVICE_TRUST = 50;
+
+export interface DeviceInput {
+  fingerprint?: string;
+  type?: DeviceType;
+  name?: string;
+}
+
+export interface TokenPair {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  session_id: string;
+  device_id: string | null;
+}
+
+export interface PublicAccount {
+  user_id: string;
+  username: string;
+  email: string;
+  display_name: string | null;
+  created_at: Date;
+}
+
+export const toPublicAccount = (user: UserRow): PublicAccount => ({
+  user_id: user.user_id,
+  username: user.username,
+  email: user.email,
+  display_name: user.display_name,
+  created_at: user.created_at,
+});
+
+/** A device named by the client, or one derived from its user agent for plain web sign-ins. */
+function deviceOf(input: DeviceInput | undefined, origin: RequestOrigin) {
+  const fingerprint =
+    input?.fingerprint ??
+    `ua:${createHash('sha256')
+      .update(origin.userAgent ?? 'unknown')
+      .digest('hex')
+      .slice(0, 32)}`;
+  return { fingerprint, type: input?.type ?? 'web', name: input?.name };
+}
+
+export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throttle: LoginThrottle) {
+  const { db } = deps;
+
+  /** Starts a session on a device and issues its first token pair (inside the caller's transaction). */
+  async function startSession(
+    tx: Queryable,
+    user: { user_id: string },
+    device: DeviceRow | null,
+    origin: RequestOrigin,
+  ): Promise<TokenPair> {
+    const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_SECONDS * 1000);
+    const session = await insertSession(tx, {
+      userId: user.user_id,
+      deviceId: device?.device_id ?? null,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      expiresAt,
+    });
+    return issuePair(tx, session);
+  }
+
+  async function issuePair(tx: Queryable, session: SessionRow): Promise<TokenPair> {
+    const refreshToken = randomToken();
+    await insertRefreshToken(tx, {
+      tokenHash: hashToken(refreshToken),
+      sessionId: session.session_id,
+      expiresAt: session.expires_at,
+    });
+    const plan = await currentPlan(tx, session.user_id);
+    const access = await tokens.issue({ userId: session.user_id, sessionId: session.session_id, plan });
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      refresh_token: refreshToken,
+      session_id: session.session_id,
+      device_id: session.device_id,
+    };
+  }
+
+  const mapUniqueViolation = (error: unknown): never => {
+    const pgError = error as { code?: string; constraint?: string; message?: string };
+    if (pgError.code === '23505') {
+      const which = `${pgError.constraint ?? ''} ${pgError.message ?? ''}`;
+      throw which.includes('email') ? IdentityErrors.emailTaken() : IdentityErrors.usernameTaken();
+    }
+    throw error;
+  };
+
+  return {
+    startSession,
+
+    async register(
+      input: {
+        username: string;
+        email: string;
+        password: string;
+        display_name?: string;
+        device?: DeviceInput;
+      },
+      origin: RequestOrigin,
+    ): Promise<{ user: PublicAccount } & TokenPair> {
+      const username = input.username.trim();
+      const email = input.email.trim().toLowerCase();
+      checkPasswordPolicy(input.password, { username, email });
+      const passwordHash = await hashPassword(input.password);
+      return db
+        .transaction(async (tx) => {
+          const user = await insertUser(tx, {
+            username,
+            email,
+            passwordHash,
+            displayName: input.display_name,
+          });
+          await openCreditAccount(tx, user.user_id);
+          const device = deviceOf(input.device, origin);
+          const deviceRow = await upsertDevice(tx, {
+            userId: user.user_id,
+            ...device,
+            trustLevel: PASSWORD_DEVICE_TRUST,
+            userAgent: origin.userAgent,
+          });
+          await recordAudit(tx, user.user_id, 'account.created', origin, { username });
+          const pair = await startSession(tx, user, deviceRow, origin);
+          return { user: toPublicAccount(user), ...pair };
+        })
+        .catch(mapUniqueViolation);
+    },
+
+    async login(
+      input: { login: string; password: string; device?: DeviceInput },
+      origin: RequestOrigin,
+    ): Promise<{ user: PublicAccount } & TokenPair> {
+      const ip = origin.ip ?? 'unknown';
+      await throttle.check(input.login, ip);
+      const user = await findUserByLogin(db, input.login.trim());
+      const ok = await verifyPassword(user?.password_hash, input.password);
+      if (!user || !ok) {
+        const { locked } = await throttle.recordFailure(input.login, ip);
+        if (user) {
+          await recordAudit(db, user.user_id, locked ? 'login.locked' : 'login.failed', origin, {});
+        }
+        throw IdentityErrors.invalidCredentials();
+      }
+      await throttle.recordSuccess(input.login);
+      if (needsRehash(user.password_hash)) {
+        await updatePasswordHash(db, user.user_id, await hashPassword(input.password), false);
+      }
+      return db.transaction(async (tx) => {
+        const device = deviceOf(input.device, origin);
+        const deviceRow = await upsertDevice(tx, {
+          userId: user.user_id,
+          ...device,
+          trustLevel: PASSWORD_DEVICE_TRUST,
+          userAgent: origin.userAgent,
+        });
+        await recordAudit(tx, user.user_id, 'login.succeeded', origin, {
+          device_id: deviceRow.device_id,
+          device_type: deviceRow.device_type,
+        });
+        const pair = await startSession(tx, user, deviceRow, origin);
+        return { user: toPublicAccount(user), ...pair };
+      });
+    },
+
+    /** Exchanges a refresh token for a new pair; a spent token presented again ends the session. */
+    async refresh(refreshToken: string, origin: RequestOrigin): Promise<TokenPair> {
+      const outcome = await db.transaction(async (tx) => {
+        const stored = await findRefreshTokenForUpdate(tx, hashToken(refreshToken));
+        if (!stored) return { error: IdentityErrors.refreshTokenInvalid() };
+        const session = await findSession(tx, stored.session_id);
+        if (!session || session.revoked_at) return { error: IdentityErrors.sessionEnded() };
+        if (stored.used_at) {
+          await revokeSession(tx, session.session_id, 'refresh_reuse');
+          await recordAudit(tx, session.user_id, 'session.refresh_reuse', origin, {
+            session_id: session.session_id,
+          });
+          return { error: IdentityErrors.refreshTokenReused() };
+        }
+        if (stored.expires_at <= deps.now() || session.expires_at <= deps.now()) {
+          return { error: IdentityErrors.refreshTokenExpired() };
+        }
+        await markRefreshTokenUsed(tx, stored.token_hash);
+        const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_SECONDS * 1000);
+        await extendSession(tx, session.session_id, expiresAt);
+        return { pair: await issuePair(tx, { ...session, expires_at: expiresAt }) };
+      });
+      // The revocation above must commit, so the error is thrown after the transaction.
+      if ('error' in outcome) throw outcome.error;
+      return outcome.pair;
+    },
+
+    async logout(userId: string, sessionId: string, origin: RequestOrigin): Promise<void> {
+      await db.transaction(async (tx) => {
+        await revokeSession(tx, sessionId, 'logout');
+        await recordAudit(tx, userId, 'logout.succeeded', origin, { session_id: sessionId });
+      });
+    },
+
+    /** The live session behind an access token, or 401 when it has ended. */
+    async assertSessionLive(userId: string, sessionId: string): Promise<SessionRow> {
+      const session = await findSession(db, sessionId);
+      if (!session || session.user_id !== userId || session.revoked_at || session.expires_at <= deps.now()) {
+        throw IdentityErrors.sessionEnded();
+      }
+      return session;
+    },
+
+    async me(userId: string, sessionId: string) {
+      const user = await findUserById(db, userId);
+      if (!user) throw IdentityErrors.sessionEnded();
+      const session = await findSession(db, sessionId);
+      const plan = await currentPlan(db, userId);
+      return {
+        user: toPublicAccount(user),
+        plan,
+        session: {
+          session_id: sessionId,
+          device_id: session?.device_id ?? null,
+          created_at: session?.created_at,
+          expires_at: session?.expires_at,
+        },
+      };
+    },
+
+    async changePassword(
+      userId: string,
+      sessionId: string,
+      input: { current_password: string; new_password: string },
+      origin: RequestOrigin,
+    ): Promise<{ revokedSessions: number }> {
+      const user = await findUserById(db, userId);
+      if (!user || !(await verifyPassword(user.password_hash, input.current_password))) {
+        throw IdentityErrors.passwordRequired();
+      }
+      checkPasswordPolicy(input.new_password, user);
+      const hash = await hashPassword(input.new_password);
+      return db.transaction(async (tx) => {
+        await updatePasswordHash(tx, userId, hash, true);
+        const revokedSessions = await revokeOtherSessions(tx, userId, sessionId, 'password_changed');
+        await recordAudit(tx, userId, 'password.changed', origin, { other_sessions_ended: revokedSessions });
+        return { revokedSessions };
+      });
+    },
+
+    async deleteAccount(userId: string, password: string): Promise<void> {
+      const user = await findUserById(db, userId);
+      if (!user) throw IdentityErrors.sessionEnded();
+      if (!(await verifyPassword(user.password_hash, password))) throw IdentityErrors.passwordRequired();
+      await db.transaction(async (tx) => {
+        await enqueueEvent(tx, 'user.deleted', { user_id: userId, deleted_at: deps.now().toISOString() });
+        await deleteAuditOf(tx, userId);
+        const deleted = await deleteUser(tx, userId);
+        if (!deleted) throw new AppError(404, 'USER_NOT_FOUND', 'No such user');
+      });
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

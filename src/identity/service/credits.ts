@@ -1,0 +1,345 @@
+// Credits rules: balances that never go negative, holds for metered calls (reserve, then
+// settle or refund), and grants, each idempotent under a key. A retry with the same key and
+// the same request answers what the first call answered and changes nothing; the same key
+// with a different request is 409 IDEMPOTENCY_KEY_REUSED.
+import type { Queryable } from '../../platform/db/database.ts';
+import { PlatformErrors } from '../../platform/errors.ts';
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { CreditReservation, CreditsClient } from '../client.ts';
+import type { IdentityDeps } from '../deps.ts';
+import { IdentityErrors } from '../errors.ts';
+import {
+  closeReservation,
+  creditBalance,
+  debitBalance,
+  findLedgerEntry,
+  findLedgerEntryByKey,
+  findReservationByKey,
+  insertLedgerEntry,
+  insertReservation,
+  type LedgerEntryRow,
+  type LedgerKind,
+  listLedger,
+  lockBalance,
+  lockReservation,
+  type ReservationRow,
+  readBalance,
+} from '../store/credits.ts';
+
+/** The most credits one operation may move. */
+export const MAX_CREDIT_AMOUNT = 1_000_000_000;
+export const MAX_KEY_LENGTH = 200;
+export const MAX_REASON_LENGTH = 200;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+export interface LedgerItem {
+  entry_id: number;
+  amount: number;
+  kind: LedgerKind;
+  reason: string;
+  balance_after: number;
+  created_at: Date;
+}
+
+export interface LedgerPage {
+  items: LedgerItem[];
+  next_cursor: string | null;
+}
+
+export interface CreditsService extends CreditsClient {
+  ledger(userId: string, query: { limit: number; cursor?: string }): Promise<LedgerPage>;
+  ledgerEntry(userId: string, entryId: number): Promise<LedgerItem>;
+}
+
+export function createCreditsService(deps: IdentityDeps): CreditsService {
+  const { db } = deps;
+
+  return {
+    async balance(userId) {
+      const row = isUuid(userId) ? await readBalance(db, userId) : undefined;
+      if (!row) throw IdentityErrors.userNotFound();
+      return { balance: row.balance, lifetimeSpent: row.lifetime_spent };
+    },
+
+    async reserve(input) {
+      const amount = checkAmount('amount', input.amount, 1);
+      const idempotencyKey = checkText('idempotencyKey', input.idempotencyKey, MAX_KEY_LENGTH);
+      const reason = checkText('reason', input.reason, MAX_REASON_LENGTH);
+      const { userId } = input;
+      if (!isUuid(userId)) throw IdentityErrors.userNotFound();
+      return db.transaction(async (tx) => {
+        // The hold row first: a concurrent call with the same key waits here for the first
+        // one's outcome instead of taking a second hold.
+        const created = await insertReservation(tx, { userId, amount, idempotencyKey, reason });
+        if (!created) {
+          const existing = await findReservationByKey(tx, userId, idempotencyKey);
+          if (!existing) throw IdentityErrors.userNotFound();
+          if (existing.amount !== amount || existing.reason !== reason)
+            throw IdentityErrors.idempotencyConflict();
+          return {
+            reservationId: existing.reservation_id,
+            userId,
+            amount,
+            spent: null,
+            status: 'held',
+            balance: existing.balance_at_reserve,
+          };
+        }
+        // One atomic statement: two concurrent holds cannot both pass the balance check.
+        const balance = await debitBalance(tx, userId, amount);
+        if (balance === undefined) {
+          const current = await readBalance(tx, userId);
+          throw IdentityErrors.insufficientCredits(current?.balance ?? 0, amount);
+        }
+        await insertLedgerEntry(tx, {
+          userId,
+          amount: -amount,
+          kind: 'reserve',
+          reason,
+          reservationId: created.reservation_id,
+          balanceAfter: balance,
+        });
+        return {
+          reservationId: created.reservation_id,
+          userId,
+          amount,
+          spent: null,
+          status: 'held',
+          balance,
+        } satisfies CreditReservation;
+      });
+    },
+
+    async settle(input) {
+      const amount = checkAmount('amount', input.amount, 0);
+      const idempotencyKey = checkText('idempotencyKey', input.idempotencyKey, MAX_KEY_LENGTH);
+      if (!isUuid(input.reservationId)) throw IdentityErrors.reservationNotFound();
+      return db.transaction(async (tx) => {
+        const hold = await lockReservation(tx, input.reservationId);
+        if (!hold) throw IdentityErrors.reservationNotFound();
+        if (hold.status !== 'held') {
+          if (hold.closed_by_key !== idempotencyKey) throw IdentityErrors.reservationClosed(hold.status);
+          if (hold.status !== 'settled' || hold.settle_requested !== amount)
+            throw IdentityErrors.idempotencyConflict();
+          return closedResult(hold);
+        }
+
+        let balance: number;
+        let spent: number;
+        let shortfall = 0;
+        if (amount <= hold.amount) {
+          const rest = hold.amount - amount;
+          const after = await creditBalance(tx, hold.user_id, rest, amount);
+          if (after === undefined) throw IdentityErrors.reservationNotFound();
+          balance = after;
+          spent = amount;
+          if (rest > 0) {
+            await insertLedgerEntry(tx, {
+              userId: hold.user_id,
+              amount: rest,
+              kind: 'release',
+              reason: `Unused part of: ${hold.reason}`.slice(0, MAX_REASON_LENGTH),
+              reservationId: hold.reservation_id,
+              balanceAfter: balance,
+            });
+          }
+        } else {
+          // Beyond the hold, take what the balance allows and record what could not be taken.
+          const extra = amount - hold.amount;
+          const current = await lockBalance(tx, hold.user_id);
+          if (!current) throw IdentityErrors.reservationNotFound();
+          const charged = Math.min(extra, current.balance);
+          shortfall = extra - charged;
+          spent = hold.amount + charged;
+          const after = await debitBalance(tx, hold.user_id, charged, spent);
+          if (after === undefined) throw new Error('a locked balance changed under its lock');
+          balance = after;
+          if (charged > 0) {
+            const short = shortfall > 0 ? `; ${shortfall} more could not be charged` : '';
+            await insertLedgerEntry(tx, {
+              userId: hold.user_id,
+              amount: -charged,
+              kind: 'settle_extra',
+              reason: `${charged} beyond the hold${short}: ${hold.reason}`.slice(0, MAX_REASON_LENGTH),
+              reservationId: hold.reservation_id,
+              balanceAfter: balance,
+            });
+          }
+          if (shortfall > 0) {
+            deps.logger.warn(
+              { reservationId: hold.reservation_id, userId: hold.user_id, shortfall },
+              'settled beyond the hold and the balance; the rest was not charged',
+            );
+          }
+        }
+        await closeReservation(tx, {
+          reservationId: hold.reservation_id,
+          status: 'settled',
+          closedByKey: idempotencyKey,
+          spent,
+          shortfall,
+          settleRequested: amount,
+          balanceAtClose: balance,
+        });
+        return {
+          reservationId: hold.reservation_id,
+          userId: hold.user_id,
+          amount: hold.amount,
+          spent,
+          status: 'settled',
+          balance,
+        } satisfies CreditReservation;
+      });
+    },
+
+    async refund(input) {
+      const idempotencyKey = checkText('idempotencyKey', input.idempotencyKey, MAX_KEY_LENGTH);
+      if (!isUuid(input.reservationId)) throw IdentityErrors.reservationNotFound();
+      return db.transaction(async (tx) => {
+        const hold = await lockReservation(tx, input.reservationId);
+        if (!hold) throw IdentityErrors.reservationNotFound();
+        if (hold.status !== 'held') {
+          if (hold.closed_by_key !== idempotencyKey) throw IdentityErrors.reservationClosed(hold.status);
+          if (hold.status !== 'refunded') throw IdentityErrors.idempotencyConflict();
+          return closedResult(hold);
+        }
+        const balance = await creditBalance(tx, hold.user_id, hold.amount);
+        if (balance === undefined) throw IdentityErrors.reservationNotFound();
+        await insertLedgerEntry(tx, {
+          userId: hold.user_id,
+          amount: hold.amount,
+          kind: 'refund',
+          reason: `Refund of: ${hold.reason}`.slice(0, MAX_REASON_LENGTH),
+          reservationId: hold.reservation_id,
+          balanceAfter: balance,
+        });
+        await closeReservation(tx, {
+          reservationId: hold.reservation_id,
+          status: 'refunded',
+          closedByKey: idempotencyKey,
+          spent: null,
+          shortfall: 0,
+          settleRequested: null,
+          balanceAtClose: balance,
+        });
+        return {
+          reservationId: hold.reservation_id,
+          userId: hold.user_id,
+          amount: hold.amount,
+          spent: null,
+          status: 'refunded',
+          balance,
+        } satisfies CreditReservation;
+      });
+    },
+
+    async ledger(userId, query) {
+      const cursor = decodeCursor(query.cursor, isLedgerCursor);
+      const rows = await listLedger(db, userId, query.limit + 1, cursor?.before);
+      return toPage(rows, query.limit, toLedgerItem, (row) => ({ before: row.entry_id }));
+    },
+
+    async ledgerEntry(userId, entryId) {
+      const row = Number.isSafeInteger(entryId) ? await findLedgerEntry(db, userId, entryId) : undefined;
+      if (!row) throw IdentityErrors.ledgerEntryNotFound();
+      return toLedgerItem(row);
+    },
+  };
+}
+
+/** Only the CreditsClient part, for other services (the AI gateway, the apps). */
+export function createCreditsClient(deps: IdentityDeps): CreditsClient {
+  const service = createCreditsService(deps);
+  return {
+    balance: (userId) => service.balance(userId),
+    reserve: (input) => service.reserve(input),
+    settle: (input) => service.settle(input),
+    refund: (input) => service.refund(input),
+  };
+}
+
+export interface Grant {
+  userId: string;
+  amount: number;
+  kind: Extract<LedgerKind, 'purchase' | 'admin_grant'>;
+  reason: string;
+  /** Namespaced by the caller, e.g. `payment:<payment id>`; one grant per key. */
+  idempotencyKey: string;
+}
+
+/**
+ * Adds credits inside the caller's transaction, once per key: a second call with the same
+ * key changes nothing and answers the first grant's balance. Undefined when the account is gone.
+ */
+export async function grantCredits(
+  tx: Queryable,
+  grant: Grant,
+): Promise<{ balance: number; entryId: number; duplicate: boolean } | undefined> {
+  checkAmount('amount', grant.amount, 1);
+  // Lock first so that the existence check and the grant see the same balance row.
+  const current = await lockBalance(tx, grant.userId);
+  if (!current) return undefined;
+  const earlier = await findLedgerEntryByKey(tx, grant.userId, grant.idempotencyKey);
+  if (earlier) return { balance: earlier.balance_after, entryId: earlier.entry_id, duplicate: true };
+  const balance = await creditBalance(tx, grant.userId, grant.amount);
+  if (balance === undefined) return undefined;
+  const entry = await insertLedgerEntry(tx, {
+    userId: grant.userId,
+    amount: grant.amount,
+    kind: grant.kind,
+    reason: grant.reason.slice(0, MAX_REASON_LENGTH),
+    idempotencyKey: grant.idempotencyKey,
+    balanceAfter: balance,
+  });
+  if (!entry) throw new Error('a ledger key was taken under the balance lock');
+  return { balance, entryId: entry.entry_id, duplicate: false };
+}
+
+const closedResult = (hold: ReservationRow): CreditReservation => ({
+  reservationId: hold.reservation_id,
+  userId: hold.user_id,
+  amount: hold.amount,
+  spent: hold.spent,
+  status: hold.status,
+  balance: hold.balance_at_close ?? 0,
+});
+
+const toLedgerItem = (row: LedgerEntryRow): LedgerItem => ({
+  entry_id: row.entry_id,
+  amount: row.amount,
+  kind: row.kind,
+  reason: row.reason,
+  balance_after: row.balance_after,
+  created_at: row.created_at,
+});
+
+const isLedgerCursor = (value: unknown): value is { before: number } =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isSafeInteger((value as { before?: unknown }).before) &&
+  ((value as { before: number }).before ?? 0) > 0;
+
+function checkAmount(field: string, value: unknown, minimum: 0 | 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > MAX_CREDIT_AMOUNT) {
+    throw PlatformErrors.validation(
+      `${field} must be a whole number from ${minimum} to ${MAX_CREDIT_AMOUNT}`,
+      [{ field, message: `must be a whole number from ${minimum} to ${MAX_CREDIT_AMOUNT}` }],
+    );
+  }
+  return value;
+}
+
+function checkText(field: string, value: unknown, maxLength: number): string {
+  if (typeof value !== 'string' || value.length < 1 || value.length > maxLength || CONTROL.test(value)) {
+    throw PlatformErrors.validation(
+      `${field} must be 1 to ${maxLength} characters without control characters`,
+      [{ field, message: `must be 1 to ${maxLength} characters without control characters` }],
+    );
+  }
+  return value;
+}

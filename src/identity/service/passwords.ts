@@ -1,0 +1,54 @@
+// Password hashing with Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane), and a
+// decoy verification so an unknown account costs the same time as a wrong password.
+
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import { IdentityErrors } from '../errors.ts';
+
+export const ARGON2_PARAMETERS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;
+
+export const hashPassword = (password: string): Promise<string> => argon2.hash(password, ARGON2_PARAMETERS);
+
+let decoy: Promise<string> | undefined;
+const decoyHash = () => {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoy;
+};
+
+/** Verifies against the stored hash, or against a decoy when there is no account. */
+export async function verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
+  const target = hash ?? (await decoyHash());
+  try {
+    const ok = await argon2.verify(target, password);
+    return ok && hash !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** True when a stored hash uses weaker parameters than today's and should be replaced. */
+export const needsRehash = (hash: string): boolean =>
+  !hash.startsWith('$argon2id$') || argon2.needsRehash(hash, ARGON2_PARAMETERS);
+
+export function checkPasswordPolicy(password: string, context: { username: string; email: string }): void {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) {
+    throw IdentityErrors.weakPassword(`Passwords need at least ${PASSWORD_MIN_LENGTH} characters`);
+  }
+  if (length > PASSWORD_MAX_LENGTH) {
+    throw IdentityErrors.weakPassword(`Passwords may have at most ${PASSWORD_MAX_LENGTH} characters`);
+  }
+  const lowered = password.toLowerCase();
+  if (lowered === context.username.toLowerCase() || lowered === context.email.toLowerCase()) {
+    throw IdentityErrors.weakPassword('The password must not be your username or email');
+  }
+  if (new Set(password).size < 4)
+    throw IdentityErrors.weakPassword('The password repeats too few characters');
+}

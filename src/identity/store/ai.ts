@@ -1,0 +1,100 @@
+// AI preferences and the per-request usage log, kept with the account.
+import type { Queryable } from '../../platform/db/database.ts';
+
+export interface AiPreferencesRow {
+  model_preference: string | null;
+  fallback_model: string;
+}
+
+export async function findAiPreferences(db: Queryable, userId: string): Promise<AiPreferencesRow | undefined> {
+  const { rows } = await db.query<AiPreferencesRow>(
+    'SELECT model_preference, fallback_model FROM ai_preferences WHERE user_id = $1',
+    [userId],
+  );
+  return rows[0];
+}
+
+export async function upsertAiPreferences(
+  db: Queryable,
+  userId: string,
+  preferences: { model_preference: string | null; fallback_model: string },
+): Promise<AiPreferencesRow> {
+  const { rows } = await db.query<AiPreferencesRow>(
+    `INSERT INTO ai_preferences (user_id, model_preference, fallback_model) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id) DO UPDATE SET model_preference = EXCLUDED.model_preference, fallback_model = EXCLUDED.fallback_model
+     RETURNING model_preference, fallback_model`,
+    [userId, preferences.model_preference, preferences.fallback_model],
+  );
+  return rows[0] as AiPreferencesRow;
+}
+
+export interface AiUsageRecord {
+  userId: string;
+  app: string;
+  endpoint: string;
+  model: string;
+  provider: 'ollama' | 'openai' | 'anthropic' | 'deepseek';
+  instance: string | null;
+  byok: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  credits: number;
+  latencyMs: number;
+  outcome: 'ok' | 'error' | 'aborted' | 'rate_limited' | 'no_credits';
+  errorCode: string | null;
+}
+
+export async function insertAiUsage(db: Queryable, record: AiUsageRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO ai_usage_log (user_id, app, endpoint, model, provider, instance, byok, prompt_tokens,
+       completion_tokens, cached_tokens, credits, latency_ms, outcome, error_code)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+     WHERE EXISTS (SELECT 1 FROM users WHERE user_id = $1)`,
+    [
+      record.userId,
+      record.app.slice(0, 40),
+      record.endpoint.slice(0, 100),
+      record.model.slice(0, 200),
+      record.provider,
+      record.instance,
+      record.byok,
+      record.promptTokens,
+      record.completionTokens,
+      record.cachedTokens,
+      record.credits,
+      Math.max(0, Math.round(record.latencyMs)),
+      record.outcome,
+      record.errorCode,
+    ],
+  );
+}
+
+export interface AiUsageRow {
+  usage_id: number;
+  app: string;
+  endpoint: string;
+  model: string;
+  provider: string;
+  instance: string | null;
+  byok: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  credits: number;
+  latency_ms: number;
+  outcome: string;
+  error_code: string | null;
+  created_at: Date;
+}
+
+export async function listAiUsage(db: Queryable, userId: string, limit: number, before?: number): Promise<AiUsageRow[]> {
+  const { rows } = await db.query<AiUsageRow>(
+    `SELECT usage_id, app, endpoint, model, provider, instance, byok, prompt_tokens, completion_tokens, cached_tokens,
+            credits, latency_ms, outcome, error_code, created_at
+     FROM ai_usage_log WHERE user_id = $1 AND ($2::bigint IS NULL OR usage_id < $2)
+     ORDER BY usage_id DESC LIMIT $3`,
+    [userId, before ?? null, limit],
+  );
+  return rows;
+}

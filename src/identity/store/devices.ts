@@ -1,0 +1,82 @@
+// The devices an account signs in from (user_devices).
+import type { Queryable } from '../../platform/db/database.ts';
+
+export type DeviceType = 'web' | 'mobile' | 'voice';
+
+export interface DeviceRow {
+  device_id: string;
+  user_id: string;
+  device_fingerprint: string;
+  device_type: DeviceType;
+  device_name: string | null;
+  trust_level: number;
+  last_seen: Date;
+  revoked_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS =
+  'device_id, user_id, device_fingerprint, device_type, device_name, trust_level, last_seen, revoked_at, created_at';
+
+/** Records a sign-in from a device: a new row, or the known one seen again (and un-revoked). */
+export async function upsertDevice(
+  db: Queryable,
+  input: {
+    userId: string;
+    fingerprint: string;
+    type: DeviceType;
+    name?: string | null;
+    trustLevel: number;
+    userAgent?: string;
+  },
+): Promise<DeviceRow> {
+  const { rows } = await db.query<DeviceRow>(
+    `INSERT INTO user_devices (user_id, device_fingerprint, device_type, device_name, trust_level, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (user_id, device_fingerprint) DO UPDATE
+       SET last_seen = now(), revoked_at = NULL, device_type = EXCLUDED.device_type,
+           device_name = COALESCE(EXCLUDED.device_name, user_devices.device_name),
+           user_agent = COALESCE(EXCLUDED.user_agent, user_devices.user_agent),
+           trust_level = GREATEST(user_devices.trust_level, EXCLUDED.trust_level)
+     RETURNING ${COLUMNS}`,
+    [
+      input.userId,
+      input.fingerprint,
+      input.type,
+      input.name ?? null,
+      input.trustLevel,
+      input.userAgent?.slice(0, 512) ?? null,
+    ],
+  );
+  return rows[0] as DeviceRow;
+}
+
+export async function listDevices(db: Queryable, userId: string): Promise<DeviceRow[]> {
+  const { rows } = await db.query<DeviceRow>(
+    `SELECT ${COLUMNS} FROM user_devices WHERE user_id = $1 ORDER BY revoked_at IS NOT NULL, last_seen DESC LIMIT 200`,
+    [userId],
+  );
+  return rows;
+}
+
+export async function findDevice(
+  db: Queryable,
+  userId: string,
+  deviceId: string,
+): Promise<DeviceRow | undefined> {
+  const { rows } = await db.query<DeviceRow>(
+    `SELECT ${COLUMNS} FROM user_devices WHERE user_id = $1 AND device_id = $2`,
+    [userId, deviceId],
+  );
+  return rows[0];
+}
+
+export async function markDeviceRevoked(db: Queryable, deviceId: string): Promise<void> {
+  await db.query('UPDATE user_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL', [
+    deviceId,
+  ]);
+}
+
+export async function touchDevice(db: Queryable, deviceId: string): Promise<void> {
+  await db.query('UPDATE user_devices SET last_seen = now() WHERE device_id = $1', [deviceId]);
+}

@@ -1,0 +1,102 @@
+// Device authorization requests (RFC 8628): a device code for the device, a user code for
+// the person approving it.
+import type { Queryable } from '../../platform/db/database.ts';
+import type { DeviceType } from './devices.ts';
+
+export interface PairingRow {
+  pairing_id: string;
+  device_code_hash: string;
+  user_code: string;
+  device_type: DeviceType;
+  device_name: string | null;
+  device_fingerprint: string;
+  status: 'pending' | 'approved' | 'denied' | 'consumed';
+  user_id: string | null;
+  interval_seconds: number;
+  last_polled_at: Date | null;
+  expires_at: Date;
+}
+
+const COLUMNS =
+  'pairing_id, device_code_hash, user_code, device_type, device_name, device_fingerprint, status, user_id, interval_seconds, last_polled_at, expires_at';
+
+export async function insertPairing(
+  db: Queryable,
+  input: {
+    deviceCodeHash: string;
+    userCode: string;
+    deviceType: DeviceType;
+    deviceName: string | null;
+    fingerprint: string;
+    intervalSeconds: number;
+    expiresAt: Date;
+  },
+): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO device_pairings (device_code_hash, user_code, device_type, device_name, device_fingerprint, interval_seconds, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    [
+      input.deviceCodeHash,
+      input.userCode,
+      input.deviceType,
+      input.deviceName,
+      input.fingerprint,
+      input.intervalSeconds,
+      input.expiresAt,
+    ],
+  );
+  return result.rowCount > 0;
+}
+
+export async function findPendingPairingByUserCode(
+  db: Queryable,
+  userCode: string,
+): Promise<PairingRow | undefined> {
+  const { rows } = await db.query<PairingRow>(
+    `SELECT ${COLUMNS} FROM device_pairings WHERE user_code = $1 AND status = 'pending' AND expires_at > now() FOR UPDATE`,
+    [userCode],
+  );
+  return rows[0];
+}
+
+export async function decidePairing(
+  db: Queryable,
+  pairingId: string,
+  decision: { status: 'approved' | 'denied'; userId: string },
+): Promise<void> {
+  await db.query('UPDATE device_pairings SET status = $2, user_id = $3 WHERE pairing_id = $1', [
+    pairingId,
+    decision.status,
+    decision.userId,
+  ]);
+}
+
+export async function findPairingByDeviceCodeForUpdate(
+  db: Queryable,
+  deviceCodeHash: string,
+): Promise<PairingRow | undefined> {
+  const { rows } = await db.query<PairingRow>(
+    `SELECT ${COLUMNS} FROM device_pairings WHERE device_code_hash = $1 FOR UPDATE`,
+    [deviceCodeHash],
+  );
+  return rows[0];
+}
+
+export async function recordPoll(db: Queryable, pairingId: string, intervalSeconds: number): Promise<void> {
+  await db.query(
+    'UPDATE device_pairings SET last_polled_at = now(), interval_seconds = $2 WHERE pairing_id = $1',
+    [pairingId, intervalSeconds],
+  );
+}
+
+export async function markPairingConsumed(db: Queryable, pairingId: string): Promise<void> {
+  await db.query("UPDATE device_pairings SET status = 'consumed' WHERE pairing_id = $1", [pairingId]);
+}
+
+export async function deleteExpiredPairings(db: Queryable, olderThanSeconds: number): Promise<number> {
+  const result = await db.query(
+    'DELETE FROM device_pairings WHERE expires_at < now() - make_interval(secs => $1)',
+    [olderThanSeconds],
+  );
+  return result.rowCount;
+}

@@ -1,0 +1,115 @@
+// Sessions and their rotating refresh tokens (only SHA-256 hashes are stored).
+import type { Queryable } from '../../platform/db/database.ts';
+
+export type RevokeReason =
+  | 'logout'
+  | 'device_revoked'
+  | 'refresh_reuse'
+  | 'password_changed'
+  | 'account_deleted';
+
+export interface SessionRow {
+  session_id: string;
+  user_id: string;
+  device_id: string | null;
+  created_at: Date;
+  last_used_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export async function insertSession(
+  db: Queryable,
+  input: { userId: string; deviceId: string | null; ip?: string; userAgent?: string; expiresAt: Date },
+): Promise<SessionRow> {
+  const { rows } = await db.query<SessionRow>(
+    `INSERT INTO user_sessions (user_id, device_id, ip_address, user_agent, expires_at)
+     VALUES ($1, $2, $3, $4, $5)
+     RETURNING session_id, user_id, device_id, created_at, last_used_at, expires_at, revoked_at`,
+    [input.userId, input.deviceId, input.ip ?? null, input.userAgent?.slice(0, 512) ?? null, input.expiresAt],
+  );
+  return rows[0] as SessionRow;
+}
+
+export async function findSession(db: Queryable, sessionId: string): Promise<SessionRow | undefined> {
+  const { rows } = await db.query<SessionRow>(
+    `SELECT session_id, user_id, device_id, created_at, last_used_at, expires_at, revoked_at
+     FROM user_sessions WHERE session_id = $1`,
+    [sessionId],
+  );
+  return rows[0];
+}
+
+export async function extendSession(db: Queryable, sessionId: string, expiresAt: Date): Promise<void> {
+  await db.query('UPDATE user_sessions SET last_used_at = now(), expires_at = $2 WHERE session_id = $1', [
+    sessionId,
+    expiresAt,
+  ]);
+}
+
+export async function revokeSession(db: Queryable, sessionId: string, reason: RevokeReason): Promise<void> {
+  await db.query(
+    'UPDATE user_sessions SET revoked_at = now(), revoked_reason = $2 WHERE session_id = $1 AND revoked_at IS NULL',
+    [sessionId, reason],
+  );
+}
+
+export async function revokeSessionsOfDevice(
+  db: Queryable,
+  deviceId: string,
+  reason: RevokeReason,
+): Promise<number> {
+  const result = await db.query(
+    'UPDATE user_sessions SET revoked_at = now(), revoked_reason = $2 WHERE device_id = $1 AND revoked_at IS NULL',
+    [deviceId, reason],
+  );
+  return result.rowCount;
+}
+
+export async function revokeOtherSessions(
+  db: Queryable,
+  userId: string,
+  keepSessionId: string,
+  reason: RevokeReason,
+): Promise<number> {
+  const result = await db.query(
+    `UPDATE user_sessions SET revoked_at = now(), revoked_reason = $3
+     WHERE user_id = $1 AND session_id <> $2 AND revoked_at IS NULL`,
+    [userId, keepSessionId, reason],
+  );
+  return result.rowCount;
+}
+
+export async function insertRefreshToken(
+  db: Queryable,
+  input: { tokenHash: string; sessionId: string; expiresAt: Date },
+): Promise<void> {
+  await db.query('INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)', [
+    input.tokenHash,
+    input.sessionId,
+    input.expiresAt,
+  ]);
+}
+
+export interface RefreshTokenRow {
+  token_hash: string;
+  session_id: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+/** Locks the row so that two refreshes with the same token cannot both succeed. */
+export async function findRefreshTokenForUpdate(
+  db: Queryable,
+  tokenHash: string,
+): Promise<RefreshTokenRow | undefined> {
+  const { rows } = await db.query<RefreshTokenRow>(
+    'SELECT token_hash, session_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
+    [tokenHash],
+  );
+  return rows[0];
+}
+
+export async function markRefreshTokenUsed(db: Queryable, tokenHash: string): Promise<void> {
+  await db.query('UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1', [tokenHash]);
+}

@@ -1,0 +1,66 @@
+// Accounts in calos_identity.users.
+import type { Queryable } from '../../platform/db/database.ts';
+
+export interface UserRow {
+  user_id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  display_name: string | null;
+  password_changed_at: Date;
+  created_at: Date;
+}
+
+const COLUMNS = 'user_id, username, email, password_hash, display_name, password_changed_at, created_at';
+
+export async function insertUser(
+  db: Queryable,
+  input: { username: string; email: string; passwordHash: string; displayName?: string },
+): Promise<UserRow> {
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO users (username, email, password_hash, display_name) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+    [input.username, input.email, input.passwordHash, input.displayName ?? null],
+  );
+  return rows[0] as UserRow;
+}
+
+/** By username or email, case-insensitively (both are unique on lower()). */
+export async function findUserByLogin(db: Queryable, login: string): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1) LIMIT 1`,
+    [login],
+  );
+  return rows[0];
+}
+
+export async function findUserById(db: Queryable, userId: string): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE user_id = $1`, [userId]);
+  return rows[0];
+}
+
+export async function updatePasswordHash(
+  db: Queryable,
+  userId: string,
+  passwordHash: string,
+  changed: boolean,
+) {
+  await db.query(
+    `UPDATE users SET password_hash = $2, password_changed_at = CASE WHEN $3 THEN now() ELSE password_changed_at END
+     WHERE user_id = $1`,
+    [userId, passwordHash, changed],
+  );
+}
+
+export async function deleteUser(db: Queryable, userId: string): Promise<boolean> {
+  const result = await db.query('DELETE FROM users WHERE user_id = $1', [userId]);
+  return result.rowCount > 0;
+}
+
+export async function existingUserIds(db: Queryable, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const { rows } = await db.query<{ user_id: string }>(
+    'SELECT user_id FROM users WHERE user_id = ANY($1::uuid[])',
+    [[...userIds]],
+  );
+  return new Set(rows.map((r) => r.user_id));
+}

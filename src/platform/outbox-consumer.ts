@@ -1,0 +1,96 @@
+// Consumes another service's outbox at least once: pull a batch after this consumer's cursor,
+// apply each event (handlers must be idempotent), acknowledge, repeat. Polls on an interval
+// and wakes early when `wake` signals (e.g. a LISTEN on the producer's channel).
+import type { Logger } from './logger.ts';
+
+export interface OutboxSource<Event extends { eventId: number }> {
+  pull(consumer: string, limit: number): Promise<Event[]>;
+  ack(consumer: string, eventId: number): Promise<void>;
+}
+
+export interface OutboxConsumerOptions<Event extends { eventId: number }> {
+  name: string;
+  source: OutboxSource<Event>;
+  handle(event: Event): Promise<void>;
+  logger: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+export interface OutboxConsumer {
+  /** Processes everything pending now; resolves when the backlog is empty. */
+  drain(): Promise<number>;
+  start(): void;
+  /** Asks for an early run (e.g. from a NOTIFY). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function createOutboxConsumer<Event extends { eventId: number }>(
+  options: OutboxConsumerOptions<Event>,
+): OutboxConsumer {
+  const intervalMs = options.intervalMs ?? 1000;
+  const batchSize = options.batchSize ?? 100;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = true;
+  let failures = 0;
+
+  const drainOnce = async (): Promise<number> => {
+    let applied = 0;
+    for (;;) {
+      const events = await options.source.pull(options.name, batchSize);
+      for (const event of events) {
+        await options.handle(event);
+        await options.source.ack(options.name, event.eventId);
+        applied++;
+      }
+      if (events.length < batchSize) return applied;
+    }
+  };
+
+  const drain = (): Promise<number> => {
+    // One run at a time; a wake-up during a run is served by the run in progress or the next tick.
+    running ??= drainOnce().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, delay);
+    timer.unref();
+  };
+
+  const tick = () => {
+    drain().then(
+      () => {
+        failures = 0;
+        schedule(intervalMs);
+      },
+      (error: unknown) => {
+        failures++;
+        options.logger.warn({ err: error, consumer: options.name, failures }, 'outbox consumer failed; retrying');
+        schedule(Math.min(intervalMs * 2 ** failures, 30_000));
+      },
+    );
+  };
+
+  return {
+    drain,
+    start() {
+      stopped = false;
+      schedule(0);
+    },
+    wake() {
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// Counters for rate limits and lock-outs: in Redis when REDIS_URL is set (shared by every
+// process), in process memory otherwise. A thin layer over rate-limiter-flexible.
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from './config.ts';
+import { redisClient } from './redis.ts';
+
+export interface LimiterOptions {
+  keyPrefix: string;
+  points: number;
+  /** Window in seconds. */
+  duration: number;
+  /** Seconds a key stays blocked once its points are spent (0: until the window ends). */
+  blockDuration?: number;
+}
+
+export type Limiter = RateLimiterMemory | RateLimiterRedis;
+
+export function createLimiter(config: Pick<Config, 'redisUrl'>, options: LimiterOptions): Limiter {
+  const redis = redisClient(config);
+  if (!redis) return new RateLimiterMemory(options);
+  return new RateLimiterRedis({
+    ...options,
+    storeClient: redis,
+    // While Redis is unreachable, limits hold per process rather than not at all.
+    insuranceLimiter: new RateLimiterMemory(options),
+  });
+}
+
+export interface ConsumeResult {
+  allowed: boolean;
+  remaining: number;
+  /** Milliseconds until the window (or the block) ends. */
+  resetMs: number;
+  consumed: number;
+}
+
+/** Spends points; a refusal is a result, not an exception. */
+export async function consume(limiter: Limiter, key: string, points = 1): Promise<ConsumeResult> {
+  try {
+    const result = await limiter.consume(key, points);
+    return {
+      allowed: true,
+      remaining: result.remainingPoints,
+      resetMs: result.msBeforeNext,
+      consumed: result.consumedPoints,
+    };
+  } catch (error) {
+    if (error instanceof RateLimiterRes) {
+      return { allowed: false, remaining: 0, resetMs: error.msBeforeNext, consumed: error.consumedPoints };
+    }
+    throw error;
+  }
+}
+
+/** Current state of a key without spending anything. */
+export async function peek(limiter: Limiter, key: string): Promise<ConsumeResult> {
+  const result = await limiter.get(key);
+  if (!result) return { allowed: true, remaining: limiter.points, resetMs: 0, consumed: 0 };
+  return {
+    allowed: result.consumedPoints <= limiter.points && result.remainingPoints > 0,
+    remaining: result.remainingPoints,
+    resetMs: result.msBeforeNext,
+    consumed: result.consumedPoints,
+  };
+}
