@@ -1,10 +1,113 @@
-// The AI gateway: the shared Ollama pool and bring-your-own-key routing for every app.
-import type { ServiceDefinition } from '../platform/http/service.ts';
+// The AI gateway: every AI call of every CALOS app, over the shared Ollama pool or the user's
+// own provider keys, under per-user limits and metering. Ollama-native under /ai/api/*,
+// OpenAI-compatible under /ai/v1/*.
+import { randomUUID } from 'node:crypto';
+import type { IdentityClient } from '../identity/client.ts';
+import { authenticateRequests } from '../platform/auth/guard.ts';
+import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import type { AiClient } from './client.ts';
+import { collectChat, startChat } from './gateway/chat.ts';
+import type { GatewayDeps } from './gateway/execute.ts';
+import { createGatewayMetrics } from './gateway/metrics.ts';
+import { createUserLimits } from './limits/user-limits.ts';
+import { OllamaPool } from './pool/ollama-pool.ts';
+import { closeUpstreamConnections } from './providers/http.ts';
+import { registerAccountRoutes } from './routes/account.ts';
+import { registerOllamaRoutes } from './routes/ollama.ts';
+import { registerOpenAIRoutes } from './routes/openai.ts';
+import { registerOpsRoutes } from './routes/ops.ts';
+
+function createAiClient(deps: GatewayDeps): AiClient {
+  const chat: AiClient['chat'] = async (request) => {
+    const run = await startChat(deps, {
+      caller: { userId: request.userId, plan: request.plan, app: request.app },
+      endpoint: 'client.chat',
+      requestId: randomUUID(),
+      signal: request.signal ?? new AbortController().signal,
+      model: request.model,
+      call: {
+        messages: request.messages,
+        stream: false,
+        format: request.schema,
+        temperature: request.temperature,
+      },
+    });
+    const { text, done } = await collectChat(run);
+    return {
+      text,
+      model: run.route.model,
+      provider: run.route.provider,
+      fellBack: run.route.fallbackReason !== undefined,
+      usage: {
+        promptTokens: done?.usage.promptTokens ?? 0,
+        completionTokens: done?.usage.completionTokens ?? 0,
+        credits: 0,
+      },
+    };
+  };
+  return {
+    chat,
+    generate: ({ prompt, system, ...rest }) =>
+      chat({
+        ...rest,
+        messages: [
+          ...(system ? [{ role: 'system' as const, content: system }] : []),
+          { role: 'user', content: prompt },
+        ],
+      }),
+  };
+}
+
+async function createGateway(context: ServiceContext): Promise<ServiceInstance> {
+  const logger = context.logger.child({ service: 'ai' });
+  const config = context.config.ai;
+  const pool = new OllamaPool({ ...config, hosts: config.ollamaHosts, logger });
+  const metrics = createGatewayMetrics();
+  pool.onChange = () => {
+    for (const instance of pool.instances) {
+      metrics.inFlight.set({ instance: instance.url }, instance.inFlight);
+      metrics.healthy.set(
+        { instance: instance.url },
+        instance.healthy && instance.coolingUntil <= Date.now() ? 1 : 0,
+      );
+    }
+  };
+  const deps: GatewayDeps = {
+    identity: context.clients.get<IdentityClient>('identity'),
+    config,
+    pool,
+    limits: createUserLimits(context.config),
+    metrics,
+    logger,
+  };
+  return {
+    client: createAiClient(deps),
+    routes(app) {
+      registerOpsRoutes(app, deps);
+      // Everything else needs a CALOS access token.
+      app.register(async (scope) => {
+        scope.addHook('onRequest', authenticateRequests(context.verifier));
+        registerOllamaRoutes(scope, deps);
+        registerOpenAIRoutes(scope, deps);
+        registerAccountRoutes(scope, deps.identity);
+      });
+    },
+    async start() {
+      pool.start();
+      await pool.probeAll();
+    },
+    async stop() {
+      await pool.stop();
+      await closeUpstreamConnections();
+    },
+  };
+}
 
 export const aiService: ServiceDefinition = {
   name: 'ai',
   prefix: '/ai',
   title: 'CALOS AI gateway',
-  description: 'Ollama-native (/api/*) and OpenAI-compatible (/v1/*) access to the shared model pool.',
-  create: () => ({ routes: () => undefined }),
+  description:
+    'Ollama-native (/api/*) and OpenAI-compatible (/v1/*) access to the shared model pool and your own keys.',
+  create: createGateway,
 };

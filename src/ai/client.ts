@@ -1,0 +1,42 @@
+// What the apps may ask of the AI gateway (the only door into it). Every call goes through the
+// same per-user limits, key routing and metering as a call over HTTP.
+
+export type CallingApp = 'hollowtown' | 'recipes' | 'family' | 'calos';
+
+export interface AiMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface AiChatRequest {
+  userId: string;
+  /** The user's plan code, from their access token (decides limits and premium models). */
+  plan: string;
+  app: CallingApp;
+  /** A model name; omitted, the user's preference (or the platform default) is used. */
+  model?: string;
+  messages: AiMessage[];
+  /** A JSON schema the answer must follow (structured output); the reply is then JSON text. */
+  schema?: Record<string, unknown>;
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+export interface AiChatResult {
+  text: string;
+  /** The model that really answered (after fallback). */
+  model: string;
+  /** 'ollama' or the BYOK provider. */
+  provider: string;
+  /** True when the requested model was not available and the fallback model answered. */
+  fellBack: boolean;
+  usage: { promptTokens: number; completionTokens: number; credits: number };
+}
+
+export interface AiClient {
+  chat(request: AiChatRequest): Promise<AiChatResult>;
+  /** One prompt, one answer: a chat with a single user message. */
+  generate(
+    request: Omit<AiChatRequest, 'messages'> & { prompt: string; system?: string },
+  ): Promise<AiChatResult>;
+}

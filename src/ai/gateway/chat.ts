@@ -1,0 +1,45 @@
+// A chat call through the gateway, whatever the front format: route it, run it under the
+// user's limits and credits, and hand back the upstream's events as they arrive.
+import { chatProviders } from '../providers/registry.ts';
+import type { ChatCall, ChatEvent } from '../providers/types.ts';
+import { type GatewayDeps, type Run, startRun } from './execute.ts';
+import { type Caller, routeCall } from './route.ts';
+
+export interface ChatRequest {
+  caller: Caller;
+  endpoint: string;
+  requestId: string;
+  signal: AbortSignal;
+  /** The model asked for (may be empty: the user's preference or the default answers). */
+  model: string | undefined;
+  call: Omit<ChatCall, 'model'>;
+}
+
+export async function startChat(deps: GatewayDeps, request: ChatRequest): Promise<Run<ChatEvent>> {
+  const route = await routeCall(deps.identity, deps.config, request.caller, request.model);
+  const provider = chatProviders[route.provider];
+  const call: ChatCall = { ...request.call, model: route.model };
+  return startRun<ChatEvent>(deps, {
+    caller: request.caller,
+    endpoint: request.endpoint,
+    route,
+    requestId: request.requestId,
+    signal: request.signal,
+    promptText: call.messages.map((m) => m.content).join('\n'),
+    maxCompletionTokens: call.maxTokens ?? 0,
+    start: (target, signal) => provider.chat(target, call, signal),
+    usageOf: (event) => (event.type === 'done' ? event.usage : undefined),
+    textOf: (event) => (event.type === 'delta' ? event.content : ''),
+  });
+}
+
+/** Collects a whole answer (non-streamed calls and the typed client). */
+export async function collectChat(run: Run<ChatEvent>) {
+  let text = '';
+  let done: Extract<ChatEvent, { type: 'done' }> | undefined;
+  for await (const event of run.items) {
+    if (event.type === 'delta') text += event.content;
+    else done = event;
+  }
+  return { text, done };
+}

@@ -1,0 +1,275 @@
+// Runs one AI call end to end: admit it under the user's limits, reserve credits when the
+// model is metered, reach an upstream (retrying another Ollama instance while nothing has
+// reached the client), then settle credits from the real token counts, free the instance and
+// log the usage, also when the stream breaks or the client leaves.
+import type { IdentityClient } from '../../identity/client.ts';
+import { entitlementsOf } from '../../identity/client.ts';
+import type { AiConfig } from '../../platform/ai-config.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { LimitState, UserLimits } from '../limits/user-limits.ts';
+import { creditsFor, estimateTokens } from '../metering/prices.ts';
+import type { Lease, OllamaPool } from '../pool/ollama-pool.ts';
+import { type ProviderTarget, UpstreamError, type Usage } from '../providers/types.ts';
+import { toClientError } from './errors.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { Caller, Route } from './route.ts';
+
+export interface GatewayDeps {
+  identity: IdentityClient;
+  config: AiConfig;
+  pool: OllamaPool;
+  limits: UserLimits;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+export interface RunSpec<Item> {
+  caller: Caller;
+  endpoint: string;
+  route: Route;
+  requestId: string;
+  signal: AbortSignal;
+  /** Text of the prompt, to size the credit reservation. */
+  promptText: string;
+  maxCompletionTokens: number;
+  /** Starts the upstream call on a target. */
+  start(target: ProviderTarget, signal: AbortSignal): AsyncIterable<Item>;
+  /** The final usage, when this item carries it. */
+  usageOf(item: Item): Usage | undefined;
+  /** Generated text in this item, to estimate usage of a stream that never finished. */
+  textOf(item: Item): string;
+}
+
+export interface Run<Item> {
+  route: Route;
+  instance: string | null;
+  limit: LimitState;
+  items: AsyncIterable<Item>;
+}
+
+const DEFAULT_COMPLETION_ESTIMATE = 1024;
+
+export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Promise<Run<Item>> {
+  const { caller, route } = spec;
+  const started = performance.now();
+  const record = (
+    outcome: 'ok' | 'error' | 'aborted' | 'rate_limited' | 'no_credits',
+    extra: Partial<UsageFacts> = {},
+  ) => recordUsage(deps, spec, started, outcome, extra);
+
+  let limit: LimitState;
+  try {
+    limit = await deps.limits.admit(caller.userId, entitlementsOf(caller.plan).aiRateLimits);
+  } catch (error) {
+    deps.metrics.rejections.inc({ reason: 'rate_limited' });
+    await record('rate_limited', { errorCode: (error as AppError).code });
+    throw error;
+  }
+
+  let reservationId: string | undefined;
+  if (route.price) {
+    const estimate = creditsFor(route.price, {
+      promptTokens: estimateTokens(spec.promptText),
+      completionTokens: spec.maxCompletionTokens || DEFAULT_COMPLETION_ESTIMATE,
+      cachedPromptTokens: 0,
+    });
+    try {
+      const reservation = await deps.identity.credits.reserve({
+        userId: caller.userId,
+        amount: Math.max(1, estimate),
+        idempotencyKey: `ai:${spec.requestId}`,
+        reason: `AI ${spec.endpoint} ${route.model}`,
+      });
+      reservationId = reservation.reservationId;
+    } catch (error) {
+      deps.metrics.rejections.inc({ reason: 'no_credits' });
+      await record('no_credits', { errorCode: (error as AppError).code });
+      throw error;
+    }
+  }
+
+  const refundReservation = async () => {
+    if (!reservationId) return;
+    await deps.identity.credits
+      .refund({ reservationId, idempotencyKey: `ai:${spec.requestId}:refund` })
+      .catch((error: unknown) => deps.logger.error({ err: error, reservationId }, 'refund failed'));
+  };
+
+  // Reach an upstream and wait for its first item, retrying other instances meanwhile.
+  let lease: Lease | undefined;
+  let iterator: AsyncIterator<Item>;
+  let first: IteratorResult<Item>;
+  const tried = new Set<string>();
+  for (;;) {
+    try {
+      let target: ProviderTarget;
+      if (route.provider === 'ollama') {
+        lease = await deps.pool.acquire(route.model, tried, spec.signal);
+        target = { baseUrl: lease.instance.url };
+      } else {
+        target = { baseUrl: deps.config.providerUrls[route.provider], apiKey: route.apiKey };
+      }
+      // Each attempt has its own signal: a timed-out attempt is cancelled upstream too.
+      const attempt = new AbortController();
+      const abortAttempt = () => attempt.abort();
+      spec.signal.addEventListener('abort', abortAttempt, { once: true });
+      iterator = spec.start(target, attempt.signal)[Symbol.asyncIterator]();
+      first = await withTimeout(iterator.next(), deps.config.firstByteTimeoutMs, spec.signal, abortAttempt);
+      break;
+    } catch (error) {
+      const upstream = lease?.instance.url ?? route.provider;
+      if (error instanceof UpstreamError) deps.metrics.upstreamFailures.inc({ upstream, kind: error.kind });
+      const retryable = error instanceof UpstreamError && error.isRetryable && !spec.signal.aborted;
+      if (lease) {
+        if (retryable) lease.fail(error instanceof Error ? error.message : String(error));
+        else lease.release();
+        tried.add(lease.instance.url);
+        lease = undefined;
+        if (retryable) continue;
+      }
+      await refundReservation();
+      const clientError = spec.signal.aborted
+        ? new AppError(499, 'CLIENT_CLOSED', 'The client closed the request')
+        : toClientError(error, route.provider, route.byok);
+      await record(spec.signal.aborted ? 'aborted' : 'error', { errorCode: clientError.code });
+      deps.metrics.requests.inc({ endpoint: spec.endpoint, provider: route.provider, outcome: 'error' });
+      throw clientError;
+    }
+  }
+  const firstByteAt = performance.now();
+  deps.metrics.firstByte.observe(
+    { endpoint: spec.endpoint, provider: route.provider },
+    (firstByteAt - started) / 1000,
+  );
+  const instance = lease?.instance.url ?? null;
+
+  async function* items(): AsyncGenerator<Item> {
+    let usage: Usage | undefined;
+    let generated = '';
+    let outcome: 'ok' | 'error' | 'aborted' = 'ok';
+    let errorCode: string | null = null;
+    try {
+      let current = first;
+      while (!current.done) {
+        const item = current.value;
+        usage = spec.usageOf(item) ?? usage;
+        generated += spec.textOf(item);
+        yield item;
+        current = await iterator.next();
+      }
+    } catch (error) {
+      outcome = spec.signal.aborted ? 'aborted' : 'error';
+      const upstreamError = error instanceof UpstreamError ? error : undefined;
+      errorCode = spec.signal.aborted
+        ? 'CLIENT_CLOSED'
+        : toClientError(error, route.provider, route.byok).code;
+      if (upstreamError)
+        deps.metrics.upstreamFailures.inc({ upstream: instance ?? route.provider, kind: upstreamError.kind });
+      if (lease && upstreamError?.kind === 'broken_stream') lease.fail(upstreamError.message);
+      throw error;
+    } finally {
+      // Reached by normal end, by an error, and by the consumer stopping early (client gone).
+      if (outcome === 'ok' && !usage) outcome = spec.signal.aborted ? 'aborted' : 'ok';
+      await iterator.return?.().catch(() => undefined);
+      lease?.release();
+      const finalUsage = usage ?? {
+        promptTokens: estimateTokens(spec.promptText),
+        completionTokens: estimateTokens(generated),
+        cachedPromptTokens: 0,
+      };
+      let credits = 0;
+      if (reservationId && route.price) {
+        credits = creditsFor(route.price, finalUsage);
+        try {
+          const settled = await deps.identity.credits.settle({
+            reservationId,
+            amount: credits,
+            idempotencyKey: `ai:${spec.requestId}:settle`,
+          });
+          credits = settled.spent ?? credits;
+        } catch (error) {
+          deps.logger.error({ err: error, reservationId }, 'settling credits failed');
+        }
+      }
+      deps.metrics.tokens.inc({ provider: route.provider, direction: 'prompt' }, finalUsage.promptTokens);
+      deps.metrics.tokens.inc(
+        { provider: route.provider, direction: 'completion' },
+        finalUsage.completionTokens,
+      );
+      deps.metrics.requests.inc({ endpoint: spec.endpoint, provider: route.provider, outcome });
+      deps.metrics.latency.observe(
+        { endpoint: spec.endpoint, provider: route.provider },
+        (performance.now() - started) / 1000,
+      );
+      await record(outcome, { usage: finalUsage, credits, instance, errorCode });
+    }
+  }
+
+  return { route, instance, limit, items: items() };
+}
+
+interface UsageFacts {
+  usage: Usage;
+  credits: number;
+  instance: string | null;
+  errorCode: string | null;
+}
+
+async function recordUsage<Item>(
+  deps: GatewayDeps,
+  spec: RunSpec<Item>,
+  started: number,
+  outcome: 'ok' | 'error' | 'aborted' | 'rate_limited' | 'no_credits',
+  facts: Partial<UsageFacts>,
+) {
+  await deps.identity.ai
+    .recordUsage({
+      userId: spec.caller.userId,
+      app: spec.caller.app,
+      endpoint: spec.endpoint,
+      model: spec.route.model,
+      provider: spec.route.provider,
+      instance: facts.instance ?? null,
+      byok: spec.route.byok,
+      promptTokens: facts.usage?.promptTokens ?? 0,
+      completionTokens: facts.usage?.completionTokens ?? 0,
+      cachedTokens: facts.usage?.cachedPromptTokens ?? 0,
+      credits: facts.credits ?? 0,
+      latencyMs: performance.now() - started,
+      outcome,
+      errorCode: facts.errorCode ?? null,
+    })
+    .catch((error: unknown) => deps.logger.error({ err: error }, 'recording AI usage failed'));
+}
+
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  signal: AbortSignal,
+  onTimeout: () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      reject(new UpstreamError(`No answer within ${ms} ms`, 'timeout'));
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new UpstreamError('The client closed the request', 'unreachable'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,59 @@
+// Prometheus metrics of the gateway, served at /ai/metrics.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createGatewayMetrics() {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: 'calos_ai_requests_total',
+    help: 'AI requests by endpoint, provider and outcome',
+    labelNames: ['endpoint', 'provider', 'outcome'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'calos_ai_request_duration_seconds',
+    help: 'Whole AI request duration',
+    labelNames: ['endpoint', 'provider'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const firstByte = new Histogram({
+    name: 'calos_ai_time_to_first_token_seconds',
+    help: 'Time until the first token reached the client',
+    labelNames: ['endpoint', 'provider'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: 'calos_ai_instance_in_flight',
+    help: 'Requests in flight per Ollama instance',
+    labelNames: ['instance'] as const,
+    registers: [registry],
+  });
+  const healthy = new Gauge({
+    name: 'calos_ai_instance_healthy',
+    help: '1 when the Ollama instance takes traffic',
+    labelNames: ['instance'] as const,
+    registers: [registry],
+  });
+  const rejections = new Counter({
+    name: 'calos_ai_rejections_total',
+    help: 'Requests refused before reaching a model, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const upstreamFailures = new Counter({
+    name: 'calos_ai_upstream_failures_total',
+    help: 'Failures of upstream instances and providers, by kind',
+    labelNames: ['upstream', 'kind'] as const,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'calos_ai_tokens_total',
+    help: 'Tokens processed, by provider and direction',
+    labelNames: ['provider', 'direction'] as const,
+    registers: [registry],
+  });
+  return { registry, requests, latency, firstByte, inFlight, healthy, rejections, upstreamFailures, tokens };
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

@@ -1,0 +1,280 @@
+// The pool of Ollama instances: which models each has and has loaded (read by a health loop
+// from /api/version, /api/tags and /api/ps), how busy each is, and which ones are cooling down
+// after a failure. Requests lease an instance: only one that has the model, preferring the
+// fewest requests in flight and, among equals, one with the model already loaded. When every
+// candidate is at its cap, requests wait in a bounded queue; past that, 503 with Retry-After.
+import { AppError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { normalizeOllamaModel } from '../providers/registry.ts';
+
+export interface PoolOptions {
+  hosts: string[];
+  maxConcurrencyPerInstance: number;
+  queueSize: number;
+  queueTimeoutMs: number;
+  cooldownMs: number;
+  healthIntervalMs: number;
+  logger: Logger;
+  /** Probe timeout for the health loop. */
+  probeTimeoutMs?: number;
+}
+
+export interface InstanceState {
+  url: string;
+  healthy: boolean;
+  /** Until when the instance gets no traffic after a failure (it is probed before that ends). */
+  coolingUntil: number;
+  version: string | null;
+  models: Set<string>;
+  loaded: Set<string>;
+  inFlight: number;
+  served: number;
+  failures: number;
+  lastError: string | null;
+  lastProbeAt: number;
+}
+
+export interface Lease {
+  instance: InstanceState;
+  /** The request is over (success or a failure that was not the instance's fault). */
+  release(): void;
+  /** The instance failed: cool it down, and release. */
+  fail(reason: string): void;
+}
+
+interface Waiter {
+  model: string;
+  exclude: ReadonlySet<string>;
+  resolve(lease: Lease): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class OllamaPool {
+  readonly instances: InstanceState[];
+  readonly #options: PoolOptions;
+  readonly #waiters: Waiter[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #probing: Promise<void> | undefined;
+  onChange?: () => void;
+
+  constructor(options: PoolOptions) {
+    this.#options = options;
+    this.instances = options.hosts.map((url) => ({
+      url,
+      healthy: false,
+      coolingUntil: 0,
+      version: null,
+      models: new Set(),
+      loaded: new Set(),
+      inFlight: 0,
+      served: 0,
+      failures: 0,
+      lastError: null,
+      lastProbeAt: 0,
+    }));
+  }
+
+  start(): void {
+    const loop = () => {
+      this.probeAll().finally(() => {
+        this.#timer = setTimeout(loop, this.#options.healthIntervalMs);
+        this.#timer.unref();
+      });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#probing?.catch(() => undefined);
+    for (const waiter of this.#waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new AppError(503, 'GATEWAY_STOPPING', 'The gateway is shutting down'));
+    }
+  }
+
+  /** Reads every instance's state now (also what the loop does on each tick). */
+  probeAll(): Promise<void> {
+    this.#probing ??= Promise.all(this.instances.map((instance) => this.#probe(instance)))
+      .then(() => undefined)
+      .finally(() => {
+        this.#probing = undefined;
+        this.#serveWaiters();
+      });
+    return this.#probing;
+  }
+
+  async #probe(instance: InstanceState): Promise<void> {
+    const timeout = this.#options.probeTimeoutMs ?? 2000;
+    const get = async (path: string) => {
+      const response = await fetch(`${instance.url}${path}`, { signal: AbortSignal.timeout(timeout) });
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    try {
+      const [version, tags, ps] = await Promise.all([get('/api/version'), get('/api/tags'), get('/api/ps')]);
+      const names = (list: unknown) =>
+        new Set(
+          (Array.isArray(list) ? list : [])
+            .map((m) => (m as { name?: unknown; model?: unknown }).name ?? (m as { model?: unknown }).model)
+            .filter((n): n is string => typeof n === 'string')
+            .map(normalizeOllamaModel),
+        );
+      const wasHealthy = instance.healthy && Date.now() >= instance.coolingUntil;
+      instance.version = typeof version.version === 'string' ? version.version : null;
+      instance.models = names(tags.models);
+      instance.loaded = names(ps.models);
+      instance.healthy = true;
+      instance.lastError = null;
+      // A successful probe ends a cool-down early: the instance has proven it answers again.
+      instance.coolingUntil = 0;
+      if (!wasHealthy) this.#options.logger.info({ instance: instance.url }, 'ollama instance is healthy');
+    } catch (error) {
+      if (instance.healthy) {
+        this.#options.logger.warn(
+          { instance: instance.url, err: error },
+          'ollama instance failed its health check',
+        );
+      }
+      instance.healthy = false;
+      instance.lastError = (error as Error).message;
+    } finally {
+      instance.lastProbeAt = Date.now();
+      this.onChange?.();
+    }
+  }
+
+  /** Instances that may take traffic now. */
+  available(): InstanceState[] {
+    const now = Date.now();
+    return this.instances.filter((i) => i.healthy && i.coolingUntil <= now);
+  }
+
+  /** Every model any available instance has. */
+  models(): Set<string> {
+    return new Set(this.available().flatMap((i) => [...i.models]));
+  }
+
+  /** Leases an instance for `model`, waiting in the queue when all candidates are busy. */
+  acquire(modelName: string, exclude: ReadonlySet<string> = new Set(), signal?: AbortSignal): Promise<Lease> {
+    const model = normalizeOllamaModel(modelName);
+    const candidates = this.available().filter((i) => i.models.has(model) && !exclude.has(i.url));
+    if (candidates.length === 0) {
+      const anywhere = this.instances.some((i) => i.models.has(model));
+      if (!anywhere) {
+        return Promise.reject(
+          new AppError(404, 'MODEL_NOT_FOUND', `No Ollama instance has the model "${model}"`, { model }),
+        );
+      }
+      return Promise.reject(
+        new AppError(
+          503,
+          'NO_INSTANCE_AVAILABLE',
+          `Every Ollama instance with "${model}" is unavailable right now`,
+          {
+            model,
+            retryAfterSeconds: Math.ceil(this.#options.cooldownMs / 1000) || 1,
+          },
+        ),
+      );
+    }
+    const lease = this.#tryLease(model, exclude);
+    if (lease) return Promise.resolve(lease);
+    if (this.#waiters.length >= this.#options.queueSize) {
+      return Promise.reject(this.#saturated(model));
+    }
+    return new Promise<Lease>((resolve, reject) => {
+      const leave = (error: Error) => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        clearTimeout(waiter.timer);
+        reject(error);
+      };
+      const waiter: Waiter = {
+        model,
+        exclude,
+        resolve: (lease) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(lease);
+        },
+        reject,
+        timer: setTimeout(() => leave(this.#saturated(model)), this.#options.queueTimeoutMs),
+      };
+      // A client that leaves while queued gives its place up.
+      const onAbort = () => leave(new AppError(499, 'CLIENT_CLOSED', 'The client closed the request'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  #saturated(model: string): AppError {
+    return new AppError(503, 'POOL_SATURATED', 'Every Ollama instance is busy; try again shortly', {
+      model,
+      retryAfterSeconds: 1,
+    });
+  }
+
+  #tryLease(model: string, exclude: ReadonlySet<string>): Lease | undefined {
+    const now = Date.now();
+    let best: InstanceState | undefined;
+    for (const instance of this.instances) {
+      if (!instance.healthy || instance.coolingUntil > now || exclude.has(instance.url)) continue;
+      if (!instance.models.has(model) || instance.inFlight >= this.#options.maxConcurrencyPerInstance)
+        continue;
+      if (
+        !best ||
+        instance.inFlight < best.inFlight ||
+        (instance.inFlight === best.inFlight && instance.loaded.has(model) && !best.loaded.has(model))
+      ) {
+        best = instance;
+      }
+    }
+    if (!best) return undefined;
+    const instance = best;
+    instance.inFlight++;
+    // The model will be loaded there once the request runs.
+    instance.loaded.add(model);
+    let done = false;
+    const finish = () => {
+      if (done) return false;
+      done = true;
+      instance.inFlight--;
+      return true;
+    };
+    this.onChange?.();
+    return {
+      instance,
+      release: () => {
+        if (!finish()) return;
+        instance.served++;
+        this.onChange?.();
+        this.#serveWaiters();
+      },
+      fail: (reason: string) => {
+        if (!finish()) return;
+        instance.failures++;
+        instance.lastError = reason;
+        instance.coolingUntil = Date.now() + this.#options.cooldownMs;
+        this.#options.logger.warn({ instance: instance.url, reason }, 'ollama instance failed; cooling down');
+        this.onChange?.();
+        this.#serveWaiters();
+      },
+    };
+  }
+
+  #serveWaiters(): void {
+    for (let i = 0; i < this.#waiters.length; ) {
+      const waiter = this.#waiters[i] as Waiter;
+      const lease = this.#tryLease(waiter.model, waiter.exclude);
+      if (!lease) {
+        i++;
+        continue;
+      }
+      this.#waiters.splice(i, 1);
+      clearTimeout(waiter.timer);
+      waiter.resolve(lease);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+// The Ollama upstream: POST /api/chat, its NDJSON stream read object by object as the bytes
+// arrive, and the final object's counts turned into Usage.
+import { endpoint, postJson, textLines } from './http.ts';
+import {
+  type ChatCall,
+  type ChatEvent,
+  type ChatProvider,
+  type DoneReason,
+  type ProviderTarget,
+  UpstreamError,
+} from './types.ts';
+
+/** The non-blank lines of an NDJSON body, one JSON text each, as soon as each is complete. */
+export async function* ndjsonLines(stream: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  for await (const line of textLines(stream)) {
+    if (line.trim() !== '') yield line;
+  }
+}
+
+/** The body of POST /api/chat for a call. */
+export function ollamaChatBody(call: ChatCall): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  if (call.temperature !== undefined) options.temperature = call.temperature;
+  if (call.topP !== undefined) options.top_p = call.topP;
+  if (call.maxTokens !== undefined) options.num_predict = call.maxTokens;
+  if (call.stop !== undefined && call.stop.length > 0) options.stop = call.stop;
+  if (call.seed !== undefined) options.seed = call.seed;
+  return {
+    model: call.model,
+    messages: call.messages.map(({ role, content, images }) =>
+      images && images.length > 0 ? { role, content, images } : { role, content },
+    ),
+    stream: call.stream,
+    ...(call.format !== undefined ? { format: call.format } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+  };
+}
+
+interface OllamaChatObject {
+  model?: unknown;
+  message?: { content?: unknown };
+  done?: unknown;
+  done_reason?: unknown;
+  prompt_eval_count?: unknown;
+  eval_count?: unknown;
+  error?: unknown;
+}
+
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+function asObject(value: unknown, shown: string): OllamaChatObject {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as OllamaChatObject;
+  throw new UpstreamError(
+    `Ollama sent something that is not a JSON object: ${shown.slice(0, 200)}`,
+    'broken_stream',
+    200,
+    'ollama',
+  );
+}
+
+function parseLine(line: string): OllamaChatObject {
+  try {
+    return asObject(JSON.parse(line), line);
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    return asObject(undefined, line);
+  }
+}
+
+/** The content of a chat object, '' when it carries none. */
+const contentOf = (object: OllamaChatObject): string =>
+  typeof object.message?.content === 'string' ? object.message.content : '';
+
+/** The 'done' event of Ollama's last object. A prompt served from Ollama's KV cache may omit prompt_eval_count. */
+function doneEvent(object: OllamaChatObject, fallbackModel: string): ChatEvent {
+  const doneReason: DoneReason = object.done_reason === 'length' ? 'length' : 'stop';
+  return {
+    type: 'done',
+    usage: {
+      promptTokens: count(object.prompt_eval_count),
+      completionTokens: count(object.eval_count),
+      cachedPromptTokens: 0,
+    },
+    doneReason,
+    model: typeof object.model === 'string' ? object.model : fallbackModel,
+  };
+}
+
+/** Ollama reports failures inside a stream as `{"error": "..."}`. */
+function inStreamError(object: OllamaChatObject, hasContent: boolean): UpstreamError | undefined {
+  if (object.error === undefined) return undefined;
+  const message = typeof object.error === 'string' ? object.error : JSON.stringify(object.error);
+  // Before any content nothing reached a model's output, so another instance may try.
+  return new UpstreamError(
+    `Ollama failed during the answer: ${message}`,
+    hasContent ? 'broken_stream' : 'server_error',
+    200,
+    'ollama',
+  );
+}
+
+async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+  const response = await postJson(endpoint(target.baseUrl, '/api/chat'), ollamaChatBody(call), {
+    signal,
+    provider: 'ollama',
+    headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
+  });
+
+  if (!call.stream) {
+    const value = await response.json();
+    const object = asObject(value, JSON.stringify(value) ?? '');
+    const failure = inStreamError(object, false);
+    if (failure) throw failure;
+    const content = contentOf(object);
+    if (content !== '') yield { type: 'delta', content };
+    yield doneEvent(object, call.model);
+    return;
+  }
+
+  let final: OllamaChatObject | undefined;
+  let hasContent = false;
+  try {
+    for await (const line of ndjsonLines(response.body)) {
+      const object = parseLine(line);
+      const failure = inStreamError(object, hasContent);
+      if (failure) throw failure;
+      const content = contentOf(object);
+      if (content !== '') {
+        hasContent = true;
+        yield { type: 'delta', content };
+      }
+      // Read on to the end of the body rather than stop here, so the connection can be reused.
+      if (object.done === true) final = object;
+    }
+  } catch (error) {
+    // The last object arrived; only the end of the body was lost.
+    if (!(final && error instanceof UpstreamError && error.kind === 'broken_stream')) throw error;
+  }
+  if (!final) {
+    throw new UpstreamError(
+      'Ollama ended the stream before its final object',
+      'broken_stream',
+      200,
+      'ollama',
+    );
+  }
+  yield doneEvent(final, call.model);
+}
+
+export const ollamaProvider: ChatProvider = {
+  name: 'ollama',
+  chat,
+};

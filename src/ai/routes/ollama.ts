@@ -1,0 +1,310 @@
+// The Ollama-native API under /ai/api/*: chat and generate (streamed as NDJSON, object by object
+// as the upstream produces them), embed, and the pool's merged tags, ps and version, so the
+// official `ollama` client works against the gateway unchanged.
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import { ErrorResponse } from '../../platform/http/schemas.ts';
+import type { App } from '../../platform/http/service.ts';
+import {
+  measureDurations,
+  ndjsonLine,
+  type OllamaDurations,
+  ollamaChatChunk,
+  ollamaChatFinal,
+  ollamaError,
+  ollamaGenerateChunk,
+  ollamaGenerateFinal,
+  parseOllamaChat,
+  parseOllamaGenerate,
+} from '../formats/ollama-native.ts';
+import { collectChat, startChat } from '../gateway/chat.ts';
+import { toClientError } from '../gateway/errors.ts';
+import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import { startRun } from '../gateway/execute.ts';
+import { routeCall } from '../gateway/route.ts';
+import { endpoint, postJson, request as upstreamRequest } from '../providers/http.ts';
+import type { ChatEvent, Timings } from '../providers/types.ts';
+import { callerOf, clientGone, limitHeaders } from './caller.ts';
+
+const AnyBody = Type.Object({}, { additionalProperties: true });
+const bearer = [{ bearerAuth: [] }];
+/** Images travel base64 in the body. */
+const CHAT_BODY_LIMIT = 16 * 1024 * 1024;
+
+type Kind = 'chat' | 'generate';
+
+const durationsOf = (timings: Timings | undefined, measured: OllamaDurations): OllamaDurations =>
+  timings?.totalNs
+    ? {
+        total: timings.totalNs,
+        load: timings.loadNs ?? 0,
+        promptEval: timings.promptEvalNs ?? 0,
+        eval: timings.evalNs ?? 0,
+      }
+    : measured;
+
+async function* renderNdjson(
+  run: Run<ChatEvent>,
+  kind: Kind,
+  startedAt: bigint,
+  provider: string,
+  byok: boolean,
+) {
+  const model = run.route.model;
+  let firstTokenAt: bigint | undefined;
+  try {
+    for await (const event of run.items) {
+      if (event.type === 'delta') {
+        firstTokenAt ??= process.hrtime.bigint();
+        yield ndjsonLine(
+          kind === 'chat' ? ollamaChatChunk(model, event.content) : ollamaGenerateChunk(model, event.content),
+        );
+      } else {
+        const durations = durationsOf(event.timings, measureDurations(startedAt, firstTokenAt));
+        yield ndjsonLine(
+          kind === 'chat'
+            ? ollamaChatFinal(model, event.usage, event.doneReason, durations)
+            : ollamaGenerateFinal(model, event.usage, event.doneReason, durations),
+        );
+      }
+    }
+  } catch (error) {
+    // Headers are gone: Ollama reports a failure inside the stream as an {"error": …} object.
+    yield ndjsonLine(ollamaError(toClientError(error, provider, byok).message));
+  }
+}
+
+export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
+  for (const kind of ['chat', 'generate'] as const) {
+    app.post(
+      `/api/${kind}`,
+      {
+        bodyLimit: CHAT_BODY_LIMIT,
+        schema: {
+          tags: ['ollama'],
+          summary:
+            kind === 'chat'
+              ? 'Chat with a model (Ollama /api/chat); streams NDJSON unless stream is false'
+              : 'Complete a prompt (Ollama /api/generate); streams NDJSON unless stream is false',
+          description:
+            'Models of OpenAI (gpt-*, o*), Anthropic (claude-*) and DeepSeek (deepseek-*) go to that provider with your own key; ' +
+            'without one, your fallback model answers and X-CALOS-Fallback says why.',
+          security: bearer,
+          body: AnyBody,
+          response: {
+            200: Type.Unsafe<unknown>({ description: 'The answer, whole or streamed' }),
+            400: ErrorResponse,
+            401: ErrorResponse,
+            402: ErrorResponse,
+            429: ErrorResponse,
+            503: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const startedAt = process.hrtime.bigint();
+        const caller = callerOf(request);
+        const call = kind === 'chat' ? parseOllamaChat(request.body) : parseOllamaGenerate(request.body);
+        if (call.messages.length === 0) {
+          throw new AppError(
+            400,
+            'EMPTY_PROMPT',
+            kind === 'chat' ? 'messages must not be empty' : 'prompt must not be empty',
+          );
+        }
+        const run = await startChat(deps, {
+          caller,
+          endpoint: `api/${kind}`,
+          requestId: request.id,
+          signal: clientGone(request, reply),
+          model: call.model,
+          call,
+        });
+        limitHeaders(reply, run.limit);
+        if (run.route.fallbackReason) {
+          reply.header(
+            'x-calos-fallback',
+            `${run.route.fallbackReason}; requested=${run.route.requestedModel}`,
+          );
+        }
+        if (run.instance) reply.header('x-calos-upstream', 'ollama');
+        else reply.header('x-calos-upstream', run.route.provider);
+        if (!call.stream) {
+          const { text, done } = await collectChat(run);
+          const usage = done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 };
+          const durations = durationsOf(done?.timings, measureDurations(startedAt));
+          return kind === 'chat'
+            ? ollamaChatFinal(run.route.model, usage, done?.doneReason ?? 'stop', durations, text)
+            : ollamaGenerateFinal(run.route.model, usage, done?.doneReason ?? 'stop', durations, text);
+        }
+        reply.header('content-type', 'application/x-ndjson');
+        return reply.send(
+          Readable.from(renderNdjson(run, kind, startedAt, run.route.provider, run.route.byok)),
+        );
+      },
+    );
+  }
+
+  app.post(
+    '/api/embed',
+    {
+      bodyLimit: CHAT_BODY_LIMIT,
+      schema: {
+        tags: ['ollama'],
+        summary: 'Embeddings from an Ollama model (Ollama /api/embed)',
+        security: bearer,
+        body: Type.Object(
+          {
+            model: Type.String({ minLength: 1, maxLength: 200 }),
+            input: Type.Union([
+              Type.String({ maxLength: 1_000_000 }),
+              Type.Array(Type.String({ maxLength: 1_000_000 }), { maxItems: 512 }),
+            ]),
+            truncate: Type.Optional(Type.Boolean()),
+            options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+            keep_alive: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+            dimensions: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Unsafe<unknown>({ description: 'Ollama embeddings' }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          429: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const route = await routeCall(deps.identity, deps.config, caller, request.body.model);
+      if (route.provider !== 'ollama' || route.fallbackReason) {
+        throw new AppError(
+          400,
+          'EMBED_NEEDS_OLLAMA_MODEL',
+          'Embeddings are served by the Ollama pool; name an Ollama model',
+        );
+      }
+      const input = request.body.input;
+      const run = await startRun<Record<string, unknown>>(deps, {
+        caller,
+        endpoint: 'api/embed',
+        route,
+        requestId: request.id,
+        signal: clientGone(request, reply),
+        promptText: Array.isArray(input) ? input.join('\n') : input,
+        maxCompletionTokens: 0,
+        async *start(target, signal) {
+          const response = await postJson(
+            endpoint(target.baseUrl, '/api/embed'),
+            { ...request.body, model: route.model },
+            {
+              signal,
+              provider: 'ollama',
+            },
+          );
+          yield (await response.json()) as Record<string, unknown>;
+        },
+        usageOf: (body) => ({
+          promptTokens: Number(body.prompt_eval_count ?? 0),
+          completionTokens: 0,
+          cachedPromptTokens: 0,
+        }),
+        textOf: () => '',
+      });
+      limitHeaders(reply, run.limit);
+      for await (const body of run.items) return body;
+      throw new AppError(502, 'UPSTREAM_FAILED', 'Ollama gave no embeddings');
+    },
+  );
+
+  app.get(
+    '/api/tags',
+    {
+      schema: {
+        tags: ['ollama'],
+        summary: 'Models of every healthy instance, merged (Ollama /api/tags)',
+        security: bearer,
+      },
+    },
+    async (request) => {
+      callerOf(request);
+      return { models: await mergedModels(deps, '/api/tags') };
+    },
+  );
+
+  app.get(
+    '/api/ps',
+    {
+      schema: {
+        tags: ['ollama'],
+        summary: 'Models loaded on every healthy instance, merged (Ollama /api/ps)',
+        security: bearer,
+      },
+    },
+    async (request) => {
+      callerOf(request);
+      return { models: await mergedModels(deps, '/api/ps') };
+    },
+  );
+
+  app.get(
+    '/api/version',
+    {
+      schema: {
+        tags: ['ollama'],
+        summary: 'The oldest Ollama version in the pool (Ollama /api/version)',
+        security: bearer,
+      },
+    },
+    async (request) => {
+      callerOf(request);
+      const versions = deps.pool
+        .available()
+        .map((i) => i.version)
+        .filter((v): v is string => v !== null)
+        .sort(compareVersions);
+      return { version: versions[0] ?? '0.0.0' };
+    },
+  );
+}
+
+/** Each healthy instance's list, fetched now, merged by model name (first instance wins). */
+async function mergedModels(deps: GatewayDeps, path: '/api/tags' | '/api/ps') {
+  const lists = await Promise.all(
+    deps.pool.available().map(async (instance) => {
+      try {
+        const response = await upstreamRequest(endpoint(instance.url, path), {
+          provider: 'ollama',
+          headersTimeoutMs: 2000,
+          bodyTimeoutMs: 2000,
+        });
+        if (response.status !== 200) {
+          response.cancel();
+          return [];
+        }
+        const body = (await response.json()) as { models?: { name?: string; model?: string }[] };
+        return Array.isArray(body.models) ? body.models : [];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  const merged = new Map<string, unknown>();
+  for (const model of lists.flat()) {
+    const name = model.name ?? model.model;
+    if (typeof name === 'string' && !merged.has(name)) merged.set(name, model);
+  }
+  return [...merged.values()];
+}
+
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const diff = (x[i] ?? 0) - (y[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
