@@ -120,7 +120,12 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
     } catch (error) {
       const upstream = lease?.instance.url ?? route.provider;
       if (error instanceof UpstreamError) deps.metrics.upstreamFailures.inc({ upstream, kind: error.kind });
-      const retryable = error instanceof UpstreamError && error.isRetryable && !spec.signal.aborted;
+      // Before the first item nothing has reached the client, so a connection that broke off
+      // counts like one that never answered: another instance may take the request.
+      const retryable =
+        error instanceof UpstreamError &&
+        (error.isRetryable || error.kind === 'broken_stream') &&
+        !spec.signal.aborted;
       if (lease) {
         if (retryable) lease.fail(error instanceof Error ? error.message : String(error));
         else lease.release();

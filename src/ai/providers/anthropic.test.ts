@@ -79,7 +79,11 @@ describe('the Anthropic provider', () => {
         model: 'claude-sonnet-4-5',
       },
     ]);
-    expect(standIn.requests[0]?.body).toMatchObject({ max_tokens: 2, temperature: 0.3, stop_sequences: ['END'] });
+    expect(standIn.requests[0]?.body).toMatchObject({
+      max_tokens: 2,
+      temperature: 0.3,
+      stop_sequences: ['END'],
+    });
   });
 
   it('asks for JSON with a system instruction and a `{` prefill, and returns the whole JSON text', async () => {
@@ -167,14 +171,20 @@ describe('the Anthropic provider with a scripted event stream', () => {
     server.close();
   });
 
-  const sse = (event: string, data: object) => `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
+  const sse = (event: string, data: object) =>
+    `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
 
   it('counts the whole prompt, cache reads and writes included, and the cache reads as cached', async () => {
     script = [
       sse('message_start', {
         message: {
           model: 'claude-sonnet-4-5-20250929',
-          usage: { input_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 20, output_tokens: 1 },
+          usage: {
+            input_tokens: 5,
+            cache_read_input_tokens: 100,
+            cache_creation_input_tokens: 20,
+            output_tokens: 1,
+          },
         },
       }),
       sse('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),

@@ -43,7 +43,9 @@ describe('textLines', () => {
   it('splits at every newline whatever the chunk boundaries, joining split UTF-8 characters', async () => {
     const euro = new TextEncoder().encode('€'); // three bytes
     const lines = await collect(
-      textLines(chunksOf('first\r', '\nsec', 'ond\n\nprice ', euro.subarray(0, 1), euro.subarray(1), '5\nlast')),
+      textLines(
+        chunksOf('first\r', '\nsec', 'ond\n\nprice ', euro.subarray(0, 1), euro.subarray(1), '5\nlast'),
+      ),
     );
     expect(lines).toEqual(['first', 'second', '', 'price €5', 'last']);
   });
@@ -53,7 +55,12 @@ describe('sseEvents', () => {
   it('dispatches events at blank lines, with names, joined data lines and comments skipped', async () => {
     const events = await collect(
       sseEvents(
-        chunksOf(': keep-alive\n\n', 'event: message_start\ndata: {"a"', ':1}\n\n', 'data: one\ndata:two\n\n'),
+        chunksOf(
+          ': keep-alive\n\n',
+          'event: message_start\ndata: {"a"',
+          ':1}\n\n',
+          'data: one\ndata:two\n\n',
+        ),
       ),
     );
     expect(events).toEqual([
@@ -96,9 +103,9 @@ describe('statusError', () => {
     expect(upstreamMessage('{"error":{"message":"Incorrect API key","type":"invalid_request_error"}}')).toBe(
       'Incorrect API key',
     );
-    expect(upstreamMessage('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}')).toBe(
-      'Overloaded',
-    );
+    expect(
+      upstreamMessage('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'),
+    ).toBe('Overloaded');
     expect(upstreamMessage('404 page not found')).toBe('404 page not found');
   });
 });

@@ -30,8 +30,7 @@ async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
   return all;
 }
 
-const textOf = (events: ChatEvent[]) =>
-  events.map((e) => (e.type === 'delta' ? e.content : '')).join('');
+const textOf = (events: ChatEvent[]) => events.map((e) => (e.type === 'delta' ? e.content : '')).join('');
 
 const run = (extra: Partial<ChatCall> = {}, signal = new AbortController().signal, url = standIn.url) =>
   ollamaProvider.chat({ baseUrl: url }, call(extra), signal);
@@ -80,7 +79,11 @@ describe('the Ollama provider', () => {
       format: schema,
       options: { temperature: 0.2, top_p: 0.9, num_predict: 2, stop: ['END'], seed: 7 },
     });
-    expect(events.at(-1)).toMatchObject({ type: 'done', doneReason: 'length', usage: { completionTokens: 2 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'done',
+      doneReason: 'length',
+      usage: { completionTokens: 2 },
+    });
   });
 
   it('passes images on with their message', async () => {
@@ -104,7 +107,7 @@ describe('the Ollama provider', () => {
     const failure = await (async () => {
       for await (const event of run()) seen.push(event);
     })().catch((e: unknown) => e);
-    expect(seen.map((e) => e.type === 'delta' && e.content)).toEqual(['why', ' is']);
+    expect(textOf(seen)).toBe('why is');
     expect(failure).toBeInstanceOf(UpstreamError);
     expect(failure).toMatchObject({ kind: 'broken_stream', provider: 'ollama', isRetryable: false });
   });

@@ -41,7 +41,12 @@ const textOf = (events: ChatEvent[]) => events.map((e) => (e.type === 'delta' ? 
 
 const run = (
   extra: Partial<ChatCall> = {},
-  { provider = openaiProvider as ChatProvider, url = openai.url, apiKey = KEY, signal = new AbortController().signal } = {},
+  {
+    provider = openaiProvider as ChatProvider,
+    url = openai.url,
+    apiKey = KEY,
+    signal = new AbortController().signal,
+  } = {},
 ) => provider.chat({ baseUrl: url, apiKey }, call(extra), signal);
 
 describe('the OpenAI provider', () => {
@@ -143,8 +148,15 @@ describe('the OpenAI provider', () => {
   it('reports a rejected key as "rejected_key" naming OpenAI', async () => {
     const failure = await collect(run({}, { apiKey: 'sk-wrong-key-000000' })).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(UpstreamError);
-    expect(failure).toMatchObject({ kind: 'rejected_key', status: 401, provider: 'openai', isRetryable: false });
-    expect((failure as Error).message).toMatch(/^OpenAI rejected the API key \(401\): Incorrect API key provided/);
+    expect(failure).toMatchObject({
+      kind: 'rejected_key',
+      status: 401,
+      provider: 'openai',
+      isRetryable: false,
+    });
+    expect((failure as Error).message).toMatch(
+      /^OpenAI rejected the API key \(401\): Incorrect API key provided/,
+    );
   });
 
   it('reports an unknown model as "not_found" and a 429 as "rate_limited"', async () => {
@@ -212,7 +224,9 @@ describe('the DeepSeek provider', () => {
   it('reports a rejected key as "rejected_key" naming DeepSeek', async () => {
     const failure = await collect(viaDeepSeek({}, 'sk-wrong')).catch((e: unknown) => e);
     expect(failure).toMatchObject({ kind: 'rejected_key', provider: 'deepseek' });
-    expect((failure as Error).message).toMatch(/^DeepSeek rejected the API key \(401\): Authentication Fails/);
+    expect((failure as Error).message).toMatch(
+      /^DeepSeek rejected the API key \(401\): Authentication Fails/,
+    );
   });
 });
 

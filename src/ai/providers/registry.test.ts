@@ -42,6 +42,8 @@ describe('normalizeOllamaModel', () => {
     expect(normalizeOllamaModel('hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF')).toBe(
       'hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:latest',
     );
-    expect(normalizeOllamaModel('registry.local:5000/team/model')).toBe('registry.local:5000/team/model:latest');
+    expect(normalizeOllamaModel('registry.local:5000/team/model')).toBe(
+      'registry.local:5000/team/model:latest',
+    );
   });
 });
