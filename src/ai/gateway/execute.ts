@@ -69,15 +69,20 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
 
   let reservationId: string | undefined;
   if (route.price) {
+    const promptTokens = estimateTokens(spec.promptText);
     const estimate = creditsFor(route.price, {
-      promptTokens: estimateTokens(spec.promptText),
+      promptTokens,
       completionTokens: spec.maxCompletionTokens || DEFAULT_COMPLETION_ESTIMATE,
       cachedPromptTokens: 0,
     });
+    // Hold the estimate, or what the balance allows when that is less: settling charges the
+    // real cost, beyond the hold as far as the balance goes, and never below zero.
+    const floor = creditsFor(route.price, { promptTokens, completionTokens: 1, cachedPromptTokens: 0 });
+    const { balance } = await deps.identity.credits.balance(caller.userId);
     try {
       const reservation = await deps.identity.credits.reserve({
         userId: caller.userId,
-        amount: Math.max(1, estimate),
+        amount: Math.max(1, floor, Math.min(estimate, balance)),
         idempotencyKey: `ai:${spec.requestId}`,
         reason: `AI ${spec.endpoint} ${route.model}`,
       });

@@ -3,8 +3,8 @@
 //
 // Structured output: the Messages API has no `format`. The JSON instruction (with the schema)
 // goes into `system` and the answer is prefilled with `{` (or `[` for an array schema), which
-// makes the model continue a JSON value instead of opening with prose. The prefill is yielded
-// as the first delta once the upstream has accepted the request, so the text is the whole JSON.
+// makes the model continue a JSON value instead of opening with prose. The prefill is put in
+// front of the first delta, so the text the caller gets is the whole JSON.
 // This works on every Claude model the gateway routes to; Anthropic's newer native structured
 // outputs are model- and beta-dependent, so they are not used.
 import { endpoint, postJson, sseEvents } from './http.ts';
@@ -166,7 +166,8 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
     return;
   }
 
-  if (prefill !== '') yield { type: 'delta', content: prefill };
+  // The prefill goes out with the first text, so a failure before any text still leaves nothing sent.
+  let pendingPrefill = prefill;
   let counts = NO_COUNTS;
   let model = call.model;
   let stopReason: unknown;
@@ -186,7 +187,8 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
           const delta = isObject(event.delta) ? event.delta : {};
           if (delta.type === 'text_delta' && text(delta.text) !== '') {
             hasContent = true;
-            yield { type: 'delta', content: text(delta.text) };
+            yield { type: 'delta', content: pendingPrefill + text(delta.text) };
+            pendingPrefill = '';
           }
           break;
         }
@@ -224,6 +226,7 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
       'anthropic',
     );
   }
+  if (pendingPrefill !== '') yield { type: 'delta', content: pendingPrefill };
   yield { type: 'done', usage: usageOf(counts), doneReason: doneReasonOf(stopReason), model };
 }
 

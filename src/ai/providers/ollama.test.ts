@@ -49,6 +49,12 @@ describe('the Ollama provider', () => {
       usage: { promptTokens: 7, completionTokens: 4, cachedPromptTokens: 0 },
       doneReason: 'stop',
       model: 'llama3.2:latest',
+      timings: {
+        totalNs: expect.any(Number),
+        loadNs: expect.any(Number),
+        promptEvalNs: 700_000,
+        evalNs: expect.any(Number),
+      },
     });
     expect(standIn.requests[0]).toMatchObject({ path: '/api/chat', outcome: 'completed' });
   });
@@ -62,6 +68,7 @@ describe('the Ollama provider', () => {
         usage: { promptTokens: 7, completionTokens: 4, cachedPromptTokens: 0 },
         doneReason: 'stop',
         model: 'llama3.2:latest',
+        timings: expect.objectContaining({ totalNs: expect.any(Number) }),
       },
     ]);
     expect(standIn.requests[0]?.body).toMatchObject({ stream: false });
@@ -117,6 +124,14 @@ describe('the Ollama provider', () => {
     await standIn.kill();
     const failure = await collect(run({}, undefined, url)).catch((e: unknown) => e);
     expect(failure).toMatchObject({ kind: 'unreachable', provider: 'ollama', isRetryable: true });
+  });
+
+  it('reports an instance that dies before answering a non-streamed call as retryable', async () => {
+    standIn.setOptions({ latencyMs: 2_000 });
+    const pending = collect(run({ stream: false })).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(standIn.inFlight).toBe(1));
+    await standIn.kill();
+    expect(await pending).toMatchObject({ kind: 'unreachable', provider: 'ollama', isRetryable: true });
   });
 
   it('classifies error statuses: 500 is a retryable server error, a missing model is "not_found"', async () => {

@@ -7,6 +7,7 @@ import {
   type ChatProvider,
   type DoneReason,
   type ProviderTarget,
+  type Timings,
   UpstreamError,
 } from './types.ts';
 
@@ -43,6 +44,10 @@ interface OllamaChatObject {
   done_reason?: unknown;
   prompt_eval_count?: unknown;
   eval_count?: unknown;
+  total_duration?: unknown;
+  load_duration?: unknown;
+  prompt_eval_duration?: unknown;
+  eval_duration?: unknown;
   error?: unknown;
 }
 
@@ -74,6 +79,15 @@ const contentOf = (object: OllamaChatObject): string =>
 /** The 'done' event of Ollama's last object. A prompt served from Ollama's KV cache may omit prompt_eval_count. */
 function doneEvent(object: OllamaChatObject, fallbackModel: string): ChatEvent {
   const doneReason: DoneReason = object.done_reason === 'length' ? 'length' : 'stop';
+  const timings: Timings = {};
+  const durations = [
+    ['totalNs', object.total_duration],
+    ['loadNs', object.load_duration],
+    ['promptEvalNs', object.prompt_eval_duration],
+    ['evalNs', object.eval_duration],
+  ] as const;
+  for (const [key, value] of durations)
+    if (typeof value === 'number' && Number.isFinite(value)) timings[key] = value;
   return {
     type: 'done',
     usage: {
@@ -83,6 +97,7 @@ function doneEvent(object: OllamaChatObject, fallbackModel: string): ChatEvent {
     },
     doneReason,
     model: typeof object.model === 'string' ? object.model : fallbackModel,
+    ...(Object.keys(timings).length > 0 ? { timings } : {}),
   };
 }
 
