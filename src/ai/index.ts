@@ -41,7 +41,7 @@ function createAiClient(deps: GatewayDeps): AiClient {
       usage: {
         promptTokens: done?.usage.promptTokens ?? 0,
         completionTokens: done?.usage.completionTokens ?? 0,
-        credits: 0,
+        credits: run.summary?.credits ?? 0,
       },
     };
   };

@@ -41,11 +41,19 @@ export interface RunSpec<Item> {
   textOf(item: Item): string;
 }
 
+export interface RunSummary {
+  usage: Usage;
+  credits: number;
+  outcome: 'ok' | 'error' | 'aborted';
+}
+
 export interface Run<Item> {
   route: Route;
   instance: string | null;
   limit: LimitState;
   items: AsyncIterable<Item>;
+  /** Filled in once `items` has ended (completely, by an error, or by the consumer stopping). */
+  summary: RunSummary | undefined;
 }
 
 const DEFAULT_COMPLETION_ESTIMATE = 1024;
@@ -212,11 +220,13 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
         { endpoint: spec.endpoint, provider: route.provider },
         (performance.now() - started) / 1000,
       );
+      run.summary = { usage: finalUsage, credits, outcome };
       await record(outcome, { usage: finalUsage, credits, instance, errorCode });
     }
   }
 
-  return { route, instance, limit, items: items() };
+  const run: Run<Item> = { route, instance, limit, items: items(), summary: undefined };
+  return run;
 }
 
 interface UsageFacts {

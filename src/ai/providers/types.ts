@@ -48,7 +48,15 @@ export type ChatEvent =
 export class UpstreamError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unreachable' | 'timeout' | 'server_error' | 'rejected_key' | 'bad_request' | 'not_found' | 'rate_limited' | 'broken_stream',
+    readonly kind:
+      | 'unreachable'
+      | 'timeout'
+      | 'server_error'
+      | 'rejected_key'
+      | 'bad_request'
+      | 'not_found'
+      | 'rate_limited'
+      | 'broken_stream',
     readonly status?: number,
     readonly provider?: string,
   ) {
