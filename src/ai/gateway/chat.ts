@@ -16,7 +16,9 @@ export interface ChatRequest {
 }
 
 export async function startChat(deps: GatewayDeps, request: ChatRequest): Promise<Run<ChatEvent>> {
-  const route = await routeCall(deps.identity, deps.config, request.caller, request.model);
+  const route = await routeCall(deps.identity, deps.config, request.caller, request.model, (m) =>
+    deps.pool.models().has(m),
+  );
   const provider = chatProviders[route.provider];
   const call: ChatCall = { ...request.call, model: route.model };
   return startRun<ChatEvent>(deps, {

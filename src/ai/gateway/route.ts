@@ -31,10 +31,12 @@ export async function routeCall(
   config: AiConfig,
   caller: Caller,
   requested: string | undefined,
+  /** Whether the Ollama pool has a model: a pooled 'deepseek-r1' is the open-weight one. */
+  poolHas: (model: string) => boolean = () => false,
 ): Promise<Route> {
   const preferences = await identity.ai.preferences(caller.userId);
   const model = requested?.trim() || preferences.model_preference || config.defaultModel;
-  const provider = providerOfModel(model);
+  const provider = poolHas(normalizeOllamaModel(model)) ? 'ollama' : providerOfModel(model);
   if (provider === 'ollama') {
     const name = normalizeOllamaModel(model);
     return { provider, model: name, requestedModel: model, byok: false, price: priceOf(config.prices, name) };

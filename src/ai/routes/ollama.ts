@@ -178,7 +178,9 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const route = await routeCall(deps.identity, deps.config, caller, request.body.model);
+      const route = await routeCall(deps.identity, deps.config, caller, request.body.model, (m) =>
+        deps.pool.models().has(m),
+      );
       if (route.provider !== 'ollama' || route.fallbackReason) {
         throw new AppError(
           400,
