@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { rotateMasterKey } from '../identity/service/api-keys.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer } from '../identity/service/tokens.ts';
 import type { Config } from '../platform/config.ts';
 import { masterKeyId } from '../platform/crypto/envelope.ts';
 import { loadMasterKey, masterKeyPath, writeMasterKeyFile } from '../platform/crypto/master-key.ts';
@@ -15,7 +16,10 @@ export async function runKeys(
   action: string | undefined,
   values: { 'new-key'?: string },
 ): Promise<number> {
-  if (action !== 'rotate-master') throw new UsageError('use: calos keys rotate-master [--new-key <64 hex>]');
+  if (action === 'rotate-signing') return rotateSigningKey(config);
+  if (action !== 'rotate-master') {
+    throw new UsageError('use: calos keys rotate-master [--new-key <64 hex>] | calos keys rotate-signing');
+  }
   const given = values['new-key'];
   if (given !== undefined && !/^[0-9a-fA-F]{64}$/.test(given)) {
     throw new UsageError('--new-key takes 64 hex characters (32 bytes), e.g. from: openssl rand -hex 32');
@@ -101,3 +105,27 @@ export async function runKeys(
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/**
+ * Starts signing access tokens with a fresh Ed25519 key. Nobody is signed out: tokens signed
+ * with the old key keep verifying (it stays in the JWKS until they have expired), and refresh
+ * tokens are not signed at all. Running servers pick the new key up within 30 s.
+ */
+async function rotateSigningKey(config: Config): Promise<number> {
+  const pools = await DBPoolManager.open({
+    databases: config.databases,
+    dataDir: config.dataDir,
+    names: ['identity'],
+    poolSize: 2,
+  });
+  try {
+    const kid = await createTokenIssuer(pools.get('identity'), loadMasterKey(config)).rotate();
+    print(`New access tokens are signed with key ${kid}.`);
+    print(
+      `The previous key stays published for ${ACCESS_TOKEN_TTL_SECONDS} s after running servers switch, so nobody is signed out.`,
+    );
+    return 0;
+  } finally {
+    await pools.closeAll();
+  }
+}

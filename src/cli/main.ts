@@ -22,6 +22,7 @@ Usage:
                                        a PostgreSQL login that can use only that database
   calos access revoke --database <db> --role <name>
   calos keys rotate-master [--new-key <64 hex>]
+  calos keys rotate-signing              sign new access tokens with a fresh key (no one is signed out)
                                        re-encrypt every stored secret under a new master key
 
 Databases: identity, hollowtown, recipes, family. Configuration comes from the environment

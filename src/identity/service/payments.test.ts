@@ -73,8 +73,12 @@ describe('Stripe webhook signatures', () => {
 });
 
 describe('payment providers', () => {
-  it('offers only the dev provider until the webhook secret is configured', () => {
-    expect(availableProviders({ paymentsWebhookSecret: undefined, nodeEnv: 'production' })).toEqual(['dev']);
+  it('offers only the dev provider until the webhook secret is configured, and none in production', () => {
+    expect(availableProviders({ paymentsWebhookSecret: undefined, nodeEnv: 'development' })).toEqual(['dev']);
+    expect(availableProviders({ paymentsWebhookSecret: undefined, nodeEnv: 'production' })).toEqual([]);
+    expect(() => resolveProvider({ paymentsWebhookSecret: undefined, nodeEnv: 'production' })).toThrow(
+      expect.objectContaining({ code: 'PAYMENTS_NOT_CONFIGURED', status: 503 }),
+    );
     expect(resolveProvider({ paymentsWebhookSecret: undefined, nodeEnv: 'development' }).name).toBe('dev');
     expect(() =>
       resolveProvider({ paymentsWebhookSecret: undefined, nodeEnv: 'development' }, 'stripe'),

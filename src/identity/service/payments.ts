@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import type { Config } from '../../platform/config.ts';
 import { safeEqual } from '../../platform/crypto/tokens.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { PlatformErrors } from '../../platform/errors.ts';
+import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { isPlanCode, type PlanCode } from '../plans.ts';
@@ -63,15 +63,15 @@ export const stripeProvider: PaymentProvider = {
 };
 
 /**
- * Stripe when its webhook secret is configured; the dev provider when it is not, and outside
- * production also next to Stripe (so that it can be tried). Never free credits in production
- * once real payments are set up.
+ * Stripe when its webhook secret is configured, and outside production the dev provider (which
+ * grants at once, so that purchases can be tried). Production never hands out free credits: with
+ * no webhook secret there it has no provider at all.
  */
 export function availableProviders(
   config: Pick<Config, 'paymentsWebhookSecret' | 'nodeEnv'>,
 ): PaymentProviderName[] {
-  if (!config.paymentsWebhookSecret) return ['dev'];
-  return config.nodeEnv === 'production' ? ['stripe'] : ['stripe', 'dev'];
+  if (config.nodeEnv === 'production') return config.paymentsWebhookSecret ? ['stripe'] : [];
+  return config.paymentsWebhookSecret ? ['stripe', 'dev'] : ['dev'];
 }
 
 export function resolveProvider(
@@ -79,6 +79,13 @@ export function resolveProvider(
   requested?: PaymentProviderName,
 ): PaymentProvider {
   const available = availableProviders(config);
+  if (available.length === 0) {
+    throw new AppError(
+      503,
+      'PAYMENTS_NOT_CONFIGURED',
+      'Payments are not set up on this server (the operator sets CALOS_PAYMENTS_WEBHOOK_SECRET)',
+    );
+  }
   const name = requested ?? (available[0] as PaymentProviderName);
   if (!available.includes(name)) throw IdentityErrors.paymentProviderUnavailable(name, available);
   return name === 'stripe' ? stripeProvider : devProvider;
