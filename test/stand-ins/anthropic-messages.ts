@@ -4,7 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import { arrayField, field, isObject, numberField, stringField } from './body.ts';
 import type { CommonOptions, Exchange } from './server.ts';
-import { countWords, echoReply, lastUserText, splitPieces, textOf, truncateWords } from './text.ts';
+import {
+  countWords,
+  DEFAULT_TOKENS_PER_REPLY,
+  echoReply,
+  lastUserText,
+  splitPieces,
+  textOf,
+  truncateWords,
+} from './text.ts';
 import { openStream, sendJson, sleepWhileOpen, streamPieces, writeSse } from './wire.ts';
 
 export interface AnthropicOptions extends CommonOptions {
@@ -16,8 +24,6 @@ export interface AnthropicOptions extends CommonOptions {
 }
 
 type AnthropicExchange = Exchange<AnthropicOptions>;
-
-export const DEFAULT_TOKENS_PER_REPLY = 12;
 
 /** The prompt as blocks in order: the system blocks, then each message's blocks. */
 function promptBlocks(body: unknown): unknown[] {

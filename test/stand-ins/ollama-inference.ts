@@ -5,6 +5,7 @@ import { findModel, type LoadedModels, type OllamaOptions } from './ollama-model
 import type { Exchange } from './server.ts';
 import {
   countWords,
+  DEFAULT_TOKENS_PER_REPLY,
   echoReply,
   jsonReply,
   lastUserText,
@@ -18,7 +19,6 @@ import { openStream, sendJson, sleepWhileOpen, streamPieces, writeNdjson } from 
 type OllamaExchange = Exchange<OllamaOptions>;
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
-export const DEFAULT_TOKENS_PER_REPLY = 12;
 /** Stand-in prompt evaluation speed, for prompt_eval_duration. */
 const PROMPT_NS_PER_TOKEN = 100_000;
 

@@ -7,6 +7,7 @@ import type { OpenAIOptions } from './openai-options.ts';
 import type { Exchange } from './server.ts';
 import {
   countWords,
+  DEFAULT_TOKENS_PER_REPLY,
   echoReply,
   jsonReply,
   lastUserText,
@@ -19,7 +20,6 @@ import { openStream, sendJson, sleepWhileOpen, streamPieces, writeSse } from './
 
 type OpenAIExchange = Exchange<OpenAIOptions>;
 
-export const DEFAULT_TOKENS_PER_REPLY = 12;
 const FINGERPRINT = 'fp_standin01';
 
 /** First messages seen before: a repeat is served "from the prompt cache". */

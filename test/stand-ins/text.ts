@@ -3,6 +3,9 @@
 // which is all a stand-in needs; real tokenizers differ and real templates add tokens.
 import { arrayField, field, isObject, stringField } from './body.ts';
 
+/** Words in a default (unscripted) reply. */
+export const DEFAULT_TOKENS_PER_REPLY = 12;
+
 export const countWords = (text: string): number => text.match(/\S+/g)?.length ?? 0;
 
 /** The reply cut into one piece per word; joined again the pieces give back the exact text. */
