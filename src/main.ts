@@ -1,15 +1,18 @@
 // Composes the services into one process: open the databases, migrate, build each service
 // (identity first: the others verify its tokens and use its client), serve every service
 // under its prefix, and shut down cleanly on SIGTERM/SIGINT.
+
+import { createAiHttpClient } from './ai/client.ts';
 import { aiService } from './ai/index.ts';
 import { familyService } from './family/index.ts';
 import { hollowtownService } from './hollowtown/index.ts';
-import type { JwksProvider } from './identity/client.ts';
+import { createIdentityHttpClient, type JwksProvider } from './identity/client.ts';
 import { identityService } from './identity/index.ts';
 import { createTokenVerifier } from './platform/auth/guard.ts';
 import type { Config, ServiceName } from './platform/config.ts';
 import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
 import { DBPoolManager } from './platform/db/pool-manager.ts';
+import { ConfigError } from './platform/errors.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import {
   type App,
@@ -66,8 +69,16 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     }
     const clients = new ClientRegistry();
     const servesIdentity = definitions.some((d) => d.name === 'identity');
-    if (!servesIdentity && !config.identityUrl && definitions.length > 0) {
-      throw new Error('Serving apps without identity needs CALOS_IDENTITY_URL (where identity answers)');
+    if (!servesIdentity) {
+      // Alone, a service reaches identity (and the gateway) over HTTP.
+      if (!config.identityUrl || !config.serviceToken) {
+        throw new ConfigError([
+          'Serving a service without identity needs CALOS_IDENTITY_URL (where identity answers) and CALOS_SERVICE_TOKEN (the same on both)',
+        ]);
+      }
+      clients.register('identity', createIdentityHttpClient(config.identityUrl, config.serviceToken));
+      if (!definitions.some((d) => d.name === 'ai') && config.aiUrl)
+        clients.register('ai', createAiHttpClient(config.aiUrl));
     }
     const verifier = createTokenVerifier(
       servesIdentity

@@ -20,6 +20,8 @@ export interface AiChatRequest {
   schema?: Record<string, unknown>;
   temperature?: number;
   signal?: AbortSignal;
+  /** The caller's access token: needed when the gateway runs in another process. */
+  accessToken?: string;
 }
 
 export interface AiChatResult {
@@ -32,6 +34,8 @@ export interface AiChatResult {
   fellBack: boolean;
   usage: { promptTokens: number; completionTokens: number; credits: number };
 }
+
+export { createAiHttpClient } from './http-client.ts';
 
 export interface AiClient {
   chat(request: AiChatRequest): Promise<AiChatResult>;

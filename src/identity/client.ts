@@ -3,6 +3,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { Entitlements, PlanCode } from './plans.ts';
 
+export { createIdentityHttpClient } from './http-client.ts';
 export { type Entitlements, entitlementsOf, PLANS, type PlanCode } from './plans.ts';
 
 export interface JwksProvider {

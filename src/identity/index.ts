@@ -8,6 +8,7 @@ import type { IdentityClient } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
 import { entitlementsOf } from './plans.ts';
 import { registerIdentityRoutes } from './routes/index.ts';
+import { registerInternalRoutes } from './routes/internal.ts';
 import { createApiKeysClient } from './service/api-keys.ts';
 import { type AuthService, createAuthService } from './service/auth.ts';
 import { createCreditsClient } from './service/credits.ts';
@@ -20,6 +21,7 @@ import { ackEvent, pullEvents } from './store/outbox.ts';
 
 /** The model a user falls back to on the free Ollama pool when they have no key for a premium one. */
 export const DEFAULT_FALLBACK_MODEL = 'llama3.2';
+
 import { currentPlan } from './store/subscriptions.ts';
 import { existingUserIds, findUserById, findUserByLogin } from './store/users.ts';
 
@@ -84,7 +86,12 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
     },
     ai: {
       async preferences(userId) {
-        return (await findAiPreferences(db, userId)) ?? { model_preference: null, fallback_model: DEFAULT_FALLBACK_MODEL };
+        return (
+          (await findAiPreferences(db, userId)) ?? {
+            model_preference: null,
+            fallback_model: DEFAULT_FALLBACK_MODEL,
+          }
+        );
       },
       setPreferences: (userId, preferences) => upsertAiPreferences(db, userId, preferences),
       recordUsage: (record) => insertAiUsage(db, record),
@@ -97,9 +104,13 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
   const services = createIdentityServices(context);
   // Make sure a signing key exists before the first request needs one.
   await services.tokens.jwks();
+  const client = createIdentityClient(services);
   return {
-    routes: (app) => registerIdentityRoutes(app, services),
-    client: createIdentityClient(services),
+    routes: async (app) => {
+      await registerIdentityRoutes(app, services);
+      registerInternalRoutes(app, client, context.config.serviceToken);
+    },
+    client,
   };
 }
 

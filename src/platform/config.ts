@@ -2,13 +2,13 @@
 // collected and reported in one ConfigError that names the variable and what is wrong.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { type AiConfig, parseAiConfig } from './ai-config.ts';
 import {
   DATABASE_NAMES,
   DATABASE_URL_VARIABLE,
   type DatabaseName,
   DEFAULT_POSTGRES_DATABASE,
 } from './databases.ts';
-import { type AiConfig, parseAiConfig } from './ai-config.ts';
 import { ConfigError } from './errors.ts';
 
 export const SERVICE_NAMES = ['identity', 'hollowtown', 'recipes', 'family', 'ai'] as const;
@@ -40,6 +40,10 @@ export interface Config {
   hosts: ReadonlyMap<string, ServiceName>;
   /** Where identity answers when it is not served by this process (`calos serve hollowtown`). */
   identityUrl: string | undefined;
+  /** Where the AI gateway answers when it is not served by this process. */
+  aiUrl: string | undefined;
+  /** Shared secret between CALOS processes (identity's internal API). */
+  serviceToken: string | undefined;
   /** Signs the payment provider's webhooks (Stripe's `whsec_…`); unset means the dev provider only. */
   paymentsWebhookSecret: string | undefined;
   ai: AiConfig;
@@ -163,6 +167,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (identityUrl && !/^https?:\/\/[^\s/]+/.test(identityUrl))
     problems.push(`CALOS_IDENTITY_URL must be an http:// or https:// URL (got ${redact(identityUrl)})`);
 
+  const aiUrl = text('CALOS_AI_URL')?.replace(/\/+$/, '') ?? identityUrl;
+  if (aiUrl && !/^https?:\/\/[^\s/]+/.test(aiUrl))
+    problems.push(`CALOS_AI_URL must be an http:// or https:// URL (got ${redact(aiUrl)})`);
+
+  const serviceToken = text('CALOS_SERVICE_TOKEN');
+  if (serviceToken !== undefined && serviceToken.length < 32)
+    problems.push(
+      'CALOS_SERVICE_TOKEN must be at least 32 characters (generate one with: openssl rand -hex 32)',
+    );
+
   const paymentsWebhookSecret = text('CALOS_PAYMENTS_WEBHOOK_SECRET');
   if (paymentsWebhookSecret !== undefined && paymentsWebhookSecret.length < 16)
     problems.push(
@@ -184,6 +198,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     masterKey,
     hosts,
     identityUrl,
+    aiUrl,
+    serviceToken,
     paymentsWebhookSecret,
     ai,
   });

@@ -1,8 +1,11 @@
 // Password hashing with Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane), and a
 // decoy verification so an unknown account costs the same time as a wrong password.
+// Accounts moved from the monolith may still carry bcrypt or older argon2 hashes: they verify
+// here, and login replaces them with today's Argon2id (needsRehash).
 
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import bcrypt from 'bcryptjs';
 import { IdentityErrors } from '../errors.ts';
 
 export const ARGON2_PARAMETERS = {
@@ -22,11 +25,16 @@ const decoyHash = () => {
   return decoy;
 };
 
+/** bcrypt as written by OpenBSD/Node ($2a$, $2b$) and PHP ($2y$): the same algorithm. */
+const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+
 /** Verifies against the stored hash, or against a decoy when there is no account. */
 export async function verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
   const target = hash ?? (await decoyHash());
   try {
-    const ok = await argon2.verify(target, password);
+    const ok = BCRYPT_HASH.test(target)
+      ? await bcrypt.compare(password, target)
+      : await argon2.verify(target, password);
     return ok && hash !== undefined;
   } catch {
     return false;

@@ -1,0 +1,85 @@
+// A service run alone (`calos serve ai`) against identity in another process: it verifies
+// tokens from identity's JWKS over HTTP and reaches identity's client through its internal API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningPlatform, startPlatform } from '../src/main.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { type OllamaStandIn, startOllamaStandIn } from './stand-ins/ollama.ts';
+import { type IsolatedDatabases, isolatedDatabases } from './support/databases.ts';
+import { testEngines } from './support/engines.ts';
+
+const SERVICE_TOKEN = 'a-service-token-that-is-long-enough-0123456789';
+
+describe.runIf(testEngines().includes('postgres'))('a service served alone', () => {
+  let isolated: IsolatedDatabases;
+  let ollama: OllamaStandIn;
+  let identity: RunningPlatform;
+  let gateway: RunningPlatform;
+
+  beforeAll(async () => {
+    isolated = await isolatedDatabases('postgres');
+    ollama = await startOllamaStandIn({ models: ['llama3.2:latest'] });
+    const base = {
+      NODE_ENV: 'test',
+      PORT: '0',
+      CALOS_DATA_DIR: isolated.dataDir,
+      CALOS_SERVICE_TOKEN: SERVICE_TOKEN,
+    };
+    const identityConfig = { ...loadConfig(base), databases: isolated.targets };
+    identity = await startPlatform({
+      config: identityConfig,
+      logger: createLogger(identityConfig),
+      services: ['identity'],
+    });
+    const gatewayConfig = {
+      ...loadConfig({ ...base, OLLAMA_HOSTS: ollama.url, CALOS_IDENTITY_URL: identity.url }),
+      databases: isolated.targets,
+    };
+    gateway = await startPlatform({
+      config: gatewayConfig,
+      logger: createLogger(gatewayConfig),
+      services: ['ai'],
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await identity?.stop();
+    await ollama.close();
+    await isolated.cleanup();
+  });
+
+  it('accepts identity’s tokens and records usage in identity over HTTP', async () => {
+    const registered = await fetch(`${identity.url}/calos/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: 'alone_user',
+        email: 'alone@example.test',
+        password: 'correct horse battery staple',
+      }),
+    });
+    const { access_token: token } = (await registered.json()) as { access_token: string };
+    const chat = await fetch(`${gateway.url}/ai/api/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }], stream: false }),
+    });
+    expect(chat.status).toBe(200);
+    const usage = await fetch(`${gateway.url}/ai/api/usage`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await usage.json()) as { items: { outcome: string }[] }).items).toMatchObject([
+      { outcome: 'ok' },
+    ]);
+  });
+
+  it('keeps identity’s internal API closed to callers without the service token', async () => {
+    const response = await fetch(`${identity.url}/calos/internal/rpc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-calos-service-token': 'wrong' },
+      body: JSON.stringify({ method: 'apiKeys.activeKey', args: ['x', 'openai'] }),
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SERVICE_TOKEN_INVALID');
+  });
+});
