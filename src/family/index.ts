@@ -1,5 +1,97 @@
-// Family Planner: families and roles, todo lists, the family calendar, on family_db.
-import type { ServiceDefinition } from '../platform/http/service.ts';
+// Family Planner: families and roles, shared todo lists and the family calendar, on family_db.
+//
+// ## Role matrix
+//
+// Everything in a family is visible only to its members: anyone else gets 404 for the family
+// and for every list, item, event and member in it, as if it did not exist. Inside the
+// family, what a member may do depends on their role (service/roles.ts holds the same table;
+// routes/roles.test.ts checks it through the API). A member without the right gets 403
+// FAMILY_ROLE_FORBIDDEN.
+//
+// | action                                                        | child | parent | admin |
+// |---------------------------------------------------------------|:-----:|:------:|:-----:|
+// | see the family, its members, shared/chores lists, items, calendar |  ✓  |   ✓    |   ✓   |
+// | move an item assigned to them between todo, in_progress, done |   ✓   |   ✓    |   ✓   |
+// | keep personal lists (private to their owner) and their items  |   ✓   |   ✓    |   ✓   |
+// | leave the family (DELETE their own member_id)                 |   ✓   |   ✓    |  ✓¹   |
+// | create, rename, delete shared and chores lists                |   ✗   |   ✓    |   ✓   |
+// | create, edit, assign, complete, delete any item of those lists |  ✗   |   ✓    |   ✓   |
+// | create, edit, delete calendar events                          |   ✗   |   ✓    |   ✓   |
+// | invite and remove members, change roles                       |   ✗   |   ✗    |   ✓   |
+// | rename or delete the family                                   |   ✗   |   ✗    |   ✓   |
+//
+// ¹ The last admin cannot leave or step down (409 LAST_ADMIN): they make someone else admin
+//   first, or delete the family.
+//
+// Members are added by username or email, looked up through identity (unknown: 404
+// USER_NOT_FOUND). A family holds at most the member cap of its creator's plan (free: 6,
+// family plan: unlimited; 409 FAMILY_MEMBER_CAP_REACHED); once the creator's account is
+// deleted, the free plan's cap applies. A member who leaves or is removed takes their
+// personal lists of that family with them; their assignments there are cleared and they are
+// taken off its events.
+//
+// ## user.deleted (identity's outbox, applied at least once, idempotently)
+//
+// - Each membership of the deleted user is removed. A family with other members keeps
+//   existing: if the user was its last admin, the longest-standing parent becomes admin, or,
+//   without a parent, the longest-standing member. A family left with no members is deleted
+//   with its lists, items and events.
+// - Their personal lists (in every family) are deleted: nobody else could see them.
+// - Items assigned to them become unassigned (assigned_to NULL); they are removed from
+//   event attendees.
+// - What they created or completed stays for the family, anonymised: created_by of
+//   families, lists, items and events and completed_by of items become NULL (a done item
+//   stays done, with its completed_at).
+import type { IdentityClient } from '../identity/client.ts';
+import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
+import type { FamilyClient } from './client.ts';
+import type { FamilyDeps } from './deps.ts';
+import { registerFamilyPlannerRoutes } from './routes/index.ts';
+import { createCalendarService } from './service/calendar.ts';
+import { createFamilyClient } from './service/client.ts';
+import { createFamilyService } from './service/families.ts';
+import { createTodoService } from './service/todos.ts';
+import { createIdentityEventHandler } from './service/user-deleted.ts';
+
+/** The consumer's name in identity's outbox cursors. */
+export const OUTBOX_CONSUMER = 'family';
+
+function createFamilyPlanner(context: ServiceContext): ServiceInstance {
+  const deps: FamilyDeps = {
+    db: context.databases.get('family'),
+    identity: () => context.clients.get<IdentityClient>('identity'),
+    logger: context.logger.child({ service: 'family' }),
+  };
+  const services = {
+    families: createFamilyService(deps),
+    todos: createTodoService(deps),
+    calendar: createCalendarService(deps),
+  };
+  let consumer: OutboxConsumer | undefined;
+  const identityEvents = (): OutboxConsumer => {
+    consumer ??= createOutboxConsumer({
+      name: OUTBOX_CONSUMER,
+      source: deps.identity().outbox,
+      handle: createIdentityEventHandler(deps),
+      logger: deps.logger,
+    });
+    return consumer;
+  };
+  const client: FamilyClient = createFamilyClient(deps, () => identityEvents().drain());
+  return {
+    routes: (app) => registerFamilyPlannerRoutes(app, context, services),
+    client,
+    start() {
+      if (!context.clients.has('identity')) {
+        deps.logger.warn('no identity client in this process: user.deleted events are not applied');
+        return;
+      }
+      identityEvents().start();
+    },
+    stop: () => consumer?.stop(),
+  };
+}
 
 export const familyService: ServiceDefinition = {
   name: 'family',
@@ -7,5 +99,5 @@ export const familyService: ServiceDefinition = {
   title: 'Family Planner',
   description: 'Families and roles, shared todo lists and the family calendar.',
   database: 'family',
-  create: () => ({ routes: () => undefined }),
+  create: createFamilyPlanner,
 };

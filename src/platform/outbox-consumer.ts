@@ -49,9 +49,20 @@ export function createOutboxConsumer<Event extends { eventId: number }>(
     }
   };
 
+  let queued: Promise<number> | undefined;
   const drain = (): Promise<number> => {
-    // One run at a time; a wake-up during a run is served by the run in progress or the next tick.
-    running ??= drainOnce().finally(() => {
+    // One run at a time. A caller arriving during a run gets a fresh run after it, since the
+    // run in progress may have pulled before the caller's event was written.
+    if (running) {
+      queued ??= running
+        .catch(() => 0)
+        .then(() => {
+          queued = undefined;
+          return drain();
+        });
+      return queued;
+    }
+    running = drainOnce().finally(() => {
       running = undefined;
     });
     return running;

@@ -1,0 +1,30 @@
+// What other services may ask of Family Planner (the only door into it): who belongs to a
+// family, with which role. Cross-app features (a family shopping list from a meal plan, a
+// Halloween party on the family calendar) start here.
+
+export const FAMILY_ROLES = ['admin', 'parent', 'child'] as const;
+export type FamilyRole = (typeof FAMILY_ROLES)[number];
+
+export interface FamilyMember {
+  memberId: string;
+  familyId: string;
+  userId: string;
+  role: FamilyRole;
+  joinedAt: Date;
+}
+
+export interface FamilyClient {
+  /** Whether the user belongs to the family (false for unknown or malformed ids). */
+  isMember(userId: string, familyId: string): Promise<boolean>;
+  /** The user's role in the family, or null when not a member. */
+  roleOf(userId: string, familyId: string): Promise<FamilyRole | null>;
+  /** Every member, longest-standing first (empty for an unknown family). */
+  membersOf(familyId: string): Promise<FamilyMember[]>;
+  /** The families the user belongs to, with their role. */
+  familiesOf(userId: string): Promise<{ familyId: string; familyName: string; role: FamilyRole }[]>;
+  /**
+   * Applies identity's pending events (user.deleted) now instead of at the next poll; resolves
+   * with how many were applied. For tests and operators.
+   */
+  syncIdentityEvents(): Promise<number>;
+}

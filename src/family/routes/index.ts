@@ -1,0 +1,28 @@
+// Every HTTP route of the Family Planner service, under /family.
+import { authenticateRequests } from '../../platform/auth/guard.ts';
+import type { App, ServiceContext } from '../../platform/http/service.ts';
+import type { CalendarService } from '../service/calendar.ts';
+import type { FamilyService } from '../service/families.ts';
+import type { TodoService } from '../service/todos.ts';
+import { registerCalendarRoutes } from './calendar.ts';
+import { registerFamilyRoutes } from './families.ts';
+import { registerTodoItemRoutes } from './todo-items.ts';
+import { registerTodoRoutes } from './todos.ts';
+
+export interface FamilyServices {
+  families: FamilyService;
+  todos: TodoService;
+  calendar: CalendarService;
+}
+
+export function registerFamilyPlannerRoutes(
+  app: App,
+  context: Pick<ServiceContext, 'verifier'>,
+  services: FamilyServices,
+): void {
+  app.addHook('onRequest', authenticateRequests(context.verifier));
+  registerFamilyRoutes(app, services.families);
+  registerTodoRoutes(app, services.todos);
+  registerTodoItemRoutes(app, services.todos);
+  registerCalendarRoutes(app, services.calendar);
+}

@@ -1,0 +1,204 @@
+// Schemas the family routes share: the rows as the API shows them, pages, and path ids.
+import type { FastifyRequest } from 'fastify';
+import { type TSchema, Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import type { AppError } from '../../platform/errors.ts';
+import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import { FAMILY_ROLES } from '../client.ts';
+import { isUuid } from '../service/pages.ts';
+import { EVENT_TYPES } from '../store/events.ts';
+import { ITEM_STATUSES, LIST_TYPES, PRIORITIES } from '../store/todos.ts';
+
+export { ErrorResponse, NoContent } from '../../platform/http/schemas.ts';
+
+export const bearer = [{ bearerAuth: [] }];
+
+export const Uuid = (description: string) => Type.String({ format: 'uuid', description });
+const NullableUuid = (description: string) =>
+  Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description });
+const NullableString = (description?: string) =>
+  Type.Union([Type.String(), Type.Null()], description ? { description } : {});
+
+export const Role = Type.Enum(FAMILY_ROLES, {
+  description: 'admin: everything; parent: lists, items and events; child: sees all, progresses own items',
+});
+export const ListType = Type.Enum(LIST_TYPES, {
+  description: 'personal lists are visible to their creator only; shared and chores lists to the family',
+});
+export const ItemStatus = Type.Enum(ITEM_STATUSES);
+export const Priority = Type.Enum(PRIORITIES);
+export const EventType = Type.Enum(EVENT_TYPES);
+
+export const FamilyName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+export const ListName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+export const Title = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+export const Description = Type.String({ maxLength: 5000 });
+export const Location = Type.String({ maxLength: 300 });
+export const DateTime = Type.String({
+  format: 'date-time',
+  maxLength: 40,
+  examples: ['2025-10-31T18:00:00Z'],
+});
+
+export const NullableDescription = Type.Union([Description, Type.Null()]);
+export const NullableLocation = Type.Union([Location, Type.Null()]);
+export const NullableDateTime = Type.Union([DateTime, Type.Null()]);
+
+export const MAX_ATTENDEES = 200;
+export const MAX_REMINDERS = 10;
+/** Four weeks. */
+export const MAX_REMINDER_MINUTES = 40_320;
+
+export const Reminder = Type.Object(
+  {
+    minutes_before: Type.Integer({
+      minimum: 0,
+      maximum: MAX_REMINDER_MINUTES,
+      description: 'Minutes before start_time (at most four weeks)',
+    }),
+  },
+  { additionalProperties: false },
+);
+export const Reminders = Type.Array(Reminder, {
+  maxItems: MAX_REMINDERS,
+  uniqueItems: true,
+  description: `At most ${MAX_REMINDERS}, each once`,
+});
+export const Attendees = Type.Array(Type.String({ format: 'uuid' }), {
+  maxItems: MAX_ATTENDEES,
+  uniqueItems: true,
+  description: 'user_ids of family members',
+});
+
+export const Family = Type.Object(
+  {
+    family_id: Uuid('The family'),
+    family_name: Type.String(),
+    created_by: NullableUuid("The creator's user_id; null once their account is deleted"),
+    my_role: Role,
+    my_member_id: Uuid('Your own membership: DELETE /api/families/:id/members/:my_member_id leaves'),
+    member_count: Type.Integer({ minimum: 0 }),
+    member_cap: Type.Optional(
+      Type.Union([Type.Integer(), Type.Null()], {
+        description: "Members allowed by the creator's plan (free: 6); null is unlimited",
+      }),
+    ),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  {
+    examples: [
+      {
+        family_id: '7d0c5a9e-8f1b-4c3e-9a57-2d9e4f7a1012',
+        family_name: 'The Addams',
+        created_by: '0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012',
+        my_role: 'admin',
+        my_member_id: '3c2e1f00-5d4b-4a1e-8f3c-9b8a7d6e5f40',
+        member_count: 4,
+        member_cap: 6,
+        created_at: '2025-10-01T12:00:00.000Z',
+        updated_at: '2025-10-01T12:00:00.000Z',
+      },
+    ],
+  },
+);
+
+export const Member = Type.Object(
+  {
+    member_id: Uuid('The membership (use it in /members/:memberId)'),
+    family_id: Uuid('The family'),
+    user_id: Uuid('The CALOS account'),
+    username: NullableString('null when the account is gone'),
+    display_name: NullableString(),
+    role: Role,
+    joined_at: Timestamp,
+  },
+  {
+    examples: [
+      {
+        member_id: '3c2e1f00-5d4b-4a1e-8f3c-9b8a7d6e5f40',
+        family_id: '7d0c5a9e-8f1b-4c3e-9a57-2d9e4f7a1012',
+        user_id: '0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012',
+        username: 'morticia',
+        display_name: 'Morticia',
+        role: 'parent',
+        joined_at: '2025-10-01T12:00:00.000Z',
+      },
+    ],
+  },
+);
+
+export const TodoList = Type.Object({
+  list_id: Uuid('The list'),
+  family_id: Uuid('The family'),
+  list_name: Type.String(),
+  list_type: ListType,
+  created_by: NullableUuid('null once the creator’s account is deleted'),
+  item_count: Type.Integer({ minimum: 0 }),
+  open_item_count: Type.Integer({ minimum: 0, description: 'Items not done' }),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const TodoItem = Type.Object({
+  item_id: Uuid('The item'),
+  list_id: Uuid('Its list'),
+  title: Type.String(),
+  description: NullableString(),
+  assigned_to: NullableUuid('A member’s user_id'),
+  due_date: NullableTimestamp,
+  priority: Priority,
+  status: ItemStatus,
+  completed_at: Type.Unsafe<Date | string | null>({
+    anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }],
+    description: 'Set by the server when the status becomes done, cleared when it leaves done',
+  }),
+  completed_by: NullableUuid('Who marked it done (set by the server); null when not done or anonymised'),
+  created_by: NullableUuid('null once the creator’s account is deleted'),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const CalendarEvent = Type.Object({
+  event_id: Uuid('The event'),
+  family_id: Uuid('The family'),
+  event_name: Type.String(),
+  event_type: EventType,
+  description: NullableString(),
+  start_time: Timestamp,
+  end_time: Type.Unsafe<Date | string | null>({
+    anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }],
+    description: 'null for a point in time',
+  }),
+  location: NullableString(),
+  attendees: Type.Array(Type.String({ format: 'uuid' })),
+  reminders: Type.Array(Reminder),
+  created_by: NullableUuid('null once the creator’s account is deleted'),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const PageOf = <T extends TSchema>(item: T, description: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      next_cursor: Type.Union([Type.String(), Type.Null()], {
+        description: 'Pass as cursor for the next page; null on the last page',
+      }),
+    },
+    { description },
+  );
+
+/**
+ * A preValidation hook for routes with ids in the path: after the sign-in check (401 comes
+ * first), an id that is not a UUID answers the same 404 as an id that names nothing.
+ */
+export function idsOrNotFound(notFound: Record<string, () => AppError>) {
+  return async (request: FastifyRequest) => {
+    requireUser(request);
+    const params = request.params as Record<string, unknown>;
+    for (const [name, error] of Object.entries(notFound)) {
+      if (!isUuid(params[name])) throw error();
+    }
+  };
+}

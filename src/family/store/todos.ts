@@ -1,0 +1,259 @@
+// Todo lists and their items (todo_lists, todo_items) in family_db.
+import type { Queryable } from '../../platform/db/database.ts';
+import type { FamilyRole } from '../client.ts';
+import { type KeysetPosition, setClause } from './sql.ts';
+
+export const LIST_TYPES = ['personal', 'shared', 'chores'] as const;
+export type ListType = (typeof LIST_TYPES)[number];
+export const ITEM_STATUSES = ['todo', 'in_progress', 'done'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface ListRow {
+  list_id: string;
+  family_id: string;
+  list_name: string;
+  list_type: ListType;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  item_count: number;
+  open_item_count: number;
+  cursor_at: string;
+}
+
+/** A list with the role of the member asking for it. */
+export interface AccessibleListRow extends ListRow {
+  my_role: FamilyRole;
+}
+
+export interface ItemRow {
+  item_id: string;
+  list_id: string;
+  title: string;
+  description: string | null;
+  assigned_to: string | null;
+  due_date: Date | null;
+  priority: Priority;
+  status: ItemStatus;
+  completed_at: Date | null;
+  completed_by: string | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  cursor_at: string;
+}
+
+const LIST_COLUMNS = `l.list_id, l.family_id, l.list_name, l.list_type, l.created_by, l.created_at, l.updated_at,
+  c.item_count, c.open_item_count, l.created_at::text AS cursor_at`;
+/** A list with its item counts, in one pass over its items. */
+const LISTS = `todo_lists l CROSS JOIN LATERAL (
+    SELECT count(*) AS item_count, count(*) FILTER (WHERE i.status <> 'done') AS open_item_count
+    FROM todo_items i WHERE i.list_id = l.list_id) c`;
+const ITEM_COLUMNS = `item_id, list_id, title, description, assigned_to, due_date, priority, status,
+  completed_at, completed_by, created_by, created_at, updated_at, created_at::text AS cursor_at`;
+
+/** A personal list is visible to its creator only. */
+const VISIBLE = "(l.list_type <> 'personal' OR l.created_by = m.user_id)";
+
+export async function insertList(
+  db: Queryable,
+  input: { familyId: string; name: string; type: ListType; createdBy: string },
+): Promise<ListRow> {
+  const { rows } = await db.query<{ list_id: string }>(
+    'INSERT INTO todo_lists (family_id, list_name, list_type, created_by) VALUES ($1, $2, $3, $4) RETURNING list_id',
+    [input.familyId, input.name, input.type, input.createdBy],
+  );
+  return (await findList(db, (rows[0] as { list_id: string }).list_id)) as ListRow;
+}
+
+async function findList(db: Queryable, listId: string): Promise<ListRow | undefined> {
+  const { rows } = await db.query<ListRow>(`SELECT ${LIST_COLUMNS} FROM ${LISTS} WHERE l.list_id = $1`, [
+    listId,
+  ]);
+  return rows[0];
+}
+
+/** The list if this user may see it (a member of its family; its owner if personal). */
+export async function findAccessibleList(
+  db: Queryable,
+  listId: string,
+  userId: string,
+): Promise<AccessibleListRow | undefined> {
+  const { rows } = await db.query<AccessibleListRow>(
+    `SELECT ${LIST_COLUMNS}, m.role AS my_role
+     FROM ${LISTS} JOIN family_members m ON m.family_id = l.family_id AND m.user_id = $2
+     WHERE l.list_id = $1 AND ${VISIBLE}`,
+    [listId, userId],
+  );
+  return rows[0];
+}
+
+/** Lists the user may see, of one family or of all their families, oldest first. */
+export async function listVisibleLists(
+  db: Queryable,
+  query: { userId: string; familyId?: string; listType?: ListType; limit: number; after?: KeysetPosition },
+): Promise<ListRow[]> {
+  const params: unknown[] = [query.userId, query.limit + 1];
+  const where = [VISIBLE];
+  if (query.familyId) {
+    params.push(query.familyId);
+    where.push(`l.family_id = $${params.length}`);
+  }
+  if (query.listType) {
+    params.push(query.listType);
+    where.push(`l.list_type = $${params.length}`);
+  }
+  if (query.after) {
+    params.push(query.after.at, query.after.id);
+    where.push(`(l.created_at, l.list_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  const { rows } = await db.query<ListRow>(
+    `SELECT ${LIST_COLUMNS}
+     FROM ${LISTS} JOIN family_members m ON m.family_id = l.family_id AND m.user_id = $1
+     WHERE ${where.join(' AND ')}
+     ORDER BY l.created_at, l.list_id
+     LIMIT $2`,
+    params,
+  );
+  return rows;
+}
+
+export async function updateList(
+  db: Queryable,
+  listId: string,
+  fields: { list_name?: string; list_type?: ListType },
+): Promise<ListRow> {
+  const set = setClause(fields, 2);
+  if (set.params.length > 0) {
+    await db.query(`UPDATE todo_lists SET ${set.sql} WHERE list_id = $1`, [listId, ...set.params]);
+  }
+  return (await findList(db, listId)) as ListRow;
+}
+
+export async function deleteList(db: Queryable, listId: string): Promise<void> {
+  await db.query('DELETE FROM todo_lists WHERE list_id = $1', [listId]);
+}
+
+export interface ItemInput {
+  title: string;
+  description: string | null;
+  assignedTo: string | null;
+  dueDate: string | null;
+  priority: Priority;
+  status: ItemStatus;
+  createdBy: string;
+}
+
+export async function insertItem(db: Queryable, listId: string, input: ItemInput): Promise<ItemRow> {
+  // A new item that is already done was completed by its creator, now.
+  const { rows } = await db.query<ItemRow>(
+    `INSERT INTO todo_items (list_id, title, description, assigned_to, due_date, priority, status,
+                             completed_at, completed_by, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7,
+             CASE WHEN $7 = 'done' THEN now() END, CASE WHEN $7 = 'done' THEN $8::uuid END, $8)
+     RETURNING ${ITEM_COLUMNS}`,
+    [
+      listId,
+      input.title,
+      input.description,
+      input.assignedTo,
+      input.dueDate,
+      input.priority,
+      input.status,
+      input.createdBy,
+    ],
+  );
+  return rows[0] as ItemRow;
+}
+
+export async function findItem(
+  db: Queryable,
+  listId: string,
+  itemId: string,
+  options: { lock?: boolean } = {},
+): Promise<ItemRow | undefined> {
+  const { rows } = await db.query<ItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM todo_items WHERE list_id = $1 AND item_id = $2 ${options.lock ? 'FOR UPDATE' : ''}`,
+    [listId, itemId],
+  );
+  return rows[0];
+}
+
+export async function listItems(
+  db: Queryable,
+  listId: string,
+  query: { statuses?: ItemStatus[]; assignedTo?: string; limit: number; after?: KeysetPosition },
+): Promise<ItemRow[]> {
+  const params: unknown[] = [listId, query.limit + 1];
+  const where = ['list_id = $1'];
+  if (query.statuses && query.statuses.length > 0) {
+    params.push(query.statuses);
+    where.push(`status = ANY($${params.length}::text[])`);
+  }
+  if (query.assignedTo) {
+    params.push(query.assignedTo);
+    where.push(`assigned_to = $${params.length}`);
+  }
+  if (query.after) {
+    params.push(query.after.at, query.after.id);
+    where.push(`(created_at, item_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  const { rows } = await db.query<ItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM todo_items WHERE ${where.join(' AND ')}
+     ORDER BY created_at, item_id LIMIT $2`,
+    params,
+  );
+  return rows;
+}
+
+export interface ItemChanges {
+  title?: string;
+  description?: string | null;
+  assigned_to?: string | null;
+  due_date?: string | null;
+  priority?: Priority;
+  status?: ItemStatus;
+}
+
+/**
+ * Applies the changes; completion follows the status: becoming done records now() and who,
+ * leaving done clears both, staying done keeps the original completion.
+ */
+export async function updateItem(
+  db: Queryable,
+  itemId: string,
+  changes: ItemChanges,
+  actorId: string,
+): Promise<ItemRow> {
+  const params: unknown[] = [itemId];
+  const assignments: string[] = [];
+  if (changes.status !== undefined) {
+    // SET expressions see the old row: an old completed_at means the item was already done.
+    params.push(changes.status, actorId);
+    assignments.push(
+      "completed_at = CASE WHEN $2::text = 'done' THEN COALESCE(completed_at, now()) END",
+      `completed_by = CASE WHEN $2::text = 'done'
+                           THEN CASE WHEN completed_at IS NULL THEN $3::uuid ELSE completed_by END END`,
+    );
+  }
+  const set = setClause({ ...changes }, params.length + 1);
+  if (set.sql) assignments.push(set.sql);
+  params.push(...set.params);
+  if (assignments.length === 0) {
+    const { rows } = await db.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM todo_items WHERE item_id = $1`, [
+      itemId,
+    ]);
+    return rows[0] as ItemRow;
+  }
+  const { rows } = await db.query<ItemRow>(
+    `UPDATE todo_items SET ${assignments.join(', ')} WHERE item_id = $1 RETURNING ${ITEM_COLUMNS}`,
+    params,
+  );
+  return rows[0] as ItemRow;
+}
+
+export async function deleteItem(db: Queryable, itemId: string): Promise<void> {
+  await db.query('DELETE FROM todo_items WHERE item_id = $1', [itemId]);
+}

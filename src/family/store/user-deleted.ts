@@ -1,0 +1,57 @@
+// What a deleted CALOS account leaves in family_db, and the statements that remove or
+// anonymise it (the policy is in ../index.ts). Every statement is idempotent.
+import type { Queryable } from '../../platform/db/database.ts';
+import type { FamilyRole } from '../client.ts';
+
+export async function membershipsOf(
+  tx: Queryable,
+  userId: string,
+): Promise<{ family_id: string; member_id: string; role: FamilyRole }[]> {
+  const { rows } = await tx.query<{ family_id: string; member_id: string; role: FamilyRole }>(
+    'SELECT family_id, member_id, role FROM family_members WHERE user_id = $1 ORDER BY family_id',
+    [userId],
+  );
+  return rows;
+}
+
+export async function lockFamily(tx: Queryable, familyId: string): Promise<void> {
+  await tx.query('SELECT family_id FROM families WHERE family_id = $1 FOR UPDATE', [familyId]);
+}
+
+/**
+ * Who takes over as admin when the last one goes: the longest-standing parent, else the
+ * longest-standing member. Undefined when nobody else is left.
+ */
+export async function findSuccessor(
+  tx: Queryable,
+  familyId: string,
+  leavingUserId: string,
+): Promise<{ member_id: string; is_admin: boolean } | undefined> {
+  const { rows } = await tx.query<{ member_id: string; is_admin: boolean }>(
+    `SELECT member_id, role = 'admin' AS is_admin FROM family_members
+     WHERE family_id = $1 AND user_id <> $2
+     ORDER BY role = 'admin' DESC, role = 'parent' DESC, joined_at, member_id
+     LIMIT 1`,
+    [familyId, leavingUserId],
+  );
+  return rows[0];
+}
+
+/** Personal lists are private to their owner: they go with the account. */
+export async function deletePersonalListsOf(tx: Queryable, userId: string): Promise<void> {
+  await tx.query("DELETE FROM todo_lists WHERE created_by = $1 AND list_type = 'personal'", [userId]);
+}
+
+/** Clears assignments and attendance, and anonymises authorship and completion (NULL). */
+export async function anonymiseUser(tx: Queryable, userId: string): Promise<void> {
+  await tx.query('UPDATE todo_items SET assigned_to = NULL WHERE assigned_to = $1', [userId]);
+  await tx.query('UPDATE todo_items SET completed_by = NULL WHERE completed_by = $1', [userId]);
+  await tx.query('UPDATE todo_items SET created_by = NULL WHERE created_by = $1', [userId]);
+  await tx.query('UPDATE todo_lists SET created_by = NULL WHERE created_by = $1', [userId]);
+  await tx.query(
+    'UPDATE family_events SET attendees = array_remove(attendees, $1::uuid) WHERE attendees @> ARRAY[$1::uuid]',
+    [userId],
+  );
+  await tx.query('UPDATE family_events SET created_by = NULL WHERE created_by = $1', [userId]);
+  await tx.query('UPDATE families SET created_by = NULL WHERE created_by = $1', [userId]);
+}
