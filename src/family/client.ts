@@ -27,4 +27,23 @@ export interface FamilyClient {
    * with how many were applied. For tests and operators.
    */
   syncIdentityEvents(): Promise<number>;
+  /**
+   * Creates or regenerates the family shopping list of a source (a Hollowtown event): unchecked
+   * generated items are replaced, checked ones and members' additions stay. The actor must be a
+   * member of the family (404 FAMILY_NOT_FOUND otherwise).
+   */
+  saveGeneratedList(input: {
+    familyId: string;
+    actorUserId: string;
+    sourceDomain: 'hollowtown' | 'recipes';
+    sourceId: string;
+    listName: string;
+    items: {
+      name: string;
+      quantity: number | null;
+      unit: string | null;
+      costCents?: number | null;
+      note?: string | null;
+    }[];
+  }): Promise<{ listId: string; version: number; estimatedCostCents: number; created: boolean }>;
 }

@@ -43,6 +43,7 @@
 //   families, lists, items and events and completed_by of items become NULL (a done item
 //   stays done, with its completed_at).
 import type { IdentityClient } from '../identity/client.ts';
+import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import type { FamilyClient } from './client.ts';
@@ -51,8 +52,12 @@ import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
 import { createFamilyClient } from './service/client.ts';
 import { createFamilyService } from './service/families.ts';
+import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
+
+/** NOTIFY channel of shopping-list changes (one LISTEN per process, fanned out by list). */
+const SHOPPING_CHANNEL = 'family_shopping';
 
 /** The consumer's name in identity's outbox cursors. */
 export const OUTBOX_CONSUMER = 'family';
@@ -63,10 +68,12 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     identity: () => context.clients.get<IdentityClient>('identity'),
     logger: context.logger.child({ service: 'family' }),
   };
+  const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   const services = {
     families: createFamilyService(deps),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps),
+    shoppingLists: createShoppingListService(deps, hub),
   };
   let consumer: OutboxConsumer | undefined;
   const identityEvents = (): OutboxConsumer => {
@@ -78,7 +85,10 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     });
     return consumer;
   };
-  const client: FamilyClient = createFamilyClient(deps, () => identityEvents().drain());
+  const client: FamilyClient = {
+    ...createFamilyClient(deps, () => identityEvents().drain()),
+    saveGeneratedList: (input) => services.shoppingLists.saveGenerated(input),
+  };
   return {
     routes: (app) => registerFamilyPlannerRoutes(app, context, services),
     client,
@@ -89,7 +99,10 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
       }
       identityEvents().start();
     },
-    stop: () => consumer?.stop(),
+    async stop() {
+      await consumer?.stop();
+      await hub.close();
+    },
   };
 }
 

@@ -3,9 +3,11 @@ import { authenticateRequests } from '../../platform/auth/guard.ts';
 import type { App, ServiceContext } from '../../platform/http/service.ts';
 import type { CalendarService } from '../service/calendar.ts';
 import type { FamilyService } from '../service/families.ts';
+import type { ShoppingListService } from '../service/shopping-lists.ts';
 import type { TodoService } from '../service/todos.ts';
 import { registerCalendarRoutes } from './calendar.ts';
 import { registerFamilyRoutes } from './families.ts';
+import { registerShoppingListRoutes } from './shopping-lists.ts';
 import { registerTodoItemRoutes } from './todo-items.ts';
 import { registerTodoRoutes } from './todos.ts';
 
@@ -13,6 +15,7 @@ export interface FamilyServices {
   families: FamilyService;
   todos: TodoService;
   calendar: CalendarService;
+  shoppingLists: ShoppingListService;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -25,4 +28,5 @@ export function registerFamilyPlannerRoutes(
   registerTodoRoutes(app, services.todos);
   registerTodoItemRoutes(app, services.todos);
   registerCalendarRoutes(app, services.calendar);
+  registerShoppingListRoutes(app, services.shoppingLists);
 }

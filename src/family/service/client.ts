@@ -7,7 +7,7 @@ import { isUuid } from './pages.ts';
 export function createFamilyClient(
   deps: Pick<FamilyDeps, 'db'>,
   syncIdentityEvents: () => Promise<number>,
-): FamilyClient {
+): Omit<FamilyClient, 'saveGeneratedList'> {
   const { db } = deps;
   return {
     async isMember(userId, familyId) {

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../../test/support/engines.ts';
+import { given, type TestUser } from '../../../test/support/given.ts';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { openEventStream } from '../../../test/support/sse.ts';
+import type { FamilyClient } from '../client.ts';
+
+describe.each(testEngines())('family shopping lists on %s', (engine) => {
+  let platform: TestPlatform;
+  let mom: TestUser;
+  let kid: TestUser;
+  let stranger: TestUser;
+  let familyId: string;
+
+  const api = async (user: TestUser, method: string, url: string, body?: unknown, key?: string) => {
+    const response = await platform.app.inject({
+      method: method as 'GET',
+      url: `/family/api${url}`,
+      headers: { ...user.headers, ...(key ? { 'idempotency-key': key } : {}) },
+      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    });
+    return { status: response.statusCode, body: response.body ? response.json() : undefined };
+  };
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine, { services: ['identity', 'family'] });
+    [mom, kid, stranger] = await Promise.all([
+      given(platform).user(),
+      given(platform).user(),
+      given(platform).user(),
+    ]);
+    familyId = (await api(mom, 'POST', '/families', { family_name: 'The Addams' })).body.family_id;
+    expect(
+      (await api(mom, 'POST', `/families/${familyId}/members`, { login: kid.username, role: 'child' }))
+        .status,
+    ).toBe(201);
+  });
+  afterAll(() => platform.close());
+
+  const newList = async () =>
+    (await api(mom, 'POST', '/shopping-lists', { family_id: familyId, list_name: 'Party' })).body;
+
+  it('lets every member read a list and a stranger get 404', async () => {
+    const list = await newList();
+    expect((await api(kid, 'GET', `/shopping-lists/${list.list_id}`)).status).toBe(200);
+    expect((await api(stranger, 'GET', `/shopping-lists/${list.list_id}`)).status).toBe(404);
+    expect(
+      (await api(stranger, 'POST', `/shopping-lists/${list.list_id}/items`, { name: 'x' }, randomUUID()))
+        .status,
+    ).toBe(404);
+    expect(
+      (await api(kid, 'POST', '/shopping-lists', { family_id: familyId, list_name: 'kid list' })).status,
+    ).toBe(403);
+    expect((await api(stranger, 'GET', `/shopping-lists?family_id=${familyId}`)).status).toBe(404);
+  });
+
+  it('applies a retried change once, refuses a reused key for another change, and needs a key', async () => {
+    const list = await newList();
+    const key = randomUUID();
+    const first = await api(
+      kid,
+      'POST',
+      `/shopping-lists/${list.list_id}/items`,
+      { name: 'candy corn', quantity: 2, unit: 'kg' },
+      key,
+    );
+    const retry = await api(
+      kid,
+      'POST',
+      `/shopping-lists/${list.list_id}/items`,
+      { name: 'candy corn', quantity: 2, unit: 'kg' },
+      key,
+    );
+    expect(first.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    const other = await api(kid, 'POST', `/shopping-lists/${list.list_id}/items`, { name: 'apples' }, key);
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(
+      (await api(kid, 'POST', `/shopping-lists/${list.list_id}/items`, { name: 'apples' })).body.error.code,
+    ).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    const read = await api(mom, 'GET', `/shopping-lists/${list.list_id}`);
+    expect(read.body.items.map((i: { name: string }) => i.name)).toEqual(['candy corn']);
+    expect(read.body.version).toBe(1);
+  });
+
+  it('records who checked an item, bumps the version, and refuses a stale expected_version', async () => {
+    const list = await newList();
+    const item = (
+      await api(mom, 'POST', `/shopping-lists/${list.list_id}/items`, { name: 'bats' }, randomUUID())
+    ).body;
+    const checked = await api(
+      kid,
+      'PATCH',
+      `/shopping-lists/${list.list_id}/items/${item.item_id}`,
+      { checked: true, expected_version: item.version },
+      randomUUID(),
+    );
+    expect(checked.body).toMatchObject({ checked: true, checked_by: kid.userId, version: item.version + 1 });
+    const stale = await api(
+      mom,
+      'PATCH',
+      `/shopping-lists/${list.list_id}/items/${item.item_id}`,
+      { checked: false, expected_version: item.version },
+      randomUUID(),
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({
+      code: 'VERSION_CONFLICT',
+      details: { current_version: item.version + 1 },
+    });
+    const unchecked = await api(
+      mom,
+      'PATCH',
+      `/shopping-lists/${list.list_id}/items/${item.item_id}`,
+      { checked: false },
+      randomUUID(),
+    );
+    expect(unchecked.body).toMatchObject({ checked: false, checked_by: null });
+    const removed = await api(
+      kid,
+      'DELETE',
+      `/shopping-lists/${list.list_id}/items/${item.item_id}`,
+      undefined,
+      randomUUID(),
+    );
+    expect(removed.body).toEqual({ item_id: item.item_id, removed: true });
+  });
+
+  it('streams every change to members live, and replays what a reconnecting member missed', async () => {
+    const list = await newList();
+    const kidStream = await openEventStream(
+      `${platform.url}/family/api/shopping-lists/${list.list_id}/stream`,
+      kid.headers,
+    );
+    expect(kidStream.status).toBe(200);
+    const snapshot = await kidStream.waitFor((e) => e.event === 'snapshot');
+    expect(snapshot.id).toBe('0');
+    const item = (
+      await api(mom, 'POST', `/shopping-lists/${list.list_id}/items`, { name: 'fog juice' }, randomUUID())
+    ).body;
+    await api(
+      mom,
+      'PATCH',
+      `/shopping-lists/${list.list_id}/items/${item.item_id}`,
+      { checked: true },
+      randomUUID(),
+    );
+    const update = await kidStream.waitFor((e) => e.event === 'item.updated');
+    expect(update.id).toBe('2');
+    expect(update.data).toMatchObject({
+      seq: 2,
+      actor: mom.userId,
+      data: { item: { item_id: item.item_id, checked: true } },
+    });
+    kidStream.close();
+
+    await api(mom, 'POST', `/shopping-lists/${list.list_id}/items`, { name: 'cobwebs' }, randomUUID());
+    await api(mom, 'POST', `/shopping-lists/${list.list_id}/items`, { name: 'candles' }, randomUUID());
+    const again = await openEventStream(`${platform.url}/family/api/shopping-lists/${list.list_id}/stream`, {
+      ...kid.headers,
+      'last-event-id': '2',
+    });
+    const missed = await again.waitFor((e) => e.id === '4');
+    expect(again.events.map((e) => e.id)).toEqual(['3', '4']);
+    expect(again.events.some((e) => e.event === 'snapshot')).toBe(false);
+    expect(missed.data).toMatchObject({ kind: 'item.added', data: { item: { name: 'candles' } } });
+    again.close();
+    const strangerStream = await openEventStream(
+      `${platform.url}/family/api/shopping-lists/${list.list_id}/stream`,
+      stranger.headers,
+    );
+    expect(strangerStream.status).toBe(404);
+  });
+
+  it('regenerates a generated list in place, keeping what members checked', async () => {
+    const family = platform.clients.get<FamilyClient>('family');
+    const eventId = randomUUID();
+    const items = [
+      { name: 'pumpkin', quantity: 3, unit: 'count', costCents: 900 },
+      { name: 'flour', quantity: 500, unit: 'g', costCents: 150 },
+    ];
+    const first = await family.saveGeneratedList({
+      familyId,
+      actorUserId: mom.userId,
+      sourceDomain: 'hollowtown',
+      sourceId: eventId,
+      listName: 'Halloween party',
+      items,
+    });
+    expect(first).toMatchObject({ created: true, estimatedCostCents: 1050 });
+    const list = (await api(kid, 'GET', `/shopping-lists/${first.listId}`)).body;
+    const pumpkin = list.items.find((i: { name: string }) => i.name === 'pumpkin');
+    await api(
+      kid,
+      'PATCH',
+      `/shopping-lists/${first.listId}/items/${pumpkin.item_id}`,
+      { checked: true },
+      randomUUID(),
+    );
+    const second = await family.saveGeneratedList({
+      familyId,
+      actorUserId: mom.userId,
+      sourceDomain: 'hollowtown',
+      sourceId: eventId,
+      listName: 'Halloween party',
+      items: [
+        ...items.map((i) => ({ ...i, quantity: (i.quantity ?? 0) * 2 })),
+        { name: 'sugar', quantity: 200, unit: 'g', costCents: 80 },
+      ],
+    });
+    expect(second).toMatchObject({ created: false, listId: first.listId });
+    const after = (await api(kid, 'GET', `/shopping-lists/${first.listId}`)).body;
+    expect(
+      after.items.map((i: { name: string; checked: boolean; quantity: number }) => [
+        i.name,
+        i.checked,
+        i.quantity,
+      ]),
+    ).toEqual([
+      ['pumpkin', true, 3],
+      ['flour', false, 1000],
+      ['sugar', false, 200],
+    ]);
+    await expect(
+      family.saveGeneratedList({
+        familyId,
+        actorUserId: stranger.userId,
+        sourceDomain: 'hollowtown',
+        sourceId: randomUUID(),
+        listName: 'x',
+        items: [],
+      }),
+    ).rejects.toMatchObject({ code: 'FAMILY_NOT_FOUND' });
+  });
+});

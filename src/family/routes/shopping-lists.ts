@@ -1,0 +1,252 @@
+// /api/shopping-lists: a family's shared shopping lists, changed with an Idempotency-Key and
+// followed live at /api/shopping-lists/:id/stream (server-sent events, Last-Event-ID replay).
+import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import { ErrorResponse, NoContent, NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import type { App } from '../../platform/http/service.ts';
+import { lastEventId, openSse } from '../../platform/http/sse.ts';
+import type { ShoppingListService } from '../service/shopping-lists.ts';
+
+const bearer = [{ bearerAuth: [] }];
+const Id = Type.String({ maxLength: 64 });
+const IdempotencyHeaders = Type.Object(
+  { 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: true },
+);
+const Item = Type.Object({
+  item_id: Type.String(),
+  name: Type.String(),
+  quantity: Type.Union([Type.Number(), Type.Null()]),
+  unit: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  cost_cents: Type.Union([Type.Integer(), Type.Null()]),
+  origin: Type.String(),
+  checked: Type.Boolean(),
+  checked_by: Type.Union([Type.String(), Type.Null()]),
+  checked_at: NullableTimestamp,
+  version: Type.Integer(),
+});
+const List = Type.Object({
+  list_id: Type.String(),
+  family_id: Type.String(),
+  list_name: Type.String(),
+  version: Type.Integer(),
+  source: Type.Union([Type.Object({ domain: Type.String(), id: Type.String() }), Type.Null()]),
+  estimated_cost_cents: Type.Integer(),
+  items: Type.Array(Item),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+const Quantity = Type.Union([Type.Number({ minimum: 0, maximum: 999999 }), Type.Null()]);
+const Unit = Type.Union([Type.String({ minLength: 1, maxLength: 30 }), Type.Null()]);
+const Note = Type.Union([Type.String({ maxLength: 500 }), Type.Null()]);
+
+export function registerShoppingListRoutes(app: App, lists: ShoppingListService) {
+  app.get(
+    '/api/shopping-lists',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'The shopping lists of a family',
+        security: bearer,
+        querystring: Type.Object({ family_id: Id }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Intersect([List, Type.Object({ item_count: Type.Integer() })])),
+          }),
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => ({
+      items: await lists.listForFamily(requireUser(request).userId, request.query.family_id),
+    }),
+  );
+
+  app.post(
+    '/api/shopping-lists',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'Start a shopping list for a family (parents and admins)',
+        security: bearer,
+        body: Type.Object(
+          { family_id: Id, list_name: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false, examples: [{ family_id: '3f0c…', list_name: 'Saturday market' }] },
+        ),
+        response: { 201: List, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await lists.create(requireUser(request).userId, request.body)),
+  );
+
+  app.get(
+    '/api/shopping-lists/:id',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'A shopping list with its items; every member of the family can read it',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        response: { 200: List, 404: ErrorResponse },
+      },
+    },
+    async (request) => lists.get(requireUser(request).userId, request.params.id),
+  );
+
+  app.delete(
+    '/api/shopping-lists/:id',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'Delete a shopping list (parents and admins)',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        response: { 204: NoContent, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      await lists.remove(requireUser(request).userId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/shopping-lists/:id/items',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'Add an item (any member); send an Idempotency-Key so a retry adds it once',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            quantity: Type.Optional(Quantity),
+            unit: Type.Optional(Unit),
+            note: Type.Optional(Note),
+          },
+          { additionalProperties: false, examples: [{ name: 'pumpkins', quantity: 3, unit: 'count' }] },
+        ),
+        response: { 201: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { name, quantity = null, unit = null, note = null } = request.body;
+      const item = await lists.addItem(
+        requireUser(request).userId,
+        request.params.id,
+        request.headers['idempotency-key'],
+        {
+          name,
+          quantity,
+          unit,
+          note,
+        },
+      );
+      return reply.status(201).send(item);
+    },
+  );
+
+  app.patch(
+    '/api/shopping-lists/:id/items/:itemId',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'Check an item off (or change it); send an Idempotency-Key, optionally expected_version',
+        description:
+          'Every change bumps the list version; all members see changes in version order. With expected_version, a ' +
+          'change made against an older version of the item is refused with 409 VERSION_CONFLICT.',
+        security: bearer,
+        params: Type.Object({ id: Id, itemId: Id }),
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            checked: Type.Optional(Type.Boolean()),
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            quantity: Type.Optional(Quantity),
+            unit: Type.Optional(Unit),
+            note: Type.Optional(Note),
+            expected_version: Type.Optional(Type.Integer({ minimum: 0 })),
+          },
+          { additionalProperties: false, minProperties: 1, examples: [{ checked: true }] },
+        ),
+        response: { 200: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) =>
+      lists.updateItem(
+        requireUser(request).userId,
+        request.params.id,
+        request.params.itemId,
+        request.headers['idempotency-key'],
+        request.body,
+      ),
+  );
+
+  app.delete(
+    '/api/shopping-lists/:id/items/:itemId',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'Remove an item (any member); send an Idempotency-Key',
+        security: bearer,
+        params: Type.Object({ id: Id, itemId: Id }),
+        headers: IdempotencyHeaders,
+        response: {
+          200: Type.Object({ item_id: Type.String(), removed: Type.Boolean() }),
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) =>
+      lists.removeItem(
+        requireUser(request).userId,
+        request.params.id,
+        request.params.itemId,
+        request.headers['idempotency-key'],
+      ),
+  );
+
+  app.get(
+    '/api/shopping-lists/:id/stream',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary: 'Follow a list live (server-sent events)',
+        description:
+          'Without Last-Event-ID the stream starts with a `snapshot` event (id = the list version); then one event per ' +
+          'change (`item.added`, `item.updated`, `item.removed`, `list.regenerated`), its id the new version. A ' +
+          'reconnecting client sends Last-Event-ID (or ?last_event_id=) and gets every change it missed, in order.',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        querystring: Type.Object({ last_event_id: Type.Optional(Type.String({ maxLength: 20 })) }),
+        response: { 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const from = lastEventId(request);
+      const afterSeq = from !== undefined && /^\d{1,15}$/.test(from) ? Number(from) : undefined;
+      let stream: ReturnType<typeof openSse> | undefined;
+      const pending: Parameters<Parameters<ShoppingListService['follow']>[3]>[0][] = [];
+      const deliver = (event: (typeof pending)[number]) => {
+        if (!stream) {
+          pending.push(event);
+          return;
+        }
+        if ('snapshot' in event)
+          stream.send({ id: event.snapshot.version, event: 'snapshot', data: event.snapshot });
+        else stream.send({ id: event.seq, event: event.kind, data: event });
+      };
+      // Throws 404 before anything is sent when the caller may not read the list.
+      const unsubscribe = await lists.follow(user.userId, request.params.id, afterSeq, deliver);
+      stream = openSse(request, reply);
+      for (const event of pending.splice(0)) deliver(event);
+      await stream.closed;
+      unsubscribe();
+    },
+  );
+}
