@@ -1,5 +1,92 @@
 // Hollowtown: Halloween recipes, party events, costumes and haunted-house plans, on hollowtown_db.
-import type { ServiceDefinition } from '../platform/http/service.ts';
+//
+// Who sees what:
+// - Spooky recipes are private to their owner until published (is_published); a published one
+//   is readable by every signed-in user. Only the owner changes or deletes a recipe.
+// - Events and haunted-house plans are private to their owner.
+// - Costume ideas are a shared gallery: every signed-in user sees every idea and may upvote it
+//   once; only the author changes or deletes it.
+// Anything a user may not see or change answers 404, exactly like something that does not exist.
+//
+// When identity deletes an account (user.deleted, consumed at least once from identity's
+// outbox), everything Hollowtown holds of that user is deleted, not anonymised: recipes
+// (published ones too), events, plans, costume ideas (with the upvotes others gave them), and
+// their upvotes on other people's ideas (those counters go down by one). What someone wrote is
+// theirs; an anonymous copy would keep it public with no one left who could change or remove it.
+// Applying the same event again finds nothing left and changes nothing.
+import type { AiClient } from '../ai/client.ts';
+import type { IdentityClient, OutboxEvent } from '../identity/client.ts';
+import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
+import type { HollowtownClient } from './client.ts';
+import type { HollowtownDeps } from './deps.ts';
+import { HollowtownErrors } from './errors.ts';
+import { registerHollowtownRoutes } from './routes/index.ts';
+import { type CostumeService, createCostumeService } from './service/costumes.ts';
+import { createEventService, type EventService } from './service/events.ts';
+import { createGenerationService, type GenerationService } from './service/generate.ts';
+import { createPlanService, type PlanService } from './service/plans.ts';
+import { createRecipeService, type RecipeService } from './service/recipes.ts';
+import { applyIdentityEvent } from './service/user-deletion.ts';
+
+export interface HollowtownServices {
+  recipes: RecipeService;
+  generation: GenerationService;
+  events: EventService;
+  costumes: CostumeService;
+  plans: PlanService;
+}
+
+export function createHollowtownServices(deps: HollowtownDeps): HollowtownServices {
+  // The gateway is built after Hollowtown: look it up when a generation asks for it.
+  const ai = () => {
+    if (!deps.clients.has('ai')) throw HollowtownErrors.aiUnavailable();
+    return deps.clients.get<AiClient>('ai');
+  };
+  return {
+    recipes: createRecipeService(deps),
+    generation: createGenerationService(deps, ai),
+    events: createEventService(deps),
+    costumes: createCostumeService(deps),
+    plans: createPlanService(deps),
+  };
+}
+
+function createIdentityEventConsumer(deps: HollowtownDeps): OutboxConsumer {
+  const outbox = () => deps.clients.get<IdentityClient>('identity').outbox;
+  return createOutboxConsumer<OutboxEvent>({
+    name: 'hollowtown',
+    source: {
+      pull: (consumer, limit) => outbox().pull(consumer, limit),
+      ack: (consumer, eventId) => outbox().ack(consumer, eventId),
+    },
+    handle: (event) => applyIdentityEvent(deps, event),
+    logger: deps.logger,
+  });
+}
+
+async function createHollowtown(context: ServiceContext): Promise<ServiceInstance> {
+  const deps: HollowtownDeps = {
+    db: context.databases.get('hollowtown'),
+    logger: context.logger.child({ service: 'hollowtown' }),
+    clients: context.clients,
+  };
+  const services = createHollowtownServices(deps);
+  const consumer = createIdentityEventConsumer(deps);
+  const client: HollowtownClient = {
+    getRecipeForUser: (userId, recipeId) => services.recipes.findForUser(userId, recipeId),
+    syncIdentityEvents: () => consumer.drain(),
+  };
+  return {
+    routes: (app) => registerHollowtownRoutes(app, context.verifier, services),
+    client,
+    start() {
+      if (context.clients.has('identity')) consumer.start();
+      else deps.logger.warn('no identity client in this process: user.deleted events are not applied');
+    },
+    stop: () => consumer.stop(),
+  };
+}
 
 export const hollowtownService: ServiceDefinition = {
   name: 'hollowtown',
@@ -7,5 +94,5 @@ export const hollowtownService: ServiceDefinition = {
   title: 'Hollowtown',
   description: 'Your AI Halloween assistant: spooky recipes, events, costume ideas and haunted-house plans.',
   database: 'hollowtown',
-  create: () => ({ routes: () => undefined }),
+  create: createHollowtown,
 };

@@ -1,0 +1,12 @@
+// What every part of the Hollowtown service is built from.
+import type { Database } from '../platform/db/database.ts';
+import type { ClientRegistry } from '../platform/http/service.ts';
+import type { Logger } from '../platform/logger.ts';
+
+export interface HollowtownDeps {
+  /** hollowtown_db: the only database this service touches. */
+  db: Database;
+  logger: Logger;
+  /** Other services' clients (identity, ai), looked up when used: ai is built after Hollowtown. */
+  clients: ClientRegistry;
+}

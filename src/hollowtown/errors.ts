@@ -1,0 +1,23 @@
+// Error codes of the Hollowtown service; clients switch on `code`.
+import { AppError, PlatformErrors } from '../platform/errors.ts';
+
+export const HollowtownErrors = {
+  recipeNotFound: () => new AppError(404, 'RECIPE_NOT_FOUND', 'No such recipe'),
+  eventNotFound: () => new AppError(404, 'EVENT_NOT_FOUND', 'No such event'),
+  costumeNotFound: () => new AppError(404, 'COSTUME_NOT_FOUND', 'No such costume idea'),
+  planNotFound: () => new AppError(404, 'HAUNTED_HOUSE_PLAN_NOT_FOUND', 'No such haunted-house plan'),
+  /** A rule across fields that a schema cannot say (min above max, a blank name). */
+  invalid: (field: string, message: string) =>
+    PlatformErrors.validation(`${field} ${message}`, [{ field, message }]),
+  aiAnswerInvalid: (attempts: number, problem: string) =>
+    new AppError(
+      502,
+      'AI_ANSWER_INVALID',
+      `The AI did not answer with a usable recipe after ${attempts} attempts; try again or change the theme`,
+      { attempts, problem },
+    ),
+  aiUnavailable: () =>
+    new AppError(503, 'AI_UNAVAILABLE', 'The AI gateway is not available to Hollowtown right now', {
+      retryAfterSeconds: 30,
+    }),
+};

@@ -1,0 +1,242 @@
+// /api/costumes: the shared costume gallery, ranked by upvotes; one upvote per user.
+import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import type { App } from '../../platform/http/service.ts';
+import type { CostumeService } from '../service/costumes.ts';
+import { LIMITS } from '../service/limits.ts';
+import {
+  bearer,
+  Cents,
+  Description,
+  Difficulty,
+  ErrorResponse,
+  IdParams,
+  ImageUrl,
+  Ingredient,
+  IngredientInput,
+  Name,
+  NoContent,
+  Nullable,
+  Page,
+  pageProperties,
+  QueryDifficulty,
+  QueryTags,
+  SearchText,
+  Tags,
+  Timestamp,
+} from './schemas.ts';
+
+const tags = ['Costume ideas'];
+
+const Costume = Type.Object(
+  {
+    costume_id: Type.String({ format: 'uuid' }),
+    costume_name: Type.String(),
+    description: Nullable(Type.String()),
+    difficulty: Difficulty,
+    materials: Type.Array(Ingredient),
+    cost_estimate_cents: Nullable(Type.Integer()),
+    image_url: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+    upvotes: Type.Integer({ minimum: 0 }),
+    has_upvoted: Type.Boolean({ description: 'Whether you have upvoted it' }),
+    is_mine: Type.Boolean({ description: 'Whether you posted it (only you can change it)' }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  {
+    description: 'A costume idea',
+    examples: [
+      {
+        costume_id: '9d2f7c1e-5a4b-4e0f-8c3d-1b2a3c4d5e6f',
+        costume_name: 'Cardboard robot',
+        description: 'Boxes, foil and a flashlight heart.',
+        difficulty: 'easy',
+        materials: [{ name: 'cardboard boxes', quantity: 3, unit: null, note: 'one large' }],
+        cost_estimate_cents: 1200,
+        image_url: null,
+        tags: ['kids', 'diy'],
+        upvotes: 42,
+        has_upvoted: false,
+        is_mine: false,
+        created_at: '2025-10-01T12:00:00.000Z',
+        updated_at: '2025-10-01T12:00:00.000Z',
+      },
+    ],
+  },
+);
+
+const CreateCostume = Type.Object(
+  {
+    costume_name: Name,
+    description: Type.Optional(Nullable(Description)),
+    difficulty: Type.Optional(
+      Type.Enum(['easy', 'medium', 'hard', 'nightmare'] as const, { description: 'Default medium' }),
+    ),
+    materials: Type.Optional(
+      Type.Array(IngredientInput, {
+        maxItems: LIMITS.materials,
+        description: '{name, quantity, unit, note}',
+      }),
+    ),
+    cost_estimate_cents: Type.Optional(Nullable(Cents)),
+    image_url: Type.Optional(Nullable(ImageUrl)),
+    tags: Type.Optional(Tags),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        costume_name: 'Cardboard robot',
+        description: 'Boxes, foil and a flashlight heart.',
+        difficulty: 'easy',
+        materials: [{ name: 'cardboard boxes', quantity: 3, note: 'one large' }, { name: 'aluminium foil' }],
+        cost_estimate_cents: 1200,
+        tags: ['kids', 'diy'],
+      },
+    ],
+  },
+);
+
+const PatchCostume = Type.Partial(CreateCostume, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'Only the fields sent change; null clears an optional field',
+  examples: [{ cost_estimate_cents: 900 }],
+});
+
+const ListQuery = Type.Object(
+  {
+    ...pageProperties,
+    scope: Type.Optional(
+      Type.Enum(['all', 'mine', 'upvoted'] as const, {
+        description: 'all (default): the whole gallery; mine: ideas you posted; upvoted: ideas you upvoted',
+      }),
+    ),
+    tags: Type.Optional(QueryTags),
+    difficulty: Type.Optional(QueryDifficulty),
+    max_cost_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.cents })),
+    q: Type.Optional(SearchText),
+  },
+  { additionalProperties: false },
+);
+
+const notYours = 'Only its author; anyone else gets 404 COSTUME_NOT_FOUND, as for a missing idea.';
+
+export function registerCostumeRoutes(app: App, costumes: CostumeService): void {
+  app.get(
+    '/api/costumes',
+    {
+      schema: {
+        tags,
+        summary: 'The costume gallery: most upvoted first, then newest',
+        description:
+          'Every signed-in user sees every idea. Filters combine: tags (all of them), difficulty (any of them), ' +
+          'maximum cost, q (words in the name or description). Page on with next_cursor; votes cast while ' +
+          'paging can move an idea between pages.',
+        security: bearer,
+        querystring: ListQuery,
+        response: { 200: Page(Costume, 'One page of costume ideas'), 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request) => costumes.list(requireUser(request).userId, request.query),
+  );
+
+  app.post(
+    '/api/costumes',
+    {
+      schema: {
+        tags,
+        summary: 'Share a costume idea',
+        description: 'Ideas are a shared gallery: every signed-in user can see and upvote yours.',
+        security: bearer,
+        body: CreateCostume,
+        response: { 201: Costume, 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await costumes.create(requireUser(request).userId, request.body)),
+  );
+
+  app.get(
+    '/api/costumes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One costume idea',
+        security: bearer,
+        params: IdParams,
+        response: { 200: Costume, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => costumes.get(requireUser(request).userId, request.params.id),
+  );
+
+  app.patch(
+    '/api/costumes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change your costume idea',
+        description: notYours,
+        security: bearer,
+        params: IdParams,
+        body: PatchCostume,
+        response: { 200: Costume, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => costumes.update(requireUser(request).userId, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/costumes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete your costume idea (and its upvotes)',
+        description: notYours,
+        security: bearer,
+        params: IdParams,
+        response: { 204: NoContent, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      await costumes.remove(requireUser(request).userId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/costumes/:id/upvote',
+    {
+      schema: {
+        tags,
+        summary: 'Upvote a costume idea',
+        description:
+          'One upvote per user: upvoting again changes nothing. Answers the idea with its count now.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: Costume, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => costumes.upvote(requireUser(request).userId, request.params.id),
+  );
+
+  app.delete(
+    '/api/costumes/:id/upvote',
+    {
+      schema: {
+        tags,
+        summary: 'Take your upvote back',
+        description: 'Without an upvote of yours, nothing changes (still 204).',
+        security: bearer,
+        params: IdParams,
+        response: { 204: NoContent, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      await costumes.removeUpvote(requireUser(request).userId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

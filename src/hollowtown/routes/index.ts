@@ -1,0 +1,22 @@
+// Every HTTP route of Hollowtown, under /hollowtown. Every one needs a signed-in user.
+import { authenticateRequests, type TokenVerifier } from '../../platform/auth/guard.ts';
+import type { App } from '../../platform/http/service.ts';
+import type { HollowtownServices } from '../index.ts';
+import { registerCostumeRoutes } from './costumes.ts';
+import { registerEventRoutes } from './events.ts';
+import { registerGenerateRoutes } from './generate.ts';
+import { registerPlanRoutes } from './plans.ts';
+import { registerRecipeRoutes } from './recipes.ts';
+
+export function registerHollowtownRoutes(
+  app: App,
+  verifier: TokenVerifier,
+  services: HollowtownServices,
+): void {
+  app.addHook('onRequest', authenticateRequests(verifier));
+  registerRecipeRoutes(app, services.recipes);
+  registerGenerateRoutes(app, services.generation);
+  registerEventRoutes(app, services.events);
+  registerCostumeRoutes(app, services.costumes);
+  registerPlanRoutes(app, services.plans);
+}

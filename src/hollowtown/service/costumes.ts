@@ -1,0 +1,149 @@
+// Costume ideas: a gallery shared by every signed-in user, ranked by upvotes. Anyone signed in
+// sees every idea and may upvote it once; only its author edits or deletes it (to anyone else
+// those answer 404, as for a missing idea).
+import { toPage } from '../../platform/http/pagination.ts';
+import type { Difficulty } from '../client.ts';
+import type { HollowtownDeps } from '../deps.ts';
+import { HollowtownErrors } from '../errors.ts';
+import {
+  addUpvote,
+  type CostumeFields,
+  type CostumeRow,
+  deleteCostume,
+  findCostume,
+  insertCostume,
+  listCostumes,
+  lockCostume,
+  removeUpvote,
+  updateCostume,
+} from '../store/costumes.ts';
+import {
+  cleanName,
+  cleanOptionalName,
+  decodeRankCursor,
+  isUuid,
+  normaliseTags,
+  queryTags,
+  toIngredient,
+} from './common.ts';
+import { DEFAULT_DIFFICULTY, type IngredientInput } from './recipes.ts';
+
+export interface CostumeInput {
+  costume_name: string;
+  description?: string | null;
+  difficulty?: Difficulty;
+  materials?: IngredientInput[];
+  cost_estimate_cents?: number | null;
+  image_url?: string | null;
+  tags?: string[];
+}
+
+export type CostumePatch = Partial<CostumeInput>;
+
+export interface CostumeQuery {
+  scope?: 'all' | 'mine' | 'upvoted';
+  tags?: string[];
+  difficulty?: Difficulty[];
+  max_cost_cents?: number;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export type CostumeView = Omit<CostumeRow, 'user_id' | 'cursor_at'> & { is_mine: boolean };
+
+const toCostumeView = (row: CostumeRow, viewerId: string): CostumeView => {
+  const { user_id, cursor_at: _cursor, ...costume } = row;
+  return { ...costume, is_mine: user_id === viewerId };
+};
+
+export function createCostumeService(deps: HollowtownDeps) {
+  const { db } = deps;
+
+  const mustFind = async (viewerId: string, costumeId: string) => {
+    const row = isUuid(costumeId) ? await findCostume(db, viewerId, costumeId) : undefined;
+    if (!row) throw HollowtownErrors.costumeNotFound();
+    return row;
+  };
+
+  return {
+    async create(userId: string, input: CostumeInput): Promise<CostumeView> {
+      const fields: CostumeFields = {
+        costume_name: cleanName('body.costume_name', input.costume_name),
+        description: input.description ?? null,
+        difficulty: input.difficulty ?? DEFAULT_DIFFICULTY,
+        materials: (input.materials ?? []).map(toIngredient),
+        cost_estimate_cents: input.cost_estimate_cents ?? null,
+        image_url: input.image_url ?? null,
+        tags: normaliseTags(input.tags ?? []),
+      };
+      return toCostumeView(await insertCostume(db, userId, fields), userId);
+    },
+
+    async get(viewerId: string, costumeId: string): Promise<CostumeView> {
+      return toCostumeView(await mustFind(viewerId, costumeId), viewerId);
+    },
+
+    async update(userId: string, costumeId: string, patch: CostumePatch): Promise<CostumeView> {
+      const fields: Partial<CostumeFields> = {
+        costume_name: cleanOptionalName('body.costume_name', patch.costume_name),
+        description: patch.description,
+        difficulty: patch.difficulty,
+        materials: patch.materials?.map(toIngredient),
+        cost_estimate_cents: patch.cost_estimate_cents,
+        image_url: patch.image_url,
+        tags: patch.tags && normaliseTags(patch.tags),
+      };
+      const row = isUuid(costumeId) ? await updateCostume(db, userId, costumeId, fields) : undefined;
+      if (!row) throw HollowtownErrors.costumeNotFound();
+      return toCostumeView(row, userId);
+    },
+
+    async remove(userId: string, costumeId: string): Promise<void> {
+      if (!isUuid(costumeId) || !(await deleteCostume(db, userId, costumeId))) {
+        throw HollowtownErrors.costumeNotFound();
+      }
+    },
+
+    /** One upvote per user: a second upvote changes nothing. Answers the costume as it is now. */
+    async upvote(userId: string, costumeId: string): Promise<CostumeView> {
+      if (!isUuid(costumeId)) throw HollowtownErrors.costumeNotFound();
+      await db.transaction(async (tx) => {
+        if (!(await lockCostume(tx, costumeId))) throw HollowtownErrors.costumeNotFound();
+        await addUpvote(tx, costumeId, userId);
+      });
+      return toCostumeView(await mustFind(userId, costumeId), userId);
+    },
+
+    /** Takes the user's upvote back; without one, nothing changes. */
+    async removeUpvote(userId: string, costumeId: string): Promise<void> {
+      if (!isUuid(costumeId)) throw HollowtownErrors.costumeNotFound();
+      await db.transaction(async (tx) => {
+        if (!(await lockCostume(tx, costumeId))) throw HollowtownErrors.costumeNotFound();
+        await removeUpvote(tx, costumeId, userId);
+      });
+    },
+
+    async list(viewerId: string, query: CostumeQuery) {
+      const limit = query.limit ?? 20;
+      const rows = await listCostumes(db, {
+        viewerId,
+        scope: query.scope ?? 'all',
+        tags: queryTags(query.tags),
+        difficulties: [...new Set(query.difficulty ?? [])],
+        maxCostCents: query.max_cost_cents,
+        q: query.q,
+        after: decodeRankCursor(query.cursor),
+        limit: limit + 1,
+      });
+      return toPage(
+        rows,
+        limit,
+        (row) => toCostumeView(row, viewerId),
+        (row) => ({ u: row.upvotes, t: row.cursor_at, id: row.costume_id }),
+      );
+    },
+  };
+}
+
+export type CostumeService = ReturnType<typeof createCostumeService>;

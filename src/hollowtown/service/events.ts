@@ -1,0 +1,135 @@
+// Halloween events: the owner's parties, haunted houses and trick-or-treat outings, each with
+// a budget and a shopping list whose estimated total is worked out on every read.
+import { toPage } from '../../platform/http/pagination.ts';
+import type { HollowtownDeps } from '../deps.ts';
+import { HollowtownErrors } from '../errors.ts';
+import {
+  deleteEvent,
+  type EventFields,
+  type EventRow,
+  type EventType,
+  findEvent,
+  insertEvent,
+  listEvents,
+  type ShoppingItem,
+  updateEvent,
+} from '../store/events.ts';
+import { checkDateRange, cleanName, cleanOptionalName, decodeDateCursor, isUuid } from './common.ts';
+
+export interface ShoppingItemInput {
+  name: string;
+  quantity?: number | null;
+  unit?: string | null;
+  note?: string | null;
+  checked?: boolean;
+  estimated_cost_cents?: number | null;
+}
+
+export interface EventInput {
+  event_name: string;
+  event_type: EventType;
+  event_date: string;
+  location?: string | null;
+  guest_count?: number;
+  budget_cents?: number | null;
+  shopping_list?: ShoppingItemInput[];
+}
+
+export type EventPatch = Partial<EventInput>;
+
+export interface EventQuery {
+  event_type?: EventType[];
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface EventView extends Omit<EventRow, 'user_id'> {
+  /** Sum of the shopping list's estimated costs (items without an estimate count as 0). */
+  shopping_total_cents: number;
+  /** Items still to buy. */
+  items_remaining: number;
+  /** budget_cents minus shopping_total_cents; null without a budget. Negative: over budget. */
+  budget_remaining_cents: number | null;
+}
+
+const toShoppingItem = (input: ShoppingItemInput): ShoppingItem => ({
+  name: input.name.trim(),
+  quantity: input.quantity ?? null,
+  unit: input.unit?.trim() || null,
+  note: input.note ?? null,
+  checked: input.checked ?? false,
+  estimated_cost_cents: input.estimated_cost_cents ?? null,
+});
+
+function toEventView(row: EventRow): EventView {
+  const { user_id: _owner, ...event } = row;
+  const total = row.shopping_list.reduce((sum, item) => sum + (item.estimated_cost_cents ?? 0), 0);
+  return {
+    ...event,
+    shopping_total_cents: total,
+    items_remaining: row.shopping_list.filter((item) => !item.checked).length,
+    budget_remaining_cents: row.budget_cents === null ? null : row.budget_cents - total,
+  };
+}
+
+export function createEventService(deps: HollowtownDeps) {
+  const { db } = deps;
+  return {
+    async create(userId: string, input: EventInput): Promise<EventView> {
+      const fields: EventFields = {
+        event_name: cleanName('body.event_name', input.event_name),
+        event_type: input.event_type,
+        event_date: input.event_date,
+        location: input.location ?? null,
+        guest_count: input.guest_count ?? 0,
+        budget_cents: input.budget_cents ?? null,
+        shopping_list: (input.shopping_list ?? []).map(toShoppingItem),
+      };
+      return toEventView(await insertEvent(db, userId, fields));
+    },
+
+    async get(userId: string, eventId: string): Promise<EventView> {
+      const row = isUuid(eventId) ? await findEvent(db, userId, eventId) : undefined;
+      if (!row) throw HollowtownErrors.eventNotFound();
+      return toEventView(row);
+    },
+
+    async update(userId: string, eventId: string, patch: EventPatch): Promise<EventView> {
+      const fields: Partial<EventFields> = {
+        event_name: cleanOptionalName('body.event_name', patch.event_name),
+        event_type: patch.event_type,
+        event_date: patch.event_date,
+        location: patch.location,
+        guest_count: patch.guest_count,
+        budget_cents: patch.budget_cents,
+        shopping_list: patch.shopping_list?.map(toShoppingItem),
+      };
+      const row = isUuid(eventId) ? await updateEvent(db, userId, eventId, fields) : undefined;
+      if (!row) throw HollowtownErrors.eventNotFound();
+      return toEventView(row);
+    },
+
+    async remove(userId: string, eventId: string): Promise<void> {
+      if (!isUuid(eventId) || !(await deleteEvent(db, userId, eventId)))
+        throw HollowtownErrors.eventNotFound();
+    },
+
+    async list(userId: string, query: EventQuery) {
+      checkDateRange(query.from, query.to);
+      const limit = query.limit ?? 20;
+      const rows = await listEvents(db, {
+        userId,
+        types: [...new Set(query.event_type ?? [])],
+        from: query.from,
+        to: query.to,
+        after: decodeDateCursor(query.cursor),
+        limit: limit + 1,
+      });
+      return toPage(rows, limit, toEventView, (row) => ({ d: row.event_date, id: row.event_id }));
+    },
+  };
+}
+
+export type EventService = ReturnType<typeof createEventService>;

@@ -1,0 +1,182 @@
+// Spooky recipes: private to their owner until published; a published recipe is readable by
+// every signed-in user, and only ever changed or deleted by its owner.
+import { toPage } from '../../platform/http/pagination.ts';
+import type { Difficulty, SpookyRecipe } from '../client.ts';
+import type { HollowtownDeps } from '../deps.ts';
+import { HollowtownErrors } from '../errors.ts';
+import {
+  deleteRecipe,
+  findVisibleRecipe,
+  insertRecipe,
+  listRecipes,
+  type RecipeFields,
+  type RecipeRow,
+  updateRecipe,
+} from '../store/recipes.ts';
+import {
+  checkRange,
+  cleanName,
+  cleanOptionalName,
+  decodeTimeCursor,
+  isUuid,
+  normaliseTags,
+  queryTags,
+  toIngredient,
+} from './common.ts';
+
+export interface IngredientInput {
+  name: string;
+  quantity?: number | null;
+  unit?: string | null;
+  note?: string | null;
+}
+
+export interface RecipeInput {
+  recipe_name: string;
+  description?: string | null;
+  spookiness_level?: number;
+  difficulty?: Difficulty;
+  ingredients?: IngredientInput[];
+  instructions?: string[];
+  prep_time_minutes?: number | null;
+  serves?: number | null;
+  tags?: string[];
+  image_url?: string | null;
+  is_published?: boolean;
+}
+
+export type RecipePatch = Partial<RecipeInput>;
+
+export interface RecipeQuery {
+  scope?: 'mine' | 'published' | 'all';
+  tags?: string[];
+  difficulty?: Difficulty[];
+  spookiness_min?: number;
+  spookiness_max?: number;
+  max_prep_minutes?: number;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A recipe as the HTTP API shows it: the owner's id stays inside, is_mine tells the viewer. */
+export type RecipeView = Omit<SpookyRecipe, 'user_id'> & { is_mine: boolean };
+
+export const DEFAULT_SPOOKINESS = 5;
+export const DEFAULT_DIFFICULTY: Difficulty = 'medium';
+
+export const toRecipe = (row: RecipeRow): SpookyRecipe => ({
+  recipe_id: row.recipe_id,
+  user_id: row.user_id,
+  recipe_name: row.recipe_name,
+  description: row.description,
+  spookiness_level: row.spookiness_level,
+  difficulty: row.difficulty,
+  ingredients: row.ingredients,
+  instructions: row.instructions,
+  prep_time_minutes: row.prep_time_minutes,
+  serves: row.serves,
+  tags: row.tags,
+  image_url: row.image_url,
+  is_published: row.is_published,
+  source: row.source,
+  ai_model: row.ai_model,
+  created_at: row.created_at,
+  updated_at: row.updated_at,
+});
+
+export const toRecipeView = (row: RecipeRow, viewerId: string): RecipeView => {
+  const { user_id, ...recipe } = toRecipe(row);
+  return { ...recipe, is_mine: user_id === viewerId };
+};
+
+/** The stored fields of a new recipe, with defaults and normalised tags and ingredients. */
+export function recipeFields(input: RecipeInput): RecipeFields {
+  return {
+    recipe_name: cleanName('body.recipe_name', input.recipe_name),
+    description: input.description ?? null,
+    spookiness_level: input.spookiness_level ?? DEFAULT_SPOOKINESS,
+    difficulty: input.difficulty ?? DEFAULT_DIFFICULTY,
+    ingredients: (input.ingredients ?? []).map(toIngredient),
+    instructions: (input.instructions ?? []).map((step) => step.trim()),
+    prep_time_minutes: input.prep_time_minutes ?? null,
+    serves: input.serves ?? null,
+    tags: normaliseTags(input.tags ?? []),
+    image_url: input.image_url ?? null,
+    is_published: input.is_published ?? false,
+  };
+}
+
+function patchFields(patch: RecipePatch): Partial<RecipeFields> {
+  return {
+    recipe_name: cleanOptionalName('body.recipe_name', patch.recipe_name),
+    description: patch.description,
+    spookiness_level: patch.spookiness_level,
+    difficulty: patch.difficulty,
+    ingredients: patch.ingredients?.map(toIngredient),
+    instructions: patch.instructions?.map((step) => step.trim()),
+    prep_time_minutes: patch.prep_time_minutes,
+    serves: patch.serves,
+    tags: patch.tags && normaliseTags(patch.tags),
+    image_url: patch.image_url,
+    is_published: patch.is_published,
+  };
+}
+
+export function createRecipeService(deps: HollowtownDeps) {
+  const { db } = deps;
+  return {
+    async create(userId: string, input: RecipeInput): Promise<RecipeView> {
+      return toRecipeView(await insertRecipe(db, userId, recipeFields(input)), userId);
+    },
+
+    async get(userId: string, recipeId: string): Promise<RecipeView> {
+      const row = isUuid(recipeId) ? await findVisibleRecipe(db, userId, recipeId) : undefined;
+      if (!row) throw HollowtownErrors.recipeNotFound();
+      return toRecipeView(row, userId);
+    },
+
+    /** For other services: the recipe as this user may see it, or null. */
+    async findForUser(userId: string, recipeId: string): Promise<SpookyRecipe | null> {
+      if (!isUuid(userId) || !isUuid(recipeId)) return null;
+      const row = await findVisibleRecipe(db, userId, recipeId);
+      return row ? toRecipe(row) : null;
+    },
+
+    async update(userId: string, recipeId: string, patch: RecipePatch): Promise<RecipeView> {
+      const row = isUuid(recipeId) ? await updateRecipe(db, userId, recipeId, patchFields(patch)) : undefined;
+      if (!row) throw HollowtownErrors.recipeNotFound();
+      return toRecipeView(row, userId);
+    },
+
+    async remove(userId: string, recipeId: string): Promise<void> {
+      if (!isUuid(recipeId) || !(await deleteRecipe(db, userId, recipeId)))
+        throw HollowtownErrors.recipeNotFound();
+    },
+
+    async list(userId: string, query: RecipeQuery) {
+      checkRange('querystring.spookiness_min', query.spookiness_min, 'spookiness_max', query.spookiness_max);
+      const limit = query.limit ?? 20;
+      const rows = await listRecipes(db, {
+        userId,
+        scope: query.scope ?? 'mine',
+        tags: queryTags(query.tags),
+        difficulties: [...new Set(query.difficulty ?? [])],
+        spookinessMin: query.spookiness_min,
+        spookinessMax: query.spookiness_max,
+        maxPrepMinutes: query.max_prep_minutes,
+        q: query.q,
+        after: decodeTimeCursor(query.cursor),
+        limit: limit + 1,
+      });
+      return toPage(
+        rows,
+        limit,
+        (row) => toRecipeView(row, userId),
+        (row) => ({ t: row.cursor_at, id: row.recipe_id }),
+      );
+    },
+  };
+}
+
+export type RecipeService = ReturnType<typeof createRecipeService>;

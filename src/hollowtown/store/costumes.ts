@@ -1,0 +1,192 @@
+// costume_ideas and costume_upvotes in hollowtown_db. The upvotes column is kept equal to the
+// number of costume_upvotes rows: every vote and unvote changes both in one transaction, with
+// the costume row locked first (the same order as deleting a costume, so the two cannot deadlock).
+import type { Queryable } from '../../platform/db/database.ts';
+import type { Difficulty, Ingredient } from '../client.ts';
+import type { RankCursor } from '../service/common.ts';
+import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
+
+export interface CostumeFields {
+  costume_name: string;
+  description: string | null;
+  difficulty: Difficulty;
+  materials: Ingredient[];
+  cost_estimate_cents: number | null;
+  image_url: string | null;
+  tags: string[];
+}
+
+export interface CostumeRow extends CostumeFields {
+  costume_id: string;
+  user_id: string;
+  upvotes: number;
+  /** Whether the user asking has upvoted it. */
+  has_upvoted: boolean;
+  created_at: Date;
+  updated_at: Date;
+  cursor_at: string;
+}
+
+/** Columns of `c` (costume_ideas), with the viewer's vote read from the parameter `viewer`. */
+const columns = (viewer: string) => `c.costume_id, c.user_id, c.costume_name, c.description, c.difficulty,
+  c.materials, c.cost_estimate_cents, c.image_url, c.tags, c.upvotes, c.created_at, c.updated_at,
+  EXISTS (SELECT 1 FROM costume_upvotes v WHERE v.costume_id = c.costume_id AND v.user_id = ${viewer})
+    AS has_upvoted,
+  ${cursorTime('c.created_at')} AS cursor_at`;
+
+const EDITABLE: Readonly<Record<keyof CostumeFields, ColumnKind>> = {
+  costume_name: 'plain',
+  description: 'plain',
+  difficulty: 'plain',
+  materials: 'jsonb',
+  cost_estimate_cents: 'plain',
+  image_url: 'plain',
+  tags: 'text[]',
+};
+
+export async function insertCostume(
+  db: Queryable,
+  userId: string,
+  fields: CostumeFields,
+): Promise<CostumeRow> {
+  const { rows } = await db.query<CostumeRow>(
+    `INSERT INTO costume_ideas AS c (user_id, costume_name, description, difficulty, materials,
+       cost_estimate_cents, image_url, tags)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::text[])
+     RETURNING ${columns('$1')}`,
+    [
+      userId,
+      fields.costume_name,
+      fields.description,
+      fields.difficulty,
+      JSON.stringify(fields.materials),
+      fields.cost_estimate_cents,
+      fields.image_url,
+      fields.tags,
+    ],
+  );
+  return rows[0] as CostumeRow;
+}
+
+/** Any costume: the gallery is shared by every signed-in user. */
+export async function findCostume(
+  db: Queryable,
+  viewerId: string,
+  costumeId: string,
+): Promise<CostumeRow | undefined> {
+  const { rows } = await db.query<CostumeRow>(
+    `SELECT ${columns('$2')} FROM costume_ideas c WHERE c.costume_id = $1`,
+    [costumeId, viewerId],
+  );
+  return rows[0];
+}
+
+export async function updateCostume(
+  db: Queryable,
+  userId: string,
+  costumeId: string,
+  patch: Partial<CostumeFields>,
+): Promise<CostumeRow | undefined> {
+  const params = new Params();
+  const set = setClause(patch, EDITABLE, params);
+  const user = params.add(userId);
+  const id = params.add(costumeId);
+  if (!set) {
+    const { rows } = await db.query<CostumeRow>(
+      `SELECT ${columns(user)} FROM costume_ideas c WHERE c.costume_id = ${id} AND c.user_id = ${user}`,
+      params.values,
+    );
+    return rows[0];
+  }
+  const { rows } = await db.query<CostumeRow>(
+    `UPDATE costume_ideas AS c SET ${set} WHERE c.costume_id = ${id} AND c.user_id = ${user}
+     RETURNING ${columns(user)}`,
+    params.values,
+  );
+  return rows[0];
+}
+
+export async function deleteCostume(db: Queryable, userId: string, costumeId: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM costume_ideas WHERE costume_id = $1 AND user_id = $2', [
+    costumeId,
+    userId,
+  ]);
+  return rowCount > 0;
+}
+
+/** Locks the costume for a vote; false when it does not exist. Call inside a transaction. */
+export async function lockCostume(tx: Queryable, costumeId: string): Promise<boolean> {
+  const { rows } = await tx.query('SELECT 1 FROM costume_ideas WHERE costume_id = $1 FOR UPDATE', [
+    costumeId,
+  ]);
+  return rows.length > 0;
+}
+
+/** Records the user's vote once; true when this call added it. Call with the costume locked. */
+export async function addUpvote(tx: Queryable, costumeId: string, userId: string): Promise<boolean> {
+  const { rows } = await tx.query(
+    `INSERT INTO costume_upvotes (costume_id, user_id) VALUES ($1, $2)
+     ON CONFLICT (costume_id, user_id) DO NOTHING RETURNING 1`,
+    [costumeId, userId],
+  );
+  if (rows.length === 0) return false;
+  await tx.query('UPDATE costume_ideas SET upvotes = upvotes + 1 WHERE costume_id = $1', [costumeId]);
+  return true;
+}
+
+/** Takes the user's vote back; true when there was one. Call with the costume locked. */
+export async function removeUpvote(tx: Queryable, costumeId: string, userId: string): Promise<boolean> {
+  const { rows } = await tx.query(
+    'DELETE FROM costume_upvotes WHERE costume_id = $1 AND user_id = $2 RETURNING 1',
+    [costumeId, userId],
+  );
+  if (rows.length === 0) return false;
+  await tx.query('UPDATE costume_ideas SET upvotes = upvotes - 1 WHERE costume_id = $1', [costumeId]);
+  return true;
+}
+
+export interface CostumeFilter {
+  viewerId: string;
+  /** all: the whole gallery; mine: the viewer's ideas; upvoted: the ideas the viewer upvoted. */
+  scope: 'all' | 'mine' | 'upvoted';
+  tags: string[];
+  difficulties: Difficulty[];
+  maxCostCents?: number;
+  q?: string;
+  after?: RankCursor;
+  limit: number;
+}
+
+/** Most upvoted first, then newest; keyset-paged on (upvotes, created_at, costume_id). */
+export async function listCostumes(db: Queryable, filter: CostumeFilter): Promise<CostumeRow[]> {
+  const params = new Params();
+  const viewer = params.add(filter.viewerId);
+  const where = ['true'];
+  if (filter.scope === 'mine') where.push(`c.user_id = ${viewer}`);
+  if (filter.scope === 'upvoted') {
+    where.push(
+      `EXISTS (SELECT 1 FROM costume_upvotes m WHERE m.costume_id = c.costume_id AND m.user_id = ${viewer})`,
+    );
+  }
+  if (filter.tags.length > 0) where.push(`c.tags @> ${params.add(filter.tags)}::text[]`);
+  if (filter.difficulties.length > 0)
+    where.push(`c.difficulty = ANY(${params.add(filter.difficulties)}::text[])`);
+  if (filter.maxCostCents !== undefined)
+    where.push(`c.cost_estimate_cents <= ${params.add(filter.maxCostCents)}`);
+  for (const word of searchWords(filter.q)) {
+    const pattern = params.add(containsPattern(word));
+    where.push(`(c.costume_name ILIKE ${pattern} OR c.description ILIKE ${pattern})`);
+  }
+  if (filter.after) {
+    where.push(
+      `(c.upvotes, c.created_at, c.costume_id) < (${params.add(filter.after.u)}::integer,
+        ${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
+    );
+  }
+  const { rows } = await db.query<CostumeRow>(
+    `SELECT ${columns(viewer)} FROM costume_ideas c WHERE ${where.join(' AND ')}
+     ORDER BY c.upvotes DESC, c.created_at DESC, c.costume_id DESC LIMIT ${params.add(filter.limit)}`,
+    params.values,
+  );
+  return rows;
+}

@@ -1,0 +1,168 @@
+// spooky_recipes in hollowtown_db.
+import type { Queryable } from '../../platform/db/database.ts';
+import type { Difficulty, Ingredient, SpookyRecipe } from '../client.ts';
+import type { TimeCursor } from '../service/common.ts';
+import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
+
+export type RecipeRow = SpookyRecipe & { cursor_at: string };
+
+const COLUMNS = `recipe_id, user_id, recipe_name, description, spookiness_level, difficulty, ingredients,
+  instructions, prep_time_minutes, serves, tags, image_url, is_published, source, ai_model, created_at,
+  updated_at, ${cursorTime('created_at')} AS cursor_at`;
+
+export interface RecipeFields {
+  recipe_name: string;
+  description: string | null;
+  spookiness_level: number;
+  difficulty: Difficulty;
+  ingredients: Ingredient[];
+  instructions: string[];
+  prep_time_minutes: number | null;
+  serves: number | null;
+  tags: string[];
+  image_url: string | null;
+  is_published: boolean;
+}
+
+const EDITABLE: Readonly<Record<keyof RecipeFields, ColumnKind>> = {
+  recipe_name: 'plain',
+  description: 'plain',
+  spookiness_level: 'plain',
+  difficulty: 'plain',
+  ingredients: 'jsonb',
+  instructions: 'text[]',
+  prep_time_minutes: 'plain',
+  serves: 'plain',
+  tags: 'text[]',
+  image_url: 'plain',
+  is_published: 'plain',
+};
+
+export async function insertRecipe(
+  db: Queryable,
+  userId: string,
+  fields: RecipeFields,
+  origin: { source: 'manual' | 'ai'; aiModel: string | null } = { source: 'manual', aiModel: null },
+): Promise<RecipeRow> {
+  const { rows } = await db.query<RecipeRow>(
+    `INSERT INTO spooky_recipes (user_id, recipe_name, description, spookiness_level, difficulty, ingredients,
+       instructions, prep_time_minutes, serves, tags, image_url, is_published, source, ai_model)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::text[], $8, $9, $10::text[], $11, $12, $13, $14)
+     RETURNING ${COLUMNS}`,
+    [
+      userId,
+      fields.recipe_name,
+      fields.description,
+      fields.spookiness_level,
+      fields.difficulty,
+      JSON.stringify(fields.ingredients),
+      fields.instructions,
+      fields.prep_time_minutes,
+      fields.serves,
+      fields.tags,
+      fields.image_url,
+      fields.is_published,
+      origin.source,
+      origin.aiModel,
+    ],
+  );
+  return rows[0] as RecipeRow;
+}
+
+/** The recipe if this user may read it: their own, or a published one. */
+export async function findVisibleRecipe(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+): Promise<RecipeRow | undefined> {
+  const { rows } = await db.query<RecipeRow>(
+    `SELECT ${COLUMNS} FROM spooky_recipes WHERE recipe_id = $1 AND (user_id = $2 OR is_published)`,
+    [recipeId, userId],
+  );
+  return rows[0];
+}
+
+/** Changes the owner's recipe; undefined when it is not theirs (or does not exist). */
+export async function updateRecipe(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+  patch: Partial<RecipeFields>,
+): Promise<RecipeRow | undefined> {
+  const params = new Params();
+  const set = setClause(patch, EDITABLE, params);
+  if (!set) return findOwnRecipe(db, userId, recipeId);
+  const { rows } = await db.query<RecipeRow>(
+    `UPDATE spooky_recipes SET ${set}
+     WHERE recipe_id = ${params.add(recipeId)} AND user_id = ${params.add(userId)}
+     RETURNING ${COLUMNS}`,
+    params.values,
+  );
+  return rows[0];
+}
+
+async function findOwnRecipe(db: Queryable, userId: string, recipeId: string) {
+  const { rows } = await db.query<RecipeRow>(
+    `SELECT ${COLUMNS} FROM spooky_recipes WHERE recipe_id = $1 AND user_id = $2`,
+    [recipeId, userId],
+  );
+  return rows[0];
+}
+
+export async function deleteRecipe(db: Queryable, userId: string, recipeId: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM spooky_recipes WHERE recipe_id = $1 AND user_id = $2', [
+    recipeId,
+    userId,
+  ]);
+  return rowCount > 0;
+}
+
+export interface RecipeFilter {
+  userId: string;
+  /** mine: the user's own; published: everyone's published; all: both. */
+  scope: 'mine' | 'published' | 'all';
+  tags: string[];
+  difficulties: Difficulty[];
+  spookinessMin?: number;
+  spookinessMax?: number;
+  maxPrepMinutes?: number;
+  q?: string;
+  after?: TimeCursor;
+  limit: number;
+}
+
+/** Newest first, keyset-paged on (created_at, recipe_id). */
+export async function listRecipes(db: Queryable, filter: RecipeFilter): Promise<RecipeRow[]> {
+  const params = new Params();
+  const where: string[] = [];
+  if (filter.scope === 'mine') where.push(`user_id = ${params.add(filter.userId)}`);
+  else if (filter.scope === 'published') where.push('is_published');
+  else where.push(`(user_id = ${params.add(filter.userId)} OR is_published)`);
+  if (filter.tags.length > 0) where.push(`tags @> ${params.add(filter.tags)}::text[]`);
+  if (filter.difficulties.length > 0)
+    where.push(`difficulty = ANY(${params.add(filter.difficulties)}::text[])`);
+  if (filter.spookinessMin !== undefined)
+    where.push(`spookiness_level >= ${params.add(filter.spookinessMin)}`);
+  if (filter.spookinessMax !== undefined)
+    where.push(`spookiness_level <= ${params.add(filter.spookinessMax)}`);
+  if (filter.maxPrepMinutes !== undefined)
+    where.push(`prep_time_minutes <= ${params.add(filter.maxPrepMinutes)}`);
+  for (const word of searchWords(filter.q)) {
+    const pattern = params.add(containsPattern(word));
+    where.push(
+      `(recipe_name ILIKE ${pattern} OR description ILIKE ${pattern}
+        OR EXISTS (SELECT 1 FROM jsonb_array_elements(ingredients) AS i WHERE i->>'name' ILIKE ${pattern}))`,
+    );
+  }
+  if (filter.after) {
+    where.push(
+      `(created_at, recipe_id) < (${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
+    );
+  }
+  const { rows } = await db.query<RecipeRow>(
+    `SELECT ${COLUMNS} FROM spooky_recipes WHERE ${where.join(' AND ')}
+     ORDER BY created_at DESC, recipe_id DESC LIMIT ${params.add(filter.limit)}`,
+    params.values,
+  );
+  return rows;
+}

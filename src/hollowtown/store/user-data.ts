@@ -1,0 +1,45 @@
+// Everything hollowtown_db holds of one user, for account deletion.
+import type { Queryable } from '../../platform/db/database.ts';
+
+export interface RemovedCounts {
+  recipes: number;
+  events: number;
+  plans: number;
+  costumes: number;
+  upvotes: number;
+}
+
+/**
+ * Deletes the user's recipes (private and published), events, plans and costume ideas, and
+ * takes back their upvotes on other people's costumes. Call inside a transaction; running it
+ * again for the same user finds nothing and changes nothing.
+ */
+export async function deleteUserData(tx: Queryable, userId: string): Promise<RemovedCounts> {
+  // Lock every costume this touches in one ordered pass (as a vote locks its costume before
+  // its vote row), so a vote arriving meanwhile waits instead of deadlocking.
+  await tx.query(
+    `SELECT costume_id FROM costume_ideas
+     WHERE user_id = $1 OR costume_id IN (SELECT costume_id FROM costume_upvotes WHERE user_id = $1)
+     ORDER BY costume_id FOR UPDATE`,
+    [userId],
+  );
+  // One vote per user and costume: each costume appears once in `gone`.
+  const upvotes = await tx.query(
+    `WITH gone AS (DELETE FROM costume_upvotes WHERE user_id = $1 RETURNING costume_id)
+     UPDATE costume_ideas c SET upvotes = c.upvotes - 1 FROM gone WHERE c.costume_id = gone.costume_id
+     RETURNING c.costume_id`,
+    [userId],
+  );
+  // Other people's votes on these costumes go with them (ON DELETE CASCADE).
+  const costumes = await tx.query('DELETE FROM costume_ideas WHERE user_id = $1', [userId]);
+  const recipes = await tx.query('DELETE FROM spooky_recipes WHERE user_id = $1', [userId]);
+  const events = await tx.query('DELETE FROM halloween_events WHERE user_id = $1', [userId]);
+  const plans = await tx.query('DELETE FROM haunted_house_plans WHERE user_id = $1', [userId]);
+  return {
+    recipes: recipes.rowCount,
+    events: events.rowCount,
+    plans: plans.rowCount,
+    costumes: costumes.rowCount,
+    upvotes: upvotes.rowCount,
+  };
+}
