@@ -52,6 +52,7 @@ import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
 import { createFamilyClient } from './service/client.ts';
 import { createFamilyService } from './service/families.ts';
+import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
@@ -69,11 +70,14 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     logger: context.logger.child({ service: 'family' }),
   };
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
+  // Other apps' entries for the family calendar, added as those apps expose them.
+  const calendarSources: CalendarSource[] = [];
   const services = {
     families: createFamilyService(deps),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps),
     shoppingLists: createShoppingListService(deps, hub),
+    ical: createIcalService(deps, () => calendarSources),
   };
   let consumer: OutboxConsumer | undefined;
   const identityEvents = (): OutboxConsumer => {

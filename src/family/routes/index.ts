@@ -3,10 +3,12 @@ import { authenticateRequests } from '../../platform/auth/guard.ts';
 import type { App, ServiceContext } from '../../platform/http/service.ts';
 import type { CalendarService } from '../service/calendar.ts';
 import type { FamilyService } from '../service/families.ts';
+import type { IcalService } from '../service/ical.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 import type { TodoService } from '../service/todos.ts';
 import { registerCalendarRoutes } from './calendar.ts';
 import { registerFamilyRoutes } from './families.ts';
+import { registerIcalRoutes } from './ical.ts';
 import { registerShoppingListRoutes } from './shopping-lists.ts';
 import { registerTodoItemRoutes } from './todo-items.ts';
 import { registerTodoRoutes } from './todos.ts';
@@ -16,6 +18,7 @@ export interface FamilyServices {
   todos: TodoService;
   calendar: CalendarService;
   shoppingLists: ShoppingListService;
+  ical: IcalService;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -29,4 +32,5 @@ export function registerFamilyPlannerRoutes(
   registerTodoItemRoutes(app, services.todos);
   registerCalendarRoutes(app, services.calendar);
   registerShoppingListRoutes(app, services.shoppingLists);
+  registerIcalRoutes(app, services.ical);
 }

@@ -1,0 +1,101 @@
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../../test/support/engines.ts';
+import { given, type TestUser } from '../../../test/support/given.ts';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+
+describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
+  let platform: TestPlatform;
+  let parent: TestUser;
+  let outsider: TestUser;
+  let familyId: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine, { services: ['identity', 'family'] });
+    [parent, outsider] = await Promise.all([given(platform).user(), given(platform).user()]);
+    const family = await platform.app.inject({
+      method: 'POST',
+      url: '/family/api/families',
+      headers: parent.headers,
+      payload: { family_name: 'Munsters; Mockingbird Lane, 1313' },
+    });
+    familyId = family.json().family_id;
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    start.setUTCMinutes(0, 0, 0);
+    const created = await platform.app.inject({
+      method: 'POST',
+      url: '/family/api/calendar/events',
+      headers: parent.headers,
+      payload: {
+        family_id: familyId,
+        event_name: 'Pumpkin carving, with cider; bring knives',
+        event_type: 'other',
+        start_time: start.toISOString(),
+        end_time: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
+        location: 'Back yard',
+        reminders: [{ minutes_before: 30 }],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+  });
+  afterAll(() => platform.close());
+
+  const newFeed = async (user: TestUser) =>
+    platform.app.inject({
+      method: 'POST',
+      url: `/family/api/families/${familyId}/ical`,
+      headers: user.headers,
+    });
+
+  it('serves a secret URL that a real iCal parser reads, with the family’s events', async () => {
+    const feed = await newFeed(parent);
+    expect(feed.statusCode).toBe(201);
+    const url = new URL(feed.json().url);
+    const response = await platform.app.inject({ method: 'GET', url: url.pathname });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/calendar');
+    const calendar = new ICAL.Component(ICAL.parse(response.body));
+    // X- properties are read raw: undo the TEXT escaping RFC 5545 asks the writer for.
+    expect(String(calendar.getFirstPropertyValue('x-wr-calname')).replace(/\\(.)/g, '$1')).toBe(
+      'Munsters; Mockingbird Lane, 1313',
+    );
+    const events = calendar.getAllSubcomponents('vevent').map((c) => new ICAL.Event(c));
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event?.summary).toBe('Pumpkin carving, with cider; bring knives');
+    expect(event?.location).toBe('Back yard');
+    expect(event?.endDate.toJSDate().getTime()! - event?.startDate.toJSDate().getTime()!).toBe(2 * 3_600_000);
+    expect(
+      event?.component.getFirstSubcomponent('valarm')?.getFirstPropertyValue('trigger')?.toString(),
+    ).toBe('-PT30M');
+  });
+
+  it('stops answering once revoked, and keeps its secret from everyone else', async () => {
+    const feed = (await newFeed(parent)).json();
+    const path = new URL(feed.url).pathname;
+    const listed = await platform.app.inject({
+      method: 'GET',
+      url: `/family/api/families/${familyId}/ical`,
+      headers: parent.headers,
+    });
+    expect(JSON.stringify(listed.json())).not.toContain(path.split('/').at(-1)?.replace('.ics', ''));
+    expect((await newFeed(outsider)).statusCode).toBe(404);
+    const foreign = await platform.app.inject({
+      method: 'DELETE',
+      url: `/family/api/families/${familyId}/ical/${feed.feed_id}`,
+      headers: outsider.headers,
+    });
+    expect(foreign.statusCode).toBe(404);
+    const revoked = await platform.app.inject({
+      method: 'DELETE',
+      url: `/family/api/families/${familyId}/ical/${feed.feed_id}`,
+      headers: parent.headers,
+    });
+    expect(revoked.statusCode).toBe(204);
+    expect((await platform.app.inject({ method: 'GET', url: path })).statusCode).toBe(404);
+    expect(
+      (await platform.app.inject({ method: 'GET', url: '/family/ical/made-up-secret-value-000000.ics' }))
+        .statusCode,
+    ).toBe(404);
+  });
+});

@@ -1,0 +1,98 @@
+// Private iCal feeds: a member asks for a secret URL that calendar apps subscribe to; whoever
+// holds it reads the family's calendar (its own events and what other apps put there) until it
+// is revoked. Only a hash of the secret is stored.
+import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { FamilyDeps } from '../deps.ts';
+import { FamilyErrors } from '../errors.ts';
+import { findRole } from '../store/families.ts';
+import { familyEventsBetween, findLiveFeed, insertFeed, listFeeds, revokeFeed } from '../store/ical.ts';
+import { type CalendarEntry, renderCalendar } from './ical-format.ts';
+import { isUuid } from './pages.ts';
+
+/** What the feed covers: a month back and a year ahead. */
+const PAST_DAYS = 31;
+const FUTURE_DAYS = 366;
+const MAX_FEED_EVENTS = 2000;
+
+/** Entries of other apps (a Hollowtown party, a meal plan) for a family's calendar. */
+export type CalendarSource = (familyId: string, from: Date, to: Date) => Promise<CalendarEntry[]>;
+
+export const feedNotFound = () => new AppError(404, 'ICAL_FEED_NOT_FOUND', 'No such calendar feed');
+
+export function createIcalService(deps: FamilyDeps, sources: () => CalendarSource[]) {
+  const { db } = deps;
+
+  async function memberRole(userId: string, familyId: string) {
+    if (!isUuid(familyId)) throw FamilyErrors.familyNotFound();
+    const role = await findRole(db, familyId, userId);
+    if (!role) throw FamilyErrors.familyNotFound();
+    return role;
+  }
+
+  return {
+    async create(userId: string, familyId: string, origin: string) {
+      await memberRole(userId, familyId);
+      const token = randomToken(32);
+      const feed = await insertFeed(db, familyId, hashToken(token), userId);
+      return {
+        feed_id: feed.feed_id,
+        url: `${origin}/family/ical/${token}.ics`,
+        created_at: feed.created_at,
+      };
+    },
+
+    async list(userId: string, familyId: string) {
+      await memberRole(userId, familyId);
+      return (await listFeeds(db, familyId)).map((feed) => ({
+        feed_id: feed.feed_id,
+        created_by: feed.created_by,
+        created_at: feed.created_at,
+        revoked_at: feed.revoked_at,
+      }));
+    },
+
+    /** Admins revoke any feed of the family; other members their own. */
+    async revoke(userId: string, familyId: string, feedId: string) {
+      const role = await memberRole(userId, familyId);
+      if (!isUuid(feedId)) throw feedNotFound();
+      const feed = (await listFeeds(db, familyId)).find((f) => f.feed_id === feedId);
+      if (!feed || (role !== 'admin' && feed.created_by !== userId)) throw feedNotFound();
+      if (!(await revokeFeed(db, familyId, feedId))) throw feedNotFound();
+    },
+
+    /** The calendar document behind a secret, or 404 for an unknown or revoked one. */
+    async render(token: string): Promise<string> {
+      if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw feedNotFound();
+      const feed = await findLiveFeed(db, hashToken(token));
+      if (!feed) throw feedNotFound();
+      const now = Date.now();
+      const from = new Date(now - PAST_DAYS * 86_400_000);
+      const to = new Date(now + FUTURE_DAYS * 86_400_000);
+      const events = await familyEventsBetween(db, feed.family_id, from, to, MAX_FEED_EVENTS);
+      const entries: CalendarEntry[] = events.map((event) => ({
+        uid: `${event.event_id}@family.calos`,
+        start: event.start_time,
+        end: event.end_time,
+        summary: event.event_name,
+        description: event.description,
+        location: event.location,
+        lastModified: event.updated_at,
+        categories: [event.event_type],
+        alarms: event.reminders.map((r) => r.minutes_before),
+      }));
+      for (const source of sources()) {
+        try {
+          entries.push(...(await source(feed.family_id, from, to)));
+        } catch (error) {
+          // A feed still serves the family's own events when another app is unreachable.
+          deps.logger.warn({ err: error }, 'a calendar source failed for an iCal feed');
+        }
+      }
+      entries.sort((a, b) => a.start.getTime() - b.start.getTime());
+      return renderCalendar({ name: feed.family_name, entries });
+    },
+  };
+}
+
+export type IcalService = ReturnType<typeof createIcalService>;

@@ -1,0 +1,72 @@
+// Private iCal feeds of a family: the secret is only ever stored as a hash.
+import type { Queryable } from '../../platform/db/database.ts';
+import type { EventRow } from './events.ts';
+
+export interface FeedRow {
+  feed_id: string;
+  family_id: string;
+  created_by: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+export async function insertFeed(
+  db: Queryable,
+  familyId: string,
+  tokenHash: string,
+  createdBy: string,
+): Promise<FeedRow> {
+  const { rows } = await db.query<FeedRow>(
+    `INSERT INTO family_ical_feeds (family_id, token_hash, created_by) VALUES ($1, $2, $3)
+     RETURNING feed_id, family_id, created_by, created_at, revoked_at`,
+    [familyId, tokenHash, createdBy],
+  );
+  return rows[0] as FeedRow;
+}
+
+export async function listFeeds(db: Queryable, familyId: string): Promise<FeedRow[]> {
+  const { rows } = await db.query<FeedRow>(
+    `SELECT feed_id, family_id, created_by, created_at, revoked_at FROM family_ical_feeds
+     WHERE family_id = $1 ORDER BY created_at DESC LIMIT 50`,
+    [familyId],
+  );
+  return rows;
+}
+
+export async function revokeFeed(db: Queryable, familyId: string, feedId: string): Promise<boolean> {
+  const result = await db.query(
+    'UPDATE family_ical_feeds SET revoked_at = now() WHERE family_id = $1 AND feed_id = $2 AND revoked_at IS NULL',
+    [familyId, feedId],
+  );
+  return result.rowCount > 0;
+}
+
+/** The family of a live feed, with its name. */
+export async function findLiveFeed(
+  db: Queryable,
+  tokenHash: string,
+): Promise<{ family_id: string; family_name: string } | undefined> {
+  const { rows } = await db.query<{ family_id: string; family_name: string }>(
+    `SELECT f.family_id, fam.family_name FROM family_ical_feeds f JOIN families fam ON fam.family_id = f.family_id
+     WHERE f.token_hash = $1 AND f.revoked_at IS NULL`,
+    [tokenHash],
+  );
+  return rows[0];
+}
+
+export async function familyEventsBetween(
+  db: Queryable,
+  familyId: string,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<Omit<EventRow, 'cursor_at'>[]> {
+  const { rows } = await db.query<Omit<EventRow, 'cursor_at'>>(
+    `SELECT event_id, family_id, event_name, event_type, description, start_time, end_time, location, attendees,
+            reminders, created_by, created_at, updated_at
+     FROM family_events WHERE family_id = $1 AND start_time < $3 AND coalesce(end_time, start_time) >= $2
+     ORDER BY start_time LIMIT $4`,
+    [familyId, from, to, limit],
+  );
+  return rows;
+}
