@@ -46,4 +46,13 @@ export interface FamilyClient {
       note?: string | null;
     }[];
   }): Promise<{ listId: string; version: number; estimatedCostCents: number; created: boolean }>;
+  /** Counts and estimated cost of a shopping list, or null when it no longer exists. */
+  shoppingListSummary(listId: string): Promise<{
+    listId: string;
+    familyId: string;
+    version: number;
+    itemCount: number;
+    checkedCount: number;
+    estimatedCostCents: number;
+  } | null>;
 }

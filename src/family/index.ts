@@ -92,6 +92,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   const client: FamilyClient = {
     ...createFamilyClient(deps, () => identityEvents().drain()),
     saveGeneratedList: (input) => services.shoppingLists.saveGenerated(input),
+    shoppingListSummary: (listId) => services.shoppingLists.summary(listId),
   };
   return {
     routes: (app) => registerFamilyPlannerRoutes(app, context, services),

@@ -23,6 +23,7 @@ import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
+import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
 import { createEventService, type EventService } from './service/events.ts';
 import { createGenerationService, type GenerationService } from './service/generate.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
@@ -33,6 +34,7 @@ export interface HollowtownServices {
   recipes: RecipeService;
   generation: GenerationService;
   events: EventService;
+  eventFamily: EventFamilyService;
   costumes: CostumeService;
   plans: PlanService;
 }
@@ -43,10 +45,13 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     if (!deps.clients.has('ai')) throw HollowtownErrors.aiUnavailable();
     return deps.clients.get<AiClient>('ai');
   };
+  const recipes = createRecipeService(deps);
+  const eventFamily = createEventFamilyService(deps, recipes);
   return {
-    recipes: createRecipeService(deps),
+    recipes,
     generation: createGenerationService(deps, ai),
-    events: createEventService(deps),
+    events: createEventService(deps, eventFamily),
+    eventFamily,
     costumes: createCostumeService(deps),
     plans: createPlanService(deps),
   };

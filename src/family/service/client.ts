@@ -7,7 +7,7 @@ import { isUuid } from './pages.ts';
 export function createFamilyClient(
   deps: Pick<FamilyDeps, 'db'>,
   syncIdentityEvents: () => Promise<number>,
-): Omit<FamilyClient, 'saveGeneratedList'> {
+): Omit<FamilyClient, 'saveGeneratedList' | 'shoppingListSummary'> {
   const { db } = deps;
   return {
     async isMember(userId, familyId) {

@@ -354,6 +354,22 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub) {
       return outcome;
     },
 
+    /** Counts and cost of a list, for the app that generated it (no membership check: by id). */
+    async summary(listId: string) {
+      if (!isUuid(listId)) return null;
+      const list = await findList(db, listId);
+      if (!list) return null;
+      const items = await listItems(db, listId);
+      return {
+        listId,
+        familyId: list.family_id,
+        version: list.version,
+        itemCount: items.length,
+        checkedCount: items.filter((i) => i.checked).length,
+        estimatedCostCents: costOf(items),
+      };
+    },
+
     /** Subscribes to a list's changes after `afterSeq`, delivered in order; resolves once listening. */
     async follow(
       userId: string,

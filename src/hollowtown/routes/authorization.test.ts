@@ -80,7 +80,12 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     'PATCH /api/costumes/{id}': { costume_name: 'Taken over' },
     'POST /api/haunted-house/plans': { room_name: 'x', scare_level: 1 },
     'PATCH /api/haunted-house/plans/{id}': { scare_level: 1 },
+    'POST /api/events/{id}/recipes': { domain: 'hollowtown', recipe_id: '00000000-0000-4000-8000-000000000001' },
   };
+
+  /** Path parameters other than {id}, filled with values that pass validation. */
+  const fill = (path: string, id: string) =>
+    path.replace('{id}', id).replace('{domain}', 'hollowtown').replace('{recipeId}', '00000000-0000-4000-8000-000000000001');
 
   /** Bob on Alice's rows: what each row-level endpoint answers him. */
   const rowSweep: [Method, string, string, number][] = [
@@ -103,6 +108,11 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     ['GET', '/api/haunted-house/plans/{id}', 'plan', 404],
     ['PATCH', '/api/haunted-house/plans/{id}', 'plan', 404],
     ['DELETE', '/api/haunted-house/plans/{id}', 'plan', 404],
+    // An event's recipes and family list: the owner's, or its family's members'.
+    ['POST', '/api/events/{id}/recipes', 'event', 404],
+    ['GET', '/api/events/{id}/recipes', 'event', 404],
+    ['DELETE', '/api/events/{id}/recipes/{domain}/{recipeId}', 'event', 404],
+    ['POST', '/api/events/{id}/shopping-list', 'event', 404],
   ];
 
   it('answers another user 404 for every row that is not theirs to see or change, and changes nothing', async () => {
@@ -121,7 +131,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
       const route = `${method} ${path}`;
       const response = await inject({
         method,
-        url: `/hollowtown${path.replace('{id}', ids[key] ?? '')}`,
+        url: `/hollowtown${fill(path, ids[key] ?? '')}`,
         headers: bob.headers,
         ...(bodies[route] ? { payload: bodies[route] } : {}),
       });
@@ -133,7 +143,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     for (const [method, path] of rowSweep) {
       const response = await inject({
         method,
-        url: `/hollowtown${path.replace('{id}', missing)}`,
+        url: `/hollowtown${fill(path, missing)}`,
         headers: bob.headers,
         ...(bodies[`${method} ${path}`] ? { payload: bodies[`${method} ${path}`] } : {}),
       });
@@ -160,7 +170,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     ] as const) {
       const response = await inject({
         method: 'GET',
-        url: `/hollowtown${path.replace('{id}', ids[key] ?? '')}`,
+        url: `/hollowtown${fill(path, ids[key] ?? '')}`,
         headers: alice.headers,
       });
       expect(response.statusCode, path).toBe(200);
@@ -198,11 +208,11 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
       if (!route.includes('{id}')) swept.add(route);
     }
     expect([...operations.keys()].filter((route) => !swept.has(route))).toEqual([]);
-    expect(operations.size).toBe(23);
+    expect(operations.size).toBe(27);
 
     for (const route of operations.keys()) {
       const [method, path] = route.split(' ') as [Method, string];
-      const url = `/hollowtown${path.replace('{id}', ids.recipe ?? '')}`;
+      const url = `/hollowtown${fill(path, ids.recipe ?? '')}`;
       const payload = bodies[route];
       const anonymous = await inject({ method, url, ...(payload ? { payload } : {}) });
       expect(anonymous.statusCode, route).toBe(401);

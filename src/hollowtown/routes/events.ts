@@ -59,7 +59,25 @@ const Event = Type.Object(
   {
     event_id: Type.String({ format: 'uuid' }),
     family_id: Nullable(
-      Type.String({ format: 'uuid', description: 'The family this event is planned for (not settable yet)' }),
+      Type.String({
+        format: 'uuid',
+        description: 'The family this event is planned with: its members see it too',
+      }),
+    ),
+    is_mine: Type.Boolean({ description: 'Whether you own the event (members of its family see it too)' }),
+    family_shopping_list: Nullable(
+      Type.Object(
+        {
+          list_id: Type.String({ format: 'uuid' }),
+          items: Type.Integer(),
+          checked: Type.Integer(),
+          estimated_cost_cents: Type.Integer(),
+          budget_remaining_cents: Nullable(Type.Integer()),
+        },
+        {
+          description: 'The family shopping list made from the event’s recipes, its cost against the budget',
+        },
+      ),
     ),
     event_name: Type.String(),
     event_type: EventType,
@@ -82,6 +100,8 @@ const Event = Type.Object(
       {
         event_id: '0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012',
         family_id: null,
+        is_mine: true,
+        family_shopping_list: null,
         event_name: 'Monster mash',
         event_type: 'party',
         event_date: '2025-10-31',
@@ -110,6 +130,11 @@ const Event = Type.Object(
 
 const CreateEvent = Type.Object(
   {
+    family_id: Type.Optional(
+      Nullable(
+        Type.String({ format: 'uuid', description: 'Plan it with one of your families; null unlinks' }),
+      ),
+    ),
     event_name: Name,
     event_type: EventType,
     event_date: EventDate,
@@ -195,8 +220,8 @@ export function registerEventRoutes(app: App, events: EventService): void {
     {
       schema: {
         tags,
-        summary: 'One of your events',
-        description: "Another user's event answers 404 EVENT_NOT_FOUND, like a missing one.",
+        summary: 'One of your events, or one planned with a family you belong to',
+        description: "Anyone else's event answers 404 EVENT_NOT_FOUND, like a missing one.",
         security: bearer,
         params: IdParams,
         response: { 200: Event, 401: ErrorResponse, 404: ErrorResponse },

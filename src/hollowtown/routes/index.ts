@@ -3,6 +3,7 @@ import { authenticateRequests, type TokenVerifier } from '../../platform/auth/gu
 import type { App } from '../../platform/http/service.ts';
 import type { HollowtownServices } from '../index.ts';
 import { registerCostumeRoutes } from './costumes.ts';
+import { registerEventFamilyRoutes } from './event-family.ts';
 import { registerEventRoutes } from './events.ts';
 import { registerGenerateRoutes } from './generate.ts';
 import { registerPlanRoutes } from './plans.ts';
@@ -17,6 +18,7 @@ export function registerHollowtownRoutes(
   registerRecipeRoutes(app, services.recipes);
   registerGenerateRoutes(app, services.generation);
   registerEventRoutes(app, services.events);
+  registerEventFamilyRoutes(app, services.eventFamily);
   registerCostumeRoutes(app, services.costumes);
   registerPlanRoutes(app, services.plans);
 }

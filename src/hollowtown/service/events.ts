@@ -15,6 +15,7 @@ import {
   updateEvent,
 } from '../store/events.ts';
 import { checkDateRange, cleanName, cleanOptionalName, decodeDateCursor, isUuid } from './common.ts';
+import type { EventFamilyService } from './event-family.ts';
 
 export interface ShoppingItemInput {
   name: string;
@@ -26,6 +27,8 @@ export interface ShoppingItemInput {
 }
 
 export interface EventInput {
+  /** The family the event is planned with (one of the owner's); null unlinks it. */
+  family_id?: string | null;
   event_name: string;
   event_type: EventType;
   event_date: string;
@@ -52,6 +55,10 @@ export interface EventView extends Omit<EventRow, 'user_id'> {
   items_remaining: number;
   /** budget_cents minus shopping_total_cents; null without a budget. Negative: over budget. */
   budget_remaining_cents: number | null;
+  /** The family shopping list generated from the event's recipes, with its cost against the budget. */
+  family_shopping_list: Awaited<ReturnType<EventFamilyService['familyListOf']>>;
+  /** Whether the caller owns the event (members of its family see it too). */
+  is_mine: boolean;
 }
 
 const toShoppingItem = (input: ShoppingItemInput): ShoppingItem => ({
@@ -63,21 +70,33 @@ const toShoppingItem = (input: ShoppingItemInput): ShoppingItem => ({
   estimated_cost_cents: input.estimated_cost_cents ?? null,
 });
 
-function toEventView(row: EventRow): EventView {
-  const { user_id: _owner, ...event } = row;
+function toEventView(
+  row: EventRow,
+  userId: string,
+  familyList: EventView['family_shopping_list'] = null,
+): EventView {
+  const {
+    user_id: owner,
+    family_list_id: _list,
+    ...event
+  } = row as EventRow & { family_list_id?: string | null };
   const total = row.shopping_list.reduce((sum, item) => sum + (item.estimated_cost_cents ?? 0), 0);
   return {
     ...event,
     shopping_total_cents: total,
     items_remaining: row.shopping_list.filter((item) => !item.checked).length,
     budget_remaining_cents: row.budget_cents === null ? null : row.budget_cents - total,
+    family_shopping_list: familyList,
+    is_mine: owner === userId,
   };
 }
 
-export function createEventService(deps: HollowtownDeps) {
+export function createEventService(deps: HollowtownDeps, links: EventFamilyService) {
   const { db } = deps;
   return {
     async create(userId: string, input: EventInput): Promise<EventView> {
+      // Checked first, so that a family the user is not in writes nothing.
+      if (input.family_id) await links.assertFamilyMember(userId, input.family_id);
       const fields: EventFields = {
         event_name: cleanName('body.event_name', input.event_name),
         event_type: input.event_type,
@@ -87,16 +106,22 @@ export function createEventService(deps: HollowtownDeps) {
         budget_cents: input.budget_cents ?? null,
         shopping_list: (input.shopping_list ?? []).map(toShoppingItem),
       };
-      return toEventView(await insertEvent(db, userId, fields));
+      const row = await insertEvent(db, userId, fields);
+      if (input.family_id) {
+        await links.linkFamily(userId, row.event_id, input.family_id);
+        return toEventView({ ...row, family_id: input.family_id }, userId);
+      }
+      return toEventView(row, userId);
     },
 
+    /** The owner's event, or one planned with a family the user belongs to. */
     async get(userId: string, eventId: string): Promise<EventView> {
-      const row = isUuid(eventId) ? await findEvent(db, userId, eventId) : undefined;
-      if (!row) throw HollowtownErrors.eventNotFound();
-      return toEventView(row);
+      const { event } = await links.access(userId, eventId);
+      return toEventView(event, userId, await links.familyListOf(event));
     },
 
     async update(userId: string, eventId: string, patch: EventPatch): Promise<EventView> {
+      if (patch.family_id) await links.assertFamilyMember(userId, patch.family_id);
       const fields: Partial<EventFields> = {
         event_name: cleanOptionalName('body.event_name', patch.event_name),
         event_type: patch.event_type,
@@ -108,7 +133,11 @@ export function createEventService(deps: HollowtownDeps) {
       };
       const row = isUuid(eventId) ? await updateEvent(db, userId, eventId, fields) : undefined;
       if (!row) throw HollowtownErrors.eventNotFound();
-      return toEventView(row);
+      if (patch.family_id !== undefined) {
+        await links.linkFamily(userId, eventId, patch.family_id);
+        return this.get(userId, eventId);
+      }
+      return toEventView(row, userId);
     },
 
     async remove(userId: string, eventId: string): Promise<void> {
@@ -127,7 +156,12 @@ export function createEventService(deps: HollowtownDeps) {
         after: decodeDateCursor(query.cursor),
         limit: limit + 1,
       });
-      return toPage(rows, limit, toEventView, (row) => ({ d: row.event_date, id: row.event_id }));
+      return toPage(
+        rows,
+        limit,
+        (row) => toEventView(row, userId),
+        (row) => ({ d: row.event_date, id: row.event_id }),
+      );
     },
   };
 }

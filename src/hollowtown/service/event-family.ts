@@ -1,0 +1,222 @@
+// A Halloween event planned with a family (the design document's family shopping list): the
+// owner links the event to a family they belong to; then any member of that family sees the
+// event, adds recipes to it from either app, and turns them into the family's shopping list,
+// scaled to the guest count and merged with unit conversion by HowToCookAtHome's helpers.
+import type { FamilyClient } from '../../family/client.ts';
+import { AppError } from '../../platform/errors.ts';
+import {
+  mergeIngredients,
+  type QuantityLine,
+  type RecipesClient,
+  scaleIngredients,
+} from '../../recipes/client.ts';
+import type { HollowtownDeps } from '../deps.ts';
+import { HollowtownErrors } from '../errors.ts';
+import {
+  addEventRecipe,
+  countEventRecipes,
+  findAnyEvent,
+  type LinkedEventRow,
+  listEventRecipes,
+  removeEventRecipe,
+  setEventFamily,
+  setEventFamilyList,
+} from '../store/event-links.ts';
+import { isUuid } from './common.ts';
+import type { RecipeService } from './recipes.ts';
+
+export const MAX_RECIPES_PER_EVENT = 50;
+
+export const EventFamilyErrors = {
+  familyNotFound: () => new AppError(404, 'FAMILY_NOT_FOUND', 'No such family among yours'),
+  noFamily: () =>
+    new AppError(
+      409,
+      'EVENT_HAS_NO_FAMILY',
+      'Link the event to a family first (family_id): its shopping list lives there',
+    ),
+  noRecipes: () => new AppError(409, 'EVENT_HAS_NO_RECIPES', 'Add recipes to the event first'),
+  tooManyRecipes: () =>
+    new AppError(409, 'EVENT_RECIPES_FULL', `An event holds at most ${MAX_RECIPES_PER_EVENT} recipes`),
+  familyUnavailable: () =>
+    new AppError(503, 'FAMILY_UNAVAILABLE', 'Family Planner is not reachable from here'),
+};
+
+interface Ingredientish {
+  name: string;
+  quantity: number | null;
+  unit: string | null;
+}
+
+interface RecipeRead {
+  name: string;
+  serves: number | null;
+  ingredients: Ingredientish[];
+}
+
+export type EventAccess = { event: LinkedEventRow; isOwner: boolean };
+
+export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeService) {
+  const family = (): FamilyClient => {
+    if (!deps.clients.has('family')) throw EventFamilyErrors.familyUnavailable();
+    return deps.clients.get<FamilyClient>('family');
+  };
+  const recipesApp = (): RecipesClient => deps.clients.get<RecipesClient>('recipes');
+
+  /** The owner, or a member of the event's family, sees it; anyone else gets 404. */
+  async function access(userId: string, eventId: string): Promise<EventAccess> {
+    if (!isUuid(eventId)) throw HollowtownErrors.eventNotFound();
+    const event = await findAnyEvent(deps.db, eventId);
+    if (!event) throw HollowtownErrors.eventNotFound();
+    if (event.user_id === userId) return { event, isOwner: true };
+    if (event.family_id && deps.clients.has('family') && (await family().isMember(userId, event.family_id))) {
+      return { event, isOwner: false };
+    }
+    throw HollowtownErrors.eventNotFound();
+  }
+
+  async function readRecipe(
+    domain: 'hollowtown' | 'recipes',
+    recipeId: string,
+    asUser: string,
+  ): Promise<RecipeRead | null> {
+    if (domain === 'hollowtown') {
+      const recipe = await recipes.findForUser(asUser, recipeId);
+      return recipe && { name: recipe.recipe_name, serves: recipe.serves, ingredients: recipe.ingredients };
+    }
+    if (!deps.clients.has('recipes')) return null;
+    const recipe = await recipesApp().getRecipeForUser(asUser, recipeId);
+    return recipe && { name: recipe.recipe_name, serves: recipe.serves, ingredients: recipe.ingredients };
+  }
+
+  return {
+    access,
+
+    /** 404 FAMILY_NOT_FOUND unless the user belongs to the family. */
+    async assertFamilyMember(userId: string, familyId: string): Promise<void> {
+      if (!isUuid(familyId) || !(await family().isMember(userId, familyId)))
+        throw EventFamilyErrors.familyNotFound();
+    },
+
+    /** Links (or, with null, unlinks) the owner's event to one of their families. */
+    async linkFamily(userId: string, eventId: string, familyId: string | null): Promise<void> {
+      const { event, isOwner } = await access(userId, eventId);
+      if (!isOwner) throw HollowtownErrors.eventNotFound();
+      if (familyId !== null && (!isUuid(familyId) || !(await family().isMember(userId, familyId)))) {
+        throw EventFamilyErrors.familyNotFound();
+      }
+      await setEventFamily(deps.db, event.event_id, familyId);
+    },
+
+    async addRecipe(
+      userId: string,
+      eventId: string,
+      input: { domain: 'hollowtown' | 'recipes'; recipe_id: string },
+    ) {
+      const { event } = await access(userId, eventId);
+      if (!isUuid(input.recipe_id) || !(await readRecipe(input.domain, input.recipe_id, userId))) {
+        throw HollowtownErrors.recipeNotFound();
+      }
+      if ((await countEventRecipes(deps.db, event.event_id)) >= MAX_RECIPES_PER_EVENT)
+        throw EventFamilyErrors.tooManyRecipes();
+      const added = await addEventRecipe(deps.db, event.event_id, {
+        domain: input.domain,
+        recipeId: input.recipe_id,
+        addedBy: userId,
+      });
+      return { event_id: event.event_id, domain: input.domain, recipe_id: input.recipe_id, added };
+    },
+
+    async listRecipes(userId: string, eventId: string) {
+      const { event } = await access(userId, eventId);
+      const rows = await listEventRecipes(deps.db, event.event_id);
+      return Promise.all(
+        rows.map(async (row) => {
+          const recipe = await readRecipe(row.domain, row.recipe_id, row.added_by).catch(() => null);
+          return {
+            domain: row.domain,
+            recipe_id: row.recipe_id,
+            added_by: row.added_by,
+            added_at: row.created_at,
+            recipe_name: recipe?.name ?? null,
+            serves: recipe?.serves ?? null,
+            available: recipe !== null,
+          };
+        }),
+      );
+    },
+
+    async removeRecipe(userId: string, eventId: string, domain: string, recipeId: string): Promise<void> {
+      const { event } = await access(userId, eventId);
+      if (!isUuid(recipeId) || !(await removeEventRecipe(deps.db, event.event_id, domain, recipeId))) {
+        throw HollowtownErrors.recipeNotFound();
+      }
+    },
+
+    /**
+     * Scales every recipe of the event to its guest count, merges like ingredients (compatible
+     * units converted) and stores the result as the family's shopping list; regenerating keeps
+     * what members already checked.
+     */
+    async generateShoppingList(userId: string, eventId: string) {
+      const { event } = await access(userId, eventId);
+      if (!event.family_id) throw EventFamilyErrors.noFamily();
+      const linked = await listEventRecipes(deps.db, event.event_id);
+      if (linked.length === 0) throw EventFamilyErrors.noRecipes();
+      const lines: QuantityLine[] = [];
+      const skipped: { domain: string; recipe_id: string }[] = [];
+      for (const link of linked) {
+        // Read as the member who added it: they shared it with the event.
+        const recipe = await readRecipe(link.domain, link.recipe_id, link.added_by);
+        if (!recipe) {
+          skipped.push({ domain: link.domain, recipe_id: link.recipe_id });
+          continue;
+        }
+        const guests = event.guest_count > 0 ? event.guest_count : recipe.serves;
+        const scaled =
+          guests && recipe.serves && recipe.serves > 0
+            ? scaleIngredients(recipe.ingredients, recipe.serves, guests)
+            : recipe.ingredients;
+        lines.push(...scaled.map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit })));
+      }
+      const merged = mergeIngredients(lines);
+      const saved = await family().saveGeneratedList({
+        familyId: event.family_id,
+        actorUserId: userId,
+        sourceDomain: 'hollowtown',
+        sourceId: event.event_id,
+        listName: `${event.event_name}: shopping`.slice(0, 200),
+        items: merged.map((line) => ({ name: line.name, quantity: line.quantity, unit: line.unit })),
+      });
+      await setEventFamilyList(deps.db, event.event_id, saved.listId);
+      return {
+        list_id: saved.listId,
+        family_id: event.family_id,
+        version: saved.version,
+        items: merged.length,
+        skipped_recipes: skipped,
+        estimated_cost_cents: saved.estimatedCostCents,
+        budget_cents: event.budget_cents,
+        budget_remaining_cents:
+          event.budget_cents === null ? null : event.budget_cents - saved.estimatedCostCents,
+      };
+    },
+
+    /** The family list's cost against the event's budget, for the event's view. */
+    async familyListOf(event: LinkedEventRow) {
+      if (!event.family_list_id || !deps.clients.has('family')) return null;
+      const summary = await family().shoppingListSummary(event.family_list_id);
+      if (!summary) return null;
+      return {
+        list_id: summary.listId,
+        items: summary.itemCount,
+        checked: summary.checkedCount,
+        estimated_cost_cents: summary.estimatedCostCents,
+        budget_remaining_cents:
+          event.budget_cents === null ? null : event.budget_cents - summary.estimatedCostCents,
+      };
+    },
+  };
+}
+
+export type EventFamilyService = ReturnType<typeof createEventFamilyService>;

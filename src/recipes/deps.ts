@@ -1,0 +1,13 @@
+// What the parts of the recipes service share: its own database, a logger, the AI gateway
+// (looked up when needed: it may be built after this service) and the clock.
+import type { AiClient } from '../ai/client.ts';
+import type { Database } from '../platform/db/database.ts';
+import type { Logger } from '../platform/logger.ts';
+
+export interface RecipesDeps {
+  db: Database;
+  logger: Logger;
+  /** The AI gateway's client, or undefined when none is served or configured here. */
+  ai(): AiClient | undefined;
+  now(): Date;
+}

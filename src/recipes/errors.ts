@@ -1,0 +1,35 @@
+// Error codes of the HowToCookAtHome service; clients switch on `code`.
+import { AppError } from '../platform/errors.ts';
+
+export const RecipesErrors = {
+  recipeNotFound: (details?: unknown) => new AppError(404, 'RECIPE_NOT_FOUND', 'No such recipe', details),
+  mealPlanNotFound: () => new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan'),
+  pantryItemNotFound: () => new AppError(404, 'PANTRY_ITEM_NOT_FOUND', 'No such pantry item'),
+  shoppingListNotFound: () => new AppError(404, 'SHOPPING_LIST_NOT_FOUND', 'No such shopping list'),
+  servingsUnknown: () =>
+    new AppError(
+      400,
+      'RECIPE_SERVINGS_UNKNOWN',
+      'This recipe does not say how many it serves, so it cannot be scaled; set serves first',
+    ),
+  mealDateOutOfRange: (dates: string[], first: string, last: string) =>
+    new AppError(
+      400,
+      'MEAL_DATE_OUT_OF_RANGE',
+      `Meals must fall within the plan (${first} to ${last}); outside: ${dates.slice(0, 5).join(', ')}`,
+      { dates, first, last },
+    ),
+  invalidInput: (message: string, details?: unknown) =>
+    new AppError(400, 'VALIDATION_FAILED', message, details),
+  aiUnavailable: () =>
+    new AppError(503, 'AI_UNAVAILABLE', 'Recipe generation is not available right now (no AI gateway here)', {
+      retryAfterSeconds: 30,
+    }),
+  aiAnswerInvalid: (attempts: number, reason: string) =>
+    new AppError(
+      502,
+      'AI_ANSWER_INVALID',
+      `The AI did not answer with a usable recipe after ${attempts} attempts; try again or rephrase`,
+      { attempts, reason },
+    ),
+};

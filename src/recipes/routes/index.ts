@@ -1,0 +1,21 @@
+// Every HTTP route of HowToCookAtHome, under /recipes. Every route needs a signed-in user.
+import { authenticateRequests, requireUser, type TokenVerifier } from '../../platform/auth/guard.ts';
+import type { App } from '../../platform/http/service.ts';
+import type { RecipesServices } from '../index.ts';
+import { registerMealPlanRoutes } from './meal-plans.ts';
+import { registerPantryRoutes } from './pantry.ts';
+import { registerRecipeRoutes } from './recipes.ts';
+import { registerShoppingListRoutes } from './shopping-lists.ts';
+
+export function registerRecipesRoutes(app: App, verifier: TokenVerifier, services: RecipesServices): void {
+  const authenticate = authenticateRequests(verifier);
+  app.addHook('onRequest', async (request) => {
+    await authenticate(request);
+    // Before validation: a request without a token is 401 whatever its body (the docs stay open).
+    if (request.routeOptions.url?.includes('/api/')) requireUser(request);
+  });
+  registerRecipeRoutes(app, services);
+  registerMealPlanRoutes(app, services);
+  registerPantryRoutes(app, services);
+  registerShoppingListRoutes(app, services);
+}

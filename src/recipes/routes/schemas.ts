@@ -1,0 +1,252 @@
+// Schemas the recipes routes share: limits on every field, and the shapes answers take.
+import { type TSchema, Type } from 'typebox';
+import { PageQuery } from '../../platform/http/pagination.ts';
+import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+
+export { ErrorResponse, NoContent } from '../../platform/http/schemas.ts';
+
+export const bearer = [{ bearerAuth: [] }];
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Ids in paths: anything that is not one of the caller's rows (malformed included) is a 404. */
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'A UUID' }) });
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const CalendarDate = Type.String({
+  format: 'date',
+  description: 'YYYY-MM-DD',
+  examples: ['2025-10-27'],
+});
+
+export const pageQuery = PageQuery.properties;
+
+/** One page of a list: pass next_cursor back as cursor for the next; null on the last page. */
+export const Page = <T extends TSchema>(item: T, description: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      next_cursor: Nullable(
+        Type.String({ description: 'Pass as cursor for the next page; null on the last page' }),
+      ),
+    },
+    { description },
+  );
+
+export const LIMITS = {
+  name: 200,
+  text: 5000,
+  label: 50,
+  labels: 30,
+  unit: 32,
+  note: 200,
+  ingredients: 100,
+  steps: 100,
+  step: 2000,
+  quantity: 1_000_000,
+  minutes: 10_080,
+  serves: 100,
+  calories: 100_000,
+  url: 2048,
+  costCents: 1_000_000,
+  shoppingItems: 500,
+} as const;
+
+const Label = Type.String({ minLength: 1, maxLength: LIMITS.label });
+
+export const Ingredient = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: LIMITS.name, examples: ['spaghetti'] }),
+    quantity: Type.Optional(
+      Nullable(Type.Number({ minimum: 0, maximum: LIMITS.quantity, description: 'null: to taste' })),
+    ),
+    unit: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: LIMITS.unit,
+          description: 'g, kg, oz, lb, ml, l, tsp, tbsp, cup, fl oz, count, or any word (clove, can, pinch)',
+        }),
+      ),
+    ),
+    note: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.note, examples: ['finely chopped'] }))),
+  },
+  { additionalProperties: false },
+);
+
+const NutritionValue = Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 }));
+export const Nutrition = Type.Object(
+  {
+    protein_g: NutritionValue,
+    carbs_g: NutritionValue,
+    fat_g: NutritionValue,
+    saturated_fat_g: NutritionValue,
+    fiber_g: NutritionValue,
+    sugar_g: NutritionValue,
+    sodium_mg: NutritionValue,
+    cholesterol_mg: NutritionValue,
+  },
+  { additionalProperties: false, description: 'Per serving' },
+);
+
+export const Difficulty = Type.Enum(['easy', 'medium', 'hard']);
+
+const recipeFields = {
+  description: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.text }))),
+  cuisine: Type.Optional(
+    Nullable(Type.String({ minLength: 1, maxLength: LIMITS.label, description: 'Stored in lower case' })),
+  ),
+  difficulty: Type.Optional(Difficulty),
+  prep_time_minutes: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.minutes }))),
+  cook_time_minutes: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.minutes }))),
+  serves: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: LIMITS.serves }))),
+  calories: Type.Optional(
+    Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.calories, description: 'Per serving' })),
+  ),
+  ingredients: Type.Optional(Type.Array(Ingredient, { maxItems: LIMITS.ingredients })),
+  instructions: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.step }), { maxItems: LIMITS.steps }),
+  ),
+  nutrition: Type.Optional(Nutrition),
+  allergens: Type.Optional(
+    Type.Array(Label, {
+      maxItems: LIMITS.labels,
+      description:
+        'What it contains, e.g. gluten, milk, eggs, peanuts, tree nuts, soy, fish, shellfish, sesame',
+    }),
+  ),
+  tags: Type.Optional(Type.Array(Label, { maxItems: LIMITS.labels })),
+  image_url: Type.Optional(
+    Nullable(
+      Type.String({
+        maxLength: LIMITS.url,
+        format: 'uri',
+        pattern: '^https?://',
+        examples: ['https://example.com/carbonara.jpg'],
+      }),
+    ),
+  ),
+  is_published: Type.Optional(
+    Type.Boolean({ description: 'Published recipes are readable (not editable) by every signed-in user' }),
+  ),
+};
+
+const recipeExample = {
+  recipe_name: 'Spaghetti carbonara',
+  description: 'Roman classic: eggs, pecorino, guanciale, pepper.',
+  cuisine: 'italian',
+  difficulty: 'medium',
+  prep_time_minutes: 10,
+  cook_time_minutes: 15,
+  serves: 4,
+  calories: 620,
+  ingredients: [
+    { name: 'spaghetti', quantity: 400, unit: 'g' },
+    { name: 'eggs', quantity: 4, unit: 'count', note: 'yolks only' },
+    { name: 'pecorino romano', quantity: 100, unit: 'g', note: 'finely grated' },
+    { name: 'guanciale', quantity: 150, unit: 'g' },
+    { name: 'black pepper', quantity: null, unit: null, note: 'to taste' },
+  ],
+  instructions: ['Boil the pasta.', 'Crisp the guanciale.', 'Toss off the heat with eggs and cheese.'],
+  nutrition: { protein_g: 28, carbs_g: 75, fat_g: 22 },
+  allergens: ['gluten', 'eggs', 'milk'],
+  tags: ['pasta', 'quick'],
+  is_published: true,
+};
+
+export const RecipeBody = Type.Object(
+  { recipe_name: Type.String({ minLength: 1, maxLength: LIMITS.name }), ...recipeFields },
+  { additionalProperties: false, examples: [recipeExample] },
+);
+
+export const RecipePatchBody = Type.Object(
+  { recipe_name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })), ...recipeFields },
+  { additionalProperties: false, minProperties: 1, examples: [{ serves: 2, is_published: false }] },
+);
+
+const StoredIngredient = Type.Object({
+  name: Type.String(),
+  quantity: Nullable(Type.Number()),
+  unit: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
+
+const recipeAnswerFields = {
+  recipe_id: Uuid,
+  user_id: Type.String({
+    format: 'uuid',
+    description: 'The author (the nil UUID once they deleted their account)',
+  }),
+  recipe_name: Type.String(),
+  description: Nullable(Type.String()),
+  cuisine: Nullable(Type.String()),
+  difficulty: Difficulty,
+  prep_time_minutes: Nullable(Type.Integer()),
+  cook_time_minutes: Nullable(Type.Integer()),
+  total_time_minutes: Nullable(Type.Integer({ description: 'prep + cook; null when neither is known' })),
+  serves: Nullable(Type.Integer()),
+  calories: Nullable(Type.Integer({ description: 'Per serving' })),
+  ingredients: Type.Array(StoredIngredient),
+  instructions: Type.Array(Type.String()),
+  nutrition: Type.Object(
+    {
+      protein_g: Type.Optional(Type.Number()),
+      carbs_g: Type.Optional(Type.Number()),
+      fat_g: Type.Optional(Type.Number()),
+      saturated_fat_g: Type.Optional(Type.Number()),
+      fiber_g: Type.Optional(Type.Number()),
+      sugar_g: Type.Optional(Type.Number()),
+      sodium_mg: Type.Optional(Type.Number()),
+      cholesterol_mg: Type.Optional(Type.Number()),
+    },
+    { description: 'Per serving' },
+  ),
+  allergens: Type.Array(Type.String()),
+  tags: Type.Array(Type.String()),
+  image_url: Nullable(Type.String()),
+  rating_avg: Type.Number({ minimum: 0, maximum: 5 }),
+  rating_count: Type.Integer({ minimum: 0 }),
+  is_published: Type.Boolean(),
+  is_mine: Type.Boolean({ description: 'Whether you are the author (only the author may change it)' }),
+  source: Type.Enum(['manual', 'ai']),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+};
+
+export const Recipe = Type.Object(recipeAnswerFields, { description: 'A recipe' });
+
+export const RecipeDetail = Type.Object(
+  {
+    ...recipeAnswerFields,
+    my_rating: Nullable(
+      Type.Integer({ minimum: 1, maximum: 5, description: 'Your rating, if you gave one' }),
+    ),
+    scaled_from_serves: Nullable(
+      Type.Integer({ description: 'With ?servings: how many the recipe serves as written (else null)' }),
+    ),
+  },
+  { description: 'A recipe, with your rating' },
+);
+
+export const GeneratedRecipeAnswer = Type.Object(
+  {
+    ...recipeAnswerFields,
+    generation: Type.Object({
+      model: Type.String(),
+      provider: Type.String(),
+      attempts: Type.Integer({
+        minimum: 1,
+        description: 'Answers asked for (a malformed one is asked again)',
+      }),
+      credits: Type.Number({ minimum: 0, description: 'Credits spent over every attempt' }),
+    }),
+  },
+  { description: 'The stored recipe, with how it was generated' },
+);
+
+export const QuantityLine = Type.Object({
+  name: Type.String(),
+  quantity: Nullable(Type.Number()),
+  unit: Nullable(Type.String()),
+});
+
+export { NullableTimestamp, Timestamp };

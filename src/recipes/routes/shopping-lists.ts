@@ -1,0 +1,191 @@
+// /api/shopping-lists: lists with items, checkboxes and costs; the total is kept by the server.
+import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import type { App } from '../../platform/http/service.ts';
+import type { RecipesServices } from '../index.ts';
+import {
+  bearer,
+  ErrorResponse,
+  IdParams,
+  LIMITS,
+  NoContent,
+  Nullable,
+  NullableTimestamp,
+  Page,
+  pageQuery,
+  Timestamp,
+  Uuid,
+} from './schemas.ts';
+
+const tags = ['Shopping lists'];
+
+const ItemBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
+    quantity: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: LIMITS.quantity }))),
+    unit: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.unit }))),
+    checked: Type.Optional(Type.Boolean({ description: 'Default false' })),
+    cost_cents: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.costCents }))),
+    note: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.note }))),
+  },
+  { additionalProperties: false },
+);
+
+const Item = Type.Object({
+  name: Type.String(),
+  quantity: Nullable(Type.Number()),
+  unit: Nullable(Type.String()),
+  checked: Type.Boolean(),
+  cost_cents: Nullable(Type.Integer()),
+  note: Nullable(Type.String()),
+});
+
+export const ShoppingList = Type.Object(
+  {
+    list_id: Uuid,
+    list_name: Type.String(),
+    store: Nullable(Type.String()),
+    items: Type.Array(Item),
+    total_cost_cents: Type.Integer({ minimum: 0, description: 'Always the sum of the items’ cost_cents' }),
+    open_items: Type.Integer({ minimum: 0, description: 'Items not checked off yet' }),
+    purchased_at: NullableTimestamp,
+    plan_id: Nullable(Type.String({ format: 'uuid', description: 'The meal plan it was generated from' })),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { description: 'A shopping list' },
+);
+
+const listFields = {
+  store: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  items: Type.Optional(
+    Type.Array(ItemBody, {
+      maxItems: LIMITS.shoppingItems,
+      description: 'The whole list (replaces it on PATCH)',
+    }),
+  ),
+  purchased_at: Type.Optional(
+    Nullable(Type.String({ format: 'date-time', description: 'Set when bought; null reopens the list' })),
+  ),
+};
+
+const itemsExample = [
+  { name: 'spaghetti', quantity: 800, unit: 'g', cost_cents: 298 },
+  { name: 'eggs', quantity: 6, unit: 'count', checked: true, cost_cents: 349 },
+  { name: 'black pepper', note: 'whole' },
+];
+
+const ListBody = Type.Object(
+  { list_name: Type.String({ minLength: 1, maxLength: LIMITS.name }), ...listFields },
+  {
+    additionalProperties: false,
+    examples: [{ list_name: 'Weekend', store: 'Farmers market', items: itemsExample }],
+  },
+);
+
+const ListPatchBody = Type.Object(
+  { list_name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })), ...listFields },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    examples: [{ items: itemsExample }, { purchased_at: '2025-10-30T17:45:00Z' }],
+  },
+);
+
+export function registerShoppingListRoutes(app: App, { shoppingLists }: RecipesServices): void {
+  app.get(
+    '/api/shopping-lists',
+    {
+      schema: {
+        tags,
+        summary: 'Your shopping lists, newest first',
+        security: bearer,
+        querystring: Type.Object(
+          {
+            ...pageQuery,
+            status: Type.Optional(
+              Type.Enum(['open', 'purchased'], { description: 'open: not purchased yet; purchased: bought' }),
+            ),
+            plan_id: Type.Optional(
+              Type.String({ maxLength: 100, description: 'Only lists made from this plan' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Page(ShoppingList, 'One page of shopping lists'),
+          400: ErrorResponse,
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const { userId } = requireUser(request);
+      return shoppingLists.list(userId, { ...request.query, limit: request.query.limit ?? 20 });
+    },
+  );
+
+  app.post(
+    '/api/shopping-lists',
+    {
+      schema: {
+        tags,
+        summary: 'Start a shopping list',
+        security: bearer,
+        body: ListBody,
+        response: { 201: ShoppingList, 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = requireUser(request);
+      return reply.status(201).send(await shoppingLists.create(userId, request.body));
+    },
+  );
+
+  app.get(
+    '/api/shopping-lists/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One shopping list',
+        security: bearer,
+        params: IdParams,
+        response: { 200: ShoppingList, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => shoppingLists.get(requireUser(request).userId, request.params.id),
+  );
+
+  app.patch(
+    '/api/shopping-lists/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a shopping list',
+        description: 'items replaces the whole list (check items off by sending them with checked: true).',
+        security: bearer,
+        params: IdParams,
+        body: ListPatchBody,
+        response: { 200: ShoppingList, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => shoppingLists.update(requireUser(request).userId, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/shopping-lists/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a shopping list',
+        security: bearer,
+        params: IdParams,
+        response: { 204: NoContent, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      await shoppingLists.remove(requireUser(request).userId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

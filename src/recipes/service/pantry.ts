@@ -1,0 +1,174 @@
+// The pantry: what a user has at home (amount, unit, category, where, until when), and the
+// "expiring soon" view ordered by expiry. Expiry counts in days from today's date in UTC.
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { RecipesDeps } from '../deps.ts';
+import { RecipesErrors } from '../errors.ts';
+import {
+  deletePantryItem,
+  type ExpiryCursor,
+  findPantryItem,
+  insertPantryItem,
+  listExpiringItems,
+  listPantryItems,
+  type PantryItemFields,
+  type PantryItemRow,
+  type PantryLocation,
+  updatePantryItem,
+} from '../store/pantry.ts';
+import { isCalendarDate } from './dates.ts';
+import { isCreatedCursor, isUuid } from './ids.ts';
+
+export interface PantryItemInput {
+  item_name: string;
+  quantity?: number;
+  unit?: string;
+  category?: string | null;
+  expiration_date?: string | null;
+  location?: PantryLocation;
+}
+
+export type PantryItemPatch = Partial<PantryItemInput>;
+
+export interface PantryItem {
+  item_id: string;
+  item_name: string;
+  quantity: number;
+  unit: string;
+  category: string | null;
+  expiration_date: string | null;
+  location: PantryLocation;
+  days_until_expiry: number | null;
+  is_expired: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toPantryItem(row: PantryItemRow): PantryItem {
+  return {
+    item_id: row.item_id,
+    item_name: row.item_name,
+    quantity: row.quantity,
+    unit: row.unit,
+    category: row.category,
+    expiration_date: row.expiration_date,
+    location: row.location,
+    days_until_expiry: row.days_until_expiry,
+    is_expired: row.days_until_expiry !== null && row.days_until_expiry < 0,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function requiredText(field: string, text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed)
+    throw RecipesErrors.invalidInput(`body.${field} must not be blank`, [{ field: `body.${field}` }]);
+  return trimmed;
+}
+
+function checkDate(date: string | null | undefined): string | null | undefined {
+  if (date && !isCalendarDate(date)) {
+    throw RecipesErrors.invalidInput('body.expiration_date is not a calendar date', [
+      { field: 'body.expiration_date' },
+    ]);
+  }
+  return date;
+}
+
+const isExpiryCursor = (value: unknown): value is ExpiryCursor => {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return typeof c.date === 'string' && isCalendarDate(c.date) && typeof c.id === 'string' && isUuid(c.id);
+};
+
+export function createPantryService(deps: RecipesDeps) {
+  const { db } = deps;
+  return {
+    async create(userId: string, input: PantryItemInput): Promise<PantryItem> {
+      const fields: PantryItemFields = {
+        item_name: requiredText('item_name', input.item_name),
+        quantity: input.quantity ?? 1,
+        unit: input.unit === undefined ? 'count' : requiredText('unit', input.unit),
+        category: input.category?.trim() || null,
+        expiration_date: checkDate(input.expiration_date) ?? null,
+        location: input.location ?? 'pantry',
+      };
+      return toPantryItem(await insertPantryItem(db, userId, fields));
+    },
+
+    async get(userId: string, itemId: string): Promise<PantryItem> {
+      const row = isUuid(itemId) ? await findPantryItem(db, userId, itemId) : undefined;
+      if (!row) throw RecipesErrors.pantryItemNotFound();
+      return toPantryItem(row);
+    },
+
+    async update(userId: string, itemId: string, patch: PantryItemPatch): Promise<PantryItem> {
+      if (!isUuid(itemId)) throw RecipesErrors.pantryItemNotFound();
+      const changes: Partial<PantryItemFields> = {};
+      if (patch.item_name !== undefined) changes.item_name = requiredText('item_name', patch.item_name);
+      if (patch.quantity !== undefined) changes.quantity = patch.quantity;
+      if (patch.unit !== undefined) changes.unit = requiredText('unit', patch.unit);
+      if (patch.category !== undefined) changes.category = patch.category?.trim() || null;
+      if (patch.expiration_date !== undefined)
+        changes.expiration_date = checkDate(patch.expiration_date) ?? null;
+      if (patch.location !== undefined) changes.location = patch.location;
+      const row = await updatePantryItem(db, userId, itemId, changes);
+      if (!row) throw RecipesErrors.pantryItemNotFound();
+      return toPantryItem(row);
+    },
+
+    async remove(userId: string, itemId: string): Promise<void> {
+      if (!isUuid(itemId) || !(await deletePantryItem(db, userId, itemId))) {
+        throw RecipesErrors.pantryItemNotFound();
+      }
+    },
+
+    async list(
+      userId: string,
+      query: {
+        limit: number;
+        cursor?: string;
+        location?: PantryLocation;
+        category?: string;
+        expiring_within_days?: number;
+        q?: string;
+      },
+    ) {
+      const cursor = decodeCursor(query.cursor, isCreatedCursor);
+      const rows = await listPantryItems(
+        db,
+        userId,
+        {
+          location: query.location,
+          category: query.category?.trim() || undefined,
+          expiringWithinDays: query.expiring_within_days,
+          q: query.q?.trim() || undefined,
+        },
+        query.limit + 1,
+        cursor,
+      );
+      return toPage(rows, query.limit, toPantryItem, (row) => ({ at: row.cursor_at, id: row.item_id }));
+    },
+
+    async expiring(
+      userId: string,
+      query: { limit: number; cursor?: string; days: number; include_expired: boolean },
+    ) {
+      const cursor = decodeCursor(query.cursor, isExpiryCursor);
+      const rows = await listExpiringItems(
+        db,
+        userId,
+        query.days,
+        query.include_expired,
+        query.limit + 1,
+        cursor,
+      );
+      return toPage(rows, query.limit, toPantryItem, (row) => ({
+        date: row.expiration_date,
+        id: row.item_id,
+      }));
+    },
+  };
+}
+
+export type PantryService = ReturnType<typeof createPantryService>;

@@ -1,0 +1,280 @@
+// Recipe rules: who reads what (owner, or everyone signed in once published), tidy input
+// (trimmed text, lower-case cuisine, tags and allergens), filters, cursor pages, scaling.
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { Ingredient, Nutrition, Recipe } from '../client.ts';
+import type { RecipesDeps } from '../deps.ts';
+import { RecipesErrors } from '../errors.ts';
+import {
+  type Difficulty,
+  deleteRecipe,
+  findReadableRecipe,
+  insertRecipe,
+  listRecipes,
+  type RecipeCursor,
+  type RecipeFields,
+  type RecipeRow,
+  type RecipeScope,
+  type RecipeSort,
+  type RecipeSource,
+  updateRecipe,
+} from '../store/recipes.ts';
+import { isCreatedCursor, isUuid } from './ids.ts';
+import { scaleIngredients } from './quantities.ts';
+
+export interface IngredientInput {
+  name: string;
+  quantity?: number | null;
+  unit?: string | null;
+  note?: string | null;
+}
+
+export interface RecipeInput {
+  recipe_name: string;
+  description?: string | null;
+  cuisine?: string | null;
+  difficulty?: Difficulty;
+  prep_time_minutes?: number | null;
+  cook_time_minutes?: number | null;
+  serves?: number | null;
+  calories?: number | null;
+  ingredients?: IngredientInput[];
+  instructions?: string[];
+  nutrition?: Nutrition;
+  allergens?: string[];
+  tags?: string[];
+  image_url?: string | null;
+  is_published?: boolean;
+}
+
+export type RecipePatch = Partial<RecipeInput>;
+
+export interface RecipeQuery {
+  limit: number;
+  cursor?: string;
+  scope?: RecipeScope;
+  sort?: RecipeSort;
+  cuisine?: string;
+  difficulty?: Difficulty;
+  max_total_minutes?: number;
+  max_calories?: number;
+  exclude_allergens?: string[];
+  tags?: string[];
+  q?: string;
+}
+
+export type RecipeDetail = Recipe & { my_rating: number | null; scaled_from_serves: number | null };
+
+const blankToNull = (text: string | null | undefined): string | null => {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : null;
+};
+
+function requiredText(field: string, text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed)
+    throw RecipesErrors.invalidInput(`body.${field} must not be blank`, [{ field: `body.${field}` }]);
+  return trimmed;
+}
+
+/** Lower-case, trimmed, without blanks or repeats: tags and allergens compare exactly. */
+export function normaliseLabels(labels: readonly string[] | undefined): string[] {
+  const seen = new Set<string>();
+  for (const label of labels ?? []) {
+    for (const part of label.split(',')) {
+      const clean = part.trim().toLowerCase().replace(/\s+/g, ' ');
+      if (clean) seen.add(clean);
+    }
+  }
+  return [...seen];
+}
+
+export function normaliseIngredients(ingredients: readonly IngredientInput[]): Ingredient[] {
+  return ingredients.map((ingredient, index) => ({
+    name: requiredText(`ingredients.${index}.name`, ingredient.name),
+    quantity: ingredient.quantity ?? null,
+    unit: blankToNull(ingredient.unit),
+    note: blankToNull(ingredient.note),
+  }));
+}
+
+const normaliseInstructions = (steps: readonly string[]) => steps.map((s) => s.trim()).filter(Boolean);
+
+/** The stored form of a whole recipe, defaults filled in. */
+export function recipeFields(input: RecipeInput): RecipeFields {
+  return {
+    recipe_name: requiredText('recipe_name', input.recipe_name),
+    description: blankToNull(input.description),
+    cuisine: blankToNull(input.cuisine)?.toLowerCase() ?? null,
+    difficulty: input.difficulty ?? 'medium',
+    prep_time_minutes: input.prep_time_minutes ?? null,
+    cook_time_minutes: input.cook_time_minutes ?? null,
+    serves: input.serves ?? null,
+    calories: input.calories ?? null,
+    ingredients: normaliseIngredients(input.ingredients ?? []),
+    instructions: normaliseInstructions(input.instructions ?? []),
+    nutrition: { ...(input.nutrition ?? {}) },
+    allergens: normaliseLabels(input.allergens),
+    tags: normaliseLabels(input.tags),
+    image_url: blankToNull(input.image_url),
+    is_published: input.is_published ?? false,
+  };
+}
+
+/** The stored form of the fields a PATCH sends (absent stays absent, null clears). */
+function patchFields(patch: RecipePatch): Partial<RecipeFields> {
+  const has = (key: keyof RecipePatch) => Object.hasOwn(patch, key) && patch[key] !== undefined;
+  const fields: Partial<RecipeFields> = {};
+  if (has('recipe_name')) fields.recipe_name = requiredText('recipe_name', patch.recipe_name ?? '');
+  if (has('description')) fields.description = blankToNull(patch.description);
+  if (has('cuisine')) fields.cuisine = blankToNull(patch.cuisine)?.toLowerCase() ?? null;
+  if (has('difficulty') && patch.difficulty) fields.difficulty = patch.difficulty;
+  if (has('prep_time_minutes')) fields.prep_time_minutes = patch.prep_time_minutes ?? null;
+  if (has('cook_time_minutes')) fields.cook_time_minutes = patch.cook_time_minutes ?? null;
+  if (has('serves')) fields.serves = patch.serves ?? null;
+  if (has('calories')) fields.calories = patch.calories ?? null;
+  if (has('ingredients')) fields.ingredients = normaliseIngredients(patch.ingredients ?? []);
+  if (has('instructions')) fields.instructions = normaliseInstructions(patch.instructions ?? []);
+  if (has('nutrition')) fields.nutrition = { ...(patch.nutrition ?? {}) };
+  if (has('allergens')) fields.allergens = normaliseLabels(patch.allergens);
+  if (has('tags')) fields.tags = normaliseLabels(patch.tags);
+  if (has('image_url')) fields.image_url = blankToNull(patch.image_url);
+  if (has('is_published')) fields.is_published = patch.is_published ?? false;
+  return fields;
+}
+
+export function toRecipe(row: RecipeRow, userId: string): Recipe {
+  const known = row.prep_time_minutes !== null || row.cook_time_minutes !== null;
+  return {
+    recipe_id: row.recipe_id,
+    user_id: row.user_id,
+    recipe_name: row.recipe_name,
+    description: row.description,
+    cuisine: row.cuisine,
+    difficulty: row.difficulty,
+    prep_time_minutes: row.prep_time_minutes,
+    cook_time_minutes: row.cook_time_minutes,
+    total_time_minutes: known ? (row.prep_time_minutes ?? 0) + (row.cook_time_minutes ?? 0) : null,
+    serves: row.serves,
+    calories: row.calories,
+    ingredients: row.ingredients.map((i) => ({
+      name: i.name,
+      quantity: i.quantity ?? null,
+      unit: i.unit ?? null,
+      note: i.note ?? null,
+    })),
+    instructions: row.instructions,
+    nutrition: row.nutrition,
+    allergens: row.allergens,
+    tags: row.tags,
+    image_url: row.image_url,
+    rating_avg: row.rating_avg,
+    rating_count: row.rating_count,
+    is_published: row.is_published,
+    is_mine: row.user_id === userId,
+    source: row.source,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** The recipe for `servings` people: ingredients scaled; times, calories and nutrition are per recipe or per serving. */
+export function scaleRecipe<T extends Recipe>(
+  recipe: T,
+  servings: number,
+): T & { scaled_from_serves: number } {
+  if (recipe.serves === null) throw RecipesErrors.servingsUnknown();
+  return {
+    ...recipe,
+    serves: servings,
+    ingredients: scaleIngredients(recipe.ingredients, recipe.serves, servings),
+    scaled_from_serves: recipe.serves,
+  };
+}
+
+const isRecipeCursor = (value: unknown): value is RecipeCursor => {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  if (typeof c.id !== 'string' || !isUuid(c.id)) return false;
+  if (c.s === 'n') return isCreatedCursor(c);
+  if (c.s === 'r') return typeof c.avg === 'number' && Number.isInteger(c.n);
+  return false;
+};
+
+const MAX_SEARCH_WORDS = 8;
+
+export function createRecipeService(deps: RecipesDeps) {
+  const { db } = deps;
+
+  async function readRecipe(userId: string, recipeId: string): Promise<RecipeDetail | null> {
+    if (!isUuid(recipeId)) return null;
+    const row = await findReadableRecipe(db, userId, recipeId);
+    if (!row) return null;
+    return { ...toRecipe(row, userId), my_rating: row.my_rating, scaled_from_serves: null };
+  }
+
+  return {
+    readRecipe,
+
+    async create(userId: string, input: RecipeInput, source: RecipeSource = 'manual'): Promise<Recipe> {
+      return toRecipe(await insertRecipe(db, userId, recipeFields(input), source), userId);
+    },
+
+    async get(userId: string, recipeId: string, servings?: number): Promise<RecipeDetail> {
+      const recipe = await readRecipe(userId, recipeId);
+      if (!recipe) throw RecipesErrors.recipeNotFound();
+      return servings === undefined ? recipe : scaleRecipe(recipe, servings);
+    },
+
+    async update(userId: string, recipeId: string, patch: RecipePatch): Promise<Recipe> {
+      if (!isUuid(recipeId)) throw RecipesErrors.recipeNotFound();
+      const row = await updateRecipe(db, userId, recipeId, patchFields(patch));
+      if (!row) throw RecipesErrors.recipeNotFound();
+      return toRecipe(row, userId);
+    },
+
+    async remove(userId: string, recipeId: string): Promise<void> {
+      if (!isUuid(recipeId) || !(await deleteRecipe(db, userId, recipeId)))
+        throw RecipesErrors.recipeNotFound();
+    },
+
+    async list(userId: string, query: RecipeQuery) {
+      const sort = query.sort ?? 'newest';
+      const cursor = decodeCursor(query.cursor, isRecipeCursor);
+      if (cursor && (cursor.s === 'r') !== (sort === 'top_rated')) {
+        throw RecipesErrors.invalidInput('This cursor belongs to another sort order; start again without it');
+      }
+      const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean);
+      if (words.length > MAX_SEARCH_WORDS) {
+        throw RecipesErrors.invalidInput(`querystring.q may have at most ${MAX_SEARCH_WORDS} words`);
+      }
+      const rows = await listRecipes(
+        db,
+        userId,
+        {
+          scope: query.scope ?? 'all',
+          sort,
+          cuisine: blankToNull(query.cuisine) ?? undefined,
+          difficulty: query.difficulty,
+          maxTotalMinutes: query.max_total_minutes,
+          maxCalories: query.max_calories,
+          excludeAllergens: normaliseLabels(query.exclude_allergens),
+          tags: normaliseLabels(query.tags),
+          words,
+        },
+        query.limit + 1,
+        cursor,
+      );
+      return toPage(
+        rows,
+        query.limit,
+        (row) => toRecipe(row, userId),
+        (row): RecipeCursor =>
+          sort === 'top_rated'
+            ? { s: 'r', avg: row.rating_avg, n: row.rating_count, id: row.recipe_id }
+            : { s: 'n', at: row.cursor_at, id: row.recipe_id },
+      );
+    },
+  };
+}
+
+export type RecipeService = ReturnType<typeof createRecipeService>;

@@ -1,0 +1,55 @@
+// Applies identity's user.deleted events to recipes_db (policy in ../index.ts). Idempotent: a
+// second delivery of the same event finds nothing left to change.
+import type { OutboxEvent } from '../../identity/client.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { refreshRatingStats } from '../store/ratings.ts';
+import {
+  anonymisePublishedRecipesOf,
+  deleteOwnedRows,
+  deletePrivateRecipesOf,
+  deleteRatingsBy,
+  lockRecipesRatedBy,
+  type RemovedCounts,
+} from '../store/users.ts';
+import { isUuid } from './ids.ts';
+
+/** Removes or anonymises everything of one user, in one transaction. */
+export function removeUserData(db: Database, userId: string): Promise<RemovedCounts> {
+  return db.transaction(async (tx) => {
+    // Recipe rows first (in id order), like every rating change, so this cannot deadlock with raters.
+    const rated = await lockRecipesRatedBy(tx, userId);
+    const ratingsDeleted = await deleteRatingsBy(tx, userId);
+    const recipesDeleted = await deletePrivateRecipesOf(tx, userId);
+    const recipesAnonymised = await anonymisePublishedRecipesOf(tx, userId);
+    await refreshRatingStats(tx, rated);
+    // Shopping lists before meal plans: their plan_id link would otherwise be rewritten first.
+    const shoppingListsDeleted = await deleteOwnedRows(tx, 'shopping_lists', userId);
+    const mealPlansDeleted = await deleteOwnedRows(tx, 'meal_plans', userId);
+    const pantryItemsDeleted = await deleteOwnedRows(tx, 'pantry_items', userId);
+    const referencesDeleted = await deleteOwnedRows(tx, 'recipe_references', userId);
+    return {
+      recipesDeleted,
+      recipesAnonymised,
+      ratingsDeleted,
+      mealPlansDeleted,
+      pantryItemsDeleted,
+      shoppingListsDeleted,
+      referencesDeleted,
+    };
+  });
+}
+
+/** The outbox handler: user.deleted removes that user's data; other topics are not ours. */
+export function createUserEventHandler(db: Database, logger: Logger) {
+  return async (event: OutboxEvent): Promise<void> => {
+    if (event.topic !== 'user.deleted') return;
+    const userId = event.payload.user_id;
+    if (typeof userId !== 'string' || !isUuid(userId)) {
+      logger.warn({ eventId: event.eventId }, 'user.deleted without a valid user_id; skipped');
+      return;
+    }
+    const removed = await removeUserData(db, userId.toLowerCase());
+    logger.info({ eventId: event.eventId, userId, ...removed }, 'removed a deleted user’s recipes data');
+  };
+}

@@ -1,0 +1,132 @@
+// Meal plans in recipes_db: recipes laid out per date and slot over a run of days.
+import type { Queryable } from '../../platform/db/database.ts';
+import { type CreatedCursor, CURSOR_AT, columnValues } from './sql.ts';
+
+export type MealSlot = 'breakfast' | 'lunch' | 'dinner' | 'snack';
+/** {date: {slot: recipe_id}}, the design document's shape. */
+export type Meals = Record<string, Partial<Record<MealSlot, string>>>;
+
+export interface ShoppingLineRow {
+  name: string;
+  quantity: number | null;
+  unit: string | null;
+}
+
+export interface MealPlanRow {
+  plan_id: string;
+  user_id: string;
+  plan_name: string;
+  /** YYYY-MM-DD */
+  start_date: string;
+  duration_days: number;
+  meals: Meals;
+  shopping_list: ShoppingLineRow[];
+  total_cost_cents: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MealPlanFields {
+  plan_name: string;
+  start_date: string;
+  duration_days: number;
+  meals: Meals;
+  total_cost_cents: number | null;
+}
+
+const COLUMNS = `plan_id, user_id, plan_name, start_date, duration_days, meals, shopping_list, total_cost_cents,
+  created_at, updated_at`;
+const WRITABLE = new Set([
+  'plan_name',
+  'start_date',
+  'duration_days',
+  'meals',
+  'total_cost_cents',
+  'shopping_list',
+]);
+const JSON_COLUMNS = new Set(['meals', 'shopping_list']);
+
+export async function insertMealPlan(
+  db: Queryable,
+  userId: string,
+  fields: MealPlanFields,
+): Promise<MealPlanRow> {
+  const { columns, params } = columnValues({ ...fields }, WRITABLE, JSON_COLUMNS);
+  const { rows } = await db.query<MealPlanRow>(
+    `INSERT INTO meal_plans (user_id, ${columns.join(', ')})
+     VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
+     RETURNING ${COLUMNS}`,
+    [userId, ...params],
+  );
+  return rows[0] as MealPlanRow;
+}
+
+export async function findMealPlan(
+  db: Queryable,
+  userId: string,
+  planId: string,
+  options: { lock?: boolean } = {},
+): Promise<MealPlanRow | undefined> {
+  const { rows } = await db.query<MealPlanRow>(
+    `SELECT ${COLUMNS} FROM meal_plans WHERE plan_id = $1 AND user_id = $2${options.lock ? ' FOR UPDATE' : ''}`,
+    [planId, userId],
+  );
+  return rows[0];
+}
+
+export async function updateMealPlan(
+  db: Queryable,
+  userId: string,
+  planId: string,
+  changes: Partial<MealPlanFields> & { shopping_list?: ShoppingLineRow[] },
+): Promise<MealPlanRow | undefined> {
+  const { columns, params } = columnValues({ ...changes }, WRITABLE, JSON_COLUMNS);
+  if (columns.length === 0) return findMealPlan(db, userId, planId);
+  const { rows } = await db.query<MealPlanRow>(
+    `UPDATE meal_plans SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+     WHERE plan_id = $1 AND user_id = $2
+     RETURNING ${COLUMNS}`,
+    [planId, userId, ...params],
+  );
+  return rows[0];
+}
+
+export async function deleteMealPlan(db: Queryable, userId: string, planId: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM meal_plans WHERE plan_id = $1 AND user_id = $2', [
+    planId,
+    userId,
+  ]);
+  return rowCount > 0;
+}
+
+export interface MealPlanFilters {
+  /** Plans that overlap [from, to] (YYYY-MM-DD, either may be open). */
+  from?: string;
+  to?: string;
+}
+
+export async function listMealPlans(
+  db: Queryable,
+  userId: string,
+  filters: MealPlanFilters,
+  limit: number,
+  cursor?: CreatedCursor,
+): Promise<(MealPlanRow & { cursor_at: string })[]> {
+  const params: unknown[] = [userId];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = ['user_id = $1'];
+  if (filters.from !== undefined)
+    where.push(`start_date + duration_days - 1 >= ${param(filters.from)}::date`);
+  if (filters.to !== undefined) where.push(`start_date <= ${param(filters.to)}::date`);
+  if (cursor)
+    where.push(`(created_at, plan_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  const { rows } = await db.query<MealPlanRow & { cursor_at: string }>(
+    `SELECT ${COLUMNS}, ${CURSOR_AT} FROM meal_plans WHERE ${where.join(' AND ')}
+     ORDER BY created_at DESC, plan_id DESC LIMIT ${param(limit)}`,
+    params,
+  );
+  return rows;
+}

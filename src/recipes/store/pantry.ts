@@ -1,0 +1,167 @@
+// Pantry items in recipes_db: what a user has at home, where, and until when. Days until
+// expiry count from today's date in UTC.
+import type { Queryable } from '../../platform/db/database.ts';
+import { type CreatedCursor, CURSOR_AT, columnValues, escapeLike } from './sql.ts';
+
+export type PantryLocation = 'fridge' | 'freezer' | 'pantry';
+
+export interface PantryItemRow {
+  item_id: string;
+  user_id: string;
+  item_name: string;
+  quantity: number;
+  unit: string;
+  category: string | null;
+  /** YYYY-MM-DD */
+  expiration_date: string | null;
+  location: PantryLocation;
+  /** Negative once expired; null without an expiration date. */
+  days_until_expiry: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PantryItemFields {
+  item_name: string;
+  quantity: number;
+  unit: string;
+  category: string | null;
+  expiration_date: string | null;
+  location: PantryLocation;
+}
+
+const TODAY = "(now() AT TIME ZONE 'UTC')::date";
+const COLUMNS = `item_id, user_id, item_name, quantity, unit, category, expiration_date, location,
+  (expiration_date - ${TODAY}) AS days_until_expiry, created_at, updated_at`;
+const WRITABLE = new Set(['item_name', 'quantity', 'unit', 'category', 'expiration_date', 'location']);
+
+export async function insertPantryItem(
+  db: Queryable,
+  userId: string,
+  fields: PantryItemFields,
+): Promise<PantryItemRow> {
+  const { columns, params } = columnValues({ ...fields }, WRITABLE);
+  const { rows } = await db.query<PantryItemRow>(
+    `INSERT INTO pantry_items (user_id, ${columns.join(', ')})
+     VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
+     RETURNING ${COLUMNS}`,
+    [userId, ...params],
+  );
+  return rows[0] as PantryItemRow;
+}
+
+export async function findPantryItem(
+  db: Queryable,
+  userId: string,
+  itemId: string,
+): Promise<PantryItemRow | undefined> {
+  const { rows } = await db.query<PantryItemRow>(
+    `SELECT ${COLUMNS} FROM pantry_items WHERE item_id = $1 AND user_id = $2`,
+    [itemId, userId],
+  );
+  return rows[0];
+}
+
+export async function updatePantryItem(
+  db: Queryable,
+  userId: string,
+  itemId: string,
+  changes: Partial<PantryItemFields>,
+): Promise<PantryItemRow | undefined> {
+  const { columns, params } = columnValues({ ...changes }, WRITABLE);
+  if (columns.length === 0) return findPantryItem(db, userId, itemId);
+  const { rows } = await db.query<PantryItemRow>(
+    `UPDATE pantry_items SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+     WHERE item_id = $1 AND user_id = $2
+     RETURNING ${COLUMNS}`,
+    [itemId, userId, ...params],
+  );
+  return rows[0];
+}
+
+export async function deletePantryItem(db: Queryable, userId: string, itemId: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM pantry_items WHERE item_id = $1 AND user_id = $2', [
+    itemId,
+    userId,
+  ]);
+  return rowCount > 0;
+}
+
+export interface PantryFilters {
+  location?: PantryLocation;
+  category?: string;
+  /** Items that expire within this many days from today (expired ones included). */
+  expiringWithinDays?: number;
+  q?: string;
+}
+
+export async function listPantryItems(
+  db: Queryable,
+  userId: string,
+  filters: PantryFilters,
+  limit: number,
+  cursor?: CreatedCursor,
+): Promise<(PantryItemRow & { cursor_at: string })[]> {
+  const params: unknown[] = [userId];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = ['user_id = $1'];
+  if (filters.location !== undefined) where.push(`location = ${param(filters.location)}`);
+  if (filters.category !== undefined)
+    where.push(`lower(category) = ${param(filters.category.toLowerCase())}`);
+  if (filters.expiringWithinDays !== undefined) {
+    where.push(`expiration_date <= ${TODAY} + ${param(filters.expiringWithinDays)}::integer`);
+  }
+  if (filters.q !== undefined) where.push(`item_name ILIKE ${param(`%${escapeLike(filters.q)}%`)}`);
+  if (cursor)
+    where.push(`(created_at, item_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  const { rows } = await db.query<PantryItemRow & { cursor_at: string }>(
+    `SELECT ${COLUMNS}, ${CURSOR_AT} FROM pantry_items WHERE ${where.join(' AND ')}
+     ORDER BY created_at DESC, item_id DESC LIMIT ${param(limit)}`,
+    params,
+  );
+  return rows;
+}
+
+export interface ExpiryCursor {
+  date: string;
+  id: string;
+}
+
+/** Items with an expiration date up to today + days, soonest (or longest expired) first. */
+export async function listExpiringItems(
+  db: Queryable,
+  userId: string,
+  days: number,
+  includeExpired: boolean,
+  limit: number,
+  cursor?: ExpiryCursor,
+): Promise<PantryItemRow[]> {
+  const params: unknown[] = [userId, days, limit];
+  const where = ['user_id = $1', 'expiration_date IS NOT NULL', `expiration_date <= ${TODAY} + $2::integer`];
+  if (!includeExpired) where.push(`expiration_date >= ${TODAY}`);
+  if (cursor) {
+    params.push(cursor.date, cursor.id);
+    where.push('(expiration_date, item_id) > ($4::date, $5::uuid)');
+  }
+  const { rows } = await db.query<PantryItemRow>(
+    `SELECT ${COLUMNS} FROM pantry_items WHERE ${where.join(' AND ')}
+     ORDER BY expiration_date, item_id LIMIT $3`,
+    params,
+  );
+  return rows;
+}
+
+/** Everything in a user's pantry that could count against a shopping list. */
+export async function listPantryStock(
+  db: Queryable,
+  userId: string,
+): Promise<{ item_name: string; quantity: number; unit: string }[]> {
+  const { rows } = await db.query<{ item_name: string; quantity: number; unit: string }>(
+    'SELECT item_name, quantity, unit FROM pantry_items WHERE user_id = $1 AND quantity > 0',
+    [userId],
+  );
+  return rows;
+}

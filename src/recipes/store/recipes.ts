@@ -1,0 +1,257 @@
+// Recipes in recipes_db. A recipe is readable by its owner, and by every signed-in user once
+// it is published; only its owner changes or deletes it.
+import type { Queryable } from '../../platform/db/database.ts';
+import { CURSOR_AT, columnValues, escapeLike } from './sql.ts';
+
+export type Difficulty = 'easy' | 'medium' | 'hard';
+export type RecipeSource = 'manual' | 'ai';
+
+export interface IngredientRow {
+  name: string;
+  quantity: number | null;
+  unit: string | null;
+  note: string | null;
+}
+
+export interface RecipeRow {
+  recipe_id: string;
+  user_id: string;
+  recipe_name: string;
+  description: string | null;
+  cuisine: string | null;
+  difficulty: Difficulty;
+  prep_time_minutes: number | null;
+  cook_time_minutes: number | null;
+  serves: number | null;
+  calories: number | null;
+  ingredients: IngredientRow[];
+  instructions: string[];
+  nutrition: Record<string, number>;
+  allergens: string[];
+  tags: string[];
+  image_url: string | null;
+  rating_avg: number;
+  rating_count: number;
+  is_published: boolean;
+  source: RecipeSource;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The columns a recipe's owner writes. */
+export interface RecipeFields {
+  recipe_name: string;
+  description: string | null;
+  cuisine: string | null;
+  difficulty: Difficulty;
+  prep_time_minutes: number | null;
+  cook_time_minutes: number | null;
+  serves: number | null;
+  calories: number | null;
+  ingredients: IngredientRow[];
+  instructions: string[];
+  nutrition: Record<string, number>;
+  allergens: string[];
+  tags: string[];
+  image_url: string | null;
+  is_published: boolean;
+}
+
+const COLUMNS = `recipe_id, user_id, recipe_name, description, cuisine, difficulty, prep_time_minutes,
+  cook_time_minutes, serves, calories, ingredients, instructions, nutrition, allergens, tags, image_url,
+  rating_avg, rating_count, is_published, source, created_at, updated_at`;
+
+const JSON_COLUMNS = new Set(['ingredients', 'nutrition']);
+const WRITABLE = new Set<string>([
+  'recipe_name',
+  'description',
+  'cuisine',
+  'difficulty',
+  'prep_time_minutes',
+  'cook_time_minutes',
+  'serves',
+  'calories',
+  'ingredients',
+  'instructions',
+  'nutrition',
+  'allergens',
+  'tags',
+  'image_url',
+  'is_published',
+]);
+
+export async function insertRecipe(
+  db: Queryable,
+  userId: string,
+  fields: RecipeFields,
+  source: RecipeSource = 'manual',
+): Promise<RecipeRow> {
+  const { columns, params } = columnValues({ ...fields }, WRITABLE, JSON_COLUMNS);
+  const { rows } = await db.query<RecipeRow>(
+    `INSERT INTO recipes (user_id, source, ${columns.join(', ')})
+     VALUES ($1, $2, ${columns.map((_, i) => `$${i + 3}`).join(', ')})
+     RETURNING ${COLUMNS}`,
+    [userId, source, ...params],
+  );
+  return rows[0] as RecipeRow;
+}
+
+/** A recipe this user may read (theirs, or published), with their own rating of it. */
+export async function findReadableRecipe(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+): Promise<(RecipeRow & { my_rating: number | null }) | undefined> {
+  const { rows } = await db.query<RecipeRow & { my_rating: number | null }>(
+    `SELECT ${COLUMNS},
+       (SELECT rating FROM recipe_ratings rr WHERE rr.recipe_id = recipes.recipe_id AND rr.user_id = $1) AS my_rating
+     FROM recipes WHERE recipe_id = $2 AND (user_id = $1 OR is_published)`,
+    [userId, recipeId],
+  );
+  return rows[0];
+}
+
+/** Locks a recipe this user owns, for a read-modify-write. */
+export async function lockOwnRecipe(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+): Promise<RecipeRow | undefined> {
+  const { rows } = await db.query<RecipeRow>(
+    `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = $1 AND user_id = $2 FOR UPDATE`,
+    [recipeId, userId],
+  );
+  return rows[0];
+}
+
+export async function updateRecipe(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+  changes: Partial<RecipeFields>,
+): Promise<RecipeRow | undefined> {
+  const { columns, params } = columnValues({ ...changes }, WRITABLE, JSON_COLUMNS);
+  if (columns.length === 0) {
+    const { rows } = await db.query<RecipeRow>(
+      `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = $1 AND user_id = $2`,
+      [recipeId, userId],
+    );
+    return rows[0];
+  }
+  const { rows } = await db.query<RecipeRow>(
+    `UPDATE recipes SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+     WHERE recipe_id = $1 AND user_id = $2
+     RETURNING ${COLUMNS}`,
+    [recipeId, userId, ...params],
+  );
+  return rows[0];
+}
+
+export async function deleteRecipe(db: Queryable, userId: string, recipeId: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM recipes WHERE recipe_id = $1 AND user_id = $2', [
+    recipeId,
+    userId,
+  ]);
+  return rowCount > 0;
+}
+
+export type RecipeScope = 'all' | 'mine' | 'published';
+export type RecipeSort = 'newest' | 'top_rated';
+
+export interface RecipeFilters {
+  scope: RecipeScope;
+  sort: RecipeSort;
+  cuisine?: string;
+  difficulty?: Difficulty;
+  maxTotalMinutes?: number;
+  maxCalories?: number;
+  excludeAllergens: string[];
+  tags: string[];
+  /** Words that must each appear in the name, description, cuisine, an ingredient or a tag. */
+  words: string[];
+}
+
+export type RecipeCursor =
+  | { s: 'n'; at: string; id: string }
+  | { s: 'r'; avg: number; n: number; id: string };
+
+export type RecipeListRow = RecipeRow & { cursor_at: string };
+
+export async function listRecipes(
+  db: Queryable,
+  userId: string,
+  filters: RecipeFilters,
+  limit: number,
+  cursor?: RecipeCursor,
+): Promise<RecipeListRow[]> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (filters.scope === 'mine') where.push(`user_id = ${param(userId)}`);
+  else if (filters.scope === 'published') where.push('is_published');
+  else where.push(`(user_id = ${param(userId)} OR is_published)`);
+
+  if (filters.cuisine !== undefined) where.push(`lower(cuisine) = ${param(filters.cuisine.toLowerCase())}`);
+  if (filters.difficulty !== undefined) where.push(`difficulty = ${param(filters.difficulty)}`);
+  if (filters.maxTotalMinutes !== undefined) {
+    // A recipe that gives neither time does not match a time limit.
+    where.push(
+      `(prep_time_minutes IS NOT NULL OR cook_time_minutes IS NOT NULL)
+       AND COALESCE(prep_time_minutes, 0) + COALESCE(cook_time_minutes, 0) <= ${param(filters.maxTotalMinutes)}`,
+    );
+  }
+  if (filters.maxCalories !== undefined) {
+    where.push(`calories IS NOT NULL AND calories <= ${param(filters.maxCalories)}`);
+  }
+  if (filters.excludeAllergens.length > 0) {
+    where.push(`NOT (allergens && ${param(filters.excludeAllergens)}::text[])`);
+  }
+  if (filters.tags.length > 0) where.push(`tags @> ${param(filters.tags)}::text[]`);
+  for (const word of filters.words) {
+    const pattern = param(`%${escapeLike(word)}%`);
+    const exact = param(word.toLowerCase());
+    where.push(`(recipe_name ILIKE ${pattern} OR description ILIKE ${pattern} OR cuisine ILIKE ${pattern}
+      OR ${exact} = ANY(tags)
+      OR EXISTS (SELECT 1 FROM jsonb_array_elements(ingredients) AS i WHERE i->>'name' ILIKE ${pattern}))`);
+  }
+
+  let order: string;
+  if (filters.sort === 'top_rated') {
+    order = 'rating_avg DESC, rating_count DESC, recipe_id DESC';
+    if (cursor?.s === 'r') {
+      where.push(
+        `(rating_avg, rating_count, recipe_id) < (${param(cursor.avg)}::numeric, ${param(cursor.n)}::integer, ${param(cursor.id)}::uuid)`,
+      );
+    }
+  } else {
+    order = 'created_at DESC, recipe_id DESC';
+    if (cursor?.s === 'n') {
+      where.push(`(created_at, recipe_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
+    }
+  }
+  const { rows } = await db.query<RecipeListRow>(
+    `SELECT ${COLUMNS}, ${CURSOR_AT} FROM recipes
+     WHERE ${where.join(' AND ')}
+     ORDER BY ${order}
+     LIMIT ${param(limit)}`,
+    params,
+  );
+  return rows;
+}
+
+/** Of these recipes, the ones this user may read (for meal plans and shopping lists). */
+export async function findReadableRecipes(
+  db: Queryable,
+  userId: string,
+  recipeIds: readonly string[],
+): Promise<RecipeRow[]> {
+  if (recipeIds.length === 0) return [];
+  const { rows } = await db.query<RecipeRow>(
+    `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = ANY($2::uuid[]) AND (user_id = $1 OR is_published)`,
+    [userId, [...new Set(recipeIds)]],
+  );
+  return rows;
+}

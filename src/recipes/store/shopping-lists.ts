@@ -1,0 +1,123 @@
+// Shopping lists in recipes_db. total_cost_cents is always the sum of the items' costs,
+// written in the same statement as the items.
+import type { Queryable } from '../../platform/db/database.ts';
+import { type CreatedCursor, CURSOR_AT, columnValues } from './sql.ts';
+
+export interface ShoppingItemRow {
+  name: string;
+  quantity: number | null;
+  unit: string | null;
+  checked: boolean;
+  cost_cents: number | null;
+  note: string | null;
+}
+
+export interface ShoppingListRow {
+  list_id: string;
+  user_id: string;
+  list_name: string;
+  store: string | null;
+  items: ShoppingItemRow[];
+  total_cost_cents: number;
+  purchased_at: Date | null;
+  plan_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ShoppingListFields {
+  list_name: string;
+  store: string | null;
+  items: ShoppingItemRow[];
+  total_cost_cents: number;
+  purchased_at: string | null;
+  plan_id: string | null;
+}
+
+const COLUMNS = `list_id, user_id, list_name, store, items, COALESCE(total_cost_cents, 0) AS total_cost_cents,
+  purchased_at, plan_id, created_at, updated_at`;
+const WRITABLE = new Set(['list_name', 'store', 'items', 'total_cost_cents', 'purchased_at', 'plan_id']);
+const JSON_COLUMNS = new Set(['items']);
+
+export async function insertShoppingList(
+  db: Queryable,
+  userId: string,
+  fields: ShoppingListFields,
+): Promise<ShoppingListRow> {
+  const { columns, params } = columnValues({ ...fields }, WRITABLE, JSON_COLUMNS);
+  const { rows } = await db.query<ShoppingListRow>(
+    `INSERT INTO shopping_lists (user_id, ${columns.join(', ')})
+     VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
+     RETURNING ${COLUMNS}`,
+    [userId, ...params],
+  );
+  return rows[0] as ShoppingListRow;
+}
+
+export async function findShoppingList(
+  db: Queryable,
+  userId: string,
+  listId: string,
+): Promise<ShoppingListRow | undefined> {
+  const { rows } = await db.query<ShoppingListRow>(
+    `SELECT ${COLUMNS} FROM shopping_lists WHERE list_id = $1 AND user_id = $2`,
+    [listId, userId],
+  );
+  return rows[0];
+}
+
+export async function updateShoppingList(
+  db: Queryable,
+  userId: string,
+  listId: string,
+  changes: Partial<Omit<ShoppingListFields, 'plan_id'>>,
+): Promise<ShoppingListRow | undefined> {
+  const { columns, params } = columnValues({ ...changes }, WRITABLE, JSON_COLUMNS);
+  if (columns.length === 0) return findShoppingList(db, userId, listId);
+  const { rows } = await db.query<ShoppingListRow>(
+    `UPDATE shopping_lists SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+     WHERE list_id = $1 AND user_id = $2
+     RETURNING ${COLUMNS}`,
+    [listId, userId, ...params],
+  );
+  return rows[0];
+}
+
+export async function deleteShoppingList(db: Queryable, userId: string, listId: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM shopping_lists WHERE list_id = $1 AND user_id = $2', [
+    listId,
+    userId,
+  ]);
+  return rowCount > 0;
+}
+
+export interface ShoppingListFilters {
+  status?: 'open' | 'purchased';
+  planId?: string;
+}
+
+export async function listShoppingLists(
+  db: Queryable,
+  userId: string,
+  filters: ShoppingListFilters,
+  limit: number,
+  cursor?: CreatedCursor,
+): Promise<(ShoppingListRow & { cursor_at: string })[]> {
+  const params: unknown[] = [userId];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = ['user_id = $1'];
+  if (filters.status === 'open') where.push('purchased_at IS NULL');
+  if (filters.status === 'purchased') where.push('purchased_at IS NOT NULL');
+  if (filters.planId !== undefined) where.push(`plan_id = ${param(filters.planId)}::uuid`);
+  if (cursor)
+    where.push(`(created_at, list_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  const { rows } = await db.query<ShoppingListRow & { cursor_at: string }>(
+    `SELECT ${COLUMNS}, ${CURSOR_AT} FROM shopping_lists WHERE ${where.join(' AND ')}
+     ORDER BY created_at DESC, list_id DESC LIMIT ${param(limit)}`,
+    params,
+  );
+  return rows;
+}
