@@ -42,6 +42,7 @@
 // - What they created or completed stays for the family, anonymised: created_by of
 //   families, lists, items and events and completed_by of items become NULL (a done item
 //   stays done, with its completed_at).
+import type { HollowtownClient } from '../hollowtown/client.ts';
 import type { IdentityClient } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
@@ -71,11 +72,11 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   };
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   // Other apps' entries for the family calendar, added as those apps expose them.
-  const calendarSources: CalendarSource[] = [];
+  const calendarSources: CalendarSource[] = [hollowtownEventsSource(context)];
   const services = {
     families: createFamilyService(deps),
     todos: createTodoService(deps),
-    calendar: createCalendarService(deps),
+    calendar: createCalendarService(deps, () => calendarSources),
     shoppingLists: createShoppingListService(deps, hub),
     ical: createIcalService(deps, () => calendarSources),
   };
@@ -108,6 +109,29 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
       await consumer?.stop();
       await hub.close();
     },
+  };
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Halloween events planned with the family, as all-day entries of its calendar. */
+function hollowtownEventsSource(context: ServiceContext): CalendarSource {
+  return async (familyId, from, to) => {
+    if (!context.clients.has('hollowtown')) return [];
+    const events = await context.clients
+      .get<HollowtownClient>('hollowtown')
+      .familyEvents(familyId, day(from), day(to));
+    return events.map((event) => ({
+      uid: `${event.event_id}@hollowtown.calos`,
+      start: new Date(`${event.event_date}T00:00:00Z`),
+      end: null,
+      allDay: true,
+      summary: event.event_name,
+      location: event.location,
+      lastModified: event.updated_at,
+      categories: ['hollowtown', event.event_type],
+      source: { domain: 'hollowtown', id: event.event_id },
+    }));
   };
 }
 

@@ -42,4 +42,19 @@ export interface HollowtownClient {
   getRecipeForUser(userId: string, recipeId: string): Promise<SpookyRecipe | null>;
   /** Applies identity's pending events (user.deleted) now; resolves with how many were applied. */
   syncIdentityEvents(): Promise<number>;
+  /** Events planned with a family between two days (inclusive), for the family calendar. */
+  familyEvents(
+    familyId: string,
+    fromDay: string,
+    toDay: string,
+  ): Promise<
+    {
+      event_id: string;
+      event_name: string;
+      event_type: string;
+      event_date: string;
+      location: string | null;
+      updated_at: Date;
+    }[]
+  >;
 }

@@ -29,6 +29,7 @@ import { createGenerationService, type GenerationService } from './service/gener
 import { createPlanService, type PlanService } from './service/plans.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
+import { familyEventsBetween } from './store/event-links.ts';
 
 export interface HollowtownServices {
   recipes: RecipeService;
@@ -81,6 +82,15 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
   const client: HollowtownClient = {
     getRecipeForUser: (userId, recipeId) => services.recipes.findForUser(userId, recipeId),
     syncIdentityEvents: () => consumer.drain(),
+    familyEvents: async (familyId, fromDay, toDay) =>
+      (await familyEventsBetween(deps.db, familyId, fromDay, toDay)).map((e) => ({
+        event_id: e.event_id,
+        event_name: e.event_name,
+        event_type: e.event_type,
+        event_date: e.event_date,
+        location: e.location,
+        updated_at: e.updated_at,
+      })),
   };
   return {
     routes: (app) => registerHollowtownRoutes(app, context.verifier, services),

@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
+import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { FamilyErrors } from '../errors.ts';
 import { type CalendarService, MAX_RANGE_DAYS } from '../service/calendar.ts';
@@ -53,7 +54,25 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
           { additionalProperties: false },
         ),
         response: {
-          200: PageOf(CalendarEvent, 'One page of events'),
+          200: Type.Intersect([
+            PageOf(CalendarEvent, 'One page of events'),
+            Type.Object({
+              linked: Type.Array(
+                Type.Object({
+                  source: Type.Object({ domain: Type.String(), id: Type.String() }),
+                  title: Type.String(),
+                  start: Timestamp,
+                  end: NullableTimestamp,
+                  all_day: Type.Boolean(),
+                  location: Type.Union([Type.String(), Type.Null()]),
+                }),
+                {
+                  description:
+                    'With family_id, on the first page: what other apps planned with the family (Hollowtown events)',
+                },
+              ),
+            }),
+          ]),
           400: ErrorResponse,
           401: ErrorResponse,
           404: ErrorResponse,

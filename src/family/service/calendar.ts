@@ -18,6 +18,7 @@ import {
 } from '../store/events.ts';
 import { findMyFamily, membersAmong } from '../store/families.ts';
 import type { PageQuery } from './families.ts';
+import type { CalendarSource } from './ical.ts';
 import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
 import { assertCan } from './roles.ts';
 import { checkInstant } from './time.ts';
@@ -54,7 +55,16 @@ function checkSpan(start: string | Date, end: string | Date | null): void {
 
 export type CalendarService = ReturnType<typeof createCalendarService>;
 
-export function createCalendarService(deps: FamilyDeps) {
+export interface LinkedEntry {
+  source: { domain: string; id: string };
+  title: string;
+  start: Date;
+  end: Date | null;
+  all_day: boolean;
+  location: string | null;
+}
+
+export function createCalendarService(deps: FamilyDeps, sources: () => CalendarSource[] = () => []) {
   const { db } = deps;
 
   async function eventOf(userId: string, eventId: string): Promise<AccessibleEventRow> {
@@ -74,7 +84,7 @@ export function createCalendarService(deps: FamilyDeps) {
     async calendar(
       userId: string,
       query: PageQuery & { family_id?: string; from: string; to: string; attendee?: string },
-    ): Promise<Page<EventView>> {
+    ): Promise<Page<EventView> & { linked: LinkedEntry[] }> {
       const from = checkInstant('querystring.from', query.from);
       const to = checkInstant('querystring.to', query.to);
       const span = Date.parse(to) - Date.parse(from);
@@ -94,7 +104,29 @@ export function createCalendarService(deps: FamilyDeps) {
         limit: query.limit,
         after: positionOf(query.cursor),
       });
-      return pageOf(rows, query.limit, (row) => row.event_id, eventView);
+      const page = pageOf(rows, query.limit, (row) => row.event_id, eventView);
+      // Other apps' entries of one family come with the first page (they are few and unpaged).
+      const linked: LinkedEntry[] = [];
+      if (query.family_id && !query.cursor) {
+        for (const source of sources()) {
+          try {
+            for (const entry of await source(query.family_id, new Date(from), new Date(to))) {
+              if (!entry.source) continue;
+              linked.push({
+                source: entry.source,
+                title: entry.summary,
+                start: entry.start,
+                end: entry.end,
+                all_day: entry.allDay ?? false,
+                location: entry.location ?? null,
+              });
+            }
+          } catch (error) {
+            deps.logger.warn({ err: error }, 'a calendar source failed');
+          }
+        }
+      }
+      return { ...page, linked };
     },
 
     async createEvent(userId: string, input: NewEvent): Promise<EventView> {

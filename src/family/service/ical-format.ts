@@ -14,6 +14,8 @@ export interface CalendarEntry {
   categories?: string[];
   /** Minutes before the start to alert. */
   alarms?: number[];
+  /** The app and id it comes from, when another app put it on the family calendar. */
+  source?: { domain: string; id: string };
 }
 
 const escapeText = (value: string) =>

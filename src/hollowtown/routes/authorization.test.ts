@@ -80,12 +80,18 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     'PATCH /api/costumes/{id}': { costume_name: 'Taken over' },
     'POST /api/haunted-house/plans': { room_name: 'x', scare_level: 1 },
     'PATCH /api/haunted-house/plans/{id}': { scare_level: 1 },
-    'POST /api/events/{id}/recipes': { domain: 'hollowtown', recipe_id: '00000000-0000-4000-8000-000000000001' },
+    'POST /api/events/{id}/recipes': {
+      domain: 'hollowtown',
+      recipe_id: '00000000-0000-4000-8000-000000000001',
+    },
   };
 
   /** Path parameters other than {id}, filled with values that pass validation. */
   const fill = (path: string, id: string) =>
-    path.replace('{id}', id).replace('{domain}', 'hollowtown').replace('{recipeId}', '00000000-0000-4000-8000-000000000001');
+    path
+      .replace('{id}', id)
+      .replace('{domain}', 'hollowtown')
+      .replace('{recipeId}', '00000000-0000-4000-8000-000000000001');
 
   /** Bob on Alice's rows: what each row-level endpoint answers him. */
   const rowSweep: [Method, string, string, number][] = [

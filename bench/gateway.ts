@@ -1,0 +1,240 @@
+// npm run bench:gateway [-- --users N --seconds N] [-- --profile]
+// The latency the AI gateway adds over calling an Ollama stand-in directly: p50 / p99 of the
+// whole answer and of the first NDJSON line, and requests per second, at 1, 50 and 200
+// concurrent clients, for POST /api/chat non-streamed and streamed.
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PLANS } from '../src/identity/plans.ts';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../src/identity/service/tokens.ts';
+import { type LoadResult, runClosedLoop } from './gateway/closed-loop.ts';
+import { type GatewayOptions, parseGatewayOptions } from './gateway/options.ts';
+import { profileGateway } from './gateway/profile.ts';
+import { type BenchUser, registerUsers } from './load/accounts.ts';
+import { Cleanup } from './load/cleanup.ts';
+import { formatCount, formatDelta, formatMs } from './load/percentiles.ts';
+import { spawnPlatform } from './load/platform.ts';
+import { createPostgresDatabases, postgresUnreachable } from './load/postgres.ts';
+import { loadAverage, runFacts } from './load/run-facts.ts';
+import { type ServerProcess, spawnServer } from './load/server-process.ts';
+import { runMain } from './support/run.ts';
+import { formatTable } from './support/stats.ts';
+import { withTempDir } from './support/temp-dir.ts';
+
+const CLIENTS = [1, 50, 200] as const;
+const WARMUP_SECONDS = 1;
+/** Words in each stand-in reply: one NDJSON line each, plus the final `done` line. */
+const REPLY_WORDS = 8;
+const STAND_IN_ENTRY = fileURLToPath(new URL('./gateway/stand-in-main.ts', import.meta.url));
+/** Aim from the issue, at 50 clients. */
+const AIM = { clients: 50, p50Ms: 1, p99Ms: 5 };
+
+type Target = 'direct' | 'gateway';
+
+interface Scenario {
+  clients: number;
+  isStream: boolean;
+  target: Target;
+  result: LoadResult;
+}
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+const chatBody = (isStream: boolean) =>
+  JSON.stringify({
+    model: 'llama3.2',
+    messages: [{ role: 'user', content: 'Say hello to the benchmark' }],
+    stream: isStream,
+  });
+
+async function main() {
+  const options = parseGatewayOptions(process.argv.slice(2));
+  for (const line of runFacts(options.profile ? 'bench:gateway --profile' : 'bench:gateway')) print(line);
+
+  await withTempDir('calos-bench-gateway-', async (dataDir) => {
+    const cleanup = new Cleanup();
+    cleanup.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+    try {
+      const standIn = await spawnServer({
+        entry: STAND_IN_ENTRY,
+        name: 'Ollama stand-in',
+        args: [String(REPLY_WORDS)],
+      });
+      cleanup.add('stand-in', () => standIn.stop());
+
+      const unreachable = await postgresUnreachable();
+      let databaseEnv: Record<string, string> = {};
+      let engine = 'embedded PGlite (PostgreSQL unreachable)';
+      if (!unreachable) {
+        const databases = await createPostgresDatabases(['identity']);
+        cleanup.add('databases', () => databases.drop());
+        databaseEnv = databases.env;
+        engine = `PostgreSQL ${databases.server}, a fresh identity database`;
+      }
+      const platform = await spawnPlatform({
+        services: ['identity', 'ai'],
+        dataDir,
+        env: {
+          ...databaseEnv,
+          OLLAMA_HOSTS: standIn.url,
+          // The gateway's own cap (default 4 per instance, like Ollama's parallel slots) would
+          // queue most of 200 clients; the stand-in has no such limit, so lift it to compare.
+          OLLAMA_MAX_CONCURRENCY: '1024',
+        },
+      });
+      cleanup.add('platform', () => platform.stop());
+      print(`stand-in: ${standIn.url} (pid ${standIn.pid}), ${REPLY_WORDS}-word replies, no latency`);
+      print(`gateway:  ${platform.url} (pid ${platform.pid}), identity + ai, ${engine}`);
+
+      const registering = performance.now();
+      const users = await registerUsers(platform.url, options.users, { plan: 'enterprise' });
+      const tokensIssuedAt = performance.now();
+      print(
+        `users: ${users.length} on the enterprise plan (${PLANS.enterprise.aiRateLimits.perMinute} AI requests/min each) in ${((tokensIssuedAt - registering) / 1000).toFixed(1)} s\n`,
+      );
+      await checkRoutes(standIn, platform, users);
+
+      const run = (clients: number, isStream: boolean, target: Target, seconds: number) => {
+        const elapsed = (performance.now() - tokensIssuedAt) / 1000;
+        if (elapsed + seconds + WARMUP_SECONDS > ACCESS_TOKEN_TTL_SECONDS - 10)
+          throw new Error('the access tokens would expire during the run: use fewer --seconds');
+        const isGateway = target === 'gateway';
+        return runClosedLoop({
+          origin: isGateway ? platform.url : standIn.url,
+          path: isGateway ? '/ai/api/chat' : '/api/chat',
+          clients,
+          warmupSeconds: WARMUP_SECONDS,
+          seconds,
+          // Both targets get the same headers, so the client does the same work for each.
+          headers: (n) => ({
+            authorization: `Bearer ${users[n % users.length]?.accessToken}`,
+            'x-calos-app': 'bench',
+          }),
+          body: chatBody(isStream),
+        });
+      };
+
+      if (options.profile) {
+        await profileGateway(
+          platform,
+          (clients, isStream) => run(clients, isStream, 'gateway', options.seconds),
+          {
+            platformUrl: platform.url,
+            standInUrl: standIn.url,
+            user: users[0] as BenchUser,
+            chatBody: chatBody(false),
+            databaseEnv: unreachable ? undefined : databaseEnv,
+            dataDir,
+          },
+        );
+        return;
+      }
+      const scenarios: Scenario[] = [];
+      for (const clients of CLIENTS) {
+        for (const isStream of [false, true]) {
+          // Direct and gateway back to back, so that drift in the machine's load hits both alike.
+          for (const target of ['direct', 'gateway'] as const) {
+            const result = await run(clients, isStream, target, options.seconds);
+            print(
+              `${target.padEnd(7)} ${isStream ? 'stream' : 'whole '} ${String(clients).padStart(3)} clients: ${formatCount(result.requestsPerSecond).padStart(6)}/s, p50 ${formatMs(result.whole.p50)} ms, p99 ${formatMs(result.whole.p99)} ms`,
+            );
+            scenarios.push({ clients, isStream, target, result });
+          }
+        }
+      }
+      print(`load average (1 min) at the end: ${loadAverage()}`);
+      report(scenarios, options);
+    } finally {
+      await cleanup.release();
+    }
+  });
+}
+
+/** One call each way: the gateway must answer from the Ollama pool, not a fallback. */
+async function checkRoutes(standIn: ServerProcess, platform: ServerProcess, users: BenchUser[]) {
+  const direct = await fetch(`${standIn.url}/api/chat`, { method: 'POST', body: chatBody(false) });
+  if (direct.status !== 200)
+    throw new Error(`the stand-in answered ${direct.status}: ${await direct.text()}`);
+  await direct.arrayBuffer();
+  const viaGateway = await fetch(`${platform.url}/ai/api/chat`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${users[0]?.accessToken}`, 'content-type': 'application/json' },
+    body: chatBody(false),
+  });
+  const text = await viaGateway.text();
+  if (viaGateway.status !== 200) throw new Error(`the gateway answered ${viaGateway.status}: ${text}`);
+  if (viaGateway.headers.get('x-calos-upstream') !== 'ollama' || viaGateway.headers.has('x-calos-fallback'))
+    throw new Error('the gateway did not answer from the Ollama stand-in');
+}
+
+function report(scenarios: Scenario[], options: GatewayOptions) {
+  const find = (clients: number, isStream: boolean, target: Target) => {
+    const found = scenarios.find(
+      (s) => s.clients === clients && s.isStream === isStream && s.target === target,
+    );
+    if (!found) throw new Error(`missing scenario ${clients} ${isStream} ${target}`);
+    return found.result;
+  };
+  print(
+    `\nPOST /api/chat, ${options.seconds} s per run after ${WARMUP_SECONDS} s of warm-up; milliseconds\n`,
+  );
+  for (const isStream of [false, true]) {
+    print(isStream ? '\nstreamed (NDJSON): whole answer and first line (first token)\n' : 'non-streamed\n');
+    const header = ['', 'clients', 'req/s', 'p50', 'p99'];
+    if (isStream) header.push('first line p50', 'first line p99');
+    const rows: string[][] = [header];
+    for (const clients of CLIENTS) {
+      const direct = find(clients, isStream, 'direct');
+      const gateway = find(clients, isStream, 'gateway');
+      for (const [label, result] of [
+        ['direct to the stand-in', direct],
+        ['through the gateway', gateway],
+      ] as const) {
+        const row = [
+          label,
+          String(clients),
+          formatCount(result.requestsPerSecond),
+          formatMs(result.whole.p50),
+          formatMs(result.whole.p99),
+        ];
+        if (isStream) row.push(formatMs(result.firstLine.p50), formatMs(result.firstLine.p99));
+        rows.push(row);
+      }
+      const added = [
+        'added by the gateway',
+        String(clients),
+        '',
+        formatDelta(gateway.whole.p50 - direct.whole.p50),
+        formatDelta(gateway.whole.p99 - direct.whole.p99),
+      ];
+      if (isStream)
+        added.push(
+          formatDelta(gateway.firstLine.p50 - direct.firstLine.p50),
+          formatDelta(gateway.firstLine.p99 - direct.firstLine.p99),
+        );
+      rows.push(added);
+    }
+    print(formatTable(rows));
+  }
+
+  print(`\naim at ${AIM.clients} clients: added p50 < ${AIM.p50Ms} ms and p99 < ${AIM.p99Ms} ms\n`);
+  const aimRows: string[][] = [['', 'added p50', 'met', 'added p99', 'met']];
+  const addAim = (label: string, isStream: boolean, measure: 'whole' | 'firstLine') => {
+    const direct = find(AIM.clients, isStream, 'direct')[measure];
+    const gateway = find(AIM.clients, isStream, 'gateway')[measure];
+    const p50 = gateway.p50 - direct.p50;
+    const p99 = gateway.p99 - direct.p99;
+    aimRows.push([
+      label,
+      formatDelta(p50),
+      p50 < AIM.p50Ms ? 'yes' : 'no',
+      formatDelta(p99),
+      p99 < AIM.p99Ms ? 'yes' : 'no',
+    ]);
+  };
+  addAim('non-streamed, whole answer', false, 'whole');
+  addAim('streamed, first line', true, 'firstLine');
+  addAim('streamed, whole answer', true, 'whole');
+  print(formatTable(aimRows));
+}
+
+runMain(main);
