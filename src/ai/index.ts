@@ -9,6 +9,7 @@ import type { AiClient } from './client.ts';
 import { collectChat, startChat } from './gateway/chat.ts';
 import type { GatewayDeps } from './gateway/execute.ts';
 import { createGatewayMetrics } from './gateway/metrics.ts';
+import { createUsageWriter } from './gateway/usage-writer.ts';
 import { createUserLimits } from './limits/user-limits.ts';
 import { OllamaPool } from './pool/ollama-pool.ts';
 import { closeUpstreamConnections } from './providers/http.ts';
@@ -72,8 +73,11 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
       );
     }
   };
+  const identity = context.clients.get<IdentityClient>('identity');
+  const usage = createUsageWriter(() => identity, logger);
   const deps: GatewayDeps = {
-    identity: context.clients.get<IdentityClient>('identity'),
+    identity,
+    usage,
     config,
     pool,
     limits: createUserLimits(context.config),
@@ -89,7 +93,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
         scope.addHook('onRequest', authenticateRequests(context.verifier));
         registerOllamaRoutes(scope, deps);
         registerOpenAIRoutes(scope, deps);
-        registerAccountRoutes(scope, deps.identity);
+        registerAccountRoutes(scope, deps.identity, usage);
       });
     },
     async start() {
@@ -97,6 +101,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
       await pool.probeAll();
     },
     async stop() {
+      await usage.stop();
       await pool.stop();
       await closeUpstreamConnections();
     },

@@ -14,9 +14,11 @@ import { type ProviderTarget, UpstreamError, type Usage } from '../providers/typ
 import { toClientError } from './errors.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { Caller, Route } from './route.ts';
+import type { UsageWriter } from './usage-writer.ts';
 
 export interface GatewayDeps {
   identity: IdentityClient;
+  usage: UsageWriter;
   config: AiConfig;
   pool: OllamaPool;
   limits: UserLimits;
@@ -243,24 +245,22 @@ async function recordUsage<Item>(
   outcome: 'ok' | 'error' | 'aborted' | 'rate_limited' | 'no_credits',
   facts: Partial<UsageFacts>,
 ) {
-  await deps.identity.ai
-    .recordUsage({
-      userId: spec.caller.userId,
-      app: spec.caller.app,
-      endpoint: spec.endpoint,
-      model: spec.route.model,
-      provider: spec.route.provider,
-      instance: facts.instance ?? null,
-      byok: spec.route.byok,
-      promptTokens: facts.usage?.promptTokens ?? 0,
-      completionTokens: facts.usage?.completionTokens ?? 0,
-      cachedTokens: facts.usage?.cachedPromptTokens ?? 0,
-      credits: facts.credits ?? 0,
-      latencyMs: performance.now() - started,
-      outcome,
-      errorCode: facts.errorCode ?? null,
-    })
-    .catch((error: unknown) => deps.logger.error({ err: error }, 'recording AI usage failed'));
+  deps.usage.record({
+    userId: spec.caller.userId,
+    app: spec.caller.app,
+    endpoint: spec.endpoint,
+    model: spec.route.model,
+    provider: spec.route.provider,
+    instance: facts.instance ?? null,
+    byok: spec.route.byok,
+    promptTokens: facts.usage?.promptTokens ?? 0,
+    completionTokens: facts.usage?.completionTokens ?? 0,
+    cachedTokens: facts.usage?.cachedPromptTokens ?? 0,
+    credits: facts.credits ?? 0,
+    latencyMs: performance.now() - started,
+    outcome,
+    errorCode: facts.errorCode ?? null,
+  });
 }
 
 function withTimeout<T>(

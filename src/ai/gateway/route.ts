@@ -34,8 +34,13 @@ export async function routeCall(
   /** Whether the Ollama pool has a model: a pooled 'deepseek-r1' is the open-weight one. */
   poolHas: (model: string) => boolean = () => false,
 ): Promise<Route> {
-  const preferences = await identity.ai.preferences(caller.userId);
-  const model = requested?.trim() || preferences.model_preference || config.defaultModel;
+  // Preferences matter only without a model or for a fallback: not read on the common path.
+  let preferences: Awaited<ReturnType<IdentityClient['ai']['preferences']>> | undefined;
+  const preferencesOf = async () => {
+    preferences ??= await identity.ai.preferences(caller.userId);
+    return preferences;
+  };
+  const model = requested?.trim() || (await preferencesOf()).model_preference || config.defaultModel;
   const provider = poolHas(normalizeOllamaModel(model)) ? 'ollama' : providerOfModel(model);
   if (provider === 'ollama') {
     const name = normalizeOllamaModel(model);
@@ -56,7 +61,7 @@ export async function routeCall(
       price: priceOf(config.prices, model) ?? { prompt: 10, completion: 30, cachedPrompt: 5 },
     };
   }
-  const fallback = normalizeOllamaModel(preferences.fallback_model || config.defaultModel);
+  const fallback = normalizeOllamaModel((await preferencesOf()).fallback_model || config.defaultModel);
   return {
     provider: 'ollama',
     model: fallback,

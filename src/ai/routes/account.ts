@@ -15,7 +15,11 @@ const bearer = [{ bearerAuth: [] }];
 const isUsageCursor = (value: unknown): value is { before: number } =>
   typeof value === 'object' && value !== null && Number.isInteger((value as { before?: unknown }).before);
 
-export function registerAccountRoutes(app: App, identity: IdentityClient) {
+export function registerAccountRoutes(
+  app: App,
+  identity: IdentityClient,
+  usageLog: { flush(): Promise<void> },
+) {
   app.get(
     '/api/preferences',
     {
@@ -83,6 +87,8 @@ export function registerAccountRoutes(app: App, identity: IdentityClient) {
       const user = requireUser(request);
       const limit = request.query.limit ?? 20;
       const cursor = decodeCursor(request.query.cursor, isUsageCursor);
+      // Calls of this process not written yet are written first: users see their own calls.
+      await usageLog.flush();
       const rows = await identity.ai.usage(user.userId, limit + 1, cursor?.before);
       return toPage(
         rows,

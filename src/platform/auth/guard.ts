@@ -15,6 +15,9 @@ import { AppError } from '../errors.ts';
 export const TOKEN_ISSUER = 'calos';
 export const TOKEN_AUDIENCE = 'calos-apps';
 
+/** Verified tokens kept in memory per verifier (oldest dropped first). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export interface AuthUser {
   userId: string;
   sessionId: string;
@@ -46,8 +49,25 @@ export function createTokenVerifier(source: KeySource): TokenVerifier {
       return cached.set(header, token);
     };
   }
+  // Verified tokens are remembered until they expire: a client sends the same token for minutes,
+  // and checking its signature each time is the largest cost of an authenticated request. This
+  // cannot extend a token's life: the expiry is checked on every hit.
+  const verified = new Map<string, AuthUser>();
+  const remember = (user: AuthUser) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    verified.set(user.token, user);
+    return user;
+  };
   return {
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt * 1000 > Date.now()) return known;
+        verified.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, getKey, {
           issuer: TOKEN_ISSUER,
@@ -61,13 +81,13 @@ export function createTokenVerifier(source: KeySource): TokenVerifier {
         ) {
           throw new AppError(401, 'TOKEN_INVALID', 'The access token is missing required claims');
         }
-        return {
+        return remember({
           userId: payload.sub,
           sessionId: payload.sid,
           plan: typeof payload.plan === 'string' ? payload.plan : 'free',
           expiresAt: payload.exp,
           token,
-        };
+        });
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) {
