@@ -29,6 +29,7 @@ type Call = (
   headers?: Record<string, string>,
 ) => Promise<{
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers of several APIs, read field by field
   body: any;
 }>;
 
