@@ -47,10 +47,12 @@ import type { IdentityClient } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
+import type { RecipesClient } from '../recipes/client.ts';
 import type { FamilyClient } from './client.ts';
 import type { FamilyDeps } from './deps.ts';
 import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
+import { createCalendarLinkService } from './service/calendar-links.ts';
 import { createFamilyClient } from './service/client.ts';
 import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
@@ -72,13 +74,17 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   };
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   // Other apps' entries for the family calendar, added as those apps expose them.
-  const calendarSources: CalendarSource[] = [hollowtownEventsSource(context)];
+  const calendarLinks = createCalendarLinkService(deps, () =>
+    context.clients.has('recipes') ? context.clients.get<RecipesClient>('recipes') : undefined,
+  );
+  const calendarSources: CalendarSource[] = [hollowtownEventsSource(context), calendarLinks.mealPlanSource];
   const services = {
     families: createFamilyService(deps),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps, () => calendarSources),
     shoppingLists: createShoppingListService(deps, hub),
     ical: createIcalService(deps, () => calendarSources),
+    calendarLinks,
   };
   let consumer: OutboxConsumer | undefined;
   const identityEvents = (): OutboxConsumer => {

@@ -43,6 +43,18 @@ export interface Nutrition {
   cholesterol_mg?: number;
 }
 
+/** Where a shared copy comes from ("Share to My Recipes" in another app). */
+export interface SharedSource {
+  domain: 'hollowtown';
+  /** The original's id in its domain. */
+  recipe_id: string;
+  reference_id: string;
+  /** The original was deleted: the copy keeps its last snapshot until detached. */
+  deleted: boolean;
+  /** When the copy last took the original's changes. */
+  synced_at: Date | null;
+}
+
 export interface Recipe {
   recipe_id: string;
   /** The author; the nil UUID once a published recipe's author deleted their account. */
@@ -69,9 +81,62 @@ export interface Recipe {
   is_published: boolean;
   /** Whether the user it was read for owns it. */
   is_mine: boolean;
-  source: 'manual' | 'ai';
+  /** manual, ai (generated), or where a shared copy comes from (it follows the original). */
+  source: 'manual' | 'ai' | SharedSource;
   created_at: Date;
   updated_at: Date;
+}
+
+/** A recipe as another app describes it when sharing it (e.g. Hollowtown's recipe.updated payload). */
+export interface SourceRecipe {
+  recipe_name: string;
+  description: string | null;
+  /** easy, medium, hard; anything harder (Hollowtown's nightmare) becomes hard. */
+  difficulty: string;
+  prep_time_minutes: number | null;
+  serves: number | null;
+  ingredients: { name: string; quantity?: number | null; unit?: string | null; note?: string | null }[];
+  instructions: string[];
+  tags: string[];
+  image_url: string | null;
+}
+
+export interface ShareRecipeInput {
+  /** The sharer: the original's owner, who also owns the copy. */
+  userId: string;
+  domain: 'hollowtown';
+  sourceRecipeId: string;
+  /** The original's edit count: an older state never overwrites a newer one. */
+  version: number;
+  recipe: SourceRecipe;
+}
+
+export interface ShareRecipeAnswer {
+  /** The copy's id in HowToCookAtHome. */
+  recipe_id: string;
+  reference_id: string;
+  /** false when this user had shared it already (the copy only took a newer state, if any). */
+  created: boolean;
+}
+
+export type ReferenceDomain = 'hollowtown' | 'recipes';
+
+/** What `calos doctor` asks of HowToCookAtHome to find and fix references that point at nothing. */
+export interface RecipesIntegrityClient {
+  /** User ids recipes_db holds rows of (what user.deleted removes), ascending, after `after`. */
+  userIds(after: string | null, limit: number): Promise<string[]>;
+  /** What user.deleted does for this user (idempotent); resolves with the rows changed per kind. */
+  forgetUser(userId: string): Promise<Record<string, number>>;
+  /** References whose original is not known to be deleted, ascending by reference_id after `after`. */
+  liveReferences(
+    domain: ReferenceDomain,
+    after: string | null,
+    limit: number,
+  ): Promise<{ reference_id: string; source_recipe_id: string }[]>;
+  /** Marks the references to these originals deleted (their copies keep the last snapshot); resolves with how many. */
+  markSourcesDeleted(domain: ReferenceDomain, sourceRecipeIds: readonly string[]): Promise<number>;
+  /** Which of these recipe ids exist in recipes_db. */
+  existingRecipeIds(recipeIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface RecipesClient {
@@ -81,8 +146,29 @@ export interface RecipesClient {
    * does not say how many it serves answers 400 RECIPE_SERVINGS_UNKNOWN).
    */
   getRecipeForUser(userId: string, recipeId: string, options?: { servings?: number }): Promise<Recipe | null>;
+  /**
+   * The user's own meal plan with the names of its recipes, or null when it is not theirs (for
+   * the family calendar).
+   */
+  getMealPlanForUser(
+    userId: string,
+    planId: string,
+  ): Promise<{
+    plan_id: string;
+    plan_name: string;
+    start_date: string;
+    end_date: string;
+    meals: Record<string, Record<string, { recipe_id: string; recipe_name: string | null }>>;
+    updated_at: Date;
+  } | null>;
   scaleIngredients: typeof scaleIngredients;
   mergeIngredients: typeof mergeIngredients;
   subtractQuantities: typeof subtractQuantities;
   convertQuantity: typeof convertQuantity;
+  /**
+   * "Share to My Recipes": creates the user's copy of another app's recipe and its reference, or,
+   * when it exists already, changes nothing but taking a newer version. Idempotent.
+   */
+  shareRecipe(input: ShareRecipeInput): Promise<ShareRecipeAnswer>;
+  integrity: RecipesIntegrityClient;
 }

@@ -9,9 +9,19 @@
 // - deletes every rating the user gave and recomputes rating_avg / rating_count of those recipes;
 // - deletes the user's meal plans, pantry items, shopping lists and recipe references.
 // Applying the same event twice changes nothing the second time.
+//
+// Recipes shared from Hollowtown ("Share to My Recipes") are real recipes rows of the sharer
+// (source 'shared') linked by recipe_references; they follow the original through Hollowtown's
+// outbox (see service/shared-recipes.ts). Bound: an edit of the original shows in the copy
+// within 2 s while both services run, usually within tens of milliseconds (the outbox's NOTIFY
+// wakes the consumer; without it, a poll every second). When recipes_db or hollowtown_db is
+// briefly down, the consumer retries with back-off (at most 30 s apart) from its cursor and
+// catches up; nothing is lost, since events stay in Hollowtown's outbox until acknowledged.
 import type { AiClient } from '../ai/client.ts';
+import type { HollowtownClient, HollowtownOutboxEvent } from '../hollowtown/client.ts';
 import type { IdentityClient } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import type { Logger } from '../platform/logger.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import type { Recipe, RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
@@ -27,8 +37,11 @@ import {
 } from './service/quantities.ts';
 import { createRatingService } from './service/ratings.ts';
 import { createRecipeService, scaleRecipe } from './service/recipes.ts';
+import { createSharedRecipeService } from './service/shared-recipes.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
-import { createUserEventHandler } from './service/user-deleted.ts';
+import { createUserEventHandler, removeUserData } from './service/user-deleted.ts';
+import { existingRecipeIds, liveReferences } from './store/shared-recipes.ts';
+import { referencedUserIds } from './store/users.ts';
 
 /** The parts of the service, built once and shared by its routes and its client. */
 export function createRecipesServices(deps: RecipesDeps) {
@@ -36,6 +49,7 @@ export function createRecipesServices(deps: RecipesDeps) {
   return {
     deps,
     recipes,
+    shared: createSharedRecipeService(deps),
     ratings: createRatingService(deps),
     generation: createGenerationService(deps, recipes),
     mealPlans: createMealPlanService(deps),
@@ -50,6 +64,46 @@ export type RecipesServices = ReturnType<typeof createRecipesServices>;
 export interface RecipesInstanceClient extends RecipesClient {
   /** Applies every pending identity event (user.deleted); resolves with how many were applied. */
   drainUserEvents(): Promise<number>;
+  /** Applies every pending Hollowtown event to shared copies now; resolves with how many were applied. */
+  syncSharedRecipes(): Promise<number>;
+}
+
+/** Keeps shared copies in step with Hollowtown: its outbox, consumed at least once, woken by NOTIFY. */
+function createSharedRecipeSync(context: ServiceContext, services: RecipesServices, logger: Logger) {
+  // Looked up when used: Hollowtown is built before this service, or not served here at all.
+  const hollowtown = () => context.clients.get<HollowtownClient>('hollowtown');
+  let consumer: OutboxConsumer | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  const get = () => {
+    if (!consumer && context.clients.has('hollowtown')) {
+      consumer = createOutboxConsumer<HollowtownOutboxEvent>({
+        name: 'recipes',
+        source: {
+          pull: (name, limit) => hollowtown().outbox.pull(name, limit),
+          ack: (name, eventId) => hollowtown().outbox.ack(name, eventId),
+        },
+        handle: (event) => services.shared.applyHollowtownEvent(event),
+        logger,
+      });
+    }
+    return consumer;
+  };
+  return {
+    drain: async () => (await get()?.drain()) ?? 0,
+    async start() {
+      const sync = get();
+      if (!sync) {
+        logger.warn('no Hollowtown client here: shared recipes do not follow their originals');
+        return;
+      }
+      sync.start();
+      unlisten = await hollowtown().outbox.onEvents(() => sync.wake());
+    },
+    async stop() {
+      await unlisten?.().catch(() => undefined);
+      await consumer?.stop();
+    },
+  };
 }
 
 async function createRecipes(context: ServiceContext): Promise<ServiceInstance> {
@@ -62,6 +116,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     now: () => new Date(),
   };
   const services = createRecipesServices(deps);
+  const sharedSync = createSharedRecipeSync(context, services, logger);
   let consumer: OutboxConsumer | undefined;
   const userEvents = () => {
     if (!consumer && context.clients.has('identity')) {
@@ -82,6 +137,33 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
       const { my_rating: _rating, scaled_from_serves: _scaled, ...plain } = recipe;
       return options.servings === undefined ? plain : scaleRecipe(plain, options.servings);
     },
+    async getMealPlanForUser(userId, planId) {
+      const plan = await services.mealPlans.get(userId, planId).catch((error: unknown) => {
+        if ((error as { status?: number }).status === 404) return null;
+        throw error;
+      });
+      if (!plan) return null;
+      const meals: Record<string, Record<string, { recipe_id: string; recipe_name: string | null }>> = {};
+      for (const [date, slots] of Object.entries(plan.meals)) {
+        meals[date] = {};
+        for (const [slot, recipeId] of Object.entries(slots)) {
+          if (!recipeId) continue;
+          const recipe = await services.recipes.readRecipe(userId, recipeId).catch(() => null);
+          (meals[date] as Record<string, { recipe_id: string; recipe_name: string | null }>)[slot] = {
+            recipe_id: recipeId,
+            recipe_name: recipe?.recipe_name ?? null,
+          };
+        }
+      }
+      return {
+        plan_id: plan.plan_id,
+        plan_name: plan.plan_name,
+        start_date: plan.start_date,
+        end_date: plan.end_date,
+        meals,
+        updated_at: plan.updated_at,
+      };
+    },
     scaleIngredients,
     mergeIngredients,
     subtractQuantities,
@@ -89,17 +171,29 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     async drainUserEvents() {
       return (await userEvents()?.drain()) ?? 0;
     },
+    shareRecipe: (input) => services.shared.share(input),
+    syncSharedRecipes: () => sharedSync.drain(),
+    integrity: {
+      userIds: (after, limit) => referencedUserIds(deps.db, after, limit),
+      // The user.deleted policy above, applied on demand.
+      forgetUser: async (userId) => ({ ...(await removeUserData(deps.db, userId)) }),
+      liveReferences: (domain, after, limit) => liveReferences(deps.db, domain, after, limit),
+      markSourcesDeleted: (domain, ids) => services.shared.markSourcesDeleted(domain, ids),
+      existingRecipeIds: (ids) => existingRecipeIds(deps.db, ids),
+    },
   };
 
   return {
     routes: (app) => registerRecipesRoutes(app, context.verifier, services),
     client,
-    start() {
+    async start() {
       const events = userEvents();
       if (events) events.start();
       else logger.warn('no identity client here: user.deleted events are not applied to recipes_db');
+      await sharedSync.start();
     },
     async stop() {
+      await sharedSync.stop();
       await consumer?.stop();
     },
   };

@@ -202,6 +202,59 @@ describe.each(testEngines())('the family Halloween party across apps on %s', (en
     ]);
   });
 
+  it('shows a member’s meal plan on the family calendar and in its iCal feed', async () => {
+    const { dad, kid, familyId } = household;
+    const recipe = await call(dad, 'POST', '/recipes/api/recipes', {
+      recipe_name: 'Witch stew',
+      difficulty: 'easy',
+      serves: 4,
+    });
+    const plan = await call(dad, 'POST', '/recipes/api/meal-plans', {
+      plan_name: 'Spooky week',
+      start_date: '2026-10-26',
+      duration_days: 7,
+      meals: { '2026-10-30': { dinner: recipe.body.recipe_id } },
+    });
+    expect(plan.status).toBe(201);
+    expect(
+      (
+        await call(outsider, 'POST', '/family/api/calendar/meal-plans', {
+          family_id: familyId,
+          meal_plan_id: plan.body.plan_id,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(kid, 'POST', '/family/api/calendar/meal-plans', {
+          family_id: familyId,
+          meal_plan_id: plan.body.plan_id,
+        })
+      ).status,
+    ).toBe(404);
+    const linked = await call(dad, 'POST', '/family/api/calendar/meal-plans', {
+      family_id: familyId,
+      meal_plan_id: plan.body.plan_id,
+    });
+    expect(linked.status).toBe(201);
+    const calendar = await call(
+      kid,
+      'GET',
+      `/family/api/calendar?family_id=${familyId}&from=2026-10-01T00:00:00Z&to=2026-11-30T00:00:00Z`,
+    );
+    expect(calendar.body.linked).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          source: { domain: 'recipes', id: plan.body.plan_id },
+          title: 'Spooky week — dinner: Witch stew',
+        }),
+      ]),
+    );
+    const feed = await call(kid, 'POST', `/family/api/families/${familyId}/ical`);
+    const ics = await platform.app.inject({ method: 'GET', url: new URL(feed.body.url).pathname });
+    expect(ics.body).toContain('SUMMARY:Spooky week — dinner: Witch stew');
+  });
+
   it('keeps the family’s things from everyone else', async () => {
     const { eventId, familyId } = household;
     expect((await call(outsider, 'GET', `/hollowtown/api/events/${eventId}`)).status).toBe(404);

@@ -2,11 +2,13 @@
 import { authenticateRequests } from '../../platform/auth/guard.ts';
 import type { App, ServiceContext } from '../../platform/http/service.ts';
 import type { CalendarService } from '../service/calendar.ts';
+import type { CalendarLinkService } from '../service/calendar-links.ts';
 import type { FamilyService } from '../service/families.ts';
 import type { IcalService } from '../service/ical.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 import type { TodoService } from '../service/todos.ts';
 import { registerCalendarRoutes } from './calendar.ts';
+import { registerCalendarLinkRoutes } from './calendar-links.ts';
 import { registerFamilyRoutes } from './families.ts';
 import { registerIcalRoutes } from './ical.ts';
 import { registerShoppingListRoutes } from './shopping-lists.ts';
@@ -19,6 +21,7 @@ export interface FamilyServices {
   calendar: CalendarService;
   shoppingLists: ShoppingListService;
   ical: IcalService;
+  calendarLinks: CalendarLinkService;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -33,4 +36,5 @@ export function registerFamilyPlannerRoutes(
   registerCalendarRoutes(app, services.calendar);
   registerShoppingListRoutes(app, services.shoppingLists);
   registerIcalRoutes(app, services.ical);
+  registerCalendarLinkRoutes(app, services.calendarLinks);
 }

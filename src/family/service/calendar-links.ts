@@ -1,0 +1,109 @@
+// Meal plans on the family calendar: a member puts one of their HowToCookAtHome meal plans on
+// the calendar of a family; every member then sees its meals (read through HowToCookAtHome's
+// client as the plan's owner, so later edits show up and a deleted plan simply disappears).
+import { AppError } from '../../platform/errors.ts';
+import type { RecipesClient } from '../../recipes/client.ts';
+import type { FamilyDeps } from '../deps.ts';
+import { FamilyErrors } from '../errors.ts';
+import { deleteCalendarLink, insertCalendarLink, listCalendarLinks } from '../store/calendar-links.ts';
+import { findRole } from '../store/families.ts';
+import type { CalendarSource } from './ical.ts';
+import type { CalendarEntry } from './ical-format.ts';
+import { isUuid } from './pages.ts';
+
+export const mealPlanNotFound = () =>
+  new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan among yours');
+const linkNotFound = () => new AppError(404, 'CALENDAR_LINK_NOT_FOUND', 'No such meal plan on this calendar');
+
+const SLOT_ORDER = ['breakfast', 'lunch', 'snack', 'dinner'];
+
+export function createCalendarLinkService(deps: FamilyDeps, recipes: () => RecipesClient | undefined) {
+  const { db } = deps;
+
+  async function roleIn(userId: string, familyId: string) {
+    if (!isUuid(familyId)) throw FamilyErrors.familyNotFound();
+    const role = await findRole(db, familyId, userId);
+    if (!role) throw FamilyErrors.familyNotFound();
+    return role;
+  }
+
+  const mealPlanSource: CalendarSource = async (familyId, from, to) => {
+    const client = recipes();
+    if (!client) return [];
+    const entries: CalendarEntry[] = [];
+    for (const link of await listCalendarLinks(db, familyId)) {
+      const plan = await client.getMealPlanForUser(link.owner_id, link.ref_id);
+      if (!plan) continue;
+      for (const [date, slots] of Object.entries(plan.meals)) {
+        const day = new Date(`${date}T00:00:00Z`);
+        if (day < new Date(from.toISOString().slice(0, 10)) || day >= to) continue;
+        const meals = SLOT_ORDER.filter((slot) => slots[slot]).map(
+          (slot) => `${slot}: ${slots[slot]?.recipe_name ?? 'a recipe'}`,
+        );
+        if (meals.length === 0) continue;
+        entries.push({
+          uid: `${plan.plan_id}-${date}@recipes.calos`,
+          start: day,
+          end: null,
+          allDay: true,
+          summary: `${plan.plan_name} — ${meals.join(', ')}`,
+          lastModified: plan.updated_at,
+          categories: ['meal plan'],
+          source: { domain: 'recipes', id: plan.plan_id },
+        });
+      }
+    }
+    return entries;
+  };
+
+  return {
+    mealPlanSource,
+
+    async add(userId: string, input: { family_id: string; meal_plan_id: string }) {
+      await roleIn(userId, input.family_id);
+      const client = recipes();
+      if (
+        !client ||
+        !isUuid(input.meal_plan_id) ||
+        !(await client.getMealPlanForUser(userId, input.meal_plan_id))
+      ) {
+        throw mealPlanNotFound();
+      }
+      const link = await insertCalendarLink(db, {
+        familyId: input.family_id,
+        refId: input.meal_plan_id,
+        ownerId: userId,
+      });
+      return {
+        link_id: link.link_id,
+        family_id: link.family_id,
+        meal_plan_id: link.ref_id,
+        owner_id: link.owner_id,
+        created_at: link.created_at,
+      };
+    },
+
+    async list(userId: string, familyId: string) {
+      await roleIn(userId, familyId);
+      return (await listCalendarLinks(db, familyId)).map((link) => ({
+        link_id: link.link_id,
+        family_id: link.family_id,
+        meal_plan_id: link.ref_id,
+        owner_id: link.owner_id,
+        created_at: link.created_at,
+      }));
+    },
+
+    /** The member who added it, or an admin, takes it off. */
+    async remove(userId: string, familyId: string, linkId: string) {
+      const role = await roleIn(userId, familyId);
+      const link = isUuid(linkId)
+        ? (await listCalendarLinks(db, familyId)).find((l) => l.link_id === linkId)
+        : undefined;
+      if (!link || (role !== 'admin' && link.owner_id !== userId)) throw linkNotFound();
+      await deleteCalendarLink(db, familyId, linkId);
+    },
+  };
+}
+
+export type CalendarLinkService = ReturnType<typeof createCalendarLinkService>;
