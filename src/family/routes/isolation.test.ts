@@ -31,6 +31,9 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     itemId: string;
     eventId: string;
     userId: string;
+    shoppingListId: string;
+    shoppingItemId: string;
+    feedId: string;
   }): Call[] => [
     { method: 'GET', url: '/api/families' },
     { method: 'POST', url: '/api/families', payload: { family_name: 'Mine' } },
@@ -68,6 +71,31 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     { method: 'GET', url: `/api/calendar/events/${ids.eventId}` },
     { method: 'PATCH', url: `/api/calendar/events/${ids.eventId}`, payload: { event_name: 'Sneaky' } },
     { method: 'DELETE', url: `/api/calendar/events/${ids.eventId}` },
+    { method: 'GET', url: `/api/shopping-lists?family_id=${ids.familyId}` },
+    { method: 'POST', url: '/api/shopping-lists', payload: { family_id: ids.familyId, list_name: 'Sneaky' } },
+    { method: 'GET', url: `/api/shopping-lists/${ids.shoppingListId}` },
+    { method: 'DELETE', url: `/api/shopping-lists/${ids.shoppingListId}` },
+    { method: 'POST', url: `/api/shopping-lists/${ids.shoppingListId}/items`, payload: { name: 'Sneaky' } },
+    {
+      method: 'PATCH',
+      url: `/api/shopping-lists/${ids.shoppingListId}/items/${ids.shoppingItemId}`,
+      payload: { checked: true },
+    },
+    { method: 'DELETE', url: `/api/shopping-lists/${ids.shoppingListId}/items/${ids.shoppingItemId}` },
+    { method: 'GET', url: `/api/shopping-lists/${ids.shoppingListId}/stream` },
+    { method: 'POST', url: `/api/families/${ids.familyId}/ical` },
+    { method: 'GET', url: `/api/families/${ids.familyId}/ical` },
+    { method: 'DELETE', url: `/api/families/${ids.familyId}/ical/${ids.feedId}` },
+    {
+      method: 'POST',
+      url: '/api/calendar/meal-plans',
+      payload: { family_id: ids.familyId, meal_plan_id: '00000000-0000-4000-8000-000000000001' },
+    },
+    { method: 'GET', url: `/api/calendar/meal-plans?family_id=${ids.familyId}` },
+    {
+      method: 'DELETE',
+      url: `/api/calendar/meal-plans/00000000-0000-4000-8000-000000000002?family_id=${ids.familyId}`,
+    },
   ];
 
   /** Collections that answer the caller's own (empty) rows rather than 404. */
@@ -79,6 +107,22 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     const list = await api.list(family.admin, family.familyId);
     const item = await api.item(family.admin, list.list_id, { assigned_to: child.userId });
     const event = await api.event(family.admin, family.familyId, { attendees: [child.userId] });
+    const shopping = api.expectStatus(
+      await api.call(family.admin, 'POST', '/api/shopping-lists', {
+        family_id: family.familyId,
+        list_name: 'Party',
+      }),
+      201,
+    );
+    const withKey = { headers: { ...family.admin.headers, 'idempotency-key': 'isolation-item' } };
+    const shoppingItem = api.expectStatus(
+      await api.call(withKey, 'POST', `/api/shopping-lists/${shopping.list_id}/items`, { name: 'candles' }),
+      201,
+    );
+    const feed = api.expectStatus(
+      await api.call(family.admin, 'POST', `/api/families/${family.familyId}/ical`),
+      201,
+    );
     const ids = {
       familyId: family.familyId,
       memberId: child.memberId,
@@ -86,11 +130,14 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
       itemId: item.item_id,
       eventId: event.event_id,
       userId: child.userId,
+      shoppingListId: shopping.list_id,
+      shoppingItemId: shoppingItem.item_id,
+      feedId: feed.feed_id,
     };
     // Mallory has a family of her own, so her token is a member's token, just not of this family.
     const mallory = await api.family(['child']);
     const calls = everyEndpoint(ids);
-    expect(calls).toHaveLength(25);
+    expect(calls).toHaveLength(39);
 
     for (const call of calls) {
       const key = `${call.method} ${call.url.split('?')[0]}`;

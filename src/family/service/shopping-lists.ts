@@ -164,8 +164,10 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub) {
       version: number,
     ) => Promise<{ response: T; event: Omit<ShoppingEventRow, 'seq' | 'created_at' | 'actor'> }>,
   ): Promise<T> {
+    // Who may touch the list is answered before what the request lacks: a stranger gets 404.
+    if (!isUuid(listId) || !(await findListForMember(db, listId, userId)))
+      throw ShoppingErrors.listNotFound();
     if (!idempotencyKey || !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) throw ShoppingErrors.keyRequired();
-    if (!isUuid(listId)) throw ShoppingErrors.listNotFound();
     const hash = requestHash(request);
     const outcome = await db.transaction(async (tx) => {
       if (!(await findListForMember(tx, listId, userId))) throw ShoppingErrors.listNotFound();
