@@ -1,6 +1,5 @@
-// The `calos` command: migrations, serving, diagnosis and contractor access.
+// The `calos` command: migrations, serving, diagnosis, contractor access and the monolith split.
 import { parseArgs } from 'node:util';
-import { startPlatform, stopOnSignals } from '../main.ts';
 import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { grantAccess, revokeAccess } from './access.ts';
@@ -8,6 +7,8 @@ import { runDoctor } from './doctor.ts';
 import { runKeys } from './keys.ts';
 import { parseDatabaseArgument, runMigrate, runMigrationStatus, runRollback } from './migrate.ts';
 import { print, reportFailure, UsageError } from './output.ts';
+import { runSeed } from './seed.ts';
+import { runSplit } from './split.ts';
 
 const HELP = `calos — one account, many apps
 
@@ -17,13 +18,24 @@ Usage:
   calos migrate [all|<db>]             apply pending migrations (identity first for all)
   calos migrate status                 what is applied, pending or edited, per database
   calos rollback <db> [--to N]         undo the newest migration, or down to version N
-  calos doctor                         check databases, migrations and the data-dir lock
+  calos doctor [--fix]                 check databases, migrations, the data-dir lock and references
+                                       across databases (--fix applies the policy to orphans)
   calos access grant --database <db> --role <name> [--read-only]
                                        a PostgreSQL login that can use only that database
   calos access revoke --database <db> --role <name>
   calos keys rotate-master [--new-key <64 hex>]
   calos keys rotate-signing              sign new access tokens with a fresh key (no one is signed out)
                                        re-encrypt every stored secret under a new master key
+  calos seed hollowtown --count N [--concurrency K] [--user NAME] [--theme TEXT]… [--publish]
+                                       generate N Halloween recipes through the AI gateway (resumable);
+                                       default account calos-seed (published), K=4 at a time
+  calos split --from <postgres URL> [--mapping file] [--dry-run] [--json] [--jobs N]
+              [--allow-dropped-columns]
+                                       move a monolith's tables into the four databases, verified;
+                                       run again to resume (docs/migrating-from-monolith.md)
+  calos split verify --from <postgres URL> [--json] [--limit N]
+                                       compare again and list the rows changed since the split
+  calos split mapping                  print the default mapping (which table goes where)
 
 Databases: identity, hollowtown, recipes, family. Configuration comes from the environment
 (and .env): see README.md.`;
@@ -38,8 +50,21 @@ async function run(argv: string[]): Promise<number> {
       database: { type: 'string' },
       role: { type: 'string' },
       'read-only': { type: 'boolean' },
+      fix: { type: 'boolean' },
       migrate: { type: 'boolean' },
       'new-key': { type: 'string' },
+      from: { type: 'string' },
+      mapping: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      jobs: { type: 'string' },
+      'allow-dropped-columns': { type: 'boolean' },
+      limit: { type: 'string' },
+      count: { type: 'string' },
+      concurrency: { type: 'string' },
+      user: { type: 'string' },
+      theme: { type: 'string', multiple: true },
+      publish: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -60,11 +85,15 @@ async function run(argv: string[]): Promise<number> {
     case 'rollback':
       return runRollback(config, rest[0], values.to);
     case 'doctor':
-      return runDoctor(config);
+      return runDoctor(config, { fix: values.fix ?? false });
     case 'access':
       return access(config, rest[0], values);
     case 'keys':
       return runKeys(config, rest[0], values);
+    case 'split':
+      return runSplit(config, rest, values);
+    case 'seed':
+      return runSeed(config, rest, values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -76,6 +105,8 @@ async function serve(config: Config, names: string[], migrate: boolean): Promise
       throw new UsageError(`unknown service "${name}" (use ${SERVICE_NAMES.join(', ')})`);
     }
   }
+  // Loaded here: importing every service costs the other commands most of a second.
+  const { startPlatform, stopOnSignals } = await import('../main.ts');
   const logger = createLogger(config);
   const started = performance.now();
   const platform = await startPlatform({

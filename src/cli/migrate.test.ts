@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readMigrationFiles } from '../platform/migrations/migration-files.ts';
 
 const exec = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-cli-'));
@@ -20,7 +21,8 @@ async function calos(...args: string[]) {
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('the calos migration commands', () => {
+// Each command is a fresh process that opens embedded databases (the first run creates them).
+describe('the calos migration commands', { timeout: 180_000 }, () => {
   it('migrate one database, then all with identity first, then report status', async () => {
     const one = await calos('migrate', 'hollowtown');
     expect(one.code).toBe(0);
@@ -39,12 +41,18 @@ describe('the calos migration commands', () => {
   });
 
   it('roll back one step, or down to a version with --to', async () => {
+    const newestFamily = readMigrationFiles('family').at(-1);
     const oneStep = await calos('rollback', 'family');
-    expect(oneStep.stdout).toMatch(/family\s+rolled back\s+004_create_calendar/);
+    expect(oneStep.stdout).toMatch(
+      new RegExp(
+        `family\\s+rolled back\\s+${String(newestFamily?.version).padStart(3, '0')}_${newestFamily?.name}`,
+      ),
+    );
     const toTwo = await calos('rollback', 'recipes', '--to', '2');
     expect(toTwo.stdout).toMatch(
       /rolled back\s+004_create_shopping_lists[\s\S]*rolled back\s+003_create_pantry/,
     );
+    expect(toTwo.stdout.match(/rolled back/g)).toHaveLength(readMigrationFiles('recipes').length - 2);
     const status = await calos('migrate', 'status');
     expect(status.stdout).toMatch(/pending\s+003_create_pantry/);
     expect((await calos('migrate', 'all')).code).toBe(0);

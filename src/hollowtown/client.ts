@@ -34,6 +34,54 @@ export interface SpookyRecipe {
   updated_at: Date;
 }
 
+/** One event of Hollowtown's outbox, oldest first by eventId. */
+export interface HollowtownOutboxEvent {
+  eventId: number;
+  /** recipe.updated or recipe.deleted (see RecipeEventPayload). */
+  topic: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export const RECIPE_UPDATED = 'recipe.updated';
+export const RECIPE_DELETED = 'recipe.deleted';
+
+/**
+ * The payload of recipe.updated and recipe.deleted, emitted for recipes shared to another app.
+ * `version` counts the recipe's edits: apply an event only over an older version. recipe.updated
+ * carries the whole recipe as JSON (timestamps as ISO strings); recipe.deleted carries none.
+ */
+export interface RecipeEventPayload {
+  recipe_id: string;
+  user_id: string;
+  version: number;
+  recipe?: Omit<SpookyRecipe, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string };
+}
+
+/** Hollowtown's outbox, consumed at least once with a cursor per consumer. */
+export interface HollowtownOutboxClient {
+  /** Events after this consumer's cursor, oldest first. */
+  pull(consumer: string, limit: number): Promise<HollowtownOutboxEvent[]>;
+  /** Moves the consumer's cursor past an event it has applied. */
+  ack(consumer: string, eventId: number): Promise<void>;
+  /** Calls `listener` when new events are committed (NOTIFY); resolves once listening, with an unsubscribe. */
+  onEvents(listener: () => void): Promise<() => Promise<void>>;
+}
+
+/** What `calos doctor` asks of Hollowtown to find and fix references that point at nothing. */
+export interface HollowtownIntegrityClient {
+  /** User ids hollowtown_db holds rows of (what user.deleted removes), ascending, after `after`. */
+  userIds(after: string | null, limit: number): Promise<string[]>;
+  /** What user.deleted does for this user (idempotent); resolves with the rows removed per kind. */
+  forgetUser(userId: string): Promise<Record<string, number>>;
+  /** Which of these spooky recipe ids exist. */
+  existingRecipeIds(recipeIds: readonly string[]): Promise<Set<string>>;
+  /** Every event linked to a family. */
+  familyLinks(): Promise<{ event_id: string; family_id: string }[]>;
+  /** Unlinks an event from its family (and forgets that family's list). */
+  unlinkFamily(eventId: string): Promise<void>;
+}
+
 export interface HollowtownClient {
   /**
    * A recipe as this user may see it: their own, or anyone's published one. null when it does
@@ -42,6 +90,11 @@ export interface HollowtownClient {
   getRecipeForUser(userId: string, recipeId: string): Promise<SpookyRecipe | null>;
   /** Applies identity's pending events (user.deleted) now; resolves with how many were applied. */
   syncIdentityEvents(): Promise<number>;
+  /** Every recipe name this user owns (private and published), oldest first, for `calos seed`. */
+  recipeNames(userId: string): Promise<{ recipe_name: string; source: SpookyRecipe['source'] }[]>;
+  /** recipe.updated / recipe.deleted of shared recipes. */
+  outbox: HollowtownOutboxClient;
+  integrity: HollowtownIntegrityClient;
   /** Events planned with a family between two days (inclusive), for the family calendar. */
   familyEvents(
     familyId: string,

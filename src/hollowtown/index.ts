@@ -14,6 +14,13 @@
 // their upvotes on other people's ideas (those counters go down by one). What someone wrote is
 // theirs; an anonymous copy would keep it public with no one left who could change or remove it.
 // Applying the same event again finds nothing left and changes nothing.
+//
+// Sharing ("Share to My Recipes", service/sharing.ts): the owner hands a recipe to
+// HowToCookAtHome through its client; from then on every edit or deletion of that recipe writes
+// recipe.updated / recipe.deleted into Hollowtown's own outbox (hollowtown_db, in the edit's
+// transaction, with a NOTIFY), which HowToCookAtHome consumes to keep its copy in step. Deleting
+// an account's recipes (user.deleted) writes no events: the copies belong to the same account
+// and go with it there.
 import type { AiClient } from '../ai/client.ts';
 import type { IdentityClient, OutboxEvent } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
@@ -22,17 +29,22 @@ import type { HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
+import { isUuid } from './service/common.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
 import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
 import { createEventService, type EventService } from './service/events.ts';
 import { createGenerationService, type GenerationService } from './service/generate.ts';
+import { createIntegrityClient, createOutboxClient } from './service/integrity.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
+import { createSharingService, type SharingService } from './service/sharing.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
 import { familyEventsBetween } from './store/event-links.ts';
+import { recipeNamesOf } from './store/recipe-names.ts';
 
 export interface HollowtownServices {
   recipes: RecipeService;
+  sharing: SharingService;
   generation: GenerationService;
   events: EventService;
   eventFamily: EventFamilyService;
@@ -50,6 +62,7 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
   const eventFamily = createEventFamilyService(deps, recipes);
   return {
     recipes,
+    sharing: createSharingService(deps),
     generation: createGenerationService(deps, ai),
     events: createEventService(deps, eventFamily),
     eventFamily,
@@ -82,6 +95,9 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
   const client: HollowtownClient = {
     getRecipeForUser: (userId, recipeId) => services.recipes.findForUser(userId, recipeId),
     syncIdentityEvents: () => consumer.drain(),
+    recipeNames: async (userId) => (isUuid(userId) ? recipeNamesOf(deps.db, userId) : []),
+    outbox: createOutboxClient(deps),
+    integrity: createIntegrityClient(deps),
     familyEvents: async (familyId, fromDay, toDay) =>
       (await familyEventsBetween(deps.db, familyId, fromDay, toDay)).map((e) => ({
         event_id: e.event_id,

@@ -182,6 +182,48 @@ describe.each(testEngines())('generating recipes with a scripted gateway on %s',
     expect(await count(user.userId)).toBe(0);
   });
 
+  it('for calos seed: discards an answer whose name is taken and asks for another, stores it published', async () => {
+    const user = await given(platform).user();
+    const ai = scriptedAi(
+      goodAnswer({ recipe_name: 'Taken stew' }),
+      goodAnswer({ recipe_name: 'Taken stew' }),
+      goodAnswer({ recipe_name: ' Fresh stew ' }),
+    );
+    const asked: string[] = [];
+    const recipe = await createGenerationService(deps, () => ai.client).generate(
+      { userId: user.userId, plan: 'enterprise' },
+      { theme: 'stew' },
+      {
+        publish: true,
+        avoidNames: ['Taken stew', 'Old soup'],
+        acceptName: (name) => {
+          asked.push(name);
+          return name !== 'Taken stew';
+        },
+      },
+    );
+    expect(recipe).toMatchObject({ recipe_name: 'Fresh stew', is_published: true, source: 'ai' });
+    expect(asked).toEqual(['Taken stew', 'Taken stew', 'Fresh stew']);
+    expect(ai.calls[0]?.messages.at(-1)?.content).toContain('none of these: Taken stew; Old soup');
+    expect(ai.calls[1]?.messages.at(-1)?.content).toContain('There is already a recipe named "Taken stew"');
+    expect(await count(user.userId)).toBe(1);
+
+    const stubborn = scriptedAi(
+      ...Array.from({ length: MAX_ATTEMPTS }, () => goodAnswer({ recipe_name: 'Taken stew' })),
+    );
+    await expect(
+      createGenerationService(deps, () => stubborn.client).generate(
+        { userId: user.userId, plan: 'enterprise' },
+        { theme: 'stew' },
+        { acceptName: (name) => name !== 'Taken stew' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'AI_ANSWER_INVALID',
+      details: { problem: expect.stringContaining('exists already') },
+    });
+    expect(await count(user.userId)).toBe(1);
+  });
+
   it('answers 503 AI_UNAVAILABLE over HTTP when no gateway runs in this process', async () => {
     const user = await given(platform).user();
     const response = await platform.app.inject({

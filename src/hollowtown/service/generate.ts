@@ -64,6 +64,23 @@ export interface Caller {
   plan: string;
 }
 
+/** What `calos seed` adds to a generation; the HTTP endpoint uses none of it. */
+export interface GenerateOptions {
+  /** Store the recipe published (recipes seeded for every user) instead of private. */
+  publish?: boolean;
+  /**
+   * Asked with the name of each well-formed answer before it is stored: false discards the
+   * answer as a duplicate and asks the model again for another recipe (within MAX_ATTEMPTS).
+   */
+  acceptName?: (name: string) => boolean;
+  /** Names the model is asked not to use again. */
+  avoidNames?: readonly string[];
+  signal?: AbortSignal;
+}
+
+/** How many names of `avoidNames` go into a prompt. */
+const AVOID_LIMIT = 30;
+
 const SYSTEM_PROMPT = [
   "You are Hollowtown's Halloween chef. You invent original, safe-to-cook, spooky-looking recipes",
   'that real home cooks can make. Answer with exactly one JSON object that follows the given schema',
@@ -72,12 +89,14 @@ const SYSTEM_PROMPT = [
   'Each instruction is one step. Tags are short lower-case words such as "vegan" or "kids-friendly".',
 ].join(' ');
 
-export function recipePrompt(input: GenerateInput): string {
+export function recipePrompt(input: GenerateInput, avoidNames: readonly string[] = []): string {
   const lines = [`Create a Halloween recipe on this theme: ${input.theme.trim()}`];
   if (input.difficulty) lines.push(`Difficulty: ${input.difficulty}.`);
   if (input.serves) lines.push(`It serves ${input.serves}; size the quantities for that.`);
   const dietary = normaliseTags(input.dietary_tags ?? []);
   if (dietary.length > 0) lines.push(`It must be: ${dietary.join(', ')}. Include these as tags.`);
+  const avoid = avoidNames.slice(-AVOID_LIMIT).map((name) => name.slice(0, LIMITS.name));
+  if (avoid.length > 0) lines.push(`Give it a new name, none of these: ${avoid.join('; ')}.`);
   return lines.join('\n');
 }
 
@@ -118,11 +137,11 @@ function findBlank(recipe: Type.Static<typeof GeneratedRecipe>): string | undefi
 
 export function createGenerationService(deps: HollowtownDeps, ai: () => AiClient) {
   return {
-    async generate(caller: Caller, input: GenerateInput): Promise<RecipeView> {
+    async generate(caller: Caller, input: GenerateInput, options: GenerateOptions = {}): Promise<RecipeView> {
       const client = ai();
       const messages: AiMessage[] = [
         { role: 'system', content: SYSTEM_PROMPT },
-        { role: 'user', content: recipePrompt(input) },
+        { role: 'user', content: recipePrompt(input, options.avoidNames) },
       ];
       let problem = '';
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -132,10 +151,24 @@ export function createGenerationService(deps: HollowtownDeps, ai: () => AiClient
           app: 'hollowtown',
           messages,
           schema: GENERATED_RECIPE_SCHEMA,
+          signal: options.signal,
         });
         const checked = checkAnswer(answer.text);
+        const name = checked.ok ? checked.recipe.recipe_name.trim() : '';
+        if (checked.ok && options.acceptName && !options.acceptName(name)) {
+          problem = `a recipe named "${name}" exists already`;
+          messages.push(
+            { role: 'assistant', content: answer.text.slice(0, ECHO_LIMIT) },
+            {
+              role: 'user',
+              content: `There is already a recipe named "${name}". Invent a different recipe with a new name, as the same kind of JSON object.`,
+            },
+          );
+          continue;
+        }
         if (checked.ok) {
-          const row = await insertRecipe(deps.db, caller.userId, storedFields(checked.recipe, input), {
+          const fields = { ...storedFields(checked.recipe, input), is_published: options.publish === true };
+          const row = await insertRecipe(deps.db, caller.userId, fields, {
             source: 'ai',
             aiModel: answer.model.slice(0, 200),
           });
