@@ -33,14 +33,17 @@ interface Sample {
 async function main() {
   const { users, runs } = parseCounts(process.argv.slice(2), { users: 40_000, runs: 2 });
   const unreachable = await postgresUnreachable();
-  if (unreachable) throw new Error(`PostgreSQL at ${redact(TEST_POSTGRES_URL)} is unreachable: ${unreachable}`);
+  if (unreachable)
+    throw new Error(`PostgreSQL at ${redact(TEST_POSTGRES_URL)} is unreachable: ${unreachable}`);
   const suffix = uniqueSuffix();
   const created: string[] = [];
   const monolithDb = `calos_bench_${suffix}_monolith`;
   const monolithUrl = postgresUrlFor(monolithDb);
   const mapping = loadMapping();
   const tablesOf = (database: DatabaseName) =>
-    [...mapping.tables.values()].flatMap((t) => (t.kind === 'move' && t.database === database ? [t.source] : []));
+    [...mapping.tables.values()].flatMap((t) =>
+      t.kind === 'move' && t.database === database ? [t.source] : [],
+    );
 
   print(`bench:split — ${new Date().toISOString()}`);
   print(`machine: ${machineFacts()}`);
@@ -61,8 +64,8 @@ async function main() {
       const seconds = await timed(async () => {
         for (const name of DATABASE_NAMES) await dumpInto(monolithUrl, tablesOf(name), sequential[name]);
       });
-      samples.push({ method: 'pg_dump | psql, one database after another', seconds, rows: moved });
-      print(`run ${run}: pg_dump | psql, sequential   ${seconds.toFixed(1)} s`);
+      samples.push({ method: 'pg_dump piped into psql, one database after another', seconds, rows: moved });
+      print(`run ${run}: pg_dump | psql, one database after another  ${seconds.toFixed(1)} s`);
 
       const parallel = await freshTargets(`${suffix}_r${run}_par`, created);
       const parallelSeconds = await timed(() =>
@@ -70,8 +73,12 @@ async function main() {
           () => undefined,
         ),
       );
-      samples.push({ method: 'pg_dump | psql, four pipes at once', seconds: parallelSeconds, rows: moved });
-      print(`run ${run}: pg_dump | psql, four at once  ${parallelSeconds.toFixed(1)} s`);
+      samples.push({
+        method: 'pg_dump piped into psql, four pipes at once',
+        seconds: parallelSeconds,
+        rows: moved,
+      });
+      print(`run ${run}: pg_dump | psql, four pipes at once           ${parallelSeconds.toFixed(1)} s`);
 
       const split = await freshTargets(`${suffix}_r${run}_split`, created);
       let report: SplitReport | undefined;
@@ -81,11 +88,12 @@ async function main() {
       if (!report?.ok || report.totals.rows !== moved)
         throw new Error(`calos split did not verify ${moved} rows: ${JSON.stringify(report?.totals)}`);
       samples.push({ method: 'calos split (verified)', seconds: splitSeconds, rows: moved });
-      print(`run ${run}: calos split, verified        ${splitSeconds.toFixed(1)} s`);
+      print(`run ${run}: calos split, verified                         ${splitSeconds.toFixed(1)} s`);
       await dropDatabases(created.splice(1));
     }
 
-    const best = (method: string) => Math.min(...samples.filter((s) => s.method === method).map((s) => s.seconds));
+    const best = (method: string) =>
+      Math.min(...samples.filter((s) => s.method === method).map((s) => s.seconds));
     const split = best('calos split (verified)');
     const rows = [['', 'rows', 'best s', 'rows/s', 'vs calos split']];
     for (const method of [...new Set(samples.map((s) => s.method))]) {
@@ -101,8 +109,8 @@ async function main() {
     print(`\n${formatTable(rows)}`);
     print(
       `\ncalos split moved and verified ${moved.toLocaleString('en-US')} rows at ${Math.round(moved / split).toLocaleString('en-US')} rows/s; ` +
-        `pg_dump | psql took ${(best('pg_dump | psql, one database after another') / split).toFixed(2)}× as long one database after another ` +
-        `and ${(best('pg_dump | psql, four pipes at once') / split).toFixed(2)}× with four pipes at once (best of ${runs} run${runs > 1 ? 's' : ''}).`,
+        `pg_dump | psql took ${(best('pg_dump piped into psql, one database after another') / split).toFixed(2)}× as long one database after another ` +
+        `and ${(best('pg_dump piped into psql, four pipes at once') / split).toFixed(2)}× with four pipes at once (best of ${runs} run${runs > 1 ? 's' : ''}).`,
     );
   } finally {
     await dropDatabases(created);
@@ -113,7 +121,9 @@ async function serverVersion(): Promise<string> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
-    return (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+    return (
+      (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'
+    );
   } finally {
     await client.end();
   }
@@ -126,8 +136,14 @@ async function freshTargets(tag: string, created: string[]): Promise<Targets> {
     targets[name] = postgresUrlFor(`calos_bench_${tag}_${name}`);
     created.push(`calos_bench_${tag}_${name}`);
   }
-  const config = loadConfig(Object.fromEntries(DATABASE_NAMES.map((n) => [DATABASE_URL_VARIABLE[n], targets[n]])));
-  const pools = await DBPoolManager.open({ databases: config.databases, dataDir: config.dataDir, poolSize: 1 });
+  const config = loadConfig(
+    Object.fromEntries(DATABASE_NAMES.map((n) => [DATABASE_URL_VARIABLE[n], targets[n]])),
+  );
+  const pools = await DBPoolManager.open({
+    databases: config.databases,
+    dataDir: config.dataDir,
+    poolSize: 1,
+  });
   try {
     for (const name of MIGRATION_ORDER) await migrate(pools.get(name));
   } finally {
@@ -173,7 +189,11 @@ function dumpInto(monolithUrl: string, tables: string[], targetUrl: string): Pro
 /** The calos command itself, as an operator runs it, with its JSON report. */
 function calosSplit(monolithUrl: string, targets: Targets): Promise<SplitReport> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, LOG_LEVEL: 'warn', CALOS_DATA_DIR: '/tmp/calos-bench-split-unused' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      CALOS_DATA_DIR: '/tmp/calos-bench-split-unused',
+    };
     for (const name of DATABASE_NAMES) env[DATABASE_URL_VARIABLE[name]] = targets[name];
     const child = spawn(process.execPath, ['bin/calos.mjs', 'split', '--from', monolithUrl, '--json'], {
       env,

@@ -8,16 +8,23 @@ const bcryptHash = (password: string, prefix: '$2a$' | '$2b$' | '$2y$') =>
   bcrypt.hashSync(password, 4).replace(/^\$2[aby]\$/, prefix);
 
 describe('passwords', () => {
-  it.each(['$2a$', '$2b$', '$2y$'] as const)('accepts a bcrypt %s hash with its password only', async (prefix) => {
-    const hash = bcryptHash('monolith password', prefix);
-    expect(hash.startsWith(prefix)).toBe(true);
-    expect(await verifyPassword(hash, 'monolith password')).toBe(true);
-    expect(await verifyPassword(hash, 'monolith passwort')).toBe(false);
-    expect(needsRehash(hash)).toBe(true);
-  });
+  it.each(['$2a$', '$2b$', '$2y$'] as const)(
+    'accepts a bcrypt %s hash with its password only',
+    async (prefix) => {
+      const hash = bcryptHash('monolith password', prefix);
+      expect(hash.startsWith(prefix)).toBe(true);
+      expect(await verifyPassword(hash, 'monolith password')).toBe(true);
+      expect(await verifyPassword(hash, 'monolith passwort')).toBe(false);
+      expect(needsRehash(hash)).toBe(true);
+    },
+  );
 
   it('accepts older argon2 hashes (argon2i, argon2id with other parameters) and asks to rehash them', async () => {
-    const argon2i = await argon2.hash('old secret 1', { type: argon2.argon2i, memoryCost: 4096, timeCost: 3 });
+    const argon2i = await argon2.hash('old secret 1', {
+      type: argon2.argon2i,
+      memoryCost: 4096,
+      timeCost: 3,
+    });
     const heavier = await argon2.hash('old secret 2', {
       type: argon2.argon2id,
       memoryCost: 65536,

@@ -16,8 +16,18 @@ import {
 export async function openPglite(name: DatabaseName, dir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
   const pg = await PGlite.create(dir, { parsers: sharedParsers });
-  return new PgliteDatabase(name, pg);
+  const database = new PgliteDatabase(name, pg);
+  instances.set(database, pg);
+  return database;
 }
+
+const instances = new WeakMap<Database, PGlite>();
+
+/**
+ * The PGlite instance under an embedded Database, for bulk loads with COPY … FROM '/dev/blob'
+ * (calos split). Use it only inside `db.withSession`, which keeps every other query out.
+ */
+export const pgliteOf = (database: Database): PGlite | undefined => instances.get(database);
 
 const toResult = <Row>(result: { rows: unknown[]; affectedRows?: number }): QueryResult<Row> => ({
   rows: result.rows as Row[],
