@@ -24,8 +24,8 @@ Usage:
                                        a PostgreSQL login that can use only that database
   calos access revoke --database <db> --role <name>
   calos keys rotate-master [--new-key <64 hex>]
-  calos keys rotate-signing              sign new access tokens with a fresh key (no one is signed out)
                                        re-encrypt every stored secret under a new master key
+  calos keys rotate-signing            sign new access tokens with a fresh key (no one is signed out)
   calos seed hollowtown --count N [--concurrency K] [--user NAME] [--theme TEXT]… [--publish]
                                        generate N Halloween recipes through the AI gateway (resumable);
                                        default account calos-seed (published), K=4 at a time
