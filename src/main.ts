@@ -53,6 +53,68 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
+export interface ServiceComposition {
+  clients: ClientRegistry;
+  mounted: MountedService[];
+}
+
+/**
+ * Builds the services in order (identity first) and registers their clients, without HTTP and
+ * without starting background work: what startPlatform serves, and what `calos doctor` asks.
+ * Served without identity, a service reaches it (and the gateway) over HTTP.
+ */
+export async function composeServices(options: {
+  config: Config;
+  logger: Logger;
+  databases: DBPoolManager;
+  definitions: readonly ServiceDefinition[];
+}): Promise<ServiceComposition> {
+  const { config, logger, databases, definitions } = options;
+  const clients = new ClientRegistry();
+  const servesIdentity = definitions.some((d) => d.name === 'identity');
+  if (!servesIdentity) {
+    if (!config.identityUrl || !config.serviceToken) {
+      throw new ConfigError([
+        'Serving a service without identity needs CALOS_IDENTITY_URL (where identity answers) and CALOS_SERVICE_TOKEN (the same on both)',
+      ]);
+    }
+    clients.register('identity', createIdentityHttpClient(config.identityUrl, config.serviceToken));
+    if (!definitions.some((d) => d.name === 'ai') && config.aiUrl)
+      clients.register('ai', createAiHttpClient(config.aiUrl));
+  }
+  const verifier = createTokenVerifier(
+    servesIdentity
+      ? { jwks: () => clients.get<JwksProvider>('identity').jwks() }
+      : { url: `${config.identityUrl}/calos/.well-known/jwks.json` },
+  );
+  const context = { config, databases, logger, verifier, clients };
+  const mounted: MountedService[] = [];
+  try {
+    for (const definition of definitions) {
+      const instance = await definition.create(context);
+      if (instance.client) clients.register(definition.name, instance.client);
+      mounted.push({ definition, instance });
+    }
+  } catch (error) {
+    for (const { instance } of mounted) await Promise.resolve(instance.stop?.()).catch(() => undefined);
+    throw error;
+  }
+  return { clients, mounted };
+}
+
+/** The clients of some services (default: every one with a database), built in-process on open databases. */
+export async function createServiceClients(options: {
+  config: Config;
+  logger: Logger;
+  databases: DBPoolManager;
+  services?: readonly ServiceName[];
+}): Promise<ClientRegistry> {
+  const definitions = ALL_SERVICES.filter((s) =>
+    options.services ? options.services.includes(s.name) : s.database !== undefined,
+  );
+  return (await composeServices({ ...options, definitions })).clients;
+}
+
 export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
   const { config, logger } = options;
   const definitions = options.services
@@ -67,30 +129,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     if (options.migrate) {
       for (const name of names) await migrate(databases.get(name), { migrationsDir: options.migrationsDir });
     }
-    const clients = new ClientRegistry();
-    const servesIdentity = definitions.some((d) => d.name === 'identity');
-    if (!servesIdentity) {
-      // Alone, a service reaches identity (and the gateway) over HTTP.
-      if (!config.identityUrl || !config.serviceToken) {
-        throw new ConfigError([
-          'Serving a service without identity needs CALOS_IDENTITY_URL (where identity answers) and CALOS_SERVICE_TOKEN (the same on both)',
-        ]);
-      }
-      clients.register('identity', createIdentityHttpClient(config.identityUrl, config.serviceToken));
-      if (!definitions.some((d) => d.name === 'ai') && config.aiUrl)
-        clients.register('ai', createAiHttpClient(config.aiUrl));
-    }
-    const verifier = createTokenVerifier(
-      servesIdentity
-        ? { jwks: () => clients.get<JwksProvider>('identity').jwks() }
-        : { url: `${config.identityUrl}/calos/.well-known/jwks.json` },
-    );
-    const context = { config, databases, logger, verifier, clients };
-    for (const definition of definitions) {
-      const instance = await definition.create(context);
-      if (instance.client) clients.register(definition.name, instance.client);
-      mounted.push({ definition, instance });
-    }
+    const { clients, mounted: built } = await composeServices({ config, logger, databases, definitions });
+    mounted.push(...built);
     app = await createHttpServer({
       config,
       logger,

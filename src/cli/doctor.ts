@@ -1,19 +1,37 @@
-// calos doctor: is every database reachable and migrated, and who holds the data dir?
-// Exits non-zero when something needs the operator.
+// calos doctor: is every database reachable and migrated, who holds the data dir, and do the
+// references between databases point at something (see doctor/orphans.ts for the policy that
+// --fix applies)? Exits non-zero when something needs the operator.
+import type { HollowtownClient } from '../hollowtown/client.ts';
+import type { IdentityClient } from '../identity/client.ts';
 import type { Config } from '../platform/config.ts';
 import { DATABASE_NAMES } from '../platform/databases.ts';
 import { isProcessAlive, readLockHolder } from '../platform/db/data-dir-lock.ts';
 import { DBPoolManager } from '../platform/db/pool-manager.ts';
+import { createLogger } from '../platform/logger.ts';
 import { migrationStatus } from '../platform/migrations/migrator.ts';
+import type { RecipesClient } from '../recipes/client.ts';
+import { findOrphans, type IntegritySources } from './doctor/orphans.ts';
+import { existingFamilyIds, familyUserIds } from './doctor/store/family.ts';
 import { pad, print } from './output.ts';
 
 export interface DoctorFinding {
   check: string;
   ok: boolean;
   detail: string;
+  /** What --fix changed for this check. */
+  changes?: string[];
+  /** A reference across databases that --fix resolves. */
+  fixable?: boolean;
 }
 
-export async function diagnose(config: Config, migrationsDir?: string): Promise<DoctorFinding[]> {
+export interface DoctorOptions {
+  migrationsDir?: string;
+  /** Apply the documented policy to references that point at nothing, then check again. */
+  fix?: boolean;
+}
+
+export async function diagnose(config: Config, options: DoctorOptions = {}): Promise<DoctorFinding[]> {
+  const { migrationsDir } = options;
   const findings: DoctorFinding[] = [];
   const embedded = DATABASE_NAMES.filter((name) => config.databases[name].engine === 'pglite');
   let embeddedInUse = false;
@@ -36,50 +54,148 @@ export async function diagnose(config: Config, migrationsDir?: string): Promise<
       });
     }
   }
-  for (const name of DATABASE_NAMES) {
-    const target = config.databases[name];
-    const where = target.engine === 'pglite' ? `embedded ${target.dir}` : `postgres ${target.database}`;
-    if (target.engine === 'pglite' && embeddedInUse) {
-      findings.push({ check: name, ok: true, detail: `${where}: skipped, in use by the running server` });
-      continue;
+  const names = DATABASE_NAMES.filter(
+    (name) => !(embeddedInUse && config.databases[name].engine === 'pglite'),
+  );
+  // Every database at once (the checks across databases need them all); one by one only when
+  // that fails, to tell which one is unreachable.
+  const all = await DBPoolManager.open({
+    databases: config.databases,
+    dataDir: config.dataDir,
+    names,
+    poolSize: 2,
+  }).catch(() => undefined);
+  try {
+    for (const name of DATABASE_NAMES) {
+      const target = config.databases[name];
+      const where = target.engine === 'pglite' ? `embedded ${target.dir}` : `postgres ${target.database}`;
+      if (!names.includes(name)) {
+        findings.push({ check: name, ok: true, detail: `${where}: skipped, in use by the running server` });
+        continue;
+      }
+      let alone: DBPoolManager | undefined;
+      try {
+        alone = all
+          ? undefined
+          : await DBPoolManager.open({
+              databases: config.databases,
+              dataDir: config.dataDir,
+              names: [name],
+              poolSize: 1,
+            });
+        const pools = (all ?? alone) as DBPoolManager;
+        const statuses = await migrationStatus(pools.get(name), { migrationsDir });
+        const count = (state: string) => statuses.filter((s) => s.state === state).length;
+        const problems = [
+          count('pending') && `${count('pending')} pending`,
+          count('changed') && `${count('changed')} edited after being applied`,
+          count('missing') && `${count('missing')} applied but missing from migrations/`,
+        ].filter(Boolean);
+        findings.push({
+          check: name,
+          ok: problems.length === 0,
+          detail:
+            problems.length === 0
+              ? `${where}: reachable, ${count('applied')} migrations applied, current`
+              : `${where}: reachable, ${problems.join(', ')} (run: calos migrate ${name})`,
+        });
+      } catch (error) {
+        findings.push({ check: name, ok: false, detail: `${where}: ${(error as Error).message}` });
+      } finally {
+        await alone?.closeAll();
+      }
     }
-    let pools: DBPoolManager | undefined;
-    try {
-      pools = await DBPoolManager.open({
-        databases: config.databases,
-        dataDir: config.dataDir,
-        names: [name],
-        poolSize: 1,
-      });
-      const statuses = await migrationStatus(pools.get(name), { migrationsDir });
-      const count = (state: string) => statuses.filter((s) => s.state === state).length;
-      const problems = [
-        count('pending') && `${count('pending')} pending`,
-        count('changed') && `${count('changed')} edited after being applied`,
-        count('missing') && `${count('missing')} applied but missing from migrations/`,
-      ].filter(Boolean);
+    if (embeddedInUse) {
       findings.push({
-        check: name,
-        ok: problems.length === 0,
+        check: 'orphans',
+        ok: true,
         detail:
-          problems.length === 0
-            ? `${where}: reachable, ${count('applied')} migrations applied, current`
-            : `${where}: reachable, ${problems.join(', ')} (run: calos migrate ${name})`,
+          'skipped: the running server holds the embedded databases (stop it to check references across databases)',
       });
-    } catch (error) {
-      findings.push({ check: name, ok: false, detail: `${where}: ${(error as Error).message}` });
-    } finally {
-      await pools?.closeAll();
+    } else if (!all || findings.some((f) => !f.ok)) {
+      findings.push({
+        check: 'orphans',
+        ok: true,
+        detail: 'skipped until every database is reachable and migrated',
+      });
+    } else {
+      findings.push(...(await checkOrphans(config, all, options.fix ?? false)));
     }
+  } finally {
+    await all?.closeAll();
   }
   return findings;
 }
 
-export async function runDoctor(config: Config): Promise<number> {
-  const findings = await diagnose(config);
-  for (const finding of findings)
-    print(`${finding.ok ? 'ok  ' : 'FAIL'} ${pad(finding.check, 14)} ${finding.detail}`);
+/** Builds the services' clients in this process (no HTTP) and asks each about its references. */
+async function checkOrphans(
+  config: Config,
+  databases: DBPoolManager,
+  fix: boolean,
+): Promise<DoctorFinding[]> {
+  try {
+    // Loaded here: every other command starts without importing every service.
+    const { createServiceClients } = await import('../main.ts');
+    const { forgetUser } = await import('../family/service/user-deleted.ts');
+    const clients = await createServiceClients({
+      config,
+      logger: createLogger({ logLevel: 'silent' }),
+      databases,
+      services: ['identity', 'hollowtown', 'recipes', 'family'],
+    });
+    const familyDb = databases.get('family');
+    const sources: IntegritySources = {
+      identity: clients.get<IdentityClient>('identity'),
+      hollowtown: clients.get<HollowtownClient>('hollowtown').integrity,
+      recipes: clients.get<RecipesClient>('recipes').integrity,
+      // Family Planner's user.deleted handler, applied on demand (its client has no integrity part yet).
+      family: {
+        userIds: (after, limit) => familyUserIds(familyDb, after, limit),
+        forgetUser: async (userId) => {
+          await forgetUser({ db: familyDb }, userId);
+          return {};
+        },
+        existingFamilyIds: (ids) => existingFamilyIds(familyDb, ids),
+      },
+    };
+    const checks = await findOrphans(sources);
+    if (!fix || checks.every((c) => c.count === 0)) {
+      return checks.map((c) => ({
+        check: c.check,
+        ok: c.count === 0,
+        detail: c.detail,
+        fixable: c.count > 0,
+      }));
+    }
+    const changes = new Map<string, string[]>();
+    for (const check of checks) if (check.count > 0) changes.set(check.check, await check.fix());
+    // What is left after the fix is what counts.
+    return (await findOrphans(sources)).map((c) => ({
+      check: c.check,
+      ok: c.count === 0,
+      detail: c.detail,
+      ...(changes.get(c.check)?.length ? { changes: changes.get(c.check) } : {}),
+    }));
+  } catch (error) {
+    return [
+      {
+        check: 'orphans',
+        ok: false,
+        detail: `could not check references across databases: ${(error as Error).message}`,
+      },
+    ];
+  }
+}
+
+export async function runDoctor(config: Config, options: DoctorOptions = {}): Promise<number> {
+  const findings = await diagnose(config, options);
+  for (const finding of findings) {
+    print(`${finding.ok ? 'ok  ' : 'FAIL'} ${pad(finding.check, 16)} ${finding.detail}`);
+    for (const change of finding.changes ?? []) print(`     fixed: ${change}`);
+  }
   const failed = findings.filter((f) => !f.ok).length;
+  if (!options.fix && findings.some((f) => f.fixable))
+    print('References that point at nothing: `calos doctor --fix` applies the documented policy.');
   print(failed === 0 ? 'All checks passed.' : `${failed} check${failed > 1 ? 's' : ''} failed.`);
   return failed === 0 ? 0 : 1;
 }

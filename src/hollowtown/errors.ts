@@ -16,6 +16,10 @@ export const HollowtownErrors = {
       `The AI did not answer with a usable recipe after ${attempts} attempts; try again or change the theme`,
       { attempts, problem },
     ),
+  recipesUnavailable: () =>
+    new AppError(503, 'RECIPES_UNAVAILABLE', 'HowToCookAtHome is not reachable from Hollowtown right now', {
+      retryAfterSeconds: 30,
+    }),
   aiUnavailable: () =>
     new AppError(503, 'AI_UNAVAILABLE', 'The AI gateway is not available to Hollowtown right now', {
       retryAfterSeconds: 30,

@@ -3,6 +3,13 @@ import { AppError } from '../platform/errors.ts';
 
 export const RecipesErrors = {
   recipeNotFound: (details?: unknown) => new AppError(404, 'RECIPE_NOT_FOUND', 'No such recipe', details),
+  sharedCopyReadOnly: () =>
+    new AppError(
+      409,
+      'RECIPE_IS_SHARED_COPY',
+      'This recipe is a shared copy that follows its original: change the original, or detach the copy first',
+    ),
+  notSharedCopy: () => new AppError(409, 'RECIPE_NOT_SHARED', 'Only a shared copy can be detached'),
   mealPlanNotFound: () => new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan'),
   pantryItemNotFound: () => new AppError(404, 'PANTRY_ITEM_NOT_FOUND', 'No such pantry item'),
   shoppingListNotFound: () => new AppError(404, 'SHOPPING_LIST_NOT_FOUND', 'No such shopping list'),

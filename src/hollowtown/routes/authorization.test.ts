@@ -73,6 +73,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /api/recipes/spooky': { recipe_name: 'x' },
     'PATCH /api/recipes/spooky/{id}': { recipe_name: 'Taken over' },
+    'POST /api/recipes/spooky/{id}/share': { to: 'recipes' },
     'POST /api/recipes/generate': { theme: 'bats' },
     'POST /api/events': { event_name: 'x', event_type: 'party', event_date: '2025-10-31' },
     'PATCH /api/events/{id}': { guest_count: 99 },
@@ -102,6 +103,9 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     ['GET', '/api/recipes/spooky/{id}', 'published', 200],
     ['PATCH', '/api/recipes/spooky/{id}', 'published', 404],
     ['DELETE', '/api/recipes/spooky/{id}', 'published', 404],
+    // Sharing to another app is the owner's alone, published or not.
+    ['POST', '/api/recipes/spooky/{id}/share', 'recipe', 404],
+    ['POST', '/api/recipes/spooky/{id}/share', 'published', 404],
     ['GET', '/api/events/{id}', 'event', 404],
     ['PATCH', '/api/events/{id}', 'event', 404],
     ['DELETE', '/api/events/{id}', 'event', 404],
@@ -214,7 +218,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
       if (!route.includes('{id}')) swept.add(route);
     }
     expect([...operations.keys()].filter((route) => !swept.has(route))).toEqual([]);
-    expect(operations.size).toBe(27);
+    expect(operations.size).toBe(28);
 
     for (const route of operations.keys()) {
       const [method, path] = route.split(' ') as [Method, string];

@@ -8,6 +8,7 @@ import { registerEventRoutes } from './events.ts';
 import { registerGenerateRoutes } from './generate.ts';
 import { registerPlanRoutes } from './plans.ts';
 import { registerRecipeRoutes } from './recipes.ts';
+import { registerSharingRoutes } from './sharing.ts';
 
 export function registerHollowtownRoutes(
   app: App,
@@ -16,6 +17,7 @@ export function registerHollowtownRoutes(
 ): void {
   app.addHook('onRequest', authenticateRequests(verifier));
   registerRecipeRoutes(app, services.recipes);
+  registerSharingRoutes(app, services.sharing);
   registerGenerateRoutes(app, services.generation);
   registerEventRoutes(app, services.events);
   registerEventFamilyRoutes(app, services.eventFamily);

@@ -1,9 +1,17 @@
 // Spooky recipes: private to their owner until published; a published recipe is readable by
 // every signed-in user, and only ever changed or deleted by its owner.
+import type { Queryable } from '../../platform/db/database.ts';
 import { toPage } from '../../platform/http/pagination.ts';
-import type { Difficulty, SpookyRecipe } from '../client.ts';
+import {
+  type Difficulty,
+  RECIPE_DELETED,
+  RECIPE_UPDATED,
+  type RecipeEventPayload,
+  type SpookyRecipe,
+} from '../client.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
+import { enqueueEvent } from '../store/outbox.ts';
 import {
   deleteRecipe,
   findVisibleRecipe,
@@ -123,6 +131,28 @@ function patchFields(patch: RecipePatch): Partial<RecipeFields> {
   };
 }
 
+/** The recipe as recipe.updated carries it: JSON, timestamps as ISO strings. */
+export function recipeEventPayload(
+  row: RecipeRow,
+): RecipeEventPayload & { recipe: NonNullable<RecipeEventPayload['recipe']> } {
+  const recipe = toRecipe(row);
+  return {
+    recipe_id: row.recipe_id,
+    user_id: row.user_id,
+    version: row.version,
+    recipe: {
+      ...recipe,
+      created_at: recipe.created_at.toISOString(),
+      updated_at: recipe.updated_at.toISOString(),
+    },
+  };
+}
+
+/** recipe.updated for a shared recipe; call in the transaction of the edit. */
+export async function announceUpdate(tx: Queryable, row: RecipeRow): Promise<void> {
+  await enqueueEvent(tx, RECIPE_UPDATED, { ...recipeEventPayload(row) });
+}
+
 export function createRecipeService(deps: HollowtownDeps) {
   const { db } = deps;
   return {
@@ -144,14 +174,33 @@ export function createRecipeService(deps: HollowtownDeps) {
     },
 
     async update(userId: string, recipeId: string, patch: RecipePatch): Promise<RecipeView> {
-      const row = isUuid(recipeId) ? await updateRecipe(db, userId, recipeId, patchFields(patch)) : undefined;
+      if (!isUuid(recipeId)) throw HollowtownErrors.recipeNotFound();
+      const fields = patchFields(patch);
+      const row = await db.transaction(async (tx) => {
+        const updated = await updateRecipe(tx, userId, recipeId, fields);
+        // Copies in other apps follow through the outbox, written with the edit or not at all.
+        if (updated?.shared_at) await announceUpdate(tx, updated);
+        return updated;
+      });
       if (!row) throw HollowtownErrors.recipeNotFound();
       return toRecipeView(row, userId);
     },
 
     async remove(userId: string, recipeId: string): Promise<void> {
-      if (!isUuid(recipeId) || !(await deleteRecipe(db, userId, recipeId)))
-        throw HollowtownErrors.recipeNotFound();
+      if (!isUuid(recipeId)) throw HollowtownErrors.recipeNotFound();
+      const deleted = await db.transaction(async (tx) => {
+        const gone = await deleteRecipe(tx, userId, recipeId);
+        if (gone?.shared_at) {
+          const payload: RecipeEventPayload = {
+            recipe_id: gone.recipe_id,
+            user_id: gone.user_id,
+            version: gone.version,
+          };
+          await enqueueEvent(tx, RECIPE_DELETED, { ...payload });
+        }
+        return gone;
+      });
+      if (!deleted) throw HollowtownErrors.recipeNotFound();
     },
 
     async list(userId: string, query: RecipeQuery) {

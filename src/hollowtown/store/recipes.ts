@@ -4,11 +4,17 @@ import type { Difficulty, Ingredient, SpookyRecipe } from '../client.ts';
 import type { TimeCursor } from '../service/common.ts';
 import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
 
-export type RecipeRow = SpookyRecipe & { cursor_at: string };
+export type RecipeRow = SpookyRecipe & {
+  cursor_at: string;
+  /** Counts edits: shared copies elsewhere apply an update only over an older version. */
+  version: number;
+  /** Set once the owner shared it to another app: its edits then go to the outbox. */
+  shared_at: Date | null;
+};
 
 const COLUMNS = `recipe_id, user_id, recipe_name, description, spookiness_level, difficulty, ingredients,
   instructions, prep_time_minutes, serves, tags, image_url, is_published, source, ai_model, created_at,
-  updated_at, ${cursorTime('created_at')} AS cursor_at`;
+  updated_at, version, shared_at, ${cursorTime('created_at')} AS cursor_at`;
 
 export interface RecipeFields {
   recipe_name: string;
@@ -93,7 +99,7 @@ export async function updateRecipe(
   const set = setClause(patch, EDITABLE, params);
   if (!set) return findOwnRecipe(db, userId, recipeId);
   const { rows } = await db.query<RecipeRow>(
-    `UPDATE spooky_recipes SET ${set}
+    `UPDATE spooky_recipes SET ${set}, version = version + 1
      WHERE recipe_id = ${params.add(recipeId)} AND user_id = ${params.add(userId)}
      RETURNING ${COLUMNS}`,
     params.values,
@@ -101,7 +107,45 @@ export async function updateRecipe(
   return rows[0];
 }
 
-async function findOwnRecipe(db: Queryable, userId: string, recipeId: string) {
+/** Deletes the owner's recipe; what it was (for the outbox), or undefined when it was not theirs. */
+export async function deleteRecipe(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+): Promise<{ recipe_id: string; user_id: string; version: number; shared_at: Date | null } | undefined> {
+  const { rows } = await db.query<{
+    recipe_id: string;
+    user_id: string;
+    version: number;
+    shared_at: Date | null;
+  }>(
+    `DELETE FROM spooky_recipes WHERE recipe_id = $1 AND user_id = $2
+     RETURNING recipe_id, user_id, version, shared_at`,
+    [recipeId, userId],
+  );
+  return rows[0];
+}
+
+/** Marks the owner's recipe shared (once) and answers it; undefined when it is not theirs. */
+export async function markRecipeShared(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+): Promise<RecipeRow | undefined> {
+  const { rows } = await db.query<RecipeRow>(
+    `UPDATE spooky_recipes SET shared_at = COALESCE(shared_at, now())
+     WHERE recipe_id = $1 AND user_id = $2
+     RETURNING ${COLUMNS}`,
+    [recipeId, userId],
+  );
+  return rows[0];
+}
+
+export async function findOwnRecipe(
+  db: Queryable,
+  userId: string,
+  recipeId: string,
+): Promise<RecipeRow | undefined> {
   const { rows } = await db.query<RecipeRow>(
     `SELECT ${COLUMNS} FROM spooky_recipes WHERE recipe_id = $1 AND user_id = $2`,
     [recipeId, userId],
@@ -109,12 +153,14 @@ async function findOwnRecipe(db: Queryable, userId: string, recipeId: string) {
   return rows[0];
 }
 
-export async function deleteRecipe(db: Queryable, userId: string, recipeId: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM spooky_recipes WHERE recipe_id = $1 AND user_id = $2', [
-    recipeId,
-    userId,
-  ]);
-  return rowCount > 0;
+/** Of these ids, the recipes that exist (whoever owns them). */
+export async function existingRecipeIds(db: Queryable, recipeIds: readonly string[]): Promise<Set<string>> {
+  if (recipeIds.length === 0) return new Set();
+  const { rows } = await db.query<{ recipe_id: string }>(
+    'SELECT recipe_id FROM spooky_recipes WHERE recipe_id = ANY($1::uuid[])',
+    [[...recipeIds]],
+  );
+  return new Set(rows.map((r) => r.recipe_id));
 }
 
 export interface RecipeFilter {

@@ -43,3 +43,28 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
     upvotes: upvotes.rowCount,
   };
 }
+
+/**
+ * The user ids hollowtown_db holds rows of (the rows deleteUserData removes), ascending, after
+ * `after`: for integrity checks against identity.
+ */
+export async function referencedUserIds(
+  db: Queryable,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  const tables = [
+    'spooky_recipes',
+    'halloween_events',
+    'costume_ideas',
+    'costume_upvotes',
+    'haunted_house_plans',
+  ];
+  const { rows } = await db.query<{ user_id: string }>(
+    `SELECT user_id FROM (
+       ${tables.map((table) => `SELECT user_id FROM ${table} WHERE $1::uuid IS NULL OR user_id > $1::uuid`).join(' UNION ')}
+     ) AS referenced ORDER BY user_id LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map((r) => r.user_id);
+}

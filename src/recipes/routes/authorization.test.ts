@@ -94,6 +94,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'GET /api/recipes/{id}',
         'PATCH /api/recipes/{id}',
         'DELETE /api/recipes/{id}',
+        'POST /api/recipes/{id}/detach',
         'PUT /api/recipes/{id}/rating',
         'DELETE /api/recipes/{id}/rating',
         'GET /api/meal-plans',

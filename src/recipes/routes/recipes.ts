@@ -116,7 +116,7 @@ const GenerateBody = Type.Object(
 );
 
 export function registerRecipeRoutes(app: App, services: RecipesServices): void {
-  const { recipes, ratings, generation } = services;
+  const { recipes, ratings, generation, shared } = services;
 
   app.get(
     '/api/recipes',
@@ -125,7 +125,8 @@ export function registerRecipeRoutes(app: App, services: RecipesServices): void 
         tags,
         summary: 'Recipes you may read, newest (or top rated) first, with filters',
         description:
-          'Yours and every published recipe (scope=mine or scope=published narrows it). Filters combine: cuisine, ' +
+          'Yours (with copies shared to you from other apps, marked by source) and every published recipe ' +
+          '(scope=mine or scope=published narrows it). Filters combine: cuisine, ' +
           'difficulty, max_total_minutes (prep + cook), max_calories (per serving), exclude_allergens (none of), ' +
           'tags (all of) and q (text search). Page on with next_cursor.',
         security: bearer,
@@ -221,11 +222,18 @@ export function registerRecipeRoutes(app: App, services: RecipesServices): void 
         tags,
         summary: 'Change your recipe',
         description:
-          'Send only the fields to change; null clears a field. Only the author may change a recipe.',
+          'Send only the fields to change; null clears a field. Only the author may change a recipe. A shared ' +
+          'copy follows its original: 409 RECIPE_IS_SHARED_COPY until you detach it.',
         security: bearer,
         params: IdParams,
         body: RecipePatchBody,
-        response: { 200: Recipe, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Recipe,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
       },
     },
     async (request) => {
@@ -250,6 +258,29 @@ export function registerRecipeRoutes(app: App, services: RecipesServices): void 
       const { userId } = requireUser(request);
       await recipes.remove(userId, request.params.id);
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/recipes/:id/detach',
+    {
+      schema: {
+        tags,
+        summary: 'Detach a shared copy: make it your own, independent recipe',
+        description:
+          'A recipe shared from another app (source {domain, recipe_id}) follows its original and cannot be ' +
+          'changed here. Detached, it stops following (also after the original was deleted), keeps its current ' +
+          'content, and becomes an ordinary recipe of yours (source manual). 409 RECIPE_NOT_SHARED for a recipe ' +
+          'that is not a shared copy; 404 for anyone else’s.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: RecipeDetail, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { userId } = requireUser(request);
+      await shared.detach(userId, request.params.id);
+      return recipes.get(userId, request.params.id);
     },
   );
 

@@ -170,6 +170,21 @@ const StoredIngredient = Type.Object({
   note: Nullable(Type.String()),
 });
 
+export const SharedSource = Type.Object(
+  {
+    domain: Type.Enum(['hollowtown'], { description: 'The app the original lives in' }),
+    recipe_id: Type.String({ format: 'uuid', description: 'The original’s id in that app' }),
+    reference_id: Type.String({ format: 'uuid' }),
+    deleted: Type.Boolean({
+      description: 'The original was deleted: this copy keeps its last state until you detach it',
+    }),
+    synced_at: NullableTimestamp,
+  },
+  {
+    description: 'A copy shared from another app: it follows the original (read-only here) until detached',
+  },
+);
+
 const recipeAnswerFields = {
   recipe_id: Uuid,
   user_id: Type.String({
@@ -207,7 +222,10 @@ const recipeAnswerFields = {
   rating_count: Type.Integer({ minimum: 0 }),
   is_published: Type.Boolean(),
   is_mine: Type.Boolean({ description: 'Whether you are the author (only the author may change it)' }),
-  source: Type.Enum(['manual', 'ai']),
+  source: Type.Union(
+    [Type.Enum(['manual', 'ai'], { description: 'manual: written by you; ai: generated' }), SharedSource],
+    { description: 'Where it comes from: manual, ai, or the original a shared copy follows' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 };

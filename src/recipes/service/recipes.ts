@@ -142,6 +142,14 @@ function patchFields(patch: RecipePatch): Partial<RecipeFields> {
   return fields;
 }
 
+function sourceOf(row: RecipeRow): Recipe['source'] {
+  if (row.source !== 'shared') return row.source;
+  const link = row.shared_source;
+  // A copy without its link is its owner's own recipe (detaching removes both at once).
+  if (!link) return 'manual';
+  return { ...link, synced_at: link.synced_at ? new Date(link.synced_at) : null };
+}
+
 export function toRecipe(row: RecipeRow, userId: string): Recipe {
   const known = row.prep_time_minutes !== null || row.cook_time_minutes !== null;
   return {
@@ -171,7 +179,7 @@ export function toRecipe(row: RecipeRow, userId: string): Recipe {
     rating_count: row.rating_count,
     is_published: row.is_published,
     is_mine: row.user_id === userId,
-    source: row.source,
+    source: sourceOf(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -228,7 +236,11 @@ export function createRecipeService(deps: RecipesDeps) {
     async update(userId: string, recipeId: string, patch: RecipePatch): Promise<Recipe> {
       if (!isUuid(recipeId)) throw RecipesErrors.recipeNotFound();
       const row = await updateRecipe(db, userId, recipeId, patchFields(patch));
-      if (!row) throw RecipesErrors.recipeNotFound();
+      if (!row) {
+        const copy = await findReadableRecipe(db, userId, recipeId);
+        if (copy?.user_id === userId && copy.source === 'shared') throw RecipesErrors.sharedCopyReadOnly();
+        throw RecipesErrors.recipeNotFound();
+      }
       return toRecipe(row, userId);
     },
 

@@ -4,7 +4,18 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { CURSOR_AT, columnValues, escapeLike } from './sql.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
-export type RecipeSource = 'manual' | 'ai';
+/** shared: a copy of another app's recipe, kept in step with it (see shared-recipes.ts). */
+export type RecipeSource = 'manual' | 'ai' | 'shared';
+
+/** The link of a shared copy to its original, as the recipe queries return it. */
+export interface SharedSourceRow {
+  domain: 'hollowtown';
+  recipe_id: string;
+  reference_id: string;
+  deleted: boolean;
+  /** JSON text of a timestamp. */
+  synced_at: string | null;
+}
 
 export interface IngredientRow {
   name: string;
@@ -34,6 +45,8 @@ export interface RecipeRow {
   rating_count: number;
   is_published: boolean;
   source: RecipeSource;
+  /** Only for source 'shared'. */
+  shared_source: SharedSourceRow | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -59,7 +72,12 @@ export interface RecipeFields {
 
 const COLUMNS = `recipe_id, user_id, recipe_name, description, cuisine, difficulty, prep_time_minutes,
   cook_time_minutes, serves, calories, ingredients, instructions, nutrition, allergens, tags, image_url,
-  rating_avg, rating_count, is_published, source, created_at, updated_at`;
+  rating_avg, rating_count, is_published, source, created_at, updated_at,
+  CASE WHEN source = 'shared' THEN (
+    SELECT json_build_object('domain', rr.source_domain, 'recipe_id', rr.source_recipe_id,
+      'reference_id', rr.reference_id, 'deleted', rr.source_deleted_at IS NOT NULL, 'synced_at', rr.synced_at)
+    FROM recipe_references rr WHERE rr.recipe_id = recipes.recipe_id
+  ) END AS shared_source`;
 
 const JSON_COLUMNS = new Set(['ingredients', 'nutrition']);
 const WRITABLE = new Set<string>([
@@ -138,9 +156,10 @@ export async function updateRecipe(
     );
     return rows[0];
   }
+  // A shared copy follows its original: it changes through the sync (shared-recipes.ts) or once detached.
   const { rows } = await db.query<RecipeRow>(
     `UPDATE recipes SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
-     WHERE recipe_id = $1 AND user_id = $2
+     WHERE recipe_id = $1 AND user_id = $2 AND source <> 'shared'
      RETURNING ${COLUMNS}`,
     [recipeId, userId, ...params],
   );

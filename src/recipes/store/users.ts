@@ -53,3 +53,29 @@ export async function deleteOwnedRows(
   const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
   return rowCount;
 }
+
+/**
+ * The user ids recipes_db holds rows of (the rows removeUserData deletes or anonymises),
+ * ascending, after `after`; the nil UUID of anonymised recipes names nobody and is left out.
+ */
+export async function referencedUserIds(
+  db: Queryable,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  const tables = [
+    'recipes',
+    'recipe_ratings',
+    'meal_plans',
+    'pantry_items',
+    'shopping_lists',
+    'recipe_references',
+  ];
+  const { rows } = await db.query<{ user_id: string }>(
+    `SELECT user_id FROM (
+       ${tables.map((table) => `SELECT user_id FROM ${table} WHERE $1::uuid IS NULL OR user_id > $1::uuid`).join(' UNION ')}
+     ) AS referenced WHERE user_id <> $3::uuid ORDER BY user_id LIMIT $2`,
+    [after, limit, DELETED_USER_ID],
+  );
+  return rows.map((r) => r.user_id);
+}

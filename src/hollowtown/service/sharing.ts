@@ -1,0 +1,63 @@
+// "Share to My Recipes": the owner of a spooky recipe puts a copy into HowToCookAtHome (through
+// its client: Hollowtown never touches recipes_db), which keeps the copy in step by consuming
+// Hollowtown's outbox (recipe.updated / recipe.deleted, written with each edit of a shared recipe).
+import type { RecipesClient, ShareRecipeAnswer } from '../../recipes/client.ts';
+import type { HollowtownDeps } from '../deps.ts';
+import { HollowtownErrors } from '../errors.ts';
+import { findOwnRecipe, markRecipeShared, type RecipeRow } from '../store/recipes.ts';
+import { isUuid } from './common.ts';
+import { recipeEventPayload } from './recipes.ts';
+
+export type ShareTarget = 'recipes';
+
+export interface ShareAnswer {
+  /** The recipe's id in HowToCookAtHome. */
+  recipe_id: string;
+  reference_id: string;
+  shared: true;
+  /** false when it was shared already (nothing changed). */
+  created: boolean;
+}
+
+export function createSharingService(deps: HollowtownDeps) {
+  const recipesApp = (): RecipesClient => {
+    if (!deps.clients.has('recipes')) throw HollowtownErrors.recipesUnavailable();
+    return deps.clients.get<RecipesClient>('recipes');
+  };
+  const handOver = (recipes: RecipesClient, row: RecipeRow): Promise<ShareRecipeAnswer> => {
+    const { recipe, version } = recipeEventPayload(row);
+    return recipes.shareRecipe({
+      userId: row.user_id,
+      domain: 'hollowtown',
+      sourceRecipeId: row.recipe_id,
+      version,
+      recipe,
+    });
+  };
+
+  return {
+    /** Only the owner shares; anyone else, like a missing recipe, gets 404. */
+    async share(userId: string, recipeId: string, _to: ShareTarget): Promise<ShareAnswer> {
+      if (!isUuid(recipeId) || !(await findOwnRecipe(deps.db, userId, recipeId)))
+        throw HollowtownErrors.recipeNotFound();
+      const recipes = recipesApp();
+      // Marked first: from here on every edit goes to the outbox.
+      const row = await markRecipeShared(deps.db, userId, recipeId);
+      if (!row) throw HollowtownErrors.recipeNotFound();
+      const answer = await handOver(recipes, row);
+      // An edit that committed after the mark may have reached the consumer before the copy
+      // existed: hand over the current state once more (a no-op unless it is newer).
+      const latest = await findOwnRecipe(deps.db, userId, recipeId);
+      if (!latest) await recipes.integrity.markSourcesDeleted('hollowtown', [recipeId]);
+      else if (latest.version > row.version) await handOver(recipes, latest);
+      return {
+        recipe_id: answer.recipe_id,
+        reference_id: answer.reference_id,
+        shared: true,
+        created: answer.created,
+      };
+    },
+  };
+}
+
+export type SharingService = ReturnType<typeof createSharingService>;
