@@ -9,6 +9,7 @@ import { registerDeviceRoutes } from './devices.ts';
 import { registerJwksRoute } from './jwks.ts';
 import { registerPaymentRoutes } from './payments.ts';
 import { registerSubscriptionRoutes } from './subscription.ts';
+import { registerWebSessionRoutes } from './web-session.ts';
 
 export async function registerIdentityRoutes(app: App, services: IdentityServices): Promise<void> {
   app.addHook('onRequest', services.authenticate);
@@ -21,4 +22,5 @@ export async function registerIdentityRoutes(app: App, services: IdentityService
   registerCreditsRoutes(app, services.deps);
   registerSubscriptionRoutes(app, services.deps);
   registerPaymentRoutes(app, services.deps);
+  registerWebSessionRoutes(app, services.deps, services.auth);
 }

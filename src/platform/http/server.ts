@@ -14,6 +14,7 @@ import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
 import { errorBody, handleError } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
+import { registerWebPages } from './static.ts';
 
 // ajv-formats is CommonJS: at run time its default import is the plugin function itself.
 const addFormats = addFormatsModule as unknown as FormatsPlugin;
@@ -129,5 +130,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       { prefix: service.prefix },
     );
   }
+
+  // The web pages (web/dist) answer only the paths that no service route claims.
+  await registerWebPages(app, { config, services: services.map((s) => s.definition.name) });
   return app;
 }

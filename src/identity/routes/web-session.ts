@@ -1,0 +1,131 @@
+// /api/web/*: one sign-in across the apps' domains (authorization code + PKCE for first-party
+// web apps), and CORS for the app pages that call identity from their own origin.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import type { App } from '../../platform/http/service.ts';
+import { isWebOrigin } from '../../platform/http/static.ts';
+import type { IdentityDeps } from '../deps.ts';
+import type { AuthService } from '../service/auth.ts';
+import { createWebSessionService, WEB_CLIENTS } from '../service/web-session.ts';
+import { originOf } from './origin.ts';
+import { bearer, ErrorResponse, SignedIn } from './schemas.ts';
+
+const Client = Type.Union(
+  WEB_CLIENTS.map((client) => Type.Literal(client)),
+  { description: 'The app: hollowtown, recipes or family' },
+);
+
+/**
+ * App pages on their own hosts (CALOS_HOSTS) call identity cross-origin with bearer tokens,
+ * never cookies; only origins whose host maps to a CALOS service are answered.
+ */
+function allowWebOrigins(app: App, deps: IdentityDeps) {
+  const allowed = (request: FastifyRequest) => {
+    const origin = request.headers.origin;
+    return typeof origin === 'string' && isWebOrigin(deps.config.hosts, origin) ? origin : undefined;
+  };
+  // onSend, so that errors (a 401 from the token check) carry the headers too.
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = allowed(request);
+    if (!origin) return;
+    reply.header('access-control-allow-origin', origin);
+    reply.header('access-control-expose-headers', 'retry-after, x-request-id');
+    reply.header('vary', 'origin');
+  });
+  app.options('/*', { schema: { hide: true } }, async (request, reply) => {
+    if (!allowed(request)) return reply.status(204).send();
+    return reply
+      .status(204)
+      .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
+      .header('access-control-allow-headers', 'authorization, content-type, idempotency-key, x-request-id')
+      .header('access-control-max-age', '600')
+      .send();
+  });
+}
+
+export function registerWebSessionRoutes(app: App, deps: IdentityDeps, auth: AuthService) {
+  const web = createWebSessionService(deps, auth);
+  allowWebOrigins(app, deps);
+
+  app.post(
+    '/api/web/authorize',
+    {
+      schema: {
+        tags: ['web sign-in'],
+        summary: 'The signed-in account console asks for a one-time code for an app',
+        description:
+          'PKCE S256 only. The code works once, for 60 seconds, at exactly this redirect_uri: the app root on a host ' +
+          'that CALOS_HOSTS maps to the app, or its prefix on the host the console is on.',
+        security: bearer,
+        body: Type.Object(
+          {
+            client: Client,
+            redirect_uri: Type.String({ minLength: 1, maxLength: 2048 }),
+            code_challenge: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }),
+            code_challenge_method: Type.Optional(Type.Literal('S256')),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            code: Type.String(),
+            expires_in: Type.Integer(),
+            redirect_uri: Type.String(),
+          }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send(await web.authorize(user, request.body, request.headers.host));
+    },
+  );
+
+  app.post(
+    '/api/web/token',
+    {
+      schema: {
+        tags: ['web sign-in'],
+        summary: 'An app exchanges a one-time code and its PKCE verifier for its own session',
+        description:
+          'The session is the app\'s own (its own refresh token, shown as a device "<App> (web)"); ' +
+          'sign out everywhere ends it.',
+        body: Type.Object(
+          {
+            client: Client,
+            code: Type.String({ minLength: 1, maxLength: 200 }),
+            code_verifier: Type.String({ minLength: 1, maxLength: 200 }),
+            redirect_uri: Type.String({ minLength: 1, maxLength: 2048 }),
+            grant_type: Type.Optional(Type.Literal('authorization_code')),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SignedIn, 400: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const { grant_type: _grant, ...input } = request.body;
+      return web.exchange(input, originOf(request));
+    },
+  );
+
+  app.post(
+    '/api/web/logout-everywhere',
+    {
+      schema: {
+        tags: ['web sign-in'],
+        summary: 'End this session and every app session started from the account console',
+        description:
+          'Refresh stops at once everywhere; access tokens already issued keep working in the apps for at most 300 s.',
+        security: bearer,
+        response: { 200: Type.Object({ sessions_ended: Type.Integer() }), 401: ErrorResponse },
+      },
+    },
+    async (request) => web.signOutEverywhere(requireUser(request), originOf(request)),
+  );
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceName } from '../config.ts';
+import { isWebOrigin, pageConfigFor } from './static.ts';
+
+const hosts = new Map<string, ServiceName>([
+  ['account.localhost', 'identity'],
+  ['hollowtown.localhost', 'hollowtown'],
+  ['recipes.localhost', 'recipes'],
+  ['*.family.test', 'family'],
+]);
+
+describe('where a page finds itself and its APIs', () => {
+  it('keeps everything on one origin, under prefixes, on an unmapped host', () => {
+    expect(pageConfigFor('hollowtown', hosts, 'localhost:3000', 'http')).toEqual({
+      app: 'hollowtown',
+      base: '/hollowtown',
+      api: '/hollowtown',
+      identity: '/calos',
+      account: '/account/',
+      apps: { hollowtown: '/hollowtown/', recipes: '/recipes/', family: '/family/' },
+    });
+  });
+
+  it("answers at / on the app's own host and reaches identity on the account host", () => {
+    expect(pageConfigFor('hollowtown', hosts, 'hollowtown.localhost:3000', 'http')).toEqual({
+      app: 'hollowtown',
+      base: '',
+      api: '',
+      identity: 'http://account.localhost:3000',
+      account: 'http://account.localhost:3000/account/',
+      // A wildcard names no single host, so Family falls back to localhost with its prefix.
+      apps: {
+        hollowtown: '/',
+        recipes: 'http://recipes.localhost:3000/',
+        family: 'http://localhost:3000/family/',
+      },
+    });
+  });
+
+  it('serves the account console at /account/ on the identity host, with identity at its root', () => {
+    const config = pageConfigFor('account', hosts, 'account.localhost:3000', 'http');
+    expect(config).toMatchObject({ base: '/account', api: '', identity: '', account: '/account/' });
+  });
+
+  it('falls back to localhost for identity when no host is mapped to it', () => {
+    const config = pageConfigFor(
+      'recipes',
+      new Map([['recipes.localhost', 'recipes']]),
+      'recipes.localhost',
+      'https',
+    );
+    expect(config).toMatchObject({
+      identity: 'https://localhost/calos',
+      account: 'https://localhost/account/',
+    });
+  });
+
+  it('answers CORS only for origins whose host maps to a service with pages', () => {
+    expect(isWebOrigin(hosts, 'http://hollowtown.localhost:3000')).toBe(true);
+    expect(isWebOrigin(hosts, 'https://shop.family.test')).toBe(true);
+    expect(isWebOrigin(hosts, 'http://evil.example')).toBe(false);
+    expect(isWebOrigin(hosts, 'http://localhost:3000')).toBe(false);
+    expect(isWebOrigin(hosts, 'null')).toBe(false);
+  });
+});

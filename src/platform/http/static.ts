@@ -1,0 +1,195 @@
+// Serves the built web pages (web/dist): the account console at /account/ and each app's page
+// at its prefix (/hollowtown/…), or at / on the app's own host (CALOS_HOSTS). The service's API
+// routes keep winning: pages answer only paths no route claims.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config, ServiceName } from '../config.ts';
+import type { App } from './service.ts';
+
+export type WebPage = 'account' | 'hollowtown' | 'recipes' | 'family';
+export type WebApp = Exclude<WebPage, 'account'>;
+
+/** The pages and the service each belongs to; an app's page sits at its service's prefix. */
+export const WEB_APPS: Readonly<Record<WebApp, { service: ServiceName; prefix: string }>> = {
+  hollowtown: { service: 'hollowtown', prefix: '/hollowtown' },
+  recipes: { service: 'recipes', prefix: '/recipes' },
+  family: { service: 'family', prefix: '/family' },
+};
+const IDENTITY_PREFIX = '/calos';
+/** Host for pages whose service has no host of its own when the browser is on a mapped host. */
+const FALLBACK_HOST = 'localhost';
+
+export const DEFAULT_WEB_DIST = path.resolve(import.meta.dirname, '../../../web/dist');
+
+/** What a page needs to know about where it and its APIs answer for this request. */
+export interface PageConfig {
+  app: WebPage;
+  /** Where this page's views live as the browser sees it ('' on the app's own host). */
+  base: string;
+  /** This page's API root ('' on its own host, the prefix otherwise, or another origin). */
+  api: string;
+  /** Identity's API root. */
+  identity: string;
+  /** The account console (ends with /). */
+  account: string;
+  /** Each app's page (ends with /). */
+  apps: Record<WebApp, string>;
+}
+
+/** Resolves host names through CALOS_HOSTS the way the URL rewriter does. */
+export function createHostLookup(hosts: ReadonlyMap<string, ServiceName>) {
+  const wildcards = [...hosts]
+    .filter(([host]) => host.startsWith('*.'))
+    .map(([host, service]) => [host.slice(1), service] as const);
+  const serviceOf = (host: string): ServiceName | undefined =>
+    hosts.get(host) ?? wildcards.find(([suffix]) => host.endsWith(suffix))?.[1];
+  /** The first exact host name mapped to a service (a wildcard names no single host). */
+  const hostOf = (service: ServiceName): string | undefined =>
+    [...hosts].find(([host, s]) => s === service && !host.startsWith('*.'))?.[0];
+  return { serviceOf, hostOf };
+}
+
+export function splitHost(hostHeader: string | undefined): { name: string; port: string } {
+  const raw = (hostHeader ?? 'localhost').toLowerCase();
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(raw);
+  return { name: match?.[1] ?? raw, port: match?.[2] ? `:${match[2]}` : '' };
+}
+
+export function pageConfigFor(
+  page: WebPage,
+  hosts: ReadonlyMap<string, ServiceName>,
+  hostHeader: string | undefined,
+  protocol: string,
+): PageConfig {
+  const lookup = createHostLookup(hosts);
+  const { name, port } = splitHost(hostHeader);
+  const here = lookup.serviceOf(name);
+  // Where a service's paths start, as seen from this page: same origin without a prefix on its
+  // own host, same origin with the prefix on an unmapped host, otherwise another origin.
+  const rootOf = (service: ServiceName, prefix: string): string => {
+    if (here === undefined) return prefix;
+    if (here === service) return '';
+    const host = lookup.hostOf(service);
+    return host ? `${protocol}://${host}${port}` : `${protocol}://${FALLBACK_HOST}${port}${prefix}`;
+  };
+  const identity = rootOf('identity', IDENTITY_PREFIX);
+  // The account console is /account/ on an unmapped host and on identity's own host alike.
+  const account = `${identity.endsWith(IDENTITY_PREFIX) ? identity.slice(0, -IDENTITY_PREFIX.length) : identity}/account/`;
+  const apps = Object.fromEntries(
+    Object.entries(WEB_APPS).map(([app, { service, prefix }]) => [app, `${rootOf(service, prefix)}/`]),
+  ) as Record<WebApp, string>;
+  if (page === 'account') return { app: page, base: '/account', api: identity, identity, account, apps };
+  const { service, prefix } = WEB_APPS[page];
+  const api = rootOf(service, prefix);
+  return { app: page, base: api, api, identity, account, apps };
+}
+
+/** Origins (scheme://host[:port]) whose host CALOS_HOSTS maps to a service with a web page. */
+export function isWebOrigin(hosts: ReadonlyMap<string, ServiceName>, origin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  const service = createHostLookup(hosts).serviceOf(url.hostname);
+  return service === 'identity' || Object.values(WEB_APPS).some((a) => a.service === service);
+}
+
+const RESERVED_VIEWS = new Set(['api', 'docs', 'assets']);
+const VIEW = /^[a-z][a-z0-9-]{0,40}$/;
+const CONFIG_SLOT = '<script id="calos-config" type="application/json">{}</script>';
+
+export interface WebPagesOptions {
+  config: Config;
+  /** The services this process serves: a page is served with its service. */
+  services: readonly ServiceName[];
+  /** The built pages (default: web/dist). */
+  distDir?: string;
+}
+
+export async function registerWebPages(app: App, options: WebPagesOptions): Promise<void> {
+  const dist = options.distDir ?? DEFAULT_WEB_DIST;
+  const { hosts } = options.config;
+  // Each page as built (with its landing rendered in) and without the landing, for other views.
+  const html = new Map<WebPage, { landing: string; view: string }>();
+  for (const page of ['account', ...Object.keys(WEB_APPS)] as WebPage[]) {
+    const file = path.join(dist, `${page}.html`);
+    if (!existsSync(file)) continue;
+    const landing = readFileSync(file, 'utf8');
+    html.set(page, { landing, view: landing.replace(/<!--landing-->[\s\S]*<!--\/landing-->/, '') });
+  }
+  if (html.size === 0) {
+    app.log.warn({ dist }, 'web pages are not built (npm run build:web); serving the APIs only');
+  }
+
+  const sendPage = (page: WebPage) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const view = (request.params as { view?: string }).view;
+    if (view !== undefined && (!VIEW.test(view) || RESERVED_VIEWS.has(view))) return reply.callNotFound();
+    const template = html.get(page);
+    if (!template) {
+      return reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web pages are not built yet: run `npm run build:web`, then restart.');
+    }
+    const config = pageConfigFor(page, hosts, request.headers.host, request.protocol);
+    // JSON inside <script> must not be able to close the element.
+    const json = JSON.stringify(config).replace(/</g, '\\u003c');
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'strict-origin-when-cross-origin')
+      .send(
+        (view === undefined ? template.landing : template.view).replace(
+          CONFIG_SLOT,
+          `<script id="calos-config" type="application/json">${json}</script>`,
+        ),
+      );
+  };
+
+  const served = new Set(options.services);
+  const mounts: Array<[WebPage, string]> = [
+    ...(served.has('identity')
+      ? ([
+          ['account', '/account'],
+          // On identity's own host /account/ arrives as /calos/account/.
+          ['account', `${IDENTITY_PREFIX}/account`],
+        ] as Array<[WebPage, string]>)
+      : []),
+    ...Object.entries(WEB_APPS)
+      .filter(([, { service }]) => served.has(service))
+      .map(([page, { prefix }]) => [page as WebPage, prefix] as [WebPage, string]),
+  ];
+  const assets = path.join(dist, 'assets');
+  let decorated = false;
+  for (const [page, mount] of mounts) {
+    const last = mount.slice(mount.lastIndexOf('/') + 1);
+    // A relative Location works with and without the prefix the browser sees.
+    app.get(mount, { schema: { hide: true } }, async (_request, reply) => reply.redirect(`${last}/`, 301));
+    app.get(`${mount}/`, { schema: { hide: true } }, sendPage(page));
+    app.get(`${mount}/:view`, { schema: { hide: true } }, sendPage(page));
+    if (existsSync(assets)) {
+      await app.register(fastifyStatic, {
+        root: assets,
+        prefix: `${mount}/assets/`,
+        decorateReply: !decorated,
+        preCompressed: true,
+        immutable: true,
+        maxAge: '365d',
+        index: false,
+        schemaHide: true,
+      });
+      decorated = true;
+    }
+  }
+  // Identity's own host opens on the account console.
+  if (!served.has('identity')) return;
+  app.get(`${IDENTITY_PREFIX}/`, { schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect('account/', 302),
+  );
+}

@@ -1,0 +1,249 @@
+/// <reference lib="dom" />
+// The browser tests' kit: Debian's Chromium driven by playwright-core (never a downloaded
+// browser), a whole platform on *.localhost hosts, axe for accessibility, and small factories.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { request as httpRequest } from 'undici';
+import { startPlatform } from '../../src/main.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { testEngines, uniqueSuffix } from '../support/engines.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `[web tests] skipped: no Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` ` +
+      '(.ci/run does) or set CHROMIUM_PATH.',
+  );
+}
+
+export const HOSTS = {
+  account: 'account.localhost',
+  hollowtown: 'hollowtown.localhost',
+  recipes: 'recipes.localhost',
+  family: 'family.localhost',
+} as const;
+export const CALOS_HOSTS = `${HOSTS.account}=identity,${HOSTS.hollowtown}=hollowtown,${HOSTS.recipes}=recipes,${HOSTS.family}=family`;
+
+const DIST = path.resolve('web/dist');
+
+/** The built pages; built here when missing (a fresh clone builds them at install). */
+export function ensureWebBuilt() {
+  if (existsSync(path.join(DIST, 'hollowtown.html'))) return;
+  execFileSync(process.execPath, ['--import', 'tsx', 'web/build.ts'], { stdio: 'inherit' });
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the API under test, checked by the tests.
+  body: any;
+}
+
+export interface WebPlatform extends Pick<TestPlatform, 'url' | 'databases' | 'app' | 'close'> {
+  port: number;
+  /** A request from Node as if to <host>:<port> (Node does not resolve *.localhost itself). */
+  http(
+    host: keyof typeof HOSTS,
+    pathname: string,
+    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<HttpAnswer>;
+  /** http://<host>:<port><path> for a mapped host (or localhost). */
+  at(host: keyof typeof HOSTS | 'localhost', pathname?: string): string;
+}
+
+/** A platform for one test file, on the test suite's cloned databases. */
+export async function startWebPlatform(env: Record<string, string> = {}): Promise<WebPlatform> {
+  ensureWebBuilt();
+  const engine = testEngines()[0] ?? 'pglite';
+  return withWebHelpers(await startTestPlatform(engine, { env: { CALOS_HOSTS, ...env } }));
+}
+
+/** A platform outside the test runner (scripts): embedded databases in a fresh folder, migrated. */
+export async function startScriptPlatform(env: Record<string, string> = {}): Promise<WebPlatform> {
+  ensureWebBuilt();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-web-'));
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', CALOS_DATA_DIR: dataDir, CALOS_HOSTS, ...env });
+  const platform = await startPlatform({ config, logger: createLogger(config), migrate: true });
+  return withWebHelpers({
+    ...platform,
+    async close() {
+      await platform.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+function withWebHelpers(platform: Pick<TestPlatform, 'url' | 'databases' | 'app' | 'close'>): WebPlatform {
+  const port = Number(new URL(platform.url).port);
+  return {
+    url: platform.url,
+    databases: platform.databases,
+    app: platform.app,
+    close: () => platform.close(),
+    port,
+    async http(
+      host: keyof typeof HOSTS,
+      pathname: string,
+      init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+    ) {
+      const answer = await httpRequest(`http://127.0.0.1:${port}${pathname}`, {
+        method: (init.method ?? (init.body === undefined ? 'GET' : 'POST')) as 'GET',
+        headers: {
+          host: `${HOSTS[host]}:${port}`,
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...init.headers,
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await answer.body.text();
+      return {
+        status: answer.statusCode,
+        headers: answer.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    at: (host: keyof typeof HOSTS | 'localhost', pathname = '/') =>
+      `http://${host === 'localhost' ? 'localhost' : HOSTS[host]}:${port}${pathname}`,
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // *.localhost is loopback anyway; say so, so no lookup ever leaves the machine.
+      '--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1',
+    ],
+  });
+}
+
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Waits until the element is visible (playwright-core has no expect of its own). */
+export const visible = async (locator: Locator, timeout?: number) => {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    const page = locator.page();
+    const text = await page
+      .locator('main')
+      .textContent()
+      .catch(() => '');
+    if (process.env.WEB_TEST_SCREENSHOTS)
+      await page.screenshot({
+        path: `${process.env.WEB_TEST_SCREENSHOTS}/failure-${Date.now()}.png`,
+        fullPage: true,
+      });
+    throw new Error(
+      `${(error as Error).message.split('\n')[0]} — at ${page.url()} the page says: ${(text ?? '').slice(0, 600)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+};
+
+export interface TestUser {
+  username: string;
+  email: string;
+  password: string;
+}
+
+export const newUser = (prefix = 'web'): TestUser => {
+  const username = `${prefix}${uniqueSuffix()}`.slice(0, 30);
+  return { username, email: `${username}@example.com`, password: 'correct horse battery' };
+};
+
+/** Signs up through the account console's form (already on a page that shows it). */
+export async function fillSignUp(page: Page, user: TestUser) {
+  const form = page.getByRole('form', { name: 'Create your CALOS account' });
+  await form.getByLabel('Username').fill(user.username);
+  await form.getByLabel('Email').fill(user.email);
+  await form.getByLabel('Password').fill(user.password);
+  await form.getByRole('button', { name: 'Create account' }).click();
+}
+
+export async function signUpOnAccount(page: Page, web: WebPlatform, user: TestUser) {
+  await page.goto(web.at('account', '/account/?screen=signup'));
+  await fillSignUp(page, user);
+  await visible(page.getByRole('heading', { level: 1, name: /^Hello,/ }));
+}
+
+export async function signInOnAccount(page: Page, web: WebPlatform, user: TestUser) {
+  await page.goto(web.at('account', '/account/'));
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Username or email').fill(user.username);
+  await form.getByLabel('Password').fill(user.password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await visible(page.getByRole('heading', { level: 1, name: /^Hello,/ }));
+}
+
+/** Opens an app view; the app sends the browser through the account console and back. */
+export async function openSignedIn(
+  page: Page,
+  web: WebPlatform,
+  app: 'hollowtown' | 'recipes' | 'family',
+  view: string,
+) {
+  await page.goto(web.at(app, `/${view}`));
+  await page
+    .waitForFunction(
+      (host) =>
+        location.hostname === host &&
+        !location.search.includes('code=') &&
+        (document.querySelector('.user-menu')?.textContent ?? '').includes('Signed in as'),
+      HOSTS[app],
+    )
+    .catch(async (error) => {
+      throw new Error(
+        `not signed in on ${app}: at ${page.url()} the page says: ${((await page.locator('body').textContent()) ?? '').slice(0, 400)}`,
+        {
+          cause: error,
+        },
+      );
+    });
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** Serious and critical axe violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -1,0 +1,148 @@
+// The CALOS account console (/account/): sign up and in, devices, AI keys, credits, plan,
+// security log, deleting the account — and the authorize step of every app's sign-in.
+import '../shared/tokens.css';
+import '../shared/kit.css';
+import { type ReactNode, StrictMode, useEffect, useMemo } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { RequestOptions } from '../shared/api.ts';
+import { Button, Layout, Notice } from '../shared/components.tsx';
+import { type PageConfig, readConfig } from '../shared/config.ts';
+import { useSession } from '../shared/hooks.ts';
+import { useRoute } from '../shared/router.tsx';
+import { type Account, createSession, type Session } from '../shared/session.ts';
+import { AuthForms } from './auth-forms.tsx';
+import { Authorize } from './authorize.tsx';
+import {
+  type AccountViewProps,
+  Credits,
+  DeleteAccount,
+  Devices,
+  Keys,
+  Overview,
+  PlanView,
+  Security,
+} from './views.tsx';
+
+const NAV = [
+  { view: '', label: 'Overview' },
+  { view: 'devices', label: 'Devices' },
+  { view: 'keys', label: 'AI keys' },
+  { view: 'credits', label: 'Credits' },
+  { view: 'plan', label: 'Plan' },
+  { view: 'security', label: 'Security' },
+] as const;
+
+const VIEWS: Record<string, (props: AccountViewProps) => ReactNode> = {
+  '': Overview,
+  devices: Devices,
+  pair: Devices,
+  keys: Keys,
+  credits: Credits,
+  plan: PlanView,
+  security: Security,
+  delete: DeleteAccount,
+};
+
+function SignedOutHome({
+  config,
+  session,
+  params,
+}: {
+  config: PageConfig;
+  session: Session;
+  params: URLSearchParams;
+}) {
+  return (
+    <>
+      {params.get('deleted') && <Notice>Your account has been deleted. Goodbye!</Notice>}
+      <h1>Your CALOS account</h1>
+      <p className="muted">
+        One account for Hollowtown, HowToCookAtHome and Family Planner: your devices, AI keys, credits and
+        plan in one place.
+      </p>
+      <AuthForms
+        config={config}
+        session={session}
+        initial={params.get('screen') === 'signup' ? 'signup' : 'signin'}
+      />
+    </>
+  );
+}
+
+function AccountRoot({ config, session }: { config: PageConfig; session: Session }) {
+  const route = useRoute(config.base);
+  const stored = useSession(session);
+  const sessionKey = stored?.session_id ?? stored?.refresh_token;
+  useEffect(() => {
+    if (!sessionKey) return;
+    session
+      .fetch<{ user: Account }>(`${config.identity}/api/auth/me`)
+      .then((me) => session.setUser(me.user))
+      .catch(() => undefined);
+  }, [sessionKey, session, config]);
+  const api = useMemo(
+    () =>
+      <T,>(path: string, options?: RequestOptions) =>
+        session.fetch<T>(`${config.identity}${path}`, options),
+    [session, config],
+  );
+
+  let body: ReactNode;
+  const View = VIEWS[route.view];
+  if (route.view === 'authorize') {
+    body = <Authorize config={config} session={session} stored={stored} params={route.params} />;
+  } else if (!View) {
+    body = (
+      <>
+        <h1>Page not found</h1>
+        <a href={`${config.base}/`}>Back to your account</a>
+      </>
+    );
+  } else if (!stored) {
+    body =
+      route.view === '' ? (
+        <SignedOutHome config={config} session={session} params={route.params} />
+      ) : (
+        <>
+          <h1>Sign in to continue</h1>
+          <AuthForms config={config} session={session} />
+        </>
+      );
+  } else {
+    body = <View config={config} session={session} user={stored.user} params={route.params} api={api} />;
+  }
+
+  const user = stored ? (
+    <>
+      <span>
+        Signed in as <strong>{stored.user?.display_name ?? stored.user?.username ?? '…'}</strong>
+      </span>
+      <Button small variant="secondary" onClick={() => void session.signOut()}>
+        Sign out
+      </Button>
+    </>
+  ) : null;
+
+  return (
+    <Layout
+      config={config}
+      brand={{ name: 'CALOS account', mark: '◆' }}
+      nav={stored && route.view !== 'authorize' ? NAV : []}
+      current={route.view === 'pair' ? 'devices' : route.view}
+      user={user}
+    >
+      {body}
+    </Layout>
+  );
+}
+
+const config = readConfig('account');
+const session = createSession('account', config.identity);
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <AccountRoot config={config} session={session} />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,636 @@
+// The account console's views: overview, devices and pairing, AI keys, credits, plan,
+// security log, deleting the account.
+import { useState } from 'react';
+import {
+  Button,
+  Empty,
+  ErrorMessage,
+  Form,
+  formatDate,
+  Loading,
+  Notice,
+  Section,
+  SelectField,
+  TextField,
+} from '../shared/components.tsx';
+import type { PageConfig } from '../shared/config.ts';
+import { useAction, useLoad } from '../shared/hooks.ts';
+import { type Plan, PlanCards, planName } from '../shared/landing.tsx';
+import { hrefTo, Link, navigate } from '../shared/router.tsx';
+import type { Account, Session } from '../shared/session.ts';
+
+export interface AccountViewProps {
+  config: PageConfig;
+  session: Session;
+  user?: Account;
+  params: URLSearchParams;
+  api: <T>(path: string, options?: Parameters<Session['fetch']>[1]) => Promise<T>;
+}
+
+interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+interface Subscription {
+  plan_code: string;
+  status: string;
+  current_period_end: string | null;
+  entitlements: Plan['entitlements'];
+}
+
+export function Overview({ config, session, user, api }: AccountViewProps) {
+  const data = useLoad(
+    async (signal) => {
+      const [balance, subscription] = await Promise.all([
+        api<{ balance: number; lifetime_spent: number }>('/api/credits/balance', { signal }),
+        api<Subscription>('/api/subscription', { signal }),
+      ]);
+      return { balance, subscription };
+    },
+    [api],
+  );
+  const action = useAction();
+  const everywhere = () =>
+    action.run(async () => {
+      await api('/api/web/logout-everywhere', { method: 'POST' });
+      session.clear();
+      navigate(`${config.base}/`);
+    });
+  return (
+    <>
+      <h1>Hello, {user?.display_name ?? user?.username}</h1>
+      <p className="muted">
+        Signed in as <strong>{user?.username}</strong> ({user?.email}).
+      </p>
+      {data.error && <ErrorMessage>{data.error}</ErrorMessage>}
+      <div className="grid section">
+        <article className="card">
+          <h2>Credits</h2>
+          <p className="stat" data-testid="balance">
+            {data.data ? data.data.balance.balance.toLocaleString() : '…'}
+          </p>
+          <Link href={hrefTo(config.base, 'credits')}>Buy credits and see history</Link>
+        </article>
+        <article className="card">
+          <h2>Plan</h2>
+          <p className="stat">{data.data ? planName(data.data.subscription.plan_code) : '…'}</p>
+          <Link href={hrefTo(config.base, 'plan')}>Change plan</Link>
+        </article>
+        <article className="card">
+          <h2>Your apps</h2>
+          <ul>
+            <li>
+              <a href={config.apps.hollowtown}>Hollowtown</a>
+            </li>
+            <li>
+              <a href={config.apps.recipes}>HowToCookAtHome</a>
+            </li>
+            <li>
+              <a href={config.apps.family}>Family Planner</a>
+            </li>
+          </ul>
+        </article>
+      </div>
+      <Section title="Sign out">
+        {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
+        <div className="button-row">
+          <Button variant="secondary" onClick={() => void session.signOut()}>
+            Sign out here
+          </Button>
+          <Button variant="secondary" busy={action.busy} onClick={() => void everywhere()}>
+            Sign out everywhere
+          </Button>
+        </div>
+        <p className="muted">“Everywhere” also signs you out of every app you opened from this account.</p>
+      </Section>
+      <Section title="Delete account">
+        <p>
+          <Link href={hrefTo(config.base, 'delete')}>Delete your CALOS account</Link> and everything in it.
+        </p>
+      </Section>
+    </>
+  );
+}
+
+interface Device {
+  device_id: string;
+  device_type: string;
+  device_name: string | null;
+  last_seen: string;
+  created_at: string;
+  revoked_at: string | null;
+  is_current: boolean;
+}
+
+export function Devices({ config, api, params }: AccountViewProps) {
+  const devices = useLoad((signal) => api<{ items: Device[] }>('/api/devices', { signal }), [api]);
+  const action = useAction();
+  const revoke = (device: Device) =>
+    action.run(async () => {
+      await api(`/api/devices/${device.device_id}`, { method: 'DELETE' });
+      devices.reload();
+    });
+  return (
+    <>
+      <h1>Devices</h1>
+      <PairForm api={api} initialCode={params.get('user_code') ?? ''} onPaired={devices.reload} />
+      <Section title="Signed-in devices">
+        {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
+        {devices.error && <ErrorMessage>{devices.error}</ErrorMessage>}
+        {!devices.data ? (
+          <Loading />
+        ) : (
+          <ul className="list" aria-label="Devices">
+            {devices.data.items.map((device) => (
+              <li className="list-row" key={device.device_id}>
+                <div>
+                  <strong>{device.device_name ?? `${device.device_type} device`}</strong>{' '}
+                  {device.is_current && <span className="tag">This device</span>}
+                  {device.revoked_at && <span className="tag">Revoked</span>}
+                  <br />
+                  <span className="muted">
+                    {device.device_type} · last seen {formatDate(device.last_seen, true)}
+                  </span>
+                </div>
+                {!device.revoked_at && !device.is_current && (
+                  <Button
+                    small
+                    variant="danger"
+                    onClick={() => void revoke(device)}
+                    aria-label={`Revoke ${device.device_name ?? device.device_type}`}
+                  >
+                    Revoke
+                  </Button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <p className="muted">
+        A device that cannot type a password (a speaker, a TV) shows a code; enter it above. Its link opens{' '}
+        <code>{`${config.base}/pair`}</code>.
+      </p>
+    </>
+  );
+}
+
+function PairForm({
+  api,
+  initialCode,
+  onPaired,
+}: {
+  api: AccountViewProps['api'];
+  initialCode: string;
+  onPaired: () => void;
+}) {
+  const [code, setCode] = useState(initialCode);
+  const [done, setDone] = useState<string>();
+  const action = useAction();
+  const submit = () =>
+    action.run(async () => {
+      const answer = await api<{ device_name: string | null; device_type: string }>('/api/devices/pair', {
+        body: { user_code: code.trim(), approve: true },
+      });
+      setDone(
+        `${answer.device_name ?? `Your ${answer.device_type} device`} is now signed in to your account.`,
+      );
+      setCode('');
+      onPaired();
+    });
+  return (
+    <Section title="Pair a device">
+      {done && <Notice>{done}</Notice>}
+      <Form onSubmit={submit} error={action.error} label="Pair a device">
+        <TextField
+          label="Code shown on the device"
+          name="user_code"
+          placeholder="BCDF-2345"
+          autoComplete="off"
+          autoCapitalize="characters"
+          required
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+        <div className="button-row">
+          <Button type="submit" busy={action.busy}>
+            Approve device
+          </Button>
+        </div>
+      </Form>
+    </Section>
+  );
+}
+
+interface ApiKey {
+  key_id: string;
+  provider: string;
+  label: string | null;
+  masked: string;
+  is_active: boolean;
+  created_at: string;
+}
+
+const PROVIDERS = [
+  ['openai', 'OpenAI'],
+  ['anthropic', 'Anthropic'],
+  ['deepseek', 'DeepSeek'],
+] as const;
+
+export function Keys({ api }: AccountViewProps) {
+  const keys = useLoad((signal) => api<{ items: ApiKey[] }>('/api/keys', { signal }), [api]);
+  const [form, setForm] = useState({ provider: 'openai', api_key: '', label: '' });
+  const add = useAction();
+  const remove = useAction();
+  const submit = () =>
+    add.run(async () => {
+      await api('/api/keys/add', {
+        body: {
+          provider: form.provider,
+          api_key: form.api_key.trim(),
+          ...(form.label ? { label: form.label } : {}),
+        },
+      });
+      setForm((f) => ({ ...f, api_key: '', label: '' }));
+      keys.reload();
+    });
+  const del = (key: ApiKey) =>
+    remove.run(async () => {
+      await api(`/api/keys/${key.key_id}`, { method: 'DELETE' });
+      keys.reload();
+    });
+  return (
+    <>
+      <h1>Your AI keys</h1>
+      <p className="muted">
+        Bring your own OpenAI, Anthropic or DeepSeek key: every app then uses it for that provider's models.
+        Keys are encrypted and never shown again, only their last four characters.
+      </p>
+      <Section title="Add a key">
+        <Form onSubmit={submit} error={add.error} label="Add a key">
+          <SelectField
+            label="Provider"
+            name="provider"
+            options={PROVIDERS}
+            value={form.provider}
+            onChange={(e) => setForm((f) => ({ ...f, provider: e.target.value }))}
+          />
+          <TextField
+            label="API key"
+            name="api_key"
+            type="password"
+            autoComplete="off"
+            required
+            value={form.api_key}
+            onChange={(e) => setForm((f) => ({ ...f, api_key: e.target.value }))}
+          />
+          <TextField
+            label="Label (optional)"
+            name="label"
+            value={form.label}
+            onChange={(e) => setForm((f) => ({ ...f, label: e.target.value }))}
+          />
+          <div className="button-row">
+            <Button type="submit" busy={add.busy}>
+              Add key
+            </Button>
+          </div>
+        </Form>
+      </Section>
+      <Section title="Keys">
+        {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
+        {keys.error && <ErrorMessage>{keys.error}</ErrorMessage>}
+        {!keys.data ? (
+          <Loading />
+        ) : keys.data.items.length === 0 ? (
+          <Empty>No keys yet: the apps use the free models.</Empty>
+        ) : (
+          <ul className="list" aria-label="Keys">
+            {keys.data.items.map((key) => (
+              <li className="list-row" key={key.key_id}>
+                <div>
+                  <strong>{PROVIDERS.find(([p]) => p === key.provider)?.[1] ?? key.provider}</strong>{' '}
+                  <code>{key.masked}</code> {key.label && <span>· {key.label}</span>}{' '}
+                  <span className="tag">{key.is_active ? 'In use' : 'Replaced'}</span>
+                  <br />
+                  <span className="muted">Added {formatDate(key.created_at)}</span>
+                </div>
+                <Button
+                  small
+                  variant="danger"
+                  onClick={() => void del(key)}
+                  aria-label={`Delete ${key.provider} key ${key.masked}`}
+                >
+                  Delete
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+    </>
+  );
+}
+
+interface LedgerEntry {
+  entry_id: number;
+  amount: number;
+  kind: string;
+  reason: string;
+  balance_after: number;
+  created_at: string;
+}
+
+const PACKAGES = [
+  ['starter', '500 credits — $5'],
+  ['standard', '2,000 credits — $18'],
+  ['bulk', '10,000 credits — $80'],
+] as const;
+
+export function Credits({ api }: AccountViewProps) {
+  const balance = useLoad(
+    (signal) => api<{ balance: number; lifetime_spent: number }>('/api/credits/balance', { signal }),
+    [api],
+  );
+  const [entries, setEntries] = useState<LedgerEntry[]>();
+  const [cursor, setCursor] = useState<string | null>(null);
+  const ledger = useLoad(
+    async (signal) => {
+      const page = await api<Page<LedgerEntry>>('/api/credits/ledger', { signal, query: { limit: 20 } });
+      setEntries(page.items);
+      setCursor(page.next_cursor);
+      return page;
+    },
+    [api],
+  );
+  const [pack, setPack] = useState('starter');
+  const [bought, setBought] = useState<string>();
+  const buy = useAction();
+  const more = useAction();
+  const submit = () =>
+    buy.run(async () => {
+      const answer = await api<{ credits: number; balance: number }>('/api/credits/purchase', {
+        body: { package: pack, provider: 'dev' },
+        headers: { 'idempotency-key': crypto.randomUUID() },
+      });
+      setBought(
+        `Added ${answer.credits.toLocaleString()} credits. Your balance is ${answer.balance.toLocaleString()}.`,
+      );
+      balance.reload();
+      ledger.reload();
+    });
+  const loadMore = () =>
+    more.run(async () => {
+      if (!cursor) return;
+      const page = await api<Page<LedgerEntry>>('/api/credits/ledger', { query: { limit: 20, cursor } });
+      setEntries((e) => [...(e ?? []), ...page.items]);
+      setCursor(page.next_cursor);
+    });
+  return (
+    <>
+      <h1>Credits</h1>
+      {balance.error && <ErrorMessage>{balance.error}</ErrorMessage>}
+      <div className="grid section">
+        <article className="card">
+          <h2>Balance</h2>
+          <p className="stat" data-testid="balance">
+            {balance.data ? balance.data.balance.toLocaleString() : '…'}
+          </p>
+          <p className="muted">
+            {balance.data ? `${balance.data.lifetime_spent.toLocaleString()} spent so far` : ''}
+          </p>
+        </article>
+        <article className="card">
+          <h2>Buy credits</h2>
+          {bought && <Notice>{bought}</Notice>}
+          <Form onSubmit={submit} error={buy.error} label="Buy credits">
+            <SelectField
+              label="Package"
+              name="package"
+              options={PACKAGES}
+              value={pack}
+              onChange={(e) => setPack(e.target.value)}
+            />
+            <div className="button-row">
+              <Button type="submit" busy={buy.busy}>
+                Buy
+              </Button>
+            </div>
+          </Form>
+          <p className="muted">
+            Development server: payments go through the test provider and complete at once.
+          </p>
+        </article>
+      </div>
+      <Section title="History">
+        {ledger.error && <ErrorMessage>{ledger.error}</ErrorMessage>}
+        {!entries ? (
+          <Loading />
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Credit history, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Change</th>
+                  <th scope="col">Balance</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((entry) => (
+                  <tr key={entry.entry_id}>
+                    <td>{formatDate(entry.created_at, true)}</td>
+                    <td>{entry.reason || entry.kind.replace(/_/g, ' ')}</td>
+                    <td>
+                      {entry.amount > 0 ? `+${entry.amount.toLocaleString()}` : entry.amount.toLocaleString()}
+                    </td>
+                    <td>{entry.balance_after.toLocaleString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {more.error && <ErrorMessage>{more.error}</ErrorMessage>}
+        {cursor && (
+          <Button variant="secondary" busy={more.busy} onClick={() => void loadMore()}>
+            Show older
+          </Button>
+        )}
+      </Section>
+    </>
+  );
+}
+
+export function PlanView({ api }: AccountViewProps) {
+  const data = useLoad(
+    async (signal) => {
+      const [subscription, plans] = await Promise.all([
+        api<Subscription>('/api/subscription', { signal }),
+        api<{ plans: Plan[] }>('/api/plans', { signal }),
+      ]);
+      return { subscription, plans: plans.plans };
+    },
+    [api],
+  );
+  const action = useAction();
+  const [done, setDone] = useState<string>();
+  const change = (code: string) =>
+    action.run(async () => {
+      await api('/api/subscription', {
+        body: { plan_code: code, provider: 'dev' },
+        headers: { 'idempotency-key': crypto.randomUUID() },
+      });
+      setDone(`You are now on the ${planName(code)} plan.`);
+      data.reload();
+    });
+  if (data.error) return <ErrorMessage>{data.error}</ErrorMessage>;
+  if (!data.data) return <Loading />;
+  const current = data.data.subscription.plan_code;
+  const offered = data.data.plans.filter((p) => ['free', 'pro', 'family'].includes(p.plan_code));
+  return (
+    <>
+      <h1>Your plan</h1>
+      <p>
+        You are on the <strong data-testid="current-plan">{planName(current)}</strong> plan
+        {data.data.subscription.current_period_end
+          ? `, renewing ${formatDate(data.data.subscription.current_period_end)}`
+          : ''}
+        .
+      </p>
+      {done && <Notice>{done}</Notice>}
+      {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
+      <PlanCards plans={offered} />
+      <div className="button-row section" style={{ marginTop: '1rem' }}>
+        {offered
+          .filter((p) => p.plan_code !== current)
+          .map((p) => (
+            <Button
+              key={p.plan_code}
+              variant="secondary"
+              busy={action.busy}
+              onClick={() => void change(p.plan_code)}
+            >
+              Switch to {planName(p.plan_code)}
+            </Button>
+          ))}
+      </div>
+    </>
+  );
+}
+
+interface AuditEntry {
+  event: string;
+  ip_address: string | null;
+  user_agent: string | null;
+  details: Record<string, unknown>;
+  created_at: string;
+}
+
+const EVENT_NAMES: Record<string, string> = {
+  'account.created': 'Account created',
+  'login.succeeded': 'Signed in',
+  'login.failed': 'Failed sign-in',
+  'login.locked': 'Sign-in locked after failures',
+  'logout.succeeded': 'Signed out',
+  'password.changed': 'Password changed',
+  'session.refresh_reuse': 'Session ended: a token was reused',
+  'device.paired': 'Device paired',
+  'device.revoked': 'Device revoked',
+  'api_key.added': 'AI key added',
+  'api_key.removed': 'AI key deleted',
+  'credits.purchased': 'Credits bought',
+  'subscription.changed': 'Plan changed',
+};
+
+export function Security({ api }: AccountViewProps) {
+  const log = useLoad(
+    (signal) => api<Page<AuditEntry>>('/api/audit', { signal, query: { limit: 50 } }),
+    [api],
+  );
+  return (
+    <>
+      <h1>Security log</h1>
+      <p className="muted">Sign-ins, devices, keys and other changes to your account, newest first.</p>
+      {log.error && <ErrorMessage>{log.error}</ErrorMessage>}
+      {!log.data ? (
+        <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Security events</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">What</th>
+                <th scope="col">From</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.data.items.map((entry) => (
+                <tr key={`${entry.created_at}-${entry.event}-${JSON.stringify(entry.details)}`}>
+                  <td>{formatDate(entry.created_at, true)}</td>
+                  <td>
+                    {EVENT_NAMES[entry.event] ?? entry.event}
+                    {typeof entry.details.client === 'string' && ` (${entry.details.client})`}
+                    {entry.details.everywhere === true && ' (everywhere)'}
+                  </td>
+                  <td>{entry.ip_address ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function DeleteAccount({ config, session, api }: AccountViewProps) {
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState(false);
+  const action = useAction();
+  const submit = () =>
+    action.run(async () => {
+      await api('/api/account', { method: 'DELETE', body: { password } });
+      session.clear();
+      navigate(`${config.base}/?deleted=1`);
+    });
+  return (
+    <>
+      <h1>Delete your account</h1>
+      <p>
+        This deletes your CALOS account, your devices, keys, credits and plan, and every app removes what it
+        holds of you. It cannot be undone.
+      </p>
+      <Form onSubmit={submit} error={action.error} label="Delete account">
+        <TextField
+          label="Your password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <div className="checkbox">
+          <input
+            id="confirm-delete"
+            type="checkbox"
+            checked={confirm}
+            onChange={(e) => setConfirm(e.target.checked)}
+          />
+          <label htmlFor="confirm-delete">I understand that this cannot be undone</label>
+        </div>
+        <div className="button-row">
+          <Button type="submit" variant="danger" busy={action.busy} disabled={!confirm || !password}>
+            Delete my account
+          </Button>
+        </div>
+      </Form>
+    </>
+  );
+}

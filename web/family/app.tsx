@@ -1,0 +1,35 @@
+// What Family Planner is: its landing page, navigation and views.
+import type { AppDefinition } from '../shared/app-shell.tsx';
+import { FAMILY_VIEWS } from './views.tsx';
+
+export const FAMILY: AppDefinition = {
+  app: 'family',
+  brand: { name: 'Family Planner', mark: '⌂' },
+  nav: [
+    { view: 'families', label: 'Family' },
+    { view: 'todos', label: 'Todos' },
+    { view: 'calendar', label: 'Calendar' },
+    { view: 'shopping', label: 'Shopping' },
+  ],
+  landing: {
+    title: 'The whole family, on the same page',
+    lead: 'Everyone in one place with their own role, todo lists with who does what, a shared calendar you can subscribe to, and a shopping list that updates on every phone as items are ticked.',
+    open: 'Open your family',
+    features: [
+      {
+        title: 'Members and roles',
+        text: 'Parents plan, children help: invite each CALOS account with the role that fits.',
+      },
+      { title: 'Todo lists', text: 'Chores and shared lists, assigned to someone, ticked off when done.' },
+      {
+        title: 'Calendar',
+        text: 'Appointments, birthdays and school in a month or week view, with an iCal link for your phone.',
+      },
+      {
+        title: 'Live shopping list',
+        text: 'When someone ticks the milk in the shop, everyone else sees it at once.',
+      },
+    ],
+  },
+  views: FAMILY_VIEWS,
+};

@@ -1,0 +1,32 @@
+// What HowToCookAtHome is: its landing page, navigation and views.
+import type { AppDefinition } from '../shared/app-shell.tsx';
+import { RECIPES_VIEWS } from './views.tsx';
+
+export const RECIPES: AppDefinition = {
+  app: 'recipes',
+  brand: { name: 'HowToCookAtHome', mark: '❦' },
+  nav: [
+    { view: 'recipes', label: 'Recipes' },
+    { view: 'meal-plans', label: 'Meal plans' },
+    { view: 'pantry', label: 'Pantry' },
+    { view: 'shopping', label: 'Shopping lists' },
+  ],
+  landing: {
+    title: 'Good food at home, every day of the week',
+    lead: 'Recipes scaled to however many sit at your table, a week of meals planned in minutes, a pantry that tells you what to use first, and the shopping list that follows.',
+    open: 'Open your kitchen',
+    features: [
+      {
+        title: 'Recipes for any table',
+        text: 'Filter by time, cuisine and allergens; scale any recipe to the servings you need; rate what you cook.',
+      },
+      {
+        title: 'A week of meals',
+        text: 'Plan breakfasts, lunches and dinners for the week and turn the plan into a shopping list.',
+      },
+      { title: 'Pantry', text: 'Know what is in the fridge, freezer and cupboard, and what expires soon.' },
+      { title: 'Shopping lists', text: 'Tick off items as you shop, with costs that add up as you go.' },
+    ],
+  },
+  views: RECIPES_VIEWS,
+};

@@ -1,0 +1,36 @@
+// Where this page and its APIs answer, as the server told it (see src/platform/http/static.ts):
+// under a prefix on the shared host, or at / on the app's own host.
+export type AppName = 'account' | 'hollowtown' | 'recipes' | 'family';
+export type WebApp = Exclude<AppName, 'account'>;
+
+export interface PageConfig {
+  app: AppName;
+  base: string;
+  api: string;
+  identity: string;
+  account: string;
+  apps: Record<WebApp, string>;
+}
+
+/** Without the server's answer (a page opened some other way) everything sits on one host. */
+function fallback(app: AppName): PageConfig {
+  const prefix = app === 'account' ? '/calos' : `/${app}`;
+  return {
+    app,
+    base: `/${app}`,
+    api: prefix,
+    identity: '/calos',
+    account: '/account/',
+    apps: { hollowtown: '/hollowtown/', recipes: '/recipes/', family: '/family/' },
+  };
+}
+
+export function readConfig(app: AppName): PageConfig {
+  const text = document.getElementById('calos-config')?.textContent ?? '{}';
+  try {
+    const parsed = JSON.parse(text) as Partial<PageConfig>;
+    return parsed.app ? (parsed as PageConfig) : fallback(app);
+  } catch {
+    return fallback(app);
+  }
+}
