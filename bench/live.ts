@@ -113,7 +113,9 @@ runMain(async () => {
       }
       const streamUrl = `${base}/family/api/shopping-lists/${list.list_id}/stream`;
       const followers = [owner, ...people].map((user) => follow(streamUrl, user.accessToken));
-      cleanup.add('streams', () => followers.forEach((f) => f.close()));
+      cleanup.add('streams', () => {
+        for (const follower of followers) follower.close();
+      });
       await Promise.all(followers.map((f) => f.ready));
 
       const latencies: number[] = [];

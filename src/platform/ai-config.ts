@@ -30,7 +30,14 @@ export interface AiConfig {
 
 type Text = (name: string) => string | undefined;
 
-const intSetting = (text: Text, problems: string[], name: string, fallback: number, min: number, max: number) => {
+const intSetting = (
+  text: Text,
+  problems: string[],
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+) => {
   const raw = text(name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -75,7 +82,8 @@ export function parseAiConfig(text: Text, problems: string[]): AiConfig {
   if (pricesRaw) {
     try {
       const parsed = JSON.parse(pricesRaw) as Record<string, Partial<ModelPrice>>;
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
       prices = Object.fromEntries(
         Object.entries(parsed).map(([model, price]) => {
           const prompt = Number(price.prompt ?? 0);

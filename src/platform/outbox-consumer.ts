@@ -83,7 +83,10 @@ export function createOutboxConsumer<Event extends { eventId: number }>(
       },
       (error: unknown) => {
         failures++;
-        options.logger.warn({ err: error, consumer: options.name, failures }, 'outbox consumer failed; retrying');
+        options.logger.warn(
+          { err: error, consumer: options.name, failures },
+          'outbox consumer failed; retrying',
+        );
         schedule(Math.min(intervalMs * 2 ** failures, 30_000));
       },
     );

@@ -64,7 +64,8 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
     const [event] = events;
     expect(event?.summary).toBe('Pumpkin carving, with cider; bring knives');
     expect(event?.location).toBe('Back yard');
-    expect(event?.endDate.toJSDate().getTime()! - event?.startDate.toJSDate().getTime()!).toBe(2 * 3_600_000);
+    if (!event) throw new Error('no event in the feed');
+    expect(event.endDate.toJSDate().getTime() - event.startDate.toJSDate().getTime()).toBe(2 * 3_600_000);
     expect(
       event?.component.getFirstSubcomponent('valarm')?.getFirstPropertyValue('trigger')?.toString(),
     ).toBe('-PT30M');

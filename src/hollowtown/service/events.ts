@@ -8,7 +8,6 @@ import {
   type EventFields,
   type EventRow,
   type EventType,
-  findEvent,
   insertEvent,
   listEvents,
   type ShoppingItem,

@@ -6,7 +6,10 @@ export interface AiPreferencesRow {
   fallback_model: string;
 }
 
-export async function findAiPreferences(db: Queryable, userId: string): Promise<AiPreferencesRow | undefined> {
+export async function findAiPreferences(
+  db: Queryable,
+  userId: string,
+): Promise<AiPreferencesRow | undefined> {
   const { rows } = await db.query<AiPreferencesRow>(
     'SELECT model_preference, fallback_model FROM ai_preferences WHERE user_id = $1',
     [userId],
@@ -88,7 +91,12 @@ export interface AiUsageRow {
   created_at: Date;
 }
 
-export async function listAiUsage(db: Queryable, userId: string, limit: number, before?: number): Promise<AiUsageRow[]> {
+export async function listAiUsage(
+  db: Queryable,
+  userId: string,
+  limit: number,
+  before?: number,
+): Promise<AiUsageRow[]> {
   const { rows } = await db.query<AiUsageRow>(
     `SELECT usage_id, app, endpoint, model, provider, instance, byok, prompt_tokens, completion_tokens, cached_tokens,
             credits, latency_ms, outcome, error_code, created_at
