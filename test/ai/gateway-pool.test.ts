@@ -127,6 +127,22 @@ describe.each(testEngines())('the Ollama pool on %s', (engine) => {
     expect(flaky.requests.some((r) => r.path === '/api/chat' && r.status === 200)).toBe(true);
   });
 
+  it('answers 503 naming OLLAMA_HOSTS when no instance answers at all', async () => {
+    const instance = await startOllamaStandIn({ models: ['llama3.2:latest'] });
+    const { platform, user } = await setUp([instance]);
+    await instance.kill();
+    const deadline = Date.now() + 5000;
+    let response = await chat(platform, user, 'anyone?');
+    while (response.status === 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await chat(platform, user, 'anyone?');
+    }
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('OLLAMA_UNREACHABLE');
+    expect(body.error.message).toContain(instance.url);
+  });
+
   it('aborts the upstream request when the client leaves', async () => {
     const instance = await startOllamaStandIn({
       models: ['llama3.2:latest'],

@@ -162,6 +162,16 @@ export class OllamaPool {
     const model = normalizeOllamaModel(modelName);
     const candidates = this.available().filter((i) => i.models.has(model) && !exclude.has(i.url));
     if (candidates.length === 0) {
+      if (this.available().length === 0) {
+        return Promise.reject(
+          new AppError(
+            503,
+            'OLLAMA_UNREACHABLE',
+            `No Ollama instance is answering (OLLAMA_HOSTS: ${this.instances.map((i) => i.url).join(', ')})`,
+            { retryAfterSeconds: Math.ceil(this.#options.healthIntervalMs / 1000) || 1 },
+          ),
+        );
+      }
       const anywhere = this.instances.some((i) => i.models.has(model));
       if (!anywhere) {
         return Promise.reject(

@@ -84,6 +84,7 @@ export function classify(error: unknown, maxWaitSeconds: number): Verdict {
     case 'PROVIDER_RATE_LIMITED':
       return seconds > maxWaitSeconds ? { kind: 'fatal' } : { kind: 'wait', seconds, reason: error.message };
     case 'NO_INSTANCE_AVAILABLE':
+    case 'OLLAMA_UNREACHABLE':
     case 'POOL_SATURATED':
     case 'UPSTREAM_UNAVAILABLE':
       return { kind: 'wait', seconds: Math.min(seconds, 30), reason: error.message };
@@ -97,7 +98,12 @@ export function classify(error: unknown, maxWaitSeconds: number): Verdict {
   }
 }
 
-const UNAVAILABLE = new Set(['NO_INSTANCE_AVAILABLE', 'POOL_SATURATED', 'UPSTREAM_UNAVAILABLE']);
+const UNAVAILABLE = new Set([
+  'NO_INSTANCE_AVAILABLE',
+  'OLLAMA_UNREACHABLE',
+  'POOL_SATURATED',
+  'UPSTREAM_UNAVAILABLE',
+]);
 
 const defaultSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
