@@ -1,6 +1,9 @@
 // The `calos` command: migrations, serving, diagnosis, contractor access and the monolith split.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName } from '../platform/config.ts';
+import { DEFAULT_WEB_DIST } from '../platform/http/static.ts';
 import { createLogger } from '../platform/logger.ts';
 import { grantAccess, revokeAccess } from './access.ts';
 import { runDoctor } from './doctor.ts';
@@ -124,6 +127,9 @@ async function serve(config: Config, names: string[], migrate: boolean): Promise
   );
   for (const service of platform.services) {
     print(`  ${service.title.padEnd(24)} ${base}${service.prefix}   docs: ${base}${service.prefix}/docs`);
+  }
+  if (existsSync(path.join(DEFAULT_WEB_DIST, 'account.html'))) {
+    print(`  web pages: ${base}/account/  ${base}/hollowtown/  ${base}/recipes/  ${base}/family/`);
   }
   print(`  health: ${base}/healthz   readiness: ${base}/readyz`);
   return await new Promise<number>(() => undefined);
