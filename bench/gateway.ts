@@ -1,7 +1,9 @@
 // npm run bench:gateway [-- --users N --seconds N] [-- --profile]
 // The latency the AI gateway adds over calling an Ollama stand-in directly: p50 / p99 of the
 // whole answer and of the first NDJSON line, and requests per second, at 1, 50 and 200
-// concurrent clients, for POST /api/chat non-streamed and streamed.
+// concurrent clients, for POST /api/chat non-streamed and streamed, against two upstreams: one
+// that answers at once (everything the gateway costs shows, and 50 clients saturate it) and one
+// paced like a small model on a GPU (what callers of a real Ollama pool see).
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PLANS } from '../src/identity/plans.ts';
@@ -24,6 +26,34 @@ const CLIENTS = [1, 50, 200] as const;
 const WARMUP_SECONDS = 1;
 /** Words in each stand-in reply: one NDJSON line each, plus the final `done` line. */
 const REPLY_WORDS = 8;
+
+interface Upstream {
+  key: 'instant' | 'paced';
+  /** The one model this stand-in serves; the gateway routes on it. */
+  model: string;
+  latencyMs: number;
+  chunkDelayMs: number;
+  title: string;
+}
+
+const UPSTREAMS: readonly Upstream[] = [
+  {
+    key: 'instant',
+    model: 'llama3.2:latest',
+    latencyMs: 0,
+    chunkDelayMs: 0,
+    title: 'upstream answers at once (no model time: the gateway saturates)',
+  },
+  {
+    // About what llama3.2 3B does on one consumer GPU: a short prompt evaluated in tens of
+    // milliseconds, then ~100 tokens per second.
+    key: 'paced',
+    model: 'llama3.2:1b',
+    latencyMs: 50,
+    chunkDelayMs: 10,
+    title: 'upstream paced like a model (50 ms to the first token, then one token per 10 ms)',
+  },
+];
 const STAND_IN_ENTRY = fileURLToPath(new URL('./gateway/stand-in-main.ts', import.meta.url));
 /** Aim from the issue, at 50 clients. */
 const AIM = { clients: 50, p50Ms: 1, p99Ms: 5 };
@@ -31,6 +61,7 @@ const AIM = { clients: 50, p50Ms: 1, p99Ms: 5 };
 type Target = 'direct' | 'gateway';
 
 interface Scenario {
+  upstream: Upstream['key'];
   clients: number;
   isStream: boolean;
   target: Target;
@@ -39,9 +70,9 @@ interface Scenario {
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
-const chatBody = (isStream: boolean) =>
+const chatBody = (isStream: boolean, model = 'llama3.2') =>
   JSON.stringify({
-    model: 'llama3.2',
+    model,
     messages: [{ role: 'user', content: 'Say hello to the benchmark' }],
     stream: isStream,
   });
@@ -54,12 +85,17 @@ async function main() {
     const cleanup = new Cleanup();
     cleanup.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
     try {
-      const standIn = await spawnServer({
-        entry: STAND_IN_ENTRY,
-        name: 'Ollama stand-in',
-        args: [String(REPLY_WORDS)],
-      });
-      cleanup.add('stand-in', () => standIn.stop());
+      const standIns = new Map<Upstream['key'], ServerProcess>();
+      for (const upstream of UPSTREAMS) {
+        const standIn = await spawnServer({
+          entry: STAND_IN_ENTRY,
+          name: `Ollama stand-in (${upstream.key})`,
+          args: [REPLY_WORDS, upstream.latencyMs, upstream.chunkDelayMs, upstream.model].map(String),
+        });
+        cleanup.add(`${upstream.key} stand-in`, () => standIn.stop());
+        standIns.set(upstream.key, standIn);
+      }
+      const standInOf = (key: Upstream['key']) => standIns.get(key) as ServerProcess;
 
       const unreachable = await postgresUnreachable();
       let databaseEnv: Record<string, string> = {};
@@ -75,14 +111,20 @@ async function main() {
         dataDir,
         env: {
           ...databaseEnv,
-          OLLAMA_HOSTS: standIn.url,
+          OLLAMA_HOSTS: UPSTREAMS.map((upstream) => standInOf(upstream.key).url).join(','),
           // The gateway's own cap (default 4 per instance, like Ollama's parallel slots) would
           // queue most of 200 clients; the stand-in has no such limit, so lift it to compare.
           OLLAMA_MAX_CONCURRENCY: '1024',
         },
       });
       cleanup.add('platform', () => platform.stop());
-      print(`stand-in: ${standIn.url} (pid ${standIn.pid}), ${REPLY_WORDS}-word replies, no latency`);
+      for (const upstream of UPSTREAMS) {
+        const standIn = standInOf(upstream.key);
+        print(
+          `stand-in: ${standIn.url} (pid ${standIn.pid}), model ${upstream.model}, ${REPLY_WORDS}-word replies, ` +
+            `${upstream.latencyMs} ms to the first token, ${upstream.chunkDelayMs} ms per token`,
+        );
+      }
       print(`gateway:  ${platform.url} (pid ${platform.pid}), identity + ai, ${engine}`);
 
       const registering = performance.now();
@@ -91,15 +133,22 @@ async function main() {
       print(
         `users: ${users.length} on the enterprise plan (${PLANS.enterprise.aiRateLimits.perMinute} AI requests/min each) in ${((tokensIssuedAt - registering) / 1000).toFixed(1)} s\n`,
       );
-      await checkRoutes(standIn, platform, users);
+      for (const upstream of UPSTREAMS)
+        await checkRoutes(standInOf(upstream.key), platform, users, upstream.model);
 
-      const run = (clients: number, isStream: boolean, target: Target, seconds: number) => {
+      const run = (
+        upstream: Upstream,
+        clients: number,
+        isStream: boolean,
+        target: Target,
+        seconds: number,
+      ) => {
         const elapsed = (performance.now() - tokensIssuedAt) / 1000;
         if (elapsed + seconds + WARMUP_SECONDS > ACCESS_TOKEN_TTL_SECONDS - 10)
           throw new Error('the access tokens would expire during the run: use fewer --seconds');
         const isGateway = target === 'gateway';
         return runClosedLoop({
-          origin: isGateway ? platform.url : standIn.url,
+          origin: isGateway ? platform.url : standInOf(upstream.key).url,
           path: isGateway ? '/ai/api/chat' : '/api/chat',
           clients,
           warmupSeconds: WARMUP_SECONDS,
@@ -109,17 +158,18 @@ async function main() {
             authorization: `Bearer ${users[n % users.length]?.accessToken}`,
             'x-calos-app': 'bench',
           }),
-          body: chatBody(isStream),
+          body: chatBody(isStream, upstream.model),
         });
       };
 
+      const instant = UPSTREAMS[0] as Upstream;
       if (options.profile) {
         await profileGateway(
           platform,
-          (clients, isStream) => run(clients, isStream, 'gateway', options.seconds),
+          (clients, isStream) => run(instant, clients, isStream, 'gateway', options.seconds),
           {
             platformUrl: platform.url,
-            standInUrl: standIn.url,
+            standInUrl: standInOf('instant').url,
             user: users[0] as BenchUser,
             chatBody: chatBody(false),
             databaseEnv: unreachable ? undefined : databaseEnv,
@@ -129,15 +179,17 @@ async function main() {
         return;
       }
       const scenarios: Scenario[] = [];
-      for (const clients of CLIENTS) {
-        for (const isStream of [false, true]) {
-          // Direct and gateway back to back, so that drift in the machine's load hits both alike.
-          for (const target of ['direct', 'gateway'] as const) {
-            const result = await run(clients, isStream, target, options.seconds);
-            print(
-              `${target.padEnd(7)} ${isStream ? 'stream' : 'whole '} ${String(clients).padStart(3)} clients: ${formatCount(result.requestsPerSecond).padStart(6)}/s, p50 ${formatMs(result.whole.p50)} ms, p99 ${formatMs(result.whole.p99)} ms`,
-            );
-            scenarios.push({ clients, isStream, target, result });
+      for (const upstream of UPSTREAMS) {
+        for (const clients of CLIENTS) {
+          for (const isStream of [false, true]) {
+            // Direct and gateway back to back, so that drift in the machine's load hits both alike.
+            for (const target of ['direct', 'gateway'] as const) {
+              const result = await run(upstream, clients, isStream, target, options.seconds);
+              print(
+                `${upstream.key.padEnd(7)} ${target.padEnd(7)} ${isStream ? 'stream' : 'whole '} ${String(clients).padStart(3)} clients: ${formatCount(result.requestsPerSecond).padStart(6)}/s, p50 ${formatMs(result.whole.p50)} ms, p99 ${formatMs(result.whole.p99)} ms`,
+              );
+              scenarios.push({ upstream: upstream.key, clients, isStream, target, result });
+            }
           }
         }
       }
@@ -150,33 +202,45 @@ async function main() {
 }
 
 /** One call each way: the gateway must answer from the Ollama pool, not a fallback. */
-async function checkRoutes(standIn: ServerProcess, platform: ServerProcess, users: BenchUser[]) {
-  const direct = await fetch(`${standIn.url}/api/chat`, { method: 'POST', body: chatBody(false) });
+async function checkRoutes(
+  standIn: ServerProcess,
+  platform: ServerProcess,
+  users: BenchUser[],
+  model: string,
+) {
+  const direct = await fetch(`${standIn.url}/api/chat`, { method: 'POST', body: chatBody(false, model) });
   if (direct.status !== 200)
     throw new Error(`the stand-in answered ${direct.status}: ${await direct.text()}`);
   await direct.arrayBuffer();
   const viaGateway = await fetch(`${platform.url}/ai/api/chat`, {
     method: 'POST',
     headers: { authorization: `Bearer ${users[0]?.accessToken}`, 'content-type': 'application/json' },
-    body: chatBody(false),
+    body: chatBody(false, model),
   });
   const text = await viaGateway.text();
   if (viaGateway.status !== 200) throw new Error(`the gateway answered ${viaGateway.status}: ${text}`);
   if (viaGateway.headers.get('x-calos-upstream') !== 'ollama' || viaGateway.headers.has('x-calos-fallback'))
-    throw new Error('the gateway did not answer from the Ollama stand-in');
+    throw new Error(`the gateway did not answer ${model} from the Ollama stand-in`);
 }
 
 function report(scenarios: Scenario[], options: GatewayOptions) {
+  print(`\nPOST /api/chat, ${options.seconds} s per run after ${WARMUP_SECONDS} s of warm-up; milliseconds`);
+  for (const upstream of UPSTREAMS) reportUpstream(upstream, scenarios);
+}
+
+function reportUpstream(upstream: Upstream, scenarios: Scenario[]) {
   const find = (clients: number, isStream: boolean, target: Target) => {
     const found = scenarios.find(
-      (s) => s.clients === clients && s.isStream === isStream && s.target === target,
+      (s) =>
+        s.upstream === upstream.key &&
+        s.clients === clients &&
+        s.isStream === isStream &&
+        s.target === target,
     );
-    if (!found) throw new Error(`missing scenario ${clients} ${isStream} ${target}`);
+    if (!found) throw new Error(`missing scenario ${upstream.key} ${clients} ${isStream} ${target}`);
     return found.result;
   };
-  print(
-    `\nPOST /api/chat, ${options.seconds} s per run after ${WARMUP_SECONDS} s of warm-up; milliseconds\n`,
-  );
+  print(`\n## ${upstream.title}\n`);
   for (const isStream of [false, true]) {
     print(isStream ? '\nstreamed (NDJSON): whole answer and first line (first token)\n' : 'non-streamed\n');
     const header = ['', 'clients', 'req/s', 'p50', 'p99'];
