@@ -1,6 +1,7 @@
-// Builds the web pages into web/dist: the client bundle (Vite), each app's landing page
-// rendered to HTML at build time, and gzip/brotli copies of the assets. Run by `npm install`
-// (prepare) and `npm run build:web`.
+// Builds the web pages into web/dist (or the folder CALOS_WEB_OUT names): the client bundle
+// (Vite), each app's landing page rendered to HTML at build time, and gzip/brotli copies of the
+// assets. Run by `npm install` (prepare) and `npm run build:web`; the tests build into their own
+// folder (test/web/build.ts).
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,14 +9,14 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 const root = import.meta.dirname;
-const dist = path.join(root, 'dist');
+const dist = process.env.CALOS_WEB_OUT ? path.resolve(process.env.CALOS_WEB_OUT) : path.join(root, 'dist');
 const configFile = path.join(root, 'vite.config.ts');
 const started = Date.now();
 
-await build({ configFile, logLevel: 'warn' });
+await build({ configFile, logLevel: 'warn', build: { outDir: dist } });
 
-// Inside the project, so the bundle resolves react from node_modules.
-const ssrDir = path.join(dist, '.prerender');
+// Inside the project, so the bundle resolves react from node_modules; one per build process.
+const ssrDir = path.join(root, 'dist', `.prerender-${process.pid}`);
 try {
   await build({
     configFile,

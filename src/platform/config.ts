@@ -46,6 +46,8 @@ export interface Config {
   serviceToken: string | undefined;
   /** Signs the payment provider's webhooks (Stripe's `whsec_…`); unset means the dev provider only. */
   paymentsWebhookSecret: string | undefined;
+  /** The built web pages (`CALOS_WEB_DIST`); undefined means web/dist of this checkout. */
+  webDist: string | undefined;
   ai: AiConfig;
 }
 
@@ -183,6 +185,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       'CALOS_PAYMENTS_WEBHOOK_SECRET must be at least 16 characters (the provider gives it, e.g. whsec_…)',
     );
 
+  const webDistRaw = text('CALOS_WEB_DIST');
+  const webDist = webDistRaw === undefined ? undefined : path.resolve(webDistRaw);
+  if (webDist !== undefined && !existsSync(webDist))
+    problems.push(`CALOS_WEB_DIST names a folder that does not exist: ${webDist}`);
+
   const ai = parseAiConfig(text, problems);
 
   if (problems.length > 0 || !nodeEnv || port === undefined || !logLevel) throw new ConfigError(problems);
@@ -201,6 +208,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     aiUrl,
     serviceToken,
     paymentsWebhookSecret,
+    webDist,
     ai,
   });
 }

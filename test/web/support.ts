@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 // The browser tests' kit: Debian's Chromium driven by playwright-core (never a downloaded
 // browser), a whole platform on *.localhost hosts, axe for accessibility, and small factories.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { testEngines, uniqueSuffix } from '../support/engines.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { buildWebForTests } from './build.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -31,13 +31,8 @@ export const HOSTS = {
 } as const;
 export const CALOS_HOSTS = `${HOSTS.account}=identity,${HOSTS.hollowtown}=hollowtown,${HOSTS.recipes}=recipes,${HOSTS.family}=family`;
 
-const DIST = path.resolve('web/dist');
-
-/** The built pages; built here when missing (a fresh clone builds them at install). */
-export function ensureWebBuilt() {
-  if (existsSync(path.join(DIST, 'hollowtown.html'))) return;
-  execFileSync(process.execPath, ['--import', 'tsx', 'web/build.ts'], { stdio: 'inherit' });
-}
+/** CALOS_WEB_DIST for a platform under test: the pages built from web/ as it is now. */
+const webDistEnv = () => ({ CALOS_WEB_DIST: buildWebForTests() });
 
 export interface HttpAnswer {
   status: number;
@@ -60,16 +55,21 @@ export interface WebPlatform extends Pick<TestPlatform, 'url' | 'databases' | 'a
 
 /** A platform for one test file, on the test suite's cloned databases. */
 export async function startWebPlatform(env: Record<string, string> = {}): Promise<WebPlatform> {
-  ensureWebBuilt();
   const engine = testEngines()[0] ?? 'pglite';
-  return withWebHelpers(await startTestPlatform(engine, { env: { CALOS_HOSTS, ...env } }));
+  return withWebHelpers(await startTestPlatform(engine, { env: { CALOS_HOSTS, ...webDistEnv(), ...env } }));
 }
 
 /** A platform outside the test runner (scripts): embedded databases in a fresh folder, migrated. */
 export async function startScriptPlatform(env: Record<string, string> = {}): Promise<WebPlatform> {
-  ensureWebBuilt();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-web-'));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', CALOS_DATA_DIR: dataDir, CALOS_HOSTS, ...env });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-web-data-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    CALOS_DATA_DIR: dataDir,
+    CALOS_HOSTS,
+    ...webDistEnv(),
+    ...env,
+  });
   const platform = await startPlatform({ config, logger: createLogger(config), migrate: true });
   return withWebHelpers({
     ...platform,

@@ -132,6 +132,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   }
 
   // The web pages (web/dist) answer only the paths that no service route claims.
-  await registerWebPages(app, { config, services: services.map((s) => s.definition.name) });
+  await registerWebPages(app, {
+    config,
+    services: services.map((s) => s.definition.name),
+    distDir: config.webDist,
+  });
   return app;
 }
