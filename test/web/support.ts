@@ -135,8 +135,26 @@ export async function launchChromium(): Promise<Browser> {
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(15_000);
+  // Whatever the pages' Content-Security-Policy refuses, kept for cspViolations() and said aloud.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => {
+      seen.push(
+        `${event.effectiveDirective} refused ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      );
+    });
+  });
+  context.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+      console.warn(`[csp] ${message.text()}`);
+  });
   return context;
 }
+
+/** What the page's Content-Security-Policy refused since it was loaded. */
+export const cspViolations = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 
 /** Waits until the element is visible (playwright-core has no expect of its own). */
 export const visible = async (locator: Locator, timeout?: number) => {
@@ -235,7 +253,8 @@ export interface AxeViolation {
 
 /** Serious and critical axe violations on the page as it is now. */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the debugger, not as an inline <script> the page's CSP would refuse.
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceName } from '../config.ts';
-import { isWebOrigin, pageConfigFor } from './static.ts';
+import { contentSecurityPolicy, isWebOrigin, pageConfigFor } from './static.ts';
 
 const hosts = new Map<string, ServiceName>([
   ['account.localhost', 'identity'],
@@ -61,5 +61,35 @@ describe('where a page finds itself and its APIs', () => {
     expect(isWebOrigin(hosts, 'http://evil.example')).toBe(false);
     expect(isWebOrigin(hosts, 'http://localhost:3000')).toBe(false);
     expect(isWebOrigin(hosts, 'null')).toBe(false);
+  });
+});
+
+describe("a page's Content-Security-Policy", () => {
+  const directives = (policy: string) =>
+    new Map(policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)] as const));
+
+  it('lets scripts and styles come only from the page itself, and forbids framing and plugins', () => {
+    const policy = directives(
+      contentSecurityPolicy(pageConfigFor('recipes', hosts, 'localhost:3000', 'http')),
+    );
+    expect(policy.get('script-src')).toEqual(["'self'"]);
+    expect(policy.get('style-src')).toEqual(["'self'"]);
+    expect(policy.get('object-src')).toEqual(["'none'"]);
+    expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(policy.get('base-uri')).toEqual(["'none'"]);
+    // Everything on one host: the page talks only to itself.
+    expect(policy.get('connect-src')).toEqual(["'self'"]);
+  });
+
+  it('lets a page on its own host call identity and the other apps on theirs, and nothing else', () => {
+    const policy = directives(
+      contentSecurityPolicy(pageConfigFor('hollowtown', hosts, 'hollowtown.localhost:3000', 'http')),
+    );
+    expect(policy.get('connect-src')).toEqual([
+      "'self'",
+      'http://account.localhost:3000',
+      'http://recipes.localhost:3000',
+      'http://localhost:3000',
+    ]);
   });
 });
