@@ -1,6 +1,7 @@
 // calos doctor: is every database reachable and migrated, who holds the data dir, and do the
 // references between databases point at something (see doctor/orphans.ts for the policy that
 // --fix applies)? Exits non-zero when something needs the operator.
+import type { FamilyClient } from '../family/client.ts';
 import type { HollowtownClient } from '../hollowtown/client.ts';
 import type { IdentityClient } from '../identity/client.ts';
 import type { Config } from '../platform/config.ts';
@@ -11,7 +12,6 @@ import { createLogger } from '../platform/logger.ts';
 import { migrationStatus } from '../platform/migrations/migrator.ts';
 import type { RecipesClient } from '../recipes/client.ts';
 import { findOrphans, type IntegritySources } from './doctor/orphans.ts';
-import { existingFamilyIds, familyUserIds } from './doctor/store/family.ts';
 import { pad, print } from './output.ts';
 
 export interface DoctorFinding {
@@ -136,27 +136,17 @@ async function checkOrphans(
   try {
     // Loaded here: every other command starts without importing every service.
     const { createServiceClients } = await import('../main.ts');
-    const { forgetUser } = await import('../family/service/user-deleted.ts');
     const clients = await createServiceClients({
       config,
       logger: createLogger({ logLevel: 'silent' }),
       databases,
       services: ['identity', 'hollowtown', 'recipes', 'family'],
     });
-    const familyDb = databases.get('family');
     const sources: IntegritySources = {
       identity: clients.get<IdentityClient>('identity'),
       hollowtown: clients.get<HollowtownClient>('hollowtown').integrity,
       recipes: clients.get<RecipesClient>('recipes').integrity,
-      // Family Planner's user.deleted handler, applied on demand (its client has no integrity part yet).
-      family: {
-        userIds: (after, limit) => familyUserIds(familyDb, after, limit),
-        forgetUser: async (userId) => {
-          await forgetUser({ db: familyDb }, userId);
-          return {};
-        },
-        existingFamilyIds: (ids) => existingFamilyIds(familyDb, ids),
-      },
+      family: clients.get<FamilyClient>('family').integrity,
     };
     const checks = await findOrphans(sources);
     if (!fix || checks.every((c) => c.count === 0)) {

@@ -13,6 +13,16 @@ export interface FamilyMember {
   joinedAt: Date;
 }
 
+/** Integrity checks across databases (`calos doctor`). */
+export interface FamilyIntegrityClient {
+  /** User ids family_db holds (see store/integrity.ts), ascending, after `after`. */
+  userIds(after: string | null, limit: number): Promise<string[]>;
+  /** Applies the user.deleted policy to a user identity no longer knows. */
+  forgetUser(userId: string): Promise<Record<string, number>>;
+  /** Which of these family ids exist. */
+  existingFamilyIds(familyIds: readonly string[]): Promise<Set<string>>;
+}
+
 export interface FamilyClient {
   /** Whether the user belongs to the family (false for unknown or malformed ids). */
   isMember(userId: string, familyId: string): Promise<boolean>;
@@ -46,6 +56,7 @@ export interface FamilyClient {
       note?: string | null;
     }[];
   }): Promise<{ listId: string; version: number; estimatedCostCents: number; created: boolean }>;
+  integrity: FamilyIntegrityClient;
   /** Counts and estimated cost of a shopping list, or null when it no longer exists. */
   shoppingListSummary(listId: string): Promise<{
     listId: string;

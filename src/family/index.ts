@@ -41,7 +41,13 @@
 //   event attendees.
 // - What they created or completed stays for the family, anonymised: created_by of
 //   families, lists, items and events and completed_by of items become NULL (a done item
-//   stays done, with its completed_at).
+//   stays done, with its completed_at). The same goes for shopping lists: who made a list or an
+//   item, who ticked it and who made each change become NULL (a ticked item stays ticked).
+// - Their iCal subscriptions are revoked and their meal plans leave the family calendars. (A
+//   member who leaves or is removed loses theirs in that family the same way; a feed answers
+//   only while its creator is a member.)
+//
+// `calos doctor` asks the same questions through FamilyClient.integrity (service/integrity.ts).
 import type { HollowtownClient } from '../hollowtown/client.ts';
 import type { IdentityClient } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';

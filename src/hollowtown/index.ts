@@ -11,7 +11,8 @@
 // When identity deletes an account (user.deleted, consumed at least once from identity's
 // outbox), everything Hollowtown holds of that user is deleted, not anonymised: recipes
 // (published ones too), events, plans, costume ideas (with the upvotes others gave them), and
-// their upvotes on other people's ideas (those counters go down by one). What someone wrote is
+// their upvotes on other people's ideas (those counters go down by one), and the recipes they
+// added to other members' family events (read with their access, which is gone). What someone wrote is
 // theirs; an anonymous copy would keep it public with no one left who could change or remove it.
 // Applying the same event again finds nothing left and changes nothing.
 //

@@ -9,22 +9,17 @@
 // - a Halloween event linked to a family that no longer exists: unlinked.
 // As a guard against a wrong identity database, user data is not touched when identity knows
 // none of the user ids the apps hold.
+
+import type { FamilyIntegrityClient } from '../../family/client.ts';
 import type { HollowtownIntegrityClient } from '../../hollowtown/client.ts';
 import type { IdentityClient } from '../../identity/client.ts';
 import type { RecipesIntegrityClient, ReferenceDomain } from '../../recipes/client.ts';
-
-/** The same questions of Family Planner (see store/family.ts). */
-export interface FamilyIntegrity {
-  userIds(after: string | null, limit: number): Promise<string[]>;
-  forgetUser(userId: string): Promise<Record<string, number>>;
-  existingFamilyIds(familyIds: readonly string[]): Promise<Set<string>>;
-}
 
 export interface IntegritySources {
   identity: Pick<IdentityClient, 'existingUserIds'>;
   hollowtown: HollowtownIntegrityClient;
   recipes: RecipesIntegrityClient;
-  family: FamilyIntegrity;
+  family: FamilyIntegrityClient;
 }
 
 export interface OrphanCheck {

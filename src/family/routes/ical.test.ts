@@ -99,4 +99,27 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
         .statusCode,
     ).toBe(404);
   });
+
+  it('stops answering for a member who has left the family, while the others keep theirs', async () => {
+    const child = await given(platform).user();
+    const invited = await platform.app.inject({
+      method: 'POST',
+      url: `/family/api/families/${familyId}/members`,
+      headers: parent.headers,
+      payload: { login: child.username, role: 'child' },
+    });
+    expect(invited.statusCode).toBe(201);
+    const childsFeed = new URL((await newFeed(child)).json().url).pathname;
+    const parentsFeed = new URL((await newFeed(parent)).json().url).pathname;
+    expect((await platform.app.inject({ method: 'GET', url: childsFeed })).statusCode).toBe(200);
+
+    const left = await platform.app.inject({
+      method: 'DELETE',
+      url: `/family/api/families/${familyId}/members/${invited.json().member_id}`,
+      headers: child.headers,
+    });
+    expect(left.statusCode).toBe(204);
+    expect((await platform.app.inject({ method: 'GET', url: childsFeed })).statusCode).toBe(404);
+    expect((await platform.app.inject({ method: 'GET', url: parentsFeed })).statusCode).toBe(200);
+  });
 });

@@ -2,6 +2,7 @@
 import type { FamilyClient } from '../client.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { familiesOfUser, findRole, listMembers } from '../store/families.ts';
+import { createIntegrityClient } from './integrity.ts';
 import { isUuid } from './pages.ts';
 
 export function createFamilyClient(
@@ -10,6 +11,7 @@ export function createFamilyClient(
 ): Omit<FamilyClient, 'saveGeneratedList' | 'shoppingListSummary'> {
   const { db } = deps;
   return {
+    integrity: createIntegrityClient(deps),
     async isMember(userId, familyId) {
       return isUuid(userId) && isUuid(familyId) && (await findRole(db, familyId, userId)) !== undefined;
     },

@@ -147,6 +147,94 @@ describe.each(testEngines())('user.deleted on %s', (engine) => {
     expect(await client().isMember(family.admin.userId, family.familyId)).toBe(true);
   });
 
+  it("forgets who made and ticked shopping items, and stops the deleted member's calendar feed", async () => {
+    const family = await api.family(['parent']);
+    const parent = family.byRole('parent');
+    const list = api.expectStatus(
+      await api.call(parent, 'POST', '/api/shopping-lists', {
+        family_id: family.familyId,
+        list_name: 'Party food',
+      }),
+      201,
+    );
+    const change = (method: 'POST' | 'PATCH', url: string, payload: object, key: string) =>
+      platform.app.inject({
+        method,
+        url: `/family${url}`,
+        headers: { ...parent.headers, 'idempotency-key': key },
+        payload,
+      });
+    const item = api.expectStatus(
+      await change('POST', `/api/shopping-lists/${list.list_id}/items`, { name: 'Pumpkins' }, 'add-1'),
+      201,
+    );
+    api.expectStatus(
+      await change(
+        'PATCH',
+        `/api/shopping-lists/${list.list_id}/items/${item.item_id}`,
+        { checked: true },
+        'check-1',
+      ),
+      200,
+    );
+    const parentsFeed = api.expectStatus(
+      await api.call(parent, 'POST', `/api/families/${family.familyId}/ical`),
+      201,
+    );
+    const adminsFeed = api.expectStatus(
+      await api.call(family.admin, 'POST', `/api/families/${family.familyId}/ical`),
+      201,
+    );
+    const fetchFeed = (url: string) => platform.app.inject({ method: 'GET', url: new URL(url).pathname });
+    expect((await fetchFeed(parentsFeed.url)).statusCode).toBe(200);
+
+    await deleteAccount(parent);
+
+    const items = api.expectStatus(
+      await api.call(family.admin, 'GET', `/api/shopping-lists/${list.list_id}`),
+      200,
+    );
+    expect(items.items).toEqual([
+      expect.objectContaining({ name: 'Pumpkins', checked: true, checked_by: null }),
+    ]);
+    const madeBy = await db().query('SELECT created_by FROM family_shopping_lists WHERE list_id = $1', [
+      list.list_id,
+    ]);
+    expect(madeBy.rows).toEqual([{ created_by: null }]);
+    const stored = await db().query(
+      'SELECT checked, checked_by, created_by FROM family_shopping_items WHERE item_id = $1',
+      [item.item_id],
+    );
+    // Still ticked: the family keeps what was bought, not who bought it.
+    expect(stored.rows).toEqual([{ checked: true, checked_by: null, created_by: null }]);
+    const actors = await db().query('SELECT DISTINCT actor FROM family_shopping_events WHERE list_id = $1', [
+      list.list_id,
+    ]);
+    expect(actors.rows).toEqual([{ actor: null }]);
+
+    expect((await fetchFeed(parentsFeed.url)).statusCode).toBe(404);
+    expect((await fetchFeed(adminsFeed.url)).statusCode).toBe(200);
+    const feeds = api.expectStatus(
+      await api.call(family.admin, 'GET', `/api/families/${family.familyId}/ical`),
+      200,
+    );
+    expect(feeds.items.find((f: { feed_id: string }) => f.feed_id === parentsFeed.feed_id)).toMatchObject({
+      created_by: null,
+      revoked_at: expect.any(String),
+    });
+
+    // Nothing in family_db points at the deleted account any more.
+    const referenced: string[] = [];
+    for (let after: string | null = null; ; ) {
+      const page = await client().integrity.userIds(after, 100);
+      referenced.push(...page);
+      if (page.length < 100) break;
+      after = page.at(-1) ?? null;
+    }
+    expect(referenced).not.toContain(parent.userId);
+    expect(referenced).toContain(family.admin.userId);
+  });
+
   it('answers the FamilyClient for other services', async () => {
     const family = await api.family(['parent']);
     const parent = family.byRole('parent');

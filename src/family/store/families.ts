@@ -255,6 +255,16 @@ export async function clearMemberTraces(tx: Queryable, familyId: string, userId:
      WHERE family_id = $1 AND attendees @> ARRAY[$2::uuid]`,
     [familyId, userId],
   );
+  // A former member's calendar subscription must not keep showing the family's calendar, and
+  // their meal plans leave it.
+  await tx.query(
+    'UPDATE family_ical_feeds SET revoked_at = now() WHERE family_id = $1 AND created_by = $2 AND revoked_at IS NULL',
+    [familyId, userId],
+  );
+  await tx.query('DELETE FROM family_calendar_links WHERE family_id = $1 AND owner_id = $2', [
+    familyId,
+    userId,
+  ]);
 }
 
 /** Every family of a user with their role, in the order they joined (for other services). */

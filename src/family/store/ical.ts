@@ -41,14 +41,15 @@ export async function revokeFeed(db: Queryable, familyId: string, feedId: string
   return result.rowCount > 0;
 }
 
-/** The family of a live feed, with its name. */
+/** The family of a live feed, with its name: not revoked, and its creator still a member. */
 export async function findLiveFeed(
   db: Queryable,
   tokenHash: string,
 ): Promise<{ family_id: string; family_name: string } | undefined> {
   const { rows } = await db.query<{ family_id: string; family_name: string }>(
     `SELECT f.family_id, fam.family_name FROM family_ical_feeds f JOIN families fam ON fam.family_id = f.family_id
-     WHERE f.token_hash = $1 AND f.revoked_at IS NULL`,
+     WHERE f.token_hash = $1 AND f.revoked_at IS NULL
+       AND EXISTS (SELECT 1 FROM family_members m WHERE m.family_id = f.family_id AND m.user_id = f.created_by)`,
     [tokenHash],
   );
   return rows[0];

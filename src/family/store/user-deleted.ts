@@ -54,4 +54,18 @@ export async function anonymiseUser(tx: Queryable, userId: string): Promise<void
   );
   await tx.query('UPDATE family_events SET created_by = NULL WHERE created_by = $1', [userId]);
   await tx.query('UPDATE families SET created_by = NULL WHERE created_by = $1', [userId]);
+  // Shopping lists stay for the family; who made and ticked what is forgotten.
+  await tx.query('UPDATE family_shopping_lists SET created_by = NULL WHERE created_by = $1', [userId]);
+  await tx.query('UPDATE family_shopping_items SET created_by = NULL WHERE created_by = $1', [userId]);
+  await tx.query('UPDATE family_shopping_items SET checked_by = NULL WHERE checked_by = $1', [userId]);
+  await tx.query('UPDATE family_shopping_events SET actor = NULL WHERE actor = $1', [userId]);
+  // Answers kept so that a retried change applies once: no retry can come from a deleted account.
+  await tx.query('DELETE FROM family_shopping_idempotency WHERE actor = $1', [userId]);
+  // Their calendar subscriptions stop (a secret URL outliving its owner would leak the calendar),
+  // and their meal plans leave the family calendars.
+  await tx.query(
+    'UPDATE family_ical_feeds SET revoked_at = coalesce(revoked_at, now()), created_by = NULL WHERE created_by = $1',
+    [userId],
+  );
+  await tx.query('DELETE FROM family_calendar_links WHERE owner_id = $1', [userId]);
 }

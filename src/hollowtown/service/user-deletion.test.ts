@@ -159,6 +159,42 @@ describe.each(testEngines())('removing a deleted user from Hollowtown on %s', (e
     expect((await rowsOf(erin.userId)).spooky_recipes).toBe(1);
   });
 
+  it("takes the recipes a deleted member added to someone else's event off it, and keeps the owner's", async () => {
+    const owner = await given(platform).user();
+    const member = await given(platform).user();
+    const party = await post(owner, '/api/events', {
+      event_name: 'Family party',
+      event_type: 'party',
+      event_date: '2025-10-31',
+    });
+    const ownersRecipe = await post(owner, '/api/recipes/spooky', { recipe_name: 'Graveyard dirt cups' });
+    const membersRecipe = await post(member, '/api/recipes/spooky', { recipe_name: 'Witch fingers' });
+    // As a family member adds one through the API (the family part is tested in event-family tests).
+    await db().query(
+      `INSERT INTO event_recipes (event_id, domain, recipe_id, added_by)
+       VALUES ($1, 'hollowtown', $2, $3), ($1, 'hollowtown', $4, $5)`,
+      [party.event_id, ownersRecipe.recipe_id, owner.userId, membersRecipe.recipe_id, member.userId],
+    );
+    const integrity = platform.clients.get<HollowtownClient>('hollowtown').integrity;
+    expect(await integrity.userIds(null, 10_000)).toContain(member.userId);
+
+    const deleted = await inject({
+      method: 'DELETE',
+      url: '/calos/api/account',
+      headers: member.headers,
+      payload: { password: member.password },
+    });
+    expect(deleted.statusCode).toBe(204);
+    await syncUntil(async () => (await rowsOf(member.userId)).spooky_recipes === 0);
+
+    const left = await db().query<{ recipe_id: string; added_by: string }>(
+      'SELECT recipe_id, added_by FROM event_recipes WHERE event_id = $1',
+      [party.event_id],
+    );
+    expect(left.rows).toEqual([{ recipe_id: ownersRecipe.recipe_id, added_by: owner.userId }]);
+    expect(await integrity.userIds(null, 10_000)).not.toContain(member.userId);
+  });
+
   it('keeps vote counters exact when a deletion races votes on the same ideas', async () => {
     const [dave, author, x, y] = await Promise.all(Array.from({ length: 4 }, () => given(platform).user()));
     if (!dave || !author || !x || !y) throw new Error('users');

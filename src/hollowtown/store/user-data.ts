@@ -7,11 +7,13 @@ export interface RemovedCounts {
   plans: number;
   costumes: number;
   upvotes: number;
+  eventRecipes: number;
 }
 
 /**
- * Deletes the user's recipes (private and published), events, plans and costume ideas, and
- * takes back their upvotes on other people's costumes. Call inside a transaction; running it
+ * Deletes the user's recipes (private and published), events, plans and costume ideas, takes
+ * back their upvotes on other people's costumes, and takes the recipes they added to other
+ * people's (family) events off them: such a recipe was read with their access, which is gone. Call inside a transaction; running it
  * again for the same user finds nothing and changes nothing.
  */
 export async function deleteUserData(tx: Queryable, userId: string): Promise<RemovedCounts> {
@@ -35,12 +37,14 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
   const recipes = await tx.query('DELETE FROM spooky_recipes WHERE user_id = $1', [userId]);
   const events = await tx.query('DELETE FROM halloween_events WHERE user_id = $1', [userId]);
   const plans = await tx.query('DELETE FROM haunted_house_plans WHERE user_id = $1', [userId]);
+  const eventRecipes = await tx.query('DELETE FROM event_recipes WHERE added_by = $1', [userId]);
   return {
     recipes: recipes.rowCount,
     events: events.rowCount,
     plans: plans.rowCount,
     costumes: costumes.rowCount,
     upvotes: upvotes.rowCount,
+    eventRecipes: eventRecipes.rowCount,
   };
 }
 
@@ -53,16 +57,17 @@ export async function referencedUserIds(
   after: string | null,
   limit: number,
 ): Promise<string[]> {
-  const tables = [
-    'spooky_recipes',
-    'halloween_events',
-    'costume_ideas',
-    'costume_upvotes',
-    'haunted_house_plans',
+  const columns = [
+    ['spooky_recipes', 'user_id'],
+    ['halloween_events', 'user_id'],
+    ['costume_ideas', 'user_id'],
+    ['costume_upvotes', 'user_id'],
+    ['haunted_house_plans', 'user_id'],
+    ['event_recipes', 'added_by'],
   ];
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (
-       ${tables.map((table) => `SELECT user_id FROM ${table} WHERE $1::uuid IS NULL OR user_id > $1::uuid`).join(' UNION ')}
+       ${columns.map(([table, column]) => `SELECT ${column} AS user_id FROM ${table} WHERE $1::uuid IS NULL OR ${column} > $1::uuid`).join(' UNION ')}
      ) AS referenced ORDER BY user_id LIMIT $2`,
     [after, limit],
   );

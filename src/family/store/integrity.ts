@@ -1,13 +1,14 @@
-// The two questions `calos doctor` asks of family_db that FamilyClient does not answer yet: which
-// user ids it holds, and which families exist. Read-only; fixes go through the family service's
-// own user.deleted handler. (Belongs in FamilyClient once that service grows an integrity part.)
-import type { Queryable } from '../../../platform/db/database.ts';
+// The questions integrity checks across databases ask of family_db (FamilyClient.integrity):
+// which user ids it holds, and which families exist. Read-only; fixes go through the
+// user.deleted policy (service/user-deleted.ts).
+import type { Queryable } from '../../platform/db/database.ts';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * User ids in the family rows that user.deleted removes or anonymises (memberships, authors,
- * assignments, completions, attendance), ascending, after `after`.
+ * assignments, completions, attendance, shopping lists and their changes, calendar
+ * subscriptions and meal plans on the calendar), ascending, after `after`.
  */
 export async function familyUserIds(db: Queryable, after: string | null, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ user_id: string }>(
@@ -20,6 +21,13 @@ export async function familyUserIds(db: Queryable, after: string | null, limit: 
        UNION SELECT completed_by FROM todo_items
        UNION SELECT created_by FROM family_events
        UNION SELECT unnest(attendees) FROM family_events
+       UNION SELECT created_by FROM family_shopping_lists
+       UNION SELECT created_by FROM family_shopping_items
+       UNION SELECT checked_by FROM family_shopping_items
+       UNION SELECT actor FROM family_shopping_events
+       UNION SELECT actor FROM family_shopping_idempotency
+       UNION SELECT created_by FROM family_ical_feeds
+       UNION SELECT owner_id FROM family_calendar_links
      ) AS referenced (user_id)
      WHERE user_id IS NOT NULL AND user_id <> $3::uuid AND ($1::uuid IS NULL OR user_id > $1::uuid)
      ORDER BY user_id LIMIT $2`,
