@@ -20,6 +20,11 @@ export interface AiChatRequest {
   schema?: Record<string, unknown>;
   temperature?: number;
   signal?: AbortSignal;
+  /**
+   * Called with each piece of the answer's text as the model writes it (the call is streamed
+   * upstream); the result still carries the whole text.
+   */
+  onText?: (delta: string) => void;
   /** The caller's access token: needed when the gateway runs in another process. */
   accessToken?: string;
 }

@@ -4,6 +4,40 @@
 import { request } from 'undici';
 import { AppError } from '../platform/errors.ts';
 import type { AiChatRequest, AiChatResult, AiClient } from './client.ts';
+import { sseEvents } from './providers/http.ts';
+
+interface Completion {
+  model?: string;
+  choices?: { message?: { content?: string }; delta?: { content?: string } }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { code?: string; message?: string; details?: unknown };
+}
+
+/** The answer's text and usage from an SSE stream of chunks, telling `onText` each piece. */
+async function readStream(body: AsyncIterable<Uint8Array>, onText: (delta: string) => void) {
+  let text = '';
+  let model = '';
+  let usage: Completion['usage'];
+  for await (const event of sseEvents(body)) {
+    if (event.data === '[DONE]') break;
+    const chunk = JSON.parse(event.data) as Completion;
+    if (chunk.error) {
+      throw new AppError(
+        502,
+        chunk.error.code ?? 'AI_STREAM_FAILED',
+        chunk.error.message ?? 'The AI stream broke',
+      );
+    }
+    model = chunk.model ?? model;
+    usage = chunk.usage ?? usage;
+    const delta = chunk.choices?.[0]?.delta?.content;
+    if (delta) {
+      text += delta;
+      onText(delta);
+    }
+  }
+  return { text, model, usage };
+}
 
 export function createAiHttpClient(aiUrl: string): AiClient {
   const url = `${aiUrl.replace(/\/+$/, '')}/ai/v1/chat/completions`;
@@ -24,8 +58,9 @@ export function createAiHttpClient(aiUrl: string): AiClient {
         'x-calos-app': input.app,
       },
       body: JSON.stringify({
-        model: input.model ?? '',
+        ...(input.model ? { model: input.model } : {}),
         messages: input.messages,
+        ...(input.onText ? { stream: true, stream_options: { include_usage: true } } : {}),
         ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
         ...(input.schema
           ? {
@@ -34,12 +69,11 @@ export function createAiHttpClient(aiUrl: string): AiClient {
           : {}),
       }),
     });
-    const body = (await response.body.json()) as {
-      model?: string;
-      choices?: { message?: { content?: string } }[];
-      usage?: { prompt_tokens?: number; completion_tokens?: number };
-      error?: { code?: string; message?: string; details?: unknown };
-    };
+    if (response.statusCode < 400 && input.onText) {
+      const streamed = await readStream(response.body, input.onText);
+      return resultOf(streamed.text, streamed.model, streamed.usage, response.headers);
+    }
+    const body = (await response.body.json()) as Completion;
     if (response.statusCode >= 400) {
       throw new AppError(
         response.statusCode,
@@ -48,19 +82,12 @@ export function createAiHttpClient(aiUrl: string): AiClient {
         body.error?.details,
       );
     }
-    const fallback = response.headers['x-calos-fallback'];
-    const upstream = response.headers['x-calos-upstream'];
-    return {
-      text: body.choices?.[0]?.message?.content ?? '',
-      model: body.model ?? '',
-      provider: typeof upstream === 'string' ? upstream : 'ollama',
-      fellBack: typeof fallback === 'string',
-      usage: {
-        promptTokens: body.usage?.prompt_tokens ?? 0,
-        completionTokens: body.usage?.completion_tokens ?? 0,
-        credits: 0,
-      },
-    };
+    return resultOf(
+      body.choices?.[0]?.message?.content ?? '',
+      body.model ?? '',
+      body.usage,
+      response.headers,
+    );
   };
   return {
     chat,
@@ -72,5 +99,26 @@ export function createAiHttpClient(aiUrl: string): AiClient {
           { role: 'user', content: prompt },
         ],
       }),
+  };
+}
+
+function resultOf(
+  text: string,
+  model: string,
+  usage: Completion['usage'],
+  headers: Record<string, string | string[] | undefined>,
+): AiChatResult {
+  const fallback = headers['x-calos-fallback'];
+  const upstream = headers['x-calos-upstream'];
+  return {
+    text,
+    model,
+    provider: typeof upstream === 'string' ? upstream : 'ollama',
+    fellBack: typeof fallback === 'string',
+    usage: {
+      promptTokens: usage?.prompt_tokens ?? 0,
+      completionTokens: usage?.completion_tokens ?? 0,
+      credits: 0,
+    },
   };
 }

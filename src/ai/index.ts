@@ -28,12 +28,12 @@ function createAiClient(deps: GatewayDeps): AiClient {
       model: request.model,
       call: {
         messages: request.messages,
-        stream: false,
+        stream: request.onText !== undefined,
         format: request.schema,
         temperature: request.temperature,
       },
     });
-    const { text, done } = await collectChat(run);
+    const { text, done } = await collectChat(run, request.onText);
     return {
       text,
       model: run.route.model,

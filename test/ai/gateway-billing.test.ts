@@ -208,12 +208,21 @@ describe.each(testEngines())('keys and credits in the gateway on %s', (engine) =
       body: JSON.stringify({ model_preference: 'gpt-4o', fallback_model: 'priced' }),
     });
     expect(put.status).toBe(200);
+    // Ollama's API names a model on every call, as Ollama does.
     const response = await fetch(`${platform.url}/ai/api/chat`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: '', messages: [{ role: 'user', content: 'hi' }], stream: false }),
     });
     expect(response.status).toBe(400);
+    // The OpenAI-compatible API takes none to mean the preferred one: gpt-4o, which without the
+    // user's own OpenAI key falls back to their fallback model on Ollama.
+    const unnamed = await fetch(`${platform.url}/ai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(unnamed.headers.get('x-calos-fallback')).toContain('requested=gpt-4o');
     const ai = await fetch(`${platform.url}/ai/api/preferences`, { headers: user.headers });
     expect(await ai.json()).toEqual({ model_preference: 'gpt-4o', fallback_model: 'priced' });
     const bad = await fetch(`${platform.url}/ai/api/preferences`, {

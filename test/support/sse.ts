@@ -8,16 +8,28 @@ export interface ReceivedEvent {
 
 export interface SseReader {
   status: number;
+  /** The parsed JSON body of an answer that was not a stream (status other than 200). */
+  errorBody?: unknown;
   events: ReceivedEvent[];
   /** Waits until an event matching `predicate` has arrived (or throws after `timeoutMs`). */
   waitFor(predicate: (event: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
   close(): void;
 }
 
-export async function openEventStream(url: string, headers: Record<string, string>): Promise<SseReader> {
+export async function openEventStream(
+  url: string,
+  headers: Record<string, string>,
+  init: { method?: 'GET' | 'POST'; body?: unknown } = {},
+): Promise<SseReader> {
   const controller = new AbortController();
   const response = await fetch(url, {
-    headers: { accept: 'text/event-stream', ...headers },
+    method: init.method ?? 'GET',
+    headers: {
+      accept: 'text/event-stream',
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     signal: controller.signal,
   });
   const events: ReceivedEvent[] = [];
@@ -36,7 +48,10 @@ export async function openEventStream(url: string, headers: Record<string, strin
     },
     close: () => controller.abort(),
   };
-  if (response.status !== 200 || !response.body) return reader;
+  if (response.status !== 200 || !response.body) {
+    reader.errorBody = await response.json().catch(() => undefined);
+    return reader;
+  }
   (async () => {
     const decoder = new TextDecoder();
     let buffer = '';

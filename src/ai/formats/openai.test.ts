@@ -85,7 +85,7 @@ describe('parseOpenAIChat', () => {
   });
 
   it.each([
-    ['no model', { messages: [{ role: 'user', content: 'hi' }] }, 'model'],
+    ['a model that is not a string', { model: 42, messages: [{ role: 'user', content: 'hi' }] }, 'model'],
     ['no messages', { model: 'gpt-4o', messages: [] }, 'messages'],
     ['n above 1', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], n: 2 }, 'n'],
     [

@@ -115,7 +115,11 @@ function parseResponseFormat(value: unknown): ChatCall['format'] {
 export function parseOpenAIChat(value: unknown): OpenAIChatCall {
   if (!isObject(value)) throw invalid('The request body must be a JSON object', 'body');
   const body = value;
-  if (typeof body.model !== 'string' || body.model.trim() === '') throw invalid('model is required', 'model');
+  // Left out (or empty), the caller's preferred model answers: a CALOS extension the apps' typed
+  // client relies on; OpenAI's own clients always name one.
+  if (body.model !== undefined && body.model !== null && typeof body.model !== 'string') {
+    throw invalid('model must be a string', 'model');
+  }
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     throw invalid('messages must be a non-empty list', 'messages');
   }
@@ -132,7 +136,7 @@ export function parseOpenAIChat(value: unknown): OpenAIChatCall {
   const maxTokens =
     optionalInteger(body, 'max_completion_tokens', 1) ?? optionalInteger(body, 'max_tokens', 1);
   const call: ChatCall = {
-    model: body.model.trim(),
+    model: typeof body.model === 'string' ? body.model.trim() : '',
     messages: body.messages.map(parseMessage),
     stream,
     format: parseResponseFormat(body.response_format),

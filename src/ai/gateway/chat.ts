@@ -35,13 +35,15 @@ export async function startChat(deps: GatewayDeps, request: ChatRequest): Promis
   });
 }
 
-/** Collects a whole answer (non-streamed calls and the typed client). */
-export async function collectChat(run: Run<ChatEvent>) {
+/** Collects a whole answer (non-streamed calls and the typed client), telling `onText` each piece. */
+export async function collectChat(run: Run<ChatEvent>, onText?: (delta: string) => void) {
   let text = '';
   let done: Extract<ChatEvent, { type: 'done' }> | undefined;
   for await (const event of run.items) {
-    if (event.type === 'delta') text += event.content;
-    else done = event;
+    if (event.type === 'delta') {
+      text += event.content;
+      if (onText && event.content) onText(event.content);
+    } else done = event;
   }
   return { text, done };
 }

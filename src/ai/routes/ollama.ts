@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { clientGone } from '../../platform/http/client-gone.ts';
 import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
@@ -25,7 +26,7 @@ import { startRun } from '../gateway/execute.ts';
 import { routeCall } from '../gateway/route.ts';
 import { endpoint, postJson, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
-import { callerOf, clientGone, limitHeaders } from './caller.ts';
+import { callerOf, limitHeaders } from './caller.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
 const bearer = [{ bearerAuth: [] }];

@@ -3,6 +3,7 @@
 // so the official `openai` client works with baseURL …/ai/v1 and a CALOS access token as key.
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import { clientGone } from '../../platform/http/client-gone.ts';
 import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
@@ -18,7 +19,7 @@ import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
 import type { ChatEvent } from '../providers/types.ts';
-import { callerOf, clientGone, limitHeaders } from './caller.ts';
+import { callerOf, limitHeaders } from './caller.ts';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -55,7 +56,8 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
         summary: 'Chat completions, OpenAI-compatible (whole or streamed as server-sent events)',
         description:
           'Use your CALOS access token as the API key. gpt-*, o*, claude-* and deepseek-* models use your own key for that ' +
-          'provider; other names are Ollama models of the pool.',
+          'provider; other names are Ollama models of the pool. Without a model, your preferred model answers ' +
+          '(GET/PUT /ai/api/preferences), else the platform default.',
         security: bearer,
         body: Type.Object({}, { additionalProperties: true }),
         response: {
@@ -76,7 +78,7 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
         endpoint: 'v1/chat/completions',
         requestId: request.id,
         signal: clientGone(request, reply),
-        model: call.model,
+        model: call.model || undefined,
         call,
       });
       limitHeaders(reply, run.limit);

@@ -5,6 +5,7 @@ import { type OllamaStandIn, startOllamaStandIn } from '../../../test/stand-ins/
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { openEventStream } from '../../../test/support/sse.ts';
 import { MAX_ATTEMPTS } from '../service/generate.ts';
 import { goodAnswer } from '../testing/recipe-answers.ts';
 
@@ -40,6 +41,13 @@ describe.each(testEngines())('POST /api/recipes/generate through the gateway on 
       url: '/hollowtown/api/recipes/generate',
       headers: user.headers,
       payload,
+    });
+
+  /** The same request asking for server-sent events, read over a real connection. */
+  const watch = (user: TestUser, payload: Record<string, unknown> = { theme: 'a haunted pumpkin patch' }) =>
+    openEventStream(`${platform.url}/hollowtown/api/recipes/generate`, user.headers, {
+      method: 'POST',
+      body: payload,
     });
 
   const chatRequests = () =>
@@ -99,6 +107,78 @@ describe.each(testEngines())('POST /api/recipes/generate through the gateway on 
     expect(await stored(user.userId)).toEqual([{ recipe_name: 'Second try soup', source: 'ai' }]);
   });
 
+  it('streams the recipe as the model writes it, then the stored recipe', async (context) => {
+    needsGateway(context);
+    const user = await given(platform).user();
+    const answer = goodAnswer({ recipe_name: 'Watched witch broth' });
+    standIn.script(answer);
+    const stream = await watch(user);
+    expect(stream.status).toBe(200);
+    const recipe = await stream.waitFor((e) => e.event === 'recipe', 15_000);
+    stream.close();
+
+    const names = stream.events.map((e) => e.event);
+    expect(names[0]).toBe('attempt');
+    expect(stream.events[0]?.data).toEqual({ attempt: 1, of: MAX_ATTEMPTS });
+    const pieces = stream.events.filter((e) => e.event === 'text');
+    // Piece by piece, before the recipe: the model's JSON, whole once joined.
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(names.lastIndexOf('text')).toBeLessThan(names.indexOf('recipe'));
+    expect(pieces.map((e) => (e.data as { delta: string }).delta).join('')).toBe(answer);
+    expect(recipe.data).toMatchObject({ recipe_name: 'Watched witch broth', source: 'ai', is_mine: true });
+    expect(await stored(user.userId)).toEqual([{ recipe_name: 'Watched witch broth', source: 'ai' }]);
+    // Streamed upstream too: the model's words were not collected first.
+    expect((chatRequests().at(-1)?.body as { stream?: boolean }).stream).toBe(true);
+  });
+
+  it('streams a malformed answer, says why it asks again, then streams the good one', async (context) => {
+    needsGateway(context);
+    const user = await given(platform).user();
+    standIn.script('{"recipe_name": "Half a rec', goodAnswer({ recipe_name: 'Second stream soup' }));
+    const stream = await watch(user);
+    const recipe = await stream.waitFor((e) => e.event === 'recipe', 15_000);
+    stream.close();
+    const attempts = stream.events.filter((e) => e.event === 'attempt').map((e) => e.data);
+    expect(attempts).toEqual([
+      { attempt: 1, of: MAX_ATTEMPTS },
+      { attempt: 2, of: MAX_ATTEMPTS, reason: 'the answer is not JSON' },
+    ]);
+    expect(recipe.data).toMatchObject({ recipe_name: 'Second stream soup' });
+  });
+
+  it('ends a stream with an error event when every answer is malformed, and stores nothing', async (context) => {
+    needsGateway(context);
+    const user = await given(platform).user();
+    standIn.script('not json', 'still not json', '{"recipe_name": ""}');
+    const stream = await watch(user);
+    const failed = await stream.waitFor((e) => e.event === 'error', 15_000);
+    stream.close();
+    expect(failed.data).toMatchObject({ status: 502, error: { code: 'AI_ANSWER_INVALID' } });
+    expect(stream.events.some((e) => e.event === 'recipe')).toBe(false);
+    expect(await stored(user.userId)).toEqual([]);
+  });
+
+  it('stops the model and stores nothing when the watcher leaves mid-stream', async (context) => {
+    needsGateway(context);
+    const user = await given(platform).user();
+    standIn.setOptions({ chunkDelayMs: 100 });
+    try {
+      standIn.script(goodAnswer({ recipe_name: 'Abandoned stew' }));
+      const stream = await watch(user);
+      await stream.waitFor((e) => e.event === 'text', 15_000);
+      const upstream = chatRequests().at(-1);
+      stream.close();
+      const deadline = Date.now() + 10_000;
+      while (upstream?.outcome === 'pending' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(upstream?.outcome).toBe('client-closed');
+      expect(await stored(user.userId)).toEqual([]);
+    } finally {
+      standIn.setOptions({ chunkDelayMs: 0 });
+    }
+  });
+
   it(`answers 502 AI_ANSWER_INVALID after ${MAX_ATTEMPTS} malformed answers and stores nothing`, async (context) => {
     needsGateway(context);
     const user = await given(platform).user();
@@ -129,5 +209,10 @@ describe.each(testEngines())('POST /api/recipes/generate through the gateway on 
     expect(limited.headers['retry-after']).toBeDefined();
     expect(chatRequests().length).toBe(before);
     expect(await stored(user.userId)).toHaveLength(7);
+
+    // Streamed, a refusal before the model wrote anything is still an ordinary HTTP answer.
+    const streamed = await watch(user);
+    expect(streamed.status).toBe(429);
+    expect(streamed.errorBody).toMatchObject({ error: { code: 'AI_RATE_LIMITED' } });
   });
 });

@@ -76,7 +76,16 @@ export interface GenerateOptions {
   /** Names the model is asked not to use again. */
   avoidNames?: readonly string[];
   signal?: AbortSignal;
+  /**
+   * Told as the recipe is written: each attempt as it starts, then each piece of the model's
+   * text as it arrives (the call is then streamed from the model).
+   */
+  onProgress?: (progress: GenerationProgress) => void;
 }
+
+export type GenerationProgress =
+  | { type: 'attempt'; attempt: number; of: number; reason?: string }
+  | { type: 'text'; delta: string };
 
 /** How many names of `avoidNames` go into a prompt. */
 const AVOID_LIMIT = 30;
@@ -144,7 +153,9 @@ export function createGenerationService(deps: HollowtownDeps, ai: () => AiClient
         { role: 'user', content: recipePrompt(input, options.avoidNames) },
       ];
       let problem = '';
+      const { onProgress } = options;
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        onProgress?.({ type: 'attempt', attempt, of: MAX_ATTEMPTS, ...(problem ? { reason: problem } : {}) });
         const answer = await client.chat({
           userId: caller.userId,
           plan: caller.plan,
@@ -152,6 +163,7 @@ export function createGenerationService(deps: HollowtownDeps, ai: () => AiClient
           messages,
           schema: GENERATED_RECIPE_SCHEMA,
           signal: options.signal,
+          ...(onProgress ? { onText: (delta: string) => onProgress({ type: 'text', delta }) } : {}),
         });
         const checked = checkAnswer(answer.text);
         const name = checked.ok ? checked.recipe.recipe_name.trim() : '';
