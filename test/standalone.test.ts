@@ -1,6 +1,8 @@
-// A service run alone (`calos serve ai`) against identity in another process: it verifies
-// tokens from identity's JWKS over HTTP and reaches identity's client through its internal API.
+// Services run alone (`calos serve ai`, `calos serve hollowtown`) against identity in another
+// process: they verify tokens from identity's JWKS over HTTP and reach identity's client through
+// its internal API; Hollowtown reaches the gateway in a third process with the user's token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goodAnswer } from '../src/hollowtown/testing/recipe-answers.ts';
 import { type RunningPlatform, startPlatform } from '../src/main.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -15,6 +17,7 @@ describe.runIf(testEngines().includes('postgres'))('a service served alone', () 
   let ollama: OllamaStandIn;
   let identity: RunningPlatform;
   let gateway: RunningPlatform;
+  let hollowtown: RunningPlatform;
 
   beforeAll(async () => {
     isolated = await isolatedDatabases('postgres');
@@ -40,8 +43,18 @@ describe.runIf(testEngines().includes('postgres'))('a service served alone', () 
       logger: createLogger(gatewayConfig),
       services: ['ai'],
     });
+    const hollowtownConfig = {
+      ...loadConfig({ ...base, CALOS_IDENTITY_URL: identity.url, CALOS_AI_URL: gateway.url }),
+      databases: isolated.targets,
+    };
+    hollowtown = await startPlatform({
+      config: hollowtownConfig,
+      logger: createLogger(hollowtownConfig),
+      services: ['hollowtown'],
+    });
   });
   afterAll(async () => {
+    await hollowtown?.stop();
     await gateway?.stop();
     await identity?.stop();
     await ollama.close();
@@ -71,6 +84,41 @@ describe.runIf(testEngines().includes('postgres'))('a service served alone', () 
     expect(((await usage.json()) as { items: { outcome: string }[] }).items).toMatchObject([
       { outcome: 'ok' },
     ]);
+  });
+
+  it('generates a Hollowtown recipe through a gateway in a third process, whole and streamed', async () => {
+    const registered = await fetch(`${identity.url}/calos/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: 'alone_cook',
+        email: 'alone-cook@example.test',
+        password: 'correct horse battery staple',
+      }),
+    });
+    const { access_token: token } = (await registered.json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const body = JSON.stringify({ theme: 'a crypt picnic' });
+
+    ollama.script(goodAnswer({ recipe_name: 'Crypt picnic pie' }));
+    const whole = await fetch(`${hollowtown.url}/hollowtown/api/recipes/generate`, {
+      method: 'POST',
+      headers,
+      body,
+    });
+    expect(whole.status, await whole.clone().text()).toBe(201);
+    expect(await whole.json()).toMatchObject({ recipe_name: 'Crypt picnic pie', source: 'ai' });
+
+    ollama.script(goodAnswer({ recipe_name: 'Streamed crypt pie' }));
+    const streamed = await fetch(`${hollowtown.url}/hollowtown/api/recipes/generate`, {
+      method: 'POST',
+      headers: { ...headers, accept: 'text/event-stream' },
+      body,
+    });
+    expect(streamed.status).toBe(200);
+    const text = await streamed.text();
+    expect(text.match(/^event: text$/gm)?.length ?? 0).toBeGreaterThan(1);
+    expect(text).toMatch(/^event: recipe\ndata: .*"Streamed crypt pie"/m);
   });
 
   it('keeps identity’s internal API closed to callers without the service token', async () => {

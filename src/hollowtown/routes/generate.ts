@@ -66,12 +66,13 @@ export function registerGenerateRoutes(app: App, generation: GenerationService):
       },
     },
     async (request, reply) => {
-      const { userId, plan } = requireUser(request);
+      const { userId, plan, token } = requireUser(request);
+      const caller = { userId, plan, accessToken: token };
       if (!wantsEventStream(request)) {
-        return reply.status(201).send(await generation.generate({ userId, plan }, request.body));
+        return reply.status(201).send(await generation.generate(caller, request.body));
       }
       await streamGeneration(request, reply, (onProgress, signal) =>
-        generation.generate({ userId, plan }, request.body, { onProgress, signal }),
+        generation.generate(caller, request.body, { onProgress, signal }),
       );
     },
   );

@@ -62,6 +62,8 @@ export interface GenerateInput {
 export interface Caller {
   userId: string;
   plan: string;
+  /** The caller's own access token, for a gateway served by another process. */
+  accessToken?: string;
 }
 
 /** What `calos seed` adds to a generation; the HTTP endpoint uses none of it. */
@@ -160,6 +162,7 @@ export function createGenerationService(deps: HollowtownDeps, ai: () => AiClient
           userId: caller.userId,
           plan: caller.plan,
           app: 'hollowtown',
+          accessToken: caller.accessToken,
           messages,
           schema: GENERATED_RECIPE_SCHEMA,
           signal: options.signal,

@@ -185,8 +185,10 @@ export function registerRecipeRoutes(app: App, services: RecipesServices): void 
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
-      return reply.status(201).send(await generation.generate(user, request.body));
+      const { userId, plan, token } = requireUser(request);
+      return reply
+        .status(201)
+        .send(await generation.generate({ userId, plan, accessToken: token }, request.body));
     },
   );
 

@@ -177,7 +177,8 @@ export function recipeFromAnswer(answer: Answer, request: GenerateRequest): Reci
 export function createGenerationService(deps: RecipesDeps, recipes: RecipeService) {
   return {
     async generate(
-      user: { userId: string; plan: string },
+      /** accessToken: the caller's own, for a gateway served by another process. */
+      user: { userId: string; plan: string; accessToken?: string },
       request: GenerateRequest,
     ): Promise<Recipe & { generation: GenerationInfo }> {
       if (!request.theme?.trim() && !request.cuisine?.trim()) {
@@ -197,6 +198,7 @@ export function createGenerationService(deps: RecipesDeps, recipes: RecipeServic
           userId: user.userId,
           plan: user.plan,
           app: 'recipes',
+          accessToken: user.accessToken,
           messages,
           schema: GeneratedRecipe as unknown as Record<string, unknown>,
         });
