@@ -35,6 +35,7 @@ import { type CostumeService, createCostumeService } from './service/costumes.ts
 import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
 import { createEventService, type EventService } from './service/events.ts';
 import { createGenerationService, type GenerationService } from './service/generate.ts';
+import { createHollowtownHousekeeping } from './service/housekeeping.ts';
 import { createIntegrityClient, createOutboxClient } from './service/integrity.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
@@ -109,14 +110,19 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
         updated_at: e.updated_at,
       })),
   };
+  const housekeeping = createHollowtownHousekeeping(deps);
   return {
     routes: (app) => registerHollowtownRoutes(app, context.verifier, services),
     client,
     start() {
       if (context.clients.has('identity')) consumer.start();
       else deps.logger.warn('no identity client in this process: user.deleted events are not applied');
+      housekeeping.start();
     },
-    stop: () => consumer.stop(),
+    async stop() {
+      await consumer.stop();
+      await housekeeping.stop();
+    },
   };
 }
 

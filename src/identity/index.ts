@@ -13,6 +13,7 @@ import { createApiKeysClient } from './service/api-keys.ts';
 import { type AuthService, createAuthService } from './service/auth.ts';
 import { createCreditsClient } from './service/credits.ts';
 import { createDeviceService, type DeviceService } from './service/devices.ts';
+import { createIdentityHousekeeping } from './service/housekeeping.ts';
 import { createLoginThrottle } from './service/login-throttle.ts';
 import { createPairingService, type PairingService } from './service/pairing.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
@@ -105,12 +106,15 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
   // Make sure a signing key exists before the first request needs one.
   await services.tokens.jwks();
   const client = createIdentityClient(services);
+  const housekeeping = createIdentityHousekeeping(services.deps, client.credits);
   return {
     routes: async (app) => {
       await registerIdentityRoutes(app, services);
       registerInternalRoutes(app, client, context.config.serviceToken);
     },
     client,
+    start: () => housekeeping.start(),
+    stop: () => housekeeping.stop(),
   };
 }
 

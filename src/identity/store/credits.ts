@@ -265,3 +265,13 @@ export async function closeReservation(
     ],
   );
 }
+
+/** Holds still open that were made before `before`, oldest first (their caller is gone). */
+export async function staleHoldIds(db: Queryable, before: Date, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ reservation_id: string }>(
+    `SELECT reservation_id FROM credit_reservations
+     WHERE status = 'held' AND created_at < $1 ORDER BY created_at LIMIT $2`,
+    [before, limit],
+  );
+  return rows.map((r) => r.reservation_id);
+}

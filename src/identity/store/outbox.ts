@@ -44,3 +44,17 @@ export async function ackEvent(db: Queryable, consumer: string, eventId: number)
     [consumer, eventId],
   );
 }
+
+/**
+ * Deletes events made before `before` that every consumer known to the outbox has acknowledged;
+ * an event a consumer has not reached yet stays however old it is. Resolves with how many went.
+ */
+export async function pruneConsumedEvents(db: Queryable, before: Date): Promise<number> {
+  const result = await db.query(
+    `DELETE FROM outbox
+     WHERE created_at < $1
+       AND event_id <= (SELECT COALESCE(min(last_event_id), 0) FROM outbox_cursors)`,
+    [before],
+  );
+  return result.rowCount;
+}

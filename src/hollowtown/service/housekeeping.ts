@@ -1,0 +1,19 @@
+// Hollowtown's periodic clean-up: outbox events every consumer has read go after a week.
+import { createHousekeeping, type Housekeeping } from '../../platform/housekeeping.ts';
+import type { HollowtownDeps } from '../deps.ts';
+import { pruneConsumedEvents } from '../store/outbox.ts';
+
+export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+const INTERVAL_MS = 10 * 60_000;
+
+export function createHollowtownHousekeeping(deps: Pick<HollowtownDeps, 'db' | 'logger'>): Housekeeping {
+  return createHousekeeping(
+    [
+      {
+        name: 'consumed outbox events pruned',
+        run: () => pruneConsumedEvents(deps.db, new Date(Date.now() - OUTBOX_RETENTION_MS)),
+      },
+    ],
+    { intervalMs: INTERVAL_MS, logger: deps.logger },
+  );
+}

@@ -1,0 +1,42 @@
+// Identity's periodic clean-up: credit holds whose caller never settled or refunded them (a
+// gateway process that died mid-call) are refunded once they are older than any call can last,
+// and outbox events every consumer has read are deleted after a week.
+import { createHousekeeping, type Housekeeping } from '../../platform/housekeeping.ts';
+import type { CreditsClient } from '../client.ts';
+import type { IdentityDeps } from '../deps.ts';
+import { staleHoldIds } from '../store/credits.ts';
+import { pruneConsumedEvents } from '../store/outbox.ts';
+
+/** Longer than any metered call can take (the gateway gives up on an upstream within minutes). */
+export const STALE_HOLD_MS = 60 * 60_000;
+export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+const INTERVAL_MS = 10 * 60_000;
+const BATCH = 500;
+
+export function createIdentityHousekeeping(
+  deps: Pick<IdentityDeps, 'db' | 'logger' | 'now'>,
+  credits: Pick<CreditsClient, 'refund'>,
+): Housekeeping {
+  return createHousekeeping(
+    [
+      {
+        name: 'stale credit holds refunded',
+        async run() {
+          const ids = await staleHoldIds(deps.db, new Date(deps.now().getTime() - STALE_HOLD_MS), BATCH);
+          for (const reservationId of ids) {
+            // The same key every time: a second run, or a race with another process, refunds once.
+            await credits.refund({ reservationId, idempotencyKey: `expired:${reservationId}` }).catch(() => {
+              // Settled or refunded by its caller meanwhile: nothing left to release.
+            });
+          }
+          return ids.length;
+        },
+      },
+      {
+        name: 'consumed outbox events pruned',
+        run: () => pruneConsumedEvents(deps.db, new Date(deps.now().getTime() - OUTBOX_RETENTION_MS)),
+      },
+    ],
+    { intervalMs: INTERVAL_MS, logger: deps.logger },
+  );
+}
