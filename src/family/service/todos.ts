@@ -6,16 +6,17 @@ import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors } from '../errors.ts';
 import { findMyFamily, membersAmong } from '../store/families.ts';
 import {
-  type AccessibleListRow,
   deleteItem,
   deleteList,
   findAccessibleList,
   findItem,
+  findListAccess,
   type ItemChanges,
   type ItemRow,
   type ItemStatus,
   insertItem,
   insertList,
+  type ListAccess,
   type ListRow,
   type ListType,
   listItems,
@@ -67,21 +68,22 @@ export interface NewItem {
 }
 
 /** The owner of a personal list manages it whatever their role; shared lists follow the matrix. */
-const isPersonal = (list: AccessibleListRow) => list.list_type === 'personal';
+const isPersonal = (list: ListAccess) => list.list_type === 'personal';
 
 export type TodoService = ReturnType<typeof createTodoService>;
 
 export function createTodoService(deps: FamilyDeps) {
   const { db } = deps;
 
-  async function listOf(userId: string, listId: string): Promise<AccessibleListRow> {
-    const list = isUuid(listId) ? await findAccessibleList(db, listId, userId) : undefined;
+  /** The list as the user may act on it; every other user's and family's list is 404. */
+  async function listOf(userId: string, listId: string): Promise<ListAccess> {
+    const list = isUuid(listId) ? await findListAccess(db, listId, userId) : undefined;
     if (!list) throw FamilyErrors.listNotFound();
     return list;
   }
 
   /** The item of this list; in a transaction (tx), locked until it ends. */
-  async function itemOf(list: AccessibleListRow, itemId: string, tx?: Queryable): Promise<ItemRow> {
+  async function itemOf(list: ListAccess, itemId: string, tx?: Queryable): Promise<ItemRow> {
     const item = isUuid(itemId) ? await findItem(tx ?? db, list.list_id, itemId, { lock: !!tx }) : undefined;
     if (!item) throw FamilyErrors.itemNotFound();
     return item;
@@ -92,7 +94,7 @@ export function createTodoService(deps: FamilyDeps) {
    * row is share-locked until the write commits, so a concurrent removal, which clears that
    * member's assignments, runs after it and clears this one too.
    */
-  async function checkAssignee(tx: Queryable, list: AccessibleListRow, userId: string, assignee: string) {
+  async function checkAssignee(tx: Queryable, list: ListAccess, userId: string, assignee: string) {
     if (isPersonal(list)) {
       if (assignee !== userId) throw FamilyErrors.personalListAssignee();
       return;
@@ -137,7 +139,9 @@ export function createTodoService(deps: FamilyDeps) {
     },
 
     async getList(userId: string, listId: string): Promise<ListView> {
-      return listView(await listOf(userId, listId));
+      const list = isUuid(listId) ? await findAccessibleList(db, listId, userId) : undefined;
+      if (!list) throw FamilyErrors.listNotFound();
+      return listView(list);
     },
 
     async updateList(

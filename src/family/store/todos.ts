@@ -28,6 +28,12 @@ export interface AccessibleListRow extends ListRow {
   my_role: FamilyRole;
 }
 
+/** What deciding access to a list takes: no item counts. */
+export type ListAccess = Pick<
+  AccessibleListRow,
+  'list_id' | 'family_id' | 'list_type' | 'created_by' | 'my_role'
+>;
+
 export interface ItemRow {
   item_id: string;
   list_id: string;
@@ -84,6 +90,21 @@ export async function findAccessibleList(
   const { rows } = await db.query<AccessibleListRow>(
     `SELECT ${LIST_COLUMNS}, m.role AS my_role
      FROM ${LISTS} JOIN family_members m ON m.family_id = l.family_id AND m.user_id = $2
+     WHERE l.list_id = $1 AND ${VISIBLE}`,
+    [listId, userId],
+  );
+  return rows[0];
+}
+
+/** The list and the user's role in its family, when they may see it (without counting its items). */
+export async function findListAccess(
+  db: Queryable,
+  listId: string,
+  userId: string,
+): Promise<ListAccess | undefined> {
+  const { rows } = await db.query<ListAccess>(
+    `SELECT l.list_id, l.family_id, l.list_type, l.created_by, m.role AS my_role
+     FROM todo_lists l JOIN family_members m ON m.family_id = l.family_id AND m.user_id = $2
      WHERE l.list_id = $1 AND ${VISIBLE}`,
     [listId, userId],
   );

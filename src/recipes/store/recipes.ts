@@ -208,11 +208,8 @@ export async function listRecipes(
     params.push(value);
     return `$${params.length}`;
   };
+  // The scope goes last, per branch: everything else is shared by both branches of 'all'.
   const where: string[] = [];
-  if (filters.scope === 'mine') where.push(`user_id = ${param(userId)}`);
-  else if (filters.scope === 'published') where.push('is_published');
-  else where.push(`(user_id = ${param(userId)} OR is_published)`);
-
   if (filters.cuisine !== undefined) where.push(`lower(cuisine) = ${param(filters.cuisine.toLowerCase())}`);
   if (filters.difficulty !== undefined) where.push(`difficulty = ${param(filters.difficulty)}`);
   if (filters.maxTotalMinutes !== undefined) {
@@ -251,11 +248,28 @@ export async function listRecipes(
       where.push(`(created_at, recipe_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
     }
   }
-  const { rows } = await db.query<RecipeListRow>(
+  const take = param(limit);
+  const branch = (scope: string) =>
     `SELECT ${COLUMNS}, ${CURSOR_AT} FROM recipes
-     WHERE ${where.join(' AND ')}
+     WHERE ${[scope, ...where].join(' AND ')}
      ORDER BY ${order}
-     LIMIT ${param(limit)}`,
+     LIMIT ${take}`;
+  if (filters.scope === 'mine') {
+    return (await db.query<RecipeListRow>(branch(`user_id = ${param(userId)}`), params)).rows;
+  }
+  if (filters.scope === 'published')
+    return (await db.query<RecipeListRow>(branch('is_published'), params)).rows;
+  // Own recipes and everyone else's published ones, each the first page of its own index, then
+  // merged: one `user_id = $1 OR is_published` would read and sort every published recipe.
+  const user = param(userId);
+  const { rows } = await db.query<RecipeListRow>(
+    `SELECT * FROM (
+       (${branch(`user_id = ${user}`)})
+       UNION ALL
+       (${branch(`is_published AND user_id <> ${user}`)})
+     ) AS readable
+     ORDER BY ${order}
+     LIMIT ${take}`,
     params,
   );
   return rows;
