@@ -4,7 +4,7 @@ import type { DatabaseTarget } from '../config.ts';
 import { DATABASE_NAMES, type DatabaseName } from '../databases.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import type { Database } from './database.ts';
-import { openPglite } from './pglite.ts';
+import { initPgliteClusters, openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
 export interface PoolManagerOptions {
@@ -27,6 +27,13 @@ export class DBPoolManager {
     try {
       if (names.some((name) => options.databases[name].engine === 'pglite')) {
         manager.#lock = lockDataDir(options.dataDir);
+        await initPgliteClusters(
+          names.flatMap((name) => {
+            const target = options.databases[name];
+            return target.engine === 'pglite' ? [target.dir] : [];
+          }),
+          options.dataDir,
+        );
       }
       // Opened one at a time: PGlite start-up is CPU-bound, and parallel opens only contend.
       for (const name of names) {
