@@ -1,5 +1,5 @@
-// Hollowtown's views: spooky recipes (browse, filter, create, edit, generate with AI), events,
-// the costume gallery with upvotes, and the haunted-house room planner.
+// Hollowtown's views: spooky recipes (browse, filter, create, edit, generate with AI), the
+// costume gallery with upvotes, and the haunted-house room planner; events live in events.tsx.
 import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
@@ -8,7 +8,6 @@ import {
   Empty,
   ErrorMessage,
   Form,
-  formatDate,
   formatMoney,
   Loading,
   Section,
@@ -18,6 +17,7 @@ import {
 } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
+import { Events } from './events.tsx';
 
 interface Page<T> {
   items: T[];
@@ -417,126 +417,6 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe
           </Link>
         </div>
       </Form>
-    </>
-  );
-}
-
-interface HalloweenEvent {
-  event_id: string;
-  event_name: string;
-  event_type: string;
-  event_date: string;
-  location: string | null;
-  guest_count: number;
-  budget_cents: number | null;
-  shopping_list: Array<{ name: string; checked: boolean; estimated_cost_cents: number | null }>;
-  shopping_total_cents: number;
-  budget_remaining_cents: number | null;
-}
-
-const EVENT_TYPES = [
-  ['party', 'Party'],
-  ['haunted-house', 'Haunted house'],
-  ['trick-or-treat', 'Trick-or-treat'],
-  ['other', 'Other'],
-] as const;
-
-export function Events(props: ViewProps) {
-  const { api } = props;
-  const events = useLoad(
-    (signal) => api<Page<HalloweenEvent>>('/api/events', { signal, query: { limit: 50 } }),
-    [api],
-  );
-  const [form, setForm] = useState({
-    event_name: '',
-    event_type: 'party',
-    event_date: '',
-    guest_count: '',
-    budget: '',
-  });
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
-  const action = useAction();
-  const submit = () =>
-    action.run(async () => {
-      await api('/api/events', {
-        body: {
-          event_name: form.event_name,
-          event_type: form.event_type,
-          event_date: form.event_date,
-          ...(form.guest_count ? { guest_count: Number(form.guest_count) } : {}),
-          ...(form.budget ? { budget_cents: Math.round(Number(form.budget) * 100) } : {}),
-        },
-      });
-      setForm({ event_name: '', event_type: 'party', event_date: '', guest_count: '', budget: '' });
-      events.reload();
-    });
-  return (
-    <>
-      <h1>Halloween events</h1>
-      {events.error && <ErrorMessage>{events.error}</ErrorMessage>}
-      {!events.data ? (
-        <Loading />
-      ) : events.data.items.length === 0 ? (
-        <Empty>No events planned yet.</Empty>
-      ) : (
-        <ul className="grid list" aria-label="Events">
-          {events.data.items.map((event) => (
-            <li className="card" key={event.event_id}>
-              <h3>{event.event_name}</h3>
-              <p className="muted">
-                {formatDate(`${event.event_date.slice(0, 10)}T12:00:00`)} ·{' '}
-                {event.event_type.replace(/-/g, ' ')} · {event.guest_count} guests
-              </p>
-              <p>
-                Shopping: {formatMoney(event.shopping_total_cents)}
-                {event.budget_cents !== null &&
-                  ` of ${formatMoney(event.budget_cents)} budget · ${formatMoney(event.budget_remaining_cents)} left`}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
-      <Section title="Plan an event">
-        <Form onSubmit={submit} error={action.error} label="Plan an event" wide>
-          <div className="form-grid">
-            <TextField label="Name" required value={form.event_name} onChange={set('event_name')} />
-            <SelectField
-              label="Kind"
-              options={EVENT_TYPES}
-              value={form.event_type}
-              onChange={set('event_type')}
-            />
-            <TextField
-              label="When"
-              type="date"
-              required
-              value={form.event_date}
-              onChange={set('event_date')}
-            />
-            <TextField
-              label="Guests"
-              type="number"
-              min={0}
-              value={form.guest_count}
-              onChange={set('guest_count')}
-            />
-            <TextField
-              label="Budget ($)"
-              type="number"
-              min={0}
-              step="0.01"
-              value={form.budget}
-              onChange={set('budget')}
-            />
-          </div>
-          <div className="button-row">
-            <Button type="submit" busy={action.busy}>
-              Plan event
-            </Button>
-          </div>
-        </Form>
-      </Section>
     </>
   );
 }

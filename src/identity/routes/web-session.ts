@@ -1,10 +1,8 @@
 // /api/web/*: one sign-in across the apps' domains (authorization code + PKCE for first-party
-// web apps), and CORS for the app pages that call identity from their own origin.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// web apps); CORS for the app pages is the platform's (src/platform/http/cors.ts).
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
-import { isWebOrigin } from '../../platform/http/static.ts';
 import type { IdentityDeps } from '../deps.ts';
 import type { AuthService } from '../service/auth.ts';
 import { createWebSessionService, WEB_CLIENTS } from '../service/web-session.ts';
@@ -16,37 +14,8 @@ const Client = Type.Union(
   { description: 'The app: hollowtown, recipes or family' },
 );
 
-/**
- * App pages on their own hosts (CALOS_HOSTS) call identity cross-origin with bearer tokens,
- * never cookies; only origins whose host maps to a CALOS service are answered.
- */
-function allowWebOrigins(app: App, deps: IdentityDeps) {
-  const allowed = (request: FastifyRequest) => {
-    const origin = request.headers.origin;
-    return typeof origin === 'string' && isWebOrigin(deps.config.hosts, origin) ? origin : undefined;
-  };
-  // onSend, so that errors (a 401 from the token check) carry the headers too.
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
-    const origin = allowed(request);
-    if (!origin) return;
-    reply.header('access-control-allow-origin', origin);
-    reply.header('access-control-expose-headers', 'retry-after, x-request-id');
-    reply.header('vary', 'origin');
-  });
-  app.options('/*', { schema: { hide: true } }, async (request, reply) => {
-    if (!allowed(request)) return reply.status(204).send();
-    return reply
-      .status(204)
-      .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
-      .header('access-control-allow-headers', 'authorization, content-type, idempotency-key, x-request-id')
-      .header('access-control-max-age', '600')
-      .send();
-  });
-}
-
 export function registerWebSessionRoutes(app: App, deps: IdentityDeps, auth: AuthService) {
   const web = createWebSessionService(deps, auth);
-  allowWebOrigins(app, deps);
 
   app.post(
     '/api/web/authorize',

@@ -12,6 +12,7 @@ import type { DBPoolManager } from '../db/pool-manager.ts';
 import { PlatformErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
+import { allowWebOrigins } from './cors.ts';
 import { errorBody, handleError } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
 import { registerWebPages } from './static.ts';
@@ -124,6 +125,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
           transform: ({ schema, url }) => ({ schema, url: url.slice(service.prefix.length) || '/' }),
         });
         await scope.register(swaggerUi, { routePrefix: '/docs' });
+        // App pages on their own hosts call every service's API, not only their own.
+        allowWebOrigins(scope, config.hosts);
         scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
         await instance.routes(scope);
       },

@@ -1,5 +1,6 @@
 // Server-Sent Events: a response that stays open, one `id:`/`event:`/`data:` block per event,
 // comments as heartbeats so proxies keep it open, and a clean end when the client leaves.
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface SseEvent {
@@ -29,6 +30,8 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
+    // Whatever the hooks set (CORS for an app page on another host) goes out with the head.
+    ...(reply.getHeaders() as OutgoingHttpHeaders),
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
