@@ -255,6 +255,24 @@ describe.each(testEngines())('the family Halloween party across apps on %s', (en
     expect(ics.body).toContain('SUMMARY:Spooky week — dinner: Witch stew');
   });
 
+  it("lists the family's party among each member's events, and only with scope=mine for its owner", async () => {
+    const { mom, dad, eventId } = household;
+    const idsOf = async (user: TestUser, query = '') =>
+      (
+        (await call(user, 'GET', `/hollowtown/api/events${query}`)).body.items as {
+          event_id: string;
+          is_mine: boolean;
+        }[]
+      )
+        .filter((e) => e.event_id === eventId)
+        .map((e) => e.is_mine);
+    expect(await idsOf(dad)).toEqual([false]);
+    expect(await idsOf(dad, '?scope=mine')).toEqual([]);
+    expect(await idsOf(mom)).toEqual([true]);
+    expect(await idsOf(mom, '?scope=mine')).toEqual([true]);
+    expect(await idsOf(outsider)).toEqual([]);
+  });
+
   it('keeps the family’s things from everyone else', async () => {
     const { eventId, familyId } = household;
     expect((await call(outsider, 'GET', `/hollowtown/api/events/${eventId}`)).status).toBe(404);

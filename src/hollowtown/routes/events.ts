@@ -171,6 +171,12 @@ const PatchEvent = Type.Partial(CreateEvent, {
 const ListQuery = Type.Object(
   {
     ...pageProperties,
+    scope: Type.Optional(
+      Type.Union([Type.Literal('all'), Type.Literal('mine')], {
+        description:
+          'all (default): yours and those planned with your families (is_mine tells); mine: yours only',
+      }),
+    ),
     event_type: Type.Optional(
       Type.Array(EventType, { maxItems: EVENT_TYPES.length, description: 'Any of these' }),
     ),
@@ -190,7 +196,7 @@ export function registerEventRoutes(app: App, events: EventService): void {
     {
       schema: {
         tags,
-        summary: 'Your Halloween events, soonest first',
+        summary: 'Your Halloween events and your families’, soonest first',
         description: 'Filter by type and by a date range (from, to). Page on with next_cursor.',
         security: bearer,
         querystring: ListQuery,

@@ -92,6 +92,12 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
   return {
     access,
 
+    /** The families the user belongs to (none when Family Planner is not reachable from here). */
+    async familyIdsOf(userId: string): Promise<string[]> {
+      if (!deps.clients.has('family')) return [];
+      return (await family().familiesOf(userId)).map((f) => f.familyId);
+    },
+
     /** 404 FAMILY_NOT_FOUND unless the user belongs to the family. */
     async assertFamilyMember(userId: string, familyId: string): Promise<void> {
       if (!isUuid(familyId) || !(await family().isMember(userId, familyId)))

@@ -40,6 +40,8 @@ export interface EventInput {
 export type EventPatch = Partial<EventInput>;
 
 export interface EventQuery {
+  /** 'all' (default): the user's events and those planned with their families; 'mine': their own. */
+  scope?: 'all' | 'mine';
   event_type?: EventType[];
   from?: string;
   to?: string;
@@ -147,8 +149,10 @@ export function createEventService(deps: HollowtownDeps, links: EventFamilyServi
     async list(userId: string, query: EventQuery) {
       checkDateRange(query.from, query.to);
       const limit = query.limit ?? 20;
+      const familyIds = query.scope === 'mine' ? [] : await links.familyIdsOf(userId);
       const rows = await listEvents(db, {
         userId,
+        familyIds,
         types: [...new Set(query.event_type ?? [])],
         from: query.from,
         to: query.to,

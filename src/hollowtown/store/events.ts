@@ -107,6 +107,8 @@ export async function deleteEvent(db: Queryable, userId: string, eventId: string
 
 export interface EventFilter {
   userId: string;
+  /** Also the events planned with these families (the user's own). */
+  familyIds: readonly string[];
   types: EventType[];
   from?: string;
   to?: string;
@@ -117,7 +119,12 @@ export interface EventFilter {
 /** Soonest first, keyset-paged on (event_date, event_id). */
 export async function listEvents(db: Queryable, filter: EventFilter): Promise<EventRow[]> {
   const params = new Params();
-  const where = [`user_id = ${params.add(filter.userId)}`];
+  const mine = `user_id = ${params.add(filter.userId)}`;
+  const where = [
+    filter.familyIds.length > 0
+      ? `(${mine} OR family_id = ANY(${params.add(filter.familyIds)}::uuid[]))`
+      : mine,
+  ];
   if (filter.types.length > 0) where.push(`event_type = ANY(${params.add(filter.types)}::text[])`);
   if (filter.from !== undefined) where.push(`event_date >= ${params.add(filter.from)}::date`);
   if (filter.to !== undefined) where.push(`event_date <= ${params.add(filter.to)}::date`);
