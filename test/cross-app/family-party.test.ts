@@ -185,6 +185,65 @@ describe.each(testEngines())('the family Halloween party across apps on %s', (en
     expect(event.body.is_mine).toBe(false);
   });
 
+  it("weighs members' prices against the budget, and keeps them, scaled, when the list is remade", async () => {
+    const { mom, dad, eventId } = household;
+    const made = await call(mom, 'POST', `/hollowtown/api/events/${eventId}/shopping-list`);
+    const listId = made.body.list_id;
+    const items = (await call(dad, 'GET', `/family/api/shopping-lists/${listId}`)).body.items as {
+      item_id: string;
+      name: string;
+    }[];
+    const flour = items.find((i) => i.name === 'flour') as { item_id: string };
+    const priced = await call(
+      dad,
+      'PATCH',
+      `/family/api/shopping-lists/${listId}/items/${flour.item_id}`,
+      { cost_cents: 500 },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(priced.status).toBe(200);
+    expect(priced.body.cost_cents).toBe(500);
+    const added = await call(
+      dad,
+      'POST',
+      `/family/api/shopping-lists/${listId}/items`,
+      { name: 'candles', quantity: 20, unit: 'count', cost_cents: 1200 },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(added.status).toBe(201);
+    const bad = await call(
+      dad,
+      'PATCH',
+      `/family/api/shopping-lists/${listId}/items/${flour.item_id}`,
+      { cost_cents: -1 },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(bad.status).toBe(400);
+
+    let event = await call(mom, 'GET', `/hollowtown/api/events/${eventId}`);
+    expect(event.body.family_shopping_list).toMatchObject({
+      estimated_cost_cents: 1700,
+      budget_remaining_cents: 15000 - 1700,
+    });
+
+    // Twice the guests: 5 kg of flour, so its price doubles; the candles are a member's own line.
+    expect((await call(mom, 'PATCH', `/hollowtown/api/events/${eventId}`, { guest_count: 24 })).status).toBe(
+      200,
+    );
+    await call(mom, 'POST', `/hollowtown/api/events/${eventId}/shopping-list`);
+    const remade = (await call(dad, 'GET', `/family/api/shopping-lists/${listId}`)).body.items as {
+      name: string;
+      quantity: number;
+      cost_cents: number | null;
+    }[];
+    expect(remade.find((i) => i.name === 'flour')).toMatchObject({ quantity: 5, cost_cents: 1000 });
+    event = await call(mom, 'GET', `/hollowtown/api/events/${eventId}`);
+    expect(event.body.family_shopping_list.estimated_cost_cents).toBe(2200);
+    expect((await call(mom, 'PATCH', `/hollowtown/api/events/${eventId}`, { guest_count: 12 })).status).toBe(
+      200,
+    );
+  });
+
   it('puts the party on the family calendar and its iCal feed', async () => {
     const { kid, familyId, eventId } = household;
     const calendar = await call(

@@ -40,6 +40,10 @@ const List = Type.Object({
 const Quantity = Type.Union([Type.Number({ minimum: 0, maximum: 999999 }), Type.Null()]);
 const Unit = Type.Union([Type.String({ minLength: 1, maxLength: 30 }), Type.Null()]);
 const Note = Type.Union([Type.String({ maxLength: 500 }), Type.Null()]);
+const Cost = Type.Union([
+  Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Expected cost in cents' }),
+  Type.Null(),
+]);
 
 export function registerShoppingListRoutes(app: App, lists: ShoppingListService) {
   app.get(
@@ -127,24 +131,23 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService)
             quantity: Type.Optional(Quantity),
             unit: Type.Optional(Unit),
             note: Type.Optional(Note),
+            cost_cents: Type.Optional(Cost),
           },
-          { additionalProperties: false, examples: [{ name: 'pumpkins', quantity: 3, unit: 'count' }] },
+          {
+            additionalProperties: false,
+            examples: [{ name: 'pumpkins', quantity: 3, unit: 'count', cost_cents: 900 }],
+          },
         ),
         response: { 201: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
     async (request, reply) => {
-      const { name, quantity = null, unit = null, note = null } = request.body;
+      const { name, quantity = null, unit = null, note = null, cost_cents = null } = request.body;
       const item = await lists.addItem(
         requireUser(request).userId,
         request.params.id,
         request.headers['idempotency-key'],
-        {
-          name,
-          quantity,
-          unit,
-          note,
-        },
+        { name, quantity, unit, note, costCents: cost_cents },
       );
       return reply.status(201).send(item);
     },
@@ -169,9 +172,14 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService)
             quantity: Type.Optional(Quantity),
             unit: Type.Optional(Unit),
             note: Type.Optional(Note),
+            cost_cents: Type.Optional(Cost),
             expected_version: Type.Optional(Type.Integer({ minimum: 0 })),
           },
-          { additionalProperties: false, minProperties: 1, examples: [{ checked: true }] },
+          {
+            additionalProperties: false,
+            minProperties: 1,
+            examples: [{ checked: true }, { cost_cents: 450 }],
+          },
         ),
         response: { 200: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },

@@ -135,8 +135,18 @@ export interface ItemChange {
   quantity?: number | null;
   unit?: string | null;
   note?: string | null;
+  /** What a member expects it to cost, in cents (null: not known). */
+  cost_cents?: number | null;
   /** The item version the change was made against; a newer one gives 409 VERSION_CONFLICT. */
   expected_version?: number;
+}
+
+/** The cost a member gave an item before, for the same item at a new quantity. */
+function carriedCost(before: ShoppingItemRow | undefined, quantity: number | null): number | null {
+  if (!before || before.cost_cents === null) return null;
+  const was = before.quantity === null ? null : Number(before.quantity);
+  if (quantity === null || was === null || was === 0) return before.cost_cents;
+  return Math.round((before.cost_cents * quantity) / was);
 }
 
 export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub) {
@@ -326,17 +336,27 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub) {
           });
         }
         const version = list.version + 1;
-        await deleteUncheckedGenerated(tx, list.list_id);
+        const replaced = await deleteUncheckedGenerated(tx, list.list_id);
         const kept = await listItems(tx, list.list_id);
         const keyOf = (name: string, unit: string | null) => `${name.trim().toLowerCase()}|${unit ?? ''}`;
         const checkedKeys = new Set(kept.filter((i) => i.checked).map((i) => keyOf(i.name, i.unit)));
+        // A price a member put on an item survives remaking the list, scaled to the new quantity.
+        const priced = new Map(
+          replaced.filter((i) => i.cost_cents !== null).map((i) => [keyOf(i.name, i.unit), i] as const),
+        );
         let position = kept.length;
         for (const item of input.items) {
-          if (checkedKeys.has(keyOf(item.name, item.unit))) continue;
+          const key = keyOf(item.name, item.unit);
+          if (checkedKeys.has(key)) continue;
           await insertItem(
             tx,
             list.list_id,
-            { ...item, origin: 'generated', position: position++ },
+            {
+              ...item,
+              costCents: item.costCents ?? carriedCost(priced.get(key), item.quantity),
+              origin: 'generated',
+              position: position++,
+            },
             version,
             input.actorUserId,
           );

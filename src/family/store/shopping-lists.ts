@@ -211,7 +211,13 @@ export async function setItemChecked(
 export async function updateItemFields(
   tx: Queryable,
   itemId: string,
-  fields: { name?: string; quantity?: number | null; unit?: string | null; note?: string | null },
+  fields: {
+    name?: string;
+    quantity?: number | null;
+    unit?: string | null;
+    note?: string | null;
+    cost_cents?: number | null;
+  },
   version: number,
 ): Promise<ShoppingItemRow> {
   const { rows } = await tx.query<ShoppingItemRow>(
@@ -220,7 +226,8 @@ export async function updateItemFields(
        quantity = CASE WHEN $3 THEN $4 ELSE quantity END,
        unit = CASE WHEN $5 THEN $6 ELSE unit END,
        note = CASE WHEN $7 THEN $8 ELSE note END,
-       version = $9
+       version = $9,
+       cost_cents = CASE WHEN $10 THEN $11 ELSE cost_cents END
      WHERE item_id = $1 RETURNING ${ITEM_COLUMNS}`,
     [
       itemId,
@@ -232,6 +239,8 @@ export async function updateItemFields(
       'note' in fields,
       fields.note ?? null,
       version,
+      'cost_cents' in fields,
+      fields.cost_cents ?? null,
     ],
   );
   return rows[0] as ShoppingItemRow;
@@ -241,12 +250,14 @@ export async function deleteItem(tx: Queryable, itemId: string): Promise<void> {
   await tx.query('DELETE FROM family_shopping_items WHERE item_id = $1', [itemId]);
 }
 
-/** Drops the generated items nobody checked (regeneration replaces them). */
-export async function deleteUncheckedGenerated(tx: Queryable, listId: string): Promise<void> {
-  await tx.query(
-    "DELETE FROM family_shopping_items WHERE list_id = $1 AND origin = 'generated' AND NOT checked",
+/** Drops the generated items nobody checked (regeneration replaces them), and returns them. */
+export async function deleteUncheckedGenerated(tx: Queryable, listId: string): Promise<ShoppingItemRow[]> {
+  const { rows } = await tx.query<ShoppingItemRow>(
+    `DELETE FROM family_shopping_items WHERE list_id = $1 AND origin = 'generated' AND NOT checked
+     RETURNING ${ITEM_COLUMNS}`,
     [listId],
   );
+  return rows;
 }
 
 export async function insertEvent(
