@@ -110,7 +110,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       expiresAt: session.expires_at,
     });
     const plan = await currentPlan(tx, session.user_id);
-    const access = await tokens.issue({ userId: session.user_id, sessionId: session.session_id, plan });
+    const access = await tokens.issue({ userId: session.user_id, sessionId: session.session_id, plan }, tx);
     return {
       access_token: access.token,
       token_type: 'Bearer',

@@ -36,6 +36,19 @@ describe.each(testEngines())('access tokens on %s', (engine) => {
     await expect(verifier.verify(bob.accessToken)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
   });
 
+  it('still sign in after the process has not read its signing key for a while', async () => {
+    const dave = await given(platform).user();
+    // Past the key's re-read interval: the next sign-in re-reads it inside its own transaction.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31_000);
+    const login = await platform.app.inject({
+      method: 'POST',
+      url: '/calos/api/auth/login',
+      payload: { login: dave.username, password: dave.password },
+    });
+    expect(login.statusCode, login.body).toBe(200);
+  });
+
   it('survive a signing key rotation: old tokens still verify, new ones carry the new kid', async () => {
     const carol = await given(platform).user();
     const kidOf = (token: string) =>

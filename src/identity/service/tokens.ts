@@ -13,7 +13,7 @@ import {
 } from 'jose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../platform/auth/guard.ts';
 import { open, seal } from '../../platform/crypto/envelope.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import {
   findActiveSigningKey,
   insertActiveSigningKey,
@@ -45,7 +45,11 @@ export interface AccessTokenClaims {
 }
 
 export interface TokenIssuer {
-  issue(claims: AccessTokenClaims): Promise<{ token: string; expiresIn: number }>;
+  /**
+   * Signs an access token. Inside a transaction pass it as `via`: a key read through the
+   * database would wait for that transaction to end (on PGlite's one connection: forever).
+   */
+  issue(claims: AccessTokenClaims, via?: Queryable): Promise<{ token: string; expiresIn: number }>;
   jwks(): Promise<JSONWebKeySet>;
   /** Starts signing with a fresh key; the old one stays published for the token lifetime. */
   rotate(): Promise<string>;
@@ -59,24 +63,24 @@ export function createTokenIssuer(db: Database, masterKey: Buffer): TokenIssuer 
     return { kid: row.kid, privateKey: await importJWK(jwk, 'EdDSA'), loadedAt: Date.now() };
   };
 
-  const createKey = async (): Promise<void> => {
+  const createKey = async (q: Queryable = db): Promise<void> => {
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = `${(await calculateJwkThumbprint(publicJwk)).slice(0, 16)}-${randomUUID().slice(0, 8)}`;
     const privateJwk = await exportJWK(privateKey);
-    await insertActiveSigningKey(db, {
+    await insertActiveSigningKey(q, {
       kid,
       publicJwk: { ...publicJwk, kid, alg: 'EdDSA', use: 'sig' },
       privateJwkEncrypted: seal(masterKey, JSON.stringify(privateJwk), signingKeyAad(kid)),
     });
   };
 
-  const activeKey = async (): Promise<ActiveKey> => {
+  const activeKey = async (q: Queryable = db): Promise<ActiveKey> => {
     if (active && Date.now() - active.loadedAt < ACTIVE_KEY_REFRESH_MS) return active;
-    let row = await findActiveSigningKey(db);
+    let row = await findActiveSigningKey(q);
     if (!row) {
-      await createKey();
-      row = await findActiveSigningKey(db);
+      await createKey(q);
+      row = await findActiveSigningKey(q);
     }
     if (!row) throw new Error('No active signing key could be created');
     active = active?.kid === row.kid ? { ...active, loadedAt: Date.now() } : await load(row);
@@ -84,8 +88,8 @@ export function createTokenIssuer(db: Database, masterKey: Buffer): TokenIssuer 
   };
 
   return {
-    async issue(claims) {
-      const key = await activeKey();
+    async issue(claims, via) {
+      const key = await activeKey(via);
       const token = await new SignJWT({ sid: claims.sessionId, plan: claims.plan })
         .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
         .setSubject(claims.userId)

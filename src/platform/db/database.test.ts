@@ -99,6 +99,26 @@ describe.each(testEngines())('the %s engine', (engine) => {
     const { rows } = await db.query<{ value: number }>('SELECT value FROM counters WHERE id = 1');
     expect(rows[0]?.value).toBe(1);
   });
+
+  it.runIf(engine === 'pglite')(
+    'refuses at once a query on the database from inside its own transaction, instead of waiting forever',
+    async () => {
+      let later: Promise<unknown> = Promise.resolve();
+      const outcome = db.transaction(async (tx) => {
+        await tx.query('UPDATE counters SET value = 5 WHERE id = 1');
+        await db.query('SELECT 1');
+      });
+      await expect(outcome).rejects.toMatchObject({ name: 'NestedDatabaseUseError' });
+      // Work a transaction starts without waiting for runs after it, like anyone else's.
+      await db.transaction(async (tx) => {
+        await tx.query('UPDATE counters SET value = 6 WHERE id = 1');
+        later = new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+          db.query<{ value: number }>('SELECT value FROM counters WHERE id = 1'),
+        );
+      });
+      await expect(later).resolves.toMatchObject({ rows: [{ value: 6 }] });
+    },
+  );
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000) {

@@ -1,6 +1,7 @@
 // Embedded engine: one PGlite (Postgres in WASM) per logical database, in its own folder.
 // PGlite has a single session, so every query and transaction goes through one mutex:
 // requests queue instead of interleaving inside each other's transactions.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
@@ -68,10 +69,43 @@ const wrapTransaction = (tx: Transaction): Queryable => ({
   },
 });
 
+/** The embedded databases the current call chain holds (inside their transaction or session). */
+const holding = new AsyncLocalStorage<ReadonlyMap<PgliteDatabase, { active: boolean }>>();
+
+/**
+ * A query on the database itself from inside its own transaction: on PGlite's one connection it
+ * would wait for that transaction, which waits for it, forever. Thrown at once instead.
+ */
+export class NestedDatabaseUseError extends Error {
+  constructor(name: string) {
+    super(
+      `${name}: a query on the database from inside its own transaction would wait forever on the embedded ` +
+        'engine; run it through the transaction handle (tx), or after the transaction',
+    );
+    this.name = 'NestedDatabaseUseError';
+  }
+}
+
 class PgliteDatabase implements Database {
   readonly engine = 'pglite' as const;
   readonly #mutex = new Mutex();
   readonly #session: Session;
+
+  /** Runs work alone on the connection, marking this call chain as its holder meanwhile. */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (holding.getStore()?.get(this)?.active) return Promise.reject(new NestedDatabaseUseError(this.name));
+    return this.#mutex.run(async () => {
+      const mark = { active: true };
+      const held = new Map(holding.getStore() ?? []);
+      held.set(this, mark);
+      try {
+        return await holding.run(held, work);
+      } finally {
+        // Work the transaction started but did not wait for may query later, as anyone may.
+        mark.active = false;
+      }
+    });
+  }
 
   constructor(
     readonly name: DatabaseName,
@@ -89,24 +123,27 @@ class PgliteDatabase implements Database {
   }
 
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-    return this.#mutex.run(() => this.#session.query<Row>(sql, params));
+    return this.#exclusive(() => this.#session.query<Row>(sql, params));
   }
 
   execScript(sql: string): Promise<void> {
-    return this.#mutex.run(() => this.#session.execScript(sql));
+    return this.#exclusive(() => this.#session.execScript(sql));
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#mutex.run(() => this.#session.transaction(work));
+    return this.#exclusive(() => this.#session.transaction(work));
   }
 
   withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    return this.#mutex.run(() => work(this.#session));
+    return this.#exclusive(() => work(this.#session));
   }
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
-    const unlisten = await this.#mutex.run(() => this.pg.listen(channel, onPayload));
-    return () => this.#mutex.run(() => unlisten());
+    // A notification is delivered while some query holds the connection; its listener is not
+    // part of that query's work and waits its turn like any other caller.
+    const deliver = (payload: string) => holding.exit(() => onPayload(payload));
+    const unlisten = await this.#exclusive(() => this.pg.listen(channel, deliver));
+    return () => this.#exclusive(() => unlisten());
   }
 
   async notify(channel: string, payload: string): Promise<void> {
@@ -114,6 +151,6 @@ class PgliteDatabase implements Database {
   }
 
   close(): Promise<void> {
-    return this.#mutex.run(() => this.pg.close());
+    return this.#exclusive(() => this.pg.close());
   }
 }
