@@ -80,7 +80,8 @@ export function buildWebForTests(): string {
     try {
       execFileSync(process.execPath, ['--import', 'tsx', path.join(WEB, 'build.ts')], {
         stdio: 'inherit',
-        env: { ...process.env, CALOS_WEB_OUT: building },
+        // The bundles users get: under vitest NODE_ENV is 'test', which would build React for development.
+        env: { ...process.env, NODE_ENV: 'production', CALOS_WEB_OUT: building },
       });
       try {
         renameSync(building, target);
