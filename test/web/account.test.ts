@@ -308,7 +308,7 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
       report[name] = await seriousViolations(page);
     }
     await signUpOnAccount(page, web, newUser('ax'));
-    for (const view of ['', 'devices', 'keys', 'credits', 'plan', 'security', 'delete']) {
+    for (const view of ['', 'devices', 'keys', 'credits', 'plan', 'security', 'password', 'delete']) {
       await page.goto(web.at('account', `/account/${view}`));
       await visible(page.locator('h1'));
       await page.waitForLoadState('networkidle');

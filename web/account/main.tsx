@@ -1,5 +1,5 @@
 // The CALOS account console (/account/): sign up and in, devices, AI keys, credits, plan,
-// security log, deleting the account — and the authorize step of every app's sign-in.
+// security log, password, deleting the account — and the authorize step of every app's sign-in.
 import '../shared/tokens.css';
 import '../shared/kit.css';
 import { type ReactNode, StrictMode, useEffect, useMemo } from 'react';
@@ -12,6 +12,7 @@ import { useRoute } from '../shared/router.tsx';
 import { type Account, createSession, type Session } from '../shared/session.ts';
 import { AuthForms } from './auth-forms.tsx';
 import { Authorize } from './authorize.tsx';
+import { ChangePassword } from './password.tsx';
 import {
   type AccountViewProps,
   Credits,
@@ -32,6 +33,9 @@ const NAV = [
   { view: 'security', label: 'Security' },
 ] as const;
 
+/** Views reached from another one's page light up that one in the navigation. */
+const CURRENT_NAV: Record<string, string> = { pair: 'devices', password: 'security' };
+
 const VIEWS: Record<string, (props: AccountViewProps) => ReactNode> = {
   '': Overview,
   devices: Devices,
@@ -40,6 +44,7 @@ const VIEWS: Record<string, (props: AccountViewProps) => ReactNode> = {
   credits: Credits,
   plan: PlanView,
   security: Security,
+  password: ChangePassword,
   delete: DeleteAccount,
 };
 
@@ -128,7 +133,7 @@ function AccountRoot({ config, session }: { config: PageConfig; session: Session
       config={config}
       brand={{ name: 'CALOS account', mark: '◆' }}
       nav={stored && route.view !== 'authorize' ? NAV : []}
-      current={route.view === 'pair' ? 'devices' : route.view}
+      current={CURRENT_NAV[route.view] ?? route.view}
       user={user}
     >
       {body}

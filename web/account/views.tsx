@@ -1,5 +1,5 @@
 // The account console's views: overview, devices and pairing, AI keys, credits, plan,
-// security log, deleting the account.
+// security log, deleting the account (the password has its own file).
 import { useState } from 'react';
 import {
   Button,
@@ -103,6 +103,12 @@ export function Overview({ config, session, user, api }: AccountViewProps) {
           </Button>
         </div>
         <p className="muted">“Everywhere” also signs you out of every app you opened from this account.</p>
+      </Section>
+      <Section title="Password">
+        <p>
+          <Link href={hrefTo(config.base, 'password')}>Change your password</Link>. Every other device and app
+          signed in to your account is then signed out.
+        </p>
       </Section>
       <Section title="Delete account">
         <p>
@@ -546,7 +552,7 @@ const EVENT_NAMES: Record<string, string> = {
   'subscription.changed': 'Plan changed',
 };
 
-export function Security({ api }: AccountViewProps) {
+export function Security({ config, api }: AccountViewProps) {
   const log = useLoad(
     (signal) => api<Page<AuditEntry>>('/api/audit', { signal, query: { limit: 50 } }),
     [api],
@@ -554,7 +560,11 @@ export function Security({ api }: AccountViewProps) {
   return (
     <>
       <h1>Security log</h1>
-      <p className="muted">Sign-ins, devices, keys and other changes to your account, newest first.</p>
+      <p className="muted">
+        Sign-ins, devices, keys and other changes to your account, newest first. Something you do not
+        recognise? <Link href={hrefTo(config.base, 'password')}>Change your password</Link>: that signs out
+        every other device and app.
+      </p>
       {log.error && <ErrorMessage>{log.error}</ErrorMessage>}
       {!log.data ? (
         <Loading />
@@ -577,6 +587,8 @@ export function Security({ api }: AccountViewProps) {
                     {EVENT_NAMES[entry.event] ?? entry.event}
                     {typeof entry.details.client === 'string' && ` (${entry.details.client})`}
                     {entry.details.everywhere === true && ' (everywhere)'}
+                    {typeof entry.details.other_sessions_ended === 'number' &&
+                      ` (${entry.details.other_sessions_ended} other session${entry.details.other_sessions_ended === 1 ? '' : 's'} signed out)`}
                   </td>
                   <td>{entry.ip_address ?? '—'}</td>
                 </tr>

@@ -18,11 +18,11 @@ export const RECIPES: AppDefinition = {
     features: [
       {
         title: 'Recipes for any table',
-        text: 'Filter by time, cuisine and allergens; scale any recipe to the servings you need; rate what you cook.',
+        text: 'Filter by time, cuisine, calories and allergens; scale any recipe to the servings you need; rate what you cook; write your own or have the AI write one.',
       },
       {
         title: 'A week of meals',
-        text: 'Plan breakfasts, lunches and dinners for the week and turn the plan into a shopping list.',
+        text: 'Keep as many plans as you like, fill breakfasts, lunches and dinners, and turn any plan into a shopping list.',
       },
       { title: 'Pantry', text: 'Know what is in the fridge, freezer and cupboard, and what expires soon.' },
       { title: 'Shopping lists', text: 'Tick off items as you shop, with costs that add up as you go.' },

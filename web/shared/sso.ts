@@ -10,7 +10,14 @@ interface Pending {
   verifier: string;
   redirect_uri: string;
   return_to: string;
+  started_at?: number;
 }
+
+/**
+ * React may run an effect twice (StrictMode in a development build): a second start this soon,
+ * for the same page, reuses the first one's state, so whichever redirect wins comes back valid.
+ */
+const RESTART_WINDOW_MS = 5_000;
 
 const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
@@ -36,14 +43,21 @@ export async function startSignIn(
   config: PageConfig,
   options: { screen?: 'signin' | 'signup'; returnTo?: string } = {},
 ): Promise<void> {
-  const verifier = randomString();
-  const pending: Pending = {
-    state: randomString(16),
-    verifier,
-    redirect_uri: redirectUriOf(config),
-    return_to: options.returnTo ?? `${location.pathname}${location.search}`,
-  };
-  const challenge = await challengeOf(verifier);
+  const returnTo = options.returnTo ?? `${location.pathname}${location.search}`;
+  const previous = JSON.parse(sessionStorage.getItem(pendingKey(config)) ?? 'null') as Pending | null;
+  const isRestart =
+    previous?.return_to === returnTo && Date.now() - (previous.started_at ?? 0) < RESTART_WINDOW_MS;
+  const pending: Pending =
+    previous && isRestart
+      ? previous
+      : {
+          state: randomString(16),
+          verifier: randomString(),
+          redirect_uri: redirectUriOf(config),
+          return_to: returnTo,
+          started_at: Date.now(),
+        };
+  const challenge = await challengeOf(pending.verifier);
   sessionStorage.setItem(pendingKey(config), JSON.stringify(pending));
   const params = new URLSearchParams({
     client: config.app,
@@ -60,7 +74,22 @@ export async function startSignIn(
  * On the way back: exchanges ?code for this app's own session. Returns where to go next, or
  * null when the URL carries no answer from the account console.
  */
-export async function completeSignIn(
+export function completeSignIn(
+  config: PageConfig,
+  session: Session,
+): Promise<{ returnTo: string; error?: string } | null> {
+  // Asked twice for the same answer (an effect run twice), the second waits for the first.
+  let completion = completions.get(location.search);
+  if (!completion) {
+    completion = finishSignIn(config, session);
+    completions.set(location.search, completion);
+  }
+  return completion;
+}
+
+const completions = new Map<string, Promise<{ returnTo: string; error?: string } | null>>();
+
+async function finishSignIn(
   config: PageConfig,
   session: Session,
 ): Promise<{ returnTo: string; error?: string } | null> {

@@ -1,0 +1,95 @@
+// Putting an event on the family calendar (parents and admins); it starts on the chosen day
+// until the person picks another time.
+import { useEffect, useRef, useState } from 'react';
+import type { ViewProps } from '../shared/app-shell.tsx';
+import { Button, Form, Section, SelectField, TextField } from '../shared/components.tsx';
+import { useAction } from '../shared/hooks.ts';
+import { dayKey } from './calendar-dates.ts';
+import { EVENT_KINDS } from './calendar-entries.ts';
+import type { Family } from './model.ts';
+
+const morningOf = (day: Date) => `${dayKey(day)}T09:00`;
+
+export function AddEvent({
+  props,
+  family,
+  day,
+  onAdded,
+}: {
+  props: ViewProps;
+  family: Family;
+  day: Date;
+  onAdded: () => void;
+}) {
+  const blank = { event_name: '', start: morningOf(day), end: '', location: '', event_type: 'appointment' };
+  const [form, setForm] = useState(blank);
+  const startTouched = useRef(false);
+  const add = useAction();
+  const dayText = dayKey(day);
+  useEffect(() => {
+    if (!startTouched.current) setForm((f) => ({ ...f, start: `${dayText}T09:00` }));
+  }, [dayText]);
+  const submit = () =>
+    add.run(async () => {
+      await props.api('/api/calendar/events', {
+        body: {
+          family_id: family.family_id,
+          event_name: form.event_name,
+          event_type: form.event_type,
+          start_time: new Date(form.start).toISOString(),
+          ...(form.end ? { end_time: new Date(form.end).toISOString() } : {}),
+          ...(form.location.trim() ? { location: form.location.trim() } : {}),
+        },
+      });
+      startTouched.current = false;
+      setForm(blank);
+      onAdded();
+    });
+  return (
+    <Section title="Add an event">
+      <Form onSubmit={submit} error={add.error} label="Add an event" wide>
+        <div className="form-grid">
+          <TextField
+            label="What"
+            required
+            value={form.event_name}
+            onChange={(e) => setForm((f) => ({ ...f, event_name: e.target.value }))}
+          />
+          <TextField
+            label="Starts"
+            type="datetime-local"
+            required
+            value={form.start}
+            onChange={(e) => {
+              startTouched.current = true;
+              setForm((f) => ({ ...f, start: e.target.value }));
+            }}
+          />
+          <TextField
+            label="Ends"
+            type="datetime-local"
+            min={form.start || undefined}
+            value={form.end}
+            onChange={(e) => setForm((f) => ({ ...f, end: e.target.value }))}
+          />
+          <TextField
+            label="Where"
+            value={form.location}
+            onChange={(e) => setForm((f) => ({ ...f, location: e.target.value }))}
+          />
+          <SelectField
+            label="Kind"
+            options={EVENT_KINDS}
+            value={form.event_type}
+            onChange={(e) => setForm((f) => ({ ...f, event_type: e.target.value }))}
+          />
+        </div>
+        <div className="button-row">
+          <Button type="submit" busy={add.busy}>
+            Add event
+          </Button>
+        </div>
+      </Form>
+    </Section>
+  );
+}

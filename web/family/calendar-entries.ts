@@ -1,0 +1,111 @@
+// What the calendar shows: the family's own events and what other apps planned with it (a
+// Hollowtown party, a meal plan), loaded for the days on screen.
+import type { RequestOptions } from '../shared/api.ts';
+import type { Page } from './model.ts';
+
+interface CalendarEvent {
+  event_id: string;
+  event_name: string;
+  event_type: string;
+  description: string | null;
+  start_time: string;
+  end_time: string | null;
+  location: string | null;
+}
+
+interface LinkedEntry {
+  source: { domain: string; id: string };
+  title: string;
+  start: string;
+  end: string | null;
+  all_day: boolean;
+  location: string | null;
+}
+
+export interface CalendarEntry {
+  key: string;
+  title: string;
+  start: Date;
+  end: Date | null;
+  allDay: boolean;
+  location: string | null;
+  description: string | null;
+  /** "Appointment", "Birthday", or the app it comes from. */
+  kind: string;
+  /** Set for the family's own events, which parents and admins may delete. */
+  eventId?: string;
+}
+
+const KINDS: Record<string, string> = {
+  appointment: 'Appointment',
+  birthday: 'Birthday',
+  school: 'School',
+  vacation: 'Vacation',
+  other: 'Other',
+};
+const SOURCES: Record<string, string> = { hollowtown: 'Hollowtown', recipes: 'Meal plan' };
+
+export const EVENT_KINDS = Object.entries(KINDS) as ReadonlyArray<readonly [string, string]>;
+
+/** At most this many pages of 100: a month of a very busy family, without loading forever. */
+const MAX_PAGES = 10;
+
+type Api = <T>(path: string, options?: RequestOptions) => Promise<T>;
+
+export async function loadEntries(
+  api: Api,
+  familyId: string,
+  from: Date,
+  to: Date,
+  signal: AbortSignal,
+): Promise<CalendarEntry[]> {
+  const events: CalendarEvent[] = [];
+  let linked: LinkedEntry[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await api<Page<CalendarEvent> & { linked?: LinkedEntry[] }>('/api/calendar', {
+      signal,
+      query: { family_id: familyId, from: from.toISOString(), to: to.toISOString(), limit: 100, cursor },
+    });
+    events.push(...answer.items);
+    if (page === 0) linked = answer.linked ?? [];
+    if (!answer.next_cursor) break;
+    cursor = answer.next_cursor;
+  }
+  const entries: CalendarEntry[] = [
+    ...events.map((event) => ({
+      key: `event-${event.event_id}`,
+      title: event.event_name,
+      start: new Date(event.start_time),
+      end: event.end_time ? new Date(event.end_time) : null,
+      allDay: false,
+      location: event.location,
+      description: event.description,
+      kind: KINDS[event.event_type] ?? 'Event',
+      eventId: event.event_id,
+    })),
+    ...linked.map((entry) => ({
+      key: `${entry.source.domain}-${entry.source.id}-${entry.start}`,
+      title: entry.title,
+      start: new Date(entry.start),
+      end: entry.end ? new Date(entry.end) : null,
+      allDay: entry.all_day,
+      location: entry.location,
+      description: null,
+      kind: `From ${SOURCES[entry.source.domain] ?? entry.source.domain}`,
+    })),
+  ];
+  return entries.sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+const time = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** "18:30", "18:30–19:30" or "All day", as the calendar grid shows it. */
+export function entryTime(entry: CalendarEntry, withEnd = false): string {
+  if (entry.allDay) return 'All day';
+  if (!withEnd || !entry.end) return time(entry.start);
+  const sameDay = entry.end.toDateString() === entry.start.toDateString();
+  return sameDay
+    ? `${time(entry.start)}–${time(entry.end)}`
+    : `${time(entry.start)} until ${entry.end.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
+}

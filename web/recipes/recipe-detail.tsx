@@ -1,0 +1,341 @@
+// One recipe: scaled to any number of servings, rated, and for its author edited or deleted;
+// a copy shared from Hollowtown says that it follows its original and offers to detach it.
+import { useState } from 'react';
+import type { ViewProps } from '../shared/app-shell.tsx';
+import {
+  Button,
+  ErrorMessage,
+  Form,
+  formatDate,
+  Loading,
+  Notice,
+  Section,
+  TextField,
+} from '../shared/components.tsx';
+import { useAction, useLoad } from '../shared/hooks.ts';
+import { Link, navigate } from '../shared/router.tsx';
+import { formatIngredient } from './ingredients.ts';
+import { recipeFacts, TagList } from './recipe-facts.tsx';
+import { type RecipeDetail as Detail, isSharedCopy, type Nutrition, type SharedSource } from './types.ts';
+
+const NUTRITION_NAMES: Record<keyof Nutrition, string> = {
+  protein_g: 'Protein (g)',
+  carbs_g: 'Carbohydrates (g)',
+  fat_g: 'Fat (g)',
+  saturated_fat_g: 'Saturated fat (g)',
+  fiber_g: 'Fibre (g)',
+  sugar_g: 'Sugar (g)',
+  sodium_mg: 'Sodium (mg)',
+  cholesterol_mg: 'Cholesterol (mg)',
+};
+
+export function RecipeDetail({ props, id }: { props: ViewProps; id: string }) {
+  const servings = props.params.get('servings') ?? '';
+  const recipe = useLoad(
+    (signal) => props.api<Detail>(`/api/recipes/${id}`, { signal, query: { servings } }),
+    [props.api, id, servings],
+  );
+  if (recipe.error) {
+    return (
+      <>
+        <p>
+          <Link href={props.href('recipes')}>← All recipes</Link>
+        </p>
+        <ErrorMessage>{recipe.error}</ErrorMessage>
+      </>
+    );
+  }
+  if (!recipe.data) return <Loading />;
+  return (
+    <RecipeArticle props={props} recipe={recipe.data} onChange={recipe.setData} reload={recipe.reload} />
+  );
+}
+
+function RecipeArticle({
+  props,
+  recipe: r,
+  onChange,
+  reload,
+}: {
+  props: ViewProps;
+  recipe: Detail;
+  onChange: (recipe: Detail) => void;
+  reload: () => void;
+}) {
+  const shared = isSharedCopy(r.source) ? r.source : null;
+  const nutrition = Object.entries(r.nutrition).filter(([, value]) => value !== undefined) as Array<
+    [keyof Nutrition, number]
+  >;
+  return (
+    <article>
+      <p>
+        <Link href={props.href('recipes')}>← All recipes</Link>
+      </p>
+      <h1>{r.recipe_name}</h1>
+      <p className="muted">{recipeFacts(r, true)}</p>
+      {shared && <SharedCopyPanel props={props} recipe={r} source={shared} reload={reload} />}
+      {r.source === 'ai' && (
+        <p className="muted">Written by the AI cook. Read it through before you cook it.</p>
+      )}
+      {r.is_mine && !shared && (
+        <p className="muted">
+          {r.is_published
+            ? 'Published: everyone signed in to HowToCookAtHome can read it.'
+            : 'Private: only you can see it.'}
+        </p>
+      )}
+      {r.description && <p>{r.description}</p>}
+      <TagList tags={r.tags} label="Tags" />
+      {r.allergens.length > 0 && <p>Contains: {r.allergens.join(', ')}</p>}
+      {r.prep_time_minutes !== null || r.cook_time_minutes !== null ? (
+        <p>
+          {[
+            r.prep_time_minutes !== null ? `Preparation ${r.prep_time_minutes} minutes` : null,
+            r.cook_time_minutes !== null ? `cooking ${r.cook_time_minutes} minutes` : null,
+          ]
+            .filter(Boolean)
+            .join(', ')}
+          .
+        </p>
+      ) : null}
+      <ScaleForm props={props} recipe={r} />
+      <div className="grid section">
+        <Section title={`Ingredients${r.serves ? ` for ${r.serves}` : ''}`}>
+          {r.ingredients.length === 0 ? (
+            <p className="muted">No ingredients listed.</p>
+          ) : (
+            <ul aria-label="Ingredients">
+              {r.ingredients.map((i, index) => (
+                // Two lines may name the same thing (salt for the water, salt to finish).
+                // biome-ignore lint/suspicious/noArrayIndexKey: the list is never reordered in place.
+                <li key={index}>{formatIngredient(i)}</li>
+              ))}
+            </ul>
+          )}
+        </Section>
+        <Section title="Method">
+          {r.instructions.length === 0 ? (
+            <p className="muted">No steps written yet.</p>
+          ) : (
+            <ol>
+              {r.instructions.map((step, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: steps are shown in their order only.
+                <li key={index}>{step}</li>
+              ))}
+            </ol>
+          )}
+        </Section>
+      </div>
+      {nutrition.length > 0 && (
+        <Section title="Nutrition per serving">
+          <dl className="facts">
+            {nutrition.map(([key, value]) => (
+              <div key={key}>
+                <dt>{NUTRITION_NAMES[key]}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </Section>
+      )}
+      <RateRecipe props={props} recipe={r} onChange={onChange} />
+      {r.is_mine && <OwnerActions props={props} recipe={r} isSharedCopy={shared !== null} />}
+    </article>
+  );
+}
+
+function ScaleForm({ props, recipe: r }: { props: ViewProps; recipe: Detail }) {
+  const [wanted, setWanted] = useState('');
+  const id = r.recipe_id;
+  if (r.serves === null) {
+    return (
+      <p className="muted">
+        This recipe does not say how many it serves, so it cannot be scaled
+        {r.is_mine && !isSharedCopy(r.source) ? '; edit it to set the servings.' : '.'}
+      </p>
+    );
+  }
+  return (
+    <>
+      <Form
+        onSubmit={() => navigate(props.href('recipes', { id, servings: wanted || r.serves || undefined }))}
+        label="Scale the recipe"
+      >
+        <div className="button-row scale-row">
+          <TextField
+            label="Servings"
+            type="number"
+            min={1}
+            max={1000}
+            value={wanted || String(r.serves)}
+            onChange={(e) => setWanted(e.target.value)}
+          />
+          <Button type="submit" variant="secondary">
+            Scale
+          </Button>
+        </div>
+      </Form>
+      {r.scaled_from_serves !== null && r.scaled_from_serves !== r.serves && (
+        <p className="muted">
+          Scaled from {r.scaled_from_serves} servings as written.{' '}
+          <Link href={props.href('recipes', { id })} onClick={() => setWanted('')}>
+            Show as written
+          </Link>
+        </p>
+      )}
+    </>
+  );
+}
+
+function RateRecipe({
+  props,
+  recipe: r,
+  onChange,
+}: {
+  props: ViewProps;
+  recipe: Detail;
+  onChange: (recipe: Detail) => void;
+}) {
+  const rate = useAction();
+  const [rated, setRated] = useState<string>();
+  const give = (stars: number) =>
+    rate.run(async () => {
+      const answer = await props.api<{ my_rating: number | null; rating_avg: number; rating_count: number }>(
+        `/api/recipes/${r.recipe_id}/rating`,
+        { method: 'PUT', body: { rating: stars } },
+      );
+      onChange({ ...r, ...answer });
+      setRated(
+        `Thanks! Rated ${stars} of 5 · average ${answer.rating_avg.toFixed(1)} from ${answer.rating_count}.`,
+      );
+    });
+  return (
+    <Section title="Rate it">
+      {rated && <Notice>{rated}</Notice>}
+      {rate.error && <ErrorMessage>{rate.error}</ErrorMessage>}
+      {!rated && r.my_rating !== null && <p className="muted">You rated it {r.my_rating} of 5.</p>}
+      <fieldset className="button-row bare-fieldset">
+        <legend className="visually-hidden">Your rating</legend>
+        {[1, 2, 3, 4, 5].map((stars) => (
+          <Button
+            key={stars}
+            small
+            variant="secondary"
+            busy={rate.busy}
+            onClick={() => void give(stars)}
+            aria-label={`Rate ${stars} of 5`}
+            aria-pressed={r.my_rating === stars}
+          >
+            {'★'.repeat(stars)}
+          </Button>
+        ))}
+      </fieldset>
+    </Section>
+  );
+}
+
+function SharedCopyPanel({
+  props,
+  recipe: r,
+  source,
+  reload,
+}: {
+  props: ViewProps;
+  recipe: Detail;
+  source: SharedSource;
+  reload: () => void;
+}) {
+  const detach = useAction();
+  const original = `${props.config.apps.hollowtown.replace(/\/$/, '')}/recipes?id=${source.recipe_id}`;
+  const run = () =>
+    detach.run(async () => {
+      await props.api(`/api/recipes/${r.recipe_id}/detach`, { method: 'POST' });
+      reload();
+    });
+  return (
+    <section className="alert alert--info section" aria-labelledby="shared-copy-heading">
+      <h2 id="shared-copy-heading">
+        {source.deleted
+          ? 'Shared from Hollowtown: the original was deleted'
+          : 'Shared from Hollowtown, kept in sync'}
+      </h2>
+      {source.deleted ? (
+        <p>
+          Its original in Hollowtown no longer exists, so this copy keeps its last version and will not change
+          again. Detach it to make it your own recipe and edit it here, or delete it.
+        </p>
+      ) : (
+        <>
+          <p>
+            This is a copy of your recipe in Hollowtown. When you change the original there, this copy changes
+            with it{source.synced_at ? ` (last updated ${formatDate(source.synced_at, true)})` : ''}, so it
+            cannot be edited here.
+          </p>
+          <p>
+            To change it here instead, detach it: it becomes an ordinary recipe of yours, keeps what it says
+            now, and no longer follows the original. The original in Hollowtown stays as it is.
+          </p>
+        </>
+      )}
+      {detach.error && <ErrorMessage>{detach.error}</ErrorMessage>}
+      {r.is_mine && (
+        <div className="button-row">
+          <Button variant="secondary" busy={detach.busy} onClick={() => void run()}>
+            Detach and make it mine
+          </Button>
+          {!source.deleted && <a href={original}>Open the original in Hollowtown</a>}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function OwnerActions({
+  props,
+  recipe: r,
+  isSharedCopy,
+}: {
+  props: ViewProps;
+  recipe: Detail;
+  isSharedCopy: boolean;
+}) {
+  const remove = useAction();
+  const [confirming, setConfirming] = useState(false);
+  const del = () =>
+    remove.run(async () => {
+      await props.api(`/api/recipes/${r.recipe_id}`, { method: 'DELETE' });
+      navigate(props.href('recipes', { deleted: r.recipe_name }));
+    });
+  return (
+    <Section title="Your recipe">
+      {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
+      {confirming ? (
+        <div className="alert" role="alertdialog" aria-labelledby="confirm-delete">
+          <p id="confirm-delete">
+            Delete “{r.recipe_name}” for good? Its ratings go with it, and meal plans that use it leave it out
+            of their shopping lists.
+          </p>
+          <div className="button-row">
+            <Button variant="danger" busy={remove.busy} onClick={() => void del()}>
+              Yes, delete it
+            </Button>
+            <Button variant="secondary" onClick={() => setConfirming(false)} autoFocus>
+              Keep it
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <div className="button-row">
+          {!isSharedCopy && (
+            <Link className="button" href={props.href('recipes', { id: r.recipe_id, edit: '1' })}>
+              Edit
+            </Link>
+          )}
+          <Button variant="danger" onClick={() => setConfirming(true)}>
+            Delete
+          </Button>
+        </div>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,135 @@
+// Shopping lists: tick items off as you shop (the total is kept by the server), start a list by
+// hand, and open the one a meal plan just made (?list=id comes first and into view).
+import { useEffect, useState } from 'react';
+import type { ViewProps } from '../shared/app-shell.tsx';
+import {
+  Button,
+  Checkbox,
+  Empty,
+  ErrorMessage,
+  Form,
+  formatMoney,
+  Loading,
+  Section,
+  TextArea,
+  TextField,
+} from '../shared/components.tsx';
+import { useAction, useLoad } from '../shared/hooks.ts';
+import { formatIngredient, parseIngredients } from './ingredients.ts';
+import type { Page, ShoppingList } from './types.ts';
+
+export function Shopping(props: ViewProps) {
+  const { api } = props;
+  const wanted = props.params.get('list');
+  const lists = useLoad(
+    async (signal) => {
+      const page = await api<Page<ShoppingList>>('/api/shopping-lists', { signal, query: { limit: 20 } });
+      if (!wanted || page.items.some((l) => l.list_id === wanted)) return page;
+      // An older list, opened from its meal plan: show it too.
+      const list = await api<ShoppingList>(`/api/shopping-lists/${wanted}`, { signal }).catch(() => null);
+      return list ? { ...page, items: [list, ...page.items] } : page;
+    },
+    [api, wanted],
+  );
+  const [form, setForm] = useState({ list_name: '', items: '' });
+  const create = useAction();
+  const update = useAction();
+  const ordered = [...(lists.data?.items ?? [])].sort(
+    (a, b) => Number(b.list_id === wanted) - Number(a.list_id === wanted),
+  );
+  const hasLists = lists.data !== undefined;
+
+  useEffect(() => {
+    if (!wanted || !hasLists) return;
+    const section = document.getElementById(`list-${wanted}`);
+    section?.scrollIntoView({ block: 'start' });
+    section?.querySelector('h2')?.focus();
+  }, [wanted, hasLists]);
+
+  const submit = () =>
+    create.run(async () => {
+      await api('/api/shopping-lists', {
+        body: { list_name: form.list_name, items: parseIngredients(form.items) },
+      });
+      setForm({ list_name: '', items: '' });
+      lists.reload();
+    });
+  const toggle = (list: ShoppingList, index: number, checked: boolean) =>
+    update.run(async () => {
+      const items = list.items.map((item, i) => (i === index ? { ...item, checked } : item));
+      if (lists.data) {
+        lists.setData({
+          ...lists.data,
+          items: lists.data.items.map((l) => (l.list_id === list.list_id ? { ...l, items } : l)),
+        });
+      }
+      await api(`/api/shopping-lists/${list.list_id}`, { method: 'PATCH', body: { items } });
+      lists.reload();
+    });
+  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [name]: e.target.value }));
+
+  return (
+    <>
+      <h1>Shopping lists</h1>
+      {(lists.error || update.error) && <ErrorMessage>{lists.error ?? update.error}</ErrorMessage>}
+      {!lists.data ? (
+        lists.error ? null : (
+          <Loading />
+        )
+      ) : ordered.length === 0 ? (
+        <Empty>No shopping lists yet. Make one from a meal plan or below.</Empty>
+      ) : (
+        ordered.map((list) => (
+          <section
+            className="section"
+            key={list.list_id}
+            id={`list-${list.list_id}`}
+            aria-labelledby={`list-${list.list_id}-heading`}
+          >
+            <div className="section-head">
+              <h2 id={`list-${list.list_id}-heading`} tabIndex={-1}>
+                {list.list_name}
+              </h2>
+            </div>
+            <p className="muted">
+              {list.open_items} to buy · {formatMoney(list.total_cost_cents)}
+              {list.plan_id ? ' · made from a meal plan' : ''}
+            </p>
+            {list.items.length === 0 ? (
+              <Empty>No items on this list.</Empty>
+            ) : (
+              <ul className="list" aria-label={`Items on ${list.list_name}`}>
+                {list.items.map((item, index) => (
+                  <li className="list-row" key={`${item.name}-${item.unit}`}>
+                    <Checkbox
+                      label={formatIngredient(item)}
+                      checked={item.checked}
+                      onChange={(e) => void toggle(list, index, e.target.checked)}
+                    />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ))
+      )}
+      <Section title="New shopping list">
+        <Form onSubmit={submit} error={create.error} label="New shopping list">
+          <TextField label="List name" required value={form.list_name} onChange={set('list_name')} />
+          <TextArea
+            label="Items"
+            hint="One per line, e.g. “2 kg potatoes”"
+            value={form.items}
+            onChange={set('items')}
+          />
+          <div className="button-row">
+            <Button type="submit" busy={create.busy}>
+              Create list
+            </Button>
+          </div>
+        </Form>
+      </Section>
+    </>
+  );
+}
