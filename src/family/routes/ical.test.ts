@@ -11,7 +11,10 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
   let familyId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(engine, { services: ['identity', 'family'] });
+    platform = await startTestPlatform(engine, {
+      services: ['identity', 'family'],
+      env: { CALOS_HOSTS: 'family.test=family' },
+    });
     [parent, outsider] = await Promise.all([given(platform).user(), given(platform).user()]);
     const family = await platform.app.inject({
       method: 'POST',
@@ -121,5 +124,28 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
     expect(left.statusCode).toBe(204);
     expect((await platform.app.inject({ method: 'GET', url: childsFeed })).statusCode).toBe(404);
     expect((await platform.app.inject({ method: 'GET', url: parentsFeed })).statusCode).toBe(200);
+  });
+
+  it("hands out an address that works where it was asked for: the shared host's prefix or the app's own host", async () => {
+    const shared = new URL((await newFeed(parent)).json().url);
+    expect(shared.pathname).toMatch(/^\/family\/ical\/[^/]+\.ics$/);
+    expect((await platform.app.inject({ method: 'GET', url: shared.pathname })).statusCode).toBe(200);
+
+    const ownHost = await platform.app.inject({
+      method: 'POST',
+      url: `/api/families/${familyId}/ical`,
+      headers: { ...parent.headers, host: 'family.test' },
+    });
+    expect(ownHost.statusCode).toBe(201);
+    const url = new URL(ownHost.json().url);
+    expect(url.host).toBe('family.test');
+    expect(url.pathname).toMatch(/^\/ical\/[^/]+\.ics$/);
+    const feed = await platform.app.inject({
+      method: 'GET',
+      url: url.pathname,
+      headers: { host: 'family.test' },
+    });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['content-type']).toContain('text/calendar');
   });
 });

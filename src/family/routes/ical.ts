@@ -2,6 +2,7 @@
 // itself at /ical/<secret>.ics, for calendar apps (no sign-in: the secret is the key).
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { prefixSeenByClient } from '../../platform/http/host-routing.ts';
 import { ErrorResponse, NoContent, NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IcalService } from '../service/ical.ts';
@@ -33,7 +34,7 @@ export function registerIcalRoutes(app: App, ical: IcalService) {
           await ical.create(
             requireUser(request).userId,
             request.params.id,
-            `${request.protocol}://${request.host}`,
+            `${request.protocol}://${request.host}${prefixSeenByClient(request.originalUrl, '/family')}`,
           ),
         ),
   );

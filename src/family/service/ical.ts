@@ -31,13 +31,14 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
   }
 
   return {
-    async create(userId: string, familyId: string, origin: string) {
+    /** `base`: where the family API answers for this client (origin, plus /family on a shared host). */
+    async create(userId: string, familyId: string, base: string) {
       await memberRole(userId, familyId);
       const token = randomToken(32);
       const feed = await insertFeed(db, familyId, hashToken(token), userId);
       return {
         feed_id: feed.feed_id,
-        url: `${origin}/family/ical/${token}.ics`,
+        url: `${base}/ical/${token}.ics`,
         created_at: feed.created_at,
       };
     },

@@ -29,3 +29,16 @@ export function createUrlRewriter(
     return `${prefix}${url.startsWith('/') ? url : `/${url}`}`;
   };
 }
+
+/**
+ * The service's prefix as the client sent it: '' when the request came on the service's own
+ * host (CALOS_HOSTS, the prefix was added on arrival), the prefix otherwise. For URLs handed
+ * back to the client, such as a calendar feed's address.
+ */
+export function prefixSeenByClient(originalUrl: string, prefix: string): string {
+  return originalUrl === prefix ||
+    originalUrl.startsWith(`${prefix}/`) ||
+    originalUrl.startsWith(`${prefix}?`)
+    ? prefix
+    : '';
+}
