@@ -20,6 +20,7 @@ export function Button({
   busy,
   children,
   className,
+  disabled,
   ...rest
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; small?: boolean; busy?: boolean }) {
   const classes = [
@@ -33,10 +34,11 @@ export function Button({
   return (
     <button
       type="button"
-      className={classes}
-      disabled={busy || rest.disabled}
-      aria-busy={busy || undefined}
       {...rest}
+      className={classes}
+      // Busy wins over an explicit disabled={false}.
+      disabled={busy || disabled}
+      aria-busy={busy || undefined}
     >
       {children}
     </button>
