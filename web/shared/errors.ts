@@ -37,7 +37,6 @@ const MESSAGES: Record<string, string> = {
   AI_ANSWER_INVALID: 'The AI came back with something we could not use. Try again.',
   RATE_LIMITED: 'You are going a bit fast. Try again in a moment.',
   FAMILY_MEMBER_CAP_REACHED: 'This family is full on the free plan. The Family plan has no limit on members.',
-  FAMILY_ROLE_FORBIDDEN: 'Only a parent or an admin of this family can do that.',
   ALREADY_MEMBER: 'That person is already in this family.',
   LAST_ADMIN: 'A family needs at least one admin. Make someone else admin first.',
   USER_NOT_FOUND: 'No CALOS account has that username or email.',
@@ -93,6 +92,8 @@ export function describeError(error: unknown): string {
     }
     if (error.code === 'VALIDATION_FAILED') return friendlyValidation(error.message);
     if (MESSAGES[error.code]) return MESSAGES[error.code] as string;
+    // The service says which role may not do what ("A parent cannot manage members or roles…").
+    if (error.code === 'FAMILY_ROLE_FORBIDDEN') return `${error.message}. Ask an admin of the family.`;
     if (error.status === 404) return 'We could not find that. It may have been deleted.';
     if (error.status === 403) return 'You are not allowed to do that.';
     if (error.status >= 500) return MESSAGES.INTERNAL as string;
