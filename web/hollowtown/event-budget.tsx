@@ -1,5 +1,6 @@
-// What the event costs against its budget: the family shopping list's estimated cost (from Family
-// Planner) plus the event's other purchases (decorations, costumes…), which the organiser prices.
+// What the event costs against its budget: the family shopping list's cost (the prices members
+// gave its items in Family Planner) plus the event's other purchases (decorations, costumes…),
+// which the organiser keeps on the event.
 import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Empty, Form, formatMoney, Section, TextField } from '../shared/components.tsx';
@@ -49,7 +50,8 @@ export function EventBudget({
       {budget !== null && <BudgetVerdict spend={spend} budget={budget} />}
       {unpriced > 0 && (
         <p className="muted">
-          {unpriced} of {familyItems.length} items on the family list have no price yet and count as $0.
+          {unpriced} of {familyItems.length} items on the family list have no price yet and count as $0.{' '}
+          <a href="#family-shopping-list">Price them in the shopping list</a>.
         </p>
       )}
       <OtherPurchases props={props} event={event} onChange={onChange} />

@@ -1,5 +1,6 @@
 // The event's family shopping list: made (and remade) from the event's recipes, scaled to the
-// guests, and kept in Family Planner, where members check it off; this view follows it live.
+// guests, and kept in Family Planner, where members check it off and price it; this view follows
+// it live and lets any member set an item's price.
 import { useCallback, useEffect, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
@@ -16,6 +17,7 @@ import { describeError } from '../shared/errors.ts';
 import { useAction } from '../shared/hooks.ts';
 import { followStream } from '../shared/stream.ts';
 import { amountOf, type FamilyShoppingList, type GeneratedList, type HalloweenEvent } from './event-types.ts';
+import { ItemPrice } from './item-price.tsx';
 import { appApi, appHref, appUrl } from './other-apps.ts';
 
 export interface LiveFamilyList {
@@ -111,6 +113,7 @@ export function EventShopping({
   return (
     <Section
       title="Shopping list"
+      id="family-shopping-list"
       actions={
         hasList && (
           <ButtonLink href={familyPage} variant="secondary">
@@ -144,36 +147,43 @@ export function EventShopping({
           </span>
         )}
       </div>
-      {hasList && <FamilyItems list={list} />}
+      {hasList && <FamilyItems props={props} list={list} />}
     </Section>
   );
 }
 
-function FamilyItems({ list }: { list: LiveFamilyList }) {
+function FamilyItems({ props, list }: { props: ViewProps; list: LiveFamilyList }) {
   if (list.error && !list.data) return <ErrorMessage>{list.error}</ErrorMessage>;
   if (!list.data) return <Loading label="Loading the shopping list…" />;
   if (list.data.items.length === 0) return <Empty>The shopping list is empty.</Empty>;
-  const left = list.data.items.filter((i) => !i.checked).length;
+  const { list_id: listId, items } = list.data;
+  const left = items.filter((i) => !i.checked).length;
   return (
     <>
       <p className="shopping-summary">
-        {left} of {list.data.items.length} still to buy.
+        {left} of {items.length} still to buy. Anyone in the family can give an item a price: type it in
+        dollars and press Enter.
       </p>
       <ul className="list shopping-items" aria-label="Family shopping list">
-        {list.data.items.map((item) => (
+        {items.map((item) => (
           <li key={item.item_id} className={item.checked ? 'list-row shopping-item--checked' : 'list-row'}>
-            <span>
+            <span className="shopping-item__what">
               <span className="shopping-item__name">{item.name}</span>
               {amountOf(item) && <span className="muted"> · {amountOf(item)}</span>}
               {item.note && <span className="muted"> · {item.note}</span>}
-              {item.cost_cents !== null && <span className="muted"> · {formatMoney(item.cost_cents)}</span>}
             </span>
-            <span className={item.checked ? 'tag tag--done' : 'tag'}>
-              {item.checked ? '✓ Bought' : 'To buy'}
+            <span className="shopping-item__actions">
+              <ItemPrice props={props} listId={listId} item={item} onSaved={list.refresh} />
+              <span className={item.checked ? 'tag tag--done' : 'tag'}>
+                {item.checked ? '✓ Bought' : 'To buy'}
+              </span>
             </span>
           </li>
         ))}
       </ul>
+      <p className="shopping-total">
+        Family list total: <strong>{formatMoney(list.data.estimated_cost_cents)}</strong>
+      </p>
     </>
   );
 }

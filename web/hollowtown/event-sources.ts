@@ -1,10 +1,9 @@
-// Where the events views get their data: the user's own events from Hollowtown, and the events
-// planned with their families, found through the families' lists in Family Planner (Hollowtown's
-// list of events holds only the user's own).
+// Where the events views get their data: Hollowtown's events (the user's own and those planned
+// with their families), and the user's families from Family Planner for their names.
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { describeError } from '../shared/errors.ts';
 import { useLoad } from '../shared/hooks.ts';
-import type { Family, FamilyShoppingList, HalloweenEvent, Page } from './event-types.ts';
+import type { Family, HalloweenEvent, Page } from './event-types.ts';
 import { appApi } from './other-apps.ts';
 
 type Api = ViewProps['api'];
@@ -22,8 +21,26 @@ export function useFamilies(props: Pick<ViewProps, 'config' | 'session'>) {
 export interface VisibleEvents {
   events: HalloweenEvent[];
   families: Family[];
-  /** Why the events shared through families could not be read, when they could not. */
+  /** Why the families' names could not be read, when they could not. */
   familyProblem?: string;
+}
+
+/** More than anyone plans; a page beyond it is left out rather than loaded without end. */
+const MAX_PAGES = 10;
+
+async function allEvents(api: Api, signal: AbortSignal): Promise<HalloweenEvent[]> {
+  const events: HalloweenEvent[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer: Page<HalloweenEvent> = await api<Page<HalloweenEvent>>('/api/events', {
+      signal,
+      query: { limit: 100, cursor },
+    });
+    events.push(...answer.items);
+    cursor = answer.next_cursor;
+    if (!cursor) break;
+  }
+  return events;
 }
 
 /** The family shopping list's cost is only on the single-event answer; read it for family events. */
@@ -32,43 +49,19 @@ const withFamilyList = (api: Api, event: HalloweenEvent, signal: AbortSignal) =>
     ? api<HalloweenEvent>(`/api/events/${event.event_id}`, { signal }).catch(() => event)
     : Promise.resolve(event);
 
-async function familyEventIds(props: Pick<ViewProps, 'config' | 'session'>, signal: AbortSignal) {
-  const family = appApi(props, 'family');
-  const families = await family<Page<Family>>('/api/families', { signal, query: { limit: 100 } });
-  const lists = await Promise.all(
-    families.items.map((f) =>
-      family<{ items: FamilyShoppingList[] }>('/api/shopping-lists', {
-        signal,
-        query: { family_id: f.family_id },
-      }),
-    ),
-  );
-  const ids = new Set(
-    lists.flatMap((answer) =>
-      answer.items.flatMap((list) => (list.source?.domain === 'hollowtown' ? [list.source.id] : [])),
-    ),
-  );
-  return { families: families.items, ids };
-}
-
+/** Every event the user sees, soonest first, with the families they are planned with. */
 export async function loadVisibleEvents(props: ViewProps, signal: AbortSignal): Promise<VisibleEvents> {
   const { api } = props;
-  const [own, shared] = await Promise.all([
-    api<Page<HalloweenEvent>>('/api/events', { signal, query: { limit: 100 } }),
-    familyEventIds(props, signal).then(
-      (found) => ({ ...found, problem: undefined }),
-      (error: unknown) => ({ families: [], ids: new Set<string>(), problem: describeError(error) }),
+  const [events, families] = await Promise.all([
+    allEvents(api, signal),
+    appApi(props, 'family')<Page<Family>>('/api/families', { signal, query: { limit: 100 } }).then(
+      (answer) => ({ items: answer.items, problem: undefined }),
+      (error: unknown) => ({ items: [] as Family[], problem: describeError(error) }),
     ),
   ]);
-  const mine = new Set(own.items.map((e) => e.event_id));
-  const others = await Promise.all(
-    [...shared.ids]
-      .filter((id) => !mine.has(id))
-      .map((id) => api<HalloweenEvent>(`/api/events/${id}`, { signal }).catch(() => null)),
-  );
-  const events = [
-    ...(await Promise.all(own.items.map((event) => withFamilyList(api, event, signal)))),
-    ...others.filter((event): event is HalloweenEvent => event !== null),
-  ].sort((a, b) => a.event_date.localeCompare(b.event_date) || a.event_id.localeCompare(b.event_id));
-  return { events, families: shared.families, familyProblem: shared.problem };
+  return {
+    events: await Promise.all(events.map((event) => withFamilyList(api, event, signal))),
+    families: families.items,
+    familyProblem: families.problem,
+  };
 }

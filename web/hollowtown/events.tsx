@@ -41,7 +41,7 @@ function EventList({ props }: { props: ViewProps }) {
       {events.error && <ErrorMessage>{events.error}</ErrorMessage>}
       {events.data?.familyProblem && (
         <p className="notice">
-          Events planned with your families could not be loaded: {events.data.familyProblem}
+          Family Planner did not answer, so your families’ names are missing: {events.data.familyProblem}
         </p>
       )}
       {!events.data ? (
@@ -86,7 +86,7 @@ function EventCard({
       </p>
       {event.family_id && (
         <p>
-          <span className="tag">{familyName ? `With ${familyName}` : 'With a family'}</span>
+          <span className="tag">{familyName ? `Planned with ${familyName}` : 'Planned with a family'}</span>
           {!event.is_mine && <span className="tag">Shared with you</span>}
         </p>
       )}
