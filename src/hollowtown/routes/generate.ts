@@ -111,6 +111,8 @@ async function streamGeneration(
     stream.send({ event: 'recipe', data: recipe });
   } catch (error) {
     if (!stream) throw error;
+    // The watcher left, which stopped the model: nobody to tell.
+    if (gone.aborted) return;
     const appError = toAppError(error as Error, request);
     if (appError.status >= 500) request.log.error({ err: error }, 'recipe generation failed mid-stream');
     stream.send({ event: 'error', data: { ...errorBody(appError), status: appError.status } });
