@@ -225,6 +225,16 @@ describe.each(testEngines())('the family Halloween party across apps on %s', (en
       estimated_cost_cents: 1700,
       budget_remaining_cents: 15000 - 1700,
     });
+    // Everything planned: the event's own list plus the family list, also in the events list.
+    expect(event.body).toMatchObject({
+      total_cost_cents: event.body.shopping_total_cents + 1700,
+      total_budget_remaining_cents: 15000 - event.body.shopping_total_cents - 1700,
+    });
+    const listed = (await call(dad, 'GET', '/hollowtown/api/events')).body.items.find(
+      (e: { event_id: string }) => e.event_id === eventId,
+    );
+    expect(listed.family_shopping_list).toMatchObject({ estimated_cost_cents: 1700 });
+    expect(listed.total_cost_cents).toBe(event.body.total_cost_cents);
 
     // Twice the guests: 5 kg of flour, so its price doubles; the candles are a member's own line.
     expect((await call(mom, 'PATCH', `/hollowtown/api/events/${eventId}`, { guest_count: 24 })).status).toBe(

@@ -77,6 +77,9 @@ describe.each(testEngines())('Halloween events on %s', (engine) => {
       shopping_total_cents: 5500,
       items_remaining: 2,
       budget_remaining_cents: -500,
+      // No family list: everything planned is this list.
+      total_cost_cents: 5500,
+      total_budget_remaining_cents: -500,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

@@ -91,6 +91,12 @@ const Event = Type.Object(
     budget_remaining_cents: Nullable(
       Type.Integer({ description: 'Budget minus the shopping total; negative when over budget' }),
     ),
+    total_cost_cents: Type.Integer({
+      description: 'Everything planned: the shopping total plus the family shopping list’s estimated cost',
+    }),
+    total_budget_remaining_cents: Nullable(
+      Type.Integer({ description: 'Budget minus total_cost_cents; negative when over budget' }),
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -121,6 +127,8 @@ const Event = Type.Object(
         shopping_total_cents: 2000,
         items_remaining: 1,
         budget_remaining_cents: 13000,
+        total_cost_cents: 2000,
+        total_budget_remaining_cents: 13000,
         created_at: '2025-10-01T12:00:00.000Z',
         updated_at: '2025-10-01T12:00:00.000Z',
       },

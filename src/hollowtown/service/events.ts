@@ -49,7 +49,7 @@ export interface EventQuery {
   cursor?: string;
 }
 
-export interface EventView extends Omit<EventRow, 'user_id'> {
+export interface EventView extends Omit<EventRow, 'user_id' | 'family_list_id'> {
   /** Sum of the shopping list's estimated costs (items without an estimate count as 0). */
   shopping_total_cents: number;
   /** Items still to buy. */
@@ -58,6 +58,10 @@ export interface EventView extends Omit<EventRow, 'user_id'> {
   budget_remaining_cents: number | null;
   /** The family shopping list generated from the event's recipes, with its cost against the budget. */
   family_shopping_list: Awaited<ReturnType<EventFamilyService['familyListOf']>>;
+  /** Everything planned: this list's total and the family list's estimated cost. */
+  total_cost_cents: number;
+  /** budget_cents minus total_cost_cents; null without a budget. Negative: over budget. */
+  total_budget_remaining_cents: number | null;
   /** Whether the caller owns the event (members of its family see it too). */
   is_mine: boolean;
 }
@@ -76,18 +80,17 @@ function toEventView(
   userId: string,
   familyList: EventView['family_shopping_list'] = null,
 ): EventView {
-  const {
-    user_id: owner,
-    family_list_id: _list,
-    ...event
-  } = row as EventRow & { family_list_id?: string | null };
+  const { user_id: owner, family_list_id: _list, ...event } = row;
   const total = row.shopping_list.reduce((sum, item) => sum + (item.estimated_cost_cents ?? 0), 0);
+  const everything = total + (familyList?.estimated_cost_cents ?? 0);
   return {
     ...event,
     shopping_total_cents: total,
     items_remaining: row.shopping_list.filter((item) => !item.checked).length,
     budget_remaining_cents: row.budget_cents === null ? null : row.budget_cents - total,
     family_shopping_list: familyList,
+    total_cost_cents: everything,
+    total_budget_remaining_cents: row.budget_cents === null ? null : row.budget_cents - everything,
     is_mine: owner === userId,
   };
 }
@@ -138,7 +141,7 @@ export function createEventService(deps: HollowtownDeps, links: EventFamilyServi
         await links.linkFamily(userId, eventId, patch.family_id);
         return this.get(userId, eventId);
       }
-      return toEventView(row, userId);
+      return toEventView(row, userId, await links.familyListOf(row));
     },
 
     async remove(userId: string, eventId: string): Promise<void> {
@@ -159,10 +162,16 @@ export function createEventService(deps: HollowtownDeps, links: EventFamilyServi
         after: decodeDateCursor(query.cursor),
         limit: limit + 1,
       });
+      // The family lists' costs, read through Family Planner's client for the page at once.
+      const familyLists = new Map(
+        await Promise.all(
+          rows.slice(0, limit).map(async (row) => [row.event_id, await links.familyListOf(row)] as const),
+        ),
+      );
       return toPage(
         rows,
         limit,
-        (row) => toEventView(row, userId),
+        (row) => toEventView(row, userId, familyLists.get(row.event_id) ?? null),
         (row) => ({ d: row.event_date, id: row.event_id }),
       );
     },

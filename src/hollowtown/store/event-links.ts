@@ -6,9 +6,8 @@ import type { EventRow } from './events.ts';
 const COLUMNS = `event_id, user_id, family_id, family_list_id, event_name, event_type, event_date, location,
   guest_count, budget_cents, shopping_list, created_at, updated_at`;
 
-export interface LinkedEventRow extends EventRow {
-  family_list_id: string | null;
-}
+/** An event with what links it to other apps (every event row has it now). */
+export type LinkedEventRow = EventRow;
 
 /** An event by id, whoever owns it: callers decide who may see it. */
 export async function findAnyEvent(db: Queryable, eventId: string): Promise<LinkedEventRow | undefined> {

@@ -30,12 +30,14 @@ export interface EventRow extends EventFields {
   event_id: string;
   user_id: string;
   family_id: string | null;
+  /** family_db.family_shopping_lists(list_id) made from the event's recipes, not a foreign key. */
+  family_list_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = `event_id, user_id, family_id, event_name, event_type, event_date, location, guest_count,
-  budget_cents, shopping_list, created_at, updated_at`;
+const COLUMNS = `event_id, user_id, family_id, family_list_id, event_name, event_type, event_date, location,
+  guest_count, budget_cents, shopping_list, created_at, updated_at`;
 
 const EDITABLE: Readonly<Record<keyof EventFields, ColumnKind>> = {
   event_name: 'plain',
