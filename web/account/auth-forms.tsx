@@ -1,8 +1,9 @@
 // Sign in and create an account, on the account console's own domain.
 import { useState } from 'react';
 import { requestJson } from '../shared/api.ts';
-import { Button, Form, TextField } from '../shared/components.tsx';
+import { Button, Form, SubmitRow, TextField } from '../shared/components.tsx';
 import type { PageConfig } from '../shared/config.ts';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction } from '../shared/hooks.ts';
 import type { Session, TokenAnswer } from '../shared/session.ts';
 
@@ -70,20 +71,14 @@ function SignInForm({ config, session }: { config: PageConfig; session: Session 
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      <div className="button-row">
-        <Button type="submit" busy={action.busy}>
-          Sign in
-        </Button>
-      </div>
+      <SubmitRow busy={action.busy}>Sign in</SubmitRow>
     </Form>
   );
 }
 
 function SignUpForm({ config, session }: { config: PageConfig; session: Session }) {
-  const [fields, setFields] = useState({ username: '', email: '', password: '', display_name: '' });
+  const [fields, , set] = useFields({ username: '', email: '', password: '', display_name: '' });
   const action = useAction();
-  const set = (name: keyof typeof fields) => (e: { target: { value: string } }) =>
-    setFields((f) => ({ ...f, [name]: e.target.value }));
   const submit = () =>
     action.run(async () => {
       const { display_name, ...rest } = fields;
@@ -133,11 +128,7 @@ function SignUpForm({ config, session }: { config: PageConfig; session: Session 
         value={fields.display_name}
         onChange={set('display_name')}
       />
-      <div className="button-row">
-        <Button type="submit" busy={action.busy}>
-          Create account
-        </Button>
-      </div>
+      <SubmitRow busy={action.busy}>Create account</SubmitRow>
     </Form>
   );
 }

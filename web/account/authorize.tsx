@@ -2,16 +2,10 @@
 // form), the console asks identity for a one-time code and sends the browser back with it.
 import { useEffect, useRef, useState } from 'react';
 import { ErrorMessage, Loading } from '../shared/components.tsx';
-import type { PageConfig, WebApp } from '../shared/config.ts';
+import { APP_NAMES, type PageConfig, type WebApp } from '../shared/config.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Session, StoredSession } from '../shared/session.ts';
 import { AuthForms } from './auth-forms.tsx';
-
-export const APP_TITLES: Record<WebApp, string> = {
-  hollowtown: 'Hollowtown',
-  recipes: 'HowToCookAtHome',
-  family: 'Family Planner',
-};
 
 export function Authorize({
   config,
@@ -32,7 +26,7 @@ export function Authorize({
   const screen = params.get('screen') === 'signup' ? 'signup' : 'signin';
   const [error, setError] = useState<string>();
   const started = useRef(false);
-  const known = client !== null && client in APP_TITLES;
+  const known = client !== null && client in APP_NAMES;
 
   useEffect(() => {
     if (!stored || !known || started.current || method !== 'S256') return;
@@ -56,7 +50,7 @@ export function Authorize({
   if (!known || method !== 'S256') {
     return <ErrorMessage>This sign-in link is not complete. Go back to the app and try again.</ErrorMessage>;
   }
-  const title = APP_TITLES[client];
+  const title = APP_NAMES[client];
   if (error) {
     return (
       <>

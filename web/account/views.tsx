@@ -1,6 +1,7 @@
 // The account console's views: overview, devices and pairing, AI keys, credits, plan,
 // security log, deleting the account (the password has its own file).
 import { useState } from 'react';
+import type { Page } from '../shared/api.ts';
 import {
   Button,
   Empty,
@@ -11,11 +12,14 @@ import {
   Notice,
   Section,
   SelectField,
+  SubmitRow,
   TextField,
 } from '../shared/components.tsx';
-import type { PageConfig } from '../shared/config.ts';
+import { APP_NAMES, type PageConfig, WEB_APPS } from '../shared/config.ts';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { type Plan, PlanCards, planName } from '../shared/landing.tsx';
+import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { hrefTo, Link, navigate } from '../shared/router.tsx';
 import type { Account, Session } from '../shared/session.ts';
 
@@ -25,11 +29,6 @@ export interface AccountViewProps {
   user?: Account;
   params: URLSearchParams;
   api: <T>(path: string, options?: Parameters<Session['fetch']>[1]) => Promise<T>;
-}
-
-interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
 }
 
 interface Subscription {
@@ -80,15 +79,11 @@ export function Overview({ config, session, user, api }: AccountViewProps) {
         <article className="card">
           <h2>Your apps</h2>
           <ul>
-            <li>
-              <a href={config.apps.hollowtown}>Hollowtown</a>
-            </li>
-            <li>
-              <a href={config.apps.recipes}>HowToCookAtHome</a>
-            </li>
-            <li>
-              <a href={config.apps.family}>Family Planner</a>
-            </li>
+            {WEB_APPS.map((app) => (
+              <li key={app}>
+                <a href={config.apps[app]}>{APP_NAMES[app]}</a>
+              </li>
+            ))}
           </ul>
         </article>
       </div>
@@ -219,11 +214,7 @@ function PairForm({
           value={code}
           onChange={(e) => setCode(e.target.value)}
         />
-        <div className="button-row">
-          <Button type="submit" busy={action.busy}>
-            Approve device
-          </Button>
-        </div>
+        <SubmitRow busy={action.busy}>Approve device</SubmitRow>
       </Form>
     </Section>
   );
@@ -246,7 +237,7 @@ const PROVIDERS = [
 
 export function Keys({ api }: AccountViewProps) {
   const keys = useLoad((signal) => api<{ items: ApiKey[] }>('/api/keys', { signal }), [api]);
-  const [form, setForm] = useState({ provider: 'openai', api_key: '', label: '' });
+  const [form, setForm, set] = useFields({ provider: 'openai', api_key: '', label: '' });
   const add = useAction();
   const remove = useAction();
   const submit = () =>
@@ -280,7 +271,7 @@ export function Keys({ api }: AccountViewProps) {
             name="provider"
             options={PROVIDERS}
             value={form.provider}
-            onChange={(e) => setForm((f) => ({ ...f, provider: e.target.value }))}
+            onChange={set('provider')}
           />
           <TextField
             label="API key"
@@ -289,19 +280,10 @@ export function Keys({ api }: AccountViewProps) {
             autoComplete="off"
             required
             value={form.api_key}
-            onChange={(e) => setForm((f) => ({ ...f, api_key: e.target.value }))}
+            onChange={set('api_key')}
           />
-          <TextField
-            label="Label (optional)"
-            name="label"
-            value={form.label}
-            onChange={(e) => setForm((f) => ({ ...f, label: e.target.value }))}
-          />
-          <div className="button-row">
-            <Button type="submit" busy={add.busy}>
-              Add key
-            </Button>
-          </div>
+          <TextField label="Label (optional)" name="label" value={form.label} onChange={set('label')} />
+          <SubmitRow busy={add.busy}>Add key</SubmitRow>
         </Form>
       </Section>
       <Section title="Keys">
@@ -359,21 +341,14 @@ export function Credits({ api }: AccountViewProps) {
     (signal) => api<{ balance: number; lifetime_spent: number }>('/api/credits/balance', { signal }),
     [api],
   );
-  const [entries, setEntries] = useState<LedgerEntry[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const ledger = useLoad(
-    async (signal) => {
-      const page = await api<Page<LedgerEntry>>('/api/credits/ledger', { signal, query: { limit: 20 } });
-      setEntries(page.items);
-      setCursor(page.next_cursor);
-      return page;
-    },
+  const ledger = usePagedList(
+    (cursor, signal) =>
+      api<Page<LedgerEntry>>('/api/credits/ledger', { signal, query: { limit: 20, cursor } }),
     [api],
   );
   const [pack, setPack] = useState('starter');
   const [bought, setBought] = useState<string>();
   const buy = useAction();
-  const more = useAction();
   const submit = () =>
     buy.run(async () => {
       const answer = await api<{ credits: number; balance: number }>('/api/credits/purchase', {
@@ -385,13 +360,6 @@ export function Credits({ api }: AccountViewProps) {
       );
       balance.reload();
       ledger.reload();
-    });
-  const loadMore = () =>
-    more.run(async () => {
-      if (!cursor) return;
-      const page = await api<Page<LedgerEntry>>('/api/credits/ledger', { query: { limit: 20, cursor } });
-      setEntries((e) => [...(e ?? []), ...page.items]);
-      setCursor(page.next_cursor);
     });
   return (
     <>
@@ -418,11 +386,7 @@ export function Credits({ api }: AccountViewProps) {
               value={pack}
               onChange={(e) => setPack(e.target.value)}
             />
-            <div className="button-row">
-              <Button type="submit" busy={buy.busy}>
-                Buy
-              </Button>
-            </div>
+            <SubmitRow busy={buy.busy}>Buy</SubmitRow>
           </Form>
           <p className="muted">
             Development server: payments go through the test provider and complete at once.
@@ -431,7 +395,7 @@ export function Credits({ api }: AccountViewProps) {
       </div>
       <Section title="History">
         {ledger.error && <ErrorMessage>{ledger.error}</ErrorMessage>}
-        {!entries ? (
+        {!ledger.isLoaded ? (
           <Loading />
         ) : (
           <div className="table-wrap">
@@ -446,7 +410,7 @@ export function Credits({ api }: AccountViewProps) {
                 </tr>
               </thead>
               <tbody>
-                {entries.map((entry) => (
+                {ledger.items.map((entry) => (
                   <tr key={entry.entry_id}>
                     <td>{formatDate(entry.created_at, true)}</td>
                     <td>{entry.reason || entry.kind.replace(/_/g, ' ')}</td>
@@ -460,12 +424,7 @@ export function Credits({ api }: AccountViewProps) {
             </table>
           </div>
         )}
-        {more.error && <ErrorMessage>{more.error}</ErrorMessage>}
-        {cursor && (
-          <Button variant="secondary" busy={more.busy} onClick={() => void loadMore()}>
-            Show older
-          </Button>
-        )}
+        <ShowMore list={ledger} label="Show older" />
       </Section>
     </>
   );

@@ -1,8 +1,9 @@
 // Putting an event on the family calendar (parents and admins); it starts on the chosen day
 // until the person picks another time.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
-import { Button, Form, Section, SelectField, TextField } from '../shared/components.tsx';
+import { Form, Section, SelectField, SubmitRow, TextField } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction } from '../shared/hooks.ts';
 import { dayKey } from './calendar-dates.ts';
 import { EVENT_KINDS } from './calendar-entries.ts';
@@ -22,13 +23,13 @@ export function AddEvent({
   onAdded: () => void;
 }) {
   const blank = { event_name: '', start: morningOf(day), end: '', location: '', event_type: 'appointment' };
-  const [form, setForm] = useState(blank);
+  const [form, setForm, set] = useFields(blank);
   const startTouched = useRef(false);
   const add = useAction();
   const dayText = dayKey(day);
   useEffect(() => {
     if (!startTouched.current) setForm((f) => ({ ...f, start: `${dayText}T09:00` }));
-  }, [dayText]);
+  }, [dayText, setForm]);
   const submit = () =>
     add.run(async () => {
       await props.api('/api/calendar/events', {
@@ -49,12 +50,7 @@ export function AddEvent({
     <Section title="Add an event">
       <Form onSubmit={submit} error={add.error} label="Add an event" wide>
         <div className="form-grid">
-          <TextField
-            label="What"
-            required
-            value={form.event_name}
-            onChange={(e) => setForm((f) => ({ ...f, event_name: e.target.value }))}
-          />
+          <TextField label="What" required value={form.event_name} onChange={set('event_name')} />
           <TextField
             label="Starts"
             type="datetime-local"
@@ -70,25 +66,17 @@ export function AddEvent({
             type="datetime-local"
             min={form.start || undefined}
             value={form.end}
-            onChange={(e) => setForm((f) => ({ ...f, end: e.target.value }))}
+            onChange={set('end')}
           />
-          <TextField
-            label="Where"
-            value={form.location}
-            onChange={(e) => setForm((f) => ({ ...f, location: e.target.value }))}
-          />
+          <TextField label="Where" value={form.location} onChange={set('location')} />
           <SelectField
             label="Kind"
             options={EVENT_KINDS}
             value={form.event_type}
-            onChange={(e) => setForm((f) => ({ ...f, event_type: e.target.value }))}
+            onChange={set('event_type')}
           />
         </div>
-        <div className="button-row">
-          <Button type="submit" busy={add.busy}>
-            Add event
-          </Button>
-        </div>
+        <SubmitRow busy={add.busy}>Add event</SubmitRow>
       </Form>
     </Section>
   );

@@ -10,6 +10,7 @@ import {
   Notice,
   Section,
   SelectField,
+  SubmitRow,
   TextField,
 } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
@@ -67,11 +68,7 @@ export function Families(props: ViewProps) {
       <Section title="Start a family">
         <Form onSubmit={submit} error={create.error} label="Start a family">
           <TextField label="Family name" required value={name} onChange={(e) => setName(e.target.value)} />
-          <div className="button-row">
-            <Button type="submit" busy={create.busy}>
-              Create family
-            </Button>
-          </div>
+          <SubmitRow busy={create.busy}>Create family</SubmitRow>
         </Form>
       </Section>
     </>
@@ -190,11 +187,7 @@ function FamilyDetail({
                 onChange={(e) => setRole(e.target.value)}
               />
             </div>
-            <div className="button-row">
-              <Button type="submit" busy={add.busy}>
-                Add member
-              </Button>
-            </div>
+            <SubmitRow busy={add.busy}>Add member</SubmitRow>
           </Form>
         </Section>
       )}

@@ -1,8 +1,5 @@
 // The Family Planner API's shapes as the pages use them, and small helpers about members.
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
+export type { Page } from '../shared/api.ts';
 
 export type Role = 'admin' | 'parent' | 'child';
 

@@ -2,7 +2,6 @@
 import { useEffect, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
-  Button,
   Checkbox,
   Empty,
   ErrorMessage,
@@ -10,8 +9,10 @@ import {
   formatMoney,
   Loading,
   Section,
+  SubmitRow,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
 import { followStream } from '../shared/stream.ts';
@@ -92,11 +93,7 @@ export function Shopping(props: ViewProps) {
         <Section title="New shopping list">
           <Form onSubmit={submit} error={create.error} label="New shopping list">
             <TextField label="List name" required value={name} onChange={(e) => setName(e.target.value)} />
-            <div className="button-row">
-              <Button type="submit" busy={create.busy}>
-                Create list
-              </Button>
-            </div>
+            <SubmitRow busy={create.busy}>Create list</SubmitRow>
           </Form>
         </Section>
       )}
@@ -109,7 +106,7 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
   const { api, config, session } = props;
   const [list, setList] = useState<ShoppingList>();
   const [live, setLive] = useState<'live' | 'reconnecting'>();
-  const [item, setItem] = useState({ name: '', quantity: '' });
+  const [item, setItem, set] = useFields({ name: '', quantity: '' });
   const add = useAction();
   const toggle = useAction();
 
@@ -212,24 +209,10 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
       )}
       <Form onSubmit={submit} error={add.error} label="Add to the list" wide>
         <div className="form-grid">
-          <TextField
-            label="Item"
-            required
-            value={item.name}
-            onChange={(e) => setItem((f) => ({ ...f, name: e.target.value }))}
-          />
-          <TextField
-            label="How many"
-            inputMode="decimal"
-            value={item.quantity}
-            onChange={(e) => setItem((f) => ({ ...f, quantity: e.target.value }))}
-          />
+          <TextField label="Item" required value={item.name} onChange={set('name')} />
+          <TextField label="How many" inputMode="decimal" value={item.quantity} onChange={set('quantity')} />
         </div>
-        <div className="button-row">
-          <Button type="submit" busy={add.busy}>
-            Add item
-          </Button>
-        </div>
+        <SubmitRow busy={add.busy}>Add item</SubmitRow>
       </Form>
     </Section>
   );

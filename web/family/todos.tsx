@@ -2,7 +2,6 @@
 import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
-  Button,
   Checkbox,
   Empty,
   ErrorMessage,
@@ -11,6 +10,7 @@ import {
   Loading,
   Section,
   SelectField,
+  SubmitRow,
   TextField,
 } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
@@ -99,11 +99,7 @@ export function Todos(props: ViewProps) {
               onChange={(e) => setType(e.target.value)}
             />
           </div>
-          <div className="button-row">
-            <Button type="submit" busy={create.busy}>
-              Create list
-            </Button>
-          </div>
+          <SubmitRow busy={create.busy}>Create list</SubmitRow>
         </Form>
       </Section>
     </>
@@ -208,11 +204,7 @@ function TodoItems({
           />
           <TextField label="Due" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
         </div>
-        <div className="button-row">
-          <Button type="submit" busy={add.busy}>
-            Add todo
-          </Button>
-        </div>
+        <SubmitRow busy={add.busy}>Add todo</SubmitRow>
       </Form>
     </Section>
   );

@@ -1,12 +1,12 @@
 // What the event costs against its budget: the family shopping list's cost (the prices members
 // gave its items in Family Planner) plus the event's other purchases (decorations, costumes…),
 // which the organiser keeps on the event.
-import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
-import { Button, Empty, Form, formatMoney, Section, TextField } from '../shared/components.tsx';
+import { Button, Empty, Form, formatMoney, Section, SubmitRow, TextField } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction } from '../shared/hooks.ts';
+import { MoneyField, toCents } from '../shared/money-field.tsx';
 import type { EventShoppingItem, FamilyShoppingList, HalloweenEvent } from './event-types.ts';
-import { toCents } from './event-types.ts';
 
 export function EventBudget({
   props,
@@ -93,7 +93,7 @@ function OtherPurchases({
   event: HalloweenEvent;
   onChange: () => void;
 }) {
-  const [form, setForm] = useState({ name: '', cost: '' });
+  const [form, setForm, set] = useFields({ name: '', cost: '' });
   const save = useAction();
   const put = (items: EventShoppingItem[]) =>
     save.run(async () => {
@@ -146,28 +146,10 @@ function OtherPurchases({
       {event.is_mine && (
         <Form onSubmit={add} error={save.error} label="Add a purchase">
           <div className="form-grid">
-            <TextField
-              label="Purchase"
-              required
-              maxLength={200}
-              value={form.name}
-              onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))}
-            />
-            <TextField
-              label="Cost ($)"
-              type="number"
-              min={0}
-              step="0.01"
-              required
-              value={form.cost}
-              onChange={(e) => setForm((f) => ({ ...f, cost: e.target.value }))}
-            />
+            <TextField label="Purchase" required maxLength={200} value={form.name} onChange={set('name')} />
+            <MoneyField label="Cost" required value={form.cost} onChange={set('cost')} />
           </div>
-          <div className="button-row">
-            <Button type="submit" busy={save.busy}>
-              Add purchase
-            </Button>
-          </div>
+          <SubmitRow busy={save.busy}>Add purchase</SubmitRow>
         </Form>
       )}
     </>

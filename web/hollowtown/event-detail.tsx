@@ -14,13 +14,15 @@ import {
   SelectField,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
+import { MoneyField, toCents, toDollars } from '../shared/money-field.tsx';
 import { Link, navigate } from '../shared/router.tsx';
 import { EventBudget } from './event-budget.tsx';
 import { EventRecipes } from './event-recipes.tsx';
 import { EventShopping, useLiveFamilyList } from './event-shopping.tsx';
 import { useFamilies } from './event-sources.ts';
-import { eventDay, type Family, type HalloweenEvent, toCents } from './event-types.ts';
+import { eventDay, type Family, type HalloweenEvent } from './event-types.ts';
 import { appHref } from './other-apps.ts';
 
 export function EventDetail({ props, id }: { props: ViewProps; id: string }) {
@@ -172,9 +174,9 @@ function GuestsAndBudget({
   event: HalloweenEvent;
   onChange: () => void;
 }) {
-  const [form, setForm] = useState({
+  const [form, , set] = useFields({
     guest_count: String(event.guest_count),
-    budget: event.budget_cents === null ? '' : (event.budget_cents / 100).toFixed(2),
+    budget: toDollars(event.budget_cents),
   });
   const save = useAction();
   const [saved, setSaved] = useState(false);
@@ -198,16 +200,13 @@ function GuestsAndBudget({
             min={0}
             hint="Recipes are scaled to this many when you make the shopping list"
             value={form.guest_count}
-            onChange={(e) => setForm((f) => ({ ...f, guest_count: e.target.value }))}
+            onChange={set('guest_count')}
           />
-          <TextField
-            label="Budget ($)"
-            type="number"
-            min={0}
-            step="0.01"
+          <MoneyField
+            label="Budget"
             hint="Empty for no budget"
             value={form.budget}
-            onChange={(e) => setForm((f) => ({ ...f, budget: e.target.value }))}
+            onChange={set('budget')}
           />
         </div>
         <div className="button-row">

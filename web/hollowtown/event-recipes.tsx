@@ -2,18 +2,12 @@
 // HowToCookAtHome recipes. Every member of the event's family may add and take off recipes.
 import { useId, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
-import { Button, Empty, ErrorMessage, Form, Loading, Section } from '../shared/components.tsx';
+import { Button, Empty, ErrorMessage, Form, Loading, Section, SubmitRow } from '../shared/components.tsx';
+import { APP_NAMES } from '../shared/config.ts';
 import { describeError } from '../shared/errors.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link } from '../shared/router.tsx';
-import {
-  APP_NAMES,
-  type EventRecipe,
-  type HalloweenEvent,
-  type Page,
-  type RecipeChoice,
-  type RecipeDomain,
-} from './event-types.ts';
+import type { EventRecipe, HalloweenEvent, Page, RecipeChoice, RecipeDomain } from './event-types.ts';
 import { appApi, appHref } from './other-apps.ts';
 
 interface Choices {
@@ -176,11 +170,7 @@ function AddRecipe({
           Members of the event’s family can add their recipes too.
         </span>
       </div>
-      <div className="button-row">
-        <Button type="submit" busy={add.busy}>
-          Add recipe
-        </Button>
-      </div>
+      <SubmitRow busy={add.busy}>Add recipe</SubmitRow>
     </Form>
   );
 }

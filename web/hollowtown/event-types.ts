@@ -1,10 +1,7 @@
 // What the events views read: Hollowtown's events and their recipes, and what they show from
 // Family Planner (families, the family shopping list) and HowToCookAtHome (recipes).
 
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
+export type { Page } from '../shared/api.ts';
 
 export interface EventShoppingItem {
   name: string;
@@ -96,11 +93,6 @@ export interface FamilyShoppingList {
   items: FamilyShoppingItem[];
 }
 
-export const APP_NAMES: Record<RecipeDomain, string> = {
-  hollowtown: 'Hollowtown',
-  recipes: 'HowToCookAtHome',
-};
-
 export const EVENT_TYPES = [
   ['party', 'Party'],
   ['haunted-house', 'Haunted house'],
@@ -116,7 +108,3 @@ export const amountOf = (item: { quantity: number | null; unit: string | null })
 
 /** The event's day as the person reads it (the API sends a calendar day, no time zone). */
 export const eventDay = (event: HalloweenEvent) => `${event.event_date.slice(0, 10)}T12:00:00`;
-
-/** Dollars typed in a field → cents; '' is no amount. */
-export const toCents = (dollars: string) =>
-  dollars.trim() === '' ? null : Math.round(Number(dollars) * 100);

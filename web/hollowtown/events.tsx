@@ -4,7 +4,6 @@ import './events.css';
 import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
-  Button,
   Empty,
   ErrorMessage,
   Form,
@@ -14,13 +13,16 @@ import {
   Notice,
   Section,
   SelectField,
+  SubmitRow,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
+import { MoneyField, toCents } from '../shared/money-field.tsx';
 import { Link } from '../shared/router.tsx';
 import { EventDetail } from './event-detail.tsx';
 import { loadVisibleEvents } from './event-sources.ts';
-import { EVENT_TYPES, eventDay, type Family, type HalloweenEvent, toCents } from './event-types.ts';
+import { EVENT_TYPES, eventDay, type Family, type HalloweenEvent } from './event-types.ts';
 
 export function Events(props: ViewProps) {
   const id = props.params.get('id');
@@ -125,10 +127,8 @@ function PlanEvent({
   families: Family[];
   onPlanned: () => void;
 }) {
-  const [form, setForm] = useState(EMPTY_EVENT);
+  const [form, setForm, set] = useFields(EMPTY_EVENT);
   const [planned, setPlanned] = useState<HalloweenEvent>();
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
   const action = useAction();
   const submit = () =>
     action.run(async () => {
@@ -180,14 +180,7 @@ function PlanEvent({
             value={form.guest_count}
             onChange={set('guest_count')}
           />
-          <TextField
-            label="Budget ($)"
-            type="number"
-            min={0}
-            step="0.01"
-            value={form.budget}
-            onChange={set('budget')}
-          />
+          <MoneyField label="Budget" value={form.budget} onChange={set('budget')} />
           <SelectField
             label="Plan with family"
             hint="Its members see the event and share its shopping list"
@@ -196,11 +189,7 @@ function PlanEvent({
             onChange={set('family_id')}
           />
         </div>
-        <div className="button-row">
-          <Button type="submit" busy={action.busy}>
-            Plan event
-          </Button>
-        </div>
+        <SubmitRow busy={action.busy}>Plan event</SubmitRow>
       </Form>
     </Section>
   );

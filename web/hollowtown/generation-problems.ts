@@ -1,76 +1,22 @@
 // Why an AI recipe could not be made, or why the AI is asked again, in words a cook understands.
-// The gateway's own refusals (rate limit, credits, no model answering) pass through Hollowtown
-// unchanged; the reasons for asking again are the server's checks of the model's JSON.
-import { ApiError, describeError } from '../shared/errors.ts';
+// The gateway's refusals are explained by shared/ai-problems.ts in Hollowtown's words; the reasons
+// for asking again are the server's checks of the model's JSON.
+import { type AiProblem, type AiWords, describeAiError } from '../shared/ai-problems.ts';
+import { ApiError } from '../shared/errors.ts';
 
-export interface GenerationProblem {
-  message: string;
-  /** The fix is in the CALOS account (credits or plan). */
-  needsCredits?: boolean;
-}
+const HOLLOWTOWN_WORDS: AiWords = {
+  ai: 'the AI',
+  task: 'conjure a recipe',
+  unavailable: 'The AI is not available right now.',
+  answerInvalid: (attempts) =>
+    `The AI did not come up with a usable recipe${attempts === undefined ? '' : ` in ${attempts} tries`}. Nothing was saved. Try again, or describe the theme a little differently.`,
+  noAnswer: 'The AI stopped answering before the recipe was finished. Nothing was saved. Try again.',
+  network:
+    'The connection was lost before the recipe was finished. Check your connection, then look in your recipes or try again.',
+};
 
-export function waitInWords(seconds: number): string {
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
-  return `${Math.ceil(seconds / 3600)} hours`;
-}
-
-function retryAfterOf(error: ApiError): number | undefined {
-  const fromBody = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-  const seconds = error.retryAfterSeconds ?? (typeof fromBody === 'number' ? fromBody : undefined);
-  return seconds === undefined ? undefined : Math.max(1, Math.ceil(seconds));
-}
-
-function rateLimitReason(error: ApiError): string {
-  const details = (error.details ?? {}) as { limit?: unknown; window?: unknown };
-  if (
-    error.code === 'AI_RATE_LIMITED' &&
-    typeof details.limit === 'number' &&
-    typeof details.window === 'string'
-  )
-    return `You have used the ${details.limit} AI requests your plan allows per ${details.window}.`;
-  if (error.code === 'PROVIDER_RATE_LIMITED') return 'The AI service is taking too many requests right now.';
-  return 'You have asked the AI for a lot in a short time.';
-}
-
-export function describeGenerationError(error: unknown): GenerationProblem {
-  if (!(error instanceof ApiError)) return { message: describeError(error) };
-  const wait = retryAfterOf(error);
-  const tryAgain = wait ? ` Try again in ${waitInWords(wait)}.` : '';
-  if (error.status === 429)
-    return { message: `${rateLimitReason(error)}${tryAgain || ' Try again in a minute.'}` };
-  if (error.status === 402) {
-    return {
-      message:
-        'You have run out of AI credits, so the AI cannot conjure a recipe now. Add credits in your CALOS account, then try again.',
-      needsCredits: true,
-    };
-  }
-  if (error.code === 'AI_ANSWER_INVALID') {
-    const attempts = (error.details as { attempts?: unknown } | undefined)?.attempts;
-    return {
-      message: `The AI did not come up with a usable recipe${typeof attempts === 'number' ? ` in ${attempts} tries` : ''}. Nothing was saved. Try again, or describe the theme a little differently.`,
-    };
-  }
-  if (error.code === 'MODEL_NOT_FOUND')
-    return { message: 'The AI model that writes recipes is not installed here yet. Try again later.' };
-  if (error.status === 503) {
-    const busy = error.code === 'POOL_SATURATED' || error.code === 'NO_INSTANCE_AVAILABLE';
-    return {
-      message: `${busy ? 'Every AI cook is busy right now.' : 'The AI is not available right now.'}${tryAgain || ' Try again in a few minutes.'}`,
-    };
-  }
-  if (error.status === 502 || error.status === 504)
-    return {
-      message: 'The AI stopped answering before the recipe was finished. Nothing was saved. Try again.',
-    };
-  if (error.code === 'NETWORK')
-    return {
-      message:
-        'The connection was lost before the recipe was finished. Check your connection, then look in your recipes or try again.',
-    };
-  return { message: describeError(error) };
-}
+export const describeGenerationError = (error: unknown): AiProblem =>
+  describeAiError(error, HOLLOWTOWN_WORDS);
 
 /** The `error` event of a generation stream as an ApiError. */
 export function streamError(data: string): ApiError {

@@ -4,10 +4,9 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { describeError } from '../shared/errors.ts';
+import { toDollars } from '../shared/money-field.tsx';
 import type { FamilyShoppingItem } from './event-types.ts';
 import { appApi } from './other-apps.ts';
-
-const toDollars = (cents: number | null) => (cents === null ? '' : (cents / 100).toFixed(2));
 
 /** "4.5" → 450, "" → null, anything else (negative, words) → undefined. */
 function parsePrice(text: string): number | null | undefined {

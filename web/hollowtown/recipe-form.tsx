@@ -1,6 +1,5 @@
 // Writing and editing a spooky recipe: one form, ingredients as "2 cups flour" lines, the
 // method one step per line.
-import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -12,6 +11,7 @@ import {
   TextArea,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
 import { DIFFICULTIES, type Ingredient, lines, type SpookyRecipe } from './recipe-types.ts';
@@ -46,7 +46,7 @@ export function RecipeEditor({ props, id }: { props: ViewProps; id?: string }) {
 }
 
 function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe }) {
-  const [form, setForm] = useState({
+  const [form, setForm, set] = useFields({
     recipe_name: recipe?.recipe_name ?? '',
     description: recipe?.description ?? '',
     spookiness_level: String(recipe?.spookiness_level ?? 5),
@@ -58,8 +58,6 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe
     tags: (recipe?.tags ?? []).join(', '),
     is_published: recipe?.is_published ?? false,
   });
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
   const action = useAction();
   const submit = () =>
     action.run(async () => {

@@ -2,10 +2,11 @@
 // events, so the page sees each attempt and the model's JSON as it is written, then the stored
 // recipe. Aborting the request (Cancel, or leaving the page) stops the model server-side.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AiProblem } from '../shared/ai-problems.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { ApiError } from '../shared/errors.ts';
 import { postForEvents } from '../shared/post-stream.ts';
-import { describeGenerationError, type GenerationProblem, streamError } from './generation-problems.ts';
+import { describeGenerationError, streamError } from './generation-problems.ts';
 import type { SpookyRecipe } from './recipe-types.ts';
 
 export interface GenerateInput {
@@ -21,7 +22,7 @@ export type GenerationState =
   | { phase: 'asking' }
   | { phase: 'writing'; attempt: number; of: number; reason?: string; text: string }
   | { phase: 'cancelled' }
-  | { phase: 'failed'; problem: GenerationProblem };
+  | { phase: 'failed'; problem: AiProblem };
 
 interface Attempt {
   attempt: number;

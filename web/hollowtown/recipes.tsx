@@ -1,6 +1,6 @@
 // Hollowtown's spooky recipes: browse and filter them, generate one with AI, read one; writing
 // and editing live in recipe-form.tsx.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -13,6 +13,7 @@ import {
   SelectField,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
 import type { Page } from './event-types.ts';
@@ -31,7 +32,7 @@ export function Recipes(props: ViewProps) {
 
 function RecipeBrowser({ props }: { props: ViewProps }) {
   const { api, params } = props;
-  const [filters, setFilters] = useState({
+  const [filters, , set] = useFields({
     q: params.get('q') ?? '',
     difficulty: params.get('difficulty') ?? '',
     spookiness_min: params.get('spookiness_min') ?? '',
@@ -67,23 +68,18 @@ function RecipeBrowser({ props }: { props: ViewProps }) {
       <Section title="Find a recipe">
         <Form onSubmit={apply} label="Filter recipes" wide>
           <div className="form-grid">
-            <TextField
-              label="Search"
-              type="search"
-              value={filters.q}
-              onChange={(e) => setFilters((f) => ({ ...f, q: e.target.value }))}
-            />
+            <TextField label="Search" type="search" value={filters.q} onChange={set('q')} />
             <SelectField
               label="Difficulty"
               options={[['', 'Any'], ...DIFFICULTIES]}
               value={filters.difficulty}
-              onChange={(e) => setFilters((f) => ({ ...f, difficulty: e.target.value }))}
+              onChange={set('difficulty')}
             />
             <SelectField
               label="At least this spooky"
               options={[['', 'Any'], ...[1, 3, 5, 7, 9].map((n) => [String(n), `${n} of 10`] as const)]}
               value={filters.spookiness_min}
-              onChange={(e) => setFilters((f) => ({ ...f, spookiness_min: e.target.value }))}
+              onChange={set('spookiness_min')}
             />
             <SelectField
               label="Whose"
@@ -93,7 +89,7 @@ function RecipeBrowser({ props }: { props: ViewProps }) {
                 ['published', 'Published'],
               ]}
               value={filters.scope}
-              onChange={(e) => setFilters((f) => ({ ...f, scope: e.target.value }))}
+              onChange={set('scope')}
             />
           </div>
           <div className="button-row">

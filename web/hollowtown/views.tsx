@@ -1,6 +1,5 @@
 // Hollowtown's views: the costume gallery with upvotes and the haunted-house room planner; the
 // recipes live in recipes.tsx and the events in events.tsx.
-import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -11,10 +10,13 @@ import {
   Loading,
   Section,
   SelectField,
+  SubmitRow,
   TextArea,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
+import { MoneyField, toCents } from '../shared/money-field.tsx';
 import type { Page } from './event-types.ts';
 import { Events } from './events.tsx';
 import { DIFFICULTIES, lines } from './recipe-types.ts';
@@ -37,9 +39,7 @@ export function Costumes(props: ViewProps) {
     (signal) => api<Page<Costume>>('/api/costumes', { signal, query: { limit: 50 } }),
     [api],
   );
-  const [form, setForm] = useState({ costume_name: '', description: '', difficulty: 'easy', cost: '' });
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
+  const [form, setForm, set] = useFields({ costume_name: '', description: '', difficulty: 'easy', cost: '' });
   const share = useAction();
   const vote = useAction();
   const submit = () =>
@@ -49,7 +49,7 @@ export function Costumes(props: ViewProps) {
           costume_name: form.costume_name,
           difficulty: form.difficulty,
           ...(form.description ? { description: form.description } : {}),
-          ...(form.cost ? { cost_estimate_cents: Math.round(Number(form.cost) * 100) } : {}),
+          ...(form.cost ? { cost_estimate_cents: toCents(form.cost) } : {}),
         },
       });
       setForm({ costume_name: '', description: '', difficulty: 'easy', cost: '' });
@@ -104,21 +104,10 @@ export function Costumes(props: ViewProps) {
               value={form.difficulty}
               onChange={set('difficulty')}
             />
-            <TextField
-              label="Cost ($)"
-              type="number"
-              min={0}
-              step="0.01"
-              value={form.cost}
-              onChange={set('cost')}
-            />
+            <MoneyField label="Cost" value={form.cost} onChange={set('cost')} />
           </div>
           <TextArea label="How to make it" value={form.description} onChange={set('description')} />
-          <div className="button-row">
-            <Button type="submit" busy={share.busy}>
-              Share costume
-            </Button>
-          </div>
+          <SubmitRow busy={share.busy}>Share costume</SubmitRow>
         </Form>
       </Section>
     </>
@@ -139,9 +128,7 @@ export function HauntedHouse(props: ViewProps) {
     (signal) => api<Page<Room>>('/api/haunted-house/plans', { signal, query: { limit: 50 } }),
     [api],
   );
-  const [form, setForm] = useState({ room_name: '', scare_level: '5', props: '', setup: '' });
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
+  const [form, setForm, set] = useFields({ room_name: '', scare_level: '5', props: '', setup: '' });
   const action = useAction();
   const remove = useAction();
   const submit = () =>
@@ -216,11 +203,7 @@ export function HauntedHouse(props: ViewProps) {
             value={form.setup}
             onChange={set('setup')}
           />
-          <div className="button-row">
-            <Button type="submit" busy={action.busy}>
-              Add room
-            </Button>
-          </div>
+          <SubmitRow busy={action.busy}>Add room</SubmitRow>
         </Form>
       </Section>
     </>

@@ -2,10 +2,12 @@
 // private recipe. The page shows that it is working (it can take a while: a bad answer is asked
 // again), then the recipe, or why it failed and when to try again.
 import { type RefObject, useEffect, useRef, useState } from 'react';
+import { type AiProblem, waitInWords } from '../shared/ai-problems.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Checkbox, Form, SelectField, TextField } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { Link } from '../shared/router.tsx';
-import { describeGenerationError, type GenerationProblem, waitInWords } from './generation-errors.ts';
+import { describeGenerationError } from './generation-errors.ts';
 import { commaList, formatIngredient } from './ingredients.ts';
 import { recipeFacts, TagList } from './recipe-facts.tsx';
 import { DIFFICULTIES, type GeneratedRecipe } from './types.ts';
@@ -25,7 +27,7 @@ function useSecondsTicker(active: boolean) {
 }
 
 export function GenerateRecipe({ props }: { props: ViewProps }) {
-  const [form, setForm] = useState({
+  const [form, , set] = useFields({
     theme: props.params.get('theme') ?? '',
     cuisine: '',
     difficulty: '',
@@ -35,15 +37,13 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
   });
   const [diets, setDiets] = useState<string[]>([]);
   const [startedAt, setStartedAt] = useState<number | null>(null);
-  const [problem, setProblem] = useState<GenerationProblem & { until?: number }>();
+  const [problem, setProblem] = useState<AiProblem & { until?: number }>();
   const [missingTheme, setMissingTheme] = useState(false);
   const [recipe, setRecipe] = useState<GeneratedRecipe>();
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const now = useSecondsTicker(startedAt !== null || problem?.until !== undefined);
   const waitLeft = problem?.until ? Math.ceil((problem.until - now) / 1000) : 0;
   const isWorking = startedAt !== null;
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
 
   useEffect(() => {
     if (recipe) resultHeading.current?.focus();

@@ -3,6 +3,7 @@
 import { useRef, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Checkbox, ErrorMessage, Form, Notice, Section, TextField } from '../shared/components.tsx';
+import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link } from '../shared/router.tsx';
 import { addDays, dayRange, shortDate, weekday } from './plan-dates.ts';
@@ -170,7 +171,7 @@ function PlanActions({
   onChange: (plan: MealPlan) => void;
   onDelete: () => void;
 }) {
-  const [mode, setMode] = useState<'idle' | 'renaming' | 'deleting'>('idle');
+  const [mode, setMode] = useState<'idle' | 'renaming'>('idle');
   const [name, setName] = useState(plan.plan_name);
   const action = useAction();
   const rename = () =>
@@ -209,24 +210,6 @@ function PlanActions({
       </Form>
     );
   }
-  if (mode === 'deleting') {
-    return (
-      <div className="alert" role="alertdialog" aria-labelledby="confirm-plan-delete">
-        <p id="confirm-plan-delete">
-          Delete the meal plan “{plan.plan_name}”? Shopping lists made from it stay.
-        </p>
-        {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
-        <div className="button-row">
-          <Button variant="danger" busy={action.busy} onClick={() => void remove()}>
-            Yes, delete the plan
-          </Button>
-          <Button variant="secondary" autoFocus onClick={() => setMode('idle')}>
-            Keep it
-          </Button>
-        </div>
-      </div>
-    );
-  }
   return (
     <div className="button-row section">
       <Button
@@ -239,9 +222,17 @@ function PlanActions({
       >
         Rename
       </Button>
-      <Button small variant="danger" onClick={() => setMode('deleting')}>
-        Delete plan
-      </Button>
+      <ConfirmStep
+        small
+        trigger="Delete plan"
+        question={<>Delete the meal plan “{plan.plan_name}”? Shopping lists made from it stay.</>}
+        confirm="Yes, delete the plan"
+        cancel="Keep it"
+        asAlert
+        busy={action.busy}
+        error={action.error}
+        onConfirm={remove}
+      />
     </div>
   );
 }

@@ -1,9 +1,19 @@
 // Meal plans: every plan of the user, a new one (name, first day, length) or this week in one
 // click, and the chosen plan (?plan=id, else the newest) to fill in and shop for.
-import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
-import { Button, Empty, ErrorMessage, Form, Loading, Section, TextField } from '../shared/components.tsx';
-import { useAction, useLoad } from '../shared/hooks.ts';
+import {
+  Button,
+  Empty,
+  ErrorMessage,
+  Form,
+  Loading,
+  Section,
+  SubmitRow,
+  TextField,
+} from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
+import { useAction } from '../shared/hooks.ts';
+import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { Link, navigate } from '../shared/router.tsx';
 import { MealPlanEditor } from './meal-plan-editor.tsx';
 import { dayRange, mondayOf, shortDate } from './plan-dates.ts';
@@ -13,15 +23,13 @@ const PLANS_PAGE = 50;
 
 export function MealPlans(props: ViewProps) {
   const { api } = props;
-  const plans = useLoad(
-    (signal) => api<Page<MealPlan>>('/api/meal-plans', { signal, query: { limit: PLANS_PAGE } }),
+  const plans = usePagedList(
+    (cursor, signal) =>
+      api<Page<MealPlan>>('/api/meal-plans', { signal, query: { limit: PLANS_PAGE, cursor } }),
     [api],
   );
-  const [older, setOlder] = useState<{ items: MealPlan[]; cursor: string | null } | null>(null);
   const create = useAction();
-  const loadOlder = useAction();
-  const all = [...(plans.data?.items ?? []), ...(older?.items ?? [])];
-  const cursor = older ? older.cursor : (plans.data?.next_cursor ?? null);
+  const all = plans.items;
   const chosenId = props.params.get('plan');
   const plan = all.find((p) => p.plan_id === chosenId) ?? (chosenId ? undefined : all[0]);
 
@@ -29,10 +37,7 @@ export function MealPlans(props: ViewProps) {
     create.run(async () => {
       const made = await api<MealPlan>('/api/meal-plans', { body });
       // Newest first, as the list comes: shown at once, chosen at once.
-      plans.setData({
-        items: [made, ...(plans.data?.items ?? [])],
-        next_cursor: plans.data?.next_cursor ?? null,
-      });
+      plans.prepend(made);
       navigate(props.href('meal-plans', { plan: made.plan_id }));
       return made;
     });
@@ -44,24 +49,9 @@ export function MealPlans(props: ViewProps) {
       duration_days: 7,
     });
   };
-  const showOlder = () =>
-    loadOlder.run(async () => {
-      if (!cursor) return;
-      const page = await api<Page<MealPlan>>('/api/meal-plans', { query: { limit: PLANS_PAGE, cursor } });
-      setOlder((o) => ({ items: [...(o?.items ?? []), ...page.items], cursor: page.next_cursor }));
-    });
-  const replacePlan = (changed: MealPlan) => {
-    if (plans.data?.items.some((p) => p.plan_id === changed.plan_id)) {
-      plans.setData({
-        ...plans.data,
-        items: plans.data.items.map((p) => (p.plan_id === changed.plan_id ? changed : p)),
-      });
-    } else if (older) {
-      setOlder({ ...older, items: older.items.map((p) => (p.plan_id === changed.plan_id ? changed : p)) });
-    }
-  };
+  const replacePlan = (changed: MealPlan) =>
+    plans.mapItems((p) => (p.plan_id === changed.plan_id ? changed : p));
   const afterDelete = () => {
-    setOlder(null);
     plans.reload();
     navigate(props.href('meal-plans'));
   };
@@ -78,7 +68,7 @@ export function MealPlans(props: ViewProps) {
       <div className="plans-layout">
         <div>
           <Section title="Your meal plans">
-            {!plans.data ? (
+            {!plans.isLoaded ? (
               plans.error ? null : (
                 <Loading />
               )
@@ -102,19 +92,12 @@ export function MealPlans(props: ViewProps) {
                 ))}
               </ul>
             )}
-            {loadOlder.error && <ErrorMessage>{loadOlder.error}</ErrorMessage>}
-            {cursor && (
-              <div className="button-row section">
-                <Button small variant="secondary" busy={loadOlder.busy} onClick={() => void showOlder()}>
-                  Show older plans
-                </Button>
-              </div>
-            )}
+            <ShowMore list={plans} label="Show older plans" small />
           </Section>
           <NewPlanForm busy={create.busy} onCreate={createPlan} />
         </div>
         <div>
-          {plans.data && chosenId && !plan && !cursor && (
+          {plans.isLoaded && chosenId && !plan && !plans.hasMore && (
             <ErrorMessage>
               That meal plan is gone. It may have been deleted.{' '}
               <Link href={props.href('meal-plans')}>Show your newest plan</Link>
@@ -142,9 +125,11 @@ function NewPlanForm({
   busy: boolean;
   onCreate: (body: { plan_name: string; start_date: string; duration_days: number }) => Promise<unknown>;
 }) {
-  const [form, setForm] = useState(() => ({ plan_name: '', start_date: mondayOf(true), duration_days: '7' }));
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
+  const [form, setForm, set] = useFields(() => ({
+    plan_name: '',
+    start_date: mondayOf(true),
+    duration_days: '7',
+  }));
   const submit = async () => {
     const made = await onCreate({
       plan_name: form.plan_name,
@@ -180,11 +165,7 @@ function NewPlanForm({
           value={form.duration_days}
           onChange={set('duration_days')}
         />
-        <div className="button-row">
-          <Button type="submit" busy={busy}>
-            Create plan
-          </Button>
-        </div>
+        <SubmitRow busy={busy}>Create plan</SubmitRow>
       </Form>
     </Section>
   );

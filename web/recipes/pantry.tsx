@@ -1,5 +1,4 @@
 // The pantry: what is in the fridge, freezer and cupboard, and what to use soon.
-import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -10,8 +9,10 @@ import {
   Loading,
   Section,
   SelectField,
+  SubmitRow,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { formatAmount } from './ingredients.ts';
 import type { Page } from './types.ts';
@@ -38,15 +39,13 @@ export function Pantry(props: ViewProps) {
       api<Page<PantryItem>>('/api/pantry/expiring', { signal, query: { days: 3, include_expired: true } }),
     [api],
   );
-  const [form, setForm] = useState({
+  const [form, setForm, set] = useFields({
     item_name: '',
     quantity: '1',
     unit: 'count',
     location: 'fridge',
     expiration_date: '',
   });
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
   const add = useAction();
   const remove = useAction();
   const submit = () =>
@@ -162,11 +161,7 @@ export function Pantry(props: ViewProps) {
               onChange={set('expiration_date')}
             />
           </div>
-          <div className="button-row">
-            <Button type="submit" busy={add.busy}>
-              Add item
-            </Button>
-          </div>
+          <SubmitRow busy={add.busy}>Add item</SubmitRow>
         </Form>
       </Section>
     </>

@@ -1,6 +1,5 @@
 // Browsing recipes with every filter the API offers (whose, text, cuisine, difficulty, time,
 // calories, allergens left out, tags), either sort order, and more pages on request.
-import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -13,7 +12,8 @@ import {
   SelectField,
   TextField,
 } from '../shared/components.tsx';
-import { useAction, useLoad } from '../shared/hooks.ts';
+import { useFields } from '../shared/form-fields.ts';
+import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { Link, navigate } from '../shared/router.tsx';
 import { commaList } from './ingredients.ts';
 import { RecipeBadges, recipeFacts, TagList } from './recipe-facts.tsx';
@@ -57,23 +57,13 @@ function apiQuery(filters: Filters) {
 export function RecipeBrowser({ props }: { props: ViewProps }) {
   const { api, params } = props;
   const applied = filtersFrom(params);
-  const [filters, setFilters] = useState(applied);
-  const [more, setMore] = useState<{ items: Recipe[]; cursor: string | null } | null>(null);
-  const first = useLoad(
-    (signal) => api<Page<Recipe>>('/api/recipes', { signal, query: apiQuery(applied) }),
+  const [filters, setFilters, set] = useFields(applied);
+  const recipes = usePagedList(
+    (cursor, signal) =>
+      api<Page<Recipe>>('/api/recipes', { signal, query: { ...apiQuery(applied), cursor } }),
     [api, params.toString()],
   );
-  const loadMore = useAction();
-  const set = (name: keyof Filters) => (e: { target: { value: string } }) =>
-    setFilters((f) => ({ ...f, [name]: e.target.value }));
-  const cursor = more ? more.cursor : (first.data?.next_cursor ?? null);
-  const items = [...(first.data?.items ?? []), ...(more?.items ?? [])];
-  const showMore = () =>
-    loadMore.run(async () => {
-      if (!cursor) return;
-      const page = await api<Page<Recipe>>('/api/recipes', { query: { ...apiQuery(applied), cursor } });
-      setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], cursor: page.next_cursor }));
-    });
+  const items = recipes.items;
   const isFiltered = FILTERS.some((name) => applied[name] !== '');
 
   return (
@@ -171,9 +161,9 @@ export function RecipeBrowser({ props }: { props: ViewProps }) {
           </div>
         </Form>
       </Section>
-      {first.error && <ErrorMessage>{first.error}</ErrorMessage>}
-      {!first.data ? (
-        first.error ? null : (
+      {recipes.error && <ErrorMessage>{recipes.error}</ErrorMessage>}
+      {!recipes.isLoaded ? (
+        recipes.error ? null : (
           <Loading />
         )
       ) : items.length === 0 ? (
@@ -196,14 +186,7 @@ export function RecipeBrowser({ props }: { props: ViewProps }) {
               </li>
             ))}
           </ul>
-          {loadMore.error && <ErrorMessage>{loadMore.error}</ErrorMessage>}
-          {cursor && (
-            <div className="button-row section">
-              <Button variant="secondary" busy={loadMore.busy} onClick={() => void showMore()}>
-                Show more recipes
-              </Button>
-            </div>
-          )}
+          <ShowMore list={recipes} label="Show more recipes" />
         </>
       )}
     </>

@@ -12,6 +12,7 @@ import {
   Section,
   TextField,
 } from '../shared/components.tsx';
+import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
 import { formatIngredient } from './ingredients.ts';
@@ -300,7 +301,6 @@ function OwnerActions({
   isSharedCopy: boolean;
 }) {
   const remove = useAction();
-  const [confirming, setConfirming] = useState(false);
   const del = () =>
     remove.run(async () => {
       await props.api(`/api/recipes/${r.recipe_id}`, { method: 'DELETE' });
@@ -308,34 +308,28 @@ function OwnerActions({
     });
   return (
     <Section title="Your recipe">
-      {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
-      {confirming ? (
-        <div className="alert" role="alertdialog" aria-labelledby="confirm-delete">
-          <p id="confirm-delete">
-            Delete “{r.recipe_name}” for good? Its ratings go with it, and meal plans that use it leave it out
-            of their shopping lists.
-          </p>
-          <div className="button-row">
-            <Button variant="danger" busy={remove.busy} onClick={() => void del()}>
-              Yes, delete it
-            </Button>
-            <Button variant="secondary" onClick={() => setConfirming(false)} autoFocus>
-              Keep it
-            </Button>
-          </div>
-        </div>
-      ) : (
-        <div className="button-row">
-          {!isSharedCopy && (
-            <Link className="button" href={props.href('recipes', { id: r.recipe_id, edit: '1' })}>
-              Edit
-            </Link>
-          )}
-          <Button variant="danger" onClick={() => setConfirming(true)}>
-            Delete
-          </Button>
-        </div>
-      )}
+      <div className="button-row">
+        {!isSharedCopy && (
+          <Link className="button" href={props.href('recipes', { id: r.recipe_id, edit: '1' })}>
+            Edit
+          </Link>
+        )}
+        <ConfirmStep
+          trigger="Delete"
+          question={
+            <>
+              Delete “{r.recipe_name}” for good? Its ratings go with it, and meal plans that use it leave it
+              out of their shopping lists.
+            </>
+          }
+          confirm="Yes, delete it"
+          cancel="Keep it"
+          asAlert
+          busy={remove.busy}
+          error={remove.error}
+          onConfirm={del}
+        />
+      </div>
     </Section>
   );
 }

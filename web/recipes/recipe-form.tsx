@@ -1,6 +1,6 @@
 // Writing a recipe of one's own, or changing one: every field the API keeps, ingredients typed
 // one per line and shown as they will be read (quantity, unit, name, note) before saving.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -12,6 +12,7 @@ import {
   TextArea,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
 import {
@@ -73,9 +74,7 @@ function formFrom(recipe?: Recipe) {
 }
 
 function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: Recipe }) {
-  const [form, setForm] = useState(() => formFrom(recipe));
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
+  const [form, setForm, set] = useFields(() => formFrom(recipe));
   // Units the recipe already uses read back as units, however unusual ("3 sprig thyme").
   const knownUnits = useMemo(() => unitsOf(recipe?.ingredients ?? []), [recipe]);
   const ingredients = useMemo(

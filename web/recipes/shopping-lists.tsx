@@ -1,9 +1,8 @@
 // Shopping lists: tick items off as you shop (the total is kept by the server), start a list by
 // hand, and open the one a meal plan just made (?list=id comes first and into view).
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
-  Button,
   Checkbox,
   Empty,
   ErrorMessage,
@@ -11,9 +10,11 @@ import {
   formatMoney,
   Loading,
   Section,
+  SubmitRow,
   TextArea,
   TextField,
 } from '../shared/components.tsx';
+import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { formatIngredient, parseIngredients } from './ingredients.ts';
 import type { Page, ShoppingList } from './types.ts';
@@ -31,7 +32,7 @@ export function Shopping(props: ViewProps) {
     },
     [api, wanted],
   );
-  const [form, setForm] = useState({ list_name: '', items: '' });
+  const [form, setForm, set] = useFields({ list_name: '', items: '' });
   const create = useAction();
   const update = useAction();
   const ordered = [...(lists.data?.items ?? [])].sort(
@@ -66,8 +67,6 @@ export function Shopping(props: ViewProps) {
       await api(`/api/shopping-lists/${list.list_id}`, { method: 'PATCH', body: { items } });
       lists.reload();
     });
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
 
   return (
     <>
@@ -123,11 +122,7 @@ export function Shopping(props: ViewProps) {
             value={form.items}
             onChange={set('items')}
           />
-          <div className="button-row">
-            <Button type="submit" busy={create.busy}>
-              Create list
-            </Button>
-          </div>
+          <SubmitRow busy={create.busy}>Create list</SubmitRow>
         </Form>
       </Section>
     </>

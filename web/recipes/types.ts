@@ -1,9 +1,6 @@
 // The shapes HowToCookAtHome's API answers with, as the pages use them (src/recipes/routes).
 
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
+export type { Page } from '../shared/api.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 

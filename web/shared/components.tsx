@@ -9,7 +9,7 @@ import {
   type TextareaHTMLAttributes,
   useId,
 } from 'react';
-import type { PageConfig } from './config.ts';
+import { APP_NAMES, type PageConfig, WEB_APPS } from './config.ts';
 import { Link } from './router.tsx';
 
 type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'link';
@@ -192,6 +192,17 @@ export function Form({
   );
 }
 
+/** A form's one submit button, in the row where forms keep their buttons. */
+export function SubmitRow({ busy, children }: { busy?: boolean; children: ReactNode }) {
+  return (
+    <div className="button-row">
+      <Button type="submit" busy={busy}>
+        {children}
+      </Button>
+    </div>
+  );
+}
+
 export function ErrorMessage({ children }: { children: ReactNode }) {
   return (
     <div className="alert" role="alert">
@@ -311,15 +322,11 @@ export function Layout({
         <div className="site-footer__inner">
           <nav aria-label="CALOS apps">
             <ul className="nav">
-              <li>
-                <a href={config.apps.hollowtown}>Hollowtown</a>
-              </li>
-              <li>
-                <a href={config.apps.recipes}>HowToCookAtHome</a>
-              </li>
-              <li>
-                <a href={config.apps.family}>Family Planner</a>
-              </li>
+              {WEB_APPS.map((app) => (
+                <li key={app}>
+                  <a href={config.apps[app]}>{APP_NAMES[app]}</a>
+                </li>
+              ))}
               <li>
                 <a href={config.account}>Your CALOS account</a>
               </li>

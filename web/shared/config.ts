@@ -3,6 +3,14 @@
 export type AppName = 'account' | 'hollowtown' | 'recipes' | 'family';
 export type WebApp = Exclude<AppName, 'account'>;
 
+/** What each app is called wherever another page names or links it. */
+export const APP_NAMES: Record<WebApp, string> = {
+  hollowtown: 'Hollowtown',
+  recipes: 'HowToCookAtHome',
+  family: 'Family Planner',
+};
+export const WEB_APPS = Object.keys(APP_NAMES) as WebApp[];
+
 export interface PageConfig {
   app: AppName;
   base: string;

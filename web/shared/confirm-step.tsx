@@ -1,7 +1,7 @@
 // A button for something that cannot be undone: pressed, it asks a question that names what
 // goes, with the real action beside a Cancel. Focus moves to the question and back on cancel,
 // so the step works from the keyboard and a screen reader hears what it is about to confirm.
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Button, ErrorMessage } from './components.tsx';
 
 export function ConfirmStep({
@@ -13,6 +13,8 @@ export function ConfirmStep({
   error,
   onConfirm,
   small,
+  cancel = 'Cancel',
+  asAlert,
 }: {
   /** The first button's text ("Delete family"). */
   trigger: string;
@@ -25,6 +27,10 @@ export function ConfirmStep({
   error?: string;
   onConfirm: () => Promise<unknown>;
   small?: boolean;
+  /** The button that steps back ("Keep it"). */
+  cancel?: string;
+  /** Asks in an alert box (role alertdialog) rather than a card. */
+  asAlert?: boolean;
 }) {
   const [asking, setAsking] = useState(false);
   const questionId = useId();
@@ -50,16 +56,11 @@ export function ConfirmStep({
       </Button>
     );
   }
-  return (
-    // biome-ignore lint/a11y/useSemanticElements: a fieldset is for form fields; this is a question with two buttons.
-    <div
-      className="card confirm-step"
-      role="group"
-      aria-labelledby={questionId}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !busy) setAsking(false);
-      }}
-    >
+  const closeOnEscape = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && !busy) setAsking(false);
+  };
+  const body = (
+    <>
       <p id={questionId} ref={questionRef} tabIndex={-1}>
         {question}
       </p>
@@ -69,9 +70,24 @@ export function ConfirmStep({
           {confirm}
         </Button>
         <Button variant="secondary" small={small} disabled={busy} onClick={() => setAsking(false)}>
-          Cancel
+          {cancel}
         </Button>
       </div>
+    </>
+  );
+  return asAlert ? (
+    <div
+      className="alert confirm-step"
+      role="alertdialog"
+      aria-labelledby={questionId}
+      onKeyDown={closeOnEscape}
+    >
+      {body}
+    </div>
+  ) : (
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset is for form fields; this is a question with two buttons.
+    <div className="card confirm-step" role="group" aria-labelledby={questionId} onKeyDown={closeOnEscape}>
+      {body}
     </div>
   );
 }

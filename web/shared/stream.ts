@@ -1,10 +1,6 @@
 // Server-sent events over fetch, so the access token goes in a header (EventSource cannot send
 // one). Reconnects after a drop with the last event id, so no change is missed.
-export interface StreamEvent {
-  id?: string;
-  event: string;
-  data: string;
-}
+import { readEvents, type StreamEvent } from './server-sent-events.ts';
 
 export function followStream(
   url: string,
@@ -25,35 +21,10 @@ export function followStream(
         });
         if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
         onState?.('live');
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let boundary = buffer.indexOf('\n\n');
-          while (boundary >= 0) {
-            const block = buffer.slice(0, boundary);
-            buffer = buffer.slice(boundary + 2);
-            const event: StreamEvent = { event: 'message', data: '' };
-            const data: string[] = [];
-            for (const line of block.split('\n')) {
-              if (line.startsWith(':')) continue;
-              const colon = line.indexOf(':');
-              const field = colon < 0 ? line : line.slice(0, colon);
-              const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-              if (field === 'id') event.id = text;
-              else if (field === 'event') event.event = text;
-              else if (field === 'data') data.push(text);
-            }
-            if (data.length > 0) {
-              event.data = data.join('\n');
-              if (event.id) lastId = event.id;
-              onEvent(event);
-            }
-            boundary = buffer.indexOf('\n\n');
-          }
-        }
+        await readEvents(response.body, (event) => {
+          if (event.id) lastId = event.id;
+          onEvent(event);
+        });
       } catch {
         if (controller.signal.aborted) return;
       }
