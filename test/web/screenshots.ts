@@ -1,223 +1,223 @@
-// npm run screenshots: the main pages of every app, with a little sample data, as PNGs in
-// docs/screenshots/ (desktop, plus two at phone size). Uses the browser tests' kit.
+// npm run screenshots: the main pages of every app with the Addams family's sample data (see
+// screenshot-data/), as PNGs in docs/screenshots/: desktop, a few sections up close, a recipe
+// caught while the AI writes it (an Ollama stand-in writing slowly), and some at phone size.
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { goodAnswer } from '../../src/hollowtown/testing/recipe-answers.ts';
+import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
+import { type Cast, type SampleData, seedSampleData } from './screenshot-data/index.ts';
 import {
   hasChromium,
   launchChromium,
-  newUser,
   openSignedIn,
   signInOnAccount,
   startScriptPlatform,
+  type TestUser,
+  visible,
   type WebPlatform,
 } from './support.ts';
 
 const OUT = path.resolve('docs/screenshots');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
+/** Room around a section shot up close. */
+const MARGIN = 24;
 
-async function seed(web: WebPlatform, user: ReturnType<typeof newUser>, child: ReturnType<typeof newUser>) {
-  const signUp = await web.http('account', '/api/auth/register', {
-    body: { username: user.username, email: user.email, password: user.password, display_name: 'Morticia' },
-  });
-  await web.http('account', '/api/auth/register', {
-    body: {
-      username: child.username,
-      email: child.email,
-      password: child.password,
-      display_name: 'Wednesday',
-    },
-  });
-  const headers = { authorization: `Bearer ${signUp.body.access_token}` };
-  const call = (host: 'hollowtown' | 'recipes' | 'family', pathname: string, body: unknown) =>
-    web.http(host, pathname, { headers: { ...headers, 'idempotency-key': crypto.randomUUID() }, body });
+/** What the stand-in model writes, a word every CHUNK_DELAY_MS, so the page can be caught mid-way. */
+const PUNCH = goodAnswer({
+  recipe_name: 'Swamp monster punch',
+  description: 'A fizzy green punch with floating eyeballs and a mist that spills over the bowl.',
+  spookiness_level: 6,
+  prep_time_minutes: 15,
+  serves: 8,
+  ingredients: [
+    { name: 'lime sherbet', quantity: 500, unit: 'g', note: null },
+    { name: 'lemonade', quantity: 2, unit: 'l', note: 'well chilled' },
+    { name: 'pineapple juice', quantity: 1, unit: 'l', note: null },
+    { name: 'lychees', quantity: 16, unit: null, note: 'tinned, each stuffed with a blueberry' },
+  ],
+  instructions: [
+    'Scoop the sherbet into a large bowl.',
+    'Pour over the pineapple juice, then the lemonade, slowly so it foams.',
+    'Float the lychee eyeballs on top.',
+    'Set the bowl in a larger one with a little dry ice and warm water for the mist.',
+  ],
+  tags: ['drinks', 'kids', 'halloween'],
+});
+const CHUNK_DELAY_MS = 250;
 
-  await call('hollowtown', '/api/recipes/spooky', {
-    recipe_name: 'Graveyard dirt cups',
-    description: 'Chocolate pudding under crushed-cookie soil, with gummy worms crawling out.',
-    spookiness_level: 7,
-    difficulty: 'easy',
-    prep_time_minutes: 20,
-    serves: 6,
-    ingredients: [
-      { name: 'chocolate pudding', quantity: 2, unit: 'cups' },
-      { name: 'chocolate cookies', quantity: 12 },
-    ],
-    instructions: ['Crush the cookies', 'Layer pudding and crumbs', 'Plant the worms'],
-    tags: ['dessert', 'kids'],
-  });
-  await call('hollowtown', '/api/recipes/spooky', {
-    recipe_name: 'Bleeding heart beet soup',
-    description: 'A deep red soup that drips just right.',
-    spookiness_level: 9,
-    difficulty: 'medium',
-    prep_time_minutes: 45,
-    serves: 4,
-    tags: ['soup'],
-  });
-  await call('hollowtown', '/api/events', {
-    event_name: 'Monster mash',
-    event_type: 'party',
-    event_date: `${new Date().getFullYear() + 1}-10-31`,
-    guest_count: 14,
-    budget_cents: 15000,
-    shopping_list: [
-      { name: 'pumpkins', quantity: 4, estimated_cost_cents: 2400 },
-      { name: 'fog fluid', quantity: 1, estimated_cost_cents: 1800 },
-    ],
-  });
-  for (const costume of [
-    {
-      costume_name: 'Cardboard robot',
-      difficulty: 'easy',
-      cost_estimate_cents: 800,
-      description: 'Boxes, foil and bottle caps.',
-    },
-    {
-      costume_name: 'Plague doctor',
-      difficulty: 'hard',
-      cost_estimate_cents: 4500,
-      description: 'A beak mask and a long coat.',
-    },
-  ]) {
-    await call('hollowtown', '/api/costumes', costume);
-  }
-  await call('hollowtown', '/api/haunted-house/plans', {
-    room_name: 'Crypt of whispers',
-    scare_level: 9,
-    props_needed: [{ name: 'fog machine' }, { name: 'plastic skulls', quantity: 12 }],
-    setup_instructions: ['Black out the windows', 'Hide a speaker behind the coffin'],
-  });
+/** The platform's databases are fresh each run, so the names can be plain. */
+const person = (username: string): TestUser => ({
+  username,
+  email: `${username}@example.com`,
+  password: 'correct horse battery',
+});
 
-  const rice = await call('recipes', '/api/recipes', {
-    recipe_name: 'Lemon herb rice',
-    cuisine: 'Mediterranean',
-    difficulty: 'easy',
-    prep_time_minutes: 5,
-    cook_time_minutes: 20,
-    serves: 4,
-    ingredients: [
-      { name: 'rice', quantity: 200, unit: 'g' },
-      { name: 'lemon', quantity: 1 },
-      { name: 'parsley', quantity: 1, unit: 'bunch' },
-    ],
-    instructions: ['Rinse the rice', 'Cook it with the lemon zest', 'Stir in the parsley'],
-    is_published: true,
-  });
-  await call('recipes', '/api/recipes', {
-    recipe_name: 'Weeknight tomato pasta',
-    cuisine: 'Italian',
-    difficulty: 'easy',
-    cook_time_minutes: 25,
-    serves: 2,
-    is_published: true,
-  });
-  const monday = new Date();
-  monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7));
-  const day = monday.toISOString().slice(0, 10);
-  await call('recipes', '/api/meal-plans', {
-    plan_name: 'This week',
-    start_date: day,
-    duration_days: 7,
-    meals: { [day]: { dinner: rice.body.recipe_id } },
-  });
-  const soon = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  await call('recipes', '/api/pantry/items', {
-    item_name: 'Milk',
-    quantity: 1,
-    unit: 'l',
-    location: 'fridge',
-    expiration_date: soon,
-  });
-  await call('recipes', '/api/pantry/items', {
-    item_name: 'Rice',
-    quantity: 2,
-    unit: 'kg',
-    location: 'pantry',
-  });
-
-  const family = await call('family', '/api/families', { family_name: 'The Addams' });
-  const familyId = family.body.family_id as string;
-  await call('family', `/api/families/${familyId}/members`, { login: child.username, role: 'child' });
-  const todo = await call('family', '/api/todos', {
-    family_id: familyId,
-    list_name: 'Chores',
-    list_type: 'chores',
-  });
-  for (const title of ['Feed the cat', 'Water the carnivorous plants', 'Take out the bins']) {
-    await call('family', `/api/todos/${todo.body.list_id}/items`, { title });
-  }
-  const start = new Date();
-  start.setHours(17, 30, 0, 0);
-  await call('family', '/api/calendar/events', {
-    family_id: familyId,
-    event_name: 'Piano lesson',
-    event_type: 'appointment',
-    start_time: start.toISOString(),
-  });
-  const list = await call('family', '/api/shopping-lists', { family_id: familyId, list_name: 'Groceries' });
-  for (const name of ['Milk', 'Bread', 'Apples', 'Candles']) {
-    await call('family', `/api/shopping-lists/${list.body.list_id}/items`, { name });
-  }
-}
-
-async function shoot(page: Page, name: string) {
+async function settle(page: Page) {
   // A live list keeps its stream open, so the network never idles there.
   await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
   await page.waitForFunction(
-    () => !document.querySelector('main [role="status"]')?.textContent?.includes('…'),
+    () =>
+      ![...document.querySelectorAll('main [role="status"]')].some((status) =>
+        /^(Loading|Opening|Signing|Taking)\b.*…$/.test(status.textContent ?? ''),
+      ),
   );
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+}
+
+function outputPath(name: string) {
   console.log(`  docs/screenshots/${name}.png`);
+  return path.join(OUT, `${name}.png`);
+}
+
+async function shoot(page: Page, name: string) {
+  await settle(page);
+  await page.screenshot({ path: outputPath(name), fullPage: true });
+}
+
+/** One section of the page (a region named by its heading), with a little of the page around it. */
+async function shootSection(page: Page, heading: string, name: string) {
+  await settle(page);
+  const box = await page.getByRole('region', { name: heading, exact: true }).evaluate((element) => {
+    const rect = element.getBoundingClientRect();
+    return { x: rect.left + scrollX, y: rect.top + scrollY, width: rect.width, height: rect.height };
+  });
+  const x = Math.max(0, box.x - MARGIN);
+  const y = Math.max(0, box.y - MARGIN);
+  await page.screenshot({
+    path: outputPath(name),
+    fullPage: true,
+    clip: { x, y, width: box.width + 2 * MARGIN, height: box.height + 2 * MARGIN },
+  });
+}
+
+async function open(
+  page: Page,
+  web: WebPlatform,
+  app: 'hollowtown' | 'recipes' | 'family',
+  pathname: string,
+) {
+  await page.goto(web.at(app, pathname));
+  await page.locator('h1').first().waitFor();
+}
+
+/** Last, so the devices and the security log show the apps opened before. */
+async function shootAccount(page: Page, web: WebPlatform) {
+  await page.goto(web.at('account', '/account/'));
+  await page.locator('h1').first().waitFor();
+  await shoot(page, 'account-overview');
+  for (const view of ['devices', 'credits', 'plan', 'security', 'password']) {
+    await page.goto(web.at('account', `/account/${view}`));
+    await page.locator('h1').first().waitFor();
+    await shoot(page, `account-${view}`);
+  }
+}
+
+async function shootHollowtown(page: Page, web: WebPlatform, data: SampleData, ollama: OllamaStandIn) {
+  await openSignedIn(page, web, 'hollowtown', 'recipes');
+  await shoot(page, 'hollowtown-recipes');
+
+  ollama.setOptions({ chunkDelayMs: CHUNK_DELAY_MS });
+  ollama.script(PUNCH);
+  const generator = page.getByRole('region', { name: 'Generate a recipe with AI' });
+  await generator.getByLabel('Theme').fill('a swamp monster party punch');
+  await generator.getByLabel('Serves').fill('8');
+  await generator.getByRole('button', { name: 'Generate' }).click();
+  // Caught after the second step: the name, facts and ingredients are in, the method is still coming.
+  await visible(generator.getByRole('list', { name: 'Steps so far' }).getByRole('listitem').nth(1), 60_000);
+  await page.screenshot({ path: outputPath('hollowtown-generating'), fullPage: true });
+  await visible(page.getByRole('heading', { level: 1, name: 'Swamp monster punch' }), 60_000);
+  await shoot(page, 'hollowtown-recipe');
+
+  await open(page, web, 'hollowtown', '/events');
+  await visible(page.getByRole('list', { name: 'Events' }).getByText('Shared with you'));
+  await shoot(page, 'hollowtown-events');
+  await open(page, web, 'hollowtown', `/events?id=${data.partyId}`);
+  await visible(page.getByRole('list', { name: 'Family shopping list' }).getByText('gummy worms'));
+  await visible(page.getByRole('table', { name: 'Cost against budget' }));
+  await shoot(page, 'hollowtown-event');
+  for (const view of ['costumes', 'haunted-house']) {
+    await open(page, web, 'hollowtown', `/${view}`);
+    await shoot(page, `hollowtown-${view}`);
+  }
+}
+
+async function shootRecipes(page: Page, web: WebPlatform, data: SampleData) {
+  await openSignedIn(page, web, 'recipes', 'recipes');
+  await shoot(page, 'recipes-recipes');
+  await open(page, web, 'recipes', `/recipes?id=${data.riceId}&servings=6`);
+  await shoot(page, 'recipes-recipe');
+  await open(page, web, 'recipes', `/recipes?id=${data.soupId}&edit=1`);
+  await visible(page.getByLabel('Name', { exact: true }));
+  await shoot(page, 'recipes-recipe-form');
+  for (const view of ['meal-plans', 'pantry', 'shopping']) {
+    await open(page, web, 'recipes', `/${view}`);
+    await shoot(page, `recipes-${view}`);
+  }
+}
+
+async function shootFamily(page: Page, web: WebPlatform) {
+  await openSignedIn(page, web, 'family', 'families');
+  await page.getByRole('button', { name: 'Create iCal link' }).click();
+  await visible(page.getByLabel('Your private iCal link (shown once)'));
+  await shoot(page, 'family-families');
+  await shootSection(page, 'Calendar subscription', 'family-ical-links');
+  await page.getByRole('button', { name: 'Delete family “The Addams”' }).click();
+  await shootSection(page, 'Family settings', 'family-settings');
+  for (const view of ['todos', 'calendar', 'shopping']) {
+    await open(page, web, 'family', `/${view}`);
+    await shoot(page, `family-${view}`);
+  }
+}
+
+/** Wednesday on her phone: the family list, the party's shopping list, a recipe her mother published. */
+async function shootPhone(browser: Browser, web: WebPlatform, cast: Cast, data: SampleData) {
+  const phone = await browser.newContext(PHONE);
+  const page = await phone.newPage();
+  await page.goto(web.at('hollowtown'));
+  await shoot(page, 'phone-hollowtown-landing');
+  await signInOnAccount(page, web, cast.wednesday);
+  await openSignedIn(page, web, 'family', 'shopping');
+  await shoot(page, 'phone-family-shopping');
+  await openSignedIn(page, web, 'hollowtown', `events?id=${data.partyId}`);
+  await visible(page.getByRole('list', { name: 'Family shopping list' }).getByText('gummy worms'));
+  await shootSection(page, 'Shopping list', 'phone-hollowtown-shopping');
+  await openSignedIn(page, web, 'recipes', `recipes?id=${data.riceId}`);
+  await shoot(page, 'phone-recipes-recipe');
+  await phone.close();
 }
 
 async function main() {
   if (!hasChromium) process.exit(1);
   mkdirSync(OUT, { recursive: true });
-  const web = await startScriptPlatform();
+  const ollama = await startOllamaStandIn({ models: ['llama3.2:latest'] });
+  const web = await startScriptPlatform({ OLLAMA_HOSTS: ollama.url, OLLAMA_HEALTH_INTERVAL_MS: '200' });
   const browser = await launchChromium();
   try {
-    const user = newUser('morticia');
-    const child = newUser('wednesday');
-    await seed(web, user, child);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const cast: Cast = {
+      morticia: person('morticia'),
+      gomez: person('gomez'),
+      wednesday: person('wednesday'),
+    };
+    const data = await seedSampleData(web, cast);
+    const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     for (const app of ['hollowtown', 'recipes', 'family'] as const) {
       await page.goto(web.at(app));
       await shoot(page, `${app}-landing`);
     }
-    await signInOnAccount(page, web, user);
-    await shoot(page, 'account-overview');
-    for (const view of ['devices', 'credits', 'plan']) {
-      await page.goto(web.at('account', `/account/${view}`));
-      await shoot(page, `account-${view}`);
-    }
-    for (const [app, views] of [
-      ['hollowtown', ['recipes', 'events', 'costumes', 'haunted-house']],
-      ['recipes', ['recipes', 'meal-plans', 'pantry']],
-      ['family', ['families', 'todos', 'calendar', 'shopping']],
-    ] as const) {
-      await openSignedIn(page, web, app, views[0]);
-      for (const view of views) {
-        await page.goto(web.at(app, `/${view}`));
-        await page.locator('h1').first().waitFor();
-        await shoot(page, `${app}-${view}`);
-      }
-    }
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-    });
-    const small = await phone.newPage();
-    await small.goto(web.at('hollowtown'));
-    await shoot(small, 'phone-hollowtown-landing');
-    await signInOnAccount(small, web, child);
-    await openSignedIn(small, web, 'family', 'shopping');
-    await shoot(small, 'phone-family-shopping');
+    await signInOnAccount(page, web, cast.morticia);
+    await shootHollowtown(page, web, data, ollama);
+    await shootRecipes(page, web, data);
+    await shootFamily(page, web);
+    await shootAccount(page, web);
+    await context.close();
+    await shootPhone(browser, web, cast, data);
   } finally {
     await browser.close();
     await web.close();
+    await ollama.close();
   }
 }
 

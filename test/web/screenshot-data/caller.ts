@@ -1,0 +1,37 @@
+// Calls to the CALOS APIs as one of the sample people, the way their apps would make them.
+import type { TestUser, WebPlatform } from '../support.ts';
+
+export type Host = 'account' | 'hollowtown' | 'recipes' | 'family';
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers from the APIs, read field by field.
+export type Json = any;
+export type Caller = (
+  host: Host,
+  pathname: string,
+  init?: { method?: string; body?: unknown },
+) => Promise<Json>;
+
+/** Signs the person up on their phone and returns a caller acting as them; any answer but 2xx stops the script. */
+export async function signUp(web: WebPlatform, user: TestUser, displayName: string): Promise<Caller> {
+  const answer = await web.http('account', '/api/auth/register', {
+    body: {
+      username: user.username,
+      email: user.email,
+      password: user.password,
+      display_name: displayName,
+      device: { type: 'mobile', name: `${displayName}’s phone` },
+    },
+  });
+  if (answer.status !== 201) throw new Error(`signing up ${displayName}: ${JSON.stringify(answer.body)}`);
+  const authorization = `Bearer ${answer.body.access_token}`;
+  return async (host, pathname, init = {}) => {
+    const reply = await web.http(host, pathname, {
+      ...init,
+      headers: { authorization, 'idempotency-key': crypto.randomUUID() },
+    });
+    if (reply.status >= 300)
+      throw new Error(
+        `${init.method ?? (init.body === undefined ? 'GET' : 'POST')} ${host}${pathname} answered ${reply.status}: ${JSON.stringify(reply.body)}`,
+      );
+    return reply.body;
+  };
+}

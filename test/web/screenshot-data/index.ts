@@ -1,0 +1,58 @@
+// The sample data `npm run screenshots` shows: the Addams family's week and their Halloween party,
+// made through the public APIs as the three of them would, so every page has something real on it.
+import type { TestUser, WebPlatform } from '../support.ts';
+import { type Caller, signUp } from './caller.ts';
+import { seedCooking } from './cooking.ts';
+import { seedFamilyLife } from './family-life.ts';
+import { seedHalloween } from './halloween.ts';
+
+export interface Cast {
+  morticia: TestUser;
+  gomez: TestUser;
+  wednesday: TestUser;
+}
+
+/** What the screenshots open directly. */
+export interface SampleData {
+  partyId: string;
+  riceId: string;
+  soupId: string;
+}
+
+export async function seedSampleData(web: WebPlatform, cast: Cast): Promise<SampleData> {
+  const morticia = await signUp(web, cast.morticia, 'Morticia');
+  const gomez = await signUp(web, cast.gomez, 'Gomez');
+  const wednesday = await signUp(web, cast.wednesday, 'Wednesday');
+
+  const family = await morticia('family', '/api/families', { body: { family_name: 'The Addams' } });
+  const familyId = family.family_id as string;
+  const gomezMember = await morticia('family', `/api/families/${familyId}/members`, {
+    body: { login: cast.gomez.username, role: 'parent' },
+  });
+  const wednesdayMember = await morticia('family', `/api/families/${familyId}/members`, {
+    body: { login: cast.wednesday.username, role: 'child' },
+  });
+  const members = { gomez: gomezMember.user_id as string, wednesday: wednesdayMember.user_id as string };
+
+  await seedAccount(web, morticia);
+  const cooking = await seedCooking(morticia, gomez, wednesday);
+  const partyId = await seedHalloween(morticia, gomez, wednesday, familyId, cooking.soupId);
+  await seedFamilyLife(morticia, gomez, familyId, members);
+  return { partyId, ...cooking };
+}
+
+/** Morticia bought credits and paired the kitchen speaker, as the devices and credits pages show. */
+async function seedAccount(web: WebPlatform, morticia: Caller) {
+  await morticia('account', '/api/credits/purchase', { body: { credits: 500 } });
+  const pairing = await web.http('account', '/api/devices/pair/start', {
+    body: { device_type: 'voice', device_name: 'Kitchen speaker' },
+  });
+  await morticia('account', '/api/devices/pair', { body: { user_code: pairing.body.user_code } });
+  const token = await web.http('account', '/api/devices/pair/token', {
+    body: {
+      device_code: pairing.body.device_code,
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+    },
+  });
+  if (token.status !== 200) throw new Error(`pairing the speaker: ${JSON.stringify(token.body)}`);
+}
