@@ -1,5 +1,7 @@
 // Family Planner's shopping lists, kept live: a tick on one phone shows on every other at once.
+
 import { useEffect, useState } from 'react';
+import { shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Checkbox,
@@ -195,7 +197,7 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
                     {i.quantity !== null && (
                       <span className="muted">
                         {' '}
-                        · {i.quantity} {i.unit ?? ''}
+                        · {i.quantity} {shownUnit(i.unit) ?? ''}
                       </span>
                     )}
                   </>

@@ -1,5 +1,6 @@
 // What the events views read: Hollowtown's events and their recipes, and what they show from
 // Family Planner (families, the family shopping list) and HowToCookAtHome (recipes).
+import { shownUnit } from '../shared/amounts.ts';
 
 export type { Page } from '../shared/api.ts';
 
@@ -102,7 +103,7 @@ export const EVENT_TYPES = [
 
 /** "2 cups" or "" when the amount is unknown. */
 export const amountOf = (item: { quantity: number | null; unit: string | null }) =>
-  [item.quantity === null ? null : Number(item.quantity.toFixed(2)), item.unit]
+  [item.quantity === null ? null : Number(item.quantity.toFixed(2)), shownUnit(item.unit)]
     .filter((x) => x !== null)
     .join(' ');
 

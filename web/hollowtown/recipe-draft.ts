@@ -1,4 +1,5 @@
 // The recipe as far as the AI has written it: the fields of its JSON that are readable so far.
+import { shownUnit } from '../shared/amounts.ts';
 import { parsePartialJson } from './partial-json.ts';
 
 export interface DraftIngredient {
@@ -56,6 +57,6 @@ export function readRecipeDraft(written: string): RecipeDraft | undefined {
 
 /** "200 g dark chocolate (melted)". */
 export const ingredientLine = (item: DraftIngredient) =>
-  [item.quantity, item.unit, item.name, item.note ? `(${item.note})` : null]
+  [item.quantity, shownUnit(item.unit), item.name, item.note ? `(${item.note})` : null]
     .filter((part) => part !== null)
     .join(' ');

@@ -1,6 +1,8 @@
 // Hollowtown's spooky recipes: browse and filter them, generate one with AI, read one; writing
 // and editing live in recipe-form.tsx.
+
 import { useEffect, useRef } from 'react';
+import { shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -181,7 +183,7 @@ function RecipeDetail({ props, id }: { props: ViewProps; id: string }) {
           <ul aria-label="Ingredients">
             {r.ingredients.map((i) => (
               <li key={`${i.name}-${i.quantity}-${i.unit}`}>
-                {[i.quantity, i.unit, i.name].filter((x) => x !== null).join(' ')}
+                {[i.quantity, shownUnit(i.unit), i.name].filter((x) => x !== null).join(' ')}
               </li>
             ))}
           </ul>

@@ -1,5 +1,6 @@
 // Ingredients as a cook types them, one per line ("1½ cups flour, sifted"), and back: the
 // recipe form and the shopping list read lines into {quantity, unit, name, note}.
+import { shownUnit } from '../shared/amounts.ts';
 import type { Ingredient } from './types.ts';
 
 const FRACTIONS: Record<string, number> = {
@@ -98,7 +99,7 @@ export function formatAmount(quantity: number | null): string {
 
 /** "1½ cup flour, sifted": the line parseIngredientLine reads back. */
 export function formatIngredient(ingredient: Ingredient): string {
-  const head = [formatAmount(ingredient.quantity), ingredient.unit, ingredient.name]
+  const head = [formatAmount(ingredient.quantity), shownUnit(ingredient.unit), ingredient.name]
     .filter(Boolean)
     .join(' ');
   return ingredient.note ? `${head}, ${ingredient.note}` : head;

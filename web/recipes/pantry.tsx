@@ -1,4 +1,5 @@
 // The pantry: what is in the fridge, freezer and cupboard, and what to use soon.
+import { shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -109,7 +110,7 @@ export function Pantry(props: ViewProps) {
             {items.data.items.map((item) => (
               <li className="list-row" key={item.item_id}>
                 <span>
-                  <strong>{item.item_name}</strong> · {formatAmount(item.quantity)} {item.unit} ·{' '}
+                  <strong>{item.item_name}</strong> · {formatAmount(item.quantity)} {shownUnit(item.unit)} ·{' '}
                   {item.location}
                   {item.expiration_date && (
                     <span className="muted">
