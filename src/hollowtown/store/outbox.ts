@@ -1,66 +1,8 @@
 // Hollowtown's outbox in hollowtown_db: recipe.updated / recipe.deleted for shared recipes, which
-// other services consume at least once, each with its own cursor.
-import type { Queryable } from '../../platform/db/database.ts';
-import type { HollowtownOutboxEvent } from '../client.ts';
+// other services consume at least once, each with its own cursor (platform/db/outbox.ts).
+import { createOutboxStore } from '../../platform/db/outbox.ts';
 
-export const OUTBOX_CHANNEL = 'calos_hollowtown_outbox';
+const outbox = createOutboxStore('hollowtown');
 
-/** Call inside the transaction that makes the change the event describes. */
-export async function enqueueEvent(
-  tx: Queryable,
-  topic: string,
-  payload: Record<string, unknown>,
-): Promise<void> {
-  // Writers take turns until commit, so event ids become visible in order and a consumer's
-  // cursor never skips an id that commits late.
-  await tx.query("SELECT pg_advisory_xact_lock(hashtext('calos.hollowtown.outbox'))");
-  await tx.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [topic, JSON.stringify(payload)]);
-  // Delivered at commit: wakes consumers at once instead of at their next poll.
-  await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, topic]);
-}
-
-export async function pullEvents(
-  db: Queryable,
-  consumer: string,
-  limit: number,
-): Promise<HollowtownOutboxEvent[]> {
-  const { rows } = await db.query<{
-    event_id: number;
-    topic: string;
-    payload: Record<string, unknown>;
-    created_at: Date;
-  }>(
-    `SELECT event_id, topic, payload, created_at FROM outbox
-     WHERE event_id > COALESCE((SELECT last_event_id FROM outbox_cursors WHERE consumer = $1), 0)
-     ORDER BY event_id LIMIT $2`,
-    [consumer, limit],
-  );
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    topic: r.topic,
-    payload: r.payload,
-    createdAt: r.created_at,
-  }));
-}
-
-export async function ackEvent(db: Queryable, consumer: string, eventId: number): Promise<void> {
-  await db.query(
-    `INSERT INTO outbox_cursors (consumer, last_event_id) VALUES ($1, $2)
-     ON CONFLICT (consumer) DO UPDATE SET last_event_id = GREATEST(outbox_cursors.last_event_id, EXCLUDED.last_event_id)`,
-    [consumer, eventId],
-  );
-}
-
-/**
- * Deletes events made before `before` that every consumer known to the outbox has acknowledged;
- * an event a consumer has not reached yet stays however old it is. Resolves with how many went.
- */
-export async function pruneConsumedEvents(db: Queryable, before: Date): Promise<number> {
-  const result = await db.query(
-    `DELETE FROM outbox
-     WHERE created_at < $1
-       AND event_id <= (SELECT COALESCE(min(last_event_id), 0) FROM outbox_cursors)`,
-    [before],
-  );
-  return result.rowCount;
-}
+export const OUTBOX_CHANNEL = outbox.channel;
+export const { enqueue: enqueueEvent, pull: pullEvents, ack: ackEvent, prune: pruneConsumedEvents } = outbox;
