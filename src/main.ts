@@ -9,6 +9,7 @@ import { hollowtownService } from './hollowtown/index.ts';
 import { createIdentityHttpClient, type JwksProvider } from './identity/client.ts';
 import { identityService } from './identity/index.ts';
 import { createTokenVerifier } from './platform/auth/guard.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config, ServiceName } from './platform/config.ts';
 import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
 import { DBPoolManager } from './platform/db/pool-manager.ts';
@@ -42,6 +43,8 @@ export interface StartOptions {
   /** Apply pending migrations of the opened databases before serving. */
   migrate?: boolean;
   migrationsDir?: string;
+  /** Where every service reads the time (default: the system's); tests move it. */
+  clock?: Clock;
 }
 
 export interface RunningPlatform {
@@ -50,6 +53,7 @@ export interface RunningPlatform {
   clients: ClientRegistry;
   url: string;
   services: readonly ServiceDefinition[];
+  clock: Clock;
   stop(): Promise<void>;
 }
 
@@ -68,8 +72,9 @@ export async function composeServices(options: {
   logger: Logger;
   databases: DBPoolManager;
   definitions: readonly ServiceDefinition[];
+  clock?: Clock;
 }): Promise<ServiceComposition> {
-  const { config, logger, databases, definitions } = options;
+  const { config, logger, databases, definitions, clock = systemClock } = options;
   const clients = new ClientRegistry();
   const servesIdentity = definitions.some((d) => d.name === 'identity');
   if (!servesIdentity) {
@@ -86,8 +91,9 @@ export async function composeServices(options: {
     servesIdentity
       ? { jwks: () => clients.get<JwksProvider>('identity').jwks() }
       : { url: `${config.identityUrl}/calos/.well-known/jwks.json` },
+    clock,
   );
-  const context = { config, databases, logger, verifier, clients };
+  const context = { config, databases, logger, verifier, clients, clock };
   const mounted: MountedService[] = [];
   try {
     for (const definition of definitions) {
@@ -108,6 +114,7 @@ export async function createServiceClients(options: {
   logger: Logger;
   databases: DBPoolManager;
   services?: readonly ServiceName[];
+  clock?: Clock;
 }): Promise<ClientRegistry> {
   const definitions = ALL_SERVICES.filter((s) =>
     options.services ? options.services.includes(s.name) : s.database !== undefined,
@@ -116,7 +123,7 @@ export async function createServiceClients(options: {
 }
 
 export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
-  const { config, logger } = options;
+  const { config, logger, clock = systemClock } = options;
   const definitions = options.services
     ? ALL_SERVICES.filter((s) => options.services?.includes(s.name))
     : ALL_SERVICES;
@@ -129,7 +136,13 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     if (options.migrate) {
       for (const name of names) await migrate(databases.get(name), { migrationsDir: options.migrationsDir });
     }
-    const { clients, mounted: built } = await composeServices({ config, logger, databases, definitions });
+    const { clients, mounted: built } = await composeServices({
+      config,
+      logger,
+      databases,
+      definitions,
+      clock,
+    });
     mounted.push(...built);
     app = await createHttpServer({
       config,
@@ -147,6 +160,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       clients,
       url: address,
       services: definitions,
+      clock,
       stop: () => {
         stopping ??= (async () => {
           for (const { instance } of [...mounted].reverse()) await instance.stop?.();

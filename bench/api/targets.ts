@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { createTodoService } from '../../src/family/service/todos.ts';
 import { createRecipeService as createSpookyRecipeService } from '../../src/hollowtown/service/recipes.ts';
+import { systemClock } from '../../src/platform/clock.ts';
 import type { DatabaseName } from '../../src/platform/databases.ts';
 import {
   type Database,
@@ -100,19 +101,21 @@ async function callList(app: AppName, db: Database, context: TargetContext): Pro
   switch (app) {
     case 'hollowtown':
       // GET /api/recipes/spooky: recipes.list(userId, request.query); limit's default is 20.
-      return createSpookyRecipeService({ db, logger: silentLogger, clients: new ClientRegistry() }).list(
-        userId,
-        {
-          limit: PAGE_SIZE,
-        },
-      );
+      return createSpookyRecipeService({
+        db,
+        logger: silentLogger,
+        clients: new ClientRegistry(),
+        now: systemClock.now,
+      }).list(userId, {
+        limit: PAGE_SIZE,
+      });
     case 'recipes':
       // GET /api/recipes: recipes.list(userId, { ...request.query, limit: request.query.limit ?? 20 }).
       return createRecipeService({
         db,
         logger: silentLogger,
         ai: () => undefined,
-        now: () => new Date(),
+        now: systemClock.now,
       }).list(userId, { limit: PAGE_SIZE });
     case 'family':
       // GET /api/todos/:id/items: todos.listItems(userId, id, { limit, cursor, status, assigned_to }).
@@ -120,6 +123,7 @@ async function callList(app: AppName, db: Database, context: TargetContext): Pro
         db,
         logger: silentLogger,
         identity: notOnAListPath('the identity client'),
+        now: systemClock.now,
       }).listItems(userId, listId, {
         limit: PAGE_SIZE,
         cursor: undefined,

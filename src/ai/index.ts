@@ -67,10 +67,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
   pool.onChange = () => {
     for (const instance of pool.instances) {
       metrics.inFlight.set({ instance: instance.url }, instance.inFlight);
-      metrics.healthy.set(
-        { instance: instance.url },
-        instance.healthy && instance.coolingUntil <= Date.now() ? 1 : 0,
-      );
+      metrics.healthy.set({ instance: instance.url }, pool.isAvailable(instance) ? 1 : 0);
     }
   };
   const identity = context.clients.get<IdentityClient>('identity');
@@ -83,6 +80,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
     limits: createUserLimits(context.config),
     metrics,
     logger,
+    clock: context.clock,
   };
   return {
     client: createAiClient(deps),

@@ -8,4 +8,5 @@ export interface FamilyDeps {
   /** Looked up when needed: identity registers its client before or after this service is built. */
   identity(): IdentityClient;
   logger: Logger;
+  now(): Date;
 }

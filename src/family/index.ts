@@ -77,6 +77,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     db: context.databases.get('family'),
     identity: () => context.clients.get<IdentityClient>('identity'),
     logger: context.logger.child({ service: 'family' }),
+    now: () => context.clock.now(),
   };
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   // Other apps' entries for the family calendar, added as those apps expose them.

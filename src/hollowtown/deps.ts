@@ -9,4 +9,5 @@ export interface HollowtownDeps {
   logger: Logger;
   /** Other services' clients (identity, ai), looked up when used: ai is built after Hollowtown. */
   clients: ClientRegistry;
+  now(): Date;
 }

@@ -91,6 +91,7 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
     db: context.databases.get('hollowtown'),
     logger: context.logger.child({ service: 'hollowtown' }),
     clients: context.clients,
+    now: () => context.clock.now(),
   };
   const services = createHollowtownServices(deps);
   const consumer = createIdentityEventConsumer(deps);

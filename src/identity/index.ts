@@ -2,6 +2,7 @@
 // credits, bring-your-own keys, plans), on the calos_identity database.
 import type { FastifyRequest } from 'fastify';
 import { authenticateRequests, createTokenVerifier } from '../platform/auth/guard.ts';
+import { type Clock, systemClock } from '../platform/clock.ts';
 import { loadMasterKey } from '../platform/crypto/master-key.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import type { IdentityClient } from './client.ts';
@@ -38,20 +39,21 @@ export interface IdentityServices {
 }
 
 export function createIdentityServices(
-  context: Pick<ServiceContext, 'config' | 'databases' | 'logger'>,
+  context: Pick<ServiceContext, 'config' | 'databases' | 'logger'> & { clock?: Clock },
 ): IdentityServices {
+  const clock = context.clock ?? systemClock;
   const deps: IdentityDeps = {
     db: context.databases.get('identity'),
     config: context.config,
     logger: context.logger.child({ service: 'identity' }),
     masterKey: loadMasterKey(context.config),
-    now: () => new Date(),
+    now: () => clock.now(),
   };
-  const tokens = createTokenIssuer(deps.db, deps.masterKey);
+  const tokens = createTokenIssuer(deps.db, deps.masterKey, clock);
   const auth = createAuthService(deps, tokens, createLoginThrottle(context.config));
   // Identity verifies its own tokens with its own keys, then checks that the session is live,
   // so sign-out and revocation take effect here at once.
-  const verify = authenticateRequests(createTokenVerifier({ jwks: () => tokens.jwks() }));
+  const verify = authenticateRequests(createTokenVerifier({ jwks: () => tokens.jwks() }, clock));
   return {
     deps,
     tokens,
@@ -76,7 +78,7 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
     },
     existingUserIds: (ids) => existingUserIds(db, ids),
     async planOf(userId) {
-      const plan = await currentPlan(db, userId);
+      const plan = await currentPlan(db, userId, services.deps.now());
       return { plan, entitlements: entitlementsOf(plan) };
     },
     credits: createCreditsClient(services.deps),

@@ -113,7 +113,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     logger,
     // Looked up per call: the gateway is built after this service, or not served here at all.
     ai: () => (context.clients.has('ai') ? context.clients.get<AiClient>('ai') : undefined),
-    now: () => new Date(),
+    now: () => context.clock.now(),
   };
   const services = createRecipesServices(deps);
   const sharedSync = createSharedRecipeSync(context, services, logger);

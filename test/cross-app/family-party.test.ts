@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, startPlatform } from '../../src/main.ts';
+import { createTestClock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../support/databases.ts';
@@ -122,7 +123,11 @@ describe.each(testEngines())('the family Halloween party across apps on %s', (en
   };
 
   beforeAll(async () => {
-    platform = await startTestPlatform(engine, { services: ['identity', 'hollowtown', 'recipes', 'family'] });
+    // The test's own date: ten days before the party, whatever day the suite runs on.
+    platform = await startTestPlatform(engine, {
+      services: ['identity', 'hollowtown', 'recipes', 'family'],
+      clock: createTestClock('2026-10-21T18:00:00Z'),
+    });
     const users = await Promise.all([0, 1, 2, 3].map(() => given(platform).user()));
     outsider = users[3] as TestUser;
     household = await planParty(call, users);
@@ -320,8 +325,20 @@ describe.each(testEngines())('the family Halloween party across apps on %s', (en
       ]),
     );
     const feed = await call(kid, 'POST', `/family/api/families/${familyId}/ical`);
-    const ics = await platform.app.inject({ method: 'GET', url: new URL(feed.body.url).pathname });
+    const path = new URL(feed.body.url).pathname;
+    const ics = await platform.app.inject({ method: 'GET', url: path });
     expect(ics.body).toContain('SUMMARY:Spooky week — dinner: Witch stew');
+    expect(ics.body).toContain('SUMMARY:Monster mash');
+
+    // In December, the October party and dinners are still in the calendar people keep.
+    platform.clock.set('2026-12-06T09:00:00Z');
+    try {
+      const december = await platform.app.inject({ method: 'GET', url: path });
+      expect(december.body).toContain('SUMMARY:Spooky week — dinner: Witch stew');
+      expect(december.body).toContain('SUMMARY:Monster mash');
+    } finally {
+      platform.clock.set('2026-10-21T18:00:00Z');
+    }
   });
 
   it("lists the family's party among each member's events, and only with scope=mine for its owner", async () => {

@@ -2,6 +2,7 @@
 // a free port: tests call it with app.inject (fast) or over real HTTP (clients, streams).
 
 import { type RunningPlatform, startPlatform } from '../../src/main.ts';
+import { createTestClock, type TestClock } from '../../src/platform/clock.ts';
 import type { ServiceName } from '../../src/platform/config.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Engine } from '../../src/platform/db/database.ts';
@@ -9,6 +10,8 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { type IsolatedDatabases, isolatedDatabases } from './databases.ts';
 
 export interface TestPlatform extends RunningPlatform {
+  /** The platform's clock: ticks with real time from where the test set it; move it with advance/set. */
+  clock: TestClock;
   engine: Engine;
   isolated: IsolatedDatabases;
   close(): Promise<void>;
@@ -16,8 +19,9 @@ export interface TestPlatform extends RunningPlatform {
 
 export async function startTestPlatform(
   engine: Engine,
-  options: { services?: ServiceName[]; env?: Record<string, string> } = {},
+  options: { services?: ServiceName[]; env?: Record<string, string>; clock?: TestClock } = {},
 ): Promise<TestPlatform> {
+  const clock = options.clock ?? createTestClock();
   const isolated = await isolatedDatabases(engine);
   const base = loadConfig({ NODE_ENV: 'test', PORT: '0', CALOS_DATA_DIR: isolated.dataDir, ...options.env });
   const config = Object.freeze({ ...base, databases: isolated.targets });
@@ -26,9 +30,11 @@ export async function startTestPlatform(
       config,
       logger: createLogger(config),
       services: options.services,
+      clock,
     });
     return {
       ...platform,
+      clock,
       engine,
       isolated,
       async close() {

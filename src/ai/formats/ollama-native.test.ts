@@ -136,14 +136,15 @@ describe('parseOllamaGenerate', () => {
 
 describe('the renderers', () => {
   it('produce Ollama objects field by field, in Ollama order', () => {
-    const chunk = ollamaChatChunk('llama3.2', 'hel');
+    const at = new Date('2026-10-31T18:00:00.123Z');
+    const chunk = ollamaChatChunk('llama3.2', 'hel', at);
     expect(chunk).toEqual({
       model: 'llama3.2',
-      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/),
+      created_at: '2026-10-31T18:00:00.123Z',
       message: { role: 'assistant', content: 'hel' },
       done: false,
     });
-    const final = ollamaChatFinal('llama3.2', usage, 'length', durations);
+    const final = ollamaChatFinal('llama3.2', usage, 'length', durations, '', at);
     expect(Object.keys(final)).toEqual([
       'model',
       'created_at',
@@ -165,9 +166,9 @@ describe('the renderers', () => {
       prompt_eval_count: 10,
       eval_count: 4,
     });
-    expect(ollamaChatFinal('m', usage, 'content_filter', durations).done_reason).toBe('stop');
-    expect(ollamaGenerateChunk('m', 'x')).toMatchObject({ response: 'x', done: false });
-    expect(ollamaGenerateFinal('m', usage, 'stop', durations, 'all')).toMatchObject({
+    expect(ollamaChatFinal('m', usage, 'content_filter', durations, '', at).done_reason).toBe('stop');
+    expect(ollamaGenerateChunk('m', 'x', at)).toMatchObject({ response: 'x', done: false });
+    expect(ollamaGenerateFinal('m', usage, 'stop', durations, 'all', at)).toMatchObject({
       response: 'all',
       done: true,
       done_reason: 'stop',
@@ -220,14 +221,14 @@ describe('rendered answers read by the official ollama client', () => {
             if (event.type === 'delta') {
               firstTokenAt ??= process.hrtime.bigint();
               if (!call.stream) text += event.content;
-              else if (isChat) res.write(ndjsonLine(ollamaChatChunk(call.model, event.content)));
-              else res.write(ndjsonLine(ollamaGenerateChunk(call.model, event.content)));
+              else if (isChat) res.write(ndjsonLine(ollamaChatChunk(call.model, event.content, new Date())));
+              else res.write(ndjsonLine(ollamaGenerateChunk(call.model, event.content, new Date())));
               continue;
             }
             const timings = measureDurations(startedAt, firstTokenAt);
             const final = isChat
-              ? ollamaChatFinal(call.model, event.usage, event.doneReason, timings, text)
-              : ollamaGenerateFinal(call.model, event.usage, event.doneReason, timings, text);
+              ? ollamaChatFinal(call.model, event.usage, event.doneReason, timings, text, new Date())
+              : ollamaGenerateFinal(call.model, event.usage, event.doneReason, timings, text, new Date());
             res.end(call.stream ? ndjsonLine(final) : JSON.stringify(final));
           }
         } catch (error) {

@@ -180,8 +180,6 @@ export function measureDurations(
 /** Ollama knows only these two reasons for ending an answer. */
 const ollamaDoneReason = (reason: DoneReason): 'stop' | 'length' => (reason === 'length' ? 'length' : 'stop');
 
-const createdAt = () => new Date().toISOString();
-
 const metrics = (usage: Usage, durations: OllamaDurations) => ({
   total_duration: Math.round(durations.total),
   load_duration: Math.round(durations.load),
@@ -210,8 +208,8 @@ export interface OllamaChatFinal extends Omit<OllamaChatChunk, 'done'> {
 }
 
 /** One streamed /api/chat object carrying a piece of the answer. */
-export function ollamaChatChunk(model: string, delta: string): OllamaChatChunk {
-  return { model, created_at: createdAt(), message: { role: 'assistant', content: delta }, done: false };
+export function ollamaChatChunk(model: string, delta: string, at: Date): OllamaChatChunk {
+  return { model, created_at: at.toISOString(), message: { role: 'assistant', content: delta }, done: false };
 }
 
 /**
@@ -223,11 +221,12 @@ export function ollamaChatFinal(
   usage: Usage,
   doneReason: DoneReason,
   durations: OllamaDurations,
-  content = '',
+  content: string,
+  at: Date,
 ): OllamaChatFinal {
   return {
     model,
-    created_at: createdAt(),
+    created_at: at.toISOString(),
     message: { role: 'assistant', content },
     done_reason: ollamaDoneReason(doneReason),
     done: true,
@@ -254,8 +253,8 @@ export interface OllamaGenerateFinal extends Omit<OllamaGenerateChunk, 'done'> {
 }
 
 /** One streamed /api/generate object carrying a piece of the answer. */
-export function ollamaGenerateChunk(model: string, delta: string): OllamaGenerateChunk {
-  return { model, created_at: createdAt(), response: delta, done: false };
+export function ollamaGenerateChunk(model: string, delta: string, at: Date): OllamaGenerateChunk {
+  return { model, created_at: at.toISOString(), response: delta, done: false };
 }
 
 /**
@@ -267,11 +266,12 @@ export function ollamaGenerateFinal(
   usage: Usage,
   doneReason: DoneReason,
   durations: OllamaDurations,
-  response = '',
+  response: string,
+  at: Date,
 ): OllamaGenerateFinal {
   return {
     model,
-    created_at: createdAt(),
+    created_at: at.toISOString(),
     response,
     done: true,
     done_reason: ollamaDoneReason(doneReason),

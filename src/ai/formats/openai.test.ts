@@ -187,7 +187,11 @@ describe('rendered answers read by the official openai client', () => {
             if (event.type === 'delta') text += event.content;
             else {
               res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify(openaiCompletion(id, event.model, text, event.usage, event.doneReason)));
+              res.end(
+                JSON.stringify(
+                  openaiCompletion(id, event.model, text, event.usage, event.doneReason, created),
+                ),
+              );
             }
           }
           return;

@@ -179,8 +179,6 @@ export const openaiUsage = (usage: Usage): OpenAIUsage => ({
   prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens },
 });
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
 export interface OpenAICompletion {
   id: string;
   object: 'chat.completion';
@@ -204,7 +202,7 @@ export function openaiCompletion(
   content: string,
   usage: Usage,
   finishReason: DoneReason,
-  created: number = nowSeconds(),
+  created: number,
 ): OpenAICompletion {
   return {
     id,
@@ -238,8 +236,8 @@ export interface OpenAIChunk {
 }
 
 export interface ChunkOptions {
-  /** The same for every chunk of one stream, as OpenAI sends it. */
-  created?: number;
+  /** Seconds since the epoch, the same for every chunk of one stream, as OpenAI sends it. */
+  created: number;
   /** With stream_options.include_usage, OpenAI puts `usage: null` on every chunk but the last. */
   includeUsage?: boolean;
 }
@@ -252,13 +250,13 @@ export function openaiChunk(
   id: string,
   model: string,
   delta: string | OpenAIDelta,
-  finishReason?: DoneReason,
-  options: ChunkOptions = {},
+  finishReason: DoneReason | undefined,
+  options: ChunkOptions,
 ): OpenAIChunk {
   return {
     id,
     object: 'chat.completion.chunk',
-    created: options.created ?? nowSeconds(),
+    created: options.created,
     model,
     choices: [
       {
@@ -273,12 +271,7 @@ export function openaiChunk(
 }
 
 /** The chunk after the finish with stream_options.include_usage: no choices, the usage. */
-export function openaiUsageChunk(
-  id: string,
-  model: string,
-  usage: Usage,
-  created: number = nowSeconds(),
-): OpenAIChunk {
+export function openaiUsageChunk(id: string, model: string, usage: Usage, created: number): OpenAIChunk {
   return { id, object: 'chat.completion.chunk', created, model, choices: [], usage: openaiUsage(usage) };
 }
 

@@ -2,9 +2,11 @@
 // model is metered, reach an upstream (retrying another Ollama instance while nothing has
 // reached the client), then settle credits from the real token counts, free the instance and
 // log the usage, also when the stream breaks or the client leaves.
+
 import type { IdentityClient } from '../../identity/client.ts';
 import { entitlementsOf } from '../../identity/client.ts';
 import type { AiConfig } from '../../platform/ai-config.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { LimitState, UserLimits } from '../limits/user-limits.ts';
@@ -24,6 +26,7 @@ export interface GatewayDeps {
   limits: UserLimits;
   metrics: GatewayMetrics;
   logger: Logger;
+  clock: Clock;
 }
 
 export interface RunSpec<Item> {

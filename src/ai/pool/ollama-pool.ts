@@ -22,7 +22,7 @@ export interface PoolOptions {
 export interface InstanceState {
   url: string;
   healthy: boolean;
-  /** Until when the instance gets no traffic after a failure (it is probed before that ends). */
+  /** performance.now() until which the instance gets no traffic after a failure (it is probed before that ends). */
   coolingUntil: number;
   version: string | null;
   models: Set<string>;
@@ -122,7 +122,7 @@ export class OllamaPool {
             .filter((n): n is string => typeof n === 'string')
             .map(normalizeOllamaModel),
         );
-      const wasHealthy = instance.healthy && Date.now() >= instance.coolingUntil;
+      const wasHealthy = this.isAvailable(instance);
       instance.version = typeof version.version === 'string' ? version.version : null;
       instance.models = names(tags.models);
       instance.loaded = names(ps.models);
@@ -141,15 +141,19 @@ export class OllamaPool {
       instance.healthy = false;
       instance.lastError = (error as Error).message;
     } finally {
-      instance.lastProbeAt = Date.now();
+      instance.lastProbeAt = performance.now();
       this.onChange?.();
     }
   }
 
   /** Instances that may take traffic now. */
   available(): InstanceState[] {
-    const now = Date.now();
-    return this.instances.filter((i) => i.healthy && i.coolingUntil <= now);
+    return this.instances.filter((i) => this.isAvailable(i));
+  }
+
+  /** Healthy and not cooling down. Cool-downs are durations: measured on the monotonic clock. */
+  isAvailable(instance: InstanceState): boolean {
+    return instance.healthy && instance.coolingUntil <= performance.now();
   }
 
   /** Every model any available instance has. */
@@ -227,7 +231,7 @@ export class OllamaPool {
   }
 
   #tryLease(model: string, exclude: ReadonlySet<string>): Lease | undefined {
-    const now = Date.now();
+    const now = performance.now();
     let best: InstanceState | undefined;
     for (const instance of this.instances) {
       if (!instance.healthy || instance.coolingUntil > now || exclude.has(instance.url)) continue;
@@ -266,7 +270,7 @@ export class OllamaPool {
         if (!finish()) return;
         instance.failures++;
         instance.lastError = reason;
-        instance.coolingUntil = Date.now() + this.#options.cooldownMs;
+        instance.coolingUntil = performance.now() + this.#options.cooldownMs;
         this.#options.logger.warn({ instance: instance.url, reason }, 'ollama instance failed; cooling down');
         this.onChange?.();
         this.#serveWaiters();

@@ -1,8 +1,10 @@
 // The Ollama-native API under /ai/api/*: chat and generate (streamed as NDJSON, object by object
 // as the upstream produces them), embed, and the pool's merged tags, ps and version, so the
 // official `ollama` client works against the gateway unchanged.
+
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { ErrorResponse } from '../../platform/http/schemas.ts';
@@ -51,6 +53,7 @@ async function* renderNdjson(
   startedAt: bigint,
   provider: string,
   byok: boolean,
+  clock: Clock,
 ) {
   const model = run.route.model;
   let firstTokenAt: bigint | undefined;
@@ -59,14 +62,16 @@ async function* renderNdjson(
       if (event.type === 'delta') {
         firstTokenAt ??= process.hrtime.bigint();
         yield ndjsonLine(
-          kind === 'chat' ? ollamaChatChunk(model, event.content) : ollamaGenerateChunk(model, event.content),
+          kind === 'chat'
+            ? ollamaChatChunk(model, event.content, clock.now())
+            : ollamaGenerateChunk(model, event.content, clock.now()),
         );
       } else {
         const durations = durationsOf(event.timings, measureDurations(startedAt, firstTokenAt));
         yield ndjsonLine(
           kind === 'chat'
-            ? ollamaChatFinal(model, event.usage, event.doneReason, durations)
-            : ollamaGenerateFinal(model, event.usage, event.doneReason, durations),
+            ? ollamaChatFinal(model, event.usage, event.doneReason, durations, '', clock.now())
+            : ollamaGenerateFinal(model, event.usage, event.doneReason, durations, '', clock.now()),
         );
       }
     }
@@ -136,12 +141,26 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
           const usage = done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 };
           const durations = durationsOf(done?.timings, measureDurations(startedAt));
           return kind === 'chat'
-            ? ollamaChatFinal(run.route.model, usage, done?.doneReason ?? 'stop', durations, text)
-            : ollamaGenerateFinal(run.route.model, usage, done?.doneReason ?? 'stop', durations, text);
+            ? ollamaChatFinal(
+                run.route.model,
+                usage,
+                done?.doneReason ?? 'stop',
+                durations,
+                text,
+                deps.clock.now(),
+              )
+            : ollamaGenerateFinal(
+                run.route.model,
+                usage,
+                done?.doneReason ?? 'stop',
+                durations,
+                text,
+                deps.clock.now(),
+              );
         }
         reply.header('content-type', 'application/x-ndjson');
         return reply.send(
-          Readable.from(renderNdjson(run, kind, startedAt, run.route.provider, run.route.byok)),
+          Readable.from(renderNdjson(run, kind, startedAt, run.route.provider, run.route.byok, deps.clock)),
         );
       },
     );

@@ -23,9 +23,8 @@ import { callerOf, limitHeaders } from './caller.ts';
 
 const bearer = [{ bearerAuth: [] }];
 
-async function* renderSse(run: Run<ChatEvent>, id: string, includeUsage: boolean) {
+async function* renderSse(run: Run<ChatEvent>, id: string, includeUsage: boolean, created: number) {
   const model = run.route.model;
-  const created = Math.floor(Date.now() / 1000);
   const options = { created, includeUsage };
   yield sseData(openaiChunk(id, model, { role: 'assistant', content: '' }, undefined, options));
   try {
@@ -98,11 +97,14 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
           text,
           done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 },
           done?.doneReason ?? 'stop',
+          Math.floor(deps.clock.nowMs() / 1000),
         );
       }
       reply.header('content-type', 'text/event-stream; charset=utf-8');
       reply.header('cache-control', 'no-cache');
-      return reply.send(Readable.from(renderSse(run, id, call.includeUsage)));
+      return reply.send(
+        Readable.from(renderSse(run, id, call.includeUsage, Math.floor(deps.clock.nowMs() / 1000))),
+      );
     },
   );
 
@@ -111,7 +113,7 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
     { schema: { tags: ['openai'], summary: 'Models of the pool, OpenAI-compatible', security: bearer } },
     async (request) => {
       callerOf(request);
-      const created = Math.floor(Date.now() / 1000);
+      const created = Math.floor(deps.clock.nowMs() / 1000);
       return {
         object: 'list',
         data: [...deps.pool.models()]

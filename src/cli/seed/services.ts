@@ -10,6 +10,7 @@ import { createGenerationService, type GenerationService } from '../../hollowtow
 import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityClient, createIdentityServices, type IdentityServices } from '../../identity/index.ts';
 import { createTokenVerifier } from '../../platform/auth/guard.ts';
+import { systemClock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { DatabaseName } from '../../platform/databases.ts';
 import { DBPoolManager } from '../../platform/db/pool-manager.ts';
@@ -57,7 +58,7 @@ export async function openSeedServices(
     const identity = createIdentityClient(identityServices);
     clients.register('identity', identity);
     const verifier = createTokenVerifier({ jwks: () => identity.jwks() });
-    const context = { config, databases, logger, verifier, clients };
+    const context = { config, databases, logger, verifier, clients, clock: systemClock };
 
     const gateway = await aiService.create(context);
     started.push(gateway);
@@ -79,6 +80,7 @@ export async function openSeedServices(
       db: databases.get('hollowtown'),
       logger: logger.child({ service: 'hollowtown' }),
       clients,
+      now: () => systemClock.now(),
     };
     return {
       identity,

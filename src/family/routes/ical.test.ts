@@ -23,7 +23,7 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
       payload: { family_name: 'Munsters; Mockingbird Lane, 1313' },
     });
     familyId = family.json().family_id;
-    const start = new Date(Date.now() + 3 * 86_400_000);
+    const start = new Date(platform.clock.nowMs() + 3 * 86_400_000);
     start.setUTCMinutes(0, 0, 0);
     const created = await platform.app.inject({
       method: 'POST',
@@ -147,5 +147,89 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
     });
     expect(feed.statusCode).toBe(200);
     expect(feed.headers['content-type']).toContain('text/calendar');
+  });
+
+  const DAY = 86_400_000;
+  const addEvent = async (name: string, startMs: number) => {
+    const created = await platform.app.inject({
+      method: 'POST',
+      url: '/family/api/calendar/events',
+      headers: parent.headers,
+      payload: { family_id: familyId, event_name: name, event_type: 'other', start_time: new Date(startMs) },
+    });
+    expect(created.statusCode).toBe(201);
+    return created.json().event_id as string;
+  };
+  const summaries = (body: string) =>
+    new ICAL.Component(ICAL.parse(body)).getAllSubcomponents('vevent').map((c) => new ICAL.Event(c).summary);
+
+  it('keeps a year of past events, and lets them go after that as the clock moves on', async () => {
+    const path = new URL((await newFeed(parent)).json().url).pathname;
+    await addEvent('Last Halloween party', platform.clock.nowMs() - 300 * DAY);
+    await addEvent('Halloween two years ago', platform.clock.nowMs() - 400 * DAY);
+    const now = await platform.app.inject({ method: 'GET', url: path });
+    expect(summaries(now.body)).toContain('Last Halloween party');
+    expect(summaries(now.body)).not.toContain('Halloween two years ago');
+
+    platform.clock.advance(100 * DAY);
+    try {
+      const later = await platform.app.inject({ method: 'GET', url: path });
+      expect(summaries(later.body)).not.toContain('Last Halloween party');
+    } finally {
+      platform.clock.advance(-100 * DAY);
+    }
+  });
+
+  it('answers a repeat poll with 304 until the calendar changes (ETag and Last-Modified)', async () => {
+    const path = new URL((await newFeed(parent)).json().url).pathname;
+    const first = await platform.app.inject({ method: 'GET', url: path });
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    const lastModified = first.headers['last-modified'] as string;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(Number.isNaN(Date.parse(lastModified))).toBe(false);
+
+    // The same document for the same calendar, whenever it is asked for.
+    platform.clock.advance(5_000);
+    const again = await platform.app.inject({ method: 'GET', url: path });
+    expect(again.body).toBe(first.body);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.headers['last-modified']).toBe(lastModified);
+
+    const byTag = await platform.app.inject({ method: 'GET', url: path, headers: { 'if-none-match': etag } });
+    expect(byTag.statusCode).toBe(304);
+    expect(byTag.body).toBe('');
+    expect(byTag.headers.etag).toBe(etag);
+    const byDate = await platform.app.inject({
+      method: 'GET',
+      url: path,
+      headers: { 'if-modified-since': lastModified },
+    });
+    expect(byDate.statusCode).toBe(304);
+    // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+    const staleTag = await platform.app.inject({
+      method: 'GET',
+      url: path,
+      headers: { 'if-none-match': '"0000"', 'if-modified-since': lastModified },
+    });
+    expect(staleTag.statusCode).toBe(200);
+
+    platform.clock.advance(5_000);
+    await addEvent('Costume swap', platform.clock.nowMs() + 10 * DAY);
+    const changed = await platform.app.inject({
+      method: 'GET',
+      url: path,
+      headers: { 'if-none-match': etag },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(summaries(changed.body)).toContain('Costume swap');
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(Date.parse(changed.headers['last-modified'] as string)).toBeGreaterThan(Date.parse(lastModified));
+    const byOldDate = await platform.app.inject({
+      method: 'GET',
+      url: path,
+      headers: { 'if-modified-since': lastModified },
+    });
+    expect(byOldDate.statusCode).toBe(200);
   });
 });

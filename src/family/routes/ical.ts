@@ -11,6 +11,22 @@ import { feedNotFound } from '../service/ical.ts';
 const bearer = [{ bearerAuth: [] }];
 const Id = Type.String({ maxLength: 64 });
 
+/** RFC 9110 §13.1: If-None-Match wins; If-Modified-Since counts only without it. */
+function isNotModified(
+  headers: { 'if-none-match'?: string; 'if-modified-since'?: string },
+  feed: { etag: string; lastModified: Date },
+): boolean {
+  const noneMatch = headers['if-none-match'];
+  if (noneMatch !== undefined) {
+    return noneMatch
+      .split(',')
+      .map((tag) => tag.trim().replace(/^W\//, ''))
+      .some((tag) => tag === '*' || tag === feed.etag);
+  }
+  const since = Date.parse(headers['if-modified-since'] ?? '');
+  return !Number.isNaN(since) && feed.lastModified.getTime() <= since;
+}
+
 export function registerIcalRoutes(app: App, ical: IcalService) {
   app.post(
     '/api/families/:id/ical',
@@ -89,8 +105,12 @@ export function registerIcalRoutes(app: App, ical: IcalService) {
         tags: ['calendar'],
         summary: 'The iCal document behind a secret feed URL',
         params: Type.Object({ file: Type.String({ maxLength: 120 }) }),
+        description:
+          'Answers ETag and Last-Modified; a poll with a matching If-None-Match (or, without one, an ' +
+          'If-Modified-Since not older than the last change) gets 304 Not Modified.',
         response: {
           200: Type.Unsafe<string>({ type: 'string', description: 'text/calendar (RFC 5545)' }),
+          304: NoContent,
           404: ErrorResponse,
         },
       },
@@ -98,10 +118,13 @@ export function registerIcalRoutes(app: App, ical: IcalService) {
     async (request, reply) => {
       const match = /^(.+)\.ics$/.exec(request.params.file);
       if (!match?.[1]) throw feedNotFound();
-      const document = await ical.render(match[1]);
-      reply.header('content-type', 'text/calendar; charset=utf-8');
+      const feed = await ical.render(match[1]);
+      reply.header('etag', feed.etag);
+      reply.header('last-modified', feed.lastModified.toUTCString());
       reply.header('cache-control', 'private, max-age=300');
-      return reply.send(document);
+      if (isNotModified(request.headers, feed)) return reply.status(304).send();
+      reply.header('content-type', 'text/calendar; charset=utf-8');
+      return reply.send(feed.document);
     },
   );
 }

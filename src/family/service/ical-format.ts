@@ -48,8 +48,11 @@ export function foldLine(line: string): string {
   return parts.join('\r\n ');
 }
 
-export function renderCalendar(input: { name: string; entries: CalendarEntry[]; now?: Date }): string {
-  const now = input.now ?? new Date();
+/**
+ * The document for a list of entries. It depends on nothing but them (DTSTAMP is each entry's
+ * last change), so an unchanged calendar gives the same bytes and a poll can be answered 304.
+ */
+export function renderCalendar(input: { name: string; entries: CalendarEntry[] }): string {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -63,7 +66,7 @@ export function renderCalendar(input: { name: string; entries: CalendarEntry[]; 
     lines.push(
       'BEGIN:VEVENT',
       `UID:${entry.uid}`,
-      `DTSTAMP:${utc(now)}`,
+      `DTSTAMP:${utc(entry.lastModified)}`,
       `LAST-MODIFIED:${utc(entry.lastModified)}`,
     );
     if (entry.allDay) {

@@ -1,19 +1,40 @@
 // Private iCal feeds: a member asks for a secret URL that calendar apps subscribe to; whoever
 // holds it reads the family's calendar (its own events and what other apps put there) until it
 // is revoked. Only a hash of the secret is stored.
+import { createHash } from 'node:crypto';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors } from '../errors.ts';
 import { findRole } from '../store/families.ts';
-import { familyEventsBetween, findLiveFeed, insertFeed, listFeeds, revokeFeed } from '../store/ical.ts';
+import {
+  familyEventsBetween,
+  findLiveFeed,
+  insertFeed,
+  listFeeds,
+  recordFeedContent,
+  revokeFeed,
+} from '../store/ical.ts';
 import { type CalendarEntry, renderCalendar } from './ical-format.ts';
 import { isUuid } from './pages.ts';
 
-/** What the feed covers: a month back and a year ahead. */
-const PAST_DAYS = 31;
+/**
+ * What the feed covers: a year back and a year ahead. A subscribed calendar is one people keep,
+ * so last October's party must still be there in December (calendar apps drop what a feed no
+ * longer lists).
+ */
+const PAST_DAYS = 366;
 const FUTURE_DAYS = 366;
-const MAX_FEED_EVENTS = 2000;
+const MAX_FEED_EVENTS = 5000;
+
+/** A feed's document with what HTTP caches and calendar apps revalidate it by. */
+export interface RenderedFeed {
+  document: string;
+  /** A strong validator: the document's SHA-256. */
+  etag: string;
+  /** When the document last changed (as first noticed), to the second. */
+  lastModified: Date;
+}
 
 /** Entries of other apps (a Hollowtown party, a meal plan) for a family's calendar. */
 export type CalendarSource = (familyId: string, from: Date, to: Date) => Promise<CalendarEntry[]>;
@@ -63,11 +84,11 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
     },
 
     /** The calendar document behind a secret, or 404 for an unknown or revoked one. */
-    async render(token: string): Promise<string> {
+    async render(token: string): Promise<RenderedFeed> {
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw feedNotFound();
       const feed = await findLiveFeed(db, hashToken(token));
       if (!feed) throw feedNotFound();
-      const now = Date.now();
+      const now = deps.now().getTime();
       const from = new Date(now - PAST_DAYS * 86_400_000);
       const to = new Date(now + FUTURE_DAYS * 86_400_000);
       const events = await familyEventsBetween(db, feed.family_id, from, to, MAX_FEED_EVENTS);
@@ -90,8 +111,15 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
           deps.logger.warn({ err: error }, 'a calendar source failed for an iCal feed');
         }
       }
-      entries.sort((a, b) => a.start.getTime() - b.start.getTime());
-      return renderCalendar({ name: feed.family_name, entries });
+      entries.sort((a, b) => a.start.getTime() - b.start.getTime() || a.uid.localeCompare(b.uid));
+      const document = renderCalendar({ name: feed.family_name, entries });
+      const hash = createHash('sha256').update(document).digest('hex');
+      let lastModified = feed.content_changed_at;
+      if (hash !== feed.content_hash || !lastModified) {
+        lastModified = new Date(Math.floor(now / 1000) * 1000);
+        await recordFeedContent(db, feed.feed_id, hash, lastModified);
+      }
+      return { document, etag: `"${hash.slice(0, 32)}"`, lastModified };
     },
   };
 }

@@ -41,18 +41,39 @@ export async function revokeFeed(db: Queryable, familyId: string, feedId: string
   return result.rowCount > 0;
 }
 
+export interface LiveFeed {
+  feed_id: string;
+  family_id: string;
+  family_name: string;
+  /** SHA-256 (hex) of the document last served, and when it last changed. */
+  content_hash: string | null;
+  content_changed_at: Date | null;
+}
+
 /** The family of a live feed, with its name: not revoked, and its creator still a member. */
-export async function findLiveFeed(
-  db: Queryable,
-  tokenHash: string,
-): Promise<{ family_id: string; family_name: string } | undefined> {
-  const { rows } = await db.query<{ family_id: string; family_name: string }>(
-    `SELECT f.family_id, fam.family_name FROM family_ical_feeds f JOIN families fam ON fam.family_id = f.family_id
+export async function findLiveFeed(db: Queryable, tokenHash: string): Promise<LiveFeed | undefined> {
+  const { rows } = await db.query<LiveFeed>(
+    `SELECT f.feed_id, f.family_id, fam.family_name, f.content_hash, f.content_changed_at
+     FROM family_ical_feeds f JOIN families fam ON fam.family_id = f.family_id
      WHERE f.token_hash = $1 AND f.revoked_at IS NULL
        AND EXISTS (SELECT 1 FROM family_members m WHERE m.family_id = f.family_id AND m.user_id = f.created_by)`,
     [tokenHash],
   );
   return rows[0];
+}
+
+/** Records a new version of what the feed serves (only when it differs from the last one). */
+export async function recordFeedContent(
+  db: Queryable,
+  feedId: string,
+  contentHash: string,
+  changedAt: Date,
+): Promise<void> {
+  await db.query(
+    `UPDATE family_ical_feeds SET content_hash = $2, content_changed_at = $3
+     WHERE feed_id = $1 AND content_hash IS DISTINCT FROM $2`,
+    [feedId, contentHash, changedAt],
+  );
 }
 
 export async function familyEventsBetween(

@@ -81,6 +81,7 @@ describe.each(testEngines())('generating recipes with a scripted gateway on %s',
       db: platform.databases.get('hollowtown'),
       logger: createLogger({ logLevel: 'silent' }),
       clients: platform.clients,
+      now: () => platform.clock.now(),
     };
   });
   afterAll(() => platform.close());

@@ -6,12 +6,14 @@ import { pruneConsumedEvents } from '../store/outbox.ts';
 export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
 const INTERVAL_MS = 10 * 60_000;
 
-export function createHollowtownHousekeeping(deps: Pick<HollowtownDeps, 'db' | 'logger'>): Housekeeping {
+export function createHollowtownHousekeeping(
+  deps: Pick<HollowtownDeps, 'db' | 'logger' | 'now'>,
+): Housekeeping {
   return createHousekeeping(
     [
       {
         name: 'consumed outbox events pruned',
-        run: () => pruneConsumedEvents(deps.db, new Date(Date.now() - OUTBOX_RETENTION_MS)),
+        run: () => pruneConsumedEvents(deps.db, new Date(deps.now().getTime() - OUTBOX_RETENTION_MS)),
       },
     ],
     { intervalMs: INTERVAL_MS, logger: deps.logger },

@@ -24,7 +24,12 @@ describe.each(testEngines())('removing a deleted user from Hollowtown on %s', (e
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine, { services: ['identity', 'hollowtown'] });
-    deps = { db: db(), logger: createLogger({ logLevel: 'silent' }), clients: platform.clients };
+    deps = {
+      db: db(),
+      logger: createLogger({ logLevel: 'silent' }),
+      clients: platform.clients,
+      now: () => platform.clock.now(),
+    };
   });
   afterAll(() => platform.close());
 

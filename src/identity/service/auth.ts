@@ -109,7 +109,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       sessionId: session.session_id,
       expiresAt: session.expires_at,
     });
-    const plan = await currentPlan(tx, session.user_id);
+    const plan = await currentPlan(tx, session.user_id, deps.now());
     const access = await tokens.issue({ userId: session.user_id, sessionId: session.session_id, plan }, tx);
     return {
       access_token: access.token,
@@ -253,7 +253,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       const user = await findUserById(db, userId);
       if (!user) throw IdentityErrors.sessionEnded();
       const session = await findSession(db, sessionId);
-      const plan = await currentPlan(db, userId);
+      const plan = await currentPlan(db, userId, deps.now());
       return {
         user: toPublicAccount(user),
         plan,

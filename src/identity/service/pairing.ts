@@ -90,7 +90,7 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
       const code = normalizeUserCode(userCode);
       if (!/^[A-Z0-9]{8}$/.test(code)) throw IdentityErrors.userCodeNotFound();
       return db.transaction(async (tx) => {
-        const pairing = await findPendingPairingByUserCode(tx, code);
+        const pairing = await findPendingPairingByUserCode(tx, code, deps.now());
         if (!pairing) throw IdentityErrors.userCodeNotFound();
         await decidePairing(tx, pairing.pairing_id, { status: approve ? 'approved' : 'denied', userId });
         if (approve) {
@@ -126,7 +126,7 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
           const interval = tooSoon
             ? pairing.interval_seconds + SLOW_DOWN_STEP_SECONDS
             : pairing.interval_seconds;
-          await recordPoll(tx, pairing.pairing_id, Math.min(interval, 60));
+          await recordPoll(tx, pairing.pairing_id, Math.min(interval, 60), now);
           return tooSoon
             ? new DevicePollError('slow_down', `Poll at most every ${Math.min(interval, 60)} seconds`)
             : new DevicePollError('authorization_pending', 'Waiting for the user to approve this device');

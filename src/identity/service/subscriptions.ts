@@ -72,7 +72,10 @@ export function createSubscriptionsService(deps: IdentityDeps): SubscriptionsSer
   const { db } = deps;
 
   const current = async (userId: string): Promise<SubscriptionView> => {
-    const [live, plan] = await Promise.all([findLiveSubscription(db, userId), currentPlan(db, userId)]);
+    const [live, plan] = await Promise.all([
+      findLiveSubscription(db, userId),
+      currentPlan(db, userId, deps.now()),
+    ]);
     if (live && live.plan_code === plan)
       return {
         plan_code: plan,
@@ -92,7 +95,7 @@ export function createSubscriptionsService(deps: IdentityDeps): SubscriptionsSer
     current,
 
     async planOf(userId) {
-      const plan = isUuid(userId) ? await currentPlan(db, userId) : 'free';
+      const plan = isUuid(userId) ? await currentPlan(db, userId, deps.now()) : 'free';
       return { plan, entitlements: PLANS[plan] };
     },
 

@@ -25,7 +25,7 @@ export interface SystemAccount {
  * that name is never taken over: 409 USERNAME_TAKEN.
  */
 export async function ensureSystemAccount(
-  deps: Pick<IdentityDeps, 'db'>,
+  deps: Pick<IdentityDeps, 'db' | 'now'>,
   input: { username: string; displayName: string; plan: PlanCode },
 ): Promise<SystemAccount> {
   const { db } = deps;
@@ -40,7 +40,7 @@ export async function ensureSystemAccount(
     return {
       userId: user.user_id,
       username: user.username,
-      plan: await currentPlan(db, user.user_id),
+      plan: await currentPlan(db, user.user_id, deps.now()),
       created: false,
     };
   };

@@ -12,6 +12,7 @@ import {
   SignJWT,
 } from 'jose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../platform/auth/guard.ts';
+import { type Clock, systemClock } from '../../platform/clock.ts';
 import { open, seal } from '../../platform/crypto/envelope.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
 import {
@@ -55,12 +56,12 @@ export interface TokenIssuer {
   rotate(): Promise<string>;
 }
 
-export function createTokenIssuer(db: Database, masterKey: Buffer): TokenIssuer {
+export function createTokenIssuer(db: Database, masterKey: Buffer, clock: Clock = systemClock): TokenIssuer {
   let active: ActiveKey | undefined;
 
   const load = async (row: SigningKeyRow): Promise<ActiveKey> => {
     const jwk = JSON.parse(open(masterKey, row.private_jwk_encrypted, signingKeyAad(row.kid))) as JWK;
-    return { kid: row.kid, privateKey: await importJWK(jwk, 'EdDSA'), loadedAt: Date.now() };
+    return { kid: row.kid, privateKey: await importJWK(jwk, 'EdDSA'), loadedAt: performance.now() };
   };
 
   const createKey = async (q: Queryable = db): Promise<void> => {
@@ -76,27 +77,28 @@ export function createTokenIssuer(db: Database, masterKey: Buffer): TokenIssuer 
   };
 
   const activeKey = async (q: Queryable = db): Promise<ActiveKey> => {
-    if (active && Date.now() - active.loadedAt < ACTIVE_KEY_REFRESH_MS) return active;
+    if (active && performance.now() - active.loadedAt < ACTIVE_KEY_REFRESH_MS) return active;
     let row = await findActiveSigningKey(q);
     if (!row) {
       await createKey(q);
       row = await findActiveSigningKey(q);
     }
     if (!row) throw new Error('No active signing key could be created');
-    active = active?.kid === row.kid ? { ...active, loadedAt: Date.now() } : await load(row);
+    active = active?.kid === row.kid ? { ...active, loadedAt: performance.now() } : await load(row);
     return active;
   };
 
   return {
     async issue(claims, via) {
       const key = await activeKey(via);
+      const issuedAt = Math.floor(clock.nowMs() / 1000);
       const token = await new SignJWT({ sid: claims.sessionId, plan: claims.plan })
         .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
         .setSubject(claims.userId)
         .setIssuer(TOKEN_ISSUER)
         .setAudience(TOKEN_AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + ACCESS_TOKEN_TTL_SECONDS)
         .setJti(randomUUID())
         .sign(key.privateKey);
       return { token, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
@@ -106,12 +108,13 @@ export function createTokenIssuer(db: Database, masterKey: Buffer): TokenIssuer 
       const rows = await listPublishedSigningKeys(
         db,
         ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS + ACTIVE_KEY_REFRESH_MS / 1000,
+        clock.now(),
       );
       return { keys: rows.map((row) => row.public_jwk as JWK) };
     },
     async rotate() {
       await db.transaction(async (tx) => {
-        await retireActiveSigningKey(tx);
+        await retireActiveSigningKey(tx, clock.now());
       });
       active = undefined;
       await createKey();

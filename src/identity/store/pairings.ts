@@ -51,10 +51,11 @@ export async function insertPairing(
 export async function findPendingPairingByUserCode(
   db: Queryable,
   userCode: string,
+  now: Date,
 ): Promise<PairingRow | undefined> {
   const { rows } = await db.query<PairingRow>(
-    `SELECT ${COLUMNS} FROM device_pairings WHERE user_code = $1 AND status = 'pending' AND expires_at > now() FOR UPDATE`,
-    [userCode],
+    `SELECT ${COLUMNS} FROM device_pairings WHERE user_code = $1 AND status = 'pending' AND expires_at > $2 FOR UPDATE`,
+    [userCode, now],
   );
   return rows[0];
 }
@@ -82,10 +83,15 @@ export async function findPairingByDeviceCodeForUpdate(
   return rows[0];
 }
 
-export async function recordPoll(db: Queryable, pairingId: string, intervalSeconds: number): Promise<void> {
+export async function recordPoll(
+  db: Queryable,
+  pairingId: string,
+  intervalSeconds: number,
+  now: Date,
+): Promise<void> {
   await db.query(
-    'UPDATE device_pairings SET last_polled_at = now(), interval_seconds = $2 WHERE pairing_id = $1',
-    [pairingId, intervalSeconds],
+    'UPDATE device_pairings SET last_polled_at = $3, interval_seconds = $2 WHERE pairing_id = $1',
+    [pairingId, intervalSeconds, now],
   );
 }
 
@@ -93,10 +99,14 @@ export async function markPairingConsumed(db: Queryable, pairingId: string): Pro
   await db.query("UPDATE device_pairings SET status = 'consumed' WHERE pairing_id = $1", [pairingId]);
 }
 
-export async function deleteExpiredPairings(db: Queryable, olderThanSeconds: number): Promise<number> {
+export async function deleteExpiredPairings(
+  db: Queryable,
+  olderThanSeconds: number,
+  now: Date,
+): Promise<number> {
   const result = await db.query(
-    'DELETE FROM device_pairings WHERE expires_at < now() - make_interval(secs => $1)',
-    [olderThanSeconds],
+    'DELETE FROM device_pairings WHERE expires_at < $2::timestamptz - make_interval(secs => $1)',
+    [olderThanSeconds, now],
   );
   return result.rowCount;
 }

@@ -22,12 +22,13 @@ export async function findActiveSigningKey(db: Queryable): Promise<SigningKeyRow
 export async function listPublishedSigningKeys(
   db: Queryable,
   graceSeconds: number,
+  now: Date,
 ): Promise<SigningKeyRow[]> {
   const { rows } = await db.query<SigningKeyRow>(
     `SELECT ${COLUMNS} FROM signing_keys
-     WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1)
+     WHERE retired_at IS NULL OR retired_at > $2::timestamptz - make_interval(secs => $1)
      ORDER BY created_at DESC`,
-    [graceSeconds],
+    [graceSeconds, now],
   );
   return rows;
 }
@@ -45,6 +46,6 @@ export async function insertActiveSigningKey(
   return result.rowCount > 0;
 }
 
-export async function retireActiveSigningKey(db: Queryable): Promise<void> {
-  await db.query('UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL');
+export async function retireActiveSigningKey(db: Queryable, now: Date): Promise<void> {
+  await db.query('UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL', [now]);
 }

@@ -27,14 +27,14 @@ const COLUMNS = `subscription_id, user_id, plan_code, status, current_period_end
  * kept until its current_period_end (the provider is still retrying the payment); after that
  * the user is on 'free' until the provider says the payment went through or the plan ended.
  */
-export async function currentPlan(db: Queryable, userId: string): Promise<PlanCode> {
+export async function currentPlan(db: Queryable, userId: string, now: Date): Promise<PlanCode> {
   // An id that is no UUID names nobody (and would be a SQL error rather than an answer).
   if (!UUID.test(userId)) return 'free';
   const { rows } = await db.query<{ plan_code: PlanCode }>(
     `SELECT plan_code FROM user_subscriptions
      WHERE user_id = $1
-       AND (status = 'active' OR (status = 'past_due' AND (current_period_end IS NULL OR current_period_end > now())))`,
-    [userId],
+       AND (status = 'active' OR (status = 'past_due' AND (current_period_end IS NULL OR current_period_end > $2)))`,
+    [userId, now],
   );
   return rows[0]?.plan_code ?? 'free';
 }

@@ -10,6 +10,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { type Clock, systemClock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 
 export const TOKEN_ISSUER = 'calos';
@@ -34,7 +35,7 @@ export interface TokenVerifier {
 export type KeySource = { jwks: () => Promise<JSONWebKeySet> } | { url: string };
 
 /** Builds a verifier over identity's keys: in-process (a function) or over HTTP (the JWKS URL). */
-export function createTokenVerifier(source: KeySource): TokenVerifier {
+export function createTokenVerifier(source: KeySource, clock: Clock = systemClock): TokenVerifier {
   let getKey: JWTVerifyGetKey;
   if ('url' in source) {
     getKey = createRemoteJWKSet(new URL(source.url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
@@ -65,7 +66,7 @@ export function createTokenVerifier(source: KeySource): TokenVerifier {
     async verify(token) {
       const known = verified.get(token);
       if (known) {
-        if (known.expiresAt * 1000 > Date.now()) return known;
+        if (known.expiresAt * 1000 > clock.nowMs()) return known;
         verified.delete(token);
       }
       try {
@@ -73,6 +74,7 @@ export function createTokenVerifier(source: KeySource): TokenVerifier {
           issuer: TOKEN_ISSUER,
           audience: TOKEN_AUDIENCE,
           algorithms: ['EdDSA'],
+          currentDate: clock.now(),
         });
         if (
           typeof payload.sub !== 'string' ||

@@ -3,6 +3,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { systemClock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 
 export const LOCK_FILE = 'calos.lock';
@@ -56,7 +57,11 @@ export function lockDataDir(dir: string): DataDirLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
-      const holder: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+      const holder: LockHolder = {
+        pid: process.pid,
+        host: hostname(),
+        since: systemClock.now().toISOString(),
+      };
       writeSync(fd, JSON.stringify(holder));
       closeSync(fd);
       let released = false;

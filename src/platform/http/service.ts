@@ -10,6 +10,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { TokenVerifier } from '../auth/guard.ts';
+import type { Clock } from '../clock.ts';
 import type { Config, ServiceName } from '../config.ts';
 import type { DatabaseName } from '../databases.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
@@ -50,6 +51,8 @@ export interface ServiceContext {
   /** Verifies CALOS access tokens with identity's public keys. */
   verifier: TokenVerifier;
   clients: ClientRegistry;
+  /** The time, for everything the service decides or records. */
+  clock: Clock;
 }
 
 export interface ServiceInstance {

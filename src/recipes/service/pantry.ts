@@ -1,5 +1,6 @@
 // The pantry: what a user has at home (amount, unit, category, where, until when), and the
 // "expiring soon" view ordered by expiry. Expiry counts in days from today's date in UTC.
+import { isoDay } from '../../platform/clock.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
@@ -43,7 +44,14 @@ export interface PantryItem {
   updated_at: Date;
 }
 
-export function toPantryItem(row: PantryItemRow): PantryItem {
+/** Days from `today` to the item's expiration date: negative once expired, null without one. */
+const daysUntil = (date: string | null, today: string) =>
+  date === null
+    ? null
+    : Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+
+export function toPantryItem(row: PantryItemRow, today: string): PantryItem {
+  const days = daysUntil(row.expiration_date, today);
   return {
     item_id: row.item_id,
     item_name: row.item_name,
@@ -52,8 +60,8 @@ export function toPantryItem(row: PantryItemRow): PantryItem {
     category: row.category,
     expiration_date: row.expiration_date,
     location: row.location,
-    days_until_expiry: row.days_until_expiry,
-    is_expired: row.days_until_expiry !== null && row.days_until_expiry < 0,
+    days_until_expiry: days,
+    is_expired: days !== null && days < 0,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -83,6 +91,8 @@ const isExpiryCursor = (value: unknown): value is ExpiryCursor => {
 
 export function createPantryService(deps: RecipesDeps) {
   const { db } = deps;
+  const today = () => isoDay(deps.now());
+  const shape = (row: PantryItemRow) => toPantryItem(row, today());
   return {
     async create(userId: string, input: PantryItemInput): Promise<PantryItem> {
       const fields: PantryItemFields = {
@@ -93,13 +103,13 @@ export function createPantryService(deps: RecipesDeps) {
         expiration_date: checkDate(input.expiration_date) ?? null,
         location: input.location ?? 'pantry',
       };
-      return toPantryItem(await insertPantryItem(db, userId, fields));
+      return shape(await insertPantryItem(db, userId, fields));
     },
 
     async get(userId: string, itemId: string): Promise<PantryItem> {
       const row = isUuid(itemId) ? await findPantryItem(db, userId, itemId) : undefined;
       if (!row) throw RecipesErrors.pantryItemNotFound();
-      return toPantryItem(row);
+      return shape(row);
     },
 
     async update(userId: string, itemId: string, patch: PantryItemPatch): Promise<PantryItem> {
@@ -114,7 +124,7 @@ export function createPantryService(deps: RecipesDeps) {
       if (patch.location !== undefined) changes.location = patch.location;
       const row = await updatePantryItem(db, userId, itemId, changes);
       if (!row) throw RecipesErrors.pantryItemNotFound();
-      return toPantryItem(row);
+      return shape(row);
     },
 
     async remove(userId: string, itemId: string): Promise<void> {
@@ -143,11 +153,12 @@ export function createPantryService(deps: RecipesDeps) {
           category: query.category?.trim() || undefined,
           expiringWithinDays: query.expiring_within_days,
           q: query.q?.trim() || undefined,
+          today: today(),
         },
         query.limit + 1,
         cursor,
       );
-      return toPage(rows, query.limit, toPantryItem, (row) => ({ at: row.cursor_at, id: row.item_id }));
+      return toPage(rows, query.limit, shape, (row) => ({ at: row.cursor_at, id: row.item_id }));
     },
 
     async expiring(
@@ -158,12 +169,13 @@ export function createPantryService(deps: RecipesDeps) {
       const rows = await listExpiringItems(
         db,
         userId,
+        today(),
         query.days,
         query.include_expired,
         query.limit + 1,
         cursor,
       );
-      return toPage(rows, query.limit, toPantryItem, (row) => ({
+      return toPage(rows, query.limit, shape, (row) => ({
         date: row.expiration_date,
         id: row.item_id,
       }));

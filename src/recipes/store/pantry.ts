@@ -1,5 +1,5 @@
-// Pantry items in recipes_db: what a user has at home, where, and until when. Days until
-// expiry count from today's date in UTC.
+// Pantry items in recipes_db: what a user has at home, where, and until when. "Today" is the
+// caller's (the service's clock, in UTC), never the database server's.
 import type { Queryable } from '../../platform/db/database.ts';
 import { type CreatedCursor, CURSOR_AT, columnValues, escapeLike } from './sql.ts';
 
@@ -15,8 +15,6 @@ export interface PantryItemRow {
   /** YYYY-MM-DD */
   expiration_date: string | null;
   location: PantryLocation;
-  /** Negative once expired; null without an expiration date. */
-  days_until_expiry: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -30,9 +28,8 @@ export interface PantryItemFields {
   location: PantryLocation;
 }
 
-const TODAY = "(now() AT TIME ZONE 'UTC')::date";
-const COLUMNS = `item_id, user_id, item_name, quantity, unit, category, expiration_date, location,
-  (expiration_date - ${TODAY}) AS days_until_expiry, created_at, updated_at`;
+const COLUMNS =
+  'item_id, user_id, item_name, quantity, unit, category, expiration_date, location, created_at, updated_at';
 const WRITABLE = new Set(['item_name', 'quantity', 'unit', 'category', 'expiration_date', 'location']);
 
 export async function insertPantryItem(
@@ -90,8 +87,10 @@ export async function deletePantryItem(db: Queryable, userId: string, itemId: st
 export interface PantryFilters {
   location?: PantryLocation;
   category?: string;
-  /** Items that expire within this many days from today (expired ones included). */
+  /** Items that expire within this many days from `today` (expired ones included). */
   expiringWithinDays?: number;
+  /** YYYY-MM-DD */
+  today: string;
   q?: string;
 }
 
@@ -112,7 +111,9 @@ export async function listPantryItems(
   if (filters.category !== undefined)
     where.push(`lower(category) = ${param(filters.category.toLowerCase())}`);
   if (filters.expiringWithinDays !== undefined) {
-    where.push(`expiration_date <= ${TODAY} + ${param(filters.expiringWithinDays)}::integer`);
+    where.push(
+      `expiration_date <= ${param(filters.today)}::date + ${param(filters.expiringWithinDays)}::integer`,
+    );
   }
   if (filters.q !== undefined) where.push(`item_name ILIKE ${param(`%${escapeLike(filters.q)}%`)}`);
   if (cursor)
@@ -134,17 +135,18 @@ export interface ExpiryCursor {
 export async function listExpiringItems(
   db: Queryable,
   userId: string,
+  today: string,
   days: number,
   includeExpired: boolean,
   limit: number,
   cursor?: ExpiryCursor,
 ): Promise<PantryItemRow[]> {
-  const params: unknown[] = [userId, days, limit];
-  const where = ['user_id = $1', 'expiration_date IS NOT NULL', `expiration_date <= ${TODAY} + $2::integer`];
-  if (!includeExpired) where.push(`expiration_date >= ${TODAY}`);
+  const params: unknown[] = [userId, days, limit, today];
+  const where = ['user_id = $1', 'expiration_date IS NOT NULL', 'expiration_date <= $4::date + $2::integer'];
+  if (!includeExpired) where.push('expiration_date >= $4::date');
   if (cursor) {
     params.push(cursor.date, cursor.id);
-    where.push('(expiration_date, item_id) > ($4::date, $5::uuid)');
+    where.push('(expiration_date, item_id) > ($5::date, $6::uuid)');
   }
   const { rows } = await db.query<PantryItemRow>(
     `SELECT ${COLUMNS} FROM pantry_items WHERE ${where.join(' AND ')}
