@@ -30,9 +30,12 @@ try {
   });
   const entry = readdirSync(ssrDir).find((file) => /^prerender\.m?js$/.test(file));
   if (!entry) throw new Error(`prerender bundle not found in ${ssrDir}`);
-  const { renderLanding } = (await import(pathToFileURL(path.join(ssrDir, entry)).href)) as {
+  const { renderLanding, renderHome } = (await import(pathToFileURL(path.join(ssrDir, entry)).href)) as {
     renderLanding: (app: string) => string;
+    renderHome: () => string;
   };
+  const home = path.join(dist, 'home.html');
+  writeFileSync(home, readFileSync(home, 'utf8').replace('<!--app-html-->', renderHome()));
   for (const app of ['hollowtown', 'recipes', 'family']) {
     const file = path.join(dist, `${app}.html`);
     const html = readFileSync(file, 'utf8');

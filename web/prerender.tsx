@@ -2,6 +2,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { FAMILY } from './family/app.tsx';
 import { HOLLOWTOWN } from './hollowtown/app.tsx';
+import { FrontDoor } from './home/front-door.tsx';
 import { RECIPES } from './recipes/app.tsx';
 import { LandingFrame } from './shared/app-shell.tsx';
 import type { PageConfig, WebApp } from './shared/config.ts';
@@ -19,4 +20,9 @@ export function renderLanding(app: WebApp): string {
     apps: { hollowtown: '/hollowtown/', recipes: '/recipes/', family: '/family/' },
   };
   return renderToStaticMarkup(<LandingFrame def={APPS[app]} config={config} />);
+}
+
+/** The platform's front door (/ on the shared host). */
+export function renderHome(): string {
+  return renderToStaticMarkup(<FrontDoor />);
 }

@@ -185,6 +185,53 @@ describe.each(testEngines())('the HTTP kit on %s', (engine) => {
     expect(docs.headers['content-type']).toContain('text/html');
   });
 
+  it('serves the API docs page with and without the slash, on the shared host and on its own, every asset found', async () => {
+    for (const { start, host } of [
+      { start: '/hollowtown/docs', host: 'localhost' },
+      { start: '/docs', host: 'api.hollowtown.test' },
+    ]) {
+      const redirect = await app.inject({ method: 'GET', url: start, headers: { host } });
+      expect(redirect.statusCode).toBe(301);
+      const page = new URL(redirect.headers.location as string, `http://${host}${start}`);
+      expect(page.pathname).toBe(`${start}/`);
+      const html = await app.inject({ method: 'GET', url: page.pathname, headers: { host } });
+      expect(html.statusCode).toBe(200);
+      expect(html.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(html.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(html.headers['x-frame-options']).toBe('DENY');
+      expect(html.headers['x-content-type-options']).toBe('nosniff');
+      const assets = [...html.body.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1] as string);
+      expect(assets.length).toBeGreaterThan(3);
+      for (const asset of assets) {
+        const url = new URL(asset, `http://${host}${page.pathname}`);
+        const answer = await app.inject({ method: 'GET', url: url.pathname, headers: { host } });
+        expect(answer.statusCode, `${url.pathname} on ${host}`).toBe(200);
+      }
+    }
+  });
+
+  it('compresses the docs bundle by Accept-Encoding (brotli or gzip) and lets it be cached for a day', async () => {
+    const brotli = await app.inject({
+      method: 'GET',
+      url: '/hollowtown/docs/static/swagger-ui-bundle.js',
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers.vary).toContain('accept-encoding');
+    const gzip = await app.inject({
+      method: 'GET',
+      url: '/hollowtown/docs/static/swagger-ui-bundle.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gzip.statusCode).toBe(200);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.headers['cache-control']).toBe('public, max-age=86400');
+    expect(gzip.rawPayload.length).toBeLessThan(600_000);
+    const plain = await app.inject({ method: 'GET', url: '/hollowtown/openapi.json' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.json().openapi).toBe('3.1.0');
+  });
+
   it('serves a service on its own host without the prefix', async () => {
     const response = await app.inject({
       method: 'POST',

@@ -1,8 +1,8 @@
 // The one Fastify server: every service under its prefix (or its own host), one error shape,
 // request ids, OpenAPI per service, /healthz and /readyz.
 import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
@@ -13,6 +13,7 @@ import { PlatformErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
 import { allowWebOrigins } from './cors.ts';
+import { registerApiDocs } from './docs.ts';
 import { errorBody, handleError } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
 import { registerWebPages } from './static.ts';
@@ -31,6 +32,8 @@ export interface HttpServerOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const COMPRESSIBLE =
+  /^(application\/(json|javascript|xml|yaml|x-yaml|[a-z0-9.+-]+\+(json|xml))|text\/(html|css|plain|calendar|javascript|xml|csv|markdown)|image\/svg\+xml)\s*(;|$)/i;
 
 function createAjv(coerceTypes: false | 'array') {
   const ajv = new Ajv({
@@ -84,6 +87,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   );
+  // brotli or gzip by Accept-Encoding for JSON, pages, scripts and documents over 1 KiB. Streams
+  // that must arrive as they are written (SSE, NDJSON) are not compressible types here: a
+  // compressor would hold their events back until its buffer fills.
+  await app.register(compress, { global: true, threshold: 1024, customTypes: COMPRESSIBLE });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody(PlatformErrors.routeNotFound(request.method, request.url))),
@@ -124,7 +131,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
           // Paths are documented without the prefix: the same API answers on its own host.
           transform: ({ schema, url }) => ({ schema, url: url.slice(service.prefix.length) || '/' }),
         });
-        await scope.register(swaggerUi, { routePrefix: '/docs' });
+        await registerApiDocs(scope);
         // App pages on their own hosts call every service's API, not only their own.
         allowWebOrigins(scope, config.hosts);
         scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());

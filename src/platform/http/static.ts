@@ -205,6 +205,8 @@ export async function registerWebPages(app: App, options: WebPagesOptions): Prom
         prefix: `${mount}/assets/`,
         decorateReply: !decorated,
         preCompressed: true,
+        // The .br/.gz twin is chosen by Accept-Encoding: a shared cache must key on it.
+        setHeaders: (res) => res.setHeader('vary', 'accept-encoding'),
         immutable: true,
         maxAge: '365d',
         index: false,
@@ -213,9 +215,58 @@ export async function registerWebPages(app: App, options: WebPagesOptions): Prom
       decorated = true;
     }
   }
+  registerFrontDoor(app, dist, served);
   // Identity's own host opens on the account console.
   if (!served.has('identity')) return;
   app.get(`${IDENTITY_PREFIX}/`, { schema: { hide: true } }, async (_request, reply) =>
     reply.redirect('account/', 302),
   );
 }
+
+/**
+ * The front door at / on the shared host: the built home page with only the services this
+ * process serves (pieces marked <calos-service name="…"> are kept or dropped), and its assets.
+ */
+function registerFrontDoor(app: App, dist: string, served: ReadonlySet<ServiceName>) {
+  const file = path.join(dist, 'home.html');
+  if (!existsSync(file)) return;
+  const page = readFileSync(file, 'utf8').replace(
+    /<calos-service name="([a-z]+)">([\s\S]*?)<\/calos-service>/g,
+    (_match, service: string, inner: string) => (served.has(service as ServiceName) ? inner : ''),
+  );
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'strict-origin-when-cross-origin')
+      .header('content-security-policy', FRONT_DOOR_CSP)
+      .header('x-frame-options', 'DENY')
+      .send(page),
+  );
+  const assets = path.join(dist, 'assets');
+  if (!existsSync(assets)) return;
+  app.register(fastifyStatic, {
+    root: assets,
+    prefix: '/assets/',
+    decorateReply: false,
+    preCompressed: true,
+    setHeaders: (res) => res.setHeader('vary', 'accept-encoding'),
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+    schemaHide: true,
+  });
+}
+
+/** The front door runs no script at all. */
+const FRONT_DOOR_CSP = [
+  "default-src 'self'",
+  "script-src 'none'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
