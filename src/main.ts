@@ -54,6 +54,8 @@ export interface RunningPlatform {
   url: string;
   services: readonly ServiceDefinition[];
   clock: Clock;
+  /** What the services want the operator to know now (e.g. no AI server answers). */
+  notices(): string[];
   stop(): Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       url: address,
       services: definitions,
       clock,
+      notices: () => mounted.flatMap(({ instance }) => instance.notices?.() ?? []),
       stop: () => {
         stopping ??= (async () => {
           for (const { instance } of [...mounted].reverse()) await instance.stop?.();

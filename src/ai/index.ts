@@ -3,6 +3,7 @@
 // OpenAI-compatible under /ai/v1/*.
 import { randomUUID } from 'node:crypto';
 import type { IdentityClient } from '../identity/client.ts';
+import type { AiConfig } from '../platform/ai-config.ts';
 import { authenticateRequests } from '../platform/auth/guard.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import type { AiClient } from './client.ts';
@@ -97,7 +98,10 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
     async start() {
       pool.start();
       await pool.probeAll();
+      if (pool.available().length === 0)
+        logger.warn({ ollamaHosts: config.ollamaHosts }, noOllamaNotice(config));
     },
+    notices: () => (pool.available().length === 0 ? [noOllamaNotice(config)] : []),
     async stop() {
       await usage.stop();
       await pool.stop();
@@ -105,6 +109,12 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
     },
   };
 }
+
+/** Said once at start when nothing answers at OLLAMA_HOSTS, with the two ways out. */
+const noOllamaNotice = (config: AiConfig) =>
+  `No Ollama server answers at OLLAMA_HOSTS (${config.ollamaHosts.join(', ')}): AI features answer 503 ` +
+  'OLLAMA_UNREACHABLE until one does. Start Ollama there, or run `npm run ollama:dev` for a development ' +
+  'stand-in that writes sample recipes (README: "Trying AI without a GPU").';
 
 export const aiService: ServiceDefinition = {
   name: 'ai',

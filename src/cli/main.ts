@@ -129,9 +129,12 @@ async function serve(config: Config, names: string[], migrate: boolean): Promise
     print(`  ${service.title.padEnd(24)} ${base}${service.prefix}   docs: ${base}${service.prefix}/docs`);
   }
   if (existsSync(path.join(DEFAULT_WEB_DIST, 'account.html'))) {
-    print(`  web pages: ${base}/account/  ${base}/hollowtown/  ${base}/recipes/  ${base}/family/`);
+    print(
+      `  start here: ${base}/   web pages: ${base}/account/  ${base}/hollowtown/  ${base}/recipes/  ${base}/family/`,
+    );
   }
   print(`  health: ${base}/healthz   readiness: ${base}/readyz`);
+  for (const notice of platform.notices()) print(`\n  Note: ${notice}`);
   return await new Promise<number>(() => undefined);
 }
 

@@ -107,7 +107,8 @@ async function generateReply(exchange: OllamaExchange, loaded: LoadedModels, g: 
   const format = field(body, 'format');
   const echo = echoReply(g.userText, options.tokensPerReply ?? DEFAULT_TOKENS_PER_REPLY);
   const scripted = exchange.nextScripted();
-  const full = scripted ?? (format === undefined || format === '' ? echo : jsonReply(format, echo));
+  const written = scripted ?? options.replyWith?.({ kind: g.kind, format, prompt: g.userText, body });
+  const full = written ?? (format === undefined || format === '' ? echo : jsonReply(format, echo));
   const { text, isCut } = truncateWords(full, numberField(field(body, 'options'), 'num_predict'));
   const pieces = splitPieces(text);
   const isStream = field(body, 'stream') !== false;

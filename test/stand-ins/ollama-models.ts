@@ -12,6 +12,17 @@ export interface OllamaOptions extends CommonOptions {
   version?: string;
   /** Length of the vectors /api/embed returns. */
   embeddingDimensions?: number;
+  /**
+   * Writes the reply to a chat or generate request (before any echo or JSON filler; a scripted
+   * reply still wins). Undefined falls back to the default reply. The development stand-in
+   * (`npm run ollama:dev`) answers recipes this way.
+   */
+  replyWith?: (request: {
+    kind: 'chat' | 'generate';
+    format: unknown;
+    prompt: string;
+    body: unknown;
+  }) => string | undefined;
 }
 
 export const DEFAULT_OLLAMA_VERSION = '0.12.0';

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // What a new user meets first: the front door at / (links to the apps, the account console and
-// the API docs) and each service's API documentation page, with and without the trailing slash,
-// rendering under its Content-Security-Policy.
+// the API docs), each service's API documentation page, with and without the trailing slash,
+// rendering under its Content-Security-Policy, and what the apps say when no AI server is there.
+import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +10,10 @@ import {
   hasChromium,
   launchChromium,
   newContext,
+  newUser,
+  openSignedIn,
   seriousViolations,
+  signUpOnAccount,
   startWebPlatform,
   visible,
   type WebPlatform,
@@ -20,7 +24,15 @@ describe.skipIf(!hasChromium)('web: the front door and the API docs', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [web, browser] = await Promise.all([startWebPlatform(), launchChromium()]);
+    // A port nothing listens on: an install without Ollama.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    [web, browser] = await Promise.all([
+      startWebPlatform({ OLLAMA_HOSTS: `http://127.0.0.1:${port}` }),
+      launchChromium(),
+    ]);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -75,6 +87,22 @@ describe.skipIf(!hasChromium)('web: the front door and the API docs', () => {
     await page.goto(web.at('recipes', '/docs'));
     await visible(page.locator('.swagger-ui .info .title').filter({ hasText: 'HowToCookAtHome' }));
     expect(new URL(page.url()).pathname).toBe('/docs/');
+    await context.close();
+  });
+
+  it('says that no AI server is connected, and how to connect one, instead of a wait that never ends', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signUpOnAccount(page, web, newUser('noai'));
+    await openSignedIn(page, web, 'recipes', 'recipes');
+    await page.getByRole('link', { name: 'Generate with AI' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Generate a recipe with AI' }));
+    await page.getByLabel('What would you like to cook?').fill('soup');
+    await page.getByRole('button', { name: 'Generate recipe' }).click();
+    await visible(page.getByText(/No AI server is connected/));
+    await visible(page.getByText(/npm run ollama:dev/));
+    expect(await page.getByText(/Try again in/).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
 });

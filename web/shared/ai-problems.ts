@@ -9,6 +9,8 @@ export interface AiProblem {
   retryAfterSeconds?: number;
   /** The fix is in the CALOS account: buy credits or change plan. */
   needsCredits?: boolean;
+  /** No AI server answers at all: asking again will not help until one is connected. */
+  isNotConnected?: boolean;
 }
 
 /** What an app calls the AI and its work. */
@@ -65,6 +67,16 @@ export function describeAiError(error: unknown, words: AiWords): AiProblem {
     return {
       message: `You have run out of AI credits, so ${words.ai} cannot ${words.task} now. Add credits in your CALOS account, then try again.`,
       needsCredits: true,
+    };
+  }
+  if (error.code === 'OLLAMA_UNREACHABLE') {
+    // Not a wait: nothing will answer until someone connects an AI server (no countdown).
+    return {
+      message:
+        `No AI server is connected, so ${words.ai} cannot ${words.task} yet. ` +
+        'Whoever runs this CALOS can start Ollama at the address in OLLAMA_HOSTS, or run ' +
+        '`npm run ollama:dev` to try it with sample recipes.',
+      isNotConnected: true,
     };
   }
   if (error.status === 503) {

@@ -62,6 +62,8 @@ export interface ServiceInstance {
   /** Background work (outbox consumers, health loops), started once the server listens. */
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
+  /** What the operator should know once it has started (printed by `calos start`), in words. */
+  notices?(): string[];
 }
 
 export interface ServiceDefinition {
