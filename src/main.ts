@@ -4,6 +4,7 @@
 
 import { createAiHttpClient } from './ai/client.ts';
 import { aiService } from './ai/index.ts';
+import { registerDoctorEndpoint } from './cli/doctor/endpoint.ts';
 import { familyService } from './family/index.ts';
 import { hollowtownService } from './hollowtown/index.ts';
 import { createIdentityHttpClient, type JwksProvider } from './identity/client.ts';
@@ -11,6 +12,7 @@ import { identityService } from './identity/index.ts';
 import { createTokenVerifier } from './platform/auth/guard.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config, ServiceName } from './platform/config.ts';
+import { randomToken } from './platform/crypto/tokens.ts';
 import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
 import { DBPoolManager } from './platform/db/pool-manager.ts';
 import { ConfigError } from './platform/errors.ts';
@@ -146,14 +148,24 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       clock,
     });
     mounted.push(...built);
+    const doctorToken = randomToken(32);
     app = await createHttpServer({
       config,
       logger,
       databases,
       services: mounted,
       migrationsDir: options.migrationsDir,
+      processRoutes: (server) =>
+        registerDoctorEndpoint(server, {
+          config,
+          databases,
+          clients,
+          token: doctorToken,
+          migrationsDir: options.migrationsDir,
+        }),
     });
     const address = await app.listen({ port: config.port, host: config.host });
+    databases.announceServer({ url: address, doctorToken });
     for (const { instance } of mounted) await instance.start?.();
     let stopping: Promise<void> | undefined;
     return {

@@ -4,10 +4,12 @@
 import type { FamilyClient } from '../family/client.ts';
 import type { HollowtownClient } from '../hollowtown/client.ts';
 import type { IdentityClient } from '../identity/client.ts';
-import type { Config } from '../platform/config.ts';
+import type { Config, DatabaseTarget } from '../platform/config.ts';
 import { DATABASE_NAMES } from '../platform/databases.ts';
-import { isProcessAlive, readLockHolder } from '../platform/db/data-dir-lock.ts';
+import { isProcessAlive, type LockHolder, readLockHolder } from '../platform/db/data-dir-lock.ts';
+import type { Database } from '../platform/db/database.ts';
 import { DBPoolManager } from '../platform/db/pool-manager.ts';
+import type { ClientRegistry } from '../platform/http/service.ts';
 import { createLogger } from '../platform/logger.ts';
 import { migrationStatus } from '../platform/migrations/migrator.ts';
 import type { RecipesClient } from '../recipes/client.ts';
@@ -34,18 +36,19 @@ export async function diagnose(config: Config, options: DoctorOptions = {}): Pro
   const { migrationsDir } = options;
   const findings: DoctorFinding[] = [];
   const embedded = DATABASE_NAMES.filter((name) => config.databases[name].engine === 'pglite');
-  let embeddedInUse = false;
   if (embedded.length > 0) {
     const holder = readLockHolder(config.dataDir);
     if (!holder) {
       findings.push({ check: 'data dir lock', ok: true, detail: `${config.dataDir}: free` });
     } else if (isProcessAlive(holder.pid)) {
-      embeddedInUse = true;
       findings.push({
         check: 'data dir lock',
         ok: true,
-        detail: `${config.dataDir}: held by running pid ${holder.pid} since ${holder.since}; its /readyz reports the embedded databases`,
+        detail: `${config.dataDir}: held by running pid ${holder.pid} since ${holder.since}; checked through it`,
       });
+      // The embedded databases can be opened by one process only: the server checks them.
+      findings.push(...(await askRunningServer(holder, options)));
+      return findings;
     } else {
       findings.push({
         check: 'data dir lock',
@@ -54,9 +57,7 @@ export async function diagnose(config: Config, options: DoctorOptions = {}): Pro
       });
     }
   }
-  const names = DATABASE_NAMES.filter(
-    (name) => !(embeddedInUse && config.databases[name].engine === 'pglite'),
-  );
+  const names = DATABASE_NAMES;
   // Every database at once (the checks across databases need them all); one by one only when
   // that fails, to tell which one is unreachable.
   const all = await DBPoolManager.open({
@@ -68,11 +69,7 @@ export async function diagnose(config: Config, options: DoctorOptions = {}): Pro
   try {
     for (const name of DATABASE_NAMES) {
       const target = config.databases[name];
-      const where = target.engine === 'pglite' ? `embedded ${target.dir}` : `postgres ${target.database}`;
-      if (!names.includes(name)) {
-        findings.push({ check: name, ok: true, detail: `${where}: skipped, in use by the running server` });
-        continue;
-      }
+      const where = describeTarget(target);
       let alone: DBPoolManager | undefined;
       try {
         alone = all
@@ -84,35 +81,14 @@ export async function diagnose(config: Config, options: DoctorOptions = {}): Pro
               poolSize: 1,
             });
         const pools = (all ?? alone) as DBPoolManager;
-        const statuses = await migrationStatus(pools.get(name), { migrationsDir });
-        const count = (state: string) => statuses.filter((s) => s.state === state).length;
-        const problems = [
-          count('pending') && `${count('pending')} pending`,
-          count('changed') && `${count('changed')} edited after being applied`,
-          count('missing') && `${count('missing')} applied but missing from migrations/`,
-        ].filter(Boolean);
-        findings.push({
-          check: name,
-          ok: problems.length === 0,
-          detail:
-            problems.length === 0
-              ? `${where}: reachable, ${count('applied')} migrations applied, current`
-              : `${where}: reachable, ${problems.join(', ')} (run: calos migrate ${name})`,
-        });
+        findings.push(await migrationFinding(pools.get(name), name, where, migrationsDir));
       } catch (error) {
         findings.push({ check: name, ok: false, detail: `${where}: ${(error as Error).message}` });
       } finally {
         await alone?.closeAll();
       }
     }
-    if (embeddedInUse) {
-      findings.push({
-        check: 'orphans',
-        ok: true,
-        detail:
-          'skipped: the running server holds the embedded databases (stop it to check references across databases)',
-      });
-    } else if (!all || findings.some((f) => !f.ok)) {
+    if (!all || findings.some((f) => !f.ok)) {
       findings.push({
         check: 'orphans',
         ok: true,
@@ -133,15 +109,20 @@ async function checkOrphans(
   databases: DBPoolManager,
   fix: boolean,
 ): Promise<DoctorFinding[]> {
+  // Loaded here: every other command starts without importing every service.
+  const { createServiceClients } = await import('../main.ts');
+  const clients = await createServiceClients({
+    config,
+    logger: createLogger({ logLevel: 'silent' }),
+    databases,
+    services: ['identity', 'hollowtown', 'recipes', 'family'],
+  });
+  return referenceFindings(clients, fix);
+}
+
+/** What a process's own clients say about references across databases (and --fix). */
+export async function referenceFindings(clients: ClientRegistry, fix: boolean): Promise<DoctorFinding[]> {
   try {
-    // Loaded here: every other command starts without importing every service.
-    const { createServiceClients } = await import('../main.ts');
-    const clients = await createServiceClients({
-      config,
-      logger: createLogger({ logLevel: 'silent' }),
-      databases,
-      services: ['identity', 'hollowtown', 'recipes', 'family'],
-    });
     const sources: IntegritySources = {
       identity: clients.get<IdentityClient>('identity'),
       hollowtown: clients.get<HollowtownClient>('hollowtown').integrity,
@@ -188,4 +169,67 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
     print('References that point at nothing: `calos doctor --fix` applies the documented policy.');
   print(failed === 0 ? 'All checks passed.' : `${failed} check${failed > 1 ? 's' : ''} failed.`);
   return failed === 0 ? 0 : 1;
+}
+
+export const describeTarget = (target: DatabaseTarget) =>
+  target.engine === 'pglite' ? `embedded ${target.dir}` : `postgres ${target.database}`;
+
+/** Whether a database is migrated to the files in migrations/, and the fix when not. */
+export async function migrationFinding(
+  database: Database,
+  name: string,
+  where: string,
+  migrationsDir?: string,
+): Promise<DoctorFinding> {
+  const statuses = await migrationStatus(database, { migrationsDir });
+  const count = (state: string) => statuses.filter((s) => s.state === state).length;
+  const problems = [
+    count('pending') && `${count('pending')} pending`,
+    count('changed') && `${count('changed')} edited after being applied`,
+    count('missing') && `${count('missing')} applied but missing from migrations/`,
+  ].filter(Boolean);
+  return {
+    check: name,
+    ok: problems.length === 0,
+    detail:
+      problems.length === 0
+        ? `${where}: reachable, ${count('applied')} migrations applied, current`
+        : `${where}: reachable, ${problems.join(', ')} (run: calos migrate ${name})`,
+  };
+}
+
+/** The header that carries the running server's doctor secret (see LockHolder.server). */
+export const DOCTOR_TOKEN_HEADER = 'x-calos-doctor-token';
+export const DOCTOR_PATH = '/_calos/doctor';
+
+/** Asks the server that holds the embedded databases to run the checks on them. */
+async function askRunningServer(holder: LockHolder, options: DoctorOptions): Promise<DoctorFinding[]> {
+  const server = holder.server;
+  if (!server) {
+    return [
+      {
+        check: 'running server',
+        ok: false,
+        detail: `pid ${holder.pid} holds the embedded databases but has not said where it answers (still starting?); nothing was checked. Try again in a moment, or stop it and run calos doctor again.`,
+      },
+    ];
+  }
+  try {
+    const response = await fetch(`${server.url}${DOCTOR_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [DOCTOR_TOKEN_HEADER]: server.doctorToken },
+      body: JSON.stringify({ fix: options.fix ?? false }),
+      signal: AbortSignal.timeout(120_000),
+    });
+    if (!response.ok) throw new Error(`it answered ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { findings: DoctorFinding[] }).findings;
+  } catch (error) {
+    return [
+      {
+        check: 'running server',
+        ok: false,
+        detail: `pid ${holder.pid} holds the embedded databases but could not be asked at ${server.url}: ${(error as Error).message}. Nothing was checked.`,
+      },
+    ];
+  }
 }

@@ -1,6 +1,6 @@
 // An exclusive lock on the embedded data directory: PGlite must never be opened by two
 // processes at once, so the second one gets a clear error naming the holder.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../clock.ts';
@@ -12,6 +12,16 @@ export interface LockHolder {
   pid: number;
   host: string;
   since: string;
+  /**
+   * Where the holding server answers once it listens, and the secret with which `calos doctor`
+   * asks it to check the databases it holds (the file is readable by its owner only).
+   */
+  server?: ServerAnnouncement;
+}
+
+export interface ServerAnnouncement {
+  url: string;
+  doctorToken: string;
 }
 
 export class DataDirInUseError extends AppError {
@@ -30,7 +40,11 @@ export function readLockHolder(dir: string): LockHolder | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as Partial<LockHolder>;
     if (typeof parsed.pid !== 'number') return undefined;
-    return { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? '') };
+    const server =
+      typeof parsed.server?.url === 'string' && typeof parsed.server.doctorToken === 'string'
+        ? { url: parsed.server.url, doctorToken: parsed.server.doctorToken }
+        : undefined;
+    return { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? ''), server };
   } catch {
     return undefined;
   }
@@ -48,6 +62,8 @@ export function isProcessAlive(pid: number): boolean {
 export interface DataDirLock {
   readonly dir: string;
   release(): void;
+  /** Records where this process serves (see LockHolder.server). */
+  announce(server: ServerAnnouncement): void;
 }
 
 /** Takes the lock or throws DataDirInUseError; a lock left by a dead process is taken over. */
@@ -72,7 +88,10 @@ export function lockDataDir(dir: string): DataDirLock {
         if (readLockHolder(dir)?.pid === process.pid) unlinkSync(file);
       };
       process.on('exit', release);
-      return { dir, release };
+      const announce = (server: ServerAnnouncement) => {
+        if (!released) writeFileSync(file, JSON.stringify({ ...holder, server }), { mode: 0o600 });
+      };
+      return { dir, release, announce };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readLockHolder(dir);

@@ -2,7 +2,7 @@
 // configuration, reached with get(name), closed together with closeAll().
 import type { DatabaseTarget } from '../config.ts';
 import { DATABASE_NAMES, type DatabaseName } from '../databases.ts';
-import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
+import { type DataDirLock, lockDataDir, type ServerAnnouncement } from './data-dir-lock.ts';
 import type { Database } from './database.ts';
 import { initPgliteClusters, openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
@@ -49,6 +49,11 @@ export class DBPoolManager {
       throw error;
     }
     return manager;
+  }
+
+  /** Tells other commands on this data dir where this process serves (no-op without embedded databases). */
+  announceServer(server: ServerAnnouncement): void {
+    this.#lock?.announce(server);
   }
 
   /** The database of one service; an unknown name is a programming error. */

@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   databases: DBPoolManager;
   services: readonly MountedService[];
   migrationsDir?: string;
+  /** Routes of the process itself, outside every service (the composition root's). */
+  processRoutes?: (app: App) => void | Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -141,6 +143,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     );
   }
 
+  await options.processRoutes?.(app);
   // The web pages (web/dist) answer only the paths that no service route claims.
   await registerWebPages(app, {
     config,
