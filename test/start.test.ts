@@ -85,6 +85,59 @@ describe.each(testEngines())('npm start on %s', (engine) => {
     expect(existsSync(path.join(dataDir, 'calos.lock'))).toBe(false);
   });
 
+  it('stops at once on SIGTERM with live lists open: streams end first, exit 0', async () => {
+    const { child, base, output } = await startCalos(env);
+    const streams: AbortController[] = [];
+    try {
+      const json = async (path: string, body: unknown, token?: string) => {
+        const response = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        });
+        expect(response.status, await response.clone().text()).toBeLessThan(300);
+        return (await response.json()) as Record<string, string>;
+      };
+      const name = `stop${uniqueSuffix()}`.slice(0, 24);
+      const { access_token: token } = await json('/calos/api/auth/register', {
+        username: name,
+        email: `${name}@example.test`,
+        password: 'correct horse battery staple',
+      });
+      const family = await json('/family/api/families', { family_name: 'Stoppers' }, token);
+      const list = await json(
+        '/family/api/shopping-lists',
+        { family_id: family.family_id, list_name: 'x' },
+        token,
+      );
+      const ended: Promise<void>[] = [];
+      for (let i = 0; i < 3; i++) {
+        const controller = new AbortController();
+        streams.push(controller);
+        const response = await fetch(`${base}/family/api/shopping-lists/${list.list_id}/stream`, {
+          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+          signal: controller.signal,
+        });
+        expect(response.status).toBe(200);
+        ended.push(response.text().then(() => undefined));
+      }
+      const started = performance.now();
+      expect(await stop(child)).toBe(0);
+      // What the test measures is that nothing waited out the 10 s shutdown deadline.
+      expect(output()).not.toContain('shutdown took too long');
+      await Promise.all(ended);
+      console.info(
+        `[start] SIGTERM with 3 open streams: exited in ${Math.round(performance.now() - started)} ms`,
+      );
+    } finally {
+      for (const controller of streams) controller.abort();
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('starts again on the same data without migrating twice', async () => {
     const { child, base } = await startCalos(env);
     try {

@@ -16,6 +16,7 @@ import { allowWebOrigins } from './cors.ts';
 import { registerApiDocs } from './docs.ts';
 import { errorBody, handleError } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
+import type { SseStream } from './sse.ts';
 import { registerWebPages } from './static.ts';
 
 // ajv-formats is CommonJS: at run time its default import is the plugin function itself.
@@ -75,8 +76,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   // While closing, answers tell keep-alive clients to hang up, so close() does not wait on
   // connections that finished their last request after the stop began.
   let isClosing = false;
+  // Event streams never end by themselves: they end first, so that close() does not wait for
+  // them (clients reconnect, to another process behind the load balancer).
+  app.decorate('openStreams', new Set<SseStream>());
   app.addHook('preClose', async () => {
     isClosing = true;
+    for (const stream of app.openStreams) stream.close();
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

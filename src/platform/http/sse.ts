@@ -18,6 +18,13 @@ export interface SseStream {
 
 const HEARTBEAT_MS = 15_000;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every open event stream of this server, ended first when it stops (see server.ts). */
+    openStreams: Set<SseStream>;
+  }
+}
+
 /** The id a reconnecting EventSource sends, from the header (or `?last_event_id=`). */
 export function lastEventId(request: FastifyRequest): string | undefined {
   const header = request.headers['last-event-id'];
@@ -54,7 +61,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
     resolveClosed();
   };
   res.on('close', end);
-  return {
+  const stream: SseStream = {
     send(event) {
       if (!isOpen) return false;
       let block = '';
@@ -69,4 +76,8 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
       res.end();
     },
   };
+  const registry = request.server.openStreams;
+  registry?.add(stream);
+  void closed.then(() => registry?.delete(stream));
+  return stream;
 }
