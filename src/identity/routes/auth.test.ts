@@ -195,6 +195,35 @@ describe.each(testEngines())('accounts and sessions on %s', (engine) => {
     });
   });
 
+  it('takes the device in one shape everywhere: flat device_type/device_name/device_fingerprint, as listed', async () => {
+    const ida = await given(platform).user();
+    const signIn = (payload: Record<string, unknown>) =>
+      inject({
+        method: 'POST',
+        url: '/calos/api/auth/login',
+        payload: { login: ida.username, password: ida.password, ...payload },
+      });
+    const flat = await signIn({
+      device_type: 'mobile',
+      device_name: 'Ida’s phone',
+      device_fingerprint: 'ida-phone',
+    });
+    expect(flat.statusCode).toBe(200);
+    // The deprecated object still works and names the same device.
+    const nested = await signIn({
+      device: { type: 'mobile', name: 'Ida’s phone', fingerprint: 'ida-phone' },
+    });
+    expect(nested.statusCode).toBe(200);
+    const both = await signIn({ device_type: 'web', device: { type: 'mobile' } });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error.code).toBe('VALIDATION_FAILED');
+    const devices = await inject({ method: 'GET', url: '/calos/api/devices', headers: ida.headers });
+    const phones = (devices.json().items as { device_type: string; device_name: string }[]).filter(
+      (d) => d.device_name === 'Ida’s phone',
+    );
+    expect(phones).toEqual([expect.objectContaining({ device_type: 'mobile', device_name: 'Ida’s phone' })]);
+  });
+
   describe('password change', () => {
     it('ends every other session and only the new password signs in', async () => {
       const gina = await given(platform).user();

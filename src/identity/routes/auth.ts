@@ -5,7 +5,17 @@ import { NoContent, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { AuthService } from '../service/auth.ts';
 import { originOf } from './origin.ts';
-import { Account, bearer, DeviceInput, ErrorResponse, Password, SignedIn, TokenPair } from './schemas.ts';
+import {
+  Account,
+  bearer,
+  DeviceFields,
+  DeviceInput,
+  deviceFrom,
+  ErrorResponse,
+  Password,
+  SignedIn,
+  TokenPair,
+} from './schemas.ts';
 
 export function registerAuthRoutes(app: App, auth: AuthService) {
   app.post(
@@ -21,6 +31,7 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
             email: Type.String({ format: 'email', maxLength: 254 }),
             password: Type.String({ minLength: 10, maxLength: 256 }),
             display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            ...DeviceFields,
             device: Type.Optional(DeviceInput),
           },
           {
@@ -31,7 +42,10 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
         response: { 201: SignedIn, 400: ErrorResponse, 409: ErrorResponse },
       },
     },
-    async (request, reply) => reply.status(201).send(await auth.register(request.body, originOf(request))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await auth.register({ ...request.body, device: deviceFrom(request.body) }, originOf(request))),
   );
 
   app.post(
@@ -46,14 +60,30 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
           {
             login: Type.String({ minLength: 1, maxLength: 254 }),
             password: Password,
+            ...DeviceFields,
             device: Type.Optional(DeviceInput),
           },
-          { additionalProperties: false, examples: [{ login: 'mortimer', password: 'a long pass phrase' }] },
+          {
+            additionalProperties: false,
+            examples: [
+              { login: 'mortimer', password: 'a long pass phrase' },
+              {
+                login: 'mortimer',
+                password: 'a long pass phrase',
+                device_type: 'mobile',
+                device_name: 'Mort’s phone',
+              },
+            ],
+          },
         ),
         response: { 200: SignedIn, 401: ErrorResponse, 429: ErrorResponse },
       },
     },
-    async (request) => auth.login(request.body, originOf(request)),
+    async (request) =>
+      auth.login(
+        { login: request.body.login, password: request.body.password, device: deviceFrom(request.body) },
+        originOf(request),
+      ),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 // /api/devices: the account's devices, and pairing devices that cannot type a password.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import { NoContent, NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { consume, createLimiter } from '../../platform/rate-limit.ts';
@@ -9,7 +9,7 @@ import type { IdentityDeps } from '../deps.ts';
 import type { DeviceService } from '../service/devices.ts';
 import { DevicePollError, type PairingService } from '../service/pairing.ts';
 import { originOf } from './origin.ts';
-import { bearer, ErrorResponse, TokenPair } from './schemas.ts';
+import { bearer, DeviceFields, ErrorResponse, TokenPair } from './schemas.ts';
 
 const Device = Type.Object({
   device_id: Type.String({ format: 'uuid' }),
@@ -92,7 +92,15 @@ export function registerDeviceRoutes(
               Type.Union([Type.Literal('web'), Type.Literal('mobile'), Type.Literal('voice')]),
             ),
             device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            fingerprint: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+            device_fingerprint: DeviceFields.device_fingerprint,
+            fingerprint: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 512,
+                deprecated: true,
+                description: 'Use device_fingerprint',
+              }),
+            ),
           },
           {
             additionalProperties: false,
@@ -121,7 +129,19 @@ export function registerDeviceRoutes(
         });
       }
       const origin = `${request.protocol}://${request.host}`;
-      return pairing.start(request.body ?? {}, `${origin}/account/pair`);
+      const body = request.body ?? {};
+      if (body.device_fingerprint && body.fingerprint && body.device_fingerprint !== body.fingerprint)
+        throw PlatformErrors.validation('Send device_fingerprint (fingerprint is its old name), not both', [
+          { field: 'body.fingerprint' },
+        ]);
+      return pairing.start(
+        {
+          device_type: body.device_type,
+          device_name: body.device_name,
+          fingerprint: body.device_fingerprint ?? body.fingerprint,
+        },
+        `${origin}/account/pair`,
+      );
     },
   );
 

@@ -1,18 +1,39 @@
 // Schemas the identity routes share.
 import { Type } from 'typebox';
+import { PlatformErrors } from '../../platform/errors.ts';
 import { Timestamp } from '../../platform/http/schemas.ts';
 
 export { ErrorResponse } from '../../platform/http/schemas.ts';
 
+const DeviceType = Type.Union([Type.Literal('web'), Type.Literal('mobile'), Type.Literal('voice')]);
+
+/**
+ * The device in a request, in one shape everywhere (sign-up, sign-in, pairing): flat fields named
+ * as the devices list answers them. Omitted, a web device is derived from the User-Agent.
+ */
+export const DeviceFields = {
+  device_type: Type.Optional(DeviceType),
+  device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  device_fingerprint: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 512,
+      description: 'Stable id of the device, to recognise it again',
+    }),
+  ),
+};
+
+/** Deprecated: the nested `device` object sign-up and sign-in took before; still read. */
 export const DeviceInput = Type.Object(
   {
     fingerprint: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-    type: Type.Optional(Type.Union([Type.Literal('web'), Type.Literal('mobile'), Type.Literal('voice')])),
+    type: Type.Optional(DeviceType),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   },
   {
     additionalProperties: false,
-    description: 'The device signing in; omitted, a web device is derived from the User-Agent',
+    description: 'Deprecated: send device_type, device_name and device_fingerprint instead',
+    deprecated: true,
   },
 );
 
@@ -40,3 +61,24 @@ export const SignedIn = Type.Intersect([Type.Object({ user: Account }), TokenPai
 export const Password = Type.String({ minLength: 1, maxLength: 1024 });
 
 export const bearer = [{ bearerAuth: [] }];
+
+type DeviceBody = {
+  device_type?: 'web' | 'mobile' | 'voice';
+  device_name?: string;
+  device_fingerprint?: string;
+  device?: { type?: 'web' | 'mobile' | 'voice'; name?: string; fingerprint?: string };
+};
+
+/** The device a request names, from the flat fields or the deprecated object (not both). */
+export function deviceFrom(body: DeviceBody) {
+  const flat = body.device_type ?? body.device_name ?? body.device_fingerprint;
+  if (body.device && flat !== undefined) {
+    throw PlatformErrors.validation(
+      'Send the device either as device_type/device_name/device_fingerprint or as the deprecated device object, not both',
+      [{ field: 'body.device' }],
+    );
+  }
+  if (body.device) return body.device;
+  if (flat === undefined) return undefined;
+  return { type: body.device_type, name: body.device_name, fingerprint: body.device_fingerprint };
+}
