@@ -149,8 +149,8 @@ export function recipeEventPayload(
 }
 
 /** recipe.updated for a shared recipe; call in the transaction of the edit. */
-export async function announceUpdate(tx: Queryable, row: RecipeRow): Promise<void> {
-  await enqueueEvent(tx, RECIPE_UPDATED, { ...recipeEventPayload(row) });
+export async function announceUpdate(tx: Queryable, row: RecipeRow, at: Date): Promise<void> {
+  await enqueueEvent(tx, RECIPE_UPDATED, { ...recipeEventPayload(row) }, at);
 }
 
 export function createRecipeService(deps: HollowtownDeps) {
@@ -179,7 +179,7 @@ export function createRecipeService(deps: HollowtownDeps) {
       const row = await db.transaction(async (tx) => {
         const updated = await updateRecipe(tx, userId, recipeId, fields);
         // Copies in other apps follow through the outbox, written with the edit or not at all.
-        if (updated?.shared_at) await announceUpdate(tx, updated);
+        if (updated?.shared_at) await announceUpdate(tx, updated, deps.now());
         return updated;
       });
       if (!row) throw HollowtownErrors.recipeNotFound();
@@ -196,7 +196,7 @@ export function createRecipeService(deps: HollowtownDeps) {
             user_id: gone.user_id,
             version: gone.version,
           };
-          await enqueueEvent(tx, RECIPE_DELETED, { ...payload });
+          await enqueueEvent(tx, RECIPE_DELETED, { ...payload }, deps.now());
         }
         return gone;
       });

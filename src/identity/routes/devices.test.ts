@@ -52,8 +52,8 @@ describe.each(testEngines())('devices and pairing on %s', (engine) => {
     platform.databases
       .get('identity')
       .query(
-        "UPDATE device_pairings SET last_polled_at = now() - interval '1 minute' WHERE device_code_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
-        [deviceCode],
+        "UPDATE device_pairings SET last_polled_at = $2 WHERE device_code_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
+        [deviceCode, new Date(platform.clock.nowMs() - 60_000)],
       );
 
   it('keeps one account on web, mobile and a paired voice device; revoking one leaves the others working', async () => {
@@ -215,8 +215,9 @@ describe.each(testEngines())('devices and pairing on %s', (engine) => {
     const pairing = await startPairing();
     await platform.databases
       .get('identity')
-      .query("UPDATE device_pairings SET expires_at = now() - interval '1 second' WHERE user_code = $1", [
+      .query('UPDATE device_pairings SET expires_at = $2 WHERE user_code = $1', [
         pairing.user_code.replace('-', ''),
+        new Date(platform.clock.nowMs() - 1_000),
       ]);
     const response = await poll(pairing.device_code);
     expect(response.json().error).toBe('expired_token');

@@ -112,14 +112,15 @@ describe.each(testEngines())('plans over HTTP on %s', (engine) => {
   it('keeps a past_due plan until its period ends, then falls back to free', async () => {
     const alice = await given(platform).user();
     await change(alice, { plan_code: 'pro' });
+    const day = 86_400_000;
     await identityDb().query(
-      "UPDATE user_subscriptions SET status = 'past_due', current_period_end = now() + interval '1 day' WHERE user_id = $1 AND status = 'active'",
-      [alice.userId],
+      "UPDATE user_subscriptions SET status = 'past_due', current_period_end = $2 WHERE user_id = $1 AND status = 'active'",
+      [alice.userId, new Date(platform.clock.nowMs() + day)],
     );
     expect((await subscription(alice)).json()).toMatchObject({ plan_code: 'pro', status: 'past_due' });
     await identityDb().query(
-      "UPDATE user_subscriptions SET current_period_end = now() - interval '1 second' WHERE user_id = $1 AND status = 'past_due'",
-      [alice.userId],
+      "UPDATE user_subscriptions SET current_period_end = $2 WHERE user_id = $1 AND status = 'past_due'",
+      [alice.userId, new Date(platform.clock.nowMs() - 1_000)],
     );
     expect((await subscription(alice)).json()).toMatchObject({
       plan_code: 'free',

@@ -291,7 +291,13 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       if (!user) throw IdentityErrors.sessionEnded();
       if (!(await verifyPassword(user.password_hash, password))) throw IdentityErrors.passwordRequired();
       await db.transaction(async (tx) => {
-        await enqueueEvent(tx, 'user.deleted', { user_id: userId, deleted_at: deps.now().toISOString() });
+        const deletedAt = deps.now();
+        await enqueueEvent(
+          tx,
+          'user.deleted',
+          { user_id: userId, deleted_at: deletedAt.toISOString() },
+          deletedAt,
+        );
         await deleteAuditOf(tx, userId);
         const deleted = await deleteUser(tx, userId);
         if (!deleted) throw new AppError(404, 'USER_NOT_FOUND', 'No such user');

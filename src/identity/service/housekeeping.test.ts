@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IsolatedDatabases, isolatedDatabases } from '../../../test/support/databases.ts';
 import { testEngines } from '../../../test/support/engines.ts';
+import { createTestClock } from '../../platform/clock.ts';
 import { loadConfig } from '../../platform/config.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -17,6 +18,7 @@ describe.each(testEngines())("identity's housekeeping on %s", (engine) => {
   let credits: CreditsService;
   let deps: IdentityDeps;
   let counter = 0;
+  const clock = createTestClock();
 
   beforeAll(async () => {
     isolated = await isolatedDatabases(engine);
@@ -27,7 +29,7 @@ describe.each(testEngines())("identity's housekeeping on %s", (engine) => {
       config,
       logger: createLogger({ logLevel: 'silent' }),
       masterKey: randomBytes(32),
-      now: () => new Date(),
+      now: () => clock.now(),
     };
     credits = createCreditsService(deps);
   });
@@ -46,10 +48,11 @@ describe.each(testEngines())("identity's housekeeping on %s", (engine) => {
     });
   }
 
+  /** Makes a row `ms` older than the service clock's now. */
   const age = (table: string, idColumn: string, id: string | number, ms: number) =>
-    db.query(`UPDATE ${table} SET created_at = now() - make_interval(secs => $2) WHERE ${idColumn} = $1`, [
+    db.query(`UPDATE ${table} SET created_at = $2 WHERE ${idColumn} = $1`, [
       id,
-      ms / 1000,
+      new Date(clock.nowMs() - ms),
     ]);
 
   it('refunds holds older than any call can last, once, and leaves recent and closed ones alone', async () => {
@@ -93,7 +96,7 @@ describe.each(testEngines())("identity's housekeeping on %s", (engine) => {
     await db.query('DELETE FROM outbox_cursors');
     await db.query('DELETE FROM outbox');
     for (let i = 0; i < 4; i++) {
-      await db.transaction((tx) => enqueueEvent(tx, 'user.deleted', { user_id: `u${i}` }));
+      await db.transaction((tx) => enqueueEvent(tx, 'user.deleted', { user_id: `u${i}` }, clock.now()));
     }
     const ids = (
       await db.query<{ event_id: number }>('SELECT event_id FROM outbox ORDER BY event_id')

@@ -18,12 +18,19 @@ export function createOutboxStore(name: string) {
     /** The NOTIFY channel that wakes consumers when events commit. */
     channel,
 
-    /** Call inside the transaction that makes the change the event describes. */
-    async enqueue(tx: Queryable, topic: string, payload: Record<string, unknown>): Promise<void> {
+    /**
+     * Call inside the transaction that makes the change the event describes; `at` is the
+     * service clock's time, the one pruning compares with.
+     */
+    async enqueue(tx: Queryable, topic: string, payload: Record<string, unknown>, at: Date): Promise<void> {
       // Writers take turns until commit, so event ids become visible in order and a consumer's
       // cursor never skips an id that commits late.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
-      await tx.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [topic, JSON.stringify(payload)]);
+      await tx.query('INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)', [
+        topic,
+        JSON.stringify(payload),
+        at,
+      ]);
       // Delivered at commit: wakes consumers at once instead of at their next poll.
       await tx.query('SELECT pg_notify($1, $2)', [channel, topic]);
     },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { isoDay } from '../../platform/clock.ts';
 import { addDays } from '../service/dates.ts';
 import { recipesApi } from '../testing.ts';
 
@@ -19,10 +20,7 @@ describe.each(testEngines())('the pantry on %s', (engine) => {
     api = recipesApi(platform);
     alice = await given(platform).user();
     bob = await given(platform).user();
-    const { rows } = await platform.databases
-      .get('recipes')
-      .query<{ today: string }>("SELECT ((now() AT TIME ZONE 'UTC')::date)::text AS today");
-    today = rows[0]?.today as string;
+    today = isoDay(platform.clock.now());
   });
   afterAll(() => platform.close());
 
