@@ -27,6 +27,8 @@ export interface Ingredient {
   name: string;
   /** null: "to taste". */
   quantity: number | null;
+  /** The top of a range ("2–3 apples": quantity 2, quantity_max 3); absent otherwise. */
+  quantity_max?: number;
   unit: string | null;
   note: string | null;
 }

@@ -3,6 +3,7 @@
 // event, adds recipes to it from either app, and turns them into the family's shopping list,
 // scaled to the guest count and merged with unit conversion by HowToCookAtHome's helpers.
 import type { FamilyClient } from '../../family/client.ts';
+import { amountToBuy } from '../../ingredients/ingredient-input.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
   mergeIngredients,
@@ -45,6 +46,7 @@ export const EventFamilyErrors = {
 interface Ingredientish {
   name: string;
   quantity: number | null;
+  quantity_max?: number;
   unit: string | null;
 }
 
@@ -183,7 +185,8 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
           guests && recipe.serves && recipe.serves > 0
             ? scaleIngredients(recipe.ingredients, recipe.serves, guests)
             : recipe.ingredients;
-        lines.push(...scaled.map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit })));
+        // A range ("2–3 apples") buys its top.
+        lines.push(...scaled.map((i) => ({ name: i.name, quantity: amountToBuy(i), unit: i.unit })));
       }
       const merged = mergeIngredients(lines);
       const saved = await family().saveGeneratedList({
