@@ -1,16 +1,12 @@
 // A Halloween event planned with a family (the design document's family shopping list): the
 // owner links the event to a family they belong to; then any member of that family sees the
 // event, adds recipes to it from either app, and turns them into the family's shopping list,
-// scaled to the guest count and merged with unit conversion by HowToCookAtHome's helpers.
+// scaled to the guest count and merged with unit conversion (src/ingredients, shared).
 import type { FamilyClient } from '../../family/client.ts';
 import { amountToBuy } from '../../ingredients/ingredient-input.ts';
+import { mergeIngredients, type QuantityLine, scaleIngredients } from '../../ingredients/quantities.ts';
 import { AppError } from '../../platform/errors.ts';
-import {
-  mergeIngredients,
-  type QuantityLine,
-  type RecipesClient,
-  scaleIngredients,
-} from '../../recipes/client.ts';
+import type { RecipesClient } from '../../recipes/client.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
 import {

@@ -2,6 +2,7 @@
 // every recipe one the user may read; and the shopping list a plan needs, merged across its
 // meals, minus what the pantry holds.
 import { amountToBuy } from '../../ingredients/ingredient-input.ts';
+import { type QuantityLine, subtractQuantities } from '../../ingredients/quantities.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
@@ -22,7 +23,6 @@ import { findReadableRecipes } from '../store/recipes.ts';
 import { insertShoppingList } from '../store/shopping-lists.ts';
 import { addDays, isCalendarDate } from './dates.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
-import { type QuantityLine, subtractQuantities } from './quantities.ts';
 import { MAX_SHOPPING_ITEMS, type ShoppingList, toShoppingList } from './shopping-lists.ts';
 
 export const MEAL_SLOTS: readonly MealSlot[] = ['breakfast', 'lunch', 'dinner', 'snack'];

@@ -1,6 +1,7 @@
 // Recipe rules: who reads what (owner, or everyone signed in once published), tidy input
 // (trimmed text, lower-case cuisine, tags and allergens), filters, cursor pages, scaling.
 import { type IngredientInput, readIngredients } from '../../ingredients/ingredient-input.ts';
+import { scaleIngredients } from '../../ingredients/quantities.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Ingredient, Nutrition, Recipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
@@ -21,7 +22,6 @@ import {
 } from '../store/recipes.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
 import { INGREDIENT_LIMITS } from './limits.ts';
-import { scaleIngredients } from './quantities.ts';
 
 export interface RecipeInput {
   recipe_name: string;

@@ -9,7 +9,7 @@ import {
   normaliseIngredientName,
   type Rounding,
   roundQuantity,
-} from '../../ingredients/units.ts';
+} from './units.ts';
 
 export {
   canonicalUnit,
@@ -21,7 +21,7 @@ export {
   roundQuantity,
   singularise,
   type UnitKind,
-} from '../../ingredients/units.ts';
+} from './units.ts';
 
 export interface QuantityLine {
   name: string;
