@@ -59,7 +59,8 @@ export const Recipe = Type.Object(
         difficulty: 'easy',
         ingredients: [
           { name: 'chocolate pudding', quantity: 500, unit: 'g', note: null },
-          { name: 'gummy worms', quantity: 12, unit: 'piece', note: 'one per cup, more to taste' },
+          { name: 'gummy worms', quantity: 12, unit: null, note: 'one per cup' },
+          { name: 'crushed chocolate cookies', quantity: 2, quantity_max: 3, unit: 'cup', note: null },
         ],
         instructions: ['Spoon the pudding into cups.', 'Cover with crushed cookies.', 'Add the worms.'],
         prep_time_minutes: 20,
