@@ -98,13 +98,6 @@ describe.skipIf(!hasChromium)('web: ingredient lines in the recipe forms', () =>
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     page.on('pageerror', (error) => console.warn(`page error: ${error.message}`));
-    page.on('response', async (response) => {
-      if (response.status() >= 400 && response.url().includes('/api/')) {
-        console.warn(
-          `${response.status()} ${response.request().method()} ${response.url()} ${await response.text()}`,
-        );
-      }
-    });
     await signUpOnAccount(page, web, newUser('ing'));
 
     await openSignedIn(page, web, 'hollowtown', 'recipes');
