@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SERVICES = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];
+/** Small shared modules named for what they do (STYLE.md): any service may use them. */
+const SHARED = ['ingredients'];
 const SRC = path.resolve('src');
 
 function sourceFiles(dir: string): string[] {
@@ -32,7 +34,7 @@ describe('the source layout', () => {
           // Test helpers under test/support are shared by every test, not another service.
           if (target.startsWith('..')) continue;
           const [room, ...rest] = target.split(path.sep);
-          if (!room || room === service || room === 'platform') continue;
+          if (!room || room === service || room === 'platform' || SHARED.includes(room)) continue;
           if (SERVICES.includes(room) && rest.join('/') === 'client.ts') continue;
           violations.push(`${path.relative(SRC, file)} imports ${target}`);
         }
@@ -41,14 +43,16 @@ describe('the source layout', () => {
     expect(violations).toEqual([]);
   });
 
-  it('keeps src/platform free of domain knowledge', () => {
-    const violations = sourceFiles(path.join(SRC, 'platform')).flatMap((file) =>
-      importsOf(file)
-        .filter((s) => s.startsWith('.'))
-        .map((s) => path.relative(SRC, path.resolve(path.dirname(file), s)).split(path.sep)[0])
-        .filter((room) => room && SERVICES.includes(room))
-        .map((room) => `${path.relative(SRC, file)} imports ${room}`),
-    );
+  it('keeps src/platform and the shared modules free of any service', () => {
+    const violations = ['platform', ...SHARED]
+      .flatMap((dir) => sourceFiles(path.join(SRC, dir)))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((s) => s.startsWith('.'))
+          .map((s) => path.relative(SRC, path.resolve(path.dirname(file), s)).split(path.sep)[0])
+          .filter((room) => room && SERVICES.includes(room))
+          .map((room) => `${path.relative(SRC, file)} imports ${room}`),
+      );
     expect(violations).toEqual([]);
   });
 

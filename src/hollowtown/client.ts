@@ -6,6 +6,8 @@ export interface Ingredient {
   name: string;
   /** null: "to taste", "a pinch". */
   quantity: number | null;
+  /** The top of a range ("2–3 apples": quantity 2, quantity_max 3); absent otherwise. */
+  quantity_max?: number;
   unit: string | null;
   note: string | null;
 }

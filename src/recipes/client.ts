@@ -1,25 +1,7 @@
 // What other services may ask of HowToCookAtHome (the only door into it): read a recipe as a
-// given user may see it, and the kitchen-quantity helpers (scale, convert, merge, subtract a
-// pantry) that shopping lists elsewhere reuse. The helpers are pure functions, exported here
-// too, so a service that talks to recipes over HTTP can use them without a client.
-import type {
-  convertQuantity,
-  mergeIngredients,
-  scaleIngredients,
-  subtractQuantities,
-} from './service/quantities.ts';
-
-export {
-  canonicalUnit,
-  convertQuantity,
-  mergeIngredients,
-  normaliseIngredientName,
-  type QuantityLine,
-  type Rounding,
-  roundQuantity,
-  scaleIngredients,
-  subtractQuantities,
-} from './service/quantities.ts';
+// given user may see it, share one into it, check references. The kitchen-quantity helpers
+// (scale, convert, merge, subtract a pantry) are no part of this door: they live in the shared
+// module src/ingredients, which every service may use.
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 
@@ -27,6 +9,8 @@ export interface Ingredient {
   name: string;
   /** null: "to taste". */
   quantity: number | null;
+  /** The top of a range ("2–3 apples": quantity 2, quantity_max 3); absent otherwise. */
+  quantity_max?: number;
   unit: string | null;
   note: string | null;
 }
@@ -161,10 +145,6 @@ export interface RecipesClient {
     meals: Record<string, Record<string, { recipe_id: string; recipe_name: string | null }>>;
     updated_at: Date;
   } | null>;
-  scaleIngredients: typeof scaleIngredients;
-  mergeIngredients: typeof mergeIngredients;
-  subtractQuantities: typeof subtractQuantities;
-  convertQuantity: typeof convertQuantity;
   /**
    * "Share to My Recipes": creates the user's copy of another app's recipe and its reference, or,
    * when it exists already, changes nothing but taking a newer version. Idempotent.

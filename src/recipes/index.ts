@@ -29,12 +29,6 @@ import { registerRecipesRoutes } from './routes/index.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
 import { createPantryService } from './service/pantry.ts';
-import {
-  convertQuantity,
-  mergeIngredients,
-  scaleIngredients,
-  subtractQuantities,
-} from './service/quantities.ts';
 import { createRatingService } from './service/ratings.ts';
 import { createRecipeService, scaleRecipe } from './service/recipes.ts';
 import { createSharedRecipeService } from './service/shared-recipes.ts';
@@ -164,10 +158,6 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
         updated_at: plan.updated_at,
       };
     },
-    scaleIngredients,
-    mergeIngredients,
-    subtractQuantities,
-    convertQuantity,
     async drainUserEvents() {
       return (await userEvents()?.drain()) ?? 0;
     },

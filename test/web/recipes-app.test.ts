@@ -4,11 +4,13 @@
 // edited and deleted; a recipe generated through the AI gateway (the Ollama stand-in answers)
 // and the gateway's refusals told in words; several meal plans, one chosen to shop for; every
 // filter the recipes API has; a copy shared from Hollowtown that follows its original until
-// detached. Each new view is checked with axe. The ingredient lines the forms read come first.
+// detached. Each new view is checked with axe. How stored ingredients are written back as lines
+// for editing comes first.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ParsedIngredient, parseIngredientLine } from '../../src/ingredients/ingredient-line.ts';
 import { generatedAnswer } from '../../src/recipes/testing.ts';
-import { formatAmount, formatIngredient, parseIngredientLine } from '../../web/recipes/ingredients.ts';
+import { formatAmount, formatIngredient } from '../../web/shared/amounts.ts';
 import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
 import {
   hasChromium,
@@ -24,61 +26,43 @@ import {
   type WebPlatform,
 } from './support.ts';
 
-describe('ingredient lines as a cook types them', () => {
-  it('reads amount, unit, name and note, with fractions and units written onto the number', () => {
-    expect(parseIngredientLine('200 g rice')).toEqual({ name: 'rice', quantity: 200, unit: 'g', note: null });
-    expect(parseIngredientLine('1 1/2 cups flour, sifted')).toEqual({
-      name: 'flour',
-      quantity: 1.5,
-      unit: 'cups',
-      note: 'sifted',
-    });
-    expect(parseIngredientLine('½ tsp salt')).toMatchObject({ quantity: 0.5, unit: 'tsp', name: 'salt' });
-    expect(parseIngredientLine('250g butter')).toMatchObject({ quantity: 250, unit: 'g', name: 'butter' });
-    expect(parseIngredientLine('2 cups of milk')).toMatchObject({ quantity: 2, unit: 'cups', name: 'milk' });
-    expect(parseIngredientLine('1,5 l stock')).toMatchObject({ quantity: 1.5, unit: 'l', name: 'stock' });
-    expect(parseIngredientLine('2 fl oz cream')).toMatchObject({ quantity: 2, unit: 'fl oz', name: 'cream' });
-  });
-
-  it('keeps a word that is not a unit in the name, and a line without an amount as it is', () => {
-    expect(parseIngredientLine('2 large eggs')).toEqual({
-      name: 'large eggs',
-      quantity: 2,
-      unit: null,
-      note: null,
-    });
-    expect(parseIngredientLine('1 lemon')).toMatchObject({ quantity: 1, unit: null, name: 'lemon' });
-    expect(parseIngredientLine('black pepper, to taste')).toEqual({
-      name: 'black pepper',
-      quantity: null,
-      unit: null,
-      note: 'to taste',
-    });
-    expect(parseIngredientLine('3 sprigg thyme', new Set(['sprigg']))).toMatchObject({
-      quantity: 3,
-      unit: 'sprigg',
-      name: 'thyme',
-    });
-  });
-
-  it('writes an ingredient back as a line that reads the same', () => {
-    const ingredients = [
+describe('ingredients written back as lines, for editing', () => {
+  it('writes each stored ingredient as a line the server reads back the same', () => {
+    const stored: ParsedIngredient[] = [
       { name: 'vegetable stock', quantity: 1.5, unit: 'l', note: null },
-      { name: 'garlic', quantity: 2, unit: 'cloves', note: 'crushed' },
-      { name: 'sugar', quantity: 1 / 3, unit: 'cup', note: null },
+      { name: 'garlic', quantity: 2, unit: 'clove', note: 'crushed' },
+      { name: 'sugar', quantity: 0.333, unit: 'cup', note: null },
+      { name: 'flour', quantity: 1.5, unit: 'cup', note: 'sifted' },
+      { name: 'gummy worms', quantity: 24, unit: null, note: null },
+      { name: 'sea salt', quantity: 2, unit: 'pinch', note: null },
+      { name: 'apples', quantity: 2, quantity_max: 3, unit: null, note: null },
+      { name: 'honey', quantity: 2, unit: 'tbsp', note: null },
+      { name: 'pumpkin purée', quantity: 1, unit: 'can', note: '14 oz' },
       { name: 'salt', quantity: null, unit: null, note: 'to taste' },
     ];
-    for (const ingredient of ingredients) {
-      const line = formatIngredient(ingredient);
-      const back = parseIngredientLine(line);
-      expect(back.name).toBe(ingredient.name);
-      expect(back.unit).toBe(ingredient.unit);
-      expect(back.note).toBe(ingredient.note);
-      expect(back.quantity ?? 0).toBeCloseTo(ingredient.quantity ?? 0, 2);
+    for (const ingredient of stored) {
+      expect(parseIngredientLine(formatIngredient(ingredient)), formatIngredient(ingredient)).toEqual(
+        ingredient,
+      );
     }
+    expect(stored.map(formatIngredient)).toEqual([
+      '1½ l vegetable stock',
+      '2 cloves garlic, crushed',
+      '⅓ cup sugar',
+      '1½ cups flour, sifted',
+      '24 gummy worms',
+      '2 pinches sea salt',
+      '2–3 apples',
+      '2 tbsp honey',
+      '1 can pumpkin purée, 14 oz',
+      'salt, to taste',
+    ]);
+    // Counted things say no unit ("24 gummy worms", never "24 count gummy worms").
+    expect(formatIngredient({ name: 'gummy worms', quantity: 24, unit: 'count' })).toBe('24 gummy worms');
     expect(formatAmount(0.25)).toBe('¼');
     expect(formatAmount(2.5)).toBe('2½');
     expect(formatAmount(0.4)).toBe('0.4');
+    expect(formatAmount(1.5, 2)).toBe('1½–2');
   });
 });
 

@@ -1,5 +1,5 @@
 // The recipe as far as the AI has written it: the fields of its JSON that are readable so far.
-import { shownUnit } from '../shared/amounts.ts';
+import { formatAmount, shownUnit } from '../shared/amounts.ts';
 import { parsePartialJson } from './partial-json.ts';
 
 export interface DraftIngredient {
@@ -55,8 +55,8 @@ export function readRecipeDraft(written: string): RecipeDraft | undefined {
   };
 }
 
-/** "200 g dark chocolate (melted)". */
+/** "200 g dark chocolate (melted)", "½ cup cream". */
 export const ingredientLine = (item: DraftIngredient) =>
-  [item.quantity, shownUnit(item.unit), item.name, item.note ? `(${item.note})` : null]
-    .filter((part) => part !== null)
+  [formatAmount(item.quantity), shownUnit(item.unit), item.name, item.note ? `(${item.note})` : null]
+    .filter(Boolean)
     .join(' ');

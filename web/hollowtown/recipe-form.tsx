@@ -1,5 +1,6 @@
-// Writing and editing a spooky recipe: one form, ingredients as "2 cups flour" lines, the
-// method one step per line.
+// Writing and editing a spooky recipe: one form, ingredients as "2 cups flour" lines (sent as
+// typed, read by the server and shown as it reads them before saving), the method one step per
+// line.
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -13,28 +14,19 @@ import {
 } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
+import {
+  describeIngredientError,
+  IngredientPreview,
+  ingredientsToText,
+  textLines,
+  useIngredientPreview,
+} from '../shared/ingredient-lines.tsx';
 import { Link, navigate } from '../shared/router.tsx';
-import { DIFFICULTIES, type Ingredient, lines, type SpookyRecipe } from './recipe-types.ts';
+import { DIFFICULTIES, lines, type SpookyRecipe } from './recipe-types.ts';
 
-/** "2 cups sugar" per line ⇄ ingredients. */
-const ingredientsToText = (items: Ingredient[]) =>
-  items.map((i) => [i.quantity ?? '', i.unit ?? '', i.name].filter((x) => x !== '').join(' ')).join('\n');
-function textToIngredients(text: string) {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const match = /^(\d+(?:[.,]\d+)?)\s+(?:([a-zA-Z]{1,12})\s+)?(.+)$/.exec(line);
-      if (!match) return { name: line };
-      const [, qty, unit, name] = match;
-      return {
-        name: name as string,
-        quantity: Number((qty as string).replace(',', '.')),
-        ...(unit ? { unit } : {}),
-      };
-    });
-}
+/** As many as the API takes in one recipe. */
+const MAX_INGREDIENTS = 100;
+
 export function RecipeEditor({ props, id }: { props: ViewProps; id?: string }) {
   const existing = useLoad(
     async (signal) => (id ? props.api<SpookyRecipe>(`/api/recipes/spooky/${id}`, { signal }) : null),
@@ -58,9 +50,11 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe
     tags: (recipe?.tags ?? []).join(', '),
     is_published: recipe?.is_published ?? false,
   });
+  const preview = useIngredientPreview(props.api, form.ingredients, MAX_INGREDIENTS);
   const action = useAction();
   const submit = () =>
     action.run(async () => {
+      const ingredients = textLines(form.ingredients);
       const body = {
         recipe_name: form.recipe_name,
         description: form.description || null,
@@ -68,7 +62,7 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe
         difficulty: form.difficulty,
         prep_time_minutes: form.prep_time_minutes ? Number(form.prep_time_minutes) : null,
         serves: form.serves ? Number(form.serves) : null,
-        ingredients: textToIngredients(form.ingredients),
+        ingredients,
         instructions: lines(form.instructions),
         tags: form.tags
           .split(',')
@@ -76,9 +70,20 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe
           .filter(Boolean),
         is_published: form.is_published,
       };
-      const saved = recipe
-        ? await props.api<SpookyRecipe>(`/api/recipes/spooky/${recipe.recipe_id}`, { method: 'PATCH', body })
-        : await props.api<SpookyRecipe>('/api/recipes/spooky', { body });
+      let saved: SpookyRecipe;
+      try {
+        saved = recipe
+          ? await props.api<SpookyRecipe>(`/api/recipes/spooky/${recipe.recipe_id}`, {
+              method: 'PATCH',
+              body,
+            })
+          : await props.api<SpookyRecipe>('/api/recipes/spooky', { body });
+      } catch (error) {
+        const said = describeIngredientError(error, ingredients);
+        if (!said) throw error;
+        action.setError(said);
+        return;
+      }
       navigate(props.href('recipes', { id: saved.recipe_id }));
     });
   return (
@@ -118,10 +123,13 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe
         <TextArea label="Description" value={form.description} onChange={set('description')} />
         <TextArea
           label="Ingredients"
-          hint="One per line, e.g. “2 cups flour”"
+          hint="One per line: amount, unit, what, then a comma and any note, e.g. “24 gummy worms”, “1 pinch of sea salt” or “200 g dark chocolate, melted”"
+          rows={Math.max(4, Math.min(14, textLines(form.ingredients).length + 1))}
           value={form.ingredients}
           onChange={set('ingredients')}
+          error={preview.problem}
         />
+        <IngredientPreview preview={preview} />
         <TextArea
           label="Method"
           hint="One step per line"

@@ -3,7 +3,10 @@
 export interface Ingredient {
   name: string;
   quantity: number | null;
+  /** The top of a range ("2–3 apples"); absent otherwise. */
+  quantity_max?: number;
   unit: string | null;
+  note: string | null;
 }
 
 export interface SpookyRecipe {

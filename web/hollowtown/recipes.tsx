@@ -2,7 +2,7 @@
 // and editing live in recipe-form.tsx.
 
 import { useEffect, useRef } from 'react';
-import { shownUnit } from '../shared/amounts.ts';
+import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -181,10 +181,9 @@ function RecipeDetail({ props, id }: { props: ViewProps; id: string }) {
       <div className="grid section">
         <Section title="Ingredients">
           <ul aria-label="Ingredients">
-            {r.ingredients.map((i) => (
-              <li key={`${i.name}-${i.quantity}-${i.unit}`}>
-                {[i.quantity, shownUnit(i.unit), i.name].filter((x) => x !== null).join(' ')}
-              </li>
+            {r.ingredients.map((i, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a recipe may list the same thing twice.
+              <li key={index}>{formatIngredient(i)}</li>
             ))}
           </ul>
         </Section>

@@ -3,12 +3,13 @@
 // again), then the recipe, or why it failed and when to try again.
 import { type RefObject, useEffect, useRef, useState } from 'react';
 import { type AiProblem, waitInWords } from '../shared/ai-problems.ts';
+import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Checkbox, Form, SelectField, TextField } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { Link } from '../shared/router.tsx';
+import { commaList } from './comma-list.ts';
 import { describeGenerationError } from './generation-errors.ts';
-import { commaList, formatIngredient } from './ingredients.ts';
 import { recipeFacts, TagList } from './recipe-facts.tsx';
 import { DIFFICULTIES, type GeneratedRecipe } from './types.ts';
 

@@ -1,5 +1,5 @@
 // The pantry: what is in the fridge, freezer and cupboard, and what to use soon.
-import { shownUnit } from '../shared/amounts.ts';
+import { formatAmount, shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -15,7 +15,6 @@ import {
 } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { formatAmount } from './ingredients.ts';
 import type { Page } from './types.ts';
 
 interface PantryItem {

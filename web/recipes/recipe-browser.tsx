@@ -15,7 +15,7 @@ import {
 import { useFields } from '../shared/form-fields.ts';
 import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { Link, navigate } from '../shared/router.tsx';
-import { commaList } from './ingredients.ts';
+import { commaList } from './comma-list.ts';
 import { RecipeBadges, recipeFacts, TagList } from './recipe-facts.tsx';
 import { DIFFICULTIES, type Page, type Recipe } from './types.ts';
 

@@ -1,6 +1,7 @@
 // One recipe: scaled to any number of servings, rated, and for its author edited or deleted;
 // a copy shared from Hollowtown says that it follows its original and offers to detach it.
 import { useState } from 'react';
+import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -15,7 +16,6 @@ import {
 import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
-import { formatIngredient } from './ingredients.ts';
 import { recipeFacts, TagList } from './recipe-facts.tsx';
 import { type RecipeDetail as Detail, isSharedCopy, type Nutrition, type SharedSource } from './types.ts';
 

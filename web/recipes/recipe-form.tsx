@@ -1,6 +1,6 @@
 // Writing a recipe of one's own, or changing one: every field the API keeps, ingredients typed
-// one per line and shown as they will be read (quantity, unit, name, note) before saving.
-import { useMemo } from 'react';
+// one per line, sent as typed and shown as the server will read them (quantity, unit, name, note)
+// before saving.
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -14,15 +14,15 @@ import {
 } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { Link, navigate } from '../shared/router.tsx';
 import {
-  commaList,
-  formatAmount,
+  describeIngredientError,
+  IngredientPreview,
   ingredientsToText,
-  parseIngredients,
   textLines,
-  unitsOf,
-} from './ingredients.ts';
+  useIngredientPreview,
+} from '../shared/ingredient-lines.tsx';
+import { Link, navigate } from '../shared/router.tsx';
+import { commaList } from './comma-list.ts';
 import { DIFFICULTIES, isSharedCopy, type Recipe, type RecipeDetail } from './types.ts';
 
 /** The form for a new recipe, or for the one `id` names once it has loaded. */
@@ -50,6 +50,9 @@ export function RecipeEditor({ props, id }: { props: ViewProps; id?: string }) {
   return <RecipeForm props={props} recipe={recipe} />;
 }
 
+/** As many as the API takes in one recipe. */
+const MAX_INGREDIENTS = 100;
+
 const numberOrNull = (text: string) => (text.trim() === '' ? null : Number(text));
 
 function formFrom(recipe?: Recipe) {
@@ -75,12 +78,8 @@ function formFrom(recipe?: Recipe) {
 
 function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: Recipe }) {
   const [form, setForm, set] = useFields(() => formFrom(recipe));
-  // Units the recipe already uses read back as units, however unusual ("3 sprig thyme").
-  const knownUnits = useMemo(() => unitsOf(recipe?.ingredients ?? []), [recipe]);
-  const ingredients = useMemo(
-    () => parseIngredients(form.ingredients, knownUnits),
-    [form.ingredients, knownUnits],
-  );
+  const preview = useIngredientPreview(props.api, form.ingredients, MAX_INGREDIENTS);
+  const ingredients = textLines(form.ingredients);
   const action = useAction();
   const submit = () =>
     action.run(async () => {
@@ -100,9 +99,17 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: Recipe }) {
         image_url: form.image_url.trim() || null,
         is_published: form.is_published,
       };
-      const saved = recipe
-        ? await props.api<Recipe>(`/api/recipes/${recipe.recipe_id}`, { method: 'PATCH', body })
-        : await props.api<Recipe>('/api/recipes', { body });
+      let saved: Recipe;
+      try {
+        saved = recipe
+          ? await props.api<Recipe>(`/api/recipes/${recipe.recipe_id}`, { method: 'PATCH', body })
+          : await props.api<Recipe>('/api/recipes', { body });
+      } catch (error) {
+        const said = describeIngredientError(error, ingredients);
+        if (!said) throw error;
+        action.setError(said);
+        return;
+      }
       navigate(props.href('recipes', { id: saved.recipe_id }));
     });
   const cancel = recipe ? props.href('recipes', { id: recipe.recipe_id }) : props.href('recipes');
@@ -175,12 +182,13 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: Recipe }) {
         />
         <TextArea
           label="Ingredients"
-          hint="One per line: amount, unit, what, then a comma and any note, e.g. “200 g rice” or “2 cloves garlic, crushed”"
+          hint="One per line: amount, unit, what, then a comma and any note, e.g. “200 g rice”, “1½ cups flour, sifted” or “2 cloves garlic, crushed”"
           rows={Math.max(4, Math.min(14, ingredients.length + 1))}
           value={form.ingredients}
           onChange={set('ingredients')}
+          error={preview.problem}
         />
-        {ingredients.length > 0 && <IngredientPreview ingredients={ingredients} />}
+        <IngredientPreview preview={preview} />
         <TextArea
           label="Method"
           hint="One step per line"
@@ -223,34 +231,5 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: Recipe }) {
         </div>
       </Form>
     </>
-  );
-}
-
-function IngredientPreview({ ingredients }: { ingredients: ReturnType<typeof parseIngredients> }) {
-  return (
-    <div className="table-wrap">
-      <table>
-        <caption className="caption">How the ingredient lines read</caption>
-        <thead>
-          <tr>
-            <th scope="col">Amount</th>
-            <th scope="col">Unit</th>
-            <th scope="col">What</th>
-            <th scope="col">Note</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ingredients.map((i, index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows follow the typed lines one to one.
-            <tr key={index}>
-              <td>{i.quantity === null ? '—' : formatAmount(i.quantity)}</td>
-              <td>{i.unit ?? '—'}</td>
-              <td>{i.name}</td>
-              <td>{i.note ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -1,6 +1,7 @@
 // Shopping lists: tick items off as you shop (the total is kept by the server), start a list by
 // hand, and open the one a meal plan just made (?list=id comes first and into view).
 import { useEffect } from 'react';
+import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Checkbox,
@@ -16,7 +17,7 @@ import {
 } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { formatIngredient, parseIngredients } from './ingredients.ts';
+import { describeIngredientError, textLines } from '../shared/ingredient-lines.tsx';
 import type { Page, ShoppingList } from './types.ts';
 
 export function Shopping(props: ViewProps) {
@@ -49,9 +50,16 @@ export function Shopping(props: ViewProps) {
 
   const submit = () =>
     create.run(async () => {
-      await api('/api/shopping-lists', {
-        body: { list_name: form.list_name, items: parseIngredients(form.items) },
-      });
+      // Lines as typed: the server reads them as it reads a recipe's ingredients.
+      const items = textLines(form.items);
+      try {
+        await api('/api/shopping-lists', { body: { list_name: form.list_name, items } });
+      } catch (error) {
+        const said = describeIngredientError(error, items);
+        if (!said) throw error;
+        create.setError(said);
+        return;
+      }
       setForm({ list_name: '', items: '' });
       lists.reload();
     });

@@ -7,6 +7,8 @@ export type Difficulty = 'easy' | 'medium' | 'hard';
 export interface Ingredient {
   name: string;
   quantity: number | null;
+  /** The top of a range ("2–3 apples"); absent otherwise. */
+  quantity_max?: number;
   unit: string | null;
   note: string | null;
 }

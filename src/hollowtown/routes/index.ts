@@ -1,7 +1,9 @@
 // Every HTTP route of Hollowtown, under /hollowtown. Every one needs a signed-in user.
+import { registerIngredientParseRoute } from '../../ingredients/schemas.ts';
 import { authenticateRequests, type TokenVerifier } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { HollowtownServices } from '../index.ts';
+import { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
 import { registerCostumeRoutes } from './costumes.ts';
 import { registerEventFamilyRoutes } from './event-family.ts';
 import { registerEventRoutes } from './events.ts';
@@ -17,6 +19,11 @@ export function registerHollowtownRoutes(
 ): void {
   app.addHook('onRequest', authenticateRequests(verifier));
   registerRecipeRoutes(app, services.recipes);
+  registerIngredientParseRoute(app, {
+    limits: INGREDIENT_LIMITS,
+    maxLines: LIMITS.ingredients,
+    tags: ['Spooky recipes'],
+  });
   registerSharingRoutes(app, services.sharing);
   registerGenerateRoutes(app, services.generation);
   registerEventRoutes(app, services.events);

@@ -1,5 +1,6 @@
 // Schema pieces the Hollowtown routes share: items, tags, ids, pages, and their limits.
 import { type TSchema, Type } from 'typebox';
+import { IngredientLine } from '../../ingredients/schemas.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
 import { LIMITS, NOT_BLANK, TAG_PATTERN } from '../service/limits.ts';
 
@@ -34,10 +35,38 @@ export const IngredientInput = Type.Object(
   },
 );
 
+/** A recipe's ingredient: as a line the server reads ("24 gummy worms"), or split already. */
+export const RecipeIngredientInput = Type.Dependent(
+  Type.String(),
+  IngredientLine,
+  Type.Object(
+    {
+      ...IngredientInput.properties,
+      quantity_max: Type.Optional(
+        Nullable(
+          Type.Number({
+            exclusiveMinimum: 0,
+            maximum: LIMITS.quantity,
+            description: 'The top of a range: "2–3 apples" is quantity 2, quantity_max 3',
+          }),
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  {
+    description:
+      'A line as a cook writes it ("1½ cups flour, sifted", "24 gummy worms", "salt to taste"), read by the ' +
+      'server exactly as POST /api/ingredients/parse shows it; or {name, quantity, quantity_max, unit, note}',
+    examples: ['1 pinch of sea salt', { name: 'gummy worms', quantity: 24, unit: null }],
+  },
+);
+
 export const Ingredient = Type.Object({
   name: Type.String(),
   quantity: Nullable(Type.Number()),
-  unit: Nullable(Type.String()),
+  quantity_max: Type.Optional(Type.Number({ description: 'Only on a range ("2–3 apples")' })),
+  unit: Nullable(Type.String({ description: 'null: counted ("24 gummy worms") or no amount' })),
   note: Nullable(Type.String()),
 });
 

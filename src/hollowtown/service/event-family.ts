@@ -1,15 +1,12 @@
 // A Halloween event planned with a family (the design document's family shopping list): the
 // owner links the event to a family they belong to; then any member of that family sees the
 // event, adds recipes to it from either app, and turns them into the family's shopping list,
-// scaled to the guest count and merged with unit conversion by HowToCookAtHome's helpers.
+// scaled to the guest count and merged with unit conversion (src/ingredients, shared).
 import type { FamilyClient } from '../../family/client.ts';
+import { amountToBuy } from '../../ingredients/ingredient-input.ts';
+import { mergeIngredients, type QuantityLine, scaleIngredients } from '../../ingredients/quantities.ts';
 import { AppError } from '../../platform/errors.ts';
-import {
-  mergeIngredients,
-  type QuantityLine,
-  type RecipesClient,
-  scaleIngredients,
-} from '../../recipes/client.ts';
+import type { RecipesClient } from '../../recipes/client.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
 import {
@@ -45,6 +42,7 @@ export const EventFamilyErrors = {
 interface Ingredientish {
   name: string;
   quantity: number | null;
+  quantity_max?: number;
   unit: string | null;
 }
 
@@ -183,7 +181,8 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
           guests && recipe.serves && recipe.serves > 0
             ? scaleIngredients(recipe.ingredients, recipe.serves, guests)
             : recipe.ingredients;
-        lines.push(...scaled.map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit })));
+        // A range ("2–3 apples") buys its top.
+        lines.push(...scaled.map((i) => ({ name: i.name, quantity: amountToBuy(i), unit: i.unit })));
       }
       const merged = mergeIngredients(lines);
       const saved = await family().saveGeneratedList({

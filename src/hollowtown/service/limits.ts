@@ -1,5 +1,6 @@
 // The limits of every field Hollowtown stores, shared by the HTTP schemas and the AI answer check.
 // Ingredient limits match HowToCookAtHome's (or are stricter), so a shared recipe always fits there.
+import type { IngredientLimits } from '../../ingredients/ingredient-input.ts';
 
 export const LIMITS = {
   name: 200,
@@ -27,6 +28,15 @@ export const LIMITS = {
   dietaryTags: 10,
   search: 200,
 } as const;
+
+/** What a recipe's ingredient may be, read from a line or given split. */
+export const INGREDIENT_LIMITS: IngredientLimits = {
+  name: LIMITS.itemName,
+  unit: LIMITS.unit,
+  note: LIMITS.note,
+  quantity: LIMITS.quantity,
+  allowsZero: false,
+};
 
 /** A tag: letters, digits, spaces and hyphens, starting with a letter or digit (no commas). */
 export const TAG_PATTERN = '^[\\p{L}\\p{N}][\\p{L}\\p{N} -]*$';

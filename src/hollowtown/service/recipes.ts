@@ -1,5 +1,9 @@
 // Spooky recipes: private to their owner until published; a published recipe is readable by
 // every signed-in user, and only ever changed or deleted by its owner.
+import {
+  type IngredientInput as IngredientLineOrFields,
+  readIngredients,
+} from '../../ingredients/ingredient-input.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import {
@@ -29,9 +33,10 @@ import {
   isUuid,
   normaliseTags,
   queryTags,
-  toIngredient,
 } from './common.ts';
+import { INGREDIENT_LIMITS } from './limits.ts';
 
+/** A costume's material: the fields split, as the ingredients of a recipe may be too. */
 export interface IngredientInput {
   name: string;
   quantity?: number | null;
@@ -44,7 +49,8 @@ export interface RecipeInput {
   description?: string | null;
   spookiness_level?: number;
   difficulty?: Difficulty;
-  ingredients?: IngredientInput[];
+  /** Lines read on the server ("24 gummy worms") or the fields split. */
+  ingredients?: IngredientLineOrFields[];
   instructions?: string[];
   prep_time_minutes?: number | null;
   serves?: number | null;
@@ -105,7 +111,7 @@ export function recipeFields(input: RecipeInput): RecipeFields {
     description: input.description ?? null,
     spookiness_level: input.spookiness_level ?? DEFAULT_SPOOKINESS,
     difficulty: input.difficulty ?? DEFAULT_DIFFICULTY,
-    ingredients: (input.ingredients ?? []).map(toIngredient),
+    ingredients: readIngredients(input.ingredients ?? [], 'body.ingredients', INGREDIENT_LIMITS),
     instructions: (input.instructions ?? []).map((step) => step.trim()),
     prep_time_minutes: input.prep_time_minutes ?? null,
     serves: input.serves ?? null,
@@ -121,7 +127,8 @@ function patchFields(patch: RecipePatch): Partial<RecipeFields> {
     description: patch.description,
     spookiness_level: patch.spookiness_level,
     difficulty: patch.difficulty,
-    ingredients: patch.ingredients?.map(toIngredient),
+    ingredients:
+      patch.ingredients && readIngredients(patch.ingredients, 'body.ingredients', INGREDIENT_LIMITS),
     instructions: patch.instructions?.map((step) => step.trim()),
     prep_time_minutes: patch.prep_time_minutes,
     serves: patch.serves,

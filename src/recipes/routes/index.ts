@@ -1,7 +1,9 @@
 // Every HTTP route of HowToCookAtHome, under /recipes. Every route needs a signed-in user.
+import { registerIngredientParseRoute } from '../../ingredients/schemas.ts';
 import { authenticateRequests, requireUser, type TokenVerifier } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
+import { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
 import { registerMealPlanRoutes } from './meal-plans.ts';
 import { registerPantryRoutes } from './pantry.ts';
 import { registerRecipeRoutes } from './recipes.ts';
@@ -15,6 +17,11 @@ export function registerRecipesRoutes(app: App, verifier: TokenVerifier, service
     if (request.routeOptions.url?.includes('/api/')) requireUser(request);
   });
   registerRecipeRoutes(app, services);
+  registerIngredientParseRoute(app, {
+    limits: INGREDIENT_LIMITS,
+    maxLines: LIMITS.shoppingItems,
+    tags: ['Recipes'],
+  });
   registerMealPlanRoutes(app, services);
   registerPantryRoutes(app, services);
   registerShoppingListRoutes(app, services);

@@ -426,12 +426,6 @@ describe.each(testEngines())('recipes on %s', (engine) => {
       expect(read?.ingredients[0]).toEqual({ name: 'spaghetti', quantity: 800, unit: 'g', note: null });
       expect(await client.getRecipeForUser(bob.userId, recipe.recipe_id)).toBeNull();
       expect(await client.getRecipeForUser(bob.userId, 'not-a-uuid')).toBeNull();
-      expect(
-        client.mergeIngredients([
-          { name: 'egg', quantity: 1, unit: null },
-          { name: 'Eggs', quantity: 2, unit: 'count' },
-        ]),
-      ).toEqual([{ name: 'egg', quantity: 3, unit: 'count' }]);
     });
   });
 

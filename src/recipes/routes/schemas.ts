@@ -1,7 +1,9 @@
 // Schemas the recipes routes share: limits on every field, and the shapes answers take.
 import { type TSchema, Type } from 'typebox';
+import { IngredientLine } from '../../ingredients/schemas.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import { LIMITS } from '../service/limits.ts';
 
 export { ErrorResponse, NoContent } from '../../platform/http/schemas.ts';
 
@@ -33,32 +35,24 @@ export const Page = <T extends TSchema>(item: T, description: string) =>
     { description },
   );
 
-export const LIMITS = {
-  name: 200,
-  text: 5000,
-  label: 50,
-  labels: 30,
-  unit: 32,
-  note: 200,
-  ingredients: 100,
-  steps: 100,
-  step: 2000,
-  quantity: 1_000_000,
-  minutes: 10_080,
-  serves: 100,
-  calories: 100_000,
-  url: 2048,
-  costCents: 1_000_000,
-  shoppingItems: 500,
-} as const;
+export { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
 
 const Label = Type.String({ minLength: 1, maxLength: LIMITS.label });
 
-export const Ingredient = Type.Object(
+const IngredientFields = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: LIMITS.name, examples: ['spaghetti'] }),
     quantity: Type.Optional(
       Nullable(Type.Number({ minimum: 0, maximum: LIMITS.quantity, description: 'null: to taste' })),
+    ),
+    quantity_max: Type.Optional(
+      Nullable(
+        Type.Number({
+          minimum: 0,
+          maximum: LIMITS.quantity,
+          description: 'The top of a range: "2–3 apples" is quantity 2, quantity_max 3',
+        }),
+      ),
     ),
     unit: Type.Optional(
       Nullable(
@@ -72,6 +66,14 @@ export const Ingredient = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** An ingredient as sent: a line the server reads ("24 gummy worms"), or the fields split. */
+export const Ingredient = Type.Dependent(Type.String(), IngredientLine, IngredientFields, {
+  description:
+    'A line as a cook writes it ("1½ cups flour, sifted", "24 gummy worms", "salt to taste"), read by the ' +
+    'server exactly as POST /api/ingredients/parse shows it; or {name, quantity, quantity_max, unit, note}',
+  examples: ['1 pinch of sea salt', { name: 'spaghetti', quantity: 400, unit: 'g' }],
+});
 
 const NutritionValue = Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 }));
 export const Nutrition = Type.Object(
@@ -166,7 +168,8 @@ export const RecipePatchBody = Type.Object(
 const StoredIngredient = Type.Object({
   name: Type.String(),
   quantity: Nullable(Type.Number()),
-  unit: Nullable(Type.String()),
+  quantity_max: Type.Optional(Type.Number({ description: 'Only on a range ("2–3 apples")' })),
+  unit: Nullable(Type.String({ description: 'null: counted ("24 gummy worms") or no amount' })),
   note: Nullable(Type.String()),
 });
 

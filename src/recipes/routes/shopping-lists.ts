@@ -1,5 +1,6 @@
 // /api/shopping-lists: lists with items, checkboxes and costs; the total is kept by the server.
 import { Type } from 'typebox';
+import { IngredientLine } from '../../ingredients/schemas.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
@@ -59,10 +60,15 @@ export const ShoppingList = Type.Object(
 const listFields = {
   store: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
   items: Type.Optional(
-    Type.Array(ItemBody, {
-      maxItems: LIMITS.shoppingItems,
-      description: 'The whole list (replaces it on PATCH)',
-    }),
+    Type.Array(
+      Type.Dependent(Type.String(), IngredientLine, ItemBody, {
+        description: 'An item, or a line read as a recipe ingredient is ("2-3 apples" buys 3)',
+      }),
+      {
+        maxItems: LIMITS.shoppingItems,
+        description: 'The whole list (replaces it on PATCH)',
+      },
+    ),
   ),
   purchased_at: Type.Optional(
     Nullable(Type.String({ format: 'date-time', description: 'Set when bought; null reopens the list' })),
@@ -70,6 +76,7 @@ const listFields = {
 };
 
 const itemsExample = [
+  '2-3 apples',
   { name: 'spaghetti', quantity: 800, unit: 'g', cost_cents: 298 },
   { name: 'eggs', quantity: 6, unit: 'count', checked: true, cost_cents: 349 },
   { name: 'black pepper', note: 'whole' },

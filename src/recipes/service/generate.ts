@@ -5,11 +5,11 @@
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { AiChatResult, AiMessage } from '../../ai/client.ts';
+import { normaliseIngredientName, scaleIngredients, singularise } from '../../ingredients/quantities.ts';
 import type { Recipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
 import type { Difficulty } from '../store/recipes.ts';
-import { normaliseIngredientName, scaleIngredients, singularise } from './quantities.ts';
 import { normaliseLabels, type RecipeInput, type RecipeService } from './recipes.ts';
 
 /** One first try and two retries. */

@@ -1,6 +1,8 @@
 // Meal plans: recipes per date and slot over a run of days, every date inside the plan and
 // every recipe one the user may read; and the shopping list a plan needs, merged across its
 // meals, minus what the pantry holds.
+import { amountToBuy } from '../../ingredients/ingredient-input.ts';
+import { type QuantityLine, subtractQuantities } from '../../ingredients/quantities.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
@@ -21,7 +23,6 @@ import { findReadableRecipes } from '../store/recipes.ts';
 import { insertShoppingList } from '../store/shopping-lists.ts';
 import { addDays, isCalendarDate } from './dates.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
-import { type QuantityLine, subtractQuantities } from './quantities.ts';
 import { MAX_SHOPPING_ITEMS, type ShoppingList, toShoppingList } from './shopping-lists.ts';
 
 export const MEAL_SLOTS: readonly MealSlot[] = ['breakfast', 'lunch', 'dinner', 'snack'];
@@ -218,9 +219,10 @@ export function createMealPlanService(deps: RecipesDeps) {
           if (!recipe) continue;
           const factor = request.servings && recipe.serves ? request.servings / recipe.serves : 1;
           for (const ingredient of recipe.ingredients) {
+            const amount = amountToBuy(ingredient);
             needs.push({
               name: ingredient.name,
-              quantity: ingredient.quantity === null ? null : ingredient.quantity * factor,
+              quantity: amount === null ? null : amount * factor,
               unit: ingredient.unit,
             });
           }

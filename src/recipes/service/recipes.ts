@@ -1,5 +1,7 @@
 // Recipe rules: who reads what (owner, or everyone signed in once published), tidy input
 // (trimmed text, lower-case cuisine, tags and allergens), filters, cursor pages, scaling.
+import { type IngredientInput, readIngredients } from '../../ingredients/ingredient-input.ts';
+import { scaleIngredients } from '../../ingredients/quantities.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Ingredient, Nutrition, Recipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
@@ -19,14 +21,7 @@ import {
   updateRecipe,
 } from '../store/recipes.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
-import { scaleIngredients } from './quantities.ts';
-
-export interface IngredientInput {
-  name: string;
-  quantity?: number | null;
-  unit?: string | null;
-  note?: string | null;
-}
+import { INGREDIENT_LIMITS } from './limits.ts';
 
 export interface RecipeInput {
   recipe_name: string;
@@ -37,6 +32,7 @@ export interface RecipeInput {
   cook_time_minutes?: number | null;
   serves?: number | null;
   calories?: number | null;
+  /** Lines read on the server ("24 gummy worms") or the fields split. */
   ingredients?: IngredientInput[];
   instructions?: string[];
   nutrition?: Nutrition;
@@ -88,14 +84,8 @@ export function normaliseLabels(labels: readonly string[] | undefined): string[]
   return [...seen];
 }
 
-export function normaliseIngredients(ingredients: readonly IngredientInput[]): Ingredient[] {
-  return ingredients.map((ingredient, index) => ({
-    name: requiredText(`ingredients.${index}.name`, ingredient.name),
-    quantity: ingredient.quantity ?? null,
-    unit: blankToNull(ingredient.unit),
-    note: blankToNull(ingredient.note),
-  }));
-}
+export const normaliseIngredients = (ingredients: readonly IngredientInput[]): Ingredient[] =>
+  readIngredients(ingredients, 'body.ingredients', INGREDIENT_LIMITS);
 
 const normaliseInstructions = (steps: readonly string[]) => steps.map((s) => s.trim()).filter(Boolean);
 
@@ -167,6 +157,7 @@ export function toRecipe(row: RecipeRow, userId: string): Recipe {
     ingredients: row.ingredients.map((i) => ({
       name: i.name,
       quantity: i.quantity ?? null,
+      ...(typeof i.quantity_max === 'number' ? { quantity_max: i.quantity_max } : {}),
       unit: i.unit ?? null,
       note: i.note ?? null,
     })),

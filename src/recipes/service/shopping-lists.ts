@@ -1,5 +1,6 @@
 // Shopping lists: items with an amount, a checkbox and a cost; the list's total is always the
 // sum of its items' costs, written together with the items.
+import { amountToBuy, readIngredients } from '../../ingredients/ingredient-input.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
@@ -14,6 +15,7 @@ import {
   updateShoppingList,
 } from '../store/shopping-lists.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
+import { INGREDIENT_LIMITS } from './limits.ts';
 
 export const MAX_SHOPPING_ITEMS = 500;
 
@@ -29,7 +31,8 @@ export interface ShoppingItemInput {
 export interface ShoppingListInput {
   list_name: string;
   store?: string | null;
-  items?: ShoppingItemInput[];
+  /** Items, or lines read as recipe ingredients are ("2-3 apples": buy 3). */
+  items?: (ShoppingItemInput | string)[];
   purchased_at?: string | null;
 }
 
@@ -74,15 +77,31 @@ function requiredText(field: string, text: string): string {
   return trimmed;
 }
 
-function tidyItems(items: readonly ShoppingItemInput[]): { items: ShoppingItemRow[]; total: number } {
-  const tidy = items.map((item, index) => ({
-    name: requiredText(`items.${index}.name`, item.name),
-    quantity: item.quantity ?? null,
-    unit: blankToNull(item.unit),
-    checked: item.checked ?? false,
-    cost_cents: item.cost_cents ?? null,
-    note: blankToNull(item.note),
-  }));
+function tidyItems(items: readonly (ShoppingItemInput | string)[]): {
+  items: ShoppingItemRow[];
+  total: number;
+} {
+  const read = readIngredients(
+    items.map((item) =>
+      typeof item === 'string'
+        ? item
+        : { name: item.name, quantity: item.quantity, unit: item.unit, note: item.note },
+    ),
+    'body.items',
+    INGREDIENT_LIMITS,
+  );
+  const tidy = items.map((item, index) => {
+    const ingredient = read[index] as (typeof read)[number];
+    const fields: ShoppingItemInput | undefined = typeof item === 'string' ? undefined : item;
+    return {
+      name: ingredient.name,
+      quantity: amountToBuy(ingredient),
+      unit: ingredient.unit,
+      checked: fields?.checked ?? false,
+      cost_cents: fields?.cost_cents ?? null,
+      note: ingredient.note,
+    };
+  });
   return { items: tidy, total: tidy.reduce((sum, item) => sum + (item.cost_cents ?? 0), 0) };
 }
 

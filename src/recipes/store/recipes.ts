@@ -20,6 +20,8 @@ export interface SharedSourceRow {
 export interface IngredientRow {
   name: string;
   quantity: number | null;
+  /** Only on a range. */
+  quantity_max?: number;
   unit: string | null;
   note: string | null;
 }

@@ -127,6 +127,13 @@ describe('scaling', () => {
     expect(scaleIngredients(ingredients, 4, 4)).toEqual(ingredients);
   });
 
+  it('scales the top of a range with its bottom, and drops a range that rounding closes', () => {
+    const apples = { name: 'apples', quantity: 2, quantity_max: 3, unit: null, note: null };
+    expect(scaleIngredients([apples], 4, 8)).toEqual([{ ...apples, quantity: 4, quantity_max: 6 }]);
+    const jam = { name: 'jam', quantity: 1, quantity_max: 1.05, unit: 'cup', note: null };
+    expect(scaleIngredients([jam], 2, 1)).toEqual([{ name: 'jam', quantity: 0.5, unit: 'cup', note: null }]);
+  });
+
   it('does not change the ingredients it was given', () => {
     const copy = structuredClone(ingredients);
     scaleIngredients(ingredients, 2, 5);
@@ -140,6 +147,15 @@ describe('scaling', () => {
 });
 
 describe('merging', () => {
+  it('adds counted things whether they were written with no unit or as a count', () => {
+    expect(
+      mergeIngredients([line(1, null, 'egg'), line(2, 'count', 'Eggs'), line(24, null, 'gummy worms')]),
+    ).toEqual([line(3, 'count', 'egg'), line(24, 'count', 'gummy worms')]);
+    expect(mergeIngredients([line(24, null, 'gummy worms'), line(12, null, 'Gummy Worms')])).toEqual([
+      line(36, 'count', 'gummy worms'),
+    ]);
+  });
+
   it('adds like ingredients, converting compatible units', () => {
     expect(
       mergeIngredients([

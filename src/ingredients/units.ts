@@ -1,5 +1,7 @@
-// Kitchen units and amounts: recognise a unit's spellings, convert within mass (g, kg, oz, lb)
-// and volume (ml, l, tsp, tbsp, cup, fl oz), compare ingredient names, round as a cook reads.
+// Kitchen units and amounts: recognise a unit's spellings, convert within mass (mg, g, kg, oz, lb)
+// and volume (ml, cl, dl, l, tsp, tbsp, fl oz, cup, pint, quart, gallon), name the units that
+// count things (clove, can, pinch), compare ingredient names, round as a cook reads. Shared by
+// the services that take ingredients (the ingredient-line reader, shopping lists, scaling).
 
 export type Rounding = 'up' | 'nearest' | 'none';
 
@@ -14,22 +16,33 @@ export interface UnitDefinition {
 }
 
 const DEFINITIONS: readonly UnitDefinition[] = [
+  { unit: 'mg', dimension: 'mass', toBase: 0.001, system: 'metric' },
   { unit: 'g', dimension: 'mass', toBase: 1, system: 'metric' },
   { unit: 'kg', dimension: 'mass', toBase: 1000, system: 'metric' },
   { unit: 'oz', dimension: 'mass', toBase: 28.349523125, system: 'imperial' },
   { unit: 'lb', dimension: 'mass', toBase: 453.59237, system: 'imperial' },
   { unit: 'ml', dimension: 'volume', toBase: 1, system: 'metric' },
+  { unit: 'cl', dimension: 'volume', toBase: 10, system: 'metric' },
+  { unit: 'dl', dimension: 'volume', toBase: 100, system: 'metric' },
   { unit: 'l', dimension: 'volume', toBase: 1000, system: 'metric' },
   // US customary measures, as recipes on the web use them.
   { unit: 'tsp', dimension: 'volume', toBase: 4.92892159375, system: 'imperial' },
   { unit: 'tbsp', dimension: 'volume', toBase: 14.78676478125, system: 'imperial' },
   { unit: 'fl oz', dimension: 'volume', toBase: 29.5735295625, system: 'imperial' },
   { unit: 'cup', dimension: 'volume', toBase: 236.5882365, system: 'imperial' },
+  { unit: 'pt', dimension: 'volume', toBase: 473.176473, system: 'imperial' },
+  { unit: 'qt', dimension: 'volume', toBase: 946.352946, system: 'imperial' },
+  { unit: 'gal', dimension: 'volume', toBase: 3785.411784, system: 'imperial' },
 ];
 
 export const BY_UNIT = new Map(DEFINITIONS.map((d) => [d.unit, d]));
 
 const ALIASES: Record<string, string> = {
+  mgs: 'mg',
+  milligram: 'mg',
+  milligrams: 'mg',
+  milligramme: 'mg',
+  milligrammes: 'mg',
   gr: 'g',
   gram: 'g',
   grams: 'g',
@@ -52,6 +65,14 @@ const ALIASES: Record<string, string> = {
   milliliters: 'ml',
   millilitre: 'ml',
   millilitres: 'ml',
+  centiliter: 'cl',
+  centiliters: 'cl',
+  centilitre: 'cl',
+  centilitres: 'cl',
+  deciliter: 'dl',
+  deciliters: 'dl',
+  decilitre: 'dl',
+  decilitres: 'dl',
   ltr: 'l',
   liter: 'l',
   liters: 'l',
@@ -66,6 +87,13 @@ const ALIASES: Record<string, string> = {
   tablespoon: 'tbsp',
   tablespoons: 'tbsp',
   cups: 'cup',
+  pint: 'pt',
+  pints: 'pt',
+  quart: 'qt',
+  quarts: 'qt',
+  qts: 'qt',
+  gallon: 'gal',
+  gallons: 'gal',
   floz: 'fl oz',
   'fluid ounce': 'fl oz',
   'fluid ounces': 'fl oz',
@@ -86,6 +114,46 @@ const COUNT_WORDS = new Set([
   'units',
   'x',
 ]);
+
+/**
+ * Units that count or portion a thing rather than measure it: read as units in an ingredient
+ * line ("3 cloves garlic", "1 pinch of salt") and kept apart when adding up. Singular, with the
+ * plural where adding an "s" would be wrong.
+ */
+export const PORTION_UNITS: Readonly<Record<string, string>> = {
+  bag: 'bags',
+  bottle: 'bottles',
+  box: 'boxes',
+  bunch: 'bunches',
+  can: 'cans',
+  carton: 'cartons',
+  clove: 'cloves',
+  container: 'containers',
+  cube: 'cubes',
+  dash: 'dashes',
+  dozen: 'dozen',
+  drop: 'drops',
+  ear: 'ears',
+  envelope: 'envelopes',
+  fillet: 'fillets',
+  handful: 'handfuls',
+  head: 'heads',
+  jar: 'jars',
+  knob: 'knobs',
+  pack: 'packs',
+  package: 'packages',
+  packet: 'packets',
+  pinch: 'pinches',
+  rasher: 'rashers',
+  scoop: 'scoops',
+  sheet: 'sheets',
+  slice: 'slices',
+  splash: 'splashes',
+  sprig: 'sprigs',
+  stalk: 'stalks',
+  stick: 'sticks',
+  tin: 'tins',
+};
 
 /** What a unit string means for adding up. */
 export type UnitKind =

@@ -32,6 +32,8 @@ export interface QuantityLine {
 
 export interface ScalableIngredient {
   quantity: number | null;
+  /** The top of a range, scaled with the bottom. */
+  quantity_max?: number;
   unit: string | null;
 }
 
@@ -43,11 +45,18 @@ export function scaleIngredients<T extends ScalableIngredient>(
 ): T[] {
   if (!(fromServes > 0) || !(toServes > 0)) throw new RangeError('servings must be positive');
   const factor = toServes / fromServes;
-  return ingredients.map((ingredient) =>
-    ingredient.quantity === null
-      ? { ...ingredient }
-      : { ...ingredient, quantity: roundQuantity(ingredient.quantity * factor, ingredient.unit, 'nearest') },
-  );
+  const scale = (quantity: number, unit: string | null) => roundQuantity(quantity * factor, unit, 'nearest');
+  return ingredients.map((ingredient) => {
+    if (ingredient.quantity === null) return { ...ingredient };
+    const scaled = { ...ingredient, quantity: scale(ingredient.quantity, ingredient.unit) };
+    if (typeof ingredient.quantity_max === 'number') {
+      const max = scale(ingredient.quantity_max, ingredient.unit);
+      // Rounding can close a narrow range ("1–1.1 cups" for two people): one amount then.
+      if (max > scaled.quantity) scaled.quantity_max = max;
+      else delete scaled.quantity_max;
+    }
+    return scaled;
+  });
 }
 
 interface Group {
