@@ -7,9 +7,11 @@ import { aiService } from './ai/index.ts';
 import { registerDoctorEndpoint } from './cli/doctor/endpoint.ts';
 import { familyService } from './family/index.ts';
 import { hollowtownService } from './hollowtown/index.ts';
-import { createIdentityHttpClient, type JwksProvider } from './identity/client.ts';
+import { createIdentityHttpClient, type IdentityClient, type JwksProvider } from './identity/client.ts';
 import { identityService } from './identity/index.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS } from './identity/service/tokens.ts';
 import { createTokenVerifier } from './platform/auth/guard.ts';
+import { createRevocationList, followRevocations } from './platform/auth/revocations.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config, ServiceName } from './platform/config.ts';
 import { randomToken } from './platform/crypto/tokens.ts';
@@ -64,6 +66,8 @@ export interface RunningPlatform {
 export interface ServiceComposition {
   clients: ClientRegistry;
   mounted: MountedService[];
+  /** Follows identity's revocations into this process's list (started with the server). */
+  revocationFollower: { start(): Promise<void>; stop(): void };
 }
 
 /**
@@ -91,13 +95,16 @@ export async function composeServices(options: {
     if (!definitions.some((d) => d.name === 'ai') && config.aiUrl)
       clients.register('ai', createAiHttpClient(config.aiUrl));
   }
+  // Kept as long as a token issued before the revocation can live.
+  const revocations = createRevocationList(clock, (ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
   const verifier = createTokenVerifier(
     servesIdentity
       ? { jwks: () => clients.get<JwksProvider>('identity').jwks() }
       : { url: `${config.identityUrl}/calos/.well-known/jwks.json` },
     clock,
+    revocations,
   );
-  const context = { config, databases, logger, verifier, clients, clock };
+  const context = { config, databases, logger, verifier, clients, clock, revocations };
   const mounted: MountedService[] = [];
   try {
     for (const definition of definitions) {
@@ -109,7 +116,12 @@ export async function composeServices(options: {
     for (const { instance } of mounted) await Promise.resolve(instance.stop?.()).catch(() => undefined);
     throw error;
   }
-  return { clients, mounted };
+  const revocationFollower = followRevocations({
+    source: clients.get<IdentityClient>('identity').revocations,
+    list: revocations,
+    logger: logger.child({ component: 'revocations' }),
+  });
+  return { clients, mounted, revocationFollower };
 }
 
 /** The clients of some services (default: every one with a database), built in-process on open databases. */
@@ -136,18 +148,18 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   const databases = await DBPoolManager.open({ databases: config.databases, dataDir: config.dataDir, names });
   const mounted: MountedService[] = [];
   let app: App | undefined;
+  let follower: ServiceComposition['revocationFollower'] | undefined;
   try {
     if (options.migrate) {
       for (const name of names) await migrate(databases.get(name), { migrationsDir: options.migrationsDir });
     }
-    const { clients, mounted: built } = await composeServices({
-      config,
-      logger,
-      databases,
-      definitions,
-      clock,
-    });
+    const {
+      clients,
+      mounted: built,
+      revocationFollower,
+    } = await composeServices({ config, logger, databases, definitions, clock });
     mounted.push(...built);
+    follower = revocationFollower;
     const doctorToken = randomToken(32);
     app = await createHttpServer({
       config,
@@ -167,6 +179,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     const address = await app.listen({ port: config.port, host: config.host });
     databases.announceServer({ url: address, doctorToken });
     for (const { instance } of mounted) await instance.start?.();
+    await revocationFollower.start();
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -178,6 +191,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       notices: () => mounted.flatMap(({ instance }) => instance.notices?.() ?? []),
       stop: () => {
         stopping ??= (async () => {
+          follower?.stop();
           for (const { instance } of [...mounted].reverse()) await instance.stop?.();
           if (app) await stopGracefully(app, databases);
         })();
@@ -185,6 +199,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       },
     };
   } catch (error) {
+    follower?.stop();
     for (const { instance } of mounted) await Promise.resolve(instance.stop?.()).catch(() => undefined);
     await app?.close().catch(() => undefined);
     await databases.closeAll();

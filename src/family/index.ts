@@ -49,7 +49,7 @@
 //
 // `calos doctor` asks the same questions through FamilyClient.integrity (service/integrity.ts).
 import type { HollowtownClient } from '../hollowtown/client.ts';
-import type { IdentityClient } from '../identity/client.ts';
+import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
@@ -100,6 +100,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
       source: deps.identity().outbox,
       handle: createIdentityEventHandler(deps),
       logger: deps.logger,
+      reapplyAfterMs: reapplyUserDeleted,
     });
     return consumer;
   };

@@ -23,7 +23,7 @@
 // an account's recipes (user.deleted) writes no events: the copies belong to the same account
 // and go with it there.
 import type { AiClient } from '../ai/client.ts';
-import type { IdentityClient, OutboxEvent } from '../identity/client.ts';
+import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import type { HollowtownClient } from './client.ts';
@@ -83,6 +83,7 @@ function createIdentityEventConsumer(deps: HollowtownDeps): OutboxConsumer {
     },
     handle: (event) => applyIdentityEvent(deps, event),
     logger: deps.logger,
+    reapplyAfterMs: reapplyUserDeleted,
   });
 }
 

@@ -1,6 +1,8 @@
 // What other services may ask of identity (the only door into it). In one process this is
 // the service itself; the types are the contract either way.
+
 import type { JSONWebKeySet } from 'jose';
+import type { FeedItem } from '../platform/auth/revocations.ts';
 import type { Entitlements, PlanCode } from './plans.ts';
 
 export { createIdentityHttpClient } from './http-client.ts';
@@ -68,6 +70,23 @@ export interface OutboxClient {
   ack(consumer: string, eventId: number): Promise<void>;
 }
 
+/**
+ * Ended sessions and deleted accounts, for services that verify tokens themselves (the shape of
+ * platform/auth/revocations.ts's RevocationSource).
+ */
+export interface RevocationFeed {
+  recent(): Promise<{ items: FeedItem[]; cursor: number }>;
+  after(cursor: number, waitMs: number): Promise<{ items: FeedItem[]; cursor: number }>;
+}
+
+/**
+ * user.deleted is applied once more this long after the first time: a write made with the
+ * account's last token (authorised just before the deletion) may commit after the first run.
+ */
+export const USER_DELETED_REAPPLY_MS = 10_000;
+export const reapplyUserDeleted = (event: { topic: string }) =>
+  event.topic === 'user.deleted' ? USER_DELETED_REAPPLY_MS : undefined;
+
 export interface AiPreferences {
   model_preference: string | null;
   fallback_model: string;
@@ -92,4 +111,5 @@ export interface IdentityClient extends JwksProvider {
   apiKeys: ApiKeysClient;
   outbox: OutboxClient;
   ai: AiAccountClient;
+  revocations: RevocationFeed;
 }

@@ -51,6 +51,10 @@ export function createIdentityHttpClient(identityUrl: string, serviceToken: stri
         })),
       ack: (consumer, eventId) => call('outbox.ack', consumer, eventId),
     },
+    revocations: {
+      recent: () => call('revocations.recent'),
+      after: (cursor, waitMs) => call('revocations.after', cursor, waitMs),
+    },
     ai: {
       preferences: (userId) => call('ai.preferences', userId),
       setPreferences: (userId, preferences) => call('ai.setPreferences', userId, preferences),

@@ -17,6 +17,7 @@ import { createDeviceService, type DeviceService } from './service/devices.ts';
 import { createIdentityHousekeeping } from './service/housekeeping.ts';
 import { createLoginThrottle } from './service/login-throttle.ts';
 import { createPairingService, type PairingService } from './service/pairing.ts';
+import { createRevocationFeed } from './service/revocations.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
 import { findAiPreferences, insertAiUsage, listAiUsage, upsertAiPreferences } from './store/ai.ts';
 import { ackEvent, pullEvents } from './store/outbox.ts';
@@ -34,6 +35,7 @@ export interface IdentityServices {
   auth: AuthService;
   devices: DeviceService;
   pairing: PairingService;
+  revocations: ReturnType<typeof createRevocationFeed>;
   /** onRequest hook: verifies a presented access token and that its session is still live. */
   authenticate(request: FastifyRequest): Promise<void>;
 }
@@ -60,6 +62,7 @@ export function createIdentityServices(
     auth,
     devices: createDeviceService(deps),
     pairing: createPairingService(deps, auth),
+    revocations: createRevocationFeed(deps),
     async authenticate(request) {
       await verify(request);
       if (request.auth) await auth.assertSessionLive(request.auth.userId, request.auth.sessionId);
@@ -100,6 +103,10 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
       recordUsage: (record) => insertAiUsage(db, record),
       usage: (userId, limit, before) => listAiUsage(db, userId, limit, before),
     },
+    revocations: {
+      recent: () => services.revocations.recent(),
+      after: (c, w) => services.revocations.after(c, w),
+    },
   };
 }
 
@@ -116,7 +123,10 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
     },
     client,
     start: () => housekeeping.start(),
-    stop: () => housekeeping.stop(),
+    async stop() {
+      await services.revocations.stop();
+      await housekeeping.stop();
+    },
   };
 }
 

@@ -15,6 +15,12 @@ export interface OutboxConsumerOptions<Event extends { eventId: number }> {
   logger: Logger;
   intervalMs?: number;
   batchSize?: number;
+  /**
+   * Applies an event once more this long after the first time (undefined: once is enough). For
+   * events whose effect must also catch writes that were in flight when it happened, such as
+   * user.deleted: a request authorised a moment before may commit after the first run.
+   */
+  reapplyAfterMs?: (event: Event) => number | undefined;
 }
 
 export interface OutboxConsumer {
@@ -35,6 +41,20 @@ export function createOutboxConsumer<Event extends { eventId: number }>(
   let running: Promise<number> | undefined;
   let stopped = true;
   let failures = 0;
+  const reapplying = new Set<NodeJS.Timeout>();
+  const reapplyLater = (event: Event) => {
+    const delay = options.reapplyAfterMs?.(event);
+    if (delay === undefined || stopped) return;
+    const timer = setTimeout(() => {
+      reapplying.delete(timer);
+      if (stopped) return;
+      options.handle(event).catch((error: unknown) => {
+        options.logger.warn({ err: error, consumer: options.name }, 'outbox event re-applied with an error');
+      });
+    }, delay);
+    timer.unref();
+    reapplying.add(timer);
+  };
 
   const drainOnce = async (): Promise<number> => {
     let applied = 0;
@@ -43,6 +63,7 @@ export function createOutboxConsumer<Event extends { eventId: number }>(
       for (const event of events) {
         await options.handle(event);
         await options.source.ack(options.name, event.eventId);
+        reapplyLater(event);
         applied++;
       }
       if (events.length < batchSize) return applied;
@@ -104,6 +125,8 @@ export function createOutboxConsumer<Event extends { eventId: number }>(
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      for (const pending of reapplying) clearTimeout(pending);
+      reapplying.clear();
       await running?.catch(() => undefined);
     },
   };

@@ -19,7 +19,7 @@
 // catches up; nothing is lost, since events stay in Hollowtown's outbox until acknowledged.
 import type { AiClient } from '../ai/client.ts';
 import type { HollowtownClient, HollowtownOutboxEvent } from '../hollowtown/client.ts';
-import type { IdentityClient } from '../identity/client.ts';
+import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
@@ -119,6 +119,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
         source: context.clients.get<IdentityClient>('identity').outbox,
         handle: createUserEventHandler(deps.db, logger),
         logger,
+        reapplyAfterMs: reapplyUserDeleted,
       });
     }
     return consumer;

@@ -10,6 +10,7 @@ import { createGenerationService, type GenerationService } from '../../hollowtow
 import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityClient, createIdentityServices, type IdentityServices } from '../../identity/index.ts';
 import { createTokenVerifier } from '../../platform/auth/guard.ts';
+import { createRevocationList } from '../../platform/auth/revocations.ts';
 import { systemClock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { DatabaseName } from '../../platform/databases.ts';
@@ -58,7 +59,16 @@ export async function openSeedServices(
     const identity = createIdentityClient(identityServices);
     clients.register('identity', identity);
     const verifier = createTokenVerifier({ jwks: () => identity.jwks() });
-    const context = { config, databases, logger, verifier, clients, clock: systemClock };
+    const context = {
+      config,
+      databases,
+      logger,
+      verifier,
+      clients,
+      clock: systemClock,
+      // A command, not a server: its tokens are its own, fresh; nothing to follow.
+      revocations: createRevocationList(systemClock, 0),
+    };
 
     const gateway = await aiService.create(context);
     started.push(gateway);

@@ -24,6 +24,8 @@ export const RPC_METHODS = [
   'ai.setPreferences',
   'ai.recordUsage',
   'ai.usage',
+  'revocations.recent',
+  'revocations.after',
 ] as const;
 export type RpcMethod = (typeof RPC_METHODS)[number];
 

@@ -10,6 +10,7 @@ import { deleteAuditOf, recordAudit } from '../store/audit.ts';
 import { openCreditAccount } from '../store/credits.ts';
 import { type DeviceRow, type DeviceType, upsertDevice } from '../store/devices.ts';
 import { enqueueEvent } from '../store/outbox.ts';
+import { revokeUserTokens } from '../store/revocations.ts';
 import {
   extendSession,
   findRefreshTokenForUpdate,
@@ -214,7 +215,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         const session = await findSession(tx, stored.session_id);
         if (!session || session.revoked_at) return { error: IdentityErrors.sessionEnded() };
         if (stored.used_at) {
-          await revokeSession(tx, session.session_id, 'refresh_reuse');
+          await revokeSession(tx, session.session_id, 'refresh_reuse', deps.now());
           await recordAudit(tx, session.user_id, 'session.refresh_reuse', origin, {
             session_id: session.session_id,
           });
@@ -235,7 +236,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
 
     async logout(userId: string, sessionId: string, origin: RequestOrigin): Promise<void> {
       await db.transaction(async (tx) => {
-        await revokeSession(tx, sessionId, 'logout');
+        await revokeSession(tx, sessionId, 'logout', deps.now());
         await recordAudit(tx, userId, 'logout.succeeded', origin, { session_id: sessionId });
       });
     },
@@ -280,7 +281,13 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       const hash = await hashPassword(input.new_password);
       return db.transaction(async (tx) => {
         await updatePasswordHash(tx, userId, hash, true);
-        const revokedSessions = await revokeOtherSessions(tx, userId, sessionId, 'password_changed');
+        const revokedSessions = await revokeOtherSessions(
+          tx,
+          userId,
+          sessionId,
+          'password_changed',
+          deps.now(),
+        );
         await recordAudit(tx, userId, 'password.changed', origin, { other_sessions_ended: revokedSessions });
         return { revokedSessions };
       });
@@ -301,6 +308,8 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         await deleteAuditOf(tx, userId);
         const deleted = await deleteUser(tx, userId);
         if (!deleted) throw new AppError(404, 'USER_NOT_FOUND', 'No such user');
+        // Every service refuses the account's tokens from now on, not when they expire.
+        await revokeUserTokens(tx, userId, 'account_deleted', deletedAt);
       });
     },
   };

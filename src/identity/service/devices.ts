@@ -30,7 +30,7 @@ export function createDeviceService(deps: IdentityDeps) {
         const device = await findDevice(tx, userId, deviceId);
         if (!device) throw IdentityErrors.deviceNotFound();
         await markDeviceRevoked(tx, deviceId);
-        const ended = await revokeSessionsOfDevice(tx, deviceId, 'device_revoked');
+        const ended = await revokeSessionsOfDevice(tx, deviceId, 'device_revoked', deps.now());
         await recordAudit(tx, userId, 'device.revoked', origin, {
           device_id: deviceId,
           device_type: device.device_type,

@@ -1,15 +1,19 @@
 // Identity's periodic clean-up: credit holds whose caller never settled or refunded them (a
 // gateway process that died mid-call) are refunded once they are older than any call can last,
-// and outbox events every consumer has read are deleted after a week.
+// outbox events every consumer has read are deleted after a week, and revocations once no
+// token they cover can still be alive.
 import { createHousekeeping, type Housekeeping } from '../../platform/housekeeping.ts';
 import type { CreditsClient } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { staleHoldIds } from '../store/credits.ts';
 import { pruneConsumedEvents } from '../store/outbox.ts';
+import { pruneRevocations } from '../store/revocations.ts';
 
 /** Longer than any metered call can take (the gateway gives up on an upstream within minutes). */
 export const STALE_HOLD_MS = 60 * 60_000;
 export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+/** An hour: far beyond the longest a token issued before a revocation lives (ttl + skew). */
+export const REVOCATION_RETENTION_MS = 60 * 60_000;
 const INTERVAL_MS = 10 * 60_000;
 const BATCH = 500;
 
@@ -35,6 +39,10 @@ export function createIdentityHousekeeping(
       {
         name: 'consumed outbox events pruned',
         run: () => pruneConsumedEvents(deps.db, new Date(deps.now().getTime() - OUTBOX_RETENTION_MS)),
+      },
+      {
+        name: 'expired revocations pruned',
+        run: () => pruneRevocations(deps.db, new Date(deps.now().getTime() - REVOCATION_RETENTION_MS)),
       },
     ],
     { intervalMs: INTERVAL_MS, logger: deps.logger },

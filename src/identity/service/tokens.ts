@@ -27,7 +27,7 @@ import {
  * revoked session stops working in services that verify tokens locally. */
 export const ACCESS_TOKEN_TTL_SECONDS = 300;
 /** Allowance for clock skew between processes. */
-const CLOCK_SKEW_SECONDS = 60;
+export const CLOCK_SKEW_SECONDS = 60;
 /** How often a process re-reads which key is active (another process may have rotated). */
 const ACTIVE_KEY_REFRESH_MS = 30_000;
 

@@ -149,8 +149,8 @@ export function createWebSessionService(deps: IdentityDeps, auth: AuthService) {
     async signOutEverywhere(user: AuthUser, origin: RequestOrigin) {
       return db.transaction(async (tx) => {
         const ids = await liveWebSessionIds(tx, user.userId);
-        for (const id of ids) await revokeSession(tx, id, 'logout');
-        await revokeSession(tx, user.sessionId, 'logout');
+        for (const id of ids) await revokeSession(tx, id, 'logout', deps.now());
+        await revokeSession(tx, user.sessionId, 'logout', deps.now());
         const ended = new Set([...ids, user.sessionId]).size;
         await recordAudit(tx, user.userId, 'logout.succeeded', origin, {
           session_id: user.sessionId,

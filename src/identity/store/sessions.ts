@@ -1,5 +1,6 @@
 // Sessions and their rotating refresh tokens (only SHA-256 hashes are stored).
 import type { Queryable } from '../../platform/db/database.ts';
+import { REVOCATIONS_CHANNEL } from './revocations.ts';
 
 export type RevokeReason =
   | 'logout'
@@ -47,23 +48,47 @@ export async function extendSession(db: Queryable, sessionId: string, expiresAt:
   ]);
 }
 
-export async function revokeSession(db: Queryable, sessionId: string, reason: RevokeReason): Promise<void> {
-  await db.query(
-    'UPDATE user_sessions SET revoked_at = now(), revoked_reason = $2 WHERE session_id = $1 AND revoked_at IS NULL',
-    [sessionId, reason],
+/**
+ * The one way a session ends: marks the live sessions `where` names as revoked and, in the same
+ * statement, adds them to the revocation feed that every service follows (token_revocations),
+ * then wakes its readers. Resolves with how many ended.
+ */
+async function endSessions(
+  db: Queryable,
+  where: { sql: string; params: unknown[] },
+  reason: RevokeReason,
+  now: Date,
+): Promise<number> {
+  const n = where.params.length;
+  const result = await db.query(
+    `WITH ended AS (
+       UPDATE user_sessions SET revoked_at = $${n + 1}, revoked_reason = $${n + 2}
+       WHERE ${where.sql} AND revoked_at IS NULL
+       RETURNING session_id, user_id)
+     INSERT INTO token_revocations (user_id, session_id, reason, revoked_at)
+     SELECT user_id, session_id, $${n + 2}, $${n + 1} FROM ended`,
+    [...where.params, now, reason],
   );
+  if (result.rowCount > 0) await db.query('SELECT pg_notify($1, $2)', [REVOCATIONS_CHANNEL, reason]);
+  return result.rowCount;
+}
+
+export async function revokeSession(
+  db: Queryable,
+  sessionId: string,
+  reason: RevokeReason,
+  now: Date,
+): Promise<void> {
+  await endSessions(db, { sql: 'session_id = $1', params: [sessionId] }, reason, now);
 }
 
 export async function revokeSessionsOfDevice(
   db: Queryable,
   deviceId: string,
   reason: RevokeReason,
+  now: Date,
 ): Promise<number> {
-  const result = await db.query(
-    'UPDATE user_sessions SET revoked_at = now(), revoked_reason = $2 WHERE device_id = $1 AND revoked_at IS NULL',
-    [deviceId, reason],
-  );
-  return result.rowCount;
+  return endSessions(db, { sql: 'device_id = $1', params: [deviceId] }, reason, now);
 }
 
 export async function revokeOtherSessions(
@@ -71,13 +96,14 @@ export async function revokeOtherSessions(
   userId: string,
   keepSessionId: string,
   reason: RevokeReason,
+  now: Date,
 ): Promise<number> {
-  const result = await db.query(
-    `UPDATE user_sessions SET revoked_at = now(), revoked_reason = $3
-     WHERE user_id = $1 AND session_id <> $2 AND revoked_at IS NULL`,
-    [userId, keepSessionId, reason],
+  return endSessions(
+    db,
+    { sql: 'user_id = $1 AND session_id <> $2', params: [userId, keepSessionId] },
+    reason,
+    now,
   );
-  return result.rowCount;
 }
 
 export async function insertRefreshToken(

@@ -12,6 +12,7 @@ import {
 } from 'jose';
 import { type Clock, systemClock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import type { RevocationList } from './revocations.ts';
 
 export const TOKEN_ISSUER = 'calos';
 export const TOKEN_AUDIENCE = 'calos-apps';
@@ -35,7 +36,15 @@ export interface TokenVerifier {
 export type KeySource = { jwks: () => Promise<JSONWebKeySet> } | { url: string };
 
 /** Builds a verifier over identity's keys: in-process (a function) or over HTTP (the JWKS URL). */
-export function createTokenVerifier(source: KeySource, clock: Clock = systemClock): TokenVerifier {
+/**
+ * `revocations`: ended sessions and deleted accounts (see revocations.ts); a token they cover is
+ * refused at once, before it expires.
+ */
+export function createTokenVerifier(
+  source: KeySource,
+  clock: Clock = systemClock,
+  revocations?: Pick<RevocationList, 'isRevoked'>,
+): TokenVerifier {
   let getKey: JWTVerifyGetKey;
   if ('url' in source) {
     getKey = createRemoteJWKSet(new URL(source.url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
@@ -62,11 +71,16 @@ export function createTokenVerifier(source: KeySource, clock: Clock = systemCloc
     verified.set(user.token, user);
     return user;
   };
+  const refuseRevoked = (user: AuthUser) => {
+    if (revocations?.isRevoked(user))
+      throw new AppError(401, 'SESSION_ENDED', 'This session has ended; sign in again');
+    return user;
+  };
   return {
     async verify(token) {
       const known = verified.get(token);
       if (known) {
-        if (known.expiresAt * 1000 > clock.nowMs()) return known;
+        if (known.expiresAt * 1000 > clock.nowMs()) return refuseRevoked(known);
         verified.delete(token);
       }
       try {
@@ -83,13 +97,15 @@ export function createTokenVerifier(source: KeySource, clock: Clock = systemCloc
         ) {
           throw new AppError(401, 'TOKEN_INVALID', 'The access token is missing required claims');
         }
-        return remember({
-          userId: payload.sub,
-          sessionId: payload.sid,
-          plan: typeof payload.plan === 'string' ? payload.plan : 'free',
-          expiresAt: payload.exp,
-          token,
-        });
+        return refuseRevoked(
+          remember({
+            userId: payload.sub,
+            sessionId: payload.sid,
+            plan: typeof payload.plan === 'string' ? payload.plan : 'free',
+            expiresAt: payload.exp,
+            token,
+          }),
+        );
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) {

@@ -10,6 +10,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { TokenVerifier } from '../auth/guard.ts';
+import type { RevocationList } from '../auth/revocations.ts';
 import type { Clock } from '../clock.ts';
 import type { Config, ServiceName } from '../config.ts';
 import type { DatabaseName } from '../databases.ts';
@@ -48,8 +49,10 @@ export interface ServiceContext {
   config: Config;
   databases: DBPoolManager;
   logger: Logger;
-  /** Verifies CALOS access tokens with identity's public keys. */
+  /** Verifies CALOS access tokens with identity's public keys (and refuses revoked ones). */
   verifier: TokenVerifier;
+  /** Ended sessions and deleted accounts, as this process knows them (see platform/auth/revocations.ts). */
+  revocations: RevocationList;
   clients: ClientRegistry;
   /** The time, for everything the service decides or records. */
   clock: Clock;
