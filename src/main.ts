@@ -11,7 +11,7 @@ import { createIdentityHttpClient, type IdentityClient, type JwksProvider } from
 import { identityService } from './identity/index.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS } from './identity/service/tokens.ts';
 import { createTokenVerifier } from './platform/auth/guard.ts';
-import { createRevocationList, followRevocations } from './platform/auth/revocations.ts';
+import { createRevocationList, followRevocations, type RevocationList } from './platform/auth/revocations.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config, ServiceName } from './platform/config.ts';
 import { randomToken } from './platform/crypto/tokens.ts';
@@ -68,6 +68,7 @@ export interface ServiceComposition {
   mounted: MountedService[];
   /** Follows identity's revocations into this process's list (started with the server). */
   revocationFollower: { start(): Promise<void>; stop(): void };
+  revocations: RevocationList;
 }
 
 /**
@@ -121,7 +122,7 @@ export async function composeServices(options: {
     list: revocations,
     logger: logger.child({ component: 'revocations' }),
   });
-  return { clients, mounted, revocationFollower };
+  return { clients, mounted, revocationFollower, revocations };
 }
 
 /** The clients of some services (default: every one with a database), built in-process on open databases. */
@@ -157,6 +158,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       clients,
       mounted: built,
       revocationFollower,
+      revocations: revocationList,
     } = await composeServices({ config, logger, databases, definitions, clock });
     mounted.push(...built);
     follower = revocationFollower;
@@ -167,6 +169,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       databases,
       services: mounted,
       migrationsDir: options.migrationsDir,
+      clock,
+      revocations: revocationList,
       processRoutes: (server) =>
         registerDoctorEndpoint(server, {
           config,

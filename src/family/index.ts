@@ -68,6 +68,8 @@ import { createIdentityEventHandler } from './service/user-deleted.ts';
 
 /** NOTIFY channel of shopping-list changes (one LISTEN per process, fanned out by list). */
 const SHOPPING_CHANNEL = 'family_shopping';
+/** NOTIFY channel of membership changes, by family (see migrations/family/010). */
+const FAMILY_ACCESS_CHANNEL = 'calos_family_access';
 
 /** The consumer's name in identity's outbox cursors. */
 export const OUTBOX_CONSUMER = 'family';
@@ -80,6 +82,8 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     now: () => context.clock.now(),
   };
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
+  // Members changed (migration 010's trigger): live streams of the family re-check who follows them.
+  const familyAccess = createNotifyHub(deps.db, FAMILY_ACCESS_CHANNEL);
   // Other apps' entries for the family calendar, added as those apps expose them.
   const calendarLinks = createCalendarLinkService(deps, () =>
     context.clients.has('recipes') ? context.clients.get<RecipesClient>('recipes') : undefined,
@@ -89,7 +93,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     families: createFamilyService(deps),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps, () => calendarSources),
-    shoppingLists: createShoppingListService(deps, hub),
+    shoppingLists: createShoppingListService(deps, hub, familyAccess),
     ical: createIcalService(deps, () => calendarSources),
     calendarLinks,
   };
@@ -122,6 +126,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     async stop() {
       await consumer?.stop();
       await hub.close();
+      await familyAccess.close();
     },
   };
 }

@@ -13,6 +13,8 @@ export interface SseReader {
   events: ReceivedEvent[];
   /** Waits until an event matching `predicate` has arrived (or throws after `timeoutMs`). */
   waitFor(predicate: (event: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
+  /** Resolves when the server has ended the stream (or it was closed). */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -33,7 +35,12 @@ export async function openEventStream(
     signal: controller.signal,
   });
   const events: ReceivedEvent[] = [];
+  let markEnded: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   const reader: SseReader = {
+    ended,
     status: response.status,
     events,
     async waitFor(predicate, timeoutMs = 5000) {
@@ -50,6 +57,7 @@ export async function openEventStream(
   };
   if (response.status !== 200 || !response.body) {
     reader.errorBody = await response.json().catch(() => undefined);
+    markEnded();
     return reader;
   }
   (async () => {
@@ -79,6 +87,7 @@ export async function openEventStream(
     } catch {
       // Aborted by close().
     }
+    markEnded();
   })();
   return reader;
 }

@@ -250,8 +250,9 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService)
         else stream.send({ id: event.seq, event: event.kind, data: event });
       };
       // Throws 404 before anything is sent when the caller may not read the list.
+      const access = await lists.streamAccess(user.userId, request.params.id);
       const unsubscribe = await lists.follow(user.userId, request.params.id, afterSeq, deliver);
-      stream = openSse(request, reply);
+      stream = openSse(request, reply, { access });
       for (const event of pending.splice(0)) deliver(event);
       await stream.closed;
       unsubscribe();

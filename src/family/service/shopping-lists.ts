@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { NotifyHub } from '../../platform/db/notify-hub.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { StreamAccess } from '../../platform/http/sse.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors } from '../errors.ts';
 import { findRole } from '../store/families.ts';
@@ -149,7 +150,7 @@ function carriedCost(before: ShoppingItemRow | undefined, quantity: number | nul
   return Math.round((before.cost_cents * quantity) / was);
 }
 
-export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub) {
+export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, familyAccess: NotifyHub) {
   const { db } = deps;
 
   async function readable(userId: string, listId: string): Promise<ShoppingListRow> {
@@ -389,6 +390,18 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub) {
         itemCount: items.length,
         checkedCount: items.filter((i) => i.checked).length,
         estimatedCostCents: costOf(items),
+      };
+    },
+
+    /**
+     * Who may follow a list live: a member of its family, re-checked whenever the family's
+     * members change (in any process) and while the stream is open (see platform/http/sse.ts).
+     */
+    async streamAccess(userId: string, listId: string): Promise<StreamAccess> {
+      const list = await readable(userId, listId);
+      return {
+        check: async () => (await findListForMember(db, listId, userId)) !== undefined,
+        watch: (onChange) => familyAccess.subscribe(list.family_id, onChange),
       };
     },
 

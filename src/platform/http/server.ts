@@ -7,6 +7,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { RevocationList } from '../auth/revocations.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { Config, ServiceName } from '../config.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
 import { PlatformErrors } from '../errors.ts';
@@ -32,6 +34,9 @@ export interface HttpServerOptions {
   migrationsDir?: string;
   /** Routes of the process itself, outside every service (the composition root's). */
   processRoutes?: (app: App) => void | Promise<void>;
+  /** The process's clock and revocation list: event streams end when their caller's access does. */
+  clock?: Clock;
+  revocations?: Pick<RevocationList, 'onRevoked'>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -79,9 +84,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   // Event streams never end by themselves: they end first, so that close() does not wait for
   // them (clients reconnect, to another process behind the load balancer).
   app.decorate('openStreams', new Set<SseStream>());
+  app.decorate('streamContext', { clock: options.clock ?? systemClock, revocations: options.revocations });
   app.addHook('preClose', async () => {
     isClosing = true;
-    for (const stream of app.openStreams) stream.close();
+    for (const stream of app.openStreams) stream.close('server_stopping');
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
