@@ -132,8 +132,11 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export async function newContext(
+  browser: Browser,
+  options: { timezoneId?: string; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   context.setDefaultTimeout(15_000);
   // Whatever the pages' Content-Security-Policy refuses, kept for cspViolations() and said aloud.
   await context.addInitScript(() => {
