@@ -35,6 +35,7 @@ const MESSAGES: Record<string, string> = {
   PAYMENT_PROVIDER_UNAVAILABLE: 'Payments are not available right now. Try again later.',
   AI_UNAVAILABLE: 'The AI cook is not available right now. Try again in a minute.',
   AI_ANSWER_INVALID: 'The AI came back with something we could not use. Try again.',
+  RECIPES_UNAVAILABLE: 'HowToCookAtHome cannot be reached right now. Try again in a minute.',
   RATE_LIMITED: 'You are going a bit fast. Try again in a moment.',
   FAMILY_MEMBER_CAP_REACHED: 'This family is full on the free plan. The Family plan has no limit on members.',
   ALREADY_MEMBER: 'That person is already in this family.',
