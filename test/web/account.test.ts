@@ -225,7 +225,7 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     await visible(page.getByRole('alert').getByText('No device is waiting with that code'));
 
     // Bring-your-own keys: added, shown masked, deleted.
-    await mainNav.getByRole('link', { name: 'AI keys', exact: true }).click();
+    await mainNav.getByRole('link', { name: 'AI keys and models', exact: true }).click();
     await page.getByLabel('Provider').selectOption('anthropic');
     await page.getByLabel('API key').fill('sk-ant-test-0123456789abcdWXYZ');
     await page.getByLabel('Label (optional)').fill('work');
@@ -233,7 +233,14 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     const keys = page.getByRole('list', { name: 'Keys' });
     await visible(keys.getByText('WXYZ'));
     expect(await keys.textContent()).not.toContain('0123456789');
+    // Deleting asks first, naming the key; keeping it changes nothing.
     await keys.getByRole('button', { name: /^Delete anthropic key/ }).click();
+    const question = keys.getByRole('group', { name: /^Delete your Anthropic key …WXYZ\?/ });
+    await visible(question);
+    await question.getByRole('button', { name: 'Keep it' }).click();
+    await visible(keys.getByText('WXYZ'));
+    await keys.getByRole('button', { name: /^Delete anthropic key/ }).click();
+    await keys.getByRole('button', { name: 'Delete key' }).click();
     await visible(page.getByText('No keys yet'));
 
     // Credits: 1000 to start, buy a package through the dev provider, see it in the history.
