@@ -208,14 +208,20 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     await page.goto(started.verification_uri_complete);
     expect(await page.getByLabel('Code shown on the device').inputValue()).toBe(started.user_code);
     await page.getByRole('button', { name: 'Approve device' }).click();
-    await visible(page.getByRole('status').getByText('Kitchen speaker is now signed in'));
+    await visible(page.getByRole('status').getByText('Kitchen speaker is approved'));
+    const devices = page.getByRole('list', { name: 'Devices' });
+    await visible(devices.locator('li', { hasText: 'Kitchen speaker' }).getByText('Signing in…'));
+    // The device fetches its tokens on its next poll; the page shows it without a reload.
+    const pageLoads: string[] = [];
+    page.on('load', () => pageLoads.push(page.url()));
     const polled = await web.http('account', '/api/devices/pair/token', {
       body: { device_code: started.device_code },
     });
     expect(polled.status).toBe(200);
-    await page.reload();
-    const devices = page.getByRole('list', { name: 'Devices' });
-    await visible(devices.getByText('Kitchen speaker'));
+    await visible(page.getByRole('status').getByText('Kitchen speaker is now signed in to your account.'));
+    await visible(devices.getByRole('button', { name: 'Revoke Kitchen speaker' }));
+    expect(await devices.getByText('Signing in…').count()).toBe(0);
+    expect(pageLoads).toEqual([]);
     await devices.getByRole('button', { name: 'Revoke Kitchen speaker' }).click();
     await visible(devices.locator('li', { hasText: 'Kitchen speaker' }).getByText('Revoked'));
 

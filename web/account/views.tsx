@@ -1,6 +1,6 @@
 // The account console's views: overview, devices and pairing, AI keys, credits, plan,
 // security log, deleting the account (the password has its own file).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   type AiPreferences,
   loadModelMenu,
@@ -135,25 +135,81 @@ interface Device {
   is_current: boolean;
 }
 
+/** How often the list is asked again while an approved device is on its way to sign in. */
+const PAIRING_RECHECK_MS = 2000;
+/** A code lives 10 minutes: a device approved then has signed in by now or never will. */
+const PAIRING_RECHECKS = 300;
+
+/** An approved device that has not fetched its tokens yet (it polls every few seconds). */
+interface AwaitedDevice {
+  name: string;
+  /** last_seen by device_id before the approval: a new or re-paired device changes it. */
+  before: Map<string, string>;
+}
+
+const deviceName = (device: Pick<Device, 'device_name' | 'device_type'>) =>
+  device.device_name ?? `Your ${device.device_type} device`;
+
 export function Devices({ config, api, params }: AccountViewProps) {
   const devices = useLoad((signal) => api<{ items: Device[] }>('/api/devices', { signal }), [api]);
   const action = useAction();
+  const [awaited, setAwaited] = useState<AwaitedDevice>();
+  const [arrived, setArrived] = useState<string>();
   const revoke = (device: Device) =>
     action.run(async () => {
       await api(`/api/devices/${device.device_id}`, { method: 'DELETE' });
       devices.reload();
     });
+  const onApproved = (name: string) => {
+    setArrived(undefined);
+    setAwaited({
+      name,
+      before: new Map((devices.data?.items ?? []).map((d) => [d.device_id, d.last_seen])),
+    });
+  };
+  // The approved device shows up once it has signed in: ask again until it has.
+  const newcomer =
+    awaited &&
+    devices.data?.items.find(
+      (d) => !d.is_current && !d.revoked_at && awaited.before.get(d.device_id) !== d.last_seen,
+    );
+  const { reload } = devices;
+  useEffect(() => {
+    if (!awaited) return;
+    if (newcomer) {
+      setArrived(`${deviceName(newcomer)} is now signed in to your account.`);
+      setAwaited(undefined);
+      return;
+    }
+    let rechecks = 0;
+    const timer = setInterval(() => {
+      rechecks += 1;
+      if (rechecks > PAIRING_RECHECKS) setAwaited(undefined);
+      else reload();
+    }, PAIRING_RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [awaited, newcomer, reload]);
   return (
     <>
       <h1>Devices</h1>
-      <PairForm api={api} initialCode={params.get('user_code') ?? ''} onPaired={devices.reload} />
+      <PairForm api={api} initialCode={params.get('user_code') ?? ''} onApproved={onApproved} />
       <Section title="Signed-in devices">
+        {arrived && <Notice>{arrived}</Notice>}
         {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
         {devices.error && <ErrorMessage>{devices.error}</ErrorMessage>}
         {!devices.data ? (
           <Loading />
         ) : (
           <ul className="list" aria-label="Devices">
+            {awaited && (
+              <li className="list-row">
+                <div>
+                  <strong>{awaited.name}</strong> <span className="tag">Signing in…</span>
+                  <br />
+                  <span className="muted">Approved: it appears here once it has signed in.</span>
+                </div>
+              </li>
+            )}
             {devices.data.items.map((device) => (
               <li className="list-row" key={device.device_id}>
                 <div>
@@ -191,11 +247,11 @@ export function Devices({ config, api, params }: AccountViewProps) {
 function PairForm({
   api,
   initialCode,
-  onPaired,
+  onApproved,
 }: {
   api: AccountViewProps['api'];
   initialCode: string;
-  onPaired: () => void;
+  onApproved: (deviceName: string) => void;
 }) {
   const [code, setCode] = useState(initialCode);
   const [done, setDone] = useState<string>();
@@ -205,11 +261,10 @@ function PairForm({
       const answer = await api<{ device_name: string | null; device_type: string }>('/api/devices/pair', {
         body: { user_code: code.trim(), approve: true },
       });
-      setDone(
-        `${answer.device_name ?? `Your ${answer.device_type} device`} is now signed in to your account.`,
-      );
+      // The device fetches its tokens on its next poll, a few seconds from now.
+      setDone(`${deviceName(answer)} is approved and signs in within a few seconds.`);
       setCode('');
-      onPaired();
+      onApproved(deviceName(answer));
     });
   return (
     <Section title="Pair a device">
