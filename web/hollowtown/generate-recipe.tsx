@@ -99,20 +99,19 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
       <Form onSubmit={submit} label="Generate a recipe with AI" wide>
         <fieldset className="generate-fieldset" disabled={isWorking}>
           <legend className="visually-hidden">What the recipe is about</legend>
+          {/* The field everyone fills gets the whole row; the options share the next one. */}
+          <TextField
+            label="Theme"
+            placeholder="graveyard dirt cups"
+            required
+            maxLength={200}
+            error={
+              isThemeMissing ? 'Say what the recipe is about, such as “a haunted pumpkin patch”.' : undefined
+            }
+            value={theme}
+            onChange={(e) => setTheme(e.target.value)}
+          />
           <div className="form-grid">
-            <TextField
-              label="Theme"
-              placeholder="graveyard dirt cups"
-              required
-              maxLength={200}
-              error={
-                isThemeMissing
-                  ? 'Say what the recipe is about, such as “a haunted pumpkin patch”.'
-                  : undefined
-              }
-              value={theme}
-              onChange={(e) => setTheme(e.target.value)}
-            />
             <SelectField
               label="Difficulty"
               options={DIFFICULTIES}
