@@ -27,9 +27,16 @@ export const PROVIDER_MODELS: Record<Provider, readonly string[]> = {
   deepseek: ['deepseek-chat', 'deepseek-reasoner'],
 };
 
-/** The provider whose key a model name uses (as the gateway routes it), or undefined for the pool. */
-export function providerOfModel(model: string): Provider | undefined {
-  if (/^(gpt-|o\d|chatgpt-)/.test(model)) return 'openai';
+/**
+ * The provider whose key a model name uses, or undefined for the pool: the gateway's routing
+ * (src/ai/providers/registry.ts) in short, for labels and warnings only (the gateway decides).
+ */
+export function providerOfModel(name: string): Provider | undefined {
+  const model = name.trim().toLowerCase();
+  if (model.startsWith('ft:')) return 'openai';
+  // A tag (qwen2.5:7b, deepseek-r1:8b) names an Ollama model.
+  if (model.includes(':')) return undefined;
+  if (/^(gpt-|chatgpt-|o1|o3|o4)/.test(model)) return 'openai';
   if (model.startsWith('claude-')) return 'anthropic';
   if (model.startsWith('deepseek-')) return 'deepseek';
   return undefined;
