@@ -17,6 +17,7 @@ export function renderLanding(app: WebApp): string {
     api: `/${app}`,
     identity: '/calos',
     account: '/account/',
+    ai: '/ai',
     apps: { hollowtown: '/hollowtown/', recipes: '/recipes/', family: '/family/' },
   };
   return renderToStaticMarkup(<LandingFrame def={APPS[app]} config={config} />);

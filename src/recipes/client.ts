@@ -103,6 +103,17 @@ export interface ShareRecipeAnswer {
   created: boolean;
 }
 
+/** A user's live copy of another app's recipe, and how far it has followed the original. */
+export interface SharedCopy {
+  /** The copy's id in HowToCookAtHome. */
+  recipe_id: string;
+  reference_id: string;
+  /** The original's edit count the copy holds: behind the original's own while an edit travels. */
+  version: number;
+  /** When the copy last took the original's changes. */
+  synced_at: Date | null;
+}
+
 export type ReferenceDomain = 'hollowtown' | 'recipes';
 
 /** What `calos doctor` asks of HowToCookAtHome to find and fix references that point at nothing. */
@@ -150,5 +161,10 @@ export interface RecipesClient {
    * when it exists already, changes nothing but taking a newer version. Idempotent.
    */
   shareRecipe(input: ShareRecipeInput): Promise<ShareRecipeAnswer>;
+  /**
+   * The user's copy of that original, or null when there is none (never shared, or the copy
+   * was deleted or detached, which ends the link).
+   */
+  sharedCopy(userId: string, domain: 'hollowtown', sourceRecipeId: string): Promise<SharedCopy | null>;
   integrity: RecipesIntegrityClient;
 }

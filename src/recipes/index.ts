@@ -163,6 +163,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
       return (await userEvents()?.drain()) ?? 0;
     },
     shareRecipe: (input) => services.shared.share(input),
+    sharedCopy: (userId, domain, sourceRecipeId) => services.shared.copyOf(userId, domain, sourceRecipeId),
     syncSharedRecipes: () => sharedSync.drain(),
     integrity: {
       userIds: (after, limit) => referencedUserIds(deps.db, after, limit),

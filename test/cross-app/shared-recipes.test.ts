@@ -164,6 +164,52 @@ describe.each(testEngines())('a recipe shared from Hollowtown to HowToCookAtHome
     expect(hard.body.items.map((r: { recipe_id: string }) => r.recipe_id)).toEqual([first.body.recipe_id]);
   });
 
+  it('tells the owner where the copy lives and whether it has caught up, and no one else', async () => {
+    const cook = await given(platform).user();
+    const original = await spooky(cook, { recipe_name: 'Bat wings' });
+    const status = (user: TestUser) => call(user, 'GET', `/hollowtown/api/recipes/spooky/${original}/share`);
+    expect(await status(cook)).toEqual({ status: 200, body: { shared: false } });
+
+    const { recipe_id: copy, reference_id } = (await share(cook, original)).body;
+    expect((await status(cook)).body).toEqual({
+      shared: true,
+      recipe_id: copy,
+      reference_id,
+      version: 1,
+      synced_version: 1,
+      synced_at: expect.any(String),
+      in_sync: true,
+    });
+
+    await call(cook, 'PATCH', `/hollowtown/api/recipes/spooky/${original}`, {
+      recipe_name: 'Bat wings, hot',
+    });
+    const { value: caughtUp } = await until(
+      () => status(cook),
+      (read) => read.body.synced_version === 2,
+      10_000,
+    );
+    expect(caughtUp.body).toMatchObject({ version: 2, synced_version: 2, in_sync: true });
+    // While an edit travels, the copy is behind (held back here by hand).
+    await recipesDb().query('UPDATE recipe_references SET snapshot_version = 1 WHERE reference_id = $1', [
+      reference_id,
+    ]);
+    expect((await status(cook)).body).toMatchObject({ version: 2, synced_version: 1, in_sync: false });
+
+    for (const id of [original, '00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      const other = await call(bob, 'GET', `/hollowtown/api/recipes/spooky/${id}/share`);
+      expect(other.status, id).toBe(404);
+      expect(other.body.error.code).toBe('RECIPE_NOT_FOUND');
+    }
+    expect((await call(undefined, 'GET', `/hollowtown/api/recipes/spooky/${original}/share`)).status).toBe(
+      401,
+    );
+
+    // Deleting the copy in HowToCookAtHome ends the link.
+    expect((await call(cook, 'DELETE', `/recipes/api/recipes/${copy}`)).status).toBe(204);
+    expect((await status(cook)).body).toEqual({ shared: false });
+  });
+
   it('makes one copy when the same recipe is shared twice at once', async () => {
     const cook = await given(platform).user();
     const original = await spooky(cook);

@@ -208,14 +208,20 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     await page.goto(started.verification_uri_complete);
     expect(await page.getByLabel('Code shown on the device').inputValue()).toBe(started.user_code);
     await page.getByRole('button', { name: 'Approve device' }).click();
-    await visible(page.getByRole('status').getByText('Kitchen speaker is now signed in'));
+    await visible(page.getByRole('status').getByText('Kitchen speaker is approved'));
+    const devices = page.getByRole('list', { name: 'Devices' });
+    await visible(devices.locator('li', { hasText: 'Kitchen speaker' }).getByText('Signing in…'));
+    // The device fetches its tokens on its next poll; the page shows it without a reload.
+    const pageLoads: string[] = [];
+    page.on('load', () => pageLoads.push(page.url()));
     const polled = await web.http('account', '/api/devices/pair/token', {
       body: { device_code: started.device_code },
     });
     expect(polled.status).toBe(200);
-    await page.reload();
-    const devices = page.getByRole('list', { name: 'Devices' });
-    await visible(devices.getByText('Kitchen speaker'));
+    await visible(page.getByRole('status').getByText('Kitchen speaker is now signed in to your account.'));
+    await visible(devices.getByRole('button', { name: 'Revoke Kitchen speaker' }));
+    expect(await devices.getByText('Signing in…').count()).toBe(0);
+    expect(pageLoads).toEqual([]);
     await devices.getByRole('button', { name: 'Revoke Kitchen speaker' }).click();
     await visible(devices.locator('li', { hasText: 'Kitchen speaker' }).getByText('Revoked'));
 
@@ -225,7 +231,7 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     await visible(page.getByRole('alert').getByText('No device is waiting with that code'));
 
     // Bring-your-own keys: added, shown masked, deleted.
-    await mainNav.getByRole('link', { name: 'AI keys', exact: true }).click();
+    await mainNav.getByRole('link', { name: 'AI keys and models', exact: true }).click();
     await page.getByLabel('Provider').selectOption('anthropic');
     await page.getByLabel('API key').fill('sk-ant-test-0123456789abcdWXYZ');
     await page.getByLabel('Label (optional)').fill('work');
@@ -233,7 +239,14 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     const keys = page.getByRole('list', { name: 'Keys' });
     await visible(keys.getByText('WXYZ'));
     expect(await keys.textContent()).not.toContain('0123456789');
+    // Deleting asks first, naming the key; keeping it changes nothing.
     await keys.getByRole('button', { name: /^Delete anthropic key/ }).click();
+    const question = keys.getByRole('group', { name: /^Delete your Anthropic key …WXYZ\?/ });
+    await visible(question);
+    await question.getByRole('button', { name: 'Keep it' }).click();
+    await visible(keys.getByText('WXYZ'));
+    await keys.getByRole('button', { name: /^Delete anthropic key/ }).click();
+    await keys.getByRole('button', { name: 'Delete key' }).click();
     await visible(page.getByText('No keys yet'));
 
     // Credits: 1000 to start, buy a package through the dev provider, see it in the history.

@@ -31,8 +31,8 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     await web?.close();
   });
 
-  async function signedInPage(user: TestUser) {
-    const context = await newContext(browser);
+  async function signedInPage(user: TestUser, options: { timezoneId?: string } = {}) {
+    const context = await newContext(browser, options);
     const page = await context.newPage();
     page.on('pageerror', (error) => console.warn(`[${user.username}] page error: ${error.message}`));
     await signUpOnAccount(page, web, user);
@@ -276,6 +276,55 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     await page.getByRole('button', { name: 'Delete event' }).click();
     await visible(page.getByText('Nothing planned on this day.'));
     expect(await page.locator('.calendar__event', { hasText: 'Piano lesson' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('adds todos due on a day (all day) or at a time, with a priority, and shows each as entered in a time zone west of UTC', async () => {
+    // West of UTC, a day read as midnight UTC would show as the day before.
+    const { context, page } = await signedInPage(newUser('todo'), { timezoneId: 'America/Los_Angeles' });
+    await createFamily(page, 'The Frankensteins');
+    await page.getByRole('link', { name: 'Todos' }).click();
+    const newList = page.getByRole('form', { name: 'New todo list' });
+    await newList.getByLabel('List name').fill('Halloween');
+    await newList.getByRole('button', { name: 'Create list' }).click();
+
+    const form = page.getByRole('form', { name: 'Add a todo' });
+    await visible(form);
+    expect(await form.getByLabel('Time').isDisabled()).toBe(true);
+    await form.getByLabel('To do').fill('Buy pumpkins');
+    await form.getByLabel('Due').fill('2030-12-20');
+    await form.getByLabel('Priority').selectOption('high');
+    await form.getByRole('button', { name: 'Add todo' }).click();
+    const items = page.getByRole('list', { name: 'Items of Halloween' });
+    await visible(items.getByText('Buy pumpkins'));
+    await visible(items.getByText(/due Dec 20, 2030$|due 20 Dec 2030$/));
+    await visible(items.getByText('high priority'));
+
+    await form.getByLabel('To do').fill('Light the candles');
+    await form.getByLabel('Due').fill('2030-12-20');
+    await form.getByLabel('Time').fill('18:30');
+    await form.getByRole('button', { name: 'Add todo' }).click();
+    await visible(items.getByText('Light the candles'));
+    await visible(items.getByText(/due Dec 20, 2030, 6:30\sPM|due 20 Dec 2030, 18:30/));
+    expect(await axe(page)).toEqual([]);
+
+    // What the API keeps: the day as a day, the time as the instant it is in Los Angeles.
+    const lists = await askApi(page, 'GET', '/api/todos');
+    const stored = await askApi(page, 'GET', `/api/todos/${lists.body.items[0].list_id}/items`);
+    expect(stored.status).toBe(200);
+    expect(
+      stored.body.items.map(
+        (i: { title: string; due_date: string; due_all_day: boolean; priority: string }) => [
+          i.title,
+          i.due_date,
+          i.due_all_day,
+          i.priority,
+        ],
+      ),
+    ).toEqual([
+      ['Buy pumpkins', '2030-12-20', true, 'high'],
+      ['Light the candles', '2030-12-21T02:30:00.000Z', false, 'medium'],
+    ]);
     await context.close();
   });
 });

@@ -107,7 +107,7 @@ async function shootAccount(page: Page, web: WebPlatform) {
   await page.goto(web.at('account', '/account/'));
   await page.locator('h1').first().waitFor();
   await shoot(page, 'account-overview');
-  for (const view of ['devices', 'credits', 'plan', 'security', 'password']) {
+  for (const view of ['devices', 'keys', 'credits', 'plan', 'security', 'password']) {
     await page.goto(web.at('account', `/account/${view}`));
     await page.locator('h1').first().waitFor();
     await shoot(page, `account-${view}`);
@@ -122,6 +122,8 @@ async function shootHollowtown(page: Page, web: WebPlatform, data: SampleData, o
   ollama.script(PUNCH);
   const generator = page.getByRole('region', { name: 'Generate a recipe with AI' });
   await generator.getByLabel('Theme').fill('a swamp monster party punch');
+  // Her default is gpt-4o through her own key; this one she asks of the free model.
+  await generator.getByLabel('Model', { exact: true }).selectOption('llama3.2:latest');
   await generator.getByLabel('Serves').fill('8');
   await generator.getByRole('button', { name: 'Generate' }).click();
   // Caught after the second step: the name, facts and ingredients are in, the method is still coming.
@@ -137,6 +139,14 @@ async function shootHollowtown(page: Page, web: WebPlatform, data: SampleData, o
   await visible(page.getByRole('list', { name: 'Family shopping list' }).getByText('gummy worms'));
   await visible(page.getByRole('table', { name: 'Cost against budget' }));
   await shoot(page, 'hollowtown-event');
+  // The recipe Morticia shared: where its copy lives in HowToCookAtHome, and that it is up to date.
+  await open(page, web, 'hollowtown', '/recipes?q=dirt');
+  await page
+    .getByRole('list', { name: 'Recipes' })
+    .getByRole('link', { name: 'Graveyard dirt cups' })
+    .click();
+  await visible(page.getByRole('status').getByText(/^Up to date/));
+  await shoot(page, 'hollowtown-recipe-shared');
   for (const view of ['costumes', 'haunted-house']) {
     await open(page, web, 'hollowtown', `/${view}`);
     await shoot(page, `hollowtown-${view}`);

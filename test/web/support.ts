@@ -45,7 +45,7 @@ export interface WebPlatform extends Pick<TestPlatform, 'url' | 'databases' | 'a
   port: number;
   /** A request from Node as if to <host>:<port> (Node does not resolve *.localhost itself). */
   http(
-    host: keyof typeof HOSTS,
+    host: keyof typeof HOSTS | 'localhost',
     pathname: string,
     init?: { method?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<HttpAnswer>;
@@ -89,14 +89,14 @@ function withWebHelpers(platform: Pick<TestPlatform, 'url' | 'databases' | 'app'
     close: () => platform.close(),
     port,
     async http(
-      host: keyof typeof HOSTS,
+      host: keyof typeof HOSTS | 'localhost',
       pathname: string,
       init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
     ) {
       const answer = await httpRequest(`http://127.0.0.1:${port}${pathname}`, {
         method: (init.method ?? (init.body === undefined ? 'GET' : 'POST')) as 'GET',
         headers: {
-          host: `${HOSTS[host]}:${port}`,
+          host: `${host === 'localhost' ? 'localhost' : HOSTS[host]}:${port}`,
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
           ...init.headers,
         },
@@ -132,8 +132,11 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export async function newContext(
+  browser: Browser,
+  options: { timezoneId?: string; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   context.setDefaultTimeout(15_000);
   // Whatever the pages' Content-Security-Policy refuses, kept for cspViolations() and said aloud.
   await context.addInitScript(() => {

@@ -27,7 +27,7 @@ import {
 const NAV = [
   { view: '', label: 'Overview' },
   { view: 'devices', label: 'Devices' },
-  { view: 'keys', label: 'AI keys' },
+  { view: 'keys', label: 'AI keys and models' },
   { view: 'credits', label: 'Credits' },
   { view: 'plan', label: 'Plan' },
   { view: 'security', label: 'Security' },

@@ -1,6 +1,16 @@
 // The account console's views: overview, devices and pairing, AI keys, credits, plan,
 // security log, deleting the account (the password has its own file).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import {
+  type AiPreferences,
+  loadModelMenu,
+  type ModelMenu,
+  modelChoices,
+  PROVIDERS,
+  providerName,
+  providerOfModel,
+  sameModel,
+} from '../shared/ai-models.ts';
 import type { Page } from '../shared/api.ts';
 import {
   Button,
@@ -16,6 +26,7 @@ import {
   TextField,
 } from '../shared/components.tsx';
 import { APP_NAMES, type PageConfig, WEB_APPS } from '../shared/config.ts';
+import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { type Plan, PlanCards, planName } from '../shared/landing.tsx';
@@ -124,25 +135,81 @@ interface Device {
   is_current: boolean;
 }
 
+/** How often the list is asked again while an approved device is on its way to sign in. */
+const PAIRING_RECHECK_MS = 2000;
+/** A code lives 10 minutes: a device approved then has signed in by now or never will. */
+const PAIRING_RECHECKS = 300;
+
+/** An approved device that has not fetched its tokens yet (it polls every few seconds). */
+interface AwaitedDevice {
+  name: string;
+  /** last_seen by device_id before the approval: a new or re-paired device changes it. */
+  before: Map<string, string>;
+}
+
+const deviceName = (device: Pick<Device, 'device_name' | 'device_type'>) =>
+  device.device_name ?? `Your ${device.device_type} device`;
+
 export function Devices({ config, api, params }: AccountViewProps) {
   const devices = useLoad((signal) => api<{ items: Device[] }>('/api/devices', { signal }), [api]);
   const action = useAction();
+  const [awaited, setAwaited] = useState<AwaitedDevice>();
+  const [arrived, setArrived] = useState<string>();
   const revoke = (device: Device) =>
     action.run(async () => {
       await api(`/api/devices/${device.device_id}`, { method: 'DELETE' });
       devices.reload();
     });
+  const onApproved = (name: string) => {
+    setArrived(undefined);
+    setAwaited({
+      name,
+      before: new Map((devices.data?.items ?? []).map((d) => [d.device_id, d.last_seen])),
+    });
+  };
+  // The approved device shows up once it has signed in: ask again until it has.
+  const newcomer =
+    awaited &&
+    devices.data?.items.find(
+      (d) => !d.is_current && !d.revoked_at && awaited.before.get(d.device_id) !== d.last_seen,
+    );
+  const { reload } = devices;
+  useEffect(() => {
+    if (!awaited) return;
+    if (newcomer) {
+      setArrived(`${deviceName(newcomer)} is now signed in to your account.`);
+      setAwaited(undefined);
+      return;
+    }
+    let rechecks = 0;
+    const timer = setInterval(() => {
+      rechecks += 1;
+      if (rechecks > PAIRING_RECHECKS) setAwaited(undefined);
+      else reload();
+    }, PAIRING_RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [awaited, newcomer, reload]);
   return (
     <>
       <h1>Devices</h1>
-      <PairForm api={api} initialCode={params.get('user_code') ?? ''} onPaired={devices.reload} />
+      <PairForm api={api} initialCode={params.get('user_code') ?? ''} onApproved={onApproved} />
       <Section title="Signed-in devices">
+        {arrived && <Notice>{arrived}</Notice>}
         {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
         {devices.error && <ErrorMessage>{devices.error}</ErrorMessage>}
         {!devices.data ? (
           <Loading />
         ) : (
           <ul className="list" aria-label="Devices">
+            {awaited && (
+              <li className="list-row">
+                <div>
+                  <strong>{awaited.name}</strong> <span className="tag">Signing in…</span>
+                  <br />
+                  <span className="muted">Approved: it appears here once it has signed in.</span>
+                </div>
+              </li>
+            )}
             {devices.data.items.map((device) => (
               <li className="list-row" key={device.device_id}>
                 <div>
@@ -180,11 +247,11 @@ export function Devices({ config, api, params }: AccountViewProps) {
 function PairForm({
   api,
   initialCode,
-  onPaired,
+  onApproved,
 }: {
   api: AccountViewProps['api'];
   initialCode: string;
-  onPaired: () => void;
+  onApproved: (deviceName: string) => void;
 }) {
   const [code, setCode] = useState(initialCode);
   const [done, setDone] = useState<string>();
@@ -194,11 +261,10 @@ function PairForm({
       const answer = await api<{ device_name: string | null; device_type: string }>('/api/devices/pair', {
         body: { user_code: code.trim(), approve: true },
       });
-      setDone(
-        `${answer.device_name ?? `Your ${answer.device_type} device`} is now signed in to your account.`,
-      );
+      // The device fetches its tokens on its next poll, a few seconds from now.
+      setDone(`${deviceName(answer)} is approved and signs in within a few seconds.`);
       setCode('');
-      onPaired();
+      onApproved(deviceName(answer));
     });
   return (
     <Section title="Pair a device">
@@ -229,17 +295,20 @@ interface ApiKey {
   created_at: string;
 }
 
-const PROVIDERS = [
-  ['openai', 'OpenAI'],
-  ['anthropic', 'Anthropic'],
-  ['deepseek', 'DeepSeek'],
-] as const;
-
-export function Keys({ api }: AccountViewProps) {
+export function Keys({ config, session, api }: AccountViewProps) {
   const keys = useLoad((signal) => api<{ items: ApiKey[] }>('/api/keys', { signal }), [api]);
+  const menu = useLoad(
+    (signal) => loadModelMenu((url, options) => session.fetch(url, options), config, signal),
+    [session, config],
+  );
   const [form, setForm, set] = useFields({ provider: 'openai', api_key: '', label: '' });
   const add = useAction();
   const remove = useAction();
+  const keysChanged = () => {
+    keys.reload();
+    // Which providers' models the apps can offer follows the keys.
+    menu.reload();
+  };
   const submit = () =>
     add.run(async () => {
       await api('/api/keys/add', {
@@ -250,20 +319,21 @@ export function Keys({ api }: AccountViewProps) {
         },
       });
       setForm((f) => ({ ...f, api_key: '', label: '' }));
-      keys.reload();
+      keysChanged();
     });
   const del = (key: ApiKey) =>
     remove.run(async () => {
       await api(`/api/keys/${key.key_id}`, { method: 'DELETE' });
-      keys.reload();
+      keysChanged();
     });
   return (
     <>
-      <h1>Your AI keys</h1>
+      <h1>Your AI keys and models</h1>
       <p className="muted">
         Bring your own OpenAI, Anthropic or DeepSeek key: every app then uses it for that provider's models.
         Keys are encrypted and never shown again, only their last four characters.
       </p>
+      <ModelPreferences config={config} session={session} menu={menu} />
       <Section title="Add a key">
         <Form onSubmit={submit} error={add.error} label="Add a key">
           <SelectField
@@ -287,7 +357,6 @@ export function Keys({ api }: AccountViewProps) {
         </Form>
       </Section>
       <Section title="Keys">
-        {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
         {keys.error && <ErrorMessage>{keys.error}</ErrorMessage>}
         {!keys.data ? (
           <Loading />
@@ -298,26 +367,139 @@ export function Keys({ api }: AccountViewProps) {
             {keys.data.items.map((key) => (
               <li className="list-row" key={key.key_id}>
                 <div>
-                  <strong>{PROVIDERS.find(([p]) => p === key.provider)?.[1] ?? key.provider}</strong>{' '}
-                  <code>{key.masked}</code> {key.label && <span>· {key.label}</span>}{' '}
+                  <strong>{providerName(key.provider)}</strong> <code>{key.masked}</code>{' '}
+                  {key.label && <span>· {key.label}</span>}{' '}
                   <span className="tag">{key.is_active ? 'In use' : 'Replaced'}</span>
                   <br />
                   <span className="muted">Added {formatDate(key.created_at)}</span>
                 </div>
-                <Button
+                <ConfirmStep
                   small
-                  variant="danger"
-                  onClick={() => void del(key)}
-                  aria-label={`Delete ${key.provider} key ${key.masked}`}
-                >
-                  Delete
-                </Button>
+                  trigger="Delete"
+                  triggerLabel={`Delete ${key.provider} key ${key.masked}`}
+                  question={
+                    key.is_active
+                      ? `Delete your ${providerName(key.provider)} key ${key.masked}? The apps stop using it at once, and ${providerName(key.provider)}'s models are answered by your free fallback model.`
+                      : `Delete your old ${providerName(key.provider)} key ${key.masked}? It is no longer in use.`
+                  }
+                  confirm="Delete key"
+                  cancel="Keep it"
+                  busy={remove.busy}
+                  error={remove.error}
+                  onConfirm={() => del(key)}
+                />
               </li>
             ))}
           </ul>
         )}
       </Section>
     </>
+  );
+}
+
+/** A model name as the gateway takes it (escaped for the browser's v-mode patterns). */
+const MODEL_PATTERN = String.raw`[A-Za-z0-9][A-Za-z0-9._:\/\-]*`;
+/** Not a model name: those start with a letter or digit. */
+const OTHER_MODEL = ':other';
+
+/** The model the apps ask by default, and the free one that answers when it cannot. */
+function ModelPreferences({
+  config,
+  session,
+  menu,
+}: Pick<AccountViewProps, 'config' | 'session'> & {
+  menu: ReturnType<typeof useLoad<ModelMenu>>;
+}) {
+  const save = useAction();
+  const [saved, setSaved] = useState<string>();
+  const [choice, setChoice] = useState<string>();
+  const [typed, setTyped] = useState('');
+  const [fallback, setFallback] = useState<string>();
+  if (menu.error && !menu.data) {
+    return (
+      <Section title="Which model the apps use">
+        <ErrorMessage>{menu.error}</ErrorMessage>
+      </Section>
+    );
+  }
+  if (!menu.data) {
+    return (
+      <Section title="Which model the apps use">
+        <Loading />
+      </Section>
+    );
+  }
+  const { preferences, pool, keyed } = menu.data;
+  const choices = modelChoices(menu.data);
+  const current = preferences.model_preference ?? '';
+  const chosen = choice ?? choices.find((c) => sameModel(c.model, current))?.model ?? current;
+  const preferred = chosen === OTHER_MODEL ? typed.trim() : chosen;
+  const fallbackChosen = fallback ?? preferences.fallback_model;
+  const fallbackInPool = pool.find((m) => sameModel(m, fallbackChosen));
+  const fallbackOptions = fallbackInPool ? pool : [fallbackChosen, ...pool];
+  const provider = preferred ? providerOfModel(preferred) : undefined;
+  const needsKey = provider && !keyed.includes(provider);
+  const submit = () =>
+    save.run(async () => {
+      setSaved(undefined);
+      const answer = await session.fetch<AiPreferences>(`${config.ai}/api/preferences`, {
+        method: 'PUT',
+        body: { model_preference: preferred || null, fallback_model: fallbackChosen },
+      });
+      setSaved(
+        answer.model_preference
+          ? `Saved. The apps now ask ${answer.model_preference}, and ${answer.fallback_model} when it cannot answer.`
+          : `Saved. The apps now ask the free model ${answer.fallback_model}.`,
+      );
+      setChoice(undefined);
+      setFallback(undefined);
+      menu.setData({ ...menu.data, preferences: answer } as ModelMenu);
+    });
+  return (
+    <Section title="Which model the apps use">
+      <p>
+        Hollowtown and HowToCookAtHome ask your preferred model unless you pick another when you generate. A
+        model of OpenAI, Anthropic or DeepSeek uses your key for that provider; without one, your free
+        fallback model answers.
+      </p>
+      {saved && <Notice>{saved}</Notice>}
+      <Form onSubmit={submit} error={save.error} label="Which model the apps use">
+        <SelectField
+          label="Preferred model"
+          options={[
+            ['', 'No preference: the free model'],
+            ...choices.map((c) => [c.model, c.label] as [string, string]),
+            [OTHER_MODEL, 'Another model…'],
+          ]}
+          value={chosen}
+          onChange={(e) => setChoice(e.target.value)}
+        />
+        {chosen === OTHER_MODEL && (
+          <TextField
+            label="Model name"
+            hint="As the provider or Ollama names it, such as gpt-4.1 or qwen2.5:7b."
+            required
+            maxLength={200}
+            pattern={MODEL_PATTERN}
+            autoComplete="off"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+        )}
+        {needsKey && (
+          <p className="muted" role="note">
+            You have no {providerName(provider)} key yet: add one below, or {fallbackChosen} answers instead.
+          </p>
+        )}
+        <SelectField
+          label="Free fallback model"
+          options={fallbackOptions.map((m) => [m, m] as [string, string])}
+          value={fallbackInPool ?? fallbackChosen}
+          onChange={(e) => setFallback(e.target.value)}
+        />
+        <SubmitRow busy={save.busy}>Save models</SubmitRow>
+      </Form>
+    </Section>
   );
 }
 

@@ -6,7 +6,6 @@ import {
   Empty,
   ErrorMessage,
   Form,
-  formatDate,
   Loading,
   Section,
   SelectField,
@@ -15,6 +14,7 @@ import {
 } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link } from '../shared/router.tsx';
+import { dueDateOf, dueText, PRIORITIES, type Priority } from './due-dates.ts';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import { type Member, memberName, type Page } from './model.ts';
 
@@ -30,7 +30,8 @@ interface TodoItem {
   title: string;
   assigned_to: string | null;
   due_date: string | null;
-  priority: string;
+  due_all_day: boolean;
+  priority: Priority;
   status: 'todo' | 'in_progress' | 'done';
 }
 
@@ -129,6 +130,8 @@ function TodoItems({
   const [title, setTitle] = useState('');
   const [assignee, setAssignee] = useState('');
   const [due, setDue] = useState('');
+  const [dueTime, setDueTime] = useState('');
+  const [priority, setPriority] = useState<Priority>('medium');
   const add = useAction();
   const toggle = useAction();
   const nameOf = (userId: string | null) => {
@@ -137,10 +140,19 @@ function TodoItems({
   };
   const submit = () =>
     add.run(async () => {
+      const dueDate = dueDateOf(due, dueTime);
       await api(`/api/todos/${list.list_id}/items`, {
-        body: { title, ...(assignee ? { assigned_to: assignee } : {}), ...(due ? { due_date: due } : {}) },
+        body: {
+          title,
+          priority,
+          ...(assignee ? { assigned_to: assignee } : {}),
+          ...(dueDate ? { due_date: dueDate } : {}),
+        },
       });
       setTitle('');
+      setDue('');
+      setDueTime('');
+      setPriority('medium');
       items.reload();
       onChange();
     });
@@ -180,7 +192,15 @@ function TodoItems({
                     {item.assigned_to && (
                       <span className="muted"> · {nameOf(item.assigned_to) ?? 'someone'}</span>
                     )}
-                    {item.due_date && <span className="muted"> · due {formatDate(item.due_date)}</span>}
+                    {item.due_date && (
+                      <span className="muted"> · due {dueText(item.due_date, item.due_all_day)}</span>
+                    )}
+                    {item.priority !== 'medium' && (
+                      <span className={`priority priority--${item.priority}`}>
+                        {' '}
+                        · {item.priority} priority
+                      </span>
+                    )}
                   </>
                 }
                 checked={item.status === 'done'}
@@ -203,6 +223,20 @@ function TodoItems({
             onChange={(e) => setAssignee(e.target.value)}
           />
           <TextField label="Due" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
+          <TextField
+            label="Time"
+            type="time"
+            hint={due ? 'Empty for all day' : 'Pick a day first'}
+            disabled={!due}
+            value={due ? dueTime : ''}
+            onChange={(e) => setDueTime(e.target.value)}
+          />
+          <SelectField
+            label="Priority"
+            options={PRIORITIES}
+            value={priority}
+            onChange={(e) => setPriority(e.target.value as Priority)}
+          />
         </div>
         <SubmitRow busy={add.busy}>Add todo</SubmitRow>
       </Form>

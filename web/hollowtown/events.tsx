@@ -85,6 +85,7 @@ function EventCard({
       </h3>
       <p className="muted">
         {formatDate(eventDay(event))} · {event.event_type.replace(/-/g, ' ')} · {event.guest_count} guests
+        {event.location ? ` · ${event.location}` : ''}
       </p>
       {event.family_id && (
         <p>
@@ -113,6 +114,7 @@ const EMPTY_EVENT = {
   event_name: '',
   event_type: 'party',
   event_date: '',
+  location: '',
   guest_count: '',
   budget: '',
   family_id: '',
@@ -138,6 +140,7 @@ function PlanEvent({
           event_name: form.event_name,
           event_type: form.event_type,
           event_date: form.event_date,
+          ...(form.location.trim() ? { location: form.location.trim() } : {}),
           ...(form.guest_count ? { guest_count: Number(form.guest_count) } : {}),
           ...(budget !== null ? { budget_cents: budget } : {}),
           ...(form.family_id ? { family_id: form.family_id } : {}),
@@ -173,6 +176,13 @@ function PlanEvent({
             onChange={set('event_type')}
           />
           <TextField label="When" type="date" required value={form.event_date} onChange={set('event_date')} />
+          <TextField
+            label="Where"
+            placeholder="13 Elm Street"
+            maxLength={300}
+            value={form.location}
+            onChange={set('location')}
+          />
           <TextField
             label="Guests"
             type="number"

@@ -15,6 +15,7 @@ import {
   SelectField,
   TextField,
 } from '../shared/components.tsx';
+import { ModelPicker } from '../shared/model-picker.tsx';
 import { navigate } from '../shared/router.tsx';
 import { retryInWords } from './generation-problems.ts';
 import { readRecipeDraft } from './recipe-draft.ts';
@@ -45,6 +46,7 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
   const [difficulty, setDifficulty] = useState('medium');
   const [serves, setServes] = useState('4');
   const [diets, setDiets] = useState<string[]>([]);
+  const [model, setModel] = useState('');
   const [isThemeMissing, setThemeMissing] = useState(false);
   const generation = useRecipeGeneration(props, (recipe) =>
     navigate(props.href('recipes', { id: recipe.recipe_id, generated: '1' })),
@@ -86,6 +88,7 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
       difficulty,
       serves: Number(serves) || 4,
       ...(diets.length > 0 ? { dietary_tags: diets } : {}),
+      ...(model ? { model } : {}),
     });
   };
   const toggleDiet = (diet: string, isOn: boolean) =>
@@ -96,20 +99,19 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
       <Form onSubmit={submit} label="Generate a recipe with AI" wide>
         <fieldset className="generate-fieldset" disabled={isWorking}>
           <legend className="visually-hidden">What the recipe is about</legend>
+          {/* The field everyone fills gets the whole row; the options share the next one. */}
+          <TextField
+            label="Theme"
+            placeholder="graveyard dirt cups"
+            required
+            maxLength={200}
+            error={
+              isThemeMissing ? 'Say what the recipe is about, such as “a haunted pumpkin patch”.' : undefined
+            }
+            value={theme}
+            onChange={(e) => setTheme(e.target.value)}
+          />
           <div className="form-grid">
-            <TextField
-              label="Theme"
-              placeholder="graveyard dirt cups"
-              required
-              maxLength={200}
-              error={
-                isThemeMissing
-                  ? 'Say what the recipe is about, such as “a haunted pumpkin patch”.'
-                  : undefined
-              }
-              value={theme}
-              onChange={(e) => setTheme(e.target.value)}
-            />
             <SelectField
               label="Difficulty"
               options={DIFFICULTIES}
@@ -124,6 +126,7 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
               value={serves}
               onChange={(e) => setServes(e.target.value)}
             />
+            <ModelPicker props={props} value={model} onChange={setModel} />
           </div>
           <fieldset className="diet-choices">
             <legend className="diet-choices__label">It must be</legend>

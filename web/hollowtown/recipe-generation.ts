@@ -14,6 +14,8 @@ export interface GenerateInput {
   difficulty?: string;
   serves?: number;
   dietary_tags?: string[];
+  /** Omitted: the person's default model. */
+  model?: string;
 }
 
 export type GenerationState =

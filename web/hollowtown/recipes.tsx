@@ -22,6 +22,7 @@ import type { Page } from './event-types.ts';
 import { GenerateRecipe } from './generate-recipe.tsx';
 import { RecipeEditor } from './recipe-form.tsx';
 import { DIFFICULTIES, type SpookyRecipe, skulls } from './recipe-types.ts';
+import { ShareToRecipes } from './share-recipe.tsx';
 
 export function Recipes(props: ViewProps) {
   const { params } = props;
@@ -195,6 +196,7 @@ function RecipeDetail({ props, id }: { props: ViewProps; id: string }) {
           </ol>
         </Section>
       </div>
+      {r.is_mine && <ShareToRecipes props={props} recipeId={id} />}
       {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
       {r.is_mine && (
         <div className="button-row">

@@ -1,5 +1,6 @@
 // Hollowtown's views: the costume gallery with upvotes and the haunted-house room planner; the
 // recipes live in recipes.tsx and the events in events.tsx.
+import { useEffect, useRef, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -19,6 +20,7 @@ import { useAction, useLoad } from '../shared/hooks.ts';
 import { MoneyField, toCents } from '../shared/money-field.tsx';
 import type { Page } from './event-types.ts';
 import { Events } from './events.tsx';
+import { itemLine, itemsOfText, itemText, type ThingItem } from './item-lines.ts';
 import { DIFFICULTIES, lines } from './recipe-types.ts';
 import { Recipes } from './recipes.tsx';
 
@@ -27,11 +29,32 @@ interface Costume {
   costume_name: string;
   description: string | null;
   difficulty: string;
+  materials: ThingItem[];
   cost_estimate_cents: number | null;
+  image_url: string | null;
   upvotes: number;
   has_upvoted: boolean;
   is_mine: boolean;
 }
+
+const EMPTY_COSTUME = {
+  costume_name: '',
+  description: '',
+  difficulty: 'easy',
+  cost: '',
+  materials: '',
+  image_url: '',
+};
+
+/** Only web addresses become links (the API takes nothing else; this page checks again). */
+const isWebAddress = (url: string) => /^https?:\/\//i.test(url);
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
 
 export function Costumes(props: ViewProps) {
   const { api } = props;
@@ -39,20 +62,23 @@ export function Costumes(props: ViewProps) {
     (signal) => api<Page<Costume>>('/api/costumes', { signal, query: { limit: 50 } }),
     [api],
   );
-  const [form, setForm, set] = useFields({ costume_name: '', description: '', difficulty: 'easy', cost: '' });
+  const [form, setForm, set] = useFields(EMPTY_COSTUME);
   const share = useAction();
   const vote = useAction();
   const submit = () =>
     share.run(async () => {
+      const materials = itemsOfText(form.materials);
       await api('/api/costumes', {
         body: {
           costume_name: form.costume_name,
           difficulty: form.difficulty,
           ...(form.description ? { description: form.description } : {}),
           ...(form.cost ? { cost_estimate_cents: toCents(form.cost) } : {}),
+          ...(materials.length > 0 ? { materials } : {}),
+          ...(form.image_url.trim() ? { image_url: form.image_url.trim() } : {}),
         },
       });
-      setForm({ costume_name: '', description: '', difficulty: 'easy', cost: '' });
+      setForm(EMPTY_COSTUME);
       costumes.reload();
     });
   const toggle = (costume: Costume) =>
@@ -81,6 +107,15 @@ export function Costumes(props: ViewProps) {
                   ` · about ${formatMoney(costume.cost_estimate_cents)}`}
               </p>
               {costume.description && <p>{costume.description}</p>}
+              {costume.materials.length > 0 && <p>Materials: {costume.materials.map(itemLine).join(', ')}</p>}
+              {costume.image_url && isWebAddress(costume.image_url) && (
+                <p>
+                  <a href={costume.image_url} target="_blank" rel="noopener noreferrer nofollow">
+                    See a picture<span className="visually-hidden"> of {costume.costume_name}</span>
+                  </a>{' '}
+                  <span className="muted">(on {hostOf(costume.image_url)}, opens a new tab)</span>
+                </p>
+              )}
               <Button
                 small
                 variant={costume.has_upvoted ? 'primary' : 'secondary'}
@@ -97,7 +132,13 @@ export function Costumes(props: ViewProps) {
       <Section title="Share a costume idea">
         <Form onSubmit={submit} error={share.error} label="Share a costume idea" wide>
           <div className="form-grid">
-            <TextField label="Costume" required value={form.costume_name} onChange={set('costume_name')} />
+            <TextField
+              label="Costume"
+              required
+              maxLength={200}
+              value={form.costume_name}
+              onChange={set('costume_name')}
+            />
             <SelectField
               label="Difficulty"
               options={DIFFICULTIES}
@@ -105,7 +146,22 @@ export function Costumes(props: ViewProps) {
               onChange={set('difficulty')}
             />
             <MoneyField label="Cost" value={form.cost} onChange={set('cost')} />
+            <TextField
+              label="Picture"
+              type="url"
+              hint="A link to a photo of it, starting with https://"
+              placeholder="https://"
+              maxLength={2048}
+              value={form.image_url}
+              onChange={set('image_url')}
+            />
           </div>
+          <TextArea
+            label="Materials"
+            hint="One per line, such as “3 cardboard boxes”"
+            value={form.materials}
+            onChange={set('materials')}
+          />
           <TextArea label="How to make it" value={form.description} onChange={set('description')} />
           <SubmitRow busy={share.busy}>Share costume</SubmitRow>
         </Form>
@@ -118,8 +174,160 @@ interface Room {
   plan_id: string;
   room_name: string;
   scare_level: number;
-  props_needed: Array<{ name: string; quantity: number | null }>;
+  props_needed: ThingItem[];
   setup_instructions: string[];
+}
+
+const roomFields = (room?: Room) => ({
+  room_name: room?.room_name ?? '',
+  scare_level: String(room?.scare_level ?? 5),
+  props: room ? itemText(room.props_needed) : '',
+  setup: room ? room.setup_instructions.join('\n') : '',
+});
+
+const SCARE_LEVELS = Array.from({ length: 10 }, (_, i) => [String(i + 1), `${i + 1} of 10`] as const);
+
+/** A room's fields, for a new room or one being changed. */
+function RoomForm({
+  label,
+  room,
+  submitText,
+  onSave,
+  onCancel,
+}: {
+  label: string;
+  room?: Room;
+  submitText: string;
+  onSave: (body: Record<string, unknown>) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  const [form, setForm, set] = useFields(() => roomFields(room));
+  const action = useAction();
+  const frame = useRef<HTMLDivElement>(null);
+  const isChange = room !== undefined;
+  // Opened for a change: the keyboard starts in the first field.
+  useEffect(() => {
+    if (isChange) frame.current?.querySelector('input')?.focus();
+  }, [isChange]);
+  const submit = () =>
+    action.run(async () => {
+      await onSave({
+        room_name: form.room_name,
+        scare_level: Number(form.scare_level),
+        props_needed: itemsOfText(form.props, room?.props_needed),
+        setup_instructions: lines(form.setup),
+      });
+      if (!room) setForm(roomFields());
+    });
+  return (
+    <div ref={frame}>
+      <Form onSubmit={submit} error={action.error} label={label} wide>
+        <div className="form-grid">
+          <TextField
+            label="Room"
+            required
+            maxLength={200}
+            value={form.room_name}
+            onChange={set('room_name')}
+          />
+          <SelectField
+            label="Scare level"
+            options={SCARE_LEVELS}
+            value={form.scare_level}
+            onChange={set('scare_level')}
+          />
+        </div>
+        <TextArea label="Props needed" hint="One per line" value={form.props} onChange={set('props')} />
+        <TextArea
+          label="How to set it up"
+          hint="One step per line"
+          value={form.setup}
+          onChange={set('setup')}
+        />
+        <div className="button-row">
+          <Button type="submit" busy={action.busy}>
+            {submitText}
+          </Button>
+          {onCancel && (
+            <Button variant="secondary" disabled={action.busy} onClick={onCancel}>
+              Cancel
+            </Button>
+          )}
+        </div>
+      </Form>
+    </div>
+  );
+}
+
+function RoomCard({ props, room, onChange }: { props: ViewProps; room: Room; onChange: () => void }) {
+  const [isEditing, setEditing] = useState(false);
+  const remove = useAction();
+  const buttons = useRef<HTMLDivElement>(null);
+  const wasEditing = useRef(false);
+  // Back from the form: the keyboard returns to Edit.
+  useEffect(() => {
+    if (wasEditing.current && !isEditing)
+      buttons.current?.querySelector<HTMLButtonElement>('[data-action="edit"]')?.focus();
+    wasEditing.current = isEditing;
+  }, [isEditing]);
+  const del = () =>
+    remove.run(async () => {
+      await props.api(`/api/haunted-house/plans/${room.plan_id}`, { method: 'DELETE' });
+      onChange();
+    });
+  const save = async (body: Record<string, unknown>) => {
+    await props.api(`/api/haunted-house/plans/${room.plan_id}`, { method: 'PATCH', body });
+    setEditing(false);
+    onChange();
+  };
+  if (isEditing) {
+    return (
+      <li className="card">
+        <RoomForm
+          label={`Change ${room.room_name}`}
+          room={room}
+          submitText="Save room"
+          onSave={save}
+          onCancel={() => setEditing(false)}
+        />
+      </li>
+    );
+  }
+  return (
+    <li className="card">
+      <h3>{room.room_name}</h3>
+      <p className="muted">Scare level {room.scare_level} of 10</p>
+      {room.props_needed.length > 0 && <p>Props: {room.props_needed.map(itemLine).join(', ')}</p>}
+      {room.setup_instructions.length > 0 && (
+        <ol>
+          {room.setup_instructions.map((step) => (
+            <li key={step}>{step}</li>
+          ))}
+        </ol>
+      )}
+      {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
+      <div className="button-row" ref={buttons}>
+        <Button
+          data-action="edit"
+          small
+          variant="secondary"
+          onClick={() => setEditing(true)}
+          aria-label={`Edit ${room.room_name}`}
+        >
+          Edit
+        </Button>
+        <Button
+          small
+          variant="secondary"
+          busy={remove.busy}
+          onClick={() => void del()}
+          aria-label={`Delete ${room.room_name}`}
+        >
+          Delete
+        </Button>
+      </div>
+    </li>
+  );
 }
 
 export function HauntedHouse(props: ViewProps) {
@@ -128,31 +336,14 @@ export function HauntedHouse(props: ViewProps) {
     (signal) => api<Page<Room>>('/api/haunted-house/plans', { signal, query: { limit: 50 } }),
     [api],
   );
-  const [form, setForm, set] = useFields({ room_name: '', scare_level: '5', props: '', setup: '' });
-  const action = useAction();
-  const remove = useAction();
-  const submit = () =>
-    action.run(async () => {
-      await api('/api/haunted-house/plans', {
-        body: {
-          room_name: form.room_name,
-          scare_level: Number(form.scare_level),
-          props_needed: lines(form.props).map((name) => ({ name })),
-          setup_instructions: lines(form.setup),
-        },
-      });
-      setForm({ room_name: '', scare_level: '5', props: '', setup: '' });
-      rooms.reload();
-    });
-  const del = (room: Room) =>
-    remove.run(async () => {
-      await api(`/api/haunted-house/plans/${room.plan_id}`, { method: 'DELETE' });
-      rooms.reload();
-    });
+  const add = async (body: Record<string, unknown>) => {
+    await api('/api/haunted-house/plans', { body });
+    rooms.reload();
+  };
   return (
     <>
       <h1>Haunted-house planner</h1>
-      {(rooms.error || remove.error) && <ErrorMessage>{rooms.error ?? remove.error}</ErrorMessage>}
+      {rooms.error && <ErrorMessage>{rooms.error}</ErrorMessage>}
       {!rooms.data ? (
         <Loading />
       ) : rooms.data.items.length === 0 ? (
@@ -160,51 +351,12 @@ export function HauntedHouse(props: ViewProps) {
       ) : (
         <ul className="grid list" aria-label="Rooms">
           {rooms.data.items.map((room) => (
-            <li className="card" key={room.plan_id}>
-              <h3>{room.room_name}</h3>
-              <p className="muted">Scare level {room.scare_level} of 10</p>
-              {room.props_needed.length > 0 && (
-                <p>Props: {room.props_needed.map((p) => p.name).join(', ')}</p>
-              )}
-              {room.setup_instructions.length > 0 && (
-                <ol>
-                  {room.setup_instructions.map((step) => (
-                    <li key={step}>{step}</li>
-                  ))}
-                </ol>
-              )}
-              <Button
-                small
-                variant="secondary"
-                onClick={() => void del(room)}
-                aria-label={`Delete ${room.room_name}`}
-              >
-                Delete
-              </Button>
-            </li>
+            <RoomCard key={room.plan_id} props={props} room={room} onChange={rooms.reload} />
           ))}
         </ul>
       )}
       <Section title="Plan a room">
-        <Form onSubmit={submit} error={action.error} label="Plan a room" wide>
-          <div className="form-grid">
-            <TextField label="Room" required value={form.room_name} onChange={set('room_name')} />
-            <SelectField
-              label="Scare level"
-              options={Array.from({ length: 10 }, (_, i) => [String(i + 1), `${i + 1} of 10`] as const)}
-              value={form.scare_level}
-              onChange={set('scare_level')}
-            />
-          </div>
-          <TextArea label="Props needed" hint="One per line" value={form.props} onChange={set('props')} />
-          <TextArea
-            label="How to set it up"
-            hint="One step per line"
-            value={form.setup}
-            onChange={set('setup')}
-          />
-          <SubmitRow busy={action.busy}>Add room</SubmitRow>
-        </Form>
+        <RoomForm label="Plan a room" submitText="Add room" onSave={add} />
       </Section>
     </>
   );

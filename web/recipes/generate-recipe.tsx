@@ -7,6 +7,7 @@ import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Checkbox, Form, SelectField, TextField } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
+import { ModelPicker } from '../shared/model-picker.tsx';
 import { Link } from '../shared/router.tsx';
 import { commaList } from './comma-list.ts';
 import { describeGenerationError } from './generation-errors.ts';
@@ -37,6 +38,7 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
     avoid_allergens: '',
   });
   const [diets, setDiets] = useState<string[]>([]);
+  const [model, setModel] = useState('');
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const [problem, setProblem] = useState<AiProblem & { until?: number }>();
   const [missingTheme, setMissingTheme] = useState(false);
@@ -71,6 +73,7 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
           ...(commaList(form.avoid_allergens).length > 0
             ? { avoid_allergens: commaList(form.avoid_allergens) }
             : {}),
+          ...(model ? { model } : {}),
         },
       });
       setRecipe(answer);
@@ -98,16 +101,19 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
       <Form onSubmit={generate} label="Generate a recipe with AI" wide>
         <fieldset className="bare-fieldset" disabled={isWorking}>
           <legend className="visually-hidden">What to cook</legend>
-          <div className="form-grid">
+          {/* The one field everyone fills gets the whole row, on a phone too; the options share the next rows. */}
+          <div className="generate-theme">
             <TextField
               label="What would you like to cook?"
-              placeholder="a cosy weeknight dinner with autumn vegetables"
+              placeholder="a cosy autumn dinner"
               hint="A dish, an occasion or what is in your fridge; or just choose a cuisine"
               maxLength={200}
               error={missingTheme ? 'Say what to cook, or choose a cuisine.' : undefined}
               value={form.theme}
               onChange={set('theme')}
             />
+          </div>
+          <div className="form-grid">
             <TextField
               label="Cuisine"
               placeholder="italian"
@@ -143,8 +149,9 @@ export function GenerateRecipe({ props }: { props: ViewProps }) {
               value={form.avoid_allergens}
               onChange={set('avoid_allergens')}
             />
+            <ModelPicker props={props} value={model} onChange={setModel} />
           </div>
-          <fieldset className="bare-fieldset">
+          <fieldset className="bare-fieldset generate-diets">
             <legend>Diet</legend>
             <div className="button-row">
               {DIETS.map((diet) => (

@@ -70,7 +70,8 @@ export function ButtonLink({
 
 interface FieldProps {
   label: string;
-  hint?: string;
+  /** A line under the field (text, or a link to where it is set). */
+  hint?: ReactNode;
   error?: string;
 }
 
@@ -93,7 +94,7 @@ function FieldFrame({ id, label, hint, error, children }: FieldProps & { id: str
   );
 }
 
-const describedBy = (id: string, hint?: string, error?: string) =>
+const describedBy = (id: string, hint?: ReactNode, error?: string) =>
   [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
 
 export function TextField({

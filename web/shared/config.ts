@@ -17,6 +17,8 @@ export interface PageConfig {
   api: string;
   identity: string;
   account: string;
+  /** The AI gateway (the person's model preference, the models there are). */
+  ai: string;
   apps: Record<WebApp, string>;
 }
 
@@ -29,6 +31,7 @@ function fallback(app: AppName): PageConfig {
     api: prefix,
     identity: '/calos',
     account: '/account/',
+    ai: '/ai',
     apps: { hollowtown: '/hollowtown/', recipes: '/recipes/', family: '/family/' },
   };
 }

@@ -35,6 +35,7 @@ const MESSAGES: Record<string, string> = {
   PAYMENT_PROVIDER_UNAVAILABLE: 'Payments are not available right now. Try again later.',
   AI_UNAVAILABLE: 'The AI cook is not available right now. Try again in a minute.',
   AI_ANSWER_INVALID: 'The AI came back with something we could not use. Try again.',
+  RECIPES_UNAVAILABLE: 'HowToCookAtHome cannot be reached right now. Try again in a minute.',
   RATE_LIMITED: 'You are going a bit fast. Try again in a moment.',
   FAMILY_MEMBER_CAP_REACHED: 'This family is full on the free plan. The Family plan has no limit on members.',
   ALREADY_MEMBER: 'That person is already in this family.',
@@ -59,6 +60,12 @@ const FIELD_NAMES: Record<string, string> = {
   login: 'Username or email',
   api_key: 'API key',
   user_code: 'Code',
+  image_url: 'Picture',
+};
+
+/** What a field's pattern asks for, where "has characters that are not allowed" would mislead. */
+const PATTERN_NEEDS: Record<string, string> = {
+  image_url: 'must be a web address starting with https://',
 };
 
 /** "body.username must NOT have fewer than 3 characters" → "Username must have at least 3 characters." */
@@ -72,6 +79,8 @@ function friendlyValidation(message: string): string {
   const more = /must NOT have more than (\d+) characters/.exec(rest);
   if (more) return `${capital(name)} can have at most ${more[1]} characters.`;
   if (/must match format "email"/.test(rest)) return 'Enter a valid email address.';
+  if (/must match pattern/.test(rest) && field && PATTERN_NEEDS[field])
+    return `${capital(name)} ${PATTERN_NEEDS[field]}.`;
   if (/must match pattern/.test(rest)) return `${capital(name)} has characters that are not allowed.`;
   if (/must have required property '([a-z_]+)'/.test(rest)) {
     const missing = /'([a-z_]+)'/.exec(rest)?.[1] ?? '';

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { AppError } from '../../platform/errors.ts';
-import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import { Timestamp } from '../../platform/http/schemas.ts';
 import { FAMILY_ROLES } from '../client.ts';
 import { isUuid } from '../service/pages.ts';
 import { EVENT_TYPES } from '../store/events.ts';
@@ -43,6 +43,19 @@ export const DateTime = Type.String({
 export const NullableDescription = Type.Union([Description, Type.Null()]);
 export const NullableLocation = Type.Union([Location, Type.Null()]);
 export const NullableDateTime = Type.Union([DateTime, Type.Null()]);
+/** A todo is due on a day (all day) or at an instant. */
+export const NullableDueDate = Type.Union(
+  [
+    Type.String({ format: 'date', maxLength: 10, description: 'Due that day, all day' }),
+    DateTime,
+    Type.Null(),
+  ],
+  {
+    description:
+      'A calendar date "YYYY-MM-DD" (all day) or a date-time with its offset (due at that instant); null clears it',
+    examples: ['2025-10-30', '2025-10-30T18:00:00Z'],
+  },
+);
 
 export const MAX_ATTENDEES = 200;
 export const MAX_REMINDERS = 10;
@@ -146,7 +159,11 @@ export const TodoItem = Type.Object({
   title: Type.String(),
   description: NullableString(),
   assigned_to: NullableUuid('A member’s user_id'),
-  due_date: NullableTimestamp,
+  due_date: Type.Union([Type.String(), Type.Null()], {
+    description: '"YYYY-MM-DD" when due all day, an ISO 8601 instant when due at a time, or null',
+    examples: ['2025-10-30', '2025-10-30T18:00:00.000Z'],
+  }),
+  due_all_day: Type.Boolean({ description: 'true when due_date is a day rather than an instant' }),
   priority: Priority,
   status: ItemStatus,
   completed_at: Type.Unsafe<Date | string | null>({

@@ -220,6 +220,57 @@ describe.each(testEngines())('todo lists and items on %s', (engine) => {
     expect(createdDone.completed_at).not.toBeNull();
   });
 
+  it('takes a due day (all day) or a due instant, and switches between them', async () => {
+    const family = await api.family(['parent']);
+    const parent = family.byRole('parent');
+    const list = await api.list(family.admin, family.familyId);
+    const allDay = await api.item(parent, list.list_id, { title: 'Buy pumpkins', due_date: '2030-12-20' });
+    expect(allDay).toMatchObject({ due_date: '2030-12-20', due_all_day: true });
+    const timed = await api.item(parent, list.list_id, {
+      title: 'Pick up Grandmama',
+      due_date: '2030-12-20T18:30:00-05:00',
+    });
+    expect(timed).toMatchObject({ due_date: '2030-12-20T23:30:00.000Z', due_all_day: false });
+    const none = await api.item(parent, list.list_id, { title: 'Someday' });
+    expect(none).toMatchObject({ due_date: null, due_all_day: false });
+
+    const url = `/api/todos/${list.list_id}/items/${allDay.item_id}`;
+    const toTime = api.expectStatus(
+      await api.call(parent, 'PATCH', url, { due_date: '2030-12-21T09:00:00Z' }),
+      200,
+    );
+    expect(toTime).toMatchObject({ due_date: '2030-12-21T09:00:00.000Z', due_all_day: false });
+    const backToDay = api.expectStatus(await api.call(parent, 'PATCH', url, { due_date: '2030-12-22' }), 200);
+    expect(backToDay).toMatchObject({ due_date: '2030-12-22', due_all_day: true });
+    // A change that does not name the due date keeps it.
+    const renamed = api.expectStatus(
+      await api.call(parent, 'PATCH', url, { title: 'Buy two pumpkins' }),
+      200,
+    );
+    expect(renamed).toMatchObject({ due_date: '2030-12-22', due_all_day: true });
+    // Stored as a day, which no time zone moves, or as an instant: never both.
+    const { rows } = await db().query(
+      'SELECT title, due_on, due_date FROM todo_items WHERE item_id = ANY($1::uuid[]) ORDER BY title',
+      [[allDay.item_id, timed.item_id]],
+    );
+    expect(rows).toEqual([
+      { title: 'Buy two pumpkins', due_on: '2030-12-22', due_date: null },
+      { title: 'Pick up Grandmama', due_on: null, due_date: new Date('2030-12-20T23:30:00.000Z') },
+    ]);
+    const cleared = api.expectStatus(await api.call(parent, 'PATCH', url, { due_date: null }), 200);
+    expect(cleared).toMatchObject({ due_date: null, due_all_day: false });
+    const refused = await api.call(parent, 'PATCH', url, { due_date: '2030-02-29' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('VALIDATION_FAILED');
+
+    const listed = api.expectStatus(await api.call(parent, 'GET', `/api/todos/${list.list_id}/items`), 200);
+    expect(listed.items.map((i: { due_date: string | null }) => i.due_date)).toEqual([
+      null,
+      '2030-12-20T23:30:00.000Z',
+      null,
+    ]);
+  });
+
   it('lists items oldest first, paged, filtered by status and assignee', async () => {
     const family = await api.family(['child']);
     const child = family.byRole('child');
@@ -280,7 +331,9 @@ describe.each(testEngines())('todo lists and items on %s', (engine) => {
       { title: 'ok', description: 'x'.repeat(5001) },
       { title: 'ok', priority: 'whenever' },
       { title: 'ok', due_date: 'tomorrow' },
-      { title: 'ok', due_date: '2030-10-31' },
+      { title: 'ok', due_date: '2030-02-30' },
+      { title: 'ok', due_date: '0001-01-01' },
+      { title: 'ok', due_date: '2030-1-5' },
       { title: 'ok', due_date: '0001-01-01T00:00:00Z' },
       { title: 'ok', status: 'done', completed_at: '2030-01-01T00:00:00Z' },
       { title: 'ok', list_id: list.list_id },

@@ -28,7 +28,7 @@ import {
 import type { PageQuery } from './families.ts';
 import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
 import { assertCan, can } from './roles.ts';
-import { checkInstant } from './time.ts';
+import { checkDue } from './time.ts';
 
 export interface ListView {
   list_id: string;
@@ -42,7 +42,14 @@ export interface ListView {
   updated_at: Date;
 }
 
-export type ItemView = Omit<ItemRow, 'cursor_at'>;
+/**
+ * An item as the API shows it: due_date is "YYYY-MM-DD" for an all-day item (due_all_day)
+ * and an ISO instant for one due at a time.
+ */
+export interface ItemView extends Omit<ItemRow, 'cursor_at' | 'due_date' | 'due_on'> {
+  due_date: string | null;
+  due_all_day: boolean;
+}
 
 const listView = (row: ListRow): ListView => ({
   list_id: row.list_id,
@@ -56,16 +63,23 @@ const listView = (row: ListRow): ListView => ({
   updated_at: row.updated_at,
 });
 
-const itemView = ({ cursor_at: _, ...item }: ItemRow): ItemView => item;
+const itemView = ({ cursor_at: _, due_date, due_on, ...item }: ItemRow): ItemView => ({
+  ...item,
+  due_date: due_on ?? due_date?.toISOString() ?? null,
+  due_all_day: due_on !== null,
+});
 
 export interface NewItem {
   title: string;
   description?: string | null;
   assigned_to?: string | null;
+  /** "YYYY-MM-DD" (all day) or a date-time. */
   due_date?: string | null;
   priority?: Priority;
   status?: ItemStatus;
 }
+
+export type ItemUpdate = Omit<ItemChanges, 'due_on'>;
 
 /** The owner of a personal list manages it whatever their role; shared lists follow the matrix. */
 const isPersonal = (list: ListAccess) => list.list_type === 'personal';
@@ -170,7 +184,7 @@ export function createTodoService(deps: FamilyDeps) {
     async createItem(userId: string, listId: string, input: NewItem): Promise<ItemView> {
       const list = await listOf(userId, listId);
       if (!isPersonal(list)) assertCan(list.my_role, 'manageItems');
-      const dueDate = input.due_date ? checkInstant('body.due_date', input.due_date) : null;
+      const due = checkDue('body.due_date', input.due_date ?? null);
       return db.transaction(async (tx) => {
         if (input.assigned_to) await checkAssignee(tx, list, userId, input.assigned_to);
         return itemView(
@@ -178,7 +192,8 @@ export function createTodoService(deps: FamilyDeps) {
             title: input.title,
             description: input.description ?? null,
             assignedTo: input.assigned_to ?? null,
-            dueDate,
+            dueDate: due?.due_date ?? null,
+            dueOn: due?.due_on ?? null,
             priority: input.priority ?? 'medium',
             status: input.status ?? 'todo',
             createdBy: userId,
@@ -206,14 +221,9 @@ export function createTodoService(deps: FamilyDeps) {
       return itemView(await itemOf(await listOf(userId, listId), itemId));
     },
 
-    async updateItem(
-      userId: string,
-      listId: string,
-      itemId: string,
-      changes: ItemChanges,
-    ): Promise<ItemView> {
+    async updateItem(userId: string, listId: string, itemId: string, update: ItemUpdate): Promise<ItemView> {
       const list = await listOf(userId, listId);
-      if (changes.due_date) checkInstant('body.due_date', changes.due_date);
+      const changes: ItemChanges = { ...update, ...checkDue('body.due_date', update.due_date) };
       return db.transaction(async (tx) => {
         const item = await itemOf(list, itemId, tx);
         if (!isPersonal(list) && !can(list.my_role, 'manageItems')) {

@@ -40,7 +40,10 @@ export interface ItemRow {
   title: string;
   description: string | null;
   assigned_to: string | null;
+  /** The instant it is due, when due at a time. */
   due_date: Date | null;
+  /** The day it is due, when due all day ('YYYY-MM-DD'). At most one of the two is set. */
+  due_on: string | null;
   priority: Priority;
   status: ItemStatus;
   completed_at: Date | null;
@@ -57,7 +60,7 @@ const LIST_COLUMNS = `l.list_id, l.family_id, l.list_name, l.list_type, l.create
 const LISTS = `todo_lists l CROSS JOIN LATERAL (
     SELECT count(*) AS item_count, count(*) FILTER (WHERE i.status <> 'done') AS open_item_count
     FROM todo_items i WHERE i.list_id = l.list_id) c`;
-const ITEM_COLUMNS = `item_id, list_id, title, description, assigned_to, due_date, priority, status,
+const ITEM_COLUMNS = `item_id, list_id, title, description, assigned_to, due_date, due_on, priority, status,
   completed_at, completed_by, created_by, created_at, updated_at, created_at::text AS cursor_at`;
 
 /** A personal list is visible to its creator only. */
@@ -162,6 +165,7 @@ export interface ItemInput {
   description: string | null;
   assignedTo: string | null;
   dueDate: string | null;
+  dueOn: string | null;
   priority: Priority;
   status: ItemStatus;
   createdBy: string;
@@ -170,10 +174,10 @@ export interface ItemInput {
 export async function insertItem(db: Queryable, listId: string, input: ItemInput): Promise<ItemRow> {
   // A new item that is already done was completed by its creator, now.
   const { rows } = await db.query<ItemRow>(
-    `INSERT INTO todo_items (list_id, title, description, assigned_to, due_date, priority, status,
+    `INSERT INTO todo_items (list_id, title, description, assigned_to, due_date, due_on, priority, status,
                              completed_at, completed_by, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7,
-             CASE WHEN $7 = 'done' THEN now() END, CASE WHEN $7 = 'done' THEN $8::uuid END, $8)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+             CASE WHEN $8 = 'done' THEN now() END, CASE WHEN $8 = 'done' THEN $9::uuid END, $9)
      RETURNING ${ITEM_COLUMNS}`,
     [
       listId,
@@ -181,6 +185,7 @@ export async function insertItem(db: Queryable, listId: string, input: ItemInput
       input.description,
       input.assignedTo,
       input.dueDate,
+      input.dueOn,
       input.priority,
       input.status,
       input.createdBy,
@@ -234,6 +239,7 @@ export interface ItemChanges {
   description?: string | null;
   assigned_to?: string | null;
   due_date?: string | null;
+  due_on?: string | null;
   priority?: Priority;
   status?: ItemStatus;
 }

@@ -106,6 +106,9 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     // Sharing to another app is the owner's alone, published or not.
     ['POST', '/api/recipes/spooky/{id}/share', 'recipe', 404],
     ['POST', '/api/recipes/spooky/{id}/share', 'published', 404],
+    // So is where its copy lives.
+    ['GET', '/api/recipes/spooky/{id}/share', 'recipe', 404],
+    ['GET', '/api/recipes/spooky/{id}/share', 'published', 404],
     ['GET', '/api/events/{id}', 'event', 404],
     ['PATCH', '/api/events/{id}', 'event', 404],
     ['DELETE', '/api/events/{id}', 'event', 404],
@@ -218,7 +221,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
       if (!route.includes('{id}')) swept.add(route);
     }
     expect([...operations.keys()].filter((route) => !swept.has(route))).toEqual([]);
-    expect(operations.size).toBe(28);
+    expect(operations.size).toBe(29);
 
     for (const route of operations.keys()) {
       const [method, path] = route.split(' ') as [Method, string];

@@ -15,7 +15,7 @@ describe.each(testEngines())('POST /api/recipes/generate through the gateway on 
   let isGatewayReady = false;
 
   beforeAll(async () => {
-    standIn = await startOllamaStandIn({ models: ['llama3.2:latest'] });
+    standIn = await startOllamaStandIn({ models: ['llama3.2:latest', 'mistral:latest'] });
     platform = await startTestPlatform(engine, {
       services: ['identity', 'ai', 'hollowtown'],
       env: { OLLAMA_HOSTS: standIn.url, OLLAMA_HEALTH_INTERVAL_MS: '200' },
@@ -93,6 +93,40 @@ describe.each(testEngines())('POST /api/recipes/generate through the gateway on 
     expect(sent).toHaveLength(1);
     // Structured output: the recipe schema reaches the model.
     expect(JSON.stringify(sent[0]?.body)).toContain('spookiness_level');
+  });
+
+  it('asks the model the person picked, else their preferred one, and refuses a malformed model name', async (context) => {
+    needsGateway(context);
+    const user = await given(platform).user();
+    const before = chatRequests().length;
+    for (const model of ['', 'llama 3', '../etc', '-rf', 'x'.repeat(201), 42]) {
+      const refused = await generate(user, { theme: 'bats', model });
+      expect(refused.statusCode, JSON.stringify(model)).toBe(400);
+      expect(refused.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(chatRequests().length).toBe(before);
+
+    standIn.script(goodAnswer());
+    const picked = await generate(user, { theme: 'bats', model: 'mistral' });
+    expect(picked.statusCode, picked.body).toBe(201);
+    expect(picked.json().ai_model).toContain('mistral');
+    expect(chatRequests().at(-1)?.body).toMatchObject({ model: 'mistral:latest' });
+
+    // Without a pick, the preference set in the account answers.
+    const preferred = await platform.app.inject({
+      method: 'PUT',
+      url: '/ai/api/preferences',
+      headers: user.headers,
+      payload: { model_preference: 'mistral', fallback_model: 'llama3.2' },
+    });
+    expect(preferred.statusCode, preferred.body).toBe(200);
+    standIn.script(goodAnswer({ recipe_name: 'Bat wing soup' }));
+    const byDefault = await generate(user, { theme: 'bats' });
+    expect(byDefault.statusCode, byDefault.body).toBe(201);
+    expect(byDefault.json().ai_model).toContain('mistral');
+    standIn.script(goodAnswer({ recipe_name: 'Bat wing stew' }));
+    const overridden = await generate(user, { theme: 'bats', model: 'llama3.2' });
+    expect(overridden.json().ai_model).toContain('llama3.2');
   });
 
   it('asks again after a malformed answer and stores the good one', async (context) => {

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { errorBody, toAppError } from '../../platform/http/error-handler.ts';
+import { AiModelName } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { openSse, type SseStream } from '../../platform/http/sse.ts';
 import { type GenerationProgress, type GenerationService, MAX_ATTEMPTS } from '../service/generate.ts';
@@ -28,6 +29,7 @@ const GenerateBody = Type.Object(
         description: 'e.g. vegan, gluten-free; added to the tags',
       }),
     ),
+    model: Type.Optional(AiModelName),
   },
   {
     additionalProperties: false,

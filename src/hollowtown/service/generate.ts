@@ -57,6 +57,8 @@ export interface GenerateInput {
   difficulty?: Difficulty;
   serves?: number;
   dietary_tags?: string[];
+  /** The model to ask; omitted, the user's preference (or the platform default) answers. */
+  model?: string;
 }
 
 export interface Caller {
@@ -163,6 +165,7 @@ export function createGenerationService(deps: HollowtownDeps, ai: () => AiClient
           plan: caller.plan,
           app: 'hollowtown',
           accessToken: caller.accessToken,
+          ...(input.model ? { model: input.model } : {}),
           messages,
           schema: GENERATED_RECIPE_SCHEMA,
           signal: options.signal,

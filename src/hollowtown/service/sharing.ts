@@ -19,6 +19,23 @@ export interface ShareAnswer {
   created: boolean;
 }
 
+/** Where the owner's recipe lives in HowToCookAtHome, and whether the copy has caught up. */
+export type ShareStatus =
+  | { shared: false }
+  | {
+      shared: true;
+      recipe_id: string;
+      reference_id: string;
+      /** The original's edit count. */
+      version: number;
+      /** The edit count the copy holds. */
+      synced_version: number;
+      /** ISO 8601: when the copy last took this recipe's changes. */
+      synced_at: string | null;
+      /** The copy holds the original's latest edit. */
+      in_sync: boolean;
+    };
+
 export function createSharingService(deps: HollowtownDeps) {
   const recipesApp = (): RecipesClient => {
     if (!deps.clients.has('recipes')) throw HollowtownErrors.recipesUnavailable();
@@ -55,6 +72,25 @@ export function createSharingService(deps: HollowtownDeps) {
         reference_id: answer.reference_id,
         shared: true,
         created: answer.created,
+      };
+    },
+
+    /** The owner's view of a recipe's copy; anyone else, like a missing recipe, gets 404. */
+    async status(userId: string, recipeId: string): Promise<ShareStatus> {
+      const row = isUuid(recipeId) ? await findOwnRecipe(deps.db, userId, recipeId) : undefined;
+      if (!row) throw HollowtownErrors.recipeNotFound();
+      if (!row.shared_at) return { shared: false };
+      // The link is data HowToCookAtHome owns: a copy deleted or detached there ends it.
+      const copy = await recipesApp().sharedCopy(userId, 'hollowtown', recipeId);
+      if (!copy) return { shared: false };
+      return {
+        shared: true,
+        recipe_id: copy.recipe_id,
+        reference_id: copy.reference_id,
+        version: row.version,
+        synced_version: copy.version,
+        synced_at: copy.synced_at?.toISOString() ?? null,
+        in_sync: copy.version >= row.version,
       };
     },
   };

@@ -7,6 +7,20 @@ export const NullableTimestamp = Type.Unsafe<Date | string | null>({
   anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }],
 });
 
+/**
+ * A model as the AI gateway names it, for an app that lets the person pick one per request: an
+ * Ollama tag (llama3.2, qwen2.5:7b) or a provider's model (gpt-4o, claude-…, deepseek-…).
+ */
+export const AiModelName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$',
+  description:
+    'The model to ask; omitted, your preference (GET /ai/api/preferences) answers. A provider’s model ' +
+    '(gpt-…, claude-…, deepseek-…) uses your own key for it, else your fallback model answers',
+  examples: ['llama3.2', 'gpt-4o'],
+});
+
 /** A 204 answer: no body. */
 export const NoContent = Type.Unsafe<undefined>({ type: 'null', description: 'No content' });
 

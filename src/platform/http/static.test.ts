@@ -17,6 +17,7 @@ describe('where a page finds itself and its APIs', () => {
       api: '/hollowtown',
       identity: '/calos',
       account: '/account/',
+      ai: '/ai',
       apps: { hollowtown: '/hollowtown/', recipes: '/recipes/', family: '/family/' },
     });
   });
@@ -28,6 +29,8 @@ describe('where a page finds itself and its APIs', () => {
       api: '',
       identity: 'http://account.localhost:3000',
       account: 'http://account.localhost:3000/account/',
+      // No host is mapped to the AI gateway: the page finds it on localhost under its prefix.
+      ai: 'http://localhost:3000/ai',
       // A wildcard names no single host, so Family falls back to localhost with its prefix.
       apps: {
         hollowtown: '/',

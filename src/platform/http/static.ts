@@ -18,6 +18,7 @@ export const WEB_APPS: Readonly<Record<WebApp, { service: ServiceName; prefix: s
   family: { service: 'family', prefix: '/family' },
 };
 const IDENTITY_PREFIX = '/calos';
+const AI_PREFIX = '/ai';
 /** Host for pages whose service has no host of its own when the browser is on a mapped host. */
 const FALLBACK_HOST = 'localhost';
 
@@ -34,6 +35,8 @@ export interface PageConfig {
   identity: string;
   /** The account console (ends with /). */
   account: string;
+  /** The AI gateway's root: the person's model preference and the models there are. */
+  ai: string;
   /** Each app's page (ends with /). */
   apps: Record<WebApp, string>;
 }
@@ -75,15 +78,16 @@ export function pageConfigFor(
     return host ? `${protocol}://${host}${port}` : `${protocol}://${FALLBACK_HOST}${port}${prefix}`;
   };
   const identity = rootOf('identity', IDENTITY_PREFIX);
+  const ai = rootOf('ai', AI_PREFIX);
   // The account console is /account/ on an unmapped host and on identity's own host alike.
   const account = `${identity.endsWith(IDENTITY_PREFIX) ? identity.slice(0, -IDENTITY_PREFIX.length) : identity}/account/`;
   const apps = Object.fromEntries(
     Object.entries(WEB_APPS).map(([app, { service, prefix }]) => [app, `${rootOf(service, prefix)}/`]),
   ) as Record<WebApp, string>;
-  if (page === 'account') return { app: page, base: '/account', api: identity, identity, account, apps };
+  if (page === 'account') return { app: page, base: '/account', api: identity, identity, account, ai, apps };
   const { service, prefix } = WEB_APPS[page];
   const api = rootOf(service, prefix);
-  return { app: page, base: api, api, identity, account, apps };
+  return { app: page, base: api, api, identity, account, ai, apps };
 }
 
 /**
@@ -93,7 +97,13 @@ export function pageConfigFor(
  */
 export function contentSecurityPolicy(config: PageConfig): string {
   const origins = new Set<string>();
-  for (const root of [config.api, config.identity, config.account, ...Object.values(config.apps)]) {
+  for (const root of [
+    config.api,
+    config.identity,
+    config.account,
+    ...Object.values(config.apps),
+    config.ai,
+  ]) {
     if (/^https?:\/\//.test(root)) origins.add(new URL(root).origin);
   }
   return [

@@ -17,7 +17,7 @@ describe.each(testEngines())('POST /recipes/api/recipes/generate through the gat
   let isGatewayReady = false;
 
   beforeAll(async () => {
-    standIn = await startOllamaStandIn({ models: ['llama3.2:latest'] });
+    standIn = await startOllamaStandIn({ models: ['llama3.2:latest', 'mistral:latest'] });
     platform = await startTestPlatform(engine, {
       services: ['identity', 'ai', 'recipes'],
       env: { OLLAMA_HOSTS: standIn.url, OLLAMA_HEALTH_INTERVAL_MS: '200' },
@@ -122,6 +122,19 @@ describe.each(testEngines())('POST /recipes/api/recipes/generate through the gat
     expect(await stored(user.userId)).toEqual([]);
   });
 
+  it('asks the model the person picked', async (context) => {
+    needsGateway(context);
+    const user = await given(platform).user();
+    standIn.script(answer());
+    const response = await generate(user, { theme: 'autumn comfort food', model: 'mistral' });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().generation).toMatchObject({
+      model: expect.stringContaining('mistral'),
+      provider: 'ollama',
+    });
+    expect(chatRequests().at(-1)?.body).toMatchObject({ model: 'mistral:latest' });
+  });
+
   it('refuses a request without a theme or cuisine before asking the AI', async () => {
     const user = await given(platform).user();
     const before = chatRequests().length;
@@ -131,6 +144,9 @@ describe.each(testEngines())('POST /recipes/api/recipes/generate through the gat
       { theme: 'x'.repeat(201) },
       { theme: 'soup', serves: 0 },
       { theme: 'soup', spicy: true },
+      { theme: 'soup', model: '' },
+      { theme: 'soup', model: 'gpt 4o' },
+      { theme: 'soup', model: 'x'.repeat(201) },
     ]) {
       expect((await generate(user, payload)).statusCode).toBe(400);
     }

@@ -1,6 +1,7 @@
 // /api/recipes: recipes with filters and cursor pages, scaled reading, ratings, AI generation.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { AiModelName } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
 import {
@@ -98,6 +99,7 @@ const GenerateBody = Type.Object(
       }),
     ),
     max_total_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+    model: Type.Optional(AiModelName),
   },
   {
     additionalProperties: false,

@@ -27,6 +27,8 @@ export interface GenerateRequest {
   /** The recipe must contain none of these. */
   avoid_allergens?: string[];
   max_total_minutes?: number;
+  /** The model to ask; omitted, the user's preference (or the platform default) answers. */
+  model?: string;
 }
 
 export interface GenerationInfo {
@@ -199,6 +201,7 @@ export function createGenerationService(deps: RecipesDeps, recipes: RecipeServic
           plan: user.plan,
           app: 'recipes',
           accessToken: user.accessToken,
+          ...(request.model ? { model: request.model } : {}),
           messages,
           schema: GeneratedRecipe as unknown as Record<string, unknown>,
         });

@@ -8,7 +8,7 @@
 // the copy is read-only here (409 RECIPE_IS_SHARED_COPY); detaching makes it an ordinary recipe.
 import { type HollowtownOutboxEvent, RECIPE_DELETED, RECIPE_UPDATED } from '../../hollowtown/client.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { ShareRecipeAnswer, ShareRecipeInput, SourceRecipe } from '../client.ts';
+import type { SharedCopy, ShareRecipeAnswer, ShareRecipeInput, SourceRecipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
 import { type Difficulty, insertRecipe } from '../store/recipes.ts';
@@ -160,6 +160,19 @@ export function createSharedRecipeService(deps: RecipesDeps) {
           'a shared recipe event could not be applied; skipped',
         );
       }
+    },
+
+    /** The user's live copy of an original, or null. */
+    async copyOf(userId: string, domain: string, sourceRecipeId: string): Promise<SharedCopy | null> {
+      if (!isUuid(userId) || !isUuid(sourceRecipeId)) return null;
+      const reference = await findReference(db, userId, domain, sourceRecipeId);
+      if (!reference?.recipe_id) return null;
+      return {
+        recipe_id: reference.recipe_id,
+        reference_id: reference.reference_id,
+        version: reference.snapshot_version,
+        synced_at: reference.synced_at,
+      };
     },
 
     markSourcesDeleted: (domain: string, sourceRecipeIds: readonly string[]) =>

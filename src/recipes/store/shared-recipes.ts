@@ -12,11 +12,12 @@ export interface ReferenceRow {
   source_recipe_id: string;
   recipe_id: string | null;
   snapshot_version: number;
+  synced_at: Date | null;
   source_deleted_at: Date | null;
 }
 
 const REFERENCE_COLUMNS =
-  'reference_id, user_id, source_domain, source_recipe_id, recipe_id, snapshot_version, source_deleted_at';
+  'reference_id, user_id, source_domain, source_recipe_id, recipe_id, snapshot_version, synced_at, source_deleted_at';
 
 /** What the sync rewrites in a copy: everything the original describes (ratings and publishing stay). */
 const SYNCED = new Set<string>([

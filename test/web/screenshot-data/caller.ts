@@ -1,7 +1,8 @@
 // Calls to the CALOS APIs as one of the sample people, the way their apps would make them.
 import type { TestUser, WebPlatform } from '../support.ts';
 
-export type Host = 'account' | 'hollowtown' | 'recipes' | 'family';
+/** An app's own host, or localhost, where the services without one (the AI gateway) answer under their prefix. */
+export type Host = 'account' | 'hollowtown' | 'recipes' | 'family' | 'localhost';
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers from the APIs, read field by field.
 export type Json = any;
 export type Caller = (

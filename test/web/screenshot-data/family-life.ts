@@ -1,6 +1,6 @@
 // Family Planner's sample data: chores and party prep, this month's calendar, the groceries, an iCal link.
 import type { Caller } from './caller.ts';
-import { daysFrom, thisMonth } from './dates.ts';
+import { daysFrom, isoDay, thisMonth } from './dates.ts';
 
 export async function seedFamilyLife(
   morticia: Caller,
@@ -22,14 +22,20 @@ export async function seedFamilyLife(
       priority: 'high',
       due_date: tomorrow.toISOString(),
     },
-    { title: 'Polish the candelabras', priority: 'low' },
+    // Due that day, all day.
+    { title: 'Polish the candelabras', priority: 'low', due_date: isoDay(daysFrom(new Date(), 3)) },
   ])
     await morticia('family', `/api/todos/${chores.list_id}/items`, { body: item });
   const prep = await morticia('family', '/api/todos', {
     body: { family_id: familyId, list_name: 'Party prep', list_type: 'shared' },
   });
   for (const item of [
-    { title: 'Send the invitations', assigned_to: members.gomez, priority: 'urgent' },
+    {
+      title: 'Send the invitations',
+      assigned_to: members.gomez,
+      priority: 'urgent',
+      due_date: isoDay(daysFrom(new Date(), 5)),
+    },
     { title: 'Borrow a second fog machine', priority: 'medium' },
   ])
     await morticia('family', `/api/todos/${prep.list_id}/items`, { body: item });

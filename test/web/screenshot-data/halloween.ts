@@ -26,6 +26,10 @@ export async function seedHalloween(
     instructions: ['Crush the cookies.', 'Layer pudding and crumbs in cups.', 'Plant the worms.'],
     tags: ['dessert', 'kids'],
   });
+  // Morticia keeps a copy among her HowToCookAtHome recipes, which follows her edits here.
+  await morticia('hollowtown', `/api/recipes/spooky/${dirtCups.recipe_id}/share`, {
+    body: { to: 'recipes' },
+  });
   await spooky(morticia, {
     recipe_name: 'Bleeding heart beet soup',
     description: 'A deep red soup that drips just right.',
@@ -154,6 +158,8 @@ export async function seedHalloween(
         difficulty: 'hard',
         cost_estimate_cents: 4500,
         description: 'A beak mask, a wide-brimmed hat and a long black coat.',
+        materials: [{ name: 'leather beak mask' }, { name: 'wide-brimmed hat' }, { name: 'black coat' }],
+        image_url: 'https://images.example.com/costumes/plague-doctor.jpg',
       },
     ],
     [
@@ -163,6 +169,11 @@ export async function seedHalloween(
         difficulty: 'medium',
         cost_estimate_cents: 1500,
         description: 'Black feathers sewn on a hoodie, and a yellow card beak.',
+        materials: [
+          { name: 'black hoodie' },
+          { name: 'black feathers', quantity: 200 },
+          { name: 'yellow card' },
+        ],
       },
     ],
   ] as const)

@@ -41,7 +41,11 @@ export async function seedSampleData(web: WebPlatform, cast: Cast): Promise<Samp
   return { partyId, ...cooking };
 }
 
-/** Morticia bought credits and paired the kitchen speaker, as the devices and credits pages show. */
+/**
+ * Morticia bought credits, paired the kitchen speaker and brought her OpenAI key, which the apps
+ * use by default (she picks the free model for a recipe on the Hollowtown page), as the devices,
+ * credits and AI pages show.
+ */
 async function seedAccount(web: WebPlatform, morticia: Caller) {
   await morticia('account', '/api/credits/purchase', { body: { credits: 500 } });
   const pairing = await web.http('account', '/api/devices/pair/start', {
@@ -55,4 +59,11 @@ async function seedAccount(web: WebPlatform, morticia: Caller) {
     },
   });
   if (token.status !== 200) throw new Error(`pairing the speaker: ${JSON.stringify(token.body)}`);
+  await morticia('account', '/api/keys/add', {
+    body: { provider: 'openai', api_key: 'sk-sample-not-a-real-key-0000M0rt', label: 'Home' },
+  });
+  await morticia('localhost', '/ai/api/preferences', {
+    method: 'PUT',
+    body: { model_preference: 'gpt-4o', fallback_model: 'llama3.2' },
+  });
 }
