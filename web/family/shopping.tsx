@@ -17,7 +17,7 @@ import {
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
-import { followStream } from '../shared/stream.ts';
+import { followStream, type StreamState } from '../shared/stream.ts';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import type { Page } from './model.ts';
 
@@ -107,7 +107,7 @@ export function Shopping(props: ViewProps) {
 function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
   const { api, config, session } = props;
   const [list, setList] = useState<ShoppingList>();
-  const [live, setLive] = useState<'live' | 'reconnecting'>();
+  const [live, setLive] = useState<StreamState>();
   const [item, setItem, set] = useFields({ name: '', quantity: '' });
   const add = useAction();
   const toggle = useAction();
@@ -181,7 +181,13 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
       <p className="muted" role="status">
         {open} of {list.items.length} still to buy
         {list.estimated_cost_cents > 0 ? ` · about ${formatMoney(list.estimated_cost_cents)}` : ''}
-        {live === 'reconnecting' ? ' · reconnecting…' : live === 'live' ? ' · live' : ''}
+        {live === 'reconnecting'
+          ? ' · reconnecting…'
+          : live === 'ended'
+            ? ' · no longer live: you cannot see this list any more'
+            : live === 'live'
+              ? ' · live'
+              : ''}
       </p>
       {toggle.error && <ErrorMessage>{toggle.error}</ErrorMessage>}
       {list.items.length === 0 ? (

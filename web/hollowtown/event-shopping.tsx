@@ -15,7 +15,7 @@ import {
 } from '../shared/components.tsx';
 import { describeError } from '../shared/errors.ts';
 import { useAction } from '../shared/hooks.ts';
-import { followStream } from '../shared/stream.ts';
+import { followStream, type StreamState } from '../shared/stream.ts';
 import { amountOf, type FamilyShoppingList, type GeneratedList, type HalloweenEvent } from './event-types.ts';
 import { ItemPrice } from './item-price.tsx';
 import { appApi, appHref, appUrl } from './other-apps.ts';
@@ -23,7 +23,7 @@ import { appApi, appHref, appUrl } from './other-apps.ts';
 export interface LiveFamilyList {
   data?: FamilyShoppingList;
   error?: string;
-  state?: 'live' | 'reconnecting';
+  state?: StreamState;
   refresh: () => void;
 }
 
@@ -32,7 +32,7 @@ export function useLiveFamilyList(props: ViewProps, listId: string | null): Live
   const { config, session } = props;
   const [data, setData] = useState<FamilyShoppingList>();
   const [error, setError] = useState<string>();
-  const [state, setState] = useState<'live' | 'reconnecting'>();
+  const [state, setState] = useState<StreamState>();
   const [version, setVersion] = useState(0);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
 
@@ -143,7 +143,9 @@ export function EventShopping({
           <span className="muted" role="status">
             {list.state === 'live'
               ? 'Live: checks made in Family Planner show here at once.'
-              : 'Reconnecting to Family Planner…'}
+              : list.state === 'ended'
+                ? 'No longer live: you cannot see this family’s list any more.'
+                : 'Reconnecting to Family Planner…'}
           </span>
         )}
       </div>
