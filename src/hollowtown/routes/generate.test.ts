@@ -228,6 +228,44 @@ describe.each(testEngines())('POST /api/recipes/generate through the gateway on 
     expect(await stored(user.userId)).toEqual([]);
   });
 
+  it('stores nothing for a caller who signed out while the model was writing, and ends their stream', async (context) => {
+    needsGateway(context);
+    const user = await given(platform).user();
+    standIn.setOptions({ chunkDelayMs: 40 });
+    try {
+      standIn.script(goodAnswer({ recipe_name: 'Written for nobody' }));
+      const pending = generate(user);
+      // The model is writing when the session ends.
+      const deadline = performance.now() + 10_000;
+      while (!standIn.requests.some((r) => r.outcome === 'pending' && r.path === '/api/chat')) {
+        if (performance.now() > deadline) throw new Error('the model was never asked');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const out = await platform.app.inject({
+        method: 'POST',
+        url: '/calos/api/auth/logout',
+        headers: user.headers,
+      });
+      expect(out.statusCode).toBe(204);
+      const answer = await pending;
+      expect(answer.statusCode).toBe(401);
+      expect(answer.json().error.code).toBe('SESSION_ENDED');
+      expect(await stored(user.userId)).toEqual([]);
+
+      const other = await given(platform).user();
+      standIn.script(goodAnswer({ recipe_name: 'Watched by nobody' }));
+      const stream = await watch(other);
+      await stream.waitFor((e) => e.event === 'text');
+      await platform.app.inject({ method: 'POST', url: '/calos/api/auth/logout', headers: other.headers });
+      const end = await stream.waitFor((e) => e.event === 'end');
+      expect(end.data).toEqual({ reason: 'session_ended' });
+      await stream.ended;
+      expect(await stored(other.userId)).toEqual([]);
+    } finally {
+      standIn.setOptions({ chunkDelayMs: 0 });
+    }
+  });
+
   it("spends the user's AI rate limit on every attempt, and passes the gateway's 429 through", async (context) => {
     needsGateway(context);
     const user = await given(platform).user(); // free plan: 10 AI requests a minute

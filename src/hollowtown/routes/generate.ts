@@ -2,7 +2,7 @@
 // `Accept: text/event-stream`, the answer streams as the model writes it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { requireUser } from '../../platform/auth/guard.ts';
+import { requireUser, signedInCheck } from '../../platform/auth/guard.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { errorBody, toAppError } from '../../platform/http/error-handler.ts';
 import { AiModelName } from '../../platform/http/schemas.ts';
@@ -69,7 +69,7 @@ export function registerGenerateRoutes(app: App, generation: GenerationService):
     },
     async (request, reply) => {
       const { userId, plan, token } = requireUser(request);
-      const caller = { userId, plan, accessToken: token };
+      const caller = { userId, plan, accessToken: token, assertSignedIn: signedInCheck(request) };
       if (!wantsEventStream(request)) {
         return reply.status(201).send(await generation.generate(caller, request.body));
       }

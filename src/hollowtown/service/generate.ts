@@ -66,6 +66,8 @@ export interface Caller {
   plan: string;
   /** The caller's own access token, for a gateway served by another process. */
   accessToken?: string;
+  /** Throws when the caller's session has ended meanwhile (checked before storing). */
+  assertSignedIn?: () => void;
 }
 
 /** What `calos seed` adds to a generation; the HTTP endpoint uses none of it. */
@@ -186,6 +188,7 @@ export function createGenerationService(deps: HollowtownDeps, ai: () => AiClient
         }
         if (checked.ok) {
           const fields = { ...storedFields(checked.recipe, input), is_published: options.publish === true };
+          caller.assertSignedIn?.();
           const row = await insertRecipe(deps.db, caller.userId, fields, {
             source: 'ai',
             aiModel: answer.model.slice(0, 200),

@@ -140,6 +140,20 @@ export function authenticateRequests(verifier: TokenVerifier) {
   };
 }
 
+/**
+ * For work that outlasts the request's start (an AI generation that stores its answer a minute
+ * later): throws 401 SESSION_ENDED once the caller's session or account has been revoked, so
+ * nothing is written for a caller who is gone.
+ */
+export function signedInCheck(request: FastifyRequest): () => void {
+  const user = requireUser(request);
+  const revocations = request.server.accessContext?.revocations;
+  return () => {
+    if (revocations?.isRevoked(user))
+      throw new AppError(401, 'SESSION_ENDED', 'This session has ended; sign in again');
+  };
+}
+
 export function requireUser(request: FastifyRequest): AuthUser {
   if (!request.auth)
     throw new AppError(401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <access token>');

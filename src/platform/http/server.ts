@@ -36,7 +36,7 @@ export interface HttpServerOptions {
   processRoutes?: (app: App) => void | Promise<void>;
   /** The process's clock and revocation list: event streams end when their caller's access does. */
   clock?: Clock;
-  revocations?: Pick<RevocationList, 'onRevoked'>;
+  revocations?: Pick<RevocationList, 'onRevoked' | 'isRevoked'>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -84,7 +84,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   // Event streams never end by themselves: they end first, so that close() does not wait for
   // them (clients reconnect, to another process behind the load balancer).
   app.decorate('openStreams', new Set<SseStream>());
-  app.decorate('streamContext', { clock: options.clock ?? systemClock, revocations: options.revocations });
+  app.decorate('accessContext', { clock: options.clock ?? systemClock, revocations: options.revocations });
   app.addHook('preClose', async () => {
     isClosing = true;
     for (const stream of app.openStreams) stream.close('server_stopping');

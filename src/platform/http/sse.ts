@@ -50,8 +50,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every open event stream of this server, ended first when it stops (see server.ts). */
     openStreams: Set<SseStream>;
-    /** The process's clock and revocation list, for streams (see server.ts). */
-    streamContext: { clock: Clock; revocations?: Pick<RevocationList, 'onRevoked'> };
+    /** The process's clock and revocation list, for streams and long requests (see server.ts). */
+    accessContext: { clock: Clock; revocations?: Pick<RevocationList, 'onRevoked' | 'isRevoked'> };
   }
 }
 
@@ -76,7 +76,7 @@ export function openSse(
   reply: FastifyReply,
   options: { access?: StreamAccess } = {},
 ): SseStream {
-  const { clock, revocations } = request.server.streamContext ?? { clock: systemClock };
+  const { clock, revocations } = request.server.accessContext ?? { clock: systemClock };
   const caller: AuthUser | null = request.auth ?? null;
   const access = options.access;
   let isOpen = true;

@@ -1,6 +1,6 @@
 // /api/recipes: recipes with filters and cursor pages, scaled reading, ratings, AI generation.
 import { Type } from 'typebox';
-import { requireUser } from '../../platform/auth/guard.ts';
+import { requireUser, signedInCheck } from '../../platform/auth/guard.ts';
 import { AiModelName } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
@@ -190,7 +190,12 @@ export function registerRecipeRoutes(app: App, services: RecipesServices): void 
       const { userId, plan, token } = requireUser(request);
       return reply
         .status(201)
-        .send(await generation.generate({ userId, plan, accessToken: token }, request.body));
+        .send(
+          await generation.generate(
+            { userId, plan, accessToken: token, assertSignedIn: signedInCheck(request) },
+            request.body,
+          ),
+        );
     },
   );
 

@@ -180,7 +180,7 @@ export function createGenerationService(deps: RecipesDeps, recipes: RecipeServic
   return {
     async generate(
       /** accessToken: the caller's own, for a gateway served by another process. */
-      user: { userId: string; plan: string; accessToken?: string },
+      user: { userId: string; plan: string; accessToken?: string; assertSignedIn?: () => void },
       request: GenerateRequest,
     ): Promise<Recipe & { generation: GenerationInfo }> {
       if (!request.theme?.trim() && !request.cuisine?.trim()) {
@@ -208,6 +208,7 @@ export function createGenerationService(deps: RecipesDeps, recipes: RecipeServic
         credits += result.usage.credits;
         const checked = checkAnswer(result.text, request);
         if ('answer' in checked) {
+          user.assertSignedIn?.();
           const recipe = await recipes.create(user.userId, recipeFromAnswer(checked.answer, request), 'ai');
           return {
             ...recipe,
