@@ -54,6 +54,11 @@ export interface HollowtownServices {
   plans: PlanService;
 }
 
+const filterAsync = async <T>(items: T[], keep: (item: T) => Promise<boolean>) => {
+  const kept = await Promise.all(items.map(keep));
+  return items.filter((_, i) => kept[i]);
+};
+
 export function createHollowtownServices(deps: HollowtownDeps): HollowtownServices {
   // The gateway is built after Hollowtown: look it up when a generation asks for it.
   const ai = () => {
@@ -102,8 +107,13 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
     recipeNames: async (userId) => (isUuid(userId) ? recipeNamesOf(deps.db, userId) : []),
     outbox: createOutboxClient(deps),
     integrity: createIntegrityClient(deps),
+    // Only events whose planner is still a member of the family (the others' links go).
     familyEvents: async (familyId, fromDay, toDay) =>
-      (await familyEventsBetween(deps.db, familyId, fromDay, toDay)).map((e) => ({
+      (
+        await filterAsync(await familyEventsBetween(deps.db, familyId, fromDay, toDay), (e) =>
+          services.eventFamily.linkHolds(e),
+        )
+      ).map((e) => ({
         event_id: e.event_id,
         event_name: e.event_name,
         event_type: e.event_type,

@@ -1,8 +1,19 @@
 // A Halloween event planned with a family (the design document's family shopping list): the
-// owner links the event to a family they belong to; then any member of that family sees the
-// event, adds recipes to it from either app, and turns them into the family's shopping list,
-// scaled to the guest count and merged with unit conversion (src/ingredients, shared).
-import type { FamilyClient } from '../../family/client.ts';
+// owner links the event to a family they belong to; then the family's members see the event,
+// and its planner, parents and admins add recipes from either app and turn them into the
+// family's shopping list, scaled to the guest count and merged with unit conversion
+// (src/ingredients, shared). The link holds only while its owner is a member: once they leave
+// or are removed, the family no longer sees the event and the link is dropped.
+//
+// | action on a family's event                       | child | parent | admin | its planner |
+// |--------------------------------------------------|:-----:|:------:|:-----:|:-----------:|
+// | see it, its recipes and its family list          |   ✓   |   ✓    |   ✓   |      ✓      |
+// | add a recipe to it, take one off                 |   ✗   |   ✓    |   ✓   |      ✓      |
+// | make or regenerate its family shopping list      |   ✗   |   ✓    |   ✓   |      ✓      |
+// | change, link to another family, unlink, delete   |   ✗   |   ✗    |   ✗   |      ✓      |
+//
+// Anyone else gets 404; a child asking for a parent's action gets 403 EVENT_ROLE_FORBIDDEN.
+import type { FamilyClient, FamilyRole } from '../../family/client.ts';
 import { amountToBuy } from '../../ingredients/ingredient-input.ts';
 import { mergeIngredients, type QuantityLine, scaleIngredients } from '../../ingredients/quantities.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -11,6 +22,7 @@ import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
 import {
   addEventRecipe,
+  clearEventFamily,
   countEventRecipes,
   findAnyEvent,
   type LinkedEventRow,
@@ -37,6 +49,13 @@ export const EventFamilyErrors = {
     new AppError(409, 'EVENT_RECIPES_FULL', `An event holds at most ${MAX_RECIPES_PER_EVENT} recipes`),
   familyUnavailable: () =>
     new AppError(503, 'FAMILY_UNAVAILABLE', 'Family Planner is not reachable from here'),
+  roleForbidden: (role: string, action: string) =>
+    new AppError(
+      403,
+      'EVENT_ROLE_FORBIDDEN',
+      `A ${role} of the family cannot ${action}: the event's planner, parents and admins can`,
+      { role, action },
+    ),
 };
 
 interface Ingredientish {
@@ -52,7 +71,10 @@ interface RecipeRead {
   ingredients: Ingredientish[];
 }
 
-export type EventAccess = { event: LinkedEventRow; isOwner: boolean };
+export type EventAccess = { event: LinkedEventRow; isOwner: boolean; role: FamilyRole | null };
+
+/** The family roles that may change what an event brings to the family (besides its planner). */
+const CAN_PLAN = new Set<FamilyRole>(['parent', 'admin']);
 
 export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeService) {
   const family = (): FamilyClient => {
@@ -61,16 +83,42 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
   };
   const recipesApp = (): RecipesClient => deps.clients.get<RecipesClient>('recipes');
 
-  /** The owner, or a member of the event's family, sees it; anyone else gets 404. */
+  /**
+   * Whether the event's family link still holds (its owner is a member); a link that no longer
+   * holds is dropped. Without Family Planner reachable, the link is left as it is.
+   */
+  async function linkHolds(event: LinkedEventRow): Promise<boolean> {
+    if (!event.family_id) return false;
+    if (!deps.clients.has('family')) return false;
+    if (await family().isMember(event.user_id, event.family_id)) return true;
+    await clearEventFamily(deps.db, event.event_id);
+    event.family_id = null;
+    event.family_list_id = null;
+    return false;
+  }
+
+  /** The owner, or a member of the event's family while the owner is one too; anyone else: 404. */
   async function access(userId: string, eventId: string): Promise<EventAccess> {
     if (!isUuid(eventId)) throw HollowtownErrors.eventNotFound();
     const event = await findAnyEvent(deps.db, eventId);
     if (!event) throw HollowtownErrors.eventNotFound();
-    if (event.user_id === userId) return { event, isOwner: true };
-    if (event.family_id && deps.clients.has('family') && (await family().isMember(userId, event.family_id))) {
-      return { event, isOwner: false };
+    if (event.user_id === userId) {
+      await linkHolds(event);
+      return { event, isOwner: true, role: null };
+    }
+    if (event.family_id && deps.clients.has('family')) {
+      const role = await family().roleOf(userId, event.family_id);
+      if (role && (await linkHolds(event))) return { event, isOwner: false, role };
     }
     throw HollowtownErrors.eventNotFound();
+  }
+
+  /** Access for a change to what the event brings to the family: its planner, parents, admins. */
+  async function planningAccess(userId: string, eventId: string, action: string): Promise<EventAccess> {
+    const found = await access(userId, eventId);
+    if (!found.isOwner && !(found.role && CAN_PLAN.has(found.role)))
+      throw EventFamilyErrors.roleForbidden(found.role ?? 'none', action);
+    return found;
   }
 
   async function readRecipe(
@@ -89,6 +137,8 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
 
   return {
     access,
+
+    linkHolds,
 
     /** The families the user belongs to (none when Family Planner is not reachable from here). */
     async familyIdsOf(userId: string): Promise<string[]> {
@@ -117,7 +167,7 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
       eventId: string,
       input: { domain: 'hollowtown' | 'recipes'; recipe_id: string },
     ) {
-      const { event } = await access(userId, eventId);
+      const { event } = await planningAccess(userId, eventId, 'add recipes to the event');
       if (!isUuid(input.recipe_id) || !(await readRecipe(input.domain, input.recipe_id, userId))) {
         throw HollowtownErrors.recipeNotFound();
       }
@@ -151,7 +201,7 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
     },
 
     async removeRecipe(userId: string, eventId: string, domain: string, recipeId: string): Promise<void> {
-      const { event } = await access(userId, eventId);
+      const { event } = await planningAccess(userId, eventId, 'take recipes off the event');
       if (!isUuid(recipeId) || !(await removeEventRecipe(deps.db, event.event_id, domain, recipeId))) {
         throw HollowtownErrors.recipeNotFound();
       }
@@ -163,7 +213,7 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
      * what members already checked.
      */
     async generateShoppingList(userId: string, eventId: string) {
-      const { event } = await access(userId, eventId);
+      const { event } = await planningAccess(userId, eventId, 'make the event’s shopping list');
       if (!event.family_id) throw EventFamilyErrors.noFamily();
       const linked = await listEventRecipes(deps.db, event.event_id);
       if (linked.length === 0) throw EventFamilyErrors.noRecipes();

@@ -153,7 +153,7 @@ export function createEventService(deps: HollowtownDeps, links: EventFamilyServi
       checkDateRange(query.from, query.to);
       const limit = query.limit ?? 20;
       const familyIds = query.scope === 'mine' ? [] : await links.familyIdsOf(userId);
-      const rows = await listEvents(db, {
+      const found = await listEvents(db, {
         userId,
         familyIds,
         types: [...new Set(query.event_type ?? [])],
@@ -162,6 +162,9 @@ export function createEventService(deps: HollowtownDeps, links: EventFamilyServi
         after: decodeDateCursor(query.cursor),
         limit: limit + 1,
       });
+      // A family's event shows only while its planner is still a member (else the link goes).
+      const holds = await Promise.all(found.map((row) => (row.family_id ? links.linkHolds(row) : false)));
+      const rows = found.filter((row, i) => row.user_id === userId || holds[i]);
       // The family lists' costs, read through Family Planner's client for the page at once.
       const familyLists = new Map(
         await Promise.all(
