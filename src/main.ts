@@ -2,10 +2,13 @@
 // (identity first: the others verify its tokens and use its client), serve every service
 // under its prefix, and shut down cleanly on SIGTERM/SIGINT.
 
+import { request } from 'undici';
 import { createAiHttpClient } from './ai/client.ts';
 import { aiService } from './ai/index.ts';
 import { registerDoctorEndpoint } from './cli/doctor/endpoint.ts';
+import { createFamilyHttpClient } from './family/client.ts';
 import { familyService } from './family/index.ts';
+import { createHollowtownHttpClient } from './hollowtown/client.ts';
 import { hollowtownService } from './hollowtown/index.ts';
 import { createIdentityHttpClient, type IdentityClient, type JwksProvider } from './identity/client.ts';
 import { identityService } from './identity/index.ts';
@@ -18,7 +21,7 @@ import { randomToken } from './platform/crypto/tokens.ts';
 import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
 import { DBPoolManager } from './platform/db/pool-manager.ts';
 import { ConfigError } from './platform/errors.ts';
-import { createHttpServer } from './platform/http/server.ts';
+import { createHttpServer, type DependencyStatus } from './platform/http/server.ts';
 import {
   type App,
   ClientRegistry,
@@ -28,6 +31,7 @@ import {
 import { stopGracefully } from './platform/http/shutdown.ts';
 import type { Logger } from './platform/logger.ts';
 import { migrate } from './platform/migrations/migrator.ts';
+import { createRecipesHttpClient } from './recipes/client.ts';
 import { recipesService } from './recipes/index.ts';
 
 /** Identity comes first: every other service depends on it. */
@@ -69,6 +73,8 @@ export interface ServiceComposition {
   /** Follows identity's revocations into this process's list (started with the server). */
   revocationFollower: { start(): Promise<void>; stop(): void };
   revocations: RevocationList;
+  /** The services this process reaches over HTTP, by name: their base URL and prefix. */
+  remotes: { name: ServiceName; url: string; prefix: string }[];
 }
 
 /**
@@ -93,8 +99,31 @@ export async function composeServices(options: {
       ]);
     }
     clients.register('identity', createIdentityHttpClient(config.identityUrl, config.serviceToken));
-    if (!definitions.some((d) => d.name === 'ai') && config.aiUrl)
-      clients.register('ai', createAiHttpClient(config.aiUrl));
+  }
+  // The services served elsewhere, through their HTTP clients: a service served alone keeps the
+  // features that need another (Hollowtown's family lists and recipes from HowToCookAtHome).
+  const served = new Set(definitions.map((d) => d.name));
+  const remotes: ServiceComposition['remotes'] = [];
+  if (!servesIdentity && config.identityUrl)
+    remotes.push({ name: 'identity', url: config.identityUrl, prefix: '/calos' });
+  if (!served.has('ai') && config.aiUrl) {
+    clients.register('ai', createAiHttpClient(config.aiUrl));
+    remotes.push({ name: 'ai', url: config.aiUrl, prefix: '/ai' });
+  }
+  const remoteApps = {
+    hollowtown: createHollowtownHttpClient,
+    recipes: createRecipesHttpClient,
+    family: createFamilyHttpClient,
+  };
+  for (const [name, create] of Object.entries(remoteApps) as [
+    keyof typeof remoteApps,
+    (url: string, token: string) => unknown,
+  ][]) {
+    const url = config.appUrls[name];
+    if (!served.has(name) && url && config.serviceToken) {
+      clients.register(name, create(url, config.serviceToken));
+      remotes.push({ name, url, prefix: `/${name}` });
+    }
   }
   // Kept as long as a token issued before the revocation can live.
   const revocations = createRevocationList(clock, (ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
@@ -122,7 +151,7 @@ export async function composeServices(options: {
     list: revocations,
     logger: logger.child({ component: 'revocations' }),
   });
-  return { clients, mounted, revocationFollower, revocations };
+  return { clients, mounted, revocationFollower, revocations, remotes };
 }
 
 /** The clients of some services (default: every one with a database), built in-process on open databases. */
@@ -159,6 +188,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       mounted: built,
       revocationFollower,
       revocations: revocationList,
+      remotes,
     } = await composeServices({ config, logger, databases, definitions, clock });
     mounted.push(...built);
     follower = revocationFollower;
@@ -171,6 +201,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       migrationsDir: options.migrationsDir,
       clock,
       revocations: revocationList,
+      dependencies: () => dependencyStatus(remotes, revocationList),
       processRoutes: (server) =>
         registerDoctorEndpoint(server, {
           config,
@@ -209,6 +240,37 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     await databases.closeAll();
     throw error;
   }
+}
+
+/** Whether each service this process reaches over HTTP answers, and whether revocations flow. */
+async function dependencyStatus(
+  remotes: ServiceComposition['remotes'],
+  revocations: RevocationList,
+): Promise<DependencyStatus[]> {
+  const checks = await Promise.all(
+    remotes.map(async ({ name, url, prefix }): Promise<DependencyStatus> => {
+      try {
+        const answer = await request(`${url}${prefix}/internal/health`, {
+          headersTimeout: 2_000,
+          bodyTimeout: 2_000,
+        });
+        await answer.body.dump();
+        return answer.statusCode === 200
+          ? { name, ok: true, detail: `${url}${prefix} answers` }
+          : { name, ok: false, detail: `${url}${prefix} answered ${answer.statusCode}` };
+      } catch (error) {
+        return { name, ok: false, detail: `${url}${prefix} is not reachable: ${(error as Error).message}` };
+      }
+    }),
+  );
+  checks.push({
+    name: 'revocations',
+    ok: revocations.isFollowing,
+    detail: revocations.isFollowing
+      ? 'following identity’s revocations'
+      : 'not following identity’s revocations: ended sessions work here until their tokens expire',
+  });
+  return checks;
 }
 
 /** Installs SIGTERM/SIGINT handlers that stop the platform once, with a deadline. */

@@ -1,6 +1,7 @@
 // What other services may ask of Family Planner (the only door into it): who belongs to a
 // family, with which role. Cross-app features (a family shopping list from a meal plan, a
 // Halloween party on the family calendar) start here.
+import { createRpcClient, rpcMethods } from '../platform/rpc.ts';
 
 export const FAMILY_ROLES = ['admin', 'parent', 'child'] as const;
 export type FamilyRole = (typeof FAMILY_ROLES)[number];
@@ -66,4 +67,28 @@ export interface FamilyClient {
     checkedCount: number;
     estimatedCostCents: number;
   } | null>;
+}
+
+/** Every method of the client (the compiler checks the list). */
+export const FAMILY_RPC_METHODS = rpcMethods<FamilyClient>()(
+  'isMember',
+  'roleOf',
+  'membersOf',
+  'familiesOf',
+  'syncIdentityEvents',
+  'saveGeneratedList',
+  'shoppingListSummary',
+  'integrity.userIds',
+  'integrity.forgetUser',
+  'integrity.existingFamilyIds',
+);
+
+/** Family Planner's client in another process (`CALOS_FAMILY_URL`). */
+export function createFamilyHttpClient(baseUrl: string, serviceToken: string): FamilyClient {
+  return createRpcClient<FamilyClient>({
+    baseUrl,
+    prefix: '/family',
+    methods: FAMILY_RPC_METHODS,
+    serviceToken,
+  });
 }

@@ -53,8 +53,9 @@ import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
+import { registerRpcDoor } from '../platform/rpc.ts';
 import type { RecipesClient } from '../recipes/client.ts';
-import type { FamilyClient } from './client.ts';
+import { FAMILY_RPC_METHODS, type FamilyClient } from './client.ts';
 import type { FamilyDeps } from './deps.ts';
 import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
@@ -114,7 +115,14 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     shoppingListSummary: (listId) => services.shoppingLists.summary(listId),
   };
   return {
-    routes: (app) => registerFamilyPlannerRoutes(app, context, services),
+    routes: async (app) => {
+      await registerFamilyPlannerRoutes(app, context, services);
+      registerRpcDoor(app, {
+        client,
+        methods: FAMILY_RPC_METHODS,
+        serviceToken: context.config.serviceToken,
+      });
+    },
     client,
     start() {
       if (!context.clients.has('identity')) {

@@ -1,5 +1,6 @@
 // What other services may ask of Hollowtown (the only door into it). In one process this is
 // the service itself; the types are the contract either way.
+import { createRpcClient, rpcMethods } from '../platform/rpc.ts';
 
 /** One ingredient, in the shape HowToCookAtHome uses too, so recipes can be scaled and merged. */
 export interface Ingredient {
@@ -112,4 +113,30 @@ export interface HollowtownClient {
       updated_at: Date;
     }[]
   >;
+}
+
+/** Every method of the client that travels over HTTP (the compiler checks the list). */
+export const HOLLOWTOWN_RPC_METHODS = rpcMethods<HollowtownClient, 'outbox.onEvents'>()(
+  'getRecipeForUser',
+  'syncIdentityEvents',
+  'recipeNames',
+  'outbox.pull',
+  'outbox.ack',
+  'integrity.userIds',
+  'integrity.forgetUser',
+  'integrity.existingRecipeIds',
+  'integrity.familyLinks',
+  'integrity.unlinkFamily',
+  'familyEvents',
+);
+
+/** Hollowtown's client in another process (`CALOS_HOLLOWTOWN_URL`). Its outbox wakes no one there: consumers poll. */
+export function createHollowtownHttpClient(baseUrl: string, serviceToken: string): HollowtownClient {
+  return createRpcClient<HollowtownClient>({
+    baseUrl,
+    prefix: '/hollowtown',
+    methods: HOLLOWTOWN_RPC_METHODS,
+    serviceToken,
+    local: { 'outbox.onEvents': async () => async () => undefined },
+  });
 }

@@ -26,7 +26,8 @@ import type { AiClient } from '../ai/client.ts';
 import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
-import type { HollowtownClient } from './client.ts';
+import { registerRpcDoor } from '../platform/rpc.ts';
+import { HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
@@ -124,7 +125,14 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
   };
   const housekeeping = createHollowtownHousekeeping(deps);
   return {
-    routes: (app) => registerHollowtownRoutes(app, context.verifier, services),
+    routes: async (app) => {
+      await registerHollowtownRoutes(app, context.verifier, services);
+      registerRpcDoor(app, {
+        client,
+        methods: HOLLOWTOWN_RPC_METHODS,
+        serviceToken: context.config.serviceToken,
+      });
+    },
     client,
     start() {
       if (context.clients.has('identity')) consumer.start();

@@ -3,6 +3,7 @@
 
 import type { JSONWebKeySet } from 'jose';
 import type { FeedItem } from '../platform/auth/revocations.ts';
+import { rpcMethods } from '../platform/rpc.ts';
 import type { Entitlements, PlanCode } from './plans.ts';
 
 export { createIdentityHttpClient } from './http-client.ts';
@@ -113,3 +114,24 @@ export interface IdentityClient extends JwksProvider {
   ai: AiAccountClient;
   revocations: RevocationFeed;
 }
+
+/** Every method of the client, for its HTTP door and HTTP client (the compiler checks the list). */
+export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
+  'jwks',
+  'findUser',
+  'existingUserIds',
+  'planOf',
+  'credits.balance',
+  'credits.reserve',
+  'credits.settle',
+  'credits.refund',
+  'apiKeys.activeKey',
+  'outbox.pull',
+  'outbox.ack',
+  'ai.preferences',
+  'ai.setPreferences',
+  'ai.recordUsage',
+  'ai.usage',
+  'revocations.recent',
+  'revocations.after',
+);

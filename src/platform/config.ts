@@ -42,6 +42,8 @@ export interface Config {
   identityUrl: string | undefined;
   /** Where the AI gateway answers when it is not served by this process. */
   aiUrl: string | undefined;
+  /** Where each app answers when it is not served by this process (`CALOS_<APP>_URL`). */
+  appUrls: Readonly<Partial<Record<'hollowtown' | 'recipes' | 'family', string>>>;
   /** Shared secret between CALOS processes (identity's internal API). */
   serviceToken: string | undefined;
   /** Signs the payment provider's webhooks (Stripe's `whsec_…`); unset means the dev provider only. */
@@ -173,6 +175,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (aiUrl && !/^https?:\/\/[^\s/]+/.test(aiUrl))
     problems.push(`CALOS_AI_URL must be an http:// or https:// URL (got ${redact(aiUrl)})`);
 
+  // Where the apps answer when this process does not serve them (their clients go over HTTP).
+  // Each defaults to CALOS_IDENTITY_URL: one proxy in front of every service routes by prefix.
+  const appUrls: Partial<Record<'hollowtown' | 'recipes' | 'family', string>> = {};
+  for (const service of ['hollowtown', 'recipes', 'family'] as const) {
+    const variable = `CALOS_${service.toUpperCase()}_URL`;
+    const url = text(variable)?.replace(/\/+$/, '') ?? identityUrl;
+    if (url && !/^https?:\/\/[^\s/]+/.test(url))
+      problems.push(`${variable} must be an http:// or https:// URL (got ${redact(url)})`);
+    else if (url) appUrls[service] = url;
+  }
+
   const serviceToken = text('CALOS_SERVICE_TOKEN');
   if (serviceToken !== undefined && serviceToken.length < 32)
     problems.push(
@@ -206,6 +219,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     hosts,
     identityUrl,
     aiUrl,
+    appUrls: Object.freeze(appUrls),
     serviceToken,
     paymentsWebhookSecret,
     webDist,

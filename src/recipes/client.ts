@@ -2,6 +2,7 @@
 // given user may see it, share one into it, check references. The kitchen-quantity helpers
 // (scale, convert, merge, subtract a pantry) are no part of this door: they live in the shared
 // module src/ingredients, which every service may use.
+import { createRpcClient, rpcMethods } from '../platform/rpc.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 
@@ -167,4 +168,27 @@ export interface RecipesClient {
    */
   sharedCopy(userId: string, domain: 'hollowtown', sourceRecipeId: string): Promise<SharedCopy | null>;
   integrity: RecipesIntegrityClient;
+}
+
+/** Every method of the client (the compiler checks the list). */
+export const RECIPES_RPC_METHODS = rpcMethods<RecipesClient>()(
+  'getRecipeForUser',
+  'getMealPlanForUser',
+  'shareRecipe',
+  'sharedCopy',
+  'integrity.userIds',
+  'integrity.forgetUser',
+  'integrity.liveReferences',
+  'integrity.markSourcesDeleted',
+  'integrity.existingRecipeIds',
+);
+
+/** HowToCookAtHome's client in another process (`CALOS_RECIPES_URL`). */
+export function createRecipesHttpClient(baseUrl: string, serviceToken: string): RecipesClient {
+  return createRpcClient<RecipesClient>({
+    baseUrl,
+    prefix: '/recipes',
+    methods: RECIPES_RPC_METHODS,
+    serviceToken,
+  });
 }

@@ -23,7 +23,8 @@ import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
-import type { Recipe, RecipesClient } from './client.ts';
+import { registerRpcDoor } from '../platform/rpc.ts';
+import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
 import { createGenerationService } from './service/generate.ts';
@@ -176,7 +177,14 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
   };
 
   return {
-    routes: (app) => registerRecipesRoutes(app, context.verifier, services),
+    routes: async (app) => {
+      await registerRecipesRoutes(app, context.verifier, services);
+      registerRpcDoor(app, {
+        client,
+        methods: RECIPES_RPC_METHODS,
+        serviceToken: context.config.serviceToken,
+      });
+    },
     client,
     async start() {
       const events = userEvents();

@@ -26,6 +26,12 @@ const addFormats = addFormatsModule as unknown as FormatsPlugin;
 
 import type { App, MountedService } from './service.ts';
 
+export interface DependencyStatus {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
 export interface HttpServerOptions {
   config: Config;
   logger: Logger;
@@ -34,6 +40,11 @@ export interface HttpServerOptions {
   migrationsDir?: string;
   /** Routes of the process itself, outside every service (the composition root's). */
   processRoutes?: (app: App) => void | Promise<void>;
+  /**
+   * What this process needs from others (services served elsewhere, identity's revocations):
+   * /readyz reports each; one that is down makes the process degraded, not unready.
+   */
+  dependencies?: () => Promise<DependencyStatus[]>;
   /** The process's clock and revocation list: event streams end when their caller's access does. */
   clock?: Clock;
   revocations?: Pick<RevocationList, 'onRevoked' | 'isRevoked'>;
@@ -126,7 +137,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     );
     const ready = checks.every((c) => c.reachable && c.migrated);
     if (!ready) return reply.status(503).send(errorBody(PlatformErrors.notReady(checks)));
-    return { status: 'ready', databases: checks };
+    const dependencies = (await options.dependencies?.()) ?? [];
+    const degraded = dependencies.filter((d) => !d.ok).map((d) => d.name);
+    return {
+      status: degraded.length > 0 ? 'degraded' : 'ready',
+      databases: checks,
+      ...(dependencies.length > 0 ? { dependencies, degraded } : {}),
+    };
   });
 
   for (const { definition: service, instance } of services) {
@@ -145,6 +162,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
           transform: ({ schema, url }) => ({ schema, url: url.slice(service.prefix.length) || '/' }),
         });
         await registerApiDocs(scope);
+        // For other CALOS processes (and a proxy's health checks): this service answers here.
+        scope.get('/internal/health', { schema: { hide: true } }, async () => ({
+          service: service.name,
+          status: 'ok',
+        }));
         // App pages on their own hosts call every service's API, not only their own.
         allowWebOrigins(scope, config.hosts);
         scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
