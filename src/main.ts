@@ -21,6 +21,7 @@ import { randomToken } from './platform/crypto/tokens.ts';
 import { DATABASE_NAMES, type DatabaseName } from './platform/databases.ts';
 import { DBPoolManager } from './platform/db/pool-manager.ts';
 import { ConfigError } from './platform/errors.ts';
+import { type EventBus, openNatsBus } from './platform/events/nats-bus.ts';
 import { createHttpServer, type DependencyStatus } from './platform/http/server.ts';
 import {
   type App,
@@ -75,6 +76,8 @@ export interface ServiceComposition {
   revocations: RevocationList;
   /** The services this process reaches over HTTP, by name: their base URL and prefix. */
   remotes: { name: ServiceName; url: string; prefix: string }[];
+  /** NATS JetStream, when configured; closed after the services stop. */
+  events?: EventBus;
 }
 
 /**
@@ -134,7 +137,14 @@ export async function composeServices(options: {
     clock,
     revocations,
   );
-  const context = { config, databases, logger, verifier, clients, clock, revocations };
+  const events = config.natsUrl
+    ? await openNatsBus({
+        url: config.natsUrl,
+        prefix: config.natsPrefix,
+        logger: logger.child({ component: 'nats' }),
+      })
+    : undefined;
+  const context = { config, databases, logger, verifier, clients, clock, revocations, events };
   const mounted: MountedService[] = [];
   try {
     for (const definition of definitions) {
@@ -144,6 +154,7 @@ export async function composeServices(options: {
     }
   } catch (error) {
     for (const { instance } of mounted) await Promise.resolve(instance.stop?.()).catch(() => undefined);
+    await events?.close();
     throw error;
   }
   const revocationFollower = followRevocations({
@@ -151,7 +162,7 @@ export async function composeServices(options: {
     list: revocations,
     logger: logger.child({ component: 'revocations' }),
   });
-  return { clients, mounted, revocationFollower, revocations, remotes };
+  return { clients, mounted, revocationFollower, revocations, remotes, events };
 }
 
 /** The clients of some services (default: every one with a database), built in-process on open databases. */
@@ -165,7 +176,9 @@ export async function createServiceClients(options: {
   const definitions = ALL_SERVICES.filter((s) =>
     options.services ? options.services.includes(s.name) : s.database !== undefined,
   );
-  return (await composeServices({ ...options, definitions })).clients;
+  // Clients only: no events between processes (nothing here would close the connection).
+  const config = { ...options.config, natsUrl: undefined };
+  return (await composeServices({ ...options, config, definitions })).clients;
 }
 
 export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
@@ -179,6 +192,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   const mounted: MountedService[] = [];
   let app: App | undefined;
   let follower: ServiceComposition['revocationFollower'] | undefined;
+  let bus: EventBus | undefined;
   try {
     if (options.migrate) {
       for (const name of names) await migrate(databases.get(name), { migrationsDir: options.migrationsDir });
@@ -189,9 +203,11 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       revocationFollower,
       revocations: revocationList,
       remotes,
+      events,
     } = await composeServices({ config, logger, databases, definitions, clock });
     mounted.push(...built);
     follower = revocationFollower;
+    bus = events;
     const doctorToken = randomToken(32);
     app = await createHttpServer({
       config,
@@ -229,6 +245,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           follower?.stop();
           for (const { instance } of [...mounted].reverse()) await instance.stop?.();
           if (app) await stopGracefully(app, databases);
+          await bus?.close();
         })();
         return stopping;
       },
@@ -237,6 +254,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     follower?.stop();
     for (const { instance } of mounted) await Promise.resolve(instance.stop?.()).catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await bus?.close();
     await databases.closeAll();
     throw error;
   }

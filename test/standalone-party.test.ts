@@ -8,6 +8,7 @@ import { type Config, loadConfig, type ServiceName } from '../src/platform/confi
 import { createLogger } from '../src/platform/logger.ts';
 import { type IsolatedDatabases, isolatedDatabases } from './support/databases.ts';
 import { testEngines, uniqueSuffix } from './support/engines.ts';
+import { deleteNatsStream, natsStreamState } from './support/nats.ts';
 import { type PathProxy, startPathProxy } from './support/proxy.ts';
 import { openEventStream } from './support/sse.ts';
 
@@ -27,7 +28,13 @@ interface Person {
   headers: Record<string, string>;
 }
 
-describe.runIf(testEngines().includes('postgres'))('the family party with each domain served alone', () => {
+const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+describe.runIf(testEngines().includes('postgres')).each([
+  { events: 'outboxes read over HTTP', nats: false },
+  { events: 'NATS JetStream', nats: true },
+])('the family party with each service served alone, events through $events', ({ nats }) => {
+  const natsPrefix = `t${uniqueSuffix()}`;
   let isolated: IsolatedDatabases;
   let proxy: PathProxy;
   const servers = new Map<string, RunningPlatform>();
@@ -67,6 +74,7 @@ describe.runIf(testEngines().includes('postgres'))('the family party with each d
         PORT: '0',
         CALOS_DATA_DIR: isolated.dataDir,
         CALOS_SERVICE_TOKEN: SERVICE_TOKEN,
+        ...(nats ? { CALOS_NATS_URL: NATS_URL, CALOS_NATS_PREFIX: natsPrefix } : {}),
         ...(service === 'identity' ? {} : { CALOS_IDENTITY_URL: proxy.url }),
         // Identity calls no app; the apps reach each other through the proxy (the default).
         ...(service === 'identity'
@@ -109,6 +117,7 @@ describe.runIf(testEngines().includes('postgres'))('the family party with each d
     for (const server of [...servers.values()].reverse()) await server.stop();
     await proxy?.close();
     await isolated?.cleanup();
+    if (nats) await deleteNatsStream(NATS_URL, natsPrefix);
   });
 
   it('plans the party with the family across five processes', async () => {
@@ -282,6 +291,17 @@ describe.runIf(testEngines().includes('postgres'))('the family party with each d
       if (counts.every((n) => n === 0)) break;
       if (performance.now() > deadline) throw new Error(`left behind: ${counts}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (nats) {
+      // The events went through JetStream: identity's and Hollowtown's, read by durable consumers.
+      const state = await natsStreamState(NATS_URL, natsPrefix);
+      expect(state.messages).toBeGreaterThanOrEqual(3);
+      expect(state.consumers).toEqual([
+        'family-from-identity',
+        'hollowtown-from-identity',
+        'recipes-from-hollowtown',
+        'recipes-from-identity',
+      ]);
     }
   });
 });

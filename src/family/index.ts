@@ -102,7 +102,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   const identityEvents = (): OutboxConsumer => {
     consumer ??= createOutboxConsumer({
       name: OUTBOX_CONSUMER,
-      source: deps.identity().outbox,
+      source: context.events?.source('identity') ?? deps.identity().outbox,
       handle: createIdentityEventHandler(deps),
       logger: deps.logger,
       reapplyAfterMs: reapplyUserDeleted,

@@ -24,6 +24,7 @@
 // and go with it there.
 import type { AiClient } from '../ai/client.ts';
 import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
+import type { EventBus } from '../platform/events/nats-bus.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
@@ -43,6 +44,7 @@ import { createRecipeService, type RecipeService } from './service/recipes.ts';
 import { createSharingService, type SharingService } from './service/sharing.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
 import { familyEventsBetween } from './store/event-links.ts';
+import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 import { recipeNamesOf } from './store/recipe-names.ts';
 
 export interface HollowtownServices {
@@ -79,11 +81,12 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
   };
 }
 
-function createIdentityEventConsumer(deps: HollowtownDeps): OutboxConsumer {
+function createIdentityEventConsumer(deps: HollowtownDeps, events: EventBus | undefined): OutboxConsumer {
   const outbox = () => deps.clients.get<IdentityClient>('identity').outbox;
   return createOutboxConsumer<OutboxEvent>({
     name: 'hollowtown',
-    source: {
+    // Through NATS when configured, else identity's outbox (in process or over its client).
+    source: events?.source('identity') ?? {
       pull: (consumer, limit) => outbox().pull(consumer, limit),
       ack: (consumer, eventId) => outbox().ack(consumer, eventId),
     },
@@ -101,7 +104,17 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
     now: () => context.clock.now(),
   };
   const services = createHollowtownServices(deps);
-  const consumer = createIdentityEventConsumer(deps);
+  const consumer = createIdentityEventConsumer(deps, context.events);
+  const relay = context.events?.relay({
+    service: 'hollowtown',
+    outbox: {
+      pull: (name, limit) => pullEvents(deps.db, name, limit),
+      ack: (name, id) => ackEvent(deps.db, name, id),
+    },
+    db: deps.db,
+    channel: OUTBOX_CHANNEL,
+    logger: deps.logger,
+  });
   const client: HollowtownClient = {
     getRecipeForUser: (userId, recipeId) => services.recipes.findForUser(userId, recipeId),
     syncIdentityEvents: () => consumer.drain(),
@@ -135,11 +148,13 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
     },
     client,
     start() {
-      if (context.clients.has('identity')) consumer.start();
+      relay?.start();
+      if (context.clients.has('identity') || context.events) consumer.start();
       else deps.logger.warn('no identity client in this process: user.deleted events are not applied');
       housekeeping.start();
     },
     async stop() {
+      await relay?.stop();
       await consumer.stop();
       await housekeeping.stop();
     },

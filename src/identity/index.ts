@@ -20,7 +20,7 @@ import { createPairingService, type PairingService } from './service/pairing.ts'
 import { createRevocationFeed } from './service/revocations.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
 import { findAiPreferences, insertAiUsage, listAiUsage, upsertAiPreferences } from './store/ai.ts';
-import { ackEvent, pullEvents } from './store/outbox.ts';
+import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 
 /** The model a user falls back to on the free Ollama pool when they have no key for a premium one. */
 export const DEFAULT_FALLBACK_MODEL = 'llama3.2';
@@ -116,14 +116,27 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
   await services.tokens.jwks();
   const client = createIdentityClient(services);
   const housekeeping = createIdentityHousekeeping(services.deps, client.credits);
+  const { db } = services.deps;
+  // With NATS, identity's outbox (user.deleted…) reaches other machines through it.
+  const relay = context.events?.relay({
+    service: 'identity',
+    outbox: { pull: (name, limit) => pullEvents(db, name, limit), ack: (name, id) => ackEvent(db, name, id) },
+    db,
+    channel: OUTBOX_CHANNEL,
+    logger: services.deps.logger,
+  });
   return {
     routes: async (app) => {
       await registerIdentityRoutes(app, services);
       registerInternalRoutes(app, client, context.config.serviceToken);
     },
     client,
-    start: () => housekeeping.start(),
+    start() {
+      relay?.start();
+      housekeeping.start();
+    },
     async stop() {
+      await relay?.stop();
       await services.revocations.stop();
       await housekeeping.stop();
     },

@@ -42,6 +42,10 @@ export interface Config {
   identityUrl: string | undefined;
   /** Where the AI gateway answers when it is not served by this process. */
   aiUrl: string | undefined;
+  /** NATS with JetStream: outbox events travel between processes through it (optional). */
+  natsUrl: string | undefined;
+  /** Names this deployment's stream and subjects, so deployments sharing a NATS stay apart. */
+  natsPrefix: string;
   /** Where each app answers when it is not served by this process (`CALOS_<APP>_URL`). */
   appUrls: Readonly<Partial<Record<'hollowtown' | 'recipes' | 'family', string>>>;
   /** Shared secret between CALOS processes (identity's internal API). */
@@ -186,6 +190,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     else if (url) appUrls[service] = url;
   }
 
+  const natsUrl = text('CALOS_NATS_URL');
+  if (natsUrl && !/^(nats|tls|wss?):\/\/[^\s/]+/.test(natsUrl))
+    problems.push(`CALOS_NATS_URL must be a nats:// (or tls://, ws://, wss://) URL (got ${redact(natsUrl)})`);
+  const natsPrefix = text('CALOS_NATS_PREFIX') ?? 'calos';
+  if (!/^[a-z][a-z0-9_-]{0,40}$/.test(natsPrefix))
+    problems.push(`CALOS_NATS_PREFIX must be lower-case letters, digits, _ or - (got "${natsPrefix}")`);
+
   const serviceToken = text('CALOS_SERVICE_TOKEN');
   if (serviceToken !== undefined && serviceToken.length < 32)
     problems.push(
@@ -220,6 +231,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     identityUrl,
     aiUrl,
     appUrls: Object.freeze(appUrls),
+    natsUrl,
+    natsPrefix,
     serviceToken,
     paymentsWebhookSecret,
     webDist,

@@ -70,10 +70,11 @@ function createSharedRecipeSync(context: ServiceContext, services: RecipesServic
   let consumer: OutboxConsumer | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const get = () => {
-    if (!consumer && context.clients.has('hollowtown')) {
+    if (!consumer && (context.events || context.clients.has('hollowtown'))) {
       consumer = createOutboxConsumer<HollowtownOutboxEvent>({
         name: 'recipes',
-        source: {
+        // Through NATS when configured, else Hollowtown's outbox (in process or over its client).
+        source: context.events?.source('hollowtown') ?? {
           pull: (name, limit) => hollowtown().outbox.pull(name, limit),
           ack: (name, eventId) => hollowtown().outbox.ack(name, eventId),
         },
@@ -92,7 +93,7 @@ function createSharedRecipeSync(context: ServiceContext, services: RecipesServic
         return;
       }
       sync.start();
-      unlisten = await hollowtown().outbox.onEvents(() => sync.wake());
+      if (!context.events) unlisten = await hollowtown().outbox.onEvents(() => sync.wake());
     },
     async stop() {
       await unlisten?.().catch(() => undefined);
@@ -117,7 +118,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     if (!consumer && context.clients.has('identity')) {
       consumer = createOutboxConsumer({
         name: 'recipes',
-        source: context.clients.get<IdentityClient>('identity').outbox,
+        source: context.events?.source('identity') ?? context.clients.get<IdentityClient>('identity').outbox,
         handle: createUserEventHandler(deps.db, logger),
         logger,
         reapplyAfterMs: reapplyUserDeleted,

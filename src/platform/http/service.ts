@@ -15,6 +15,7 @@ import type { Clock } from '../clock.ts';
 import type { Config, ServiceName } from '../config.ts';
 import type { DatabaseName } from '../databases.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
+import type { EventBus } from '../events/nats-bus.ts';
 import type { Logger } from '../logger.ts';
 
 export type App = FastifyInstance<
@@ -56,6 +57,8 @@ export interface ServiceContext {
   clients: ClientRegistry;
   /** The time, for everything the service decides or records. */
   clock: Clock;
+  /** Events between processes (NATS JetStream), when CALOS_NATS_URL is set. */
+  events?: EventBus;
 }
 
 export interface ServiceInstance {
