@@ -143,7 +143,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (masterKeyRaw) {
     masterKey = parseKey(masterKeyRaw);
     if (!masterKey) problems.push('CALOS_MASTER_KEY must be 32 bytes, as 64 hex characters or base64');
-  } else if (nodeEnv === 'production' && Object.values(databases).some((d) => d.engine === 'postgres')) {
+  } else if (nodeEnv === 'production' && databases.identity.engine === 'postgres') {
+    // It seals identity's secrets (BYOK keys, signing keys): only a process with identity's database needs it.
     problems.push('CALOS_MASTER_KEY is required in production (generate one with: openssl rand -hex 32)');
   }
 

@@ -225,7 +225,15 @@ export async function registerWebPages(app: App, options: WebPagesOptions): Prom
       decorated = true;
     }
   }
-  registerFrontDoor(app, dist, served);
+  // The front door leads to what this process serves and to what it knows is served elsewhere
+  // (behind the same proxy): in a split deployment, identity's process answers at /.
+  const { config } = options;
+  const elsewhere: ServiceName[] = [
+    ...(config.identityUrl ? (['identity'] as const) : []),
+    ...(config.aiUrl ? (['ai'] as const) : []),
+    ...(Object.keys(config.appUrls ?? {}) as ServiceName[]),
+  ];
+  registerFrontDoor(app, dist, new Set([...served, ...elsewhere]));
   // Identity's own host opens on the account console.
   if (!served.has('identity')) return;
   app.get(`${IDENTITY_PREFIX}/`, { schema: { hide: true } }, async (_request, reply) =>
