@@ -196,7 +196,8 @@ export function registerDeviceRoutes(
           },
           { additionalProperties: false },
         ),
-        response: { 200: TokenPair, 400: OAuthError },
+        // A body that is not a poll at all is refused in the CALOS error shape, like everywhere else.
+        response: { 200: TokenPair, 400: Type.Union([OAuthError, ErrorResponse]) },
       },
     },
     async (request, reply) => {

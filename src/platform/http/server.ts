@@ -8,14 +8,16 @@ import { Ajv } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Config, ServiceName } from '../config.ts';
+import { isCalendarDate, isStorableDateTime } from '../dates.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
 import { PlatformErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
 import { allowWebOrigins } from './cors.ts';
 import { registerApiDocs } from './docs.ts';
-import { errorBody, handleError } from './error-handler.ts';
+import { clientErrorResponse, errorBody, handleError, MAX_PARAM_LENGTH } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
+import { refuseInvalidText } from './input-text.ts';
 import type { SseStream } from './sse.ts';
 import { registerWebPages } from './static.ts';
 
@@ -47,6 +49,9 @@ function createAjv(coerceTypes: false | 'array') {
     strict: false,
   });
   addFormats(ajv);
+  // Days and times a database can hold: years 0001 to 9999 (ajv-formats also takes year 0000).
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+  ajv.addFormat('date-time', { type: 'string', validate: isStorableDateTime });
   return ajv;
 }
 
@@ -69,8 +74,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
-    return503OnClosing: true,
+    // While closing, answers are 503 in the error shape (the hook below), not Fastify's own body.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    maxParamLength: MAX_PARAM_LENGTH,
+    // A path that does not decode, or a parameter over the limit, gets the one error shape too.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    // So does a request Node's HTTP parser refuses (headers over 16 KiB, a broken request line).
+    clientErrorHandler: (error, socket) => {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error as NodeJS.ErrnoException));
+      socket.destroy(error);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // While closing, answers tell keep-alive clients to hang up, so close() does not wait on
@@ -83,6 +98,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     isClosing = true;
     for (const stream of app.openStreams) stream.close();
   });
+  app.addHook('onRequest', async () => {
+    if (isClosing) throw PlatformErrors.shuttingDown();
+  });
+  // Text no database can hold (NUL, lone surrogates) is refused before any schema or handler.
+  app.addHook('preValidation', refuseInvalidText);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (isClosing) reply.header('connection', 'close');
