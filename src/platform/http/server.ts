@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config, ServiceName } from '../config.ts';
 import { isCalendarDate, isStorableDateTime } from '../dates.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
@@ -55,6 +55,18 @@ function createAjv(coerceTypes: false | 'array') {
   return ajv;
 }
 
+/**
+ * Fastify's trustProxy from CALOS_TRUST_PROXY. A hop count trusts that many proxies nearest this
+ * server, whoever they are (Fastify itself reads a bare number as "trust none"); addresses are
+ * the safer setting, since a client that reaches the server directly is then never believed.
+ */
+function trustedProxies(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<App> {
   const { config, logger, databases, services } = options;
   const prefixes = new Map<ServiceName, string>(
@@ -65,6 +77,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Behind a reverse proxy, the client's address comes from X-Forwarded-For (CALOS_TRUST_PROXY).
+    trustProxy: trustedProxies(config.trustProxy),
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -79,7 +93,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     forceCloseConnections: 'idle',
     maxParamLength: MAX_PARAM_LENGTH,
     // A path that does not decode, or a parameter over the limit, gets the one error shape too.
-    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    frameworkErrors: (error, request, reply) =>
+      handleError(error, request as FastifyRequest, reply as FastifyReply),
     // So does a request Node's HTTP parser refuses (headers over 16 KiB, a broken request line).
     clientErrorHandler: (error, socket) => {
       if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
