@@ -428,6 +428,42 @@ function rawHttp(address: URL, request: string): Promise<{ status: number; body:
 }
 
 describe.each(testEngines())('a graceful stop on %s', (engine) => {
+  it('answers a request that arrives while stopping with 503 SHUTTING_DOWN in the error shape', async () => {
+    const isolated = await isolatedDatabases(engine);
+    try {
+      const pools = await isolated.open(['hollowtown']);
+      const config = loadConfig({ NODE_ENV: 'test' });
+      const app = await createHttpServer({
+        config,
+        logger: createLogger(config),
+        databases: pools,
+        services: [thingsService(pools)],
+      });
+      const address = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+      // A client half-way through its request headers when the stop begins: its connection is
+      // not idle, so it stays, and the request arrives once the server is stopping.
+      const socket = connect(Number(address.port), address.hostname);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stopping = stopGracefully(app, pools);
+      socket.write('\r\n');
+      await closed;
+      await stopping;
+      const [head = '', body = ''] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 503 /);
+      expect(head.toLowerCase()).toContain('retry-after: 1');
+      expect(JSON.parse(body)).toEqual({
+        error: { code: 'SHUTTING_DOWN', message: expect.any(String), details: { retryAfterSeconds: 1 } },
+      });
+    } finally {
+      await isolated.cleanup();
+    }
+  });
+
   it('finishes a request in flight, writes its row, and only then closes the pools', async () => {
     const isolated = await isolatedDatabases(engine);
     try {
