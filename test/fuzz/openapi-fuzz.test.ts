@@ -3,7 +3,8 @@
 // field of the JSON body): wrong types, NUL, lone surrogates, huge numbers, long strings, dates
 // PostgreSQL cannot hold, bad ids, bad percent-encodings. Every answer must be below 500 and,
 // when it is an error, in the one error shape (or the shape the operation documents for it).
-// FUZZ_SEED and FUZZ_RUNS (runs per operation) explore further; a failure prints its seed.
+// FUZZ_SEED and FUZZ_RUNS (runs per operation) explore further; a failure prints its seed and
+// case. FUZZ_STATS=1 prints how often each operation answered each status.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import fc from 'fast-check';
@@ -26,16 +27,20 @@ import {
 } from './openapi.ts';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 1310;
-const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 8;
+const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 20;
 const PREFIXES = ['/calos', '/hollowtown', '/recipes', '/family', '/ai'];
 
 type Target =
   | { where: 'path' | 'query' | 'header'; name: string; schema: JsonSchema }
   | { where: 'body'; place: (string | number)[]; schema: JsonSchema | undefined }
-  | { where: 'authorization' };
+  | { where: 'authorization' }
+  | { where: 'content-type' };
 
-/** A wrong value: JSON for a body, text for a URL or header (`raw` goes into the URL unencoded). */
-type Wrong = { json: unknown } | { text: string } | { raw: string };
+/**
+ * A wrong value: JSON for a body, text for a URL or header (`raw` goes into the URL unencoded,
+ * `repeat` sends a query parameter twice).
+ */
+type Wrong = { json: unknown } | { text: string } | { raw: string } | { repeat: true };
 
 interface FuzzCase {
   target: Target;
@@ -91,6 +96,8 @@ const NASTY_JSON: unknown[] = [
   ['\ud800'],
   { '\u0000': 1 },
   { 'a\ud800': 'b' },
+  // Deeper than any schema: a validator or walker that recurses without a bound would overflow.
+  JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`),
 ];
 const BAD_ENCODINGS = ['%', '%zz', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%00', '%FF', '%u0041', '%%', '%2'];
 
@@ -130,6 +137,18 @@ function nearMisses(valid: unknown): unknown[] {
 
 function wrongFor(target: Target, valid: unknown): fc.Arbitrary<Wrong> {
   switch (target.where) {
+    case 'content-type':
+      return fc
+        .constantFrom(
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/json; charset=latin1',
+          'application/xml',
+          'application/json, text/plain',
+          '',
+        )
+        .map((text) => ({ text }));
     case 'authorization':
       return fc
         .constantFrom(
@@ -152,6 +171,7 @@ function wrongFor(target: Target, valid: unknown): fc.Arbitrary<Wrong> {
       const misses = nearMisses(valid).filter((v): v is string => typeof v === 'string');
       return fc.oneof(
         nastyText.map((text) => ({ text })),
+        fc.constant<Wrong>({ repeat: true }),
         fc.constantFrom(...BAD_ENCODINGS).map((raw) => ({ raw })),
         fc.constantFrom(...BAD_ENCODINGS).map((raw) => ({ raw: `abc${raw}def` })),
         ...(misses.length ? [fc.constantFrom(...misses).map((text) => ({ text }))] : []),
@@ -168,6 +188,7 @@ function wrongFor(target: Target, valid: unknown): fc.Arbitrary<Wrong> {
 
 function urlText(wrong: Wrong): string {
   if ('raw' in wrong) return wrong.raw;
+  if ('repeat' in wrong) return 'a';
   const text = 'text' in wrong ? wrong.text : JSON.stringify(wrong.json);
   return encodeForUrl(text);
 }
@@ -306,7 +327,9 @@ describe.each(testEngines())('every operation of every openapi.json on %s', (eng
     const query: string[] = [];
     for (const parameter of op.parameters.filter((p) => p.in === 'query')) {
       if (target?.where === 'query' && target.name === parameter.name && fuzz) {
-        query.push(`${encodeURIComponent(parameter.name)}=${urlText(fuzz.wrong)}`);
+        const name = encodeURIComponent(parameter.name);
+        if ('repeat' in fuzz.wrong) query.push(`${name}=a`, `${name}=b`);
+        else query.push(`${name}=${urlText(fuzz.wrong)}`);
       } else if (parameter.required) {
         query.push(`${parameter.name}=${encodeForUrl(String(validValue(parameter.schema)))}`);
       }
@@ -330,7 +353,10 @@ describe.each(testEngines())('every operation of every openapi.json on %s', (eng
       if (target?.where === 'body' && fuzz && 'json' in fuzz.wrong)
         body = replaceAt(body, target.place, fuzz.wrong.json);
       payload = JSON.stringify(body);
-      headers['content-type'] = 'application/json';
+      headers['content-type'] =
+        target?.where === 'content-type' && fuzz && 'text' in fuzz.wrong
+          ? fuzz.wrong.text
+          : 'application/json';
     }
     return {
       method: op.method as 'GET',
@@ -355,6 +381,7 @@ describe.each(testEngines())('every operation of every openapi.json on %s', (eng
     const targets: Target[] = op.parameters.map((p) => ({ where: p.in, name: p.name, schema: p.schema }));
     if (op.needsUser) targets.push({ where: 'authorization' });
     if (op.body) {
+      targets.push({ where: 'content-type' });
       for (const place of placesIn(baselineBody(op), op.body.schema)) {
         targets.push({ where: 'body', place, schema: schemaAt(op.body.schema, place) });
       }
@@ -502,8 +529,8 @@ function describeCase(fuzz: FuzzCase | undefined): string {
   const where =
     fuzz.target.where === 'body'
       ? `body.${fuzz.target.place.join('.')}`
-      : fuzz.target.where === 'authorization'
-        ? 'authorization'
+      : fuzz.target.where === 'authorization' || fuzz.target.where === 'content-type'
+        ? fuzz.target.where
         : `${fuzz.target.where}.${fuzz.target.name}`;
   const value = JSON.stringify(fuzz.wrong, (_k, v) =>
     typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length})` : v,

@@ -91,7 +91,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     // While closing, answers are 503 in the error shape (the hook below), not Fastify's own body.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A path that does not decode, or a parameter over the limit, gets the one error shape too.
     frameworkErrors: (error, request, reply) =>
       handleError(error, request as FastifyRequest, reply as FastifyReply),
