@@ -76,6 +76,32 @@ describe('configuration', () => {
     expect(problems[0]).toContain(expected);
   });
 
+  it('trusts no proxy by default, and takes hops, true or addresses and CIDR ranges from CALOS_TRUST_PROXY', () => {
+    expect(loadConfig({}, '/srv').trustProxy).toBe(false);
+    expect(loadConfig({ CALOS_TRUST_PROXY: 'true' }, '/srv').trustProxy).toBe(true);
+    expect(loadConfig({ CALOS_TRUST_PROXY: '2' }, '/srv').trustProxy).toBe(2);
+    expect(
+      loadConfig({ CALOS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1/128,loopback' }, '/srv').trustProxy,
+    ).toEqual(['10.0.0.0/8', '127.0.0.1', '::1/128', 'loopback']);
+    for (const wrong of ['yes', '10.0.0.0/33', '300.1.1.1', 'proxy.internal', '10.0.0.1/8/2', '-1']) {
+      const problems = problemsOf({ CALOS_TRUST_PROXY: wrong });
+      expect(problems, wrong).toHaveLength(1);
+      expect(problems[0]).toContain('CALOS_TRUST_PROXY');
+    }
+  });
+
+  it('gives each deployment its own Redis key prefix unless CALOS_REDIS_PREFIX names one', () => {
+    const a = loadConfig({ CALOS_POSTGRES_URL: 'postgres://app:one@db-a.internal:5432' }, '/srv');
+    const aAgain = loadConfig({ CALOS_POSTGRES_URL: 'postgres://app:rotated@db-a.internal:5432' }, '/other');
+    const b = loadConfig({ CALOS_POSTGRES_URL: 'postgres://app:one@db-b.internal:5432' }, '/srv');
+    const embedded = loadConfig({}, '/srv');
+    expect(a.redisPrefix).toMatch(/^calos:[0-9a-f]{12}$/);
+    expect(aAgain.redisPrefix).toBe(a.redisPrefix);
+    expect(new Set([a.redisPrefix, b.redisPrefix, embedded.redisPrefix]).size).toBe(3);
+    expect(loadConfig({ CALOS_REDIS_PREFIX: 'shop-eu:calos' }, '/srv').redisPrefix).toBe('shop-eu:calos');
+    expect(problemsOf({ CALOS_REDIS_PREFIX: 'has space' })[0]).toContain('CALOS_REDIS_PREFIX');
+  });
+
   it('lists every bad variable in one error', () => {
     const problems = problemsOf({ PORT: '-1', REDIS_URL: 'nope', CALOS_HOSTS: 'x=y' });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'REDIS_URL', 'CALOS_HOSTS']);

@@ -1,6 +1,8 @@
 // Reads process.env once at start-up into a typed, frozen Config. Every bad variable is
 // collected and reported in one ConfigError that names the variable and what is wrong.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { type AiConfig, parseAiConfig } from './ai-config.ts';
 import {
@@ -34,6 +36,17 @@ export interface Config {
   dataDir: string;
   databases: Record<DatabaseName, DatabaseTarget>;
   redisUrl: string | undefined;
+  /**
+   * Starts every key this deployment writes to Redis (rate limits, lock-outs), so that two
+   * deployments sharing one Redis never share a counter. Default: derived from where the identity
+   * database lives.
+   */
+  redisPrefix: string;
+  /**
+   * Which proxies in front of this server to believe about the client's address
+   * (X-Forwarded-For): Fastify's trustProxy. false: none, the socket's address is the client's.
+   */
+  trustProxy: boolean | number | string[];
   /** 32-byte key for BYOK encryption; undefined means "use the key file in the data dir". */
   masterKey: Buffer | undefined;
   /** Host name (lower case, no port) to the service it serves without a prefix. */
@@ -138,6 +151,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
     problems.push(`REDIS_URL must be a redis:// or rediss:// URL (got ${redact(redisUrl)})`);
 
+  const redisPrefixRaw = text('CALOS_REDIS_PREFIX');
+  if (redisPrefixRaw !== undefined && !/^[A-Za-z0-9][A-Za-z0-9:_.-]{0,63}$/.test(redisPrefixRaw))
+    problems.push(
+      `CALOS_REDIS_PREFIX must be 1 to 64 letters, digits or : _ . - (got "${redisPrefixRaw.slice(0, 80)}")`,
+    );
+  const redisPrefix = redisPrefixRaw ?? defaultRedisPrefix(databases.identity);
+
+  const trustProxy = parseTrustProxy(text('CALOS_TRUST_PROXY'), problems);
+
   let masterKey: Buffer | undefined;
   const masterKeyRaw = text('CALOS_MASTER_KEY');
   if (masterKeyRaw) {
@@ -227,6 +249,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     databases: Object.freeze(databases),
     redisUrl,
+    redisPrefix,
+    trustProxy: Array.isArray(trustProxy) ? (Object.freeze(trustProxy) as string[]) : trustProxy,
     masterKey,
     hosts,
     identityUrl,
@@ -239,6 +263,51 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webDist,
     ai,
   });
+}
+
+/**
+ * One prefix per deployment: a deployment is its identity database (every process of it uses the
+ * same one), named without credentials so that rotating a password keeps the counters.
+ */
+function defaultRedisPrefix(identity: DatabaseTarget | undefined): string {
+  let where = 'default';
+  if (identity?.engine === 'pglite') where = `pglite:${identity.dir}`;
+  else if (identity?.engine === 'postgres') {
+    const url = new URL(identity.url);
+    where = `postgres:${url.hostname}:${url.port || '5432'}/${identity.database}`;
+  }
+  return `calos:${createHash('sha256').update(where).digest('hex').slice(0, 12)}`;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** CALOS_TRUST_PROXY: true, false, a number of hops, or addresses, CIDR ranges and proxy-addr's names. */
+function parseTrustProxy(value: string | undefined, problems: string[]): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const wrong = entries.filter((entry) => !isTrustedProxyEntry(entry));
+  if (entries.length === 0 || wrong.length > 0) {
+    problems.push(
+      `CALOS_TRUST_PROXY must be true, false, a number of proxy hops (0-99), or a comma list of addresses and CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1) or ${PROXY_NAMES.join(', ')} (wrong: ${wrong.map((w) => `"${w.slice(0, 60)}"`).join(', ') || 'empty'})`,
+    );
+    return false;
+  }
+  return entries;
+}
+
+function isTrustedProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 function parsePort(value: string): number | undefined {

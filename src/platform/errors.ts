@@ -29,6 +29,22 @@ export const PlatformErrors = {
     new AppError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`),
   unsupportedMediaType: (type: string) =>
     new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type ${type} is not supported`),
+  invalidUrl: () =>
+    new AppError(400, 'INVALID_URL', 'The URL is not valid: a percent-encoding in its path does not decode'),
+  parameterTooLong: (limit: number) =>
+    new AppError(414, 'URI_TOO_LONG', `A part of the URL path is longer than ${limit} characters`, { limit }),
+  headersTooLarge: () =>
+    new AppError(
+      431,
+      'HEADERS_TOO_LARGE',
+      'The request line and headers are too large (URL or headers too long)',
+    ),
+  requestTimeout: () => new AppError(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'),
+  malformedRequest: () => new AppError(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP'),
+  shuttingDown: () =>
+    new AppError(503, 'SHUTTING_DOWN', 'This server is shutting down; try again (another one will answer)', {
+      retryAfterSeconds: 1,
+    }),
   unauthenticated: (message = 'Authentication required') => new AppError(401, 'UNAUTHENTICATED', message),
   notReady: (details: unknown) => new AppError(503, 'NOT_READY', 'Not ready', details),
   internal: (requestId: string) =>

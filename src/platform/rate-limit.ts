@@ -1,10 +1,12 @@
 // Counters for rate limits and lock-outs: in Redis when REDIS_URL is set (shared by every
-// process), in process memory otherwise. A thin layer over rate-limiter-flexible.
+// process of a deployment, under its CALOS_REDIS_PREFIX), in process memory otherwise. A thin
+// layer over rate-limiter-flexible.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from './config.ts';
 import { redisClient } from './redis.ts';
 
 export interface LimiterOptions {
+  /** Names the counter, e.g. 'login:account'; the deployment's prefix goes before it. */
   keyPrefix: string;
   points: number;
   /** Window in seconds. */
@@ -15,14 +17,23 @@ export interface LimiterOptions {
 
 export type Limiter = RateLimiterMemory | RateLimiterRedis;
 
-export function createLimiter(config: Pick<Config, 'redisUrl'>, options: LimiterOptions): Limiter {
+/**
+ * A counter. Keys are `<redisPrefix>:<keyPrefix>:<key>`, so that two deployments sharing one Redis
+ * never count together (a leading `calos:` in keyPrefix, from before prefixes, is dropped).
+ */
+export function createLimiter(
+  config: Pick<Config, 'redisUrl'> & Partial<Pick<Config, 'redisPrefix'>>,
+  options: LimiterOptions,
+): Limiter {
+  const name = options.keyPrefix.replace(/^calos:/, '');
+  const scoped = { ...options, keyPrefix: `${config.redisPrefix ?? 'calos'}:${name}` };
   const redis = redisClient(config);
-  if (!redis) return new RateLimiterMemory(options);
+  if (!redis) return new RateLimiterMemory(scoped);
   return new RateLimiterRedis({
-    ...options,
+    ...scoped,
     storeClient: redis,
     // While Redis is unreachable, limits hold per process rather than not at all.
-    insuranceLimiter: new RateLimiterMemory(options),
+    insuranceLimiter: new RateLimiterMemory(scoped),
   });
 }
 

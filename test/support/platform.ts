@@ -6,7 +6,7 @@ import { createTestClock, type TestClock } from '../../src/platform/clock.ts';
 import type { ServiceName } from '../../src/platform/config.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Engine } from '../../src/platform/db/database.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import { type IsolatedDatabases, isolatedDatabases } from './databases.ts';
 
 export interface TestPlatform extends RunningPlatform {
@@ -19,7 +19,13 @@ export interface TestPlatform extends RunningPlatform {
 
 export async function startTestPlatform(
   engine: Engine,
-  options: { services?: ServiceName[]; env?: Record<string, string>; clock?: TestClock } = {},
+  options: {
+    services?: ServiceName[];
+    env?: Record<string, string>;
+    clock?: TestClock;
+    /** Where the platform logs (default: a logger at LOG_LEVEL, silent in tests). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestPlatform> {
   const clock = options.clock ?? createTestClock();
   const isolated = await isolatedDatabases(engine);
@@ -28,7 +34,7 @@ export async function startTestPlatform(
   try {
     const platform = await startPlatform({
       config,
-      logger: createLogger(config),
+      logger: options.logger ?? createLogger(config),
       services: options.services,
       clock,
     });

@@ -28,6 +28,8 @@ const MESSAGES: Record<string, string> = {
   REFRESH_TOKEN_REUSED: 'For your safety this session was ended. Sign in again.',
   USER_CODE_NOT_FOUND:
     'No device is waiting with that code. Check the code on the device; codes expire after 10 minutes.',
+  TOO_MANY_CODE_ATTEMPTS: 'Too many wrong codes. Wait a little and try again.',
+  INVALID_TEXT: 'Some of what you entered has characters that cannot be saved. Remove them and try again.',
   DEVICE_NOT_FOUND: 'That device is no longer on your account.',
   API_KEY_LIMIT_REACHED: 'You already have 10 keys. Delete one before adding another.',
   API_KEY_NOT_FOUND: 'That key is already gone.',

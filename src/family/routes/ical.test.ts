@@ -1,8 +1,10 @@
+import { Writable } from 'node:stream';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { createLogger } from '../../platform/logger.ts';
 
 describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
   let platform: TestPlatform;
@@ -231,5 +233,56 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
       headers: { 'if-modified-since': lastModified },
     });
     expect(byOldDate.statusCode).toBe(200);
+  });
+});
+
+describe.each(testEngines())('the request log of iCal feeds on %s', (engine) => {
+  let platform: TestPlatform;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    platform = await startTestPlatform(engine, {
+      services: ['identity', 'family'],
+      logger: createLogger({ logLevel: 'info' }, sink),
+    });
+  });
+  afterAll(() => platform.close());
+
+  it('shows a feed request without its secret token, and keeps the rest of the URL', async () => {
+    const parent = await given(platform).user();
+    const family = await platform.app.inject({
+      method: 'POST',
+      url: '/family/api/families',
+      headers: parent.headers,
+      payload: { family_name: 'Addams' },
+    });
+    const feed = await platform.app.inject({
+      method: 'POST',
+      url: `/family/api/families/${family.json().family_id}/ical`,
+      headers: parent.headers,
+    });
+    const path = new URL(feed.json().url).pathname;
+    const token = /\/ical\/(.+)\.ics$/.exec(path)?.[1] as string;
+    expect(token.length).toBeGreaterThan(20);
+    lines.length = 0;
+    const answer = await platform.app.inject({ method: 'GET', url: `${path}?token=${token}&x=1` });
+    expect(answer.statusCode).toBe(200);
+    const wrong = await platform.app.inject({
+      method: 'GET',
+      url: `/family/ical/${token.slice(0, -2)}xx.ics`,
+    });
+    expect(wrong.statusCode).toBe(404);
+
+    const logged = lines.join('\n');
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain(token.slice(0, -2));
+    const urls = lines.map((line) => JSON.parse(line).req?.url).filter(Boolean);
+    expect(urls).toEqual(['/family/ical/[redacted].ics?token=[redacted]&x=1', '/family/ical/[redacted].ics']);
   });
 });

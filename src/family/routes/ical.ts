@@ -101,6 +101,8 @@ export function registerIcalRoutes(app: App, ical: IcalService) {
   app.get(
     '/ical/:file',
     {
+      // The file name is the feed's secret: the request log shows /ical/[redacted].ics.
+      config: { secretParams: ['file'] },
       schema: {
         tags: ['calendar'],
         summary: 'The iCal document behind a secret feed URL',

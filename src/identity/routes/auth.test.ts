@@ -98,12 +98,14 @@ describe.each(testEngines())('accounts and sessions on %s', (engine) => {
 
     it('locks an account after repeated failures with 429 and Retry-After, even for the right password', async () => {
       const dave = await given(platform).user();
+      // From ten addresses: the per-account rule locks, not the one per address and account.
       const attempts = await Promise.all(
-        Array.from({ length: 10 }, () =>
+        Array.from({ length: 10 }, (_, i) =>
           inject({
             method: 'POST',
             url: '/calos/api/auth/login',
             payload: { login: dave.username, password: 'wrong password!!' },
+            remoteAddress: `203.0.113.${i + 1}`,
           }),
         ),
       );

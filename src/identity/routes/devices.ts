@@ -151,6 +151,9 @@ export function registerDeviceRoutes(
       schema: {
         tags: ['devices'],
         summary: 'Approve (or deny) the device showing this code',
+        description:
+          'Wrong codes are limited (RFC 8628 §5.1): 10 per account in 15 minutes and 30 per address in an hour, ' +
+          'then 429 TOO_MANY_CODE_ATTEMPTS with Retry-After.',
         security: bearer,
         body: Type.Object(
           {
@@ -166,6 +169,7 @@ export function registerDeviceRoutes(
             device_name: Type.Union([Type.String(), Type.Null()]),
           }),
           404: ErrorResponse,
+          429: ErrorResponse,
         },
       },
     },
@@ -196,7 +200,8 @@ export function registerDeviceRoutes(
           },
           { additionalProperties: false },
         ),
-        response: { 200: TokenPair, 400: OAuthError },
+        // A body that is not a poll at all is refused in the CALOS error shape, like everywhere else.
+        response: { 200: TokenPair, 400: Type.Union([OAuthError, ErrorResponse]) },
       },
     },
     async (request, reply) => {

@@ -31,7 +31,7 @@ import {
   type UserRow,
   updatePasswordHash,
 } from '../store/users.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import { type LoginThrottle, throttleAccount } from './login-throttle.ts';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import type { TokenIssuer } from './tokens.ts';
 
@@ -176,17 +176,19 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       origin: RequestOrigin,
     ): Promise<{ user: PublicAccount } & TokenPair> {
       const ip = origin.ip ?? 'unknown';
-      await throttle.check(input.login, ip);
+      // Failures count against the account, whether it was named by username or by email.
       const user = await findUserByLogin(db, input.login.trim());
+      const account = throttleAccount(user?.user_id, input.login);
+      await throttle.check(account, ip);
       const ok = await verifyPassword(user?.password_hash, input.password);
       if (!user || !ok) {
-        const { locked } = await throttle.recordFailure(input.login, ip);
+        const { locked } = await throttle.recordFailure(account, ip);
         if (user) {
           await recordAudit(db, user.user_id, locked ? 'login.locked' : 'login.failed', origin, {});
         }
         throw IdentityErrors.invalidCredentials();
       }
-      await throttle.recordSuccess(input.login);
+      await throttle.recordSuccess(account, ip);
       if (needsRehash(user.password_hash)) {
         await updatePasswordHash(db, user.user_id, await hashPassword(input.password), false);
       }

@@ -3,6 +3,8 @@
 // approves it, and the device's polling turns into its own session.
 import { randomInt } from 'node:crypto';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
+import { AppError } from '../../platform/errors.ts';
+import { consume, createLimiter, peek } from '../../platform/rate-limit.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { recordAudit } from '../store/audit.ts';
@@ -42,6 +44,23 @@ export class DevicePollError extends Error {
   }
 }
 
+/**
+ * RFC 8628 §5.1: a user code is short, so wrong entries are limited, per account (a signed-in
+ * person guessing) and per address (many accounts guessing from one place).
+ */
+export const USER_CODE_LIMITS = {
+  perAccount: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  perAddress: { points: 30, duration: 60 * 60, blockDuration: 60 * 60 },
+};
+
+const tooManyCodes = (retryAfterSeconds: number) =>
+  new AppError(
+    429,
+    'TOO_MANY_CODE_ATTEMPTS',
+    `Too many wrong device codes; try again in ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+  );
+
 export const normalizeUserCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
 const formatUserCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
 
@@ -53,6 +72,29 @@ function newUserCode(): string {
 
 export function createPairingService(deps: IdentityDeps, auth: AuthService) {
   const { db } = deps;
+  const wrongByAccount = createLimiter(deps.config, {
+    keyPrefix: 'pair:code:account',
+    ...USER_CODE_LIMITS.perAccount,
+  });
+  const wrongByAddress = createLimiter(deps.config, {
+    keyPrefix: 'pair:code:ip',
+    ...USER_CODE_LIMITS.perAddress,
+  });
+
+  /** 429 while this account or this address has entered too many wrong codes. */
+  async function checkCodeAttempts(userId: string, ip: string) {
+    const [account, address] = await Promise.all([peek(wrongByAccount, userId), peek(wrongByAddress, ip)]);
+    const waits = [
+      ...(account.consumed >= USER_CODE_LIMITS.perAccount.points ? [account.resetMs] : []),
+      ...(address.consumed >= USER_CODE_LIMITS.perAddress.points ? [address.resetMs] : []),
+    ];
+    if (waits.length > 0) throw tooManyCodes(Math.max(1, Math.ceil(Math.max(...waits) / 1000)));
+  }
+
+  async function recordWrongCode(userId: string, ip: string) {
+    await Promise.all([consume(wrongByAccount, userId), consume(wrongByAddress, ip)]);
+  }
+
   return {
     async start(
       input: { device_type?: DeviceType; device_name?: string; fingerprint?: string },
@@ -87,11 +129,14 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
 
     /** A signed-in user approves (or denies) the device showing this code. */
     async decide(userId: string, userCode: string, approve: boolean, origin: RequestOrigin) {
+      const ip = origin.ip ?? 'unknown';
+      await checkCodeAttempts(userId, ip);
       const code = normalizeUserCode(userCode);
-      if (!/^[A-Z0-9]{8}$/.test(code)) throw IdentityErrors.userCodeNotFound();
-      return db.transaction(async (tx) => {
-        const pairing = await findPendingPairingByUserCode(tx, code, deps.now());
-        if (!pairing) throw IdentityErrors.userCodeNotFound();
+      const decided = await db.transaction(async (tx) => {
+        const pairing = /^[A-Z0-9]{8}$/.test(code)
+          ? await findPendingPairingByUserCode(tx, code, deps.now())
+          : undefined;
+        if (!pairing) return undefined;
         await decidePairing(tx, pairing.pairing_id, { status: approve ? 'approved' : 'denied', userId });
         if (approve) {
           await recordAudit(tx, userId, 'device.paired', origin, {
@@ -105,6 +150,11 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
           device_name: pairing.device_name,
         };
       });
+      if (!decided) {
+        await recordWrongCode(userId, ip);
+        throw IdentityErrors.userCodeNotFound();
+      }
+      return decided;
     },
 
     /** The device's poll: an RFC 8628 error while waiting, its tokens once approved. */

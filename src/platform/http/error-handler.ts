@@ -15,8 +15,13 @@ export const errorBody = (error: AppError): ErrorBody => ({
   },
 });
 
+/** Longest path parameter the router takes (Fastify's maxParamLength); longer is a 414. */
+export const MAX_PARAM_LENGTH = 100;
+
 /** Fastify's own client errors, by their code, as ours. */
 const FASTIFY_CLIENT_ERRORS: Record<string, (error: FastifyError) => AppError> = {
+  FST_ERR_BAD_URL: () => PlatformErrors.invalidUrl(),
+  FST_ERR_MAX_PARAM_LENGTH: () => PlatformErrors.parameterTooLong(MAX_PARAM_LENGTH),
   FST_ERR_CTP_INVALID_JSON_BODY: () => PlatformErrors.malformedBody('The request body is not valid JSON'),
   FST_ERR_CTP_EMPTY_JSON_BODY: () =>
     PlatformErrors.malformedBody('The request body is empty although Content-Type says application/json'),
@@ -73,5 +78,35 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const retryAfter = (appError.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
     if (retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   }
-  return reply.status(appError.status).send(errorBody(appError));
+  // Serialised here, not by the route's response schema: a route that documents another shape for
+  // this status (RFC 8628's token endpoint) must not turn an error about the request into a 500.
+  return reply
+    .status(appError.status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(errorBody(appError)));
 }
+
+/**
+ * What the server writes on the socket for a request Node's HTTP parser refused (headers too
+ * large, a malformed request line, a timeout): the one error shape, then the connection closes.
+ */
+export function clientErrorResponse(error: NodeJS.ErrnoException): string {
+  const appError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? PlatformErrors.headersTooLarge()
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? PlatformErrors.requestTimeout()
+        : PlatformErrors.malformedRequest();
+  const body = JSON.stringify(errorBody(appError));
+  const reason = STATUS_TEXT[appError.status] ?? 'Bad Request';
+  return (
+    `HTTP/1.1 ${appError.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};

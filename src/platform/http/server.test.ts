@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IsolatedDatabases, isolatedDatabases } from '../../../test/support/databases.ts';
@@ -48,6 +49,37 @@ function thingsRoutes(app: App, databases: DBPoolManager) {
       },
     },
     async (request, reply) => reply.status(201).send({ name: request.body.name }),
+  );
+  app.post(
+    '/api/notes/:key',
+    {
+      schema: {
+        params: Type.Object({ key: Type.String({ maxLength: 100 }) }),
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) }),
+        body: Type.Object({
+          title: Type.String({ maxLength: 50 }),
+          tags: Type.Optional(Type.Array(Type.String({ maxLength: 20 }))),
+          meta: Type.Optional(Type.Record(Type.String(), Type.String())),
+          on: Type.Optional(Type.String({ format: 'date' })),
+          at: Type.Optional(Type.String({ format: 'date-time' })),
+        }),
+      },
+    },
+    async (request, reply) => reply.status(201).send(request.body),
+  );
+  // Documents its own shape for 400 (as RFC 8628's token endpoint does).
+  app.post(
+    '/api/oauth-like',
+    {
+      schema: {
+        body: Type.Object({ code: Type.String({ maxLength: 10 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ ok: Type.Boolean() }),
+          400: Type.Object({ error: Type.String(), error_description: Type.String() }),
+        },
+      },
+    },
+    async () => ({ ok: true }),
   );
   app.get('/api/boom', async () => {
     throw new Error('database password is hunter2');
@@ -145,6 +177,119 @@ describe.each(testEngines())('the HTTP kit on %s', (engine) => {
     });
     expect(xml.statusCode).toBe(415);
     expect(xml.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('refuses a NUL or a lone surrogate anywhere in the request with 400 INVALID_TEXT naming the field', async () => {
+    const cases: { url: string; payload: unknown; field: string }[] = [
+      { url: '/hollowtown/api/notes/k', payload: { title: 'a\u0000b' }, field: 'body.title' },
+      {
+        url: '/hollowtown/api/notes/k',
+        payload: { title: 'x', tags: ['ok', 'b\ud800'] },
+        field: 'body.tags.1',
+      },
+      {
+        url: '/hollowtown/api/notes/k',
+        payload: { title: 'x', meta: { 'k\u0000': 'v' } },
+        field: 'body.meta.k\\u0000',
+      },
+      { url: '/hollowtown/api/notes/k', payload: { title: '\udc00x' }, field: 'body.title' },
+      { url: '/hollowtown/api/notes/k?q=a%00b', payload: { title: 'x' }, field: 'query.q' },
+      { url: '/hollowtown/api/notes/a%00b', payload: { title: 'x' }, field: 'params.key' },
+    ];
+    for (const { url, payload, field } of cases) {
+      const response = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      });
+      expect(response.statusCode, field).toBe(400);
+      expect(response.json().error, field).toMatchObject({
+        code: 'INVALID_TEXT',
+        message: expect.stringContaining(field),
+        details: [{ field }],
+      });
+    }
+    const fine = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/notes/k',
+      payload: { title: 'Crypt 🎃 ß', tags: ['😱'] },
+    });
+    expect(fine.statusCode).toBe(201);
+    expect(fine.json()).toEqual({ title: 'Crypt 🎃 ß', tags: ['😱'] });
+  });
+
+  it('refuses days and times outside the years 0001 to 9999 with 400', async () => {
+    for (const payload of [
+      { title: 'x', on: '0000-01-01' },
+      { title: 'x', on: '2025-02-29' },
+      { title: 'x', at: '0000-01-01T00:00:00Z' },
+      { title: 'x', at: '0001-01-01T00:00:00+01:00' },
+      { title: 'x', at: '2025-06-30T23:59:60Z' },
+    ]) {
+      const response = await app.inject({ method: 'POST', url: '/hollowtown/api/notes/k', payload });
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    const edges = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/notes/k',
+      payload: { title: 'x', on: '0001-01-01', at: '9999-12-31T23:59:59.999Z' },
+    });
+    expect(edges.statusCode).toBe(201);
+  });
+
+  it('answers a request the route cannot take in the error shape even where the route documents another 400', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/oauth-like',
+      payload: { code: 'x', extra: 1 },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/json');
+    expect(response.json()).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', details: [{ field: 'body.extra' }] },
+    });
+  });
+
+  it('answers a path that does not decode, and an over-long path parameter, in the error shape', async () => {
+    for (const url of [
+      '/hollowtown/api/notes/%',
+      '/hollowtown/api/notes/a%zz',
+      '/hollowtown/api/notes/%ED%A0%80',
+    ]) {
+      const response = await app.inject({ method: 'POST', url, payload: { title: 'x' } });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({
+        error: { code: 'INVALID_URL', message: expect.any(String) },
+      });
+    }
+    const long = await app.inject({
+      method: 'POST',
+      url: `/hollowtown/api/notes/${'k'.repeat(101)}`,
+      payload: { title: 'x' },
+    });
+    expect(long.statusCode).toBe(414);
+    expect(long.json().error).toMatchObject({ code: 'URI_TOO_LONG', details: { limit: 100 } });
+  });
+
+  it('answers what the HTTP parser refuses (20 kB of query string, a broken request line) in the error shape', async () => {
+    const address = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+    try {
+      const huge = await rawHttp(
+        address,
+        `GET /hollowtown/api/notes/k?q=${'q'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`,
+      );
+      expect(huge.status).toBe(431);
+      expect(JSON.parse(huge.body)).toEqual({
+        error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String) },
+      });
+      const broken = await rawHttp(address, 'GET /\u0001 nonsense\r\n\r\n');
+      expect(broken.status).toBe(400);
+      expect(JSON.parse(broken.body).error.code).toBe('MALFORMED_REQUEST');
+    } finally {
+      // The other tests use inject; the server stops listening with app.close() in afterAll.
+    }
   });
 
   it('passes an AppError through with its status, code and details', async () => {
@@ -267,7 +412,58 @@ describe.each(testEngines())('the HTTP kit on %s', (engine) => {
   });
 });
 
+/** Writes raw bytes to the server and reads the answer until it closes the connection. */
+function rawHttp(address: URL, request: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(address.port), address.hostname, () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), body });
+    });
+  });
+}
+
 describe.each(testEngines())('a graceful stop on %s', (engine) => {
+  it('answers a request that arrives while stopping with 503 SHUTTING_DOWN in the error shape', async () => {
+    const isolated = await isolatedDatabases(engine);
+    try {
+      const pools = await isolated.open(['hollowtown']);
+      const config = loadConfig({ NODE_ENV: 'test' });
+      const app = await createHttpServer({
+        config,
+        logger: createLogger(config),
+        databases: pools,
+        services: [thingsService(pools)],
+      });
+      const address = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+      // A client half-way through its request headers when the stop begins: its connection is
+      // not idle, so it stays, and the request arrives once the server is stopping.
+      const socket = connect(Number(address.port), address.hostname);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stopping = stopGracefully(app, pools);
+      socket.write('\r\n');
+      await closed;
+      await stopping;
+      const [head = '', body = ''] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 503 /);
+      expect(head.toLowerCase()).toContain('retry-after: 1');
+      expect(JSON.parse(body)).toEqual({
+        error: { code: 'SHUTTING_DOWN', message: expect.any(String), details: { retryAfterSeconds: 1 } },
+      });
+    } finally {
+      await isolated.cleanup();
+    }
+  });
+
   it('finishes a request in flight, writes its row, and only then closes the pools', async () => {
     const isolated = await isolatedDatabases(engine);
     try {

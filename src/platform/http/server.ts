@@ -6,18 +6,20 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { RevocationList } from '../auth/revocations.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Config, ServiceName } from '../config.ts';
+import { isCalendarDate, isStorableDateTime } from '../dates.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
 import { PlatformErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
 import { allowWebOrigins } from './cors.ts';
 import { registerApiDocs } from './docs.ts';
-import { errorBody, handleError } from './error-handler.ts';
+import { clientErrorResponse, errorBody, handleError, MAX_PARAM_LENGTH } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
+import { refuseInvalidText } from './input-text.ts';
 import type { SseStream } from './sse.ts';
 import { registerWebPages } from './static.ts';
 
@@ -63,7 +65,22 @@ function createAjv(coerceTypes: false | 'array') {
     strict: false,
   });
   addFormats(ajv);
+  // Days and times a database can hold: years 0001 to 9999 (ajv-formats also takes year 0000).
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+  ajv.addFormat('date-time', { type: 'string', validate: isStorableDateTime });
   return ajv;
+}
+
+/**
+ * Fastify's trustProxy from CALOS_TRUST_PROXY. A hop count trusts that many proxies nearest this
+ * server, whoever they are (Fastify itself reads a bare number as "trust none"); addresses are
+ * the safer setting, since a client that reaches the server directly is then never believed.
+ */
+function trustedProxies(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<App> {
@@ -76,6 +93,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Behind a reverse proxy, the client's address comes from X-Forwarded-For (CALOS_TRUST_PROXY).
+    trustProxy: trustedProxies(config.trustProxy),
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -85,8 +104,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
-    return503OnClosing: true,
+    // While closing, answers are 503 in the error shape (the hook below), not Fastify's own body.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A path that does not decode, or a parameter over the limit, gets the one error shape too.
+    frameworkErrors: (error, request, reply) =>
+      handleError(error, request as FastifyRequest, reply as FastifyReply),
+    // So does a request Node's HTTP parser refuses (headers over 16 KiB, a broken request line).
+    clientErrorHandler: (error, socket) => {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error as NodeJS.ErrnoException));
+      socket.destroy(error);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // While closing, answers tell keep-alive clients to hang up, so close() does not wait on
@@ -100,6 +130,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     isClosing = true;
     for (const stream of app.openStreams) stream.close('server_stopping');
   });
+  app.addHook('onRequest', async () => {
+    if (isClosing) throw PlatformErrors.shuttingDown();
+  });
+  // Text no database can hold (NUL, lone surrogates) is refused before any schema or handler.
+  app.addHook('preValidation', refuseInvalidText);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (isClosing) reply.header('connection', 'close');

@@ -91,6 +91,11 @@ function tidyMeals(meals: Meals, startDate: string, durationDays: number): Meals
     ]);
   }
   const last = addDays(startDate, durationDays - 1);
+  if (!isCalendarDate(last)) {
+    throw RecipesErrors.invalidInput('body.duration_days: the plan would end after 9999-12-31', [
+      { field: 'body.duration_days' },
+    ]);
+  }
   const outside: string[] = [];
   const tidy: Meals = {};
   for (const date of Object.keys(meals).sort()) {
