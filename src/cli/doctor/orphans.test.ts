@@ -7,7 +7,6 @@ import { type IsolatedDatabases, isolatedDatabases } from '../../../test/support
 import { testEngines } from '../../../test/support/engines.ts';
 import { type Config, loadConfig } from '../../platform/config.ts';
 import type { DatabaseName } from '../../platform/databases.ts';
-import { lockDataDir } from '../../platform/db/data-dir-lock.ts';
 import { type DoctorFinding, diagnose, runDoctor } from '../doctor.ts';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
@@ -222,20 +221,4 @@ describe.each(testEngines())('calos doctor finds references that point at nothin
     expect(byCheck(again)['users family']?.detail).toContain('every user id is known to identity');
     expect(byCheck(again)['recipe refs']?.detail).toContain('every shared recipe reference points at');
   });
-
-  it.runIf(engine === 'pglite')(
-    'skips the checks across databases while a server holds the data dir',
-    async () => {
-      const lock = lockDataDir(isolated.dataDir);
-      try {
-        const orphans = byCheck(await diagnose(config)).orphans;
-        expect(orphans).toMatchObject({
-          ok: true,
-          detail: expect.stringContaining('skipped: the running server holds'),
-        });
-      } finally {
-        lock.release();
-      }
-    },
-  );
 });

@@ -75,6 +75,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     'PATCH /api/recipes/spooky/{id}': { recipe_name: 'Taken over' },
     'POST /api/recipes/spooky/{id}/share': { to: 'recipes' },
     'POST /api/recipes/generate': { theme: 'bats' },
+    'POST /api/ingredients/parse': { lines: ['24 gummy worms'] },
     'POST /api/events': { event_name: 'x', event_type: 'party', event_date: '2025-10-31' },
     'PATCH /api/events/{id}': { guest_count: 99 },
     'POST /api/costumes': { costume_name: 'x' },
@@ -221,7 +222,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
       if (!route.includes('{id}')) swept.add(route);
     }
     expect([...operations.keys()].filter((route) => !swept.has(route))).toEqual([]);
-    expect(operations.size).toBe(29);
+    expect(operations.size).toBe(30);
 
     for (const route of operations.keys()) {
       const [method, path] = route.split(' ') as [Method, string];

@@ -91,6 +91,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'GET /api/recipes',
         'POST /api/recipes',
         'POST /api/recipes/generate',
+        'POST /api/ingredients/parse',
         'GET /api/recipes/{id}',
         'PATCH /api/recipes/{id}',
         'DELETE /api/recipes/{id}',
