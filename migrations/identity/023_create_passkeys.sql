@@ -5,7 +5,8 @@
 CREATE TABLE passkeys (
   passkey_id    UUID PRIMARY KEY DEFAULT gen_random_uuid(),
   user_id       UUID NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
-  credential_id TEXT NOT NULL UNIQUE CHECK (credential_id ~ '^[A-Za-z0-9_-]{16,1366}$'),
+  credential_id TEXT NOT NULL UNIQUE
+                CHECK (credential_id ~ '^[A-Za-z0-9_-]+$' AND char_length(credential_id) BETWEEN 16 AND 1366),
   -- The COSE public key, base64url.
   public_key    TEXT NOT NULL,
   counter       BIGINT NOT NULL DEFAULT 0 CHECK (counter >= 0),

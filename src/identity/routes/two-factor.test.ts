@@ -123,8 +123,11 @@ describe.each(testEngines())('two-step verification on %s', (engine) => {
 
   it('asks for a code at sign-in; accepts one step of drift either side, never a reused or older code', async () => {
     const { user, secret } = await userWithTotp();
-    // Five minutes later: ten steps on from the code that confirmed the app.
-    platform.clock.advance(5 * 60_000);
+    // About five minutes later, 5 s into a step (so no step ends while the test runs): about ten
+    // steps on from the code that confirmed the app.
+    const from = platform.clock.nowMs();
+    const shift = Math.floor((from + 5 * 60_000) / STEP_MS) * STEP_MS + 5_000 - from;
+    platform.clock.advance(shift);
     try {
       const now = platform.clock.nowMs();
       const behind = await verify({ challenge: await challengeFor(user), code: totp(secret, now - STEP_MS) });
@@ -154,7 +157,7 @@ describe.each(testEngines())('two-step verification on %s', (engine) => {
       const spent = await verify({ challenge, code: totp(secret, now + STEP_MS) });
       expect(spent.json().error.code).toBe('MFA_CHALLENGE_INVALID');
     } finally {
-      platform.clock.advance(-5 * 60_000);
+      platform.clock.advance(-shift);
     }
   });
 
@@ -194,7 +197,7 @@ describe.each(testEngines())('two-step verification on %s', (engine) => {
     expect(old.json().error.code).toBe('MFA_CODE_INVALID');
   });
 
-  it('remembers a browser when asked, and only that one', async () => {
+  it('remembers a browser when asked, and only that one, until its device is revoked', async () => {
     const { user, recoveryCodes } = await userWithTotp();
     const remembered = await verify({
       challenge: await challengeFor(user),
@@ -208,6 +211,14 @@ describe.each(testEngines())('two-step verification on %s', (engine) => {
     expect(decodeJwt(skip.json().access_token).amr).toEqual(['pwd']);
     const other = await login(user, { trusted_device_token: 'not-a-token-anyone-got' });
     expect(other.json().mfa_required).toBe(true);
+    // Revoking the device forgets that it was trusted.
+    const revoke = await inject({
+      method: 'DELETE',
+      url: `/calos/api/devices/${remembered.json().device_id}`,
+      headers: { authorization: `Bearer ${skip.json().access_token}` },
+    });
+    expect(revoke.statusCode).toBe(204);
+    expect((await login(user, { trusted_device_token: token })).json().mfa_required).toBe(true);
   });
 
   it('counts wrong codes like wrong passwords: a challenge takes five, an account ten, then 429', async () => {

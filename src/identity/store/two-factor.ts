@@ -202,6 +202,11 @@ export async function forgetTrustedDevices(db: Queryable, userId: string): Promi
   return result.rowCount;
 }
 
+/** Forgets that a device was trusted (it was revoked). */
+export async function forgetTrustedDevice(db: Queryable, deviceId: string): Promise<void> {
+  await db.query('DELETE FROM mfa_trusted_devices WHERE device_id = $1', [deviceId]);
+}
+
 export async function deleteExpiredTrustedDevices(db: Queryable, before: Date): Promise<number> {
   const result = await db.query('DELETE FROM mfa_trusted_devices WHERE expires_at < $1', [before]);
   return result.rowCount;
