@@ -81,7 +81,7 @@ export function createIdentityServices(
     pairing: createPairingService(deps, auth),
     recovery: createRecoveryService(deps, throttles),
     twoFactor: createTwoFactorService(deps, auth, throttles),
-    passkeys: createPasskeyService(deps, auth),
+    passkeys: createPasskeyService(deps, auth, throttles),
     mailPreferences: createMailPreferences(deps),
     throttles,
     mailTransport,

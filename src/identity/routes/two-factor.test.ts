@@ -237,6 +237,22 @@ describe.each(testEngines())('two-step verification on %s', (engine) => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(60);
   });
 
+  it('does not let a signed-in session guess the password: ten wrong ones lock the check (429)', async () => {
+    const user = await given(platform).user();
+    const start = (password: string) =>
+      inject({
+        method: 'POST',
+        url: '/calos/api/auth/2fa/totp',
+        headers: user.headers,
+        payload: { password },
+      });
+    for (let i = 0; i < 10; i++)
+      expect((await start(`wrong guess ${i}`)).json().error.code).toBe('PASSWORD_INCORRECT');
+    const locked = await start(user.password);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe('TOO_MANY_ATTEMPTS');
+  });
+
   it('turns off with the password; sign-in then needs only the password; notices land in the dev mailbox', async () => {
     const { user } = await userWithTotp();
     const wrong = await inject({

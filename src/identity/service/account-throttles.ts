@@ -18,6 +18,8 @@ export const ACCOUNT_LIMITS = {
   linksTriedPerAddress: { points: 30, duration: HOUR, blockDuration: HOUR },
   /** Verification mails one account asks for per hour (resend, email change). */
   verifyMailsPerAccount: { points: 5, duration: HOUR },
+  /** Wrong passwords typed to confirm a change (two-step, passkeys, email) by a signed-in session. */
+  passwordChecksPerAccount: LOGIN_LIMITS.perAccount,
   /** Wrong second-factor codes: as wrong passwords (LOGIN_LIMITS). */
   codeFailuresPerAccount: LOGIN_LIMITS.perAccount,
   codeFailuresPerAddress: LOGIN_LIMITS.perAddress,

@@ -27,9 +27,10 @@ import {
 } from '../store/passkeys.ts';
 import type { AuthMethod } from '../store/sessions.ts';
 import { findUserById } from '../store/users.ts';
+import type { AccountThrottles } from './account-throttles.ts';
 import type { AuthService, DeviceInput } from './auth.ts';
 import { deviceOf } from './auth.ts';
-import { verifyPassword } from './passwords.ts';
+import { confirmPassword } from './reauth.ts';
 
 export const PASSKEY_LIMIT = 20;
 const CEREMONY_TIMEOUT_MS = 5 * 60_000;
@@ -72,7 +73,7 @@ function challengeOf(clientDataJSON: string): string {
 const reasonOf = (error: unknown) =>
   (error instanceof Error ? error.message : 'unknown reason').slice(0, 200);
 
-export function createPasskeyService(deps: IdentityDeps, auth: AuthService) {
+export function createPasskeyService(deps: IdentityDeps, auth: AuthService, throttles: AccountThrottles) {
   const { db } = deps;
 
   async function newChallenge(
@@ -98,9 +99,7 @@ export function createPasskeyService(deps: IdentityDeps, auth: AuthService) {
 
     /** Options for navigator.credentials.create(); the password proves it is the owner adding one. */
     async registrationOptions(userId: string, password: string, rp: RelyingParty) {
-      const user = await findUserById(db, userId);
-      if (!user) throw IdentityErrors.sessionEnded();
-      if (!(await verifyPassword(user.password_hash, password))) throw IdentityErrors.passwordRequired();
+      const user = await confirmPassword(db, throttles, userId, password);
       const existing = await listPasskeys(db, userId);
       if (existing.length >= PASSKEY_LIMIT) throw IdentityErrors.passkeyLimitReached(PASSKEY_LIMIT);
       const options = await generateRegistrationOptions({

@@ -24,7 +24,8 @@ import {
   updatePasswordHash,
 } from '../store/users.ts';
 import type { AccountThrottles } from './account-throttles.ts';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
+import { checkPasswordPolicy, hashPassword } from './passwords.ts';
+import { confirmPassword } from './reauth.ts';
 
 export const FORGOT_PASSWORD_ANSWER = {
   status: 'accepted',
@@ -143,10 +144,7 @@ export function createRecoveryService(deps: IdentityDeps, throttles: AccountThro
       origin: RequestOrigin,
       consoleUrl: string,
     ) {
-      const user = await findUserById(db, userId);
-      if (!user) throw IdentityErrors.sessionEnded();
-      if (!(await verifyPassword(user.password_hash, input.password)))
-        throw IdentityErrors.passwordRequired();
+      const user = await confirmPassword(db, throttles, userId, input.password);
       const email = normaliseEmail(input.email);
       if (email === normaliseEmail(user.email)) throw IdentityErrors.emailUnchanged();
       if (await isEmailTaken(db, email, userId)) throw IdentityErrors.emailTaken();

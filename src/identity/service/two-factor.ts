@@ -32,7 +32,7 @@ import {
 import { findUserById } from '../store/users.ts';
 import type { AccountThrottles } from './account-throttles.ts';
 import type { AuthService, deviceOf } from './auth.ts';
-import { verifyPassword } from './passwords.ts';
+import { confirmPassword } from './reauth.ts';
 
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
@@ -80,12 +80,8 @@ export function createTwoFactorService(deps: IdentityDeps, auth: AuthService, th
     return delta === null ? undefined : totp.counter({ timestamp }) + delta;
   }
 
-  async function requirePassword(userId: string, password: string) {
-    const user = await findUserById(db, userId);
-    if (!user) throw IdentityErrors.sessionEnded();
-    if (!(await verifyPassword(user.password_hash, password))) throw IdentityErrors.passwordRequired();
-    return user;
-  }
+  const requirePassword = (userId: string, password: string) =>
+    confirmPassword(db, throttles, userId, password);
 
   async function newRecoveryCodes(tx: Parameters<typeof replaceRecoveryCodes>[0], userId: string) {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
