@@ -80,4 +80,94 @@ export const IdentityErrors = {
     new AppError(400, 'WEBHOOK_SIGNATURE_INVALID', `The webhook signature is not valid: ${reason}`),
   webhookEventInvalid: (reason: string) =>
     new AppError(400, 'WEBHOOK_EVENT_INVALID', `The webhook event cannot be applied: ${reason}`),
+  tooManyRequests: (retryAfterSeconds: number) =>
+    new AppError(
+      429,
+      'TOO_MANY_REQUESTS',
+      `Too many requests from here; try again in ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
+    ),
+  resetTokenInvalid: () =>
+    new AppError(
+      400,
+      'RESET_TOKEN_INVALID',
+      'This password reset link is unknown, expired or already used; ask for a new one',
+    ),
+  verifyTokenInvalid: () =>
+    new AppError(
+      400,
+      'VERIFY_TOKEN_INVALID',
+      'This confirmation link is unknown, expired or already used; ask for a new one',
+    ),
+  emailAlreadyVerified: () =>
+    new AppError(409, 'EMAIL_ALREADY_VERIFIED', 'This address is already confirmed'),
+  emailUnchanged: () => new AppError(400, 'EMAIL_UNCHANGED', 'That is already the address of this account'),
+  mfaChallengeInvalid: () =>
+    new AppError(
+      401,
+      'MFA_CHALLENGE_INVALID',
+      'This sign-in step is unknown, expired or already finished; sign in again',
+    ),
+  mfaCodeInvalid: () =>
+    new AppError(401, 'MFA_CODE_INVALID', 'That code is not right, or it was already used'),
+  twoFactorAlreadyEnabled: () =>
+    new AppError(
+      409,
+      'TWO_FACTOR_ALREADY_ENABLED',
+      'Two-step verification is already on; turn it off first to set up another app',
+    ),
+  twoFactorNotEnabled: () =>
+    new AppError(409, 'TWO_FACTOR_NOT_ENABLED', 'Two-step verification is not on for this account'),
+  totpSetupNotStarted: () =>
+    new AppError(
+      409,
+      'TOTP_SETUP_NOT_STARTED',
+      'There is no authenticator app waiting to be confirmed; start the set-up again',
+    ),
+  totpCodeInvalid: () =>
+    new AppError(
+      400,
+      'TOTP_CODE_INVALID',
+      'That code is not right: check the time on your phone and type the code the app shows now',
+    ),
+  passkeyNotFound: () => new AppError(404, 'PASSKEY_NOT_FOUND', 'No such passkey'),
+  passkeyLimitReached: (limit: number) =>
+    new AppError(
+      409,
+      'PASSKEY_LIMIT_REACHED',
+      `An account can keep at most ${limit} passkeys; remove one before adding another`,
+      { limit },
+    ),
+  passkeyChallengeInvalid: () =>
+    new AppError(
+      400,
+      'PASSKEY_CHALLENGE_INVALID',
+      'This passkey request is unknown, expired or already used; try again',
+    ),
+  passkeyRefused: (reason: string) =>
+    new AppError(401, 'PASSKEY_REFUSED', `The passkey could not be verified: ${reason}`),
+  passkeyAlreadyRegistered: () =>
+    new AppError(409, 'PASSKEY_ALREADY_REGISTERED', 'This passkey is already registered'),
+  passkeyNotRecognised: () =>
+    new AppError(
+      401,
+      'PASSKEY_NOT_RECOGNISED',
+      'This passkey does not belong to any CALOS account (it may have been removed)',
+    ),
+  mailCategoryNotOptional: (categories: string[]) =>
+    new AppError(
+      400,
+      'MAIL_CATEGORY_NOT_OPTIONAL',
+      `These mails cannot be turned off or do not exist: ${categories.join(', ')}`,
+      { categories },
+    ),
+  unsubscribeTokenInvalid: () =>
+    new AppError(400, 'UNSUBSCRIBE_TOKEN_INVALID', 'This unsubscribe link is not valid'),
+  devMailNotFound: () => new AppError(404, 'DEV_MAIL_NOT_FOUND', 'No such mail in the development mailbox'),
+  devMailRefused: () =>
+    new AppError(
+      403,
+      'DEV_MAIL_REFUSED',
+      'The development mailbox is not available in production (mails go through CALOS_SMTP_URL)',
+    ),
 };

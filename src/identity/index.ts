@@ -5,20 +5,27 @@ import { authenticateRequests, createTokenVerifier } from '../platform/auth/guar
 import { type Clock, systemClock } from '../platform/clock.ts';
 import { loadMasterKey } from '../platform/crypto/master-key.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import { createMailTransport, type MailTransport } from '../platform/mail.ts';
 import type { IdentityClient } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
 import { entitlementsOf } from './plans.ts';
 import { registerIdentityRoutes } from './routes/index.ts';
 import { registerInternalRoutes } from './routes/internal.ts';
+import { type AccountThrottles, createAccountThrottles } from './service/account-throttles.ts';
 import { createApiKeysClient } from './service/api-keys.ts';
 import { type AuthService, createAuthService } from './service/auth.ts';
 import { createCreditsClient } from './service/credits.ts';
 import { createDeviceService, type DeviceService } from './service/devices.ts';
 import { createIdentityHousekeeping } from './service/housekeeping.ts';
 import { createLoginThrottle } from './service/login-throttle.ts';
+import { createMailPreferences, type MailPreferences } from './service/mail-preferences.ts';
 import { createPairingService, type PairingService } from './service/pairing.ts';
+import { createPasskeyService, type PasskeyService } from './service/passkeys.ts';
+import { createRecoveryService, type RecoveryService } from './service/recovery.ts';
 import { createRevocationFeed } from './service/revocations.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
+import { createTwoFactorService, type TwoFactorService } from './service/two-factor.ts';
 import { findAiPreferences, insertAiUsage, listAiUsage, upsertAiPreferences } from './store/ai.ts';
 import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 
@@ -35,6 +42,14 @@ export interface IdentityServices {
   auth: AuthService;
   devices: DeviceService;
   pairing: PairingService;
+  recovery: RecoveryService;
+  twoFactor: TwoFactorService;
+  passkeys: PasskeyService;
+  mailPreferences: MailPreferences;
+  throttles: AccountThrottles;
+  /** Where mails go: a relay, the data dir (development) or nowhere yet (production, no relay). */
+  mailTransport: MailTransport;
+  mailer: Mailer;
   revocations: ReturnType<typeof createRevocationFeed>;
   /** onRequest hook: verifies a presented access token and that its session is still live. */
   authenticate(request: FastifyRequest): Promise<void>;
@@ -53,6 +68,8 @@ export function createIdentityServices(
   };
   const tokens = createTokenIssuer(deps.db, deps.masterKey, clock);
   const auth = createAuthService(deps, tokens, createLoginThrottle(context.config));
+  const throttles = createAccountThrottles(context.config);
+  const mailTransport = createMailTransport(context.config);
   // Identity verifies its own tokens with its own keys, then checks that the session is live,
   // so sign-out and revocation take effect here at once.
   const verify = authenticateRequests(createTokenVerifier({ jwks: () => tokens.jwks() }, clock));
@@ -62,6 +79,13 @@ export function createIdentityServices(
     auth,
     devices: createDeviceService(deps),
     pairing: createPairingService(deps, auth),
+    recovery: createRecoveryService(deps, throttles),
+    twoFactor: createTwoFactorService(deps, auth, throttles),
+    passkeys: createPasskeyService(deps, auth, throttles),
+    mailPreferences: createMailPreferences(deps),
+    throttles,
+    mailTransport,
+    mailer: createMailer(deps, mailTransport, throttles),
     revocations: createRevocationFeed(deps),
     async authenticate(request) {
       await verify(request);
@@ -125,21 +149,35 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
     channel: OUTBOX_CHANNEL,
     logger: services.deps.logger,
   });
+  let unlisten: (() => Promise<void>) | undefined;
   return {
     routes: async (app) => {
       await registerIdentityRoutes(app, services);
       registerInternalRoutes(app, client, context.config.serviceToken);
     },
     client,
-    start() {
+    async start() {
       relay?.start();
       housekeeping.start();
+      services.mailer.start();
+      // A mail asked for in any process is queued at once, not at the next poll.
+      unlisten = await services.deps.db
+        .listen(OUTBOX_CHANNEL, () => services.mailer.consumer.wake())
+        .catch(() => undefined);
     },
     async stop() {
       await relay?.stop();
+      await unlisten?.().catch(() => undefined);
       await services.revocations.stop();
+      await services.mailer.stop();
       await housekeeping.stop();
     },
+    notices: () =>
+      services.mailTransport.mode === 'held'
+        ? [
+            'CALOS_SMTP_URL is not set: mails (password resets, verifications, security notices) are queued and not sent until it is.',
+          ]
+        : [],
   };
 }
 
@@ -148,7 +186,7 @@ export const identityService: ServiceDefinition = {
   prefix: '/calos',
   title: 'CALOS identity',
   description:
-    'One CALOS account for every app: sign-up and sign-in, devices, credits, bring-your-own keys, plans.',
+    'One CALOS account for every app: sign-up and sign-in, account recovery, two-step verification and passkeys, devices, credits, bring-your-own keys, plans.',
   database: 'identity',
   create: createIdentity,
 };

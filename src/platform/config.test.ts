@@ -132,4 +132,39 @@ describe('configuration', () => {
       ['*.calos.localhost', 'identity'],
     ]);
   });
+
+  it('reads the mail settings: an smtp(s) URL, a From address, and in production the console address for links', () => {
+    const config = loadConfig(
+      {
+        CALOS_SMTP_URL: 'smtps://mailer:secret@smtp.example.com:465',
+        CALOS_MAIL_FROM: 'CALOS <no-reply@calos.com>',
+        CALOS_ACCOUNT_URL: 'https://account.calos.com/account',
+      },
+      '/srv',
+    );
+    expect(config.mail).toEqual({
+      smtpUrl: 'smtps://mailer:secret@smtp.example.com:465',
+      from: 'CALOS <no-reply@calos.com>',
+      accountUrl: 'https://account.calos.com/account/',
+    });
+    expect(loadConfig({}, '/srv').mail).toEqual({
+      smtpUrl: undefined,
+      from: 'CALOS <no-reply@calos.localhost>',
+      accountUrl: undefined,
+    });
+    const problems = problemsOf({
+      CALOS_SMTP_URL: 'http://mailer:secret@smtp.example.com',
+      CALOS_MAIL_FROM: 'not an address',
+      CALOS_ACCOUNT_URL: 'ftp://account.calos.com/',
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toContain('CALOS_SMTP_URL must be an smtp:// or smtps:// URL');
+    expect(problems[0]).not.toContain('secret');
+    expect(problems[1]).toContain('CALOS_MAIL_FROM');
+    expect(problems[2]).toContain('CALOS_ACCOUNT_URL');
+    // Links in mails must not be built from a Host header a caller chooses.
+    expect(
+      problemsOf({ NODE_ENV: 'production', CALOS_SMTP_URL: 'smtp://relay:25', CALOS_MAIL_FROM: 'a@b.co' }),
+    ).toEqual([expect.stringContaining('CALOS_ACCOUNT_URL is required in production')]);
+  });
 });

@@ -67,7 +67,21 @@ export interface Config {
   paymentsWebhookSecret: string | undefined;
   /** The built web pages (`CALOS_WEB_DIST`); undefined means web/dist of this checkout. */
   webDist: string | undefined;
+  mail: MailConfig;
   ai: AiConfig;
+}
+
+/** Outbound email (identity sends it from its outbox). */
+export interface MailConfig {
+  /** `smtp://` or `smtps://` URL of the relay; undefined: written to the data dir (not in production). */
+  smtpUrl: string | undefined;
+  /** The From header, e.g. `CALOS <no-reply@calos.com>`. */
+  from: string;
+  /**
+   * The account console as people reach it (ends with /), for links in mails and as the passkeys'
+   * origin; undefined outside production: the host the request came to.
+   */
+  accountUrl: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -238,6 +252,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     problems.push(`CALOS_WEB_DIST names a folder that does not exist: ${webDist}`);
 
   const ai = parseAiConfig(text, problems);
+  const mail = parseMailConfig(text, nodeEnv, problems);
 
   if (problems.length > 0 || !nodeEnv || port === undefined || !logLevel) throw new ConfigError(problems);
 
@@ -261,6 +276,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     serviceToken,
     paymentsWebhookSecret,
     webDist,
+    mail: Object.freeze(mail),
     ai,
   });
 }
@@ -308,6 +324,59 @@ function isTrustedProxyEntry(entry: string): boolean {
   if (bits === undefined) return true;
   if (!/^\d{1,3}$/.test(bits)) return false;
   return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/** A display name and an address (`Name <a@b.c>`) or a bare address. */
+const MAIL_FROM = /^(?:[^<>\r\n]{1,100} <[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
+
+function parseMailConfig(
+  text: (name: string) => string | undefined,
+  nodeEnv: Config['nodeEnv'] | undefined,
+  problems: string[],
+): MailConfig {
+  const smtpUrl = text('CALOS_SMTP_URL');
+  if (smtpUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(smtpUrl).protocol;
+    } catch {
+      // Reported below.
+    }
+    if (protocol !== 'smtp:' && protocol !== 'smtps:')
+      problems.push(
+        `CALOS_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@smtp.example.com:465 (got ${redact(smtpUrl)})`,
+      );
+  }
+  const from = text('CALOS_MAIL_FROM') ?? 'CALOS <no-reply@calos.localhost>';
+  if (!MAIL_FROM.test(from))
+    problems.push(
+      `CALOS_MAIL_FROM must be an address or "Name <address>", e.g. CALOS <no-reply@calos.com> (got "${from.slice(0, 120)}")`,
+    );
+  else if (nodeEnv === 'production' && smtpUrl && text('CALOS_MAIL_FROM') === undefined)
+    problems.push(
+      'CALOS_MAIL_FROM is required in production with CALOS_SMTP_URL (e.g. CALOS <no-reply@calos.com>)',
+    );
+
+  let accountUrl = text('CALOS_ACCOUNT_URL');
+  if (accountUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(accountUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash)
+      problems.push(
+        `CALOS_ACCOUNT_URL must be the account console's http(s) address, e.g. https://account.calos.com/account/ (got ${redact(accountUrl)})`,
+      );
+    else accountUrl = url.toString().replace(/\/*$/, '/');
+  } else if (nodeEnv === 'production' && smtpUrl) {
+    // Links in mails must not come from a request's Host header, which a caller chooses.
+    problems.push(
+      'CALOS_ACCOUNT_URL is required in production with CALOS_SMTP_URL (the account console, e.g. https://account.calos.com/account/)',
+    );
+  }
+  return { smtpUrl, from, accountUrl };
 }
 
 function parsePort(value: string): number | undefined {

@@ -1,11 +1,20 @@
-// Sign in and create an account, on the account console's own domain.
+// Sign in (with a password and, when the account has it, a second step; or with a passkey) and
+// create an account, on the account console's own domain.
 import { useState } from 'react';
 import { requestJson } from '../shared/api.ts';
 import { Button, Form, SubmitRow, TextField } from '../shared/components.tsx';
 import type { PageConfig } from '../shared/config.ts';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction } from '../shared/hooks.ts';
+import { hrefTo, Link } from '../shared/router.tsx';
 import type { Session, TokenAnswer } from '../shared/session.ts';
+import {
+  isMfaRequired,
+  type MfaRequired,
+  PasskeySignIn,
+  SecondFactorStep,
+  trustedDeviceTokenFor,
+} from './sign-in-steps.tsx';
 
 export function AuthForms({
   config,
@@ -43,14 +52,65 @@ export function AuthForms({
 function SignInForm({ config, session }: { config: PageConfig; session: Session }) {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
+  const [challenge, setChallenge] = useState<MfaRequired>();
   const action = useAction();
   const submit = () =>
     action.run(async () => {
-      const answer = await requestJson<TokenAnswer>(`${config.identity}/api/auth/login`, {
-        body: { login, password },
+      const trusted = trustedDeviceTokenFor(login);
+      const answer = await requestJson<TokenAnswer | MfaRequired>(`${config.identity}/api/auth/login`, {
+        body: { login, password, ...(trusted ? { trusted_device_token: trusted } : {}) },
       });
+      if (isMfaRequired(answer)) {
+        setPassword('');
+        setChallenge(answer);
+        return;
+      }
       session.save(answer);
     });
+  if (challenge) {
+    return (
+      <SecondFactorStep
+        config={config}
+        session={session}
+        challenge={challenge}
+        login={login}
+        onCancel={() => setChallenge(undefined)}
+      />
+    );
+  }
+  return (
+    <div className="stack">
+      <PasswordSignIn
+        action={action}
+        submit={submit}
+        login={login}
+        setLogin={setLogin}
+        password={password}
+        setPassword={setPassword}
+        config={config}
+      />
+      <PasskeySignIn config={config} session={session} />
+    </div>
+  );
+}
+
+function PasswordSignIn({
+  action,
+  submit,
+  login,
+  setLogin,
+  password,
+  setPassword,
+  config,
+}: {
+  action: ReturnType<typeof useAction>;
+  submit: () => void;
+  login: string;
+  setLogin: (value: string) => void;
+  password: string;
+  setPassword: (value: string) => void;
+  config: PageConfig;
+}) {
   return (
     <Form onSubmit={submit} error={action.error} label="Sign in">
       <h2>Sign in</h2>
@@ -72,6 +132,11 @@ function SignInForm({ config, session }: { config: PageConfig; session: Session 
         onChange={(e) => setPassword(e.target.value)}
       />
       <SubmitRow busy={action.busy}>Sign in</SubmitRow>
+      <p>
+        <Link href={hrefTo(config.base, 'forgot-password', login.trim() ? { login: login.trim() } : {})}>
+          Forgot your password?
+        </Link>
+      </p>
     </Form>
   );
 }

@@ -1,5 +1,6 @@
-// The CALOS account console (/account/): sign up and in, devices, AI keys, credits, plan,
-// security log, password, deleting the account — and the authorize step of every app's sign-in.
+// The CALOS account console (/account/): sign up and in (password, second step, passkey), account
+// recovery, email, two-step verification, passkeys, devices, AI keys, credits, plan, security
+// log, password, deleting the account — and the authorize step of every app's sign-in.
 import '../shared/tokens.css';
 import '../shared/kit.css';
 import { type ReactNode, StrictMode, useEffect, useMemo } from 'react';
@@ -12,7 +13,11 @@ import { useRoute } from '../shared/router.tsx';
 import { type Account, createSession, type Session } from '../shared/session.ts';
 import { AuthForms } from './auth-forms.tsx';
 import { Authorize } from './authorize.tsx';
+import { EmailSettings } from './email.tsx';
+import { Passkeys } from './passkeys.tsx';
 import { ChangePassword } from './password.tsx';
+import { ForgotPassword, ResetPassword, Unsubscribe, VerifyEmail } from './recovery.tsx';
+import { TwoFactor } from './two-factor.tsx';
 import {
   type AccountViewProps,
   Credits,
@@ -34,7 +39,13 @@ const NAV = [
 ] as const;
 
 /** Views reached from another one's page light up that one in the navigation. */
-const CURRENT_NAV: Record<string, string> = { pair: 'devices', password: 'security' };
+const CURRENT_NAV: Record<string, string> = {
+  pair: 'devices',
+  password: 'security',
+  'two-factor': 'security',
+  passkeys: 'security',
+  email: 'security',
+};
 
 const VIEWS: Record<string, (props: AccountViewProps) => ReactNode> = {
   '': Overview,
@@ -45,7 +56,21 @@ const VIEWS: Record<string, (props: AccountViewProps) => ReactNode> = {
   plan: PlanView,
   security: Security,
   password: ChangePassword,
+  'two-factor': TwoFactor,
+  passkeys: Passkeys,
+  email: EmailSettings,
   delete: DeleteAccount,
+};
+
+/** Views a mailed link opens: they work signed in or not. */
+const PUBLIC_VIEWS: Record<
+  string,
+  (props: { config: PageConfig; session: Session; params: URLSearchParams }) => ReactNode
+> = {
+  'forgot-password': ForgotPassword,
+  'reset-password': ResetPassword,
+  'verify-email': VerifyEmail,
+  unsubscribe: Unsubscribe,
 };
 
 function SignedOutHome({
@@ -94,7 +119,10 @@ function AccountRoot({ config, session }: { config: PageConfig; session: Session
 
   let body: ReactNode;
   const View = VIEWS[route.view];
-  if (route.view === 'authorize') {
+  const PublicView = PUBLIC_VIEWS[route.view];
+  if (PublicView) {
+    body = <PublicView config={config} session={session} params={route.params} />;
+  } else if (route.view === 'authorize') {
     body = <Authorize config={config} session={session} stored={stored} params={route.params} />;
   } else if (!View) {
     body = (

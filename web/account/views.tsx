@@ -1,5 +1,6 @@
 // The account console's views: overview, devices and pairing, AI keys, credits, plan,
-// security log, deleting the account (the password has its own file).
+// security (sign-in methods and the log), deleting the account (the password, email, two-step
+// verification and passkeys have files of their own).
 import { useEffect, useState } from 'react';
 import {
   type AiPreferences,
@@ -73,6 +74,12 @@ export function Overview({ config, session, user, api }: AccountViewProps) {
       <p className="muted">
         Signed in as <strong>{user?.username}</strong> ({user?.email}).
       </p>
+      {user?.email_verified === false && (
+        <Notice tone="info">
+          Please confirm your email: follow the link we mailed to {user.email}, so that password resets and
+          notices reach you. <Link href={hrefTo(config.base, 'email')}>Mail the link again</Link>
+        </Notice>
+      )}
       {data.error && <ErrorMessage>{data.error}</ErrorMessage>}
       <div className="grid section">
         <article className="card">
@@ -691,7 +698,81 @@ const EVENT_NAMES: Record<string, string> = {
   'api_key.removed': 'AI key deleted',
   'credits.purchased': 'Credits bought',
   'subscription.changed': 'Plan changed',
+  'password.reset_requested': 'Password reset link asked for',
+  'password.reset': 'Password reset with a mailed link',
+  'email.verified': 'Email confirmed',
+  'email.change_requested': 'Email change asked for',
+  'email.changed': 'Email changed',
+  'two_factor.enabled': 'Two-step verification turned on',
+  'two_factor.disabled': 'Two-step verification turned off',
+  'two_factor.recovery_codes_created': 'New recovery codes made',
+  'two_factor.recovery_code_used': 'Signed in with a recovery code',
+  'login.mfa_failed': 'Wrong two-step code',
+  'passkey.added': 'Passkey added',
+  'passkey.renamed': 'Passkey renamed',
+  'passkey.removed': 'Passkey removed',
+  'mail.preferences_changed': 'Mail choices changed',
 };
+
+/** How a sign-in was proved, from its amr. */
+const signInMethod = (amr: unknown): string => {
+  if (!Array.isArray(amr)) return '';
+  if (amr.includes('hwk') || amr.includes('swk')) return ' with a passkey';
+  if (amr.includes('otp')) return ' with password and code';
+  return '';
+};
+
+interface SignInStatus {
+  totp_enabled: boolean;
+  passkeys: number;
+  email: string;
+  email_verified: boolean;
+}
+
+function SignInMethods({ config, api }: Pick<AccountViewProps, 'config' | 'api'>) {
+  const data = useLoad(
+    async (signal): Promise<SignInStatus> => {
+      const [twoFactor, passkeys, email] = await Promise.all([
+        api<{ totp_enabled: boolean }>('/api/auth/2fa', { signal }),
+        api<{ items: unknown[] }>('/api/auth/passkeys', { signal }),
+        api<{ email: string; email_verified: boolean }>('/api/account/email', { signal }),
+      ]);
+      return { totp_enabled: twoFactor.totp_enabled, passkeys: passkeys.items.length, ...email };
+    },
+    [api],
+  );
+  if (data.error) return <ErrorMessage>{data.error}</ErrorMessage>;
+  if (!data.data) return <Loading />;
+  const { totp_enabled, passkeys, email, email_verified } = data.data;
+  return (
+    <div className="grid section">
+      <article className="card">
+        <h3>Password</h3>
+        <p>Changing it signs out every other device and app.</p>
+        <Link href={hrefTo(config.base, 'password')}>Change your password</Link>
+      </article>
+      <article className="card">
+        <h3>Two-step verification</h3>
+        <p>{totp_enabled ? 'On: signing in also asks for a code from your app.' : 'Off.'}</p>
+        <Link href={hrefTo(config.base, 'two-factor')}>
+          {totp_enabled ? 'Manage two-step verification' : 'Turn on two-step verification'}
+        </Link>
+      </article>
+      <article className="card">
+        <h3>Passkeys</h3>
+        <p>{passkeys === 0 ? 'None yet.' : `${passkeys} passkey${passkeys === 1 ? '' : 's'}.`}</p>
+        <Link href={hrefTo(config.base, 'passkeys')}>Manage passkeys</Link>
+      </article>
+      <article className="card">
+        <h3>Email</h3>
+        <p>
+          {email} ({email_verified ? 'confirmed' : 'not confirmed yet'})
+        </p>
+        <Link href={hrefTo(config.base, 'email')}>Email and mails you get</Link>
+      </article>
+    </div>
+  );
+}
 
 export function Security({ config, api }: AccountViewProps) {
   const log = useLoad(
@@ -700,7 +781,11 @@ export function Security({ config, api }: AccountViewProps) {
   );
   return (
     <>
-      <h1>Security log</h1>
+      <h1>Security</h1>
+      <Section title="How you sign in">
+        <SignInMethods config={config} api={api} />
+      </Section>
+      <h2>Security log</h2>
       <p className="muted">
         Sign-ins, devices, keys and other changes to your account, newest first. Something you do not
         recognise? <Link href={hrefTo(config.base, 'password')}>Change your password</Link>: that signs out
@@ -726,6 +811,7 @@ export function Security({ config, api }: AccountViewProps) {
                   <td>{formatDate(entry.created_at, true)}</td>
                   <td>
                     {EVENT_NAMES[entry.event] ?? entry.event}
+                    {entry.event === 'login.succeeded' && signInMethod(entry.details.amr)}
                     {typeof entry.details.client === 'string' && ` (${entry.details.client})`}
                     {entry.details.everywhere === true && ' (everywhere)'}
                     {typeof entry.details.other_sessions_ended === 'number' &&

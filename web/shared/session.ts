@@ -9,6 +9,8 @@ export interface Account {
   user_id: string;
   username: string;
   email: string;
+  /** Whether the address was confirmed from a mailed link. */
+  email_verified?: boolean;
   display_name: string | null;
 }
 

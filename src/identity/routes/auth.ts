@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { NoContent, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
+import type { IdentityDeps } from '../deps.ts';
+import { consoleUrlOf } from '../mail/links.ts';
 import type { AuthService } from '../service/auth.ts';
 import { originOf } from './origin.ts';
 import {
@@ -12,24 +14,27 @@ import {
   DeviceInput,
   deviceFrom,
   ErrorResponse,
+  MfaRequired,
+  NewPassword,
   Password,
   SignedIn,
   TokenPair,
 } from './schemas.ts';
 
-export function registerAuthRoutes(app: App, auth: AuthService) {
+export function registerAuthRoutes(app: App, deps: IdentityDeps, auth: AuthService) {
   app.post(
     '/api/auth/register',
     {
       schema: {
         tags: ['auth'],
         summary: 'Create a CALOS account and sign in',
-        description: 'Usernames and emails are unique regardless of case. New accounts get 1000 credits.',
+        description:
+          'Usernames and emails are unique regardless of case. New accounts get 1000 credits. A link to confirm the email is mailed there (`email_verified` is false until it is followed).',
         body: Type.Object(
           {
             username: Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' }),
             email: Type.String({ format: 'email', maxLength: 254 }),
-            password: Type.String({ minLength: 10, maxLength: 256 }),
+            password: NewPassword,
             display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
             ...DeviceFields,
             device: Type.Optional(DeviceInput),
@@ -45,7 +50,13 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
     async (request, reply) =>
       reply
         .status(201)
-        .send(await auth.register({ ...request.body, device: deviceFrom(request.body) }, originOf(request))),
+        .send(
+          await auth.register(
+            { ...request.body, device: deviceFrom(request.body) },
+            originOf(request),
+            consoleUrlOf(deps.config, request),
+          ),
+        ),
   );
 
   app.post(
@@ -55,11 +66,19 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
         tags: ['auth'],
         summary: 'Sign in with username or email and password',
         description:
-          'Records the device. Repeated failures slow down, then lock the account or address for a while (429 with Retry-After).',
+          'Records the device (a device never seen before gets a "new sign-in" mail). Repeated failures slow down, then lock the account or address for a while (429 with Retry-After). ' +
+          'With two-step verification on, a right password answers `mfa_required` with a challenge instead of tokens, unless `trusted_device_token` names a browser remembered after a code.',
         body: Type.Object(
           {
             login: Type.String({ minLength: 1, maxLength: 254 }),
             password: Password,
+            trusted_device_token: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 200,
+                description: 'From an earlier POST /api/auth/2fa/verify with remember_device',
+              }),
+            ),
             ...DeviceFields,
             device: Type.Optional(DeviceInput),
           },
@@ -76,13 +95,19 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
             ],
           },
         ),
-        response: { 200: SignedIn, 401: ErrorResponse, 429: ErrorResponse },
+        response: { 200: Type.Union([SignedIn, MfaRequired]), 401: ErrorResponse, 429: ErrorResponse },
       },
     },
     async (request) =>
       auth.login(
-        { login: request.body.login, password: request.body.password, device: deviceFrom(request.body) },
+        {
+          login: request.body.login,
+          password: request.body.password,
+          device: deviceFrom(request.body),
+          trusted_device_token: request.body.trusted_device_token,
+        },
         originOf(request),
+        consoleUrlOf(deps.config, request),
       ),
   );
 
@@ -138,6 +163,10 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
               device_id: Type.Union([Type.String(), Type.Null()]),
               created_at: Type.Optional(Timestamp),
               expires_at: Type.Optional(Timestamp),
+              amr: Type.Array(Type.String(), {
+                description:
+                  'How this session was authenticated (RFC 8176): pwd, otp, hwk/swk (passkey), user, mfa',
+              }),
             }),
           }),
           401: ErrorResponse,
@@ -156,9 +185,10 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
       schema: {
         tags: ['auth'],
         summary: 'Change the password; every other session ends',
+        description: 'The account’s address gets a notice.',
         security: bearer,
         body: Type.Object(
-          { current_password: Password, new_password: Type.String({ minLength: 10, maxLength: 256 }) },
+          { current_password: Password, new_password: NewPassword },
           { additionalProperties: false },
         ),
         response: { 204: NoContent, 400: ErrorResponse, 401: ErrorResponse },
@@ -166,7 +196,13 @@ export function registerAuthRoutes(app: App, auth: AuthService) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await auth.changePassword(user.userId, user.sessionId, request.body, originOf(request));
+      await auth.changePassword(
+        user.userId,
+        user.sessionId,
+        request.body,
+        originOf(request),
+        consoleUrlOf(deps.config, request),
+      );
       return reply.status(204).send();
     },
   );

@@ -6,6 +6,7 @@ import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
+import { consoleUrlOf } from '../mail/links.ts';
 import { createCreditsService, MAX_KEY_LENGTH } from '../service/credits.ts';
 import {
   CREDIT_PACKAGE_NAMES,
@@ -243,6 +244,7 @@ export function registerCreditsRoutes(app: App, deps: IdentityDeps): void {
         provider: request.body.provider,
         idempotencyKey,
         origin: originOf(request),
+        consoleUrl: consoleUrlOf(deps.config, request),
       });
       return reply.status(result.status === 'completed' ? 200 : 202).send(result);
     },

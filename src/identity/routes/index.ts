@@ -7,15 +7,23 @@ import { registerAuthRoutes } from './auth.ts';
 import { registerCreditsRoutes } from './credits.ts';
 import { registerDeviceRoutes } from './devices.ts';
 import { registerJwksRoute } from './jwks.ts';
+import { registerMailRoutes } from './mail.ts';
+import { registerPasskeyRoutes } from './passkeys.ts';
 import { registerPaymentRoutes } from './payments.ts';
+import { registerRecoveryRoutes } from './recovery.ts';
 import { registerSubscriptionRoutes } from './subscription.ts';
+import { registerTwoFactorRoutes } from './two-factor.ts';
 import { registerWebSessionRoutes } from './web-session.ts';
 
 export async function registerIdentityRoutes(app: App, services: IdentityServices): Promise<void> {
   app.addHook('onRequest', services.authenticate);
   // Each area registers its routes here.
   registerJwksRoute(app, services.tokens);
-  registerAuthRoutes(app, services.auth);
+  registerAuthRoutes(app, services.deps, services.auth);
+  registerRecoveryRoutes(app, services);
+  registerTwoFactorRoutes(app, services);
+  registerPasskeyRoutes(app, services);
+  registerMailRoutes(app, services);
   registerDeviceRoutes(app, services.deps, services.devices, services.pairing);
   registerAuditRoutes(app, services.deps);
   registerApiKeyRoutes(app, services.deps);

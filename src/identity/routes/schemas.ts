@@ -41,7 +41,11 @@ export const Account = Type.Object({
   user_id: Type.String({ format: 'uuid' }),
   username: Type.String(),
   email: Type.String(),
+  email_verified: Type.Boolean({
+    description: 'True once a link mailed to `email` was followed (at sign-up or on changing it)',
+  }),
   display_name: Type.Union([Type.String(), Type.Null()]),
+  locale: Type.String({ description: 'The language of the account’s mails (BCP 47), e.g. en' }),
   created_at: Timestamp,
 });
 
@@ -57,6 +61,22 @@ export const TokenPair = Type.Object({
 });
 
 export const SignedIn = Type.Intersect([Type.Object({ user: Account }), TokenPair]);
+
+/** A right password on an account with two-step verification: the code is asked next. */
+export const MfaRequired = Type.Object(
+  {
+    mfa_required: Type.Literal(true),
+    mfa_challenge: Type.String({
+      description: 'Send it with the code to POST /api/auth/2fa/verify; works once, for expires_in seconds',
+    }),
+    expires_in: Type.Integer(),
+    methods: Type.Array(Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')])),
+  },
+  { description: 'No session yet: the sign-in finishes at POST /api/auth/2fa/verify' },
+);
+
+/** A new password, as sign-up and every password change take it. */
+export const NewPassword = Type.String({ minLength: 10, maxLength: 256 });
 
 export const Password = Type.String({ minLength: 1, maxLength: 1024 });
 

@@ -1,17 +1,21 @@
-// Accounts and sessions: sign-up, sign-in (with the device it happens on), rotating refresh
-// tokens with reuse detection, sign-out, password change and account deletion.
+// Accounts and sessions: sign-up, sign-in (with the device it happens on, and a second factor
+// when the account has one), rotating refresh tokens with reuse detection, sign-out, password
+// change and account deletion.
 import { createHash } from 'node:crypto';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
+import { defaultConsoleUrl } from '../mail/links.ts';
+import { requestMail } from '../mail/requests.ts';
 import { deleteAuditOf, recordAudit } from '../store/audit.ts';
 import { openCreditAccount } from '../store/credits.ts';
 import { type DeviceRow, type DeviceType, upsertDevice } from '../store/devices.ts';
 import { enqueueEvent } from '../store/outbox.ts';
 import { revokeUserTokens } from '../store/revocations.ts';
 import {
+  type AuthMethod,
   extendSession,
   findRefreshTokenForUpdate,
   findSession,
@@ -23,6 +27,7 @@ import {
   type SessionRow,
 } from '../store/sessions.ts';
 import { currentPlan } from '../store/subscriptions.ts';
+import { hasConfirmedTotp, insertChallenge, isTrustedDevice } from '../store/two-factor.ts';
 import {
   deleteUser,
   findUserById,
@@ -39,6 +44,9 @@ import type { TokenIssuer } from './tokens.ts';
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
 /** Trust given to a device that signed in with a password. */
 export const PASSWORD_DEVICE_TRUST = 50;
+/** How long the step between a right password and the second factor may take. */
+export const MFA_CHALLENGE_TTL_SECONDS = 300;
+export const SECOND_FACTOR_METHODS = ['totp', 'recovery_code'] as const;
 
 export interface DeviceInput {
   fingerprint?: string;
@@ -55,11 +63,22 @@ export interface TokenPair {
   device_id: string | null;
 }
 
+/** The password was right; the account has a second factor, asked for with this challenge. */
+export interface MfaRequired {
+  mfa_required: true;
+  mfa_challenge: string;
+  expires_in: number;
+  methods: Array<(typeof SECOND_FACTOR_METHODS)[number]>;
+}
+
 export interface PublicAccount {
   user_id: string;
   username: string;
   email: string;
+  /** Whether the person proved they read mail at `email` (a link mailed there was followed). */
+  email_verified: boolean;
   display_name: string | null;
+  locale: string;
   created_at: Date;
 }
 
@@ -67,12 +86,14 @@ export const toPublicAccount = (user: UserRow): PublicAccount => ({
   user_id: user.user_id,
   username: user.username,
   email: user.email,
+  email_verified: user.email_verified_at !== null,
   display_name: user.display_name,
+  locale: user.locale,
   created_at: user.created_at,
 });
 
 /** A device named by the client, or one derived from its user agent for plain web sign-ins. */
-function deviceOf(input: DeviceInput | undefined, origin: RequestOrigin) {
+export function deviceOf(input: DeviceInput | undefined, origin: RequestOrigin) {
   const fingerprint =
     input?.fingerprint ??
     `ua:${createHash('sha256')
@@ -91,6 +112,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
     user: { user_id: string },
     device: DeviceRow | null,
     origin: RequestOrigin,
+    amr: readonly AuthMethod[] = [],
   ): Promise<TokenPair> {
     const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_SECONDS * 1000);
     const session = await insertSession(tx, {
@@ -99,8 +121,53 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       ip: origin.ip,
       userAgent: origin.userAgent,
       expiresAt,
+      amr,
     });
     return issuePair(tx, session);
+  }
+
+  /**
+   * The end of every sign-in with credentials (password, second factor, passkey): records the
+   * device, mails a notice when it was never seen before, and starts the session.
+   */
+  async function completeSignIn(
+    tx: Queryable,
+    user: UserRow,
+    input: {
+      device: ReturnType<typeof deviceOf>;
+      origin: RequestOrigin;
+      amr: readonly AuthMethod[];
+      consoleUrl: string;
+      details?: Record<string, unknown>;
+    },
+  ): Promise<{ user: PublicAccount; deviceId: string } & TokenPair> {
+    const deviceRow = await upsertDevice(tx, {
+      userId: user.user_id,
+      ...input.device,
+      trustLevel: PASSWORD_DEVICE_TRUST,
+      userAgent: input.origin.userAgent,
+    });
+    await recordAudit(tx, user.user_id, 'login.succeeded', input.origin, {
+      device_id: deviceRow.device_id,
+      device_type: deviceRow.device_type,
+      amr: input.amr,
+      ...input.details,
+    });
+    if (deviceRow.is_new) {
+      await requestMail(tx, deps, {
+        app: 'calos',
+        kind: 'new_sign_in',
+        userId: user.user_id,
+        consoleUrl: input.consoleUrl,
+        data: {
+          at: deps.now().toISOString(),
+          device: deviceRow.device_name ?? describeUserAgent(input.origin.userAgent, deviceRow.device_type),
+          ip: input.origin.ip,
+        },
+      });
+    }
+    const pair = await startSession(tx, user, deviceRow, input.origin, input.amr);
+    return { user: toPublicAccount(user), deviceId: deviceRow.device_id, ...pair };
   }
 
   async function issuePair(tx: Queryable, session: SessionRow): Promise<TokenPair> {
@@ -111,7 +178,10 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       expiresAt: session.expires_at,
     });
     const plan = await currentPlan(tx, session.user_id, deps.now());
-    const access = await tokens.issue({ userId: session.user_id, sessionId: session.session_id, plan }, tx);
+    const access = await tokens.issue(
+      { userId: session.user_id, sessionId: session.session_id, plan, amr: session.amr },
+      tx,
+    );
     return {
       access_token: access.token,
       token_type: 'Bearer',
@@ -133,6 +203,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
 
   return {
     startSession,
+    completeSignIn,
 
     async register(
       input: {
@@ -143,6 +214,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         device?: DeviceInput;
       },
       origin: RequestOrigin,
+      consoleUrl = defaultConsoleUrl(deps.config),
     ): Promise<{ user: PublicAccount } & TokenPair> {
       const username = input.username.trim();
       const email = input.email.trim().toLowerCase();
@@ -165,16 +237,24 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
             userAgent: origin.userAgent,
           });
           await recordAudit(tx, user.user_id, 'account.created', origin, { username });
-          const pair = await startSession(tx, user, deviceRow, origin);
+          await requestMail(tx, deps, {
+            app: 'calos',
+            kind: 'email_verify',
+            userId: user.user_id,
+            consoleUrl,
+            data: { reason: 'signup' },
+          });
+          const pair = await startSession(tx, user, deviceRow, origin, ['pwd']);
           return { user: toPublicAccount(user), ...pair };
         })
         .catch(mapUniqueViolation);
     },
 
     async login(
-      input: { login: string; password: string; device?: DeviceInput },
+      input: { login: string; password: string; device?: DeviceInput; trusted_device_token?: string },
       origin: RequestOrigin,
-    ): Promise<{ user: PublicAccount } & TokenPair> {
+      consoleUrl = defaultConsoleUrl(deps.config),
+    ): Promise<({ user: PublicAccount } & TokenPair) | MfaRequired> {
       const ip = origin.ip ?? 'unknown';
       // Failures count against the account, whether it was named by username or by email.
       const user = await findUserByLogin(db, input.login.trim());
@@ -192,20 +272,37 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       if (needsRehash(user.password_hash)) {
         await updatePasswordHash(db, user.user_id, await hashPassword(input.password), false);
       }
-      return db.transaction(async (tx) => {
-        const device = deviceOf(input.device, origin);
-        const deviceRow = await upsertDevice(tx, {
+      const device = deviceOf(input.device, origin);
+      const trusted =
+        input.trusted_device_token !== undefined &&
+        (await isTrustedDevice(db, user.user_id, hashToken(input.trusted_device_token), deps.now()));
+      if (!trusted && (await hasConfirmedTotp(db, user.user_id))) {
+        // No session yet: the second factor finishes the sign-in (POST /api/auth/2fa/verify).
+        const challenge = randomToken();
+        const now = deps.now();
+        await insertChallenge(db, {
+          challengeHash: hashToken(challenge),
           userId: user.user_id,
-          ...device,
-          trustLevel: PASSWORD_DEVICE_TRUST,
-          userAgent: origin.userAgent,
+          device: { ...device, ip: origin.ip, user_agent: origin.userAgent?.slice(0, 512) },
+          now,
+          expiresAt: new Date(now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
         });
-        await recordAudit(tx, user.user_id, 'login.succeeded', origin, {
-          device_id: deviceRow.device_id,
-          device_type: deviceRow.device_type,
+        return {
+          mfa_required: true,
+          mfa_challenge: challenge,
+          expires_in: MFA_CHALLENGE_TTL_SECONDS,
+          methods: [...SECOND_FACTOR_METHODS],
+        };
+      }
+      return db.transaction(async (tx) => {
+        const { deviceId: _deviceId, ...answer } = await completeSignIn(tx, user, {
+          device,
+          origin,
+          amr: ['pwd'],
+          consoleUrl,
+          details: trusted ? { second_factor: 'trusted_device' } : {},
         });
-        const pair = await startSession(tx, user, deviceRow, origin);
-        return { user: toPublicAccount(user), ...pair };
+        return answer;
       });
     },
 
@@ -265,6 +362,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
           device_id: session?.device_id ?? null,
           created_at: session?.created_at,
           expires_at: session?.expires_at,
+          amr: session?.amr ?? [],
         },
       };
     },
@@ -274,6 +372,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       sessionId: string,
       input: { current_password: string; new_password: string },
       origin: RequestOrigin,
+      consoleUrl = defaultConsoleUrl(deps.config),
     ): Promise<{ revokedSessions: number }> {
       const user = await findUserById(db, userId);
       if (!user || !(await verifyPassword(user.password_hash, input.current_password))) {
@@ -291,6 +390,13 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
           deps.now(),
         );
         await recordAudit(tx, userId, 'password.changed', origin, { other_sessions_ended: revokedSessions });
+        await requestMail(tx, deps, {
+          app: 'calos',
+          kind: 'password_changed',
+          userId,
+          consoleUrl,
+          data: { at: deps.now().toISOString(), via: 'change' },
+        });
         return { revokedSessions };
       });
     },
@@ -318,3 +424,13 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
+
+/** A few words for a device from its user agent, for the "new sign-in" notice. */
+export function describeUserAgent(userAgent: string | undefined, type: string): string {
+  if (!userAgent) return `A ${type} device`;
+  const browser =
+    /\b(Edg|OPR|Firefox|Chrome|Chromium|Safari)\/[\d.]+/.exec(userAgent)?.[1]?.replace('Edg', 'Edge') ??
+    'A browser';
+  const system = /\((Windows|Macintosh|Linux|Android|iPhone|iPad|X11)[^)]*\)/.exec(userAgent)?.[1];
+  return system ? `${browser} on ${system.replace('Macintosh', 'macOS').replace('X11', 'Linux')}` : browser;
+}

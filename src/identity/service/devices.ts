@@ -4,6 +4,7 @@ import { IdentityErrors } from '../errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import { findDevice, listDevices, markDeviceRevoked } from '../store/devices.ts';
 import { findSession, revokeSessionsOfDevice } from '../store/sessions.ts';
+import { forgetTrustedDevice } from '../store/two-factor.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,6 +31,8 @@ export function createDeviceService(deps: IdentityDeps) {
         const device = await findDevice(tx, userId, deviceId);
         if (!device) throw IdentityErrors.deviceNotFound();
         await markDeviceRevoked(tx, deviceId);
+        // A revoked browser must pass two-step verification again.
+        await forgetTrustedDevice(tx, deviceId);
         const ended = await revokeSessionsOfDevice(tx, deviceId, 'device_revoked', deps.now());
         await recordAudit(tx, userId, 'device.revoked', origin, {
           device_id: deviceId,

@@ -8,6 +8,8 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
+import { defaultConsoleUrl } from '../mail/links.ts';
+import { requestMail } from '../mail/requests.ts';
 import { isPlanCode, type PlanCode } from '../plans.ts';
 import { recordAudit } from '../store/audit.ts';
 import { findLedgerEntryByKey } from '../store/credits.ts';
@@ -118,6 +120,8 @@ export interface PurchaseInput {
   provider?: PaymentProviderName;
   idempotencyKey: string;
   origin?: RequestOrigin;
+  /** The account console as the buyer reaches it, for the receipt's links. */
+  consoleUrl?: string;
 }
 
 export interface WebhookResult {
@@ -136,6 +140,23 @@ export interface PaymentsService {
 
 export function createPaymentsService(deps: IdentityDeps): PaymentsService {
   const { db } = deps;
+  /** A receipt mail (optional: people may turn receipts off). */
+  const receiptFor =
+    (consoleUrl = defaultConsoleUrl(deps.config)): Receipt =>
+    (tx, granted) =>
+      requestMail(tx, deps, {
+        app: 'calos',
+        kind: 'receipt',
+        userId: granted.userId,
+        consoleUrl,
+        data: {
+          what: 'credits',
+          credits: granted.credits,
+          balance: granted.balance,
+          reference: granted.paymentId,
+          at: deps.now().toISOString(),
+        },
+      });
 
   return {
     async purchaseCredits(input) {
@@ -176,7 +197,9 @@ export function createPaymentsService(deps: IdentityDeps): PaymentsService {
             checkout_url: started.checkoutUrl,
           };
         }
-        await db.transaction((tx) => completeAndGrant(tx, payment.payment_id, null, input.origin ?? {}));
+        await db.transaction((tx) =>
+          completeAndGrant(tx, payment.payment_id, null, input.origin ?? {}, receiptFor(input.consoleUrl)),
+        );
       }
       const entry = await findLedgerEntryByKey(db, userId, grantKey(payment.payment_id));
       if (!entry) throw new Error(`completed payment ${payment.payment_id} has no ledger entry`);
@@ -188,7 +211,7 @@ export function createPaymentsService(deps: IdentityDeps): PaymentsService {
       if (!secret) throw IdentityErrors.paymentsWebhookNotConfigured();
       verifyStripeSignature(rawBody, signatureHeader, secret, Math.floor(deps.now().getTime() / 1000));
       const event = parseEvent(rawBody);
-      const apply = prepareEvent(event);
+      const apply = prepareEvent(event, receiptFor());
       if (!apply) return { received: true, event_id: event.id, outcome: 'ignored: unhandled event type' };
 
       const result = await db.transaction(async (tx) => {
@@ -233,12 +256,18 @@ function priceOf(input: Pick<PurchaseInput, 'credits' | 'package'>): {
 
 const invalidPurchase = (message: string) => PlatformErrors.validation(message, [{ field: 'body', message }]);
 
-/** Completes a pending payment and grants its credits, once. */
+type Receipt = (
+  tx: Queryable,
+  granted: { userId: string; paymentId: string; credits: number; balance: number },
+) => Promise<void>;
+
+/** Completes a pending payment and grants its credits, once (with one receipt). */
 async function completeAndGrant(
   tx: Queryable,
   paymentId: string,
   providerPaymentId: string | null,
   origin: RequestOrigin,
+  receipt: Receipt,
 ): Promise<'applied' | 'ignored: payment already credited' | 'ignored: unknown user'> {
   const paid = await completePayment(tx, paymentId, providerPaymentId);
   if (!paid) return 'ignored: payment already credited';
@@ -255,6 +284,12 @@ async function completeAndGrant(
       payment_id: paid.payment_id,
       credits: paid.credits,
       provider: paid.provider,
+      balance: grant.balance,
+    });
+    await receipt(tx, {
+      userId: paid.user_id,
+      paymentId: paid.payment_id,
+      credits: paid.credits,
       balance: grant.balance,
     });
   }
@@ -346,12 +381,15 @@ function parseEvent(rawBody: Buffer): StripeEvent {
 }
 
 /** Checks an event's data before any write and returns how to apply it (undefined: not ours). */
-function prepareEvent(event: StripeEvent): ((tx: Queryable) => Promise<string>) | undefined {
+function prepareEvent(
+  event: StripeEvent,
+  receipt: Receipt,
+): ((tx: Queryable) => Promise<string>) | undefined {
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
       const checkout = parseCheckout(event);
-      return (tx) => applyCheckout(tx, checkout);
+      return (tx) => applyCheckout(tx, checkout, receipt);
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
@@ -408,7 +446,7 @@ function parseCheckout(event: StripeEvent): Checkout {
   };
 }
 
-async function applyCheckout(tx: Queryable, checkout: Checkout): Promise<string> {
+async function applyCheckout(tx: Queryable, checkout: Checkout, receipt: Receipt): Promise<string> {
   if (!checkout.isPaid) return 'ignored: not paid yet';
   let payment: PaymentRow | undefined;
   const bySession = await lockPaymentByProviderId(tx, 'stripe', checkout.sessionId);
@@ -433,7 +471,7 @@ async function applyCheckout(tx: Queryable, checkout: Checkout): Promise<string>
     if (!payment) return 'ignored: unknown user';
     if (payment.user_id !== checkout.userId) return 'ignored: this checkout session paid another user';
   }
-  return completeAndGrant(tx, payment.payment_id, checkout.sessionId, {});
+  return completeAndGrant(tx, payment.payment_id, checkout.sessionId, {}, receipt);
 }
 
 /** Stripe's subscription statuses, as CALOS keeps them. */

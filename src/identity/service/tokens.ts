@@ -1,6 +1,7 @@
 // Access tokens: short-lived JWTs signed with Ed25519 (kid in the header; claims for user,
-// session and plan). Keys live sealed in the database; rotation publishes the new key at once
-// and keeps the old one in the JWKS until every token it signed has expired.
+// session, plan and how the session was authenticated, amr). Keys live sealed in the database;
+// rotation publishes the new key at once and keeps the old one in the JWKS until every token it
+// signed has expired.
 import { randomUUID } from 'node:crypto';
 import {
   calculateJwkThumbprint,
@@ -43,6 +44,8 @@ export interface AccessTokenClaims {
   userId: string;
   sessionId: string;
   plan: string;
+  /** How the session was authenticated (RFC 8176 values), when known. */
+  amr?: readonly string[];
 }
 
 export interface TokenIssuer {
@@ -92,7 +95,11 @@ export function createTokenIssuer(db: Database, masterKey: Buffer, clock: Clock 
     async issue(claims, via) {
       const key = await activeKey(via);
       const issuedAt = Math.floor(clock.nowMs() / 1000);
-      const token = await new SignJWT({ sid: claims.sessionId, plan: claims.plan })
+      const token = await new SignJWT({
+        sid: claims.sessionId,
+        plan: claims.plan,
+        ...(claims.amr?.length ? { amr: [...claims.amr] } : {}),
+      })
         .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
         .setSubject(claims.userId)
         .setIssuer(TOKEN_ISSUER)

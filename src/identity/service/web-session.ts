@@ -10,7 +10,7 @@ import { createHostLookup, splitHost, WEB_APPS, type WebApp } from '../../platfo
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { recordAudit } from '../store/audit.ts';
 import { upsertDevice } from '../store/devices.ts';
-import { revokeSession } from '../store/sessions.ts';
+import { findSession, revokeSession } from '../store/sessions.ts';
 import { findUserById } from '../store/users.ts';
 import {
   deleteStaleWebCodes,
@@ -132,7 +132,9 @@ export function createWebSessionService(deps: IdentityDeps, auth: AuthService) {
           trustLevel: PASSWORD_DEVICE_TRUST,
           userAgent: origin.userAgent,
         });
-        const pair: TokenPair = await auth.startSession(tx, user, device, origin);
+        // The app session was authenticated as the console's session that issued the code was.
+        const issuedBy = row.issued_by_session ? await findSession(tx, row.issued_by_session) : undefined;
+        const pair: TokenPair = await auth.startSession(tx, user, device, origin, issuedBy?.amr ?? []);
         await linkWebCodeSession(tx, row.code_hash, pair.session_id);
         await recordAudit(tx, user.user_id, 'login.succeeded', origin, {
           via: 'web_code',

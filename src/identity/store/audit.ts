@@ -17,6 +17,20 @@ export const AUDIT_EVENTS = [
   'api_key.removed',
   'credits.purchased',
   'subscription.changed',
+  'password.reset_requested',
+  'password.reset',
+  'email.verified',
+  'email.change_requested',
+  'email.changed',
+  'two_factor.enabled',
+  'two_factor.disabled',
+  'two_factor.recovery_codes_created',
+  'two_factor.recovery_code_used',
+  'login.mfa_failed',
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
+  'mail.preferences_changed',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

@@ -18,7 +18,10 @@ export interface DeviceRow {
 const COLUMNS =
   'device_id, user_id, device_fingerprint, device_type, device_name, trust_level, last_seen, revoked_at, created_at';
 
-/** Records a sign-in from a device: a new row, or the known one seen again (and un-revoked). */
+/**
+ * Records a sign-in from a device: a new row, or the known one seen again (and un-revoked).
+ * `is_new` says which (a device never seen before gets a "new sign-in" notice).
+ */
 export async function upsertDevice(
   db: Queryable,
   input: {
@@ -29,8 +32,8 @@ export async function upsertDevice(
     trustLevel: number;
     userAgent?: string;
   },
-): Promise<DeviceRow> {
-  const { rows } = await db.query<DeviceRow>(
+): Promise<DeviceRow & { is_new: boolean }> {
+  const { rows } = await db.query<DeviceRow & { is_new: boolean }>(
     `INSERT INTO user_devices (user_id, device_fingerprint, device_type, device_name, trust_level, user_agent)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (user_id, device_fingerprint) DO UPDATE
@@ -38,7 +41,7 @@ export async function upsertDevice(
            device_name = COALESCE(EXCLUDED.device_name, user_devices.device_name),
            user_agent = COALESCE(EXCLUDED.user_agent, user_devices.user_agent),
            trust_level = GREATEST(user_devices.trust_level, EXCLUDED.trust_level)
-     RETURNING ${COLUMNS}`,
+     RETURNING ${COLUMNS}, (xmax = 0) AS is_new`,
     [
       input.userId,
       input.fingerprint,
@@ -48,7 +51,7 @@ export async function upsertDevice(
       input.userAgent?.slice(0, 512) ?? null,
     ],
   );
-  return rows[0] as DeviceRow;
+  return rows[0] as DeviceRow & { is_new: boolean };
 }
 
 export async function listDevices(db: Queryable, userId: string): Promise<DeviceRow[]> {
@@ -79,4 +82,13 @@ export async function markDeviceRevoked(db: Queryable, deviceId: string): Promis
 
 export async function touchDevice(db: Queryable, deviceId: string): Promise<void> {
   await db.query('UPDATE user_devices SET last_seen = now() WHERE device_id = $1', [deviceId]);
+}
+
+/** Marks every device of an account revoked (a password reset signs them all out). */
+export async function markAllDevicesRevoked(db: Queryable, userId: string): Promise<number> {
+  const result = await db.query(
+    'UPDATE user_devices SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
+    [userId],
+  );
+  return result.rowCount;
 }

@@ -7,7 +7,15 @@ export type RevokeReason =
   | 'device_revoked'
   | 'refresh_reuse'
   | 'password_changed'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'password_reset';
+
+/**
+ * How a session was authenticated, as RFC 8176 names it: pwd (password), otp (a one-time code:
+ * authenticator app or recovery code), hwk/swk (a passkey bound to one device / synced), user
+ * (the passkey verified its user), mfa (more than one factor).
+ */
+export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'user' | 'mfa';
 
 export interface SessionRow {
   session_id: string;
@@ -17,25 +25,42 @@ export interface SessionRow {
   last_used_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  amr: AuthMethod[];
 }
+
+const SESSION_COLUMNS =
+  'session_id, user_id, device_id, created_at, last_used_at, expires_at, revoked_at, amr';
 
 export async function insertSession(
   db: Queryable,
-  input: { userId: string; deviceId: string | null; ip?: string; userAgent?: string; expiresAt: Date },
+  input: {
+    userId: string;
+    deviceId: string | null;
+    ip?: string;
+    userAgent?: string;
+    expiresAt: Date;
+    amr?: readonly AuthMethod[];
+  },
 ): Promise<SessionRow> {
   const { rows } = await db.query<SessionRow>(
-    `INSERT INTO user_sessions (user_id, device_id, ip_address, user_agent, expires_at)
-     VALUES ($1, $2, $3, $4, $5)
-     RETURNING session_id, user_id, device_id, created_at, last_used_at, expires_at, revoked_at`,
-    [input.userId, input.deviceId, input.ip ?? null, input.userAgent?.slice(0, 512) ?? null, input.expiresAt],
+    `INSERT INTO user_sessions (user_id, device_id, ip_address, user_agent, expires_at, amr)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING ${SESSION_COLUMNS}`,
+    [
+      input.userId,
+      input.deviceId,
+      input.ip ?? null,
+      input.userAgent?.slice(0, 512) ?? null,
+      input.expiresAt,
+      [...(input.amr ?? [])],
+    ],
   );
   return rows[0] as SessionRow;
 }
 
 export async function findSession(db: Queryable, sessionId: string): Promise<SessionRow | undefined> {
   const { rows } = await db.query<SessionRow>(
-    `SELECT session_id, user_id, device_id, created_at, last_used_at, expires_at, revoked_at
-     FROM user_sessions WHERE session_id = $1`,
+    `SELECT ${SESSION_COLUMNS} FROM user_sessions WHERE session_id = $1`,
     [sessionId],
   );
   return rows[0];
@@ -104,6 +129,16 @@ export async function revokeOtherSessions(
     reason,
     now,
   );
+}
+
+/** Ends every session of an account (a password reset): every device and app signs in again. */
+export async function revokeAllSessions(
+  db: Queryable,
+  userId: string,
+  reason: RevokeReason,
+  now: Date,
+): Promise<number> {
+  return endSessions(db, { sql: 'user_id = $1', params: [userId] }, reason, now);
 }
 
 export async function insertRefreshToken(

@@ -7,11 +7,15 @@ export interface UserRow {
   email: string;
   password_hash: string;
   display_name: string | null;
+  email_verified_at: Date | null;
+  /** The language the account's mails are written in (BCP 47, e.g. `en`). */
+  locale: string;
   password_changed_at: Date;
   created_at: Date;
 }
 
-const COLUMNS = 'user_id, username, email, password_hash, display_name, password_changed_at, created_at';
+const COLUMNS =
+  'user_id, username, email, password_hash, display_name, email_verified_at, locale, password_changed_at, created_at';
 
 export async function insertUser(
   db: Queryable,
@@ -63,4 +67,41 @@ export async function existingUserIds(db: Queryable, userIds: readonly string[])
     [[...userIds]],
   );
   return new Set(rows.map((r) => r.user_id));
+}
+
+/** Marks the account's address verified, if it is still `email` (the address the link proved). */
+export async function markEmailVerified(
+  db: Queryable,
+  userId: string,
+  email: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE users SET email_verified_at = COALESCE(email_verified_at, $3)
+     WHERE user_id = $1 AND lower(email) = lower($2)`,
+    [userId, email, at],
+  );
+  return result.rowCount > 0;
+}
+
+/** Moves the account to a new address, verified by the link just followed. */
+export async function changeEmail(db: Queryable, userId: string, email: string, at: Date): Promise<void> {
+  await db.query('UPDATE users SET email = $2, email_verified_at = $3 WHERE user_id = $1', [
+    userId,
+    email,
+    at,
+  ]);
+}
+
+export async function updateLocale(db: Queryable, userId: string, locale: string): Promise<void> {
+  await db.query('UPDATE users SET locale = $2 WHERE user_id = $1', [userId, locale]);
+}
+
+/** Whether another account already uses this address (case-insensitively). */
+export async function isEmailTaken(db: Queryable, email: string, exceptUserId: string): Promise<boolean> {
+  const { rows } = await db.query<{ taken: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1) AND user_id <> $2) AS taken',
+    [email, exceptUserId],
+  );
+  return rows[0]?.taken === true;
 }

@@ -9,6 +9,7 @@ export interface WebCodeRow {
   code_challenge: string;
   expires_at: Date;
   used_at: Date | null;
+  issued_by_session: string | null;
 }
 
 export async function insertWebCode(
@@ -46,7 +47,7 @@ export async function spendWebCode(db: Queryable, codeHash: string): Promise<Web
   const { rows } = await db.query<WebCodeRow>(
     `UPDATE web_auth_codes SET used_at = now()
      WHERE code_hash = $1 AND used_at IS NULL
-     RETURNING code_hash, user_id, client, redirect_uri, code_challenge, expires_at, used_at`,
+     RETURNING code_hash, user_id, client, redirect_uri, code_challenge, expires_at, used_at, issued_by_session`,
     [codeHash],
   );
   return rows[0];
