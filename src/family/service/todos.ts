@@ -188,16 +188,21 @@ export function createTodoService(deps: FamilyDeps) {
       return db.transaction(async (tx) => {
         if (input.assigned_to) await checkAssignee(tx, list, userId, input.assigned_to);
         return itemView(
-          await insertItem(tx, list.list_id, {
-            title: input.title,
-            description: input.description ?? null,
-            assignedTo: input.assigned_to ?? null,
-            dueDate: due?.due_date ?? null,
-            dueOn: due?.due_on ?? null,
-            priority: input.priority ?? 'medium',
-            status: input.status ?? 'todo',
-            createdBy: userId,
-          }),
+          await insertItem(
+            tx,
+            list.list_id,
+            {
+              title: input.title,
+              description: input.description ?? null,
+              assignedTo: input.assigned_to ?? null,
+              dueDate: due?.due_date ?? null,
+              dueOn: due?.due_on ?? null,
+              priority: input.priority ?? 'medium',
+              status: input.status ?? 'todo',
+              createdBy: userId,
+            },
+            deps.now(),
+          ),
         );
       });
     },
@@ -233,7 +238,7 @@ export function createTodoService(deps: FamilyDeps) {
           assertCan(list.my_role, 'progressOwnItems');
         }
         if (changes.assigned_to) await checkAssignee(tx, list, userId, changes.assigned_to);
-        return itemView(await updateItem(tx, item.item_id, changes, userId));
+        return itemView(await updateItem(tx, item.item_id, changes, userId, deps.now()));
       });
     },
 

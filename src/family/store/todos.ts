@@ -171,13 +171,18 @@ export interface ItemInput {
   createdBy: string;
 }
 
-export async function insertItem(db: Queryable, listId: string, input: ItemInput): Promise<ItemRow> {
-  // A new item that is already done was completed by its creator, now.
+export async function insertItem(
+  db: Queryable,
+  listId: string,
+  input: ItemInput,
+  at: Date,
+): Promise<ItemRow> {
+  // A new item that is already done was completed by its creator, at the service clock's now.
   const { rows } = await db.query<ItemRow>(
     `INSERT INTO todo_items (list_id, title, description, assigned_to, due_date, due_on, priority, status,
                              completed_at, completed_by, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-             CASE WHEN $8 = 'done' THEN now() END, CASE WHEN $8 = 'done' THEN $9::uuid END, $9)
+             CASE WHEN $8 = 'done' THEN $10::timestamptz END, CASE WHEN $8 = 'done' THEN $9::uuid END, $9)
      RETURNING ${ITEM_COLUMNS}`,
     [
       listId,
@@ -189,6 +194,7 @@ export async function insertItem(db: Queryable, listId: string, input: ItemInput
       input.priority,
       input.status,
       input.createdBy,
+      at,
     ],
   );
   return rows[0] as ItemRow;
@@ -245,22 +251,23 @@ export interface ItemChanges {
 }
 
 /**
- * Applies the changes; completion follows the status: becoming done records now() and who,
- * leaving done clears both, staying done keeps the original completion.
+ * Applies the changes; completion follows the status: becoming done records `at` (the
+ * service's clock) and who, leaving done clears both, staying done keeps the original completion.
  */
 export async function updateItem(
   db: Queryable,
   itemId: string,
   changes: ItemChanges,
   actorId: string,
+  at: Date,
 ): Promise<ItemRow> {
   const params: unknown[] = [itemId];
   const assignments: string[] = [];
   if (changes.status !== undefined) {
     // SET expressions see the old row: an old completed_at means the item was already done.
-    params.push(changes.status, actorId);
+    params.push(changes.status, actorId, at);
     assignments.push(
-      "completed_at = CASE WHEN $2::text = 'done' THEN COALESCE(completed_at, now()) END",
+      "completed_at = CASE WHEN $2::text = 'done' THEN COALESCE(completed_at, $4::timestamptz) END",
       `completed_by = CASE WHEN $2::text = 'done'
                            THEN CASE WHEN completed_at IS NULL THEN $3::uuid ELSE completed_by END END`,
     );
