@@ -6,6 +6,7 @@ import { NoContent, NullableTimestamp, Timestamp } from '../../platform/http/sch
 import type { App } from '../../platform/http/service.ts';
 import { consume, createLimiter } from '../../platform/rate-limit.ts';
 import type { IdentityDeps } from '../deps.ts';
+import { consoleUrlOf } from '../mail/links.ts';
 import type { DeviceService } from '../service/devices.ts';
 import { DevicePollError, type PairingService } from '../service/pairing.ts';
 import { originOf } from './origin.ts';
@@ -180,6 +181,7 @@ export function registerDeviceRoutes(
         request.body.user_code,
         request.body.approve ?? true,
         originOf(request),
+        consoleUrlOf(deps.config, request),
       );
     },
   );

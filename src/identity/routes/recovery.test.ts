@@ -398,6 +398,31 @@ describe.each(testEngines())('account recovery and mail on %s', (engine) => {
       expect(count()).toBe(before);
     });
 
+    it('mails "new sign-in" when a device is paired to the account (RFC 8628 approval)', async () => {
+      const ivy = await given(platform).user();
+      const start = await inject({
+        method: 'POST',
+        url: '/calos/api/devices/pair/start',
+        payload: { device_type: 'voice', device_name: 'Kitchen speaker', device_fingerprint: 'speaker-1' },
+      });
+      expect(start.statusCode).toBe(200);
+      const since = mailbox.received.length;
+      const approve = await inject({
+        method: 'POST',
+        url: '/calos/api/devices/pair',
+        headers: ivy.headers,
+        payload: { user_code: start.json().user_code },
+        remoteAddress: '198.51.100.7',
+      });
+      expect(approve.statusCode).toBe(200);
+      const notice = await mailbox.waitFor(
+        (m) => m.to === ivy.email && m.subject === 'New sign-in to your CALOS account',
+        { since },
+      );
+      expect(notice.text).toContain('Kitchen speaker');
+      expect(notice.text).toContain('198.51.100.7');
+    });
+
     it('lets people stop optional mails with the link in them (RFC 8058 one-click too); security notices stay', async () => {
       const hank = await given(platform).user();
       const buy = () =>

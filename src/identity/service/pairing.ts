@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { consume, createLimiter, peek } from '../../platform/rate-limit.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
+import { requestMail } from '../mail/requests.ts';
 import { recordAudit } from '../store/audit.ts';
 import { type DeviceType, upsertDevice } from '../store/devices.ts';
 import {
@@ -128,7 +129,13 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
     },
 
     /** A signed-in user approves (or denies) the device showing this code. */
-    async decide(userId: string, userCode: string, approve: boolean, origin: RequestOrigin) {
+    async decide(
+      userId: string,
+      userCode: string,
+      approve: boolean,
+      origin: RequestOrigin,
+      consoleUrl: string,
+    ) {
       const ip = origin.ip ?? 'unknown';
       await checkCodeAttempts(userId, ip);
       const code = normalizeUserCode(userCode);
@@ -142,6 +149,19 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
           await recordAudit(tx, userId, 'device.paired', origin, {
             device_type: pairing.device_type,
             device_name: pairing.device_name,
+          });
+          // A paired device is a new sign-in like any other: the security notice goes out (an
+          // attacker holding a session could pair a device of their own).
+          await requestMail(tx, deps, {
+            app: 'calos',
+            kind: 'new_sign_in',
+            userId,
+            consoleUrl,
+            data: {
+              at: deps.now().toISOString(),
+              device: pairing.device_name ?? `A paired ${pairing.device_type} device`,
+              ip: origin.ip,
+            },
           });
         }
         return {
