@@ -22,6 +22,9 @@ import {
 const OUT = path.resolve('docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
+/** `npm run screenshots -- account family` retakes only those sets (landing, hollowtown, recipes, family, account, phone). */
+const ONLY = process.argv.slice(2);
+const wanted = (set: string) => ONLY.length === 0 || ONLY.includes(set);
 /** Room around a section shot up close. */
 const MARGIN = 24;
 
@@ -107,7 +110,17 @@ async function shootAccount(page: Page, web: WebPlatform) {
   await page.goto(web.at('account', '/account/'));
   await page.locator('h1').first().waitFor();
   await shoot(page, 'account-overview');
-  for (const view of ['devices', 'keys', 'credits', 'plan', 'security', 'password']) {
+  for (const view of [
+    'devices',
+    'keys',
+    'credits',
+    'plan',
+    'security',
+    'password',
+    'email',
+    'two-factor',
+    'passkeys',
+  ]) {
     await page.goto(web.at('account', `/account/${view}`));
     await page.locator('h1').first().waitFor();
     await shoot(page, `account-${view}`);
@@ -213,17 +226,19 @@ async function main() {
     const data = await seedSampleData(web, cast);
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
-    for (const app of ['hollowtown', 'recipes', 'family'] as const) {
-      await page.goto(web.at(app));
-      await shoot(page, `${app}-landing`);
+    if (wanted('landing')) {
+      for (const app of ['hollowtown', 'recipes', 'family'] as const) {
+        await page.goto(web.at(app));
+        await shoot(page, `${app}-landing`);
+      }
     }
     await signInOnAccount(page, web, cast.morticia);
-    await shootHollowtown(page, web, data, ollama);
-    await shootRecipes(page, web, data);
-    await shootFamily(page, web);
-    await shootAccount(page, web);
+    if (wanted('hollowtown')) await shootHollowtown(page, web, data, ollama);
+    if (wanted('recipes')) await shootRecipes(page, web, data);
+    if (wanted('family')) await shootFamily(page, web);
+    if (wanted('account')) await shootAccount(page, web);
     await context.close();
-    await shootPhone(browser, web, cast, data);
+    if (wanted('phone')) await shootPhone(browser, web, cast, data);
   } finally {
     await browser.close();
     await web.close();
