@@ -63,6 +63,12 @@ export const IdentityErrors = {
       'IDEMPOTENCY_KEY_REQUIRED',
       'Send an Idempotency-Key header (1 to 200 visible characters)',
     ),
+  paymentsNotConfigured: () =>
+    new AppError(
+      503,
+      'PAYMENTS_NOT_CONFIGURED',
+      'Payments are not set up on this server (the operator sets CALOS_PAYMENTS_WEBHOOK_SECRET)',
+    ),
   paymentProviderUnavailable: (provider: string, available: readonly string[]) =>
     new AppError(
       400,

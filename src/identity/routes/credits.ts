@@ -7,14 +7,10 @@ import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { consoleUrlOf } from '../mail/links.ts';
+import { CREDIT_PACKAGE_NAMES, CREDIT_PACKAGES, PURCHASE_LIMITS } from '../service/credit-packages.ts';
 import { createCreditsService, MAX_KEY_LENGTH } from '../service/credits.ts';
-import {
-  CREDIT_PACKAGE_NAMES,
-  CREDIT_PACKAGES,
-  createPaymentsService,
-  PAYMENT_PROVIDERS,
-  PURCHASE_LIMITS,
-} from '../service/payments.ts';
+import { PAYMENT_PROVIDERS } from '../service/payment-providers.ts';
+import { createPaymentsService } from '../service/payments.ts';
 import { LEDGER_KINDS } from '../store/credits.ts';
 import { originOf } from './origin.ts';
 import { bearer, ErrorResponse } from './schemas.ts';

@@ -4,7 +4,7 @@ import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import type { IdentityClient } from '../client.ts';
-import { signStripePayload } from '../service/payments.ts';
+import { signStripePayload } from '../service/stripe-signature.ts';
 
 const SECRET = 'whsec_calos_test_secret_0123456789';
 let eventCounter = 0;

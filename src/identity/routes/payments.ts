@@ -4,7 +4,8 @@
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
-import { createPaymentsService, WEBHOOK_TOLERANCE_SECONDS } from '../service/payments.ts';
+import { createPaymentsService } from '../service/payments.ts';
+import { WEBHOOK_TOLERANCE_SECONDS } from '../service/stripe-signature.ts';
 import { ErrorResponse } from './schemas.ts';
 
 export function registerPaymentRoutes(app: App, deps: IdentityDeps): void {

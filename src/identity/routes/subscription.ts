@@ -6,7 +6,7 @@ import { NullableTimestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { PLAN_CODES, PLANS } from '../plans.ts';
-import { PAYMENT_PROVIDERS, resolveProvider } from '../service/payments.ts';
+import { PAYMENT_PROVIDERS, resolveProvider } from '../service/payment-providers.ts';
 import { createSubscriptionsService, entitlementsJson, listPlans } from '../service/subscriptions.ts';
 import { originOf } from './origin.ts';
 import { bearer, ErrorResponse } from './schemas.ts';

@@ -2,13 +2,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
-import {
-  availableProviders,
-  resolveProvider,
-  signStripePayload,
-  verifyStripeSignature,
-  WEBHOOK_TOLERANCE_SECONDS,
-} from './payments.ts';
+import { availableProviders, resolveProvider } from './payment-providers.ts';
+import { signStripePayload, verifyStripeSignature, WEBHOOK_TOLERANCE_SECONDS } from './stripe-signature.ts';
 
 const secret = 'whsec_test_0123456789abcdef';
 const payload = Buffer.from('{"id":"evt_1","type":"checkout.session.completed"}');

@@ -1,16 +1,13 @@
 // Paying for credits and plans through a provider: the dev provider completes at once (the
 // embedded default), Stripe completes through its signed webhook. Each payment grants its
 // credits exactly once, and each provider event is applied once, whatever the replays.
-import { createHmac } from 'node:crypto';
-import type { Config } from '../../platform/config.ts';
-import { safeEqual } from '../../platform/crypto/tokens.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { AppError, PlatformErrors } from '../../platform/errors.ts';
+import { PlatformErrors } from '../../platform/errors.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { defaultConsoleUrl } from '../mail/links.ts';
 import { requestMail } from '../mail/requests.ts';
-import { isPlanCode, type PlanCode } from '../plans.ts';
+import { isPlanCode } from '../plans.ts';
 import { recordAudit } from '../store/audit.ts';
 import { findLedgerEntryByKey } from '../store/credits.ts';
 import {
@@ -25,83 +22,11 @@ import {
   type PaymentRow,
   setPaymentEventOutcome,
 } from '../store/payments.ts';
+import { CREDIT_PACKAGES, type CreditPackage, PURCHASE_LIMITS } from './credit-packages.ts';
 import { grantCredits, isUuid, MAX_CREDIT_AMOUNT } from './credits.ts';
+import { resolveProvider } from './payment-providers.ts';
+import { verifyStripeSignature } from './stripe-signature.ts';
 import { applyPlanChange, type PlanChangeOutcome } from './subscriptions.ts';
-
-export type { PaymentProviderName } from '../store/payments.ts';
-export const PAYMENT_PROVIDERS = ['dev', 'stripe'] as const satisfies readonly PaymentProviderName[];
-
-export type PaymentStart = { status: 'completed' } | { status: 'pending'; checkoutUrl: string | null };
-
-/** What a payment provider does for CALOS. Both calls must be idempotent per payment id / request. */
-export interface PaymentProvider {
-  readonly name: PaymentProviderName;
-  startCreditPurchase(input: {
-    paymentId: string;
-    userId: string;
-    credits: number;
-    amountCents: number;
-  }): Promise<PaymentStart>;
-  startPlanChange(input: { userId: string; planCode: PlanCode }): Promise<PaymentStart>;
-}
-
-/** Takes no money and says yes at once: for the embedded default, development and tests. */
-export const devProvider: PaymentProvider = {
-  name: 'dev',
-  startCreditPurchase: async () => ({ status: 'completed' }),
-  startPlanChange: async () => ({ status: 'completed' }),
-};
-
-/**
- * Stripe: the money moves on Stripe's side and its signed webhook completes the payment. A
- * Checkout Session must carry metadata user_id, credits and payment_id (plans: user_id and
- * plan_code); creating one needs a Stripe API key, which this deployment does not hold yet,
- * so the answer is pending without a checkout URL.
- */
-export const stripeProvider: PaymentProvider = {
-  name: 'stripe',
-  startCreditPurchase: async () => ({ status: 'pending', checkoutUrl: null }),
-  startPlanChange: async () => ({ status: 'pending', checkoutUrl: null }),
-};
-
-/**
- * Stripe when its webhook secret is configured, and outside production the dev provider (which
- * grants at once, so that purchases can be tried). Production never hands out free credits: with
- * no webhook secret there it has no provider at all.
- */
-export function availableProviders(
-  config: Pick<Config, 'paymentsWebhookSecret' | 'nodeEnv'>,
-): PaymentProviderName[] {
-  if (config.nodeEnv === 'production') return config.paymentsWebhookSecret ? ['stripe'] : [];
-  return config.paymentsWebhookSecret ? ['stripe', 'dev'] : ['dev'];
-}
-
-export function resolveProvider(
-  config: Pick<Config, 'paymentsWebhookSecret' | 'nodeEnv'>,
-  requested?: PaymentProviderName,
-): PaymentProvider {
-  const available = availableProviders(config);
-  if (available.length === 0) {
-    throw new AppError(
-      503,
-      'PAYMENTS_NOT_CONFIGURED',
-      'Payments are not set up on this server (the operator sets CALOS_PAYMENTS_WEBHOOK_SECRET)',
-    );
-  }
-  const name = requested ?? (available[0] as PaymentProviderName);
-  if (!available.includes(name)) throw IdentityErrors.paymentProviderUnavailable(name, available);
-  return name === 'stripe' ? stripeProvider : devProvider;
-}
-
-/** Credit packages; any other amount costs one cent a credit. */
-export const CREDIT_PACKAGES = {
-  starter: { credits: 500, priceCents: 500 },
-  standard: { credits: 2000, priceCents: 1800 },
-  bulk: { credits: 10000, priceCents: 8000 },
-} as const;
-export type CreditPackage = keyof typeof CREDIT_PACKAGES;
-export const CREDIT_PACKAGE_NAMES = Object.keys(CREDIT_PACKAGES) as CreditPackage[];
-export const PURCHASE_LIMITS = { min: 100, max: 100_000 } as const;
 
 export type PurchaseResult =
   | { status: 'completed'; payment_id: string; credits: number; balance: number }
@@ -296,57 +221,7 @@ async function completeAndGrant(
   return 'applied';
 }
 
-// --- Stripe webhooks -------------------------------------------------------------------
-
-/** Stripe's default tolerance: a signed delivery older than this is refused (replay defence). */
-export const WEBHOOK_TOLERANCE_SECONDS = 300;
-const MAX_SIGNATURE_HEADER = 4096;
-
-/** The Stripe-Signature header for a payload, as Stripe computes it (for tests and tooling). */
-export function signStripePayload(payload: string | Buffer, secret: string, timestamp: number): string {
-  return `t=${timestamp},v1=${stripeSignature(payload, secret, timestamp)}`;
-}
-
-const stripeSignature = (payload: string | Buffer, secret: string, timestamp: number): string =>
-  createHmac('sha256', secret).update(`${timestamp}.`).update(payload).digest('hex');
-
-/**
- * Checks a Stripe-Signature header (`t=<unix>,v1=<hex>[,v1=…]`) the way Stripe's libraries
- * do: an HMAC-SHA256 of "<t>.<raw body>" under the endpoint secret must match one v1
- * signature (timing-safe), and t must be at most WEBHOOK_TOLERANCE_SECONDS old.
- */
-export function verifyStripeSignature(
-  payload: Buffer,
-  header: string | undefined,
-  secret: string,
-  nowSeconds: number,
-  toleranceSeconds = WEBHOOK_TOLERANCE_SECONDS,
-): void {
-  if (!header) throw IdentityErrors.webhookSignatureInvalid('the Stripe-Signature header is missing');
-  if (header.length > MAX_SIGNATURE_HEADER)
-    throw IdentityErrors.webhookSignatureInvalid('the Stripe-Signature header is too long');
-  let timestamp: number | undefined;
-  const signatures: string[] = [];
-  for (const item of header.split(',')) {
-    const at = item.indexOf('=');
-    if (at < 0) continue;
-    const key = item.slice(0, at).trim();
-    const value = item.slice(at + 1).trim();
-    if (key === 't' && /^\d{1,15}$/.test(value)) timestamp = Number(value);
-    else if (key === 'v1') signatures.push(value);
-  }
-  if (timestamp === undefined || signatures.length === 0)
-    throw IdentityErrors.webhookSignatureInvalid(
-      'no timestamp or no v1 signature in the Stripe-Signature header',
-    );
-  const expected = stripeSignature(payload, secret, timestamp);
-  // Every candidate is compared, so the time taken does not tell which one came close.
-  let matched = false;
-  for (const candidate of signatures) if (safeEqual(candidate, expected)) matched = true;
-  if (!matched) throw IdentityErrors.webhookSignatureInvalid('no signature matches the payload');
-  if (nowSeconds - timestamp > toleranceSeconds)
-    throw IdentityErrors.webhookSignatureInvalid(`the timestamp is more than ${toleranceSeconds} s old`);
-}
+// --- Stripe events ---------------------------------------------------------------------
 
 interface StripeEvent {
   id: string;

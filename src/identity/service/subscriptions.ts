@@ -5,6 +5,7 @@ import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { type Entitlements, PLAN_CODES, PLANS, type PlanCode } from '../plans.ts';
 import { recordAudit } from '../store/audit.ts';
+import type { PaymentProviderName } from '../store/payments.ts';
 import {
   cancelSubscription,
   currentPlan,
@@ -16,7 +17,7 @@ import {
   updateSubscription,
 } from '../store/subscriptions.ts';
 import { isUuid } from './credits.ts';
-import type { PaymentProvider, PaymentProviderName } from './payments.ts';
+import type { PaymentProvider } from './payment-providers.ts';
 
 /** How long a plan bought through the dev provider runs before it would renew. */
 export const DEV_PERIOD_DAYS = 30;
