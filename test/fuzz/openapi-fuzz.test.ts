@@ -521,7 +521,9 @@ describe.each(testEngines())('every operation of every openapi.json on %s', (eng
       await keepSignedIn();
     }
     expect(failures, `FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n${failures.join('\n')}`).toEqual([]);
-  });
+    // Some 40 s per engine on a quiet 2-core machine; the room above is for a busy one (the
+    // test's size is bounded by RUNS, not by the clock).
+  }, 240_000);
 });
 
 function describeCase(fuzz: FuzzCase | undefined): string {
