@@ -59,8 +59,14 @@ export function createGatewayMetrics() {
     labelNames: ['provider'] as const,
     registers: [registry],
   });
+  const limitFallbacks = new Counter({
+    name: 'calos_ai_limit_fallbacks_total',
+    help: 'Rate-limit counts made in this process only because Redis (REDIS_URL) did not answer',
+    registers: [registry],
+  });
   return {
     registry,
+    limitFallbacks,
     requests,
     latency,
     firstByte,
