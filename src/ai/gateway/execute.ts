@@ -77,6 +77,9 @@ export interface Run<Item> {
   summary: RunSummary | undefined;
 }
 
+const SETTLE_ATTEMPTS = 3;
+const SETTLE_RETRY_MS = 250;
+
 export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Promise<Run<Item>> {
   const { caller, route } = spec;
   const started = performance.now();
@@ -230,15 +233,22 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
           );
         }
         credits = Math.min(cost, held);
-        try {
-          const settled = await deps.identity.credits.settle({
-            reservationId,
-            amount: credits,
-            idempotencyKey: `ai:${spec.requestId}:settle`,
-          });
-          credits = settled.spent ?? credits;
-        } catch (error) {
-          deps.logger.error({ err: error, reservationId }, 'settling credits failed');
+        const settle = { reservationId, amount: credits, idempotencyKey: `ai:${spec.requestId}:settle` };
+        // Retried under the same key (it settles once): a hold never settled would expire and
+        // return in full, and the call would have cost nothing.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const settled = await deps.identity.credits.settle(settle);
+            credits = settled.spent ?? credits;
+            break;
+          } catch (error) {
+            const isFinal = error instanceof AppError && error.status < 500;
+            if (isFinal || attempt === SETTLE_ATTEMPTS) {
+              deps.logger.error({ err: error, reservationId, attempt }, 'settling credits failed');
+              break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, SETTLE_RETRY_MS * attempt));
+          }
         }
       }
       deps.metrics.tokens.inc({ provider: route.provider, direction: 'prompt' }, finalUsage.promptTokens);
