@@ -217,7 +217,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       migrationsDir: options.migrationsDir,
       clock,
       revocations: revocationList,
-      dependencies: () => dependencyStatus(remotes, revocationList),
+      dependencies: () => dependencyStatus(remotes, revocationList, mounted),
       processRoutes: (server) =>
         registerDoctorEndpoint(server, {
           config,
@@ -264,6 +264,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
 async function dependencyStatus(
   remotes: ServiceComposition['remotes'],
   revocations: RevocationList,
+  mounted: readonly MountedService[],
 ): Promise<DependencyStatus[]> {
   const checks = await Promise.all(
     remotes.map(async ({ name, url, prefix }): Promise<DependencyStatus> => {
@@ -288,6 +289,8 @@ async function dependencyStatus(
       ? 'following identity’s revocations'
       : 'not following identity’s revocations: ended sessions work here until their tokens expire',
   });
+  // What the services themselves depend on (the gateway: Redis for its shared limits).
+  for (const { instance } of mounted) checks.push(...((await instance.dependencies?.()) ?? []));
   return checks;
 }
 

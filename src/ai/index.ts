@@ -78,7 +78,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
     usage,
     config,
     pool,
-    limits: createUserLimits(context.config),
+    limits: createUserLimits(context.config, { logger, onFallback: () => metrics.limitFallbacks.inc() }),
     metrics,
     logger,
     clock: context.clock,
@@ -102,6 +102,10 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
         logger.warn({ ollamaHosts: config.ollamaHosts }, noOllamaNotice(config));
     },
     notices: () => (pool.available().length === 0 ? [noOllamaNotice(config)] : []),
+    async dependencies() {
+      const redis = await deps.limits.health();
+      return redis ? [redis] : [];
+    },
     async stop() {
       await usage.stop();
       await pool.stop();

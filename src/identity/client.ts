@@ -40,7 +40,11 @@ export interface CreditsClient {
     idempotencyKey: string;
     reason: string;
   }): Promise<CreditReservation>;
-  /** Spends `amount` of a reservation and returns the rest; beyond the hold, charges what the balance allows. */
+  /**
+   * Spends `amount` of a reservation and returns the rest. Never more than the hold: what is
+   * asked beyond it is recorded as a shortfall, not charged. A hold nobody settles or refunds
+   * returns by itself about an hour after it was taken.
+   */
   settle(input: {
     reservationId: string;
     amount: number;

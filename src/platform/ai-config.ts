@@ -9,7 +9,15 @@ export interface ModelPrice {
   completion: number;
   /** Credits per 1000 prompt tokens served from the provider's cache. */
   cachedPrompt: number;
+  /**
+   * The most tokens one answer of this model may generate: the limit a metered call is held
+   * for (and sent upstream with) when the caller sets none, and the cap on what it sets.
+   */
+  maxOutputTokens: number;
 }
+
+/** A model's output ceiling when CALOS_AI_PRICES names none. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 
 export interface AiConfig {
   ollamaHosts: string[];
@@ -92,7 +100,11 @@ export function parseAiConfig(text: Text, problems: string[]): AiConfig {
           if (![prompt, completion, cachedPrompt].every((n) => Number.isFinite(n) && n >= 0)) {
             throw new Error(`prices of ${model} must be numbers ≥ 0`);
           }
-          return [model, { prompt, completion, cachedPrompt }];
+          const maxOutputTokens = Number(price.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS);
+          if (!Number.isInteger(maxOutputTokens) || maxOutputTokens < 1 || maxOutputTokens > 1_000_000) {
+            throw new Error(`maxOutputTokens of ${model} must be a whole number from 1 to 1000000`);
+          }
+          return [model, { prompt, completion, cachedPrompt, maxOutputTokens }];
         }),
       );
     } catch (error) {

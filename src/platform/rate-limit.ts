@@ -17,6 +17,14 @@ export interface LimiterOptions {
 
 export type Limiter = RateLimiterMemory | RateLimiterRedis;
 
+export interface LimiterHooks {
+  /**
+   * Called each time a count that should have gone to Redis was made in process memory
+   * instead, because Redis did not answer.
+   */
+  onStoreDown?(): void;
+}
+
 /**
  * A counter. Keys are `<redisPrefix>:<keyPrefix>:<key>`, so that two deployments sharing one Redis
  * never count together (a leading `calos:` in keyPrefix, from before prefixes, is dropped).
@@ -24,17 +32,28 @@ export type Limiter = RateLimiterMemory | RateLimiterRedis;
 export function createLimiter(
   config: Pick<Config, 'redisUrl'> & Partial<Pick<Config, 'redisPrefix'>>,
   options: LimiterOptions,
+  hooks: LimiterHooks = {},
 ): Limiter {
   const name = options.keyPrefix.replace(/^calos:/, '');
   const scoped = { ...options, keyPrefix: `${config.redisPrefix ?? 'calos'}:${name}` };
   const redis = redisClient(config);
   if (!redis) return new RateLimiterMemory(scoped);
-  return new RateLimiterRedis({
-    ...scoped,
-    storeClient: redis,
-    // While Redis is unreachable, limits hold per process rather than not at all.
-    insuranceLimiter: new RateLimiterMemory(scoped),
-  });
+  // While Redis is unreachable, limits hold per process rather than not at all. The insurance
+  // limiter is asked only then, so asking it is the sign that Redis is down.
+  const insurance = new RateLimiterMemory(scoped);
+  const { onStoreDown } = hooks;
+  if (onStoreDown) {
+    for (const method of ['consume', 'penalty', 'reward', 'block', 'get', 'set', 'delete'] as const) {
+      // biome-ignore lint/suspicious/noExplicitAny: forwards whatever the method takes
+      const original = (insurance[method] as (...args: any[]) => unknown).bind(insurance);
+      // biome-ignore lint/suspicious/noExplicitAny: same signature as the original
+      (insurance as any)[method] = (...args: unknown[]) => {
+        onStoreDown();
+        return original(...args);
+      };
+    }
+  }
+  return new RateLimiterRedis({ ...scoped, storeClient: redis, insuranceLimiter: insurance });
 }
 
 export interface ConsumeResult {

@@ -44,7 +44,9 @@ describe.each(testEngines())('keys and credits in the gateway on %s', (engine) =
         CALOS_ANTHROPIC_URL: anthropic.url,
         CALOS_DEEPSEEK_URL: deepseek.url,
         // 1 credit per prompt token and 2 per generated token on the priced model.
-        CALOS_AI_PRICES: JSON.stringify({ 'priced:latest': { prompt: 1000, completion: 2000 } }),
+        CALOS_AI_PRICES: JSON.stringify({
+          'priced:latest': { prompt: 1000, completion: 2000, maxOutputTokens: 100 },
+        }),
       },
     });
   });

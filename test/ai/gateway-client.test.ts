@@ -28,7 +28,9 @@ describe.each(testEngines())('the gateway’s typed client and premium models on
         OLLAMA_HOSTS: ollama.url,
         CALOS_OPENAI_URL: openai.url,
         CALOS_OPENAI_API_KEY: PLATFORM_KEY,
-        CALOS_AI_PRICES: JSON.stringify({ 'gpt-4o': { prompt: 1000, completion: 3000, cachedPrompt: 500 } }),
+        CALOS_AI_PRICES: JSON.stringify({
+          'gpt-4o': { prompt: 1000, completion: 3000, cachedPrompt: 500, maxOutputTokens: 200 },
+        }),
       },
     });
   });

@@ -1,5 +1,6 @@
 // A chat call through the gateway, whatever the front format: route it, run it under the
 // user's limits and credits, and hand back the upstream's events as they arrive.
+import { promptTokenCeiling } from '../metering/holds.ts';
 import { chatProviders } from '../providers/registry.ts';
 import type { ChatCall, ChatEvent } from '../providers/types.ts';
 import { type GatewayDeps, type Run, startRun } from './execute.ts';
@@ -28,10 +29,25 @@ export async function startChat(deps: GatewayDeps, request: ChatRequest): Promis
     requestId: request.requestId,
     signal: request.signal,
     promptText: call.messages.map((m) => m.content).join('\n'),
-    maxCompletionTokens: call.maxTokens ?? 0,
-    start: (target, signal) => provider.chat(target, call, signal),
+    promptTokenCeiling: chatPromptTokenCeiling(call),
+    maxCompletionTokens: call.maxTokens,
+    // A metered call goes out with the output limit its hold covers.
+    start: (target, signal, bounds) =>
+      provider.chat(target, { ...call, maxTokens: bounds.maxOutputTokens ?? call.maxTokens }, signal),
     usageOf: (event) => (event.type === 'done' ? event.usage : undefined),
     textOf: (event) => (event.type === 'delta' ? event.content : ''),
+  });
+}
+
+/** The most prompt tokens a chat call can count as: its messages, their images and a JSON schema. */
+export function chatPromptTokenCeiling(call: Pick<ChatCall, 'messages' | 'format'>): number {
+  return promptTokenCeiling({
+    texts: [
+      ...call.messages.map((m) => m.content),
+      ...(typeof call.format === 'object' ? [JSON.stringify(call.format)] : []),
+    ],
+    messages: call.messages.length,
+    images: call.messages.reduce((sum, m) => sum + (m.images?.length ?? 0), 0),
   });
 }
 

@@ -1,6 +1,8 @@
-// Runs one AI call end to end: admit it under the user's limits, reserve credits when the
-// model is metered, reach an upstream (retrying another Ollama instance while nothing has
-// reached the client), then settle credits from the real token counts, free the instance and
+// Runs one AI call end to end: admit it under the user's limits, hold the call's worst case in
+// credits when the model is metered (refused with 402 before anything reaches a model when the
+// balance cannot cover it), reach an upstream (retrying another Ollama instance while nothing has
+// reached the client), then settle credits from the real token counts (never more than the
+// hold, the rest returns), free the instance and
 // log the usage, also when the stream breaks or the client leaves.
 
 import type { IdentityClient } from '../../identity/client.ts';
@@ -10,6 +12,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { LimitState, UserLimits } from '../limits/user-limits.ts';
+import { holdFor, promptTokenCeiling } from '../metering/holds.ts';
 import { creditsFor, estimateTokens } from '../metering/prices.ts';
 import type { Lease, OllamaPool } from '../pool/ollama-pool.ts';
 import { type ProviderTarget, UpstreamError, type Usage } from '../providers/types.ts';
@@ -35,15 +38,28 @@ export interface RunSpec<Item> {
   route: Route;
   requestId: string;
   signal: AbortSignal;
-  /** Text of the prompt, to size the credit reservation. */
+  /** Text of the prompt, to estimate the usage of a call that broke off before its counts came. */
   promptText: string;
-  maxCompletionTokens: number;
-  /** Starts the upstream call on a target. */
-  start(target: ProviderTarget, signal: AbortSignal): AsyncIterable<Item>;
+  /** The most prompt tokens the call can count as (promptTokenCeiling); from promptText when absent. */
+  promptTokenCeiling?: number;
+  /**
+   * The output limit the caller asked for (max_tokens, num_predict); undefined: the model's
+   * ceiling; 0: the call generates nothing (embeddings).
+   */
+  maxCompletionTokens: number | undefined;
+  /**
+   * Starts the upstream call on a target. `bounds.maxOutputTokens`, set for a metered call, is
+   * the output limit its hold covers: the call must be sent with it.
+   */
+  start(target: ProviderTarget, signal: AbortSignal, bounds: RunBounds): AsyncIterable<Item>;
   /** The final usage, when this item carries it. */
   usageOf(item: Item): Usage | undefined;
   /** Generated text in this item, to estimate usage of a stream that never finished. */
   textOf(item: Item): string;
+}
+
+export interface RunBounds {
+  maxOutputTokens?: number;
 }
 
 export interface RunSummary {
@@ -61,7 +77,8 @@ export interface Run<Item> {
   summary: RunSummary | undefined;
 }
 
-const DEFAULT_COMPLETION_ESTIMATE = 1024;
+const SETTLE_ATTEMPTS = 3;
+const SETTLE_RETRY_MS = 250;
 
 export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Promise<Run<Item>> {
   const { caller, route } = spec;
@@ -81,29 +98,32 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
   }
 
   let reservationId: string | undefined;
+  let held = 0;
+  const bounds: RunBounds = {};
   if (route.price) {
-    const promptTokens = estimateTokens(spec.promptText);
-    const estimate = creditsFor(route.price, {
-      promptTokens,
-      completionTokens: spec.maxCompletionTokens || DEFAULT_COMPLETION_ESTIMATE,
-      cachedPromptTokens: 0,
-    });
-    // Hold the estimate, or what the balance allows when that is less: settling charges the
-    // real cost, beyond the hold as far as the balance goes, and never below zero.
-    const floor = creditsFor(route.price, { promptTokens, completionTokens: 1, cachedPromptTokens: 0 });
-    const { balance } = await deps.identity.credits.balance(caller.userId);
-    try {
-      const reservation = await deps.identity.credits.reserve({
-        userId: caller.userId,
-        amount: Math.max(1, floor, Math.min(estimate, balance)),
-        idempotencyKey: `ai:${spec.requestId}`,
-        reason: `AI ${spec.endpoint} ${route.model}`,
-      });
-      reservationId = reservation.reservationId;
-    } catch (error) {
-      deps.metrics.rejections.inc({ reason: 'no_credits' });
-      await record('no_credits', { errorCode: (error as AppError).code });
-      throw error;
+    // The worst case, taken from the balance in one conditional statement in identity: no
+    // balance is read first, so concurrent calls (in any process) cannot share the same credits.
+    const hold = holdFor(
+      route.price,
+      spec.promptTokenCeiling ?? promptTokenCeiling({ texts: [spec.promptText] }),
+      spec.maxCompletionTokens,
+    );
+    if (spec.maxCompletionTokens !== 0) bounds.maxOutputTokens = hold.maxOutputTokens;
+    if (hold.credits > 0) {
+      try {
+        const reservation = await deps.identity.credits.reserve({
+          userId: caller.userId,
+          amount: hold.credits,
+          idempotencyKey: `ai:${spec.requestId}`,
+          reason: `AI ${spec.endpoint} ${route.model}`,
+        });
+        reservationId = reservation.reservationId;
+        held = hold.credits;
+      } catch (error) {
+        deps.metrics.rejections.inc({ reason: 'no_credits' });
+        await record('no_credits', { errorCode: (error as AppError).code });
+        throw error;
+      }
     }
   }
 
@@ -132,7 +152,7 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
       const attempt = new AbortController();
       const abortAttempt = () => attempt.abort();
       spec.signal.addEventListener('abort', abortAttempt, { once: true });
-      iterator = spec.start(target, attempt.signal)[Symbol.asyncIterator]();
+      iterator = spec.start(target, attempt.signal, bounds)[Symbol.asyncIterator]();
       first = await withTimeout(iterator.next(), deps.config.firstByteTimeoutMs, spec.signal, abortAttempt);
       break;
     } catch (error) {
@@ -203,16 +223,32 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
       };
       let credits = 0;
       if (reservationId && route.price) {
-        credits = creditsFor(route.price, finalUsage);
-        try {
-          const settled = await deps.identity.credits.settle({
-            reservationId,
-            amount: credits,
-            idempotencyKey: `ai:${spec.requestId}:settle`,
-          });
-          credits = settled.spent ?? credits;
-        } catch (error) {
-          deps.logger.error({ err: error, reservationId }, 'settling credits failed');
+        const cost = creditsFor(route.price, finalUsage);
+        if (cost > held) {
+          // The hold was the worst case: an upstream that reports more broke its limit.
+          deps.metrics.holdOverruns.inc({ provider: route.provider });
+          deps.logger.warn(
+            { reservationId, model: route.model, cost, held, usage: finalUsage },
+            'a metered call cost more than its hold; only the hold is charged',
+          );
+        }
+        credits = Math.min(cost, held);
+        const settle = { reservationId, amount: credits, idempotencyKey: `ai:${spec.requestId}:settle` };
+        // Retried under the same key (it settles once): a hold never settled would expire and
+        // return in full, and the call would have cost nothing.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const settled = await deps.identity.credits.settle(settle);
+            credits = settled.spent ?? credits;
+            break;
+          } catch (error) {
+            const isFinal = error instanceof AppError && error.status < 500;
+            if (isFinal || attempt === SETTLE_ATTEMPTS) {
+              deps.logger.error({ err: error, reservationId, attempt }, 'settling credits failed');
+              break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, SETTLE_RETRY_MS * attempt));
+          }
         }
       }
       deps.metrics.tokens.inc({ provider: route.provider, direction: 'prompt' }, finalUsage.promptTokens);

@@ -53,7 +53,30 @@ export function createGatewayMetrics() {
     labelNames: ['provider', 'direction'] as const,
     registers: [registry],
   });
-  return { registry, requests, latency, firstByte, inFlight, healthy, rejections, upstreamFailures, tokens };
+  const holdOverruns = new Counter({
+    name: 'calos_ai_hold_overruns_total',
+    help: 'Metered calls whose reported usage cost more than their credit hold (only the hold is charged)',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  const limitFallbacks = new Counter({
+    name: 'calos_ai_limit_fallbacks_total',
+    help: 'Rate-limit counts made in this process only because Redis (REDIS_URL) did not answer',
+    registers: [registry],
+  });
+  return {
+    registry,
+    limitFallbacks,
+    requests,
+    latency,
+    firstByte,
+    inFlight,
+    healthy,
+    rejections,
+    upstreamFailures,
+    tokens,
+    holdOverruns,
+  };
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

@@ -3,7 +3,12 @@
 // them, metered), and otherwise the free Ollama pool, falling back to the user's fallback model.
 import type { IdentityClient } from '../../identity/client.ts';
 import { entitlementsOf } from '../../identity/client.ts';
-import type { AiConfig, ModelPrice, PaidProvider } from '../../platform/ai-config.ts';
+import {
+  type AiConfig,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  type ModelPrice,
+  type PaidProvider,
+} from '../../platform/ai-config.ts';
 import { priceOf } from '../metering/prices.ts';
 import { normalizeOllamaModel, providerOfModel } from '../providers/registry.ts';
 
@@ -58,7 +63,12 @@ export async function routeCall(
       requestedModel: model,
       byok: false,
       apiKey: platformKey,
-      price: priceOf(config.prices, model) ?? { prompt: 10, completion: 30, cachedPrompt: 5 },
+      price: priceOf(config.prices, model) ?? {
+        prompt: 10,
+        completion: 30,
+        cachedPrompt: 5,
+        maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+      },
     };
   }
   const fallback = normalizeOllamaModel((await preferencesOf()).fallback_model || config.defaultModel);

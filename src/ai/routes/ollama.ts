@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
+import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -54,6 +55,7 @@ async function* renderNdjson(
   provider: string,
   byok: boolean,
   clock: Clock,
+  guard: GuardedAnswer,
 ) {
   const model = run.route.model;
   let firstTokenAt: bigint | undefined;
@@ -76,8 +78,14 @@ async function* renderNdjson(
       }
     }
   } catch (error) {
-    // Headers are gone: Ollama reports a failure inside the stream as an {"error": …} object.
-    yield ndjsonLine(ollamaError(toClientError(error, provider, byok).message));
+    // Headers are gone: Ollama reports a failure inside the stream as an {"error": …} object,
+    // and so does a stream cut because the caller's access ended.
+    const reason = guard.endReason;
+    yield ndjsonLine(
+      reason
+        ? { ...ollamaError(endReasonMessage[reason]), reason }
+        : ollamaError(toClientError(error, provider, byok).message),
+    );
   }
 }
 
@@ -119,11 +127,13 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
             kind === 'chat' ? 'messages must not be empty' : 'prompt must not be empty',
           );
         }
+        // A stream lasts as long as the caller's access (session, account, token expiry).
+        const guard = call.stream ? guardAnswer(request, reply) : undefined;
         const run = await startChat(deps, {
           caller,
           endpoint: `api/${kind}`,
           requestId: request.id,
-          signal: clientGone(request, reply),
+          signal: guard?.signal ?? clientGone(request, reply),
           model: call.model,
           call,
         });
@@ -160,7 +170,17 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
         }
         reply.header('content-type', 'application/x-ndjson');
         return reply.send(
-          Readable.from(renderNdjson(run, kind, startedAt, run.route.provider, run.route.byok, deps.clock)),
+          Readable.from(
+            renderNdjson(
+              run,
+              kind,
+              startedAt,
+              run.route.provider,
+              run.route.byok,
+              deps.clock,
+              guard as GuardedAnswer,
+            ),
+          ),
         );
       },
     );

@@ -3,6 +3,7 @@
 // so the official `openai` client works with baseURL …/ai/v1 and a CALOS access token as key.
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -23,7 +24,13 @@ import { callerOf, limitHeaders } from './caller.ts';
 
 const bearer = [{ bearerAuth: [] }];
 
-async function* renderSse(run: Run<ChatEvent>, id: string, includeUsage: boolean, created: number) {
+async function* renderSse(
+  run: Run<ChatEvent>,
+  id: string,
+  includeUsage: boolean,
+  created: number,
+  guard: GuardedAnswer,
+) {
   const model = run.route.model;
   const options = { created, includeUsage };
   yield sseData(openaiChunk(id, model, { role: 'assistant', content: '' }, undefined, options));
@@ -37,9 +44,13 @@ async function* renderSse(run: Run<ChatEvent>, id: string, includeUsage: boolean
       }
     }
   } catch (error) {
+    // A stream cut because the caller's access ended says why, in OpenAI's error shape.
+    const reason = guard.endReason;
     const clientError = toClientError(error, run.route.provider, run.route.byok);
     yield sseData({
-      error: { message: clientError.message, type: 'server_error', code: clientError.code, param: null },
+      error: reason
+        ? { message: endReasonMessage[reason], type: 'access_ended', code: reason, param: null }
+        : { message: clientError.message, type: 'server_error', code: clientError.code, param: null },
     });
   }
   yield SSE_DONE;
@@ -72,11 +83,13 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
     async (request, reply) => {
       const caller = callerOf(request);
       const call = parseOpenAIChat(request.body);
+      // A stream lasts as long as the caller's access (session, account, token expiry).
+      const guard = call.stream ? guardAnswer(request, reply) : undefined;
       const run = await startChat(deps, {
         caller,
         endpoint: 'v1/chat/completions',
         requestId: request.id,
-        signal: clientGone(request, reply),
+        signal: guard?.signal ?? clientGone(request, reply),
         model: call.model || undefined,
         call,
       });
@@ -103,7 +116,15 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
       reply.header('content-type', 'text/event-stream; charset=utf-8');
       reply.header('cache-control', 'no-cache');
       return reply.send(
-        Readable.from(renderSse(run, id, call.includeUsage, Math.floor(deps.clock.nowMs() / 1000))),
+        Readable.from(
+          renderSse(
+            run,
+            id,
+            call.includeUsage,
+            Math.floor(deps.clock.nowMs() / 1000),
+            guard as GuardedAnswer,
+          ),
+        ),
       );
     },
   );

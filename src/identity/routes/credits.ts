@@ -32,8 +32,8 @@ const LedgerItem = Type.Object(
     kind: Type.Enum(LEDGER_KINDS, {
       description:
         'signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; ' +
-        'release returns the unused part of a hold; refund returns a whole hold; settle_extra charges ' +
-        'what a call cost beyond its hold',
+        'release returns the unused part of a hold; refund returns a whole hold (also when it expired ' +
+        'unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold',
     }),
     reason: Type.String({ examples: ['Welcome credits'] }),
     balance_after: Type.Integer({ minimum: 0, description: 'The balance right after this entry' }),

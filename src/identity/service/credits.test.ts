@@ -118,35 +118,38 @@ describe.each(testEngines())('credits on %s', (engine) => {
     expect((await books(userId)).entries).toBe(2);
   });
 
-  it('charges beyond the hold as far as the balance goes, never below zero, and records the shortfall', async () => {
+  it('never charges beyond the hold: what a settle asks beyond it is recorded as shortfall, not taken', async () => {
     const userId = await newUser();
     const big = await credits.reserve({ userId, amount: 900, idempotencyKey: 'big', reason: 'long run' });
     expect(big.balance).toBe(100);
-    // 1000 asked for: 900 held, 100 more from the balance, 0 short.
     const exact = await credits.settle({
       reservationId: big.reservationId,
-      amount: 1000,
+      amount: 900,
       idempotencyKey: 's',
     });
-    expect(exact).toMatchObject({ spent: 1000, balance: 0 });
+    expect(exact).toMatchObject({ spent: 900, balance: 100 });
 
     const other = await newUser();
-    const hold = await credits.reserve({ userId: other, amount: 990, idempotencyKey: 'h', reason: 'batch' });
+    const hold = await credits.reserve({ userId: other, amount: 300, idempotencyKey: 'h', reason: 'batch' });
     const over = await credits.settle({
       reservationId: hold.reservationId,
       amount: 1500,
       idempotencyKey: 's',
     });
-    expect(over).toMatchObject({ amount: 990, spent: 1000, status: 'settled', balance: 0 });
-    expect(await credits.balance(other)).toEqual({ balance: 0, lifetimeSpent: 1000 });
+    // The balance had 700 more, but a call never gets more than it held.
+    expect(over).toMatchObject({ amount: 300, spent: 300, status: 'settled', balance: 700 });
+    expect(await credits.balance(other)).toEqual({ balance: 700, lifetimeSpent: 300 });
     const { rows } = await db.query<{ shortfall: number; spent: number }>(
       'SELECT shortfall, spent FROM credit_reservations WHERE reservation_id = $1',
       [hold.reservationId],
     );
-    expect(rows[0]).toEqual({ shortfall: 500, spent: 1000 });
-    const extra = (await credits.ledger(other, { limit: 1 })).items[0];
-    expect(extra).toMatchObject({ kind: 'settle_extra', amount: -10, balance_after: 0 });
-    expect(extra?.reason).toContain('500 more could not be charged');
+    expect(rows[0]).toEqual({ shortfall: 1200, spent: 300 });
+    const kinds = (await credits.ledger(other, { limit: 10 })).items.map((e) => e.kind);
+    expect(kinds).toEqual(['reserve', 'signup_grant']);
+    // A retry of that settle answers the same, and changes nothing.
+    expect(
+      await credits.settle({ reservationId: hold.reservationId, amount: 1500, idempotencyKey: 's' }),
+    ).toEqual(over);
     await books(userId);
     await books(other);
   });
@@ -247,15 +250,15 @@ describe.each(testEngines())('credits on %s', (engine) => {
 
   it('ends 200 concurrent spends on one balance exact and never negative', async () => {
     const userId = await newUser();
-    // Each call holds 10 and really costs 3 to 17: some settle beyond their hold. With 1000
-    // credits, holds run out while others are in flight, so some calls are refused with 402.
+    // Each call holds its worst case, 17, and really costs 3 to 17. With 1000 credits, holds
+    // run out while others are in flight, so some calls are refused with 402.
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         const cost = 3 + (i % 15);
         try {
           const held = await credits.reserve({
             userId,
-            amount: 10,
+            amount: 17,
             idempotencyKey: `c-${i}`,
             reason: 'chat',
           });
@@ -284,9 +287,10 @@ describe.each(testEngines())('credits on %s', (engine) => {
       [userId],
     );
     expect(rows[0]?.held).toBe(0);
-    // What was asked beyond the balance is recorded, not lost: spent + shortfall = what calls cost.
+    // Every call that ran paid exactly its cost: nothing forgiven, nothing beyond.
     const asked = outcomes.reduce((sum, o, i) => sum + (o.refused ? 0 : 3 + (i % 15)), 0);
-    expect(spent + (rows[0]?.shortfall ?? 0)).toBe(asked);
+    expect(spent).toBe(asked);
+    expect(rows[0]?.shortfall).toBe(0);
   });
 
   it('refuses amounts that are not whole numbers from 1 to a billion', async () => {

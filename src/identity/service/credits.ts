@@ -1,5 +1,6 @@
 // Credits rules: balances that never go negative, holds for metered calls (reserve, then
-// settle or refund), and grants, each idempotent under a key. A retry with the same key and
+// settle or refund; a settle never charges more than the hold, and a hold nobody closes returns
+// by itself once it expires), and grants, each idempotent under a key. A retry with the same key and
 // the same request answers what the first call answered and changes nothing; the same key
 // with a different request is 409 IDEMPOTENCY_KEY_REUSED.
 import type { Queryable } from '../../platform/db/database.ts';
@@ -30,6 +31,11 @@ import {
 export const MAX_CREDIT_AMOUNT = 1_000_000_000;
 export const MAX_KEY_LENGTH = 200;
 export const MAX_REASON_LENGTH = 200;
+/**
+ * How long a hold lasts unless settled or refunded: longer than any metered call can take (the
+ * gateway gives up on an upstream within minutes). After that, housekeeping returns it.
+ */
+export const HOLD_LIFETIME_MS = 60 * 60_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
@@ -75,7 +81,8 @@ export function createCreditsService(deps: IdentityDeps): CreditsService {
       return db.transaction(async (tx) => {
         // The hold row first: a concurrent call with the same key waits here for the first
         // one's outcome instead of taking a second hold.
-        const created = await insertReservation(tx, { userId, amount, idempotencyKey, reason });
+        const expiresAt = new Date(deps.now().getTime() + HOLD_LIFETIME_MS);
+        const created = await insertReservation(tx, { userId, amount, idempotencyKey, reason, expiresAt });
         if (!created) {
           const existing = await findReservationByKey(tx, userId, idempotencyKey);
           if (!existing) throw IdentityErrors.userNotFound();
@@ -129,53 +136,28 @@ export function createCreditsService(deps: IdentityDeps): CreditsService {
           return closedResult(hold);
         }
 
-        let balance: number;
-        let spent: number;
-        let shortfall = 0;
-        if (amount <= hold.amount) {
-          const rest = hold.amount - amount;
-          const after = await creditBalance(tx, hold.user_id, rest, amount);
-          if (after === undefined) throw IdentityErrors.reservationNotFound();
-          balance = after;
-          spent = amount;
-          if (rest > 0) {
-            await insertLedgerEntry(tx, {
-              userId: hold.user_id,
-              amount: rest,
-              kind: 'release',
-              reason: `Unused part of: ${hold.reason}`.slice(0, MAX_REASON_LENGTH),
-              reservationId: hold.reservation_id,
-              balanceAfter: balance,
-            });
-          }
-        } else {
-          // Beyond the hold, take what the balance allows and record what could not be taken.
-          const extra = amount - hold.amount;
-          const current = await lockBalance(tx, hold.user_id);
-          if (!current) throw IdentityErrors.reservationNotFound();
-          const charged = Math.min(extra, current.balance);
-          shortfall = extra - charged;
-          spent = hold.amount + charged;
-          const after = await debitBalance(tx, hold.user_id, charged, spent);
-          if (after === undefined) throw new Error('a locked balance changed under its lock');
-          balance = after;
-          if (charged > 0) {
-            const short = shortfall > 0 ? `; ${shortfall} more could not be charged` : '';
-            await insertLedgerEntry(tx, {
-              userId: hold.user_id,
-              amount: -charged,
-              kind: 'settle_extra',
-              reason: `${charged} beyond the hold${short}: ${hold.reason}`.slice(0, MAX_REASON_LENGTH),
-              reservationId: hold.reservation_id,
-              balanceAfter: balance,
-            });
-          }
-          if (shortfall > 0) {
-            deps.logger.warn(
-              { reservationId: hold.reservation_id, userId: hold.user_id, shortfall },
-              'settled beyond the hold and the balance; the rest was not charged',
-            );
-          }
+        // Never more than the hold: the hold was the call's worst case, so a settle beyond it
+        // means the caller mis-sized it. What it asked beyond is recorded, not charged.
+        const spent = Math.min(amount, hold.amount);
+        const shortfall = amount - spent;
+        const rest = hold.amount - spent;
+        const balance = await creditBalance(tx, hold.user_id, rest, spent);
+        if (balance === undefined) throw IdentityErrors.reservationNotFound();
+        if (rest > 0) {
+          await insertLedgerEntry(tx, {
+            userId: hold.user_id,
+            amount: rest,
+            kind: 'release',
+            reason: `Unused part of: ${hold.reason}`.slice(0, MAX_REASON_LENGTH),
+            reservationId: hold.reservation_id,
+            balanceAfter: balance,
+          });
+        }
+        if (shortfall > 0) {
+          deps.logger.warn(
+            { reservationId: hold.reservation_id, userId: hold.user_id, shortfall },
+            'a settle asked for more than its hold; only the hold was charged',
+          );
         }
         await closeReservation(tx, {
           reservationId: hold.reservation_id,

@@ -9,8 +9,8 @@ import { createLogger } from '../../platform/logger.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { openCreditAccount } from '../store/credits.ts';
 import { ackEvent, enqueueEvent } from '../store/outbox.ts';
-import { type CreditsService, createCreditsService } from './credits.ts';
-import { createIdentityHousekeeping, OUTBOX_RETENTION_MS, STALE_HOLD_MS } from './housekeeping.ts';
+import { type CreditsService, createCreditsService, HOLD_LIFETIME_MS } from './credits.ts';
+import { createIdentityHousekeeping, OUTBOX_RETENTION_MS } from './housekeeping.ts';
 
 describe.each(testEngines())("identity's housekeeping on %s", (engine) => {
   let isolated: IsolatedDatabases;
@@ -55,24 +55,30 @@ describe.each(testEngines())("identity's housekeeping on %s", (engine) => {
       new Date(clock.nowMs() - ms),
     ]);
 
-  it('refunds holds older than any call can last, once, and leaves recent and closed ones alone', async () => {
+  it('refunds holds once their end has passed by the service clock, once, and leaves recent and closed ones alone', async () => {
     const userId = await newUser();
     const reserve = (key: string) =>
       credits.reserve({ userId, amount: 100, idempotencyKey: key, reason: 'premium chat' });
     const abandoned = await reserve('abandoned');
-    const recent = await reserve('recent');
     const settled = await reserve('settled');
     await credits.settle({ reservationId: settled.reservationId, amount: 40, idempotencyKey: 'settle' });
-    for (const hold of [abandoned, settled])
-      await age('credit_reservations', 'reservation_id', hold.reservationId, STALE_HOLD_MS + 60_000);
+    // The database's own time is not consulted: the clock moves past the holds' end, the rows
+    // stay exactly as written.
+    clock.advance(HOLD_LIFETIME_MS + 60_000);
+    const recent = await reserve('recent');
     expect((await credits.balance(userId)).balance).toBe(1000 - 100 - 100 - 40);
+    const early = createIdentityHousekeeping(
+      { ...deps, now: () => new Date(clock.nowMs() - HOLD_LIFETIME_MS - 120_000) },
+      credits,
+    );
+    expect((await early.runOnce())['stale credit holds refunded']).toBe(0);
 
     const housekeeping = createIdentityHousekeeping(deps, credits);
     const first = await housekeeping.runOnce();
     expect(first['stale credit holds refunded']).toBe(1);
     expect((await credits.balance(userId)).balance).toBe(1000 - 100 - 40);
     const { rows } = await db.query<{ reservation_id: string; status: string; closed_by_key: string | null }>(
-      'SELECT reservation_id, status, closed_by_key FROM credit_reservations WHERE user_id = $1 ORDER BY created_at',
+      'SELECT reservation_id, status, closed_by_key FROM credit_reservations WHERE user_id = $1',
       [userId],
     );
     expect(new Map(rows.map((r) => [r.reservation_id, [r.status, r.closed_by_key]]))).toEqual(

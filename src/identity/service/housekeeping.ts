@@ -1,5 +1,6 @@
 // Identity's periodic clean-up: credit holds whose caller never settled or refunded them (a
-// gateway process that died mid-call) are refunded once they are older than any call can last,
+// gateway process that died mid-call) are refunded once their end (set from the clock when the
+// hold was taken, longer than any call can last) has passed,
 // outbox events every consumer has read are deleted after a week, and revocations once no
 // token they cover can still be alive. Mailed links, sign-in challenges and remembered browsers
 // go once they have expired; finished mail deliveries after a month.
@@ -7,15 +8,13 @@ import { createHousekeeping, type Housekeeping } from '../../platform/housekeepi
 import type { CreditsClient } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { deleteStaleAccountTokens } from '../store/account-tokens.ts';
-import { staleHoldIds } from '../store/credits.ts';
+import { expiredHoldIds } from '../store/credits.ts';
 import { pruneDeliveries } from '../store/mail.ts';
 import { pruneConsumedEvents } from '../store/outbox.ts';
 import { deleteStaleWebauthnChallenges } from '../store/passkeys.ts';
 import { pruneRevocations } from '../store/revocations.ts';
 import { deleteExpiredTrustedDevices, deleteStaleChallenges } from '../store/two-factor.ts';
 
-/** Longer than any metered call can take (the gateway gives up on an upstream within minutes). */
-export const STALE_HOLD_MS = 60 * 60_000;
 export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
 /** An hour: far beyond the longest a token issued before a revocation lives (ttl + skew). */
 export const REVOCATION_RETENTION_MS = 60 * 60_000;
@@ -34,7 +33,7 @@ export function createIdentityHousekeeping(
       {
         name: 'stale credit holds refunded',
         async run() {
-          const ids = await staleHoldIds(deps.db, new Date(deps.now().getTime() - STALE_HOLD_MS), BATCH);
+          const ids = await expiredHoldIds(deps.db, deps.now(), BATCH);
           for (const reservationId of ids) {
             // The same key every time: a second run, or a race with another process, refunds once.
             await credits.refund({ reservationId, idempotencyKey: `expired:${reservationId}` }).catch(() => {

@@ -12,6 +12,7 @@ export const LEDGER_KINDS = [
   'reserve',
   'release',
   'refund',
+  // Charges beyond a hold, written before settling stopped at the hold; no new ones are made.
   'settle_extra',
   'admin_grant',
 ] as const;
@@ -202,14 +203,14 @@ export async function findLedgerEntry(
  */
 export async function insertReservation(
   tx: Queryable,
-  input: { userId: string; amount: number; idempotencyKey: string; reason: string },
+  input: { userId: string; amount: number; idempotencyKey: string; reason: string; expiresAt: Date },
 ): Promise<{ reservation_id: string } | undefined> {
   const { rows } = await tx.query<{ reservation_id: string }>(
-    `INSERT INTO credit_reservations (user_id, amount, idempotency_key, reason)
-     SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM credits_balance WHERE user_id = $1)
+    `INSERT INTO credit_reservations (user_id, amount, idempotency_key, reason, expires_at)
+     SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM credits_balance WHERE user_id = $1)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
      RETURNING reservation_id`,
-    [input.userId, input.amount, input.idempotencyKey, input.reason],
+    [input.userId, input.amount, input.idempotencyKey, input.reason, input.expiresAt],
   );
   return rows[0];
 }
@@ -266,12 +267,12 @@ export async function closeReservation(
   );
 }
 
-/** Holds still open that were made before `before`, oldest first (their caller is gone). */
-export async function staleHoldIds(db: Queryable, before: Date, limit: number): Promise<string[]> {
+/** Holds still open whose end has passed by `now`, the longest expired first (their caller is gone). */
+export async function expiredHoldIds(db: Queryable, now: Date, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ reservation_id: string }>(
     `SELECT reservation_id FROM credit_reservations
-     WHERE status = 'held' AND created_at < $1 ORDER BY created_at LIMIT $2`,
-    [before, limit],
+     WHERE status = 'held' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
+    [now, limit],
   );
   return rows.map((r) => r.reservation_id);
 }

@@ -15,12 +15,12 @@ import type { DBPoolManager } from '../db/pool-manager.ts';
 import { PlatformErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { migrationStatus } from '../migrations/migrator.ts';
+import type { LongAnswer } from './caller-access.ts';
 import { allowWebOrigins } from './cors.ts';
 import { registerApiDocs } from './docs.ts';
 import { clientErrorResponse, errorBody, handleError, MAX_PARAM_LENGTH } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
 import { refuseInvalidText } from './input-text.ts';
-import type { SseStream } from './sse.ts';
 import { registerWebPages } from './static.ts';
 
 // ajv-formats is CommonJS: at run time its default import is the plugin function itself.
@@ -124,7 +124,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   let isClosing = false;
   // Event streams never end by themselves: they end first, so that close() does not wait for
   // them (clients reconnect, to another process behind the load balancer).
-  app.decorate('openStreams', new Set<SseStream>());
+  app.decorate('openStreams', new Set<LongAnswer>());
   app.decorate('accessContext', { clock: options.clock ?? systemClock, revocations: options.revocations });
   app.addHook('preClose', async () => {
     isClosing = true;

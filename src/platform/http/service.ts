@@ -17,6 +17,7 @@ import type { DatabaseName } from '../databases.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
 import type { EventBus } from '../events/nats-bus.ts';
 import type { Logger } from '../logger.ts';
+import type { DependencyStatus } from './server.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -70,6 +71,8 @@ export interface ServiceInstance {
   stop?(): Promise<void> | void;
   /** What the operator should know once it has started (printed by `calos start`), in words. */
   notices?(): string[];
+  /** What the service needs that may be down (e.g. Redis): /readyz names each that is, as degraded. */
+  dependencies?(): Promise<DependencyStatus[]>;
 }
 
 export interface ServiceDefinition {

@@ -2,26 +2,23 @@
 // comments as heartbeats so proxies keep it open, and a clean end when the client leaves.
 //
 // A stream lasts only as long as the caller's right to it. Every stream of every service ends
-// (with an `end` event naming why) when:
-// - the caller's session ends or the account is deleted (the process's revocation list says so
-//   at once; see platform/auth/revocations.ts),
-// - the access token's `exp` passes (the client reconnects with a fresh token),
+// (with an `end` event naming why) when the caller's access ends (session ended, account
+// deleted, token expired, server stopping: the rule of every long-lived answer, in
+// caller-access.ts), and when
 // - the route's own rule (`access.check`) no longer holds: re-checked as soon as `access.watch`
 //   signals a change (e.g. a family's members changed, from any process), and every few seconds.
 // And it never sends an event while such a change is unchecked: events wait for the check.
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/guard.ts';
-import type { RevocationList } from '../auth/revocations.ts';
-import { type Clock, systemClock } from '../clock.ts';
+import { type EndReason, followCallerAccess, TICK_MS } from './caller-access.ts';
+
+export type { EndReason } from './caller-access.ts';
 
 export interface SseEvent {
   id?: string | number;
   event?: string;
   data: unknown;
 }
-
-export type EndReason = 'session_ended' | 'token_expired' | 'access_ended' | 'server_stopping';
 
 export interface SseStream {
   /** Sends now, or after a pending access check; false once the stream has ended. */
@@ -41,19 +38,8 @@ export interface StreamAccess {
 }
 
 const HEARTBEAT_MS = 15_000;
-/** How often a stream looks at its token's expiry. */
-const TICK_MS = 1_000;
 /** How often the route's rule is checked without a signal (a safety net, not the mechanism). */
 export const RECHECK_MS = 10_000;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Every open event stream of this server, ended first when it stops (see server.ts). */
-    openStreams: Set<SseStream>;
-    /** The process's clock and revocation list, for streams and long requests (see server.ts). */
-    accessContext: { clock: Clock; revocations?: Pick<RevocationList, 'onRevoked' | 'isRevoked'> };
-  }
-}
 
 /** The id a reconnecting EventSource sends, from the header (or `?last_event_id=`). */
 export function lastEventId(request: FastifyRequest): string | undefined {
@@ -76,8 +62,6 @@ export function openSse(
   reply: FastifyReply,
   options: { access?: StreamAccess } = {},
 ): SseStream {
-  const { clock, revocations } = request.server.accessContext ?? { clock: systemClock };
-  const caller: AuthUser | null = request.auth ?? null;
   const access = options.access;
   let isOpen = true;
   let resolveClosed: () => void = () => undefined;
@@ -157,19 +141,6 @@ export function openSse(
     void recheck();
   };
 
-  if (caller && revocations) {
-    cleanups.push(
-      revocations.onRevoked((revocation) => {
-        if (
-          revocation.sessionId
-            ? revocation.sessionId === caller.sessionId
-            : revocation.userId === caller.userId
-        )
-          stream.close('session_ended');
-      }),
-    );
-  }
-
   reply.hijack();
   res.writeHead(200, {
     // Whatever the hooks set (CORS for an app page on another host) goes out with the head.
@@ -185,24 +156,16 @@ export function openSse(
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
   let ticks = 0;
-  const ticker = setInterval(() => {
-    if (caller && caller.expiresAt * 1000 <= clock.nowMs()) {
-      stream.close('token_expired');
-      return;
-    }
-    ticks++;
-    if (access && ticks % (RECHECK_MS / TICK_MS) === 0) markChanged();
-  }, TICK_MS);
-  ticker.unref();
   cleanups.push(
     () => clearInterval(heartbeat),
-    () => clearInterval(ticker),
+    followCallerAccess(request, (reason) => stream.close(reason), {
+      onTick() {
+        ticks++;
+        if (access && ticks % (RECHECK_MS / TICK_MS) === 0) markChanged();
+      },
+    }),
   );
   res.on('close', end);
-
-  const registry = request.server.openStreams;
-  registry?.add(stream);
-  void closed.then(() => registry?.delete(stream));
   if (access) {
     // The rule may have changed since the route first checked it: events wait until the watch
     // is in place and the rule has been checked once more.

@@ -2483,7 +2483,7 @@ export interface paths {
                                 /** @example 42 */
                                 entry_id: number;
                                 /**
-                                 * @description signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold; settle_extra charges what a call cost beyond its hold
+                                 * @description signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
                                  * @enum {unknown}
                                  */
                                 kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant";
@@ -2583,7 +2583,7 @@ export interface paths {
                             /** @example 42 */
                             entry_id: number;
                             /**
-                             * @description signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold; settle_extra charges what a call cost beyond its hold
+                             * @description signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
                              * @enum {unknown}
                              */
                             kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant";
