@@ -15,10 +15,10 @@ import { systemClock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { DatabaseName } from '../../platform/databases.ts';
 import { DBPoolManager } from '../../platform/db/pool-manager.ts';
-import { AppError } from '../../platform/errors.ts';
 import { ClientRegistry, type ServiceInstance } from '../../platform/http/service.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { migrationStatus } from '../../platform/migrations/migrator.ts';
+import { CliErrors } from '../errors.ts';
 
 /** What every gateway answer of the run cost, discarded ones included. */
 export interface AiUsageTotals {
@@ -122,11 +122,7 @@ async function assertMigrated(databases: DBPoolManager, migrationsDir: string | 
       );
   }
   if (problems.length > 0) {
-    throw new AppError(
-      409,
-      'NOT_MIGRATED',
-      `The databases are not migrated: ${problems.join('; ')}. Run calos migrate all, then seed again.`,
-    );
+    throw CliErrors.notMigrated(problems);
   }
 }
 
