@@ -2,8 +2,7 @@
 // key (users' API keys, token signing keys) under a new one, all or nothing.
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { rotateMasterKey } from '../identity/service/api-keys.ts';
-import { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer } from '../identity/service/tokens.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer, rotateMasterKey } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';
 import { masterKeyId } from '../platform/crypto/envelope.ts';
 import { loadMasterKey, masterKeyPath, writeMasterKeyFile } from '../platform/crypto/master-key.ts';

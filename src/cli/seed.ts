@@ -9,7 +9,7 @@
 // at any point, the same command continues where it stopped: it counts what is stored.
 import { normalizeOllamaModel, providerOfModel } from '../ai/providers/registry.ts';
 import type { PlanCode } from '../identity/client.ts';
-import { ensureSystemAccount } from '../identity/service/system-accounts.ts';
+import { ensureSystemAccount } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
 import { createLogger } from '../platform/logger.ts';
