@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACCESS_TOKEN_TTL_SECONDS } from '../src/identity/service/tokens.ts';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../src/identity/index.ts';
 import { DATABASE_NAMES, DATABASE_URL_VARIABLE } from '../src/platform/databases.ts';
 import type { BaselinePlan } from './api/baseline-main.ts';
 import { type Answer, fetchAnswer, firstDifference } from './api/compare.ts';

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 const SERVICES = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];
 /** Small shared modules named for what they do (STYLE.md): any service may use them. */
 const SHARED = ['ingredients'];
+const ROOT = path.resolve('.');
 const SRC = path.resolve('src');
+const BENCH = path.resolve('bench');
+/**
+ * Services whose `new AppError(` calls still wait to move into their errors.ts. Remove an entry
+ * once its errors have moved: the test fails while an entry has nothing left to move.
+ */
+const PENDING_ERRORS = ['src/ai', 'src/family'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -21,6 +28,30 @@ const importsOf = (file: string) =>
   [...readFileSync(file, 'utf8').matchAll(/(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/g)].map(
     (m) => m[1] as string,
   );
+
+/** `import('./x.ts').Name` in a type position. */
+const typeImportsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] as string);
+
+/**
+ * Micro-benchmarks time one stage of a service on its own (a serializer, a password hash, a
+ * store call), so they import that stage: each such import is listed here, by name.
+ */
+const MEASURED_INTERNALS = [
+  'bench/api/serializers.ts imports family/routes/schemas.ts',
+  'bench/api/serializers.ts imports hollowtown/routes/recipes.ts',
+  'bench/api/serializers.ts imports hollowtown/routes/schemas.ts',
+  'bench/api/serializers.ts imports recipes/routes/schemas.ts',
+  'bench/api/targets.ts imports family/service/todos.ts',
+  'bench/api/targets.ts imports hollowtown/service/recipes.ts',
+  'bench/api/targets.ts imports recipes/service/recipes.ts',
+  'bench/auth.ts imports identity/service/passwords.ts',
+  'bench/auth/argon2.ts imports identity/service/passwords.ts',
+  'bench/gateway/stages.ts imports ai/limits/user-limits.ts',
+  'bench/gateway/stages.ts imports identity/store/ai.ts',
+];
+/** The CLI's imports of internals that wait for their service to offer them at its door. */
+const PENDING_DOORS = ['src/cli/seed.ts imports ai/providers/registry.ts'];
 
 describe('the source layout', () => {
   it('keeps each service behind its client: no service imports another service beyond client.ts', () => {
@@ -54,6 +85,46 @@ describe('the source layout', () => {
           .map((room) => `${path.relative(SRC, file)} imports ${room}`),
       );
     expect(violations).toEqual([]);
+  });
+
+  it('lets the CLI and the benchmarks reach a service only through its door or its entry', () => {
+    const violations: string[] = [];
+    const files = [...sourceFiles(path.join(SRC, 'cli')), ...sourceFiles(BENCH)].filter(
+      (file) => !file.endsWith('.test.ts'),
+    );
+    for (const file of files) {
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith('.')) continue;
+        const target = path.relative(SRC, path.resolve(path.dirname(file), specifier)).split(path.sep);
+        const [room, ...rest] = target;
+        if (!room || !SERVICES.includes(room) || ['client.ts', 'index.ts'].includes(rest.join('/'))) continue;
+        violations.push(`${path.relative(ROOT, file).split(path.sep).join('/')} imports ${target.join('/')}`);
+      }
+    }
+    const allowed = [...MEASURED_INTERNALS, ...PENDING_DOORS];
+    expect(violations.filter((v) => !allowed.includes(v))).toEqual([]);
+    // A listed exception that no longer happens must go, so the lists cannot hide new ones.
+    expect(allowed.filter((v) => !violations.includes(v))).toEqual([]);
+  });
+
+  it('keeps doors to the contract: no client.ts takes anything from a store, a service or a route', () => {
+    const leaks = SERVICES.map((service) => path.join(SRC, service, 'client.ts')).flatMap((door) =>
+      [...importsOf(door), ...typeImportsOf(door)]
+        .filter((specifier) => /(^|\/)(store|service|routes)(\/|\.ts$)/.test(specifier))
+        .map((specifier) => `${path.relative(SRC, door)} takes ${specifier}`),
+    );
+    expect(leaks).toEqual([]);
+  });
+
+  it('constructs AppErrors only in errors.ts files, so every code is listed where clients look for it', () => {
+    const sites = [...sourceFiles(SRC), ...sourceFiles(BENCH)]
+      .filter((file) => !file.endsWith('.test.ts') && path.basename(file) !== 'errors.ts')
+      .filter((file) => readFileSync(file, 'utf8').includes('new AppError('))
+      .map((file) => path.relative(ROOT, file).split(path.sep).join('/'));
+    const pending = (site: string) => PENDING_ERRORS.some((dir) => site.startsWith(`${dir}/`));
+    expect(sites.filter((site) => !pending(site))).toEqual([]);
+    // An entry whose errors have all moved must go, or the list would hide new offenders there.
+    expect(PENDING_ERRORS.filter((dir) => !sites.some((site) => site.startsWith(`${dir}/`)))).toEqual([]);
   });
 
   it('runs SQL only in stores, the migrator and the database engines', () => {

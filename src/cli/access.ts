@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../platform/config.ts';
 import { DATABASE_NAMES, type DatabaseName } from '../platform/databases.ts';
-import { AppError } from '../platform/errors.ts';
+import { CliErrors } from './errors.ts';
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const RESERVED_ROLES = new Set(['postgres', 'public', 'pg_database_owner']);
@@ -29,20 +29,10 @@ export async function grantAccess(
 ): Promise<AccessGrant> {
   const target = config.databases[options.database];
   if (target.engine !== 'postgres') {
-    throw new AppError(
-      409,
-      'ACCESS_NEEDS_POSTGRES',
-      `${options.database} runs on the embedded engine, which has no roles or network access to grant. ` +
-        'Move it to PostgreSQL (CALOS_POSTGRES_URL or ' +
-        `${options.database.toUpperCase()}_DATABASE_URL) to give a contractor access.`,
-    );
+    throw CliErrors.accessNeedsPostgres(options.database);
   }
   if (!ROLE_NAME.test(options.role) || RESERVED_ROLES.has(options.role) || options.role.startsWith('pg_')) {
-    throw new AppError(
-      400,
-      'ROLE_NAME_INVALID',
-      `Role names are lower-case letters, digits and underscores, up to 63, not starting with pg_ (got "${options.role}")`,
-    );
+    throw CliErrors.roleNameRefused(options.role);
   }
   const password = randomBytes(24).toString('base64url');
   const role = pg.escapeIdentifier(options.role);
@@ -51,7 +41,7 @@ export async function grantAccess(
   try {
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [options.role]);
     if (exists.rowCount) {
-      throw new AppError(409, 'ROLE_EXISTS', `Role ${options.role} already exists; choose another name`);
+      throw CliErrors.roleExists(options.role);
     }
     await client.query('BEGIN');
     await client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
@@ -105,20 +95,15 @@ export async function revokeAccess(
 ): Promise<void> {
   const target = config.databases[options.database];
   if (target.engine !== 'postgres') {
-    throw new AppError(
-      409,
-      'ACCESS_NEEDS_POSTGRES',
-      `${options.database} runs on the embedded engine: no roles to revoke`,
-    );
+    throw CliErrors.revokeNeedsPostgres(options.database);
   }
-  if (!ROLE_NAME.test(options.role))
-    throw new AppError(400, 'ROLE_NAME_INVALID', `Invalid role name "${options.role}"`);
+  if (!ROLE_NAME.test(options.role)) throw CliErrors.roleNameInvalid(options.role);
   const client = new pg.Client({ connectionString: target.url });
   await client.connect();
   try {
     const role = pg.escapeIdentifier(options.role);
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [options.role]);
-    if (!exists.rowCount) throw new AppError(404, 'ROLE_NOT_FOUND', `Role ${options.role} does not exist`);
+    if (!exists.rowCount) throw CliErrors.roleNotFound(options.role);
     await client.query(`DROP OWNED BY ${role}`);
     await client.query(`REVOKE CONNECT ON DATABASE ${pg.escapeIdentifier(target.database)} FROM ${role}`);
     await client.query(`DROP ROLE ${role}`);

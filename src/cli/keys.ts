@@ -2,13 +2,12 @@
 // key (users' API keys, token signing keys) under a new one, all or nothing.
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { rotateMasterKey } from '../identity/service/api-keys.ts';
-import { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer } from '../identity/service/tokens.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer, rotateMasterKey } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';
 import { masterKeyId } from '../platform/crypto/envelope.ts';
 import { loadMasterKey, masterKeyPath, writeMasterKeyFile } from '../platform/crypto/master-key.ts';
 import { DBPoolManager } from '../platform/db/pool-manager.ts';
-import { AppError } from '../platform/errors.ts';
+import { CliErrors } from './errors.ts';
 import { print, UsageError } from './output.ts';
 
 export async function runKeys(
@@ -37,14 +36,7 @@ export async function runKeys(
   if (usesKeyFile) {
     if (existsSync(pendingFile)) {
       // Left by a rotation that stopped after its commit: it may be the only copy of the key.
-      throw new AppError(
-        409,
-        'MASTER_KEY_ROTATION_INTERRUPTED',
-        `${pendingFile} is left from an interrupted rotation: the stored secrets are sealed under it or ` +
-          `under ${masterKeyPath(config.dataDir)}. Keep both until you know which: start CALOS with ` +
-          'CALOS_MASTER_KEY set to its content; if that gives no MASTER_KEY_MISMATCH, move it over the key ' +
-          'file, otherwise delete it.',
-      );
+      throw CliErrors.rotationInterrupted(pendingFile, masterKeyPath(config.dataDir));
     }
     writeFileSync(pendingFile, `${newKey.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   }
@@ -62,11 +54,7 @@ export async function runKeys(
     result = await rotateMasterKey(pools.get('identity'), currentKey, newKey).catch((error: unknown) => {
       // 42P01: a table is missing, so the identity schema is not there yet.
       if ((error as { code?: unknown }).code !== '42P01') throw error;
-      throw new AppError(
-        409,
-        'IDENTITY_NOT_MIGRATED',
-        'The identity database is not migrated; run: calos migrate identity',
-      );
+      throw CliErrors.identityNotMigrated();
     });
   } catch (error) {
     if (usesKeyFile) rmSync(pendingFile, { force: true });
@@ -83,12 +71,7 @@ export async function runKeys(
     try {
       writeMasterKeyFile(config.dataDir, newKey);
     } catch (error) {
-      throw new AppError(
-        500,
-        'MASTER_KEY_FILE_NOT_WRITTEN',
-        `The secrets are re-encrypted, but ${masterKeyPath(config.dataDir)} could not be replaced ` +
-          `(${(error as Error).message}). The new key is in ${pendingFile}: move it there before starting CALOS.`,
-      );
+      throw CliErrors.keyFileNotWritten(masterKeyPath(config.dataDir), (error as Error).message, pendingFile);
     }
     rmSync(pendingFile, { force: true });
     print(`The key file ${masterKeyPath(config.dataDir)} now holds the new key.`);

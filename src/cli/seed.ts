@@ -9,10 +9,11 @@
 // at any point, the same command continues where it stopped: it counts what is stored.
 import { normalizeOllamaModel, providerOfModel } from '../ai/providers/registry.ts';
 import type { PlanCode } from '../identity/client.ts';
-import { ensureSystemAccount } from '../identity/service/system-accounts.ts';
+import { ensureSystemAccount } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
 import { createLogger } from '../platform/logger.ts';
+import { CliErrors } from './errors.ts';
 import { print, UsageError } from './output.ts';
 import { formatSeconds, type ProgressOutput, SeedProgress } from './seed/progress.ts';
 import { type SeedEvent, type SeedOutcome, seedRecipes } from './seed/run.ts';
@@ -188,11 +189,7 @@ async function resolveAccount(services: SeedServices, args: SeedArguments): Prom
       plan: 'enterprise',
     }).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'USERNAME_TAKEN') {
-        throw new AppError(
-          409,
-          'SEED_ACCOUNT_TAKEN',
-          `The username ${SEED_ACCOUNT} belongs to a person's account, not to CALOS: seed another account with --user NAME`,
-        );
+        throw CliErrors.seedAccountTaken(SEED_ACCOUNT);
       }
       throw error;
     });
@@ -200,11 +197,7 @@ async function resolveAccount(services: SeedServices, args: SeedArguments): Prom
   }
   const user = await services.identity.findUser({ login: args.user });
   if (!user) {
-    throw new AppError(
-      404,
-      'USER_NOT_FOUND',
-      `No CALOS account "${args.user}": give the username or email of an existing account, or leave --user out to seed the ${SEED_ACCOUNT} account`,
-    );
+    throw CliErrors.seedUserNotFound(args.user, SEED_ACCOUNT);
   }
   const { plan } = await services.identity.planOf(user.userId);
   return { userId: user.userId, username: user.username, plan, created: false, publish: args.publish };
@@ -225,23 +218,13 @@ async function checkOllama(config: Config, services: SeedServices, account: Seed
   const hosts = await Promise.all(config.ai.ollamaHosts.map(probeOllama));
   const reachable = hosts.filter((h) => h.models !== undefined);
   if (reachable.length === 0) {
-    throw new AppError(
-      503,
-      'OLLAMA_UNREACHABLE',
-      `No Ollama instance answers at OLLAMA_HOSTS (${hosts.map((h) => `${h.url}: ${h.problem}`).join('; ')}). ` +
-        'Start Ollama there, or set OLLAMA_HOSTS to your instances (comma-separated URLs), then seed again.',
-    );
+    throw CliErrors.ollamaUnreachable(hosts.map((h) => `${h.url}: ${h.problem}`).join('; '));
   }
   if (!reachable.some((h) => h.models?.has(model))) {
     const have = reachable
       .map((h) => `${h.url} has ${h.models?.size ? [...(h.models ?? [])].join(', ') : 'no models'}`)
       .join('; ');
-    throw new AppError(
-      404,
-      'MODEL_NOT_FOUND',
-      `No Ollama instance in OLLAMA_HOSTS has the model "${model}" that ${where} names (${have}). ` +
-        `Pull it there (ollama pull ${model}), point OLLAMA_HOSTS at an instance that has it, or name another model.`,
-    );
+    throw CliErrors.seedModelNotFound(model, where, have);
   }
 }
 
@@ -271,28 +254,22 @@ function explain(error: unknown, config: Config, account: SeedAccount): unknown 
     case 'NO_INSTANCE_AVAILABLE':
     case 'POOL_SATURATED':
     case 'UPSTREAM_UNAVAILABLE':
-      return new AppError(
-        error.status,
-        error.code,
+      return CliErrors.withAdvice(
+        error,
         `${error.message}. The gateway reaches Ollama at OLLAMA_HOSTS=${hosts}; check those instances. ${again}`,
-        error.details,
       );
     case 'INSUFFICIENT_CREDITS':
-      return new AppError(
-        error.status,
-        error.code,
+      return CliErrors.withAdvice(
+        error,
         `${account.username} has run out of credits for this model (${error.message}). Grant credits or use a model that costs none. ${again}`,
-        error.details,
       );
     case 'AI_RATE_LIMITED':
-      return new AppError(
-        error.status,
-        error.code,
+      return CliErrors.withAdvice(
+        error,
         `${error.message} (${account.username} is on the ${account.plan} plan). Seed an account with higher limits, or wait. ${again}`,
-        error.details,
       );
     default:
-      return new AppError(error.status, error.code, `${error.message}. ${again}`, error.details);
+      return CliErrors.withAdvice(error, `${error.message}. ${again}`);
   }
 }
 

@@ -25,3 +25,26 @@ export const HollowtownErrors = {
       retryAfterSeconds: 30,
     }),
 };
+
+/** An event planned with a family (service/event-family.ts). */
+export const EventFamilyErrors = {
+  familyNotFound: () => new AppError(404, 'FAMILY_NOT_FOUND', 'No such family among yours'),
+  noFamily: () =>
+    new AppError(
+      409,
+      'EVENT_HAS_NO_FAMILY',
+      'Link the event to a family first (family_id): its shopping list lives there',
+    ),
+  noRecipes: () => new AppError(409, 'EVENT_HAS_NO_RECIPES', 'Add recipes to the event first'),
+  tooManyRecipes: (limit: number) =>
+    new AppError(409, 'EVENT_RECIPES_FULL', `An event holds at most ${limit} recipes`),
+  familyUnavailable: () =>
+    new AppError(503, 'FAMILY_UNAVAILABLE', 'Family Planner is not reachable from here'),
+  roleForbidden: (role: string, action: string) =>
+    new AppError(
+      403,
+      'EVENT_ROLE_FORBIDDEN',
+      `A ${role} of the family cannot ${action}: the event's planner, parents and admins can`,
+      { role, action },
+    ),
+};

@@ -97,14 +97,49 @@ export interface AiPreferences {
   fallback_model: string;
 }
 
-export type { AiUsageRecord, AiUsageRow } from './store/ai.ts';
+/** One gateway answer, as the gateway reports it for the account's usage log. */
+export interface AiUsageRecord {
+  userId: string;
+  app: string;
+  endpoint: string;
+  model: string;
+  provider: 'ollama' | 'openai' | 'anthropic' | 'deepseek';
+  instance: string | null;
+  byok: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  credits: number;
+  latencyMs: number;
+  outcome: 'ok' | 'error' | 'aborted' | 'rate_limited' | 'no_credits';
+  errorCode: string | null;
+}
+
+/** A line of the account's usage log, as identity keeps it. */
+export interface AiUsageRow {
+  usage_id: number;
+  app: string;
+  endpoint: string;
+  model: string;
+  provider: string;
+  instance: string | null;
+  byok: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  credits: number;
+  latency_ms: number;
+  outcome: string;
+  error_code: string | null;
+  created_at: Date;
+}
 
 export interface AiAccountClient {
   preferences(userId: string): Promise<AiPreferences>;
   setPreferences(userId: string, preferences: AiPreferences): Promise<AiPreferences>;
-  recordUsage(record: import('./store/ai.ts').AiUsageRecord): Promise<void>;
+  recordUsage(record: AiUsageRecord): Promise<void>;
   /** Newest first; `before` continues below a usage_id. */
-  usage(userId: string, limit: number, before?: number): Promise<import('./store/ai.ts').AiUsageRow[]>;
+  usage(userId: string, limit: number, before?: number): Promise<AiUsageRow[]>;
 }
 
 export interface IdentityClient extends JwksProvider {

@@ -176,4 +176,32 @@ export const IdentityErrors = {
       'DEV_MAIL_REFUSED',
       'The development mailbox is not available in production (mails go through CALOS_SMTP_URL)',
     ),
+  masterKeyInvalid: () => new AppError(400, 'MASTER_KEY_INVALID', 'A master key is 32 bytes'),
+  /** What a rotation reports when opening a secret failed with something other than an AppError. */
+  secretUnreadable: () =>
+    new AppError(500, 'SECRET_ENVELOPE_INVALID', 'A stored secret is not a readable envelope'),
+  tooManyCodeAttempts: (retryAfterSeconds: number) =>
+    new AppError(
+      429,
+      'TOO_MANY_CODE_ATTEMPTS',
+      `Too many wrong device codes; try again in ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
+    ),
+  tooManyPairings: (retryAfterSeconds: number) =>
+    new AppError(429, 'TOO_MANY_PAIRINGS', 'Too many pairing requests from this address', {
+      retryAfterSeconds,
+    }),
+};
+
+/** The web apps' sign-in through the console (service/web-session.ts). */
+export const WebSessionErrors = {
+  redirectNotAllowed: () =>
+    new AppError(400, 'WEB_REDIRECT_NOT_ALLOWED', 'The redirect URI is not the address of that CALOS app'),
+  // Unknown, spent, expired or mismatched all look the same to the caller.
+  codeInvalid: () =>
+    new AppError(
+      400,
+      'WEB_CODE_INVALID',
+      'The sign-in code is unknown, expired, already used or does not match',
+    ),
 };

@@ -190,3 +190,9 @@ export const identityService: ServiceDefinition = {
   database: 'identity',
   create: createIdentity,
 };
+
+// What the operator's commands (src/cli) run on identity's database: they reach it here, at the
+// service's entry, never in its service/ or store/ folders.
+export { rotateMasterKey } from './service/api-keys.ts';
+export { ensureSystemAccount } from './service/system-accounts.ts';
+export { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer } from './service/tokens.ts';

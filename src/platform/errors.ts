@@ -49,6 +49,29 @@ export const PlatformErrors = {
   notReady: (details: unknown) => new AppError(503, 'NOT_READY', 'Not ready', details),
   internal: (requestId: string) =>
     new AppError(500, 'INTERNAL', `Something went wrong on our side (request ${requestId})`, { requestId }),
+  /** Fastify's own refusals, with Fastify's message when it gives one. */
+  bodyTooLarge: (message: string) => new AppError(413, 'PAYLOAD_TOO_LARGE', message),
+  mediaTypeRefused: (message: string) => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', message),
+  badRequest: (status: number, message: string) => new AppError(status, 'BAD_REQUEST', message),
+  invalidText: (field: string, message: string) =>
+    new AppError(400, 'INVALID_TEXT', `${field} ${message}`, [{ field, message }]),
+  invalidCursor: () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid; start again without it'),
+  // The access guard (src/platform/auth/guard.ts).
+  sessionEnded: () => new AppError(401, 'SESSION_ENDED', 'This session has ended; sign in again'),
+  tokenInvalid: (message: string) => new AppError(401, 'TOKEN_INVALID', message),
+  tokenExpired: () => new AppError(401, 'TOKEN_EXPIRED', 'The access token has expired; refresh it'),
+  // Calls between services (src/platform/rpc.ts).
+  serviceTokenInvalid: () =>
+    new AppError(401, 'SERVICE_TOKEN_INVALID', 'This endpoint is for CALOS services only'),
+  serviceUnavailable: (service: string, reason: string) =>
+    new AppError(503, 'SERVICE_UNAVAILABLE', `${service} is not reachable: ${reason}`, {
+      service,
+    }),
+  /** Another service's error, as it answered it: its status, code, message and details unchanged. */
+  relayed: (status: number, code: string, message: string, details?: unknown) =>
+    new AppError(status, code, message, details),
+  databaseUnreachable: (database: string, reason: string) =>
+    new AppError(503, 'DATABASE_UNREACHABLE', `Cannot reach PostgreSQL for ${database}: ${reason}`),
 };
 
 /** Errors for the operator (CLI, start-up): not HTTP, but still typed with a code. */

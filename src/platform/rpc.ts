@@ -7,7 +7,7 @@
 import { Type } from 'typebox';
 import { request } from 'undici';
 import { safeEqual } from './crypto/tokens.ts';
-import { AppError } from './errors.ts';
+import { PlatformErrors } from './errors.ts';
 import type { App } from './http/service.ts';
 
 export const SERVICE_TOKEN_HEADER = 'x-calos-service-token';
@@ -94,7 +94,7 @@ export function registerRpcDoor(
     async (request) => {
       const presented = request.headers[SERVICE_TOKEN_HEADER];
       if (typeof presented !== 'string' || !safeEqual(presented, serviceToken)) {
-        throw new AppError(401, 'SERVICE_TOKEN_INVALID', 'This endpoint is for CALOS services only');
+        throw PlatformErrors.serviceTokenInvalid();
       }
       const { target, fn } = methodOf(client, request.body.method);
       const result = await fn.apply(target, fromWire(request.body.args) as unknown[]);
@@ -131,14 +131,7 @@ export function createRpcClient<T>(options: RpcClientOptions<T>): T {
         bodyTimeout: timeout,
       });
     } catch (error) {
-      throw new AppError(
-        503,
-        'SERVICE_UNAVAILABLE',
-        `${options.prefix.slice(1)} is not reachable: ${(error as Error).message}`,
-        {
-          service: options.prefix.slice(1),
-        },
-      );
+      throw PlatformErrors.serviceUnavailable(options.prefix.slice(1), (error as Error).message);
     }
     const body = (await response.body.json().catch(() => ({}))) as {
       result?: unknown;
@@ -149,7 +142,7 @@ export function createRpcClient<T>(options: RpcClientOptions<T>): T {
         code: 'SERVICE_UNAVAILABLE',
         message: `${options.prefix.slice(1)} answered ${response.statusCode}`,
       };
-      throw new AppError(response.statusCode, error.code, error.message, error.details);
+      throw PlatformErrors.relayed(response.statusCode, error.code, error.message, error.details);
     }
     return fromWire(body.result);
   };

@@ -4,9 +4,11 @@
 import type { AiChatResult, AiClient } from '../../ai/client.ts';
 import { aiService } from '../../ai/index.ts';
 import type { HollowtownClient } from '../../hollowtown/client.ts';
-import type { HollowtownDeps } from '../../hollowtown/deps.ts';
-import { hollowtownService } from '../../hollowtown/index.ts';
-import { createGenerationService, type GenerationService } from '../../hollowtown/service/generate.ts';
+import {
+  createHollowtownServices,
+  type HollowtownServices,
+  hollowtownService,
+} from '../../hollowtown/index.ts';
 import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityClient, createIdentityServices, type IdentityServices } from '../../identity/index.ts';
 import { createTokenVerifier } from '../../platform/auth/guard.ts';
@@ -15,10 +17,10 @@ import { systemClock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { DatabaseName } from '../../platform/databases.ts';
 import { DBPoolManager } from '../../platform/db/pool-manager.ts';
-import { AppError } from '../../platform/errors.ts';
 import { ClientRegistry, type ServiceInstance } from '../../platform/http/service.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { migrationStatus } from '../../platform/migrations/migrator.ts';
+import { CliErrors } from '../errors.ts';
 
 /** What every gateway answer of the run cost, discarded ones included. */
 export interface AiUsageTotals {
@@ -33,7 +35,7 @@ export interface SeedServices {
   identity: IdentityClient;
   identityServices: IdentityServices;
   hollowtown: HollowtownClient;
-  generation: GenerationService;
+  generation: HollowtownServices['generation'];
   usage: AiUsageTotals;
   close(): Promise<void>;
 }
@@ -86,17 +88,18 @@ export async function openSeedServices(
     // Its client only (names of recipes): its background work (user.deleted) is the server's.
     const hollowtownInstance = await hollowtownService.create(context);
     const hollowtown = hollowtownInstance.client as HollowtownClient;
-    const deps: HollowtownDeps = {
+    // The generation service as the server builds it; its AI is the metered client above.
+    const { generation } = createHollowtownServices({
       db: databases.get('hollowtown'),
       logger: logger.child({ service: 'hollowtown' }),
       clients,
       now: () => systemClock.now(),
-    };
+    });
     return {
       identity,
       identityServices,
       hollowtown,
-      generation: createGenerationService(deps, () => ai),
+      generation,
       usage,
       async close() {
         for (const instance of started.reverse()) await instance.stop?.();
@@ -122,11 +125,7 @@ async function assertMigrated(databases: DBPoolManager, migrationsDir: string | 
       );
   }
   if (problems.length > 0) {
-    throw new AppError(
-      409,
-      'NOT_MIGRATED',
-      `The databases are not migrated: ${problems.join('; ')}. Run calos migrate all, then seed again.`,
-    );
+    throw CliErrors.notMigrated(problems);
   }
 }
 

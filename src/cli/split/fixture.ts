@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { redact } from '../../platform/config.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { AppError } from '../../platform/errors.ts';
+import { CliErrors } from '../errors.ts';
 import { createDatabase, fillMonolith, isEmptyDatabase, tableRowCounts } from './store/monolith-fixture.ts';
 
 export const DEFAULT_MONOLITH_URL = 'postgres://postgres@127.0.0.1:5432/calos_monolith';
@@ -44,26 +44,16 @@ export async function buildMonolith(
   options: { users: number; replace?: boolean; countRows?: boolean },
 ): Promise<MonolithFixture> {
   if (!Number.isInteger(options.users) || options.users < 10)
-    throw new AppError(
-      400,
-      'FIXTURE_USERS_INVALID',
-      `--users must be a whole number of at least 10 (got ${options.users})`,
-    );
+    throw CliErrors.fixtureUsersInvalid(options.users);
   const parsed = new URL(url);
   const database = decodeURIComponent(parsed.pathname.slice(1));
-  if (!database)
-    throw new AppError(400, 'FIXTURE_URL_INVALID', `The URL must name a database: ${redact(url)}`);
+  if (!database) throw CliErrors.fixtureUrlInvalid(redact(url));
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   const started = performance.now();
   await withClient(maintenance.toString(), (db) => createDatabase(db, database, options.replace ?? false));
   const rows = await withClient(url, async (db) => {
-    if (!(await isEmptyDatabase(db)))
-      throw new AppError(
-        409,
-        'FIXTURE_DATABASE_NOT_EMPTY',
-        `${database} already has tables; pass --replace to drop and rebuild it, or name another database with --url`,
-      );
+    if (!(await isEmptyDatabase(db))) throw CliErrors.fixtureDatabaseNotEmpty(database);
     await fillMonolith(db, options.users);
     return options.countRows === false ? {} : tableRowCounts(db);
   });

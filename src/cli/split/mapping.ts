@@ -2,7 +2,7 @@
 // optional renames, columns deliberately left behind and the columns that hold CALOS user ids.
 import { readFileSync } from 'node:fs';
 import { DATABASE_NAMES, type DatabaseName, isDatabaseName } from '../../platform/databases.ts';
-import { AppError } from '../../platform/errors.ts';
+import { CliErrors } from '../errors.ts';
 
 export const DEFAULT_MAPPING_FILE = new URL('./default-mapping.json', import.meta.url);
 
@@ -149,7 +149,4 @@ function stringList(value: unknown, at: string, problems: string[]): string[] {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const mappingError = (origin: string, problems: string[]) =>
-  new AppError(400, 'SPLIT_MAPPING_INVALID', `The mapping ${origin}:\n  - ${problems.join('\n  - ')}`, {
-    problems,
-  });
+const mappingError = CliErrors.mappingInvalid;

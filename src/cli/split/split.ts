@@ -8,8 +8,8 @@ import type { Config } from '../../platform/config.ts';
 import { redact } from '../../platform/config.ts';
 import { DATABASE_NAMES, type DatabaseName } from '../../platform/databases.ts';
 import { DBPoolManager } from '../../platform/db/pool-manager.ts';
-import { AppError } from '../../platform/errors.ts';
 import { MIGRATION_ORDER, type MigrationEvent, migrate } from '../../platform/migrations/migrator.ts';
+import { CliErrors, SplitErrors } from '../errors.ts';
 import type { Mapping } from './mapping.ts';
 import { type Plan, planSplit, type TablePlan } from './plan.ts';
 import { formatCount, type ProgressOutput, SplitProgress } from './progress.ts';
@@ -58,30 +58,6 @@ export interface SplitOptions {
   progress?: ProgressOutput;
 }
 
-export const SplitErrors = {
-  privileges: (role: string, tables: string[]) =>
-    new AppError(
-      403,
-      'MONOLITH_PRIVILEGES_MISSING',
-      `The monolith role "${role}" may not read ${tables.join(', ')}. Grant it, e.g.: GRANT SELECT ON ${tables.join(', ')} TO ${quoteIdent(role)};`,
-      { role, tables },
-    ),
-  plan: (problems: string[]) =>
-    new AppError(
-      400,
-      'SPLIT_PLAN_INVALID',
-      `Nothing was written; the split cannot run:\n  - ${problems.join('\n  - ')}`,
-      { problems },
-    ),
-  data: (violations: Violation[], describe: (v: Violation) => string) =>
-    new AppError(
-      400,
-      'SPLIT_DATA_INVALID',
-      `Nothing was written; the target databases would refuse these monolith rows:\n${violations.map(describe).join('\n')}\nFix them in the monolith (or change the mapping) and run again.`,
-      { violations },
-    ),
-};
-
 /** Special steps in the transaction that copies a table. */
 const AFTER_COPY: Record<
   string,
@@ -105,12 +81,7 @@ export async function withMonolith<T>(
 /** Reads the monolith's catalog and refuses early when the role cannot read a mapped table. */
 export async function readMonolith(snapshot: MonolithSnapshot, mapping: Mapping): Promise<Catalog> {
   const catalog = await readCatalog(snapshot.coordinator, mapping.schema);
-  if (catalog.size === 0)
-    throw new AppError(
-      404,
-      'MONOLITH_EMPTY',
-      `The monolith has no tables in schema "${mapping.schema}" that this role can see (set "schema" in the mapping if they live elsewhere)`,
-    );
+  if (catalog.size === 0) throw CliErrors.monolithEmpty(mapping.schema);
   const unreadable = [...mapping.tables.values()]
     .filter((entry) => entry.kind === 'move')
     .map((entry) => catalog.get(entry.source))
@@ -277,12 +248,7 @@ async function copyTable(
     const outcome = await writer.transaction(async (tx) => {
       await lockTableForCopy(tx, writer.engine, table.target);
       if (await isCopied(tx, table.target)) return undefined;
-      if (await hasRows(tx, table.target))
-        throw new AppError(
-          409,
-          'SPLIT_TARGET_NOT_EMPTY',
-          `${table.database}.${table.target} already has rows that no split put there; the split moves into empty tables only`,
-        );
+      if (await hasRows(tx, table.target)) throw CliErrors.targetNotEmpty(table.database, table.target);
       const indexes = await dropSecondaryIndexes(tx, table.target);
       const foreignKeys = await dropForeignKeys(tx, table.target);
       const session = await snapshot.acquire();
@@ -306,11 +272,7 @@ async function copyTable(
       const copied = await checksumOf(tx, targetRows(table));
       const monolith = await monolithSum;
       if (copied.rows !== monolith.rows || copied.checksum !== monolith.checksum || copied.rows !== rows)
-        throw new AppError(
-          500,
-          'SPLIT_CHECKSUM_MISMATCH',
-          `${table.database}.${table.target} does not match the monolith after the copy (rows ${monolith.rows} → ${copied.rows}, checksum ${monolith.checksum} → ${copied.checksum}); nothing of it was kept`,
-        );
+        throw CliErrors.checksumMismatch(table.database, table.target, monolith, copied);
       await recordCopied(tx, {
         target: table.target,
         source: table.source,

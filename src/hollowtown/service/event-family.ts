@@ -16,10 +16,9 @@
 import type { FamilyClient, FamilyRole } from '../../family/client.ts';
 import { amountToBuy } from '../../ingredients/ingredient-input.ts';
 import { mergeIngredients, type QuantityLine, scaleIngredients } from '../../ingredients/quantities.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { RecipesClient } from '../../recipes/client.ts';
 import type { HollowtownDeps } from '../deps.ts';
-import { HollowtownErrors } from '../errors.ts';
+import { EventFamilyErrors, HollowtownErrors } from '../errors.ts';
 import {
   addEventRecipe,
   clearEventFamily,
@@ -35,28 +34,6 @@ import { isUuid } from './common.ts';
 import type { RecipeService } from './recipes.ts';
 
 export const MAX_RECIPES_PER_EVENT = 50;
-
-export const EventFamilyErrors = {
-  familyNotFound: () => new AppError(404, 'FAMILY_NOT_FOUND', 'No such family among yours'),
-  noFamily: () =>
-    new AppError(
-      409,
-      'EVENT_HAS_NO_FAMILY',
-      'Link the event to a family first (family_id): its shopping list lives there',
-    ),
-  noRecipes: () => new AppError(409, 'EVENT_HAS_NO_RECIPES', 'Add recipes to the event first'),
-  tooManyRecipes: () =>
-    new AppError(409, 'EVENT_RECIPES_FULL', `An event holds at most ${MAX_RECIPES_PER_EVENT} recipes`),
-  familyUnavailable: () =>
-    new AppError(503, 'FAMILY_UNAVAILABLE', 'Family Planner is not reachable from here'),
-  roleForbidden: (role: string, action: string) =>
-    new AppError(
-      403,
-      'EVENT_ROLE_FORBIDDEN',
-      `A ${role} of the family cannot ${action}: the event's planner, parents and admins can`,
-      { role, action },
-    ),
-};
 
 interface Ingredientish {
   name: string;
@@ -172,7 +149,7 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
         throw HollowtownErrors.recipeNotFound();
       }
       if ((await countEventRecipes(deps.db, event.event_id)) >= MAX_RECIPES_PER_EVENT)
-        throw EventFamilyErrors.tooManyRecipes();
+        throw EventFamilyErrors.tooManyRecipes(MAX_RECIPES_PER_EVENT);
       const added = await addEventRecipe(deps.db, event.event_id, {
         domain: input.domain,
         recipeId: input.recipe_id,

@@ -1,11 +1,12 @@
 // /api/devices: the account's devices, and pairing devices that cannot type a password.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
-import { AppError, PlatformErrors } from '../../platform/errors.ts';
+import { PlatformErrors } from '../../platform/errors.ts';
 import { NoContent, NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { consume, createLimiter } from '../../platform/rate-limit.ts';
 import type { IdentityDeps } from '../deps.ts';
+import { IdentityErrors } from '../errors.ts';
 import { consoleUrlOf } from '../mail/links.ts';
 import type { DeviceService } from '../service/devices.ts';
 import { DevicePollError, type PairingService } from '../service/pairing.ts';
@@ -125,9 +126,7 @@ export function registerDeviceRoutes(
       const limit = await consume(pairingStarts, request.ip);
       if (!limit.allowed) {
         const retryAfterSeconds = Math.ceil(limit.resetMs / 1000);
-        throw new AppError(429, 'TOO_MANY_PAIRINGS', 'Too many pairing requests from this address', {
-          retryAfterSeconds,
-        });
+        throw IdentityErrors.tooManyPairings(retryAfterSeconds);
       }
       const origin = `${request.protocol}://${request.host}`;
       const body = request.body ?? {};

@@ -193,7 +193,7 @@ export async function rotateMasterKey(
   currentKey: Buffer,
   newKey: Buffer,
 ): Promise<RotationResult> {
-  if (newKey.length !== 32) throw new AppError(400, 'MASTER_KEY_INVALID', 'A master key is 32 bytes');
+  if (newKey.length !== 32) throw IdentityErrors.masterKeyInvalid();
   if (currentKey.equals(newKey)) throw IdentityErrors.masterKeyUnchanged();
   return db.transaction(async (tx) => {
     await lockSealedSecrets(tx);
@@ -220,10 +220,7 @@ function openForRotation(key: Buffer, envelope: string, aad: string, what: strin
   try {
     return open(key, envelope, aad);
   } catch (error) {
-    const cause =
-      error instanceof AppError
-        ? error
-        : new AppError(500, 'SECRET_ENVELOPE_INVALID', 'A stored secret is not a readable envelope');
+    const cause = error instanceof AppError ? error : IdentityErrors.secretUnreadable();
     throw IdentityErrors.masterKeyRotationRefused(what, cause);
   }
 }

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { defaultConsoleUrl } from '../mail/links.ts';
@@ -415,7 +414,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         );
         await deleteAuditOf(tx, userId);
         const deleted = await deleteUser(tx, userId);
-        if (!deleted) throw new AppError(404, 'USER_NOT_FOUND', 'No such user');
+        if (!deleted) throw IdentityErrors.userNotFound();
         // Every service refuses the account's tokens from now on, not when they expire.
         await revokeUserTokens(tx, userId, 'account_deleted', deletedAt);
       });

@@ -3,7 +3,6 @@
 // approves it, and the device's polling turns into its own session.
 import { randomInt } from 'node:crypto';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
-import { AppError } from '../../platform/errors.ts';
 import { consume, createLimiter, peek } from '../../platform/rate-limit.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
@@ -54,14 +53,6 @@ export const USER_CODE_LIMITS = {
   perAddress: { points: 30, duration: 60 * 60, blockDuration: 60 * 60 },
 };
 
-const tooManyCodes = (retryAfterSeconds: number) =>
-  new AppError(
-    429,
-    'TOO_MANY_CODE_ATTEMPTS',
-    `Too many wrong device codes; try again in ${retryAfterSeconds} s`,
-    { retryAfterSeconds },
-  );
-
 export const normalizeUserCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
 const formatUserCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
 
@@ -89,7 +80,8 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
       ...(account.consumed >= USER_CODE_LIMITS.perAccount.points ? [account.resetMs] : []),
       ...(address.consumed >= USER_CODE_LIMITS.perAddress.points ? [address.resetMs] : []),
     ];
-    if (waits.length > 0) throw tooManyCodes(Math.max(1, Math.ceil(Math.max(...waits) / 1000)));
+    if (waits.length > 0)
+      throw IdentityErrors.tooManyCodeAttempts(Math.max(1, Math.ceil(Math.max(...waits) / 1000)));
   }
 
   async function recordWrongCode(userId: string, ip: string) {

@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { AuthUser } from '../../platform/auth/guard.ts';
 import { hashToken, randomToken, safeEqual } from '../../platform/crypto/tokens.ts';
-import { AppError } from '../../platform/errors.ts';
 import { createHostLookup, splitHost, WEB_APPS, type WebApp } from '../../platform/http/static.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
+import { WebSessionErrors } from '../errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import { upsertDevice } from '../store/devices.ts';
 import { findSession, revokeSession } from '../store/sessions.ts';
@@ -30,18 +30,6 @@ const APP_TITLES: Record<WebApp, string> = {
 };
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
-
-export const WebSessionErrors = {
-  redirectNotAllowed: () =>
-    new AppError(400, 'WEB_REDIRECT_NOT_ALLOWED', 'The redirect URI is not the address of that CALOS app'),
-  // Unknown, spent, expired or mismatched all look the same to the caller.
-  codeInvalid: () =>
-    new AppError(
-      400,
-      'WEB_CODE_INVALID',
-      'The sign-in code is unknown, expired, already used or does not match',
-    ),
-};
 
 /**
  * A redirect URI an app may receive codes at: the app's root on a host CALOS_HOSTS maps to the

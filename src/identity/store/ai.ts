@@ -1,5 +1,6 @@
 // AI preferences and the per-request usage log, kept with the account.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { AiUsageRecord, AiUsageRow } from '../client.ts';
 
 export interface AiPreferencesRow {
   model_preference: string | null;
@@ -31,23 +32,6 @@ export async function upsertAiPreferences(
   return rows[0] as AiPreferencesRow;
 }
 
-export interface AiUsageRecord {
-  userId: string;
-  app: string;
-  endpoint: string;
-  model: string;
-  provider: 'ollama' | 'openai' | 'anthropic' | 'deepseek';
-  instance: string | null;
-  byok: boolean;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  credits: number;
-  latencyMs: number;
-  outcome: 'ok' | 'error' | 'aborted' | 'rate_limited' | 'no_credits';
-  errorCode: string | null;
-}
-
 export async function insertAiUsage(db: Queryable, record: AiUsageRecord): Promise<void> {
   await db.query(
     `INSERT INTO ai_usage_log (user_id, app, endpoint, model, provider, instance, byok, prompt_tokens,
@@ -71,24 +55,6 @@ export async function insertAiUsage(db: Queryable, record: AiUsageRecord): Promi
       record.errorCode,
     ],
   );
-}
-
-export interface AiUsageRow {
-  usage_id: number;
-  app: string;
-  endpoint: string;
-  model: string;
-  provider: string;
-  instance: string | null;
-  byok: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  credits: number;
-  latency_ms: number;
-  outcome: string;
-  error_code: string | null;
-  created_at: Date;
 }
 
 export async function listAiUsage(

@@ -11,7 +11,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { type Clock, systemClock } from '../clock.ts';
-import { AppError } from '../errors.ts';
+import { AppError, PlatformErrors } from '../errors.ts';
 import type { RevocationList } from './revocations.ts';
 
 export const TOKEN_ISSUER = 'calos';
@@ -72,8 +72,7 @@ export function createTokenVerifier(
     return user;
   };
   const refuseRevoked = (user: AuthUser) => {
-    if (revocations?.isRevoked(user))
-      throw new AppError(401, 'SESSION_ENDED', 'This session has ended; sign in again');
+    if (revocations?.isRevoked(user)) throw PlatformErrors.sessionEnded();
     return user;
   };
   return {
@@ -95,7 +94,7 @@ export function createTokenVerifier(
           typeof payload.sid !== 'string' ||
           typeof payload.exp !== 'number'
         ) {
-          throw new AppError(401, 'TOKEN_INVALID', 'The access token is missing required claims');
+          throw PlatformErrors.tokenInvalid('The access token is missing required claims');
         }
         return refuseRevoked(
           remember({
@@ -109,9 +108,9 @@ export function createTokenVerifier(
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) {
-          throw new AppError(401, 'TOKEN_EXPIRED', 'The access token has expired; refresh it');
+          throw PlatformErrors.tokenExpired();
         }
-        throw new AppError(401, 'TOKEN_INVALID', 'The access token is not valid');
+        throw PlatformErrors.tokenInvalid('The access token is not valid');
       }
     },
   };
@@ -128,7 +127,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
-  if (!match?.[1]) throw new AppError(401, 'TOKEN_INVALID', 'Authorization must be "Bearer <access token>"');
+  if (!match?.[1]) throw PlatformErrors.tokenInvalid('Authorization must be "Bearer <access token>"');
   return match[1];
 }
 
@@ -149,13 +148,12 @@ export function signedInCheck(request: FastifyRequest): () => void {
   const user = requireUser(request);
   const revocations = request.server.accessContext?.revocations;
   return () => {
-    if (revocations?.isRevoked(user))
-      throw new AppError(401, 'SESSION_ENDED', 'This session has ended; sign in again');
+    if (revocations?.isRevoked(user)) throw PlatformErrors.sessionEnded();
   };
 }
 
 export function requireUser(request: FastifyRequest): AuthUser {
   if (!request.auth)
-    throw new AppError(401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <access token>');
+    throw PlatformErrors.unauthenticated('Sign in first: send Authorization: Bearer <access token>');
   return request.auth;
 }

@@ -2,7 +2,7 @@
 // per value, associated data that binds the ciphertext to its owner and purpose, and the id of
 // the master key so that a wrong key is reported as such instead of producing garbage.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { AppError } from '../errors.ts';
+import { CryptoErrors } from './errors.ts';
 
 const VERSION = 'v1';
 
@@ -21,19 +21,10 @@ export function seal(key: Buffer, plaintext: string, associatedData: string): st
 export function open(key: Buffer, envelope: string, associatedData: string): string {
   const [version, keyId, nonce, body] = envelope.split('.');
   if (version !== VERSION || !keyId || !nonce || !body) {
-    throw new AppError(
-      500,
-      'SECRET_ENVELOPE_INVALID',
-      'A stored secret is not in a format this version can read',
-    );
+    throw CryptoErrors.envelopeUnreadable();
   }
   if (keyId !== masterKeyId(key)) {
-    throw new AppError(
-      500,
-      'MASTER_KEY_MISMATCH',
-      `A stored secret was encrypted under master key ${keyId}, but the configured master key is ${masterKeyId(key)}. ` +
-        'Set CALOS_MASTER_KEY (or the key file in the data dir) back to the key it was encrypted with.',
-    );
+    throw CryptoErrors.masterKeyMismatch(keyId, masterKeyId(key));
   }
   const bytes = Buffer.from(body, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
@@ -44,10 +35,6 @@ export function open(key: Buffer, envelope: string, associatedData: string): str
       'utf8',
     );
   } catch {
-    throw new AppError(
-      500,
-      'SECRET_TAMPERED',
-      'A stored secret failed its integrity check (moved, altered or bound to another owner)',
-    );
+    throw CryptoErrors.secretTampered();
   }
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
+import { CryptoErrors } from './errors.ts';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -21,7 +21,7 @@ export function loadMasterKey(config: Pick<Config, 'masterKey' | 'dataDir'>): Bu
   }
   const hex = readFileSync(file, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/i.test(hex)) {
-    throw new AppError(500, 'MASTER_KEY_FILE_INVALID', `${file} must hold 64 hex characters (a 32-byte key)`);
+    throw CryptoErrors.masterKeyFileInvalid(file);
   }
   return Buffer.from(hex, 'hex');
 }

@@ -1,7 +1,7 @@
 // PostgreSQL engine through `pg` pools. Creates its database on first use when missing.
 import pg from 'pg';
 import type { DatabaseName } from '../databases.ts';
-import { AppError } from '../errors.ts';
+import { type AppError, PlatformErrors } from '../errors.ts';
 import { type Database, type Queryable, type QueryResult, type Session, sharedParsers } from './database.ts';
 
 const types = {
@@ -53,7 +53,7 @@ export async function ensureDatabaseExists(options: Pick<PostgresOptions, 'maint
 
 function connectionError(database: string, error: unknown): AppError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new AppError(503, 'DATABASE_UNREACHABLE', `Cannot reach PostgreSQL for ${database}: ${reason}`);
+  return PlatformErrors.databaseUnreachable(database, reason);
 }
 
 const wrapClient = (client: pg.PoolClient | pg.Client): Queryable => ({

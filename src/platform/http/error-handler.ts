@@ -1,7 +1,7 @@
 // Turns every error (ours, Fastify's validation and parsing errors, unknown ones) into the one
 // error shape {"error": {"code", "message", "details"}}. Unknown errors are logged, never shown.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isAppError, PlatformErrors } from '../errors.ts';
+import { type AppError, isAppError, PlatformErrors } from '../errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -26,11 +26,11 @@ const FASTIFY_CLIENT_ERRORS: Record<string, (error: FastifyError) => AppError> =
   FST_ERR_CTP_EMPTY_JSON_BODY: () =>
     PlatformErrors.malformedBody('The request body is empty although Content-Type says application/json'),
   FST_ERR_CTP_BODY_TOO_LARGE: (error) =>
-    new AppError(413, 'PAYLOAD_TOO_LARGE', error.message || 'Request body is too large'),
+    PlatformErrors.bodyTooLarge(error.message || 'Request body is too large'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (error) =>
-    new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', error.message || 'Unsupported Content-Type'),
+    PlatformErrors.mediaTypeRefused(error.message || 'Unsupported Content-Type'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
-    new AppError(400, 'MALFORMED_BODY', 'Content-Length does not match the body'),
+    PlatformErrors.malformedBody('Content-Length does not match the body'),
 };
 
 export function toAppError(error: FastifyError | Error, request: FastifyRequest): AppError {
@@ -54,7 +54,7 @@ export function toAppError(error: FastifyError | Error, request: FastifyRequest)
   }
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
-    return new AppError(status, 'BAD_REQUEST', error.message);
+    return PlatformErrors.badRequest(status, error.message);
   }
   return PlatformErrors.internal(request.id);
 }

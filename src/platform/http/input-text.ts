@@ -2,7 +2,7 @@
 // character (PostgreSQL text cannot contain one) and a lone UTF-16 surrogate (not Unicode: it
 // would be stored as U+FFFD, or refused by jsonb). Both are a 400 INVALID_TEXT naming the field.
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
+import { PlatformErrors } from '../errors.ts';
 
 const NUL = String.fromCharCode(0);
 /** ES2024's String.prototype.isWellFormed (Node 20 has it; TypeScript's ES2023 lib does not). */
@@ -59,7 +59,7 @@ export function findInvalidText(value: unknown, field: string, depth = 0): Inval
 }
 
 export const invalidTextError = ({ field, problem }: InvalidText) =>
-  new AppError(400, 'INVALID_TEXT', `${field} ${PROBLEMS[problem]}`, [{ field, message: PROBLEMS[problem] }]);
+  PlatformErrors.invalidText(field, PROBLEMS[problem]);
 
 /** preValidation: the parsed body, query, path parameters and headers, before any schema. */
 export async function refuseInvalidText(request: FastifyRequest): Promise<void> {

@@ -1,7 +1,7 @@
 // Cursor pagination shared by every list endpoint: `limit` (default 20, at most 100) and an
 // opaque `cursor` that encodes where the previous page ended.
 import { Type } from 'typebox';
-import { AppError } from '../errors.ts';
+import { PlatformErrors } from '../errors.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -29,7 +29,7 @@ export function decodeCursor<T>(
   } catch {
     // fall through to the error below
   }
-  throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid; start again without it');
+  throw PlatformErrors.invalidCursor();
 }
 
 /** Takes limit + 1 rows and turns them into a page with the cursor of its last row. */

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseName } from '../databases.ts';
-import { AppError } from '../errors.ts';
+import { MigrationErrors } from './errors.ts';
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
@@ -43,11 +43,7 @@ export function readMigrationFiles(
     const previous = files[i - 1];
     const current = files[i];
     if (previous && current && previous.version === current.version) {
-      throw new AppError(
-        500,
-        'MIGRATION_VERSION_DUPLICATE',
-        `Two migrations share version ${current.version}: ${previous.file} and ${current.file}`,
-      );
+      throw MigrationErrors.versionDuplicate(current.version, previous.file, current.file);
     }
   }
   return files;
@@ -57,22 +53,14 @@ export function parseMigrationFile(file: string): MigrationFile {
   const relative = path.relative(process.cwd(), file) || file;
   const match = FILE_NAME.exec(path.basename(file));
   if (!match?.[1] || !match[2]) {
-    throw new AppError(
-      500,
-      'MIGRATION_FILE_NAME_INVALID',
-      `${relative}: migration files are named NNN_description.sql (digits, underscore, lower-case words)`,
-    );
+    throw MigrationErrors.fileNameInvalid(relative);
   }
   // Checksums ignore line-ending style, so a checkout with CRLF does not look edited.
   const text = readFileSync(file, 'utf8').replaceAll('\r\n', '\n');
   const up = UP_MARKER.exec(text);
   const down = DOWN_MARKER.exec(text);
   if (!up || !down || down.index < up.index) {
-    throw new AppError(
-      500,
-      'MIGRATION_FILE_INVALID',
-      `${relative}: a migration needs a "-- migrate:up" line followed later by a "-- migrate:down" line`,
-    );
+    throw MigrationErrors.fileInvalid(relative);
   }
   const upStart = up.index + up[0].length;
   const downStart = down.index + down[0].length;

@@ -3,7 +3,7 @@
 // that two runners started at once apply each file exactly once.
 import { DATABASE_NAMES, type DatabaseName } from '../databases.ts';
 import type { Database, Queryable, Session } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import { MigrationErrors } from './errors.ts';
 import {
   DEFAULT_MIGRATIONS_DIR,
   hasStatements,
@@ -96,7 +96,7 @@ export interface RollbackOptions extends MigratorOptions {
 
 export async function rollback(db: Database, options: RollbackOptions = {}): Promise<number[]> {
   if (options.to !== undefined && (!Number.isInteger(options.to) || options.to < 0)) {
-    throw new AppError(400, 'ROLLBACK_TARGET_INVALID', `--to must be a whole number ≥ 0 (got ${options.to})`);
+    throw MigrationErrors.rollbackTargetInvalid(options.to);
   }
   const files = readMigrationFiles(db.name, options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   return withMigrationLock(db, async (session) => {
@@ -111,11 +111,7 @@ export async function rollback(db: Database, options: RollbackOptions = {}): Pro
     for (const target of targets) {
       const file = byVersion.get(target.version);
       if (file && !hasStatements(file.down)) {
-        throw new AppError(
-          409,
-          'MIGRATION_HAS_NO_DOWN',
-          `${file.file} has no down part, so it cannot be rolled back; nothing was rolled back past it`,
-        );
+        throw MigrationErrors.noDownPart(file.file);
       }
     }
     const rolledBack: number[] = [];
@@ -214,22 +210,18 @@ function assertAppliedUnchanged(database: DatabaseName, files: MigrationFile[], 
   });
   if (changed.length > 0) {
     const names = changed.map((m) => byVersion.get(m.version)?.file).join(', ');
-    throw new AppError(
-      409,
-      'MIGRATION_CHECKSUM_MISMATCH',
-      `Refusing to run on ${database}: applied migration${changed.length > 1 ? 's were' : ' was'} edited since: ${names}. ` +
-        'Restore the applied file and add a new migration for the change.',
-      { database, versions: changed.map((m) => m.version) },
+    throw MigrationErrors.checksumMismatch(
+      database,
+      names,
+      changed.map((m) => m.version),
     );
   }
   const missing = applied.filter((m) => !byVersion.has(m.version));
   if (missing.length > 0) {
-    throw new AppError(
-      409,
-      'MIGRATION_MISSING',
-      `Refusing to run on ${database}: applied migration${missing.length > 1 ? 's have' : ' has'} no file any more: ` +
-        missing.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`).join(', '),
-      { database, versions: missing.map((m) => m.version) },
+    throw MigrationErrors.missing(
+      database,
+      missing.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`).join(', '),
+      missing.map((m) => m.version),
     );
   }
 }
@@ -249,16 +241,9 @@ async function runPart(tx: Queryable, file: MigrationFile, part: 'up' | 'down') 
       const column = position - before.lastIndexOf('\n') - 1;
       where = ` at line ${line}, column ${column}`;
     }
-    throw new AppError(
-      500,
-      'MIGRATION_FAILED',
-      `Migration ${file.file} (${part}) failed${where}: ${pgError.message ?? String(error)}. Nothing of it was applied.`,
-      {
-        file: file.file,
-        part,
-        sqlState: pgError.code,
-        position: Number.isInteger(position) ? position : undefined,
-      },
-    );
+    throw MigrationErrors.failed(file.file, part, where, pgError.message ?? String(error), {
+      sqlState: pgError.code,
+      position: Number.isInteger(position) ? position : undefined,
+    });
   }
 }

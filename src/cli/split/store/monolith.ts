@@ -6,7 +6,8 @@ import pg from 'pg';
 import pgCopy from 'pg-copy-streams';
 import { redact } from '../../../platform/config.ts';
 import type { Queryable } from '../../../platform/db/database.ts';
-import { AppError } from '../../../platform/errors.ts';
+import type { AppError } from '../../../platform/errors.ts';
+import { CliErrors } from '../../errors.ts';
 import type { DataCheck, TablePlan } from '../plan.ts';
 import { quoteIdent } from './catalog.ts';
 import { RENDERING_SETTINGS } from './checksums.ts';
@@ -57,10 +58,9 @@ function unreachable(url: string, error: unknown): AppError {
     '42501': 'the role may not connect to that database',
   };
   const why = (e.code && hint[e.code]) ?? e.message ?? String(error);
-  return new AppError(
-    503,
-    'MONOLITH_UNREACHABLE',
-    `Cannot read the monolith at ${redact(url)}: ${why}${e.message && e.code && hint[e.code] ? ` (${e.message})` : ''}`,
+  return CliErrors.monolithUnreachable(
+    redact(url),
+    `${why}${e.message && e.code && hint[e.code] ? ` (${e.message})` : ''}`,
   );
 }
 
