@@ -170,4 +170,13 @@ export const IdentityErrors = {
       'DEV_MAIL_REFUSED',
       'The development mailbox is not available in production (mails go through CALOS_SMTP_URL)',
     ),
+  oidcInteractionNotFound: () =>
+    new AppError(
+      404,
+      'OIDC_INTERACTION_NOT_FOUND',
+      'This sign-in request is unknown or has expired; go back to the app and start again',
+    ),
+  oidcGrantNotFound: () => new AppError(404, 'OIDC_GRANT_NOT_FOUND', 'No such app access'),
+  oidcClientNotFound: () => new AppError(404, 'OIDC_CLIENT_NOT_FOUND', 'No such registered app'),
+  oidcClientInvalid: (reason: string) => new AppError(400, 'OIDC_CLIENT_INVALID', reason),
 };

@@ -17,6 +17,9 @@ import type { RevocationList } from './revocations.ts';
 export const TOKEN_ISSUER = 'calos';
 export const TOKEN_AUDIENCE = 'calos-apps';
 
+/** The resource (RFC 8707) that access tokens of the OpenID Connect provider are issued for. */
+export const apiResourceOf = (issuer: string) => `${issuer}/api`;
+
 /** Verified tokens kept in memory per verifier (oldest dropped first). */
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -27,6 +30,11 @@ export interface AuthUser {
   /** Seconds since the epoch when the token stops working. */
   expiresAt: number;
   token: string;
+  /**
+   * Set for a token the OpenID Connect provider issued to an app (RFC 9068): the app, and the
+   * scopes the person allowed it. Such a token reaches only routes that name one of its scopes.
+   */
+  delegated?: { clientId: string; scopes: readonly string[] };
 }
 
 export interface TokenVerifier {
@@ -44,7 +52,11 @@ export function createTokenVerifier(
   source: KeySource,
   clock: Clock = systemClock,
   revocations?: Pick<RevocationList, 'isRevoked'>,
+  /** The OpenID Connect issuer (CALOS_ISSUER): its RFC 9068 access tokens are accepted too. */
+  oidcIssuer?: string,
 ): TokenVerifier {
+  const issuers = oidcIssuer ? [TOKEN_ISSUER, oidcIssuer] : [TOKEN_ISSUER];
+  const audiences = oidcIssuer ? [TOKEN_AUDIENCE, apiResourceOf(oidcIssuer)] : [TOKEN_AUDIENCE];
   let getKey: JWTVerifyGetKey;
   if ('url' in source) {
     getKey = createRemoteJWKSet(new URL(source.url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
@@ -84,9 +96,9 @@ export function createTokenVerifier(
         verified.delete(token);
       }
       try {
-        const { payload } = await jwtVerify(token, getKey, {
-          issuer: TOKEN_ISSUER,
-          audience: TOKEN_AUDIENCE,
+        const { payload, protectedHeader } = await jwtVerify(token, getKey, {
+          issuer: issuers,
+          audience: audiences,
           algorithms: ['EdDSA'],
           currentDate: clock.now(),
         });
@@ -97,6 +109,11 @@ export function createTokenVerifier(
         ) {
           throw new AppError(401, 'TOKEN_INVALID', 'The access token is missing required claims');
         }
+        // An OpenID Connect token must say so (RFC 9068 §2.1) and name its app.
+        const isOidc = payload.iss !== TOKEN_ISSUER;
+        if (isOidc && (protectedHeader.typ !== 'at+jwt' || typeof payload.client_id !== 'string')) {
+          throw new AppError(401, 'TOKEN_INVALID', 'The access token is not valid');
+        }
         return refuseRevoked(
           remember({
             userId: payload.sub,
@@ -104,6 +121,14 @@ export function createTokenVerifier(
             plan: typeof payload.plan === 'string' ? payload.plan : 'free',
             expiresAt: payload.exp,
             token,
+            ...(isOidc
+              ? {
+                  delegated: {
+                    clientId: payload.client_id as string,
+                    scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+                  },
+                }
+              : {}),
           }),
         );
       } catch (error) {
@@ -120,6 +145,12 @@ export function createTokenVerifier(
 declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthUser | null;
+  }
+  interface FastifyContextConfig {
+    /** Scopes of which an app's token (OpenID Connect) needs one to use this route. */
+    oauthScopes?: readonly string[];
+    /** The OpenID provider's own routes: they read bearer tokens themselves. */
+    oidc?: boolean;
   }
 }
 
@@ -157,5 +188,19 @@ export function signedInCheck(request: FastifyRequest): () => void {
 export function requireUser(request: FastifyRequest): AuthUser {
   if (!request.auth)
     throw new AppError(401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <access token>');
+  const { delegated } = request.auth;
+  if (delegated) {
+    // An app's token works only where a route names a scope the person gave the app.
+    const allowed = request.routeOptions.config?.oauthScopes;
+    if (!allowed?.some((scope) => delegated.scopes.includes(scope)))
+      throw new AppError(
+        403,
+        'INSUFFICIENT_SCOPE',
+        allowed?.length
+          ? `This app's access does not include ${allowed.join(' or ')}`
+          : 'Apps signed in with CALOS cannot use this endpoint',
+        { required: allowed ?? [] },
+      );
+  }
   return request.auth;
 }
