@@ -35,7 +35,9 @@ describe.each(testEngines())('calos clients on %s', (engine) => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
 
-  it('adds a confidential and a public client, lists them and removes one', async () => {
+  it('adds a confidential and a public client, lists them and removes one', {
+    timeout: 400_000,
+  }, async () => {
     const added = await calos([
       'add',
       '--name',
@@ -100,7 +102,7 @@ describe.each(testEngines())('calos clients on %s', (engine) => {
     expect(again.stderr).toContain('OIDC_CLIENT_NOT_FOUND');
   });
 
-  it('refuses a client it could not use, saying why', async () => {
+  it('refuses a client it could not use, saying why', { timeout: 300_000 }, async () => {
     const noRedirect = await calos(['add', '--name', 'Nowhere']);
     expect(noRedirect.code).toBe(1);
     expect(noRedirect.stderr).toContain('--redirect-uri');
