@@ -88,11 +88,8 @@ export function registerOidcRoutes(app: App, services: IdentityServices) {
     };
   };
   const userinfoOptions = {
-    schema: {
-      tags: ['openid connect'],
-      summary: 'OpenID Connect userinfo: claims about the person, as the access token’s scopes allow',
-      security: bearer,
-    },
+    // An OAuth endpoint (its errors are RFC 6750's, not CALOS's shape): discovery names it.
+    schema: { hide: true },
     config: OIDC_ROUTE,
   };
   app.get('/oidc/me', userinfoOptions, userinfo);
