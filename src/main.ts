@@ -136,6 +136,7 @@ export async function composeServices(options: {
       : { url: `${config.identityUrl}/calos/.well-known/jwks.json` },
     clock,
     revocations,
+    config.issuer,
   );
   const events = config.natsUrl
     ? await openNatsBus({

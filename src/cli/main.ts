@@ -6,6 +6,7 @@ import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName }
 import { DEFAULT_WEB_DIST } from '../platform/http/static.ts';
 import { createLogger } from '../platform/logger.ts';
 import { grantAccess, revokeAccess } from './access.ts';
+import { runClients } from './clients.ts';
 import { runDoctor } from './doctor.ts';
 import { runKeys } from './keys.ts';
 import { parseDatabaseArgument, runMigrate, runMigrationStatus, runRollback } from './migrate.ts';
@@ -29,6 +30,12 @@ Usage:
   calos keys rotate-master [--new-key <64 hex>]
                                        re-encrypt every stored secret under a new master key
   calos keys rotate-signing            sign new access tokens with a fresh key (no one is signed out)
+  calos clients add --name <name> [--redirect-uri <uri>]… [--public] [--json]
+              [--post-logout-redirect-uri <uri>]… [--backchannel-logout-uri <uri>]
+              [--service-scope <scope>]… [--first-party]
+                                       register an app that signs people in with CALOS (OpenID
+                                       Connect); prints its client_id, and its secret once
+  calos clients list [--json] | calos clients remove <client_id>
   calos seed hollowtown --count N [--concurrency K] [--user NAME] [--theme TEXT]… [--publish]
                                        generate N Halloween recipes through the AI gateway (resumable);
                                        default account calos-seed (published), K=4 at a time
@@ -69,6 +76,13 @@ async function run(argv: string[]): Promise<number> {
       theme: { type: 'string', multiple: true },
       publish: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-redirect-uri': { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
+      'service-scope': { type: 'string', multiple: true },
+      public: { type: 'boolean' },
+      'first-party': { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -93,6 +107,8 @@ async function run(argv: string[]): Promise<number> {
       return access(config, rest[0], values);
     case 'keys':
       return runKeys(config, rest[0], values);
+    case 'clients':
+      return runClients(config, rest[0], rest.slice(1), values);
     case 'split':
       return runSplit(config, rest, values);
     case 'seed':

@@ -191,6 +191,15 @@ export const IdentityErrors = {
     new AppError(429, 'TOO_MANY_PAIRINGS', 'Too many pairing requests from this address', {
       retryAfterSeconds,
     }),
+  oidcInteractionNotFound: () =>
+    new AppError(
+      404,
+      'OIDC_INTERACTION_NOT_FOUND',
+      'This sign-in request is unknown or has expired; go back to the app and start again',
+    ),
+  oidcGrantNotFound: () => new AppError(404, 'OIDC_GRANT_NOT_FOUND', 'No such app access'),
+  oidcClientNotFound: () => new AppError(404, 'OIDC_CLIENT_NOT_FOUND', 'No such registered app'),
+  oidcClientInvalid: (reason: string) => new AppError(400, 'OIDC_CLIENT_INVALID', reason),
 };
 
 /** The web apps' sign-in through the console (service/web-session.ts). */

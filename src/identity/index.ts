@@ -1,7 +1,7 @@
 // The identity service: the CALOS account every app shares (users, devices, sessions,
 // credits, bring-your-own keys, plans), on the calos_identity database.
 import type { FastifyRequest } from 'fastify';
-import { authenticateRequests, createTokenVerifier } from '../platform/auth/guard.ts';
+import { type AuthUser, authenticateRequests, createTokenVerifier } from '../platform/auth/guard.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
 import { loadMasterKey } from '../platform/crypto/master-key.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
@@ -9,9 +9,11 @@ import { createMailTransport, type MailTransport } from '../platform/mail.ts';
 import type { IdentityClient } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createOidcProvider, type OidcProvider } from './oidc/provider.ts';
 import { entitlementsOf } from './plans.ts';
 import { registerIdentityRoutes } from './routes/index.ts';
 import { registerInternalRoutes } from './routes/internal.ts';
+import { registerOidcRootRoutes } from './routes/oidc.ts';
 import { type AccountThrottles, createAccountThrottles } from './service/account-throttles.ts';
 import { createApiKeysClient } from './service/api-keys.ts';
 import { type AuthService, createAuthService } from './service/auth.ts';
@@ -20,6 +22,7 @@ import { createDeviceService, type DeviceService } from './service/devices.ts';
 import { createIdentityHousekeeping } from './service/housekeeping.ts';
 import { createLoginThrottle } from './service/login-throttle.ts';
 import { createMailPreferences, type MailPreferences } from './service/mail-preferences.ts';
+import { createOidcService, type OidcService } from './service/oidc.ts';
 import { createPairingService, type PairingService } from './service/pairing.ts';
 import { createPasskeyService, type PasskeyService } from './service/passkeys.ts';
 import { createRecoveryService, type RecoveryService } from './service/recovery.ts';
@@ -51,6 +54,11 @@ export interface IdentityServices {
   mailTransport: MailTransport;
   mailer: Mailer;
   revocations: ReturnType<typeof createRevocationFeed>;
+  /** The OpenID Connect provider (oidc-provider on identity's database and keys). */
+  oidc: OidcProvider;
+  oidcService: OidcService;
+  /** Verifies an access token (CALOS's or the provider's) and that its session is live. */
+  verifyAccessToken(token: string): Promise<AuthUser>;
   /** onRequest hook: verifies a presented access token and that its session is still live. */
   authenticate(request: FastifyRequest): Promise<void>;
 }
@@ -72,7 +80,18 @@ export function createIdentityServices(
   const mailTransport = createMailTransport(context.config);
   // Identity verifies its own tokens with its own keys, then checks that the session is live,
   // so sign-out and revocation take effect here at once.
-  const verify = authenticateRequests(createTokenVerifier({ jwks: () => tokens.jwks() }, clock));
+  const verifier = createTokenVerifier(
+    { jwks: () => tokens.jwks() },
+    clock,
+    undefined,
+    context.config.issuer,
+  );
+  const verify = authenticateRequests(verifier);
+  // The provider sends a person to the account console to sign in and allow the app.
+  const console = context.config.mail.accountUrl ?? '/account/';
+  const oidc = createOidcProvider(deps, tokens, {
+    interactionUrl: (uid) => `${console}connect?interaction=${encodeURIComponent(uid)}`,
+  });
   return {
     deps,
     tokens,
@@ -87,7 +106,19 @@ export function createIdentityServices(
     mailTransport,
     mailer: createMailer(deps, mailTransport, throttles),
     revocations: createRevocationFeed(deps),
+    oidc,
+    oidcService: createOidcService(deps, oidc),
+    async verifyAccessToken(token) {
+      const user = await verifier.verify(token);
+      await auth.assertSessionLive(user.userId, user.sessionId);
+      return user;
+    },
     async authenticate(request) {
+      // The provider's routes and userinfo answer bearer tokens in OAuth's own format.
+      if (request.routeOptions.config?.oidc) {
+        request.auth = null;
+        return;
+      }
       await verify(request);
       if (request.auth) await auth.assertSessionLive(request.auth.userId, request.auth.sessionId);
     },
@@ -155,6 +186,8 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
       await registerIdentityRoutes(app, services);
       registerInternalRoutes(app, client, context.config.serviceToken);
     },
+    rootRoutes: (app) =>
+      registerOidcRootRoutes(app, services.oidc, new URL(context.config.issuer).pathname.replace(/\/$/, '')),
     client,
     async start() {
       relay?.start();

@@ -53,6 +53,11 @@ export interface Config {
   hosts: ReadonlyMap<string, ServiceName>;
   /** Where identity answers when it is not served by this process (`calos serve hollowtown`). */
   identityUrl: string | undefined;
+  /**
+   * The OpenID Connect issuer (`CALOS_ISSUER`): identity's public URL, e.g.
+   * https://id.calos.com/calos. Every service accepts access tokens it issued for `<issuer>/api`.
+   */
+  issuer: string;
   /** Where the AI gateway answers when it is not served by this process. */
   aiUrl: string | undefined;
   /** NATS with JetStream: outbox events travel between processes through it (optional). */
@@ -254,6 +259,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const ai = parseAiConfig(text, problems);
   const mail = parseMailConfig(text, nodeEnv, problems);
 
+  const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
+  const issuer = issuerRaw ?? 'http://localhost:3000/calos';
+  {
+    let url: URL | undefined;
+    try {
+      url = new URL(issuer);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash)
+      problems.push(
+        `CALOS_ISSUER must be identity's public http(s) URL without query or fragment, e.g. https://id.calos.com/calos (got ${redact(issuer)})`,
+      );
+    else if (nodeEnv === 'production' && issuerRaw !== undefined && url.protocol !== 'https:')
+      problems.push(`CALOS_ISSUER must be an https:// URL in production (got ${redact(issuer)})`);
+  }
+
   if (problems.length > 0 || !nodeEnv || port === undefined || !logLevel) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -269,6 +291,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     masterKey,
     hosts,
     identityUrl,
+    issuer,
     aiUrl,
     appUrls: Object.freeze(appUrls),
     natsUrl,

@@ -45,6 +45,16 @@ export const PlatformErrors = {
     new AppError(503, 'SHUTTING_DOWN', 'This server is shutting down; try again (another one will answer)', {
       retryAfterSeconds: 1,
     }),
+  /** An app's token (OpenID Connect) on a route that names none of the scopes the person gave it. */
+  insufficientScope: (required: readonly string[]) =>
+    new AppError(
+      403,
+      'INSUFFICIENT_SCOPE',
+      required.length
+        ? `This app's access does not include ${required.join(' or ')}`
+        : 'Apps signed in with CALOS cannot use this endpoint',
+      { required },
+    ),
   unauthenticated: (message = 'Authentication required') => new AppError(401, 'UNAUTHENTICATED', message),
   notReady: (details: unknown) => new AppError(503, 'NOT_READY', 'Not ready', details),
   internal: (requestId: string) =>

@@ -13,6 +13,7 @@ import { useRoute } from '../shared/router.tsx';
 import { type Account, createSession, type Session } from '../shared/session.ts';
 import { AuthForms } from './auth-forms.tsx';
 import { Authorize } from './authorize.tsx';
+import { Connect } from './connect.tsx';
 import { EmailSettings } from './email.tsx';
 import { Passkeys } from './passkeys.tsx';
 import { ChangePassword } from './password.tsx';
@@ -124,6 +125,8 @@ function AccountRoot({ config, session }: { config: PageConfig; session: Session
     body = <PublicView config={config} session={session} params={route.params} />;
   } else if (route.view === 'authorize') {
     body = <Authorize config={config} session={session} stored={stored} params={route.params} />;
+  } else if (route.view === 'connect') {
+    body = <Connect config={config} session={session} stored={stored} params={route.params} />;
   } else if (!View) {
     body = (
       <>
@@ -160,7 +163,7 @@ function AccountRoot({ config, session }: { config: PageConfig; session: Session
     <Layout
       config={config}
       brand={{ name: 'CALOS account', mark: '◆' }}
-      nav={stored && route.view !== 'authorize' ? NAV : []}
+      nav={stored && route.view !== 'authorize' && route.view !== 'connect' ? NAV : []}
       current={CURRENT_NAV[route.view] ?? route.view}
       user={user}
     >

@@ -686,6 +686,8 @@ interface AuditEntry {
 
 const EVENT_NAMES: Record<string, string> = {
   'account.created': 'Account created',
+  'oidc.granted': 'App allowed to sign you in',
+  'oidc.revoked': 'App access taken away',
   'login.succeeded': 'Signed in',
   'login.failed': 'Failed sign-in',
   'login.locked': 'Sign-in locked after failures',
@@ -785,6 +787,7 @@ export function Security({ config, api }: AccountViewProps) {
       <Section title="How you sign in">
         <SignInMethods config={config} api={api} />
       </Section>
+      <AllowedApps api={api} />
       <h2>Security log</h2>
       <p className="muted">
         Sign-ins, devices, keys and other changes to your account, newest first. Something you do not
@@ -824,6 +827,51 @@ export function Security({ config, api }: AccountViewProps) {
           </table>
         </div>
       )}
+    </>
+  );
+}
+
+/** Apps that sign in with CALOS (OpenID Connect) and were allowed in, each removable. */
+function AllowedApps({ api }: Pick<AccountViewProps, 'api'>) {
+  const apps = useLoad(
+    (signal) =>
+      api<{ items: Array<{ grant_id: string; client_name: string; created_at: string }> }>(
+        '/api/oidc/grants',
+        {
+          signal,
+        },
+      ),
+    [api],
+  );
+  const action = useAction();
+  if (!apps.data?.items.length) return null;
+  return (
+    <>
+      <h2>Apps you allowed</h2>
+      <p className="muted">
+        These apps sign you in with your CALOS account. Taking one away signs you out of it.
+      </p>
+      {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
+      <ul>
+        {apps.data.items.map((app) => (
+          <li key={app.grant_id}>
+            {app.client_name} <span className="muted">since {formatDate(app.created_at, true)}</span>{' '}
+            <Button
+              small
+              variant="secondary"
+              busy={action.busy}
+              onClick={() =>
+                void action.run(async () => {
+                  await api(`/api/oidc/grants/${encodeURIComponent(app.grant_id)}`, { method: 'DELETE' });
+                  apps.reload();
+                })
+              }
+            >
+              Take access away from {app.client_name}
+            </Button>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

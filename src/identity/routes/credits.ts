@@ -106,10 +106,13 @@ export function registerCreditsRoutes(app: App, deps: IdentityDeps): void {
       schema: {
         tags,
         summary: 'Your credits balance',
-        description: 'New accounts start with 1000 credits. The balance always equals the sum of the ledger.',
+        description:
+          'New accounts start with 1000 credits. The balance always equals the sum of the ledger. ' +
+          'An app signed in with CALOS reads it with the credits:read scope.',
         security: bearer,
-        response: { 200: Balance, 401: ErrorResponse },
+        response: { 200: Balance, 401: ErrorResponse, 403: ErrorResponse },
       },
+      config: { oauthScopes: ['credits:read'] },
     },
     async (request) => {
       const { balance, lifetimeSpent } = await credits.balance(requireUser(request).userId);

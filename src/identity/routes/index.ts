@@ -8,6 +8,7 @@ import { registerCreditsRoutes } from './credits.ts';
 import { registerDeviceRoutes } from './devices.ts';
 import { registerJwksRoute } from './jwks.ts';
 import { registerMailRoutes } from './mail.ts';
+import { registerOidcRoutes } from './oidc.ts';
 import { registerPasskeyRoutes } from './passkeys.ts';
 import { registerPaymentRoutes } from './payments.ts';
 import { registerRecoveryRoutes } from './recovery.ts';
@@ -31,4 +32,5 @@ export async function registerIdentityRoutes(app: App, services: IdentityService
   registerSubscriptionRoutes(app, services.deps);
   registerPaymentRoutes(app, services.deps);
   registerWebSessionRoutes(app, services.deps, services.auth);
+  registerOidcRoutes(app, services);
 }

@@ -55,6 +55,8 @@ export interface TokenIssuer {
    */
   issue(claims: AccessTokenClaims, via?: Queryable): Promise<{ token: string; expiresIn: number }>;
   jwks(): Promise<JSONWebKeySet>;
+  /** The private halves of the published keys, the active one first (the OpenID provider signs with them). */
+  privateJwks(): Promise<JWK[]>;
   /** Starts signing with a fresh key; the old one stays published for the token lifetime. */
   rotate(): Promise<string>;
 }
@@ -118,6 +120,21 @@ export function createTokenIssuer(db: Database, masterKey: Buffer, clock: Clock 
         clock.now(),
       );
       return { keys: rows.map((row) => row.public_jwk as JWK) };
+    },
+    async privateJwks() {
+      const { kid } = await activeKey();
+      const rows = await listPublishedSigningKeys(
+        db,
+        ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS + ACTIVE_KEY_REFRESH_MS / 1000,
+        clock.now(),
+      );
+      const jwks = rows.map((row) => ({
+        ...(JSON.parse(open(masterKey, row.private_jwk_encrypted, signingKeyAad(row.kid))) as JWK),
+        kid: row.kid,
+        alg: 'EdDSA',
+        use: 'sig',
+      }));
+      return [...jwks.filter((k) => k.kid === kid), ...jwks.filter((k) => k.kid !== kid)];
     },
     async rotate() {
       await db.transaction(async (tx) => {

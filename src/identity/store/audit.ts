@@ -31,6 +31,8 @@ export const AUDIT_EVENTS = [
   'passkey.renamed',
   'passkey.removed',
   'mail.preferences_changed',
+  'oidc.granted',
+  'oidc.revoked',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

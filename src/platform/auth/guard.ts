@@ -17,6 +17,9 @@ import type { RevocationList } from './revocations.ts';
 export const TOKEN_ISSUER = 'calos';
 export const TOKEN_AUDIENCE = 'calos-apps';
 
+/** The resource (RFC 8707) that access tokens of the OpenID Connect provider are issued for. */
+export const apiResourceOf = (issuer: string) => `${issuer}/api`;
+
 /** Verified tokens kept in memory per verifier (oldest dropped first). */
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -27,6 +30,11 @@ export interface AuthUser {
   /** Seconds since the epoch when the token stops working. */
   expiresAt: number;
   token: string;
+  /**
+   * Set for a token the OpenID Connect provider issued to an app (RFC 9068): the app, and the
+   * scopes the person allowed it. Such a token reaches only routes that name one of its scopes.
+   */
+  delegated?: { clientId: string; scopes: readonly string[] };
 }
 
 export interface TokenVerifier {
@@ -44,7 +52,11 @@ export function createTokenVerifier(
   source: KeySource,
   clock: Clock = systemClock,
   revocations?: Pick<RevocationList, 'isRevoked'>,
+  /** The OpenID Connect issuer (CALOS_ISSUER): its RFC 9068 access tokens are accepted too. */
+  oidcIssuer?: string,
 ): TokenVerifier {
+  const issuers = oidcIssuer ? [TOKEN_ISSUER, oidcIssuer] : [TOKEN_ISSUER];
+  const audiences = oidcIssuer ? [TOKEN_AUDIENCE, apiResourceOf(oidcIssuer)] : [TOKEN_AUDIENCE];
   let getKey: JWTVerifyGetKey;
   if ('url' in source) {
     getKey = createRemoteJWKSet(new URL(source.url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
@@ -83,9 +95,9 @@ export function createTokenVerifier(
         verified.delete(token);
       }
       try {
-        const { payload } = await jwtVerify(token, getKey, {
-          issuer: TOKEN_ISSUER,
-          audience: TOKEN_AUDIENCE,
+        const { payload, protectedHeader } = await jwtVerify(token, getKey, {
+          issuer: issuers,
+          audience: audiences,
           algorithms: ['EdDSA'],
           currentDate: clock.now(),
         });
@@ -96,6 +108,11 @@ export function createTokenVerifier(
         ) {
           throw PlatformErrors.tokenInvalid('The access token is missing required claims');
         }
+        // An OpenID Connect token must say so (RFC 9068 §2.1) and name its app.
+        const isOidc = payload.iss !== TOKEN_ISSUER;
+        if (isOidc && (protectedHeader.typ !== 'at+jwt' || typeof payload.client_id !== 'string')) {
+          throw PlatformErrors.tokenInvalid('The access token is not valid');
+        }
         return refuseRevoked(
           remember({
             userId: payload.sub,
@@ -103,6 +120,14 @@ export function createTokenVerifier(
             plan: typeof payload.plan === 'string' ? payload.plan : 'free',
             expiresAt: payload.exp,
             token,
+            ...(isOidc
+              ? {
+                  delegated: {
+                    clientId: payload.client_id as string,
+                    scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+                  },
+                }
+              : {}),
           }),
         );
       } catch (error) {
@@ -119,6 +144,12 @@ export function createTokenVerifier(
 declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthUser | null;
+  }
+  interface FastifyContextConfig {
+    /** Scopes of which an app's token (OpenID Connect) needs one to use this route. */
+    oauthScopes?: readonly string[];
+    /** The OpenID provider's own routes: they read bearer tokens themselves. */
+    oidc?: boolean;
   }
 }
 
@@ -155,5 +186,12 @@ export function signedInCheck(request: FastifyRequest): () => void {
 export function requireUser(request: FastifyRequest): AuthUser {
   if (!request.auth)
     throw PlatformErrors.unauthenticated('Sign in first: send Authorization: Bearer <access token>');
+  const { delegated } = request.auth;
+  if (delegated) {
+    // An app's token works only where a route names a scope the person gave the app.
+    const allowed = request.routeOptions.config?.oauthScopes;
+    if (!allowed?.some((scope) => delegated.scopes.includes(scope)))
+      throw PlatformErrors.insufficientScope(allowed ?? []);
+  }
   return request.auth;
 }

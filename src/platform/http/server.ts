@@ -211,6 +211,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     );
   }
 
+  for (const { instance } of services) await instance.rootRoutes?.(app);
   await options.processRoutes?.(app);
   // The web pages (web/dist) answer only the paths that no service route claims.
   await registerWebPages(app, {

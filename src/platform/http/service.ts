@@ -64,6 +64,8 @@ export interface ServiceContext {
 
 export interface ServiceInstance {
   routes(app: App): Promise<void> | void;
+  /** Routes at the root of the server, outside the service's prefix (e.g. /.well-known discovery). */
+  rootRoutes?(app: App): Promise<void> | void;
   /** What other services may call (the service's client.ts interface). */
   client?: unknown;
   /** Background work (outbox consumers, health loops), started once the server listens. */

@@ -1,0 +1,121 @@
+// `calos clients` as an operator registers a partner's app: the client_id (and a confidential
+// client's secret, once), the list, removal, and refusals that say what is wrong.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';
+import { testEngines } from '../../test/support/engines.ts';
+import { DBPoolManager } from '../platform/db/pool-manager.ts';
+
+const exec = promisify(execFile);
+
+describe.each(testEngines())('calos clients on %s', (engine) => {
+  let isolated: IsolatedDatabases;
+
+  beforeAll(async () => {
+    isolated = await isolatedDatabases(engine);
+  });
+  afterAll(() => isolated.cleanup());
+
+  const calos = (args: string[]) =>
+    exec(process.execPath, [path.resolve('bin/calos.mjs'), 'clients', ...args], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'silent',
+        CALOS_DATA_DIR: isolated.dataDir,
+        CALOS_POSTGRES_URL: '',
+        IDENTITY_DATABASE_URL:
+          isolated.targets.identity.engine === 'postgres' ? isolated.targets.identity.url : '',
+        CALOS_ISSUER: 'https://id.example.test/calos',
+      },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it('adds a confidential and a public client, lists them and removes one', {
+    timeout: 400_000,
+  }, async () => {
+    const added = await calos([
+      'add',
+      '--name',
+      'Turkey Tech',
+      '--redirect-uri',
+      'https://turkey.example/callback',
+      '--json',
+    ]);
+    expect(added.code).toBe(0);
+    const confidential = JSON.parse(added.stdout);
+    expect(confidential).toMatchObject({
+      name: 'Turkey Tech',
+      public: false,
+      redirect_uris: ['https://turkey.example/callback'],
+      issuer: 'https://id.example.test/calos',
+    });
+    expect(confidential.client_id).toMatch(/^turkey-tech-[0-9a-f]{8}$/);
+    expect(confidential.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const publicOne = await calos([
+      'add',
+      '--name',
+      'Love Lab',
+      '--redirect-uri',
+      'http://localhost:5173/cb',
+      '--public',
+    ]);
+    expect(publicOne.code).toBe(0);
+    expect(publicOne.stdout).toContain('client_id:');
+    expect(publicOne.stdout).not.toContain('client_secret');
+
+    const listed = JSON.parse((await calos(['list', '--json'])).stdout) as Array<{
+      client_id: string;
+      name: string;
+      public: boolean;
+    }>;
+    expect(listed.map((c) => [c.name, c.public])).toEqual([
+      ['Turkey Tech', false],
+      ['Love Lab', true],
+    ]);
+
+    // The secret is stored sealed, never in the clear.
+    const pools = await DBPoolManager.open({
+      databases: isolated.targets,
+      dataDir: isolated.dataDir,
+      names: ['identity'],
+    });
+    try {
+      const { rows } = await pools
+        .get('identity')
+        .query<{ row: string }>('SELECT row_to_json(c)::text AS row FROM oidc_clients c');
+      expect(rows.map((r) => r.row).join('')).not.toContain(confidential.client_secret);
+    } finally {
+      await pools.closeAll();
+    }
+
+    expect((await calos(['remove', confidential.client_id])).code).toBe(0);
+    const after = JSON.parse((await calos(['list', '--json'])).stdout) as Array<{ name: string }>;
+    expect(after.map((c) => c.name)).toEqual(['Love Lab']);
+    const again = await calos(['remove', confidential.client_id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('OIDC_CLIENT_NOT_FOUND');
+  });
+
+  it('refuses a client it could not use, saying why', { timeout: 300_000 }, async () => {
+    const noRedirect = await calos(['add', '--name', 'Nowhere']);
+    expect(noRedirect.code).toBe(1);
+    expect(noRedirect.stderr).toContain('--redirect-uri');
+    const plainHttp = await calos([
+      'add',
+      '--name',
+      'Insecure',
+      '--redirect-uri',
+      'http://partner.example/cb',
+    ]);
+    expect(plainHttp.code).toBe(1);
+    expect(plainHttp.stderr).toContain('OIDC_CLIENT_INVALID');
+    const noName = await calos(['add', '--redirect-uri', 'https://partner.example/cb']);
+    expect(noName.code).toBe(2);
+  });
+});

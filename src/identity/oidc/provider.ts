@@ -1,0 +1,277 @@
+// The CALOS account as an OAuth 2.1 / OpenID Connect provider: oidc-provider (OpenID Certified)
+// configured on identity's database, identity's Ed25519 signing keys, CALOS's own sign-in (the
+// account console, with two-step verification and passkeys) as the interaction, and RFC 9068
+// JWT access tokens that every CALOS service accepts.
+import { hkdfSync } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWK } from 'jose';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { apiResourceOf } from '../../platform/auth/guard.ts';
+import type { IdentityDeps } from '../deps.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, type TokenIssuer } from '../service/tokens.ts';
+import { findGrantSession } from '../store/oidc.ts';
+import { type AuthMethod, findSession, type RevokeReason, revokeSession } from '../store/sessions.ts';
+import { currentPlan } from '../store/subscriptions.ts';
+import { findUserById } from '../store/users.ts';
+import { createAdapterClass } from './adapter.ts';
+
+/** OpenID Connect scopes and the CALOS scopes a partner app may ask for (consent names them). */
+export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+export const API_SCOPES = ['credits:read', 'credits:spend', 'ai'] as const;
+export const ALL_SCOPES: readonly string[] = [...OIDC_SCOPES, ...API_SCOPES];
+
+/** Authentication context classes (`acr`), from how the CALOS session was authenticated (`amr`). */
+export const ACR_PASSWORD = 'urn:calos:acr:password';
+export const ACR_MULTI_FACTOR = 'urn:calos:acr:multi-factor';
+
+/** Two factors, or a passkey that verified its user (something held and something known or been). */
+export function acrOf(amr: readonly AuthMethod[]): string {
+  const passkeyWithUser = (amr.includes('hwk') || amr.includes('swk')) && amr.includes('user');
+  return amr.includes('mfa') || amr.includes('otp') || passkeyWithUser ? ACR_MULTI_FACTOR : ACR_PASSWORD;
+}
+
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** How long a person may take between the app's redirect and approving it in the console. */
+const INTERACTION_TTL_SECONDS = 3600;
+
+export interface OidcProvider {
+  /** The provider signing with the current key (rebuilt when identity's signing key rotates). */
+  current(): Promise<Provider>;
+  /** Hands a request to the provider; `path` is what follows the issuer's path. */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+}
+
+export function createOidcProvider(
+  deps: IdentityDeps,
+  tokens: TokenIssuer,
+  options: { interactionUrl: (uid: string) => string },
+): OidcProvider {
+  const issuer = deps.config.issuer;
+  const mountPath = new URL(issuer).pathname.replace(/\/$/, '');
+  const resource = apiResourceOf(issuer);
+  const Adapter = createAdapterClass(deps);
+  // Cookie signing keys derived from the master key: every process of a deployment agrees.
+  const cookieKey = Buffer.from(hkdfSync('sha256', deps.masterKey, 'calos', 'oidc-cookies', 32)).toString(
+    'base64url',
+  );
+
+  /** Ends the CALOS session a grant was made in (reuse of a spent refresh token, sign-out at the provider). */
+  const endSessionOfGrant = async (grantId: string | undefined, reason: RevokeReason) => {
+    if (!grantId) return;
+    const link = await findGrantSession(deps.db, grantId);
+    if (link) await revokeSession(deps.db, link.session_id, reason, deps.now());
+  };
+
+  const configuration = (keys: JWK[]): Configuration => ({
+    adapter: Adapter,
+    jwks: { keys: keys as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
+    cookies: { keys: [cookieKey], long: { signed: true }, short: { signed: true } },
+    clients: [],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'EdDSA',
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['EdDSA'],
+      userinfoSigningAlgValues: ['EdDSA'],
+      introspectionSigningAlgValues: ['EdDSA'],
+      authorizationSigningAlgValues: ['EdDSA'],
+    },
+    scopes: [...ALL_SCOPES],
+    claims: {
+      // How the person signed in goes to every app (issue 20: a domain may ask for a second factor).
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'],
+      profile: ['name', 'preferred_username', 'locale'],
+      email: ['email', 'email_verified'],
+    },
+    // ID tokens carry the profile and email claims the scopes allow (not only the userinfo answer).
+    conformIdTokenClaims: false,
+    acrValues: [ACR_PASSWORD, ACR_MULTI_FACTOR],
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+      AuthorizationCode: 60,
+      ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
+      DeviceCode: 600,
+      Grant: REFRESH_TOKEN_TTL_SECONDS,
+      IdToken: 3600,
+      Interaction: INTERACTION_TTL_SECONDS,
+      RefreshToken: REFRESH_TOKEN_TTL_SECONDS,
+      Session: REFRESH_TOKEN_TTL_SECONDS,
+    },
+    rotateRefreshToken: true,
+    // OAuth 2.1: a refresh token for every client allowed the grant, not only with offline_access.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    async revokeGrantPolicy(ctx) {
+      const route = ctx.oidc.route;
+      // The app revoking its own access token keeps the grant (RFC 7009 §2.1 leaves it open).
+      if (route === 'revocation' && ctx.oidc.entities.AccessToken) return false;
+      if (route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token') {
+        // A spent refresh token came back: someone holds a copy. End the session it belongs to.
+        await endSessionOfGrant(ctx.oidc.entities.RefreshToken?.grantId, 'refresh_reuse');
+      } else if (route?.startsWith('end_session') && ctx.oidc.params?.logout) {
+        // The person chose to sign out of CALOS, not only of the app: end the CALOS sessions
+        // every app of this browser was allowed in.
+        const grants = Object.values(ctx.oidc.session?.authorizations ?? {}).map((a) => a.grantId);
+        for (const grantId of grants) await endSessionOfGrant(grantId, 'logout');
+      }
+      return true;
+    },
+    async findAccount(_ctx, sub) {
+      const user = await findUserById(deps.db, sub);
+      if (!user) return undefined;
+      return {
+        accountId: sub,
+        async claims() {
+          return {
+            sub,
+            name: user.display_name ?? user.username,
+            preferred_username: user.username,
+            locale: user.locale,
+            email: user.email,
+            email_verified: user.email_verified_at !== null,
+          };
+        },
+      };
+    },
+    async extraTokenClaims(ctx, token) {
+      // RFC 9068 tokens for CALOS services: the CALOS session (revocation reaches it) and the plan.
+      if (!('accountId' in token) || !token.accountId) return undefined;
+      const grantId = 'grantId' in token ? token.grantId : undefined;
+      const link = grantId ? await findGrantSession(deps.db, grantId) : undefined;
+      const session = link ? await findSession(deps.db, link.session_id) : undefined;
+      if (!session) throw new errors.InvalidGrant('the CALOS session of this grant has ended');
+      void ctx;
+      return {
+        sid: session.session_id,
+        plan: await currentPlan(deps.db, token.accountId, deps.now()),
+        ...(session.amr.length > 0 ? { amr: session.amr, acr: acrOf(session.amr) } : {}),
+      };
+    },
+    routes: {
+      authorization: '/oidc/auth',
+      code_verification: '/oidc/device',
+      device_authorization: '/oidc/device/auth',
+      end_session: '/oidc/session/end',
+      introspection: '/oidc/token/introspection',
+      jwks: '/oidc/jwks',
+      pushed_authorization_request: '/oidc/request',
+      registration: '/oidc/reg',
+      revocation: '/oidc/token/revocation',
+      token: '/oidc/token',
+      userinfo: '/oidc/me',
+      backchannel_authentication: '/oidc/backchannel',
+      challenge: '/oidc/challenge',
+      credential: '/oidc/credential',
+    },
+    // CALOS answers userinfo itself (see features.userinfo below).
+    discovery: { userinfo_endpoint: `${issuer}/oidc/me`, service_documentation: `${issuer}/docs` },
+    interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      // Userinfo is CALOS's own route (src/identity/routes/oidc.ts): it takes the same RFC 9068
+      // tokens as every other CALOS API, so one access token serves an app for both.
+      userinfo: { enabled: false },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.body = page(
+            'Sign out of CALOS?',
+            `${form}<p>The app asked to sign you out of your CALOS account.</p>
+             <button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+             <button type="submit" form="op.logoutForm">Stay signed in</button>`,
+          );
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.body = page('Signed out', '<p>You are signed out of CALOS in this app.</p>');
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => resource,
+        useGrantedResource: async () => true,
+        async getResourceServerInfo(_ctx, indicator, client) {
+          if (indicator !== resource) throw new errors.InvalidTarget();
+          // Service clients (client_credentials) get only the API scopes they were registered with.
+          const scope =
+            client.grantTypeAllowed('client_credentials') && !client.grantTypeAllowed('authorization_code')
+              ? (client.scope ?? '')
+              : ALL_SCOPES.join(' ');
+          return {
+            scope,
+            audience: resource,
+            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'EdDSA' } },
+          };
+        },
+      },
+    },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = page(
+        'Sign-in could not continue',
+        `<p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>`,
+      );
+    },
+  });
+
+  type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  let built: { kid: string; provider: Provider; callback: Handler; at: number } | undefined;
+  let building: Promise<Provider> | undefined;
+
+  const current = async (): Promise<Provider> => {
+    // Re-read which key is active now and then: another process may have rotated it.
+    if (built && performance.now() - built.at < 30_000) return built.provider;
+    if (building) return building;
+    building = (async () => {
+      const keys = await tokens.privateJwks();
+      const kid = keys[0]?.kid ?? '';
+      if (built?.kid !== kid) {
+        const provider = new Provider(issuer, configuration(keys));
+        provider.proxy = deps.config.trustProxy !== false;
+        built = { kid, provider, callback: provider.callback() as Handler, at: performance.now() };
+      } else {
+        built.at = performance.now();
+      }
+      return built.provider;
+    })().finally(() => {
+      building = undefined;
+    });
+    return building;
+  };
+
+  return {
+    current,
+    async handle(req, res, path) {
+      await current();
+      const callback = built?.callback;
+      if (!callback) throw new Error('The OpenID provider is not built');
+      // As if mounted at the issuer's path (the provider derives its URLs from originalUrl).
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${mountPath}${path}`;
+      req.url = path;
+      await callback(req, res);
+    },
+  };
+}
+
+export type { KoaContextWithOIDC };
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** A minimal page in the console's look for the provider's own screens (logout, errors). */
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · CALOS</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1b1b1f}button{font:inherit;padding:.5rem 1rem;margin-right:.5rem}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+}

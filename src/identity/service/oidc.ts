@@ -1,0 +1,253 @@
+// The CALOS side of OpenID Connect: the console finishing a sign-in for an app (with the person's
+// consent), the apps a person allowed, and registering apps (`calos clients`).
+import { randomBytes } from 'node:crypto';
+import type { AuthUser } from '../../platform/auth/guard.ts';
+import { seal } from '../../platform/crypto/envelope.ts';
+import type { IdentityDeps } from '../deps.ts';
+import { IdentityErrors } from '../errors.ts';
+import { clientSecretAad } from '../oidc/adapter.ts';
+import { ALL_SCOPES, API_SCOPES, acrOf, type OidcProvider } from '../oidc/provider.ts';
+import { recordAudit } from '../store/audit.ts';
+import {
+  deleteOidcClient,
+  deleteOidcGrant,
+  findGrantSession,
+  findOidcClient,
+  insertOidcClient,
+  linkGrantToSession,
+  listOidcClients,
+  listUserGrants,
+} from '../store/oidc.ts';
+import { findSession } from '../store/sessions.ts';
+
+export interface InteractionView {
+  client_id: string;
+  client_name: string;
+  /** First-party apps (CALOS's own) are not asked about. */
+  first_party: boolean;
+  scopes: string[];
+}
+
+export interface NewClient {
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  /** A public client (a browser or mobile app) has no secret and must use PKCE. */
+  isPublic: boolean;
+  /** A service client signs in as itself (client_credentials) with these API scopes. */
+  service?: { scopes: string[] };
+  backchannelLogoutUri?: string;
+  firstParty?: boolean;
+}
+
+const CLIENT_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
+
+function checkUri(uri: string, what: string, allowHttpLocalhost = true): string {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw IdentityErrors.oidcClientInvalid(`${what} must be an absolute URL (got ${uri.slice(0, 100)})`);
+  }
+  const isLocal = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  const isWeb = url.protocol === 'https:' || (url.protocol === 'http:' && allowHttpLocalhost && isLocal);
+  // Native apps may use a private-use scheme (RFC 8252 §7.1) such as com.example.app:/callback.
+  const isNative = /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol);
+  if ((!isWeb && !isNative) || url.hash)
+    throw IdentityErrors.oidcClientInvalid(
+      `${what} must be https:// (http:// only on localhost) or an app's own scheme, without a fragment (got ${uri.slice(0, 100)})`,
+    );
+  return url.toString();
+}
+
+export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
+  const { db } = deps;
+  const nowSeconds = () => Math.floor(deps.now().getTime() / 1000);
+
+  const findInteraction = async (uid: string) => {
+    const provider = await oidc.current();
+    const interaction = await provider.Interaction.find(uid);
+    if (!interaction || interaction.exp <= nowSeconds()) throw IdentityErrors.oidcInteractionNotFound();
+    return { provider, interaction };
+  };
+
+  const requestedScopes = (scope: unknown) =>
+    String(scope ?? '')
+      .split(' ')
+      .filter((s) => ALL_SCOPES.includes(s));
+
+  return {
+    async describeInteraction(uid: string): Promise<InteractionView> {
+      const { interaction } = await findInteraction(uid);
+      const clientId = String(interaction.params.client_id);
+      const client = await findOidcClient(db, clientId);
+      if (!client) throw IdentityErrors.oidcInteractionNotFound();
+      return {
+        client_id: clientId,
+        client_name: client.name,
+        first_party: client.first_party,
+        scopes: requestedScopes(interaction.params.scope),
+      };
+    },
+
+    /**
+     * The signed-in person lets the app in: the provider's login is this CALOS session (its amr
+     * and the acr that follows), and the grant lives as long as the session.
+     */
+    async accept(user: AuthUser, uid: string): Promise<{ redirect_to: string }> {
+      const { provider, interaction } = await findInteraction(uid);
+      const clientId = String(interaction.params.client_id);
+      const session = await findSession(db, user.sessionId);
+      if (!session) throw IdentityErrors.sessionEnded();
+      const scopes = requestedScopes(interaction.params.scope);
+      const resource =
+        typeof interaction.params.resource === 'string' ? interaction.params.resource : undefined;
+      const grant = new provider.Grant({ accountId: user.userId, clientId });
+      // The provider counts every scope it knows as its own; the resource (CALOS's APIs) gets them too.
+      grant.addOIDCScope(scopes.join(' '));
+      const apiResource = resource ?? `${deps.config.issuer}/api`;
+      grant.addResourceScope(apiResource, scopes.join(' '));
+      const grantId = await grant.save();
+      await linkGrantToSession(db, {
+        grantId,
+        sessionId: session.session_id,
+        userId: user.userId,
+        clientId,
+        now: deps.now(),
+      });
+      interaction.result = {
+        login: {
+          accountId: user.userId,
+          amr: session.amr.length > 0 ? [...session.amr] : ['pwd'],
+          acr: acrOf(session.amr),
+          remember: true,
+        },
+        consent: { grantId },
+      };
+      await interaction.save(Math.max(1, interaction.exp - nowSeconds()));
+      await recordAudit(db, user.userId, 'oidc.granted', {}, { client_id: clientId, scopes });
+      return { redirect_to: interaction.returnTo };
+    },
+
+    async deny(uid: string): Promise<{ redirect_to: string }> {
+      const { interaction } = await findInteraction(uid);
+      interaction.result = { error: 'access_denied', error_description: 'The person did not allow the app' };
+      await interaction.save(Math.max(1, interaction.exp - nowSeconds()));
+      return { redirect_to: interaction.returnTo };
+    },
+
+    async listGrants(userId: string) {
+      const rows = await listUserGrants(db, userId, deps.now());
+      return rows.map((row) => ({
+        grant_id: row.grant_id,
+        client_id: row.client_id,
+        client_name: row.name,
+        created_at: row.created_at,
+      }));
+    },
+
+    /** The person takes an app's access away: its codes and tokens stop working at once. */
+    async revokeGrant(userId: string, grantId: string): Promise<void> {
+      const link = await findGrantSession(db, grantId);
+      if (!link || link.user_id !== userId) throw IdentityErrors.oidcGrantNotFound();
+      await deleteOidcGrant(db, grantId);
+      await recordAudit(db, userId, 'oidc.revoked', {}, { client_id: link.client_id });
+    },
+
+    async addClient(input: NewClient) {
+      const name = input.name.trim();
+      if (name.length < 1 || name.length > 100)
+        throw IdentityErrors.oidcClientInvalid('The name must be 1 to 100 characters');
+      const base =
+        name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-+|-+$/g, '')
+          .slice(0, 40) || 'app';
+      const clientId = `${base.length >= 3 ? base : `${base}-app`}-${randomBytes(4).toString('hex')}`;
+      if (!CLIENT_ID.test(clientId))
+        throw IdentityErrors.oidcClientInvalid('The name gives no usable client id');
+      const redirectUris = input.redirectUris.map((uri) => checkUri(uri, 'A redirect URI'));
+      const postLogout = (input.postLogoutRedirectUris ?? []).map((uri) =>
+        checkUri(uri, 'A post-logout redirect URI'),
+      );
+      if (redirectUris.length > 10) throw IdentityErrors.oidcClientInvalid('At most 10 redirect URIs');
+      if (input.service) {
+        if (input.isPublic) throw IdentityErrors.oidcClientInvalid('A service client cannot be public');
+        const unknown = input.service.scopes.filter(
+          (s) => !API_SCOPES.includes(s as (typeof API_SCOPES)[number]),
+        );
+        if (unknown.length > 0)
+          throw IdentityErrors.oidcClientInvalid(`Unknown service scopes: ${unknown.join(', ')}`);
+      } else if (redirectUris.length === 0) {
+        throw IdentityErrors.oidcClientInvalid(
+          'An app that signs people in needs at least one --redirect-uri',
+        );
+      }
+      const metadata: Record<string, unknown> = input.service
+        ? {
+            grant_types: ['client_credentials'],
+            response_types: [],
+            redirect_uris: [],
+            scope: input.service.scopes.join(' '),
+          }
+        : {
+            grant_types: ['authorization_code', 'refresh_token'],
+            response_types: ['code'],
+            redirect_uris: redirectUris,
+            post_logout_redirect_uris: postLogout,
+            ...(input.isPublic ? { token_endpoint_auth_method: 'none' } : {}),
+            ...(input.backchannelLogoutUri
+              ? {
+                  backchannel_logout_uri: checkUri(input.backchannelLogoutUri, 'The back-channel logout URI'),
+                  backchannel_logout_session_required: true,
+                }
+              : {}),
+          };
+      const secret = input.isPublic ? undefined : randomBytes(32).toString('base64url');
+      await insertOidcClient(db, {
+        clientId,
+        name,
+        metadata,
+        secretSealed: secret ? seal(deps.masterKey, secret, clientSecretAad(clientId)) : null,
+        firstParty: input.firstParty ?? false,
+        now: deps.now(),
+      });
+      // The provider checks the metadata when it loads the client: a bad one is refused now, not at sign-in.
+      try {
+        const provider = await oidc.current();
+        await provider.Client.find(clientId);
+      } catch (error) {
+        await deleteOidcClient(db, clientId);
+        throw IdentityErrors.oidcClientInvalid(
+          `The provider refused this client: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      return {
+        client_id: clientId,
+        ...(secret ? { client_secret: secret } : {}),
+        name,
+        redirect_uris: redirectUris,
+        public: input.isPublic,
+      };
+    },
+
+    async listClients() {
+      return (await listOidcClients(db)).map((row) => ({
+        client_id: row.client_id,
+        name: row.name,
+        public: !row.secret_sealed,
+        first_party: row.first_party,
+        redirect_uris: (row.metadata.redirect_uris as string[] | undefined) ?? [],
+        grant_types: (row.metadata.grant_types as string[] | undefined) ?? [],
+        created_at: row.created_at,
+      }));
+    },
+
+    async removeClient(clientId: string): Promise<void> {
+      if (!(await deleteOidcClient(db, clientId))) throw IdentityErrors.oidcClientNotFound();
+    },
+  };
+}
+
+export type OidcService = ReturnType<typeof createOidcService>;
