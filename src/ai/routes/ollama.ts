@@ -7,7 +7,6 @@ import { Type } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
-import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
   measureDurations,
@@ -29,6 +28,7 @@ import { routeCall } from '../gateway/route.ts';
 import { endpoint, postJson, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
 import { callerOf, limitHeaders } from './caller.ts';
+import { OllamaErrorResponse } from './dialects.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
 const bearer = [{ bearerAuth: [] }];
@@ -100,11 +100,11 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
           body: AnyBody,
           response: {
             200: Type.Unsafe<unknown>({ description: 'The answer, whole or streamed' }),
-            400: ErrorResponse,
-            401: ErrorResponse,
-            402: ErrorResponse,
-            429: ErrorResponse,
-            503: ErrorResponse,
+            400: OllamaErrorResponse,
+            401: OllamaErrorResponse,
+            402: OllamaErrorResponse,
+            429: OllamaErrorResponse,
+            503: OllamaErrorResponse,
           },
         },
       },
@@ -190,9 +190,9 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
         ),
         response: {
           200: Type.Unsafe<unknown>({ description: 'Ollama embeddings' }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          429: ErrorResponse,
+          400: OllamaErrorResponse,
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
         },
       },
     },

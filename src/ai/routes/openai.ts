@@ -4,7 +4,6 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { clientGone } from '../../platform/http/client-gone.ts';
-import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
   openaiChunk,
@@ -20,6 +19,7 @@ import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
 import type { ChatEvent } from '../providers/types.ts';
 import { callerOf, limitHeaders } from './caller.ts';
+import { OpenAIErrorResponse } from './dialects.ts';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -61,11 +61,11 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
         body: Type.Object({}, { additionalProperties: true }),
         response: {
           200: Type.Unsafe<unknown>({ description: 'The answer, whole or streamed' }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          402: ErrorResponse,
-          429: ErrorResponse,
-          503: ErrorResponse,
+          400: OpenAIErrorResponse,
+          401: OpenAIErrorResponse,
+          402: OpenAIErrorResponse,
+          429: OpenAIErrorResponse,
+          503: OpenAIErrorResponse,
         },
       },
     },
