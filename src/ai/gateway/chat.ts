@@ -1,5 +1,6 @@
 // A chat call through the gateway, whatever the front format: route it, run it under the
 // user's limits and credits, and hand back the upstream's events as they arrive.
+import { ToolCallCollector } from '../formats/tool-calls.ts';
 import { chatProviders } from '../providers/registry.ts';
 import type { ChatCall, ChatEvent } from '../providers/types.ts';
 import { type GatewayDeps, type Run, startRun } from './execute.ts';
@@ -27,23 +28,37 @@ export async function startChat(deps: GatewayDeps, request: ChatRequest): Promis
     route,
     requestId: request.requestId,
     signal: request.signal,
-    promptText: call.messages.map((m) => m.content).join('\n'),
+    promptText: promptTextOf(call),
     maxCompletionTokens: call.maxTokens ?? 0,
     start: (target, signal) => provider.chat(target, call, signal),
     usageOf: (event) => (event.type === 'done' ? event.usage : undefined),
-    textOf: (event) => (event.type === 'delta' ? event.content : ''),
+    textOf: (event) =>
+      event.type === 'delta' ? event.content : event.type === 'tool_call' ? event.arguments : '',
   });
+}
+
+/** What the prompt says, tools and tool calls included, to size the credit reservation. */
+export function promptTextOf(call: Omit<ChatCall, 'model'>): string {
+  const parts = call.messages.flatMap((m) => [
+    m.content,
+    ...(m.toolCalls ?? []).map((c) => `${c.name} ${c.arguments}`),
+  ]);
+  for (const tool of call.tools ?? [])
+    parts.push(`${tool.name} ${tool.description ?? ''} ${JSON.stringify(tool.parameters)}`);
+  return parts.join('\n');
 }
 
 /** Collects a whole answer (non-streamed calls and the typed client), telling `onText` each piece. */
 export async function collectChat(run: Run<ChatEvent>, onText?: (delta: string) => void) {
   let text = '';
   let done: Extract<ChatEvent, { type: 'done' }> | undefined;
+  const tools = new ToolCallCollector();
   for await (const event of run.items) {
     if (event.type === 'delta') {
       text += event.content;
       if (onText && event.content) onText(event.content);
-    } else done = event;
+    } else if (event.type === 'tool_call') tools.add(event);
+    else done = event;
   }
-  return { text, done };
+  return { text, done, toolCalls: tools.calls() };
 }

@@ -20,6 +20,7 @@ import {
   parseOllamaChat,
   parseOllamaGenerate,
 } from '../formats/ollama-native.ts';
+import { ToolCallCollector } from '../formats/tool-calls.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
@@ -57,9 +58,14 @@ async function* renderNdjson(
 ) {
   const model = run.route.model;
   let firstTokenAt: bigint | undefined;
+  const tools = new ToolCallCollector();
   try {
     for await (const event of run.items) {
-      if (event.type === 'delta') {
+      if (event.type === 'tool_call') {
+        // Ollama sends whole calls: pieces are put together and sent before the last object.
+        firstTokenAt ??= process.hrtime.bigint();
+        tools.add(event);
+      } else if (event.type === 'delta') {
         firstTokenAt ??= process.hrtime.bigint();
         yield ndjsonLine(
           kind === 'chat'
@@ -67,6 +73,8 @@ async function* renderNdjson(
             : ollamaGenerateChunk(model, event.content, clock.now()),
         );
       } else {
+        if (tools.size > 0 && kind === 'chat')
+          yield ndjsonLine(ollamaChatChunk(model, '', clock.now(), tools.calls()));
         const durations = durationsOf(event.timings, measureDurations(startedAt, firstTokenAt));
         yield ndjsonLine(
           kind === 'chat'
@@ -137,7 +145,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
         if (run.instance) reply.header('x-calos-upstream', 'ollama');
         else reply.header('x-calos-upstream', run.route.provider);
         if (!call.stream) {
-          const { text, done } = await collectChat(run);
+          const { text, done, toolCalls } = await collectChat(run);
           const usage = done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 };
           const durations = durationsOf(done?.timings, measureDurations(startedAt));
           return kind === 'chat'
@@ -148,6 +156,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
                 durations,
                 text,
                 deps.clock.now(),
+                toolCalls,
               )
             : ollamaGenerateFinal(
                 run.route.model,

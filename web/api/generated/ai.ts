@@ -38,78 +38,63 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
@@ -162,48 +147,39 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
@@ -252,78 +228,63 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
@@ -694,7 +655,7 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -705,11 +666,13 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -720,11 +683,13 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
                     headers: {
                         [name: string]: unknown;
@@ -735,11 +700,13 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -750,11 +717,13 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -765,6 +734,8 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
