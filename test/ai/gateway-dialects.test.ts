@@ -130,6 +130,43 @@ describe.each(testEngines())('gateway errors in each dialect on %s', (engine) =>
     );
   });
 
+  it('refuses a provider model without a key under X-CALOS-Fallback: off, naming the reason', async () => {
+    const strict = new OpenAI({
+      apiKey: user.accessToken,
+      baseURL: `${platform.url}/ai/v1`,
+      maxRetries: 0,
+      defaultHeaders: { 'x-calos-fallback': 'off' },
+    });
+    const refused = await failure(
+      strict.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
+    );
+    expect(refused.status).toBe(402);
+    expect(refused.code).toBe('PROVIDER_KEY_REQUIRED');
+    expect(refused.message).toContain('gpt-4o needs your own OpenAI key');
+
+    const ollamaStrict = new Ollama({
+      host: `${platform.url}/ai`,
+      headers: { authorization: `Bearer ${user.accessToken}`, 'x-calos-fallback': 'off' },
+    });
+    const refusedOllama = await failure(
+      ollamaStrict.chat({
+        model: 'claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 'x' }],
+        stream: false,
+      }),
+    );
+    expect(refusedOllama.status_code).toBe(402);
+    expect(refusedOllama.message).toContain('needs your own Anthropic key');
+
+    // Without the header the fallback model still answers, and says so.
+    const answered = await ollamaAs(user.accessToken).chat({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: false,
+    });
+    expect(answered.model).toBe('llama3.2:latest');
+  });
+
   it('keeps the CALOS error shape on the account routes', async () => {
     const response = await fetch(`${platform.url}/ai/api/usage`);
     expect(response.status).toBe(401);

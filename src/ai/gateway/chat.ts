@@ -14,11 +14,18 @@ export interface ChatRequest {
   /** The model asked for (may be empty: the user's preference or the default answers). */
   model: string | undefined;
   call: Omit<ChatCall, 'model'>;
+  /** false: refuse rather than answer a provider model from the fallback model. */
+  allowFallback?: boolean;
 }
 
 export async function startChat(deps: GatewayDeps, request: ChatRequest): Promise<Run<ChatEvent>> {
-  const route = await routeCall(deps.identity, deps.config, request.caller, request.model, (m) =>
-    deps.pool.models().has(m),
+  const route = await routeCall(
+    deps.identity,
+    deps.config,
+    request.caller,
+    request.model,
+    (m) => deps.pool.models().has(m),
+    request.allowFallback,
   );
   const provider = chatProviders[route.provider];
   const call: ChatCall = { ...request.call, model: route.model };

@@ -28,7 +28,7 @@ import { startRun } from '../gateway/execute.ts';
 import { routeCall } from '../gateway/route.ts';
 import { endpoint, postJson, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
-import { callerOf, limitHeaders } from './caller.ts';
+import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OllamaErrorResponse } from './dialects.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
@@ -111,6 +111,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
             400: OllamaErrorResponse,
             401: OllamaErrorResponse,
             402: OllamaErrorResponse,
+            403: OllamaErrorResponse,
             429: OllamaErrorResponse,
             503: OllamaErrorResponse,
           },
@@ -134,6 +135,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
           signal: clientGone(request, reply),
           model: call.model,
           call,
+          allowFallback: allowsFallback(request),
         });
         limitHeaders(reply, run.limit);
         if (run.route.fallbackReason) {
@@ -207,8 +209,13 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const route = await routeCall(deps.identity, deps.config, caller, request.body.model, (m) =>
-        deps.pool.models().has(m),
+      const route = await routeCall(
+        deps.identity,
+        deps.config,
+        caller,
+        request.body.model,
+        (m) => deps.pool.models().has(m),
+        allowsFallback(request),
       );
       if (route.provider !== 'ollama' || route.fallbackReason) {
         throw new AppError(

@@ -20,7 +20,7 @@ import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
 import type { ChatEvent, Usage } from '../providers/types.ts';
-import { callerOf, limitHeaders } from './caller.ts';
+import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OpenAIErrorResponse, openaiErrorBody } from './dialects.ts';
 
 const bearer = [{ bearerAuth: [] }];
@@ -123,6 +123,7 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
           400: OpenAIErrorResponse,
           401: OpenAIErrorResponse,
           402: OpenAIErrorResponse,
+          403: OpenAIErrorResponse,
           429: OpenAIErrorResponse,
           503: OpenAIErrorResponse,
         },
@@ -140,6 +141,7 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
           signal,
           model: call.model || undefined,
           call,
+          allowFallback: allowsFallback(request),
         }),
       );
       const run = runs[0] as Run<ChatEvent>;

@@ -75,6 +75,18 @@ export interface paths {
                     };
                 };
                 /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -254,6 +266,18 @@ export interface paths {
                 };
                 /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -691,6 +715,23 @@ export interface paths {
                 };
                 /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
