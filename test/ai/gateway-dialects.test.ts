@@ -167,6 +167,14 @@ describe.each(testEngines())('gateway errors in each dialect on %s', (engine) =>
     expect(answered.model).toBe('llama3.2:latest');
   });
 
+  it('retrieves one model with the openai client, and 404s an unknown one', async () => {
+    const model = await openaiAs(user.accessToken).models.retrieve('llama3.2:latest');
+    expect(model).toMatchObject({ id: 'llama3.2:latest', object: 'model', owned_by: 'ollama' });
+    const missing = await failure(openaiAs(user.accessToken).models.retrieve('nope'));
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(missing.code).toBe('MODEL_NOT_FOUND');
+  });
+
   it('keeps the CALOS error shape on the account routes', async () => {
     const response = await fetch(`${platform.url}/ai/api/usage`);
     expect(response.status).toBe(401);

@@ -3,6 +3,7 @@
 // so the official `openai` client works with baseURL …/ai/v1 and a CALOS access token as key.
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
@@ -19,6 +20,7 @@ import {
 import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import { normalizeOllamaModel } from '../providers/registry.ts';
 import type { ChatEvent, Usage } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OpenAIErrorResponse, openaiErrorBody } from './dialects.ts';
@@ -188,6 +190,45 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
         data: [...deps.pool.models()]
           .sort()
           .map((id) => ({ id, object: 'model', created, owned_by: 'ollama' })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/models/:model',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'One model of the pool, OpenAI-compatible (404 when no instance has it)',
+        security: bearer,
+        params: Type.Object({ model: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          200: Type.Object({
+            id: Type.String(),
+            object: Type.Literal('model'),
+            created: Type.Integer(),
+            owned_by: Type.String(),
+          }),
+          401: OpenAIErrorResponse,
+          404: OpenAIErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      callerOf(request);
+      const models = deps.pool.models();
+      const asked = request.params.model;
+      const id = models.has(asked) ? asked : normalizeOllamaModel(asked);
+      if (!models.has(id)) {
+        throw new AppError(404, 'MODEL_NOT_FOUND', `The model '${asked}' does not exist in the pool`, {
+          model: asked,
+        });
+      }
+      return {
+        id,
+        object: 'model' as const,
+        created: Math.floor(deps.clock.nowMs() / 1000),
+        owned_by: 'ollama',
       };
     },
   );
