@@ -231,19 +231,19 @@ function isDocumentedOAuthError(op: Operation, status: number, body: unknown): b
 }
 
 /**
- * The AI gateway's Ollama and OpenAI front doors answer errors in those APIs' own shapes, as their
- * responses document: `{error: "<text>", code}` and `{error: {message, type, param, code}}`.
+ * The AI gateway's Ollama (/api/*) and OpenAI (/v1/*) front doors answer errors in those APIs' own
+ * shapes: `{error: "<text>", code}` and `{error: {message, type, param, code}}`.
  */
-function isDocumentedDialectError(op: Operation, status: number, body: unknown): boolean {
-  const documented = op.responses[String(status)];
-  const error = documented?.properties?.error;
-  if (!error) return false;
+function isDocumentedDialectError(op: Operation, _status: number, body: unknown): boolean {
+  if (op.prefix !== '/ai') return false;
+  const isOpenAI = op.path.startsWith('/v1/');
+  const isOllama = op.path.startsWith('/api/') && !/^\/api\/(preferences|usage)\b/.test(op.path);
   const value = body as { error?: unknown; code?: unknown } | null;
-  if (error.type === 'string')
+  if (isOllama)
     return typeof value?.error === 'string' && value.error !== '' && typeof value.code === 'string';
   const inner = value?.error as Record<string, unknown> | undefined;
   return (
-    error.properties?.type !== undefined &&
+    isOpenAI &&
     typeof inner?.message === 'string' &&
     inner.message !== '' &&
     typeof inner.type === 'string' &&
