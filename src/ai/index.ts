@@ -15,6 +15,7 @@ import { createUserLimits } from './limits/user-limits.ts';
 import { OllamaPool } from './pool/ollama-pool.ts';
 import { closeUpstreamConnections } from './providers/http.ts';
 import { registerAccountRoutes } from './routes/account.ts';
+import { ollamaErrorHandler, openaiErrorHandler } from './routes/dialects.ts';
 import { registerOllamaRoutes } from './routes/ollama.ts';
 import { registerOpenAIRoutes } from './routes/openai.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
@@ -90,8 +91,15 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
       // Everything else needs a CALOS access token.
       app.register(async (scope) => {
         scope.addHook('onRequest', authenticateRequests(context.verifier));
-        registerOllamaRoutes(scope, deps);
-        registerOpenAIRoutes(scope, deps);
+        // Each front door answers errors in its own dialect, so its own clients show them.
+        scope.register(async (ollama) => {
+          ollama.setErrorHandler(ollamaErrorHandler);
+          registerOllamaRoutes(ollama, deps);
+        });
+        scope.register(async (openai) => {
+          openai.setErrorHandler(openaiErrorHandler);
+          registerOpenAIRoutes(openai, deps);
+        });
         registerAccountRoutes(scope, deps.identity, usage);
       });
     },

@@ -145,9 +145,10 @@ describe.each(testEngines())('the AI gateway with the official clients on %s', (
     });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({
+    expect(refused.headers.get('x-calos-error-code')).toBe('AI_RATE_LIMITED');
+    expect(await refused.json()).toEqual({
+      error: expect.stringContaining('10 per minute'),
       code: 'AI_RATE_LIMITED',
-      details: { window: 'minute', limit: 10 },
     });
 
     const usage = await fetch(`${platform.url}/ai/api/usage?limit=100`, {

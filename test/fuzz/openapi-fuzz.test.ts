@@ -230,6 +230,28 @@ function isDocumentedOAuthError(op: Operation, status: number, body: unknown): b
   return oauth && typeof value?.error === 'string' && typeof value.error_description === 'string';
 }
 
+/**
+ * The AI gateway's Ollama (/api/*) and OpenAI (/v1/*) front doors answer errors in those APIs' own
+ * shapes: `{error: "<text>", code}` and `{error: {message, type, param, code}}`.
+ */
+function isDocumentedDialectError(op: Operation, _status: number, body: unknown): boolean {
+  if (op.prefix !== '/ai') return false;
+  const isOpenAI = op.path.startsWith('/v1/');
+  const isOllama = op.path.startsWith('/api/') && !/^\/api\/(preferences|usage)\b/.test(op.path);
+  const value = body as { error?: unknown; code?: unknown } | null;
+  if (isOllama)
+    return typeof value?.error === 'string' && value.error !== '' && typeof value.code === 'string';
+  const inner = value?.error as Record<string, unknown> | undefined;
+  return (
+    isOpenAI &&
+    typeof inner?.message === 'string' &&
+    inner.message !== '' &&
+    typeof inner.type === 'string' &&
+    typeof inner.code === 'string' &&
+    ERROR_CODE.test(inner.code)
+  );
+}
+
 async function readAll(stream: Readable, ms: number): Promise<string> {
   const chunks: Buffer[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -436,7 +458,11 @@ describe.each(testEngines())('every operation of every openapi.json on %s', (eng
       } catch {
         throw new Error(`${where} answered ${status} with a body that is not JSON: ${body.slice(0, 300)}`);
       }
-      if (!isErrorShape(parsed) && !isDocumentedOAuthError(op, status, parsed))
+      if (
+        !isErrorShape(parsed) &&
+        !isDocumentedOAuthError(op, status, parsed) &&
+        !isDocumentedDialectError(op, status, parsed)
+      )
         throw new Error(`${where} answered ${status} outside the error shape: ${body.slice(0, 300)}`);
     }
     return { status, body };

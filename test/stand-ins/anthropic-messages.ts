@@ -13,6 +13,7 @@ import {
   textOf,
   truncateWords,
 } from './text.ts';
+import { plannedToolCalls } from './tools.ts';
 import { openStream, sendJson, sleepWhileOpen, streamPieces, writeSse } from './wire.ts';
 
 export interface AnthropicOptions extends CommonOptions {
@@ -66,10 +67,41 @@ export async function createMessage(exchange: AnthropicExchange, cache: PromptCa
   const { body, options, res } = exchange;
   const model = stringField(body, 'model') as string;
   const messages = arrayField(body, 'messages') ?? [];
-  const echo = echoReply(lastUserText(messages), options.tokensPerReply ?? DEFAULT_TOKENS_PER_REPLY);
-  const full = exchange.nextScripted() ?? echo;
+  const userText = lastUserText(messages);
+  const echo = echoReply(userText, options.tokensPerReply ?? DEFAULT_TOKENS_PER_REPLY);
+  const lastContent = field(messages.at(-1), 'content');
+  const endsWithToolResult =
+    Array.isArray(lastContent) && lastContent.some((b) => stringField(b, 'type') === 'tool_result');
+  const tools = (arrayField(body, 'tools') ?? []).flatMap((tool) => {
+    const name = stringField(tool, 'name');
+    return name ? [{ name, parameters: field(tool, 'input_schema') }] : [];
+  });
+  const choice = field(body, 'tool_choice');
+  const choiceType = stringField(choice, 'type');
+  const calls = plannedToolCalls(
+    tools,
+    choiceType === 'none'
+      ? { kind: 'none' }
+      : choiceType === 'any'
+        ? { kind: 'required' }
+        : choiceType === 'tool'
+          ? { kind: 'named', name: stringField(choice, 'name') ?? '' }
+          : { kind: 'auto' },
+    {
+      userText,
+      endsWithToolResult,
+      parallel: field(choice, 'disable_parallel_tool_use') !== true,
+      echo: echoReply(userText, 1),
+    },
+  ).map((call) => ({
+    type: 'tool_use',
+    id: `toolu_${randomBytes(12).toString('base64url')}`,
+    name: call.name,
+    input: call.arguments,
+  }));
+  const full = calls.length > 0 ? '' : (exchange.nextScripted() ?? echo);
   const { text, isCut } = truncateWords(full, numberField(body, 'max_tokens'));
-  const stopReason = isCut ? 'max_tokens' : 'end_turn';
+  const stopReason = calls.length > 0 ? 'tool_use' : isCut ? 'max_tokens' : 'end_turn';
   const prompt = cache.account(body, options.cachedPromptTokens);
   // input_tokens counts only what was neither written to nor read from the cache.
   const inputUsage = {
@@ -77,7 +109,8 @@ export async function createMessage(exchange: AnthropicExchange, cache: PromptCa
     cache_creation_input_tokens: prompt.created,
     cache_read_input_tokens: prompt.read,
   };
-  const outputTokens = countWords(text);
+  const outputTokens =
+    countWords(text) + calls.reduce((sum, c) => sum + countWords(JSON.stringify(c.input)), 0);
   const id = `msg_${randomBytes(12).toString('base64url')}`;
   const headers = { 'request-id': `req_${randomBytes(12).toString('base64url')}` };
   const pieces = splitPieces(text);
@@ -97,7 +130,9 @@ export async function createMessage(exchange: AnthropicExchange, cache: PromptCa
     return sendJson(
       res,
       200,
-      message([{ type: 'text', text }], stopReason, { output_tokens: outputTokens }),
+      message(calls.length > 0 ? calls : [{ type: 'text', text }], stopReason, {
+        output_tokens: outputTokens,
+      }),
       headers,
     );
   }
@@ -106,13 +141,27 @@ export async function createMessage(exchange: AnthropicExchange, cache: PromptCa
   const send = (event: string, data: object) => writeSse(res, { type: event, ...data }, event);
   // message_start carries a placeholder output count; the real one comes in message_delta.
   send('message_start', { message: message([], null, { output_tokens: 1 }) });
-  send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-  send('ping', {});
-  const isWhole = await streamPieces(exchange, pieces, (piece) =>
-    send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }),
-  );
-  if (!isWhole) return;
-  send('content_block_stop', { index: 0 });
+  if (calls.length > 0) {
+    send('ping', {});
+    for (const [index, call] of calls.entries()) {
+      send('content_block_start', { index, content_block: { ...call, input: {} } });
+      const json = JSON.stringify(call.input);
+      const parts = ['', ...(json.match(/.{1,8}/gs) ?? [])];
+      const isSent = await streamPieces(exchange, parts, (part) =>
+        send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } }),
+      );
+      if (!isSent) return;
+      send('content_block_stop', { index });
+    }
+  } else {
+    send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    send('ping', {});
+    const isWhole = await streamPieces(exchange, pieces, (piece) =>
+      send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }),
+    );
+    if (!isWhole) return;
+    send('content_block_stop', { index: 0 });
+  }
   send('message_delta', {
     delta: { stop_reason: stopReason, stop_sequence: null },
     // Counts in message_delta are cumulative totals for the message, not increments.

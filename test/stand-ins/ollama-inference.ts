@@ -11,8 +11,10 @@ import {
   lastUserText,
   promptWords,
   splitPieces,
+  textOf,
   truncateWords,
 } from './text.ts';
+import { functionTools, type PlannedCall, plannedToolCalls } from './tools.ts';
 import { DEFAULT_DIMENSIONS, embedText } from './vectors.ts';
 import { openStream, sendJson, sleepWhileOpen, streamPieces, writeNdjson } from './wire.ts';
 
@@ -51,6 +53,8 @@ interface Generation {
   userText: string;
   /** Generate without templating returns no `context`. */
   isRaw: boolean;
+  /** The model answers by calling these tools instead of in text. */
+  toolCalls?: PlannedCall[];
 }
 
 export async function chat(exchange: OllamaExchange, loaded: LoadedModels) {
@@ -58,12 +62,23 @@ export async function chat(exchange: OllamaExchange, loaded: LoadedModels) {
   if (!model) return;
   const messages = arrayField(exchange.body, 'messages') ?? [];
   if (messages.length === 0) return answerLoad(exchange, loaded, model, 'chat');
+  const last = messages.at(-1);
+  const endsWithToolResult = stringField(last, 'role') === 'tool';
+  const userText = lastUserText(messages);
+  // Ollama has no tool_choice: a model offered tools may call them.
+  const calls = plannedToolCalls(
+    functionTools(field(exchange.body, 'tools')),
+    { kind: 'auto' },
+    { userText, endsWithToolResult, parallel: true, echo: echoReply(userText, 1) },
+  );
   await generateReply(exchange, loaded, {
     kind: 'chat',
     model,
     promptCount: promptWords(messages),
-    userText: lastUserText(messages),
+    // After a tool result the model talks about the result.
+    userText: endsWithToolResult ? textOf(field(last, 'content')) : userText,
     isRaw: false,
+    toolCalls: calls.length > 0 ? calls : undefined,
   });
 }
 
@@ -106,9 +121,14 @@ async function generateReply(exchange: OllamaExchange, loaded: LoadedModels, g: 
   const { body, options, res } = exchange;
   const format = field(body, 'format');
   const echo = echoReply(g.userText, options.tokensPerReply ?? DEFAULT_TOKENS_PER_REPLY);
-  const scripted = exchange.nextScripted();
+  const scripted = g.toolCalls ? undefined : exchange.nextScripted();
   const written = scripted ?? options.replyWith?.({ kind: g.kind, format, prompt: g.userText, body });
-  const full = written ?? (format === undefined || format === '' ? echo : jsonReply(format, echo));
+  const full = g.toolCalls
+    ? ''
+    : (written ?? (format === undefined || format === '' ? echo : jsonReply(format, echo)));
+  const toolCalls = g.toolCalls?.map((call, index) => ({
+    function: { index, name: call.name, arguments: call.arguments },
+  }));
   const { text, isCut } = truncateWords(full, numberField(field(body, 'options'), 'num_predict'));
   const pieces = splitPieces(text);
   const isStream = field(body, 'stream') !== false;
@@ -123,7 +143,7 @@ async function generateReply(exchange: OllamaExchange, loaded: LoadedModels, g: 
   const evalStart = process.hrtime.bigint();
   const finalStats = () => {
     const now = process.hrtime.bigint();
-    const evalCount = countWords(text);
+    const evalCount = countWords(text) + countWords(toolCalls ? JSON.stringify(toolCalls) : '');
     return {
       done: true,
       done_reason: isCut ? 'length' : 'stop',
@@ -143,13 +163,24 @@ async function generateReply(exchange: OllamaExchange, loaded: LoadedModels, g: 
     // A real model takes as long to answer at once as it takes to stream.
     await sleepWhileOpen(res, (options.chunkDelayMs ?? 0) * pieces.length);
     loaded.touch(installedName(exchange, g.model));
-    return sendJson(res, 200, chunk(text, finalStats()), JSON_TYPE);
+    const whole = chunk(text, finalStats()) as { message?: Record<string, unknown> };
+    if (toolCalls && whole.message) whole.message.tool_calls = toolCalls;
+    return sendJson(res, 200, whole, JSON_TYPE);
   }
   openStream(res, 'application/x-ndjson');
   const isWhole = await streamPieces(exchange, pieces, (part) =>
     writeNdjson(res, chunk(part, { done: false })),
   );
   if (!isWhole) return;
+  // Ollama sends a model's tool calls whole, in one object before the last.
+  if (toolCalls) {
+    writeNdjson(res, {
+      model: g.model,
+      created_at: new Date().toISOString(),
+      message: { role: 'assistant', content: '', tool_calls: toolCalls },
+      done: false,
+    });
+  }
   loaded.touch(installedName(exchange, g.model));
   writeNdjson(res, chunk('', finalStats()));
   res.end();

@@ -16,6 +16,7 @@ import {
   textOf,
   truncateWords,
 } from './text.ts';
+import { functionTools, openaiChoice, plannedToolCalls } from './tools.ts';
 import { openStream, sendJson, sleepWhileOpen, streamPieces, writeSse } from './wire.ts';
 
 type OpenAIExchange = Exchange<OpenAIOptions>;
@@ -75,15 +76,40 @@ export async function chatCompletion(exchange: OpenAIExchange, messages: unknown
   const isStream = field(body, 'stream') === true;
   const includeUsage = field(field(body, 'stream_options'), 'include_usage') === true;
   const format = replyFormat(body);
-  const echo = echoReply(lastUserText(messages), options.tokensPerReply ?? DEFAULT_TOKENS_PER_REPLY);
-  const full = exchange.nextScripted() ?? (format === undefined ? echo : jsonReply(format, echo));
+  const last = messages.at(-1);
+  const endsWithToolResult = stringField(last, 'role') === 'tool';
+  const userText = lastUserText(messages);
+  const calls = plannedToolCalls(
+    functionTools(field(body, 'tools')),
+    openaiChoice(field(body, 'tool_choice')),
+    {
+      userText,
+      endsWithToolResult,
+      parallel: field(body, 'parallel_tool_calls') !== false,
+      echo: echoReply(userText, 1),
+    },
+  ).map((call) => ({
+    id: `call_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`,
+    type: 'function' as const,
+    function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+  }));
+  // After a tool result the model talks about the result.
+  const echo = echoReply(
+    endsWithToolResult ? textOf(field(last, 'content')) : userText,
+    options.tokensPerReply ?? DEFAULT_TOKENS_PER_REPLY,
+  );
+  const full =
+    calls.length > 0
+      ? ''
+      : (exchange.nextScripted() ?? (format === undefined ? echo : jsonReply(format, echo)));
   const limit = numberField(body, 'max_completion_tokens') ?? numberField(body, 'max_tokens');
   const { text, isCut } = truncateWords(full, limit);
-  const finishReason = isCut ? 'length' : 'stop';
+  const finishReason = calls.length > 0 ? 'tool_calls' : isCut ? 'length' : 'stop';
   const prompt = promptWords(messages);
   const cachedWords = cache.cachedWords(messages);
   const cached = cachedWords === 0 ? 0 : Math.min(options.cachedPromptTokens ?? cachedWords, prompt);
-  const usage = usageOf(options, prompt, countWords(text), cached);
+  const callWords = calls.reduce((sum, c) => sum + countWords(c.function.arguments), 0);
+  const usage = usageOf(options, prompt, countWords(text) + callWords, cached);
   const id = `chatcmpl-${randomBytes(12).toString('base64url')}`;
   const created = Math.floor(Date.now() / 1000);
   const headers = { 'x-request-id': `req_${randomBytes(12).toString('hex')}` };
@@ -102,7 +128,13 @@ export async function chatCompletion(exchange: OpenAIExchange, messages: unknown
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: text, refusal: null, annotations: [] },
+            message: {
+              role: 'assistant',
+              content: calls.length > 0 ? null : text,
+              refusal: null,
+              annotations: [],
+              ...(calls.length > 0 ? { tool_calls: calls } : {}),
+            },
             logprobs: null,
             finish_reason: finishReason,
           },
@@ -133,11 +165,29 @@ export async function chatCompletion(exchange: OpenAIExchange, messages: unknown
     finish_reason: finish,
   });
   openStream(res, 'text/event-stream; charset=utf-8', headers);
-  writeSse(res, chunk([choice({ role: 'assistant', content: '', refusal: null })]));
-  const isWhole = await streamPieces(exchange, pieces, (piece) =>
-    writeSse(res, chunk([choice({ content: piece })])),
-  );
-  if (!isWhole) return;
+  if (calls.length > 0) {
+    // A call opens with its id, type, name and empty arguments; the arguments follow in pieces.
+    writeSse(res, chunk([choice({ role: 'assistant', content: null, refusal: null })]));
+    const pieces = calls.flatMap((call, index) => [
+      { index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } },
+      ...(call.function.arguments.match(/.{1,8}/gs) ?? []).map((part) => ({
+        index,
+        function: { arguments: part },
+      })),
+    ]);
+    const isSent = await streamPieces(
+      exchange,
+      pieces.map((p) => JSON.stringify(p)),
+      (piece) => writeSse(res, chunk([choice({ tool_calls: [JSON.parse(piece)] })])),
+    );
+    if (!isSent) return;
+  } else {
+    writeSse(res, chunk([choice({ role: 'assistant', content: '', refusal: null })]));
+    const isWhole = await streamPieces(exchange, pieces, (piece) =>
+      writeSse(res, chunk([choice({ content: piece })])),
+    );
+    if (!isWhole) return;
+  }
   writeSse(res, chunk([choice({}, finishReason)]));
   if (includeUsage) writeSse(res, chunk([], { usage }));
   writeSse(res, '[DONE]');

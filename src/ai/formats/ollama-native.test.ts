@@ -50,7 +50,11 @@ describe('parseOllamaChat', () => {
       maxTokens: 64,
       stop: ['END'],
       seed: 1,
-      keepAlive: '10m',
+      // Every option and keep_alive travel on to an Ollama upstream as they came.
+      ollama: {
+        options: { temperature: 0.2, top_p: 0.9, num_predict: 64, stop: ['END'], seed: 1, num_ctx: 8192 },
+        keepAlive: '10m',
+      },
     });
   });
 
@@ -69,7 +73,37 @@ describe('parseOllamaChat', () => {
       messages: [{ role: 'user', content: 'hi' }],
       stream: false,
       format: schema,
+      ollama: { options: { num_predict: -1 } },
     });
+  });
+
+  it('carries tools, tool calls and tool results, pairing results with calls by name', () => {
+    const call = parseOllamaChat({
+      model: 'llama3.2',
+      messages: [
+        { role: 'user', content: 'weather in Paris and Rome?' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { function: { name: 'weather', arguments: { city: 'Paris' } } },
+            { function: { name: 'time', arguments: { city: 'Rome' } } },
+          ],
+        },
+        { role: 'tool', content: '12:00', tool_name: 'time' },
+        { role: 'tool', content: 'sunny' },
+      ],
+      tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object' } } }],
+      think: true,
+    });
+    expect(call.tools).toEqual([{ name: 'weather', parameters: { type: 'object' } }]);
+    expect(call.messages[1]?.toolCalls).toEqual([
+      { id: 'call_1_0', name: 'weather', arguments: '{"city":"Paris"}' },
+      { id: 'call_1_1', name: 'time', arguments: '{"city":"Rome"}' },
+    ]);
+    expect(call.messages[2]).toMatchObject({ toolCallId: 'call_1_1', toolName: 'time' });
+    expect(call.messages[3]).toMatchObject({ toolCallId: 'call_1_0', toolName: 'weather' });
+    expect(call.ollama).toEqual({ think: true });
   });
 
   it.each([
@@ -225,6 +259,7 @@ describe('rendered answers read by the official ollama client', () => {
               else res.write(ndjsonLine(ollamaGenerateChunk(call.model, event.content, new Date())));
               continue;
             }
+            if (event.type !== 'done') continue;
             const timings = measureDurations(startedAt, firstTokenAt);
             const final = isChat
               ? ollamaChatFinal(call.model, event.usage, event.doneReason, timings, text, new Date())

@@ -1,14 +1,20 @@
 // The Ollama-native front: /api/chat and /api/generate request bodies turned into a ChatCall,
 // and ChatEvents rendered back as the objects Ollama streams (NDJSON) or returns.
 import { PlatformErrors } from '../../platform/errors.ts';
-import type { ChatCall, ChatMessage, DoneReason, Usage } from '../providers/types.ts';
+import type {
+  ChatCall,
+  ChatMessage,
+  DoneReason,
+  ToolCall,
+  ToolDefinition,
+  Usage,
+} from '../providers/types.ts';
+import { MAX_TOOLS } from './openai.ts';
+import { argumentsObject, pairToolResults } from './tool-calls.ts';
 
 type JsonObject = Record<string, unknown>;
 
-export interface OllamaChatCall extends ChatCall {
-  /** Ollama's keep_alive ('5m', 300, 0 …), for passing on to an Ollama upstream. */
-  keepAlive?: string | number;
-}
+export type OllamaChatCall = ChatCall;
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -35,6 +41,29 @@ function parseImages(value: unknown, field: string): string[] | undefined {
   return value.length > 0 ? value : undefined;
 }
 
+function parseToolCalls(value: unknown, field: string, index: number): ToolCall[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalid(`${field} must be a list`, field);
+  const calls = value.map((call, i): ToolCall => {
+    const where = `${field}[${i}]`;
+    const fn = isObject(call) ? call.function : undefined;
+    if (!isObject(fn) || typeof fn.name !== 'string') {
+      throw invalid(`${where} must be {function: {name, arguments}}`, where);
+    }
+    const args = fn.arguments ?? {};
+    // Ollama's arguments are an object; some clients send OpenAI's JSON text.
+    const text = typeof args === 'string' ? JSON.stringify(argumentsObject(args)) : JSON.stringify(args);
+    if (!isObject(args) && typeof args !== 'string') {
+      throw invalid(`${where}.function.arguments must be an object`, where);
+    }
+    // Ollama's calls have no id before 0.12; one is made so that other upstreams can pair results.
+    const id =
+      isObject(call) && typeof call.id === 'string' && call.id !== '' ? call.id : `call_${index}_${i}`;
+    return { id, name: fn.name, arguments: text };
+  });
+  return calls.length > 0 ? calls : undefined;
+}
+
 function parseMessage(value: unknown, index: number): ChatMessage {
   const field = `messages[${index}]`;
   if (!isObject(value)) throw invalid(`${field} must be an object`, field);
@@ -47,7 +76,42 @@ function parseMessage(value: unknown, index: number): ChatMessage {
     throw invalid(`${field}.content must be a string`, `${field}.content`);
   }
   const images = parseImages(value.images, `${field}.images`);
-  return { role: role as ChatMessage['role'], content: content ?? '', ...(images ? { images } : {}) };
+  const message: ChatMessage = {
+    role: role as ChatMessage['role'],
+    content: content ?? '',
+    ...(images ? { images } : {}),
+  };
+  if (role === 'assistant') {
+    const toolCalls = parseToolCalls(value.tool_calls, `${field}.tool_calls`, index);
+    if (toolCalls) message.toolCalls = toolCalls;
+  }
+  if (role === 'tool') {
+    if (typeof value.tool_name === 'string') message.toolName = value.tool_name;
+    if (typeof value.tool_call_id === 'string') message.toolCallId = value.tool_call_id;
+  }
+  return message;
+}
+
+function parseTools(value: unknown): ToolDefinition[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalid('tools must be a list', 'tools');
+  if (value.length > MAX_TOOLS) throw invalid(`tools may hold at most ${MAX_TOOLS} tools`, 'tools');
+  const tools = value.map((tool, i): ToolDefinition => {
+    const where = `tools[${i}]`;
+    const fn = isObject(tool) ? tool.function : undefined;
+    if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '') {
+      throw invalid(`${where} must be {type: "function", function: {name, description, parameters}}`, where);
+    }
+    if (fn.parameters !== undefined && fn.parameters !== null && !isObject(fn.parameters)) {
+      throw invalid(`${where}.function.parameters must be a JSON schema object`, where);
+    }
+    return {
+      name: fn.name,
+      ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
+      parameters: isObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} },
+    };
+  });
+  return tools.length > 0 ? tools : undefined;
 }
 
 function parseFormat(value: unknown): ChatCall['format'] {
@@ -102,16 +166,30 @@ function parseCommon(body: JsonObject): Omit<OllamaChatCall, 'model' | 'messages
     throw invalid('stream must be a boolean', 'stream');
   }
   const keepAlive = body.keep_alive;
-  if (keepAlive !== undefined && typeof keepAlive !== 'string' && typeof keepAlive !== 'number') {
+  if (
+    keepAlive !== undefined &&
+    keepAlive !== null &&
+    typeof keepAlive !== 'string' &&
+    typeof keepAlive !== 'number'
+  ) {
     throw invalid('keep_alive must be a duration string or a number of seconds', 'keep_alive');
   }
+  const think = body.think;
+  if (think !== undefined && think !== null && typeof think !== 'boolean' && typeof think !== 'string') {
+    throw invalid('think must be a boolean or "low", "medium" or "high"', 'think');
+  }
   const format = parseFormat(body.format);
+  const ollama = {
+    ...(isObject(body.options) ? { options: body.options } : {}),
+    ...(keepAlive !== undefined && keepAlive !== null ? { keepAlive } : {}),
+    ...(think !== undefined && think !== null ? { think } : {}),
+  };
   return {
     // Ollama streams unless told not to.
     stream: body.stream !== false,
     ...(format !== undefined ? { format } : {}),
     ...parseOptions(body.options),
-    ...(keepAlive !== undefined ? { keepAlive } : {}),
+    ...(Object.keys(ollama).length > 0 ? { ollama } : {}),
   };
 }
 
@@ -125,8 +203,9 @@ export function parseOllamaChat(value: unknown): OllamaChatCall {
   if (body.messages !== undefined && body.messages !== null && !Array.isArray(body.messages)) {
     throw invalid('messages must be a list', 'messages');
   }
-  const messages = ((body.messages as unknown[] | null | undefined) ?? []).map(parseMessage);
-  return { model, messages, ...parseCommon(body) };
+  const messages = pairToolResults(((body.messages as unknown[] | null | undefined) ?? []).map(parseMessage));
+  const tools = parseTools(body.tools);
+  return { model, messages, ...parseCommon(body), ...(tools ? { tools } : {}) };
 }
 
 /**
@@ -189,10 +268,21 @@ const metrics = (usage: Usage, durations: OllamaDurations) => ({
   eval_duration: Math.round(durations.eval),
 });
 
+export interface OllamaToolCall {
+  id?: string;
+  function: { index: number; name: string; arguments: Record<string, unknown> };
+}
+
+export const ollamaToolCalls = (calls: ToolCall[]): OllamaToolCall[] =>
+  calls.map((call, index) => ({
+    id: call.id,
+    function: { index, name: call.name, arguments: argumentsObject(call.arguments) },
+  }));
+
 export interface OllamaChatChunk {
   model: string;
   created_at: string;
-  message: { role: 'assistant'; content: string };
+  message: { role: 'assistant'; content: string; tool_calls?: OllamaToolCall[] };
   done: false;
 }
 
@@ -207,9 +297,23 @@ export interface OllamaChatFinal extends Omit<OllamaChatChunk, 'done'> {
   eval_duration: number;
 }
 
-/** One streamed /api/chat object carrying a piece of the answer. */
-export function ollamaChatChunk(model: string, delta: string, at: Date): OllamaChatChunk {
-  return { model, created_at: at.toISOString(), message: { role: 'assistant', content: delta }, done: false };
+/** One streamed /api/chat object carrying a piece of the answer, or the answer's tool calls. */
+export function ollamaChatChunk(
+  model: string,
+  delta: string,
+  at: Date,
+  toolCalls?: ToolCall[],
+): OllamaChatChunk {
+  return {
+    model,
+    created_at: at.toISOString(),
+    message: {
+      role: 'assistant',
+      content: delta,
+      ...(toolCalls && toolCalls.length > 0 ? { tool_calls: ollamaToolCalls(toolCalls) } : {}),
+    },
+    done: false,
+  };
 }
 
 /**
@@ -223,11 +327,16 @@ export function ollamaChatFinal(
   durations: OllamaDurations,
   content: string,
   at: Date,
+  toolCalls: ToolCall[] = [],
 ): OllamaChatFinal {
   return {
     model,
     created_at: at.toISOString(),
-    message: { role: 'assistant', content },
+    message: {
+      role: 'assistant',
+      content,
+      ...(toolCalls.length > 0 ? { tool_calls: ollamaToolCalls(toolCalls) } : {}),
+    },
     done_reason: ollamaDoneReason(doneReason),
     done: true,
     ...metrics(usage, durations),

@@ -57,6 +57,7 @@ describe('parseOpenAIChat', () => {
       ],
       stream: true,
       includeUsage: true,
+      choices: 1,
       format: { type: 'object' },
       maxTokens: 100,
       temperature: 0.7,
@@ -79,6 +80,7 @@ describe('parseOpenAIChat', () => {
       messages: [{ role: 'user', content: 'hi' }],
       stream: false,
       includeUsage: false,
+      choices: 1,
       format: 'json',
       maxTokens: 5,
     });
@@ -87,7 +89,22 @@ describe('parseOpenAIChat', () => {
   it.each([
     ['a model that is not a string', { model: 42, messages: [{ role: 'user', content: 'hi' }] }, 'model'],
     ['no messages', { model: 'gpt-4o', messages: [] }, 'messages'],
-    ['n above 1', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], n: 2 }, 'n'],
+    ['n above 8', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], n: 9 }, 'n'],
+    [
+      'a tool message without tool_call_id',
+      { model: 'gpt-4o', messages: [{ role: 'tool', content: 'sunny' }] },
+      'messages[0].tool_call_id',
+    ],
+    [
+      'a tool_choice naming an unknown tool',
+      {
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'hi' }],
+        tools: [{ type: 'function', function: { name: 'weather' } }],
+        tool_choice: { type: 'function', function: { name: 'time' } },
+      },
+      'tool_choice',
+    ],
     [
       'an unknown role',
       { model: 'gpt-4o', messages: [{ role: 'robot', content: 'hi' }] },
@@ -107,9 +124,9 @@ describe('parseOpenAIChat', () => {
       'temperature',
     ],
     [
-      'tools',
+      'a tool without a name',
       { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function' }] },
-      'tools',
+      'tools[0]',
     ],
   ])('refuses %s with a 400 naming the field', (_name, body, field) => {
     let caught: unknown;
@@ -120,6 +137,56 @@ describe('parseOpenAIChat', () => {
     }
     expect(isAppError(caught)).toBe(true);
     expect(caught).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', details: { field } });
+  });
+});
+
+describe('tools in parseOpenAIChat', () => {
+  it('carries tools, tool_choice, parallel_tool_calls, tool calls and results', () => {
+    const call = parseOpenAIChat({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: 'weather?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_a', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_a', content: 'snow' },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'weather',
+            description: 'the weather',
+            parameters: { type: 'object' },
+            strict: true,
+          },
+        },
+      ],
+      tool_choice: { type: 'function', function: { name: 'weather' } },
+      parallel_tool_calls: false,
+      n: 3,
+    });
+    expect(call.tools).toEqual([
+      { name: 'weather', description: 'the weather', parameters: { type: 'object' }, strict: true },
+    ]);
+    expect(call.toolChoice).toEqual({ name: 'weather' });
+    expect(call.parallelToolCalls).toBe(false);
+    expect(call.choices).toBe(3);
+    expect(call.messages[1]).toEqual({
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call_a', name: 'weather', arguments: '{"city":"Oslo"}' }],
+    });
+    expect(call.messages[2]).toEqual({
+      role: 'tool',
+      content: 'snow',
+      toolCallId: 'call_a',
+      toolName: 'weather',
+    });
   });
 });
 
@@ -185,7 +252,7 @@ describe('rendered answers read by the official openai client', () => {
           let text = '';
           for await (const event of events) {
             if (event.type === 'delta') text += event.content;
-            else {
+            else if (event.type === 'done') {
               res.writeHead(200, { 'content-type': 'application/json' });
               res.end(
                 JSON.stringify(
@@ -206,6 +273,7 @@ describe('rendered answers read by the official openai client', () => {
             res.write(sseData(openaiChunk(id, call.model, event.content, undefined, options)));
             continue;
           }
+          if (event.type !== 'done') continue;
           res.write(sseData(openaiChunk(id, event.model, {}, event.doneReason, options)));
           if (call.includeUsage) res.write(sseData(openaiUsageChunk(id, event.model, event.usage, created)));
         }

@@ -2,14 +2,30 @@
 // ChatEvents rendered back as OpenAI's completion and chunk objects, streamed as SSE.
 import { randomBytes } from 'node:crypto';
 import { PlatformErrors } from '../../platform/errors.ts';
-import type { ChatCall, ChatMessage, DoneReason, Usage } from '../providers/types.ts';
+import type {
+  ChatCall,
+  ChatMessage,
+  DoneReason,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  Usage,
+} from '../providers/types.ts';
+import { pairToolResults } from './tool-calls.ts';
 
 type JsonObject = Record<string, unknown>;
 
 export interface OpenAIChatCall extends ChatCall {
   /** stream_options.include_usage: the stream ends with a chunk carrying the usage. */
   includeUsage: boolean;
+  /** `n`: how many answers (choices) to give. */
+  choices: number;
 }
+
+/** Most answers one request may ask for with `n`. */
+export const MAX_CHOICES = 8;
+/** Most tools one request may offer. */
+export const MAX_TOOLS = 128;
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -57,6 +73,24 @@ function parseContent(content: unknown, field: string): { content: string; image
   return { content: texts.join('\n'), images };
 }
 
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+function parseToolCalls(value: unknown, field: string): ToolCall[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalid(`${field} must be a list`, field);
+  const calls = value.map((call, i): ToolCall => {
+    const where = `${field}[${i}]`;
+    const fn = isObject(call) && isObject(call.function) ? call.function : undefined;
+    if (!isObject(call) || typeof call.id !== 'string' || !fn || typeof fn.name !== 'string') {
+      throw invalid(`${where} must be {id, type: "function", function: {name, arguments}}`, where);
+    }
+    const args = fn.arguments ?? '{}';
+    if (typeof args !== 'string') throw invalid(`${where}.function.arguments must be a JSON string`, where);
+    return { id: call.id, name: fn.name, arguments: args };
+  });
+  return calls.length > 0 ? calls : undefined;
+}
+
 function parseMessage(value: unknown, index: number): ChatMessage {
   const field = `messages[${index}]`;
   if (!isObject(value)) throw invalid(`${field} must be an object`, field);
@@ -64,7 +98,70 @@ function parseMessage(value: unknown, index: number): ChatMessage {
   if (!role)
     throw invalid(`${field}.role must be one of system, developer, user, assistant, tool`, `${field}.role`);
   const { content, images } = parseContent(value.content, `${field}.content`);
-  return { role, content, ...(images.length > 0 ? { images } : {}) };
+  const message: ChatMessage = { role, content, ...(images.length > 0 ? { images } : {}) };
+  if (role === 'assistant') {
+    const toolCalls = parseToolCalls(value.tool_calls, `${field}.tool_calls`);
+    if (toolCalls) message.toolCalls = toolCalls;
+  }
+  if (role === 'tool') {
+    // The older `function` role names the function instead of a call id.
+    if (value.role === 'function') {
+      if (typeof value.name !== 'string') throw invalid(`${field}.name is required`, `${field}.name`);
+      message.toolName = value.name;
+    } else {
+      if (typeof value.tool_call_id !== 'string' || value.tool_call_id === '') {
+        throw invalid(`${field}.tool_call_id is required for a tool message`, `${field}.tool_call_id`);
+      }
+      message.toolCallId = value.tool_call_id;
+    }
+  }
+  return message;
+}
+
+/** `tools` (and the older `functions`) as tool definitions. */
+export function parseTools(body: JsonObject): ToolDefinition[] | undefined {
+  const list = body.tools ?? body.functions;
+  if (list === undefined || list === null) return undefined;
+  const key = body.tools !== undefined ? 'tools' : 'functions';
+  if (!Array.isArray(list)) throw invalid(`${key} must be a list`, key);
+  if (list.length > MAX_TOOLS) throw invalid(`${key} may hold at most ${MAX_TOOLS} tools`, key);
+  const tools = list.map((tool, i): ToolDefinition => {
+    const where = `${key}[${i}]`;
+    const fn = key === 'tools' ? (isObject(tool) ? tool.function : undefined) : tool;
+    if (key === 'tools' && (!isObject(tool) || tool.type !== 'function')) {
+      throw invalid(`${where}.type must be "function"`, where);
+    }
+    if (!isObject(fn) || typeof fn.name !== 'string' || !TOOL_NAME.test(fn.name)) {
+      throw invalid(`${where}.function.name must be 1 to 64 letters, digits, _ or -`, where);
+    }
+    if (fn.parameters !== undefined && !isObject(fn.parameters)) {
+      throw invalid(`${where}.function.parameters must be a JSON schema object`, where);
+    }
+    return {
+      name: fn.name,
+      ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
+      parameters: (fn.parameters as JsonObject | undefined) ?? { type: 'object', properties: {} },
+      ...(typeof fn.strict === 'boolean' ? { strict: fn.strict } : {}),
+    };
+  });
+  return tools.length > 0 ? tools : undefined;
+}
+
+/** `tool_choice` (and the older `function_call`). */
+export function parseToolChoice(
+  body: JsonObject,
+  tools: ToolDefinition[] | undefined,
+): ToolChoice | undefined {
+  const key = body.tool_choice !== undefined ? 'tool_choice' : 'function_call';
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (value === 'auto' || value === 'none' || value === 'required') return value;
+  const name = isObject(value) ? (isObject(value.function) ? value.function.name : value.name) : undefined;
+  if (typeof name !== 'string') {
+    throw invalid(`${key} must be "auto", "none", "required" or {type: "function", function: {name}}`, key);
+  }
+  if (!tools?.some((t) => t.name === name)) throw invalid(`${key} names a tool that is not in tools`, key);
+  return { name };
 }
 
 function optionalNumber(body: JsonObject, key: string, min: number, max: number): number | undefined {
@@ -123,9 +220,16 @@ export function parseOpenAIChat(value: unknown): OpenAIChatCall {
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     throw invalid('messages must be a non-empty list', 'messages');
   }
-  if (body.n !== undefined && body.n !== null && body.n !== 1) throw invalid('n must be 1', 'n');
-  if (Array.isArray(body.tools) && body.tools.length > 0) {
-    throw invalid('tools are not supported by this gateway', 'tools');
+  const choices = optionalInteger(body, 'n', 1) ?? 1;
+  if (choices > MAX_CHOICES) throw invalid(`n must be at most ${MAX_CHOICES}`, 'n');
+  const tools = parseTools(body);
+  const toolChoice = parseToolChoice(body, tools);
+  if (
+    body.parallel_tool_calls !== undefined &&
+    body.parallel_tool_calls !== null &&
+    typeof body.parallel_tool_calls !== 'boolean'
+  ) {
+    throw invalid('parallel_tool_calls must be a boolean', 'parallel_tool_calls');
   }
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw invalid('stream must be a boolean', 'stream');
@@ -137,7 +241,7 @@ export function parseOpenAIChat(value: unknown): OpenAIChatCall {
     optionalInteger(body, 'max_completion_tokens', 1) ?? optionalInteger(body, 'max_tokens', 1);
   const call: ChatCall = {
     model: typeof body.model === 'string' ? body.model.trim() : '',
-    messages: body.messages.map(parseMessage),
+    messages: pairToolResults(body.messages.map(parseMessage)),
     stream,
     format: parseResponseFormat(body.response_format),
     temperature: optionalNumber(body, 'temperature', 0, 2),
@@ -145,9 +249,12 @@ export function parseOpenAIChat(value: unknown): OpenAIChatCall {
     maxTokens,
     stop: parseStop(body.stop),
     seed: optionalInteger(body, 'seed', Number.MIN_SAFE_INTEGER),
+    tools,
+    toolChoice,
+    parallelToolCalls: typeof body.parallel_tool_calls === 'boolean' ? body.parallel_tool_calls : undefined,
   };
   const defined = Object.fromEntries(Object.entries(call).filter(([, v]) => v !== undefined)) as ChatCall;
-  return { ...defined, includeUsage };
+  return { ...defined, includeUsage, choices };
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -160,10 +267,22 @@ export function openaiCompletionId(): string {
   return id;
 }
 
-export type OpenAIFinishReason = 'stop' | 'length' | 'content_filter';
+export type OpenAIFinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';
 
 export const openaiFinishReason = (reason: DoneReason): OpenAIFinishReason =>
-  reason === 'length' || reason === 'content_filter' ? reason : 'stop';
+  reason === 'length' || reason === 'content_filter' || reason === 'tool_calls' ? reason : 'stop';
+
+export interface OpenAIToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export const openaiToolCall = (call: ToolCall): OpenAIToolCall => ({
+  id: call.id,
+  type: 'function',
+  function: { name: call.name, arguments: call.arguments },
+});
 
 export interface OpenAIUsage {
   prompt_tokens: number;
@@ -179,51 +298,80 @@ export const openaiUsage = (usage: Usage): OpenAIUsage => ({
   prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens },
 });
 
+export interface OpenAIChoice {
+  index: number;
+  message: {
+    role: 'assistant';
+    content: string | null;
+    refusal: null;
+    tool_calls?: OpenAIToolCall[];
+  };
+  logprobs: null;
+  finish_reason: OpenAIFinishReason;
+}
+
 export interface OpenAICompletion {
   id: string;
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: [
-    {
-      index: 0;
-      message: { role: 'assistant'; content: string; refusal: null };
-      logprobs: null;
-      finish_reason: OpenAIFinishReason;
-    },
-  ];
+  choices: OpenAIChoice[];
   usage: OpenAIUsage;
 }
 
-/** A whole (non-streamed) answer. */
+/** One whole answer: with tool calls and no text, `content` is null, as OpenAI sends it. */
+export interface Answer {
+  content: string;
+  toolCalls: ToolCall[];
+  finishReason: DoneReason;
+}
+
+export function openaiChoice(index: number, answer: Answer): OpenAIChoice {
+  const hasCalls = answer.toolCalls.length > 0;
+  return {
+    index,
+    message: {
+      role: 'assistant',
+      content: hasCalls && answer.content === '' ? null : answer.content,
+      refusal: null,
+      ...(hasCalls ? { tool_calls: answer.toolCalls.map(openaiToolCall) } : {}),
+    },
+    logprobs: null,
+    finish_reason: openaiFinishReason(hasCalls ? 'tool_calls' : answer.finishReason),
+  };
+}
+
+/** A whole (non-streamed) answer; several answers (`n`) are several choices with summed usage. */
 export function openaiCompletion(
   id: string,
   model: string,
-  content: string,
+  content: string | Answer[],
   usage: Usage,
   finishReason: DoneReason,
   created: number,
 ): OpenAICompletion {
+  const answers = typeof content === 'string' ? [{ content, toolCalls: [], finishReason }] : content;
   return {
     id,
     object: 'chat.completion',
     created,
     model,
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content, refusal: null },
-        logprobs: null,
-        finish_reason: openaiFinishReason(finishReason),
-      },
-    ],
+    choices: answers.map((answer, i) => openaiChoice(i, answer)),
     usage: openaiUsage(usage),
   };
 }
 
+export interface OpenAIToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
+}
+
 export interface OpenAIDelta {
   role?: 'assistant';
-  content?: string;
+  content?: string | null;
+  tool_calls?: OpenAIToolCallDelta[];
 }
 
 export interface OpenAIChunk {
@@ -231,8 +379,26 @@ export interface OpenAIChunk {
   object: 'chat.completion.chunk';
   created: number;
   model: string;
-  choices: { index: 0; delta: OpenAIDelta; logprobs: null; finish_reason: OpenAIFinishReason | null }[];
+  choices: { index: number; delta: OpenAIDelta; logprobs: null; finish_reason: OpenAIFinishReason | null }[];
   usage?: OpenAIUsage | null;
+}
+
+/** A piece of a tool call in a stream: the first piece of a call has its id, type and name. */
+export function openaiToolCallDelta(piece: {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments: string;
+}): OpenAIDelta {
+  return {
+    tool_calls: [
+      {
+        index: piece.index,
+        ...(piece.id !== undefined ? { id: piece.id, type: 'function' as const } : {}),
+        function: { ...(piece.name !== undefined ? { name: piece.name } : {}), arguments: piece.arguments },
+      },
+    ],
+  };
 }
 
 export interface ChunkOptions {
@@ -252,6 +418,7 @@ export function openaiChunk(
   delta: string | OpenAIDelta,
   finishReason: DoneReason | undefined,
   options: ChunkOptions,
+  choice = 0,
 ): OpenAIChunk {
   return {
     id,
@@ -260,7 +427,7 @@ export function openaiChunk(
     model,
     choices: [
       {
-        index: 0,
+        index: choice,
         delta: typeof delta === 'string' ? { content: delta } : delta,
         logprobs: null,
         finish_reason: finishReason === undefined ? null : openaiFinishReason(finishReason),

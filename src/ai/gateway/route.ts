@@ -9,8 +9,10 @@ import {
   type ModelPrice,
   type PaidProvider,
 } from '../../platform/ai-config.ts';
+import { AppError } from '../../platform/errors.ts';
 import { priceOf } from '../metering/prices.ts';
 import { normalizeOllamaModel, providerOfModel } from '../providers/registry.ts';
+import { providerName } from './errors.ts';
 
 export interface Caller {
   userId: string;
@@ -38,6 +40,8 @@ export async function routeCall(
   requested: string | undefined,
   /** Whether the Ollama pool has a model: a pooled 'deepseek-r1' is the open-weight one. */
   poolHas: (model: string) => boolean = () => false,
+  /** false (X-CALOS-Fallback: off): refuse, naming the reason, instead of answering from the fallback model. */
+  allowFallback = true,
 ): Promise<Route> {
   // Preferences matter only without a model or for a fallback: not read on the common path.
   let preferences: Awaited<ReturnType<IdentityClient['ai']['preferences']>> | undefined;
@@ -70,6 +74,21 @@ export async function routeCall(
         maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
       },
     };
+  }
+  if (!allowFallback) {
+    throw platformKey
+      ? new AppError(
+          403,
+          'PREMIUM_MODEL_NOT_IN_PLAN',
+          `Your plan does not include ${model}: add your own ${providerName(provider)} key or upgrade (fallback is off)`,
+          { model, provider, reason: 'plan_excludes_premium' },
+        )
+      : new AppError(
+          402,
+          'PROVIDER_KEY_REQUIRED',
+          `${model} needs your own ${providerName(provider)} key: add it in your CALOS account (fallback is off)`,
+          { model, provider, reason: 'no_key_for_provider' },
+        );
   }
   const fallback = normalizeOllamaModel((await preferencesOf()).fallback_model || config.defaultModel);
   return {

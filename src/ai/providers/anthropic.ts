@@ -7,6 +7,7 @@
 // front of the first delta, so the text the caller gets is the whole JSON.
 // This works on every Claude model the gateway routes to; Anthropic's newer native structured
 // outputs are model- and beta-dependent, so they are not used.
+import { argumentsObject } from '../formats/tool-calls.ts';
 import { endpoint, postJson, sseEvents } from './http.ts';
 import { imageMediaType, jsonInstruction } from './openai.ts';
 import {
@@ -29,8 +30,25 @@ export const DEFAULT_MAX_TOKENS = 1024;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function toWireMessage({ role, content, images }: ChatMessage): JsonObject {
-  // Tool results need a tool_use_id this neutral shape does not carry; they go as user text.
+function toWireMessage({ role, content, images, toolCalls, toolCallId }: ChatMessage): JsonObject {
+  if (role === 'tool' && toolCallId) {
+    return { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolCallId, content }] };
+  }
+  if (role === 'assistant' && toolCalls && toolCalls.length > 0) {
+    return {
+      role,
+      content: [
+        ...(content !== '' ? [{ type: 'text', text: content }] : []),
+        ...toolCalls.map((call) => ({
+          type: 'tool_use',
+          id: call.id,
+          name: call.name,
+          input: argumentsObject(call.arguments),
+        })),
+      ],
+    };
+  }
+  // A tool result without the id of its call goes as user text.
   const wireRole = role === 'assistant' ? 'assistant' : 'user';
   if (!images || images.length === 0) return { role: wireRole, content };
   return {
@@ -53,10 +71,39 @@ function prefillFor(format: ChatCall['format']): string | undefined {
   return undefined;
 }
 
+/** Consecutive tool results travel in one user message, as the Messages API expects them. */
+function mergeToolResults(messages: JsonObject[]): JsonObject[] {
+  const merged: JsonObject[] = [];
+  const isResults = (m: JsonObject | undefined) =>
+    m?.role === 'user' &&
+    Array.isArray(m.content) &&
+    m.content.every((b) => isObject(b) && b.type === 'tool_result');
+  for (const message of messages) {
+    const last = merged.at(-1);
+    if (last && isResults(last) && isResults(message)) {
+      merged[merged.length - 1] = {
+        ...last,
+        content: [...(last.content as unknown[]), ...(message.content as unknown[])],
+      };
+    } else merged.push(message);
+  }
+  return merged;
+}
+
+function toolChoiceOf(call: ChatCall): JsonObject | undefined {
+  const choice = call.toolChoice;
+  const parallel = call.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'required') return { type: 'any', ...parallel };
+  if (typeof choice === 'object') return { type: 'tool', name: choice.name, ...parallel };
+  if (choice === 'auto' || call.parallelToolCalls === false) return { type: 'auto', ...parallel };
+  return undefined;
+}
+
 /** The body of POST /v1/messages for a call, and the text the answer was prefilled with. */
 export function anthropicMessagesBody(call: ChatCall): { body: JsonObject; prefill: string } {
   const system = call.messages.filter((m) => m.role === 'system').map((m) => m.content);
-  const messages = call.messages.filter((m) => m.role !== 'system').map(toWireMessage);
+  const messages = mergeToolResults(call.messages.filter((m) => m.role !== 'system').map(toWireMessage));
   let prefill = '';
   if (call.format !== undefined) {
     system.push(jsonInstruction(call.format));
@@ -73,6 +120,15 @@ export function anthropicMessagesBody(call: ChatCall): { body: JsonObject; prefi
     messages,
   };
   if (system.length > 0) body.system = system.join('\n\n');
+  if (call.tools && call.tools.length > 0) {
+    body.tools = call.tools.map((tool) => ({
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      input_schema: tool.parameters,
+    }));
+    const choice = toolChoiceOf(call);
+    if (choice) body.tool_choice = choice;
+  }
   // Recent models refuse temperature and top_p together; temperature is the one callers mean.
   if (call.temperature !== undefined) body.temperature = call.temperature;
   else if (call.topP !== undefined) body.top_p = call.topP;
@@ -83,6 +139,7 @@ export function anthropicMessagesBody(call: ChatCall): { body: JsonObject; prefi
 }
 
 export function doneReasonOf(stopReason: unknown): DoneReason {
+  if (stopReason === 'tool_use') return 'tool_calls';
   if (stopReason === 'max_tokens' || stopReason === 'model_context_window_exceeded') return 'length';
   if (stopReason === 'refusal') return 'content_filter';
   return 'stop';
@@ -157,6 +214,16 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
       .join('');
     const content = prefill + answer;
     if (content !== '') yield { type: 'delta', content };
+    const uses = blocks.filter((block): block is JsonObject => isObject(block) && block.type === 'tool_use');
+    for (const [index, use] of uses.entries()) {
+      yield {
+        type: 'tool_call',
+        index,
+        id: text(use.id),
+        name: text(use.name),
+        arguments: JSON.stringify(use.input ?? {}),
+      };
+    }
     yield {
       type: 'done',
       usage: usageOf(mergeCounts(NO_COUNTS, message.usage)),
@@ -173,6 +240,8 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
   let stopReason: unknown;
   let isStopped = false;
   let hasContent = false;
+  /** Content block index → tool call index. */
+  const toolIndexes = new Map<number, number>();
   try {
     for await (const sse of sseEvents(response.body)) {
       const event = parseEvent(sse.data);
@@ -183,8 +252,26 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
           counts = mergeCounts(counts, message.usage);
           break;
         }
+        case 'content_block_start': {
+          const block = isObject(event.content_block) ? event.content_block : {};
+          if (block.type === 'tool_use' && typeof event.index === 'number') {
+            hasContent = true;
+            const index = toolIndexes.size;
+            toolIndexes.set(event.index, index);
+            yield { type: 'tool_call', index, id: text(block.id), name: text(block.name), arguments: '' };
+          }
+          break;
+        }
         case 'content_block_delta': {
           const delta = isObject(event.delta) ? event.delta : {};
+          const toolIndex = typeof event.index === 'number' ? toolIndexes.get(event.index) : undefined;
+          if (
+            delta.type === 'input_json_delta' &&
+            toolIndex !== undefined &&
+            text(delta.partial_json) !== ''
+          ) {
+            yield { type: 'tool_call', index: toolIndex, arguments: text(delta.partial_json) };
+          }
           if (delta.type === 'text_delta' && text(delta.text) !== '') {
             hasContent = true;
             yield { type: 'delta', content: pendingPrefill + text(delta.text) };
@@ -212,7 +299,7 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
           );
         }
         default:
-        // ping, content_block_start / _stop: nothing to pass on.
+        // ping, content_block_stop: nothing to pass on.
       }
     }
   } catch (error) {

@@ -78,12 +78,25 @@ export function strictSchema(schema: JsonObject): JsonObject | undefined {
 
 const mentionsJson = (messages: readonly ChatMessage[]) => messages.some((m) => /json/i.test(m.content));
 
-function toWireMessage({ role, content, images }: ChatMessage): JsonObject {
-  // Tool results need a tool_call_id this neutral shape does not carry; they go as user text.
-  const wireRole = role === 'tool' ? 'user' : role;
-  if (!images || images.length === 0) return { role: wireRole, content };
+function toWireMessage({ role, content, images, toolCalls, toolCallId }: ChatMessage): JsonObject {
+  if (role === 'tool') {
+    // A result without the id of its call cannot be a tool message: it goes as user text.
+    return toolCallId ? { role, tool_call_id: toolCallId, content } : { role: 'user', content };
+  }
+  if (role === 'assistant' && toolCalls && toolCalls.length > 0) {
+    return {
+      role,
+      content: content === '' ? null : content,
+      tool_calls: toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.arguments },
+      })),
+    };
+  }
+  if (!images || images.length === 0) return { role, content };
   return {
-    role: wireRole,
+    role,
     content: [
       ...(content !== '' ? [{ type: 'text', text: content }] : []),
       ...images.map((image) => ({
@@ -112,6 +125,24 @@ export function openaiChatBody(call: ChatCall, protocol: OpenAIProtocolName = 'o
   }
   if (call.stop !== undefined && call.stop.length > 0) body.stop = call.stop;
   if (call.seed !== undefined) body.seed = call.seed;
+  if (call.tools && call.tools.length > 0) {
+    body.tools = call.tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        ...(tool.description !== undefined ? { description: tool.description } : {}),
+        parameters: tool.parameters,
+        ...(tool.strict !== undefined && protocol === 'openai' ? { strict: tool.strict } : {}),
+      },
+    }));
+    const choice = call.toolChoice;
+    if (choice !== undefined) {
+      body.tool_choice =
+        typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+    }
+    if (call.parallelToolCalls !== undefined && protocol === 'openai')
+      body.parallel_tool_calls = call.parallelToolCalls;
+  }
 
   const { format } = call;
   if (format === undefined) return body;
@@ -134,6 +165,7 @@ export function openaiChatBody(call: ChatCall, protocol: OpenAIProtocolName = 'o
 
 export function doneReasonOf(finishReason: unknown): DoneReason {
   if (finishReason === 'length') return 'length';
+  if (finishReason === 'tool_calls' || finishReason === 'function_call') return 'tool_calls';
   if (finishReason === 'content_filter') return 'content_filter';
   // DeepSeek ends with this when it ran out of capacity mid-answer.
   if (finishReason === 'insufficient_system_resource') return 'error';
@@ -213,6 +245,17 @@ function createChat(protocol: OpenAIProtocolName) {
       const refusal = text(message.refusal);
       const content = text(message.content) || refusal;
       if (content !== '') yield { type: 'delta', content };
+      const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+      for (const [index, toolCall] of calls.entries()) {
+        const fn = isObject(toolCall) && isObject(toolCall.function) ? toolCall.function : {};
+        yield {
+          type: 'tool_call',
+          index,
+          id: isObject(toolCall) ? text(toolCall.id) : '',
+          name: text(fn.name),
+          arguments: text(fn.arguments),
+        };
+      }
       yield {
         type: 'done',
         usage: usageOf(completion.usage),
@@ -249,6 +292,18 @@ function createChat(protocol: OpenAIProtocolName) {
         if (content !== '') {
           hasContent = true;
           yield { type: 'delta', content };
+        }
+        for (const piece of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+          if (!isObject(piece) || typeof piece.index !== 'number') continue;
+          const fn = isObject(piece.function) ? piece.function : {};
+          hasContent = true;
+          yield {
+            type: 'tool_call',
+            index: piece.index,
+            ...(typeof piece.id === 'string' ? { id: piece.id } : {}),
+            ...(typeof fn.name === 'string' ? { name: fn.name } : {}),
+            arguments: text(fn.arguments),
+          };
         }
       }
     } catch (error) {

@@ -22,3 +22,9 @@ export function limitHeaders(
   reply.header('x-ratelimit-reset', String(limit.resetSeconds));
   reply.header('x-ratelimit-window', limit.window);
 }
+
+/** X-CALOS-Fallback: off asks for a refusal (402/403) instead of an answer from the fallback model. */
+export function allowsFallback(request: FastifyRequest): boolean {
+  const header = request.headers['x-calos-fallback'];
+  return !(typeof header === 'string' && header.trim().toLowerCase() === 'off');
+}

@@ -8,7 +8,6 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
-import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
   measureDurations,
@@ -22,6 +21,7 @@ import {
   parseOllamaChat,
   parseOllamaGenerate,
 } from '../formats/ollama-native.ts';
+import { ToolCallCollector } from '../formats/tool-calls.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
@@ -29,7 +29,8 @@ import { startRun } from '../gateway/execute.ts';
 import { routeCall } from '../gateway/route.ts';
 import { endpoint, postJson, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
-import { callerOf, limitHeaders } from './caller.ts';
+import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
+import { OllamaErrorResponse } from './dialects.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
 const bearer = [{ bearerAuth: [] }];
@@ -59,9 +60,14 @@ async function* renderNdjson(
 ) {
   const model = run.route.model;
   let firstTokenAt: bigint | undefined;
+  const tools = new ToolCallCollector();
   try {
     for await (const event of run.items) {
-      if (event.type === 'delta') {
+      if (event.type === 'tool_call') {
+        // Ollama sends whole calls: pieces are put together and sent before the last object.
+        firstTokenAt ??= process.hrtime.bigint();
+        tools.add(event);
+      } else if (event.type === 'delta') {
         firstTokenAt ??= process.hrtime.bigint();
         yield ndjsonLine(
           kind === 'chat'
@@ -69,6 +75,8 @@ async function* renderNdjson(
             : ollamaGenerateChunk(model, event.content, clock.now()),
         );
       } else {
+        if (tools.size > 0 && kind === 'chat')
+          yield ndjsonLine(ollamaChatChunk(model, '', clock.now(), tools.calls()));
         const durations = durationsOf(event.timings, measureDurations(startedAt, firstTokenAt));
         yield ndjsonLine(
           kind === 'chat'
@@ -108,11 +116,12 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
           body: AnyBody,
           response: {
             200: Type.Unsafe<unknown>({ description: 'The answer, whole or streamed' }),
-            400: ErrorResponse,
-            401: ErrorResponse,
-            402: ErrorResponse,
-            429: ErrorResponse,
-            503: ErrorResponse,
+            400: OllamaErrorResponse,
+            401: OllamaErrorResponse,
+            402: OllamaErrorResponse,
+            403: OllamaErrorResponse,
+            429: OllamaErrorResponse,
+            503: OllamaErrorResponse,
           },
         },
       },
@@ -136,6 +145,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
           signal: guard?.signal ?? clientGone(request, reply),
           model: call.model,
           call,
+          allowFallback: allowsFallback(request),
         });
         limitHeaders(reply, run.limit);
         if (run.route.fallbackReason) {
@@ -147,7 +157,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
         if (run.instance) reply.header('x-calos-upstream', 'ollama');
         else reply.header('x-calos-upstream', run.route.provider);
         if (!call.stream) {
-          const { text, done } = await collectChat(run);
+          const { text, done, toolCalls } = await collectChat(run);
           const usage = done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 };
           const durations = durationsOf(done?.timings, measureDurations(startedAt));
           return kind === 'chat'
@@ -158,6 +168,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
                 durations,
                 text,
                 deps.clock.now(),
+                toolCalls,
               )
             : ollamaGenerateFinal(
                 run.route.model,
@@ -210,16 +221,21 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
         ),
         response: {
           200: Type.Unsafe<unknown>({ description: 'Ollama embeddings' }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          429: ErrorResponse,
+          400: OllamaErrorResponse,
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
         },
       },
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const route = await routeCall(deps.identity, deps.config, caller, request.body.model, (m) =>
-        deps.pool.models().has(m),
+      const route = await routeCall(
+        deps.identity,
+        deps.config,
+        caller,
+        request.body.model,
+        (m) => deps.pool.models().has(m),
+        allowsFallback(request),
       );
       if (route.provider !== 'ollama' || route.fallbackReason) {
         throw new AppError(

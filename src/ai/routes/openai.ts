@@ -3,14 +3,16 @@
 // so the official `openai` client works with baseURL …/ai/v1 and a CALOS access token as key.
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
-import { ErrorResponse } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
+  type ChunkOptions,
   openaiChunk,
   openaiCompletion,
   openaiCompletionId,
+  openaiToolCallDelta,
   openaiUsageChunk,
   parseOpenAIChat,
   SSE_DONE,
@@ -19,41 +21,102 @@ import {
 import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
-import type { ChatEvent } from '../providers/types.ts';
-import { callerOf, limitHeaders } from './caller.ts';
+import { normalizeOllamaModel } from '../providers/registry.ts';
+import type { ChatEvent, Usage } from '../providers/types.ts';
+import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
+import { OpenAIErrorResponse, openaiErrorBody } from './dialects.ts';
 
 const bearer = [{ bearerAuth: [] }];
 
+/** The chunks of one answer (choice `index`) of a stream. */
+async function* choiceChunks(run: Run<ChatEvent>, id: string, options: ChunkOptions, index: number) {
+  const model = run.route.model;
+  yield sseData(openaiChunk(id, model, { role: 'assistant', content: '' }, undefined, options, index));
+  let hasToolCalls = false;
+  for await (const event of run.items) {
+    if (event.type === 'delta') {
+      if (event.content) yield sseData(openaiChunk(id, model, event.content, undefined, options, index));
+    } else if (event.type === 'tool_call') {
+      hasToolCalls = true;
+      yield sseData(openaiChunk(id, model, openaiToolCallDelta(event), undefined, options, index));
+    } else {
+      const reason = hasToolCalls ? 'tool_calls' : event.doneReason;
+      yield sseData(openaiChunk(id, model, {}, reason, options, index));
+    }
+  }
+}
+
+/** The answers one after another (each chunk names its choice), the summed usage, [DONE]. */
 async function* renderSse(
-  run: Run<ChatEvent>,
+  runs: Run<ChatEvent>[],
   id: string,
   includeUsage: boolean,
   created: number,
-  guard: GuardedAnswer,
+  guard: GuardedAnswer | undefined,
 ) {
-  const model = run.route.model;
   const options = { created, includeUsage };
-  yield sseData(openaiChunk(id, model, { role: 'assistant', content: '' }, undefined, options));
+  let current = runs[0] as Run<ChatEvent>;
   try {
-    for await (const event of run.items) {
-      if (event.type === 'delta') {
-        if (event.content) yield sseData(openaiChunk(id, model, event.content, undefined, options));
-      } else {
-        yield sseData(openaiChunk(id, model, {}, event.doneReason, options));
-        if (includeUsage) yield sseData(openaiUsageChunk(id, model, event.usage, created));
-      }
+    for (const [index, run] of runs.entries()) {
+      current = run;
+      yield* choiceChunks(run, id, options, index);
     }
+    if (includeUsage) yield sseData(openaiUsageChunk(id, current.route.model, sumUsage(runs), created));
   } catch (error) {
     // A stream cut because the caller's access ended says why, in OpenAI's error shape.
-    const reason = guard.endReason;
-    const clientError = toClientError(error, run.route.provider, run.route.byok);
-    yield sseData({
-      error: reason
-        ? { message: endReasonMessage[reason], type: 'access_ended', code: reason, param: null }
-        : { message: clientError.message, type: 'server_error', code: clientError.code, param: null },
-    });
+    const reason = guard?.endReason;
+    const clientError = toClientError(error, current.route.provider, current.route.byok);
+    yield sseData(
+      reason
+        ? { error: { message: endReasonMessage[reason], type: 'access_ended', code: reason, param: null } }
+        : openaiErrorBody(clientError),
+    );
+  } finally {
+    // Answers not reached (the client left, or an earlier one broke) end too: credits settle.
+    await Promise.all(runs.map((run) => closeRun(run)));
   }
   yield SSE_DONE;
+}
+
+const sumUsage = (runs: Run<ChatEvent>[]): Usage =>
+  runs.reduce<Usage>(
+    (sum, run) => ({
+      promptTokens: sum.promptTokens + (run.summary?.usage.promptTokens ?? 0),
+      completionTokens: sum.completionTokens + (run.summary?.usage.completionTokens ?? 0),
+      cachedPromptTokens: sum.cachedPromptTokens + (run.summary?.usage.cachedPromptTokens ?? 0),
+    }),
+    { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 },
+  );
+
+/**
+ * Ends a run whose items may never have been read: a generator that never started skips its
+ * `finally`, so the first item is read (starting it) before returning, which settles the run.
+ */
+async function closeRun(run: Run<ChatEvent>) {
+  if (run.summary) return;
+  try {
+    for await (const _ of run.items) break;
+  } catch {
+    // The run recorded its own failure.
+  }
+}
+
+/**
+ * `n` answers: each is a call of its own, admitted, metered and logged as chat is. All start
+ * before anything is sent, so a refusal is still a plain error response.
+ */
+export async function startChoices(
+  count: number,
+  start: (index: number) => Promise<Run<ChatEvent>>,
+): Promise<Run<ChatEvent>[]> {
+  const settled = await Promise.allSettled(Array.from({ length: count }, (_, i) => start(i)));
+  const runs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(runs.map((run) => closeRun(run)));
+    throw failed.reason;
+  }
+  return runs;
 }
 
 export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
@@ -72,27 +135,33 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
         body: Type.Object({}, { additionalProperties: true }),
         response: {
           200: Type.Unsafe<unknown>({ description: 'The answer, whole or streamed' }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          402: ErrorResponse,
-          429: ErrorResponse,
-          503: ErrorResponse,
+          400: OpenAIErrorResponse,
+          401: OpenAIErrorResponse,
+          402: OpenAIErrorResponse,
+          403: OpenAIErrorResponse,
+          429: OpenAIErrorResponse,
+          503: OpenAIErrorResponse,
         },
       },
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const call = parseOpenAIChat(request.body);
+      const { choices, includeUsage, ...call } = parseOpenAIChat(request.body);
       // A stream lasts as long as the caller's access (session, account, token expiry).
       const guard = call.stream ? guardAnswer(request, reply) : undefined;
-      const run = await startChat(deps, {
-        caller,
-        endpoint: 'v1/chat/completions',
-        requestId: request.id,
-        signal: guard?.signal ?? clientGone(request, reply),
-        model: call.model || undefined,
-        call,
-      });
+      const signal = guard?.signal ?? clientGone(request, reply);
+      const runs = await startChoices(choices, (index) =>
+        startChat(deps, {
+          caller,
+          endpoint: 'v1/chat/completions',
+          requestId: index === 0 ? request.id : `${request.id}:${index}`,
+          signal,
+          model: call.model || undefined,
+          call,
+          allowFallback: allowsFallback(request),
+        }),
+      );
+      const run = runs[0] as Run<ChatEvent>;
       limitHeaders(reply, run.limit);
       if (run.route.fallbackReason) {
         reply.header(
@@ -103,28 +172,24 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
       reply.header('x-calos-upstream', run.route.provider);
       const id = openaiCompletionId();
       if (!call.stream) {
-        const { text, done } = await collectChat(run);
+        const answers = await Promise.all(runs.map((r) => collectChat(r)));
         return openaiCompletion(
           id,
           run.route.model,
-          text,
-          done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 },
-          done?.doneReason ?? 'stop',
+          answers.map(({ text, done, toolCalls }) => ({
+            content: text,
+            toolCalls,
+            finishReason: done?.doneReason ?? 'stop',
+          })),
+          sumUsage(runs),
+          'stop',
           Math.floor(deps.clock.nowMs() / 1000),
         );
       }
       reply.header('content-type', 'text/event-stream; charset=utf-8');
       reply.header('cache-control', 'no-cache');
       return reply.send(
-        Readable.from(
-          renderSse(
-            run,
-            id,
-            call.includeUsage,
-            Math.floor(deps.clock.nowMs() / 1000),
-            guard as GuardedAnswer,
-          ),
-        ),
+        Readable.from(renderSse(runs, id, includeUsage, Math.floor(deps.clock.nowMs() / 1000), guard)),
       );
     },
   );
@@ -140,6 +205,45 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
         data: [...deps.pool.models()]
           .sort()
           .map((id) => ({ id, object: 'model', created, owned_by: 'ollama' })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/models/:model',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'One model of the pool, OpenAI-compatible (404 when no instance has it)',
+        security: bearer,
+        params: Type.Object({ model: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          200: Type.Object({
+            id: Type.String(),
+            object: Type.Literal('model'),
+            created: Type.Integer(),
+            owned_by: Type.String(),
+          }),
+          401: OpenAIErrorResponse,
+          404: OpenAIErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      callerOf(request);
+      const models = deps.pool.models();
+      const asked = request.params.model;
+      const id = models.has(asked) ? asked : normalizeOllamaModel(asked);
+      if (!models.has(id)) {
+        throw new AppError(404, 'MODEL_NOT_FOUND', `The model '${asked}' does not exist in the pool`, {
+          model: asked,
+        });
+      }
+      return {
+        id,
+        object: 'model' as const,
+        created: Math.floor(deps.clock.nowMs() / 1000),
+        owned_by: 'ollama',
       };
     },
   );

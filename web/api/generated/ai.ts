@@ -38,78 +38,75 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
@@ -162,48 +159,39 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
@@ -252,78 +240,75 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
+                            code: string;
+                            error: string;
                         };
                     };
                 };
@@ -694,7 +679,7 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -705,11 +690,13 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -720,11 +707,13 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 402: {
                     headers: {
                         [name: string]: unknown;
@@ -735,11 +724,30 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -750,11 +758,13 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
                 };
-                /** @description The error shape of every CALOS service */
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -765,6 +775,8 @@ export interface paths {
                                 code: string;
                                 details?: unknown;
                                 message: string;
+                                param: string | null;
+                                type: string;
                             };
                         };
                     };
@@ -800,6 +812,84 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One model of the pool, OpenAI-compatible (404 when no instance has it) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    model: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: number;
+                            id: string;
+                            /** @enum {string} */
+                            object: "model";
+                            owned_by: string;
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
                 };
             };
         };
