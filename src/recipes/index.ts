@@ -27,6 +27,7 @@ import { registerRpcDoor } from '../platform/rpc.ts';
 import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
+import { createArchiveImportService } from './service/archive-import.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createImportService } from './service/import.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
@@ -49,6 +50,7 @@ export function createRecipesServices(deps: RecipesDeps) {
     ratings: createRatingService(deps),
     generation: createGenerationService(deps, recipes),
     imports: createImportService(deps, recipes, deps.importLimits),
+    archives: createArchiveImportService(deps, recipes),
     mealPlans: createMealPlanService(deps),
     pantry: createPantryService(deps),
     shoppingLists: createShoppingListService(deps),

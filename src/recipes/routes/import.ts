@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
+import { ARCHIVE_LIMITS } from '../service/archive-import.ts';
 import { MAX_PAGE_TEXT } from '../service/recipe-page.ts';
 import { bearer, ErrorResponse, LIMITS, Nullable, recipeAnswerFields } from './schemas.ts';
 
@@ -98,4 +99,53 @@ export function registerImportRoutes(app: App, services: RecipesServices): void 
       return reply.status(201).send(recipe);
     },
   );
+
+  // Encapsulated: the zip parser applies to this route only.
+  app.register(async (plain) => {
+    const scope = plain as unknown as App;
+    scope.addContentTypeParser(
+      'application/zip',
+      { parseAs: 'buffer', bodyLimit: ARCHIVE_LIMITS.bytes },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post(
+      '/api/recipes/import/archive',
+      {
+        schema: {
+          tags: ['Recipes'],
+          summary: 'Import every recipe of a Mealie or Tandoor export',
+          description:
+            'Send the export file itself as the body, with Content-Type: application/zip. Mealie: a zip with ' +
+            'recipes/<slug>/<slug>.json; Tandoor: a zip of one zip per recipe, each with recipe.json. Each ' +
+            'recipe becomes a private recipe of yours (source imported, its original address as source_url); ' +
+            'one that cannot be read is listed in skipped and the others are kept. Limits: ' +
+            `${ARCHIVE_LIMITS.bytes} bytes uploaded, ${ARCHIVE_LIMITS.entries} files, ${ARCHIVE_LIMITS.recipes} ` +
+            `recipes, ${ARCHIVE_LIMITS.totalBytes} bytes inflated (413 IMPORT_ARCHIVE_TOO_LARGE). 400 ` +
+            'IMPORT_ARCHIVE_INVALID for what is not a zip; 422 IMPORT_ARCHIVE_UNKNOWN when no recipe is found.',
+          security: bearer,
+          response: {
+            201: Type.Object(
+              {
+                format: Type.Enum(['mealie', 'tandoor']),
+                imported: Type.Array(
+                  Type.Object({ recipe_id: Type.String({ format: 'uuid' }), recipe_name: Type.String() }),
+                ),
+                skipped: Type.Array(Type.Object({ entry: Type.String(), reason: Type.String() })),
+              },
+              { description: 'What was imported, and what was not and why' },
+            ),
+            400: ErrorResponse,
+            401: ErrorResponse,
+            413: ErrorResponse,
+            415: ErrorResponse,
+            422: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { userId } = requireUser(request);
+        return reply.status(201).send(await services.archives.importArchive(userId, request.body as Buffer));
+      },
+    );
+  });
 }

@@ -57,7 +57,7 @@ const SYSTEM_PROMPT = [
 ].join(' ');
 
 /** Ingredient lines as stored: a line the parser cannot read is kept whole as the name. */
-function tolerantIngredients(lines: readonly string[]) {
+export function tolerantIngredients(lines: readonly string[]) {
   return lines.map((line) => {
     const reading = readIngredient(line, INGREDIENT_LIMITS);
     return (

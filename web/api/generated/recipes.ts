@@ -2927,6 +2927,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recipes/import/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import every recipe of a Mealie or Tandoor export
+         * @description Send the export file itself as the body, with Content-Type: application/zip. Mealie: a zip with recipes/<slug>/<slug>.json; Tandoor: a zip of one zip per recipe, each with recipe.json. Each recipe becomes a private recipe of yours (source imported, its original address as source_url); one that cannot be read is listed in skipped and the others are kept. Limits: 20971520 bytes uploaded, 5000 files, 500 recipes, 104857600 bytes inflated (413 IMPORT_ARCHIVE_TOO_LARGE). 400 IMPORT_ARCHIVE_INVALID for what is not a zip; 422 IMPORT_ARCHIVE_UNKNOWN when no recipe is found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What was imported, and what was not and why */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            format: "mealie" | "tandoor";
+                            imported: {
+                                /** Format: uuid */
+                                recipe_id: string;
+                                recipe_name: string;
+                            }[];
+                            skipped: {
+                                entry: string;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shopping-lists": {
         parameters: {
             query?: never;
