@@ -17,6 +17,7 @@ import {
 } from '../../src/platform/db/database.ts';
 import { ClientRegistry } from '../../src/platform/http/service.ts';
 import type { Logger } from '../../src/platform/logger.ts';
+import { DEFAULT_FETCH_LIMITS } from '../../src/platform/safe-fetch.ts';
 import { createRecipeService } from '../../src/recipes/service/recipes.ts';
 
 export const APPS = ['hollowtown', 'recipes', 'family'] as const;
@@ -116,6 +117,7 @@ async function callList(app: AppName, db: Database, context: TargetContext): Pro
         logger: silentLogger,
         ai: () => undefined,
         now: systemClock.now,
+        importLimits: DEFAULT_FETCH_LIMITS,
       }).list(userId, { limit: PAGE_SIZE });
     case 'family':
       // GET /api/todos/:id/items: todos.listItems(userId, id, { limit, cursor, status, assigned_to }).

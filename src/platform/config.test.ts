@@ -107,6 +107,30 @@ describe('configuration', () => {
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'REDIS_URL', 'CALOS_HOSTS']);
   });
 
+  it('reads the recipe import limits, and lists bad ones', () => {
+    const defaults = loadConfig({}, '/srv').recipeImport;
+    expect(defaults).toMatchObject({ timeoutMs: 10_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5 });
+    expect([...defaults.allowedHosts]).toEqual([]);
+    const set = loadConfig(
+      { RECIPE_IMPORT_TIMEOUT_MS: '2500', RECIPE_IMPORT_ALLOWED_HOSTS: 'Recipes.Intranet:443, [::1]:8080' },
+      '/srv',
+    ).recipeImport;
+    expect(set.timeoutMs).toBe(2500);
+    expect([...set.allowedHosts]).toEqual(['recipes.intranet:443', '[::1]:8080']);
+    const problems = problemsOf({
+      RECIPE_IMPORT_TIMEOUT_MS: '5s',
+      RECIPE_IMPORT_MAX_BYTES: '10',
+      RECIPE_IMPORT_MAX_REDIRECTS: '99',
+      RECIPE_IMPORT_ALLOWED_HOSTS: 'no-port.example',
+    });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'RECIPE_IMPORT_ALLOWED_HOSTS',
+      'RECIPE_IMPORT_MAX_BYTES',
+      'RECIPE_IMPORT_MAX_REDIRECTS',
+      'RECIPE_IMPORT_TIMEOUT_MS',
+    ]);
+  });
+
   it('never repeats a password from a URL in its message', () => {
     const [problem] = problemsOf({ CALOS_POSTGRES_URL: 'http://user:hunter2@db:5432' });
     expect(problem).not.toContain('hunter2');

@@ -12,6 +12,7 @@ import {
   DEFAULT_POSTGRES_DATABASE,
 } from './databases.ts';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_FETCH_LIMITS } from './safe-fetch.ts';
 
 export const SERVICE_NAMES = ['identity', 'hollowtown', 'recipes', 'family', 'ai'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -74,6 +75,17 @@ export interface Config {
   webDist: string | undefined;
   mail: MailConfig;
   ai: AiConfig;
+  /** Fetching web pages to import recipes from (HowToCookAtHome). */
+  recipeImport: RecipeImportConfig;
+}
+
+/** Limits of a recipe import's fetch; see src/platform/safe-fetch.ts. */
+export interface RecipeImportConfig {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  /** host:port pairs that may be private addresses (an intranet recipe site); none by default. */
+  allowedHosts: ReadonlySet<string>;
 }
 
 /** Outbound email (identity sends it from its outbox). */
@@ -258,6 +270,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const ai = parseAiConfig(text, problems);
   const mail = parseMailConfig(text, nodeEnv, problems);
+  const recipeImport = parseRecipeImportConfig(text, problems);
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -301,6 +314,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webDist,
     mail: Object.freeze(mail),
     ai,
+    recipeImport: Object.freeze(recipeImport),
   });
 }
 
@@ -400,6 +414,38 @@ function parseMailConfig(
     );
   }
   return { smtpUrl, from, accountUrl };
+}
+
+function parseRecipeImportConfig(
+  text: (name: string) => string | undefined,
+  problems: string[],
+): RecipeImportConfig {
+  const whole = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const allowedHosts = new Set<string>();
+  for (const entry of (text('RECIPE_IMPORT_ALLOWED_HOSTS') ?? '').split(',')) {
+    const host = entry.trim().toLowerCase();
+    if (!host) continue;
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(host))
+      problems.push(
+        `RECIPE_IMPORT_ALLOWED_HOSTS lists host:port pairs, e.g. recipes.intranet:443 (got "${host}")`,
+      );
+    else allowedHosts.add(host);
+  }
+  return {
+    timeoutMs: whole('RECIPE_IMPORT_TIMEOUT_MS', DEFAULT_FETCH_LIMITS.timeoutMs, 100, 120_000),
+    maxBytes: whole('RECIPE_IMPORT_MAX_BYTES', DEFAULT_FETCH_LIMITS.maxBytes, 1024, 50 * 1024 * 1024),
+    maxRedirects: whole('RECIPE_IMPORT_MAX_REDIRECTS', DEFAULT_FETCH_LIMITS.maxRedirects, 0, 20),
+    allowedHosts,
+  };
 }
 
 function parsePort(value: string): number | undefined {

@@ -66,8 +66,10 @@ export interface Recipe {
   is_published: boolean;
   /** Whether the user it was read for owns it. */
   is_mine: boolean;
-  /** manual, ai (generated), or where a shared copy comes from (it follows the original). */
-  source: 'manual' | 'ai' | SharedSource;
+  /** manual, ai (generated), imported (from a web page or pasted text), or where a shared copy comes from (it follows the original). */
+  source: 'manual' | 'ai' | 'imported' | SharedSource;
+  /** The web page an imported recipe came from; null otherwise. */
+  source_url: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -3,6 +3,7 @@
 import type { AiClient } from '../ai/client.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { SafeFetchLimits } from '../platform/safe-fetch.ts';
 
 export interface RecipesDeps {
   db: Database;
@@ -10,4 +11,6 @@ export interface RecipesDeps {
   /** The AI gateway's client, or undefined when none is served or configured here. */
   ai(): AiClient | undefined;
   now(): Date;
+  /** Limits of fetching a page to import a recipe from. */
+  importLimits: SafeFetchLimits;
 }

@@ -26,6 +26,15 @@ export const RecipesErrors = {
       `Meals must fall within the plan (${first} to ${last}); outside: ${dates.slice(0, 5).join(', ')}`,
       { dates, first, last },
     ),
+  importFoundNoRecipe: (askedAi: boolean) =>
+    new AppError(
+      422,
+      'IMPORT_NO_RECIPE',
+      askedAi
+        ? 'No recipe was found there, neither as schema.org markup nor by the AI in its text'
+        : 'No recipe was found there: no schema.org Recipe markup, no Ingredients and Method headings, and no AI gateway here to read the text',
+      { askedAi },
+    ),
   invalidInput: (message: string, details?: unknown) =>
     new AppError(400, 'VALIDATION_FAILED', message, details),
   aiUnavailable: () =>

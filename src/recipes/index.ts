@@ -27,7 +27,9 @@ import { registerRpcDoor } from '../platform/rpc.ts';
 import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
+import { createArchiveImportService } from './service/archive-import.ts';
 import { createGenerationService } from './service/generate.ts';
+import { createImportService } from './service/import.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
 import { createPantryService } from './service/pantry.ts';
 import { createRatingService } from './service/ratings.ts';
@@ -47,6 +49,8 @@ export function createRecipesServices(deps: RecipesDeps) {
     shared: createSharedRecipeService(deps),
     ratings: createRatingService(deps),
     generation: createGenerationService(deps, recipes),
+    imports: createImportService(deps, recipes, deps.importLimits),
+    archives: createArchiveImportService(deps, recipes),
     mealPlans: createMealPlanService(deps),
     pantry: createPantryService(deps),
     shoppingLists: createShoppingListService(deps),
@@ -110,6 +114,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     // Looked up per call: the gateway is built after this service, or not served here at all.
     ai: () => (context.clients.has('ai') ? context.clients.get<AiClient>('ai') : undefined),
     now: () => context.clock.now(),
+    importLimits: context.config.recipeImport,
   };
   const services = createRecipesServices(deps);
   const sharedSync = createSharedRecipeSync(context, services, logger);

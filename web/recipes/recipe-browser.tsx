@@ -77,6 +77,9 @@ export function RecipeBrowser({ props }: { props: ViewProps }) {
           <Link className="button button--secondary" href={`${props.href('recipes')}?generate`}>
             Generate with AI
           </Link>
+          <Link className="button button--secondary" href={`${props.href('recipes')}?import`}>
+            Import a recipe
+          </Link>
         </div>
       </div>
       {params.get('deleted') && <Notice>“{params.get('deleted')}” was deleted.</Notice>}

@@ -75,6 +75,24 @@ function RecipeArticle({
       <h1>{r.recipe_name}</h1>
       <p className="muted">{recipeFacts(r, true)}</p>
       {shared && <SharedCopyPanel props={props} recipe={r} source={shared} reload={reload} />}
+      {r.source === 'imported' && (
+        <p className="muted">
+          Imported
+          {r.source_url ? (
+            <>
+              {' from '}
+              <a href={r.source_url} rel="noopener noreferrer nofollow" target="_blank">
+                {new URL(r.source_url).hostname}
+              </a>
+            </>
+          ) : (
+            ' from pasted text'
+          )}
+          {props.params.get('imported') === 'ai'
+            ? ', read by the AI cook: check it before you cook it.'
+            : '.'}
+        </p>
+      )}
       {r.source === 'ai' && (
         <p className="muted">Written by the AI cook. Read it through before you cook it.</p>
       )}

@@ -10,6 +10,7 @@ export type RecipeDetail = Answer<paths, '/api/recipes/{id}', 'get'>;
 /** A recipe in a list (GET /api/recipes): the same fields but your rating and the scaling. */
 export type Recipe = Answer<paths, '/api/recipes', 'get'>['items'][number];
 export type GeneratedRecipe = Answer<paths, '/api/recipes/generate', 'post'>;
+export type ImportedRecipe = Answer<paths, '/api/recipes/import', 'post'>;
 export type Difficulty = Recipe['difficulty'];
 export type Ingredient = Recipe['ingredients'][number];
 export type Nutrition = Recipe['nutrition'];

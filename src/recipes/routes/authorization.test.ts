@@ -91,6 +91,8 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'GET /api/recipes',
         'POST /api/recipes',
         'POST /api/recipes/generate',
+        'POST /api/recipes/import',
+        'POST /api/recipes/import/archive',
         'POST /api/ingredients/parse',
         'GET /api/recipes/{id}',
         'PATCH /api/recipes/{id}',

@@ -4,6 +4,7 @@ import { authenticateRequests, requireUser, type TokenVerifier } from '../../pla
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
 import { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
+import { registerImportRoutes } from './import.ts';
 import { registerMealPlanRoutes } from './meal-plans.ts';
 import { registerPantryRoutes } from './pantry.ts';
 import { registerRecipeRoutes } from './recipes.ts';
@@ -16,6 +17,7 @@ export function registerRecipesRoutes(app: App, verifier: TokenVerifier, service
     // Before validation: a request without a token is 401 whatever its body (the docs stay open).
     if (request.routeOptions.url?.includes('/api/')) requireUser(request);
   });
+  registerImportRoutes(app, services);
   registerRecipeRoutes(app, services);
   registerIngredientParseRoute(app, {
     limits: INGREDIENT_LIMITS,

@@ -188,7 +188,7 @@ export const SharedSource = Type.Object(
   },
 );
 
-const recipeAnswerFields = {
+export const recipeAnswerFields = {
   recipe_id: Uuid,
   user_id: Type.String({
     format: 'uuid',
@@ -226,9 +226,15 @@ const recipeAnswerFields = {
   is_published: Type.Boolean(),
   is_mine: Type.Boolean({ description: 'Whether you are the author (only the author may change it)' }),
   source: Type.Union(
-    [Type.Enum(['manual', 'ai'], { description: 'manual: written by you; ai: generated' }), SharedSource],
-    { description: 'Where it comes from: manual, ai, or the original a shared copy follows' },
+    [
+      Type.Enum(['manual', 'ai', 'imported'], {
+        description: 'manual: written by you; ai: generated; imported: from a web page or pasted text',
+      }),
+      SharedSource,
+    ],
+    { description: 'Where it comes from: manual, ai, imported, or the original a shared copy follows' },
   ),
+  source_url: Nullable(Type.String({ description: 'The web page an imported recipe came from' })),
   created_at: Timestamp,
   updated_at: Timestamp,
 };

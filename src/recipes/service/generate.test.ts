@@ -3,6 +3,7 @@ import { testEngines } from '../../../test/support/engines.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import type { AiChatRequest, AiChatResult, AiClient } from '../../ai/client.ts';
 import { AppError } from '../../platform/errors.ts';
+import { DEFAULT_FETCH_LIMITS } from '../../platform/safe-fetch.ts';
 import { createRecipesServices } from '../index.ts';
 import { generatedAnswer as goodAnswer } from '../testing.ts';
 import { checkAnswer, MAX_GENERATION_ATTEMPTS } from './generate.ts';
@@ -68,6 +69,7 @@ describe.each(testEngines())('generating recipes on %s', (engine) => {
       logger: platform.app.log as never,
       ai: () => ai,
       now: () => new Date(),
+      importLimits: DEFAULT_FETCH_LIMITS,
     });
   const storedCount = async () =>
     (

@@ -171,6 +171,7 @@ export function toRecipe(row: RecipeRow, userId: string): Recipe {
     is_published: row.is_published,
     is_mine: row.user_id === userId,
     source: sourceOf(row),
+    source_url: row.source_url,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -214,8 +215,13 @@ export function createRecipeService(deps: RecipesDeps) {
   return {
     readRecipe,
 
-    async create(userId: string, input: RecipeInput, source: RecipeSource = 'manual'): Promise<Recipe> {
-      return toRecipe(await insertRecipe(db, userId, recipeFields(input), source), userId);
+    async create(
+      userId: string,
+      input: RecipeInput,
+      source: RecipeSource = 'manual',
+      sourceUrl: string | null = null,
+    ): Promise<Recipe> {
+      return toRecipe(await insertRecipe(db, userId, recipeFields(input), source, sourceUrl), userId);
     },
 
     async get(userId: string, recipeId: string, servings?: number): Promise<RecipeDetail> {

@@ -5,7 +5,7 @@ import { CURSOR_AT, columnValues, escapeLike } from './sql.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 /** shared: a copy of another app's recipe, kept in step with it (see shared-recipes.ts). */
-export type RecipeSource = 'manual' | 'ai' | 'shared';
+export type RecipeSource = 'manual' | 'ai' | 'shared' | 'imported';
 
 /** The link of a shared copy to its original, as the recipe queries return it. */
 export interface SharedSourceRow {
@@ -47,6 +47,8 @@ export interface RecipeRow {
   rating_count: number;
   is_published: boolean;
   source: RecipeSource;
+  /** The page an imported recipe came from. */
+  source_url: string | null;
   /** Only for source 'shared'. */
   shared_source: SharedSourceRow | null;
   created_at: Date;
@@ -74,7 +76,7 @@ export interface RecipeFields {
 
 const COLUMNS = `recipe_id, user_id, recipe_name, description, cuisine, difficulty, prep_time_minutes,
   cook_time_minutes, serves, calories, ingredients, instructions, nutrition, allergens, tags, image_url,
-  rating_avg, rating_count, is_published, source, created_at, updated_at,
+  rating_avg, rating_count, is_published, source, source_url, created_at, updated_at,
   CASE WHEN source = 'shared' THEN (
     SELECT json_build_object('domain', rr.source_domain, 'recipe_id', rr.source_recipe_id,
       'reference_id', rr.reference_id, 'deleted', rr.source_deleted_at IS NOT NULL, 'synced_at', rr.synced_at)
@@ -105,13 +107,14 @@ export async function insertRecipe(
   userId: string,
   fields: RecipeFields,
   source: RecipeSource = 'manual',
+  sourceUrl: string | null = null,
 ): Promise<RecipeRow> {
   const { columns, params } = columnValues({ ...fields }, WRITABLE, JSON_COLUMNS);
   const { rows } = await db.query<RecipeRow>(
-    `INSERT INTO recipes (user_id, source, ${columns.join(', ')})
-     VALUES ($1, $2, ${columns.map((_, i) => `$${i + 3}`).join(', ')})
+    `INSERT INTO recipes (user_id, source, source_url, ${columns.join(', ')})
+     VALUES ($1, $2, $3, ${columns.map((_, i) => `$${i + 4}`).join(', ')})
      RETURNING ${COLUMNS}`,
-    [userId, source, ...params],
+    [userId, source, sourceUrl, ...params],
   );
   return rows[0] as RecipeRow;
 }

@@ -1412,8 +1412,8 @@ export interface paths {
                                 recipe_id: string;
                                 recipe_name: string;
                                 serves: number | null;
-                                /** @description Where it comes from: manual, ai, or the original a shared copy follows */
-                                source: ("manual" | "ai") | {
+                                /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                                source: ("manual" | "ai" | "imported") | {
                                     /** @description The original was deleted: this copy keeps its last state until you detach it */
                                     deleted: boolean;
                                     /**
@@ -1430,6 +1430,7 @@ export interface paths {
                                     reference_id: string;
                                     synced_at: string | null;
                                 };
+                                source_url: string | null;
                                 tags: string[];
                                 total_time_minutes: number | null;
                                 /** Format: date-time */
@@ -1632,8 +1633,8 @@ export interface paths {
                             recipe_id: string;
                             recipe_name: string;
                             serves: number | null;
-                            /** @description Where it comes from: manual, ai, or the original a shared copy follows */
-                            source: ("manual" | "ai") | {
+                            /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                            source: ("manual" | "ai" | "imported") | {
                                 /** @description The original was deleted: this copy keeps its last state until you detach it */
                                 deleted: boolean;
                                 /**
@@ -1650,6 +1651,7 @@ export interface paths {
                                 reference_id: string;
                                 synced_at: string | null;
                             };
+                            source_url: string | null;
                             tags: string[];
                             total_time_minutes: number | null;
                             /** Format: date-time */
@@ -1774,8 +1776,8 @@ export interface paths {
                             recipe_name: string;
                             scaled_from_serves: number | null;
                             serves: number | null;
-                            /** @description Where it comes from: manual, ai, or the original a shared copy follows */
-                            source: ("manual" | "ai") | {
+                            /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                            source: ("manual" | "ai" | "imported") | {
                                 /** @description The original was deleted: this copy keeps its last state until you detach it */
                                 deleted: boolean;
                                 /**
@@ -1792,6 +1794,7 @@ export interface paths {
                                 reference_id: string;
                                 synced_at: string | null;
                             };
+                            source_url: string | null;
                             tags: string[];
                             total_time_minutes: number | null;
                             /** Format: date-time */
@@ -2012,8 +2015,8 @@ export interface paths {
                             recipe_id: string;
                             recipe_name: string;
                             serves: number | null;
-                            /** @description Where it comes from: manual, ai, or the original a shared copy follows */
-                            source: ("manual" | "ai") | {
+                            /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                            source: ("manual" | "ai" | "imported") | {
                                 /** @description The original was deleted: this copy keeps its last state until you detach it */
                                 deleted: boolean;
                                 /**
@@ -2030,6 +2033,7 @@ export interface paths {
                                 reference_id: string;
                                 synced_at: string | null;
                             };
+                            source_url: string | null;
                             tags: string[];
                             total_time_minutes: number | null;
                             /** Format: date-time */
@@ -2180,8 +2184,8 @@ export interface paths {
                             recipe_name: string;
                             scaled_from_serves: number | null;
                             serves: number | null;
-                            /** @description Where it comes from: manual, ai, or the original a shared copy follows */
-                            source: ("manual" | "ai") | {
+                            /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                            source: ("manual" | "ai" | "imported") | {
                                 /** @description The original was deleted: this copy keeps its last state until you detach it */
                                 deleted: boolean;
                                 /**
@@ -2198,6 +2202,7 @@ export interface paths {
                                 reference_id: string;
                                 synced_at: string | null;
                             };
+                            source_url: string | null;
                             tags: string[];
                             total_time_minutes: number | null;
                             /** Format: date-time */
@@ -2536,8 +2541,8 @@ export interface paths {
                             recipe_id: string;
                             recipe_name: string;
                             serves: number | null;
-                            /** @description Where it comes from: manual, ai, or the original a shared copy follows */
-                            source: ("manual" | "ai") | {
+                            /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                            source: ("manual" | "ai" | "imported") | {
                                 /** @description The original was deleted: this copy keeps its last state until you detach it */
                                 deleted: boolean;
                                 /**
@@ -2554,6 +2559,7 @@ export interface paths {
                                 reference_id: string;
                                 synced_at: string | null;
                             };
+                            source_url: string | null;
                             tags: string[];
                             total_time_minutes: number | null;
                             /** Format: date-time */
@@ -2643,6 +2649,389 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a recipe from a web page or from pasted text
+         * @description With {url}: fetches the page (http or https to a public address only; at most RECIPE_IMPORT_MAX_BYTES, RECIPE_IMPORT_TIMEOUT_MS and RECIPE_IMPORT_MAX_REDIRECTS redirects, each checked; HTML only) and reads its schema.org Recipe, as JSON-LD (also in @graph) or microdata: name, ingredients (read like typed lines), steps (HowToStep and HowToSection), ISO 8601 times, servings, nutrition, image and the page as source link. With {text}: a page’s HTML, or a recipe written with Ingredients and Method headings. Without either structure, the AI gateway reads the text (its rate limit and credits apply). The recipe is stored as your private recipe (source imported). Errors: 400 IMPORT_URL_INVALID, 400 IMPORT_ADDRESS_REFUSED (private, local or reserved address), 422 IMPORT_PAGE_TOO_LARGE, IMPORT_UNSUPPORTED_CONTENT, IMPORT_TOO_MANY_REDIRECTS, IMPORT_NO_RECIPE; 502 IMPORT_FETCH_FAILED; 504 IMPORT_TIMEOUT; the gateway’s errors pass through.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://www.example.com/recipes/lemon-drizzle-cake"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description An http(s) page with a recipe */
+                        url: string;
+                    } | {
+                        /** @description A recipe as text (name, Ingredients, Method), or a page’s HTML */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The stored recipe, with how it was read */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allergens: string[];
+                            calories: number | null;
+                            cook_time_minutes: number | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            cuisine: string | null;
+                            description: string | null;
+                            /** @enum {unknown} */
+                            difficulty: "easy" | "medium" | "hard";
+                            image_url: string | null;
+                            import: {
+                                ai: {
+                                    attempts: number;
+                                    credits: number;
+                                    model: string;
+                                    provider: string;
+                                } | null;
+                                /**
+                                 * @description json-ld or microdata: the page’s schema.org Recipe; text: Ingredients and Method headings; ai: the AI gateway read the text
+                                 * @enum {unknown}
+                                 */
+                                method: "json-ld" | "microdata" | "text" | "ai";
+                                source_url: string | null;
+                            };
+                            ingredients: {
+                                name: string;
+                                note: string | null;
+                                quantity: number | null;
+                                /** @description Only on a range ("2–3 apples") */
+                                quantity_max?: number;
+                                unit: string | null;
+                            }[];
+                            instructions: string[];
+                            /** @description Whether you are the author (only the author may change it) */
+                            is_mine: boolean;
+                            is_published: boolean;
+                            /** @description Per serving */
+                            nutrition: {
+                                carbs_g?: number;
+                                cholesterol_mg?: number;
+                                fat_g?: number;
+                                fiber_g?: number;
+                                protein_g?: number;
+                                saturated_fat_g?: number;
+                                sodium_mg?: number;
+                                sugar_g?: number;
+                            };
+                            prep_time_minutes: number | null;
+                            rating_avg: number;
+                            rating_count: number;
+                            /** Format: uuid */
+                            recipe_id: string;
+                            recipe_name: string;
+                            serves: number | null;
+                            /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                            source: ("manual" | "ai" | "imported") | {
+                                /** @description The original was deleted: this copy keeps its last state until you detach it */
+                                deleted: boolean;
+                                /**
+                                 * @description The app the original lives in
+                                 * @enum {unknown}
+                                 */
+                                domain: "hollowtown";
+                                /**
+                                 * Format: uuid
+                                 * @description The original’s id in that app
+                                 */
+                                recipe_id: string;
+                                /** Format: uuid */
+                                reference_id: string;
+                                synced_at: string | null;
+                            };
+                            source_url: string | null;
+                            tags: string[];
+                            total_time_minutes: number | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description The author (the nil UUID once they deleted their account)
+                             */
+                            user_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/import/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import every recipe of a Mealie or Tandoor export
+         * @description Send the export file itself as the body, with Content-Type: application/zip. Mealie: a zip with recipes/<slug>/<slug>.json; Tandoor: a zip of one zip per recipe, each with recipe.json. Each recipe becomes a private recipe of yours (source imported, its original address as source_url); one that cannot be read is listed in skipped and the others are kept. Limits: 20971520 bytes uploaded, 5000 files, 500 recipes, 104857600 bytes inflated (413 IMPORT_ARCHIVE_TOO_LARGE). 400 IMPORT_ARCHIVE_INVALID for what is not a zip; 422 IMPORT_ARCHIVE_UNKNOWN when no recipe is found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What was imported, and what was not and why */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            format: "mealie" | "tandoor";
+                            imported: {
+                                /** Format: uuid */
+                                recipe_id: string;
+                                recipe_name: string;
+                            }[];
+                            skipped: {
+                                entry: string;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
