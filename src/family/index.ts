@@ -17,14 +17,20 @@
 // | create, rename, delete shared and chores lists                |   ✗   |   ✓    |   ✓   |
 // | create, edit, assign, complete, delete any item of those lists |  ✗   |   ✓    |   ✓   |
 // | create, edit, delete calendar events                          |   ✗   |   ✓    |   ✓   |
-// | invite and remove members, change roles                       |   ✗   |   ✗    |   ✓   |
+// | invite (login or link), see and revoke invitations            |   ✗   |   ✗    |   ✓   |
+// | remove members, change roles                                  |   ✗   |   ✗    |   ✓   |
+// | approve a child of theirs joining another family as a child   |   ✗   |   ✓²   |   ✓²  |
 // | rename or delete the family                                   |   ✗   |   ✗    |   ✓   |
 //
 // ¹ The last admin cannot leave or step down (409 LAST_ADMIN): they make someone else admin
 //   first, or delete the family.
 //
-// Members are added by username or email, looked up through identity (unknown: 404
-// USER_NOT_FOUND). A family holds at most the member cap of its creator's plan (free: 6,
+// ² A parent or admin of a family in which the person is a child: someone who is a child in any
+//   family and accepts a child invitation (or uses a child link) joins only once one of them
+//   approves (service/invitations.ts); someone who is a child nowhere joins at once.
+//
+// Nobody is added without consent: an admin invites by username or email (the same answer
+// whether or not the login has an account) or makes a link, and the person accepts. A family holds at most the member cap of its creator's plan (free: 6,
 // family plan: unlimited; 409 FAMILY_MEMBER_CAP_REACHED); once the creator's account is
 // deleted, the free plan's cap applies. A member who leaves or is removed takes their
 // personal lists of that family with them; their assignments there are cleared and they are
@@ -63,6 +69,7 @@ import { createCalendarLinkService } from './service/calendar-links.ts';
 import { createFamilyClient } from './service/client.ts';
 import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
+import { createInvitationService } from './service/invitations.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
@@ -90,8 +97,10 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     context.clients.has('recipes') ? context.clients.get<RecipesClient>('recipes') : undefined,
   );
   const calendarSources: CalendarSource[] = [hollowtownEventsSource(context), calendarLinks.mealPlanSource];
+  const families = createFamilyService(deps);
   const services = {
-    families: createFamilyService(deps),
+    families,
+    invitations: createInvitationService(deps, families),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps, () => calendarSources),
     shoppingLists: createShoppingListService(deps, hub, familyAccess),

@@ -18,7 +18,7 @@ export const FAMILY: AppDefinition = {
     features: [
       {
         title: 'Members and roles',
-        text: 'Parents plan, children help: invite each CALOS account with the role that fits.',
+        text: 'Parents plan, children help: invite each person with the role that fits, and they say yes.',
       },
       { title: 'Todo lists', text: 'Chores and shared lists, assigned to someone, ticked off when done.' },
       {
