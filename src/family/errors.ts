@@ -46,6 +46,18 @@ export const FamilyErrors = {
       'Members are no longer added directly: invite them with POST /family/api/families/:id/invitations ' +
         'and they accept with POST /family/api/invitations/:id/accept',
     ),
+  messageNotFound: () => new AppError(404, 'MESSAGE_NOT_FOUND', 'No such message'),
+  messageNotYours: () =>
+    new AppError(403, 'MESSAGE_NOT_YOURS', 'Only its author can change a message; admins can delete any'),
+  emptyMessage: () => new AppError(400, 'VALIDATION_FAILED', 'A message needs some text'),
+  replyNotFound: () =>
+    new AppError(400, 'REPLY_NOT_FOUND', 'reply_to must be a message of this conversation'),
+  invalidCursor: () =>
+    new AppError(400, 'VALIDATION_FAILED', 'before and seq are message positions (digits)'),
+  chatRateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, 'RATE_LIMITED', 'Too many messages at once: wait a moment', {
+      retry_after_seconds: retryAfterSeconds,
+    }),
   invitationInput: (message: string) => new AppError(400, 'VALIDATION_FAILED', message),
   invitationNotFound: () => new AppError(404, 'INVITATION_NOT_FOUND', 'No such invitation'),
   invitationExpired: () => new AppError(410, 'INVITATION_EXPIRED', 'This invitation has expired'),

@@ -11,6 +11,8 @@
 // | action                                                        | child | parent | admin |
 // |---------------------------------------------------------------|:-----:|:------:|:-----:|
 // | see the family, its members, shared/chores lists, items, calendar |  ✓  |   ✓    |   ✓   |
+// | read and write the family chat; edit and delete own messages   |   ✓   |   ✓    |   ✓   |
+// | delete anyone's chat message                                  |   ✗   |   ✗    |   ✓   |
 // | move an item assigned to them between todo, in_progress, done |   ✓   |   ✓    |   ✓   |
 // | keep personal lists (private to their owner) and their items  |   ✓   |   ✓    |   ✓   |
 // | leave the family (DELETE their own member_id)                 |   ✓   |   ✓    |  ✓¹   |
@@ -49,6 +51,8 @@
 //   families, lists, items and events and completed_by of items become NULL (a done item
 //   stays done, with its completed_at). The same goes for shopping lists: who made a list or an
 //   item, who ticked it and who made each change become NULL (a ticked item stays ticked).
+// - Their chat messages stay, anonymised (author_id NULL); their read markers are deleted;
+//   invitations addressed to them are deleted, those they sent or approved anonymised.
 // - Their iCal subscriptions are revoked and their meal plans leave the family calendars. (A
 //   member who leaves or is removed loses theirs in that family the same way; a feed answers
 //   only while its creator is a member.)
@@ -59,6 +63,7 @@ import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
+import { createLimiter } from '../platform/rate-limit.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
 import type { RecipesClient } from '../recipes/client.ts';
 import { FAMILY_RPC_METHODS, type FamilyClient } from './client.ts';
@@ -70,6 +75,7 @@ import { createFamilyClient } from './service/client.ts';
 import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createInvitationService } from './service/invitations.ts';
+import { createMessageService, MESSAGES_PER_MINUTE } from './service/messages.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
@@ -78,6 +84,8 @@ import { createIdentityEventHandler } from './service/user-deleted.ts';
 const SHOPPING_CHANNEL = 'family_shopping';
 /** NOTIFY channel of membership changes, by family (see migrations/family/010). */
 const FAMILY_ACCESS_CHANNEL = 'calos_family_access';
+/** NOTIFY channel of chat messages, by family. */
+const CHAT_CHANNEL = 'family_chat';
 
 /** The consumer's name in identity's outbox cursors. */
 export const OUTBOX_CONSUMER = 'family';
@@ -92,6 +100,12 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   // Members changed (migration 010's trigger): live streams of the family re-check who follows them.
   const familyAccess = createNotifyHub(deps.db, FAMILY_ACCESS_CHANNEL);
+  const chat = createNotifyHub(deps.db, CHAT_CHANNEL);
+  const chatLimiter = createLimiter(context.config, {
+    keyPrefix: 'family:chat',
+    points: MESSAGES_PER_MINUTE,
+    duration: 60,
+  });
   // Other apps' entries for the family calendar, added as those apps expose them.
   const calendarLinks = createCalendarLinkService(deps, () =>
     context.clients.has('recipes') ? context.clients.get<RecipesClient>('recipes') : undefined,
@@ -101,6 +115,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   const services = {
     families,
     invitations: createInvitationService(deps, families),
+    messages: createMessageService(deps, families, chat, familyAccess, chatLimiter),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps, () => calendarSources),
     shoppingLists: createShoppingListService(deps, hub, familyAccess),
@@ -144,6 +159,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
       await consumer?.stop();
       await hub.close();
       await familyAccess.close();
+      await chat.close();
     },
   };
 }

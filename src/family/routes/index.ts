@@ -6,6 +6,7 @@ import type { CalendarLinkService } from '../service/calendar-links.ts';
 import type { FamilyService } from '../service/families.ts';
 import type { IcalService } from '../service/ical.ts';
 import type { InvitationService } from '../service/invitations.ts';
+import type { MessageService } from '../service/messages.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 import type { TodoService } from '../service/todos.ts';
 import { registerCalendarRoutes } from './calendar.ts';
@@ -13,6 +14,7 @@ import { registerCalendarLinkRoutes } from './calendar-links.ts';
 import { registerFamilyRoutes } from './families.ts';
 import { registerIcalRoutes } from './ical.ts';
 import { registerInvitationRoutes } from './invitations.ts';
+import { registerMessageRoutes } from './messages.ts';
 import { registerShoppingListRoutes } from './shopping-lists.ts';
 import { registerTodoItemRoutes } from './todo-items.ts';
 import { registerTodoRoutes } from './todos.ts';
@@ -25,6 +27,7 @@ export interface FamilyServices {
   ical: IcalService;
   calendarLinks: CalendarLinkService;
   invitations: InvitationService;
+  messages: MessageService;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -35,6 +38,7 @@ export function registerFamilyPlannerRoutes(
   app.addHook('onRequest', authenticateRequests(context.verifier));
   registerFamilyRoutes(app, services.families);
   registerInvitationRoutes(app, services.invitations);
+  registerMessageRoutes(app, services.messages);
   registerTodoRoutes(app, services.todos);
   registerTodoItemRoutes(app, services.todos);
   registerCalendarRoutes(app, services.calendar);

@@ -35,6 +35,7 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     shoppingItemId: string;
     feedId: string;
     invitationId: string;
+    messageId: string;
   }): Call[] => [
     { method: 'GET', url: '/api/families' },
     { method: 'POST', url: '/api/families', payload: { family_name: 'Mine' } },
@@ -49,6 +50,17 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     { method: 'POST', url: `/api/invitations/${ids.invitationId}/decline` },
     { method: 'POST', url: `/api/invitations/${ids.invitationId}/approve` },
     { method: 'POST', url: `/api/invitations/${ids.invitationId}/reject` },
+    { method: 'GET', url: `/api/families/${ids.familyId}/messages` },
+    { method: 'POST', url: `/api/families/${ids.familyId}/messages`, payload: { body: 'Sneaky' } },
+    {
+      method: 'PATCH',
+      url: `/api/families/${ids.familyId}/messages/${ids.messageId}`,
+      payload: { body: 'Sneaky' },
+    },
+    { method: 'DELETE', url: `/api/families/${ids.familyId}/messages/${ids.messageId}` },
+    { method: 'GET', url: `/api/families/${ids.familyId}/messages/unread` },
+    { method: 'POST', url: `/api/families/${ids.familyId}/messages/read`, payload: { seq: '1' } },
+    { method: 'GET', url: `/api/families/${ids.familyId}/messages/stream` },
     { method: 'GET', url: `/api/families/${ids.familyId}/members/${ids.memberId}` },
     {
       method: 'PATCH',
@@ -136,6 +148,10 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
       }),
       201,
     );
+    const message = api.expectStatus(
+      await api.call(family.admin, 'POST', `/api/families/${family.familyId}/messages`, { body: 'Hello' }),
+      201,
+    );
     const ids = {
       familyId: family.familyId,
       memberId: child.memberId,
@@ -147,11 +163,12 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
       shoppingItemId: shoppingItem.item_id,
       feedId: feed.feed_id,
       invitationId: invitation.invitation_id,
+      messageId: message.message_id,
     };
     // Mallory has a family of her own, so her token is a member's token, just not of this family.
     const mallory = await api.family(['child']);
     const calls = everyEndpoint(ids);
-    expect(calls).toHaveLength(45);
+    expect(calls).toHaveLength(52);
 
     for (const call of calls) {
       const key = `${call.method} ${call.url.split('?')[0]}`;

@@ -31,6 +31,9 @@ export async function familyUserIds(db: Queryable, after: string | null, limit: 
        UNION SELECT invitee_user_id FROM family_invitations
        UNION SELECT created_by FROM family_invitations
        UNION SELECT approved_by FROM family_invitations
+       UNION SELECT author_id FROM family_messages
+       UNION SELECT deleted_by FROM family_messages
+       UNION SELECT user_id FROM family_chat_reads
      ) AS referenced (user_id)
      WHERE user_id IS NOT NULL AND user_id <> $3::uuid AND ($1::uuid IS NULL OR user_id > $1::uuid)
      ORDER BY user_id LIMIT $2`,
