@@ -10,6 +10,7 @@ export const FAMILY: AppDefinition = {
     { view: 'todos', label: 'Todos' },
     { view: 'calendar', label: 'Calendar' },
     { view: 'shopping', label: 'Shopping' },
+    { view: 'chat', label: 'Chat' },
   ],
   landing: {
     title: 'The whole family, on the same page',

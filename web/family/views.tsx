@@ -1,6 +1,7 @@
 // Family Planner's views, one page each: the family and its members, todo lists, the calendar
 // the live shopping list, and the page an invitation link opens.
 import { Calendar } from './calendar.tsx';
+import { Chat } from './chat.tsx';
 import { Families } from './families.tsx';
 import { Join } from './invitations.tsx';
 import { Shopping } from './shopping.tsx';
@@ -11,6 +12,7 @@ export const FAMILY_VIEWS = {
   todos: Todos,
   calendar: Calendar,
   shopping: Shopping,
+  chat: Chat,
   /** Where an invitation link leads (not in the navigation). */
   join: Join,
 };
