@@ -93,11 +93,22 @@ runMain(async () => {
       const family = await api(base, owner.accessToken, 'POST', '/family/api/families', {
         family_name: 'Bench family',
       });
-      for (const person of people) {
-        await api(base, owner.accessToken, 'POST', `/family/api/families/${family.family_id}/members`, {
-          login: person.username,
-          role: 'child',
-        });
+      // One invitation link that everyone uses (a family link allows up to 100 uses).
+      for (let i = 0; i < people.length; i += 100) {
+        const link = await api(
+          base,
+          owner.accessToken,
+          'POST',
+          `/family/api/families/${family.family_id}/invitations`,
+          {
+            kind: 'link',
+            role: 'child',
+            max_uses: Math.min(100, people.length - i),
+          },
+        );
+        for (const person of people.slice(i, i + 100)) {
+          await api(base, person.accessToken, 'POST', '/family/api/invitations/join', { code: link.code });
+        }
       }
       const list = await api(base, owner.accessToken, 'POST', '/family/api/shopping-lists', {
         family_id: family.family_id,

@@ -8,6 +8,7 @@ import { type Config, loadConfig, type ServiceName } from '../src/platform/confi
 import { createLogger } from '../src/platform/logger.ts';
 import { type IsolatedDatabases, isolatedDatabases } from './support/databases.ts';
 import { testEngines, uniqueSuffix } from './support/engines.ts';
+import { joinFamily } from './support/family.ts';
 import { deleteNatsStream, natsStreamState } from './support/nats.ts';
 import { type PathProxy, startPathProxy } from './support/proxy.ts';
 import { openEventStream } from './support/sse.ts';
@@ -127,10 +128,7 @@ describe.runIf(testEngines().includes('postgres')).each([
       [dad, 'parent'],
       [kid, 'child'],
     ] as const) {
-      expect(
-        (await api(mom, 'POST', `/family/api/families/${familyId}/members`, { login: who.username, role }))
-          .status,
-      ).toBe(201);
+      await joinFamily(api, { familyId, admin: mom, invitee: who, login: who.username, role });
     }
     // Hollowtown asks Family Planner (over HTTP) whether mom belongs to the family.
     const event = await api(mom, 'POST', '/hollowtown/api/events', {

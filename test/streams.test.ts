@@ -3,6 +3,7 @@
 // never sends a change the follower could not read at that moment. The generation stream too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from './support/engines.ts';
+import { joinFamily } from './support/family.ts';
 import { given, type TestUser } from './support/given.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { openEventStream, type SseReader } from './support/sse.ts';
@@ -31,11 +32,13 @@ describe.each(testEngines())('live streams end when access ends, on %s', (engine
   async function follower(role: 'parent' | 'child' = 'child') {
     const [admin, member] = await Promise.all([given(platform).user(), given(platform).user()]);
     const family = await call(admin, 'POST', '/family/api/families', { family_name: 'Followers' });
-    const added = await call(admin, 'POST', `/family/api/families/${family.body.family_id}/members`, {
+    const joined = await joinFamily(call, {
+      familyId: family.body.family_id,
+      admin,
+      invitee: member,
       login: member.username,
       role,
     });
-    expect(added.status).toBe(201);
     const list = await call(admin, 'POST', '/family/api/shopping-lists', {
       family_id: family.body.family_id,
       list_name: 'Party',
@@ -50,7 +53,7 @@ describe.each(testEngines())('live streams end when access ends, on %s', (engine
       admin,
       member,
       familyId: family.body.family_id as string,
-      memberId: added.body.member_id as string,
+      memberId: joined.memberId,
       listId: list.body.list_id as string,
       stream,
     };
@@ -125,11 +128,8 @@ describe.each(testEngines())('live streams end when access ends, on %s', (engine
   it('goes on for a member who keeps access while others come and go', async () => {
     const { admin, familyId, listId, stream } = await follower();
     const other = await given(platform).user();
-    const added = await call(admin, 'POST', `/family/api/families/${familyId}/members`, {
-      login: other.username,
-      role: 'child',
-    });
-    await call(admin, 'DELETE', `/family/api/families/${familyId}/members/${added.body.member_id}`);
+    const added = await joinFamily(call, { familyId, admin, invitee: other, login: other.username });
+    await call(admin, 'DELETE', `/family/api/families/${familyId}/members/${added.memberId}`);
     await call(admin, 'POST', `/family/api/shopping-lists/${listId}/items`, { name: 'still here' });
     const event = await stream.waitFor((e) => e.event === 'item.added');
     expect(JSON.stringify(event.data)).toContain('still here');

@@ -4,7 +4,6 @@ import { AppError } from '../platform/errors.ts';
 export const FamilyErrors = {
   familyNotFound: () => new AppError(404, 'FAMILY_NOT_FOUND', 'No such family'),
   memberNotFound: () => new AppError(404, 'MEMBER_NOT_FOUND', 'No such member in this family'),
-  userNotFound: () => new AppError(404, 'USER_NOT_FOUND', 'No CALOS account has that username or email'),
   listNotFound: () => new AppError(404, 'TODO_LIST_NOT_FOUND', 'No such todo list'),
   itemNotFound: () => new AppError(404, 'TODO_ITEM_NOT_FOUND', 'No such todo item'),
   eventNotFound: () => new AppError(404, 'EVENT_NOT_FOUND', 'No such calendar event'),
@@ -40,4 +39,44 @@ export const FamilyErrors = {
     ),
   invalidTimeRange: (message: string) => new AppError(400, 'INVALID_TIME_RANGE', message),
   invalidCalendarRange: (message: string) => new AppError(400, 'INVALID_CALENDAR_RANGE', message),
+  membersByInvitation: () =>
+    new AppError(
+      410,
+      'MEMBERS_JOIN_BY_INVITATION',
+      'Members are no longer added directly: invite them with POST /family/api/families/:id/invitations ' +
+        'and they accept with POST /family/api/invitations/:id/accept',
+    ),
+  messageNotFound: () => new AppError(404, 'MESSAGE_NOT_FOUND', 'No such message'),
+  messageNotYours: () =>
+    new AppError(403, 'MESSAGE_NOT_YOURS', 'Only its author can change a message; admins can delete any'),
+  emptyMessage: () => new AppError(400, 'VALIDATION_FAILED', 'A message needs some text'),
+  replyNotFound: () =>
+    new AppError(400, 'REPLY_NOT_FOUND', 'reply_to must be a message of this conversation'),
+  invalidCursor: () =>
+    new AppError(400, 'VALIDATION_FAILED', 'before and seq are message positions (digits)'),
+  chatRateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, 'RATE_LIMITED', 'Too many messages at once: wait a moment', {
+      retry_after_seconds: retryAfterSeconds,
+    }),
+  invitationInput: (message: string) => new AppError(400, 'VALIDATION_FAILED', message),
+  invitationNotFound: () => new AppError(404, 'INVITATION_NOT_FOUND', 'No such invitation'),
+  invitationExpired: () => new AppError(410, 'INVITATION_EXPIRED', 'This invitation has expired'),
+  invitationRevoked: () => new AppError(410, 'INVITATION_REVOKED', 'This invitation was withdrawn'),
+  invitationUsedUp: () =>
+    new AppError(410, 'INVITATION_USED_UP', 'This invitation link has been used as often as it may'),
+  invitationAnswered: () =>
+    new AppError(409, 'INVITATION_ANSWERED', 'This invitation has already been answered'),
+  invitationOpen: () =>
+    new AppError(
+      409,
+      'INVITATION_ALREADY_OPEN',
+      'An invitation to this login is already open: revoke it first',
+    ),
+  invitationLimit: (limit: number) =>
+    new AppError(
+      409,
+      'INVITATION_LIMIT_REACHED',
+      `A family can have at most ${limit} open invitations: revoke some first`,
+      { limit },
+    ),
 };

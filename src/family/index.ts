@@ -11,20 +11,28 @@
 // | action                                                        | child | parent | admin |
 // |---------------------------------------------------------------|:-----:|:------:|:-----:|
 // | see the family, its members, shared/chores lists, items, calendar |  ✓  |   ✓    |   ✓   |
+// | read and write the family chat; edit and delete own messages   |   ✓   |   ✓    |   ✓   |
+// | delete anyone's chat message                                  |   ✗   |   ✗    |   ✓   |
 // | move an item assigned to them between todo, in_progress, done |   ✓   |   ✓    |   ✓   |
 // | keep personal lists (private to their owner) and their items  |   ✓   |   ✓    |   ✓   |
 // | leave the family (DELETE their own member_id)                 |   ✓   |   ✓    |  ✓¹   |
 // | create, rename, delete shared and chores lists                |   ✗   |   ✓    |   ✓   |
 // | create, edit, assign, complete, delete any item of those lists |  ✗   |   ✓    |   ✓   |
 // | create, edit, delete calendar events                          |   ✗   |   ✓    |   ✓   |
-// | invite and remove members, change roles                       |   ✗   |   ✗    |   ✓   |
+// | invite (login or link), see and revoke invitations            |   ✗   |   ✗    |   ✓   |
+// | remove members, change roles                                  |   ✗   |   ✗    |   ✓   |
+// | approve a child of theirs joining another family as a child   |   ✗   |   ✓²   |   ✓²  |
 // | rename or delete the family                                   |   ✗   |   ✗    |   ✓   |
 //
 // ¹ The last admin cannot leave or step down (409 LAST_ADMIN): they make someone else admin
 //   first, or delete the family.
 //
-// Members are added by username or email, looked up through identity (unknown: 404
-// USER_NOT_FOUND). A family holds at most the member cap of its creator's plan (free: 6,
+// ² A parent or admin of a family in which the person is a child: someone who is a child in any
+//   family and accepts a child invitation (or uses a child link) joins only once one of them
+//   approves (service/invitations.ts); someone who is a child nowhere joins at once.
+//
+// Nobody is added without consent: an admin invites by username or email (the same answer
+// whether or not the login has an account) or makes a link, and the person accepts. A family holds at most the member cap of its creator's plan (free: 6,
 // family plan: unlimited; 409 FAMILY_MEMBER_CAP_REACHED); once the creator's account is
 // deleted, the free plan's cap applies. A member who leaves or is removed takes their
 // personal lists of that family with them; their assignments there are cleared and they are
@@ -43,6 +51,8 @@
 //   families, lists, items and events and completed_by of items become NULL (a done item
 //   stays done, with its completed_at). The same goes for shopping lists: who made a list or an
 //   item, who ticked it and who made each change become NULL (a ticked item stays ticked).
+// - Their chat messages stay, anonymised (author_id NULL); their read markers are deleted;
+//   invitations addressed to them are deleted, those they sent or approved anonymised.
 // - Their iCal subscriptions are revoked and their meal plans leave the family calendars. (A
 //   member who leaves or is removed loses theirs in that family the same way; a feed answers
 //   only while its creator is a member.)
@@ -53,6 +63,7 @@ import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
+import { createLimiter } from '../platform/rate-limit.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
 import type { RecipesClient } from '../recipes/client.ts';
 import { FAMILY_RPC_METHODS, type FamilyClient } from './client.ts';
@@ -63,6 +74,8 @@ import { createCalendarLinkService } from './service/calendar-links.ts';
 import { createFamilyClient } from './service/client.ts';
 import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
+import { createInvitationService } from './service/invitations.ts';
+import { createMessageService, MESSAGES_PER_MINUTE } from './service/messages.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
@@ -71,6 +84,8 @@ import { createIdentityEventHandler } from './service/user-deleted.ts';
 const SHOPPING_CHANNEL = 'family_shopping';
 /** NOTIFY channel of membership changes, by family (see migrations/family/010). */
 const FAMILY_ACCESS_CHANNEL = 'calos_family_access';
+/** NOTIFY channel of chat messages, by family. */
+const CHAT_CHANNEL = 'family_chat';
 
 /** The consumer's name in identity's outbox cursors. */
 export const OUTBOX_CONSUMER = 'family';
@@ -85,13 +100,22 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   // Members changed (migration 010's trigger): live streams of the family re-check who follows them.
   const familyAccess = createNotifyHub(deps.db, FAMILY_ACCESS_CHANNEL);
+  const chat = createNotifyHub(deps.db, CHAT_CHANNEL);
+  const chatLimiter = createLimiter(context.config, {
+    keyPrefix: 'family:chat',
+    points: MESSAGES_PER_MINUTE,
+    duration: 60,
+  });
   // Other apps' entries for the family calendar, added as those apps expose them.
   const calendarLinks = createCalendarLinkService(deps, () =>
     context.clients.has('recipes') ? context.clients.get<RecipesClient>('recipes') : undefined,
   );
   const calendarSources: CalendarSource[] = [hollowtownEventsSource(context), calendarLinks.mealPlanSource];
+  const families = createFamilyService(deps);
   const services = {
-    families: createFamilyService(deps),
+    families,
+    invitations: createInvitationService(deps, families),
+    messages: createMessageService(deps, families, chat, familyAccess, chatLimiter),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps, () => calendarSources),
     shoppingLists: createShoppingListService(deps, hub, familyAccess),
@@ -135,6 +159,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
       await consumer?.stop();
       await hub.close();
       await familyAccess.close();
+      await chat.close();
     },
   };
 }

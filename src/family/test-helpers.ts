@@ -1,6 +1,7 @@
 // Factories for the family tests: families with members of given roles, built through the
 // public API like a user would (`const { admin, members } = await givenFamily(platform, …)`).
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { injectCall, joinFamily } from '../../test/support/family.ts';
 import { given, type TestUser } from '../../test/support/given.ts';
 import type { TestPlatform } from '../../test/support/platform.ts';
 import type { FamilyRole } from './client.ts';
@@ -42,12 +43,16 @@ export function familyApi(platform: TestPlatform) {
   return {
     call,
     expectStatus,
+    /** The admin invites the user, who accepts: a member with this role. */
     async invite(admin: TestUser, familyId: string, user: TestUser, role: FamilyRole): Promise<TestMember> {
-      const body = expectStatus(
-        await call(admin, 'POST', `/api/families/${familyId}/members`, { login: user.username, role }),
-        201,
-      );
-      return { ...user, memberId: body.member_id, role };
+      const joined = await joinFamily(injectCall(platform), {
+        familyId,
+        admin,
+        invitee: user,
+        login: user.username,
+        role,
+      });
+      return { ...user, memberId: joined.memberId, role };
     },
     /** A family whose admin is a new user, plus new users with these roles. */
     async family(roles: FamilyRole[] = [], name = 'The Addams'): Promise<TestFamily> {

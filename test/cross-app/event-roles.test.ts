@@ -2,6 +2,7 @@
 // (and README), through the APIs; and an event's family link ends with its planner's membership.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../support/engines.ts';
+import { joinFamily } from '../support/family.ts';
 import { given, type TestUser } from '../support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -47,12 +48,14 @@ describe.each(testEngines())('family roles on a family’s Halloween event, on %
       ['parent', 'parent'],
       ['planner', 'child'],
     ] as const) {
-      const added = await call(users.admin, 'POST', `/family/api/families/${familyId}/members`, {
+      const added = await joinFamily(call, {
+        familyId,
+        admin: users.admin,
+        invitee: users[who],
         login: users[who].username,
         role,
       });
-      expect(added.status).toBe(201);
-      if (who === 'planner') plannerMemberId = added.body.member_id;
+      if (who === 'planner') plannerMemberId = added.memberId;
     }
     // The planner is a child of the family: their own event is theirs to plan all the same.
     const event = await call(users.planner, 'POST', '/hollowtown/api/events', {

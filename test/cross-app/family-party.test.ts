@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../support/databases.ts';
 import { testEngines } from '../support/engines.ts';
+import { joinFamily } from '../support/family.ts';
 import { given, type TestUser } from '../support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { openEventStream } from '../support/sse.ts';
@@ -40,18 +41,8 @@ async function planParty(call: Call, users: TestUser[]): Promise<Household> {
   const family = await call(mom, 'POST', '/family/api/families', { family_name: 'The Halloweens' });
   expect(family.status).toBe(201);
   const familyId = family.body.family_id;
-  expect(
-    (
-      await call(mom, 'POST', `/family/api/families/${familyId}/members`, {
-        login: dad.username,
-        role: 'parent',
-      })
-    ).status,
-  ).toBe(201);
-  expect(
-    (await call(mom, 'POST', `/family/api/families/${familyId}/members`, { login: kid.email, role: 'child' }))
-      .status,
-  ).toBe(201);
+  await joinFamily(call, { familyId, admin: mom, invitee: dad, login: dad.username, role: 'parent' });
+  await joinFamily(call, { familyId, admin: mom, invitee: kid, login: kid.email, role: 'child' });
 
   const event = await call(mom, 'POST', '/hollowtown/api/events', {
     family_id: familyId,

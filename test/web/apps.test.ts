@@ -190,7 +190,13 @@ describe.skipIf(!hasChromium)('web: the apps', () => {
     await visible(page.getByRole('heading', { name: 'The Addams' }));
     await page.getByLabel('Their CALOS username or email').fill(child.user.username);
     await page.getByLabel('Role', { exact: true }).selectOption('child');
-    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await visible(page.getByRole('list', { name: 'Open invitations' }).getByText(child.user.username));
+    // The child says yes on their own page.
+    await openSignedIn(child.page, web, 'family', 'families');
+    await child.page.getByRole('button', { name: 'Join The Addams' }).click();
+    await visible(child.page.getByText('You joined The Addams.'));
+    await page.reload();
     const members = page.getByRole('list', { name: 'Members' });
     await visible(members.getByText(child.user.username));
     await page.getByRole('button', { name: 'Create iCal link' }).click();
@@ -257,7 +263,7 @@ describe.skipIf(!hasChromium)('web: the apps', () => {
     expect(await kid.getByRole('form', { name: 'Add an event' }).count()).toBe(0);
     await parent.context.close();
     await child.context.close();
-  });
+  }, 150_000);
 
   it('has no serious or critical accessibility violations on any app page', () => {
     expect(Object.keys(violations).length).toBeGreaterThan(10);

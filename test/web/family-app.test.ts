@@ -50,11 +50,22 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     return id as string;
   }
 
-  async function addMember(page: Page, user: TestUser, role: 'parent' | 'child' | 'admin') {
-    await page.getByLabel('Their CALOS username or email').fill(user.username);
+  /** The admin invites on the family page; the person invited accepts on theirs. */
+  async function addMember(
+    page: Page,
+    invitee: { page: Page; user: TestUser },
+    role: 'parent' | 'child' | 'admin',
+    familyName: string,
+  ) {
+    await page.getByLabel('Their CALOS username or email').fill(invitee.user.username);
     await page.getByLabel('Role', { exact: true }).selectOption(role);
-    await page.getByRole('button', { name: 'Add member' }).click();
-    await visible(page.getByRole('list', { name: 'Members' }).getByText(user.username));
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await visible(page.getByRole('list', { name: 'Open invitations' }).getByText(invitee.user.username));
+    await openSignedIn(invitee.page, web, 'family', 'families');
+    await invitee.page.getByRole('button', { name: `Join ${familyName}` }).click();
+    await visible(invitee.page.getByText(`You joined ${familyName}.`));
+    await page.reload();
+    await visible(page.getByRole('list', { name: 'Members' }).getByText(invitee.user.username));
   }
 
   /** What the family API answers this page's own session (as a script on the page could ask). */
@@ -86,7 +97,7 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     const child = await signedInPage(newUser('kid'));
     const page = admin.page;
     const familyId = await createFamily(page, 'The Munsters');
-    await addMember(page, child.user, 'child');
+    await addMember(page, child, 'child', 'The Munsters');
 
     await page.getByLabel('New name', { exact: true }).fill('The Munster Family');
     await page.getByRole('button', { name: 'Rename family' }).click();
@@ -130,13 +141,13 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     await visible(child.page.getByText('You are not in a family yet.'));
     await admin.context.close();
     await child.context.close();
-  });
+  }, 150_000);
 
   it('lets a member leave a family, and tells its only admin to hand over first', async () => {
     const admin = await signedInPage(newUser('adm'));
     const parent = await signedInPage(newUser('par'));
     await createFamily(admin.page, 'The Frankensteins');
-    await addMember(admin.page, parent.user, 'parent');
+    await addMember(admin.page, parent, 'parent', 'The Frankensteins');
     await visible(admin.page.getByText('You are its only admin.'));
     expect(await admin.page.getByRole('button', { name: /^Leave family/ }).count()).toBe(0);
 
@@ -156,7 +167,7 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     ).toBe(0);
     await admin.context.close();
     await parent.context.close();
-  });
+  }, 150_000);
 
   it('creates an iCal link shown once with a copy button, lists it, and revokes it so its address answers 404', async () => {
     const { context, page } = await signedInPage(newUser('cal'));

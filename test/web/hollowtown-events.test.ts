@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinFamily } from '../support/family.ts';
 import {
+  apiAs,
   hasChromium,
   launchChromium,
   newContext,
@@ -71,8 +73,12 @@ describe.skipIf(!hasChromium)('web: Hollowtown events', () => {
     async family(admin: ApiUser, name: string, members: ApiUser[]): Promise<{ family_id: string }> {
       const family = await call(admin, 'family', '/api/families', { body: { family_name: name } });
       for (const member of members) {
-        await call(admin, 'family', `/api/families/${family.family_id}/members`, {
-          body: { login: member.username, role: 'parent' },
+        await joinFamily(apiAs(web), {
+          familyId: family.family_id,
+          admin,
+          invitee: member,
+          login: member.username,
+          role: 'parent',
         });
       }
       return family;

@@ -3,7 +3,9 @@
 // shows none of the changes made after the removal.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinFamily } from '../support/family.ts';
 import {
+  apiAs,
   hasChromium,
   launchChromium,
   newContext,
@@ -12,6 +14,7 @@ import {
   seriousViolations,
   signUpOnAccount,
   startWebPlatform,
+  tokenOf,
   visible,
   type WebPlatform,
 } from './support.ts';
@@ -42,11 +45,12 @@ describe.skipIf(!hasChromium)('web: a live list ends with access', () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await signUpOnAccount(page, web, member);
-    const added = await web.http('family', `/api/families/${family.body.family_id}/members`, {
-      body: { login: member.username, role: 'child' },
-      headers: auth,
+    const added = await joinFamily(apiAs(web), {
+      familyId: family.body.family_id,
+      admin: { token: register.body.access_token },
+      invitee: await tokenOf(web, member),
+      login: member.username,
     });
-    expect(added.status).toBe(201);
     const list = await web.http('family', '/api/shopping-lists', {
       body: { family_id: family.body.family_id, list_name: 'Séance supplies' },
       headers: auth,
@@ -59,7 +63,7 @@ describe.skipIf(!hasChromium)('web: a live list ends with access', () => {
     );
     await visible(page.getByRole('status').getByText(/ · live/));
 
-    await web.http('family', `/api/families/${family.body.family_id}/members/${added.body.member_id}`, {
+    await web.http('family', `/api/families/${family.body.family_id}/members/${added.memberId}`, {
       method: 'DELETE',
       headers: auth,
     });

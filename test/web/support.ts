@@ -11,6 +11,7 @@ import { startPlatform } from '../../src/main.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { testEngines, uniqueSuffix } from '../support/engines.ts';
+import type { ApiCall } from '../support/family.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { buildWebForTests } from './build.ts';
 
@@ -112,6 +113,26 @@ function withWebHelpers(platform: Pick<TestPlatform, 'url' | 'databases' | 'app'
     at: (host: keyof typeof HOSTS | 'localhost', pathname = '/') =>
       `http://${host === 'localhost' ? 'localhost' : HOSTS[host]}:${port}${pathname}`,
   };
+}
+
+/** An ApiCall (test/support/family.ts) through the web platform, as the holder of an access token. */
+export function apiAs(web: WebPlatform): ApiCall<{ token: string }> {
+  return (user, method, pathname, body) =>
+    web.http('localhost', pathname, {
+      method,
+      body,
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+}
+
+/** A fresh access token for an existing account, signed in through the API. */
+export async function tokenOf(web: WebPlatform, user: TestUser): Promise<{ token: string }> {
+  const answer = await web.http('account', '/api/auth/login', {
+    body: { login: user.username, password: user.password },
+  });
+  if (answer.status !== 200)
+    throw new Error(`sign-in failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return { token: answer.body.access_token };
 }
 
 export async function launchChromium(): Promise<Browser> {

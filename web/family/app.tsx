@@ -10,6 +10,7 @@ export const FAMILY: AppDefinition = {
     { view: 'todos', label: 'Todos' },
     { view: 'calendar', label: 'Calendar' },
     { view: 'shopping', label: 'Shopping' },
+    { view: 'chat', label: 'Chat' },
   ],
   landing: {
     title: 'The whole family, on the same page',
@@ -18,7 +19,7 @@ export const FAMILY: AppDefinition = {
     features: [
       {
         title: 'Members and roles',
-        text: 'Parents plan, children help: invite each CALOS account with the role that fits.',
+        text: 'Parents plan, children help: invite each person with the role that fits, and they say yes.',
       },
       { title: 'Todo lists', text: 'Chores and shared lists, assigned to someone, ticked off when done.' },
       {

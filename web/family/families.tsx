@@ -1,4 +1,4 @@
-// The family page: starting a family, its members and their roles, the calendar subscription
+// The family page: invitations for you, starting a family, its members and their roles, inviting, the calendar subscription
 // links, and renaming, deleting or leaving the family.
 import { useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
@@ -9,7 +9,6 @@ import {
   Loading,
   Notice,
   Section,
-  SelectField,
   SubmitRow,
   TextField,
 } from '../shared/components.tsx';
@@ -18,6 +17,7 @@ import { navigate } from '../shared/router.tsx';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import { FamilySettings } from './family-settings.tsx';
 import { IcalLinks } from './ical-links.tsx';
+import { InvitationsForYou, InviteMembers } from './invitations.tsx';
 import { type Family, type Member, memberName, type Page, ROLES, roleWithArticle } from './model.ts';
 
 export function Families(props: ViewProps) {
@@ -44,6 +44,7 @@ export function Families(props: ViewProps) {
     <>
       <h1>Your family</h1>
       {farewell && <Notice>{farewell}</Notice>}
+      <InvitationsForYou props={props} onJoined={families.reload} />
       {families.error && <ErrorMessage>{families.error}</ErrorMessage>}
       {!families.data ? (
         <Loading />
@@ -92,18 +93,8 @@ function FamilyDetail({
       api<Page<Member>>(`/api/families/${family.family_id}/members`, { signal, query: { limit: 100 } }),
     [api, family.family_id],
   );
-  const [login, setLogin] = useState('');
-  const [role, setRole] = useState('child');
-  const add = useAction();
   const change = useAction();
   const isAdmin = family.my_role === 'admin';
-  const submit = () =>
-    add.run(async () => {
-      await api(`/api/families/${family.family_id}/members`, { body: { login: login.trim(), role } });
-      setLogin('');
-      members.reload();
-      onChange();
-    });
   const setMemberRole = (member: Member, next: string) =>
     change.run(async () => {
       await api(`/api/families/${family.family_id}/members/${member.member_id}`, {
@@ -170,27 +161,7 @@ function FamilyDetail({
           </ul>
         )}
       </Section>
-      {isAdmin && (
-        <Section title="Add a member">
-          <Form onSubmit={submit} error={add.error} label="Add a member">
-            <div className="form-grid">
-              <TextField
-                label="Their CALOS username or email"
-                required
-                value={login}
-                onChange={(e) => setLogin(e.target.value)}
-              />
-              <SelectField
-                label="Role"
-                options={ROLES}
-                value={role}
-                onChange={(e) => setRole(e.target.value)}
-              />
-            </div>
-            <SubmitRow busy={add.busy}>Add member</SubmitRow>
-          </Form>
-        </Section>
-      )}
+      {isAdmin && <InviteMembers props={props} family={family} />}
       <IcalLinks props={props} family={family} members={members.data?.items ?? []} />
       <FamilySettings
         props={props}

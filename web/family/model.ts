@@ -19,6 +19,36 @@ export interface Member {
   role: Role;
 }
 
+/** An invitation as the family's admins see it. */
+export interface Invitation {
+  invitation_id: string;
+  kind: 'login' | 'link';
+  role: Role;
+  login: string | null;
+  max_uses: number | null;
+  use_count: number;
+  expires_at: string;
+  /** Only right after a link is made. */
+  code?: string;
+}
+
+/** An invitation as the person invited (or a parent approving) sees it. */
+export interface ReceivedInvitation {
+  invitation_id: string;
+  family_id: string;
+  family_name: string;
+  role: Role;
+  status: 'pending' | 'awaiting_approval' | 'accepted' | 'declined';
+  invited_by: string | null;
+  invitee: { user_id: string; username: string | null } | null;
+  expires_at: string;
+}
+
+export interface InvitationAnswer {
+  status: 'accepted' | 'awaiting_approval' | 'declined';
+  family_id: string;
+}
+
 export const ROLES = [
   ['parent', 'Parent'],
   ['child', 'Child'],

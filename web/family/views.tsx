@@ -1,8 +1,18 @@
 // Family Planner's views, one page each: the family and its members, todo lists, the calendar
-// and the live shopping list.
+// the live shopping list, and the page an invitation link opens.
 import { Calendar } from './calendar.tsx';
+import { Chat } from './chat.tsx';
 import { Families } from './families.tsx';
+import { Join } from './invitations.tsx';
 import { Shopping } from './shopping.tsx';
 import { Todos } from './todos.tsx';
 
-export const FAMILY_VIEWS = { families: Families, todos: Todos, calendar: Calendar, shopping: Shopping };
+export const FAMILY_VIEWS = {
+  families: Families,
+  todos: Todos,
+  calendar: Calendar,
+  shopping: Shopping,
+  chat: Chat,
+  /** Where an invitation link leads (not in the navigation). */
+  join: Join,
+};

@@ -69,47 +69,27 @@ describe.each(testEngines())('families and members on %s', (engine) => {
     expect(rows[0]).toEqual({ n: 0 });
   });
 
-  it('invites by username or email (any case); unknown users are 404, members 409', async () => {
+  it('no longer adds members directly: the old endpoint answers 410 with a pointer, adding nobody', async () => {
     const family = await api.family();
     const bob = await given(platform).user();
-    const carol = await given(platform).user();
-    const byName = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, {
-      login: bob.username.toUpperCase(),
+    const gone = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, {
+      login: bob.username,
       role: 'parent',
     });
-    expect(byName.statusCode).toBe(201);
-    expect(byName.json()).toMatchObject({ user_id: bob.userId, username: bob.username, role: 'parent' });
-    const byEmail = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, {
-      login: carol.email,
-    });
-    expect(byEmail.statusCode).toBe(201);
-    expect(byEmail.json()).toMatchObject({ user_id: carol.userId, role: 'child' });
-
-    const unknown = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, {
-      login: 'nobody-by-this-name@example.test',
-    });
-    expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().error.code).toBe('USER_NOT_FOUND');
-    const again = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, {
-      login: bob.email,
-      role: 'child',
-    });
-    expect(again.statusCode).toBe(409);
-    expect(again.json().error.code).toBe('ALREADY_MEMBER');
-    const self = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, {
-      login: family.admin.username,
-    });
-    expect(self.json().error.code).toBe('ALREADY_MEMBER');
-
-    // Bob now sees the family, with his role.
-    const seen = api.expectStatus(await api.call(bob, 'GET', `/api/families/${family.familyId}`), 200);
-    expect(seen).toMatchObject({ my_role: 'parent', member_count: 3 });
+    expect(gone.statusCode).toBe(410);
+    expect(gone.json().error.code).toBe('MEMBERS_JOIN_BY_INVITATION');
+    expect(gone.json().error.message).toContain('/invitations');
+    const { rows } = await db().query('SELECT count(*) AS n FROM family_members WHERE family_id = $1', [
+      family.familyId,
+    ]);
+    expect(rows[0]).toEqual({ n: 1 });
+    expect((await api.call(bob, 'GET', `/api/families/${family.familyId}`)).statusCode).toBe(404);
   });
 
   it("caps members at the creator's plan: 6 on free, unlimited on the family plan", async () => {
     const family = await api.family(['parent', 'child', 'child', 'child', 'child']);
     const seventh = await given(platform).user();
-    const refused = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, {
+    const refused = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/invitations`, {
       login: seventh.username,
     });
     expect(refused.statusCode).toBe(409);
@@ -142,15 +122,27 @@ describe.each(testEngines())('families and members on %s', (engine) => {
     expect(listed.items).toHaveLength(9);
   });
 
-  it('keeps the cap under concurrent invitations', async () => {
+  it('keeps the cap when invitations are accepted at once', async () => {
     const family = await api.family(['parent', 'child', 'child']);
     const users = await Promise.all([1, 2, 3, 4].map(() => given(platform).user()));
-    const answers = await Promise.all(
-      users.map((u) =>
-        api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, { login: u.username }),
+    const invitations = await Promise.all(
+      users.map(async (u) =>
+        api.expectStatus(
+          await api.call(family.admin, 'POST', `/api/families/${family.familyId}/invitations`, {
+            login: u.username,
+          }),
+          201,
+        ),
       ),
     );
-    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 201, 409, 409]);
+    const answers = await Promise.all(
+      users.map((u, i) => api.call(u, 'POST', `/api/invitations/${invitations[i].invitation_id}/accept`)),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 409, 409]);
+    expect(answers.filter((a) => a.statusCode === 409).map((a) => a.json().error.code)).toEqual([
+      'FAMILY_MEMBER_CAP_REACHED',
+      'FAMILY_MEMBER_CAP_REACHED',
+    ]);
     const { rows } = await db().query('SELECT count(*) AS n FROM family_members WHERE family_id = $1', [
       family.familyId,
     ]);
@@ -314,10 +306,32 @@ describe.each(testEngines())('families and members on %s', (engine) => {
     ]);
     expect(rows[0]).toEqual({ n: 0 });
     const family = await api.family();
-    for (const body of [{ login: '' }, { login: 'x', role: 'owner' }, { login: 'x'.repeat(321) }]) {
-      const response = await api.call(family.admin, 'POST', `/api/families/${family.familyId}/members`, body);
-      expect(response.statusCode).toBe(400);
+    for (const body of [
+      {},
+      { login: '' },
+      { login: '  ' },
+      { login: 'x', role: 'owner' },
+      { login: 'x'.repeat(321) },
+      { login: 'x', max_uses: 2 },
+      { kind: 'link', login: 'x' },
+      { kind: 'link', max_uses: 0 },
+      { kind: 'link', max_uses: 101 },
+      { kind: 'link', expires_in_days: 31 },
+      { kind: 'email', login: 'x' },
+    ]) {
+      const response = await api.call(
+        family.admin,
+        'POST',
+        `/api/families/${family.familyId}/invitations`,
+        body,
+      );
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(response.json().error.code).toBe('VALIDATION_FAILED');
     }
+    const written = await db().query('SELECT count(*) AS n FROM family_invitations WHERE family_id = $1', [
+      family.familyId,
+    ]);
+    expect(written.rows[0]).toEqual({ n: 0 });
   });
 
   it('documents every endpoint in OpenAPI with tags, security and body examples', async () => {
@@ -337,6 +351,24 @@ describe.each(testEngines())('families and members on %s', (engine) => {
         'GET /api/families/{id}/members/{memberId}',
         'PATCH /api/families/{id}/members/{memberId}',
         'DELETE /api/families/{id}/members/{memberId}',
+        'POST /api/families/{id}/invitations',
+        'GET /api/families/{id}/invitations',
+        'DELETE /api/families/{id}/invitations/{invitationId}',
+        'GET /api/invitations',
+        'POST /api/invitations/{id}/accept',
+        'POST /api/invitations/{id}/decline',
+        'POST /api/invitations/preview',
+        'POST /api/invitations/join',
+        'GET /api/invitations/approvals',
+        'POST /api/invitations/{id}/approve',
+        'POST /api/invitations/{id}/reject',
+        'GET /api/families/{id}/messages',
+        'POST /api/families/{id}/messages',
+        'PATCH /api/families/{id}/messages/{messageId}',
+        'DELETE /api/families/{id}/messages/{messageId}',
+        'GET /api/families/{id}/messages/unread',
+        'POST /api/families/{id}/messages/read',
+        'GET /api/families/{id}/messages/stream',
         'GET /api/todos',
         'POST /api/todos',
         'GET /api/todos/{id}',

@@ -163,44 +163,22 @@ export function registerFamilyRoutes(app: App, families: FamilyService): void {
     {
       schema: {
         tags: memberTags,
-        summary: 'Add a CALOS user to the family by username or email (admins)',
+        summary: 'Gone: members join by accepting an invitation',
         description:
-          'An unknown username or email is 404 USER_NOT_FOUND; someone already in the family 409 ALREADY_MEMBER; ' +
-          "a full family 409 FAMILY_MEMBER_CAP_REACHED (the cap comes from the creator's plan). " +
-          'The role defaults to child.',
+          'Always 410 MEMBERS_JOIN_BY_INVITATION. Invite with POST /api/families/:id/invitations; the person ' +
+          'invited accepts with POST /api/invitations/:id/accept (or uses an invitation link).',
         security: bearer,
         params: FamilyParams,
         body: Type.Object(
-          {
-            login: Type.String({
-              minLength: 1,
-              maxLength: 320,
-              description: 'Their CALOS username or email',
-            }),
-            role: Type.Optional(Role),
-          },
-          {
-            additionalProperties: false,
-            examples: [{ login: 'morticia@example.com', role: 'parent' }, { login: 'wednesday' }],
-          },
+          { login: Type.Optional(Type.String({ maxLength: 320 })), role: Type.Optional(Role) },
+          { examples: [{ login: 'wednesday' }] },
         ),
-        response: {
-          201: Member,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
-        },
+        response: { 401: ErrorResponse, 404: ErrorResponse, 410: ErrorResponse },
       },
       preValidation: familyIds,
     },
-    async (request, reply) => {
-      const member = await families.invite(requireUser(request).userId, request.params.id, {
-        login: request.body.login,
-        role: request.body.role ?? 'child',
-      });
-      return reply.status(201).send(member);
+    async () => {
+      throw FamilyErrors.membersByInvitation();
     },
   );
 

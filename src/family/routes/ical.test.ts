@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
+import { injectCall, joinFamily } from '../../../test/support/family.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -107,20 +108,19 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
 
   it('stops answering for a member who has left the family, while the others keep theirs', async () => {
     const child = await given(platform).user();
-    const invited = await platform.app.inject({
-      method: 'POST',
-      url: `/family/api/families/${familyId}/members`,
-      headers: parent.headers,
-      payload: { login: child.username, role: 'child' },
+    const joined = await joinFamily(injectCall(platform), {
+      familyId,
+      admin: parent,
+      invitee: child,
+      login: child.username,
     });
-    expect(invited.statusCode).toBe(201);
     const childsFeed = new URL((await newFeed(child)).json().url).pathname;
     const parentsFeed = new URL((await newFeed(parent)).json().url).pathname;
     expect((await platform.app.inject({ method: 'GET', url: childsFeed })).statusCode).toBe(200);
 
     const left = await platform.app.inject({
       method: 'DELETE',
-      url: `/family/api/families/${familyId}/members/${invited.json().member_id}`,
+      url: `/family/api/families/${familyId}/members/${joined.memberId}`,
       headers: child.headers,
     });
     expect(left.statusCode).toBe(204);

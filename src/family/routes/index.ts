@@ -5,12 +5,16 @@ import type { CalendarService } from '../service/calendar.ts';
 import type { CalendarLinkService } from '../service/calendar-links.ts';
 import type { FamilyService } from '../service/families.ts';
 import type { IcalService } from '../service/ical.ts';
+import type { InvitationService } from '../service/invitations.ts';
+import type { MessageService } from '../service/messages.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 import type { TodoService } from '../service/todos.ts';
 import { registerCalendarRoutes } from './calendar.ts';
 import { registerCalendarLinkRoutes } from './calendar-links.ts';
 import { registerFamilyRoutes } from './families.ts';
 import { registerIcalRoutes } from './ical.ts';
+import { registerInvitationRoutes } from './invitations.ts';
+import { registerMessageRoutes } from './messages.ts';
 import { registerShoppingListRoutes } from './shopping-lists.ts';
 import { registerTodoItemRoutes } from './todo-items.ts';
 import { registerTodoRoutes } from './todos.ts';
@@ -22,6 +26,8 @@ export interface FamilyServices {
   shoppingLists: ShoppingListService;
   ical: IcalService;
   calendarLinks: CalendarLinkService;
+  invitations: InvitationService;
+  messages: MessageService;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -31,6 +37,8 @@ export function registerFamilyPlannerRoutes(
 ): void {
   app.addHook('onRequest', authenticateRequests(context.verifier));
   registerFamilyRoutes(app, services.families);
+  registerInvitationRoutes(app, services.invitations);
+  registerMessageRoutes(app, services.messages);
   registerTodoRoutes(app, services.todos);
   registerTodoItemRoutes(app, services.todos);
   registerCalendarRoutes(app, services.calendar);

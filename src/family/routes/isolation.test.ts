@@ -34,6 +34,8 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     shoppingListId: string;
     shoppingItemId: string;
     feedId: string;
+    invitationId: string;
+    messageId: string;
   }): Call[] => [
     { method: 'GET', url: '/api/families' },
     { method: 'POST', url: '/api/families', payload: { family_name: 'Mine' } },
@@ -41,7 +43,24 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     { method: 'PATCH', url: `/api/families/${ids.familyId}`, payload: { family_name: 'Taken over' } },
     { method: 'DELETE', url: `/api/families/${ids.familyId}` },
     { method: 'GET', url: `/api/families/${ids.familyId}/members` },
-    { method: 'POST', url: `/api/families/${ids.familyId}/members`, payload: { login: 'someone' } },
+    { method: 'POST', url: `/api/families/${ids.familyId}/invitations`, payload: { login: 'someone' } },
+    { method: 'GET', url: `/api/families/${ids.familyId}/invitations` },
+    { method: 'DELETE', url: `/api/families/${ids.familyId}/invitations/${ids.invitationId}` },
+    { method: 'POST', url: `/api/invitations/${ids.invitationId}/accept` },
+    { method: 'POST', url: `/api/invitations/${ids.invitationId}/decline` },
+    { method: 'POST', url: `/api/invitations/${ids.invitationId}/approve` },
+    { method: 'POST', url: `/api/invitations/${ids.invitationId}/reject` },
+    { method: 'GET', url: `/api/families/${ids.familyId}/messages` },
+    { method: 'POST', url: `/api/families/${ids.familyId}/messages`, payload: { body: 'Sneaky' } },
+    {
+      method: 'PATCH',
+      url: `/api/families/${ids.familyId}/messages/${ids.messageId}`,
+      payload: { body: 'Sneaky' },
+    },
+    { method: 'DELETE', url: `/api/families/${ids.familyId}/messages/${ids.messageId}` },
+    { method: 'GET', url: `/api/families/${ids.familyId}/messages/unread` },
+    { method: 'POST', url: `/api/families/${ids.familyId}/messages/read`, payload: { seq: '1' } },
+    { method: 'GET', url: `/api/families/${ids.familyId}/messages/stream` },
     { method: 'GET', url: `/api/families/${ids.familyId}/members/${ids.memberId}` },
     {
       method: 'PATCH',
@@ -123,6 +142,16 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
       await api.call(family.admin, 'POST', `/api/families/${family.familyId}/ical`),
       201,
     );
+    const invitation = api.expectStatus(
+      await api.call(family.admin, 'POST', `/api/families/${family.familyId}/invitations`, {
+        login: 'someone-else',
+      }),
+      201,
+    );
+    const message = api.expectStatus(
+      await api.call(family.admin, 'POST', `/api/families/${family.familyId}/messages`, { body: 'Hello' }),
+      201,
+    );
     const ids = {
       familyId: family.familyId,
       memberId: child.memberId,
@@ -133,11 +162,13 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
       shoppingListId: shopping.list_id,
       shoppingItemId: shoppingItem.item_id,
       feedId: feed.feed_id,
+      invitationId: invitation.invitation_id,
+      messageId: message.message_id,
     };
     // Mallory has a family of her own, so her token is a member's token, just not of this family.
     const mallory = await api.family(['child']);
     const calls = everyEndpoint(ids);
-    expect(calls).toHaveLength(39);
+    expect(calls).toHaveLength(52);
 
     for (const call of calls) {
       const key = `${call.method} ${call.url.split('?')[0]}`;

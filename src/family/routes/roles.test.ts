@@ -94,7 +94,7 @@ describe.each(testEngines())('the role matrix on %s', (engine) => {
       ),
       deleteEvent: await status(api.call(actor, 'DELETE', `/api/calendar/events/${event.event_id}`)),
       invite: await status(
-        api.call(actor, 'POST', `/api/families/${familyId}/members`, {
+        api.call(actor, 'POST', `/api/families/${familyId}/invitations`, {
           login: (await given(platform).user()).username,
         }),
       ),

@@ -195,6 +195,51 @@ export const CalendarEvent = Type.Object({
   updated_at: Timestamp,
 });
 
+export const Invitation = Type.Object({
+  invitation_id: Uuid('The invitation'),
+  family_id: Uuid('The family'),
+  kind: Type.Enum(['login', 'link'], {
+    description: 'login: to one account by username or email; link: to whoever holds the code',
+  }),
+  role: Role,
+  login: NullableString('The username or email invited, as typed (kind login)'),
+  status: Type.Enum(['pending', 'awaiting_approval', 'accepted', 'declined']),
+  max_uses: Type.Union([Type.Integer(), Type.Null()], { description: 'How often a link may be used' }),
+  use_count: Type.Integer({ minimum: 0 }),
+  created_by: NullableUuid('The admin who invited; null once their account is deleted'),
+  created_at: Timestamp,
+  expires_at: Timestamp,
+  code: Type.Optional(
+    Type.String({
+      description:
+        'Only when a link is created, shown once: the secret to share (as /family/join#CODE); only its hash is kept',
+    }),
+  ),
+});
+
+export const ReceivedInvitation = Type.Object({
+  invitation_id: Uuid('The invitation'),
+  family_id: Uuid('The family'),
+  family_name: Type.String(),
+  role: Role,
+  status: Type.Enum(['pending', 'awaiting_approval', 'accepted', 'declined']),
+  invited_by: NullableString('Username of the admin who invited'),
+  invitee: Type.Union(
+    [Type.Object({ user_id: Type.String({ format: 'uuid' }), username: NullableString() }), Type.Null()],
+    { description: 'Who answered (in approvals: the child waiting)' },
+  ),
+  created_at: Timestamp,
+  expires_at: Timestamp,
+});
+
+export const InvitationAnswer = Type.Object({
+  status: Type.Enum(['accepted', 'awaiting_approval', 'declined'], {
+    description: 'awaiting_approval: a parent or admin of the child has to approve first',
+  }),
+  family_id: Uuid('The family'),
+  member: Type.Union([Member, Type.Null()], { description: 'Your membership once accepted' }),
+});
+
 export const PageOf = <T extends TSchema>(item: T, description: string) =>
   Type.Object(
     {

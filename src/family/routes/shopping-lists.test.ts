@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
+import { injectCall, joinFamily } from '../../../test/support/family.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { openEventStream } from '../../../test/support/sse.ts';
@@ -31,10 +32,7 @@ describe.each(testEngines())('family shopping lists on %s', (engine) => {
       given(platform).user(),
     ]);
     familyId = (await api(mom, 'POST', '/families', { family_name: 'The Addams' })).body.family_id;
-    expect(
-      (await api(mom, 'POST', `/families/${familyId}/members`, { login: kid.username, role: 'child' }))
-        .status,
-    ).toBe(201);
+    await joinFamily(injectCall(platform), { familyId, admin: mom, invitee: kid, login: kid.username });
   });
   afterAll(() => platform.close());
 

@@ -1,5 +1,5 @@
-// Families and membership rules: the creator is the first admin, members are invited by
-// username or email up to the creator's plan's cap, and a family always keeps an admin.
+// Families and membership rules: the creator is the first admin, members join by accepting an
+// invitation (service/invitations.ts) up to the creator's plan's cap, and a family always keeps an admin.
 import { PLANS } from '../../identity/client.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { FamilyRole } from '../client.ts';
@@ -8,12 +8,10 @@ import { FamilyErrors } from '../errors.ts';
 import {
   clearMemberTraces,
   countAdmins,
-  countMembers,
   deleteFamily,
   deleteMember,
   findMember,
   findMyFamily,
-  findRole,
   insertFamily,
   insertMember,
   listMembers,
@@ -170,37 +168,6 @@ export function createFamilyService(deps: FamilyDeps) {
       const member = isUuid(memberId) ? await findMember(db, familyId, memberId) : undefined;
       if (!member) throw FamilyErrors.memberNotFound();
       return memberView(member);
-    },
-
-    async invite(
-      userId: string,
-      familyId: string,
-      input: { login: string; role: FamilyRole },
-    ): Promise<MemberView> {
-      const family = await familyOf(userId, familyId);
-      assertCan(family.my_role, 'manageMembers');
-      const user = await deps.identity().findUser({ login: input.login });
-      if (!user) throw FamilyErrors.userNotFound();
-      const cap = await memberCapOf(family.created_by);
-      const member = await db.transaction(async (tx) => {
-        const membership = await lockForChange(tx, userId, familyId);
-        assertCan(membership.role, 'manageMembers');
-        if (await findRole(tx, familyId, user.userId)) throw FamilyErrors.alreadyMember();
-        if (cap !== null && (await countMembers(tx, familyId)) >= cap)
-          throw FamilyErrors.memberCapReached(cap);
-        const inserted = await insertMember(tx, familyId, user.userId, input.role);
-        if (!inserted) throw FamilyErrors.alreadyMember();
-        return inserted;
-      });
-      return {
-        member_id: member.member_id,
-        family_id: member.family_id,
-        user_id: member.user_id,
-        username: user.username,
-        display_name: user.displayName,
-        role: member.role,
-        joined_at: member.joined_at,
-      };
     },
 
     async changeRole(

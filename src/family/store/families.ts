@@ -261,6 +261,7 @@ export async function clearMemberTraces(tx: Queryable, familyId: string, userId:
     'UPDATE family_ical_feeds SET revoked_at = now() WHERE family_id = $1 AND created_by = $2 AND revoked_at IS NULL',
     [familyId, userId],
   );
+  await tx.query('DELETE FROM family_chat_reads WHERE family_id = $1 AND user_id = $2', [familyId, userId]);
   await tx.query('DELETE FROM family_calendar_links WHERE family_id = $1 AND owner_id = $2', [
     familyId,
     userId,

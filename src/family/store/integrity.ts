@@ -8,7 +8,7 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /**
  * User ids in the family rows that user.deleted removes or anonymises (memberships, authors,
  * assignments, completions, attendance, shopping lists and their changes, calendar
- * subscriptions and meal plans on the calendar), ascending, after `after`.
+ * subscriptions and meal plans on the calendar, invitations), ascending, after `after`.
  */
 export async function familyUserIds(db: Queryable, after: string | null, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ user_id: string }>(
@@ -28,6 +28,12 @@ export async function familyUserIds(db: Queryable, after: string | null, limit: 
        UNION SELECT actor FROM family_shopping_idempotency
        UNION SELECT created_by FROM family_ical_feeds
        UNION SELECT owner_id FROM family_calendar_links
+       UNION SELECT invitee_user_id FROM family_invitations
+       UNION SELECT created_by FROM family_invitations
+       UNION SELECT approved_by FROM family_invitations
+       UNION SELECT author_id FROM family_messages
+       UNION SELECT deleted_by FROM family_messages
+       UNION SELECT user_id FROM family_chat_reads
      ) AS referenced (user_id)
      WHERE user_id IS NOT NULL AND user_id <> $3::uuid AND ($1::uuid IS NULL OR user_id > $1::uuid)
      ORDER BY user_id LIMIT $2`,

@@ -68,4 +68,12 @@ export async function anonymiseUser(tx: Queryable, userId: string): Promise<void
     [userId],
   );
   await tx.query('DELETE FROM family_calendar_links WHERE owner_id = $1', [userId]);
+  // Invitations to them go; the ones they sent or approved stay, anonymised.
+  await tx.query('DELETE FROM family_invitations WHERE invitee_user_id = $1', [userId]);
+  await tx.query('UPDATE family_invitations SET created_by = NULL WHERE created_by = $1', [userId]);
+  await tx.query('UPDATE family_invitations SET approved_by = NULL WHERE approved_by = $1', [userId]);
+  // Their chat messages stay for the family, anonymised; their read markers go.
+  await tx.query('UPDATE family_messages SET author_id = NULL WHERE author_id = $1', [userId]);
+  await tx.query('UPDATE family_messages SET deleted_by = NULL WHERE deleted_by = $1', [userId]);
+  await tx.query('DELETE FROM family_chat_reads WHERE user_id = $1', [userId]);
 }

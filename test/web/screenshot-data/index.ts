@@ -26,13 +26,20 @@ export async function seedSampleData(web: WebPlatform, cast: Cast): Promise<Samp
 
   const family = await morticia('family', '/api/families', { body: { family_name: 'The Addams' } });
   const familyId = family.family_id as string;
-  const gomezMember = await morticia('family', `/api/families/${familyId}/members`, {
-    body: { login: cast.gomez.username, role: 'parent' },
-  });
-  const wednesdayMember = await morticia('family', `/api/families/${familyId}/members`, {
-    body: { login: cast.wednesday.username, role: 'child' },
-  });
-  const members = { gomez: gomezMember.user_id as string, wednesday: wednesdayMember.user_id as string };
+  // Morticia invites, and each accepts.
+  const join = async (who: Caller, login: string, role: 'parent' | 'child') => {
+    const invitation = await morticia('family', `/api/families/${familyId}/invitations`, {
+      body: { login, role },
+    });
+    const answer = await who('family', `/api/invitations/${invitation.invitation_id}/accept`, {
+      method: 'POST',
+    });
+    return answer.member.user_id as string;
+  };
+  const members = {
+    gomez: await join(gomez, cast.gomez.username, 'parent'),
+    wednesday: await join(wednesday, cast.wednesday.username, 'child'),
+  };
 
   await seedAccount(web, morticia);
   const cooking = await seedCooking(morticia, gomez, wednesday);

@@ -1498,6 +1498,393 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/families/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The family's open invitations, oldest first (admins)
+         * @description Open: not answered, revoked, expired or used up.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of invitations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Only when a link is created, shown once: the secret to share (as /family/join#CODE); only its hash is kept */
+                                code?: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description The admin who invited; null once their account is deleted */
+                                created_by: string | null;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The invitation
+                                 */
+                                invitation_id: string;
+                                /**
+                                 * @description login: to one account by username or email; link: to whoever holds the code
+                                 * @enum {unknown}
+                                 */
+                                kind: "login" | "link";
+                                /** @description The username or email invited, as typed (kind login) */
+                                login: string | null;
+                                /** @description How often a link may be used */
+                                max_uses: number | null;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /** @enum {unknown} */
+                                status: "pending" | "awaiting_approval" | "accepted" | "declined";
+                                use_count: number;
+                            }[];
+                            /** @description Pass as cursor for the next page; null on the last page */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Invite someone by username or email, or make an invitation link (admins)
+         * @description kind login (the default): the answer is the same whether or not the login has an account; an account sees it in GET /api/invitations. kind link: the answer carries the secret code once; whoever holds it may join (POST /api/invitations/join) up to max_uses times. Role defaults to child; expiry to 14 days (login) or 7 (link). A full family is 409 FAMILY_MEMBER_CAP_REACHED; more than 50 open invitations 409 INVITATION_LIMIT_REACHED; a login already invited 409 INVITATION_ALREADY_OPEN.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Days until it expires */
+                        expires_in_days?: number;
+                        /** @enum {unknown} */
+                        kind?: "login" | "link";
+                        /** @description Username or email */
+                        login?: string;
+                        /** @description Links only; default 1 */
+                        max_uses?: number;
+                        /**
+                         * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                         * @enum {unknown}
+                         */
+                        role?: "admin" | "parent" | "child";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Only when a link is created, shown once: the secret to share (as /family/join#CODE); only its hash is kept */
+                            code?: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The admin who invited; null once their account is deleted */
+                            created_by: string | null;
+                            /** Format: date-time */
+                            expires_at: string;
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The invitation
+                             */
+                            invitation_id: string;
+                            /**
+                             * @description login: to one account by username or email; link: to whoever holds the code
+                             * @enum {unknown}
+                             */
+                            kind: "login" | "link";
+                            /** @description The username or email invited, as typed (kind login) */
+                            login: string | null;
+                            /** @description How often a link may be used */
+                            max_uses: number | null;
+                            /**
+                             * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                             * @enum {unknown}
+                             */
+                            role: "admin" | "parent" | "child";
+                            /** @enum {unknown} */
+                            status: "pending" | "awaiting_approval" | "accepted" | "declined";
+                            use_count: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/families/{id}/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an open invitation or link (admins)
+         * @description Its answers still waiting for approval go with it.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                    /** @description The invitation_id */
+                    invitationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/families/{id}/members": {
         parameters: {
             query?: never;
@@ -1612,8 +1999,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Add a CALOS user to the family by username or email (admins)
-         * @description An unknown username or email is 404 USER_NOT_FOUND; someone already in the family 409 ALREADY_MEMBER; a full family 409 FAMILY_MEMBER_CAP_REACHED (the cap comes from the creator's plan). The role defaults to child.
+         * Gone: members join by accepting an invitation
+         * @description Always 410 MEMBERS_JOIN_BY_INVITATION. Invite with POST /api/families/:id/invitations; the person invited accepts with POST /api/invitations/:id/accept (or uses an invitation link).
          */
         post: {
             parameters: {
@@ -1627,9 +2014,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "login": "wednesday"
+                     *     }
+                     */
                     "application/json": {
-                        /** @description Their CALOS username or email */
-                        login: string;
+                        login?: string;
                         /**
                          * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
                          * @enum {unknown}
@@ -1639,84 +2030,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "member_id": "3c2e1f00-5d4b-4a1e-8f3c-9b8a7d6e5f40",
-                         *       "family_id": "7d0c5a9e-8f1b-4c3e-9a57-2d9e4f7a1012",
-                         *       "user_id": "0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012",
-                         *       "username": "morticia",
-                         *       "display_name": "Morticia",
-                         *       "role": "parent",
-                         *       "joined_at": "2025-10-01T12:00:00.000Z"
-                         *     }
-                         */
-                        "application/json": {
-                            display_name: string | null;
-                            /**
-                             * Format: uuid
-                             * @description The family
-                             */
-                            family_id: string;
-                            /** Format: date-time */
-                            joined_at: string;
-                            /**
-                             * Format: uuid
-                             * @description The membership (use it in /members/:memberId)
-                             */
-                            member_id: string;
-                            /**
-                             * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
-                             * @enum {unknown}
-                             */
-                            role: "admin" | "parent" | "child";
-                            /**
-                             * Format: uuid
-                             * @description The CALOS account
-                             */
-                            user_id: string;
-                            /** @description null when the account is gone */
-                            username: string | null;
-                        };
-                    };
-                };
-                /** @description The error shape of every CALOS service */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
                 /** @description The error shape of every CALOS service */
                 401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                details?: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description The error shape of every CALOS service */
-                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1746,7 +2061,7 @@ export interface paths {
                     };
                 };
                 /** @description The error shape of every CALOS service */
-                409: {
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2115,6 +2430,1754 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/families/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The family chat, newest first
+         * @description Page back with before=next_before. Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A message position (seq) */
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description null once the author’s account is deleted */
+                                author_id: string | null;
+                                author_name: string | null;
+                                /** @description Empty once deleted */
+                                body: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                edited_at: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                is_deleted: boolean;
+                                /**
+                                 * Format: uuid
+                                 * @description The message
+                                 */
+                                message_id: string;
+                                reply_to: string | null;
+                                /** @description Position in the conversation, ascending */
+                                seq: string;
+                            }[];
+                            /** @description null on the oldest page */
+                            next_before: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Write to the family chat (any member)
+         * @description At most 30 messages a minute per member and family (429 RATE_LIMITED). reply_to names a message of the same chat (400 REPLY_NOT_FOUND otherwise). Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "Who is picking up Pugsley today?"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Plain text (links stay text), at most 4000 characters */
+                        body: string;
+                        /** Format: uuid */
+                        reply_to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null once the author’s account is deleted */
+                            author_id: string | null;
+                            author_name: string | null;
+                            /** @description Empty once deleted */
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            edited_at: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            is_deleted: boolean;
+                            /**
+                             * Format: uuid
+                             * @description The message
+                             */
+                            message_id: string;
+                            reply_to: string | null;
+                            /** @description Position in the conversation, ascending */
+                            seq: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/families/{id}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete your own message (admins: any)
+         * @description It keeps its place in the conversation, without its text (is_deleted).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                    /** @description The message_id */
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit your own message
+         * @description Someone else’s is 403 MESSAGE_NOT_YOURS; a deleted one 404.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                    /** @description The message_id */
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "I am, at 4."
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Plain text (links stay text), at most 4000 characters */
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null once the author’s account is deleted */
+                            author_id: string | null;
+                            author_name: string | null;
+                            /** @description Empty once deleted */
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            edited_at: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            is_deleted: boolean;
+                            /**
+                             * Format: uuid
+                             * @description The message
+                             */
+                            message_id: string;
+                            reply_to: string | null;
+                            /** @description Position in the conversation, ascending */
+                            seq: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/families/{id}/messages/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the chat read up to a message
+         * @description The marker only moves forward.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "seq": "42"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A message position (seq) */
+                        seq: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            last_read_seq: string;
+                            /** @description Messages by others after your read marker */
+                            unread_count: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/families/{id}/messages/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the chat live (server-sent events)
+         * @description Events message.created, message.updated and message.deleted, each with the message. The stream ends (event end, reason access_ended) as soon as the caller is no longer a member.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/families/{id}/messages/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your read marker and unread count */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            last_read_seq: string;
+                            /** @description Messages by others after your read marker */
+                            unread_count: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your open invitations
+         * @description Oldest first, at most 100.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                family_name: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The invitation
+                                 */
+                                invitation_id: string;
+                                /** @description Username of the admin who invited */
+                                invited_by: string | null;
+                                /** @description Who answered (in approvals: the child waiting) */
+                                invitee: {
+                                    /** Format: uuid */
+                                    user_id: string;
+                                    username: string | null;
+                                } | null;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /** @enum {unknown} */
+                                status: "pending" | "awaiting_approval" | "accepted" | "declined";
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation: join the family
+         * @description Someone else’s invitation is 404 INVITATION_NOT_FOUND; expired 410 INVITATION_EXPIRED; revoked 410 INVITATION_REVOKED; answered 409 INVITATION_ANSWERED. A child who already belongs to a family and accepts a child invitation gets status awaiting_approval until a parent or admin of theirs approves.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The invitation_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            /** @description Your membership once accepted */
+                            member: {
+                                display_name: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                /** Format: date-time */
+                                joined_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The membership (use it in /members/:memberId)
+                                 */
+                                member_id: string;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /**
+                                 * Format: uuid
+                                 * @description The CALOS account
+                                 */
+                                user_id: string;
+                                /** @description null when the account is gone */
+                                username: string | null;
+                            } | null;
+                            /**
+                             * @description awaiting_approval: a parent or admin of the child has to approve first
+                             * @enum {unknown}
+                             */
+                            status: "accepted" | "awaiting_approval" | "declined";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a child joining another family
+         * @description Only a parent or admin of a family where the invitee is a child; anyone else gets 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The invitation_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            /** @description Your membership once accepted */
+                            member: {
+                                display_name: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                /** Format: date-time */
+                                joined_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The membership (use it in /members/:memberId)
+                                 */
+                                member_id: string;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /**
+                                 * Format: uuid
+                                 * @description The CALOS account
+                                 */
+                                user_id: string;
+                                /** @description null when the account is gone */
+                                username: string | null;
+                            } | null;
+                            /**
+                             * @description awaiting_approval: a parent or admin of the child has to approve first
+                             * @enum {unknown}
+                             */
+                            status: "accepted" | "awaiting_approval" | "declined";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation
+         * @description Someone else’s invitation is 404 INVITATION_NOT_FOUND; expired 410 INVITATION_EXPIRED; revoked 410 INVITATION_REVOKED; answered 409 INVITATION_ANSWERED. A child who already belongs to a family and accepts a child invitation gets status awaiting_approval until a parent or admin of theirs approves.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The invitation_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            /** @description Your membership once accepted */
+                            member: {
+                                display_name: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                /** Format: date-time */
+                                joined_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The membership (use it in /members/:memberId)
+                                 */
+                                member_id: string;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /**
+                                 * Format: uuid
+                                 * @description The CALOS account
+                                 */
+                                user_id: string;
+                                /** @description null when the account is gone */
+                                username: string | null;
+                            } | null;
+                            /**
+                             * @description awaiting_approval: a parent or admin of the child has to approve first
+                             * @enum {unknown}
+                             */
+                            status: "accepted" | "awaiting_approval" | "declined";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse it
+         * @description Only a parent or admin of a family where the invitee is a child; anyone else gets 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The invitation_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            /** @description Your membership once accepted */
+                            member: {
+                                display_name: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                /** Format: date-time */
+                                joined_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The membership (use it in /members/:memberId)
+                                 */
+                                member_id: string;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /**
+                                 * Format: uuid
+                                 * @description The CALOS account
+                                 */
+                                user_id: string;
+                                /** @description null when the account is gone */
+                                username: string | null;
+                            } | null;
+                            /**
+                             * @description awaiting_approval: a parent or admin of the child has to approve first
+                             * @enum {unknown}
+                             */
+                            status: "accepted" | "awaiting_approval" | "declined";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Children’s answers waiting for your approval (parents and admins)
+         * @description A child of a family where you are a parent or admin accepted a child invitation elsewhere.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                family_name: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The invitation
+                                 */
+                                invitation_id: string;
+                                /** @description Username of the admin who invited */
+                                invited_by: string | null;
+                                /** @description Who answered (in approvals: the child waiting) */
+                                invitee: {
+                                    /** Format: uuid */
+                                    user_id: string;
+                                    username: string | null;
+                                } | null;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /** @enum {unknown} */
+                                status: "pending" | "awaiting_approval" | "accepted" | "declined";
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use an invitation link: join its family
+         * @description Unknown code 404 INVITATION_NOT_FOUND; used as often as allowed 410 INVITATION_USED_UP; already a member 409 ALREADY_MEMBER. The child rule of accept applies.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "q3v9Xh0mJ2kL8pT4rW6yZ1aB5cD7eF9g"
+                     *     }
+                     */
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            /** @description Your membership once accepted */
+                            member: {
+                                display_name: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                /** Format: date-time */
+                                joined_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The membership (use it in /members/:memberId)
+                                 */
+                                member_id: string;
+                                /**
+                                 * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                                 * @enum {unknown}
+                                 */
+                                role: "admin" | "parent" | "child";
+                                /**
+                                 * Format: uuid
+                                 * @description The CALOS account
+                                 */
+                                user_id: string;
+                                /** @description null when the account is gone */
+                                username: string | null;
+                            } | null;
+                            /**
+                             * @description awaiting_approval: a parent or admin of the child has to approve first
+                             * @enum {unknown}
+                             */
+                            status: "accepted" | "awaiting_approval" | "declined";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an invitation link invites to (family and role), without using it
+         * @description The code travels in the body, never in a URL that logs keep.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "q3v9Xh0mJ2kL8pT4rW6yZ1aB5cD7eF9g"
+                     *     }
+                     */
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            family_name: string;
+                            /**
+                             * Format: uuid
+                             * @description The invitation
+                             */
+                            invitation_id: string;
+                            /** @description Username of the admin who invited */
+                            invited_by: string | null;
+                            /** @description Who answered (in approvals: the child waiting) */
+                            invitee: {
+                                /** Format: uuid */
+                                user_id: string;
+                                username: string | null;
+                            } | null;
+                            /**
+                             * @description admin: everything; parent: lists, items and events; child: sees all, progresses own items
+                             * @enum {unknown}
+                             */
+                            role: "admin" | "parent" | "child";
+                            /** @enum {unknown} */
+                            status: "pending" | "awaiting_approval" | "accepted" | "declined";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/shopping-lists": {

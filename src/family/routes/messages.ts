@@ -1,0 +1,231 @@
+// /api/families/:id/messages: the family's chat, its read marker and its live stream.
+import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import { Timestamp } from '../../platform/http/schemas.ts';
+import type { App } from '../../platform/http/service.ts';
+import { openSse } from '../../platform/http/sse.ts';
+import { FamilyErrors } from '../errors.ts';
+import { MAX_MESSAGE_LENGTH, MESSAGES_PER_MINUTE, type MessageService } from '../service/messages.ts';
+import { bearer, ErrorResponse, idsOrNotFound, NoContent, Uuid } from './schemas.ts';
+
+const FamilyParams = Type.Object({ id: Uuid('The family_id') });
+const MessageParams = Type.Object({ id: Uuid('The family_id'), messageId: Uuid('The message_id') });
+const familyIds = idsOrNotFound({ id: FamilyErrors.familyNotFound });
+const messageIds = idsOrNotFound({
+  id: FamilyErrors.familyNotFound,
+  messageId: FamilyErrors.messageNotFound,
+});
+const Seq = Type.String({ pattern: '^\\d{1,18}$', description: 'A message position (seq)' });
+const Body = Type.String({
+  minLength: 1,
+  maxLength: MAX_MESSAGE_LENGTH,
+  pattern: '\\S',
+  description: `Plain text (links stay text), at most ${MAX_MESSAGE_LENGTH} characters`,
+});
+
+const Message = Type.Object({
+  message_id: Uuid('The message'),
+  seq: Type.String({ description: 'Position in the conversation, ascending' }),
+  family_id: Uuid('The family'),
+  author_id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+    description: 'null once the author’s account is deleted',
+  }),
+  author_name: Type.Union([Type.String(), Type.Null()]),
+  body: Type.String({ description: 'Empty once deleted' }),
+  reply_to: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  created_at: Timestamp,
+  edited_at: Type.Unsafe<Date | string | null>({
+    anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }],
+  }),
+  is_deleted: Type.Boolean(),
+});
+const Unread = Type.Object({
+  last_read_seq: Type.String(),
+  unread_count: Type.Integer({ minimum: 0, description: 'Messages by others after your read marker' }),
+});
+
+export function registerMessageRoutes(app: App, messages: MessageService): void {
+  const tags = ['Chat'];
+  const notFound = 'Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.';
+
+  app.get(
+    '/api/families/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'The family chat, newest first',
+        description: `Page back with before=next_before. ${notFound}`,
+        security: bearer,
+        params: FamilyParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          before: Type.Optional(Seq),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Message),
+            next_before: Type.Union([Type.String(), Type.Null()], { description: 'null on the oldest page' }),
+          }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+      preValidation: familyIds,
+    },
+    async (request) =>
+      messages.list(requireUser(request).userId, request.params.id, {
+        limit: request.query.limit ?? 50,
+        before: request.query.before,
+      }),
+  );
+
+  app.post(
+    '/api/families/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Write to the family chat (any member)',
+        description: `At most ${MESSAGES_PER_MINUTE} messages a minute per member and family (429 RATE_LIMITED). reply_to names a message of the same chat (400 REPLY_NOT_FOUND otherwise). ${notFound}`,
+        security: bearer,
+        params: FamilyParams,
+        body: Type.Object(
+          { body: Body, reply_to: Type.Optional(Type.String({ format: 'uuid' })) },
+          { additionalProperties: false, examples: [{ body: 'Who is picking up Pugsley today?' }] },
+        ),
+        response: {
+          201: Message,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+          429: ErrorResponse,
+        },
+      },
+      preValidation: familyIds,
+    },
+    async (request, reply) => {
+      const message = await messages.post(requireUser(request).userId, request.params.id, {
+        body: request.body.body,
+        replyTo: request.body.reply_to,
+      });
+      return reply.status(201).send(message);
+    },
+  );
+
+  app.patch(
+    '/api/families/:id/messages/:messageId',
+    {
+      schema: {
+        tags,
+        summary: 'Edit your own message',
+        description: 'Someone else’s is 403 MESSAGE_NOT_YOURS; a deleted one 404.',
+        security: bearer,
+        params: MessageParams,
+        body: Type.Object(
+          { body: Body },
+          { additionalProperties: false, examples: [{ body: 'I am, at 4.' }] },
+        ),
+        response: {
+          200: Message,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+      preValidation: messageIds,
+    },
+    async (request) =>
+      messages.edit(
+        requireUser(request).userId,
+        request.params.id,
+        request.params.messageId,
+        request.body.body,
+      ),
+  );
+
+  app.delete(
+    '/api/families/:id/messages/:messageId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete your own message (admins: any)',
+        description: 'It keeps its place in the conversation, without its text (is_deleted).',
+        security: bearer,
+        params: MessageParams,
+        response: { 204: NoContent, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+      preValidation: messageIds,
+    },
+    async (request, reply) => {
+      await messages.remove(requireUser(request).userId, request.params.id, request.params.messageId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/families/:id/messages/unread',
+    {
+      schema: {
+        tags,
+        summary: 'Your read marker and unread count',
+        security: bearer,
+        params: FamilyParams,
+        response: { 200: Unread, 401: ErrorResponse, 404: ErrorResponse },
+      },
+      preValidation: familyIds,
+    },
+    async (request) => messages.unread(requireUser(request).userId, request.params.id),
+  );
+
+  app.post(
+    '/api/families/:id/messages/read',
+    {
+      schema: {
+        tags,
+        summary: 'Mark the chat read up to a message',
+        description: 'The marker only moves forward.',
+        security: bearer,
+        params: FamilyParams,
+        body: Type.Object({ seq: Seq }, { additionalProperties: false, examples: [{ seq: '42' }] }),
+        response: { 200: Unread, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+      preValidation: familyIds,
+    },
+    async (request) => messages.read(requireUser(request).userId, request.params.id, request.body.seq),
+  );
+
+  app.get(
+    '/api/families/:id/messages/stream',
+    {
+      schema: {
+        tags,
+        summary: 'Follow the chat live (server-sent events)',
+        description:
+          'Events message.created, message.updated and message.deleted, each with the message. The stream ends ' +
+          '(event end, reason access_ended) as soon as the caller is no longer a member.',
+        security: bearer,
+        params: FamilyParams,
+        response: { 401: ErrorResponse, 404: ErrorResponse },
+      },
+      preValidation: familyIds,
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      // Throws 404 before anything is sent when the caller is not a member.
+      const access = await messages.streamAccess(user.userId, request.params.id);
+      let stream: ReturnType<typeof openSse> | undefined;
+      // Listening starts before the stream opens; what arrives in between waits for it.
+      const early: { id: string; event: string; data: unknown }[] = [];
+      const unsubscribe = await messages.follow(request.params.id, (kind, message) => {
+        const event = { id: message.seq, event: kind, data: message };
+        if (stream) stream.send(event);
+        else early.push(event);
+      });
+      stream = openSse(request, reply, { access });
+      for (const event of early.splice(0)) stream.send(event);
+      await stream.closed;
+      unsubscribe();
+    },
+  );
+}

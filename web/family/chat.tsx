@@ -1,0 +1,211 @@
+// The family chat: one conversation per family, kept live by the server's event stream. Messages
+// are text and shown as text (React escapes it; nothing is rendered as HTML). Reading the page
+// moves the read marker to the newest message.
+import { useEffect, useState } from 'react';
+import type { ViewProps } from '../shared/app-shell.tsx';
+import {
+  Button,
+  Empty,
+  ErrorMessage,
+  Form,
+  formatDate,
+  Loading,
+  Section,
+  SubmitRow,
+  TextArea,
+} from '../shared/components.tsx';
+import { useAction } from '../shared/hooks.ts';
+import { followStream, type StreamState } from '../shared/stream.ts';
+import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
+import type { Family } from './model.ts';
+
+interface Message {
+  message_id: string;
+  seq: string;
+  author_id: string | null;
+  author_name: string | null;
+  body: string;
+  reply_to: string | null;
+  created_at: string;
+  edited_at: string | null;
+  is_deleted: boolean;
+}
+
+export function Chat(props: ViewProps) {
+  const { families, family } = useFamily(props);
+  return (
+    <>
+      <h1>Family chat</h1>
+      {families.error && <ErrorMessage>{families.error}</ErrorMessage>}
+      {!families.data ? (
+        <Loading />
+      ) : !family ? (
+        <NeedsFamily props={props} />
+      ) : (
+        <>
+          <FamilyPicker props={props} families={families.data.items} family={family} />
+          <Conversation key={family.family_id} props={props} family={family} />
+        </>
+      )}
+    </>
+  );
+}
+
+function Conversation({ props, family }: { props: ViewProps; family: Family }) {
+  const { api, config, session, user } = props;
+  const base = `/api/families/${family.family_id}/messages`;
+  const [messages, setMessages] = useState<Message[]>();
+  const [live, setLive] = useState<StreamState>();
+  const [text, setText] = useState('');
+  const [replyTo, setReplyTo] = useState<Message>();
+  const load = useAction();
+  const send = useAction();
+  const remove = useAction();
+
+  // The newest page, oldest first; loaded again whenever the stream (re)connects.
+  const reload = () =>
+    load.run(async () => {
+      const page = await api<{ items: Message[] }>(base, { query: { limit: 100 } });
+      setMessages(page.items.slice().reverse());
+    });
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one stream per family; reload reads the same page.
+  useEffect(
+    () =>
+      followStream(
+        `${config.api}${base}/stream`,
+        () => session.accessToken(),
+        (event) => {
+          const message = JSON.parse(event.data) as Message;
+          if (!message.message_id) return;
+          setMessages((current) => {
+            if (!current) return current;
+            const exists = current.some((m) => m.message_id === message.message_id);
+            return exists
+              ? current.map((m) => (m.message_id === message.message_id ? message : m))
+              : [...current, message];
+          });
+        },
+        (state) => {
+          setLive(state);
+          if (state === 'live') void reload();
+        },
+      ),
+    [config.api, base, session],
+  );
+
+  const newest = messages?.at(-1)?.seq;
+  useEffect(() => {
+    if (newest) void api(`${base}/read`, { body: { seq: newest } }).catch(() => undefined);
+  }, [api, base, newest]);
+
+  const submit = () =>
+    send.run(async () => {
+      const sent = await api<Message>(base, {
+        body: { body: text, ...(replyTo ? { reply_to: replyTo.message_id } : {}) },
+      });
+      setText('');
+      setReplyTo(undefined);
+      setMessages((current) =>
+        current?.some((m) => m.message_id === sent.message_id) ? current : [...(current ?? []), sent],
+      );
+    });
+  const erase = (message: Message) =>
+    remove.run(async () => {
+      await api(`${base}/${message.message_id}`, { method: 'DELETE' });
+      setMessages((current) =>
+        current?.map((m) => (m.message_id === message.message_id ? { ...m, body: '', is_deleted: true } : m)),
+      );
+    });
+  const byId = new Map((messages ?? []).map((m) => [m.message_id, m]));
+  const who = (m: Message) => (m.author_id === user?.user_id ? 'You' : (m.author_name ?? 'A former member'));
+
+  return (
+    <Section title={family.family_name}>
+      <p className="muted" role="status">
+        {live === 'live'
+          ? 'Live'
+          : live === 'reconnecting'
+            ? 'Reconnecting…'
+            : live === 'ended'
+              ? 'No longer live: you are not in this family any more'
+              : 'Connecting…'}
+      </p>
+      {load.error && <ErrorMessage>{load.error}</ErrorMessage>}
+      {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
+      {!messages ? (
+        <Loading />
+      ) : messages.length === 0 ? (
+        <Empty>No messages yet. Say hello.</Empty>
+      ) : (
+        <ol className="list" aria-label="Messages">
+          {messages.map((m) => {
+            const parent = m.reply_to ? byId.get(m.reply_to) : undefined;
+            const mayDelete = !m.is_deleted && (m.author_id === user?.user_id || family.my_role === 'admin');
+            return (
+              <li className="list-row" key={m.message_id}>
+                <div>
+                  <strong>{who(m)}</strong>{' '}
+                  <span className="muted">
+                    {formatDate(m.created_at, true)}
+                    {m.edited_at ? ' · edited' : ''}
+                  </span>
+                  {parent && (
+                    <div className="muted">
+                      In reply to {who(parent)}:{' '}
+                      {parent.is_deleted ? 'a deleted message' : parent.body.slice(0, 80)}
+                    </div>
+                  )}
+                  <p style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
+                    {m.is_deleted ? <em>This message was deleted.</em> : m.body}
+                  </p>
+                </div>
+                {!m.is_deleted && (
+                  <div className="button-row">
+                    <Button
+                      small
+                      variant="secondary"
+                      onClick={() => setReplyTo(m)}
+                      aria-label={`Reply to ${who(m)}: ${m.body.slice(0, 40)}`}
+                    >
+                      Reply
+                    </Button>
+                    {mayDelete && (
+                      <Button
+                        small
+                        variant="secondary"
+                        onClick={() => void erase(m)}
+                        aria-label={`Delete ${who(m)}’s message: ${m.body.slice(0, 40)}`}
+                      >
+                        Delete
+                      </Button>
+                    )}
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      <Form onSubmit={submit} error={send.error} label="Write a message">
+        {replyTo && (
+          <p className="muted">
+            Replying to {who(replyTo)}: {replyTo.body.slice(0, 80)}{' '}
+            <Button small variant="link" onClick={() => setReplyTo(undefined)}>
+              Cancel reply
+            </Button>
+          </p>
+        )}
+        <TextArea
+          label="Message"
+          required
+          maxLength={4000}
+          rows={3}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <SubmitRow busy={send.busy}>Send</SubmitRow>
+      </Form>
+    </Section>
+  );
+}
