@@ -93,3 +93,39 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * Refusals of a fetch on a user's behalf (src/platform/safe-fetch.ts). The address is the
+ * caller's input, so a page that cannot be fetched is 422, not a 5xx of ours; a page too slow
+ * to arrive is 504 (trying again may help).
+ */
+export const SafeFetchErrors = {
+  urlInvalid: (reason: string) =>
+    new AppError(400, 'IMPORT_URL_INVALID', `The address cannot be fetched: ${reason}`),
+  addressRefused: (host: string) =>
+    new AppError(
+      400,
+      'IMPORT_ADDRESS_REFUSED',
+      `${host} is a private, local or reserved address; only public web pages can be imported`,
+      { host },
+    ),
+  tooLarge: (maxBytes: number) =>
+    new AppError(422, 'IMPORT_PAGE_TOO_LARGE', `The page is larger than ${maxBytes} bytes`, { maxBytes }),
+  timeout: (timeoutMs: number) =>
+    new AppError(504, 'IMPORT_TIMEOUT', `The page did not arrive within ${timeoutMs / 1000} s`, {
+      timeoutMs,
+    }),
+  tooManyRedirects: (maxRedirects: number) =>
+    new AppError(422, 'IMPORT_TOO_MANY_REDIRECTS', `The page redirects more than ${maxRedirects} times`, {
+      maxRedirects,
+    }),
+  unsupportedContent: (contentType: string) =>
+    new AppError(
+      422,
+      'IMPORT_UNSUPPORTED_CONTENT',
+      `The address answers with ${contentType || 'no content type'}, not a web page`,
+      { contentType },
+    ),
+  upstreamFailed: (detail: string, status?: number) =>
+    new AppError(422, 'IMPORT_FETCH_FAILED', `The page could not be fetched: ${detail}`, { status }),
+};

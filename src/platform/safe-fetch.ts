@@ -6,7 +6,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
-import { AppError } from './errors.ts';
+import { AppError, SafeFetchErrors } from './errors.ts';
 
 export interface SafeFetchLimits {
   /** The whole fetch, redirects included. */
@@ -34,37 +34,6 @@ export interface FetchedPage {
   contentType: string;
   body: Buffer;
 }
-
-export const SafeFetchErrors = {
-  urlInvalid: (reason: string) =>
-    new AppError(400, 'IMPORT_URL_INVALID', `The address cannot be fetched: ${reason}`),
-  addressRefused: (host: string) =>
-    new AppError(
-      400,
-      'IMPORT_ADDRESS_REFUSED',
-      `${host} is a private, local or reserved address; only public web pages can be imported`,
-      { host },
-    ),
-  tooLarge: (maxBytes: number) =>
-    new AppError(422, 'IMPORT_PAGE_TOO_LARGE', `The page is larger than ${maxBytes} bytes`, { maxBytes }),
-  timeout: (timeoutMs: number) =>
-    new AppError(504, 'IMPORT_TIMEOUT', `The page did not arrive within ${timeoutMs / 1000} s`, {
-      timeoutMs,
-    }),
-  tooManyRedirects: (maxRedirects: number) =>
-    new AppError(422, 'IMPORT_TOO_MANY_REDIRECTS', `The page redirects more than ${maxRedirects} times`, {
-      maxRedirects,
-    }),
-  unsupportedContent: (contentType: string) =>
-    new AppError(
-      422,
-      'IMPORT_UNSUPPORTED_CONTENT',
-      `The address answers with ${contentType || 'no content type'}, not a web page`,
-      { contentType },
-    ),
-  upstreamFailed: (detail: string, status?: number) =>
-    new AppError(502, 'IMPORT_FETCH_FAILED', `The page could not be fetched: ${detail}`, { status }),
-};
 
 /** Whether an address is one anybody on the internet could reach (not loopback, private, link-local…). */
 export function isPublicAddress(address: string): boolean {

@@ -49,3 +49,16 @@ export const RecipesErrors = {
       { attempts, reason },
     ),
 };
+
+/** Refusals of a Mealie or Tandoor export (service/archive-import.ts). */
+export const ArchiveErrors = {
+  notAZip: () => new AppError(400, 'IMPORT_ARCHIVE_INVALID', 'The file is not a zip archive'),
+  tooBig: (limits: Readonly<Record<string, number>>, what: string) =>
+    new AppError(413, 'IMPORT_ARCHIVE_TOO_LARGE', `The archive is too large: ${what}`, limits),
+  unknownFormat: () =>
+    new AppError(
+      422,
+      'IMPORT_ARCHIVE_UNKNOWN',
+      'No Mealie or Tandoor recipes were found in the archive (Mealie: recipes/<slug>/<slug>.json; Tandoor: a zip per recipe with recipe.json)',
+    ),
+};

@@ -405,7 +405,7 @@ describe.each(testEngines())('POST /recipes/api/recipes/import on %s', (engine) 
       details: { contentType: 'application/pdf' },
     });
     const gone = await importing(user, { url: `${origin}/gone` });
-    expect(gone.statusCode, gone.body).toBe(502);
+    expect(gone.statusCode, gone.body).toBe(422);
     expect(gone.json().error).toMatchObject({ code: 'IMPORT_FETCH_FAILED', details: { status: 404 } });
     expect(await storedCount(user.userId)).toBe(0);
   });

@@ -72,7 +72,7 @@ export function registerImportRoutes(app: App, services: RecipesServices): void 
           'rate limit and credits apply). The recipe is stored as your private recipe (source imported). ' +
           'Errors: 400 IMPORT_URL_INVALID, 400 IMPORT_ADDRESS_REFUSED (private, local or reserved address), ' +
           '422 IMPORT_PAGE_TOO_LARGE, IMPORT_UNSUPPORTED_CONTENT, IMPORT_TOO_MANY_REDIRECTS, IMPORT_NO_RECIPE; ' +
-          '502 IMPORT_FETCH_FAILED; 504 IMPORT_TIMEOUT; the gateway’s errors pass through.',
+          '422 IMPORT_FETCH_FAILED; 504 IMPORT_TIMEOUT; the gateway’s errors pass through.',
         security: bearer,
         body: ImportBody,
         response: {

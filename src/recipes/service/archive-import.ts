@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { fromBufferPromise, type ZipFile } from 'yauzl';
 import { AppError } from '../../platform/errors.ts';
 import type { RecipesDeps } from '../deps.ts';
+import { ArchiveErrors } from '../errors.ts';
 import { tolerantIngredients } from './import.ts';
 import { LIMITS } from './limits.ts';
 import { durationMinutes, servingsOf } from './recipe-page.ts';
@@ -22,18 +23,6 @@ export const ARCHIVE_LIMITS = {
   totalBytes: 100 * 1024 * 1024,
   recipes: 500,
 } as const;
-
-export const ArchiveErrors = {
-  notAZip: () => new AppError(400, 'IMPORT_ARCHIVE_INVALID', 'The file is not a zip archive'),
-  tooBig: (what: string) =>
-    new AppError(413, 'IMPORT_ARCHIVE_TOO_LARGE', `The archive is too large: ${what}`, ARCHIVE_LIMITS),
-  unknownFormat: () =>
-    new AppError(
-      422,
-      'IMPORT_ARCHIVE_UNKNOWN',
-      'No Mealie or Tandoor recipes were found in the archive (Mealie: recipes/<slug>/<slug>.json; Tandoor: a zip per recipe with recipe.json)',
-    ),
-};
 
 export type ArchiveFormat = 'mealie' | 'tandoor';
 
@@ -199,11 +188,11 @@ async function readAll(stream: Readable, most: number, budget: { left: number })
     budget.left -= (chunk as Buffer).length;
     if (size > most) {
       stream.destroy();
-      throw ArchiveErrors.tooBig(`an entry is larger than ${most} bytes`);
+      throw ArchiveErrors.tooBig(ARCHIVE_LIMITS, `an entry is larger than ${most} bytes`);
     }
     if (budget.left < 0) {
       stream.destroy();
-      throw ArchiveErrors.tooBig(`more than ${ARCHIVE_LIMITS.totalBytes} bytes inflated`);
+      throw ArchiveErrors.tooBig(ARCHIVE_LIMITS, `more than ${ARCHIVE_LIMITS.totalBytes} bytes inflated`);
     }
     chunks.push(chunk as Buffer);
   }
@@ -230,7 +219,7 @@ async function findRecipes(buffer: Buffer, budget: { left: number }, depth = 0):
   const zip = await openZip(buffer);
   if (zip.entryCount > ARCHIVE_LIMITS.entries) {
     zip.close();
-    throw ArchiveErrors.tooBig(`more than ${ARCHIVE_LIMITS.entries} files`);
+    throw ArchiveErrors.tooBig(ARCHIVE_LIMITS, `more than ${ARCHIVE_LIMITS.entries} files`);
   }
   const found: FoundRecipe[] = [];
   try {
@@ -243,9 +232,10 @@ async function findRecipes(buffer: Buffer, budget: { left: number }, depth = 0):
       const isInnerZip = depth === 0 && base.endsWith('.zip');
       if (!isMealie && !isTandoorJson && !isInnerZip) continue;
       if (found.length >= ARCHIVE_LIMITS.recipes)
-        throw ArchiveErrors.tooBig(`more than ${ARCHIVE_LIMITS.recipes} recipes`);
+        throw ArchiveErrors.tooBig(ARCHIVE_LIMITS, `more than ${ARCHIVE_LIMITS.recipes} recipes`);
       const most = isInnerZip ? ARCHIVE_LIMITS.bytes : ARCHIVE_LIMITS.entryBytes;
-      if (entry.uncompressedSize > most) throw ArchiveErrors.tooBig(`${name} is larger than ${most} bytes`);
+      if (entry.uncompressedSize > most)
+        throw ArchiveErrors.tooBig(ARCHIVE_LIMITS, `${name} is larger than ${most} bytes`);
       const content = await readAll(await zip.openReadStreamPromise(entry), most, budget);
       if (isInnerZip) {
         const inner = await findRecipes(content, budget, depth + 1).catch((error: unknown) => {
@@ -277,7 +267,7 @@ export function createArchiveImportService(_deps: RecipesDeps, recipes: RecipeSe
   return {
     async importArchive(userId: string, archive: Buffer): Promise<ArchiveImport> {
       if (archive.length > ARCHIVE_LIMITS.bytes)
-        throw ArchiveErrors.tooBig(`more than ${ARCHIVE_LIMITS.bytes} bytes`);
+        throw ArchiveErrors.tooBig(ARCHIVE_LIMITS, `more than ${ARCHIVE_LIMITS.bytes} bytes`);
       const found = await findRecipes(archive, { left: ARCHIVE_LIMITS.totalBytes });
       const first = found[0];
       if (!first) throw ArchiveErrors.unknownFormat();
