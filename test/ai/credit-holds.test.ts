@@ -111,11 +111,11 @@ describe.each(
     const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' };
     const post = (path: string, body: unknown, signal?: AbortSignal) =>
       fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal });
-    const refused = async (response: Response): Promise<Outcome> => ({
-      kind,
-      status: response.status,
-      code: ((await response.json()) as { error?: { code?: string } }).error?.code,
-    });
+    const refused = async (response: Response): Promise<Outcome> => {
+      await response.arrayBuffer();
+      // Each door answers in its own dialect; the CALOS code is in this header for both.
+      return { kind, status: response.status, code: response.headers.get('x-calos-error-code') ?? undefined };
+    };
 
     if (kind === 'openai-whole' || kind === 'openai-stream') {
       const stream = kind === 'openai-stream';
