@@ -5,7 +5,7 @@
 import { hkdfSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import { apiResourceOf } from '../../platform/auth/guard.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, type TokenIssuer } from '../service/tokens.ts';
@@ -14,6 +14,31 @@ import { type AuthMethod, findSession, type RevokeReason, revokeSession } from '
 import { currentPlan } from '../store/subscriptions.ts';
 import { findUserById } from '../store/users.ts';
 import { createAdapterClass } from './adapter.ts';
+
+type OidcModule = typeof import('oidc-provider');
+let oidcModule: Promise<OidcModule> | undefined;
+
+/**
+ * oidc-provider, loaded when a provider is first built. On import it warns that Node before 22 is
+ * not supported; CALOS runs on Node 20.12+ (README) and its OIDC tests pass there, so that one
+ * line is held back rather than printed by every CLI command and start.
+ */
+function loadOidcProvider(): Promise<OidcModule> {
+  oidcModule ??= (async () => {
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].startsWith('oidc-provider WARNING: Unsupported runtime'))
+        return;
+      warn(...args);
+    };
+    try {
+      return await import('oidc-provider');
+    } finally {
+      console.warn = warn;
+    }
+  })();
+  return oidcModule;
+}
 
 /** OpenID Connect scopes and the CALOS scopes a partner app may ask for (consent names them). */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -62,7 +87,7 @@ export function createOidcProvider(
     if (link) await revokeSession(deps.db, link.session_id, reason, deps.now());
   };
 
-  const configuration = (keys: JWK[]): Configuration => ({
+  const configuration = (keys: JWK[], errors: OidcModule['errors']): Configuration => ({
     adapter: Adapter,
     jwks: { keys: keys as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
     cookies: { keys: [cookieKey], long: { signed: true }, short: { signed: true } },
@@ -235,7 +260,8 @@ export function createOidcProvider(
       const keys = await tokens.privateJwks();
       const kid = keys[0]?.kid ?? '';
       if (built?.kid !== kid) {
-        const provider = new Provider(issuer, configuration(keys));
+        const { default: Provider, errors } = await loadOidcProvider();
+        const provider = new Provider(issuer, configuration(keys, errors));
         provider.proxy = deps.config.trustProxy !== false;
         built = { kid, provider, callback: provider.callback() as Handler, at: performance.now() };
       } else {
