@@ -6,7 +6,7 @@ import { createIntegrityClient } from './integrity.ts';
 import { isUuid } from './pages.ts';
 
 export function createFamilyClient(
-  deps: Pick<FamilyDeps, 'db'>,
+  deps: Pick<FamilyDeps, 'db' | 'now'>,
   syncIdentityEvents: () => Promise<number>,
 ): Omit<FamilyClient, 'saveGeneratedList' | 'shoppingListSummary'> {
   const { db } = deps;

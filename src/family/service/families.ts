@@ -202,7 +202,7 @@ export function createFamilyService(deps: FamilyDeps) {
         if (target.member_id !== membership.member_id) assertCan(membership.role, 'manageMembers');
         if (target.role === 'admin' && (await countAdmins(tx, familyId)) <= 1) throw FamilyErrors.lastAdmin();
         await deleteMember(tx, target.member_id);
-        await clearMemberTraces(tx, familyId, target.user_id);
+        await clearMemberTraces(tx, familyId, target.user_id, deps.now());
       });
     },
   };

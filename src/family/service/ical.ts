@@ -80,7 +80,7 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
       if (!isUuid(feedId)) throw feedNotFound();
       const feed = (await listFeeds(db, familyId)).find((f) => f.feed_id === feedId);
       if (!feed || (role !== 'admin' && feed.created_by !== userId)) throw feedNotFound();
-      if (!(await revokeFeed(db, familyId, feedId))) throw feedNotFound();
+      if (!(await revokeFeed(db, familyId, feedId, deps.now()))) throw feedNotFound();
     },
 
     /** The calendar document behind a secret, or 404 for an unknown or revoked one. */

@@ -7,7 +7,7 @@ import { existingFamilyIds, familyUserIds } from '../store/integrity.ts';
 import { isUuid } from './pages.ts';
 import { forgetUser } from './user-deleted.ts';
 
-export function createIntegrityClient(deps: Pick<FamilyDeps, 'db'>): FamilyIntegrityClient {
+export function createIntegrityClient(deps: Pick<FamilyDeps, 'db' | 'now'>): FamilyIntegrityClient {
   return {
     userIds: (after, limit) => familyUserIds(deps.db, after, limit),
     async forgetUser(userId) {

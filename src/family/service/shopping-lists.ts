@@ -283,7 +283,8 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
         const { checked, expected_version: _expected, ...fields } = changes;
         let row = item;
         if (Object.keys(fields).length > 0) row = await updateItemFields(tx, itemId, fields, version);
-        if (checked !== undefined) row = await setItemChecked(tx, itemId, checked, userId, version);
+        if (checked !== undefined)
+          row = await setItemChecked(tx, itemId, checked, userId, version, deps.now());
         const view = itemView(row);
         return { response: view, event: { kind: 'item.updated', item_id: itemId, data: { item: view } } };
       });

@@ -122,7 +122,11 @@ describe.each(testEngines())('user.deleted on %s', (engine) => {
 
     // At-least-once delivery: the same event again changes nothing.
     const before = await db().query('SELECT * FROM todo_items WHERE item_id = $1', [item.item_id]);
-    const handle = createIdentityEventHandler({ db: db(), logger: platform.app.log as never });
+    const handle = createIdentityEventHandler({
+      db: db(),
+      logger: platform.app.log as never,
+      now: () => new Date(),
+    });
     await handle({
       eventId: 1,
       topic: 'user.deleted',

@@ -12,7 +12,7 @@ import {
 } from '../store/user-deleted.ts';
 import { isUuid } from './pages.ts';
 
-export async function forgetUser(deps: Pick<FamilyDeps, 'db'>, userId: string): Promise<void> {
+export async function forgetUser(deps: Pick<FamilyDeps, 'db' | 'now'>, userId: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
     // Families in id order: two clean-ups never wait on each other's locks in a cycle.
     for (const membership of await membershipsOf(tx, userId)) {
@@ -28,12 +28,12 @@ export async function forgetUser(deps: Pick<FamilyDeps, 'db'>, userId: string): 
       await deleteMember(tx, membership.member_id);
     }
     await deletePersonalListsOf(tx, userId);
-    await anonymiseUser(tx, userId);
+    await anonymiseUser(tx, userId, deps.now());
   });
 }
 
 /** The outbox handler: user.deleted is applied, every other topic is not ours to act on. */
-export function createIdentityEventHandler(deps: Pick<FamilyDeps, 'db' | 'logger'>) {
+export function createIdentityEventHandler(deps: Pick<FamilyDeps, 'db' | 'logger' | 'now'>) {
   return async (event: OutboxEvent): Promise<void> => {
     if (event.topic !== 'user.deleted') return;
     const userId = event.payload.user_id;

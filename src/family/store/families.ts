@@ -240,7 +240,12 @@ export async function deleteMember(tx: Queryable, memberId: string): Promise<voi
  * What a user leaves behind in a family they no longer belong to: their personal lists go
  * (nobody else may see them), their assignments and event attendance are cleared.
  */
-export async function clearMemberTraces(tx: Queryable, familyId: string, userId: string): Promise<void> {
+export async function clearMemberTraces(
+  tx: Queryable,
+  familyId: string,
+  userId: string,
+  at: Date,
+): Promise<void> {
   await tx.query(
     "DELETE FROM todo_lists WHERE family_id = $1 AND created_by = $2 AND list_type = 'personal'",
     [familyId, userId],
@@ -258,8 +263,8 @@ export async function clearMemberTraces(tx: Queryable, familyId: string, userId:
   // A former member's calendar subscription must not keep showing the family's calendar, and
   // their meal plans leave it.
   await tx.query(
-    'UPDATE family_ical_feeds SET revoked_at = now() WHERE family_id = $1 AND created_by = $2 AND revoked_at IS NULL',
-    [familyId, userId],
+    'UPDATE family_ical_feeds SET revoked_at = $3 WHERE family_id = $1 AND created_by = $2 AND revoked_at IS NULL',
+    [familyId, userId, at],
   );
   await tx.query('DELETE FROM family_chat_reads WHERE family_id = $1 AND user_id = $2', [familyId, userId]);
   await tx.query('DELETE FROM family_calendar_links WHERE family_id = $1 AND owner_id = $2', [

@@ -33,10 +33,15 @@ export async function listFeeds(db: Queryable, familyId: string): Promise<FeedRo
   return rows;
 }
 
-export async function revokeFeed(db: Queryable, familyId: string, feedId: string): Promise<boolean> {
+export async function revokeFeed(
+  db: Queryable,
+  familyId: string,
+  feedId: string,
+  at: Date,
+): Promise<boolean> {
   const result = await db.query(
-    'UPDATE family_ical_feeds SET revoked_at = now() WHERE family_id = $1 AND feed_id = $2 AND revoked_at IS NULL',
-    [familyId, feedId],
+    'UPDATE family_ical_feeds SET revoked_at = $3 WHERE family_id = $1 AND feed_id = $2 AND revoked_at IS NULL',
+    [familyId, feedId, at],
   );
   return result.rowCount > 0;
 }

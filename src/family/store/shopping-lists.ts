@@ -198,12 +198,14 @@ export async function setItemChecked(
   checked: boolean,
   userId: string,
   version: number,
+  at: Date,
 ): Promise<ShoppingItemRow> {
   const { rows } = await tx.query<ShoppingItemRow>(
     `UPDATE family_shopping_items
-     SET checked = $2, checked_by = CASE WHEN $2 THEN $3::uuid END, checked_at = CASE WHEN $2 THEN now() END, version = $4
+     SET checked = $2, checked_by = CASE WHEN $2 THEN $3::uuid END, checked_at = CASE WHEN $2 THEN $5::timestamptz END,
+         version = $4
      WHERE item_id = $1 RETURNING ${ITEM_COLUMNS}`,
-    [itemId, checked, userId, version],
+    [itemId, checked, userId, version, at],
   );
   return rows[0] as ShoppingItemRow;
 }

@@ -43,7 +43,7 @@ export async function deletePersonalListsOf(tx: Queryable, userId: string): Prom
 }
 
 /** Clears assignments and attendance, and anonymises authorship and completion (NULL). */
-export async function anonymiseUser(tx: Queryable, userId: string): Promise<void> {
+export async function anonymiseUser(tx: Queryable, userId: string, at: Date): Promise<void> {
   await tx.query('UPDATE todo_items SET assigned_to = NULL WHERE assigned_to = $1', [userId]);
   await tx.query('UPDATE todo_items SET completed_by = NULL WHERE completed_by = $1', [userId]);
   await tx.query('UPDATE todo_items SET created_by = NULL WHERE created_by = $1', [userId]);
@@ -64,8 +64,8 @@ export async function anonymiseUser(tx: Queryable, userId: string): Promise<void
   // Their calendar subscriptions stop (a secret URL outliving its owner would leak the calendar),
   // and their meal plans leave the family calendars.
   await tx.query(
-    'UPDATE family_ical_feeds SET revoked_at = coalesce(revoked_at, now()), created_by = NULL WHERE created_by = $1',
-    [userId],
+    'UPDATE family_ical_feeds SET revoked_at = coalesce(revoked_at, $2), created_by = NULL WHERE created_by = $1',
+    [userId, at],
   );
   await tx.query('DELETE FROM family_calendar_links WHERE owner_id = $1', [userId]);
   // Invitations to them go; the ones they sent or approved stay, anonymised.

@@ -59,7 +59,7 @@ export function createSharingService(deps: HollowtownDeps) {
         throw HollowtownErrors.recipeNotFound();
       const recipes = recipesApp();
       // Marked first: from here on every edit goes to the outbox.
-      const row = await markRecipeShared(deps.db, userId, recipeId);
+      const row = await markRecipeShared(deps.db, userId, recipeId, deps.now());
       if (!row) throw HollowtownErrors.recipeNotFound();
       const answer = await handOver(recipes, row);
       // An edit that committed after the mark may have reached the consumer before the copy

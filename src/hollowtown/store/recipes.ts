@@ -131,12 +131,13 @@ export async function markRecipeShared(
   db: Queryable,
   userId: string,
   recipeId: string,
+  at: Date,
 ): Promise<RecipeRow | undefined> {
   const { rows } = await db.query<RecipeRow>(
-    `UPDATE spooky_recipes SET shared_at = COALESCE(shared_at, now())
+    `UPDATE spooky_recipes SET shared_at = COALESCE(shared_at, $3)
      WHERE recipe_id = $1 AND user_id = $2
      RETURNING ${COLUMNS}`,
-    [recipeId, userId],
+    [recipeId, userId, at],
   );
   return rows[0];
 }

@@ -140,12 +140,16 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       details?: Record<string, unknown>;
     },
   ): Promise<{ user: PublicAccount; deviceId: string } & TokenPair> {
-    const deviceRow = await upsertDevice(tx, {
-      userId: user.user_id,
-      ...input.device,
-      trustLevel: PASSWORD_DEVICE_TRUST,
-      userAgent: input.origin.userAgent,
-    });
+    const deviceRow = await upsertDevice(
+      tx,
+      {
+        userId: user.user_id,
+        ...input.device,
+        trustLevel: PASSWORD_DEVICE_TRUST,
+        userAgent: input.origin.userAgent,
+      },
+      deps.now(),
+    );
     await recordAudit(tx, user.user_id, 'login.succeeded', input.origin, {
       device_id: deviceRow.device_id,
       device_type: deviceRow.device_type,
@@ -229,12 +233,16 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
           });
           await openCreditAccount(tx, user.user_id);
           const device = deviceOf(input.device, origin);
-          const deviceRow = await upsertDevice(tx, {
-            userId: user.user_id,
-            ...device,
-            trustLevel: PASSWORD_DEVICE_TRUST,
-            userAgent: origin.userAgent,
-          });
+          const deviceRow = await upsertDevice(
+            tx,
+            {
+              userId: user.user_id,
+              ...device,
+              trustLevel: PASSWORD_DEVICE_TRUST,
+              userAgent: origin.userAgent,
+            },
+            deps.now(),
+          );
           await recordAudit(tx, user.user_id, 'account.created', origin, { username });
           await requestMail(tx, deps, {
             app: 'calos',
@@ -269,7 +277,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       }
       await throttle.recordSuccess(account, ip);
       if (needsRehash(user.password_hash)) {
-        await updatePasswordHash(db, user.user_id, await hashPassword(input.password), false);
+        await updatePasswordHash(db, user.user_id, await hashPassword(input.password), null);
       }
       const device = deviceOf(input.device, origin);
       const trusted =
@@ -322,9 +330,10 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         if (stored.expires_at <= deps.now() || session.expires_at <= deps.now()) {
           return { error: IdentityErrors.refreshTokenExpired() };
         }
-        await markRefreshTokenUsed(tx, stored.token_hash);
-        const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_SECONDS * 1000);
-        await extendSession(tx, session.session_id, expiresAt);
+        const now = deps.now();
+        await markRefreshTokenUsed(tx, stored.token_hash, now);
+        const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
+        await extendSession(tx, session.session_id, expiresAt, now);
         return { pair: await issuePair(tx, { ...session, expires_at: expiresAt }) };
       });
       // The revocation above must commit, so the error is thrown after the transaction.
@@ -380,7 +389,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       checkPasswordPolicy(input.new_password, user);
       const hash = await hashPassword(input.new_password);
       return db.transaction(async (tx) => {
-        await updatePasswordHash(tx, userId, hash, true);
+        await updatePasswordHash(tx, userId, hash, deps.now());
         const revokedSessions = await revokeOtherSessions(
           tx,
           userId,

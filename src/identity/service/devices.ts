@@ -30,7 +30,7 @@ export function createDeviceService(deps: IdentityDeps) {
       await db.transaction(async (tx) => {
         const device = await findDevice(tx, userId, deviceId);
         if (!device) throw IdentityErrors.deviceNotFound();
-        await markDeviceRevoked(tx, deviceId);
+        await markDeviceRevoked(tx, deviceId, deps.now());
         // A revoked browser must pass two-step verification again.
         await forgetTrustedDevice(tx, deviceId);
         const ended = await revokeSessionsOfDevice(tx, deviceId, 'device_revoked', deps.now());

@@ -194,14 +194,18 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
             : new DevicePollError('authorization_pending', 'Waiting for the user to approve this device');
         }
         const userId = pairing.user_id as string;
-        const device = await upsertDevice(tx, {
-          userId,
-          fingerprint: pairing.device_fingerprint,
-          type: pairing.device_type,
-          name: pairing.device_name,
-          trustLevel: PAIRED_DEVICE_TRUST,
-          userAgent: origin.userAgent,
-        });
+        const device = await upsertDevice(
+          tx,
+          {
+            userId,
+            fingerprint: pairing.device_fingerprint,
+            type: pairing.device_type,
+            name: pairing.device_name,
+            trustLevel: PAIRED_DEVICE_TRUST,
+            userAgent: origin.userAgent,
+          },
+          deps.now(),
+        );
         await markPairingConsumed(tx, pairing.pairing_id);
         return auth.startSession(tx, { user_id: userId }, device, origin);
       });

@@ -123,7 +123,14 @@ export function createPaymentsService(deps: IdentityDeps): PaymentsService {
           };
         }
         await db.transaction((tx) =>
-          completeAndGrant(tx, payment.payment_id, null, input.origin ?? {}, receiptFor(input.consoleUrl)),
+          completeAndGrant(
+            tx,
+            payment.payment_id,
+            null,
+            deps.now(),
+            input.origin ?? {},
+            receiptFor(input.consoleUrl),
+          ),
         );
       }
       const entry = await findLedgerEntryByKey(db, userId, grantKey(payment.payment_id));
@@ -142,7 +149,7 @@ export function createPaymentsService(deps: IdentityDeps): PaymentsService {
       const result = await db.transaction(async (tx) => {
         const eventRef = { provider: 'stripe' as const, eventId: event.id };
         if (!(await claimPaymentEvent(tx, { ...eventRef, eventType: event.type }))) return 'duplicate';
-        const outcome = await apply(tx);
+        const outcome = await apply(tx, deps.now());
         await setPaymentEventOutcome(tx, { ...eventRef, outcome });
         return outcome;
       });
@@ -191,10 +198,11 @@ async function completeAndGrant(
   tx: Queryable,
   paymentId: string,
   providerPaymentId: string | null,
+  at: Date,
   origin: RequestOrigin,
   receipt: Receipt,
 ): Promise<'applied' | 'ignored: payment already credited' | 'ignored: unknown user'> {
-  const paid = await completePayment(tx, paymentId, providerPaymentId);
+  const paid = await completePayment(tx, paymentId, providerPaymentId, at);
   if (!paid) return 'ignored: payment already credited';
   const grant = await grantCredits(tx, {
     userId: paid.user_id,
@@ -259,19 +267,19 @@ function parseEvent(rawBody: Buffer): StripeEvent {
 function prepareEvent(
   event: StripeEvent,
   receipt: Receipt,
-): ((tx: Queryable) => Promise<string>) | undefined {
+): ((tx: Queryable, at: Date) => Promise<string>) | undefined {
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
       const checkout = parseCheckout(event);
-      return (tx) => applyCheckout(tx, checkout, receipt);
+      return (tx, at) => applyCheckout(tx, checkout, receipt, at);
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted': {
       const subscription = parseSubscription(event);
       if (typeof subscription === 'string') return async () => subscription;
-      return async (tx) => outcomeText(await applyPlanChange(tx, subscription, {}));
+      return async (tx, at) => outcomeText(await applyPlanChange(tx, subscription, at, {}));
     }
     default:
       return undefined;
@@ -321,7 +329,7 @@ function parseCheckout(event: StripeEvent): Checkout {
   };
 }
 
-async function applyCheckout(tx: Queryable, checkout: Checkout, receipt: Receipt): Promise<string> {
+async function applyCheckout(tx: Queryable, checkout: Checkout, receipt: Receipt, at: Date): Promise<string> {
   if (!checkout.isPaid) return 'ignored: not paid yet';
   let payment: PaymentRow | undefined;
   const bySession = await lockPaymentByProviderId(tx, 'stripe', checkout.sessionId);
@@ -346,7 +354,7 @@ async function applyCheckout(tx: Queryable, checkout: Checkout, receipt: Receipt
     if (!payment) return 'ignored: unknown user';
     if (payment.user_id !== checkout.userId) return 'ignored: this checkout session paid another user';
   }
-  return completeAndGrant(tx, payment.payment_id, checkout.sessionId, {}, receipt);
+  return completeAndGrant(tx, payment.payment_id, checkout.sessionId, at, {}, receipt);
 }
 
 /** Stripe's subscription statuses, as CALOS keeps them. */

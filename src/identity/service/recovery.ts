@@ -74,11 +74,11 @@ export function createRecoveryService(deps: IdentityDeps, throttles: AccountThro
         const now = deps.now();
         const spent = await spendAccountToken(tx, tokenHash, 'password_reset', now);
         if (!spent || spent.user_id !== user.user_id) throw IdentityErrors.resetTokenInvalid();
-        await updatePasswordHash(tx, user.user_id, hash, true);
+        await updatePasswordHash(tx, user.user_id, hash, now);
         await voidAccountTokens(tx, user.user_id, 'password_reset', now);
         // Every session ends (and every service hears it through the revocation feed).
         const ended = await revokeAllSessions(tx, user.user_id, 'password_reset', now);
-        const devices = await markAllDevicesRevoked(tx, user.user_id);
+        const devices = await markAllDevicesRevoked(tx, user.user_id, now);
         await forgetTrustedDevices(tx, user.user_id);
         await recordAudit(tx, user.user_id, 'password.reset', origin, {
           sessions_ended: ended,

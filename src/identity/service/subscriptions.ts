@@ -126,6 +126,7 @@ export function createSubscriptionsService(deps: IdentityDeps): SubscriptionsSer
             providerRef: null,
             providerEventAt: null,
           },
+          deps.now(),
           origin,
         ),
       );
@@ -142,6 +143,7 @@ export function createSubscriptionsService(deps: IdentityDeps): SubscriptionsSer
 export async function applyPlanChange(
   tx: Queryable,
   change: PlanChange,
+  at: Date,
   origin: RequestOrigin = {},
 ): Promise<PlanChangeOutcome> {
   if (!(await lockUserForPlanChange(tx, change.userId))) return 'unknown user';
@@ -165,6 +167,7 @@ export async function applyPlanChange(
       status: 'canceled',
       currentPeriodEnd: change.currentPeriodEnd ?? live.current_period_end,
       providerEventAt: change.providerEventAt,
+      at,
     });
     await audit('free', 'canceled');
     return 'applied';
@@ -175,12 +178,13 @@ export async function applyPlanChange(
       status: change.status,
       currentPeriodEnd: change.currentPeriodEnd,
       providerEventAt: change.providerEventAt,
+      at,
     });
     if (live.status !== change.status) await audit(change.planCode, change.status);
     return 'applied';
   }
 
-  if (live) await cancelSubscription(tx, live.subscription_id);
+  if (live) await cancelSubscription(tx, live.subscription_id, at);
   await insertSubscription(tx, {
     userId: change.userId,
     planCode: change.planCode,

@@ -97,7 +97,7 @@ export function createWebSessionService(deps: IdentityDeps, auth: AuthService) {
     ) {
       const outcome = await db.transaction(async (tx) => {
         // Spent even when a check below fails: a code is tried once.
-        const row = await spendWebCode(tx, hashToken(input.code));
+        const row = await spendWebCode(tx, hashToken(input.code), deps.now());
         const matches =
           row !== undefined &&
           row.expires_at > deps.now() &&
@@ -112,14 +112,18 @@ export function createWebSessionService(deps: IdentityDeps, auth: AuthService) {
           .update(origin.userAgent ?? 'unknown')
           .digest('hex')
           .slice(0, 24);
-        const device = await upsertDevice(tx, {
-          userId: user.user_id,
-          fingerprint: `web-app:${input.client}:${browser}`,
-          type: 'web',
-          name: `${APP_TITLES[input.client]} (web)`,
-          trustLevel: PASSWORD_DEVICE_TRUST,
-          userAgent: origin.userAgent,
-        });
+        const device = await upsertDevice(
+          tx,
+          {
+            userId: user.user_id,
+            fingerprint: `web-app:${input.client}:${browser}`,
+            type: 'web',
+            name: `${APP_TITLES[input.client]} (web)`,
+            trustLevel: PASSWORD_DEVICE_TRUST,
+            userAgent: origin.userAgent,
+          },
+          deps.now(),
+        );
         // The app session was authenticated as the console's session that issued the code was.
         const issuedBy = row.issued_by_session ? await findSession(tx, row.issued_by_session) : undefined;
         const pair: TokenPair = await auth.startSession(tx, user, device, origin, issuedBy?.amr ?? []);

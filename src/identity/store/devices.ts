@@ -32,12 +32,14 @@ export async function upsertDevice(
     trustLevel: number;
     userAgent?: string;
   },
+  at: Date,
 ): Promise<DeviceRow & { is_new: boolean }> {
   const { rows } = await db.query<DeviceRow & { is_new: boolean }>(
-    `INSERT INTO user_devices (user_id, device_fingerprint, device_type, device_name, trust_level, user_agent)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO user_devices (user_id, device_fingerprint, device_type, device_name, trust_level, user_agent,
+                               created_at, last_seen)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
      ON CONFLICT (user_id, device_fingerprint) DO UPDATE
-       SET last_seen = now(), revoked_at = NULL, device_type = EXCLUDED.device_type,
+       SET last_seen = $7, revoked_at = NULL, device_type = EXCLUDED.device_type,
            device_name = COALESCE(EXCLUDED.device_name, user_devices.device_name),
            user_agent = COALESCE(EXCLUDED.user_agent, user_devices.user_agent),
            trust_level = GREATEST(user_devices.trust_level, EXCLUDED.trust_level)
@@ -49,6 +51,7 @@ export async function upsertDevice(
       input.name ?? null,
       input.trustLevel,
       input.userAgent?.slice(0, 512) ?? null,
+      at,
     ],
   );
   return rows[0] as DeviceRow & { is_new: boolean };
@@ -74,21 +77,22 @@ export async function findDevice(
   return rows[0];
 }
 
-export async function markDeviceRevoked(db: Queryable, deviceId: string): Promise<void> {
-  await db.query('UPDATE user_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL', [
+export async function markDeviceRevoked(db: Queryable, deviceId: string, at: Date): Promise<void> {
+  await db.query('UPDATE user_devices SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL', [
     deviceId,
+    at,
   ]);
 }
 
-export async function touchDevice(db: Queryable, deviceId: string): Promise<void> {
-  await db.query('UPDATE user_devices SET last_seen = now() WHERE device_id = $1', [deviceId]);
+export async function touchDevice(db: Queryable, deviceId: string, at: Date): Promise<void> {
+  await db.query('UPDATE user_devices SET last_seen = $2 WHERE device_id = $1', [deviceId, at]);
 }
 
 /** Marks every device of an account revoked (a password reset signs them all out). */
-export async function markAllDevicesRevoked(db: Queryable, userId: string): Promise<number> {
+export async function markAllDevicesRevoked(db: Queryable, userId: string, at: Date): Promise<number> {
   const result = await db.query(
-    'UPDATE user_devices SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
-    [userId],
+    'UPDATE user_devices SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL',
+    [userId, at],
   );
   return result.rowCount;
 }

@@ -100,13 +100,14 @@ export async function completePayment(
   tx: Queryable,
   paymentId: string,
   providerPaymentId: string | null,
+  at: Date,
 ): Promise<PaymentRow | undefined> {
   const { rows } = await tx.query<PaymentRow>(
     `UPDATE payments
-     SET status = 'completed', completed_at = now(), provider_payment_id = coalesce($2, provider_payment_id)
+     SET status = 'completed', completed_at = $3, provider_payment_id = coalesce($2, provider_payment_id)
      WHERE payment_id = $1 AND status = 'pending'
      RETURNING ${COLUMNS}`,
-    [paymentId, providerPaymentId],
+    [paymentId, providerPaymentId, at],
   );
   return rows[0];
 }

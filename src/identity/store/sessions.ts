@@ -66,10 +66,16 @@ export async function findSession(db: Queryable, sessionId: string): Promise<Ses
   return rows[0];
 }
 
-export async function extendSession(db: Queryable, sessionId: string, expiresAt: Date): Promise<void> {
-  await db.query('UPDATE user_sessions SET last_used_at = now(), expires_at = $2 WHERE session_id = $1', [
+export async function extendSession(
+  db: Queryable,
+  sessionId: string,
+  expiresAt: Date,
+  at: Date,
+): Promise<void> {
+  await db.query('UPDATE user_sessions SET last_used_at = $3, expires_at = $2 WHERE session_id = $1', [
     sessionId,
     expiresAt,
+    at,
   ]);
 }
 
@@ -171,6 +177,6 @@ export async function findRefreshTokenForUpdate(
   return rows[0];
 }
 
-export async function markRefreshTokenUsed(db: Queryable, tokenHash: string): Promise<void> {
-  await db.query('UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1', [tokenHash]);
+export async function markRefreshTokenUsed(db: Queryable, tokenHash: string, at: Date): Promise<void> {
+  await db.query('UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1', [tokenHash, at]);
 }

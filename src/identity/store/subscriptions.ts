@@ -103,23 +103,24 @@ export async function updateSubscription(
     status: SubscriptionStatus;
     currentPeriodEnd: Date | null;
     providerEventAt: Date | null;
+    at: Date;
   },
 ): Promise<SubscriptionRow> {
   const { rows } = await tx.query<SubscriptionRow>(
     `UPDATE user_subscriptions
      SET status = $2, current_period_end = $3, provider_event_at = coalesce($4, provider_event_at),
-         canceled_at = CASE WHEN $2::text = 'canceled' THEN coalesce(canceled_at, now()) ELSE canceled_at END
+         canceled_at = CASE WHEN $2::text = 'canceled' THEN coalesce(canceled_at, $5) ELSE canceled_at END
      WHERE subscription_id = $1 RETURNING ${COLUMNS}`,
-    [subscriptionId, input.status, input.currentPeriodEnd, input.providerEventAt],
+    [subscriptionId, input.status, input.currentPeriodEnd, input.providerEventAt, input.at],
   );
   return rows[0] as SubscriptionRow;
 }
 
 /** Ends a live row now (another plan replaces it). */
-export async function cancelSubscription(tx: Queryable, subscriptionId: string): Promise<void> {
+export async function cancelSubscription(tx: Queryable, subscriptionId: string, at: Date): Promise<void> {
   await tx.query(
-    `UPDATE user_subscriptions SET status = 'canceled', canceled_at = coalesce(canceled_at, now())
+    `UPDATE user_subscriptions SET status = 'canceled', canceled_at = coalesce(canceled_at, $2)
      WHERE subscription_id = $1`,
-    [subscriptionId],
+    [subscriptionId, at],
   );
 }

@@ -46,12 +46,13 @@ export async function updatePasswordHash(
   db: Queryable,
   userId: string,
   passwordHash: string,
-  changed: boolean,
+  /** When the password changed (from the service clock); null for a rehash of the same password. */
+  changedAt: Date | null,
 ) {
   await db.query(
-    `UPDATE users SET password_hash = $2, password_changed_at = CASE WHEN $3 THEN now() ELSE password_changed_at END
+    `UPDATE users SET password_hash = $2, password_changed_at = coalesce($3, password_changed_at)
      WHERE user_id = $1`,
-    [userId, passwordHash, changed],
+    [userId, passwordHash, changedAt],
   );
 }
 

@@ -43,12 +43,16 @@ export async function insertWebCode(
  * Spends a code: marks it used and returns it, or nothing when it is unknown or was already
  * used. Two exchanges of one code cannot both get it.
  */
-export async function spendWebCode(db: Queryable, codeHash: string): Promise<WebCodeRow | undefined> {
+export async function spendWebCode(
+  db: Queryable,
+  codeHash: string,
+  at: Date,
+): Promise<WebCodeRow | undefined> {
   const { rows } = await db.query<WebCodeRow>(
-    `UPDATE web_auth_codes SET used_at = now()
+    `UPDATE web_auth_codes SET used_at = $2
      WHERE code_hash = $1 AND used_at IS NULL
      RETURNING code_hash, user_id, client, redirect_uri, code_challenge, expires_at, used_at, issued_by_session`,
-    [codeHash],
+    [codeHash, at],
   );
   return rows[0];
 }

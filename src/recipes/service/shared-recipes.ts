@@ -91,20 +91,28 @@ export function createSharedRecipeService(deps: RecipesDeps) {
       const source = { domain: input.domain, sourceRecipeId: input.sourceRecipeId, userId: input.userId };
       const existing = await findReference(tx, input.userId, input.domain, input.sourceRecipeId);
       if (existing?.recipe_id) {
-        await rewriteCopies(tx, await takeSnapshot(tx, source, input.recipe, input.version), fields);
+        await rewriteCopies(
+          tx,
+          await takeSnapshot(tx, source, input.recipe, input.version, deps.now()),
+          fields,
+        );
         return { recipe_id: existing.recipe_id, reference_id: existing.reference_id, created: false };
       }
       const copy = await insertRecipe(tx, input.userId, { ...fields, is_published: false }, 'shared');
       if (existing) {
-        await attachCopy(tx, existing.reference_id, copy.recipe_id, input.recipe, input.version);
+        await attachCopy(tx, existing.reference_id, copy.recipe_id, input.recipe, input.version, deps.now());
         return { recipe_id: copy.recipe_id, reference_id: existing.reference_id, created: true };
       }
-      const referenceId = await insertReference(tx, {
-        ...source,
-        recipeId: copy.recipe_id,
-        snapshot: input.recipe,
-        version: input.version,
-      });
+      const referenceId = await insertReference(
+        tx,
+        {
+          ...source,
+          recipeId: copy.recipe_id,
+          snapshot: input.recipe,
+          version: input.version,
+        },
+        deps.now(),
+      );
       if (!referenceId) throw new ShareRaced();
       return { recipe_id: copy.recipe_id, reference_id: referenceId, created: true };
     });
@@ -124,6 +132,7 @@ export function createSharedRecipeService(deps: RecipesDeps) {
         { domain: 'hollowtown', sourceRecipeId },
         recipe,
         version as number,
+        deps.now(),
       );
       await rewriteCopies(tx, copies, fields);
     });
@@ -150,7 +159,7 @@ export function createSharedRecipeService(deps: RecipesDeps) {
         else if (event.topic === RECIPE_DELETED) {
           const sourceRecipeId = event.payload.recipe_id;
           if (typeof sourceRecipeId === 'string' && isUuid(sourceRecipeId))
-            await markSourcesDeleted(db, 'hollowtown', [sourceRecipeId]);
+            await markSourcesDeleted(db, 'hollowtown', [sourceRecipeId], deps.now());
         }
       } catch (error) {
         // A recipe this service refuses (a 400) would stop the queue forever; anything else is retried.
@@ -176,7 +185,7 @@ export function createSharedRecipeService(deps: RecipesDeps) {
     },
 
     markSourcesDeleted: (domain: string, sourceRecipeIds: readonly string[]) =>
-      markSourcesDeleted(db, domain, sourceRecipeIds.filter(isUuid)),
+      markSourcesDeleted(db, domain, sourceRecipeIds.filter(isUuid), deps.now()),
 
     /** Turns the user's shared copy into an ordinary recipe of theirs; 404 for anyone else. */
     async detach(userId: string, recipeId: string): Promise<void> {

@@ -68,10 +68,11 @@ export async function insertReference(
     snapshot: object;
     version: number;
   },
+  at: Date,
 ): Promise<string | undefined> {
   const { rows } = await tx.query<{ reference_id: string }>(
     `INSERT INTO recipe_references (user_id, source_domain, source_recipe_id, recipe_id, snapshot, snapshot_version, synced_at)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, now())
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
      ON CONFLICT (user_id, source_domain, source_recipe_id) DO NOTHING
      RETURNING reference_id`,
     [
@@ -81,6 +82,7 @@ export async function insertReference(
       reference.recipeId,
       JSON.stringify(reference.snapshot),
       reference.version,
+      at,
     ],
   );
   return rows[0]?.reference_id;
@@ -93,11 +95,12 @@ export async function attachCopy(
   recipeId: string,
   snapshot: object,
   version: number,
+  at: Date,
 ): Promise<void> {
   await tx.query(
-    `UPDATE recipe_references SET recipe_id = $2, snapshot = $3::jsonb, snapshot_version = $4, synced_at = now()
+    `UPDATE recipe_references SET recipe_id = $2, snapshot = $3::jsonb, snapshot_version = $4, synced_at = $5
      WHERE reference_id = $1`,
-    [referenceId, recipeId, JSON.stringify(snapshot), version],
+    [referenceId, recipeId, JSON.stringify(snapshot), version, at],
   );
 }
 
@@ -111,13 +114,14 @@ export async function takeSnapshot(
   source: { domain: string; sourceRecipeId: string; userId?: string },
   snapshot: object,
   version: number,
+  at: Date,
 ): Promise<string[]> {
   const { rows } = await tx.query<{ recipe_id: string }>(
-    `UPDATE recipe_references SET snapshot = $3::jsonb, snapshot_version = $4, synced_at = now()
+    `UPDATE recipe_references SET snapshot = $3::jsonb, snapshot_version = $4, synced_at = $6
      WHERE source_domain = $1 AND source_recipe_id = $2 AND ($5::uuid IS NULL OR user_id = $5::uuid)
        AND snapshot_version < $4 AND source_deleted_at IS NULL AND recipe_id IS NOT NULL
      RETURNING recipe_id`,
-    [source.domain, source.sourceRecipeId, JSON.stringify(snapshot), version, source.userId ?? null],
+    [source.domain, source.sourceRecipeId, JSON.stringify(snapshot), version, source.userId ?? null, at],
   );
   return rows.map((r) => r.recipe_id);
 }
@@ -138,12 +142,13 @@ export async function markSourcesDeleted(
   db: Queryable,
   domain: string,
   sourceRecipeIds: readonly string[],
+  at: Date,
 ): Promise<number> {
   if (sourceRecipeIds.length === 0) return 0;
   const { rowCount } = await db.query(
-    `UPDATE recipe_references SET source_deleted_at = now()
+    `UPDATE recipe_references SET source_deleted_at = $3
      WHERE source_domain = $1 AND source_recipe_id = ANY($2::uuid[]) AND source_deleted_at IS NULL`,
-    [domain, [...sourceRecipeIds]],
+    [domain, [...sourceRecipeIds], at],
   );
   return rowCount;
 }
