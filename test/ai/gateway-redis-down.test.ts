@@ -22,6 +22,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** This process's environment without a clock-moving preload (see startRedis). */
+function serverEnv(): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, FAKETIME: _faketime, ...env } = process.env;
+  return env;
+}
+
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -43,9 +49,9 @@ describe.each(testEngines())('the gateway with Redis down on %s', (engine) => {
     redis = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
+      // The server runs on real time, as PostgreSQL does: a run of the suite with a moved clock
+      // (libfaketime in LD_PRELOAD) must not reach redis-server, which does not start under it.
+      { stdio: 'ignore', env: serverEnv() },
     );
     await waitFor('redis-server to answer', async () => {
       const { Redis } = await import('ioredis');
