@@ -5,14 +5,7 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName } from '../platform/config.ts';
 import { DEFAULT_WEB_DIST } from '../platform/http/static.ts';
 import { createLogger } from '../platform/logger.ts';
-import { grantAccess, revokeAccess } from './access.ts';
-import { runClients } from './clients.ts';
-import { runDoctor } from './doctor.ts';
-import { runKeys } from './keys.ts';
-import { parseDatabaseArgument, runMigrate, runMigrationStatus, runRollback } from './migrate.ts';
 import { print, reportFailure, UsageError } from './output.ts';
-import { runSeed } from './seed.ts';
-import { runSplit } from './split.ts';
 
 const HELP = `calos — one account, many apps
 
@@ -92,27 +85,31 @@ async function run(argv: string[]): Promise<number> {
   }
   readEnvFile();
   const config = loadConfig();
+  // Each command loads only its own modules: a command that needs one database does not pay
+  // for importing every service.
   switch (command) {
     case 'start':
       return serve(config, [], true);
     case 'serve':
       return serve(config, rest, values.migrate ?? false);
-    case 'migrate':
+    case 'migrate': {
+      const { runMigrate, runMigrationStatus } = await import('./migrate.ts');
       return rest[0] === 'status' ? runMigrationStatus(config) : runMigrate(config, rest[0]);
+    }
     case 'rollback':
-      return runRollback(config, rest[0], values.to);
+      return (await import('./migrate.ts')).runRollback(config, rest[0], values.to);
     case 'doctor':
-      return runDoctor(config, { fix: values.fix ?? false });
+      return (await import('./doctor.ts')).runDoctor(config, { fix: values.fix ?? false });
     case 'access':
       return access(config, rest[0], values);
     case 'keys':
-      return runKeys(config, rest[0], values);
+      return (await import('./keys.ts')).runKeys(config, rest[0], values);
     case 'clients':
-      return runClients(config, rest[0], rest.slice(1), values);
+      return (await import('./clients.ts')).runClients(config, rest[0], rest.slice(1), values);
     case 'split':
-      return runSplit(config, rest, values);
+      return (await import('./split.ts')).runSplit(config, rest, values);
     case 'seed':
-      return runSeed(config, rest, values);
+      return (await import('./seed.ts')).runSeed(config, rest, values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -163,6 +160,8 @@ async function access(
     throw new UsageError('use: calos access grant|revoke --database <db> --role <name>');
   if (!values.database || !values.role)
     throw new UsageError(`access ${action} needs --database <db> and --role <name>`);
+  const { parseDatabaseArgument } = await import('./migrate.ts');
+  const { grantAccess, revokeAccess } = await import('./access.ts');
   const [database] = parseDatabaseArgument(values.database, false);
   if (!database) throw new UsageError('name one database');
   if (action === 'revoke') {
