@@ -1,5 +1,6 @@
 // Error codes of the identity service; clients switch on `code`.
-import { AppError } from '../platform/errors.ts';
+import { CryptoErrors } from '../platform/crypto/errors.ts';
+import { AppError, PlatformErrors } from '../platform/errors.ts';
 
 export const IdentityErrors = {
   usernameTaken: () => new AppError(409, 'USERNAME_TAKEN', 'That username is taken'),
@@ -19,7 +20,8 @@ export const IdentityErrors = {
       'REFRESH_TOKEN_REUSED',
       'This refresh token was already used; the session has been ended to protect the account. Sign in again.',
     ),
-  sessionEnded: () => new AppError(401, 'SESSION_ENDED', 'This session has ended; sign in again'),
+  /** One definition for every service (a token's session that ended reads the same everywhere). */
+  sessionEnded: PlatformErrors.sessionEnded,
   userNotFound: () => new AppError(404, 'USER_NOT_FOUND', 'No such user'),
   deviceNotFound: () => new AppError(404, 'DEVICE_NOT_FOUND', 'No such device'),
   userCodeNotFound: () => new AppError(404, 'USER_CODE_NOT_FOUND', 'That code is unknown or has expired'),
@@ -38,7 +40,7 @@ export const IdentityErrors = {
       'IDEMPOTENCY_KEY_REUSED',
       'This idempotency key was already used for a different request',
     ),
-  invalidCursor: () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid; start again without it'),
+  invalidCursor: PlatformErrors.invalidCursor,
   keyLimitReached: (limit: number) =>
     new AppError(
       409,
@@ -178,8 +180,7 @@ export const IdentityErrors = {
     ),
   masterKeyInvalid: () => new AppError(400, 'MASTER_KEY_INVALID', 'A master key is 32 bytes'),
   /** What a rotation reports when opening a secret failed with something other than an AppError. */
-  secretUnreadable: () =>
-    new AppError(500, 'SECRET_ENVELOPE_INVALID', 'A stored secret is not a readable envelope'),
+  secretUnreadable: CryptoErrors.envelopeUnreadable,
   tooManyCodeAttempts: (retryAfterSeconds: number) =>
     new AppError(
       429,

@@ -1,12 +1,11 @@
 // Keyset pages for the family lists: the cursor carries the last row's sort timestamp (as
 // PostgreSQL text, to the microsecond) and id.
+
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { KeysetPosition } from '../store/sql.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PG_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:[0-5]\d){0,2}$/;
-
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /** A timestamp as PostgreSQL prints it, and a real calendar date (so the cast cannot fail). */
 function isPgTimestamp(value: unknown): value is string {
@@ -57,3 +56,5 @@ export function pageOf<Row extends { cursor_at: string }, Item>(
 ): Page<Item> {
   return toPage(rows, limit, toItem, (row) => [row.cursor_at, idOf(row)]);
 }
+
+export { isUuid };

@@ -1,14 +1,13 @@
 // Small rules every Hollowtown area shares: ids, tags, names, ranges and list cursors.
+
 import { decodeCursor } from '../../platform/http/pagination.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { Ingredient } from '../client.ts';
 import { HollowtownErrors } from '../errors.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Timestamps in cursors, as the stores write them (UTC, microseconds). */
 const CURSOR_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 const DATE = /^\d{4}-\d\d-\d\d$/;
-
-export const isUuid = (value: string): boolean => UUID.test(value);
 
 /** A day both JavaScript and PostgreSQL accept as it is (no 2025-02-30, no year 0). */
 function isRealDay(day: string): boolean {
@@ -119,3 +118,5 @@ export const decodeDateCursor = (cursor: string | undefined) =>
       typeof value.id === 'string' &&
       isUuid(value.id),
   );
+
+export { isUuid };

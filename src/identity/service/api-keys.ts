@@ -1,10 +1,12 @@
 // Bring-your-own keys: users' OpenAI / Anthropic / DeepSeek keys, sealed with AES-256-GCM under
 // the master key and bound to user, key id and provider; shown only masked, opened only for the
 // AI gateway through the client, and re-sealed under a new master key by rotateMasterKey.
+
 import { randomUUID } from 'node:crypto';
 import { open, seal } from '../../platform/crypto/envelope.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { ApiKeyProvider, ApiKeysClient } from '../client.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
@@ -38,7 +40,6 @@ export const API_KEY_LABEL_MAX_LENGTH = 100;
 
 /** Printable ASCII without spaces: what every provider's keys are made of. */
 const API_KEY_SHAPE = new RegExp(`^[\\x21-\\x7E]{${API_KEY_MIN_LENGTH},${API_KEY_MAX_LENGTH}}$`);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How a key is shown once stored. */
 export interface ApiKeyView {
@@ -151,7 +152,7 @@ export async function removeApiKey(
   keyId: string,
   origin: RequestOrigin = {},
 ): Promise<void> {
-  if (!UUID.test(keyId)) throw IdentityErrors.keyNotFound();
+  if (!isUuid(keyId)) throw IdentityErrors.keyNotFound();
   await deps.db.transaction(async (tx) => {
     const removed = await deleteApiKey(tx, userId, keyId);
     if (!removed) throw IdentityErrors.keyNotFound();
@@ -167,7 +168,7 @@ export async function removeApiKey(
 export function createApiKeysClient(deps: IdentityDeps): ApiKeysClient {
   return {
     async activeKey(userId, provider) {
-      if (!UUID.test(userId) || !isProvider(provider)) return null;
+      if (!isUuid(userId) || !isProvider(provider)) return null;
       const row = await selectActiveApiKey(deps.db, userId, provider);
       if (!row) return null;
       // A wrong master key throws MASTER_KEY_MISMATCH here rather than returning garbage.

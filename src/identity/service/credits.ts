@@ -3,9 +3,11 @@
 // by itself once it expires), and grants, each idempotent under a key. A retry with the same key and
 // the same request answers what the first call answered and changes nothing; the same key
 // with a different request is 409 IDEMPOTENCY_KEY_REUSED.
+
 import type { Queryable } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { CreditReservation, CreditsClient } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
@@ -37,11 +39,8 @@ export const MAX_REASON_LENGTH = 200;
  */
 export const HOLD_LIFETIME_MS = 60 * 60_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
-
-export const isUuid = (value: string): boolean => UUID.test(value);
 
 export interface LedgerItem {
   entry_id: number;
@@ -325,3 +324,5 @@ function checkText(field: string, value: unknown, maxLength: number): string {
   }
   return value;
 }
+
+export { isUuid };

@@ -1,12 +1,11 @@
 // The devices of an account: list them (marking the one asking), revoke one with its sessions.
+import { isUuid } from '../../platform/ids.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import { findDevice, listDevices, markDeviceRevoked } from '../store/devices.ts';
 import { findSession, revokeSessionsOfDevice } from '../store/sessions.ts';
 import { forgetTrustedDevice } from '../store/two-factor.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createDeviceService(deps: IdentityDeps) {
   const { db } = deps;
@@ -26,7 +25,7 @@ export function createDeviceService(deps: IdentityDeps) {
     },
 
     async revoke(userId: string, deviceId: string, origin: RequestOrigin): Promise<void> {
-      if (!UUID.test(deviceId)) throw IdentityErrors.deviceNotFound();
+      if (!isUuid(deviceId)) throw IdentityErrors.deviceNotFound();
       await db.transaction(async (tx) => {
         const device = await findDevice(tx, userId, deviceId);
         if (!device) throw IdentityErrors.deviceNotFound();

@@ -2,6 +2,7 @@
 // on identity's origin, the account console's, so one passkey serves every app (each signs in
 // through the console). Signing in with one needs no password and counts as two factors when
 // the authenticator verified its user.
+
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -10,6 +11,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import { isUuid } from '../../platform/ids.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { requestMail } from '../mail/requests.ts';
@@ -35,7 +37,6 @@ import { confirmPassword } from './reauth.ts';
 export const PASSKEY_LIMIT = 20;
 const CEREMONY_TIMEOUT_MS = 5 * 60_000;
 const RP_NAME = 'CALOS';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where the ceremony happens: the console's origin and its host name (the relying party id). */
 export interface RelyingParty {
@@ -179,7 +180,7 @@ export function createPasskeyService(deps: IdentityDeps, auth: AuthService, thro
     },
 
     async rename(userId: string, passkeyId: string, name: string, origin: RequestOrigin) {
-      if (!UUID.test(passkeyId)) throw IdentityErrors.passkeyNotFound();
+      if (!isUuid(passkeyId)) throw IdentityErrors.passkeyNotFound();
       return db.transaction(async (tx) => {
         const renamed = await renamePasskey(tx, userId, passkeyId, name.trim());
         if (!renamed) throw IdentityErrors.passkeyNotFound();
@@ -192,7 +193,7 @@ export function createPasskeyService(deps: IdentityDeps, auth: AuthService, thro
     },
 
     async remove(userId: string, passkeyId: string, origin: RequestOrigin) {
-      if (!UUID.test(passkeyId)) throw IdentityErrors.passkeyNotFound();
+      if (!isUuid(passkeyId)) throw IdentityErrors.passkeyNotFound();
       await db.transaction(async (tx) => {
         const removed = await deletePasskey(tx, userId, passkeyId);
         if (!removed) throw IdentityErrors.passkeyNotFound();

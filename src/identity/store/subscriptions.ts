@@ -1,6 +1,8 @@
 // Plans in calos_identity.user_subscriptions: at most one live (active or past_due) row per
 // user; canceled rows stay as history.
+
 import type { Queryable } from '../../platform/db/database.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { PlanCode } from '../plans.ts';
 
 export type SubscriptionStatus = 'active' | 'canceled' | 'past_due';
@@ -17,8 +19,6 @@ export interface SubscriptionRow {
   created_at: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const COLUMNS = `subscription_id, user_id, plan_code, status, current_period_end, provider_ref, canceled_at,
   provider_event_at, created_at`;
 
@@ -29,7 +29,7 @@ const COLUMNS = `subscription_id, user_id, plan_code, status, current_period_end
  */
 export async function currentPlan(db: Queryable, userId: string, now: Date): Promise<PlanCode> {
   // An id that is no UUID names nobody (and would be a SQL error rather than an answer).
-  if (!UUID.test(userId)) return 'free';
+  if (!isUuid(userId)) return 'free';
   const { rows } = await db.query<{ plan_code: PlanCode }>(
     `SELECT plan_code FROM user_subscriptions
      WHERE user_id = $1

@@ -1,9 +1,6 @@
 // Ids and cursors: a malformed id is simply not found; cursors are checked before they reach SQL.
+import { isUuid } from '../../platform/ids.ts';
 import type { CreatedCursor } from '../store/sql.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (value: string): boolean => UUID.test(value);
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
@@ -15,3 +12,5 @@ export const isCreatedCursor = (value: unknown): value is CreatedCursor => {
 
 /** A newest-first page position for a row with created_at (as CURSOR_AT wrote it) and an id. */
 export const createdCursorOf = (at: string, id: string): CreatedCursor => ({ at, id });
+
+export { isUuid };
