@@ -1,14 +1,12 @@
 // Schema pieces the Hollowtown routes share: items, tags, ids, pages, and their limits.
-import { type TSchema, Type } from 'typebox';
+
+import { Type } from 'typebox';
 import { IngredientLine } from '../../ingredients/schemas.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
+import { bearer, Nullable, Page } from '../../platform/http/schemas.ts';
 import { LIMITS, NOT_BLANK, TAG_PATTERN } from '../service/limits.ts';
 
 export { ErrorResponse, NoContent, Timestamp } from '../../platform/http/schemas.ts';
-
-export const bearer = [{ bearerAuth: [] }];
-
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard', 'nightmare'] as const;
 export const Difficulty = Type.Enum(DIFFICULTIES, { description: 'easy, medium, hard or nightmare' });
@@ -115,13 +113,4 @@ export const QueryDifficulty = Type.Array(Difficulty, {
 
 export const pageProperties = PageQuery.properties;
 
-export const Page = <T extends TSchema>(item: T, description: string) =>
-  Type.Object(
-    {
-      items: Type.Array(item),
-      next_cursor: Nullable(
-        Type.String({ description: 'Pass as cursor for the next page; null on the last page' }),
-      ),
-    },
-    { description },
-  );
+export { bearer, Nullable, Page };

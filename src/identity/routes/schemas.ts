@@ -80,8 +80,6 @@ export const NewPassword = Type.String({ minLength: 10, maxLength: 256 });
 
 export const Password = Type.String({ minLength: 1, maxLength: 1024 });
 
-export const bearer = [{ bearerAuth: [] }];
-
 type DeviceBody = {
   device_type?: 'web' | 'mobile' | 'voice';
   device_name?: string;
@@ -102,3 +100,5 @@ export function deviceFrom(body: DeviceBody) {
   if (flat === undefined) return undefined;
   return { type: body.device_type, name: body.device_name, fingerprint: body.device_fingerprint };
 }
+
+export { bearer } from '../../platform/http/schemas.ts';

@@ -1,5 +1,5 @@
 // Schema pieces every service's routes share.
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 
 /** A point in time: handlers return Date, the JSON has an ISO 8601 string. */
 export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
@@ -34,3 +34,20 @@ export const ErrorResponse = Type.Object(
   },
   { description: 'The error shape of every CALOS service' },
 );
+
+/** The OpenAPI security requirement of a route that needs a signed-in caller. */
+export const bearer = [{ bearerAuth: [] }];
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** One page of a list: pass next_cursor back as cursor for the next; null on the last page. */
+export const Page = <T extends TSchema>(item: T, description: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      next_cursor: Nullable(
+        Type.String({ description: 'Pass as cursor for the next page; null on the last page' }),
+      ),
+    },
+    { description },
+  );

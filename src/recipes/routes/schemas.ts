@@ -1,15 +1,12 @@
 // Schemas the recipes routes share: limits on every field, and the shapes answers take.
-import { type TSchema, Type } from 'typebox';
+
+import { Type } from 'typebox';
 import { IngredientLine } from '../../ingredients/schemas.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
-import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import { bearer, Nullable, NullableTimestamp, Page, Timestamp } from '../../platform/http/schemas.ts';
 import { LIMITS } from '../service/limits.ts';
 
 export { ErrorResponse, NoContent } from '../../platform/http/schemas.ts';
-
-export const bearer = [{ bearerAuth: [] }];
-
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** Ids in paths: anything that is not one of the caller's rows (malformed included) is a 404. */
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'A UUID' }) });
@@ -22,18 +19,6 @@ export const CalendarDate = Type.String({
 });
 
 export const pageQuery = PageQuery.properties;
-
-/** One page of a list: pass next_cursor back as cursor for the next; null on the last page. */
-export const Page = <T extends TSchema>(item: T, description: string) =>
-  Type.Object(
-    {
-      items: Type.Array(item),
-      next_cursor: Nullable(
-        Type.String({ description: 'Pass as cursor for the next page; null on the last page' }),
-      ),
-    },
-    { description },
-  );
 
 export { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
 
@@ -276,4 +261,4 @@ export const QuantityLine = Type.Object({
   unit: Nullable(Type.String()),
 });
 
-export { NullableTimestamp, Timestamp };
+export { bearer, Nullable, NullableTimestamp, Page, Timestamp };
