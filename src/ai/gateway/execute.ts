@@ -11,6 +11,7 @@ import type { AiConfig } from '../../platform/ai-config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { AiErrors } from '../errors.ts';
 import type { LimitState, UserLimits } from '../limits/user-limits.ts';
 import { holdFor, promptTokenCeiling } from '../metering/holds.ts';
 import { creditsFor, estimateTokens } from '../metering/prices.ts';
@@ -173,7 +174,7 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
       }
       await refundReservation();
       const clientError = spec.signal.aborted
-        ? new AppError(499, 'CLIENT_CLOSED', 'The client closed the request')
+        ? AiErrors.clientClosed()
         : toClientError(error, route.provider, route.byok);
       await record(spec.signal.aborted ? 'aborted' : 'error', { errorCode: clientError.code });
       deps.metrics.requests.inc({ endpoint: spec.endpoint, provider: route.provider, outcome: 'error' });

@@ -5,10 +5,10 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import type { App } from '../../platform/http/service.ts';
+import { AiErrors } from '../errors.ts';
 import {
   measureDurations,
   ndjsonLine,
@@ -130,9 +130,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
         const caller = callerOf(request);
         const call = kind === 'chat' ? parseOllamaChat(request.body) : parseOllamaGenerate(request.body);
         if (call.messages.length === 0) {
-          throw new AppError(
-            400,
-            'EMPTY_PROMPT',
+          throw AiErrors.emptyPrompt(
             kind === 'chat' ? 'messages must not be empty' : 'prompt must not be empty',
           );
         }
@@ -238,11 +236,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
         allowsFallback(request),
       );
       if (route.provider !== 'ollama' || route.fallbackReason) {
-        throw new AppError(
-          400,
-          'EMBED_NEEDS_OLLAMA_MODEL',
-          'Embeddings are served by the Ollama pool; name an Ollama model',
-        );
+        throw AiErrors.embedNeedsOllamaModel();
       }
       const input = request.body.input;
       const run = await startRun<Record<string, unknown>>(deps, {
@@ -273,7 +267,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       });
       limitHeaders(reply, run.limit);
       for await (const body of run.items) return body;
-      throw new AppError(502, 'UPSTREAM_FAILED', 'Ollama gave no embeddings');
+      throw AiErrors.upstreamFailed('ollama', 'gave no embeddings');
     },
   );
 

@@ -3,10 +3,10 @@
 // so the official `openai` client works with baseURL …/ai/v1 and a CALOS access token as key.
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { AppError } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import type { App } from '../../platform/http/service.ts';
+import { AiErrors } from '../errors.ts';
 import {
   type ChunkOptions,
   openaiChunk,
@@ -235,9 +235,7 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
       const asked = request.params.model;
       const id = models.has(asked) ? asked : normalizeOllamaModel(asked);
       if (!models.has(id)) {
-        throw new AppError(404, 'MODEL_NOT_FOUND', `The model '${asked}' does not exist in the pool`, {
-          model: asked,
-        });
+        throw AiErrors.modelNotFound(asked);
       }
       return {
         id,
