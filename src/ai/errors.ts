@@ -58,6 +58,13 @@ export const AiErrors = {
       'EMBED_NEEDS_OLLAMA_MODEL',
       'Embeddings are served by the Ollama pool; name an Ollama model',
     ),
+  tokenInputNeedsOpenAI: () =>
+    new AppError(
+      400,
+      'TOKEN_INPUT_NOT_SUPPORTED',
+      'input as token arrays works only with OpenAI models; send text to an Ollama model',
+      { field: 'input' },
+    ),
   notSupportedByProvider: (what: string, provider: string) =>
     new AppError(
       400,

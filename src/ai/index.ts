@@ -16,6 +16,7 @@ import { OllamaPool } from './pool/ollama-pool.ts';
 import { closeUpstreamConnections } from './providers/http.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { ollamaErrorHandler, openaiErrorHandler } from './routes/dialects.ts';
+import { registerOllamaEmbeddingRoutes, registerOpenAIEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerOllamaRoutes } from './routes/ollama.ts';
 import { registerOpenAIRoutes } from './routes/openai.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
@@ -95,10 +96,12 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
         scope.register(async (ollama) => {
           ollama.setErrorHandler(ollamaErrorHandler);
           registerOllamaRoutes(ollama, deps);
+          registerOllamaEmbeddingRoutes(ollama, deps);
         });
         scope.register(async (openai) => {
           openai.setErrorHandler(openaiErrorHandler);
           registerOpenAIRoutes(openai, deps);
+          registerOpenAIEmbeddingRoutes(openai, deps);
         });
         registerAccountRoutes(scope, deps.identity, usage);
       });
