@@ -15,6 +15,7 @@ import { createUserLimits } from './limits/user-limits.ts';
 import { OllamaPool } from './pool/ollama-pool.ts';
 import { closeUpstreamConnections } from './providers/http.ts';
 import { registerAccountRoutes } from './routes/account.ts';
+import { registerCompletionRoutes } from './routes/completions.ts';
 import { ollamaErrorHandler, openaiErrorHandler } from './routes/dialects.ts';
 import { registerOllamaEmbeddingRoutes, registerOpenAIEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerOllamaRoutes } from './routes/ollama.ts';
@@ -102,6 +103,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
           openai.setErrorHandler(openaiErrorHandler);
           registerOpenAIRoutes(openai, deps);
           registerOpenAIEmbeddingRoutes(openai, deps);
+          registerCompletionRoutes(openai, deps);
         });
         registerAccountRoutes(scope, deps.identity, usage);
       });

@@ -78,7 +78,7 @@ async function* renderSse(
   yield SSE_DONE;
 }
 
-const sumUsage = (runs: Run<ChatEvent>[]): Usage =>
+export const sumUsage = (runs: Run<ChatEvent>[]): Usage =>
   runs.reduce<Usage>(
     (sum, run) => ({
       promptTokens: sum.promptTokens + (run.summary?.usage.promptTokens ?? 0),
@@ -92,7 +92,7 @@ const sumUsage = (runs: Run<ChatEvent>[]): Usage =>
  * Ends a run whose items may never have been read: a generator that never started skips its
  * `finally`, so the first item is read (starting it) before returning, which settles the run.
  */
-async function closeRun(run: Run<ChatEvent>) {
+export async function closeRun(run: Run<ChatEvent>) {
   if (run.summary) return;
   try {
     for await (const _ of run.items) break;
