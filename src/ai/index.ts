@@ -21,6 +21,7 @@ import { registerOllamaEmbeddingRoutes, registerOpenAIEmbeddingRoutes } from './
 import { registerOllamaRoutes } from './routes/ollama.ts';
 import { registerOpenAIRoutes } from './routes/openai.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
+import { registerResponsesRoutes } from './routes/responses.ts';
 
 function createAiClient(deps: GatewayDeps): AiClient {
   const chat: AiClient['chat'] = async (request) => {
@@ -104,6 +105,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
           registerOpenAIRoutes(openai, deps);
           registerOpenAIEmbeddingRoutes(openai, deps);
           registerCompletionRoutes(openai, deps);
+          registerResponsesRoutes(openai, deps);
         });
         registerAccountRoutes(scope, deps.identity, usage);
       });
