@@ -144,6 +144,17 @@ describe('the Ollama stand-in with the official client', () => {
     });
   });
 
+  it('shows a model as Ollama does, and 404s one it does not have', async () => {
+    const shown = await ollama.show({ model: 'llama3.2' });
+    expect(shown).toMatchObject({
+      details: { format: 'gguf', family: 'llama' },
+      capabilities: ['completion', 'tools'],
+    });
+    expect(shown.modelfile).toContain('FROM');
+    expect(typeof shown.template).toBe('string');
+    await expect(ollama.show({ model: 'nope' })).rejects.toMatchObject({ status_code: 404 });
+  });
+
   it('records each request: path, model, headers and body', async () => {
     await ollama.chat({ model: 'llama3.2', messages: ask('remember me') });
     const [request] = standIn.requests;
