@@ -110,8 +110,9 @@ function messagesOf(input: unknown): ChatMessage[] {
       else messages.push({ role: 'assistant', content: '', toolCalls: [call] });
     } else if (type === 'function_call_output') {
       if (typeof item.call_id !== 'string') throw invalid(`${where}.call_id is required`, `${where}.call_id`);
-      const output =
-        typeof item.output === 'string' ? item.output : contentOf(item.output, `${where}.output`).text;
+      // The output is text, a list of content parts, or (newer SDKs) one part.
+      const raw = isObject(item.output) ? [item.output] : item.output;
+      const output = typeof raw === 'string' ? raw : contentOf(raw, `${where}.output`).text;
       messages.push({ role: 'tool', content: output, toolCallId: item.call_id });
     } else if (type === 'reasoning') {
       // A model's reasoning summary from an earlier turn: no upstream here takes it back.

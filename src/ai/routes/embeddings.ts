@@ -26,9 +26,9 @@ const promptUsage = (promptTokens: unknown): Usage | undefined =>
     ? { promptTokens, completionTokens: 0, cachedPromptTokens: 0 }
     : undefined;
 
-/** Where an embeddings call goes. Never to a fallback model: a chat model's vectors would be worthless. */
+/** Where an embeddings call goes; each endpoint refuses a fallback (a chat model's vectors would be worthless). */
 async function embeddingRoute(deps: GatewayDeps, request: FastifyRequest, model: string): Promise<Route> {
-  const route = await routeCall(
+  return routeCall(
     deps.identity,
     deps.config,
     callerOf(request),
@@ -36,7 +36,6 @@ async function embeddingRoute(deps: GatewayDeps, request: FastifyRequest, model:
     (m) => deps.pool.models().has(m),
     allowsFallback(request),
   );
-  return route;
 }
 
 /**
