@@ -100,8 +100,14 @@ async function* streamedLines(
 }
 
 async function* renderLines(run: Run<GenerateLine>, guard: GuardedAnswer) {
+  // The final line goes out once the run has ended, so a client that has it sees the call settled.
+  let final: string | undefined;
   try {
-    for await (const item of run.items) yield `${item.line}\n`;
+    for await (const item of run.items) {
+      if (item.usage) final = `${item.line}\n`;
+      else yield `${item.line}\n`;
+    }
+    if (final) yield final;
   } catch (error) {
     const reason = guard.endReason;
     yield ndjsonLine(
