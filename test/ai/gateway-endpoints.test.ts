@@ -55,6 +55,8 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       services: ['identity', 'ai'],
       env: {
         OLLAMA_HOSTS: ollama.url,
+        // A stream broken on purpose must not rest the only instance.
+        OLLAMA_COOLDOWN_MS: '0',
         CALOS_OPENAI_URL: openaiServer.url,
         // 1 credit per input token of the embedding model; 1 per prompt and 2 per generated token of 'priced'.
         CALOS_AI_PRICES: JSON.stringify({
@@ -504,9 +506,68 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       expect(seen).toEqual(['what']);
       expect(result.finalOutput).toContain('sunny in what');
       const sent = ollama.requests.filter((r) => r.path === '/api/chat').slice(-2);
+      expect(sent.map((r) => (r.body as { stream?: boolean }).stream)).toEqual([false, false]);
       expect(
         (sent[1]?.body as { messages?: { role: string }[] } | undefined)?.messages?.map((m) => m.role),
       ).toEqual(['system', 'user', 'assistant', 'tool']);
     });
+
+    it('runs the agent streamed too', async () => {
+      const getWeather = tool({
+        name: 'get_weather',
+        description: 'The weather in a city',
+        parameters: z.object({ city: z.string() }),
+        execute: async ({ city }) => `rainy in ${city}`,
+      });
+      const agent = new Agent({ name: 'Weather', model: 'gpt-4o', tools: [getWeather] });
+      const runner = new Runner({
+        modelProvider: new OpenAIProvider({
+          apiKey: user.accessToken,
+          baseURL: `${platform.url}/ai/v1`,
+          useResponses: true,
+        }),
+        tracingDisabled: true,
+      });
+      const streamed = await runner.run(agent, 'get_weather in Bergen', { stream: true });
+      const kinds = new Set<string>();
+      for await (const event of streamed) kinds.add(event.type);
+      await streamed.completed;
+      expect(streamed.finalOutput).toContain('rainy in get_weather');
+      expect(kinds.has('raw_model_stream_event')).toBe(true);
+      const sent = openaiServer.requests.filter((r) => r.path === '/v1/chat/completions').slice(-2);
+      expect(sent.map((r) => (r.body as { stream?: boolean }).stream)).toEqual([true, true]);
+    });
+  });
+
+  it('ends passthrough and Responses streams broken upstream with an error in their own format, logged as errors', async () => {
+    ollama.setOptions({ failAfterChunks: 2, tokensPerReply: 6 });
+    try {
+      const response = await fetch(`${platform.url}/ai/api/generate`, {
+        method: 'POST',
+        headers: { ...user.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'llama3.2', prompt: 'break this stream please right now' }),
+      });
+      expect(response.status).toBe(200);
+      const lines = (await response.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { done?: boolean; error?: string });
+      expect(lines.slice(0, 2).every((line) => line.done === false)).toBe(true);
+      expect(lines.at(-1)).toEqual({ error: expect.stringContaining('broke off') });
+
+      const types: string[] = [];
+      const stream = await openaiClient().responses.create({
+        model: 'llama3.2',
+        input: 'break this one too please',
+        stream: true,
+      });
+      for await (const event of stream) types.push(event.type);
+      expect(types).toContain('response.output_text.delta');
+      expect(types.slice(-2)).toEqual(['error', 'response.failed']);
+    } finally {
+      ollama.setOptions({ failAfterChunks: undefined, tokensPerReply: 4 });
+    }
+    const failed = (await usageLog(user)).filter((i) => i.outcome === 'error').map((i) => i.endpoint);
+    expect(failed).toEqual(expect.arrayContaining(['api/generate', 'v1/responses']));
   });
 });
