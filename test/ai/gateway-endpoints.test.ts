@@ -43,7 +43,7 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
 
   beforeAll(async () => {
     ollama = await startOllamaStandIn({
-      models: ['llama3.2:latest', EMBED, 'priced:latest'],
+      models: ['llama3.2:latest', EMBED, 'priced:latest', 'qwen2.5-coder:latest', 'qwen3:latest'],
       tokensPerReply: 4,
     });
     openaiServer = await startOpenAIStandIn({
@@ -226,7 +226,7 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
   describe('/api/generate passthrough', () => {
     it('reaches Ollama with every field as sent, and answers as Ollama does (context included)', async () => {
       const request = {
-        model: 'llama3.2',
+        model: 'qwen2.5-coder',
         prompt: 'def soup(',
         suffix: '  return bowl',
         system: 'you write code',
@@ -242,7 +242,7 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       const whole = await ollamaClient().generate({ ...request, stream: false });
       expect(lastRequest(ollama, '/api/generate')?.body).toEqual({
         ...request,
-        model: 'llama3.2:latest',
+        model: 'qwen2.5-coder:latest',
         stream: false,
       });
       expect(whole.done).toBe(true);
@@ -263,6 +263,14 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       expect(parts.join('')).toBe('a b c d');
       expect(last).toMatchObject({ done: true, done_reason: 'stop', eval_count: 4, prompt_eval_count: 5 });
       expect(last?.context?.length).toBeGreaterThan(0);
+
+      // Ollama's own refusal comes back in its words: llama3.2 cannot fill in the middle.
+      await expect(
+        ollamaClient().generate({ model: 'llama3.2', prompt: 'x', suffix: 'y', stream: false }),
+      ).rejects.toMatchObject({
+        status_code: 400,
+        error: expect.stringContaining('does not support insert'),
+      });
 
       const raw = await ollamaClient().generate({
         model: 'llama3.2',
@@ -295,7 +303,7 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
 
     it('keeps think, keep_alive and options on /api/chat', async () => {
       await ollamaClient().chat({
-        model: 'llama3.2',
+        model: 'qwen3',
         messages: [{ role: 'user', content: 'hi' }],
         think: true,
         keep_alive: 0,
@@ -314,7 +322,7 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
     it('answers the openai client whole and streamed, on Ollama generate, with suffix and max_tokens', async () => {
       const openai = openaiClient();
       const whole = await openai.completions.create({
-        model: 'llama3.2',
+        model: 'qwen2.5-coder',
         prompt: 'write a soup recipe please',
         suffix: 'enjoy',
         max_tokens: 3,
@@ -326,7 +334,7 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       ]);
       expect(whole.usage).toEqual({ prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
       expect(lastRequest(ollama, '/api/generate')?.body).toEqual({
-        model: 'llama3.2:latest',
+        model: 'qwen2.5-coder:latest',
         prompt: 'write a soup recipe please',
         suffix: 'enjoy',
         stream: false,

@@ -104,12 +104,17 @@ export class LoadedModels {
   }
 }
 
-/** What kinds of call a model answers, as Ollama infers them from its template and weights. */
-function capabilitiesOf(name: string): string[] {
+/**
+ * What kinds of call a model answers, as Ollama infers them from its template and weights: by
+ * name here (embed → embedding only; vision, llava → vision; coder → insert, i.e. `suffix`;
+ * qwen3, deepseek-r1, gpt-oss → thinking).
+ */
+export function capabilitiesOf(name: string): string[] {
   if (/embed/i.test(name)) return ['embedding'];
   const kinds = ['completion', 'tools'];
   if (/vision|llava/i.test(name)) kinds.push('vision');
   if (/coder|code/i.test(name)) kinds.push('insert');
+  if (/qwen3|deepseek-r1|gpt-oss/i.test(name)) kinds.push('thinking');
   return kinds;
 }
 
