@@ -3,8 +3,8 @@
 // embeddings classes), Ollama /api/show, /api/generate passed through with every field, OpenAI's
 // legacy /v1/completions and the Responses API (with the OpenAI Agents SDK) — each with the
 // official clients, metered and logged as chat is.
-import { OllamaEmbeddings } from '@langchain/ollama';
-import { OpenAIEmbeddings } from '@langchain/openai';
+import { OllamaEmbeddings, Ollama as OllamaLLM } from '@langchain/ollama';
+import { ChatOpenAI, OpenAIEmbeddings, OpenAI as OpenAILLM } from '@langchain/openai';
 import { Agent, OpenAIProvider, Runner, tool } from '@openai/agents';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
@@ -301,6 +301,24 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       expect(await balanceOf(payer)).toBe(before - (3 + 4 * 2));
     });
 
+    it("answers LangChain's Ollama LLM, whole and streamed", async () => {
+      const llm = new OllamaLLM({
+        model: 'llama3.2',
+        baseUrl: `${platform.url}/ai`,
+        headers: { authorization: `Bearer ${user.accessToken}` },
+        numCtx: 4096,
+      });
+      expect(await llm.invoke('lang chain soup now')).toBe('lang chain soup now');
+      expect(lastRequest(ollama, '/api/generate')?.body).toMatchObject({
+        model: 'llama3.2:latest',
+        prompt: 'lang chain soup now',
+        options: { num_ctx: 4096 },
+      });
+      let streamed = '';
+      for await (const piece of await llm.stream('stream lang chain soup')) streamed += piece;
+      expect(streamed).toBe('stream lang chain soup');
+    });
+
     it('keeps think, keep_alive and options on /api/chat', async () => {
       await ollamaClient().chat({
         model: 'qwen3',
@@ -368,6 +386,21 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       expect(
         (await usageLog(user)).filter((i) => i.endpoint === 'v1/completions').length,
       ).toBeGreaterThanOrEqual(3);
+    });
+
+    it("answers LangChain's OpenAI LLM (completions), whole and streamed", async () => {
+      const llm = new OpenAILLM({
+        model: 'llama3.2',
+        apiKey: user.accessToken,
+        configuration: { baseURL: `${platform.url}/ai/v1` },
+        maxTokens: 3,
+        maxRetries: 0,
+      });
+      expect(await llm.invoke('old school soup please')).toBe('old school soup');
+      let streamed = '';
+      for await (const piece of await llm.stream('streamed old soup')) streamed += piece;
+      expect(streamed).toBe('streamed old soup');
+      expect(lastRequest(ollama, '/api/generate')?.body).toMatchObject({ options: { num_predict: 3 } });
     });
 
     it('refuses a provider model and bad input in OpenAI shape', async () => {
@@ -469,6 +502,28 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
         expect(answered.output_text).toContain('snowy');
       },
     );
+
+    it("answers LangChain's ChatOpenAI on the Responses API, with bindTools", async () => {
+      const chat = new ChatOpenAI({
+        model: 'llama3.2',
+        apiKey: user.accessToken,
+        configuration: { baseURL: `${platform.url}/ai/v1` },
+        useResponsesApi: true,
+        maxRetries: 0,
+      });
+      const answer = await chat.invoke('responses via lang chain');
+      expect(answer.content).toEqual([
+        expect.objectContaining({ type: 'text', text: 'responses via lang chain' }),
+      ]);
+      expect(lastRequest(ollama, '/api/chat')).toBeDefined();
+      // LangChain takes tools in the Chat Completions shape and sends them in the Responses one.
+      const { type, strict: _strict, ...fn } = weatherTool;
+      const withTools = chat.bindTools([{ type, function: fn }]);
+      const called = await withTools.invoke('what about get_weather now');
+      expect(called.tool_calls).toEqual([
+        expect.objectContaining({ name: 'get_weather', args: { city: 'what' } }),
+      ]);
+    });
 
     it('refuses previous_response_id and hosted tools in OpenAI shape', async () => {
       const previous = await openaiClient()
