@@ -351,7 +351,7 @@ export interface paths {
         put?: never;
         /**
          * Complete a prompt (Ollama /api/generate); streams NDJSON unless stream is false
-         * @description Models of OpenAI (gpt-*, o*), Anthropic (claude-*) and DeepSeek (deepseek-*) go to that provider with your own key; without one, your fallback model answers and X-CALOS-Fallback says why.
+         * @description Models of OpenAI (gpt-*, o*), Anthropic (claude-*) and DeepSeek (deepseek-*) go to that provider with your own key; without one, your fallback model answers and X-CALOS-Fallback says why. A model of the pool gets the request as sent (raw, suffix, context, images, system, template, format, think, keep_alive, options) and its answer comes back as Ollama wrote it.
          */
         post: {
             parameters: {
