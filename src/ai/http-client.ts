@@ -2,8 +2,8 @@
 // gateway's OpenAI-compatible endpoint with the user's own access token, so the same limits,
 // routing and metering apply as for any other caller.
 import { request } from 'undici';
-import { AppError } from '../platform/errors.ts';
 import type { AiChatRequest, AiChatResult, AiClient } from './client.ts';
+import { AiErrors } from './errors.ts';
 import { sseEvents } from './providers/http.ts';
 
 interface Completion {
@@ -22,9 +22,10 @@ async function readStream(body: AsyncIterable<Uint8Array>, onText: (delta: strin
     if (event.data === '[DONE]') break;
     const chunk = JSON.parse(event.data) as Completion;
     if (chunk.error) {
-      throw new AppError(
+      throw AiErrors.fromGateway(
         502,
-        chunk.error.code ?? 'AI_STREAM_FAILED',
+        chunk.error.code,
+        'AI_STREAM_FAILED',
         chunk.error.message ?? 'The AI stream broke',
       );
     }
@@ -43,11 +44,7 @@ export function createAiHttpClient(aiUrl: string): AiClient {
   const url = `${aiUrl.replace(/\/+$/, '')}/ai/v1/chat/completions`;
   const chat = async (input: AiChatRequest): Promise<AiChatResult> => {
     if (!input.accessToken) {
-      throw new AppError(
-        500,
-        'AI_CLIENT_NEEDS_TOKEN',
-        'The gateway runs elsewhere: pass the user’s access token',
-      );
+      throw AiErrors.clientNeedsToken();
     }
     const response = await request(url, {
       method: 'POST',
@@ -75,9 +72,10 @@ export function createAiHttpClient(aiUrl: string): AiClient {
     }
     const body = (await response.body.json()) as Completion;
     if (response.statusCode >= 400) {
-      throw new AppError(
+      throw AiErrors.fromGateway(
         response.statusCode,
-        body.error?.code ?? 'AI_GATEWAY_FAILED',
+        body.error?.code,
+        'AI_GATEWAY_FAILED',
         body.error?.message ?? `The AI gateway answered ${response.statusCode}`,
         body.error?.details,
       );

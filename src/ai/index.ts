@@ -15,10 +15,13 @@ import { createUserLimits } from './limits/user-limits.ts';
 import { OllamaPool } from './pool/ollama-pool.ts';
 import { closeUpstreamConnections } from './providers/http.ts';
 import { registerAccountRoutes } from './routes/account.ts';
+import { registerCompletionRoutes } from './routes/completions.ts';
 import { ollamaErrorHandler, openaiErrorHandler } from './routes/dialects.ts';
+import { registerOllamaEmbeddingRoutes, registerOpenAIEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerOllamaRoutes } from './routes/ollama.ts';
 import { registerOpenAIRoutes } from './routes/openai.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
+import { registerResponsesRoutes } from './routes/responses.ts';
 
 function createAiClient(deps: GatewayDeps): AiClient {
   const chat: AiClient['chat'] = async (request) => {
@@ -95,10 +98,14 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
         scope.register(async (ollama) => {
           ollama.setErrorHandler(ollamaErrorHandler);
           registerOllamaRoutes(ollama, deps);
+          registerOllamaEmbeddingRoutes(ollama, deps);
         });
         scope.register(async (openai) => {
           openai.setErrorHandler(openaiErrorHandler);
           registerOpenAIRoutes(openai, deps);
+          registerOpenAIEmbeddingRoutes(openai, deps);
+          registerCompletionRoutes(openai, deps);
+          registerResponsesRoutes(openai, deps);
         });
         registerAccountRoutes(scope, deps.identity, usage);
       });

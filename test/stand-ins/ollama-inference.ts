@@ -1,7 +1,7 @@
 // Ollama's inference endpoints: /api/chat and /api/generate (NDJSON stream by default, one word
 // per chunk, the counts and durations in the final `done` object), /api/embed and /api/embeddings.
 import { arrayField, field, numberField, stringField } from './body.ts';
-import { findModel, type LoadedModels, type OllamaOptions } from './ollama-models.ts';
+import { capabilitiesOf, findModel, type LoadedModels, type OllamaOptions } from './ollama-models.ts';
 import type { Exchange } from './server.ts';
 import {
   countWords,
@@ -46,6 +46,29 @@ function requireModel(exchange: OllamaExchange): string | undefined {
 const installedName = (exchange: OllamaExchange, requested: string) =>
   findModel(exchange.options.models, requested) ?? requested;
 
+/**
+ * False after answering 400 as Ollama does when the request needs what the model cannot do:
+ * `suffix` needs insert (fill in the middle), `think` needs a thinking model.
+ */
+function isCapable(exchange: OllamaExchange, model: string): boolean {
+  const capabilities = capabilitiesOf(installedName(exchange, model));
+  const suffix = stringField(exchange.body, 'suffix');
+  if (suffix && !capabilities.includes('insert')) {
+    sendOllamaError(
+      exchange,
+      400,
+      `registry.ollama.ai/library/${installedName(exchange, model)} does not support insert`,
+    );
+    return false;
+  }
+  const think = field(exchange.body, 'think');
+  if ((think === true || typeof think === 'string') && !capabilities.includes('thinking')) {
+    sendOllamaError(exchange, 400, `"${model}" does not support thinking`);
+    return false;
+  }
+  return true;
+}
+
 interface Generation {
   kind: 'chat' | 'generate';
   model: string;
@@ -59,7 +82,7 @@ interface Generation {
 
 export async function chat(exchange: OllamaExchange, loaded: LoadedModels) {
   const model = requireModel(exchange);
-  if (!model) return;
+  if (!model || !isCapable(exchange, model)) return;
   const messages = arrayField(exchange.body, 'messages') ?? [];
   if (messages.length === 0) return answerLoad(exchange, loaded, model, 'chat');
   const last = messages.at(-1);
@@ -84,7 +107,7 @@ export async function chat(exchange: OllamaExchange, loaded: LoadedModels) {
 
 export async function generate(exchange: OllamaExchange, loaded: LoadedModels) {
   const model = requireModel(exchange);
-  if (!model) return;
+  if (!model || !isCapable(exchange, model)) return;
   const prompt = stringField(exchange.body, 'prompt') ?? '';
   if (prompt === '') return answerLoad(exchange, loaded, model, 'generate');
   await generateReply(exchange, loaded, {

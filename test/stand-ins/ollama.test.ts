@@ -144,6 +144,38 @@ describe('the Ollama stand-in with the official client', () => {
     });
   });
 
+  it('shows a model as Ollama does, and 404s one it does not have', async () => {
+    const shown = await ollama.show({ model: 'llama3.2' });
+    expect(shown).toMatchObject({
+      details: { format: 'gguf', family: 'llama' },
+      capabilities: ['completion', 'tools'],
+    });
+    expect(shown.modelfile).toContain('FROM');
+    expect(typeof shown.template).toBe('string');
+    await expect(ollama.show({ model: 'nope' })).rejects.toMatchObject({ status_code: 404 });
+  });
+
+  it('refuses suffix and think for models without insert or thinking, as Ollama does', async () => {
+    await expect(ollama.generate({ model: 'llama3.2', prompt: 'a', suffix: 'b' })).rejects.toMatchObject({
+      status_code: 400,
+      error: 'registry.ollama.ai/library/llama3.2:latest does not support insert',
+    });
+    await expect(ollama.chat({ model: 'llama3.2', messages: ask('hi'), think: true })).rejects.toMatchObject({
+      status_code: 400,
+      error: '"llama3.2" does not support thinking',
+    });
+    standIn.setOptions({ models: ['qwen2.5-coder:7b', 'qwen3:8b'] });
+    const filled = await ollama.generate({
+      model: 'qwen2.5-coder:7b',
+      prompt: 'a b',
+      suffix: 'c',
+      stream: false,
+    });
+    expect(filled.done).toBe(true);
+    const thought = await ollama.chat({ model: 'qwen3:8b', messages: ask('hi'), think: true, stream: false });
+    expect(thought.done).toBe(true);
+  });
+
   it('records each request: path, model, headers and body', async () => {
     await ollama.chat({ model: 'llama3.2', messages: ask('remember me') });
     const [request] = standIn.requests;

@@ -2,8 +2,17 @@
 // client works against it unchanged. Counting rules: prompt_eval_count is the number of words
 // (runs of non-whitespace) in every message's content (chat) or in system + prompt (generate);
 // eval_count is the number of words in the reply, streamed as one chunk per word.
+
+import { field, stringField } from './body.ts';
 import { chat, embed, embeddings, generate, sendOllamaError } from './ollama-inference.ts';
-import { DEFAULT_OLLAMA_VERSION, describeModel, LoadedModels, type OllamaOptions } from './ollama-models.ts';
+import {
+  DEFAULT_OLLAMA_VERSION,
+  describeModel,
+  findModel,
+  LoadedModels,
+  type OllamaOptions,
+  showModel,
+} from './ollama-models.ts';
 import { type Exchange, type Protocol, type StandIn, startStandIn } from './server.ts';
 import { sendJson, sendText } from './wire.ts';
 
@@ -22,6 +31,14 @@ export function startOllamaStandIn(options: Partial<OllamaOptions> = {}): Promis
     sendJson(res, 200, { version: options.version ?? DEFAULT_OLLAMA_VERSION }, json);
   const tags: Route = ({ res, options }) =>
     sendJson(res, 200, { models: options.models.map((name) => describeModel(name)) }, json);
+  // Newer clients send `model`, older ones `name`.
+  const show: Route = (exchange) => {
+    const asked = stringField(exchange.body, 'model') ?? stringField(exchange.body, 'name') ?? '';
+    if (asked === '') return sendOllamaError(exchange, 400, 'model is required');
+    const installed = findModel(exchange.options.models, asked);
+    if (!installed) return sendOllamaError(exchange, 404, `model '${asked}' not found`);
+    return sendJson(exchange.res, 200, showModel(installed, field(exchange.body, 'verbose') === true), json);
+  };
   const routes: Record<string, Record<string, Route>> = {
     '/': { GET: running, HEAD: running },
     '/api/version': { GET: version, HEAD: version },
@@ -31,6 +48,7 @@ export function startOllamaStandIn(options: Partial<OllamaOptions> = {}): Promis
     '/api/generate': { POST: (exchange) => generate(exchange, loaded) },
     '/api/embed': { POST: (exchange) => embed(exchange, loaded) },
     '/api/embeddings': { POST: (exchange) => embeddings(exchange, loaded) },
+    '/api/show': { POST: show },
   };
 
   const protocol: Protocol<OllamaOptions> = {

@@ -37,6 +37,43 @@ describe('the OpenAI stand-in with the official client', () => {
     expect(standIn.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
   });
 
+  it('answers embeddings as OpenAI does: floats, base64 (the client decodes it), dimensions, usage', async () => {
+    standIn.setOptions({ models: ['text-embedding-3-small'] });
+    const client = clientFor(standIn.url);
+    const floats = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['red soup', 'blue'],
+      encoding_format: 'float',
+      dimensions: 4,
+    });
+    expect(floats).toMatchObject({
+      object: 'list',
+      model: 'text-embedding-3-small',
+      usage: { prompt_tokens: 3, total_tokens: 3 },
+    });
+    expect(floats.data.map((d) => [d.object, d.index, d.embedding.length])).toEqual([
+      ['embedding', 0, 4],
+      ['embedding', 1, 4],
+    ]);
+    // Without encoding_format the client asks for base64 and decodes the float32 bytes itself.
+    const decoded = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'red soup',
+      dimensions: 4,
+    });
+    expect(decoded.data[0]?.embedding).toEqual(floats.data[0]?.embedding);
+    expect(standIn.requests.at(-1)?.body).toMatchObject({ encoding_format: 'base64' });
+    await expect(
+      client.embeddings.create({ model: 'text-embedding-3-small', input: '' }),
+    ).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(client.embeddings.create({ model: 'nope', input: 'x' })).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+    });
+  });
+
   it('streams with include_usage: a usage chunk with empty choices comes last', async () => {
     const stream = await clientFor(standIn.url).chat.completions.create({
       model: 'gpt-4o-mini',

@@ -1,4 +1,4 @@
-// A stand-in for the OpenAI API (chat completions and models), close enough that the official
+// A stand-in for the OpenAI API (chat completions, embeddings and models), close enough that the official
 // `openai` client works against it: `new OpenAI({ apiKey, baseURL: url + '/v1' })`.
 // DeepSeek speaks the same protocol, so with `dialect: 'deepseek'` and models such as
 // 'deepseek-chat' the same stand-in plays DeepSeek (baseURL `url` or `url + '/v1'`).
@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { stringField } from './body.ts';
 import { chatCompletion, PromptCache, validateChat } from './openai-chat.ts';
+import { embeddings } from './openai-embeddings.ts';
 import type { OpenAIOptions } from './openai-options.ts';
 import { type Exchange, type Protocol, type StandIn, startStandIn } from './server.ts';
 import { sendJson } from './wire.ts';
@@ -71,7 +72,8 @@ export function startOpenAIStandIn(
     o.dialect === 'deepseek' && !path.startsWith('/v1/') ? `/v1${path}` : path;
 
   const protocol: Protocol<OpenAIOptions> = {
-    isInference: (method, path) => method === 'POST' && path.endsWith('/chat/completions'),
+    isInference: (method, path) =>
+      method === 'POST' && (path.endsWith('/chat/completions') || path.endsWith('/embeddings')),
     errorBody: errorForStatus,
     handle: async (exchange) => {
       const { res, method, options: o } = exchange;
@@ -99,6 +101,14 @@ export function startOpenAIStandIn(
           return sendJson(res, 404, openAIError(message, 'invalid_request_error', 'model_not_found'));
         }
         return chatCompletion(exchange, checked.messages, cache);
+      }
+      if (method === 'POST' && path === '/v1/embeddings' && o.dialect !== 'deepseek') {
+        const model = stringField(exchange.body, 'model') ?? '';
+        if (!o.models.includes(model)) {
+          const message = `The model \`${model}\` does not exist or you do not have access to it.`;
+          return sendJson(res, 404, openAIError(message, 'invalid_request_error', 'model_not_found'));
+        }
+        return embeddings(exchange);
       }
       return notFound();
     },

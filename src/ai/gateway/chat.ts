@@ -6,7 +6,7 @@ import { promptTokenCeiling } from '../metering/holds.ts';
 import { chatProviders } from '../providers/registry.ts';
 import type { ChatCall, ChatEvent } from '../providers/types.ts';
 import { type GatewayDeps, type Run, startRun } from './execute.ts';
-import { type Caller, routeCall } from './route.ts';
+import { type Caller, type Route, routeCall } from './route.ts';
 
 export interface ChatRequest {
   caller: Caller;
@@ -18,17 +18,21 @@ export interface ChatRequest {
   call: Omit<ChatCall, 'model'>;
   /** false: refuse rather than answer a provider model from the fallback model. */
   allowFallback?: boolean;
+  /** The route, when the caller has already chosen it (routeCall). */
+  route?: Route;
 }
 
 export async function startChat(deps: GatewayDeps, request: ChatRequest): Promise<Run<ChatEvent>> {
-  const route = await routeCall(
-    deps.identity,
-    deps.config,
-    request.caller,
-    request.model,
-    (m) => deps.pool.models().has(m),
-    request.allowFallback,
-  );
+  const route =
+    request.route ??
+    (await routeCall(
+      deps.identity,
+      deps.config,
+      request.caller,
+      request.model,
+      (m) => deps.pool.models().has(m),
+      request.allowFallback,
+    ));
   const provider = chatProviders[route.provider];
   const call: ChatCall = { ...request.call, model: route.model };
   return startRun<ChatEvent>(deps, {

@@ -11,6 +11,7 @@ import type { AiConfig } from '../../platform/ai-config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { AiErrors } from '../errors.ts';
 import type { LimitState, UserLimits } from '../limits/user-limits.ts';
 import { holdFor, promptTokenCeiling } from '../metering/holds.ts';
 import { creditsFor, estimateTokens } from '../metering/prices.ts';
@@ -56,6 +57,8 @@ export interface RunSpec<Item> {
   usageOf(item: Item): Usage | undefined;
   /** Generated text in this item, to estimate usage of a stream that never finished. */
   textOf(item: Item): string;
+  /** Tokens this item is known to carry, when counting them beats estimating from text (one per Ollama chunk). */
+  tokensOf?(item: Item): number;
 }
 
 export interface RunBounds {
@@ -173,7 +176,7 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
       }
       await refundReservation();
       const clientError = spec.signal.aborted
-        ? new AppError(499, 'CLIENT_CLOSED', 'The client closed the request')
+        ? AiErrors.clientClosed()
         : toClientError(error, route.provider, route.byok);
       await record(spec.signal.aborted ? 'aborted' : 'error', { errorCode: clientError.code });
       deps.metrics.requests.inc({ endpoint: spec.endpoint, provider: route.provider, outcome: 'error' });
@@ -190,6 +193,7 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
   async function* items(): AsyncGenerator<Item> {
     let usage: Usage | undefined;
     let generated = '';
+    let counted = 0;
     let outcome: 'ok' | 'error' | 'aborted' = 'ok';
     let errorCode: string | null = null;
     try {
@@ -198,6 +202,7 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
         const item = current.value;
         usage = spec.usageOf(item) ?? usage;
         generated += spec.textOf(item);
+        counted += spec.tokensOf?.(item) ?? 0;
         yield item;
         current = await iterator.next();
       }
@@ -218,7 +223,7 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
       lease?.release();
       const finalUsage = usage ?? {
         promptTokens: estimateTokens(spec.promptText),
-        completionTokens: estimateTokens(generated),
+        completionTokens: estimateTokens(generated) + counted,
         cachedPromptTokens: 0,
       };
       let credits = 0;

@@ -9,10 +9,9 @@ import {
   type ModelPrice,
   type PaidProvider,
 } from '../../platform/ai-config.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AiErrors } from '../errors.ts';
 import { priceOf } from '../metering/prices.ts';
 import { normalizeOllamaModel, providerOfModel } from '../providers/registry.ts';
-import { providerName } from './errors.ts';
 
 export interface Caller {
   userId: string;
@@ -77,18 +76,8 @@ export async function routeCall(
   }
   if (!allowFallback) {
     throw platformKey
-      ? new AppError(
-          403,
-          'PREMIUM_MODEL_NOT_IN_PLAN',
-          `Your plan does not include ${model}: add your own ${providerName(provider)} key or upgrade (fallback is off)`,
-          { model, provider, reason: 'plan_excludes_premium' },
-        )
-      : new AppError(
-          402,
-          'PROVIDER_KEY_REQUIRED',
-          `${model} needs your own ${providerName(provider)} key: add it in your CALOS account (fallback is off)`,
-          { model, provider, reason: 'no_key_for_provider' },
-        );
+      ? AiErrors.premiumModelNotInPlan(model, provider)
+      : AiErrors.providerKeyRequired(model, provider);
   }
   const fallback = normalizeOllamaModel((await preferencesOf()).fallback_model || config.defaultModel);
   return {

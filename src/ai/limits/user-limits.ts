@@ -4,11 +4,11 @@
 // counts on its own (a user may get the limit once per process): that is said once in the log
 // per outage, counted, and reported by health() for /readyz until Redis answers again.
 import type { Config } from '../../platform/config.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { DependencyStatus } from '../../platform/http/server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { consume, createLimiter, type Limiter } from '../../platform/rate-limit.ts';
 import { redisClient } from '../../platform/redis.ts';
+import { AiErrors } from '../errors.ts';
 
 const PING_TIMEOUT_MS = 1_000;
 
@@ -128,12 +128,7 @@ export function createUserLimits(
         resetSeconds: Math.max(1, Math.ceil(counted.resetMs / 1000)),
       };
       if (counted.consumed > limit) {
-        throw new AppError(
-          429,
-          'AI_RATE_LIMITED',
-          `AI request limit reached: ${limit} per ${window} on your plan. Try again in ${state.resetSeconds} s.`,
-          { window, limit, retryAfterSeconds: state.resetSeconds },
-        );
+        throw AiErrors.rateLimited(window, limit, state.resetSeconds);
       }
       if (!tightest || state.remaining < tightest.remaining) tightest = state;
     }

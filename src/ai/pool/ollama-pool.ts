@@ -3,8 +3,9 @@
 // after a failure. Requests lease an instance: only one that has the model, preferring the
 // fewest requests in flight and, among equals, one with the model already loaded. When every
 // candidate is at its cap, requests wait in a bounded queue; past that, 503 with Retry-After.
-import { AppError } from '../../platform/errors.ts';
+import type { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { AiErrors } from '../errors.ts';
 import { normalizeOllamaModel } from '../providers/registry.ts';
 
 export interface PoolOptions {
@@ -91,7 +92,7 @@ export class OllamaPool {
     await this.#probing?.catch(() => undefined);
     for (const waiter of this.#waiters.splice(0)) {
       clearTimeout(waiter.timer);
-      waiter.reject(new AppError(503, 'GATEWAY_STOPPING', 'The gateway is shutting down'));
+      waiter.reject(AiErrors.gatewayStopping());
     }
   }
 
@@ -168,30 +169,18 @@ export class OllamaPool {
     if (candidates.length === 0) {
       if (this.available().length === 0) {
         return Promise.reject(
-          new AppError(
-            503,
-            'OLLAMA_UNREACHABLE',
-            `No Ollama instance is answering (OLLAMA_HOSTS: ${this.instances.map((i) => i.url).join(', ')})`,
-            { retryAfterSeconds: Math.ceil(this.#options.healthIntervalMs / 1000) || 1 },
+          AiErrors.ollamaUnreachable(
+            this.instances.map((i) => i.url),
+            Math.ceil(this.#options.healthIntervalMs / 1000) || 1,
           ),
         );
       }
       const anywhere = this.instances.some((i) => i.models.has(model));
       if (!anywhere) {
-        return Promise.reject(
-          new AppError(404, 'MODEL_NOT_FOUND', `No Ollama instance has the model "${model}"`, { model }),
-        );
+        return Promise.reject(AiErrors.modelNotFound(model));
       }
       return Promise.reject(
-        new AppError(
-          503,
-          'NO_INSTANCE_AVAILABLE',
-          `Every Ollama instance with "${model}" is unavailable right now`,
-          {
-            model,
-            retryAfterSeconds: Math.ceil(this.#options.cooldownMs / 1000) || 1,
-          },
-        ),
+        AiErrors.noInstanceAvailable(model, Math.ceil(this.#options.cooldownMs / 1000) || 1),
       );
     }
     const lease = this.#tryLease(model, exclude);
@@ -217,17 +206,14 @@ export class OllamaPool {
         timer: setTimeout(() => leave(this.#saturated(model)), this.#options.queueTimeoutMs),
       };
       // A client that leaves while queued gives its place up.
-      const onAbort = () => leave(new AppError(499, 'CLIENT_CLOSED', 'The client closed the request'));
+      const onAbort = () => leave(AiErrors.clientClosed());
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
     });
   }
 
   #saturated(model: string): AppError {
-    return new AppError(503, 'POOL_SATURATED', 'Every Ollama instance is busy; try again shortly', {
-      model,
-      retryAfterSeconds: 1,
-    });
+    return AiErrors.poolSaturated(model);
   }
 
   #tryLease(model: string, exclude: ReadonlySet<string>): Lease | undefined {

@@ -18,8 +18,8 @@ export const chatProviders: Readonly<Record<ProviderName, ChatProvider>> = Objec
 const OLLAMA_LOOKALIKES = /^gpt-oss\b/;
 
 /**
- * The provider of a model name: 'gpt-*', 'o1*', 'o3*', 'o4*', 'chatgpt-*' and fine-tunes
- * ('ft:…') are OpenAI's, 'claude-*' Anthropic's, 'deepseek-*' DeepSeek's, anything else
+ * The provider of a model name: 'gpt-*', 'o1*', 'o3*', 'o4*', 'chatgpt-*', 'text-embedding-*'
+ * and fine-tunes ('ft:…') are OpenAI's, 'claude-*' Anthropic's, 'deepseek-*' DeepSeek's, anything else
  * Ollama's. A name with a tag ('deepseek-r1:7b', 'gpt-oss:20b') is always an Ollama model:
  * providers do not tag their model names.
  */
@@ -27,7 +27,7 @@ export function providerOfModel(name: string): ProviderName {
   const model = name.trim().toLowerCase();
   if (model.startsWith('ft:')) return 'openai';
   if (modelTag(model) !== undefined || OLLAMA_LOOKALIKES.test(model)) return 'ollama';
-  if (/^(gpt-|chatgpt-|o1|o3|o4)/.test(model)) return 'openai';
+  if (/^(gpt-|chatgpt-|o1|o3|o4|text-embedding-)/.test(model)) return 'openai';
   if (model.startsWith('claude-')) return 'anthropic';
   if (model.startsWith('deepseek-')) return 'deepseek';
   return 'ollama';

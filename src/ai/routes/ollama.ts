@@ -5,10 +5,12 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
+import { PlatformErrors } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import type { App } from '../../platform/http/service.ts';
+import { AiErrors } from '../errors.ts';
+import { checkOllamaGenerate } from '../formats/ollama-generate.ts';
 import {
   measureDurations,
   ndjsonLine,
@@ -25,12 +27,13 @@ import { ToolCallCollector } from '../formats/tool-calls.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
-import { startRun } from '../gateway/execute.ts';
-import { routeCall } from '../gateway/route.ts';
+import { type Route, routeCall } from '../gateway/route.ts';
 import { endpoint, postJson, request as upstreamRequest } from '../providers/http.ts';
+import { normalizeOllamaModel } from '../providers/registry.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OllamaErrorResponse } from './dialects.ts';
+import { passGenerateThrough } from './generate.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
 const bearer = [{ bearerAuth: [] }];
@@ -111,7 +114,11 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
               : 'Complete a prompt (Ollama /api/generate); streams NDJSON unless stream is false',
           description:
             'Models of OpenAI (gpt-*, o*), Anthropic (claude-*) and DeepSeek (deepseek-*) go to that provider with your own key; ' +
-            'without one, your fallback model answers and X-CALOS-Fallback says why.',
+            'without one, your fallback model answers and X-CALOS-Fallback says why.' +
+            (kind === 'generate'
+              ? ' A model of the pool gets the request as sent (raw, suffix, context, images, system, template, format, ' +
+                'think, keep_alive, options) and its answer comes back as Ollama wrote it.'
+              : ''),
           security: bearer,
           body: AnyBody,
           response: {
@@ -128,11 +135,23 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       async (request, reply) => {
         const startedAt = process.hrtime.bigint();
         const caller = callerOf(request);
+        let route: Route | undefined;
+        if (kind === 'generate') {
+          // An Ollama model gets the request as sent; a provider's model gets it translated.
+          const checked = checkOllamaGenerate(request.body);
+          route = await routeCall(
+            deps.identity,
+            deps.config,
+            caller,
+            checked.model,
+            (m) => deps.pool.models().has(m),
+            allowsFallback(request),
+          );
+          if (route.provider === 'ollama') return passGenerateThrough(deps, request, reply, route, checked);
+        }
         const call = kind === 'chat' ? parseOllamaChat(request.body) : parseOllamaGenerate(request.body);
         if (call.messages.length === 0) {
-          throw new AppError(
-            400,
-            'EMPTY_PROMPT',
+          throw AiErrors.emptyPrompt(
             kind === 'chat' ? 'messages must not be empty' : 'prompt must not be empty',
           );
         }
@@ -146,6 +165,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
           model: call.model,
           call,
           allowFallback: allowsFallback(request),
+          route,
         });
         limitHeaders(reply, run.limit);
         if (run.route.fallbackReason) {
@@ -198,82 +218,53 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
   }
 
   app.post(
-    '/api/embed',
+    '/api/show',
     {
-      bodyLimit: CHAT_BODY_LIMIT,
       schema: {
         tags: ['ollama'],
-        summary: 'Embeddings from an Ollama model (Ollama /api/embed)',
+        summary: "A model's details, template, parameters and capabilities (Ollama /api/show)",
+        description: 'Answered by an instance of the pool that has the model, as it answers.',
         security: bearer,
         body: Type.Object(
           {
-            model: Type.String({ minLength: 1, maxLength: 200 }),
-            input: Type.Union([
-              Type.String({ maxLength: 1_000_000 }),
-              Type.Array(Type.String({ maxLength: 1_000_000 }), { maxItems: 512 }),
-            ]),
-            truncate: Type.Optional(Type.Boolean()),
+            model: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            verbose: Type.Optional(Type.Boolean()),
+            system: Type.Optional(Type.String({ maxLength: 100_000 })),
+            template: Type.Optional(Type.String({ maxLength: 100_000 })),
             options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-            keep_alive: Type.Optional(Type.Union([Type.String(), Type.Number()])),
-            dimensions: Type.Optional(Type.Integer({ minimum: 1 })),
           },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Unsafe<unknown>({ description: 'Ollama embeddings' }),
+          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
           400: OllamaErrorResponse,
           401: OllamaErrorResponse,
-          429: OllamaErrorResponse,
+          404: OllamaErrorResponse,
+          503: OllamaErrorResponse,
         },
       },
     },
-    async (request, reply) => {
-      const caller = callerOf(request);
-      const route = await routeCall(
-        deps.identity,
-        deps.config,
-        caller,
-        request.body.model,
-        (m) => deps.pool.models().has(m),
-        allowsFallback(request),
-      );
-      if (route.provider !== 'ollama' || route.fallbackReason) {
-        throw new AppError(
-          400,
-          'EMBED_NEEDS_OLLAMA_MODEL',
-          'Embeddings are served by the Ollama pool; name an Ollama model',
+    async (request) => {
+      callerOf(request);
+      // Newer clients send `model`, older ones `name`.
+      const asked = request.body.model ?? request.body.name;
+      if (asked === undefined) throw PlatformErrors.validation('model is required', { field: 'model' });
+      const model = normalizeOllamaModel(asked);
+      const instances = deps.pool.available();
+      if (instances.length === 0) throw AiErrors.ollamaUnreachable(deps.config.ollamaHosts, 1);
+      const instance = instances.find((i) => i.models.has(model));
+      if (!instance) throw AiErrors.modelNotFound(model);
+      try {
+        const response = await postJson(
+          endpoint(instance.url, '/api/show'),
+          { ...request.body, model, name: undefined },
+          { provider: 'ollama', headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 },
         );
+        return await response.json();
+      } catch (error) {
+        throw toClientError(error, 'ollama', false);
       }
-      const input = request.body.input;
-      const run = await startRun<Record<string, unknown>>(deps, {
-        caller,
-        endpoint: 'api/embed',
-        route,
-        requestId: request.id,
-        signal: clientGone(request, reply),
-        promptText: Array.isArray(input) ? input.join('\n') : input,
-        maxCompletionTokens: 0,
-        async *start(target, signal) {
-          const response = await postJson(
-            endpoint(target.baseUrl, '/api/embed'),
-            { ...request.body, model: route.model },
-            {
-              signal,
-              provider: 'ollama',
-            },
-          );
-          yield (await response.json()) as Record<string, unknown>;
-        },
-        usageOf: (body) => ({
-          promptTokens: Number(body.prompt_eval_count ?? 0),
-          completionTokens: 0,
-          cachedPromptTokens: 0,
-        }),
-        textOf: () => '',
-      });
-      limitHeaders(reply, run.limit);
-      for await (const body of run.items) return body;
-      throw new AppError(502, 'UPSTREAM_FAILED', 'Ollama gave no embeddings');
     },
   );
 

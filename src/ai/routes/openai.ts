@@ -3,10 +3,10 @@
 // so the official `openai` client works with baseURL …/ai/v1 and a CALOS access token as key.
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { AppError } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import type { App } from '../../platform/http/service.ts';
+import { AiErrors } from '../errors.ts';
 import {
   type ChunkOptions,
   openaiChunk,
@@ -78,7 +78,7 @@ async function* renderSse(
   yield SSE_DONE;
 }
 
-const sumUsage = (runs: Run<ChatEvent>[]): Usage =>
+export const sumUsage = (runs: Run<ChatEvent>[]): Usage =>
   runs.reduce<Usage>(
     (sum, run) => ({
       promptTokens: sum.promptTokens + (run.summary?.usage.promptTokens ?? 0),
@@ -92,7 +92,7 @@ const sumUsage = (runs: Run<ChatEvent>[]): Usage =>
  * Ends a run whose items may never have been read: a generator that never started skips its
  * `finally`, so the first item is read (starting it) before returning, which settles the run.
  */
-async function closeRun(run: Run<ChatEvent>) {
+export async function closeRun(run: Run<ChatEvent>) {
   if (run.summary) return;
   try {
     for await (const _ of run.items) break;
@@ -235,9 +235,7 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
       const asked = request.params.model;
       const id = models.has(asked) ? asked : normalizeOllamaModel(asked);
       if (!models.has(id)) {
-        throw new AppError(404, 'MODEL_NOT_FOUND', `The model '${asked}' does not exist in the pool`, {
-          model: asked,
-        });
+        throw AiErrors.modelNotFound(asked);
       }
       return {
         id,

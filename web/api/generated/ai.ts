@@ -184,6 +184,143 @@ export interface paths {
                     };
                 };
                 /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One embedding from an Ollama model (Ollama /api/embeddings, superseded by /api/embed)
+         * @description Ollama reports no token count here: the call is metered on an estimate of its prompt (4 characters a token).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        keep_alive?: string | number;
+                        model: string;
+                        options?: {
+                            [key: string]: unknown;
+                        };
+                        prompt?: string;
+                        truncate?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            embedding: number[];
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -214,7 +351,7 @@ export interface paths {
         put?: never;
         /**
          * Complete a prompt (Ollama /api/generate); streams NDJSON unless stream is false
-         * @description Models of OpenAI (gpt-*, o*), Anthropic (claude-*) and DeepSeek (deepseek-*) go to that provider with your own key; without one, your fallback model answers and X-CALOS-Fallback says why.
+         * @description Models of OpenAI (gpt-*, o*), Anthropic (claude-*) and DeepSeek (deepseek-*) go to that provider with your own key; without one, your fallback model answers and X-CALOS-Fallback says why. A model of the pool gets the request as sent (raw, suffix, context, images, system, template, format, think, keep_alive, options) and its answer comes back as Ollama wrote it.
          */
         post: {
             parameters: {
@@ -480,6 +617,106 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A model's details, template, parameters and capabilities (Ollama /api/show)
+         * @description Answered by an instance of the pool that has the model, as it answers.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        model?: string;
+                        name?: string;
+                        options?: {
+                            [key: string]: unknown;
+                        };
+                        system?: string;
+                        template?: string;
+                        verbose?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Ollama's answer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -789,6 +1026,334 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Legacy text completions, OpenAI-compatible, on the Ollama pool (whole or streamed as SSE)
+         * @description `prompt` a string or list of strings, `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), `n`, `echo`, `stop`, `temperature`, `top_p`, `seed`, `stream` with `stream_options.include_usage`. Each answer is an Ollama /api/generate call, metered as chat is.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description A text_completion, whole or streamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Embeddings, OpenAI-compatible (Ollama models of the pool, or OpenAI models with a key)
+         * @description `input` is a string or a list of up to 2048 strings (token arrays only for OpenAI models); `encoding_format` float or base64; `dimensions` shortens the vectors. Metered per input token at the model's prompt price.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description A list of embedding objects with usage */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -895,6 +1460,170 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Responses API, OpenAI-compatible: text, function tools, and streaming events
+         * @description `input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway serves answers, metered as chat is. Responses are not stored: `previous_response_id` is refused.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description A response object, or its events as server-sent events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

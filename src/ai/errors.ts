@@ -1,0 +1,153 @@
+// Error codes of the AI gateway, in one place so clients can switch on `code`. Each front door
+// renders them in its own dialect (routes/dialects.ts); the code is also in X-CALOS-Error-Code.
+import { AppError } from '../platform/errors.ts';
+
+const PROVIDER_NAMES: Record<string, string> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  deepseek: 'DeepSeek',
+  ollama: 'Ollama',
+};
+
+/** How messages name a provider: 'OpenAI', 'Anthropic', or the name as given. */
+export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? provider;
+
+export const AiErrors = {
+  // The caller and its limits.
+  rateLimited: (window: string, limit: number, resetSeconds: number) =>
+    new AppError(
+      429,
+      'AI_RATE_LIMITED',
+      `AI request limit reached: ${limit} per ${window} on your plan. Try again in ${resetSeconds} s.`,
+      { window, limit, retryAfterSeconds: resetSeconds },
+    ),
+  clientClosed: () => new AppError(499, 'CLIENT_CLOSED', 'The client closed the request'),
+  premiumModelNotInPlan: (model: string, provider: string) =>
+    new AppError(
+      403,
+      'PREMIUM_MODEL_NOT_IN_PLAN',
+      `Your plan does not include ${model}: add your own ${providerName(provider)} key or upgrade (fallback is off)`,
+      { model, provider, reason: 'plan_excludes_premium' },
+    ),
+  providerKeyRequired: (model: string, provider: string) =>
+    new AppError(
+      402,
+      'PROVIDER_KEY_REQUIRED',
+      `${model} needs your own ${providerName(provider)} key: add it in your CALOS account (fallback is off)`,
+      { model, provider, reason: 'no_key_for_provider' },
+    ),
+
+  // What the request asks for.
+  /**
+   * No such model: not in the pool (`provider` 'ollama', no upstream message), or unknown to the
+   * upstream that was asked (its own words in `said`).
+   */
+  modelNotFound: (model: string | undefined, provider = 'ollama', said?: string) =>
+    new AppError(
+      404,
+      'MODEL_NOT_FOUND',
+      said !== undefined
+        ? `${providerName(provider)} does not know this model: ${said}`
+        : `No Ollama instance has the model "${model}"`,
+      { ...(model !== undefined ? { model } : {}), provider },
+    ),
+  emptyPrompt: (message: string) => new AppError(400, 'EMPTY_PROMPT', message),
+  embedNeedsOllamaModel: () =>
+    new AppError(
+      400,
+      'EMBED_NEEDS_OLLAMA_MODEL',
+      'Embeddings are served by the Ollama pool; name an Ollama model',
+    ),
+  tokenInputNeedsOpenAI: () =>
+    new AppError(
+      400,
+      'TOKEN_INPUT_NOT_SUPPORTED',
+      'input as token arrays works only with OpenAI models; send text to an Ollama model',
+      { field: 'input' },
+    ),
+  notSupportedByProvider: (what: string, provider: string) =>
+    new AppError(
+      400,
+      'NOT_SUPPORTED_BY_PROVIDER',
+      `${what} is not available for ${providerName(provider)} models; name an Ollama model or an OpenAI one`,
+      { provider },
+    ),
+
+  // The Ollama pool.
+  gatewayStopping: () => new AppError(503, 'GATEWAY_STOPPING', 'The gateway is shutting down'),
+  ollamaUnreachable: (hosts: string[], retryAfterSeconds: number) =>
+    new AppError(
+      503,
+      'OLLAMA_UNREACHABLE',
+      `No Ollama instance is answering (OLLAMA_HOSTS: ${hosts.join(', ')})`,
+      { retryAfterSeconds },
+    ),
+  noInstanceAvailable: (model: string, retryAfterSeconds: number) =>
+    new AppError(
+      503,
+      'NO_INSTANCE_AVAILABLE',
+      `Every Ollama instance with "${model}" is unavailable right now`,
+      {
+        model,
+        retryAfterSeconds,
+      },
+    ),
+  poolSaturated: (model: string) =>
+    new AppError(503, 'POOL_SATURATED', 'Every Ollama instance is busy; try again shortly', {
+      model,
+      retryAfterSeconds: 1,
+    }),
+
+  // Upstreams.
+  upstreamFailed: (provider: string, what = 'failed') =>
+    new AppError(502, 'UPSTREAM_FAILED', `${providerName(provider)} ${what}`),
+  providerKeyRejected: (provider: string) =>
+    new AppError(
+      400,
+      'PROVIDER_KEY_REJECTED',
+      `${providerName(provider)} rejected your API key. Replace it in your CALOS account (keys) and try again.`,
+      { provider },
+    ),
+  platformKeyRejected: (provider: string) =>
+    new AppError(
+      502,
+      'PLATFORM_KEY_REJECTED',
+      `${providerName(provider)} rejected the platform's key; the operator has been told`,
+      { provider },
+    ),
+  upstreamBadRequest: (provider: string, said: string) =>
+    new AppError(400, 'UPSTREAM_BAD_REQUEST', `${providerName(provider)} refused the request: ${said}`, {
+      provider,
+    }),
+  providerRateLimited: (provider: string) =>
+    new AppError(
+      429,
+      'PROVIDER_RATE_LIMITED',
+      `${providerName(provider)} is rate limiting; try again shortly`,
+      {
+        provider,
+        retryAfterSeconds: 5,
+      },
+    ),
+  upstreamStreamBroken: (provider: string) =>
+    new AppError(502, 'UPSTREAM_STREAM_BROKEN', `${providerName(provider)} broke off the answer`, {
+      provider,
+    }),
+  upstreamUnavailable: (provider: string, kind: string) =>
+    new AppError(502, 'UPSTREAM_UNAVAILABLE', `${providerName(provider)} is not answering (${kind})`, {
+      provider,
+      retryAfterSeconds: 2,
+    }),
+
+  // The typed client of an app in another process (http-client.ts).
+  clientNeedsToken: () =>
+    new AppError(500, 'AI_CLIENT_NEEDS_TOKEN', 'The gateway runs elsewhere: pass the user’s access token'),
+  /** An error the remote gateway answered with, its code kept (else `fallbackCode`). */
+  fromGateway: (
+    status: number,
+    code: string | undefined,
+    fallbackCode: 'AI_STREAM_FAILED' | 'AI_GATEWAY_FAILED',
+    message: string,
+    details?: unknown,
+  ) => new AppError(status, code ?? fallbackCode, message, details),
+};

@@ -1,0 +1,336 @@
+// OpenAI's Responses API (POST /v1/responses): the request (input as a string or as items:
+// messages, function_call and function_call_output; instructions; function tools) turned into a
+// ChatCall, and the response objects and stream events built back from the answer.
+import { randomBytes } from 'node:crypto';
+import { PlatformErrors } from '../../platform/errors.ts';
+import type {
+  ChatCall,
+  ChatMessage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  Usage,
+} from '../providers/types.ts';
+import { MAX_TOOLS } from './openai.ts';
+import { pairToolResults } from './tool-calls.ts';
+
+type JsonObject = Record<string, unknown>;
+
+export const MAX_INPUT_ITEMS = 2048;
+
+export interface ResponsesCall extends ChatCall {
+  instructions: string | null;
+  /** What the response object repeats of the request. */
+  echo: {
+    maxOutputTokens: number | null;
+    temperature: number;
+    topP: number;
+    toolChoice: unknown;
+    tools: unknown[];
+    parallelToolCalls: boolean;
+    text: unknown;
+    metadata: JsonObject;
+    user: string | null;
+  };
+}
+
+const invalid = (message: string, field: string) => PlatformErrors.validation(message, { field });
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const present = (value: unknown) => value !== undefined && value !== null;
+
+const DATA_URL = /^data:image\/[\w.+-]+;base64,(.*)$/s;
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The text and images of a message's content (a string or a list of parts). */
+function contentOf(content: unknown, field: string): { text: string; images: string[] } {
+  if (typeof content === 'string') return { text: content, images: [] };
+  if (!Array.isArray(content)) throw invalid(`${field} must be a string or a list of content parts`, field);
+  const texts: string[] = [];
+  const images: string[] = [];
+  content.forEach((part, i) => {
+    const where = `${field}[${i}]`;
+    if (!isObject(part)) throw invalid(`${where} must be an object`, where);
+    if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') {
+      if (typeof part.text !== 'string') throw invalid(`${where}.text must be a string`, where);
+      texts.push(part.text);
+    } else if (part.type === 'refusal') {
+      if (typeof part.refusal !== 'string') throw invalid(`${where}.refusal must be a string`, where);
+      texts.push(part.refusal);
+    } else if (part.type === 'input_image') {
+      const data = typeof part.image_url === 'string' ? DATA_URL.exec(part.image_url)?.[1] : undefined;
+      if (data === undefined)
+        throw invalid(
+          `${where}.image_url must be a base64 data: URL (remote images and file ids are not fetched)`,
+          where,
+        );
+      images.push(data);
+    } else {
+      throw invalid(`${where}.type must be input_text, output_text, refusal or input_image`, where);
+    }
+  });
+  return { text: texts.join('\n'), images };
+}
+
+const ROLES: Record<string, ChatMessage['role']> = {
+  user: 'user',
+  system: 'system',
+  developer: 'system',
+  assistant: 'assistant',
+};
+
+/** The conversation the items describe; consecutive function calls belong to one assistant turn. */
+function messagesOf(input: unknown): ChatMessage[] {
+  if (typeof input === 'string') return [{ role: 'user', content: input }];
+  if (!Array.isArray(input) || input.length === 0)
+    throw invalid('input must be a string or a non-empty list of items', 'input');
+  if (input.length > MAX_INPUT_ITEMS)
+    throw invalid(`input may hold at most ${MAX_INPUT_ITEMS} items`, 'input');
+  const messages: ChatMessage[] = [];
+  input.forEach((item, i) => {
+    const where = `input[${i}]`;
+    if (!isObject(item)) throw invalid(`${where} must be an object`, where);
+    const type = item.type ?? 'message';
+    if (type === 'message') {
+      const role = typeof item.role === 'string' ? ROLES[item.role] : undefined;
+      if (!role) throw invalid(`${where}.role must be user, system, developer or assistant`, `${where}.role`);
+      const { text, images } = contentOf(item.content, `${where}.content`);
+      messages.push({ role, content: text, ...(images.length > 0 ? { images } : {}) });
+    } else if (type === 'function_call') {
+      if (
+        typeof item.call_id !== 'string' ||
+        typeof item.name !== 'string' ||
+        typeof item.arguments !== 'string'
+      )
+        throw invalid(`${where} must have call_id, name and arguments (JSON text)`, where);
+      const call: ToolCall = { id: item.call_id, name: item.name, arguments: item.arguments };
+      const last = messages.at(-1);
+      // A model's text and its calls are one assistant turn, as Chat Completions carries them.
+      if (last?.role === 'assistant') last.toolCalls = [...(last.toolCalls ?? []), call];
+      else messages.push({ role: 'assistant', content: '', toolCalls: [call] });
+    } else if (type === 'function_call_output') {
+      if (typeof item.call_id !== 'string') throw invalid(`${where}.call_id is required`, `${where}.call_id`);
+      // The output is text, a list of content parts, or (newer SDKs) one part.
+      const raw = isObject(item.output) ? [item.output] : item.output;
+      const output = typeof raw === 'string' ? raw : contentOf(raw, `${where}.output`).text;
+      messages.push({ role: 'tool', content: output, toolCallId: item.call_id });
+    } else if (type === 'reasoning') {
+      // A model's reasoning summary from an earlier turn: no upstream here takes it back.
+    } else {
+      throw invalid(
+        `${where}.type ${String(type)} is not supported (message, function_call, function_call_output)`,
+        `${where}.type`,
+      );
+    }
+  });
+  return messages;
+}
+
+function toolsOf(value: unknown): ToolDefinition[] | undefined {
+  if (!present(value)) return undefined;
+  if (!Array.isArray(value)) throw invalid('tools must be a list', 'tools');
+  if (value.length > MAX_TOOLS) throw invalid(`tools may hold at most ${MAX_TOOLS} tools`, 'tools');
+  const tools = value.map((tool, i): ToolDefinition => {
+    const where = `tools[${i}]`;
+    if (!isObject(tool) || tool.type !== 'function')
+      throw invalid(`${where}.type must be "function" (hosted tools are not available here)`, where);
+    if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name))
+      throw invalid(`${where}.name must be 1 to 64 letters, digits, _ or -`, where);
+    if (present(tool.parameters) && !isObject(tool.parameters))
+      throw invalid(`${where}.parameters must be a JSON schema object`, where);
+    return {
+      name: tool.name,
+      ...(typeof tool.description === 'string' ? { description: tool.description } : {}),
+      parameters: isObject(tool.parameters) ? tool.parameters : { type: 'object', properties: {} },
+      ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}),
+    };
+  });
+  return tools.length > 0 ? tools : undefined;
+}
+
+function toolChoiceOf(value: unknown, tools: ToolDefinition[] | undefined): ToolChoice | undefined {
+  if (!present(value)) return undefined;
+  if (value === 'auto' || value === 'none' || value === 'required') return value;
+  if (isObject(value) && value.type === 'function' && typeof value.name === 'string') {
+    if (!tools?.some((t) => t.name === value.name))
+      throw invalid('tool_choice names a tool that is not in tools', 'tool_choice');
+    return { name: value.name };
+  }
+  throw invalid('tool_choice must be "auto", "none", "required" or {type: "function", name}', 'tool_choice');
+}
+
+function formatOf(text: unknown): ChatCall['format'] {
+  if (!present(text)) return undefined;
+  if (!isObject(text)) throw invalid('text must be an object', 'text');
+  const format = text.format;
+  if (!present(format)) return undefined;
+  if (!isObject(format)) throw invalid('text.format must be an object', 'text.format');
+  if (format.type === 'text') return undefined;
+  if (format.type === 'json_object') return 'json';
+  if (format.type === 'json_schema') {
+    if (!isObject(format.schema))
+      throw invalid('text.format.schema must be a JSON schema object', 'text.format');
+    return format.schema;
+  }
+  throw invalid('text.format.type must be text, json_object or json_schema', 'text.format.type');
+}
+
+function numberIn(body: JsonObject, key: string, min: number, max: number, integer = false) {
+  const value = body[key];
+  if (!present(value)) return undefined;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  )
+    throw invalid(`${key} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, key);
+  return value;
+}
+
+export function parseResponses(value: unknown): ResponsesCall {
+  if (!isObject(value)) throw invalid('The request body must be a JSON object', 'body');
+  const body = value;
+  if (present(body.model) && typeof body.model !== 'string') throw invalid('model must be a string', 'model');
+  if (present(body.previous_response_id))
+    throw invalid(
+      'previous_response_id is not supported: responses are not stored; send the whole conversation as input',
+      'previous_response_id',
+    );
+  if (present(body.instructions) && typeof body.instructions !== 'string')
+    throw invalid('instructions must be a string', 'instructions');
+  for (const key of ['stream', 'parallel_tool_calls'] as const)
+    if (present(body[key]) && typeof body[key] !== 'boolean') throw invalid(`${key} must be a boolean`, key);
+  const instructions =
+    typeof body.instructions === 'string' && body.instructions !== '' ? body.instructions : null;
+  const conversation = messagesOf(body.input);
+  const messages = pairToolResults([
+    ...(instructions ? [{ role: 'system' as const, content: instructions }] : []),
+    ...conversation,
+  ]);
+  const tools = toolsOf(body.tools);
+  const toolChoice = toolChoiceOf(body.tool_choice, tools);
+  const maxTokens = numberIn(body, 'max_output_tokens', 1, 1_000_000, true);
+  const temperature = numberIn(body, 'temperature', 0, 2);
+  const topP = numberIn(body, 'top_p', 0, 1);
+  const format = formatOf(body.text);
+  const call: ChatCall = {
+    model: typeof body.model === 'string' ? body.model.trim() : '',
+    messages,
+    stream: body.stream === true,
+    ...(format !== undefined ? { format } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined ? { topP } : {}),
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(tools ? { tools } : {}),
+    ...(toolChoice ? { toolChoice } : {}),
+    ...(typeof body.parallel_tool_calls === 'boolean' ? { parallelToolCalls: body.parallel_tool_calls } : {}),
+  };
+  return {
+    ...call,
+    instructions,
+    echo: {
+      maxOutputTokens: maxTokens ?? null,
+      temperature: temperature ?? 1,
+      topP: topP ?? 1,
+      toolChoice: body.tool_choice ?? 'auto',
+      tools: Array.isArray(body.tools) ? body.tools : [],
+      parallelToolCalls: body.parallel_tool_calls !== false,
+      text: isObject(body.text) && isObject(body.text.format) ? body.text : { format: { type: 'text' } },
+      metadata: isObject(body.metadata) ? body.metadata : {},
+      user: typeof body.user === 'string' ? body.user : null,
+    },
+  };
+}
+
+/** An id as OpenAI's Responses API makes them: a prefix and 48 hex digits. */
+export const responsesId = (prefix: 'resp' | 'msg' | 'fc') => `${prefix}_${randomBytes(24).toString('hex')}`;
+
+export interface OutputText {
+  type: 'output_text';
+  text: string;
+  annotations: never[];
+  logprobs: never[];
+}
+
+export interface MessageItem {
+  type: 'message';
+  id: string;
+  status: 'in_progress' | 'completed' | 'incomplete';
+  role: 'assistant';
+  content: OutputText[];
+}
+
+export interface FunctionCallItem {
+  type: 'function_call';
+  id: string;
+  call_id: string;
+  name: string;
+  arguments: string;
+  status: 'in_progress' | 'completed' | 'incomplete';
+}
+
+export type OutputItem = MessageItem | FunctionCallItem;
+
+export const outputText = (text: string): OutputText => ({
+  type: 'output_text',
+  text,
+  annotations: [],
+  logprobs: [],
+});
+
+export const responsesUsage = (usage: Usage) => ({
+  input_tokens: usage.promptTokens,
+  input_tokens_details: { cached_tokens: usage.cachedPromptTokens },
+  output_tokens: usage.completionTokens,
+  output_tokens_details: { reasoning_tokens: 0 },
+  total_tokens: usage.promptTokens + usage.completionTokens,
+});
+
+export interface ResponseFacts {
+  id: string;
+  createdAt: number;
+  model: string;
+  call: ResponsesCall;
+  status: 'in_progress' | 'completed' | 'incomplete';
+  output: OutputItem[];
+  usage: Usage | null;
+}
+
+/** The response object, as the API returns it and as its lifecycle events carry it. */
+export function responseObject(facts: ResponseFacts) {
+  const { echo } = facts.call;
+  return {
+    id: facts.id,
+    object: 'response' as const,
+    created_at: facts.createdAt,
+    status: facts.status,
+    background: false,
+    error: null,
+    incomplete_details: facts.status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+    instructions: facts.call.instructions,
+    max_output_tokens: echo.maxOutputTokens,
+    max_tool_calls: null,
+    model: facts.model,
+    output: facts.output,
+    parallel_tool_calls: echo.parallelToolCalls,
+    previous_response_id: null,
+    reasoning: { effort: null, summary: null },
+    service_tier: 'default',
+    store: false,
+    temperature: echo.temperature,
+    text: echo.text,
+    tool_choice: echo.toolChoice,
+    tools: echo.tools,
+    top_p: echo.topP,
+    truncation: 'disabled',
+    usage: facts.usage ? responsesUsage(facts.usage) : null,
+    user: echo.user,
+    metadata: echo.metadata,
+  };
+}
+
+/** One server-sent event of a Responses stream: `event:` names the type, as OpenAI sends them. */
+export const responsesEvent = (type: string, sequence: number, fields: JsonObject): string =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...fields })}\n\n`;

@@ -1,0 +1,239 @@
+// OpenAI's Responses API (POST /v1/responses) over any model the gateway serves: the input
+// items become a chat call (metered and limited as chat is), and the answer comes back as a
+// response object, or streamed as its events (response.created, response.output_item.added,
+// response.output_text.delta, response.function_call_arguments.delta, …, response.completed).
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
+import { clientGone } from '../../platform/http/client-gone.ts';
+import type { App } from '../../platform/http/service.ts';
+import {
+  type FunctionCallItem,
+  type MessageItem,
+  type OutputItem,
+  outputText,
+  parseResponses,
+  type ResponseFacts,
+  responseObject,
+  responsesEvent,
+  responsesId,
+} from '../formats/responses.ts';
+import { collectChat, startChat } from '../gateway/chat.ts';
+import { toClientError } from '../gateway/errors.ts';
+import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import type { ChatEvent } from '../providers/types.ts';
+import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
+import { OpenAIErrorResponse } from './dialects.ts';
+
+const bearer = [{ bearerAuth: [] }];
+
+/** The events of one answer, from response.created to response.completed (or incomplete). */
+async function* renderEvents(run: Run<ChatEvent>, facts: ResponseFacts, guard: GuardedAnswer) {
+  let sequence = 0;
+  const event = (type: string, fields: Record<string, unknown>) => responsesEvent(type, sequence++, fields);
+  const snapshot = () => responseObject({ ...facts, output: structuredClone(facts.output) });
+  yield event('response.created', { response: snapshot() });
+  yield event('response.in_progress', { response: snapshot() });
+
+  let message: { item: MessageItem; index: number } | undefined;
+  const calls = new Map<number, { item: FunctionCallItem; index: number }>();
+  try {
+    for await (const piece of run.items) {
+      if (piece.type === 'delta') {
+        if (!piece.content) continue;
+        if (!message) {
+          const item: MessageItem = {
+            type: 'message',
+            id: responsesId('msg'),
+            status: 'in_progress',
+            role: 'assistant',
+            content: [],
+          };
+          message = { item, index: facts.output.length };
+          facts.output.push(item);
+          yield event('response.output_item.added', {
+            output_index: message.index,
+            item: { ...item, content: [] },
+          });
+          item.content.push(outputText(''));
+          yield event('response.content_part.added', {
+            item_id: item.id,
+            output_index: message.index,
+            content_index: 0,
+            part: outputText(''),
+          });
+        }
+        (message.item.content[0] as { text: string }).text += piece.content;
+        yield event('response.output_text.delta', {
+          item_id: message.item.id,
+          output_index: message.index,
+          content_index: 0,
+          delta: piece.content,
+          logprobs: [],
+        });
+      } else if (piece.type === 'tool_call') {
+        let call = calls.get(piece.index);
+        if (!call) {
+          const item: FunctionCallItem = {
+            type: 'function_call',
+            id: responsesId('fc'),
+            call_id: piece.id ?? responsesId('fc').replace('fc_', 'call_'),
+            name: piece.name ?? '',
+            arguments: '',
+            status: 'in_progress',
+          };
+          call = { item, index: facts.output.length };
+          calls.set(piece.index, call);
+          facts.output.push(item);
+          yield event('response.output_item.added', { output_index: call.index, item: { ...item } });
+        } else if (piece.name) call.item.name = piece.name;
+        if (piece.arguments) {
+          call.item.arguments += piece.arguments;
+          yield event('response.function_call_arguments.delta', {
+            item_id: call.item.id,
+            output_index: call.index,
+            delta: piece.arguments,
+          });
+        }
+      } else {
+        const status = piece.doneReason === 'length' ? 'incomplete' : 'completed';
+        if (message) {
+          const { item, index } = message;
+          const part = item.content[0] as ReturnType<typeof outputText>;
+          yield event('response.output_text.done', {
+            item_id: item.id,
+            output_index: index,
+            content_index: 0,
+            text: part.text,
+            logprobs: [],
+          });
+          yield event('response.content_part.done', {
+            item_id: item.id,
+            output_index: index,
+            content_index: 0,
+            part,
+          });
+          item.status = status;
+          yield event('response.output_item.done', { output_index: index, item });
+        }
+        for (const { item, index } of calls.values()) {
+          yield event('response.function_call_arguments.done', {
+            item_id: item.id,
+            output_index: index,
+            name: item.name,
+            arguments: item.arguments,
+          });
+          item.status = 'completed';
+          yield event('response.output_item.done', { output_index: index, item });
+        }
+        facts.status = status;
+        facts.usage = piece.usage;
+        yield event(status === 'completed' ? 'response.completed' : 'response.incomplete', {
+          response: responseObject(facts),
+        });
+      }
+    }
+  } catch (error) {
+    // The stream says why it ends, as OpenAI's does: an error event, then the failed response.
+    const reason = guard.endReason;
+    const clientError = toClientError(error, run.route.provider, run.route.byok);
+    const code = reason ?? clientError.code;
+    const text = reason ? endReasonMessage[reason] : clientError.message;
+    yield event('error', { code, message: text, param: null });
+    yield event('response.failed', {
+      response: { ...responseObject(facts), status: 'failed', error: { code, message: text } },
+    });
+  }
+}
+
+export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
+  app.post(
+    '/v1/responses',
+    {
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags: ['openai'],
+        summary: 'Responses API, OpenAI-compatible: text, function tools, and streaming events',
+        description:
+          '`input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` ' +
+          'with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway ' +
+          'serves answers, metered as chat is. Responses are not stored: `previous_response_id` is refused.',
+        security: bearer,
+        body: Type.Object({}, { additionalProperties: true }),
+        response: {
+          200: Type.Unsafe<unknown>({
+            description: 'A response object, or its events as server-sent events',
+          }),
+          400: OpenAIErrorResponse,
+          401: OpenAIErrorResponse,
+          402: OpenAIErrorResponse,
+          403: OpenAIErrorResponse,
+          404: OpenAIErrorResponse,
+          429: OpenAIErrorResponse,
+          503: OpenAIErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const call = parseResponses(request.body);
+      const guard = call.stream ? guardAnswer(request, reply) : undefined;
+      const run = await startChat(deps, {
+        caller: callerOf(request),
+        endpoint: 'v1/responses',
+        requestId: request.id,
+        signal: guard?.signal ?? clientGone(request, reply),
+        model: call.model || undefined,
+        call,
+        allowFallback: allowsFallback(request),
+      });
+      limitHeaders(reply, run.limit);
+      if (run.route.fallbackReason)
+        reply.header(
+          'x-calos-fallback',
+          `${run.route.fallbackReason}; requested=${run.route.requestedModel}`,
+        );
+      reply.header('x-calos-upstream', run.route.provider);
+      const facts: ResponseFacts = {
+        id: responsesId('resp'),
+        createdAt: Math.floor(deps.clock.nowMs() / 1000),
+        model: run.route.model,
+        call,
+        status: 'in_progress',
+        output: [],
+        usage: null,
+      };
+      if (!call.stream) {
+        const { text, done, toolCalls } = await collectChat(run);
+        const status = done?.doneReason === 'length' ? 'incomplete' : 'completed';
+        const output: OutputItem[] = [];
+        if (text !== '')
+          output.push({
+            type: 'message',
+            id: responsesId('msg'),
+            status,
+            role: 'assistant',
+            content: [outputText(text)],
+          });
+        for (const toolCall of toolCalls) {
+          output.push({
+            type: 'function_call',
+            id: responsesId('fc'),
+            call_id: toolCall.id,
+            name: toolCall.name,
+            arguments: toolCall.arguments,
+            status: 'completed',
+          });
+        }
+        return responseObject({
+          ...facts,
+          status,
+          output,
+          usage: done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 },
+        });
+      }
+      reply.header('content-type', 'text/event-stream; charset=utf-8');
+      reply.header('cache-control', 'no-cache');
+      return reply.send(Readable.from(renderEvents(run, facts, guard as GuardedAnswer)));
+    },
+  );
+}
