@@ -301,6 +301,24 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       expect(await balanceOf(payer)).toBe(before - (3 + 4 * 2));
     });
 
+    it('has settled a streamed chat when its final object arrives (the balance read then is paid)', async () => {
+      const payer = await given(platform).user({ plan: 'enterprise' });
+      const before = await balanceOf(payer);
+      let charged: number | undefined;
+      let expected: number | undefined;
+      for await (const part of await ollamaClient(payer).chat({
+        model: 'priced',
+        messages: [{ role: 'user', content: 'one two three' }],
+        stream: true,
+      })) {
+        if (!part.done) continue;
+        expected = part.prompt_eval_count + part.eval_count * 2;
+        charged = before - (await balanceOf(payer));
+      }
+      expect(expected).toBeGreaterThan(0);
+      expect(charged).toBe(expected);
+    });
+
     it("answers LangChain's Ollama LLM, whole and streamed", async () => {
       const llm = new OllamaLLM({
         model: 'llama3.2',

@@ -64,6 +64,9 @@ async function* renderNdjson(
   const model = run.route.model;
   let firstTokenAt: bigint | undefined;
   const tools = new ToolCallCollector();
+  // The final object goes out once the run has ended (credits settled), so a client that has it
+  // and reads its balance sees the call paid for.
+  let final: string | undefined;
   try {
     for await (const event of run.items) {
       if (event.type === 'tool_call') {
@@ -81,13 +84,14 @@ async function* renderNdjson(
         if (tools.size > 0 && kind === 'chat')
           yield ndjsonLine(ollamaChatChunk(model, '', clock.now(), tools.calls()));
         const durations = durationsOf(event.timings, measureDurations(startedAt, firstTokenAt));
-        yield ndjsonLine(
+        final = ndjsonLine(
           kind === 'chat'
             ? ollamaChatFinal(model, event.usage, event.doneReason, durations, '', clock.now())
             : ollamaGenerateFinal(model, event.usage, event.doneReason, durations, '', clock.now()),
         );
       }
     }
+    if (final) yield final;
   } catch (error) {
     // Headers are gone: Ollama reports a failure inside the stream as an {"error": …} object,
     // and so does a stream cut because the caller's access ended.
