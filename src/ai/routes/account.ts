@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { IdentityClient } from '../../identity/client.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { decodeCursor, PageQuery, toPage } from '../../platform/http/pagination.ts';
-import { ErrorResponse, Timestamp } from '../../platform/http/schemas.ts';
+import { bearer, ErrorResponse, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 
 const ModelName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$' });
@@ -11,7 +11,6 @@ const Preferences = Type.Object(
   { model_preference: Type.Union([ModelName, Type.Null()]), fallback_model: ModelName },
   { additionalProperties: false, examples: [{ model_preference: 'gpt-4o', fallback_model: 'llama3.2' }] },
 );
-const bearer = [{ bearerAuth: [] }];
 const isUsageCursor = (value: unknown): value is { before: number } =>
   typeof value === 'object' && value !== null && Number.isInteger((value as { before?: unknown }).before);
 

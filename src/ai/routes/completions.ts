@@ -1,11 +1,13 @@
 // OpenAI's legacy completions (POST /v1/completions) on the Ollama pool: each prompt (times `n`)
 // is an Ollama /api/generate call of its own, admitted, metered and logged as chat is, answered
 // as text_completion objects, whole or streamed as SSE ending with [DONE].
+
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
+import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
 import {
@@ -27,8 +29,6 @@ import type { ChatEvent } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OpenAIErrorResponse, openaiErrorBody } from './dialects.ts';
 import { closeRun, startChoices, sumUsage } from './openai.ts';
-
-const bearer = [{ bearerAuth: [] }];
 
 function startCompletion(
   deps: GatewayDeps,

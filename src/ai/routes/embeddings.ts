@@ -2,9 +2,11 @@
 // /api/embed and its older /api/embeddings (`prompt` → `embedding`) on the pool, and OpenAI's
 // /v1/embeddings, answered by the pool's /api/embed or, for an OpenAI model, by OpenAI with the
 // user's (or the platform's) key.
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { clientGone } from '../../platform/http/client-gone.ts';
+import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
 import { parseOpenAIEmbeddings } from '../formats/embeddings.ts';
@@ -17,7 +19,6 @@ import type { Usage } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OllamaErrorResponse, OpenAIErrorResponse } from './dialects.ts';
 
-const bearer = [{ bearerAuth: [] }];
 const BODY_LIMIT = 16 * 1024 * 1024;
 type JsonObject = Record<string, unknown>;
 

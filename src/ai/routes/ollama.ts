@@ -8,6 +8,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
+import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
 import { checkOllamaGenerate } from '../formats/ollama-generate.ts';
@@ -36,7 +37,6 @@ import { OllamaErrorResponse } from './dialects.ts';
 import { passGenerateThrough } from './generate.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
-const bearer = [{ bearerAuth: [] }];
 /** Images travel base64 in the body. */
 const CHAT_BODY_LIMIT = 16 * 1024 * 1024;
 

@@ -1,10 +1,12 @@
 // The OpenAI-compatible API under /ai/v1/*: chat completions (whole, or streamed as SSE ending
 // with `data: [DONE]`, with usage when stream_options.include_usage asks) and the model list,
 // so the official `openai` client works with baseURL …/ai/v1 and a CALOS access token as key.
+
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
+import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
 import {
@@ -25,8 +27,6 @@ import { normalizeOllamaModel } from '../providers/registry.ts';
 import type { ChatEvent, Usage } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OpenAIErrorResponse, openaiErrorBody } from './dialects.ts';
-
-const bearer = [{ bearerAuth: [] }];
 
 /** The chunks of one answer (choice `index`) of a stream. */
 async function* choiceChunks(run: Run<ChatEvent>, id: string, options: ChunkOptions, index: number) {

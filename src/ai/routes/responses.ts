@@ -2,10 +2,12 @@
 // items become a chat call (metered and limited as chat is), and the answer comes back as a
 // response object, or streamed as its events (response.created, response.output_item.added,
 // response.output_text.delta, response.function_call_arguments.delta, …, response.completed).
+
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
+import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import {
   type FunctionCallItem,
@@ -24,8 +26,6 @@ import type { GatewayDeps, Run } from '../gateway/execute.ts';
 import type { ChatEvent } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OpenAIErrorResponse } from './dialects.ts';
-
-const bearer = [{ bearerAuth: [] }];
 
 /** The events of one answer, from response.created to response.completed (or incomplete). */
 async function* renderEvents(run: Run<ChatEvent>, facts: ResponseFacts, guard: GuardedAnswer) {
