@@ -43,7 +43,9 @@ const OUTPUT_TAIL_CHARS = 3_000;
 
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const child = fork(options.entry, options.args ?? [], {
-    execArgv: ['--import', 'tsx'],
+    // As `npm start` and the Docker image run CALOS; peers and bare baselines get the same flag,
+    // so a comparison measures the code, not the heap setting.
+    execArgv: ['--max-semi-space-size=64', '--import', 'tsx'],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
