@@ -251,6 +251,11 @@ export async function clearMemberTraces(tx: Queryable, familyId: string, userId:
     [familyId, userId],
   );
   await tx.query(
+    `UPDATE todo_items SET rotation = array_remove(rotation, $2::uuid)
+     WHERE rotation @> ARRAY[$2::uuid] AND list_id IN (SELECT list_id FROM todo_lists WHERE family_id = $1)`,
+    [familyId, userId],
+  );
+  await tx.query(
     `UPDATE family_events SET attendees = array_remove(attendees, $2::uuid)
      WHERE family_id = $1 AND attendees @> ARRAY[$2::uuid]`,
     [familyId, userId],
