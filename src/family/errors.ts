@@ -60,6 +60,7 @@ export const FamilyErrors = {
     }),
   assigneeNotInRotation: () =>
     new AppError(400, 'ASSIGNEE_NOT_IN_ROTATION', 'assigned_to must be one of the rotation'),
+  notificationNotFound: () => new AppError(404, 'NOTIFICATION_NOT_FOUND', 'No such notification'),
   invalidRecurrence: (message: string) => new AppError(400, 'INVALID_RECURRENCE', message),
   occurrenceNotFound: () =>
     new AppError(404, 'OCCURRENCE_NOT_FOUND', 'That time is not an occurrence of this recurring event'),

@@ -61,6 +61,7 @@
 import type { HollowtownClient } from '../hollowtown/client.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
+import { createHousekeeping } from '../platform/housekeeping.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { createLimiter } from '../platform/rate-limit.ts';
@@ -76,6 +77,7 @@ import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createInvitationService } from './service/invitations.ts';
 import { createMessageService, MESSAGES_PER_MINUTE } from './service/messages.ts';
+import { createNotificationService, createReminderJob } from './service/notifications.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
@@ -86,6 +88,10 @@ const SHOPPING_CHANNEL = 'family_shopping';
 const FAMILY_ACCESS_CHANNEL = 'calos_family_access';
 /** NOTIFY channel of chat messages, by family. */
 const CHAT_CHANNEL = 'family_chat';
+/** NOTIFY channel of new notifications, by user. */
+export const NOTIFICATION_CHANNEL = 'family_notifications';
+/** How often the reminder job looks for reminders whose time has come. */
+const REMINDER_INTERVAL_MS = 30_000;
 
 /** The consumer's name in identity's outbox cursors. */
 export const OUTBOX_CONSUMER = 'family';
@@ -101,6 +107,14 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   // Members changed (migration 010's trigger): live streams of the family re-check who follows them.
   const familyAccess = createNotifyHub(deps.db, FAMILY_ACCESS_CHANNEL);
   const chat = createNotifyHub(deps.db, CHAT_CHANNEL);
+  const notificationHub = createNotifyHub(deps.db, NOTIFICATION_CHANNEL);
+  const reminders = createHousekeeping(
+    [{ name: 'reminders fired', run: createReminderJob(deps, notificationHub) }],
+    {
+      intervalMs: REMINDER_INTERVAL_MS,
+      logger: deps.logger,
+    },
+  );
   const chatLimiter = createLimiter(context.config, {
     keyPrefix: 'family:chat',
     points: MESSAGES_PER_MINUTE,
@@ -121,6 +135,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     shoppingLists: createShoppingListService(deps, hub, familyAccess),
     ical: createIcalService(deps, () => calendarSources),
     calendarLinks,
+    notifications: createNotificationService(deps, notificationHub),
   };
   let consumer: OutboxConsumer | undefined;
   const identityEvents = (): OutboxConsumer => {
@@ -149,6 +164,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     },
     client,
     start() {
+      reminders.start();
       if (!context.clients.has('identity')) {
         deps.logger.warn('no identity client in this process: user.deleted events are not applied');
         return;
@@ -157,6 +173,8 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     },
     async stop() {
       await consumer?.stop();
+      await reminders.stop();
+      await notificationHub.close();
       await hub.close();
       await familyAccess.close();
       await chat.close();

@@ -19,6 +19,7 @@ import {
   Points,
   Priority,
   RecurrenceRule,
+  Reminders,
   Rotation,
   Title,
   TodoItem,
@@ -62,6 +63,7 @@ export function registerTodoItemRoutes(app: App, todos: TodoService): void {
             recurrence_rule: Type.Optional(RecurrenceRule),
             rotation: Type.Optional(Rotation),
             points: Type.Optional(Points),
+            reminders: Type.Optional(Reminders),
           },
           {
             additionalProperties: false,
@@ -173,6 +175,7 @@ export function registerTodoItemRoutes(app: App, todos: TodoService): void {
             recurrence_rule: Type.Optional(RecurrenceRule),
             rotation: Type.Optional(Rotation),
             points: Type.Optional(Points),
+            reminders: Type.Optional(Reminders),
           },
           {
             additionalProperties: false,

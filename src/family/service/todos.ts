@@ -91,6 +91,8 @@ export interface NewItem {
   /** Members taking turns, in order (needs a recurrence_rule). */
   rotation?: string[];
   points?: number | null;
+  /** Minutes before the due date to remind (the assignee, else the list's members). */
+  reminders?: { minutes_before: number }[];
 }
 
 export type ItemUpdate = Omit<
@@ -295,6 +297,7 @@ export function createTodoService(deps: FamilyDeps) {
               rotation,
               rotationIndex,
               points: input.points ?? null,
+              reminders: input.reminders ?? [],
               createdBy: userId,
             },
             deps.now(),

@@ -267,6 +267,10 @@ export async function clearMemberTraces(tx: Queryable, familyId: string, userId:
     [familyId, userId],
   );
   await tx.query('DELETE FROM family_chat_reads WHERE family_id = $1 AND user_id = $2', [familyId, userId]);
+  await tx.query('DELETE FROM family_notifications WHERE family_id = $1 AND user_id = $2', [
+    familyId,
+    userId,
+  ]);
   await tx.query('DELETE FROM family_calendar_links WHERE family_id = $1 AND owner_id = $2', [
     familyId,
     userId,

@@ -56,6 +56,8 @@ export interface ItemRow {
   rotation_index: number;
   /** What each completion earns the member who did it; null: no points. */
   points: number | null;
+  /** Minutes before the due date to remind. */
+  reminders: { minutes_before: number }[];
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -69,7 +71,7 @@ const LISTS = `todo_lists l CROSS JOIN LATERAL (
     SELECT count(*) AS item_count, count(*) FILTER (WHERE i.status <> 'done') AS open_item_count
     FROM todo_items i WHERE i.list_id = l.list_id) c`;
 const ITEM_COLUMNS = `item_id, list_id, title, description, assigned_to, due_date, due_on, priority, status,
-  completed_at, completed_by, recurrence_rule, recurrence_start, rotation, rotation_index, points,
+  completed_at, completed_by, recurrence_rule, recurrence_start, rotation, rotation_index, points, reminders,
   created_by, created_at, updated_at, created_at::text AS cursor_at`;
 
 /** A personal list is visible to its creator only. */
@@ -182,6 +184,7 @@ export interface ItemInput {
   rotation: string[];
   rotationIndex: number;
   points: number | null;
+  reminders: { minutes_before: number }[];
   createdBy: string;
 }
 
@@ -195,10 +198,10 @@ export async function insertItem(
   const { rows } = await db.query<ItemRow>(
     `INSERT INTO todo_items (list_id, title, description, assigned_to, due_date, due_on, priority, status,
                              completed_at, completed_by, created_by, recurrence_rule, recurrence_start, rotation,
-                             rotation_index, points)
+                             rotation_index, points, reminders)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
              CASE WHEN $8 = 'done' THEN $10::timestamptz END, CASE WHEN $8 = 'done' THEN $9::uuid END, $9,
-             $11, $12, $13::uuid[], $14, $15)
+             $11, $12, $13::uuid[], $14, $15, $16::jsonb)
      RETURNING ${ITEM_COLUMNS}`,
     [
       listId,
@@ -216,6 +219,7 @@ export async function insertItem(
       input.rotation,
       input.rotationIndex,
       input.points,
+      JSON.stringify(input.reminders),
     ],
   );
   return rows[0] as ItemRow;
@@ -274,6 +278,7 @@ export interface ItemChanges {
   rotation?: string[];
   rotation_index?: number;
   points?: number | null;
+  reminders?: { minutes_before: number }[];
 }
 
 /**
@@ -298,8 +303,11 @@ export async function updateItem(
                            THEN CASE WHEN completed_at IS NULL THEN $3::uuid ELSE completed_by END END`,
     );
   }
-  const { rotation, ...plain } = changes;
-  const set = setClause({ ...plain }, params.length + 1);
+  const { rotation, reminders, ...plain } = changes;
+  const set = setClause(
+    { ...plain, reminders: reminders === undefined ? undefined : JSON.stringify(reminders) },
+    params.length + 1,
+  );
   if (set.sql) assignments.push(set.sql);
   params.push(...set.params);
   if (rotation !== undefined) {

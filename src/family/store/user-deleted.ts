@@ -82,4 +82,5 @@ export async function anonymiseUser(tx: Queryable, userId: string): Promise<void
   await tx.query('UPDATE family_messages SET author_id = NULL WHERE author_id = $1', [userId]);
   await tx.query('UPDATE family_messages SET deleted_by = NULL WHERE deleted_by = $1', [userId]);
   await tx.query('DELETE FROM family_chat_reads WHERE user_id = $1', [userId]);
+  await tx.query('DELETE FROM family_notifications WHERE user_id = $1', [userId]);
 }
