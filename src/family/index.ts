@@ -1,4 +1,5 @@
-// Family Planner: families and roles, shared todo lists and the family calendar, on family_db.
+// Family Planner: families and roles, shared todo lists and chores, the family calendar with
+// recurring events, reminders as notifications, on family_db.
 //
 // ## Role matrix
 //
@@ -19,6 +20,10 @@
 // | create, rename, delete shared and chores lists                |   ✗   |   ✓    |   ✓   |
 // | create, edit, assign, complete, delete any item of those lists |  ✗   |   ✓    |   ✓   |
 // | create, edit, delete calendar events                          |   ✗   |   ✓    |   ✓   |
+// | make events repeat; skip or change one occurrence             |   ✗   |   ✓    |   ✓   |
+// | set up chores (rule, rotation, points); any item's reminders  |   ✗   |   ✓    |   ✓   |
+// | mark a chore assigned to them done (its points are theirs)    |   ✓   |   ✓    |   ✓   |
+// | see chores' history and points; their own notifications       |   ✓   |   ✓    |   ✓   |
 // | invite (login or link), see and revoke invitations            |   ✗   |   ✗    |   ✓   |
 // | remove members, change roles                                  |   ✗   |   ✗    |   ✓   |
 // | approve a child of theirs joining another family as a child   |   ✗   |   ✓²   |   ✓²  |
@@ -51,6 +56,8 @@
 //   families, lists, items and events and completed_by of items become NULL (a done item
 //   stays done, with its completed_at). The same goes for shopping lists: who made a list or an
 //   item, who ticked it and who made each change become NULL (a ticked item stays ticked).
+// - They leave every chore rotation; their chore completions stay, anonymised; their
+//   notifications are deleted (a member who leaves loses those of that family).
 // - Their chat messages stay, anonymised (author_id NULL); their read markers are deleted;
 //   invitations addressed to them are deleted, those they sent or approved anonymised.
 // - Their iCal subscriptions are revoked and their meal plans leave the family calendars. (A
