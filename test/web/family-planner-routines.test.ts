@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
-// Family Planner's routines in Debian's Chromium: a weekly event added with a reminder and one
-// date of it skipped, a chore taken in turns with points and history, and a reminder arriving
+// Family Planner's routines in Debian's Chromium: an invitation accepted in the account console,
+// a weekly event added with a reminder and one date of it skipped, a chore taken in turns with points and history, and a reminder arriving
 // live on the notifications page; every new view is checked with axe.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,6 @@ import type { IdentityClient } from '../../src/identity/client.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { createNotifyHub } from '../../src/platform/db/notify-hub.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { joinFamily } from '../support/family.ts';
 import {
   apiAs,
   hasChromium,
@@ -120,7 +119,7 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
       event_name: 'Dentist',
       event_type: 'appointment',
       start_time: new Date(Date.now() + 30 * 60_000).toISOString(),
-      attendees: [joined.userId],
+      attendees: [kidId],
       reminders: [{ minutes_before: 60 }],
     });
     expect(dentist.status).toBe(201);
