@@ -51,12 +51,24 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
     const family = await call(momToken, 'POST', '/family/api/families', { family_name: 'The Addams' });
     expect(family.status).toBe(201);
     const familyId = family.body.family_id as string;
-    const joined = await joinFamily(call, {
-      familyId,
-      admin: momToken,
-      invitee: kidToken,
+    // The kid finds the invitation in the account console and accepts it there.
+    const invited = await call(momToken, 'POST', `/family/api/families/${familyId}/invitations`, {
       login: kid.username,
+      role: 'child',
     });
+    expect(invited.status).toBe(201);
+    await kidPage.reload();
+    const offers = kidPage.getByRole('list', { name: 'Your family invitations' });
+    await visible(offers.getByText('The Addams'));
+    await visible(offers.getByText(/invites you as a child/));
+    expect(await seriousViolations(kidPage)).toEqual([]);
+    await offers.getByRole('button', { name: 'Accept the invitation to The Addams' }).click();
+    await offers.waitFor({ state: 'detached' });
+    const members = await call(momToken, 'GET', `/family/api/families/${familyId}/members?limit=100`);
+    const kidId = (members.body.items as { username: string; user_id: string }[]).find(
+      (m) => m.username === kid.username,
+    )?.user_id;
+    expect(kidId).toBeTruthy();
 
     // A weekly swim from the 8th of this month: the 8th and the 15th are both in the month view.
     const now = new Date();
