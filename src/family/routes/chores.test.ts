@@ -49,6 +49,7 @@ describe.each(testEngines())('chores on %s', (engine) => {
     const dues: string[] = [];
     // Week 1: on time.
     platform.clock.set('2031-03-01T17:00:00Z');
+    await api.renew(family.admin, wednesday, pugsley, gomez);
     turns.push((await api.expectStatus(await api.call(wednesday, 'GET', url), 200)).assigned_to);
     let item = await done(wednesday);
     dues.push(item.due_date);
@@ -56,16 +57,19 @@ describe.each(testEngines())('chores on %s', (engine) => {
     expect((await api.call(wednesday, 'PATCH', url, { status: 'done' })).statusCode).toBe(403);
     // Week 2: an hour late.
     platform.clock.set('2031-03-08T19:00:00Z');
+    await api.renew(family.admin, wednesday, pugsley, gomez);
     turns.push(item.assigned_to);
     item = await done(pugsley);
     dues.push(item.due_date);
     // Week 3: Gomez's turn, done by the admin for him.
     platform.clock.set('2031-03-15T10:00:00Z');
+    await api.renew(family.admin, wednesday, pugsley, gomez);
     turns.push(item.assigned_to);
     item = await done(family.admin);
     dues.push(item.due_date);
     // Week 4: back to the first member.
     platform.clock.set('2031-03-22T18:30:00Z');
+    await api.renew(family.admin, wednesday, pugsley, gomez);
     turns.push(item.assigned_to);
     item = await done(wednesday);
     dues.push(item.due_date);

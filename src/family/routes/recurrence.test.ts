@@ -126,15 +126,20 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
     expect(response.statusCode).toBe(200);
     const calendar = new ICAL.Component(ICAL.parse(response.body));
     const components = calendar.getAllSubcomponents('vevent');
-    const masters = new Map<string, ICAL.Event>();
-    for (const component of components.filter((c) => !c.hasProperty('recurrence-id'))) {
-      const event = new ICAL.Event(component);
-      masters.set(event.uid, event);
-    }
-    for (const component of components.filter((c) => c.hasProperty('recurrence-id'))) {
-      const exception = new ICAL.Event(component);
-      masters.get(exception.uid)?.relateException(exception);
-    }
+    // Exceptions are related by UID (RFC 5545); given explicitly, as ical.js would otherwise relate
+    // every RECURRENCE-ID of the calendar to each event.
+    const exceptions = components.filter((c) => c.hasProperty('recurrence-id'));
+    const masters = components
+      .filter((c) => !c.hasProperty('recurrence-id'))
+      .map(
+        (c) =>
+          new ICAL.Event(c, {
+            strictExceptions: true,
+            exceptions: exceptions.filter(
+              (e) => e.getFirstPropertyValue('uid') === c.getFirstPropertyValue('uid'),
+            ),
+          }),
+      );
     const from = new Date(FROM).getTime();
     const to = new Date(TO).getTime();
     const occurrences: Occurrence[] = [];
@@ -149,7 +154,7 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
         });
       }
     };
-    for (const event of masters.values()) {
+    for (const event of masters) {
       const isPoint = !event.component.hasProperty('dtend');
       if (!event.isRecurring()) {
         push(event.summary, event.startDate, event.endDate, isPoint);

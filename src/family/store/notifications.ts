@@ -43,7 +43,7 @@ export async function seriesWithRemindersBetween(
   const { rows } = await db.query<ReminderEventRow>(
     `SELECT ${EVENT_COLUMNS} FROM family_events
      WHERE recurrence_rule IS NOT NULL AND reminders <> '[]'::jsonb AND start_time <= $2
-       AND (recurrence_last_start IS NULL OR recurrence_last_start > $1 - interval '366 days')
+       AND (recurrence_last_start IS NULL OR recurrence_last_start > $1::timestamptz - interval '366 days')
      ORDER BY start_time LIMIT 5000`,
     [from, to],
   );
