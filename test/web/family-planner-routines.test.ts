@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
 
     // The second swim is called off; the first stays.
     await momPage.goto(web.at('family', `/calendar?family=${familyId}&date=${second}`));
-    await details.getByRole('button', { name: 'Skip Swimming on this date' }).click();
+    await details.getByRole('button', { name: 'Skip this date of Swimming' }).click();
     await momPage.getByRole('button', { name: 'Skip date' }).click();
     await visible(momPage.getByText('Nothing planned on this day.'));
     expect(
@@ -156,7 +156,7 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
     await visible(list.getByText('Dentist'));
     await visible(kidPage.getByText('1 unread'));
     expect(await seriousViolations(kidPage)).toEqual([]);
-    await list.getByRole('button', { name: 'Mark Dentist read' }).click();
+    await list.getByRole('button', { name: 'Mark read: Dentist' }).click();
     await visible(kidPage.getByText('0 unread'));
     await momContext.close();
     await kidContext.close();

@@ -118,7 +118,7 @@ function EntryRow({
         <ConfirmStep
           small
           trigger="Skip this date"
-          triggerLabel={`Skip ${entry.title} on this date`}
+          triggerLabel={`Skip this date of ${entry.title}`}
           question={
             <>
               Skip <strong>“{entry.title}”</strong> on this date only?

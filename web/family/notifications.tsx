@@ -132,7 +132,7 @@ export function Notifications(props: ViewProps) {
                       <Button
                         small
                         variant="secondary"
-                        aria-label={`Mark ${n.title} read`}
+                        aria-label={`Mark read: ${n.title}`}
                         onClick={() => void markRead(n)}
                       >
                         Mark read
