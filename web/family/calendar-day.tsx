@@ -103,49 +103,51 @@ function EntryRow({
           />
         )}
       </div>
-      {mayDelete && (
-        <Button
-          small
-          variant="secondary"
-          onClick={() => setEditing((open) => !open)}
-          aria-expanded={editing}
-          aria-label={`Change repeat of ${entry.title}`}
-        >
-          Change repeat
-        </Button>
-      )}
-      {mayDelete && entry.recurrenceId && (
-        <ConfirmStep
-          small
-          trigger="Skip this date"
-          triggerLabel={`Skip this date of ${entry.title}`}
-          question={
-            <>
-              Skip <strong>“{entry.title}”</strong> on this date only?
-            </>
-          }
-          confirm="Skip date"
-          busy={skip.busy}
-          error={skip.error}
-          onConfirm={skipDate}
-        />
-      )}
-      {mayDelete && (
-        <ConfirmStep
-          small
-          trigger="Delete"
-          triggerLabel={`Delete ${entry.title}`}
-          question={
-            <>
-              Delete <strong>“{entry.title}”</strong> from the family calendar?
-            </>
-          }
-          confirm="Delete event"
-          busy={action.busy}
-          error={action.error}
-          onConfirm={remove}
-        />
-      )}
+      <div className="button-row">
+        {mayDelete && (
+          <Button
+            small
+            variant="secondary"
+            onClick={() => setEditing((open) => !open)}
+            aria-expanded={editing}
+            aria-label={`Change repeat of ${entry.title}`}
+          >
+            Change repeat
+          </Button>
+        )}
+        {mayDelete && entry.recurrenceId && (
+          <ConfirmStep
+            small
+            trigger="Skip this date"
+            triggerLabel={`Skip this date of ${entry.title}`}
+            question={
+              <>
+                Skip <strong>“{entry.title}”</strong> on this date only?
+              </>
+            }
+            confirm="Skip date"
+            busy={skip.busy}
+            error={skip.error}
+            onConfirm={skipDate}
+          />
+        )}
+        {mayDelete && (
+          <ConfirmStep
+            small
+            trigger="Delete"
+            triggerLabel={`Delete ${entry.title}`}
+            question={
+              <>
+                Delete <strong>“{entry.title}”</strong> from the family calendar?
+              </>
+            }
+            confirm="Delete event"
+            busy={action.busy}
+            error={action.error}
+            onConfirm={remove}
+          />
+        )}
+      </div>
     </li>
   );
 }

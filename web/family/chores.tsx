@@ -218,25 +218,27 @@ function ChoreList({
                     <History props={props} url={`${base}/${chore.item_id}/completions`} nameOf={nameOf} />
                   )}
                 </div>
-                <Button
-                  small
-                  variant="secondary"
-                  aria-expanded={history === chore.item_id}
-                  aria-label={`History of ${chore.title}`}
-                  onClick={() => setHistory((open) => (open === chore.item_id ? undefined : chore.item_id))}
-                >
-                  History
-                </Button>
-                {mayComplete && chore.status !== 'done' && (
+                <div className="button-row">
                   <Button
                     small
-                    busy={done.busy}
-                    aria-label={`Done: ${chore.title}`}
-                    onClick={() => void complete(chore)}
+                    variant="secondary"
+                    aria-expanded={history === chore.item_id}
+                    aria-label={`History of ${chore.title}`}
+                    onClick={() => setHistory((open) => (open === chore.item_id ? undefined : chore.item_id))}
                   >
-                    Done
+                    History
                   </Button>
-                )}
+                  {mayComplete && chore.status !== 'done' && (
+                    <Button
+                      small
+                      busy={done.busy}
+                      aria-label={`Done: ${chore.title}`}
+                      onClick={() => void complete(chore)}
+                    >
+                      Done
+                    </Button>
+                  )}
+                </div>
               </li>
             );
           })}
