@@ -14,7 +14,7 @@ const BENCH = path.resolve('bench');
  * Services whose `new AppError(` calls still wait to move into their errors.ts. Remove an entry
  * once its errors have moved: the test fails while an entry has nothing left to move.
  */
-const PENDING_ERRORS = ['src/family'];
+const PENDING_ERRORS: string[] = [];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -58,6 +58,25 @@ export const FamilyErrors = {
     new AppError(429, 'RATE_LIMITED', 'Too many messages at once: wait a moment', {
       retry_after_seconds: retryAfterSeconds,
     }),
+  assigneeNotInRotation: () =>
+    new AppError(400, 'ASSIGNEE_NOT_IN_ROTATION', 'assigned_to must be one of the rotation'),
+  notificationNotFound: () => new AppError(404, 'NOTIFICATION_NOT_FOUND', 'No such notification'),
+  invalidRecurrence: (message: string) => new AppError(400, 'INVALID_RECURRENCE', message),
+  occurrenceNotFound: () =>
+    new AppError(404, 'OCCURRENCE_NOT_FOUND', 'That time is not an occurrence of this recurring event'),
+  notRecurring: () =>
+    new AppError(400, 'EVENT_NOT_RECURRING', 'Only a recurring event has occurrences to change'),
+  recurringLimit: (limit: number) =>
+    new AppError(409, 'RECURRING_EVENT_LIMIT', `A family can have at most ${limit} recurring events`, {
+      limit,
+    }),
+  overrideLimit: (limit: number) =>
+    new AppError(
+      409,
+      'OCCURRENCE_OVERRIDE_LIMIT',
+      `A recurring event can have at most ${limit} changed or removed occurrences`,
+      { limit },
+    ),
   invitationInput: (message: string) => new AppError(400, 'VALIDATION_FAILED', message),
   invitationNotFound: () => new AppError(404, 'INVITATION_NOT_FOUND', 'No such invitation'),
   invitationExpired: () => new AppError(410, 'INVITATION_EXPIRED', 'This invitation has expired'),
@@ -79,4 +98,34 @@ export const FamilyErrors = {
       `A family can have at most ${limit} open invitations: revoke some first`,
       { limit },
     ),
+};
+
+/** Shopping lists shared live (service/shopping-lists.ts). */
+export const ShoppingErrors = {
+  listNotFound: () => new AppError(404, 'SHOPPING_LIST_NOT_FOUND', 'No such shopping list'),
+  itemNotFound: () => new AppError(404, 'SHOPPING_ITEM_NOT_FOUND', 'No such item on this list'),
+  keyRequired: () =>
+    new AppError(
+      400,
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'Send an Idempotency-Key header (1 to 200 visible characters)',
+    ),
+  keyReused: () =>
+    new AppError(
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different change',
+    ),
+  versionConflict: (current: number) =>
+    new AppError(409, 'VERSION_CONFLICT', 'The item changed since you read it; reload and try again', {
+      current_version: current,
+    }),
+  tooManyItems: (max: number) => new AppError(409, 'SHOPPING_LIST_FULL', `A list holds at most ${max} items`),
+};
+
+/** Private iCal feeds and other apps' entries on the family calendar. */
+export const CalendarFeedErrors = {
+  feedNotFound: () => new AppError(404, 'ICAL_FEED_NOT_FOUND', 'No such calendar feed'),
+  mealPlanNotFound: () => new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan among yours'),
+  linkNotFound: () => new AppError(404, 'CALENDAR_LINK_NOT_FOUND', 'No such meal plan on this calendar'),
 };

@@ -1,4 +1,5 @@
-// Family Planner: families and roles, shared todo lists and the family calendar, on family_db.
+// Family Planner: families and roles, shared todo lists and chores, the family calendar with
+// recurring events, reminders as notifications, on family_db.
 //
 // ## Role matrix
 //
@@ -19,6 +20,10 @@
 // | create, rename, delete shared and chores lists                |   ✗   |   ✓    |   ✓   |
 // | create, edit, assign, complete, delete any item of those lists |  ✗   |   ✓    |   ✓   |
 // | create, edit, delete calendar events                          |   ✗   |   ✓    |   ✓   |
+// | make events repeat; skip or change one occurrence             |   ✗   |   ✓    |   ✓   |
+// | set up chores (rule, rotation, points); any item's reminders  |   ✗   |   ✓    |   ✓   |
+// | mark a chore assigned to them done (its points are theirs)    |   ✓   |   ✓    |   ✓   |
+// | see chores' history and points; their own notifications       |   ✓   |   ✓    |   ✓   |
 // | invite (login or link), see and revoke invitations            |   ✗   |   ✗    |   ✓   |
 // | remove members, change roles                                  |   ✗   |   ✗    |   ✓   |
 // | approve a child of theirs joining another family as a child   |   ✗   |   ✓²   |   ✓²  |
@@ -51,6 +56,8 @@
 //   families, lists, items and events and completed_by of items become NULL (a done item
 //   stays done, with its completed_at). The same goes for shopping lists: who made a list or an
 //   item, who ticked it and who made each change become NULL (a ticked item stays ticked).
+// - They leave every chore rotation; their chore completions stay, anonymised; their
+//   notifications are deleted (a member who leaves loses those of that family).
 // - Their chat messages stay, anonymised (author_id NULL); their read markers are deleted;
 //   invitations addressed to them are deleted, those they sent or approved anonymised.
 // - Their iCal subscriptions are revoked and their meal plans leave the family calendars. (A
@@ -61,6 +68,7 @@
 import type { HollowtownClient } from '../hollowtown/client.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
+import { createHousekeeping } from '../platform/housekeeping.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { createLimiter } from '../platform/rate-limit.ts';
@@ -76,6 +84,7 @@ import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createInvitationService } from './service/invitations.ts';
 import { createMessageService, MESSAGES_PER_MINUTE } from './service/messages.ts';
+import { createNotificationService, createReminderJob } from './service/notifications.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
@@ -86,6 +95,10 @@ const SHOPPING_CHANNEL = 'family_shopping';
 const FAMILY_ACCESS_CHANNEL = 'calos_family_access';
 /** NOTIFY channel of chat messages, by family. */
 const CHAT_CHANNEL = 'family_chat';
+/** NOTIFY channel of new notifications, by user. */
+export const NOTIFICATION_CHANNEL = 'family_notifications';
+/** How often the reminder job looks for reminders whose time has come. */
+const REMINDER_INTERVAL_MS = 30_000;
 
 /** The consumer's name in identity's outbox cursors. */
 export const OUTBOX_CONSUMER = 'family';
@@ -101,6 +114,14 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   // Members changed (migration 010's trigger): live streams of the family re-check who follows them.
   const familyAccess = createNotifyHub(deps.db, FAMILY_ACCESS_CHANNEL);
   const chat = createNotifyHub(deps.db, CHAT_CHANNEL);
+  const notificationHub = createNotifyHub(deps.db, NOTIFICATION_CHANNEL);
+  const reminders = createHousekeeping(
+    [{ name: 'reminders fired', run: createReminderJob(deps, notificationHub) }],
+    {
+      intervalMs: REMINDER_INTERVAL_MS,
+      logger: deps.logger,
+    },
+  );
   const chatLimiter = createLimiter(context.config, {
     keyPrefix: 'family:chat',
     points: MESSAGES_PER_MINUTE,
@@ -121,6 +142,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     shoppingLists: createShoppingListService(deps, hub, familyAccess),
     ical: createIcalService(deps, () => calendarSources),
     calendarLinks,
+    notifications: createNotificationService(deps, notificationHub),
   };
   let consumer: OutboxConsumer | undefined;
   const identityEvents = (): OutboxConsumer => {
@@ -149,6 +171,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     },
     client,
     start() {
+      reminders.start();
       if (!context.clients.has('identity')) {
         deps.logger.warn('no identity client in this process: user.deleted events are not applied');
         return;
@@ -157,6 +180,8 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     },
     async stop() {
       await consumer?.stop();
+      await reminders.stop();
+      await notificationHub.close();
       await hub.close();
       await familyAccess.close();
       await chat.close();

@@ -43,6 +43,23 @@ export function familyApi(platform: TestPlatform) {
   return {
     call,
     expectStatus,
+    /**
+     * New tokens for users whose access token expired because the test moved the clock: each
+     * user object gets the new Authorization header (and refresh token) in place.
+     */
+    async renew(...users: TestUser[]): Promise<void> {
+      for (const user of users) {
+        const response = await platform.app.inject({
+          method: 'POST',
+          url: '/calos/api/auth/refresh',
+          payload: { refresh_token: user.refreshToken },
+        });
+        const body = expectStatus(response, 200);
+        user.accessToken = body.access_token;
+        user.refreshToken = body.refresh_token ?? user.refreshToken;
+        user.headers = { authorization: `Bearer ${body.access_token}` };
+      }
+    },
     /** The admin invites the user, who accepts: a member with this role. */
     async invite(admin: TestUser, familyId: string, user: TestUser, role: FamilyRole): Promise<TestMember> {
       const joined = await joinFamily(injectCall(platform), {

@@ -188,7 +188,7 @@ async function shootFamily(page: Page, web: WebPlatform) {
   await shootSection(page, 'Calendar subscription', 'family-ical-links');
   await page.getByRole('button', { name: 'Delete family “The Addams”' }).click();
   await shootSection(page, 'Family settings', 'family-settings');
-  for (const view of ['todos', 'calendar', 'shopping']) {
+  for (const view of ['todos', 'chores', 'calendar', 'shopping']) {
     await open(page, web, 'family', `/${view}`);
     await shoot(page, `family-${view}`);
   }

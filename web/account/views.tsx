@@ -34,6 +34,7 @@ import { type Plan, PlanCards, planName } from '../shared/landing.tsx';
 import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { hrefTo, Link, navigate } from '../shared/router.tsx';
 import type { Account, Session } from '../shared/session.ts';
+import { FamilyInvitations } from './family-invitations.tsx';
 
 export interface AccountViewProps {
   config: PageConfig;
@@ -105,6 +106,7 @@ export function Overview({ config, session, user, api }: AccountViewProps) {
           </ul>
         </article>
       </div>
+      <FamilyInvitations config={config} session={session} />
       <Section title="Sign out">
         {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
         <div className="button-row">

@@ -8,9 +8,11 @@ export const FAMILY: AppDefinition = {
   nav: [
     { view: 'families', label: 'Family' },
     { view: 'todos', label: 'Todos' },
+    { view: 'chores', label: 'Chores' },
     { view: 'calendar', label: 'Calendar' },
     { view: 'shopping', label: 'Shopping' },
     { view: 'chat', label: 'Chat' },
+    { view: 'notifications', label: 'Notifications' },
   ],
   landing: {
     title: 'The whole family, on the same page',
@@ -23,8 +25,12 @@ export const FAMILY: AppDefinition = {
       },
       { title: 'Todo lists', text: 'Chores and shared lists, assigned to someone, ticked off when done.' },
       {
+        title: 'Chores in turns',
+        text: 'Chores come back every day or week and go round the family in turns, with points for each one done.',
+      },
+      {
         title: 'Calendar',
-        text: 'Appointments, birthdays and school in a month or week view, with an iCal link for your phone.',
+        text: 'Appointments, repeating events and yearly birthdays in a month or week view, with reminders and an iCal link for your phone.',
       },
       {
         title: 'Live shopping list',

@@ -8,6 +8,7 @@ import { useAction } from '../shared/hooks.ts';
 import { dayKey } from './calendar-dates.ts';
 import { EVENT_KINDS } from './calendar-entries.ts';
 import type { Family } from './model.ts';
+import { REMINDERS, REPEATS, remindersOf, ruleOf } from './recurrence.ts';
 
 const morningOf = (day: Date) => `${dayKey(day)}T09:00`;
 
@@ -22,7 +23,16 @@ export function AddEvent({
   day: Date;
   onAdded: () => void;
 }) {
-  const blank = { event_name: '', start: morningOf(day), end: '', location: '', event_type: 'appointment' };
+  const blank = {
+    event_name: '',
+    start: morningOf(day),
+    end: '',
+    location: '',
+    event_type: 'appointment',
+    repeat: '',
+    custom: '',
+    reminder: '',
+  };
   const [form, setForm, set] = useFields(blank);
   const startTouched = useRef(false);
   const add = useAction();
@@ -40,6 +50,11 @@ export function AddEvent({
           start_time: new Date(form.start).toISOString(),
           ...(form.end ? { end_time: new Date(form.end).toISOString() } : {}),
           ...(form.location.trim() ? { location: form.location.trim() } : {}),
+          // A birthday repeats every year unless the person chose otherwise.
+          ...(form.repeat || form.event_type !== 'birthday'
+            ? { recurrence_rule: ruleOf(form.repeat, form.custom) }
+            : {}),
+          reminders: remindersOf(form.reminder),
         },
       });
       startTouched.current = false;
@@ -73,7 +88,30 @@ export function AddEvent({
             label="Kind"
             options={EVENT_KINDS}
             value={form.event_type}
-            onChange={set('event_type')}
+            onChange={(e) => {
+              const kind = e.target.value;
+              setForm((f) => ({
+                ...f,
+                event_type: kind,
+                repeat: kind === 'birthday' ? 'FREQ=YEARLY' : f.repeat,
+              }));
+            }}
+          />
+          <SelectField label="Repeats" options={REPEATS} value={form.repeat} onChange={set('repeat')} />
+          {form.repeat === 'custom' && (
+            <TextField
+              label="Rule (RFC 5545 RRULE)"
+              required
+              placeholder="FREQ=WEEKLY;BYDAY=MO,WE"
+              value={form.custom}
+              onChange={set('custom')}
+            />
+          )}
+          <SelectField
+            label="Reminder"
+            options={REMINDERS}
+            value={form.reminder}
+            onChange={set('reminder')}
           />
         </div>
         <SubmitRow busy={add.busy}>Add event</SubmitRow>

@@ -11,6 +11,8 @@ interface CalendarEvent {
   start_time: string;
   end_time: string | null;
   location: string | null;
+  recurrence_rule: string | null;
+  recurrence_id: string | null;
 }
 
 interface LinkedEntry {
@@ -34,6 +36,9 @@ export interface CalendarEntry {
   kind: string;
   /** Set for the family's own events, which parents and admins may delete. */
   eventId?: string;
+  /** A recurring event's rule, and which occurrence this entry is. */
+  recurrenceRule?: string | null;
+  recurrenceId?: string | null;
 }
 
 const KINDS: Record<string, string> = {
@@ -74,7 +79,7 @@ export async function loadEntries(
   }
   const entries: CalendarEntry[] = [
     ...events.map((event) => ({
-      key: `event-${event.event_id}`,
+      key: `event-${event.event_id}-${event.recurrence_id ?? ''}`,
       title: event.event_name,
       start: new Date(event.start_time),
       end: event.end_time ? new Date(event.end_time) : null,
@@ -83,6 +88,8 @@ export async function loadEntries(
       description: event.description,
       kind: KINDS[event.event_type] ?? 'Event',
       eventId: event.event_id,
+      recurrenceRule: event.recurrence_rule,
+      recurrenceId: event.recurrence_id,
     })),
     ...linked.map((entry) => ({
       key: `${entry.source.domain}-${entry.source.id}-${entry.start}`,

@@ -5,7 +5,12 @@ import { PageQuery } from '../../platform/http/pagination.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { FamilyErrors } from '../errors.ts';
-import { type CalendarService, MAX_RANGE_DAYS } from '../service/calendar.ts';
+import {
+  type CalendarService,
+  MAX_OCCURRENCE_CHANGES,
+  MAX_RANGE_DAYS,
+  MAX_SERIES_PER_FAMILY,
+} from '../service/calendar.ts';
 import { MAX_EVENT_DAYS } from '../store/events.ts';
 import {
   Attendees,
@@ -20,6 +25,7 @@ import {
   NullableDescription,
   NullableLocation,
   PageOf,
+  RecurrenceRule,
   Reminders,
   Title,
   Uuid,
@@ -40,7 +46,9 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
         summary: 'The events between from and to, soonest first',
         description:
           `Events that overlap [from, to); the range is required and covers at most ${MAX_RANGE_DAYS} days ` +
-          '(400 INVALID_CALENDAR_RANGE). Of one family (family_id; 404 FAMILY_NOT_FOUND if you are not a member) ' +
+          '(400 INVALID_CALENDAR_RANGE). A recurring event appears once per occurrence in the range (with ' +
+          'recurrence_id), removed occurrences left out and changed ones as changed; a page holds at most limit ' +
+          'entries and each series is expanded only as far as one page needs. Of one family (family_id; 404 FAMILY_NOT_FOUND if you are not a member) ' +
           'or of all your families; attendee keeps the events one member attends.',
         security: bearer,
         querystring: Type.Object(
@@ -98,7 +106,9 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
         summary: 'Put an event on the family calendar (parents and admins)',
         description:
           `An event lasts at most ${MAX_EVENT_DAYS} days (400 INVALID_TIME_RANGE); attendees must be members ` +
-          '(400 ATTENDEE_NOT_MEMBER).',
+          '(400 ATTENDEE_NOT_MEMBER). With recurrence_rule it recurs (400 INVALID_RECURRENCE for a rule CALOS ' +
+          `does not take; at most ${MAX_SERIES_PER_FAMILY} recurring events per family, 409 RECURRING_EVENT_LIMIT); ` +
+          'a birthday recurs yearly unless recurrence_rule is null.',
         security: bearer,
         body: Type.Object(
           {
@@ -111,6 +121,7 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
             location: Type.Optional(NullableLocation),
             attendees: Type.Optional(Attendees),
             reminders: Type.Optional(Reminders),
+            recurrence_rule: Type.Optional(RecurrenceRule),
           },
           {
             additionalProperties: false,
@@ -168,7 +179,9 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
       schema: {
         tags,
         summary: 'Change an event (parents and admins)',
-        description: `Send only what changes; attendees and reminders are replaced whole. ${notFound}`,
+        description:
+          'Send only what changes; attendees and reminders are replaced whole. A new recurrence_rule, or a new ' +
+          `start_time of a recurring event, drops its removed and changed occurrences. ${notFound}`,
         security: bearer,
         params: EventParams,
         body: Type.Object(
@@ -181,6 +194,7 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
             location: Type.Optional(NullableLocation),
             attendees: Type.Optional(Attendees),
             reminders: Type.Optional(Reminders),
+            recurrence_rule: Type.Optional(RecurrenceRule),
           },
           {
             additionalProperties: false,
@@ -198,6 +212,92 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
       preValidation: eventIds,
     },
     async (request) => calendar.updateEvent(requireUser(request).userId, request.params.id, request.body),
+  );
+
+  const OccurrenceParams = Type.Object({
+    id: Uuid('The recurring event'),
+    recurrence_id: Type.String({
+      maxLength: 40,
+      description: 'The occurrence: its start as the rule gives it (ISO 8601, e.g. 2030-01-07T09:00:00Z)',
+    }),
+  });
+  const occurrenceNote =
+    `404 OCCURRENCE_NOT_FOUND when the time is not an occurrence; at most ${MAX_OCCURRENCE_CHANGES} changed ` +
+    'or removed occurrences per event (409 OCCURRENCE_OVERRIDE_LIMIT). ' +
+    notFound;
+
+  app.put(
+    '/api/calendar/events/:id/occurrences/:recurrence_id',
+    {
+      schema: {
+        tags,
+        summary: 'Change one occurrence of a recurring event (parents and admins)',
+        description:
+          'What is not sent stays as the series has it (RECURRENCE-ID in the iCal feed); sending again changes it ' +
+          `again. It may move at most ${MAX_EVENT_DAYS} days. ${occurrenceNote}`,
+        security: bearer,
+        params: OccurrenceParams,
+        body: Type.Object(
+          {
+            event_name: Type.Optional(Title),
+            description: Type.Optional(NullableDescription),
+            start_time: Type.Optional(DateTime),
+            end_time: Type.Optional(NullableDateTime),
+            location: Type.Optional(NullableLocation),
+          },
+          {
+            additionalProperties: false,
+            examples: [{ start_time: '2030-01-08T17:00:00Z', location: 'Gym' }],
+          },
+        ),
+        response: {
+          200: CalendarEvent,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+      preValidation: eventIds,
+    },
+    async (request) =>
+      calendar.changeOccurrence(
+        requireUser(request).userId,
+        request.params.id,
+        request.params.recurrence_id,
+        request.body,
+      ),
+  );
+
+  app.delete(
+    '/api/calendar/events/:id/occurrences/:recurrence_id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove one occurrence of a recurring event (parents and admins)',
+        description: `The occurrence becomes an EXDATE; a change made to it goes too. ${occurrenceNote}`,
+        security: bearer,
+        params: OccurrenceParams,
+        response: {
+          204: NoContent,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+      preValidation: eventIds,
+    },
+    async (request, reply) => {
+      await calendar.removeOccurrence(
+        requireUser(request).userId,
+        request.params.id,
+        request.params.recurrence_id,
+      );
+      return reply.status(204).send();
+    },
   );
 
   app.delete(

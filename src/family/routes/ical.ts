@@ -5,8 +5,8 @@ import { requireUser } from '../../platform/auth/guard.ts';
 import { prefixSeenByClient } from '../../platform/http/host-routing.ts';
 import { ErrorResponse, NoContent, NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
+import { CalendarFeedErrors } from '../errors.ts';
 import type { IcalService } from '../service/ical.ts';
-import { feedNotFound } from '../service/ical.ts';
 
 const bearer = [{ bearerAuth: [] }];
 const Id = Type.String({ maxLength: 64 });
@@ -119,7 +119,7 @@ export function registerIcalRoutes(app: App, ical: IcalService) {
     },
     async (request, reply) => {
       const match = /^(.+)\.ics$/.exec(request.params.file);
-      if (!match?.[1]) throw feedNotFound();
+      if (!match?.[1]) throw CalendarFeedErrors.feedNotFound();
       const feed = await ical.render(match[1]);
       reply.header('etag', feed.etag);
       reply.header('last-modified', feed.lastModified.toUTCString());

@@ -7,6 +7,7 @@ import type { FamilyService } from '../service/families.ts';
 import type { IcalService } from '../service/ical.ts';
 import type { InvitationService } from '../service/invitations.ts';
 import type { MessageService } from '../service/messages.ts';
+import type { NotificationService } from '../service/notifications.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 import type { TodoService } from '../service/todos.ts';
 import { registerCalendarRoutes } from './calendar.ts';
@@ -15,6 +16,7 @@ import { registerFamilyRoutes } from './families.ts';
 import { registerIcalRoutes } from './ical.ts';
 import { registerInvitationRoutes } from './invitations.ts';
 import { registerMessageRoutes } from './messages.ts';
+import { registerNotificationRoutes } from './notifications.ts';
 import { registerShoppingListRoutes } from './shopping-lists.ts';
 import { registerTodoItemRoutes } from './todo-items.ts';
 import { registerTodoRoutes } from './todos.ts';
@@ -28,6 +30,7 @@ export interface FamilyServices {
   calendarLinks: CalendarLinkService;
   invitations: InvitationService;
   messages: MessageService;
+  notifications: NotificationService;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -45,4 +48,5 @@ export function registerFamilyPlannerRoutes(
   registerShoppingListRoutes(app, services.shoppingLists);
   registerIcalRoutes(app, services.ical);
   registerCalendarLinkRoutes(app, services.calendarLinks);
+  registerNotificationRoutes(app, services.notifications);
 }

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { AppError } from '../../platform/errors.ts';
-import { Timestamp } from '../../platform/http/schemas.ts';
+import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import { FAMILY_ROLES } from '../client.ts';
 import { isUuid } from '../service/pages.ts';
 import { EVENT_TYPES } from '../store/events.ts';
@@ -171,6 +171,17 @@ export const TodoItem = Type.Object({
     description: 'Set by the server when the status becomes done, cleared when it leaves done',
   }),
   completed_by: NullableUuid('Who marked it done (set by the server); null when not done or anonymised'),
+  recurrence_rule: Type.Union([Type.String(), Type.Null()], {
+    description: 'A chore: its RRULE value; once done it comes back at the next occurrence',
+  }),
+  rotation: Type.Array(Type.String({ format: 'uuid' }), { description: 'Members taking turns, in order' }),
+  rotation_index: Type.Integer({
+    minimum: 0,
+    description: 'Turns taken so far: the assignee is rotation[rotation_index % rotation.length]',
+  }),
+  points: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'What each completion earns whoever did it',
+  }),
   created_by: NullableUuid('null once the creator’s account is deleted'),
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -190,10 +201,52 @@ export const CalendarEvent = Type.Object({
   location: NullableString(),
   attendees: Type.Array(Type.String({ format: 'uuid' })),
   reminders: Type.Array(Reminder),
+  recurrence_rule: Type.Union([Type.String(), Type.Null()], {
+    description: 'A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time)',
+  }),
+  recurrence_exdates: Type.Array(Timestamp, { description: 'Occurrences removed from the series' }),
+  recurrence_id: Type.Unsafe<Date | string | null>({
+    anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }],
+    description: 'For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID)',
+  }),
   created_by: NullableUuid('null once the creator’s account is deleted'),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+
+export const Rotation = Type.Array(Type.String({ format: 'uuid' }), {
+  maxItems: 50,
+  uniqueItems: true,
+  description: 'user_ids of the members who take turns, in order (needs recurrence_rule)',
+});
+export const Points = Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()], {
+  description: 'What each completion earns the member who did it (null: no points)',
+});
+
+export const Completion = Type.Object({
+  completion_id: Uuid('The completion'),
+  due_at: NullableTimestamp,
+  assigned_to: NullableUuid('Whose turn it was'),
+  completed_by: NullableUuid('Who did it; null once their account is deleted'),
+  completed_at: Timestamp,
+  points: Type.Integer({ minimum: 0 }),
+});
+
+export const RecurrenceRule = Type.Union(
+  [
+    Type.String({
+      minLength: 1,
+      maxLength: 300,
+      examples: ['FREQ=WEEKLY;BYDAY=MO,WE', 'FREQ=MONTHLY;BYDAY=1SA;COUNT=10', 'FREQ=YEARLY'],
+      description:
+        'An RFC 5545 RRULE value: FREQ DAILY, WEEKLY, MONTHLY or YEARLY with INTERVAL, COUNT (at most 1000) or ' +
+        'UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, BYYEARDAY, BYWEEKNO, WKST. start_time must be an occurrence. ' +
+        'null: a single event',
+    }),
+    Type.Null(),
+  ],
+  { description: 'How the event recurs (in UTC); birthdays recur yearly unless null is sent' },
+);
 
 export const Invitation = Type.Object({
   invitation_id: Uuid('The invitation'),

@@ -4,9 +4,11 @@ import { requireUser } from '../../platform/auth/guard.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
 import type { App } from '../../platform/http/service.ts';
 import { FamilyErrors } from '../errors.ts';
-import type { TodoService } from '../service/todos.ts';
+import { MAX_COMPLETIONS_SHOWN, type TodoService } from '../service/todos.ts';
 import {
   bearer,
+  Completion,
+  DateTime,
   ErrorResponse,
   ItemStatus,
   idsOrNotFound,
@@ -14,7 +16,11 @@ import {
   NullableDescription,
   NullableDueDate,
   PageOf,
+  Points,
   Priority,
+  RecurrenceRule,
+  Reminders,
+  Rotation,
   Title,
   TodoItem,
   Uuid,
@@ -41,7 +47,9 @@ export function registerTodoItemRoutes(app: App, todos: TodoService): void {
         summary: 'Add an item to a list',
         description:
           'Parents and admins (the owner for a personal list). An assignee who is not a member is 400 ' +
-          'ASSIGNEE_NOT_MEMBER. An item created as done is completed by you, now.',
+          'ASSIGNEE_NOT_MEMBER. An item created as done is completed by you, now. A chore has a recurrence_rule ' +
+          '(its due_date is the first occurrence; 400 INVALID_RECURRENCE) and may rotate among members: the ' +
+          'first turn is assigned_to’s (400 ASSIGNEE_NOT_IN_ROTATION), else the first member’s.',
         security: bearer,
         params: ListParams,
         body: Type.Object(
@@ -52,10 +60,21 @@ export function registerTodoItemRoutes(app: App, todos: TodoService): void {
             due_date: Type.Optional(NullableDueDate),
             priority: Type.Optional(Priority),
             status: Type.Optional(ItemStatus),
+            recurrence_rule: Type.Optional(RecurrenceRule),
+            rotation: Type.Optional(Rotation),
+            points: Type.Optional(Points),
+            reminders: Type.Optional(Reminders),
           },
           {
             additionalProperties: false,
             examples: [
+              {
+                title: 'Take out the bins',
+                due_date: '2025-10-30T18:00:00Z',
+                recurrence_rule: 'FREQ=WEEKLY',
+                rotation: ['0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012', '5c2e8b1d-7a4f-4e2b-8c3d-1f0a9b8e7d6c'],
+                points: 5,
+              },
               {
                 title: 'Carve the pumpkins',
                 assigned_to: '0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012',
@@ -139,7 +158,10 @@ export function registerTodoItemRoutes(app: App, todos: TodoService): void {
         summary: 'Change an item, or move it along (todo, in_progress, done)',
         description:
           'Parents and admins change anything; a child may change only the status of an item assigned to them. ' +
-          'completed_at and completed_by follow the status and are never sent.',
+          'completed_at and completed_by follow the status and are never sent. A chore set to done is recorded ' +
+          '(see /completions) and comes back at the next occurrence after its due date (after now when done ' +
+          'late), assigned to the next member of its rotation; when its rule has ended it stays done. A new ' +
+          'recurrence_rule, rotation or due date re-plans it from its due date.',
         security: bearer,
         params: ItemParams,
         body: Type.Object(
@@ -150,6 +172,10 @@ export function registerTodoItemRoutes(app: App, todos: TodoService): void {
             due_date: Type.Optional(NullableDueDate),
             priority: Type.Optional(Priority),
             status: Type.Optional(ItemStatus),
+            recurrence_rule: Type.Optional(RecurrenceRule),
+            rotation: Type.Optional(Rotation),
+            points: Type.Optional(Points),
+            reminders: Type.Optional(Reminders),
           },
           {
             additionalProperties: false,
@@ -172,6 +198,62 @@ export function registerTodoItemRoutes(app: App, todos: TodoService): void {
     },
     async (request) =>
       todos.updateItem(requireUser(request).userId, request.params.id, request.params.itemId, request.body),
+  );
+
+  app.get(
+    '/api/todos/:id/items/:itemId/completions',
+    {
+      schema: {
+        tags: itemTags,
+        summary: 'What was done of a chore, newest first',
+        description: `The latest ${MAX_COMPLETIONS_SHOWN} completions: when, by whom, whose turn it was, points earned.`,
+        security: bearer,
+        params: ItemParams,
+        response: {
+          200: Type.Object({ items: Type.Array(Completion) }),
+          401: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+      preValidation: itemIds,
+    },
+    async (request) => ({
+      items: await todos.completions(requireUser(request).userId, request.params.id, request.params.itemId),
+    }),
+  );
+
+  app.get(
+    '/api/families/:id/points',
+    {
+      schema: {
+        tags: itemTags,
+        summary: 'Chore points and completions per member',
+        description:
+          'Every current member, most points first, from the chores of shared and chores lists; since limits it to ' +
+          'completions from then on. A family you are not in answers 404 FAMILY_NOT_FOUND.',
+        security: bearer,
+        params: Type.Object({ id: Uuid('The family') }),
+        querystring: Type.Object({ since: Type.Optional(DateTime) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                user_id: Uuid('The member'),
+                points: Type.Integer({ minimum: 0 }),
+                completions: Type.Integer({ minimum: 0 }),
+              }),
+            ),
+          }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+      preValidation: idsOrNotFound({ id: FamilyErrors.familyNotFound }),
+    },
+    async (request) => ({
+      items: await todos.points(requireUser(request).userId, request.params.id, request.query.since),
+    }),
   );
 
   app.delete(

@@ -1,19 +1,14 @@
 // Meal plans on the family calendar: a member puts one of their HowToCookAtHome meal plans on
 // the calendar of a family; every member then sees its meals (read through HowToCookAtHome's
 // client as the plan's owner, so later edits show up and a deleted plan simply disappears).
-import { AppError } from '../../platform/errors.ts';
 import type { RecipesClient } from '../../recipes/client.ts';
 import type { FamilyDeps } from '../deps.ts';
-import { FamilyErrors } from '../errors.ts';
+import { CalendarFeedErrors, FamilyErrors } from '../errors.ts';
 import { deleteCalendarLink, insertCalendarLink, listCalendarLinks } from '../store/calendar-links.ts';
 import { findRole } from '../store/families.ts';
 import type { CalendarSource } from './ical.ts';
 import type { CalendarEntry } from './ical-format.ts';
 import { isUuid } from './pages.ts';
-
-export const mealPlanNotFound = () =>
-  new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan among yours');
-const linkNotFound = () => new AppError(404, 'CALENDAR_LINK_NOT_FOUND', 'No such meal plan on this calendar');
 
 const SLOT_ORDER = ['breakfast', 'lunch', 'snack', 'dinner'];
 
@@ -67,7 +62,7 @@ export function createCalendarLinkService(deps: FamilyDeps, recipes: () => Recip
         !isUuid(input.meal_plan_id) ||
         !(await client.getMealPlanForUser(userId, input.meal_plan_id))
       ) {
-        throw mealPlanNotFound();
+        throw CalendarFeedErrors.mealPlanNotFound();
       }
       const link = await insertCalendarLink(db, {
         familyId: input.family_id,
@@ -100,7 +95,7 @@ export function createCalendarLinkService(deps: FamilyDeps, recipes: () => Recip
       const link = isUuid(linkId)
         ? (await listCalendarLinks(db, familyId)).find((l) => l.link_id === linkId)
         : undefined;
-      if (!link || (role !== 'admin' && link.owner_id !== userId)) throw linkNotFound();
+      if (!link || (role !== 'admin' && link.owner_id !== userId)) throw CalendarFeedErrors.linkNotFound();
       await deleteCalendarLink(db, familyId, linkId);
     },
   };

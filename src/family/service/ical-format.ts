@@ -14,6 +14,11 @@ export interface CalendarEntry {
   categories?: string[];
   /** Minutes before the start to alert. */
   alarms?: number[];
+  /** A recurring entry: its RRULE value and removed occurrences (EXDATE). */
+  rrule?: string;
+  exdates?: Date[];
+  /** One changed occurrence of a recurring entry (same uid): where the rule puts it. */
+  recurrenceId?: Date;
   /** The app and id it comes from, when another app put it on the family calendar. */
   source?: { domain: string; id: string };
 }
@@ -69,6 +74,7 @@ export function renderCalendar(input: { name: string; entries: CalendarEntry[] }
       `DTSTAMP:${utc(entry.lastModified)}`,
       `LAST-MODIFIED:${utc(entry.lastModified)}`,
     );
+    if (entry.recurrenceId) lines.push(`RECURRENCE-ID:${utc(entry.recurrenceId)}`);
     if (entry.allDay) {
       lines.push(`DTSTART;VALUE=DATE:${day(entry.start)}`);
       const end = entry.end ?? new Date(entry.start.getTime() + 86_400_000);
@@ -77,6 +83,8 @@ export function renderCalendar(input: { name: string; entries: CalendarEntry[] }
       lines.push(`DTSTART:${utc(entry.start)}`);
       if (entry.end) lines.push(`DTEND:${utc(entry.end)}`);
     }
+    if (entry.rrule) lines.push(`RRULE:${entry.rrule}`);
+    if (entry.exdates?.length) lines.push(`EXDATE:${entry.exdates.map(utc).join(',')}`);
     lines.push(`SUMMARY:${escapeText(entry.summary)}`);
     if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
     if (entry.location) lines.push(`LOCATION:${escapeText(entry.location)}`);

@@ -3,12 +3,13 @@
 // is revoked. Only a hash of the secret is stored.
 import { createHash } from 'node:crypto';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { FamilyDeps } from '../deps.ts';
-import { FamilyErrors } from '../errors.ts';
+import { CalendarFeedErrors, FamilyErrors } from '../errors.ts';
+import { listOverrides } from '../store/events.ts';
 import { findRole } from '../store/families.ts';
 import {
   familyEventsBetween,
+  familySeriesBetween,
   findLiveFeed,
   insertFeed,
   listFeeds,
@@ -38,8 +39,6 @@ export interface RenderedFeed {
 
 /** Entries of other apps (a Hollowtown party, a meal plan) for a family's calendar. */
 export type CalendarSource = (familyId: string, from: Date, to: Date) => Promise<CalendarEntry[]>;
-
-export const feedNotFound = () => new AppError(404, 'ICAL_FEED_NOT_FOUND', 'No such calendar feed');
 
 export function createIcalService(deps: FamilyDeps, sources: () => CalendarSource[]) {
   const { db } = deps;
@@ -77,22 +76,23 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
     /** Admins revoke any feed of the family; other members their own. */
     async revoke(userId: string, familyId: string, feedId: string) {
       const role = await memberRole(userId, familyId);
-      if (!isUuid(feedId)) throw feedNotFound();
+      if (!isUuid(feedId)) throw CalendarFeedErrors.feedNotFound();
       const feed = (await listFeeds(db, familyId)).find((f) => f.feed_id === feedId);
-      if (!feed || (role !== 'admin' && feed.created_by !== userId)) throw feedNotFound();
-      if (!(await revokeFeed(db, familyId, feedId, deps.now()))) throw feedNotFound();
+      if (!feed || (role !== 'admin' && feed.created_by !== userId)) throw CalendarFeedErrors.feedNotFound();
+      if (!(await revokeFeed(db, familyId, feedId, deps.now()))) throw CalendarFeedErrors.feedNotFound();
     },
 
     /** The calendar document behind a secret, or 404 for an unknown or revoked one. */
     async render(token: string): Promise<RenderedFeed> {
-      if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw feedNotFound();
+      if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw CalendarFeedErrors.feedNotFound();
       const feed = await findLiveFeed(db, hashToken(token));
-      if (!feed) throw feedNotFound();
+      if (!feed) throw CalendarFeedErrors.feedNotFound();
       const now = deps.now().getTime();
       const from = new Date(now - PAST_DAYS * 86_400_000);
       const to = new Date(now + FUTURE_DAYS * 86_400_000);
       const events = await familyEventsBetween(db, feed.family_id, from, to, MAX_FEED_EVENTS);
-      const entries: CalendarEntry[] = events.map((event) => ({
+      const series = await familySeriesBetween(db, feed.family_id, from, to, MAX_FEED_EVENTS);
+      const entryOf = (event: (typeof events)[number]): CalendarEntry => ({
         uid: `${event.event_id}@family.calos`,
         start: event.start_time,
         end: event.end_time,
@@ -102,7 +102,31 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
         lastModified: event.updated_at,
         categories: [event.event_type],
         alarms: event.reminders.map((r) => r.minutes_before),
-      }));
+      });
+      const entries: CalendarEntry[] = events.map(entryOf);
+      // A series goes whole, with its RRULE and EXDATEs: calendar apps expand it themselves.
+      const seriesById = new Map(series.map((event) => [event.event_id, event]));
+      for (const event of series) {
+        entries.push({
+          ...entryOf(event),
+          rrule: event.recurrence_rule ?? undefined,
+          exdates: event.recurrence_exdates,
+        });
+      }
+      for (const override of await listOverrides(db, [...seriesById.keys()])) {
+        const event = seriesById.get(override.event_id);
+        if (!event) continue;
+        entries.push({
+          ...entryOf(event),
+          recurrenceId: override.recurrence_id,
+          start: override.start_time,
+          end: override.end_time,
+          summary: override.event_name,
+          description: override.description,
+          location: override.location,
+          lastModified: event.updated_at,
+        });
+      }
       for (const source of sources()) {
         try {
           entries.push(...(await source(feed.family_id, from, to)));

@@ -7,10 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { NotifyHub } from '../../platform/db/notify-hub.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { StreamAccess } from '../../platform/http/sse.ts';
 import type { FamilyDeps } from '../deps.ts';
-import { FamilyErrors } from '../errors.ts';
+import { FamilyErrors, ShoppingErrors } from '../errors.ts';
 import { findRole } from '../store/families.ts';
 import {
   countItems,
@@ -42,29 +41,6 @@ import { isUuid } from './pages.ts';
 import { assertCan } from './roles.ts';
 
 export const MAX_ITEMS_PER_LIST = 500;
-
-export const ShoppingErrors = {
-  listNotFound: () => new AppError(404, 'SHOPPING_LIST_NOT_FOUND', 'No such shopping list'),
-  itemNotFound: () => new AppError(404, 'SHOPPING_ITEM_NOT_FOUND', 'No such item on this list'),
-  keyRequired: () =>
-    new AppError(
-      400,
-      'IDEMPOTENCY_KEY_REQUIRED',
-      'Send an Idempotency-Key header (1 to 200 visible characters)',
-    ),
-  keyReused: () =>
-    new AppError(
-      409,
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was already used for a different change',
-    ),
-  versionConflict: (current: number) =>
-    new AppError(409, 'VERSION_CONFLICT', 'The item changed since you read it; reload and try again', {
-      current_version: current,
-    }),
-  tooManyItems: () =>
-    new AppError(409, 'SHOPPING_LIST_FULL', `A list holds at most ${MAX_ITEMS_PER_LIST} items`),
-};
 
 export interface ItemView {
   item_id: string;
@@ -253,7 +229,7 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
     ) {
       return change(userId, listId, idempotencyKey, { add: item }, async (tx, _list, version) => {
         const existing = await countItems(tx, listId);
-        if (existing >= MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems();
+        if (existing >= MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems(MAX_ITEMS_PER_LIST);
         const row = await insertItem(
           tx,
           listId,
@@ -323,7 +299,7 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
       if (!isUuid(input.familyId) || !(await findRole(db, input.familyId, input.actorUserId))) {
         throw FamilyErrors.familyNotFound();
       }
-      if (input.items.length > MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems();
+      if (input.items.length > MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems(MAX_ITEMS_PER_LIST);
       const outcome = await db.transaction(async (tx) => {
         let list = await findListBySource(tx, input.sourceDomain, input.sourceId);
         const created = !list || list.family_id !== input.familyId;

@@ -6,6 +6,7 @@ import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors } from '../errors.ts';
 import { findMyFamily, membersAmong } from '../store/families.ts';
 import {
+  type CompletionRow,
   deleteItem,
   deleteList,
   findAccessibleList,
@@ -14,21 +15,29 @@ import {
   type ItemChanges,
   type ItemRow,
   type ItemStatus,
+  insertCompletion,
   insertItem,
   insertList,
   type ListAccess,
   type ListRow,
   type ListType,
+  listCompletions,
   listItems,
   listVisibleLists,
+  type PointsRow,
   type Priority,
+  pointsTally,
   updateItem,
   updateList,
 } from '../store/todos.ts';
 import type { PageQuery } from './families.ts';
 import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
+import { checkRecurrence, nextOccurrence } from './recurrence.ts';
 import { assertCan, can } from './roles.ts';
-import { checkDue } from './time.ts';
+import { checkDue, checkInstant, type Due } from './time.ts';
+
+/** Completions an item's history shows. */
+export const MAX_COMPLETIONS_SHOWN = 100;
 
 export interface ListView {
   list_id: string;
@@ -46,7 +55,7 @@ export interface ListView {
  * An item as the API shows it: due_date is "YYYY-MM-DD" for an all-day item (due_all_day)
  * and an ISO instant for one due at a time.
  */
-export interface ItemView extends Omit<ItemRow, 'cursor_at' | 'due_date' | 'due_on'> {
+export interface ItemView extends Omit<ItemRow, 'cursor_at' | 'due_date' | 'due_on' | 'recurrence_start'> {
   due_date: string | null;
   due_all_day: boolean;
 }
@@ -63,7 +72,7 @@ const listView = (row: ListRow): ListView => ({
   updated_at: row.updated_at,
 });
 
-const itemView = ({ cursor_at: _, due_date, due_on, ...item }: ItemRow): ItemView => ({
+const itemView = ({ cursor_at: _, recurrence_start: __, due_date, due_on, ...item }: ItemRow): ItemView => ({
   ...item,
   due_date: due_on ?? due_date?.toISOString() ?? null,
   due_all_day: due_on !== null,
@@ -77,9 +86,29 @@ export interface NewItem {
   due_date?: string | null;
   priority?: Priority;
   status?: ItemStatus;
+  /** A chore: it comes back at the rule's next occurrence once done (the due date is the first). */
+  recurrence_rule?: string | null;
+  /** Members taking turns, in order (needs a recurrence_rule). */
+  rotation?: string[];
+  points?: number | null;
+  /** Minutes before the due date to remind (the assignee, else the list's members). */
+  reminders?: { minutes_before: number }[];
 }
 
-export type ItemUpdate = Omit<ItemChanges, 'due_on'>;
+export type ItemUpdate = Omit<
+  ItemChanges,
+  'due_on' | 'recurrence_start' | 'rotation_index' | 'recurrence_rule' | 'rotation'
+> & { recurrence_rule?: string | null; rotation?: string[] };
+
+/** The instant an item is due (an all-day item at the start of its day, UTC). */
+const dueInstant = (due: Pick<Due, 'due_date' | 'due_on'>): Date | null =>
+  due.due_on ? new Date(`${due.due_on}T00:00:00Z`) : due.due_date ? new Date(due.due_date) : null;
+
+/** The next due date in the item's own kind: a day for an all-day item, else an instant. */
+const dueAt = (at: Date, isAllDay: boolean): Due =>
+  isAllDay
+    ? { due_date: null, due_on: at.toISOString().slice(0, 10) }
+    : { due_date: at.toISOString(), due_on: null };
 
 /** The owner of a personal list manages it whatever their role; shared lists follow the matrix. */
 const isPersonal = (list: ListAccess) => list.list_type === 'personal';
@@ -115,6 +144,53 @@ export function createTodoService(deps: FamilyDeps) {
     }
     const members = await membersAmong(tx, list.family_id, [assignee], { lock: true });
     if (!members.has(assignee)) throw FamilyErrors.assigneeNotMember();
+  }
+
+  /** Rotation members must belong to the family (only the owner on a personal list). */
+  async function checkRotation(tx: Queryable, list: ListAccess, userId: string, rotation: string[]) {
+    if (rotation.length === 0) return;
+    if (isPersonal(list)) {
+      if (rotation.some((id) => id !== userId)) throw FamilyErrors.personalListAssignee();
+      return;
+    }
+    const members = await membersAmong(tx, list.family_id, rotation, { lock: true });
+    if (rotation.some((id) => !members.has(id))) throw FamilyErrors.assigneeNotMember();
+  }
+
+  /**
+   * A chore done: the completion is kept, and the item comes back at the rule's next occurrence
+   * after its due date (or after now, when done late: missed occurrences are skipped), with the
+   * next member of the rotation. A rule that has ended leaves the item done.
+   */
+  async function completeChore(
+    tx: Queryable,
+    list: ListAccess,
+    item: ItemRow,
+    userId: string,
+    changes: ItemChanges,
+  ): Promise<ItemChanges> {
+    const now = deps.now();
+    const due = dueInstant({ due_date: item.due_date?.toISOString() ?? null, due_on: item.due_on });
+    await insertCompletion(tx, {
+      item_id: item.item_id,
+      family_id: list.family_id,
+      due_at: due,
+      assigned_to: item.assigned_to,
+      completed_by: userId,
+      completed_at: now,
+      points: item.points ?? 0,
+    });
+    const after = due && due > now ? due : now;
+    const next = nextOccurrence(item.recurrence_rule as string, item.recurrence_start as Date, after);
+    if (!next) return changes;
+    const turn = item.rotation_index + 1;
+    return {
+      ...changes,
+      ...dueAt(next, item.due_on !== null),
+      status: 'todo',
+      rotation_index: turn,
+      ...(item.rotation.length > 0 ? { assigned_to: item.rotation[turn % item.rotation.length] } : {}),
+    };
   }
 
   return {
@@ -185,8 +261,25 @@ export function createTodoService(deps: FamilyDeps) {
       const list = await listOf(userId, listId);
       if (!isPersonal(list)) assertCan(list.my_role, 'manageItems');
       const due = checkDue('body.due_date', input.due_date ?? null);
+      const rotation = input.rotation ?? [];
+      const start = due ? dueInstant(due) : null;
+      const rule = input.recurrence_rule ?? null;
+      if (rule && !start)
+        throw FamilyErrors.invalidRecurrence('A chore needs a due_date: its first occurrence');
+      if (rotation.length > 0 && !rule)
+        throw FamilyErrors.invalidRecurrence('A rotation needs a recurrence_rule');
+      const recurrence = rule && start ? checkRecurrence(rule, start) : null;
+      // With a rotation, the first turn is the assignee's (the first member unless one is named).
+      let rotationIndex = 0;
+      let assignee = input.assigned_to ?? null;
+      if (rotation.length > 0) {
+        rotationIndex = assignee ? rotation.indexOf(assignee) : 0;
+        if (rotationIndex < 0) throw FamilyErrors.assigneeNotInRotation();
+        assignee = rotation[rotationIndex] ?? null;
+      }
       return db.transaction(async (tx) => {
-        if (input.assigned_to) await checkAssignee(tx, list, userId, input.assigned_to);
+        if (assignee) await checkAssignee(tx, list, userId, assignee);
+        await checkRotation(tx, list, userId, rotation);
         return itemView(
           await insertItem(
             tx,
@@ -194,11 +287,17 @@ export function createTodoService(deps: FamilyDeps) {
             {
               title: input.title,
               description: input.description ?? null,
-              assignedTo: input.assigned_to ?? null,
+              assignedTo: assignee,
               dueDate: due?.due_date ?? null,
               dueOn: due?.due_on ?? null,
               priority: input.priority ?? 'medium',
               status: input.status ?? 'todo',
+              recurrenceRule: recurrence?.rule ?? null,
+              recurrenceStart: recurrence?.start ?? null,
+              rotation,
+              rotationIndex,
+              points: input.points ?? null,
+              reminders: input.reminders ?? [],
               createdBy: userId,
             },
             deps.now(),
@@ -228,18 +327,72 @@ export function createTodoService(deps: FamilyDeps) {
 
     async updateItem(userId: string, listId: string, itemId: string, update: ItemUpdate): Promise<ItemView> {
       const list = await listOf(userId, listId);
-      const changes: ItemChanges = { ...update, ...checkDue('body.due_date', update.due_date) };
+      const { recurrence_rule: rule, rotation, ...plain } = update;
+      let changes: ItemChanges = { ...plain, ...checkDue('body.due_date', update.due_date) };
       return db.transaction(async (tx) => {
         const item = await itemOf(list, itemId, tx);
         if (!isPersonal(list) && !can(list.my_role, 'manageItems')) {
           // The rest of the family may only move their own items along.
-          const onlyStatus = Object.entries(changes).every(([key, v]) => key === 'status' || v === undefined);
+          const onlyStatus = Object.entries(update).every(([key, v]) => key === 'status' || v === undefined);
           if (!onlyStatus || item.assigned_to !== userId) assertCan(list.my_role, 'manageItems');
           assertCan(list.my_role, 'progressOwnItems');
         }
+        // A new rule, rotation or due date re-plans the chore from its (new) due date.
+        const newRule = rule === undefined ? item.recurrence_rule : rule;
+        const newRotation = rotation ?? (newRule ? item.rotation : []);
+        if (rule !== undefined || rotation !== undefined || (changes.due_date !== undefined && newRule)) {
+          const due =
+            changes.due_date !== undefined || changes.due_on !== undefined
+              ? { due_date: changes.due_date ?? null, due_on: changes.due_on ?? null }
+              : { due_date: item.due_date?.toISOString() ?? null, due_on: item.due_on };
+          const start = dueInstant(due);
+          if (newRule && !start)
+            throw FamilyErrors.invalidRecurrence('A chore needs a due_date: its first occurrence');
+          if (newRotation.length > 0 && !newRule) {
+            throw FamilyErrors.invalidRecurrence('A rotation needs a recurrence_rule');
+          }
+          const recurrence = newRule && start ? checkRecurrence(newRule, start) : null;
+          await checkRotation(tx, list, userId, newRotation);
+          const assignee = changes.assigned_to === undefined ? item.assigned_to : changes.assigned_to;
+          const turn = assignee ? newRotation.indexOf(assignee) : -1;
+          changes = {
+            ...changes,
+            recurrence_rule: recurrence?.rule ?? null,
+            recurrence_start: recurrence?.start ?? null,
+            rotation: newRotation,
+            rotation_index: Math.max(turn, 0),
+            ...(newRotation.length > 0 && turn < 0 ? { assigned_to: newRotation[0] } : {}),
+          };
+        }
         if (changes.assigned_to) await checkAssignee(tx, list, userId, changes.assigned_to);
+        const isChoreDone =
+          changes.status === 'done' &&
+          item.status !== 'done' &&
+          (changes.recurrence_rule ?? item.recurrence_rule);
+        if (isChoreDone && changes.recurrence_rule === undefined) {
+          changes = await completeChore(tx, list, item, userId, changes);
+        }
         return itemView(await updateItem(tx, item.item_id, changes, userId, deps.now()));
       });
+    },
+
+    /** What was done of a chore, newest first, with who did it and whose turn it was. */
+    async completions(
+      userId: string,
+      listId: string,
+      itemId: string,
+    ): Promise<Omit<CompletionRow, 'item_id'>[]> {
+      const item = await itemOf(await listOf(userId, listId), itemId);
+      return (await listCompletions(db, item.item_id, MAX_COMPLETIONS_SHOWN)).map(
+        ({ item_id: _, ...row }) => row,
+      );
+    },
+
+    /** Points and completions per member since an instant (all time without one). */
+    async points(userId: string, familyId: string, since?: string): Promise<PointsRow[]> {
+      if (!isUuid(familyId) || !(await findMyFamily(db, familyId, userId)))
+        throw FamilyErrors.familyNotFound();
+      return pointsTally(db, familyId, since ? new Date(checkInstant('querystring.since', since)) : null);
     },
 
     async deleteItem(userId: string, listId: string, itemId: string): Promise<void> {

@@ -24,6 +24,11 @@ export interface EventRow {
   location: string | null;
   attendees: string[];
   reminders: Reminder[];
+  /** The RRULE value of a recurring event (a series), null for a single event. */
+  recurrence_rule: string | null;
+  /** Occurrences removed from the series (their original starts). */
+  recurrence_exdates: Date[];
+  recurrence_last_start: Date | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -35,7 +40,8 @@ export interface AccessibleEventRow extends EventRow {
 }
 
 const COLUMNS = `e.event_id, e.family_id, e.event_name, e.event_type, e.description, e.start_time, e.end_time,
-  e.location, e.attendees, e.reminders, e.created_by, e.created_at, e.updated_at, e.start_time::text AS cursor_at`;
+  e.location, e.attendees, e.reminders, e.recurrence_rule, e.recurrence_exdates, e.recurrence_last_start,
+  e.created_by, e.created_at, e.updated_at, e.start_time::text AS cursor_at`;
 
 export interface EventInput {
   familyId: string;
@@ -47,14 +53,17 @@ export interface EventInput {
   location: string | null;
   attendees: string[];
   reminders: Reminder[];
+  recurrenceRule: string | null;
+  recurrenceLastStart: Date | null;
   createdBy: string;
 }
 
 export async function insertEvent(db: Queryable, input: EventInput): Promise<EventRow> {
   const { rows } = await db.query<EventRow>(
     `INSERT INTO family_events AS e (family_id, event_name, event_type, description, start_time, end_time,
-                                     location, attendees, reminders, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::jsonb, $10)
+                                     location, attendees, reminders, created_by, recurrence_rule,
+                                     recurrence_last_start)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::jsonb, $10, $11, $12)
      RETURNING ${COLUMNS}`,
     [
       input.familyId,
@@ -67,6 +76,8 @@ export async function insertEvent(db: Queryable, input: EventInput): Promise<Eve
       input.attendees,
       JSON.stringify(input.reminders),
       input.createdBy,
+      input.recurrenceRule,
+      input.recurrenceLastStart,
     ],
   );
   return rows[0] as EventRow;
@@ -106,6 +117,8 @@ export async function listEventsInRange(
 ): Promise<EventRow[]> {
   const params: unknown[] = [query.userId, query.limit + 1, query.from, query.to];
   const where = [
+    // Series are expanded by the service (listSeriesInRange).
+    'e.recurrence_rule IS NULL',
     'e.start_time < $4::timestamptz',
     '(e.end_time > $3::timestamptz OR e.start_time >= $3::timestamptz)',
     // No event lasts longer than MAX_EVENT_DAYS: this bounds the index scan on start_time.
@@ -145,10 +158,21 @@ export interface EventChanges {
   reminders?: Reminder[];
 }
 
-export async function updateEvent(db: Queryable, eventId: string, changes: EventChanges): Promise<EventRow> {
+/** What changes a series: a new rule or start drops its EXDATEs and changed occurrences. */
+export interface SeriesChanges {
+  recurrence_rule: string | null;
+  recurrence_last_start: Date | null;
+}
+
+export async function updateEvent(
+  db: Queryable,
+  eventId: string,
+  changes: EventChanges,
+  series?: SeriesChanges,
+): Promise<EventRow> {
   const { attendees, reminders, ...plain } = changes;
   const set = setClause(
-    { ...plain, reminders: reminders === undefined ? undefined : JSON.stringify(reminders) },
+    { ...plain, reminders: reminders === undefined ? undefined : JSON.stringify(reminders), ...series },
     2,
   );
   const assignments = set.sql ? [set.sql] : [];
@@ -157,6 +181,10 @@ export async function updateEvent(db: Queryable, eventId: string, changes: Event
     params.push(attendees);
     assignments.push(`attendees = $${params.length}::uuid[]`);
   }
+  if (series) {
+    assignments.push(`recurrence_exdates = '{}'`);
+    await db.query('DELETE FROM family_event_overrides WHERE event_id = $1', [eventId]);
+  }
   if (assignments.length > 0) {
     await db.query(`UPDATE family_events SET ${assignments.join(', ')} WHERE event_id = $1`, params);
   }
@@ -164,6 +192,122 @@ export async function updateEvent(db: Queryable, eventId: string, changes: Event
     eventId,
   ]);
   return rows[0] as EventRow;
+}
+
+/**
+ * Recurring events that may have occurrences overlapping [from, to): started before `to`
+ * (widened by how far a changed occurrence may move) and not ended before `from`.
+ */
+export async function listSeriesInRange(
+  db: Queryable,
+  query: { userId: string; familyId?: string; from: string; to: string; attendee?: string; limit: number },
+): Promise<EventRow[]> {
+  const params: unknown[] = [query.userId, query.from, query.to, query.limit];
+  const where = [
+    'e.recurrence_rule IS NOT NULL',
+    `e.start_time < $3::timestamptz + interval '${MAX_EVENT_DAYS} days'`,
+    `(e.recurrence_last_start IS NULL OR e.recurrence_last_start > $2::timestamptz - interval '${2 * MAX_EVENT_DAYS} days')`,
+  ];
+  if (query.familyId) {
+    params.push(query.familyId);
+    where.push(`e.family_id = $${params.length}`);
+  }
+  if (query.attendee) {
+    params.push(query.attendee);
+    where.push(`e.attendees @> ARRAY[$${params.length}::uuid]`);
+  }
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${COLUMNS}
+     FROM family_events e JOIN family_members m ON m.family_id = e.family_id AND m.user_id = $1
+     WHERE ${where.join(' AND ')}
+     ORDER BY e.start_time, e.event_id
+     LIMIT $4`,
+    params,
+  );
+  return rows;
+}
+
+export async function countSeries(db: Queryable, familyId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM family_events WHERE family_id = $1 AND recurrence_rule IS NOT NULL',
+    [familyId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** One occurrence of a series as changed (RECURRENCE-ID: its original start). */
+export interface OverrideRow {
+  event_id: string;
+  recurrence_id: Date;
+  event_name: string;
+  description: string | null;
+  start_time: Date;
+  end_time: Date | null;
+  location: string | null;
+  updated_at: Date;
+}
+
+const OVERRIDE_COLUMNS =
+  'event_id, recurrence_id, event_name, description, start_time, end_time, location, updated_at';
+
+export async function listOverrides(db: Queryable, eventIds: string[]): Promise<OverrideRow[]> {
+  if (eventIds.length === 0) return [];
+  const { rows } = await db.query<OverrideRow>(
+    `SELECT ${OVERRIDE_COLUMNS} FROM family_event_overrides WHERE event_id = ANY($1::uuid[])
+     ORDER BY event_id, recurrence_id`,
+    [eventIds],
+  );
+  return rows;
+}
+
+export async function countOccurrenceChanges(db: Queryable, eventId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM family_event_overrides WHERE event_id = $1)::int
+          + (SELECT cardinality(recurrence_exdates) FROM family_events WHERE event_id = $1) AS n`,
+    [eventId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function upsertOverride(db: Queryable, row: OverrideRow): Promise<OverrideRow> {
+  const { rows } = await db.query<OverrideRow>(
+    `INSERT INTO family_event_overrides (${OVERRIDE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (event_id, recurrence_id) DO UPDATE SET event_name = EXCLUDED.event_name,
+       description = EXCLUDED.description, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
+       location = EXCLUDED.location, updated_at = EXCLUDED.updated_at
+     RETURNING ${OVERRIDE_COLUMNS}`,
+    [
+      row.event_id,
+      row.recurrence_id,
+      row.event_name,
+      row.description,
+      row.start_time,
+      row.end_time,
+      row.location,
+      row.updated_at,
+    ],
+  );
+  await touchEvent(db, row.event_id);
+  return rows[0] as OverrideRow;
+}
+
+/** Removes one occurrence: an EXDATE, and its changes if it had any. */
+export async function excludeOccurrence(db: Queryable, eventId: string, recurrenceId: Date): Promise<void> {
+  await db.query('DELETE FROM family_event_overrides WHERE event_id = $1 AND recurrence_id = $2', [
+    eventId,
+    recurrenceId,
+  ]);
+  await db.query(
+    `UPDATE family_events SET recurrence_exdates = array_append(recurrence_exdates, $2::timestamptz)
+     WHERE event_id = $1 AND NOT ($2::timestamptz = ANY(recurrence_exdates))`,
+    [eventId, recurrenceId],
+  );
+  await touchEvent(db, eventId);
+}
+
+/** The series changed with one of its occurrences (updated_at follows through the trigger). */
+async function touchEvent(db: Queryable, eventId: string): Promise<void> {
+  await db.query('UPDATE family_events SET event_name = event_name WHERE event_id = $1', [eventId]);
 }
 
 export async function deleteEvent(db: Queryable, eventId: string): Promise<void> {

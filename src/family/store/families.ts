@@ -256,6 +256,11 @@ export async function clearMemberTraces(
     [familyId, userId],
   );
   await tx.query(
+    `UPDATE todo_items SET rotation = array_remove(rotation, $2::uuid)
+     WHERE rotation @> ARRAY[$2::uuid] AND list_id IN (SELECT list_id FROM todo_lists WHERE family_id = $1)`,
+    [familyId, userId],
+  );
+  await tx.query(
     `UPDATE family_events SET attendees = array_remove(attendees, $2::uuid)
      WHERE family_id = $1 AND attendees @> ARRAY[$2::uuid]`,
     [familyId, userId],
@@ -267,6 +272,10 @@ export async function clearMemberTraces(
     [familyId, userId, at],
   );
   await tx.query('DELETE FROM family_chat_reads WHERE family_id = $1 AND user_id = $2', [familyId, userId]);
+  await tx.query('DELETE FROM family_notifications WHERE family_id = $1 AND user_id = $2', [
+    familyId,
+    userId,
+  ]);
   await tx.query('DELETE FROM family_calendar_links WHERE family_id = $1 AND owner_id = $2', [
     familyId,
     userId,

@@ -90,8 +90,28 @@ export async function familyEventsBetween(
 ): Promise<Omit<EventRow, 'cursor_at'>[]> {
   const { rows } = await db.query<Omit<EventRow, 'cursor_at'>>(
     `SELECT event_id, family_id, event_name, event_type, description, start_time, end_time, location, attendees,
-            reminders, created_by, created_at, updated_at
-     FROM family_events WHERE family_id = $1 AND start_time < $3 AND coalesce(end_time, start_time) >= $2
+            reminders, recurrence_rule, recurrence_exdates, recurrence_last_start, created_by, created_at, updated_at
+     FROM family_events WHERE family_id = $1 AND recurrence_rule IS NULL
+       AND start_time < $3 AND coalesce(end_time, start_time) >= $2
+     ORDER BY start_time LIMIT $4`,
+    [familyId, from, to, limit],
+  );
+  return rows;
+}
+
+/** Recurring events of the family with occurrences in [from, to): started before it ends, not ended before. */
+export async function familySeriesBetween(
+  db: Queryable,
+  familyId: string,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<Omit<EventRow, 'cursor_at'>[]> {
+  const { rows } = await db.query<Omit<EventRow, 'cursor_at'>>(
+    `SELECT event_id, family_id, event_name, event_type, description, start_time, end_time, location, attendees,
+            reminders, recurrence_rule, recurrence_exdates, recurrence_last_start, created_by, created_at, updated_at
+     FROM family_events WHERE family_id = $1 AND recurrence_rule IS NOT NULL AND start_time < $3
+       AND (recurrence_last_start IS NULL OR recurrence_last_start >= $2)
      ORDER BY start_time LIMIT $4`,
     [familyId, from, to, limit],
   );

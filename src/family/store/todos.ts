@@ -48,6 +48,16 @@ export interface ItemRow {
   status: ItemStatus;
   completed_at: Date | null;
   completed_by: string | null;
+  /** A chore: its RRULE value and the rule's first occurrence; null for a one-off item. */
+  recurrence_rule: string | null;
+  recurrence_start: Date | null;
+  /** Members taking turns (user_ids, in order); rotation_index counts the turns taken. */
+  rotation: string[];
+  rotation_index: number;
+  /** What each completion earns the member who did it; null: no points. */
+  points: number | null;
+  /** Minutes before the due date to remind. */
+  reminders: { minutes_before: number }[];
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -61,7 +71,8 @@ const LISTS = `todo_lists l CROSS JOIN LATERAL (
     SELECT count(*) AS item_count, count(*) FILTER (WHERE i.status <> 'done') AS open_item_count
     FROM todo_items i WHERE i.list_id = l.list_id) c`;
 const ITEM_COLUMNS = `item_id, list_id, title, description, assigned_to, due_date, due_on, priority, status,
-  completed_at, completed_by, created_by, created_at, updated_at, created_at::text AS cursor_at`;
+  completed_at, completed_by, recurrence_rule, recurrence_start, rotation, rotation_index, points, reminders,
+  created_by, created_at, updated_at, created_at::text AS cursor_at`;
 
 /** A personal list is visible to its creator only. */
 const VISIBLE = "(l.list_type <> 'personal' OR l.created_by = m.user_id)";
@@ -168,6 +179,12 @@ export interface ItemInput {
   dueOn: string | null;
   priority: Priority;
   status: ItemStatus;
+  recurrenceRule: string | null;
+  recurrenceStart: Date | null;
+  rotation: string[];
+  rotationIndex: number;
+  points: number | null;
+  reminders: { minutes_before: number }[];
   createdBy: string;
 }
 
@@ -180,9 +197,11 @@ export async function insertItem(
   // A new item that is already done was completed by its creator, at the service clock's now.
   const { rows } = await db.query<ItemRow>(
     `INSERT INTO todo_items (list_id, title, description, assigned_to, due_date, due_on, priority, status,
-                             completed_at, completed_by, created_by)
+                             completed_at, completed_by, created_by, recurrence_rule, recurrence_start, rotation,
+                             rotation_index, points, reminders)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-             CASE WHEN $8 = 'done' THEN $10::timestamptz END, CASE WHEN $8 = 'done' THEN $9::uuid END, $9)
+             CASE WHEN $8 = 'done' THEN $10::timestamptz END, CASE WHEN $8 = 'done' THEN $9::uuid END, $9,
+             $11, $12, $13::uuid[], $14, $15, $16::jsonb)
      RETURNING ${ITEM_COLUMNS}`,
     [
       listId,
@@ -195,6 +214,12 @@ export async function insertItem(
       input.status,
       input.createdBy,
       at,
+      input.recurrenceRule,
+      input.recurrenceStart,
+      input.rotation,
+      input.rotationIndex,
+      input.points,
+      JSON.stringify(input.reminders),
     ],
   );
   return rows[0] as ItemRow;
@@ -248,6 +273,12 @@ export interface ItemChanges {
   due_on?: string | null;
   priority?: Priority;
   status?: ItemStatus;
+  recurrence_rule?: string | null;
+  recurrence_start?: Date | null;
+  rotation?: string[];
+  rotation_index?: number;
+  points?: number | null;
+  reminders?: { minutes_before: number }[];
 }
 
 /**
@@ -272,9 +303,17 @@ export async function updateItem(
                            THEN CASE WHEN completed_at IS NULL THEN $3::uuid ELSE completed_by END END`,
     );
   }
-  const set = setClause({ ...changes }, params.length + 1);
+  const { rotation, reminders, ...plain } = changes;
+  const set = setClause(
+    { ...plain, reminders: reminders === undefined ? undefined : JSON.stringify(reminders) },
+    params.length + 1,
+  );
   if (set.sql) assignments.push(set.sql);
   params.push(...set.params);
+  if (rotation !== undefined) {
+    params.push(rotation);
+    assignments.push(`rotation = $${params.length}::uuid[]`);
+  }
   if (assignments.length === 0) {
     const { rows } = await db.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM todo_items WHERE item_id = $1`, [
       itemId,
@@ -290,4 +329,73 @@ export async function updateItem(
 
 export async function deleteItem(db: Queryable, itemId: string): Promise<void> {
   await db.query('DELETE FROM todo_items WHERE item_id = $1', [itemId]);
+}
+
+/** One done occurrence of a chore. */
+export interface CompletionRow {
+  completion_id: string;
+  item_id: string;
+  due_at: Date | null;
+  assigned_to: string | null;
+  completed_by: string | null;
+  completed_at: Date;
+  points: number;
+}
+
+export async function insertCompletion(
+  db: Queryable,
+  input: Omit<CompletionRow, 'completion_id'> & { family_id: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO todo_completions (item_id, family_id, due_at, assigned_to, completed_by, completed_at, points)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      input.item_id,
+      input.family_id,
+      input.due_at,
+      input.assigned_to,
+      input.completed_by,
+      input.completed_at,
+      input.points,
+    ],
+  );
+}
+
+/** The latest completions of an item, newest first. */
+export async function listCompletions(
+  db: Queryable,
+  itemId: string,
+  limit: number,
+): Promise<CompletionRow[]> {
+  const { rows } = await db.query<CompletionRow>(
+    `SELECT completion_id, item_id, due_at, assigned_to, completed_by, completed_at, points
+     FROM todo_completions WHERE item_id = $1 ORDER BY completed_at DESC, completion_id LIMIT $2`,
+    [itemId, limit],
+  );
+  return rows;
+}
+
+export interface PointsRow {
+  user_id: string;
+  points: number;
+  completions: number;
+}
+
+/**
+ * Points and completions per current member of a family since an instant, from the chores of
+ * its shared and chores lists (a personal list's chores are its owner's business).
+ */
+export async function pointsTally(db: Queryable, familyId: string, since: Date | null): Promise<PointsRow[]> {
+  const { rows } = await db.query<PointsRow>(
+    `SELECT m.user_id, coalesce(sum(c.points), 0)::int AS points, count(c.completion_id)::int AS completions
+     FROM family_members m
+     LEFT JOIN (todo_completions c JOIN todo_items i ON i.item_id = c.item_id
+                JOIN todo_lists l ON l.list_id = i.list_id AND l.list_type <> 'personal')
+       ON c.family_id = m.family_id AND c.completed_by = m.user_id AND ($2::timestamptz IS NULL OR c.completed_at >= $2)
+     WHERE m.family_id = $1
+     GROUP BY m.user_id, m.joined_at
+     ORDER BY points DESC, m.joined_at, m.user_id`,
+    [familyId, since],
+  );
+  return rows;
 }

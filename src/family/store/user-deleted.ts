@@ -46,6 +46,12 @@ export async function deletePersonalListsOf(tx: Queryable, userId: string): Prom
 export async function anonymiseUser(tx: Queryable, userId: string, at: Date): Promise<void> {
   await tx.query('UPDATE todo_items SET assigned_to = NULL WHERE assigned_to = $1', [userId]);
   await tx.query('UPDATE todo_items SET completed_by = NULL WHERE completed_by = $1', [userId]);
+  await tx.query(
+    'UPDATE todo_items SET rotation = array_remove(rotation, $1::uuid) WHERE rotation @> ARRAY[$1::uuid]',
+    [userId],
+  );
+  await tx.query('UPDATE todo_completions SET completed_by = NULL WHERE completed_by = $1', [userId]);
+  await tx.query('UPDATE todo_completions SET assigned_to = NULL WHERE assigned_to = $1', [userId]);
   await tx.query('UPDATE todo_items SET created_by = NULL WHERE created_by = $1', [userId]);
   await tx.query('UPDATE todo_lists SET created_by = NULL WHERE created_by = $1', [userId]);
   await tx.query(
@@ -76,4 +82,5 @@ export async function anonymiseUser(tx: Queryable, userId: string, at: Date): Pr
   await tx.query('UPDATE family_messages SET author_id = NULL WHERE author_id = $1', [userId]);
   await tx.query('UPDATE family_messages SET deleted_by = NULL WHERE deleted_by = $1', [userId]);
   await tx.query('DELETE FROM family_chat_reads WHERE user_id = $1', [userId]);
+  await tx.query('DELETE FROM family_notifications WHERE user_id = $1', [userId]);
 }

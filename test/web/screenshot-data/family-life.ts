@@ -21,6 +21,11 @@ export async function seedFamilyLife(
       assigned_to: members.gomez,
       priority: 'high',
       due_date: tomorrow.toISOString(),
+      // Every week, in turns, five points a time.
+      recurrence_rule: 'FREQ=WEEKLY',
+      rotation: [members.gomez, members.wednesday],
+      points: 5,
+      reminders: [{ minutes_before: 60 }],
     },
     // Due that day, all day.
     { title: 'Polish the candelabras', priority: 'low', due_date: isoDay(daysFrom(new Date(), 3)) },
@@ -58,6 +63,7 @@ export async function seedFamilyLife(
         return today;
       })(),
       attendees: [members.wednesday],
+      recurrence_rule: 'FREQ=WEEKLY',
     },
     { event_name: 'Parents’ evening', event_type: 'school', start_time: thisMonth(27, 18) },
   ])

@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * The events between from and to, soonest first
-         * @description Events that overlap [from, to); the range is required and covers at most 366 days (400 INVALID_CALENDAR_RANGE). Of one family (family_id; 404 FAMILY_NOT_FOUND if you are not a member) or of all your families; attendee keeps the events one member attends.
+         * @description Events that overlap [from, to); the range is required and covers at most 366 days (400 INVALID_CALENDAR_RANGE). A recurring event appears once per occurrence in the range (with recurrence_id), removed occurrences left out and changed ones as changed; a page holds at most limit entries and each series is expanded only as far as one page needs. Of one family (family_id; 404 FAMILY_NOT_FOUND if you are not a member) or of all your families; attendee keeps the events one member attends.
          */
         get: {
             parameters: {
@@ -62,6 +62,12 @@ export interface paths {
                                  */
                                 family_id: string;
                                 location: string | null;
+                                /** @description Occurrences removed from the series */
+                                recurrence_exdates: string[];
+                                /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
+                                recurrence_id: string | null;
+                                /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                                recurrence_rule: string | null;
                                 reminders: {
                                     /** @description Minutes before start_time (at most four weeks) */
                                     minutes_before: number;
@@ -156,7 +162,7 @@ export interface paths {
         put?: never;
         /**
          * Put an event on the family calendar (parents and admins)
-         * @description An event lasts at most 366 days (400 INVALID_TIME_RANGE); attendees must be members (400 ATTENDEE_NOT_MEMBER).
+         * @description An event lasts at most 366 days (400 INVALID_TIME_RANGE); attendees must be members (400 ATTENDEE_NOT_MEMBER). With recurrence_rule it recurs (400 INVALID_RECURRENCE for a rule CALOS does not take; at most 200 recurring events per family, 409 RECURRING_EVENT_LIMIT); a birthday recurs yearly unless recurrence_rule is null.
          */
         post: {
             parameters: {
@@ -202,6 +208,8 @@ export interface paths {
                          */
                         family_id: string;
                         location?: string | null;
+                        /** @description How the event recurs (in UTC); birthdays recur yearly unless null is sent */
+                        recurrence_rule?: string | null;
                         /** @description At most 10, each once */
                         reminders?: {
                             /** @description Minutes before start_time (at most four weeks) */
@@ -245,6 +253,12 @@ export interface paths {
                              */
                             family_id: string;
                             location: string | null;
+                            /** @description Occurrences removed from the series */
+                            recurrence_exdates: string[];
+                            /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
+                            recurrence_id: string | null;
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            recurrence_rule: string | null;
                             reminders: {
                                 /** @description Minutes before start_time (at most four weeks) */
                                 minutes_before: number;
@@ -376,6 +390,12 @@ export interface paths {
                              */
                             family_id: string;
                             location: string | null;
+                            /** @description Occurrences removed from the series */
+                            recurrence_exdates: string[];
+                            /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
+                            recurrence_id: string | null;
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            recurrence_rule: string | null;
                             reminders: {
                                 /** @description Minutes before start_time (at most four weeks) */
                                 minutes_before: number;
@@ -495,7 +515,7 @@ export interface paths {
         head?: never;
         /**
          * Change an event (parents and admins)
-         * @description Send only what changes; attendees and reminders are replaced whole. An event of a family you are not in answers 404 EVENT_NOT_FOUND.
+         * @description Send only what changes; attendees and reminders are replaced whole. A new recurrence_rule, or a new start_time of a recurring event, drops its removed and changed occurrences. An event of a family you are not in answers 404 EVENT_NOT_FOUND.
          */
         patch: {
             parameters: {
@@ -528,6 +548,8 @@ export interface paths {
                         /** @enum {unknown} */
                         event_type?: "appointment" | "birthday" | "school" | "vacation" | "other";
                         location?: string | null;
+                        /** @description How the event recurs (in UTC); birthdays recur yearly unless null is sent */
+                        recurrence_rule?: string | null;
                         /** @description At most 10, each once */
                         reminders?: {
                             /** @description Minutes before start_time (at most four weeks) */
@@ -571,6 +593,12 @@ export interface paths {
                              */
                             family_id: string;
                             location: string | null;
+                            /** @description Occurrences removed from the series */
+                            recurrence_exdates: string[];
+                            /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
+                            recurrence_id: string | null;
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            recurrence_rule: string | null;
                             reminders: {
                                 /** @description Minutes before start_time (at most four weeks) */
                                 minutes_before: number;
@@ -644,6 +672,283 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/calendar/events/{id}/occurrences/{recurrence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change one occurrence of a recurring event (parents and admins)
+         * @description What is not sent stays as the series has it (RECURRENCE-ID in the iCal feed); sending again changes it again. It may move at most 366 days. 404 OCCURRENCE_NOT_FOUND when the time is not an occurrence; at most 200 changed or removed occurrences per event (409 OCCURRENCE_OVERRIDE_LIMIT). An event of a family you are not in answers 404 EVENT_NOT_FOUND.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The recurring event */
+                    id: string;
+                    /** @description The occurrence: its start as the rule gives it (ISO 8601, e.g. 2030-01-07T09:00:00Z) */
+                    recurrence_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "start_time": "2030-01-08T17:00:00Z",
+                     *       "location": "Gym"
+                     *     }
+                     */
+                    "application/json": {
+                        description?: string | null;
+                        end_time?: string | null;
+                        event_name?: string;
+                        location?: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2025-10-31T18:00:00Z
+                         */
+                        start_time?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendees: string[];
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description null once the creator’s account is deleted */
+                            created_by: string | null;
+                            description: string | null;
+                            /** @description null for a point in time */
+                            end_time: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The event
+                             */
+                            event_id: string;
+                            event_name: string;
+                            /** @enum {unknown} */
+                            event_type: "appointment" | "birthday" | "school" | "vacation" | "other";
+                            /**
+                             * Format: uuid
+                             * @description The family
+                             */
+                            family_id: string;
+                            location: string | null;
+                            /** @description Occurrences removed from the series */
+                            recurrence_exdates: string[];
+                            /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
+                            recurrence_id: string | null;
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            recurrence_rule: string | null;
+                            reminders: {
+                                /** @description Minutes before start_time (at most four weeks) */
+                                minutes_before: number;
+                            }[];
+                            /** Format: date-time */
+                            start_time: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove one occurrence of a recurring event (parents and admins)
+         * @description The occurrence becomes an EXDATE; a change made to it goes too. 404 OCCURRENCE_NOT_FOUND when the time is not an occurrence; at most 200 changed or removed occurrences per event (409 OCCURRENCE_OVERRIDE_LIMIT). An event of a family you are not in answers 404 EVENT_NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The recurring event */
+                    id: string;
+                    /** @description The occurrence: its start as the rule gives it (ISO 8601, e.g. 2030-01-07T09:00:00Z) */
+                    recurrence_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/calendar/meal-plans": {
@@ -3122,6 +3427,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/families/{id}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chore points and completions per member
+         * @description Every current member, most points first, from the chores of shared and chores lists; since limits it to completions from then on. A family you are not in answers 404 FAMILY_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @example 2025-10-31T18:00:00Z */
+                    since?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The family */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                completions: number;
+                                points: number;
+                                /**
+                                 * Format: uuid
+                                 * @description The member
+                                 */
+                                user_id: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invitations": {
         parameters: {
             query?: never;
@@ -4174,6 +4579,288 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications, newest first, with the unread count
+         * @description Reminders of events and todos of the families you belong to (those of a family you left are gone). Page with before (next_before of the previous page).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: string;
+                    limit?: number;
+                    /** @description Only those not read yet */
+                    unread?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The family
+                                 */
+                                family_id: string;
+                                /** Format: date-time */
+                                fire_at: string;
+                                /** @enum {unknown} */
+                                kind: "event_reminder" | "todo_reminder";
+                                minutes_before: number;
+                                /**
+                                 * Format: uuid
+                                 * @description The notification
+                                 */
+                                notification_id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When the event (or this occurrence) starts, or the todo is due
+                                 */
+                                occurrence_at: string;
+                                read_at: string | null;
+                                /** @description Position among your notifications, ascending */
+                                seq: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The calendar event or todo item
+                                 */
+                                subject_id: string;
+                                title: string;
+                            }[];
+                            next_before: string | null;
+                            unread_count: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one notification read
+         * @description Another member’s notification answers 404 NOTIFICATION_NOT_FOUND.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The notification */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unread_count: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all your notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unread_count: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow your notifications live (server-sent events)
+         * @description Event notification.created with each new notification, sent only while you are a member of its family; the stream ends when your session does.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5418,8 +6105,16 @@ export interface paths {
                                  * @description Its list
                                  */
                                 list_id: string;
+                                /** @description What each completion earns whoever did it */
+                                points: number | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high" | "urgent";
+                                /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
+                                recurrence_rule: string | null;
+                                /** @description Members taking turns, in order */
+                                rotation: string[];
+                                /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
+                                rotation_index: number;
                                 /** @enum {unknown} */
                                 status: "todo" | "in_progress" | "done";
                                 title: string;
@@ -5481,7 +6176,7 @@ export interface paths {
         put?: never;
         /**
          * Add an item to a list
-         * @description Parents and admins (the owner for a personal list). An assignee who is not a member is 400 ASSIGNEE_NOT_MEMBER. An item created as done is completed by you, now.
+         * @description Parents and admins (the owner for a personal list). An assignee who is not a member is 400 ASSIGNEE_NOT_MEMBER. An item created as done is completed by you, now. A chore has a recurrence_rule (its due_date is the first occurrence; 400 INVALID_RECURRENCE) and may rotate among members: the first turn is assigned_to’s (400 ASSIGNEE_NOT_IN_ROTATION), else the first member’s.
          */
         post: {
             parameters: {
@@ -5495,14 +6190,6 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Carve the pumpkins",
-                     *       "assigned_to": "0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012",
-                     *       "due_date": "2025-10-30T18:00:00Z",
-                     *       "priority": "high"
-                     *     }
-                     */
                     "application/json": {
                         /** @description A member’s user_id (the owner’s on a personal list), or null */
                         assigned_to?: string | null;
@@ -5513,8 +6200,19 @@ export interface paths {
                          * @example 2025-10-30T18:00:00Z
                          */
                         due_date?: string | null;
+                        /** @description What each completion earns the member who did it (null: no points) */
+                        points?: number | null;
                         /** @enum {unknown} */
                         priority?: "low" | "medium" | "high" | "urgent";
+                        /** @description How the event recurs (in UTC); birthdays recur yearly unless null is sent */
+                        recurrence_rule?: string | null;
+                        /** @description At most 10, each once */
+                        reminders?: {
+                            /** @description Minutes before start_time (at most four weeks) */
+                            minutes_before: number;
+                        }[];
+                        /** @description user_ids of the members who take turns, in order (needs recurrence_rule) */
+                        rotation?: string[];
                         /** @enum {unknown} */
                         status?: "todo" | "in_progress" | "done";
                         title: string;
@@ -5558,8 +6256,16 @@ export interface paths {
                              * @description Its list
                              */
                             list_id: string;
+                            /** @description What each completion earns whoever did it */
+                            points: number | null;
                             /** @enum {unknown} */
                             priority: "low" | "medium" | "high" | "urgent";
+                            /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
+                            recurrence_rule: string | null;
+                            /** @description Members taking turns, in order */
+                            rotation: string[];
+                            /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
+                            rotation_index: number;
                             /** @enum {unknown} */
                             status: "todo" | "in_progress" | "done";
                             title: string;
@@ -5694,8 +6400,16 @@ export interface paths {
                              * @description Its list
                              */
                             list_id: string;
+                            /** @description What each completion earns whoever did it */
+                            points: number | null;
                             /** @enum {unknown} */
                             priority: "low" | "medium" | "high" | "urgent";
+                            /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
+                            recurrence_rule: string | null;
+                            /** @description Members taking turns, in order */
+                            rotation: string[];
+                            /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
+                            rotation_index: number;
                             /** @enum {unknown} */
                             status: "todo" | "in_progress" | "done";
                             title: string;
@@ -5814,7 +6528,7 @@ export interface paths {
         head?: never;
         /**
          * Change an item, or move it along (todo, in_progress, done)
-         * @description Parents and admins change anything; a child may change only the status of an item assigned to them. completed_at and completed_by follow the status and are never sent.
+         * @description Parents and admins change anything; a child may change only the status of an item assigned to them. completed_at and completed_by follow the status and are never sent. A chore set to done is recorded (see /completions) and comes back at the next occurrence after its due date (after now when done late), assigned to the next member of its rotation; when its rule has ended it stays done. A new recurrence_rule, rotation or due date re-plans it from its due date.
          */
         patch: {
             parameters: {
@@ -5840,8 +6554,19 @@ export interface paths {
                          * @example 2025-10-30T18:00:00Z
                          */
                         due_date?: string | null;
+                        /** @description What each completion earns the member who did it (null: no points) */
+                        points?: number | null;
                         /** @enum {unknown} */
                         priority?: "low" | "medium" | "high" | "urgent";
+                        /** @description How the event recurs (in UTC); birthdays recur yearly unless null is sent */
+                        recurrence_rule?: string | null;
+                        /** @description At most 10, each once */
+                        reminders?: {
+                            /** @description Minutes before start_time (at most four weeks) */
+                            minutes_before: number;
+                        }[];
+                        /** @description user_ids of the members who take turns, in order (needs recurrence_rule) */
+                        rotation?: string[];
                         /** @enum {unknown} */
                         status?: "todo" | "in_progress" | "done";
                         title?: string;
@@ -5885,8 +6610,16 @@ export interface paths {
                              * @description Its list
                              */
                             list_id: string;
+                            /** @description What each completion earns whoever did it */
+                            points: number | null;
                             /** @enum {unknown} */
                             priority: "low" | "medium" | "high" | "urgent";
+                            /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
+                            recurrence_rule: string | null;
+                            /** @description Members taking turns, in order */
+                            rotation: string[];
+                            /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
+                            rotation_index: number;
                             /** @enum {unknown} */
                             status: "todo" | "in_progress" | "done";
                             title: string;
@@ -5957,6 +6690,96 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/todos/{id}/items/{itemId}/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What was done of a chore, newest first
+         * @description The latest 100 completions: when, by whom, whose turn it was, points earned.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The list_id */
+                    id: string;
+                    /** @description The item_id */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Whose turn it was */
+                                assigned_to: string | null;
+                                /** Format: date-time */
+                                completed_at: string;
+                                /** @description Who did it; null once their account is deleted */
+                                completed_by: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The completion
+                                 */
+                                completion_id: string;
+                                due_at: string | null;
+                                points: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/ical/{file}": {

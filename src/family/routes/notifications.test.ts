@@ -1,0 +1,188 @@
+// Reminders fired by the job on the injectable clock, shown as notifications: list, unread count,
+// mark read, and live over SSE.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../../test/support/engines.ts';
+import type { TestUser } from '../../../test/support/given.ts';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { openEventStream } from '../../../test/support/sse.ts';
+import type { IdentityClient } from '../../identity/client.ts';
+import { createTestClock } from '../../platform/clock.ts';
+import { createNotifyHub, type NotifyHub } from '../../platform/db/notify-hub.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { NOTIFICATION_CHANNEL } from '../index.ts';
+import { createReminderJob } from '../service/notifications.ts';
+import { familyApi } from '../test-helpers.ts';
+
+describe.each(testEngines())('reminders and notifications on %s', (engine) => {
+  let platform: TestPlatform;
+  let api: ReturnType<typeof familyApi>;
+  let hub: NotifyHub;
+  let runReminders: () => Promise<number>;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine, {
+      services: ['identity', 'family'],
+      clock: createTestClock('2032-05-10T08:00:00Z'),
+    });
+    api = familyApi(platform);
+    const db = platform.databases.get('family');
+    hub = createNotifyHub(db, NOTIFICATION_CHANNEL);
+    // The service runs the same job on a timer; this one is run when the test has moved the clock.
+    runReminders = createReminderJob(
+      {
+        db,
+        identity: () => platform.clients.get<IdentityClient>('identity'),
+        logger: createLogger({ logLevel: 'silent' }),
+        now: () => platform.clock.now(),
+      },
+      hub,
+    );
+  });
+  afterAll(async () => {
+    await hub.close();
+    await platform.close();
+  });
+
+  const list = async (user: TestUser, query = '') =>
+    api.expectStatus(await api.call(user, 'GET', `/api/notifications${query}`), 200);
+  const titles = async (user: TestUser) =>
+    (await list(user)).items.map((n: { title: string }) => n.title).sort();
+
+  it('fires event, occurrence and todo reminders once, at their time, to the members they concern', async () => {
+    const family = await api.family(['child', 'parent']);
+    const kid = family.byRole('child');
+    const parent = family.byRole('parent');
+    await api.event(family.admin, family.familyId, {
+      event_name: 'Dentist',
+      start_time: '2032-05-10T10:00:00Z',
+      end_time: '2032-05-10T10:30:00Z',
+      attendees: [kid.userId],
+      reminders: [{ minutes_before: 60 }, { minutes_before: 1440 }],
+    });
+    const walk = await api.event(family.admin, family.familyId, {
+      event_name: 'Walk the dog',
+      start_time: '2032-05-10T09:00:00Z',
+      end_time: '2032-05-10T09:30:00Z',
+      recurrence_rule: 'FREQ=DAILY',
+      reminders: [{ minutes_before: 15 }],
+    });
+    // The third walk is called off: it reminds nobody.
+    await api.call(
+      family.admin,
+      'DELETE',
+      `/api/calendar/events/${walk.event_id}/occurrences/${encodeURIComponent('2032-05-12T09:00:00Z')}`,
+    );
+    const todos = await api.list(family.admin, family.familyId, 'shared', 'Errands');
+    await api.item(family.admin, todos.list_id, {
+      title: 'Buy a present',
+      assigned_to: kid.userId,
+      due_date: '2032-05-10T12:00:00Z',
+      reminders: [{ minutes_before: 30 }],
+    });
+    // A stream lasts as long as its token (five minutes): after each move of the clock the kid's
+    // page reconnects with a fresh one, as the web page does.
+    const follow = async () => {
+      const stream = await openEventStream(`${platform.url}/family/api/notifications/stream`, kid.headers);
+      expect(stream.status).toBe(200);
+      return stream;
+    };
+
+    // 08:00: nothing yet (the day-before reminder of the dentist was due yesterday, long past).
+    await runReminders();
+    expect(await titles(kid)).toEqual([]);
+
+    platform.clock.set('2032-05-10T08:46:00Z');
+    await api.renew(family.admin, kid, parent);
+    const morning = await follow();
+    await runReminders();
+    expect(await titles(kid)).toEqual(['Walk the dog']);
+    expect(await titles(parent)).toEqual(['Walk the dog']);
+    expect(await titles(family.admin)).toEqual(['Walk the dog']);
+    const live = await morning.waitFor((e) => e.event === 'notification.created');
+    morning.close();
+    expect(live.data).toMatchObject({
+      title: 'Walk the dog',
+      kind: 'event_reminder',
+      subject_id: walk.event_id,
+      occurrence_at: '2032-05-10T09:00:00.000Z',
+      minutes_before: 15,
+    });
+    // Running again (or in another process) fires nothing twice.
+    await runReminders();
+    expect(await titles(kid)).toEqual(['Walk the dog']);
+
+    platform.clock.set('2032-05-10T09:00:30Z');
+    await api.renew(family.admin, kid, parent);
+    await runReminders();
+    expect(await titles(kid)).toEqual(['Dentist', 'Walk the dog']);
+    expect(await titles(parent)).toEqual(['Walk the dog']);
+
+    platform.clock.set('2032-05-10T11:31:00Z');
+    await api.renew(family.admin, kid, parent);
+    const noon = await follow();
+    await runReminders();
+    expect(await titles(kid)).toEqual(['Buy a present', 'Dentist', 'Walk the dog']);
+    const todo = await noon.waitFor((e) => e.event === 'notification.created');
+    expect(todo.data).toMatchObject({
+      title: 'Buy a present',
+      kind: 'todo_reminder',
+      occurrence_at: '2032-05-10T12:00:00.000Z',
+    });
+    noon.close();
+
+    // The next two mornings: the second walk reminds, the removed third does not.
+    platform.clock.set('2032-05-11T08:50:00Z');
+    await api.renew(family.admin, kid, parent);
+    await runReminders();
+    platform.clock.set('2032-05-12T08:50:00Z');
+    await api.renew(family.admin, kid, parent);
+    await runReminders();
+    expect(await titles(parent)).toEqual(['Walk the dog', 'Walk the dog']);
+
+    const mine = await list(kid);
+    expect(mine.unread_count).toBe(4);
+    expect(mine.items.map((n: { occurrence_at: string }) => n.occurrence_at)).toEqual([
+      '2032-05-11T09:00:00.000Z',
+      '2032-05-10T12:00:00.000Z',
+      '2032-05-10T10:00:00.000Z',
+      '2032-05-10T09:00:00.000Z',
+    ]);
+    const page = await list(kid, '?limit=3');
+    expect(page.items).toHaveLength(3);
+    expect((await list(kid, `?limit=3&before=${page.next_before}`)).items).toHaveLength(1);
+
+    const [first] = mine.items;
+    const read = api.expectStatus(
+      await api.call(kid, 'POST', `/api/notifications/${first.notification_id}/read`),
+      200,
+    );
+    expect(read.unread_count).toBe(3);
+    expect((await list(kid, '?unread=true')).items).toHaveLength(3);
+    // Someone else's notification is not theirs to read.
+    expect(
+      (await api.call(parent, 'POST', `/api/notifications/${first.notification_id}/read`)).statusCode,
+    ).toBe(404);
+    expect(api.expectStatus(await api.call(kid, 'POST', '/api/notifications/read'), 200).unread_count).toBe(
+      0,
+    );
+
+    // A member who leaves keeps none of the family's notifications, and gets no more.
+    const removed = await api.call(
+      family.admin,
+      'DELETE',
+      `/api/families/${family.familyId}/members/${parent.memberId}`,
+    );
+    expect(removed.statusCode).toBe(204);
+    expect((await list(parent)).items).toEqual([]);
+    platform.clock.set('2032-05-13T08:50:00Z');
+    await api.renew(family.admin, kid, parent);
+    await runReminders();
+    expect(await titles(parent)).toEqual([]);
+    expect((await list(family.admin)).items).toHaveLength(3);
+  });
+
+  it('answers the signed-in user only', async () => {
+    expect((await api.call(null, 'GET', '/api/notifications')).statusCode).toBe(401);
+    expect((await api.call(null, 'GET', '/api/notifications/stream')).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,328 @@
+// Recurring events: CALOS's own expansion (the calendar API) against ical.js reading CALOS's iCal
+// feed of the same events, for a table of RRULEs with removed and changed occurrences.
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../../test/support/engines.ts';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import { createTestClock } from '../../platform/clock.ts';
+import { familyApi, type TestFamily } from '../test-helpers.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** name, rule (undefined: the default of its type), first start, duration (null: a point in time). */
+const TABLE: { name: string; rule?: string | null; start: string; hours: number | null; type?: string }[] = [
+  { name: 'Ten mornings', rule: 'FREQ=DAILY;COUNT=10', start: '2030-03-01T08:00:00Z', hours: 1 },
+  { name: 'Training', rule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR', start: '2030-01-07T17:00:00Z', hours: 1.5 },
+  {
+    name: 'Choir',
+    rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20300630',
+    start: '2030-01-01T18:30:00Z',
+    hours: 2,
+  },
+  { name: 'Rent', rule: 'FREQ=MONTHLY;BYMONTHDAY=31', start: '2030-01-31T12:00:00Z', hours: null },
+  { name: 'Game night', rule: 'FREQ=MONTHLY;BYDAY=-1FR', start: '2030-01-25T19:00:00Z', hours: 3 },
+  {
+    name: 'Payday',
+    rule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1',
+    start: '2030-01-31T09:00:00Z',
+    hours: null,
+  },
+  { name: 'Grandma', type: 'birthday', start: '2020-05-17T00:00:00Z', hours: 24 },
+  {
+    name: 'Leap baby',
+    rule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29',
+    start: '2028-02-29T10:00:00Z',
+    hours: 24,
+  },
+  {
+    name: 'Swimming',
+    rule: 'FREQ=WEEKLY;INTERVAL=2;WKST=SU;BYDAY=SU,TU',
+    start: '2030-01-06T10:00:00Z',
+    hours: 1,
+  },
+  { name: 'Camp', rule: 'FREQ=WEEKLY', start: '2029-12-30T12:00:00Z', hours: 72 },
+  { name: 'Pills', rule: 'FREQ=DAILY;INTERVAL=3', start: '2030-12-20T07:00:00Z', hours: 0.25 },
+  {
+    name: 'Quarterly',
+    rule: 'FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1,15;COUNT=7',
+    start: '2030-02-01T00:00:00Z',
+    hours: 8,
+  },
+  { name: 'Dentist', rule: null, start: '2030-04-02T09:00:00Z', hours: 0.5 },
+];
+
+const FROM = '2030-01-01T00:00:00Z';
+const TO = '2031-01-01T00:00:00Z';
+
+interface Occurrence {
+  name: string;
+  start: string;
+  end: string | null;
+}
+
+const key = (o: Occurrence) => `${o.start} ${o.name}`;
+const sorted = (list: Occurrence[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+
+describe.each(testEngines())('recurring events on %s', (engine) => {
+  let platform: TestPlatform;
+  let api: ReturnType<typeof familyApi>;
+  let family: TestFamily;
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    // The feed covers a year around the clock's now: the clock stands in mid-2030.
+    platform = await startTestPlatform(engine, {
+      services: ['identity', 'family'],
+      clock: createTestClock('2030-07-01T00:00:00Z'),
+    });
+    api = familyApi(platform);
+    family = await api.family(['child']);
+    for (const row of TABLE) {
+      const start = new Date(row.start);
+      const event = await api.event(family.admin, family.familyId, {
+        event_name: row.name,
+        event_type: row.type ?? 'other',
+        start_time: row.start,
+        end_time: row.hours === null ? null : new Date(start.getTime() + row.hours * HOUR).toISOString(),
+        ...(row.rule === undefined ? {} : { recurrence_rule: row.rule }),
+        reminders: row.name === 'Training' ? [{ minutes_before: 90 }] : [],
+      });
+      ids.set(row.name, event.event_id);
+    }
+  });
+  afterAll(() => platform.close());
+
+  const occurrenceUrl = (name: string, at: string) =>
+    `/api/calendar/events/${ids.get(name)}/occurrences/${encodeURIComponent(at)}`;
+
+  /** Every entry of the calendar API in the range, page by page. */
+  async function calosOccurrences(from = FROM, to = TO, limit = 7): Promise<Occurrence[]> {
+    const found: Occurrence[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ family_id: family.familyId, from, to, limit: String(limit) });
+      if (cursor) query.set('cursor', cursor);
+      const page = api.expectStatus(
+        await api.call(family.byRole('child'), 'GET', `/api/calendar?${query}`),
+        200,
+      );
+      expect(page.items.length).toBeLessThanOrEqual(limit);
+      for (const item of page.items) {
+        found.push({ name: item.event_name, start: item.start_time, end: item.end_time });
+      }
+      cursor = page.next_cursor;
+    } while (cursor);
+    return found;
+  }
+
+  /** ical.js reads the family's feed and expands every event over the same range. */
+  async function icalOccurrences(): Promise<{ occurrences: Occurrence[]; calendar: ICAL.Component }> {
+    const feed = api.expectStatus(
+      await api.call(family.admin, 'POST', `/api/families/${family.familyId}/ical`),
+      201,
+    );
+    const response = await platform.app.inject({ method: 'GET', url: new URL(feed.url).pathname });
+    expect(response.statusCode).toBe(200);
+    const calendar = new ICAL.Component(ICAL.parse(response.body));
+    const components = calendar.getAllSubcomponents('vevent');
+    // Exceptions are related by UID (RFC 5545); given explicitly, as ical.js would otherwise relate
+    // every RECURRENCE-ID of the calendar to each event.
+    const exceptions = components.filter((c) => c.hasProperty('recurrence-id'));
+    const masters = components
+      .filter((c) => !c.hasProperty('recurrence-id'))
+      .map(
+        (c) =>
+          new ICAL.Event(c, {
+            strictExceptions: true,
+            exceptions: exceptions.filter(
+              (e) => e.getFirstPropertyValue('uid') === c.getFirstPropertyValue('uid'),
+            ),
+          }),
+      );
+    const from = new Date(FROM).getTime();
+    const to = new Date(TO).getTime();
+    const occurrences: Occurrence[] = [];
+    const push = (name: string, start: ICAL.Time, end: ICAL.Time | null, isPoint: boolean) => {
+      const s = start.toJSDate().getTime();
+      const e = isPoint || !end ? null : end.toJSDate().getTime();
+      if (s < to && ((e !== null && e > from) || s >= from)) {
+        occurrences.push({
+          name,
+          start: new Date(s).toISOString(),
+          end: e === null ? null : new Date(e).toISOString(),
+        });
+      }
+    };
+    for (const event of masters) {
+      const isPoint = !event.component.hasProperty('dtend');
+      if (!event.isRecurring()) {
+        push(event.summary, event.startDate, event.endDate, isPoint);
+        continue;
+      }
+      const iterator = event.iterator();
+      // Past the range by the longest move of a changed occurrence.
+      const stop = ICAL.Time.fromJSDate(new Date(to + 400 * DAY), true);
+      for (let next = iterator.next(); next && next.compare(stop) < 0; next = iterator.next()) {
+        const details = event.getOccurrenceDetails(next);
+        push(
+          details.item.summary,
+          details.startDate,
+          details.endDate,
+          !details.item.component.hasProperty('dtend'),
+        );
+      }
+    }
+    return { occurrences, calendar };
+  }
+
+  it('expands a table of RRULEs as ical.js expands the feed, with EXDATEs and changed occurrences', async () => {
+    // One Training removed, one moved to the next day and renamed, one moved into another month.
+    expect(
+      (await api.call(family.admin, 'DELETE', occurrenceUrl('Training', '2030-03-04T17:00:00Z'))).statusCode,
+    ).toBe(204);
+    const moved = api.expectStatus(
+      await api.call(family.admin, 'PUT', occurrenceUrl('Training', '2030-03-06T17:00:00.000Z'), {
+        event_name: 'Training (gym)',
+        start_time: '2030-03-07T16:00:00Z',
+        end_time: '2030-03-07T18:00:00Z',
+      }),
+      200,
+    );
+    expect(moved).toMatchObject({
+      event_name: 'Training (gym)',
+      start_time: '2030-03-07T16:00:00.000Z',
+      recurrence_id: '2030-03-06T17:00:00.000Z',
+      recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR',
+    });
+    api.expectStatus(
+      await api.call(family.admin, 'PUT', occurrenceUrl('Rent', '2030-03-31T12:00:00Z'), {
+        start_time: '2030-04-01T08:00:00Z',
+      }),
+      200,
+    );
+    // A changed occurrence that is then removed goes altogether; one at the range's end stays out.
+    api.expectStatus(
+      await api.call(family.admin, 'PUT', occurrenceUrl('Pills', '2030-12-23T07:00:00Z'), {
+        location: 'Kitchen',
+      }),
+      200,
+    );
+    expect(
+      (await api.call(family.admin, 'DELETE', occurrenceUrl('Pills', '2030-12-23T07:00:00Z'))).statusCode,
+    ).toBe(204);
+    expect(
+      (await api.call(family.admin, 'DELETE', occurrenceUrl('Camp', '2029-12-30T12:00:00Z'))).statusCode,
+    ).toBe(204);
+
+    const calos = await calosOccurrences();
+    const { occurrences: ical } = await icalOccurrences();
+    expect(sorted(calos)).toEqual(sorted(ical));
+    // The table is not trivially empty: every row contributes what a person would expect.
+    const count = (name: string) => calos.filter((o) => o.name === name).length;
+    expect(count('Ten mornings')).toBe(10);
+    expect(count('Choir')).toBe(13);
+    expect(count('Rent')).toBe(7);
+    expect(count('Grandma')).toBe(1);
+    expect(count('Leap baby')).toBe(0);
+    expect(count('Training (gym)')).toBe(1);
+    expect(count('Quarterly')).toBe(7);
+    expect(calos.find((o) => o.name === 'Grandma')?.start).toBe('2030-05-17T00:00:00.000Z');
+    expect(calos.some((o) => o.name === 'Camp' && o.start.startsWith('2029'))).toBe(false);
+    expect(calos.map((o) => o.start)).not.toContain('2030-03-04T17:00:00.000Z');
+    expect(calos.filter((o) => o.name === 'Pills').map((o) => o.start)).toEqual([
+      '2030-12-20T07:00:00.000Z',
+      '2030-12-26T07:00:00.000Z',
+      '2030-12-29T07:00:00.000Z',
+    ]);
+    // The order of the API is the calendar's: soonest first, across pages.
+    const starts = calos.map((o) => o.start);
+    expect(starts).toEqual([...starts].sort());
+    // A narrower range, paged by one, gives the same slice.
+    const march = await calosOccurrences('2030-03-01T00:00:00Z', '2030-04-01T00:00:00Z', 1);
+    expect(march).toEqual(calos.filter((o) => o.start < '2030-04-01' && (o.end ?? o.start) > '2030-03-01'));
+  });
+
+  it('writes RRULE, EXDATE, RECURRENCE-ID and the reminder as VALARM into the feed', async () => {
+    const { calendar } = await icalOccurrences();
+    const training = calendar
+      .getAllSubcomponents('vevent')
+      .filter((c) => String(c.getFirstPropertyValue('summary')).startsWith('Training'));
+    const master = training.find((c) => c.hasProperty('rrule'));
+    expect(master?.getFirstPropertyValue('rrule')?.toString()).toBe('FREQ=WEEKLY;BYDAY=MO,WE,FR');
+    expect(
+      master
+        ?.getAllProperties('exdate')
+        .flatMap((p) => p.getValues())
+        .map((v) => (v as ICAL.Time).toJSDate().toISOString()),
+    ).toContain('2030-03-04T17:00:00.000Z');
+    expect(master?.getFirstSubcomponent('valarm')?.getFirstPropertyValue('trigger')?.toString()).toBe(
+      '-PT90M',
+    );
+    const changed = training.find((c) => c.hasProperty('recurrence-id'));
+    if (!changed) throw new Error('no changed occurrence in the feed');
+    expect((changed.getFirstPropertyValue('recurrence-id') as ICAL.Time).toJSDate().toISOString()).toBe(
+      '2030-03-06T17:00:00.000Z',
+    );
+  });
+
+  it('makes birthdays yearly unless told otherwise, and refuses rules it does not take', async () => {
+    const once = await api.event(family.admin, family.familyId, {
+      event_name: 'Party for the 18th',
+      event_type: 'birthday',
+      start_time: '2030-08-01T15:00:00Z',
+      end_time: null,
+      recurrence_rule: null,
+    });
+    expect(once.recurrence_rule).toBeNull();
+    const refused = async (rule: string, start = '2030-01-07T10:00:00Z') => {
+      const response = await api.call(family.admin, 'POST', '/api/calendar/events', {
+        family_id: family.familyId,
+        event_name: 'Odd',
+        start_time: start,
+        recurrence_rule: rule,
+      });
+      expect(response.statusCode, rule).toBe(400);
+      expect(response.json().error.code, rule).toBe('INVALID_RECURRENCE');
+    };
+    await refused('FREQ=HOURLY');
+    await refused('FREQ=SECONDLY;COUNT=5');
+    await refused('FREQ=WEEKLY;BYDAY=XX');
+    await refused('FREQ=DAILY;COUNT=5000');
+    await refused('BYDAY=MO');
+    await refused('FREQ=DAILY;COUNT=3;UNTIL=20300101');
+    await refused('FREQ=WEEKLY;BYDAY=TU'); // 2030-01-07 is a Monday
+    await refused('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', '2030-02-28T10:00:00Z');
+    await refused('FREQ=DAILY;DTSTART=20300101T000000Z');
+  });
+
+  it('lets only parents and admins change occurrences, of events of their own families', async () => {
+    const child = family.byRole('child');
+    const url = occurrenceUrl('Training', '2030-01-09T17:00:00Z');
+    const forbidden = await api.call(child, 'DELETE', url);
+    expect(forbidden.statusCode).toBe(403);
+    const stranger = await api.family();
+    expect((await api.call(stranger.admin, 'DELETE', url)).statusCode).toBe(404);
+    const notOne = await api.call(family.admin, 'DELETE', occurrenceUrl('Training', '2030-01-09T17:30:00Z'));
+    expect(notOne.json().error.code).toBe('OCCURRENCE_NOT_FOUND');
+    const single = await api.call(
+      family.admin,
+      'DELETE',
+      `/api/calendar/events/${ids.get('Dentist')}/occurrences/${encodeURIComponent('2030-04-02T09:00:00Z')}`,
+    );
+    expect(single.json().error.code).toBe('EVENT_NOT_RECURRING');
+    // A new rule re-plans the series: removed and changed occurrences go with the old rule.
+    const replanned = api.expectStatus(
+      await api.call(family.admin, 'PATCH', `/api/calendar/events/${ids.get('Rent')}`, {
+        recurrence_rule: 'FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=2',
+      }),
+      200,
+    );
+    expect(replanned).toMatchObject({
+      recurrence_rule: 'FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=2',
+      recurrence_exdates: [],
+    });
+    const rent = (await calosOccurrences()).filter((o) => o.name === 'Rent').map((o) => o.start);
+    expect(rent).toEqual(['2030-01-31T12:00:00.000Z', '2030-02-28T12:00:00.000Z']);
+  });
+});

@@ -1,0 +1,193 @@
+// Reminders due and the notifications they become (family_notifications) in family_db.
+import type { Queryable } from '../../platform/db/database.ts';
+import type { EventRow } from './events.ts';
+
+export interface ReminderEventRow
+  extends Pick<
+    EventRow,
+    | 'event_id'
+    | 'family_id'
+    | 'event_name'
+    | 'start_time'
+    | 'end_time'
+    | 'attendees'
+    | 'reminders'
+    | 'recurrence_rule'
+    | 'recurrence_exdates'
+  > {}
+
+const EVENT_COLUMNS =
+  'event_id, family_id, event_name, start_time, end_time, attendees, reminders, recurrence_rule, recurrence_exdates';
+
+/** Single events with reminders that start in (from, to]. */
+export async function eventsWithRemindersBetween(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<ReminderEventRow[]> {
+  const { rows } = await db.query<ReminderEventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM family_events
+     WHERE recurrence_rule IS NULL AND reminders <> '[]'::jsonb AND start_time > $1 AND start_time <= $2
+     ORDER BY start_time LIMIT 5000`,
+    [from, to],
+  );
+  return rows;
+}
+
+/** Recurring events with reminders that may have an occurrence starting in (from, to]. */
+export async function seriesWithRemindersBetween(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<ReminderEventRow[]> {
+  const { rows } = await db.query<ReminderEventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM family_events
+     WHERE recurrence_rule IS NOT NULL AND reminders <> '[]'::jsonb AND start_time <= $2
+       AND (recurrence_last_start IS NULL OR recurrence_last_start > $1::timestamptz - interval '366 days')
+     ORDER BY start_time LIMIT 5000`,
+    [from, to],
+  );
+  return rows;
+}
+
+export interface ReminderItemRow {
+  item_id: string;
+  family_id: string;
+  title: string;
+  assigned_to: string | null;
+  list_type: string;
+  list_owner: string | null;
+  due_date: Date | null;
+  due_on: string | null;
+  reminders: { minutes_before: number }[];
+}
+
+/** Open items with reminders due in (from, to] (an all-day item at the start of its day, UTC). */
+export async function itemsWithRemindersBetween(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<ReminderItemRow[]> {
+  const { rows } = await db.query<ReminderItemRow>(
+    `SELECT i.item_id, l.family_id, i.title, i.assigned_to, l.list_type, l.created_by AS list_owner,
+            i.due_date, i.due_on::text AS due_on, i.reminders
+     FROM todo_items i JOIN todo_lists l ON l.list_id = i.list_id
+     WHERE i.reminders <> '[]'::jsonb AND i.status <> 'done'
+       AND ((i.due_date > $1 AND i.due_date <= $2)
+         OR ((i.due_on::timestamp AT TIME ZONE 'UTC') > $1 AND (i.due_on::timestamp AT TIME ZONE 'UTC') <= $2))
+     LIMIT 5000`,
+    [from, to],
+  );
+  return rows;
+}
+
+/** The members of each family, by family. */
+export async function membersOfFamilies(db: Queryable, familyIds: string[]): Promise<Map<string, string[]>> {
+  const members = new Map<string, string[]>();
+  if (familyIds.length === 0) return members;
+  const { rows } = await db.query<{ family_id: string; user_id: string }>(
+    'SELECT family_id, user_id FROM family_members WHERE family_id = ANY($1::uuid[]) ORDER BY joined_at',
+    [familyIds],
+  );
+  for (const row of rows) members.set(row.family_id, [...(members.get(row.family_id) ?? []), row.user_id]);
+  return members;
+}
+
+export interface NotificationRow {
+  notification_id: string;
+  seq: string;
+  user_id: string;
+  family_id: string;
+  kind: 'event_reminder' | 'todo_reminder';
+  subject_id: string;
+  occurrence_at: Date;
+  minutes_before: number;
+  title: string;
+  fire_at: Date;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export type NewNotification = Omit<NotificationRow, 'notification_id' | 'seq' | 'read_at'>;
+
+const COLUMNS = `n.notification_id, n.seq::text AS seq, n.user_id, n.family_id, n.kind, n.subject_id, n.occurrence_at,
+  n.minutes_before, n.title, n.fire_at, n.created_at, n.read_at`;
+
+/** Inserts what is new; a reminder already fired for that user and occurrence is left alone. */
+export async function insertNotifications(
+  db: Queryable,
+  rows: NewNotification[],
+): Promise<NotificationRow[]> {
+  if (rows.length === 0) return [];
+  const { rows: inserted } = await db.query<NotificationRow>(
+    `INSERT INTO family_notifications AS n (user_id, family_id, kind, subject_id, occurrence_at, minutes_before, title,
+                                           fire_at, created_at)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, family_id uuid, kind text, subject_id uuid,
+       occurrence_at timestamptz, minutes_before int, title text, fire_at timestamptz, created_at timestamptz)
+     ON CONFLICT (user_id, subject_id, occurrence_at, minutes_before) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [JSON.stringify(rows)],
+  );
+  return inserted;
+}
+
+/** A member's notifications from the families they still belong to, newest first. */
+export async function listNotifications(
+  db: Queryable,
+  userId: string,
+  query: { limit: number; before?: string; unreadOnly?: boolean },
+): Promise<NotificationRow[]> {
+  const params: unknown[] = [userId, query.limit + 1];
+  const where = ['n.user_id = $1'];
+  if (query.before) {
+    params.push(query.before);
+    where.push(`n.seq < $${params.length}::bigint`);
+  }
+  if (query.unreadOnly) where.push('n.read_at IS NULL');
+  const { rows } = await db.query<NotificationRow>(
+    `SELECT ${COLUMNS} FROM family_notifications n
+     JOIN family_members m ON m.family_id = n.family_id AND m.user_id = n.user_id
+     WHERE ${where.join(' AND ')} ORDER BY n.seq DESC LIMIT $2`,
+    params,
+  );
+  return rows;
+}
+
+export async function findNotification(
+  db: Queryable,
+  userId: string,
+  notificationId: string,
+): Promise<NotificationRow | undefined> {
+  const { rows } = await db.query<NotificationRow>(
+    `SELECT ${COLUMNS} FROM family_notifications n
+     JOIN family_members m ON m.family_id = n.family_id AND m.user_id = n.user_id
+     WHERE n.user_id = $1 AND n.notification_id = $2`,
+    [userId, notificationId],
+  );
+  return rows[0];
+}
+
+export async function countUnread(db: Queryable, userId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM family_notifications n
+     JOIN family_members m ON m.family_id = n.family_id AND m.user_id = n.user_id
+     WHERE n.user_id = $1 AND n.read_at IS NULL`,
+    [userId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Marks one notification read (or all, without an id); returns how many changed. */
+export async function markRead(
+  db: Queryable,
+  userId: string,
+  at: Date,
+  notificationId?: string,
+): Promise<number> {
+  const result = await db.query(
+    `UPDATE family_notifications SET read_at = $2
+     WHERE user_id = $1 AND read_at IS NULL ${notificationId ? 'AND notification_id = $3' : ''}`,
+    notificationId ? [userId, at, notificationId] : [userId, at],
+  );
+  return result.rowCount;
+}

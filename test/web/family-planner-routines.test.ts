@@ -1,0 +1,164 @@
+/// <reference lib="dom" />
+// Family Planner's routines in Debian's Chromium: an invitation accepted in the account console,
+// a weekly event added with a reminder and one date of it skipped, a chore taken in turns with points and history, and a reminder arriving
+// live on the notifications page; every new view is checked with axe.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTIFICATION_CHANNEL } from '../../src/family/index.ts';
+import { createReminderJob } from '../../src/family/service/notifications.ts';
+import type { IdentityClient } from '../../src/identity/client.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { createNotifyHub } from '../../src/platform/db/notify-hub.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import {
+  apiAs,
+  hasChromium,
+  launchChromium,
+  newContext,
+  newUser,
+  openSignedIn,
+  seriousViolations,
+  signUpOnAccount,
+  startWebPlatform,
+  tokenOf,
+  visible,
+  type WebPlatform,
+} from './support.ts';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const dayOf = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+describe.skipIf(!hasChromium)('web: family routines', () => {
+  let web: WebPlatform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [web, browser] = await Promise.all([startWebPlatform(), launchChromium()]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  it('repeats an event weekly, rotates a chore with points, and shows a reminder live', async () => {
+    const [mom, kid] = [newUser('mom'), newUser('kid')];
+    const [momContext, kidContext] = await Promise.all([newContext(browser), newContext(browser)]);
+    const [momPage, kidPage] = await Promise.all([momContext.newPage(), kidContext.newPage()]);
+    await signUpOnAccount(momPage, web, mom);
+    await signUpOnAccount(kidPage, web, kid);
+    const call = apiAs(web);
+    const momToken = await tokenOf(web, mom);
+    const family = await call(momToken, 'POST', '/family/api/families', { family_name: 'The Addams' });
+    expect(family.status).toBe(201);
+    const familyId = family.body.family_id as string;
+    // The kid finds the invitation in the account console and accepts it there.
+    const invited = await call(momToken, 'POST', `/family/api/families/${familyId}/invitations`, {
+      login: kid.username,
+      role: 'child',
+    });
+    expect(invited.status).toBe(201);
+    await kidPage.reload();
+    const offers = kidPage.getByRole('list', { name: 'Your family invitations' });
+    await visible(offers.getByText('The Addams'));
+    await visible(offers.getByText(/invites you as a child/));
+    expect(await seriousViolations(kidPage)).toEqual([]);
+    await offers.getByRole('button', { name: 'Accept the invitation to The Addams' }).click();
+    await offers.waitFor({ state: 'detached' });
+    const members = await call(momToken, 'GET', `/family/api/families/${familyId}/members?limit=100`);
+    const kidId = (members.body.items as { username: string; user_id: string }[]).find(
+      (m) => m.username === kid.username,
+    )?.user_id;
+    expect(kidId).toBeTruthy();
+
+    // A weekly swim from the 8th of this month: the 8th and the 15th are both in the month view.
+    const now = new Date();
+    const first = dayOf(new Date(now.getFullYear(), now.getMonth(), 8));
+    const second = dayOf(new Date(now.getFullYear(), now.getMonth(), 15));
+    await openSignedIn(momPage, web, 'family', `calendar?family=${familyId}&date=${first}`);
+    await momPage.getByLabel('What', { exact: true }).fill('Swimming');
+    await momPage.getByLabel('Starts').fill(`${first}T17:00`);
+    await momPage.getByLabel('Ends').fill(`${first}T18:00`);
+    await momPage.getByLabel('Repeats').selectOption({ label: 'Every week' });
+    await momPage.getByLabel('Reminder').selectOption({ label: '1 hour before' });
+    await momPage.getByRole('button', { name: 'Add event' }).click();
+    const month = momPage.locator('.calendar--month');
+    await visible(month.locator(`[data-day="${first}"] .calendar__event`, { hasText: 'Swimming' }));
+    await visible(month.locator(`[data-day="${second}"] .calendar__event`, { hasText: 'Swimming' }));
+    const details = momPage.getByRole('list', { name: /^Planned on / });
+    await visible(details.getByText('Every week'));
+    expect(await seriousViolations(momPage)).toEqual([]);
+
+    // The second swim is called off; the first stays.
+    await momPage.goto(web.at('family', `/calendar?family=${familyId}&date=${second}`));
+    await details.getByRole('button', { name: 'Skip this date of Swimming' }).click();
+    await momPage.getByRole('button', { name: 'Skip date' }).click();
+    await visible(momPage.getByText('Nothing planned on this day.'));
+    expect(
+      await month.locator(`[data-day="${second}"] .calendar__event`, { hasText: 'Swimming' }).count(),
+    ).toBe(0);
+    await visible(month.locator(`[data-day="${first}"] .calendar__event`, { hasText: 'Swimming' }));
+
+    // A weekly chore, mom's turn first, then the kid's.
+    await momPage.getByRole('link', { name: 'Chores' }).click();
+    await momPage.getByRole('button', { name: 'Start a chores list' }).click();
+    const form = momPage.getByRole('form', { name: 'Add a chore' });
+    await form.getByLabel('Chore', { exact: true }).fill('Take out the bins');
+    await form.getByLabel('First time').fill(dayOf(now));
+    await form.getByLabel('Points').fill('5');
+    await form.getByLabel(mom.username).check();
+    await form.getByLabel(kid.username).check();
+    await form.getByRole('button', { name: 'Add chore' }).click();
+    const chores = momPage.getByRole('list', { name: /^Chores of / });
+    await visible(chores.getByText(`Now: ${mom.username} · then ${kid.username}`, { exact: false }));
+    await visible(chores.getByText('Every week'));
+    expect(await seriousViolations(momPage)).toEqual([]);
+    await chores.getByRole('button', { name: 'Done: Take out the bins' }).click();
+    await visible(chores.getByText(`Now: ${kid.username} · then ${mom.username}`, { exact: false }));
+    const points = momPage.getByRole('table');
+    await visible(points.getByRole('row', { name: new RegExp(`^${mom.username} 5 1`) }));
+    await chores.getByRole('button', { name: 'History of Take out the bins' }).click();
+    await visible(
+      momPage.getByRole('list', { name: 'Done before' }).getByText(new RegExp(`${mom.username}, 5 points`)),
+    );
+    expect(await seriousViolations(momPage)).toEqual([]);
+
+    // A reminder for the kid arrives on the open notifications page without a reload.
+    await openSignedIn(kidPage, web, 'family', 'notifications');
+    await visible(kidPage.getByText('No reminders yet', { exact: false }));
+    await visible(kidPage.getByText('0 unread'));
+    const dentist = await call(momToken, 'POST', '/family/api/calendar/events', {
+      family_id: familyId,
+      event_name: 'Dentist',
+      event_type: 'appointment',
+      start_time: new Date(Date.now() + 30 * 60_000).toISOString(),
+      attendees: [kidId],
+      reminders: [{ minutes_before: 60 }],
+    });
+    expect(dentist.status).toBe(201);
+    const db = web.databases.get('family');
+    const hub = createNotifyHub(db, NOTIFICATION_CHANNEL);
+    try {
+      await createReminderJob(
+        {
+          db,
+          identity: (): IdentityClient => {
+            throw new Error('the reminder job does not ask identity');
+          },
+          logger: createLogger({ logLevel: 'silent' }),
+          now: () => systemClock.now(),
+        },
+        hub,
+      )();
+    } finally {
+      await hub.close();
+    }
+    const list = kidPage.getByRole('list', { name: 'Your notifications' });
+    await visible(list.getByText('Dentist'));
+    await visible(kidPage.getByText('1 unread'));
+    expect(await seriousViolations(kidPage)).toEqual([]);
+    await list.getByRole('button', { name: 'Mark read: Dentist' }).click();
+    await visible(kidPage.getByText('0 unread'));
+    await momContext.close();
+    await kidContext.close();
+  }, 180_000);
+});
