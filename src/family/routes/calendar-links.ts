@@ -1,11 +1,10 @@
 // /api/calendar/meal-plans: HowToCookAtHome meal plans put on a family calendar.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
-import { ErrorResponse, NoContent, Timestamp } from '../../platform/http/schemas.ts';
+import { bearer, ErrorResponse, NoContent, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { CalendarLinkService } from '../service/calendar-links.ts';
 
-const bearer = [{ bearerAuth: [] }];
 const Id = Type.String({ maxLength: 64 });
 const tags = ['calendar'];
 const Link = Type.Object({

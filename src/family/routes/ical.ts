@@ -3,12 +3,17 @@
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { prefixSeenByClient } from '../../platform/http/host-routing.ts';
-import { ErrorResponse, NoContent, NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import {
+  bearer,
+  ErrorResponse,
+  NoContent,
+  NullableTimestamp,
+  Timestamp,
+} from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { CalendarFeedErrors } from '../errors.ts';
 import type { IcalService } from '../service/ical.ts';
 
-const bearer = [{ bearerAuth: [] }];
 const Id = Type.String({ maxLength: 64 });
 
 /** RFC 9110 §13.1: If-None-Match wins; If-Modified-Since counts only without it. */

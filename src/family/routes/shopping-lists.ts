@@ -2,12 +2,17 @@
 // followed live at /api/shopping-lists/:id/stream (server-sent events, Last-Event-ID replay).
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
-import { ErrorResponse, NoContent, NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import {
+  bearer,
+  ErrorResponse,
+  NoContent,
+  NullableTimestamp,
+  Timestamp,
+} from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { lastEventId, openSse } from '../../platform/http/sse.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 
-const bearer = [{ bearerAuth: [] }];
 const Id = Type.String({ maxLength: 64 });
 const IdempotencyHeaders = Type.Object(
   { 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) },
