@@ -140,12 +140,12 @@ export function describeSeconds(totalSeconds: number): string {
 // A last word this general would match too much alone ("baking powder" in "cocoa powder").
 const TOO_GENERAL = new Set(['powder', 'sauce', 'juice', 'paste', 'extract', 'leaves', 'seeds', 'mix']);
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The word or words as a pattern that also reads the plural or singular ("tomato", "tomatoes"). */
 function wordPattern(words: string): RegExp {
   const stem = words.replace(/(?:es|s)$/i, '');
-  const body = stem.length >= 3 ? `${escape(stem)}(?:es|s)?` : escape(words);
+  const body = stem.length >= 3 ? `${escapeRegExp(stem)}(?:es|s)?` : escapeRegExp(words);
   return new RegExp(`(?<![\\p{L}\\p{N}])${body.replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu');
 }
 
