@@ -150,7 +150,7 @@ function RecipeArticle({
           Source: <a href={r.source_url}>{r.source_url}</a>
         </p>
       )}
-      <div className="button-row no-print">
+      <div className="button-row recipe-actions no-print">
         <Link
           id="cook-mode-link"
           className="button"
