@@ -125,7 +125,7 @@ function RecipeArticle({
         <p className="muted">Written by the AI cook. Read it through before you cook it.</p>
       )}
       {r.is_mine && !shared && (
-        <p className="muted">
+        <p className="muted no-print">
           {r.is_published
             ? 'Published: everyone signed in to HowToCookAtHome can read it.'
             : 'Private: only you can see it.'}
