@@ -5,7 +5,12 @@
 // started from the step's words that keeps counting on the next step and says when it is done
 // (Playwright's clock moves time on), the screen kept awake through the Wake Lock API (recorded
 // by a stand-in navigator.wakeLock) and asked for again when the page comes back; then the recipe
-// and one shopping list as print media shows them: no navigation or buttons, the content there.
+// (an imported one with its full source address) and one shopping list as print media shows
+// them: no navigation or buttons, the content there.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -60,13 +65,27 @@ const prints = (page: Page) => page.evaluate(() => (window as unknown as { __pri
 describe.skipIf(!hasChromium)('web: HowToCookAtHome cook mode and print', () => {
   let web: WebPlatform;
   let browser: Browser;
+  /** A recipe site, for a recipe imported with its source address. */
+  let site: Server;
+  let origin: string;
 
   beforeAll(async () => {
-    [web, browser] = await Promise.all([startWebPlatform(), launchChromium()]);
+    const page = readFileSync(path.resolve('src/recipes/service/import-pages/wordpress-graph.html'));
+    site = createServer((req, res) => {
+      res.writeHead(req.url === '/lemon-drizzle-cake/' ? 200 : 404, { 'content-type': 'text/html' });
+      res.end(req.url === '/lemon-drizzle-cake/' ? page : '');
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    [web, browser] = await Promise.all([
+      startWebPlatform({ RECIPE_IMPORT_ALLOWED_HOSTS: new URL(origin).host }),
+      launchChromium(),
+    ]);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await web?.close();
+    await new Promise((resolve) => site?.close(resolve));
   });
 
   const a11y = async (page: Page) => {
@@ -249,6 +268,19 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome cook mode and print', () => 
     await visible(page.getByRole('listitem').filter({ hasText: 'Add the beans and simmer 30 minutes.' }));
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
       'rgba(0, 0, 0, 0)',
+    );
+    await page.emulateMedia({ media: 'screen' });
+
+    // An imported recipe prints the whole address it came from; on screen its host is enough.
+    const imported = await api('/recipes/api/recipes/import', { url: `${origin}/lemon-drizzle-cake/` });
+    await page.goto(web.at('recipes', `/recipes?id=${imported.recipe_id}`));
+    await visible(page.getByRole('heading', { level: 1, name: 'Lemon Drizzle Cake' }));
+    const sourceLine = page.getByText(`Source: ${origin}/lemon-drizzle-cake/`);
+    expect(await sourceLine.isHidden()).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    await visible(sourceLine);
+    await visible(
+      page.getByRole('listitem').filter({ hasText: 'Mix the lemon juice with the icing sugar.' }),
     );
     await page.emulateMedia({ media: 'screen' });
 
