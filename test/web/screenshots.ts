@@ -171,6 +171,13 @@ async function shootRecipes(page: Page, web: WebPlatform, data: SampleData) {
   await shoot(page, 'recipes-recipes');
   await open(page, web, 'recipes', `/recipes?id=${data.riceId}&servings=6`);
   await shoot(page, 'recipes-recipe');
+  // Cook mode: the rice's timer started on step 2, still counting on step 3.
+  await open(page, web, 'recipes', `/recipes?id=${data.riceId}&servings=6&cook=1`);
+  await page.keyboard.press('ArrowRight');
+  await page.getByRole('button', { name: 'Start timer: 12 minutes' }).click();
+  await page.keyboard.press('ArrowRight');
+  await visible(page.getByRole('heading', { name: 'Step 3 of 3' }));
+  await shoot(page, 'recipes-cook-mode');
   await open(page, web, 'recipes', `/recipes?id=${data.soupId}&edit=1`);
   await visible(page.getByLabel('Name', { exact: true }));
   await shoot(page, 'recipes-recipe-form');

@@ -1,6 +1,7 @@
 // One recipe: scaled to any number of servings, rated, and for its author edited or deleted;
 // a copy shared from Hollowtown says that it follows its original and offers to detach it.
-import { useState } from 'react';
+// Cook mode (?cook=1) shows it a step at a time; Print gives it on paper (recipes.css).
+import { useEffect, useRef, useState } from 'react';
 import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
@@ -16,6 +17,7 @@ import {
 import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link, navigate } from '../shared/router.tsx';
+import { CookMode } from './cook-mode.tsx';
 import { recipeFacts, TagList } from './recipe-facts.tsx';
 import { type RecipeDetail as Detail, isSharedCopy, type Nutrition, type SharedSource } from './types.ts';
 
@@ -36,6 +38,8 @@ export function RecipeDetail({ props, id }: { props: ViewProps; id: string }) {
     (signal) => props.api<Detail>(`/api/recipes/${id}`, { signal, query: { servings } }),
     [props.api, id, servings],
   );
+  // Leaving cook mode puts the focus back on the way in.
+  const backFromCook = useRef(false);
   if (recipe.error) {
     return (
       <>
@@ -47,8 +51,25 @@ export function RecipeDetail({ props, id }: { props: ViewProps; id: string }) {
     );
   }
   if (!recipe.data) return <Loading />;
+  if (props.params.has('cook')) {
+    return (
+      <CookMode
+        recipe={recipe.data}
+        onLeave={() => {
+          backFromCook.current = true;
+          navigate(props.href('recipes', { id, servings }));
+        }}
+      />
+    );
+  }
   return (
-    <RecipeArticle props={props} recipe={recipe.data} onChange={recipe.setData} reload={recipe.reload} />
+    <RecipeArticle
+      props={props}
+      recipe={recipe.data}
+      onChange={recipe.setData}
+      reload={recipe.reload}
+      backFromCook={backFromCook}
+    />
   );
 }
 
@@ -57,19 +78,26 @@ function RecipeArticle({
   recipe: r,
   onChange,
   reload,
+  backFromCook,
 }: {
   props: ViewProps;
   recipe: Detail;
   onChange: (recipe: Detail) => void;
   reload: () => void;
+  backFromCook: { current: boolean };
 }) {
+  useEffect(() => {
+    if (!backFromCook.current) return;
+    backFromCook.current = false;
+    document.getElementById('cook-mode-link')?.focus();
+  }, [backFromCook]);
   const shared = isSharedCopy(r.source) ? r.source : null;
   const nutrition = Object.entries(r.nutrition).filter(([, value]) => value !== undefined) as Array<
     [keyof Nutrition, number]
   >;
   return (
-    <article>
-      <p>
+    <article className="recipe">
+      <p className="no-print">
         <Link href={props.href('recipes')}>← All recipes</Link>
       </p>
       <h1>{r.recipe_name}</h1>
@@ -97,7 +125,7 @@ function RecipeArticle({
         <p className="muted">Written by the AI cook. Read it through before you cook it.</p>
       )}
       {r.is_mine && !shared && (
-        <p className="muted">
+        <p className="muted no-print">
           {r.is_published
             ? 'Published: everyone signed in to HowToCookAtHome can read it.'
             : 'Private: only you can see it.'}
@@ -117,8 +145,31 @@ function RecipeArticle({
           .
         </p>
       ) : null}
-      <ScaleForm props={props} recipe={r} />
-      <div className="grid section">
+      {r.source_url && (
+        <p className="print-only">
+          Source: <a href={r.source_url}>{r.source_url}</a>
+        </p>
+      )}
+      <div className="button-row recipe-actions no-print">
+        <Link
+          id="cook-mode-link"
+          className="button"
+          href={props.href('recipes', {
+            id: r.recipe_id,
+            servings: props.params.get('servings') ?? undefined,
+            cook: '1',
+          })}
+        >
+          Cook mode
+        </Link>
+        <Button variant="secondary" onClick={() => window.print()}>
+          Print
+        </Button>
+      </div>
+      <div className="no-print">
+        <ScaleForm props={props} recipe={r} />
+      </div>
+      <div className="grid section recipe-body">
         <Section title={`Ingredients${r.serves ? ` for ${r.serves}` : ''}`}>
           {r.ingredients.length === 0 ? (
             <p className="muted">No ingredients listed.</p>
@@ -157,8 +208,10 @@ function RecipeArticle({
           </dl>
         </Section>
       )}
-      <RateRecipe props={props} recipe={r} onChange={onChange} />
-      {r.is_mine && <OwnerActions props={props} recipe={r} isSharedCopy={shared !== null} />}
+      <div className="no-print">
+        <RateRecipe props={props} recipe={r} onChange={onChange} />
+        {r.is_mine && <OwnerActions props={props} recipe={r} isSharedCopy={shared !== null} />}
+      </div>
     </article>
   );
 }
@@ -272,7 +325,7 @@ function SharedCopyPanel({
       reload();
     });
   return (
-    <section className="alert alert--info section" aria-labelledby="shared-copy-heading">
+    <section className="alert alert--info section no-print" aria-labelledby="shared-copy-heading">
       <h2 id="shared-copy-heading">
         {source.deleted
           ? 'Shared from Hollowtown: the original was deleted'

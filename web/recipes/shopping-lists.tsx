@@ -1,9 +1,11 @@
 // Shopping lists: tick items off as you shop (the total is kept by the server), start a list by
-// hand, and open the one a meal plan just made (?list=id comes first and into view).
-import { useEffect } from 'react';
+// hand, and open the one a meal plan just made (?list=id comes first and into view). Print puts
+// one list on paper: what is still to buy, each with an empty box to tick (recipes.css).
+import { useEffect, useState } from 'react';
 import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
+  Button,
   Checkbox,
   Empty,
   ErrorMessage,
@@ -40,6 +42,17 @@ export function Shopping(props: ViewProps) {
     (a, b) => Number(b.list_id === wanted) - Number(a.list_id === wanted),
   );
   const hasLists = lists.data !== undefined;
+  // The list being printed (a fresh object each time, so printing the same list again prints).
+  const [printing, setPrinting] = useState<{ id: string } | null>(null);
+
+  useEffect(() => {
+    if (!printing) return;
+    const done = () => setPrinting(null);
+    window.addEventListener('afterprint', done);
+    // After the render that marks the list, so only it is printed.
+    window.print();
+    return () => window.removeEventListener('afterprint', done);
+  }, [printing]);
 
   useEffect(() => {
     if (!wanted || !hasLists) return;
@@ -89,7 +102,12 @@ export function Shopping(props: ViewProps) {
       ) : (
         ordered.map((list) => (
           <section
-            className="section"
+            className={[
+              'section shopping-list',
+              printing && (printing.id === list.list_id ? 'shopping-list--printing' : 'no-print'),
+            ]
+              .filter(Boolean)
+              .join(' ')}
             key={list.list_id}
             id={`list-${list.list_id}`}
             aria-labelledby={`list-${list.list_id}-heading`}
@@ -98,6 +116,9 @@ export function Shopping(props: ViewProps) {
               <h2 id={`list-${list.list_id}-heading`} tabIndex={-1}>
                 {list.list_name}
               </h2>
+              <Button small variant="secondary" onClick={() => setPrinting({ id: list.list_id })}>
+                Print<span className="visually-hidden"> {list.list_name}</span>
+              </Button>
             </div>
             <p className="muted">
               {list.open_items} to buy · {formatMoney(list.total_cost_cents)}
@@ -108,7 +129,10 @@ export function Shopping(props: ViewProps) {
             ) : (
               <ul className="list" aria-label={`Items on ${list.list_name}`}>
                 {list.items.map((item, index) => (
-                  <li className="list-row" key={`${item.name}-${item.unit}`}>
+                  <li
+                    className={item.checked ? 'list-row shopping-item--got' : 'list-row'}
+                    key={`${item.name}-${item.unit}`}
+                  >
                     <Checkbox
                       label={formatIngredient(item)}
                       checked={item.checked}
@@ -121,18 +145,20 @@ export function Shopping(props: ViewProps) {
           </section>
         ))
       )}
-      <Section title="New shopping list">
-        <Form onSubmit={submit} error={create.error} label="New shopping list">
-          <TextField label="List name" required value={form.list_name} onChange={set('list_name')} />
-          <TextArea
-            label="Items"
-            hint="One per line, e.g. “2 kg potatoes”"
-            value={form.items}
-            onChange={set('items')}
-          />
-          <SubmitRow busy={create.busy}>Create list</SubmitRow>
-        </Form>
-      </Section>
+      <div className="no-print">
+        <Section title="New shopping list">
+          <Form onSubmit={submit} error={create.error} label="New shopping list">
+            <TextField label="List name" required value={form.list_name} onChange={set('list_name')} />
+            <TextArea
+              label="Items"
+              hint="One per line, e.g. “2 kg potatoes”"
+              value={form.items}
+              onChange={set('items')}
+            />
+            <SubmitRow busy={create.busy}>Create list</SubmitRow>
+          </Form>
+        </Section>
+      </div>
     </>
   );
 }
