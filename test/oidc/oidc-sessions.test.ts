@@ -7,6 +7,9 @@ import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningPlatform, startPlatform } from '../../src/main.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { testEngines } from '../support/engines.ts';
 import { given, type TestUser } from '../support/given.ts';
 import { browse, CookieJar, freePort, type OidcPlatform, startOidcPlatform } from '../support/oidc.ts';
@@ -46,12 +49,53 @@ async function startLogoutReceiver(): Promise<{ url: string; tokens: string[]; c
   };
 }
 
+const REDIRECT = 'http://127.0.0.1:9/callback';
+
+/** A web app (confidential) signs `user` in through the console, as oidc-flows.test.ts walks it. */
+async function signInApp(platform: OidcPlatform, user: TestUser, backchannelLogoutUri?: string) {
+  const added = await platform.oidc.addClient({
+    name: 'Partner Web',
+    redirectUris: [REDIRECT],
+    isPublic: false,
+    ...(backchannelLogoutUri ? { backchannelLogoutUri } : {}),
+  });
+  const config = await client.discovery(
+    new URL(platform.issuer),
+    added.client_id,
+    added.client_secret,
+    client.ClientSecretBasic(added.client_secret ?? ''),
+    { execute: [client.allowInsecureRequests] },
+  );
+  const verifier = client.randomPKCECodeVerifier();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope: 'openid profile credits:read',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state: 'st',
+  });
+  const jar = new CookieJar();
+  const atConsole = await browse(jar, url.href, (u) => u.pathname.endsWith('/connect'));
+  const uid = atConsole.searchParams.get('interaction') ?? '';
+  const accept = await fetch(`${platform.url}/calos/api/oidc/interactions/${uid}/accept`, {
+    method: 'POST',
+    headers: user.headers,
+  });
+  expect(accept.status).toBe(200);
+  const { redirect_to } = (await accept.json()) as { redirect_to: string };
+  const callback = await browse(jar, redirect_to, (u) => u.href.startsWith(REDIRECT));
+  const tokens = await client.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: verifier,
+    expectedState: 'st',
+  });
+  return { clientId: added.client_id, config, tokens };
+}
+
 describe.each(testEngines())(
   'OpenID sessions: device flow, back-channel logout, revocation on %s',
   (engine) => {
     let platform: OidcPlatform;
     let receiver: Awaited<ReturnType<typeof startLogoutReceiver>>;
-    const REDIRECT = 'http://127.0.0.1:9/callback';
     const OTHER_SERVICES = ['/recipes/api/recipes', '/family/api/families', '/hollowtown/api/costumes'];
 
     beforeAll(async () => {
@@ -102,39 +146,8 @@ describe.each(testEngines())(
       expect(balance.status).toBe(200);
     };
 
-    /** A web app (confidential) signs `user` in through the console, as oidc-flows.test.ts walks it. */
-    const signInWebApp = async (user: TestUser, options: { backchannel?: boolean } = {}) => {
-      const added = await platform.oidc.addClient({
-        name: 'Partner Web',
-        redirectUris: [REDIRECT],
-        isPublic: false,
-        ...(options.backchannel ? { backchannelLogoutUri: receiver.url } : {}),
-      });
-      const config = await discover(added.client_id, added.client_secret);
-      const verifier = client.randomPKCECodeVerifier();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: REDIRECT,
-        scope: 'openid profile credits:read',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state: 'st',
-      });
-      const jar = new CookieJar();
-      const atConsole = await browse(jar, url.href, (u) => u.pathname.endsWith('/connect'));
-      const uid = atConsole.searchParams.get('interaction') ?? '';
-      const accept = await fetch(`${platform.url}/calos/api/oidc/interactions/${uid}/accept`, {
-        method: 'POST',
-        headers: user.headers,
-      });
-      expect(accept.status).toBe(200);
-      const { redirect_to } = (await accept.json()) as { redirect_to: string };
-      const callback = await browse(jar, redirect_to, (u) => u.href.startsWith(REDIRECT));
-      const tokens = await client.authorizationCodeGrant(config, callback, {
-        pkceCodeVerifier: verifier,
-        expectedState: 'st',
-      });
-      return { clientId: added.client_id, config, tokens };
-    };
+    const signInWebApp = (user: TestUser, options: { backchannel?: boolean } = {}) =>
+      signInApp(platform, user, options.backchannel ? receiver.url : undefined);
 
     /** Checks a logout token as an app must (OIDC Back-Channel Logout §2.6), with jose and CALOS's JWKS. */
     const verifyLogoutToken = async (token: string, clientId: string): Promise<JWTPayload> => {
@@ -380,3 +393,54 @@ describe.each(testEngines())(
     });
   },
 );
+
+describe.runIf(testEngines().includes('postgres'))('an app’s token refused across processes', () => {
+  const SERVICE_TOKEN = 'a-service-token-that-is-long-enough-0123456789';
+  let identity: OidcPlatform;
+  let apps: RunningPlatform;
+
+  beforeAll(async () => {
+    identity = await startOidcPlatform('postgres', { env: { CALOS_SERVICE_TOKEN: SERVICE_TOKEN } });
+    const appsConfig = {
+      ...loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        CALOS_DATA_DIR: identity.isolated.dataDir,
+        CALOS_SERVICE_TOKEN: SERVICE_TOKEN,
+        CALOS_IDENTITY_URL: identity.url,
+        CALOS_ISSUER: identity.issuer,
+      }),
+      databases: identity.isolated.targets,
+    };
+    apps = await startPlatform({
+      config: appsConfig,
+      logger: createLogger({ ...appsConfig, logLevel: 'silent' }),
+      services: ['hollowtown'],
+    });
+  });
+  afterAll(async () => {
+    await apps?.stop();
+    await identity?.close();
+  });
+
+  it('reaches a service in another process within 2 s of sign-out', async () => {
+    const person = await given(identity).user();
+    const app = await signInApp(identity, person);
+    const costumes = () =>
+      fetch(`${apps.url}/hollowtown/api/costumes`, {
+        headers: { authorization: `Bearer ${app.tokens.access_token}` },
+      });
+    // Verified there with identity's keys: valid, but not a scope this route names.
+    const before = await costumes();
+    expect(before.status).toBe(403);
+    expect((await before.json()).error.code).toBe('INSUFFICIENT_SCOPE');
+    const out = await fetch(`${identity.url}/calos/api/auth/logout`, {
+      method: 'POST',
+      headers: person.headers,
+    });
+    expect(out.status).toBe(204);
+    const took = await within(2_000, async () => (await costumes()).status === 401);
+    console.info(`[oidc] another process refused the app's token ${Math.round(took)} ms after sign-out`);
+    expect(await (await costumes()).json()).toMatchObject({ error: { code: 'SESSION_ENDED' } });
+  });
+});

@@ -4,6 +4,7 @@
 // pages, back to the app showing the person's name and balance; then the person takes the app's
 // access away in the console. Every CALOS page on the way is checked with axe.
 import type { Server } from 'node:http';
+import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleApp } from '../../examples/sign-in-with-calos/app.ts';
@@ -106,4 +107,38 @@ describe.skipIf(!hasChromium)('web: sign in with CALOS (OpenID Connect) in Chrom
     expect((await grants.json()).items).toEqual([]);
     await context.close();
   });
+
+  it('approves a TV’s device-flow code on the console’s pairing page (RFC 8628)', async () => {
+    const person = await given(platform).user();
+    const tv = await platform.oidc.addClient({
+      name: 'Attic TV',
+      redirectUris: [],
+      isPublic: true,
+      device: true,
+    });
+    const config = await client.discovery(new URL(platform.issuer), tv.client_id, undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
+    const started = await client.initiateDeviceAuthorization(config, { scope: 'openid profile' });
+    const polled = client.pollDeviceAuthorizationGrant(config, started);
+
+    // The person opens the link the TV shows, signs in, and approves the prefilled code.
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(started.verification_uri_complete ?? '');
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByLabel('Username or email').fill(person.username);
+    await form.getByLabel('Password').fill(person.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Devices' }));
+    expect(await page.getByLabel('Code shown on the device').inputValue()).toBe(started.user_code);
+    await axeClean(page);
+    await page.getByRole('button', { name: 'Approve device' }).click();
+    await visible(page.getByText('Attic TV is approved'));
+
+    const tokens = await polled;
+    expect(tokens.claims()).toMatchObject({ sub: person.userId, aud: tv.client_id });
+    await visible(page.getByText('Attic TV is now signed in to your account.'), 30_000);
+    await context.close();
+  }, 60_000);
 });

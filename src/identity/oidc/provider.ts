@@ -106,6 +106,17 @@ export function createOidcProvider(
       id_token_signed_response_alg: 'EdDSA',
       token_endpoint_auth_method: 'client_secret_basic',
     },
+    // oidc-provider refuses to call special-use addresses (SSRF). Outside production an app on the
+    // developer's own machine (loopback, which registration admits over http) is let through.
+    fetch: (url, init) => {
+      const target = new URL(url instanceof Request ? url.url : url);
+      const isLoopback = ['localhost', '127.0.0.1', '[::1]'].includes(target.hostname);
+      if (deps.config.nodeEnv !== 'production' && isLoopback) {
+        const { dispatcher: _, ...rest } = init as RequestInit & { dispatcher?: unknown };
+        return fetch(url, rest);
+      }
+      return fetch(url, init);
+    },
     enabledJWA: {
       idTokenSigningAlgValues: ['EdDSA'],
       userinfoSigningAlgValues: ['EdDSA'],
