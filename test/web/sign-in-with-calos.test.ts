@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('web: sign in with CALOS (OpenID Connect) in Chrom
     ])
       await visible(page.getByRole('listitem').filter({ hasText: words }));
     await axeClean(page);
-    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.getByRole('button', { name: 'Allow', exact: true }).click();
 
     // Back at the app, which read the ID token and called CALOS's credits API with the access token.
     await visible(page.getByRole('heading', { level: 1, name: `Hello, ${person.username}` }));
