@@ -228,6 +228,22 @@ describe.each(testEngines())(
       // openid-client polls on its own while the person approves the code in the console.
       const polled = client.pollDeviceAuthorizationGrant(config, started);
       const person = await given(platform).user();
+      // The pairing page first learns which app waits and what it asks for.
+      const check = await fetch(`${platform.url}/calos/api/devices/pair/check`, {
+        method: 'POST',
+        headers: { ...person.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ user_code: started.user_code }),
+      });
+      expect(await check.json()).toEqual({
+        device_type: 'voice',
+        device_name: 'Living Room TV',
+        app: {
+          client_id: tv.client_id,
+          client_name: 'Living Room TV',
+          first_party: false,
+          scopes: ['openid', 'profile', 'offline_access', 'credits:read'],
+        },
+      });
       const approve = await fetch(`${platform.url}/calos/api/devices/pair`, {
         method: 'POST',
         headers: { ...person.headers, 'content-type': 'application/json' },

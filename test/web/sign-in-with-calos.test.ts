@@ -134,6 +134,11 @@ describe.skipIf(!hasChromium)('web: sign in with CALOS (OpenID Connect) in Chrom
     expect(await page.getByLabel('Code shown on the device').inputValue()).toBe(started.user_code);
     await axeClean(page);
     await page.getByRole('button', { name: 'Approve device' }).click();
+    // A partner's app: the page says what it asks for before letting it in.
+    await visible(page.getByRole('heading', { level: 3, name: 'Let Attic TV use your CALOS account?' }));
+    await visible(page.getByRole('listitem').filter({ hasText: 'See your name and username' }));
+    await axeClean(page);
+    await page.getByRole('button', { name: 'Allow', exact: true }).click();
     await visible(page.getByText('Attic TV is approved'));
 
     const tokens = await polled;

@@ -16,8 +16,8 @@ interface InteractionView {
   scopes: string[];
 }
 
-/** What each scope lets the app do, in the words the consent screen uses. */
-const SCOPE_WORDS: Record<string, string> = {
+/** What each scope lets the app do, in the words the consent screens use (here and pairing). */
+export const SCOPE_WORDS: Record<string, string> = {
   openid: 'Know who you are on CALOS',
   profile: 'See your name and username',
   email: 'See your email address',

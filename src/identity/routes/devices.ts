@@ -192,6 +192,45 @@ export function registerDeviceRoutes(
   );
 
   app.post(
+    '/api/devices/pair/check',
+    {
+      schema: {
+        tags: ['devices'],
+        summary:
+          'What waits with this code, before approving it (the app and its scopes, for a device-flow code)',
+        description:
+          'Nothing is approved. Wrong codes count towards the same limits as POST /api/devices/pair (RFC 8628 §5.1).',
+        security: bearer,
+        body: Type.Object(
+          { user_code: Type.String({ minLength: 8, maxLength: 12 }) },
+          { additionalProperties: false, examples: [{ user_code: 'BCDF-2345' }] },
+        ),
+        response: {
+          200: Type.Object({
+            device_type: Type.String(),
+            device_name: Type.Union([Type.String(), Type.Null()]),
+            app: Type.Optional(
+              Type.Object({
+                client_id: Type.String(),
+                client_name: Type.String(),
+                first_party: Type.Boolean(),
+                scopes: Type.Array(Type.String()),
+              }),
+            ),
+          }),
+          401: ErrorResponse,
+          404: ErrorResponse,
+          429: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      return pairing.check(user.userId, request.body.user_code, originOf(request));
+    },
+  );
+
+  app.post(
     '/api/devices/pair/token',
     {
       schema: {

@@ -149,6 +149,21 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
       if (grantKey && !(await isGrantLive(db, grantKey, deps.now()))) throw IdentityErrors.sessionEnded();
     },
 
+    /** Which app waits with this device-flow code and what it asks for (the pairing page's consent). */
+    async describeDeviceCode(userCode: string): Promise<InteractionView | undefined> {
+      const provider = await oidc.current();
+      const code = await provider.DeviceCode.findByUserCode(userCode);
+      if (!code?.clientId || code.isExpired || code.accountId || code.error) return undefined;
+      const client = await findOidcClient(db, code.clientId);
+      if (!client) return undefined;
+      return {
+        client_id: client.client_id,
+        client_name: client.name,
+        first_party: client.first_party,
+        scopes: requestedScopes(code.params?.scope),
+      };
+    },
+
     /**
      * A signed-in person approves (or denies) the device showing `userCode`, a code of the
      * provider's device flow (RFC 8628), on the same page and endpoint as today's pairing codes.

@@ -71,7 +71,7 @@ function newUserCode(): string {
 export function createPairingService(
   deps: IdentityDeps,
   auth: AuthService,
-  deviceCodes?: Pick<OidcService, 'decideDeviceCode'>,
+  deviceCodes?: Pick<OidcService, 'decideDeviceCode' | 'describeDeviceCode'>,
 ) {
   const { db } = deps;
   const wrongByAccount = createLimiter(deps.config, {
@@ -128,6 +128,24 @@ export function createPairingService(
         }
       }
       throw new Error('Could not find a free user code');
+    },
+
+    /**
+     * What waits with this code, before the person approves it: a device of today's pairing, or an
+     * app of the OpenID device flow with the scopes it asks for. Wrong codes count as for `decide`.
+     */
+    async check(userId: string, userCode: string, origin: RequestOrigin) {
+      const ip = origin.ip ?? 'unknown';
+      await checkCodeAttempts(userId, ip);
+      const code = normalizeUserCode(userCode);
+      if (/^[A-Z0-9]{8}$/.test(code)) {
+        const pairing = await findPendingPairingByUserCode(db, code, deps.now());
+        if (pairing) return { device_type: pairing.device_type, device_name: pairing.device_name };
+        const app = await deviceCodes?.describeDeviceCode(code);
+        if (app) return { device_type: 'voice' as const, device_name: app.client_name, app };
+      }
+      await recordWrongCode(userId, ip);
+      throw IdentityErrors.userCodeNotFound();
     },
 
     /** A signed-in user approves (or denies) the device showing this code. */
