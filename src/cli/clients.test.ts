@@ -69,15 +69,23 @@ describe.each(testEngines())('calos clients on %s', (engine) => {
     expect(publicOne.stdout).toContain('client_id:');
     expect(publicOne.stdout).not.toContain('client_secret');
 
+    // A TV app: the device flow only, no redirect URI needed.
+    const tv = await calos(['add', '--name', 'Attic TV', '--device', '--public', '--json']);
+    expect(tv.code).toBe(0);
+    expect(JSON.parse(tv.stdout)).toMatchObject({ name: 'Attic TV', public: true, redirect_uris: [] });
+
     const listed = JSON.parse((await calos(['list', '--json'])).stdout) as Array<{
       client_id: string;
       name: string;
       public: boolean;
+      grant_types: string[];
     }>;
     expect(listed.map((c) => [c.name, c.public])).toEqual([
       ['Turkey Tech', false],
       ['Love Lab', true],
+      ['Attic TV', true],
     ]);
+    expect(listed[2]?.grant_types).toEqual(['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token']);
 
     // The secret is stored sealed, never in the clear.
     const pools = await DBPoolManager.open({
@@ -96,7 +104,7 @@ describe.each(testEngines())('calos clients on %s', (engine) => {
 
     expect((await calos(['remove', confidential.client_id])).code).toBe(0);
     const after = JSON.parse((await calos(['list', '--json'])).stdout) as Array<{ name: string }>;
-    expect(after.map((c) => c.name)).toEqual(['Love Lab']);
+    expect(after.map((c) => c.name)).toEqual(['Love Lab', 'Attic TV']);
     const again = await calos(['remove', confidential.client_id]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('OIDC_CLIENT_NOT_FOUND');

@@ -14,13 +14,15 @@ export interface ClientsOptions {
   'backchannel-logout-uri'?: string;
   'service-scope'?: string[];
   public?: boolean;
+  /** The app signs in on a device without a browser (RFC 8628 device flow). */
+  device?: boolean;
   'first-party'?: boolean;
   json?: boolean;
 }
 
 const USAGE =
   'use: calos clients add --name <name> [--redirect-uri <uri>]… [--post-logout-redirect-uri <uri>]… ' +
-  '[--backchannel-logout-uri <uri>] [--public] [--first-party] [--service-scope <scope>]… [--json] | ' +
+  '[--backchannel-logout-uri <uri>] [--public] [--device] [--first-party] [--service-scope <scope>]… [--json] | ' +
   'calos clients list [--json] | calos clients remove <client_id>';
 
 export async function runClients(
@@ -58,6 +60,7 @@ export async function runClients(
           postLogoutRedirectUris: options['post-logout-redirect-uri'],
           backchannelLogoutUri: options['backchannel-logout-uri'],
           isPublic: options.public ?? false,
+          device: options.device ?? false,
           firstParty: options['first-party'] ?? false,
           ...(scopes.length > 0 ? { service: { scopes } } : {}),
         })

@@ -25,7 +25,7 @@ Usage:
   calos keys rotate-signing            sign new access tokens with a fresh key (no one is signed out)
   calos clients add --name <name> [--redirect-uri <uri>]… [--public] [--json]
               [--post-logout-redirect-uri <uri>]… [--backchannel-logout-uri <uri>]
-              [--service-scope <scope>]… [--first-party]
+              [--service-scope <scope>]… [--device] [--first-party]
                                        register an app that signs people in with CALOS (OpenID
                                        Connect); prints its client_id, and its secret once
   calos clients list [--json] | calos clients remove <client_id>
@@ -75,6 +75,7 @@ async function run(argv: string[]): Promise<number> {
       'backchannel-logout-uri': { type: 'string' },
       'service-scope': { type: 'string', multiple: true },
       public: { type: 'boolean' },
+      device: { type: 'boolean' },
       'first-party': { type: 'boolean' },
     },
   });

@@ -9,6 +9,7 @@ import { createMailTransport, type MailTransport } from '../platform/mail.ts';
 import type { IdentityClient } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createBackchannelLogout } from './oidc/backchannel.ts';
 import { createOidcProvider, type OidcProvider } from './oidc/provider.ts';
 import { entitlementsOf } from './plans.ts';
 import { registerIdentityRoutes } from './routes/index.ts';
@@ -91,13 +92,16 @@ export function createIdentityServices(
   const console = context.config.mail.accountUrl ?? '/account/';
   const oidc = createOidcProvider(deps, tokens, {
     interactionUrl: (uid) => `${console}connect?interaction=${encodeURIComponent(uid)}`,
+    // A device's code is entered where today's pairing codes are (RFC 8628's verification URI).
+    devicePairUrl: `${console}pair`,
   });
+  const oidcService = createOidcService(deps, oidc);
   return {
     deps,
     tokens,
     auth,
     devices: createDeviceService(deps),
-    pairing: createPairingService(deps, auth),
+    pairing: createPairingService(deps, auth, oidcService),
     recovery: createRecoveryService(deps, throttles),
     twoFactor: createTwoFactorService(deps, auth, throttles),
     passkeys: createPasskeyService(deps, auth, throttles),
@@ -107,10 +111,11 @@ export function createIdentityServices(
     mailer: createMailer(deps, mailTransport, throttles),
     revocations: createRevocationFeed(deps),
     oidc,
-    oidcService: createOidcService(deps, oidc),
+    oidcService,
     async verifyAccessToken(token) {
       const user = await verifier.verify(token);
       await auth.assertSessionLive(user.userId, user.sessionId);
+      await oidcService.assertGrantLive(user);
       return user;
     },
     async authenticate(request) {
@@ -120,7 +125,10 @@ export function createIdentityServices(
         return;
       }
       await verify(request);
-      if (request.auth) await auth.assertSessionLive(request.auth.userId, request.auth.sessionId);
+      if (request.auth) {
+        await auth.assertSessionLive(request.auth.userId, request.auth.sessionId);
+        await oidcService.assertGrantLive(request.auth);
+      }
     },
   };
 }
@@ -171,6 +179,7 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
   await services.tokens.jwks();
   const client = createIdentityClient(services);
   const housekeeping = createIdentityHousekeeping(services.deps, client.credits);
+  const backchannelLogout = createBackchannelLogout(services.deps, services.oidc, services.revocations);
   const { db } = services.deps;
   // With NATS, identity's outbox (user.deleted…) reaches other machines through it.
   const relay = context.events?.relay({
@@ -193,6 +202,7 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
       relay?.start();
       housekeeping.start();
       services.mailer.start();
+      backchannelLogout.start();
       // A mail asked for in any process is queued at once, not at the next poll.
       unlisten = await services.deps.db
         .listen(OUTBOX_CHANNEL, () => services.mailer.consumer.wake())
@@ -201,7 +211,9 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
     async stop() {
       await relay?.stop();
       await unlisten?.().catch(() => undefined);
+      backchannelLogout.stop();
       await services.revocations.stop();
+      await backchannelLogout.stopped();
       await services.mailer.stop();
       await housekeeping.stop();
     },

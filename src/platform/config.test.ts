@@ -136,6 +136,17 @@ describe('configuration', () => {
     expect(problem).not.toContain('hunter2');
   });
 
+  it('requires the OpenID issuer in production, as an https URL', () => {
+    const base = { NODE_ENV: 'production', CALOS_MASTER_KEY: 'a'.repeat(64) };
+    expect(problemsOf(base)).toEqual([expect.stringContaining('CALOS_ISSUER is required in production')]);
+    expect(problemsOf({ ...base, CALOS_ISSUER: 'http://calos.example.com/calos' })).toEqual([
+      expect.stringContaining('CALOS_ISSUER must be an https:// URL in production'),
+    ]);
+    expect(problemsOf({ ...base, CALOS_ISSUER: 'https://calos.example.com/calos' })).toEqual([]);
+    // Outside production the development default stands.
+    expect(loadConfig({}, '/srv').issuer).toBe('http://localhost:3000/calos');
+  });
+
   it('requires a master key in production when the databases are on Postgres', () => {
     const problems = problemsOf({ NODE_ENV: 'production', CALOS_POSTGRES_URL: 'postgres://db:5432' });
     expect(problems[0]).toContain('CALOS_MASTER_KEY is required in production');
@@ -188,7 +199,12 @@ describe('configuration', () => {
     expect(problems[2]).toContain('CALOS_ACCOUNT_URL');
     // Links in mails must not be built from a Host header a caller chooses.
     expect(
-      problemsOf({ NODE_ENV: 'production', CALOS_SMTP_URL: 'smtp://relay:25', CALOS_MAIL_FROM: 'a@b.co' }),
+      problemsOf({
+        NODE_ENV: 'production',
+        CALOS_SMTP_URL: 'smtp://relay:25',
+        CALOS_MAIL_FROM: 'a@b.co',
+        CALOS_ISSUER: 'https://calos.example.com/calos',
+      }),
     ).toEqual([expect.stringContaining('CALOS_ACCOUNT_URL is required in production')]);
   });
 });

@@ -285,7 +285,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       problems.push(
         `CALOS_ISSUER must be identity's public http(s) URL without query or fragment, e.g. https://id.calos.com/calos (got ${redact(issuer)})`,
       );
-    else if (nodeEnv === 'production' && issuerRaw !== undefined && url.protocol !== 'https:')
+    // Apps and every CALOS process check tokens against it: a guessed default would sign tokens no
+    // one outside accepts (and discovery would name localhost).
+    else if (nodeEnv === 'production' && issuerRaw === undefined)
+      problems.push(
+        "CALOS_ISSUER is required in production: identity's public URL, e.g. https://api.calos.com or https://calos.example.com/calos",
+      );
+    else if (nodeEnv === 'production' && url.protocol !== 'https:')
       problems.push(`CALOS_ISSUER must be an https:// URL in production (got ${redact(issuer)})`);
   }
 

@@ -29,10 +29,15 @@ export interface OidcPlatform extends TestPlatform {
 
 export async function startOidcPlatform(
   engine: Engine,
-  options: { services?: ServiceName[]; env?: Record<string, string> } = {},
+  options: {
+    services?: ServiceName[];
+    env?: Record<string, string>;
+    /** The issuer for the platform's port (default http://127.0.0.1:<port>/calos). */
+    issuer?: (port: number) => string;
+  } = {},
 ): Promise<OidcPlatform> {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}/calos`;
+  const issuer = options.issuer?.(port) ?? `http://127.0.0.1:${port}/calos`;
   const env = { PORT: String(port), HOST: '127.0.0.1', CALOS_ISSUER: issuer, ...options.env };
   const platform = await startTestPlatform(engine, { services: options.services ?? ['identity'], env });
   // What `calos clients add` builds: identity's services on the same databases and clock.

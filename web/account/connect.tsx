@@ -2,6 +2,7 @@
 // person signs in (password, second step or passkey), sees which app asks for what — partner
 // apps only; CALOS's own apps are not asked about — and lets it in or not.
 import { useEffect, useRef, useState } from 'react';
+import { requestJson } from '../shared/api.ts';
 import { Button, ErrorMessage, Loading } from '../shared/components.tsx';
 import type { PageConfig } from '../shared/config.ts';
 import { describeError } from '../shared/errors.ts';
@@ -15,8 +16,8 @@ interface InteractionView {
   scopes: string[];
 }
 
-/** What each scope lets the app do, in the words the consent screen uses. */
-const SCOPE_WORDS: Record<string, string> = {
+/** What each scope lets the app do, in the words the consent screens use (here and pairing). */
+export const SCOPE_WORDS: Record<string, string> = {
   openid: 'Know who you are on CALOS',
   profile: 'See your name and username',
   email: 'See your email address',
@@ -45,10 +46,12 @@ export function Connect({
 
   useEffect(() => {
     if (!uid) return;
-    session
-      .fetch<InteractionView>(`${config.identity}/api/oidc/interactions/${encodeURIComponent(uid)}`)
-      .then(setView, (caught) => setError(describeError(caught)));
-  }, [uid, session, config]);
+    // Asked before the person has signed in too (the page then shows the sign-in form): no token.
+    requestJson<InteractionView>(`${config.identity}/api/oidc/interactions/${encodeURIComponent(uid)}`).then(
+      setView,
+      (caught) => setError(describeError(caught)),
+    );
+  }, [uid, config]);
 
   const answer = async (choice: 'accept' | 'deny') => {
     setBusy(true);

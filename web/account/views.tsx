@@ -34,6 +34,7 @@ import { type Plan, PlanCards, planName } from '../shared/landing.tsx';
 import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { hrefTo, Link, navigate } from '../shared/router.tsx';
 import type { Account, Session } from '../shared/session.ts';
+import { SCOPE_WORDS } from './connect.tsx';
 import { FamilyInvitations } from './family-invitations.tsx';
 
 export interface AccountViewProps {
@@ -253,6 +254,14 @@ export function Devices({ config, api, params }: AccountViewProps) {
   );
 }
 
+/** What the pairing page learns of a code before approving it. */
+interface CodeCheck {
+  device_type: string;
+  device_name: string | null;
+  /** An app of the OpenID device flow (RFC 8628): a partner's app asks the person first. */
+  app?: { client_id: string; client_name: string; first_party: boolean; scopes: string[] };
+}
+
 function PairForm({
   api,
   initialCode,
@@ -264,17 +273,57 @@ function PairForm({
 }) {
   const [code, setCode] = useState(initialCode);
   const [done, setDone] = useState<string>();
+  const [asking, setAsking] = useState<CodeCheck & { code: string }>();
   const action = useAction();
+  const send = async (userCode: string, approve: boolean) => {
+    const answer = await api<{ device_name: string | null; device_type: string; status: string }>(
+      '/api/devices/pair',
+      { body: { user_code: userCode, approve } },
+    );
+    setAsking(undefined);
+    setCode('');
+    if (!approve) {
+      setDone(`${deviceName(answer)} was not allowed.`);
+      return;
+    }
+    // The device fetches its tokens on its next poll, a few seconds from now.
+    setDone(`${deviceName(answer)} is approved and signs in within a few seconds.`);
+    onApproved(deviceName(answer));
+  };
+  const decide = (userCode: string, approve: boolean) => action.run(() => send(userCode, approve));
   const submit = () =>
     action.run(async () => {
-      const answer = await api<{ device_name: string | null; device_type: string }>('/api/devices/pair', {
-        body: { user_code: code.trim(), approve: true },
-      });
-      // The device fetches its tokens on its next poll, a few seconds from now.
-      setDone(`${deviceName(answer)} is approved and signs in within a few seconds.`);
-      setCode('');
-      onApproved(deviceName(answer));
+      const userCode = code.trim();
+      const check = await api<CodeCheck>('/api/devices/pair/check', { body: { user_code: userCode } });
+      // A partner's app says what it asks for before it is let in; devices and CALOS's own apps go on.
+      if (check.app && !check.app.first_party) setAsking({ ...check, code: userCode });
+      else await send(userCode, true);
     });
+  if (asking?.app) {
+    return (
+      <Section title="Pair a device">
+        <h3>Let {asking.app.client_name} use your CALOS account?</h3>
+        <p>
+          <strong>{asking.app.client_name}</strong> is not a CALOS app. On the device showing this code it
+          asks to:
+        </p>
+        <ul>
+          {asking.app.scopes.map((scope) => (
+            <li key={scope}>{SCOPE_WORDS[scope] ?? scope}</li>
+          ))}
+        </ul>
+        {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
+        <p>
+          <Button busy={action.busy} onClick={() => void decide(asking.code, true)}>
+            Allow
+          </Button>{' '}
+          <Button variant="secondary" disabled={action.busy} onClick={() => void decide(asking.code, false)}>
+            Don’t allow
+          </Button>
+        </p>
+      </Section>
+    );
+  }
   return (
     <Section title="Pair a device">
       {done && <Notice>{done}</Notice>}

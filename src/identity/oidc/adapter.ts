@@ -10,6 +10,7 @@ import {
   deleteOidcPayload,
   findOidcClient,
   findOidcPayload,
+  recordProviderSid,
   upsertOidcPayload,
 } from '../store/oidc.ts';
 
@@ -32,6 +33,13 @@ export function createAdapterClass(deps: Pick<IdentityDeps, 'db' | 'masterKey' |
         uid: payload.uid,
         expiresAt: expiresIn ? new Date(deps.now().getTime() + expiresIn * 1000) : undefined,
       });
+      // The sid an app's ID tokens will carry comes with its code: its back-channel logout names it.
+      if (
+        (this.model === 'AuthorizationCode' || this.model === 'DeviceCode') &&
+        typeof payload.sid === 'string' &&
+        typeof payload.grantId === 'string'
+      )
+        await recordProviderSid(db, payload.grantId, payload.sid);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -67,7 +75,7 @@ export function createAdapterClass(deps: Pick<IdentityDeps, 'db' | 'masterKey' |
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await deleteOidcGrant(db, grantId);
+      await deleteOidcGrant(db, grantId, 'grant_revoked', deps.now());
     }
 
     #read(row: Awaited<ReturnType<typeof findOidcPayload>>): AdapterPayload | undefined {

@@ -9,7 +9,7 @@ import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oid
 import { apiResourceOf } from '../../platform/auth/guard.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, type TokenIssuer } from '../service/tokens.ts';
-import { findGrantSession } from '../store/oidc.ts';
+import { findGrantSession, recordDevicePoll } from '../store/oidc.ts';
 import { type AuthMethod, findSession, type RevokeReason, revokeSession } from '../store/sessions.ts';
 import { currentPlan } from '../store/subscriptions.ts';
 import { findUserById } from '../store/users.ts';
@@ -56,6 +56,10 @@ export function acrOf(amr: readonly AuthMethod[]): string {
 }
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+/** RFC 8628: how long a device code lives, how often a device may poll, and slow_down's step. */
+export const DEVICE_CODE_TTL_SECONDS = 600;
+export const DEVICE_POLL = { interval: 5, step: 5, max: 60 } as const;
 /** How long a person may take between the app's redirect and approving it in the console. */
 const INTERACTION_TTL_SECONDS = 3600;
 
@@ -69,7 +73,11 @@ export interface OidcProvider {
 export function createOidcProvider(
   deps: IdentityDeps,
   tokens: TokenIssuer,
-  options: { interactionUrl: (uid: string) => string },
+  options: {
+    interactionUrl: (uid: string) => string;
+    /** The console's page where a signed-in person enters a device's code (relative to the request, or absolute). */
+    devicePairUrl: string;
+  },
 ): OidcProvider {
   const issuer = deps.config.issuer;
   const mountPath = new URL(issuer).pathname.replace(/\/$/, '');
@@ -98,6 +106,17 @@ export function createOidcProvider(
       id_token_signed_response_alg: 'EdDSA',
       token_endpoint_auth_method: 'client_secret_basic',
     },
+    // oidc-provider refuses to call special-use addresses (SSRF). Outside production an app on the
+    // developer's own machine (loopback, which registration admits over http) is let through.
+    fetch: (url, init) => {
+      const target = new URL(url instanceof Request ? url.url : url);
+      const isLoopback = ['localhost', '127.0.0.1', '[::1]'].includes(target.hostname);
+      if (deps.config.nodeEnv !== 'production' && isLoopback) {
+        const { dispatcher: _, ...rest } = init as RequestInit & { dispatcher?: unknown };
+        return fetch(url, rest);
+      }
+      return fetch(url, init);
+    },
     enabledJWA: {
       idTokenSigningAlgValues: ['EdDSA'],
       userinfoSigningAlgValues: ['EdDSA'],
@@ -120,7 +139,7 @@ export function createOidcProvider(
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,
       AuthorizationCode: 60,
       ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
-      DeviceCode: 600,
+      DeviceCode: DEVICE_CODE_TTL_SECONDS,
       Grant: REFRESH_TOKEN_TTL_SECONDS,
       IdToken: 3600,
       Interaction: INTERACTION_TTL_SECONDS,
@@ -172,6 +191,8 @@ export function createOidcProvider(
       void ctx;
       return {
         sid: session.session_id,
+        // The grant's own key: taking the app's access away reaches every service through the feed.
+        gid: link?.grant_key,
         plan: await currentPlan(deps.db, token.accountId, deps.now()),
         ...(session.amr.length > 0 ? { amr: session.amr, acr: acrOf(session.amr) } : {}),
       };
@@ -198,6 +219,9 @@ export function createOidcProvider(
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // RFC 8628. The person enters the code on the console's pairing page (CALOS's approval, the
+      // same as for today's pairing), not on the provider's own page: see deviceFlowPacing.
+      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****' },
       introspection: { enabled: true },
       revocation: { enabled: true },
       // Userinfo is CALOS's own route (src/identity/routes/oidc.ts): it takes the same RFC 9068
@@ -248,6 +272,52 @@ export function createOidcProvider(
     },
   });
 
+  /**
+   * What oidc-provider leaves to its host in the device flow: the verification URI is the
+   * console's pairing page (the provider's own page is not used and sends there), the interval is
+   * announced, and a device polling faster than it gets RFC 8628's slow_down.
+   */
+  const deviceFlowPacing = async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
+    if (
+      ctx.path === '/oidc/device' ||
+      (ctx.path.startsWith('/oidc/device/') && ctx.path !== '/oidc/device/auth')
+    ) {
+      const pairPage = new URL(options.devicePairUrl, ctx.href);
+      const userCode = ctx.query.user_code;
+      if (ctx.method === 'GET' && ctx.path === '/oidc/device') {
+        if (typeof userCode === 'string') pairPage.searchParams.set('user_code', userCode.slice(0, 20));
+        ctx.status = 303;
+        ctx.redirect(pairPage.href);
+      } else {
+        ctx.status = 404;
+        ctx.body = { error: 'invalid_request', error_description: `Enter the code at ${pairPage.href}` };
+      }
+      return;
+    }
+    await next();
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object') return;
+    if (ctx.oidc?.route === 'device_authorization' && typeof body.user_code === 'string') {
+      const pairPage = new URL(options.devicePairUrl, ctx.href);
+      const complete = new URL(pairPage);
+      complete.searchParams.set('user_code', body.user_code);
+      ctx.body = {
+        ...body,
+        verification_uri: pairPage.href,
+        verification_uri_complete: complete.href,
+        interval: DEVICE_POLL.interval,
+      };
+    } else if (
+      ctx.oidc?.route === 'token' &&
+      body.error === 'authorization_pending' &&
+      typeof ctx.oidc.params?.device_code === 'string'
+    ) {
+      const poll = await recordDevicePoll(deps.db, ctx.oidc.params.device_code, deps.now(), DEVICE_POLL);
+      if (poll.isTooSoon)
+        ctx.body = { error: 'slow_down', error_description: `Poll at most every ${poll.interval} seconds` };
+    }
+  };
+
   type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   let built: { kid: string; provider: Provider; callback: Handler; at: number } | undefined;
   let building: Promise<Provider> | undefined;
@@ -263,6 +333,7 @@ export function createOidcProvider(
         const { default: Provider, errors } = await loadOidcProvider();
         const provider = new Provider(issuer, configuration(keys, errors));
         provider.proxy = deps.config.trustProxy !== false;
+        provider.use(deviceFlowPacing);
         built = { kid, provider, callback: provider.callback() as Handler, at: performance.now() };
       } else {
         built.at = performance.now();

@@ -86,8 +86,10 @@ export function registerDeviceRoutes(
       schema: {
         tags: ['devices'],
         summary: 'A device asks to be paired (RFC 8628 device authorization request)',
+        deprecated: true,
         description:
-          'Show user_code to the person and poll /api/devices/pair/token every `interval` seconds.',
+          'Kept for existing devices; new ones use the OpenID provider’s device flow (`<issuer>/oidc/device/auth` and ' +
+          'the token endpoint, with a client registered by `calos clients add --device`). Show user_code to the person and poll /api/devices/pair/token every `interval` seconds.',
         body: Type.Object(
           {
             device_type: Type.Optional(
@@ -152,6 +154,7 @@ export function registerDeviceRoutes(
         tags: ['devices'],
         summary: 'Approve (or deny) the device showing this code',
         description:
+          'Takes the codes of this pairing flow and of the OpenID device flow (`<issuer>/oidc/device/auth`) alike. ' +
           'Wrong codes are limited (RFC 8628 §5.1): 10 per account in 15 minutes and 30 per address in an hour, ' +
           'then 429 TOO_MANY_CODE_ATTEMPTS with Retry-After.',
         security: bearer,
@@ -167,6 +170,9 @@ export function registerDeviceRoutes(
             status: Type.String(),
             device_type: Type.String(),
             device_name: Type.Union([Type.String(), Type.Null()]),
+            client_id: Type.Optional(
+              Type.String({ description: 'The app, for a code of the OpenID device flow (RFC 8628)' }),
+            ),
           }),
           404: ErrorResponse,
           429: ErrorResponse,
@@ -186,11 +192,51 @@ export function registerDeviceRoutes(
   );
 
   app.post(
+    '/api/devices/pair/check',
+    {
+      schema: {
+        tags: ['devices'],
+        summary:
+          'What waits with this code, before approving it (the app and its scopes, for a device-flow code)',
+        description:
+          'Nothing is approved. Wrong codes count towards the same limits as POST /api/devices/pair (RFC 8628 §5.1).',
+        security: bearer,
+        body: Type.Object(
+          { user_code: Type.String({ minLength: 8, maxLength: 12 }) },
+          { additionalProperties: false, examples: [{ user_code: 'BCDF-2345' }] },
+        ),
+        response: {
+          200: Type.Object({
+            device_type: Type.String(),
+            device_name: Type.Union([Type.String(), Type.Null()]),
+            app: Type.Optional(
+              Type.Object({
+                client_id: Type.String(),
+                client_name: Type.String(),
+                first_party: Type.Boolean(),
+                scopes: Type.Array(Type.String()),
+              }),
+            ),
+          }),
+          401: ErrorResponse,
+          404: ErrorResponse,
+          429: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      return pairing.check(user.userId, request.body.user_code, originOf(request));
+    },
+  );
+
+  app.post(
     '/api/devices/pair/token',
     {
       schema: {
         tags: ['devices'],
         summary: 'The device polls for its tokens (RFC 8628 device access token request)',
+        deprecated: true,
         description:
           'While waiting this answers 400 with an RFC 8628 error object ({error, error_description}) — the one endpoint ' +
           'that uses the OAuth error format instead of the CALOS one, so that device-flow clients work unchanged.',

@@ -328,7 +328,12 @@ describe.each(testEngines())('the development mailbox in production on %s', (eng
   it('is refused, and mails wait for a relay with a notice', async () => {
     const platform = await startTestPlatform(engine, {
       services: ['identity'],
-      env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', CALOS_MASTER_KEY: 'ab'.repeat(32) },
+      env: {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        CALOS_MASTER_KEY: 'ab'.repeat(32),
+        CALOS_ISSUER: 'https://calos.example.com/calos',
+      },
     });
     try {
       const answer = await platform.app.inject({ method: 'GET', url: '/calos/dev/mail' });

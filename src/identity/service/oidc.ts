@@ -5,20 +5,25 @@ import type { AuthUser } from '../../platform/auth/guard.ts';
 import { seal } from '../../platform/crypto/envelope.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
+import { requestMail } from '../mail/requests.ts';
 import { clientSecretAad } from '../oidc/adapter.ts';
-import { ALL_SCOPES, API_SCOPES, acrOf, type OidcProvider } from '../oidc/provider.ts';
+import { ALL_SCOPES, API_SCOPES, acrOf, DEVICE_GRANT_TYPE, type OidcProvider } from '../oidc/provider.ts';
 import { recordAudit } from '../store/audit.ts';
+import { upsertDevice } from '../store/devices.ts';
 import {
   deleteOidcClient,
   deleteOidcGrant,
   findGrantSession,
   findOidcClient,
   insertOidcClient,
+  isGrantLive,
   linkGrantToSession,
   listOidcClients,
   listUserGrants,
 } from '../store/oidc.ts';
-import { findSession } from '../store/sessions.ts';
+import { findSession, insertSession } from '../store/sessions.ts';
+import { SESSION_TTL_SECONDS } from './auth.ts';
+import { PAIRED_DEVICE_TRUST } from './pairing.ts';
 
 export interface InteractionView {
   client_id: string;
@@ -36,6 +41,8 @@ export interface NewClient {
   isPublic: boolean;
   /** A service client signs in as itself (client_credentials) with these API scopes. */
   service?: { scopes: string[] };
+  /** A device that cannot show a browser (a TV, a speaker) signs in with RFC 8628's device flow. */
+  device?: boolean;
   backchannelLogoutUri?: string;
   firstParty?: boolean;
 }
@@ -136,6 +143,114 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
       return { redirect_to: interaction.returnTo };
     },
 
+    /** An app's token whose grant was taken away is refused here at once (elsewhere through the feed). */
+    async assertGrantLive(user: AuthUser): Promise<void> {
+      const grantKey = user.delegated?.grantKey;
+      if (grantKey && !(await isGrantLive(db, grantKey, deps.now()))) throw IdentityErrors.sessionEnded();
+    },
+
+    /** Which app waits with this device-flow code and what it asks for (the pairing page's consent). */
+    async describeDeviceCode(userCode: string): Promise<InteractionView | undefined> {
+      const provider = await oidc.current();
+      const code = await provider.DeviceCode.findByUserCode(userCode);
+      if (!code?.clientId || code.isExpired || code.accountId || code.error) return undefined;
+      const client = await findOidcClient(db, code.clientId);
+      if (!client) return undefined;
+      return {
+        client_id: client.client_id,
+        client_name: client.name,
+        first_party: client.first_party,
+        scopes: requestedScopes(code.params?.scope),
+      };
+    },
+
+    /**
+     * A signed-in person approves (or denies) the device showing `userCode`, a code of the
+     * provider's device flow (RFC 8628), on the same page and endpoint as today's pairing codes.
+     * Approved, the device becomes one of the account's devices with a CALOS session of its own,
+     * which the app's grant lives in: revoking the device ends the app's tokens. Undefined when
+     * no such code waits.
+     */
+    async decideDeviceCode(
+      userId: string,
+      userCode: string,
+      approve: boolean,
+      origin: { ip?: string; userAgent?: string },
+      consoleUrl: string,
+    ) {
+      const provider = await oidc.current();
+      const code = await provider.DeviceCode.findByUserCode(userCode);
+      if (!code?.clientId || code.isExpired || code.accountId || code.error) return undefined;
+      const client = await findOidcClient(db, code.clientId);
+      if (!client) return undefined;
+      const answer = { device_type: 'voice' as const, device_name: client.name, client_id: client.client_id };
+      if (!approve) {
+        Object.assign(code, {
+          error: 'access_denied',
+          errorDescription: 'The person did not allow this device',
+        });
+        await code.save();
+        return { status: 'denied' as const, ...answer };
+      }
+      const scopes = requestedScopes(code.params?.scope);
+      const info = (code.deviceInfo ?? {}) as { ip?: string; ua?: string };
+      const session = await db.transaction(async (tx) => {
+        const device = await upsertDevice(tx, {
+          userId,
+          fingerprint: `oidc-device:${code.jti}`,
+          type: 'voice',
+          name: client.name,
+          trustLevel: PAIRED_DEVICE_TRUST,
+          userAgent: info.ua,
+        });
+        const started = await insertSession(tx, {
+          userId,
+          deviceId: device.device_id,
+          ip: info.ip,
+          userAgent: info.ua,
+          expiresAt: new Date(deps.now().getTime() + SESSION_TTL_SECONDS * 1000),
+        });
+        await recordAudit(tx, userId, 'device.paired', origin, {
+          device_type: 'voice',
+          device_name: client.name,
+          client_id: client.client_id,
+          scopes,
+        });
+        // As for any pairing: a new sign-in, so the security notice goes out.
+        await requestMail(tx, deps, {
+          app: 'calos',
+          kind: 'new_sign_in',
+          userId,
+          consoleUrl,
+          data: { at: deps.now().toISOString(), device: client.name, ip: origin.ip },
+        });
+        return started;
+      });
+      const grant = new provider.Grant({ accountId: userId, clientId: client.client_id });
+      const apiResource = `${deps.config.issuer}/api`;
+      grant.addOIDCScope(scopes.join(' '));
+      grant.addResourceScope(apiResource, scopes.join(' '));
+      const grantId = await grant.save();
+      await linkGrantToSession(db, {
+        grantId,
+        sessionId: session.session_id,
+        userId,
+        clientId: client.client_id,
+        now: deps.now(),
+      });
+      Object.assign(code, {
+        accountId: userId,
+        grantId,
+        authTime: nowSeconds(),
+        scope: scopes.join(' '),
+        resource: apiResource,
+        // The ID token's sid (and the back-channel logout token's): one per device sign-in.
+        sid: randomBytes(16).toString('base64url'),
+      });
+      await code.save();
+      return { status: 'approved' as const, ...answer };
+    },
+
     async listGrants(userId: string) {
       const rows = await listUserGrants(db, userId, deps.now());
       return rows.map((row) => ({
@@ -150,7 +265,7 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
     async revokeGrant(userId: string, grantId: string): Promise<void> {
       const link = await findGrantSession(db, grantId);
       if (!link || link.user_id !== userId) throw IdentityErrors.oidcGrantNotFound();
-      await deleteOidcGrant(db, grantId);
+      await deleteOidcGrant(db, grantId, 'grant_revoked', deps.now());
       await recordAudit(db, userId, 'oidc.revoked', {}, { client_id: link.client_id });
     },
 
@@ -179,11 +294,12 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
         );
         if (unknown.length > 0)
           throw IdentityErrors.oidcClientInvalid(`Unknown service scopes: ${unknown.join(', ')}`);
-      } else if (redirectUris.length === 0) {
+      } else if (redirectUris.length === 0 && !input.device) {
         throw IdentityErrors.oidcClientInvalid(
-          'An app that signs people in needs at least one --redirect-uri',
+          'An app that signs people in needs at least one --redirect-uri (or --device for the device flow)',
         );
       }
+      const browserFlow = redirectUris.length > 0;
       const metadata: Record<string, unknown> = input.service
         ? {
             grant_types: ['client_credentials'],
@@ -192,8 +308,12 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
             scope: input.service.scopes.join(' '),
           }
         : {
-            grant_types: ['authorization_code', 'refresh_token'],
-            response_types: ['code'],
+            grant_types: [
+              ...(browserFlow ? ['authorization_code'] : []),
+              ...(input.device ? [DEVICE_GRANT_TYPE] : []),
+              'refresh_token',
+            ],
+            response_types: browserFlow ? ['code'] : [],
             redirect_uris: redirectUris,
             post_logout_redirect_uris: postLogout,
             ...(input.isPublic ? { token_endpoint_auth_method: 'none' } : {}),

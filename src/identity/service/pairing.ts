@@ -18,6 +18,7 @@ import {
   recordPoll,
 } from '../store/pairings.ts';
 import type { AuthService, TokenPair } from './auth.ts';
+import type { OidcService } from './oidc.ts';
 
 export const PAIRING_TTL_SECONDS = 600;
 export const POLL_INTERVAL_SECONDS = 5;
@@ -62,7 +63,16 @@ function newUserCode(): string {
   return code;
 }
 
-export function createPairingService(deps: IdentityDeps, auth: AuthService) {
+/**
+ * Today's pairing endpoints (`/api/devices/pair/start`, `/pair/token`) and the provider's device
+ * flow (RFC 8628 at `<issuer>/oidc/device/auth` and the token endpoint) share one approval: the
+ * person enters either code on the console's pairing page, which calls `decide`.
+ */
+export function createPairingService(
+  deps: IdentityDeps,
+  auth: AuthService,
+  deviceCodes?: Pick<OidcService, 'decideDeviceCode' | 'describeDeviceCode'>,
+) {
   const { db } = deps;
   const wrongByAccount = createLimiter(deps.config, {
     keyPrefix: 'pair:code:account',
@@ -120,6 +130,24 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
       throw new Error('Could not find a free user code');
     },
 
+    /**
+     * What waits with this code, before the person approves it: a device of today's pairing, or an
+     * app of the OpenID device flow with the scopes it asks for. Wrong codes count as for `decide`.
+     */
+    async check(userId: string, userCode: string, origin: RequestOrigin) {
+      const ip = origin.ip ?? 'unknown';
+      await checkCodeAttempts(userId, ip);
+      const code = normalizeUserCode(userCode);
+      if (/^[A-Z0-9]{8}$/.test(code)) {
+        const pairing = await findPendingPairingByUserCode(db, code, deps.now());
+        if (pairing) return { device_type: pairing.device_type, device_name: pairing.device_name };
+        const app = await deviceCodes?.describeDeviceCode(code);
+        if (app) return { device_type: 'voice' as const, device_name: app.client_name, app };
+      }
+      await recordWrongCode(userId, ip);
+      throw IdentityErrors.userCodeNotFound();
+    },
+
     /** A signed-in user approves (or denies) the device showing this code. */
     async decide(
       userId: string,
@@ -162,11 +190,17 @@ export function createPairingService(deps: IdentityDeps, auth: AuthService) {
           device_name: pairing.device_name,
         };
       });
-      if (!decided) {
+      // Not a pairing code: perhaps a code of the provider's device flow (same alphabet and shape).
+      const viaProvider =
+        decided ??
+        (/^[A-Z0-9]{8}$/.test(code)
+          ? await deviceCodes?.decideDeviceCode(userId, code, approve, origin, consoleUrl)
+          : undefined);
+      if (!viaProvider) {
         await recordWrongCode(userId, ip);
         throw IdentityErrors.userCodeNotFound();
       }
-      return decided;
+      return viaProvider;
     },
 
     /** The device's poll: an RFC 8628 error while waiting, its tokens once approved. */

@@ -1,6 +1,7 @@
 // The OpenID Connect provider's rows: its objects (codes, tokens, grants, interactions), the
 // registered clients, and the CALOS session each user grant belongs to.
-import type { Queryable } from '../../platform/db/database.ts';
+import type { Queryable, Session } from '../../platform/db/database.ts';
+import { REVOCATIONS_CHANNEL } from './revocations.ts';
 
 export interface OidcPayloadRow {
   payload: Record<string, unknown>;
@@ -74,9 +75,75 @@ export async function deleteOidcPayload(db: Queryable, model: string, id: string
   await db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [model, id]);
 }
 
-/** Every object of a grant (the provider revokes a grant as a whole). */
-export async function deleteOidcGrant(db: Queryable, grantId: string): Promise<void> {
-  await db.query('DELETE FROM oidc_payloads WHERE grant_id = $1', [grantId]);
+/**
+ * Ends a grant (the person took the app's access away, the app revoked its refresh token, the
+ * provider revoked it): removes its codes and tokens and, for a user's grant, puts its key in the
+ * revocation feed, so its access tokens (claim `gid`) are refused by every service within seconds.
+ */
+export async function deleteOidcGrant(
+  db: Queryable,
+  grantId: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  const deleted = await db.query('DELETE FROM oidc_payloads WHERE grant_id = $1', [grantId]);
+  if (deleted.rowCount === 0) return;
+  const fed = await db.query(
+    `INSERT INTO token_revocations (user_id, session_id, reason, revoked_at)
+     SELECT user_id, grant_key, $2, $3 FROM oidc_grant_sessions WHERE grant_id = $1`,
+    [grantId, reason, now],
+  );
+  if (fed.rowCount > 0) await db.query('SELECT pg_notify($1, $2)', [REVOCATIONS_CHANNEL, reason]);
+}
+
+/** Whether the grant with this key still stands (identity checks it on each app request). */
+export async function isGrantLive(db: Queryable, grantKey: string, now: Date): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM oidc_grant_sessions g
+       JOIN oidc_payloads p ON p.model = 'Grant' AND p.id = g.grant_id
+      WHERE g.grant_key = $1 AND (p.expires_at IS NULL OR p.expires_at > $2)`,
+    [grantKey, now],
+  );
+  return rows.length > 0;
+}
+
+/** The `sid` an app's ID tokens of this grant carry (from its code), for back-channel logout. */
+export async function recordProviderSid(db: Queryable, grantId: string, sid: string): Promise<void> {
+  await db.query(
+    'UPDATE oidc_grant_sessions SET provider_sid = $2 WHERE grant_id = $1 AND provider_sid IS DISTINCT FROM $2',
+    [grantId, sid],
+  );
+}
+
+/**
+ * A device's poll of a code not yet approved (RFC 8628 §3.5): too soon after the last one (within
+ * the interval) is slow_down, and the interval grows by `step` seconds (at most `max`).
+ */
+export async function recordDevicePoll(
+  db: Session,
+  deviceCode: string,
+  now: Date,
+  pacing: { interval: number; step: number; max: number },
+): Promise<{ isTooSoon: boolean; interval: number }> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ last_polled_at: Date | null; poll_interval_seconds: number | null }>(
+      `SELECT last_polled_at, poll_interval_seconds FROM oidc_payloads
+        WHERE model = 'DeviceCode' AND id = $1 FOR UPDATE`,
+      [deviceCode],
+    );
+    const row = rows[0];
+    if (!row) return { isTooSoon: false, interval: pacing.interval };
+    const interval = row.poll_interval_seconds ?? pacing.interval;
+    const isTooSoon =
+      row.last_polled_at !== null && now.getTime() - row.last_polled_at.getTime() < interval * 1000;
+    const next = isTooSoon ? Math.min(interval + pacing.step, pacing.max) : interval;
+    await tx.query(
+      `UPDATE oidc_payloads SET last_polled_at = $2, poll_interval_seconds = $3
+        WHERE model = 'DeviceCode' AND id = $1`,
+      [deviceCode, now, next],
+    );
+    return { isTooSoon, interval: next };
+  });
 }
 
 export async function deleteExpiredOidcPayloads(db: Queryable, now: Date): Promise<number> {
@@ -96,15 +163,58 @@ export async function linkGrantToSession(
   );
 }
 
-export async function findGrantSession(
-  db: Queryable,
-  grantId: string,
-): Promise<{ session_id: string; user_id: string; client_id: string } | undefined> {
-  const { rows } = await db.query<{ session_id: string; user_id: string; client_id: string }>(
-    'SELECT session_id, user_id, client_id FROM oidc_grant_sessions WHERE grant_id = $1',
+export interface GrantSessionRow {
+  session_id: string;
+  user_id: string;
+  client_id: string;
+  grant_key: string;
+}
+
+export async function findGrantSession(db: Queryable, grantId: string): Promise<GrantSessionRow | undefined> {
+  const { rows } = await db.query<GrantSessionRow>(
+    'SELECT session_id, user_id, client_id, grant_key FROM oidc_grant_sessions WHERE grant_id = $1',
     [grantId],
   );
   return rows[0];
+}
+
+/**
+ * The apps to tell (back-channel logout) about ended sessions and grants: the grants of those
+ * sessions, or with those keys, whose ID tokens named a `sid`.
+ */
+export async function grantsOfEnded(
+  db: Queryable,
+  ended: string[],
+): Promise<Array<{ grant_id: string; user_id: string; client_id: string; provider_sid: string }>> {
+  if (ended.length === 0) return [];
+  const { rows } = await db.query<{
+    grant_id: string;
+    user_id: string;
+    client_id: string;
+    provider_sid: string;
+  }>(
+    `SELECT grant_id, user_id, client_id, provider_sid FROM oidc_grant_sessions
+      WHERE (session_id = ANY($1::uuid[]) OR grant_key = ANY($1::uuid[])) AND provider_sid IS NOT NULL`,
+    [ended],
+  );
+  return rows;
+}
+
+/** Where the back-channel logout sender stands in token_revocations. */
+export async function logoutProgress(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ revocation_id: string }>(
+    'SELECT revocation_id::text AS revocation_id FROM oidc_logout_progress',
+  );
+  return Number(rows[0]?.revocation_id ?? 0);
+}
+
+/** Moves the sender on from `from` to `to`; false when another process already did (it sends them). */
+export async function claimLogoutProgress(db: Queryable, from: number, to: number): Promise<boolean> {
+  const result = await db.query(
+    'UPDATE oidc_logout_progress SET revocation_id = $2 WHERE revocation_id = $1',
+    [from, to],
+  );
+  return result.rowCount > 0;
 }
 
 /** The apps a user allowed, while the session of the grant lasts (newest first). */

@@ -34,7 +34,12 @@ export interface AuthUser {
    * Set for a token the OpenID Connect provider issued to an app (RFC 9068): the app, and the
    * scopes the person allowed it. Such a token reaches only routes that name one of its scopes.
    */
-  delegated?: { clientId: string; scopes: readonly string[] };
+  delegated?: {
+    clientId: string;
+    scopes: readonly string[];
+    /** The person's grant to the app (claim `gid`): taking it away revokes this key like a session. */
+    grantKey?: string;
+  };
 }
 
 export interface TokenVerifier {
@@ -125,6 +130,7 @@ export function createTokenVerifier(
                   delegated: {
                     clientId: payload.client_id as string,
                     scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+                    ...(typeof payload.gid === 'string' ? { grantKey: payload.gid } : {}),
                   },
                 }
               : {}),

@@ -25,8 +25,15 @@ export interface RevocationSource {
   after(cursor: number, waitMs: number): Promise<{ items: FeedItem[]; cursor: number }>;
 }
 
+/** Whose token it is: a session, and for an app's token (OpenID Connect) the person's grant to it. */
+export interface RevocationCaller {
+  userId: string;
+  sessionId: string;
+  delegated?: { grantKey?: string };
+}
+
 export interface RevocationList {
-  isRevoked(caller: { userId: string; sessionId: string }): boolean;
+  isRevoked(caller: RevocationCaller): boolean;
   add(revocation: Revocation): void;
   /** Calls `listener` with each revocation learnt from now on; returns the unsubscribe. */
   onRevoked(listener: (revocation: Revocation) => void): () => void;
@@ -47,8 +54,11 @@ export function createRevocationList(clock: Clock, keepMs: number) {
     return false;
   };
   const list = {
-    isRevoked: (caller: { userId: string; sessionId: string }) =>
-      (sessions.size > 0 && live(sessions, caller.sessionId)) ||
+    // A revoked grant's key is in the feed as a session id (token_revocations.session_id).
+    isRevoked: (caller: RevocationCaller) =>
+      (sessions.size > 0 &&
+        (live(sessions, caller.sessionId) ||
+          (caller.delegated?.grantKey !== undefined && live(sessions, caller.delegated.grantKey)))) ||
       (users.size > 0 && live(users, caller.userId)),
     add(revocation: Revocation) {
       const until = clock.nowMs() + keepMs;

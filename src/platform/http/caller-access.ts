@@ -61,7 +61,7 @@ export function followCallerAccess(
       revocations.onRevoked((revocation) => {
         if (
           revocation.sessionId
-            ? revocation.sessionId === caller.sessionId
+            ? revocation.sessionId === caller.sessionId || revocation.sessionId === caller.delegated?.grantKey
             : revocation.userId === caller.userId
         )
           end('session_ended');

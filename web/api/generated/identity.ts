@@ -2932,7 +2932,7 @@ export interface paths {
         put?: never;
         /**
          * Approve (or deny) the device showing this code
-         * @description Wrong codes are limited (RFC 8628 §5.1): 10 per account in 15 minutes and 30 per address in an hour, then 429 TOO_MANY_CODE_ATTEMPTS with Retry-After.
+         * @description Takes the codes of this pairing flow and of the OpenID device flow (`<issuer>/oidc/device/auth`) alike. Wrong codes are limited (RFC 8628 §5.1): 10 per account in 15 minutes and 30 per address in an hour, then 429 TOO_MANY_CODE_ATTEMPTS with Retry-After.
          */
         post: {
             parameters: {
@@ -2963,9 +2963,115 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The app, for a code of the OpenID device flow (RFC 8628) */
+                            client_id?: string;
                             device_name: string | null;
                             device_type: string;
                             status: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/pair/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What waits with this code, before approving it (the app and its scopes, for a device-flow code)
+         * @description Nothing is approved. Wrong codes count towards the same limits as POST /api/devices/pair (RFC 8628 §5.1).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "user_code": "BCDF-2345"
+                     *     }
+                     */
+                    "application/json": {
+                        user_code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            app?: {
+                                client_id: string;
+                                client_name: string;
+                                first_party: boolean;
+                                scopes: string[];
+                            };
+                            device_name: string | null;
+                            device_type: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
                         };
                     };
                 };
@@ -3018,7 +3124,8 @@ export interface paths {
         put?: never;
         /**
          * A device asks to be paired (RFC 8628 device authorization request)
-         * @description Show user_code to the person and poll /api/devices/pair/token every `interval` seconds.
+         * @deprecated
+         * @description Kept for existing devices; new ones use the OpenID provider’s device flow (`<issuer>/oidc/device/auth` and the token endpoint, with a client registered by `calos clients add --device`). Show user_code to the person and poll /api/devices/pair/token every `interval` seconds.
          */
         post: {
             parameters: {
@@ -3100,6 +3207,7 @@ export interface paths {
         put?: never;
         /**
          * The device polls for its tokens (RFC 8628 device access token request)
+         * @deprecated
          * @description While waiting this answers 400 with an RFC 8628 error object ({error, error_description}) — the one endpoint that uses the OAuth error format instead of the CALOS one, so that device-flow clients work unchanged.
          */
         post: {
