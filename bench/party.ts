@@ -167,13 +167,19 @@ async function party(base: string): Promise<Record<Step, number>> {
     if (response.status !== 200) throw new Error(`check-off: ${response.status}`);
   });
   await timed(STEPS[6], async () => {
-    const shared = await api(mom, 'POST', `/hollowtown/api/recipes/spooky/${momsRecipe}/share`, {});
+    const shared = await api(mom, 'POST', `/hollowtown/api/recipes/spooky/${momsRecipe}/share`, {
+      to: 'recipes',
+    });
     if (shared.status !== 200 && shared.status !== 201)
       throw new Error(`share: ${shared.status} ${JSON.stringify(shared.body)}`);
   });
   await timed(STEPS[7], async () => {
     expectStatus(
-      await api(kid, 'GET', `/family/api/families/${familyId}/calendar?from=2026-10-01&to=2026-11-30`),
+      await api(
+        kid,
+        'GET',
+        `/family/api/calendar?family_id=${familyId}&from=2026-10-01T00:00:00Z&to=2026-11-30T00:00:00Z`,
+      ),
       200,
       'calendar',
     );

@@ -195,14 +195,18 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
       const scopes = requestedScopes(code.params?.scope);
       const info = (code.deviceInfo ?? {}) as { ip?: string; ua?: string };
       const session = await db.transaction(async (tx) => {
-        const device = await upsertDevice(tx, {
-          userId,
-          fingerprint: `oidc-device:${code.jti}`,
-          type: 'voice',
-          name: client.name,
-          trustLevel: PAIRED_DEVICE_TRUST,
-          userAgent: info.ua,
-        });
+        const device = await upsertDevice(
+          tx,
+          {
+            userId,
+            fingerprint: `oidc-device:${code.jti}`,
+            type: 'voice',
+            name: client.name,
+            trustLevel: PAIRED_DEVICE_TRUST,
+            userAgent: info.ua,
+          },
+          deps.now(),
+        );
         const started = await insertSession(tx, {
           userId,
           deviceId: device.device_id,
