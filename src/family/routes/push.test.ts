@@ -115,7 +115,7 @@ describe.each(testEngines())('Web Push of reminders on %s', (engine) => {
       expect(push.payload).toEqual({
         title: 'Dentist',
         body: 'Starts in 1 hour',
-        url: '/family/notifications',
+        url: 'notifications',
         tag: notifications.items[0].notification_id,
       });
       expect(push.claims).toMatchObject({ aud: stand.url, sub: 'mailto:ops@calos.example' });

@@ -101,7 +101,9 @@ export function pushMessage(row: NotificationRow): PushMessage {
   return {
     title: row.title,
     body: row.kind === 'todo_reminder' ? `Due ${when}` : `Starts ${when}`,
-    url: '/family/notifications',
+    // A view of the app, relative to the service worker's scope (the app's root, with or
+    // without its prefix).
+    url: 'notifications',
     tag: row.notification_id,
   };
 }
