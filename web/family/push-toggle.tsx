@@ -68,10 +68,19 @@ export function PushToggle({ api, config }: Pick<ViewProps, 'api' | 'config'>) {
       }
       const registration = await navigator.serviceWorker.register(`${config.base}/sw.js`, { scope });
       await navigator.serviceWorker.ready;
-      const subscription = await registration.pushManager.subscribe({
-        userVisibleOnly: true,
-        applicationServerKey: keyBytes(key),
-      });
+      let subscription: PushSubscription;
+      try {
+        subscription = await registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: keyBytes(key),
+        });
+      } catch {
+        // The browser's own push service (Google's, Mozilla's, Apple's) refused or was unreachable.
+        action.setError(
+          'This browser’s push service did not answer, so this device cannot get notifications now. Try again later.',
+        );
+        return;
+      }
       try {
         await api('/api/push/subscriptions', { method: 'POST', body: subscription.toJSON() });
       } catch (error) {
