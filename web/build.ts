@@ -15,6 +15,21 @@ const started = Date.now();
 
 await build({ configFile, logLevel: 'warn', build: { outDir: dist } });
 
+// Family Planner's service worker: one script of its own, without imports, under a fixed name
+// the server answers at /family/sw.js (its scope is the app).
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    reportCompressedSize: false,
+    lib: { entry: path.join(root, 'family', 'sw.ts'), formats: ['es'], fileName: () => 'family-sw.js' },
+  },
+});
+
 // Inside the project, so the bundle resolves react from node_modules; one per build process.
 const ssrDir = path.join(root, 'dist', `.prerender-${process.pid}`);
 try {

@@ -61,6 +61,22 @@ export const FamilyErrors = {
   assigneeNotInRotation: () =>
     new AppError(400, 'ASSIGNEE_NOT_IN_ROTATION', 'assigned_to must be one of the rotation'),
   notificationNotFound: () => new AppError(404, 'NOTIFICATION_NOT_FOUND', 'No such notification'),
+  pushNotConfigured: () =>
+    new AppError(
+      409,
+      'PUSH_NOT_CONFIGURED',
+      'Web Push is off on this server: its operator has not set the VAPID keys (CALOS_VAPID_*)',
+    ),
+  pushSubscriptionInvalid: (message: string) => new AppError(400, 'PUSH_SUBSCRIPTION_INVALID', message),
+  pushSubscriptionLimit: (limit: number) =>
+    new AppError(
+      409,
+      'PUSH_SUBSCRIPTION_LIMIT',
+      `At most ${limit} devices can get your notifications: turn them off on one you no longer use`,
+      { limit },
+    ),
+  pushSubscriptionNotFound: () =>
+    new AppError(404, 'PUSH_SUBSCRIPTION_NOT_FOUND', 'This device is not getting your notifications'),
   invalidRecurrence: (message: string) => new AppError(400, 'INVALID_RECURRENCE', message),
   occurrenceNotFound: () =>
     new AppError(404, 'OCCURRENCE_NOT_FOUND', 'That time is not an occurrence of this recurring event'),

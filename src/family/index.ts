@@ -57,7 +57,8 @@
 //   stays done, with its completed_at). The same goes for shopping lists: who made a list or an
 //   item, who ticked it and who made each change become NULL (a ticked item stays ticked).
 // - They leave every chore rotation; their chore completions stay, anonymised; their
-//   notifications are deleted (a member who leaves loses those of that family).
+//   notifications and Web Push subscriptions are deleted (a member who leaves loses the
+//   notifications of that family).
 // - Their chat messages stay, anonymised (author_id NULL); their read markers are deleted;
 //   invitations addressed to them are deleted, those they sent or approved anonymised.
 // - Their iCal subscriptions are revoked and their meal plans leave the family calendars. (A
@@ -85,6 +86,7 @@ import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createInvitationService } from './service/invitations.ts';
 import { createMessageService, MESSAGES_PER_MINUTE } from './service/messages.ts';
 import { createNotificationService, createReminderJob } from './service/notifications.ts';
+import { createPushService } from './service/push.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
 import { createIdentityEventHandler } from './service/user-deleted.ts';
@@ -115,8 +117,12 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   const familyAccess = createNotifyHub(deps.db, FAMILY_ACCESS_CHANNEL);
   const chat = createNotifyHub(deps.db, CHAT_CHANNEL);
   const notificationHub = createNotifyHub(deps.db, NOTIFICATION_CHANNEL);
+  const push = createPushService(deps, {
+    config: context.config.webPush,
+    production: context.config.nodeEnv === 'production',
+  });
   const reminders = createHousekeeping(
-    [{ name: 'reminders fired', run: createReminderJob(deps, notificationHub) }],
+    [{ name: 'reminders fired', run: createReminderJob(deps, notificationHub, push) }],
     {
       intervalMs: REMINDER_INTERVAL_MS,
       logger: deps.logger,
@@ -143,6 +149,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     ical: createIcalService(deps, () => calendarSources),
     calendarLinks,
     notifications: createNotificationService(deps, notificationHub),
+    push,
   };
   let consumer: OutboxConsumer | undefined;
   const identityEvents = (): OutboxConsumer => {
@@ -181,6 +188,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     async stop() {
       await consumer?.stop();
       await reminders.stop();
+      await push.close();
       await notificationHub.close();
       await hub.close();
       await familyAccess.close();

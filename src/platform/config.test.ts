@@ -207,4 +207,46 @@ describe('configuration', () => {
       }),
     ).toEqual([expect.stringContaining('CALOS_ACCOUNT_URL is required in production')]);
   });
+
+  it('takes the VAPID keys of Web Push all together, checked, and leaves push off without them', async () => {
+    const { generateVAPIDKeys } = await import('web-push');
+    const keys = generateVAPIDKeys();
+    const other = generateVAPIDKeys();
+    expect(loadConfig({}, '/srv').webPush).toBeUndefined();
+    expect(
+      loadConfig(
+        {
+          CALOS_VAPID_PUBLIC_KEY: keys.publicKey,
+          CALOS_VAPID_PRIVATE_KEY: keys.privateKey,
+          CALOS_VAPID_SUBJECT: 'mailto:ops@calos.example',
+        },
+        '/srv',
+      ).webPush,
+    ).toEqual({
+      publicKey: keys.publicKey,
+      privateKey: keys.privateKey,
+      subject: 'mailto:ops@calos.example',
+    });
+    expect(problemsOf({ CALOS_VAPID_PUBLIC_KEY: keys.publicKey })).toEqual([
+      expect.stringContaining('go together'),
+    ]);
+    const vapid = (publicKey: string, privateKey: string, subject: string) =>
+      problemsOf({
+        CALOS_VAPID_PUBLIC_KEY: publicKey,
+        CALOS_VAPID_PRIVATE_KEY: privateKey,
+        CALOS_VAPID_SUBJECT: subject,
+      });
+    expect(vapid('abc', keys.privateKey, 'mailto:a@b.c')).toEqual([
+      expect.stringContaining('CALOS_VAPID_PUBLIC_KEY must be an uncompressed P-256 public key'),
+    ]);
+    expect(vapid(keys.publicKey, 'not-a-key!', 'mailto:a@b.c')).toEqual([
+      expect.stringContaining('CALOS_VAPID_PRIVATE_KEY must be a P-256 private key'),
+    ]);
+    expect(vapid(keys.publicKey, keys.privateKey, 'http://calos.example')).toEqual([
+      expect.stringContaining('CALOS_VAPID_SUBJECT must be a mailto: or https:'),
+    ]);
+    expect(vapid(keys.publicKey, other.privateKey, 'https://calos.example')).toEqual([
+      'CALOS_VAPID_PRIVATE_KEY is not the private key of CALOS_VAPID_PUBLIC_KEY',
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 // Reads process.env once at start-up into a typed, frozen Config. Every bad variable is
 // collected and reported in one ConfigError that names the variable and what is wrong.
-import { createHash } from 'node:crypto';
+import { createECDH, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -77,6 +77,18 @@ export interface Config {
   ai: AiConfig;
   /** Fetching web pages to import recipes from (HowToCookAtHome). */
   recipeImport: RecipeImportConfig;
+  /** Web Push of Family Planner's notifications; undefined (no VAPID keys set): push is off. */
+  webPush: WebPushConfig | undefined;
+}
+
+/** VAPID (RFC 8292): the application server's key pair and a contact for push services. */
+export interface WebPushConfig {
+  /** The uncompressed P-256 public key, base64url (65 bytes): browsers subscribe with it. */
+  publicKey: string;
+  /** The private key, base64url (32 bytes). */
+  privateKey: string;
+  /** mailto: or https: contact sent to push services in the VAPID token. */
+  subject: string;
 }
 
 /** Limits of a recipe import's fetch; see src/platform/safe-fetch.ts. */
@@ -271,6 +283,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const ai = parseAiConfig(text, problems);
   const mail = parseMailConfig(text, nodeEnv, problems);
   const recipeImport = parseRecipeImportConfig(text, problems);
+  const webPush = parseWebPushConfig(text, problems);
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -321,7 +334,61 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     mail: Object.freeze(mail),
     ai,
     recipeImport: Object.freeze(recipeImport),
+    webPush: webPush && Object.freeze(webPush),
   });
+}
+
+/** CALOS_VAPID_*: all three or none; the keys as `npx web-push generate-vapid-keys` prints them. */
+function parseWebPushConfig(
+  text: (name: string) => string | undefined,
+  problems: string[],
+): WebPushConfig | undefined {
+  const publicKey = text('CALOS_VAPID_PUBLIC_KEY');
+  const privateKey = text('CALOS_VAPID_PRIVATE_KEY');
+  const subject = text('CALOS_VAPID_SUBJECT');
+  if (publicKey === undefined && privateKey === undefined && subject === undefined) return undefined;
+  const before = problems.length;
+  if (publicKey === undefined || privateKey === undefined || subject === undefined) {
+    problems.push(
+      'CALOS_VAPID_PUBLIC_KEY, CALOS_VAPID_PRIVATE_KEY and CALOS_VAPID_SUBJECT go together: set all three for Web Push, or none',
+    );
+    return undefined;
+  }
+  const bytes = (value: string) =>
+    /^[A-Za-z0-9_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
+  const pub = bytes(publicKey);
+  if (pub.length !== 65 || pub[0] !== 0x04)
+    problems.push(
+      'CALOS_VAPID_PUBLIC_KEY must be an uncompressed P-256 public key in base64url (87 characters, as `npx web-push generate-vapid-keys` prints it)',
+    );
+  if (bytes(privateKey).length !== 32)
+    problems.push(
+      'CALOS_VAPID_PRIVATE_KEY must be a P-256 private key in base64url (43 characters, as `npx web-push generate-vapid-keys` prints it)',
+    );
+  let url: URL | undefined;
+  try {
+    url = new URL(subject);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'mailto:' && url.protocol !== 'https:'))
+    problems.push(
+      `CALOS_VAPID_SUBJECT must be a mailto: or https: address where push services can reach you, e.g. mailto:ops@calos.com (got "${subject.slice(0, 120)}")`,
+    );
+  if (problems.length > before) return undefined;
+  let derived: Buffer | undefined;
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(bytes(privateKey));
+    derived = ecdh.getPublicKey();
+  } catch {
+    derived = undefined;
+  }
+  if (!derived?.equals(pub)) {
+    problems.push('CALOS_VAPID_PRIVATE_KEY is not the private key of CALOS_VAPID_PUBLIC_KEY');
+    return undefined;
+  }
+  return { publicKey: publicKey.replace(/=+$/, ''), privateKey: privateKey.replace(/=+$/, ''), subject };
 }
 
 /**

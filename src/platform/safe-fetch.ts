@@ -96,6 +96,11 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
 }
 
 const guardedAgent = new Agent({ connect: { lookup: guardedLookup }, connections: 16 });
+/**
+ * An undici dispatcher that connects only to public addresses (the resolved ones, on every
+ * connection), for other outbound requests to addresses users gave (Web Push endpoints).
+ */
+export const publicOnlyDispatcher: Agent = guardedAgent;
 // For the allowed hosts only: the ordinary lookup.
 const plainAgent = new Agent({ connections: 4 });
 

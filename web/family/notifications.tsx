@@ -5,6 +5,7 @@ import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Empty, ErrorMessage, formatDate, Loading, Section } from '../shared/components.tsx';
 import { useAction } from '../shared/hooks.ts';
 import { followStream, type StreamState } from '../shared/stream.ts';
+import { PushToggle } from './push-toggle.tsx';
 
 interface Notification {
   notification_id: string;
@@ -103,6 +104,7 @@ export function Notifications(props: ViewProps) {
         {page ? `${page.unread_count} unread` : ''}
         {live === 'reconnecting' && ' · reconnecting…'}
       </p>
+      <PushToggle api={api} config={config} />
       {!page ? (
         <Loading />
       ) : (

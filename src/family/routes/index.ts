@@ -8,6 +8,7 @@ import type { IcalService } from '../service/ical.ts';
 import type { InvitationService } from '../service/invitations.ts';
 import type { MessageService } from '../service/messages.ts';
 import type { NotificationService } from '../service/notifications.ts';
+import type { PushService } from '../service/push.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 import type { TodoService } from '../service/todos.ts';
 import { registerCalendarRoutes } from './calendar.ts';
@@ -17,6 +18,7 @@ import { registerIcalRoutes } from './ical.ts';
 import { registerInvitationRoutes } from './invitations.ts';
 import { registerMessageRoutes } from './messages.ts';
 import { registerNotificationRoutes } from './notifications.ts';
+import { registerPushRoutes } from './push.ts';
 import { registerShoppingListRoutes } from './shopping-lists.ts';
 import { registerTodoItemRoutes } from './todo-items.ts';
 import { registerTodoRoutes } from './todos.ts';
@@ -31,6 +33,7 @@ export interface FamilyServices {
   invitations: InvitationService;
   messages: MessageService;
   notifications: NotificationService;
+  push: PushService;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -49,4 +52,5 @@ export function registerFamilyPlannerRoutes(
   registerIcalRoutes(app, services.ical);
   registerCalendarLinkRoutes(app, services.calendarLinks);
   registerNotificationRoutes(app, services.notifications);
+  registerPushRoutes(app, services.push);
 }

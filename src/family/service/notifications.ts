@@ -22,6 +22,7 @@ import {
   seriesWithRemindersBetween,
 } from '../store/notifications.ts';
 import { isUuid } from './pages.ts';
+import type { PushService } from './push.ts';
 import { occurrenceStarts } from './recurrence.ts';
 
 /** How late a reminder may still fire (the job runs far more often). */
@@ -35,8 +36,11 @@ export type NotificationView = Omit<NotificationRow, 'user_id'>;
 
 const view = ({ user_id: _, ...row }: NotificationRow): NotificationView => row;
 
-/** The job: writes the notifications whose time has come; resolves with how many it wrote. */
-export function createReminderJob(deps: FamilyDeps, hub: NotifyHub) {
+/**
+ * The job: writes the notifications whose time has come; resolves with how many it wrote. Each
+ * new one is also handed to `push` (Web Push to the member's browsers), which returns at once.
+ */
+export function createReminderJob(deps: FamilyDeps, hub: NotifyHub, push?: Pick<PushService, 'deliver'>) {
   const { db } = deps;
 
   return async function runReminders(): Promise<number> {
@@ -140,6 +144,7 @@ export function createReminderJob(deps: FamilyDeps, hub: NotifyHub) {
         deps.logger.warn({ err: error }, 'notification notify failed');
       });
     }
+    push?.deliver(inserted);
     return inserted.length;
   };
 }

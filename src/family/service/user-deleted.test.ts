@@ -117,8 +117,22 @@ describe.each(testEngines())('user.deleted on %s', (engine) => {
     const child = family.byRole('child');
     const list = await api.list(family.admin, family.familyId);
     const item = await api.item(family.admin, list.list_id, { assigned_to: child.userId });
+    // Their Web Push subscriptions go with them (this platform has no VAPID keys: stored directly).
+    const pushTo = (userId: string) =>
+      db().query(
+        `INSERT INTO family_push_subscriptions (user_id, endpoint, p256dh, auth, created_at)
+         VALUES ($1, $2, 'BKey', 'auth', $3)`,
+        [userId, `https://push.example.com/${userId}`, new Date()],
+      );
+    await pushTo(child.userId);
+    await pushTo(family.admin.userId);
     await deleteAccount(child);
     expect((await client().membersOf(family.familyId)).map((m) => m.role)).toEqual(['admin', 'admin']);
+    const subscribed = await db().query<{ user_id: string }>(
+      'SELECT user_id FROM family_push_subscriptions WHERE user_id = ANY($1::uuid[])',
+      [[child.userId, family.admin.userId]],
+    );
+    expect(subscribed.rows).toEqual([{ user_id: family.admin.userId }]);
 
     // At-least-once delivery: the same event again changes nothing.
     const before = await db().query('SELECT * FROM todo_items WHERE item_id = $1', [item.item_id]);

@@ -83,4 +83,5 @@ export async function anonymiseUser(tx: Queryable, userId: string, at: Date): Pr
   await tx.query('UPDATE family_messages SET deleted_by = NULL WHERE deleted_by = $1', [userId]);
   await tx.query('DELETE FROM family_chat_reads WHERE user_id = $1', [userId]);
   await tx.query('DELETE FROM family_notifications WHERE user_id = $1', [userId]);
+  await tx.query('DELETE FROM family_push_subscriptions WHERE user_id = $1', [userId]);
 }

@@ -209,6 +209,18 @@ export async function registerWebPages(app: App, options: WebPagesOptions): Prom
     app.get(mount, { schema: { hide: true } }, async (_request, reply) => reply.redirect(`${last}/`, 301));
     app.get(`${mount}/`, { schema: { hide: true } }, sendPage(page));
     app.get(`${mount}/:view`, { schema: { hide: true } }, sendPage(page));
+    // Family Planner's service worker (Web Push), at the app's root so that its scope is the app.
+    const worker = path.join(dist, `${page}-sw.js`);
+    if (page === 'family' && existsSync(worker)) {
+      const script = readFileSync(worker);
+      app.get(`${mount}/sw.js`, { schema: { hide: true } }, async (_request, reply) =>
+        reply
+          .type('text/javascript; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .header('x-content-type-options', 'nosniff')
+          .send(script),
+      );
+    }
     if (existsSync(assets)) {
       await app.register(fastifyStatic, {
         root: assets,
