@@ -62,6 +62,15 @@ export const FamilyErrors = {
     new AppError(400, 'ASSIGNEE_NOT_IN_ROTATION', 'assigned_to must be one of the rotation'),
   notificationNotFound: () => new AppError(404, 'NOTIFICATION_NOT_FOUND', 'No such notification'),
   invalidRecurrence: (message: string) => new AppError(400, 'INVALID_RECURRENCE', message),
+  invalidTimeZone: (field: string, name: string) =>
+    new AppError(
+      400,
+      'INVALID_TIME_ZONE',
+      `${field}: ${JSON.stringify(name.slice(0, 64))} is not an IANA time zone (e.g. Europe/Berlin)`,
+      {
+        field,
+      },
+    ),
   occurrenceNotFound: () =>
     new AppError(404, 'OCCURRENCE_NOT_FOUND', 'That time is not an occurrence of this recurring event'),
   notRecurring: () =>
