@@ -357,6 +357,132 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
     );
   });
 
+  it('writes zoned series with TZID and a VTIMEZONE per zone, and UTC ones in UTC', async () => {
+    const { calendar } = await icalOccurrences();
+    const zones = calendar.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid'));
+    expect(zones.sort()).toEqual(['America/New_York', 'Europe/Berlin']);
+    const events = calendar.getAllSubcomponents('vevent');
+    const byName = (name: string) => events.find((c) => c.getFirstPropertyValue('summary') === name);
+    const dtstart = (name: string) => byName(name)?.getFirstProperty('dtstart');
+    expect(dtstart('Piano')?.getParameter('tzid')).toBe('Europe/Berlin');
+    expect(dtstart('Piano')?.toICALString()).toBe('DTSTART;TZID=Europe/Berlin:20300108T170000');
+    expect(dtstart('Soccer')?.toICALString()).toBe('DTSTART;TZID=America/New_York:20300105T090000');
+    expect(dtstart('Training')?.toICALString()).toBe('DTSTART:20300107T170000Z');
+    expect(byName('Piano')?.getFirstProperty('exdate')?.toICALString()).toBe(
+      'EXDATE;TZID=Europe/Berlin:20300402T170000',
+    );
+    expect(byName('Piano recital')?.getFirstProperty('recurrence-id')?.toICALString()).toBe(
+      'RECURRENCE-ID;TZID=Europe/Berlin:20301029T170000',
+    );
+    // UNTIL stays an instant (RFC 5545 wants UTC with a zoned DTSTART): the end of 14 March in New York.
+    expect(byName('Book club')?.getFirstPropertyValue('rrule')?.toString()).toBe(
+      'FREQ=WEEKLY;BYDAY=TH;UNTIL=20300315T035959Z',
+    );
+  });
+
+  it('keeps a 17:00 Berlin lesson at 17:00 local: 16:00Z in winter, 15:00Z in summer', async () => {
+    const own = await api.family();
+    const lesson = await api.event(own.admin, own.familyId, {
+      event_name: 'Cello',
+      start_time: '2031-03-20T16:00:00Z',
+      end_time: '2031-03-20T17:00:00Z',
+      recurrence_rule: 'FREQ=WEEKLY;COUNT=6',
+      time_zone: 'Europe/Berlin',
+    });
+    expect(lesson.time_zone).toBe('Europe/Berlin');
+    const query = new URLSearchParams({
+      family_id: own.familyId,
+      from: '2031-03-01T00:00:00Z',
+      to: '2031-05-01T00:00:00Z',
+    });
+    const page = api.expectStatus(await api.call(own.admin, 'GET', `/api/calendar?${query}`), 200);
+    const cello = page.items.filter((item: { event_name: string }) => item.event_name === 'Cello');
+    // Europe/Berlin moves to summer time on 2031-03-30.
+    expect(cello.map((item: { start_time: string }) => item.start_time)).toEqual([
+      '2031-03-20T16:00:00.000Z',
+      '2031-03-27T16:00:00.000Z',
+      '2031-04-03T15:00:00.000Z',
+      '2031-04-10T15:00:00.000Z',
+      '2031-04-17T15:00:00.000Z',
+      '2031-04-24T15:00:00.000Z',
+    ]);
+    expect(cello.map((item: { end_time: string }) => item.end_time).at(-1)).toBe('2031-04-24T16:00:00.000Z');
+    expect(new Set(cello.map((item: { time_zone: string }) => item.time_zone))).toEqual(
+      new Set(['Europe/Berlin']),
+    );
+  });
+
+  it("takes the family's default time zone, which only admins set, and refuses unknown zones", async () => {
+    const other = await api.family(['parent']);
+    const before = api.expectStatus(
+      await api.call(other.admin, 'GET', `/api/families/${other.familyId}`),
+      200,
+    );
+    expect(before.default_time_zone).toBe('UTC');
+    const unset = await api.event(other.admin, other.familyId, {
+      event_name: 'Old habit',
+      start_time: '2030-01-07T17:00:00Z',
+      end_time: null,
+      recurrence_rule: 'FREQ=WEEKLY',
+    });
+    expect(unset.time_zone).toBe('UTC');
+    expect(
+      (
+        await api.call(other.byRole('parent'), 'PATCH', `/api/families/${other.familyId}`, {
+          default_time_zone: 'Europe/Berlin',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const bad = await api.call(other.admin, 'PATCH', `/api/families/${other.familyId}`, {
+      default_time_zone: 'Mars/Olympus_Mons',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('INVALID_TIME_ZONE');
+    const set = api.expectStatus(
+      await api.call(other.admin, 'PATCH', `/api/families/${other.familyId}`, {
+        default_time_zone: 'america/new_york',
+      }),
+      200,
+    );
+    expect(set.default_time_zone).toBe('America/New_York');
+    const zoned = await api.event(other.admin, other.familyId, {
+      event_name: 'Soccer',
+      start_time: '2030-01-05T14:00:00Z',
+      end_time: null,
+      recurrence_rule: 'FREQ=WEEKLY',
+    });
+    expect(zoned.time_zone).toBe('America/New_York');
+    const refused = await api.call(other.admin, 'POST', '/api/calendar/events', {
+      family_id: other.familyId,
+      event_name: 'Nowhere',
+      start_time: '2030-01-05T14:00:00Z',
+      time_zone: 'Europe/Atlantis',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('INVALID_TIME_ZONE');
+    // A new zone re-plans a series in the new wall-clock time; an unknown one is refused.
+    const moved = api.expectStatus(
+      await api.call(other.admin, 'PATCH', `/api/calendar/events/${unset.event_id}`, {
+        time_zone: 'Europe/Berlin',
+      }),
+      200,
+    );
+    expect(moved.time_zone).toBe('Europe/Berlin');
+    const patchedBad = await api.call(other.admin, 'PATCH', `/api/calendar/events/${unset.event_id}`, {
+      time_zone: '',
+    });
+    expect(patchedBad.statusCode).toBe(400);
+    const range = new URLSearchParams({
+      family_id: other.familyId,
+      from: '2030-07-01T00:00:00Z',
+      to: '2030-07-08T00:00:00Z',
+    });
+    const july = api.expectStatus(await api.call(other.admin, 'GET', `/api/calendar?${range}`), 200);
+    const habit = july.items.find((item: { event_name: string }) => item.event_name === 'Old habit');
+    // Its start, 17:00Z on a January Monday, is 18:00 in Berlin: in July that is 16:00Z (CEST).
+    expect(habit?.start_time).toBe('2030-07-01T16:00:00.000Z');
+  });
+
   it('makes birthdays yearly unless told otherwise, and refuses rules it does not take', async () => {
     const once = await api.event(family.admin, family.familyId, {
       event_name: 'Party for the 18th',
