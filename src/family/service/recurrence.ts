@@ -39,10 +39,13 @@ export function floatingOf(at: Date, zone: string): Date {
   );
 }
 
-/** The instant of a floating wall-clock time in `zone` (a skipped local time moves forward). */
+/**
+ * The instant of a floating wall-clock time in `zone` (RFC 5545 3.3.5): a local time that a
+ * summer-time change skips moves forward by the gap; one that occurs twice means the first.
+ */
 export function instantOf(local: Date, zone: string): Date {
   if (zone === 'UTC') return local;
-  return DateTime.fromObject(
+  const instant = DateTime.fromObject(
     {
       year: local.getUTCFullYear(),
       month: local.getUTCMonth() + 1,
@@ -54,6 +57,15 @@ export function instantOf(local: Date, zone: string): Date {
     },
     { zone },
   ).toJSDate();
+  // luxon takes the later of two equal local times; an earlier one exists only after a fall back.
+  const fallBack =
+    DateTime.fromJSDate(new Date(instant.getTime() - DAY_MS), { zone }).offset -
+    DateTime.fromJSDate(instant, { zone }).offset;
+  if (fallBack > 0) {
+    const earlier = new Date(instant.getTime() - fallBack * 60_000);
+    if (floatingOf(earlier, zone).getTime() === local.getTime()) return earlier;
+  }
+  return instant;
 }
 
 const utcText = (date: Date) =>
