@@ -78,6 +78,15 @@ export const FamilyErrors = {
   pushSubscriptionNotFound: () =>
     new AppError(404, 'PUSH_SUBSCRIPTION_NOT_FOUND', 'This device is not getting your notifications'),
   invalidRecurrence: (message: string) => new AppError(400, 'INVALID_RECURRENCE', message),
+  invalidTimeZone: (field: string, name: string) =>
+    new AppError(
+      400,
+      'INVALID_TIME_ZONE',
+      `${field}: ${JSON.stringify(name.slice(0, 64))} is not an IANA time zone (e.g. Europe/Berlin)`,
+      {
+        field,
+      },
+    ),
   occurrenceNotFound: () =>
     new AppError(404, 'OCCURRENCE_NOT_FOUND', 'That time is not an occurrence of this recurring event'),
   notRecurring: () =>

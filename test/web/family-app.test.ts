@@ -234,6 +234,10 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     await visible(page.getByRole('heading', { level: 2, name: /\d{4}$/ }));
     // The form starts on the chosen day.
     expect(await page.getByLabel('Starts').inputValue()).toBe(`${day}T09:00`);
+    // Times are typed in the browser's own zone unless an admin set a family default.
+    expect(await page.getByLabel('Time zone', { exact: true }).inputValue()).toBe(
+      await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+    );
     await page.getByLabel('What', { exact: true }).fill('Piano lesson');
     await page.getByLabel('Starts').fill(`${day}T18:30`);
     await page.getByLabel('Ends').fill(`${day}T19:15`);

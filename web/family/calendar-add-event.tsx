@@ -1,5 +1,6 @@
 // Putting an event on the family calendar (parents and admins); it starts on the chosen day
-// until the person picks another time.
+// until the person picks another time. Times are typed in the event's time zone (the family's
+// default or the browser's), in whose wall-clock time a recurring event repeats.
 import { useEffect, useRef } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Form, Section, SelectField, SubmitRow, TextField } from '../shared/components.tsx';
@@ -9,6 +10,7 @@ import { dayKey } from './calendar-dates.ts';
 import { EVENT_KINDS } from './calendar-entries.ts';
 import type { Family } from './model.ts';
 import { REMINDERS, REPEATS, remindersOf, ruleOf } from './recurrence.ts';
+import { initialTimeZone, instantIn, timeZoneOptions } from './time-zones.ts';
 
 const morningOf = (day: Date) => `${dayKey(day)}T09:00`;
 
@@ -32,6 +34,7 @@ export function AddEvent({
     repeat: '',
     custom: '',
     reminder: '',
+    time_zone: initialTimeZone(family.default_time_zone),
   };
   const [form, setForm, set] = useFields(blank);
   const startTouched = useRef(false);
@@ -47,8 +50,9 @@ export function AddEvent({
           family_id: family.family_id,
           event_name: form.event_name,
           event_type: form.event_type,
-          start_time: new Date(form.start).toISOString(),
-          ...(form.end ? { end_time: new Date(form.end).toISOString() } : {}),
+          start_time: instantIn(form.start, form.time_zone),
+          ...(form.end ? { end_time: instantIn(form.end, form.time_zone) } : {}),
+          time_zone: form.time_zone,
           ...(form.location.trim() ? { location: form.location.trim() } : {}),
           // A birthday repeats every year unless the person chose otherwise.
           ...(form.repeat || form.event_type !== 'birthday'
@@ -82,6 +86,13 @@ export function AddEvent({
             min={form.start || undefined}
             value={form.end}
             onChange={set('end')}
+          />
+          <SelectField
+            label="Time zone"
+            hint="Times above are in this zone; a repeating event keeps its local time."
+            options={timeZoneOptions(form.time_zone)}
+            value={form.time_zone}
+            onChange={set('time_zone')}
           />
           <TextField label="Where" value={form.location} onChange={set('location')} />
           <SelectField

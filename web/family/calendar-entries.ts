@@ -13,6 +13,7 @@ interface CalendarEvent {
   location: string | null;
   recurrence_rule: string | null;
   recurrence_id: string | null;
+  time_zone?: string;
 }
 
 interface LinkedEntry {
@@ -36,6 +37,8 @@ export interface CalendarEntry {
   kind: string;
   /** Set for the family's own events, which parents and admins may delete. */
   eventId?: string;
+  /** The event's IANA time zone (its times are shown in the viewer's own). */
+  timeZone?: string;
   /** A recurring event's rule, and which occurrence this entry is. */
   recurrenceRule?: string | null;
   recurrenceId?: string | null;
@@ -90,6 +93,7 @@ export async function loadEntries(
       eventId: event.event_id,
       recurrenceRule: event.recurrence_rule,
       recurrenceId: event.recurrence_id,
+      timeZone: event.time_zone,
     })),
     ...linked.map((entry) => ({
       key: `${entry.source.domain}-${entry.source.id}-${entry.start}`,
@@ -107,12 +111,29 @@ export async function loadEntries(
 
 const time = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
-/** "18:30", "18:30–19:30" or "All day", as the calendar grid shows it. */
+/** "(17:00 in Europe/Berlin)" for an event of another zone than the viewer's (UTC, the old default, aside), else "". */
+function zoneNote(entry: CalendarEntry): string {
+  const zone = entry.timeZone;
+  if (!zone || zone === 'UTC' || zone === Intl.DateTimeFormat().resolvedOptions().timeZone) return '';
+  const there = entry.start.toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: zone,
+  });
+  return ` (${there} in ${zone.replace(/_/g, ' ')})`;
+}
+
+/**
+ * "18:30", "18:30–19:30" or "All day", as the calendar grid shows it, in the viewer's time zone;
+ * with the end, also the start in the event's own zone when that is another.
+ */
 export function entryTime(entry: CalendarEntry, withEnd = false): string {
   if (entry.allDay) return 'All day';
-  if (!withEnd || !entry.end) return time(entry.start);
+  if (!withEnd) return time(entry.start);
+  if (!entry.end) return `${time(entry.start)}${zoneNote(entry)}`;
   const sameDay = entry.end.toDateString() === entry.start.toDateString();
-  return sameDay
+  const span = sameDay
     ? `${time(entry.start)}–${time(entry.end)}`
     : `${time(entry.start)} until ${entry.end.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
+  return `${span}${zoneNote(entry)}`;
 }

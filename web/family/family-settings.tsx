@@ -5,6 +5,7 @@ import { Button, Form, Notice, Section, TextField } from '../shared/components.t
 import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { ApiError, describeError } from '../shared/errors.ts';
 import { useAction } from '../shared/hooks.ts';
+import { FamilyTimeZone } from './family-time-zone.tsx';
 import { canManageFamily, type Family, type Member, memberName } from './model.ts';
 
 const ADMINS_ONLY = 'Only an admin of this family can rename or delete it.';
@@ -33,6 +34,7 @@ export function FamilySettings({
       {canManageFamily(family.my_role) ? (
         <>
           <RenameFamily props={props} family={family} onRenamed={onRenamed} />
+          <FamilyTimeZone props={props} family={family} onChanged={onRenamed} />
           <DeleteFamily props={props} family={family} onGone={onGone} />
         </>
       ) : (

@@ -6,6 +6,8 @@ export type Role = 'admin' | 'parent' | 'child';
 export interface Family {
   family_id: string;
   family_name: string;
+  /** The IANA time zone new events take unless they name one (admins set it). */
+  default_time_zone: string;
   my_role: Role;
   member_count: number;
   member_cap?: number | null;

@@ -27,6 +27,7 @@ import {
   PageOf,
   RecurrenceRule,
   Reminders,
+  TimeZone,
   Title,
   Uuid,
 } from './schemas.ts';
@@ -108,7 +109,9 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
           `An event lasts at most ${MAX_EVENT_DAYS} days (400 INVALID_TIME_RANGE); attendees must be members ` +
           '(400 ATTENDEE_NOT_MEMBER). With recurrence_rule it recurs (400 INVALID_RECURRENCE for a rule CALOS ' +
           `does not take; at most ${MAX_SERIES_PER_FAMILY} recurring events per family, 409 RECURRING_EVENT_LIMIT); ` +
-          'a birthday recurs yearly unless recurrence_rule is null.',
+          'a birthday recurs yearly unless recurrence_rule is null. time_zone (IANA, e.g. Europe/Berlin; default: the ' +
+          "family's default_time_zone; 400 INVALID_TIME_ZONE for an unknown one) is the zone whose wall-clock time " +
+          'a recurring event keeps: a weekly 17:00 stays 17:00 local across summer-time changes.',
         security: bearer,
         body: Type.Object(
           {
@@ -122,6 +125,7 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
             attendees: Type.Optional(Attendees),
             reminders: Type.Optional(Reminders),
             recurrence_rule: Type.Optional(RecurrenceRule),
+            time_zone: Type.Optional(TimeZone),
           },
           {
             additionalProperties: false,
@@ -181,7 +185,8 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
         summary: 'Change an event (parents and admins)',
         description:
           'Send only what changes; attendees and reminders are replaced whole. A new recurrence_rule, or a new ' +
-          `start_time of a recurring event, drops its removed and changed occurrences. ${notFound}`,
+          'start_time or time_zone of a recurring event, drops its removed and changed occurrences ' +
+          `(400 INVALID_TIME_ZONE for an unknown zone). ${notFound}`,
         security: bearer,
         params: EventParams,
         body: Type.Object(
@@ -195,6 +200,7 @@ export function registerCalendarRoutes(app: App, calendar: CalendarService): voi
             attendees: Type.Optional(Attendees),
             reminders: Type.Optional(Reminders),
             recurrence_rule: Type.Optional(RecurrenceRule),
+            time_zone: Type.Optional(TimeZone),
           },
           {
             additionalProperties: false,

@@ -15,6 +15,7 @@ import {
   NoContent,
   PageOf,
   Role,
+  TimeZone,
   Uuid,
 } from './schemas.ts';
 
@@ -89,13 +90,22 @@ export function registerFamilyRoutes(app: App, families: FamilyService): void {
     {
       schema: {
         tags,
-        summary: 'Rename the family (admins)',
-        description: `Other roles get 403 FAMILY_ROLE_FORBIDDEN. ${notFound}`,
+        summary: 'Rename the family or set its default time zone (admins)',
+        description:
+          'default_time_zone is the IANA time zone new calendar events take unless they name one ' +
+          `(400 INVALID_TIME_ZONE for an unknown one). Other roles get 403 FAMILY_ROLE_FORBIDDEN. ${notFound}`,
         security: bearer,
         params: FamilyParams,
         body: Type.Object(
-          { family_name: FamilyName },
-          { additionalProperties: false, examples: [{ family_name: 'The Addams Family' }] },
+          {
+            family_name: Type.Optional(FamilyName),
+            default_time_zone: Type.Optional(TimeZone),
+          },
+          {
+            additionalProperties: false,
+            minProperties: 1,
+            examples: [{ family_name: 'The Addams Family' }, { default_time_zone: 'Europe/Berlin' }],
+          },
         ),
         response: {
           200: Family,
@@ -107,8 +117,7 @@ export function registerFamilyRoutes(app: App, families: FamilyService): void {
       },
       preValidation: familyIds,
     },
-    async (request) =>
-      families.rename(requireUser(request).userId, request.params.id, request.body.family_name),
+    async (request) => families.update(requireUser(request).userId, request.params.id, request.body),
   );
 
   app.delete(

@@ -1,5 +1,6 @@
 // Recurring events: CALOS's own expansion (the calendar API) against ical.js reading CALOS's iCal
-// feed of the same events, for a table of RRULEs with removed and changed occurrences.
+// feed of the same events, for a table of RRULEs with removed and changed occurrences, in UTC and
+// in the wall-clock time of IANA time zones across their summer-time changes.
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
@@ -10,8 +11,18 @@ import { familyApi, type TestFamily } from '../test-helpers.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** name, rule (undefined: the default of its type), first start, duration (null: a point in time). */
-const TABLE: { name: string; rule?: string | null; start: string; hours: number | null; type?: string }[] = [
+/**
+ * name, rule (undefined: the default of its type), first start, duration (null: a point in time),
+ * time zone (undefined: the family's default, UTC).
+ */
+const TABLE: {
+  name: string;
+  rule?: string | null;
+  start: string;
+  hours: number | null;
+  type?: string;
+  zone?: string;
+}[] = [
   { name: 'Ten mornings', rule: 'FREQ=DAILY;COUNT=10', start: '2030-03-01T08:00:00Z', hours: 1 },
   { name: 'Training', rule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR', start: '2030-01-07T17:00:00Z', hours: 1.5 },
   {
@@ -50,6 +61,39 @@ const TABLE: { name: string; rule?: string | null; start: string; hours: number 
     hours: 8,
   },
   { name: 'Dentist', rule: null, start: '2030-04-02T09:00:00Z', hours: 0.5 },
+  // Zoned: Europe/Berlin changes on 2030-03-31 and 2030-10-27, America/New_York on 03-10 and 11-03.
+  // Tuesdays 17:00 Berlin (16:00Z in winter).
+  {
+    name: 'Piano',
+    rule: 'FREQ=WEEKLY;BYDAY=TU',
+    start: '2030-01-08T16:00:00Z',
+    hours: 1,
+    zone: 'Europe/Berlin',
+  },
+  // Saturdays 09:00 New York (14:00Z in winter).
+  {
+    name: 'Soccer',
+    rule: 'FREQ=WEEKLY;BYDAY=SA',
+    start: '2030-01-05T14:00:00Z',
+    hours: 1.5,
+    zone: 'America/New_York',
+  },
+  // The last Sunday of the month, 11:00 Berlin: on the very days of both changes.
+  {
+    name: 'Brunch',
+    rule: 'FREQ=MONTHLY;BYDAY=-1SU',
+    start: '2030-01-27T10:00:00Z',
+    hours: 2,
+    zone: 'Europe/Berlin',
+  },
+  // Thursdays 20:30 New York until 14 March local (which is already 15 March in UTC).
+  {
+    name: 'Book club',
+    rule: 'FREQ=WEEKLY;BYDAY=TH;UNTIL=20300314',
+    start: '2030-01-04T01:30:00Z',
+    hours: null,
+    zone: 'America/New_York',
+  },
 ];
 
 const FROM = '2030-01-01T00:00:00Z';
@@ -86,6 +130,7 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
         start_time: row.start,
         end_time: row.hours === null ? null : new Date(start.getTime() + row.hours * HOUR).toISOString(),
         ...(row.rule === undefined ? {} : { recurrence_rule: row.rule }),
+        ...(row.zone ? { time_zone: row.zone } : {}),
         reminders: row.name === 'Training' ? [{ minutes_before: 90 }] : [],
       });
       ids.set(row.name, event.event_id);
@@ -125,6 +170,8 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
     const response = await platform.app.inject({ method: 'GET', url: new URL(feed.url).pathname });
     expect(response.statusCode).toBe(200);
     const calendar = new ICAL.Component(ICAL.parse(response.body));
+    // As calendar apps do, the feed's VTIMEZONEs define what its TZIDs mean.
+    for (const zone of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
     const components = calendar.getAllSubcomponents('vevent');
     // Exceptions are related by UID (RFC 5545); given explicitly, as ical.js would otherwise relate
     // every RECURRENCE-ID of the calendar to each event.
@@ -215,6 +262,26 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
       (await api.call(family.admin, 'DELETE', occurrenceUrl('Camp', '2029-12-30T12:00:00Z'))).statusCode,
     ).toBe(204);
 
+    // Zoned: one Piano lesson removed (after the March change, so 17:00 CEST), one moved an hour
+    // later on the next day (after the October change), both named by their local occurrence.
+    expect(
+      (await api.call(family.admin, 'DELETE', occurrenceUrl('Piano', '2030-04-02T15:00:00Z'))).statusCode,
+    ).toBe(204);
+    const recital = api.expectStatus(
+      await api.call(family.admin, 'PUT', occurrenceUrl('Piano', '2030-10-29T16:00:00Z'), {
+        event_name: 'Piano recital',
+        start_time: '2030-10-30T17:00:00Z',
+        end_time: '2030-10-30T19:00:00Z',
+      }),
+      200,
+    );
+    expect(recital).toMatchObject({ recurrence_id: '2030-10-29T16:00:00.000Z', time_zone: 'Europe/Berlin' });
+    // 16:00Z on 2 April is 18:00 Berlin: not an occurrence.
+    expect(
+      (await api.call(family.admin, 'DELETE', occurrenceUrl('Piano', '2030-04-02T16:00:00Z'))).json().error
+        .code,
+    ).toBe('OCCURRENCE_NOT_FOUND');
+
     const calos = await calosOccurrences();
     const { occurrences: ical } = await icalOccurrences();
     expect(sorted(calos)).toEqual(sorted(ical));
@@ -235,6 +302,30 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
       '2030-12-26T07:00:00.000Z',
       '2030-12-29T07:00:00.000Z',
     ]);
+    expect(count('Piano')).toBe(50);
+    expect(count('Piano recital')).toBe(1);
+    expect(count('Soccer')).toBe(52);
+    expect(count('Brunch')).toBe(12);
+    expect(count('Book club')).toBe(11);
+    // Always the same local time, whatever the offset of the day.
+    const localTimes = (name: string, zone: string) =>
+      new Set(
+        calos
+          .filter((o) => o.name === name)
+          .map((o) =>
+            new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(
+              new Date(o.start),
+            ),
+          ),
+      );
+    expect(localTimes('Piano', 'Europe/Berlin')).toEqual(new Set(['17:00']));
+    expect(localTimes('Soccer', 'America/New_York')).toEqual(new Set(['09:00']));
+    expect(localTimes('Brunch', 'Europe/Berlin')).toEqual(new Set(['11:00']));
+    expect(localTimes('Book club', 'America/New_York')).toEqual(new Set(['20:30']));
+    const brunch = calos.filter((o) => o.name === 'Brunch').map((o) => o.start);
+    expect(brunch).toContain('2030-03-31T09:00:00.000Z'); // the day summer time starts: CEST
+    expect(brunch).toContain('2030-10-27T10:00:00.000Z'); // the day it ends: CET again
+    expect(calos.filter((o) => o.name === 'Book club').at(-1)?.start).toBe('2030-03-15T00:30:00.000Z');
     // The order of the API is the calendar's: soonest first, across pages.
     const starts = calos.map((o) => o.start);
     expect(starts).toEqual([...starts].sort());
@@ -264,6 +355,132 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
     expect((changed.getFirstPropertyValue('recurrence-id') as ICAL.Time).toJSDate().toISOString()).toBe(
       '2030-03-06T17:00:00.000Z',
     );
+  });
+
+  it('writes zoned series with TZID and a VTIMEZONE per zone, and UTC ones in UTC', async () => {
+    const { calendar } = await icalOccurrences();
+    const zones = calendar.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid'));
+    expect(zones.sort()).toEqual(['America/New_York', 'Europe/Berlin']);
+    const events = calendar.getAllSubcomponents('vevent');
+    const byName = (name: string) => events.find((c) => c.getFirstPropertyValue('summary') === name);
+    const dtstart = (name: string) => byName(name)?.getFirstProperty('dtstart');
+    expect(dtstart('Piano')?.getParameter('tzid')).toBe('Europe/Berlin');
+    expect(dtstart('Piano')?.toICALString()).toBe('DTSTART;TZID=Europe/Berlin:20300108T170000');
+    expect(dtstart('Soccer')?.toICALString()).toBe('DTSTART;TZID=America/New_York:20300105T090000');
+    expect(dtstart('Training')?.toICALString()).toBe('DTSTART:20300107T170000Z');
+    expect(byName('Piano')?.getFirstProperty('exdate')?.toICALString()).toBe(
+      'EXDATE;TZID=Europe/Berlin:20300402T170000',
+    );
+    expect(byName('Piano recital')?.getFirstProperty('recurrence-id')?.toICALString()).toBe(
+      'RECURRENCE-ID;TZID=Europe/Berlin:20301029T170000',
+    );
+    // UNTIL stays an instant (RFC 5545 wants UTC with a zoned DTSTART): the end of 14 March in New York.
+    expect(byName('Book club')?.getFirstPropertyValue('rrule')?.toString()).toBe(
+      'FREQ=WEEKLY;BYDAY=TH;UNTIL=20300315T035959Z',
+    );
+  });
+
+  it('keeps a 17:00 Berlin lesson at 17:00 local: 16:00Z in winter, 15:00Z in summer', async () => {
+    const own = await api.family();
+    const lesson = await api.event(own.admin, own.familyId, {
+      event_name: 'Cello',
+      start_time: '2031-03-20T16:00:00Z',
+      end_time: '2031-03-20T17:00:00Z',
+      recurrence_rule: 'FREQ=WEEKLY;COUNT=6',
+      time_zone: 'Europe/Berlin',
+    });
+    expect(lesson.time_zone).toBe('Europe/Berlin');
+    const query = new URLSearchParams({
+      family_id: own.familyId,
+      from: '2031-03-01T00:00:00Z',
+      to: '2031-05-01T00:00:00Z',
+    });
+    const page = api.expectStatus(await api.call(own.admin, 'GET', `/api/calendar?${query}`), 200);
+    const cello = page.items.filter((item: { event_name: string }) => item.event_name === 'Cello');
+    // Europe/Berlin moves to summer time on 2031-03-30.
+    expect(cello.map((item: { start_time: string }) => item.start_time)).toEqual([
+      '2031-03-20T16:00:00.000Z',
+      '2031-03-27T16:00:00.000Z',
+      '2031-04-03T15:00:00.000Z',
+      '2031-04-10T15:00:00.000Z',
+      '2031-04-17T15:00:00.000Z',
+      '2031-04-24T15:00:00.000Z',
+    ]);
+    expect(cello.map((item: { end_time: string }) => item.end_time).at(-1)).toBe('2031-04-24T16:00:00.000Z');
+    expect(new Set(cello.map((item: { time_zone: string }) => item.time_zone))).toEqual(
+      new Set(['Europe/Berlin']),
+    );
+  });
+
+  it("takes the family's default time zone, which only admins set, and refuses unknown zones", async () => {
+    const other = await api.family(['parent']);
+    const before = api.expectStatus(
+      await api.call(other.admin, 'GET', `/api/families/${other.familyId}`),
+      200,
+    );
+    expect(before.default_time_zone).toBe('UTC');
+    const unset = await api.event(other.admin, other.familyId, {
+      event_name: 'Old habit',
+      start_time: '2030-01-07T17:00:00Z',
+      end_time: null,
+      recurrence_rule: 'FREQ=WEEKLY',
+    });
+    expect(unset.time_zone).toBe('UTC');
+    expect(
+      (
+        await api.call(other.byRole('parent'), 'PATCH', `/api/families/${other.familyId}`, {
+          default_time_zone: 'Europe/Berlin',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const bad = await api.call(other.admin, 'PATCH', `/api/families/${other.familyId}`, {
+      default_time_zone: 'Mars/Olympus_Mons',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('INVALID_TIME_ZONE');
+    const set = api.expectStatus(
+      await api.call(other.admin, 'PATCH', `/api/families/${other.familyId}`, {
+        default_time_zone: 'america/new_york',
+      }),
+      200,
+    );
+    expect(set.default_time_zone).toBe('America/New_York');
+    const zoned = await api.event(other.admin, other.familyId, {
+      event_name: 'Soccer',
+      start_time: '2030-01-05T14:00:00Z',
+      end_time: null,
+      recurrence_rule: 'FREQ=WEEKLY',
+    });
+    expect(zoned.time_zone).toBe('America/New_York');
+    const refused = await api.call(other.admin, 'POST', '/api/calendar/events', {
+      family_id: other.familyId,
+      event_name: 'Nowhere',
+      start_time: '2030-01-05T14:00:00Z',
+      time_zone: 'Europe/Atlantis',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('INVALID_TIME_ZONE');
+    // A new zone re-plans a series in the new wall-clock time; an unknown one is refused.
+    const moved = api.expectStatus(
+      await api.call(other.admin, 'PATCH', `/api/calendar/events/${unset.event_id}`, {
+        time_zone: 'Europe/Berlin',
+      }),
+      200,
+    );
+    expect(moved.time_zone).toBe('Europe/Berlin');
+    const patchedBad = await api.call(other.admin, 'PATCH', `/api/calendar/events/${unset.event_id}`, {
+      time_zone: '',
+    });
+    expect(patchedBad.statusCode).toBe(400);
+    const range = new URLSearchParams({
+      family_id: other.familyId,
+      from: '2030-07-01T00:00:00Z',
+      to: '2030-07-08T00:00:00Z',
+    });
+    const july = api.expectStatus(await api.call(other.admin, 'GET', `/api/calendar?${range}`), 200);
+    const habit = july.items.find((item: { event_name: string }) => item.event_name === 'Old habit');
+    // Its start, 17:00Z on a January Monday, is 18:00 in Berlin: in July that is 16:00Z (CEST).
+    expect(habit?.start_time).toBe('2030-07-01T16:00:00.000Z');
   });
 
   it('makes birthdays yearly unless told otherwise, and refuses rules it does not take', async () => {

@@ -83,10 +83,20 @@ export const Attendees = Type.Array(Type.String({ format: 'uuid' }), {
   description: 'user_ids of family members',
 });
 
+export const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'An IANA time zone name (Europe/Berlin, America/New_York, UTC)',
+  examples: ['Europe/Berlin'],
+});
+
 export const Family = Type.Object(
   {
     family_id: Uuid('The family'),
     family_name: Type.String(),
+    default_time_zone: Type.String({
+      description: 'The IANA time zone new calendar events take unless they name one (admins set it)',
+    }),
     created_by: NullableUuid("The creator's user_id; null once their account is deleted"),
     my_role: Role,
     my_member_id: Uuid('Your own membership: DELETE /api/families/:id/members/:my_member_id leaves'),
@@ -201,8 +211,15 @@ export const CalendarEvent = Type.Object({
   location: NullableString(),
   attendees: Type.Array(Type.String({ format: 'uuid' })),
   reminders: Type.Array(Reminder),
+  time_zone: Type.String({
+    description:
+      'The IANA time zone of the event: a recurring event repeats in its wall-clock time (start_time and ' +
+      'end_time are still instants, ISO 8601 with Z)',
+    examples: ['Europe/Berlin'],
+  }),
   recurrence_rule: Type.Union([Type.String(), Type.Null()], {
-    description: 'A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time)',
+    description:
+      "A recurring event: its RFC 5545 RRULE value (recurring in time_zone's wall-clock time from the first start_time)",
   }),
   recurrence_exdates: Type.Array(Timestamp, { description: 'Occurrences removed from the series' }),
   recurrence_id: Type.Unsafe<Date | string | null>({

@@ -1,7 +1,9 @@
 // The family calendar: events any member can see, that parents and admins plan, with
 // attendees among the members and reminders; read by date range. A recurring event (a series,
 // RFC 5545 RRULE) is expanded into its occurrences for the range asked, with removed occurrences
-// (EXDATE) left out and changed ones (RECURRENCE-ID) shown as changed.
+// (EXDATE) left out and changed ones (RECURRENCE-ID) shown as changed. Each event has an IANA
+// time zone (its own, or its family's default): a series recurs in that zone's wall-clock time,
+// while the API speaks instants (ISO with Z) plus the event's time_zone.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors } from '../errors.ts';
@@ -30,7 +32,13 @@ import { findMyFamily, membersAmong } from '../store/families.ts';
 import type { PageQuery } from './families.ts';
 import type { CalendarSource } from './ical.ts';
 import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
-import { checkRecurrence, isOccurrence, occurrenceStarts, type Recurrence } from './recurrence.ts';
+import {
+  canonicalTimeZone,
+  checkRecurrence,
+  isOccurrence,
+  occurrenceStarts,
+  type Recurrence,
+} from './recurrence.ts';
 import { assertCan } from './roles.ts';
 import { checkInstant } from './time.ts';
 
@@ -118,10 +126,19 @@ export interface NewEvent {
   reminders?: Reminder[];
   /** An RRULE value (FREQ=WEEKLY;BYDAY=MO); null for a single event. Birthdays default to yearly. */
   recurrence_rule?: string | null;
+  /** An IANA time zone; the family's default_time_zone when not given. */
+  time_zone?: string;
 }
 
 export interface EventUpdate extends EventChanges {
   recurrence_rule?: string | null;
+}
+
+/** The canonical name of a time zone from a request, or 400 INVALID_TIME_ZONE. */
+function timeZoneOf(field: string, name: string): string {
+  const zone = canonicalTimeZone(name);
+  if (!zone) throw FamilyErrors.invalidTimeZone(field, name);
+  return zone;
 }
 
 /** An end, when there is one, is not before the start and at most MAX_EVENT_DAYS after it. */
@@ -208,6 +225,7 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
         limit: query.limit,
         skip,
         after: ownAfter && ownAfter >= from ? ownAfter : undefined,
+        zone: event.time_zone,
       });
       const views = starts.map((start) => occurrenceView(event, start));
       for (const override of changed.values()) {
@@ -222,9 +240,9 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
     return found;
   }
 
-  /** A checked rule for a series starting at `start`, or null for a single event. */
-  function recurrenceOf(rule: string | null, start: string | Date): Recurrence | null {
-    return rule === null ? null : checkRecurrence(rule, new Date(start));
+  /** A checked rule for a series starting at `start` in `zone`, or null for a single event. */
+  function recurrenceOf(rule: string | null, start: string | Date, zone: string): Recurrence | null {
+    return rule === null ? null : checkRecurrence(rule, new Date(start), zone);
   }
 
   /** Throws unless `at` is an occurrence of this series (one already removed is not). */
@@ -234,7 +252,7 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
     const date = new Date(time);
     if (
       Number.isNaN(time) ||
-      !isOccurrence(event.recurrence_rule, event.start_time, date, event.recurrence_exdates)
+      !isOccurrence(event.recurrence_rule, event.start_time, date, event.recurrence_exdates, event.time_zone)
     ) {
       throw FamilyErrors.occurrenceNotFound();
     }
@@ -320,9 +338,14 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
       const end = input.end_time ? checkInstant('body.end_time', input.end_time) : null;
       checkSpan(start, end);
       const attendees = input.attendees ?? [];
+      const zone =
+        input.time_zone === undefined
+          ? family.default_time_zone
+          : timeZoneOf('body.time_zone', input.time_zone);
       const recurrence = recurrenceOf(
         input.recurrence_rule === undefined ? defaultRule(input.event_type) : input.recurrence_rule,
         start,
+        zone,
       );
       return db.transaction(async (tx) => {
         await checkAttendees(tx, input.family_id, attendees);
@@ -340,6 +363,7 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
             location: input.location ?? null,
             attendees,
             reminders: input.reminders ?? [],
+            timeZone: zone,
             recurrenceRule: recurrence?.rule ?? null,
             recurrenceLastStart: recurrence?.lastStart ?? null,
             createdBy: userId,
@@ -358,6 +382,8 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
       assertCan(event.my_role, 'manageEvents');
       if (changes.start_time !== undefined) checkInstant('body.start_time', changes.start_time);
       if (changes.end_time) checkInstant('body.end_time', changes.end_time);
+      if (changes.time_zone !== undefined)
+        changes.time_zone = timeZoneOf('body.time_zone', changes.time_zone);
       return db.transaction(async (tx) => {
         // Locked, so the span checked here is the span written.
         const current = await findAccessibleEvent(tx, event.event_id, userId, { lock: true });
@@ -368,11 +394,18 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
           changes.end_time === undefined ? current.end_time : changes.end_time,
         );
         if (changes.attendees) await checkAttendees(tx, current.family_id, changes.attendees);
-        // A new rule or start re-plans the series: its removed and changed occurrences go.
+        // A new rule, start or time zone re-plans the series: its removed and changed occurrences go.
         let series: SeriesChanges | undefined;
         const newRule = rule === undefined ? current.recurrence_rule : rule;
-        if (rule !== undefined || (changes.start_time !== undefined && current.recurrence_rule)) {
-          const recurrence = recurrenceOf(newRule, changes.start_time ?? current.start_time);
+        const moved =
+          changes.start_time !== undefined ||
+          (changes.time_zone !== undefined && changes.time_zone !== current.time_zone);
+        if (rule !== undefined || (moved && current.recurrence_rule)) {
+          const recurrence = recurrenceOf(
+            newRule,
+            changes.start_time ?? current.start_time,
+            changes.time_zone ?? current.time_zone,
+          );
           if (
             recurrence &&
             !current.recurrence_rule &&

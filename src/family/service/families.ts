@@ -20,14 +20,18 @@ import {
   type MemberRow,
   type MyFamilyRow,
   updateFamilyName,
+  updateFamilyTimeZone,
   updateMemberRole,
 } from '../store/families.ts';
 import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
+import { canonicalTimeZone } from './recurrence.ts';
 import { assertCan } from './roles.ts';
 
 export interface FamilyView {
   family_id: string;
   family_name: string;
+  /** The IANA time zone new calendar events take unless they name one. */
+  default_time_zone: string;
   created_by: string | null;
   my_role: FamilyRole;
   /** The caller's own membership (to leave: DELETE /api/families/:id/members/:my_member_id). */
@@ -57,6 +61,7 @@ export interface PageQuery {
 const familyView = (row: MyFamilyRow): FamilyView => ({
   family_id: row.family_id,
   family_name: row.family_name,
+  default_time_zone: row.default_time_zone,
   created_by: row.created_by,
   my_role: row.my_role,
   my_member_id: row.my_member_id,
@@ -131,12 +136,23 @@ export function createFamilyService(deps: FamilyDeps) {
       return { ...familyView(family), member_cap: await memberCapOf(family.created_by) };
     },
 
-    async rename(userId: string, familyId: string, name: string): Promise<FamilyView> {
+    /** Renames the family and/or sets its default time zone (admins). */
+    async update(
+      userId: string,
+      familyId: string,
+      changes: { family_name?: string; default_time_zone?: string },
+    ): Promise<FamilyView> {
       await familyOf(userId, familyId);
+      const zone =
+        changes.default_time_zone === undefined ? undefined : canonicalTimeZone(changes.default_time_zone);
+      if (zone === null) {
+        throw FamilyErrors.invalidTimeZone('body.default_time_zone', changes.default_time_zone as string);
+      }
       await db.transaction(async (tx) => {
         const membership = await lockForChange(tx, userId, familyId);
         assertCan(membership.role, 'manageFamily');
-        await updateFamilyName(tx, familyId, name);
+        if (changes.family_name !== undefined) await updateFamilyName(tx, familyId, changes.family_name);
+        if (zone !== undefined) await updateFamilyTimeZone(tx, familyId, zone);
       });
       const family = await familyOf(userId, familyId);
       return { ...familyView(family), member_cap: await memberCapOf(family.created_by) };

@@ -102,6 +102,7 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
         lastModified: event.updated_at,
         categories: [event.event_type],
         alarms: event.reminders.map((r) => r.minutes_before),
+        timeZone: event.time_zone,
       });
       const entries: CalendarEntry[] = events.map(entryOf);
       // A series goes whole, with its RRULE and EXDATEs: calendar apps expand it themselves.

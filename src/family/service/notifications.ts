@@ -97,6 +97,7 @@ export function createReminderJob(deps: FamilyDeps, hub: NotifyHub, push?: Pick<
         to: new Date(horizon.getTime() + 1),
         limit: MAX_OCCURRENCES_PER_SERIES,
         skip,
+        zone: event.time_zone,
       });
       for (const start of starts) eventReminder(event, start, event.event_name);
       for (const override of changed) {

@@ -24,6 +24,8 @@ export interface EventRow {
   location: string | null;
   attendees: string[];
   reminders: Reminder[];
+  /** The IANA time zone whose wall-clock time the event's rule recurs in (and the feed writes). */
+  time_zone: string;
   /** The RRULE value of a recurring event (a series), null for a single event. */
   recurrence_rule: string | null;
   /** Occurrences removed from the series (their original starts). */
@@ -40,7 +42,7 @@ export interface AccessibleEventRow extends EventRow {
 }
 
 const COLUMNS = `e.event_id, e.family_id, e.event_name, e.event_type, e.description, e.start_time, e.end_time,
-  e.location, e.attendees, e.reminders, e.recurrence_rule, e.recurrence_exdates, e.recurrence_last_start,
+  e.location, e.attendees, e.reminders, e.time_zone, e.recurrence_rule, e.recurrence_exdates, e.recurrence_last_start,
   e.created_by, e.created_at, e.updated_at, e.start_time::text AS cursor_at`;
 
 export interface EventInput {
@@ -53,6 +55,7 @@ export interface EventInput {
   location: string | null;
   attendees: string[];
   reminders: Reminder[];
+  timeZone: string;
   recurrenceRule: string | null;
   recurrenceLastStart: Date | null;
   createdBy: string;
@@ -62,8 +65,8 @@ export async function insertEvent(db: Queryable, input: EventInput): Promise<Eve
   const { rows } = await db.query<EventRow>(
     `INSERT INTO family_events AS e (family_id, event_name, event_type, description, start_time, end_time,
                                      location, attendees, reminders, created_by, recurrence_rule,
-                                     recurrence_last_start)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::jsonb, $10, $11, $12)
+                                     recurrence_last_start, time_zone)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::jsonb, $10, $11, $12, $13)
      RETURNING ${COLUMNS}`,
     [
       input.familyId,
@@ -78,6 +81,7 @@ export async function insertEvent(db: Queryable, input: EventInput): Promise<Eve
       input.createdBy,
       input.recurrenceRule,
       input.recurrenceLastStart,
+      input.timeZone,
     ],
   );
   return rows[0] as EventRow;
@@ -156,9 +160,10 @@ export interface EventChanges {
   location?: string | null;
   attendees?: string[];
   reminders?: Reminder[];
+  time_zone?: string;
 }
 
-/** What changes a series: a new rule or start drops its EXDATEs and changed occurrences. */
+/** What changes a series: a new rule, start or time zone drops its EXDATEs and changed occurrences. */
 export interface SeriesChanges {
   recurrence_rule: string | null;
   recurrence_last_start: Date | null;

@@ -6,6 +6,8 @@ import type { KeysetPosition } from './sql.ts';
 export interface FamilyRow {
   family_id: string;
   family_name: string;
+  /** The IANA time zone new calendar events take unless they name one. */
+  default_time_zone: string;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -36,7 +38,8 @@ export interface Membership {
   role: FamilyRole;
 }
 
-const FAMILY_COLUMNS = 'f.family_id, f.family_name, f.created_by, f.created_at, f.updated_at';
+const FAMILY_COLUMNS =
+  'f.family_id, f.family_name, f.default_time_zone, f.created_by, f.created_at, f.updated_at';
 const MY_FAMILY_COLUMNS = `${FAMILY_COLUMNS}, m.role AS my_role, m.member_id AS my_member_id,
   (SELECT count(*) FROM family_members c WHERE c.family_id = f.family_id) AS member_count,
   m.joined_at::text AS cursor_at`;
@@ -90,6 +93,10 @@ export async function listMyFamilies(
 
 export async function updateFamilyName(tx: Queryable, familyId: string, name: string): Promise<void> {
   await tx.query('UPDATE families SET family_name = $2 WHERE family_id = $1', [familyId, name]);
+}
+
+export async function updateFamilyTimeZone(tx: Queryable, familyId: string, zone: string): Promise<void> {
+  await tx.query('UPDATE families SET default_time_zone = $2 WHERE family_id = $1', [familyId, zone]);
 }
 
 export async function deleteFamily(tx: Queryable, familyId: string): Promise<void> {

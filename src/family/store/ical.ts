@@ -90,7 +90,7 @@ export async function familyEventsBetween(
 ): Promise<Omit<EventRow, 'cursor_at'>[]> {
   const { rows } = await db.query<Omit<EventRow, 'cursor_at'>>(
     `SELECT event_id, family_id, event_name, event_type, description, start_time, end_time, location, attendees,
-            reminders, recurrence_rule, recurrence_exdates, recurrence_last_start, created_by, created_at, updated_at
+            reminders, time_zone, recurrence_rule, recurrence_exdates, recurrence_last_start, created_by, created_at, updated_at
      FROM family_events WHERE family_id = $1 AND recurrence_rule IS NULL
        AND start_time < $3 AND coalesce(end_time, start_time) >= $2
      ORDER BY start_time LIMIT $4`,
@@ -109,7 +109,7 @@ export async function familySeriesBetween(
 ): Promise<Omit<EventRow, 'cursor_at'>[]> {
   const { rows } = await db.query<Omit<EventRow, 'cursor_at'>>(
     `SELECT event_id, family_id, event_name, event_type, description, start_time, end_time, location, attendees,
-            reminders, recurrence_rule, recurrence_exdates, recurrence_last_start, created_by, created_at, updated_at
+            reminders, time_zone, recurrence_rule, recurrence_exdates, recurrence_last_start, created_by, created_at, updated_at
      FROM family_events WHERE family_id = $1 AND recurrence_rule IS NOT NULL AND start_time < $3
        AND (recurrence_last_start IS NULL OR recurrence_last_start >= $2)
      ORDER BY start_time LIMIT $4`,

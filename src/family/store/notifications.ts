@@ -12,12 +12,13 @@ export interface ReminderEventRow
     | 'end_time'
     | 'attendees'
     | 'reminders'
+    | 'time_zone'
     | 'recurrence_rule'
     | 'recurrence_exdates'
   > {}
 
 const EVENT_COLUMNS =
-  'event_id, family_id, event_name, start_time, end_time, attendees, reminders, recurrence_rule, recurrence_exdates';
+  'event_id, family_id, event_name, start_time, end_time, attendees, reminders, time_zone, recurrence_rule, recurrence_exdates';
 
 /** Single events with reminders that start in (from, to]. */
 export async function eventsWithRemindersBetween(

@@ -66,7 +66,7 @@ export interface paths {
                                 recurrence_exdates: string[];
                                 /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
                                 recurrence_id: string | null;
-                                /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                                /** @description A recurring event: its RFC 5545 RRULE value (recurring in time_zone's wall-clock time from the first start_time) */
                                 recurrence_rule: string | null;
                                 reminders: {
                                     /** @description Minutes before start_time (at most four weeks) */
@@ -74,6 +74,11 @@ export interface paths {
                                 }[];
                                 /** Format: date-time */
                                 start_time: string;
+                                /**
+                                 * @description The IANA time zone of the event: a recurring event repeats in its wall-clock time (start_time and end_time are still instants, ISO 8601 with Z)
+                                 * @example Europe/Berlin
+                                 */
+                                time_zone: string;
                                 /** Format: date-time */
                                 updated_at: string;
                             }[];
@@ -162,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Put an event on the family calendar (parents and admins)
-         * @description An event lasts at most 366 days (400 INVALID_TIME_RANGE); attendees must be members (400 ATTENDEE_NOT_MEMBER). With recurrence_rule it recurs (400 INVALID_RECURRENCE for a rule CALOS does not take; at most 200 recurring events per family, 409 RECURRING_EVENT_LIMIT); a birthday recurs yearly unless recurrence_rule is null.
+         * @description An event lasts at most 366 days (400 INVALID_TIME_RANGE); attendees must be members (400 ATTENDEE_NOT_MEMBER). With recurrence_rule it recurs (400 INVALID_RECURRENCE for a rule CALOS does not take; at most 200 recurring events per family, 409 RECURRING_EVENT_LIMIT); a birthday recurs yearly unless recurrence_rule is null. time_zone (IANA, e.g. Europe/Berlin; default: the family's default_time_zone; 400 INVALID_TIME_ZONE for an unknown one) is the zone whose wall-clock time a recurring event keeps: a weekly 17:00 stays 17:00 local across summer-time changes.
          */
         post: {
             parameters: {
@@ -220,6 +225,11 @@ export interface paths {
                          * @example 2025-10-31T18:00:00Z
                          */
                         start_time: string;
+                        /**
+                         * @description An IANA time zone name (Europe/Berlin, America/New_York, UTC)
+                         * @example Europe/Berlin
+                         */
+                        time_zone?: string;
                     };
                 };
             };
@@ -257,7 +267,7 @@ export interface paths {
                             recurrence_exdates: string[];
                             /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
                             recurrence_id: string | null;
-                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in time_zone's wall-clock time from the first start_time) */
                             recurrence_rule: string | null;
                             reminders: {
                                 /** @description Minutes before start_time (at most four weeks) */
@@ -265,6 +275,11 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             start_time: string;
+                            /**
+                             * @description The IANA time zone of the event: a recurring event repeats in its wall-clock time (start_time and end_time are still instants, ISO 8601 with Z)
+                             * @example Europe/Berlin
+                             */
+                            time_zone: string;
                             /** Format: date-time */
                             updated_at: string;
                         };
@@ -394,7 +409,7 @@ export interface paths {
                             recurrence_exdates: string[];
                             /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
                             recurrence_id: string | null;
-                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in time_zone's wall-clock time from the first start_time) */
                             recurrence_rule: string | null;
                             reminders: {
                                 /** @description Minutes before start_time (at most four weeks) */
@@ -402,6 +417,11 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             start_time: string;
+                            /**
+                             * @description The IANA time zone of the event: a recurring event repeats in its wall-clock time (start_time and end_time are still instants, ISO 8601 with Z)
+                             * @example Europe/Berlin
+                             */
+                            time_zone: string;
                             /** Format: date-time */
                             updated_at: string;
                         };
@@ -515,7 +535,7 @@ export interface paths {
         head?: never;
         /**
          * Change an event (parents and admins)
-         * @description Send only what changes; attendees and reminders are replaced whole. A new recurrence_rule, or a new start_time of a recurring event, drops its removed and changed occurrences. An event of a family you are not in answers 404 EVENT_NOT_FOUND.
+         * @description Send only what changes; attendees and reminders are replaced whole. A new recurrence_rule, or a new start_time or time_zone of a recurring event, drops its removed and changed occurrences (400 INVALID_TIME_ZONE for an unknown zone). An event of a family you are not in answers 404 EVENT_NOT_FOUND.
          */
         patch: {
             parameters: {
@@ -560,6 +580,11 @@ export interface paths {
                          * @example 2025-10-31T18:00:00Z
                          */
                         start_time?: string;
+                        /**
+                         * @description An IANA time zone name (Europe/Berlin, America/New_York, UTC)
+                         * @example Europe/Berlin
+                         */
+                        time_zone?: string;
                     };
                 };
             };
@@ -597,7 +622,7 @@ export interface paths {
                             recurrence_exdates: string[];
                             /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
                             recurrence_id: string | null;
-                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in time_zone's wall-clock time from the first start_time) */
                             recurrence_rule: string | null;
                             reminders: {
                                 /** @description Minutes before start_time (at most four weeks) */
@@ -605,6 +630,11 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             start_time: string;
+                            /**
+                             * @description The IANA time zone of the event: a recurring event repeats in its wall-clock time (start_time and end_time are still instants, ISO 8601 with Z)
+                             * @example Europe/Berlin
+                             */
+                            time_zone: string;
                             /** Format: date-time */
                             updated_at: string;
                         };
@@ -753,7 +783,7 @@ export interface paths {
                             recurrence_exdates: string[];
                             /** @description For one occurrence of a recurring event: where its rule puts it (RECURRENCE-ID) */
                             recurrence_id: string | null;
-                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in UTC from the first start_time) */
+                            /** @description A recurring event: its RFC 5545 RRULE value (recurring in time_zone's wall-clock time from the first start_time) */
                             recurrence_rule: string | null;
                             reminders: {
                                 /** @description Minutes before start_time (at most four weeks) */
@@ -761,6 +791,11 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             start_time: string;
+                            /**
+                             * @description The IANA time zone of the event: a recurring event repeats in its wall-clock time (start_time and end_time are still instants, ISO 8601 with Z)
+                             * @example Europe/Berlin
+                             */
+                            time_zone: string;
                             /** Format: date-time */
                             updated_at: string;
                         };
@@ -1159,6 +1194,8 @@ export interface paths {
                                 created_at: string;
                                 /** @description The creator's user_id; null once their account is deleted */
                                 created_by: string | null;
+                                /** @description The IANA time zone new calendar events take unless they name one (admins set it) */
+                                default_time_zone: string;
                                 /**
                                  * Format: uuid
                                  * @description The family
@@ -1267,6 +1304,8 @@ export interface paths {
                             created_at: string;
                             /** @description The creator's user_id; null once their account is deleted */
                             created_by: string | null;
+                            /** @description The IANA time zone new calendar events take unless they name one (admins set it) */
+                            default_time_zone: string;
                             /**
                              * Format: uuid
                              * @description The family
@@ -1376,6 +1415,8 @@ export interface paths {
                             created_at: string;
                             /** @description The creator's user_id; null once their account is deleted */
                             created_by: string | null;
+                            /** @description The IANA time zone new calendar events take unless they name one (admins set it) */
+                            default_time_zone: string;
                             /**
                              * Format: uuid
                              * @description The family
@@ -1507,8 +1548,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename the family (admins)
-         * @description Other roles get 403 FAMILY_ROLE_FORBIDDEN. A family you are not a member of answers 404 FAMILY_NOT_FOUND, like one that does not exist.
+         * Rename the family or set its default time zone (admins)
+         * @description default_time_zone is the IANA time zone new calendar events take unless they name one (400 INVALID_TIME_ZONE for an unknown one). Other roles get 403 FAMILY_ROLE_FORBIDDEN. A family you are not a member of answers 404 FAMILY_NOT_FOUND, like one that does not exist.
          */
         patch: {
             parameters: {
@@ -1522,13 +1563,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    /**
-                     * @example {
-                     *       "family_name": "The Addams Family"
-                     *     }
-                     */
                     "application/json": {
-                        family_name: string;
+                        /**
+                         * @description An IANA time zone name (Europe/Berlin, America/New_York, UTC)
+                         * @example Europe/Berlin
+                         */
+                        default_time_zone?: string;
+                        family_name?: string;
                     };
                 };
             };
@@ -1557,6 +1598,8 @@ export interface paths {
                             created_at: string;
                             /** @description The creator's user_id; null once their account is deleted */
                             created_by: string | null;
+                            /** @description The IANA time zone new calendar events take unless they name one (admins set it) */
+                            default_time_zone: string;
                             /**
                              * Format: uuid
                              * @description The family
