@@ -202,6 +202,50 @@ describe.each(testEngines())('family chat on %s', (engine) => {
     expect((await unread(parent)).unread_count).toBe(1);
   });
 
+  it('replays what a reconnecting stream missed after its Last-Event-ID, then goes on live', async () => {
+    const family = await api.family(['child']);
+    const kid = family.byRole('child');
+    const url = `${platform.url}/family/api/families/${family.familyId}/messages/stream`;
+    const first = await openEventStream(url, kid.headers);
+    const seen = await say(family.admin, family.familyId, 'seen live');
+    const live = await first.waitFor((e) => e.event === 'message.created');
+    expect(live.id).toBe(seen.seq);
+    first.close();
+
+    // While the kid is away, two messages are sent and one of them deleted.
+    const missedOne = await say(family.admin, family.familyId, 'missed one');
+    const missedTwo = await say(family.admin, family.familyId, 'missed two');
+    expect(
+      (
+        await api.call(
+          family.admin,
+          'DELETE',
+          `/api/families/${family.familyId}/messages/${missedTwo.message_id}`,
+        )
+      ).statusCode,
+    ).toBe(204);
+    const again = await openEventStream(url, { ...kid.headers, 'last-event-id': live.id as string });
+    const replayed = await again.waitFor(
+      (e) =>
+        e.event === 'message.created' &&
+        (e.data as { message_id: string }).message_id === missedTwo.message_id,
+    );
+    const created = again.events.filter((e) => e.event === 'message.created');
+    expect(created.map((e) => e.id)).toEqual([missedOne.seq, missedTwo.seq]);
+    expect(created[0]?.data).toMatchObject({ body: 'missed one' });
+    // A deleted message comes in its current state: its place, without its text.
+    expect(JSON.stringify(replayed.data)).not.toContain('missed two');
+    const after = await say(family.admin, family.familyId, 'live again');
+    const next = await again.waitFor((e) => e.event === 'message.created' && e.id === after.seq);
+    expect(next.data).toMatchObject({ body: 'live again' });
+    again.close();
+
+    // A Last-Event-ID that is no seq replays nothing.
+    const odd = await openEventStream(url, { ...kid.headers, 'last-event-id': 'not-a-seq' });
+    expect(odd.status).toBe(200);
+    odd.close();
+  });
+
   it('delivers messages live to other members, and ends the stream of a member who is removed', async () => {
     const family = await api.family(['child']);
     const kid = family.byRole('child');

@@ -5,7 +5,12 @@ import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { openSse } from '../../platform/http/sse.ts';
 import { FamilyErrors } from '../errors.ts';
-import { MAX_MESSAGE_LENGTH, MESSAGES_PER_MINUTE, type MessageService } from '../service/messages.ts';
+import {
+  MAX_MESSAGE_LENGTH,
+  MAX_REPLAYED,
+  MESSAGES_PER_MINUTE,
+  type MessageService,
+} from '../service/messages.ts';
 import { bearer, ErrorResponse, idsOrNotFound, NoContent, Uuid } from './schemas.ts';
 
 const FamilyParams = Type.Object({ id: Uuid('The family_id') });
@@ -202,8 +207,10 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
         tags,
         summary: 'Follow the chat live (server-sent events)',
         description:
-          'Events message.created, message.updated and message.deleted, each with the message. The stream ends ' +
-          '(event end, reason access_ended) as soon as the caller is no longer a member.',
+          'Events message.created, message.updated and message.deleted, each with the message; the id of each ' +
+          'event is the seq of its message. A client that reconnects with Last-Event-ID (browsers do) first ' +
+          `gets every message after that seq as message.created (at most ${MAX_REPLAYED}, oldest first), then ` +
+          'the live events. The stream ends (event end, reason access_ended) as soon as the caller is no longer a member.',
         security: bearer,
         params: FamilyParams,
         response: { 401: ErrorResponse, 404: ErrorResponse },
@@ -222,8 +229,22 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
         if (stream) stream.send(event);
         else early.push(event);
       });
+      // What a reconnecting client missed comes first, then what arrived while it was read.
+      const lastEventId = request.headers['last-event-id'];
+      const missed =
+        typeof lastEventId === 'string'
+          ? await messages.missedSince(request.params.id, lastEventId)
+          : undefined;
       stream = openSse(request, reply, { access });
-      for (const event of early.splice(0)) stream.send(event);
+      const replayed = new Set<string>();
+      for (const message of missed ?? []) {
+        replayed.add(message.seq);
+        stream.send({ id: message.seq, event: 'message.created', data: message });
+      }
+      for (const event of early.splice(0)) {
+        if (event.event === 'message.created' && replayed.has(event.id)) continue;
+        stream.send(event);
+      }
       await stream.closed;
       unsubscribe();
     },

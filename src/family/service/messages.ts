@@ -12,6 +12,7 @@ import {
   findMessage,
   insertMessage,
   listMessages,
+  listMessagesAfter,
   type MessageRow,
   markMessageDeleted,
   markRead,
@@ -42,6 +43,8 @@ export interface MessageView {
 export type MessageEventKind = 'message.created' | 'message.updated' | 'message.deleted';
 
 const SEQ = /^\d{1,18}$/;
+/** A stream that reconnects gets at most this many missed messages; the rest come with the next page load. */
+export const MAX_REPLAYED = 500;
 
 export type MessageService = ReturnType<typeof createMessageService>;
 
@@ -165,6 +168,16 @@ export function createMessageService(
         check: async () => (await findRole(db, familyId, userId)) !== undefined,
         watch: (onChange) => familyAccess.subscribe(familyId, onChange),
       };
+    },
+
+    /**
+     * The messages after `afterSeq` (a stream's Last-Event-ID), oldest first, at most
+     * MAX_REPLAYED: what a reconnecting stream missed. Undefined for a value that is no seq.
+     */
+    async missedSince(familyId: string, afterSeq: string): Promise<MessageView[] | undefined> {
+      if (!SEQ.test(afterSeq)) return undefined;
+      const rows = await listMessagesAfter(db, familyId, afterSeq, MAX_REPLAYED);
+      return Promise.all(rows.map(view));
     },
 
     /** Calls `deliver` with each change to the family's messages, in order; resolves once listening. */

@@ -60,6 +60,20 @@ export async function listMessages(
   return rows;
 }
 
+/** Oldest first, after `afterSeq`: what a stream that reconnects has missed. */
+export async function listMessagesAfter(
+  db: Queryable,
+  familyId: string,
+  afterSeq: string,
+  limit: number,
+): Promise<MessageRow[]> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT ${COLUMNS} FROM family_messages WHERE family_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3`,
+    [familyId, afterSeq, limit],
+  );
+  return rows;
+}
+
 export async function updateMessageBody(
   tx: Queryable,
   messageId: string,

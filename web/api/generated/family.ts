@@ -3343,7 +3343,7 @@ export interface paths {
         };
         /**
          * Follow the chat live (server-sent events)
-         * @description Events message.created, message.updated and message.deleted, each with the message. The stream ends (event end, reason access_ended) as soon as the caller is no longer a member.
+         * @description Events message.created, message.updated and message.deleted, each with the message; the id of each event is the seq of its message. A client that reconnects with Last-Event-ID (browsers do) first gets every message after that seq as message.created (at most 500, oldest first), then the live events. The stream ends (event end, reason access_ended) as soon as the caller is no longer a member.
          */
         get: {
             parameters: {
