@@ -64,7 +64,20 @@ export function registerPushRoutes(app: App, push: PushService): void {
               { additionalProperties: false },
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [
+              {
+                endpoint: 'https://fcm.googleapis.com/fcm/send/dpH5lCsTSSM:APA91bH…',
+                expirationTime: null,
+                keys: {
+                  p256dh:
+                    'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+                  auth: 'tBHItJI5svbpez7KI4CCXg',
+                },
+              },
+            ],
+          },
         ),
         response: {
           200: Type.Object({ subscription_id: Uuid('The subscription'), created_at: Timestamp }),
@@ -91,7 +104,13 @@ export function registerPushRoutes(app: App, push: PushService): void {
         description:
           'Another member’s endpoint, or one not subscribed, answers 404 PUSH_SUBSCRIPTION_NOT_FOUND.',
         security: bearer,
-        body: Type.Object({ endpoint: Endpoint }, { additionalProperties: true }),
+        body: Type.Object(
+          { endpoint: Endpoint },
+          {
+            additionalProperties: true,
+            examples: [{ endpoint: 'https://fcm.googleapis.com/fcm/send/dpH5lCsTSSM:APA91bH…' }],
+          },
+        ),
         response: { 204: NoContent, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
       },
     },

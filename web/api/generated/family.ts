@@ -5004,6 +5004,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "endpoint": "https://fcm.googleapis.com/fcm/send/dpH5lCsTSSM:APA91bH…",
+                     *       "expirationTime": null,
+                     *       "keys": {
+                     *         "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+                     *         "auth": "tBHItJI5svbpez7KI4CCXg"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /** @description The push service’s URL for this browser (https) */
                         endpoint: string;
@@ -5110,6 +5120,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "endpoint": "https://fcm.googleapis.com/fcm/send/dpH5lCsTSSM:APA91bH…"
+                     *     }
+                     */
                     "application/json": {
                         /** @description The push service’s URL for this browser (https) */
                         endpoint: string;
