@@ -6,7 +6,8 @@ let shared: { url: string; client: Redis } | undefined;
 
 export function redisClient(config: Pick<Config, 'redisUrl'>): Redis | undefined {
   if (!config.redisUrl) return undefined;
-  if (shared?.url === config.redisUrl) return shared.client;
+  // A client that was closed (closeRedis, or quit elsewhere) is not handed out again.
+  if (shared?.url === config.redisUrl && shared.client.status !== 'end') return shared.client;
   // Commands fail fast while Redis is away instead of queueing forever behind a request.
   const client = new Redis(config.redisUrl, {
     enableOfflineQueue: false,

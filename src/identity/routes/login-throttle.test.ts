@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines, uniqueSuffix } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
-import { closeRedis } from '../../platform/redis.ts';
+import { closeRedis, redisClient } from '../../platform/redis.ts';
 import { LOGIN_LIMITS } from '../service/login-throttle.ts';
 import { USER_CODE_LIMITS } from '../service/pairing.ts';
 
@@ -212,6 +212,10 @@ describe('rate-limit keys in a Redis shared by two deployments', () => {
 
   it('share counters within one deployment, and never with another', async () => {
     const [first, sameDeployment, otherDeployment] = platforms as [TestPlatform, TestPlatform, TestPlatform];
+    // Counts go to Redis once its connection is ready (before that, each process counts alone,
+    // as while Redis is down): the test starts counting then, as a deployment's traffic would.
+    const client = redisClient({ redisUrl: REDIS_URL });
+    if (client && client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
     const name = `ghost_${uniqueSuffix()}`;
     const failures = await Promise.all(
       Array.from({ length: LOGIN_LIMITS.perAccount.points }, (_, i) =>
