@@ -224,10 +224,15 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       let stream: ReturnType<typeof openSse> | undefined;
       // Listening starts before the stream opens; what arrives in between waits for it.
       const early: { id: string; event: string; data: unknown }[] = [];
+      // The newest message replayed: a creation at or below it was sent already (its notice
+      // can still arrive after the replay was read, when notices lag behind the database).
+      let replayedUpTo = -1n;
+      const sentAlready = (event: { id: string; event: string }) =>
+        event.event === 'message.created' && BigInt(event.id) <= replayedUpTo;
       const unsubscribe = await messages.follow(request.params.id, (kind, message) => {
         const event = { id: message.seq, event: kind, data: message };
-        if (stream) stream.send(event);
-        else early.push(event);
+        if (!stream) early.push(event);
+        else if (!sentAlready(event)) stream.send(event);
       });
       // What a reconnecting client missed comes first, then what arrived while it was read.
       const lastEventId = request.headers['last-event-id'];
@@ -236,15 +241,11 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
           ? await messages.missedSince(request.params.id, lastEventId)
           : undefined;
       stream = openSse(request, reply, { access });
-      const replayed = new Set<string>();
       for (const message of missed ?? []) {
-        replayed.add(message.seq);
+        replayedUpTo = BigInt(message.seq);
         stream.send({ id: message.seq, event: 'message.created', data: message });
       }
-      for (const event of early.splice(0)) {
-        if (event.event === 'message.created' && replayed.has(event.id)) continue;
-        stream.send(event);
-      }
+      for (const event of early.splice(0)) if (!sentAlready(event)) stream.send(event);
       await stream.closed;
       unsubscribe();
     },
