@@ -6,10 +6,9 @@ import { request } from 'undici';
 import { createAiHttpClient } from './ai/client.ts';
 import { aiService } from './ai/index.ts';
 import { registerDoctorEndpoint } from './cli/doctor/endpoint.ts';
+import { familyService, hollowtownService, recipesService } from './cross-app/index.ts';
 import { createFamilyHttpClient } from './family/client.ts';
-import { familyService } from './family/index.ts';
 import { createHollowtownHttpClient } from './hollowtown/client.ts';
-import { hollowtownService } from './hollowtown/index.ts';
 import { createIdentityHttpClient, type IdentityClient, type JwksProvider } from './identity/client.ts';
 import { identityService } from './identity/index.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS } from './identity/service/tokens.ts';
@@ -33,7 +32,6 @@ import { stopGracefully } from './platform/http/shutdown.ts';
 import type { Logger } from './platform/logger.ts';
 import { migrate } from './platform/migrations/migrator.ts';
 import { createRecipesHttpClient } from './recipes/client.ts';
-import { recipesService } from './recipes/index.ts';
 
 /** Identity comes first: every other service depends on it. */
 export const ALL_SERVICES: readonly ServiceDefinition[] = [

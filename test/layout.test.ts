@@ -1,10 +1,22 @@
 // Rooms and doors (DESIGN.md): a service imports src/platform and other services' client.ts,
 // nothing else of theirs; only the composition root and the CLI see every service.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SERVICES = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];
+/**
+ * Whose door each service may use: only services below it. The apps use none of each other's;
+ * the flows between them are src/cross-app's, through each app's links.ts.
+ */
+const BELOW: Record<string, string[]> = {
+  identity: [],
+  ai: ['identity'],
+  hollowtown: ['identity', 'ai'],
+  recipes: ['identity', 'ai'],
+  family: ['identity', 'ai'],
+};
+const APPS = ['hollowtown', 'recipes', 'family'];
 /** Small shared modules named for what they do (STYLE.md): any service may use them. */
 const SHARED = ['ingredients'];
 const ROOT = path.resolve('.');
@@ -66,12 +78,47 @@ describe('the source layout', () => {
           if (target.startsWith('..')) continue;
           const [room, ...rest] = target.split(path.sep);
           if (!room || room === service || room === 'platform' || SHARED.includes(room)) continue;
-          if (SERVICES.includes(room) && rest.join('/') === 'client.ts') continue;
+          if (BELOW[service]?.includes(room) && rest.join('/') === 'client.ts') continue;
           violations.push(`${path.relative(SRC, file)} imports ${target}`);
         }
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('keeps the flows between apps in src/cross-app, which uses their doors and entries only', () => {
+    const violations: string[] = [];
+    for (const file of sourceFiles(path.join(SRC, 'cross-app'))) {
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith('.')) continue;
+        const [room, ...rest] = path
+          .relative(SRC, path.resolve(path.dirname(file), specifier))
+          .split(path.sep);
+        if (!room || room === 'cross-app' || room === 'platform' || SHARED.includes(room)) continue;
+        if (SERVICES.includes(room) && ['client.ts', 'links.ts', 'index.ts'].includes(rest.join('/')))
+          continue;
+        violations.push(`${path.relative(SRC, file)} imports ${room}/${rest.join('/')}`);
+      }
+    }
+    // Only the composition root and the CLI compose the apps with their links.
+    const users = sourceFiles(SRC)
+      .filter((file) => !file.startsWith(path.join(SRC, 'cross-app')) && !file.endsWith('.test.ts'))
+      .filter((file) =>
+        importsOf(file).some(
+          (s) =>
+            s.startsWith('.') &&
+            path.relative(SRC, path.resolve(path.dirname(file), s)).startsWith('cross-app'),
+        ),
+      )
+      .map((file) => path.relative(SRC, file).split(path.sep).join('/'))
+      .filter((file) => file !== 'main.ts' && !file.startsWith('cli/'));
+    expect([...violations, ...users.map((file) => `${file} imports cross-app`)]).toEqual([]);
+    // Each app says what it needs of the others in its own links.ts, from nothing of theirs.
+    for (const app of APPS.filter((a) => existsSync(path.join(SRC, a, 'links.ts')))) {
+      const links = path.join(SRC, app, 'links.ts');
+      expect(readFileSync(links, 'utf8')).toContain('src/cross-app');
+      expect(importsOf(links)).toEqual([]);
+    }
   });
 
   it('keeps src/platform and the shared modules free of any service', () => {

@@ -106,6 +106,7 @@ async function callList(app: AppName, db: Database, context: TargetContext): Pro
         db,
         logger: silentLogger,
         clients: new ClientRegistry(),
+        links: { family: () => undefined, recipes: () => undefined },
         now: systemClock.now,
       }).list(userId, {
         limit: PAGE_SIZE,

@@ -57,6 +57,16 @@ export interface FamilyClient {
       note?: string | null;
     }[];
   }): Promise<{ listId: string; version: number; estimatedCostCents: number; created: boolean }>;
+  /**
+   * Takes back a list saveGeneratedList created, when its source could not record it (the undo
+   * step of a flow across apps); nothing when the list is gone or not that source's.
+   */
+  discardGeneratedList(input: {
+    familyId: string;
+    sourceDomain: 'hollowtown' | 'recipes';
+    sourceId: string;
+    listId: string;
+  }): Promise<void>;
   integrity: FamilyIntegrityClient;
   /** Counts and estimated cost of a shopping list, or null when it no longer exists. */
   shoppingListSummary(listId: string): Promise<{
@@ -77,6 +87,7 @@ export const FAMILY_RPC_METHODS = rpcMethods<FamilyClient>()(
   'familiesOf',
   'syncIdentityEvents',
   'saveGeneratedList',
+  'discardGeneratedList',
   'shoppingListSummary',
   'integrity.userIds',
   'integrity.forgetUser',

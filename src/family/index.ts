@@ -66,7 +66,6 @@
 //   only while its creator is a member.)
 //
 // `calos doctor` asks the same questions through FamilyClient.integrity (service/integrity.ts).
-import type { HollowtownClient } from '../hollowtown/client.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import { createHousekeeping } from '../platform/housekeeping.ts';
@@ -74,9 +73,9 @@ import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../plat
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { createLimiter } from '../platform/rate-limit.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
-import type { RecipesClient } from '../recipes/client.ts';
 import { FAMILY_RPC_METHODS, type FamilyClient } from './client.ts';
 import type { FamilyDeps } from './deps.ts';
+import type { DayEntrySource, FamilyLinks } from './links.ts';
 import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
 import { createCalendarLinkService } from './service/calendar-links.ts';
@@ -105,7 +104,7 @@ const REMINDER_INTERVAL_MS = 30_000;
 /** The consumer's name in identity's outbox cursors. */
 export const OUTBOX_CONSUMER = 'family';
 
-function createFamilyPlanner(context: ServiceContext): ServiceInstance {
+function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): ServiceInstance {
   const deps: FamilyDeps = {
     db: context.databases.get('family'),
     identity: () => context.clients.get<IdentityClient>('identity'),
@@ -134,10 +133,11 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     duration: 60,
   });
   // Other apps' entries for the family calendar, added as those apps expose them.
-  const calendarLinks = createCalendarLinkService(deps, () =>
-    context.clients.has('recipes') ? context.clients.get<RecipesClient>('recipes') : undefined,
-  );
-  const calendarSources: CalendarSource[] = [hollowtownEventsSource(context), calendarLinks.mealPlanSource];
+  const calendarLinks = createCalendarLinkService(deps, () => links.mealPlans());
+  const calendarSources: CalendarSource[] = [
+    ...links.dayEntries.map(dayEntriesSource),
+    calendarLinks.mealPlanSource,
+  ];
   const families = createFamilyService(deps);
   const services = {
     families,
@@ -165,6 +165,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   const client: FamilyClient = {
     ...createFamilyClient(deps, () => identityEvents().drain()),
     saveGeneratedList: (input) => services.shoppingLists.saveGenerated(input),
+    discardGeneratedList: (input) => services.shoppingLists.discardGenerated(input),
     shoppingListSummary: (listId) => services.shoppingLists.summary(listId),
   };
   return {
@@ -199,32 +200,30 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Halloween events planned with the family, as all-day entries of its calendar. */
-function hollowtownEventsSource(context: ServiceContext): CalendarSource {
-  return async (familyId, from, to) => {
-    if (!context.clients.has('hollowtown')) return [];
-    const events = await context.clients
-      .get<HollowtownClient>('hollowtown')
-      .familyEvents(familyId, day(from), day(to));
-    return events.map((event) => ({
-      uid: `${event.event_id}@hollowtown.calos`,
-      start: new Date(`${event.event_date}T00:00:00Z`),
+/** Another app's whole-day entries (e.g. Halloween events planned with the family) on its calendar. */
+function dayEntriesSource(source: DayEntrySource): CalendarSource {
+  return async (familyId, from, to) =>
+    (await source(familyId, day(from), day(to))).map((entry) => ({
+      uid: `${entry.id}@${entry.domain}.calos`,
+      start: new Date(`${entry.day}T00:00:00Z`),
       end: null,
       allDay: true,
-      summary: event.event_name,
-      location: event.location,
-      lastModified: event.updated_at,
-      categories: ['hollowtown', event.event_type],
-      source: { domain: 'hollowtown', id: event.event_id },
+      summary: entry.summary,
+      location: entry.location,
+      lastModified: entry.updatedAt,
+      categories: entry.categories,
+      source: { domain: entry.domain, id: entry.id },
     }));
-  };
 }
 
-export const familyService: ServiceDefinition = {
-  name: 'family',
-  prefix: '/family',
-  title: 'Family Planner',
-  description: 'Families and roles, shared todo lists and the family calendar.',
-  database: 'family',
-  create: createFamilyPlanner,
-};
+/** Family Planner, linked to the other apps by `links` (src/cross-app gives them; NO_LINKS alone). */
+export function defineFamily(links: (context: ServiceContext) => FamilyLinks): ServiceDefinition {
+  return {
+    name: 'family',
+    prefix: '/family',
+    title: 'Family Planner',
+    description: 'Families and roles, shared todo lists and the family calendar.',
+    database: 'family',
+    create: (context) => createFamilyPlanner(context, links(context)),
+  };
+}

@@ -2,6 +2,7 @@
 import type { Database } from '../platform/db/database.ts';
 import type { ClientRegistry } from '../platform/http/service.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { HollowtownLinks } from './links.ts';
 
 export interface HollowtownDeps {
   /** hollowtown_db: the only database this service touches. */
@@ -9,5 +10,7 @@ export interface HollowtownDeps {
   logger: Logger;
   /** Other services' clients (identity, ai), looked up when used: ai is built after Hollowtown. */
   clients: ClientRegistry;
+  /** The other apps (Family Planner, HowToCookAtHome), as src/cross-app links them. */
+  links: HollowtownLinks;
   now(): Date;
 }

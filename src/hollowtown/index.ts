@@ -31,6 +31,7 @@ import { registerRpcDoor } from '../platform/rpc.ts';
 import { HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
+import type { HollowtownLinks } from './links.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
 import { isUuid } from './service/common.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
@@ -96,11 +97,12 @@ function createIdentityEventConsumer(deps: HollowtownDeps, events: EventBus | un
   });
 }
 
-async function createHollowtown(context: ServiceContext): Promise<ServiceInstance> {
+async function createHollowtown(context: ServiceContext, links: HollowtownLinks): Promise<ServiceInstance> {
   const deps: HollowtownDeps = {
     db: context.databases.get('hollowtown'),
     logger: context.logger.child({ service: 'hollowtown' }),
     clients: context.clients,
+    links,
     now: () => context.clock.now(),
   };
   const services = createHollowtownServices(deps);
@@ -161,11 +163,18 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
   };
 }
 
-export const hollowtownService: ServiceDefinition = {
-  name: 'hollowtown',
-  prefix: '/hollowtown',
-  title: 'Hollowtown',
-  description: 'Your AI Halloween assistant: spooky recipes, events, costume ideas and haunted-house plans.',
-  database: 'hollowtown',
-  create: createHollowtown,
-};
+/**
+ * Hollowtown, linked to the other apps by `links` (src/cross-app gives them; NO_LINKS in
+ * links.ts for Hollowtown alone).
+ */
+export function defineHollowtown(links: (context: ServiceContext) => HollowtownLinks): ServiceDefinition {
+  return {
+    name: 'hollowtown',
+    prefix: '/hollowtown',
+    title: 'Hollowtown',
+    description:
+      'Your AI Halloween assistant: spooky recipes, events, costume ideas and haunted-house plans.',
+    database: 'hollowtown',
+    create: (context) => createHollowtown(context, links(context)),
+  };
+}

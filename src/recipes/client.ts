@@ -119,6 +119,14 @@ export interface SharedCopy {
 
 export type ReferenceDomain = 'hollowtown' | 'recipes';
 
+/**
+ * A change of another app's original, for the copies shared from it (delivered at least once,
+ * in any order: an older version than the copy holds changes nothing).
+ */
+export type SourceRecipeChange =
+  | { kind: 'updated'; domain: 'hollowtown'; sourceRecipeId: string; version: number; recipe: unknown }
+  | { kind: 'deleted'; domain: 'hollowtown'; sourceRecipeId: string };
+
 /** What `calos doctor` asks of HowToCookAtHome to find and fix references that point at nothing. */
 export interface RecipesIntegrityClient {
   /** User ids recipes_db holds rows of (what user.deleted removes), ascending, after `after`. */
@@ -169,6 +177,8 @@ export interface RecipesClient {
    * was deleted or detached, which ends the link).
    */
   sharedCopy(userId: string, domain: 'hollowtown', sourceRecipeId: string): Promise<SharedCopy | null>;
+  /** Brings the copies of an original up to a change of it (src/cross-app/recipe-sync.ts). */
+  applySourceChange(change: SourceRecipeChange): Promise<void>;
   integrity: RecipesIntegrityClient;
 }
 
@@ -178,6 +188,7 @@ export const RECIPES_RPC_METHODS = rpcMethods<RecipesClient>()(
   'getMealPlanForUser',
   'shareRecipe',
   'sharedCopy',
+  'applySourceChange',
   'integrity.userIds',
   'integrity.forgetUser',
   'integrity.liveReferences',

@@ -11,17 +11,12 @@
 // Applying the same event twice changes nothing the second time.
 //
 // Recipes shared from Hollowtown ("Share to My Recipes") are real recipes rows of the sharer
-// (source 'shared') linked by recipe_references; they follow the original through Hollowtown's
-// outbox (see service/shared-recipes.ts). Bound: an edit of the original shows in the copy
-// within 2 s while both services run, usually within tens of milliseconds (the outbox's NOTIFY
-// wakes the consumer; without it, a poll every second). When recipes_db or hollowtown_db is
-// briefly down, the consumer retries with back-off (at most 30 s apart) from its cursor and
-// catches up; nothing is lost, since events stay in Hollowtown's outbox until acknowledged.
+// (source 'shared') linked by recipe_references; they follow the original through the changes
+// src/cross-app/recipe-sync.ts brings from Hollowtown's outbox to `applySourceChange` (see
+// service/shared-recipes.ts). This service imports no other app.
 import type { AiClient } from '../ai/client.ts';
-import type { HollowtownClient, HollowtownOutboxEvent } from '../hollowtown/client.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
-import type { Logger } from '../platform/logger.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
 import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
@@ -63,50 +58,9 @@ export type RecipesServices = ReturnType<typeof createRecipesServices>;
 export interface RecipesInstanceClient extends RecipesClient {
   /** Applies every pending identity event (user.deleted); resolves with how many were applied. */
   drainUserEvents(): Promise<number>;
-  /** Applies every pending Hollowtown event to shared copies now; resolves with how many were applied. */
-  syncSharedRecipes(): Promise<number>;
 }
 
-/** Keeps shared copies in step with Hollowtown: its outbox, consumed at least once, woken by NOTIFY. */
-function createSharedRecipeSync(context: ServiceContext, services: RecipesServices, logger: Logger) {
-  // Looked up when used: Hollowtown is built before this service, or not served here at all.
-  const hollowtown = () => context.clients.get<HollowtownClient>('hollowtown');
-  let consumer: OutboxConsumer | undefined;
-  let unlisten: (() => Promise<void>) | undefined;
-  const get = () => {
-    if (!consumer && (context.events || context.clients.has('hollowtown'))) {
-      consumer = createOutboxConsumer<HollowtownOutboxEvent>({
-        name: 'recipes',
-        // Through NATS when configured, else Hollowtown's outbox (in process or over its client).
-        source: context.events?.source('hollowtown') ?? {
-          pull: (name, limit) => hollowtown().outbox.pull(name, limit),
-          ack: (name, eventId) => hollowtown().outbox.ack(name, eventId),
-        },
-        handle: (event) => services.shared.applyHollowtownEvent(event),
-        logger,
-      });
-    }
-    return consumer;
-  };
-  return {
-    drain: async () => (await get()?.drain()) ?? 0,
-    async start() {
-      const sync = get();
-      if (!sync) {
-        logger.warn('no Hollowtown client here: shared recipes do not follow their originals');
-        return;
-      }
-      sync.start();
-      if (!context.events) unlisten = await hollowtown().outbox.onEvents(() => sync.wake());
-    },
-    async stop() {
-      await unlisten?.().catch(() => undefined);
-      await consumer?.stop();
-    },
-  };
-}
-
-async function createRecipes(context: ServiceContext): Promise<ServiceInstance> {
+async function createRecipes(context: ServiceContext): Promise<ServiceInstance<RecipesInstanceClient>> {
   const logger = context.logger.child({ service: 'recipes' });
   const deps: RecipesDeps = {
     db: context.databases.get('recipes'),
@@ -117,7 +71,6 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     importLimits: context.config.recipeImport,
   };
   const services = createRecipesServices(deps);
-  const sharedSync = createSharedRecipeSync(context, services, logger);
   let consumer: OutboxConsumer | undefined;
   const userEvents = () => {
     if (!consumer && context.clients.has('identity')) {
@@ -171,7 +124,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     },
     shareRecipe: (input) => services.shared.share(input),
     sharedCopy: (userId, domain, sourceRecipeId) => services.shared.copyOf(userId, domain, sourceRecipeId),
-    syncSharedRecipes: () => sharedSync.drain(),
+    applySourceChange: (change) => services.shared.applySourceChange(change),
     integrity: {
       userIds: (after, limit) => referencedUserIds(deps.db, after, limit),
       // The user.deleted policy above, applied on demand.
@@ -196,16 +149,14 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
       const events = userEvents();
       if (events) events.start();
       else logger.warn('no identity client here: user.deleted events are not applied to recipes_db');
-      await sharedSync.start();
     },
     async stop() {
-      await sharedSync.stop();
       await consumer?.stop();
     },
   };
 }
 
-export const recipesService: ServiceDefinition = {
+export const recipesService: ServiceDefinition<RecipesInstanceClient> = {
   name: 'recipes',
   prefix: '/recipes',
   title: 'HowToCookAtHome',

@@ -3,7 +3,7 @@
 // survives the original's deletion with its last snapshot, and can be detached.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecipesInstanceClient } from '../../src/recipes/index.ts';
+import type { LinkedRecipesClient } from '../../src/cross-app/index.ts';
 import { testEngines } from '../support/engines.ts';
 import { given, type TestUser } from '../support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -278,7 +278,7 @@ describe.each(testEngines())('a recipe shared from Hollowtown to HowToCookAtHome
     const { recipe_id: copy } = (await share(alice, original)).body;
     await call(alice, 'PATCH', `/hollowtown/api/recipes/spooky/${original}`, { recipe_name: 'Bat wings v2' });
     await call(alice, 'PATCH', `/hollowtown/api/recipes/spooky/${original}`, { recipe_name: 'Bat wings v3' });
-    const recipes = platform.clients.get<RecipesInstanceClient>('recipes');
+    const recipes = platform.clients.get<LinkedRecipesClient>('recipes');
     await recipes.syncSharedRecipes();
     expect((await copyOf(alice, copy)).body.recipe_name).toBe('Bat wings v3');
 
@@ -395,7 +395,7 @@ describe.each(testEngines())('a recipe shared from Hollowtown to HowToCookAtHome
     await call(alice, 'PATCH', `/hollowtown/api/recipes/spooky/${original}`, {
       recipe_name: 'Spider cookies v2',
     });
-    await platform.clients.get<RecipesInstanceClient>('recipes').syncSharedRecipes();
+    await platform.clients.get<LinkedRecipesClient>('recipes').syncSharedRecipes();
     expect((await copyOf(alice, copy)).body).toMatchObject({
       recipe_name: 'Spider cookies',
       source: 'manual',

@@ -3,12 +3,9 @@
 // Ollama pool, limits and metering) and Hollowtown (its client and the generation service).
 import type { AiChatResult, AiClient } from '../../ai/client.ts';
 import { aiService } from '../../ai/index.ts';
+import { hollowtownLinks, hollowtownService } from '../../cross-app/index.ts';
 import type { HollowtownClient } from '../../hollowtown/client.ts';
-import {
-  createHollowtownServices,
-  type HollowtownServices,
-  hollowtownService,
-} from '../../hollowtown/index.ts';
+import { createHollowtownServices, type HollowtownServices } from '../../hollowtown/index.ts';
 import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityClient, createIdentityServices, type IdentityServices } from '../../identity/index.ts';
 import { createTokenVerifier } from '../../platform/auth/guard.ts';
@@ -93,6 +90,7 @@ export async function openSeedServices(
       db: databases.get('hollowtown'),
       logger: logger.child({ service: 'hollowtown' }),
       clients,
+      links: hollowtownLinks(clients),
       now: () => systemClock.now(),
     });
     return {

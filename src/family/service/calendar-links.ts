@@ -1,9 +1,9 @@
 // Meal plans on the family calendar: a member puts one of their HowToCookAtHome meal plans on
 // the calendar of a family; every member then sees its meals (read through HowToCookAtHome's
-// client as the plan's owner, so later edits show up and a deleted plan simply disappears).
-import type { RecipesClient } from '../../recipes/client.ts';
+// link as the plan's owner, so later edits show up and a deleted plan simply disappears).
 import type { FamilyDeps } from '../deps.ts';
 import { CalendarFeedErrors, FamilyErrors } from '../errors.ts';
+import type { MealPlansLink } from '../links.ts';
 import { deleteCalendarLink, insertCalendarLink, listCalendarLinks } from '../store/calendar-links.ts';
 import { findRole } from '../store/families.ts';
 import type { CalendarSource } from './ical.ts';
@@ -12,7 +12,7 @@ import { isUuid } from './pages.ts';
 
 const SLOT_ORDER = ['breakfast', 'lunch', 'snack', 'dinner'];
 
-export function createCalendarLinkService(deps: FamilyDeps, recipes: () => RecipesClient | undefined) {
+export function createCalendarLinkService(deps: FamilyDeps, recipes: () => MealPlansLink | undefined) {
   const { db } = deps;
 
   async function roleIn(userId: string, familyId: string) {
@@ -27,7 +27,7 @@ export function createCalendarLinkService(deps: FamilyDeps, recipes: () => Recip
     if (!client) return [];
     const entries: CalendarEntry[] = [];
     for (const link of await listCalendarLinks(db, familyId)) {
-      const plan = await client.getMealPlanForUser(link.owner_id, link.ref_id);
+      const plan = await client.planForUser(link.owner_id, link.ref_id);
       if (!plan) continue;
       for (const [date, slots] of Object.entries(plan.meals)) {
         const day = new Date(`${date}T00:00:00Z`);
@@ -57,11 +57,7 @@ export function createCalendarLinkService(deps: FamilyDeps, recipes: () => Recip
     async add(userId: string, input: { family_id: string; meal_plan_id: string }) {
       await roleIn(userId, input.family_id);
       const client = recipes();
-      if (
-        !client ||
-        !isUuid(input.meal_plan_id) ||
-        !(await client.getMealPlanForUser(userId, input.meal_plan_id))
-      ) {
+      if (!client || !isUuid(input.meal_plan_id) || !(await client.planForUser(userId, input.meal_plan_id))) {
         throw CalendarFeedErrors.mealPlanNotFound();
       }
       const link = await insertCalendarLink(db, {

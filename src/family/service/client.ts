@@ -8,7 +8,7 @@ import { isUuid } from './pages.ts';
 export function createFamilyClient(
   deps: Pick<FamilyDeps, 'db' | 'now'>,
   syncIdentityEvents: () => Promise<number>,
-): Omit<FamilyClient, 'saveGeneratedList' | 'shoppingListSummary'> {
+): Omit<FamilyClient, 'saveGeneratedList' | 'discardGeneratedList' | 'shoppingListSummary'> {
   const { db } = deps;
   return {
     integrity: createIntegrityClient(deps),

@@ -354,6 +354,26 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
       return outcome;
     },
 
+    /**
+     * Takes back a list saveGenerated created when the source could not record it (the undo
+     * step of the event → family list flow): only that source's list in that family.
+     */
+    async discardGenerated(input: {
+      familyId: string;
+      sourceDomain: 'hollowtown' | 'recipes';
+      sourceId: string;
+      listId: string;
+    }): Promise<void> {
+      if (![input.familyId, input.sourceId, input.listId].every(isUuid)) return;
+      const deleted = await db.transaction(async (tx) => {
+        const list = await findListBySource(tx, input.sourceDomain, input.sourceId);
+        if (!list || list.list_id !== input.listId || list.family_id !== input.familyId) return false;
+        await deleteList(tx, list.list_id);
+        return true;
+      });
+      if (deleted) await hub.publish(input.listId, { deleted: true }).catch(() => undefined);
+    },
+
     /** Counts and cost of a list, for the app that generated it (no membership check: by id). */
     async summary(listId: string) {
       if (!isUuid(listId)) return null;

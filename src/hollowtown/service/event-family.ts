@@ -13,12 +13,11 @@
 // | change, link to another family, unlink, delete   |   ✗   |   ✗    |   ✗   |      ✓      |
 //
 // Anyone else gets 404; a child asking for a parent's action gets 403 EVENT_ROLE_FORBIDDEN.
-import type { FamilyClient, FamilyRole } from '../../family/client.ts';
 import { amountToBuy } from '../../ingredients/ingredient-input.ts';
 import { mergeIngredients, type QuantityLine, scaleIngredients } from '../../ingredients/quantities.ts';
-import type { RecipesClient } from '../../recipes/client.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { EventFamilyErrors, HollowtownErrors } from '../errors.ts';
+import type { FamilyLink, FamilyMemberRole as FamilyRole, KitchenRecipe } from '../links.ts';
 import {
   addEventRecipe,
   clearEventFamily,
@@ -35,30 +34,17 @@ import type { RecipeService } from './recipes.ts';
 
 export const MAX_RECIPES_PER_EVENT = 50;
 
-interface Ingredientish {
-  name: string;
-  quantity: number | null;
-  quantity_max?: number;
-  unit: string | null;
-}
-
-interface RecipeRead {
-  name: string;
-  serves: number | null;
-  ingredients: Ingredientish[];
-}
-
 export type EventAccess = { event: LinkedEventRow; isOwner: boolean; role: FamilyRole | null };
 
 /** The family roles that may change what an event brings to the family (besides its planner). */
 const CAN_PLAN = new Set<FamilyRole>(['parent', 'admin']);
 
 export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeService) {
-  const family = (): FamilyClient => {
-    if (!deps.clients.has('family')) throw EventFamilyErrors.familyUnavailable();
-    return deps.clients.get<FamilyClient>('family');
+  const family = (): FamilyLink => {
+    const link = deps.links.family();
+    if (!link) throw EventFamilyErrors.familyUnavailable();
+    return link;
   };
-  const recipesApp = (): RecipesClient => deps.clients.get<RecipesClient>('recipes');
 
   /**
    * Whether the event's family link still holds (its owner is a member); a link that no longer
@@ -66,7 +52,7 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
    */
   async function linkHolds(event: LinkedEventRow): Promise<boolean> {
     if (!event.family_id) return false;
-    if (!deps.clients.has('family')) return false;
+    if (!deps.links.family()) return false;
     if (await family().isMember(event.user_id, event.family_id)) return true;
     await clearEventFamily(deps.db, event.event_id);
     event.family_id = null;
@@ -83,7 +69,7 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
       await linkHolds(event);
       return { event, isOwner: true, role: null };
     }
-    if (event.family_id && deps.clients.has('family')) {
+    if (event.family_id && deps.links.family()) {
       const role = await family().roleOf(userId, event.family_id);
       if (role && (await linkHolds(event))) return { event, isOwner: false, role };
     }
@@ -102,14 +88,12 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
     domain: 'hollowtown' | 'recipes',
     recipeId: string,
     asUser: string,
-  ): Promise<RecipeRead | null> {
+  ): Promise<KitchenRecipe | null> {
     if (domain === 'hollowtown') {
       const recipe = await recipes.findForUser(asUser, recipeId);
       return recipe && { name: recipe.recipe_name, serves: recipe.serves, ingredients: recipe.ingredients };
     }
-    if (!deps.clients.has('recipes')) return null;
-    const recipe = await recipesApp().getRecipeForUser(asUser, recipeId);
-    return recipe && { name: recipe.recipe_name, serves: recipe.serves, ingredients: recipe.ingredients };
+    return (await deps.links.recipes()?.recipeForUser(asUser, recipeId)) ?? null;
   }
 
   return {
@@ -119,8 +103,7 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
 
     /** The families the user belongs to (none when Family Planner is not reachable from here). */
     async familyIdsOf(userId: string): Promise<string[]> {
-      if (!deps.clients.has('family')) return [];
-      return (await family().familiesOf(userId)).map((f) => f.familyId);
+      return (await deps.links.family()?.familyIdsOf(userId)) ?? [];
     },
 
     /** 404 FAMILY_NOT_FOUND unless the user belongs to the family. */
@@ -212,15 +195,34 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
         lines.push(...scaled.map((i) => ({ name: i.name, quantity: amountToBuy(i), unit: i.unit })));
       }
       const merged = mergeIngredients(lines);
-      const saved = await family().saveGeneratedList({
-        familyId: event.family_id,
+      // Two apps change here: the list is saved in Family Planner, then recorded on the event.
+      // A list made just now that the event cannot record is taken back (a remade one stays:
+      // the event holds it already, and it is keyed by the event).
+      const familyId = event.family_id;
+      const saved = await family().saveEventList({
+        familyId,
         actorUserId: userId,
-        sourceDomain: 'hollowtown',
-        sourceId: event.event_id,
+        eventId: event.event_id,
         listName: `${event.event_name}: shopping`.slice(0, 200),
         items: merged.map((line) => ({ name: line.name, quantity: line.quantity, unit: line.unit })),
       });
-      await setEventFamilyList(deps.db, event.event_id, saved.listId);
+      // Deleted meanwhile, the event can no longer hold its list: that is a failure here too.
+      const recorded = await setEventFamilyList(deps.db, event.event_id, saved.listId).catch(
+        (error: unknown) => error,
+      );
+      if (recorded !== true) {
+        if (saved.created) {
+          await family()
+            .discardEventList({ familyId, eventId: event.event_id, listId: saved.listId })
+            .catch((undo: unknown) =>
+              deps.logger.error(
+                { err: undo, eventId: event.event_id, listId: saved.listId },
+                'a family list the event could not record was not taken back',
+              ),
+            );
+        }
+        throw recorded === false ? HollowtownErrors.eventNotFound() : recorded;
+      }
       return {
         list_id: saved.listId,
         family_id: event.family_id,
@@ -236,8 +238,9 @@ export function createEventFamilyService(deps: HollowtownDeps, recipes: RecipeSe
 
     /** The family list's cost against the event's budget, for the event's view. */
     async familyListOf(event: LinkedEventRow) {
-      if (!event.family_list_id || !deps.clients.has('family')) return null;
-      const summary = await family().shoppingListSummary(event.family_list_id);
+      const link = deps.links.family();
+      if (!event.family_list_id || !link) return null;
+      const summary = await link.listSummary(event.family_list_id);
       if (!summary) return null;
       return {
         list_id: summary.listId,

@@ -1,5 +1,6 @@
 // The generation rules against a scripted gateway (the real one is exercised in
 // routes/generate.test.ts): good answers, malformed ones, and the gateway's own errors.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given } from '../../../test/support/given.ts';
@@ -8,6 +9,7 @@ import type { AiChatRequest, AiChatResult, AiClient } from '../../ai/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { HollowtownDeps } from '../deps.ts';
+import { NO_LINKS } from '../links.ts';
 import { goodAnswer } from '../testing/recipe-answers.ts';
 import { checkAnswer, createGenerationService, GENERATED_RECIPE_SCHEMA, MAX_ATTEMPTS } from './generate.ts';
 
@@ -81,6 +83,7 @@ describe.each(testEngines())('generating recipes with a scripted gateway on %s',
       db: platform.databases.get('hollowtown'),
       logger: createLogger({ logLevel: 'silent' }),
       clients: platform.clients,
+      links: NO_LINKS,
       now: () => platform.clock.now(),
     };
   });

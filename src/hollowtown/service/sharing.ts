@@ -1,9 +1,10 @@
 // "Share to My Recipes": the owner of a spooky recipe puts a copy into HowToCookAtHome (through
-// its client: Hollowtown never touches recipes_db), which keeps the copy in step by consuming
-// Hollowtown's outbox (recipe.updated / recipe.deleted, written with each edit of a shared recipe).
-import type { RecipesClient, ShareRecipeAnswer } from '../../recipes/client.ts';
+// the recipes link, see links.ts: Hollowtown never touches recipes_db), which keeps the copy in
+// step by consuming Hollowtown's outbox (recipe.updated / recipe.deleted, written with each edit
+// of a shared recipe; the consumer is src/cross-app/recipe-sync.ts).
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
+import type { RecipesLink } from '../links.ts';
 import { findOwnRecipe, markRecipeShared, type RecipeRow } from '../store/recipes.ts';
 import { isUuid } from './common.ts';
 import { recipeEventPayload } from './recipes.ts';
@@ -37,19 +38,14 @@ export type ShareStatus =
     };
 
 export function createSharingService(deps: HollowtownDeps) {
-  const recipesApp = (): RecipesClient => {
-    if (!deps.clients.has('recipes')) throw HollowtownErrors.recipesUnavailable();
-    return deps.clients.get<RecipesClient>('recipes');
+  const recipesApp = (): RecipesLink => {
+    const link = deps.links.recipes();
+    if (!link) throw HollowtownErrors.recipesUnavailable();
+    return link;
   };
-  const handOver = (recipes: RecipesClient, row: RecipeRow): Promise<ShareRecipeAnswer> => {
+  const handOver = (recipes: RecipesLink, row: RecipeRow) => {
     const { recipe, version } = recipeEventPayload(row);
-    return recipes.shareRecipe({
-      userId: row.user_id,
-      domain: 'hollowtown',
-      sourceRecipeId: row.recipe_id,
-      version,
-      recipe,
-    });
+    return recipes.share({ userId: row.user_id, recipeId: row.recipe_id, version, recipe });
   };
 
   return {
@@ -65,7 +61,7 @@ export function createSharingService(deps: HollowtownDeps) {
       // An edit that committed after the mark may have reached the consumer before the copy
       // existed: hand over the current state once more (a no-op unless it is newer).
       const latest = await findOwnRecipe(deps.db, userId, recipeId);
-      if (!latest) await recipes.integrity.markSourcesDeleted('hollowtown', [recipeId]);
+      if (!latest) await recipes.originalsDeleted([recipeId]);
       else if (latest.version > row.version) await handOver(recipes, latest);
       return {
         recipe_id: answer.recipe_id,
@@ -81,7 +77,7 @@ export function createSharingService(deps: HollowtownDeps) {
       if (!row) throw HollowtownErrors.recipeNotFound();
       if (!row.shared_at) return { shared: false };
       // The link is data HowToCookAtHome owns: a copy deleted or detached there ends it.
-      const copy = await recipesApp().sharedCopy(userId, 'hollowtown', recipeId);
+      const copy = await recipesApp().copyOf(userId, recipeId);
       if (!copy) return { shared: false };
       return {
         shared: true,

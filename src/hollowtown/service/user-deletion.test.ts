@@ -6,6 +6,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/plat
 import { createLogger } from '../../platform/logger.ts';
 import type { HollowtownClient } from '../client.ts';
 import type { HollowtownDeps } from '../deps.ts';
+import { NO_LINKS } from '../links.ts';
 import { applyIdentityEvent } from './user-deletion.ts';
 
 const TABLES = [
@@ -28,6 +29,7 @@ describe.each(testEngines())('removing a deleted user from Hollowtown on %s', (e
       db: db(),
       logger: createLogger({ logLevel: 'silent' }),
       clients: platform.clients,
+      links: NO_LINKS,
       now: () => platform.clock.now(),
     };
   });

@@ -28,8 +28,13 @@ export async function setEventFamily(db: Queryable, eventId: string, familyId: s
   );
 }
 
-export async function setEventFamilyList(db: Queryable, eventId: string, listId: string): Promise<void> {
-  await db.query('UPDATE halloween_events SET family_list_id = $2 WHERE event_id = $1', [eventId, listId]);
+/** Records the event's family list; false when the event is gone. */
+export async function setEventFamilyList(db: Queryable, eventId: string, listId: string): Promise<boolean> {
+  const result = await db.query('UPDATE halloween_events SET family_list_id = $2 WHERE event_id = $1', [
+    eventId,
+    listId,
+  ]);
+  return (result.rowCount ?? 0) > 0;
 }
 
 export interface EventRecipeRow {

@@ -62,12 +62,12 @@ export interface ServiceContext {
   events?: EventBus;
 }
 
-export interface ServiceInstance {
+export interface ServiceInstance<Client = unknown> {
   routes(app: App): Promise<void> | void;
   /** Routes at the root of the server, outside the service's prefix (e.g. /.well-known discovery). */
   rootRoutes?(app: App): Promise<void> | void;
   /** What other services may call (the service's client.ts interface). */
-  client?: unknown;
+  client?: Client;
   /** Background work (outbox consumers, health loops), started once the server listens. */
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
@@ -77,7 +77,7 @@ export interface ServiceInstance {
   dependencies?(): Promise<DependencyStatus[]>;
 }
 
-export interface ServiceDefinition {
+export interface ServiceDefinition<Client = unknown> {
   name: ServiceName;
   /** URL prefix on the shared server, e.g. '/hollowtown'. */
   prefix: string;
@@ -85,7 +85,7 @@ export interface ServiceDefinition {
   description: string;
   /** The one database this service owns, if any. */
   database?: DatabaseName;
-  create(context: ServiceContext): Promise<ServiceInstance> | ServiceInstance;
+  create(context: ServiceContext): Promise<ServiceInstance<Client>> | ServiceInstance<Client>;
 }
 
 export interface MountedService {

@@ -6,9 +6,14 @@
 // idempotent and versioned (an older or repeated event changes nothing), and a deleted original
 // leaves the copy as it was, marked deleted, until its owner detaches or deletes it. While linked
 // the copy is read-only here (409 RECIPE_IS_SHARED_COPY); detaching makes it an ordinary recipe.
-import { type HollowtownOutboxEvent, RECIPE_DELETED, RECIPE_UPDATED } from '../../hollowtown/client.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { SharedCopy, ShareRecipeAnswer, ShareRecipeInput, SourceRecipe } from '../client.ts';
+import type {
+  SharedCopy,
+  ShareRecipeAnswer,
+  ShareRecipeInput,
+  SourceRecipe,
+  SourceRecipeChange,
+} from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
 import { type Difficulty, insertRecipe } from '../store/recipes.ts';
@@ -117,10 +122,9 @@ export function createSharedRecipeService(deps: RecipesDeps) {
       return { recipe_id: copy.recipe_id, reference_id: referenceId, created: true };
     });
 
-  async function applyUpdate(payload: Record<string, unknown>): Promise<void> {
-    const { recipe_id: sourceRecipeId, version, recipe } = payload;
-    if (typeof sourceRecipeId !== 'string' || !isUuid(sourceRecipeId) || !Number.isSafeInteger(version))
-      return;
+  async function applyUpdate(change: Extract<SourceRecipeChange, { kind: 'updated' }>): Promise<void> {
+    const { sourceRecipeId, version, recipe } = change;
+    if (!isUuid(sourceRecipeId) || !Number.isSafeInteger(version)) return;
     if (!isSourceRecipe(recipe)) {
       logger.warn({ sourceRecipeId }, 'recipe.updated with an unusable recipe; skipped');
       return;
@@ -129,9 +133,9 @@ export function createSharedRecipeService(deps: RecipesDeps) {
     await db.transaction(async (tx) => {
       const copies = await takeSnapshot(
         tx,
-        { domain: 'hollowtown', sourceRecipeId },
+        { domain: change.domain, sourceRecipeId },
         recipe,
-        version as number,
+        version,
         deps.now(),
       );
       await rewriteCopies(tx, copies, fields);
@@ -152,21 +156,18 @@ export function createSharedRecipeService(deps: RecipesDeps) {
       }
     },
 
-    /** The outbox handler for Hollowtown's events; idempotent, and skips what it cannot use. */
-    async applyHollowtownEvent(event: HollowtownOutboxEvent): Promise<void> {
+    /** A change of an original, for its copies; idempotent, and skips what it cannot use. */
+    async applySourceChange(change: SourceRecipeChange): Promise<void> {
       try {
-        if (event.topic === RECIPE_UPDATED) await applyUpdate(event.payload);
-        else if (event.topic === RECIPE_DELETED) {
-          const sourceRecipeId = event.payload.recipe_id;
-          if (typeof sourceRecipeId === 'string' && isUuid(sourceRecipeId))
-            await markSourcesDeleted(db, 'hollowtown', [sourceRecipeId], deps.now());
-        }
+        if (change.kind === 'updated') await applyUpdate(change);
+        else if (isUuid(change.sourceRecipeId))
+          await markSourcesDeleted(db, change.domain, [change.sourceRecipeId], deps.now());
       } catch (error) {
         // A recipe this service refuses (a 400) would stop the queue forever; anything else is retried.
         if (!(error instanceof AppError) || error.status !== 400) throw error;
         logger.warn(
-          { eventId: event.eventId, err: error },
-          'a shared recipe event could not be applied; skipped',
+          { sourceRecipeId: change.sourceRecipeId, err: error },
+          'a change of a shared original could not be applied; skipped',
         );
       }
     },
