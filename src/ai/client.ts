@@ -40,7 +40,11 @@ export interface AiChatResult {
   usage: { promptTokens: number; completionTokens: number; credits: number };
 }
 
+/** The gateway's error codes, for callers that switch on them or speak for the gateway (the CLI). */
+export { AiErrors } from './errors.ts';
 export { createAiHttpClient } from './http-client.ts';
+/** Which provider a model name goes to, and Ollama's full name of a model (`llama3.2` → `llama3.2:latest`). */
+export { normalizeOllamaModel, providerOfModel } from './providers/registry.ts';
 
 export interface AiClient {
   chat(request: AiChatRequest): Promise<AiChatResult>;

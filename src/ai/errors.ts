@@ -42,13 +42,14 @@ export const AiErrors = {
    * No such model: not in the pool (`provider` 'ollama', no upstream message), or unknown to the
    * upstream that was asked (its own words in `said`).
    */
-  modelNotFound: (model: string | undefined, provider = 'ollama', said?: string) =>
+  modelNotFound: (model: string | undefined, provider = 'ollama', said?: string, message?: string) =>
     new AppError(
       404,
       'MODEL_NOT_FOUND',
-      said !== undefined
-        ? `${providerName(provider)} does not know this model: ${said}`
-        : `No Ollama instance has the model "${model}"`,
+      message ??
+        (said !== undefined
+          ? `${providerName(provider)} does not know this model: ${said}`
+          : `No Ollama instance has the model "${model}"`),
       { ...(model !== undefined ? { model } : {}), provider },
     ),
   emptyPrompt: (message: string) => new AppError(400, 'EMPTY_PROMPT', message),

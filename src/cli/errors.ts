@@ -1,5 +1,7 @@
 // Error codes of the operator's commands (calos access, keys, seed, split); the CLI prints the
 // code with the message, and scripts switch on it.
+import { AiErrors } from '../ai/client.ts';
+import { IdentityErrors } from '../identity/client.ts';
 import { AppError } from '../platform/errors.ts';
 import { quoteIdent } from './split/store/catalog.ts';
 import type { Violation } from './split/store/monolith.ts';
@@ -59,9 +61,7 @@ export const CliErrors = {
       `The username ${account} belongs to a person's account, not to CALOS: seed another account with --user NAME`,
     ),
   seedUserNotFound: (login: string, seedAccount: string) =>
-    new AppError(
-      404,
-      'USER_NOT_FOUND',
+    IdentityErrors.userNotFound(
       `No CALOS account "${login}": give the username or email of an existing account, or leave --user out to seed the ${seedAccount} account`,
     ),
   ollamaUnreachable: (hosts: string) =>
@@ -73,9 +73,10 @@ export const CliErrors = {
     ),
   /** The gateway's MODEL_NOT_FOUND, found before the run by asking Ollama directly. */
   seedModelNotFound: (model: string, where: string, have: string) =>
-    new AppError(
-      404,
-      'MODEL_NOT_FOUND',
+    AiErrors.modelNotFound(
+      model,
+      'ollama',
+      undefined,
       `No Ollama instance in OLLAMA_HOSTS has the model "${model}" that ${where} names (${have}). ` +
         `Pull it there (ollama pull ${model}), point OLLAMA_HOSTS at an instance that has it, or name another model.`,
     ),

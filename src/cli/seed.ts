@@ -7,7 +7,8 @@
 // plan's limits, which the seed waits out; their recipes stay private unless --publish).
 // A recipe whose name the account already has is discarded and another one asked for. Stopped
 // at any point, the same command continues where it stopped: it counts what is stored.
-import { normalizeOllamaModel, providerOfModel } from '../ai/providers/registry.ts';
+
+import { normalizeOllamaModel, providerOfModel } from '../ai/client.ts';
 import type { PlanCode } from '../identity/client.ts';
 import { ensureSystemAccount } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';

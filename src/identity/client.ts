@@ -6,6 +6,8 @@ import type { FeedItem } from '../platform/auth/revocations.ts';
 import { rpcMethods } from '../platform/rpc.ts';
 import type { Entitlements, PlanCode } from './plans.ts';
 
+/** Identity's error codes, for callers that switch on them or speak for identity (the CLI). */
+export { IdentityErrors } from './errors.ts';
 export { createIdentityHttpClient } from './http-client.ts';
 export { type Entitlements, entitlementsOf, PLANS, type PlanCode } from './plans.ts';
 

@@ -22,7 +22,7 @@ export const IdentityErrors = {
     ),
   /** One definition for every service (a token's session that ended reads the same everywhere). */
   sessionEnded: PlatformErrors.sessionEnded,
-  userNotFound: () => new AppError(404, 'USER_NOT_FOUND', 'No such user'),
+  userNotFound: (message = 'No such user') => new AppError(404, 'USER_NOT_FOUND', message),
   deviceNotFound: () => new AppError(404, 'DEVICE_NOT_FOUND', 'No such device'),
   userCodeNotFound: () => new AppError(404, 'USER_CODE_NOT_FOUND', 'That code is unknown or has expired'),
   passwordRequired: () => new AppError(401, 'PASSWORD_INCORRECT', 'The password is not correct'),
