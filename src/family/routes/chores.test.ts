@@ -213,4 +213,51 @@ describe.each(testEngines())('chores on %s', (engine) => {
       'ASSIGNEE_NOT_IN_ROTATION',
     );
   });
+  it('keeps a timed chore at its wall-clock time in the family’s time zone across summer time', async () => {
+    platform.clock.set('2031-03-19T12:00:00Z');
+    const family = await api.family(['child']);
+    api.expectStatus(
+      await api.call(family.admin, 'PATCH', `/api/families/${family.familyId}`, {
+        default_time_zone: 'Europe/Berlin',
+      }),
+      200,
+    );
+    const list = await api.list(family.admin, family.familyId, 'chores', 'Evenings');
+    // Thursdays at 17:00 in Berlin: 16:00 UTC in winter; summer time starts on 2031-03-30.
+    const chore = await api.item(family.admin, list.list_id, {
+      title: 'Walk the dog',
+      due_date: '2031-03-20T16:00:00Z',
+      recurrence_rule: 'FREQ=WEEKLY',
+    });
+    expect(chore).toMatchObject({ recurrence_time_zone: 'Europe/Berlin' });
+    const url = `/api/todos/${list.list_id}/items/${chore.item_id}`;
+    // The family moves on to another zone: the chore keeps the one its rule was set in.
+    api.expectStatus(
+      await api.call(family.admin, 'PATCH', `/api/families/${family.familyId}`, {
+        default_time_zone: 'America/New_York',
+      }),
+      200,
+    );
+    const dues: string[] = [];
+    for (const at of ['2031-03-20T16:30:00Z', '2031-03-27T16:30:00Z', '2031-04-03T15:30:00Z']) {
+      platform.clock.set(at);
+      await api.renew(family.admin);
+      dues.push(
+        api.expectStatus(await api.call(family.admin, 'PATCH', url, { status: 'done' }), 200).due_date,
+      );
+    }
+    expect(dues).toEqual([
+      '2031-03-27T16:00:00.000Z',
+      '2031-04-03T15:00:00.000Z',
+      '2031-04-10T15:00:00.000Z',
+    ]);
+
+    // Due on a day, a chore recurs by days, whatever the zone.
+    const plants = await api.item(family.admin, list.list_id, {
+      title: 'Water the plants',
+      due_date: '2031-04-05',
+      recurrence_rule: 'FREQ=WEEKLY',
+    });
+    expect(plants).toMatchObject({ recurrence_time_zone: null });
+  });
 });

@@ -184,6 +184,11 @@ export const TodoItem = Type.Object({
   recurrence_rule: Type.Union([Type.String(), Type.Null()], {
     description: 'A chore: its RRULE value; once done it comes back at the next occurrence',
   }),
+  recurrence_time_zone: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The IANA time zone a chore due at a time recurs in (the family’s default_time_zone when its rule was set), ' +
+      'keeping its wall-clock time across summer-time changes; null: UTC (chores due on a day, one-off items)',
+  }),
   rotation: Type.Array(Type.String({ format: 'uuid' }), { description: 'Members taking turns, in order' }),
   rotation_index: Type.Integer({
     minimum: 0,

@@ -113,6 +113,13 @@ const dueAt = (at: Date, isAllDay: boolean): Due =>
 /** The owner of a personal list manages it whatever their role; shared lists follow the matrix. */
 const isPersonal = (list: ListAccess) => list.list_type === 'personal';
 
+/**
+ * The zone a chore recurs in: a chore due at a time keeps its wall-clock time in the family's
+ * time zone; one due on a day recurs by days, which need no zone.
+ */
+const choreZone = (list: ListAccess, due: Pick<Due, 'due_date' | 'due_on'> | null | undefined): string =>
+  due?.due_date ? list.time_zone : 'UTC';
+
 export type TodoService = ReturnType<typeof createTodoService>;
 
 export function createTodoService(deps: FamilyDeps) {
@@ -181,7 +188,12 @@ export function createTodoService(deps: FamilyDeps) {
       points: item.points ?? 0,
     });
     const after = due && due > now ? due : now;
-    const next = nextOccurrence(item.recurrence_rule as string, item.recurrence_start as Date, after);
+    const next = nextOccurrence(
+      item.recurrence_rule as string,
+      item.recurrence_start as Date,
+      after,
+      item.recurrence_time_zone ?? 'UTC',
+    );
     if (!next) return changes;
     const turn = item.rotation_index + 1;
     return {
@@ -268,7 +280,8 @@ export function createTodoService(deps: FamilyDeps) {
         throw FamilyErrors.invalidRecurrence('A chore needs a due_date: its first occurrence');
       if (rotation.length > 0 && !rule)
         throw FamilyErrors.invalidRecurrence('A rotation needs a recurrence_rule');
-      const recurrence = rule && start ? checkRecurrence(rule, start) : null;
+      const zone = choreZone(list, due);
+      const recurrence = rule && start ? checkRecurrence(rule, start, zone) : null;
       // With a rotation, the first turn is the assignee's (the first member unless one is named).
       let rotationIndex = 0;
       let assignee = input.assigned_to ?? null;
@@ -294,6 +307,7 @@ export function createTodoService(deps: FamilyDeps) {
               status: input.status ?? 'todo',
               recurrenceRule: recurrence?.rule ?? null,
               recurrenceStart: recurrence?.start ?? null,
+              recurrenceTimeZone: recurrence && zone !== 'UTC' ? zone : null,
               rotation,
               rotationIndex,
               points: input.points ?? null,
@@ -351,7 +365,8 @@ export function createTodoService(deps: FamilyDeps) {
           if (newRotation.length > 0 && !newRule) {
             throw FamilyErrors.invalidRecurrence('A rotation needs a recurrence_rule');
           }
-          const recurrence = newRule && start ? checkRecurrence(newRule, start) : null;
+          const zone = choreZone(list, due);
+          const recurrence = newRule && start ? checkRecurrence(newRule, start, zone) : null;
           await checkRotation(tx, list, userId, newRotation);
           const assignee = changes.assigned_to === undefined ? item.assigned_to : changes.assigned_to;
           const turn = assignee ? newRotation.indexOf(assignee) : -1;
@@ -359,6 +374,7 @@ export function createTodoService(deps: FamilyDeps) {
             ...changes,
             recurrence_rule: recurrence?.rule ?? null,
             recurrence_start: recurrence?.start ?? null,
+            recurrence_time_zone: recurrence && zone !== 'UTC' ? zone : null,
             rotation: newRotation,
             rotation_index: Math.max(turn, 0),
             ...(newRotation.length > 0 && turn < 0 ? { assigned_to: newRotation[0] } : {}),

@@ -32,7 +32,10 @@ export interface AccessibleListRow extends ListRow {
 export type ListAccess = Pick<
   AccessibleListRow,
   'list_id' | 'family_id' | 'list_type' | 'created_by' | 'my_role'
->;
+> & {
+  /** The family's default time zone, which its timed chores recur in. */
+  time_zone: string;
+};
 
 export interface ItemRow {
   item_id: string;
@@ -51,6 +54,8 @@ export interface ItemRow {
   /** A chore: its RRULE value and the rule's first occurrence; null for a one-off item. */
   recurrence_rule: string | null;
   recurrence_start: Date | null;
+  /** The IANA zone a timed chore recurs in; null: UTC (all-day chores, one-off items). */
+  recurrence_time_zone: string | null;
   /** Members taking turns (user_ids, in order); rotation_index counts the turns taken. */
   rotation: string[];
   rotation_index: number;
@@ -71,8 +76,8 @@ const LISTS = `todo_lists l CROSS JOIN LATERAL (
     SELECT count(*) AS item_count, count(*) FILTER (WHERE i.status <> 'done') AS open_item_count
     FROM todo_items i WHERE i.list_id = l.list_id) c`;
 const ITEM_COLUMNS = `item_id, list_id, title, description, assigned_to, due_date, due_on, priority, status,
-  completed_at, completed_by, recurrence_rule, recurrence_start, rotation, rotation_index, points, reminders,
-  created_by, created_at, updated_at, created_at::text AS cursor_at`;
+  completed_at, completed_by, recurrence_rule, recurrence_start, recurrence_time_zone, rotation, rotation_index,
+  points, reminders, created_by, created_at, updated_at, created_at::text AS cursor_at`;
 
 /** A personal list is visible to its creator only. */
 const VISIBLE = "(l.list_type <> 'personal' OR l.created_by = m.user_id)";
@@ -117,8 +122,9 @@ export async function findListAccess(
   userId: string,
 ): Promise<ListAccess | undefined> {
   const { rows } = await db.query<ListAccess>(
-    `SELECT l.list_id, l.family_id, l.list_type, l.created_by, m.role AS my_role
+    `SELECT l.list_id, l.family_id, l.list_type, l.created_by, m.role AS my_role, f.default_time_zone AS time_zone
      FROM todo_lists l JOIN family_members m ON m.family_id = l.family_id AND m.user_id = $2
+       JOIN families f ON f.family_id = l.family_id
      WHERE l.list_id = $1 AND ${VISIBLE}`,
     [listId, userId],
   );
@@ -181,6 +187,7 @@ export interface ItemInput {
   status: ItemStatus;
   recurrenceRule: string | null;
   recurrenceStart: Date | null;
+  recurrenceTimeZone: string | null;
   rotation: string[];
   rotationIndex: number;
   points: number | null;
@@ -198,10 +205,10 @@ export async function insertItem(
   const { rows } = await db.query<ItemRow>(
     `INSERT INTO todo_items (list_id, title, description, assigned_to, due_date, due_on, priority, status,
                              completed_at, completed_by, created_by, recurrence_rule, recurrence_start, rotation,
-                             rotation_index, points, reminders)
+                             rotation_index, points, reminders, recurrence_time_zone)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
              CASE WHEN $8 = 'done' THEN $10::timestamptz END, CASE WHEN $8 = 'done' THEN $9::uuid END, $9,
-             $11, $12, $13::uuid[], $14, $15, $16::jsonb)
+             $11, $12, $13::uuid[], $14, $15, $16::jsonb, $17)
      RETURNING ${ITEM_COLUMNS}`,
     [
       listId,
@@ -220,6 +227,7 @@ export async function insertItem(
       input.rotationIndex,
       input.points,
       JSON.stringify(input.reminders),
+      input.recurrenceTimeZone,
     ],
   );
   return rows[0] as ItemRow;
@@ -275,6 +283,7 @@ export interface ItemChanges {
   status?: ItemStatus;
   recurrence_rule?: string | null;
   recurrence_start?: Date | null;
+  recurrence_time_zone?: string | null;
   rotation?: string[];
   rotation_index?: number;
   points?: number | null;

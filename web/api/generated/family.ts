@@ -6437,6 +6437,8 @@ export interface paths {
                                 priority: "low" | "medium" | "high" | "urgent";
                                 /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
                                 recurrence_rule: string | null;
+                                /** @description The IANA time zone a chore due at a time recurs in (the family’s default_time_zone when its rule was set), keeping its wall-clock time across summer-time changes; null: UTC (chores due on a day, one-off items) */
+                                recurrence_time_zone: string | null;
                                 /** @description Members taking turns, in order */
                                 rotation: string[];
                                 /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
@@ -6588,6 +6590,8 @@ export interface paths {
                             priority: "low" | "medium" | "high" | "urgent";
                             /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
                             recurrence_rule: string | null;
+                            /** @description The IANA time zone a chore due at a time recurs in (the family’s default_time_zone when its rule was set), keeping its wall-clock time across summer-time changes; null: UTC (chores due on a day, one-off items) */
+                            recurrence_time_zone: string | null;
                             /** @description Members taking turns, in order */
                             rotation: string[];
                             /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
@@ -6732,6 +6736,8 @@ export interface paths {
                             priority: "low" | "medium" | "high" | "urgent";
                             /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
                             recurrence_rule: string | null;
+                            /** @description The IANA time zone a chore due at a time recurs in (the family’s default_time_zone when its rule was set), keeping its wall-clock time across summer-time changes; null: UTC (chores due on a day, one-off items) */
+                            recurrence_time_zone: string | null;
                             /** @description Members taking turns, in order */
                             rotation: string[];
                             /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
@@ -6942,6 +6948,8 @@ export interface paths {
                             priority: "low" | "medium" | "high" | "urgent";
                             /** @description A chore: its RRULE value; once done it comes back at the next occurrence */
                             recurrence_rule: string | null;
+                            /** @description The IANA time zone a chore due at a time recurs in (the family’s default_time_zone when its rule was set), keeping its wall-clock time across summer-time changes; null: UTC (chores due on a day, one-off items) */
+                            recurrence_time_zone: string | null;
                             /** @description Members taking turns, in order */
                             rotation: string[];
                             /** @description Turns taken so far: the assignee is rotation[rotation_index % rotation.length] */
