@@ -84,7 +84,11 @@ import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createInvitationService } from './service/invitations.ts';
 import { createMessageService, MESSAGES_PER_MINUTE } from './service/messages.ts';
-import { createNotificationService, createReminderJob } from './service/notifications.ts';
+import {
+  createNotificationPruning,
+  createNotificationService,
+  createReminderJob,
+} from './service/notifications.ts';
 import { createPushService } from './service/push.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createTodoService } from './service/todos.ts';
@@ -121,7 +125,10 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
     production: context.config.nodeEnv === 'production',
   });
   const reminders = createHousekeeping(
-    [{ name: 'reminders fired', run: createReminderJob(deps, notificationHub, push) }],
+    [
+      { name: 'reminders fired', run: createReminderJob(deps, notificationHub, push) },
+      { name: 'old notifications pruned', run: createNotificationPruning(deps) },
+    ],
     {
       intervalMs: REMINDER_INTERVAL_MS,
       logger: deps.logger,

@@ -10,7 +10,11 @@ import { createTestClock } from '../../platform/clock.ts';
 import { createNotifyHub, type NotifyHub } from '../../platform/db/notify-hub.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { NOTIFICATION_CHANNEL } from '../index.ts';
-import { createReminderJob } from '../service/notifications.ts';
+import {
+  createNotificationPruning,
+  createReminderJob,
+  NOTIFICATION_RETENTION_DAYS,
+} from '../service/notifications.ts';
 import { familyApi } from '../test-helpers.ts';
 
 describe.each(testEngines())('reminders and notifications on %s', (engine) => {
@@ -18,6 +22,7 @@ describe.each(testEngines())('reminders and notifications on %s', (engine) => {
   let api: ReturnType<typeof familyApi>;
   let hub: NotifyHub;
   let runReminders: () => Promise<number>;
+  let pruneOld: () => Promise<number>;
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine, {
@@ -28,15 +33,14 @@ describe.each(testEngines())('reminders and notifications on %s', (engine) => {
     const db = platform.databases.get('family');
     hub = createNotifyHub(db, NOTIFICATION_CHANNEL);
     // The service runs the same job on a timer; this one is run when the test has moved the clock.
-    runReminders = createReminderJob(
-      {
-        db,
-        identity: () => platform.clients.get<IdentityClient>('identity'),
-        logger: createLogger({ logLevel: 'silent' }),
-        now: () => platform.clock.now(),
-      },
-      hub,
-    );
+    const deps = {
+      db,
+      identity: () => platform.clients.get<IdentityClient>('identity'),
+      logger: createLogger({ logLevel: 'silent' }),
+      now: () => platform.clock.now(),
+    };
+    runReminders = createReminderJob(deps, hub);
+    pruneOld = createNotificationPruning(deps);
   });
   afterAll(async () => {
     await hub.close();
@@ -179,6 +183,102 @@ describe.each(testEngines())('reminders and notifications on %s', (engine) => {
     await runReminders();
     expect(await titles(parent)).toEqual([]);
     expect((await list(family.admin)).items).toHaveLength(3);
+  });
+
+  it('expands a series only when its next reminder has come, and again once it changes', async () => {
+    platform.clock.set('2032-06-01T08:00:00Z');
+    const family = await api.family();
+    const walk = await api.event(family.admin, family.familyId, {
+      event_name: 'Feed the fish',
+      start_time: '2032-06-01T09:00:00Z',
+      end_time: '2032-06-01T09:10:00Z',
+      recurrence_rule: 'FREQ=DAILY',
+      reminders: [{ minutes_before: 15 }],
+    });
+    /** The series' schedule: when its next reminder fires, and when that was computed. */
+    const schedule = async () =>
+      (
+        await platform.databases
+          .get('family')
+          .query<{ next_at: Date; computed_at: Date }>(
+            'SELECT next_at, computed_at FROM family_event_reminder_schedule WHERE event_id = $1',
+            [walk.event_id],
+          )
+      ).rows.map((row) => ({ next: row.next_at.toISOString(), at: row.computed_at.getTime() }));
+    const computedNow = async (next: string) => {
+      const before = platform.clock.now().getTime();
+      await runReminders();
+      const [row] = await schedule();
+      expect(row?.next).toBe(next);
+      expect(row?.at).toBeGreaterThanOrEqual(before);
+      return row?.at;
+    };
+
+    const first = await computedNow('2032-06-01T08:45:00.000Z');
+    // Before its time the series is not looked at again: its schedule stays as computed.
+    platform.clock.set('2032-06-01T08:30:00Z');
+    await runReminders();
+    expect(await schedule()).toEqual([{ next: '2032-06-01T08:45:00.000Z', at: first }]);
+    platform.clock.set('2032-06-01T08:46:00Z');
+    await api.renew(family.admin);
+    await computedNow('2032-06-02T08:45:00.000Z');
+    expect(await titles(family.admin)).toEqual(['Feed the fish']);
+
+    // A change of its reminders (or rule, start, zone, occurrences) makes it computed afresh.
+    api.expectStatus(
+      await api.call(family.admin, 'PATCH', `/api/calendar/events/${walk.event_id}`, {
+        reminders: [{ minutes_before: 30 }],
+      }),
+      200,
+    );
+    expect(await schedule()).toEqual([]);
+    await computedNow('2032-06-02T08:30:00.000Z');
+    await api.call(
+      family.admin,
+      'DELETE',
+      `/api/calendar/events/${walk.event_id}/occurrences/${encodeURIComponent('2032-06-02T09:00:00Z')}`,
+    );
+    expect(await schedule()).toEqual([]);
+    await computedNow('2032-06-03T08:30:00.000Z');
+    // A clock set back behind the computation (a restored server, a test) computes it again.
+    platform.clock.set('2032-06-01T08:40:00Z');
+    await computedNow('2032-06-03T08:30:00.000Z');
+  });
+
+  it(`keeps notifications ${NOTIFICATION_RETENTION_DAYS} days, then prunes them`, async () => {
+    const db = platform.databases.get('family');
+    const families: string[] = [];
+    const kept = async () =>
+      (
+        await db.query<{ title: string }>(
+          'SELECT title FROM family_notifications WHERE family_id = ANY($1::uuid[]) ORDER BY title',
+          [families],
+        )
+      ).rows.map((row) => row.title);
+    for (const [day, name] of [
+      ['2032-07-01', 'Old news'],
+      ['2032-09-20', 'Fresh news'],
+    ] as const) {
+      platform.clock.set(`${day}T08:00:00Z`);
+      // A family of the day: a session does not last the months between.
+      const family = await api.family();
+      families.push(family.familyId);
+      await api.event(family.admin, family.familyId, {
+        event_name: name,
+        start_time: `${day}T08:30:00Z`,
+        end_time: `${day}T09:00:00Z`,
+        reminders: [{ minutes_before: 60 }],
+      });
+      await runReminders();
+    }
+    expect(await kept()).toEqual(['Fresh news', 'Old news']);
+    // 2032-07-01 + 90 days is 2032-09-29.
+    platform.clock.set('2032-09-29T07:59:00Z');
+    await pruneOld();
+    expect(await kept()).toEqual(['Fresh news', 'Old news']);
+    platform.clock.set('2032-09-29T08:01:00Z');
+    expect(await pruneOld()).toBeGreaterThanOrEqual(1);
+    expect(await kept()).toEqual(['Fresh news']);
   });
 
   it('answers the signed-in user only', async () => {

@@ -18,8 +18,10 @@ import {
   membersOfFamilies,
   type NewNotification,
   type NotificationRow,
+  pruneNotifications,
   type ReminderEventRow,
-  seriesWithRemindersBetween,
+  saveReminderSchedule,
+  seriesDueForReminders,
 } from '../store/notifications.ts';
 import { isUuid } from './pages.ts';
 import type { PushService } from './push.ts';
@@ -31,6 +33,16 @@ export const LOOKBACK_MS = 60 * 60_000;
 const MAX_AHEAD_MS = 40_320 * 60_000;
 /** Occurrences of one series a run looks at. */
 const MAX_OCCURRENCES_PER_SERIES = 100;
+/**
+ * How far past now a run looks for a series' next reminder: a series with none in that span is
+ * looked at again when the span ends (so about once a week for a series whose reminders are far
+ * apart, instead of on every run).
+ */
+export const SCHEDULE_SPAN_MS = 7 * 86_400_000;
+/** How long notifications are kept, read or not. */
+export const NOTIFICATION_RETENTION_DAYS = 90;
+/** Notifications one run of the pruning job deletes at most. */
+const PRUNE_BATCH = 5000;
 
 export type NotificationView = Omit<NotificationRow, 'user_id'>;
 
@@ -81,12 +93,25 @@ export function createReminderJob(deps: FamilyDeps, hub: NotifyHub, push?: Pick<
     for (const event of await eventsWithRemindersBetween(db, from, horizon)) {
       eventReminder(event, event.start_time, event.event_name);
     }
-    const series = await seriesWithRemindersBetween(db, from, horizon);
+    // Recurring events: only those whose schedule says their next reminder has come (or that
+    // have none yet) are expanded; for each, the next reminder's time is written back.
+    const series = await seriesDueForReminders(db, now, from);
     const overrides = await listOverrides(
       db,
       series.map((s) => s.event_id),
     );
+    const schedule: { eventId: string; nextAt: Date }[] = [];
     for (const event of series) {
+      const latest = Math.max(...event.reminders.map((r) => r.minutes_before)) * 60_000;
+      const until = new Date(now.getTime() + latest + SCHEDULE_SPAN_MS);
+      let nextAt = new Date(now.getTime() + SCHEDULE_SPAN_MS);
+      const consider = (at: Date, title: string) => {
+        eventReminder(event, at, title);
+        for (const { minutes_before: minutes } of event.reminders) {
+          const fireAt = new Date(at.getTime() - minutes * 60_000);
+          if (fireAt > now && fireAt < nextAt) nextAt = fireAt;
+        }
+      };
       const changed = overrides.filter((o) => o.event_id === event.event_id);
       const skip = new Set([
         ...event.recurrence_exdates.map((d) => d.getTime()),
@@ -94,17 +119,18 @@ export function createReminderJob(deps: FamilyDeps, hub: NotifyHub, push?: Pick<
       ]);
       const starts = occurrenceStarts(event.recurrence_rule as string, event.start_time, {
         from: new Date(from.getTime() + 1),
-        to: new Date(horizon.getTime() + 1),
+        to: new Date(until.getTime() + 1),
         limit: MAX_OCCURRENCES_PER_SERIES,
         skip,
         zone: event.time_zone,
       });
-      for (const start of starts) eventReminder(event, start, event.event_name);
+      for (const start of starts) consider(start, event.event_name);
       for (const override of changed) {
-        if (override.start_time > from && override.start_time <= horizon) {
-          eventReminder(event, override.start_time, override.event_name);
+        if (override.start_time > from && override.start_time <= until) {
+          consider(override.start_time, override.event_name);
         }
       }
+      schedule.push({ eventId: event.event_id, nextAt });
     }
     for (const item of await itemsWithRemindersBetween(db, from, horizon)) {
       const at = item.due_on ? new Date(`${item.due_on}T00:00:00Z`) : (item.due_date as Date);
@@ -130,7 +156,12 @@ export function createReminderJob(deps: FamilyDeps, hub: NotifyHub, push?: Pick<
         }),
       );
     }
-    if (due.length === 0) return 0;
+    // Written after the notifications: a run that fails before them leaves the series due.
+    const saveSchedule = () => saveReminderSchedule(db, schedule, now);
+    if (due.length === 0) {
+      await saveSchedule();
+      return 0;
+    }
     // Only current members are reminded (attendees and assignees are members; this is the check).
     const members = await membersOfFamilies(db, [...new Set(due.map((d) => d.familyId))]);
     const rows: NewNotification[] = due.flatMap(({ familyId, recipients, row }) => {
@@ -140,6 +171,7 @@ export function createReminderJob(deps: FamilyDeps, hub: NotifyHub, push?: Pick<
         .map((userId) => ({ ...row, user_id: userId }));
     });
     const inserted = await insertNotifications(db, rows);
+    await saveSchedule();
     for (const row of inserted) {
       hub.publish(row.user_id, { notification_id: row.notification_id }).catch((error: unknown) => {
         deps.logger.warn({ err: error }, 'notification notify failed');
@@ -147,6 +179,14 @@ export function createReminderJob(deps: FamilyDeps, hub: NotifyHub, push?: Pick<
     }
     push?.deliver(inserted);
     return inserted.length;
+  };
+}
+
+/** The job that deletes notifications older than NOTIFICATION_RETENTION_DAYS; resolves with how many. */
+export function createNotificationPruning(deps: FamilyDeps) {
+  return async function pruneOld(): Promise<number> {
+    const before = new Date(deps.now().getTime() - NOTIFICATION_RETENTION_DAYS * 86_400_000);
+    return pruneNotifications(deps.db, before, PRUNE_BATCH);
   };
 }
 

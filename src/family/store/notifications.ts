@@ -35,20 +35,55 @@ export async function eventsWithRemindersBetween(
   return rows;
 }
 
-/** Recurring events with reminders that may have an occurrence starting in (from, to]. */
-export async function seriesWithRemindersBetween(
+/**
+ * Recurring events with reminders whose schedule says look now: none computed yet (new or
+ * changed), its next reminder has come, or computed at a later clock time than `now`. Series that
+ * ended over a year before `from` are left out.
+ */
+export async function seriesDueForReminders(
   db: Queryable,
+  now: Date,
   from: Date,
-  to: Date,
 ): Promise<ReminderEventRow[]> {
+  const columns = EVENT_COLUMNS.split(', ')
+    .map((column) => `e.${column}`)
+    .join(', ');
   const { rows } = await db.query<ReminderEventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM family_events
-     WHERE recurrence_rule IS NOT NULL AND reminders <> '[]'::jsonb AND start_time <= $2
-       AND (recurrence_last_start IS NULL OR recurrence_last_start > $1::timestamptz - interval '366 days')
-     ORDER BY start_time LIMIT 5000`,
-    [from, to],
+    `SELECT ${columns} FROM family_events e
+       LEFT JOIN family_event_reminder_schedule s ON s.event_id = e.event_id
+     WHERE e.recurrence_rule IS NOT NULL AND e.reminders <> '[]'::jsonb
+       AND (s.event_id IS NULL OR s.next_at <= $1 OR s.computed_at > $1)
+       AND (e.recurrence_last_start IS NULL OR e.recurrence_last_start > $2::timestamptz - interval '366 days')
+     ORDER BY e.start_time LIMIT 5000`,
+    [now, from],
   );
   return rows;
+}
+
+/** When each series' next reminder fires, as computed at `computedAt`. */
+export async function saveReminderSchedule(
+  db: Queryable,
+  entries: { eventId: string; nextAt: Date }[],
+  computedAt: Date,
+): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO family_event_reminder_schedule (event_id, next_at, computed_at)
+     SELECT e.event_id, e.next_at, $3 FROM unnest($1::uuid[], $2::timestamptz[]) AS e (event_id, next_at)
+       JOIN family_events f ON f.event_id = e.event_id
+     ON CONFLICT (event_id) DO UPDATE SET next_at = EXCLUDED.next_at, computed_at = EXCLUDED.computed_at`,
+    [entries.map((e) => e.eventId), entries.map((e) => e.nextAt), computedAt],
+  );
+}
+
+/** Deletes notifications made before `before`, at most `limit`; resolves with how many. */
+export async function pruneNotifications(db: Queryable, before: Date, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM family_notifications WHERE notification_id IN (
+       SELECT notification_id FROM family_notifications WHERE created_at < $1 ORDER BY created_at LIMIT $2)`,
+    [before, limit],
+  );
+  return rowCount;
 }
 
 export interface ReminderItemRow {
