@@ -1,7 +1,7 @@
 // Family Planner's links to the other apps (src/family/links.ts), made from their clients: the
 // family calendar's sources (Halloween events planned with the family, members' meal plans).
 import type { FamilyLinks, LinkedDayEntry } from '../family/links.ts';
-import type { HollowtownClient } from '../hollowtown/client.ts';
+import type { FamilyEvent, HollowtownClient } from '../hollowtown/client.ts';
 import type { ClientRegistry } from '../platform/http/service.ts';
 import type { RecipesClient } from '../recipes/client.ts';
 
@@ -14,16 +14,18 @@ async function halloweenEvents(
 ): Promise<LinkedDayEntry[]> {
   if (!clients.has('hollowtown')) return [];
   const events = await clients.get<HollowtownClient>('hollowtown').familyEvents(familyId, fromDay, toDay);
-  return events.map((event) => ({
-    domain: 'hollowtown',
-    id: event.event_id,
-    day: event.event_date,
-    summary: event.event_name,
-    location: event.location,
-    categories: ['hollowtown', event.event_type],
-    updatedAt: event.updated_at,
-  }));
+  return events.map(dayEntryOf);
 }
+
+const dayEntryOf = (event: FamilyEvent): LinkedDayEntry => ({
+  domain: 'hollowtown',
+  id: event.event_id,
+  day: event.event_date,
+  summary: event.event_name,
+  location: event.location,
+  categories: ['hollowtown', event.event_type],
+  updatedAt: event.updated_at,
+});
 
 /** Looked up per use: HowToCookAtHome is built after Family Planner's neighbours, or elsewhere. */
 export function familyLinks(clients: ClientRegistry): FamilyLinks {
@@ -34,5 +36,11 @@ export function familyLinks(clients: ClientRegistry): FamilyLinks {
       return { planForUser: (userId, planId) => recipes.getMealPlanForUser(userId, planId) };
     },
     dayEntries: [(familyId, fromDay, toDay) => halloweenEvents(clients, familyId, fromDay, toDay)],
+    async dayEntriesById(domain, familyId, ids) {
+      if (domain !== 'hollowtown' || ids.length === 0 || !clients.has('hollowtown')) return [];
+      return (await clients.get<HollowtownClient>('hollowtown').familyEventsById(familyId, ids)).map(
+        dayEntryOf,
+      );
+    },
   };
 }

@@ -52,6 +52,12 @@ export const FamilyErrors = {
   emptyMessage: () => new AppError(400, 'VALIDATION_FAILED', 'A message needs some text'),
   replyNotFound: () =>
     new AppError(400, 'REPLY_NOT_FOUND', 'reply_to must be a message of this conversation'),
+  linkNotFound: () =>
+    new AppError(
+      400,
+      'LINK_NOT_FOUND',
+      'link must name a todo of a shared or chores list, a shopping-list item, a calendar event or a Hollowtown event of this family',
+    ),
   invalidCursor: () =>
     new AppError(400, 'VALIDATION_FAILED', 'before and seq are message positions (digits)'),
   chatRateLimited: (retryAfterSeconds: number) =>

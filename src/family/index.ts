@@ -149,7 +149,7 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
   const services = {
     families,
     invitations: createInvitationService(deps, families),
-    messages: createMessageService(deps, families, chat, familyAccess, chatLimiter),
+    messages: createMessageService(deps, families, chat, familyAccess, chatLimiter, links),
     todos: createTodoService(deps),
     calendar: createCalendarService(deps, () => calendarSources),
     shoppingLists: createShoppingListService(deps, hub, familyAccess),

@@ -40,7 +40,16 @@ export interface FamilyLinks {
   mealPlans(): MealPlansLink | undefined;
   /** The other apps' whole-day entries (each answers [] when its app is not reachable). */
   dayEntries: DayEntrySource[];
+  /**
+   * Those of these entries of one app (`domain`) that are the family's, for cards in its chat;
+   * [] when that app is not reachable.
+   */
+  dayEntriesById(domain: string, familyId: string, ids: readonly string[]): Promise<LinkedDayEntry[]>;
 }
 
 /** Family Planner on its own: no other app. */
-export const NO_LINKS: FamilyLinks = { mealPlans: () => undefined, dayEntries: [] };
+export const NO_LINKS: FamilyLinks = {
+  mealPlans: () => undefined,
+  dayEntries: [],
+  dayEntriesById: async () => [],
+};

@@ -99,20 +99,19 @@ export interface HollowtownClient {
   outbox: HollowtownOutboxClient;
   integrity: HollowtownIntegrityClient;
   /** Events planned with a family between two days (inclusive), for the family calendar. */
-  familyEvents(
-    familyId: string,
-    fromDay: string,
-    toDay: string,
-  ): Promise<
-    {
-      event_id: string;
-      event_name: string;
-      event_type: string;
-      event_date: string;
-      location: string | null;
-      updated_at: Date;
-    }[]
-  >;
+  familyEvents(familyId: string, fromDay: string, toDay: string): Promise<FamilyEvent[]>;
+  /** Those of these events that are planned with the family (for cards in its chat). */
+  familyEventsById(familyId: string, eventIds: readonly string[]): Promise<FamilyEvent[]>;
+}
+
+/** A Halloween event as a family it is planned with sees it. */
+export interface FamilyEvent {
+  event_id: string;
+  event_name: string;
+  event_type: string;
+  event_date: string;
+  location: string | null;
+  updated_at: Date;
 }
 
 /** Every method of the client that travels over HTTP (the compiler checks the list). */
@@ -128,6 +127,7 @@ export const HOLLOWTOWN_RPC_METHODS = rpcMethods<HollowtownClient, 'outbox.onEve
   'integrity.familyLinks',
   'integrity.unlinkFamily',
   'familyEvents',
+  'familyEventsById',
 );
 
 /** Hollowtown's client in another process (`CALOS_HOLLOWTOWN_URL`). Its outbox wakes no one there: consumers poll. */

@@ -28,7 +28,7 @@ import type { EventBus } from '../platform/events/nats-bus.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
-import { HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
+import { type FamilyEvent, HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import type { HollowtownLinks } from './links.ts';
@@ -44,7 +44,7 @@ import { createPlanService, type PlanService } from './service/plans.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
 import { createSharingService, type SharingService } from './service/sharing.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
-import { familyEventsBetween } from './store/event-links.ts';
+import { familyEventsBetween, familyEventsByIds, type LinkedEventRow } from './store/event-links.ts';
 import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 import { recipeNamesOf } from './store/recipe-names.ts';
 
@@ -57,6 +57,15 @@ export interface HollowtownServices {
   costumes: CostumeService;
   plans: PlanService;
 }
+
+const toFamilyEvent = (e: LinkedEventRow): FamilyEvent => ({
+  event_id: e.event_id,
+  event_name: e.event_name,
+  event_type: e.event_type,
+  event_date: e.event_date,
+  location: e.location,
+  updated_at: e.updated_at,
+});
 
 const filterAsync = async <T>(items: T[], keep: (item: T) => Promise<boolean>) => {
   const kept = await Promise.all(items.map(keep));
@@ -129,14 +138,15 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
         await filterAsync(await familyEventsBetween(deps.db, familyId, fromDay, toDay), (e) =>
           services.eventFamily.linkHolds(e),
         )
-      ).map((e) => ({
-        event_id: e.event_id,
-        event_name: e.event_name,
-        event_type: e.event_type,
-        event_date: e.event_date,
-        location: e.location,
-        updated_at: e.updated_at,
-      })),
+      ).map(toFamilyEvent),
+    familyEventsById: async (familyId, eventIds) =>
+      isUuid(familyId) && eventIds.length <= 500 && eventIds.every(isUuid)
+        ? (
+            await filterAsync(await familyEventsByIds(deps.db, familyId, eventIds), (e) =>
+              services.eventFamily.linkHolds(e),
+            )
+          ).map(toFamilyEvent)
+        : [],
   };
   const housekeeping = createHollowtownHousekeeping(deps);
   return {

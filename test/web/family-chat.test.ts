@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The family chat in Debian's Chromium, two people in two browser contexts: a message arrives on
-// the other's page live, a reply shows what it answers, markup stays text, and a member who is
-// removed sees the chat stop being live; every view is checked with axe.
+// the other's page live, a reply shows what it answers, markup stays text, a todo linked from the
+// picker shows as a card with a link to it, and a member who is removed sees the chat stop being
+// live; every view is checked with axe.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinFamily } from '../support/family.ts';
@@ -49,6 +50,16 @@ describe.skipIf(!hasChromium)('web: family chat', () => {
       invitee: kidToken,
       login: kid.username,
     });
+    const errands = await call(momToken, 'POST', '/family/api/todos', {
+      family_id: familyId,
+      list_name: 'Errands',
+      list_type: 'shared',
+    });
+    const candles = await call(momToken, 'POST', `/family/api/todos/${errands.body.list_id}/items`, {
+      title: 'Buy candles',
+      due_date: '2031-10-30',
+    });
+    expect(candles.status).toBe(201);
 
     await openSignedIn(momPage, web, 'family', `chat?family=${familyId}`);
     await openSignedIn(kidPage, web, 'family', `chat?family=${familyId}`);
@@ -73,6 +84,19 @@ describe.skipIf(!hasChromium)('web: family chat', () => {
     await visible(momMessages.getByText('Can we have pizza?'));
     await visible(momMessages.getByText(/In reply to You: Dinner at 7/));
     expect(await seriousViolations(momPage)).toEqual([]);
+
+    // Mom links the errand from the picker: both pages show it as a card that leads to the list.
+    await momPage.getByRole('combobox', { name: 'Link to' }).selectOption(`todo:${candles.body.item_id}`);
+    await momPage.getByRole('textbox', { name: 'Message' }).fill('Who can get these?');
+    await momPage.getByRole('button', { name: 'Send' }).click();
+    const card = kidMessages.locator('.chat-card', { hasText: 'Buy candles' });
+    await visible(card);
+    await visible(card.getByText(/Errands · .* · To do/));
+    expect(await card.getByRole('link', { name: 'Buy candles' }).getAttribute('href')).toContain(
+      `list=${errands.body.list_id}`,
+    );
+    await visible(momMessages.locator('.chat-card', { hasText: 'Buy candles' }));
+    expect(await seriousViolations(kidPage)).toEqual([]);
 
     // Mom deletes the kid's message (admins may); it goes on the kid's page too.
     await momPage.getByRole('button', { name: /^Delete .*’s message: Can we have pizza\?/ }).click();

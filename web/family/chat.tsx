@@ -16,6 +16,7 @@ import {
 } from '../shared/components.tsx';
 import { useAction } from '../shared/hooks.ts';
 import { followStream, type StreamState } from '../shared/stream.ts';
+import { CardPicker, type ChatCard, MessageCard } from './chat-cards.tsx';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import type { Family } from './model.ts';
 
@@ -29,6 +30,7 @@ interface Message {
   created_at: string;
   edited_at: string | null;
   is_deleted: boolean;
+  link: ChatCard | null;
 }
 
 export function Chat(props: ViewProps) {
@@ -58,6 +60,8 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
   const [live, setLive] = useState<StreamState>();
   const [text, setText] = useState('');
   const [replyTo, setReplyTo] = useState<Message>();
+  const [linkables, setLinkables] = useState<ChatCard[]>();
+  const [linkChoice, setLinkChoice] = useState('');
   const load = useAction();
   const send = useAction();
   const remove = useAction();
@@ -94,6 +98,14 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
     [config.api, base, session],
   );
 
+  // What may be linked: read once per family and after each message sent (a thing may be done).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when a message was sent.
+  useEffect(() => {
+    void api<{ items: ChatCard[] }>(`${base}/links`)
+      .then((page) => setLinkables(page.items))
+      .catch(() => setLinkables([]));
+  }, [api, base, send.busy]);
+
   const newest = messages?.at(-1)?.seq;
   useEffect(() => {
     if (newest) void api(`${base}/read`, { body: { seq: newest } }).catch(() => undefined);
@@ -101,11 +113,17 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
 
   const submit = () =>
     send.run(async () => {
+      const [kind, id] = linkChoice.split(':');
       const sent = await api<Message>(base, {
-        body: { body: text, ...(replyTo ? { reply_to: replyTo.message_id } : {}) },
+        body: {
+          body: text,
+          ...(replyTo ? { reply_to: replyTo.message_id } : {}),
+          ...(kind && id ? { link: { kind, id } } : {}),
+        },
       });
       setText('');
       setReplyTo(undefined);
+      setLinkChoice('');
       setMessages((current) =>
         current?.some((m) => m.message_id === sent.message_id) ? current : [...(current ?? []), sent],
       );
@@ -159,6 +177,9 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
                   <p style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
                     {m.is_deleted ? <em>This message was deleted.</em> : m.body}
                   </p>
+                  {m.link && !m.is_deleted && (
+                    <MessageCard card={m.link} props={props} familyId={family.family_id} />
+                  )}
                 </div>
                 {!m.is_deleted && (
                   <div className="button-row">
@@ -204,6 +225,7 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
+        <CardPicker cards={linkables} value={linkChoice} onChange={setLinkChoice} />
         <SubmitRow busy={send.busy}>Send</SubmitRow>
       </Form>
     </Section>

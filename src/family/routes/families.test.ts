@@ -367,6 +367,7 @@ describe.each(testEngines())('families and members on %s', (engine) => {
         'PATCH /api/families/{id}/messages/{messageId}',
         'DELETE /api/families/{id}/messages/{messageId}',
         'GET /api/families/{id}/messages/unread',
+        'GET /api/families/{id}/messages/links',
         'POST /api/families/{id}/messages/read',
         'GET /api/families/{id}/messages/stream',
         'GET /api/todos',

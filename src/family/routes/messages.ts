@@ -28,6 +28,30 @@ const Body = Type.String({
   description: `Plain text (links stay text), at most ${MAX_MESSAGE_LENGTH} characters`,
 });
 
+const LinkKind = Type.Union(
+  [
+    Type.Literal('todo'),
+    Type.Literal('shopping_item'),
+    Type.Literal('event'),
+    Type.Literal('hollowtown_event'),
+  ],
+  { description: 'What is linked: a todo item, a shopping-list item, a calendar event, a Hollowtown event' },
+);
+const NullableText = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+const Card = Type.Object(
+  {
+    kind: LinkKind,
+    id: Uuid('The linked thing’s id (item_id, event_id)'),
+    available: Type.Boolean({ description: 'false once it is deleted or no longer the family’s' }),
+    title: NullableText('Its title, read now'),
+    context: NullableText('Where it lives: the list, "repeats" for a recurring event, or the app'),
+    when: NullableText('A due day (YYYY-MM-DD) or instant, an event’s start or day'),
+    done: Type.Union([Type.Boolean(), Type.Null()], { description: 'Done or checked; null for events' }),
+    list_id: NullableText('The list it is on (todos, shopping items)'),
+  },
+  { description: 'A thing of the family that a message links, as a card' },
+);
+
 const Message = Type.Object({
   message_id: Uuid('The message'),
   seq: Type.String({ description: 'Position in the conversation, ascending' }),
@@ -43,6 +67,7 @@ const Message = Type.Object({
     anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }],
   }),
   is_deleted: Type.Boolean(),
+  link: Type.Union([Card, Type.Null()], { description: 'What the message links, as a card; null for none' }),
 });
 const Unread = Type.Object({
   last_read_seq: Type.String(),
@@ -91,12 +116,30 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       schema: {
         tags,
         summary: 'Write to the family chat (any member)',
-        description: `At most ${MESSAGES_PER_MINUTE} messages a minute per member and family (429 RATE_LIMITED). reply_to names a message of the same chat (400 REPLY_NOT_FOUND otherwise). ${notFound}`,
+        description: `At most ${MESSAGES_PER_MINUTE} messages a minute per member and family (429 RATE_LIMITED). reply_to names a message of the same chat (400 REPLY_NOT_FOUND otherwise). link names one thing of the family, shown as a card (see …/messages/links for what may be linked; 400 LINK_NOT_FOUND otherwise). ${notFound}`,
         security: bearer,
         params: FamilyParams,
         body: Type.Object(
-          { body: Body, reply_to: Type.Optional(Type.String({ format: 'uuid' })) },
-          { additionalProperties: false, examples: [{ body: 'Who is picking up Pugsley today?' }] },
+          {
+            body: Body,
+            reply_to: Type.Optional(Type.String({ format: 'uuid' })),
+            link: Type.Optional(
+              Type.Object(
+                { kind: LinkKind, id: Type.String({ format: 'uuid' }) },
+                { additionalProperties: false },
+              ),
+            ),
+          },
+          {
+            additionalProperties: false,
+            examples: [
+              { body: 'Who is picking up Pugsley today?' },
+              {
+                body: 'Can someone take this one?',
+                link: { kind: 'todo', id: '8d5b2a0e-4a43-4c55-9a0b-2f1c3c8f9a11' },
+              },
+            ],
+          },
         ),
         response: {
           201: Message,
@@ -112,6 +155,7 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       const message = await messages.post(requireUser(request).userId, request.params.id, {
         body: request.body.body,
         replyTo: request.body.reply_to,
+        link: request.body.link,
       });
       return reply.status(201).send(message);
     },
@@ -166,6 +210,24 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       await messages.remove(requireUser(request).userId, request.params.id, request.params.messageId);
       return reply.status(204).send();
     },
+  );
+
+  app.get(
+    '/api/families/:id/messages/links',
+    {
+      schema: {
+        tags,
+        summary: 'What you may link in a message now, as cards',
+        description:
+          'Open todos of shared and chores lists, unchecked shopping items, events from today on, and Hollowtown ' +
+          `events planned with the family (when Hollowtown is reachable): up to 20 of each. ${notFound}`,
+        security: bearer,
+        params: FamilyParams,
+        response: { 200: Type.Object({ items: Type.Array(Card) }), 401: ErrorResponse, 404: ErrorResponse },
+      },
+      preValidation: familyIds,
+    },
+    async (request) => ({ items: await messages.linkables(requireUser(request).userId, request.params.id) }),
   );
 
   app.get(

@@ -11,19 +11,37 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  /** What the message links (migration 052), or null. */
+  link_kind: 'todo' | 'shopping_item' | 'event' | 'hollowtown_event' | null;
+  link_id: string | null;
 }
 
 const COLUMNS =
-  'message_id, seq::text AS seq, family_id, author_id, body, reply_to, created_at, edited_at, deleted_at';
+  'message_id, seq::text AS seq, family_id, author_id, body, reply_to, created_at, edited_at, deleted_at, link_kind, link_id';
 
 export async function insertMessage(
   tx: Queryable,
-  row: { familyId: string; authorId: string; body: string; replyTo: string | null; createdAt: Date },
+  row: {
+    familyId: string;
+    authorId: string;
+    body: string;
+    replyTo: string | null;
+    createdAt: Date;
+    link: { kind: NonNullable<MessageRow['link_kind']>; id: string } | null;
+  },
 ): Promise<MessageRow> {
   const { rows } = await tx.query<MessageRow>(
-    `INSERT INTO family_messages (family_id, author_id, body, reply_to, created_at)
-     VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-    [row.familyId, row.authorId, row.body, row.replyTo, row.createdAt],
+    `INSERT INTO family_messages (family_id, author_id, body, reply_to, created_at, link_kind, link_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [
+      row.familyId,
+      row.authorId,
+      row.body,
+      row.replyTo,
+      row.createdAt,
+      row.link?.kind ?? null,
+      row.link?.id ?? null,
+    ],
   );
   return rows[0] as MessageRow;
 }
@@ -95,7 +113,8 @@ export async function markMessageDeleted(
   at: Date,
 ): Promise<MessageRow> {
   const { rows } = await tx.query<MessageRow>(
-    `UPDATE family_messages SET body = '', deleted_at = $3, deleted_by = $2 WHERE message_id = $1
+    `UPDATE family_messages SET body = '', deleted_at = $3, deleted_by = $2, link_kind = NULL, link_id = NULL
+     WHERE message_id = $1
      RETURNING ${COLUMNS}`,
     [messageId, by, at],
   );

@@ -102,6 +102,19 @@ export async function familyEventsBetween(
   return rows;
 }
 
+/** These events, those of them planned with the family. */
+export async function familyEventsByIds(
+  db: Queryable,
+  familyId: string,
+  eventIds: readonly string[],
+): Promise<LinkedEventRow[]> {
+  const { rows } = await db.query<LinkedEventRow>(
+    `SELECT ${COLUMNS} FROM halloween_events WHERE family_id = $1 AND event_id = ANY($2::uuid[]) LIMIT 500`,
+    [familyId, eventIds],
+  );
+  return rows;
+}
+
 /** Events linked to families, for integrity checks across databases. */
 export async function linkedFamilyIds(db: Queryable): Promise<{ event_id: string; family_id: string }[]> {
   const { rows } = await db.query<{ event_id: string; family_id: string }>(

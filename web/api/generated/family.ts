@@ -2829,6 +2829,28 @@ export interface paths {
                                  */
                                 family_id: string;
                                 is_deleted: boolean;
+                                /** @description What the message links, as a card; null for none */
+                                link: {
+                                    /** @description false once it is deleted or no longer the family’s */
+                                    available: boolean;
+                                    /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
+                                    context: string | null;
+                                    /** @description Done or checked; null for events */
+                                    done: boolean | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description The linked thing’s id (item_id, event_id)
+                                     */
+                                    id: string;
+                                    /** @description What is linked: a todo item, a shopping-list item, a calendar event, a Hollowtown event */
+                                    kind: "todo" | "shopping_item" | "event" | "hollowtown_event";
+                                    /** @description The list it is on (todos, shopping items) */
+                                    list_id: string | null;
+                                    /** @description Its title, read now */
+                                    title: string | null;
+                                    /** @description A due day (YYYY-MM-DD) or instant, an event’s start or day */
+                                    when: string | null;
+                                } | null;
                                 /**
                                  * Format: uuid
                                  * @description The message
@@ -2893,7 +2915,7 @@ export interface paths {
         put?: never;
         /**
          * Write to the family chat (any member)
-         * @description At most 30 messages a minute per member and family (429 RATE_LIMITED). reply_to names a message of the same chat (400 REPLY_NOT_FOUND otherwise). Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.
+         * @description At most 30 messages a minute per member and family (429 RATE_LIMITED). reply_to names a message of the same chat (400 REPLY_NOT_FOUND otherwise). link names one thing of the family, shown as a card (see …/messages/links for what may be linked; 400 LINK_NOT_FOUND otherwise). Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.
          */
         post: {
             parameters: {
@@ -2907,14 +2929,15 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    /**
-                     * @example {
-                     *       "body": "Who is picking up Pugsley today?"
-                     *     }
-                     */
                     "application/json": {
                         /** @description Plain text (links stay text), at most 4000 characters */
                         body: string;
+                        link?: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What is linked: a todo item, a shopping-list item, a calendar event, a Hollowtown event */
+                            kind: "todo" | "shopping_item" | "event" | "hollowtown_event";
+                        };
                         /** Format: uuid */
                         reply_to?: string;
                     };
@@ -2942,6 +2965,28 @@ export interface paths {
                              */
                             family_id: string;
                             is_deleted: boolean;
+                            /** @description What the message links, as a card; null for none */
+                            link: {
+                                /** @description false once it is deleted or no longer the family’s */
+                                available: boolean;
+                                /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
+                                context: string | null;
+                                /** @description Done or checked; null for events */
+                                done: boolean | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The linked thing’s id (item_id, event_id)
+                                 */
+                                id: string;
+                                /** @description What is linked: a todo item, a shopping-list item, a calendar event, a Hollowtown event */
+                                kind: "todo" | "shopping_item" | "event" | "hollowtown_event";
+                                /** @description The list it is on (todos, shopping items) */
+                                list_id: string | null;
+                                /** @description Its title, read now */
+                                title: string | null;
+                                /** @description A due day (YYYY-MM-DD) or instant, an event’s start or day */
+                                when: string | null;
+                            } | null;
                             /**
                              * Format: uuid
                              * @description The message
@@ -3156,6 +3201,28 @@ export interface paths {
                              */
                             family_id: string;
                             is_deleted: boolean;
+                            /** @description What the message links, as a card; null for none */
+                            link: {
+                                /** @description false once it is deleted or no longer the family’s */
+                                available: boolean;
+                                /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
+                                context: string | null;
+                                /** @description Done or checked; null for events */
+                                done: boolean | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The linked thing’s id (item_id, event_id)
+                                 */
+                                id: string;
+                                /** @description What is linked: a todo item, a shopping-list item, a calendar event, a Hollowtown event */
+                                kind: "todo" | "shopping_item" | "event" | "hollowtown_event";
+                                /** @description The list it is on (todos, shopping items) */
+                                list_id: string | null;
+                                /** @description Its title, read now */
+                                title: string | null;
+                                /** @description A due day (YYYY-MM-DD) or instant, an event’s start or day */
+                                when: string | null;
+                            } | null;
                             /**
                              * Format: uuid
                              * @description The message
@@ -3229,6 +3296,100 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/families/{id}/messages/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What you may link in a message now, as cards
+         * @description Open todos of shared and chores lists, unchecked shopping items, events from today on, and Hollowtown events planned with the family (when Hollowtown is reachable): up to 20 of each. Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The family_id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description false once it is deleted or no longer the family’s */
+                                available: boolean;
+                                /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
+                                context: string | null;
+                                /** @description Done or checked; null for events */
+                                done: boolean | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The linked thing’s id (item_id, event_id)
+                                 */
+                                id: string;
+                                /** @description What is linked: a todo item, a shopping-list item, a calendar event, a Hollowtown event */
+                                kind: "todo" | "shopping_item" | "event" | "hollowtown_event";
+                                /** @description The list it is on (todos, shopping items) */
+                                list_id: string | null;
+                                /** @description Its title, read now */
+                                title: string | null;
+                                /** @description A due day (YYYY-MM-DD) or instant, an event’s start or day */
+                                when: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/families/{id}/messages/read": {
