@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const SERVICES = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];
 /** Small shared modules named for what they do (STYLE.md): any service may use them. */
-const SHARED = ['ingredients'];
+const SHARED = ['ingredients', 'public-pages'];
 const ROOT = path.resolve('.');
 const SRC = path.resolve('src');
 const BENCH = path.resolve('bench');

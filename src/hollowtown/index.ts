@@ -28,6 +28,7 @@ import type { EventBus } from '../platform/events/nats-bus.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
+import { registerPublicPages } from '../public-pages/index.ts';
 import { HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
@@ -40,6 +41,7 @@ import { createGenerationService, type GenerationService } from './service/gener
 import { createHollowtownHousekeeping } from './service/housekeeping.ts';
 import { createIntegrityClient, createOutboxClient } from './service/integrity.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
+import { hollowtownPublicKinds } from './service/public-pages.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
 import { createSharingService, type SharingService } from './service/sharing.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
@@ -140,6 +142,17 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
   return {
     routes: async (app) => {
       await registerHollowtownRoutes(app, context.verifier, services);
+      registerPublicPages(app, {
+        service: 'hollowtown',
+        prefix: hollowtownService.prefix,
+        siteName: 'Hollowtown',
+        theme: 'hollowtown',
+        config: context.config,
+        kinds: hollowtownPublicKinds(deps),
+        users: () =>
+          deps.clients.has('identity') ? deps.clients.get<IdentityClient>('identity') : undefined,
+        logger: deps.logger,
+      });
       registerRpcDoor(app, {
         client,
         methods: HOLLOWTOWN_RPC_METHODS,
