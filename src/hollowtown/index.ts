@@ -2,10 +2,11 @@
 //
 // Who sees what:
 // - Spooky recipes are private to their owner until published (is_published); a published one
-//   is readable by every signed-in user. Only the owner changes or deletes a recipe.
+//   is readable by every signed-in user, and by anyone on its public page (/r/:id, no sign-in).
+//   Only the owner changes or deletes a recipe.
 // - Events and haunted-house plans are private to their owner.
 // - Costume ideas are a shared gallery: every signed-in user sees every idea and may upvote it
-//   once; only the author changes or deletes it.
+//   once, and anyone sees it on its public page (/c/:id); only the author changes or deletes it.
 // Anything a user may not see or change answers 404, exactly like something that does not exist.
 //
 // When identity deletes an account (user.deleted, consumed at least once from identity's

@@ -313,7 +313,9 @@ function renderItemPage(
 ): string {
   const url = `${base}/${kind.path}/${item.id}`;
   const cardUrl = `${url}/card.png`;
-  const photo = isWebAddress(item.photoUrl) ? item.photoUrl : null;
+  // Only an https photo is shown and offered as og:image: the page's policy (and a page read
+  // over https) would refuse a plain-http one, which the card still draws in.
+  const photo = isWebAddress(item.photoUrl) && item.photoUrl.startsWith('https://') ? item.photoUrl : null;
   const profileUrl = author ? `${base}/u/${encodeURIComponent(author.username)}` : null;
   const description = describe(item, kind.label, siteName);
   const jsonLd = item.recipe

@@ -128,7 +128,7 @@ function RecipeArticle({
       {r.is_mine && !shared && (
         <p className="muted no-print">
           {r.is_published
-            ? 'Published: everyone signed in to HowToCookAtHome can read it.'
+            ? 'Published: anyone can read it on its public page, without signing in.'
             : 'Private: only you can see it.'}
         </p>
       )}
