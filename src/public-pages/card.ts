@@ -5,7 +5,7 @@
 // repository from @fontsource/inter 5.3.0 as WOFF (satori reads TTF, OTF and WOFF, not WOFF2).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import satori from 'satori';
 
 export const CARD_WIDTH = 1200;
@@ -173,15 +173,18 @@ function cardTree(content: CardContent): Node {
   );
 }
 
+/** The card laid out as SVG (satori, on the event loop). */
+export async function cardSvg(content: CardContent): Promise<string> {
+  // biome-ignore lint/suspicious/noExplicitAny: satori's element type is React's; ours has its shape.
+  return satori(cardTree(content) as any, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts: loadFonts() });
+}
+
 /** The card as PNG bytes. */
 export async function renderCard(content: CardContent): Promise<Buffer> {
-  // biome-ignore lint/suspicious/noExplicitAny: satori's element type is React's; ours has its shape.
-  const svg = await satori(cardTree(content) as any, {
-    width: CARD_WIDTH,
-    height: CARD_HEIGHT,
-    fonts: loadFonts(),
-  });
-  return Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH } }).render().asPng());
+  const svg = await cardSvg(content);
+  // Rasterising is most of the work: resvg does it on libuv's thread pool, off the event loop.
+  const rendered = await renderAsync(svg, { fitTo: { mode: 'width', value: CARD_WIDTH } });
+  return Buffer.from(rendered.asPng());
 }
 
 export interface CardCache {
