@@ -13,9 +13,10 @@ import { CHROMIUM, HOSTS, hasChromium, startScriptPlatform } from '../test/web/s
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
 const LANDINGS = ['hollowtown', 'recipes', 'family'] as const;
 const DOC = path.resolve('docs/benchmarks.md');
-const HEADING =
-  '## Web: Lighthouse on the landing pages and public recipe pages (`npm run bench:lighthouse`)';
-const OLD_HEADING = '## Web: Lighthouse on the landing pages (`npm run bench:lighthouse`)';
+const LANDING_HEADING = '## Web: Lighthouse on the landing pages (`npm run bench:lighthouse`)';
+const PUBLIC_HEADING = '## Web: Lighthouse on the public recipe pages (`npm run bench:lighthouse`)';
+/** Which pages to measure: landing, public, or both (default); each set has its own section. */
+const SETS = (process.env.LIGHTHOUSE_PAGES ?? 'landing,public').split(',').map((s) => s.trim());
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -39,14 +40,15 @@ async function main() {
       '--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1',
     ],
   });
-  const rows: string[] = [];
-  const pages: { url: string; label: string }[] = LANDINGS.map((page) => ({
-    url: web.at(page),
-    label: `http://${HOSTS[page]}/`,
-  }));
-  for (const page of await publicRecipePages(web)) pages.push(page);
+  const rows: Record<'landing' | 'public', string[]> = { landing: [], public: [] };
+  const pages: { url: string; label: string; set: 'landing' | 'public' }[] = [];
+  if (SETS.includes('landing'))
+    for (const page of LANDINGS)
+      pages.push({ url: web.at(page), label: `http://${HOSTS[page]}/`, set: 'landing' });
+  if (SETS.includes('public'))
+    for (const page of await publicRecipePages(web)) pages.push({ ...page, set: 'public' });
   try {
-    for (const { url, label } of pages) {
+    for (const { url, label, set } of pages) {
       const scores = { performance: [] as number[], accessibility: [] as number[], seo: [] as number[] };
       const metrics = { fcp: [] as number[], lcp: [] as number[], tbt: [] as number[], cls: [] as number[] };
       for (let run = 0; run < RUNS; run++) {
@@ -68,7 +70,7 @@ async function main() {
       }
       const row = `| \`${label}\` | ${median(scores.performance)} | ${median(scores.accessibility)} | ${median(scores.seo)} | ${(median(metrics.fcp) / 1000).toFixed(1)} s | ${(median(metrics.lcp) / 1000).toFixed(1)} s | ${Math.round(median(metrics.tbt))} ms | ${median(metrics.cls).toFixed(3)} |`;
       console.log(row, `(performance runs: ${scores.performance.join(', ')})`);
-      rows.push(row);
+      rows[set].push(row);
     }
   } finally {
     chrome.kill();
@@ -83,34 +85,56 @@ async function main() {
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   } catch {}
-  const section = `${HEADING}
-
-Lighthouse ${version} with ${chromium} (headless), its default mobile profile: simulated slow 4G
-and a 4× slower CPU. Each page is served by \`npm start\`'s server on its app's own host
-(\`CALOS_HOSTS\`). Landing pages as built by \`npm run build:web\`: the landing is rendered to HTML at
-build time, assets are hashed, immutable and served brotli-compressed. Public recipe pages
-(\`/r/:id\`, a published recipe without a photo, so the largest paint is its generated 1200×630
-share card) are rendered on the server per request, with their style and script inline.
-Median of ${RUNS} runs per page.
-
-| page | performance | accessibility | SEO | first contentful paint | largest contentful paint | total blocking time | layout shift |
+  const profile = `Lighthouse ${version} with ${chromium} (headless), its default mobile profile: simulated slow 4G
+and a 4× slower CPU.`;
+  const table = (
+    lines: string[],
+  ) => `| page | performance | accessibility | SEO | first contentful paint | largest contentful paint | total blocking time | layout shift |
 | ---- | ----------: | ------------: | --: | ---------------------: | -----------------------: | ------------------: | -----------: |
-${rows.join('\n')}
-
-Measured ${new Date().toISOString().slice(0, 10)} on commit \`${commit}\`, ${os.cpus().length} CPUs (load average ${os
+${lines.join('\n')}`;
+  const measured = `Measured ${new Date().toISOString().slice(0, 10)} on commit \`${commit}\`, ${os.cpus().length} CPUs (load average ${os
     .loadavg()[0]
-    ?.toFixed(1)} at the end, shared with other work).
-`;
+    ?.toFixed(1)} at the end, shared with other work).`;
+  if (rows.landing.length > 0)
+    writeSection(
+      LANDING_HEADING,
+      `${profile} Each landing page is served by \`npm start\`'s server on its own host
+(\`CALOS_HOSTS\`), as built by \`npm run build:web\`: the landing is rendered to HTML at build time,
+assets are hashed, immutable and served brotli-compressed. Median of ${RUNS} runs per page.
+
+${table(rows.landing)}
+
+${measured}
+`,
+    );
+  if (rows.public.length > 0)
+    writeSection(
+      PUBLIC_HEADING,
+      `${profile} A published recipe of each app (\`/r/:id\`, no sign-in), on the app's own host
+(\`CALOS_HOSTS\`), rendered on the server per request with its style and script inline. The recipe
+has no photo, so the largest paint is its generated 1200×630 share card (\`card.png\`). Median of
+${RUNS} runs per page. \`LIGHTHOUSE_PAGES=public npm run bench:lighthouse\` measures only these.
+
+${table(rows.public)}
+
+${measured}
+`,
+    );
+}
+
+/** Puts a section in docs/benchmarks.md, in place of the one under the same heading. */
+function writeSection(heading: string, body: string) {
+  const section = `${heading}\n\n${body}`;
   const doc = readFileSync(DOC, 'utf8');
-  const start = doc.includes(HEADING) ? doc.indexOf(HEADING) : doc.indexOf(OLD_HEADING);
+  const start = doc.indexOf(heading);
   let next: string;
   if (start < 0) next = `${doc.trimEnd()}\n\n${section}`;
   else {
-    const end = doc.indexOf('\n## ', start + OLD_HEADING.length);
+    const end = doc.indexOf('\n## ', start + heading.length);
     next = `${doc.slice(0, start)}${section}${end < 0 ? '' : `\n${doc.slice(end + 1)}`}`;
   }
   writeFileSync(DOC, next);
-  console.log(`written to ${path.relative(process.cwd(), DOC)}`);
+  console.log(`${heading} written to ${path.relative(process.cwd(), DOC)}`);
 }
 
 /** A published recipe in each app (no photo: the share card is the image), by an author made here. */
