@@ -2,10 +2,11 @@
 //
 // Who sees what:
 // - Spooky recipes are private to their owner until published (is_published); a published one
-//   is readable by every signed-in user. Only the owner changes or deletes a recipe.
+//   is readable by every signed-in user, and by anyone on its public page (/r/:id, no sign-in).
+//   Only the owner changes or deletes a recipe.
 // - Events and haunted-house plans are private to their owner.
 // - Costume ideas are a shared gallery: every signed-in user sees every idea and may upvote it
-//   once; only the author changes or deletes it.
+//   once, and anyone sees it on its public page (/c/:id); only the author changes or deletes it.
 // Anything a user may not see or change answers 404, exactly like something that does not exist.
 //
 // When identity deletes an account (user.deleted, consumed at least once from identity's
@@ -28,6 +29,7 @@ import type { EventBus } from '../platform/events/nats-bus.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
+import { registerPublicPages } from '../public-pages/index.ts';
 import { type FamilyEvent, HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
@@ -41,6 +43,7 @@ import { createGenerationService, type GenerationService } from './service/gener
 import { createHollowtownHousekeeping } from './service/housekeeping.ts';
 import { createIntegrityClient, createOutboxClient } from './service/integrity.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
+import { hollowtownPublicKinds } from './service/public-pages.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
 import { createSharingService, type SharingService } from './service/sharing.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
@@ -152,6 +155,17 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
   return {
     routes: async (app) => {
       await registerHollowtownRoutes(app, context.verifier, services);
+      registerPublicPages(app, {
+        service: 'hollowtown',
+        prefix: '/hollowtown',
+        siteName: 'Hollowtown',
+        theme: 'hollowtown',
+        config: context.config,
+        kinds: hollowtownPublicKinds(deps),
+        users: () =>
+          deps.clients.has('identity') ? deps.clients.get<IdentityClient>('identity') : undefined,
+        logger: deps.logger,
+      });
       registerRpcDoor(app, {
         client,
         methods: HOLLOWTOWN_RPC_METHODS,

@@ -19,6 +19,7 @@ import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
+import { registerPublicPages } from '../public-pages/index.ts';
 import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
@@ -27,6 +28,7 @@ import { createGenerationService } from './service/generate.ts';
 import { createImportService } from './service/import.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
 import { createPantryService } from './service/pantry.ts';
+import { recipesPublicKinds } from './service/public-pages.ts';
 import { createRatingService } from './service/ratings.ts';
 import { createRecipeService, scaleRecipe } from './service/recipes.ts';
 import { createSharedRecipeService } from './service/shared-recipes.ts';
@@ -138,6 +140,17 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance<R
   return {
     routes: async (app) => {
       await registerRecipesRoutes(app, context.verifier, services);
+      registerPublicPages(app, {
+        service: 'recipes',
+        prefix: recipesService.prefix,
+        siteName: 'HowToCookAtHome',
+        theme: 'recipes',
+        config: context.config,
+        kinds: recipesPublicKinds(deps),
+        users: () =>
+          context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,
+        logger,
+      });
       registerRpcDoor(app, {
         client,
         methods: RECIPES_RPC_METHODS,

@@ -17,6 +17,7 @@ import {
 } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
+import { PublicPageLink } from '../shared/public-page-link.tsx';
 import { Link, navigate } from '../shared/router.tsx';
 import type { Page } from './event-types.ts';
 import { GenerateRecipe } from './generate-recipe.tsx';
@@ -196,6 +197,7 @@ function RecipeDetail({ props, id }: { props: ViewProps; id: string }) {
           </ol>
         </Section>
       </div>
+      {r.is_published && <PublicPageLink config={props.config} path={`r/${id}`} name={r.recipe_name} />}
       {r.is_mine && <ShareToRecipes props={props} recipeId={id} />}
       {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
       {r.is_mine && (

@@ -18,6 +18,7 @@ import {
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { MoneyField, toCents } from '../shared/money-field.tsx';
+import { PublicPageLink } from '../shared/public-page-link.tsx';
 import type { Page } from './event-types.ts';
 import { Events } from './events.tsx';
 import { itemLine, itemsOfText, itemText, type ThingItem } from './item-lines.ts';
@@ -116,6 +117,11 @@ export function Costumes(props: ViewProps) {
                   <span className="muted">(on {hostOf(costume.image_url)}, opens a new tab)</span>
                 </p>
               )}
+              <PublicPageLink
+                config={props.config}
+                path={`c/${costume.costume_id}`}
+                name={costume.costume_name}
+              />
               <Button
                 small
                 variant={costume.has_upvoted ? 'primary' : 'secondary'}

@@ -16,6 +16,7 @@ import {
 } from '../shared/components.tsx';
 import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
+import { PublicPageLink } from '../shared/public-page-link.tsx';
 import { Link, navigate } from '../shared/router.tsx';
 import { CookMode } from './cook-mode.tsx';
 import { recipeFacts, TagList } from './recipe-facts.tsx';
@@ -127,9 +128,12 @@ function RecipeArticle({
       {r.is_mine && !shared && (
         <p className="muted no-print">
           {r.is_published
-            ? 'Published: everyone signed in to HowToCookAtHome can read it.'
+            ? 'Published: anyone can read it on its public page, without signing in.'
             : 'Private: only you can see it.'}
         </p>
+      )}
+      {r.is_published && (
+        <PublicPageLink config={props.config} path={`r/${r.recipe_id}`} name={r.recipe_name} />
       )}
       {r.description && <p>{r.description}</p>}
       <TagList tags={r.tags} label="Tags" />

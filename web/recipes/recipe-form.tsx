@@ -219,7 +219,7 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: Recipe }) {
           />
         </div>
         <Checkbox
-          label="Publish it: everyone signed in to HowToCookAtHome can read it (only you can change it)"
+          label="Publish it: anyone can read it on its public page (only you can change it)"
           checked={form.is_published}
           onChange={(e) => setForm((f) => ({ ...f, is_published: e.target.checked }))}
         />

@@ -148,7 +148,8 @@ export function registerCostumeRoutes(app: App, costumes: CostumeService): void 
       schema: {
         tags,
         summary: 'Share a costume idea',
-        description: 'Ideas are a shared gallery: every signed-in user can see and upvote yours.',
+        description:
+          'Ideas are a shared gallery: every signed-in user can upvote yours, and anyone can read it on its public page (/c/{id}).',
         security: bearer,
         body: CreateCostume,
         response: { 201: Costume, 400: ErrorResponse, 401: ErrorResponse },

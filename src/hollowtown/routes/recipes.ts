@@ -41,7 +41,10 @@ export const Recipe = Type.Object(
     serves: Nullable(Type.Integer()),
     tags: Type.Array(Type.String()),
     image_url: Nullable(Type.String()),
-    is_published: Type.Boolean({ description: 'Published recipes are readable by every signed-in user' }),
+    is_published: Type.Boolean({
+      description:
+        'Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id})',
+    }),
     is_mine: Type.Boolean({ description: 'Whether the user asking owns it (only the owner can change it)' }),
     source: Type.Enum(['manual', 'ai'] as const, { description: 'ai: generated through the AI gateway' }),
     ai_model: Nullable(Type.String({ description: 'The model that generated it' })),

@@ -190,3 +190,37 @@ export async function listCostumes(db: Queryable, filter: CostumeFilter): Promis
   );
   return rows;
 }
+
+/** No one: the public pages have no viewer whose upvote to read. */
+const NO_VIEWER = '00000000-0000-0000-0000-000000000000';
+
+/** A costume for its public page: the gallery is public. */
+export async function findPublicCostume(db: Queryable, costumeId: string): Promise<CostumeRow | undefined> {
+  const { rows } = await db.query<CostumeRow>(
+    `SELECT ${columns('$2')} FROM costume_ideas c WHERE c.costume_id = $1`,
+    [costumeId, NO_VIEWER],
+  );
+  return rows[0];
+}
+
+/** An author's costume ideas, newest first. */
+export async function listCostumesBy(db: Queryable, userId: string, limit: number): Promise<CostumeRow[]> {
+  const { rows } = await db.query<CostumeRow>(
+    `SELECT ${columns('$3')} FROM costume_ideas c WHERE c.user_id = $1
+     ORDER BY c.created_at DESC, c.costume_id DESC LIMIT $2`,
+    [userId, limit, NO_VIEWER],
+  );
+  return rows;
+}
+
+/** Costumes' ids and last changes, most recently changed first (the sitemap). */
+export async function costumeVersions(
+  db: Queryable,
+  limit: number,
+): Promise<{ id: string; updatedAt: Date }[]> {
+  const { rows } = await db.query<{ id: string; updated_at: Date }>(
+    `SELECT costume_id AS id, updated_at FROM costume_ideas ORDER BY updated_at DESC, costume_id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, updatedAt: r.updated_at }));
+}

@@ -113,7 +113,10 @@ const recipeFields = {
     ),
   ),
   is_published: Type.Optional(
-    Type.Boolean({ description: 'Published recipes are readable (not editable) by every signed-in user' }),
+    Type.Boolean({
+      description:
+        'Published recipes are readable (not editable) by every signed-in user, and by anyone on their public page (/r/{id})',
+    }),
   ),
 };
 

@@ -293,3 +293,39 @@ export async function findReadableRecipes(
   );
   return rows;
 }
+
+/** A published recipe, for its public page. */
+export async function findPublishedRecipe(db: Queryable, recipeId: string): Promise<RecipeRow | undefined> {
+  const { rows } = await db.query<RecipeRow>(
+    `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = $1 AND is_published`,
+    [recipeId],
+  );
+  return rows[0];
+}
+
+/** An author's published recipes, newest first. */
+export async function listPublishedRecipesBy(
+  db: Queryable,
+  userId: string,
+  limit: number,
+): Promise<RecipeRow[]> {
+  const { rows } = await db.query<RecipeRow>(
+    `SELECT ${COLUMNS} FROM recipes WHERE user_id = $1 AND is_published
+     ORDER BY created_at DESC, recipe_id DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return rows;
+}
+
+/** Published recipes' ids and last changes, most recently changed first (the sitemap). */
+export async function publishedRecipeVersions(
+  db: Queryable,
+  limit: number,
+): Promise<{ id: string; updatedAt: Date }[]> {
+  const { rows } = await db.query<{ id: string; updated_at: Date }>(
+    `SELECT recipe_id AS id, updated_at FROM recipes WHERE is_published
+     ORDER BY updated_at DESC, recipe_id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, updatedAt: r.updated_at }));
+}

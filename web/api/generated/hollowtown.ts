@@ -110,7 +110,7 @@ export interface paths {
         put?: never;
         /**
          * Share a costume idea
-         * @description Ideas are a shared gallery: every signed-in user can see and upvote yours.
+         * @description Ideas are a shared gallery: every signed-in user can upvote yours, and anyone can read it on its public page (/c/{id}).
          */
         post: {
             parameters: {
@@ -2603,7 +2603,7 @@ export interface paths {
                             instructions: string[];
                             /** @description Whether the user asking owns it (only the owner can change it) */
                             is_mine: boolean;
-                            /** @description Published recipes are readable by every signed-in user */
+                            /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
                             prep_time_minutes: number | null;
                             /** Format: uuid */
@@ -2784,7 +2784,7 @@ export interface paths {
                                 instructions: string[];
                                 /** @description Whether the user asking owns it (only the owner can change it) */
                                 is_mine: boolean;
-                                /** @description Published recipes are readable by every signed-in user */
+                                /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                                 is_published: boolean;
                                 prep_time_minutes: number | null;
                                 /** Format: uuid */
@@ -2981,7 +2981,7 @@ export interface paths {
                             instructions: string[];
                             /** @description Whether the user asking owns it (only the owner can change it) */
                             is_mine: boolean;
-                            /** @description Published recipes are readable by every signed-in user */
+                            /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
                             prep_time_minutes: number | null;
                             /** Format: uuid */
@@ -3140,7 +3140,7 @@ export interface paths {
                             instructions: string[];
                             /** @description Whether the user asking owns it (only the owner can change it) */
                             is_mine: boolean;
-                            /** @description Published recipes are readable by every signed-in user */
+                            /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
                             prep_time_minutes: number | null;
                             /** Format: uuid */
@@ -3374,7 +3374,7 @@ export interface paths {
                             instructions: string[];
                             /** @description Whether the user asking owns it (only the owner can change it) */
                             is_mine: boolean;
-                            /** @description Published recipes are readable by every signed-in user */
+                            /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
                             prep_time_minutes: number | null;
                             /** Format: uuid */

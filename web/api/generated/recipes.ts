@@ -1565,7 +1565,7 @@ export interface paths {
                         image_url?: string | null;
                         ingredients?: unknown[];
                         instructions?: string[];
-                        /** @description Published recipes are readable (not editable) by every signed-in user */
+                        /** @description Published recipes are readable (not editable) by every signed-in user, and by anyone on their public page (/r/{id}) */
                         is_published?: boolean;
                         /** @description Per serving */
                         nutrition?: {
@@ -1947,7 +1947,7 @@ export interface paths {
                         image_url?: string | null;
                         ingredients?: unknown[];
                         instructions?: string[];
-                        /** @description Published recipes are readable (not editable) by every signed-in user */
+                        /** @description Published recipes are readable (not editable) by every signed-in user, and by anyone on their public page (/r/{id}) */
                         is_published?: boolean;
                         /** @description Per serving */
                         nutrition?: {
