@@ -10,4 +10,6 @@ export interface HollowtownDeps {
   /** Other services' clients (identity, ai), looked up when used: ai is built after Hollowtown. */
   clients: ClientRegistry;
   now(): Date;
+  /** The public address of a recipe's page in HowToCookAtHome; default /recipes/r/:id. */
+  recipesRecipeUrl?(recipeId: string): string;
 }

@@ -28,10 +28,12 @@ import type { EventBus } from '../platform/events/nats-bus.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
+import { publicPageUrl } from '../platform/seasons.ts';
 import { HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
+import { createCollectionService } from './service/collection.ts';
 import { isUuid } from './service/common.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
 import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
@@ -39,9 +41,11 @@ import { createEventService, type EventService } from './service/events.ts';
 import { createGenerationService, type GenerationService } from './service/generate.ts';
 import { createHollowtownHousekeeping } from './service/housekeeping.ts';
 import { createIntegrityClient, createOutboxClient } from './service/integrity.ts';
+import { createMoreFromRecipesService, type MoreFromRecipesService } from './service/more-from-recipes.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
 import { createSharingService, type SharingService } from './service/sharing.ts';
+import { createStarterService, readHollowtownStarterPack, type StarterService } from './service/starter.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
 import { familyEventsBetween } from './store/event-links.ts';
 import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
@@ -55,6 +59,8 @@ export interface HollowtownServices {
   eventFamily: EventFamilyService;
   costumes: CostumeService;
   plans: PlanService;
+  starter: StarterService;
+  moreFromRecipes: MoreFromRecipesService;
 }
 
 const filterAsync = async <T>(items: T[], keep: (item: T) => Promise<boolean>) => {
@@ -78,6 +84,8 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     eventFamily,
     costumes: createCostumeService(deps),
     plans: createPlanService(deps),
+    starter: createStarterService(deps),
+    moreFromRecipes: createMoreFromRecipesService(deps),
   };
 }
 
@@ -102,6 +110,7 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
     logger: context.logger.child({ service: 'hollowtown' }),
     clients: context.clients,
     now: () => context.clock.now(),
+    recipesRecipeUrl: (recipeId) => publicPageUrl(context.config, 'recipes', `/r/${recipeId}`),
   };
   const services = createHollowtownServices(deps);
   const consumer = createIdentityEventConsumer(deps, context.events);
@@ -121,6 +130,11 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
     recipeNames: async (userId) => (isUuid(userId) ? recipeNamesOf(deps.db, userId) : []),
     outbox: createOutboxClient(deps),
     integrity: createIntegrityClient(deps),
+    collection: createCollectionService(deps),
+    starter: {
+      load: async (ownerId, options) =>
+        services.starter.load(ownerId, await readHollowtownStarterPack(), { restore: options.restore }),
+    },
     // Only events whose planner is still a member of the family (the others' links go).
     familyEvents: async (familyId, fromDay, toDay) =>
       (

@@ -1,6 +1,8 @@
 // What the parts of the recipes service share: its own database, a logger, the AI gateway
 // (looked up when needed: it may be built after this service) and the clock.
 import type { AiClient } from '../ai/client.ts';
+import type { HollowtownClient } from '../hollowtown/client.ts';
+import type { SeasonConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SafeFetchLimits } from '../platform/safe-fetch.ts';
@@ -13,4 +15,10 @@ export interface RecipesDeps {
   now(): Date;
   /** Limits of fetching a page to import a recipe from. */
   importLimits: SafeFetchLimits;
+  /** Hollowtown's client (in process or over HTTP), or undefined when it is neither. */
+  hollowtown(): HollowtownClient | undefined;
+  /** When the Halloween collection shows its banner. */
+  halloweenSeason: SeasonConfig;
+  /** The public address of a recipe's page in Hollowtown (its share page). */
+  hollowtownRecipeUrl(recipeId: string): string;
 }

@@ -24,18 +24,22 @@ import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../plat
 import type { Logger } from '../platform/logger.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
+import { publicPageUrl } from '../platform/seasons.ts';
 import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
+import { createCollectionService } from './service/collections.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createImportService } from './service/import.ts';
+import { createMealPlanTemplateService } from './service/meal-plan-templates.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
 import { createPantryService } from './service/pantry.ts';
 import { createRatingService } from './service/ratings.ts';
 import { createRecipeService, scaleRecipe } from './service/recipes.ts';
 import { createSharedRecipeService } from './service/shared-recipes.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
+import { createStarterService, readRecipesStarterPack } from './service/starter.ts';
 import { createUserEventHandler, removeUserData } from './service/user-deleted.ts';
 import { existingRecipeIds, liveReferences } from './store/shared-recipes.ts';
 import { referencedUserIds } from './store/users.ts';
@@ -43,15 +47,20 @@ import { referencedUserIds } from './store/users.ts';
 /** The parts of the service, built once and shared by its routes and its client. */
 export function createRecipesServices(deps: RecipesDeps) {
   const recipes = createRecipeService(deps);
+  const shared = createSharedRecipeService(deps);
+  const mealPlans = createMealPlanService(deps);
   return {
     deps,
     recipes,
-    shared: createSharedRecipeService(deps),
+    shared,
     ratings: createRatingService(deps),
     generation: createGenerationService(deps, recipes),
     imports: createImportService(deps, recipes, deps.importLimits),
     archives: createArchiveImportService(deps, recipes),
-    mealPlans: createMealPlanService(deps),
+    mealPlans,
+    mealPlanTemplates: createMealPlanTemplateService(deps, { mealPlans, shared }),
+    collections: createCollectionService(deps),
+    starter: createStarterService(deps),
     pantry: createPantryService(deps),
     shoppingLists: createShoppingListService(deps),
   };
@@ -106,6 +115,9 @@ function createSharedRecipeSync(context: ServiceContext, services: RecipesServic
   };
 }
 
+/** Nobody: a published-only list needs no viewer. */
+const NO_VIEWER = '00000000-0000-0000-0000-000000000000';
+
 async function createRecipes(context: ServiceContext): Promise<ServiceInstance> {
   const logger = context.logger.child({ service: 'recipes' });
   const deps: RecipesDeps = {
@@ -115,6 +127,11 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     ai: () => (context.clients.has('ai') ? context.clients.get<AiClient>('ai') : undefined),
     now: () => context.clock.now(),
     importLimits: context.config.recipeImport,
+    // Looked up per call: Hollowtown is built before this service, reached over HTTP, or absent.
+    hollowtown: () =>
+      context.clients.has('hollowtown') ? context.clients.get<HollowtownClient>('hollowtown') : undefined,
+    halloweenSeason: context.config.halloweenSeason,
+    hollowtownRecipeUrl: (recipeId) => publicPageUrl(context.config, 'hollowtown', `/r/${recipeId}`),
   };
   const services = createRecipesServices(deps);
   const sharedSync = createSharedRecipeSync(context, services, logger);
@@ -179,6 +196,29 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
       liveReferences: (domain, after, limit) => liveReferences(deps.db, domain, after, limit),
       markSourcesDeleted: (domain, ids) => services.shared.markSourcesDeleted(domain, ids),
       existingRecipeIds: (ids) => existingRecipeIds(deps.db, ids),
+    },
+    collection: {
+      async recipes({ limit }) {
+        const page = await services.recipes.list(NO_VIEWER, {
+          limit: Math.min(Math.max(Math.trunc(limit) || 1, 1), 50),
+          scope: 'published',
+        });
+        return page.items.map((r) => ({
+          recipe_id: r.recipe_id,
+          recipe_name: r.recipe_name,
+          description: r.description,
+          cuisine: r.cuisine,
+          difficulty: r.difficulty,
+          total_time_minutes: r.total_time_minutes,
+          serves: r.serves,
+          tags: r.tags,
+          image_url: r.image_url,
+        }));
+      },
+    },
+    starter: {
+      load: async (ownerId, options) =>
+        services.starter.load(ownerId, await readRecipesStarterPack(), { restore: options.restore }),
     },
   };
 
