@@ -110,7 +110,7 @@ export interface StarterLoadCounts {
 
 /** Published recipes for other apps to feature, and the starter recipes templates name. */
 export interface HollowtownCollectionClient {
-  /** Every user's published recipes, newest first, a page at a time (limit 1–50). */
+  /** Every user's published recipes, newest first, a page at a time (limit 1–100). */
   recipes(options: { limit: number; cursor?: string }): Promise<{
     items: CollectionRecipe[];
     next_cursor: string | null;

@@ -1,5 +1,6 @@
 // /api/more-from-recipes: a few published HowToCookAtHome recipes to cross-promote.
 import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { MoreFromRecipesService } from '../service/more-from-recipes.ts';
 import { bearer, ErrorResponse, Nullable } from './schemas.ts';
@@ -44,6 +45,9 @@ export function registerMoreFromRecipesRoutes(app: App, more: MoreFromRecipesSer
         },
       },
     },
-    async (request) => more.list(request.query.limit ?? 4),
+    async (request) => {
+      requireUser(request);
+      return more.list(request.query.limit ?? 4);
+    },
   );
 }

@@ -10,7 +10,7 @@ import { recipeEventPayload } from './recipes.ts';
 
 /** Nobody: a published-only list needs no viewer. */
 const NO_VIEWER = '00000000-0000-0000-0000-000000000000';
-const MAX_PAGE = 50;
+const MAX_PAGE = 100;
 const MAX_KEYS = 100;
 
 const toCollectionRecipe = (row: RecipeRow): CollectionRecipe => ({

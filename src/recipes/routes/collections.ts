@@ -43,7 +43,7 @@ const HalloweenCollection = Type.Object(
 
 const CollectionQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 24 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 24 })),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
