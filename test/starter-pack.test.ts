@@ -5,13 +5,15 @@
 // make a plan and its shopping list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStarterPack, STARTER_ACCOUNT } from '../src/cli/seed/starter.ts';
-import type { HollowtownClient } from '../src/hollowtown/client.ts';
+import { createHollowtownHttpClient, type HollowtownClient } from '../src/hollowtown/client.ts';
 import { readHollowtownStarterPack } from '../src/hollowtown/service/starter.ts';
-import type { RecipesClient } from '../src/recipes/client.ts';
+import { createRecipesHttpClient, type RecipesClient } from '../src/recipes/client.ts';
 import { readRecipesStarterPack } from '../src/recipes/service/starter.ts';
 import { testEngines } from './support/engines.ts';
 import { given, type TestUser } from './support/given.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+
+const SERVICE_TOKEN = 'starter-pack-test-service-token-0123456789';
 
 const count = async (platform: TestPlatform, db: 'hollowtown' | 'recipes', sql: string, params: unknown[]) =>
   Number((await platform.databases.get(db).query<{ n: string }>(sql, params)).rows[0]?.n);
@@ -65,7 +67,7 @@ describe.each(testEngines())('the starter pack on %s', (engine) => {
       services: ['identity', 'hollowtown', 'recipes'],
       starterPack: true,
       // Mid-October: in the default season (09-15..11-02).
-      env: { CALOS_HALLOWEEN_SEASON: '09-15..11-02' },
+      env: { CALOS_HALLOWEEN_SEASON: '09-15..11-02', CALOS_SERVICE_TOKEN: SERVICE_TOKEN },
     });
     platform.clock.set('2031-10-20T12:00:00Z');
     const loaded = await platform.starterPack;
@@ -167,6 +169,25 @@ describe.each(testEngines())('the starter pack on %s', (engine) => {
     } finally {
       platform.clock.set('2031-10-20T12:00:00Z');
     }
+  });
+
+  it('offers the collection and the starter recipes over HTTP too (calos serve recipes with CALOS_HOLLOWTOWN_URL)', async () => {
+    const remote = createHollowtownHttpClient(platform.url, SERVICE_TOKEN);
+    const page = await remote.collection.recipes({ limit: 5 });
+    expect(page.items).toHaveLength(5);
+    expect(page.next_cursor).toEqual(expect.any(String));
+    const next = await remote.collection.recipes({ limit: 5, cursor: page.next_cursor ?? undefined });
+    expect(next.items.map((r) => r.recipe_id)).not.toContain(page.items[0]?.recipe_id);
+    const [peppers] = await remote.collection.starterRecipes([
+      'jack-o-lantern-stuffed-peppers',
+      'no-such-key',
+    ]);
+    expect(peppers?.key).toBe('jack-o-lantern-stuffed-peppers');
+    expect(peppers?.payload.recipe.recipe_name).toBe("Jack-o'-Lantern Stuffed Peppers");
+    const everyday = await createRecipesHttpClient(platform.url, SERVICE_TOKEN).collection.recipes({
+      limit: 3,
+    });
+    expect(everyday).toHaveLength(3);
   });
 
   it('shows "more from HowToCookAtHome" in Hollowtown through the recipes client', async () => {
@@ -273,11 +294,15 @@ describe.each(testEngines())('the starter pack on %s', (engine) => {
   });
 });
 
-describe.each(testEngines())('the Halloween collection without Hollowtown on %s', (engine) => {
+describe.each(testEngines())('the Halloween collection when Hollowtown does not answer on %s', (engine) => {
   let platform: TestPlatform;
   let alice: TestUser;
   beforeAll(async () => {
-    platform = await startTestPlatform(engine, { services: ['identity', 'recipes'] });
+    // Hollowtown served elsewhere (its HTTP client), at an address where nothing listens.
+    platform = await startTestPlatform(engine, {
+      services: ['identity', 'recipes'],
+      env: { CALOS_HOLLOWTOWN_URL: 'http://127.0.0.1:9', CALOS_SERVICE_TOKEN: SERVICE_TOKEN },
+    });
     alice = await given(platform).user();
   });
   afterAll(() => platform?.close());
