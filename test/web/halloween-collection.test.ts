@@ -74,6 +74,19 @@ describe.skipIf(!hasChromium)('web: the Halloween collection', () => {
     const link = (await more.getByRole('link').first().getAttribute('href')) ?? '';
     expect(link).toMatch(new RegExp(`^http://${HOSTS.recipes.replace('.', '\\.')}/r/[0-9a-f-]{36}$`));
     expect(await a11y(page)).toEqual([]);
+
+    // The starter pack's rooms, published: read-only ideas beside the user's own (none yet).
+    await openSignedIn(page, web, 'hollowtown', 'haunted-house');
+    const rooms = page.getByRole('list', { name: 'Published rooms' });
+    await visible(rooms);
+    expect(
+      await rooms
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading') })
+        .count(),
+    ).toBe(10);
+    expect(await rooms.getByRole('button').count()).toBe(0);
+    expect(await a11y(page)).toEqual([]);
     await context.close();
   }, 240_000);
 });
