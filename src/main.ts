@@ -6,9 +6,10 @@ import { request } from 'undici';
 import { createAiHttpClient } from './ai/client.ts';
 import { aiService } from './ai/index.ts';
 import { registerDoctorEndpoint } from './cli/doctor/endpoint.ts';
+import { loadStarterPack, type StarterLoadResult } from './cli/seed/starter.ts';
 import { familyService, hollowtownService, recipesService } from './cross-app/index.ts';
 import { createFamilyHttpClient } from './family/client.ts';
-import { createHollowtownHttpClient } from './hollowtown/client.ts';
+import { createHollowtownHttpClient, type HollowtownClient } from './hollowtown/client.ts';
 import { createIdentityHttpClient, type IdentityClient, type JwksProvider } from './identity/client.ts';
 import { identityService } from './identity/index.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS } from './identity/service/tokens.ts';
@@ -31,7 +32,7 @@ import {
 import { stopGracefully } from './platform/http/shutdown.ts';
 import type { Logger } from './platform/logger.ts';
 import { migrate } from './platform/migrations/migrator.ts';
-import { createRecipesHttpClient } from './recipes/client.ts';
+import { createRecipesHttpClient, type RecipesClient } from './recipes/client.ts';
 
 /** Identity comes first: every other service depends on it. */
 export const ALL_SERVICES: readonly ServiceDefinition[] = [
@@ -52,6 +53,11 @@ export interface StartOptions {
   migrationsDir?: string;
   /** Where every service reads the time (default: the system's); tests move it. */
   clock?: Clock;
+  /**
+   * Load the starter pack (content/starter) once serving, unless CALOS_STARTER_PACK=off: what
+   * `calos start` does. Tests leave it out (and pay nothing) unless they ask.
+   */
+  starterPack?: boolean;
 }
 
 export interface RunningPlatform {
@@ -63,6 +69,8 @@ export interface RunningPlatform {
   clock: Clock;
   /** What the services want the operator to know now (e.g. no AI server answers). */
   notices(): string[];
+  /** The starter pack's load, when asked for (it runs after the server listens); undefined otherwise. */
+  starterPack?: Promise<StarterLoadResult | undefined>;
   stop(): Promise<void>;
 }
 
@@ -230,6 +238,27 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     databases.announceServer({ url: address, doctorToken });
     for (const { instance } of mounted) await instance.start?.();
     await revocationFollower.start();
+    // After listening: the pages answer at once, the pack fills in within a second or two.
+    const starterPack =
+      options.starterPack && config.starterPack && definitions.some((d) => d.name === 'identity')
+        ? loadStarterPack({
+            identity: { db: databases.get('identity'), now: () => clock.now() },
+            hollowtown: clients.has('hollowtown') ? clients.get<HollowtownClient>('hollowtown') : undefined,
+            recipes: clients.has('recipes') ? clients.get<RecipesClient>('recipes') : undefined,
+          }).then(
+            (result) => {
+              logger.info(
+                { parts: result.parts, skipped: result.skipped, ms: Math.round(result.elapsedMs) },
+                'starter pack loaded',
+              );
+              return result;
+            },
+            (error: unknown) => {
+              logger.error({ err: error }, 'the starter pack could not be loaded; the site works without it');
+              return undefined;
+            },
+          )
+        : undefined;
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -239,8 +268,10 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       services: definitions,
       clock,
       notices: () => mounted.flatMap(({ instance }) => instance.notices?.() ?? []),
+      starterPack,
       stop: () => {
         stopping ??= (async () => {
+          await starterPack;
           follower?.stop();
           for (const { instance } of [...mounted].reverse()) await instance.stop?.();
           if (app) await stopGracefully(app, databases);

@@ -117,6 +117,9 @@ async function callList(app: AppName, db: Database, context: TargetContext): Pro
         db,
         logger: silentLogger,
         ai: () => undefined,
+        hollowtown: () => undefined,
+        halloweenSeason: { from: '09-15', to: '11-02' },
+        hollowtownRecipeUrl: (id) => `/hollowtown/r/${id}`,
         now: systemClock.now,
         importLimits: DEFAULT_FETCH_LIMITS,
       }).list(userId, { limit: PAGE_SIZE });

@@ -32,6 +32,8 @@ Usage:
   calos seed hollowtown --count N [--concurrency K] [--user NAME] [--theme TEXT]… [--publish]
                                        generate N Halloween recipes through the AI gateway (resumable);
                                        default account calos-seed (published), K=4 at a time
+  calos seed starter [--restore]       load the starter pack (content/starter) as calos start does;
+                                       idempotent; --restore brings back items an operator deleted
   calos split --from <postgres URL> [--mapping file] [--dry-run] [--json] [--jobs N]
               [--allow-dropped-columns]
                                        move a monolith's tables into the four databases, verified;
@@ -68,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
       user: { type: 'string' },
       theme: { type: 'string', multiple: true },
       publish: { type: 'boolean' },
+      restore: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
@@ -110,6 +113,16 @@ async function run(argv: string[]): Promise<number> {
     case 'split':
       return (await import('./split.ts')).runSplit(config, rest, values);
     case 'seed':
+      if (rest[0] === 'starter') {
+        if (rest.length > 1)
+          throw new UsageError(
+            `unexpected "${rest.slice(1).join(' ')}"\nuse: calos seed starter [--restore]`,
+          );
+        await (await import('./seed-starter.ts')).runSeedStarter(config, {
+          restore: values.restore ?? false,
+        });
+        return 0;
+      }
       return (await import('./seed.ts')).runSeed(config, rest, values);
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -131,6 +144,7 @@ async function serve(config: Config, names: string[], migrate: boolean): Promise
     logger,
     services: names.length > 0 ? (names as ServiceName[]) : undefined,
     migrate,
+    starterPack: true,
   });
   stopOnSignals(platform, logger);
   const base = platform.url.replace('://127.0.0.1', '://localhost');
@@ -149,6 +163,12 @@ async function serve(config: Config, names: string[], migrate: boolean): Promise
   }
   print(`  health: ${base}/healthz   readiness: ${base}/readyz`);
   for (const notice of platform.notices()) print(`\n  Note: ${notice}`);
+  const starter = await platform.starterPack;
+  if (starter && Object.values(starter.parts).some((c) => c.created + c.updated > 0)) {
+    const { describeStarterLoad } = await import('./seed/starter.ts');
+    print(`\n  Starter pack loaded in ${Math.round(starter.elapsedMs)} ms (CALOS_STARTER_PACK=off to skip):`);
+    for (const line of describeStarterLoad(starter)) print(`    ${line}`);
+  }
   return await new Promise<number>(() => undefined);
 }
 

@@ -32,7 +32,7 @@ describe('calos seed arguments', () => {
       publish: false,
     });
     expect(() => parseSeedArguments(['hollowtown'], {})).toThrow('needs --count N');
-    expect(() => parseSeedArguments(['recipes'], { count: '1' })).toThrow('knows one app: hollowtown');
+    expect(() => parseSeedArguments(['recipes'], { count: '1' })).toThrow('knows hollowtown and starter');
     expect(() => parseSeedArguments([], { count: '1' })).toThrow('use: calos seed hollowtown');
     expect(() => parseSeedArguments(['hollowtown'], { count: '0' })).toThrow('--count takes a whole number');
     expect(() => parseSeedArguments(['hollowtown'], { count: '2', concurrency: '99' })).toThrow(

@@ -82,7 +82,7 @@ export function parseSeedArguments(rest: string[], values: SeedValues): SeedArgu
     throw new UsageError(
       app === undefined || app === 'hollowtown'
         ? `unexpected "${extra.join(' ')}"\n${SEED_USAGE}`
-        : `calos seed knows one app: hollowtown (got "${app}")\n${SEED_USAGE}`,
+        : `calos seed knows hollowtown and starter (got "${app}")\n${SEED_USAGE}`,
     );
   }
   const count = wholeNumber('count', values.count, 1, MAX_COUNT);

@@ -33,6 +33,7 @@ export function familyLinkOf(family: FamilyClient): FamilyLink {
 
 export function recipesLinkOf(recipes: RecipesClient): RecipesLink {
   return {
+    featured: (limit) => recipes.collection.recipes({ limit }),
     async recipeForUser(userId, recipeId) {
       const recipe = await recipes.getRecipeForUser(userId, recipeId);
       return recipe && { name: recipe.recipe_name, serves: recipe.serves, ingredients: recipe.ingredients };

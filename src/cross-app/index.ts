@@ -12,6 +12,9 @@
 // |                                        |              | AtHome                  | later edit reaches the outbox                       |
 // | shared copies follow their original    | outbox event | HowToCookAtHome         | at-least-once consumer, applied by version          |
 // |   (recipe-sync.ts)                     |              |                         | (idempotent, order-proof)                           |
+// | Halloween collection, meal plans from  | HowToCookAt- | HowToCookAtHome (reads  | read-only, 3 s wait, degraded when Hollowtown is    |
+// |   templates (recipes-links.ts), more   | Home,        | Hollowtown), Hollowtown | away; template copies are linked copies (sync)      |
+// |   from HowToCookAtHome                 | Hollowtown   | (reads HowToCookAtHome) |                                                     |
 // | family calendar sources                | a calendar   | Family (reads Hollow-   | read-only; an app not reachable adds no entries     |
 // |   (family-links.ts)                    | or iCal read | town, HowToCookAtHome)  |                                                     |
 // | account deletion                       | identity's   | every app               | each app consumes user.deleted from identity's      |
@@ -20,14 +23,15 @@
 // The composition root (src/main.ts) and the CLI serve these definitions, never the apps' own.
 import { defineFamily } from '../family/index.ts';
 import { defineHollowtown } from '../hollowtown/index.ts';
-import { recipesService as plainRecipes } from '../recipes/index.ts';
+import { defineRecipes } from '../recipes/index.ts';
 import { familyLinks } from './family-links.ts';
 import { hollowtownLinks } from './hollowtown-links.ts';
 import { withRecipeSync } from './recipe-sync.ts';
+import { recipesLinks } from './recipes-links.ts';
 
 export { hollowtownLinks } from './hollowtown-links.ts';
 export type { LinkedRecipesClient } from './recipe-sync.ts';
 
 export const hollowtownService = defineHollowtown((context) => hollowtownLinks(context.clients));
-export const recipesService = withRecipeSync(plainRecipes);
+export const recipesService = withRecipeSync(defineRecipes((context) => recipesLinks(context.clients)));
 export const familyService = defineFamily((context) => familyLinks(context.clients));

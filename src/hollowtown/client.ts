@@ -85,6 +85,56 @@ export interface HollowtownIntegrityClient {
   unlinkFamily(eventId: string): Promise<void>;
 }
 
+/** A published recipe as other apps feature it (HowToCookAtHome's Halloween collection). */
+export interface CollectionRecipe {
+  recipe_id: string;
+  recipe_name: string;
+  description: string | null;
+  spookiness_level: number;
+  difficulty: Difficulty;
+  prep_time_minutes: number | null;
+  serves: number | null;
+  tags: string[];
+  image_url: string | null;
+}
+
+/** What loading the starter pack did, per kind of item (see content/starter/README.md). */
+export interface StarterLoadCounts {
+  items: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Loaded once, deleted since by an operator, and left deleted. */
+  deleted: number;
+}
+
+/** Published recipes for other apps to feature, and the starter recipes templates name. */
+export interface HollowtownCollectionClient {
+  /** Every user's published recipes, newest first, a page at a time (limit 1–100). */
+  recipes(options: { limit: number; cursor?: string }): Promise<{
+    items: CollectionRecipe[];
+    next_cursor: string | null;
+  }>;
+  /**
+   * The published starter-pack recipes under these keys (missing or withdrawn ones left out), in
+   * the shape recipe.updated carries, to be copied into another app. Each is marked shared: its
+   * later edits reach the copies through the outbox.
+   */
+  starterRecipes(
+    keys: readonly string[],
+  ): Promise<
+    { key: string; payload: RecipeEventPayload & { recipe: NonNullable<RecipeEventPayload['recipe']> } }[]
+  >;
+}
+
+export interface HollowtownStarterClient {
+  /** Loads Hollowtown's part of the starter pack under this (system) account, published; idempotent. */
+  load(
+    ownerId: string,
+    options: { restore?: boolean },
+  ): Promise<Record<'recipes' | 'costumes' | 'rooms', StarterLoadCounts>>;
+}
+
 export interface HollowtownClient {
   /**
    * A recipe as this user may see it: their own, or anyone's published one. null when it does
@@ -98,6 +148,8 @@ export interface HollowtownClient {
   /** recipe.updated / recipe.deleted of shared recipes. */
   outbox: HollowtownOutboxClient;
   integrity: HollowtownIntegrityClient;
+  collection: HollowtownCollectionClient;
+  starter: HollowtownStarterClient;
   /** Events planned with a family between two days (inclusive), for the family calendar. */
   familyEvents(familyId: string, fromDay: string, toDay: string): Promise<FamilyEvent[]>;
   /** Those of these events that are planned with the family (for cards in its chat). */
@@ -126,6 +178,9 @@ export const HOLLOWTOWN_RPC_METHODS = rpcMethods<HollowtownClient, 'outbox.onEve
   'integrity.existingRecipeIds',
   'integrity.familyLinks',
   'integrity.unlinkFamily',
+  'collection.recipes',
+  'collection.starterRecipes',
+  'starter.load',
   'familyEvents',
   'familyEventsById',
 );

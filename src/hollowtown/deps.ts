@@ -13,4 +13,6 @@ export interface HollowtownDeps {
   /** The other apps (Family Planner, HowToCookAtHome), as src/cross-app links them. */
   links: HollowtownLinks;
   now(): Date;
+  /** The public address of a recipe's page in HowToCookAtHome; default /recipes/r/:id. */
+  recipesRecipeUrl?(recipeId: string): string;
 }

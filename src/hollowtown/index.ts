@@ -29,12 +29,14 @@ import type { EventBus } from '../platform/events/nats-bus.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
+import { publicPageUrl } from '../platform/seasons.ts';
 import { registerPublicPages } from '../public-pages/index.ts';
 import { type FamilyEvent, HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import type { HollowtownLinks } from './links.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
+import { createCollectionService } from './service/collection.ts';
 import { isUuid } from './service/common.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
 import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
@@ -42,10 +44,12 @@ import { createEventService, type EventService } from './service/events.ts';
 import { createGenerationService, type GenerationService } from './service/generate.ts';
 import { createHollowtownHousekeeping } from './service/housekeeping.ts';
 import { createIntegrityClient, createOutboxClient } from './service/integrity.ts';
+import { createMoreFromRecipesService, type MoreFromRecipesService } from './service/more-from-recipes.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
 import { hollowtownPublicKinds } from './service/public-pages.ts';
 import { createRecipeService, type RecipeService } from './service/recipes.ts';
 import { createSharingService, type SharingService } from './service/sharing.ts';
+import { createStarterService, readHollowtownStarterPack, type StarterService } from './service/starter.ts';
 import { applyIdentityEvent } from './service/user-deletion.ts';
 import { familyEventsBetween, familyEventsByIds, type LinkedEventRow } from './store/event-links.ts';
 import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
@@ -59,6 +63,8 @@ export interface HollowtownServices {
   eventFamily: EventFamilyService;
   costumes: CostumeService;
   plans: PlanService;
+  starter: StarterService;
+  moreFromRecipes: MoreFromRecipesService;
 }
 
 const toFamilyEvent = (e: LinkedEventRow): FamilyEvent => ({
@@ -91,6 +97,8 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     eventFamily,
     costumes: createCostumeService(deps),
     plans: createPlanService(deps),
+    starter: createStarterService(deps),
+    moreFromRecipes: createMoreFromRecipesService(deps),
   };
 }
 
@@ -116,6 +124,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     clients: context.clients,
     links,
     now: () => context.clock.now(),
+    recipesRecipeUrl: (recipeId) => publicPageUrl(context.config, 'recipes', `/r/${recipeId}`),
   };
   const services = createHollowtownServices(deps);
   const consumer = createIdentityEventConsumer(deps, context.events);
@@ -135,6 +144,11 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     recipeNames: async (userId) => (isUuid(userId) ? recipeNamesOf(deps.db, userId) : []),
     outbox: createOutboxClient(deps),
     integrity: createIntegrityClient(deps),
+    collection: createCollectionService(deps),
+    starter: {
+      load: async (ownerId, options) =>
+        services.starter.load(ownerId, await readHollowtownStarterPack(), { restore: options.restore }),
+    },
     // Only events whose planner is still a member of the family (the others' links go).
     familyEvents: async (familyId, fromDay, toDay) =>
       (

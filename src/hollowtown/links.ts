@@ -59,7 +59,22 @@ export interface SharedRecipeState {
   };
 }
 
+/** A published everyday recipe of HowToCookAtHome, as "more from HowToCookAtHome" features it. */
+export interface FeaturedKitchenRecipe {
+  recipe_id: string;
+  recipe_name: string;
+  description: string | null;
+  cuisine: string | null;
+  difficulty: string;
+  total_time_minutes: number | null;
+  serves: number | null;
+  tags: string[];
+  image_url: string | null;
+}
+
 export interface RecipesLink {
+  /** A few published recipes, newest first (at most `limit`). */
+  featured(limit: number): Promise<FeaturedKitchenRecipe[]>;
   /** A HowToCookAtHome recipe the user may read (their own or published), or null. */
   recipeForUser(userId: string, recipeId: string): Promise<KitchenRecipe | null>;
   /** Creates the owner's copy, or brings an existing one up to this version. Idempotent. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
+import { isInSeason } from './seasons.ts';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -105,6 +106,35 @@ describe('configuration', () => {
   it('lists every bad variable in one error', () => {
     const problems = problemsOf({ PORT: '-1', REDIS_URL: 'nope', CALOS_HOSTS: 'x=y' });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'REDIS_URL', 'CALOS_HOSTS']);
+  });
+
+  it('reads the Halloween season and the starter pack switch, and lists bad values', () => {
+    const defaults = loadConfig({}, '/srv');
+    expect(defaults.halloweenSeason).toEqual({ from: '09-15', to: '11-02' });
+    expect(defaults.starterPack).toBe(true);
+    const set = loadConfig({ CALOS_HALLOWEEN_SEASON: '12-01..01-06', CALOS_STARTER_PACK: 'off' }, '/srv');
+    expect(set.halloweenSeason).toEqual({ from: '12-01', to: '01-06' });
+    expect(set.starterPack).toBe(false);
+    for (const season of ['09-15', '09-15..11-31', '13-01..11-02', '9-15..11-02', '09-15...11-02']) {
+      expect(problemsOf({ CALOS_HALLOWEEN_SEASON: season }), season).toEqual([
+        expect.stringMatching(/^CALOS_HALLOWEEN_SEASON must be two month-days/),
+      ]);
+    }
+    expect(problemsOf({ CALOS_STARTER_PACK: 'maybe' })).toEqual([
+      expect.stringMatching(/^CALOS_STARTER_PACK must be on or off/),
+    ]);
+  });
+
+  it('tells whether a day is in season, by UTC day, also across the new year', () => {
+    const halloween = { from: '09-15', to: '11-02' };
+    expect(isInSeason(halloween, new Date('2030-09-15T00:00:00Z'))).toBe(true);
+    expect(isInSeason(halloween, new Date('2030-11-02T23:59:59Z'))).toBe(true);
+    expect(isInSeason(halloween, new Date('2030-11-03T00:00:00Z'))).toBe(false);
+    expect(isInSeason(halloween, new Date('2030-09-14T23:59:59Z'))).toBe(false);
+    const christmas = { from: '12-01', to: '01-06' };
+    expect(isInSeason(christmas, new Date('2030-12-31T12:00:00Z'))).toBe(true);
+    expect(isInSeason(christmas, new Date('2031-01-06T12:00:00Z'))).toBe(true);
+    expect(isInSeason(christmas, new Date('2031-01-07T12:00:00Z'))).toBe(false);
   });
 
   it('reads the recipe import limits, and lists bad ones', () => {

@@ -79,6 +79,18 @@ export interface Config {
   recipeImport: RecipeImportConfig;
   /** Web Push of Family Planner's notifications; undefined (no VAPID keys set): push is off. */
   webPush: WebPushConfig | undefined;
+  /** When HowToCookAtHome shows the Halloween banner (`CALOS_HALLOWEEN_SEASON`, month-day, UTC). */
+  halloweenSeason: SeasonConfig;
+  /** Whether `calos start` loads the starter pack (content/starter) under a system account. */
+  starterPack: boolean;
+}
+
+/** A yearly window of days, inclusive; `from` after `to` wraps over the new year. */
+export interface SeasonConfig {
+  /** MM-DD */
+  from: string;
+  /** MM-DD */
+  to: string;
 }
 
 /** VAPID (RFC 8292): the application server's key pair and a contact for push services. */
@@ -284,6 +296,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const mail = parseMailConfig(text, nodeEnv, problems);
   const recipeImport = parseRecipeImportConfig(text, problems);
   const webPush = parseWebPushConfig(text, problems);
+  const halloweenSeason = parseSeason(
+    'CALOS_HALLOWEEN_SEASON',
+    text('CALOS_HALLOWEEN_SEASON') ?? '09-15..11-02',
+    problems,
+  );
+  const starterPackRaw = (text('CALOS_STARTER_PACK') ?? 'on').toLowerCase();
+  const starterPack = ['on', 'true', '1', 'yes'].includes(starterPackRaw);
+  if (!starterPack && !['off', 'false', '0', 'no'].includes(starterPackRaw))
+    problems.push(`CALOS_STARTER_PACK must be on or off (got "${starterPackRaw}")`);
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -335,7 +356,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ai,
     recipeImport: Object.freeze(recipeImport),
     webPush: webPush && Object.freeze(webPush),
+    halloweenSeason: Object.freeze(halloweenSeason),
+    starterPack,
   });
+}
+
+/** MM-DD..MM-DD, both real days of a year (02-29 counts: leap years have it). */
+function parseSeason(name: string, value: string, problems: string[]): SeasonConfig {
+  const match = /^(\d\d-\d\d)\.\.(\d\d-\d\d)$/.exec(value);
+  const isDay = (day: string) => {
+    const [month, date] = day.split('-').map(Number) as [number, number];
+    return month >= 1 && month <= 12 && date >= 1 && date <= new Date(Date.UTC(2024, month, 0)).getUTCDate();
+  };
+  if (!match || !isDay(match[1] as string) || !isDay(match[2] as string)) {
+    problems.push(`${name} must be two month-days, MM-DD..MM-DD, e.g. 09-15..11-02 (got "${value}")`);
+    return { from: '09-15', to: '11-02' };
+  }
+  return { from: match[1] as string, to: match[2] as string };
 }
 
 /** CALOS_VAPID_*: all three or none; the keys as `npx web-push generate-vapid-keys` prints them. */

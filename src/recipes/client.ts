@@ -145,6 +145,28 @@ export interface RecipesIntegrityClient {
   existingRecipeIds(recipeIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** A published recipe as other apps feature it (Hollowtown's "more from HowToCookAtHome"). */
+export interface FeaturedRecipe {
+  recipe_id: string;
+  recipe_name: string;
+  description: string | null;
+  cuisine: string | null;
+  difficulty: Difficulty;
+  total_time_minutes: number | null;
+  serves: number | null;
+  tags: string[];
+  image_url: string | null;
+}
+
+export interface StarterLoadCounts {
+  items: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Loaded once, deleted since by an operator, and left deleted. */
+  deleted: number;
+}
+
 export interface RecipesClient {
   /**
    * The recipe as this user may read it (their own, or published), or null when it does not
@@ -180,6 +202,14 @@ export interface RecipesClient {
   /** Brings the copies of an original up to a change of it (src/cross-app/recipe-sync.ts). */
   applySourceChange(change: SourceRecipeChange): Promise<void>;
   integrity: RecipesIntegrityClient;
+  collection: {
+    /** Every user's published recipes, newest first (limit 1–50). */
+    recipes(options: { limit: number }): Promise<FeaturedRecipe[]>;
+  };
+  starter: {
+    /** Loads HowToCookAtHome's part of the starter pack under this (system) account, published; idempotent. */
+    load(ownerId: string, options: { restore?: boolean }): Promise<{ recipes: StarterLoadCounts }>;
+  };
 }
 
 /** Every method of the client (the compiler checks the list). */
@@ -194,6 +224,8 @@ export const RECIPES_RPC_METHODS = rpcMethods<RecipesClient>()(
   'integrity.liveReferences',
   'integrity.markSourcesDeleted',
   'integrity.existingRecipeIds',
+  'collection.recipes',
+  'starter.load',
 );
 
 /** HowToCookAtHome's client in another process (`CALOS_RECIPES_URL`). */

@@ -1,9 +1,11 @@
 // What the parts of the recipes service share: its own database, a logger, the AI gateway
 // (looked up when needed: it may be built after this service) and the clock.
 import type { AiClient } from '../ai/client.ts';
+import type { SeasonConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SafeFetchLimits } from '../platform/safe-fetch.ts';
+import type { HollowtownLink } from './links.ts';
 
 export interface RecipesDeps {
   db: Database;
@@ -13,4 +15,10 @@ export interface RecipesDeps {
   now(): Date;
   /** Limits of fetching a page to import a recipe from. */
   importLimits: SafeFetchLimits;
+  /** Hollowtown (src/cross-app links it, in process or over HTTP), or undefined when it is neither. */
+  hollowtown(): HollowtownLink | undefined;
+  /** When the Halloween collection shows its banner. */
+  halloweenSeason: SeasonConfig;
+  /** The public address of a recipe's page in Hollowtown (its share page). */
+  hollowtownRecipeUrl(recipeId: string): string;
 }

@@ -11,6 +11,31 @@ export const RecipesErrors = {
     ),
   notSharedCopy: () => new AppError(409, 'RECIPE_NOT_SHARED', 'Only a shared copy can be detached'),
   mealPlanNotFound: () => new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan'),
+  templateNotFound: (template: string) =>
+    new AppError(404, 'MEAL_PLAN_TEMPLATE_NOT_FOUND', 'No such meal plan template', { template }),
+  templatePlanLimit: (limit: number) =>
+    new AppError(
+      409,
+      'MEAL_PLAN_TEMPLATE_LIMIT_REACHED',
+      `You have ${limit} meal plans made from templates, the most one account keeps; delete some first`,
+      { limit },
+    ),
+  templateRecipesMissing: (template: string) =>
+    new AppError(
+      409,
+      'MEAL_PLAN_TEMPLATE_EMPTY',
+      'None of the recipes this template names is published in Hollowtown right now',
+      { template },
+    ),
+  hollowtownUnavailable: () =>
+    new AppError(
+      503,
+      'HOLLOWTOWN_UNAVAILABLE',
+      'Hollowtown is not reachable from HowToCookAtHome right now',
+      {
+        retryAfterSeconds: 30,
+      },
+    ),
   pantryItemNotFound: () => new AppError(404, 'PANTRY_ITEM_NOT_FOUND', 'No such pantry item'),
   shoppingListNotFound: () => new AppError(404, 'SHOPPING_LIST_NOT_FOUND', 'No such shopping list'),
   servingsUnknown: () =>

@@ -19,13 +19,17 @@ import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
+import { publicPageUrl } from '../platform/seasons.ts';
 import { registerPublicPages } from '../public-pages/index.ts';
 import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
+import type { RecipesLinks } from './links.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
+import { createCollectionService } from './service/collections.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createImportService } from './service/import.ts';
+import { createMealPlanTemplateService } from './service/meal-plan-templates.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
 import { createPantryService } from './service/pantry.ts';
 import { recipesPublicKinds } from './service/public-pages.ts';
@@ -33,6 +37,7 @@ import { createRatingService } from './service/ratings.ts';
 import { createRecipeService, scaleRecipe } from './service/recipes.ts';
 import { createSharedRecipeService } from './service/shared-recipes.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
+import { createStarterService, readRecipesStarterPack } from './service/starter.ts';
 import { createUserEventHandler, removeUserData } from './service/user-deleted.ts';
 import { existingRecipeIds, liveReferences } from './store/shared-recipes.ts';
 import { referencedUserIds } from './store/users.ts';
@@ -40,15 +45,20 @@ import { referencedUserIds } from './store/users.ts';
 /** The parts of the service, built once and shared by its routes and its client. */
 export function createRecipesServices(deps: RecipesDeps) {
   const recipes = createRecipeService(deps);
+  const shared = createSharedRecipeService(deps);
+  const mealPlans = createMealPlanService(deps);
   return {
     deps,
     recipes,
-    shared: createSharedRecipeService(deps),
+    shared,
     ratings: createRatingService(deps),
     generation: createGenerationService(deps, recipes),
     imports: createImportService(deps, recipes, deps.importLimits),
     archives: createArchiveImportService(deps, recipes),
-    mealPlans: createMealPlanService(deps),
+    mealPlans,
+    mealPlanTemplates: createMealPlanTemplateService(deps, { mealPlans, shared }),
+    collections: createCollectionService(deps),
+    starter: createStarterService(deps),
     pantry: createPantryService(deps),
     shoppingLists: createShoppingListService(deps),
   };
@@ -62,7 +72,13 @@ export interface RecipesInstanceClient extends RecipesClient {
   drainUserEvents(): Promise<number>;
 }
 
-async function createRecipes(context: ServiceContext): Promise<ServiceInstance<RecipesInstanceClient>> {
+/** Nobody: a published-only list needs no viewer. */
+const NO_VIEWER = '00000000-0000-0000-0000-000000000000';
+
+async function createRecipes(
+  context: ServiceContext,
+  links: RecipesLinks,
+): Promise<ServiceInstance<RecipesInstanceClient>> {
   const logger = context.logger.child({ service: 'recipes' });
   const deps: RecipesDeps = {
     db: context.databases.get('recipes'),
@@ -71,6 +87,10 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance<R
     ai: () => (context.clients.has('ai') ? context.clients.get<AiClient>('ai') : undefined),
     now: () => context.clock.now(),
     importLimits: context.config.recipeImport,
+    // Looked up per call: Hollowtown is built before this service, reached over HTTP, or absent.
+    hollowtown: () => links.hollowtown(),
+    halloweenSeason: context.config.halloweenSeason,
+    hollowtownRecipeUrl: (recipeId) => publicPageUrl(context.config, 'hollowtown', `/r/${recipeId}`),
   };
   const services = createRecipesServices(deps);
   let consumer: OutboxConsumer | undefined;
@@ -135,6 +155,29 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance<R
       markSourcesDeleted: (domain, ids) => services.shared.markSourcesDeleted(domain, ids),
       existingRecipeIds: (ids) => existingRecipeIds(deps.db, ids),
     },
+    collection: {
+      async recipes({ limit }) {
+        const page = await services.recipes.list(NO_VIEWER, {
+          limit: Math.min(Math.max(Math.trunc(limit) || 1, 1), 50),
+          scope: 'published',
+        });
+        return page.items.map((r) => ({
+          recipe_id: r.recipe_id,
+          recipe_name: r.recipe_name,
+          description: r.description,
+          cuisine: r.cuisine,
+          difficulty: r.difficulty,
+          total_time_minutes: r.total_time_minutes,
+          serves: r.serves,
+          tags: r.tags,
+          image_url: r.image_url,
+        }));
+      },
+    },
+    starter: {
+      load: async (ownerId, options) =>
+        services.starter.load(ownerId, await readRecipesStarterPack(), { restore: options.restore }),
+    },
   };
 
   return {
@@ -142,7 +185,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance<R
       await registerRecipesRoutes(app, context.verifier, services);
       registerPublicPages(app, {
         service: 'recipes',
-        prefix: recipesService.prefix,
+        prefix: '/recipes',
         siteName: 'HowToCookAtHome',
         theme: 'recipes',
         config: context.config,
@@ -169,13 +212,18 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance<R
   };
 }
 
-export const recipesService: ServiceDefinition<RecipesInstanceClient> = {
-  name: 'recipes',
-  prefix: '/recipes',
-  title: 'HowToCookAtHome',
-  description:
-    'Recipes (with ratings, scaling and AI generation), meal plans, a pantry with expiry dates, and shopping lists ' +
-    'generated from meal plans.',
-  database: 'recipes',
-  create: createRecipes,
-};
+/** HowToCookAtHome, linked to the other apps by `links` (src/cross-app gives them; NO_LINKS alone). */
+export function defineRecipes(
+  links: (context: ServiceContext) => RecipesLinks,
+): ServiceDefinition<RecipesInstanceClient> {
+  return {
+    name: 'recipes',
+    prefix: '/recipes',
+    title: 'HowToCookAtHome',
+    description:
+      'Recipes (with ratings, scaling and AI generation), meal plans, a pantry with expiry dates, and shopping lists ' +
+      'generated from meal plans.',
+    database: 'recipes',
+    create: (context) => createRecipes(context, links(context)),
+  };
+}

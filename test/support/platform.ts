@@ -25,6 +25,8 @@ export async function startTestPlatform(
     clock?: TestClock;
     /** Where the platform logs (default: a logger at LOG_LEVEL, silent in tests). */
     logger?: Logger;
+    /** Load the starter pack as `calos start` does (await platform.starterPack); off by default. */
+    starterPack?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const clock = options.clock ?? createTestClock();
@@ -37,6 +39,7 @@ export async function startTestPlatform(
       logger: options.logger ?? createLogger(config),
       services: options.services,
       clock,
+      starterPack: options.starterPack,
     });
     return {
       ...platform,

@@ -55,9 +55,18 @@ export interface WebPlatform extends Pick<TestPlatform, 'url' | 'databases' | 'a
 }
 
 /** A platform for one test file, on the test suite's cloned databases. */
-export async function startWebPlatform(env: Record<string, string> = {}): Promise<WebPlatform> {
+export async function startWebPlatform(
+  env: Record<string, string> = {},
+  options: { starterPack?: boolean } = {},
+): Promise<WebPlatform> {
   const engine = testEngines()[0] ?? 'pglite';
-  return withWebHelpers(await startTestPlatform(engine, { env: { CALOS_HOSTS, ...webDistEnv(), ...env } }));
+  const platform = await startTestPlatform(engine, {
+    env: { CALOS_HOSTS, ...webDistEnv(), ...env },
+    starterPack: options.starterPack,
+  });
+  // Loaded after the server listens, as on `calos start`: wait for it, so pages show it.
+  await platform.starterPack;
+  return withWebHelpers(platform);
 }
 
 /** A platform outside the test runner (scripts): embedded databases in a fresh folder, migrated. */

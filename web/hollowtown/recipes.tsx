@@ -21,6 +21,7 @@ import { PublicPageLink } from '../shared/public-page-link.tsx';
 import { Link, navigate } from '../shared/router.tsx';
 import type { Page } from './event-types.ts';
 import { GenerateRecipe } from './generate-recipe.tsx';
+import { MoreFromRecipes } from './more-from-recipes.tsx';
 import { RecipeEditor } from './recipe-form.tsx';
 import { DIFFICULTIES, type SpookyRecipe, skulls } from './recipe-types.ts';
 import { ShareToRecipes } from './share-recipe.tsx';
@@ -126,6 +127,7 @@ function RecipeBrowser({ props }: { props: ViewProps }) {
           ))}
         </ul>
       )}
+      <MoreFromRecipes props={props} />
     </>
   );
 }

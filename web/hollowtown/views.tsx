@@ -364,7 +364,42 @@ export function HauntedHouse(props: ViewProps) {
       <Section title="Plan a room">
         <RoomForm label="Plan a room" submitText="Add room" onSave={add} />
       </Section>
+      <PublishedRooms props={props} />
     </>
+  );
+}
+
+/** Rooms others published (the starter pack's among them), to borrow ideas from: read-only. */
+function PublishedRooms({ props }: { props: ViewProps }) {
+  const published = useLoad(
+    (signal) =>
+      props.api<Page<Room & { is_mine?: boolean }>>('/api/haunted-house/plans', {
+        signal,
+        query: { limit: 50, scope: 'published' },
+      }),
+    [props.api],
+  );
+  const others = published.data?.items.filter((room) => !room.is_mine) ?? [];
+  if (others.length === 0) return null;
+  return (
+    <Section title="Rooms to borrow from">
+      <ul className="grid list" aria-label="Published rooms">
+        {others.map((room) => (
+          <li className="card" key={room.plan_id}>
+            <h3>{room.room_name}</h3>
+            <p className="muted">Scare level {room.scare_level} of 10</p>
+            {room.props_needed.length > 0 && <p>Props: {room.props_needed.map(itemLine).join(', ')}</p>}
+            {room.setup_instructions.length > 0 && (
+              <ol>
+                {room.setup_instructions.map((step) => (
+                  <li key={step}>{step}</li>
+                ))}
+              </ol>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }
 

@@ -10,6 +10,7 @@ export const RECIPES: AppDefinition = {
     { view: 'meal-plans', label: 'Meal plans' },
     { view: 'pantry', label: 'Pantry' },
     { view: 'shopping', label: 'Shopping lists' },
+    { view: 'halloween', label: 'Halloween' },
   ],
   landing: {
     title: 'Good food at home, every day of the week',

@@ -2,6 +2,7 @@
 // rated, your own written or edited, one generated with AI), meal plans, pantry, shopping lists.
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { GenerateRecipe } from './generate-recipe.tsx';
+import { Halloween } from './halloween.tsx';
 import { ImportRecipe } from './import-recipe.tsx';
 import { MealPlans } from './meal-plans.tsx';
 import { Pantry } from './pantry.tsx';
@@ -27,4 +28,5 @@ export const RECIPES_VIEWS = {
   'meal-plans': MealPlans,
   pantry: Pantry,
   shopping: Shopping,
+  halloween: Halloween,
 };

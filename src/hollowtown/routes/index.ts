@@ -8,6 +8,7 @@ import { registerCostumeRoutes } from './costumes.ts';
 import { registerEventFamilyRoutes } from './event-family.ts';
 import { registerEventRoutes } from './events.ts';
 import { registerGenerateRoutes } from './generate.ts';
+import { registerMoreFromRecipesRoutes } from './more-from-recipes.ts';
 import { registerPlanRoutes } from './plans.ts';
 import { registerRecipeRoutes } from './recipes.ts';
 import { registerSharingRoutes } from './sharing.ts';
@@ -30,4 +31,5 @@ export function registerHollowtownRoutes(
   registerEventFamilyRoutes(app, services.eventFamily);
   registerCostumeRoutes(app, services.costumes);
   registerPlanRoutes(app, services.plans);
+  registerMoreFromRecipesRoutes(app, services.moreFromRecipes);
 }

@@ -34,6 +34,8 @@ describe.each(testEngines())('haunted-house plans on %s', (engine) => {
     });
     expect(room).toEqual({
       plan_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      is_published: false,
+      is_mine: true,
       room_name: "The surgeon's parlour",
       scare_level: 8,
       props_needed: [

@@ -42,6 +42,8 @@ const Prop = Type.Object({
 const Plan = Type.Object(
   {
     plan_id: Type.String({ format: 'uuid' }),
+    is_published: Type.Boolean({ description: 'Published rooms are readable by every signed-in user' }),
+    is_mine: Type.Boolean({ description: 'Whether the user asking owns it (only the owner can change it)' }),
     room_name: Type.String(),
     scare_level: Type.Integer(),
     props_needed: Type.Array(Prop),
@@ -54,6 +56,8 @@ const Plan = Type.Object(
     examples: [
       {
         plan_id: '3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d',
+        is_published: false,
+        is_mine: true,
         room_name: "The surgeon's parlour",
         scare_level: 8,
         props_needed: [{ name: 'fog machine', quantity: 1, note: null }],
@@ -98,6 +102,12 @@ const PatchPlan = Type.Partial(CreatePlan, {
 const ListQuery = Type.Object(
   {
     ...pageProperties,
+    scope: Type.Optional(
+      Type.Enum(['mine', 'published', 'all'] as const, {
+        description:
+          "mine (default): your rooms; published: everyone's published ones (the starter pack's too); all: both",
+      }),
+    ),
     scare_min: Type.Optional(ScareLevel),
     scare_max: Type.Optional(ScareLevel),
     q: Type.Optional(SearchText),
@@ -111,7 +121,7 @@ export function registerPlanRoutes(app: App, plans: PlanService): void {
     {
       schema: {
         tags,
-        summary: 'Your haunted-house rooms, newest first',
+        summary: 'Haunted-house rooms (yours, or published ones), newest first',
         description: 'Filter by scare level (scare_min, scare_max) and q (words in the room or prop names).',
         security: bearer,
         querystring: ListQuery,

@@ -4,7 +4,7 @@ import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
 import {
   deletePlan,
-  findPlan,
+  findVisiblePlan,
   insertPlan,
   listPlans,
   type PlanFields,
@@ -30,6 +30,7 @@ export interface PlanInput {
 export type PlanPatch = Partial<PlanInput>;
 
 export interface PlanQuery {
+  scope?: 'mine' | 'published' | 'all';
   scare_min?: number;
   scare_max?: number;
   q?: string;
@@ -37,7 +38,7 @@ export interface PlanQuery {
   cursor?: string;
 }
 
-export type PlanView = Omit<PlanRow, 'user_id' | 'cursor_at'>;
+export type PlanView = Omit<PlanRow, 'user_id' | 'cursor_at'> & { is_mine: boolean };
 
 const toProp = (input: PropInput): Prop => ({
   name: input.name.trim(),
@@ -45,9 +46,9 @@ const toProp = (input: PropInput): Prop => ({
   note: input.note ?? null,
 });
 
-const toPlanView = (row: PlanRow): PlanView => {
-  const { user_id: _owner, cursor_at: _cursor, ...plan } = row;
-  return plan;
+const toPlanView = (row: PlanRow, viewerId: string): PlanView => {
+  const { user_id, cursor_at: _cursor, ...plan } = row;
+  return { ...plan, is_mine: user_id === viewerId };
 };
 
 export function createPlanService(deps: HollowtownDeps) {
@@ -60,13 +61,13 @@ export function createPlanService(deps: HollowtownDeps) {
         props_needed: (input.props_needed ?? []).map(toProp),
         setup_instructions: (input.setup_instructions ?? []).map((step) => step.trim()),
       };
-      return toPlanView(await insertPlan(db, userId, fields));
+      return toPlanView(await insertPlan(db, userId, fields), userId);
     },
 
     async get(userId: string, planId: string): Promise<PlanView> {
-      const row = isUuid(planId) ? await findPlan(db, userId, planId) : undefined;
+      const row = isUuid(planId) ? await findVisiblePlan(db, userId, planId) : undefined;
       if (!row) throw HollowtownErrors.planNotFound();
-      return toPlanView(row);
+      return toPlanView(row, userId);
     },
 
     async update(userId: string, planId: string, patch: PlanPatch): Promise<PlanView> {
@@ -78,7 +79,7 @@ export function createPlanService(deps: HollowtownDeps) {
       };
       const row = isUuid(planId) ? await updatePlan(db, userId, planId, fields) : undefined;
       if (!row) throw HollowtownErrors.planNotFound();
-      return toPlanView(row);
+      return toPlanView(row, userId);
     },
 
     async remove(userId: string, planId: string): Promise<void> {
@@ -90,13 +91,19 @@ export function createPlanService(deps: HollowtownDeps) {
       const limit = query.limit ?? 20;
       const rows = await listPlans(db, {
         userId,
+        scope: query.scope ?? 'mine',
         scareMin: query.scare_min,
         scareMax: query.scare_max,
         q: query.q,
         after: decodeTimeCursor(query.cursor),
         limit: limit + 1,
       });
-      return toPage(rows, limit, toPlanView, (row) => ({ t: row.cursor_at, id: row.plan_id }));
+      return toPage(
+        rows,
+        limit,
+        (row) => toPlanView(row, userId),
+        (row) => ({ t: row.cursor_at, id: row.plan_id }),
+      );
     },
   };
 }

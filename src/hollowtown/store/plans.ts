@@ -19,12 +19,14 @@ export interface PlanFields {
 export interface PlanRow extends PlanFields {
   plan_id: string;
   user_id: string;
+  /** Published rooms are readable by every signed-in user (the starter pack's are). */
+  is_published: boolean;
   created_at: Date;
   updated_at: Date;
   cursor_at: string;
 }
 
-const COLUMNS = `plan_id, user_id, room_name, scare_level, props_needed, setup_instructions, created_at,
+const COLUMNS = `plan_id, user_id, is_published, room_name, scare_level, props_needed, setup_instructions, created_at,
   updated_at, ${cursorTime('created_at')} AS cursor_at`;
 
 const EDITABLE: Readonly<Record<keyof PlanFields, ColumnKind>> = {
@@ -58,6 +60,19 @@ export async function findPlan(db: Queryable, userId: string, planId: string): P
   return rows[0];
 }
 
+/** The room if this user may read it: their own, or a published one. */
+export async function findVisiblePlan(
+  db: Queryable,
+  userId: string,
+  planId: string,
+): Promise<PlanRow | undefined> {
+  const { rows } = await db.query<PlanRow>(
+    `SELECT ${COLUMNS} FROM haunted_house_plans WHERE plan_id = $1 AND (user_id = $2 OR is_published)`,
+    [planId, userId],
+  );
+  return rows[0];
+}
+
 export async function updatePlan(
   db: Queryable,
   userId: string,
@@ -86,6 +101,8 @@ export async function deletePlan(db: Queryable, userId: string, planId: string):
 
 export interface PlanFilter {
   userId: string;
+  /** mine: the user's own; published: everyone's published; all: both. */
+  scope: 'mine' | 'published' | 'all';
   scareMin?: number;
   scareMax?: number;
   q?: string;
@@ -96,7 +113,10 @@ export interface PlanFilter {
 /** Newest first, keyset-paged on (created_at, plan_id). */
 export async function listPlans(db: Queryable, filter: PlanFilter): Promise<PlanRow[]> {
   const params = new Params();
-  const where = [`user_id = ${params.add(filter.userId)}`];
+  const where: string[] = [];
+  if (filter.scope === 'mine') where.push(`user_id = ${params.add(filter.userId)}`);
+  else if (filter.scope === 'published') where.push('is_published');
+  else where.push(`(user_id = ${params.add(filter.userId)} OR is_published)`);
   if (filter.scareMin !== undefined) where.push(`scare_level >= ${params.add(filter.scareMin)}`);
   if (filter.scareMax !== undefined) where.push(`scare_level <= ${params.add(filter.scareMax)}`);
   for (const word of searchWords(filter.q)) {

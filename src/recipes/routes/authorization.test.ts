@@ -18,6 +18,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/meal-plans': { plan_name: 'Plan', start_date: '2025-01-01' },
   'PATCH /api/meal-plans/{id}': { plan_name: 'Taken over' },
   'POST /api/meal-plans/{id}/shopping-list': {},
+  'POST /api/meal-plans/from-template': { template: 'halloween-week', start_date: '2025-10-25' },
   'POST /api/pantry/items': { item_name: 'salt' },
   'PATCH /api/pantry/items/{id}': { quantity: 0 },
   'POST /api/shopping-lists': { list_name: 'List' },
@@ -106,6 +107,9 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'PATCH /api/meal-plans/{id}',
         'DELETE /api/meal-plans/{id}',
         'POST /api/meal-plans/{id}/shopping-list',
+        'GET /api/meal-plans/templates',
+        'POST /api/meal-plans/from-template',
+        'GET /api/collections/halloween',
         'GET /api/pantry/items',
         'POST /api/pantry/items',
         'GET /api/pantry/items/{id}',
@@ -169,7 +173,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
 
   it('never shows another user’s rows in a list', async () => {
     const lists = endpoints.filter((e) => e.method === 'GET' && !e.path.includes('{id}'));
-    expect(lists.length).toBe(5);
+    expect(lists.length).toBe(7);
     for (const { path } of lists) {
       const query = path === '/api/pantry/expiring' ? '?days=3650&limit=100' : '?limit=100';
       const response = await api.get(bob, `/recipes${path}${query}`);

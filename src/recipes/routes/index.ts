@@ -4,6 +4,7 @@ import { authenticateRequests, requireUser, type TokenVerifier } from '../../pla
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
 import { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
+import { registerCollectionRoutes } from './collections.ts';
 import { registerImportRoutes } from './import.ts';
 import { registerMealPlanRoutes } from './meal-plans.ts';
 import { registerPantryRoutes } from './pantry.ts';
@@ -24,6 +25,7 @@ export function registerRecipesRoutes(app: App, verifier: TokenVerifier, service
     maxLines: LIMITS.shoppingItems,
     tags: ['Recipes'],
   });
+  registerCollectionRoutes(app, services);
   registerMealPlanRoutes(app, services);
   registerPantryRoutes(app, services);
   registerShoppingListRoutes(app, services);

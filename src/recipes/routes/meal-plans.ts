@@ -46,7 +46,7 @@ const mealsExample = {
   '2025-10-28': { lunch: '0b6f9a9e-3c1d-4f3e-9a57-2d9e4f7a1012' },
 };
 
-const MealPlan = Type.Object(
+export const MealPlan = Type.Object(
   {
     plan_id: Uuid,
     plan_name: Type.String(),

@@ -70,6 +70,9 @@ describe.each(testEngines())('generating recipes on %s', (engine) => {
       ai: () => ai,
       now: () => new Date(),
       importLimits: DEFAULT_FETCH_LIMITS,
+      hollowtown: () => undefined,
+      halloweenSeason: { from: '09-15', to: '11-02' },
+      hollowtownRecipeUrl: (id) => `/hollowtown/r/${id}`,
     });
   const storedCount = async () =>
     (

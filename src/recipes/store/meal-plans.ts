@@ -130,3 +130,49 @@ export async function listMealPlans(
   );
   return rows;
 }
+
+/** A plan made from a template: the one (user, template, start date) plan (see migration 050). */
+export async function insertTemplatePlan(
+  db: Queryable,
+  userId: string,
+  templateKey: string,
+  fields: MealPlanFields,
+): Promise<MealPlanRow | undefined> {
+  const { rows } = await db.query<MealPlanRow>(
+    `INSERT INTO meal_plans (user_id, template_key, plan_name, start_date, duration_days, meals, total_cost_cents)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+     ON CONFLICT (user_id, template_key, start_date) WHERE template_key IS NOT NULL DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      userId,
+      templateKey,
+      fields.plan_name,
+      fields.start_date,
+      fields.duration_days,
+      JSON.stringify(fields.meals),
+      fields.total_cost_cents,
+    ],
+  );
+  return rows[0];
+}
+
+export async function findTemplatePlan(
+  db: Queryable,
+  userId: string,
+  templateKey: string,
+  startDate: string,
+): Promise<MealPlanRow | undefined> {
+  const { rows } = await db.query<MealPlanRow>(
+    `SELECT ${COLUMNS} FROM meal_plans WHERE user_id = $1 AND template_key = $2 AND start_date = $3`,
+    [userId, templateKey, startDate],
+  );
+  return rows[0];
+}
+
+export async function countTemplatePlans(db: Queryable, userId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM meal_plans WHERE user_id = $1 AND template_key IS NOT NULL',
+    [userId],
+  );
+  return rows[0]?.n ?? 0;
+}

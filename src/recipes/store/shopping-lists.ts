@@ -121,3 +121,17 @@ export async function listShoppingLists(
   );
   return rows;
 }
+
+/** The newest shopping list generated from this plan of the user's, if any. */
+export async function latestListOfPlan(
+  db: Queryable,
+  userId: string,
+  planId: string,
+): Promise<ShoppingListRow | undefined> {
+  const { rows } = await db.query<ShoppingListRow>(
+    `SELECT ${COLUMNS} FROM shopping_lists WHERE user_id = $1 AND plan_id = $2
+     ORDER BY created_at DESC, list_id DESC LIMIT 1`,
+    [userId, planId],
+  );
+  return rows[0];
+}

@@ -1840,7 +1840,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your haunted-house rooms, newest first
+         * Haunted-house rooms (yours, or published ones), newest first
          * @description Filter by scare level (scare_min, scare_max) and q (words in the room or prop names).
          */
         get: {
@@ -1854,6 +1854,8 @@ export interface paths {
                     scare_max?: number;
                     /** @description 1 (cosy) to 10 (run!) */
                     scare_min?: number;
+                    /** @description mine (default): your rooms; published: everyone's published ones (the starter pack's too); all: both */
+                    scope?: "mine" | "published" | "all";
                 };
                 header?: never;
                 path?: never;
@@ -1871,6 +1873,10 @@ export interface paths {
                             items: {
                                 /** Format: date-time */
                                 created_at: string;
+                                /** @description Whether the user asking owns it (only the owner can change it) */
+                                is_mine: boolean;
+                                /** @description Published rooms are readable by every signed-in user */
+                                is_published: boolean;
                                 /** Format: uuid */
                                 plan_id: string;
                                 props_needed: {
@@ -1976,6 +1982,8 @@ export interface paths {
                         /**
                          * @example {
                          *       "plan_id": "3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d",
+                         *       "is_published": false,
+                         *       "is_mine": true,
                          *       "room_name": "The surgeon's parlour",
                          *       "scare_level": 8,
                          *       "props_needed": [
@@ -1996,6 +2004,10 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
+                            /** @description Whether the user asking owns it (only the owner can change it) */
+                            is_mine: boolean;
+                            /** @description Published rooms are readable by every signed-in user */
+                            is_published: boolean;
                             /** Format: uuid */
                             plan_id: string;
                             props_needed: {
@@ -2084,6 +2096,8 @@ export interface paths {
                         /**
                          * @example {
                          *       "plan_id": "3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d",
+                         *       "is_published": false,
+                         *       "is_mine": true,
                          *       "room_name": "The surgeon's parlour",
                          *       "scare_level": 8,
                          *       "props_needed": [
@@ -2104,6 +2118,10 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
+                            /** @description Whether the user asking owns it (only the owner can change it) */
+                            is_mine: boolean;
+                            /** @description Published rooms are readable by every signed-in user */
+                            is_published: boolean;
                             /** Format: uuid */
                             plan_id: string;
                             props_needed: {
@@ -2257,6 +2275,8 @@ export interface paths {
                         /**
                          * @example {
                          *       "plan_id": "3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d",
+                         *       "is_published": false,
+                         *       "is_mine": true,
                          *       "room_name": "The surgeon's parlour",
                          *       "scare_level": 8,
                          *       "props_needed": [
@@ -2277,6 +2297,10 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
+                            /** @description Whether the user asking owns it (only the owner can change it) */
+                            is_mine: boolean;
+                            /** @description Published rooms are readable by every signed-in user */
+                            is_published: boolean;
                             /** Format: uuid */
                             plan_id: string;
                             props_needed: {
@@ -2466,6 +2490,100 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/more-from-recipes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * More from HowToCookAtHome: a few published everyday recipes
+         * @description Read through HowToCookAtHome’s client; when it does not answer the list is empty with degraded: true.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            degraded: boolean;
+                            degraded_reason: string | null;
+                            items: {
+                                cuisine: string | null;
+                                description: string | null;
+                                difficulty: string;
+                                image_url: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The recipe’s id in HowToCookAtHome
+                                 */
+                                recipe_id: string;
+                                recipe_name: string;
+                                serves: number | null;
+                                /** @enum {string} */
+                                source: "recipes";
+                                tags: string[];
+                                total_time_minutes: number | null;
+                                /** @description The recipe’s page on HowToCookAtHome */
+                                url: string;
+                            }[];
+                            title: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
