@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const SERVICES = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];
 /** Small shared modules named for what they do (STYLE.md): any service may use them. */
-const SHARED = ['ingredients'];
+const SHARED = ['ingredients', 'community'];
 const ROOT = path.resolve('.');
 const SRC = path.resolve('src');
 const BENCH = path.resolve('bench');
@@ -43,7 +43,9 @@ const MEASURED_INTERNALS = [
   'bench/api/serializers.ts imports hollowtown/routes/schemas.ts',
   'bench/api/serializers.ts imports recipes/routes/schemas.ts',
   'bench/api/targets.ts imports family/service/todos.ts',
+  'bench/api/targets.ts imports hollowtown/service/community.ts',
   'bench/api/targets.ts imports hollowtown/service/recipes.ts',
+  'bench/api/targets.ts imports recipes/service/community.ts',
   'bench/api/targets.ts imports recipes/service/recipes.ts',
   'bench/auth.ts imports identity/service/passwords.ts',
   'bench/auth/argon2.ts imports identity/service/passwords.ts',

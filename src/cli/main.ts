@@ -32,6 +32,11 @@ Usage:
   calos seed hollowtown --count N [--concurrency K] [--user NAME] [--theme TEXT]… [--publish]
                                        generate N Halloween recipes through the AI gateway (resumable);
                                        default account calos-seed (published), K=4 at a time
+  calos moderation list --app hollowtown|recipes [--json]
+                                       items hidden by reports, waiting for review
+  calos moderation restore|remove --app hollowtown|recipes [--kind recipe|costume|plan] --id <uuid>
+              --reason <text>          review one: public again, or off the public pages (audited;
+                                       the author is mailed the reason)
   calos split --from <postgres URL> [--mapping file] [--dry-run] [--json] [--jobs N]
               [--allow-dropped-columns]
                                        move a monolith's tables into the four databases, verified;
@@ -69,6 +74,10 @@ async function run(argv: string[]): Promise<number> {
       theme: { type: 'string', multiple: true },
       publish: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      app: { type: 'string' },
+      kind: { type: 'string' },
+      id: { type: 'string' },
+      reason: { type: 'string' },
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       'post-logout-redirect-uri': { type: 'string', multiple: true },
@@ -111,6 +120,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./split.ts')).runSplit(config, rest, values);
     case 'seed':
       return (await import('./seed.ts')).runSeed(config, rest, values);
+    case 'moderation':
+      return (await import('./moderation.ts')).runModeration(config, rest[0], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

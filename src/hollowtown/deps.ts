@@ -10,4 +10,6 @@ export interface HollowtownDeps {
   /** Other services' clients (identity, ai), looked up when used: ai is built after Hollowtown. */
   clients: ClientRegistry;
   now(): Date;
+  /** Distinct reports that hide a published item pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
+  reportsToHide?: number;
 }

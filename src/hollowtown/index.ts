@@ -23,9 +23,15 @@
 // an account's recipes (user.deleted) writes no events: the copies belong to the same account
 // and go with it there.
 import type { AiClient } from '../ai/client.ts';
+import { createCommunityConsumer } from '../community/consumer.ts';
 import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
 import type { EventBus } from '../platform/events/nats-bus.ts';
-import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import {
+  ClientRegistry,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceInstance,
+} from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
 import { HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
@@ -33,6 +39,7 @@ import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
 import { isUuid } from './service/common.ts';
+import { createHollowtownCommunity, type HollowtownCommunity } from './service/community.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
 import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
 import { createEventService, type EventService } from './service/events.ts';
@@ -55,6 +62,8 @@ export interface HollowtownServices {
   eventFamily: EventFamilyService;
   costumes: CostumeService;
   plans: PlanService;
+  /** Votes, reports and moderation of published items (src/community). */
+  community: HollowtownCommunity;
 }
 
 const filterAsync = async <T>(items: T[], keep: (item: T) => Promise<boolean>) => {
@@ -68,7 +77,8 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     if (!deps.clients.has('ai')) throw HollowtownErrors.aiUnavailable();
     return deps.clients.get<AiClient>('ai');
   };
-  const recipes = createRecipeService(deps);
+  const community = createHollowtownCommunity(deps);
+  const recipes = createRecipeService(deps, community);
   const eventFamily = createEventFamilyService(deps, recipes);
   return {
     recipes,
@@ -76,8 +86,9 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     generation: createGenerationService(deps, ai),
     events: createEventService(deps, eventFamily),
     eventFamily,
-    costumes: createCostumeService(deps),
-    plans: createPlanService(deps),
+    costumes: createCostumeService(deps, community),
+    plans: createPlanService(deps, community),
+    community,
   };
 }
 
@@ -102,9 +113,20 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
     logger: context.logger.child({ service: 'hollowtown' }),
     clients: context.clients,
     now: () => context.clock.now(),
+    reportsToHide: context.config.community.reportsToHide,
   };
   const services = createHollowtownServices(deps);
   const consumer = createIdentityEventConsumer(deps, context.events);
+  // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.
+  const communityConsumer = createCommunityConsumer({
+    source: {
+      pull: (name, limit) => pullEvents(deps.db, name, limit),
+      ack: (name, id) => ackEvent(deps.db, name, id),
+    },
+    sink: () => deps.clients.get<IdentityClient>('identity'),
+    logger: deps.logger,
+  });
+  let unlistenCommunity: (() => Promise<void>) | undefined;
   const relay = context.events?.relay({
     service: 'hollowtown',
     outbox: {
@@ -118,6 +140,7 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
   const client: HollowtownClient = {
     getRecipeForUser: (userId, recipeId) => services.recipes.findForUser(userId, recipeId),
     syncIdentityEvents: () => consumer.drain(),
+    syncCommunityEvents: () => communityConsumer.drain(),
     recipeNames: async (userId) => (isUuid(userId) ? recipeNamesOf(deps.db, userId) : []),
     outbox: createOutboxClient(deps),
     integrity: createIntegrityClient(deps),
@@ -147,14 +170,22 @@ async function createHollowtown(context: ServiceContext): Promise<ServiceInstanc
       });
     },
     client,
-    start() {
+    async start() {
       relay?.start();
       if (context.clients.has('identity') || context.events) consumer.start();
       else deps.logger.warn('no identity client in this process: user.deleted events are not applied');
+      if (context.clients.has('identity')) {
+        communityConsumer.start();
+        unlistenCommunity = await deps.db
+          .listen(OUTBOX_CHANNEL, () => communityConsumer.wake())
+          .catch(() => undefined);
+      }
       housekeeping.start();
     },
     async stop() {
       await relay?.stop();
+      await unlistenCommunity?.().catch(() => undefined);
+      await communityConsumer.stop();
       await consumer.stop();
       await housekeeping.stop();
     },
@@ -169,3 +200,22 @@ export const hollowtownService: ServiceDefinition = {
   database: 'hollowtown',
   create: createHollowtown,
 };
+
+/**
+ * Moderation of Hollowtown's published items on its database, for the operator's `calos
+ * moderation` (src/cli): the same rules the service applies.
+ */
+export function createHollowtownModeration(options: {
+  db: HollowtownDeps['db'];
+  config: ServiceContext['config'];
+  now: () => Date;
+  logger: HollowtownDeps['logger'];
+}) {
+  return createHollowtownCommunity({
+    db: options.db,
+    logger: options.logger,
+    clients: new ClientRegistry(),
+    now: options.now,
+    reportsToHide: options.config.community.reportsToHide,
+  });
+}

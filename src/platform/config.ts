@@ -79,6 +79,20 @@ export interface Config {
   recipeImport: RecipeImportConfig;
   /** Web Push of Family Planner's notifications; undefined (no VAPID keys set): push is off. */
   webPush: WebPushConfig | undefined;
+  /** Votes, rewards and moderation of published items (the apps and identity's karma). */
+  community: CommunityConfig;
+}
+
+/** The rules operators set for rewards and moderation (CALOS_REWARD_*, CALOS_MODERATION_*). */
+export interface CommunityConfig {
+  /** Counted upvotes per milestone: an item's author earns credits at each multiple. */
+  votesPerMilestone: number;
+  /** Credits an author earns per milestone. */
+  rewardCredits: number;
+  /** The most milestones one item pays for. */
+  maxMilestones: number;
+  /** Distinct reports that hide an item pending review. */
+  reportsToHide: number;
 }
 
 /** VAPID (RFC 8292): the application server's key pair and a contact for push services. */
@@ -284,6 +298,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const mail = parseMailConfig(text, nodeEnv, problems);
   const recipeImport = parseRecipeImportConfig(text, problems);
   const webPush = parseWebPushConfig(text, problems);
+  const community = parseCommunityConfig(text, problems);
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -335,7 +350,30 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ai,
     recipeImport: Object.freeze(recipeImport),
     webPush: webPush && Object.freeze(webPush),
+    community: Object.freeze(community),
   });
+}
+
+function parseCommunityConfig(
+  text: (name: string) => string | undefined,
+  problems: string[],
+): CommunityConfig {
+  const whole = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw.slice(0, 40)}")`);
+      return fallback;
+    }
+    return value;
+  };
+  return {
+    votesPerMilestone: whole('CALOS_REWARD_VOTES_PER_MILESTONE', 10, 1, 1_000_000),
+    rewardCredits: whole('CALOS_REWARD_CREDITS', 50, 0, 1_000_000),
+    maxMilestones: whole('CALOS_REWARD_MAX_MILESTONES', 5, 0, 1000),
+    reportsToHide: whole('CALOS_MODERATION_REPORTS_TO_HIDE', 3, 1, 1000),
+  };
 }
 
 /** CALOS_VAPID_*: all three or none; the keys as `npx web-push generate-vapid-keys` prints them. */

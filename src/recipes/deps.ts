@@ -13,4 +13,6 @@ export interface RecipesDeps {
   now(): Date;
   /** Limits of fetching a page to import a recipe from. */
   importLimits: SafeFetchLimits;
+  /** Distinct reports that hide a published recipe pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
+  reportsToHide?: number;
 }

@@ -18,6 +18,7 @@
 // briefly down, the consumer retries with back-off (at most 30 s apart) from its cursor and
 // catches up; nothing is lost, since events stay in Hollowtown's outbox until acknowledged.
 import type { AiClient } from '../ai/client.ts';
+import { createCommunityConsumer } from '../community/consumer.ts';
 import type { HollowtownClient, HollowtownOutboxEvent } from '../hollowtown/client.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
@@ -28,6 +29,7 @@ import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.t
 import type { RecipesDeps } from './deps.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
+import { createRecipesCommunity } from './service/community.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createImportService } from './service/import.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
@@ -37,15 +39,19 @@ import { createRecipeService, scaleRecipe } from './service/recipes.ts';
 import { createSharedRecipeService } from './service/shared-recipes.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createUserEventHandler, removeUserData } from './service/user-deleted.ts';
+import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 import { existingRecipeIds, liveReferences } from './store/shared-recipes.ts';
 import { referencedUserIds } from './store/users.ts';
 
 /** The parts of the service, built once and shared by its routes and its client. */
 export function createRecipesServices(deps: RecipesDeps) {
-  const recipes = createRecipeService(deps);
+  const community = createRecipesCommunity(deps);
+  const recipes = createRecipeService(deps, community);
   return {
     deps,
     recipes,
+    /** Votes, reports and moderation of published recipes (src/community). */
+    community,
     shared: createSharedRecipeService(deps),
     ratings: createRatingService(deps),
     generation: createGenerationService(deps, recipes),
@@ -65,6 +71,8 @@ export interface RecipesInstanceClient extends RecipesClient {
   drainUserEvents(): Promise<number>;
   /** Applies every pending Hollowtown event to shared copies now; resolves with how many were applied. */
   syncSharedRecipes(): Promise<number>;
+  /** Hands pending votes and moderation decisions to identity now; resolves with how many. */
+  syncCommunityEvents(): Promise<number>;
 }
 
 /** Keeps shared copies in step with Hollowtown: its outbox, consumed at least once, woken by NOTIFY. */
@@ -115,8 +123,19 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     ai: () => (context.clients.has('ai') ? context.clients.get<AiClient>('ai') : undefined),
     now: () => context.clock.now(),
     importLimits: context.config.recipeImport,
+    reportsToHide: context.config.community.reportsToHide,
   };
   const services = createRecipesServices(deps);
+  // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.
+  const communityConsumer = createCommunityConsumer({
+    source: {
+      pull: (name, limit) => pullEvents(deps.db, name, limit),
+      ack: (name, id) => ackEvent(deps.db, name, id),
+    },
+    sink: () => context.clients.get<IdentityClient>('identity'),
+    logger,
+  });
+  let unlistenCommunity: (() => Promise<void>) | undefined;
   const sharedSync = createSharedRecipeSync(context, services, logger);
   let consumer: OutboxConsumer | undefined;
   const userEvents = () => {
@@ -172,6 +191,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     shareRecipe: (input) => services.shared.share(input),
     sharedCopy: (userId, domain, sourceRecipeId) => services.shared.copyOf(userId, domain, sourceRecipeId),
     syncSharedRecipes: () => sharedSync.drain(),
+    syncCommunityEvents: () => communityConsumer.drain(),
     integrity: {
       userIds: (after, limit) => referencedUserIds(deps.db, after, limit),
       // The user.deleted policy above, applied on demand.
@@ -196,10 +216,18 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
       const events = userEvents();
       if (events) events.start();
       else logger.warn('no identity client here: user.deleted events are not applied to recipes_db');
+      if (context.clients.has('identity')) {
+        communityConsumer.start();
+        unlistenCommunity = await deps.db
+          .listen(OUTBOX_CHANNEL, () => communityConsumer.wake())
+          .catch(() => undefined);
+      }
       await sharedSync.start();
     },
     async stop() {
       await sharedSync.stop();
+      await unlistenCommunity?.().catch(() => undefined);
+      await communityConsumer.stop();
       await consumer?.stop();
     },
   };
@@ -215,3 +243,23 @@ export const recipesService: ServiceDefinition = {
   database: 'recipes',
   create: createRecipes,
 };
+
+/**
+ * Moderation of HowToCookAtHome's published recipes on its database, for the operator's `calos
+ * moderation` (src/cli): the same rules the service applies.
+ */
+export function createRecipesModeration(options: {
+  db: RecipesDeps['db'];
+  config: ServiceContext['config'];
+  now: () => Date;
+  logger: RecipesDeps['logger'];
+}) {
+  return createRecipesCommunity({
+    db: options.db,
+    logger: options.logger,
+    ai: () => undefined,
+    now: options.now,
+    importLimits: options.config.recipeImport,
+    reportsToHide: options.config.community.reportsToHide,
+  });
+}

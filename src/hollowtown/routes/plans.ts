@@ -1,5 +1,6 @@
 // /api/haunted-house/plans: the user's haunted-house rooms, one plan per room.
 import { Type } from 'typebox';
+import { communityFields, listOrderProperties } from '../../community/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import { LIMITS } from '../service/limits.ts';
@@ -46,6 +47,9 @@ const Plan = Type.Object(
     scare_level: Type.Integer(),
     props_needed: Type.Array(Prop),
     setup_instructions: Type.Array(Type.String()),
+    is_published: Type.Boolean({ description: 'Published plans are readable by every signed-in user' }),
+    is_mine: Type.Boolean({ description: 'Whether the user asking owns it (only the owner can change it)' }),
+    ...communityFields,
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -58,6 +62,11 @@ const Plan = Type.Object(
         scare_level: 8,
         props_needed: [{ name: 'fog machine', quantity: 1, note: null }],
         setup_instructions: ['Black out the windows.', 'Hide the fog machine under the table.'],
+        is_published: false,
+        is_mine: true,
+        votes: 0,
+        has_voted: false,
+        moderation: null,
         created_at: '2025-10-01T12:00:00.000Z',
         updated_at: '2025-10-01T12:00:00.000Z',
       },
@@ -71,6 +80,7 @@ const CreatePlan = Type.Object(
     scare_level: ScareLevel,
     props_needed: Type.Optional(Type.Array(PropInput, { maxItems: LIMITS.props })),
     setup_instructions: Type.Optional(Steps),
+    is_published: Type.Optional(Type.Boolean({ description: 'Default false: only you can see it' })),
   },
   {
     additionalProperties: false,
@@ -98,6 +108,12 @@ const PatchPlan = Type.Partial(CreatePlan, {
 const ListQuery = Type.Object(
   {
     ...pageProperties,
+    scope: Type.Optional(
+      Type.Enum(['mine', 'published'] as const, {
+        description: "mine (default): your plans; published: everyone's published ones",
+      }),
+    ),
+    ...listOrderProperties,
     scare_min: Type.Optional(ScareLevel),
     scare_max: Type.Optional(ScareLevel),
     q: Type.Optional(SearchText),
