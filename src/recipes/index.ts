@@ -31,6 +31,7 @@ import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
 import { createRecipesCommunity } from './service/community.ts';
 import { createGenerationService } from './service/generate.ts';
+import { createRecipesHousekeeping } from './service/housekeeping.ts';
 import { createImportService } from './service/import.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
 import { createPantryService } from './service/pantry.ts';
@@ -136,6 +137,7 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
     logger,
   });
   let unlistenCommunity: (() => Promise<void>) | undefined;
+  const housekeeping = createRecipesHousekeeping(deps);
   const sharedSync = createSharedRecipeSync(context, services, logger);
   let consumer: OutboxConsumer | undefined;
   const userEvents = () => {
@@ -223,8 +225,10 @@ async function createRecipes(context: ServiceContext): Promise<ServiceInstance> 
           .catch(() => undefined);
       }
       await sharedSync.start();
+      housekeeping.start();
     },
     async stop() {
+      await housekeeping.stop();
       await sharedSync.stop();
       await unlistenCommunity?.().catch(() => undefined);
       await communityConsumer.stop();
