@@ -18,7 +18,7 @@ const BELOW: Record<string, string[]> = {
 };
 const APPS = ['hollowtown', 'recipes', 'family'];
 /** Small shared modules named for what they do (STYLE.md): any service may use them. */
-const SHARED = ['ingredients', 'public-pages'];
+const SHARED = ['ingredients', 'public-pages', 'community'];
 const ROOT = path.resolve('.');
 const SRC = path.resolve('src');
 const BENCH = path.resolve('bench');
@@ -55,7 +55,9 @@ const MEASURED_INTERNALS = [
   'bench/api/serializers.ts imports hollowtown/routes/schemas.ts',
   'bench/api/serializers.ts imports recipes/routes/schemas.ts',
   'bench/api/targets.ts imports family/service/todos.ts',
+  'bench/api/targets.ts imports hollowtown/service/community.ts',
   'bench/api/targets.ts imports hollowtown/service/recipes.ts',
+  'bench/api/targets.ts imports recipes/service/community.ts',
   'bench/api/targets.ts imports recipes/service/recipes.ts',
   'bench/auth.ts imports identity/service/passwords.ts',
   'bench/auth/argon2.ts imports identity/service/passwords.ts',

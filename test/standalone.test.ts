@@ -121,6 +121,44 @@ describe.runIf(testEngines().includes('postgres'))('a service served alone', () 
     expect(text).toMatch(/^event: recipe\ndata: .*"Streamed crypt pie"/m);
   });
 
+  it('hands a vote on Hollowtown to identity’s karma over its client over HTTP', async () => {
+    const register = async (username: string) => {
+      const response = await fetch(`${identity.url}/calos/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username,
+          email: `${username}@example.test`,
+          password: 'correct horse battery staple',
+        }),
+      });
+      const body = (await response.json()) as { access_token: string };
+      return { authorization: `Bearer ${body.access_token}`, 'content-type': 'application/json' };
+    };
+    const author = await register('alone_author');
+    const fan = await register('alone_fan');
+    const created = await fetch(`${hollowtown.url}/hollowtown/api/recipes/spooky`, {
+      method: 'POST',
+      headers: author,
+      body: JSON.stringify({ recipe_name: 'Bat wing soup', is_published: true }),
+    });
+    const { recipe_id: id } = (await created.json()) as { recipe_id: string };
+    const vote = await fetch(`${hollowtown.url}/hollowtown/api/recipes/spooky/${id}/vote`, {
+      method: 'POST',
+      headers: { authorization: fan.authorization },
+    });
+    expect(await vote.json()).toEqual({ votes: 1, has_voted: true });
+    // Handed over by Hollowtown's community consumer (woken by NOTIFY, else within a second).
+    const deadline = Date.now() + 10_000;
+    let karma = 0;
+    while (karma !== 1 && Date.now() < deadline) {
+      const response = await fetch(`${identity.url}/calos/api/users/alone_author/karma`);
+      karma = ((await response.json()) as { karma: number }).karma;
+      if (karma !== 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(karma).toBe(1);
+  });
+
   it('keeps identity’s internal API closed to callers without the service token', async () => {
     const response = await fetch(`${identity.url}/calos/internal/rpc`, {
       method: 'POST',

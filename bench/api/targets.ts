@@ -5,6 +5,7 @@
 // apps' queries change.
 import pg from 'pg';
 import { createTodoService } from '../../src/family/service/todos.ts';
+import { createHollowtownCommunity } from '../../src/hollowtown/service/community.ts';
 import { createRecipeService as createSpookyRecipeService } from '../../src/hollowtown/service/recipes.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import type { DatabaseName } from '../../src/platform/databases.ts';
@@ -18,6 +19,7 @@ import {
 import { ClientRegistry } from '../../src/platform/http/service.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import { DEFAULT_FETCH_LIMITS } from '../../src/platform/safe-fetch.ts';
+import { createRecipesCommunity } from '../../src/recipes/service/community.ts';
 import { createRecipeService } from '../../src/recipes/service/recipes.ts';
 
 export const APPS = ['hollowtown', 'recipes', 'family'] as const;
@@ -96,33 +98,42 @@ const silentLogger = {
   fatal() {},
 } as unknown as Logger;
 
+const spookyDeps = (db: Database) => ({
+  db,
+  logger: silentLogger,
+  clients: new ClientRegistry(),
+  links: { family: () => undefined, recipes: () => undefined },
+  now: systemClock.now,
+});
+
+const recipesDeps = (db: Database) => ({
+  db,
+  logger: silentLogger,
+  ai: () => undefined,
+  hollowtown: () => undefined,
+  halloweenSeason: { from: '09-15', to: '11-02' },
+  hollowtownRecipeUrl: (id: string) => `/hollowtown/r/${id}`,
+  now: systemClock.now,
+  importLimits: DEFAULT_FETCH_LIMITS,
+});
+
 /** Calls the service method the route calls, as the route calls it for `?limit=20`. */
 async function callList(app: AppName, db: Database, context: TargetContext): Promise<unknown> {
   const { userId, listId } = context;
   switch (app) {
     case 'hollowtown':
       // GET /api/recipes/spooky: recipes.list(userId, request.query); limit's default is 20.
-      return createSpookyRecipeService({
-        db,
-        logger: silentLogger,
-        clients: new ClientRegistry(),
-        links: { family: () => undefined, recipes: () => undefined },
-        now: systemClock.now,
-      }).list(userId, {
-        limit: PAGE_SIZE,
-      });
+      return createSpookyRecipeService(spookyDeps(db), createHollowtownCommunity(spookyDeps(db))).list(
+        userId,
+        {
+          limit: PAGE_SIZE,
+        },
+      );
     case 'recipes':
       // GET /api/recipes: recipes.list(userId, { ...request.query, limit: request.query.limit ?? 20 }).
-      return createRecipeService({
-        db,
-        logger: silentLogger,
-        ai: () => undefined,
-        hollowtown: () => undefined,
-        halloweenSeason: { from: '09-15', to: '11-02' },
-        hollowtownRecipeUrl: (id) => `/hollowtown/r/${id}`,
-        now: systemClock.now,
-        importLimits: DEFAULT_FETCH_LIMITS,
-      }).list(userId, { limit: PAGE_SIZE });
+      return createRecipeService(recipesDeps(db), createRecipesCommunity(recipesDeps(db))).list(userId, {
+        limit: PAGE_SIZE,
+      });
     case 'family':
       // GET /api/todos/:id/items: todos.listItems(userId, id, { limit, cursor, status, assigned_to }).
       return createTodoService({

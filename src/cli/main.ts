@@ -34,6 +34,11 @@ Usage:
                                        default account calos-seed (published), K=4 at a time
   calos seed starter [--restore]       load the starter pack (content/starter) as calos start does;
                                        idempotent; --restore brings back items an operator deleted
+  calos moderation list --app hollowtown|recipes [--json]
+                                       items hidden by reports, waiting for review
+  calos moderation restore|remove --app hollowtown|recipes [--kind recipe|costume|plan] --id <uuid>
+              --reason <text>          review one: public again, or off the public pages (audited;
+                                       the author is mailed the reason)
   calos split --from <postgres URL> [--mapping file] [--dry-run] [--json] [--jobs N]
               [--allow-dropped-columns]
                                        move a monolith's tables into the four databases, verified;
@@ -72,6 +77,10 @@ async function run(argv: string[]): Promise<number> {
       publish: { type: 'boolean' },
       restore: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      app: { type: 'string' },
+      kind: { type: 'string' },
+      id: { type: 'string' },
+      reason: { type: 'string' },
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       'post-logout-redirect-uri': { type: 'string', multiple: true },
@@ -124,6 +133,8 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       return (await import('./seed.ts')).runSeed(config, rest, values);
+    case 'moderation':
+      return (await import('./moderation.ts')).runModeration(config, rest[0], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -143,6 +143,11 @@ export interface HollowtownClient {
   getRecipeForUser(userId: string, recipeId: string): Promise<SpookyRecipe | null>;
   /** Applies identity's pending events (user.deleted) now; resolves with how many were applied. */
   syncIdentityEvents(): Promise<number>;
+  /**
+   * Hands pending votes and moderation decisions to identity now (karma, rewards, notices);
+   * resolves with how many were handed over. They go by themselves within a second otherwise.
+   */
+  syncCommunityEvents(): Promise<number>;
   /** Every recipe name this user owns (private and published), oldest first, for `calos seed`. */
   recipeNames(userId: string): Promise<{ recipe_name: string; source: SpookyRecipe['source'] }[]>;
   /** recipe.updated / recipe.deleted of shared recipes. */
@@ -170,6 +175,7 @@ export interface FamilyEvent {
 export const HOLLOWTOWN_RPC_METHODS = rpcMethods<HollowtownClient, 'outbox.onEvents'>()(
   'getRecipeForUser',
   'syncIdentityEvents',
+  'syncCommunityEvents',
   'recipeNames',
   'outbox.pull',
   'outbox.ack',

@@ -15,4 +15,6 @@ export interface HollowtownDeps {
   now(): Date;
   /** The public address of a recipe's page in HowToCookAtHome; default /recipes/r/:id. */
   recipesRecipeUrl?(recipeId: string): string;
+  /** Distinct reports that hide a published item pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
+  reportsToHide?: number;
 }

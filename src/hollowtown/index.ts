@@ -24,9 +24,15 @@
 // an account's recipes (user.deleted) writes no events: the copies belong to the same account
 // and go with it there.
 import type { AiClient } from '../ai/client.ts';
+import { createCommunityConsumer } from '../community/consumer.ts';
 import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
 import type { EventBus } from '../platform/events/nats-bus.ts';
-import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import {
+  ClientRegistry,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceInstance,
+} from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
 import { registerRpcDoor } from '../platform/rpc.ts';
 import { publicPageUrl } from '../platform/seasons.ts';
@@ -34,10 +40,11 @@ import { registerPublicPages } from '../public-pages/index.ts';
 import { type FamilyEvent, HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from './client.ts';
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
-import type { HollowtownLinks } from './links.ts';
+import { type HollowtownLinks, NO_LINKS } from './links.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
 import { createCollectionService } from './service/collection.ts';
 import { isUuid } from './service/common.ts';
+import { createHollowtownCommunity, type HollowtownCommunity } from './service/community.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
 import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
 import { createEventService, type EventService } from './service/events.ts';
@@ -65,6 +72,8 @@ export interface HollowtownServices {
   plans: PlanService;
   starter: StarterService;
   moreFromRecipes: MoreFromRecipesService;
+  /** Votes, reports and moderation of published items (src/community). */
+  community: HollowtownCommunity;
 }
 
 const toFamilyEvent = (e: LinkedEventRow): FamilyEvent => ({
@@ -87,7 +96,8 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     if (!deps.clients.has('ai')) throw HollowtownErrors.aiUnavailable();
     return deps.clients.get<AiClient>('ai');
   };
-  const recipes = createRecipeService(deps);
+  const community = createHollowtownCommunity(deps);
+  const recipes = createRecipeService(deps, community);
   const eventFamily = createEventFamilyService(deps, recipes);
   return {
     recipes,
@@ -95,8 +105,9 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     generation: createGenerationService(deps, ai),
     events: createEventService(deps, eventFamily),
     eventFamily,
-    costumes: createCostumeService(deps),
-    plans: createPlanService(deps),
+    costumes: createCostumeService(deps, community),
+    plans: createPlanService(deps, community),
+    community,
     starter: createStarterService(deps),
     moreFromRecipes: createMoreFromRecipesService(deps),
   };
@@ -125,9 +136,20 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     links,
     now: () => context.clock.now(),
     recipesRecipeUrl: (recipeId) => publicPageUrl(context.config, 'recipes', `/r/${recipeId}`),
+    reportsToHide: context.config.community.reportsToHide,
   };
   const services = createHollowtownServices(deps);
   const consumer = createIdentityEventConsumer(deps, context.events);
+  // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.
+  const communityConsumer = createCommunityConsumer({
+    source: {
+      pull: (name, limit) => pullEvents(deps.db, name, limit),
+      ack: (name, id) => ackEvent(deps.db, name, id),
+    },
+    sink: () => deps.clients.get<IdentityClient>('identity'),
+    logger: deps.logger,
+  });
+  let unlistenCommunity: (() => Promise<void>) | undefined;
   const relay = context.events?.relay({
     service: 'hollowtown',
     outbox: {
@@ -141,6 +163,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
   const client: HollowtownClient = {
     getRecipeForUser: (userId, recipeId) => services.recipes.findForUser(userId, recipeId),
     syncIdentityEvents: () => consumer.drain(),
+    syncCommunityEvents: () => communityConsumer.drain(),
     recipeNames: async (userId) => (isUuid(userId) ? recipeNamesOf(deps.db, userId) : []),
     outbox: createOutboxClient(deps),
     integrity: createIntegrityClient(deps),
@@ -187,14 +210,22 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
       });
     },
     client,
-    start() {
+    async start() {
       relay?.start();
       if (context.clients.has('identity') || context.events) consumer.start();
       else deps.logger.warn('no identity client in this process: user.deleted events are not applied');
+      if (context.clients.has('identity')) {
+        communityConsumer.start();
+        unlistenCommunity = await deps.db
+          .listen(OUTBOX_CHANNEL, () => communityConsumer.wake())
+          .catch(() => undefined);
+      }
       housekeeping.start();
     },
     async stop() {
       await relay?.stop();
+      await unlistenCommunity?.().catch(() => undefined);
+      await communityConsumer.stop();
       await consumer.stop();
       await housekeeping.stop();
     },
@@ -215,4 +246,24 @@ export function defineHollowtown(links: (context: ServiceContext) => HollowtownL
     database: 'hollowtown',
     create: (context) => createHollowtown(context, links(context)),
   };
+}
+
+/**
+ * Moderation of Hollowtown's published items on its database, for the operator's `calos
+ * moderation` (src/cli): the same rules the service applies.
+ */
+export function createHollowtownModeration(options: {
+  db: HollowtownDeps['db'];
+  config: ServiceContext['config'];
+  now: () => Date;
+  logger: HollowtownDeps['logger'];
+}) {
+  return createHollowtownCommunity({
+    db: options.db,
+    logger: options.logger,
+    clients: new ClientRegistry(),
+    links: NO_LINKS,
+    now: options.now,
+    reportsToHide: options.config.community.reportsToHide,
+  });
 }

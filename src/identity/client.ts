@@ -144,6 +144,64 @@ export interface AiAccountClient {
   usage(userId: string, limit: number, before?: number): Promise<AiUsageRow[]>;
 }
 
+/** Apps whose published items collect votes, and the kinds of item they hold. */
+export type CommunityApp = 'hollowtown' | 'recipes';
+export type CommunityItemKind = 'recipe' | 'costume' | 'plan';
+
+/** A voter's vote on a published item as the app has it now, reported after every change. */
+export interface VoteReport {
+  app: CommunityApp;
+  itemKind: CommunityItemKind;
+  itemId: string;
+  /** For the karma history and the reward's reason (at most 200 characters). */
+  itemTitle: string;
+  authorId: string;
+  voterId: string;
+  isActive: boolean;
+  /**
+   * Counts the changes of this voter's vote on the item (1, 2, …): a report not newer than the
+   * last one applied changes nothing, so reports may arrive twice or late.
+   */
+  version: number;
+  /** When the vote changed (the app's clock): the voter's account age is taken at this time. */
+  at: Date;
+}
+
+export interface KarmaEntry {
+  delta: number;
+  app: string;
+  item_kind: CommunityItemKind;
+  item_id: string;
+  item_title: string;
+  reason: string;
+  created_at: Date;
+}
+
+/**
+ * Karma (upvotes from other accounts on a user's published items, across apps) and the credits
+ * an item's author earns at each milestone of counted upvotes (CALOS_REWARD_*).
+ */
+export interface KarmaClient {
+  /** Applies a vote's change once: karma for the author, and a reward when a milestone is reached. */
+  recordVote(report: VoteReport): Promise<{ applied: boolean; karmaDelta: number; rewardsPaid: number }>;
+  ofUser(userId: string): Promise<{ karma: number }>;
+  /** Newest first. */
+  recent(userId: string, limit: number): Promise<KarmaEntry[]>;
+}
+
+/** Mails about what an app did with something the user wrote. */
+export interface NoticesClient {
+  /** Tells the author what moderation decided about their item, and why. */
+  moderationDecision(input: {
+    userId: string;
+    app: CommunityApp;
+    itemKind: CommunityItemKind;
+    itemTitle: string;
+    decision: 'hidden' | 'restored' | 'removed';
+    reason: string;
+  }): Promise<void>;
+}
+
 export interface IdentityClient extends JwksProvider {
   findUser(query: { userId: string } | { login: string }): Promise<PublicUser | null>;
   /** Which of these ids belong to existing users (integrity checks across databases). */
@@ -154,6 +212,8 @@ export interface IdentityClient extends JwksProvider {
   outbox: OutboxClient;
   ai: AiAccountClient;
   revocations: RevocationFeed;
+  karma: KarmaClient;
+  notices: NoticesClient;
 }
 
 /** Every method of the client, for its HTTP door and HTTP client (the compiler checks the list). */
@@ -175,4 +235,8 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'ai.usage',
   'revocations.recent',
   'revocations.after',
+  'karma.recordVote',
+  'karma.ofUser',
+  'karma.recent',
+  'notices.moderationDecision',
 );

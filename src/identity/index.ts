@@ -21,8 +21,10 @@ import { type AuthService, createAuthService } from './service/auth.ts';
 import { createCreditsClient } from './service/credits.ts';
 import { createDeviceService, type DeviceService } from './service/devices.ts';
 import { createIdentityHousekeeping } from './service/housekeeping.ts';
+import { createKarmaService } from './service/karma.ts';
 import { createLoginThrottle } from './service/login-throttle.ts';
 import { createMailPreferences, type MailPreferences } from './service/mail-preferences.ts';
+import { createNoticesClient } from './service/notices.ts';
 import { createOidcService, type OidcService } from './service/oidc.ts';
 import { createPairingService, type PairingService } from './service/pairing.ts';
 import { createPasskeyService, type PasskeyService } from './service/passkeys.ts';
@@ -170,6 +172,15 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
       recent: () => services.revocations.recent(),
       after: (c, w) => services.revocations.after(c, w),
     },
+    karma: (() => {
+      const karma = createKarmaService(services.deps);
+      return {
+        recordVote: (report) => karma.recordVote(report),
+        ofUser: (userId) => karma.ofUser(userId),
+        recent: (userId, limit) => karma.recent(userId, limit),
+      };
+    })(),
+    notices: createNoticesClient(services.deps),
   };
 }
 

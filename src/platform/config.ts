@@ -83,6 +83,20 @@ export interface Config {
   halloweenSeason: SeasonConfig;
   /** Whether `calos start` loads the starter pack (content/starter) under a system account. */
   starterPack: boolean;
+  /** Votes, rewards and moderation of published items (the apps and identity's karma). */
+  community: CommunityConfig;
+}
+
+/** The rules operators set for rewards and moderation (CALOS_REWARD_*, CALOS_MODERATION_*). */
+export interface CommunityConfig {
+  /** Counted upvotes per milestone: an item's author earns credits at each multiple. */
+  votesPerMilestone: number;
+  /** Credits an author earns per milestone. */
+  rewardCredits: number;
+  /** The most milestones one item pays for. */
+  maxMilestones: number;
+  /** Distinct reports that hide an item pending review. */
+  reportsToHide: number;
 }
 
 /** A yearly window of days, inclusive; `from` after `to` wraps over the new year. */
@@ -305,6 +319,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const starterPack = ['on', 'true', '1', 'yes'].includes(starterPackRaw);
   if (!starterPack && !['off', 'false', '0', 'no'].includes(starterPackRaw))
     problems.push(`CALOS_STARTER_PACK must be on or off (got "${starterPackRaw}")`);
+  const community = parseCommunityConfig(text, problems);
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -358,6 +373,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webPush: webPush && Object.freeze(webPush),
     halloweenSeason: Object.freeze(halloweenSeason),
     starterPack,
+    community: Object.freeze(community),
   });
 }
 
@@ -373,6 +389,28 @@ function parseSeason(name: string, value: string, problems: string[]): SeasonCon
     return { from: '09-15', to: '11-02' };
   }
   return { from: match[1] as string, to: match[2] as string };
+}
+
+function parseCommunityConfig(
+  text: (name: string) => string | undefined,
+  problems: string[],
+): CommunityConfig {
+  const whole = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw.slice(0, 40)}")`);
+      return fallback;
+    }
+    return value;
+  };
+  return {
+    votesPerMilestone: whole('CALOS_REWARD_VOTES_PER_MILESTONE', 10, 1, 1_000_000),
+    rewardCredits: whole('CALOS_REWARD_CREDITS', 50, 0, 1_000_000),
+    maxMilestones: whole('CALOS_REWARD_MAX_MILESTONES', 5, 0, 1000),
+    reportsToHide: whole('CALOS_MODERATION_REPORTS_TO_HIDE', 3, 1, 1000),
+  };
 }
 
 /** CALOS_VAPID_*: all three or none; the keys as `npx web-push generate-vapid-keys` prints them. */

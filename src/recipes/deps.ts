@@ -21,4 +21,6 @@ export interface RecipesDeps {
   halloweenSeason: SeasonConfig;
   /** The public address of a recipe's page in Hollowtown (its share page). */
   hollowtownRecipeUrl(recipeId: string): string;
+  /** Distinct reports that hide a published recipe pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
+  reportsToHide?: number;
 }

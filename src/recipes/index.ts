@@ -15,6 +15,7 @@
 // src/cross-app/recipe-sync.ts brings from Hollowtown's outbox to `applySourceChange` (see
 // service/shared-recipes.ts). This service imports no other app.
 import type { AiClient } from '../ai/client.ts';
+import { createCommunityConsumer } from '../community/consumer.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer, type OutboxConsumer } from '../platform/outbox-consumer.ts';
@@ -27,7 +28,9 @@ import type { RecipesLinks } from './links.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
 import { createCollectionService } from './service/collections.ts';
+import { createRecipesCommunity } from './service/community.ts';
 import { createGenerationService } from './service/generate.ts';
+import { createRecipesHousekeeping } from './service/housekeeping.ts';
 import { createImportService } from './service/import.ts';
 import { createMealPlanTemplateService } from './service/meal-plan-templates.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
@@ -39,17 +42,21 @@ import { createSharedRecipeService } from './service/shared-recipes.ts';
 import { createShoppingListService } from './service/shopping-lists.ts';
 import { createStarterService, readRecipesStarterPack } from './service/starter.ts';
 import { createUserEventHandler, removeUserData } from './service/user-deleted.ts';
+import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 import { existingRecipeIds, liveReferences } from './store/shared-recipes.ts';
 import { referencedUserIds } from './store/users.ts';
 
 /** The parts of the service, built once and shared by its routes and its client. */
 export function createRecipesServices(deps: RecipesDeps) {
-  const recipes = createRecipeService(deps);
+  const community = createRecipesCommunity(deps);
+  const recipes = createRecipeService(deps, community);
   const shared = createSharedRecipeService(deps);
   const mealPlans = createMealPlanService(deps);
   return {
     deps,
     recipes,
+    /** Votes, reports and moderation of published recipes (src/community). */
+    community,
     shared,
     ratings: createRatingService(deps),
     generation: createGenerationService(deps, recipes),
@@ -70,6 +77,8 @@ export type RecipesServices = ReturnType<typeof createRecipesServices>;
 export interface RecipesInstanceClient extends RecipesClient {
   /** Applies every pending identity event (user.deleted); resolves with how many were applied. */
   drainUserEvents(): Promise<number>;
+  /** Hands pending votes and moderation decisions to identity now; resolves with how many. */
+  syncCommunityEvents(): Promise<number>;
 }
 
 /** Nobody: a published-only list needs no viewer. */
@@ -91,8 +100,20 @@ async function createRecipes(
     hollowtown: () => links.hollowtown(),
     halloweenSeason: context.config.halloweenSeason,
     hollowtownRecipeUrl: (recipeId) => publicPageUrl(context.config, 'hollowtown', `/r/${recipeId}`),
+    reportsToHide: context.config.community.reportsToHide,
   };
   const services = createRecipesServices(deps);
+  // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.
+  const communityConsumer = createCommunityConsumer({
+    source: {
+      pull: (name, limit) => pullEvents(deps.db, name, limit),
+      ack: (name, id) => ackEvent(deps.db, name, id),
+    },
+    sink: () => context.clients.get<IdentityClient>('identity'),
+    logger,
+  });
+  let unlistenCommunity: (() => Promise<void>) | undefined;
+  const housekeeping = createRecipesHousekeeping(deps);
   let consumer: OutboxConsumer | undefined;
   const userEvents = () => {
     if (!consumer && context.clients.has('identity')) {
@@ -147,6 +168,7 @@ async function createRecipes(
     shareRecipe: (input) => services.shared.share(input),
     sharedCopy: (userId, domain, sourceRecipeId) => services.shared.copyOf(userId, domain, sourceRecipeId),
     applySourceChange: (change) => services.shared.applySourceChange(change),
+    syncCommunityEvents: () => communityConsumer.drain(),
     integrity: {
       userIds: (after, limit) => referencedUserIds(deps.db, after, limit),
       // The user.deleted policy above, applied on demand.
@@ -205,8 +227,18 @@ async function createRecipes(
       const events = userEvents();
       if (events) events.start();
       else logger.warn('no identity client here: user.deleted events are not applied to recipes_db');
+      if (context.clients.has('identity')) {
+        communityConsumer.start();
+        unlistenCommunity = await deps.db
+          .listen(OUTBOX_CHANNEL, () => communityConsumer.wake())
+          .catch(() => undefined);
+      }
+      housekeeping.start();
     },
     async stop() {
+      await housekeeping.stop();
+      await unlistenCommunity?.().catch(() => undefined);
+      await communityConsumer.stop();
       await consumer?.stop();
     },
   };
@@ -226,4 +258,27 @@ export function defineRecipes(
     database: 'recipes',
     create: (context) => createRecipes(context, links(context)),
   };
+}
+
+/**
+ * Moderation of HowToCookAtHome's published recipes on its database, for the operator's `calos
+ * moderation` (src/cli): the same rules the service applies.
+ */
+export function createRecipesModeration(options: {
+  db: RecipesDeps['db'];
+  config: ServiceContext['config'];
+  now: () => Date;
+  logger: RecipesDeps['logger'];
+}) {
+  return createRecipesCommunity({
+    db: options.db,
+    logger: options.logger,
+    ai: () => undefined,
+    hollowtown: () => undefined,
+    halloweenSeason: options.config.halloweenSeason,
+    hollowtownRecipeUrl: (recipeId) => `/hollowtown/r/${recipeId}`,
+    now: options.now,
+    importLimits: options.config.recipeImport,
+    reportsToHide: options.config.community.reportsToHide,
+  });
 }

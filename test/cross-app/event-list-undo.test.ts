@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hollowtownLinks } from '../../src/cross-app/index.ts';
 import type { HollowtownDeps } from '../../src/hollowtown/deps.ts';
 import type { FamilyLink } from '../../src/hollowtown/links.ts';
+import { createHollowtownCommunity } from '../../src/hollowtown/service/community.ts';
 import { createEventFamilyService } from '../../src/hollowtown/service/event-family.ts';
 import { createRecipeService } from '../../src/hollowtown/service/recipes.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -67,7 +68,7 @@ describe.each(testEngines())('the event → family list flow undone on %s', (eng
       },
       now: () => platform.clock.now(),
     };
-    return createEventFamilyService(deps, createRecipeService(deps));
+    return createEventFamilyService(deps, createRecipeService(deps, createHollowtownCommunity(deps)));
   }
 
   const familyLists = async () =>

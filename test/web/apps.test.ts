@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('web: the apps', () => {
     const upvote = page.getByRole('button', { name: 'Upvote Cardboard robot' });
     await visible(upvote);
     await upvote.click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="upvotes"]')?.textContent === '1');
+    await page.waitForFunction(() => document.querySelector('[data-testid="votes"]')?.textContent === '1');
     expect(await upvote.getAttribute('aria-pressed')).toBe('true');
     await checkA11y(page, 'hollowtown costumes');
 

@@ -2,6 +2,8 @@
 // security (sign-in methods and the log), deleting the account (the password, email, two-step
 // verification and passkeys have files of their own).
 import { useEffect, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import {
   type AiPreferences,
   loadModelMenu,
@@ -52,14 +54,17 @@ interface Subscription {
   entitlements: Plan['entitlements'];
 }
 
+type Karma = Answer<paths, '/api/karma', 'get'>;
+
 export function Overview({ config, session, user, api }: AccountViewProps) {
   const data = useLoad(
     async (signal) => {
-      const [balance, subscription] = await Promise.all([
+      const [balance, subscription, karma] = await Promise.all([
         api<{ balance: number; lifetime_spent: number }>('/api/credits/balance', { signal }),
         api<Subscription>('/api/subscription', { signal }),
+        api<Karma>('/api/karma', { signal, query: { limit: 5 } }),
       ]);
-      return { balance, subscription };
+      return { balance, subscription, karma };
     },
     [api],
   );
@@ -90,6 +95,22 @@ export function Overview({ config, session, user, api }: AccountViewProps) {
             {data.data ? data.data.balance.balance.toLocaleString() : '…'}
           </p>
           <Link href={hrefTo(config.base, 'credits')}>Buy credits and see history</Link>
+        </article>
+        <article className="card">
+          <h2>Karma</h2>
+          <p className="stat" data-testid="karma">
+            {data.data ? data.data.karma.karma.toLocaleString() : '…'}
+          </p>
+          <p className="muted">Upvotes from others on what you published, in every app.</p>
+          {data.data && data.data.karma.recent.length > 0 && (
+            <ul aria-label="Latest karma">
+              {data.data.karma.recent.map((entry) => (
+                <li key={`${entry.app}-${entry.item_id}-${entry.created_at}-${entry.delta}`}>
+                  {entry.delta > 0 ? '+1' : '−1'} {entry.reason.toLowerCase()}: {entry.item_title}
+                </li>
+              ))}
+            </ul>
+          )}
         </article>
         <article className="card">
           <h2>Plan</h2>

@@ -24,6 +24,9 @@ export interface SpookyRecipe {
   is_mine: boolean;
   source: 'manual' | 'ai';
   ai_model: string | null;
+  votes: number;
+  has_voted: boolean;
+  moderation: { state: 'hidden' | 'removed'; reason: string | null } | null;
 }
 
 export const DIFFICULTIES = [

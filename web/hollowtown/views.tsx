@@ -2,6 +2,7 @@
 // recipes live in recipes.tsx and the events in events.tsx.
 import { useEffect, useRef, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { ModerationNotice, ReportItem, VoteButton } from '../shared/community.tsx';
 import {
   Button,
   Empty,
@@ -33,9 +34,10 @@ interface Costume {
   materials: ThingItem[];
   cost_estimate_cents: number | null;
   image_url: string | null;
-  upvotes: number;
-  has_upvoted: boolean;
+  votes: number;
+  has_voted: boolean;
   is_mine: boolean;
+  moderation: { state: 'hidden' | 'removed'; reason: string | null } | null;
 }
 
 const EMPTY_COSTUME = {
@@ -65,7 +67,6 @@ export function Costumes(props: ViewProps) {
   );
   const [form, setForm, set] = useFields(EMPTY_COSTUME);
   const share = useAction();
-  const vote = useAction();
   const submit = () =>
     share.run(async () => {
       const materials = itemsOfText(form.materials);
@@ -82,17 +83,10 @@ export function Costumes(props: ViewProps) {
       setForm(EMPTY_COSTUME);
       costumes.reload();
     });
-  const toggle = (costume: Costume) =>
-    vote.run(async () => {
-      await api(`/api/costumes/${costume.costume_id}/upvote`, {
-        method: costume.has_upvoted ? 'DELETE' : 'POST',
-      });
-      costumes.reload();
-    });
   return (
     <>
       <h1>Costume gallery</h1>
-      {(costumes.error || vote.error) && <ErrorMessage>{costumes.error ?? vote.error}</ErrorMessage>}
+      {costumes.error && <ErrorMessage>{costumes.error}</ErrorMessage>}
       {!costumes.data ? (
         <Loading />
       ) : costumes.data.items.length === 0 ? (
@@ -122,15 +116,24 @@ export function Costumes(props: ViewProps) {
                 path={`c/${costume.costume_id}`}
                 name={costume.costume_name}
               />
-              <Button
-                small
-                variant={costume.has_upvoted ? 'primary' : 'secondary'}
-                aria-pressed={costume.has_upvoted}
-                onClick={() => void toggle(costume)}
-              >
-                ▲ Upvote<span className="visually-hidden"> {costume.costume_name}</span> ·{' '}
-                <span data-testid="upvotes">{costume.upvotes}</span>
-              </Button>
+              <ModerationNotice moderation={costume.moderation} />
+              {!costume.moderation && (
+                <div className="button-row">
+                  <VoteButton
+                    api={api}
+                    path={`/api/costumes/${costume.costume_id}`}
+                    title={costume.costume_name}
+                    state={costume}
+                  />
+                  {!costume.is_mine && (
+                    <ReportItem
+                      api={api}
+                      path={`/api/costumes/${costume.costume_id}`}
+                      title={costume.costume_name}
+                    />
+                  )}
+                </div>
+              )}
             </li>
           ))}
         </ul>

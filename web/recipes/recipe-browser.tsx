@@ -1,6 +1,7 @@
 // Browsing recipes with every filter the API offers (whose, text, cuisine, difficulty, time,
 // calories, allergens left out, tags), either sort order, and more pages on request.
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { VoteButton } from '../shared/community.tsx';
 import {
   Button,
   Empty,
@@ -29,6 +30,7 @@ const FILTERS = [
   'exclude_allergens',
   'tags',
   'sort',
+  'period',
 ] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
@@ -50,6 +52,7 @@ function apiQuery(filters: Filters) {
     exclude_allergens: commaList(filters.exclude_allergens),
     tags: commaList(filters.tags),
     sort: filters.sort || 'newest',
+    period: filters.period || undefined,
   };
 }
 
@@ -146,9 +149,22 @@ export function RecipeBrowser({ props }: { props: ViewProps }) {
               options={[
                 ['', 'Newest first'],
                 ['top_rated', 'Top rated first'],
+                ['top', 'Most upvoted first'],
               ]}
               value={filters.sort === 'newest' ? '' : filters.sort}
               onChange={set('sort')}
+            />
+            <SelectField
+              label="Added in"
+              options={[
+                ['', 'Any time'],
+                ['day', 'The last day'],
+                ['week', 'The last week'],
+                ['month', 'The last month'],
+                ['year', 'The last year'],
+              ]}
+              value={filters.period}
+              onChange={set('period')}
             />
           </div>
           <div className="button-row">
@@ -186,6 +202,14 @@ export function RecipeBrowser({ props }: { props: ViewProps }) {
                 <p className="muted">{recipeFacts(r)}</p>
                 <RecipeBadges recipe={r} />
                 <TagList tags={r.tags} label={`Tags of ${r.recipe_name}`} />
+                {r.is_published && !r.moderation && (
+                  <VoteButton
+                    api={api}
+                    path={`/api/recipes/${r.recipe_id}`}
+                    title={r.recipe_name}
+                    state={{ votes: r.votes ?? 0, has_voted: r.has_voted ?? false }}
+                  />
+                )}
               </li>
             ))}
           </ul>

@@ -1,9 +1,11 @@
 // One recipe: scaled to any number of servings, rated, and for its author edited or deleted;
 // a copy shared from Hollowtown says that it follows its original and offers to detach it.
 // Cook mode (?cook=1) shows it a step at a time; Print gives it on paper (recipes.css).
+
 import { useEffect, useRef, useState } from 'react';
 import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { ModerationNotice, ReportItem, VoteButton } from '../shared/community.tsx';
 import {
   Button,
   ErrorMessage,
@@ -132,8 +134,22 @@ function RecipeArticle({
             : 'Private: only you can see it.'}
         </p>
       )}
-      {r.is_published && (
+      {r.is_published && !r.moderation && (
         <PublicPageLink config={props.config} path={`r/${r.recipe_id}`} name={r.recipe_name} />
+      )}
+      <ModerationNotice moderation={r.moderation} />
+      {r.is_published && !r.moderation && (
+        <div className="button-row no-print">
+          <VoteButton
+            api={props.api}
+            path={`/api/recipes/${r.recipe_id}`}
+            title={r.recipe_name}
+            state={{ votes: r.votes ?? 0, has_voted: r.has_voted ?? false }}
+          />
+          {!r.is_mine && (
+            <ReportItem api={props.api} path={`/api/recipes/${r.recipe_id}`} title={r.recipe_name} />
+          )}
+        </div>
       )}
       {r.description && <p>{r.description}</p>}
       <TagList tags={r.tags} label="Tags" />

@@ -82,6 +82,9 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     'PATCH /api/costumes/{id}': { costume_name: 'Taken over' },
     'POST /api/haunted-house/plans': { room_name: 'x', scare_level: 1 },
     'PATCH /api/haunted-house/plans/{id}': { scare_level: 1 },
+    'POST /api/recipes/spooky/{id}/report': { reason: 'Looks copied' },
+    'POST /api/costumes/{id}/report': { reason: 'Looks copied' },
+    'POST /api/haunted-house/plans/{id}/report': { reason: 'Looks copied' },
     'POST /api/events/{id}/recipes': {
       domain: 'hollowtown',
       recipe_id: '00000000-0000-4000-8000-000000000001',
@@ -119,6 +122,16 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     ['DELETE', '/api/costumes/{id}', 'costume', 404],
     ['POST', '/api/costumes/{id}/upvote', 'costume', 200],
     ['DELETE', '/api/costumes/{id}/upvote', 'costume', 204],
+    ['POST', '/api/costumes/{id}/vote', 'costume', 200],
+    ['DELETE', '/api/costumes/{id}/vote', 'costume', 200],
+    ['POST', '/api/costumes/{id}/report', 'costume', 201],
+    // Votes and reports: only on published items; a private one is not there.
+    ['POST', '/api/recipes/spooky/{id}/vote', 'recipe', 404],
+    ['DELETE', '/api/recipes/spooky/{id}/vote', 'recipe', 404],
+    ['POST', '/api/recipes/spooky/{id}/report', 'recipe', 404],
+    ['POST', '/api/haunted-house/plans/{id}/vote', 'plan', 404],
+    ['DELETE', '/api/haunted-house/plans/{id}/vote', 'plan', 404],
+    ['POST', '/api/haunted-house/plans/{id}/report', 'plan', 404],
     ['GET', '/api/haunted-house/plans/{id}', 'plan', 404],
     ['PATCH', '/api/haunted-house/plans/{id}', 'plan', 404],
     ['DELETE', '/api/haunted-house/plans/{id}', 'plan', 404],
@@ -222,7 +235,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
       if (!route.includes('{id}')) swept.add(route);
     }
     expect([...operations.keys()].filter((route) => !swept.has(route))).toEqual([]);
-    expect(operations.size).toBe(31);
+    expect(operations.size).toBe(40);
 
     for (const route of operations.keys()) {
       const [method, path] = route.split(' ') as [Method, string];

@@ -44,7 +44,7 @@ describe.each(testEngines())('costume ideas on %s', (engine) => {
   };
   const storedVotes = async (costumeId: string) => {
     const { rows } = await db().query<{ upvotes: number; votes: number }>(
-      `SELECT c.upvotes, (SELECT count(*)::int FROM costume_upvotes v WHERE v.costume_id = c.costume_id) AS votes
+      `SELECT c.upvotes, (SELECT count(*)::int FROM votes v WHERE v.item_kind = 'costume' AND v.item_id = c.costume_id AND v.is_active) AS votes
        FROM costume_ideas c WHERE c.costume_id = $1`,
       [costumeId],
     );

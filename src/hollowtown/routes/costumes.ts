@@ -1,5 +1,6 @@
 // /api/costumes: the shared costume gallery, ranked by upvotes; one upvote per user.
 import { Type } from 'typebox';
+import { communityFields, listOrderProperties } from '../../community/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { CostumeService } from '../service/costumes.ts';
@@ -38,8 +39,9 @@ const Costume = Type.Object(
     cost_estimate_cents: Nullable(Type.Integer()),
     image_url: Nullable(Type.String()),
     tags: Type.Array(Type.String()),
-    upvotes: Type.Integer({ minimum: 0 }),
-    has_upvoted: Type.Boolean({ description: 'Whether you have upvoted it' }),
+    upvotes: Type.Integer({ minimum: 0, description: 'The same count as votes, kept for older clients' }),
+    has_upvoted: Type.Boolean({ description: 'Whether you have upvoted it (the same as has_voted)' }),
+    ...communityFields,
     is_mine: Type.Boolean({ description: 'Whether you posted it (only you can change it)' }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -58,6 +60,9 @@ const Costume = Type.Object(
         tags: ['kids', 'diy'],
         upvotes: 42,
         has_upvoted: false,
+        votes: 42,
+        has_voted: false,
+        moderation: null,
         is_mine: false,
         created_at: '2025-10-01T12:00:00.000Z',
         updated_at: '2025-10-01T12:00:00.000Z',
@@ -117,6 +122,12 @@ const ListQuery = Type.Object(
     difficulty: Type.Optional(QueryDifficulty),
     max_cost_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.cents })),
     q: Type.Optional(SearchText),
+    sort: Type.Optional(
+      Type.Enum(['top', 'new'] as const, {
+        description: 'top (default): most upvoted first; new: newest first',
+      }),
+    ),
+    period: listOrderProperties.period,
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 // Every HTTP route of Hollowtown, under /hollowtown. Every one needs a signed-in user.
+import { registerCommunityRoutes } from '../../community/routes.ts';
 import { registerIngredientParseRoute } from '../../ingredients/schemas.ts';
 import { authenticateRequests, type TokenVerifier } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -32,4 +33,26 @@ export function registerHollowtownRoutes(
   registerCostumeRoutes(app, services.costumes);
   registerPlanRoutes(app, services.plans);
   registerMoreFromRecipesRoutes(app, services.moreFromRecipes);
+  const { community } = services;
+  registerCommunityRoutes(app, {
+    community,
+    kind: 'recipe',
+    path: '/api/recipes/spooky',
+    tags: ['Spooky recipes'],
+    noun: 'spooky recipe',
+  });
+  registerCommunityRoutes(app, {
+    community,
+    kind: 'costume',
+    path: '/api/costumes',
+    tags: ['Costume ideas'],
+    noun: 'costume idea',
+  });
+  registerCommunityRoutes(app, {
+    community,
+    kind: 'plan',
+    path: '/api/haunted-house/plans',
+    tags: ['Haunted-house plans'],
+    noun: 'haunted-house plan',
+  });
 }

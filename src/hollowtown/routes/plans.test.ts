@@ -34,8 +34,6 @@ describe.each(testEngines())('haunted-house plans on %s', (engine) => {
     });
     expect(room).toEqual({
       plan_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      is_published: false,
-      is_mine: true,
       room_name: "The surgeon's parlour",
       scare_level: 8,
       props_needed: [
@@ -43,6 +41,11 @@ describe.each(testEngines())('haunted-house plans on %s', (engine) => {
         { name: 'rubber scalpel', quantity: 3, note: 'blunt' },
       ],
       setup_instructions: ['Black out the windows.', 'Hide the fog machine under the table.'],
+      is_published: false,
+      is_mine: true,
+      votes: 0,
+      has_voted: false,
+      moderation: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

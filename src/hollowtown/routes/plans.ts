@@ -1,5 +1,6 @@
 // /api/haunted-house/plans: the user's haunted-house rooms, one plan per room.
 import { Type } from 'typebox';
+import { communityFields, listOrderProperties } from '../../community/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import { LIMITS } from '../service/limits.ts';
@@ -42,12 +43,13 @@ const Prop = Type.Object({
 const Plan = Type.Object(
   {
     plan_id: Type.String({ format: 'uuid' }),
-    is_published: Type.Boolean({ description: 'Published rooms are readable by every signed-in user' }),
-    is_mine: Type.Boolean({ description: 'Whether the user asking owns it (only the owner can change it)' }),
     room_name: Type.String(),
     scare_level: Type.Integer(),
     props_needed: Type.Array(Prop),
     setup_instructions: Type.Array(Type.String()),
+    is_published: Type.Boolean({ description: 'Published plans are readable by every signed-in user' }),
+    is_mine: Type.Boolean({ description: 'Whether the user asking owns it (only the owner can change it)' }),
+    ...communityFields,
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -56,12 +58,15 @@ const Plan = Type.Object(
     examples: [
       {
         plan_id: '3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d',
-        is_published: false,
-        is_mine: true,
         room_name: "The surgeon's parlour",
         scare_level: 8,
         props_needed: [{ name: 'fog machine', quantity: 1, note: null }],
         setup_instructions: ['Black out the windows.', 'Hide the fog machine under the table.'],
+        is_published: false,
+        is_mine: true,
+        votes: 0,
+        has_voted: false,
+        moderation: null,
         created_at: '2025-10-01T12:00:00.000Z',
         updated_at: '2025-10-01T12:00:00.000Z',
       },
@@ -75,6 +80,7 @@ const CreatePlan = Type.Object(
     scare_level: ScareLevel,
     props_needed: Type.Optional(Type.Array(PropInput, { maxItems: LIMITS.props })),
     setup_instructions: Type.Optional(Steps),
+    is_published: Type.Optional(Type.Boolean({ description: 'Default false: only you can see it' })),
   },
   {
     additionalProperties: false,
@@ -105,9 +111,10 @@ const ListQuery = Type.Object(
     scope: Type.Optional(
       Type.Enum(['mine', 'published', 'all'] as const, {
         description:
-          "mine (default): your rooms; published: everyone's published ones (the starter pack's too); all: both",
+          "mine (default): your plans; published: everyone's published ones (the starter pack's too); all: both",
       }),
     ),
+    ...listOrderProperties,
     scare_min: Type.Optional(ScareLevel),
     scare_max: Type.Optional(ScareLevel),
     q: Type.Optional(SearchText),

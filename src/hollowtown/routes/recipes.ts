@@ -1,5 +1,6 @@
 // /api/recipes/spooky: the user's spooky recipes, and everyone's published ones (read-only).
 import { Type } from 'typebox';
+import { communityFields, listOrderProperties } from '../../community/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import { LIMITS } from '../service/limits.ts';
@@ -46,6 +47,7 @@ export const Recipe = Type.Object(
         'Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id})',
     }),
     is_mine: Type.Boolean({ description: 'Whether the user asking owns it (only the owner can change it)' }),
+    ...communityFields,
     source: Type.Enum(['manual', 'ai'] as const, { description: 'ai: generated through the AI gateway' }),
     ai_model: Nullable(Type.String({ description: 'The model that generated it' })),
     created_at: Timestamp,
@@ -72,6 +74,9 @@ export const Recipe = Type.Object(
         image_url: null,
         is_published: false,
         is_mine: true,
+        votes: 0,
+        has_voted: false,
+        moderation: null,
         source: 'manual',
         ai_model: null,
         created_at: '2025-10-01T12:00:00.000Z',
@@ -132,6 +137,7 @@ const ListQuery = Type.Object(
         description: "mine (default): your recipes; published: everyone's published ones; all: both",
       }),
     ),
+    ...listOrderProperties,
     tags: Type.Optional(QueryTags),
     difficulty: Type.Optional(QueryDifficulty),
     spookiness_min: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),

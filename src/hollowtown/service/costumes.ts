@@ -1,20 +1,19 @@
 // Costume ideas: a gallery shared by every signed-in user, ranked by upvotes. Anyone signed in
 // sees every idea and may upvote it once; only its author edits or deletes it (to anyone else
 // those answer 404, as for a missing idea).
+
+import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import type { Difficulty } from '../client.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
 import {
-  addUpvote,
   type CostumeFields,
   type CostumeRow,
   deleteCostume,
   findCostume,
   insertCostume,
   listCostumes,
-  lockCostume,
-  removeUpvote,
   updateCostume,
 } from '../store/costumes.ts';
 import {
@@ -26,6 +25,7 @@ import {
   queryTags,
   toIngredient,
 } from './common.ts';
+import type { HollowtownCommunity } from './community.ts';
 import { DEFAULT_DIFFICULTY, type IngredientInput } from './recipes.ts';
 
 export interface CostumeInput {
@@ -46,19 +46,38 @@ export interface CostumeQuery {
   difficulty?: Difficulty[];
   max_cost_cents?: number;
   q?: string;
+  sort?: 'top' | 'new';
+  period?: Period;
   limit?: number;
   cursor?: string;
 }
 
-export type CostumeView = Omit<CostumeRow, 'user_id' | 'cursor_at'> & { is_mine: boolean };
+export type CostumeView = Omit<CostumeRow, 'user_id' | 'cursor_at'> & { is_mine: boolean } & ItemSummary;
 
-const toCostumeView = (row: CostumeRow, viewerId: string): CostumeView => {
-  const { user_id, cursor_at: _cursor, ...costume } = row;
-  return { ...costume, is_mine: user_id === viewerId };
-};
-
-export function createCostumeService(deps: HollowtownDeps) {
+export function createCostumeService(deps: HollowtownDeps, community: HollowtownCommunity) {
   const { db } = deps;
+
+  /** Costumes as shown: votes (upvotes is the same count, kept for older clients) and moderation. */
+  const toViews = async (rows: CostumeRow[], viewerId: string): Promise<CostumeView[]> => {
+    const summaries = await community.summaries(
+      'costume',
+      rows.map((r) => r.costume_id),
+      viewerId,
+    );
+    return rows.map((row) => {
+      const { user_id, cursor_at: _cursor, ...costume } = row;
+      const moderation = summaries.get(row.costume_id)?.moderation ?? null;
+      return {
+        ...costume,
+        is_mine: user_id === viewerId,
+        votes: row.upvotes,
+        has_voted: row.has_upvoted,
+        moderation,
+      };
+    });
+  };
+  const toCostumeView = async (row: CostumeRow, viewerId: string) =>
+    (await toViews([row], viewerId))[0] as CostumeView;
 
   const mustFind = async (viewerId: string, costumeId: string) => {
     const row = isUuid(costumeId) ? await findCostume(db, viewerId, costumeId) : undefined;
@@ -105,23 +124,18 @@ export function createCostumeService(deps: HollowtownDeps) {
       }
     },
 
-    /** One upvote per user: a second upvote changes nothing. Answers the costume as it is now. */
+    /**
+     * One upvote per user: a second upvote changes nothing. Answers the costume as it is now. The
+     * same vote as POST /api/costumes/:id/vote (src/community), kept for older clients.
+     */
     async upvote(userId: string, costumeId: string): Promise<CostumeView> {
-      if (!isUuid(costumeId)) throw HollowtownErrors.costumeNotFound();
-      await db.transaction(async (tx) => {
-        if (!(await lockCostume(tx, costumeId))) throw HollowtownErrors.costumeNotFound();
-        await addUpvote(tx, costumeId, userId);
-      });
+      await community.vote('costume', costumeId, userId);
       return toCostumeView(await mustFind(userId, costumeId), userId);
     },
 
     /** Takes the user's upvote back; without one, nothing changes. */
     async removeUpvote(userId: string, costumeId: string): Promise<void> {
-      if (!isUuid(costumeId)) throw HollowtownErrors.costumeNotFound();
-      await db.transaction(async (tx) => {
-        if (!(await lockCostume(tx, costumeId))) throw HollowtownErrors.costumeNotFound();
-        await removeUpvote(tx, costumeId, userId);
-      });
+      await community.withdraw('costume', costumeId, userId);
     },
 
     async list(viewerId: string, query: CostumeQuery) {
@@ -134,14 +148,17 @@ export function createCostumeService(deps: HollowtownDeps) {
         maxCostCents: query.max_cost_cents,
         q: query.q,
         after: decodeRankCursor(query.cursor),
+        sort: query.sort ?? 'top',
+        createdSince: periodStart(query.period, deps.now()),
         limit: limit + 1,
       });
-      return toPage(
+      const page = toPage(
         rows,
         limit,
-        (row) => toCostumeView(row, viewerId),
+        (row) => row,
         (row) => ({ u: row.upvotes, t: row.cursor_at, id: row.costume_id }),
       );
+      return { ...page, items: await toViews(page.items, viewerId) };
     },
   };
 }

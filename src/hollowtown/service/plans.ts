@@ -1,4 +1,6 @@
-// Haunted-house room plans: private to their owner, one room per plan.
+// Haunted-house room plans, one room per plan: private to their owner until published; a
+// published plan is readable (and votable) by every signed-in user, changed only by its owner.
+import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
@@ -12,7 +14,15 @@ import {
   type Prop,
   updatePlan,
 } from '../store/plans.ts';
-import { checkRange, cleanName, cleanOptionalName, decodeTimeCursor, isUuid } from './common.ts';
+import {
+  checkRange,
+  cleanName,
+  cleanOptionalName,
+  decodeRankCursor,
+  decodeTimeCursor,
+  isUuid,
+} from './common.ts';
+import type { HollowtownCommunity } from './community.ts';
 
 export interface PropInput {
   name: string;
@@ -25,12 +35,15 @@ export interface PlanInput {
   scare_level: number;
   props_needed?: PropInput[];
   setup_instructions?: string[];
+  is_published?: boolean;
 }
 
 export type PlanPatch = Partial<PlanInput>;
 
 export interface PlanQuery {
   scope?: 'mine' | 'published' | 'all';
+  sort?: 'new' | 'top';
+  period?: Period;
   scare_min?: number;
   scare_max?: number;
   q?: string;
@@ -38,7 +51,7 @@ export interface PlanQuery {
   cursor?: string;
 }
 
-export type PlanView = Omit<PlanRow, 'user_id' | 'cursor_at'> & { is_mine: boolean };
+export type PlanView = Omit<PlanRow, 'user_id' | 'cursor_at'> & { is_mine: boolean } & ItemSummary;
 
 const toProp = (input: PropInput): Prop => ({
   name: input.name.trim(),
@@ -46,13 +59,26 @@ const toProp = (input: PropInput): Prop => ({
   note: input.note ?? null,
 });
 
-const toPlanView = (row: PlanRow, viewerId: string): PlanView => {
-  const { user_id, cursor_at: _cursor, ...plan } = row;
-  return { ...plan, is_mine: user_id === viewerId };
-};
-
-export function createPlanService(deps: HollowtownDeps) {
+export function createPlanService(deps: HollowtownDeps, community: HollowtownCommunity) {
   const { db } = deps;
+  const toViews = async (rows: PlanRow[], viewerId: string): Promise<PlanView[]> => {
+    const summaries = await community.summaries(
+      'plan',
+      rows.map((r) => r.plan_id),
+      viewerId,
+    );
+    return rows.map((row) => {
+      const { user_id, cursor_at: _cursor, ...plan } = row;
+      const { tally: _tally, ...rest } = plan as typeof plan & { tally?: number };
+      return {
+        ...rest,
+        is_mine: user_id === viewerId,
+        ...(summaries.get(row.plan_id) ?? { votes: 0, has_voted: false, moderation: null }),
+      };
+    });
+  };
+  const toPlanView = async (row: PlanRow, viewerId: string) =>
+    (await toViews([row], viewerId))[0] as PlanView;
   return {
     async create(userId: string, input: PlanInput): Promise<PlanView> {
       const fields: PlanFields = {
@@ -60,6 +86,7 @@ export function createPlanService(deps: HollowtownDeps) {
         scare_level: input.scare_level,
         props_needed: (input.props_needed ?? []).map(toProp),
         setup_instructions: (input.setup_instructions ?? []).map((step) => step.trim()),
+        is_published: input.is_published ?? false,
       };
       return toPlanView(await insertPlan(db, userId, fields), userId);
     },
@@ -76,6 +103,7 @@ export function createPlanService(deps: HollowtownDeps) {
         scare_level: patch.scare_level,
         props_needed: patch.props_needed?.map(toProp),
         setup_instructions: patch.setup_instructions?.map((step) => step.trim()),
+        is_published: patch.is_published,
       };
       const row = isUuid(planId) ? await updatePlan(db, userId, planId, fields) : undefined;
       if (!row) throw HollowtownErrors.planNotFound();
@@ -92,18 +120,24 @@ export function createPlanService(deps: HollowtownDeps) {
       const rows = await listPlans(db, {
         userId,
         scope: query.scope ?? 'mine',
+        sort: query.sort ?? 'new',
+        createdSince: periodStart(query.period, deps.now()),
         scareMin: query.scare_min,
         scareMax: query.scare_max,
         q: query.q,
-        after: decodeTimeCursor(query.cursor),
+        after: query.sort === 'top' ? decodeRankCursor(query.cursor) : decodeTimeCursor(query.cursor),
         limit: limit + 1,
       });
-      return toPage(
+      const page = toPage(
         rows,
         limit,
-        (row) => toPlanView(row, userId),
-        (row) => ({ t: row.cursor_at, id: row.plan_id }),
+        (row) => row,
+        (row) =>
+          query.sort === 'top'
+            ? { u: row.tally, t: row.cursor_at, id: row.plan_id }
+            : { t: row.cursor_at, id: row.plan_id },
       );
+      return { ...page, items: await toViews(page.items, userId) };
     },
   };
 }

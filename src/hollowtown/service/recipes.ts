@@ -1,5 +1,7 @@
 // Spooky recipes: private to their owner until published; a published recipe is readable by
 // every signed-in user, and only ever changed or deleted by its owner.
+
+import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
 import {
   type IngredientInput as IngredientLineOrFields,
   readIngredients,
@@ -29,11 +31,13 @@ import {
   checkRange,
   cleanName,
   cleanOptionalName,
+  decodeRankCursor,
   decodeTimeCursor,
   isUuid,
   normaliseTags,
   queryTags,
 } from './common.ts';
+import type { HollowtownCommunity } from './community.ts';
 import { INGREDIENT_LIMITS } from './limits.ts';
 
 /** A costume's material: the fields split, as the ingredients of a recipe may be too. */
@@ -69,12 +73,17 @@ export interface RecipeQuery {
   spookiness_max?: number;
   max_prep_minutes?: number;
   q?: string;
+  sort?: 'new' | 'top';
+  period?: Period;
   limit?: number;
   cursor?: string;
 }
 
-/** A recipe as the HTTP API shows it: the owner's id stays inside, is_mine tells the viewer. */
-export type RecipeView = Omit<SpookyRecipe, 'user_id'> & { is_mine: boolean };
+/**
+ * A recipe as the HTTP API shows it: the owner's id stays inside, is_mine tells the viewer; its
+ * votes and, for its author, whether moderation holds it back.
+ */
+export type RecipeView = Omit<SpookyRecipe, 'user_id'> & { is_mine: boolean } & ItemSummary;
 
 export const DEFAULT_SPOOKINESS = 5;
 export const DEFAULT_DIFFICULTY: Difficulty = 'medium';
@@ -99,9 +108,11 @@ export const toRecipe = (row: RecipeRow): SpookyRecipe => ({
   updated_at: row.updated_at,
 });
 
-export const toRecipeView = (row: RecipeRow, viewerId: string): RecipeView => {
+const NO_VOTES: ItemSummary = { votes: 0, has_voted: false, moderation: null };
+
+export const toRecipeView = (row: RecipeRow, viewerId: string, summary = NO_VOTES): RecipeView => {
   const { user_id, ...recipe } = toRecipe(row);
-  return { ...recipe, is_mine: user_id === viewerId };
+  return { ...recipe, is_mine: user_id === viewerId, ...summary };
 };
 
 /** The stored fields of a new recipe, with defaults and normalised tags and ingredients. */
@@ -160,8 +171,18 @@ export async function announceUpdate(tx: Queryable, row: RecipeRow, at: Date): P
   await enqueueEvent(tx, RECIPE_UPDATED, { ...recipeEventPayload(row) }, at);
 }
 
-export function createRecipeService(deps: HollowtownDeps) {
+export function createRecipeService(deps: HollowtownDeps, community: HollowtownCommunity) {
   const { db } = deps;
+  const toViews = async (rows: RecipeRow[], viewerId: string) => {
+    const summaries = await community.summaries(
+      'recipe',
+      rows.map((r) => r.recipe_id),
+      viewerId,
+    );
+    return rows.map((row) => toRecipeView(row, viewerId, summaries.get(row.recipe_id)));
+  };
+  const toView = async (row: RecipeRow, viewerId: string) =>
+    (await toViews([row], viewerId))[0] as RecipeView;
   return {
     async create(userId: string, input: RecipeInput): Promise<RecipeView> {
       return toRecipeView(await insertRecipe(db, userId, recipeFields(input)), userId);
@@ -170,7 +191,7 @@ export function createRecipeService(deps: HollowtownDeps) {
     async get(userId: string, recipeId: string): Promise<RecipeView> {
       const row = isUuid(recipeId) ? await findVisibleRecipe(db, userId, recipeId) : undefined;
       if (!row) throw HollowtownErrors.recipeNotFound();
-      return toRecipeView(row, userId);
+      return toView(row, userId);
     },
 
     /** For other services: the recipe as this user may see it, or null. */
@@ -190,7 +211,7 @@ export function createRecipeService(deps: HollowtownDeps) {
         return updated;
       });
       if (!row) throw HollowtownErrors.recipeNotFound();
-      return toRecipeView(row, userId);
+      return toView(row, userId);
     },
 
     async remove(userId: string, recipeId: string): Promise<void> {
@@ -222,15 +243,21 @@ export function createRecipeService(deps: HollowtownDeps) {
         spookinessMax: query.spookiness_max,
         maxPrepMinutes: query.max_prep_minutes,
         q: query.q,
-        after: decodeTimeCursor(query.cursor),
+        sort: query.sort ?? 'new',
+        after: query.sort === 'top' ? decodeRankCursor(query.cursor) : decodeTimeCursor(query.cursor),
+        createdSince: periodStart(query.period, deps.now()),
         limit: limit + 1,
       });
-      return toPage(
+      const page = toPage(
         rows,
         limit,
-        (row) => toRecipeView(row, userId),
-        (row) => ({ t: row.cursor_at, id: row.recipe_id }),
+        (row) => row,
+        (row) =>
+          query.sort === 'top'
+            ? { u: row.tally, t: row.cursor_at, id: row.recipe_id }
+            : { t: row.cursor_at, id: row.recipe_id },
       );
+      return { ...page, items: await toViews(page.items, userId) };
     },
   };
 }

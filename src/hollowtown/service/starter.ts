@@ -210,6 +210,7 @@ export function createStarterService(deps: HollowtownDeps) {
           scare_level: item.scare_level,
           props_needed: item.props_needed.map((line, i) => propOf(line, `${item.key}.props_needed[${i}]`)),
           setup_instructions: item.setup_instructions,
+          is_published: true,
         };
         const row =
           (existingId ? await updatePlan(tx, ownerId, existingId, fields) : undefined) ??

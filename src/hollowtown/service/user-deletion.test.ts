@@ -51,7 +51,10 @@ describe.each(testEngines())('removing a deleted user from Hollowtown on %s', (e
     const counts: Record<string, number> = {};
     for (const table of TABLES) {
       const { rows } = await db().query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${table} WHERE user_id = $1`,
+        // Costume upvotes are rows of the shared votes table (src/community).
+        table === 'costume_upvotes'
+          ? `SELECT count(*)::int AS n FROM votes WHERE item_kind = 'costume' AND voter_id = $1`
+          : `SELECT count(*)::int AS n FROM ${table} WHERE user_id = $1`,
         [userId],
       );
       counts[table] = rows[0]?.n ?? -1;
@@ -62,7 +65,7 @@ describe.each(testEngines())('removing a deleted user from Hollowtown on %s', (e
   const votesOf = async (costumeId: string) =>
     (
       await db().query<{ upvotes: number; votes: number }>(
-        `SELECT c.upvotes, (SELECT count(*)::int FROM costume_upvotes v WHERE v.costume_id = c.costume_id) AS votes
+        `SELECT c.upvotes, (SELECT count(*)::int FROM votes v WHERE v.item_kind = 'costume' AND v.item_id = c.costume_id AND v.is_active) AS votes
          FROM costume_ideas c WHERE c.costume_id = $1`,
         [costumeId],
       )

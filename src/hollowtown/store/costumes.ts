@@ -1,6 +1,8 @@
-// costume_ideas and costume_upvotes in hollowtown_db. The upvotes column is kept equal to the
-// number of costume_upvotes rows: every vote and unvote changes both in one transaction, with
-// the costume row locked first (the same order as deleting a costume, so the two cannot deadlock).
+// costume_ideas in hollowtown_db. Their upvotes are rows of the shared votes table (item_kind
+// 'costume', src/community); the upvotes column is kept equal to the item's vote tally in the
+// vote's transaction, with the costume row locked first (the same order as deleting a costume,
+// so the two cannot deadlock).
+import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Difficulty, Ingredient } from '../client.ts';
 import type { RankCursor } from '../service/common.ts';
@@ -30,8 +32,8 @@ export interface CostumeRow extends CostumeFields {
 /** Columns of `c` (costume_ideas), with the viewer's vote read from the parameter `viewer`. */
 const columns = (viewer: string) => `c.costume_id, c.user_id, c.costume_name, c.description, c.difficulty,
   c.materials, c.cost_estimate_cents, c.image_url, c.tags, c.upvotes, c.created_at, c.updated_at,
-  EXISTS (SELECT 1 FROM costume_upvotes v WHERE v.costume_id = c.costume_id AND v.user_id = ${viewer})
-    AS has_upvoted,
+  EXISTS (SELECT 1 FROM votes v WHERE v.item_kind = 'costume' AND v.item_id = c.costume_id
+    AND v.voter_id = ${viewer} AND v.is_active) AS has_upvoted,
   ${cursorTime('c.created_at')} AS cursor_at`;
 
 const EDITABLE: Readonly<Record<keyof CostumeFields, ColumnKind>> = {
@@ -75,7 +77,9 @@ export async function findCostume(
   costumeId: string,
 ): Promise<CostumeRow | undefined> {
   const { rows } = await db.query<CostumeRow>(
-    `SELECT ${columns('$2')} FROM costume_ideas c WHERE c.costume_id = $1`,
+    // Held back by moderation: only its author still sees it.
+    `SELECT ${columns('$2')} FROM costume_ideas c
+     WHERE c.costume_id = $1 AND (c.user_id = $2 OR NOT ${withheldSql('costume', 'c.costume_id')})`,
     [costumeId, viewerId],
   );
   return rows[0];
@@ -114,35 +118,21 @@ export async function deleteCostume(db: Queryable, userId: string, costumeId: st
   return rowCount > 0;
 }
 
-/** Locks the costume for a vote; false when it does not exist. Call inside a transaction. */
-export async function lockCostume(tx: Queryable, costumeId: string): Promise<boolean> {
-  const { rows } = await tx.query('SELECT 1 FROM costume_ideas WHERE costume_id = $1 FOR UPDATE', [
-    costumeId,
-  ]);
-  return rows.length > 0;
+/** The costume for a vote, locked; undefined when it does not exist. Call inside a transaction. */
+export async function lockCostumeForVote(
+  tx: Queryable,
+  costumeId: string,
+): Promise<{ user_id: string; costume_name: string } | undefined> {
+  const { rows } = await tx.query<{ user_id: string; costume_name: string }>(
+    'SELECT user_id, costume_name FROM costume_ideas WHERE costume_id = $1 FOR UPDATE',
+    [costumeId],
+  );
+  return rows[0];
 }
 
-/** Records the user's vote once; true when this call added it. Call with the costume locked. */
-export async function addUpvote(tx: Queryable, costumeId: string, userId: string): Promise<boolean> {
-  const { rows } = await tx.query(
-    `INSERT INTO costume_upvotes (costume_id, user_id) VALUES ($1, $2)
-     ON CONFLICT (costume_id, user_id) DO NOTHING RETURNING 1`,
-    [costumeId, userId],
-  );
-  if (rows.length === 0) return false;
-  await tx.query('UPDATE costume_ideas SET upvotes = upvotes + 1 WHERE costume_id = $1', [costumeId]);
-  return true;
-}
-
-/** Takes the user's vote back; true when there was one. Call with the costume locked. */
-export async function removeUpvote(tx: Queryable, costumeId: string, userId: string): Promise<boolean> {
-  const { rows } = await tx.query(
-    'DELETE FROM costume_upvotes WHERE costume_id = $1 AND user_id = $2 RETURNING 1',
-    [costumeId, userId],
-  );
-  if (rows.length === 0) return false;
-  await tx.query('UPDATE costume_ideas SET upvotes = upvotes - 1 WHERE costume_id = $1', [costumeId]);
-  return true;
+/** Sets the costume's upvotes to its tally (inside the vote's transaction). */
+export async function setCostumeUpvotes(tx: Queryable, costumeId: string, upvotes: number): Promise<void> {
+  await tx.query('UPDATE costume_ideas SET upvotes = $2 WHERE costume_id = $1', [costumeId, upvotes]);
 }
 
 export interface CostumeFilter {
@@ -154,18 +144,27 @@ export interface CostumeFilter {
   maxCostCents?: number;
   q?: string;
   after?: RankCursor;
+  /** top (default): most upvoted first; new: newest first. */
+  sort?: 'top' | 'new';
+  /** Only ideas created since then. */
+  createdSince?: Date;
   limit: number;
 }
 
-/** Most upvoted first, then newest; keyset-paged on (upvotes, created_at, costume_id). */
+/**
+ * Most upvoted first, then newest; keyset-paged on (upvotes, created_at, costume_id). Sorted by
+ * new, on (created_at, costume_id).
+ */
 export async function listCostumes(db: Queryable, filter: CostumeFilter): Promise<CostumeRow[]> {
   const params = new Params();
   const viewer = params.add(filter.viewerId);
-  const where = ['true'];
+  const where = [`(c.user_id = ${viewer} OR NOT ${withheldSql('costume', 'c.costume_id')})`];
+  if (filter.createdSince) where.push(`c.created_at >= ${params.add(filter.createdSince)}::timestamptz`);
   if (filter.scope === 'mine') where.push(`c.user_id = ${viewer}`);
   if (filter.scope === 'upvoted') {
     where.push(
-      `EXISTS (SELECT 1 FROM costume_upvotes m WHERE m.costume_id = c.costume_id AND m.user_id = ${viewer})`,
+      `EXISTS (SELECT 1 FROM votes m WHERE m.item_kind = 'costume' AND m.item_id = c.costume_id
+        AND m.voter_id = ${viewer} AND m.is_active)`,
     );
   }
   if (filter.tags.length > 0) where.push(`c.tags @> ${params.add(filter.tags)}::text[]`);
@@ -177,15 +176,23 @@ export async function listCostumes(db: Queryable, filter: CostumeFilter): Promis
     const pattern = params.add(containsPattern(word));
     where.push(`(c.costume_name ILIKE ${pattern} OR c.description ILIKE ${pattern})`);
   }
-  if (filter.after) {
+  const byNew = filter.sort === 'new';
+  if (filter.after && byNew) {
+    where.push(
+      `(c.created_at, c.costume_id) < (${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
+    );
+  } else if (filter.after) {
     where.push(
       `(c.upvotes, c.created_at, c.costume_id) < (${params.add(filter.after.u)}::integer,
         ${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
     );
   }
+  const order = byNew
+    ? 'c.created_at DESC, c.costume_id DESC'
+    : 'c.upvotes DESC, c.created_at DESC, c.costume_id DESC';
   const { rows } = await db.query<CostumeRow>(
     `SELECT ${columns(viewer)} FROM costume_ideas c WHERE ${where.join(' AND ')}
-     ORDER BY c.upvotes DESC, c.created_at DESC, c.costume_id DESC LIMIT ${params.add(filter.limit)}`,
+     ORDER BY ${order} LIMIT ${params.add(filter.limit)}`,
     params.values,
   );
   return rows;
@@ -197,7 +204,7 @@ const NO_VIEWER = '00000000-0000-0000-0000-000000000000';
 /** A costume for its public page: the gallery is public. */
 export async function findPublicCostume(db: Queryable, costumeId: string): Promise<CostumeRow | undefined> {
   const { rows } = await db.query<CostumeRow>(
-    `SELECT ${columns('$2')} FROM costume_ideas c WHERE c.costume_id = $1`,
+    `SELECT ${columns('$2')} FROM costume_ideas c WHERE c.costume_id = $1 AND NOT ${withheldSql('costume', 'c.costume_id')}`,
     [costumeId, NO_VIEWER],
   );
   return rows[0];
@@ -206,7 +213,7 @@ export async function findPublicCostume(db: Queryable, costumeId: string): Promi
 /** An author's costume ideas, newest first. */
 export async function listCostumesBy(db: Queryable, userId: string, limit: number): Promise<CostumeRow[]> {
   const { rows } = await db.query<CostumeRow>(
-    `SELECT ${columns('$3')} FROM costume_ideas c WHERE c.user_id = $1
+    `SELECT ${columns('$3')} FROM costume_ideas c WHERE c.user_id = $1 AND NOT ${withheldSql('costume', 'c.costume_id')}
      ORDER BY c.created_at DESC, c.costume_id DESC LIMIT $2`,
     [userId, limit, NO_VIEWER],
   );
@@ -219,7 +226,8 @@ export async function costumeVersions(
   limit: number,
 ): Promise<{ id: string; updatedAt: Date }[]> {
   const { rows } = await db.query<{ id: string; updated_at: Date }>(
-    `SELECT costume_id AS id, updated_at FROM costume_ideas ORDER BY updated_at DESC, costume_id DESC LIMIT $1`,
+    `SELECT c.costume_id AS id, c.updated_at FROM costume_ideas c WHERE NOT ${withheldSql('costume', 'c.costume_id')}
+     ORDER BY c.updated_at DESC, c.costume_id DESC LIMIT $1`,
     [limit],
   );
   return rows.map((r) => ({ id: r.id, updatedAt: r.updated_at }));

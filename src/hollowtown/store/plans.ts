@@ -1,6 +1,7 @@
 // haunted_house_plans in hollowtown_db: one row per room.
+import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import type { TimeCursor } from '../service/common.ts';
+import type { RankCursor, TimeCursor } from '../service/common.ts';
 import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
 
 export interface Prop {
@@ -14,6 +15,8 @@ export interface PlanFields {
   scare_level: number;
   props_needed: Prop[];
   setup_instructions: string[];
+  /** Published plans are readable (and votable) by every signed-in user. */
+  is_published: boolean;
 }
 
 export interface PlanRow extends PlanFields {
@@ -26,7 +29,7 @@ export interface PlanRow extends PlanFields {
   cursor_at: string;
 }
 
-const COLUMNS = `plan_id, user_id, is_published, room_name, scare_level, props_needed, setup_instructions, created_at,
+const COLUMNS = `plan_id, user_id, room_name, scare_level, props_needed, setup_instructions, is_published, created_at,
   updated_at, ${cursorTime('created_at')} AS cursor_at`;
 
 const EDITABLE: Readonly<Record<keyof PlanFields, ColumnKind>> = {
@@ -34,12 +37,13 @@ const EDITABLE: Readonly<Record<keyof PlanFields, ColumnKind>> = {
   scare_level: 'plain',
   props_needed: 'jsonb',
   setup_instructions: 'text[]',
+  is_published: 'plain',
 };
 
 export async function insertPlan(db: Queryable, userId: string, fields: PlanFields): Promise<PlanRow> {
   const { rows } = await db.query<PlanRow>(
-    `INSERT INTO haunted_house_plans (user_id, room_name, scare_level, props_needed, setup_instructions)
-     VALUES ($1, $2, $3, $4::jsonb, $5::text[])
+    `INSERT INTO haunted_house_plans (user_id, room_name, scare_level, props_needed, setup_instructions, is_published)
+     VALUES ($1, $2, $3, $4::jsonb, $5::text[], $6)
      RETURNING ${COLUMNS}`,
     [
       userId,
@@ -47,6 +51,7 @@ export async function insertPlan(db: Queryable, userId: string, fields: PlanFiel
       fields.scare_level,
       JSON.stringify(fields.props_needed),
       fields.setup_instructions,
+      fields.is_published,
     ],
   );
   return rows[0] as PlanRow;
@@ -60,14 +65,15 @@ export async function findPlan(db: Queryable, userId: string, planId: string): P
   return rows[0];
 }
 
-/** The room if this user may read it: their own, or a published one. */
+/** The plan if this user may read it: their own, or a published one moderation does not hold back. */
 export async function findVisiblePlan(
   db: Queryable,
   userId: string,
   planId: string,
 ): Promise<PlanRow | undefined> {
   const { rows } = await db.query<PlanRow>(
-    `SELECT ${COLUMNS} FROM haunted_house_plans WHERE plan_id = $1 AND (user_id = $2 OR is_published)`,
+    `SELECT ${COLUMNS} FROM haunted_house_plans
+     WHERE plan_id = $1 AND (user_id = $2 OR (is_published AND NOT ${withheldSql('plan', 'plan_id')}))`,
     [planId, userId],
   );
   return rows[0];
@@ -101,22 +107,29 @@ export async function deletePlan(db: Queryable, userId: string, planId: string):
 
 export interface PlanFilter {
   userId: string;
-  /** mine: the user's own; published: everyone's published; all: both. */
+  /** mine: the user's own; published: everyone's published ones; all: both. */
   scope: 'mine' | 'published' | 'all';
+  sort?: 'new' | 'top';
+  createdSince?: Date;
   scareMin?: number;
   scareMax?: number;
   q?: string;
-  after?: TimeCursor;
+  after?: TimeCursor | RankCursor;
   limit: number;
 }
 
-/** Newest first, keyset-paged on (created_at, plan_id). */
-export async function listPlans(db: Queryable, filter: PlanFilter): Promise<PlanRow[]> {
+/** Newest first, keyset-paged on (created_at, plan_id); by top, on (votes, created_at, plan_id). */
+export async function listPlans(db: Queryable, filter: PlanFilter): Promise<(PlanRow & { tally: number })[]> {
   const params = new Params();
-  const where: string[] = [];
-  if (filter.scope === 'mine') where.push(`user_id = ${params.add(filter.userId)}`);
-  else if (filter.scope === 'published') where.push('is_published');
-  else where.push(`(user_id = ${params.add(filter.userId)} OR is_published)`);
+  const published = `(is_published AND NOT ${withheldSql('plan', 'plan_id')})`;
+  const where = [
+    filter.scope === 'published'
+      ? published
+      : filter.scope === 'all'
+        ? `(user_id = ${params.add(filter.userId)} OR ${published})`
+        : `user_id = ${params.add(filter.userId)}`,
+  ];
+  if (filter.createdSince) where.push(`created_at >= ${params.add(filter.createdSince)}::timestamptz`);
   if (filter.scareMin !== undefined) where.push(`scare_level >= ${params.add(filter.scareMin)}`);
   if (filter.scareMax !== undefined) where.push(`scare_level <= ${params.add(filter.scareMax)}`);
   for (const word of searchWords(filter.q)) {
@@ -126,15 +139,35 @@ export async function listPlans(db: Queryable, filter: PlanFilter): Promise<Plan
         OR EXISTS (SELECT 1 FROM jsonb_array_elements(props_needed) AS p WHERE p->>'name' ILIKE ${pattern}))`,
     );
   }
-  if (filter.after) {
+  const tally = tallySql('plan', 'plan_id');
+  const byTop = filter.sort === 'top';
+  if (filter.after && byTop && 'u' in filter.after) {
+    where.push(
+      `(${tally}, created_at, plan_id) < (${params.add(filter.after.u)}::integer,
+        ${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
+    );
+  } else if (filter.after) {
     where.push(
       `(created_at, plan_id) < (${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
     );
   }
-  const { rows } = await db.query<PlanRow>(
-    `SELECT ${COLUMNS} FROM haunted_house_plans WHERE ${where.join(' AND ')}
-     ORDER BY created_at DESC, plan_id DESC LIMIT ${params.add(filter.limit)}`,
+  const order = byTop ? 'tally DESC, created_at DESC, plan_id DESC' : 'created_at DESC, plan_id DESC';
+  const { rows } = await db.query<PlanRow & { tally: number }>(
+    `SELECT ${COLUMNS}, ${tally} AS tally FROM haunted_house_plans WHERE ${where.join(' AND ')}
+     ORDER BY ${order} LIMIT ${params.add(filter.limit)}`,
     params.values,
   );
   return rows;
+}
+
+/** Who planned the room, its name and whether it is published (votes and reports). */
+export async function findPlanForCommunity(
+  db: Queryable,
+  planId: string,
+): Promise<{ user_id: string; room_name: string; is_published: boolean } | undefined> {
+  const { rows } = await db.query<{ user_id: string; room_name: string; is_published: boolean }>(
+    'SELECT user_id, room_name, is_published FROM haunted_house_plans WHERE plan_id = $1',
+    [planId],
+  );
+  return rows[0];
 }

@@ -1,7 +1,8 @@
 // spooky_recipes in hollowtown_db.
+import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Difficulty, Ingredient, SpookyRecipe } from '../client.ts';
-import type { TimeCursor } from '../service/common.ts';
+import type { RankCursor, TimeCursor } from '../service/common.ts';
 import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
 
 export type RecipeRow = SpookyRecipe & {
@@ -82,7 +83,8 @@ export async function findVisibleRecipe(
   recipeId: string,
 ): Promise<RecipeRow | undefined> {
   const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM spooky_recipes WHERE recipe_id = $1 AND (user_id = $2 OR is_published)`,
+    `SELECT ${COLUMNS} FROM spooky_recipes
+     WHERE recipe_id = $1 AND (user_id = $2 OR (is_published AND NOT ${withheldSql('recipe', 'recipe_id')}))`,
     [recipeId, userId],
   );
   return rows[0];
@@ -174,17 +176,29 @@ export interface RecipeFilter {
   spookinessMax?: number;
   maxPrepMinutes?: number;
   q?: string;
-  after?: TimeCursor;
+  /** new (default): newest first, after a TimeCursor; top: most upvoted first, after a RankCursor. */
+  sort?: 'new' | 'top';
+  after?: TimeCursor | RankCursor;
+  /** Only recipes created since then. */
+  createdSince?: Date;
   limit: number;
 }
 
-/** Newest first, keyset-paged on (created_at, recipe_id). */
-export async function listRecipes(db: Queryable, filter: RecipeFilter): Promise<RecipeRow[]> {
+/**
+ * Newest first, keyset-paged on (created_at, recipe_id); by top, on (votes, created_at,
+ * recipe_id). Others' recipes held back by moderation are left out.
+ */
+export async function listRecipes(
+  db: Queryable,
+  filter: RecipeFilter,
+): Promise<(RecipeRow & { tally: number })[]> {
   const params = new Params();
   const where: string[] = [];
+  const published = `(is_published AND NOT ${withheldSql('recipe', 'recipe_id')})`;
   if (filter.scope === 'mine') where.push(`user_id = ${params.add(filter.userId)}`);
-  else if (filter.scope === 'published') where.push('is_published');
-  else where.push(`(user_id = ${params.add(filter.userId)} OR is_published)`);
+  else if (filter.scope === 'published') where.push(published);
+  else where.push(`(user_id = ${params.add(filter.userId)} OR ${published})`);
+  if (filter.createdSince) where.push(`created_at >= ${params.add(filter.createdSince)}::timestamptz`);
   if (filter.tags.length > 0) where.push(`tags @> ${params.add(filter.tags)}::text[]`);
   if (filter.difficulties.length > 0)
     where.push(`difficulty = ANY(${params.add(filter.difficulties)}::text[])`);
@@ -201,14 +215,22 @@ export async function listRecipes(db: Queryable, filter: RecipeFilter): Promise<
         OR EXISTS (SELECT 1 FROM jsonb_array_elements(ingredients) AS i WHERE i->>'name' ILIKE ${pattern}))`,
     );
   }
-  if (filter.after) {
+  const tally = tallySql('recipe', 'recipe_id');
+  const byTop = filter.sort === 'top';
+  if (filter.after && byTop && 'u' in filter.after) {
+    where.push(
+      `(${tally}, created_at, recipe_id) < (${params.add(filter.after.u)}::integer,
+        ${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
+    );
+  } else if (filter.after) {
     where.push(
       `(created_at, recipe_id) < (${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
     );
   }
-  const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM spooky_recipes WHERE ${where.join(' AND ')}
-     ORDER BY created_at DESC, recipe_id DESC LIMIT ${params.add(filter.limit)}`,
+  const order = byTop ? 'tally DESC, created_at DESC, recipe_id DESC' : 'created_at DESC, recipe_id DESC';
+  const { rows } = await db.query<RecipeRow & { tally: number }>(
+    `SELECT ${COLUMNS}, ${tally} AS tally FROM spooky_recipes WHERE ${where.join(' AND ')}
+     ORDER BY ${order} LIMIT ${params.add(filter.limit)}`,
     params.values,
   );
   return rows;
@@ -217,7 +239,19 @@ export async function listRecipes(db: Queryable, filter: RecipeFilter): Promise<
 /** A published recipe, for the public page (no viewer: only published ones exist there). */
 export async function findPublishedRecipe(db: Queryable, recipeId: string): Promise<RecipeRow | undefined> {
   const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM spooky_recipes WHERE recipe_id = $1 AND is_published`,
+    `SELECT ${COLUMNS} FROM spooky_recipes WHERE recipe_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}`,
+    [recipeId],
+  );
+  return rows[0];
+}
+
+/** Who wrote the recipe, its name and whether it is published (votes and reports). */
+export async function findRecipeForCommunity(
+  db: Queryable,
+  recipeId: string,
+): Promise<{ user_id: string; recipe_name: string; is_published: boolean } | undefined> {
+  const { rows } = await db.query<{ user_id: string; recipe_name: string; is_published: boolean }>(
+    'SELECT user_id, recipe_name, is_published FROM spooky_recipes WHERE recipe_id = $1',
     [recipeId],
   );
   return rows[0];
@@ -230,7 +264,7 @@ export async function listPublishedRecipesBy(
   limit: number,
 ): Promise<RecipeRow[]> {
   const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM spooky_recipes WHERE user_id = $1 AND is_published
+    `SELECT ${COLUMNS} FROM spooky_recipes WHERE user_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}
      ORDER BY created_at DESC, recipe_id DESC LIMIT $2`,
     [userId, limit],
   );
@@ -243,7 +277,7 @@ export async function publishedRecipeVersions(
   limit: number,
 ): Promise<{ id: string; updatedAt: Date }[]> {
   const { rows } = await db.query<{ id: string; updated_at: Date }>(
-    `SELECT recipe_id AS id, updated_at FROM spooky_recipes WHERE is_published
+    `SELECT recipe_id AS id, updated_at FROM spooky_recipes WHERE is_published AND NOT ${withheldSql('recipe', 'recipe_id')}
      ORDER BY updated_at DESC, recipe_id DESC LIMIT $1`,
     [limit],
   );

@@ -21,17 +21,25 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
   // its vote row), so a vote arriving meanwhile waits instead of deadlocking.
   await tx.query(
     `SELECT costume_id FROM costume_ideas
-     WHERE user_id = $1 OR costume_id IN (SELECT costume_id FROM costume_upvotes WHERE user_id = $1)
+     WHERE user_id = $1 OR costume_id IN (
+       SELECT item_id FROM votes WHERE item_kind = 'costume' AND voter_id = $1 AND is_active)
      ORDER BY costume_id FOR UPDATE`,
     [userId],
   );
-  // One vote per user and costume: each costume appears once in `gone`.
+  // Their votes go (on every kind of item) and each tally goes down by theirs. One vote per user
+  // and item: each item appears once in `gone`.
   const upvotes = await tx.query(
-    `WITH gone AS (DELETE FROM costume_upvotes WHERE user_id = $1 RETURNING costume_id)
-     UPDATE costume_ideas c SET upvotes = c.upvotes - 1 FROM gone WHERE c.costume_id = gone.costume_id
+    `WITH gone AS (DELETE FROM votes WHERE voter_id = $1 RETURNING item_kind, item_id, is_active),
+     tallied AS (
+       UPDATE vote_tallies t SET votes = GREATEST(t.votes - 1, 0) FROM gone g
+       WHERE g.is_active AND t.item_kind = g.item_kind AND t.item_id = g.item_id
+       RETURNING t.item_kind, t.item_id, t.votes)
+     UPDATE costume_ideas c SET upvotes = tallied.votes FROM tallied
+     WHERE tallied.item_kind = 'costume' AND c.costume_id = tallied.item_id
      RETURNING c.costume_id`,
     [userId],
   );
+  await tx.query('DELETE FROM reports WHERE reporter_id = $1', [userId]);
   // Other people's votes on these costumes go with them (ON DELETE CASCADE).
   const costumes = await tx.query('DELETE FROM costume_ideas WHERE user_id = $1', [userId]);
   const recipes = await tx.query('DELETE FROM spooky_recipes WHERE user_id = $1', [userId]);
@@ -61,7 +69,8 @@ export async function referencedUserIds(
     ['spooky_recipes', 'user_id'],
     ['halloween_events', 'user_id'],
     ['costume_ideas', 'user_id'],
-    ['costume_upvotes', 'user_id'],
+    ['votes', 'voter_id'],
+    ['reports', 'reporter_id'],
     ['haunted_house_plans', 'user_id'],
     ['event_recipes', 'added_by'],
   ];

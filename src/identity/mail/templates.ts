@@ -156,6 +156,29 @@ export const TEMPLATES: Readonly<Record<string, Readonly<Record<string, MailTemp
         },
       },
     },
+    // What moderation decided about something the person published: always sent, like a
+    // security notice, since it changes what others see of their work.
+    moderation_decision: {
+      category: 'security',
+      copy: {
+        en: {
+          subject: (data) =>
+            data.decision === 'removed'
+              ? `Your ${str(data.kind, 'item')} was removed from ${str(data.app_name)}`
+              : data.decision === 'restored'
+                ? `Your ${str(data.kind, 'item')} is public again on ${str(data.app_name)}`
+                : `Your ${str(data.kind, 'item')} is hidden on ${str(data.app_name)} pending review`,
+          paragraphs: (data) => [
+            data.decision === 'removed'
+              ? `After review, your ${str(data.kind, 'item')} “${str(data.title)}” was removed from ${str(data.app_name)}'s public pages. You still see it in your own list.`
+              : data.decision === 'restored'
+                ? `After review, your ${str(data.kind, 'item')} “${str(data.title)}” is public again on ${str(data.app_name)}.`
+                : `Your ${str(data.kind, 'item')} “${str(data.title)}” was reported by several people and is hidden from ${str(data.app_name)}'s public pages until someone reviews it.`,
+            `Reason: ${str(data.reason, '—')}`,
+          ],
+        },
+      },
+    },
     receipt: {
       category: 'receipts',
       copy: {

@@ -31,7 +31,7 @@ const LedgerItem = Type.Object(
     amount: Type.Integer({ description: 'Signed: what this entry added to or took from the balance' }),
     kind: Type.Enum(LEDGER_KINDS, {
       description:
-        'signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; ' +
+        'signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; ' +
         'release returns the unused part of a hold; refund returns a whole hold (also when it expired ' +
         'unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold',
     }),

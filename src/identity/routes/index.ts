@@ -7,6 +7,7 @@ import { registerAuthRoutes } from './auth.ts';
 import { registerCreditsRoutes } from './credits.ts';
 import { registerDeviceRoutes } from './devices.ts';
 import { registerJwksRoute } from './jwks.ts';
+import { registerKarmaRoutes } from './karma.ts';
 import { registerMailRoutes } from './mail.ts';
 import { registerOidcRoutes } from './oidc.ts';
 import { registerPasskeyRoutes } from './passkeys.ts';
@@ -29,6 +30,7 @@ export async function registerIdentityRoutes(app: App, services: IdentityService
   registerAuditRoutes(app, services.deps);
   registerApiKeyRoutes(app, services.deps);
   registerCreditsRoutes(app, services.deps);
+  registerKarmaRoutes(app, services.deps);
   registerSubscriptionRoutes(app, services.deps);
   registerPaymentRoutes(app, services.deps);
   registerWebSessionRoutes(app, services.deps, services.auth);

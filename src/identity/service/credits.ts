@@ -247,7 +247,7 @@ export function createCreditsClient(deps: IdentityDeps): CreditsClient {
 export interface Grant {
   userId: string;
   amount: number;
-  kind: Extract<LedgerKind, 'purchase' | 'admin_grant'>;
+  kind: Extract<LedgerKind, 'purchase' | 'admin_grant' | 'reward'>;
   reason: string;
   /** Namespaced by the caller, e.g. `payment:<payment id>`; one grant per key. */
   idempotencyKey: string;

@@ -15,6 +15,8 @@ export const LEDGER_KINDS = [
   // Charges beyond a hold, written before settling stopped at the hold; no new ones are made.
   'settle_extra',
   'admin_grant',
+  // Credits an author earned when a published item reached a milestone of upvotes.
+  'reward',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

@@ -1,4 +1,5 @@
 // Every HTTP route of HowToCookAtHome, under /recipes. Every route needs a signed-in user.
+import { registerCommunityRoutes } from '../../community/routes.ts';
 import { registerIngredientParseRoute } from '../../ingredients/schemas.ts';
 import { authenticateRequests, requireUser, type TokenVerifier } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -20,6 +21,13 @@ export function registerRecipesRoutes(app: App, verifier: TokenVerifier, service
   });
   registerImportRoutes(app, services);
   registerRecipeRoutes(app, services);
+  registerCommunityRoutes(app, {
+    community: services.community,
+    kind: 'recipe',
+    path: '/api/recipes',
+    tags: ['Recipes'],
+    noun: 'recipe',
+  });
   registerIngredientParseRoute(app, {
     limits: INGREDIENT_LIMITS,
     maxLines: LIMITS.shoppingItems,

@@ -1,5 +1,6 @@
 // /api/recipes: recipes with filters and cursor pages, scaled reading, ratings, AI generation.
 import { Type } from 'typebox';
+import { listOrderProperties } from '../../community/routes.ts';
 import { requireUser, signedInCheck } from '../../platform/auth/guard.ts';
 import { AiModelName } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -38,7 +39,12 @@ const ListQuery = Type.Object(
           'all (default): yours and every published one; mine: only yours; published: only published ones',
       }),
     ),
-    sort: Type.Optional(Type.Enum(['newest', 'top_rated'], { description: 'newest (default) or top_rated' })),
+    sort: Type.Optional(
+      Type.Enum(['newest', 'new', 'top_rated', 'top'], {
+        description: 'newest (default; new is the same), top_rated (stars) or top (most upvoted)',
+      }),
+    ),
+    period: listOrderProperties.period,
     cuisine: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.label, examples: ['italian'] })),
     difficulty: Type.Optional(Difficulty),
     max_total_minutes: Type.Optional(

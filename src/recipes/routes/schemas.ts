@@ -1,6 +1,7 @@
 // Schemas the recipes routes share: limits on every field, and the shapes answers take.
 
 import { Type } from 'typebox';
+import { communityFields } from '../../community/routes.ts';
 import { IngredientLine } from '../../ingredients/schemas.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
 import { bearer, Nullable, NullableTimestamp, Page, Timestamp } from '../../platform/http/schemas.ts';
@@ -213,6 +214,9 @@ export const recipeAnswerFields = {
   rating_count: Type.Integer({ minimum: 0 }),
   is_published: Type.Boolean(),
   is_mine: Type.Boolean({ description: 'Whether you are the author (only the author may change it)' }),
+  votes: Type.Optional(communityFields.votes),
+  has_voted: Type.Optional(communityFields.has_voted),
+  moderation: Type.Optional(communityFields.moderation),
   source: Type.Union(
     [
       Type.Enum(['manual', 'ai', 'imported'], {

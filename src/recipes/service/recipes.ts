@@ -1,5 +1,6 @@
 // Recipe rules: who reads what (owner, or everyone signed in once published), tidy input
 // (trimmed text, lower-case cuisine, tags and allergens), filters, cursor pages, scaling.
+import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
 import { type IngredientInput, readIngredients } from '../../ingredients/ingredient-input.ts';
 import { scaleIngredients } from '../../ingredients/quantities.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
@@ -20,6 +21,7 @@ import {
   type RecipeSource,
   updateRecipe,
 } from '../store/recipes.ts';
+import type { RecipesCommunity } from './community.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
 import { INGREDIENT_LIMITS } from './limits.ts';
 
@@ -48,7 +50,8 @@ export interface RecipeQuery {
   limit: number;
   cursor?: string;
   scope?: RecipeScope;
-  sort?: RecipeSort;
+  sort?: RecipeSort | 'new';
+  period?: Period;
   cuisine?: string;
   difficulty?: Difficulty;
   max_total_minutes?: number;
@@ -197,13 +200,28 @@ const isRecipeCursor = (value: unknown): value is RecipeCursor => {
   if (typeof c.id !== 'string' || !isUuid(c.id)) return false;
   if (c.s === 'n') return isCreatedCursor(c);
   if (c.s === 'r') return typeof c.avg === 'number' && Number.isInteger(c.n);
+  if (c.s === 'v') return Number.isSafeInteger(c.v) && (c.v as number) >= 0 && isCreatedCursor(c);
   return false;
 };
 
 const MAX_SEARCH_WORDS = 8;
 
-export function createRecipeService(deps: RecipesDeps) {
+export function createRecipeService(deps: RecipesDeps, community: RecipesCommunity) {
   const { db } = deps;
+  /** Recipes as shown: with their votes and, for their author, what moderation holds back. */
+  const withVotes = async <T extends Recipe>(recipes: T[], userId: string) => {
+    const summaries = await community.summaries(
+      'recipe',
+      recipes.map((r) => r.recipe_id),
+      userId,
+    );
+    return recipes.map((r) => ({
+      ...r,
+      ...(summaries.get(r.recipe_id) ?? { votes: 0, has_voted: false, moderation: null }),
+    }));
+  };
+  const oneWithVotes = async <T extends Recipe>(recipe: T, userId: string) =>
+    (await withVotes([recipe], userId))[0] as T & ItemSummary;
 
   async function readRecipe(userId: string, recipeId: string): Promise<RecipeDetail | null> {
     if (!isUuid(recipeId)) return null;
@@ -221,13 +239,16 @@ export function createRecipeService(deps: RecipesDeps) {
       source: RecipeSource = 'manual',
       sourceUrl: string | null = null,
     ): Promise<Recipe> {
-      return toRecipe(await insertRecipe(db, userId, recipeFields(input), source, sourceUrl), userId);
+      return oneWithVotes(
+        toRecipe(await insertRecipe(db, userId, recipeFields(input), source, sourceUrl), userId),
+        userId,
+      );
     },
 
     async get(userId: string, recipeId: string, servings?: number): Promise<RecipeDetail> {
       const recipe = await readRecipe(userId, recipeId);
       if (!recipe) throw RecipesErrors.recipeNotFound();
-      return servings === undefined ? recipe : scaleRecipe(recipe, servings);
+      return oneWithVotes(servings === undefined ? recipe : scaleRecipe(recipe, servings), userId);
     },
 
     async update(userId: string, recipeId: string, patch: RecipePatch): Promise<Recipe> {
@@ -238,7 +259,7 @@ export function createRecipeService(deps: RecipesDeps) {
         if (copy?.user_id === userId && copy.source === 'shared') throw RecipesErrors.sharedCopyReadOnly();
         throw RecipesErrors.recipeNotFound();
       }
-      return toRecipe(row, userId);
+      return oneWithVotes(toRecipe(row, userId), userId);
     },
 
     async remove(userId: string, recipeId: string): Promise<void> {
@@ -247,9 +268,11 @@ export function createRecipeService(deps: RecipesDeps) {
     },
 
     async list(userId: string, query: RecipeQuery) {
-      const sort = query.sort ?? 'newest';
+      const sort: RecipeSort =
+        query.sort === 'top' ? 'top' : query.sort === 'top_rated' ? 'top_rated' : 'newest';
       const cursor = decodeCursor(query.cursor, isRecipeCursor);
-      if (cursor && (cursor.s === 'r') !== (sort === 'top_rated')) {
+      const cursorSort = cursor?.s === 'r' ? 'top_rated' : cursor?.s === 'v' ? 'top' : 'newest';
+      if (cursor && cursorSort !== sort) {
         throw RecipesErrors.invalidInput('This cursor belongs to another sort order; start again without it');
       }
       const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean);
@@ -269,19 +292,23 @@ export function createRecipeService(deps: RecipesDeps) {
           excludeAllergens: normaliseLabels(query.exclude_allergens),
           tags: normaliseLabels(query.tags),
           words,
+          createdSince: periodStart(query.period, deps.now()),
         },
         query.limit + 1,
         cursor,
       );
-      return toPage(
+      const page = toPage(
         rows,
         query.limit,
         (row) => toRecipe(row, userId),
         (row): RecipeCursor =>
           sort === 'top_rated'
             ? { s: 'r', avg: row.rating_avg, n: row.rating_count, id: row.recipe_id }
-            : { s: 'n', at: row.cursor_at, id: row.recipe_id },
+            : sort === 'top'
+              ? { s: 'v', v: row.tally, at: row.cursor_at, id: row.recipe_id }
+              : { s: 'n', at: row.cursor_at, id: row.recipe_id },
       );
+      return { ...page, items: await withVotes(page.items, userId) };
     },
   };
 }

@@ -1,5 +1,7 @@
 // Applies identity's user.deleted events to recipes_db (policy in ../index.ts). Idempotent: a
 // second delivery of the same event finds nothing left to change.
+
+import { deleteVoterData } from '../../community/store.ts';
 import type { OutboxEvent } from '../../identity/client.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -28,6 +30,8 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     const mealPlansDeleted = await deleteOwnedRows(tx, 'meal_plans', userId);
     const pantryItemsDeleted = await deleteOwnedRows(tx, 'pantry_items', userId);
     const referencesDeleted = await deleteOwnedRows(tx, 'recipe_references', userId);
+    // Their upvotes (each count goes down by theirs) and their reports.
+    await deleteVoterData(tx, userId);
     return {
       recipesDeleted,
       recipesAnonymised,

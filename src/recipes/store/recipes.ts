@@ -1,5 +1,6 @@
 // Recipes in recipes_db. A recipe is readable by its owner, and by every signed-in user once
 // it is published; only its owner changes or deletes it.
+import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { CURSOR_AT, columnValues, escapeLike } from './sql.ts';
 
@@ -128,7 +129,7 @@ export async function findReadableRecipe(
   const { rows } = await db.query<RecipeRow & { my_rating: number | null }>(
     `SELECT ${COLUMNS},
        (SELECT rating FROM recipe_ratings rr WHERE rr.recipe_id = recipes.recipe_id AND rr.user_id = $1) AS my_rating
-     FROM recipes WHERE recipe_id = $2 AND (user_id = $1 OR is_published)`,
+     FROM recipes WHERE recipe_id = $2 AND (user_id = $1 OR (is_published AND NOT ${withheldSql('recipe', 'recipe_id')}))`,
     [userId, recipeId],
   );
   return rows[0];
@@ -180,7 +181,8 @@ export async function deleteRecipe(db: Queryable, userId: string, recipeId: stri
 }
 
 export type RecipeScope = 'all' | 'mine' | 'published';
-export type RecipeSort = 'newest' | 'top_rated';
+/** newest (new is the same), top_rated (stars), top (upvotes). */
+export type RecipeSort = 'newest' | 'top_rated' | 'top';
 
 export interface RecipeFilters {
   scope: RecipeScope;
@@ -193,13 +195,16 @@ export interface RecipeFilters {
   tags: string[];
   /** Words that must each appear in the name, description, cuisine, an ingredient or a tag. */
   words: string[];
+  /** Only recipes created since then. */
+  createdSince?: Date;
 }
 
 export type RecipeCursor =
   | { s: 'n'; at: string; id: string }
-  | { s: 'r'; avg: number; n: number; id: string };
+  | { s: 'r'; avg: number; n: number; id: string }
+  | { s: 'v'; v: number; at: string; id: string };
 
-export type RecipeListRow = RecipeRow & { cursor_at: string };
+export type RecipeListRow = RecipeRow & { cursor_at: string; tally: number };
 
 export async function listRecipes(
   db: Queryable,
@@ -239,8 +244,17 @@ export async function listRecipes(
       OR EXISTS (SELECT 1 FROM jsonb_array_elements(ingredients) AS i WHERE i->>'name' ILIKE ${pattern}))`);
   }
 
+  if (filters.createdSince) where.push(`created_at >= ${param(filters.createdSince)}::timestamptz`);
+  const tally = tallySql('recipe', 'recipe_id');
   let order: string;
-  if (filters.sort === 'top_rated') {
+  if (filters.sort === 'top') {
+    order = 'tally DESC, created_at DESC, recipe_id DESC';
+    if (cursor?.s === 'v') {
+      where.push(
+        `(${tally}, created_at, recipe_id) < (${param(cursor.v)}::integer, ${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`,
+      );
+    }
+  } else if (filters.sort === 'top_rated') {
     order = 'rating_avg DESC, rating_count DESC, recipe_id DESC';
     if (cursor?.s === 'r') {
       where.push(
@@ -255,15 +269,16 @@ export async function listRecipes(
   }
   const take = param(limit);
   const branch = (scope: string) =>
-    `SELECT ${COLUMNS}, ${CURSOR_AT} FROM recipes
+    `SELECT ${COLUMNS}, ${CURSOR_AT}, ${tally} AS tally FROM recipes
      WHERE ${[scope, ...where].join(' AND ')}
      ORDER BY ${order}
      LIMIT ${take}`;
   if (filters.scope === 'mine') {
     return (await db.query<RecipeListRow>(branch(`user_id = ${param(userId)}`), params)).rows;
   }
-  if (filters.scope === 'published')
-    return (await db.query<RecipeListRow>(branch('is_published'), params)).rows;
+  // Others' recipes that moderation holds back are left out.
+  const published = `is_published AND NOT ${withheldSql('recipe', 'recipe_id')}`;
+  if (filters.scope === 'published') return (await db.query<RecipeListRow>(branch(published), params)).rows;
   // Own recipes and everyone else's published ones, each the first page of its own index, then
   // merged: one `user_id = $1 OR is_published` would read and sort every published recipe.
   const user = param(userId);
@@ -271,7 +286,7 @@ export async function listRecipes(
     `SELECT * FROM (
        (${branch(`user_id = ${user}`)})
        UNION ALL
-       (${branch(`is_published AND user_id <> ${user}`)})
+       (${branch(`${published} AND user_id <> ${user}`)})
      ) AS readable
      ORDER BY ${order}
      LIMIT ${take}`,
@@ -288,7 +303,8 @@ export async function findReadableRecipes(
 ): Promise<RecipeRow[]> {
   if (recipeIds.length === 0) return [];
   const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = ANY($2::uuid[]) AND (user_id = $1 OR is_published)`,
+    `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = ANY($2::uuid[])
+       AND (user_id = $1 OR (is_published AND NOT ${withheldSql('recipe', 'recipe_id')}))`,
     [userId, [...new Set(recipeIds)]],
   );
   return rows;
@@ -297,7 +313,19 @@ export async function findReadableRecipes(
 /** A published recipe, for its public page. */
 export async function findPublishedRecipe(db: Queryable, recipeId: string): Promise<RecipeRow | undefined> {
   const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = $1 AND is_published`,
+    `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}`,
+    [recipeId],
+  );
+  return rows[0];
+}
+
+/** Who wrote the recipe, its name and whether it is published (votes and reports). */
+export async function findRecipeForCommunity(
+  db: Queryable,
+  recipeId: string,
+): Promise<{ user_id: string; recipe_name: string; is_published: boolean } | undefined> {
+  const { rows } = await db.query<{ user_id: string; recipe_name: string; is_published: boolean }>(
+    'SELECT user_id, recipe_name, is_published FROM recipes WHERE recipe_id = $1',
     [recipeId],
   );
   return rows[0];
@@ -310,7 +338,7 @@ export async function listPublishedRecipesBy(
   limit: number,
 ): Promise<RecipeRow[]> {
   const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM recipes WHERE user_id = $1 AND is_published
+    `SELECT ${COLUMNS} FROM recipes WHERE user_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}
      ORDER BY created_at DESC, recipe_id DESC LIMIT $2`,
     [userId, limit],
   );
@@ -323,7 +351,7 @@ export async function publishedRecipeVersions(
   limit: number,
 ): Promise<{ id: string; updatedAt: Date }[]> {
   const { rows } = await db.query<{ id: string; updated_at: Date }>(
-    `SELECT recipe_id AS id, updated_at FROM recipes WHERE is_published
+    `SELECT recipe_id AS id, updated_at FROM recipes WHERE is_published AND NOT ${withheldSql('recipe', 'recipe_id')}
      ORDER BY updated_at DESC, recipe_id DESC LIMIT $1`,
     [limit],
   );

@@ -74,6 +74,8 @@ export async function referencedUserIds(
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (
        ${tables.map((table) => `SELECT user_id FROM ${table} WHERE $1::uuid IS NULL OR user_id > $1::uuid`).join(' UNION ')}
+       UNION SELECT voter_id FROM votes WHERE $1::uuid IS NULL OR voter_id > $1::uuid
+       UNION SELECT reporter_id FROM reports WHERE $1::uuid IS NULL OR reporter_id > $1::uuid
      ) AS referenced WHERE user_id <> $3::uuid ORDER BY user_id LIMIT $2`,
     [after, limit, DELETED_USER_ID],
   );

@@ -20,10 +20,14 @@ export interface paths {
                     difficulty?: ("easy" | "medium" | "hard" | "nightmare")[];
                     limit?: number;
                     max_cost_cents?: number;
+                    /** @description Only items created in the last day, week (7 days), month (30 days), year (365 days); all (default) */
+                    period?: "day" | "week" | "month" | "year" | "all";
                     /** @description Words to find (each must appear), case-insensitive */
                     q?: string;
                     /** @description all (default): the whole gallery; mine: ideas you posted; upvoted: ideas you upvoted */
                     scope?: "all" | "mine" | "upvoted";
+                    /** @description top (default): most upvoted first; new: newest first */
+                    sort?: "top" | "new";
                     /** @description Rows carrying all of these tags: repeat the parameter (tags=a&tags=b) or separate with commas */
                     tags?: string[];
                 };
@@ -53,8 +57,10 @@ export interface paths {
                                  * @enum {unknown}
                                  */
                                 difficulty: "easy" | "medium" | "hard" | "nightmare";
-                                /** @description Whether you have upvoted it */
+                                /** @description Whether you have upvoted it (the same as has_voted) */
                                 has_upvoted: boolean;
+                                /** @description Whether you have upvoted it */
+                                has_voted: boolean;
                                 image_url: string | null;
                                 /** @description Whether you posted it (only you can change it) */
                                 is_mine: boolean;
@@ -66,10 +72,21 @@ export interface paths {
                                     quantity_max?: number;
                                     unit: string | null;
                                 }[];
+                                moderation: {
+                                    reason: string | null;
+                                    /**
+                                     * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                     * @enum {unknown}
+                                     */
+                                    state: "hidden" | "removed";
+                                } | null;
                                 tags: string[];
                                 /** Format: date-time */
                                 updated_at: string;
+                                /** @description The same count as votes, kept for older clients */
                                 upvotes: number;
+                                /** @description Upvotes from signed-in users */
+                                votes: number;
                             }[];
                             next_cursor: string | null;
                         };
@@ -195,6 +212,9 @@ export interface paths {
                          *       ],
                          *       "upvotes": 42,
                          *       "has_upvoted": false,
+                         *       "votes": 42,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "is_mine": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
@@ -213,8 +233,10 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
-                            /** @description Whether you have upvoted it */
+                            /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
@@ -226,10 +248,21 @@ export interface paths {
                                 quantity_max?: number;
                                 unit: string | null;
                             }[];
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description The same count as votes, kept for older clients */
                             upvotes: number;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -322,6 +355,9 @@ export interface paths {
                          *       ],
                          *       "upvotes": 42,
                          *       "has_upvoted": false,
+                         *       "votes": 42,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "is_mine": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
@@ -340,8 +376,10 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
-                            /** @description Whether you have upvoted it */
+                            /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
@@ -353,10 +391,21 @@ export interface paths {
                                 quantity_max?: number;
                                 unit: string | null;
                             }[];
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description The same count as votes, kept for older clients */
                             upvotes: number;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -531,6 +580,9 @@ export interface paths {
                          *       ],
                          *       "upvotes": 42,
                          *       "has_upvoted": false,
+                         *       "votes": 42,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "is_mine": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
@@ -549,8 +601,10 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
-                            /** @description Whether you have upvoted it */
+                            /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
@@ -562,10 +616,21 @@ export interface paths {
                                 quantity_max?: number;
                                 unit: string | null;
                             }[];
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description The same count as votes, kept for older clients */
                             upvotes: number;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -616,6 +681,134 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/costumes/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a published costume idea
+         * @description One report per person and item (again: 409 ALREADY_REPORTED). Once enough different people reported it (CALOS_MODERATION_REPORTS_TO_HIDE), it leaves the public lists until reviewed; its author still sees it, marked hidden.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Copied from a cookbook without credit"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description What is wrong with it */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "reported": true,
+                         *       "hidden": false
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether this report hid it pending review */
+                            hidden: boolean;
+                            /** @enum {boolean} */
+                            reported: true;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/costumes/{id}/upvote": {
@@ -674,6 +867,9 @@ export interface paths {
                          *       ],
                          *       "upvotes": 42,
                          *       "has_upvoted": false,
+                         *       "votes": 42,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "is_mine": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
@@ -692,8 +888,10 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
-                            /** @description Whether you have upvoted it */
+                            /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
@@ -705,10 +903,21 @@ export interface paths {
                                 quantity_max?: number;
                                 unit: string | null;
                             }[];
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description The same count as votes, kept for older clients */
                             upvotes: number;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -769,6 +978,192 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costumes/{id}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upvote a published costume idea
+         * @description Idempotent: voting again changes nothing. Only published items can be voted on; anything else answers 404, like an id that does not exist. The author's karma and rewards follow within seconds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Take back your upvote of a costume idea
+         * @description Idempotent: without an upvote of yours, nothing changes. The karma it gave goes again.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
                 };
                 /** @description The error shape of every CALOS service */
                 401: {
@@ -1848,14 +2243,18 @@ export interface paths {
                 query?: {
                     cursor?: string;
                     limit?: number;
+                    /** @description Only items created in the last day, week (7 days), month (30 days), year (365 days); all (default) */
+                    period?: "day" | "week" | "month" | "year" | "all";
                     /** @description Words to find (each must appear), case-insensitive */
                     q?: string;
                     /** @description 1 (cosy) to 10 (run!) */
                     scare_max?: number;
                     /** @description 1 (cosy) to 10 (run!) */
                     scare_min?: number;
-                    /** @description mine (default): your rooms; published: everyone's published ones (the starter pack's too); all: both */
+                    /** @description mine (default): your plans; published: everyone's published ones (the starter pack's too); all: both */
                     scope?: "mine" | "published" | "all";
+                    /** @description new (default): newest first; top: most upvoted first */
+                    sort?: "new" | "top";
                 };
                 header?: never;
                 path?: never;
@@ -1873,10 +2272,20 @@ export interface paths {
                             items: {
                                 /** Format: date-time */
                                 created_at: string;
+                                /** @description Whether you have upvoted it */
+                                has_voted: boolean;
                                 /** @description Whether the user asking owns it (only the owner can change it) */
                                 is_mine: boolean;
-                                /** @description Published rooms are readable by every signed-in user */
+                                /** @description Published plans are readable by every signed-in user */
                                 is_published: boolean;
+                                moderation: {
+                                    reason: string | null;
+                                    /**
+                                     * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                     * @enum {unknown}
+                                     */
+                                    state: "hidden" | "removed";
+                                } | null;
                                 /** Format: uuid */
                                 plan_id: string;
                                 props_needed: {
@@ -1889,6 +2298,8 @@ export interface paths {
                                 setup_instructions: string[];
                                 /** Format: date-time */
                                 updated_at: string;
+                                /** @description Upvotes from signed-in users */
+                                votes: number;
                             }[];
                             next_cursor: string | null;
                         };
@@ -1958,6 +2369,8 @@ export interface paths {
                      *     }
                      */
                     "application/json": {
+                        /** @description Default false: only you can see it */
+                        is_published?: boolean;
                         props_needed?: {
                             name: string;
                             note?: string | null;
@@ -1982,8 +2395,6 @@ export interface paths {
                         /**
                          * @example {
                          *       "plan_id": "3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d",
-                         *       "is_published": false,
-                         *       "is_mine": true,
                          *       "room_name": "The surgeon's parlour",
                          *       "scare_level": 8,
                          *       "props_needed": [
@@ -1997,6 +2408,11 @@ export interface paths {
                          *         "Black out the windows.",
                          *         "Hide the fog machine under the table."
                          *       ],
+                         *       "is_published": false,
+                         *       "is_mine": true,
+                         *       "votes": 0,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
                          *     }
@@ -2004,10 +2420,20 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             /** @description Whether the user asking owns it (only the owner can change it) */
                             is_mine: boolean;
-                            /** @description Published rooms are readable by every signed-in user */
+                            /** @description Published plans are readable by every signed-in user */
                             is_published: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             /** Format: uuid */
                             plan_id: string;
                             props_needed: {
@@ -2020,6 +2446,8 @@ export interface paths {
                             setup_instructions: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -2096,8 +2524,6 @@ export interface paths {
                         /**
                          * @example {
                          *       "plan_id": "3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d",
-                         *       "is_published": false,
-                         *       "is_mine": true,
                          *       "room_name": "The surgeon's parlour",
                          *       "scare_level": 8,
                          *       "props_needed": [
@@ -2111,6 +2537,11 @@ export interface paths {
                          *         "Black out the windows.",
                          *         "Hide the fog machine under the table."
                          *       ],
+                         *       "is_published": false,
+                         *       "is_mine": true,
+                         *       "votes": 0,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
                          *     }
@@ -2118,10 +2549,20 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             /** @description Whether the user asking owns it (only the owner can change it) */
                             is_mine: boolean;
-                            /** @description Published rooms are readable by every signed-in user */
+                            /** @description Published plans are readable by every signed-in user */
                             is_published: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             /** Format: uuid */
                             plan_id: string;
                             props_needed: {
@@ -2134,6 +2575,8 @@ export interface paths {
                             setup_instructions: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -2251,6 +2694,8 @@ export interface paths {
                      *     }
                      */
                     "application/json": {
+                        /** @description Default false: only you can see it */
+                        is_published?: boolean;
                         props_needed?: {
                             name: string;
                             note?: string | null;
@@ -2275,8 +2720,6 @@ export interface paths {
                         /**
                          * @example {
                          *       "plan_id": "3c9e1a7b-2d4f-4b6a-8e0c-5f1d2a3b4c5d",
-                         *       "is_published": false,
-                         *       "is_mine": true,
                          *       "room_name": "The surgeon's parlour",
                          *       "scare_level": 8,
                          *       "props_needed": [
@@ -2290,6 +2733,11 @@ export interface paths {
                          *         "Black out the windows.",
                          *         "Hide the fog machine under the table."
                          *       ],
+                         *       "is_published": false,
+                         *       "is_mine": true,
+                         *       "votes": 0,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
                          *     }
@@ -2297,10 +2745,20 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             /** @description Whether the user asking owns it (only the owner can change it) */
                             is_mine: boolean;
-                            /** @description Published rooms are readable by every signed-in user */
+                            /** @description Published plans are readable by every signed-in user */
                             is_published: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             /** Format: uuid */
                             plan_id: string;
                             props_needed: {
@@ -2313,6 +2771,8 @@ export interface paths {
                             setup_instructions: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -2363,6 +2823,320 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/haunted-house/plans/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a published haunted-house plan
+         * @description One report per person and item (again: 409 ALREADY_REPORTED). Once enough different people reported it (CALOS_MODERATION_REPORTS_TO_HIDE), it leaves the public lists until reviewed; its author still sees it, marked hidden.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Copied from a cookbook without credit"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description What is wrong with it */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "reported": true,
+                         *       "hidden": false
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether this report hid it pending review */
+                            hidden: boolean;
+                            /** @enum {boolean} */
+                            reported: true;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/haunted-house/plans/{id}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upvote a published haunted-house plan
+         * @description Idempotent: voting again changes nothing. Only published items can be voted on; anything else answers 404, like an id that does not exist. The author's karma and rewards follow within seconds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Take back your upvote of a haunted-house plan
+         * @description Idempotent: without an upvote of yours, nothing changes. The karma it gave goes again.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/ingredients/parse": {
@@ -2693,6 +3467,9 @@ export interface paths {
                          *       "image_url": null,
                          *       "is_published": false,
                          *       "is_mine": true,
+                         *       "votes": 0,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "source": "manual",
                          *       "ai_model": null,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
@@ -2709,6 +3486,8 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -2723,6 +3502,14 @@ export interface paths {
                             is_mine: boolean;
                             /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             prep_time_minutes: number | null;
                             /** Format: uuid */
                             recipe_id: string;
@@ -2737,6 +3524,8 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -2858,10 +3647,14 @@ export interface paths {
                     limit?: number;
                     /** @description Recipes without a prep time are left out */
                     max_prep_minutes?: number;
+                    /** @description Only items created in the last day, week (7 days), month (30 days), year (365 days); all (default) */
+                    period?: "day" | "week" | "month" | "year" | "all";
                     /** @description Words to find (each must appear), case-insensitive */
                     q?: string;
                     /** @description mine (default): your recipes; published: everyone's published ones; all: both */
                     scope?: "mine" | "published" | "all";
+                    /** @description new (default): newest first; top: most upvoted first */
+                    sort?: "new" | "top";
                     spookiness_max?: number;
                     spookiness_min?: number;
                     /** @description Rows carrying all of these tags: repeat the parameter (tags=a&tags=b) or separate with commas */
@@ -2890,6 +3683,8 @@ export interface paths {
                                  * @enum {unknown}
                                  */
                                 difficulty: "easy" | "medium" | "hard" | "nightmare";
+                                /** @description Whether you have upvoted it */
+                                has_voted: boolean;
                                 image_url: string | null;
                                 ingredients: {
                                     name: string;
@@ -2904,6 +3699,14 @@ export interface paths {
                                 is_mine: boolean;
                                 /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                                 is_published: boolean;
+                                moderation: {
+                                    reason: string | null;
+                                    /**
+                                     * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                     * @enum {unknown}
+                                     */
+                                    state: "hidden" | "removed";
+                                } | null;
                                 prep_time_minutes: number | null;
                                 /** Format: uuid */
                                 recipe_id: string;
@@ -2918,6 +3721,8 @@ export interface paths {
                                 tags: string[];
                                 /** Format: date-time */
                                 updated_at: string;
+                                /** @description Upvotes from signed-in users */
+                                votes: number;
                             }[];
                             next_cursor: string | null;
                         };
@@ -3071,6 +3876,9 @@ export interface paths {
                          *       "image_url": null,
                          *       "is_published": false,
                          *       "is_mine": true,
+                         *       "votes": 0,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "source": "manual",
                          *       "ai_model": null,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
@@ -3087,6 +3895,8 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -3101,6 +3911,14 @@ export interface paths {
                             is_mine: boolean;
                             /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             prep_time_minutes: number | null;
                             /** Format: uuid */
                             recipe_id: string;
@@ -3115,6 +3933,8 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -3230,6 +4050,9 @@ export interface paths {
                          *       "image_url": null,
                          *       "is_published": false,
                          *       "is_mine": true,
+                         *       "votes": 0,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "source": "manual",
                          *       "ai_model": null,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
@@ -3246,6 +4069,8 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -3260,6 +4085,14 @@ export interface paths {
                             is_mine: boolean;
                             /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             prep_time_minutes: number | null;
                             /** Format: uuid */
                             recipe_id: string;
@@ -3274,6 +4107,8 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -3464,6 +4299,9 @@ export interface paths {
                          *       "image_url": null,
                          *       "is_published": false,
                          *       "is_mine": true,
+                         *       "votes": 0,
+                         *       "has_voted": false,
+                         *       "moderation": null,
                          *       "source": "manual",
                          *       "ai_model": null,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
@@ -3480,6 +4318,8 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -3494,6 +4334,14 @@ export interface paths {
                             is_mine: boolean;
                             /** @description Published recipes are readable by every signed-in user, and by anyone on their public page (/r/{id}) */
                             is_published: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             prep_time_minutes: number | null;
                             /** Format: uuid */
                             recipe_id: string;
@@ -3508,6 +4356,8 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updated_at: string;
+                            /** @description Upvotes from signed-in users */
+                            votes: number;
                         };
                     };
                 };
@@ -3558,6 +4408,134 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/recipes/spooky/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a published spooky recipe
+         * @description One report per person and item (again: 409 ALREADY_REPORTED). Once enough different people reported it (CALOS_MODERATION_REPORTS_TO_HIDE), it leaves the public lists until reviewed; its author still sees it, marked hidden.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Copied from a cookbook without credit"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description What is wrong with it */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "reported": true,
+                         *       "hidden": false
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether this report hid it pending review */
+                            hidden: boolean;
+                            /** @enum {boolean} */
+                            reported: true;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/recipes/spooky/{id}/share": {
@@ -3819,6 +4797,192 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/spooky/{id}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upvote a published spooky recipe
+         * @description Idempotent: voting again changes nothing. Only published items can be voted on; anything else answers 404, like an id that does not exist. The author's karma and rewards follow within seconds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Take back your upvote of a spooky recipe
+         * @description Idempotent: without an upvote of yours, nothing changes. The karma it gave goes again.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

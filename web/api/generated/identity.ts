@@ -2498,10 +2498,10 @@ export interface paths {
                                 /** @example 42 */
                                 entry_id: number;
                                 /**
-                                 * @description signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
+                                 * @description signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
                                  * @enum {unknown}
                                  */
-                                kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant";
+                                kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant" | "reward";
                                 /** @example Welcome credits */
                                 reason: string;
                             }[];
@@ -2598,10 +2598,10 @@ export interface paths {
                             /** @example 42 */
                             entry_id: number;
                             /**
-                             * @description signup_grant, purchase and admin_grant add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
+                             * @description signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
                              * @enum {unknown}
                              */
-                            kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant";
+                            kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant" | "reward";
                             /** @example Welcome credits */
                             reason: string;
                         };
@@ -3267,6 +3267,112 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/karma": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your karma and its latest changes
+         * @description Karma is what upvotes from other accounts on your published items (recipes, costume ideas, haunted-house plans, in every app) add up to; your own votes give none, and a withdrawn upvote takes its point back.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default 20 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "karma": 12,
+                         *       "recent": [
+                         *         {
+                         *           "delta": 1,
+                         *           "app": "hollowtown",
+                         *           "item_kind": "recipe",
+                         *           "item_id": "6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11",
+                         *           "item_title": "Graveyard dirt cups",
+                         *           "reason": "Upvote",
+                         *           "created_at": "2025-10-01T12:00:00.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            karma: number;
+                            /** @description Newest first */
+                            recent: {
+                                /** @example hollowtown */
+                                app: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description +1 for an upvote from another account, −1 when it was taken back */
+                                delta: number;
+                                /** Format: uuid */
+                                item_id: string;
+                                /** @enum {unknown} */
+                                item_kind: "recipe" | "costume" | "plan";
+                                item_title: string;
+                                /** @example Upvote */
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4385,6 +4491,86 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/karma": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's karma, by username (public)
+         * @description For public profiles: needs no sign-in. An unknown username answers 404 USER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "username": "vlad",
+                         *       "karma": 12
+                         *     }
+                         */
+                        "application/json": {
+                            karma: number;
+                            username: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -1780,12 +1780,14 @@ export interface paths {
                     max_calories?: number;
                     /** @description prep + cook at most this many minutes */
                     max_total_minutes?: number;
+                    /** @description Only items created in the last day, week (7 days), month (30 days), year (365 days); all (default) */
+                    period?: "day" | "week" | "month" | "year" | "all";
                     /** @description Words that must each appear in the name, description, cuisine, an ingredient or a tag */
                     q?: string;
                     /** @description all (default): yours and every published one; mine: only yours; published: only published ones */
                     scope?: "all" | "mine" | "published";
-                    /** @description newest (default) or top_rated */
-                    sort?: "newest" | "top_rated";
+                    /** @description newest (default; new is the same), top_rated (stars) or top (most upvoted) */
+                    sort?: "newest" | "new" | "top_rated" | "top";
                     /** @description All of these tags; repeat the parameter or separate with commas */
                     tags?: string[];
                 };
@@ -1812,6 +1814,8 @@ export interface paths {
                                 description: string | null;
                                 /** @enum {unknown} */
                                 difficulty: "easy" | "medium" | "hard";
+                                /** @description Whether you have upvoted it */
+                                has_voted?: boolean;
                                 image_url: string | null;
                                 ingredients: {
                                     name: string;
@@ -1825,6 +1829,14 @@ export interface paths {
                                 /** @description Whether you are the author (only the author may change it) */
                                 is_mine: boolean;
                                 is_published: boolean;
+                                moderation?: {
+                                    reason: string | null;
+                                    /**
+                                     * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                     * @enum {unknown}
+                                     */
+                                    state: "hidden" | "removed";
+                                } | null;
                                 /** @description Per serving */
                                 nutrition: {
                                     carbs_g?: number;
@@ -1871,6 +1883,8 @@ export interface paths {
                                  * @description The author (the nil UUID once they deleted their account)
                                  */
                                 user_id: string;
+                                /** @description Upvotes from signed-in users */
+                                votes?: number;
                             }[];
                             next_cursor: string | null;
                         };
@@ -2033,6 +2047,8 @@ export interface paths {
                             description: string | null;
                             /** @enum {unknown} */
                             difficulty: "easy" | "medium" | "hard";
+                            /** @description Whether you have upvoted it */
+                            has_voted?: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -2046,6 +2062,14 @@ export interface paths {
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
+                            moderation?: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             /** @description Per serving */
                             nutrition: {
                                 carbs_g?: number;
@@ -2092,6 +2116,8 @@ export interface paths {
                              * @description The author (the nil UUID once they deleted their account)
                              */
                             user_id: string;
+                            /** @description Upvotes from signed-in users */
+                            votes?: number;
                         };
                     };
                 };
@@ -2174,6 +2200,8 @@ export interface paths {
                             description: string | null;
                             /** @enum {unknown} */
                             difficulty: "easy" | "medium" | "hard";
+                            /** @description Whether you have upvoted it */
+                            has_voted?: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -2187,6 +2215,14 @@ export interface paths {
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
+                            moderation?: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             my_rating: number | null;
                             /** @description Per serving */
                             nutrition: {
@@ -2235,6 +2271,8 @@ export interface paths {
                              * @description The author (the nil UUID once they deleted their account)
                              */
                             user_id: string;
+                            /** @description Upvotes from signed-in users */
+                            votes?: number;
                         };
                     };
                 };
@@ -2415,6 +2453,8 @@ export interface paths {
                             description: string | null;
                             /** @enum {unknown} */
                             difficulty: "easy" | "medium" | "hard";
+                            /** @description Whether you have upvoted it */
+                            has_voted?: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -2428,6 +2468,14 @@ export interface paths {
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
+                            moderation?: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             /** @description Per serving */
                             nutrition: {
                                 carbs_g?: number;
@@ -2474,6 +2522,8 @@ export interface paths {
                              * @description The author (the nil UUID once they deleted their account)
                              */
                             user_id: string;
+                            /** @description Upvotes from signed-in users */
+                            votes?: number;
                         };
                     };
                 };
@@ -2582,6 +2632,8 @@ export interface paths {
                             description: string | null;
                             /** @enum {unknown} */
                             difficulty: "easy" | "medium" | "hard";
+                            /** @description Whether you have upvoted it */
+                            has_voted?: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -2595,6 +2647,14 @@ export interface paths {
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
+                            moderation?: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             my_rating: number | null;
                             /** @description Per serving */
                             nutrition: {
@@ -2643,6 +2703,8 @@ export interface paths {
                              * @description The author (the nil UUID once they deleted their account)
                              */
                             user_id: string;
+                            /** @description Upvotes from signed-in users */
+                            votes?: number;
                         };
                     };
                 };
@@ -2857,6 +2919,320 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recipes/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a published recipe
+         * @description One report per person and item (again: 409 ALREADY_REPORTED). Once enough different people reported it (CALOS_MODERATION_REPORTS_TO_HIDE), it leaves the public lists until reviewed; its author still sees it, marked hidden.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Copied from a cookbook without credit"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description What is wrong with it */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "reported": true,
+                         *       "hidden": false
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether this report hid it pending review */
+                            hidden: boolean;
+                            /** @enum {boolean} */
+                            reported: true;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/{id}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upvote a published recipe
+         * @description Idempotent: voting again changes nothing. Only published items can be voted on; anything else answers 404, like an id that does not exist. The author's karma and rewards follow within seconds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Take back your upvote of a recipe
+         * @description Idempotent: without an upvote of yours, nothing changes. The karma it gave goes again.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "votes": 12,
+                         *       "has_voted": true
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description Whether you have upvoted it */
+                            has_voted: boolean;
+                            /** @description Upvotes now */
+                            votes: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/recipes/generate": {
         parameters: {
             query?: never;
@@ -2941,6 +3317,8 @@ export interface paths {
                                 model: string;
                                 provider: string;
                             };
+                            /** @description Whether you have upvoted it */
+                            has_voted?: boolean;
                             image_url: string | null;
                             ingredients: {
                                 name: string;
@@ -2954,6 +3332,14 @@ export interface paths {
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
+                            moderation?: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             /** @description Per serving */
                             nutrition: {
                                 carbs_g?: number;
@@ -3000,6 +3386,8 @@ export interface paths {
                              * @description The author (the nil UUID once they deleted their account)
                              */
                             user_id: string;
+                            /** @description Upvotes from signed-in users */
+                            votes?: number;
                         };
                     };
                 };
@@ -3154,6 +3542,8 @@ export interface paths {
                             description: string | null;
                             /** @enum {unknown} */
                             difficulty: "easy" | "medium" | "hard";
+                            /** @description Whether you have upvoted it */
+                            has_voted?: boolean;
                             image_url: string | null;
                             import: {
                                 ai: {
@@ -3181,6 +3571,14 @@ export interface paths {
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
+                            moderation?: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
                             /** @description Per serving */
                             nutrition: {
                                 carbs_g?: number;
@@ -3227,6 +3625,8 @@ export interface paths {
                              * @description The author (the nil UUID once they deleted their account)
                              */
                             user_id: string;
+                            /** @description Upvotes from signed-in users */
+                            votes?: number;
                         };
                     };
                 };

@@ -1,0 +1,84 @@
+// Hands an app's vote.changed and moderation.decided events to identity, at least once, from the
+// app's own outbox (identity applies each once: vote versions, mail per decision).
+import type { Logger } from '../platform/logger.ts';
+import { createOutboxConsumer, type OutboxConsumer, type OutboxSource } from '../platform/outbox-consumer.ts';
+import { MODERATION_DECIDED, VOTE_CHANGED } from './service.ts';
+
+/** The parts of identity's client the consumer uses (structurally: identity's KarmaClient and NoticesClient). */
+export interface CommunitySink {
+  karma: {
+    recordVote(report: {
+      app: 'hollowtown' | 'recipes';
+      itemKind: 'recipe' | 'costume' | 'plan';
+      itemId: string;
+      itemTitle: string;
+      authorId: string;
+      voterId: string;
+      isActive: boolean;
+      version: number;
+      at: Date;
+    }): Promise<unknown>;
+  };
+  notices: {
+    moderationDecision(input: {
+      userId: string;
+      app: 'hollowtown' | 'recipes';
+      itemKind: 'recipe' | 'costume' | 'plan';
+      itemTitle: string;
+      decision: 'hidden' | 'restored' | 'removed';
+      reason: string;
+    }): Promise<void>;
+  };
+}
+
+export const COMMUNITY_CONSUMER = 'community';
+
+export function createCommunityConsumer(options: {
+  source: OutboxSource<{ eventId: number; topic: string; payload: Record<string, unknown> }>;
+  sink: () => CommunitySink;
+  logger: Logger;
+}): OutboxConsumer {
+  return createOutboxConsumer({
+    name: COMMUNITY_CONSUMER,
+    source: options.source,
+    logger: options.logger,
+    async handle(event) {
+      // The payloads as service.ts writes them.
+      const p = event.payload as {
+        app: 'hollowtown' | 'recipes';
+        item_kind: 'recipe' | 'costume' | 'plan';
+        item_id: string;
+        item_title: string;
+        author_id: string;
+        voter_id: string;
+        is_active: boolean;
+        version: number;
+        at: string;
+        decision: 'hidden' | 'restored' | 'removed';
+        reason: string;
+      };
+      if (event.topic === VOTE_CHANGED) {
+        await options.sink().karma.recordVote({
+          app: p.app,
+          itemKind: p.item_kind,
+          itemId: p.item_id,
+          itemTitle: p.item_title,
+          authorId: p.author_id,
+          voterId: p.voter_id,
+          isActive: p.is_active,
+          version: p.version,
+          at: new Date(p.at),
+        });
+      } else if (event.topic === MODERATION_DECIDED) {
+        await options.sink().notices.moderationDecision({
+          userId: p.author_id,
+          app: p.app,
+          itemKind: p.item_kind,
+          itemTitle: p.item_title,
+          decision: p.decision,
+          reason: p.reason,
+        });
+      }
+    },
+  });
+}

@@ -1,0 +1,160 @@
+// karma_votes, reward_items and karma_ledger in calos_identity: each voter's current vote as the
+// apps report it, the counted votes and paid milestones per item, and every change of karma.
+import type { Queryable } from '../../platform/db/database.ts';
+
+export interface KarmaVoteRow {
+  is_active: boolean;
+  is_counted: boolean;
+  version: number;
+}
+
+export interface RewardItemRow {
+  author_id: string;
+  counted_votes: number;
+  milestones_paid: number;
+}
+
+export interface KarmaLedgerRow {
+  entry_id: number;
+  delta: number;
+  app: string;
+  item_kind: 'recipe' | 'costume' | 'plan';
+  item_id: string;
+  item_title: string;
+  reason: string;
+  created_at: Date;
+}
+
+export interface ItemKey {
+  app: string;
+  itemKind: string;
+  itemId: string;
+}
+
+/** Locks (making it first when missing) the item's reward row: its votes apply one at a time. */
+export async function lockRewardItem(tx: Queryable, item: ItemKey, authorId: string): Promise<RewardItemRow> {
+  await tx.query(
+    `INSERT INTO reward_items (app, item_kind, item_id, author_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (app, item_kind, item_id) DO NOTHING`,
+    [item.app, item.itemKind, item.itemId, authorId],
+  );
+  const { rows } = await tx.query<RewardItemRow>(
+    `SELECT author_id, counted_votes, milestones_paid FROM reward_items
+     WHERE app = $1 AND item_kind = $2 AND item_id = $3 FOR UPDATE`,
+    [item.app, item.itemKind, item.itemId],
+  );
+  return rows[0] as RewardItemRow;
+}
+
+export async function updateRewardItem(
+  tx: Queryable,
+  item: ItemKey,
+  counts: { countedVotes: number; milestonesPaid: number },
+): Promise<void> {
+  await tx.query(
+    `UPDATE reward_items SET counted_votes = $4, milestones_paid = $5
+     WHERE app = $1 AND item_kind = $2 AND item_id = $3`,
+    [item.app, item.itemKind, item.itemId, counts.countedVotes, counts.milestonesPaid],
+  );
+}
+
+export async function findKarmaVote(
+  tx: Queryable,
+  item: ItemKey,
+  voterId: string,
+): Promise<KarmaVoteRow | undefined> {
+  const { rows } = await tx.query<KarmaVoteRow>(
+    `SELECT is_active, is_counted, version::int AS version FROM karma_votes
+     WHERE app = $1 AND item_kind = $2 AND item_id = $3 AND voter_id = $4`,
+    [item.app, item.itemKind, item.itemId, voterId],
+  );
+  return rows[0];
+}
+
+export async function upsertKarmaVote(
+  tx: Queryable,
+  item: ItemKey,
+  vote: {
+    voterId: string;
+    authorId: string;
+    isActive: boolean;
+    isCounted: boolean;
+    version: number;
+    at: Date;
+  },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO karma_votes (app, item_kind, item_id, voter_id, author_id, is_active, is_counted, version, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (app, item_kind, item_id, voter_id) DO UPDATE SET
+       is_active = EXCLUDED.is_active, is_counted = EXCLUDED.is_counted,
+       version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+    [
+      item.app,
+      item.itemKind,
+      item.itemId,
+      vote.voterId,
+      vote.authorId,
+      vote.isActive,
+      vote.isCounted,
+      vote.version,
+      vote.at,
+    ],
+  );
+}
+
+/** One change of karma, once per key; false when the key was already used. */
+export async function insertKarmaEntry(
+  tx: Queryable,
+  entry: ItemKey & {
+    userId: string;
+    delta: 1 | -1;
+    itemTitle: string;
+    reason: string;
+    idempotencyKey: string;
+    at: Date;
+  },
+): Promise<boolean> {
+  const result = await tx.query(
+    `INSERT INTO karma_ledger (user_id, delta, app, item_kind, item_id, item_title, reason, idempotency_key, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [
+      entry.userId,
+      entry.delta,
+      entry.app,
+      entry.itemKind,
+      entry.itemId,
+      entry.itemTitle,
+      entry.reason,
+      entry.idempotencyKey,
+      entry.at,
+    ],
+  );
+  return result.rowCount > 0;
+}
+
+export async function karmaOf(db: Queryable, userId: string): Promise<number> {
+  const { rows } = await db.query<{ karma: number }>(
+    'SELECT COALESCE(sum(delta), 0)::int AS karma FROM karma_ledger WHERE user_id = $1',
+    [userId],
+  );
+  return rows[0]?.karma ?? 0;
+}
+
+/** Newest first. */
+export async function recentKarma(db: Queryable, userId: string, limit: number): Promise<KarmaLedgerRow[]> {
+  const { rows } = await db.query<KarmaLedgerRow>(
+    `SELECT entry_id::int AS entry_id, delta, app, item_kind, item_id, item_title, reason, created_at
+     FROM karma_ledger WHERE user_id = $1 ORDER BY entry_id DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return rows;
+}
+
+export async function userCreatedAt(db: Queryable, userId: string): Promise<Date | undefined> {
+  const { rows } = await db.query<{ created_at: Date }>('SELECT created_at FROM users WHERE user_id = $1', [
+    userId,
+  ]);
+  return rows[0]?.created_at;
+}

@@ -1,0 +1,20 @@
+// HowToCookAtHome's periodic clean-up: outbox events (votes, moderation decisions) that every
+// consumer has read go after a week.
+import { createHousekeeping, type Housekeeping } from '../../platform/housekeeping.ts';
+import type { RecipesDeps } from '../deps.ts';
+import { pruneConsumedEvents } from '../store/outbox.ts';
+
+export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+const INTERVAL_MS = 10 * 60_000;
+
+export function createRecipesHousekeeping(deps: Pick<RecipesDeps, 'db' | 'logger' | 'now'>): Housekeeping {
+  return createHousekeeping(
+    [
+      {
+        name: 'consumed outbox events pruned',
+        run: () => pruneConsumedEvents(deps.db, new Date(deps.now().getTime() - OUTBOX_RETENTION_MS)),
+      },
+    ],
+    { intervalMs: INTERVAL_MS, logger: deps.logger },
+  );
+}
