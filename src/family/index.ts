@@ -111,6 +111,7 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     identity: () => context.clients.get<IdentityClient>('identity'),
     logger: context.logger.child({ service: 'family' }),
     now: () => context.clock.now(),
+    upgradeUrl: `${context.config.mail.accountUrl ?? '/account/'}plan`,
   };
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   // Members changed (migration 010's trigger): live streams of the family re-check who follows them.
