@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCatalogOf } from '../../src/identity/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
+import { type OpenAIStandIn, startOpenAIStandIn } from '../stand-ins/openai.ts';
 import { testEngines } from '../support/engines.ts';
 import { given, type TestUser } from '../support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -11,19 +12,23 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 describe.each(testEngines())('AI limits from the plans table on %s', (engine) => {
   let platform: TestPlatform;
   let ollama: OllamaStandIn;
+  let openai: OpenAIStandIn;
   let user: TestUser;
+  const PLATFORM_KEY = 'sk-platform-plans-test';
 
   beforeAll(async () => {
     ollama = await startOllamaStandIn({ models: ['llama3.2:latest'], tokensPerReply: 3 });
+    openai = await startOpenAIStandIn({ apiKeys: [PLATFORM_KEY], models: ['gpt-4o'], tokensPerReply: 3 });
     platform = await startTestPlatform(engine, {
       services: ['identity', 'ai'],
-      env: { OLLAMA_HOSTS: ollama.url },
+      env: { OLLAMA_HOSTS: ollama.url, CALOS_OPENAI_URL: openai.url, CALOS_OPENAI_API_KEY: PLATFORM_KEY },
     });
     user = await given(platform).user({ plan: 'pro' });
   });
   afterAll(async () => {
     await platform.close();
     await ollama.close();
+    await openai.close();
   });
 
   const plans = () =>
@@ -53,5 +58,31 @@ describe.each(testEngines())('AI limits from the plans table on %s', (engine) =>
     expect(JSON.stringify(await refused.json())).toContain('2 per minute');
     await plans().update('pro', { aiPerMinute: 5 }, { operator: 'test' });
     expect((await chat(4)).status).toBe(200);
+  });
+
+  it('keeps platform-paid premium models to plans that include them, as the table says now', async () => {
+    const free = await given(platform).user();
+    const premium = () =>
+      fetch(`${platform.url}/ai/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${free.accessToken}`,
+          'content-type': 'application/json',
+          'x-calos-fallback': 'off',
+        },
+        body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    const refused = await premium();
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-calos-error-code')).toBe('PREMIUM_MODEL_NOT_IN_PLAN');
+    await plans().update('free', { premiumModels: true }, { operator: 'test' });
+    try {
+      // The same token: its plan code is unchanged, what the plan includes is not.
+      const allowed = await premium();
+      expect(allowed.status).toBe(200);
+    } finally {
+      await plans().update('free', { premiumModels: false }, { operator: 'test' });
+    }
+    expect((await premium()).status).toBe(403);
   });
 });
