@@ -67,7 +67,7 @@
 //
 // `calos doctor` asks the same questions through FamilyClient.integrity (service/integrity.ts).
 import type { HollowtownClient } from '../hollowtown/client.ts';
-import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
+import { type IdentityClient, planCacheFor, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import { createHousekeeping } from '../platform/housekeeping.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
@@ -153,11 +153,16 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
     push,
   };
   let consumer: OutboxConsumer | undefined;
+  const userEvents = createIdentityEventHandler(deps);
   const identityEvents = (): OutboxConsumer => {
     consumer ??= createOutboxConsumer({
       name: OUTBOX_CONSUMER,
       source: context.events?.source('identity') ?? deps.identity().outbox,
-      handle: createIdentityEventHandler(deps),
+      handle: async (event) => {
+        // plan.changed: the planner's copy of the plans (which plans include shared calendars).
+        await planCacheFor(deps.identity()).handle(event);
+        await userEvents(event);
+      },
       logger: deps.logger,
       reapplyAfterMs: reapplyUserDeleted,
     });
