@@ -67,7 +67,7 @@
 //
 // `calos doctor` asks the same questions through FamilyClient.integrity (service/integrity.ts).
 import type { HollowtownClient } from '../hollowtown/client.ts';
-import { type IdentityClient, planCacheFor, reapplyUserDeleted } from '../identity/client.ts';
+import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import { createHousekeeping } from '../platform/housekeeping.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
@@ -81,6 +81,7 @@ import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
 import { createCalendarLinkService } from './service/calendar-links.ts';
 import { createFamilyClient } from './service/client.ts';
+import { createPlanEventHandler } from './service/entitlements.ts';
 import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createInvitationService } from './service/invitations.ts';
@@ -154,13 +155,14 @@ function createFamilyPlanner(context: ServiceContext): ServiceInstance {
   };
   let consumer: OutboxConsumer | undefined;
   const userEvents = createIdentityEventHandler(deps);
+  const planEvents = createPlanEventHandler(deps);
   const identityEvents = (): OutboxConsumer => {
     consumer ??= createOutboxConsumer({
       name: OUTBOX_CONSUMER,
       source: context.events?.source('identity') ?? deps.identity().outbox,
       handle: async (event) => {
         // plan.changed: the planner's copy of the plans (which plans include shared calendars).
-        await planCacheFor(deps.identity()).handle(event);
+        await planEvents(event);
         await userEvents(event);
       },
       logger: deps.logger,

@@ -26,3 +26,7 @@ export function createFamilyEntitlements(deps: FamilyDeps) {
 }
 
 export type FamilyEntitlements = ReturnType<typeof createFamilyEntitlements>;
+
+/** identity's plan.changed drops this process's copy of the plans (other topics are not ours). */
+export const createPlanEventHandler = (deps: Pick<FamilyDeps, 'identity'>) => (event: { topic: string }) =>
+  planCacheFor(deps.identity()).handle(event);
