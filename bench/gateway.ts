@@ -6,7 +6,7 @@
 // paced like a small model on a GPU (what callers of a real Ollama pool see).
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PLANS } from '../src/identity/client.ts';
+import { DEFAULT_PLANS as PLANS } from '../src/identity/client.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../src/identity/index.ts';
 import { type LoadResult, runClosedLoop } from './gateway/closed-loop.ts';
 import { type GatewayOptions, parseGatewayOptions } from './gateway/options.ts';

@@ -4,7 +4,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { Pool } from 'undici';
 import { createUserLimits } from '../../src/ai/limits/user-limits.ts';
-import { PLANS } from '../../src/identity/client.ts';
+import { DEFAULT_PLANS as PLANS } from '../../src/identity/client.ts';
 import { findAiPreferences, insertAiUsage } from '../../src/identity/store/ai.ts';
 import { createTokenVerifier } from '../../src/platform/auth/guard.ts';
 import { loadConfig } from '../../src/platform/config.ts';

@@ -1,7 +1,7 @@
 -- The starter pack (content/starter): which loaded item each pack key became, and the hash of the
 -- pack text it was last loaded from. A key whose item is gone was deleted by an operator: loading
--- again leaves it deleted (unless asked to restore). Haunted-house rooms can be published, like
--- recipes, so the pack's rooms (and anyone's) can be read by every signed-in user.
+-- again leaves it deleted (unless asked to restore). The pack's haunted-house rooms are published
+-- (haunted_house_plans.is_published, migration 010), so every signed-in user can read them.
 -- migrate:up
 CREATE TABLE starter_items (
   kind         TEXT NOT NULL CHECK (kind IN ('recipe', 'costume', 'room')),
@@ -16,12 +16,5 @@ CREATE TABLE starter_items (
 
 CREATE INDEX starter_items_item_idx ON starter_items (item_id);
 
--- IF NOT EXISTS: the votes work may publish rooms too; both migrations then agree.
-ALTER TABLE haunted_house_plans ADD COLUMN IF NOT EXISTS is_published BOOLEAN NOT NULL DEFAULT false;
-CREATE INDEX IF NOT EXISTS haunted_house_plans_published_page_idx
-  ON haunted_house_plans (created_at DESC, plan_id DESC) WHERE is_published;
-
 -- migrate:down
-DROP INDEX IF EXISTS haunted_house_plans_published_page_idx;
-ALTER TABLE haunted_house_plans DROP COLUMN IF EXISTS is_published;
 DROP TABLE starter_items;

@@ -2,10 +2,11 @@
 // own provider keys, under per-user limits and metering. Ollama-native under /ai/api/*,
 // OpenAI-compatible under /ai/v1/*.
 import { randomUUID } from 'node:crypto';
-import type { IdentityClient } from '../identity/client.ts';
+import { type IdentityClient, planCacheFor } from '../identity/client.ts';
 import type { AiConfig } from '../platform/ai-config.ts';
 import { authenticateRequests } from '../platform/auth/guard.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import { createOutboxConsumer } from '../platform/outbox-consumer.ts';
 import type { AiClient } from './client.ts';
 import { collectChat, startChat } from './gateway/chat.ts';
 import type { GatewayDeps } from './gateway/execute.ts';
@@ -77,6 +78,13 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
   };
   const identity = context.clients.get<IdentityClient>('identity');
   const usage = createUsageWriter(() => identity, logger);
+  // Plans changed by operators reach the gateway's copy of the plans (identity's plan.changed).
+  const planEvents = createOutboxConsumer({
+    name: 'ai',
+    source: context.events?.source('identity') ?? identity.outbox,
+    handle: (event) => planCacheFor(identity).handle(event),
+    logger,
+  });
   const deps: GatewayDeps = {
     identity,
     usage,
@@ -111,6 +119,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
       });
     },
     async start() {
+      planEvents.start();
       pool.start();
       await pool.probeAll();
       if (pool.available().length === 0)
@@ -122,6 +131,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
       return redis ? [redis] : [];
     },
     async stop() {
+      await planEvents.stop();
       await usage.stop();
       await pool.stop();
       await closeUpstreamConnections();

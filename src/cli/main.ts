@@ -29,6 +29,13 @@ Usage:
                                        register an app that signs people in with CALOS (OpenID
                                        Connect); prints its client_id, and its secret once
   calos clients list [--json] | calos clients remove <client_id>
+  calos plans list [--json]            the plans, their prices and entitlements
+  calos plans set <code> [--ai-per-minute N] [--ai-per-hour N] [--ai-per-day N] [--price-cents N]
+              [--family-members N|unlimited] [--shared-calendars on|off] [--premium-models on|off]
+              [--name <text>]          change a plan (audited; applies to new tokens and AI calls at once)
+  calos staff grant --user <login> --role admin|support|moderator [--domain hollowtown|recipes|family|identity|all]
+  calos staff revoke --user <login> --role <role> [--domain <domain>]
+  calos staff list [--json]            staff roles for the operator console (audited)
   calos seed hollowtown --count N [--concurrency K] [--user NAME] [--theme TEXT]… [--publish]
                                        generate N Halloween recipes through the AI gateway (resumable);
                                        default account calos-seed (published), K=4 at a time
@@ -89,6 +96,14 @@ async function run(argv: string[]): Promise<number> {
       public: { type: 'boolean' },
       device: { type: 'boolean' },
       'first-party': { type: 'boolean' },
+      domain: { type: 'string' },
+      'ai-per-minute': { type: 'string' },
+      'ai-per-hour': { type: 'string' },
+      'ai-per-day': { type: 'string' },
+      'price-cents': { type: 'string' },
+      'family-members': { type: 'string' },
+      'shared-calendars': { type: 'string' },
+      'premium-models': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -119,6 +134,10 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./keys.ts')).runKeys(config, rest[0], values);
     case 'clients':
       return (await import('./clients.ts')).runClients(config, rest[0], rest.slice(1), values);
+    case 'plans':
+      return (await import('./plans.ts')).runPlans(config, rest[0], rest.slice(1), values);
+    case 'staff':
+      return (await import('./plans.ts')).runStaff(config, rest[0], values);
     case 'split':
       return (await import('./split.ts')).runSplit(config, rest, values);
     case 'seed':

@@ -6,7 +6,7 @@ import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/da
 import { testEngines } from '../../test/support/engines.ts';
 import { goodAnswer } from '../hollowtown/testing/recipe-answers.ts';
 import { createIdentityServices } from '../identity/index.ts';
-import { PLANS } from '../identity/plans.ts';
+import { DEFAULT_PLANS as PLANS } from '../identity/plans.ts';
 import { ensureSystemAccount } from '../identity/service/system-accounts.ts';
 import { type Config, loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';

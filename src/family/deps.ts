@@ -9,4 +9,6 @@ export interface FamilyDeps {
   identity(): IdentityClient;
   logger: Logger;
   now(): Date;
+  /** The account console's plan page, named where a plan does not include something. */
+  upgradeUrl?: string;
 }

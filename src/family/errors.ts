@@ -1,5 +1,5 @@
 // Error codes of the Family Planner service; clients switch on `code`.
-import { AppError } from '../platform/errors.ts';
+import { AppError, PlatformErrors } from '../platform/errors.ts';
 
 export const FamilyErrors = {
   familyNotFound: () => new AppError(404, 'FAMILY_NOT_FOUND', 'No such family'),
@@ -159,4 +159,6 @@ export const CalendarFeedErrors = {
   feedNotFound: () => new AppError(404, 'ICAL_FEED_NOT_FOUND', 'No such calendar feed'),
   mealPlanNotFound: () => new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan among yours'),
   linkNotFound: () => new AppError(404, 'CALENDAR_LINK_NOT_FOUND', 'No such meal plan on this calendar'),
+  /** 402 PLAN_REQUIRED: the family creator's plan has no shared calendars. */
+  planRequired: PlatformErrors.planRequired,
 };

@@ -80,6 +80,7 @@ import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
 import { createCalendarLinkService } from './service/calendar-links.ts';
 import { createFamilyClient } from './service/client.ts';
+import { createPlanEventHandler } from './service/entitlements.ts';
 import { createFamilyService } from './service/families.ts';
 import { type CalendarSource, createIcalService } from './service/ical.ts';
 import { createInvitationService } from './service/invitations.ts';
@@ -114,6 +115,7 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
     identity: () => context.clients.get<IdentityClient>('identity'),
     logger: context.logger.child({ service: 'family' }),
     now: () => context.clock.now(),
+    upgradeUrl: `${context.config.mail.accountUrl ?? '/account/'}plan`,
   };
   const hub = createNotifyHub(deps.db, SHOPPING_CHANNEL);
   // Members changed (migration 010's trigger): live streams of the family re-check who follows them.
@@ -159,11 +161,17 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
     push,
   };
   let consumer: OutboxConsumer | undefined;
+  const userEvents = createIdentityEventHandler(deps);
+  const planEvents = createPlanEventHandler(deps);
   const identityEvents = (): OutboxConsumer => {
     consumer ??= createOutboxConsumer({
       name: OUTBOX_CONSUMER,
       source: context.events?.source('identity') ?? deps.identity().outbox,
-      handle: createIdentityEventHandler(deps),
+      handle: async (event) => {
+        // plan.changed: the planner's copy of the plans (which plans include shared calendars).
+        await planEvents(event);
+        await userEvents(event);
+      },
       logger: deps.logger,
       reapplyAfterMs: reapplyUserDeleted,
     });

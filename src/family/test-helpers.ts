@@ -60,6 +60,18 @@ export function familyApi(platform: TestPlatform) {
         user.headers = { authorization: `Bearer ${body.access_token}` };
       }
     },
+    /** Puts a user on a plan (the dev provider): a family's creator's plan covers the family. */
+    async upgrade(user: TestUser, plan: 'pro' | 'family' | 'enterprise' = 'family'): Promise<void> {
+      expectStatus(
+        await platform.app.inject({
+          method: 'POST',
+          url: '/calos/api/subscription',
+          headers: user.headers,
+          payload: { plan_code: plan, provider: 'dev' },
+        }),
+        200,
+      );
+    },
     /** The admin invites the user, who accepts: a member with this role. */
     async invite(admin: TestUser, familyId: string, user: TestUser, role: FamilyRole): Promise<TestMember> {
       const joined = await joinFamily(injectCall(platform), {

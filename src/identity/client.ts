@@ -4,12 +4,20 @@
 import type { JSONWebKeySet } from 'jose';
 import type { FeedItem } from '../platform/auth/revocations.ts';
 import { rpcMethods } from '../platform/rpc.ts';
-import type { Entitlements, PlanCode } from './plans.ts';
+import type { Entitlements, PlanCode, PlanInfo } from './plans.ts';
 
 /** Identity's error codes, for callers that switch on them or speak for identity (the CLI). */
 export { IdentityErrors } from './errors.ts';
 export { createIdentityHttpClient } from './http-client.ts';
-export { type Entitlements, entitlementsOf, PLANS, type PlanCode } from './plans.ts';
+export { createPlanCache, type PlanCache, planCacheFor } from './plan-cache.ts';
+export {
+  DEFAULT_PLANS,
+  type EntitlementName,
+  type Entitlements,
+  type PlanCode,
+  type PlanInfo,
+  plansGranting,
+} from './plans.ts';
 
 export interface JwksProvider {
   jwks(): Promise<JSONWebKeySet>;
@@ -202,11 +210,24 @@ export interface NoticesClient {
   }): Promise<void>;
 }
 
+export type StaffRoleName = 'admin' | 'support' | 'moderator';
+export type StaffDomainName = 'all' | 'identity' | 'hollowtown' | 'recipes' | 'family';
+
+/** One staff role of an account in one domain ('all': every domain). */
+export interface StaffGrant {
+  role: StaffRoleName;
+  domain: StaffDomainName;
+}
+
 export interface IdentityClient extends JwksProvider {
   findUser(query: { userId: string } | { login: string }): Promise<PublicUser | null>;
   /** Which of these ids belong to existing users (integrity checks across databases). */
   existingUserIds(userIds: readonly string[]): Promise<Set<string>>;
   planOf(userId: string): Promise<{ plan: PlanCode; entitlements: Entitlements }>;
+  /** Every plan and its entitlements, as operators set them (wrap in createPlanCache). */
+  plans(): Promise<PlanInfo[]>;
+  /** The staff roles of an account (none for most people). */
+  staffRolesOf(userId: string): Promise<StaffGrant[]>;
   credits: CreditsClient;
   apiKeys: ApiKeysClient;
   outbox: OutboxClient;
@@ -222,6 +243,8 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'findUser',
   'existingUserIds',
   'planOf',
+  'plans',
+  'staffRolesOf',
   'credits.balance',
   'credits.reserve',
   'credits.settle',

@@ -201,6 +201,20 @@ export const IdentityErrors = {
   oidcGrantNotFound: () => new AppError(404, 'OIDC_GRANT_NOT_FOUND', 'No such app access'),
   oidcClientNotFound: () => new AppError(404, 'OIDC_CLIENT_NOT_FOUND', 'No such registered app'),
   oidcClientInvalid: (reason: string) => new AppError(400, 'OIDC_CLIENT_INVALID', reason),
+  planNotFound: (code: string) =>
+    new AppError(404, 'PLAN_NOT_FOUND', `No plan "${code}"`, { plan_code: code }),
+  planChangeInvalid: (reason: string) => new AppError(400, 'PLAN_CHANGE_INVALID', reason),
+  staffInputInvalid: (reason: string) => new AppError(400, 'STAFF_INPUT_INVALID', reason),
+  staffGrantNotFound: () => new AppError(404, 'STAFF_GRANT_NOT_FOUND', 'That person has no such staff role'),
+  accountDisabled: () =>
+    new AppError(403, 'ACCOUNT_DISABLED', 'This account has been disabled; contact CALOS support'),
+  creditAdjustmentRefused: (balance: number, amount: number) =>
+    new AppError(
+      409,
+      'CREDIT_ADJUSTMENT_REFUSED',
+      `Taking back ${amount} credits would leave a negative balance (the balance is ${balance})`,
+      { balance, amount },
+    ),
 };
 
 /** The web apps' sign-in through the console (service/web-session.ts). */

@@ -5,13 +5,13 @@ import { type AuthUser, authenticateRequests, createTokenVerifier } from '../pla
 import { type Clock, systemClock } from '../platform/clock.ts';
 import { loadMasterKey } from '../platform/crypto/master-key.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
+import { isUuid } from '../platform/ids.ts';
 import { createMailTransport, type MailTransport } from '../platform/mail.ts';
-import type { IdentityClient } from './client.ts';
+import { type IdentityClient, planCacheFor } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createBackchannelLogout } from './oidc/backchannel.ts';
 import { createOidcProvider, type OidcProvider } from './oidc/provider.ts';
-import { entitlementsOf } from './plans.ts';
 import { registerIdentityRoutes } from './routes/index.ts';
 import { registerInternalRoutes } from './routes/internal.ts';
 import { registerOidcRootRoutes } from './routes/oidc.ts';
@@ -28,6 +28,7 @@ import { createNoticesClient } from './service/notices.ts';
 import { createOidcService, type OidcService } from './service/oidc.ts';
 import { createPairingService, type PairingService } from './service/pairing.ts';
 import { createPasskeyService, type PasskeyService } from './service/passkeys.ts';
+import { planCatalogOf } from './service/plans.ts';
 import { createRecoveryService, type RecoveryService } from './service/recovery.ts';
 import { createRevocationFeed } from './service/revocations.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
@@ -38,6 +39,7 @@ import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 /** The model a user falls back to on the free Ollama pool when they have no key for a premium one. */
 export const DEFAULT_FALLBACK_MODEL = 'llama3.2';
 
+import { listStaffRoles } from './store/staff.ts';
 import { currentPlan } from './store/subscriptions.ts';
 import { existingUserIds, findUserById, findUserByLogin } from './store/users.ts';
 
@@ -137,7 +139,7 @@ export function createIdentityServices(
 
 export function createIdentityClient(services: IdentityServices): IdentityClient {
   const { db } = services.deps;
-  return {
+  const client: IdentityClient = {
     jwks: () => services.tokens.jwks(),
     async findUser(query) {
       const user =
@@ -147,7 +149,12 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
     existingUserIds: (ids) => existingUserIds(db, ids),
     async planOf(userId) {
       const plan = await currentPlan(db, userId, services.deps.now());
-      return { plan, entitlements: entitlementsOf(plan) };
+      return { plan, entitlements: await planCatalogOf(services.deps).entitlementsOf(plan) };
+    },
+    plans: () => planCatalogOf(services.deps).list(),
+    async staffRolesOf(userId) {
+      if (!isUuid(userId)) return [];
+      return (await listStaffRoles(db, userId)).map((g) => ({ role: g.role, domain: g.domain }));
     },
     credits: createCreditsClient(services.deps),
     apiKeys: createApiKeysClient(services.deps),
@@ -182,6 +189,9 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
     })(),
     notices: createNoticesClient(services.deps),
   };
+  // Services in this process read plans through the client's cache: it follows identity's own.
+  planCatalogOf(services.deps).onInvalidate(() => planCacheFor(client).invalidate());
+  return client;
 }
 
 async function createIdentity(context: ServiceContext): Promise<ServiceInstance> {
@@ -216,7 +226,11 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
       backchannelLogout.start();
       // A mail asked for in any process is queued at once, not at the next poll.
       unlisten = await services.deps.db
-        .listen(OUTBOX_CHANNEL, () => services.mailer.consumer.wake())
+        .listen(OUTBOX_CHANNEL, (topic) => {
+          // A plan changed in another process (another identity, `calos plans set`).
+          if (topic === 'plan.changed') planCatalogOf(services.deps).invalidate();
+          services.mailer.consumer.wake();
+        })
         .catch(() => undefined);
     },
     async stop() {
@@ -250,5 +264,7 @@ export const identityService: ServiceDefinition = {
 // What the operator's commands (src/cli) run on identity's database: they reach it here, at the
 // service's entry, never in its service/ or store/ folders.
 export { rotateMasterKey } from './service/api-keys.ts';
+export { planCatalogOf } from './service/plans.ts';
+export { createStaffService } from './service/staff.ts';
 export { ensureSystemAccount } from './service/system-accounts.ts';
 export { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer } from './service/tokens.ts';

@@ -55,6 +55,27 @@ export const PlatformErrors = {
         : 'Apps signed in with CALOS cannot use this endpoint',
       { required },
     ),
+  /**
+   * What a plan does not include (402): names the entitlement and the plans that unlock it, and
+   * where the account console changes plan.
+   */
+  planRequired: (entitlement: string, plans: readonly string[], upgradeUrl: string) =>
+    new AppError(
+      402,
+      'PLAN_REQUIRED',
+      plans.length
+        ? `This needs the ${plans.join(' or ')} plan; change plan at ${upgradeUrl}`
+        : 'No plan on sale includes this',
+      { entitlement, plans, upgrade_url: upgradeUrl },
+    ),
+  /** A staff route for someone without a staff role that covers it. */
+  staffRoleRequired: (domain: string, roles: readonly string[]) =>
+    new AppError(
+      403,
+      'STAFF_ROLE_REQUIRED',
+      `This needs the staff role ${roles.join(' or ')} for ${domain}`,
+      { domain, roles },
+    ),
   unauthenticated: (message = 'Authentication required') => new AppError(401, 'UNAUTHENTICATED', message),
   notReady: (details: unknown) => new AppError(503, 'NOT_READY', 'Not ready', details),
   internal: (requestId: string) =>

@@ -82,6 +82,8 @@ export interface PublicKind {
 /** Identity's public user info (its client's findUser); a login may be a username or an email address. */
 export interface PublicUsers {
   findUser(query: { userId: string } | { login: string }): Promise<PublicAuthor | null>;
+  /** The account's karma (upvotes from others on what it published, across apps). */
+  karma: { ofUser(userId: string): Promise<{ karma: number }> };
 }
 
 export interface PublicPagesOptions {
@@ -256,11 +258,21 @@ export function registerPublicPages(app: App, options: PublicPagesOptions): void
     const user = await users.findUser({ login: username });
     // Identity also finds people by email address: only the exact username is a profile.
     if (!user || user.username.toLowerCase() !== username.toLowerCase()) return notFound(request, reply);
-    const lists = await Promise.all(
-      kinds.map(async (kind) => ({ kind, items: await kind.listBy(user.userId, PROFILE_LIMIT) })),
-    );
+    const [lists, karma] = await Promise.all([
+      Promise.all(
+        kinds.map(async (kind) => ({ kind, items: await kind.listBy(user.userId, PROFILE_LIMIT) })),
+      ),
+      // A profile without its karma beats no profile: identity may be busy for a moment.
+      users.karma.ofUser(user.userId).then(
+        (answer) => answer.karma,
+        (error: unknown) => {
+          options.logger.warn({ err: error }, 'karma for a public profile could not be read');
+          return null;
+        },
+      ),
+    ]);
     const base = baseOf(request);
-    const body = renderProfilePage(user, lists, base, siteName, theme);
+    const body = renderProfilePage(user, lists, karma, base, siteName, theme);
     return sendCached(request, pageHeaders(reply), 'text/html; charset=utf-8', body, PAGE_CACHE);
   });
 
@@ -370,6 +382,7 @@ ${item.tags.length > 0 ? html`<h2>Tags</h2><ul class="tags">${item.tags.map((t) 
 function renderProfilePage(
   user: PublicAuthor,
   lists: { kind: PublicKind; items: PublicItem[] }[],
+  karma: number | null,
   base: string,
   siteName: string,
   theme: PageTheme,
@@ -380,6 +393,7 @@ function renderProfilePage(
   const newest = lists.flatMap((l) => l.items.map((item) => ({ kind: l.kind, item })))[0];
   const body = html`<h1>${name}</h1>
 <p class="lede">@${user.username} on ${siteName}</p>
+${karma === null ? '' : html`<ul class="facts"><li><strong>Karma</strong> ${String(karma)}</li></ul>`}
 ${count === 0 ? html`<p>Nothing published yet.</p>` : ''}
 ${lists
   .filter((l) => l.items.length > 0)

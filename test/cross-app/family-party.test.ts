@@ -38,6 +38,12 @@ type Call = (
 /** Builds the household and the party through the public APIs. */
 async function planParty(call: Call, users: TestUser[]): Promise<Household> {
   const [mom, dad, kid] = users as [TestUser, TestUser, TestUser];
+  // Shared calendars (the meal plan on the calendar, the iCal feed) come with the Family plan.
+  const upgraded = await call(mom, 'POST', '/calos/api/subscription', {
+    plan_code: 'family',
+    provider: 'dev',
+  });
+  expect(upgraded.status).toBe(200);
   const family = await call(mom, 'POST', '/family/api/families', { family_name: 'The Halloweens' });
   expect(family.status).toBe(201);
   const familyId = family.body.family_id;

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiAs,
   hasChromium,
   launchChromium,
   newContext,
@@ -15,6 +16,7 @@ import {
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
+  tokenOf,
   visible,
   type WebPlatform,
 } from './support.ts';
@@ -170,9 +172,24 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
   }, 150_000);
 
   it('creates an iCal link shown once with a copy button, lists it, and revokes it so its address answers 404', async () => {
-    const { context, page } = await signedInPage(newUser('cal'));
+    const { context, page, user } = await signedInPage(newUser('cal'));
     await createFamily(page, 'The Draculas');
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.at('family', '') });
+    // On the free plan: the plan that includes calendar subscriptions, and where to change plan.
+    await page.getByRole('button', { name: 'Create iCal link' }).click();
+    const notice = page
+      .getByRole('status')
+      .filter({ hasText: 'Calendar subscriptions come with the Family plan' });
+    await visible(notice);
+    expect(await notice.getByRole('link', { name: 'Change your plan' }).getAttribute('href')).toMatch(
+      /plan$/,
+    );
+    expect(await axe(page)).toEqual([]);
+    const upgraded = await apiAs(web)(await tokenOf(web, user), 'POST', '/calos/api/subscription', {
+      plan_code: 'family',
+      provider: 'dev',
+    });
+    expect(upgraded.status).toBe(200);
     await page.getByRole('button', { name: 'Create iCal link' }).click();
     const field = page.getByLabel('Your private iCal link (shown once)');
     await visible(field);

@@ -786,6 +786,7 @@ const EVENT_NAMES: Record<string, string> = {
   'passkey.renamed': 'Passkey renamed',
   'passkey.removed': 'Passkey removed',
   'mail.preferences_changed': 'Mail choices changed',
+  'staff.action': 'Changed by CALOS staff',
 };
 
 /** How a sign-in was proved, from its amr. */

@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Empty, ErrorMessage, Loading, Notice, Section, TextField } from '../shared/components.tsx';
 import { ConfirmStep } from '../shared/confirm-step.tsx';
+import { ApiError } from '../shared/errors.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { type Family, type Member, memberName } from './model.ts';
 
@@ -23,6 +24,9 @@ function feedAddress(serverUrl: string, apiRoot: string): string {
   const file = /\/ical\/([A-Za-z0-9_-]+\.ics)$/.exec(serverUrl)?.[1];
   return file ? new URL(`${apiRoot}/ical/${file}`, location.origin).toString() : serverUrl;
 }
+
+const PLAN_LABELS: Record<string, string> = { pro: 'Premium', family: 'Family', enterprise: 'Enterprise' };
+const planLabel = (code: string) => PLAN_LABELS[code] ?? code;
 
 /** With seconds, so two links made in the same minute can be told apart. */
 const formatMoment = (value: string | null) =>
@@ -51,12 +55,20 @@ export function IcalLinks({
   const [created, setCreated] = useState<CreatedFeed>();
   const [revoked, setRevoked] = useState<string>();
   const create = useAction();
+  // Shared calendars come with a plan (the family creator's): say which, and where to change plan.
+  const [planNeeded, setPlanNeeded] = useState<string[]>();
   const make = () =>
     create.run(async () => {
       setRevoked(undefined);
-      const feed = await api<CreatedFeed>(`/api/families/${family.family_id}/ical`, { method: 'POST' });
-      setCreated({ ...feed, url: feedAddress(feed.url, props.config.api) });
-      feeds.reload();
+      setPlanNeeded(undefined);
+      try {
+        const feed = await api<CreatedFeed>(`/api/families/${family.family_id}/ical`, { method: 'POST' });
+        setCreated({ ...feed, url: feedAddress(feed.url, props.config.api) });
+        feeds.reload();
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== 'PLAN_REQUIRED') throw error;
+        setPlanNeeded(((error.details as { plans?: string[] } | undefined)?.plans ?? []).map(planLabel));
+      }
     });
   const creatorOf = (feed: IcalFeed) => {
     if (feed.created_by === user?.user_id) return 'you';
@@ -81,6 +93,18 @@ export function IcalLinks({
         read the calendar until it is revoked.
       </p>
       {create.error && <ErrorMessage>{create.error}</ErrorMessage>}
+      {planNeeded && (
+        <Notice tone="info">
+          Calendar subscriptions come with the {planNeeded.length ? planNeeded.join(' or ') : 'Family'} plan
+          of the person who created this family.{' '}
+          {family.my_role === 'admin' ? (
+            <a href={`${props.config.account}plan`}>Change your plan</a>
+          ) : (
+            'Ask them to change plan'
+          )}
+          , then create the link.
+        </Notice>
+      )}
       {created && <NewLink url={created.url} />}
       {revoked && <Notice>{revoked}</Notice>}
       <div className="button-row">

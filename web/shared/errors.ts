@@ -39,6 +39,7 @@ const MESSAGES: Record<string, string> = {
   AI_ANSWER_INVALID: 'The AI came back with something we could not use. Try again.',
   RECIPES_UNAVAILABLE: 'HowToCookAtHome cannot be reached right now. Try again in a minute.',
   RATE_LIMITED: 'You are going a bit fast. Try again in a moment.',
+  PLAN_REQUIRED: 'Your plan does not include this. Change plan in your CALOS account.',
   FAMILY_MEMBER_CAP_REACHED: 'This family is full on the free plan. The Family plan has no limit on members.',
   ALREADY_MEMBER: 'That person is already in this family.',
   LAST_ADMIN: 'A family needs at least one admin. Make someone else admin first.',

@@ -6,7 +6,7 @@
 // log the usage, also when the stream breaks or the client leaves.
 
 import type { IdentityClient } from '../../identity/client.ts';
-import { entitlementsOf } from '../../identity/client.ts';
+import { planCacheFor } from '../../identity/client.ts';
 import type { AiConfig } from '../../platform/ai-config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -93,7 +93,10 @@ export async function startRun<Item>(deps: GatewayDeps, spec: RunSpec<Item>): Pr
 
   let limit: LimitState;
   try {
-    limit = await deps.limits.admit(caller.userId, entitlementsOf(caller.plan).aiRateLimits);
+    limit = await deps.limits.admit(
+      caller.userId,
+      (await planCacheFor(deps.identity).entitlementsOf(caller.plan)).aiRateLimits,
+    );
   } catch (error) {
     deps.metrics.rejections.inc({ reason: 'rate_limited' });
     await record('rate_limited', { errorCode: (error as AppError).code });

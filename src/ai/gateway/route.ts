@@ -2,7 +2,7 @@
 // pays the provider), the operator's key for a platform-paid premium model (plans that include
 // them, metered), and otherwise the free Ollama pool, falling back to the user's fallback model.
 import type { IdentityClient } from '../../identity/client.ts';
-import { entitlementsOf } from '../../identity/client.ts';
+import { planCacheFor } from '../../identity/client.ts';
 import {
   type AiConfig,
   DEFAULT_MAX_OUTPUT_TOKENS,
@@ -58,7 +58,7 @@ export async function routeCall(
   if (key)
     return { provider, model, requestedModel: model, byok: true, apiKey: key.apiKey, price: undefined };
   const platformKey = config.platformKeys[provider];
-  const includesPremium = entitlementsOf(caller.plan).premiumModels;
+  const includesPremium = (await planCacheFor(identity).entitlementsOf(caller.plan)).premiumModels;
   if (platformKey && includesPremium) {
     return {
       provider,

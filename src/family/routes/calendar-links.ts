@@ -31,7 +31,7 @@ export function registerCalendarLinkRoutes(app: App, links: CalendarLinkService)
             examples: [{ family_id: '7d0c5a9e-…', meal_plan_id: '0b6f9a9e-…' }],
           },
         ),
-        response: { 201: Link, 404: ErrorResponse },
+        response: { 201: Link, 402: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (request, reply) =>

@@ -18,7 +18,10 @@ describe.each(testEngines())('iCal feeds of a family on %s', (engine) => {
       services: ['identity', 'family'],
       env: { CALOS_HOSTS: 'family.test=family' },
     });
-    [parent, outsider] = await Promise.all([given(platform).user(), given(platform).user()]);
+    [parent, outsider] = await Promise.all([
+      given(platform).user({ plan: 'family' }),
+      given(platform).user(),
+    ]);
     const family = await platform.app.inject({
       method: 'POST',
       url: '/family/api/families',
@@ -255,7 +258,7 @@ describe.each(testEngines())('the request log of iCal feeds on %s', (engine) => 
   afterAll(() => platform.close());
 
   it('shows a feed request without its secret token, and keeps the rest of the URL', async () => {
-    const parent = await given(platform).user();
+    const parent = await given(platform).user({ plan: 'family' });
     const family = await platform.app.inject({
       method: 'POST',
       url: '/family/api/families',

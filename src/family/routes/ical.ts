@@ -44,6 +44,7 @@ export function registerIcalRoutes(app: App, ical: IcalService) {
         params: Type.Object({ id: Id }),
         response: {
           201: Type.Object({ feed_id: Type.String(), url: Type.String(), created_at: Timestamp }),
+          402: ErrorResponse,
           404: ErrorResponse,
         },
       },
@@ -118,6 +119,7 @@ export function registerIcalRoutes(app: App, ical: IcalService) {
         response: {
           200: Type.Unsafe<string>({ type: 'string', description: 'text/calendar (RFC 5545)' }),
           304: NoContent,
+          402: ErrorResponse,
           404: ErrorResponse,
         },
       },

@@ -138,6 +138,7 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
       await api.call(withKey, 'POST', `/api/shopping-lists/${shopping.list_id}/items`, { name: 'candles' }),
       201,
     );
+    await api.upgrade(family.admin);
     const feed = api.expectStatus(
       await api.call(family.admin, 'POST', `/api/families/${family.familyId}/ical`),
       201,

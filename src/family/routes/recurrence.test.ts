@@ -163,6 +163,7 @@ describe.each(testEngines())('recurring events on %s', (engine) => {
 
   /** ical.js reads the family's feed and expands every event over the same range. */
   async function icalOccurrences(): Promise<{ occurrences: Occurrence[]; calendar: ICAL.Component }> {
+    await api.upgrade(family.admin);
     const feed = api.expectStatus(
       await api.call(family.admin, 'POST', `/api/families/${family.familyId}/ical`),
       201,

@@ -6,6 +6,7 @@ import { CalendarFeedErrors, FamilyErrors } from '../errors.ts';
 import type { MealPlansLink } from '../links.ts';
 import { deleteCalendarLink, insertCalendarLink, listCalendarLinks } from '../store/calendar-links.ts';
 import { findRole } from '../store/families.ts';
+import { createFamilyEntitlements } from './entitlements.ts';
 import type { CalendarSource } from './ical.ts';
 import type { CalendarEntry } from './ical-format.ts';
 import { isUuid } from './pages.ts';
@@ -14,6 +15,7 @@ const SLOT_ORDER = ['breakfast', 'lunch', 'snack', 'dinner'];
 
 export function createCalendarLinkService(deps: FamilyDeps, recipes: () => MealPlansLink | undefined) {
   const { db } = deps;
+  const entitlements = createFamilyEntitlements(deps);
 
   async function roleIn(userId: string, familyId: string) {
     if (!isUuid(familyId)) throw FamilyErrors.familyNotFound();
@@ -56,6 +58,7 @@ export function createCalendarLinkService(deps: FamilyDeps, recipes: () => MealP
 
     async add(userId: string, input: { family_id: string; meal_plan_id: string }) {
       await roleIn(userId, input.family_id);
+      await entitlements.assertSharedCalendars(input.family_id);
       const client = recipes();
       if (!client || !isUuid(input.meal_plan_id) || !(await client.planForUser(userId, input.meal_plan_id))) {
         throw CalendarFeedErrors.mealPlanNotFound();

@@ -1,6 +1,6 @@
 // Families and membership rules: the creator is the first admin, members join by accepting an
 // invitation (service/invitations.ts) up to the creator's plan's cap, and a family always keeps an admin.
-import { PLANS } from '../../identity/client.ts';
+import { DEFAULT_PLANS } from '../../identity/client.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { FamilyRole } from '../client.ts';
 import type { FamilyDeps } from '../deps.ts';
@@ -84,7 +84,7 @@ export function createFamilyService(deps: FamilyDeps) {
 
   /** The cap of the creator's plan; a family whose creator's account is gone gets the free plan's. */
   async function memberCapOf(createdBy: string | null): Promise<number | null> {
-    if (!createdBy) return PLANS.free.familyMemberCap;
+    if (!createdBy) return DEFAULT_PLANS.free.familyMemberCap;
     return (await deps.identity().planOf(createdBy)).entitlements.familyMemberCap;
   }
 

@@ -16,6 +16,7 @@ import {
   recordFeedContent,
   revokeFeed,
 } from '../store/ical.ts';
+import { createFamilyEntitlements } from './entitlements.ts';
 import { type CalendarEntry, renderCalendar } from './ical-format.ts';
 import { isUuid } from './pages.ts';
 
@@ -42,6 +43,7 @@ export type CalendarSource = (familyId: string, from: Date, to: Date) => Promise
 
 export function createIcalService(deps: FamilyDeps, sources: () => CalendarSource[]) {
   const { db } = deps;
+  const entitlements = createFamilyEntitlements(deps);
 
   async function memberRole(userId: string, familyId: string) {
     if (!isUuid(familyId)) throw FamilyErrors.familyNotFound();
@@ -54,6 +56,7 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
     /** `base`: where the family API answers for this client (origin, plus /family on a shared host). */
     async create(userId: string, familyId: string, base: string) {
       await memberRole(userId, familyId);
+      await entitlements.assertSharedCalendars(familyId);
       const token = randomToken(32);
       const feed = await insertFeed(db, familyId, hashToken(token), userId);
       return {
@@ -87,6 +90,8 @@ export function createIcalService(deps: FamilyDeps, sources: () => CalendarSourc
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw CalendarFeedErrors.feedNotFound();
       const feed = await findLiveFeed(db, hashToken(token));
       if (!feed) throw CalendarFeedErrors.feedNotFound();
+      // A feed made under a plan that has since lapsed serves again once the plan is back.
+      await entitlements.assertSharedCalendars(feed.family_id);
       const now = deps.now().getTime();
       const from = new Date(now - PAST_DAYS * 86_400_000);
       const to = new Date(now + FUTURE_DAYS * 86_400_000);

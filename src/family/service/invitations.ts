@@ -3,7 +3,7 @@
 // to an invitation by login is the same whether or not the login has an account (nothing tells
 // an admin who has one). A child who already belongs to a family and accepts a child invitation
 // waits for a parent or admin of one of their families to approve (see ../index.ts).
-import { PLANS } from '../../identity/client.ts';
+import { DEFAULT_PLANS } from '../../identity/client.ts';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { FamilyRole } from '../client.ts';
@@ -127,7 +127,7 @@ export function createInvitationService(deps: FamilyDeps, families: FamilyServic
   }
 
   async function memberCapOf(createdBy: string | null): Promise<number | null> {
-    if (!createdBy) return PLANS.free.familyMemberCap;
+    if (!createdBy) return DEFAULT_PLANS.free.familyMemberCap;
     return (await deps.identity().planOf(createdBy)).entitlements.familyMemberCap;
   }
 

@@ -195,6 +195,7 @@ describe.each(testEngines())('user.deleted on %s', (engine) => {
       ),
       200,
     );
+    await api.upgrade(family.admin);
     const parentsFeed = api.expectStatus(
       await api.call(parent, 'POST', `/api/families/${family.familyId}/ical`),
       201,

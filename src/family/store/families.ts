@@ -302,3 +302,12 @@ export async function familiesOfUser(
   );
   return rows;
 }
+
+/** Who created a family (whose plan it runs on); null once that account is gone, undefined: no family. */
+export async function familyCreator(db: Queryable, familyId: string): Promise<string | null | undefined> {
+  const { rows } = await db.query<{ created_by: string | null }>(
+    'SELECT created_by FROM families WHERE family_id = $1',
+    [familyId],
+  );
+  return rows[0]?.created_by;
+}

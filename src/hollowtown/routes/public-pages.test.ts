@@ -16,6 +16,7 @@ import {
   recipeProblems,
   sitemapOf,
 } from '../../../test/support/public-pages.ts';
+import type { HollowtownClient } from '../client.ts';
 
 const HOSTILE = `</title><script>alert("t")</script><img src=x onerror=alert(1)>"'&`;
 const HOST = 'hollowtown.example';
@@ -371,5 +372,24 @@ describe.each(testEngines())('Hollowtown public pages on %s', (engine) => {
     // The page itself answers on the own host too.
     const page = await get(`/r/${ids.published}`, { host: HOST });
     expect(page.statusCode).toBe(200);
+  });
+  it('shows upvotes on the page and the author’s karma on their profile', async () => {
+    const bob = await given(platform).user();
+    const voted = await platform.app.inject({
+      method: 'POST',
+      url: `/hollowtown/api/recipes/spooky/${ids.published}/vote`,
+      headers: bob.headers,
+    });
+    expect(voted.statusCode, voted.body).toBe(200);
+    // The vote reaches identity's karma through Hollowtown's outbox.
+    await platform.clients.get<HollowtownClient>('hollowtown').syncCommunityEvents();
+    const facts = ($: ReturnType<typeof load>) =>
+      $('ul.facts li')
+        .toArray()
+        .map((li) => $(li).text().replace(/\s+/g, ' ').trim());
+    const page = load((await get(`/hollowtown/r/${ids.published}`)).body);
+    expect(facts(page)).toContain('Upvotes 1');
+    const profile = load((await get(`/hollowtown/u/${alice.username}`)).body);
+    expect(facts(profile)).toContain('Karma 1');
   });
 });

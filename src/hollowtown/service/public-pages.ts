@@ -19,12 +19,13 @@ import {
 
 const joined = (parts: (string | null | false)[]) => parts.filter(Boolean).join(' · ') || null;
 
-export function recipeItem(row: RecipeRow): PublicItem {
+export function recipeItem(row: RecipeRow & { tally?: number }): PublicItem {
   const facts = [
     { label: 'Spookiness', value: `${row.spookiness_level}/10` },
     { label: 'Difficulty', value: capitalised(row.difficulty) },
     ...(row.prep_time_minutes !== null ? [{ label: 'Time', value: minutesText(row.prep_time_minutes) }] : []),
     ...(row.serves !== null ? [{ label: 'Serves', value: String(row.serves) }] : []),
+    ...(row.tally !== undefined ? [{ label: 'Upvotes', value: String(row.tally) }] : []),
   ];
   const ingredients = row.ingredients.map(ingredientLine);
   return {

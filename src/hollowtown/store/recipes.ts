@@ -237,9 +237,12 @@ export async function listRecipes(
 }
 
 /** A published recipe, for the public page (no viewer: only published ones exist there). */
-export async function findPublishedRecipe(db: Queryable, recipeId: string): Promise<RecipeRow | undefined> {
-  const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM spooky_recipes WHERE recipe_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}`,
+export async function findPublishedRecipe(
+  db: Queryable,
+  recipeId: string,
+): Promise<(RecipeRow & { tally: number }) | undefined> {
+  const { rows } = await db.query<RecipeRow & { tally: number }>(
+    `SELECT ${COLUMNS}, ${tallySql('recipe', 'recipe_id')} AS tally FROM spooky_recipes WHERE recipe_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}`,
     [recipeId],
   );
   return rows[0];
@@ -262,9 +265,9 @@ export async function listPublishedRecipesBy(
   db: Queryable,
   userId: string,
   limit: number,
-): Promise<RecipeRow[]> {
-  const { rows } = await db.query<RecipeRow>(
-    `SELECT ${COLUMNS} FROM spooky_recipes WHERE user_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}
+): Promise<(RecipeRow & { tally: number })[]> {
+  const { rows } = await db.query<RecipeRow & { tally: number }>(
+    `SELECT ${COLUMNS}, ${tallySql('recipe', 'recipe_id')} AS tally FROM spooky_recipes WHERE user_id = $1 AND is_published AND NOT ${withheldSql('recipe', 'recipe_id')}
      ORDER BY created_at DESC, recipe_id DESC LIMIT $2`,
     [userId, limit],
   );

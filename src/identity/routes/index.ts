@@ -1,6 +1,7 @@
 // Every HTTP route of the identity service, under /calos.
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityServices } from '../index.ts';
+import { registerAdminRoutes } from './admin.ts';
 import { registerApiKeyRoutes } from './api-keys.ts';
 import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
@@ -35,4 +36,5 @@ export async function registerIdentityRoutes(app: App, services: IdentityService
   registerPaymentRoutes(app, services.deps);
   registerWebSessionRoutes(app, services.deps, services.auth);
   registerOidcRoutes(app, services);
+  registerAdminRoutes(app, services.deps);
 }

@@ -34,12 +34,15 @@ describe.each(testEngines())('plans over HTTP on %s', (engine) => {
     ]);
     expect(plans[0]).toEqual({
       plan_code: 'free',
+      name: 'Free',
+      listed: true,
       entitlements: {
         ai_rate_limits: { per_minute: 10, per_hour: 100, per_day: 1000 },
         premium_models: false,
         family_member_cap: 6,
         shared_calendars: false,
         price_cents_per_month: 0,
+        extra: {},
       },
     });
     expect(plans[2].entitlements).toMatchObject({ family_member_cap: null, shared_calendars: true });

@@ -5,9 +5,10 @@ import { requireUser } from '../../platform/auth/guard.ts';
 import { NullableTimestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
-import { PLAN_CODES, PLANS } from '../plans.ts';
+import { DEFAULT_PLANS, PLAN_CODES } from '../plans.ts';
 import { PAYMENT_PROVIDERS, resolveProvider } from '../service/payment-providers.ts';
-import { createSubscriptionsService, entitlementsJson, listPlans } from '../service/subscriptions.ts';
+import { planCatalogOf } from '../service/plans.ts';
+import { createSubscriptionsService, entitlementsJson, planJson } from '../service/subscriptions.ts';
 import { originOf } from './origin.ts';
 import { bearer, ErrorResponse } from './schemas.ts';
 
@@ -29,8 +30,11 @@ const Entitlements = Type.Object(
     }),
     shared_calendars: Type.Boolean(),
     price_cents_per_month: Type.Integer({ minimum: 0 }),
+    extra: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Entitlements added since, before they become fields of their own',
+    }),
   },
-  { examples: [entitlementsJson(PLANS.free)] },
+  { examples: [entitlementsJson(DEFAULT_PLANS.free)] },
 );
 
 const Subscription = Type.Object(
@@ -49,7 +53,7 @@ const Subscription = Type.Object(
         plan_code: 'pro',
         status: 'active',
         current_period_end: '2025-11-01T12:00:00.000Z',
-        entitlements: entitlementsJson(PLANS.pro),
+        entitlements: entitlementsJson(DEFAULT_PLANS.pro),
       },
     ],
   },
@@ -67,13 +71,22 @@ export function registerSubscriptionRoutes(app: App, deps: IdentityDeps): void {
         description: 'Public: no sign-in needed.',
         response: {
           200: Type.Object(
-            { plans: Type.Array(Type.Object({ plan_code: PlanCode, entitlements: Entitlements })) },
-            { description: 'Every plan, cheapest first' },
+            {
+              plans: Type.Array(
+                Type.Object({
+                  plan_code: PlanCode,
+                  name: Type.String({ description: 'What the plan is called where it is sold' }),
+                  listed: Type.Boolean({ description: 'Offered in the account console (false: arranged)' }),
+                  entitlements: Entitlements,
+                }),
+              ),
+            },
+            { description: 'Every plan, as the operator set it (subscription_plans)' },
           ),
         },
       },
     },
-    async () => ({ plans: listPlans() }),
+    async () => ({ plans: (await planCatalogOf(deps).list()).map(planJson) }),
   );
 
   app.get(

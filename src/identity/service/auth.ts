@@ -32,6 +32,7 @@ import {
   findUserById,
   findUserByLogin,
   insertUser,
+  isUserDisabled,
   type UserRow,
   updatePasswordHash,
 } from '../store/users.ts';
@@ -113,6 +114,8 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
     origin: RequestOrigin,
     amr: readonly AuthMethod[] = [],
   ): Promise<TokenPair> {
+    // Every way in (password, second factor, passkey, pairing, the OpenID provider) starts here.
+    if (await isUserDisabled(tx, user.user_id)) throw IdentityErrors.accountDisabled();
     const expiresAt = new Date(deps.now().getTime() + SESSION_TTL_SECONDS * 1000);
     const session = await insertSession(tx, {
       userId: user.user_id,

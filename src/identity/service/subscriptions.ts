@@ -3,7 +3,7 @@
 import type { Queryable } from '../../platform/db/database.ts';
 import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
-import { type Entitlements, PLAN_CODES, PLANS, type PlanCode } from '../plans.ts';
+import type { Entitlements, PlanCode, PlanInfo } from '../plans.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { PaymentProviderName } from '../store/payments.ts';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../store/subscriptions.ts';
 import { isUuid } from './credits.ts';
 import type { PaymentProvider } from './payment-providers.ts';
+import { planCatalogOf } from './plans.ts';
 
 /** How long a plan bought through the dev provider runs before it would renew. */
 export const DEV_PERIOD_DAYS = 30;
@@ -28,6 +29,8 @@ export interface EntitlementsJson {
   family_member_cap: number | null;
   shared_calendars: boolean;
   price_cents_per_month: number;
+  /** Entitlements added since, before they become columns of their own. */
+  extra: Record<string, unknown>;
 }
 
 export interface SubscriptionView {
@@ -71,6 +74,7 @@ export interface SubscriptionsService {
 
 export function createSubscriptionsService(deps: IdentityDeps): SubscriptionsService {
   const { db } = deps;
+  const plans = planCatalogOf(deps);
 
   const current = async (userId: string): Promise<SubscriptionView> => {
     const [live, plan] = await Promise.all([
@@ -82,13 +86,13 @@ export function createSubscriptionsService(deps: IdentityDeps): SubscriptionsSer
         plan_code: plan,
         status: live.status,
         current_period_end: live.current_period_end,
-        entitlements: entitlementsJson(PLANS[plan]),
+        entitlements: entitlementsJson(await plans.entitlementsOf(plan)),
       };
     return {
       plan_code: 'free',
       status: 'active',
       current_period_end: null,
-      entitlements: entitlementsJson(PLANS.free),
+      entitlements: entitlementsJson(await plans.entitlementsOf('free')),
     };
   };
 
@@ -97,7 +101,7 @@ export function createSubscriptionsService(deps: IdentityDeps): SubscriptionsSer
 
     async planOf(userId) {
       const plan = isUuid(userId) ? await currentPlan(db, userId, deps.now()) : 'free';
-      return { plan, entitlements: PLANS[plan] };
+      return { plan, entitlements: await plans.entitlementsOf(plan) };
     },
 
     async change(userId, planCode, provider, origin = {}) {
@@ -207,7 +211,12 @@ export const entitlementsJson = (e: Entitlements): EntitlementsJson => ({
   family_member_cap: e.familyMemberCap,
   shared_calendars: e.sharedCalendars,
   price_cents_per_month: e.priceCentsPerMonth,
+  extra: { ...e.extra },
 });
 
-export const listPlans = (): { plan_code: PlanCode; entitlements: EntitlementsJson }[] =>
-  PLAN_CODES.map((code) => ({ plan_code: code, entitlements: entitlementsJson(PLANS[code]) }));
+export const planJson = (plan: PlanInfo) => ({
+  plan_code: plan.code,
+  name: plan.name,
+  listed: plan.isListed,
+  entitlements: entitlementsJson(plan.entitlements),
+});

@@ -33,6 +33,7 @@ export const AUDIT_EVENTS = [
   'mail.preferences_changed',
   'oidc.granted',
   'oidc.revoked',
+  'staff.action',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

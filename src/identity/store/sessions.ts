@@ -8,7 +8,9 @@ export type RevokeReason =
   | 'refresh_reuse'
   | 'password_changed'
   | 'account_deleted'
-  | 'password_reset';
+  | 'password_reset'
+  | 'staff_sign_out'
+  | 'account_disabled';
 
 /**
  * How a session was authenticated, as RFC 8176 names it: pwd (password), otp (a one-time code:
@@ -179,4 +181,32 @@ export async function findRefreshTokenForUpdate(
 
 export async function markRefreshTokenUsed(db: Queryable, tokenHash: string, at: Date): Promise<void> {
   await db.query('UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1', [tokenHash, at]);
+}
+
+/** An account's live sessions, newest first (the operator console's view). */
+export async function listLiveSessions(
+  db: Queryable,
+  userId: string,
+  now: Date,
+): Promise<
+  {
+    session_id: string;
+    device_id: string | null;
+    ip_address: string | null;
+    created_at: Date;
+    expires_at: Date;
+  }[]
+> {
+  const { rows } = await db.query<{
+    session_id: string;
+    device_id: string | null;
+    ip_address: string | null;
+    created_at: Date;
+    expires_at: Date;
+  }>(
+    `SELECT session_id, device_id, ip_address, created_at, expires_at FROM user_sessions
+     WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 200`,
+    [userId, now],
+  );
+  return rows;
 }

@@ -106,3 +106,46 @@ export async function isEmailTaken(db: Queryable, email: string, exceptUserId: s
   );
   return rows[0]?.taken === true;
 }
+
+/** Whether staff disabled the account (migration 072). */
+export async function isUserDisabled(db: Queryable, userId: string): Promise<boolean> {
+  const { rows } = await db.query<{ disabled: boolean }>(
+    'SELECT disabled_at IS NOT NULL AS disabled FROM users WHERE user_id = $1',
+    [userId],
+  );
+  return rows[0]?.disabled ?? false;
+}
+
+export async function setUserDisabled(db: Queryable, userId: string, at: Date | null): Promise<boolean> {
+  const result = await db.query('UPDATE users SET disabled_at = $2 WHERE user_id = $1', [userId, at]);
+  return result.rowCount > 0;
+}
+
+export interface UserSummaryRow {
+  user_id: string;
+  username: string;
+  email: string;
+  display_name: string | null;
+  disabled_at: Date | null;
+  created_at: Date;
+}
+
+/** Accounts whose username, email or display name contains the text (case-insensitive). */
+export async function searchUsers(db: Queryable, text: string, limit: number): Promise<UserSummaryRow[]> {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await db.query<UserSummaryRow>(
+    `SELECT user_id, username, email, display_name, disabled_at, created_at FROM users
+     WHERE lower(username) LIKE $1 OR lower(email) LIKE $1 OR lower(coalesce(display_name, '')) LIKE $1
+     ORDER BY lower(username) LIMIT $2`,
+    [pattern, limit],
+  );
+  return rows;
+}
+
+export async function findUserSummary(db: Queryable, userId: string): Promise<UserSummaryRow | undefined> {
+  const { rows } = await db.query<UserSummaryRow>(
+    'SELECT user_id, username, email, display_name, disabled_at, created_at FROM users WHERE user_id = $1',
+    [userId],
+  );
+  return rows[0];
+}

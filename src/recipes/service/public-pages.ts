@@ -17,7 +17,7 @@ import {
 
 const joined = (parts: (string | null | false)[]) => parts.filter(Boolean).join(' · ') || null;
 
-export function recipeItem(row: RecipeRow): PublicItem {
+export function recipeItem(row: RecipeRow & { tally?: number }): PublicItem {
   const known = row.prep_time_minutes !== null || row.cook_time_minutes !== null;
   const total = known ? (row.prep_time_minutes ?? 0) + (row.cook_time_minutes ?? 0) : null;
   const ratingCount = Number(row.rating_count);
@@ -38,6 +38,7 @@ export function recipeItem(row: RecipeRow): PublicItem {
           },
         ]
       : []),
+    ...(row.tally !== undefined ? [{ label: 'Upvotes', value: String(row.tally) }] : []),
     // An imported recipe names the page it came from.
     ...(row.source_url ? [{ label: 'Adapted from', value: row.source_url }] : []),
   ];

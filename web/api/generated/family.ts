@@ -1084,6 +1084,21 @@ export interface paths {
                     };
                 };
                 /** @description The error shape of every CALOS service */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1768,6 +1783,21 @@ export interface paths {
                             created_at: string;
                             feed_id: string;
                             url: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
                         };
                     };
                 };
@@ -7314,6 +7344,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
                 };
                 /** @description The error shape of every CALOS service */
                 404: {

@@ -1,0 +1,296 @@
+// /api/admin/…: the operator console's account operations, for staff. Who may do what:
+//   read (find accounts, see one), sign out everywhere, disable/enable: support or admin
+//   change plan, grant or take back credits: admin
+//   the staff audit log: admin of `all`
+// each in the domain `identity` or `all`; a staff member of another domain (hollowtown, recipes,
+// family) or a moderator is 403 STAFF_ROLE_REQUIRED here.
+import { Type } from 'typebox';
+import { requireUser } from '../../platform/auth/guard.ts';
+import { requireStaff, type StaffRoleLookup } from '../../platform/auth/staff.ts';
+import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import type { App } from '../../platform/http/service.ts';
+import type { IdentityDeps } from '../deps.ts';
+import { PLAN_CODES } from '../plans.ts';
+import { createAdminService, MAX_ADJUSTMENT } from '../service/admin.ts';
+import type { StaffActor } from '../service/staff-audit.ts';
+import { listStaffAudit, listStaffRoles } from '../store/staff.ts';
+import { findUserById } from '../store/users.ts';
+import { bearer, ErrorResponse } from './schemas.ts';
+
+const tags = ['admin'];
+const READ = ['support', 'admin'] as const;
+const MONEY = ['admin'] as const;
+
+const Id = Type.String({ maxLength: 64 });
+const Reason = Type.String({ minLength: 1, maxLength: 500, description: 'Why; kept in the audit log' });
+const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+const UserSummary = Type.Object({
+  user_id: Type.String(),
+  username: Type.String(),
+  email: Type.String(),
+  display_name: Type.Union([Type.String(), Type.Null()]),
+  disabled_at: NullableTimestamp,
+  created_at: Timestamp,
+});
+
+export function registerAdminRoutes(app: App, deps: IdentityDeps) {
+  const admin = createAdminService(deps);
+  // Identity reads its own table: a role taken back stops working at once here.
+  const lookup: StaffRoleLookup = (userId) => listStaffRoles(deps.db, userId);
+  const staffOf = async (
+    request: Parameters<typeof requireStaff>[0],
+    roles: readonly string[],
+    domain = 'identity',
+  ): Promise<StaffActor> => {
+    const user = await requireStaff(request, lookup, domain, roles);
+    const account = await findUserById(deps.db, user.userId);
+    return { userId: user.userId, username: account?.username ?? user.userId };
+  };
+
+  app.get(
+    '/api/admin/me',
+    {
+      schema: {
+        tags,
+        summary: 'Your staff roles (empty for everyone else)',
+        security: bearer,
+        response: {
+          200: Type.Object({
+            roles: Type.Array(Type.Object({ role: Type.String(), domain: Type.String() })),
+          }),
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      if (user.delegated) return { roles: [] };
+      return { roles: (await lookup(user.userId)).map((g) => ({ role: g.role, domain: g.domain })) };
+    },
+  );
+
+  app.get(
+    '/api/admin/users',
+    {
+      schema: {
+        tags,
+        summary: 'Find accounts by username, email or display name (support, admin)',
+        security: bearer,
+        querystring: Type.Object({
+          q: Type.String({ minLength: 2, maxLength: 254 }),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(UserSummary) }), ...Errors },
+      },
+    },
+    async (request) => {
+      await staffOf(request, READ);
+      return { items: await admin.search(request.query.q, request.query.limit ?? 20) };
+    },
+  );
+
+  app.get(
+    '/api/admin/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One account: devices, live sessions, plan and credits (support, admin)',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        response: {
+          200: Type.Object({
+            ...UserSummary.properties,
+            plan: Type.Object({ plan_code: Type.String(), status: Type.String() }),
+            credits: Type.Object({ balance: Type.Integer(), lifetime_spent: Type.Integer() }),
+            devices: Type.Array(
+              Type.Object({
+                device_id: Type.String(),
+                device_type: Type.String(),
+                device_name: Type.Union([Type.String(), Type.Null()]),
+                last_seen: Timestamp,
+                revoked_at: NullableTimestamp,
+              }),
+            ),
+            sessions: Type.Array(
+              Type.Object({
+                session_id: Type.String(),
+                device_id: Type.Union([Type.String(), Type.Null()]),
+                ip_address: Type.Union([Type.String(), Type.Null()]),
+                created_at: Timestamp,
+                expires_at: Timestamp,
+              }),
+            ),
+          }),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      await staffOf(request, READ);
+      return admin.account(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/sign-out',
+    {
+      schema: {
+        tags,
+        summary: 'End every session of an account (support, admin)',
+        description: 'Refresh stops at once; services refuse its access tokens from the revocations feed.',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          { reason: Reason },
+          { additionalProperties: false, examples: [{ reason: 'Phone reported stolen (ticket 4711)' }] },
+        ),
+        response: { 200: Type.Object({ sessions_ended: Type.Integer() }), ...Errors },
+      },
+    },
+    async (request) => {
+      const actor = await staffOf(request, READ);
+      return admin.signOutEverywhere(request.params.id, actor, request.body.reason);
+    },
+  );
+
+  for (const [path, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post(
+      `/api/admin/users/:id/${path}`,
+      {
+        schema: {
+          tags,
+          summary: disabled
+            ? 'Disable an account: no sign-in, every session ended (support, admin)'
+            : 'Enable a disabled account again (support, admin)',
+          security: bearer,
+          params: Type.Object({ id: Id }),
+          body: Type.Object(
+            { reason: Reason },
+            { additionalProperties: false, examples: [{ reason: 'Spam reports, see ticket 4712' }] },
+          ),
+          response: {
+            200: Type.Object({ disabled: Type.Boolean(), disabled_at: NullableTimestamp }),
+            ...Errors,
+          },
+        },
+      },
+      async (request) => {
+        const actor = await staffOf(request, READ);
+        return admin.setDisabled(request.params.id, disabled, actor, request.body.reason);
+      },
+    );
+  }
+
+  app.put(
+    '/api/admin/users/:id/plan',
+    {
+      schema: {
+        tags,
+        summary: 'Put an account on a plan, without payment (admin)',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          { plan_code: Type.Enum(PLAN_CODES), reason: Reason },
+          {
+            additionalProperties: false,
+            examples: [{ plan_code: 'family', reason: 'Goodwill after outage' }],
+          },
+        ),
+        response: {
+          200: Type.Object({ plan_code: Type.String(), status: Type.String() }),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      const actor = await staffOf(request, MONEY);
+      const current = await admin.changePlan(
+        request.params.id,
+        request.body.plan_code,
+        actor,
+        request.body.reason,
+      );
+      return { plan_code: current.plan_code, status: current.status };
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/credits',
+    {
+      schema: {
+        tags,
+        summary: 'Grant (amount > 0) or take back (amount < 0) credits, with a reason (admin)',
+        description: 'A ledger entry names the staff member; a balance never goes below zero (409).',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          {
+            amount: Type.Integer({ minimum: -MAX_ADJUSTMENT, maximum: MAX_ADJUSTMENT }),
+            reason: Reason,
+          },
+          {
+            additionalProperties: false,
+            examples: [{ amount: 500, reason: 'Refund for failed generations' }],
+          },
+        ),
+        response: {
+          200: Type.Object({ balance: Type.Integer(), entry_id: Type.Union([Type.Integer(), Type.Null()]) }),
+          409: ErrorResponse,
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      const actor = await staffOf(request, MONEY);
+      return admin.adjustCredits(request.params.id, request.body.amount, actor, request.body.reason);
+    },
+  );
+
+  app.get(
+    '/api/admin/audit',
+    {
+      schema: {
+        tags,
+        summary: 'The staff audit log, newest first (admin of all)',
+        security: bearer,
+        querystring: Type.Object({
+          user_id: Type.Optional(Type.String({ format: 'uuid' })),
+          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                staff_audit_id: Type.Integer(),
+                actor_label: Type.String(),
+                action: Type.String(),
+                subject_user_id: Type.Union([Type.String(), Type.Null()]),
+                domain: Type.String(),
+                reason: Type.Union([Type.String(), Type.Null()]),
+                details: Type.Record(Type.String(), Type.Unknown()),
+                created_at: Timestamp,
+              }),
+            ),
+          }),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      await staffOf(request, ['admin'], 'all');
+      return {
+        items: await listStaffAudit(
+          deps.db,
+          { subjectUserId: request.query.user_id },
+          request.query.limit ?? 50,
+          request.query.before,
+        ),
+      };
+    },
+  );
+}

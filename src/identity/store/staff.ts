@@ -1,0 +1,114 @@
+// Staff roles and the staff audit log in calos_identity (migration 071). The log is append-only:
+// this module only inserts and reads it, and the database refuses UPDATE and DELETE on it.
+import type { Queryable } from '../../platform/db/database.ts';
+
+export const STAFF_ROLES = ['admin', 'support', 'moderator'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const STAFF_DOMAINS = ['all', 'identity', 'hollowtown', 'recipes', 'family'] as const;
+export type StaffDomain = (typeof STAFF_DOMAINS)[number];
+
+export interface StaffGrantRow {
+  user_id: string;
+  username: string;
+  role: StaffRole;
+  domain: StaffDomain;
+  granted_by: string;
+  created_at: Date;
+}
+
+export interface StaffAuditRow {
+  staff_audit_id: number;
+  actor_user_id: string | null;
+  actor_label: string;
+  action: string;
+  subject_user_id: string | null;
+  domain: StaffDomain;
+  reason: string | null;
+  details: Record<string, unknown>;
+  created_at: Date;
+}
+
+/** True when the grant is new. */
+export async function insertStaffRole(
+  tx: Queryable,
+  input: { userId: string; role: StaffRole; domain: StaffDomain; grantedBy: string; at: Date },
+): Promise<boolean> {
+  const { rows } = await tx.query(
+    `INSERT INTO staff_roles (user_id, role, domain, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT DO NOTHING RETURNING user_id`,
+    [input.userId, input.role, input.domain, input.grantedBy, input.at],
+  );
+  return rows.length > 0;
+}
+
+/** How many grants were removed (a role without --domain is taken back in every domain). */
+export async function deleteStaffRole(
+  tx: Queryable,
+  input: { userId: string; role: StaffRole; domain: StaffDomain | null },
+): Promise<StaffDomain[]> {
+  const { rows } = await tx.query<{ domain: StaffDomain }>(
+    `DELETE FROM staff_roles WHERE user_id = $1 AND role = $2 AND ($3::text IS NULL OR domain = $3)
+     RETURNING domain`,
+    [input.userId, input.role, input.domain],
+  );
+  return rows.map((r) => r.domain);
+}
+
+export async function listStaffRoles(db: Queryable, userId?: string): Promise<StaffGrantRow[]> {
+  const { rows } = await db.query<StaffGrantRow>(
+    `SELECT s.user_id, u.username, s.role, s.domain, s.granted_by, s.created_at
+     FROM staff_roles s JOIN users u ON u.user_id = s.user_id
+     WHERE ($1::uuid IS NULL OR s.user_id = $1)
+     ORDER BY lower(u.username), s.domain, s.role`,
+    [userId ?? null],
+  );
+  return rows;
+}
+
+export async function insertStaffAudit(
+  tx: Queryable,
+  input: {
+    actorUserId: string | null;
+    actorLabel: string;
+    action: string;
+    subjectUserId: string | null;
+    domain: StaffDomain;
+    reason: string | null;
+    details: Record<string, unknown>;
+    at: Date;
+  },
+): Promise<number> {
+  const { rows } = await tx.query<{ staff_audit_id: number }>(
+    `INSERT INTO staff_audit_log (actor_user_id, actor_label, action, subject_user_id, domain, reason, details, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING staff_audit_id`,
+    [
+      input.actorUserId,
+      input.actorLabel.slice(0, 100),
+      input.action,
+      input.subjectUserId,
+      input.domain,
+      input.reason,
+      JSON.stringify(input.details),
+      input.at,
+    ],
+  );
+  return Number((rows[0] as { staff_audit_id: number }).staff_audit_id);
+}
+
+/** Newest first; filtered by the account concerned or by the staff member who acted. */
+export async function listStaffAudit(
+  db: Queryable,
+  filter: { subjectUserId?: string; actorUserId?: string; domains?: readonly StaffDomain[] },
+  limit: number,
+  before?: number,
+): Promise<StaffAuditRow[]> {
+  const { rows } = await db.query<StaffAuditRow>(
+    `SELECT staff_audit_id, actor_user_id, actor_label, action, subject_user_id, domain, reason, details, created_at
+     FROM staff_audit_log
+     WHERE ($1::uuid IS NULL OR subject_user_id = $1) AND ($2::uuid IS NULL OR actor_user_id = $2)
+       AND ($3::text[] IS NULL OR domain = ANY($3)) AND ($4::bigint IS NULL OR staff_audit_id < $4)
+     ORDER BY staff_audit_id DESC LIMIT $5`,
+    [filter.subjectUserId ?? null, filter.actorUserId ?? null, filter.domains ?? null, before ?? null, limit],
+  );
+  return rows.map((r) => ({ ...r, staff_audit_id: Number(r.staff_audit_id) }));
+}
