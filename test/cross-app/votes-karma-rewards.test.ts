@@ -158,6 +158,38 @@ describe.each(testEngines())('votes, karma and rewards on %s', (engine) => {
     ]);
   });
 
+  it('takes the karma back when a voter closes their account, for good', async () => {
+    const id = await publishSpooky(author, 'Spider web dip');
+    const leaver = await given(platform).user();
+    await setAge([leaver], 2 * DAY_MS);
+    await voteSpooky(leaver, id);
+    await sync();
+    const before = (await karmaOf(author)).karma;
+    const closed = await platform.app.inject({
+      method: 'DELETE',
+      url: '/calos/api/account',
+      headers: leaver.headers,
+      payload: { password: leaver.password },
+    });
+    expect(closed.statusCode, closed.body).toBe(204);
+    const karma = await karmaOf(author);
+    expect(karma.karma).toBe(before - 1);
+    expect(karma.recent[0]).toMatchObject({
+      delta: -1,
+      reason: 'Upvote gone: the voter closed their account',
+      item_id: id,
+      item_title: 'Spider web dip',
+    });
+    // A late report of the vote from the app changes nothing now.
+    await sync();
+    expect((await karmaOf(author)).karma).toBe(before - 1);
+    const counted = await identityDb().query<{ is_active: boolean }>(
+      'SELECT is_active FROM karma_votes WHERE item_id = $1 AND voter_id = $2',
+      [id, leaver.userId],
+    );
+    expect(counted.rows).toEqual([{ is_active: false }]);
+  });
+
   it('does not count votes from accounts younger than a day towards rewards (but gives karma)', async () => {
     const id = await publishSpooky(author, 'Witch finger cookies');
     const young = await Promise.all(Array.from({ length: 2 }, () => given(platform).user()));

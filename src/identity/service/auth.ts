@@ -1,6 +1,7 @@
 // Accounts and sessions: sign-up, sign-in (with the device it happens on, and a second factor
 // when the account has one), rotating refresh tokens with reuse detection, sign-out, password
 // change and account deletion.
+
 import { createHash } from 'node:crypto';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.ts';
 import type { Queryable } from '../../platform/db/database.ts';
@@ -11,6 +12,7 @@ import { requestMail } from '../mail/requests.ts';
 import { deleteAuditOf, recordAudit } from '../store/audit.ts';
 import { openCreditAccount } from '../store/credits.ts';
 import { type DeviceRow, type DeviceType, upsertDevice } from '../store/devices.ts';
+import { endVotesOf } from '../store/karma.ts';
 import { enqueueEvent } from '../store/outbox.ts';
 import { revokeUserTokens } from '../store/revocations.ts';
 import {
@@ -425,6 +427,8 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
           deletedAt,
         );
         await deleteAuditOf(tx, userId);
+        // Their upvotes go with them: the authors lose that karma (the apps delete the votes).
+        await endVotesOf(tx, userId, deletedAt);
         const deleted = await deleteUser(tx, userId);
         if (!deleted) throw IdentityErrors.userNotFound();
         // Every service refuses the account's tokens from now on, not when they expire.

@@ -158,3 +158,47 @@ export async function userCreatedAt(db: Queryable, userId: string): Promise<Date
   ]);
   return rows[0]?.created_at;
 }
+
+/** The version a closed account's votes end at: no report of the app can come after it. */
+const FINAL_VERSION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A voter's account is closed: their active votes end (their authors lose that karma, and the
+ * votes stop counting towards rewards; rewards already paid stay), for good. Resolves with how
+ * many votes ended.
+ */
+export async function endVotesOf(tx: Queryable, voterId: string, at: Date): Promise<number> {
+  const { rows } = await tx.query<{ ended: number }>(
+    `WITH before AS (
+       SELECT app, item_kind, item_id, author_id, is_counted FROM karma_votes
+       WHERE voter_id = $1 AND is_active FOR UPDATE
+     ),
+     ended AS (
+       UPDATE karma_votes k SET is_active = false, is_counted = false, version = $3, updated_at = $2
+       FROM before b
+       WHERE k.voter_id = $1 AND k.app = b.app AND k.item_kind = b.item_kind AND k.item_id = b.item_id
+       RETURNING b.app, b.item_kind, b.item_id, b.author_id, b.is_counted AS was_counted
+     ),
+     uncounted AS (
+       UPDATE reward_items r SET counted_votes = GREATEST(r.counted_votes - e.n, 0)
+       FROM (SELECT app, item_kind, item_id, count(*)::int AS n FROM ended WHERE was_counted
+             GROUP BY app, item_kind, item_id) e
+       WHERE r.app = e.app AND r.item_kind = e.item_kind AND r.item_id = e.item_id
+     ),
+     karma AS (
+       INSERT INTO karma_ledger (user_id, delta, app, item_kind, item_id, item_title, reason, idempotency_key,
+                                 created_at)
+       SELECT e.author_id, -1, e.app, e.item_kind, e.item_id,
+              COALESCE((SELECT l.item_title FROM karma_ledger l
+                        WHERE l.app = e.app AND l.item_kind = e.item_kind AND l.item_id = e.item_id
+                        ORDER BY l.entry_id DESC LIMIT 1), 'Untitled'),
+              'Upvote gone: the voter closed their account',
+              'vote:' || e.app || ':' || e.item_kind || ':' || e.item_id || ':' || $1 || ':closed', $2
+       FROM ended e WHERE e.author_id <> $1
+       ON CONFLICT (idempotency_key) DO NOTHING
+     )
+     SELECT count(*)::int AS ended FROM ended`,
+    [voterId, at, FINAL_VERSION],
+  );
+  return rows[0]?.ended ?? 0;
+}
