@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import webpush from 'web-push';
 import { goodAnswer } from '../../src/hollowtown/testing/recipe-answers.ts';
 import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
 import { type Cast, type SampleData, seedSampleData } from './screenshot-data/index.ts';
@@ -195,8 +196,10 @@ async function shootFamily(page: Page, web: WebPlatform) {
   await shootSection(page, 'Calendar subscription', 'family-ical-links');
   await page.getByRole('button', { name: 'Delete family “The Addams”' }).click();
   await shootSection(page, 'Family settings', 'family-settings');
-  for (const view of ['todos', 'chores', 'calendar', 'shopping']) {
+  for (const view of ['todos', 'chores', 'calendar', 'shopping', 'chat', 'notifications']) {
     await open(page, web, 'family', `/${view}`);
+    if (view === 'chat') await visible(page.locator('.chat-card', { hasText: 'fog machine' }));
+    if (view === 'notifications') await visible(page.getByText('Notify me on this device'));
     await shoot(page, `family-${view}`);
   }
 }
@@ -222,7 +225,15 @@ async function main() {
   if (!hasChromium) process.exit(1);
   mkdirSync(OUT, { recursive: true });
   const ollama = await startOllamaStandIn({ models: ['llama3.2:latest'] });
-  const web = await startScriptPlatform({ OLLAMA_HOSTS: ollama.url, OLLAMA_HEALTH_INTERVAL_MS: '200' });
+  // VAPID keys, so the Notifications view offers Web Push ("Notify me on this device").
+  const vapid = webpush.generateVAPIDKeys();
+  const web = await startScriptPlatform({
+    OLLAMA_HOSTS: ollama.url,
+    OLLAMA_HEALTH_INTERVAL_MS: '200',
+    CALOS_VAPID_PUBLIC_KEY: vapid.publicKey,
+    CALOS_VAPID_PRIVATE_KEY: vapid.privateKey,
+    CALOS_VAPID_SUBJECT: 'mailto:screenshots@calos.invalid',
+  });
   const browser = await launchChromium();
   try {
     const cast: Cast = {

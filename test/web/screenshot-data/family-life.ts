@@ -31,6 +31,7 @@ export async function seedFamilyLife(
     { title: 'Polish the candelabras', priority: 'low', due_date: isoDay(daysFrom(new Date(), 3)) },
   ])
     await morticia('family', `/api/todos/${chores.list_id}/items`, { body: item });
+  const prepItems: { item_id: string }[] = [];
   const prep = await morticia('family', '/api/todos', {
     body: { family_id: familyId, list_name: 'Party prep', list_type: 'shared' },
   });
@@ -43,7 +44,7 @@ export async function seedFamilyLife(
     },
     { title: 'Borrow a second fog machine', priority: 'medium' },
   ])
-    await morticia('family', `/api/todos/${prep.list_id}/items`, { body: item });
+    prepItems.push(await morticia('family', `/api/todos/${prep.list_id}/items`, { body: item }));
 
   for (const event of [
     { event_name: 'School photos', event_type: 'school', start_time: thisMonth(4, 8, 30) },
@@ -93,6 +94,19 @@ export async function seedFamilyLife(
         body: { checked: true },
       });
   }
+  // The family chat: a question with the errand linked as a card, and the answer to it.
+  const chat = `/api/families/${familyId}/messages`;
+  const question = await morticia('family', chat, {
+    body: {
+      body: 'Who can ask Uncle Fester for his fog machine?',
+      link: { kind: 'todo', id: prepItems[1]?.item_id },
+    },
+  });
+  await gomez('family', chat, {
+    body: { body: 'I will, on my way home tonight.', reply_to: question.message_id },
+  });
+  await morticia('family', chat, { body: { body: 'Perfect. And the candles are on the list.' } });
+
   // Gomez's calendar app already subscribes; Morticia makes her own link on the page.
   await gomez('family', `/api/families/${familyId}/ical`, { method: 'POST' });
 }

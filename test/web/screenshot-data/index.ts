@@ -24,6 +24,8 @@ export async function seedSampleData(web: WebPlatform, cast: Cast): Promise<Samp
   const gomez = await signUp(web, cast.gomez, 'Gomez');
   const wednesday = await signUp(web, cast.wednesday, 'Wednesday');
 
+  // The Family plan: its shared calendars (iCal links) are on the Family page.
+  await morticia('account', '/api/subscription', { body: { plan_code: 'family', provider: 'dev' } });
   const family = await morticia('family', '/api/families', { body: { family_name: 'The Addams' } });
   const familyId = family.family_id as string;
   // Morticia invites, and each accepts.
