@@ -174,11 +174,19 @@ export function registerPublicPages(app: App, options: PublicPagesOptions): void
   const baseOf = (request: FastifyRequest) =>
     publicBaseOf(options.config, options.service, options.prefix, request).base;
 
-  const authorOf = async (userId: string): Promise<PublicAuthor | null> => {
+  /** The item's author with their karma (null when identity does not say it now). */
+  const authorOf = async (userId: string): Promise<(PublicAuthor & { karma: number | null }) | null> => {
     const users = options.users();
     if (!users) return null;
     try {
-      return await users.findUser({ userId });
+      const [author, karma] = await Promise.all([
+        users.findUser({ userId }),
+        users.karma.ofUser(userId).then(
+          (answer) => answer.karma,
+          () => null,
+        ),
+      ]);
+      return author && { ...author, karma };
     } catch (error) {
       // The page is worth showing without its author's name.
       options.logger.warn({ err: error }, 'public page: identity did not answer for the author');
@@ -318,7 +326,7 @@ function describe(item: PublicItem, kindLabel: string, siteName: string): string
 function renderItemPage(
   item: PublicItem,
   kind: PublicKind,
-  author: PublicAuthor | null,
+  author: (PublicAuthor & { karma: number | null }) | null,
   base: string,
   siteName: string,
   theme: PageTheme,
@@ -346,7 +354,7 @@ function renderItemPage(
 <p class="lede">${kind.label}</p>
 <h1>${item.name}</h1>
 ${item.description ? html`<p class="lede">${item.description}</p>` : ''}
-${author ? html`<p>By <a href="../u/${encodeURIComponent(author.username)}">${authorName(author)}</a></p>` : ''}
+${author ? html`<p>By <a href="../u/${encodeURIComponent(author.username)}">${authorName(author)}</a>${author.karma === null ? '' : html` · karma ${String(author.karma)}`}</p>` : ''}
 ${
   photo
     ? html`<img class="hero" src="${photo}" alt="${item.name}" referrerpolicy="no-referrer" width="1200" height="630" fetchpriority="high">`

@@ -389,6 +389,7 @@ describe.each(testEngines())('Hollowtown public pages on %s', (engine) => {
         .map((li) => $(li).text().replace(/\s+/g, ' ').trim());
     const page = load((await get(`/hollowtown/r/${ids.published}`)).body);
     expect(facts(page)).toContain('Upvotes 1');
+    expect(page('article p').text()).toContain('karma 1');
     const profile = load((await get(`/hollowtown/u/${alice.username}`)).body);
     expect(facts(profile)).toContain('Karma 1');
   });
