@@ -291,10 +291,12 @@ describe.runIf(testEngines().includes('postgres')).each([
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     if (nats) {
-      // The events went through JetStream: identity's and Hollowtown's, read by durable consumers.
+      // The events went through JetStream: identity's and Hollowtown's, read by durable consumers
+      // (the gateway's follows identity's plan changes).
       const state = await natsStreamState(NATS_URL, natsPrefix);
       expect(state.messages).toBeGreaterThanOrEqual(3);
       expect(state.consumers).toEqual([
+        'ai-from-identity',
         'family-from-identity',
         'hollowtown-from-identity',
         'recipes-from-hollowtown',

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goodAnswer } from '../../src/hollowtown/testing/recipe-answers.ts';
 import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
 import {
+  apiAs,
   hasChromium,
   launchChromium,
   newContext,
@@ -18,6 +19,7 @@ import {
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
+  tokenOf,
   visible,
   type WebPlatform,
 } from './support.ts';
@@ -184,6 +186,12 @@ describe.skipIf(!hasChromium)('web: the apps', () => {
     const parent = await signedInPage(newUser('mum'));
     const child = await signedInPage(newUser('kid'));
     const page = parent.page;
+    // Calendar subscriptions (iCal) come with the Family plan.
+    const upgraded = await apiAs(web)(await tokenOf(web, parent.user), 'POST', '/calos/api/subscription', {
+      plan_code: 'family',
+      provider: 'dev',
+    });
+    expect(upgraded.status).toBe(200);
     await openSignedIn(page, web, 'family', 'families');
     await page.getByLabel('Family name').fill('The Addams');
     await page.getByRole('button', { name: 'Create family' }).click();

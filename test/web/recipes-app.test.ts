@@ -173,7 +173,7 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome', () => {
     await visible(ingredients.getByText('1½ l vegetable stock'));
     await visible(ingredients.getByText('2 cloves garlic, crushed'));
     await visible(page.getByText('turkish · medium · 40 minutes · serves 4 · 320 kcal per serving'));
-    await visible(page.getByText(/^Published: everyone/));
+    await visible(page.getByText(/^Published: anyone can read it on its public page/));
     await visible(page.getByRole('list', { name: 'Tags' }).getByText('weeknight'));
     await visible(page.getByText('Contains: celery'));
     expect(await a11y(page)).toEqual([]);
