@@ -295,6 +295,15 @@ function dataChecks(
   return checks;
 }
 
+/**
+ * Tables a target's own migrations fill (reference data: identity's subscription_plans holds the
+ * plans): moved rows may reference them without the mapping filling them. A value they lack is
+ * refused by the target's foreign key inside the table's transaction, which then writes nothing.
+ */
+const SEEDED_BY_MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
+  identity: ['subscription_plans'],
+};
+
 /** Orders tables after the tables they reference, and adds foreign-key checks the monolith lacks. */
 function resolveParents(plan: Plan, moved: MovedTable[], monolith: Catalog) {
   const byTarget = new Map(plan.tables.map((t) => [`${t.database}.${t.target}`, t]));
@@ -304,7 +313,7 @@ function resolveParents(plan: Plan, moved: MovedTable[], monolith: Catalog) {
       if (!fk.columns.every((c) => table.columns.some((p) => p.target === c))) continue;
       const parent = byTarget.get(`${table.database}.${fk.refTable}`);
       if (!parent) {
-        if (fk.refTable !== table.target)
+        if (fk.refTable !== table.target && !SEEDED_BY_MIGRATIONS[table.database]?.includes(fk.refTable))
           plan.problems.push(
             `${table.source} → ${table.database}.${table.target}: references ${table.database}.${fk.refTable} (${fk.name}), which the mapping does not fill`,
           );
