@@ -19,16 +19,16 @@ export interface CardRow {
   list_id: string | null;
 }
 
-const TODO = `SELECT 'todo' AS kind, i.item_id AS id, i.title, l.list_name AS context,
+const TODO_CARDS = `SELECT 'todo' AS kind, i.item_id AS id, i.title, l.list_name AS context,
     COALESCE(i.due_on::text, to_char(i.due_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) AS "when",
     i.status = 'done' AS done, l.list_id
   FROM todo_items i JOIN todo_lists l ON l.list_id = i.list_id
   WHERE l.family_id = $1 AND l.list_type <> 'personal'`;
-const SHOPPING = `SELECT 'shopping_item' AS kind, i.item_id AS id, i.name AS title, l.list_name AS context,
+const SHOPPING_CARDS = `SELECT 'shopping_item' AS kind, i.item_id AS id, i.name AS title, l.list_name AS context,
     NULL AS "when", i.checked AS done, l.list_id
   FROM family_shopping_items i JOIN family_shopping_lists l ON l.list_id = i.list_id
   WHERE l.family_id = $1`;
-const EVENT = `SELECT 'event' AS kind, e.event_id AS id, e.event_name AS title,
+const EVENT_CARDS = `SELECT 'event' AS kind, e.event_id AS id, e.event_name AS title,
     CASE WHEN e.recurrence_rule IS NULL THEN NULL ELSE 'repeats' END AS context,
     to_char(e.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "when", NULL::boolean AS done,
     NULL::uuid AS list_id
@@ -44,9 +44,9 @@ export async function findCards(
   const params: unknown[] = [familyId];
   const parts: string[] = [];
   for (const [kind, select, column] of [
-    ['todo', TODO, 'i.item_id'],
-    ['shopping_item', SHOPPING, 'i.item_id'],
-    ['event', EVENT, 'e.event_id'],
+    ['todo', TODO_CARDS, 'i.item_id'],
+    ['shopping_item', SHOPPING_CARDS, 'i.item_id'],
+    ['event', EVENT_CARDS, 'e.event_id'],
   ] as const) {
     const ids = links.filter((l) => l.kind === kind).map((l) => l.id);
     if (ids.length === 0) continue;
@@ -69,11 +69,11 @@ export async function linkableCards(
   each: number,
 ): Promise<CardRow[]> {
   const { rows } = await db.query<CardRow>(
-    `(${TODO} AND i.status <> 'done' ORDER BY COALESCE(i.due_date, i.due_on::timestamptz) NULLS LAST, i.created_at DESC LIMIT $2)
+    `(${TODO_CARDS} AND i.status <> 'done' ORDER BY COALESCE(i.due_date, i.due_on::timestamptz) NULLS LAST, i.created_at DESC LIMIT $2)
      UNION ALL
-     (${SHOPPING} AND NOT i.checked ORDER BY l.created_at DESC, i.position LIMIT $2)
+     (${SHOPPING_CARDS} AND NOT i.checked ORDER BY l.created_at DESC, i.position LIMIT $2)
      UNION ALL
-     (${EVENT} AND (e.start_time >= $3 OR e.recurrence_rule IS NOT NULL) ORDER BY e.start_time LIMIT $2)`,
+     (${EVENT_CARDS} AND (e.start_time >= $3 OR e.recurrence_rule IS NOT NULL) ORDER BY e.start_time LIMIT $2)`,
     [familyId, each, from],
   );
   return rows;
