@@ -216,6 +216,17 @@ export class OllamaPool {
     return AiErrors.poolSaturated(model);
   }
 
+  /**
+   * Fewest requests in flight first; among equals, one that has the model loaded; then the one
+   * that has served fewest, so that ties do not always fall to the first instance listed.
+   */
+  #better(candidate: InstanceState, best: InstanceState, model: string): boolean {
+    if (candidate.inFlight !== best.inFlight) return candidate.inFlight < best.inFlight;
+    const loaded = candidate.loaded.has(model);
+    if (loaded !== best.loaded.has(model)) return loaded;
+    return candidate.served < best.served;
+  }
+
   #tryLease(model: string, exclude: ReadonlySet<string>): Lease | undefined {
     const now = performance.now();
     let best: InstanceState | undefined;
@@ -223,13 +234,7 @@ export class OllamaPool {
       if (!instance.healthy || instance.coolingUntil > now || exclude.has(instance.url)) continue;
       if (!instance.models.has(model) || instance.inFlight >= this.#options.maxConcurrencyPerInstance)
         continue;
-      if (
-        !best ||
-        instance.inFlight < best.inFlight ||
-        (instance.inFlight === best.inFlight && instance.loaded.has(model) && !best.loaded.has(model))
-      ) {
-        best = instance;
-      }
+      if (!best || this.#better(instance, best, model)) best = instance;
     }
     if (!best) return undefined;
     const instance = best;
