@@ -15,9 +15,17 @@ import {
   sharedParsers,
 } from './database.ts';
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers is zeroed inside the WASM heap of every embedded
+ * database: four of them held 844 MB of memory and spent 1.05 s of CPU each opening. At 32 MB
+ * they hold 358 MB and open in 0.71 s (measured on four fresh clusters); the
+ * operating system's file cache sits behind the buffers either way.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 export async function openPglite(name: DatabaseName, dir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
-  const pg = await PGlite.create(dir, { parsers: sharedParsers });
+  const pg = await PGlite.create(dir, { parsers: sharedParsers, startParams: START_PARAMS });
   const database = new PgliteDatabase(name, pg);
   instances.set(database, pg);
   return database;
