@@ -3,4 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli/main.ts');
+const { main } = await import('../src/cli/main.ts');
+// Not awaited at the top: `calos start` serves until a signal ends the process.
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

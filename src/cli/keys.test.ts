@@ -1,10 +1,9 @@
 // `calos keys rotate-master` as an operator runs it, on the key file and with CALOS_MASTER_KEY.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calosInProcess } from '../../test/support/cli.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';
 import { testEngines } from '../../test/support/engines.ts';
 import { addApiKey, createApiKeysClient, signingKeyAad } from '../identity/service/api-keys.ts';
@@ -15,7 +14,6 @@ import type { Database } from '../platform/db/database.ts';
 import { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { createLogger } from '../platform/logger.ts';
 
-const exec = promisify(execFile);
 const OPENAI_KEY = 'sk-proj-Abc123Def456Ghi789Jkl012Mno345Pqr678Stu9xyz';
 const ANTHROPIC_KEY = 'sk-ant-api03-ZYXWVUTSRQPONMLKJIHGFEDCBA0987654321-wxyz';
 const PRIVATE_JWK = JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'private-half', x: 'public-half' });
@@ -50,10 +48,7 @@ describe.each(testEngines())('calos keys rotate-master on %s', (engine) => {
         isolated.targets.identity.engine === 'postgres' ? isolated.targets.identity.url : '',
       CALOS_MASTER_KEY: masterKey ?? '',
     };
-    return exec(process.execPath, [path.resolve('bin/calos.mjs'), ...args], { env }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+    return calosInProcess(args, env);
   }
 
   /** What each stored secret opens to under `key`, or the error code it gives. */

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName } from '../platform/config.ts';
 import { DEFAULT_WEB_DIST } from '../platform/http/static.ts';
 import { createLogger } from '../platform/logger.ts';
-import { print, reportFailure, UsageError } from './output.ts';
+import { type CliStreams, cliEnv, print, reportFailure, UsageError, withCliContext } from './output.ts';
 
 const HELP = `calos — one account, many apps
 
@@ -111,8 +111,9 @@ async function run(argv: string[]): Promise<number> {
     print(HELP);
     return 0;
   }
-  readEnvFile();
-  const config = loadConfig();
+  const given = cliEnv();
+  if (given === process.env) readEnvFile();
+  const config = loadConfig(given);
   // Each command loads only its own modules: a command that needs one database does not pay
   // for importing every service.
   switch (command) {
@@ -230,11 +231,19 @@ async function access(
   return 0;
 }
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.exitCode = reportFailure(error);
-  },
-);
+/** Runs one calos command and returns its exit code; failures are reported, never thrown. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+/**
+ * One command in this process with its own environment and streams (tests, and callers that
+ * embed the command): the same code as `calos …` without starting a new Node.js.
+ */
+export function runCalos(argv: string[], env: NodeJS.ProcessEnv, streams: CliStreams): Promise<number> {
+  return withCliContext({ env, ...streams }, () => main(argv));
+}

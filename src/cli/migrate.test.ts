@@ -5,23 +5,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { calosInProcess } from '../../test/support/cli.ts';
 import { readMigrationFiles } from '../platform/migrations/migration-files.ts';
 
-const exec = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-cli-'));
 
-async function calos(...args: string[]) {
-  return exec(process.execPath, [path.resolve('bin/calos.mjs'), ...args], {
-    env: { ...process.env, CALOS_DATA_DIR: dataDir, NODE_ENV: 'development' },
-  }).then(
+const env = { ...process.env, CALOS_DATA_DIR: dataDir, NODE_ENV: 'development' };
+const calos = (...args: string[]) => calosInProcess(args, env);
+
+/** The real binary, as an operator's shell starts it: exit codes and streams of a process. */
+const calosBinary = (...args: string[]) =>
+  promisify(execFile)(process.execPath, [path.resolve('bin/calos.mjs'), ...args], { env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
-}
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-// Each command is a fresh process that opens embedded databases (the first run creates them).
+// Each command opens the embedded databases and closes them (the first run creates them).
 describe('the calos migration commands', { timeout: 180_000 }, () => {
   it('migrate one database, then all with identity first, then report status', async () => {
     const one = await calos('migrate', 'hollowtown');
@@ -67,5 +68,15 @@ describe('the calos migration commands', { timeout: 180_000 }, () => {
     expect(badTo.stderr).toContain('--to takes a migration number');
     const unknownCommand = await calos('explode');
     expect(unknownCommand.code).toBe(2);
+  });
+
+  it('run as the bin/calos.mjs process: a command, its output and exit codes', async () => {
+    const status = await calosBinary('migrate', 'status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/applied\s+001_create_users/);
+    const wrong = await calosBinary('rollback', 'forum');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('unknown database "forum"');
+    expect((await calosBinary('help')).stdout).toContain('calos start');
   });
 });

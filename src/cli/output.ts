@@ -1,8 +1,31 @@
-// How the calos command talks to a person: plain lines on stdout, problems on stderr.
+// How the calos command talks to a person: plain lines on stdout, problems on stderr. A run can
+// be given its own streams and environment (`runCalos`), so tests run commands in-process.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, ConfigError } from '../platform/errors.ts';
 
-export const print = (line = '') => process.stdout.write(`${line}\n`);
-export const printError = (line: string) => process.stderr.write(`${line}\n`);
+/** Where a run writes: stdout and stderr by default. */
+export interface CliStreams {
+  out: { write(text: string): unknown };
+  err: { isTTY?: boolean; columns?: number; write(text: string): unknown };
+}
+
+interface CliContext extends CliStreams {
+  env: NodeJS.ProcessEnv;
+}
+
+const context = new AsyncLocalStorage<CliContext>();
+
+/** Runs `work` with these streams and this environment for every print and setting inside it. */
+export const withCliContext = <T>(run: CliContext, work: () => Promise<T>): Promise<T> =>
+  context.run(run, work);
+
+export const stdoutStream = (): CliStreams['out'] => context.getStore()?.out ?? process.stdout;
+export const stderrStream = (): CliStreams['err'] => context.getStore()?.err ?? process.stderr;
+/** The environment of this run: the process's, unless the run was given one. */
+export const cliEnv = (): NodeJS.ProcessEnv => context.getStore()?.env ?? process.env;
+
+export const print = (line = '') => stdoutStream().write(`${line}\n`);
+export const printError = (line: string) => stderrStream().write(`${line}\n`);
 
 export class UsageError extends Error {}
 

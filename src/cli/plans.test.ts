@@ -1,17 +1,14 @@
 // calos plans set: what it reads from its flags, and the usage errors it answers before it opens
 // any database.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calosInProcess } from '../../test/support/cli.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';
 import { testEngines } from '../../test/support/engines.ts';
 import type { Database } from '../platform/db/database.ts';
 import { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { UsageError } from './output.ts';
 import { parsePlanPatch } from './plans.ts';
-
-const exec = promisify(execFile);
 
 describe('calos plans set', () => {
   it('reads counts, on/off and unlimited into a patch of only what was given', () => {
@@ -50,20 +47,15 @@ describe.each(testEngines())('calos plans and calos staff on %s', (engine) => {
   afterAll(() => isolated.cleanup());
 
   const calos = (args: string[]) =>
-    exec(process.execPath, [path.resolve('bin/calos.mjs'), ...args], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'silent',
-        CALOS_DATA_DIR: isolated.dataDir,
-        CALOS_POSTGRES_URL: '',
-        IDENTITY_DATABASE_URL:
-          isolated.targets.identity.engine === 'postgres' ? isolated.targets.identity.url : '',
-      },
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+    calosInProcess(args, {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'silent',
+      CALOS_DATA_DIR: isolated.dataDir,
+      CALOS_POSTGRES_URL: '',
+      IDENTITY_DATABASE_URL:
+        isolated.targets.identity.engine === 'postgres' ? isolated.targets.identity.url : '',
+    });
 
   const withIdentity = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
     const pools = await DBPoolManager.open({

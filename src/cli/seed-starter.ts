@@ -12,7 +12,7 @@ import { createLogger } from '../platform/logger.ts';
 import { migrationStatus } from '../platform/migrations/migrator.ts';
 import type { RecipesClient } from '../recipes/client.ts';
 import { CliErrors } from './errors.ts';
-import { print } from './output.ts';
+import { cliEnv, print } from './output.ts';
 import { describeStarterLoad, loadStarterPack, type StarterLoadResult } from './seed/starter.ts';
 
 const DATABASES: readonly DatabaseName[] = ['identity', 'hollowtown', 'recipes'];
@@ -22,7 +22,7 @@ export async function runSeedStarter(
   options: { restore: boolean; out?: (line: string) => void; migrationsDir?: string },
 ): Promise<StarterLoadResult> {
   const out = options.out ?? print;
-  const logger = createLogger({ logLevel: process.env.LOG_LEVEL ? config.logLevel : 'silent' });
+  const logger = createLogger({ logLevel: cliEnv().LOG_LEVEL ? config.logLevel : 'silent' });
   const databases = await DBPoolManager.open({
     databases: config.databases,
     dataDir: config.dataDir,

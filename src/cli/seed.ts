@@ -15,7 +15,7 @@ import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
 import { createLogger } from '../platform/logger.ts';
 import { CliErrors } from './errors.ts';
-import { print, UsageError } from './output.ts';
+import { cliEnv, print, stderrStream, UsageError } from './output.ts';
 import { formatSeconds, type ProgressOutput, SeedProgress } from './seed/progress.ts';
 import { type SeedEvent, type SeedOutcome, seedRecipes } from './seed/run.ts';
 import { openSeedServices, type SeedServices } from './seed/services.ts';
@@ -53,7 +53,7 @@ export interface SeedIo {
   migrationsDir?: string;
 }
 
-const processIo = (): SeedIo => ({ out: print, progress: process.stderr });
+const processIo = (): SeedIo => ({ out: print, progress: stderrStream() });
 
 const wholeNumber = (
   name: string,
@@ -107,7 +107,7 @@ export async function runSeed(
 ): Promise<number> {
   const args = parseSeedArguments(rest, values);
   // The seed reports what matters itself; the services' info logs would break the progress bar.
-  const logger = createLogger({ logLevel: process.env.LOG_LEVEL ? config.logLevel : 'silent' });
+  const logger = createLogger({ logLevel: cliEnv().LOG_LEVEL ? config.logLevel : 'silent' });
   const services = await openSeedServices(config, logger, {
     poolSize: args.concurrency + 2,
     migrationsDir: io.migrationsDir,

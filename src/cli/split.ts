@@ -3,7 +3,7 @@
 import type { Config } from '../platform/config.ts';
 import { redact } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
-import { print, UsageError } from './output.ts';
+import { print, stderrStream, stdoutStream, UsageError } from './output.ts';
 import { defaultMappingText, loadMapping } from './split/mapping.ts';
 import { renderReport } from './split/report.ts';
 import { splitMonolith, verifySplit } from './split/split.ts';
@@ -60,7 +60,7 @@ export async function runSplit(config: Config, rest: string[], values: SplitValu
   if (extra.length > 0 || (action !== undefined && action !== 'verify' && action !== 'mapping'))
     throw new UsageError(`unknown split argument "${[action, ...extra].join(' ')}"\n${SPLIT_USAGE}`);
   if (action === 'mapping') {
-    process.stdout.write(defaultMappingText());
+    stdoutStream().write(defaultMappingText());
     return 0;
   }
   const from = parseMonolithUrl(values.from);
@@ -73,7 +73,7 @@ export async function runSplit(config: Config, rest: string[], values: SplitValu
     allowDroppedColumns: values['allow-dropped-columns'] ?? false,
     jobs: positiveInteger('jobs', values.jobs, undefined),
     examples: positiveInteger('limit', values.limit, 10),
-    progress: process.stderr,
+    progress: stderrStream(),
   };
   try {
     const report = action === 'verify' ? await verifySplit(options) : await splitMonolith(options);
