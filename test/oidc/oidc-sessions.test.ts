@@ -370,7 +370,7 @@ describe.each(testEngines())(
       );
     });
 
-    it('a password change from another session, and the account deleted, reach the app’s tokens everywhere', async () => {
+    it('a password change from another session, and the account deleted, reach the app’s tokens everywhere; the deleted account’s app gets a logout token', async () => {
       const person = await given(platform).user();
       const app = await signInWebApp(person);
       await acceptedEverywhere(app.tokens.access_token);
@@ -397,7 +397,8 @@ describe.each(testEngines())(
       await refusedEverywhereWithin2s(app.tokens.access_token);
 
       const other = await given(platform).user();
-      const second = await signInWebApp(other);
+      const second = await signInWebApp(other, { backchannel: true });
+      const secondSid = second.tokens.claims()?.sid;
       await acceptedEverywhere(second.tokens.access_token);
       const deleted = await fetch(`${platform.url}/calos/api/account`, {
         method: 'DELETE',
@@ -406,6 +407,10 @@ describe.each(testEngines())(
       });
       expect(deleted.status).toBe(204);
       await refusedEverywhereWithin2s(second.tokens.access_token);
+      // The grant went with the account; the app is told all the same, and told once.
+      expect(await logoutTokenFor(second.clientId)).toMatchObject({ sub: other.userId, sid: secondSid });
+      const owed = await platform.databases.get('identity').query('SELECT 1 FROM oidc_logouts_owed');
+      expect(owed.rows).toEqual([]);
     });
   },
 );

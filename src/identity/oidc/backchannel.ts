@@ -6,23 +6,39 @@
 // identity processes send each logout once.
 import type { RevocationFeed } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
-import { claimLogoutProgress, grantsOfEnded, logoutProgress } from '../store/oidc.ts';
+import {
+  claimLogoutProgress,
+  clearOwedLogouts,
+  grantsOfEnded,
+  logoutProgress,
+  owedLogoutsOf,
+} from '../store/oidc.ts';
 import type { OidcProvider } from './provider.ts';
 
 const WAIT_MS = 20_000;
 const RETRY_MS = 1_000;
+/** Owed logouts of deleted accounts older than this are dropped unsent (a sender long stopped). */
+const OWED_FOR_MS = 24 * 60 * 60 * 1000;
 
 export function createBackchannelLogout(
-  deps: Pick<IdentityDeps, 'db' | 'logger'>,
+  deps: Pick<IdentityDeps, 'db' | 'logger' | 'now'>,
   oidc: OidcProvider,
   feed: Pick<RevocationFeed, 'after'>,
 ) {
   let isStopped = false;
   let running: Promise<void> | undefined;
 
-  /** Tells the apps of the grants these sessions (or grant keys) ended. */
-  const tell = async (ended: string[]) => {
-    const grants = await grantsOfEnded(deps.db, ended);
+  /**
+   * Tells the apps of the grants these sessions (or grant keys) ended, and of the grants of these
+   * deleted accounts (kept for this in oidc_logouts_owed by the deletion).
+   */
+  const tell = async (ended: string[], deletedUsers: string[]) => {
+    const grants = [
+      ...(await grantsOfEnded(deps.db, ended)),
+      ...(await owedLogoutsOf(deps.db, deletedUsers)),
+    ];
+    if (deletedUsers.length > 0)
+      await clearOwedLogouts(deps.db, deletedUsers, new Date(deps.now().getTime() - OWED_FOR_MS));
     if (grants.length === 0) return;
     const provider = await oidc.current();
     await Promise.all(
@@ -51,7 +67,12 @@ export function createBackchannelLogout(
     if (isStopped || page.items.length === 0 || page.cursor <= from) return;
     // Another identity process moved on first: it sends these.
     if (!(await claimLogoutProgress(deps.db, from, page.cursor))) return;
-    await tell(page.items.flatMap((item) => (item.sessionId ? [item.sessionId] : [])));
+    await tell(
+      page.items.flatMap((item) => (item.sessionId ? [item.sessionId] : [])),
+      page.items.flatMap((item) =>
+        item.sessionId === null && item.reason === 'account_deleted' ? [item.userId] : [],
+      ),
+    );
   };
 
   return {

@@ -13,6 +13,7 @@ import { deleteAuditOf, recordAudit } from '../store/audit.ts';
 import { openCreditAccount } from '../store/credits.ts';
 import { type DeviceRow, type DeviceType, upsertDevice } from '../store/devices.ts';
 import { endVotesOf } from '../store/karma.ts';
+import { oweLogoutsOf } from '../store/oidc.ts';
 import { enqueueEvent } from '../store/outbox.ts';
 import { revokeUserTokens } from '../store/revocations.ts';
 import {
@@ -429,6 +430,8 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         await deleteAuditOf(tx, userId);
         // Their upvotes go with them: the authors lose that karma (the apps delete the votes).
         await endVotesOf(tx, userId, deletedAt);
+        // The account's grants go with it: keep what its apps must be told (back-channel logout).
+        await oweLogoutsOf(tx, userId, deletedAt);
         const deleted = await deleteUser(tx, userId);
         if (!deleted) throw IdentityErrors.userNotFound();
         // Every service refuses the account's tokens from now on, not when they expire.

@@ -200,6 +200,46 @@ export async function grantsOfEnded(
   return rows;
 }
 
+/**
+ * Keeps what the apps must be told of a user's grants before the user is deleted (the grants go
+ * with the account): read by the logout sender once the account's revocation reaches it.
+ */
+export async function oweLogoutsOf(db: Queryable, userId: string, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO oidc_logouts_owed (user_id, client_id, provider_sid, grant_id, created_at)
+     SELECT user_id, client_id, provider_sid, grant_id, $2 FROM oidc_grant_sessions
+      WHERE user_id = $1 AND provider_sid IS NOT NULL
+     ON CONFLICT (user_id, grant_id) DO NOTHING`,
+    [userId, now],
+  );
+}
+
+/** The logouts owed for these deleted users' grants, in the shape of grantsOfEnded. */
+export async function owedLogoutsOf(
+  db: Queryable,
+  userIds: string[],
+): Promise<Array<{ grant_id: string; user_id: string; client_id: string; provider_sid: string }>> {
+  if (userIds.length === 0) return [];
+  const { rows } = await db.query<{
+    grant_id: string;
+    user_id: string;
+    client_id: string;
+    provider_sid: string;
+  }>(
+    'SELECT grant_id, user_id, client_id, provider_sid FROM oidc_logouts_owed WHERE user_id = ANY($1::uuid[])',
+    [userIds],
+  );
+  return rows;
+}
+
+/** Forgets owed logouts once sent (or given up on), and any older than `before`. */
+export async function clearOwedLogouts(db: Queryable, userIds: string[], before: Date): Promise<void> {
+  await db.query('DELETE FROM oidc_logouts_owed WHERE user_id = ANY($1::uuid[]) OR created_at < $2', [
+    userIds,
+    before,
+  ]);
+}
+
 /** Where the back-channel logout sender stands in token_revocations. */
 export async function logoutProgress(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ revocation_id: string }>(
