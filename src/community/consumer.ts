@@ -27,6 +27,7 @@ export interface CommunitySink {
       itemTitle: string;
       decision: 'hidden' | 'restored' | 'removed';
       reason: string;
+      noticeKey?: string;
     }): Promise<void>;
   };
 }
@@ -56,6 +57,7 @@ export function createCommunityConsumer(options: {
         at: string;
         decision: 'hidden' | 'restored' | 'removed';
         reason: string;
+        decision_id?: string;
       };
       if (event.topic === VOTE_CHANGED) {
         await options.sink().karma.recordVote({
@@ -77,6 +79,9 @@ export function createCommunityConsumer(options: {
           itemTitle: p.item_title,
           decision: p.decision,
           reason: p.reason,
+          // Delivered at least once: identity mails each decision once. Events written before
+          // decisions carried their id fall back to the outbox event's own id.
+          noticeKey: `${p.app}:moderation:${p.decision_id ?? `event-${event.eventId}`}`,
         });
       }
     },

@@ -148,7 +148,14 @@ export function createCommunity(options: CommunityOptions) {
     at: Date,
   ) => {
     await setModerationState(tx, item, decision, reason, at);
-    await insertDecision(tx, { kind: item.kind, itemId: item.itemId, decision, reason, decidedBy, at });
+    const decisionId = await insertDecision(tx, {
+      kind: item.kind,
+      itemId: item.itemId,
+      decision,
+      reason,
+      decidedBy,
+      at,
+    });
     await options.enqueue(
       tx,
       MODERATION_DECIDED,
@@ -160,6 +167,7 @@ export function createCommunity(options: CommunityOptions) {
         author_id: item.authorId,
         decision,
         reason,
+        decision_id: decisionId,
       },
       at,
     );

@@ -187,12 +187,13 @@ export async function insertDecision(
     decidedBy: string;
     at: Date;
   },
-): Promise<void> {
-  await tx.query(
+): Promise<string> {
+  const { rows } = await tx.query<{ decision_id: string }>(
     `INSERT INTO moderation_decisions (item_kind, item_id, decision, reason, decided_by, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING decision_id::text AS decision_id`,
     [decision.kind, decision.itemId, decision.decision, decision.reason, decision.decidedBy, decision.at],
   );
+  return rows[0]?.decision_id as string;
 }
 
 /** Items hidden pending review, oldest first. */

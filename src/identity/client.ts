@@ -207,6 +207,8 @@ export interface NoticesClient {
     itemTitle: string;
     decision: 'hidden' | 'restored' | 'removed';
     reason: string;
+    /** The app's own key for this notice (its decision's id): a second delivery mails nothing. */
+    noticeKey?: string;
   }): Promise<void>;
 }
 

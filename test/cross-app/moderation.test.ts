@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moderate } from '../../src/cli/moderation.ts';
 import type { HollowtownClient } from '../../src/hollowtown/client.ts';
 import { createHollowtownModeration } from '../../src/hollowtown/index.ts';
+import type { IdentityClient } from '../../src/identity/client.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createRecipesModeration, type RecipesInstanceClient } from '../../src/recipes/index.ts';
@@ -209,5 +210,23 @@ describe.each(testEngines())('reports and moderation on %s', (engine) => {
     expect(
       (await call(reporters[3], 'POST', `/recipes/api/recipes/${id}/report`, { reason: 'still bad' })).status,
     ).toBe(404);
+  });
+
+  it('mails each decision once when an app hands it over again (its outbox delivers at least once)', async () => {
+    const identity = platform.clients.get<IdentityClient>('identity');
+    const notice = {
+      userId: author.userId,
+      app: 'hollowtown' as const,
+      itemKind: 'costume' as const,
+      itemTitle: 'Pumpkin suit',
+      decision: 'removed' as const,
+      reason: 'Not a costume',
+    };
+    const before = await notices();
+    await identity.notices.moderationDecision({ ...notice, noticeKey: 'hollowtown:moderation:900001' });
+    await identity.notices.moderationDecision({ ...notice, noticeKey: 'hollowtown:moderation:900001' });
+    expect(await notices()).toBe(before + 1);
+    await identity.notices.moderationDecision({ ...notice, noticeKey: 'hollowtown:moderation:900002' });
+    expect(await notices()).toBe(before + 2);
   });
 });

@@ -3,13 +3,14 @@
 // hold was taken, longer than any call can last) has passed,
 // outbox events every consumer has read are deleted after a week, and revocations once no
 // token they cover can still be alive. Mailed links, sign-in challenges and remembered browsers
-// go once they have expired; finished mail deliveries after a month.
+// go once they have expired; finished mail deliveries and the keys of mailed notices after a month.
 import { createHousekeeping, type Housekeeping } from '../../platform/housekeeping.ts';
 import type { CreditsClient } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { deleteStaleAccountTokens } from '../store/account-tokens.ts';
 import { expiredHoldIds } from '../store/credits.ts';
 import { pruneDeliveries } from '../store/mail.ts';
+import { pruneNoticeKeys } from '../store/notice-keys.ts';
 import { pruneConsumedEvents } from '../store/outbox.ts';
 import { deleteStaleWebauthnChallenges } from '../store/passkeys.ts';
 import { pruneRevocations } from '../store/revocations.ts';
@@ -66,6 +67,10 @@ export function createIdentityHousekeeping(
       {
         name: 'finished mail deliveries pruned',
         run: () => pruneDeliveries(deps.db, new Date(deps.now().getTime() - MAIL_RETENTION_MS)),
+      },
+      {
+        name: 'keys of mailed notices pruned',
+        run: () => pruneNoticeKeys(deps.db, new Date(deps.now().getTime() - MAIL_RETENTION_MS)),
       },
     ],
     { intervalMs: INTERVAL_MS, logger: deps.logger },

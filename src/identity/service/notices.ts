@@ -7,6 +7,7 @@ import type { IdentityDeps } from '../deps.ts';
 import { defaultConsoleUrl } from '../mail/links.ts';
 import { requestMail } from '../mail/requests.ts';
 import { userCreatedAt } from '../store/karma.ts';
+import { claimNoticeKey } from '../store/notice-keys.ts';
 
 const APP_NAMES: Record<string, string> = { hollowtown: 'Hollowtown', recipes: 'HowToCookAtHome' };
 const KIND_NAMES: Record<string, string> = {
@@ -24,9 +25,12 @@ export function createNoticesClient(deps: IdentityDeps): NoticesClient {
       if (!appName || !kind || !DECISIONS.has(input.decision) || typeof input.reason !== 'string')
         throw PlatformErrors.validation('invalid moderation notice');
       if (!isUuid(input.userId)) return;
+      const noticeKey = typeof input.noticeKey === 'string' ? input.noticeKey.slice(0, 200) : undefined;
       await deps.db.transaction(async (tx) => {
         // An account deleted since has no one left to tell.
         if (!(await userCreatedAt(tx, input.userId))) return;
+        // Handed over again (the app's outbox delivers at least once): mailed already.
+        if (noticeKey && !(await claimNoticeKey(tx, noticeKey, deps.now()))) return;
         await requestMail(tx, deps, {
           app: 'calos',
           kind: 'moderation_decision',
