@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEngines } from '../test/support/engines.ts';
+import { oneEngine } from '../test/support/engines.ts';
 import { given, type TestUser } from '../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../test/support/platform.ts';
 import { fitToSchema, writeReply } from './recipe-replies.ts';
@@ -64,7 +64,7 @@ describe('the development stand-in’s answers', () => {
   });
 });
 
-describe.each(testEngines())(
+describe.each(oneEngine())(
   'AI without an AI server, and with the development stand-in, on %s',
   (engine) => {
     let platform: TestPlatform;

@@ -3,14 +3,14 @@
 import { Ollama } from 'ollama';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
-import { testEngines } from '../support/engines.ts';
+import { oneEngine } from '../support/engines.ts';
 import { given, type TestUser } from '../support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 const chatBody = (content: string, stream = false) =>
   JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content }], stream });
 
-describe.each(testEngines())('the Ollama pool on %s', (engine) => {
+describe.each(oneEngine())('the Ollama pool on %s', (engine) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -27,3 +27,14 @@ export function postgresUrlFor(database: string): string {
 }
 
 export const uniqueSuffix = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * For tests whose subject is not the database (the Ollama pool, the development stand-in, the
+ * web pages in a browser): the engine does not change what they check, so they run once, on
+ * PostgreSQL when it is listed (its work runs in its own processes, not in the test's worker),
+ * else on PGlite. What they store is tested on both engines elsewhere.
+ */
+export function oneEngine(): Engine[] {
+  const engines = testEngines();
+  return engines.includes('postgres') ? ['postgres'] : engines.slice(0, 1);
+}

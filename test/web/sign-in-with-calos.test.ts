@@ -8,7 +8,7 @@ import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleApp } from '../../examples/sign-in-with-calos/app.ts';
-import { testEngines } from '../support/engines.ts';
+import { oneEngine } from '../support/engines.ts';
 import { given } from '../support/given.ts';
 import { freePort, type OidcPlatform, startOidcPlatform } from '../support/oidc.ts';
 import { buildWebForTests } from './build.ts';
@@ -30,7 +30,7 @@ describe.skipIf(!hasChromium)('web: sign in with CALOS (OpenID Connect) in Chrom
   beforeAll(async () => {
     // The console and identity on one unmapped host, as on a single-host deployment.
     [platform, browser] = await Promise.all([
-      startOidcPlatform(testEngines()[0] ?? 'pglite', {
+      startOidcPlatform(oneEngine()[0] ?? 'pglite', {
         env: { CALOS_WEB_DIST: buildWebForTests(), LOG_LEVEL: 'error' },
         issuer: (port) => `http://localhost:${port}/calos`,
       }),

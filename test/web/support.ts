@@ -10,7 +10,7 @@ import { request as httpRequest } from 'undici';
 import { startPlatform } from '../../src/main.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { testEngines, uniqueSuffix } from '../support/engines.ts';
+import { oneEngine, uniqueSuffix } from '../support/engines.ts';
 import type { ApiCall } from '../support/family.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { buildWebForTests } from './build.ts';
@@ -59,7 +59,9 @@ export async function startWebPlatform(
   env: Record<string, string> = {},
   options: { starterPack?: boolean } = {},
 ): Promise<WebPlatform> {
-  const engine = testEngines()[0] ?? 'pglite';
+  // The pages are the subject, not the engine (both engines run every API test): PostgreSQL when
+  // it is listed, whose work runs in its own processes instead of this worker's.
+  const engine = oneEngine()[0] ?? 'pglite';
   const platform = await startTestPlatform(engine, {
     env: { CALOS_HOSTS, ...webDistEnv(), ...env },
     starterPack: options.starterPack,
