@@ -31,6 +31,11 @@ export interface IsolatedDatabases {
 export interface IsolationOptions {
   /** Start from the migrated templates (default) or from empty databases. */
   migrated?: boolean;
+  /**
+   * The databases the test opens (default: all four). On PGlite only these are copied from the
+   * template (about 40 MB each); opening another finds no cluster there.
+   */
+  names?: readonly DatabaseName[];
 }
 
 export async function isolatedDatabases(
@@ -44,7 +49,11 @@ export async function isolatedDatabases(
   const opened: DBPoolManager[] = [];
 
   if (engine === 'pglite') {
-    if (migrated) cpSync(inject('pgliteTemplateDir'), dataDir, { recursive: true });
+    if (migrated) {
+      for (const name of options.names ?? DATABASE_NAMES) {
+        cpSync(path.join(inject('pgliteTemplateDir'), name), path.join(dataDir, name), { recursive: true });
+      }
+    }
     for (const name of DATABASE_NAMES) targets[name] = { engine: 'pglite', dir: path.join(dataDir, name) };
   } else {
     const templates = inject('postgresTemplates');

@@ -1,10 +1,11 @@
 // A whole CALOS platform for one test file, on isolated databases of one engine, listening on
 // a free port: tests call it with app.inject (fast) or over real HTTP (clients, streams).
 
-import { type RunningPlatform, startPlatform } from '../../src/main.ts';
+import { ALL_SERVICES, type RunningPlatform, startPlatform } from '../../src/main.ts';
 import { createTestClock, type TestClock } from '../../src/platform/clock.ts';
 import type { ServiceName } from '../../src/platform/config.ts';
 import { loadConfig } from '../../src/platform/config.ts';
+import { DATABASE_NAMES } from '../../src/platform/databases.ts';
 import type { Engine } from '../../src/platform/db/database.ts';
 import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import { type IsolatedDatabases, isolatedDatabases } from './databases.ts';
@@ -30,7 +31,12 @@ export async function startTestPlatform(
   } = {},
 ): Promise<TestPlatform> {
   const clock = options.clock ?? createTestClock();
-  const isolated = await isolatedDatabases(engine);
+  const services = options.services
+    ? ALL_SERVICES.filter((s) => options.services?.includes(s.name))
+    : ALL_SERVICES;
+  const isolated = await isolatedDatabases(engine, {
+    names: DATABASE_NAMES.filter((name) => services.some((s) => s.database === name)),
+  });
   const base = loadConfig({ NODE_ENV: 'test', PORT: '0', CALOS_DATA_DIR: isolated.dataDir, ...options.env });
   const config = Object.freeze({ ...base, databases: isolated.targets });
   try {
