@@ -14,7 +14,9 @@ export default defineConfig({
     // route test files: 75 s user time isolated, 40 s shared). Files keep no state in modules
     // between them: every platform a test starts, it stops.
     isolate: false,
-    testTimeout: 60_000,
+    // Generous: on a loaded 2-core machine a PGlite-heavy test (a split, the starter pack, a first
+    // `npm start`) has taken 40–60 s; a limit is for hangs, not for speed (benchmarks measure that).
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     env: { NODE_ENV: 'test' },
   },
