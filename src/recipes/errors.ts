@@ -10,6 +10,13 @@ export const RecipesErrors = {
       'This recipe is a shared copy that follows its original: change the original, or detach the copy first',
     ),
   notSharedCopy: () => new AppError(409, 'RECIPE_NOT_SHARED', 'Only a shared copy can be detached'),
+  favouritesLimit: (limit: number) =>
+    new AppError(
+      409,
+      'FAVOURITES_LIMIT_REACHED',
+      `You have ${limit} favourites, the most one account keeps; take some off first`,
+      { limit },
+    ),
   mealPlanNotFound: () => new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan'),
   templateNotFound: (template: string) =>
     new AppError(404, 'MEAL_PLAN_TEMPLATE_NOT_FOUND', 'No such meal plan template', { template }),

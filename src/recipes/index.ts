@@ -29,6 +29,7 @@ import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
 import { createCollectionService } from './service/collections.ts';
 import { createRecipesCommunity } from './service/community.ts';
+import { createFavouriteService } from './service/favourites.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createRecipesHousekeeping } from './service/housekeeping.ts';
 import { createImportService } from './service/import.ts';
@@ -59,6 +60,7 @@ export function createRecipesServices(deps: RecipesDeps) {
     community,
     shared,
     ratings: createRatingService(deps),
+    favourites: createFavouriteService(deps),
     generation: createGenerationService(deps, recipes),
     imports: createImportService(deps, recipes, deps.importLimits),
     archives: createArchiveImportService(deps, recipes),

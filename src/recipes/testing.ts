@@ -66,7 +66,7 @@ export function recipesApi(platform: TestPlatform) {
       inject(user, { method: 'POST', url, payload: payload as InjectOptions['payload'] }),
     patch: (user: TestUser | undefined, url: string, payload: unknown) =>
       inject(user, { method: 'PATCH', url, payload: payload as InjectOptions['payload'] }),
-    put: (user: TestUser | undefined, url: string, payload: unknown) =>
+    put: (user: TestUser | undefined, url: string, payload?: unknown) =>
       inject(user, { method: 'PUT', url, payload: payload as InjectOptions['payload'] }),
     delete: (user: TestUser | undefined, url: string) => inject(user, { method: 'DELETE', url }),
     recipe: (user: TestUser, overrides: Record<string, unknown> = {}) =>

@@ -178,6 +178,18 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome', () => {
     await visible(page.getByText('Contains: celery'));
     expect(await a11y(page)).toEqual([]);
 
+    // A favourite: marked on its page, found again under Favourites.
+    await page.getByRole('button', { name: '♡ Add to favourites' }).click();
+    await visible(page.getByRole('button', { name: '♥ Favourite', pressed: true }));
+    await page.getByRole('link', { name: '← All recipes' }).click();
+    await page.getByLabel('Favourites').selectOption('true');
+    await page.getByRole('button', { name: 'Show recipes' }).click();
+    await visible(page.getByRole('link', { name: 'Red lentil soup' }));
+    const favourites = await api('GET', '/recipes/api/recipes?favourites=true');
+    expect(favourites.items.map((r: { recipe_name: string }) => r.recipe_name)).toEqual(['Red lentil soup']);
+    await page.getByRole('link', { name: 'Red lentil soup' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Red lentil soup' }));
+
     await page.getByRole('link', { name: 'Edit' }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Edit “Red lentil soup”' }));
     expect(await page.getByLabel('Ingredients').inputValue()).toContain('2 cloves garlic, crushed');

@@ -31,6 +31,7 @@ const FILTERS = [
   'tags',
   'sort',
   'period',
+  'favourites',
 ] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
@@ -53,6 +54,7 @@ function apiQuery(filters: Filters) {
     tags: commaList(filters.tags),
     sort: filters.sort || 'newest',
     period: filters.period || undefined,
+    favourites: filters.favourites === 'true' ? 'true' : undefined,
   };
 }
 
@@ -99,6 +101,15 @@ export function RecipeBrowser({ props }: { props: ViewProps }) {
               ]}
               value={filters.scope}
               onChange={set('scope')}
+            />
+            <SelectField
+              label="Favourites"
+              options={[
+                ['', 'All recipes'],
+                ['true', 'Only my favourites'],
+              ]}
+              value={filters.favourites}
+              onChange={set('favourites')}
             />
             <TextField
               label="Cuisine"

@@ -185,6 +185,7 @@ function RecipeArticle({
         <Button variant="secondary" onClick={() => window.print()}>
           Print
         </Button>
+        <FavouriteToggle props={props} recipe={r} onChange={onChange} />
       </div>
       <div className="no-print">
         <ScaleForm props={props} recipe={r} />
@@ -275,6 +276,39 @@ function ScaleForm({ props, recipe: r }: { props: ViewProps; recipe: Detail }) {
           </Link>
         </p>
       )}
+    </>
+  );
+}
+
+/** A mark to find the recipe again under Favourites; pressed while it is one. */
+function FavouriteToggle({
+  props,
+  recipe: r,
+  onChange,
+}: {
+  props: ViewProps;
+  recipe: Detail;
+  onChange: (recipe: Detail) => void;
+}) {
+  const toggle = useAction();
+  const flip = () =>
+    toggle.run(async () => {
+      const answer = await props.api<{ is_favourite: boolean }>(`/api/recipes/${r.recipe_id}/favourite`, {
+        method: r.is_favourite ? 'DELETE' : 'PUT',
+      });
+      onChange({ ...r, is_favourite: answer.is_favourite });
+    });
+  return (
+    <>
+      <Button
+        variant="secondary"
+        busy={toggle.busy}
+        aria-pressed={r.is_favourite}
+        onClick={() => void flip()}
+      >
+        {r.is_favourite ? '♥ Favourite' : '♡ Add to favourites'}
+      </Button>
+      {toggle.error && <ErrorMessage>{toggle.error}</ErrorMessage>}
     </>
   );
 }

@@ -87,7 +87,12 @@ describe.each(testEngines())('POST /recipes/api/recipes/generate through the gat
       url: `/recipes/api/recipes/${recipe.recipe_id}`,
       headers: user.headers,
     });
-    expect(read.json()).toEqual({ ...recipe, my_rating: null, scaled_from_serves: null });
+    expect(read.json()).toEqual({
+      ...recipe,
+      my_rating: null,
+      is_favourite: false,
+      scaled_from_serves: null,
+    });
     const sent = chatRequests().slice(before);
     expect(sent).toHaveLength(1);
     // Structured output: the recipe schema reaches the model, with the request in the prompt.

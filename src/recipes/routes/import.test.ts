@@ -192,7 +192,12 @@ describe.each(testEngines())('POST /recipes/api/recipes/import on %s', (engine) 
       headers: user.headers,
     });
     const { import: _import, ...stored } = recipe;
-    expect(read.json()).toEqual({ ...stored, my_rating: null, scaled_from_serves: null });
+    expect(read.json()).toEqual({
+      ...stored,
+      my_rating: null,
+      is_favourite: false,
+      scaled_from_serves: null,
+    });
   });
 
   it('reads microdata when there is no JSON-LD, after following a redirect', async () => {

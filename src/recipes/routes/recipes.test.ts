@@ -59,7 +59,12 @@ describe.each(testEngines())('recipes on %s', (engine) => {
       ]);
       const read = await api.get(alice, `/recipes/api/recipes/${recipe.recipe_id}`);
       expect(read.statusCode).toBe(200);
-      expect(read.json()).toEqual({ ...recipe, my_rating: null, scaled_from_serves: null });
+      expect(read.json()).toEqual({
+        ...recipe,
+        my_rating: null,
+        is_favourite: false,
+        scaled_from_serves: null,
+      });
     });
 
     it('fills in defaults for a minimal recipe', async () => {

@@ -66,6 +66,7 @@ const ListQuery = Type.Object(
         description: 'Words that must each appear in the name, description, cuisine, an ingredient or a tag',
       }),
     ),
+    favourites: Type.Optional(Type.Boolean({ description: 'true: only the recipes you marked a favourite' })),
   },
   { additionalProperties: false },
 );
@@ -124,7 +125,7 @@ const GenerateBody = Type.Object(
 );
 
 export function registerRecipeRoutes(app: App, services: RecipesServices): void {
-  const { recipes, ratings, generation, shared } = services;
+  const { recipes, ratings, favourites, generation, shared } = services;
 
   app.get(
     '/api/recipes',
@@ -340,5 +341,40 @@ export function registerRecipeRoutes(app: App, services: RecipesServices): void 
       await ratings.unrate(userId, request.params.id);
       return reply.status(204).send();
     },
+  );
+
+  const FavouriteAnswer = Type.Object(
+    { recipe_id: Type.String({ format: 'uuid' }), is_favourite: Type.Boolean() },
+    { description: 'Whether the recipe is now one of your favourites' },
+  );
+  app.put(
+    '/api/recipes/:id/favourite',
+    {
+      schema: {
+        tags,
+        summary: 'Mark a recipe a favourite (again changes nothing)',
+        description:
+          `Any recipe you may read: yours, or published. Find them with GET /api/recipes?favourites=true. ` +
+          `At most ${LIMITS.favourites} per account.`,
+        security: bearer,
+        params: IdParams,
+        response: { 200: FavouriteAnswer, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => favourites.mark(requireUser(request).userId, request.params.id),
+  );
+  app.delete(
+    '/api/recipes/:id/favourite',
+    {
+      schema: {
+        tags,
+        summary: 'Take a recipe off your favourites',
+        description: 'The same answer when it was not one.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: FavouriteAnswer, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => favourites.unmark(requireUser(request).userId, request.params.id),
   );
 }

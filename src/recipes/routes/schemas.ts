@@ -239,11 +239,12 @@ export const RecipeDetail = Type.Object(
     my_rating: Nullable(
       Type.Integer({ minimum: 1, maximum: 5, description: 'Your rating, if you gave one' }),
     ),
+    is_favourite: Type.Boolean({ description: 'Whether you marked it a favourite' }),
     scaled_from_serves: Nullable(
       Type.Integer({ description: 'With ?servings: how many the recipe serves as written (else null)' }),
     ),
   },
-  { description: 'A recipe, with your rating' },
+  { description: 'A recipe, with your rating and favourite mark' },
 );
 
 export const GeneratedRecipeAnswer = Type.Object(

@@ -18,6 +18,8 @@ export const LIMITS = {
   url: 2048,
   costCents: 1_000_000,
   shoppingItems: 500,
+  /** Favourites one account keeps. */
+  favourites: 5_000,
 } as const;
 
 /** What an ingredient or a shopping item may be, read from a line or given split. */

@@ -59,9 +59,14 @@ export interface RecipeQuery {
   exclude_allergens?: string[];
   tags?: string[];
   q?: string;
+  favourites?: boolean;
 }
 
-export type RecipeDetail = Recipe & { my_rating: number | null; scaled_from_serves: number | null };
+export type RecipeDetail = Recipe & {
+  my_rating: number | null;
+  is_favourite: boolean;
+  scaled_from_serves: number | null;
+};
 
 const blankToNull = (text: string | null | undefined): string | null => {
   const trimmed = text?.trim();
@@ -227,7 +232,12 @@ export function createRecipeService(deps: RecipesDeps, community: RecipesCommuni
     if (!isUuid(recipeId)) return null;
     const row = await findReadableRecipe(db, userId, recipeId);
     if (!row) return null;
-    return { ...toRecipe(row, userId), my_rating: row.my_rating, scaled_from_serves: null };
+    return {
+      ...toRecipe(row, userId),
+      my_rating: row.my_rating,
+      is_favourite: row.is_favourite,
+      scaled_from_serves: null,
+    };
   }
 
   return {
@@ -293,6 +303,7 @@ export function createRecipeService(deps: RecipesDeps, community: RecipesCommuni
           tags: normaliseLabels(query.tags),
           words,
           createdSince: periodStart(query.period, deps.now()),
+          favourites: query.favourites ?? false,
         },
         query.limit + 1,
         cursor,

@@ -14,6 +14,7 @@ const TABLES = [
   'pantry_items',
   'shopping_lists',
   'recipe_references',
+  'recipe_favourites',
 ];
 
 describe.each(testEngines())('a deleted account on %s', (engine) => {
@@ -77,6 +78,7 @@ describe.each(testEngines())('a deleted account on %s', (engine) => {
     await api.put(carol, `/recipes/api/recipes/${shared.recipe_id}/rating`, { rating: 4 });
     await api.put(alice, `/recipes/api/recipes/${bobs.recipe_id}/rating`, { rating: 2 });
     await api.put(carol, `/recipes/api/recipes/${bobs.recipe_id}/rating`, { rating: 4 });
+    await api.put(alice, `/recipes/api/recipes/${bobs.recipe_id}/favourite`);
     const plan = await api.mealPlan(alice, {
       plan_name: 'Alice’s week',
       start_date: '2025-01-01',

@@ -30,6 +30,7 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     const mealPlansDeleted = await deleteOwnedRows(tx, 'meal_plans', userId);
     const pantryItemsDeleted = await deleteOwnedRows(tx, 'pantry_items', userId);
     const referencesDeleted = await deleteOwnedRows(tx, 'recipe_references', userId);
+    await deleteOwnedRows(tx, 'recipe_favourites', userId);
     // Their upvotes (each count goes down by theirs) and their reports.
     await deleteVoterData(tx, userId);
     return {

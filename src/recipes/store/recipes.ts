@@ -2,6 +2,7 @@
 // it is published; only its owner changes or deletes it.
 import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import { favouriteSql } from './favourites.ts';
 import { CURSOR_AT, columnValues, escapeLike } from './sql.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
@@ -125,10 +126,11 @@ export async function findReadableRecipe(
   db: Queryable,
   userId: string,
   recipeId: string,
-): Promise<(RecipeRow & { my_rating: number | null }) | undefined> {
-  const { rows } = await db.query<RecipeRow & { my_rating: number | null }>(
+): Promise<(RecipeRow & { my_rating: number | null; is_favourite: boolean }) | undefined> {
+  const { rows } = await db.query<RecipeRow & { my_rating: number | null; is_favourite: boolean }>(
     `SELECT ${COLUMNS},
-       (SELECT rating FROM recipe_ratings rr WHERE rr.recipe_id = recipes.recipe_id AND rr.user_id = $1) AS my_rating
+       (SELECT rating FROM recipe_ratings rr WHERE rr.recipe_id = recipes.recipe_id AND rr.user_id = $1) AS my_rating,
+       ${favouriteSql('$1')} AS is_favourite
      FROM recipes WHERE recipe_id = $2 AND (user_id = $1 OR (is_published AND NOT ${withheldSql('recipe', 'recipe_id')}))`,
     [userId, recipeId],
   );
@@ -197,6 +199,8 @@ export interface RecipeFilters {
   words: string[];
   /** Only recipes created since then. */
   createdSince?: Date;
+  /** Only the user's favourites. */
+  favourites?: boolean;
 }
 
 export type RecipeCursor =
@@ -245,6 +249,7 @@ export async function listRecipes(
   }
 
   if (filters.createdSince) where.push(`created_at >= ${param(filters.createdSince)}::timestamptz`);
+  if (filters.favourites) where.push(favouriteSql(`${param(userId)}::uuid`));
   const tally = tallySql('recipe', 'recipe_id');
   let order: string;
   if (filters.sort === 'top') {

@@ -47,7 +47,7 @@ export async function anonymisePublishedRecipesOf(tx: Queryable, userId: string)
 
 export async function deleteOwnedRows(
   tx: Queryable,
-  table: 'meal_plans' | 'pantry_items' | 'shopping_lists' | 'recipe_references',
+  table: 'meal_plans' | 'pantry_items' | 'shopping_lists' | 'recipe_references' | 'recipe_favourites',
   userId: string,
 ): Promise<number> {
   const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
@@ -70,6 +70,7 @@ export async function referencedUserIds(
     'pantry_items',
     'shopping_lists',
     'recipe_references',
+    'recipe_favourites',
   ];
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (

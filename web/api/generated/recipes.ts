@@ -1775,6 +1775,8 @@ export interface paths {
                     difficulty?: "easy" | "medium" | "hard";
                     /** @description None of these allergens; repeat the parameter or separate with commas */
                     exclude_allergens?: string[];
+                    /** @description true: only the recipes you marked a favourite */
+                    favourites?: boolean;
                     limit?: number;
                     /** @description Calories per serving at most */
                     max_calories?: number;
@@ -2184,7 +2186,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A recipe, with your rating */
+                /** @description A recipe, with your rating and favourite mark */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2212,6 +2214,8 @@ export interface paths {
                                 unit: string | null;
                             }[];
                             instructions: string[];
+                            /** @description Whether you marked it a favourite */
+                            is_favourite: boolean;
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
@@ -2616,7 +2620,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A recipe, with your rating */
+                /** @description A recipe, with your rating and favourite mark */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2644,6 +2648,8 @@ export interface paths {
                                 unit: string | null;
                             }[];
                             instructions: string[];
+                            /** @description Whether you marked it a favourite */
+                            is_favourite: boolean;
                             /** @description Whether you are the author (only the author may change it) */
                             is_mine: boolean;
                             is_published: boolean;
@@ -2756,6 +2762,157 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/{id}/favourite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mark a recipe a favourite (again changes nothing)
+         * @description Any recipe you may read: yours, or published. Find them with GET /api/recipes?favourites=true. At most 5000 per account.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Whether the recipe is now one of your favourites */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            is_favourite: boolean;
+                            /** Format: uuid */
+                            recipe_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Take a recipe off your favourites
+         * @description The same answer when it was not one.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Whether the recipe is now one of your favourites */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            is_favourite: boolean;
+                            /** Format: uuid */
+                            recipe_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
