@@ -1,6 +1,5 @@
 // `calos clients` as an operator registers a partner's app: the client_id (and a confidential
 // client's secret, once), the list, removal, and refusals that say what is wrong.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calosInProcess } from '../../test/support/cli.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';

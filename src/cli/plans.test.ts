@@ -1,6 +1,5 @@
 // calos plans set: what it reads from its flags, and the usage errors it answers before it opens
 // any database.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calosInProcess } from '../../test/support/cli.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';

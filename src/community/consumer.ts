@@ -18,6 +18,12 @@ export interface CommunitySink {
       version: number;
       at: Date;
     }): Promise<unknown>;
+    itemRemoved(item: {
+      app: 'hollowtown' | 'recipes';
+      itemKind: 'recipe' | 'costume' | 'plan';
+      itemId: string;
+      at: Date;
+    }): Promise<unknown>;
   };
   notices: {
     moderationDecision(input: {
@@ -38,6 +44,8 @@ export function createCommunityConsumer(options: {
   source: OutboxSource<{ eventId: number; topic: string; payload: Record<string, unknown> }>;
   sink: () => CommunitySink;
   logger: Logger;
+  /** The app's clock, for decisions written before their events carried their time. */
+  now: () => Date;
 }): OutboxConsumer {
   return createOutboxConsumer({
     name: COMMUNITY_CONSUMER,
@@ -72,6 +80,15 @@ export function createCommunityConsumer(options: {
           at: new Date(p.at),
         });
       } else if (event.topic === MODERATION_DECIDED) {
+        // Removed for good: the item's upvotes no longer count for its author.
+        if (p.decision === 'removed') {
+          await options.sink().karma.itemRemoved({
+            app: p.app,
+            itemKind: p.item_kind,
+            itemId: p.item_id,
+            at: p.at ? new Date(p.at) : options.now(),
+          });
+        }
         await options.sink().notices.moderationDecision({
           userId: p.author_id,
           app: p.app,

@@ -168,6 +168,7 @@ export function createCommunity(options: CommunityOptions) {
         decision,
         reason,
         decision_id: decisionId,
+        at: at.toISOString(),
       },
       at,
     );

@@ -148,6 +148,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     },
     sink: () => deps.clients.get<IdentityClient>('identity'),
     logger: deps.logger,
+    now: deps.now,
   });
   let unlistenCommunity: (() => Promise<void>) | undefined;
   const relay = context.events?.relay({

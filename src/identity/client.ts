@@ -195,6 +195,16 @@ export interface KarmaClient {
   ofUser(userId: string): Promise<{ karma: number }>;
   /** Newest first. */
   recent(userId: string, limit: number): Promise<KarmaEntry[]>;
+  /**
+   * An item moderation removed for good: its upvotes stop counting, and its author loses their
+   * karma (rewards already paid stay). Applying it again changes nothing.
+   */
+  itemRemoved(item: {
+    app: CommunityApp;
+    itemKind: CommunityItemKind;
+    itemId: string;
+    at: Date;
+  }): Promise<{ votesEnded: number }>;
 }
 
 /** Mails about what an app did with something the user wrote. */
@@ -263,5 +273,6 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'karma.recordVote',
   'karma.ofUser',
   'karma.recent',
+  'karma.itemRemoved',
   'notices.moderationDecision',
 );

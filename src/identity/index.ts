@@ -185,6 +185,7 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
         recordVote: (report) => karma.recordVote(report),
         ofUser: (userId) => karma.ofUser(userId),
         recent: (userId, limit) => karma.recent(userId, limit),
+        itemRemoved: (item) => karma.itemRemoved(item),
       };
     })(),
     notices: createNoticesClient(services.deps),

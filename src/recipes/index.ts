@@ -113,6 +113,7 @@ async function createRecipes(
     },
     sink: () => context.clients.get<IdentityClient>('identity'),
     logger,
+    now: deps.now,
   });
   let unlistenCommunity: (() => Promise<void>) | undefined;
   const housekeeping = createRecipesHousekeeping(deps);

@@ -180,6 +180,13 @@ describe.each(testEngines())('reports and moderation on %s', (engine) => {
       is_published: true,
     });
     const id = created.body.recipe_id as string;
+    // Two upvotes before anyone reports it: karma for its author, until it is removed.
+    const identity = platform.clients.get<IdentityClient>('identity');
+    const karmaBefore = (await identity.karma.ofUser(author.userId)).karma;
+    for (const voter of reporters.slice(2, 4))
+      expect((await call(voter, 'POST', `/recipes/api/recipes/${id}/vote`)).status).toBeLessThan(300);
+    await notices();
+    expect((await identity.karma.ofUser(author.userId)).karma).toBe(karmaBefore + 2);
     for (const reporter of reporters.slice(0, 3)) {
       const response = await call(reporter, 'POST', `/recipes/api/recipes/${id}/report`, {
         reason: 'Dangerous health claims',
@@ -210,6 +217,19 @@ describe.each(testEngines())('reports and moderation on %s', (engine) => {
     expect(
       (await call(reporters[3], 'POST', `/recipes/api/recipes/${id}/report`, { reason: 'still bad' })).status,
     ).toBe(404);
+    // Removed for good: its upvotes no longer count for its author, and handing the decision over
+    // again takes nothing more.
+    await notices();
+    expect((await identity.karma.ofUser(author.userId)).karma).toBe(karmaBefore);
+    const recent = await identity.karma.recent(author.userId, 2);
+    expect(recent.map((e) => e.reason)).toEqual([
+      'Upvote gone: the item was removed by moderation',
+      'Upvote gone: the item was removed by moderation',
+    ]);
+    expect(
+      await identity.karma.itemRemoved({ app: 'recipes', itemKind: 'recipe', itemId: id, at: new Date() }),
+    ).toEqual({ votesEnded: 0 });
+    expect((await identity.karma.ofUser(author.userId)).karma).toBe(karmaBefore);
   });
 
   it('mails each decision once when an app hands it over again (its outbox delivers at least once)', async () => {

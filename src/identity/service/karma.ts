@@ -11,6 +11,7 @@ import type { KarmaClient, KarmaEntry, VoteReport } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import {
+  endVotesOnItem,
   findKarmaVote,
   insertKarmaEntry,
   karmaOf,
@@ -42,6 +43,21 @@ export function createKarmaService(deps: IdentityDeps): KarmaService {
   const rules = deps.config.community;
 
   return {
+    async itemRemoved(input) {
+      const at = input.at instanceof Date ? input.at : new Date(input.at);
+      if (
+        !APPS.has(input.app) ||
+        !KINDS.has(input.itemKind) ||
+        !isUuid(input.itemId) ||
+        Number.isNaN(at.getTime())
+      )
+        throw PlatformErrors.validation('invalid removed item');
+      const votesEnded = await db.transaction((tx) =>
+        endVotesOnItem(tx, { app: input.app, itemKind: input.itemKind, itemId: input.itemId }, at),
+      );
+      return { votesEnded };
+    },
+
     async recordVote(report) {
       const item = checkReport(report);
       const at = report.at instanceof Date ? report.at : new Date(report.at);

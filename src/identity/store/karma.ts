@@ -202,3 +202,36 @@ export async function endVotesOf(tx: Queryable, voterId: string, at: Date): Prom
   );
   return rows[0]?.ended ?? 0;
 }
+
+/**
+ * An item moderation removed for good: its active votes end (its author loses the karma they
+ * gave, and they stop counting towards rewards; rewards already paid stay). The votes end at the
+ * final version, so no late report of the app brings them back. Resolves with how many ended.
+ */
+export async function endVotesOnItem(tx: Queryable, item: ItemKey, at: Date): Promise<number> {
+  const { rows } = await tx.query<{ ended: number }>(
+    `WITH ended AS (
+       UPDATE karma_votes SET is_active = false, is_counted = false, version = $5, updated_at = $4
+       WHERE app = $1 AND item_kind = $2 AND item_id = $3 AND is_active
+       RETURNING voter_id, author_id
+     ),
+     uncounted AS (
+       UPDATE reward_items SET counted_votes = 0 WHERE app = $1 AND item_kind = $2 AND item_id = $3
+     ),
+     karma AS (
+       INSERT INTO karma_ledger (user_id, delta, app, item_kind, item_id, item_title, reason, idempotency_key,
+                                 created_at)
+       SELECT e.author_id, -1, $1, $2, $3,
+              COALESCE((SELECT l.item_title FROM karma_ledger l
+                        WHERE l.app = $1 AND l.item_kind = $2 AND l.item_id = $3
+                        ORDER BY l.entry_id DESC LIMIT 1), 'Untitled'),
+              'Upvote gone: the item was removed by moderation',
+              'vote:' || $1 || ':' || $2 || ':' || $3 || ':' || e.voter_id || ':removed', $4
+       FROM ended e WHERE e.author_id <> e.voter_id
+       ON CONFLICT (idempotency_key) DO NOTHING
+     )
+     SELECT count(*)::int AS ended FROM ended`,
+    [item.app, item.itemKind, item.itemId, at, FINAL_VERSION],
+  );
+  return rows[0]?.ended ?? 0;
+}
