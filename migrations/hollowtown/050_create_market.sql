@@ -34,19 +34,23 @@ CREATE TABLE market_purchases (
   title           TEXT NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
   -- The price when bought (what the transfer moves, also on a retry after the price changed).
   price           INTEGER NOT NULL CHECK (price BETWEEN 1 AND 1000000),
-  -- Pending between recording the purchase and identity's transfer; completed with its transfer.
-  status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'completed')),
+  -- Pending between recording the purchase and identity's transfer; completed with its transfer;
+  -- refunded by staff (identity reversed the transfer, the buyer's access ended).
+  status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'completed', 'refunded')),
   transfer_id     UUID, -- calos_identity.credit_transfers(transfer_id), not a foreign key
   fee             INTEGER CHECK (fee >= 0 AND fee <= price),
   created_at      TIMESTAMPTZ NOT NULL,
   completed_at    TIMESTAMPTZ,
+  refunded_at     TIMESTAMPTZ,
+  refund_reason   TEXT CHECK (char_length(refund_reason) BETWEEN 1 AND 200),
   CONSTRAINT market_purchases_buyer_key UNIQUE (buyer_id, idempotency_key),
-  CHECK ((status = 'completed') = (transfer_id IS NOT NULL AND fee IS NOT NULL AND completed_at IS NOT NULL))
+  CHECK ((status <> 'pending') = (transfer_id IS NOT NULL AND fee IS NOT NULL AND completed_at IS NOT NULL)),
+  CHECK ((status = 'refunded') = (refunded_at IS NOT NULL AND refund_reason IS NOT NULL))
 );
 
--- One purchase of a listing per buyer, whatever keys their retries carry.
+-- One purchase of a listing per buyer, whatever keys their retries carry (a refunded one aside).
 CREATE UNIQUE INDEX market_purchases_listing_buyer ON market_purchases (listing_id, buyer_id)
-  WHERE listing_id IS NOT NULL;
+  WHERE listing_id IS NOT NULL AND status <> 'refunded';
 CREATE INDEX market_purchases_buyer_idx ON market_purchases (buyer_id, created_at DESC);
 CREATE INDEX market_purchases_seller_idx ON market_purchases (seller_id, created_at DESC);
 

@@ -52,6 +52,7 @@ export const EventFamilyErrors = {
 /** The marketplace (service/market.ts). Credits errors (402 INSUFFICIENT_CREDITS) come from identity as they are. */
 export const MarketErrors = {
   listingNotFound: () => new AppError(404, 'LISTING_NOT_FOUND', 'No such listing'),
+  purchaseNotFound: () => new AppError(404, 'PURCHASE_NOT_FOUND', 'No such purchase'),
   itemNotFound: (kind: 'plan' | 'costume') =>
     kind === 'plan' ? HollowtownErrors.planNotFound() : HollowtownErrors.costumeNotFound(),
   alreadyListed: () =>

@@ -2,6 +2,8 @@
 // credits from the shared wallet (service/market.ts).
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { requireStaff } from '../../platform/auth/staff.ts';
+import { NullableTimestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { MarketService } from '../service/market.ts';
 import {
@@ -106,6 +108,9 @@ const Listing = Type.Object(
 const Purchase = Type.Object(
   {
     purchase_id: Type.String({ format: 'uuid' }),
+    status: Type.Enum(['completed', 'refunded'] as const, {
+      description: 'refunded: staff reversed it; the credits went back and the item is no longer yours',
+    }),
     listing_id: Nullable(Type.String({ format: 'uuid' })),
     item_kind: Kind,
     title: Type.String(),
@@ -116,6 +121,7 @@ const Purchase = Type.Object(
     seller_received: Type.Integer({ description: 'price − fee' }),
     transfer_id: Type.String({ format: 'uuid', description: "The credit transfer in the buyer's account" }),
     created_at: Timestamp,
+    refunded_at: NullableTimestamp,
   },
   { description: 'A paid purchase' },
 );
@@ -316,5 +322,37 @@ export function registerMarketRoutes(app: App, market: MarketService): void {
       },
     },
     async (request) => market.sales(requireUser(request).userId, request.query),
+  );
+
+  app.post(
+    '/api/market/purchases/:id/refund',
+    {
+      schema: {
+        tags,
+        summary: 'Refund a purchase (Hollowtown staff: admin or support)',
+        description:
+          'Reverses both sides once: the buyer gets the price back, the seller gives back what they received ' +
+          "and the platform its fee; the buyer's access ends. Again answers the same. 409 TRANSFER_REFUND_REFUSED " +
+          "when the seller's balance no longer holds it; 403 STAFF_ROLE_REQUIRED for anyone else.",
+        security: bearer,
+        params: IdParams,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 3, maxLength: 200, pattern: '\\S' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Purchase,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      await requireStaff(request, market.staffRoles, 'hollowtown', ['admin', 'support']);
+      return market.refund(request.params.id, request.body.reason.trim());
+    },
   );
 }

@@ -9,6 +9,7 @@
 // identity cannot be reached the purchase stays pending, and a retry with the same key finishes
 // it without paying twice. Payouts of earned credits to money are out of scope.
 import type { CreditTransfer, IdentityClient } from '../../identity/client.ts';
+import { cachedStaffRoles, type StaffRoleLookup } from '../../platform/auth/staff.ts';
 import { AppError } from '../../platform/errors.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import type { Ingredient } from '../client.ts';
@@ -19,6 +20,7 @@ import {
   deletePendingPurchase,
   findListing,
   findOwnItem,
+  findPurchase,
   findPurchaseByKey,
   findPurchaseOfListing,
   insertListing,
@@ -27,6 +29,7 @@ import {
   listListings,
   listPurchases,
   type MarketItemKind,
+  markPurchaseRefunded,
   type PurchaseRow,
   sellerTotals,
   updateListing,
@@ -105,6 +108,8 @@ export interface ListingView {
 
 export interface PurchaseView {
   purchase_id: string;
+  /** refunded: staff reversed it (the credits went back, the buyer's access ended). */
+  status: 'completed' | 'refunded';
   listing_id: string | null;
   item_kind: MarketItemKind;
   title: string;
@@ -114,6 +119,7 @@ export interface PurchaseView {
   seller_received: number;
   transfer_id: string;
   created_at: Date;
+  refunded_at: Date | null;
 }
 
 const previewOf = (row: ListingRow): ListingPreview =>
@@ -177,6 +183,7 @@ function toListingView(row: ListingRow, viewerId: string): ListingView {
 
 const toPurchaseView = (row: PurchaseRow): PurchaseView => ({
   purchase_id: row.purchase_id,
+  status: row.status === 'refunded' ? 'refunded' : 'completed',
   listing_id: row.listing_id,
   item_kind: row.item_kind,
   title: row.title,
@@ -185,6 +192,7 @@ const toPurchaseView = (row: PurchaseRow): PurchaseView => ({
   seller_received: row.price - (row.fee ?? 0),
   transfer_id: row.transfer_id ?? '',
   created_at: row.created_at,
+  refunded_at: row.refunded_at,
 });
 
 export function createMarketService(deps: HollowtownDeps) {
@@ -193,6 +201,7 @@ export function createMarketService(deps: HollowtownDeps) {
     if (!deps.clients.has('identity')) throw MarketErrors.paymentsUnavailable();
     return deps.clients.get<IdentityClient>('identity');
   };
+  const staffRoles = cachedStaffRoles((userId) => identity().staffRolesOf(userId));
 
   /** A listing the viewer may see: listed, or theirs, or bought by them. Else 404. */
   async function visibleListing(viewerId: string, listingId: string): Promise<ListingRow> {
@@ -238,6 +247,27 @@ export function createMarketService(deps: HollowtownDeps) {
   }
 
   return {
+    /** Who may refund (Hollowtown's admin and support staff), for the route's guard. */
+    staffRoles: staffRoles as StaffRoleLookup,
+
+    /**
+     * Staff take a purchase back: identity reverses both sides of its transfer once (a repeat
+     * answers the same), then the purchase is marked refunded and the buyer's access ends.
+     */
+    async refund(purchaseId: string, reason: string): Promise<PurchaseView> {
+      const purchase = isUuid(purchaseId) ? await findPurchase(db, purchaseId) : undefined;
+      if (!purchase?.transfer_id) throw MarketErrors.purchaseNotFound();
+      if (purchase.status === 'refunded') return toPurchaseView(purchase);
+      await identity().credits.refundTransfer({
+        transferId: purchase.transfer_id,
+        idempotencyKey: `hollowtown:market-refund:${purchase.purchase_id}`,
+        reason: reason.slice(0, 200),
+      });
+      const refunded = await markPurchaseRefunded(db, purchase.purchase_id, reason.slice(0, 200), deps.now());
+      if (!refunded) throw MarketErrors.purchaseNotFound();
+      return toPurchaseView(refunded);
+    },
+
     async create(sellerId: string, input: ListingInput): Promise<ListingView> {
       const owned = isUuid(input.item_id)
         ? await findOwnItem(db, sellerId, input.item_kind, input.item_id)
@@ -336,7 +366,7 @@ export function createMarketService(deps: HollowtownDeps) {
         }
       }
       if (purchase.listing_id !== listingId) throw MarketErrors.idempotencyKeyReused();
-      if (purchase.status === 'completed') return { purchase: toPurchaseView(purchase), created: false };
+      if (purchase.status !== 'pending') return { purchase: toPurchaseView(purchase), created: false };
       // Pending: this request's own, or a concurrent or interrupted one under the same key,
       // which identity's transfer (same key) pays at most once.
       return { purchase: toPurchaseView(await pay(purchase)), created: true };

@@ -181,16 +181,17 @@ export interface PurchaseRow {
   item_kind: MarketItemKind;
   title: string;
   price: number;
-  status: 'pending' | 'completed';
+  status: 'pending' | 'completed' | 'refunded';
   transfer_id: string | null;
   fee: number | null;
   created_at: Date;
   completed_at: Date | null;
+  refunded_at: Date | null;
   cursor_at: string;
 }
 
 const PURCHASE_COLUMNS = `purchase_id, listing_id, buyer_id, seller_id, idempotency_key, item_kind, title, price,
-  status, transfer_id, fee, created_at, completed_at, ${cursorTime('created_at')} AS cursor_at`;
+  status, transfer_id, fee, created_at, completed_at, refunded_at, ${cursorTime('created_at')} AS cursor_at`;
 
 export async function findPurchaseByKey(
   db: Queryable,
@@ -210,7 +211,7 @@ export async function findPurchaseOfListing(
   listingId: string,
 ): Promise<PurchaseRow | undefined> {
   const { rows } = await db.query<PurchaseRow>(
-    `SELECT ${PURCHASE_COLUMNS} FROM market_purchases WHERE buyer_id = $1 AND listing_id = $2`,
+    `SELECT ${PURCHASE_COLUMNS} FROM market_purchases WHERE buyer_id = $1 AND listing_id = $2 AND status <> 'refunded'`,
     [buyerId, listingId],
   );
   return rows[0];
@@ -273,7 +274,7 @@ export async function deletePendingPurchase(db: Queryable, purchaseId: string): 
   await db.query("DELETE FROM market_purchases WHERE purchase_id = $1 AND status = 'pending'", [purchaseId]);
 }
 
-/** A buyer's or a seller's completed purchases, newest first. */
+/** A buyer's or a seller's paid purchases (refunded ones too), newest first. */
 export async function listPurchases(
   db: Queryable,
   query: { role: 'buyer' | 'seller'; userId: string; after?: TimeCursor; limit: number },
@@ -281,7 +282,7 @@ export async function listPurchases(
   const column = query.role === 'buyer' ? 'buyer_id' : 'seller_id';
   const { rows } = await db.query<PurchaseRow>(
     `SELECT ${PURCHASE_COLUMNS} FROM market_purchases
-     WHERE ${column} = $1 AND status = 'completed'
+     WHERE ${column} = $1 AND status <> 'pending'
        AND ($2::timestamptz IS NULL OR (created_at, purchase_id) < ($2::timestamptz, $3::uuid))
      ORDER BY created_at DESC, purchase_id DESC LIMIT $4`,
     [query.userId, query.after?.t ?? null, query.after?.id ?? null, query.limit],
@@ -302,4 +303,27 @@ export async function sellerTotals(
   );
   const row = rows[0];
   return { sales: Number(row?.sales ?? 0), gross: Number(row?.gross ?? 0), fees: Number(row?.fees ?? 0) };
+}
+
+export async function findPurchase(db: Queryable, purchaseId: string): Promise<PurchaseRow | undefined> {
+  const { rows } = await db.query<PurchaseRow>(
+    `SELECT ${PURCHASE_COLUMNS} FROM market_purchases WHERE purchase_id = $1`,
+    [purchaseId],
+  );
+  return rows[0];
+}
+
+/** Marks a paid purchase refunded (once); answers the row as it now is. */
+export async function markPurchaseRefunded(
+  db: Queryable,
+  purchaseId: string,
+  reason: string,
+  at: Date,
+): Promise<PurchaseRow | undefined> {
+  await db.query(
+    `UPDATE market_purchases SET status = 'refunded', refunded_at = $2, refund_reason = $3
+     WHERE purchase_id = $1 AND status = 'completed'`,
+    [purchaseId, at, reason],
+  );
+  return findPurchase(db, purchaseId);
 }

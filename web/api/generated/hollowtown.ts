@@ -3943,8 +3943,14 @@ export interface paths {
                             price: number;
                             /** Format: uuid */
                             purchase_id: string;
+                            refunded_at: string | null;
                             /** @description price − fee */
                             seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
                             title: string;
                             /**
                              * Format: uuid
@@ -3975,8 +3981,14 @@ export interface paths {
                             price: number;
                             /** Format: uuid */
                             purchase_id: string;
+                            refunded_at: string | null;
                             /** @description price − fee */
                             seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
                             title: string;
                             /**
                              * Format: uuid
@@ -4126,8 +4138,14 @@ export interface paths {
                                 price: number;
                                 /** Format: uuid */
                                 purchase_id: string;
+                                refunded_at: string | null;
                                 /** @description price − fee */
                                 seller_received: number;
+                                /**
+                                 * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                                 * @enum {unknown}
+                                 */
+                                status: "completed" | "refunded";
                                 title: string;
                                 /**
                                  * Format: uuid
@@ -4179,6 +4197,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/market/purchases/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a purchase (Hollowtown staff: admin or support)
+         * @description Reverses both sides once: the buyer gets the price back, the seller gives back what they received and the platform its fee; the buyer's access ends. Again answers the same. 409 TRANSFER_REFUND_REFUSED when the seller's balance no longer holds it; 403 STAFF_ROLE_REQUIRED for anyone else.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A paid purchase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/market/sales": {
         parameters: {
             query?: never;
@@ -4221,8 +4394,14 @@ export interface paths {
                                 price: number;
                                 /** Format: uuid */
                                 purchase_id: string;
+                                refunded_at: string | null;
                                 /** @description price − fee */
                                 seller_received: number;
+                                /**
+                                 * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                                 * @enum {unknown}
+                                 */
+                                status: "completed" | "refunded";
                                 title: string;
                                 /**
                                  * Format: uuid
