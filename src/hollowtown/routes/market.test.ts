@@ -146,6 +146,62 @@ describe.each(testEngines())('the Hollowtown marketplace on %s', (engine) => {
     expect(sales.totals).toEqual({ sales: 1, gross: 125, fees: 12, earned: 113 });
   });
 
+  it('sells a costume idea: its preview for everyone, its materials and description for the buyer', async () => {
+    const [seller, buyer, stranger] = [await user(), await user(), await user()];
+    const made = await inject({
+      method: 'POST',
+      url: '/hollowtown/api/costumes',
+      headers: seller.headers,
+      payload: {
+        costume_name: 'Cardboard robot',
+        description: 'Cut the arm holes first.',
+        difficulty: 'medium',
+        materials: [{ name: 'cardboard boxes', quantity: 3 }, { name: 'foil' }],
+        tags: ['robot'],
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const costumeId = made.json().costume_id;
+    const stolen = await list(stranger, { item_kind: 'costume', item_id: costumeId, price: 5 });
+    expect([stolen.statusCode, stolen.json().error.code]).toEqual([404, 'COSTUME_NOT_FOUND']);
+    // A plan's id as a costume is not found either.
+    const mixed = await list(seller, { item_kind: 'costume', item_id: await planOf(seller), price: 5 });
+    expect(mixed.json().error.code).toBe('COSTUME_NOT_FOUND');
+    const listed = await list(seller, {
+      item_kind: 'costume',
+      item_id: costumeId,
+      price: 60,
+      title: 'Robot pattern',
+    });
+    expect(listed.statusCode, listed.body).toBe(201);
+    const listingId = listed.json().listing_id;
+    const preview = (await show(stranger, listingId)).json();
+    expect(preview).toMatchObject({
+      title: 'Robot pattern',
+      preview: {
+        item_kind: 'costume',
+        costume_name: 'Cardboard robot',
+        difficulty: 'medium',
+        tags: ['robot'],
+        materials_count: 2,
+      },
+      item: null,
+    });
+    expect((await buy(buyer, listingId, 'robot')).statusCode).toBe(201);
+    const full = (await show(buyer, listingId)).json();
+    expect(full.item).toMatchObject({
+      item_kind: 'costume',
+      costume_id: costumeId,
+      description: 'Cut the arm holes first.',
+      materials: [
+        { name: 'cardboard boxes', quantity: 3 },
+        { name: 'foil', quantity: null },
+      ],
+    });
+    // 10 % of 60.
+    expect([await balance(buyer), await balance(seller)]).toEqual([940, 1054]);
+  });
+
   it('refuses your own listing, a missing key, and lists only your own items', async () => {
     const [seller, other] = [await user(), await user()];
     const listingId = await listing(seller, 50);
