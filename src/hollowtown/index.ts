@@ -51,6 +51,7 @@ import { createEventService, type EventService } from './service/events.ts';
 import { createGenerationService, type GenerationService } from './service/generate.ts';
 import { createHollowtownHousekeeping } from './service/housekeeping.ts';
 import { createIntegrityClient, createOutboxClient } from './service/integrity.ts';
+import { createMarketService, type MarketService } from './service/market.ts';
 import { createMoreFromRecipesService, type MoreFromRecipesService } from './service/more-from-recipes.ts';
 import { createPlanService, type PlanService } from './service/plans.ts';
 import { hollowtownPublicKinds } from './service/public-pages.ts';
@@ -74,6 +75,8 @@ export interface HollowtownServices {
   moreFromRecipes: MoreFromRecipesService;
   /** Votes, reports and moderation of published items (src/community). */
   community: HollowtownCommunity;
+  /** Listings and purchases paid with identity's credit transfers. */
+  market: MarketService;
 }
 
 const toFamilyEvent = (e: LinkedEventRow): FamilyEvent => ({
@@ -110,6 +113,7 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     community,
     starter: createStarterService(deps),
     moreFromRecipes: createMoreFromRecipesService(deps),
+    market: createMarketService(deps),
   };
 }
 

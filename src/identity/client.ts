@@ -41,6 +41,29 @@ export interface CreditReservation {
   balance: number;
 }
 
+/** A payment from one account to another (a marketplace purchase), as identity recorded it. */
+export interface CreditTransfer {
+  transferId: string;
+  /** The payer (the buyer); null once that account is deleted. */
+  fromUserId: string | null;
+  /** The payee (the seller); null once that account is deleted. */
+  toUserId: string | null;
+  /** What the payer paid. */
+  amount: number;
+  /** The platform's part: floor(amount × feePercent / 100), taken from what the payee receives. */
+  fee: number;
+  feePercent: number;
+  /** amount − fee. */
+  received: number;
+  reference: string;
+  status: 'completed' | 'refunded';
+  /** Balances right after the transfer (a retry answers these, not today's). */
+  fromBalance: number;
+  toBalance: number;
+  createdAt: Date;
+  refundedAt: Date | null;
+}
+
 export interface CreditsClient {
   balance(userId: string): Promise<{ balance: number; lifetimeSpent: number }>;
   /** Holds credits before a metered call; 402 INSUFFICIENT_CREDITS when the balance is short. */
@@ -62,6 +85,35 @@ export interface CreditsClient {
   }): Promise<CreditReservation>;
   /** Returns a whole reservation (the call failed or never happened). */
   refund(input: { reservationId: string; idempotencyKey: string }): Promise<CreditReservation>;
+  /**
+   * Moves `amount` from one account to another in one transaction: the payer's ledger shows the
+   * payment, the payee's the sale and the platform fee (CALOS_MARKET_FEE_PERCENT) taken from it.
+   * Once per (fromUserId, idempotencyKey): a retry answers the first transfer; the same key for
+   * another payee, amount or reference is 409 IDEMPOTENCY_KEY_REUSED. 402 INSUFFICIENT_CREDITS
+   * (nothing written) when the payer's balance is short; 400 TRANSFER_TO_SELF.
+   * For services (the apps' marketplaces), never for end users directly.
+   */
+  transfer(input: {
+    fromUserId: string;
+    toUserId: string;
+    amount: number;
+    idempotencyKey: string;
+    /** What is paid for (e.g. 'hollowtown:listing:<id>'): compared on a retry. */
+    reference: string;
+    /** The ledger's words for both sides (at most 200 characters). */
+    reason: string;
+  }): Promise<CreditTransfer>;
+  /**
+   * Reverses both sides of a transfer once: the payer gets the whole amount back, the payee gives
+   * back what it received (the platform returns its fee). A retry with the same key answers the
+   * same; another key after the refund is 409 TRANSFER_ALREADY_REFUNDED; 409
+   * TRANSFER_REFUND_REFUSED when the payee's balance no longer holds what it received.
+   */
+  refundTransfer(input: {
+    transferId: string;
+    idempotencyKey: string;
+    reason: string;
+  }): Promise<CreditTransfer>;
 }
 
 export type ApiKeyProvider = 'openai' | 'anthropic' | 'deepseek';
@@ -261,6 +313,8 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'credits.reserve',
   'credits.settle',
   'credits.refund',
+  'credits.transfer',
+  'credits.refundTransfer',
   'apiKeys.activeKey',
   'outbox.pull',
   'outbox.ack',

@@ -208,6 +208,18 @@ export const IdentityErrors = {
   staffGrantNotFound: () => new AppError(404, 'STAFF_GRANT_NOT_FOUND', 'That person has no such staff role'),
   accountDisabled: () =>
     new AppError(403, 'ACCOUNT_DISABLED', 'This account has been disabled; contact CALOS support'),
+  transferToSelf: () =>
+    new AppError(400, 'TRANSFER_TO_SELF', 'Credits cannot be transferred to the same account'),
+  transferNotFound: () => new AppError(404, 'TRANSFER_NOT_FOUND', 'No such credit transfer'),
+  transferAlreadyRefunded: () =>
+    new AppError(409, 'TRANSFER_ALREADY_REFUNDED', 'This transfer was already refunded'),
+  transferRefundRefused: (balance: number, needed: number) =>
+    new AppError(
+      409,
+      'TRANSFER_REFUND_REFUSED',
+      `The seller's balance (${balance}) no longer holds the ${needed} credits the refund takes back; nothing was changed`,
+      { balance, needed },
+    ),
   creditAdjustmentRefused: (balance: number, amount: number) =>
     new AppError(
       409,

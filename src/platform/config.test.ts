@@ -103,6 +103,17 @@ describe('configuration', () => {
     expect(problemsOf({ CALOS_REDIS_PREFIX: 'has space' })[0]).toContain('CALOS_REDIS_PREFIX');
   });
 
+  it('takes the marketplace fee from CALOS_MARKET_FEE_PERCENT (default 10), a whole percent', () => {
+    expect(loadConfig({}, '/srv').marketFeePercent).toBe(10);
+    expect(loadConfig({ CALOS_MARKET_FEE_PERCENT: '0' }, '/srv').marketFeePercent).toBe(0);
+    expect(loadConfig({ CALOS_MARKET_FEE_PERCENT: '100' }, '/srv').marketFeePercent).toBe(100);
+    for (const wrong of ['101', '-1', '7.5', 'ten', '0010']) {
+      const problems = problemsOf({ CALOS_MARKET_FEE_PERCENT: wrong });
+      expect(problems, wrong).toHaveLength(1);
+      expect(problems[0]).toContain('CALOS_MARKET_FEE_PERCENT');
+    }
+  });
+
   it('lists every bad variable in one error', () => {
     const problems = problemsOf({ PORT: '-1', REDIS_URL: 'nope', CALOS_HOSTS: 'x=y' });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'REDIS_URL', 'CALOS_HOSTS']);

@@ -85,6 +85,11 @@ export interface Config {
   starterPack: boolean;
   /** Votes, rewards and moderation of published items (the apps and identity's karma). */
   community: CommunityConfig;
+  /**
+   * The platform's part of every marketplace sale, in percent of the price (`CALOS_MARKET_FEE_PERCENT`,
+   * 0 to 100, default 10), taken from what the seller receives; read by identity.
+   */
+  marketFeePercent: number;
 }
 
 /** The rules operators set for rewards and moderation (CALOS_REWARD_*, CALOS_MODERATION_*). */
@@ -320,6 +325,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!starterPack && !['off', 'false', '0', 'no'].includes(starterPackRaw))
     problems.push(`CALOS_STARTER_PACK must be on or off (got "${starterPackRaw}")`);
   const community = parseCommunityConfig(text, problems);
+  const marketFeeRaw = text('CALOS_MARKET_FEE_PERCENT');
+  let marketFeePercent = 10;
+  if (marketFeeRaw !== undefined) {
+    if (/^\d{1,3}$/.test(marketFeeRaw) && Number(marketFeeRaw) <= 100)
+      marketFeePercent = Number(marketFeeRaw);
+    else
+      problems.push(
+        `CALOS_MARKET_FEE_PERCENT must be a whole number from 0 to 100 (got "${marketFeeRaw.slice(0, 40)}")`,
+      );
+  }
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -374,6 +389,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     halloweenSeason: Object.freeze(halloweenSeason),
     starterPack,
     community: Object.freeze(community),
+    marketFeePercent,
   });
 }
 

@@ -9,6 +9,7 @@ import { registerCostumeRoutes } from './costumes.ts';
 import { registerEventFamilyRoutes } from './event-family.ts';
 import { registerEventRoutes } from './events.ts';
 import { registerGenerateRoutes } from './generate.ts';
+import { registerMarketRoutes } from './market.ts';
 import { registerMoreFromRecipesRoutes } from './more-from-recipes.ts';
 import { registerPlanRoutes } from './plans.ts';
 import { registerRecipeRoutes } from './recipes.ts';
@@ -33,6 +34,7 @@ export function registerHollowtownRoutes(
   registerCostumeRoutes(app, services.costumes);
   registerPlanRoutes(app, services.plans);
   registerMoreFromRecipesRoutes(app, services.moreFromRecipes);
+  registerMarketRoutes(app, services.market);
   const { community } = services;
   registerCommunityRoutes(app, {
     community,

@@ -46,6 +46,9 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
   const events = await tx.query('DELETE FROM halloween_events WHERE user_id = $1', [userId]);
   const plans = await tx.query('DELETE FROM haunted_house_plans WHERE user_id = $1', [userId]);
   const eventRecipes = await tx.query('DELETE FROM event_recipes WHERE added_by = $1', [userId]);
+  // Their purchases go (the sellers' sales lists lose them; identity's ledger keeps the credits
+  // that moved); their listings went with their plans and costumes.
+  await tx.query('DELETE FROM market_purchases WHERE buyer_id = $1', [userId]);
   return {
     recipes: recipes.rowCount,
     events: events.rowCount,
@@ -73,6 +76,7 @@ export async function referencedUserIds(
     ['reports', 'reporter_id'],
     ['haunted_house_plans', 'user_id'],
     ['event_recipes', 'added_by'],
+    ['market_purchases', 'buyer_id'],
   ];
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (

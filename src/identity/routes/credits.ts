@@ -33,7 +33,9 @@ const LedgerItem = Type.Object(
       description:
         'signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; ' +
         'release returns the unused part of a hold; refund returns a whole hold (also when it expired ' +
-        'unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold',
+        'unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold; ' +
+        'market_purchase pays for an item bought in a marketplace, market_sale is what its seller receives and ' +
+        'market_fee the platform fee taken from it; market_refund reverses either side of a refunded purchase',
     }),
     reason: Type.String({ examples: ['Welcome credits'] }),
     balance_after: Type.Integer({ minimum: 0, description: 'The balance right after this entry' }),

@@ -28,6 +28,7 @@ import {
   type ReservationRow,
   readBalance,
 } from '../store/credits.ts';
+import { createTransferService } from './transfers.ts';
 
 /** The most credits one operation may move. */
 export const MAX_CREDIT_AMOUNT = 1_000_000_000;
@@ -65,6 +66,8 @@ export function createCreditsService(deps: IdentityDeps): CreditsService {
   const { db } = deps;
 
   return {
+    ...createTransferService(deps),
+
     async balance(userId) {
       const row = isUuid(userId) ? await readBalance(db, userId) : undefined;
       if (!row) throw IdentityErrors.userNotFound();
@@ -241,6 +244,8 @@ export function createCreditsClient(deps: IdentityDeps): CreditsClient {
     reserve: (input) => service.reserve(input),
     settle: (input) => service.settle(input),
     refund: (input) => service.refund(input),
+    transfer: (input) => service.transfer(input),
+    refundTransfer: (input) => service.refundTransfer(input),
   };
 }
 
@@ -305,7 +310,7 @@ const isLedgerCursor = (value: unknown): value is { before: number } =>
   Number.isSafeInteger((value as { before?: unknown }).before) &&
   ((value as { before: number }).before ?? 0) > 0;
 
-function checkAmount(field: string, value: unknown, minimum: 0 | 1): number {
+export function checkAmount(field: string, value: unknown, minimum: 0 | 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > MAX_CREDIT_AMOUNT) {
     throw PlatformErrors.validation(
       `${field} must be a whole number from ${minimum} to ${MAX_CREDIT_AMOUNT}`,
@@ -315,7 +320,7 @@ function checkAmount(field: string, value: unknown, minimum: 0 | 1): number {
   return value;
 }
 
-function checkText(field: string, value: unknown, maxLength: number): string {
+export function checkText(field: string, value: unknown, maxLength: number): string {
   if (typeof value !== 'string' || value.length < 1 || value.length > maxLength || CONTROL.test(value)) {
     throw PlatformErrors.validation(
       `${field} must be 1 to ${maxLength} characters without control characters`,

@@ -17,6 +17,12 @@ export const LEDGER_KINDS = [
   'admin_grant',
   // Credits an author earned when a published item reached a milestone of upvotes.
   'reward',
+  // Marketplace transfers (service/transfers.ts): the buyer's payment, the seller's sale and the
+  // platform's fee taken from it, and a refund of either side.
+  'market_purchase',
+  'market_sale',
+  'market_fee',
+  'market_refund',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

@@ -3270,6 +3270,1198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/market/listings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Items for sale, newest first
+         * @description Search words in the title and summary (q), by kind and highest price.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description plan: a haunted-house room plan; costume: a costume idea (its pattern) */
+                    kind?: "plan" | "costume";
+                    limit?: number;
+                    /** @description In credits */
+                    price_max?: number;
+                    /** @description Words to find (each must appear), case-insensitive */
+                    q?: string;
+                    /** @description listed (default): everything for sale; mine: your listings, listed or not */
+                    scope?: "listed" | "mine";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of listings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description Unlisted: only its seller and its buyers see it */
+                                is_listed: boolean;
+                                is_mine: boolean;
+                                /** @description Whether you bought it */
+                                is_purchased: boolean;
+                                item: ({
+                                    /** @enum {string} */
+                                    item_kind: "plan";
+                                    /** Format: uuid */
+                                    plan_id: string;
+                                    props_needed: {
+                                        name: string;
+                                        note: string | null;
+                                        quantity: number | null;
+                                    }[];
+                                    room_name: string;
+                                    scare_level: number;
+                                    setup_instructions: string[];
+                                } | {
+                                    cost_estimate_cents: number | null;
+                                    /** Format: uuid */
+                                    costume_id: string;
+                                    costume_name: string;
+                                    description: string | null;
+                                    difficulty: string;
+                                    image_url: string | null;
+                                    /** @enum {string} */
+                                    item_kind: "costume";
+                                    materials: {
+                                        name: string;
+                                        note: string | null;
+                                        quantity: number | null;
+                                        unit: string | null;
+                                    }[];
+                                    tags: string[];
+                                }) | null;
+                                /**
+                                 * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                                 * @enum {unknown}
+                                 */
+                                item_kind: "plan" | "costume";
+                                /** Format: uuid */
+                                listing_id: string;
+                                /** @description What anyone signed in sees before buying */
+                                preview: {
+                                    /** @enum {string} */
+                                    item_kind: "plan";
+                                    props_count: number;
+                                    room_name: string;
+                                    scare_level: number;
+                                    steps_count: number;
+                                } | {
+                                    costume_name: string;
+                                    difficulty: string;
+                                    image_url: string | null;
+                                    /** @enum {string} */
+                                    item_kind: "costume";
+                                    materials_count: number;
+                                    tags: string[];
+                                };
+                                /** @description In credits */
+                                price: number;
+                                sales: number;
+                                summary: string;
+                                title: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Put one of your plans or costume ideas on sale
+         * @description Someone else's item (or a missing one) answers 404 like the item's own API; an item is listed once (409 ITEM_ALREADY_LISTED).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The id of your plan or costume idea */
+                        item_id: string;
+                        /**
+                         * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                         * @enum {unknown}
+                         */
+                        item_kind: "plan" | "costume";
+                        /** @description In credits */
+                        price: number;
+                        /** @description Shown in the public preview */
+                        summary?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description An item for sale */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Unlisted: only its seller and its buyers see it */
+                            is_listed: boolean;
+                            is_mine: boolean;
+                            /** @description Whether you bought it */
+                            is_purchased: boolean;
+                            item: ({
+                                /** @enum {string} */
+                                item_kind: "plan";
+                                /** Format: uuid */
+                                plan_id: string;
+                                props_needed: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                }[];
+                                room_name: string;
+                                scare_level: number;
+                                setup_instructions: string[];
+                            } | {
+                                cost_estimate_cents: number | null;
+                                /** Format: uuid */
+                                costume_id: string;
+                                costume_name: string;
+                                description: string | null;
+                                difficulty: string;
+                                image_url: string | null;
+                                /** @enum {string} */
+                                item_kind: "costume";
+                                materials: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                    unit: string | null;
+                                }[];
+                                tags: string[];
+                            }) | null;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            /** Format: uuid */
+                            listing_id: string;
+                            /** @description What anyone signed in sees before buying */
+                            preview: {
+                                /** @enum {string} */
+                                item_kind: "plan";
+                                props_count: number;
+                                room_name: string;
+                                scare_level: number;
+                                steps_count: number;
+                            } | {
+                                costume_name: string;
+                                difficulty: string;
+                                image_url: string | null;
+                                /** @enum {string} */
+                                item_kind: "costume";
+                                materials_count: number;
+                                tags: string[];
+                            };
+                            /** @description In credits */
+                            price: number;
+                            sales: number;
+                            summary: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/listings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One listing: its preview, and the whole item for its seller and buyers
+         * @description An unlisted listing you neither sell nor bought answers 404 LISTING_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An item for sale */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Unlisted: only its seller and its buyers see it */
+                            is_listed: boolean;
+                            is_mine: boolean;
+                            /** @description Whether you bought it */
+                            is_purchased: boolean;
+                            item: ({
+                                /** @enum {string} */
+                                item_kind: "plan";
+                                /** Format: uuid */
+                                plan_id: string;
+                                props_needed: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                }[];
+                                room_name: string;
+                                scare_level: number;
+                                setup_instructions: string[];
+                            } | {
+                                cost_estimate_cents: number | null;
+                                /** Format: uuid */
+                                costume_id: string;
+                                costume_name: string;
+                                description: string | null;
+                                difficulty: string;
+                                image_url: string | null;
+                                /** @enum {string} */
+                                item_kind: "costume";
+                                materials: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                    unit: string | null;
+                                }[];
+                                tags: string[];
+                            }) | null;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            /** Format: uuid */
+                            listing_id: string;
+                            /** @description What anyone signed in sees before buying */
+                            preview: {
+                                /** @enum {string} */
+                                item_kind: "plan";
+                                props_count: number;
+                                room_name: string;
+                                scare_level: number;
+                                steps_count: number;
+                            } | {
+                                costume_name: string;
+                                difficulty: string;
+                                image_url: string | null;
+                                /** @enum {string} */
+                                item_kind: "costume";
+                                materials_count: number;
+                                tags: string[];
+                            };
+                            /** @description In credits */
+                            price: number;
+                            sales: number;
+                            summary: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change your listing (price, words) or take it off sale */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description false takes it off sale; buyers keep it */
+                        is_listed?: boolean;
+                        /** @description In credits */
+                        price?: number;
+                        /** @description Shown in the public preview */
+                        summary?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description An item for sale */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Unlisted: only its seller and its buyers see it */
+                            is_listed: boolean;
+                            is_mine: boolean;
+                            /** @description Whether you bought it */
+                            is_purchased: boolean;
+                            item: ({
+                                /** @enum {string} */
+                                item_kind: "plan";
+                                /** Format: uuid */
+                                plan_id: string;
+                                props_needed: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                }[];
+                                room_name: string;
+                                scare_level: number;
+                                setup_instructions: string[];
+                            } | {
+                                cost_estimate_cents: number | null;
+                                /** Format: uuid */
+                                costume_id: string;
+                                costume_name: string;
+                                description: string | null;
+                                difficulty: string;
+                                image_url: string | null;
+                                /** @enum {string} */
+                                item_kind: "costume";
+                                materials: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                    unit: string | null;
+                                }[];
+                                tags: string[];
+                            }) | null;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            /** Format: uuid */
+                            listing_id: string;
+                            /** @description What anyone signed in sees before buying */
+                            preview: {
+                                /** @enum {string} */
+                                item_kind: "plan";
+                                props_count: number;
+                                room_name: string;
+                                scare_level: number;
+                                steps_count: number;
+                            } | {
+                                costume_name: string;
+                                difficulty: string;
+                                image_url: string | null;
+                                /** @enum {string} */
+                                item_kind: "costume";
+                                materials_count: number;
+                                tags: string[];
+                            };
+                            /** @description In credits */
+                            price: number;
+                            sales: number;
+                            summary: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/market/listings/{id}/purchase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy a listing with credits
+         * @description Pays the price from your credits to the seller (less the platform fee) once: 201 for the purchase, 200 for a retry with the same Idempotency-Key (nothing more is paid). 402 INSUFFICIENT_CREDITS when your balance is short; 409 OWN_LISTING for your own; 409 LISTING_ALREADY_PURCHASED when you bought it under another key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Required: 1 to 200 visible characters. A retry with the same key answers the first purchase and pays nothing more */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A paid purchase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description A paid purchase */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What you bought, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of your purchases */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                                fee: number;
+                                /**
+                                 * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                                 * @enum {unknown}
+                                 */
+                                item_kind: "plan" | "costume";
+                                listing_id: string | null;
+                                /** @description Credits the buyer paid */
+                                price: number;
+                                /** Format: uuid */
+                                purchase_id: string;
+                                refunded_at: string | null;
+                                /** @description price − fee */
+                                seller_received: number;
+                                /**
+                                 * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                                 * @enum {unknown}
+                                 */
+                                status: "completed" | "refunded";
+                                title: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The credit transfer in the buyer's account
+                                 */
+                                transfer_id: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/purchases/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a purchase (Hollowtown staff: admin or support)
+         * @description Reverses both sides once: the buyer gets the price back, the seller gives back what they received and the platform its fee; the buyer's access ends. Again answers the same. 409 TRANSFER_REFUND_REFUSED when the seller's balance no longer holds it; 403 STAFF_ROLE_REQUIRED for anyone else.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A paid purchase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What you sold, newest first, and your earnings */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                                fee: number;
+                                /**
+                                 * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                                 * @enum {unknown}
+                                 */
+                                item_kind: "plan" | "costume";
+                                listing_id: string | null;
+                                /** @description Credits the buyer paid */
+                                price: number;
+                                /** Format: uuid */
+                                purchase_id: string;
+                                refunded_at: string | null;
+                                /** @description price − fee */
+                                seller_received: number;
+                                /**
+                                 * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                                 * @enum {unknown}
+                                 */
+                                status: "completed" | "refunded";
+                                title: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The credit transfer in the buyer's account
+                                 */
+                                transfer_id: string;
+                            }[];
+                            next_cursor: string | null;
+                            totals: {
+                                /** @description Credits you received: gross − fees */
+                                earned: number;
+                                /** @description The platform fees taken from them */
+                                fees: number;
+                                /** @description Credits buyers paid */
+                                gross: number;
+                                sales: number;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/more-from-recipes": {
         parameters: {
             query?: never;

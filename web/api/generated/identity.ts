@@ -3498,10 +3498,10 @@ export interface paths {
                                 /** @example 42 */
                                 entry_id: number;
                                 /**
-                                 * @description signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
+                                 * @description signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold; market_purchase pays for an item bought in a marketplace, market_sale is what its seller receives and market_fee the platform fee taken from it; market_refund reverses either side of a refunded purchase
                                  * @enum {unknown}
                                  */
-                                kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant" | "reward";
+                                kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant" | "reward" | "market_purchase" | "market_sale" | "market_fee" | "market_refund";
                                 /** @example Welcome credits */
                                 reason: string;
                             }[];
@@ -3598,10 +3598,10 @@ export interface paths {
                             /** @example 42 */
                             entry_id: number;
                             /**
-                             * @description signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold
+                             * @description signup_grant, purchase, admin_grant and reward (an item of yours reached a milestone of upvotes) add credits; reserve holds credits for a metered call; release returns the unused part of a hold; refund returns a whole hold (also when it expired unsettled); settle_extra appears only in older ledgers, from before a call could never cost more than its hold; market_purchase pays for an item bought in a marketplace, market_sale is what its seller receives and market_fee the platform fee taken from it; market_refund reverses either side of a refunded purchase
                              * @enum {unknown}
                              */
-                            kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant" | "reward";
+                            kind: "signup_grant" | "purchase" | "reserve" | "release" | "refund" | "settle_extra" | "admin_grant" | "reward" | "market_purchase" | "market_sale" | "market_fee" | "market_refund";
                             /** @example Welcome credits */
                             reason: string;
                         };

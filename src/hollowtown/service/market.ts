@@ -1,0 +1,404 @@
+// Hollowtown's marketplace: owners list their haunted-house plans and costume ideas for a price
+// in credits; anyone signed in browses the listings and their public preview; a buyer pays
+// through identity's credit transfer and then reads the full item.
+//
+// A purchase runs as steps, each safe to repeat: (1) record it here as pending under the buyer's
+// Idempotency-Key (one purchase per buyer and key, and per buyer and listing); (2) identity's
+// transfer under the same key, which moves the credits at most once; (3) mark it completed.
+// When identity refuses the transfer (402 and the like) nothing was paid: step 1 is undone. When
+// identity cannot be reached the purchase stays pending, and a retry with the same key finishes
+// it without paying twice. Payouts of earned credits to money are out of scope.
+import type { CreditTransfer, IdentityClient } from '../../identity/client.ts';
+import { cachedStaffRoles, type StaffRoleLookup } from '../../platform/auth/staff.ts';
+import { AppError } from '../../platform/errors.ts';
+import { toPage } from '../../platform/http/pagination.ts';
+import type { Ingredient } from '../client.ts';
+import type { HollowtownDeps } from '../deps.ts';
+import { MarketErrors } from '../errors.ts';
+import {
+  completePurchase,
+  deletePendingPurchase,
+  findListing,
+  findOwnItem,
+  findPurchase,
+  findPurchaseByKey,
+  findPurchaseOfListing,
+  insertListing,
+  insertPendingPurchase,
+  type ListingRow,
+  listListings,
+  listPurchases,
+  type MarketItemKind,
+  markPurchaseRefunded,
+  type PurchaseRow,
+  sellerTotals,
+  updateListing,
+} from '../store/market.ts';
+import type { Prop } from '../store/plans.ts';
+import { cleanName, decodeTimeCursor, isUuid } from './common.ts';
+
+export const MAX_IDEMPOTENCY_KEY = 200;
+const VISIBLE_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export interface ListingInput {
+  item_kind: MarketItemKind;
+  item_id: string;
+  price: number;
+  title?: string;
+  summary?: string;
+}
+
+export interface ListingPatch {
+  price?: number;
+  title?: string;
+  summary?: string;
+  is_listed?: boolean;
+}
+
+/** What anyone signed in sees of a listed item before buying it. */
+export type ListingPreview =
+  | { item_kind: 'plan'; room_name: string; scare_level: number; props_count: number; steps_count: number }
+  | {
+      item_kind: 'costume';
+      costume_name: string;
+      difficulty: string;
+      image_url: string | null;
+      tags: string[];
+      materials_count: number;
+    };
+
+/** The whole item, for its seller and its buyers. */
+export type ListingItem =
+  | {
+      item_kind: 'plan';
+      plan_id: string;
+      room_name: string;
+      scare_level: number;
+      props_needed: Prop[];
+      setup_instructions: string[];
+    }
+  | {
+      item_kind: 'costume';
+      costume_id: string;
+      costume_name: string;
+      description: string | null;
+      difficulty: string;
+      materials: Ingredient[];
+      cost_estimate_cents: number | null;
+      image_url: string | null;
+      tags: string[];
+    };
+
+export interface ListingView {
+  listing_id: string;
+  item_kind: MarketItemKind;
+  title: string;
+  summary: string;
+  price: number;
+  is_listed: boolean;
+  is_mine: boolean;
+  is_purchased: boolean;
+  sales: number;
+  preview: ListingPreview;
+  /** Only for the seller and buyers (null for everyone else). */
+  item: ListingItem | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PurchaseView {
+  purchase_id: string;
+  /** refunded: staff reversed it (the credits went back, the buyer's access ended). */
+  status: 'completed' | 'refunded';
+  listing_id: string | null;
+  item_kind: MarketItemKind;
+  title: string;
+  price: number;
+  fee: number;
+  /** What the seller received: price − fee. */
+  seller_received: number;
+  transfer_id: string;
+  created_at: Date;
+  refunded_at: Date | null;
+}
+
+const previewOf = (row: ListingRow): ListingPreview =>
+  row.item_kind === 'plan'
+    ? {
+        item_kind: 'plan',
+        room_name: row.plan_room_name ?? '',
+        scare_level: row.plan_scare_level ?? 1,
+        props_count: row.plan_props?.length ?? 0,
+        steps_count: row.plan_steps?.length ?? 0,
+      }
+    : {
+        item_kind: 'costume',
+        costume_name: row.costume_name ?? '',
+        difficulty: row.costume_difficulty ?? 'easy',
+        image_url: row.costume_image_url,
+        tags: row.costume_tags ?? [],
+        materials_count: row.costume_materials?.length ?? 0,
+      };
+
+const itemOf = (row: ListingRow): ListingItem =>
+  row.item_kind === 'plan'
+    ? {
+        item_kind: 'plan',
+        plan_id: row.item_id,
+        room_name: row.plan_room_name ?? '',
+        scare_level: row.plan_scare_level ?? 1,
+        props_needed: row.plan_props ?? [],
+        setup_instructions: row.plan_steps ?? [],
+      }
+    : {
+        item_kind: 'costume',
+        costume_id: row.item_id,
+        costume_name: row.costume_name ?? '',
+        description: row.costume_description,
+        difficulty: row.costume_difficulty ?? 'easy',
+        materials: row.costume_materials ?? [],
+        cost_estimate_cents: row.costume_cost_cents,
+        image_url: row.costume_image_url,
+        tags: row.costume_tags ?? [],
+      };
+
+function toListingView(row: ListingRow, viewerId: string): ListingView {
+  const isMine = row.seller_id === viewerId;
+  return {
+    listing_id: row.listing_id,
+    item_kind: row.item_kind,
+    title: row.title,
+    summary: row.summary,
+    price: row.price,
+    is_listed: row.is_listed,
+    is_mine: isMine,
+    is_purchased: row.is_purchased,
+    sales: row.sales,
+    preview: previewOf(row),
+    item: isMine || row.is_purchased ? itemOf(row) : null,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+const toPurchaseView = (row: PurchaseRow): PurchaseView => ({
+  purchase_id: row.purchase_id,
+  status: row.status === 'refunded' ? 'refunded' : 'completed',
+  listing_id: row.listing_id,
+  item_kind: row.item_kind,
+  title: row.title,
+  price: row.price,
+  fee: row.fee ?? 0,
+  seller_received: row.price - (row.fee ?? 0),
+  transfer_id: row.transfer_id ?? '',
+  created_at: row.created_at,
+  refunded_at: row.refunded_at,
+});
+
+export function createMarketService(deps: HollowtownDeps) {
+  const { db } = deps;
+  const identity = () => {
+    if (!deps.clients.has('identity')) throw MarketErrors.paymentsUnavailable();
+    return deps.clients.get<IdentityClient>('identity');
+  };
+  const staffRoles = cachedStaffRoles((userId) => identity().staffRolesOf(userId));
+
+  /** A listing the viewer may see: listed, or theirs, or bought by them. Else 404. */
+  async function visibleListing(viewerId: string, listingId: string): Promise<ListingRow> {
+    const row = isUuid(listingId) ? await findListing(db, listingId, viewerId) : undefined;
+    if (!row || !(row.is_listed || row.seller_id === viewerId || row.is_purchased))
+      throw MarketErrors.listingNotFound();
+    return row;
+  }
+
+  /** Steps 2 and 3 of a purchase: pay through identity, then mark it paid (or undo step 1). */
+  async function pay(purchase: PurchaseRow): Promise<PurchaseRow> {
+    let transfer: CreditTransfer;
+    try {
+      transfer = await identity().credits.transfer({
+        fromUserId: purchase.buyer_id,
+        toUserId: purchase.seller_id,
+        amount: purchase.price,
+        idempotencyKey: `hollowtown:market:${purchase.idempotency_key}`,
+        reference: `hollowtown:listing:${purchase.listing_id}`,
+        reason: `Hollowtown market: ${purchase.title}`.slice(0, 200),
+      });
+    } catch (error) {
+      // Identity answered and refused: nothing was paid, so the purchase goes and may be tried
+      // again. Anything else (unreachable, 5xx) leaves it pending for a retry to finish.
+      if (error instanceof AppError && error.status < 500)
+        await deletePendingPurchase(db, purchase.purchase_id);
+      throw error;
+    }
+    const paid = { transferId: transfer.transferId, fee: transfer.fee };
+    const done = await completePurchase(db, purchase.purchase_id, paid, deps.now());
+    if (done) return done;
+    // A concurrent request under the same key was refused and took the record back, then this
+    // one was paid (the balance grew meanwhile): record the purchase again, as paid.
+    const again = await insertPendingPurchase(db, {
+      listing: { ...purchase, listing_id: purchase.listing_id ?? '' },
+      buyerId: purchase.buyer_id,
+      idempotencyKey: purchase.idempotency_key,
+      at: purchase.created_at,
+    });
+    const recorded = again && (await completePurchase(db, again.purchase_id, paid, deps.now()));
+    if (!recorded) throw new Error('a paid purchase could not be recorded');
+    return recorded;
+  }
+
+  return {
+    /** Who may refund (Hollowtown's admin and support staff), for the route's guard. */
+    staffRoles: staffRoles as StaffRoleLookup,
+
+    /**
+     * Staff take a purchase back: identity reverses both sides of its transfer once (a repeat
+     * answers the same), then the purchase is marked refunded and the buyer's access ends.
+     */
+    async refund(purchaseId: string, reason: string): Promise<PurchaseView> {
+      const purchase = isUuid(purchaseId) ? await findPurchase(db, purchaseId) : undefined;
+      if (!purchase?.transfer_id) throw MarketErrors.purchaseNotFound();
+      if (purchase.status === 'refunded') return toPurchaseView(purchase);
+      await identity().credits.refundTransfer({
+        transferId: purchase.transfer_id,
+        idempotencyKey: `hollowtown:market-refund:${purchase.purchase_id}`,
+        reason: reason.slice(0, 200),
+      });
+      const refunded = await markPurchaseRefunded(db, purchase.purchase_id, reason.slice(0, 200), deps.now());
+      if (!refunded) throw MarketErrors.purchaseNotFound();
+      return toPurchaseView(refunded);
+    },
+
+    async create(sellerId: string, input: ListingInput): Promise<ListingView> {
+      const owned = isUuid(input.item_id)
+        ? await findOwnItem(db, sellerId, input.item_kind, input.item_id)
+        : undefined;
+      if (!owned) throw MarketErrors.itemNotFound(input.item_kind);
+      const listingId = await insertListing(db, {
+        sellerId,
+        kind: input.item_kind,
+        itemId: input.item_id,
+        title: input.title === undefined ? owned.name.slice(0, 200) : cleanName('body.title', input.title),
+        summary: input.summary?.trim() ?? '',
+        price: input.price,
+        at: deps.now(),
+      });
+      if (!listingId) throw MarketErrors.alreadyListed();
+      return toListingView(await visibleListing(sellerId, listingId), sellerId);
+    },
+
+    async get(viewerId: string, listingId: string): Promise<ListingView> {
+      return toListingView(await visibleListing(viewerId, listingId), viewerId);
+    },
+
+    async update(sellerId: string, listingId: string, patch: ListingPatch): Promise<ListingView> {
+      const changed =
+        isUuid(listingId) &&
+        (await updateListing(
+          db,
+          sellerId,
+          listingId,
+          {
+            title: patch.title === undefined ? undefined : cleanName('body.title', patch.title),
+            summary: patch.summary?.trim(),
+            price: patch.price,
+            is_listed: patch.is_listed,
+          },
+          deps.now(),
+        ));
+      if (!changed) throw MarketErrors.listingNotFound();
+      return toListingView(await visibleListing(sellerId, listingId), sellerId);
+    },
+
+    async list(
+      viewerId: string,
+      query: {
+        scope?: 'listed' | 'mine';
+        kind?: MarketItemKind;
+        q?: string;
+        price_max?: number;
+        limit?: number;
+        cursor?: string;
+      },
+    ) {
+      const limit = query.limit ?? 20;
+      const rows = await listListings(db, {
+        viewerId,
+        sellerId: query.scope === 'mine' ? viewerId : undefined,
+        kind: query.kind,
+        q: query.q,
+        priceMax: query.price_max,
+        after: decodeTimeCursor(query.cursor),
+        limit: limit + 1,
+      });
+      return toPage(
+        rows,
+        limit,
+        (row) => toListingView(row, viewerId),
+        (row) => ({ t: row.cursor_at, id: row.listing_id }),
+      );
+    },
+
+    /**
+     * Buys a listing once: `created` is false when this answers an earlier purchase under the
+     * same key (a retry), which pays nothing more.
+     */
+    async purchase(
+      buyerId: string,
+      listingId: string,
+      idempotencyKey: string | undefined,
+    ): Promise<{ purchase: PurchaseView; created: boolean }> {
+      if (!idempotencyKey || !VISIBLE_KEY.test(idempotencyKey)) throw MarketErrors.idempotencyKeyRequired();
+      if (!isUuid(listingId)) throw MarketErrors.listingNotFound();
+      let purchase = await findPurchaseByKey(db, buyerId, idempotencyKey);
+      if (!purchase) {
+        const listing = await findListing(db, listingId, buyerId);
+        if (!listing || !(listing.is_listed || listing.seller_id === buyerId))
+          throw MarketErrors.listingNotFound();
+        if (listing.seller_id === buyerId) throw MarketErrors.ownListing();
+        purchase =
+          (await insertPendingPurchase(db, { listing, buyerId, idempotencyKey, at: deps.now() })) ??
+          // Another request of this buyer got there first: under this key (a concurrent
+          // retry, which this one joins), or under another key (bought already).
+          (await findPurchaseByKey(db, buyerId, idempotencyKey));
+        if (!purchase) {
+          const earlier = await findPurchaseOfListing(db, buyerId, listingId);
+          throw MarketErrors.alreadyPurchased(earlier?.purchase_id ?? null);
+        }
+      }
+      if (purchase.listing_id !== listingId) throw MarketErrors.idempotencyKeyReused();
+      if (purchase.status !== 'pending') return { purchase: toPurchaseView(purchase), created: false };
+      // Pending: this request's own, or a concurrent or interrupted one under the same key,
+      // which identity's transfer (same key) pays at most once.
+      return { purchase: toPurchaseView(await pay(purchase)), created: true };
+    },
+
+    async purchases(buyerId: string, query: { limit?: number; cursor?: string }) {
+      const limit = query.limit ?? 20;
+      const rows = await listPurchases(db, {
+        role: 'buyer',
+        userId: buyerId,
+        after: decodeTimeCursor(query.cursor),
+        limit: limit + 1,
+      });
+      return toPage(rows, limit, toPurchaseView, (row) => ({ t: row.cursor_at, id: row.purchase_id }));
+    },
+
+    /** The seller's sales, newest first, and their totals (earned = gross − fees). */
+    async sales(sellerId: string, query: { limit?: number; cursor?: string }) {
+      const limit = query.limit ?? 20;
+      const rows = await listPurchases(db, {
+        role: 'seller',
+        userId: sellerId,
+        after: decodeTimeCursor(query.cursor),
+        limit: limit + 1,
+      });
+      const totals = await sellerTotals(db, sellerId);
+      return {
+        ...toPage(rows, limit, toPurchaseView, (row) => ({ t: row.cursor_at, id: row.purchase_id })),
+        totals: { ...totals, earned: totals.gross - totals.fees },
+      };
+    },
+  };
+}
+
+export type MarketService = ReturnType<typeof createMarketService>;

@@ -1,0 +1,114 @@
+// Staff refund a Hollowtown marketplace purchase: identity reverses both sides of the credit
+// transfer once, and the buyer's access to the item ends. Only Hollowtown's admin and support
+// staff may; staff of another domain are refused like anyone else.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStaffService } from '../src/identity/index.ts';
+import { testEngines } from './support/engines.ts';
+import { given, type TestUser } from './support/given.ts';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+
+describe.each(testEngines())('refunds of marketplace purchases on %s', (engine) => {
+  let platform: TestPlatform;
+  const staff = () =>
+    createStaffService({
+      db: platform.databases.get('identity'),
+      now: () => platform.clock.now(),
+    });
+  const call = (user: TestUser, method: 'GET' | 'POST', url: string, payload?: object, key?: string) =>
+    platform.app.inject({
+      method,
+      url,
+      headers: key ? { ...user.headers, 'idempotency-key': key } : user.headers,
+      ...(payload ? { payload } : {}),
+    });
+  const balance = async (user: TestUser) =>
+    (await call(user, 'GET', '/calos/api/credits/balance')).json().balance as number;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine, { services: ['identity', 'hollowtown'] });
+  });
+  afterAll(() => platform.close());
+
+  it('reverses both sides once, ends the access, and refuses everyone but Hollowtown staff', async () => {
+    const user = () => given(platform).user();
+    const [seller, buyer, support, recipesAdmin] = [await user(), await user(), await user(), await user()];
+    await staff().grant(
+      { login: support.username, role: 'support', domain: 'hollowtown' },
+      { operator: 'test' },
+    );
+    await staff().grant(
+      { login: recipesAdmin.username, role: 'admin', domain: 'recipes' },
+      { operator: 'test' },
+    );
+
+    const plan = await call(seller, 'POST', '/hollowtown/api/haunted-house/plans', {
+      room_name: 'Bone cellar',
+      scare_level: 9,
+    });
+    const listed = await call(seller, 'POST', '/hollowtown/api/market/listings', {
+      item_kind: 'plan',
+      item_id: plan.json().plan_id,
+      price: 200,
+    });
+    const listingId = listed.json().listing_id;
+    const bought = await call(
+      buyer,
+      'POST',
+      `/hollowtown/api/market/listings/${listingId}/purchase`,
+      undefined,
+      'b1',
+    );
+    expect(bought.statusCode, bought.body).toBe(201);
+    expect([await balance(buyer), await balance(seller)]).toEqual([800, 1180]);
+
+    const url = `/hollowtown/api/market/purchases/${bought.json().purchase_id}/refund`;
+    for (const who of [buyer, seller, recipesAdmin]) {
+      const refused = await call(who, 'POST', url, { reason: 'Not as described' });
+      expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'STAFF_ROLE_REQUIRED']);
+    }
+    expect([await balance(buyer), await balance(seller)]).toEqual([800, 1180]);
+
+    const refunds = await Promise.all(
+      Array.from({ length: 5 }, () => call(support, 'POST', url, { reason: 'Not as described' })),
+    );
+    for (const r of refunds) {
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json()).toMatchObject({ status: 'refunded', price: 200, fee: 20 });
+    }
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+
+    const view = (await call(buyer, 'GET', `/hollowtown/api/market/listings/${listingId}`)).json();
+    expect(view).toMatchObject({ is_purchased: false, item: null, sales: 0 });
+    const sales = (await call(seller, 'GET', '/hollowtown/api/market/sales')).json();
+    expect(sales.totals).toEqual({ sales: 0, gross: 0, fees: 0, earned: 0 });
+    expect(sales.items).toEqual([expect.objectContaining({ status: 'refunded' })]);
+    // The old key answers the refunded purchase; a new one buys again.
+    const retry = await call(
+      buyer,
+      'POST',
+      `/hollowtown/api/market/listings/${listingId}/purchase`,
+      undefined,
+      'b1',
+    );
+    expect([retry.statusCode, retry.json().status]).toEqual([200, 'refunded']);
+    const again = await call(
+      buyer,
+      'POST',
+      `/hollowtown/api/market/listings/${listingId}/purchase`,
+      undefined,
+      'b2',
+    );
+    expect(again.statusCode, again.body).toBe(201);
+    expect(await balance(buyer)).toBe(800);
+
+    const missing = await call(
+      support,
+      'POST',
+      '/hollowtown/api/market/purchases/00000000-0000-4000-8000-000000000000/refund',
+      {
+        reason: 'Nothing',
+      },
+    );
+    expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'PURCHASE_NOT_FOUND']);
+  });
+});
