@@ -2,7 +2,7 @@
 // with ?favourites=true. Marking twice changes nothing; a recipe they may not read is a 404.
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
-import { countFavourites, deleteFavourite, insertFavourite } from '../store/favourites.ts';
+import { countFavourites, deleteFavourite, hasFavourite, insertFavourite } from '../store/favourites.ts';
 import { findReadableRecipe } from '../store/recipes.ts';
 import { isUuid } from './ids.ts';
 import { LIMITS } from './limits.ts';
@@ -21,11 +21,8 @@ export function createFavouriteService(deps: RecipesDeps) {
         if (!(await findReadableRecipe(tx, userId, recipeId))) throw RecipesErrors.recipeNotFound();
         if ((await countFavourites(tx, userId)) >= LIMITS.favourites) {
           // Marking one already marked is still fine at the limit.
-          const again = await tx.query(
-            'SELECT 1 FROM recipe_favourites WHERE user_id = $1 AND recipe_id = $2',
-            [userId, recipeId],
-          );
-          if (again.rows.length === 0) throw RecipesErrors.favouritesLimit(LIMITS.favourites);
+          if (!(await hasFavourite(tx, userId, recipeId)))
+            throw RecipesErrors.favouritesLimit(LIMITS.favourites);
         }
         await insertFavourite(tx, userId, recipeId, deps.now());
         return { recipe_id: recipeId, is_favourite: true };

@@ -20,6 +20,14 @@ export async function deleteFavourite(db: Queryable, userId: string, recipeId: s
   await db.query('DELETE FROM recipe_favourites WHERE user_id = $1 AND recipe_id = $2', [userId, recipeId]);
 }
 
+export async function hasFavourite(db: Queryable, userId: string, recipeId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM recipe_favourites WHERE user_id = $1 AND recipe_id = $2', [
+    userId,
+    recipeId,
+  ]);
+  return rows.length > 0;
+}
+
 export async function countFavourites(db: Queryable, userId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM recipe_favourites WHERE user_id = $1',
