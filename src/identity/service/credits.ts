@@ -5,7 +5,6 @@
 // with a different request is 409 IDEMPOTENCY_KEY_REUSED.
 
 import type { Queryable } from '../../platform/db/database.ts';
-import { PlatformErrors } from '../../platform/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { CreditReservation, CreditsClient } from '../client.ts';
@@ -28,20 +27,23 @@ import {
   type ReservationRow,
   readBalance,
 } from '../store/credits.ts';
+import {
+  checkAmount,
+  checkText,
+  MAX_CREDIT_AMOUNT,
+  MAX_KEY_LENGTH,
+  MAX_REASON_LENGTH,
+} from './credit-checks.ts';
 import { createTransferService } from './transfers.ts';
 
+export { checkAmount, checkText, MAX_CREDIT_AMOUNT, MAX_KEY_LENGTH, MAX_REASON_LENGTH };
+
 /** The most credits one operation may move. */
-export const MAX_CREDIT_AMOUNT = 1_000_000_000;
-export const MAX_KEY_LENGTH = 200;
-export const MAX_REASON_LENGTH = 200;
 /**
  * How long a hold lasts unless settled or refunded: longer than any metered call can take (the
  * gateway gives up on an upstream within minutes). After that, housekeeping returns it.
  */
 export const HOLD_LIFETIME_MS = 60 * 60_000;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export interface LedgerItem {
   entry_id: number;
@@ -309,25 +311,5 @@ const isLedgerCursor = (value: unknown): value is { before: number } =>
   value !== null &&
   Number.isSafeInteger((value as { before?: unknown }).before) &&
   ((value as { before: number }).before ?? 0) > 0;
-
-export function checkAmount(field: string, value: unknown, minimum: 0 | 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > MAX_CREDIT_AMOUNT) {
-    throw PlatformErrors.validation(
-      `${field} must be a whole number from ${minimum} to ${MAX_CREDIT_AMOUNT}`,
-      [{ field, message: `must be a whole number from ${minimum} to ${MAX_CREDIT_AMOUNT}` }],
-    );
-  }
-  return value;
-}
-
-export function checkText(field: string, value: unknown, maxLength: number): string {
-  if (typeof value !== 'string' || value.length < 1 || value.length > maxLength || CONTROL.test(value)) {
-    throw PlatformErrors.validation(
-      `${field} must be 1 to ${maxLength} characters without control characters`,
-      [{ field, message: `must be 1 to ${maxLength} characters without control characters` }],
-    );
-  }
-  return value;
-}
 
 export { isUuid };

@@ -15,7 +15,7 @@ import {
   markTransferRefunded,
   type TransferRow,
 } from '../store/transfers.ts';
-import { checkAmount, checkText, MAX_KEY_LENGTH, MAX_REASON_LENGTH } from './credits.ts';
+import { checkAmount, checkText, MAX_KEY_LENGTH, MAX_REASON_LENGTH } from './credit-checks.ts';
 
 /** The platform's part of a price: rounded down, so a seller never receives less than the rate says. */
 export const marketFee = (amount: number, feePercent: number) => Math.floor((amount * feePercent) / 100);
