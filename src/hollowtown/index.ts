@@ -23,6 +23,7 @@
 // transaction, with a NOTIFY), which HowToCookAtHome consumes to keep its copy in step. Deleting
 // an account's recipes (user.deleted) writes no events: the copies belong to the same account
 // and go with it there.
+import { type Affiliate, affiliateFor } from '../affiliate/index.ts';
 import type { AiClient } from '../ai/client.ts';
 import { createCommunityConsumer } from '../community/consumer.ts';
 import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
@@ -74,6 +75,8 @@ export interface HollowtownServices {
   moreFromRecipes: MoreFromRecipesService;
   /** Votes, reports and moderation of published items (src/community). */
   community: HollowtownCommunity;
+  /** "Buy at …" links on costume materials (src/affiliate); undefined: none. */
+  affiliate?: Affiliate;
 }
 
 const toFamilyEvent = (e: LinkedEventRow): FamilyEvent => ({
@@ -110,6 +113,7 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     community,
     starter: createStarterService(deps),
     moreFromRecipes: createMoreFromRecipesService(deps),
+    affiliate: deps.affiliate,
   };
 }
 
@@ -138,6 +142,12 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     recipesRecipeUrl: (recipeId) => publicPageUrl(context.config, 'recipes', `/r/${recipeId}`),
     reportsToHide: context.config.community.reportsToHide,
   };
+  deps.affiliate = affiliateFor(context, 'hollowtown', {
+    db: deps.db,
+    logger: deps.logger,
+    identity: () =>
+      context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,
+  });
   const services = createHollowtownServices(deps);
   const consumer = createIdentityEventConsumer(deps, context.events);
   // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.

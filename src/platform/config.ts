@@ -4,6 +4,7 @@ import { createECDH, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { type AffiliateConfig, parseAffiliateConfig } from './affiliate-config.ts';
 import { type AiConfig, parseAiConfig } from './ai-config.ts';
 import {
   DATABASE_NAMES,
@@ -85,6 +86,8 @@ export interface Config {
   starterPack: boolean;
   /** Votes, rewards and moderation of published items (the apps and identity's karma). */
   community: CommunityConfig;
+  /** "Buy at …" links on shopping-list items and costume materials (CALOS_AFFILIATE_RETAILERS). */
+  affiliate: AffiliateConfig;
 }
 
 /** The rules operators set for rewards and moderation (CALOS_REWARD_*, CALOS_MODERATION_*). */
@@ -320,6 +323,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!starterPack && !['off', 'false', '0', 'no'].includes(starterPackRaw))
     problems.push(`CALOS_STARTER_PACK must be on or off (got "${starterPackRaw}")`);
   const community = parseCommunityConfig(text, problems);
+  const affiliate = parseAffiliateConfig(text, cwd, problems);
+  // Links are signed with a key derived from the master key: every process of an app must sign
+  // alike, which a key file made per data dir cannot promise in production.
+  if (nodeEnv === 'production' && affiliate.retailers.length > 0 && !masterKeyRaw)
+    problems.push('CALOS_AFFILIATE_RETAILERS needs CALOS_MASTER_KEY in production (it signs the links)');
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -374,6 +382,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     halloweenSeason: Object.freeze(halloweenSeason),
     starterPack,
     community: Object.freeze(community),
+    affiliate: Object.freeze(affiliate),
   });
 }
 
