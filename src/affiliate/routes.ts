@@ -63,7 +63,8 @@ export function linkList<K extends string, T extends Record<K, readonly { name: 
 
 export function registerAffiliateRoutes(app: App, affiliate: Affiliate): void {
   app.get(
-    '/go/:token',
+    // A wildcard: tokens are longer than the router's limit on a :param (they carry the search).
+    '/go/*',
     {
       schema: {
         tags: ['Affiliate links'],
@@ -72,12 +73,14 @@ export function registerAffiliateRoutes(app: App, affiliate: Affiliate): void {
           'The token is signed by this deployment and names the shop, the search, the app, the kind of item ' +
           'and the account; the shop address comes from the operator’s configuration only. A HEAD is answered ' +
           'alike without counting a click.',
-        params: Type.Object({ token: Type.String({ minLength: 1, maxLength: MAX_TOKEN }) }),
+        params: Type.Object({
+          '*': Type.String({ minLength: 1, maxLength: MAX_TOKEN, description: 'The signed token' }),
+        }),
         response: { 400: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (request, reply) => {
-      const target = await affiliate.follow(request.params.token, { record: request.method === 'GET' });
+      const target = await affiliate.follow(request.params['*'], { record: request.method === 'GET' });
       return reply
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
