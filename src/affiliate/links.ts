@@ -38,6 +38,8 @@ export interface BuyLink {
 
 /** Links for one person's answer: none when affiliate links are off for them or for the app. */
 export interface Linker {
+  /** Whether this app has retailers: answers then carry buy_links (maybe empty); else no such field. */
+  enabled: boolean;
   linksFor(kind: AffiliateKind, query: string): BuyLink[];
   /** The disclosure line when any link can appear, else null. */
   disclosure: string | null;
@@ -65,7 +67,9 @@ export interface AffiliateOptions {
   logger: Logger;
 }
 
-const NO_LINKS: Linker = { linksFor: () => [], disclosure: null };
+const NO_LINKS: Linker = { enabled: false, linksFor: () => [], disclosure: null };
+/** Links switched off by the person: the fields stay, empty. */
+const SWITCHED_OFF: Linker = { enabled: true, linksFor: () => [], disclosure: null };
 
 /** The key that signs links: derived from the master key, for nothing else. */
 export const affiliateKey = (masterKey: Buffer) =>
@@ -154,8 +158,10 @@ export function createAffiliate(options: AffiliateOptions) {
 
     /** The links one person sees in one answer. */
     async forUser(userId: string): Promise<Linker> {
-      if (!enabled || !(await showsLinks(userId))) return NO_LINKS;
+      if (!enabled) return NO_LINKS;
+      if (!(await showsLinks(userId))) return SWITCHED_OFF;
       return {
+        enabled: true,
         disclosure: AFFILIATE_DISCLOSURE,
         linksFor(kind, text) {
           const query = cleanQuery(text);

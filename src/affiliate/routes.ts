@@ -3,7 +3,14 @@
 import { Type } from 'typebox';
 import { ErrorResponse, Nullable } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/service.ts';
-import { AFFILIATE_DISCLOSURE, type Affiliate, type AffiliateKind, type Linker, MAX_TOKEN } from './links.ts';
+import {
+  AFFILIATE_DISCLOSURE,
+  type Affiliate,
+  type AffiliateKind,
+  type BuyLink,
+  type Linker,
+  MAX_TOKEN,
+} from './links.ts';
 
 export const BuyLinks = Type.Array(
   Type.Object({
@@ -34,17 +41,19 @@ export const affiliateDisclosureField = {
   ),
 };
 
-const NO_LINKS: Linker = { linksFor: () => [], disclosure: null };
+const NO_LINKS: Linker = { enabled: false, linksFor: () => [], disclosure: null };
 
 /** The links one person sees (none without affiliate links in this app). */
 export const linkerFor = async (affiliate: Affiliate | undefined, userId: string): Promise<Linker> =>
   affiliate ? affiliate.forUser(userId) : NO_LINKS;
 
-/** An item with its links. */
-export const withLinks = <T extends { name: string }>(linker: Linker, kind: AffiliateKind, item: T) => ({
-  ...item,
-  buy_links: linker.linksFor(kind, item.name),
-});
+/** An item with its links (unchanged where this app has no retailers). */
+export const withLinks = <T extends { name: string }>(
+  linker: Linker,
+  kind: AffiliateKind,
+  item: T,
+): T & { buy_links?: BuyLink[] } =>
+  linker.enabled ? { ...item, buy_links: linker.linksFor(kind, item.name) } : item;
 
 /** A list (or costume) whose `field` items get their links, and the disclosure when any has one. */
 export function linkList<K extends string, T extends Record<K, readonly { name: string }[]>>(
@@ -53,11 +62,12 @@ export function linkList<K extends string, T extends Record<K, readonly { name: 
   list: T,
   field: K,
 ) {
+  if (!linker.enabled) return list as T & { affiliate_disclosure?: string | null };
   const items = list[field].map((item) => withLinks(linker, kind, item));
   return {
     ...list,
     [field]: items,
-    affiliate_disclosure: items.some((i) => i.buy_links.length > 0) ? linker.disclosure : null,
+    affiliate_disclosure: items.some((i) => (i.buy_links ?? []).length > 0) ? linker.disclosure : null,
   };
 }
 
