@@ -3,6 +3,7 @@
 // a configured retailer, and `calos affiliate report`'s figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affiliateKey, signLink } from '../src/affiliate/links.ts';
+import { NO_USER } from '../src/affiliate/store.ts';
 import { calosInProcess } from './support/cli.ts';
 import { testEngines } from './support/engines.ts';
 import { given, type TestUser } from './support/given.ts';
@@ -217,6 +218,26 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
     expect((await clicks('recipes')).length).toBe(before + 2);
   });
 
+  it("keeps a deleted account's clicks counted but no longer naming it", async () => {
+    const gone = await given(platform).user();
+    const family = await call(gone, 'POST', '/family/api/families', { family_name: 'Gone' });
+    const list = await call(gone, 'POST', '/family/api/shopping-lists', {
+      family_id: family.body.family_id,
+      list_name: 'Gone',
+    });
+    const item = await call(gone, 'POST', `/family/api/shopping-lists/${list.body.list_id}/items`, {
+      name: 'bread',
+    });
+    expect((await call(undefined, 'GET', item.body.buy_links[0].url)).status).toBe(302);
+    expect(await clicks('family', gone.userId)).toHaveLength(1);
+    expect((await call(gone, 'DELETE', '/calos/api/account', { password: gone.password })).status).toBe(204);
+    await platform.clients.get<{ syncIdentityEvents(): Promise<number> }>('family').syncIdentityEvents();
+    expect(await clicks('family', gone.userId)).toEqual([]);
+    expect(await clicks('family', NO_USER)).toEqual([
+      { app: 'family', retailer: 'amazon', item_kind: 'grocery', user_id: NO_USER },
+    ]);
+  });
+
   it('calos affiliate report counts clicks by app, retailer and kind of item since a date', async () => {
     const [a, b] = [await given(platform).user(), await given(platform).user()];
     const follow = async (url: string) => expect((await call(undefined, 'GET', url)).status).toBe(302);
@@ -279,14 +300,15 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
         clicks: 5,
         users: 3,
       });
-      expect(row('family', 'amazon', 'grocery')).toMatchObject({ clicks: 1, users: 1 });
+      // One of them by an account deleted since (counted as one person: nobody).
+      expect(row('family', 'amazon', 'grocery')).toMatchObject({ clicks: 2, users: 2 });
       expect(row('hollowtown', 'etsy', 'costume-material')).toMatchObject({ clicks: 1, users: 1 });
       expect(report.rows).toHaveLength(3);
-      expect(report.total_clicks).toBe(7);
+      expect(report.total_clicks).toBe(8);
 
       const text = await calosInProcess(['affiliate', 'report', '--since', since], env);
       expect(text.code).toBe(0);
-      expect(text.stdout).toContain(`Affiliate clicks since ${since}: 7`);
+      expect(text.stdout).toContain(`Affiliate clicks since ${since}: 8`);
       expect(text.stdout).toMatch(/hollowtown\s+etsy\s+costume-material\s+1\s+1/);
 
       const bad = await calosInProcess(['affiliate', 'report', '--since', 'yesterday'], env);

@@ -38,3 +38,15 @@ export async function countClicks(db: Queryable, since: Date): Promise<ClickCoun
   );
   return rows;
 }
+
+/** Nobody: a deleted account's clicks stay counted without naming it. */
+export const NO_USER = '00000000-0000-0000-0000-000000000000';
+
+/** user.deleted: the account's clicks keep their count but no longer name it. */
+export async function anonymiseClicksOf(db: Queryable, userId: string): Promise<number> {
+  const { rowCount } = await db.query('UPDATE affiliate_clicks SET user_id = $2 WHERE user_id = $1', [
+    userId,
+    NO_USER,
+  ]);
+  return rowCount ?? 0;
+}
