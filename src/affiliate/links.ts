@@ -97,6 +97,7 @@ export function readLink(key: Buffer, token: string): LinkClaims | undefined {
   } catch {
     return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
   const p = parsed as Record<string, unknown>;
   if (
     typeof p.r !== 'string' ||
@@ -172,11 +173,6 @@ export function createAffiliate(options: AffiliateOptions) {
           }));
         },
       };
-    },
-
-    /** Drops what is known of a person's preference (they changed it here). */
-    forget(userId: string) {
-      preferences.delete(userId);
     },
 
     /**
