@@ -64,78 +64,75 @@ describe('the development stand-in’s answers', () => {
   });
 });
 
-describe.each(oneEngine())(
-  'AI without an AI server, and with the development stand-in, on %s',
-  (engine) => {
-    let platform: TestPlatform;
-    let cook: TestUser;
-    let dev: { url: string; child: ChildProcess } | undefined;
+describe.each(oneEngine())('AI without an AI server, and with the development stand-in, on %s', (engine) => {
+  let platform: TestPlatform;
+  let cook: TestUser;
+  let dev: { url: string; child: ChildProcess } | undefined;
 
-    beforeAll(async () => {
-      platform = await startTestPlatform(engine, {
-        services: ['identity', 'hollowtown', 'recipes', 'ai'],
-        env: { OLLAMA_HOSTS: `http://127.0.0.1:${await closedPort()}`, OLLAMA_HEALTH_INTERVAL_MS: '200' },
-      });
-      cook = await given(platform).user();
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine, {
+      services: ['identity', 'hollowtown', 'recipes', 'ai'],
+      env: { OLLAMA_HOSTS: `http://127.0.0.1:${await closedPort()}`, OLLAMA_HEALTH_INTERVAL_MS: '200' },
     });
-    afterAll(async () => {
-      dev?.child.kill('SIGTERM');
-      await platform?.close();
-    });
+    cook = await given(platform).user();
+  });
+  afterAll(async () => {
+    dev?.child.kill('SIGTERM');
+    await platform?.close();
+  });
 
-    it('names OLLAMA_HOSTS at start and answers 503 OLLAMA_UNREACHABLE, not a wait that never ends', async () => {
-      expect(platform.notices().join(' ')).toMatch(
-        /No Ollama server answers at OLLAMA_HOSTS.*npm run ollama:dev/,
-      );
-      const answer = await platform.app.inject({
-        method: 'POST',
-        url: '/hollowtown/api/recipes/generate',
-        headers: cook.headers,
-        payload: { theme: 'bats' },
-      });
-      expect(answer.statusCode).toBe(503);
-      expect(answer.json().error.code).toBe('OLLAMA_UNREACHABLE');
-      expect(answer.json().error.message).toContain('OLLAMA_HOSTS');
+  it('names OLLAMA_HOSTS at start and answers 503 OLLAMA_UNREACHABLE, not a wait that never ends', async () => {
+    expect(platform.notices().join(' ')).toMatch(
+      /No Ollama server answers at OLLAMA_HOSTS.*npm run ollama:dev/,
+    );
+    const answer = await platform.app.inject({
+      method: 'POST',
+      url: '/hollowtown/api/recipes/generate',
+      headers: cook.headers,
+      payload: { theme: 'bats' },
     });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json().error.code).toBe('OLLAMA_UNREACHABLE');
+    expect(answer.json().error.message).toContain('OLLAMA_HOSTS');
+  });
 
-    it('generates recipes each app accepts once `npm run ollama:dev` answers', async () => {
-      dev = await startDevOllama();
-      const tags = await fetch(`${dev.url}/api/tags`);
-      expect(((await tags.json()) as { models: { name: string }[] }).models.map((m) => m.name)).toContain(
-        'llama3.2:latest',
-      );
-      // Point a second platform's gateway at it (the first one's address is fixed at start).
-      const withAi = await startTestPlatform(engine, {
-        services: ['identity', 'hollowtown', 'recipes', 'ai'],
-        env: { OLLAMA_HOSTS: dev.url, OLLAMA_HEALTH_INTERVAL_MS: '200' },
-      });
-      try {
-        expect(withAi.notices()).toEqual([]);
-        const user = await given(withAi).user();
-        const names = new Set<string>();
-        for (const theme of ['a haunted pumpkin patch', 'a haunted pumpkin patch']) {
-          const spooky = await withAi.app.inject({
-            method: 'POST',
-            url: '/hollowtown/api/recipes/generate',
-            headers: user.headers,
-            payload: { theme },
-          });
-          expect(spooky.statusCode, spooky.body).toBe(201);
-          expect(spooky.json().ingredients.length).toBeGreaterThan(2);
-          names.add(spooky.json().recipe_name);
-        }
-        expect(names.size).toBe(2);
-        const everyday = await withAi.app.inject({
+  it('generates recipes each app accepts once `npm run ollama:dev` answers', async () => {
+    dev = await startDevOllama();
+    const tags = await fetch(`${dev.url}/api/tags`);
+    expect(((await tags.json()) as { models: { name: string }[] }).models.map((m) => m.name)).toContain(
+      'llama3.2:latest',
+    );
+    // Point a second platform's gateway at it (the first one's address is fixed at start).
+    const withAi = await startTestPlatform(engine, {
+      services: ['identity', 'hollowtown', 'recipes', 'ai'],
+      env: { OLLAMA_HOSTS: dev.url, OLLAMA_HEALTH_INTERVAL_MS: '200' },
+    });
+    try {
+      expect(withAi.notices()).toEqual([]);
+      const user = await given(withAi).user();
+      const names = new Set<string>();
+      for (const theme of ['a haunted pumpkin patch', 'a haunted pumpkin patch']) {
+        const spooky = await withAi.app.inject({
           method: 'POST',
-          url: '/recipes/api/recipes/generate',
+          url: '/hollowtown/api/recipes/generate',
           headers: user.headers,
-          payload: { theme: 'a quick weeknight dinner' },
+          payload: { theme },
         });
-        expect(everyday.statusCode, everyday.body).toBe(201);
-        expect(everyday.json().instructions.length).toBeGreaterThan(1);
-      } finally {
-        await withAi.close();
+        expect(spooky.statusCode, spooky.body).toBe(201);
+        expect(spooky.json().ingredients.length).toBeGreaterThan(2);
+        names.add(spooky.json().recipe_name);
       }
-    });
-  },
-);
+      expect(names.size).toBe(2);
+      const everyday = await withAi.app.inject({
+        method: 'POST',
+        url: '/recipes/api/recipes/generate',
+        headers: user.headers,
+        payload: { theme: 'a quick weeknight dinner' },
+      });
+      expect(everyday.statusCode, everyday.body).toBe(201);
+      expect(everyday.json().instructions.length).toBeGreaterThan(1);
+    } finally {
+      await withAi.close();
+    }
+  });
+});

@@ -18,7 +18,7 @@ const BELOW: Record<string, string[]> = {
 };
 const APPS = ['hollowtown', 'recipes', 'family'];
 /** Small shared modules named for what they do (STYLE.md): any service may use them. */
-const SHARED = ['ingredients', 'public-pages', 'community'];
+const SHARED = ['ingredients', 'public-pages', 'community', 'affiliate'];
 const ROOT = path.resolve('.');
 const SRC = path.resolve('src');
 const BENCH = path.resolve('bench');

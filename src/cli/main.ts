@@ -46,6 +46,8 @@ Usage:
   calos moderation restore|remove --app hollowtown|recipes [--kind recipe|costume|plan] --id <uuid>
               --reason <text>          review one: public again, or off the public pages (audited;
                                        the author is mailed the reason)
+  calos affiliate report --since <date> [--json]
+                                       "Buy at …" clicks by app, retailer and kind of item
   calos split --from <postgres URL> [--mapping file] [--dry-run] [--json] [--jobs N]
               [--allow-dropped-columns]
                                        move a monolith's tables into the four databases, verified;
@@ -104,6 +106,7 @@ async function run(argv: string[]): Promise<number> {
       'family-members': { type: 'string' },
       'shared-calendars': { type: 'string' },
       'premium-models': { type: 'string' },
+      since: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -155,6 +158,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./seed.ts')).runSeed(config, rest, values);
     case 'moderation':
       return (await import('./moderation.ts')).runModeration(config, rest[0], values);
+    case 'affiliate':
+      return (await import('./affiliate.ts')).runAffiliate(config, rest[0], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

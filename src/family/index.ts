@@ -66,6 +66,7 @@
 //   only while its creator is a member.)
 //
 // `calos doctor` asks the same questions through FamilyClient.integrity (service/integrity.ts).
+import { affiliateFor } from '../affiliate/index.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import { createHousekeeping } from '../platform/housekeeping.ts';
@@ -158,6 +159,12 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
     ical: createIcalService(deps, () => calendarSources),
     calendarLinks,
     notifications: createNotificationService(deps, notificationHub),
+    affiliate: affiliateFor(context, 'family', {
+      db: deps.db,
+      logger: deps.logger,
+      identity: () =>
+        context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,
+    }),
     push,
   };
   let consumer: OutboxConsumer | undefined;

@@ -1,4 +1,5 @@
 // What every part of the Hollowtown service is built from.
+import type { Affiliate } from '../affiliate/index.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { ClientRegistry } from '../platform/http/service.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -17,4 +18,6 @@ export interface HollowtownDeps {
   recipesRecipeUrl?(recipeId: string): string;
   /** Distinct reports that hide a published item pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
   reportsToHide?: number;
+  /** "Buy at …" links on costume materials (src/affiliate); undefined: none. */
+  affiliate?: Affiliate;
 }

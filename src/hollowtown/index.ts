@@ -23,6 +23,7 @@
 // transaction, with a NOTIFY), which HowToCookAtHome consumes to keep its copy in step. Deleting
 // an account's recipes (user.deleted) writes no events: the copies belong to the same account
 // and go with it there.
+import { type Affiliate, affiliateFor } from '../affiliate/index.ts';
 import type { AiClient } from '../ai/client.ts';
 import { createCommunityConsumer } from '../community/consumer.ts';
 import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
@@ -77,6 +78,8 @@ export interface HollowtownServices {
   community: HollowtownCommunity;
   /** Listings and purchases paid with identity's credit transfers. */
   market: MarketService;
+  /** "Buy at …" links on costume materials (src/affiliate); undefined: none. */
+  affiliate?: Affiliate;
 }
 
 const toFamilyEvent = (e: LinkedEventRow): FamilyEvent => ({
@@ -114,6 +117,7 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
     starter: createStarterService(deps),
     moreFromRecipes: createMoreFromRecipesService(deps),
     market: createMarketService(deps),
+    affiliate: deps.affiliate,
   };
 }
 
@@ -142,6 +146,12 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     recipesRecipeUrl: (recipeId) => publicPageUrl(context.config, 'recipes', `/r/${recipeId}`),
     reportsToHide: context.config.community.reportsToHide,
   };
+  deps.affiliate = affiliateFor(context, 'hollowtown', {
+    db: deps.db,
+    logger: deps.logger,
+    identity: () =>
+      context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,
+  });
   const services = createHollowtownServices(deps);
   const consumer = createIdentityEventConsumer(deps, context.events);
   // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.

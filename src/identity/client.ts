@@ -292,6 +292,8 @@ export interface IdentityClient extends JwksProvider {
   plans(): Promise<PlanInfo[]>;
   /** The staff roles of an account (none for most people). */
   staffRolesOf(userId: string): Promise<StaffGrant[]>;
+  /** Whether the apps show this account "Buy at …" affiliate links (false for no such account). */
+  showsAffiliateLinks(userId: string): Promise<boolean>;
   credits: CreditsClient;
   apiKeys: ApiKeysClient;
   outbox: OutboxClient;
@@ -309,6 +311,7 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'planOf',
   'plans',
   'staffRolesOf',
+  'showsAffiliateLinks',
   'credits.balance',
   'credits.reserve',
   'credits.settle',

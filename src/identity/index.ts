@@ -39,6 +39,7 @@ import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 /** The model a user falls back to on the free Ollama pool when they have no key for a premium one. */
 export const DEFAULT_FALLBACK_MODEL = 'llama3.2';
 
+import { findAffiliateLinks } from './store/affiliate-links.ts';
 import { listStaffRoles } from './store/staff.ts';
 import { currentPlan } from './store/subscriptions.ts';
 import { existingUserIds, findUserById, findUserByLogin } from './store/users.ts';
@@ -155,6 +156,9 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
     async staffRolesOf(userId) {
       if (!isUuid(userId)) return [];
       return (await listStaffRoles(db, userId)).map((g) => ({ role: g.role, domain: g.domain }));
+    },
+    async showsAffiliateLinks(userId) {
+      return isUuid(userId) && (await findAffiliateLinks(db, userId)) === true;
     },
     credits: createCreditsClient(services.deps),
     apiKeys: createApiKeysClient(services.deps),

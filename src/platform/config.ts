@@ -4,6 +4,7 @@ import { createECDH, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { type AffiliateConfig, parseAffiliateConfig } from './affiliate-config.ts';
 import { type AiConfig, parseAiConfig } from './ai-config.ts';
 import {
   DATABASE_NAMES,
@@ -90,6 +91,8 @@ export interface Config {
    * 0 to 100, default 10), taken from what the seller receives; read by identity.
    */
   marketFeePercent: number;
+  /** "Buy at …" links on shopping-list items and costume materials (CALOS_AFFILIATE_RETAILERS). */
+  affiliate: AffiliateConfig;
 }
 
 /** The rules operators set for rewards and moderation (CALOS_REWARD_*, CALOS_MODERATION_*). */
@@ -335,6 +338,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         `CALOS_MARKET_FEE_PERCENT must be a whole number from 0 to 100 (got "${marketFeeRaw.slice(0, 40)}")`,
       );
   }
+  const affiliate = parseAffiliateConfig(text, cwd, problems);
+  // Links are signed with a key derived from the master key: every process of an app must sign
+  // alike, which a key file made per data dir cannot promise in production.
+  if (nodeEnv === 'production' && affiliate.retailers.length > 0 && !masterKeyRaw)
+    problems.push('CALOS_AFFILIATE_RETAILERS needs CALOS_MASTER_KEY in production (it signs the links)');
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
@@ -390,6 +398,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     starterPack,
     community: Object.freeze(community),
     marketFeePercent,
+    affiliate: Object.freeze(affiliate),
   });
 }
 

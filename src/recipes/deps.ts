@@ -1,5 +1,6 @@
 // What the parts of the recipes service share: its own database, a logger, the AI gateway
 // (looked up when needed: it may be built after this service) and the clock.
+import type { Affiliate } from '../affiliate/index.ts';
 import type { AiClient } from '../ai/client.ts';
 import type { SeasonConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -23,4 +24,6 @@ export interface RecipesDeps {
   hollowtownRecipeUrl(recipeId: string): string;
   /** Distinct reports that hide a published recipe pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
   reportsToHide?: number;
+  /** "Buy at …" links on shopping-list items (src/affiliate); undefined: none. */
+  affiliate?: Affiliate;
 }

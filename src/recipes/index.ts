@@ -14,6 +14,8 @@
 // (source 'shared') linked by recipe_references; they follow the original through the changes
 // src/cross-app/recipe-sync.ts brings from Hollowtown's outbox to `applySourceChange` (see
 // service/shared-recipes.ts). This service imports no other app.
+import { affiliateFor } from '../affiliate/index.ts';
+import { registerAffiliateRoutes } from '../affiliate/routes.ts';
 import type { AiClient } from '../ai/client.ts';
 import { createCommunityConsumer } from '../community/consumer.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
@@ -104,6 +106,12 @@ async function createRecipes(
     hollowtownRecipeUrl: (recipeId) => publicPageUrl(context.config, 'hollowtown', `/r/${recipeId}`),
     reportsToHide: context.config.community.reportsToHide,
   };
+  deps.affiliate = affiliateFor(context, 'recipes', {
+    db: deps.db,
+    logger,
+    identity: () =>
+      context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,
+  });
   const services = createRecipesServices(deps);
   // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.
   const communityConsumer = createCommunityConsumer({
@@ -208,6 +216,7 @@ async function createRecipes(
   return {
     routes: async (app) => {
       await registerRecipesRoutes(app, context.verifier, services);
+      if (deps.affiliate) registerAffiliateRoutes(app, deps.affiliate);
       registerPublicPages(app, {
         service: 'recipes',
         prefix: '/recipes',

@@ -36,6 +36,7 @@ import { type Plan, PlanCards, planName } from '../shared/landing.tsx';
 import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { hrefTo, Link, navigate } from '../shared/router.tsx';
 import type { Account, Session } from '../shared/session.ts';
+import { AffiliateLinksChoice } from './affiliate-links.tsx';
 import { SCOPE_WORDS } from './connect.tsx';
 import { FamilyInvitations } from './family-invitations.tsx';
 
@@ -147,6 +148,7 @@ export function Overview({ config, session, user, api }: AccountViewProps) {
           signed in to your account is then signed out.
         </p>
       </Section>
+      <AffiliateLinksChoice api={api} />
       <Section title="Delete account">
         <p>
           <Link href={hrefTo(config.base, 'delete')}>Delete your CALOS account</Link> and everything in it.

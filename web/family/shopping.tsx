@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
 import {
   Checkbox,
   Empty,
@@ -30,6 +31,7 @@ interface ShoppingItem {
   unit: string | null;
   checked: boolean;
   cost_cents: number | null;
+  buy_links?: BuyLink[];
 }
 interface ShoppingList {
   list_id: string;
@@ -37,6 +39,7 @@ interface ShoppingList {
   version: number;
   estimated_cost_cents: number;
   items: ShoppingItem[];
+  affiliate_disclosure?: string | null;
 }
 
 export function Shopping(props: ViewProps) {
@@ -133,7 +136,12 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
             return {
               ...current,
               items: exists
-                ? current.items.map((i) => (i.item_id === changed.item_id ? changed : i))
+                ? // Live events carry no links: an item keeps the ones it was shown with.
+                  current.items.map((i) =>
+                    i.item_id === changed.item_id
+                      ? { ...changed, buy_links: changed.buy_links ?? i.buy_links }
+                      : i,
+                  )
                 : [...current.items, changed],
             };
           });
@@ -211,10 +219,12 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
                 checked={i.checked}
                 onChange={(e) => void check(i, e.target.checked)}
               />
+              <BuyLinks links={i.buy_links} item={i.name} />
             </li>
           ))}
         </ul>
       )}
+      <AffiliateDisclosure text={list.affiliate_disclosure} />
       <Form onSubmit={submit} error={add.error} label="Add to the list" wide>
         <div className="form-grid">
           <TextField label="Item" required value={item.name} onChange={set('name')} />

@@ -2,6 +2,7 @@
 // recipes live in recipes.tsx and the events in events.tsx.
 import { useEffect, useRef, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
 import { ModerationNotice, ReportItem, VoteButton } from '../shared/community.tsx';
 import {
   Button,
@@ -31,7 +32,8 @@ interface Costume {
   costume_name: string;
   description: string | null;
   difficulty: string;
-  materials: ThingItem[];
+  materials: (ThingItem & { buy_links?: BuyLink[] })[];
+  affiliate_disclosure?: string | null;
   cost_estimate_cents: number | null;
   image_url: string | null;
   votes: number;
@@ -102,7 +104,23 @@ export function Costumes(props: ViewProps) {
                   ` · about ${formatMoney(costume.cost_estimate_cents)}`}
               </p>
               {costume.description && <p>{costume.description}</p>}
-              {costume.materials.length > 0 && <p>Materials: {costume.materials.map(itemLine).join(', ')}</p>}
+              {costume.materials.length > 0 &&
+                (costume.materials.some((m) => (m.buy_links ?? []).length > 0) ? (
+                  <>
+                    <p>Materials:</p>
+                    <ul className="list" aria-label={`Materials for ${costume.costume_name}`}>
+                      {costume.materials.map((m) => (
+                        <li className="list-row" key={itemLine(m)}>
+                          {itemLine(m)}
+                          <BuyLinks links={m.buy_links} item={m.name} />
+                        </li>
+                      ))}
+                    </ul>
+                    <AffiliateDisclosure text={costume.affiliate_disclosure} />
+                  </>
+                ) : (
+                  <p>Materials: {costume.materials.map(itemLine).join(', ')}</p>
+                ))}
               {costume.image_url && isWebAddress(costume.image_url) && (
                 <p>
                   <a href={costume.image_url} target="_blank" rel="noopener noreferrer nofollow">

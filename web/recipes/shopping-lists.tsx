@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { AffiliateDisclosure, BuyLinks } from '../shared/buy-links.tsx';
 import {
   Button,
   Checkbox,
@@ -79,13 +80,15 @@ export function Shopping(props: ViewProps) {
   const toggle = (list: ShoppingList, index: number, checked: boolean) =>
     update.run(async () => {
       const items = list.items.map((item, i) => (i === index ? { ...item, checked } : item));
+      // Links are the server's: what goes back is the items alone.
+      const body = items.map(({ buy_links: _links, ...item }) => item);
       if (lists.data) {
         lists.setData({
           ...lists.data,
           items: lists.data.items.map((l) => (l.list_id === list.list_id ? { ...l, items } : l)),
         });
       }
-      await api(`/api/shopping-lists/${list.list_id}`, { method: 'PATCH', body: { items } });
+      await api(`/api/shopping-lists/${list.list_id}`, { method: 'PATCH', body: { items: body } });
       lists.reload();
     });
 
@@ -138,10 +141,12 @@ export function Shopping(props: ViewProps) {
                       checked={item.checked}
                       onChange={(e) => void toggle(list, index, e.target.checked)}
                     />
+                    <BuyLinks links={item.buy_links} item={item.name} />
                   </li>
                 ))}
               </ul>
             )}
+            <AffiliateDisclosure text={list.affiliate_disclosure} />
           </section>
         ))
       )}

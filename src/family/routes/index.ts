@@ -1,4 +1,6 @@
 // Every HTTP route of the Family Planner service, under /family.
+import type { Affiliate } from '../../affiliate/index.ts';
+import { registerAffiliateRoutes } from '../../affiliate/routes.ts';
 import { authenticateRequests } from '../../platform/auth/guard.ts';
 import type { App, ServiceContext } from '../../platform/http/service.ts';
 import type { CalendarService } from '../service/calendar.ts';
@@ -34,6 +36,8 @@ export interface FamilyServices {
   messages: MessageService;
   notifications: NotificationService;
   push: PushService;
+  /** "Buy at …" links on shopping-list items (src/affiliate); undefined: none. */
+  affiliate?: Affiliate;
 }
 
 export function registerFamilyPlannerRoutes(
@@ -48,7 +52,8 @@ export function registerFamilyPlannerRoutes(
   registerTodoRoutes(app, services.todos);
   registerTodoItemRoutes(app, services.todos);
   registerCalendarRoutes(app, services.calendar);
-  registerShoppingListRoutes(app, services.shoppingLists);
+  registerShoppingListRoutes(app, services.shoppingLists, services.affiliate);
+  if (services.affiliate) registerAffiliateRoutes(app, services.affiliate);
   registerIcalRoutes(app, services.ical);
   registerCalendarLinkRoutes(app, services.calendarLinks);
   registerNotificationRoutes(app, services.notifications);

@@ -1,6 +1,14 @@
 // /api/shopping-lists: a family's shared shopping lists, changed with an Idempotency-Key and
 // followed live at /api/shopping-lists/:id/stream (server-sent events, Last-Event-ID replay).
 import { Type } from 'typebox';
+import type { Affiliate } from '../../affiliate/index.ts';
+import {
+  affiliateDisclosureField,
+  buyLinksField,
+  linkerFor,
+  linkList,
+  withLinks,
+} from '../../affiliate/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import {
   bearer,
@@ -30,6 +38,7 @@ const Item = Type.Object({
   checked_by: Type.Union([Type.String(), Type.Null()]),
   checked_at: NullableTimestamp,
   version: Type.Integer(),
+  ...buyLinksField,
 });
 const List = Type.Object({
   list_id: Type.String(),
@@ -41,6 +50,7 @@ const List = Type.Object({
   items: Type.Array(Item),
   created_at: Timestamp,
   updated_at: Timestamp,
+  ...affiliateDisclosureField,
 });
 const Quantity = Type.Union([Type.Number({ minimum: 0, maximum: 999999 }), Type.Null()]);
 const Unit = Type.Union([Type.String({ minLength: 1, maxLength: 30 }), Type.Null()]);
@@ -50,7 +60,7 @@ const Cost = Type.Union([
   Type.Null(),
 ]);
 
-export function registerShoppingListRoutes(app: App, lists: ShoppingListService) {
+export function registerShoppingListRoutes(app: App, lists: ShoppingListService, affiliate?: Affiliate) {
   app.get(
     '/api/shopping-lists',
     {
@@ -67,9 +77,12 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService)
         },
       },
     },
-    async (request) => ({
-      items: await lists.listForFamily(requireUser(request).userId, request.query.family_id),
-    }),
+    async (request) => {
+      const { userId } = requireUser(request);
+      const found = await lists.listForFamily(userId, request.query.family_id);
+      const linker = await linkerFor(affiliate, userId);
+      return { items: found.map((list) => linkList(linker, 'grocery', list, 'items')) };
+    },
   );
 
   app.post(
@@ -101,7 +114,11 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService)
         response: { 200: List, 404: ErrorResponse },
       },
     },
-    async (request) => lists.get(requireUser(request).userId, request.params.id),
+    async (request) => {
+      const { userId } = requireUser(request);
+      const list = await lists.get(userId, request.params.id);
+      return linkList(await linkerFor(affiliate, userId), 'grocery', list, 'items');
+    },
   );
 
   app.delete(
@@ -148,13 +165,15 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService)
     },
     async (request, reply) => {
       const { name, quantity = null, unit = null, note = null, cost_cents = null } = request.body;
-      const item = await lists.addItem(
-        requireUser(request).userId,
-        request.params.id,
-        request.headers['idempotency-key'],
-        { name, quantity, unit, note, costCents: cost_cents },
-      );
-      return reply.status(201).send(item);
+      const { userId } = requireUser(request);
+      const item = await lists.addItem(userId, request.params.id, request.headers['idempotency-key'], {
+        name,
+        quantity,
+        unit,
+        note,
+        costCents: cost_cents,
+      });
+      return reply.status(201).send(withLinks(await linkerFor(affiliate, userId), 'grocery', item));
     },
   );
 
@@ -189,14 +208,17 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService)
         response: { 200: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
-    async (request) =>
-      lists.updateItem(
-        requireUser(request).userId,
+    async (request) => {
+      const { userId } = requireUser(request);
+      const item = await lists.updateItem(
+        userId,
         request.params.id,
         request.params.itemId,
         request.headers['idempotency-key'],
         request.body,
-      ),
+      );
+      return withLinks(await linkerFor(affiliate, userId), 'grocery', item);
+    },
   );
 
   app.delete(

@@ -1,5 +1,6 @@
 // Applies identity's user.deleted events to family_db (the policy is documented in
 // ../index.ts). Idempotent: a second delivery finds nothing left to change.
+import { anonymiseClicksOf } from '../../affiliate/store.ts';
 import type { OutboxEvent } from '../../identity/client.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { deleteFamily, deleteMember, updateMemberRole } from '../store/families.ts';
@@ -29,6 +30,7 @@ export async function forgetUser(deps: Pick<FamilyDeps, 'db' | 'now'>, userId: s
     }
     await deletePersonalListsOf(tx, userId);
     await anonymiseUser(tx, userId, deps.now());
+    await anonymiseClicksOf(tx, userId);
   });
 }
 

@@ -1,5 +1,13 @@
 // /api/costumes: the shared costume gallery, ranked by upvotes; one upvote per user.
 import { Type } from 'typebox';
+import type { Affiliate } from '../../affiliate/index.ts';
+import {
+  affiliateDisclosureField,
+  buyLinksField,
+  IgnoredBuyLinks,
+  linkerFor,
+  linkList,
+} from '../../affiliate/routes.ts';
 import { communityFields, listOrderProperties } from '../../community/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -29,13 +37,22 @@ import {
 
 const tags = ['Costume ideas'];
 
+const Material = Type.Object({ ...Ingredient.properties, ...buyLinksField });
+const MaterialInput = Type.Object(
+  { ...IngredientInput.properties, buy_links: IgnoredBuyLinks },
+  {
+    additionalProperties: false,
+    description: 'quantity, unit and note may be left out (stored as null), e.g. for "salt, to taste"',
+  },
+);
+
 const Costume = Type.Object(
   {
     costume_id: Type.String({ format: 'uuid' }),
     costume_name: Type.String(),
     description: Nullable(Type.String()),
     difficulty: Difficulty,
-    materials: Type.Array(Ingredient),
+    materials: Type.Array(Material),
     cost_estimate_cents: Nullable(Type.Integer()),
     image_url: Nullable(Type.String()),
     tags: Type.Array(Type.String()),
@@ -45,6 +62,7 @@ const Costume = Type.Object(
     is_mine: Type.Boolean({ description: 'Whether you posted it (only you can change it)' }),
     created_at: Timestamp,
     updated_at: Timestamp,
+    ...affiliateDisclosureField,
   },
   {
     description: 'A costume idea',
@@ -79,7 +97,7 @@ const CreateCostume = Type.Object(
       Type.Enum(['easy', 'medium', 'hard', 'nightmare'] as const, { description: 'Default medium' }),
     ),
     materials: Type.Optional(
-      Type.Array(IngredientInput, {
+      Type.Array(MaterialInput, {
         maxItems: LIMITS.materials,
         description: '{name, quantity, unit, note}',
       }),
@@ -134,7 +152,11 @@ const ListQuery = Type.Object(
 
 const notYours = 'Only its author; anyone else gets 404 COSTUME_NOT_FOUND, as for a missing idea.';
 
-export function registerCostumeRoutes(app: App, costumes: CostumeService): void {
+export function registerCostumeRoutes(app: App, costumes: CostumeService, affiliate?: Affiliate): void {
+  /** Costumes as this person sees them: "Buy at …" links on materials when they are on. */
+  const linked = async <T extends { materials: { name: string }[] }>(userId: string, costume: T) =>
+    linkList(await linkerFor(affiliate, userId), 'costume-material', costume, 'materials');
+
   app.get(
     '/api/costumes',
     {
@@ -150,7 +172,15 @@ export function registerCostumeRoutes(app: App, costumes: CostumeService): void 
         response: { 200: Page(Costume, 'One page of costume ideas'), 400: ErrorResponse, 401: ErrorResponse },
       },
     },
-    async (request) => costumes.list(requireUser(request).userId, request.query),
+    async (request) => {
+      const { userId } = requireUser(request);
+      const page = await costumes.list(userId, request.query);
+      const linker = await linkerFor(affiliate, userId);
+      return {
+        ...page,
+        items: page.items.map((c) => linkList(linker, 'costume-material', c, 'materials')),
+      };
+    },
   );
 
   app.post(
@@ -166,8 +196,10 @@ export function registerCostumeRoutes(app: App, costumes: CostumeService): void 
         response: { 201: Costume, 400: ErrorResponse, 401: ErrorResponse },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await costumes.create(requireUser(request).userId, request.body)),
+    async (request, reply) => {
+      const { userId } = requireUser(request);
+      return reply.status(201).send(await linked(userId, await costumes.create(userId, request.body)));
+    },
   );
 
   app.get(
@@ -181,7 +213,10 @@ export function registerCostumeRoutes(app: App, costumes: CostumeService): void 
         response: { 200: Costume, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => costumes.get(requireUser(request).userId, request.params.id),
+    async (request) => {
+      const { userId } = requireUser(request);
+      return linked(userId, await costumes.get(userId, request.params.id));
+    },
   );
 
   app.patch(
@@ -197,7 +232,10 @@ export function registerCostumeRoutes(app: App, costumes: CostumeService): void 
         response: { 200: Costume, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => costumes.update(requireUser(request).userId, request.params.id, request.body),
+    async (request) => {
+      const { userId } = requireUser(request);
+      return linked(userId, await costumes.update(userId, request.params.id, request.body));
+    },
   );
 
   app.delete(
@@ -231,7 +269,10 @@ export function registerCostumeRoutes(app: App, costumes: CostumeService): void 
         response: { 200: Costume, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => costumes.upvote(requireUser(request).userId, request.params.id),
+    async (request) => {
+      const { userId } = requireUser(request);
+      return linked(userId, await costumes.upvote(userId, request.params.id));
+    },
   );
 
   app.delete(

@@ -1,4 +1,5 @@
 // Every HTTP route of Hollowtown, under /hollowtown. Every one needs a signed-in user.
+import { registerAffiliateRoutes } from '../../affiliate/routes.ts';
 import { registerCommunityRoutes } from '../../community/routes.ts';
 import { registerIngredientParseRoute } from '../../ingredients/schemas.ts';
 import { authenticateRequests, type TokenVerifier } from '../../platform/auth/guard.ts';
@@ -31,7 +32,8 @@ export function registerHollowtownRoutes(
   registerGenerateRoutes(app, services.generation);
   registerEventRoutes(app, services.events);
   registerEventFamilyRoutes(app, services.eventFamily);
-  registerCostumeRoutes(app, services.costumes);
+  registerCostumeRoutes(app, services.costumes, services.affiliate);
+  if (services.affiliate) registerAffiliateRoutes(app, services.affiliate);
   registerPlanRoutes(app, services.plans);
   registerMoreFromRecipesRoutes(app, services.moreFromRecipes);
   registerMarketRoutes(app, services.market);

@@ -1,4 +1,5 @@
 // Everything hollowtown_db holds of one user, for account deletion.
+import { anonymiseClicksOf } from '../../affiliate/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 
 export interface RemovedCounts {
@@ -40,6 +41,7 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
     [userId],
   );
   await tx.query('DELETE FROM reports WHERE reporter_id = $1', [userId]);
+  await anonymiseClicksOf(tx, userId);
   // Other people's votes on these costumes go with them (ON DELETE CASCADE).
   const costumes = await tx.query('DELETE FROM costume_ideas WHERE user_id = $1', [userId]);
   const recipes = await tx.query('DELETE FROM spooky_recipes WHERE user_id = $1', [userId]);

@@ -2,6 +2,7 @@
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityServices } from '../index.ts';
 import { registerAdminRoutes } from './admin.ts';
+import { registerAffiliateLinkRoutes } from './affiliate-links.ts';
 import { registerApiKeyRoutes } from './api-keys.ts';
 import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
@@ -27,6 +28,7 @@ export async function registerIdentityRoutes(app: App, services: IdentityService
   registerTwoFactorRoutes(app, services);
   registerPasskeyRoutes(app, services);
   registerMailRoutes(app, services);
+  registerAffiliateLinkRoutes(app, services.deps);
   registerDeviceRoutes(app, services.deps, services.devices, services.pairing);
   registerAuditRoutes(app, services.deps);
   registerApiKeyRoutes(app, services.deps);

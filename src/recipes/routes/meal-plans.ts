@@ -17,7 +17,7 @@ import {
   Timestamp,
   Uuid,
 } from './schemas.ts';
-import { ShoppingList } from './shopping-lists.ts';
+import { ShoppingList, withBuyLinks } from './shopping-lists.ts';
 
 const tags = ['Meal plans'];
 
@@ -122,7 +122,8 @@ const ShoppingListBody = Type.Object(
   },
 );
 
-export function registerMealPlanRoutes(app: App, { mealPlans }: RecipesServices): void {
+export function registerMealPlanRoutes(app: App, services: RecipesServices): void {
+  const { mealPlans } = services;
   app.get(
     '/api/meal-plans',
     {
@@ -250,7 +251,7 @@ export function registerMealPlanRoutes(app: App, { mealPlans }: RecipesServices)
     async (request, reply) => {
       const { userId } = requireUser(request);
       const list = await mealPlans.generateShoppingList(userId, request.params.id, request.body);
-      return reply.status(201).send(list);
+      return reply.status(201).send(await withBuyLinks(services, userId, list));
     },
   );
 }

@@ -1,5 +1,12 @@
 // /api/shopping-lists: lists with items, checkboxes and costs; the total is kept by the server.
 import { Type } from 'typebox';
+import {
+  affiliateDisclosureField,
+  buyLinksField,
+  IgnoredBuyLinks,
+  linkerFor,
+  linkList,
+} from '../../affiliate/routes.ts';
 import { IngredientLine } from '../../ingredients/schemas.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -28,6 +35,7 @@ const ItemBody = Type.Object(
     checked: Type.Optional(Type.Boolean({ description: 'Default false' })),
     cost_cents: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.costCents }))),
     note: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.note }))),
+    buy_links: IgnoredBuyLinks,
   },
   { additionalProperties: false },
 );
@@ -39,6 +47,7 @@ const Item = Type.Object({
   checked: Type.Boolean(),
   cost_cents: Nullable(Type.Integer()),
   note: Nullable(Type.String()),
+  ...buyLinksField,
 });
 
 export const ShoppingList = Type.Object(
@@ -53,6 +62,7 @@ export const ShoppingList = Type.Object(
     plan_id: Nullable(Type.String({ format: 'uuid', description: 'The meal plan it was generated from' })),
     created_at: Timestamp,
     updated_at: Timestamp,
+    ...affiliateDisclosureField,
   },
   { description: 'A shopping list' },
 );
@@ -99,7 +109,17 @@ const ListPatchBody = Type.Object(
   },
 );
 
-export function registerShoppingListRoutes(app: App, { shoppingLists }: RecipesServices): void {
+/** A list as this person sees it: with "Buy at …" links on its items when they are on. */
+export async function withBuyLinks<T extends { items: { name: string }[] }>(
+  services: Pick<RecipesServices, 'deps'>,
+  userId: string,
+  list: T,
+) {
+  return linkList(await linkerFor(services.deps.affiliate, userId), 'grocery', list, 'items');
+}
+
+export function registerShoppingListRoutes(app: App, services: RecipesServices): void {
+  const { shoppingLists } = services;
   app.get(
     '/api/shopping-lists',
     {
@@ -128,7 +148,9 @@ export function registerShoppingListRoutes(app: App, { shoppingLists }: RecipesS
     },
     async (request) => {
       const { userId } = requireUser(request);
-      return shoppingLists.list(userId, { ...request.query, limit: request.query.limit ?? 20 });
+      const page = await shoppingLists.list(userId, { ...request.query, limit: request.query.limit ?? 20 });
+      const linker = await linkerFor(services.deps.affiliate, userId);
+      return { ...page, items: page.items.map((list) => linkList(linker, 'grocery', list, 'items')) };
     },
   );
 
@@ -145,7 +167,9 @@ export function registerShoppingListRoutes(app: App, { shoppingLists }: RecipesS
     },
     async (request, reply) => {
       const { userId } = requireUser(request);
-      return reply.status(201).send(await shoppingLists.create(userId, request.body));
+      return reply
+        .status(201)
+        .send(await withBuyLinks(services, userId, await shoppingLists.create(userId, request.body)));
     },
   );
 
@@ -160,7 +184,10 @@ export function registerShoppingListRoutes(app: App, { shoppingLists }: RecipesS
         response: { 200: ShoppingList, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => shoppingLists.get(requireUser(request).userId, request.params.id),
+    async (request) => {
+      const { userId } = requireUser(request);
+      return withBuyLinks(services, userId, await shoppingLists.get(userId, request.params.id));
+    },
   );
 
   app.patch(
@@ -176,7 +203,14 @@ export function registerShoppingListRoutes(app: App, { shoppingLists }: RecipesS
         response: { 200: ShoppingList, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => shoppingLists.update(requireUser(request).userId, request.params.id, request.body),
+    async (request) => {
+      const { userId } = requireUser(request);
+      return withBuyLinks(
+        services,
+        userId,
+        await shoppingLists.update(userId, request.params.id, request.body),
+      );
+    },
   );
 
   app.delete(

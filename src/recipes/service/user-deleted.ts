@@ -1,6 +1,7 @@
 // Applies identity's user.deleted events to recipes_db (policy in ../index.ts). Idempotent: a
 // second delivery of the same event finds nothing left to change.
 
+import { anonymiseClicksOf } from '../../affiliate/store.ts';
 import { deleteVoterData } from '../../community/store.ts';
 import type { OutboxEvent } from '../../identity/client.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -33,6 +34,7 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     await deleteOwnedRows(tx, 'recipe_favourites', userId);
     // Their upvotes (each count goes down by theirs) and their reports.
     await deleteVoterData(tx, userId);
+    await anonymiseClicksOf(tx, userId);
     return {
       recipesDeleted,
       recipesAnonymised,

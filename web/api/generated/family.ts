@@ -5411,11 +5411,19 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: ({
+                                affiliate_disclosure?: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 estimated_cost_cents: number;
                                 family_id: string;
                                 items: {
+                                    /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                    buy_links?: {
+                                        /** @description Shown as "Buy at <retailer>" */
+                                        retailer: string;
+                                        /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                        url: string;
+                                    }[];
                                     checked: boolean;
                                     checked_at: string | null;
                                     checked_by: string | null;
@@ -5491,11 +5499,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             /** Format: date-time */
                             created_at: string;
                             estimated_cost_cents: number;
                             family_id: string;
                             items: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 checked: boolean;
                                 checked_at: string | null;
                                 checked_by: string | null;
@@ -5584,11 +5600,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             /** Format: date-time */
                             created_at: string;
                             estimated_cost_cents: number;
                             family_id: string;
                             items: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 checked: boolean;
                                 checked_at: string | null;
                                 checked_by: string | null;
@@ -5736,6 +5760,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                            buy_links?: {
+                                /** @description Shown as "Buy at <retailer>" */
+                                retailer: string;
+                                /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                url: string;
+                            }[];
                             checked: boolean;
                             checked_at: string | null;
                             checked_by: string | null;
@@ -5896,6 +5927,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                            buy_links?: {
+                                /** @description Shown as "Buy at <retailer>" */
+                                retailer: string;
+                                /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                url: string;
+                            }[];
                             checked: boolean;
                             checked_at: string | null;
                             checked_by: string | null;
@@ -7269,6 +7307,69 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/go/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a "Buy at …" link: records the click and redirects to the shop (302)
+         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account; the shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The signed token */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The error shape of every CALOS service */
+                400: {
                     headers: {
                         [name: string]: unknown;
                     };

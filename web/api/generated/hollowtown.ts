@@ -45,6 +45,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                affiliate_disclosure?: string | null;
                                 cost_estimate_cents: number | null;
                                 /** Format: uuid */
                                 costume_id: string;
@@ -65,6 +66,13 @@ export interface paths {
                                 /** @description Whether you posted it (only you can change it) */
                                 is_mine: boolean;
                                 materials: {
+                                    /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                    buy_links?: {
+                                        /** @description Shown as "Buy at <retailer>" */
+                                        retailer: string;
+                                        /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                        url: string;
+                                    }[];
                                     name: string;
                                     note: string | null;
                                     quantity: number | null;
@@ -173,6 +181,8 @@ export interface paths {
                         image_url?: string | null;
                         /** @description {name, quantity, unit, note} */
                         materials?: {
+                            /** @description Ignored: links are made by the server */
+                            buy_links?: unknown[];
                             name: string;
                             note?: string | null;
                             quantity?: number | null;
@@ -221,6 +231,7 @@ export interface paths {
                          *     }
                          */
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             cost_estimate_cents: number | null;
                             /** Format: uuid */
                             costume_id: string;
@@ -241,6 +252,13 @@ export interface paths {
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
                             materials: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 name: string;
                                 note: string | null;
                                 quantity: number | null;
@@ -364,6 +382,7 @@ export interface paths {
                          *     }
                          */
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             cost_estimate_cents: number | null;
                             /** Format: uuid */
                             costume_id: string;
@@ -384,6 +403,13 @@ export interface paths {
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
                             materials: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 name: string;
                                 note: string | null;
                                 quantity: number | null;
@@ -541,6 +567,8 @@ export interface paths {
                         image_url?: string | null;
                         /** @description {name, quantity, unit, note} */
                         materials?: {
+                            /** @description Ignored: links are made by the server */
+                            buy_links?: unknown[];
                             name: string;
                             note?: string | null;
                             quantity?: number | null;
@@ -589,6 +617,7 @@ export interface paths {
                          *     }
                          */
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             cost_estimate_cents: number | null;
                             /** Format: uuid */
                             costume_id: string;
@@ -609,6 +638,13 @@ export interface paths {
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
                             materials: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 name: string;
                                 note: string | null;
                                 quantity: number | null;
@@ -876,6 +912,7 @@ export interface paths {
                          *     }
                          */
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             cost_estimate_cents: number | null;
                             /** Format: uuid */
                             costume_id: string;
@@ -896,6 +933,13 @@ export interface paths {
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
                             materials: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 name: string;
                                 note: string | null;
                                 quantity: number | null;
@@ -6175,6 +6219,69 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/go/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a "Buy at …" link: records the click and redirects to the shop (302)
+         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account; the shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The signed token */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

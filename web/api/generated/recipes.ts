@@ -837,9 +837,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 checked: boolean;
                                 cost_cents: number | null;
                                 name: string;
@@ -997,9 +1005,17 @@ export interface paths {
                                 updated_at: string;
                             };
                             shopping_list: {
+                                affiliate_disclosure?: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 items: {
+                                    /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                    buy_links?: {
+                                        /** @description Shown as "Buy at <retailer>" */
+                                        retailer: string;
+                                        /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                        url: string;
+                                    }[];
                                     checked: boolean;
                                     cost_cents: number | null;
                                     name: string;
@@ -1065,9 +1081,17 @@ export interface paths {
                                 updated_at: string;
                             };
                             shopping_list: {
+                                affiliate_disclosure?: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 items: {
+                                    /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                    buy_links?: {
+                                        /** @description Shown as "Buy at <retailer>" */
+                                        retailer: string;
+                                        /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                        url: string;
+                                    }[];
                                     checked: boolean;
                                     cost_cents: number | null;
                                     name: string;
@@ -4073,9 +4097,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                affiliate_disclosure?: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 items: {
+                                    /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                    buy_links?: {
+                                        /** @description Shown as "Buy at <retailer>" */
+                                        retailer: string;
+                                        /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                        url: string;
+                                    }[];
                                     checked: boolean;
                                     cost_cents: number | null;
                                     name: string;
@@ -4186,9 +4218,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 checked: boolean;
                                 cost_cents: number | null;
                                 name: string;
@@ -4276,9 +4316,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 checked: boolean;
                                 cost_cents: number | null;
                                 name: string;
@@ -4422,9 +4470,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            affiliate_disclosure?: string | null;
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 checked: boolean;
                                 cost_cents: number | null;
                                 name: string;
@@ -4494,6 +4550,69 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/go/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a "Buy at …" link: records the click and redirects to the shop (302)
+         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account; the shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The signed token */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }

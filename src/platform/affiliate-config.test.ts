@@ -1,0 +1,102 @@
+// CALOS_AFFILIATE_RETAILERS: off by default, a JSON list (or file) of retailers whose templates are
+// https with {query} after a fixed host; every wrong entry is named in the one start-up error.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+const amazon = {
+  id: 'amazon',
+  name: 'Amazon',
+  url: 'https://www.amazon.com/s?k={query}&tag={tag}',
+  tag: 'calos-20',
+  apps: ['recipes', 'family'],
+  kinds: ['grocery'],
+};
+const load = (value: string, env: Record<string, string> = {}) =>
+  loadConfig({ NODE_ENV: 'test', CALOS_AFFILIATE_RETAILERS: value, ...env });
+const problemsOf = (value: string) => {
+  try {
+    load(value);
+    return '';
+  } catch (error) {
+    return String((error as Error).message);
+  }
+};
+
+describe('CALOS_AFFILIATE_RETAILERS', () => {
+  it('is off by default and with an empty list', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).affiliate.retailers).toEqual([]);
+    expect(load('[]').affiliate.retailers).toEqual([]);
+  });
+
+  it('reads retailers, with every app and kind when none are named', () => {
+    const { retailers } = load(
+      JSON.stringify([amazon, { id: 'etsy', name: 'Etsy', url: 'https://www.etsy.com/search?q={query}' }]),
+    ).affiliate;
+    expect(retailers[0]).toEqual({ ...amazon });
+    expect(retailers[1]).toEqual({
+      id: 'etsy',
+      name: 'Etsy',
+      url: 'https://www.etsy.com/search?q={query}',
+      tag: null,
+      apps: ['hollowtown', 'recipes', 'family'],
+      kinds: ['grocery', 'costume-material'],
+    });
+  });
+
+  it('reads them from a JSON file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'calos-affiliate-'));
+    const file = path.join(dir, 'retailers.json');
+    writeFileSync(file, JSON.stringify([amazon]));
+    expect(load(file).affiliate.retailers.map((r) => r.id)).toEqual(['amazon']);
+    expect(problemsOf(path.join(dir, 'missing.json'))).toMatch(/CALOS_AFFILIATE_RETAILERS.*no file/);
+  });
+
+  it.each([
+    ['not JSON', '[{', /not valid JSON/],
+    [
+      'not https',
+      JSON.stringify([{ ...amazon, url: 'http://www.amazon.com/s?k={query}&tag={tag}' }]),
+      /https/,
+    ],
+    ['no {query}', JSON.stringify([{ ...amazon, url: 'https://www.amazon.com/s?tag={tag}' }]), /\{query\}/],
+    [
+      '{query} in the host',
+      JSON.stringify([{ ...amazon, url: 'https://{query}.example.com/?q={query}' }]),
+      /host/,
+    ],
+    [
+      'a user@ before the host',
+      JSON.stringify([{ ...amazon, url: 'https://a@evil.example/?q={query}' }]),
+      /host/,
+    ],
+    ['{tag} without a tag', JSON.stringify([{ ...amazon, tag: undefined }]), /\{tag\}/],
+    [
+      'an unknown placeholder',
+      JSON.stringify([{ ...amazon, url: 'https://a.example/?q={query}&x={user}' }]),
+      /placeholders/,
+    ],
+    ['an unknown app', JSON.stringify([{ ...amazon, apps: ['shop'] }]), /apps/],
+    ['an unknown kind', JSON.stringify([{ ...amazon, kinds: ['car'] }]), /kinds/],
+    ['a bad id', JSON.stringify([{ ...amazon, id: 'Amazon Store' }]), /\.id/],
+    ['a repeated id', JSON.stringify([amazon, amazon]), /listed twice/],
+    [
+      'an unknown field',
+      JSON.stringify([{ ...amazon, redirect: 'https://evil.example' }]),
+      /unknown fields: redirect/,
+    ],
+  ])('refuses %s', (_what, value, problem) => {
+    expect(problemsOf(value)).toMatch(problem);
+  });
+
+  it('needs CALOS_MASTER_KEY in production, where it signs the links', () => {
+    expect(() =>
+      load(JSON.stringify([amazon]), {
+        NODE_ENV: 'production',
+        CALOS_ISSUER: 'https://id.example.com/calos',
+      }),
+    ).toThrow(/CALOS_AFFILIATE_RETAILERS needs CALOS_MASTER_KEY/);
+  });
+});
