@@ -5,7 +5,7 @@ import type { Database } from '../platform/db/database.ts';
 import type { ServiceContext } from '../platform/http/service.ts';
 import type { Logger } from '../platform/logger.ts';
 import { publicPageUrl } from '../platform/seasons.ts';
-import { type Affiliate, createAffiliate } from './links.ts';
+import { type Affiliate, affiliateKey, createAffiliate } from './links.ts';
 
 export type { Affiliate, BuyLink, Linker } from './links.ts';
 
@@ -23,7 +23,10 @@ export function affiliateFor(
   return createAffiliate({
     app,
     config: context.config.affiliate,
-    masterKey: () => loadMasterKey(context.config),
+    signingKey: () => {
+      const own = context.config.affiliate.signingKeyHex;
+      return own ? Buffer.from(own, 'hex') : affiliateKey(loadMasterKey(context.config));
+    },
     goBase: publicPageUrl(context.config, app, '/go/'),
     showsLinks: async (userId) => (await options.identity()?.showsAffiliateLinks(userId)) ?? false,
     db: options.db,

@@ -52,7 +52,7 @@ describe('links for a person', () => {
     createAffiliate({
       app: 'recipes',
       config: { retailers: [amazon] },
-      masterKey: () => Buffer.alloc(32, 3),
+      signingKey: () => affiliateKey(Buffer.alloc(32, 3)),
       goBase: '/recipes/go/',
       showsLinks,
       db: {} as Database,

@@ -56,8 +56,11 @@ export interface LinkClaims {
 export interface AffiliateOptions {
   app: AffiliateApp;
   config: AffiliateConfig;
-  /** Loaded only when a retailer is configured (an app alone makes no key file it does not need). */
-  masterKey: () => Buffer;
+  /**
+   * The key links are signed with: CALOS_AFFILIATE_KEY, or one derived from the master key
+   * (affiliateKey). Asked for only when a retailer is configured.
+   */
+  signingKey: () => Buffer;
   /** Where this app's GET /go/:token answers, e.g. /recipes/go/ (ends with /). */
   goBase: string;
   /** Whether the person shows affiliate links (identity's account preference). */
@@ -131,7 +134,7 @@ export function createAffiliate(options: AffiliateOptions) {
   const enabled = config.retailers.some((r) => r.apps.includes(app));
   let key: Buffer | undefined;
   const signingKey = () => {
-    key ??= affiliateKey(options.masterKey());
+    key ??= options.signingKey();
     return key;
   };
 

@@ -91,12 +91,22 @@ describe('CALOS_AFFILIATE_RETAILERS', () => {
     expect(problemsOf(value)).toMatch(problem);
   });
 
-  it('needs CALOS_MASTER_KEY in production, where it signs the links', () => {
-    expect(() =>
-      load(JSON.stringify([amazon]), {
-        NODE_ENV: 'production',
-        CALOS_ISSUER: 'https://id.example.com/calos',
-      }),
-    ).toThrow(/CALOS_AFFILIATE_RETAILERS needs CALOS_MASTER_KEY/);
+  it('needs a signing key in production: CALOS_AFFILIATE_KEY, or CALOS_MASTER_KEY', () => {
+    const production = { NODE_ENV: 'production', CALOS_ISSUER: 'https://id.example.com/calos' };
+    expect(() => load(JSON.stringify([amazon]), production)).toThrow(
+      /CALOS_AFFILIATE_RETAILERS needs CALOS_AFFILIATE_KEY \(or CALOS_MASTER_KEY\)/,
+    );
+    // An app in a process of its own signs with its own key and never holds the master key.
+    const key = 'ab'.repeat(32);
+    const config = load(JSON.stringify([amazon]), { ...production, CALOS_AFFILIATE_KEY: key });
+    expect(config.affiliate.signingKeyHex).toBe(key);
+    expect(config.masterKey).toBeUndefined();
+  });
+
+  it('refuses a CALOS_AFFILIATE_KEY that is not 32 bytes in hex', () => {
+    for (const bad of ['short', 'zz'.repeat(32), 'ab'.repeat(31)])
+      expect(() => load(JSON.stringify([amazon]), { CALOS_AFFILIATE_KEY: bad })).toThrow(
+        /CALOS_AFFILIATE_KEY must be 64 hexadecimal characters/,
+      );
   });
 });

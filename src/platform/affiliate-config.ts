@@ -25,6 +25,12 @@ export interface AffiliateRetailer {
 export interface AffiliateConfig {
   /** Empty: no links anywhere (the default). */
   retailers: readonly AffiliateRetailer[];
+  /**
+   * CALOS_AFFILIATE_KEY (64 hex characters): the key links are signed with. Unset: one derived
+   * from the master key, which suits one process; apps in processes of their own get this key
+   * instead, so that they never hold the master key (it opens every stored API key).
+   */
+  signingKeyHex?: string;
 }
 
 export const MAX_RETAILERS = 20;
@@ -39,6 +45,15 @@ type Text = (name: string) => string | undefined;
  * (relative to the working directory). Unset or `[]`: no links.
  */
 export function parseAffiliateConfig(text: Text, cwd: string, problems: string[]): AffiliateConfig {
+  const key = text('CALOS_AFFILIATE_KEY');
+  if (key !== undefined && !/^[0-9a-fA-F]{64}$/.test(key))
+    problems.push('CALOS_AFFILIATE_KEY must be 64 hexadecimal characters (32 random bytes)');
+  const signing =
+    key !== undefined && /^[0-9a-fA-F]{64}$/.test(key) ? { signingKeyHex: key.toLowerCase() } : {};
+  return { ...parseRetailers(text, cwd, problems), ...signing };
+}
+
+function parseRetailers(text: Text, cwd: string, problems: string[]): AffiliateConfig {
   const raw = text('CALOS_AFFILIATE_RETAILERS');
   if (raw === undefined || raw === 'off') return { retailers: [] };
   const name = 'CALOS_AFFILIATE_RETAILERS';

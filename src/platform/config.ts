@@ -339,10 +339,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       );
   }
   const affiliate = parseAffiliateConfig(text, cwd, problems);
-  // Links are signed with a key derived from the master key: every process of an app must sign
-  // alike, which a key file made per data dir cannot promise in production.
-  if (nodeEnv === 'production' && affiliate.retailers.length > 0 && !masterKeyRaw)
-    problems.push('CALOS_AFFILIATE_RETAILERS needs CALOS_MASTER_KEY in production (it signs the links)');
+  // Every process of an app must sign links alike, which a key file made per data dir cannot
+  // promise in production: CALOS_AFFILIATE_KEY, or one derived from CALOS_MASTER_KEY.
+  if (nodeEnv === 'production' && affiliate.retailers.length > 0 && !masterKeyRaw && !affiliate.signingKeyHex)
+    problems.push(
+      'CALOS_AFFILIATE_RETAILERS needs CALOS_AFFILIATE_KEY (or CALOS_MASTER_KEY) in production: it signs the links',
+    );
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
   const issuer = issuerRaw ?? 'http://localhost:3000/calos';
