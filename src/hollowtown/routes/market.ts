@@ -134,7 +134,17 @@ const CreateListing = Type.Object(
     title: Type.Optional(Title),
     summary: Type.Optional(Summary),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        item_kind: 'plan',
+        item_id: '6f1c2a4e-8b7d-4e1f-9a3c-2d5e7f901234',
+        price: 120,
+        title: 'The Drowned Chapel',
+      },
+    ],
+  },
 );
 
 const PatchListing = Type.Object(
@@ -144,7 +154,7 @@ const PatchListing = Type.Object(
     summary: Type.Optional(Summary),
     is_listed: Type.Optional(Type.Boolean({ description: 'false takes it off sale; buyers keep it' })),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ price: 90 }, { is_listed: false }] },
 );
 
 const ListQuery = Type.Object(
@@ -338,7 +348,7 @@ export function registerMarketRoutes(app: App, market: MarketService): void {
         params: IdParams,
         body: Type.Object(
           { reason: Type.String({ minLength: 3, maxLength: 200, pattern: '\\S' }) },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ reason: 'The plan was not what the preview showed' }] },
         ),
         response: {
           200: Purchase,

@@ -3473,6 +3473,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "item_kind": "plan",
+                     *       "item_id": "6f1c2a4e-8b7d-4e1f-9a3c-2d5e7f901234",
+                     *       "price": 120,
+                     *       "title": "The Drowned Chapel"
+                     *     }
+                     */
                     "application/json": {
                         /** @description The id of your plan or costume idea */
                         item_id: string;
@@ -4269,6 +4277,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "reason": "The plan was not what the preview showed"
+                     *     }
+                     */
                     "application/json": {
                         reason: string;
                     };
