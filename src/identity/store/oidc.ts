@@ -178,22 +178,23 @@ export async function findGrantSession(db: Queryable, grantId: string): Promise<
   return rows[0];
 }
 
+/** One app to tell (back-channel logout) about one grant's end. */
+export interface LogoutTarget {
+  grant_id: string;
+  user_id: string;
+  client_id: string;
+  provider_sid: string;
+}
+const LOGOUT_TARGET = 'grant_id, user_id, client_id, provider_sid';
+
 /**
  * The apps to tell (back-channel logout) about ended sessions and grants: the grants of those
  * sessions, or with those keys, whose ID tokens named a `sid`.
  */
-export async function grantsOfEnded(
-  db: Queryable,
-  ended: string[],
-): Promise<Array<{ grant_id: string; user_id: string; client_id: string; provider_sid: string }>> {
+export async function grantsOfEnded(db: Queryable, ended: string[]): Promise<LogoutTarget[]> {
   if (ended.length === 0) return [];
-  const { rows } = await db.query<{
-    grant_id: string;
-    user_id: string;
-    client_id: string;
-    provider_sid: string;
-  }>(
-    `SELECT grant_id, user_id, client_id, provider_sid FROM oidc_grant_sessions
+  const { rows } = await db.query<LogoutTarget>(
+    `SELECT ${LOGOUT_TARGET} FROM oidc_grant_sessions
       WHERE (session_id = ANY($1::uuid[]) OR grant_key = ANY($1::uuid[])) AND provider_sid IS NOT NULL`,
     [ended],
   );
@@ -215,18 +216,10 @@ export async function oweLogoutsOf(db: Queryable, userId: string, now: Date): Pr
 }
 
 /** The logouts owed for these deleted users' grants, in the shape of grantsOfEnded. */
-export async function owedLogoutsOf(
-  db: Queryable,
-  userIds: string[],
-): Promise<Array<{ grant_id: string; user_id: string; client_id: string; provider_sid: string }>> {
+export async function owedLogoutsOf(db: Queryable, userIds: string[]): Promise<LogoutTarget[]> {
   if (userIds.length === 0) return [];
-  const { rows } = await db.query<{
-    grant_id: string;
-    user_id: string;
-    client_id: string;
-    provider_sid: string;
-  }>(
-    'SELECT grant_id, user_id, client_id, provider_sid FROM oidc_logouts_owed WHERE user_id = ANY($1::uuid[])',
+  const { rows } = await db.query<LogoutTarget>(
+    `SELECT ${LOGOUT_TARGET} FROM oidc_logouts_owed WHERE user_id = ANY($1::uuid[])`,
     [userIds],
   );
   return rows;
