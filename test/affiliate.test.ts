@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affiliateKey, signLink } from '../src/affiliate/links.ts';
 import { NO_USER } from '../src/affiliate/store.ts';
-import { calosInProcess } from './support/cli.ts';
+import { calosInProcess, cliEnvFor } from './support/cli.ts';
 import { testEngines } from './support/engines.ts';
 import { given, type TestUser } from './support/given.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
@@ -270,19 +270,7 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
 
     await platform.stop();
     stopped = true;
-    const env = {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'silent',
-      CALOS_DATA_DIR: platform.isolated.dataDir,
-      CALOS_POSTGRES_URL: '',
-      ...Object.fromEntries(
-        (['identity', 'hollowtown', 'recipes', 'family'] as const).map((name) => {
-          const target = platform.isolated.targets[name];
-          return [`${name.toUpperCase()}_DATABASE_URL`, target.engine === 'postgres' ? target.url : ''];
-        }),
-      ),
-    };
+    const env = cliEnvFor(platform.isolated);
     try {
       const json = await calosInProcess(['affiliate', 'report', '--since', since, '--json'], env);
       expect(json.stderr).toBe('');

@@ -1,7 +1,7 @@
 // `calos clients` as an operator registers a partner's app: the client_id (and a confidential
 // client's secret, once), the list, removal, and refusals that say what is wrong.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calosInProcess } from '../../test/support/cli.ts';
+import { calosInProcess, cliEnvFor } from '../../test/support/cli.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';
 import { testEngines } from '../../test/support/engines.ts';
 import { DBPoolManager } from '../platform/db/pool-manager.ts';
@@ -15,16 +15,10 @@ describe.each(testEngines())('calos clients on %s', (engine) => {
   afterAll(() => isolated.cleanup());
 
   const calos = (args: string[]) =>
-    calosInProcess(['clients', ...args], {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'silent',
-      CALOS_DATA_DIR: isolated.dataDir,
-      CALOS_POSTGRES_URL: '',
-      IDENTITY_DATABASE_URL:
-        isolated.targets.identity.engine === 'postgres' ? isolated.targets.identity.url : '',
-      CALOS_ISSUER: 'https://id.example.test/calos',
-    });
+    calosInProcess(
+      ['clients', ...args],
+      cliEnvFor(isolated, { CALOS_ISSUER: 'https://id.example.test/calos' }),
+    );
 
   it('adds a confidential and a public client, lists them and removes one', {
     timeout: 400_000,

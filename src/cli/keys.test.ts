@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calosInProcess } from '../../test/support/cli.ts';
+import { calosInProcess, cliEnvFor } from '../../test/support/cli.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';
 import { testEngines } from '../../test/support/engines.ts';
 import { addApiKey, createApiKeysClient, signingKeyAad } from '../identity/service/api-keys.ts';
@@ -37,17 +37,7 @@ describe.each(testEngines())('calos keys rotate-master on %s', (engine) => {
   }
 
   async function calos(args: string[], masterKey?: string) {
-    const env = {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'silent',
-      CALOS_DATA_DIR: isolated.dataDir,
-      CALOS_POSTGRES_URL: '',
-      IDENTITY_DATABASE_URL:
-        isolated.targets.identity.engine === 'postgres' ? isolated.targets.identity.url : '',
-      CALOS_MASTER_KEY: masterKey ?? '',
-    };
-    return calosInProcess(args, env);
+    return calosInProcess(args, cliEnvFor(isolated, { CALOS_MASTER_KEY: masterKey ?? '' }));
   }
 
   /** What each stored secret opens to under `key`, or the error code it gives. */

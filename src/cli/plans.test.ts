@@ -1,7 +1,7 @@
 // calos plans set: what it reads from its flags, and the usage errors it answers before it opens
 // any database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calosInProcess } from '../../test/support/cli.ts';
+import { calosInProcess, cliEnvFor } from '../../test/support/cli.ts';
 import { type IsolatedDatabases, isolatedDatabases } from '../../test/support/databases.ts';
 import { testEngines } from '../../test/support/engines.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -45,16 +45,7 @@ describe.each(testEngines())('calos plans and calos staff on %s', (engine) => {
   });
   afterAll(() => isolated.cleanup());
 
-  const calos = (args: string[]) =>
-    calosInProcess(args, {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'silent',
-      CALOS_DATA_DIR: isolated.dataDir,
-      CALOS_POSTGRES_URL: '',
-      IDENTITY_DATABASE_URL:
-        isolated.targets.identity.engine === 'postgres' ? isolated.targets.identity.url : '',
-    });
+  const calos = (args: string[]) => calosInProcess(args, cliEnvFor(isolated));
 
   const withIdentity = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
     const pools = await DBPoolManager.open({

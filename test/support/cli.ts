@@ -3,6 +3,8 @@
 // Node.js and loading every module again for each command. `test/start.test.ts` and one test of
 // `src/cli/migrate.test.ts` keep running the real binary.
 import { runCalos } from '../../src/cli/main.ts';
+import { DATABASE_NAMES } from '../../src/platform/databases.ts';
+import type { IsolatedDatabases } from './databases.ts';
 
 export interface CommandResult {
   code: number;
@@ -18,4 +20,28 @@ export async function calosInProcess(args: string[], env: NodeJS.ProcessEnv): Pr
     err: { isTTY: false, write: (text: string) => (stderr += text) },
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * The environment an operator's shell would give `calos` for a test's isolated databases: the
+ * embedded ones in its data folder, or each PostgreSQL database by its URL.
+ */
+export function cliEnvFor(
+  isolated: Pick<IsolatedDatabases, 'dataDir' | 'targets'>,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    CALOS_DATA_DIR: isolated.dataDir,
+    CALOS_POSTGRES_URL: '',
+    ...Object.fromEntries(
+      DATABASE_NAMES.map((name) => {
+        const target = isolated.targets[name];
+        return [`${name.toUpperCase()}_DATABASE_URL`, target.engine === 'postgres' ? target.url : ''];
+      }),
+    ),
+    ...extra,
+  };
 }
