@@ -227,7 +227,12 @@ describe.each(testEngines())('reports and moderation on %s', (engine) => {
       'Upvote gone: the item was removed by moderation',
     ]);
     expect(
-      await identity.karma.itemRemoved({ app: 'recipes', itemKind: 'recipe', itemId: id, at: new Date() }),
+      await identity.karma.itemRemoved({
+        app: 'recipes',
+        itemKind: 'recipe',
+        itemId: id,
+        at: platform.clock.now(),
+      }),
     ).toEqual({ votesEnded: 0 });
     expect((await identity.karma.ofUser(author.userId)).karma).toBe(karmaBefore);
   });
