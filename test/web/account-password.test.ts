@@ -11,6 +11,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signInOnAccount,
   signUpOnAccount,
   startWebPlatform,
@@ -53,7 +54,7 @@ describe.skipIf(!hasChromium)('web: changing the password in the account console
     await visible(page.getByRole('heading', { level: 1, name: 'Change your password' }));
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Security' }).getAttribute('aria-current')).toBe('page');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     expect(await seriousViolations(page)).toEqual([]);
 
     await fillPasswordForm(page, 'not my password', 'a brand new pass phrase');

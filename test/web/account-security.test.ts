@@ -14,6 +14,7 @@ import {
   newContext,
   newUser,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
@@ -44,7 +45,7 @@ describe.skipIf(!hasChromium)('web: account security in the console', () => {
   });
 
   const axeClean = async (page: Page) => {
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     expect(await seriousViolations(page)).toEqual([]);
   };
   const linkIn = (text: string, view: string) =>

@@ -15,6 +15,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   visible,
@@ -324,7 +325,7 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     for (const view of ['', 'devices', 'keys', 'credits', 'plan', 'security', 'password', 'delete']) {
       await page.goto(web.at('account', `/account/${view}`));
       await visible(page.locator('h1'));
-      await page.waitForLoadState('networkidle');
+      await settled(page);
       report[`account ${view || 'overview'}`] = await seriousViolations(page);
     }
     expect(report).toEqual(Object.fromEntries(Object.keys(report).map((k) => [k, []])));

@@ -16,6 +16,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
@@ -45,7 +46,7 @@ describe.skipIf(!hasChromium)('web: the apps', () => {
 
   const checkA11y = async (page: Page, name: string) => {
     // A live list keeps its stream open, so the network may never idle there.
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     violations[name] = await seriousViolations(page);
   };
 

@@ -13,6 +13,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
@@ -90,7 +91,7 @@ describe.skipIf(!hasChromium)('web: Family Planner', () => {
     );
 
   const axe = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

@@ -11,6 +11,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
@@ -46,7 +47,7 @@ describe.skipIf(!hasChromium)('web: family invitations', () => {
   }
 
   const axe = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

@@ -14,6 +14,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   visible,
@@ -36,7 +37,7 @@ describe.skipIf(!hasChromium)('web: the Halloween collection', () => {
   });
 
   const a11y = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

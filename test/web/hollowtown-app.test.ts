@@ -12,6 +12,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
@@ -32,7 +33,7 @@ describe.skipIf(!hasChromium)('web: Hollowtown', () => {
   });
 
   const a11y = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

@@ -15,6 +15,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signInOnAccount,
   startWebPlatform,
   type TestUser,
@@ -41,7 +42,7 @@ describe.skipIf(!hasChromium)('web: Hollowtown events', () => {
 
   const checkA11y = async (page: Page, name: string) => {
     // The live shopping list keeps its stream open, so the network may never idle.
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     violations[name] = await seriousViolations(page);
   };
 

@@ -13,6 +13,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   visible,
@@ -34,7 +35,7 @@ describe.skipIf(!hasChromium)('web: ingredient lines in the recipe forms', () =>
   });
 
   const a11y = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

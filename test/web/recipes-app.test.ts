@@ -19,6 +19,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   type TestUser,
@@ -86,7 +87,7 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome', () => {
 
   /** Serious or critical axe findings on the page as it is now (none expected). */
   const a11y = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

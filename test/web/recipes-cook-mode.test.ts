@@ -20,6 +20,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   visible,
@@ -89,7 +90,7 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome cook mode and print', () => 
   });
 
   const a11y = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

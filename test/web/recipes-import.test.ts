@@ -17,6 +17,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   visible,
@@ -55,7 +56,7 @@ describe.skipIf(!hasChromium)('web: importing a recipe', () => {
   });
 
   const a11y = async (page: Page) => {
-    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await settled(page);
     return seriousViolations(page);
   };
 

@@ -13,6 +13,7 @@ import {
   newUser,
   openSignedIn,
   seriousViolations,
+  settled,
   signUpOnAccount,
   startWebPlatform,
   visible,
@@ -56,7 +57,7 @@ describe.skipIf(!hasChromium)('web: the Content-Security-Policy', () => {
     await check('account console');
     for (const [app, view] of views) {
       await openSignedIn(page, web, app, view);
-      await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+      await settled(page);
       await check(`${app}/${view}`);
     }
     // axe still runs under the policy (it is evaluated, not injected as inline script).

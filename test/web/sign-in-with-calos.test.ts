@@ -18,6 +18,7 @@ import {
   launchChromium,
   newContext,
   seriousViolations,
+  settled,
   visible,
 } from './support.ts';
 
@@ -58,7 +59,7 @@ describe.skipIf(!hasChromium)('web: sign in with CALOS (OpenID Connect) in Chrom
   });
 
   const axeClean = async (page: Page) => {
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     expect(await seriousViolations(page)).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
   };

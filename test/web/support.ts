@@ -5,7 +5,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type Request,
+} from 'playwright-core';
 import { request as httpRequest } from 'undici';
 import { startPlatform } from '../../src/main.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -184,7 +191,51 @@ export async function newContext(
     if (message.type() === 'error' && message.text().includes('Content Security Policy'))
       console.warn(`[csp] ${message.text()}`);
   });
+  trackRequests(context);
   return context;
+}
+
+/** The requests each page has in flight, but its event streams (they stay open while it shows). */
+const inFlight = new WeakMap<Page, Set<Request>>();
+
+function trackRequests(context: BrowserContext): void {
+  const of = (request: Request): Set<Request> => {
+    let page: Page;
+    try {
+      page = request.frame().page();
+    } catch {
+      return new Set(); // a service worker's own request: no page waits on it
+    }
+    const set = inFlight.get(page) ?? new Set<Request>();
+    inFlight.set(page, set);
+    return set;
+  };
+  const isStream = (request: Request) =>
+    request.resourceType() === 'eventsource' ||
+    (request.headers().accept ?? '').includes('text/event-stream');
+  context.on('request', (request) => {
+    if (!isStream(request)) of(request).add(request);
+  });
+  const done = (request: Request) => of(request).delete(request);
+  context.on('requestfinished', done);
+  context.on('requestfailed', done);
+}
+
+/**
+ * Waits until the page has loaded and has had no request in flight for 300 ms, but its event
+ * streams, at most `timeout` ms (then it goes on, as a test of what shows would). Playwright's
+ * 'networkidle' never comes on a page that keeps a live stream open (the family's lists, chat,
+ * notifications), so waiting for it there always cost its whole timeout.
+ */
+export async function settled(page: Page, timeout = 5_000): Promise<void> {
+  const giveUpAt = Date.now() + timeout;
+  await page.waitForLoadState('load', { timeout }).catch(() => undefined);
+  let quietSince = Date.now();
+  while (Date.now() < giveUpAt) {
+    if ((inFlight.get(page)?.size ?? 0) > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 300) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** What the page's Content-Security-Policy refused since it was loaded. */
