@@ -228,20 +228,20 @@ export function Account({ api, params, grants }: ConsoleProps) {
         )}
       </p>
       <div className="grid">
-        <article className="card stat">
+        <article className="card">
           <h2>Plan</h2>
           <p>
-            {planName(a.plan.plan_code)} ({a.plan.status})
+            <span className="stat">{planName(a.plan.plan_code)}</span> ({a.plan.status})
           </p>
         </article>
-        <article className="card stat">
+        <article className="card">
           <h2>Credits</h2>
-          <p>{a.credits.balance.toLocaleString()}</p>
+          <p className="stat">{a.credits.balance.toLocaleString()}</p>
           <p className="muted">{a.credits.lifetime_spent.toLocaleString()} spent in all</p>
         </article>
-        <article className="card stat">
+        <article className="card">
           <h2>Karma</h2>
-          <p>{a.karma.toLocaleString()}</p>
+          <p className="stat">{a.karma.toLocaleString()}</p>
         </article>
       </div>
       <Section title="Devices">
@@ -686,7 +686,7 @@ export function AuditLog({ api, config, grants, params }: ConsoleProps) {
       </p>
       {domains.length > 1 && (
         <SelectField
-          label="Domain"
+          label="Domain to show"
           value={domain}
           options={domains.map((d) => [d, DOMAIN_NAMES[d] ?? d] as const)}
           onChange={(e) =>
