@@ -6,8 +6,12 @@ const DAY_MS = 86_400_000;
 /** How far back a console report may reach. */
 export const MAX_REPORT_DAYS = 366;
 
+/** Without `since`, a report covers this many days. */
+export const DEFAULT_REPORT_DAYS = 30;
+
 /** A report's `since`: a time at most MAX_REPORT_DAYS back and not in the future, else 400. */
-export function reportSince(value: string, now: Date): Date {
+export function reportSince(value: string | undefined, now: Date): Date {
+  if (value === undefined) return new Date(now.getTime() - DEFAULT_REPORT_DAYS * DAY_MS);
   const since = new Date(value);
   const gap = now.getTime() - since.getTime();
   if (Number.isNaN(since.getTime()) || gap < 0 || gap > MAX_REPORT_DAYS * DAY_MS)
@@ -17,8 +21,10 @@ export function reportSince(value: string, now: Date): Date {
   return since;
 }
 
-export const SinceQuery = Type.String({
-  format: 'date-time',
-  description: `From this time (at most ${MAX_REPORT_DAYS} days back)`,
-  examples: ['2026-11-01T00:00:00Z'],
-});
+export const SinceQuery = Type.Optional(
+  Type.String({
+    format: 'date-time',
+    description: `From this time (at most ${MAX_REPORT_DAYS} days back; default: the last ${DEFAULT_REPORT_DAYS} days)`,
+    examples: ['2026-11-01T00:00:00Z'],
+  }),
+);

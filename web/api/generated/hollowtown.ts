@@ -11,12 +11,12 @@ export interface paths {
         /** "Buy at …" clicks by retailer and kind of item since a time (support, admin) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /**
-                     * @description From this time (at most 366 days back)
+                     * @description From this time (at most 366 days back; default: the last 30 days)
                      * @example 2026-11-01T00:00:00Z
                      */
-                    since: string;
+                    since?: string;
                 };
                 header?: never;
                 path?: never;
@@ -110,13 +110,13 @@ export interface paths {
         /** The marketplace since a time: sales, refunds and fees by kind, and its purchases (support, admin) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     limit?: number;
                     /**
-                     * @description From this time (at most 366 days back)
+                     * @description From this time (at most 366 days back; default: the last 30 days)
                      * @example 2026-11-01T00:00:00Z
                      */
-                    since: string;
+                    since?: string;
                 };
                 header?: never;
                 path?: never;

@@ -528,14 +528,14 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     app?: "hollowtown" | "recipes" | "family";
                     limit?: number;
                     /**
-                     * @description From this time (at most 366 days back)
+                     * @description From this time (at most 366 days back; default: the last 30 days)
                      * @example 2026-11-01T00:00:00Z
                      */
-                    since: string;
+                    since?: string;
                 };
                 header?: never;
                 path?: never;
