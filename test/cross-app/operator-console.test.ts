@@ -64,7 +64,8 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
     await staff().grant({ login: everything.username, role: 'admin' }, operator);
     recipesModerator = await given(platform).user();
     await staff().grant({ login: recipesModerator.username, role: 'moderator', domain: 'recipes' }, operator);
-  });
+    // Four services on embedded databases take a while on a busy machine.
+  }, 300_000);
   afterAll(() => platform.close());
 
   const uuid = '00000000-0000-4000-8000-000000000001';
