@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 const root = import.meta.dirname;
-export const PAGES = ['home', 'account', 'hollowtown', 'recipes', 'family'] as const;
+export const PAGES = ['home', 'account', 'admin', 'hollowtown', 'recipes', 'family'] as const;
 
 export default defineConfig({
   root,

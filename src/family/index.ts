@@ -77,6 +77,7 @@ import { registerRpcDoor } from '../platform/rpc.ts';
 import { FAMILY_RPC_METHODS, type FamilyClient } from './client.ts';
 import type { FamilyDeps } from './deps.ts';
 import type { DayEntrySource, FamilyLinks } from './links.ts';
+import { registerFamilyConsoleRoutes } from './routes/admin.ts';
 import { registerFamilyPlannerRoutes } from './routes/index.ts';
 import { createCalendarService } from './service/calendar.ts';
 import { createCalendarLinkService } from './service/calendar-links.ts';
@@ -193,6 +194,7 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
   return {
     routes: async (app) => {
       await registerFamilyPlannerRoutes(app, context, services);
+      registerFamilyConsoleRoutes(app, deps, () => context.clients.has('identity'));
       registerRpcDoor(app, {
         client,
         methods: FAMILY_RPC_METHODS,

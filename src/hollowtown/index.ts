@@ -42,6 +42,7 @@ import { type FamilyEvent, HOLLOWTOWN_RPC_METHODS, type HollowtownClient } from 
 import type { HollowtownDeps } from './deps.ts';
 import { HollowtownErrors } from './errors.ts';
 import { type HollowtownLinks, NO_LINKS } from './links.ts';
+import { registerHollowtownConsoleRoutes } from './routes/admin.ts';
 import { registerHollowtownRoutes } from './routes/index.ts';
 import { createCollectionService } from './service/collection.ts';
 import { isUuid } from './service/common.ts';
@@ -207,6 +208,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
   return {
     routes: async (app) => {
       await registerHollowtownRoutes(app, context.verifier, services);
+      registerHollowtownConsoleRoutes(app, deps, services);
       registerPublicPages(app, {
         service: 'hollowtown',
         prefix: '/hollowtown',

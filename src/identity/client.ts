@@ -283,6 +283,24 @@ export interface StaffGrant {
   domain: StaffDomainName;
 }
 
+/** What staff did in a service other than identity, for the staff audit log. */
+export interface StaffActionInput {
+  /** The staff member who acted (they must hold a role in `domain`). */
+  actorUserId: string;
+  domain: StaffDomainName;
+  /** Like item.removed or purchase.refunded. */
+  action: string;
+  /** The account it concerns (their security log shows it), if any. */
+  subjectUserId: string | null;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface StaffClient {
+  /** Writes a staff action to the append-only staff audit log and the subject's security log. */
+  recordAction(input: StaffActionInput): Promise<{ staffAuditId: number }>;
+}
+
 export interface IdentityClient extends JwksProvider {
   findUser(query: { userId: string } | { login: string }): Promise<PublicUser | null>;
   /** Which of these ids belong to existing users (integrity checks across databases). */
@@ -301,6 +319,7 @@ export interface IdentityClient extends JwksProvider {
   revocations: RevocationFeed;
   karma: KarmaClient;
   notices: NoticesClient;
+  staff: StaffClient;
 }
 
 /** Every method of the client, for its HTTP door and HTTP client (the compiler checks the list). */
@@ -332,4 +351,5 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'karma.recent',
   'karma.itemRemoved',
   'notices.moderationDecision',
+  'staff.recordAction',
 );

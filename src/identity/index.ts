@@ -16,6 +16,7 @@ import { registerIdentityRoutes } from './routes/index.ts';
 import { registerInternalRoutes } from './routes/internal.ts';
 import { registerOidcRootRoutes } from './routes/oidc.ts';
 import { type AccountThrottles, createAccountThrottles } from './service/account-throttles.ts';
+import { createAdminService } from './service/admin.ts';
 import { createApiKeysClient } from './service/api-keys.ts';
 import { type AuthService, createAuthService } from './service/auth.ts';
 import { createCreditsClient } from './service/credits.ts';
@@ -193,6 +194,10 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
       };
     })(),
     notices: createNoticesClient(services.deps),
+    staff: (() => {
+      const admin = createAdminService(services.deps);
+      return { recordAction: (input) => admin.recordAction(input) };
+    })(),
   };
   // Services in this process read plans through the client's cache: it follows identity's own.
   planCatalogOf(services.deps).onInvalidate(() => planCacheFor(client).invalidate());

@@ -27,6 +27,7 @@ import { registerPublicPages } from '../public-pages/index.ts';
 import { RECIPES_RPC_METHODS, type Recipe, type RecipesClient } from './client.ts';
 import type { RecipesDeps } from './deps.ts';
 import type { RecipesLinks } from './links.ts';
+import { registerRecipesConsoleRoutes } from './routes/admin.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
 import { createCollectionService } from './service/collections.ts';
@@ -216,6 +217,7 @@ async function createRecipes(
   return {
     routes: async (app) => {
       await registerRecipesRoutes(app, context.verifier, services);
+      registerRecipesConsoleRoutes(app, deps, services, context.clients);
       if (deps.affiliate) registerAffiliateRoutes(app, deps.affiliate);
       registerPublicPages(app, {
         service: 'recipes',

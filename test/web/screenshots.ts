@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import webpush from 'web-push';
 import { goodAnswer } from '../../src/hollowtown/testing/recipe-answers.ts';
+import { createStaffService } from '../../src/identity/index.ts';
 import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
 import { type Cast, type SampleData, seedSampleData } from './screenshot-data/index.ts';
 import {
@@ -23,7 +24,7 @@ import {
 const OUT = path.resolve('docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
-/** `npm run screenshots -- account family` retakes only those sets (landing, hollowtown, recipes, family, account, phone). */
+/** `npm run screenshots -- account family` retakes only those sets (landing, hollowtown, recipes, family, account, admin, phone). */
 const ONLY = process.argv.slice(2);
 const wanted = (set: string) => ONLY.length === 0 || ONLY.includes(set);
 /** Room around a section shot up close. */
@@ -221,6 +222,32 @@ async function shootPhone(browser: Browser, web: WebPlatform, cast: Cast, data: 
   await phone.close();
 }
 
+/** The operator console, with Morticia made an admin of everything the way `calos staff grant` does. */
+async function shootAdmin(page: Page, web: WebPlatform, cast: Cast) {
+  const staff = createStaffService({ db: web.databases.get('identity'), now: () => new Date() });
+  await staff.grant({ login: cast.morticia.username, role: 'admin' }, { operator: 'screenshots' });
+  await page.goto(web.at('account', '/admin/'));
+  await page.getByRole('heading', { level: 1, name: 'Operator console' }).waitFor();
+  await shoot(page, 'admin-overview');
+  await page.goto(web.at('account', `/admin/users?q=${cast.gomez.username}`));
+  await page.getByRole('link', { name: cast.gomez.username }).click();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  const grant = page.locator('article.card', {
+    has: page.getByRole('heading', { name: 'Grant or take back credits', exact: true }),
+  });
+  await grant.getByLabel('Credits (negative to take back)').fill('200');
+  await grant.getByLabel(/^Reason/).fill('Two generations failed during the outage');
+  await grant.getByRole('button', { name: 'Grant credits' }).click();
+  await grant.getByRole('button', { name: 'Grant them' }).click();
+  await grant.getByText(/Done: the balance is now/).waitFor();
+  await shoot(page, 'admin-account');
+  for (const view of ['moderation', 'reports', 'audit']) {
+    await page.goto(web.at('account', `/admin/${view}`));
+    await page.locator('h1').first().waitFor();
+    await shoot(page, `admin-${view}`);
+  }
+}
+
 async function main() {
   if (!hasChromium) process.exit(1);
   mkdirSync(OUT, { recursive: true });
@@ -255,6 +282,7 @@ async function main() {
     if (wanted('recipes')) await shootRecipes(page, web, data);
     if (wanted('family')) await shootFamily(page, web);
     if (wanted('account')) await shootAccount(page, web);
+    if (wanted('admin')) await shootAdmin(page, web, cast);
     await context.close();
     if (wanted('phone')) await shootPhone(browser, web, cast, data);
   } finally {

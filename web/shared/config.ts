@@ -1,7 +1,7 @@
 // Where this page and its APIs answer, as the server told it (see src/platform/http/static.ts):
 // under a prefix on the shared host, or at / on the app's own host.
-export type AppName = 'account' | 'hollowtown' | 'recipes' | 'family';
-export type WebApp = Exclude<AppName, 'account'>;
+export type AppName = 'account' | 'admin' | 'hollowtown' | 'recipes' | 'family';
+export type WebApp = Exclude<AppName, 'account' | 'admin'>;
 
 /** What each app is called wherever another page names or links it. */
 export const APP_NAMES: Record<WebApp, string> = {
@@ -24,7 +24,7 @@ export interface PageConfig {
 
 /** Without the server's answer (a page opened some other way) everything sits on one host. */
 function fallback(app: AppName): PageConfig {
-  const prefix = app === 'account' ? '/calos' : `/${app}`;
+  const prefix = app === 'account' || app === 'admin' ? '/calos' : `/${app}`;
   return {
     app,
     base: `/${app}`,

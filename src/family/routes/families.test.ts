@@ -412,6 +412,7 @@ describe.each(testEngines())('families and members on %s', (engine) => {
         'POST /api/calendar/meal-plans',
         'GET /api/calendar/meal-plans',
         'DELETE /api/calendar/meal-plans/{linkId}',
+        'GET /api/admin/affiliate',
       ].sort(),
     );
     for (const { path, method, op } of operations) {

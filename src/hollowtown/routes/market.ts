@@ -105,7 +105,7 @@ const Listing = Type.Object(
   { description: 'An item for sale' },
 );
 
-const Purchase = Type.Object(
+export const Purchase = Type.Object(
   {
     purchase_id: Type.String({ format: 'uuid' }),
     status: Type.Enum(['completed', 'refunded'] as const, {
@@ -361,8 +361,8 @@ export function registerMarketRoutes(app: App, market: MarketService): void {
       },
     },
     async (request) => {
-      await requireStaff(request, market.staffRoles, 'hollowtown', ['admin', 'support']);
-      return market.refund(request.params.id, request.body.reason.trim());
+      const staff = await requireStaff(request, market.staffRoles, 'hollowtown', ['admin', 'support']);
+      return market.refund(request.params.id, request.body.reason.trim(), staff.userId);
     },
   );
 }

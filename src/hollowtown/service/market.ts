@@ -29,8 +29,10 @@ import {
   listListings,
   listPurchases,
   type MarketItemKind,
+  marketTotals,
   markPurchaseRefunded,
   type PurchaseRow,
+  recentPurchases,
   sellerTotals,
   updateListing,
 } from '../store/market.ts';
@@ -254,7 +256,7 @@ export function createMarketService(deps: HollowtownDeps) {
      * Staff take a purchase back: identity reverses both sides of its transfer once (a repeat
      * answers the same), then the purchase is marked refunded and the buyer's access ends.
      */
-    async refund(purchaseId: string, reason: string): Promise<PurchaseView> {
+    async refund(purchaseId: string, reason: string, staffUserId?: string): Promise<PurchaseView> {
       const purchase = isUuid(purchaseId) ? await findPurchase(db, purchaseId) : undefined;
       if (!purchase?.transfer_id) throw MarketErrors.purchaseNotFound();
       if (purchase.status === 'refunded') return toPurchaseView(purchase);
@@ -265,7 +267,38 @@ export function createMarketService(deps: HollowtownDeps) {
       });
       const refunded = await markPurchaseRefunded(db, purchase.purchase_id, reason.slice(0, 200), deps.now());
       if (!refunded) throw MarketErrors.purchaseNotFound();
+      // In the staff audit log, and in the security log of both people it concerns.
+      if (staffUserId)
+        for (const subject of [purchase.buyer_id, purchase.seller_id])
+          await identity().staff.recordAction({
+            actorUserId: staffUserId,
+            domain: 'hollowtown',
+            action: 'purchase.refunded',
+            subjectUserId: subject,
+            reason: reason.slice(0, 200),
+            details: { purchase_id: purchase.purchase_id, title: purchase.title, price: purchase.price },
+          });
       return toPurchaseView(refunded);
+    },
+
+    /** The operator console's report: totals by kind since a time and the purchases behind them. */
+    async report(since: Date, limit: number) {
+      const [totals, purchases] = await Promise.all([
+        marketTotals(db, since),
+        recentPurchases(db, since, limit),
+      ]);
+      const people = new Map<string, string | null>();
+      for (const id of new Set(purchases.flatMap((p) => [p.buyer_id, p.seller_id])))
+        people.set(id, (await identity().findUser({ userId: id }))?.username ?? null);
+      return {
+        since,
+        totals,
+        purchases: purchases.map((p) => ({
+          ...toPurchaseView(p),
+          buyer: { user_id: p.buyer_id, username: people.get(p.buyer_id) ?? null },
+          seller: { user_id: p.seller_id, username: people.get(p.seller_id) ?? null },
+        })),
+      };
     },
 
     async create(sellerId: string, input: ListingInput): Promise<ListingView> {

@@ -327,3 +327,39 @@ export async function markPurchaseRefunded(
   );
   return findPurchase(db, purchaseId);
 }
+
+export interface MarketTotalsRow {
+  item_kind: MarketItemKind;
+  listed: number;
+  sales: number;
+  refunds: number;
+  credits: number;
+  fees: number;
+}
+
+/** Per kind of item: listings on sale now, and purchases since a time (paid and refunded). */
+export async function marketTotals(db: Queryable, since: Date): Promise<MarketTotalsRow[]> {
+  const { rows } = await db.query<MarketTotalsRow>(
+    `SELECT k.item_kind,
+       (SELECT count(*)::int FROM market_listings l WHERE l.item_kind = k.item_kind AND l.is_listed) AS listed,
+       count(p.purchase_id) FILTER (WHERE p.status = 'completed')::int AS sales,
+       count(p.purchase_id) FILTER (WHERE p.status = 'refunded')::int AS refunds,
+       COALESCE(sum(p.price) FILTER (WHERE p.status = 'completed'), 0)::bigint AS credits,
+       COALESCE(sum(p.fee) FILTER (WHERE p.status = 'completed'), 0)::bigint AS fees
+     FROM (VALUES ('plan'), ('costume')) AS k (item_kind)
+     LEFT JOIN market_purchases p ON p.item_kind = k.item_kind AND p.created_at >= $1 AND p.status <> 'pending'
+     GROUP BY k.item_kind ORDER BY k.item_kind`,
+    [since],
+  );
+  return rows.map((r) => ({ ...r, credits: Number(r.credits), fees: Number(r.fees) }));
+}
+
+/** Paid and refunded purchases since a time, newest first (the console's list, to refund from). */
+export async function recentPurchases(db: Queryable, since: Date, limit: number): Promise<PurchaseRow[]> {
+  const { rows } = await db.query<PurchaseRow>(
+    `SELECT ${PURCHASE_COLUMNS} FROM market_purchases WHERE created_at >= $1 AND status <> 'pending'
+     ORDER BY created_at DESC, purchase_id DESC LIMIT $2`,
+    [since, limit],
+  );
+  return rows;
+}

@@ -273,6 +273,7 @@ describe.each(testEngines())('plans, staff and the operator console on %s', (eng
           'PUT /api/admin/users/{id}/plan',
           'POST /api/admin/users/{id}/credits',
           'GET /api/admin/audit',
+          'GET /api/admin/ai-usage',
         ].sort(),
       );
       for (const { path, method, op } of operations) {

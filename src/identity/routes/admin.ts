@@ -1,19 +1,22 @@
 // /api/admin/…: the operator console's account operations, for staff. Who may do what:
 //   read (find accounts, see one), sign out everywhere, disable/enable: support or admin
 //   change plan, grant or take back credits: admin
-//   the staff audit log: admin of `all`
-// each in the domain `identity` or `all`; a staff member of another domain (hollowtown, recipes,
-// family) or a moderator is 403 STAFF_ROLE_REQUIRED here.
+//   the staff audit log: admin of `all`; ?domain=hollowtown: that domain's entries, admin of it
+//   AI usage: support or admin of identity; ?app=hollowtown|recipes|family: of that app's domain
+// each in the named domain or `all`; a staff member of another domain or a moderator is 403
+// STAFF_ROLE_REQUIRED here. The apps' own console routes (moderation, market, affiliate clicks)
+// are in each app (src/community/admin-routes.ts, src/affiliate/admin-routes.ts).
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { requireStaff, type StaffRoleLookup } from '../../platform/auth/staff.ts';
+import { reportSince, SinceQuery } from '../../platform/http/report-since.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { PLAN_CODES } from '../plans.ts';
 import { createAdminService, MAX_ADJUSTMENT } from '../service/admin.ts';
 import type { StaffActor } from '../service/staff-audit.ts';
-import { listStaffAudit, listStaffRoles } from '../store/staff.ts';
+import { listStaffAudit, listStaffRoles, STAFF_DOMAINS, type StaffDomain } from '../store/staff.ts';
 import { findUserById } from '../store/users.ts';
 import { bearer, ErrorResponse } from './schemas.ts';
 
@@ -24,6 +27,9 @@ const MONEY = ['admin'] as const;
 const Id = Type.String({ maxLength: 64 });
 const Reason = Type.String({ minLength: 1, maxLength: 500, description: 'Why; kept in the audit log' });
 const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+/** The apps whose AI usage their own domain's staff may read. */
+const APP_DOMAINS = ['hollowtown', 'recipes', 'family'] as const;
 
 const UserSummary = Type.Object({
   user_id: Type.String(),
@@ -95,7 +101,7 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
     {
       schema: {
         tags,
-        summary: 'One account: devices, live sessions, plan and credits (support, admin)',
+        summary: 'One account: devices, live sessions, plan, credits, karma and apps (support, admin)',
         security: bearer,
         params: Type.Object({ id: Id }),
         response: {
@@ -120,6 +126,13 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
                 created_at: Timestamp,
                 expires_at: Timestamp,
               }),
+            ),
+            karma: Type.Integer({ description: 'Upvotes from others on their published items, across apps' }),
+            apps: Type.Array(
+              Type.Object(
+                { client_id: Type.String(), name: Type.String(), created_at: Timestamp },
+                { description: 'An app they let sign in with CALOS, while that sign-in lasts' },
+              ),
             ),
           }),
           ...Errors,
@@ -255,9 +268,17 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
     {
       schema: {
         tags,
-        summary: 'The staff audit log, newest first (admin of all)',
+        summary: 'The staff audit log, newest first (admin of all; with domain, admin of that domain)',
         security: bearer,
         querystring: Type.Object({
+          domain: Type.Optional(
+            Type.Enum(
+              STAFF_DOMAINS.filter((d) => d !== 'all'),
+              {
+                description: 'Only this domain’s entries (then its admins may read them)',
+              },
+            ),
+          ),
           user_id: Type.Optional(Type.String({ format: 'uuid' })),
           before: Type.Optional(Type.Integer({ minimum: 1 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
@@ -282,14 +303,62 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
       },
     },
     async (request) => {
-      await staffOf(request, ['admin'], 'all');
+      const domain = request.query.domain as StaffDomain | undefined;
+      await staffOf(request, ['admin'], domain ?? 'all');
       return {
         items: await listStaffAudit(
           deps.db,
-          { subjectUserId: request.query.user_id },
+          { subjectUserId: request.query.user_id, domains: domain ? [domain] : undefined },
           request.query.limit ?? 50,
           request.query.before,
         ),
+      };
+    },
+  );
+
+  app.get(
+    '/api/admin/ai-usage',
+    {
+      schema: {
+        tags,
+        summary: 'AI calls by app, model and instance, from the usage log (support, admin)',
+        description:
+          'Every app: staff of identity. One app (hollowtown, recipes, family): staff of that app’s domain.',
+        security: bearer,
+        querystring: Type.Object({
+          since: SinceQuery,
+          app: Type.Optional(Type.Enum(APP_DOMAINS)),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+        }),
+        response: {
+          200: Type.Object({
+            since: Timestamp,
+            items: Type.Array(
+              Type.Object({
+                app: Type.String(),
+                model: Type.String(),
+                provider: Type.String(),
+                instance: Type.Union([Type.String(), Type.Null()]),
+                calls: Type.Integer(),
+                failed: Type.Integer({ description: 'Calls whose outcome was not ok' }),
+                prompt_tokens: Type.Integer(),
+                completion_tokens: Type.Integer(),
+                credits: Type.Integer(),
+                people: Type.Integer({ description: 'Distinct accounts' }),
+              }),
+            ),
+          }),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      const app = request.query.app;
+      await staffOf(request, READ, app ?? 'identity');
+      const since = reportSince(request.query.since, deps.now());
+      return {
+        since,
+        items: await admin.aiUsage(since, app ? [app] : undefined, request.query.limit ?? 200),
       };
     },
   );

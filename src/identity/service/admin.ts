@@ -7,6 +7,7 @@ import { isUuid } from '../../platform/ids.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { isPlanCode } from '../plans.ts';
+import { totalAiUsage } from '../store/ai.ts';
 import {
   creditBalance,
   debitBalance,
@@ -15,9 +16,11 @@ import {
   readBalance,
 } from '../store/credits.ts';
 import { listDevices } from '../store/devices.ts';
+import { karmaOf } from '../store/karma.ts';
+import { listUserGrants } from '../store/oidc.ts';
 import { listLiveSessions, revokeAllSessions } from '../store/sessions.ts';
-import type { StaffDomain } from '../store/staff.ts';
-import { findUserSummary, searchUsers, setUserDisabled } from '../store/users.ts';
+import { listStaffRoles, type StaffDomain } from '../store/staff.ts';
+import { findUserById, findUserSummary, searchUsers, setUserDisabled } from '../store/users.ts';
 import { recordStaffAction, type StaffActor } from './staff-audit.ts';
 import { applyPlanChange, createSubscriptionsService } from './subscriptions.ts';
 
@@ -57,11 +60,13 @@ export function createAdminService(deps: IdentityDeps) {
 
     async account(userId: string) {
       const user = await accountOf(userId);
-      const [subscription, balance, devices, sessions] = await Promise.all([
+      const [subscription, balance, devices, sessions, karma, apps] = await Promise.all([
         subscriptions.current(userId),
         readBalance(db, userId),
         listDevices(db, userId),
         listLiveSessions(db, userId, deps.now()),
+        karmaOf(db, userId),
+        listUserGrants(db, userId, deps.now()),
       ]);
       return {
         ...user,
@@ -75,7 +80,51 @@ export function createAdminService(deps: IdentityDeps) {
           revoked_at: d.revoked_at,
         })),
         sessions,
+        karma,
+        // The apps the person let sign in with CALOS (while the grant's session lasts).
+        apps: apps.map((a) => ({ client_id: a.client_id, name: a.name, created_at: a.created_at })),
       };
+    },
+
+    /** AI calls since a time by app, model and instance; `apps` limits it to those apps. */
+    aiUsage: (since: Date, apps: readonly string[] | undefined, limit: number) =>
+      totalAiUsage(db, { since, apps }, limit),
+
+    /**
+     * What staff did in another service (a moderation decision, a refund), through identity's
+     * client: written to the staff audit log, and to the security log of the person concerned.
+     * The actor must hold a staff role in that domain.
+     */
+    async recordAction(input: {
+      actorUserId: string;
+      domain: StaffDomain;
+      action: string;
+      subjectUserId: string | null;
+      reason: string | null;
+      details: Record<string, unknown>;
+    }): Promise<{ staffAuditId: number }> {
+      const actor = isUuid(input.actorUserId) ? await findUserById(db, input.actorUserId) : undefined;
+      const grants = actor ? await listStaffRoles(db, actor.user_id) : [];
+      if (!actor || !grants.some((g) => g.domain === input.domain || g.domain === 'all'))
+        throw PlatformErrors.staffRoleRequired(input.domain, ['admin', 'support', 'moderator']);
+      if (!/^[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}$/.test(input.action))
+        throw IdentityErrors.staffInputInvalid('action must look like item.removed');
+      const subject =
+        input.subjectUserId && isUuid(input.subjectUserId)
+          ? await findUserSummary(db, input.subjectUserId)
+          : undefined;
+      const staffAuditId = await db.transaction((tx) =>
+        recordStaffAction(tx, {
+          actor: { userId: actor.user_id, username: actor.username },
+          action: input.action,
+          subjectUserId: subject ? subject.user_id : null,
+          domain: input.domain,
+          reason: input.reason === null ? null : input.reason.slice(0, REASON_MAX),
+          details: input.details,
+          at: deps.now(),
+        }),
+      );
+      return { staffAuditId };
     },
 
     async signOutEverywhere(userId: string, actor: StaffActor, reason: unknown) {

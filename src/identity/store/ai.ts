@@ -72,3 +72,41 @@ export async function listAiUsage(
   );
   return rows;
 }
+
+export interface AiUsageTotalRow {
+  app: string;
+  model: string;
+  provider: string;
+  instance: string | null;
+  calls: number;
+  failed: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  credits: number;
+  people: number;
+}
+
+/** Every account's calls since a time, by app, model and instance (the operator console's report). */
+export async function totalAiUsage(
+  db: Queryable,
+  filter: { since: Date; apps?: readonly string[] },
+  limit: number,
+): Promise<AiUsageTotalRow[]> {
+  const { rows } = await db.query<AiUsageTotalRow>(
+    `SELECT app, model, provider, instance, count(*)::int AS calls,
+            (count(*) FILTER (WHERE outcome <> 'ok'))::int AS failed,
+            sum(prompt_tokens)::bigint AS prompt_tokens, sum(completion_tokens)::bigint AS completion_tokens,
+            sum(credits)::bigint AS credits, count(DISTINCT user_id)::int AS people
+     FROM ai_usage_log
+     WHERE created_at >= $1 AND ($2::text[] IS NULL OR app = ANY($2))
+     GROUP BY app, model, provider, instance
+     ORDER BY calls DESC, app, model, instance NULLS FIRST LIMIT $3`,
+    [filter.since, filter.apps ?? null, limit],
+  );
+  return rows.map((r) => ({
+    ...r,
+    prompt_tokens: Number(r.prompt_tokens),
+    completion_tokens: Number(r.completion_tokens),
+    credits: Number(r.credits),
+  }));
+}

@@ -1,4 +1,5 @@
-// Serves the built web pages (web/dist): the account console at /account/ and each app's page
+// Serves the built web pages (web/dist): the account console at /account/, the operator console
+// at /admin/ (both with identity), and each app's page
 // at its prefix (/hollowtown/…), or at / on the app's own host (CALOS_HOSTS). The service's API
 // routes keep winning: pages answer only paths no route claims.
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,8 +9,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config, ServiceName } from '../config.ts';
 import type { App } from './service.ts';
 
-export type WebPage = 'account' | 'hollowtown' | 'recipes' | 'family';
-export type WebApp = Exclude<WebPage, 'account'>;
+export type WebPage = 'account' | 'admin' | 'hollowtown' | 'recipes' | 'family';
+export type WebApp = Exclude<WebPage, 'account' | 'admin'>;
+/** The pages identity serves (its API is theirs). */
+const IDENTITY_PAGES = ['account', 'admin'] as const;
 
 /** The pages and the service each belongs to; an app's page sits at its service's prefix. */
 export const WEB_APPS: Readonly<Record<WebApp, { service: ServiceName; prefix: string }>> = {
@@ -84,7 +87,8 @@ export function pageConfigFor(
   const apps = Object.fromEntries(
     Object.entries(WEB_APPS).map(([app, { service, prefix }]) => [app, `${rootOf(service, prefix)}/`]),
   ) as Record<WebApp, string>;
-  if (page === 'account') return { app: page, base: '/account', api: identity, identity, account, ai, apps };
+  if (page === 'account' || page === 'admin')
+    return { app: page, base: `/${page}`, api: identity, identity, account, ai, apps };
   const { service, prefix } = WEB_APPS[page];
   const api = rootOf(service, prefix);
   return { app: page, base: api, api, identity, account, ai, apps };
@@ -150,7 +154,7 @@ export async function registerWebPages(app: App, options: WebPagesOptions): Prom
   const { hosts } = options.config;
   // Each page as built (with its landing rendered in) and without the landing, for other views.
   const html = new Map<WebPage, { landing: string; view: string }>();
-  for (const page of ['account', ...Object.keys(WEB_APPS)] as WebPage[]) {
+  for (const page of [...IDENTITY_PAGES, ...Object.keys(WEB_APPS)] as WebPage[]) {
     const file = path.join(dist, `${page}.html`);
     if (!existsSync(file)) continue;
     const landing = readFileSync(file, 'utf8');
@@ -195,6 +199,8 @@ export async function registerWebPages(app: App, options: WebPagesOptions): Prom
           ['account', '/account'],
           // On identity's own host /account/ arrives as /calos/account/.
           ['account', `${IDENTITY_PREFIX}/account`],
+          ['admin', '/admin'],
+          ['admin', `${IDENTITY_PREFIX}/admin`],
         ] as Array<[WebPage, string]>)
       : []),
     ...Object.entries(WEB_APPS)

@@ -515,6 +515,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/ai-usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AI calls by app, model and instance, from the usage log (support, admin)
+         * @description Every app: staff of identity. One app (hollowtown, recipes, family): staff of that app’s domain.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    app?: "hollowtown" | "recipes" | "family";
+                    limit?: number;
+                    /**
+                     * @description From this time (at most 366 days back; default: the last 30 days)
+                     * @example 2026-11-01T00:00:00Z
+                     */
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                app: string;
+                                calls: number;
+                                completion_tokens: number;
+                                credits: number;
+                                /** @description Calls whose outcome was not ok */
+                                failed: number;
+                                instance: string | null;
+                                model: string;
+                                /** @description Distinct accounts */
+                                people: number;
+                                prompt_tokens: number;
+                                provider: string;
+                            }[];
+                            /** Format: date-time */
+                            since: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/audit": {
         parameters: {
             query?: never;
@@ -522,11 +646,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The staff audit log, newest first (admin of all) */
+        /** The staff audit log, newest first (admin of all; with domain, admin of that domain) */
         get: {
             parameters: {
                 query?: {
                     before?: number;
+                    /** @description Only this domain’s entries (then its admins may read them) */
+                    domain?: "identity" | "hollowtown" | "recipes" | "family";
                     limit?: number;
                     user_id?: string;
                 };
@@ -801,7 +927,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One account: devices, live sessions, plan and credits (support, admin) */
+        /** One account: devices, live sessions, plan, credits, karma and apps (support, admin) */
         get: {
             parameters: {
                 query?: never;
@@ -820,6 +946,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            apps: {
+                                client_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                name: string;
+                            }[];
                             /** Format: date-time */
                             created_at: string;
                             credits: {
@@ -837,6 +969,8 @@ export interface paths {
                             disabled_at: string | null;
                             display_name: string | null;
                             email: string;
+                            /** @description Upvotes from others on their published items, across apps */
+                            karma: number;
                             plan: {
                                 plan_code: string;
                                 status: string;
