@@ -13,6 +13,7 @@ import {
   newContext,
   newUser,
   seriousViolations,
+  settled,
   signInOnAccount,
   startWebPlatform,
   type TestUser,
@@ -56,7 +57,7 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
   const as = (who: keyof typeof people, pathname: string, body?: unknown) =>
     web.http('localhost', pathname, { body, headers: { authorization: `Bearer ${people[who].token}` } });
   const axeClean = async (page: Page) => {
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await page.waitForFunction(
       () => !document.querySelector('main [role="status"]')?.textContent?.includes('Loading'),
     );
