@@ -18,6 +18,9 @@ export default async function setup(project: TestProject) {
   const templates = {} as Record<DatabaseName, string>;
   const suffix = uniqueSuffix();
 
+  // The two engines migrate side by side: PGlite's work runs in this process, PostgreSQL's in
+  // the server's, so together they take little longer than the slower one alone.
+  const migrations: Promise<void>[] = [];
   if (engines.includes('postgres')) {
     const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
     try {
@@ -39,14 +42,15 @@ export default async function setup(project: TestProject) {
         maintenanceUrl: TEST_POSTGRES_URL,
       };
     }
-    await migrateAll(targets, pgliteDir);
+    migrations.push(migrateAll(targets, pgliteDir));
   }
 
   if (engines.includes('pglite')) {
     const targets = {} as Record<DatabaseName, DatabaseTarget>;
     for (const name of DATABASE_NAMES) targets[name] = { engine: 'pglite', dir: path.join(pgliteDir, name) };
-    await migrateAll(targets, pgliteDir);
+    migrations.push(migrateAll(targets, pgliteDir));
   }
+  await Promise.all(migrations);
 
   project.provide('pgliteTemplateDir', pgliteDir);
   project.provide('postgresTemplates', engines.includes('postgres') ? templates : null);
