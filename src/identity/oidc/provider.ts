@@ -6,10 +6,10 @@ import { hkdfSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
 import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
-import { apiResourceOf } from '../../platform/auth/guard.ts';
+import { apiResourceOf, FIRST_PARTY_SCOPE } from '../../platform/auth/guard.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, type TokenIssuer } from '../service/tokens.ts';
-import { findGrantSession, recordDevicePoll } from '../store/oidc.ts';
+import { findGrantSession, findOidcClient, recordDevicePoll } from '../store/oidc.ts';
 import { type AuthMethod, findSession, type RevokeReason, revokeSession } from '../store/sessions.ts';
 import { currentPlan } from '../store/subscriptions.ts';
 import { findUserById } from '../store/users.ts';
@@ -95,6 +95,9 @@ export function createOidcProvider(
     if (link) await revokeSession(deps.db, link.session_id, reason, deps.now());
   };
 
+  const isFirstParty = async (clientId: string | undefined) =>
+    clientId !== undefined && (await findOidcClient(deps.db, clientId))?.first_party === true;
+
   const configuration = (keys: JWK[], errors: OidcModule['errors']): Configuration => ({
     adapter: Adapter,
     jwks: { keys: keys as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
@@ -133,6 +136,8 @@ export function createOidcProvider(
     // ID tokens carry the profile and email claims the scopes allow (not only the userinfo answer).
     conformIdTokenClaims: false,
     acrValues: [ACR_PASSWORD, ACR_MULTI_FACTOR],
+    // CALOS's own apps open the console on its sign-up form with screen=signup.
+    extraParams: ['screen'],
     pkce: { required: () => true },
     responseTypes: ['code'],
     ttl: {
@@ -153,6 +158,11 @@ export function createOidcProvider(
       const route = ctx.oidc.route;
       // The app revoking its own access token keeps the grant (RFC 7009 §2.1 leaves it open).
       if (route === 'revocation' && ctx.oidc.entities.AccessToken) return false;
+      const refreshToken = ctx.oidc.entities.RefreshToken;
+      if (route === 'revocation' && refreshToken && (await isFirstParty(refreshToken.clientId))) {
+        // One of CALOS's own apps signs out: its own CALOS session (its device) ends with it.
+        await endSessionOfGrant(refreshToken.grantId, 'logout');
+      }
       if (route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token') {
         // A spent refresh token came back: someone holds a copy. End the session it belongs to.
         await endSessionOfGrant(ctx.oidc.entities.RefreshToken?.grantId, 'refresh_reuse');
@@ -248,11 +258,14 @@ export function createOidcProvider(
         useGrantedResource: async () => true,
         async getResourceServerInfo(_ctx, indicator, client) {
           if (indicator !== resource) throw new errors.InvalidTarget();
-          // Service clients (client_credentials) get only the API scopes they were registered with.
+          // Service clients (client_credentials) get only the API scopes they were registered with;
+          // CALOS's own apps (first party) may have `calos` too: everything a signed-in person can do.
           const scope =
             client.grantTypeAllowed('client_credentials') && !client.grantTypeAllowed('authorization_code')
               ? (client.scope ?? '')
-              : ALL_SCOPES.join(' ');
+              : (await isFirstParty(client.clientId))
+                ? [...ALL_SCOPES, FIRST_PARTY_SCOPE].join(' ')
+                : ALL_SCOPES.join(' ');
           return {
             scope,
             audience: resource,

@@ -9,6 +9,7 @@ import type { App } from '../../platform/http/service.ts';
 import type { IdentityServices } from '../index.ts';
 import type { OidcProvider } from '../oidc/provider.ts';
 import { findUserById } from '../store/users.ts';
+import { originOf } from './origin.ts';
 import { bearer, ErrorResponse } from './schemas.ts';
 
 /** Routes the provider answers itself, in OAuth's error format (marked so identity's guard stays out). */
@@ -111,6 +112,7 @@ export function registerOidcRoutes(app: App, services: IdentityServices) {
             client_name: Type.String(),
             first_party: Type.Boolean(),
             scopes: Type.Array(Type.String()),
+            screen: Type.Optional(Type.Union([Type.Literal('signin'), Type.Literal('signup')])),
           }),
           404: ErrorResponse,
         },
@@ -136,7 +138,7 @@ export function registerOidcRoutes(app: App, services: IdentityServices) {
     async (request, reply) => {
       const user = requireUser(request);
       reply.header('cache-control', 'no-store');
-      return oidcService.accept(user, request.params.uid);
+      return oidcService.accept(user, request.params.uid, originOf(request));
     },
   );
 
