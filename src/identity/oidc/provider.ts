@@ -66,8 +66,12 @@ const INTERACTION_TTL_SECONDS = 3600;
 export interface OidcProvider {
   /** The provider signing with the current key (rebuilt when identity's signing key rotates). */
   current(): Promise<Provider>;
-  /** Hands a request to the provider; `path` is what follows the issuer's path. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+  /**
+   * Hands a request to the provider; `path` is what follows identity's root, and `mount` that
+   * root as the browser sees it (default: the issuer's path): '' on identity's own host
+   * (CALOS_HOSTS), so the endpoints the provider names (discovery, redirects) are on that host.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, path: string, mount?: string): Promise<void>;
 }
 
 export function createOidcProvider(
@@ -360,12 +364,12 @@ export function createOidcProvider(
 
   return {
     current,
-    async handle(req, res, path) {
+    async handle(req, res, path, mount = mountPath) {
       await current();
       const callback = built?.callback;
       if (!callback) throw new Error('The OpenID provider is not built');
-      // As if mounted at the issuer's path (the provider derives its URLs from originalUrl).
-      (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${mountPath}${path}`;
+      // As if mounted there (the provider derives its URLs from originalUrl).
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${mount}${path}`;
       req.url = path;
       await callback(req, res);
     },
