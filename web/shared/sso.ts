@@ -49,7 +49,9 @@ export function discover(identity: string): Promise<oauth.AuthorizationServer> {
   let found = discoveries.get(url.href);
   if (!found) {
     found = fetch(url, { headers: { accept: 'application/json' } }).then(async (response) => {
-      const metadata = (response.ok ? await response.json() : undefined) as oauth.AuthorizationServer | undefined;
+      const metadata = (response.ok ? await response.json() : undefined) as
+        | oauth.AuthorizationServer
+        | undefined;
       if (typeof metadata?.issuer !== 'string' || typeof metadata.token_endpoint !== 'string')
         throw new Error(`CALOS's OpenID configuration could not be read (${response.status})`);
       return metadata;

@@ -29,7 +29,6 @@ import {
   type SessionRow,
 } from '../store/sessions.ts';
 import { currentPlan } from '../store/subscriptions.ts';
-import { liveWebSessionIds } from '../store/web-codes.ts';
 import { hasConfirmedTotp, insertChallenge, isTrustedDevice } from '../store/two-factor.ts';
 import {
   deleteUser,
@@ -40,6 +39,7 @@ import {
   type UserRow,
   updatePasswordHash,
 } from '../store/users.ts';
+import { liveWebSessionIds } from '../store/web-codes.ts';
 import { type LoginThrottle, throttleAccount } from './login-throttle.ts';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import type { TokenIssuer } from './tokens.ts';
@@ -361,7 +361,10 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
      */
     async logoutEverywhere(userId: string, sessionId: string, origin: RequestOrigin) {
       return db.transaction(async (tx) => {
-        const ids = [...(await liveFirstPartySessionIds(tx, userId)), ...(await liveWebSessionIds(tx, userId))];
+        const ids = [
+          ...(await liveFirstPartySessionIds(tx, userId)),
+          ...(await liveWebSessionIds(tx, userId)),
+        ];
         for (const id of ids) await revokeSession(tx, id, 'logout', deps.now());
         await revokeSession(tx, sessionId, 'logout', deps.now());
         const ended = new Set([...ids, sessionId]).size;

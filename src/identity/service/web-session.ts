@@ -12,12 +12,7 @@ import { recordAudit } from '../store/audit.ts';
 import { upsertDevice } from '../store/devices.ts';
 import { findSession } from '../store/sessions.ts';
 import { findUserById } from '../store/users.ts';
-import {
-  deleteStaleWebCodes,
-  insertWebCode,
-  linkWebCodeSession,
-  spendWebCode,
-} from '../store/web-codes.ts';
+import { deleteStaleWebCodes, insertWebCode, linkWebCodeSession, spendWebCode } from '../store/web-codes.ts';
 import { type AuthService, PASSWORD_DEVICE_TRUST, type TokenPair, toPublicAccount } from './auth.ts';
 
 export const WEB_CODE_TTL_SECONDS = 60;

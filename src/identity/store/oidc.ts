@@ -335,7 +335,13 @@ export async function insertOidcClient(
  */
 export async function upsertOidcClient(
   db: Queryable,
-  input: { clientId: string; name: string; metadata: Record<string, unknown>; firstParty: boolean; now: Date },
+  input: {
+    clientId: string;
+    name: string;
+    metadata: Record<string, unknown>;
+    firstParty: boolean;
+    now: Date;
+  },
 ): Promise<'created' | 'updated' | 'unchanged'> {
   const { rows } = await db.query<{ inserted: boolean }>(
     `INSERT INTO oidc_clients (client_id, name, metadata, secret_sealed, first_party, created_at)

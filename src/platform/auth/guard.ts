@@ -133,9 +133,7 @@ export function createTokenVerifier(
             plan: typeof payload.plan === 'string' ? payload.plan : 'free',
             expiresAt: payload.exp,
             token,
-            ...(isOidc
-              ? { delegated: delegationOf(payload) }
-              : {}),
+            ...(isOidc ? { delegated: delegationOf(payload) } : {}),
           }),
         );
       } catch (error) {
