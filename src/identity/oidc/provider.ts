@@ -140,6 +140,18 @@ export function createOidcProvider(
     // ID tokens carry the profile and email claims the scopes allow (not only the userinfo answer).
     conformIdTokenClaims: false,
     acrValues: [ACR_PASSWORD, ACR_MULTI_FACTOR],
+    // Browser apps (public clients: CALOS's own pages, a partner's single-page app) call the token
+    // and revocation endpoints from the origins of their redirect URIs, and only from those.
+    clientBasedCORS(_ctx, origin, client) {
+      if (client.clientAuthMethod !== 'none') return false;
+      return client.redirectUris.some((uri) => {
+        try {
+          return new URL(uri).origin === origin;
+        } catch {
+          return false;
+        }
+      });
+    },
     // CALOS's own apps open the console on its sign-up form with screen=signup.
     extraParams: ['screen'],
     pkce: { required: () => true },
