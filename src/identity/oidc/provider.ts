@@ -144,7 +144,7 @@ export function createOidcProvider(
     // and revocation endpoints from the origins of their redirect URIs, and only from those.
     clientBasedCORS(_ctx, origin, client) {
       if (client.clientAuthMethod !== 'none') return false;
-      return client.redirectUris.some((uri) => {
+      return (client.redirectUris ?? []).some((uri) => {
         try {
           return new URL(uri).origin === origin;
         } catch {
