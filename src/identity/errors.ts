@@ -201,6 +201,12 @@ export const IdentityErrors = {
   oidcGrantNotFound: () => new AppError(404, 'OIDC_GRANT_NOT_FOUND', 'No such app access'),
   oidcClientNotFound: () => new AppError(404, 'OIDC_CLIENT_NOT_FOUND', 'No such registered app'),
   oidcClientInvalid: (reason: string) => new AppError(400, 'OIDC_CLIENT_INVALID', reason),
+  oidcClientFirstParty: (clientId: string) =>
+    new AppError(
+      409,
+      'OIDC_CLIENT_FIRST_PARTY',
+      `${clientId} is one of CALOS's own apps: identity registers it at start from CALOS_ISSUER, CALOS_HOSTS and CALOS_ACCOUNT_URL`,
+    ),
   planNotFound: (code: string) =>
     new AppError(404, 'PLAN_NOT_FOUND', `No plan "${code}"`, { plan_code: code }),
   planChangeInvalid: (reason: string) => new AppError(400, 'PLAN_CHANGE_INVALID', reason),

@@ -208,6 +208,11 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
   const services = createIdentityServices(context);
   // Make sure a signing key exists before the first request needs one.
   await services.tokens.jwks();
+  // CALOS's own pages sign in through the provider: their redirect URIs follow this deployment.
+  for (const { client_id, change } of await services.oidcService.registerFirstPartyClients()) {
+    if (change !== 'unchanged')
+      services.deps.logger.info({ client_id, change }, 'first-party OpenID Connect client registered');
+  }
   const client = createIdentityClient(services);
   const housekeeping = createIdentityHousekeeping(services.deps, client.credits);
   const backchannelLogout = createBackchannelLogout(services.deps, services.oidc, services.revocations);

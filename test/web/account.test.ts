@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     const user = newUser('lp');
     await page.goto(web.at('family'));
     await page.getByRole('button', { name: 'Create your free account' }).click();
-    await page.waitForURL((url) => url.hostname === HOSTS.account && url.pathname === '/account/authorize');
+    await page.waitForURL((url) => url.hostname === HOSTS.account && url.pathname === '/account/connect');
     await visible(page.getByRole('heading', { name: 'Create your CALOS account for Family Planner' }));
     await fillSignUp(page, user);
     await page.waitForFunction(

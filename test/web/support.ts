@@ -19,6 +19,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { oneEngine, uniqueSuffix } from '../support/engines.ts';
 import type { ApiCall } from '../support/family.ts';
+import { freePort } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { buildWebForTests } from './build.ts';
 
@@ -38,6 +39,15 @@ export const HOSTS = {
   family: 'family.localhost',
 } as const;
 export const CALOS_HOSTS = `${HOSTS.account}=identity,${HOSTS.hollowtown}=hollowtown,${HOSTS.recipes}=recipes,${HOSTS.family}=family`;
+
+/**
+ * The port and issuer of a platform under test: the apps' redirect URIs (their first-party
+ * clients) follow the issuer's port, so it must be the port the platform listens on.
+ */
+async function issuerEnv(): Promise<Record<string, string>> {
+  const port = await freePort();
+  return { PORT: String(port), HOST: '127.0.0.1', CALOS_ISSUER: `http://localhost:${port}/calos` };
+}
 
 /** CALOS_WEB_DIST for a platform under test: the pages built from web/ as it is now. */
 const webDistEnv = () => ({ CALOS_WEB_DIST: buildWebForTests() });
@@ -70,7 +80,7 @@ export async function startWebPlatform(
   // it is listed, whose work runs in its own processes instead of this worker's.
   const engine = oneEngine()[0] ?? 'pglite';
   const platform = await startTestPlatform(engine, {
-    env: { CALOS_HOSTS, ...webDistEnv(), ...env },
+    env: { CALOS_HOSTS, ...webDistEnv(), ...(await issuerEnv()), ...env },
     starterPack: options.starterPack,
   });
   // Loaded after the server listens, as on `calos start`: wait for it, so pages show it.
@@ -87,6 +97,7 @@ export async function startScriptPlatform(env: Record<string, string> = {}): Pro
     CALOS_DATA_DIR: dataDir,
     CALOS_HOSTS,
     ...webDistEnv(),
+    ...(await issuerEnv()),
     ...env,
   });
   const platform = await startPlatform({ config, logger: createLogger(config), migrate: true });

@@ -1,6 +1,7 @@
 // /account/connect: an app that signs in with CALOS (OpenID Connect) sent the browser here. The
-// person signs in (password, second step or passkey), sees which app asks for what — partner
-// apps only; CALOS's own apps are not asked about — and lets it in or not.
+// person signs in (password, second step or passkey; or signs up, when one of CALOS's own apps
+// asked with screen=signup), sees which app asks for what — partner apps only; CALOS's own apps
+// are not asked about — and lets it in or not.
 import { useEffect, useRef, useState } from 'react';
 import { requestJson } from '../shared/api.ts';
 import { Button, ErrorMessage, Loading } from '../shared/components.tsx';
@@ -14,6 +15,7 @@ interface InteractionView {
   client_name: string;
   first_party: boolean;
   scopes: string[];
+  screen?: 'signin' | 'signup';
 }
 
 /** What each scope lets the app do, in the words the consent screens use (here and pairing). */
@@ -78,6 +80,28 @@ export function Connect({
     return <ErrorMessage>This sign-in link is not complete. Go back to the app and try again.</ErrorMessage>;
   if (error) return <ErrorMessage>{error}</ErrorMessage>;
   if (!view) return <Loading />;
+  if (!stored && view.first_party) {
+    // One of CALOS's own apps: the account is the same one, so the page says so.
+    const isSignUp = view.screen === 'signup';
+    return (
+      <>
+        <h1>
+          {isSignUp
+            ? `Create your CALOS account for ${view.client_name}`
+            : `Sign in to continue to ${view.client_name}`}
+        </h1>
+        <p className="muted">
+          One CALOS account works in every app: Hollowtown, HowToCookAtHome and Family Planner.
+        </p>
+        <AuthForms config={config} session={session} initial={isSignUp ? 'signup' : 'signin'} />
+        <p>
+          <Button variant="secondary" disabled={busy} onClick={() => void answer('deny')}>
+            Not now, back to {view.client_name}
+          </Button>
+        </p>
+      </>
+    );
+  }
   if (!stored) {
     return (
       <>

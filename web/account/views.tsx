@@ -72,7 +72,7 @@ export function Overview({ config, session, user, api }: AccountViewProps) {
   const action = useAction();
   const everywhere = () =>
     action.run(async () => {
-      await api('/api/web/logout-everywhere', { method: 'POST' });
+      await api('/api/auth/logout-everywhere', { method: 'POST' });
       session.clear();
       navigate(`${config.base}/`);
     });

@@ -1,9 +1,13 @@
 // A first-party session on this origin: the token pair in localStorage under this page's own
 // key, refreshed before it expires (one tab at a time, so a rotated refresh token is never
-// presented twice), and fetch helpers that add the access token.
+// presented twice), and fetch helpers that add the access token. An app's session comes from
+// CALOS's OpenID provider (refreshed with grant_type=refresh_token at its token endpoint, ended
+// by revoking the refresh token); the console's own from its sign-in forms (/api/auth/*).
+import * as oauth from 'oauth4webapi';
 import { type RequestOptions, requestJson } from './api.ts';
 import type { AppName } from './config.ts';
 import { ApiError } from './errors.ts';
+import { discover, httpOptions } from './sso.ts';
 
 export interface Account {
   user_id: string;
@@ -21,6 +25,9 @@ export interface StoredSession {
   expires_at: number;
   session_id?: string;
   user?: Account;
+  /** Set for a session from the OpenID provider: the client it was issued to. */
+  client_id?: string;
+  id_token?: string;
 }
 
 export interface TokenAnswer {
@@ -29,7 +36,14 @@ export interface TokenAnswer {
   expires_in: number;
   session_id?: string;
   user?: Account;
+  client_id?: string;
+  id_token?: string;
 }
+
+/** The provider refused the refresh token (spent, revoked, its session ended): signed out. */
+const isRefused = (error: unknown) =>
+  (error instanceof ApiError && (error.status === 401 || error.status === 400)) ||
+  (error instanceof oauth.ResponseBodyError && (error.status === 400 || error.status === 401));
 
 /** 401 answers about the token or session itself (not, say, a wrong password). */
 const TOKEN_PROBLEMS = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID', 'SESSION_ENDED', 'UNAUTHENTICATED']);
@@ -75,6 +89,27 @@ export function createSession(app: AppName, identity: string) {
   const withLock = async <T>(work: () => Promise<T>): Promise<T> =>
     navigator.locks ? navigator.locks.request(`${key}.refresh`, work) : work();
 
+  /** RFC 6749 §6 at the provider's token endpoint; the answer carries the rotated refresh token. */
+  async function refreshAtProvider(clientId: string, refreshToken: string): Promise<TokenAnswer> {
+    const as = await discover(identity);
+    const client: oauth.Client = { client_id: clientId };
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      refreshToken,
+      httpOptions(),
+    );
+    const tokens = await oauth.processRefreshTokenResponse(as, client, response);
+    if (!tokens.refresh_token) throw new ApiError(401, 'SESSION_ENDED', 'CALOS sent no new refresh token');
+    return {
+      access_token: tokens.access_token,
+      refresh_token: tokens.refresh_token,
+      expires_in: tokens.expires_in ?? 300,
+      id_token: tokens.id_token,
+    };
+  }
+
   async function refresh(stale: StoredSession): Promise<StoredSession | null> {
     return withLock(async () => {
       const current = read();
@@ -82,25 +117,38 @@ export function createSession(app: AppName, identity: string) {
       // Another tab refreshed while this one waited: use its tokens.
       if (current.refresh_token !== stale.refresh_token) return current;
       try {
-        const pair = await requestJson<TokenAnswer>(`${identity}/api/auth/refresh`, {
-          body: { refresh_token: current.refresh_token },
-        });
+        const pair = current.client_id
+          ? await refreshAtProvider(current.client_id, current.refresh_token)
+          : await requestJson<TokenAnswer>(`${identity}/api/auth/refresh`, {
+              body: { refresh_token: current.refresh_token },
+            });
         const next: StoredSession = {
           ...current,
           access_token: pair.access_token,
           refresh_token: pair.refresh_token,
           expires_at: Date.now() + pair.expires_in * 1000,
+          ...(pair.id_token ? { id_token: pair.id_token } : {}),
         };
         write(next);
         return next;
       } catch (error) {
-        if (error instanceof ApiError && (error.status === 401 || error.status === 400)) {
+        if (isRefused(error)) {
           write(null);
           return null;
         }
         throw error;
       }
     });
+  }
+
+  async function revokeAtProvider(clientId: string, refreshToken: string): Promise<void> {
+    const as = await discover(identity);
+    const client: oauth.Client = { client_id: clientId };
+    const response = await oauth.revocationRequest(as, client, oauth.None(), refreshToken, {
+      ...httpOptions(),
+      additionalParameters: { token_type_hint: 'refresh_token' },
+    });
+    await oauth.processRevocationResponse(response);
   }
 
   async function accessToken(): Promise<string | null> {
@@ -126,6 +174,7 @@ export function createSession(app: AppName, identity: string) {
         expires_at: Date.now() + answer.expires_in * 1000,
         session_id: answer.session_id,
         user: answer.user ?? read()?.user,
+        ...(answer.client_id ? { client_id: answer.client_id, id_token: answer.id_token } : {}),
       });
     },
     setUser(user: Account) {
@@ -153,13 +202,19 @@ export function createSession(app: AppName, identity: string) {
         }
       }
     },
-    /** Ends this session on the server (best effort) and forgets it here. */
+    /**
+     * Ends this session on the server (best effort) and forgets it here. An app's session is
+     * ended by revoking its refresh token (RFC 7009): the provider ends the app's grant and its
+     * own CALOS session, and the console and the other apps stay signed in.
+     */
     async signOut() {
-      const token = read()?.access_token;
+      const current = read();
       write(null);
-      if (token) {
-        await requestJson(`${identity}/api/auth/logout`, { method: 'POST', token }).catch(() => undefined);
-      }
+      if (!current) return;
+      const ending = current.client_id
+        ? revokeAtProvider(current.client_id, current.refresh_token)
+        : requestJson(`${identity}/api/auth/logout`, { method: 'POST', token: current.access_token });
+      await ending.catch(() => undefined);
     },
   };
 }

@@ -6,10 +6,10 @@ import { hkdfSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
 import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
-import { apiResourceOf } from '../../platform/auth/guard.ts';
+import { apiResourceOf, FIRST_PARTY_SCOPE } from '../../platform/auth/guard.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, type TokenIssuer } from '../service/tokens.ts';
-import { findGrantSession, recordDevicePoll } from '../store/oidc.ts';
+import { findGrantSession, findOidcClient, recordDevicePoll } from '../store/oidc.ts';
 import { type AuthMethod, findSession, type RevokeReason, revokeSession } from '../store/sessions.ts';
 import { currentPlan } from '../store/subscriptions.ts';
 import { findUserById } from '../store/users.ts';
@@ -66,8 +66,12 @@ const INTERACTION_TTL_SECONDS = 3600;
 export interface OidcProvider {
   /** The provider signing with the current key (rebuilt when identity's signing key rotates). */
   current(): Promise<Provider>;
-  /** Hands a request to the provider; `path` is what follows the issuer's path. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+  /**
+   * Hands a request to the provider; `path` is what follows identity's root, and `mount` that
+   * root as the browser sees it (default: the issuer's path): '' on identity's own host
+   * (CALOS_HOSTS), so the endpoints the provider names (discovery, redirects) are on that host.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, path: string, mount?: string): Promise<void>;
 }
 
 export function createOidcProvider(
@@ -94,6 +98,9 @@ export function createOidcProvider(
     const link = await findGrantSession(deps.db, grantId);
     if (link) await revokeSession(deps.db, link.session_id, reason, deps.now());
   };
+
+  const isFirstParty = async (clientId: string | undefined) =>
+    clientId !== undefined && (await findOidcClient(deps.db, clientId))?.first_party === true;
 
   const configuration = (keys: JWK[], errors: OidcModule['errors']): Configuration => ({
     adapter: Adapter,
@@ -133,6 +140,20 @@ export function createOidcProvider(
     // ID tokens carry the profile and email claims the scopes allow (not only the userinfo answer).
     conformIdTokenClaims: false,
     acrValues: [ACR_PASSWORD, ACR_MULTI_FACTOR],
+    // Browser apps (public clients: CALOS's own pages, a partner's single-page app) call the token
+    // and revocation endpoints from the origins of their redirect URIs, and only from those.
+    clientBasedCORS(_ctx, origin, client) {
+      if (client.clientAuthMethod !== 'none') return false;
+      return (client.redirectUris ?? []).some((uri) => {
+        try {
+          return new URL(uri).origin === origin;
+        } catch {
+          return false;
+        }
+      });
+    },
+    // CALOS's own apps open the console on its sign-up form with screen=signup.
+    extraParams: ['screen'],
     pkce: { required: () => true },
     responseTypes: ['code'],
     ttl: {
@@ -153,6 +174,11 @@ export function createOidcProvider(
       const route = ctx.oidc.route;
       // The app revoking its own access token keeps the grant (RFC 7009 §2.1 leaves it open).
       if (route === 'revocation' && ctx.oidc.entities.AccessToken) return false;
+      const refreshToken = ctx.oidc.entities.RefreshToken;
+      if (route === 'revocation' && refreshToken && (await isFirstParty(refreshToken.clientId))) {
+        // One of CALOS's own apps signs out: its own CALOS session (its device) ends with it.
+        await endSessionOfGrant(refreshToken.grantId, 'logout');
+      }
       if (route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token') {
         // A spent refresh token came back: someone holds a copy. End the session it belongs to.
         await endSessionOfGrant(ctx.oidc.entities.RefreshToken?.grantId, 'refresh_reuse');
@@ -248,11 +274,14 @@ export function createOidcProvider(
         useGrantedResource: async () => true,
         async getResourceServerInfo(_ctx, indicator, client) {
           if (indicator !== resource) throw new errors.InvalidTarget();
-          // Service clients (client_credentials) get only the API scopes they were registered with.
+          // Service clients (client_credentials) get only the API scopes they were registered with;
+          // CALOS's own apps (first party) may have `calos` too: everything a signed-in person can do.
           const scope =
             client.grantTypeAllowed('client_credentials') && !client.grantTypeAllowed('authorization_code')
               ? (client.scope ?? '')
-              : ALL_SCOPES.join(' ');
+              : (await isFirstParty(client.clientId))
+                ? [...ALL_SCOPES, FIRST_PARTY_SCOPE].join(' ')
+                : ALL_SCOPES.join(' ');
           return {
             scope,
             audience: resource,
@@ -347,12 +376,12 @@ export function createOidcProvider(
 
   return {
     current,
-    async handle(req, res, path) {
+    async handle(req, res, path, mount = mountPath) {
       await current();
       const callback = built?.callback;
       if (!callback) throw new Error('The OpenID provider is not built');
-      // As if mounted at the issuer's path (the provider derives its URLs from originalUrl).
-      (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${mountPath}${path}`;
+      // As if mounted there (the provider derives its URLs from originalUrl).
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${mount}${path}`;
       req.url = path;
       await callback(req, res);
     },

@@ -71,7 +71,7 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
     },
     async (request) => {
       const user = requireUser(request);
-      if (user.delegated) return { roles: [] };
+      if (user.delegated && !user.delegated.isFirstParty) return { roles: [] };
       return { roles: (await lookup(user.userId)).map((g) => ({ role: g.role, domain: g.domain })) };
     },
   );

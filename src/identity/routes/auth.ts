@@ -147,6 +147,26 @@ export function registerAuthRoutes(app: App, deps: IdentityDeps, auth: AuthServi
     },
   );
 
+  app.post(
+    '/api/auth/logout-everywhere',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session and every app session started from the account console',
+        description:
+          'Ends the sessions of CALOS’s own apps (Hollowtown, HowToCookAtHome, Family Planner) this account signed ' +
+          'into from the console. Refresh stops at once everywhere; access tokens already issued stop working in ' +
+          'every service within seconds (revocation feed), at most 300 s.',
+        security: bearer,
+        response: { 200: Type.Object({ sessions_ended: Type.Integer() }), 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      return auth.logoutEverywhere(user.userId, user.sessionId, originOf(request));
+    },
+  );
+
   app.get(
     '/api/auth/me',
     {

@@ -4,23 +4,30 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type AuthUser, bearerToken, requireUser } from '../../platform/auth/guard.ts';
+import { prefixSeenByClient } from '../../platform/http/host-routing.ts';
 import { NoContent, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityServices } from '../index.ts';
 import type { OidcProvider } from '../oidc/provider.ts';
 import { findUserById } from '../store/users.ts';
+import { originOf } from './origin.ts';
 import { bearer, ErrorResponse } from './schemas.ts';
 
 /** Routes the provider answers itself, in OAuth's error format (marked so identity's guard stays out). */
 export const OIDC_ROUTE: { oidc: boolean } = { oidc: true };
 
 const hand =
-  (oidc: OidcProvider, pathOf: (request: FastifyRequest) => string) =>
+  (oidc: OidcProvider, pathOf: (request: FastifyRequest) => string, isRoot: boolean) =>
   async (request: FastifyRequest, reply: FastifyReply) => {
     // Before Fastify reads the body: the provider parses forms and JSON itself.
     reply.hijack();
-    await oidc.handle(request.raw, reply.raw, pathOf(request));
+    // Under /calos, or at the root of identity's own host (CALOS_HOSTS): the provider names its
+    // endpoints where this browser reached it, so an app on another host stays on one origin.
+    const mount = isRoot ? undefined : prefixSeenByClient(request.originalUrl, IDENTITY_PREFIX);
+    await oidc.handle(request.raw, reply.raw, pathOf(request), mount);
   };
+
+const IDENTITY_PREFIX = '/calos';
 
 /** What follows the identity prefix in the request's URL (the provider's own path and query). */
 const providerPath = (request: FastifyRequest) => {
@@ -29,10 +36,14 @@ const providerPath = (request: FastifyRequest) => {
   return url.startsWith(`${prefix}/`) ? url.slice(prefix.length) : url;
 };
 
-const raw = (oidc: OidcProvider, pathOf: (request: FastifyRequest) => string = providerPath) => ({
+const raw = (
+  oidc: OidcProvider,
+  pathOf: (request: FastifyRequest) => string = providerPath,
+  isRoot = false,
+) => ({
   schema: { hide: true },
   config: OIDC_ROUTE,
-  onRequest: hand(oidc, pathOf),
+  onRequest: hand(oidc, pathOf, isRoot),
 });
 
 // Both discovery documents say the same (the provider's OpenID Provider Metadata is a superset
@@ -111,6 +122,7 @@ export function registerOidcRoutes(app: App, services: IdentityServices) {
             client_name: Type.String(),
             first_party: Type.Boolean(),
             scopes: Type.Array(Type.String()),
+            screen: Type.Optional(Type.Union([Type.Literal('signin'), Type.Literal('signup')])),
           }),
           404: ErrorResponse,
         },
@@ -136,7 +148,7 @@ export function registerOidcRoutes(app: App, services: IdentityServices) {
     async (request, reply) => {
       const user = requireUser(request);
       reply.header('cache-control', 'no-store');
-      return oidcService.accept(user, request.params.uid);
+      return oidcService.accept(user, request.params.uid, originOf(request));
     },
   );
 
@@ -199,7 +211,7 @@ export function registerOidcRoutes(app: App, services: IdentityServices) {
 /** Discovery at the root of the host too (OIDC Discovery and RFC 8414 §3 for an issuer with a path). */
 export function registerOidcRootRoutes(app: App, oidc: OidcProvider, issuerPath: string) {
   const unreachable = async () => undefined;
-  const discovery = raw(oidc, (r) => withQuery(r, DISCOVERY));
+  const discovery = raw(oidc, (r) => withQuery(r, DISCOVERY), true);
   app.get(DISCOVERY, discovery, unreachable);
   app.get('/.well-known/oauth-authorization-server', discovery, unreachable);
   if (issuerPath) {

@@ -1,5 +1,7 @@
-// /api/web/*: one sign-in across the apps' domains (authorization code + PKCE for first-party
-// web apps); CORS for the app pages is the platform's (src/platform/http/cors.ts).
+// /api/web/*: the apps' former private sign-in across domains (authorization code + PKCE), kept
+// for one release for existing callers. Deprecated: CALOS's own pages now sign in through the
+// OpenID provider (first-party clients, src/identity/oidc/first-party.ts) like any other app.
+// CORS for the app pages is the platform's (src/platform/http/cors.ts).
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -8,6 +10,10 @@ import type { AuthService } from '../service/auth.ts';
 import { createWebSessionService, WEB_CLIENTS } from '../service/web-session.ts';
 import { originOf } from './origin.ts';
 import { bearer, ErrorResponse, SignedIn } from './schemas.ts';
+
+const DEPRECATED =
+  ' Deprecated: sign in with OpenID Connect instead (client calos-<app>, authorization code + PKCE at the ' +
+  'discovered authorization_endpoint); this route goes away in the next release.';
 
 const Client = Type.Union(
   WEB_CLIENTS.map((client) => Type.Literal(client)),
@@ -22,10 +28,12 @@ export function registerWebSessionRoutes(app: App, deps: IdentityDeps, auth: Aut
     {
       schema: {
         tags: ['web sign-in'],
+        deprecated: true,
         summary: 'The signed-in account console asks for a one-time code for an app',
         description:
           'PKCE S256 only. The code works once, for 60 seconds, at exactly this redirect_uri: the app root on a host ' +
-          'that CALOS_HOSTS maps to the app, or its prefix on the host the console is on.',
+          'that CALOS_HOSTS maps to the app, or its prefix on the host the console is on.' +
+          DEPRECATED,
         security: bearer,
         body: Type.Object(
           {
@@ -59,10 +67,12 @@ export function registerWebSessionRoutes(app: App, deps: IdentityDeps, auth: Aut
     {
       schema: {
         tags: ['web sign-in'],
+        deprecated: true,
         summary: 'An app exchanges a one-time code and its PKCE verifier for its own session',
         description:
           'The session is the app\'s own (its own refresh token, shown as a device "<App> (web)"); ' +
-          'sign out everywhere ends it.',
+          'sign out everywhere ends it.' +
+          DEPRECATED,
         body: Type.Object(
           {
             client: Client,
@@ -88,9 +98,11 @@ export function registerWebSessionRoutes(app: App, deps: IdentityDeps, auth: Aut
     {
       schema: {
         tags: ['web sign-in'],
+        deprecated: true,
         summary: 'End this session and every app session started from the account console',
         description:
-          'Refresh stops at once everywhere; access tokens already issued keep working in the apps for at most 300 s.',
+          'Refresh stops at once everywhere; access tokens already issued keep working in the apps for at most 300 s.' +
+          ' Deprecated: use POST /api/auth/logout-everywhere.',
         security: bearer,
         response: { 200: Type.Object({ sessions_ended: Type.Integer() }), 401: ErrorResponse },
       },

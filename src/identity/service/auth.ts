@@ -13,7 +13,7 @@ import { deleteAuditOf, recordAudit } from '../store/audit.ts';
 import { openCreditAccount } from '../store/credits.ts';
 import { type DeviceRow, type DeviceType, upsertDevice } from '../store/devices.ts';
 import { endVotesOf } from '../store/karma.ts';
-import { oweLogoutsOf } from '../store/oidc.ts';
+import { liveFirstPartySessionIds, oweLogoutsOf } from '../store/oidc.ts';
 import { enqueueEvent } from '../store/outbox.ts';
 import { revokeUserTokens } from '../store/revocations.ts';
 import {
@@ -39,6 +39,7 @@ import {
   type UserRow,
   updatePasswordHash,
 } from '../store/users.ts';
+import { liveWebSessionIds } from '../store/web-codes.ts';
 import { type LoginThrottle, throttleAccount } from './login-throttle.ts';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import type { TokenIssuer } from './tokens.ts';
@@ -351,6 +352,28 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       await db.transaction(async (tx) => {
         await revokeSession(tx, sessionId, 'logout', deps.now());
         await recordAudit(tx, userId, 'logout.succeeded', origin, { session_id: sessionId });
+      });
+    },
+
+    /**
+     * Ends this session and every app session started from the console: CALOS's own apps'
+     * (OpenID Connect, each its own session) and those of the deprecated /api/web codes.
+     */
+    async logoutEverywhere(userId: string, sessionId: string, origin: RequestOrigin) {
+      return db.transaction(async (tx) => {
+        const ids = [
+          ...(await liveFirstPartySessionIds(tx, userId)),
+          ...(await liveWebSessionIds(tx, userId)),
+        ];
+        for (const id of ids) await revokeSession(tx, id, 'logout', deps.now());
+        await revokeSession(tx, sessionId, 'logout', deps.now());
+        const ended = new Set([...ids, sessionId]).size;
+        await recordAudit(tx, userId, 'logout.succeeded', origin, {
+          session_id: sessionId,
+          everywhere: true,
+          sessions_ended: ended,
+        });
+        return { sessions_ended: ended };
       });
     },
 

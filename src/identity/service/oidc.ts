@@ -1,12 +1,13 @@
 // The CALOS side of OpenID Connect: the console finishing a sign-in for an app (with the person's
 // consent), the apps a person allowed, and registering apps (`calos clients`).
-import { randomBytes } from 'node:crypto';
-import type { AuthUser } from '../../platform/auth/guard.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { type AuthUser, FIRST_PARTY_SCOPE } from '../../platform/auth/guard.ts';
 import { seal } from '../../platform/crypto/envelope.ts';
-import type { IdentityDeps } from '../deps.ts';
+import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { requestMail } from '../mail/requests.ts';
 import { clientSecretAad } from '../oidc/adapter.ts';
+import { firstPartyClients } from '../oidc/first-party.ts';
 import { ALL_SCOPES, API_SCOPES, acrOf, DEVICE_GRANT_TYPE, type OidcProvider } from '../oidc/provider.ts';
 import { recordAudit } from '../store/audit.ts';
 import { upsertDevice } from '../store/devices.ts';
@@ -20,9 +21,11 @@ import {
   linkGrantToSession,
   listOidcClients,
   listUserGrants,
+  upsertOidcClient,
 } from '../store/oidc.ts';
-import { findSession, insertSession } from '../store/sessions.ts';
-import { SESSION_TTL_SECONDS } from './auth.ts';
+import { findSession, insertSession, type SessionRow } from '../store/sessions.ts';
+import { isUserDisabled } from '../store/users.ts';
+import { PASSWORD_DEVICE_TRUST, SESSION_TTL_SECONDS } from './auth.ts';
 import { PAIRED_DEVICE_TRUST } from './pairing.ts';
 
 export interface InteractionView {
@@ -31,6 +34,8 @@ export interface InteractionView {
   /** First-party apps (CALOS's own) are not asked about. */
   first_party: boolean;
   scopes: string[];
+  /** Which form the console opens on (the app's `screen` parameter): sign-in unless `signup`. */
+  screen?: 'signin' | 'signup';
 }
 
 export interface NewClient {
@@ -78,10 +83,53 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
     return { provider, interaction };
   };
 
-  const requestedScopes = (scope: unknown) =>
+  /** The scopes asked for that the app may have (`calos`, full access, only for CALOS's own apps). */
+  const requestedScopes = (scope: unknown, isFirstParty = false) =>
     String(scope ?? '')
       .split(' ')
-      .filter((s) => ALL_SCOPES.includes(s));
+      .filter((s) => ALL_SCOPES.includes(s) || (isFirstParty && s === FIRST_PARTY_SCOPE));
+
+  /** A first-party app's own CALOS session, authenticated as the console's session that let it in. */
+  const startAppSession = async (
+    userId: string,
+    clientId: string,
+    name: string,
+    consoleSession: SessionRow,
+    origin: RequestOrigin,
+  ): Promise<SessionRow> =>
+    db.transaction(async (tx) => {
+      if (await isUserDisabled(tx, userId)) throw IdentityErrors.accountDisabled();
+      const browser = createHash('sha256')
+        .update(origin.userAgent ?? 'unknown')
+        .digest('hex')
+        .slice(0, 24);
+      const device = await upsertDevice(
+        tx,
+        {
+          userId,
+          fingerprint: `oidc-app:${clientId}:${browser}`,
+          type: 'web',
+          name: `${name} (web)`,
+          trustLevel: PASSWORD_DEVICE_TRUST,
+          userAgent: origin.userAgent,
+        },
+        deps.now(),
+      );
+      const session = await insertSession(tx, {
+        userId,
+        deviceId: device.device_id,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        expiresAt: new Date(deps.now().getTime() + SESSION_TTL_SECONDS * 1000),
+        amr: consoleSession.amr,
+      });
+      await recordAudit(tx, userId, 'login.succeeded', origin, {
+        via: 'oidc',
+        client_id: clientId,
+        device_id: device.device_id,
+      });
+      return session;
+    });
 
   return {
     async describeInteraction(uid: string): Promise<InteractionView> {
@@ -94,6 +142,7 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
         client_name: client.name,
         first_party: client.first_party,
         scopes: requestedScopes(interaction.params.scope),
+        screen: interaction.params.screen === 'signup' ? 'signup' : 'signin',
       };
     },
 
@@ -101,12 +150,19 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
      * The signed-in person lets the app in: the provider's login is this CALOS session (its amr
      * and the acr that follows), and the grant lives as long as the session.
      */
-    async accept(user: AuthUser, uid: string): Promise<{ redirect_to: string }> {
+    async accept(user: AuthUser, uid: string, origin: RequestOrigin = {}): Promise<{ redirect_to: string }> {
       const { provider, interaction } = await findInteraction(uid);
       const clientId = String(interaction.params.client_id);
-      const session = await findSession(db, user.sessionId);
-      if (!session) throw IdentityErrors.sessionEnded();
-      const scopes = requestedScopes(interaction.params.scope);
+      const consoleSession = await findSession(db, user.sessionId);
+      if (!consoleSession) throw IdentityErrors.sessionEnded();
+      const client = await findOidcClient(db, clientId);
+      if (!client) throw IdentityErrors.oidcInteractionNotFound();
+      const scopes = requestedScopes(interaction.params.scope, client.first_party);
+      // One of CALOS's own apps gets a session of its own (a device "<App> (web)"), as signing in
+      // there always did: signing out of that app ends only it; sign-out everywhere ends it too.
+      const session = client.first_party
+        ? await startAppSession(user.userId, client.client_id, client.name, consoleSession, origin)
+        : consoleSession;
       const resource =
         typeof interaction.params.resource === 'string' ? interaction.params.resource : undefined;
       const grant = new provider.Grant({ accountId: user.userId, clientId });
@@ -369,7 +425,40 @@ export function createOidcService(deps: IdentityDeps, oidc: OidcProvider) {
     },
 
     async removeClient(clientId: string): Promise<void> {
+      const client = await findOidcClient(db, clientId);
+      if (!client) throw IdentityErrors.oidcClientNotFound();
+      // It would come back at the next start: its addresses are the deployment's settings.
+      if (client.first_party) throw IdentityErrors.oidcClientFirstParty(clientId);
       if (!(await deleteOidcClient(db, clientId))) throw IdentityErrors.oidcClientNotFound();
+    },
+
+    /**
+     * Registers CALOS's own pages (the console and the three apps) as public PKCE clients with the
+     * redirect URIs this deployment's settings give, or updates them when those changed. Run at
+     * identity's start; idempotent, so every process of a deployment may run it.
+     */
+    async registerFirstPartyClients(): Promise<Array<{ client_id: string; change: string }>> {
+      const changes: Array<{ client_id: string; change: string }> = [];
+      for (const client of firstPartyClients(deps.config)) {
+        // From the operator's settings (already checked there), *.localhost hosts in development too.
+        const redirectUris = client.redirectUris.map((uri) => new URL(uri).toString());
+        const change = await upsertOidcClient(db, {
+          clientId: client.clientId,
+          name: client.name,
+          metadata: {
+            grant_types: ['authorization_code', 'refresh_token'],
+            response_types: ['code'],
+            redirect_uris: redirectUris,
+            post_logout_redirect_uris: redirectUris,
+            token_endpoint_auth_method: 'none',
+            application_type: 'web',
+          },
+          firstParty: true,
+          now: deps.now(),
+        });
+        changes.push({ client_id: client.clientId, change });
+      }
+      return changes;
     },
   };
 }

@@ -10,15 +10,9 @@ import type { IdentityDeps, RequestOrigin } from '../deps.ts';
 import { WebSessionErrors } from '../errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import { upsertDevice } from '../store/devices.ts';
-import { findSession, revokeSession } from '../store/sessions.ts';
+import { findSession } from '../store/sessions.ts';
 import { findUserById } from '../store/users.ts';
-import {
-  deleteStaleWebCodes,
-  insertWebCode,
-  linkWebCodeSession,
-  liveWebSessionIds,
-  spendWebCode,
-} from '../store/web-codes.ts';
+import { deleteStaleWebCodes, insertWebCode, linkWebCodeSession, spendWebCode } from '../store/web-codes.ts';
 import { type AuthService, PASSWORD_DEVICE_TRUST, type TokenPair, toPublicAccount } from './auth.ts';
 
 export const WEB_CODE_TTL_SECONDS = 60;
@@ -139,21 +133,9 @@ export function createWebSessionService(deps: IdentityDeps, auth: AuthService) {
       return outcome.answer;
     },
 
-    /** Ends this session and every app session that a web code started. */
-    async signOutEverywhere(user: AuthUser, origin: RequestOrigin) {
-      return db.transaction(async (tx) => {
-        const ids = await liveWebSessionIds(tx, user.userId);
-        for (const id of ids) await revokeSession(tx, id, 'logout', deps.now());
-        await revokeSession(tx, user.sessionId, 'logout', deps.now());
-        const ended = new Set([...ids, user.sessionId]).size;
-        await recordAudit(tx, user.userId, 'logout.succeeded', origin, {
-          session_id: user.sessionId,
-          everywhere: true,
-          sessions_ended: ended,
-        });
-        return { sessions_ended: ended };
-      });
-    },
+    /** Ends this session and every app session started from the console (see auth.logoutEverywhere). */
+    signOutEverywhere: (user: AuthUser, origin: RequestOrigin) =>
+      auth.logoutEverywhere(user.userId, user.sessionId, origin),
   };
 }
 

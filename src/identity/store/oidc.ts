@@ -322,6 +322,51 @@ export async function insertOidcClient(
   );
 }
 
+/**
+ * Registers or updates a client whose metadata the deployment's settings define (the first-party
+ * apps): idempotent, and a change of redirect URIs takes effect at the next start.
+ */
+export async function upsertOidcClient(
+  db: Queryable,
+  input: {
+    clientId: string;
+    name: string;
+    metadata: Record<string, unknown>;
+    firstParty: boolean;
+    now: Date;
+  },
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const { rows } = await db.query<{ inserted: boolean }>(
+    `INSERT INTO oidc_clients (client_id, name, metadata, secret_sealed, first_party, created_at)
+     VALUES ($1, $2, $3, NULL, $4, $5)
+     ON CONFLICT (client_id) DO UPDATE SET name = EXCLUDED.name, metadata = EXCLUDED.metadata,
+       secret_sealed = NULL, first_party = EXCLUDED.first_party
+       WHERE oidc_clients.name IS DISTINCT FROM EXCLUDED.name
+          OR oidc_clients.metadata IS DISTINCT FROM EXCLUDED.metadata
+          OR oidc_clients.secret_sealed IS NOT NULL
+          OR oidc_clients.first_party IS DISTINCT FROM EXCLUDED.first_party
+     RETURNING (xmax = 0) AS inserted`,
+    [input.clientId, input.name, JSON.stringify(input.metadata), input.firstParty, input.now],
+  );
+  const row = rows[0];
+  return row === undefined ? 'unchanged' : row.inserted ? 'created' : 'updated';
+}
+
+/**
+ * The live CALOS sessions of this user's first-party app grants (each app's own session, started
+ * when the console let the app in): "sign out everywhere" ends them with the console's.
+ */
+export async function liveFirstPartySessionIds(db: Queryable, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ session_id: string }>(
+    `SELECT DISTINCT g.session_id FROM oidc_grant_sessions g
+       JOIN oidc_clients c ON c.client_id = g.client_id AND c.first_party
+       JOIN user_sessions s ON s.session_id = g.session_id
+      WHERE g.user_id = $1 AND s.revoked_at IS NULL`,
+    [userId],
+  );
+  return rows.map((row) => row.session_id);
+}
+
 /** Removes a client and everything issued to it. */
 export async function deleteOidcClient(db: Queryable, clientId: string): Promise<boolean> {
   await db.query(

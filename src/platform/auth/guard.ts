@@ -17,6 +17,12 @@ import type { RevocationList } from './revocations.ts';
 export const TOKEN_ISSUER = 'calos';
 export const TOKEN_AUDIENCE = 'calos-apps';
 
+/**
+ * The scope only CALOS's own apps (first-party clients, registered from the deployment's settings)
+ * are given: their tokens reach every route a signed-in person reaches, as the account console's do.
+ */
+export const FIRST_PARTY_SCOPE = 'calos';
+
 /** The resource (RFC 8707) that access tokens of the OpenID Connect provider are issued for. */
 export const apiResourceOf = (issuer: string) => `${issuer}/api`;
 
@@ -39,6 +45,8 @@ export interface AuthUser {
     scopes: readonly string[];
     /** The person's grant to the app (claim `gid`): taking it away revokes this key like a session. */
     grantKey?: string;
+    /** One of CALOS's own apps (scope `calos`): every route is open to it, as to the console's tokens. */
+    isFirstParty?: boolean;
   };
 }
 
@@ -125,15 +133,7 @@ export function createTokenVerifier(
             plan: typeof payload.plan === 'string' ? payload.plan : 'free',
             expiresAt: payload.exp,
             token,
-            ...(isOidc
-              ? {
-                  delegated: {
-                    clientId: payload.client_id as string,
-                    scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
-                    ...(typeof payload.gid === 'string' ? { grantKey: payload.gid } : {}),
-                  },
-                }
-              : {}),
+            ...(isOidc ? { delegated: delegationOf(payload) } : {}),
           }),
         );
       } catch (error) {
@@ -144,6 +144,17 @@ export function createTokenVerifier(
         throw PlatformErrors.tokenInvalid('The access token is not valid');
       }
     },
+  };
+}
+
+/** What an RFC 9068 token of the OpenID provider lets its app do. */
+function delegationOf(payload: Record<string, unknown>): NonNullable<AuthUser['delegated']> {
+  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+  return {
+    clientId: payload.client_id as string,
+    scopes,
+    ...(typeof payload.gid === 'string' ? { grantKey: payload.gid } : {}),
+    ...(scopes.includes(FIRST_PARTY_SCOPE) ? { isFirstParty: true } : {}),
   };
 }
 
@@ -193,7 +204,7 @@ export function requireUser(request: FastifyRequest): AuthUser {
   if (!request.auth)
     throw PlatformErrors.unauthenticated('Sign in first: send Authorization: Bearer <access token>');
   const { delegated } = request.auth;
-  if (delegated) {
+  if (delegated && !delegated.isFirstParty) {
     // An app's token works only where a route names a scope the person gave the app.
     const allowed = request.routeOptions.config?.oauthScopes;
     if (!allowed?.some((scope) => delegated.scopes.includes(scope)))

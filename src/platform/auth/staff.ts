@@ -1,7 +1,7 @@
 // Staff routes: requireStaff(request, lookup, domain, roles) lets through a person whose staff
 // roles cover the domain (a grant in that domain or in 'all') with one of the roles; anyone else
 // is 403 STAFF_ROLE_REQUIRED. Roles come from identity (its own table there; through identity's
-// client, cached a few seconds, in other services). Apps' delegated tokens never reach staff routes.
+// client, cached a few seconds, in other services). Partner apps' delegated tokens never reach staff routes.
 import type { FastifyRequest } from 'fastify';
 import { PlatformErrors } from '../errors.ts';
 import { type AuthUser, requireUser } from './guard.ts';
@@ -27,7 +27,7 @@ export async function requireStaff(
   roles: readonly string[],
 ): Promise<AuthUser & { staff: readonly StaffRoleGrant[] }> {
   const user = requireUser(request);
-  if (user.delegated) throw PlatformErrors.insufficientScope([]);
+  if (user.delegated && !user.delegated.isFirstParty) throw PlatformErrors.insufficientScope([]);
   const grants = await lookup(user.userId);
   if (!staffCovers(grants, domain, roles)) throw PlatformErrors.staffRoleRequired(domain, roles);
   return { ...user, staff: grants };

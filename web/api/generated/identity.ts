@@ -2569,6 +2569,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/logout-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End this session and every app session started from the account console
+         * @description Ends the sessions of CALOS’s own apps (Hollowtown, HowToCookAtHome, Family Planner) this account signed into from the console. Refresh stops at once everywhere; access tokens already issued stop working in every service within seconds (revocation feed), at most 300 s.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sessions_ended: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me": {
         parameters: {
             query?: never;
@@ -5177,6 +5233,7 @@ export interface paths {
                             client_name: string;
                             first_party: boolean;
                             scopes: string[];
+                            screen?: "signin" | "signup";
                         };
                     };
                 };
@@ -5872,7 +5929,8 @@ export interface paths {
         put?: never;
         /**
          * The signed-in account console asks for a one-time code for an app
-         * @description PKCE S256 only. The code works once, for 60 seconds, at exactly this redirect_uri: the app root on a host that CALOS_HOSTS maps to the app, or its prefix on the host the console is on.
+         * @deprecated
+         * @description PKCE S256 only. The code works once, for 60 seconds, at exactly this redirect_uri: the app root on a host that CALOS_HOSTS maps to the app, or its prefix on the host the console is on. Deprecated: sign in with OpenID Connect instead (client calos-<app>, authorization code + PKCE at the discovered authorization_endpoint); this route goes away in the next release.
          */
         post: {
             parameters: {
@@ -5956,7 +6014,8 @@ export interface paths {
         put?: never;
         /**
          * End this session and every app session started from the account console
-         * @description Refresh stops at once everywhere; access tokens already issued keep working in the apps for at most 300 s.
+         * @deprecated
+         * @description Refresh stops at once everywhere; access tokens already issued keep working in the apps for at most 300 s. Deprecated: use POST /api/auth/logout-everywhere.
          */
         post: {
             parameters: {
@@ -6012,7 +6071,8 @@ export interface paths {
         put?: never;
         /**
          * An app exchanges a one-time code and its PKCE verifier for its own session
-         * @description The session is the app's own (its own refresh token, shown as a device "<App> (web)"); sign out everywhere ends it.
+         * @deprecated
+         * @description The session is the app's own (its own refresh token, shown as a device "<App> (web)"); sign out everywhere ends it. Deprecated: sign in with OpenID Connect instead (client calos-<app>, authorization code + PKCE at the discovered authorization_endpoint); this route goes away in the next release.
          */
         post: {
             parameters: {
