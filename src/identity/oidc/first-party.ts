@@ -4,17 +4,23 @@
 import type { Config } from '../../platform/config.ts';
 import { createHostLookup, WEB_APPS, type WebPage } from '../../platform/http/static.ts';
 
+/**
+ * The pages that sign in as clients: the console and the apps. The operator console (/admin/) is
+ * served by identity beside the account console and uses the console's own session.
+ */
+export type FirstPartyPage = Exclude<WebPage, 'admin'>;
+
 export interface FirstPartyClient {
   clientId: string;
-  page: WebPage;
+  page: FirstPartyPage;
   name: string;
   redirectUris: string[];
 }
 
 /** The client id of each page: `calos-<page>` (a name `calos clients add` never makes: it adds a suffix). */
-export const firstPartyClientId = (page: WebPage) => `calos-${page}`;
+export const firstPartyClientId = (page: FirstPartyPage) => `calos-${page}`;
 
-const NAMES: Record<WebPage, string> = {
+const NAMES: Record<FirstPartyPage, string> = {
   account: 'CALOS account',
   hollowtown: 'Hollowtown',
   recipes: 'HowToCookAtHome',
@@ -36,21 +42,22 @@ export function firstPartyClients(
   const isSharedHost = lookup.serviceOf(issuer.hostname) === undefined;
   const exactHostsOf = (service: string) =>
     [...config.hosts].filter(([host, s]) => s === service && !host.startsWith('*.')).map(([host]) => host);
-  const pages: Array<{ page: WebPage; service: string; prefix: string; path: string; own?: string }> = [
-    {
-      page: 'account',
-      service: 'identity',
-      prefix: '/account',
-      path: '/account/',
-      own: config.mail.accountUrl,
-    },
-    ...Object.entries(WEB_APPS).map(([page, { service, prefix }]) => ({
-      page: page as WebPage,
-      service,
-      prefix,
-      path: '/',
-    })),
-  ];
+  const pages: Array<{ page: FirstPartyPage; service: string; prefix: string; path: string; own?: string }> =
+    [
+      {
+        page: 'account',
+        service: 'identity',
+        prefix: '/account',
+        path: '/account/',
+        own: config.mail.accountUrl,
+      },
+      ...Object.entries(WEB_APPS).map(([page, { service, prefix }]) => ({
+        page: page as FirstPartyPage,
+        service,
+        prefix,
+        path: '/',
+      })),
+    ];
   return pages.map(({ page, service, prefix, path, own }) => {
     const uris = new Set<string>();
     for (const host of exactHostsOf(service)) uris.add(`${issuer.protocol}//${host}${port}${path}`);
