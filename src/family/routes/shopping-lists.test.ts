@@ -83,6 +83,102 @@ describe.each(testEngines())('family shopping lists on %s', (engine) => {
     expect(read.body.version).toBe(1);
   });
 
+  it('joins two members adding the same thing into one line, amounts added, and a replay changes nothing', async () => {
+    const list = await newList();
+    const at = `/shopping-lists/${list.list_id}/items`;
+    const momKey = randomUUID();
+    const first = await api(
+      mom,
+      'POST',
+      at,
+      { name: 'Milk', quantity: 1, unit: 'l', cost_cents: 120 },
+      momKey,
+    );
+    expect(first.status).toBe(201);
+    // The kid, offline meanwhile, wanted milk too: sent later, it joins the line.
+    const kidKey = randomUUID();
+    const joined = await api(
+      kid,
+      'POST',
+      at,
+      { name: '  milk ', quantity: 2, unit: 'l', cost_cents: 240 },
+      kidKey,
+    );
+    expect(joined.status).toBe(200);
+    expect(joined.body).toMatchObject({
+      item_id: first.body.item_id,
+      name: 'Milk',
+      quantity: 3,
+      cost_cents: 360,
+    });
+    expect(joined.body).not.toHaveProperty('merged');
+    // The kid's outbox sends again after a lost answer: the same answer, nothing added twice.
+    const replay = await api(
+      kid,
+      'POST',
+      at,
+      { name: '  milk ', quantity: 2, unit: 'l', cost_cents: 240 },
+      kidKey,
+    );
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(joined.body);
+    // Another unit, or a line already bought, is a new line.
+    expect(
+      (await api(kid, 'POST', at, { name: 'milk', quantity: 1, unit: 'bottle' }, randomUUID())).status,
+    ).toBe(201);
+    await api(mom, 'PATCH', `${at}/${first.body.item_id}`, { checked: true }, randomUUID());
+    const again = await api(kid, 'POST', at, { name: 'Milk', quantity: 1, unit: 'l' }, randomUUID());
+    expect(again.status).toBe(201);
+    expect(again.body.item_id).not.toBe(first.body.item_id);
+    // Without amounts, the line keeps the one it has.
+    const bread = await api(mom, 'POST', at, { name: 'bread' }, randomUUID());
+    const moreBread = await api(kid, 'POST', at, { name: 'Bread', quantity: 2 }, randomUUID());
+    expect(moreBread.body).toMatchObject({ item_id: bread.body.item_id, quantity: 2 });
+    const items = (await api(mom, 'GET', `/shopping-lists/${list.list_id}`)).body.items;
+    expect(
+      items.map((i: { name: string; unit: string | null; quantity: number | null }) => [
+        i.name,
+        i.unit,
+        i.quantity,
+      ]),
+    ).toEqual([
+      ['Milk', 'l', 3],
+      ['milk', 'bottle', 1],
+      ['Milk', 'l', 1],
+      ['bread', null, 2],
+    ]);
+    // One event per change that applied: two adds and one join for the milk, never the replay.
+    const version = (await api(mom, 'GET', `/shopping-lists/${list.list_id}`)).body.version;
+    expect(version).toBe(list.version + 7);
+  });
+
+  it('refuses a join that would go past what an item may hold', async () => {
+    const list = await newList();
+    const at = `/shopping-lists/${list.list_id}/items`;
+    await api(mom, 'POST', at, { name: 'rice', quantity: 999_000, unit: 'g' }, randomUUID());
+    const over = await api(kid, 'POST', at, { name: 'rice', quantity: 2000, unit: 'g' }, randomUUID());
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('SHOPPING_ITEM_TOO_LARGE');
+  });
+
+  it('lets a queued check-off of an item someone removed fail alone, and the next change go through', async () => {
+    const list = await newList();
+    const at = `/shopping-lists/${list.list_id}/items`;
+    const eggs = (await api(mom, 'POST', at, { name: 'eggs' }, randomUUID())).body;
+    const tea = (await api(mom, 'POST', at, { name: 'tea' }, randomUUID())).body;
+    expect((await api(mom, 'DELETE', `${at}/${eggs.item_id}`, undefined, randomUUID())).status).toBe(200);
+    const late = await api(kid, 'PATCH', `${at}/${eggs.item_id}`, { checked: true }, randomUUID());
+    expect(late.status).toBe(404);
+    expect(late.body.error.code).toBe('SHOPPING_ITEM_NOT_FOUND');
+    const key = randomUUID();
+    const ticked = await api(kid, 'PATCH', `${at}/${tea.item_id}`, { checked: true }, key);
+    expect(ticked.body.checked).toBe(true);
+    // Setting, not toggling: a resend leaves it ticked.
+    expect((await api(kid, 'PATCH', `${at}/${tea.item_id}`, { checked: true }, key)).body).toEqual(
+      ticked.body,
+    );
+  });
+
   it('records who checked an item, bumps the version, and refuses a stale expected_version', async () => {
     const list = await newList();
     const item = (

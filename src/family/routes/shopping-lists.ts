@@ -144,6 +144,10 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
       schema: {
         tags: ['shopping lists'],
         summary: 'Add an item (any member); send an Idempotency-Key so a retry adds it once',
+        description:
+          'An item still to buy that a member added by hand under the same name (any case) and unit is not ' +
+          'added twice: this add joins it (quantities and costs add up) and the answer is 200 with the item. ' +
+          'A new item answers 201. A retry with the same Idempotency-Key answers as the first time.',
         security: bearer,
         params: Type.Object({ id: Id }),
         headers: IdempotencyHeaders,
@@ -160,7 +164,7 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
             examples: [{ name: 'pumpkins', quantity: 3, unit: 'count', cost_cents: 900 }],
           },
         ),
-        response: { 201: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+        response: { 200: Item, 201: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
     async (request, reply) => {
@@ -173,7 +177,10 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
         note,
         costCents: cost_cents,
       });
-      return reply.status(201).send(withLinks(await linkerFor(affiliate, userId), 'grocery', item));
+      const { merged, ...view } = item;
+      return reply
+        .status(merged ? 200 : 201)
+        .send(withLinks(await linkerFor(affiliate, userId), 'grocery', view));
     },
   );
 

@@ -22,6 +22,7 @@ import {
   findList,
   findListBySource,
   findListForMember,
+  findOpenManualItem,
   insertEvent,
   insertItem,
   insertList,
@@ -221,25 +222,66 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
       await hub.publish(listId, { deleted: true }).catch(() => undefined);
     },
 
+    /**
+     * Adds an item, or joins an item still to buy that a member added by hand under the same
+     * name and unit (two members who both noticed the milk ran out get one line, offline or
+     * not): the amounts and costs add up, so no member's add is lost, and the answer says
+     * `merged`. A checked item is bought already: the same name then starts a new line.
+     */
     addItem(
       userId: string,
       listId: string,
       idempotencyKey: string | undefined,
       item: Omit<NewShoppingItem, 'origin' | 'position'>,
-    ) {
-      return change(userId, listId, idempotencyKey, { add: item }, async (tx, _list, version) => {
-        const existing = await countItems(tx, listId);
-        if (existing >= MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems(MAX_ITEMS_PER_LIST);
-        const row = await insertItem(
-          tx,
-          listId,
-          { ...item, origin: 'manual', position: existing },
-          version,
-          userId,
-        );
-        const view = itemView(row);
-        return { response: view, event: { kind: 'item.added', item_id: row.item_id, data: { item: view } } };
-      });
+    ): Promise<ItemView & { merged: boolean }> {
+      return change<ItemView & { merged: boolean }>(
+        userId,
+        listId,
+        idempotencyKey,
+        { add: item },
+        async (tx, _list, version) => {
+          const same = await findOpenManualItem(tx, listId, item.name, item.unit);
+          if (same) {
+            const sum = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b);
+            const quantity = sum(
+              same.quantity === null ? null : Number(same.quantity),
+              item.quantity ?? null,
+            );
+            const cost = sum(same.cost_cents, item.costCents ?? null);
+            if ((quantity ?? 0) >= 1_000_000 || (cost ?? 0) > 100_000_000)
+              throw ShoppingErrors.mergedTooLarge();
+            const row = await updateItemFields(
+              tx,
+              same.item_id,
+              {
+                quantity,
+                cost_cents: cost,
+                note: same.note ?? item.note ?? null,
+              },
+              version,
+            );
+            const view = itemView(row);
+            return {
+              response: { ...view, merged: true },
+              event: { kind: 'item.updated', item_id: row.item_id, data: { item: view } },
+            };
+          }
+          const existing = await countItems(tx, listId);
+          if (existing >= MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems(MAX_ITEMS_PER_LIST);
+          const row = await insertItem(
+            tx,
+            listId,
+            { ...item, origin: 'manual', position: existing },
+            version,
+            userId,
+          );
+          const view = itemView(row);
+          return {
+            response: { ...view, merged: false },
+            event: { kind: 'item.added', item_id: row.item_id, data: { item: view } },
+          };
+        },
+      );
     },
 
     updateItem(

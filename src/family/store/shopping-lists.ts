@@ -156,6 +156,26 @@ export async function findItem(
   return rows[0];
 }
 
+/**
+ * An item still to buy that a member added by hand under the same name (any case, spaces
+ * trimmed) and unit: where a second add of the same thing joins in (see addItem).
+ */
+export async function findOpenManualItem(
+  tx: Queryable,
+  listId: string,
+  name: string,
+  unit: string | null,
+): Promise<ShoppingItemRow | undefined> {
+  const { rows } = await tx.query<ShoppingItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM family_shopping_items
+     WHERE list_id = $1 AND origin = 'manual' AND NOT checked
+       AND lower(btrim(name)) = lower(btrim($2)) AND unit IS NOT DISTINCT FROM $3
+     ORDER BY position, created_at, item_id LIMIT 1`,
+    [listId, name, unit],
+  );
+  return rows[0];
+}
+
 export interface NewShoppingItem {
   name: string;
   quantity: number | null;
