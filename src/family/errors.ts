@@ -152,6 +152,10 @@ export const ShoppingErrors = {
       current_version: current,
     }),
   tooManyItems: (max: number) => new AppError(409, 'SHOPPING_LIST_FULL', `A list holds at most ${max} items`),
+  aisleRepeated: () =>
+    new AppError(400, 'SHOPPING_AISLE_REPEATED', 'aisle_order names each aisle at most once', {
+      field: 'body.aisle_order',
+    }),
   mergedTooLarge: () =>
     new AppError(
       409,

@@ -152,6 +152,72 @@ describe.each(testEngines())('family shopping lists on %s', (engine) => {
     expect(version).toBe(list.version + 7);
   });
 
+  it('puts each item in an aisle, guessed from its name unless given, and keeps a store’s aisle order per list', async () => {
+    const list = await newList();
+    expect(list).toMatchObject({ store_name: null, aisle_order: [] });
+    const at = `/shopping-lists/${list.list_id}/items`;
+    const aisles: Record<string, string> = {};
+    for (const name of ['2 bottles of milk', 'Sourdough bread', 'ice cream', 'dish soap', 'gummy worms']) {
+      aisles[name] = (await api(kid, 'POST', at, { name }, randomUUID())).body.aisle;
+    }
+    expect(aisles).toEqual({
+      '2 bottles of milk': 'dairy',
+      'Sourdough bread': 'bakery',
+      'ice cream': 'frozen',
+      'dish soap': 'household',
+      'gummy worms': 'other',
+    });
+    const given = await api(kid, 'POST', at, { name: 'gummy bears', aisle: 'pantry' }, randomUUID());
+    expect(given.body.aisle).toBe('pantry');
+    const moved = await api(kid, 'PATCH', `${at}/${given.body.item_id}`, { aisle: 'drinks' }, randomUUID());
+    expect(moved.body.aisle).toBe('drinks');
+    expect((await api(kid, 'POST', at, { name: 'x', aisle: 'attic' }, randomUUID())).status).toBe(400);
+
+    // The kid, in the shop, sets its order; everyone reading the list gets it.
+    const order = { store_name: ' Corner market ', aisle_order: ['bakery', 'produce', 'dairy'] };
+    const set = await api(kid, 'PATCH', `/shopping-lists/${list.list_id}`, order, randomUUID());
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      store_name: 'Corner market',
+      aisle_order: ['bakery', 'produce', 'dairy'],
+    });
+    expect((await api(mom, 'GET', `/shopping-lists/${list.list_id}`)).body).toMatchObject({
+      store_name: 'Corner market',
+      aisle_order: ['bakery', 'produce', 'dairy'],
+      version: set.body.version,
+    });
+    const repeated = await api(
+      mom,
+      'PATCH',
+      `/shopping-lists/${list.list_id}`,
+      { aisle_order: ['dairy', 'dairy'] },
+      randomUUID(),
+    );
+    expect(repeated.status).toBe(400);
+    expect(repeated.body.error.code).toBe('SHOPPING_AISLE_REPEATED');
+    for (const bad of [{}, { aisle_order: ['attic'] }, { store_name: 'x'.repeat(101) }]) {
+      expect((await api(mom, 'PATCH', `/shopping-lists/${list.list_id}`, bad, randomUUID())).status).toBe(
+        400,
+      );
+    }
+    expect(
+      (await api(mom, 'PATCH', `/shopping-lists/${list.list_id}`, { store_name: 'x' })).body.error.code,
+    ).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect(
+      (await api(stranger, 'PATCH', `/shopping-lists/${list.list_id}`, { store_name: 'Mine' }, randomUUID()))
+        .status,
+    ).toBe(404);
+    // Cleared again: the default order.
+    const cleared = await api(
+      mom,
+      'PATCH',
+      `/shopping-lists/${list.list_id}`,
+      { store_name: null, aisle_order: [] },
+      randomUUID(),
+    );
+    expect(cleared.body).toMatchObject({ store_name: null, aisle_order: [] });
+  });
+
   it('refuses a join that would go past what an item may hold', async () => {
     const list = await newList();
     const at = `/shopping-lists/${list.list_id}/items`;

@@ -35,9 +35,11 @@ import {
   type ShoppingListRow,
   saveIdempotentResponse,
   setItemChecked,
+  setListStore,
   setListVersion,
   updateItemFields,
 } from '../store/shopping-lists.ts';
+import { type Aisle, guessAisle } from './aisles.ts';
 import { isUuid } from './pages.ts';
 import { assertCan } from './roles.ts';
 
@@ -50,6 +52,7 @@ export interface ItemView {
   unit: string | null;
   note: string | null;
   cost_cents: number | null;
+  aisle: Aisle;
   origin: 'generated' | 'manual';
   checked: boolean;
   checked_by: string | null;
@@ -63,6 +66,9 @@ export interface ListView {
   list_name: string;
   version: number;
   source: { domain: string; id: string } | null;
+  store_name: string | null;
+  /** The aisles in the order the store is walked; those it leaves out come after, as in AISLES. */
+  aisle_order: Aisle[];
   estimated_cost_cents: number;
   items: ItemView[];
   created_at: Date;
@@ -80,6 +86,8 @@ function listView(list: ShoppingListRow, items: ShoppingItemRow[]): ListView {
     list_name: list.list_name,
     version: list.version,
     source: list.source_domain && list.source_id ? { domain: list.source_domain, id: list.source_id } : null,
+    store_name: list.store_name,
+    aisle_order: list.aisle_order,
     estimated_cost_cents: costOf(items),
     items: items.map(itemView),
     created_at: list.created_at,
@@ -115,6 +123,7 @@ export interface ItemChange {
   note?: string | null;
   /** What a member expects it to cost, in cents (null: not known). */
   cost_cents?: number | null;
+  aisle?: Aisle;
   /** The item version the change was made against; a newer one gives 409 VERSION_CONFLICT. */
   expected_version?: number;
 }
@@ -232,7 +241,7 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
       userId: string,
       listId: string,
       idempotencyKey: string | undefined,
-      item: Omit<NewShoppingItem, 'origin' | 'position'>,
+      item: Omit<NewShoppingItem, 'origin' | 'position' | 'aisle'> & { aisle?: Aisle },
     ): Promise<ItemView & { merged: boolean }> {
       return change<ItemView & { merged: boolean }>(
         userId,
@@ -271,7 +280,7 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
           const row = await insertItem(
             tx,
             listId,
-            { ...item, origin: 'manual', position: existing },
+            { ...item, aisle: item.aisle ?? guessAisle(item.name), origin: 'manual', position: existing },
             version,
             userId,
           );
@@ -305,6 +314,33 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
           row = await setItemChecked(tx, itemId, checked, userId, version, deps.now());
         const view = itemView(row);
         return { response: view, event: { kind: 'item.updated', item_id: itemId, data: { item: view } } };
+      });
+    },
+
+    /**
+     * Sets the store a list is for and the order its aisles are walked in (any member: who is in
+     * the shop knows it best). Each aisle at most once; those left out come after.
+     */
+    updateStore(
+      userId: string,
+      listId: string,
+      idempotencyKey: string | undefined,
+      settings: { store_name?: string | null; aisle_order?: Aisle[] },
+    ) {
+      const tidy = {
+        ...('store_name' in settings ? { store_name: settings.store_name?.trim() || null } : {}),
+        ...(settings.aisle_order ? { aisle_order: settings.aisle_order } : {}),
+      };
+      if (tidy.aisle_order && new Set(tidy.aisle_order).size !== tidy.aisle_order.length)
+        throw ShoppingErrors.aisleRepeated();
+      return change(userId, listId, idempotencyKey, { store: tidy }, async (tx, list, version) => {
+        await setListStore(tx, listId, tidy);
+        const view = {
+          store_name: 'store_name' in tidy ? (tidy.store_name ?? null) : list.store_name,
+          aisle_order: tidy.aisle_order ?? list.aisle_order,
+          version,
+        };
+        return { response: view, event: { kind: 'list.updated', item_id: null, data: view } };
       });
     },
 
@@ -374,6 +410,7 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
             {
               ...item,
               costCents: item.costCents ?? carriedCost(priced.get(key), item.quantity),
+              aisle: guessAisle(item.name),
               origin: 'generated',
               position: position++,
             },
