@@ -13,6 +13,7 @@ import {
   formatMoney,
   Loading,
   Section,
+  SelectField,
   SubmitRow,
   TextField,
 } from '../shared/components.tsx';
@@ -25,6 +26,27 @@ import { followStream, type StreamState } from '../shared/stream.ts';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import type { Page } from './model.ts';
 
+/** The aisles of src/family/service/aisles.ts, as a shopper reads them. */
+const AISLES = {
+  produce: 'Fruit and vegetables',
+  bakery: 'Bakery',
+  dairy: 'Dairy and eggs',
+  'meat-fish': 'Meat and fish',
+  frozen: 'Frozen',
+  pantry: 'Cupboard',
+  drinks: 'Drinks',
+  household: 'Household',
+  other: 'Other',
+} as const;
+type Aisle = keyof typeof AISLES;
+const ALL_AISLES = Object.keys(AISLES) as Aisle[];
+
+/** The store's order, then the aisles it leaves out in the default order. */
+const walkOrder = (order: readonly Aisle[] = []) => [
+  ...order,
+  ...ALL_AISLES.filter((a) => !order.includes(a)),
+];
+
 interface ShoppingItem {
   item_id: string;
   name: string;
@@ -32,12 +54,15 @@ interface ShoppingItem {
   unit: string | null;
   checked: boolean;
   cost_cents: number | null;
+  aisle?: Aisle;
   buy_links?: BuyLink[];
 }
 interface ShoppingList {
   list_id: string;
   list_name: string;
   version: number;
+  store_name?: string | null;
+  aisle_order?: Aisle[];
   estimated_cost_cents: number;
   items: ShoppingItem[];
   affiliate_disclosure?: string | null;
@@ -125,11 +150,14 @@ function withWaiting(
           unit: null,
           checked: false,
           cost_cents: null,
+          aisle: (change.aisle as Aisle | undefined) ?? 'other',
           waiting: true,
         },
       ];
     } else {
-      items = items.map((i) => (i.item_id === change.item_id ? { ...i, checked: change.checked, waiting: true } : i));
+      items = items.map((i) =>
+        i.item_id === change.item_id ? { ...i, checked: change.checked, waiting: true } : i,
+      );
     }
   }
   return { ...list, items };
@@ -165,7 +193,7 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
   const [list, setList] = useState<ShoppingList>();
   const [loadError, setLoadError] = useState<string>();
   const [live, setLive] = useState<StreamState>();
-  const [item, setItem, set] = useFields({ name: '', quantity: '' });
+  const [item, setItem, set] = useFields({ name: '', quantity: '', aisle: '' });
   const online = useOnline();
   const user = props.user?.user_id ?? session.read()?.user?.user_id ?? 'me';
 
@@ -174,18 +202,25 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
       const headers = { 'idempotency-key': idempotency_key };
       if (change.kind === 'add') {
         const added = await api<ShoppingItem>(`/api/shopping-lists/${change.list_id}/items`, {
-          body: { name: change.name, ...(change.quantity === null ? {} : { quantity: change.quantity }) },
+          body: {
+            name: change.name,
+            ...(change.quantity === null ? {} : { quantity: change.quantity }),
+            ...(change.aisle ? { aisle: change.aisle } : {}),
+          },
           headers,
         });
         return { item_id: added.item_id, result: added };
       }
       if (isLocalId(change.item_id))
         throw new ApiError(404, 'SHOPPING_ITEM_NOT_FOUND', 'The item was never added');
-      const updated = await api<ShoppingItem>(`/api/shopping-lists/${change.list_id}/items/${change.item_id}`, {
-        method: 'PATCH',
-        body: { checked: change.checked },
-        headers,
-      });
+      const updated = await api<ShoppingItem>(
+        `/api/shopping-lists/${change.list_id}/items/${change.item_id}`,
+        {
+          method: 'PATCH',
+          body: { checked: change.checked },
+          headers,
+        },
+      );
       return { result: updated };
     },
     [api],
@@ -217,6 +252,10 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
               const payload = (data.data ?? {}) as { item?: ShoppingItem; items?: ShoppingItem[] };
               if (event.event === 'list.regenerated' && payload.items)
                 return { ...current, items: payload.items };
+              if (event.event === 'list.updated') {
+                const store = data.data as Pick<ShoppingList, 'store_name' | 'aisle_order'>;
+                return { ...current, store_name: store.store_name, aisle_order: store.aisle_order };
+              }
               if (event.event === 'item.removed')
                 return { ...current, items: current.items.filter((i) => i.item_id !== data.item_id) };
               return payload.item ? withItem(current, payload.item) : current;
@@ -242,7 +281,13 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
   }, [api, config.api, listId, session]);
 
   const check = (target: ShownItem, checked: boolean) =>
-    void outbox.enqueue({ kind: 'check', list_id: listId, item_id: target.item_id, name: target.name, checked });
+    void outbox.enqueue({
+      kind: 'check',
+      list_id: listId,
+      item_id: target.item_id,
+      name: target.name,
+      checked,
+    });
   const submit = async () => {
     const quantity = Number(item.quantity);
     await outbox.enqueue({
@@ -251,8 +296,9 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
       local_id: `local:${crypto.randomUUID()}`,
       name: item.name.trim(),
       quantity: item.quantity && Number.isFinite(quantity) ? quantity : null,
+      ...(item.aisle ? { aisle: item.aisle } : {}),
     });
-    setItem({ name: '', quantity: '' });
+    setItem({ name: '', quantity: '', aisle: item.aisle });
   };
   if (loadError) return <ErrorMessage>{loadError}</ErrorMessage>;
   if (!list) return <Loading label="Opening the list…" />;
@@ -293,28 +339,39 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
       {shown.items.length === 0 ? (
         <Empty>The list is empty.</Empty>
       ) : (
-        <ul className="list" aria-label={`Items on ${list.list_name}`}>
-          {shown.items.map((i) => (
-            <li className="list-row" key={i.item_id}>
-              <Checkbox
-                label={
-                  <>
-                    {i.checked ? <s>{i.name}</s> : i.name}
-                    {i.quantity !== null && (
-                      <span className="muted">
-                        {' '}
-                        · {i.quantity} {shownUnit(i.unit) ?? ''}
-                      </span>
-                    )}
-                    {i.waiting && <span className="muted"> · waiting to be sent</span>}
-                  </>
-                }
-                checked={i.checked}
-                onChange={(e) => check(i, e.target.checked)}
-              />
-              <BuyLinks links={i.buy_links} item={i.name} />
-            </li>
-          ))}
+        <ul className="aisles" aria-label={`Items on ${list.list_name}`}>
+          {walkOrder(list.aisle_order).map((aisle) => {
+            const here = shown.items.filter((i) => (i.aisle ?? 'other') === aisle);
+            if (here.length === 0) return null;
+            return (
+              <li key={aisle} className="aisle">
+                <h3 id={`${listId}-${aisle}`}>{AISLES[aisle]}</h3>
+                <ul className="list" aria-labelledby={`${listId}-${aisle}`}>
+                  {here.map((i) => (
+                    <li className="list-row" key={i.item_id}>
+                      <Checkbox
+                        label={
+                          <>
+                            {i.checked ? <s>{i.name}</s> : i.name}
+                            {i.quantity !== null && (
+                              <span className="muted">
+                                {' '}
+                                · {i.quantity} {shownUnit(i.unit) ?? ''}
+                              </span>
+                            )}
+                            {i.waiting && <span className="muted"> · waiting to be sent</span>}
+                          </>
+                        }
+                        checked={i.checked}
+                        onChange={(e) => check(i, e.target.checked)}
+                      />
+                      <BuyLinks links={i.buy_links} item={i.name} />
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            );
+          })}
         </ul>
       )}
       <AffiliateDisclosure text={list.affiliate_disclosure} />
@@ -322,9 +379,95 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
         <div className="form-grid">
           <TextField label="Item" required maxLength={200} value={item.name} onChange={set('name')} />
           <TextField label="How many" inputMode="decimal" value={item.quantity} onChange={set('quantity')} />
+          <SelectField
+            label="Aisle"
+            options={[['', 'Guess from the name'], ...ALL_AISLES.map((a) => [a, AISLES[a]] as const)]}
+            value={item.aisle}
+            onChange={set('aisle')}
+          />
         </div>
         <SubmitRow>Add item</SubmitRow>
       </Form>
+      <StoreOrder
+        props={props}
+        list={list}
+        onSaved={(store) => setList((current) => current && { ...current, ...store })}
+      />
     </Section>
+  );
+}
+
+/**
+ * The store a list is for and the order its aisles are walked in there, set by whoever is in the
+ * shop: the list groups its items in that order. Saved at once (it needs signal).
+ */
+function StoreOrder({
+  props,
+  list,
+  onSaved,
+}: {
+  props: ViewProps;
+  list: ShoppingList;
+  onSaved: (store: Pick<ShoppingList, 'store_name' | 'aisle_order'>) => void;
+}) {
+  const [store, setStore] = useState(list.store_name ?? '');
+  const [order, setOrder] = useState(() => walkOrder(list.aisle_order));
+  const save = useAction();
+  const move = (index: number, by: -1 | 1) =>
+    setOrder((current) => {
+      const next = [...current];
+      const [aisle] = next.splice(index, 1);
+      next.splice(index + by, 0, aisle as Aisle);
+      return next;
+    });
+  const submit = () =>
+    save.run(async () => {
+      const saved = await props.api<Pick<ShoppingList, 'store_name' | 'aisle_order'>>(
+        `/api/shopping-lists/${list.list_id}`,
+        {
+          method: 'PATCH',
+          body: { store_name: store.trim() || null, aisle_order: order },
+          headers: { 'idempotency-key': crypto.randomUUID() },
+        },
+      );
+      onSaved(saved);
+    });
+  return (
+    <details className="store-order">
+      <summary>Store and aisle order{list.store_name ? `: ${list.store_name}` : ''}</summary>
+      <Form onSubmit={submit} error={save.error} label="Store and aisle order">
+        <TextField label="Store" maxLength={100} value={store} onChange={(e) => setStore(e.target.value)} />
+        <ol className="list" aria-label="Aisles in the order you walk them">
+          {order.map((aisle, index) => (
+            <li className="list-row" key={aisle}>
+              <span>{AISLES[aisle]}</span>
+              <span className="button-row">
+                <Button
+                  small
+                  variant="secondary"
+                  type="button"
+                  disabled={index === 0}
+                  onClick={() => move(index, -1)}
+                  aria-label={`Move ${AISLES[aisle]} up`}
+                >
+                  ↑
+                </Button>
+                <Button
+                  small
+                  variant="secondary"
+                  type="button"
+                  disabled={index === order.length - 1}
+                  onClick={() => move(index, 1)}
+                  aria-label={`Move ${AISLES[aisle]} down`}
+                >
+                  ↓
+                </Button>
+              </span>
+            </li>
+          ))}
+        </ol>
+        <SubmitRow busy={save.busy}>Save the order</SubmitRow>
+      </Form>
+    </details>
   );
 }

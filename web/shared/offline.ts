@@ -10,7 +10,9 @@ export function registerOfflineWorker(config: PageConfig) {
   if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
   // A page served from another origin than its own (a mapped host's fallback) has no worker.
   if (/^https?:\/\//.test(config.base)) return;
-  navigator.serviceWorker.register(`${config.base}/sw.js`, { scope: `${config.base}/` }).catch(() => undefined);
+  navigator.serviceWorker
+    .register(`${config.base}/sw.js`, { scope: `${config.base}/` })
+    .catch(() => undefined);
 }
 
 export async function forgetOfflineData(config: PageConfig) {

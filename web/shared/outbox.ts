@@ -10,8 +10,24 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { ApiError, describeError } from './errors.ts';
 
 export type ListChange =
-  | { kind: 'check'; list_id: string; item_id: string; name: string; checked: boolean }
-  | { kind: 'add'; list_id: string; local_id: string; name: string; quantity: number | null };
+  | {
+      kind: 'check';
+      list_id: string;
+      /** The item's id, or (HowToCookAtHome, whose items have none) its name and unit as a key. */
+      item_id: string;
+      name: string;
+      unit?: string | null;
+      checked: boolean;
+    }
+  | {
+      kind: 'add';
+      list_id: string;
+      local_id: string;
+      name: string;
+      quantity: number | null;
+      /** The aisle the member chose; the server guesses one when there is none. */
+      aisle?: string;
+    };
 
 export interface QueuedChange {
   seq: number;
@@ -37,7 +53,11 @@ interface OutboxSchema extends DBSchema {
 function isRetryable(error: unknown): boolean {
   if (!(error instanceof ApiError)) return true;
   return (
-    error.code === 'NETWORK' || error.status === 0 || error.status >= 500 || error.status === 429 || error.status === 401
+    error.code === 'NETWORK' ||
+    error.status === 0 ||
+    error.status >= 500 ||
+    error.status === 429 ||
+    error.status === 401
   );
 }
 
@@ -86,15 +106,23 @@ export function outboxFor(app: string, user: string, send: Sender): Outbox {
   const notify = () => {
     for (const listener of listeners) listener();
   };
-  const load = async () => {
+  // What IndexedDB holds when the page starts; from then on `entries` leads and IndexedDB keeps
+  // a copy (another tab of the same app may send the same change too: its key makes that safe).
+  const loaded = (async () => {
     const all = await (await database).getAll('changes');
-    entries = all.filter((entry): entry is QueuedChange => entry.user === user && entry.seq !== undefined);
+    const stored = all.filter(
+      (entry): entry is QueuedChange => entry.user === user && entry.seq !== undefined,
+    );
+    entries = [...stored, ...entries];
     notify();
-  };
+  })().catch(() => undefined);
 
   async function drainOnce() {
-    await load();
-    while (entries.length > 0) {
+    await loaded;
+    // Offline as the browser says: the 'online' event drains.
+    if (!navigator.onLine) return;
+    // An entry still being written (seq 0) waits for its write, which drains again.
+    while (entries.length > 0 && (entries[0] as QueuedChange).seq > 0) {
       const head = entries[0] as QueuedChange;
       let outcome: SendOutcome;
       try {
@@ -119,12 +147,12 @@ export function outboxFor(app: string, user: string, send: Sender): Outbox {
         for (const later of entries.slice(1)) {
           if (later.change.kind === 'check' && later.change.item_id === added) {
             later.change = { ...later.change, item_id: outcome.item_id };
-            await tx.store.put(later);
+            if (later.seq > 0) await tx.store.put(later);
           }
         }
       }
       await tx.done;
-      entries = entries.slice(1);
+      entries = entries.filter((entry) => entry !== head);
       for (const listener of sentListeners) listener(head, outcome);
       notify();
     }
@@ -139,11 +167,12 @@ export function outboxFor(app: string, user: string, send: Sender): Outbox {
       return () => listeners.delete(listener);
     },
     async enqueue(change) {
-      const db = await database;
-      const entry = { user, idempotency_key: crypto.randomUUID(), change };
-      const seq = await db.add('changes', entry);
-      entries = [...entries, { ...entry, seq }];
+      // Shown at once (a ticked box stays ticked), kept in IndexedDB before it is sent.
+      const entry: QueuedChange = { seq: 0, user, idempotency_key: crypto.randomUUID(), change };
+      entries = [...entries, entry];
       notify();
+      const { seq: _unsaved, ...stored } = entry;
+      entry.seq = await (await database).add('changes', stored);
       void outbox.drain();
     },
     drain() {
@@ -165,7 +194,7 @@ export function outboxFor(app: string, user: string, send: Sender): Outbox {
   };
   window.addEventListener('online', () => void outbox.drain());
   outboxes.set(name, outbox);
-  void load().then(() => outbox.drain());
+  void outbox.drain();
   return outbox;
 }
 
@@ -176,12 +205,7 @@ export const outboxDatabase = (app: string) => `calos-outbox-${app}`;
  * The outbox in a view: its waiting changes (for this list) and notices, live. `onSent` hears
  * each change the server took, with its answer, to show it before the live stream does.
  */
-export function useOutbox(
-  app: string,
-  user: string,
-  send: Sender,
-  onSent?: SentListener,
-) {
+export function useOutbox(app: string, user: string, send: Sender, onSent?: SentListener) {
   const outbox = outboxFor(app, user, send);
   outbox.setSender(send);
   const entries = useSyncExternalStore(outbox.subscribe, outbox.entries);
