@@ -71,6 +71,8 @@ function dropNotice(change: ListChange, error: unknown): string {
 }
 
 const RETRY_MS = 10_000;
+/** Sequence numbers from here on are of changes kept in the page only (no IndexedDB). */
+const MEMORY_ONLY = 2 ** 50;
 
 interface Outbox {
   entries(): readonly QueuedChange[];
@@ -106,10 +108,15 @@ export function outboxFor(app: string, user: string, send: Sender): Outbox {
   const notify = () => {
     for (const listener of listeners) listener();
   };
+  database.catch(() => undefined);
+  /** Work on IndexedDB; where the browser has none (or refuses it), changes live in the page only. */
+  const kept = <T>(work: (db: IDBPDatabase<OutboxSchema>) => Promise<T>): Promise<T | undefined> =>
+    database.then(work).catch(() => undefined);
+  let memoryOnly = MEMORY_ONLY;
   // What IndexedDB holds when the page starts; from then on `entries` leads and IndexedDB keeps
   // a copy (another tab of the same app may send the same change too: its key makes that safe).
   const loaded = (async () => {
-    const all = await (await database).getAll('changes');
+    const all = (await kept((db) => db.getAll('changes'))) ?? [];
     const stored = all.filter(
       (entry): entry is QueuedChange => entry.user === user && entry.seq !== undefined,
     );
@@ -138,20 +145,25 @@ export function outboxFor(app: string, user: string, send: Sender): Outbox {
         notices = [...notices, dropNotice(head.change, error)].slice(-5);
         outcome = {};
       }
-      const db = await database;
-      const tx = db.transaction('changes', 'readwrite');
-      await tx.store.delete(head.seq);
       // Later changes of an item added offline name it by the id the server gave it now.
       const added = head.change.kind === 'add' ? head.change.local_id : undefined;
+      const renamed: QueuedChange[] = [];
       if (added && outcome.item_id) {
         for (const later of entries.slice(1)) {
           if (later.change.kind === 'check' && later.change.item_id === added) {
             later.change = { ...later.change, item_id: outcome.item_id };
-            if (later.seq > 0) await tx.store.put(later);
+            if (later.seq > 0 && later.seq < MEMORY_ONLY) renamed.push(later);
           }
         }
       }
-      await tx.done;
+      await kept(async (db) => {
+        const tx = db.transaction('changes', 'readwrite');
+        await Promise.all([
+          tx.store.delete(head.seq),
+          ...renamed.map((later) => tx.store.put(later)),
+          tx.done,
+        ]);
+      });
       entries = entries.filter((entry) => entry !== head);
       for (const listener of sentListeners) listener(head, outcome);
       notify();
@@ -172,7 +184,7 @@ export function outboxFor(app: string, user: string, send: Sender): Outbox {
       entries = [...entries, entry];
       notify();
       const { seq: _unsaved, ...stored } = entry;
-      entry.seq = await (await database).add('changes', stored);
+      entry.seq = (await kept((db) => db.add('changes', stored))) ?? memoryOnly++;
       void outbox.drain();
     },
     drain() {
