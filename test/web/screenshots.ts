@@ -236,8 +236,8 @@ async function shootOffline(browser: Browser, web: WebPlatform, cast: Cast) {
   const items = page.getByRole('checkbox');
   await visible(items.first());
   await items.first().check();
-  await page.getByLabel('Item', { exact: true }).fill('Black candles');
-  await page.getByLabel('How many').fill('6');
+  await page.getByLabel('Item', { exact: true }).fill('Matches');
+  await page.getByLabel('How many').fill('2');
   await page.getByRole('button', { name: 'Add item' }).click();
   await visible(page.getByText(/changes? waiting to be sent/));
   await shoot(page, 'phone-family-shopping-offline');

@@ -150,7 +150,12 @@ function withWaiting(
           unit: null,
           checked: false,
           cost_cents: null,
-          aisle: (change.aisle as Aisle | undefined) ?? 'other',
+          // Where the server will put it: the aisle chosen, or that of the open line it joins.
+          aisle:
+            (change.aisle as Aisle | undefined) ??
+            items.find((i) => !i.checked && i.name.trim().toLowerCase() === change.name.trim().toLowerCase())
+              ?.aisle ??
+            'other',
           waiting: true,
         },
       ];
