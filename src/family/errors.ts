@@ -152,6 +152,16 @@ export const ShoppingErrors = {
       current_version: current,
     }),
   tooManyItems: (max: number) => new AppError(409, 'SHOPPING_LIST_FULL', `A list holds at most ${max} items`),
+  aisleRepeated: () =>
+    new AppError(400, 'SHOPPING_AISLE_REPEATED', 'aisle_order names each aisle at most once', {
+      field: 'body.aisle_order',
+    }),
+  mergedTooLarge: () =>
+    new AppError(
+      409,
+      'SHOPPING_ITEM_TOO_LARGE',
+      'The item is on the list already, and with this amount or cost it would be more than an item may hold',
+    ),
 };
 
 /** Private iCal feeds and other apps' entries on the family calendar. */

@@ -45,6 +45,8 @@ export const RecipesErrors = {
     ),
   pantryItemNotFound: () => new AppError(404, 'PANTRY_ITEM_NOT_FOUND', 'No such pantry item'),
   shoppingListNotFound: () => new AppError(404, 'SHOPPING_LIST_NOT_FOUND', 'No such shopping list'),
+  shoppingItemNotFound: () =>
+    new AppError(404, 'SHOPPING_ITEM_NOT_FOUND', 'No item of that name and unit on this shopping list'),
   servingsUnknown: () =>
     new AppError(
       400,

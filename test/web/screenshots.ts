@@ -24,7 +24,7 @@ import {
 const OUT = path.resolve('docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
-/** `npm run screenshots -- account family` retakes only those sets (landing, hollowtown, recipes, family, account, admin, phone). */
+/** `npm run screenshots -- account family` retakes only those sets (landing, hollowtown, recipes, family, account, admin, phone, offline). */
 const ONLY = process.argv.slice(2);
 const wanted = (set: string) => ONLY.length === 0 || ONLY.includes(set);
 /** Room around a section shot up close. */
@@ -248,6 +248,29 @@ async function shootAdmin(page: Page, web: WebPlatform, cast: Cast) {
   }
 }
 
+/** Wednesday in the shop with no signal: the list as last loaded, her ticks and an addition waiting. */
+async function shootOffline(browser: Browser, web: WebPlatform, cast: Cast) {
+  const phone = await browser.newContext(PHONE);
+  const page = await phone.newPage();
+  await signInOnAccount(page, web, cast.wednesday);
+  await openSignedIn(page, web, 'family', 'shopping');
+  // The app's service worker keeps what the page loads once it controls the page.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.reload();
+  await visible(page.getByRole('checkbox').first());
+  await phone.setOffline(true);
+  await page.reload();
+  const items = page.getByRole('checkbox');
+  await visible(items.first());
+  await items.first().check();
+  await page.getByLabel('Item', { exact: true }).fill('Matches');
+  await page.getByLabel('How many').fill('2');
+  await page.getByRole('button', { name: 'Add item' }).click();
+  await visible(page.getByText(/changes? waiting to be sent/));
+  await shoot(page, 'phone-family-shopping-offline');
+  await phone.close();
+}
+
 async function main() {
   if (!hasChromium) process.exit(1);
   mkdirSync(OUT, { recursive: true });
@@ -285,6 +308,7 @@ async function main() {
     if (wanted('admin')) await shootAdmin(page, web, cast);
     await context.close();
     if (wanted('phone')) await shootPhone(browser, web, cast, data);
+    if (wanted('offline')) await shootOffline(browser, web, cast);
   } finally {
     await browser.close();
     await web.close();

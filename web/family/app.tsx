@@ -39,4 +39,5 @@ export const FAMILY: AppDefinition = {
     ],
   },
   views: FAMILY_VIEWS,
+  offline: true,
 };

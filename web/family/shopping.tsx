@@ -1,10 +1,11 @@
 // Family Planner's shopping lists, kept live: a tick on one phone shows on every other at once.
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
 import {
+  Button,
   Checkbox,
   Empty,
   ErrorMessage,
@@ -12,17 +13,39 @@ import {
   formatMoney,
   Loading,
   Section,
+  SelectField,
   SubmitRow,
   TextField,
 } from '../shared/components.tsx';
+import { ApiError, describeError } from '../shared/errors.ts';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
+import { isLocalId, type QueuedChange, type SendOutcome, useOnline, useOutbox } from '../shared/outbox.ts';
 import { Link, navigate } from '../shared/router.tsx';
 import { followStream, type StreamState } from '../shared/stream.ts';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import type { Page } from './model.ts';
 
-const idempotent = () => ({ 'idempotency-key': crypto.randomUUID() });
+/** The aisles of src/family/service/aisles.ts, as a shopper reads them. */
+const AISLES = {
+  produce: 'Fruit and vegetables',
+  bakery: 'Bakery',
+  dairy: 'Dairy and eggs',
+  'meat-fish': 'Meat and fish',
+  frozen: 'Frozen',
+  pantry: 'Cupboard',
+  drinks: 'Drinks',
+  household: 'Household',
+  other: 'Other',
+} as const;
+type Aisle = keyof typeof AISLES;
+const ALL_AISLES = Object.keys(AISLES) as Aisle[];
+
+/** The store's order, then the aisles it leaves out in the default order. */
+const walkOrder = (order: readonly Aisle[] = []) => [
+  ...order,
+  ...ALL_AISLES.filter((a) => !order.includes(a)),
+];
 
 interface ShoppingItem {
   item_id: string;
@@ -31,12 +54,15 @@ interface ShoppingItem {
   unit: string | null;
   checked: boolean;
   cost_cents: number | null;
+  aisle?: Aisle;
   buy_links?: BuyLink[];
 }
 interface ShoppingList {
   list_id: string;
   list_name: string;
   version: number;
+  store_name?: string | null;
+  aisle_order?: Aisle[];
   estimated_cost_cents: number;
   items: ShoppingItem[];
   affiliate_disclosure?: string | null;
@@ -106,132 +132,347 @@ export function Shopping(props: ViewProps) {
   );
 }
 
-/** One list, kept current by the server's event stream: other members' checks appear at once. */
+/** The list as the server last said, with this page's waiting changes on top. */
+function withWaiting(
+  list: ShoppingList,
+  waiting: readonly QueuedChange[],
+): Omit<ShoppingList, 'items'> & { items: ShownItem[] } {
+  let items: ShownItem[] = list.items;
+  for (const { change } of waiting) {
+    if (change.list_id !== list.list_id) continue;
+    if (change.kind === 'add') {
+      items = [
+        ...items,
+        {
+          item_id: change.local_id,
+          name: change.name,
+          quantity: change.quantity,
+          unit: null,
+          checked: false,
+          cost_cents: null,
+          // Where the server will put it: the aisle chosen, or that of the open line it joins.
+          aisle:
+            (change.aisle as Aisle | undefined) ??
+            items.find((i) => !i.checked && i.name.trim().toLowerCase() === change.name.trim().toLowerCase())
+              ?.aisle ??
+            'other',
+          waiting: true,
+        },
+      ];
+    } else {
+      items = items.map((i) =>
+        i.item_id === change.item_id ? { ...i, checked: change.checked, waiting: true } : i,
+      );
+    }
+  }
+  return { ...list, items };
+}
+
+interface ShownItem extends ShoppingItem {
+  /** A change of this page's outbox is still to be sent. */
+  waiting?: boolean;
+}
+
+/** An item the server sent, in place of the one it was or at the end. */
+const withItem = (list: ShoppingList, changed: ShoppingItem): ShoppingList => {
+  const exists = list.items.some((i) => i.item_id === changed.item_id);
+  return {
+    ...list,
+    items: exists
+      ? // Live events carry no links: an item keeps the ones it was shown with.
+        list.items.map((i) =>
+          i.item_id === changed.item_id ? { ...changed, buy_links: changed.buy_links ?? i.buy_links } : i,
+        )
+      : [...list.items, changed],
+  };
+};
+
+/**
+ * One list: read (the app's service worker answers with the last copy when there is no signal),
+ * then kept current by the server's event stream from that version on, so other members'
+ * changes appear at once. Ticks and additions go through the outbox (web/shared/outbox.ts):
+ * made offline, they wait in this browser and are sent when the signal returns.
+ */
 function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
   const { api, config, session } = props;
   const [list, setList] = useState<ShoppingList>();
+  const [loadError, setLoadError] = useState<string>();
   const [live, setLive] = useState<StreamState>();
-  const [item, setItem, set] = useFields({ name: '', quantity: '' });
-  const add = useAction();
-  const toggle = useAction();
+  const [item, setItem, set] = useFields({ name: '', quantity: '', aisle: '' });
+  const online = useOnline();
+  const user = props.user?.user_id ?? session.read()?.user?.user_id ?? 'me';
 
-  useEffect(
-    () =>
-      followStream(
-        `${config.api}/api/shopping-lists/${listId}/stream`,
-        () => session.accessToken(),
-        (event) => {
-          const data = JSON.parse(event.data);
-          setList((current) => {
-            if (event.event === 'snapshot') return data as ShoppingList;
-            if (!current) return current;
-            const payload = (data.data ?? {}) as { item?: ShoppingItem; items?: ShoppingItem[] };
-            if (event.event === 'list.regenerated' && payload.items)
-              return { ...current, items: payload.items };
-            if (event.event === 'item.removed')
-              return { ...current, items: current.items.filter((i) => i.item_id !== data.item_id) };
-            const changed = payload.item;
-            if (!changed) return current;
-            const exists = current.items.some((i) => i.item_id === changed.item_id);
-            return {
-              ...current,
-              items: exists
-                ? // Live events carry no links: an item keeps the ones it was shown with.
-                  current.items.map((i) =>
-                    i.item_id === changed.item_id
-                      ? { ...changed, buy_links: changed.buy_links ?? i.buy_links }
-                      : i,
-                  )
-                : [...current.items, changed],
-            };
-          });
+  const send = useCallback(
+    async ({ change, idempotency_key }: QueuedChange) => {
+      const headers = { 'idempotency-key': idempotency_key };
+      if (change.kind === 'add') {
+        const added = await api<ShoppingItem>(`/api/shopping-lists/${change.list_id}/items`, {
+          body: {
+            name: change.name,
+            ...(change.quantity === null ? {} : { quantity: change.quantity }),
+            ...(change.aisle ? { aisle: change.aisle } : {}),
+          },
+          headers,
+        });
+        return { item_id: added.item_id, result: added };
+      }
+      if (isLocalId(change.item_id))
+        throw new ApiError(404, 'SHOPPING_ITEM_NOT_FOUND', 'The item was never added');
+      const updated = await api<ShoppingItem>(
+        `/api/shopping-lists/${change.list_id}/items/${change.item_id}`,
+        {
+          method: 'PATCH',
+          body: { checked: change.checked },
+          headers,
         },
-        setLive,
-      ),
-    [config.api, listId, session],
+      );
+      return { result: updated };
+    },
+    [api],
   );
+  const onSent = useCallback(
+    (queued: QueuedChange, outcome: SendOutcome) => {
+      if (queued.change.list_id !== listId || !outcome.result) return;
+      setList((current) => current && withItem(current, outcome.result as ShoppingItem));
+    },
+    [listId],
+  );
+  const outbox = useOutbox('family', user, send, onSent);
 
-  const check = (target: ShoppingItem, checked: boolean) =>
-    toggle.run(async () => {
-      setList(
-        (current) =>
-          current && {
-            ...current,
-            items: current.items.map((i) => (i.item_id === target.item_id ? { ...i, checked } : i)),
+  useEffect(() => {
+    let stale = false;
+    let stop = () => {};
+    api<ShoppingList>(`/api/shopping-lists/${listId}`).then(
+      (first) => {
+        if (stale) return;
+        setList(first);
+        stop = followStream(
+          `${config.api}/api/shopping-lists/${listId}/stream`,
+          () => session.accessToken(),
+          (event) => {
+            const data = JSON.parse(event.data);
+            setList((current) => {
+              if (event.event === 'snapshot') return data as ShoppingList;
+              if (!current) return current;
+              const payload = (data.data ?? {}) as { item?: ShoppingItem; items?: ShoppingItem[] };
+              if (event.event === 'list.regenerated' && payload.items)
+                return { ...current, items: payload.items };
+              if (event.event === 'list.updated') {
+                const store = data.data as Pick<ShoppingList, 'store_name' | 'aisle_order'>;
+                return { ...current, store_name: store.store_name, aisle_order: store.aisle_order };
+              }
+              if (event.event === 'item.removed')
+                return { ...current, items: current.items.filter((i) => i.item_id !== data.item_id) };
+              return payload.item ? withItem(current, payload.item) : current;
+            });
           },
-      );
-      const updated = await api<ShoppingItem>(`/api/shopping-lists/${listId}/items/${target.item_id}`, {
-        method: 'PATCH',
-        body: { checked },
-        headers: idempotent(),
-      });
-      setList(
-        (current) =>
-          current && {
-            ...current,
-            items: current.items.map((i) => (i.item_id === updated.item_id ? updated : i)),
-          },
-      );
+          setLive,
+          String(first.version),
+        );
+      },
+      (error: unknown) => {
+        if (stale) return;
+        setLoadError(
+          error instanceof ApiError && error.code === 'NETWORK'
+            ? 'There is no signal, and this list was not opened on this device before.'
+            : describeError(error),
+        );
+      },
+    );
+    return () => {
+      stale = true;
+      stop();
+    };
+  }, [api, config.api, listId, session]);
+
+  const check = (target: ShownItem, checked: boolean) =>
+    void outbox.enqueue({
+      kind: 'check',
+      list_id: listId,
+      item_id: target.item_id,
+      name: target.name,
+      checked,
     });
-  const submit = () =>
-    add.run(async () => {
-      const quantity = Number(item.quantity);
-      await api(`/api/shopping-lists/${listId}/items`, {
-        body: { name: item.name, ...(item.quantity && Number.isFinite(quantity) ? { quantity } : {}) },
-        headers: idempotent(),
-      });
-      setItem({ name: '', quantity: '' });
+  const submit = async () => {
+    const quantity = Number(item.quantity);
+    await outbox.enqueue({
+      kind: 'add',
+      list_id: listId,
+      local_id: `local:${crypto.randomUUID()}`,
+      name: item.name.trim(),
+      quantity: item.quantity && Number.isFinite(quantity) ? quantity : null,
+      ...(item.aisle ? { aisle: item.aisle } : {}),
     });
+    setItem({ name: '', quantity: '', aisle: item.aisle });
+  };
+  if (loadError) return <ErrorMessage>{loadError}</ErrorMessage>;
   if (!list) return <Loading label="Opening the list…" />;
-  const open = list.items.filter((i) => !i.checked).length;
+  const shown = withWaiting(list, outbox.entries);
+  const open = shown.items.filter((i) => !i.checked).length;
+  const waiting = outbox.entries.filter((e) => e.change.list_id === listId).length;
   return (
     <Section title={list.list_name}>
       <p className="muted" role="status">
-        {open} of {list.items.length} still to buy
+        {open} of {shown.items.length} still to buy
         {list.estimated_cost_cents > 0 ? ` · about ${formatMoney(list.estimated_cost_cents)}` : ''}
-        {live === 'reconnecting'
-          ? ' · reconnecting…'
-          : live === 'ended'
-            ? ' · no longer live: you cannot see this list any more'
-            : live === 'live'
-              ? ' · live'
-              : ''}
+        {!online
+          ? ' · offline: showing the list as last loaded'
+          : live === 'reconnecting'
+            ? ' · reconnecting…'
+            : live === 'ended'
+              ? ' · no longer live: you cannot see this list any more'
+              : live === 'live'
+                ? ' · live'
+                : ''}
       </p>
-      {toggle.error && <ErrorMessage>{toggle.error}</ErrorMessage>}
-      {list.items.length === 0 ? (
+      {waiting > 0 && (
+        <p className="notice" role="status">
+          {waiting === 1 ? '1 change waiting' : `${waiting} changes waiting`} to be sent
+          {online ? '…' : ' when there is signal again'}
+        </p>
+      )}
+      {outbox.notices.length > 0 && (
+        <div className="notice" role="status">
+          {outbox.notices.map((notice) => (
+            <p key={notice}>{notice}</p>
+          ))}
+          <Button small variant="secondary" onClick={outbox.dismiss}>
+            OK
+          </Button>
+        </div>
+      )}
+      {shown.items.length === 0 ? (
         <Empty>The list is empty.</Empty>
       ) : (
-        <ul className="list" aria-label={`Items on ${list.list_name}`}>
-          {list.items.map((i) => (
-            <li className="list-row" key={i.item_id}>
-              <Checkbox
-                label={
-                  <>
-                    {i.checked ? <s>{i.name}</s> : i.name}
-                    {i.quantity !== null && (
-                      <span className="muted">
-                        {' '}
-                        · {i.quantity} {shownUnit(i.unit) ?? ''}
-                      </span>
-                    )}
-                  </>
-                }
-                checked={i.checked}
-                onChange={(e) => void check(i, e.target.checked)}
-              />
-              <BuyLinks links={i.buy_links} item={i.name} />
-            </li>
-          ))}
+        <ul className="aisles" aria-label={`Items on ${list.list_name}`}>
+          {walkOrder(list.aisle_order).map((aisle) => {
+            const here = shown.items.filter((i) => (i.aisle ?? 'other') === aisle);
+            if (here.length === 0) return null;
+            return (
+              <li key={aisle} className="aisle">
+                <h3 id={`${listId}-${aisle}`}>{AISLES[aisle]}</h3>
+                <ul className="list" aria-labelledby={`${listId}-${aisle}`}>
+                  {here.map((i) => (
+                    <li className="list-row" key={i.item_id}>
+                      <Checkbox
+                        label={
+                          <>
+                            {i.checked ? <s>{i.name}</s> : i.name}
+                            {i.quantity !== null && (
+                              <span className="muted">
+                                {' '}
+                                · {i.quantity} {shownUnit(i.unit) ?? ''}
+                              </span>
+                            )}
+                            {i.waiting && <span className="muted"> · waiting to be sent</span>}
+                          </>
+                        }
+                        checked={i.checked}
+                        onChange={(e) => check(i, e.target.checked)}
+                      />
+                      <BuyLinks links={i.buy_links} item={i.name} />
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            );
+          })}
         </ul>
       )}
       <AffiliateDisclosure text={list.affiliate_disclosure} />
-      <Form onSubmit={submit} error={add.error} label="Add to the list" wide>
+      <Form onSubmit={submit} label="Add to the list" wide>
         <div className="form-grid">
-          <TextField label="Item" required value={item.name} onChange={set('name')} />
+          <TextField label="Item" required maxLength={200} value={item.name} onChange={set('name')} />
           <TextField label="How many" inputMode="decimal" value={item.quantity} onChange={set('quantity')} />
+          <SelectField
+            label="Aisle"
+            options={[['', 'Guess from the name'], ...ALL_AISLES.map((a) => [a, AISLES[a]] as const)]}
+            value={item.aisle}
+            onChange={set('aisle')}
+          />
         </div>
-        <SubmitRow busy={add.busy}>Add item</SubmitRow>
+        <SubmitRow>Add item</SubmitRow>
       </Form>
+      <StoreOrder
+        props={props}
+        list={list}
+        onSaved={(store) => setList((current) => current && { ...current, ...store })}
+      />
     </Section>
+  );
+}
+
+/**
+ * The store a list is for and the order its aisles are walked in there, set by whoever is in the
+ * shop: the list groups its items in that order. Saved at once (it needs signal).
+ */
+function StoreOrder({
+  props,
+  list,
+  onSaved,
+}: {
+  props: ViewProps;
+  list: ShoppingList;
+  onSaved: (store: Pick<ShoppingList, 'store_name' | 'aisle_order'>) => void;
+}) {
+  const [store, setStore] = useState(list.store_name ?? '');
+  const [order, setOrder] = useState(() => walkOrder(list.aisle_order));
+  const save = useAction();
+  const move = (index: number, by: -1 | 1) =>
+    setOrder((current) => {
+      const next = [...current];
+      const [aisle] = next.splice(index, 1);
+      next.splice(index + by, 0, aisle as Aisle);
+      return next;
+    });
+  const submit = () =>
+    save.run(async () => {
+      const saved = await props.api<Pick<ShoppingList, 'store_name' | 'aisle_order'>>(
+        `/api/shopping-lists/${list.list_id}`,
+        {
+          method: 'PATCH',
+          body: { store_name: store.trim() || null, aisle_order: order },
+          headers: { 'idempotency-key': crypto.randomUUID() },
+        },
+      );
+      onSaved(saved);
+    });
+  return (
+    <details className="store-order">
+      <summary>Store and aisle order{list.store_name ? `: ${list.store_name}` : ''}</summary>
+      <Form onSubmit={submit} error={save.error} label="Store and aisle order">
+        <TextField label="Store" maxLength={100} value={store} onChange={(e) => setStore(e.target.value)} />
+        <ol className="list" aria-label="Aisles in the order you walk them">
+          {order.map((aisle, index) => (
+            <li className="list-row" key={aisle}>
+              <span>{AISLES[aisle]}</span>
+              <span className="button-row">
+                <Button
+                  small
+                  variant="secondary"
+                  type="button"
+                  disabled={index === 0}
+                  onClick={() => move(index, -1)}
+                  aria-label={`Move ${AISLES[aisle]} up`}
+                >
+                  ↑
+                </Button>
+                <Button
+                  small
+                  variant="secondary"
+                  type="button"
+                  disabled={index === order.length - 1}
+                  onClick={() => move(index, 1)}
+                  aria-label={`Move ${AISLES[aisle]} down`}
+                >
+                  ↓
+                </Button>
+              </span>
+            </li>
+          ))}
+        </ol>
+        <SubmitRow busy={save.busy}>Save the order</SubmitRow>
+      </Form>
+    </details>
   );
 }

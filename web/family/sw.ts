@@ -1,16 +1,15 @@
-// Family Planner's service worker (served at <app>/sw.js, its scope the app): shows each Web Push
+// Family Planner's service worker (served at <app>/sw.js, its scope the app): keeps the app and
+// the last shopping list for offline use (web/shared/offline-worker.ts), and shows each Web Push
 // message the server sends ({title, body, url, tag}, see src/family/service/push.ts) as a
 // notification, and on a click focuses a tab of the app already open on that view, or opens one.
-// Built on its own by web/build.ts (no imports: a classic worker script).
+// Built on its own by web/build.ts into one classic worker script (its imports bundled in).
+import { type ExtendableEvent, type OfflineWorkerScope, serveOffline } from '../shared/offline-worker.ts';
 
 interface PushMessage {
   title: string;
   body?: string;
   url?: string;
   tag?: string;
-}
-interface ExtendableEvent extends Event {
-  waitUntil(promise: Promise<unknown>): void;
 }
 interface PushEvent extends ExtendableEvent {
   data: { json(): unknown } | null;
@@ -23,7 +22,7 @@ interface WindowClient {
   focus(): Promise<WindowClient>;
   navigate(url: string): Promise<WindowClient | null>;
 }
-interface WorkerScope {
+interface WorkerScope extends OfflineWorkerScope {
   registration: {
     scope: string;
     showNotification(title: string, options?: NotificationOptions): Promise<void>;
@@ -33,10 +32,10 @@ interface WorkerScope {
     openWindow(url: string): Promise<WindowClient | null>;
     claim(): Promise<void>;
   };
-  skipWaiting(): Promise<void>;
   addEventListener(type: 'push', listener: (event: PushEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
+  addEventListener(type: 'fetch', listener: Parameters<OfflineWorkerScope['addEventListener']>[1]): void;
 }
 
 const worker = self as unknown as WorkerScope;
@@ -54,8 +53,8 @@ function target(url: unknown): string {
   return scope.href;
 }
 
-worker.addEventListener('install', (event) => event.waitUntil(worker.skipWaiting()));
-worker.addEventListener('activate', (event) => event.waitUntil(worker.clients.claim()));
+// The family's lists and the lists themselves: what the Shopping view reads.
+serveOffline(worker, [/^families$/, /^shopping-lists$/, /^shopping-lists\/[^/]+$/]);
 
 worker.addEventListener('push', (event) => {
   let message: PushMessage = { title: 'Family Planner' };

@@ -30,4 +30,5 @@ export const RECIPES: AppDefinition = {
     ],
   },
   views: RECIPES_VIEWS,
+  offline: true,
 };

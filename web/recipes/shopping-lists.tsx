@@ -1,7 +1,7 @@
 // Shopping lists: tick items off as you shop (the total is kept by the server), start a list by
 // hand, and open the one a meal plan just made (?list=id comes first and into view). Print puts
 // one list on paper: what is still to buy, each with an empty box to tick (recipes.css).
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { AffiliateDisclosure, BuyLinks } from '../shared/buy-links.tsx';
@@ -18,10 +18,27 @@ import {
   TextArea,
   TextField,
 } from '../shared/components.tsx';
+import { ApiError } from '../shared/errors.ts';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { describeIngredientError, textLines } from '../shared/ingredient-lines.tsx';
+import { type QueuedChange, type SendOutcome, useOnline, useOutbox } from '../shared/outbox.ts';
 import type { Page, ShoppingList } from './types.ts';
+
+const itemKey = (item: { name: string; unit: string | null }) =>
+  `${item.name.toLowerCase()}\u0000${item.unit ?? ''}`;
+
+/** A list as the server last said, with this page's waiting ticks on top. */
+function withWaiting(list: ShoppingList, waiting: readonly QueuedChange[]): ShoppingList {
+  let items = list.items;
+  for (const { change } of waiting) {
+    if (change.kind !== 'check' || change.list_id !== list.list_id) continue;
+    items = items.map((item) =>
+      itemKey(item) === change.item_id ? { ...item, checked: change.checked } : item,
+    );
+  }
+  return { ...list, items, open_items: items.filter((item) => !item.checked).length };
+}
 
 export function Shopping(props: ViewProps) {
   const { api } = props;
@@ -38,7 +55,6 @@ export function Shopping(props: ViewProps) {
   );
   const [form, setForm, set] = useFields({ list_name: '', items: '' });
   const create = useAction();
-  const update = useAction();
   const ordered = [...(lists.data?.items ?? [])].sort(
     (a, b) => Number(b.list_id === wanted) - Number(a.list_id === wanted),
   );
@@ -77,33 +93,82 @@ export function Shopping(props: ViewProps) {
       setForm({ list_name: '', items: '' });
       lists.reload();
     });
-  const toggle = (list: ShoppingList, index: number, checked: boolean) =>
-    update.run(async () => {
-      const items = list.items.map((item, i) => (i === index ? { ...item, checked } : item));
-      // Links are the server's: what goes back is the items alone.
-      const body = items.map(({ buy_links: _links, ...item }) => item);
-      if (lists.data) {
-        lists.setData({
-          ...lists.data,
-          items: lists.data.items.map((l) => (l.list_id === list.list_id ? { ...l, items } : l)),
-        });
-      }
-      await api(`/api/shopping-lists/${list.list_id}`, { method: 'PATCH', body: { items: body } });
-      lists.reload();
+  // Ticks go through the outbox (web/shared/outbox.ts): made with no signal, they wait in this
+  // browser and are sent when it returns; each sets one item, whatever else changed meanwhile.
+  const online = useOnline();
+  const user = props.user?.user_id ?? props.session.read()?.user?.user_id ?? 'me';
+  const send = useCallback(
+    async ({ change }: QueuedChange) => {
+      if (change.kind !== 'check') throw new ApiError(400, 'UNSUPPORTED', 'Only ticks are queued here');
+      const list = await api<ShoppingList>(`/api/shopping-lists/${change.list_id}/checked`, {
+        method: 'PUT',
+        body: { name: change.name, unit: change.unit ?? null, checked: change.checked },
+      });
+      return { result: list };
+    },
+    [api],
+  );
+  const setData = lists.setData;
+  const current = lists.data;
+  const onSent = useCallback(
+    (_queued: QueuedChange, outcome: SendOutcome) => {
+      const updated = outcome.result as ShoppingList | undefined;
+      if (!updated || !current) return;
+      setData({
+        ...current,
+        items: current.items.map((l) =>
+          l.list_id === updated.list_id ? { ...updated, affiliate_disclosure: l.affiliate_disclosure } : l,
+        ),
+      });
+    },
+    [current, setData],
+  );
+  const outbox = useOutbox('recipes', user, send, onSent);
+  const toggle = (list: ShoppingList, item: ShoppingList['items'][number], checked: boolean) =>
+    void outbox.enqueue({
+      kind: 'check',
+      list_id: list.list_id,
+      item_id: itemKey(item),
+      name: item.name,
+      unit: item.unit,
+      checked,
     });
+  const shown = ordered.map((list) => withWaiting(list, outbox.entries));
+  const waiting = outbox.entries.length;
 
   return (
     <>
       <h1>Shopping lists</h1>
-      {(lists.error || update.error) && <ErrorMessage>{lists.error ?? update.error}</ErrorMessage>}
+      {lists.error && <ErrorMessage>{lists.error}</ErrorMessage>}
+      {!online && (
+        <p className="notice" role="status">
+          Offline: showing your lists as last loaded.
+        </p>
+      )}
+      {waiting > 0 && (
+        <p className="notice" role="status">
+          {waiting === 1 ? '1 change waiting' : `${waiting} changes waiting`} to be sent
+          {online ? '…' : ' when there is signal again'}
+        </p>
+      )}
+      {outbox.notices.length > 0 && (
+        <div className="notice" role="status">
+          {outbox.notices.map((notice) => (
+            <p key={notice}>{notice}</p>
+          ))}
+          <Button small variant="secondary" onClick={outbox.dismiss}>
+            OK
+          </Button>
+        </div>
+      )}
       {!lists.data ? (
         lists.error ? null : (
           <Loading />
         )
-      ) : ordered.length === 0 ? (
+      ) : shown.length === 0 ? (
         <Empty>No shopping lists yet. Make one from a meal plan or below.</Empty>
       ) : (
-        ordered.map((list) => (
+        shown.map((list) => (
           <section
             className={[
               'section shopping-list',
@@ -131,7 +196,7 @@ export function Shopping(props: ViewProps) {
               <Empty>No items on this list.</Empty>
             ) : (
               <ul className="list" aria-label={`Items on ${list.list_name}`}>
-                {list.items.map((item, index) => (
+                {list.items.map((item) => (
                   <li
                     className={item.checked ? 'list-row shopping-item--got' : 'list-row'}
                     key={`${item.name}-${item.unit}`}
@@ -139,7 +204,7 @@ export function Shopping(props: ViewProps) {
                     <Checkbox
                       label={formatIngredient(item)}
                       checked={item.checked}
-                      onChange={(e) => void toggle(list, index, e.target.checked)}
+                      onChange={(e) => toggle(list, item, e.target.checked)}
                     />
                     <BuyLinks links={item.buy_links} item={item.name} />
                   </li>

@@ -16,6 +16,7 @@ import { type PageConfig, readConfig, type WebApp } from './config.ts';
 import { describeError } from './errors.ts';
 import { useSession } from './hooks.ts';
 import { DEFAULT_PLANS, Landing, type LandingContent, usePlans } from './landing.tsx';
+import { forgetOfflineData, registerOfflineWorker } from './offline.ts';
 import { hrefTo, navigate, useRoute } from './router.tsx';
 import { type Account, createSession, type Session } from './session.ts';
 import { completeSignIn, startSignIn } from './sso.ts';
@@ -37,6 +38,8 @@ export interface AppDefinition {
   nav: readonly NavItem[];
   landing: LandingContent;
   views: Record<string, (props: ViewProps) => ReactNode>;
+  /** Installable and usable offline (a manifest and a service worker, web/build.ts). */
+  offline?: boolean;
 }
 
 function UserMenu({
@@ -57,7 +60,7 @@ function UserMenu({
   }
   const signOut = async () => {
     navigate(`${config.base}/`);
-    await session.signOut();
+    await Promise.all([session.signOut(), forgetOfflineData(config)]);
   };
 
   return (
@@ -204,6 +207,7 @@ function AppRoot({ def, config, session }: { def: AppDefinition; config: PageCon
 export function mountApp(def: AppDefinition) {
   const config = readConfig(def.app);
   const session = createSession(def.app, config.identity);
+  if (def.offline) registerOfflineWorker(config);
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root');
   createRoot(root).render(

@@ -185,7 +185,15 @@ export function createSession(app: AppName, identity: string) {
     accessToken,
     /** A request with this session's access token; one retry after a refresh on 401. */
     async fetch<T>(url: string, options: RequestOptions = {}): Promise<T> {
-      const token = await accessToken();
+      let token: string | null;
+      try {
+        token = await accessToken();
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'NETWORK')) throw error;
+        // No signal to refresh with: the old token still names the user, so the app's service
+        // worker can answer from what it kept for offline use (the server itself would say 401).
+        token = read()?.access_token ?? null;
+      }
       if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'Not signed in');
       try {
         return await requestJson<T>(url, { ...options, token });

@@ -15,9 +15,11 @@ export function followStream(
   token: () => Promise<string | null>,
   onEvent: (event: StreamEvent) => void,
   onState?: (state: StreamState) => void,
+  /** The id of the last event already seen (e.g. the version of a list just read): start after it. */
+  from?: string,
 ): () => void {
   const controller = new AbortController();
-  let lastId: string | undefined;
+  let lastId: string | undefined = from;
 
   const run = async () => {
     while (!controller.signal.aborted) {

@@ -400,6 +400,7 @@ describe.each(testEngines())('families and members on %s', (engine) => {
         'POST /api/shopping-lists',
         'GET /api/shopping-lists/{id}',
         'DELETE /api/shopping-lists/{id}',
+        'PATCH /api/shopping-lists/{id}',
         'POST /api/shopping-lists/{id}/items',
         'PATCH /api/shopping-lists/{id}/items/{itemId}',
         'DELETE /api/shopping-lists/{id}/items/{itemId}',

@@ -94,6 +94,7 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     { method: 'POST', url: '/api/shopping-lists', payload: { family_id: ids.familyId, list_name: 'Sneaky' } },
     { method: 'GET', url: `/api/shopping-lists/${ids.shoppingListId}` },
     { method: 'DELETE', url: `/api/shopping-lists/${ids.shoppingListId}` },
+    { method: 'PATCH', url: `/api/shopping-lists/${ids.shoppingListId}`, payload: { store_name: 'Sneaky' } },
     { method: 'POST', url: `/api/shopping-lists/${ids.shoppingListId}/items`, payload: { name: 'Sneaky' } },
     {
       method: 'PATCH',
@@ -169,7 +170,7 @@ describe.each(testEngines())('isolation between families on %s', (engine) => {
     // Mallory has a family of her own, so her token is a member's token, just not of this family.
     const mallory = await api.family(['child']);
     const calls = everyEndpoint(ids);
-    expect(calls).toHaveLength(52);
+    expect(calls).toHaveLength(53);
 
     for (const call of calls) {
       const key = `${call.method} ${call.url.split('?')[0]}`;

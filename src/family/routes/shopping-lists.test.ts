@@ -83,6 +83,168 @@ describe.each(testEngines())('family shopping lists on %s', (engine) => {
     expect(read.body.version).toBe(1);
   });
 
+  it('joins two members adding the same thing into one line, amounts added, and a replay changes nothing', async () => {
+    const list = await newList();
+    const at = `/shopping-lists/${list.list_id}/items`;
+    const momKey = randomUUID();
+    const first = await api(
+      mom,
+      'POST',
+      at,
+      { name: 'Milk', quantity: 1, unit: 'l', cost_cents: 120 },
+      momKey,
+    );
+    expect(first.status).toBe(201);
+    // The kid, offline meanwhile, wanted milk too: sent later, it joins the line.
+    const kidKey = randomUUID();
+    const joined = await api(
+      kid,
+      'POST',
+      at,
+      { name: '  milk ', quantity: 2, unit: 'l', cost_cents: 240 },
+      kidKey,
+    );
+    expect(joined.status).toBe(200);
+    expect(joined.body).toMatchObject({
+      item_id: first.body.item_id,
+      name: 'Milk',
+      quantity: 3,
+      cost_cents: 360,
+    });
+    expect(joined.body).not.toHaveProperty('merged');
+    // The kid's outbox sends again after a lost answer: the same answer, nothing added twice.
+    const replay = await api(
+      kid,
+      'POST',
+      at,
+      { name: '  milk ', quantity: 2, unit: 'l', cost_cents: 240 },
+      kidKey,
+    );
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(joined.body);
+    // Another unit, or a line already bought, is a new line.
+    expect(
+      (await api(kid, 'POST', at, { name: 'milk', quantity: 1, unit: 'bottle' }, randomUUID())).status,
+    ).toBe(201);
+    await api(mom, 'PATCH', `${at}/${first.body.item_id}`, { checked: true }, randomUUID());
+    const again = await api(kid, 'POST', at, { name: 'Milk', quantity: 1, unit: 'l' }, randomUUID());
+    expect(again.status).toBe(201);
+    expect(again.body.item_id).not.toBe(first.body.item_id);
+    // Without amounts, the line keeps the one it has.
+    const bread = await api(mom, 'POST', at, { name: 'bread' }, randomUUID());
+    const moreBread = await api(kid, 'POST', at, { name: 'Bread', quantity: 2 }, randomUUID());
+    expect(moreBread.body).toMatchObject({ item_id: bread.body.item_id, quantity: 2 });
+    const items = (await api(mom, 'GET', `/shopping-lists/${list.list_id}`)).body.items;
+    expect(
+      items.map((i: { name: string; unit: string | null; quantity: number | null }) => [
+        i.name,
+        i.unit,
+        i.quantity,
+      ]),
+    ).toEqual([
+      ['Milk', 'l', 3],
+      ['milk', 'bottle', 1],
+      ['Milk', 'l', 1],
+      ['bread', null, 2],
+    ]);
+    // One event per change that applied: two adds and one join for the milk, never the replay.
+    const version = (await api(mom, 'GET', `/shopping-lists/${list.list_id}`)).body.version;
+    expect(version).toBe(list.version + 7);
+  });
+
+  it('puts each item in an aisle, guessed from its name unless given, and keeps a store’s aisle order per list', async () => {
+    const list = await newList();
+    expect(list).toMatchObject({ store_name: null, aisle_order: [] });
+    const at = `/shopping-lists/${list.list_id}/items`;
+    const aisles: Record<string, string> = {};
+    for (const name of ['2 bottles of milk', 'Sourdough bread', 'ice cream', 'dish soap', 'gummy worms']) {
+      aisles[name] = (await api(kid, 'POST', at, { name }, randomUUID())).body.aisle;
+    }
+    expect(aisles).toEqual({
+      '2 bottles of milk': 'dairy',
+      'Sourdough bread': 'bakery',
+      'ice cream': 'frozen',
+      'dish soap': 'household',
+      'gummy worms': 'other',
+    });
+    const given = await api(kid, 'POST', at, { name: 'gummy bears', aisle: 'pantry' }, randomUUID());
+    expect(given.body.aisle).toBe('pantry');
+    const moved = await api(kid, 'PATCH', `${at}/${given.body.item_id}`, { aisle: 'drinks' }, randomUUID());
+    expect(moved.body.aisle).toBe('drinks');
+    expect((await api(kid, 'POST', at, { name: 'x', aisle: 'attic' }, randomUUID())).status).toBe(400);
+
+    // The kid, in the shop, sets its order; everyone reading the list gets it.
+    const order = { store_name: ' Corner market ', aisle_order: ['bakery', 'produce', 'dairy'] };
+    const set = await api(kid, 'PATCH', `/shopping-lists/${list.list_id}`, order, randomUUID());
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      store_name: 'Corner market',
+      aisle_order: ['bakery', 'produce', 'dairy'],
+    });
+    expect((await api(mom, 'GET', `/shopping-lists/${list.list_id}`)).body).toMatchObject({
+      store_name: 'Corner market',
+      aisle_order: ['bakery', 'produce', 'dairy'],
+      version: set.body.version,
+    });
+    const repeated = await api(
+      mom,
+      'PATCH',
+      `/shopping-lists/${list.list_id}`,
+      { aisle_order: ['dairy', 'dairy'] },
+      randomUUID(),
+    );
+    expect(repeated.status).toBe(400);
+    expect(repeated.body.error.code).toBe('SHOPPING_AISLE_REPEATED');
+    for (const bad of [{}, { aisle_order: ['attic'] }, { store_name: 'x'.repeat(101) }]) {
+      expect((await api(mom, 'PATCH', `/shopping-lists/${list.list_id}`, bad, randomUUID())).status).toBe(
+        400,
+      );
+    }
+    expect(
+      (await api(mom, 'PATCH', `/shopping-lists/${list.list_id}`, { store_name: 'x' })).body.error.code,
+    ).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect(
+      (await api(stranger, 'PATCH', `/shopping-lists/${list.list_id}`, { store_name: 'Mine' }, randomUUID()))
+        .status,
+    ).toBe(404);
+    // Cleared again: the default order.
+    const cleared = await api(
+      mom,
+      'PATCH',
+      `/shopping-lists/${list.list_id}`,
+      { store_name: null, aisle_order: [] },
+      randomUUID(),
+    );
+    expect(cleared.body).toMatchObject({ store_name: null, aisle_order: [] });
+  });
+
+  it('refuses a join that would go past what an item may hold', async () => {
+    const list = await newList();
+    const at = `/shopping-lists/${list.list_id}/items`;
+    await api(mom, 'POST', at, { name: 'rice', quantity: 999_000, unit: 'g' }, randomUUID());
+    const over = await api(kid, 'POST', at, { name: 'rice', quantity: 2000, unit: 'g' }, randomUUID());
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('SHOPPING_ITEM_TOO_LARGE');
+  });
+
+  it('lets a queued check-off of an item someone removed fail alone, and the next change go through', async () => {
+    const list = await newList();
+    const at = `/shopping-lists/${list.list_id}/items`;
+    const eggs = (await api(mom, 'POST', at, { name: 'eggs' }, randomUUID())).body;
+    const tea = (await api(mom, 'POST', at, { name: 'tea' }, randomUUID())).body;
+    expect((await api(mom, 'DELETE', `${at}/${eggs.item_id}`, undefined, randomUUID())).status).toBe(200);
+    const late = await api(kid, 'PATCH', `${at}/${eggs.item_id}`, { checked: true }, randomUUID());
+    expect(late.status).toBe(404);
+    expect(late.body.error.code).toBe('SHOPPING_ITEM_NOT_FOUND');
+    const key = randomUUID();
+    const ticked = await api(kid, 'PATCH', `${at}/${tea.item_id}`, { checked: true }, key);
+    expect(ticked.body.checked).toBe(true);
+    // Setting, not toggling: a resend leaves it ticked.
+    expect((await api(kid, 'PATCH', `${at}/${tea.item_id}`, { checked: true }, key)).body).toEqual(
+      ticked.body,
+    );
+  });
+
   it('records who checked an item, bumps the version, and refuses a stale expected_version', async () => {
     const list = await newList();
     const item = (

@@ -19,9 +19,11 @@ import {
 } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { lastEventId, openSse } from '../../platform/http/sse.ts';
+import { AISLES } from '../service/aisles.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 
 const Id = Type.String({ maxLength: 64 });
+const AisleName = Type.Enum([...AISLES], { description: 'An aisle (category) of a shop' });
 const IdempotencyHeaders = Type.Object(
   { 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) },
   { additionalProperties: true },
@@ -33,6 +35,7 @@ const Item = Type.Object({
   unit: Type.Union([Type.String(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()]),
   cost_cents: Type.Union([Type.Integer(), Type.Null()]),
+  aisle: AisleName,
   origin: Type.String(),
   checked: Type.Boolean(),
   checked_by: Type.Union([Type.String(), Type.Null()]),
@@ -46,6 +49,10 @@ const List = Type.Object({
   list_name: Type.String(),
   version: Type.Integer(),
   source: Type.Union([Type.Object({ domain: Type.String(), id: Type.String() }), Type.Null()]),
+  store_name: Type.Union([Type.String(), Type.Null()], { description: 'The store the list is for' }),
+  aisle_order: Type.Array(AisleName, {
+    description: 'The aisles in the order the store is walked; those left out come after',
+  }),
   estimated_cost_cents: Type.Integer(),
   items: Type.Array(Item),
   created_at: Timestamp,
@@ -138,12 +145,63 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
     },
   );
 
+  app.patch(
+    '/api/shopping-lists/:id',
+    {
+      schema: {
+        tags: ['shopping lists'],
+        summary:
+          'Set the store a list is for and the order of its aisles (any member); send an Idempotency-Key',
+        description:
+          'The list shows its items grouped by aisle in this order (aisles left out come after, in the default ' +
+          'order). Members following the list get a `list.updated` event.',
+        security: bearer,
+        params: Type.Object({ id: Id }),
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            store_name: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+            aisle_order: Type.Optional(Type.Array(AisleName, { maxItems: AISLES.length })),
+          },
+          {
+            additionalProperties: false,
+            minProperties: 1,
+            examples: [
+              { store_name: 'Corner market', aisle_order: ['bakery', 'produce', 'dairy', 'drinks'] },
+            ],
+          },
+        ),
+        response: {
+          200: Type.Object({
+            store_name: Type.Union([Type.String(), Type.Null()]),
+            aisle_order: Type.Array(AisleName),
+            version: Type.Integer(),
+          }),
+          400: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request) =>
+      lists.updateStore(
+        requireUser(request).userId,
+        request.params.id,
+        request.headers['idempotency-key'],
+        request.body,
+      ),
+  );
+
   app.post(
     '/api/shopping-lists/:id/items',
     {
       schema: {
         tags: ['shopping lists'],
         summary: 'Add an item (any member); send an Idempotency-Key so a retry adds it once',
+        description:
+          'An item still to buy that a member added by hand under the same name (any case) and unit is not ' +
+          'added twice: this add joins it (quantities and costs add up) and the answer is 200 with the item. ' +
+          'A new item answers 201. A retry with the same Idempotency-Key answers as the first time.',
         security: bearer,
         params: Type.Object({ id: Id }),
         headers: IdempotencyHeaders,
@@ -154,17 +212,18 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
             unit: Type.Optional(Unit),
             note: Type.Optional(Note),
             cost_cents: Type.Optional(Cost),
+            aisle: Type.Optional(AisleName),
           },
           {
             additionalProperties: false,
-            examples: [{ name: 'pumpkins', quantity: 3, unit: 'count', cost_cents: 900 }],
+            examples: [{ name: 'pumpkins', quantity: 3, unit: 'count', cost_cents: 900, aisle: 'produce' }],
           },
         ),
-        response: { 201: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+        response: { 200: Item, 201: Item, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
     async (request, reply) => {
-      const { name, quantity = null, unit = null, note = null, cost_cents = null } = request.body;
+      const { name, quantity = null, unit = null, note = null, cost_cents = null, aisle } = request.body;
       const { userId } = requireUser(request);
       const item = await lists.addItem(userId, request.params.id, request.headers['idempotency-key'], {
         name,
@@ -172,8 +231,12 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
         unit,
         note,
         costCents: cost_cents,
+        aisle,
       });
-      return reply.status(201).send(withLinks(await linkerFor(affiliate, userId), 'grocery', item));
+      const { merged, ...view } = item;
+      return reply
+        .status(merged ? 200 : 201)
+        .send(withLinks(await linkerFor(affiliate, userId), 'grocery', view));
     },
   );
 
@@ -197,6 +260,7 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
             unit: Type.Optional(Unit),
             note: Type.Optional(Note),
             cost_cents: Type.Optional(Cost),
+            aisle: Type.Optional(AisleName),
             expected_version: Type.Optional(Type.Integer({ minimum: 0 })),
           },
           {

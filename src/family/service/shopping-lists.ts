@@ -22,6 +22,7 @@ import {
   findList,
   findListBySource,
   findListForMember,
+  findOpenManualItem,
   insertEvent,
   insertItem,
   insertList,
@@ -34,9 +35,11 @@ import {
   type ShoppingListRow,
   saveIdempotentResponse,
   setItemChecked,
+  setListStore,
   setListVersion,
   updateItemFields,
 } from '../store/shopping-lists.ts';
+import { type Aisle, guessAisle } from './aisles.ts';
 import { isUuid } from './pages.ts';
 import { assertCan } from './roles.ts';
 
@@ -49,6 +52,7 @@ export interface ItemView {
   unit: string | null;
   note: string | null;
   cost_cents: number | null;
+  aisle: Aisle;
   origin: 'generated' | 'manual';
   checked: boolean;
   checked_by: string | null;
@@ -62,6 +66,9 @@ export interface ListView {
   list_name: string;
   version: number;
   source: { domain: string; id: string } | null;
+  store_name: string | null;
+  /** The aisles in the order the store is walked; those it leaves out come after, as in AISLES. */
+  aisle_order: Aisle[];
   estimated_cost_cents: number;
   items: ItemView[];
   created_at: Date;
@@ -79,6 +86,8 @@ function listView(list: ShoppingListRow, items: ShoppingItemRow[]): ListView {
     list_name: list.list_name,
     version: list.version,
     source: list.source_domain && list.source_id ? { domain: list.source_domain, id: list.source_id } : null,
+    store_name: list.store_name,
+    aisle_order: list.aisle_order,
     estimated_cost_cents: costOf(items),
     items: items.map(itemView),
     created_at: list.created_at,
@@ -114,6 +123,7 @@ export interface ItemChange {
   note?: string | null;
   /** What a member expects it to cost, in cents (null: not known). */
   cost_cents?: number | null;
+  aisle?: Aisle;
   /** The item version the change was made against; a newer one gives 409 VERSION_CONFLICT. */
   expected_version?: number;
 }
@@ -221,25 +231,66 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
       await hub.publish(listId, { deleted: true }).catch(() => undefined);
     },
 
+    /**
+     * Adds an item, or joins an item still to buy that a member added by hand under the same
+     * name and unit (two members who both noticed the milk ran out get one line, offline or
+     * not): the amounts and costs add up, so no member's add is lost, and the answer says
+     * `merged`. A checked item is bought already: the same name then starts a new line.
+     */
     addItem(
       userId: string,
       listId: string,
       idempotencyKey: string | undefined,
-      item: Omit<NewShoppingItem, 'origin' | 'position'>,
-    ) {
-      return change(userId, listId, idempotencyKey, { add: item }, async (tx, _list, version) => {
-        const existing = await countItems(tx, listId);
-        if (existing >= MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems(MAX_ITEMS_PER_LIST);
-        const row = await insertItem(
-          tx,
-          listId,
-          { ...item, origin: 'manual', position: existing },
-          version,
-          userId,
-        );
-        const view = itemView(row);
-        return { response: view, event: { kind: 'item.added', item_id: row.item_id, data: { item: view } } };
-      });
+      item: Omit<NewShoppingItem, 'origin' | 'position' | 'aisle'> & { aisle?: Aisle },
+    ): Promise<ItemView & { merged: boolean }> {
+      return change<ItemView & { merged: boolean }>(
+        userId,
+        listId,
+        idempotencyKey,
+        { add: item },
+        async (tx, _list, version) => {
+          const same = await findOpenManualItem(tx, listId, item.name, item.unit);
+          if (same) {
+            const sum = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b);
+            const quantity = sum(
+              same.quantity === null ? null : Number(same.quantity),
+              item.quantity ?? null,
+            );
+            const cost = sum(same.cost_cents, item.costCents ?? null);
+            if ((quantity ?? 0) >= 1_000_000 || (cost ?? 0) > 100_000_000)
+              throw ShoppingErrors.mergedTooLarge();
+            const row = await updateItemFields(
+              tx,
+              same.item_id,
+              {
+                quantity,
+                cost_cents: cost,
+                note: same.note ?? item.note ?? null,
+              },
+              version,
+            );
+            const view = itemView(row);
+            return {
+              response: { ...view, merged: true },
+              event: { kind: 'item.updated', item_id: row.item_id, data: { item: view } },
+            };
+          }
+          const existing = await countItems(tx, listId);
+          if (existing >= MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems(MAX_ITEMS_PER_LIST);
+          const row = await insertItem(
+            tx,
+            listId,
+            { ...item, aisle: item.aisle ?? guessAisle(item.name), origin: 'manual', position: existing },
+            version,
+            userId,
+          );
+          const view = itemView(row);
+          return {
+            response: { ...view, merged: false },
+            event: { kind: 'item.added', item_id: row.item_id, data: { item: view } },
+          };
+        },
+      );
     },
 
     updateItem(
@@ -263,6 +314,33 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
           row = await setItemChecked(tx, itemId, checked, userId, version, deps.now());
         const view = itemView(row);
         return { response: view, event: { kind: 'item.updated', item_id: itemId, data: { item: view } } };
+      });
+    },
+
+    /**
+     * Sets the store a list is for and the order its aisles are walked in (any member: who is in
+     * the shop knows it best). Each aisle at most once; those left out come after.
+     */
+    updateStore(
+      userId: string,
+      listId: string,
+      idempotencyKey: string | undefined,
+      settings: { store_name?: string | null; aisle_order?: Aisle[] },
+    ) {
+      const tidy = {
+        ...('store_name' in settings ? { store_name: settings.store_name?.trim() || null } : {}),
+        ...(settings.aisle_order ? { aisle_order: settings.aisle_order } : {}),
+      };
+      if (tidy.aisle_order && new Set(tidy.aisle_order).size !== tidy.aisle_order.length)
+        throw ShoppingErrors.aisleRepeated();
+      return change(userId, listId, idempotencyKey, { store: tidy }, async (tx, list, version) => {
+        await setListStore(tx, listId, tidy);
+        const view = {
+          store_name: 'store_name' in tidy ? (tidy.store_name ?? null) : list.store_name,
+          aisle_order: tidy.aisle_order ?? list.aisle_order,
+          version,
+        };
+        return { response: view, event: { kind: 'list.updated', item_id: null, data: view } };
       });
     },
 
@@ -332,6 +410,7 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
             {
               ...item,
               costCents: item.costCents ?? carriedCost(priced.get(key), item.quantity),
+              aisle: guessAisle(item.name),
               origin: 'generated',
               position: position++,
             },

@@ -1,5 +1,6 @@
 // Family shopping lists: the list, its items, its change feed and its idempotency record.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Aisle } from '../service/aisles.ts';
 
 export interface ShoppingListRow {
   list_id: string;
@@ -8,6 +9,9 @@ export interface ShoppingListRow {
   source_domain: 'hollowtown' | 'recipes' | null;
   source_id: string | null;
   version: number;
+  /** The store the list is for, and the order its aisles are walked in (see service/aisles.ts). */
+  store_name: string | null;
+  aisle_order: Aisle[];
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -20,6 +24,7 @@ export interface ShoppingItemRow {
   unit: string | null;
   note: string | null;
   cost_cents: number | null;
+  aisle: Aisle;
   origin: 'generated' | 'manual';
   checked: boolean;
   checked_by: string | null;
@@ -30,7 +35,7 @@ export interface ShoppingItemRow {
 
 export interface ShoppingEventRow {
   seq: number;
-  kind: 'item.added' | 'item.updated' | 'item.removed' | 'list.regenerated' | 'list.renamed';
+  kind: 'item.added' | 'item.updated' | 'item.removed' | 'list.regenerated' | 'list.renamed' | 'list.updated';
   item_id: string | null;
   data: Record<string, unknown>;
   actor: string | null;
@@ -38,9 +43,9 @@ export interface ShoppingEventRow {
 }
 
 const LIST_COLUMNS =
-  'list_id, family_id, list_name, source_domain, source_id, version, created_by, created_at, updated_at';
+  'list_id, family_id, list_name, source_domain, source_id, version, store_name, aisle_order, created_by, created_at, updated_at';
 const ITEM_COLUMNS =
-  'item_id, name, quantity, unit, note, cost_cents, origin, checked, checked_by, checked_at, version, position';
+  'item_id, name, quantity, unit, note, cost_cents, aisle, origin, checked, checked_by, checked_at, version, position';
 
 /** The list, if the user is a member of its family. */
 export async function findListForMember(
@@ -112,6 +117,21 @@ export async function setListVersion(
   );
 }
 
+/** Sets the store a list is for and its aisle order (each only when given). */
+export async function setListStore(
+  tx: Queryable,
+  listId: string,
+  settings: { store_name?: string | null; aisle_order?: readonly Aisle[] },
+): Promise<void> {
+  await tx.query(
+    `UPDATE family_shopping_lists SET
+       store_name = CASE WHEN $2 THEN $3 ELSE store_name END,
+       aisle_order = COALESCE($4::text[], aisle_order)
+     WHERE list_id = $1`,
+    [listId, 'store_name' in settings, settings.store_name ?? null, settings.aisle_order ?? null],
+  );
+}
+
 export async function deleteList(tx: Queryable, listId: string): Promise<void> {
   await tx.query('DELETE FROM family_shopping_lists WHERE list_id = $1', [listId]);
 }
@@ -156,12 +176,33 @@ export async function findItem(
   return rows[0];
 }
 
+/**
+ * An item still to buy that a member added by hand under the same name (any case, spaces
+ * trimmed) and unit: where a second add of the same thing joins in (see addItem).
+ */
+export async function findOpenManualItem(
+  tx: Queryable,
+  listId: string,
+  name: string,
+  unit: string | null,
+): Promise<ShoppingItemRow | undefined> {
+  const { rows } = await tx.query<ShoppingItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM family_shopping_items
+     WHERE list_id = $1 AND origin = 'manual' AND NOT checked
+       AND lower(btrim(name)) = lower(btrim($2)) AND unit IS NOT DISTINCT FROM $3
+     ORDER BY position, created_at, item_id LIMIT 1`,
+    [listId, name, unit],
+  );
+  return rows[0];
+}
+
 export interface NewShoppingItem {
   name: string;
   quantity: number | null;
   unit: string | null;
   note?: string | null;
   costCents?: number | null;
+  aisle: Aisle;
   origin: 'generated' | 'manual';
   position: number;
 }
@@ -174,8 +215,8 @@ export async function insertItem(
   createdBy: string,
 ): Promise<ShoppingItemRow> {
   const { rows } = await tx.query<ShoppingItemRow>(
-    `INSERT INTO family_shopping_items (list_id, name, quantity, unit, note, cost_cents, origin, version, position, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${ITEM_COLUMNS}`,
+    `INSERT INTO family_shopping_items (list_id, name, quantity, unit, note, cost_cents, origin, version, position, created_by, aisle)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${ITEM_COLUMNS}`,
     [
       listId,
       item.name,
@@ -187,6 +228,7 @@ export async function insertItem(
       version,
       item.position,
       createdBy,
+      item.aisle,
     ],
   );
   return rows[0] as ShoppingItemRow;
@@ -219,6 +261,7 @@ export async function updateItemFields(
     unit?: string | null;
     note?: string | null;
     cost_cents?: number | null;
+    aisle?: Aisle;
   },
   version: number,
 ): Promise<ShoppingItemRow> {
@@ -229,7 +272,8 @@ export async function updateItemFields(
        unit = CASE WHEN $5 THEN $6 ELSE unit END,
        note = CASE WHEN $7 THEN $8 ELSE note END,
        version = $9,
-       cost_cents = CASE WHEN $10 THEN $11 ELSE cost_cents END
+       cost_cents = CASE WHEN $10 THEN $11 ELSE cost_cents END,
+       aisle = COALESCE($12, aisle)
      WHERE item_id = $1 RETURNING ${ITEM_COLUMNS}`,
     [
       itemId,
@@ -243,6 +287,7 @@ export async function updateItemFields(
       version,
       'cost_cents' in fields,
       fields.cost_cents ?? null,
+      fields.aisle ?? null,
     ],
   );
   return rows[0] as ShoppingItemRow;

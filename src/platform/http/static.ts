@@ -215,16 +215,24 @@ export async function registerWebPages(app: App, options: WebPagesOptions): Prom
     app.get(mount, { schema: { hide: true } }, async (_request, reply) => reply.redirect(`${last}/`, 301));
     app.get(`${mount}/`, { schema: { hide: true } }, sendPage(page));
     app.get(`${mount}/:view`, { schema: { hide: true } }, sendPage(page));
-    // Family Planner's service worker (Web Push), at the app's root so that its scope is the app.
-    const worker = path.join(dist, `${page}-sw.js`);
-    if (page === 'family' && existsSync(worker)) {
-      const script = readFileSync(worker);
-      app.get(`${mount}/sw.js`, { schema: { hide: true } }, async (_request, reply) =>
+    // An installable app's service worker (offline use, and Web Push in Family Planner) at the
+    // app's root so that its scope is the app, its manifest and its icons (web/build.ts).
+    for (const [file, route, type] of [
+      [`${page}-sw.js`, 'sw.js', 'text/javascript; charset=utf-8'],
+      [`${page}.webmanifest`, 'manifest.webmanifest', 'application/manifest+json; charset=utf-8'],
+      [`${page}-icon.svg`, 'icon.svg', 'image/svg+xml'],
+      [`${page}-icon-192.png`, 'icon-192.png', 'image/png'],
+      [`${page}-icon-512.png`, 'icon-512.png', 'image/png'],
+    ] as const) {
+      const built = path.join(dist, file);
+      if (page === 'account' || !existsSync(built)) continue;
+      const content = readFileSync(built);
+      app.get(`${mount}/${route}`, { schema: { hide: true } }, async (_request, reply) =>
         reply
-          .type('text/javascript; charset=utf-8')
+          .type(type)
           .header('cache-control', 'no-cache')
           .header('x-content-type-options', 'nosniff')
-          .send(script),
+          .send(content),
       );
     }
     if (existsSync(assets)) {

@@ -24,6 +24,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/pantry/items/{id}': { quantity: 0 },
   'POST /api/shopping-lists': { list_name: 'List' },
   'PATCH /api/shopping-lists/{id}': { items: [] },
+  'PUT /api/shopping-lists/{id}/checked': { name: 'apples', checked: true },
 };
 
 describe.each(testEngines())('authorization on every endpoint on %s', (engine) => {
@@ -131,6 +132,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'GET /api/shopping-lists/{id}',
         'PATCH /api/shopping-lists/{id}',
         'DELETE /api/shopping-lists/{id}',
+        'PUT /api/shopping-lists/{id}/checked',
         // The operator console's (src/recipes/routes/admin.ts), for staff of recipes: refused to
         // everyone else with 403 (test/cross-app/operator-console.test.ts sweeps them).
         'GET /api/admin/moderation',

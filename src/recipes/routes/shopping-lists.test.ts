@@ -55,6 +55,37 @@ describe.each(testEngines())('shopping lists on %s', (engine) => {
     expect((await api.get(alice, `/recipes/api/shopping-lists/${list.list_id}`)).json()).toEqual(list);
   });
 
+  it('ticks an item by name and unit, leaving the rest as another device left it, and a resend changes nothing', async () => {
+    const list = await api.shoppingList(alice, {
+      list_name: 'Market',
+      items: ['2 kg potatoes', '1 bunch parsley', { name: 'eggs', quantity: 6, unit: 'count' }],
+    });
+    const tick = { name: 'Potatoes', unit: 'kg', checked: true };
+    const at = `/recipes/api/shopping-lists/${list.list_id}/checked`;
+    // Another device ticked the parsley in the meantime: kept.
+    await api.patch(alice, `/recipes/api/shopping-lists/${list.list_id}`, {
+      items: list.items.map((i: { name: string }) => ({ ...i, checked: i.name === 'parsley' })),
+    });
+    const first = await api.put(alice, at, tick);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().items.map((i: { name: string; checked: boolean }) => [i.name, i.checked])).toEqual([
+      ['potatoes', true],
+      ['parsley', true],
+      ['eggs', false],
+    ]);
+    expect(first.json().open_items).toBe(1);
+    const again = await api.put(alice, at, tick);
+    expect(again.json().items).toEqual(first.json().items);
+    // Unticking is a setting too.
+    expect((await api.put(alice, at, { ...tick, checked: false })).json().open_items).toBe(2);
+    // Removed meanwhile (or another unit): 404 with a code an outbox can drop the tick on.
+    const missing = await api.put(alice, at, { name: 'potatoes', unit: 'g', checked: true });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('SHOPPING_ITEM_NOT_FOUND');
+    const bad = await api.put(alice, at, { name: '', checked: 'yes' });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('recomputes the total whenever the items change, and only then', async () => {
     const list = await api.shoppingList(alice, {
       list_name: 'Costs',

@@ -213,6 +213,40 @@ export function registerShoppingListRoutes(app: App, services: RecipesServices):
     },
   );
 
+  app.put(
+    '/api/shopping-lists/:id/checked',
+    {
+      schema: {
+        tags,
+        summary: 'Tick an item off (or untick it), by its name and unit',
+        description:
+          'Sets `checked` on the items of this name (any case) and unit, leaving the rest of the list as it is: ' +
+          'safe to send again (an offline outbox resending after a lost answer). 404 SHOPPING_ITEM_NOT_FOUND when ' +
+          'no such item is on the list (removed meanwhile).',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
+            unit: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.unit }))),
+            checked: Type.Boolean(),
+          },
+          { additionalProperties: false, examples: [{ name: 'potatoes', unit: 'kg', checked: true }] },
+        ),
+        response: { 200: ShoppingList, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { userId } = requireUser(request);
+      const { name, unit = null, checked } = request.body;
+      return withBuyLinks(
+        services,
+        userId,
+        await shoppingLists.setChecked(userId, request.params.id, { name, unit, checked }),
+      );
+    },
+  );
+
   app.delete(
     '/api/shopping-lists/:id',
     {

@@ -143,6 +143,31 @@ export function createShoppingListService(deps: RecipesDeps) {
       return toShoppingList(row);
     },
 
+    /**
+     * Ticks (or unticks) the items of this name (any case) and unit: a setting, not a toggle,
+     * so the same request sent twice (an outbox resending after a lost answer) changes nothing
+     * more, and only these items change whatever another device did to the rest of the list.
+     */
+    async setChecked(
+      userId: string,
+      listId: string,
+      input: { name: string; unit: string | null; checked: boolean },
+    ): Promise<ShoppingList> {
+      if (!isUuid(listId)) throw RecipesErrors.shoppingListNotFound();
+      return db.transaction(async (tx) => {
+        const row = await findShoppingList(tx, userId, listId, { forUpdate: true });
+        if (!row) throw RecipesErrors.shoppingListNotFound();
+        const name = input.name.trim().toLowerCase();
+        const unit = input.unit?.trim() || null;
+        const matches = (item: ShoppingItemRow) => item.name.toLowerCase() === name && item.unit === unit;
+        if (!row.items.some(matches)) throw RecipesErrors.shoppingItemNotFound();
+        const items = row.items.map((item) => (matches(item) ? { ...item, checked: input.checked } : item));
+        const updated = await updateShoppingList(tx, userId, listId, { items });
+        if (!updated) throw RecipesErrors.shoppingListNotFound();
+        return toShoppingList(updated);
+      });
+    },
+
     async remove(userId: string, listId: string): Promise<void> {
       if (!isUuid(listId) || !(await deleteShoppingList(db, userId, listId))) {
         throw RecipesErrors.shoppingListNotFound();

@@ -58,9 +58,10 @@ export async function findShoppingList(
   db: Queryable,
   userId: string,
   listId: string,
+  options: { forUpdate?: boolean } = {},
 ): Promise<ShoppingListRow | undefined> {
   const { rows } = await db.query<ShoppingListRow>(
-    `SELECT ${COLUMNS} FROM shopping_lists WHERE list_id = $1 AND user_id = $2`,
+    `SELECT ${COLUMNS} FROM shopping_lists WHERE list_id = $1 AND user_id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [listId, userId],
   );
   return rows[0];

@@ -5511,11 +5511,18 @@ export interface paths {
                         "application/json": {
                             items: ({
                                 affiliate_disclosure?: string | null;
+                                /** @description The aisles in the order the store is walked; those left out come after */
+                                aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                                 /** Format: date-time */
                                 created_at: string;
                                 estimated_cost_cents: number;
                                 family_id: string;
                                 items: {
+                                    /**
+                                     * @description An aisle (category) of a shop
+                                     * @enum {unknown}
+                                     */
+                                    aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                     /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                     buy_links?: {
                                         /** @description Shown as "Buy at <retailer>" */
@@ -5541,6 +5548,8 @@ export interface paths {
                                     domain: string;
                                     id: string;
                                 } | null;
+                                /** @description The store the list is for */
+                                store_name: string | null;
                                 /** Format: date-time */
                                 updated_at: string;
                                 version: number;
@@ -5599,11 +5608,18 @@ export interface paths {
                     content: {
                         "application/json": {
                             affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                             /** Format: date-time */
                             created_at: string;
                             estimated_cost_cents: number;
                             family_id: string;
                             items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
                                     /** @description Shown as "Buy at <retailer>" */
@@ -5629,6 +5645,8 @@ export interface paths {
                                 domain: string;
                                 id: string;
                             } | null;
+                            /** @description The store the list is for */
+                            store_name: string | null;
                             /** Format: date-time */
                             updated_at: string;
                             version: number;
@@ -5700,11 +5718,18 @@ export interface paths {
                     content: {
                         "application/json": {
                             affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                             /** Format: date-time */
                             created_at: string;
                             estimated_cost_cents: number;
                             family_id: string;
                             items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
                                     /** @description Shown as "Buy at <retailer>" */
@@ -5730,6 +5755,8 @@ export interface paths {
                                 domain: string;
                                 id: string;
                             } | null;
+                            /** @description The store the list is for */
+                            store_name: string | null;
                             /** Format: date-time */
                             updated_at: string;
                             version: number;
@@ -5808,7 +5835,101 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Set the store a list is for and the order of its aisles (any member); send an Idempotency-Key
+         * @description The list shows its items grouped by aisle in this order (aisles left out come after, in the default order). Members following the list get a `list.updated` event.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "store_name": "Corner market",
+                     *       "aisle_order": [
+                     *         "bakery",
+                     *         "produce",
+                     *         "dairy",
+                     *         "drinks"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        aisle_order?: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
+                        store_name?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
+                            store_name: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/shopping-lists/{id}/items": {
@@ -5820,7 +5941,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add an item (any member); send an Idempotency-Key so a retry adds it once */
+        /**
+         * Add an item (any member); send an Idempotency-Key so a retry adds it once
+         * @description An item still to buy that a member added by hand under the same name (any case) and unit is not added twice: this add joins it (quantities and costs add up) and the answer is 200 with the item. A new item answers 201. A retry with the same Idempotency-Key answers as the first time.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5839,10 +5963,16 @@ export interface paths {
                      *       "name": "pumpkins",
                      *       "quantity": 3,
                      *       "unit": "count",
-                     *       "cost_cents": 900
+                     *       "cost_cents": 900,
+                     *       "aisle": "produce"
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description An aisle (category) of a shop
+                         * @enum {unknown}
+                         */
+                        aisle?: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                         cost_cents?: number | null;
                         name: string;
                         note?: string | null;
@@ -5853,12 +5983,50 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description An aisle (category) of a shop
+                             * @enum {unknown}
+                             */
+                            aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
+                            /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                            buy_links?: {
+                                /** @description Shown as "Buy at <retailer>" */
+                                retailer: string;
+                                /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                url: string;
+                            }[];
+                            checked: boolean;
+                            checked_at: string | null;
+                            checked_by: string | null;
+                            cost_cents: number | null;
+                            item_id: string;
+                            name: string;
+                            note: string | null;
+                            origin: string;
+                            quantity: number | null;
+                            unit: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description An aisle (category) of a shop
+                             * @enum {unknown}
+                             */
+                            aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                             /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                             buy_links?: {
                                 /** @description Shown as "Buy at <retailer>" */
@@ -6008,6 +6176,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description An aisle (category) of a shop
+                         * @enum {unknown}
+                         */
+                        aisle?: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                         checked?: boolean;
                         cost_cents?: number | null;
                         expected_version?: number;
@@ -6026,6 +6199,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description An aisle (category) of a shop
+                             * @enum {unknown}
+                             */
+                            aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                             /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                             buy_links?: {
                                 /** @description Shown as "Buy at <retailer>" */

@@ -4996,6 +4996,139 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/shopping-lists/{id}/checked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Tick an item off (or untick it), by its name and unit
+         * @description Sets `checked` on the items of this name (any case) and unit, leaving the rest of the list as it is: safe to send again (an offline outbox resending after a lost answer). 404 SHOPPING_ITEM_NOT_FOUND when no such item is on the list (removed meanwhile).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "potatoes",
+                     *       "unit": "kg",
+                     *       "checked": true
+                     *     }
+                     */
+                    "application/json": {
+                        checked: boolean;
+                        name: string;
+                        unit?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A shopping list */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            affiliate_disclosure?: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            items: {
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
+                                checked: boolean;
+                                cost_cents: number | null;
+                                name: string;
+                                note: string | null;
+                                quantity: number | null;
+                                unit: string | null;
+                            }[];
+                            /** Format: uuid */
+                            list_id: string;
+                            list_name: string;
+                            /** @description Items not checked off yet */
+                            open_items: number;
+                            plan_id: string | null;
+                            purchased_at: string | null;
+                            store: string | null;
+                            /** @description Always the sum of the items’ cost_cents */
+                            total_cost_cents: number;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/go/{*}": {
         parameters: {
             query?: never;
