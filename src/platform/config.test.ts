@@ -186,6 +186,8 @@ describe('configuration', () => {
     expect(problemsOf({ ...base, CALOS_ISSUER: 'https://calos.example.com/calos' })).toEqual([]);
     // Outside production the development default stands.
     expect(loadConfig({}, '/srv').issuer).toBe('http://localhost:3000/calos');
+    expect(loadConfig({ PORT: '4100' }, '/srv').issuer).toBe('http://localhost:4100/calos');
+    expect(loadConfig({ PORT: '0' }, '/srv').issuer).toBe('http://localhost:3000/calos');
   });
 
   it('requires a master key in production when the databases are on Postgres', () => {

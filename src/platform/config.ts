@@ -347,7 +347,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     );
 
   const issuerRaw = text('CALOS_ISSUER')?.replace(/\/+$/, '');
-  const issuer = issuerRaw ?? 'http://localhost:3000/calos';
+  // In development identity answers where `npm start` listens: on localhost at PORT (3000 unless
+  // set), so the web apps' sign-in (redirect URIs follow the issuer) works on any port.
+  const issuer = issuerRaw ?? `http://localhost:${port ? port : 3000}/calos`;
   {
     let url: URL | undefined;
     try {
