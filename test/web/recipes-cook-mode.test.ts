@@ -294,7 +294,8 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome cook mode and print', () => 
     await visible(page.getByRole('heading', { level: 2, name: 'Stew shop' }));
     const stewList = page.getByRole('list', { name: 'Items on Stew shop' });
     await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'PATCH' && r.ok()),
+      // A tick is sent as a setting (PUT …/checked), safe to resend from the offline outbox.
+      page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/checked') && r.ok()),
       stewList.getByLabel('1 onion').check(),
     ]);
     expect(await a11y(page)).toEqual([]);
