@@ -58,6 +58,13 @@ export const MarketErrors = {
   alreadyListed: () =>
     new AppError(409, 'ITEM_ALREADY_LISTED', 'This item has a listing already; change that one'),
   ownListing: () => new AppError(409, 'OWN_LISTING', 'You cannot buy your own listing'),
+  itemHasBuyers: (kind: 'plan' | 'costume', buyers: number) =>
+    new AppError(
+      409,
+      'ITEM_HAS_BUYERS',
+      `${buyers === 1 ? 'Someone has' : `${buyers} people have`} bought this ${kind}, and deleting it would take it from them. Unlist it to stop selling it`,
+      { buyers },
+    ),
   alreadyPurchased: (purchaseId: string | null) =>
     new AppError(409, 'LISTING_ALREADY_PURCHASED', 'You bought this listing already', {
       purchase_id: purchaseId,

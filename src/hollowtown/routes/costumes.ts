@@ -244,10 +244,10 @@ export function registerCostumeRoutes(app: App, costumes: CostumeService, affili
       schema: {
         tags,
         summary: 'Delete your costume idea (and its upvotes)',
-        description: notYours,
+        description: `${notYours} A costume bought in the marketplace (and not refunded) stays for its buyers: deleting it answers 409 \`ITEM_HAS_BUYERS\` with \`details.buyers\`; unlist it to stop selling it.`,
         security: bearer,
         params: IdParams,
-        response: { 204: NoContent, 401: ErrorResponse, 404: ErrorResponse },
+        response: { 204: NoContent, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
     async (request, reply) => {

@@ -202,6 +202,56 @@ describe.each(testEngines())('the Hollowtown marketplace on %s', (engine) => {
     expect([await balance(buyer), await balance(seller)]).toEqual([940, 1054]);
   });
 
+  it('keeps a sold item for its buyers: the seller may unlist it but not delete it', async () => {
+    const [seller, buyer, stranger] = [await user(), await user(), await user()];
+    const planId = await planOf(seller, 'The drowned nursery');
+    const listed = await list(seller, { item_kind: 'plan', item_id: planId, price: 30 });
+    const listingId = listed.json().listing_id as string;
+    expect((await buy(buyer, listingId, 'nursery')).statusCode).toBe(201);
+    const remove = (who: TestUser, url: string) => inject({ method: 'DELETE', url, headers: who.headers });
+
+    const refused = await remove(seller, `/hollowtown/api/haunted-house/plans/${planId}`);
+    expect([refused.statusCode, refused.json().error.code, refused.json().error.details]).toEqual([
+      409,
+      'ITEM_HAS_BUYERS',
+      { buyers: 1 },
+    ]);
+    // Anyone else learns nothing of the sale: the plan is not theirs.
+    expect((await remove(stranger, `/hollowtown/api/haunted-house/plans/${planId}`)).statusCode).toBe(404);
+    // Unlisted, it sells no more and its buyer still reads all of it.
+    const unlisted = await inject({
+      method: 'PATCH',
+      url: `/hollowtown/api/market/listings/${listingId}`,
+      headers: seller.headers,
+      payload: { is_listed: false },
+    });
+    expect(unlisted.statusCode, unlisted.body).toBe(200);
+    expect((await remove(seller, `/hollowtown/api/haunted-house/plans/${planId}`)).statusCode).toBe(409);
+    expect((await show(buyer, listingId)).json().item).toMatchObject({
+      plan_id: planId,
+      room_name: 'The drowned nursery',
+    });
+
+    // A costume the same way; an item nobody bought deletes, listing and all.
+    const costume = await inject({
+      method: 'POST',
+      url: '/hollowtown/api/costumes',
+      headers: seller.headers,
+      payload: { costume_name: 'Paper ghost', difficulty: 'easy', materials: [{ name: 'sheet' }] },
+    });
+    const costumeId = costume.json().costume_id as string;
+    const costumeListing = (
+      await list(seller, { item_kind: 'costume', item_id: costumeId, price: 5 })
+    ).json();
+    expect((await buy(buyer, costumeListing.listing_id, 'ghost')).statusCode).toBe(201);
+    const costumeRefused = await remove(seller, `/hollowtown/api/costumes/${costumeId}`);
+    expect([costumeRefused.statusCode, costumeRefused.json().error.code]).toEqual([409, 'ITEM_HAS_BUYERS']);
+    const unsold = await listing(seller, 20, 'The empty attic');
+    const unsoldPlan = (await show(seller, unsold)).json().item.plan_id as string;
+    expect((await remove(seller, `/hollowtown/api/haunted-house/plans/${unsoldPlan}`)).statusCode).toBe(204);
+    expect((await show(seller, unsold)).statusCode).toBe(404);
+  });
+
   it('refuses your own listing, a missing key, and lists only your own items', async () => {
     const [seller, other] = [await user(), await user()];
     const listingId = await listing(seller, 50);

@@ -189,9 +189,11 @@ export function registerPlanRoutes(app: App, plans: PlanService): void {
       schema: {
         tags,
         summary: 'Delete your room plan',
+        description:
+          'A plan bought in the marketplace (and not refunded) stays for its buyers: deleting it answers 409 `ITEM_HAS_BUYERS` with `details.buyers`; unlist it to stop selling it.',
         security: bearer,
         params: IdParams,
-        response: { 204: NoContent, 401: ErrorResponse, 404: ErrorResponse },
+        response: { 204: NoContent, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
     async (request, reply) => {

@@ -6,7 +6,7 @@ import { type ItemSummary, type Period, periodStart } from '../../community/serv
 import { toPage } from '../../platform/http/pagination.ts';
 import type { Difficulty } from '../client.ts';
 import type { HollowtownDeps } from '../deps.ts';
-import { HollowtownErrors } from '../errors.ts';
+import { HollowtownErrors, MarketErrors } from '../errors.ts';
 import {
   type CostumeFields,
   type CostumeRow,
@@ -16,6 +16,7 @@ import {
   listCostumes,
   updateCostume,
 } from '../store/costumes.ts';
+import { findOwnItem, lockBuyersOfItem } from '../store/market.ts';
 import {
   cleanName,
   cleanOptionalName,
@@ -118,10 +119,18 @@ export function createCostumeService(deps: HollowtownDeps, community: Hollowtown
       return toCostumeView(row, userId);
     },
 
+    /**
+     * Deletes the owner's costume, unless buyers in the marketplace hold it (409 ITEM_HAS_BUYERS: the
+     * seller unlists it instead). Anyone else's id is 404, whether or not it was sold.
+     */
     async remove(userId: string, costumeId: string): Promise<void> {
-      if (!isUuid(costumeId) || !(await deleteCostume(db, userId, costumeId))) {
-        throw HollowtownErrors.costumeNotFound();
-      }
+      if (!isUuid(costumeId)) throw HollowtownErrors.costumeNotFound();
+      await db.transaction(async (tx) => {
+        const buyers = await lockBuyersOfItem(tx, 'costume', costumeId);
+        if (!(await findOwnItem(tx, userId, 'costume', costumeId))) throw HollowtownErrors.costumeNotFound();
+        if (buyers > 0) throw MarketErrors.itemHasBuyers('costume', buyers);
+        if (!(await deleteCostume(tx, userId, costumeId))) throw HollowtownErrors.costumeNotFound();
+      });
     },
 
     /**

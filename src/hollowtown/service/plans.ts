@@ -3,7 +3,8 @@
 import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import type { HollowtownDeps } from '../deps.ts';
-import { HollowtownErrors } from '../errors.ts';
+import { HollowtownErrors, MarketErrors } from '../errors.ts';
+import { findOwnItem, lockBuyersOfItem } from '../store/market.ts';
 import {
   deletePlan,
   findVisiblePlan,
@@ -110,8 +111,18 @@ export function createPlanService(deps: HollowtownDeps, community: HollowtownCom
       return toPlanView(row, userId);
     },
 
+    /**
+     * Deletes the owner's plan, unless buyers in the marketplace hold it (409 ITEM_HAS_BUYERS: the
+     * seller unlists it instead). Anyone else's id is 404, whether or not it was sold.
+     */
     async remove(userId: string, planId: string): Promise<void> {
-      if (!isUuid(planId) || !(await deletePlan(db, userId, planId))) throw HollowtownErrors.planNotFound();
+      if (!isUuid(planId)) throw HollowtownErrors.planNotFound();
+      await db.transaction(async (tx) => {
+        const buyers = await lockBuyersOfItem(tx, 'plan', planId);
+        if (!(await findOwnItem(tx, userId, 'plan', planId))) throw HollowtownErrors.planNotFound();
+        if (buyers > 0) throw MarketErrors.itemHasBuyers('plan', buyers);
+        if (!(await deletePlan(tx, userId, planId))) throw HollowtownErrors.planNotFound();
+      });
     },
 
     async list(userId: string, query: PlanQuery) {

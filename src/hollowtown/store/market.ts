@@ -69,6 +69,25 @@ export async function findOwnItem(
   return rows[0];
 }
 
+/**
+ * Locks the item's listing (a purchase being recorded holds a key-share lock on it, so this waits
+ * for it, and a purchase that comes after waits for this transaction) and counts the buyers who
+ * hold the item: completed or pending purchases, refunded ones aside. Call inside a transaction.
+ */
+export async function lockBuyersOfItem(tx: Queryable, kind: MarketItemKind, itemId: string): Promise<number> {
+  const column = kind === 'plan' ? 'plan_id' : 'costume_id';
+  const { rows: listings } = await tx.query<{ listing_id: string }>(
+    `SELECT listing_id FROM market_listings WHERE ${column} = $1 FOR UPDATE`,
+    [itemId],
+  );
+  if (listings.length === 0) return 0;
+  const { rows } = await tx.query<{ buyers: number }>(
+    `SELECT count(*)::int AS buyers FROM market_purchases WHERE listing_id = $1 AND status <> 'refunded'`,
+    [listings[0]?.listing_id],
+  );
+  return rows[0]?.buyers ?? 0;
+}
+
 /** Undefined when the item is listed already (one listing per item). */
 export async function insertListing(
   db: Queryable,

@@ -1056,7 +1056,7 @@ export interface paths {
         post?: never;
         /**
          * Delete your costume idea (and its upvotes)
-         * @description Only its author; anyone else gets 404 COSTUME_NOT_FOUND, as for a missing idea.
+         * @description Only its author; anyone else gets 404 COSTUME_NOT_FOUND, as for a missing idea. A costume bought in the marketplace (and not refunded) stays for its buyers: deleting it answers 409 `ITEM_HAS_BUYERS` with `details.buyers`; unlist it to stop selling it.
          */
         delete: {
             parameters: {
@@ -1097,6 +1097,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3243,7 +3258,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete your room plan */
+        /**
+         * Delete your room plan
+         * @description A plan bought in the marketplace (and not refunded) stays for its buyers: deleting it answers 409 `ITEM_HAS_BUYERS` with `details.buyers`; unlist it to stop selling it.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3283,6 +3301,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
