@@ -47,6 +47,30 @@ export const RecipesErrors = {
   shoppingListNotFound: () => new AppError(404, 'SHOPPING_LIST_NOT_FOUND', 'No such shopping list'),
   shoppingItemNotFound: () =>
     new AppError(404, 'SHOPPING_ITEM_NOT_FOUND', 'No item of that name and unit on this shopping list'),
+  shoppingListFull: (max: number) =>
+    new AppError(409, 'SHOPPING_LIST_FULL', `A shopping list holds at most ${max} items`, { max }),
+  shoppingItemTooLarge: () =>
+    new AppError(
+      409,
+      'SHOPPING_ITEM_TOO_LARGE',
+      'The item is on the list already, and with this amount or cost it would be more than an item may hold',
+    ),
+  shoppingAisleRepeated: () =>
+    new AppError(400, 'SHOPPING_AISLE_REPEATED', 'aisle_order names each aisle at most once', {
+      field: 'body.aisle_order',
+    }),
+  idempotencyKeyRequired: () =>
+    new AppError(
+      400,
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'Send an Idempotency-Key header (1 to 200 visible characters)',
+    ),
+  idempotencyKeyReused: () =>
+    new AppError(
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different change',
+    ),
   servingsUnknown: () =>
     new AppError(
       400,

@@ -225,7 +225,7 @@ describe.skipIf(!hasChromium)('web: the shopping list offline', () => {
     await dad.context.close();
   }, 180_000);
 
-  it('opens HowToCookAtHome’s list offline and sends a tick made there when the signal returns', async () => {
+  it('opens HowToCookAtHome’s list offline, by aisle, and sends the ticks and additions made there when the signal returns', async () => {
     const cook = await signedIn(newUser('cook'));
     const made = await apiAs(web)(cook.token, 'POST', '/recipes/api/shopping-lists', {
       list_name: 'Market',
@@ -238,8 +238,24 @@ describe.skipIf(!hasChromium)('web: the shopping list offline', () => {
     await cook.page.reload();
     await visible(checkbox(cook.page, 'Market', '1 bunch parsley'));
     await checkbox(cook.page, 'Market', '2 kg potatoes').check();
-    await visible(cook.page.getByText('1 change waiting to be sent when there is signal again'));
+    // Milk added in the shop with no signal, shown at once in its aisle as waiting.
+    const form = cook.page.getByRole('form', { name: 'Add to Market' });
+    await form.getByLabel('Item').fill('milk');
+    await form.getByLabel('How many').fill('2');
+    await form.getByRole('button', { name: 'Add item' }).click();
+    await visible(cook.page.getByText('2 changes waiting to be sent when there is signal again'));
+    await visible(
+      cook.page
+        .getByRole('list', { name: 'Other' })
+        .getByRole('checkbox', { name: /milk · waiting to be sent/ }),
+    );
     expect(await seriousViolations(cook.page)).toEqual([]);
+    // Meanwhile, on another device with signal, milk was added too: one line when both are in.
+    const other = await web.http('localhost', `/recipes/api/shopping-lists/${made.body.list_id}/items`, {
+      body: { name: 'Milk', quantity: 1 },
+      headers: { authorization: `Bearer ${cook.token.token}`, 'idempotency-key': 'other-device-1' },
+    });
+    expect(other.status).toBe(201);
     await goOnline(cook.context);
     await cook.page.waitForFunction(
       () => !document.body.textContent?.includes('waiting to be sent'),
@@ -250,12 +266,36 @@ describe.skipIf(!hasChromium)('web: the shopping list offline', () => {
     );
     const saved = (await apiAs(web)(cook.token, 'GET', `/recipes/api/shopping-lists/${made.body.list_id}`))
       .body;
-    expect(saved.items.map((i: { name: string; checked: boolean }) => [i.name, i.checked])).toEqual([
-      ['potatoes', true],
-      ['parsley', false],
+    expect(
+      saved.items.map((i: { name: string; checked: boolean; quantity: number; aisle: string }) => [
+        i.name,
+        i.quantity,
+        i.checked,
+        i.aisle,
+      ]),
+    ).toEqual([
+      ['potatoes', 2, true, 'produce'],
+      ['parsley', 1, false, 'produce'],
+      ['Milk', 3, false, 'dairy'],
     ]);
+    // Grouped by aisle, in the order the cook walks the store (set on the page, saved).
+    await visible(cook.page.getByRole('heading', { name: 'Dairy and eggs' }));
+    const headings = () =>
+      cook.page.getByRole('list', { name: 'Items on Market' }).getByRole('heading').allTextContents();
+    expect(await headings()).toEqual(['Fruit and vegetables', 'Dairy and eggs']);
+    await cook.page.getByText('Store and aisle order').click();
+    const order = cook.page.getByRole('form', { name: 'Store and aisle order' });
+    await order.getByLabel('Store').fill('Corner shop');
+    await order.getByRole('button', { name: 'Move Dairy and eggs up' }).click();
+    await order.getByRole('button', { name: 'Move Dairy and eggs up' }).click();
+    await order.getByRole('button', { name: 'Save the order' }).click();
+    await cook.page.waitForFunction(() =>
+      document.body.textContent?.includes('Store and aisle order: Corner shop'),
+    );
+    expect(await headings()).toEqual(['Dairy and eggs', 'Fruit and vegetables']);
+    expect(await seriousViolations(cook.page)).toEqual([]);
     await cook.context.close();
-  }, 120_000);
+  }, 150_000);
 
   it('serves each app’s manifest and icons, linked from its page', async () => {
     const get = async (app: 'family' | 'recipes', pathname: string) => {

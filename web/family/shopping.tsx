@@ -22,30 +22,17 @@ import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { isLocalId, type QueuedChange, type SendOutcome, useOnline, useOutbox } from '../shared/outbox.ts';
 import { Link, navigate } from '../shared/router.tsx';
+import {
+  AISLES,
+  type Aisle,
+  aisleOptions,
+  OutboxStatus,
+  StoreOrder,
+  walkOrder,
+} from '../shared/shopping.tsx';
 import { followStream, type StreamState } from '../shared/stream.ts';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import type { Page } from './model.ts';
-
-/** The aisles of src/family/service/aisles.ts, as a shopper reads them. */
-const AISLES = {
-  produce: 'Fruit and vegetables',
-  bakery: 'Bakery',
-  dairy: 'Dairy and eggs',
-  'meat-fish': 'Meat and fish',
-  frozen: 'Frozen',
-  pantry: 'Cupboard',
-  drinks: 'Drinks',
-  household: 'Household',
-  other: 'Other',
-} as const;
-type Aisle = keyof typeof AISLES;
-const ALL_AISLES = Object.keys(AISLES) as Aisle[];
-
-/** The store's order, then the aisles it leaves out in the default order. */
-const walkOrder = (order: readonly Aisle[] = []) => [
-  ...order,
-  ...ALL_AISLES.filter((a) => !order.includes(a)),
-];
 
 interface ShoppingItem {
   item_id: string;
@@ -325,22 +312,7 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
                 ? ' · live'
                 : ''}
       </p>
-      {waiting > 0 && (
-        <p className="notice" role="status">
-          {waiting === 1 ? '1 change waiting' : `${waiting} changes waiting`} to be sent
-          {online ? '…' : ' when there is signal again'}
-        </p>
-      )}
-      {outbox.notices.length > 0 && (
-        <div className="notice" role="status">
-          {outbox.notices.map((notice) => (
-            <p key={notice}>{notice}</p>
-          ))}
-          <Button small variant="secondary" onClick={outbox.dismiss}>
-            OK
-          </Button>
-        </div>
-      )}
+      <OutboxStatus waiting={waiting} online={online} notices={outbox.notices} dismiss={outbox.dismiss} />
       {shown.items.length === 0 ? (
         <Empty>The list is empty.</Empty>
       ) : (
@@ -384,95 +356,24 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
         <div className="form-grid">
           <TextField label="Item" required maxLength={200} value={item.name} onChange={set('name')} />
           <TextField label="How many" inputMode="decimal" value={item.quantity} onChange={set('quantity')} />
-          <SelectField
-            label="Aisle"
-            options={[['', 'Guess from the name'], ...ALL_AISLES.map((a) => [a, AISLES[a]] as const)]}
-            value={item.aisle}
-            onChange={set('aisle')}
-          />
+          <SelectField label="Aisle" options={aisleOptions} value={item.aisle} onChange={set('aisle')} />
         </div>
         <SubmitRow>Add item</SubmitRow>
       </Form>
       <StoreOrder
-        props={props}
-        list={list}
-        onSaved={(store) => setList((current) => current && { ...current, ...store })}
+        settings={{ store: list.store_name ?? null, aisle_order: list.aisle_order ?? [] }}
+        save={async ({ store, aisle_order }) => {
+          const saved = await api<Pick<ShoppingList, 'store_name' | 'aisle_order'>>(
+            `/api/shopping-lists/${list.list_id}`,
+            {
+              method: 'PATCH',
+              body: { store_name: store, aisle_order },
+              headers: { 'idempotency-key': crypto.randomUUID() },
+            },
+          );
+          setList((current) => current && { ...current, ...saved });
+        }}
       />
     </Section>
-  );
-}
-
-/**
- * The store a list is for and the order its aisles are walked in there, set by whoever is in the
- * shop: the list groups its items in that order. Saved at once (it needs signal).
- */
-function StoreOrder({
-  props,
-  list,
-  onSaved,
-}: {
-  props: ViewProps;
-  list: ShoppingList;
-  onSaved: (store: Pick<ShoppingList, 'store_name' | 'aisle_order'>) => void;
-}) {
-  const [store, setStore] = useState(list.store_name ?? '');
-  const [order, setOrder] = useState(() => walkOrder(list.aisle_order));
-  const save = useAction();
-  const move = (index: number, by: -1 | 1) =>
-    setOrder((current) => {
-      const next = [...current];
-      const [aisle] = next.splice(index, 1);
-      next.splice(index + by, 0, aisle as Aisle);
-      return next;
-    });
-  const submit = () =>
-    save.run(async () => {
-      const saved = await props.api<Pick<ShoppingList, 'store_name' | 'aisle_order'>>(
-        `/api/shopping-lists/${list.list_id}`,
-        {
-          method: 'PATCH',
-          body: { store_name: store.trim() || null, aisle_order: order },
-          headers: { 'idempotency-key': crypto.randomUUID() },
-        },
-      );
-      onSaved(saved);
-    });
-  return (
-    <details className="store-order">
-      <summary>Store and aisle order{list.store_name ? `: ${list.store_name}` : ''}</summary>
-      <Form onSubmit={submit} error={save.error} label="Store and aisle order">
-        <TextField label="Store" maxLength={100} value={store} onChange={(e) => setStore(e.target.value)} />
-        <ol className="list" aria-label="Aisles in the order you walk them">
-          {order.map((aisle, index) => (
-            <li className="list-row" key={aisle}>
-              <span>{AISLES[aisle]}</span>
-              <span className="button-row">
-                <Button
-                  small
-                  variant="secondary"
-                  type="button"
-                  disabled={index === 0}
-                  onClick={() => move(index, -1)}
-                  aria-label={`Move ${AISLES[aisle]} up`}
-                >
-                  ↑
-                </Button>
-                <Button
-                  small
-                  variant="secondary"
-                  type="button"
-                  disabled={index === order.length - 1}
-                  onClick={() => move(index, 1)}
-                  aria-label={`Move ${AISLES[aisle]} down`}
-                >
-                  ↓
-                </Button>
-              </span>
-            </li>
-          ))}
-        </ol>
-        <SubmitRow busy={save.busy}>Save the order</SubmitRow>
-      </Form>
-    </details>
   );
 }

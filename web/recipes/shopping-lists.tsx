@@ -1,6 +1,8 @@
-// Shopping lists: tick items off as you shop (the total is kept by the server), start a list by
-// hand, and open the one a meal plan just made (?list=id comes first and into view). Print puts
-// one list on paper: what is still to buy, each with an empty box to tick (recipes.css).
+// Shopping lists: tick items off and add items as you shop, with or without signal (the outbox
+// sends them when it returns), grouped by aisle in the order the store is walked; the total is
+// kept by the server. Start a list by hand, or open the one a meal plan just made (?list=id comes
+// first and into view). Print puts one list on paper: what is still to buy, each with an empty box
+// to tick (recipes.css).
 import { useCallback, useEffect, useState } from 'react';
 import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
@@ -14,28 +16,67 @@ import {
   formatMoney,
   Loading,
   Section,
+  SelectField,
   SubmitRow,
   TextArea,
   TextField,
 } from '../shared/components.tsx';
-import { ApiError } from '../shared/errors.ts';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { describeIngredientError, textLines } from '../shared/ingredient-lines.tsx';
-import { type QueuedChange, type SendOutcome, useOnline, useOutbox } from '../shared/outbox.ts';
-import type { Page, ShoppingList } from './types.ts';
+import {
+  type ListChange,
+  type QueuedChange,
+  type SendOutcome,
+  useOnline,
+  useOutbox,
+} from '../shared/outbox.ts';
+import {
+  AISLES,
+  type Aisle,
+  aisleOptions,
+  OutboxStatus,
+  StoreOrder,
+  walkOrder,
+} from '../shared/shopping.tsx';
+import type { Page, ShoppingItem, ShoppingList } from './types.ts';
+
+/** An item as shown: a change of this page's outbox may still be on its way. */
+type ShownItem = ShoppingItem & { waiting?: boolean; local_id?: string };
+type ShownList = Omit<ShoppingList, 'items'> & { items: ShownItem[] };
 
 const itemKey = (item: { name: string; unit: string | null }) =>
   `${item.name.toLowerCase()}\u0000${item.unit ?? ''}`;
 
-/** A list as the server last said, with this page's waiting ticks on top. */
-function withWaiting(list: ShoppingList, waiting: readonly QueuedChange[]): ShoppingList {
-  let items = list.items;
+/** A list as the server last said, with this page's waiting ticks and additions on top. */
+function withWaiting(list: ShoppingList, waiting: readonly QueuedChange[]): ShownList {
+  let items: ShownItem[] = list.items;
   for (const { change } of waiting) {
-    if (change.kind !== 'check' || change.list_id !== list.list_id) continue;
-    items = items.map((item) =>
-      itemKey(item) === change.item_id ? { ...item, checked: change.checked } : item,
-    );
+    if (change.list_id !== list.list_id) continue;
+    if (change.kind === 'add') {
+      items = [
+        ...items,
+        {
+          name: change.name,
+          quantity: change.quantity,
+          unit: null,
+          checked: false,
+          cost_cents: null,
+          note: null,
+          // Where the server will put it: the aisle chosen, or that of the open line it joins.
+          aisle:
+            (change.aisle as Aisle | undefined) ??
+            items.find((i) => !i.checked && i.name.toLowerCase() === change.name.toLowerCase())?.aisle ??
+            'other',
+          waiting: true,
+          local_id: change.local_id,
+        },
+      ];
+    } else {
+      items = items.map((item) =>
+        itemKey(item) === change.item_id ? { ...item, checked: change.checked, waiting: true } : item,
+      );
+    }
   }
   return { ...list, items, open_items: items.filter((item) => !item.checked).length };
 }
@@ -98,8 +139,18 @@ export function Shopping(props: ViewProps) {
   const online = useOnline();
   const user = props.user?.user_id ?? props.session.read()?.user?.user_id ?? 'me';
   const send = useCallback(
-    async ({ change }: QueuedChange) => {
-      if (change.kind !== 'check') throw new ApiError(400, 'UNSUPPORTED', 'Only ticks are queued here');
+    async ({ change, idempotency_key }: QueuedChange) => {
+      if (change.kind === 'add') {
+        const list = await api<ShoppingList>(`/api/shopping-lists/${change.list_id}/items`, {
+          body: {
+            name: change.name,
+            ...(change.quantity === null ? {} : { quantity: change.quantity }),
+            ...(change.aisle ? { aisle: change.aisle } : {}),
+          },
+          headers: { 'idempotency-key': idempotency_key },
+        });
+        return { result: list };
+      }
       const list = await api<ShoppingList>(`/api/shopping-lists/${change.list_id}/checked`, {
         method: 'PUT',
         body: { name: change.name, unit: change.unit ?? null, checked: change.checked },
@@ -124,7 +175,15 @@ export function Shopping(props: ViewProps) {
     [current, setData],
   );
   const outbox = useOutbox('recipes', user, send, onSent);
-  const toggle = (list: ShoppingList, item: ShoppingList['items'][number], checked: boolean) =>
+  const replaceList = (updated: ShoppingList) =>
+    current &&
+    setData({
+      ...current,
+      items: current.items.map((l) =>
+        l.list_id === updated.list_id ? { ...updated, affiliate_disclosure: l.affiliate_disclosure } : l,
+      ),
+    });
+  const toggle = (list: ShownList, item: ShownItem, checked: boolean) =>
     void outbox.enqueue({
       kind: 'check',
       list_id: list.list_id,
@@ -145,22 +204,7 @@ export function Shopping(props: ViewProps) {
           Offline: showing your lists as last loaded.
         </p>
       )}
-      {waiting > 0 && (
-        <p className="notice" role="status">
-          {waiting === 1 ? '1 change waiting' : `${waiting} changes waiting`} to be sent
-          {online ? '…' : ' when there is signal again'}
-        </p>
-      )}
-      {outbox.notices.length > 0 && (
-        <div className="notice" role="status">
-          {outbox.notices.map((notice) => (
-            <p key={notice}>{notice}</p>
-          ))}
-          <Button small variant="secondary" onClick={outbox.dismiss}>
-            OK
-          </Button>
-        </div>
-      )}
+      <OutboxStatus waiting={waiting} online={online} notices={outbox.notices} dismiss={outbox.dismiss} />
       {!lists.data ? (
         lists.error ? null : (
           <Loading />
@@ -195,23 +239,54 @@ export function Shopping(props: ViewProps) {
             {list.items.length === 0 ? (
               <Empty>No items on this list.</Empty>
             ) : (
-              <ul className="list" aria-label={`Items on ${list.list_name}`}>
-                {list.items.map((item) => (
-                  <li
-                    className={item.checked ? 'list-row shopping-item--got' : 'list-row'}
-                    key={`${item.name}-${item.unit}`}
-                  >
-                    <Checkbox
-                      label={formatIngredient(item)}
-                      checked={item.checked}
-                      onChange={(e) => toggle(list, item, e.target.checked)}
-                    />
-                    <BuyLinks links={item.buy_links} item={item.name} />
-                  </li>
-                ))}
+              <ul className="aisles" aria-label={`Items on ${list.list_name}`}>
+                {walkOrder(list.aisle_order).map((aisle) => {
+                  const here = list.items.filter((item) => item.aisle === aisle);
+                  if (here.length === 0) return null;
+                  const heading = `${list.list_id}-${aisle}`;
+                  return (
+                    <li key={aisle} className="aisle">
+                      <h3 id={heading}>{AISLES[aisle]}</h3>
+                      <ul className="list" aria-labelledby={heading}>
+                        {here.map((item) => (
+                          <li
+                            className={item.checked ? 'list-row shopping-item--got' : 'list-row'}
+                            key={item.local_id ?? `${itemKey(item)}-${item.checked}`}
+                          >
+                            <Checkbox
+                              label={
+                                <>
+                                  {formatIngredient(item)}
+                                  {item.waiting && (
+                                    <span className="muted no-print"> · waiting to be sent</span>
+                                  )}
+                                </>
+                              }
+                              checked={item.checked}
+                              onChange={(e) => toggle(list, item, e.target.checked)}
+                            />
+                            <BuyLinks links={item.buy_links} item={item.name} />
+                          </li>
+                        ))}
+                      </ul>
+                    </li>
+                  );
+                })}
               </ul>
             )}
             <AffiliateDisclosure text={list.affiliate_disclosure} />
+            <AddItem list={list} add={(change) => void outbox.enqueue(change)} />
+            <StoreOrder
+              settings={{ store: list.store, aisle_order: list.aisle_order }}
+              save={async (settings) =>
+                replaceList(
+                  await api<ShoppingList>(`/api/shopping-lists/${list.list_id}`, {
+                    method: 'PATCH',
+                    body: settings,
+                  }),
+                )
+              }
+            />
           </section>
         ))
       )}
@@ -230,5 +305,34 @@ export function Shopping(props: ViewProps) {
         </Section>
       </div>
     </>
+  );
+}
+
+/** Adds an item through the outbox: with no signal it waits in this browser, shown as waiting. */
+function AddItem({ list, add }: { list: ShownList; add: (change: ListChange) => void }) {
+  const [item, setItem, set] = useFields({ name: '', quantity: '', aisle: '' });
+  const submit = () => {
+    const quantity = Number(item.quantity);
+    add({
+      kind: 'add',
+      list_id: list.list_id,
+      local_id: `local:${crypto.randomUUID()}`,
+      name: item.name.trim(),
+      quantity: item.quantity && Number.isFinite(quantity) && quantity >= 0 ? quantity : null,
+      ...(item.aisle ? { aisle: item.aisle } : {}),
+    });
+    setItem({ name: '', quantity: '', aisle: item.aisle });
+  };
+  return (
+    <div className="no-print">
+      <Form onSubmit={submit} label={`Add to ${list.list_name}`} wide>
+        <div className="form-grid">
+          <TextField label="Item" required maxLength={200} value={item.name} onChange={set('name')} />
+          <TextField label="How many" inputMode="decimal" value={item.quantity} onChange={set('quantity')} />
+          <SelectField label="Aisle" options={aisleOptions} value={item.aisle} onChange={set('aisle')} />
+        </div>
+        <SubmitRow>Add item</SubmitRow>
+      </Form>
+    </div>
   );
 }

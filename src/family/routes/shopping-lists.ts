@@ -9,7 +9,9 @@ import {
   linkList,
   withLinks,
 } from '../../affiliate/routes.ts';
+import { AISLES } from '../../ingredients/aisles.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { IdempotencyHeaders } from '../../platform/http/idempotency.ts';
 import {
   bearer,
   ErrorResponse,
@@ -19,15 +21,10 @@ import {
 } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { lastEventId, openSse } from '../../platform/http/sse.ts';
-import { AISLES } from '../service/aisles.ts';
 import type { ShoppingListService } from '../service/shopping-lists.ts';
 
 const Id = Type.String({ maxLength: 64 });
 const AisleName = Type.Enum([...AISLES], { description: 'An aisle (category) of a shop' });
-const IdempotencyHeaders = Type.Object(
-  { 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) },
-  { additionalProperties: true },
-);
 const Item = Type.Object({
   item_id: Type.String(),
   name: Type.String(),

@@ -4,9 +4,10 @@
 // an Idempotency-Key: a retry after a dropped connection returns the first answer and changes
 // nothing. Generated lists (from a Hollowtown event) are regenerated in place, keeping what
 // members already checked.
-import { createHash } from 'node:crypto';
+import { type Aisle, guessAisle } from '../../ingredients/aisles.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { NotifyHub } from '../../platform/db/notify-hub.ts';
+import { isIdempotencyKey, requestHash } from '../../platform/http/idempotency.ts';
 import type { StreamAccess } from '../../platform/http/sse.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors, ShoppingErrors } from '../errors.ts';
@@ -39,7 +40,6 @@ import {
   setListVersion,
   updateItemFields,
 } from '../store/shopping-lists.ts';
-import { type Aisle, guessAisle } from './aisles.ts';
 import { isUuid } from './pages.ts';
 import { assertCan } from './roles.ts';
 
@@ -113,8 +113,6 @@ export const toChangeEvent = (row: ShoppingEventRow): ChangeEvent => ({
   at: row.created_at,
 });
 
-const requestHash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
 export interface ItemChange {
   checked?: boolean;
   name?: string;
@@ -164,7 +162,7 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
     // Who may touch the list is answered before what the request lacks: a stranger gets 404.
     if (!isUuid(listId) || !(await findListForMember(db, listId, userId)))
       throw ShoppingErrors.listNotFound();
-    if (!idempotencyKey || !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) throw ShoppingErrors.keyRequired();
+    if (!isIdempotencyKey(idempotencyKey)) throw ShoppingErrors.keyRequired();
     const hash = requestHash(request);
     const outcome = await db.transaction(async (tx) => {
       if (!(await findListForMember(tx, listId, userId))) throw ShoppingErrors.listNotFound();

@@ -1,6 +1,7 @@
 // Family shopping lists: the list, its items, its change feed and its idempotency record.
+
+import type { Aisle } from '../../ingredients/aisles.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import type { Aisle } from '../service/aisles.ts';
 
 export interface ShoppingListRow {
   list_id: string;

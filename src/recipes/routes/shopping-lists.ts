@@ -1,4 +1,5 @@
-// /api/shopping-lists: lists with items, checkboxes and costs; the total is kept by the server.
+// /api/shopping-lists: lists with items, checkboxes, costs and aisles; the total is kept by the
+// server. Items are added one at a time with an Idempotency-Key, so an offline outbox may resend.
 import { Type } from 'typebox';
 import {
   affiliateDisclosureField,
@@ -7,8 +8,10 @@ import {
   linkerFor,
   linkList,
 } from '../../affiliate/routes.ts';
+import { AISLES } from '../../ingredients/aisles.ts';
 import { IngredientLine } from '../../ingredients/schemas.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { IdempotencyHeaders } from '../../platform/http/idempotency.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
 import {
@@ -27,14 +30,25 @@ import {
 
 const tags = ['Shopping lists'];
 
+const AisleName = Type.Enum([...AISLES], { description: 'An aisle (category) of a shop' });
+const AisleOrder = Type.Array(AisleName, {
+  maxItems: AISLES.length,
+  description: 'The aisles in the order the store is walked; those left out come after, in the default order',
+});
+
+const itemFields = {
+  name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
+  quantity: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: LIMITS.quantity }))),
+  unit: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.unit }))),
+  cost_cents: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.costCents }))),
+  note: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.note }))),
+  aisle: Type.Optional({ ...AisleName, description: 'Guessed from the name when not given' }),
+};
+
 const ItemBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
-    quantity: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: LIMITS.quantity }))),
-    unit: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.unit }))),
+    ...itemFields,
     checked: Type.Optional(Type.Boolean({ description: 'Default false' })),
-    cost_cents: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.costCents }))),
-    note: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.note }))),
     buy_links: IgnoredBuyLinks,
   },
   { additionalProperties: false },
@@ -47,6 +61,7 @@ const Item = Type.Object({
   checked: Type.Boolean(),
   cost_cents: Nullable(Type.Integer()),
   note: Nullable(Type.String()),
+  aisle: AisleName,
   ...buyLinksField,
 });
 
@@ -55,6 +70,7 @@ export const ShoppingList = Type.Object(
     list_id: Uuid,
     list_name: Type.String(),
     store: Nullable(Type.String()),
+    aisle_order: AisleOrder,
     items: Type.Array(Item),
     total_cost_cents: Type.Integer({ minimum: 0, description: 'Always the sum of the items’ cost_cents' }),
     open_items: Type.Integer({ minimum: 0, description: 'Items not checked off yet' }),
@@ -69,6 +85,7 @@ export const ShoppingList = Type.Object(
 
 const listFields = {
   store: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  aisle_order: Type.Optional(AisleOrder),
   items: Type.Optional(
     Type.Array(
       Type.Dependent(Type.String(), IngredientLine, ItemBody, {
@@ -210,6 +227,47 @@ export function registerShoppingListRoutes(app: App, services: RecipesServices):
         userId,
         await shoppingLists.update(userId, request.params.id, request.body),
       );
+    },
+  );
+
+  app.post(
+    '/api/shopping-lists/:id/items',
+    {
+      schema: {
+        tags,
+        summary: 'Add an item; send an Idempotency-Key so a resend adds it once',
+        description:
+          'An item still to buy under the same name (any case) and unit is not listed twice: this add joins it ' +
+          '(quantities and costs add up) and the answer is 200. A new item answers 201. Either way the answer is ' +
+          'the whole list. A resend with the same Idempotency-Key changes nothing and answers as the first time ' +
+          '(with the list as it is now); the same key with another item is 409 IDEMPOTENCY_KEY_REUSED. ' +
+          '409 SHOPPING_LIST_FULL when the list holds the most items it may.',
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: Type.Object(itemFields, {
+          additionalProperties: false,
+          examples: [{ name: 'potatoes', quantity: 2, unit: 'kg', aisle: 'produce' }],
+        }),
+        response: {
+          200: ShoppingList,
+          201: ShoppingList,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = requireUser(request);
+      const { list, added } = await shoppingLists.addItem(
+        userId,
+        request.params.id,
+        request.headers['idempotency-key'],
+        request.body,
+      );
+      return reply.status(added ? 201 : 200).send(await withBuyLinks(services, userId, list));
     },
   );
 

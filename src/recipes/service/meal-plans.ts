@@ -1,6 +1,7 @@
 // Meal plans: recipes per date and slot over a run of days, every date inside the plan and
 // every recipe one the user may read; and the shopping list a plan needs, merged across its
 // meals, minus what the pantry holds.
+import { guessAisle } from '../../ingredients/aisles.ts';
 import { amountToBuy } from '../../ingredients/ingredient-input.ts';
 import { type QuantityLine, subtractQuantities } from '../../ingredients/quantities.ts';
 import type { Queryable } from '../../platform/db/database.ts';
@@ -249,7 +250,13 @@ export function createMealPlanService(deps: RecipesDeps) {
         const list = await insertShoppingList(tx, userId, {
           list_name: (request.list_name?.trim() || `Shopping for ${plan.plan_name}`).slice(0, 200),
           store: request.store?.trim() || null,
-          items: lines.map((l) => ({ ...l, checked: false, cost_cents: null, note: null })),
+          items: lines.map((l) => ({
+            ...l,
+            checked: false,
+            cost_cents: null,
+            note: null,
+            aisle: guessAisle(l.name),
+          })),
           total_cost_cents: 0,
           purchased_at: null,
           plan_id: plan.plan_id,

@@ -1,5 +1,6 @@
 // Shopping lists in recipes_db. total_cost_cents is always the sum of the items' costs,
 // written in the same statement as the items.
+import type { Aisle } from '../../ingredients/aisles.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { type CreatedCursor, CURSOR_AT, columnValues } from './sql.ts';
 
@@ -10,6 +11,8 @@ export interface ShoppingItemRow {
   checked: boolean;
   cost_cents: number | null;
   note: string | null;
+  /** Absent on items stored before aisles (migration 100): read as the name's guess. */
+  aisle?: Aisle;
 }
 
 export interface ShoppingListRow {
@@ -17,6 +20,7 @@ export interface ShoppingListRow {
   user_id: string;
   list_name: string;
   store: string | null;
+  aisle_order: Aisle[];
   items: ShoppingItemRow[];
   total_cost_cents: number;
   purchased_at: Date | null;
@@ -32,11 +36,20 @@ export interface ShoppingListFields {
   total_cost_cents: number;
   purchased_at: string | null;
   plan_id: string | null;
+  aisle_order?: Aisle[];
 }
 
-const COLUMNS = `list_id, user_id, list_name, store, items, COALESCE(total_cost_cents, 0) AS total_cost_cents,
+const COLUMNS = `list_id, user_id, list_name, store, aisle_order, items, COALESCE(total_cost_cents, 0) AS total_cost_cents,
   purchased_at, plan_id, created_at, updated_at`;
-const WRITABLE = new Set(['list_name', 'store', 'items', 'total_cost_cents', 'purchased_at', 'plan_id']);
+const WRITABLE = new Set([
+  'list_name',
+  'store',
+  'aisle_order',
+  'items',
+  'total_cost_cents',
+  'purchased_at',
+  'plan_id',
+]);
 const JSON_COLUMNS = new Set(['items']);
 
 export async function insertShoppingList(
@@ -135,4 +148,39 @@ export async function latestListOfPlan(
     [userId, planId],
   );
   return rows[0];
+}
+
+/** What an Idempotency-Key was first used for on a list, and what it came to. */
+export interface ListRequestRow {
+  request_hash: string;
+  status: 200 | 201;
+}
+
+export async function findListRequest(
+  db: Queryable,
+  listId: string,
+  key: string,
+): Promise<ListRequestRow | undefined> {
+  const { rows } = await db.query<ListRequestRow>(
+    'SELECT request_hash, status FROM shopping_list_requests WHERE list_id = $1 AND idempotency_key = $2',
+    [listId, key],
+  );
+  return rows[0];
+}
+
+export async function saveListRequest(
+  db: Queryable,
+  request: { listId: string; key: string; hash: string; status: 200 | 201; at: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO shopping_list_requests (list_id, idempotency_key, request_hash, status, created_at)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [request.listId, request.key, request.hash, request.status, request.at],
+  );
+}
+
+/** Keys older than `before` are forgotten: a resend comes within minutes or days, not weeks. */
+export async function pruneListRequests(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM shopping_list_requests WHERE created_at < $1', [before]);
+  return rowCount;
 }

@@ -5843,6 +5843,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /**
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
+                     */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -5949,6 +5953,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /**
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
+                     */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -6116,6 +6124,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /**
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
+                     */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -6165,6 +6177,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /**
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
+                     */
                     "idempotency-key"?: string;
                 };
                 path: {

@@ -1282,9 +1282,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
                                     /** @description Shown as "Buy at <retailer>" */
@@ -1450,9 +1457,16 @@ export interface paths {
                             };
                             shopping_list: {
                                 affiliate_disclosure?: string | null;
+                                /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                                aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                                 /** Format: date-time */
                                 created_at: string;
                                 items: {
+                                    /**
+                                     * @description An aisle (category) of a shop
+                                     * @enum {unknown}
+                                     */
+                                    aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                     /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                     buy_links?: {
                                         /** @description Shown as "Buy at <retailer>" */
@@ -1526,9 +1540,16 @@ export interface paths {
                             };
                             shopping_list: {
                                 affiliate_disclosure?: string | null;
+                                /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                                aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                                 /** Format: date-time */
                                 created_at: string;
                                 items: {
+                                    /**
+                                     * @description An aisle (category) of a shop
+                                     * @enum {unknown}
+                                     */
+                                    aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                     /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                     buy_links?: {
                                         /** @description Shown as "Buy at <retailer>" */
@@ -4542,9 +4563,16 @@ export interface paths {
                         "application/json": {
                             items: {
                                 affiliate_disclosure?: string | null;
+                                /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                                aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                                 /** Format: date-time */
                                 created_at: string;
                                 items: {
+                                    /**
+                                     * @description An aisle (category) of a shop
+                                     * @enum {unknown}
+                                     */
+                                    aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                     /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                     buy_links?: {
                                         /** @description Shown as "Buy at <retailer>" */
@@ -4646,6 +4674,8 @@ export interface paths {
                      *     }
                      */
                     "application/json": {
+                        /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                        aisle_order?: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                         /** @description The whole list (replaces it on PATCH) */
                         items?: unknown[];
                         list_name: string;
@@ -4663,9 +4693,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
                                     /** @description Shown as "Buy at <retailer>" */
@@ -4761,9 +4798,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
                                     /** @description Shown as "Buy at <retailer>" */
@@ -4898,6 +4942,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                        aisle_order?: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                         /** @description The whole list (replaces it on PATCH) */
                         items?: unknown[];
                         list_name?: string;
@@ -4915,9 +4961,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
                                     /** @description Shown as "Buy at <retailer>" */
@@ -5043,9 +5096,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                             /** Format: date-time */
                             created_at: string;
                             items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
                                     /** @description Shown as "Buy at <retailer>" */
@@ -5123,6 +5183,222 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shopping-lists/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an item; send an Idempotency-Key so a resend adds it once
+         * @description An item still to buy under the same name (any case) and unit is not listed twice: this add joins it (quantities and costs add up) and the answer is 200. A new item answers 201. Either way the answer is the whole list. A resend with the same Idempotency-Key changes nothing and answers as the first time (with the list as it is now); the same key with another item is 409 IDEMPOTENCY_KEY_REUSED. 409 SHOPPING_LIST_FULL when the list holds the most items it may.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
+                     */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "potatoes",
+                     *       "quantity": 2,
+                     *       "unit": "kg",
+                     *       "aisle": "produce"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Guessed from the name when not given
+                         * @enum {unknown}
+                         */
+                        aisle?: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
+                        cost_cents?: number | null;
+                        name: string;
+                        note?: string | null;
+                        quantity?: number | null;
+                        unit?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A shopping list */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
+                            /** Format: date-time */
+                            created_at: string;
+                            items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
+                                checked: boolean;
+                                cost_cents: number | null;
+                                name: string;
+                                note: string | null;
+                                quantity: number | null;
+                                unit: string | null;
+                            }[];
+                            /** Format: uuid */
+                            list_id: string;
+                            list_name: string;
+                            /** @description Items not checked off yet */
+                            open_items: number;
+                            plan_id: string | null;
+                            purchased_at: string | null;
+                            store: string | null;
+                            /** @description Always the sum of the items’ cost_cents */
+                            total_cost_cents: number;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description A shopping list */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            affiliate_disclosure?: string | null;
+                            /** @description The aisles in the order the store is walked; those left out come after, in the default order */
+                            aisle_order: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
+                            /** Format: date-time */
+                            created_at: string;
+                            items: {
+                                /**
+                                 * @description An aisle (category) of a shop
+                                 * @enum {unknown}
+                                 */
+                                aisle: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
+                                checked: boolean;
+                                cost_cents: number | null;
+                                name: string;
+                                note: string | null;
+                                quantity: number | null;
+                                unit: string | null;
+                            }[];
+                            /** Format: uuid */
+                            list_id: string;
+                            list_name: string;
+                            /** @description Items not checked off yet */
+                            open_items: number;
+                            plan_id: string | null;
+                            purchased_at: string | null;
+                            store: string | null;
+                            /** @description Always the sum of the items’ cost_cents */
+                            total_cost_cents: number;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

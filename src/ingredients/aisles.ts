@@ -1,6 +1,6 @@
-// The aisles of a shop a family list is grouped by, and a first guess of an item's aisle from its
-// name (English words a family types: "milk", "2 apples", "dish soap"), so a list comes out
-// grouped without anyone sorting it. A member can always put an item elsewhere.
+// The aisles of a shop a shopping list (a family's, HowToCookAtHome's) is grouped by, and a first
+// guess of an item's aisle from its name (English words people type: "milk", "2 apples", "dish
+// soap"), so a list comes out grouped without anyone sorting it. Anyone can put an item elsewhere.
 
 export const AISLES = [
   'produce',
@@ -91,6 +91,8 @@ const WORDS: Record<Exclude<Aisle, 'other'>, readonly string[]> = {
   ],
   frozen: ['frozen', 'ice cream', 'ice', 'peas'],
   pantry: [
+    'black pepper',
+    'peppercorn',
     'rice',
     'pasta',
     'spaghetti',
