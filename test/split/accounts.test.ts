@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitMonolith } from '../../src/cli/split/split.ts';
 import { fixturePassword } from '../../src/cli/split/store/monolith-fixture.ts';
-import { needsRehash } from '../../src/identity/service/passwords.ts';
+import { needsRehash, TEST_ARGON2_PARAMETERS } from '../../src/identity/service/passwords.ts';
 import { type RunningPlatform, startPlatform } from '../../src/main.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -93,7 +93,7 @@ describe.runIf(testEngines().includes('postgres')).each(testEngines())('accounts
     );
     const rehashed = rows[0]?.password_hash ?? '';
     expect(rehashed.startsWith('$argon2id$')).toBe(true);
-    expect(needsRehash(rehashed)).toBe(false);
+    expect(needsRehash(rehashed, TEST_ARGON2_PARAMETERS)).toBe(false);
     expect((await login(user.email, user.password)).statusCode).toBe(200);
   });
 

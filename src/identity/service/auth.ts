@@ -41,7 +41,13 @@ import {
 } from '../store/users.ts';
 import { liveWebSessionIds } from '../store/web-codes.ts';
 import { type LoginThrottle, throttleAccount } from './login-throttle.ts';
-import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import {
+  argon2ParametersFor,
+  checkPasswordPolicy,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from './passwords.ts';
 import type { TokenIssuer } from './tokens.ts';
 
 /** A session lives this long after its last refresh. */
@@ -108,6 +114,7 @@ export function deviceOf(input: DeviceInput | undefined, origin: RequestOrigin) 
 }
 
 export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throttle: LoginThrottle) {
+  const argon2 = argon2ParametersFor(deps.config);
   const { db } = deps;
 
   /** Starts a session on a device and issues its first token pair (inside the caller's transaction). */
@@ -229,7 +236,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
       const username = input.username.trim();
       const email = input.email.trim().toLowerCase();
       checkPasswordPolicy(input.password, { username, email });
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await hashPassword(input.password, argon2);
       return db
         .transaction(async (tx) => {
           const user = await insertUser(tx, {
@@ -283,8 +290,8 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         throw IdentityErrors.invalidCredentials();
       }
       await throttle.recordSuccess(account, ip);
-      if (needsRehash(user.password_hash)) {
-        await updatePasswordHash(db, user.user_id, await hashPassword(input.password), null);
+      if (needsRehash(user.password_hash, argon2)) {
+        await updatePasswordHash(db, user.user_id, await hashPassword(input.password, argon2), null);
       }
       const device = deviceOf(input.device, origin);
       const trusted =
@@ -416,7 +423,7 @@ export function createAuthService(deps: IdentityDeps, tokens: TokenIssuer, throt
         throw IdentityErrors.passwordRequired();
       }
       checkPasswordPolicy(input.new_password, user);
-      const hash = await hashPassword(input.new_password);
+      const hash = await hashPassword(input.new_password, argon2);
       return db.transaction(async (tx) => {
         await updatePasswordHash(tx, userId, hash, deps.now());
         const revokedSessions = await revokeOtherSessions(

@@ -1,7 +1,14 @@
 import argon2 from 'argon2';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import {
+  ARGON2_PARAMETERS,
+  argon2ParametersFor,
+  hashPassword,
+  needsRehash,
+  TEST_ARGON2_PARAMETERS,
+  verifyPassword,
+} from './passwords.ts';
 
 // Hashes as a monolith may have stored them (cost 4 keeps the test fast; the cost is in the hash).
 const bcryptHash = (password: string, prefix: '$2a$' | '$2b$' | '$2y$') =>
@@ -38,9 +45,21 @@ describe('passwords', () => {
     expect(needsRehash(heavier)).toBe(true);
   });
 
+  it('hashes at OWASP’s minimum everywhere but under NODE_ENV=test, and measures stored hashes against the same', async () => {
+    expect(argon2ParametersFor({ nodeEnv: 'production' })).toBe(ARGON2_PARAMETERS);
+    expect(argon2ParametersFor({ nodeEnv: 'development' })).toBe(ARGON2_PARAMETERS);
+    expect(ARGON2_PARAMETERS).toMatchObject({ type: argon2.argon2id, memoryCost: 19_456, timeCost: 2 });
+    const light = await hashPassword('a test password', argon2ParametersFor({ nodeEnv: 'test' }));
+    expect(light).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=1\$/);
+    expect(await verifyPassword(light, 'a test password')).toBe(true);
+    expect(needsRehash(light, TEST_ARGON2_PARAMETERS)).toBe(false);
+    // A light hash met where real passwords are kept is replaced at the next sign-in.
+    expect(needsRehash(light)).toBe(true);
+  });
+
   it('keeps a current Argon2id hash as it is', async () => {
     const hash = await hashPassword('a current password');
-    expect(hash.startsWith('$argon2id$')).toBe(true);
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     expect(await verifyPassword(hash, 'a current password')).toBe(true);
     expect(needsRehash(hash)).toBe(false);
   });

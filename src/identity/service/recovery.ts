@@ -24,7 +24,7 @@ import {
   updatePasswordHash,
 } from '../store/users.ts';
 import type { AccountThrottles } from './account-throttles.ts';
-import { checkPasswordPolicy, hashPassword } from './passwords.ts';
+import { argon2ParametersFor, checkPasswordPolicy, hashPassword } from './passwords.ts';
 import { confirmPassword } from './reauth.ts';
 
 export const FORGOT_PASSWORD_ANSWER = {
@@ -69,7 +69,7 @@ export function createRecoveryService(deps: IdentityDeps, throttles: AccountThro
       const user = live && (await findUserById(db, live.user_id));
       if (!live || !user) throw IdentityErrors.resetTokenInvalid();
       checkPasswordPolicy(input.password, user);
-      const hash = await hashPassword(input.password);
+      const hash = await hashPassword(input.password, argon2ParametersFor(deps.config));
       return db.transaction(async (tx) => {
         const now = deps.now();
         const spent = await spendAccountToken(tx, tokenHash, 'password_reset', now);
