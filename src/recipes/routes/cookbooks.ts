@@ -312,7 +312,14 @@ export function registerCookbookRoutes(app: App, services: RecipesServices): voi
           {
             recipe_ids: Type.Array(Type.String({ format: 'uuid' }), { maxItems: LIMITS.cookbookRecipes }),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [
+              {
+                recipe_ids: ['6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11', '0b7e4c7a-3c1d-4f4e-8a57-9d3c5a2e1f00'],
+              },
+            ],
+          },
         ),
         response: {
           200: Type.Object({ cookbook_id: Uuid, recipe_ids: Type.Array(Uuid) }),
