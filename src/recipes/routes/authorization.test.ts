@@ -166,6 +166,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'POST /api/admin/moderation/{kind}/{id}/remove',
         'GET /api/admin/affiliate',
         'GET /api/cookbooks',
+        'GET /api/cookbooks/families',
         'POST /api/cookbooks',
         'GET /api/cookbooks/{id}',
         'PATCH /api/cookbooks/{id}',
@@ -236,7 +237,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
     const lists = endpoints.filter(
       (e) => e.method === 'GET' && !e.path.includes('{id}') && !e.path.startsWith('/api/admin/'),
     );
-    expect(lists.length).toBe(8);
+    expect(lists.length).toBe(9);
     for (const { path } of lists) {
       const query = path === '/api/pantry/expiring' ? '?days=3650&limit=100' : '?limit=100';
       const response = await api.get(bob, `/recipes${path}${query}`);

@@ -219,6 +219,13 @@ describe.each(testEngines())('cookbooks on %s', (engine) => {
     const othersFamily = (await call(outsider, 'POST', '/family/api/families', { family_name: 'Others' }))
       .body.family_id as string;
 
+    const families = (await api.get(parent, '/recipes/api/cookbooks/families')).json();
+    expect(families.items).toEqual([{ family_id: familyId, family_name: 'The Cooks' }]);
+    expect(
+      (await api.get(outsider, '/recipes/api/cookbooks/families'))
+        .json()
+        .items.map((f: { family_id: string }) => f.family_id),
+    ).toEqual([othersFamily]);
     const secret = await api.recipe(parent, { recipe_name: 'Grandma’s secret' });
     const shared = await book(parent, { title: 'Family book', visibility: 'family', family_id: familyId });
     expect(shared).toMatchObject({ visibility: 'family', family_id: familyId });

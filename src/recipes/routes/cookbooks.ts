@@ -129,6 +129,27 @@ export function registerCookbookRoutes(app: App, services: RecipesServices): voi
       }),
   );
 
+  app.get(
+    '/api/cookbooks/families',
+    {
+      schema: {
+        tags,
+        summary: 'The families you may share a cookbook with',
+        description:
+          'Asked of Family Planner: none where it is not served; 503 FAMILY_UNAVAILABLE when it does not answer.',
+        security: bearer,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ family_id: Uuid, family_name: Type.String() })),
+          }),
+          401: ErrorResponse,
+          503: ErrorResponse,
+        },
+      },
+    },
+    async (request) => cookbooks.families(requireUser(request).userId),
+  );
+
   app.post(
     '/api/cookbooks',
     {

@@ -206,6 +206,16 @@ export function createCookbookService(deps: RecipesDeps, grants: CookbookGrant[]
   return {
     access,
 
+    /** The families the user may share a cookbook with. */
+    async families(userId: string) {
+      // Family Planner not served here: no families to share with (a link that fails is a 503).
+      if (!deps.family?.()) return { items: [] };
+      const families = await askFamily((link) => link.familiesOf(userId));
+      return {
+        items: families.map((f) => ({ family_id: f.familyId, family_name: f.familyName })),
+      };
+    },
+
     async create(userId: string, input: CookbookInput): Promise<Cookbook> {
       const fields = await fieldsOf(userId, input);
       return db.transaction(async (tx) => {
