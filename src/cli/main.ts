@@ -43,7 +43,7 @@ Usage:
                                        idempotent; --restore brings back items an operator deleted
   calos moderation list --app hollowtown|recipes [--json]
                                        items hidden by reports, waiting for review
-  calos moderation restore|remove --app hollowtown|recipes [--kind recipe|costume|plan] --id <uuid>
+  calos moderation restore|remove --app hollowtown|recipes [--kind recipe|costume|plan|comment] --id <uuid>
               --reason <text>          review one: public again, or off the public pages (audited;
                                        the author is mailed the reason)
   calos affiliate report --since <date> [--json]

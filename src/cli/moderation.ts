@@ -16,11 +16,11 @@ const APPS = ['hollowtown', 'recipes'] as const;
 type ModeratedApp = (typeof APPS)[number];
 const KINDS: Record<ModeratedApp, readonly ItemKind[]> = {
   hollowtown: ['recipe', 'costume', 'plan'],
-  recipes: ['recipe'],
+  recipes: ['recipe', 'comment'],
 };
 const USAGE =
   'use: calos moderation list --app hollowtown|recipes [--json] | calos moderation restore|remove ' +
-  '--app hollowtown|recipes [--kind recipe|costume|plan] --id <uuid> --reason <text>';
+  '--app hollowtown|recipes [--kind recipe|costume|plan|comment] --id <uuid> --reason <text>';
 
 export interface ModerationValues {
   app?: string;

@@ -3,7 +3,8 @@
 // operator's `calos moderation` on it).
 import type { Queryable } from '../platform/db/database.ts';
 
-export type ItemKind = 'recipe' | 'costume' | 'plan';
+/** comment: a comment on a published recipe (HowToCookAtHome), reported and moderated, never voted on. */
+export type ItemKind = 'recipe' | 'costume' | 'plan' | 'comment';
 export type ModerationState = 'hidden' | 'restored' | 'removed';
 
 export interface VoteSummaryRow {

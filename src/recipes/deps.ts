@@ -6,7 +6,7 @@ import type { SeasonConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SafeFetchLimits } from '../platform/safe-fetch.ts';
-import type { HollowtownLink } from './links.ts';
+import type { FamilyLink, HollowtownLink } from './links.ts';
 
 export interface RecipesDeps {
   db: Database;
@@ -18,6 +18,8 @@ export interface RecipesDeps {
   importLimits: SafeFetchLimits;
   /** Hollowtown (src/cross-app links it, in process or over HTTP), or undefined when it is neither. */
   hollowtown(): HollowtownLink | undefined;
+  /** Family Planner (src/cross-app links it), or undefined: family cookbooks are then unavailable. */
+  family?(): FamilyLink | undefined;
   /** When the Halloween collection shows its banner. */
   halloweenSeason: SeasonConfig;
   /** The public address of a recipe's page in Hollowtown (its share page). */

@@ -17,6 +17,48 @@ export const RecipesErrors = {
       `You have ${limit} favourites, the most one account keeps; take some off first`,
       { limit },
     ),
+  cookbookNotFound: () => new AppError(404, 'COOKBOOK_NOT_FOUND', 'No such cookbook'),
+  cookbooksLimit: (limit: number) =>
+    new AppError(
+      409,
+      'COOKBOOK_LIMIT_REACHED',
+      `You have ${limit} cookbooks, the most one account keeps; delete some first`,
+      { limit },
+    ),
+  cookbookFull: (limit: number) =>
+    new AppError(
+      409,
+      'COOKBOOK_FULL',
+      `This cookbook holds ${limit} recipes, the most one cookbook holds; take some out first`,
+      { limit },
+    ),
+  cookbookOrderMismatch: () =>
+    new AppError(
+      400,
+      'COOKBOOK_ORDER_MISMATCH',
+      'The order must name every recipe of the cookbook exactly once, and nothing else',
+    ),
+  familyNotFound: () =>
+    new AppError(404, 'FAMILY_NOT_FOUND', 'No such family among the families you belong to'),
+  familyUnavailable: () =>
+    new AppError(
+      503,
+      'FAMILY_UNAVAILABLE',
+      'Family Planner is not reachable from HowToCookAtHome right now',
+      {
+        retryAfterSeconds: 30,
+      },
+    ),
+  commentNotFound: () => new AppError(404, 'COMMENT_NOT_FOUND', 'No such comment'),
+  commentModerated: () =>
+    new AppError(409, 'COMMENT_MODERATED', 'Moderation holds this comment back: it cannot be edited now'),
+  commentRateLimited: (limit: number, windowSeconds: number, retryAfterSeconds: number) =>
+    new AppError(
+      429,
+      'COMMENT_RATE_LIMITED',
+      `At most ${limit} comments every ${Math.round(windowSeconds / 60)} minutes; try again later`,
+      { limit, windowSeconds, retryAfterSeconds },
+    ),
   mealPlanNotFound: () => new AppError(404, 'MEAL_PLAN_NOT_FOUND', 'No such meal plan'),
   templateNotFound: (template: string) =>
     new AppError(404, 'MEAL_PLAN_TEMPLATE_NOT_FOUND', 'No such meal plan template', { template }),

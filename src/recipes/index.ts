@@ -7,7 +7,8 @@
 //   (00000000-0000-0000-0000-000000000000), which no token names, so the recipe stays readable
 //   for the people who rated it or planned meals with it and can no longer be edited;
 // - deletes every rating the user gave and recomputes rating_avg / rating_count of those recipes;
-// - deletes the user's meal plans, pantry items, shopping lists and recipe references.
+// - deletes the user's meal plans, pantry items, shopping lists, recipe references, favourites,
+//   cookbooks and comments (others' cookbooks keep the anonymised published recipes).
 // Applying the same event twice changes nothing the second time.
 //
 // Recipes shared from Hollowtown ("Share to My Recipes") are real recipes rows of the sharer
@@ -31,7 +32,9 @@ import { registerRecipesConsoleRoutes } from './routes/admin.ts';
 import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
 import { createCollectionService } from './service/collections.ts';
+import { createCommentService } from './service/comments.ts';
 import { createRecipesCommunity } from './service/community.ts';
+import { createCookbookService } from './service/cookbooks.ts';
 import { createFavouriteService } from './service/favourites.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createRecipesHousekeeping } from './service/housekeeping.ts';
@@ -64,6 +67,8 @@ export function createRecipesServices(deps: RecipesDeps) {
     shared,
     ratings: createRatingService(deps),
     favourites: createFavouriteService(deps),
+    cookbooks: createCookbookService(deps),
+    comments: createCommentService(deps, community),
     generation: createGenerationService(deps, recipes),
     imports: createImportService(deps, recipes, deps.importLimits),
     archives: createArchiveImportService(deps, recipes),
@@ -103,6 +108,7 @@ async function createRecipes(
     importLimits: context.config.recipeImport,
     // Looked up per call: Hollowtown is built before this service, reached over HTTP, or absent.
     hollowtown: () => links.hollowtown(),
+    family: () => links.family?.(),
     halloweenSeason: context.config.halloweenSeason,
     hollowtownRecipeUrl: (recipeId) => publicPageUrl(context.config, 'hollowtown', `/r/${recipeId}`),
     reportsToHide: context.config.community.reportsToHide,

@@ -39,10 +39,22 @@ export interface HollowtownLink {
   starterOriginals(keys: readonly string[]): Promise<HalloweenOriginal[]>;
 }
 
+/** Who belongs to which family (Family Planner), for cookbooks shared with a family. */
+export interface FamilyLink {
+  /** Whether the user belongs to the family (false for unknown or malformed ids). */
+  isMember(userId: string, familyId: string): Promise<boolean>;
+  /** The families the user belongs to. */
+  familiesOf(userId: string): Promise<{ familyId: string; familyName: string }[]>;
+  /** The user ids of a family's members (empty for an unknown family). */
+  memberIdsOf(familyId: string): Promise<string[]>;
+}
+
 export interface RecipesLinks {
   /** Hollowtown, or undefined when it is not reachable from this process. */
   hollowtown(): HollowtownLink | undefined;
+  /** Family Planner, or undefined when it is not reachable from this process. */
+  family?(): FamilyLink | undefined;
 }
 
 /** HowToCookAtHome on its own: no other app. */
-export const NO_LINKS: RecipesLinks = { hollowtown: () => undefined };
+export const NO_LINKS: RecipesLinks = { hollowtown: () => undefined, family: () => undefined };

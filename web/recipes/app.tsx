@@ -7,6 +7,7 @@ export const RECIPES: AppDefinition = {
   brand: { name: 'HowToCookAtHome', mark: '❦' },
   nav: [
     { view: 'recipes', label: 'Recipes' },
+    { view: 'cookbooks', label: 'Cookbooks' },
     { view: 'meal-plans', label: 'Meal plans' },
     { view: 'pantry', label: 'Pantry' },
     { view: 'shopping', label: 'Shopping lists' },
@@ -24,6 +25,10 @@ export const RECIPES: AppDefinition = {
       {
         title: 'A week of meals',
         text: 'Keep as many plans as you like, fill breakfasts, lunches and dinners, and turn any plan into a shopping list.',
+      },
+      {
+        title: 'Cookbooks',
+        text: 'Gather recipes into cookbooks: keep them to yourself, share them with your family, or make them public.',
       },
       { title: 'Pantry', text: 'Know what is in the fridge, freezer and cupboard, and what expires soon.' },
       { title: 'Shopping lists', text: 'Tick off items as you shop, with costs that add up as you go.' },

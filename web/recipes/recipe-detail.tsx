@@ -21,6 +21,8 @@ import { useAction, useLoad } from '../shared/hooks.ts';
 import { PublicPageLink } from '../shared/public-page-link.tsx';
 import { Link, navigate } from '../shared/router.tsx';
 import { CookMode } from './cook-mode.tsx';
+import { AddToCookbook } from './cookbooks.tsx';
+import { RecipeComments } from './recipe-comments.tsx';
 import { recipeFacts, TagList } from './recipe-facts.tsx';
 import { type RecipeDetail as Detail, isSharedCopy, type Nutrition, type SharedSource } from './types.ts';
 
@@ -189,6 +191,7 @@ function RecipeArticle({
       </div>
       <div className="no-print">
         <ScaleForm props={props} recipe={r} />
+        <AddToCookbook props={props} recipeId={r.recipe_id} recipeName={r.recipe_name} />
       </div>
       <div className="grid section recipe-body">
         <Section title={`Ingredients${r.serves ? ` for ${r.serves}` : ''}`}>
@@ -232,6 +235,9 @@ function RecipeArticle({
       <div className="no-print">
         <RateRecipe props={props} recipe={r} onChange={onChange} />
         {r.is_mine && <OwnerActions props={props} recipe={r} isSharedCopy={shared !== null} />}
+        {(r.is_published || r.is_mine) && (
+          <RecipeComments props={props} recipeId={r.recipe_id} canPost={r.is_published && !r.moderation} />
+        )}
       </div>
     </article>
   );

@@ -28,3 +28,8 @@ export const DIFFICULTIES: ReadonlyArray<readonly [Difficulty, string]> = [
 export type MealPlan = Answer<paths, '/api/meal-plans/{id}', 'get'>;
 export type ShoppingList = Answer<paths, '/api/shopping-lists/{id}', 'get'>;
 export type ShoppingItem = ShoppingList['items'][number];
+
+export type Cookbook = Answer<paths, '/api/cookbooks/{id}', 'get'>;
+export type CookbookRecipe = Answer<paths, '/api/cookbooks/{id}/recipes/{recipeId}', 'get'>;
+export type RecipeComment = Answer<paths, '/api/recipes/{id}/comments', 'get'>['items'][number];
+export type CookbookVisibility = Cookbook['visibility'];

@@ -1,6 +1,8 @@
 // HowToCookAtHome's views: recipes (browse and filter, a recipe scaled to any servings and
-// rated, your own written or edited, one generated with AI), meal plans, pantry, shopping lists.
+// rated, your own written or edited, one generated with AI), cookbooks, meal plans, pantry,
+// shopping lists.
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { Cookbooks } from './cookbooks.tsx';
 import { GenerateRecipe } from './generate-recipe.tsx';
 import { Halloween } from './halloween.tsx';
 import { ImportRecipe } from './import-recipe.tsx';
@@ -25,6 +27,7 @@ export function Recipes(props: ViewProps) {
 
 export const RECIPES_VIEWS = {
   recipes: Recipes,
+  cookbooks: Cookbooks,
   'meal-plans': MealPlans,
   pantry: Pantry,
   shopping: Shopping,

@@ -28,7 +28,8 @@ import { grantCredits } from './credits.ts';
 export const MIN_VOTER_AGE_MS = 24 * 60 * 60_000;
 export const MAX_RECENT = 100;
 const APPS = new Set(['hollowtown', 'recipes']);
-const KINDS = new Set(['recipe', 'costume', 'plan']);
+// Comments carry no votes; a removed one only ends none.
+const KINDS = new Set(['recipe', 'costume', 'plan', 'comment']);
 const APP_NAMES: Record<string, string> = { hollowtown: 'Hollowtown', recipes: 'HowToCookAtHome' };
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -14,6 +14,7 @@ const KIND_NAMES: Record<string, string> = {
   recipe: 'recipe',
   costume: 'costume idea',
   plan: 'haunted-house plan',
+  comment: 'comment',
 };
 const DECISIONS = new Set(['hidden', 'restored', 'removed']);
 

@@ -21,7 +21,7 @@ export function registerRecipesConsoleRoutes(
   );
   registerModerationAdminRoutes(app, {
     community: services.community,
-    kinds: ['recipe'],
+    kinds: ['recipe', 'comment'],
     staffRoles,
     identity,
   });

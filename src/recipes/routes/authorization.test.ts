@@ -25,6 +25,12 @@ const BODIES: Record<string, unknown> = {
   'POST /api/shopping-lists': { list_name: 'List' },
   'PATCH /api/shopping-lists/{id}': { items: [] },
   'PUT /api/shopping-lists/{id}/checked': { name: 'apples', checked: true },
+  'POST /api/cookbooks': { title: 'Book' },
+  'PATCH /api/cookbooks/{id}': { title: 'Taken over' },
+  'PUT /api/cookbooks/{id}/order': { recipe_ids: [] },
+  'POST /api/recipes/{id}/comments': { body: 'Mine now' },
+  'PATCH /api/comments/{id}': { body: 'Taken over' },
+  'POST /api/comments/{id}/report': { reason: 'Looks copied' },
 };
 
 describe.each(testEngines())('authorization on every endpoint on %s', (engine) => {
@@ -36,7 +42,15 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
   const ids: Record<string, string> = {};
   const snapshot = async () => {
     const db = platform.databases.get('recipes');
-    const tables = ['recipes', 'recipe_ratings', 'meal_plans', 'pantry_items', 'shopping_lists'];
+    const tables = [
+      'recipes',
+      'recipe_ratings',
+      'meal_plans',
+      'pantry_items',
+      'shopping_lists',
+      'cookbooks',
+      'recipe_comments',
+    ];
     const result: Record<string, unknown> = {};
     for (const table of tables) {
       result[table] = (
@@ -77,12 +91,24 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
     ids['/api/meal-plans/'] = plan.plan_id;
     ids['/api/pantry/items/'] = item.item_id;
     ids['/api/shopping-lists/'] = list.list_id;
+    const book = (await api.post(alice, '/recipes/api/cookbooks', { title: 'Private book' })).json();
+    await api.put(alice, `/recipes/api/cookbooks/${book.cookbook_id}/recipes/${recipe.recipe_id}`);
+    ids['/api/cookbooks/'] = book.cookbook_id;
+    // A comment on a recipe Alice published, then took back: nobody else sees it any more.
+    await api.patch(alice, `/recipes/api/recipes/${recipe.recipe_id}`, { is_published: true });
+    const comment = (
+      await api.post(alice, `/recipes/api/recipes/${recipe.recipe_id}/comments`, { body: 'Tip' })
+    ).json();
+    await api.patch(alice, `/recipes/api/recipes/${recipe.recipe_id}`, { is_published: false });
+    ids['/api/comments/'] = comment.comment_id;
   });
   afterAll(() => platform.close());
 
   const urlOf = (path: string) => {
     const prefix = Object.keys(ids).find((p) => path.startsWith(p));
-    const withId = (prefix ? path.replace('{id}', ids[prefix] as string) : path).replace('{kind}', 'recipe');
+    const withId = (prefix ? path.replace('{id}', ids[prefix] as string) : path)
+      .replace('{kind}', 'recipe')
+      .replace('{recipeId}', ids['/api/recipes/'] as string);
     return `/recipes${withId}`;
   };
   const call = (user: TestUser | undefined, method: Method, path: string) =>
@@ -139,6 +165,22 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'POST /api/admin/moderation/{kind}/{id}/restore',
         'POST /api/admin/moderation/{kind}/{id}/remove',
         'GET /api/admin/affiliate',
+        'GET /api/cookbooks',
+        'GET /api/cookbooks/families',
+        'POST /api/cookbooks',
+        'GET /api/cookbooks/{id}',
+        'PATCH /api/cookbooks/{id}',
+        'DELETE /api/cookbooks/{id}',
+        'GET /api/cookbooks/{id}/recipes',
+        'GET /api/cookbooks/{id}/recipes/{recipeId}',
+        'PUT /api/cookbooks/{id}/recipes/{recipeId}',
+        'DELETE /api/cookbooks/{id}/recipes/{recipeId}',
+        'PUT /api/cookbooks/{id}/order',
+        'GET /api/recipes/{id}/comments',
+        'POST /api/recipes/{id}/comments',
+        'PATCH /api/comments/{id}',
+        'DELETE /api/comments/{id}',
+        'POST /api/comments/{id}/report',
       ].sort(),
     );
   });
@@ -195,7 +237,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
     const lists = endpoints.filter(
       (e) => e.method === 'GET' && !e.path.includes('{id}') && !e.path.startsWith('/api/admin/'),
     );
-    expect(lists.length).toBe(7);
+    expect(lists.length).toBe(9);
     for (const { path } of lists) {
       const query = path === '/api/pantry/expiring' ? '?days=3650&limit=100' : '?limit=100';
       const response = await api.get(bob, `/recipes${path}${query}`);

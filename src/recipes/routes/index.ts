@@ -6,6 +6,8 @@ import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
 import { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
 import { registerCollectionRoutes } from './collections.ts';
+import { registerCommentRoutes } from './comments.ts';
+import { registerCookbookRoutes } from './cookbooks.ts';
 import { registerImportRoutes } from './import.ts';
 import { registerMealPlanRoutes } from './meal-plans.ts';
 import { registerPantryRoutes } from './pantry.ts';
@@ -34,6 +36,8 @@ export function registerRecipesRoutes(app: App, verifier: TokenVerifier, service
     tags: ['Recipes'],
   });
   registerCollectionRoutes(app, services);
+  registerCookbookRoutes(app, services);
+  registerCommentRoutes(app, services);
   registerMealPlanRoutes(app, services);
   registerPantryRoutes(app, services);
   registerShoppingListRoutes(app, services);

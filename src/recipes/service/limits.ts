@@ -20,6 +20,16 @@ export const LIMITS = {
   shoppingItems: 500,
   /** Favourites one account keeps. */
   favourites: 5_000,
+  /** Cookbooks one account keeps. */
+  cookbooks: 100,
+  /** Recipes one cookbook holds. */
+  cookbookRecipes: 500,
+  cookbookTitle: 120,
+  cookbookDescription: 2000,
+  commentBody: 2000,
+  /** Comments one account may post within commentWindowSeconds. */
+  commentsPerWindow: 10,
+  commentWindowSeconds: 600,
 } as const;
 
 /** What an ingredient or a shopping item may be, read from a line or given split. */

@@ -15,6 +15,8 @@ const TABLES = [
   'shopping_lists',
   'recipe_references',
   'recipe_favourites',
+  'cookbooks',
+  'recipe_comments',
 ];
 
 describe.each(testEngines())('a deleted account on %s', (engine) => {
@@ -79,6 +81,23 @@ describe.each(testEngines())('a deleted account on %s', (engine) => {
     await api.put(alice, `/recipes/api/recipes/${bobs.recipe_id}/rating`, { rating: 2 });
     await api.put(carol, `/recipes/api/recipes/${bobs.recipe_id}/rating`, { rating: 4 });
     await api.put(alice, `/recipes/api/recipes/${bobs.recipe_id}/favourite`);
+    const book = (
+      await api.post(alice, '/recipes/api/cookbooks', { title: 'Alice’s book', visibility: 'public' })
+    ).json();
+    expect(
+      (await api.put(alice, `/recipes/api/cookbooks/${book.cookbook_id}/recipes/${shared.recipe_id}`))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await api.post(alice, `/recipes/api/recipes/${bobs.recipe_id}/comments`, { body: 'Lovely' }))
+        .statusCode,
+    ).toBe(201);
+    const bobsBook = (await api.post(bob, '/recipes/api/cookbooks', { title: 'Bob’s book' })).json();
+    await api.put(bob, `/recipes/api/cookbooks/${bobsBook.cookbook_id}/recipes/${shared.recipe_id}`);
+    const bobsComment = await api.post(bob, `/recipes/api/recipes/${shared.recipe_id}/comments`, {
+      body: 'Yum',
+    });
+    expect(bobsComment.statusCode).toBe(201);
     const plan = await api.mealPlan(alice, {
       plan_name: 'Alice’s week',
       start_date: '2025-01-01',
@@ -104,6 +123,14 @@ describe.each(testEngines())('a deleted account on %s', (engine) => {
     });
 
     expect((await api.get(bob, `/recipes/api/recipes/${secret.recipe_id}`)).statusCode).toBe(404);
+    expect((await api.get(bob, `/recipes/api/cookbooks/${book.cookbook_id}`)).statusCode).toBe(404);
+    // Bob's cookbook keeps the anonymised recipe, and his comment on it stays.
+    const bobsEntries = await api.get(bob, `/recipes/api/cookbooks/${bobsBook.cookbook_id}/recipes`);
+    expect(bobsEntries.json().items.map((r: { recipe_id: string }) => r.recipe_id)).toEqual([
+      shared.recipe_id,
+    ]);
+    const stillThere = await api.get(bob, `/recipes/api/recipes/${shared.recipe_id}/comments`);
+    expect(stillThere.json().items.map((c: { body: string }) => c.body)).toEqual(['Yum']);
     const anonymised = await api.get(bob, `/recipes/api/recipes/${shared.recipe_id}`);
     expect(anonymised.statusCode).toBe(200);
     expect(anonymised.json()).toMatchObject({
@@ -166,6 +193,8 @@ describe.each(testEngines())('a deleted account on %s', (engine) => {
       pantryItemsDeleted: 0,
       shoppingListsDeleted: 0,
       referencesDeleted: 0,
+      cookbooksDeleted: 0,
+      commentsDeleted: 0,
     });
     // Other topics and malformed payloads are not ours to apply.
     await handle({ ...event, topic: 'user.created' });

@@ -32,6 +32,10 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     const pantryItemsDeleted = await deleteOwnedRows(tx, 'pantry_items', userId);
     const referencesDeleted = await deleteOwnedRows(tx, 'recipe_references', userId);
     await deleteOwnedRows(tx, 'recipe_favourites', userId);
+    // Their cookbooks (with their entries) and their comments; others' cookbooks keep the user's
+    // published recipes, which stay anonymised.
+    const cookbooksDeleted = await deleteOwnedRows(tx, 'cookbooks', userId);
+    const commentsDeleted = await deleteOwnedRows(tx, 'recipe_comments', userId);
     // Their upvotes (each count goes down by theirs) and their reports.
     await deleteVoterData(tx, userId);
     await anonymiseClicksOf(tx, userId);
@@ -43,6 +47,8 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
       pantryItemsDeleted,
       shoppingListsDeleted,
       referencesDeleted,
+      cookbooksDeleted,
+      commentsDeleted,
     };
   });
 }

@@ -85,6 +85,9 @@ const COLUMNS = `recipe_id, user_id, recipe_name, description, cuisine, difficul
     FROM recipe_references rr WHERE rr.recipe_id = recipes.recipe_id
   ) END AS shared_source`;
 
+/** The columns a RecipeRow is read from, for other stores that join recipes (FROM recipes). */
+export const RECIPE_COLUMNS = COLUMNS;
+
 const JSON_COLUMNS = new Set(['ingredients', 'nutrition']);
 const WRITABLE = new Set<string>([
   'recipe_name',

@@ -12,6 +12,8 @@ export interface RemovedCounts {
   pantryItemsDeleted: number;
   shoppingListsDeleted: number;
   referencesDeleted: number;
+  cookbooksDeleted: number;
+  commentsDeleted: number;
 }
 
 /** Locks, in id order, every recipe this user rated (their averages change). */
@@ -47,7 +49,14 @@ export async function anonymisePublishedRecipesOf(tx: Queryable, userId: string)
 
 export async function deleteOwnedRows(
   tx: Queryable,
-  table: 'meal_plans' | 'pantry_items' | 'shopping_lists' | 'recipe_references' | 'recipe_favourites',
+  table:
+    | 'meal_plans'
+    | 'pantry_items'
+    | 'shopping_lists'
+    | 'recipe_references'
+    | 'recipe_favourites'
+    | 'cookbooks'
+    | 'recipe_comments',
   userId: string,
 ): Promise<number> {
   const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
@@ -71,6 +80,8 @@ export async function referencedUserIds(
     'shopping_lists',
     'recipe_references',
     'recipe_favourites',
+    'cookbooks',
+    'recipe_comments',
   ];
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (

@@ -215,7 +215,7 @@ export interface paths {
                 path: {
                     /** @description A UUID */
                     id: string;
-                    kind: "recipe";
+                    kind: "recipe" | "comment";
                 };
                 cookie?: never;
             };
@@ -340,7 +340,7 @@ export interface paths {
                 path: {
                     /** @description A UUID */
                     id: string;
-                    kind: "recipe";
+                    kind: "recipe" | "comment";
                 };
                 cookie?: never;
             };
@@ -532,6 +532,1540 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete your comment */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit your comment
+         * @description Only its author (anyone else: 404 COMMENT_NOT_FOUND); not while moderation holds it back (409 COMMENT_MODERATED).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "Made this tonight: a pinch of nutmeg works wonders."
+                     *     }
+                     */
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A comment on a published recipe */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            /** Format: uuid */
+                            comment_id: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            edited_at: string | null;
+                            is_mine: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /** @enum {unknown} */
+                                state: "hidden" | "removed";
+                            } | null;
+                            /** Format: uuid */
+                            recipe_id: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description Who wrote it
+                             */
+                            user_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/comments/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a comment
+         * @description One report per person and comment (again: 409 ALREADY_REPORTED). Once enough different people reported it (CALOS_MODERATION_REPORTS_TO_HIDE) it leaves the list until a moderator restores or removes it; its author still sees it, marked hidden. A comment others may not see is 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Spam"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hidden: boolean;
+                            /** @enum {boolean} */
+                            reported: true;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cookbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cookbooks: yours, those shared with your families, or the public ones, newest first
+         * @description scope=family asks Family Planner who is in your families (503 FAMILY_UNAVAILABLE when it does not answer). recipe_id marks the cookbooks holding that recipe (has_recipe), for “add to cookbook”.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    recipe_id?: string;
+                    /** @description mine (default), family (shared with a family of yours by another member), public */
+                    scope?: "mine" | "family" | "public";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cookbooks, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                cookbook_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                description: string | null;
+                                family_id: string | null;
+                                /** @description With ?recipe_id: whether that recipe is in it (else false) */
+                                has_recipe: boolean;
+                                is_mine: boolean;
+                                /** @description Its recipes you may see */
+                                recipe_count: number;
+                                title: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description Its owner
+                                 */
+                                user_id: string;
+                                /**
+                                 * @description private: only you; family: the members of family_id (while you and they belong to it); public: everyone signed in
+                                 * @enum {unknown}
+                                 */
+                                visibility: "private" | "family" | "public";
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make a cookbook
+         * @description At most 100 per account (409 COOKBOOK_LIMIT_REACHED). visibility family needs family_id, one of your families (404 FAMILY_NOT_FOUND otherwise; 503 FAMILY_UNAVAILABLE when Family Planner does not answer).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Sunday dinners",
+                     *       "description": "What we cook when everyone is home",
+                     *       "visibility": "private"
+                     *     }
+                     */
+                    "application/json": {
+                        description?: string | null;
+                        family_id?: string | null;
+                        /** @example Sunday dinners */
+                        title: string;
+                        /**
+                         * @description private: only you; family: the members of family_id (while you and they belong to it); public: everyone signed in
+                         * @enum {unknown}
+                         */
+                        visibility?: "private" | "family" | "public";
+                    };
+                };
+            };
+            responses: {
+                /** @description A cookbook */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            cookbook_id: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            description: string | null;
+                            family_id: string | null;
+                            /** @description With ?recipe_id: whether that recipe is in it (else false) */
+                            has_recipe: boolean;
+                            is_mine: boolean;
+                            /** @description Its recipes you may see */
+                            recipe_count: number;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description Its owner
+                             */
+                            user_id: string;
+                            /**
+                             * @description private: only you; family: the members of family_id (while you and they belong to it); public: everyone signed in
+                             * @enum {unknown}
+                             */
+                            visibility: "private" | "family" | "public";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cookbooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One cookbook
+         * @description A cookbook you may not see (another person’s private one, a family one when you or its owner are not in the family, an unknown or malformed id) answers 404 COOKBOOK_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A cookbook */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            cookbook_id: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            description: string | null;
+                            family_id: string | null;
+                            /** @description With ?recipe_id: whether that recipe is in it (else false) */
+                            has_recipe: boolean;
+                            is_mine: boolean;
+                            /** @description Its recipes you may see */
+                            recipe_count: number;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description Its owner
+                             */
+                            user_id: string;
+                            /**
+                             * @description private: only you; family: the members of family_id (while you and they belong to it); public: everyone signed in
+                             * @enum {unknown}
+                             */
+                            visibility: "private" | "family" | "public";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete your cookbook (its recipes stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change your cookbook: title, description, visibility
+         * @description Only its owner; anyone else’s is 404 COOKBOOK_NOT_FOUND.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "visibility": "public"
+                     *     }
+                     */
+                    "application/json": {
+                        description?: string | null;
+                        family_id?: string | null;
+                        /** @example Sunday dinners */
+                        title?: string;
+                        /**
+                         * @description private: only you; family: the members of family_id (while you and they belong to it); public: everyone signed in
+                         * @enum {unknown}
+                         */
+                        visibility?: "private" | "family" | "public";
+                    };
+                };
+            };
+            responses: {
+                /** @description A cookbook */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            cookbook_id: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            description: string | null;
+                            family_id: string | null;
+                            /** @description With ?recipe_id: whether that recipe is in it (else false) */
+                            has_recipe: boolean;
+                            is_mine: boolean;
+                            /** @description Its recipes you may see */
+                            recipe_count: number;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description Its owner
+                             */
+                            user_id: string;
+                            /**
+                             * @description private: only you; family: the members of family_id (while you and they belong to it); public: everyone signed in
+                             * @enum {unknown}
+                             */
+                            visibility: "private" | "family" | "public";
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/cookbooks/{id}/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put your cookbook’s recipes in this order
+         * @description Name every recipe of it you see, each once (400 COOKBOOK_ORDER_MISMATCH otherwise). Recipes you no longer see (unpublished by their author) keep their order after these.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "recipe_ids": [
+                     *         "6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11",
+                     *         "0b7e4c7a-3c1d-4f4e-8a57-9d3c5a2e1f00"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        recipe_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            cookbook_id: string;
+                            recipe_ids: string[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cookbooks/{id}/recipes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cookbook’s recipes you may see, in its order
+         * @description Yours, published ones, and in a family cookbook its owner’s own. A recipe unpublished by its author or held back by moderation leaves the list at once. A cookbook you may not see (another person’s private one, a family one when you or its owner are not in the family, an unknown or malformed id) answers 404 COOKBOOK_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Recipes in the cookbook’s order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                allergens: string[];
+                                calories: number | null;
+                                cook_time_minutes: number | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                cuisine: string | null;
+                                description: string | null;
+                                /** @enum {unknown} */
+                                difficulty: "easy" | "medium" | "hard";
+                                /** @description Whether you have upvoted it */
+                                has_voted?: boolean;
+                                image_url: string | null;
+                                ingredients: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                    /** @description Only on a range ("2–3 apples") */
+                                    quantity_max?: number;
+                                    unit: string | null;
+                                }[];
+                                instructions: string[];
+                                /** @description Whether you are the author (only the author may change it) */
+                                is_mine: boolean;
+                                is_published: boolean;
+                                moderation?: {
+                                    reason: string | null;
+                                    /**
+                                     * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                     * @enum {unknown}
+                                     */
+                                    state: "hidden" | "removed";
+                                } | null;
+                                /** @description Per serving */
+                                nutrition: {
+                                    carbs_g?: number;
+                                    cholesterol_mg?: number;
+                                    fat_g?: number;
+                                    fiber_g?: number;
+                                    protein_g?: number;
+                                    saturated_fat_g?: number;
+                                    sodium_mg?: number;
+                                    sugar_g?: number;
+                                };
+                                /** @description Its place in the cookbook */
+                                position: number;
+                                prep_time_minutes: number | null;
+                                rating_avg: number;
+                                rating_count: number;
+                                /** Format: uuid */
+                                recipe_id: string;
+                                recipe_name: string;
+                                serves: number | null;
+                                /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                                source: ("manual" | "ai" | "imported") | {
+                                    /** @description The original was deleted: this copy keeps its last state until you detach it */
+                                    deleted: boolean;
+                                    /**
+                                     * @description The app the original lives in
+                                     * @enum {unknown}
+                                     */
+                                    domain: "hollowtown";
+                                    /**
+                                     * Format: uuid
+                                     * @description The original’s id in that app
+                                     */
+                                    recipe_id: string;
+                                    /** Format: uuid */
+                                    reference_id: string;
+                                    synced_at: string | null;
+                                };
+                                source_url: string | null;
+                                tags: string[];
+                                total_time_minutes: number | null;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The author (the nil UUID once they deleted their account)
+                                 */
+                                user_id: string;
+                                /** @description Upvotes from signed-in users */
+                                votes?: number;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cookbooks/{id}/recipes/{recipeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One recipe, read through the cookbook
+         * @description A recipe not in it, or not one you may see there, is 404 RECIPE_NOT_FOUND. A cookbook you may not see (another person’s private one, a family one when you or its owner are not in the family, an unknown or malformed id) answers 404 COOKBOOK_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The cookbook (a UUID) */
+                    id: string;
+                    /** @description The recipe (a UUID) */
+                    recipeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A recipe of the cookbook */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allergens: string[];
+                            calories: number | null;
+                            cook_time_minutes: number | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            cuisine: string | null;
+                            description: string | null;
+                            /** @enum {unknown} */
+                            difficulty: "easy" | "medium" | "hard";
+                            /** @description Whether you have upvoted it */
+                            has_voted?: boolean;
+                            image_url: string | null;
+                            ingredients: {
+                                name: string;
+                                note: string | null;
+                                quantity: number | null;
+                                /** @description Only on a range ("2–3 apples") */
+                                quantity_max?: number;
+                                unit: string | null;
+                            }[];
+                            instructions: string[];
+                            /** @description Whether you are the author (only the author may change it) */
+                            is_mine: boolean;
+                            is_published: boolean;
+                            moderation?: {
+                                reason: string | null;
+                                /**
+                                 * @description hidden: reported, pending review; removed: taken off the public pages after review
+                                 * @enum {unknown}
+                                 */
+                                state: "hidden" | "removed";
+                            } | null;
+                            /** @description Per serving */
+                            nutrition: {
+                                carbs_g?: number;
+                                cholesterol_mg?: number;
+                                fat_g?: number;
+                                fiber_g?: number;
+                                protein_g?: number;
+                                saturated_fat_g?: number;
+                                sodium_mg?: number;
+                                sugar_g?: number;
+                            };
+                            /** @description Its place in the cookbook */
+                            position: number;
+                            prep_time_minutes: number | null;
+                            rating_avg: number;
+                            rating_count: number;
+                            /** Format: uuid */
+                            recipe_id: string;
+                            recipe_name: string;
+                            serves: number | null;
+                            /** @description Where it comes from: manual, ai, imported, or the original a shared copy follows */
+                            source: ("manual" | "ai" | "imported") | {
+                                /** @description The original was deleted: this copy keeps its last state until you detach it */
+                                deleted: boolean;
+                                /**
+                                 * @description The app the original lives in
+                                 * @enum {unknown}
+                                 */
+                                domain: "hollowtown";
+                                /**
+                                 * Format: uuid
+                                 * @description The original’s id in that app
+                                 */
+                                recipe_id: string;
+                                /** Format: uuid */
+                                reference_id: string;
+                                synced_at: string | null;
+                            };
+                            source_url: string | null;
+                            tags: string[];
+                            total_time_minutes: number | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description The author (the nil UUID once they deleted their account)
+                             */
+                            user_id: string;
+                            /** @description Upvotes from signed-in users */
+                            votes?: number;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Add a recipe to your cookbook, at the end (again changes nothing)
+         * @description Any recipe you may read: yours, or published (else 404 RECIPE_NOT_FOUND). At most 500 per cookbook (409 COOKBOOK_FULL).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The cookbook (a UUID) */
+                    id: string;
+                    /** @description The recipe (a UUID) */
+                    recipeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            cookbook_id: string;
+                            position: number;
+                            recipe_count: number;
+                            /** Format: uuid */
+                            recipe_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Take a recipe out of your cookbook (one not in it answers the same) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The cookbook (a UUID) */
+                    id: string;
+                    /** @description The recipe (a UUID) */
+                    recipeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cookbooks/families": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The families you may share a cookbook with
+         * @description Asked of Family Planner: none where it is not served; 503 FAMILY_UNAVAILABLE when it does not answer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                family_id: string;
+                                family_name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3082,6 +4616,240 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/recipes/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A recipe’s comments, newest first
+         * @description On a published recipe, or your own. Comments moderation holds back are shown only to their author, marked. Anything else is 404 RECIPE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Comments, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                body: string;
+                                /** Format: uuid */
+                                comment_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                edited_at: string | null;
+                                is_mine: boolean;
+                                moderation: {
+                                    reason: string | null;
+                                    /** @enum {unknown} */
+                                    state: "hidden" | "removed";
+                                } | null;
+                                /** Format: uuid */
+                                recipe_id: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description Who wrote it
+                                 */
+                                user_id: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Comment on a published recipe
+         * @description Up to 2000 characters. At most 10 comments every 10 minutes per person (429 COMMENT_RATE_LIMITED, with Retry-After). A recipe that is not published (or that moderation holds back) is 404 RECIPE_NOT_FOUND.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "Made this tonight: a pinch of nutmeg works wonders."
+                     *     }
+                     */
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A comment on a published recipe */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            /** Format: uuid */
+                            comment_id: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            edited_at: string | null;
+                            is_mine: boolean;
+                            moderation: {
+                                reason: string | null;
+                                /** @enum {unknown} */
+                                state: "hidden" | "removed";
+                            } | null;
+                            /** Format: uuid */
+                            recipe_id: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description Who wrote it
+                             */
+                            user_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/recipes/{id}/detach": {
