@@ -32,6 +32,7 @@ import { registerRecipesRoutes } from './routes/index.ts';
 import { createArchiveImportService } from './service/archive-import.ts';
 import { createCollectionService } from './service/collections.ts';
 import { createRecipesCommunity } from './service/community.ts';
+import { createDataPortabilityService } from './service/data-portability.ts';
 import { createFavouriteService } from './service/favourites.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createRecipesHousekeeping } from './service/housekeeping.ts';
@@ -73,6 +74,7 @@ export function createRecipesServices(deps: RecipesDeps) {
     starter: createStarterService(deps),
     pantry: createPantryService(deps),
     shoppingLists: createShoppingListService(deps),
+    dataPortability: createDataPortabilityService(deps),
   };
 }
 
@@ -188,6 +190,14 @@ async function createRecipes(
       liveReferences: (domain, after, limit) => liveReferences(deps.db, domain, after, limit),
       markSourcesDeleted: (domain, ids) => services.shared.markSourcesDeleted(domain, ids),
       existingRecipeIds: (ids) => existingRecipeIds(deps.db, ids),
+    },
+    dataExport: {
+      collections: () => services.dataPortability.collections(),
+      page: (userId, collection, after, limit) =>
+        services.dataPortability.page(userId, collection, after, limit),
+    },
+    dataImport: {
+      apply: (userId, data) => services.dataPortability.importData(userId, data),
     },
     collection: {
       async recipes({ limit }) {

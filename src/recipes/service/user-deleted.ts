@@ -32,6 +32,8 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     const pantryItemsDeleted = await deleteOwnedRows(tx, 'pantry_items', userId);
     const referencesDeleted = await deleteOwnedRows(tx, 'recipe_references', userId);
     await deleteOwnedRows(tx, 'recipe_favourites', userId);
+    // What their archive imports became is theirs too (the import keys of data_imports).
+    await deleteOwnedRows(tx, 'data_imports', userId);
     // Their upvotes (each count goes down by theirs) and their reports.
     await deleteVoterData(tx, userId);
     await anonymiseClicksOf(tx, userId);

@@ -47,7 +47,13 @@ export async function anonymisePublishedRecipesOf(tx: Queryable, userId: string)
 
 export async function deleteOwnedRows(
   tx: Queryable,
-  table: 'meal_plans' | 'pantry_items' | 'shopping_lists' | 'recipe_references' | 'recipe_favourites',
+  table:
+    | 'meal_plans'
+    | 'pantry_items'
+    | 'shopping_lists'
+    | 'recipe_references'
+    | 'recipe_favourites'
+    | 'data_imports',
   userId: string,
 ): Promise<number> {
   const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
