@@ -33,7 +33,11 @@ const PARTS = [
 type PartName = (typeof PARTS)[number]['name'];
 type ImportingApp = Exclude<PartName, 'identity'>;
 
-const readme = (exportedAt: Date, included: readonly string[], missing: readonly string[]) => `# Your CALOS data
+const readme = (
+  exportedAt: Date,
+  included: readonly string[],
+  missing: readonly string[],
+) => `# Your CALOS data
 
 Everything this CALOS holds about your account, across the CALOS account and every app, as of
 ${exportedAt.toISOString()}. You have it under GDPR Art. 15 (right of access) and Art. 20 (right to
@@ -130,7 +134,7 @@ export function exportAccountArchive(clients: ClientRegistry, userId: string, ex
     // Made when the zip reaches this file: one app's pages are read at a time.
     zip.addReadStreamLazy(`${name}.json`, entry, (done) => {
       const part = Readable.from(partJson(door, { app: name, userId, exportedAt }));
-      part.once('error', (error) => output.destroy(error));
+      part.once("error", (error) => output.destroy(error));
       done(null, part);
     });
   }
@@ -147,7 +151,8 @@ const isObject = (value: unknown): value is Json =>
 const LIMITS = ACCOUNT_ARCHIVE_LIMITS;
 
 async function readEntries(archive: Buffer): Promise<Map<string, Buffer>> {
-  if (archive.length > LIMITS.bytes) throw IdentityErrors.accountArchiveTooLarge(LIMITS, `more than ${LIMITS.bytes} bytes`);
+  if (archive.length > LIMITS.bytes)
+    throw IdentityErrors.accountArchiveTooLarge(LIMITS, `more than ${LIMITS.bytes} bytes`);
   let zip: ZipReader;
   try {
     zip = await fromBufferPromise(archive, { lazyEntries: true, validateEntrySizes: true });
@@ -163,7 +168,10 @@ async function readEntries(archive: Buffer): Promise<Map<string, Buffer>> {
       const name = entry.fileName;
       if (!/^[a-z]+\.json$/.test(name)) continue;
       if (entry.uncompressedSize > LIMITS.entryBytes)
-        throw IdentityErrors.accountArchiveTooLarge(LIMITS, `${name} is larger than ${LIMITS.entryBytes} bytes`);
+        throw IdentityErrors.accountArchiveTooLarge(
+          LIMITS,
+          `${name} is larger than ${LIMITS.entryBytes} bytes`,
+        );
       const chunks: Buffer[] = [];
       let size = 0;
       const stream = await zip.openReadStreamPromise(entry);
@@ -172,7 +180,10 @@ async function readEntries(archive: Buffer): Promise<Map<string, Buffer>> {
         budget -= (chunk as Buffer).length;
         if (size > LIMITS.entryBytes || budget < 0) {
           stream.destroy();
-          throw IdentityErrors.accountArchiveTooLarge(LIMITS, `more than ${LIMITS.totalBytes} bytes inflated`);
+          throw IdentityErrors.accountArchiveTooLarge(
+            LIMITS,
+            `more than ${LIMITS.totalBytes} bytes inflated`,
+          );
         }
         chunks.push(chunk as Buffer);
       }
@@ -202,7 +213,8 @@ function collectionsOf(name: string, part: unknown, app: string): Record<string,
   if (part.version !== ARCHIVE_VERSION) throw IdentityErrors.accountArchiveUnsupported(part.version);
   const collections: Record<string, unknown[]> = {};
   for (const [collection, rows] of Object.entries(part.collections)) {
-    if (!Array.isArray(rows)) throw IdentityErrors.accountArchiveInvalid(`${name}: ${collection} is not a list`);
+    if (!Array.isArray(rows))
+      throw IdentityErrors.accountArchiveInvalid(`${name}: ${collection} is not a list`);
     if (rows.length > LIMITS.rows)
       throw IdentityErrors.accountArchiveTooLarge(LIMITS, `${name}: more than ${LIMITS.rows} ${collection}`);
     collections[collection] = rows;
@@ -239,7 +251,8 @@ export async function importAccountArchive(
       summary.unavailable.push(app);
       continue;
     }
-    const door = clients.get<RecipesClient | HollowtownClient | FamilyClient>(app).dataImport as DataImportClient;
+    const door = clients.get<RecipesClient | HollowtownClient | FamilyClient>(app)
+      .dataImport as DataImportClient;
     const answer = await door.apply(userId, data, references);
     summary.apps[app] = answer.counts;
     if (app === 'recipes' && answer.ids.recipes) references.recipes = answer.ids.recipes;
@@ -255,4 +268,3 @@ export function identityLinks(clients: ClientRegistry): IdentityLinks {
   };
   return { accountData: () => link };
 }
-

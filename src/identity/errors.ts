@@ -39,9 +39,14 @@ export const IdentityErrors = {
   accountArchiveInvalid: (reason: string) =>
     new AppError(400, 'ACCOUNT_ARCHIVE_INVALID', `This is not a CALOS data archive: ${reason}`, { reason }),
   accountArchiveUnsupported: (version: unknown) =>
-    new AppError(422, 'ACCOUNT_ARCHIVE_UNSUPPORTED', 'This archive is of a format version this CALOS does not read', {
-      version,
-    }),
+    new AppError(
+      422,
+      'ACCOUNT_ARCHIVE_UNSUPPORTED',
+      'This archive is of a format version this CALOS does not read',
+      {
+        version,
+      },
+    ),
   accountArchiveTooLarge: (limits: Record<string, number>, reason: string) =>
     new AppError(413, 'ACCOUNT_ARCHIVE_TOO_LARGE', `The archive is too large: ${reason}`, { limits, reason }),
   keyNotFound: () => new AppError(404, 'API_KEY_NOT_FOUND', 'No such API key'),

@@ -4,8 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { type AuthUser, authenticateRequests, createTokenVerifier } from '../platform/auth/guard.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
 import { loadMasterKey } from '../platform/crypto/master-key.ts';
-import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { exportPage } from '../platform/data-portability.ts';
+import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { isUuid } from '../platform/ids.ts';
 import { createMailTransport, type MailTransport } from '../platform/mail.ts';
 import { type IdentityClient, planCacheFor } from './client.ts';
@@ -200,7 +200,8 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
     notices: createNoticesClient(services.deps),
     dataExport: {
       collections: async () => Object.keys(IDENTITY_EXPORT),
-      page: (userId, collection, after, limit) => exportPage(db, IDENTITY_EXPORT, userId, collection, after, limit),
+      page: (userId, collection, after, limit) =>
+        exportPage(db, IDENTITY_EXPORT, userId, collection, after, limit),
     },
     staff: (() => {
       const admin = createAdminService(services.deps);
@@ -278,14 +279,14 @@ async function createIdentity(context: ServiceContext, links: IdentityLinks): Pr
 /** CALOS identity, linked to the apps by `links` (src/cross-app gives them; NO_LINKS alone). */
 export function defineIdentity(links: (context: ServiceContext) => IdentityLinks): ServiceDefinition {
   return {
-  name: 'identity',
-  prefix: '/calos',
-  title: 'CALOS identity',
-  description:
-    'One CALOS account for every app: sign-up and sign-in, account recovery, two-step verification and passkeys, devices, credits, bring-your-own keys, plans.',
-  database: 'identity',
-  create: (context) => createIdentity(context, links(context)),
-};
+    name: 'identity',
+    prefix: '/calos',
+    title: 'CALOS identity',
+    description:
+      'One CALOS account for every app: sign-up and sign-in, account recovery, two-step verification and passkeys, devices, credits, bring-your-own keys, plans.',
+    database: 'identity',
+    create: (context) => createIdentity(context, links(context)),
+  };
 }
 
 // What the operator's commands (src/cli) run on identity's database: they reach it here, at the

@@ -34,11 +34,6 @@ export const HOLLOWTOWN_EXPORT: Readonly<Record<string, ExportedCollection>> = {
     keyType: 'uuid',
     select: 'SELECT * FROM haunted_house_plans WHERE user_id = $1',
   },
-  costume_upvotes: {
-    key: 'costume_id',
-    keyType: 'uuid',
-    select: 'SELECT costume_id, created_at FROM costume_upvotes WHERE user_id = $1',
-  },
   votes: {
     key: 'vote_key',
     keyType: 'text',

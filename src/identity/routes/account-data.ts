@@ -13,11 +13,13 @@ import { bearer, ErrorResponse } from './schemas.ts';
 
 const Counts = Type.Object({
   created: Type.Integer({ minimum: 0 }),
-  existing: Type.Integer({ minimum: 0, description: 'Rows an earlier import of the same archive brought already' }),
-  skipped: Type.Array(
-    Type.Object({ id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
-    { description: 'Rows not taken, with why (e.g. a family another member created)' },
-  ),
+  existing: Type.Integer({
+    minimum: 0,
+    description: 'Rows an earlier import of the same archive brought already',
+  }),
+  skipped: Type.Array(Type.Object({ id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }), {
+    description: 'Rows not taken, with why (e.g. a family another member created)',
+  }),
 });
 
 const ImportSummary = Type.Object(
@@ -55,7 +57,11 @@ export function registerAccountDataRoutes(app: App, services: IdentityServices, 
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'The zip (application/zip)' }),
+          200: Type.Unsafe<Readable>({
+            type: 'string',
+            format: 'binary',
+            description: 'The zip (application/zip)',
+          }),
           400: ErrorResponse,
           401: ErrorResponse,
           429: ErrorResponse,

@@ -10,7 +10,11 @@ import { recordAudit } from '../store/audit.ts';
 import type { AccountThrottles } from './account-throttles.ts';
 import { confirmPassword } from './reauth.ts';
 
-export function createAccountDataService(deps: IdentityDeps, throttles: AccountThrottles, links: IdentityLinks) {
+export function createAccountDataService(
+  deps: IdentityDeps,
+  throttles: AccountThrottles,
+  links: IdentityLinks,
+) {
   // Per process: an account's export or import holds its place until it ends.
   const running = new Set<string>();
   const hold = (what: 'export' | 'import', userId: string) => {
@@ -53,7 +57,11 @@ export function createAccountDataService(deps: IdentityDeps, throttles: AccountT
       }
     },
 
-    async importArchive(userId: string, archive: Buffer, origin: RequestOrigin): Promise<AccountImportSummary> {
+    async importArchive(
+      userId: string,
+      archive: Buffer,
+      origin: RequestOrigin,
+    ): Promise<AccountImportSummary> {
       const accountData = link();
       const release = hold('import', userId);
       try {

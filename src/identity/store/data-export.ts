@@ -27,12 +27,14 @@ export const IDENTITY_EXPORT: Readonly<Record<string, ExportedCollection>> = {
   credits: {
     key: 'user_id',
     keyType: 'uuid',
-    select: 'SELECT user_id, balance, lifetime_spent, created_at, updated_at FROM credits_balance WHERE user_id = $1',
+    select:
+      'SELECT user_id, balance, lifetime_spent, created_at, updated_at FROM credits_balance WHERE user_id = $1',
   },
   credit_ledger: {
     key: 'entry_id',
     keyType: 'bigint',
-    select: 'SELECT entry_id, amount, kind, reason, balance_after, created_at FROM credit_ledger WHERE user_id = $1',
+    select:
+      'SELECT entry_id, amount, kind, reason, balance_after, created_at FROM credit_ledger WHERE user_id = $1',
   },
   credit_transfers: {
     key: 'transfer_id',
@@ -74,7 +76,8 @@ export const IDENTITY_EXPORT: Readonly<Record<string, ExportedCollection>> = {
   ai_preferences: {
     key: 'user_id',
     keyType: 'uuid',
-    select: 'SELECT user_id, model_preference, fallback_model, updated_at FROM ai_preferences WHERE user_id = $1',
+    select:
+      'SELECT user_id, model_preference, fallback_model, updated_at FROM ai_preferences WHERE user_id = $1',
   },
   ai_usage: {
     key: 'usage_id',
@@ -102,7 +105,8 @@ export const IDENTITY_EXPORT: Readonly<Record<string, ExportedCollection>> = {
   mails: {
     key: 'delivery_id',
     keyType: 'bigint',
-    select: 'SELECT delivery_id, app, kind, to_address, status, created_at FROM mail_deliveries WHERE user_id = $1',
+    select:
+      'SELECT delivery_id, app, kind, to_address, status, created_at FROM mail_deliveries WHERE user_id = $1',
   },
   staff_roles: {
     key: 'role_key',
@@ -112,6 +116,7 @@ export const IDENTITY_EXPORT: Readonly<Record<string, ExportedCollection>> = {
   security_log: {
     key: 'audit_id',
     keyType: 'bigint',
-    select: 'SELECT audit_id, event, ip_address, user_agent, details, created_at FROM audit_log WHERE user_id = $1',
+    select:
+      'SELECT audit_id, event, ip_address, user_agent, details, created_at FROM audit_log WHERE user_id = $1',
   },
 };
