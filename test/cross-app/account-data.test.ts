@@ -176,7 +176,9 @@ describe.each(testEngines())('"Download my data" and its import on %s', (engine)
   });
 
   beforeAll(async () => {
-    [source, fresh] = await Promise.all([startTestPlatform(engine), startTestPlatform(engine)]);
+    // One after the other: two platforms starting at once on a busy machine can miss Fastify's start timeout.
+    source = await startTestPlatform(engine);
+    fresh = await startTestPlatform(engine);
     [alice, bob] = await Promise.all([given(source).user(), given(source).user()]);
     // HowToCookAtHome: two recipes, a meal plan naming one, a list from the plan, the pantry.
     const soup = await created(source, alice, '/recipes/api/recipes', {
