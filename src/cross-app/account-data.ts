@@ -134,7 +134,7 @@ export function exportAccountArchive(clients: ClientRegistry, userId: string, ex
     // Made when the zip reaches this file: one app's pages are read at a time.
     zip.addReadStreamLazy(`${name}.json`, entry, (done) => {
       const part = Readable.from(partJson(door, { app: name, userId, exportedAt }));
-      part.once("error", (error) => output.destroy(error));
+      part.once('error', (error) => output.destroy(error));
       done(null, part);
     });
   }
