@@ -3,8 +3,7 @@
 // the same limits, the same idempotency (running it twice adds nothing), the same summary.
 import { readFile, stat } from 'node:fs/promises';
 import { importAccountArchive } from '../cross-app/account-data.ts';
-import { type IdentityClient, IdentityErrors } from '../identity/client.ts';
-import { ACCOUNT_ARCHIVE_LIMITS } from '../identity/links.ts';
+import { ACCOUNT_ARCHIVE_LIMITS, type IdentityClient, IdentityErrors } from '../identity/client.ts';
 import { createServiceClients } from '../main.ts';
 import type { Config } from '../platform/config.ts';
 import { DATABASE_NAMES } from '../platform/databases.ts';

@@ -10,6 +10,7 @@ import type { Entitlements, PlanCode, PlanInfo } from './plans.ts';
 /** Identity's error codes, for callers that switch on them or speak for identity (the CLI). */
 export { IdentityErrors } from './errors.ts';
 export { createIdentityHttpClient } from './http-client.ts';
+export { ACCOUNT_ARCHIVE_LIMITS } from './links.ts';
 export { createPlanCache, type PlanCache, planCacheFor } from './plan-cache.ts';
 export {
   DEFAULT_PLANS,
