@@ -66,6 +66,30 @@ export async function* exportedRows(
   } while (after !== null);
 }
 
+const isNamed = (item: unknown) =>
+  typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string';
+
+/**
+ * Why a row's JSON lists are not what the app reads (the database checks only that they are
+ * lists): `named` fields hold objects with a name, `texts` fields strings. Undefined when fine.
+ */
+export function listShapeProblem(
+  row: Record<string, unknown>,
+  fields: { named?: readonly string[]; texts?: readonly string[] },
+): string | undefined {
+  for (const field of fields.named ?? []) {
+    const value = row[field];
+    if (value !== undefined && !(Array.isArray(value) && value.every(isNamed)))
+      return `${field} is not a list of items with a name`;
+  }
+  for (const field of fields.texts ?? []) {
+    const value = row[field];
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string')))
+      return `${field} is not a list of texts`;
+  }
+  return undefined;
+}
+
 /** A table an app takes archive rows into: its own id is new, the listed columns are copied. */
 export interface ImportedTable {
   table: string;

@@ -486,7 +486,34 @@ describe.each(testEngines())('"Download my data" and its import on %s', (engine)
       413,
       'ACCOUNT_ARCHIVE_TOO_LARGE',
     );
-    // Nothing of these reached the user's data.
+    // A row whose lists are not what the app reads is skipped, with why; the others are kept.
+    const recipesPart = JSON.stringify({
+      format: 'calos-account-export',
+      version: 1,
+      app: 'recipes',
+      collections: {
+        recipes: [
+          { recipe_id: randomUUID(), recipe_name: 'Odd lists', difficulty: 'easy', ingredients: ['salt'] },
+          {
+            recipe_id: randomUUID(),
+            recipe_name: 'Fine lists',
+            difficulty: 'easy',
+            ingredients: [{ name: 'salt' }],
+          },
+        ],
+      },
+    });
+    const mixed = await importInto(
+      source,
+      alice,
+      await zipOf({ 'manifest.json': manifest, 'recipes.json': recipesPart }),
+    );
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.apps.recipes.recipes).toMatchObject({
+      created: 1,
+      skipped: [{ reason: 'ingredients is not a list of items with a name' }],
+    });
+    // Nothing of the refused archives reached the user's data.
     const pantry = await source.databases
       .get('recipes')
       .query('SELECT count(*)::int AS n FROM pantry_items WHERE user_id = $1', [alice.userId]);

@@ -6,6 +6,7 @@ import {
   type ImportAnswer,
   type ImportCounts,
   importRows,
+  listShapeProblem,
 } from '../../platform/data-portability.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HOLLOWTOWN_EXPORT, HOLLOWTOWN_IMPORT, linkImportedEventRecipe } from '../store/data-export.ts';
@@ -31,7 +32,7 @@ export function createDataPortabilityService(deps: HollowtownDeps) {
       const ids: Record<string, Record<string, string>> = {};
       const run = async (
         collection: keyof typeof HOLLOWTOWN_IMPORT,
-        prepare?: (row: Record<string, unknown>) => Record<string, unknown>,
+        prepare?: (row: Record<string, unknown>) => Record<string, unknown> | string,
       ) => {
         const done = await importRows(deps.db, {
           userId,
@@ -46,11 +47,20 @@ export function createDataPortabilityService(deps: HollowtownDeps) {
         return done.ids;
       };
       // Arrives private; the source is kept as written (manual or ai).
-      const recipeIds = await run('spooky_recipes');
+      const recipeIds = await run(
+        'spooky_recipes',
+        (row) => listShapeProblem(row, { named: ['ingredients'], texts: ['instructions', 'tags'] }) ?? row,
+      );
       // The family it was planned with is another deployment's: the event arrives unlinked.
       const eventIds = await run('halloween_events');
-      await run('costume_ideas');
-      await run('haunted_house_plans');
+      await run(
+        'costume_ideas',
+        (row) => listShapeProblem(row, { named: ['materials'], texts: ['tags'] }) ?? row,
+      );
+      await run(
+        'haunted_house_plans',
+        (row) => listShapeProblem(row, { named: ['props_needed'], texts: ['setup_instructions'] }) ?? row,
+      );
       const links: ImportCounts = { created: 0, existing: 0, skipped: [] };
       for (const row of data.event_recipes ?? []) {
         if (!isObject(row)) continue;

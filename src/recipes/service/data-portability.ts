@@ -6,6 +6,7 @@ import {
   type ImportAnswer,
   type ImportCounts,
   importRows,
+  listShapeProblem,
 } from '../../platform/data-portability.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RECIPES_EXPORT, RECIPES_IMPORT } from '../store/data-export.ts';
@@ -59,10 +60,14 @@ export function createDataPortabilityService(deps: RecipesDeps) {
       };
       // A recipe arrives private and as written; a copy that followed another app's original
       // arrives as imported (the link does not cross deployments).
-      const recipeIds = await run('recipes', (row) => ({
-        ...row,
-        source: row.source === 'shared' ? 'imported' : row.source,
-      }));
+      const recipeIds = await run(
+        'recipes',
+        (row) =>
+          listShapeProblem(row, { named: ['ingredients'], texts: ['instructions', 'allergens', 'tags'] }) ?? {
+            ...row,
+            source: row.source === 'shared' ? 'imported' : row.source,
+          },
+      );
       const planIds = await run('meal_plans', (row) => ({ ...row, meals: remapMeals(row.meals, recipeIds) }));
       await run('shopping_lists', (row) => ({
         ...row,
