@@ -41,6 +41,9 @@ Usage:
                                        default account calos-seed (published), K=4 at a time
   calos seed starter [--restore]       load the starter pack (content/starter) as calos start does;
                                        idempotent; --restore brings back items an operator deleted
+  calos import --user <login> <archive.zip> [--json]
+                                       take a "Download my data" archive (of this or another CALOS)
+                                       into an existing account; running it again adds nothing twice
   calos moderation list --app hollowtown|recipes [--json]
                                        items hidden by reports, waiting for review
   calos moderation restore|remove --app hollowtown|recipes [--kind recipe|costume|plan|comment] --id <uuid>
@@ -156,6 +159,8 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       return (await import('./seed.ts')).runSeed(config, rest, values);
+    case 'import':
+      return (await import('./import.ts')).runImport(config, rest, { user: values.user, json: values.json });
     case 'moderation':
       return (await import('./moderation.ts')).runModeration(config, rest[0], values);
     case 'affiliate':

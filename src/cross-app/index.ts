@@ -19,11 +19,16 @@
 // |   (family-links.ts)                    | or iCal read | town, HowToCookAtHome)  |                                                     |
 // | account deletion                       | identity's   | every app               | each app consumes user.deleted from identity's      |
 // |                                        | outbox event |                         | outbox itself (downward), idempotently              |
+// | "Download my data" and its import      | identity's   | identity, every app     | export: read-only, page by page per app; import:    |
+// |   (account-data.ts)                    | account      | (each app's dataExport, | each row once per source id (data_imports), so a    |
+// |                                        | routes       | dataImport)             | failed import is completed by importing again       |
 //
 // The composition root (src/main.ts) and the CLI serve these definitions, never the apps' own.
 import { defineFamily } from '../family/index.ts';
 import { defineHollowtown } from '../hollowtown/index.ts';
+import { defineIdentity } from '../identity/index.ts';
 import { defineRecipes } from '../recipes/index.ts';
+import { identityLinks } from './account-data.ts';
 import { familyLinks } from './family-links.ts';
 import { hollowtownLinks } from './hollowtown-links.ts';
 import { withRecipeSync } from './recipe-sync.ts';
@@ -32,6 +37,7 @@ import { recipesLinks } from './recipes-links.ts';
 export { hollowtownLinks } from './hollowtown-links.ts';
 export type { LinkedRecipesClient } from './recipe-sync.ts';
 
+export const identityService = defineIdentity((context) => identityLinks(context.clients));
 export const hollowtownService = defineHollowtown((context) => hollowtownLinks(context.clients));
 export const recipesService = withRecipeSync(defineRecipes((context) => recipesLinks(context.clients)));
 export const familyService = defineFamily((context) => familyLinks(context.clients));

@@ -1,6 +1,7 @@
 // What other services may ask of Family Planner (the only door into it): who belongs to a
 // family, with which role. Cross-app features (a family shopping list from a meal plan, a
 // Halloween party on the family calendar) start here.
+import type { DataExportClient, DataImportClient } from '../platform/data-portability.ts';
 import { createRpcClient, rpcMethods } from '../platform/rpc.ts';
 
 export const FAMILY_ROLES = ['admin', 'parent', 'child'] as const;
@@ -68,6 +69,10 @@ export interface FamilyClient {
     listId: string;
   }): Promise<void>;
   integrity: FamilyIntegrityClient;
+  /** What the user sees in their families, for "Download my data" (family.json), a page at a time. */
+  dataExport: DataExportClient;
+  /** The families, lists and events an archive says the user created, taken in once per source row. */
+  dataImport: DataImportClient;
   /** Counts and estimated cost of a shopping list, or null when it no longer exists. */
   shoppingListSummary(listId: string): Promise<{
     listId: string;
@@ -92,6 +97,9 @@ export const FAMILY_RPC_METHODS = rpcMethods<FamilyClient>()(
   'integrity.userIds',
   'integrity.forgetUser',
   'integrity.existingFamilyIds',
+  'dataExport.collections',
+  'dataExport.page',
+  'dataImport.apply',
 );
 
 /** Family Planner's client in another process (`CALOS_FAMILY_URL`). */

@@ -1,5 +1,6 @@
 // What other services may ask of Hollowtown (the only door into it). In one process this is
 // the service itself; the types are the contract either way.
+import type { DataExportClient, DataImportClient } from '../platform/data-portability.ts';
 import { createRpcClient, rpcMethods } from '../platform/rpc.ts';
 
 /** One ingredient, in the shape HowToCookAtHome uses too, so recipes can be scaled and merged. */
@@ -153,6 +154,10 @@ export interface HollowtownClient {
   /** recipe.updated / recipe.deleted of shared recipes. */
   outbox: HollowtownOutboxClient;
   integrity: HollowtownIntegrityClient;
+  /** The user's rows for "Download my data" (hollowtown.json), a page at a time. */
+  dataExport: DataExportClient;
+  /** An archive's recipes, events, costumes and plans, taken in once per source row. */
+  dataImport: DataImportClient;
   collection: HollowtownCollectionClient;
   starter: HollowtownStarterClient;
   /** Events planned with a family between two days (inclusive), for the family calendar. */
@@ -184,6 +189,9 @@ export const HOLLOWTOWN_RPC_METHODS = rpcMethods<HollowtownClient, 'outbox.onEve
   'integrity.existingRecipeIds',
   'integrity.familyLinks',
   'integrity.unlinkFamily',
+  'dataExport.collections',
+  'dataExport.page',
+  'dataImport.apply',
   'collection.recipes',
   'collection.starterRecipes',
   'starter.load',

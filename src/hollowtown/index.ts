@@ -48,6 +48,7 @@ import { createCollectionService } from './service/collection.ts';
 import { isUuid } from './service/common.ts';
 import { createHollowtownCommunity, type HollowtownCommunity } from './service/community.ts';
 import { type CostumeService, createCostumeService } from './service/costumes.ts';
+import { createDataPortabilityService } from './service/data-portability.ts';
 import { createEventFamilyService, type EventFamilyService } from './service/event-family.ts';
 import { createEventService, type EventService } from './service/events.ts';
 import { createGenerationService, type GenerationService } from './service/generate.ts';
@@ -176,6 +177,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     channel: OUTBOX_CHANNEL,
     logger: deps.logger,
   });
+  const portability = createDataPortabilityService(deps);
   const client: HollowtownClient = {
     getRecipeForUser: (userId, recipeId) => services.recipes.findForUser(userId, recipeId),
     syncIdentityEvents: () => consumer.drain(),
@@ -183,6 +185,11 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     recipeNames: async (userId) => (isUuid(userId) ? recipeNamesOf(deps.db, userId) : []),
     outbox: createOutboxClient(deps),
     integrity: createIntegrityClient(deps),
+    dataExport: {
+      collections: () => portability.collections(),
+      page: (userId, collection, after, limit) => portability.page(userId, collection, after, limit),
+    },
+    dataImport: { apply: (userId, data, references) => portability.importData(userId, data, references) },
     collection: createCollectionService(deps),
     starter: {
       load: async (ownerId, options) =>

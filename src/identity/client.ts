@@ -3,12 +3,14 @@
 
 import type { JSONWebKeySet } from 'jose';
 import type { FeedItem } from '../platform/auth/revocations.ts';
+import type { DataExportClient } from '../platform/data-portability.ts';
 import { rpcMethods } from '../platform/rpc.ts';
 import type { Entitlements, PlanCode, PlanInfo } from './plans.ts';
 
 /** Identity's error codes, for callers that switch on them or speak for identity (the CLI). */
 export { IdentityErrors } from './errors.ts';
 export { createIdentityHttpClient } from './http-client.ts';
+export { ACCOUNT_ARCHIVE_LIMITS } from './links.ts';
 export { createPlanCache, type PlanCache, planCacheFor } from './plan-cache.ts';
 export {
   DEFAULT_PLANS,
@@ -320,6 +322,8 @@ export interface IdentityClient extends JwksProvider {
   karma: KarmaClient;
   notices: NoticesClient;
   staff: StaffClient;
+  /** The account's rows for "Download my data" (identity.json), a page at a time, without secrets. */
+  dataExport: DataExportClient;
 }
 
 /** Every method of the client, for its HTTP door and HTTP client (the compiler checks the list). */
@@ -352,4 +356,6 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'karma.itemRemoved',
   'notices.moderationDecision',
   'staff.recordAction',
+  'dataExport.collections',
+  'dataExport.page',
 );

@@ -26,6 +26,29 @@ export const IdentityErrors = {
   deviceNotFound: () => new AppError(404, 'DEVICE_NOT_FOUND', 'No such device'),
   userCodeNotFound: () => new AppError(404, 'USER_CODE_NOT_FOUND', 'That code is unknown or has expired'),
   passwordRequired: () => new AppError(401, 'PASSWORD_INCORRECT', 'The password is not correct'),
+  /** "Download my data" and its import (one at a time per account). */
+  accountDataBusy: (what: 'export' | 'import') =>
+    new AppError(
+      429,
+      'ACCOUNT_DATA_BUSY',
+      `An ${what} of this account's data is already running; try again when it has finished`,
+      { retryAfterSeconds: 10 },
+    ),
+  accountDataUnavailable: () =>
+    new AppError(503, 'ACCOUNT_DATA_UNAVAILABLE', 'Exporting and importing account data is not served here'),
+  accountArchiveInvalid: (reason: string) =>
+    new AppError(400, 'ACCOUNT_ARCHIVE_INVALID', `This is not a CALOS data archive: ${reason}`, { reason }),
+  accountArchiveUnsupported: (version: unknown) =>
+    new AppError(
+      422,
+      'ACCOUNT_ARCHIVE_UNSUPPORTED',
+      'This archive is of a format version this CALOS does not read',
+      {
+        version,
+      },
+    ),
+  accountArchiveTooLarge: (limits: Record<string, number>, reason: string) =>
+    new AppError(413, 'ACCOUNT_ARCHIVE_TOO_LARGE', `The archive is too large: ${reason}`, { limits, reason }),
   keyNotFound: () => new AppError(404, 'API_KEY_NOT_FOUND', 'No such API key'),
   ledgerEntryNotFound: () => new AppError(404, 'LEDGER_ENTRY_NOT_FOUND', 'No such ledger entry'),
   insufficientCredits: (balance: number, needed: number) =>

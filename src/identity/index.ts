@@ -4,14 +4,17 @@ import type { FastifyRequest } from 'fastify';
 import { type AuthUser, authenticateRequests, createTokenVerifier } from '../platform/auth/guard.ts';
 import { type Clock, systemClock } from '../platform/clock.ts';
 import { loadMasterKey } from '../platform/crypto/master-key.ts';
+import { exportPage } from '../platform/data-portability.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { isUuid } from '../platform/ids.ts';
 import { createMailTransport, type MailTransport } from '../platform/mail.ts';
 import { type IdentityClient, planCacheFor } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
+import type { IdentityLinks } from './links.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createBackchannelLogout } from './oidc/backchannel.ts';
 import { createOidcProvider, type OidcProvider } from './oidc/provider.ts';
+import { registerAccountDataRoutes } from './routes/account-data.ts';
 import { registerIdentityRoutes } from './routes/index.ts';
 import { registerInternalRoutes } from './routes/internal.ts';
 import { registerOidcRootRoutes } from './routes/oidc.ts';
@@ -41,6 +44,7 @@ import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 export const DEFAULT_FALLBACK_MODEL = 'llama3.2';
 
 import { findAffiliateLinks } from './store/affiliate-links.ts';
+import { IDENTITY_EXPORT } from './store/data-export.ts';
 import { listStaffRoles } from './store/staff.ts';
 import { currentPlan } from './store/subscriptions.ts';
 import { existingUserIds, findUserById, findUserByLogin } from './store/users.ts';
@@ -194,6 +198,11 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
       };
     })(),
     notices: createNoticesClient(services.deps),
+    dataExport: {
+      collections: async () => Object.keys(IDENTITY_EXPORT),
+      page: (userId, collection, after, limit) =>
+        exportPage(db, IDENTITY_EXPORT, userId, collection, after, limit),
+    },
     staff: (() => {
       const admin = createAdminService(services.deps);
       return { recordAction: (input) => admin.recordAction(input) };
@@ -204,7 +213,7 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
   return client;
 }
 
-async function createIdentity(context: ServiceContext): Promise<ServiceInstance> {
+async function createIdentity(context: ServiceContext, links: IdentityLinks): Promise<ServiceInstance> {
   const services = createIdentityServices(context);
   // Make sure a signing key exists before the first request needs one.
   await services.tokens.jwks();
@@ -229,6 +238,7 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
   return {
     routes: async (app) => {
       await registerIdentityRoutes(app, services);
+      await registerAccountDataRoutes(app, services, links);
       registerInternalRoutes(app, client, context.config.serviceToken);
     },
     rootRoutes: (app) =>
@@ -266,15 +276,18 @@ async function createIdentity(context: ServiceContext): Promise<ServiceInstance>
   };
 }
 
-export const identityService: ServiceDefinition = {
-  name: 'identity',
-  prefix: '/calos',
-  title: 'CALOS identity',
-  description:
-    'One CALOS account for every app: sign-up and sign-in, account recovery, two-step verification and passkeys, devices, credits, bring-your-own keys, plans.',
-  database: 'identity',
-  create: createIdentity,
-};
+/** CALOS identity, linked to the apps by `links` (src/cross-app gives them; NO_LINKS alone). */
+export function defineIdentity(links: (context: ServiceContext) => IdentityLinks): ServiceDefinition {
+  return {
+    name: 'identity',
+    prefix: '/calos',
+    title: 'CALOS identity',
+    description:
+      'One CALOS account for every app: sign-up and sign-in, account recovery, two-step verification and passkeys, devices, credits, bring-your-own keys, plans.',
+    database: 'identity',
+    create: (context) => createIdentity(context, links(context)),
+  };
+}
 
 // What the operator's commands (src/cli) run on identity's database: they reach it here, at the
 // service's entry, never in its service/ or store/ folders.

@@ -2,6 +2,7 @@
 // given user may see it, share one into it, check references. The kitchen-quantity helpers
 // (scale, convert, merge, subtract a pantry) are no part of this door: they live in the shared
 // module src/ingredients, which every service may use.
+import type { DataExportClient, DataImportClient } from '../platform/data-portability.ts';
 import { createRpcClient, rpcMethods } from '../platform/rpc.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
@@ -202,6 +203,10 @@ export interface RecipesClient {
   /** Brings the copies of an original up to a change of it (src/cross-app/recipe-sync.ts). */
   applySourceChange(change: SourceRecipeChange): Promise<void>;
   integrity: RecipesIntegrityClient;
+  /** The user's rows for "Download my data" (recipes.json), a page at a time. */
+  dataExport: DataExportClient;
+  /** An archive's recipes, meal plans, pantry and shopping lists, taken in once per source row. */
+  dataImport: DataImportClient;
   collection: {
     /** Every user's published recipes, newest first (limit 1–50). */
     recipes(options: { limit: number }): Promise<FeaturedRecipe[]>;
@@ -224,6 +229,9 @@ export const RECIPES_RPC_METHODS = rpcMethods<RecipesClient>()(
   'integrity.liveReferences',
   'integrity.markSourcesDeleted',
   'integrity.existingRecipeIds',
+  'dataExport.collections',
+  'dataExport.page',
+  'dataImport.apply',
   'collection.recipes',
   'starter.load',
 );

@@ -35,6 +35,7 @@ import { createCollectionService } from './service/collections.ts';
 import { createCommentService } from './service/comments.ts';
 import { createRecipesCommunity } from './service/community.ts';
 import { createCookbookService } from './service/cookbooks.ts';
+import { createDataPortabilityService } from './service/data-portability.ts';
 import { createFavouriteService } from './service/favourites.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createRecipesHousekeeping } from './service/housekeeping.ts';
@@ -78,6 +79,7 @@ export function createRecipesServices(deps: RecipesDeps) {
     starter: createStarterService(deps),
     pantry: createPantryService(deps),
     shoppingLists: createShoppingListService(deps),
+    dataPortability: createDataPortabilityService(deps),
   };
 }
 
@@ -194,6 +196,14 @@ async function createRecipes(
       liveReferences: (domain, after, limit) => liveReferences(deps.db, domain, after, limit),
       markSourcesDeleted: (domain, ids) => services.shared.markSourcesDeleted(domain, ids),
       existingRecipeIds: (ids) => existingRecipeIds(deps.db, ids),
+    },
+    dataExport: {
+      collections: () => services.dataPortability.collections(),
+      page: (userId, collection, after, limit) =>
+        services.dataPortability.page(userId, collection, after, limit),
+    },
+    dataImport: {
+      apply: (userId, data) => services.dataPortability.importData(userId, data),
     },
     collection: {
       async recipes({ limit }) {

@@ -122,6 +122,7 @@ async function shootAccount(page: Page, web: WebPlatform) {
     'email',
     'two-factor',
     'passkeys',
+    'data',
   ]) {
     await page.goto(web.at('account', `/account/${view}`));
     await page.locator('h1').first().waitFor();

@@ -1,6 +1,6 @@
 // The CALOS account console (/account/): sign up and in (password, second step, passkey), account
 // recovery, email, two-step verification, passkeys, devices, AI keys, credits, plan, security
-// log, password, deleting the account — and the authorize step of every app's sign-in.
+// log, password, your data (download and import), deleting the account — and the authorize step of every app's sign-in.
 import '../shared/tokens.css';
 import '../shared/kit.css';
 import { type ReactNode, StrictMode, useEffect, useMemo } from 'react';
@@ -29,6 +29,7 @@ import {
   PlanView,
   Security,
 } from './views.tsx';
+import { YourData } from './your-data.tsx';
 
 const NAV = [
   { view: '', label: 'Overview' },
@@ -37,6 +38,7 @@ const NAV = [
   { view: 'credits', label: 'Credits' },
   { view: 'plan', label: 'Plan' },
   { view: 'security', label: 'Security' },
+  { view: 'data', label: 'Your data' },
 ] as const;
 
 /** Views reached from another one's page light up that one in the navigation. */
@@ -61,6 +63,7 @@ const VIEWS: Record<string, (props: AccountViewProps) => ReactNode> = {
   passkeys: Passkeys,
   email: EmailSettings,
   delete: DeleteAccount,
+  data: YourData,
 };
 
 /** Views a mailed link opens: they work signed in or not. */

@@ -789,6 +789,8 @@ const EVENT_NAMES: Record<string, string> = {
   'passkey.removed': 'Passkey removed',
   'mail.preferences_changed': 'Mail choices changed',
   'staff.action': 'Changed by CALOS staff',
+  'account.exported': 'Your data downloaded',
+  'account.imported': 'Data imported from another CALOS',
 };
 
 /** How a sign-in was proved, from its amr. */

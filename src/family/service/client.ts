@@ -2,6 +2,7 @@
 import type { FamilyClient } from '../client.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { familiesOfUser, findRole, listMembers } from '../store/families.ts';
+import { createDataPortabilityService } from './data-portability.ts';
 import { createIntegrityClient } from './integrity.ts';
 import { isUuid } from './pages.ts';
 
@@ -10,8 +11,14 @@ export function createFamilyClient(
   syncIdentityEvents: () => Promise<number>,
 ): Omit<FamilyClient, 'saveGeneratedList' | 'discardGeneratedList' | 'shoppingListSummary'> {
   const { db } = deps;
+  const portability = createDataPortabilityService(deps);
   return {
     integrity: createIntegrityClient(deps),
+    dataExport: {
+      collections: () => portability.collections(),
+      page: (userId, collection, after, limit) => portability.page(userId, collection, after, limit),
+    },
+    dataImport: { apply: (userId, data) => portability.importData(userId, data) },
     async isMember(userId, familyId) {
       return isUuid(userId) && isUuid(familyId) && (await findRole(db, familyId, userId)) !== undefined;
     },

@@ -8,6 +8,7 @@ import {
   anonymiseUser,
   deletePersonalListsOf,
   findSuccessor,
+  forgetImportsOf,
   lockFamily,
   membershipsOf,
 } from '../store/user-deleted.ts';
@@ -31,6 +32,7 @@ export async function forgetUser(deps: Pick<FamilyDeps, 'db' | 'now'>, userId: s
     await deletePersonalListsOf(tx, userId);
     await anonymiseUser(tx, userId, deps.now());
     await anonymiseClicksOf(tx, userId);
+    await forgetImportsOf(tx, userId);
   });
 }
 

@@ -85,3 +85,8 @@ export async function anonymiseUser(tx: Queryable, userId: string, at: Date): Pr
   await tx.query('DELETE FROM family_notifications WHERE user_id = $1', [userId]);
   await tx.query('DELETE FROM family_push_subscriptions WHERE user_id = $1', [userId]);
 }
+
+/** What their archive imports became is theirs too (the import keys of data_imports). */
+export async function forgetImportsOf(tx: Queryable, userId: string): Promise<void> {
+  await tx.query('DELETE FROM data_imports WHERE user_id = $1', [userId]);
+}

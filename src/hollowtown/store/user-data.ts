@@ -48,6 +48,7 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
   const events = await tx.query('DELETE FROM halloween_events WHERE user_id = $1', [userId]);
   const plans = await tx.query('DELETE FROM haunted_house_plans WHERE user_id = $1', [userId]);
   const eventRecipes = await tx.query('DELETE FROM event_recipes WHERE added_by = $1', [userId]);
+  await tx.query('DELETE FROM data_imports WHERE user_id = $1', [userId]);
   // Their purchases go (the sellers' sales lists lose them; identity's ledger keeps the credits
   // that moved); their listings went with their plans and costumes.
   await tx.query('DELETE FROM market_purchases WHERE buyer_id = $1', [userId]);

@@ -34,6 +34,8 @@ export const AUDIT_EVENTS = [
   'oidc.granted',
   'oidc.revoked',
   'staff.action',
+  'account.exported',
+  'account.imported',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

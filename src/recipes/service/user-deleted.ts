@@ -36,6 +36,8 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     // published recipes, which stay anonymised.
     const cookbooksDeleted = await deleteOwnedRows(tx, 'cookbooks', userId);
     const commentsDeleted = await deleteOwnedRows(tx, 'recipe_comments', userId);
+    // What their archive imports became is theirs too (the import keys of data_imports).
+    await deleteOwnedRows(tx, 'data_imports', userId);
     // Their upvotes (each count goes down by theirs) and their reports.
     await deleteVoterData(tx, userId);
     await anonymiseClicksOf(tx, userId);

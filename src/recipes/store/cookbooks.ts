@@ -298,3 +298,20 @@ export async function setEntryOrder(
     [cookbookId, recipeIds],
   );
 }
+
+/** An imported cookbook's recipes (already the user's here), in the archive's order. */
+export async function addImportedEntries(
+  tx: Queryable,
+  cookbookId: string,
+  recipeIds: readonly string[],
+  at: Date,
+): Promise<void> {
+  if (recipeIds.length === 0) return;
+  await tx.query(
+    `INSERT INTO cookbook_recipes (cookbook_id, recipe_id, position, added_at)
+     SELECT $1, entry.recipe_id, entry.ord - 1, $3
+       FROM unnest($2::uuid[]) WITH ORDINALITY AS entry (recipe_id, ord)
+     ON CONFLICT DO NOTHING`,
+    [cookbookId, recipeIds, at],
+  );
+}

@@ -56,7 +56,8 @@ export async function deleteOwnedRows(
     | 'recipe_references'
     | 'recipe_favourites'
     | 'cookbooks'
-    | 'recipe_comments',
+    | 'recipe_comments'
+    | 'data_imports',
   userId: string,
 ): Promise<number> {
   const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);

@@ -377,6 +377,275 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Download my data: everything CALOS holds about you, as one zip
+         * @description GDPR Art. 15 (right of access) and Art. 20 (data portability). The answer is a zip, streamed while it is made: README.md (the format), manifest.json, identity.json (profile, devices, sessions, credits, plan, AI keys by name, AI usage, karma, security log), hollowtown.json, recipes.json and family.json, each {"format", "version", "app", "collections": {name: [rows]}}. No password hash, token or key is in it. Asks for the password again (401 PASSWORD_INCORRECT); one export at a time per account (429 ACCOUNT_DATA_BUSY). Recorded in the security log (account.exported).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Your password, again */
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The zip (application/zip) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a "Download my data" archive of another CALOS into your account
+         * @description Send the zip itself as the body, with Content-Type: application/zip. Takes its recipes, meal plans, pantry, shopping lists, Halloween recipes, events, costumes and haunted-house plans, and the families you created with their lists and events, as new rows of yours (a meal plan keeps its recipes, an event its recipes). Importing the same archive again adds nothing twice. Sign-in data (password, sessions, devices, keys) is not imported. Limits: 33554432 bytes uploaded, 20 files, 67108864 bytes per file inflated, 20000 rows per collection (413 ACCOUNT_ARCHIVE_TOO_LARGE); 400 ACCOUNT_ARCHIVE_INVALID for what is not such an archive; 422 ACCOUNT_ARCHIVE_UNSUPPORTED for a format version this CALOS does not read.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What was imported, per app and collection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Per app (recipes, hollowtown, family), per collection */
+                            apps: {
+                                [key: string]: {
+                                    [key: string]: {
+                                        created: number;
+                                        /** @description Rows an earlier import of the same archive brought already */
+                                        existing: number;
+                                        /** @description Rows not taken, with why (e.g. a family another member created) */
+                                        skipped: {
+                                            id: string | null;
+                                            reason: string;
+                                        }[];
+                                    };
+                                };
+                            };
+                            format_version: number;
+                            /** @description Apps the archive has data of that this CALOS does not reach now: import again later */
+                            unavailable: string[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/mail": {
         parameters: {
             query?: never;
