@@ -25,6 +25,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/shopping-lists': { list_name: 'List' },
   'PATCH /api/shopping-lists/{id}': { items: [] },
   'PUT /api/shopping-lists/{id}/checked': { name: 'apples', checked: true },
+  'POST /api/shopping-lists/{id}/items': { name: 'apples' },
   'POST /api/cookbooks': { title: 'Book' },
   'PATCH /api/cookbooks/{id}': { title: 'Taken over' },
   'PUT /api/cookbooks/{id}/order': { recipe_ids: [] },
@@ -159,6 +160,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'PATCH /api/shopping-lists/{id}',
         'DELETE /api/shopping-lists/{id}',
         'PUT /api/shopping-lists/{id}/checked',
+        'POST /api/shopping-lists/{id}/items',
         // The operator console's (src/recipes/routes/admin.ts), for staff of recipes: refused to
         // everyone else with 403 (test/cross-app/operator-console.test.ts sweeps them).
         'GET /api/admin/moderation',
