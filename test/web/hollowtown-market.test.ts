@@ -3,7 +3,8 @@
 // (the whole item stays hidden), buying once with an Idempotency-Key that a retry after a lost
 // answer sends again (paid once), not enough credits with the way to buy some, bought already,
 // my purchases, and selling: listing one of my plans, my own listing, unlisting, a seller's
-// earnings. Every view is checked with axe.
+// earnings, and the account console's purchases and sales across apps. Every view is checked
+// with axe.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -235,6 +236,20 @@ describe.skipIf(!hasChromium)('web: Hollowtown marketplace', () => {
     const sales = sellerPage.getByRole('table', { name: 'Your sales, newest first' });
     await visible(sales.getByRole('cell', { name: 'The Drowned Chapel' }));
     await visible(sales.getByRole('cell', { name: '108 credits' }));
+    await axeClean(sellerPage);
+
+    // The account console gathers the apps' marketplaces: sales here, with links to the items.
+    await sellerPage.goto(web.at('account', '/account/purchases'));
+    const hollowtown = sellerPage.getByRole('region', { name: 'Hollowtown' });
+    await visible(hollowtown.getByText('you earned 135 credits'));
+    const sold = hollowtown.getByRole('list', { name: 'Sold in Hollowtown' });
+    const link = sold.getByRole('link', { name: 'The Drowned Chapel' });
+    expect(await link.getAttribute('href')).toBe(web.at('hollowtown', `/market?listing=${listings.chapel}`));
+    await visible(
+      hollowtown
+        .getByRole('list', { name: 'Bought in Hollowtown' })
+        .or(hollowtown.getByText('Nothing bought in Hollowtown.')),
+    );
     await axeClean(sellerPage);
     await sellerContext.close();
   });
