@@ -7,7 +7,7 @@ import { given, type TestUser } from '../../../test/support/given.ts';
 import { freePort } from '../../../test/support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import type { IdentityClient } from '../../identity/client.ts';
-import { createIdentityHttpClient } from '../../identity/http-client.ts';
+import { createIdentityHttpClient } from '../../identity/client.ts';
 import { ClientRegistry } from '../../platform/http/service.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { NO_LINKS } from '../links.ts';
