@@ -67,14 +67,7 @@ export function Home({ grants, config }: ConsoleProps) {
   );
 }
 
-interface UserSummary {
-  user_id: string;
-  username: string;
-  email: string;
-  display_name: string | null;
-  disabled_at: string | null;
-  created_at: string;
-}
+type UserSummary = Answer<IdentityPaths, '/api/admin/users', 'get'>['items'][number];
 
 export function Users({ api, config, params }: ConsoleProps) {
   const q = params.get('q') ?? '';
@@ -130,20 +123,7 @@ export function Users({ api, config, params }: ConsoleProps) {
   );
 }
 
-interface AccountDetails extends UserSummary {
-  plan: { plan_code: string; status: string };
-  credits: { balance: number; lifetime_spent: number };
-  karma: number;
-  devices: {
-    device_id: string;
-    device_type: string;
-    device_name: string | null;
-    last_seen: string;
-    revoked_at: string | null;
-  }[];
-  sessions: { session_id: string; ip_address: string | null; created_at: string; expires_at: string }[];
-  apps: { client_id: string; name: string; created_at: string }[];
-}
+type AccountDetails = Answer<IdentityPaths, '/api/admin/users/{id}', 'get'>;
 
 /** A change that needs a reason and a confirmation; after it, the form starts again. */
 function ReasonedAction({
@@ -572,7 +552,7 @@ function MarketReport({
               ])}
             />
           )}
-          {refundUrl && refundable.length > 0 && (
+          {refundUrl && report.data.purchases.length > 0 && (
             <ReasonedAction
               title="Refund a purchase"
               trigger="Refund"
@@ -614,10 +594,8 @@ function MarketReport({
   );
 }
 
-interface ClicksAnswer {
-  total_clicks: number;
-  items: { retailer: string; item_kind: string; clicks: number; users: number }[];
-}
+/** Every app's affiliate report answers in the same shape (src/affiliate/admin-routes.ts). */
+type ClicksAnswer = Answer<HollowtownPaths, '/api/admin/affiliate', 'get'>;
 
 function AffiliateReport({ app, api, url, since }: { app: WebApp; api: Api; url: string; since: string }) {
   const report = useLoad((signal) => api<ClicksAnswer>(url, { query: { since }, signal }), [url, since, api]);
