@@ -211,7 +211,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
           ).map(toFamilyEvent)
         : [],
   };
-  const housekeeping = createHollowtownHousekeeping(deps);
+  const housekeeping = createHollowtownHousekeeping(deps, services.market);
   return {
     routes: async (app) => {
       await registerHollowtownRoutes(app, context.verifier, services);

@@ -14,7 +14,8 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 type Domain = 'identity' | 'hollowtown' | 'recipes' | 'family';
 interface Operation {
-  domain: Domain;
+  /** all: only admins of every domain (plans, staff roles). */
+  domain: Domain | 'all';
   method: InjectOptions['method'];
   url: string;
   body?: Record<string, unknown>;
@@ -49,6 +50,8 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
   const admins = {} as Record<Domain, TestUser>;
   let everything: TestUser;
   let recipesModerator: TestUser;
+  /** Given a staff role and losing it again by the console's staff operations. */
+  let bystander: TestUser;
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine, {
@@ -64,6 +67,7 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
     await staff().grant({ login: everything.username, role: 'admin' }, operator);
     recipesModerator = await given(platform).user();
     await staff().grant({ login: recipesModerator.username, role: 'moderator', domain: 'recipes' }, operator);
+    bystander = await given(platform).user();
     // Four services on embedded databases take a while on a busy machine.
   }, 300_000);
   afterAll(() => platform.close());
@@ -125,6 +129,21 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
       { domain: app, method: 'GET', url: `/calos/api/admin/ai-usage?since=${since()}&app=${app}` },
       { domain: app, method: 'GET', url: `/calos/api/admin/audit?domain=${app}` },
     ]),
+    { domain: 'identity', method: 'GET', url: '/calos/api/admin/plans' },
+    { domain: 'all', method: 'PATCH', url: '/calos/api/admin/plans/free', body: { ai_per_day: 1000 } },
+    { domain: 'all', method: 'GET', url: '/calos/api/admin/staff' },
+    {
+      domain: 'all',
+      method: 'POST',
+      url: '/calos/api/admin/staff',
+      body: { login: bystander.username, role: 'support', domain: 'family' },
+    },
+    {
+      domain: 'all',
+      method: 'POST',
+      url: '/calos/api/admin/staff/revoke',
+      body: { login: bystander.username, role: 'support', domain: 'family' },
+    },
     { domain: 'hollowtown', method: 'GET', url: `/hollowtown/api/admin/market?since=${since()}` },
     {
       domain: 'hollowtown',
@@ -156,7 +175,8 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
 
   it('lets each domain’s admin, and an admin of all, through every operation of that domain', async () => {
     for (const op of operations()) {
-      for (const who of [admins[op.domain], everything]) {
+      for (const who of [op.domain === 'all' ? undefined : admins[op.domain], everything]) {
+        if (!who) continue;
         const response = await call(who, op.method, op.url, op.body);
         // An id nobody has is 404 once the role let the request through.
         expect(response.status, `${op.method} ${op.url}`).not.toBe(403);
@@ -171,6 +191,39 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
       (await call(recipesModerator, 'GET', `/recipes/api/admin/affiliate?since=${since()}`)).status,
     ).toBe(403);
     expect((await call(recipesModerator, 'GET', '/hollowtown/api/admin/moderation')).status).toBe(403);
+  });
+
+  it('lets an admin of all change a plan and grant and revoke staff roles, each audited', async () => {
+    const changed = await call(everything, 'PATCH', '/calos/api/admin/plans/pro', {
+      ai_per_day: 7777,
+      price_cents_per_month: 600,
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body).toMatchObject({ code: 'pro', ai_per_day: 7777, price_cents_per_month: 600 });
+    const plans = await call(admins.identity, 'GET', '/calos/api/admin/plans');
+    expect(plans.body.items).toContainEqual(expect.objectContaining({ code: 'pro', ai_per_day: 7777 }));
+    const shrinking = await call(everything, 'PATCH', '/calos/api/admin/plans/pro', {
+      ai_per_hour: 99_999,
+    });
+    expect([shrinking.status, shrinking.body.error.code]).toEqual([400, 'PLAN_CHANGE_INVALID']);
+
+    const body = { login: bystander.username, role: 'moderator', domain: 'hollowtown' };
+    const granted = await call(everything, 'POST', '/calos/api/admin/staff', body);
+    expect(granted.body).toMatchObject({ username: bystander.username, added: true });
+    const list = await call(everything, 'GET', '/calos/api/admin/staff');
+    expect(list.body.items).toContainEqual(
+      expect.objectContaining({ username: bystander.username, role: 'moderator', domain: 'hollowtown' }),
+    );
+    expect((await call(bystander, 'GET', '/hollowtown/api/admin/moderation')).status).toBe(200);
+    const revoked = await call(everything, 'POST', '/calos/api/admin/staff/revoke', body);
+    expect(revoked.body).toMatchObject({ domains: ['hollowtown'] });
+    expect((await call(everything, 'POST', '/calos/api/admin/staff/revoke', body)).status).toBe(404);
+
+    const audit = await call(everything, 'GET', '/calos/api/admin/audit?limit=100');
+    const actions = audit.body.items
+      .filter((e: { actor_label: string }) => e.actor_label === everything.username)
+      .map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['plan.changed', 'staff.granted', 'staff.revoked']));
   });
 
   it('shows the account’s karma and the apps it let sign in', async () => {

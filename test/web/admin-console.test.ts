@@ -3,7 +3,8 @@
 // service (what `calos staff grant` runs) walk its views — find an account and grant it credits
 // (the ledger names the staff member, the person's security log shows it), the moderation queue,
 // the reports, the audit log — every view checked with axe; someone without a role is refused;
-// a contractor given Hollowtown sees only Hollowtown's screens and other domains' APIs refuse them.
+// a contractor given Hollowtown sees only Hollowtown's screens and other domains' APIs refuse them;
+// an admin of all refunds a purchase, changes a plan, grants and revokes a role and pages the log.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffService } from '../../src/identity/index.ts';
@@ -165,6 +166,100 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
     await context.close();
   });
 
+  it('refunds a purchase, changes a plan, grants and revokes a role, and pages through the audit log', async () => {
+    // A purchase to refund: the subject buys the outsider's room.
+    const plan = await as('outsider', '/hollowtown/api/haunted-house/plans', {
+      room_name: 'Mirror maze',
+      scare_level: 7,
+    });
+    const listed = await as('outsider', '/hollowtown/api/market/listings', {
+      item_kind: 'plan',
+      item_id: plan.body.plan_id,
+      price: 80,
+      title: 'Mirror maze plan',
+    });
+    const bought = await web.http(
+      'localhost',
+      `/hollowtown/api/market/listings/${listed.body.listing_id}/purchase`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${people.subject.token}`, 'idempotency-key': 'console-refund' },
+      },
+    );
+    expect(bought.status).toBe(201);
+    const balance = async () => (await as('subject', '/calos/api/credits/balance')).body.balance as number;
+    const before = await balance();
+    // Enough entries for a second page of the audit log.
+    const staffService = createStaffService({ db: web.databases.get('identity'), now: () => new Date() });
+    for (let i = 0; i < 26; i++) {
+      await staffService.grant(
+        { login: people.outsider.username, role: 'support', domain: 'family' },
+        { operator: 'test' },
+      );
+      await staffService.revoke(
+        { login: people.outsider.username, role: 'support', domain: 'family' },
+        { operator: 'test' },
+      );
+    }
+
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signInOnAccount(page, web, people.operator);
+    await page.goto(web.at('account', '/admin/reports'));
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const refund = card(page, 'Refund a purchase');
+    await refund.getByLabel('Purchase').selectOption(bought.body.purchase_id);
+    await refund.getByLabel(/^Reason/).fill('The maze had no mirrors');
+    await refund.getByRole('button', { name: 'Refund', exact: true }).click();
+    await visible(refund.getByText(/^Give .* back 80 credits for “Mirror maze plan”/));
+    await axeClean(page);
+    await refund.getByRole('button', { name: 'Refund it' }).click();
+    await visible(page.getByText('Refunded: both sides are reversed.'));
+    expect(await balance()).toBe(before + 80);
+
+    await nav.getByRole('link', { name: 'Plans' }).click();
+    const pro = page.getByRole('form', { name: 'Change the Premium plan' });
+    await pro.getByLabel('AI requests per day').fill('12000');
+    await pro.getByRole('button', { name: 'Save the Premium plan' }).click();
+    await visible(pro.getByText('Change ai_per_day of the Premium plan for everyone on it?'));
+    await axeClean(page);
+    await pro.getByRole('button', { name: 'Change it' }).click();
+    await visible(page.getByText('Saved. New sign-ins get it at once.'));
+    const plans = await as('operator', '/calos/api/admin/plans');
+    expect(plans.body.items).toContainEqual(expect.objectContaining({ code: 'pro', ai_per_day: 12000 }));
+
+    await nav.getByRole('link', { name: 'Staff' }).click();
+    const grant = page.getByRole('form', { name: 'Grant a staff role' });
+    await grant.getByLabel('Username or email').fill(people.outsider.username);
+    await grant.getByLabel('Role').selectOption('moderator');
+    await grant.getByLabel('Domain').selectOption('recipes');
+    await grant.getByRole('button', { name: 'Grant role' }).click();
+    await visible(page.getByText(`${people.outsider.username} is now moderator of HowToCookAtHome.`));
+    const roles = page.getByRole('table', { name: 'Staff roles by person' });
+    const revoke = roles.getByRole('button', {
+      name: `Revoke moderator of HowToCookAtHome from ${people.outsider.username}`,
+    });
+    await axeClean(page);
+    await revoke.click();
+    await page.getByRole('button', { name: 'Revoke it' }).click();
+    await roles.locator('tr', { hasText: people.outsider.username }).waitFor({ state: 'detached' });
+    expect((await as('operator', '/calos/api/admin/staff')).body.items).not.toContainEqual(
+      expect.objectContaining({ username: people.outsider.username }),
+    );
+
+    await nav.getByRole('link', { name: 'Audit log' }).click();
+    const log = page.getByRole('table', { name: 'Staff actions, newest first' });
+    await visible(log.getByRole('cell', { name: 'staff.revoked' }));
+    const rows = log.locator('tbody tr');
+    expect(await rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Show older entries' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length > 50);
+    await visible(log.getByRole('cell', { name: 'purchase.refunded' }));
+    await visible(log.getByRole('cell', { name: 'plan.changed' }));
+    await axeClean(page);
+    await context.close();
+  });
+
   it('shows a contractor given Hollowtown only Hollowtown’s screens; other domains refuse them', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
@@ -173,6 +268,7 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await visible(nav.getByRole('link', { name: 'Moderation' }));
     expect(await nav.getByRole('link', { name: 'Accounts' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: /^(Plans|Staff)$/ }).count()).toBe(0);
     await axeClean(page);
 
     await nav.getByRole('link', { name: 'Reports' }).click();
@@ -199,6 +295,8 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
       '/calos/api/admin/audit',
       '/recipes/api/admin/moderation',
       '/family/api/admin/affiliate?since=2026-01-01T00:00:00Z',
+      '/calos/api/admin/plans',
+      '/calos/api/admin/staff',
     ]) {
       const answer = await web.http('localhost', pathname, { headers: { authorization: `Bearer ${token}` } });
       expect([answer.status, answer.body.error.code], pathname).toEqual([403, 'STAFF_ROLE_REQUIRED']);

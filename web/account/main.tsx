@@ -15,6 +15,7 @@ import { AuthForms } from './auth-forms.tsx';
 import { Authorize } from './authorize.tsx';
 import { Connect } from './connect.tsx';
 import { EmailSettings } from './email.tsx';
+import { MarketActivity } from './market-activity.tsx';
 import { Passkeys } from './passkeys.tsx';
 import { ChangePassword } from './password.tsx';
 import { ForgotPassword, ResetPassword, Unsubscribe, VerifyEmail } from './recovery.tsx';
@@ -36,6 +37,7 @@ const NAV = [
   { view: 'devices', label: 'Devices' },
   { view: 'keys', label: 'AI keys and models' },
   { view: 'credits', label: 'Credits' },
+  { view: 'purchases', label: 'Purchases' },
   { view: 'plan', label: 'Plan' },
   { view: 'security', label: 'Security' },
   { view: 'data', label: 'Your data' },
@@ -56,6 +58,7 @@ const VIEWS: Record<string, (props: AccountViewProps) => ReactNode> = {
   pair: Devices,
   keys: Keys,
   credits: Credits,
+  purchases: MarketActivity,
   plan: PlanView,
   security: Security,
   password: ChangePassword,

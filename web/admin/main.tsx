@@ -12,6 +12,7 @@ import { type PageConfig, readConfig } from '../shared/config.ts';
 import { useLoad, useSession } from '../shared/hooks.ts';
 import { useRoute } from '../shared/router.tsx';
 import { type Account, createSession, type Session } from '../shared/session.ts';
+import { Plans, Staff } from './plans-staff.tsx';
 import { type ConsoleProps, can, type StaffGrant } from './roles.ts';
 import { Account as AccountView, AuditLog, Home, Moderation, Reports, Users } from './views.tsx';
 
@@ -25,6 +26,8 @@ const VIEWS: Record<
   moderation: { label: 'Moderation', view: Moderation, shown: (g) => can.moderateApps(g).length > 0 },
   reports: { label: 'Reports', view: Reports, shown: (g) => can.anyReport(g) },
   audit: { label: 'Audit log', view: AuditLog, shown: (g) => can.auditDomains(g).length > 0 },
+  plans: { label: 'Plans', view: Plans, shown: (g) => can.readPlans(g) },
+  staff: { label: 'Staff', view: Staff, shown: (g) => can.manageStaff(g) },
 };
 
 function ConsoleRoot({ config, session }: { config: PageConfig; session: Session }) {

@@ -34,6 +34,11 @@ export const can = {
   moderateApps: (g: readonly StaffGrant[]) =>
     MODERATED_APPS.filter((app) => covers(g, app, ['moderator', 'admin'])),
   market: (g: readonly StaffGrant[]) => covers(g, 'hollowtown', READ),
+  refund: (g: readonly StaffGrant[]) => covers(g, 'hollowtown', READ),
+  readPlans: (g: readonly StaffGrant[]) => covers(g, 'identity', READ),
+  /** Plans and staff roles reach every domain: admins of all. */
+  changePlans: (g: readonly StaffGrant[]) => covers(g, 'all', ['admin']),
+  manageStaff: (g: readonly StaffGrant[]) => covers(g, 'all', ['admin']),
   affiliateApps: (g: readonly StaffGrant[]) => AFFILIATE_APPS.filter((app) => covers(g, app, READ)),
   /** 'all': every app's AI usage; else the apps whose own usage they may read. */
   aiUsage: (g: readonly StaffGrant[]): 'all' | WebApp[] =>

@@ -3,6 +3,9 @@
 // change asks for a reason and a confirmation; the reason goes to the audit log and the person's
 // security log.
 import { type ReactNode, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths as HollowtownPaths } from '../api/generated/hollowtown.ts';
+import type { paths as IdentityPaths } from '../api/generated/identity.ts';
 import {
   Empty,
   ErrorMessage,
@@ -19,6 +22,7 @@ import { APP_NAMES, type WebApp } from '../shared/config.ts';
 import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { planName } from '../shared/landing.tsx';
+import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { hrefTo, Link, navigate } from '../shared/router.tsx';
 import { type Api, appApi, type ConsoleProps, can, DOMAIN_NAMES, type StaffGrant } from './roles.ts';
 
@@ -63,14 +67,7 @@ export function Home({ grants, config }: ConsoleProps) {
   );
 }
 
-interface UserSummary {
-  user_id: string;
-  username: string;
-  email: string;
-  display_name: string | null;
-  disabled_at: string | null;
-  created_at: string;
-}
+type UserSummary = Answer<IdentityPaths, '/api/admin/users', 'get'>['items'][number];
 
 export function Users({ api, config, params }: ConsoleProps) {
   const q = params.get('q') ?? '';
@@ -126,20 +123,7 @@ export function Users({ api, config, params }: ConsoleProps) {
   );
 }
 
-interface AccountDetails extends UserSummary {
-  plan: { plan_code: string; status: string };
-  credits: { balance: number; lifetime_spent: number };
-  karma: number;
-  devices: {
-    device_id: string;
-    device_type: string;
-    device_name: string | null;
-    last_seen: string;
-    revoked_at: string | null;
-  }[];
-  sessions: { session_id: string; ip_address: string | null; created_at: string; expires_at: string }[];
-  apps: { client_id: string; name: string; created_at: string }[];
-}
+type AccountDetails = Answer<IdentityPaths, '/api/admin/users/{id}', 'get'>;
 
 /** A change that needs a reason and a confirmation; after it, the form starts again. */
 function ReasonedAction({
@@ -403,16 +387,7 @@ function Table({ caption, head, rows }: { caption: string; head: string[]; rows:
   );
 }
 
-interface QueueItem {
-  item_kind: string;
-  item_id: string;
-  author: string | null;
-  item_title: string;
-  state: string;
-  open_reports: number;
-  updated_at: string;
-  reports: { reason: string; created_at: string }[];
-}
+type QueueItem = Answer<HollowtownPaths, '/api/admin/moderation', 'get'>['items'][number];
 
 export function Moderation({ api, config, grants }: ConsoleProps) {
   return (
@@ -504,7 +479,12 @@ export function Reports({ api, config, grants, params }: ConsoleProps) {
         }
       />
       {can.market(grants) && (
-        <MarketReport api={api} url={appApi(config, 'hollowtown', 'market')} since={from} />
+        <MarketReport
+          api={api}
+          url={appApi(config, 'hollowtown', 'market')}
+          refundUrl={can.refund(grants) ? `${config.apps.hollowtown}api/market/purchases` : undefined}
+          since={from}
+        />
       )}
       {can.affiliateApps(grants).map((app) => (
         <AffiliateReport key={app} app={app} api={api} url={appApi(config, app, 'affiliate')} since={from} />
@@ -518,29 +498,24 @@ export function Reports({ api, config, grants, params }: ConsoleProps) {
   );
 }
 
-interface MarketAnswer {
-  totals: {
-    item_kind: string;
-    listed: number;
-    sales: number;
-    refunds: number;
-    credits: number;
-    fees: number;
-  }[];
-  purchases: {
-    purchase_id: string;
-    title: string;
-    price: number;
-    fee: number;
-    status: string;
-    created_at: string;
-    buyer: { username: string | null };
-    seller: { username: string | null };
-  }[];
-}
+type MarketAnswer = Answer<HollowtownPaths, '/api/admin/market', 'get'>;
 
-function MarketReport({ api, url, since }: { api: Api; url: string; since: string }) {
+function MarketReport({
+  api,
+  url,
+  refundUrl,
+  since,
+}: {
+  api: Api;
+  url: string;
+  /** Where a purchase is refunded (its id and /refund follow); undefined: not for this role. */
+  refundUrl?: string;
+  since: string;
+}) {
   const report = useLoad((signal) => api<MarketAnswer>(url, { query: { since }, signal }), [url, since, api]);
+  const [refunding, setRefunding] = useState<string>('');
+  const refundable = report.data?.purchases.filter((p) => p.status === 'completed') ?? [];
+  const chosen = refundable.find((p) => p.purchase_id === refunding);
   return (
     <Section title="Hollowtown marketplace">
       {report.error && <ErrorMessage>{report.error}</ErrorMessage>}
@@ -577,16 +552,50 @@ function MarketReport({ api, url, since }: { api: Api; url: string; since: strin
               ])}
             />
           )}
+          {refundUrl && report.data.purchases.length > 0 && (
+            <ReasonedAction
+              title="Refund a purchase"
+              trigger="Refund"
+              ready={chosen !== undefined}
+              extra={
+                <SelectField
+                  label="Purchase"
+                  value={refunding}
+                  options={[
+                    ['', 'Choose a purchase'],
+                    ...refundable.map(
+                      (p) =>
+                        [
+                          p.purchase_id,
+                          `${p.title} — ${p.price} credits, ${p.buyer.username ?? 'a deleted account'} from ${p.seller.username ?? 'a deleted account'}, ${formatDate(p.created_at)}`,
+                        ] as const,
+                    ),
+                  ]}
+                  onChange={(e) => setRefunding(e.target.value)}
+                />
+              }
+              question={
+                chosen
+                  ? `Give ${chosen.buyer.username ?? 'the buyer'} back ${chosen.price} credits for “${chosen.title}”, taking them back from ${chosen.seller.username ?? 'the seller'} and the fee? The buyer loses the item.`
+                  : ''
+              }
+              confirm="Refund it"
+              run={async (reason) => {
+                await api(`${refundUrl}/${chosen?.purchase_id}/refund`, { body: { reason } });
+                setRefunding('');
+                report.reload();
+                return 'Refunded: both sides are reversed.';
+              }}
+            />
+          )}
         </>
       )}
     </Section>
   );
 }
 
-interface ClicksAnswer {
-  total_clicks: number;
-  items: { retailer: string; item_kind: string; clicks: number; users: number }[];
-}
+/** Every app's affiliate report answers in the same shape (src/affiliate/admin-routes.ts). */
+type ClicksAnswer = Answer<HollowtownPaths, '/api/admin/affiliate', 'get'>;
 
 function AffiliateReport({ app, api, url, since }: { app: WebApp; api: Api; url: string; since: string }) {
   const report = useLoad((signal) => api<ClicksAnswer>(url, { query: { since }, signal }), [url, since, api]);
@@ -608,20 +617,7 @@ function AffiliateReport({ app, api, url, since }: { app: WebApp; api: Api; url:
   );
 }
 
-interface AiAnswer {
-  items: {
-    app: string;
-    model: string;
-    provider: string;
-    instance: string | null;
-    calls: number;
-    failed: number;
-    prompt_tokens: number;
-    completion_tokens: number;
-    credits: number;
-    people: number;
-  }[];
-}
+type AiAnswer = Answer<IdentityPaths, '/api/admin/ai-usage', 'get'>;
 
 function AiReport({ api, since, app }: { api: Api; since: string; app?: WebApp }) {
   const report = useLoad(
@@ -655,26 +651,28 @@ function AiReport({ api, since, app }: { api: Api; since: string; app?: WebApp }
   );
 }
 
-interface AuditEntry {
-  staff_audit_id: number;
-  actor_label: string;
-  action: string;
-  subject_user_id: string | null;
-  domain: string;
-  reason: string | null;
-  created_at: string;
-}
+type AuditEntry = Answer<IdentityPaths, '/api/admin/audit', 'get'>['items'][number];
+
+const AUDIT_PAGE = 50;
 
 export function AuditLog({ api, config, grants, params }: ConsoleProps) {
   const domains = can.auditDomains(grants);
   const wanted = params.get('domain') ?? '';
   const domain = domains.includes(wanted) ? wanted : (domains[0] as string);
-  const log = useLoad(
-    (signal) =>
-      api<{ items: AuditEntry[] }>('/api/admin/audit', {
-        query: { domain: domain === 'all' ? undefined : domain, limit: 100 },
+  // Paged by the last entry's id (the API's `before`): a page as long as asked for may have more.
+  const log = usePagedList(
+    async (cursor, signal) => {
+      const { items } = await api<{ items: AuditEntry[] }>('/api/admin/audit', {
+        query: {
+          domain: domain === 'all' ? undefined : domain,
+          limit: AUDIT_PAGE,
+          before: cursor ?? undefined,
+        },
         signal,
-      }),
+      });
+      const last = items.at(-1);
+      return { items, next_cursor: items.length === AUDIT_PAGE && last ? String(last.staff_audit_id) : null };
+    },
     [domain, api],
   );
   return (
@@ -695,15 +693,15 @@ export function AuditLog({ api, config, grants, params }: ConsoleProps) {
         />
       )}
       {log.error && <ErrorMessage>{log.error}</ErrorMessage>}
-      {!log.data ? (
+      {!log.isLoaded ? (
         <Loading />
-      ) : log.data.items.length === 0 ? (
+      ) : log.items.length === 0 ? (
         <Empty>No staff actions yet.</Empty>
       ) : (
         <Table
           caption="Staff actions, newest first"
           head={['When', 'Staff', 'Action', 'Domain', 'Account', 'Reason']}
-          rows={log.data.items.map((e) => [
+          rows={log.items.map((e) => [
             formatDate(e.created_at, true),
             e.actor_label,
             e.action,
@@ -723,6 +721,7 @@ export function AuditLog({ api, config, grants, params }: ConsoleProps) {
           ])}
         />
       )}
+      <ShowMore list={log} label="Show older entries" />
     </>
   );
 }

@@ -10,6 +10,7 @@ export const HOLLOWTOWN: AppDefinition = {
     { view: 'events', label: 'Events' },
     { view: 'costumes', label: 'Costumes' },
     { view: 'haunted-house', label: 'Haunted house' },
+    { view: 'market', label: 'Marketplace' },
   ],
   landing: {
     title: 'Halloween, planned to the last cobweb',
@@ -31,6 +32,10 @@ export const HOLLOWTOWN: AppDefinition = {
       {
         title: 'Haunted-house planner',
         text: 'Plan each room: scare level, props to find and how to set it up.',
+      },
+      {
+        title: 'Marketplace',
+        text: 'Sell your haunted-house plans and costume patterns for credits, or buy the neighbours’.',
       },
     ],
   },

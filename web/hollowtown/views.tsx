@@ -21,9 +21,11 @@ import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { MoneyField, toCents } from '../shared/money-field.tsx';
 import { PublicPageLink } from '../shared/public-page-link.tsx';
+import { Link } from '../shared/router.tsx';
 import type { Page } from './event-types.ts';
 import { Events } from './events.tsx';
 import { itemLine, itemsOfText, itemText, type ThingItem } from './item-lines.ts';
+import { Market, MarketPurchases, MarketSelling } from './market.tsx';
 import { DIFFICULTIES, lines } from './recipe-types.ts';
 import { Recipes } from './recipes.tsx';
 
@@ -39,6 +41,10 @@ interface Costume {
   votes: number;
   has_voted: boolean;
   is_mine: boolean;
+  /** Its pattern is for sale in the marketplace. */
+  for_sale: { listing_id: string; price: number } | null;
+  /** Only the preview: the pattern is sold and you neither made nor bought it. */
+  is_preview: boolean;
   moderation: { state: 'hidden' | 'removed'; reason: string | null } | null;
 }
 
@@ -104,6 +110,20 @@ export function Costumes(props: ViewProps) {
                   ` · about ${formatMoney(costume.cost_estimate_cents)}`}
               </p>
               {costume.description && <p>{costume.description}</p>}
+              {(costume.for_sale || costume.is_preview) && (
+                <p>
+                  {costume.is_preview
+                    ? 'Its pattern (materials and how to make it) is sold in the marketplace. '
+                    : 'Its pattern is for sale in the marketplace. '}
+                  {costume.for_sale && (
+                    <Link href={props.href('market', { listing: costume.for_sale.listing_id })}>
+                      {costume.is_mine ? 'Your listing' : 'See the pattern'}
+                      <span className="visually-hidden"> of {costume.costume_name}</span> (
+                      {costume.for_sale.price.toLocaleString()} credits)
+                    </Link>
+                  )}
+                </p>
+              )}
               {costume.materials.length > 0 &&
                 (costume.materials.some((m) => (m.buy_links ?? []).length > 0) ? (
                   <>
@@ -429,4 +449,7 @@ export const HOLLOWTOWN_VIEWS = {
   events: Events,
   costumes: Costumes,
   'haunted-house': HauntedHouse,
+  market: Market,
+  'market-purchases': MarketPurchases,
+  'market-selling': MarketSelling,
 };

@@ -60,6 +60,16 @@ const Costume = Type.Object(
     has_upvoted: Type.Boolean({ description: 'Whether you have upvoted it (the same as has_voted)' }),
     ...communityFields,
     is_mine: Type.Boolean({ description: 'Whether you posted it (only you can change it)' }),
+    for_sale: Nullable(
+      Type.Object(
+        { listing_id: Type.String({ format: 'uuid' }), price: Type.Integer({ description: 'In credits' }) },
+        { description: 'Its pattern is for sale in the marketplace: GET /api/market/listings/{listing_id}' },
+      ),
+    ),
+    is_preview: Type.Boolean({
+      description:
+        'true: its pattern is sold in the marketplace and you are neither its author nor a buyer, so description is null and materials empty',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
     ...affiliateDisclosureField,
@@ -82,6 +92,8 @@ const Costume = Type.Object(
         has_voted: false,
         moderation: null,
         is_mine: false,
+        for_sale: null,
+        is_preview: false,
         created_at: '2025-10-01T12:00:00.000Z',
         updated_at: '2025-10-01T12:00:00.000Z',
       },

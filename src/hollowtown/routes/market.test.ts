@@ -202,6 +202,93 @@ describe.each(testEngines())('the Hollowtown marketplace on %s', (engine) => {
     expect([await balance(buyer), await balance(seller)]).toEqual([940, 1054]);
   });
 
+  it('keeps a listed costume pattern for its author and buyers: others see the preview, here and on its public page', async () => {
+    const [seller, buyer, stranger] = [await user(), await user(), await user()];
+    const made = await inject({
+      method: 'POST',
+      url: '/hollowtown/api/costumes',
+      headers: seller.headers,
+      payload: {
+        costume_name: 'Moth queen',
+        description: 'Pleat the wings from one bedsheet.',
+        difficulty: 'hard',
+        materials: [
+          { name: 'bedsheet', quantity: 1 },
+          { name: 'wire hangers', quantity: 4 },
+        ],
+        tags: ['moth'],
+      },
+    });
+    const costumeId = made.json().costume_id as string;
+    const costume = async (viewer: TestUser) => {
+      const response = await inject({
+        method: 'GET',
+        url: `/hollowtown/api/costumes/${costumeId}`,
+        headers: viewer.headers,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json();
+    };
+    const inGallery = async (viewer: TestUser) =>
+      (
+        await inject({
+          method: 'GET',
+          url: '/hollowtown/api/costumes?q=moth&limit=50',
+          headers: viewer.headers,
+        })
+      )
+        .json()
+        .items.find((c: { costume_id: string }) => c.costume_id === costumeId);
+    const publicPage = async () =>
+      (await inject({ method: 'GET', url: `/hollowtown/c/${costumeId}` })).body as string;
+    const FULL = {
+      description: 'Pleat the wings from one bedsheet.',
+      materials: [
+        expect.objectContaining({ name: 'bedsheet' }),
+        expect.objectContaining({ name: 'wire hangers' }),
+      ],
+      is_preview: false,
+    };
+    // Not on sale: the shared gallery as before.
+    expect(await costume(stranger)).toMatchObject({ ...FULL, for_sale: null });
+    expect(await publicPage()).toContain('wire hangers');
+
+    const listed = await list(seller, { item_kind: 'costume', item_id: costumeId, price: 40 });
+    const listingId = listed.json().listing_id as string;
+    const PREVIEW = {
+      costume_name: 'Moth queen',
+      difficulty: 'hard',
+      tags: ['moth'],
+      description: null,
+      materials: [],
+      is_preview: true,
+      for_sale: { listing_id: listingId, price: 40 },
+    };
+    expect(await costume(stranger)).toMatchObject(PREVIEW);
+    expect(await inGallery(stranger)).toMatchObject(PREVIEW);
+    const page = await publicPage();
+    expect(page).not.toContain('wire hangers');
+    expect(page).not.toContain('Pleat the wings');
+    expect(await costume(seller)).toMatchObject({ ...FULL, is_mine: true });
+    expect(await costume(buyer)).toMatchObject(PREVIEW);
+
+    expect((await buy(buyer, listingId, 'moth')).statusCode).toBe(201);
+    expect(await costume(buyer)).toMatchObject(FULL);
+    expect(await inGallery(buyer)).toMatchObject(FULL);
+    expect(await costume(stranger)).toMatchObject(PREVIEW);
+
+    // Unlisted, it stays the buyers': no longer for sale, still only a preview for others.
+    await inject({
+      method: 'PATCH',
+      url: `/hollowtown/api/market/listings/${listingId}`,
+      headers: seller.headers,
+      payload: { is_listed: false },
+    });
+    expect(await costume(stranger)).toMatchObject({ ...PREVIEW, for_sale: null });
+    expect(await costume(buyer)).toMatchObject(FULL);
+    expect(await publicPage()).not.toContain('wire hangers');
+  });
+
   it('keeps a sold item for its buyers: the seller may unlist it but not delete it', async () => {
     const [seller, buyer, stranger] = [await user(), await user(), await user()];
     const planId = await planOf(seller, 'The drowned nursery');

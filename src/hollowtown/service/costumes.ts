@@ -53,7 +53,24 @@ export interface CostumeQuery {
   cursor?: string;
 }
 
-export type CostumeView = Omit<CostumeRow, 'user_id' | 'cursor_at'> & { is_mine: boolean } & ItemSummary;
+export type CostumeView = Omit<
+  CostumeRow,
+  'user_id' | 'cursor_at' | 'sale_listing_id' | 'sale_price' | 'is_pattern_sold' | 'is_bought'
+> & {
+  is_mine: boolean;
+  /** Its listing in the marketplace while it is for sale. */
+  for_sale: { listing_id: string; price: number } | null;
+  /** Only the preview: the pattern is sold, and the viewer is neither its author nor a buyer. */
+  is_preview: boolean;
+} & ItemSummary;
+
+/**
+ * A costume whose pattern is sold in the marketplace keeps its description and materials for its
+ * author and buyers: anyone else sees what the listing's preview shows (name, difficulty, picture,
+ * tags, cost) and where to buy it.
+ */
+export const isPreviewOnly = (row: CostumeRow, viewerId: string | null) =>
+  row.is_pattern_sold && row.user_id !== viewerId && !row.is_bought;
 
 export function createCostumeService(deps: HollowtownDeps, community: HollowtownCommunity) {
   const { db } = deps;
@@ -66,10 +83,23 @@ export function createCostumeService(deps: HollowtownDeps, community: Hollowtown
       viewerId,
     );
     return rows.map((row) => {
-      const { user_id, cursor_at: _cursor, ...costume } = row;
+      const {
+        user_id,
+        cursor_at: _cursor,
+        sale_listing_id,
+        sale_price,
+        is_pattern_sold: _sold,
+        is_bought: _bought,
+        ...costume
+      } = row;
       const moderation = summaries.get(row.costume_id)?.moderation ?? null;
+      const isPreview = isPreviewOnly(row, viewerId);
       return {
         ...costume,
+        ...(isPreview ? { description: null, materials: [] } : {}),
+        is_preview: isPreview,
+        for_sale:
+          sale_listing_id && sale_price !== null ? { listing_id: sale_listing_id, price: sale_price } : null,
         is_mine: user_id === viewerId,
         votes: row.upvotes,
         has_voted: row.has_upvoted,

@@ -28,6 +28,7 @@ import {
   type ListingRow,
   listListings,
   listPurchases,
+  listStalePendingPurchases,
   type MarketItemKind,
   marketTotals,
   markPurchaseRefunded,
@@ -40,6 +41,8 @@ import type { Prop } from '../store/plans.ts';
 import { cleanName, decodeTimeCursor, isUuid } from './common.ts';
 
 export const MAX_IDEMPOTENCY_KEY = 200;
+/** How old a pending purchase must be before the sweep finishes it (a live request had its go). */
+export const PENDING_GRACE_MS = 2 * 60_000;
 const VISIBLE_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export interface ListingInput {
@@ -249,6 +252,37 @@ export function createMarketService(deps: HollowtownDeps) {
   }
 
   return {
+    /**
+     * Finishes purchases left pending when identity could not be reached midway (the buyer never
+     * came back with the same key): identity's transfer under the purchase's key runs again, and
+     * pays at most once, so a purchase whose transfer went through is completed and one that was
+     * never paid is paid now. Identity refusing it (the balance no longer holds it) removes the
+     * purchase, as when refused at once; identity still unreachable leaves it for the next round.
+     * Only purchases older than `graceMs`, so a request still paying is not raced.
+     */
+    async settlePendingPurchases(
+      graceMs = PENDING_GRACE_MS,
+      limit = 100,
+    ): Promise<{ completed: number; failed: number; pending: number }> {
+      const stale = await listStalePendingPurchases(db, new Date(deps.now().getTime() - graceMs), limit);
+      const outcome = { completed: 0, failed: 0, pending: 0 };
+      for (const purchase of stale) {
+        try {
+          await pay(purchase);
+          outcome.completed++;
+        } catch (error) {
+          if (error instanceof AppError && error.status < 500) {
+            outcome.failed++;
+            deps.logger.warn(
+              { purchaseId: purchase.purchase_id, code: error.code },
+              'pending marketplace purchase refused by identity: removed',
+            );
+          } else outcome.pending++;
+        }
+      }
+      return outcome;
+    },
+
     /** Who may refund (Hollowtown's admin and support staff), for the route's guard. */
     staffRoles: staffRoles as StaffRoleLookup,
 

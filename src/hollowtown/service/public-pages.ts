@@ -16,6 +16,7 @@ import {
   publishedRecipeVersions,
   type RecipeRow,
 } from '../store/recipes.ts';
+import { isPreviewOnly } from './costumes.ts';
 
 const joined = (parts: (string | null | false)[]) => parts.filter(Boolean).join(' · ') || null;
 
@@ -62,10 +63,12 @@ export function recipeItem(row: RecipeRow & { tally?: number }): PublicItem {
 }
 
 export function costumeItem(row: CostumeRow): PublicItem {
+  // A pattern sold in the marketplace: its public page is the preview (no one is signed in here).
+  const isPreview = isPreviewOnly(row, null);
   return {
     id: row.costume_id,
     name: row.costume_name,
-    description: row.description,
+    description: isPreview ? 'Its pattern is for sale in the Hollowtown marketplace.' : row.description,
     photoUrl: row.image_url,
     authorId: row.user_id,
     facts: [
@@ -75,7 +78,9 @@ export function costumeItem(row: CostumeRow): PublicItem {
         : []),
       { label: 'Upvotes', value: String(row.upvotes) },
     ],
-    sections: [{ title: 'Materials', ordered: false, items: row.materials.map(ingredientLine) }],
+    sections: isPreview
+      ? []
+      : [{ title: 'Materials', ordered: false, items: row.materials.map(ingredientLine) }],
     tags: row.tags,
     spookiness: null,
     cardDetail: joined([

@@ -27,14 +27,30 @@ export interface CostumeRow extends CostumeFields {
   created_at: Date;
   updated_at: Date;
   cursor_at: string;
+  /** Its marketplace listing while it is for sale (null otherwise). */
+  sale_listing_id: string | null;
+  sale_price: number | null;
+  /**
+   * Whether its pattern is sold in the marketplace: listed, or held by buyers (a purchase not
+   * refunded). Then its description and materials are for its author and buyers only.
+   */
+  is_pattern_sold: boolean;
+  /** Whether the viewer bought it (a completed purchase). */
+  is_bought: boolean;
 }
 
-/** Columns of `c` (costume_ideas), with the viewer's vote read from the parameter `viewer`. */
+/** Columns of `c` (costume_ideas), with the viewer's vote and purchase read from the parameter `viewer`. */
 const columns = (viewer: string) => `c.costume_id, c.user_id, c.costume_name, c.description, c.difficulty,
   c.materials, c.cost_estimate_cents, c.image_url, c.tags, c.upvotes, c.created_at, c.updated_at,
   EXISTS (SELECT 1 FROM votes v WHERE v.item_kind = 'costume' AND v.item_id = c.costume_id
     AND v.voter_id = ${viewer} AND v.is_active) AS has_upvoted,
-  ${cursorTime('c.created_at')} AS cursor_at`;
+  ${cursorTime('c.created_at')} AS cursor_at,
+  (SELECT l.listing_id FROM market_listings l WHERE l.costume_id = c.costume_id AND l.is_listed) AS sale_listing_id,
+  (SELECT l.price FROM market_listings l WHERE l.costume_id = c.costume_id AND l.is_listed) AS sale_price,
+  EXISTS (SELECT 1 FROM market_listings l WHERE l.costume_id = c.costume_id AND (l.is_listed OR EXISTS
+    (SELECT 1 FROM market_purchases p WHERE p.listing_id = l.listing_id AND p.status <> 'refunded'))) AS is_pattern_sold,
+  EXISTS (SELECT 1 FROM market_listings l JOIN market_purchases p ON p.listing_id = l.listing_id
+    WHERE l.costume_id = c.costume_id AND p.buyer_id = ${viewer} AND p.status = 'completed') AS is_bought`;
 
 const EDITABLE: Readonly<Record<keyof CostumeFields, ColumnKind>> = {
   costume_name: 'plain',

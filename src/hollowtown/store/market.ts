@@ -288,6 +288,20 @@ export async function completePurchase(
   return rows[0];
 }
 
+/** Purchases still pending since before a time, oldest first (the sweep finishes them). */
+export async function listStalePendingPurchases(
+  db: Queryable,
+  before: Date,
+  limit: number,
+): Promise<PurchaseRow[]> {
+  const { rows } = await db.query<PurchaseRow>(
+    `SELECT ${PURCHASE_COLUMNS} FROM market_purchases WHERE status = 'pending' AND created_at < $1
+     ORDER BY created_at, purchase_id LIMIT $2`,
+    [before, limit],
+  );
+  return rows;
+}
+
 /** Takes back a purchase that was never paid (identity refused the transfer). */
 export async function deletePendingPurchase(db: Queryable, purchaseId: string): Promise<void> {
   await db.query("DELETE FROM market_purchases WHERE purchase_id = $1 AND status = 'pending'", [purchaseId]);

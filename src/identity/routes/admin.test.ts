@@ -274,6 +274,11 @@ describe.each(testEngines())('plans, staff and the operator console on %s', (eng
           'POST /api/admin/users/{id}/credits',
           'GET /api/admin/audit',
           'GET /api/admin/ai-usage',
+          'GET /api/admin/plans',
+          'PATCH /api/admin/plans/{code}',
+          'GET /api/admin/staff',
+          'POST /api/admin/staff',
+          'POST /api/admin/staff/revoke',
         ].sort(),
       );
       for (const { path, method, op } of operations) {

@@ -2,6 +2,7 @@
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityServices } from '../index.ts';
 import { registerAdminRoutes } from './admin.ts';
+import { registerAdminPlanRoutes } from './admin-plans.ts';
 import { registerAffiliateLinkRoutes } from './affiliate-links.ts';
 import { registerApiKeyRoutes } from './api-keys.ts';
 import { registerAuditRoutes } from './audit.ts';
@@ -39,4 +40,5 @@ export async function registerIdentityRoutes(app: App, services: IdentityService
   registerWebSessionRoutes(app, services.deps, services.auth);
   registerOidcRoutes(app, services);
   registerAdminRoutes(app, services.deps);
+  registerAdminPlanRoutes(app, services.deps);
 }

@@ -643,6 +643,12 @@ export interface paths {
                                  * @enum {unknown}
                                  */
                                 difficulty: "easy" | "medium" | "hard" | "nightmare";
+                                for_sale: {
+                                    /** Format: uuid */
+                                    listing_id: string;
+                                    /** @description In credits */
+                                    price: number;
+                                } | null;
                                 /** @description Whether you have upvoted it (the same as has_voted) */
                                 has_upvoted: boolean;
                                 /** @description Whether you have upvoted it */
@@ -650,6 +656,8 @@ export interface paths {
                                 image_url: string | null;
                                 /** @description Whether you posted it (only you can change it) */
                                 is_mine: boolean;
+                                /** @description true: its pattern is sold in the marketplace and you are neither its author nor a buyer, so description is null and materials empty */
+                                is_preview: boolean;
                                 materials: {
                                     /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                     buy_links?: {
@@ -811,6 +819,8 @@ export interface paths {
                          *       "has_voted": false,
                          *       "moderation": null,
                          *       "is_mine": false,
+                         *       "for_sale": null,
+                         *       "is_preview": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
                          *     }
@@ -829,6 +839,12 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            for_sale: {
+                                /** Format: uuid */
+                                listing_id: string;
+                                /** @description In credits */
+                                price: number;
+                            } | null;
                             /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
                             /** @description Whether you have upvoted it */
@@ -836,6 +852,8 @@ export interface paths {
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
+                            /** @description true: its pattern is sold in the marketplace and you are neither its author nor a buyer, so description is null and materials empty */
+                            is_preview: boolean;
                             materials: {
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
@@ -962,6 +980,8 @@ export interface paths {
                          *       "has_voted": false,
                          *       "moderation": null,
                          *       "is_mine": false,
+                         *       "for_sale": null,
+                         *       "is_preview": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
                          *     }
@@ -980,6 +1000,12 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            for_sale: {
+                                /** Format: uuid */
+                                listing_id: string;
+                                /** @description In credits */
+                                price: number;
+                            } | null;
                             /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
                             /** @description Whether you have upvoted it */
@@ -987,6 +1013,8 @@ export interface paths {
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
+                            /** @description true: its pattern is sold in the marketplace and you are neither its author nor a buyer, so description is null and materials empty */
+                            is_preview: boolean;
                             materials: {
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
@@ -1212,6 +1240,8 @@ export interface paths {
                          *       "has_voted": false,
                          *       "moderation": null,
                          *       "is_mine": false,
+                         *       "for_sale": null,
+                         *       "is_preview": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
                          *     }
@@ -1230,6 +1260,12 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            for_sale: {
+                                /** Format: uuid */
+                                listing_id: string;
+                                /** @description In credits */
+                                price: number;
+                            } | null;
                             /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
                             /** @description Whether you have upvoted it */
@@ -1237,6 +1273,8 @@ export interface paths {
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
+                            /** @description true: its pattern is sold in the marketplace and you are neither its author nor a buyer, so description is null and materials empty */
+                            is_preview: boolean;
                             materials: {
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
@@ -1507,6 +1545,8 @@ export interface paths {
                          *       "has_voted": false,
                          *       "moderation": null,
                          *       "is_mine": false,
+                         *       "for_sale": null,
+                         *       "is_preview": false,
                          *       "created_at": "2025-10-01T12:00:00.000Z",
                          *       "updated_at": "2025-10-01T12:00:00.000Z"
                          *     }
@@ -1525,6 +1565,12 @@ export interface paths {
                              * @enum {unknown}
                              */
                             difficulty: "easy" | "medium" | "hard" | "nightmare";
+                            for_sale: {
+                                /** Format: uuid */
+                                listing_id: string;
+                                /** @description In credits */
+                                price: number;
+                            } | null;
                             /** @description Whether you have upvoted it (the same as has_voted) */
                             has_upvoted: boolean;
                             /** @description Whether you have upvoted it */
@@ -1532,6 +1578,8 @@ export interface paths {
                             image_url: string | null;
                             /** @description Whether you posted it (only you can change it) */
                             is_mine: boolean;
+                            /** @description true: its pattern is sold in the marketplace and you are neither its author nor a buyer, so description is null and materials empty */
+                            is_preview: boolean;
                             materials: {
                                 /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
                                 buy_links?: {
