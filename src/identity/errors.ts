@@ -34,6 +34,12 @@ export const IdentityErrors = {
       `An ${what} of this account's data is already running; try again when it has finished`,
       { retryAfterSeconds: 10 },
     ),
+  exportTicketInvalid: () =>
+    new AppError(
+      404,
+      'ACCOUNT_EXPORT_TICKET_INVALID',
+      'This download link is used up or expired (it works once, for a minute): ask for your data again',
+    ),
   accountDataUnavailable: () =>
     new AppError(503, 'ACCOUNT_DATA_UNAVAILABLE', 'Exporting and importing account data is not served here'),
   accountArchiveInvalid: (reason: string) =>

@@ -438,6 +438,42 @@ describe.each(testEngines())('"Download my data" and its import on %s', (engine)
     expect(JSON.stringify(log.body)).toContain('account.imported');
   });
 
+  it('gives a browser a ticket that fetches the same archive once, within a minute', async () => {
+    const wrong = await call(source, alice, 'POST', '/calos/api/account/export/ticket', {
+      password: 'not it',
+    });
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'PASSWORD_INCORRECT']);
+    expect(
+      (await call(source, undefined, 'POST', '/calos/api/account/export/ticket', { password: 'x' })).status,
+    ).toBe(401);
+    const ticket = async () => {
+      const answer = await call(source, alice, 'POST', '/calos/api/account/export/ticket', {
+        password: alice.password,
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body.expires_in).toBe(60);
+      return answer.body.ticket as string;
+    };
+    const first = await ticket();
+    // No session needed: the ticket is the key.
+    const got = await call(source, undefined, 'GET', `/calos/api/account/export/${first}`);
+    expect(got.status).toBe(200);
+    const parts = await unzip(got.raw);
+    expect(parts.get('README.md')).toContain('GDPR Art. 15');
+    expect(contentOf(partsOf(parts))).toEqual(contentOf(partsOf(files)));
+    const again = await call(source, undefined, 'GET', `/calos/api/account/export/${first}`);
+    expect([again.status, again.body.error.code]).toEqual([404, 'ACCOUNT_EXPORT_TICKET_INVALID']);
+    const late = await ticket();
+    source.clock.advance(61_000);
+    try {
+      const expired = await call(source, undefined, 'GET', `/calos/api/account/export/${late}`);
+      expect([expired.status, expired.body.error.code]).toEqual([404, 'ACCOUNT_EXPORT_TICKET_INVALID']);
+    } finally {
+      source.clock.advance(-61_000);
+    }
+    expect((await call(source, undefined, 'GET', '/calos/api/account/export/made-up')).status).toBe(404);
+  });
+
   it('refuses without a session, with a wrong password, and a second export at the same time', async () => {
     expect(
       (await call(source, undefined, 'POST', '/calos/api/account/export', { password: 'x' })).status,

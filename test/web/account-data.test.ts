@@ -71,6 +71,9 @@ describe.skipIf(!hasChromium)('web: your data in the account console', () => {
     expect(await download.getByRole('alert').textContent()).toMatch(/password/i);
 
     await download.getByLabel('Your password').fill(alice.password);
+    // The page asks for a ticket and lets the browser fetch the zip itself (saved as it streams).
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(`${request.method()} ${new URL(request.url()).pathname}`));
     const [saved] = await Promise.all([
       page.waitForEvent('download'),
       download.getByRole('button', { name: 'Download my data' }).click(),
@@ -83,7 +86,10 @@ describe.skipIf(!hasChromium)('web: your data in the account console', () => {
     const files = await entriesOf(await readFile(file));
     expect(files.get('README.md')).toContain('GDPR Art. 15');
     expect(files.get('recipes.json')).toContain('Moving-day chili');
-    await visible(page.getByRole('status').filter({ hasText: /^Downloaded calos-data-/ }));
+    await visible(page.getByRole('status').filter({ hasText: /^Your download has started/ }));
+    expect(asked).toContain('POST /api/account/export/ticket');
+    expect(asked).not.toContain('POST /api/account/export');
+    expect(new URL(saved.url()).pathname).toMatch(/^\/api\/account\/export\/[\w-]{40,}$/);
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
 

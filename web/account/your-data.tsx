@@ -28,10 +28,6 @@ const APP_NAMES: Record<string, string> = {
 };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const kilobytes = (bytes: number) =>
-  bytes < 1024 * 1024
-    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
-    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** A request with the session's token whose answer is not JSON (the zip), or whose body is a file. */
 async function send(
@@ -58,23 +54,21 @@ function Download({ config, session }: Pick<AccountViewProps, 'config' | 'sessio
   const submit = () =>
     action.run(async () => {
       setDone(undefined);
-      const response = await send(config, session, '/api/account/export', {
+      // A ticket, then a plain link to the zip: the browser saves it to disk as it streams,
+      // whatever its size, instead of this page holding it all in memory.
+      const response = await send(config, session, '/api/account/export/ticket', {
         body: JSON.stringify({ password }),
         contentType: 'application/json',
       });
-      const name =
-        /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'calos-data.zip';
-      const blob = await response.blob();
-      const url = URL.createObjectURL(blob);
+      const { ticket } = (await response.json()) as { ticket: string };
       const link = document.createElement('a');
-      link.href = url;
-      link.download = name;
+      link.href = `${config.identity}/api/account/export/${encodeURIComponent(ticket)}`;
+      link.download = '';
       document.body.append(link);
       link.click();
       link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setPassword('');
-      setDone(`Downloaded ${name} (${kilobytes(blob.size)}).`);
+      setDone('Your download has started: the browser saves the zip as it arrives.');
     });
   return (
     <Section title="Download your data">

@@ -2,6 +2,7 @@
 // and Art. 20, data portability) as one zip streamed while it is made, and that zip taken into
 // this CALOS (recipes, meal plans, pantry, lists, events, costumes, plans) by the signed-in user.
 import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -71,17 +72,72 @@ export function registerAccountDataRoutes(app: App, services: IdentityServices, 
     },
     async (request, reply) => {
       const { userId } = requireUser(request);
-      const { archive, filename } = await accountData.exportArchive(
-        userId,
-        request.body.password,
-        originOf(request),
+      return sendZip(
+        reply,
+        await accountData.exportArchive(userId, request.body.password, originOf(request)),
       );
-      return reply
-        .header('content-type', 'application/zip')
-        .header('content-disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`)
-        .header('cache-control', 'no-store')
-        .send(archive);
     },
+  );
+
+  const ZipAnswer = Type.Unsafe<Readable>({
+    type: 'string',
+    format: 'binary',
+    description: 'The zip (application/zip)',
+  });
+  const sendZip = (reply: FastifyReply, { archive, filename }: { archive: Readable; filename: string }) =>
+    reply
+      .header('content-type', 'application/zip')
+      .header('content-disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`)
+      .header('cache-control', 'no-store')
+      .send(archive);
+
+  app.post(
+    '/api/account/export/ticket',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Download my data from a browser: a single-use ticket for the zip',
+        description:
+          'Asks for the password again (401 PASSWORD_INCORRECT) and answers a ticket that works once, for ' +
+          '`expires_in` seconds, at GET /api/account/export/{ticket}: a plain URL the browser saves to disk as it ' +
+          'streams, whatever the size (a page holding the zip itself would keep it all in memory).',
+        security: bearer,
+        body: Type.Object(
+          { password: Type.String({ minLength: 1, maxLength: 1024, description: 'Your password, again' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            ticket: Type.String(),
+            expires_in: Type.Integer({ minimum: 1, description: 'Seconds' }),
+          }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          503: ErrorResponse,
+        },
+      },
+    },
+    async (request) => accountData.exportTicket(requireUser(request).userId, request.body.password),
+  );
+
+  app.get(
+    '/api/account/export/:ticket',
+    {
+      // The ticket is the key: never logged.
+      config: { secretParams: ['ticket'] },
+      schema: {
+        tags: ['account'],
+        summary: 'The zip of "Download my data", for a ticket (works once)',
+        description:
+          'The same archive as POST /api/account/export, streamed. The ticket is spent: a second use, an ' +
+          'expired or unknown one is 404 ACCOUNT_EXPORT_TICKET_INVALID. One export at a time per account (429 ' +
+          'ACCOUNT_DATA_BUSY). Recorded in the security log (account.exported).',
+        params: Type.Object({ ticket: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: ZipAnswer, 404: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      },
+    },
+    async (request, reply) =>
+      sendZip(reply, await accountData.exportByTicket(request.params.ticket, originOf(request))),
   );
 
   // Encapsulated: the zip parser applies to this route only.

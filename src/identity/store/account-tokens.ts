@@ -1,8 +1,9 @@
-// Single-use links mailed to a person (account_tokens): password reset and email verification.
+// Single-use tokens of an account (account_tokens): links mailed for a password reset and an
+// email verification, and the ticket of a data download.
 // Only SHA-256 hashes are stored.
 import type { Queryable } from '../../platform/db/database.ts';
 
-export type AccountTokenPurpose = 'password_reset' | 'email_verify';
+export type AccountTokenPurpose = 'password_reset' | 'email_verify' | 'data_export';
 
 export interface AccountTokenRow {
   token_hash: string;
