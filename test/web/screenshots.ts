@@ -184,7 +184,7 @@ async function shootRecipes(page: Page, web: WebPlatform, data: SampleData) {
   await open(page, web, 'recipes', `/recipes?id=${data.soupId}&edit=1`);
   await visible(page.getByLabel('Name', { exact: true }));
   await shoot(page, 'recipes-recipe-form');
-  for (const view of ['meal-plans', 'pantry', 'shopping']) {
+  for (const view of ['meal-plans', 'pantry', 'shopping', 'cookbooks']) {
     await open(page, web, 'recipes', `/${view}`);
     await shoot(page, `recipes-${view}`);
   }

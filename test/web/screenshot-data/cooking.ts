@@ -201,6 +201,8 @@ export async function seedCooking(morticia: Caller, gomez: Caller, wednesday: Ca
   await morticia('recipes', `/api/shopping-lists/${shopping.list_id}`, {
     method: 'PATCH',
     body: {
+      // The grocer is walked fruit first, then the cupboard.
+      aisle_order: ['produce', 'pantry', 'dairy'],
       items: shopping.items.map((item: Json, index: number) => ({
         name: item.name,
         quantity: item.quantity,
@@ -211,6 +213,18 @@ export async function seedCooking(morticia: Caller, gomez: Caller, wednesday: Ca
       })),
     },
   });
+
+  const cookbook = await morticia('recipes', '/api/cookbooks', {
+    body: {
+      title: 'Weeknight suppers',
+      description: 'What we cook when the fog rolls in early.',
+      visibility: 'public',
+    },
+  });
+  for (const recipe of [soup, rice])
+    await morticia('recipes', `/api/cookbooks/${cookbook.cookbook_id}/recipes/${recipe.recipe_id}`, {
+      method: 'PUT',
+    });
 
   return { riceId: rice.recipe_id as string, soupId: soup.recipe_id as string };
 }
