@@ -51,6 +51,18 @@ export const EventFamilyErrors = {
 
 /** The marketplace (service/market.ts). Credits errors (402 INSUFFICIENT_CREDITS) come from identity as they are. */
 export const MarketErrors = {
+  planPublished: () =>
+    new AppError(
+      409,
+      'PLAN_IS_PUBLISHED',
+      'This plan is published for everyone to read: a plan is either free or for sale, so unpublish it before listing it',
+    ),
+  planListed: () =>
+    new AppError(
+      409,
+      'PLAN_IS_LISTED',
+      'This plan is for sale in the marketplace: a plan is either free or for sale, so unlist it before publishing it',
+    ),
   listingNotFound: () => new AppError(404, 'LISTING_NOT_FOUND', 'No such listing'),
   purchaseNotFound: () => new AppError(404, 'PURCHASE_NOT_FOUND', 'No such purchase'),
   itemNotFound: (kind: 'plan' | 'costume') =>

@@ -361,6 +361,42 @@ describe.each(testEngines())('the Hollowtown marketplace on %s', (engine) => {
     expect(await balance(other)).toBe(1000);
   });
 
+  it('sells a plan or gives it away, not both: a published plan is not listed, a listed one not published', async () => {
+    const seller = await user();
+    const patchPlan = (planId: string, payload: Record<string, unknown>) =>
+      inject({
+        method: 'PATCH',
+        url: `/hollowtown/api/haunted-house/plans/${planId}`,
+        headers: seller.headers,
+        payload,
+      });
+    const free = await planOf(seller, 'The free crypt');
+    expect((await patchPlan(free, { is_published: true })).statusCode).toBe(200);
+    const refused = await list(seller, { item_kind: 'plan', item_id: free, price: 20 });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'PLAN_IS_PUBLISHED']);
+
+    const sold = await planOf(seller, 'The paid crypt');
+    const listed = await list(seller, { item_kind: 'plan', item_id: sold, price: 20 });
+    expect(listed.statusCode).toBe(201);
+    const publish = await patchPlan(sold, { is_published: true });
+    expect([publish.statusCode, publish.json().error.code]).toEqual([409, 'PLAN_IS_LISTED']);
+    // Nothing changed: still private, still for sale.
+    expect((await show(seller, listed.json().listing_id)).json()).toMatchObject({ is_listed: true });
+    const relist = (is_listed: boolean) =>
+      inject({
+        method: 'PATCH',
+        url: `/hollowtown/api/market/listings/${listed.json().listing_id}`,
+        headers: seller.headers,
+        payload: { is_listed },
+      });
+    expect((await relist(false)).statusCode).toBe(200);
+    // Off sale, the seller may give it away; then it is not listed again.
+    expect((await patchPlan(sold, { is_published: true })).statusCode).toBe(200);
+    const again = await relist(true);
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'PLAN_IS_PUBLISHED']);
+    expect((await show(seller, listed.json().listing_id)).json()).toMatchObject({ is_listed: false });
+  });
+
   it('hides an unlisted listing from everyone but its seller and buyers (404)', async () => {
     const [seller, buyer, stranger] = [await user(), await user(), await user()];
     const listingId = await listing(seller, 30);

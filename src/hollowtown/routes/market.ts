@@ -207,7 +207,8 @@ export function registerMarketRoutes(app: App, market: MarketService): void {
         tags,
         summary: 'Put one of your plans or costume ideas on sale',
         description:
-          "Someone else's item (or a missing one) answers 404 like the item's own API; an item is listed once (409 ITEM_ALREADY_LISTED).",
+          "Someone else's item (or a missing one) answers 404 like the item's own API; an item is listed once (409 ITEM_ALREADY_LISTED); " +
+          'a published plan is free, so it is not sold (409 PLAN_IS_PUBLISHED: unpublish it first).',
         security: bearer,
         body: CreateListing,
         response: {
@@ -244,10 +245,18 @@ export function registerMarketRoutes(app: App, market: MarketService): void {
       schema: {
         tags,
         summary: 'Change your listing (price, words) or take it off sale',
+        description:
+          'Listing a plan again after it was published answers 409 PLAN_IS_PUBLISHED (unpublish it first).',
         security: bearer,
         params: IdParams,
         body: PatchListing,
-        response: { 200: Listing, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Listing,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
       },
     },
     async (request) => market.update(requireUser(request).userId, request.params.id, request.body),

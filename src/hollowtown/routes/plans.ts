@@ -174,10 +174,18 @@ export function registerPlanRoutes(app: App, plans: PlanService): void {
       schema: {
         tags,
         summary: 'Change your room plan',
+        description:
+          'A plan is free or for sale, not both: publishing one listed in the marketplace answers 409 `PLAN_IS_LISTED` (unlist it first).',
         security: bearer,
         params: IdParams,
         body: PatchPlan,
-        response: { 200: Plan, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Plan,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
       },
     },
     async (request) => plans.update(requireUser(request).userId, request.params.id, request.body),

@@ -340,6 +340,8 @@ export function createMarketService(deps: HollowtownDeps) {
         ? await findOwnItem(db, sellerId, input.item_kind, input.item_id)
         : undefined;
       if (!owned) throw MarketErrors.itemNotFound(input.item_kind);
+      // Free or for sale, not both: what buyers pay for must not be readable by everyone.
+      if (owned.is_published) throw MarketErrors.planPublished();
       const listingId = await insertListing(db, {
         sellerId,
         kind: input.item_kind,
@@ -360,18 +362,30 @@ export function createMarketService(deps: HollowtownDeps) {
     async update(sellerId: string, listingId: string, patch: ListingPatch): Promise<ListingView> {
       const changed =
         isUuid(listingId) &&
-        (await updateListing(
-          db,
-          sellerId,
-          listingId,
-          {
-            title: patch.title === undefined ? undefined : cleanName('body.title', patch.title),
-            summary: patch.summary?.trim(),
-            price: patch.price,
-            is_listed: patch.is_listed,
-          },
-          deps.now(),
-        ));
+        (await db.transaction(async (tx) => {
+          const done = await updateListing(
+            tx,
+            sellerId,
+            listingId,
+            {
+              title: patch.title === undefined ? undefined : cleanName('body.title', patch.title),
+              summary: patch.summary?.trim(),
+              price: patch.price,
+              is_listed: patch.is_listed,
+            },
+            deps.now(),
+          );
+          // Listed again after the plan was published meanwhile: free or for sale, not both.
+          if (done && patch.is_listed === true) {
+            const listing = await findListing(tx, listingId, sellerId);
+            if (
+              listing?.item_kind === 'plan' &&
+              (await findOwnItem(tx, sellerId, 'plan', listing.item_id))?.is_published
+            )
+              throw MarketErrors.planPublished();
+          }
+          return done;
+        }));
       if (!changed) throw MarketErrors.listingNotFound();
       return toListingView(await visibleListing(sellerId, listingId), sellerId);
     },

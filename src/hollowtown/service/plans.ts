@@ -4,7 +4,7 @@ import { type ItemSummary, type Period, periodStart } from '../../community/serv
 import { toPage } from '../../platform/http/pagination.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors, MarketErrors } from '../errors.ts';
-import { findOwnItem, lockBuyersOfItem } from '../store/market.ts';
+import { findOwnItem, isPlanListed, lockBuyersOfItem } from '../store/market.ts';
 import {
   deletePlan,
   findVisiblePlan,
@@ -106,7 +106,14 @@ export function createPlanService(deps: HollowtownDeps, community: HollowtownCom
         setup_instructions: patch.setup_instructions?.map((step) => step.trim()),
         is_published: patch.is_published,
       };
-      const row = isUuid(planId) ? await updatePlan(db, userId, planId, fields) : undefined;
+      if (!isUuid(planId)) throw HollowtownErrors.planNotFound();
+      const row = await db.transaction(async (tx) => {
+        const updated = await updatePlan(tx, userId, planId, fields);
+        // Free or for sale, not both (the listing holds what buyers pay for).
+        if (updated && patch.is_published === true && (await isPlanListed(tx, planId)))
+          throw MarketErrors.planListed();
+        return updated;
+      });
       if (!row) throw HollowtownErrors.planNotFound();
       return toPlanView(row, userId);
     },

@@ -54,19 +54,28 @@ const FROM_LISTINGS = `market_listings l
   LEFT JOIN haunted_house_plans h ON h.plan_id = l.plan_id
   LEFT JOIN costume_ideas c ON c.costume_id = l.costume_id`;
 
-/** The item's owner and name, when `userId` owns it (undefined otherwise: not theirs or missing). */
+/**
+ * The item's name and whether it is published for everyone (plans; a costume never is), when
+ * `userId` owns it (undefined otherwise: not theirs or missing).
+ */
 export async function findOwnItem(
   db: Queryable,
   userId: string,
   kind: MarketItemKind,
   itemId: string,
-): Promise<{ name: string } | undefined> {
+): Promise<{ name: string; is_published: boolean } | undefined> {
   const sql =
     kind === 'plan'
-      ? 'SELECT room_name AS name FROM haunted_house_plans WHERE plan_id = $1 AND user_id = $2'
-      : 'SELECT costume_name AS name FROM costume_ideas WHERE costume_id = $1 AND user_id = $2';
-  const { rows } = await db.query<{ name: string }>(sql, [itemId, userId]);
+      ? 'SELECT room_name AS name, is_published FROM haunted_house_plans WHERE plan_id = $1 AND user_id = $2'
+      : 'SELECT costume_name AS name, false AS is_published FROM costume_ideas WHERE costume_id = $1 AND user_id = $2';
+  const { rows } = await db.query<{ name: string; is_published: boolean }>(sql, [itemId, userId]);
   return rows[0];
+}
+
+/** Whether the plan is for sale now (listed). */
+export async function isPlanListed(db: Queryable, planId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM market_listings WHERE plan_id = $1 AND is_listed', [planId]);
+  return rows.length > 0;
 }
 
 /**

@@ -3381,7 +3381,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change your room plan */
+        /**
+         * Change your room plan
+         * @description A plan is free or for sale, not both: publishing one listed in the marketplace answers 409 `PLAN_IS_LISTED` (unlist it first).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -3518,6 +3521,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4128,7 +4146,7 @@ export interface paths {
         put?: never;
         /**
          * Put one of your plans or costume ideas on sale
-         * @description Someone else's item (or a missing one) answers 404 like the item's own API; an item is listed once (409 ITEM_ALREADY_LISTED).
+         * @description Someone else's item (or a missing one) answers 404 like the item's own API; an item is listed once (409 ITEM_ALREADY_LISTED); a published plan is free, so it is not sold (409 PLAN_IS_PUBLISHED: unpublish it first).
          */
         post: {
             parameters: {
@@ -4453,7 +4471,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change your listing (price, words) or take it off sale */
+        /**
+         * Change your listing (price, words) or take it off sale
+         * @description Listing a plan again after it was published answers 409 PLAN_IS_PUBLISHED (unpublish it first).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4592,6 +4613,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
