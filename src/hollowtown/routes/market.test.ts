@@ -271,9 +271,24 @@ describe.each(testEngines())('the Hollowtown marketplace on %s', (engine) => {
     expect(page).not.toContain('Pleat the wings');
     expect(await costume(seller)).toMatchObject({ ...FULL, is_mine: true });
     expect(await costume(buyer)).toMatchObject(PREVIEW);
+    // Searching the hidden words finds nothing for them (a match would tell what it says).
+    const found = async (viewer: TestUser, q: string) =>
+      (
+        await inject({
+          method: 'GET',
+          url: `/hollowtown/api/costumes?q=${q}&limit=50`,
+          headers: viewer.headers,
+        })
+      )
+        .json()
+        .items.some((c: { costume_id: string }) => c.costume_id === costumeId);
+    expect(await found(stranger, 'bedsheet')).toBe(false);
+    expect(await found(stranger, 'queen')).toBe(true);
+    expect(await found(seller, 'bedsheet')).toBe(true);
 
     expect((await buy(buyer, listingId, 'moth')).statusCode).toBe(201);
     expect(await costume(buyer)).toMatchObject(FULL);
+    expect(await found(buyer, 'bedsheet')).toBe(true);
     expect(await inGallery(buyer)).toMatchObject(FULL);
     expect(await costume(stranger)).toMatchObject(PREVIEW);
 

@@ -39,6 +39,16 @@ export interface CostumeRow extends CostumeFields {
   is_bought: boolean;
 }
 
+/** Whether `c`'s pattern is sold: listed, or held by buyers (a purchase not refunded). */
+const patternSoldSql = `EXISTS (SELECT 1 FROM market_listings l WHERE l.costume_id = c.costume_id AND (l.is_listed OR EXISTS
+    (SELECT 1 FROM market_purchases p WHERE p.listing_id = l.listing_id AND p.status <> 'refunded')))`;
+
+/** Whether the viewer bought `c` (a completed purchase). */
+const boughtSql = (
+  viewer: string,
+) => `EXISTS (SELECT 1 FROM market_listings l JOIN market_purchases p ON p.listing_id = l.listing_id
+    WHERE l.costume_id = c.costume_id AND p.buyer_id = ${viewer} AND p.status = 'completed')`;
+
 /** Columns of `c` (costume_ideas), with the viewer's vote and purchase read from the parameter `viewer`. */
 const columns = (viewer: string) => `c.costume_id, c.user_id, c.costume_name, c.description, c.difficulty,
   c.materials, c.cost_estimate_cents, c.image_url, c.tags, c.upvotes, c.created_at, c.updated_at,
@@ -47,10 +57,8 @@ const columns = (viewer: string) => `c.costume_id, c.user_id, c.costume_name, c.
   ${cursorTime('c.created_at')} AS cursor_at,
   (SELECT l.listing_id FROM market_listings l WHERE l.costume_id = c.costume_id AND l.is_listed) AS sale_listing_id,
   (SELECT l.price FROM market_listings l WHERE l.costume_id = c.costume_id AND l.is_listed) AS sale_price,
-  EXISTS (SELECT 1 FROM market_listings l WHERE l.costume_id = c.costume_id AND (l.is_listed OR EXISTS
-    (SELECT 1 FROM market_purchases p WHERE p.listing_id = l.listing_id AND p.status <> 'refunded'))) AS is_pattern_sold,
-  EXISTS (SELECT 1 FROM market_listings l JOIN market_purchases p ON p.listing_id = l.listing_id
-    WHERE l.costume_id = c.costume_id AND p.buyer_id = ${viewer} AND p.status = 'completed') AS is_bought`;
+  ${patternSoldSql} AS is_pattern_sold,
+  ${boughtSql(viewer)} AS is_bought`;
 
 const EDITABLE: Readonly<Record<keyof CostumeFields, ColumnKind>> = {
   costume_name: 'plain',
@@ -190,7 +198,12 @@ export async function listCostumes(db: Queryable, filter: CostumeFilter): Promis
     where.push(`c.cost_estimate_cents <= ${params.add(filter.maxCostCents)}`);
   for (const word of searchWords(filter.q)) {
     const pattern = params.add(containsPattern(word));
-    where.push(`(c.costume_name ILIKE ${pattern} OR c.description ILIKE ${pattern})`);
+    // A sold pattern's description is not searched for those who may not read it: a match
+    // would tell them what it says.
+    where.push(
+      `(c.costume_name ILIKE ${pattern} OR (c.description ILIKE ${pattern} AND (c.user_id = ${viewer}
+        OR NOT ${patternSoldSql} OR ${boughtSql(viewer)})))`,
+    );
   }
   const byNew = filter.sort === 'new';
   if (filter.after && byNew) {
