@@ -240,6 +240,12 @@ export const IdentityErrors = {
     new AppError(404, 'PLAN_NOT_FOUND', `No plan "${code}"`, { plan_code: code }),
   planChangeInvalid: (reason: string) => new AppError(400, 'PLAN_CHANGE_INVALID', reason),
   staffInputInvalid: (reason: string) => new AppError(400, 'STAFF_INPUT_INVALID', reason),
+  lastAdminOfAll: () =>
+    new AppError(
+      409,
+      'LAST_ADMIN_OF_ALL',
+      'This is the last admin of every domain: grant the role to someone else first (or use calos staff at the machine)',
+    ),
   staffGrantNotFound: () => new AppError(404, 'STAFF_GRANT_NOT_FOUND', 'That person has no such staff role'),
   accountDisabled: () =>
     new AppError(403, 'ACCOUNT_DISABLED', 'This account has been disabled; contact CALOS support'),

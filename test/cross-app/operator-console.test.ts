@@ -219,6 +219,14 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
     expect(revoked.body).toMatchObject({ domains: ['hollowtown'] });
     expect((await call(everything, 'POST', '/calos/api/admin/staff/revoke', body)).status).toBe(404);
 
+    // The last admin of everything stays: nobody could grant or revoke in the console after.
+    const self = { login: everything.username, role: 'admin', domain: 'all' };
+    const last = await call(everything, 'POST', '/calos/api/admin/staff/revoke', self);
+    expect([last.status, last.body.error.code]).toEqual([409, 'LAST_ADMIN_OF_ALL']);
+    const second = { login: bystander.username, role: 'admin', domain: 'all' };
+    expect((await call(everything, 'POST', '/calos/api/admin/staff', second)).status).toBe(200);
+    expect((await call(everything, 'POST', '/calos/api/admin/staff/revoke', second)).status).toBe(200);
+
     const audit = await call(everything, 'GET', '/calos/api/admin/audit?limit=100');
     const actions = audit.body.items
       .filter((e: { actor_label: string }) => e.actor_label === everything.username)

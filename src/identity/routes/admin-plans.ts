@@ -211,7 +211,9 @@ export function registerAdminPlanRoutes(app: App, deps: IdentityDeps) {
       schema: {
         tags,
         summary: 'Take a staff role back in a domain (admin of all), as `calos staff revoke`',
-        description: '404 STAFF_GRANT_NOT_FOUND when the person holds no such role there.',
+        description:
+          '404 STAFF_GRANT_NOT_FOUND when the person holds no such role there; 409 LAST_ADMIN_OF_ALL for the last ' +
+          'admin of every domain (yourself included: grant it to someone else first).',
         security: bearer,
         body: GrantInput,
         response: {
@@ -222,6 +224,7 @@ export function registerAdminPlanRoutes(app: App, deps: IdentityDeps) {
             domains: Type.Array(Type.String()),
           }),
           ...Errors,
+          409: ErrorResponse,
         },
       },
     },

@@ -8,6 +8,7 @@ import {
   deleteStaffRole,
   insertStaffRole,
   listStaffRoles,
+  lockAdminsOfAll,
   STAFF_DOMAINS,
   STAFF_ROLES,
   type StaffDomain,
@@ -75,7 +76,12 @@ export function createStaffService(deps: Pick<IdentityDeps, 'db' | 'now'>) {
       const { role, domain } = parse(input);
       const user = await userOf(input.login);
       const removed = await db.transaction(async (tx) => {
+        // From the console, the last admin of everything cannot be taken away (nobody could then
+        // grant or revoke anything there); an operator at the machine (calos staff) still may.
+        const guarded = !('operator' in actor) && role === 'admin' && (domain ?? 'all') === 'all';
+        const adminsBefore = guarded ? await lockAdminsOfAll(tx) : 0;
         const domains = await deleteStaffRole(tx, { userId: user.user_id, role, domain: domain ?? null });
+        if (guarded && domains.includes('all') && adminsBefore <= 1) throw IdentityErrors.lastAdminOfAll();
         if (domains.length > 0)
           await enqueueEvent(tx, 'staff.changed', { user_id: user.user_id }, deps.now());
         for (const d of domains)

@@ -54,6 +54,14 @@ export async function deleteStaffRole(
   return rows.map((r) => r.domain);
 }
 
+/** Locks the admin-of-all grants (a revoke of one waits for another) and counts them. */
+export async function lockAdminsOfAll(tx: Queryable): Promise<number> {
+  const { rows } = await tx.query(
+    `SELECT user_id FROM staff_roles WHERE role = 'admin' AND domain = 'all' FOR UPDATE`,
+  );
+  return rows.length;
+}
+
 export async function listStaffRoles(db: Queryable, userId?: string): Promise<StaffGrantRow[]> {
   const { rows } = await db.query<StaffGrantRow>(
     `SELECT s.user_id, u.username, s.role, s.domain, s.granted_by, s.created_at

@@ -1738,7 +1738,7 @@ export interface paths {
         put?: never;
         /**
          * Take a staff role back in a domain (admin of all), as `calos staff revoke`
-         * @description 404 STAFF_GRANT_NOT_FOUND when the person holds no such role there.
+         * @description 404 STAFF_GRANT_NOT_FOUND when the person holds no such role there; 409 LAST_ADMIN_OF_ALL for the last admin of every domain (yourself included: grant it to someone else first).
          */
         post: {
             parameters: {
@@ -1828,6 +1828,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
