@@ -260,9 +260,33 @@ describe.each(testEngines())('ingredient lines across apps on %s', (engine) => {
     });
     expect(list.status, JSON.stringify(list.body)).toBe(201);
     expect(list.body.items).toEqual([
-      { name: 'gummy worms', quantity: 24, unit: null, checked: false, cost_cents: null, note: null },
-      { name: 'apples', quantity: 3, unit: null, checked: false, cost_cents: null, note: null },
-      { name: 'candles', quantity: 12, unit: null, checked: false, cost_cents: 600, note: null },
+      {
+        name: 'gummy worms',
+        quantity: 24,
+        unit: null,
+        checked: false,
+        cost_cents: null,
+        note: null,
+        aisle: 'other',
+      },
+      {
+        name: 'apples',
+        quantity: 3,
+        unit: null,
+        checked: false,
+        cost_cents: null,
+        note: null,
+        aisle: 'produce',
+      },
+      {
+        name: 'candles',
+        quantity: 12,
+        unit: null,
+        checked: false,
+        cost_cents: 600,
+        note: null,
+        aisle: 'pantry',
+      },
     ]);
     expect(list.body.total_cost_cents).toBe(600);
   });

@@ -254,13 +254,69 @@ describe.each(testEngines())('meal plans and their shopping lists on %s', (engin
       // milk: 2 cups (473.18 ml) + 300 ml = 773.18 ml → 775 ml; butter: 4 tbsp (pantry has none)
       // garlic: 2 cloves (the pantry has a head: another unit); salt: in the pantry.
       expect(list.items).toEqual([
-        { name: 'all-purpose flour', quantity: 200, unit: 'g', checked: false, cost_cents: null, note: null },
-        { name: 'butter', quantity: 4, unit: 'tbsp', checked: false, cost_cents: null, note: null },
-        { name: 'eggs', quantity: 3, unit: 'count', checked: false, cost_cents: null, note: null },
-        { name: 'egg', quantity: 100, unit: 'g', checked: false, cost_cents: null, note: null },
-        { name: 'Flour', quantity: 775, unit: 'g', checked: false, cost_cents: null, note: null },
-        { name: 'garlic', quantity: 2, unit: 'clove', checked: false, cost_cents: null, note: null },
-        { name: 'Milk', quantity: 775, unit: 'ml', checked: false, cost_cents: null, note: null },
+        {
+          name: 'all-purpose flour',
+          quantity: 200,
+          unit: 'g',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'pantry',
+        },
+        {
+          name: 'butter',
+          quantity: 4,
+          unit: 'tbsp',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'dairy',
+        },
+        {
+          name: 'eggs',
+          quantity: 3,
+          unit: 'count',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'dairy',
+        },
+        {
+          name: 'egg',
+          quantity: 100,
+          unit: 'g',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'dairy',
+        },
+        {
+          name: 'Flour',
+          quantity: 775,
+          unit: 'g',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'pantry',
+        },
+        {
+          name: 'garlic',
+          quantity: 2,
+          unit: 'clove',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'produce',
+        },
+        {
+          name: 'Milk',
+          quantity: 775,
+          unit: 'ml',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'dairy',
+        },
       ]);
       expect(list.open_items).toBe(7);
 
@@ -337,7 +393,15 @@ describe.each(testEngines())('meal plans and their shopping lists on %s', (engin
       expect(response.statusCode).toBe(201);
       expect(response.json().skipped_recipe_ids).toEqual([borrowed.recipe_id]);
       expect(response.json().items).toEqual([
-        { name: 'rice', quantity: 1, unit: 'kg', checked: false, cost_cents: null, note: null },
+        {
+          name: 'rice',
+          quantity: 1,
+          unit: 'kg',
+          checked: false,
+          cost_cents: null,
+          note: null,
+          aisle: 'pantry',
+        },
       ]);
     });
 
