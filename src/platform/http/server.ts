@@ -4,13 +4,10 @@ import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { RevocationList } from '../auth/revocations.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Config, ServiceName } from '../config.ts';
-import { isCalendarDate, isStorableDateTime } from '../dates.ts';
 import type { DBPoolManager } from '../db/pool-manager.ts';
 import { PlatformErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -21,12 +18,9 @@ import { registerApiDocs } from './docs.ts';
 import { clientErrorResponse, errorBody, handleError, MAX_PARAM_LENGTH } from './error-handler.ts';
 import { createUrlRewriter } from './host-routing.ts';
 import { refuseInvalidText } from './input-text.ts';
-import { registerWebPages } from './static.ts';
-
-// ajv-formats is CommonJS: at run time its default import is the plugin function itself.
-const addFormats = addFormatsModule as unknown as FormatsPlugin;
-
+import { compileSerializer, compileValidator } from './schema-compilers.ts';
 import type { App, MountedService } from './service.ts';
+import { registerWebPages } from './static.ts';
 
 export interface DependencyStatus {
   name: string;
@@ -55,21 +49,6 @@ export interface HttpServerOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const COMPRESSIBLE =
   /^(application\/(json|javascript|xml|yaml|x-yaml|[a-z0-9.+-]+\+(json|xml))|text\/(html|css|plain|calendar|javascript|xml|csv|markdown)|image\/svg\+xml)\s*(;|$)/i;
-
-function createAjv(coerceTypes: false | 'array') {
-  const ajv = new Ajv({
-    coerceTypes,
-    useDefaults: true,
-    removeAdditional: false,
-    allErrors: false,
-    strict: false,
-  });
-  addFormats(ajv);
-  // Days and times a database can hold: years 0001 to 9999 (ajv-formats also takes year 0000).
-  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
-  ajv.addFormat('date-time', { type: 'string', validate: isStorableDateTime });
-  return ajv;
-}
 
 /**
  * Fastify's trustProxy from CALOS_TRUST_PROXY. A hop count trusts that many proxies nearest this
@@ -101,9 +80,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     rewriteUrl: (req) => (rewrite ? rewrite(req.headers.host, req.url ?? '/') : (req.url ?? '/')),
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
     // While closing, answers are 503 in the error shape (the hook below), not Fastify's own body.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
@@ -139,13 +115,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     reply.header('x-request-id', request.id);
     if (isClosing) reply.header('connection', 'close');
   });
-  // Query strings, params and headers arrive as text and are coerced to their schema types;
-  // JSON bodies are not: a number where a string belongs is an error, not a silent conversion.
-  const bodyAjv = createAjv(false);
-  const textAjv = createAjv('array');
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
-  );
+  // Validators and serializers are compiled once per process (schema-compilers.ts).
+  app.setValidatorCompiler(compileValidator);
+  app.setSerializerCompiler(compileSerializer);
   // brotli or gzip by Accept-Encoding for JSON, pages, scripts and documents over 1 KiB. Streams
   // that must arrive as they are written (SSE, NDJSON) are not compressible types here: a
   // compressor would hold their events back until its buffer fills.
