@@ -1,7 +1,6 @@
 // Migrates once into templates (a PGlite data dir, and one Postgres database per logical
 // database), which every test file clones; everything is removed when the run ends.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -11,10 +10,11 @@ import { DBPoolManager } from '../src/platform/db/pool-manager.ts';
 import { migrate } from '../src/platform/migrations/migrator.ts';
 import { dropDatabases } from './support/databases.ts';
 import { postgresUrlFor, TEST_POSTGRES_URL, testEngines, uniqueSuffix } from './support/engines.ts';
+import { scratchDir } from './support/scratch.ts';
 
 export default async function setup(project: TestProject) {
   const engines = testEngines();
-  const pgliteDir = mkdtempSync(path.join(tmpdir(), 'calos-template-'));
+  const pgliteDir = scratchDir('calos-template-');
   const templates = {} as Record<DatabaseName, string>;
   const suffix = uniqueSuffix();
 

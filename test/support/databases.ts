@@ -1,8 +1,7 @@
 // Isolated databases for one test file: cloned from migrated templates (Postgres
 // CREATE DATABASE … TEMPLATE, PGlite a copy of a migrated data dir), or empty for migrator
 // tests. cleanup() drops or deletes everything it made.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -11,6 +10,7 @@ import { DATABASE_NAMES, type DatabaseName } from '../../src/platform/databases.
 import type { Engine } from '../../src/platform/db/database.ts';
 import { DBPoolManager } from '../../src/platform/db/pool-manager.ts';
 import { postgresUrlFor, TEST_POSTGRES_URL, uniqueSuffix } from './engines.ts';
+import { scratchDir } from './scratch.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -43,7 +43,7 @@ export async function isolatedDatabases(
   options: IsolationOptions = {},
 ): Promise<IsolatedDatabases> {
   const migrated = options.migrated ?? true;
-  const dataDir = mkdtempSync(path.join(tmpdir(), `calos-test-${engine}-`));
+  const dataDir = scratchDir(`calos-test-${engine}-`);
   const targets = {} as Record<DatabaseName, DatabaseTarget>;
   const created: string[] = [];
   const opened: DBPoolManager[] = [];
