@@ -5,7 +5,6 @@ import { shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
 import {
-  Button,
   Checkbox,
   Empty,
   ErrorMessage,
