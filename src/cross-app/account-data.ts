@@ -58,8 +58,8 @@ this archive as it is (account console → Your data → Import).
     two-step verification (whether and since when), AI preferences and usage, karma, apps you
     connected, mail opt-outs and mails sent to you, staff roles, and the security log.
   - \`hollowtown.json\`: Halloween recipes, events and the recipes planned for them, costumes,
-    haunted-house plans, your votes, upvotes and reports, marketplace listings and purchases, and
-    clicks on shop links.
+    haunted-house plans, your votes, upvotes and reports, marketplace listings, sales and
+    purchases (each purchase with your copy of the plan or pattern you bought), and clicks on shop links.
   - \`recipes.json\`: recipes, ratings you gave, favourites, meal plans, pantry, shopping lists,
     recipes you shared between apps, your votes and reports, and clicks on shop links.
   - \`family.json\`: the families you belong to and what you see there (members by id and role,

@@ -267,6 +267,27 @@ describe.each(testEngines())('"Download my data" and its import on %s', (engine)
     const bobs = await created(source, bob, '/hollowtown/api/costumes', { costume_name: 'Vampire' });
     const vote = await call(source, alice, 'POST', `/hollowtown/api/costumes/${bobs.costume_id}/upvote`);
     expect(vote.status, JSON.stringify(vote.body)).toBeLessThan(300);
+    // Alice buys Bob's haunted-house plan in the marketplace: her copy of it is hers to take along.
+    const maze = await created(source, bob, '/hollowtown/api/haunted-house/plans', {
+      room_name: 'Mirror maze',
+      scare_level: 7,
+      props_needed: [{ name: 'mirror panel', quantity: 12 }],
+      setup_instructions: ['Angle the panels so every path ends in a reflection.'],
+    });
+    const mazeListing = await created(source, bob, '/hollowtown/api/market/listings', {
+      item_kind: 'plan',
+      item_id: maze.plan_id,
+      price: 40,
+    });
+    await created(
+      source,
+      alice,
+      `/hollowtown/api/market/listings/${mazeListing.listing_id}/purchase`,
+      undefined,
+      {
+        'idempotency-key': 'maze-1',
+      },
+    );
     // Family Planner: Alice's family with Bob in it; lists, items, an event, a shopping list.
     const family = await created(source, alice, '/family/api/families', { family_name: 'The Addams' });
     await joinFamily(injectCall(source), {
@@ -359,6 +380,21 @@ describe.each(testEngines())('"Download my data" and its import on %s', (engine)
     expect(hollowtown.collections.event_recipes).toHaveLength(2);
     expect(hollowtown.collections.votes).toEqual([expect.objectContaining({ item_kind: 'costume' })]);
     expect(hollowtown.collections.costume_ideas?.map((c) => c.costume_name)).toEqual(['Paper ghost']);
+    expect(hollowtown.collections.market_purchases).toEqual([
+      expect.objectContaining({
+        side: 'bought',
+        title: 'Mirror maze',
+        status: 'completed',
+        item_copy: {
+          item_kind: 'plan',
+          plan_id: expect.any(String),
+          room_name: 'Mirror maze',
+          scare_level: 7,
+          props_needed: [{ name: 'mirror panel', quantity: 12, note: null }],
+          setup_instructions: ['Angle the panels so every path ends in a reflection.'],
+        },
+      }),
+    ]);
     expect(family.collections.families?.map((f) => f.family_name)).toEqual(['The Addams']);
     expect(family.collections.family_members).toHaveLength(2);
     expect(family.collections.family_messages?.map((m) => m.body)).toEqual(['See you at six']);

@@ -3,8 +3,8 @@
 // (the whole item stays hidden), buying once with an Idempotency-Key that a retry after a lost
 // answer sends again (paid once), not enough credits with the way to buy some, bought already,
 // my purchases, and selling: listing one of my plans, my own listing, unlisting, a seller's
-// earnings, and the account console's purchases and sales across apps. Every view is checked
-// with axe.
+// earnings, the account console's purchases and sales across apps, and a purchase whose seller
+// closed their account (the buyer's copy). Every view is checked with axe.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -252,5 +252,62 @@ describe.skipIf(!hasChromium)('web: Hollowtown marketplace', () => {
     );
     await axeClean(sellerPage);
     await sellerContext.close();
+  });
+
+  it("keeps a purchase readable after the seller closed their account: the buyer's copy", async () => {
+    const leaving = newUser('gone');
+    const leavingToken = await register(leaving);
+    const plan = await as(leavingToken, 'POST', '/hollowtown/api/haunted-house/plans', {
+      room_name: 'Hall of portraits',
+      scare_level: 6,
+      props_needed: [{ name: 'gilded frame', quantity: 8 }],
+      setup_instructions: ['Cut eye holes in the portraits'],
+    });
+    const listed = await as(leavingToken, 'POST', '/hollowtown/api/market/listings', {
+      item_kind: 'plan',
+      item_id: plan.body.plan_id,
+      price: 25,
+      title: 'Hall of Portraits',
+    });
+    expect(listed.status, JSON.stringify(listed.body)).toBe(201);
+    const { context, page } = await buyerPage('market-purchases');
+    const token = await tokenIn(page);
+    const bought = await as(
+      token,
+      'POST',
+      `/hollowtown/api/market/listings/${listed.body.listing_id}/purchase`,
+      undefined,
+      { 'idempotency-key': 'portraits-1' },
+    );
+    expect(bought.status, JSON.stringify(bought.body)).toBe(201);
+    const closed = await as(leavingToken, 'DELETE', '/calos/api/account', { password: leaving.password });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(204);
+    const purchaseUrl = `/hollowtown/api/market/purchases/${bought.body.purchase_id}`;
+    const deadline = Date.now() + 20_000;
+    while ((await as(token, 'GET', purchaseUrl)).body.item_source !== 'copy') {
+      if (Date.now() > deadline) throw new Error("the seller's erasure did not reach Hollowtown in time");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    await page.reload();
+    await page
+      .getByRole('list', { name: 'Purchases' })
+      .getByRole('link', { name: 'Hall of Portraits' })
+      .click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Hall of Portraits' }));
+    await visible(page.getByText('Cut eye holes in the portraits'));
+    await visible(page.getByText("The seller's account was closed"));
+    await axeClean(page);
+
+    await page.goto(web.at('account', '/account/purchases'));
+    const link = page
+      .getByRole('region', { name: 'Hollowtown' })
+      .getByRole('list', { name: 'Bought in Hollowtown' })
+      .getByRole('link', { name: 'Hall of Portraits' });
+    expect(await link.getAttribute('href')).toBe(
+      web.at('hollowtown', `/market?purchase=${bought.body.purchase_id}`),
+    );
+    await axeClean(page);
+    await context.close();
   });
 });

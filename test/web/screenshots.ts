@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import webpush from 'web-push';
 import { goodAnswer } from '../../src/hollowtown/testing/recipe-answers.ts';
-import { createStaffService } from '../../src/identity/index.ts';
 import { type OllamaStandIn, startOllamaStandIn } from '../stand-ins/ollama.ts';
 import { type Cast, type SampleData, seedSampleData } from './screenshot-data/index.ts';
+import { type MarketData, seedConsole, seedMarket } from './screenshot-data/market.ts';
 import {
   hasChromium,
   launchChromium,
@@ -24,7 +24,7 @@ import {
 const OUT = path.resolve('docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
-/** `npm run screenshots -- account family` retakes only those sets (landing, hollowtown, recipes, family, account, admin, phone, offline). */
+/** `npm run screenshots -- account family` retakes only those sets (landing, hollowtown, recipes, family, account, market, admin, phone, offline). */
 const ONLY = process.argv.slice(2);
 const wanted = (set: string) => ONLY.length === 0 || ONLY.includes(set);
 /** Room around a section shot up close. */
@@ -223,10 +223,34 @@ async function shootPhone(browser: Browser, web: WebPlatform, cast: Cast, data: 
   await phone.close();
 }
 
-/** The operator console, with Morticia made an admin of everything the way `calos staff grant` does. */
-async function shootAdmin(page: Page, web: WebPlatform, cast: Cast) {
-  const staff = createStaffService({ db: web.databases.get('identity'), now: () => new Date() });
-  await staff.grant({ login: cast.morticia.username, role: 'admin' }, { operator: 'screenshots' });
+/**
+ * The marketplace, after the apps' own sets (its sample data would change their pages): browsing,
+ * a listing for sale with Pay asked once more, a plan Morticia bought, and her purchases and sales
+ * across apps in the account console.
+ */
+async function shootMarket(page: Page, web: WebPlatform, market: MarketData) {
+  await openSignedIn(page, web, 'hollowtown', 'market');
+  await visible(page.getByRole('link', { name: 'Electric Chair Photo Booth' }));
+  await shoot(page, 'hollowtown-market');
+  await open(page, web, 'hollowtown', `/market?listing=${market.forSaleId}`);
+  await page.getByRole('button', { name: /^Buy for/ }).click();
+  await visible(page.getByRole('button', { name: /^Pay / }));
+  await shoot(page, 'hollowtown-market-listing');
+  await open(page, web, 'hollowtown', `/market?listing=${market.boughtId}`);
+  await visible(page.getByText('Start the hymn when the first guest reaches the altar.'));
+  await shoot(page, 'hollowtown-market-bought');
+  await page.goto(web.at('account', '/account/purchases'));
+  await visible(page.getByRole('list', { name: 'Bought in Hollowtown' }));
+  // Hollowtown's part: HowToCookAtHome has no marketplace yet.
+  await shootSection(page, 'Hollowtown', 'account-purchases');
+}
+
+/**
+ * The operator console, with Morticia an admin of everything (and two more staff) the way `calos
+ * staff grant` does, a refund made and two reported items waiting for review.
+ */
+async function shootAdmin(page: Page, web: WebPlatform, cast: Cast, market: MarketData) {
+  await seedConsole(web, cast, market);
   await page.goto(web.at('account', '/admin/'));
   await page.getByRole('heading', { level: 1, name: 'Operator console' }).waitFor();
   await shoot(page, 'admin-overview');
@@ -242,7 +266,10 @@ async function shootAdmin(page: Page, web: WebPlatform, cast: Cast) {
   await grant.getByRole('button', { name: 'Grant them' }).click();
   await grant.getByText(/Done: the balance is now/).waitFor();
   await shoot(page, 'admin-account');
-  for (const view of ['moderation', 'reports', 'audit']) {
+  await page.goto(web.at('account', '/admin/users?q=example.com'));
+  await visible(page.getByRole('link', { name: /^Fester/ }));
+  await shoot(page, 'admin-users');
+  for (const view of ['moderation', 'reports', 'audit', 'plans', 'staff']) {
     await page.goto(web.at('account', `/admin/${view}`));
     await page.locator('h1').first().waitFor();
     await shoot(page, `admin-${view}`);
@@ -306,7 +333,14 @@ async function main() {
     if (wanted('recipes')) await shootRecipes(page, web, data);
     if (wanted('family')) await shootFamily(page, web);
     if (wanted('account')) await shootAccount(page, web);
-    if (wanted('admin')) await shootAdmin(page, web, cast);
+    // Once, for either set that shows it.
+    let market: MarketData | undefined;
+    const marketData = async () => {
+      market ??= await seedMarket(web, cast);
+      return market;
+    };
+    if (wanted('market')) await shootMarket(page, web, await marketData());
+    if (wanted('admin')) await shootAdmin(page, web, cast, await marketData());
     await context.close();
     if (wanted('phone')) await shootPhone(browser, web, cast, data);
     if (wanted('offline')) await shootOffline(browser, web, cast);

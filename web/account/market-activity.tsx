@@ -62,6 +62,11 @@ function Purchases({ config, activity }: { config: PageConfig; activity: AppActi
           <span>
             {p.status === 'completed' && p.listing_id ? (
               <a href={itemHref(config, activity.app, p.listing_id)}>{p.title}</a>
+            ) : p.status === 'completed' && activity.app === 'hollowtown' ? (
+              // The seller's account was erased: Hollowtown shows the buyer's copy by purchase.
+              <a href={`${config.apps.hollowtown}market?purchase=${encodeURIComponent(p.purchase_id)}`}>
+                {p.title}
+              </a>
             ) : (
               p.title
             )}{' '}

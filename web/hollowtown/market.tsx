@@ -30,6 +30,7 @@ import { itemLine } from './item-lines.ts';
 export type Listing = Answer<paths, '/api/market/listings/{id}', 'get'>;
 export type Purchase = Answer<paths, '/api/market/purchases', 'get'>['items'][number];
 type Sales = Answer<paths, '/api/market/sales', 'get'>;
+type PurchaseDetails = Answer<paths, '/api/market/purchases/{id}', 'get'>;
 type FullItem = NonNullable<Listing['item']>;
 
 const KINDS = [
@@ -142,6 +143,8 @@ const EMPTY_SEARCH = { q: '', kind: '', price_max: '' };
 export function Market(props: ViewProps) {
   const listingId = props.params.get('listing');
   if (listingId) return <ListingPage props={props} listingId={listingId} />;
+  const purchaseId = props.params.get('purchase');
+  if (purchaseId) return <PurchasePage props={props} purchaseId={purchaseId} />;
   return <Browse props={props} />;
 }
 
@@ -264,6 +267,57 @@ function ListingPage({ props, listingId }: { props: ViewProps; listingId: string
             </Section>
           ) : (
             <BuyPanel props={props} listing={l} onBought={listing.reload} />
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * One of my purchases with its item: the seller's item while it is there, my copy once the
+ * seller's account was erased (their listing is gone then, so this page is the way to it).
+ */
+function PurchasePage({ props, purchaseId }: { props: ViewProps; purchaseId: string }) {
+  const purchase = useLoad(
+    (signal) =>
+      props.api<PurchaseDetails>(`/api/market/purchases/${encodeURIComponent(purchaseId)}`, { signal }),
+    [props.api, purchaseId],
+  );
+  const p = purchase.data;
+  return (
+    <>
+      <MarketNav props={props} />
+      <p>
+        <Link href={props.href('market-purchases')}>← My purchases</Link>
+      </p>
+      {purchase.error && (
+        <>
+          <h1>Purchase</h1>
+          <ErrorMessage>{purchase.error}</ErrorMessage>
+        </>
+      )}
+      {!p ? (
+        !purchase.error && <Loading />
+      ) : (
+        <>
+          <h1>{p.title}</h1>
+          <p>
+            {kindName(p.item_kind)} · bought for {credits(p.price)} on {formatDate(p.created_at)}{' '}
+            <PurchaseStatus purchase={p} />
+          </p>
+          {p.item ? (
+            <Section title="What you bought">
+              {p.item_source === 'copy' && (
+                <Notice tone="info">
+                  The seller's account was closed, so this is your copy of the item as it last was: it stays
+                  yours.
+                </Notice>
+              )}
+              <FullItemView item={p.item} />
+            </Section>
+          ) : (
+            <Empty>This purchase was refunded: the credits went back and the item is no longer yours.</Empty>
           )}
         </>
       )}
@@ -446,8 +500,15 @@ export function MarketPurchases(props: ViewProps) {
           {list.items.map((p) => (
             <li className="list-row" key={p.purchase_id}>
               <span>
-                {p.status === 'completed' && p.listing_id ? (
-                  <Link href={props.href('market', { listing: p.listing_id })}>{p.title}</Link>
+                {p.status === 'completed' ? (
+                  <Link
+                    href={props.href(
+                      'market',
+                      p.listing_id ? { listing: p.listing_id } : { purchase: p.purchase_id },
+                    )}
+                  >
+                    {p.title}
+                  </Link>
                 ) : (
                   p.title
                 )}{' '}

@@ -16,6 +16,8 @@ import { Purchase } from './market.ts';
 import { bearer, ErrorResponse, Nullable, Timestamp } from './schemas.ts';
 
 const Person = Type.Object({ user_id: Type.String(), username: Nullable(Type.String()) });
+/** An erased seller's sales name nobody (both null). */
+const Seller = Type.Object({ user_id: Nullable(Type.String()), username: Nullable(Type.String()) });
 
 export function registerHollowtownConsoleRoutes(
   app: App,
@@ -57,7 +59,7 @@ export function registerHollowtownConsoleRoutes(
                 fees: Type.Integer({ description: 'The platform’s fees (refunds aside)' }),
               }),
             ),
-            purchases: Type.Array(Type.Object({ ...Purchase.properties, buyer: Person, seller: Person })),
+            purchases: Type.Array(Type.Object({ ...Purchase.properties, buyer: Person, seller: Seller })),
           }),
           400: ErrorResponse,
           401: ErrorResponse,

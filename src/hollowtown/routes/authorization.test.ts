@@ -253,6 +253,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
       'GET /api/market/listings/{id}',
       'PATCH /api/market/listings/{id}',
       'POST /api/market/listings/{id}/purchase',
+      'GET /api/market/purchases/{id}',
       'POST /api/market/purchases/{id}/refund',
       // The operator console's, for Hollowtown's staff: test/cross-app/operator-console.test.ts
       // (403 to everyone else, staff of other domains included).
@@ -261,7 +262,7 @@ describe.each(testEngines())('who may touch what in Hollowtown on %s', (engine) 
     ])
       swept.add(route);
     expect([...operations.keys()].filter((route) => !swept.has(route))).toEqual([]);
-    expect(operations.size).toBe(53);
+    expect(operations.size).toBe(54);
 
     for (const route of operations.keys()) {
       const [method, path] = route.split(' ') as [Method, string];

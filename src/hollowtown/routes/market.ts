@@ -126,6 +126,21 @@ export const Purchase = Type.Object(
   { description: 'A paid purchase' },
 );
 
+const PurchaseDetails = Type.Object(
+  {
+    ...Purchase.properties,
+    item: Item,
+    item_source: Nullable(
+      Type.Enum(['listing', 'copy'] as const, {
+        description:
+          "listing: the seller's item as it is now (their fixes reach you); copy: your copy, kept when the " +
+          "seller's account was erased; null once refunded",
+      }),
+    ),
+  },
+  { description: 'A purchase with the whole item it gives you' },
+);
+
 const CreateListing = Type.Object(
   {
     item_kind: Kind,
@@ -314,6 +329,23 @@ export function registerMarketRoutes(app: App, market: MarketService): void {
       },
     },
     async (request) => market.purchases(requireUser(request).userId, request.query),
+  );
+
+  app.get(
+    '/api/market/purchases/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One of your purchases, with the whole item',
+        description:
+          "The seller's item while it exists, your copy of it once the seller's account was erased; a refunded " +
+          "purchase has no item. Someone else's purchase answers 404 PURCHASE_NOT_FOUND.",
+        security: bearer,
+        params: IdParams,
+        response: { 200: PurchaseDetails, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => market.purchaseDetails(requireUser(request).userId, request.params.id),
   );
 
   app.get(

@@ -10,6 +10,7 @@ import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityHttpClient } from '../../identity/client.ts';
 import { ClientRegistry } from '../../platform/http/service.ts';
 import { createLogger } from '../../platform/logger.ts';
+import type { HollowtownClient } from '../client.ts';
 import { NO_LINKS } from '../links.ts';
 import { createHollowtownHousekeeping } from './housekeeping.ts';
 import { createMarketService, type MarketService } from './market.ts';
@@ -94,6 +95,36 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect(retry.json()).toMatchObject({ status: 'completed', price: 100 });
     expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
     expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
+  });
+
+  it("gives a purchase the sweep settles its copy of the item, which the buyer reads once the seller's account is erased", async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'lost-copy')).rejects.toThrow();
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
+    const [purchase] = (await reachable.purchases(buyer.userId, {})).items;
+    if (!purchase) throw new Error('the settled purchase is missing');
+    const live = await reachable.purchaseDetails(buyer.userId, purchase.purchase_id);
+    expect(live).toMatchObject({ status: 'completed', item_source: 'listing' });
+    expect(live.item).toMatchObject({ item_kind: 'plan', room_name: 'Fog tunnel', scare_level: 7 });
+
+    const deleted = await platform.app.inject({
+      method: 'DELETE',
+      url: '/calos/api/account',
+      headers: seller.headers,
+      payload: { password: seller.password },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    const deadline = Date.now() + 10_000;
+    while ((await reachable.purchaseDetails(buyer.userId, purchase.purchase_id)).item_source !== 'copy') {
+      if (Date.now() > deadline) throw new Error('user.deleted was not applied in time');
+      await platform.clients.get<HollowtownClient>('hollowtown').syncIdentityEvents();
+    }
+    const kept = await reachable.purchaseDetails(buyer.userId, purchase.purchase_id);
+    expect(kept.item).toEqual(live.item);
+    await expect(reachable.purchaseDetails(seller.userId, purchase.purchase_id)).rejects.toMatchObject({
+      code: 'PURCHASE_NOT_FOUND',
+    });
   });
 
   it('completes a purchase whose transfer went through before its answer was lost, without paying twice', async () => {

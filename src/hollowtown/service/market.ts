@@ -18,6 +18,7 @@ import { MarketErrors } from '../errors.ts';
 import {
   completePurchase,
   deletePendingPurchase,
+  findBuyerPurchase,
   findListing,
   findOwnItem,
   findPurchase,
@@ -109,6 +110,15 @@ export interface ListingView {
   item: ListingItem | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/** Where a purchase's item is read from: the seller's item, or the buyer's copy once it is gone. */
+export type ItemSource = 'listing' | 'copy';
+
+/** One purchase with the item it gives the buyer (none once refunded). */
+export interface PurchaseDetails extends PurchaseView {
+  item: ListingItem | null;
+  item_source: ItemSource | null;
 }
 
 export interface PurchaseView {
@@ -218,11 +228,14 @@ export function createMarketService(deps: HollowtownDeps) {
 
   /** Steps 2 and 3 of a purchase: pay through identity, then mark it paid (or undo step 1). */
   async function pay(purchase: PurchaseRow): Promise<PurchaseRow> {
+    // The database keeps the seller of every pending purchase (migration 065).
+    const sellerId = purchase.seller_id;
+    if (!sellerId) throw new Error('a pending purchase without its seller');
     let transfer: CreditTransfer;
     try {
       transfer = await identity().credits.transfer({
         fromUserId: purchase.buyer_id,
-        toUserId: purchase.seller_id,
+        toUserId: sellerId,
         amount: purchase.price,
         idempotencyKey: `hollowtown:market:${purchase.idempotency_key}`,
         reference: `hollowtown:listing:${purchase.listing_id}`,
@@ -241,7 +254,7 @@ export function createMarketService(deps: HollowtownDeps) {
     // A concurrent request under the same key was refused and took the record back, then this
     // one was paid (the balance grew meanwhile): record the purchase again, as paid.
     const again = await insertPendingPurchase(db, {
-      listing: { ...purchase, listing_id: purchase.listing_id ?? '' },
+      listing: { ...purchase, seller_id: sellerId, listing_id: purchase.listing_id ?? '' },
       buyerId: purchase.buyer_id,
       idempotencyKey: purchase.idempotency_key,
       at: purchase.created_at,
@@ -303,7 +316,7 @@ export function createMarketService(deps: HollowtownDeps) {
       if (!refunded) throw MarketErrors.purchaseNotFound();
       // In the staff audit log, and in the security log of both people it concerns.
       if (staffUserId)
-        for (const subject of [purchase.buyer_id, purchase.seller_id])
+        for (const subject of [purchase.buyer_id, purchase.seller_id].filter((id) => id !== null))
           await identity().staff.recordAction({
             actorUserId: staffUserId,
             domain: 'hollowtown',
@@ -323,14 +336,15 @@ export function createMarketService(deps: HollowtownDeps) {
       ]);
       const people = new Map<string, string | null>();
       for (const id of new Set(purchases.flatMap((p) => [p.buyer_id, p.seller_id])))
-        people.set(id, (await identity().findUser({ userId: id }))?.username ?? null);
+        if (id) people.set(id, (await identity().findUser({ userId: id }))?.username ?? null);
       return {
         since,
         totals,
         purchases: purchases.map((p) => ({
           ...toPurchaseView(p),
           buyer: { user_id: p.buyer_id, username: people.get(p.buyer_id) ?? null },
-          seller: { user_id: p.seller_id, username: people.get(p.seller_id) ?? null },
+          // An erased seller's sales name nobody.
+          seller: { user_id: p.seller_id, username: p.seller_id ? (people.get(p.seller_id) ?? null) : null },
         })),
       };
     },
@@ -462,6 +476,22 @@ export function createMarketService(deps: HollowtownDeps) {
         limit: limit + 1,
       });
       return toPage(rows, limit, toPurchaseView, (row) => ({ t: row.cursor_at, id: row.purchase_id }));
+    },
+
+    /**
+     * One of the buyer's purchases with its item: the seller's item while it exists (so the
+     * seller's fixes reach the buyer), the buyer's copy once the seller's account was erased;
+     * none once refunded. Anyone else's purchase answers 404.
+     */
+    async purchaseDetails(buyerId: string, purchaseId: string): Promise<PurchaseDetails> {
+      const purchase = isUuid(purchaseId) ? await findBuyerPurchase(db, buyerId, purchaseId) : undefined;
+      if (!purchase) throw MarketErrors.purchaseNotFound();
+      const view = toPurchaseView(purchase);
+      if (purchase.status !== 'completed') return { ...view, item: null, item_source: null };
+      const listing = purchase.listing_id ? await findListing(db, purchase.listing_id, buyerId) : undefined;
+      if (listing) return { ...view, item: itemOf(listing), item_source: 'listing' };
+      const copy = (purchase.item_snapshot as ListingItem | null) ?? null;
+      return { ...view, item: copy, item_source: copy ? 'copy' : null };
     },
 
     /** The seller's sales, newest first, and their totals (earned = gross − fees). */

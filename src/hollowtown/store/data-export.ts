@@ -52,12 +52,14 @@ export const HOLLOWTOWN_EXPORT: Readonly<Record<string, ExportedCollection>> = {
     select: `SELECT listing_id, item_kind, plan_id, costume_id, title, summary, price, is_listed, created_at, updated_at
                FROM market_listings WHERE seller_id = $1`,
   },
-  // What they bought and sold (the other party named by id only, as the apps show it).
+  // What they bought and sold (the other party not named, as the apps show it). A purchase carries
+  // the buyer's copy of the item they bought (a sale's item is in the seller's own collections).
   market_purchases: {
     key: 'purchase_id',
     keyType: 'uuid',
     select: `SELECT purchase_id, listing_id, CASE WHEN buyer_id = $1 THEN 'bought' ELSE 'sold' END AS side,
-                    item_kind, title, price, status, fee, created_at, completed_at, refunded_at, refund_reason
+                    item_kind, title, price, status, fee, created_at, completed_at, refunded_at, refund_reason,
+                    CASE WHEN buyer_id = $1 THEN item_snapshot END AS item_copy
                FROM market_purchases WHERE buyer_id = $1 OR seller_id = $1`,
   },
   affiliate_clicks: {

@@ -55,6 +55,21 @@ const FROM_LISTINGS = `market_listings l
   LEFT JOIN costume_ideas c ON c.costume_id = l.costume_id`;
 
 /**
+ * The whole item of the listing `l` (joined as in FROM_LISTINGS) as a buyer's copy: the shape of
+ * the API's full item (service/market.ts itemOf), and nothing of the seller's. Migration 065 built
+ * the copies of earlier purchases with the same expression.
+ */
+const ITEM_SNAPSHOT = `CASE l.item_kind
+    WHEN 'plan' THEN jsonb_build_object(
+      'item_kind', 'plan', 'plan_id', h.plan_id, 'room_name', h.room_name, 'scare_level', h.scare_level,
+      'props_needed', h.props_needed, 'setup_instructions', to_jsonb(h.setup_instructions))
+    ELSE jsonb_build_object(
+      'item_kind', 'costume', 'costume_id', c.costume_id, 'costume_name', c.costume_name,
+      'description', c.description, 'difficulty', c.difficulty, 'materials', c.materials,
+      'cost_estimate_cents', c.cost_estimate_cents, 'image_url', c.image_url, 'tags', to_jsonb(c.tags))
+  END`;
+
+/**
  * The item's name and whether it is published for everyone (plans; a costume never is), when
  * `userId` owns it (undefined otherwise: not theirs or missing).
  */
@@ -204,7 +219,8 @@ export interface PurchaseRow {
   purchase_id: string;
   listing_id: string | null;
   buyer_id: string;
-  seller_id: string;
+  /** Null once the seller's account was erased (a pending purchase always has its seller). */
+  seller_id: string | null;
   idempotency_key: string;
   item_kind: MarketItemKind;
   title: string;
@@ -246,13 +262,14 @@ export async function findPurchaseOfListing(
 }
 
 /**
- * Records a purchase before paying for it; undefined when this buyer already has one under
- * this key or of this listing (a concurrent or earlier request: read it and go on from there).
+ * Records a purchase before paying for it, with the buyer's copy of the item as it is now;
+ * undefined when this buyer already has one under this key or of this listing (a concurrent or
+ * earlier request: read it and go on from there).
  */
 export async function insertPendingPurchase(
   db: Queryable,
   input: {
-    listing: Pick<ListingRow, 'listing_id' | 'seller_id' | 'item_kind' | 'title' | 'price'>;
+    listing: Pick<ListingRow, 'listing_id' | 'item_kind' | 'title' | 'price'> & { seller_id: string };
     buyerId: string;
     idempotencyKey: string;
     at: Date;
@@ -260,8 +277,10 @@ export async function insertPendingPurchase(
 ): Promise<PurchaseRow | undefined> {
   const { listing } = input;
   const { rows } = await db.query<PurchaseRow>(
-    `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, item_kind, title, price, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, item_kind, title, price, created_at,
+       item_snapshot)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+       (SELECT ${ITEM_SNAPSHOT} FROM ${FROM_LISTINGS} WHERE l.listing_id = $1))
      ON CONFLICT DO NOTHING
      RETURNING ${PURCHASE_COLUMNS}`,
     [
@@ -278,7 +297,10 @@ export async function insertPendingPurchase(
   return rows[0];
 }
 
-/** Marks a pending purchase paid (once); answers the row as it now is. */
+/**
+ * Marks a pending purchase paid (once); answers the row as it now is. A purchase whose listing
+ * went meanwhile (only the seller's erasure takes a listing with buyers away) keeps no seller.
+ */
 export async function completePurchase(
   db: Queryable,
   purchaseId: string,
@@ -286,7 +308,8 @@ export async function completePurchase(
   at: Date,
 ): Promise<PurchaseRow | undefined> {
   await db.query(
-    `UPDATE market_purchases SET status = 'completed', transfer_id = $2, fee = $3, completed_at = $4
+    `UPDATE market_purchases SET status = 'completed', transfer_id = $2, fee = $3, completed_at = $4,
+       seller_id = CASE WHEN listing_id IS NULL THEN NULL ELSE seller_id END
      WHERE purchase_id = $1 AND status = 'pending'`,
     [purchaseId, transfer.transferId, transfer.fee, at],
   );
@@ -355,7 +378,7 @@ export async function findPurchase(db: Queryable, purchaseId: string): Promise<P
   return rows[0];
 }
 
-/** Marks a paid purchase refunded (once); answers the row as it now is. */
+/** Marks a paid purchase refunded (once), dropping the buyer's copy; answers the row as it now is. */
 export async function markPurchaseRefunded(
   db: Queryable,
   purchaseId: string,
@@ -363,7 +386,7 @@ export async function markPurchaseRefunded(
   at: Date,
 ): Promise<PurchaseRow | undefined> {
   await db.query(
-    `UPDATE market_purchases SET status = 'refunded', refunded_at = $2, refund_reason = $3
+    `UPDATE market_purchases SET status = 'refunded', refunded_at = $2, refund_reason = $3, item_snapshot = NULL
      WHERE purchase_id = $1 AND status = 'completed'`,
     [purchaseId, at, reason],
   );
@@ -404,4 +427,40 @@ export async function recentPurchases(db: Queryable, since: Date, limit: number)
     [since, limit],
   );
   return rows;
+}
+
+/**
+ * One of the buyer's paid purchases (refunded ones too) with their copy of the item; undefined
+ * for anyone else's, a pending one or a missing one.
+ */
+export async function findBuyerPurchase(
+  db: Queryable,
+  buyerId: string,
+  purchaseId: string,
+): Promise<(PurchaseRow & { item_snapshot: unknown }) | undefined> {
+  const { rows } = await db.query<PurchaseRow & { item_snapshot: unknown }>(
+    `SELECT ${PURCHASE_COLUMNS}, item_snapshot FROM market_purchases
+     WHERE purchase_id = $1 AND buyer_id = $2 AND status <> 'pending'`,
+    [purchaseId, buyerId],
+  );
+  return rows[0];
+}
+
+/**
+ * A seller's account is erased (call inside the transaction that deletes their items, before it
+ * does): each buyer's copy becomes the item as it is now, the last version they read, and the
+ * paid sales no longer name the seller. Pending purchases keep the seller until their transfer
+ * settles (completing one whose listing went drops the seller then).
+ */
+export async function releaseSalesOf(tx: Queryable, sellerId: string): Promise<number> {
+  await tx.query(
+    `UPDATE market_purchases p SET item_snapshot = (SELECT ${ITEM_SNAPSHOT} FROM ${FROM_LISTINGS} WHERE l.listing_id = p.listing_id)
+     WHERE p.seller_id = $1 AND p.status <> 'refunded' AND p.listing_id IS NOT NULL`,
+    [sellerId],
+  );
+  const { rowCount } = await tx.query(
+    `UPDATE market_purchases SET seller_id = NULL WHERE seller_id = $1 AND status <> 'pending'`,
+    [sellerId],
+  );
+  return rowCount;
 }

@@ -1,6 +1,7 @@
 // Everything hollowtown_db holds of one user, for account deletion.
 import { anonymiseClicksOf } from '../../affiliate/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import { releaseSalesOf } from './market.ts';
 
 export interface RemovedCounts {
   recipes: number;
@@ -9,10 +10,13 @@ export interface RemovedCounts {
   costumes: number;
   upvotes: number;
   eventRecipes: number;
+  /** Their paid sales, which now name no seller (the buyers keep their copies). */
+  sales: number;
 }
 
 /**
- * Deletes the user's recipes (private and published), events, plans and costume ideas, takes
+ * Deletes the user's recipes (private and published), events, plans and costume ideas (their
+ * listings with them; their buyers keep a copy and their sales no longer name them), takes
  * back their upvotes on other people's costumes, and takes the recipes they added to other
  * people's (family) events off them: such a recipe was read with their access, which is gone. Call inside a transaction; running it
  * again for the same user finds nothing and changes nothing.
@@ -42,6 +46,8 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
   );
   await tx.query('DELETE FROM reports WHERE reporter_id = $1', [userId]);
   await anonymiseClicksOf(tx, userId);
+  // Before their plans and costumes go: the buyers' copies become the items as they are now.
+  const sales = await releaseSalesOf(tx, userId);
   // Other people's votes on these costumes go with them (ON DELETE CASCADE).
   const costumes = await tx.query('DELETE FROM costume_ideas WHERE user_id = $1', [userId]);
   const recipes = await tx.query('DELETE FROM spooky_recipes WHERE user_id = $1', [userId]);
@@ -49,8 +55,8 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
   const plans = await tx.query('DELETE FROM haunted_house_plans WHERE user_id = $1', [userId]);
   const eventRecipes = await tx.query('DELETE FROM event_recipes WHERE added_by = $1', [userId]);
   await tx.query('DELETE FROM data_imports WHERE user_id = $1', [userId]);
-  // Their purchases go (the sellers' sales lists lose them; identity's ledger keeps the credits
-  // that moved); their listings went with their plans and costumes.
+  // Their purchases go, copies and all (the sellers' sales lists lose them; identity's ledger
+  // keeps the credits that moved); their listings went with their plans and costumes.
   await tx.query('DELETE FROM market_purchases WHERE buyer_id = $1', [userId]);
   return {
     recipes: recipes.rowCount,
@@ -59,6 +65,7 @@ export async function deleteUserData(tx: Queryable, userId: string): Promise<Rem
     costumes: costumes.rowCount,
     upvotes: upvotes.rowCount,
     eventRecipes: eventRecipes.rowCount,
+    sales,
   };
 }
 
@@ -80,10 +87,11 @@ export async function referencedUserIds(
     ['haunted_house_plans', 'user_id'],
     ['event_recipes', 'added_by'],
     ['market_purchases', 'buyer_id'],
+    ['market_purchases', 'seller_id'],
   ];
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (
-       ${columns.map(([table, column]) => `SELECT ${column} AS user_id FROM ${table} WHERE $1::uuid IS NULL OR ${column} > $1::uuid`).join(' UNION ')}
+       ${columns.map(([table, column]) => `SELECT ${column} AS user_id FROM ${table} WHERE ${column} IS NOT NULL AND ($1::uuid IS NULL OR ${column} > $1::uuid)`).join(' UNION ')}
      ) AS referenced ORDER BY user_id LIMIT $2`,
     [after, limit],
   );

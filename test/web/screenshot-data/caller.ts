@@ -23,7 +23,10 @@ export async function signUp(web: WebPlatform, user: TestUser, displayName: stri
     },
   });
   if (answer.status !== 201) throw new Error(`signing up ${displayName}: ${JSON.stringify(answer.body)}`);
-  const authorization = `Bearer ${answer.body.access_token}`;
+  return callerWith(web, `Bearer ${answer.body.access_token}`);
+}
+
+function callerWith(web: WebPlatform, authorization: string): Caller {
   return async (host, pathname, init = {}) => {
     const reply = await web.http(host, pathname, {
       ...init,
@@ -35,4 +38,13 @@ export async function signUp(web: WebPlatform, user: TestUser, displayName: stri
       );
     return reply.body;
   };
+}
+
+/** Signs an existing person in again (a fresh session, as on a second device) and returns a caller acting as them. */
+export async function signIn(web: WebPlatform, user: TestUser): Promise<Caller> {
+  const answer = await web.http('account', '/api/auth/login', {
+    body: { login: user.username, password: user.password },
+  });
+  if (answer.status !== 200) throw new Error(`signing in ${user.username}: ${JSON.stringify(answer.body)}`);
+  return callerWith(web, `Bearer ${answer.body.access_token}`);
 }

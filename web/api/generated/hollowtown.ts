@@ -152,7 +152,7 @@ export interface paths {
                                 purchase_id: string;
                                 refunded_at: string | null;
                                 seller: {
-                                    user_id: string;
+                                    user_id: string | null;
                                     username: string | null;
                                 };
                                 /** @description price − fee */
@@ -4928,6 +4928,142 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/purchases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your purchases, with the whole item
+         * @description The seller's item while it exists, your copy of it once the seller's account was erased; a refunded purchase has no item. Someone else's purchase answers 404 PURCHASE_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A UUID
+                     * @example 6f1c2a8e-1f5b-4c1e-9d7a-2b8f0e6c4a11
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A purchase with the whole item it gives you */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            item: ({
+                                /** @enum {string} */
+                                item_kind: "plan";
+                                /** Format: uuid */
+                                plan_id: string;
+                                props_needed: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                }[];
+                                room_name: string;
+                                scare_level: number;
+                                setup_instructions: string[];
+                            } | {
+                                cost_estimate_cents: number | null;
+                                /** Format: uuid */
+                                costume_id: string;
+                                costume_name: string;
+                                description: string | null;
+                                difficulty: string;
+                                image_url: string | null;
+                                /** @enum {string} */
+                                item_kind: "costume";
+                                materials: {
+                                    name: string;
+                                    note: string | null;
+                                    quantity: number | null;
+                                    unit: string | null;
+                                }[];
+                                tags: string[];
+                            }) | null;
+                            /**
+                             * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                             * @enum {unknown}
+                             */
+                            item_kind: "plan" | "costume";
+                            item_source: ("listing" | "copy") | null;
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
