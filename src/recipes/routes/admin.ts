@@ -40,7 +40,8 @@ export function registerRecipesConsoleRoutes(
     {
       schema: {
         tags: ['admin'],
-        summary: 'The recipe books marketplace since a time: sales, refunds and fees, and its purchases (support, admin)',
+        summary:
+          'The recipe books marketplace since a time: sales, refunds and fees, and its purchases (support, admin)',
         security: bearer,
         querystring: Type.Object({
           since: SinceQuery,

@@ -30,7 +30,10 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     const cookbookId = book.json().cookbook_id as string;
     const recipeIds: string[] = [];
     for (const name of names) {
-      const recipe = await api.recipe(owner, { recipe_name: name, instructions: [`Cook the ${name} slowly.`] });
+      const recipe = await api.recipe(owner, {
+        recipe_name: name,
+        instructions: [`Cook the ${name} slowly.`],
+      });
       recipeIds.push(recipe.recipe_id);
       const added = await api.put(owner, `/recipes/api/cookbooks/${cookbookId}/recipes/${recipe.recipe_id}`);
       expect(added.statusCode, added.body).toBe(200);
@@ -170,13 +173,15 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     const [seller, author] = [await user(), await user()];
     const theirs = await api.recipe(author, { recipe_name: 'Their tart', is_published: true });
     const { cookbookId } = await bookOf(seller);
-    const add = (recipeId: string) => api.put(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${recipeId}`);
+    const add = (recipeId: string) =>
+      api.put(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${recipeId}`);
     expect((await add(theirs.recipe_id)).statusCode).toBe(200);
     const refused = await list(seller, { cookbook_id: cookbookId, price: 20 });
     expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'COOKBOOK_HAS_OTHERS_RECIPES']);
     expect(refused.json().error.details).toEqual({ recipe_ids: [theirs.recipe_id] });
     expect(
-      (await api.delete(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${theirs.recipe_id}`)).statusCode,
+      (await api.delete(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${theirs.recipe_id}`))
+        .statusCode,
     ).toBe(204);
     const listed = await list(seller, { cookbook_id: cookbookId, price: 20 });
     expect(listed.statusCode, listed.body).toBe(201);
@@ -236,18 +241,24 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
       ]);
     await expectBuyers(await api.delete(seller, `/recipes/api/cookbooks/${cookbookId}`));
     await expectBuyers(await api.delete(seller, `/recipes/api/recipes/${recipeIds[0]}`));
-    await expectBuyers(await api.delete(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${recipeIds[1]}`));
+    await expectBuyers(
+      await api.delete(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${recipeIds[1]}`),
+    );
     // Anyone else learns nothing of the sale: not theirs.
     expect((await api.delete(stranger, `/recipes/api/cookbooks/${cookbookId}`)).statusCode).toBe(404);
     expect((await api.delete(stranger, `/recipes/api/recipes/${recipeIds[0]}`)).statusCode).toBe(404);
 
-    const unlisted = await api.patch(seller, `/recipes/api/market/listings/${listingId}`, { is_listed: false });
+    const unlisted = await api.patch(seller, `/recipes/api/market/listings/${listingId}`, {
+      is_listed: false,
+    });
     expect(unlisted.statusCode, unlisted.body).toBe(200);
     await expectBuyers(await api.delete(seller, `/recipes/api/cookbooks/${cookbookId}`));
     // Off sale, it is gone from the market for others, and stays whole for its buyer.
     expect((await show(stranger, listingId)).json().error.code).toBe('LISTING_NOT_FOUND');
     expect((await buy(stranger, listingId, 'late')).statusCode).toBe(404);
-    expect((await api.get(buyer, `/recipes/api/cookbooks/${cookbookId}/recipes`)).json().items).toHaveLength(2);
+    expect((await api.get(buyer, `/recipes/api/cookbooks/${cookbookId}/recipes`)).json().items).toHaveLength(
+      2,
+    );
 
     // A book nobody bought deletes, listing and all.
     const unsold = await listing(seller, 20);

@@ -370,8 +370,7 @@ export function createCookbookService(deps: RecipesDeps, grants: CookbookGrant[]
         if (!isUuid(recipeId) || (await findEntryPosition(tx, cookbookId, recipeId)) === undefined) return;
         const buyers = await lockBuyersOfCookbook(tx, cookbookId);
         if (buyers > 0) throw MarketErrors.itemHasBuyers('cookbook', buyers);
-        if (await deleteEntry(tx, cookbookId, recipeId))
-          await touchCookbook(tx, cookbookId, deps.now());
+        if (await deleteEntry(tx, cookbookId, recipeId)) await touchCookbook(tx, cookbookId, deps.now());
       });
     },
 

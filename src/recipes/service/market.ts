@@ -42,8 +42,8 @@ import {
   sellerTotals,
   updateListing,
 } from '../store/market.ts';
-import { isCreatedCursor, isUuid } from './ids.ts';
 import type { CookbookGrant } from './cookbooks.ts';
+import { isCreatedCursor, isUuid } from './ids.ts';
 
 /** How old a pending purchase must be before the sweep finishes it (a live request had its go). */
 export const PENDING_GRACE_MS = 2 * 60_000;
@@ -323,7 +323,12 @@ export function createMarketService(deps: RecipesDeps) {
         // Locked: a change of its visibility or recipes waits for this listing, and sees it.
         const cookbook = await lockOwnCookbook(tx, sellerId, input.cookbook_id);
         if (!cookbook) throw RecipesErrors.cookbookNotFound();
-        await checkSellable(tx as typeof db, sellerId, cookbook.cookbook_id, cookbook.visibility === 'public');
+        await checkSellable(
+          tx as typeof db,
+          sellerId,
+          cookbook.cookbook_id,
+          cookbook.visibility === 'public',
+        );
         const id = await insertListing(tx, {
           sellerId,
           cookbookId: cookbook.cookbook_id,
@@ -352,7 +357,12 @@ export function createMarketService(deps: RecipesDeps) {
           // On sale again: the book must still be what a sold book may be.
           const cookbook = await lockOwnCookbook(tx, sellerId, listing.cookbook_id);
           if (!cookbook) throw MarketErrors.listingNotFound();
-          await checkSellable(tx as typeof db, sellerId, cookbook.cookbook_id, cookbook.visibility === 'public');
+          await checkSellable(
+            tx as typeof db,
+            sellerId,
+            cookbook.cookbook_id,
+            cookbook.visibility === 'public',
+          );
         }
         await updateListing(
           tx,

@@ -64,7 +64,11 @@ const FROM_LISTINGS = 'market_listings l JOIN cookbooks c ON c.cookbook_id = l.c
  * The recipes of the cookbook a seller may not sell: another person's, or a shared copy that
  * follows an original elsewhere (someone else's work). Empty when the book is all theirs.
  */
-export async function othersRecipesIn(db: Queryable, cookbookId: string, sellerId: string): Promise<string[]> {
+export async function othersRecipesIn(
+  db: Queryable,
+  cookbookId: string,
+  sellerId: string,
+): Promise<string[]> {
   const { rows } = await db.query<{ recipe_id: string }>(
     `SELECT r.recipe_id FROM cookbook_recipes e JOIN recipes r ON r.recipe_id = e.recipe_id
      WHERE e.cookbook_id = $1 AND (r.user_id <> $2 OR r.source = 'shared')
@@ -101,7 +105,11 @@ export async function hasListing(db: Queryable, cookbookId: string): Promise<boo
  * Whether the viewer holds a paid purchase of the cookbook's listing (the cookbooks service's
  * access hook: a buyer reads the whole book).
  */
-export async function hasBoughtCookbook(db: Queryable, viewerId: string, cookbookId: string): Promise<boolean> {
+export async function hasBoughtCookbook(
+  db: Queryable,
+  viewerId: string,
+  cookbookId: string,
+): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM market_purchases p JOIN market_listings l ON l.listing_id = p.listing_id
      WHERE l.cookbook_id = $1 AND p.buyer_id = $2 AND p.status = 'completed'`,
@@ -263,7 +271,11 @@ const PURCHASE_COLUMNS = `p.purchase_id, p.listing_id,
   p.buyer_id, p.seller_id, p.idempotency_key, p.title, p.price, p.status, p.transfer_id, p.fee,
   p.created_at, p.completed_at, p.refunded_at, ${cursorAt('p.created_at')}`;
 
-async function onePurchase(db: Queryable, where: string, values: unknown[]): Promise<PurchaseRow | undefined> {
+async function onePurchase(
+  db: Queryable,
+  where: string,
+  values: unknown[],
+): Promise<PurchaseRow | undefined> {
   const { rows } = await db.query<PurchaseRow>(
     `SELECT ${PURCHASE_COLUMNS} FROM market_purchases p WHERE ${where}`,
     values,
