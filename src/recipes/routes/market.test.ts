@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import type { RecipesInstanceClient } from '../index.ts';
 import { recipesApi } from '../testing.ts';
 
 describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
@@ -320,5 +321,44 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     expect(sales.totals).toEqual({ sales: 100, gross: 4000, fees: 400, earned: 3600 });
     expect(sales.items).toHaveLength(100);
     expect((await show(seller, listingId)).json().sales).toBe(100);
+  });
+
+  it('puts listings and purchases in the data export, and forgets a deleted buyer’s purchases', async () => {
+    const [seller, buyer, other] = [await user(), await user(), await user()];
+    const { listingId, cookbookId } = await listing(seller, 70);
+    const bought = await buy(buyer, listingId, 'export');
+    expect((await buy(other, listingId, 'keep')).statusCode).toBe(201);
+    const recipes = () => platform.clients.get<RecipesInstanceClient>('recipes');
+    const exported = async (who: TestUser, collection: string) =>
+      (await recipes().dataExport.page(who.userId, collection, null, 100)).items;
+    expect(await exported(seller, 'market_listings')).toEqual([
+      expect.objectContaining({ listing_id: listingId, cookbook_id: cookbookId, price: 70, is_listed: true }),
+    ]);
+    expect((await exported(seller, 'market_purchases')).map((p) => p.side)).toEqual(['sold', 'sold']);
+    expect(await exported(buyer, 'market_purchases')).toEqual([
+      expect.objectContaining({ purchase_id: bought.json().purchase_id, side: 'bought', status: 'completed' }),
+    ]);
+    expect(await exported(buyer, 'market_listings')).toEqual([]);
+
+    // The buyer's account goes: their purchase with it; the seller's sales keep the other one.
+    const gone = await api.inject(buyer, {
+      method: 'DELETE',
+      url: '/calos/api/account',
+      payload: { password: buyer.password },
+    });
+    expect(gone.statusCode).toBe(204);
+    const deadline = Date.now() + 10_000;
+    while ((await exported(buyer, 'market_purchases')).length > 0) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await recipes().drainUserEvents();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await api.get(seller, '/recipes/api/market/sales')).json().totals).toEqual({
+      sales: 1,
+      gross: 70,
+      fees: 7,
+      earned: 63,
+    });
+    expect((await api.get(other, `/recipes/api/cookbooks/${cookbookId}`)).statusCode).toBe(200);
   });
 });
