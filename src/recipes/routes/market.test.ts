@@ -170,7 +170,7 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     expect(mine.items.map((l: { listing_id: string }) => l.listing_id)).toEqual([other.listingId, listingId]);
   });
 
-  it('sells only your own recipes: others’ and shared copies are refused, on listing and after', async () => {
+  it('sells only your own recipes: another author’s is refused, on listing and after', async () => {
     const [seller, author] = [await user(), await user()];
     const theirs = await api.recipe(author, { recipe_name: 'Their tart', is_published: true });
     const { cookbookId } = await bookOf(seller);
@@ -336,7 +336,11 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     ]);
     expect((await exported(seller, 'market_purchases')).map((p) => p.side)).toEqual(['sold', 'sold']);
     expect(await exported(buyer, 'market_purchases')).toEqual([
-      expect.objectContaining({ purchase_id: bought.json().purchase_id, side: 'bought', status: 'completed' }),
+      expect.objectContaining({
+        purchase_id: bought.json().purchase_id,
+        side: 'bought',
+        status: 'completed',
+      }),
     ]);
     expect(await exported(buyer, 'market_listings')).toEqual([]);
 
