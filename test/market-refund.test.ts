@@ -112,3 +112,126 @@ describe.each(testEngines())('refunds of marketplace purchases on %s', (engine) 
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'PURCHASE_NOT_FOUND']);
   });
 });
+
+// The same for HowToCookAtHome's recipe books: its admin and support staff refund, the buyer's
+// way into the book ends, and Hollowtown's staff are refused like anyone else.
+describe.each(testEngines())('refunds of recipe book purchases on %s', (engine) => {
+  let platform: TestPlatform;
+  const staff = () =>
+    createStaffService({
+      db: platform.databases.get('identity'),
+      now: () => platform.clock.now(),
+    });
+  const call = (
+    user: TestUser,
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    payload?: object,
+    key?: string,
+  ) =>
+    platform.app.inject({
+      method,
+      url,
+      headers: key ? { ...user.headers, 'idempotency-key': key } : user.headers,
+      ...(payload ? { payload } : {}),
+    });
+  const balance = async (user: TestUser) =>
+    (await call(user, 'GET', '/calos/api/credits/balance')).json().balance as number;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine, { services: ['identity', 'recipes'] });
+  });
+  afterAll(() => platform.close());
+
+  it('reverses both sides once, ends the access to the book, and refuses everyone but its staff', async () => {
+    const user = () => given(platform).user();
+    const [seller, buyer, support, hollowtownAdmin] = [
+      await user(),
+      await user(),
+      await user(),
+      await user(),
+    ];
+    await staff().grant(
+      { login: support.username, role: 'support', domain: 'recipes' },
+      { operator: 'test' },
+    );
+    await staff().grant(
+      { login: hollowtownAdmin.username, role: 'admin', domain: 'hollowtown' },
+      { operator: 'test' },
+    );
+
+    const recipe = await call(seller, 'POST', '/recipes/api/recipes', { recipe_name: 'Hidden soup' });
+    const book = await call(seller, 'POST', '/recipes/api/cookbooks', { title: 'Soups' });
+    const cookbookId = book.json().cookbook_id;
+    await call(seller, 'PUT', `/recipes/api/cookbooks/${cookbookId}/recipes/${recipe.json().recipe_id}`);
+    const listed = await call(seller, 'POST', '/recipes/api/market/listings', {
+      cookbook_id: cookbookId,
+      price: 200,
+    });
+    expect(listed.statusCode, listed.body).toBe(201);
+    const listingId = listed.json().listing_id;
+    const buyUrl = `/recipes/api/market/listings/${listingId}/purchase`;
+    const bought = await call(buyer, 'POST', buyUrl, undefined, 'b1');
+    expect(bought.statusCode, bought.body).toBe(201);
+    expect([await balance(buyer), await balance(seller)]).toEqual([800, 1180]);
+    const readBook = () => call(buyer, 'GET', `/recipes/api/cookbooks/${cookbookId}/recipes`);
+    expect((await readBook()).statusCode).toBe(200);
+
+    const url = `/recipes/api/market/purchases/${bought.json().purchase_id}/refund`;
+    for (const who of [buyer, seller, hollowtownAdmin]) {
+      const refused = await call(who, 'POST', url, { reason: 'Not as described' });
+      expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'STAFF_ROLE_REQUIRED']);
+    }
+    const report = await call(hollowtownAdmin, 'GET', '/recipes/api/admin/market?since=2000-01-01T00:00:00Z');
+    expect(report.statusCode).toBe(403);
+    expect([await balance(buyer), await balance(seller)]).toEqual([800, 1180]);
+
+    const refunds = await Promise.all(
+      Array.from({ length: 5 }, () => call(support, 'POST', url, { reason: 'Not as described' })),
+    );
+    for (const r of refunds) {
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json()).toMatchObject({ status: 'refunded', price: 200, fee: 20, cookbook_id: null });
+    }
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+    expect((await readBook()).statusCode).toBe(404);
+    const view = (await call(buyer, 'GET', `/recipes/api/market/listings/${listingId}`)).json();
+    expect(view).toMatchObject({ is_purchased: false, item: null, sales: 0 });
+    const sales = (await call(seller, 'GET', '/recipes/api/market/sales')).json();
+    expect(sales.totals).toEqual({ sales: 0, gross: 0, fees: 0, earned: 0 });
+    expect(sales.items).toEqual([expect.objectContaining({ status: 'refunded' })]);
+    // The console's report shows it, with both people by name.
+    const seen = await call(
+      support,
+      'GET',
+      `/recipes/api/admin/market?since=${encodeURIComponent(new Date(platform.clock.now().getTime() - 86_400_000).toISOString())}`,
+    );
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().totals).toEqual([
+      { item_kind: 'cookbook', listed: expect.any(Number), sales: 0, refunds: 1, credits: 0, fees: 0 },
+    ]);
+    expect(seen.json().purchases).toEqual([
+      expect.objectContaining({
+        status: 'refunded',
+        buyer: { user_id: buyer.userId, username: buyer.username },
+        seller: { user_id: seller.userId, username: seller.username },
+      }),
+    ]);
+
+    // The old key answers the refunded purchase; a new one buys again.
+    const retry = await call(buyer, 'POST', buyUrl, undefined, 'b1');
+    expect([retry.statusCode, retry.json().status]).toEqual([200, 'refunded']);
+    const again = await call(buyer, 'POST', buyUrl, undefined, 'b2');
+    expect(again.statusCode, again.body).toBe(201);
+    expect(await balance(buyer)).toBe(800);
+    expect((await readBook()).statusCode).toBe(200);
+
+    const missing = await call(
+      support,
+      'POST',
+      '/recipes/api/market/purchases/00000000-0000-4000-8000-000000000000/refund',
+      { reason: 'Nothing' },
+    );
+    expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'PURCHASE_NOT_FOUND']);
+  });
+});

@@ -61,7 +61,8 @@ this archive as it is (account console → Your data → Import).
     haunted-house plans, your votes, upvotes and reports, marketplace listings, sales and
     purchases (each purchase with your copy of the plan or pattern you bought), and clicks on shop links.
   - \`recipes.json\`: recipes, ratings you gave, favourites, meal plans, pantry, shopping lists,
-    recipes you shared between apps, your votes and reports, and clicks on shop links.
+    recipes you shared between apps, your votes and reports, clicks on shop links, and the
+    recipe books you listed, bought and sold in its marketplace.
   - \`family.json\`: the families you belong to and what you see there (members by id and role,
     lists but other members' personal ones, items, events, shopping lists), and what is yours
     alone (your chat messages, completions, notifications, invitations, push subscriptions).
@@ -79,8 +80,8 @@ costumes, haunted-house plans, and the families you created with the lists, item
 shopping lists you created in them. Rows get new ids there; a meal plan keeps its recipes and an
 event its recipes. Importing the same archive twice adds nothing the second time. Recipes and
 plans arrive private (publish them again there if you like). Sign-in data (password, sessions,
-devices, passkeys, keys), credits, plan, votes and the security log are not imported: they
-belong to the CALOS that issued them.
+devices, passkeys, keys), credits, plan, votes, marketplace listings and purchases, and the
+security log are not imported: they belong to the CALOS that issued them.
 ${missing.length ? `\n## Missing from this archive\n\n${missing.map((name) => `- ${name}: not reachable when the archive was made`).join('\n')}\n` : ''}`;
 
 /** One part's JSON, written a page at a time. */

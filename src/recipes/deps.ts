@@ -2,6 +2,7 @@
 // (looked up when needed: it may be built after this service) and the clock.
 import type { Affiliate } from '../affiliate/index.ts';
 import type { AiClient } from '../ai/client.ts';
+import type { IdentityClient } from '../identity/client.ts';
 import type { SeasonConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -26,6 +27,8 @@ export interface RecipesDeps {
   hollowtownRecipeUrl(recipeId: string): string;
   /** Distinct reports that hide a published recipe pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
   reportsToHide?: number;
+  /** Identity (credits for the marketplace, staff roles), or undefined when it is not reachable here. */
+  identity?(): IdentityClient | undefined;
   /** "Buy at …" links on shopping-list items (src/affiliate); undefined: none. */
   affiliate?: Affiliate;
 }

@@ -162,3 +162,61 @@ export const ArchiveErrors = {
       'No Mealie or Tandoor recipes were found in the archive (Mealie: recipes/<slug>/<slug>.json; Tandoor: a zip per recipe with recipe.json)',
     ),
 };
+
+/**
+ * The recipe books marketplace (service/market.ts). Credits errors (402 INSUFFICIENT_CREDITS,
+ * 409 TRANSFER_REFUND_REFUSED) come from identity as they are.
+ */
+export const MarketErrors = {
+  listingNotFound: () => new AppError(404, 'LISTING_NOT_FOUND', 'No such listing'),
+  purchaseNotFound: () => new AppError(404, 'PURCHASE_NOT_FOUND', 'No such purchase'),
+  cookbookPublic: () =>
+    new AppError(
+      409,
+      'COOKBOOK_IS_PUBLIC',
+      'This cookbook is public, free for everyone to read: a recipe book is either free or for sale, so make it private (or family) before listing it',
+    ),
+  cookbookListed: () =>
+    new AppError(
+      409,
+      'COOKBOOK_IS_LISTED',
+      'This cookbook is for sale in the marketplace: a recipe book is either free or for sale, so unlist it before making it public',
+    ),
+  othersRecipes: (recipeIds: string[]) =>
+    new AppError(
+      409,
+      'COOKBOOK_HAS_OTHERS_RECIPES',
+      'A recipe book for sale holds only your own recipes (not others’ nor shared copies that follow an original): take these out first',
+      { recipe_ids: recipeIds },
+    ),
+  cookbookEmpty: () =>
+    new AppError(409, 'COOKBOOK_IS_EMPTY', 'This cookbook has no recipes: add some before selling it'),
+  alreadyListed: () =>
+    new AppError(409, 'ITEM_ALREADY_LISTED', 'This cookbook has a listing already; change that one'),
+  ownListing: () => new AppError(409, 'OWN_LISTING', 'You cannot buy your own listing'),
+  itemHasBuyers: (kind: 'cookbook' | 'recipe', buyers: number) =>
+    new AppError(
+      409,
+      'ITEM_HAS_BUYERS',
+      kind === 'cookbook'
+        ? `${buyers === 1 ? 'Someone has' : `${buyers} people have`} bought this recipe book, and changing it so would take from them what they paid for. Unlist it to stop selling it`
+        : `This recipe is in a recipe book ${buyers === 1 ? 'someone has' : `${buyers} people have`} bought, and deleting it would take it from them`,
+      { buyers },
+    ),
+  alreadyPurchased: (purchaseId: string | null) =>
+    new AppError(409, 'LISTING_ALREADY_PURCHASED', 'You bought this listing already', {
+      purchase_id: purchaseId,
+    }),
+  idempotencyKeyRequired: () =>
+    new AppError(
+      400,
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'Send an Idempotency-Key header (1 to 200 visible characters), the same one on every retry',
+    ),
+  idempotencyKeyReused: () =>
+    new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another purchase'),
+  paymentsUnavailable: () =>
+    new AppError(503, 'PAYMENTS_UNAVAILABLE', 'Credits cannot be reached from HowToCookAtHome right now', {
+      retryAfterSeconds: 30,
+    }),
+};

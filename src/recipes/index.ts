@@ -40,6 +40,7 @@ import { createFavouriteService } from './service/favourites.ts';
 import { createGenerationService } from './service/generate.ts';
 import { createRecipesHousekeeping } from './service/housekeeping.ts';
 import { createImportService } from './service/import.ts';
+import { buyerGrant, createMarketService } from './service/market.ts';
 import { createMealPlanTemplateService } from './service/meal-plan-templates.ts';
 import { createMealPlanService } from './service/meal-plans.ts';
 import { createPantryService } from './service/pantry.ts';
@@ -68,7 +69,10 @@ export function createRecipesServices(deps: RecipesDeps) {
     shared,
     ratings: createRatingService(deps),
     favourites: createFavouriteService(deps),
-    cookbooks: createCookbookService(deps),
+    // A buyer of a recipe book reads all of it (the marketplace's access hook).
+    cookbooks: createCookbookService(deps, [buyerGrant(deps)]),
+    /** The recipe books marketplace, paid in credits through identity. */
+    market: createMarketService(deps),
     comments: createCommentService(deps, community),
     generation: createGenerationService(deps, recipes),
     imports: createImportService(deps, recipes, deps.importLimits),
@@ -114,6 +118,9 @@ async function createRecipes(
     halloweenSeason: context.config.halloweenSeason,
     hollowtownRecipeUrl: (recipeId) => publicPageUrl(context.config, 'hollowtown', `/r/${recipeId}`),
     reportsToHide: context.config.community.reportsToHide,
+    // Looked up per call: identity may be served elsewhere, or not reachable at all.
+    identity: () =>
+      context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,
   };
   deps.affiliate = affiliateFor(context, 'recipes', {
     db: deps.db,
@@ -133,7 +140,7 @@ async function createRecipes(
     now: deps.now,
   });
   let unlistenCommunity: (() => Promise<void>) | undefined;
-  const housekeeping = createRecipesHousekeeping(deps);
+  const housekeeping = createRecipesHousekeeping(deps, services.market);
   let consumer: OutboxConsumer | undefined;
   const userEvents = () => {
     if (!consumer && context.clients.has('identity')) {

@@ -144,13 +144,15 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
       url: '/calos/api/admin/staff/revoke',
       body: { login: bystander.username, role: 'support', domain: 'family' },
     },
-    { domain: 'hollowtown', method: 'GET', url: `/hollowtown/api/admin/market?since=${since()}` },
-    {
-      domain: 'hollowtown',
-      method: 'POST',
-      url: `/hollowtown/api/market/purchases/${uuid}/refund`,
-      body: { reason: 'Not as described' },
-    },
+    ...(['hollowtown', 'recipes'] as const).flatMap((app): Operation[] => [
+      { domain: app, method: 'GET', url: `/${app}/api/admin/market?since=${since()}` },
+      {
+        domain: app,
+        method: 'POST',
+        url: `/${app}/api/market/purchases/${uuid}/refund`,
+        body: { reason: 'Not as described' },
+      },
+    ]),
   ];
 
   it('refuses a staff member of one domain every console operation of the others (403)', async () => {

@@ -207,7 +207,7 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
     await signInOnAccount(page, web, people.operator);
     await page.goto(web.at('account', '/admin/reports'));
     const nav = page.getByRole('navigation', { name: 'Main' });
-    const refund = card(page, 'Refund a purchase');
+    const refund = card(page, 'Refund a Hollowtown purchase');
     await refund.getByLabel('Purchase').selectOption(bought.body.purchase_id);
     await refund.getByLabel(/^Reason/).fill('The maze had no mirrors');
     await refund.getByRole('button', { name: 'Refund', exact: true }).click();

@@ -15,7 +15,7 @@ import type { AccountViewProps } from './views.tsx';
 type Purchase = Answer<paths, '/api/market/purchases', 'get'>['items'][number];
 type Sales = Answer<paths, '/api/market/sales', 'get'>;
 
-/** The apps that sell things (HowToCookAtHome's recipe books join when its marketplace answers). */
+/** The apps that sell things: Hollowtown's plans and costumes, HowToCookAtHome's recipe books. */
 export const MARKET_APPS = ['hollowtown', 'recipes'] as const satisfies readonly WebApp[];
 
 /** Where an app shows one of its listings: its marketplace page with the listing. */

@@ -25,6 +25,8 @@ export const covers = (grants: readonly StaffGrant[], domain: string, roles: rea
 
 const READ = ['support', 'admin'];
 export const MODERATED_APPS = ['hollowtown', 'recipes'] as const satisfies readonly WebApp[];
+/** The apps with a marketplace: Hollowtown's plans and costumes, HowToCookAtHome's recipe books. */
+export const MARKET_APPS = ['hollowtown', 'recipes'] as const satisfies readonly WebApp[];
 export const AFFILIATE_APPS = ['hollowtown', 'recipes', 'family'] as const satisfies readonly WebApp[];
 export const DOMAINS = ['identity', 'hollowtown', 'recipes', 'family'] as const;
 
@@ -33,8 +35,9 @@ export const can = {
   changeMoney: (g: readonly StaffGrant[]) => covers(g, 'identity', ['admin']),
   moderateApps: (g: readonly StaffGrant[]) =>
     MODERATED_APPS.filter((app) => covers(g, app, ['moderator', 'admin'])),
-  market: (g: readonly StaffGrant[]) => covers(g, 'hollowtown', READ),
-  refund: (g: readonly StaffGrant[]) => covers(g, 'hollowtown', READ),
+  /** The marketplaces whose report (and refunds) their support and admin staff see. */
+  market: (g: readonly StaffGrant[]) => MARKET_APPS.filter((app) => covers(g, app, READ)),
+  refund: (g: readonly StaffGrant[], app: WebApp) => covers(g, app, READ),
   readPlans: (g: readonly StaffGrant[]) => covers(g, 'identity', READ),
   /** Plans and staff roles reach every domain: admins of all. */
   changePlans: (g: readonly StaffGrant[]) => covers(g, 'all', ['admin']),

@@ -478,14 +478,16 @@ export function Reports({ api, config, grants, params }: ConsoleProps) {
           navigate(hrefTo(config.base, 'reports', { days: e.target.value }), { replace: true })
         }
       />
-      {can.market(grants) && (
+      {can.market(grants).map((app) => (
         <MarketReport
+          key={app}
+          app={app}
           api={api}
-          url={appApi(config, 'hollowtown', 'market')}
-          refundUrl={can.refund(grants) ? `${config.apps.hollowtown}api/market/purchases` : undefined}
+          url={appApi(config, app, 'market')}
+          refundUrl={can.refund(grants, app) ? `${config.apps[app]}api/market/purchases` : undefined}
           since={from}
         />
-      )}
+      ))}
       {can.affiliateApps(grants).map((app) => (
         <AffiliateReport key={app} app={app} api={api} url={appApi(config, app, 'affiliate')} since={from} />
       ))}
@@ -498,14 +500,17 @@ export function Reports({ api, config, grants, params }: ConsoleProps) {
   );
 }
 
+/** Every app's marketplace report answers in Hollowtown's shape (HowToCookAtHome's too). */
 type MarketAnswer = Answer<HollowtownPaths, '/api/admin/market', 'get'>;
 
 function MarketReport({
+  app,
   api,
   url,
   refundUrl,
   since,
 }: {
+  app: WebApp;
   api: Api;
   url: string;
   /** Where a purchase is refunded (its id and /refund follow); undefined: not for this role. */
@@ -517,14 +522,14 @@ function MarketReport({
   const refundable = report.data?.purchases.filter((p) => p.status === 'completed') ?? [];
   const chosen = refundable.find((p) => p.purchase_id === refunding);
   return (
-    <Section title="Hollowtown marketplace">
+    <Section title={`${APP_NAMES[app]} marketplace`}>
       {report.error && <ErrorMessage>{report.error}</ErrorMessage>}
       {!report.data ? (
         <Loading />
       ) : (
         <>
           <Table
-            caption="Marketplace totals by kind of item"
+            caption={`${APP_NAMES[app]} marketplace totals by kind of item`}
             head={['Kind', 'On sale now', 'Sales', 'Refunds', 'Credits paid', 'Platform fees']}
             rows={report.data.totals.map((t) => [
               t.item_kind,
@@ -540,7 +545,7 @@ function MarketReport({
             <Empty>No purchases in this period.</Empty>
           ) : (
             <Table
-              caption="Purchases, newest first"
+              caption={`${APP_NAMES[app]} purchases, newest first`}
               head={['When', 'Item', 'Buyer', 'Seller', 'Price', 'State']}
               rows={report.data.purchases.map((p) => [
                 formatDate(p.created_at, true),
@@ -554,7 +559,7 @@ function MarketReport({
           )}
           {refundUrl && report.data.purchases.length > 0 && (
             <ReasonedAction
-              title="Refund a purchase"
+              title={`Refund a ${APP_NAMES[app]} purchase`}
               trigger="Refund"
               ready={chosen !== undefined}
               extra={

@@ -11,6 +11,7 @@ export const RECIPES: AppDefinition = {
     { view: 'meal-plans', label: 'Meal plans' },
     { view: 'pantry', label: 'Pantry' },
     { view: 'shopping', label: 'Shopping lists' },
+    { view: 'market', label: 'Marketplace' },
     { view: 'halloween', label: 'Halloween' },
   ],
   landing: {
@@ -32,6 +33,10 @@ export const RECIPES: AppDefinition = {
       },
       { title: 'Pantry', text: 'Know what is in the fridge, freezer and cupboard, and what expires soon.' },
       { title: 'Shopping lists', text: 'Tick off items as you shop, with costs that add up as you go.' },
+      {
+        title: 'Recipe books',
+        text: 'Sell a cookbook of your own recipes for credits, or buy other cooks’ books and cook from all of them.',
+      },
     ],
   },
   views: RECIPES_VIEWS,

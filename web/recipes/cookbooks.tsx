@@ -186,6 +186,11 @@ function CookbookDetail({ props, id }: { props: ViewProps; id: string }) {
           <ButtonLink internal variant="secondary" href={props.href('cookbooks', { id, edit: '1' })}>
             Edit cookbook
           </ButtonLink>
+          {c.visibility !== 'public' && (
+            <ButtonLink internal variant="secondary" href={props.href('market-selling', { cookbook: id })}>
+              Sell as a recipe book
+            </ButtonLink>
+          )}
           <ConfirmStep
             trigger="Delete cookbook"
             question={`Delete “${c.title}”? Its recipes stay.`}

@@ -6,6 +6,7 @@ import { Cookbooks } from './cookbooks.tsx';
 import { GenerateRecipe } from './generate-recipe.tsx';
 import { Halloween } from './halloween.tsx';
 import { ImportRecipe } from './import-recipe.tsx';
+import { Market, MarketPurchases, MarketSelling } from './market.tsx';
 import { MealPlans } from './meal-plans.tsx';
 import { Pantry } from './pantry.tsx';
 import { RecipeBrowser } from './recipe-browser.tsx';
@@ -32,4 +33,7 @@ export const RECIPES_VIEWS = {
   pantry: Pantry,
   shopping: Shopping,
   halloween: Halloween,
+  market: Market,
+  'market-purchases': MarketPurchases,
+  'market-selling': MarketSelling,
 };

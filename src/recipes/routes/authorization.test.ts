@@ -32,6 +32,9 @@ const BODIES: Record<string, unknown> = {
   'POST /api/recipes/{id}/comments': { body: 'Mine now' },
   'PATCH /api/comments/{id}': { body: 'Taken over' },
   'POST /api/comments/{id}/report': { reason: 'Looks copied' },
+  'POST /api/market/listings': { cookbook_id: '00000000-0000-4000-8000-000000000000', price: 5 },
+  'PATCH /api/market/listings/{id}': { price: 1 },
+  'POST /api/market/purchases/{id}/refund': { reason: 'swept' },
 };
 
 describe.each(testEngines())('authorization on every endpoint on %s', (engine) => {
@@ -58,6 +61,10 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         await db.query(`SELECT * FROM ${table} WHERE user_id = $1 ORDER BY created_at`, [alice.userId])
       ).rows;
     }
+    result.market_listings = (
+      await db.query('SELECT * FROM market_listings WHERE seller_id = $1', [alice.userId])
+    ).rows;
+    result.market_purchases = (await db.query('SELECT * FROM market_purchases')).rows;
     return result;
   };
 
@@ -95,6 +102,12 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
     const book = (await api.post(alice, '/recipes/api/cookbooks', { title: 'Private book' })).json();
     await api.put(alice, `/recipes/api/cookbooks/${book.cookbook_id}/recipes/${recipe.recipe_id}`);
     ids['/api/cookbooks/'] = book.cookbook_id;
+    // Alice's recipe book, off sale: only she (and buyers, none) sees it.
+    const listing = (
+      await api.post(alice, '/recipes/api/market/listings', { cookbook_id: book.cookbook_id, price: 10 })
+    ).json();
+    await api.patch(alice, `/recipes/api/market/listings/${listing.listing_id}`, { is_listed: false });
+    ids['/api/market/listings/'] = listing.listing_id;
     // A comment on a recipe Alice published, then took back: nobody else sees it any more.
     await api.patch(alice, `/recipes/api/recipes/${recipe.recipe_id}`, { is_published: true });
     const comment = (
@@ -183,6 +196,16 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
         'PATCH /api/comments/{id}',
         'DELETE /api/comments/{id}',
         'POST /api/comments/{id}/report',
+        'GET /api/market/listings',
+        'POST /api/market/listings',
+        'GET /api/market/listings/{id}',
+        'PATCH /api/market/listings/{id}',
+        'POST /api/market/listings/{id}/purchase',
+        'GET /api/market/purchases',
+        'GET /api/market/sales',
+        // For HowToCookAtHome's staff: 403 to everyone else (test/market-refund.test.ts).
+        'POST /api/market/purchases/{id}/refund',
+        'GET /api/admin/market',
       ].sort(),
     );
   });
@@ -221,8 +244,16 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
   it('answers 404 on every endpoint that names another user’s row, and changes nothing', async () => {
     const before = await snapshot();
     // Staff console routes name no user's row: anyone else is 403 there (operator-console.test.ts).
-    const withId = endpoints.filter((e) => e.path.includes('{id}') && !e.path.startsWith('/api/admin/'));
-    expect(withId.length).toBeGreaterThanOrEqual(14);
+    // A purchase asks for its Idempotency-Key first (400), and a refund is for staff (403): another
+    // user's listing to buy is a 404 in market.test.ts.
+    const withId = endpoints.filter(
+      (e) =>
+        e.path.includes('{id}') &&
+        !e.path.startsWith('/api/admin/') &&
+        e.path !== '/api/market/listings/{id}/purchase' &&
+        e.path !== '/api/market/purchases/{id}/refund',
+    );
+    expect(withId.length).toBeGreaterThanOrEqual(16);
     for (const { method, path } of withId) {
       const response = await call(bob, method, path);
       expect(response.statusCode, `${method} ${path}`).toBe(404);
@@ -239,7 +270,7 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
     const lists = endpoints.filter(
       (e) => e.method === 'GET' && !e.path.includes('{id}') && !e.path.startsWith('/api/admin/'),
     );
-    expect(lists.length).toBe(9);
+    expect(lists.length).toBe(12);
     for (const { path } of lists) {
       const query = path === '/api/pantry/expiring' ? '?days=3650&limit=100' : '?limit=100';
       const response = await api.get(bob, `/recipes${path}${query}`);

@@ -9,6 +9,7 @@ import { registerCollectionRoutes } from './collections.ts';
 import { registerCommentRoutes } from './comments.ts';
 import { registerCookbookRoutes } from './cookbooks.ts';
 import { registerImportRoutes } from './import.ts';
+import { registerMarketRoutes } from './market.ts';
 import { registerMealPlanRoutes } from './meal-plans.ts';
 import { registerPantryRoutes } from './pantry.ts';
 import { registerRecipeRoutes } from './recipes.ts';
@@ -38,6 +39,7 @@ export function registerRecipesRoutes(app: App, verifier: TokenVerifier, service
   registerCollectionRoutes(app, services);
   registerCookbookRoutes(app, services);
   registerCommentRoutes(app, services);
+  registerMarketRoutes(app, services);
   registerMealPlanRoutes(app, services);
   registerPantryRoutes(app, services);
   registerShoppingListRoutes(app, services);

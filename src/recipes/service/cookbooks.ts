@@ -9,7 +9,7 @@
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Recipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
-import { RecipesErrors } from '../errors.ts';
+import { MarketErrors, RecipesErrors } from '../errors.ts';
 import type { FamilyLink } from '../links.ts';
 import {
   appendEntry,
@@ -37,6 +37,7 @@ import {
   touchCookbook,
   updateCookbook,
 } from '../store/cookbooks.ts';
+import { hasListing, isCookbookListed, isOwnRecipeToSell, lockBuyersOfCookbook } from '../store/market.ts';
 import { findReadableRecipe } from '../store/recipes.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
 import { LIMITS } from './limits.ts';
@@ -257,14 +258,21 @@ export function createCookbookService(deps: RecipesDeps, grants: CookbookGrant[]
               ? familyId
               : await checkFamily(userId, familyId);
       }
-      return onOwn(userId, cookbookId, async (tx, row) =>
-        answer(tx, await updateCookbook(tx, row.cookbook_id, changes, deps.now()), userId),
-      );
+      return onOwn(userId, cookbookId, async (tx, row) => {
+        // Free or for sale, not both: what buyers pay for must not be readable by everyone.
+        if (changes.visibility === 'public' && (await isCookbookListed(tx, row.cookbook_id)))
+          throw MarketErrors.cookbookListed();
+        return answer(tx, await updateCookbook(tx, row.cookbook_id, changes, deps.now()), userId);
+      });
     },
 
+    /** Deletes the owner's cookbook, unless buyers hold it (409 ITEM_HAS_BUYERS: unlist it instead). */
     async remove(userId: string, cookbookId: string): Promise<void> {
-      if (!isUuid(cookbookId) || !(await deleteCookbook(db, userId, cookbookId)))
-        throw RecipesErrors.cookbookNotFound();
+      await onOwn(userId, cookbookId, async (tx, row) => {
+        const buyers = await lockBuyersOfCookbook(tx, row.cookbook_id);
+        if (buyers > 0) throw MarketErrors.itemHasBuyers('cookbook', buyers);
+        if (!(await deleteCookbook(tx, userId, row.cookbook_id))) throw RecipesErrors.cookbookNotFound();
+      });
     },
 
     async list(viewerId: string, query: CookbookListQuery) {
@@ -331,6 +339,13 @@ export function createCookbookService(deps: RecipesDeps, grants: CookbookGrant[]
         if (!isUuid(recipeId) || !(await findReadableRecipe(tx, userId, recipeId)))
           throw RecipesErrors.recipeNotFound();
         let position = await findEntryPosition(tx, cookbookId, recipeId);
+        // A book on sale (or sold, and unlisted) holds its seller's own recipes only.
+        if (
+          position === undefined &&
+          (await hasListing(tx, cookbookId)) &&
+          !(await isOwnRecipeToSell(tx, recipeId, userId))
+        )
+          throw MarketErrors.othersRecipes([recipeId.toLowerCase()]);
         if (position === undefined) {
           if ((await countEntries(tx, cookbookId)) >= LIMITS.cookbookRecipes)
             throw RecipesErrors.cookbookFull(LIMITS.cookbookRecipes);
@@ -346,11 +361,16 @@ export function createCookbookService(deps: RecipesDeps, grants: CookbookGrant[]
       });
     },
 
-    /** Takes a recipe out; one that was not in it answers the same. */
+    /**
+     * Takes a recipe out; one that was not in it answers the same. Not from a book people bought
+     * (409 ITEM_HAS_BUYERS): they keep what they paid for.
+     */
     async removeRecipe(userId: string, cookbookId: string, recipeId: string): Promise<void> {
       await onOwn(userId, cookbookId, async (tx) => {
-        if (isUuid(recipeId) && (await deleteEntry(tx, cookbookId, recipeId)))
-          await touchCookbook(tx, cookbookId, deps.now());
+        if (!isUuid(recipeId) || (await findEntryPosition(tx, cookbookId, recipeId)) === undefined) return;
+        const buyers = await lockBuyersOfCookbook(tx, cookbookId);
+        if (buyers > 0) throw MarketErrors.itemHasBuyers('cookbook', buyers);
+        if (await deleteEntry(tx, cookbookId, recipeId)) await touchCookbook(tx, cookbookId, deps.now());
       });
     },
 

@@ -6,7 +6,8 @@ import { scaleIngredients } from '../../ingredients/quantities.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Ingredient, Nutrition, Recipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
-import { RecipesErrors } from '../errors.ts';
+import { MarketErrors, RecipesErrors } from '../errors.ts';
+import { lockBuyersOfRecipe } from '../store/market.ts';
 import {
   type Difficulty,
   deleteRecipe,
@@ -272,9 +273,18 @@ export function createRecipeService(deps: RecipesDeps, community: RecipesCommuni
       return oneWithVotes(toRecipe(row, userId), userId);
     },
 
+    /**
+     * Deletes the owner's recipe, unless it is in a recipe book people bought (409
+     * ITEM_HAS_BUYERS: they keep what they paid for).
+     */
     async remove(userId: string, recipeId: string): Promise<void> {
-      if (!isUuid(recipeId) || !(await deleteRecipe(db, userId, recipeId)))
-        throw RecipesErrors.recipeNotFound();
+      if (!isUuid(recipeId)) throw RecipesErrors.recipeNotFound();
+      await db.transaction(async (tx) => {
+        const buyers = await lockBuyersOfRecipe(tx, recipeId);
+        if (!(await deleteRecipe(tx, userId, recipeId))) throw RecipesErrors.recipeNotFound();
+        // Only its owner learns of the buyers (rolled back: the recipe stays).
+        if (buyers > 0) throw MarketErrors.itemHasBuyers('recipe', buyers);
+      });
     },
 
     async list(userId: string, query: RecipeQuery) {

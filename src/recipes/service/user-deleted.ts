@@ -36,6 +36,9 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     // published recipes, which stay anonymised.
     const cookbooksDeleted = await deleteOwnedRows(tx, 'cookbooks', userId);
     const commentsDeleted = await deleteOwnedRows(tx, 'recipe_comments', userId);
+    // Their purchases of recipe books go (the sellers' sales lists lose them; identity's ledger
+    // keeps the credits that moved); their listings went with their cookbooks.
+    await deleteOwnedRows(tx, 'market_purchases', userId);
     // What their archive imports became is theirs too (the import keys of data_imports).
     await deleteOwnedRows(tx, 'data_imports', userId);
     // Their upvotes (each count goes down by theirs) and their reports.

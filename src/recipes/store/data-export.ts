@@ -55,6 +55,21 @@ export const RECIPES_EXPORT: Readonly<Record<string, ExportedCollection>> = {
     select:
       'SELECT report_id, item_kind, item_id, reason, created_at, cleared_at FROM reports WHERE reporter_id = $1',
   },
+  // The recipe books they put on sale, and what they bought and sold (the other party named by
+  // id only, as the app shows it).
+  market_listings: {
+    key: 'listing_id',
+    keyType: 'uuid',
+    select: `SELECT listing_id, cookbook_id, title, summary, price, is_listed, created_at, updated_at
+               FROM market_listings WHERE seller_id = $1`,
+  },
+  market_purchases: {
+    key: 'purchase_id',
+    keyType: 'uuid',
+    select: `SELECT purchase_id, listing_id, CASE WHEN buyer_id = $1 THEN 'bought' ELSE 'sold' END AS side,
+                    title, price, status, fee, created_at, completed_at, refunded_at, refund_reason
+               FROM market_purchases WHERE buyer_id = $1 OR seller_id = $1`,
+  },
   affiliate_clicks: {
     key: 'click_id',
     keyType: 'bigint',

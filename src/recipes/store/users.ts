@@ -57,10 +57,13 @@ export async function deleteOwnedRows(
     | 'recipe_favourites'
     | 'cookbooks'
     | 'recipe_comments'
-    | 'data_imports',
+    | 'data_imports'
+    | 'market_purchases',
   userId: string,
 ): Promise<number> {
-  const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
+  // A purchase is its buyer's.
+  const column = table === 'market_purchases' ? 'buyer_id' : 'user_id';
+  const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE ${column} = $1`, [userId]);
   return rowCount;
 }
 
@@ -89,6 +92,7 @@ export async function referencedUserIds(
        ${tables.map((table) => `SELECT user_id FROM ${table} WHERE $1::uuid IS NULL OR user_id > $1::uuid`).join(' UNION ')}
        UNION SELECT voter_id FROM votes WHERE $1::uuid IS NULL OR voter_id > $1::uuid
        UNION SELECT reporter_id FROM reports WHERE $1::uuid IS NULL OR reporter_id > $1::uuid
+       UNION SELECT buyer_id FROM market_purchases WHERE $1::uuid IS NULL OR buyer_id > $1::uuid
      ) AS referenced WHERE user_id <> $3::uuid ORDER BY user_id LIMIT $2`,
     [after, limit, DELETED_USER_ID],
   );

@@ -100,6 +100,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/market": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recipe books marketplace since a time: sales, refunds and fees, and its purchases (support, admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /**
+                     * @description From this time (at most 366 days back; default: the last 30 days)
+                     * @example 2026-11-01T00:00:00Z
+                     */
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            purchases: {
+                                buyer: {
+                                    user_id: string;
+                                    username: string | null;
+                                };
+                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                                cookbook_id: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                                fee: number;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                                listing_id: string | null;
+                                /** @description Credits the buyer paid */
+                                price: number;
+                                /** Format: uuid */
+                                purchase_id: string;
+                                refunded_at: string | null;
+                                seller: {
+                                    user_id: string;
+                                    username: string | null;
+                                };
+                                /** @description price − fee */
+                                seller_received: number;
+                                /**
+                                 * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                                 * @enum {unknown}
+                                 */
+                                status: "completed" | "refunded";
+                                title: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The credit transfer in the buyer's account
+                                 */
+                                transfer_id: string;
+                            }[];
+                            /** Format: date-time */
+                            since: string;
+                            totals: {
+                                /** @description Credits buyers paid (refunds aside) */
+                                credits: number;
+                                /** @description The platform’s fees (refunds aside) */
+                                fees: number;
+                                item_kind: string;
+                                /** @description Listings on sale now */
+                                listed: number;
+                                refunds: number;
+                                /** @description Paid purchases since then (not refunded) */
+                                sales: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/moderation": {
         parameters: {
             query?: never;
@@ -2214,6 +2357,1161 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/listings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recipe books for sale, newest first
+         * @description Search words in the title, summary and recipe names (q), and a highest price.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    /** @description In credits */
+                    price_max?: number;
+                    /** @description Words that must each appear in the title, the summary or a recipe’s name (at most 10) */
+                    q?: string;
+                    /** @description listed (default): every book for sale; mine: your listings, listed or not */
+                    scope?: "listed" | "mine";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of listings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description Unlisted: only its seller and its buyers see it */
+                                is_listed: boolean;
+                                is_mine: boolean;
+                                /** @description Whether you bought it */
+                                is_purchased: boolean;
+                                /** @description For its seller and buyers (null for everyone else): the book, read whole through /api/cookbooks/{id} and its recipes */
+                                item: {
+                                    /** Format: uuid */
+                                    cookbook_id: string;
+                                    /**
+                                     * @description cookbook: a recipe book of the seller’s own recipes
+                                     * @enum {string}
+                                     */
+                                    item_kind: "cookbook";
+                                } | null;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                                /** Format: uuid */
+                                listing_id: string;
+                                /** @description What anyone signed in sees before buying */
+                                preview: {
+                                    cookbook_title: string;
+                                    description: string | null;
+                                    /**
+                                     * @description cookbook: a recipe book of the seller’s own recipes
+                                     * @enum {string}
+                                     */
+                                    item_kind: "cookbook";
+                                    recipe_count: number;
+                                    /** @description Its recipes in order: what they are, never their ingredients or method */
+                                    recipes: {
+                                        cuisine: string | null;
+                                        difficulty: string | null;
+                                        recipe_name: string;
+                                        serves: number | null;
+                                        total_time_minutes: number | null;
+                                    }[];
+                                };
+                                /** @description In credits */
+                                price: number;
+                                sales: number;
+                                summary: string;
+                                title: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Put one of your cookbooks on sale as a recipe book
+         * @description Someone else’s cookbook (or a missing one) answers 404 COOKBOOK_NOT_FOUND; a book is listed once (409 ITEM_ALREADY_LISTED). A book for sale holds only your own recipes (409 COOKBOOK_HAS_OTHERS_RECIPES with details.recipe_ids: others’ and shared copies), has recipes (409 COOKBOOK_IS_EMPTY), and is not public: a public cookbook is free, so it is not sold (409 COOKBOOK_IS_PUBLIC: make it private first).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "cookbook_id": "6f1c2a4e-8b7d-4e1f-9a3c-2d5e7f901234",
+                     *       "price": 120,
+                     *       "title": "Sunday dinners"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The id of your cookbook */
+                        cookbook_id: string;
+                        /** @description In credits */
+                        price: number;
+                        /** @description Shown in the public preview */
+                        summary?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A recipe book for sale */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Unlisted: only its seller and its buyers see it */
+                            is_listed: boolean;
+                            is_mine: boolean;
+                            /** @description Whether you bought it */
+                            is_purchased: boolean;
+                            /** @description For its seller and buyers (null for everyone else): the book, read whole through /api/cookbooks/{id} and its recipes */
+                            item: {
+                                /** Format: uuid */
+                                cookbook_id: string;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                            } | null;
+                            /**
+                             * @description cookbook: a recipe book of the seller’s own recipes
+                             * @enum {string}
+                             */
+                            item_kind: "cookbook";
+                            /** Format: uuid */
+                            listing_id: string;
+                            /** @description What anyone signed in sees before buying */
+                            preview: {
+                                cookbook_title: string;
+                                description: string | null;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                                recipe_count: number;
+                                /** @description Its recipes in order: what they are, never their ingredients or method */
+                                recipes: {
+                                    cuisine: string | null;
+                                    difficulty: string | null;
+                                    recipe_name: string;
+                                    serves: number | null;
+                                    total_time_minutes: number | null;
+                                }[];
+                            };
+                            /** @description In credits */
+                            price: number;
+                            sales: number;
+                            summary: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/listings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One listing: its preview, and the book for its seller and buyers
+         * @description An unlisted listing you neither sell nor bought answers 404 LISTING_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A recipe book for sale */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Unlisted: only its seller and its buyers see it */
+                            is_listed: boolean;
+                            is_mine: boolean;
+                            /** @description Whether you bought it */
+                            is_purchased: boolean;
+                            /** @description For its seller and buyers (null for everyone else): the book, read whole through /api/cookbooks/{id} and its recipes */
+                            item: {
+                                /** Format: uuid */
+                                cookbook_id: string;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                            } | null;
+                            /**
+                             * @description cookbook: a recipe book of the seller’s own recipes
+                             * @enum {string}
+                             */
+                            item_kind: "cookbook";
+                            /** Format: uuid */
+                            listing_id: string;
+                            /** @description What anyone signed in sees before buying */
+                            preview: {
+                                cookbook_title: string;
+                                description: string | null;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                                recipe_count: number;
+                                /** @description Its recipes in order: what they are, never their ingredients or method */
+                                recipes: {
+                                    cuisine: string | null;
+                                    difficulty: string | null;
+                                    recipe_name: string;
+                                    serves: number | null;
+                                    total_time_minutes: number | null;
+                                }[];
+                            };
+                            /** @description In credits */
+                            price: number;
+                            sales: number;
+                            summary: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change your listing (price, words) or take it off sale
+         * @description Listing it again checks the book as listing it did (409 COOKBOOK_IS_PUBLIC, COOKBOOK_IS_EMPTY, COOKBOOK_HAS_OTHERS_RECIPES).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description false takes it off sale; buyers keep it */
+                        is_listed?: boolean;
+                        /** @description In credits */
+                        price?: number;
+                        /** @description Shown in the public preview */
+                        summary?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A recipe book for sale */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Unlisted: only its seller and its buyers see it */
+                            is_listed: boolean;
+                            is_mine: boolean;
+                            /** @description Whether you bought it */
+                            is_purchased: boolean;
+                            /** @description For its seller and buyers (null for everyone else): the book, read whole through /api/cookbooks/{id} and its recipes */
+                            item: {
+                                /** Format: uuid */
+                                cookbook_id: string;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                            } | null;
+                            /**
+                             * @description cookbook: a recipe book of the seller’s own recipes
+                             * @enum {string}
+                             */
+                            item_kind: "cookbook";
+                            /** Format: uuid */
+                            listing_id: string;
+                            /** @description What anyone signed in sees before buying */
+                            preview: {
+                                cookbook_title: string;
+                                description: string | null;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                                recipe_count: number;
+                                /** @description Its recipes in order: what they are, never their ingredients or method */
+                                recipes: {
+                                    cuisine: string | null;
+                                    difficulty: string | null;
+                                    recipe_name: string;
+                                    serves: number | null;
+                                    total_time_minutes: number | null;
+                                }[];
+                            };
+                            /** @description In credits */
+                            price: number;
+                            sales: number;
+                            summary: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/market/listings/{id}/purchase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy a recipe book with credits
+         * @description Pays the price from your credits to the seller (less the platform fee) once: 201 for the purchase, 200 for a retry with the same Idempotency-Key (nothing more is paid). 400 IDEMPOTENCY_KEY_REQUIRED without a key; 402 INSUFFICIENT_CREDITS when your balance is short; 409 OWN_LISTING for your own; 409 LISTING_ALREADY_PURCHASED when you bought it under another key; 503 when credits cannot be reached (retry with the same key: it is paid at most once).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
+                     */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A paid purchase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                            cookbook_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            /**
+                             * @description cookbook: a recipe book of the seller’s own recipes
+                             * @enum {string}
+                             */
+                            item_kind: "cookbook";
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description A paid purchase */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                            cookbook_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            /**
+                             * @description cookbook: a recipe book of the seller’s own recipes
+                             * @enum {string}
+                             */
+                            item_kind: "cookbook";
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recipe books you bought, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of your purchases */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                                cookbook_id: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                                fee: number;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                                listing_id: string | null;
+                                /** @description Credits the buyer paid */
+                                price: number;
+                                /** Format: uuid */
+                                purchase_id: string;
+                                refunded_at: string | null;
+                                /** @description price − fee */
+                                seller_received: number;
+                                /**
+                                 * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                                 * @enum {unknown}
+                                 */
+                                status: "completed" | "refunded";
+                                title: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The credit transfer in the buyer's account
+                                 */
+                                transfer_id: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/purchases/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a purchase (HowToCookAtHome staff: admin or support)
+         * @description Reverses both sides once: the buyer gets the price back, the seller gives back what they received and the platform its fee; the buyer's access to the book ends. Again answers the same. 409 TRANSFER_REFUND_REFUSED when the seller's balance no longer holds it; 403 STAFF_ROLE_REQUIRED for anyone else (staff of other apps too).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "The book was not what the preview showed"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A paid purchase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                            cookbook_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                            fee: number;
+                            /**
+                             * @description cookbook: a recipe book of the seller’s own recipes
+                             * @enum {string}
+                             */
+                            item_kind: "cookbook";
+                            listing_id: string | null;
+                            /** @description Credits the buyer paid */
+                            price: number;
+                            /** Format: uuid */
+                            purchase_id: string;
+                            refunded_at: string | null;
+                            /** @description price − fee */
+                            seller_received: number;
+                            /**
+                             * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                             * @enum {unknown}
+                             */
+                            status: "completed" | "refunded";
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The credit transfer in the buyer's account
+                             */
+                            transfer_id: string;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recipe books you sold, newest first, and your earnings */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                                cookbook_id: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
+                                fee: number;
+                                /**
+                                 * @description cookbook: a recipe book of the seller’s own recipes
+                                 * @enum {string}
+                                 */
+                                item_kind: "cookbook";
+                                listing_id: string | null;
+                                /** @description Credits the buyer paid */
+                                price: number;
+                                /** Format: uuid */
+                                purchase_id: string;
+                                refunded_at: string | null;
+                                /** @description price − fee */
+                                seller_received: number;
+                                /**
+                                 * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                                 * @enum {unknown}
+                                 */
+                                status: "completed" | "refunded";
+                                title: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The credit transfer in the buyer's account
+                                 */
+                                transfer_id: string;
+                            }[];
+                            next_cursor: string | null;
+                            totals: {
+                                /** @description Credits you received: gross − fees */
+                                earned: number;
+                                /** @description The platform fees taken from them */
+                                fees: number;
+                                /** @description Credits buyers paid */
+                                gross: number;
+                                sales: number;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -1,0 +1,134 @@
+// Recipe book purchases left pending when identity could not be reached: HowToCookAtHome's
+// housekeeping runs the transfer again under the purchase's key, so one whose credits moved is
+// completed (paid once), one never paid is paid now or, refused, removed; identity still away
+// leaves it pending.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../../test/support/engines.ts';
+import { given, type TestUser } from '../../../test/support/given.ts';
+import { freePort } from '../../../test/support/oidc.ts';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import type { IdentityClient } from '../../identity/client.ts';
+import { createIdentityHttpClient } from '../../identity/client.ts';
+import { createLogger } from '../../platform/logger.ts';
+import type { RecipesDeps } from '../deps.ts';
+import { recipesApi } from '../testing.ts';
+import { createRecipesHousekeeping } from './housekeeping.ts';
+import { createMarketService, type MarketService } from './market.ts';
+
+describe.each(testEngines())('pending recipe book purchases on %s', (engine) => {
+  let platform: TestPlatform;
+  let reachable: MarketService;
+  /** The same market with identity at an address where nothing answers. */
+  let unreachable: MarketService;
+  const logger = createLogger({ logLevel: 'silent' });
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine, { services: ['identity', 'recipes'] });
+    const market = (identity: IdentityClient) =>
+      createMarketService({
+        db: platform.databases.get('recipes'),
+        logger,
+        now: () => platform.clock.now(),
+        identity: () => identity,
+      } as RecipesDeps);
+    reachable = market(platform.clients.get<IdentityClient>('identity'));
+    unreachable = market(
+      createIdentityHttpClient(
+        `http://127.0.0.1:${await freePort()}`,
+        'a-service-token-that-is-long-enough-0123',
+      ),
+    );
+  });
+  afterAll(() => platform.close());
+
+  const user = () => given(platform).user();
+  const identity = () => platform.clients.get<IdentityClient>('identity');
+  const balance = async (who: TestUser) => (await identity().credits.balance(who.userId)).balance;
+  const statusOf = async (buyer: TestUser) => {
+    const { rows } = await platform.databases
+      .get('recipes')
+      .query<{ status: string }>('SELECT status FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+    return rows.map((r) => r.status);
+  };
+  async function listing(seller: TestUser, price: number) {
+    const api = recipesApi(platform);
+    const recipe = await api.recipe(seller, { recipe_name: 'Fog soup' });
+    const book = (await api.post(seller, '/recipes/api/cookbooks', { title: 'Soups' })).json();
+    await api.put(seller, `/recipes/api/cookbooks/${book.cookbook_id}/recipes/${recipe.recipe_id}`);
+    const listed = await api.post(seller, '/recipes/api/market/listings', {
+      cookbook_id: book.cookbook_id,
+      price,
+    });
+    expect(listed.statusCode, listed.body).toBe(201);
+    return listed.json().listing_id as string;
+  }
+
+  it('keeps a purchase pending while identity is away, then pays it once; the buyer’s retry answers it', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'lost-1')).rejects.toThrow();
+    expect(await statusOf(buyer)).toEqual(['pending']);
+
+    expect(await unreachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    // Too young: a request may still be paying it.
+    expect(await reachable.settlePendingPurchases()).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['pending']);
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['completed']);
+    expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
+
+    const retry = await platform.app.inject({
+      method: 'POST',
+      url: `/recipes/api/market/listings/${listingId}/purchase`,
+      headers: { ...buyer.headers, 'idempotency-key': 'lost-1' },
+    });
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(retry.json()).toMatchObject({ status: 'completed', price: 100 });
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
+  });
+
+  it('completes a purchase whose transfer went through before its answer was lost, without paying twice', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'lost-2')).rejects.toThrow();
+    // Identity had moved the credits under the purchase's key; only the answer never came back.
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 100,
+      idempotencyKey: 'recipes:market:lost-2',
+      reference: `recipes:listing:${listingId}`,
+      reason: 'HowToCookAtHome recipe book: Soups',
+    });
+    expect(await balance(buyer)).toBe(900);
+
+    const housekeeping = createRecipesHousekeeping(
+      { db: platform.databases.get('recipes'), logger, now: () => platform.clock.now() },
+      { settlePendingPurchases: () => reachable.settlePendingPurchases(0) },
+    );
+    expect(await housekeeping.runOnce()).toMatchObject({ 'pending recipe book purchases settled': 1 });
+    expect(await statusOf(buyer)).toEqual(['completed']);
+    expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
+  });
+
+  it('removes a pending purchase identity refuses (the balance no longer holds it), charging nothing', async () => {
+    const [seller, buyer, other] = [await user(), await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'lost-3')).rejects.toThrow();
+    // Meanwhile the buyer spent almost everything elsewhere.
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: other.userId,
+      amount: 950,
+      idempotencyKey: 'elsewhere',
+      reference: 'test:elsewhere',
+      reason: 'Spent elsewhere',
+    });
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual([]);
+    expect([await balance(buyer), await balance(seller)]).toEqual([50, 1000]);
+  });
+});
