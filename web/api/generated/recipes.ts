@@ -111,6 +111,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before */
+                    cursor?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -119,7 +121,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The queue, oldest first, a page at a time */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -152,6 +154,22 @@ export interface paths {
                                 /** Format: date-time */
                                 updated_at: string;
                             }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
                         };
                     };
                 };
