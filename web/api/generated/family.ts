@@ -2960,8 +2960,16 @@ export interface paths {
                                 is_deleted: boolean;
                                 /** @description What the message links, as a card; null for none */
                                 link: {
+                                    affiliate_disclosure?: string | null;
                                     /** @description false once it is deleted or no longer the family’s */
                                     available: boolean;
+                                    /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                    buy_links?: {
+                                        /** @description Shown as "Buy at <retailer>" */
+                                        retailer: string;
+                                        /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                        url: string;
+                                    }[];
                                     /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                     context: string | null;
                                     /** @description Done or checked; null for events */
@@ -3096,8 +3104,16 @@ export interface paths {
                             is_deleted: boolean;
                             /** @description What the message links, as a card; null for none */
                             link: {
+                                affiliate_disclosure?: string | null;
                                 /** @description false once it is deleted or no longer the family’s */
                                 available: boolean;
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                 context: string | null;
                                 /** @description Done or checked; null for events */
@@ -3332,8 +3348,16 @@ export interface paths {
                             is_deleted: boolean;
                             /** @description What the message links, as a card; null for none */
                             link: {
+                                affiliate_disclosure?: string | null;
                                 /** @description false once it is deleted or no longer the family’s */
                                 available: boolean;
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                 context: string | null;
                                 /** @description Done or checked; null for events */
@@ -3458,8 +3482,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                affiliate_disclosure?: string | null;
                                 /** @description false once it is deleted or no longer the family’s */
                                 available: boolean;
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                 context: string | null;
                                 /** @description Done or checked; null for events */
@@ -7647,7 +7679,7 @@ export interface paths {
         };
         /**
          * Follow a "Buy at …" link: records the click and redirects to the shop (302)
-         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account; the shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
+         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account, and when it was made: older than CALOS_AFFILIATE_LINK_MAX_AGE_DAYS it is 410 AFFILIATE_LINK_EXPIRED. The shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
          */
         get: {
             parameters: {
@@ -7678,6 +7710,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };

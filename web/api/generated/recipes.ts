@@ -7200,7 +7200,7 @@ export interface paths {
         };
         /**
          * Follow a "Buy at …" link: records the click and redirects to the shop (302)
-         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account; the shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
+         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account, and when it was made: older than CALOS_AFFILIATE_LINK_MAX_AGE_DAYS it is 410 AFFILIATE_LINK_EXPIRED. The shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
          */
         get: {
             parameters: {
@@ -7231,6 +7231,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };
