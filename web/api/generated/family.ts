@@ -1092,7 +1092,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The meal plans on a family calendar */
+        /** The meal plans on a family calendar, and whether the family’s plan shows them */
         get: {
             parameters: {
                 query: {
@@ -1118,6 +1118,17 @@ export interface paths {
                                 link_id: string;
                                 meal_plan_id: string;
                                 owner_id: string;
+                                /** @description What would show it again; null while shown */
+                                plan_required: {
+                                    /** @description shared_calendars */
+                                    entitlement: string;
+                                    /** @description The listed plans that include it, cheapest first */
+                                    plans: string[];
+                                    /** @description Where the family’s creator changes their plan */
+                                    upgrade_url: string;
+                                } | null;
+                                /** @description shown: its meals are on the calendar. plan_required: the family’s plan no longer includes shared calendars (its creator downgraded); the link is kept and shows again after an upgrade */
+                                state: "shown" | "plan_required";
                             }[];
                         };
                     };
@@ -1179,6 +1190,17 @@ export interface paths {
                             link_id: string;
                             meal_plan_id: string;
                             owner_id: string;
+                            /** @description What would show it again; null while shown */
+                            plan_required: {
+                                /** @description shared_calendars */
+                                entitlement: string;
+                                /** @description The listed plans that include it, cheapest first */
+                                plans: string[];
+                                /** @description Where the family’s creator changes their plan */
+                                upgrade_url: string;
+                            } | null;
+                            /** @description shown: its meals are on the calendar. plan_required: the family’s plan no longer includes shared calendars (its creator downgraded); the link is kept and shows again after an upgrade */
+                            state: "shown" | "plan_required";
                         };
                     };
                 };
