@@ -3,10 +3,10 @@
 // no duplicate and no gap, and a cursor that is not ours is 400 INVALID_CURSOR.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEngines } from '../../test/support/engines.ts';
-import { given, type TestUser } from '../../test/support/given.ts';
-import { startTestPlatform, type TestPlatform } from '../../test/support/platform.ts';
-import { createStaffService } from '../identity/index.ts';
+import { createStaffService } from '../../src/identity/index.ts';
+import { testEngines } from '../support/engines.ts';
+import { given, type TestUser } from '../support/given.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 describe.each(testEngines())('the moderation queue in pages on %s', (engine) => {
   let platform: TestPlatform;
