@@ -6,6 +6,7 @@ import { affiliateKey, signLink } from '../src/affiliate/links.ts';
 import { NO_USER } from '../src/affiliate/store.ts';
 import { calosInProcess, cliEnvFor } from './support/cli.ts';
 import { testEngines } from './support/engines.ts';
+import { joinFamily } from './support/family.ts';
 import { given, type TestUser } from './support/given.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -133,6 +134,77 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
     expect(gallery.body.items[0].materials[1].buy_links).toHaveLength(1);
   });
 
+  it('shows a shopping item’s links on its family chat card, and none once links are off', async () => {
+    const parent = await given(platform).user();
+    const family = await call(parent, 'POST', '/family/api/families', { family_name: 'Chat links' });
+    const list = await call(parent, 'POST', '/family/api/shopping-lists', {
+      family_id: family.body.family_id,
+      list_name: 'Party',
+    });
+    const item = await call(parent, 'POST', `/family/api/shopping-lists/${list.body.list_id}/items`, {
+      name: 'paper lanterns',
+    });
+    const messages = `/family/api/families/${family.body.family_id}/messages`;
+    const posted = await call(parent, 'POST', messages, {
+      body: 'Who gets these?',
+      link: { kind: 'shopping_item', id: item.body.item_id },
+    });
+    expect(posted.status).toBe(201);
+    expect(posted.body.link).toMatchObject({
+      kind: 'shopping_item',
+      title: 'paper lanterns',
+      buy_links: [{ retailer: 'Amazon', url: expect.stringMatching(/^\/family\/go\//) }],
+      affiliate_disclosure: expect.stringMatching(/affiliate links/i),
+    });
+    const read = await call(parent, 'GET', messages);
+    expect(read.body.items[0].link.buy_links).toHaveLength(1);
+    // A HEAD is answered like the click, without counting one (the report test counts them).
+    const followed = await platform.app.inject({
+      method: 'HEAD',
+      url: read.body.items[0].link.buy_links[0].url,
+    });
+    expect(followed.headers.location).toBe('https://www.amazon.example/s?k=paper%20lanterns&tag=calos-20');
+    // A message linking something else carries no links.
+    const todo = await call(parent, 'POST', messages, { body: 'No link here' });
+    expect(todo.body.link).toBeNull();
+
+    // A member who switched links off sees the card without them (and without the disclosure).
+    const other = await given(platform).user();
+    await call(other, 'PUT', '/calos/api/account/affiliate-links', { enabled: false });
+    await joinFamily(call, {
+      familyId: family.body.family_id,
+      admin: parent,
+      invitee: other,
+      login: other.username,
+    });
+    const seen = await call(other, 'GET', messages);
+    expect(seen.body.items.find((m: { link: unknown }) => m.link)?.link).toMatchObject({
+      title: 'paper lanterns',
+      buy_links: [],
+      affiliate_disclosure: null,
+    });
+  });
+
+  it('refuses a link older than CALOS_AFFILIATE_LINK_MAX_AGE_DAYS with 410, while links made then work', async () => {
+    const cook = await given(platform).user();
+    const list = await shoppingList(cook, ['cinnamon']);
+    const old = list.items[0].buy_links[0].url as string;
+    const now = platform.clock.now();
+    try {
+      platform.clock.set(new Date(now.getTime() + 31 * DAY_MS));
+      const expired = await call(undefined, 'GET', old);
+      expect([expired.status, expired.body?.error?.code]).toEqual([410, 'AFFILIATE_LINK_EXPIRED']);
+      expect(expired.location).toBeUndefined();
+      // (Access tokens expired too: someone signing in then gets links that work.)
+      const later = await shoppingList(await given(platform).user(), ['cinnamon']);
+      // (A HEAD, answered alike without counting a click, keeps the report test's figures.)
+      const head = await platform.app.inject({ method: 'HEAD', url: later.items[0].buy_links[0].url });
+      expect(head.statusCode).toBe(302);
+    } finally {
+      platform.clock.set(now);
+    }
+  });
+
   it('shows no links to someone who switched them off in their account', async () => {
     const user = await given(platform).user();
     expect((await call(user, 'GET', '/calos/api/account/affiliate-links')).body).toEqual({ enabled: true });
@@ -183,6 +255,7 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
       app: 'recipes',
       kind: 'grocery',
       userId: cook.userId,
+      issuedAt: platform.clock.now(),
     } as const;
 
     // A changed payload (another search) under the old signature.
@@ -241,7 +314,8 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
   it('calos affiliate report counts clicks by app, retailer and kind of item since a date', async () => {
     const [a, b] = [await given(platform).user(), await given(platform).user()];
     const follow = async (url: string) => expect((await call(undefined, 'GET', url)).status).toBe(302);
-    const recipesLink = (await shoppingList(a, ['flour'])).items[0].buy_links[0].url;
+    const recipesList = await shoppingList(a, ['flour']);
+    const recipesLink = recipesList.items[0].buy_links[0].url;
     const family = await call(a, 'POST', '/family/api/families', { family_name: 'Report' });
     const familyList = await call(a, 'POST', '/family/api/shopping-lists', {
       family_id: family.body.family_id,
@@ -254,10 +328,13 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
       costume_name: 'Witch',
       materials: [{ name: 'black hat' }],
     });
-    // One click ten days ago, outside the report.
+    // One click ten days ago, outside the report (on a link of then: links carry when they were made).
     const now = platform.clock.now();
     platform.clock.set(new Date(now.getTime() - 10 * DAY_MS));
-    await follow(recipesLink);
+    await follow(
+      (await call(a, 'GET', `/recipes/api/shopping-lists/${recipesList.list_id}`)).body.items[0].buy_links[0]
+        .url,
+    );
     platform.clock.set(now);
     const since = new Date(now.getTime() - DAY_MS).toISOString();
     await follow(recipesLink);
@@ -337,6 +414,7 @@ describe.each(testEngines())('without affiliate retailers on %s', (engine) => {
       app: 'recipes',
       kind: 'grocery',
       userId: cook.userId,
+      issuedAt: new Date(),
     });
     const go = await platform.app.inject({ method: 'GET', url: `/recipes/go/${token}` });
     expect(go.statusCode).toBe(404);

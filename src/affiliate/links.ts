@@ -1,6 +1,7 @@
 // "Buy at <retailer>" links on shopping-list items and costume materials. A link points at the
 // app's own GET /go/:token; the token is signed (HMAC under a key derived from the master key)
-// and names the retailer, the words searched, the app, the kind of item and the user. The
+// and names the retailer, the words searched, the app, the kind of item, the user and when it was
+// made (refused once older than CALOS_AFFILIATE_LINK_MAX_AGE_DAYS; a new key ends every link). The
 // redirect is built from the configured retailer's template alone, so no request can send anyone
 // elsewhere; a retailer removed from the configuration makes its old links 404.
 import { createHmac, hkdfSync } from 'node:crypto';
@@ -51,6 +52,8 @@ export interface LinkClaims {
   app: AffiliateApp;
   kind: AffiliateKind;
   userId: string;
+  /** When the link was made (whole seconds); null: a link made before links carried it. */
+  issuedAt: Date | null;
 }
 
 export interface AffiliateOptions {
@@ -78,13 +81,24 @@ const SWITCHED_OFF: Linker = { enabled: true, linksFor: () => [], disclosure: nu
 export const affiliateKey = (masterKey: Buffer) =>
   Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'calos affiliate links v1', 32));
 
+/** A link made this far in the future is not ours (clocks of app processes may differ a little). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+
 /** 128 bits of HMAC-SHA256: enough against forgery, and shorter links. */
 const mac = (key: Buffer, body: string) =>
   createHmac('sha256', key).update(body).digest().subarray(0, 16).toString('base64url');
 
-export function signLink(key: Buffer, claims: LinkClaims): string {
+export function signLink(key: Buffer, claims: LinkClaims & { issuedAt: Date }): string {
   const body = Buffer.from(
-    JSON.stringify({ r: claims.retailer, q: claims.query, a: claims.app, k: claims.kind, u: claims.userId }),
+    JSON.stringify({
+      r: claims.retailer,
+      q: claims.query,
+      a: claims.app,
+      k: claims.kind,
+      u: claims.userId,
+      t: Math.floor(claims.issuedAt.getTime() / 1000),
+    }),
   ).toString('base64url');
   return `${body}.${mac(key, body)}`;
 }
@@ -108,10 +122,18 @@ export function readLink(key: Buffer, token: string): LinkClaims | undefined {
     typeof p.u !== 'string' ||
     !isUuid(p.u) ||
     !AFFILIATE_APPS.includes(p.a as AffiliateApp) ||
-    !AFFILIATE_KINDS.includes(p.k as AffiliateKind)
+    !AFFILIATE_KINDS.includes(p.k as AffiliateKind) ||
+    (p.t !== undefined && (!Number.isSafeInteger(p.t) || (p.t as number) < 0))
   )
     return undefined;
-  return { retailer: p.r, query: p.q, app: p.a as AffiliateApp, kind: p.k as AffiliateKind, userId: p.u };
+  return {
+    retailer: p.r,
+    query: p.q,
+    app: p.a as AffiliateApp,
+    kind: p.k as AffiliateKind,
+    userId: p.u,
+    issuedAt: p.t === undefined ? null : new Date((p.t as number) * 1000),
+  };
 }
 
 /** The retailer's page for a search: its template with the query (and tag) encoded in. */
@@ -172,7 +194,14 @@ export function createAffiliate(options: AffiliateOptions) {
           if (!query) return [];
           return forApp(kind).map((retailer) => ({
             retailer: retailer.name,
-            url: `${options.goBase}${signLink(signingKey(), { retailer: retailer.id, query, app, kind, userId })}`,
+            url: `${options.goBase}${signLink(signingKey(), {
+              retailer: retailer.id,
+              query,
+              app,
+              kind,
+              userId,
+              issuedAt: options.now(),
+            })}`,
           }));
         },
       };
@@ -180,12 +209,18 @@ export function createAffiliate(options: AffiliateOptions) {
 
     /**
      * A click: where to send the person, recorded once (a HEAD, as link checkers send, is answered
-     * alike and not counted). 400 for a token not ours or not this app's, 404 for a retailer gone.
+     * alike and not counted). 400 for a token not ours (or signed with a key since replaced) or
+     * not this app's, 410 for one older than the configured age, 404 for a retailer gone.
      */
     async follow(token: string, click: { record: boolean }): Promise<string> {
       const claims = readLink(signingKey(), token);
       if (!claims) throw AffiliateErrors.linkInvalid();
       if (claims.app !== app) throw AffiliateErrors.linkInvalid();
+      const now = options.now().getTime();
+      if (claims.issuedAt && claims.issuedAt.getTime() > now + CLOCK_SKEW_MS)
+        throw AffiliateErrors.linkInvalid();
+      if (!claims.issuedAt || now - claims.issuedAt.getTime() > config.linkMaxAgeDays * DAY_MS)
+        throw AffiliateErrors.linkExpired();
       const retailer = forApp(claims.kind).find((r) => r.id === claims.retailer);
       if (!retailer) throw AffiliateErrors.retailerNotFound();
       const target = retailerUrl(retailer, claims.query);

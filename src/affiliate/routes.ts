@@ -81,12 +81,13 @@ export function registerAffiliateRoutes(app: App, affiliate: Affiliate): void {
         summary: 'Follow a "Buy at …" link: records the click and redirects to the shop (302)',
         description:
           'The token is signed by this deployment and names the shop, the search, the app, the kind of item ' +
-          'and the account; the shop address comes from the operator’s configuration only. A HEAD is answered ' +
+          'and the account, and when it was made: older than CALOS_AFFILIATE_LINK_MAX_AGE_DAYS it is 410 ' +
+          'AFFILIATE_LINK_EXPIRED. The shop address comes from the operator’s configuration only. A HEAD is answered ' +
           'alike without counting a click.',
         params: Type.Object({
           '*': Type.String({ minLength: 1, maxLength: MAX_TOKEN, description: 'The signed token' }),
         }),
-        response: { 400: ErrorResponse, 404: ErrorResponse },
+        response: { 400: ErrorResponse, 404: ErrorResponse, 410: ErrorResponse },
       },
     },
     async (request, reply) => {

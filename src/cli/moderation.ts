@@ -66,7 +66,7 @@ export async function moderate(
     const limit = values.limit === undefined ? 100 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new UsageError('--limit takes 1 to 1000');
-    const queue = await community.queue(limit);
+    const { items: queue } = await community.queue(limit);
     if (values.json) {
       print(JSON.stringify(queue, null, 2));
       return 0;

@@ -5,7 +5,7 @@
 // identity's staff audit log and the author's security log, naming the staff member.
 import { Type } from 'typebox';
 import { requireStaff, type StaffRoleLookup } from '../platform/auth/staff.ts';
-import { bearer, ErrorResponse, Nullable, Timestamp } from '../platform/http/schemas.ts';
+import { bearer, ErrorResponse, Nullable, Page, Timestamp } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/service.ts';
 import { type Community, type ItemKind, MAX_DECISION_REASON } from './service.ts';
 
@@ -73,9 +73,15 @@ export function registerModerationAdminRoutes(
         tags,
         summary: 'The moderation queue: items reports hid, oldest first (moderator, admin)',
         security: bearer,
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          cursor: Type.Optional(
+            Type.String({ maxLength: 512, description: 'The next_cursor of the page before' }),
+          ),
+        }),
         response: {
-          200: Type.Object({ items: Type.Array(QueueEntry) }),
+          200: Page(QueueEntry, 'The queue, oldest first, a page at a time'),
+          400: ErrorResponse,
           401: ErrorResponse,
           403: ErrorResponse,
         },
@@ -83,9 +89,12 @@ export function registerModerationAdminRoutes(
     },
     async (request) => {
       await requireStaff(request, staffRoles, domain, MODERATION_ROLES);
-      const queue = await community.queue(request.query.limit ?? 50);
-      const names = await usernames(queue.map((q) => q.author_id));
-      return { items: queue.map((q) => ({ ...q, author: names.get(q.author_id) ?? null })) };
+      const queue = await community.queue(request.query.limit ?? 50, request.query.cursor);
+      const names = await usernames(queue.items.map((q) => q.author_id));
+      return {
+        items: queue.items.map((q) => ({ ...q, author: names.get(q.author_id) ?? null })),
+        next_cursor: queue.next_cursor,
+      };
     },
   );
 

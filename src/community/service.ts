@@ -5,6 +5,7 @@
 // identity is briefly away, and identity applies each one once (versions and keys).
 import type { Queryable } from '../platform/db/database.ts';
 import type { AppError } from '../platform/errors.ts';
+import { decodeCursor, toPage } from '../platform/http/pagination.ts';
 import { isUuid } from '../platform/ids.ts';
 import { CommunityErrors } from './errors.ts';
 import {
@@ -24,6 +25,7 @@ import {
   lockItemModeration,
   type ModerationItemRow,
   type ModerationState,
+  type QueueCursor,
   setModerationState,
   summariseItems,
   withdrawVote,
@@ -32,6 +34,20 @@ import {
 export type { ItemKind, ModerationState } from './store.ts';
 
 export const VOTE_CHANGED = 'vote.changed';
+
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const isQueueCursor = (value: unknown): value is QueueCursor => {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return (
+    typeof c.at === 'string' &&
+    CURSOR_TIME.test(c.at) &&
+    !Number.isNaN(Date.parse(c.at)) &&
+    typeof c.k === 'string' &&
+    c.k.length <= 20 &&
+    isUuid(c.id)
+  );
+};
 export const MODERATION_DECIDED = 'moderation.decided';
 export const MAX_REPORT_REASON = 500;
 export const MAX_DECISION_REASON = 500;
@@ -225,16 +241,26 @@ export function createCommunity(options: CommunityOptions) {
       });
     },
 
-    /** Items hidden pending review, oldest first, with their reports and decisions so far. */
-    async queue(limit = 100): Promise<QueueItem[]> {
-      const rows = await listQueue(db, limit);
-      return Promise.all(
-        rows.map(async (row) => ({
+    /**
+     * One page of the items hidden pending review, oldest first, with their reports and decisions
+     * so far; `cursor` is the previous page's next_cursor (a bad one is 400 INVALID_CURSOR).
+     */
+    async queue(limit = 50, cursor?: string): Promise<{ items: QueueItem[]; next_cursor: string | null }> {
+      const after = decodeCursor(cursor, isQueueCursor);
+      const page = toPage(
+        await listQueue(db, limit, after),
+        limit,
+        ({ cursor_at: _, ...row }) => row,
+        (row): QueueCursor => ({ at: row.cursor_at, k: row.item_kind, id: row.item_id }),
+      );
+      const items = await Promise.all(
+        page.items.map(async (row) => ({
           ...row,
           reports: await listOpenReports(db, row.item_kind, row.item_id),
           decisions: await listDecisions(db, row.item_kind, row.item_id),
         })),
       );
+      return { items, next_cursor: page.next_cursor };
     },
 
     /** A reviewer's decision on an item in the queue (or one decided before): audited, the author told. */

@@ -197,14 +197,31 @@ export async function insertDecision(
   return rows[0]?.decision_id as string;
 }
 
-/** Items hidden pending review, oldest first. */
-export async function listQueue(db: Queryable, limit: number): Promise<ModerationItemRow[]> {
-  const { rows } = await db.query<ModerationItemRow>(
+/** Where a page of the queue ended: updated_at to the microsecond, then kind and id. */
+export interface QueueCursor {
+  at: string;
+  k: string;
+  id: string;
+}
+
+/**
+ * Items hidden pending review, oldest first (kind and id break ties), after `after`; limit + 1
+ * rows tell a next page.
+ */
+export async function listQueue(
+  db: Queryable,
+  limit: number,
+  after?: QueueCursor,
+): Promise<(ModerationItemRow & { cursor_at: string })[]> {
+  const { rows } = await db.query<ModerationItemRow & { cursor_at: string }>(
     `SELECT item_kind, item_id::text AS item_id, author_id::text AS author_id, item_title, state, reason,
        (SELECT count(*)::int FROM reports r WHERE r.item_kind = m.item_kind AND r.item_id = m.item_id
-        AND r.cleared_at IS NULL) AS open_reports, updated_at
-     FROM moderation_items m WHERE state = 'hidden' ORDER BY updated_at, item_id LIMIT $1`,
-    [limit],
+        AND r.cleared_at IS NULL) AS open_reports, updated_at,
+       to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+     FROM moderation_items m WHERE state = 'hidden'
+       AND ($2::timestamptz IS NULL OR (updated_at, item_kind, item_id) > ($2::timestamptz, $3::text, $4::uuid))
+     ORDER BY updated_at, item_kind, item_id LIMIT $1`,
+    [limit + 1, after?.at ?? null, after?.k ?? null, after?.id ?? null],
   );
   return rows;
 }

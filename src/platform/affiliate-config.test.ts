@@ -109,4 +109,13 @@ describe('CALOS_AFFILIATE_RETAILERS', () => {
         /CALOS_AFFILIATE_KEY must be 64 hexadecimal characters/,
       );
   });
+
+  it('keeps links 30 days unless CALOS_AFFILIATE_LINK_MAX_AGE_DAYS (1 to 365) says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).affiliate.linkMaxAgeDays).toBe(30);
+    expect(load('[]', { CALOS_AFFILIATE_LINK_MAX_AGE_DAYS: '7' }).affiliate.linkMaxAgeDays).toBe(7);
+    for (const bad of ['0', '366', 'a week', '7.5', '-1'])
+      expect(() => load('[]', { CALOS_AFFILIATE_LINK_MAX_AGE_DAYS: bad }), bad).toThrow(
+        /CALOS_AFFILIATE_LINK_MAX_AGE_DAYS must be a whole number of days from 1 to 365/,
+      );
+  });
 });

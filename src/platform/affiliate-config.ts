@@ -31,7 +31,15 @@ export interface AffiliateConfig {
    * instead, so that they never hold the master key (it opens every stored API key).
    */
   signingKeyHex?: string;
+  /**
+   * CALOS_AFFILIATE_LINK_MAX_AGE_DAYS (1 to 365, default 30): a link is refused (410) once it is
+   * older than this; a page read again hands out fresh ones.
+   */
+  linkMaxAgeDays: number;
 }
+
+export const DEFAULT_LINK_MAX_AGE_DAYS = 30;
+export const MAX_LINK_MAX_AGE_DAYS = 365;
 
 export const MAX_RETAILERS = 20;
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -50,10 +58,20 @@ export function parseAffiliateConfig(text: Text, cwd: string, problems: string[]
     problems.push('CALOS_AFFILIATE_KEY must be 64 hexadecimal characters (32 random bytes)');
   const signing =
     key !== undefined && /^[0-9a-fA-F]{64}$/.test(key) ? { signingKeyHex: key.toLowerCase() } : {};
-  return { ...parseRetailers(text, cwd, problems), ...signing };
+  const maxAge = text('CALOS_AFFILIATE_LINK_MAX_AGE_DAYS');
+  let linkMaxAgeDays = DEFAULT_LINK_MAX_AGE_DAYS;
+  if (maxAge !== undefined) {
+    const days = /^\d{1,3}$/.test(maxAge) ? Number(maxAge) : Number.NaN;
+    if (Number.isInteger(days) && days >= 1 && days <= MAX_LINK_MAX_AGE_DAYS) linkMaxAgeDays = days;
+    else
+      problems.push(
+        `CALOS_AFFILIATE_LINK_MAX_AGE_DAYS must be a whole number of days from 1 to ${MAX_LINK_MAX_AGE_DAYS}`,
+      );
+  }
+  return { ...parseRetailers(text, cwd, problems), ...signing, linkMaxAgeDays };
 }
 
-function parseRetailers(text: Text, cwd: string, problems: string[]): AffiliateConfig {
+function parseRetailers(text: Text, cwd: string, problems: string[]): Pick<AffiliateConfig, 'retailers'> {
   const raw = text('CALOS_AFFILIATE_RETAILERS');
   if (raw === undefined || raw === 'off') return { retailers: [] };
   const name = 'CALOS_AFFILIATE_RETAILERS';

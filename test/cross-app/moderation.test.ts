@@ -112,7 +112,7 @@ describe.each(testEngines())('reports and moderation on %s', (engine) => {
     expect(noticesBefore).toBe(1);
 
     // The queue lists it with its reports.
-    const queue = await hollowtownModeration().queue();
+    const { items: queue } = await hollowtownModeration().queue();
     expect(queue.find((q) => q.item_id === id)).toMatchObject({
       item_kind: 'recipe',
       author_id: author.userId,
@@ -171,7 +171,7 @@ describe.each(testEngines())('reports and moderation on %s', (engine) => {
     ]);
     // Restored: the old reports are closed; a reporter may report it again, and it takes three new ones.
     expect(await report(r1)).toMatchObject({ status: 201, body: { hidden: false } });
-    expect((await hollowtownModeration().queue()).some((q) => q.item_id === id)).toBe(false);
+    expect((await hollowtownModeration().queue()).items.some((q) => q.item_id === id)).toBe(false);
   });
 
   it('removes a HowToCookAtHome recipe for good after review; its author still sees it, marked removed', async () => {

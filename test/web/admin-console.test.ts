@@ -4,10 +4,14 @@
 // (the ledger names the staff member, the person's security log shows it), the moderation queue,
 // the reports, the audit log — every view checked with axe; someone without a role is refused;
 // a contractor given Hollowtown sees only Hollowtown's screens and other domains' APIs refuse them;
-// an admin of all refunds a purchase, changes a plan, grants and revokes a role and pages the log.
+// an admin of all refunds a purchase, changes a plan, grants and revokes a role and pages the log,
+// and pages through found accounts and the moderation queue with "Show more".
+
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffService } from '../../src/identity/index.ts';
+import { insertUser } from '../../src/identity/store/users.ts';
 import {
   hasChromium,
   launchChromium,
@@ -301,6 +305,55 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
       const answer = await web.http('localhost', pathname, { headers: { authorization: `Bearer ${token}` } });
       expect([answer.status, answer.body.error.code], pathname).toEqual([403, 'STAFF_ROLE_REQUIRED']);
     }
+    await context.close();
+  });
+
+  it('pages through found accounts and the moderation queue with “Show more”', async () => {
+    const prefix = `pager${Math.random().toString(36).slice(2, 6)}`;
+    const identity = web.databases.get('identity');
+    for (let i = 0; i < 23; i++)
+      await insertUser(identity, {
+        username: `${prefix}_${String(i).padStart(2, '0')}`,
+        email: `${prefix}${i}@example.test`,
+        passwordHash: 'not-a-password',
+      });
+    const hollowtown = web.databases.get('hollowtown');
+    const at = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 22; i++)
+      await hollowtown.query(
+        `INSERT INTO moderation_items (item_kind, item_id, author_id, item_title, state, reason, updated_at)
+         VALUES ('plan', $1, $2, $3, 'hidden', 'Reported', $4)`,
+        [randomUUID(), randomUUID(), `${prefix} room ${String(i).padStart(2, '0')}`, at],
+      );
+
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signInOnAccount(page, web, people.operator);
+    await page.goto(web.at('account', `/admin/users?q=${prefix}`));
+    const found = page.getByRole('region', { name: `Accounts matching “${prefix}”` });
+    await visible(found.getByRole('link', { name: `${prefix}_19` }));
+    expect(await found.getByRole('link').count()).toBe(20);
+    await axeClean(page);
+    await found.getByRole('button', { name: 'Show more accounts' }).click();
+    await visible(found.getByRole('link', { name: `${prefix}_22` }));
+    const names = await found.getByRole('link').allTextContents();
+    expect(names).toEqual(Array.from({ length: 23 }, (_, i) => `${prefix}_${String(i).padStart(2, '0')}`));
+    expect(await found.getByRole('button', { name: 'Show more accounts' }).count()).toBe(0);
+
+    await page.goto(web.at('account', '/admin/moderation'));
+    const queue = page.getByRole('region', { name: 'Hollowtown: waiting for review' });
+    const titles = queue.getByRole('heading', { level: 3, name: new RegExp(`${prefix} room`) });
+    await visible(titles.first());
+    expect(await titles.count()).toBe(20);
+    await axeClean(page);
+    await queue.getByRole('button', { name: 'Show more waiting items' }).click();
+    await page.waitForFunction(
+      (p) => [...document.querySelectorAll('h3')].filter((h) => h.textContent?.includes(p)).length === 22,
+      `${prefix} room`,
+    );
+    const shown = (await titles.allTextContents()).map((t) => t.replace(/plan$/, '').trim());
+    expect(new Set(shown).size).toBe(22);
+    expect(await queue.getByRole('button', { name: 'Show more waiting items' }).count()).toBe(0);
     await context.close();
   });
 });

@@ -6,6 +6,7 @@ import { type ReactNode, useState } from 'react';
 import type { Answer } from '../api/answers.ts';
 import type { paths as HollowtownPaths } from '../api/generated/hollowtown.ts';
 import type { paths as IdentityPaths } from '../api/generated/identity.ts';
+import type { Page } from '../shared/api.ts';
 import {
   Empty,
   ErrorMessage,
@@ -69,14 +70,20 @@ export function Home({ grants, config }: ConsoleProps) {
 
 type UserSummary = Answer<IdentityPaths, '/api/admin/users', 'get'>['items'][number];
 
+/** Accounts found a page at a time, by username; "Show more accounts" loads the next. */
+const ACCOUNT_PAGE = 20;
+
 export function Users({ api, config, params }: ConsoleProps) {
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const found = useLoad(
-    async (signal) =>
+  const found = usePagedList(
+    async (cursor, signal) =>
       q.length >= 2
-        ? (await api<{ items: UserSummary[] }>('/api/admin/users', { query: { q }, signal })).items
-        : null,
+        ? api<Page<UserSummary>>('/api/admin/users', {
+            query: { q, limit: ACCOUNT_PAGE, cursor: cursor ?? undefined },
+            signal,
+          })
+        : { items: [], next_cursor: null },
     [q, api],
   );
   return (
@@ -100,14 +107,14 @@ export function Users({ api, config, params }: ConsoleProps) {
       </Form>
       {found.error && <ErrorMessage>{found.error}</ErrorMessage>}
       {q.length >= 2 &&
-        (found.loading && !found.data ? (
+        (!found.isLoaded ? (
           <Loading />
-        ) : found.data && found.data.length === 0 ? (
+        ) : found.items.length === 0 ? (
           <Empty>No account matches “{q}”.</Empty>
         ) : (
           <Section title={`Accounts matching “${q}”`}>
             <ul className="list">
-              {found.data?.map((u) => (
+              {found.items.map((u) => (
                 <li className="list-row" key={u.user_id}>
                   <Link href={hrefTo(config.base, 'user', { id: u.user_id })}>
                     {u.display_name ? `${u.display_name} (${u.username})` : u.username}
@@ -117,6 +124,7 @@ export function Users({ api, config, params }: ConsoleProps) {
                 </li>
               ))}
             </ul>
+            <ShowMore list={found} label="Show more accounts" />
           </Section>
         ))}
     </>
@@ -400,18 +408,25 @@ export function Moderation({ api, config, grants }: ConsoleProps) {
   );
 }
 
+/** Queue entries carry their reports and decisions: a smaller page than a plain list. */
+const QUEUE_PAGE = 20;
+
 function Queue({ app, api, url }: { app: WebApp; api: Api; url: string }) {
-  const queue = useLoad((signal) => api<{ items: QueueItem[] }>(url, { signal }), [url, api]);
+  const queue = usePagedList(
+    (cursor, signal) =>
+      api<Page<QueueItem>>(url, { query: { limit: QUEUE_PAGE, cursor: cursor ?? undefined }, signal }),
+    [url, api],
+  );
   return (
     <Section title={`${APP_NAMES[app]}: waiting for review`}>
       {queue.error && <ErrorMessage>{queue.error}</ErrorMessage>}
-      {!queue.data ? (
+      {!queue.isLoaded ? (
         <Loading />
-      ) : queue.data.items.length === 0 ? (
+      ) : queue.items.length === 0 ? (
         <Empty>Nothing is waiting for review.</Empty>
       ) : (
         <div className="stack">
-          {queue.data.items.map((item) => (
+          {queue.items.map((item) => (
             <article className="card" key={`${item.item_kind}:${item.item_id}`}>
               <h3>
                 {item.item_title} <span className="tag">{item.item_kind}</span>
@@ -448,6 +463,7 @@ function Queue({ app, api, url }: { app: WebApp; api: Api; url: string }) {
               </div>
             </article>
           ))}
+          <ShowMore list={queue} label="Show more waiting items" />
         </div>
       )}
     </Section>

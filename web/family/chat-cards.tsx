@@ -2,6 +2,7 @@
 // Hollowtown party), as the server reads it now, with a link to it; and the picker that offers
 // what may be linked.
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
 import { SelectField } from '../shared/components.tsx';
 import { Link } from '../shared/router.tsx';
 import { dueText } from './due-dates.ts';
@@ -17,6 +18,9 @@ export interface ChatCard {
   when: string | null;
   done: boolean | null;
   list_id: string | null;
+  /** A shopping item's "Buy at …" links (none when the person turned them off). */
+  buy_links?: BuyLink[];
+  affiliate_disclosure?: string | null;
 }
 
 const KIND_NAMES: Record<CardKind, string> = {
@@ -82,6 +86,12 @@ export function MessageCard({
         <Link href={href}>{card.title}</Link>
       )}
       <div className="muted">{[card.context, when, state].filter(Boolean).join(' · ')}</div>
+      {card.kind === 'shopping_item' && !card.done && (card.buy_links ?? []).length > 0 && (
+        <>
+          <BuyLinks links={card.buy_links} item={card.title ?? ''} />
+          <AffiliateDisclosure text={card.affiliate_disclosure} />
+        </>
+      )}
     </div>
   );
 }

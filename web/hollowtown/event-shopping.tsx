@@ -3,6 +3,7 @@
 // it live and lets any member set an item's price.
 import { useCallback, useEffect, useState } from 'react';
 import type { ViewProps } from '../shared/app-shell.tsx';
+import { AffiliateDisclosure, BuyLinks } from '../shared/buy-links.tsx';
 import {
   Button,
   ButtonLink,
@@ -173,6 +174,7 @@ function FamilyItems({ props, list }: { props: ViewProps; list: LiveFamilyList }
               <span className="shopping-item__name">{item.name}</span>
               {amountOf(item) && <span className="muted"> · {amountOf(item)}</span>}
               {item.note && <span className="muted"> · {item.note}</span>}
+              {!item.checked && <BuyLinks links={item.buy_links} item={item.name} />}
             </span>
             <span className="shopping-item__actions">
               <ItemPrice props={props} listId={listId} item={item} onSaved={list.refresh} />
@@ -186,6 +188,9 @@ function FamilyItems({ props, list }: { props: ViewProps; list: LiveFamilyList }
       <p className="shopping-total">
         Family list total: <strong>{formatMoney(list.data.estimated_cost_cents)}</strong>
       </p>
+      {items.some((i) => !i.checked && (i.buy_links ?? []).length > 0) && (
+        <AffiliateDisclosure text={list.data.affiliate_disclosure} />
+      )}
     </>
   );
 }

@@ -1,6 +1,7 @@
 // What the events views read: Hollowtown's events and their recipes, and what they show from
 // Family Planner (families, the family shopping list) and HowToCookAtHome (recipes).
 import { shownUnit } from '../shared/amounts.ts';
+import type { BuyLink } from '../shared/buy-links.tsx';
 
 export type { Page } from '../shared/api.ts';
 
@@ -82,6 +83,8 @@ export interface FamilyShoppingItem {
   note: string | null;
   cost_cents: number | null;
   checked: boolean;
+  /** "Buy at …" links (Family Planner makes them; none when the person turned them off). */
+  buy_links?: BuyLink[];
 }
 
 export interface FamilyShoppingList {
@@ -92,6 +95,8 @@ export interface FamilyShoppingList {
   source: { domain: string; id: string } | null;
   estimated_cost_cents: number;
   items: FamilyShoppingItem[];
+  /** Shown wherever buy_links appear. */
+  affiliate_disclosure?: string | null;
 }
 
 export const EVENT_TYPES = [

@@ -16,6 +16,15 @@ describe.each(testEngines())('calos doctor finds references that point at nothin
   let config: Config;
   const known = { userId: '' };
   const ghosts = { hollowtown: randomUUID(), recipes: randomUUID(), family: randomUUID() };
+  /** Someone deleted whose only trace is an affiliate click that was never anonymised. */
+  const clicker = randomUUID();
+  const click = (name: DatabaseName, userId: string) =>
+    sql(
+      name,
+      `INSERT INTO affiliate_clicks (app, retailer, item_kind, user_id, clicked_at)
+       VALUES ($1, 'amazon', $2, $3, now())`,
+      [name, name === 'hollowtown' ? 'costume-material' : 'grocery', userId],
+    );
   const ids: Record<string, string> = {};
 
   /** Runs SQL on one database, with the pools closed again (the embedded engine locks the data dir). */
@@ -120,6 +129,15 @@ describe.each(testEngines())('calos doctor finds references that point at nothin
        INSERT INTO family_members (family_id, user_id, role) SELECT family_id, $1, 'admin' FROM f RETURNING family_id`,
       [ghosts.family],
     );
+
+    // Affiliate clicks: the known user's, ones already anonymised (the nil UUID: no orphan), the
+    // ghosts' and the clicker's (orphans until anonymised).
+    for (const name of ['hollowtown', 'recipes', 'family'] as const) {
+      await click(name, known.userId);
+      await click(name, NIL);
+      await click(name, ghosts[name]);
+    }
+    await click('recipes', clicker);
   });
   afterAll(() => isolated.cleanup());
 
@@ -132,7 +150,7 @@ describe.each(testEngines())('calos doctor finds references that point at nothin
     });
     expect(findings['users recipes']).toMatchObject({
       ok: false,
-      detail: expect.stringContaining('recipes_db: 1 user id unknown to identity'),
+      detail: expect.stringContaining('recipes_db: 2 user ids unknown to identity'),
     });
     expect(findings['users family']).toMatchObject({
       ok: false,
@@ -161,6 +179,7 @@ describe.each(testEngines())('calos doctor finds references that point at nothin
           `hollowtown_db: applied user.deleted for unknown user ${ghosts.hollowtown}: recipes 1, events 1`,
         ),
         expect.stringContaining(`recipes_db: applied user.deleted for unknown user ${ghosts.recipes}`),
+        expect.stringContaining(`recipes_db: applied user.deleted for unknown user ${clicker}`),
         expect.stringContaining(`family_db: applied user.deleted for unknown user ${ghosts.family}`),
         expect.stringContaining('recipes_db: marked 1 reference to deleted hollowtown recipes deleted'),
         expect.stringContaining(
@@ -168,7 +187,21 @@ describe.each(testEngines())('calos doctor finds references that point at nothin
         ),
       ]),
     );
-    expect(changes).toHaveLength(5);
+    expect(changes).toHaveLength(6);
+
+    // Clicks of unknown users are anonymised, still counted; the known user's are untouched.
+    for (const name of ['hollowtown', 'recipes', 'family'] as const) {
+      const rows = await sql<{ user_id: string; n: number }>(
+        name,
+        'SELECT user_id::text AS user_id, count(*)::int AS n FROM affiliate_clicks GROUP BY user_id ORDER BY n, user_id',
+      );
+      expect(rows, name).toEqual(
+        [
+          { user_id: known.userId, n: 1 },
+          { user_id: NIL, n: name === 'recipes' ? 3 : 2 },
+        ].sort((a, b) => a.n - b.n || (a.user_id < b.user_id ? -1 : 1)),
+      );
+    }
 
     // What the policy did, row by row; what pointed at something is untouched.
     expect(

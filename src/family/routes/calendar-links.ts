@@ -13,6 +13,22 @@ const Link = Type.Object({
   meal_plan_id: Type.String(),
   owner_id: Type.String(),
   created_at: Timestamp,
+  state: Type.Union([Type.Literal('shown'), Type.Literal('plan_required')], {
+    description:
+      'shown: its meals are on the calendar. plan_required: the family’s plan no longer includes shared ' +
+      'calendars (its creator downgraded); the link is kept and shows again after an upgrade',
+  }),
+  plan_required: Type.Union(
+    [
+      Type.Object({
+        entitlement: Type.String({ description: 'shared_calendars' }),
+        plans: Type.Array(Type.String(), { description: 'The listed plans that include it, cheapest first' }),
+        upgrade_url: Type.String({ description: 'Where the family’s creator changes their plan' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'What would show it again; null while shown' },
+  ),
 });
 
 export function registerCalendarLinkRoutes(app: App, links: CalendarLinkService) {
@@ -43,7 +59,7 @@ export function registerCalendarLinkRoutes(app: App, links: CalendarLinkService)
     {
       schema: {
         tags,
-        summary: 'The meal plans on a family calendar',
+        summary: 'The meal plans on a family calendar, and whether the family’s plan shows them',
         security: bearer,
         querystring: Type.Object({ family_id: Id }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(Link) }), 404: ErrorResponse },

@@ -48,7 +48,7 @@ export function registerFamilyPlannerRoutes(
   app.addHook('onRequest', authenticateRequests(context.verifier));
   registerFamilyRoutes(app, services.families);
   registerInvitationRoutes(app, services.invitations);
-  registerMessageRoutes(app, services.messages);
+  registerMessageRoutes(app, services.messages, services.affiliate);
   registerTodoRoutes(app, services.todos);
   registerTodoItemRoutes(app, services.todos);
   registerCalendarRoutes(app, services.calendar);

@@ -1,5 +1,7 @@
 // /api/families/:id/messages: the family's chat, its read marker and its live stream.
 import { Type } from 'typebox';
+import type { Affiliate, Linker } from '../../affiliate/index.ts';
+import { affiliateDisclosureField, buyLinksField, linkerFor } from '../../affiliate/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -48,9 +50,27 @@ const Card = Type.Object(
     when: NullableText('A due day (YYYY-MM-DD) or instant, an event’s start or day'),
     done: Type.Union([Type.Boolean(), Type.Null()], { description: 'Done or checked; null for events' }),
     list_id: NullableText('The list it is on (todos, shopping items)'),
+    // A shopping item's "Buy at …" links, and the disclosure shown with them.
+    ...buyLinksField,
+    ...affiliateDisclosureField,
   },
   { description: 'A thing of the family that a message links, as a card' },
 );
+
+/** A message whose card is a shopping item still there gets that item's links (when any). */
+function withCardLinks<M extends { link: { kind: string; available: boolean; title: string | null } | null }>(
+  linker: Linker,
+  message: M,
+): M {
+  const card = message.link;
+  if (!linker.enabled || !card || card.kind !== 'shopping_item' || !card.available || !card.title)
+    return message;
+  const links = linker.linksFor('grocery', card.title);
+  return {
+    ...message,
+    link: { ...card, buy_links: links, affiliate_disclosure: links.length > 0 ? linker.disclosure : null },
+  };
+}
 
 const Message = Type.Object({
   message_id: Uuid('The message'),
@@ -74,7 +94,7 @@ const Unread = Type.Object({
   unread_count: Type.Integer({ minimum: 0, description: 'Messages by others after your read marker' }),
 });
 
-export function registerMessageRoutes(app: App, messages: MessageService): void {
+export function registerMessageRoutes(app: App, messages: MessageService, affiliate?: Affiliate): void {
   const tags = ['Chat'];
   const notFound = 'Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.';
 
@@ -103,11 +123,15 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       },
       preValidation: familyIds,
     },
-    async (request) =>
-      messages.list(requireUser(request).userId, request.params.id, {
+    async (request) => {
+      const { userId } = requireUser(request);
+      const page = await messages.list(userId, request.params.id, {
         limit: request.query.limit ?? 50,
         before: request.query.before,
-      }),
+      });
+      const linker = await linkerFor(affiliate, userId);
+      return { ...page, items: page.items.map((m) => withCardLinks(linker, m)) };
+    },
   );
 
   app.post(
@@ -152,12 +176,13 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       preValidation: familyIds,
     },
     async (request, reply) => {
-      const message = await messages.post(requireUser(request).userId, request.params.id, {
+      const { userId } = requireUser(request);
+      const message = await messages.post(userId, request.params.id, {
         body: request.body.body,
         replyTo: request.body.reply_to,
         link: request.body.link,
       });
-      return reply.status(201).send(message);
+      return reply.status(201).send(withCardLinks(await linkerFor(affiliate, userId), message));
     },
   );
 
@@ -184,13 +209,16 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       },
       preValidation: messageIds,
     },
-    async (request) =>
-      messages.edit(
-        requireUser(request).userId,
+    async (request) => {
+      const { userId } = requireUser(request);
+      const message = await messages.edit(
+        userId,
         request.params.id,
         request.params.messageId,
         request.body.body,
-      ),
+      );
+      return withCardLinks(await linkerFor(affiliate, userId), message);
+    },
   );
 
   app.delete(
@@ -283,6 +311,7 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       const user = requireUser(request);
       // Throws 404 before anything is sent when the caller is not a member.
       const access = await messages.streamAccess(user.userId, request.params.id);
+      const linker = await linkerFor(affiliate, user.userId);
       let stream: ReturnType<typeof openSse> | undefined;
       // Listening starts before the stream opens; what arrives in between waits for it.
       const early: { id: string; event: string; data: unknown }[] = [];
@@ -292,7 +321,7 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       const sentAlready = (event: { id: string; event: string }) =>
         event.event === 'message.created' && BigInt(event.id) <= replayedUpTo;
       const unsubscribe = await messages.follow(request.params.id, (kind, message) => {
-        const event = { id: message.seq, event: kind, data: message };
+        const event = { id: message.seq, event: kind, data: withCardLinks(linker, message) };
         if (!stream) early.push(event);
         else if (!sentAlready(event)) stream.send(event);
       });
@@ -305,7 +334,7 @@ export function registerMessageRoutes(app: App, messages: MessageService): void 
       stream = openSse(request, reply, { access });
       for (const message of missed ?? []) {
         replayedUpTo = BigInt(message.seq);
-        stream.send({ id: message.seq, event: 'message.created', data: message });
+        stream.send({ id: message.seq, event: 'message.created', data: withCardLinks(linker, message) });
       }
       for (const event of early.splice(0)) if (!sentAlready(event)) stream.send(event);
       await stream.closed;

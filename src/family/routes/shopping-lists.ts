@@ -334,11 +334,16 @@ export function registerShoppingListRoutes(app: App, lists: ShoppingListService,
           return;
         }
         if ('snapshot' in event)
-          stream.send({ id: event.snapshot.version, event: 'snapshot', data: event.snapshot });
+          stream.send({
+            id: event.snapshot.version,
+            event: 'snapshot',
+            data: linkList(linker, 'grocery', event.snapshot, 'items'),
+          });
         else stream.send({ id: event.seq, event: event.kind, data: event });
       };
       // Throws 404 before anything is sent when the caller may not read the list.
       const access = await lists.streamAccess(user.userId, request.params.id);
+      const linker = await linkerFor(affiliate, user.userId);
       const unsubscribe = await lists.follow(user.userId, request.params.id, afterSeq, deliver);
       stream = openSse(request, reply, { access });
       for (const event of pending.splice(0)) deliver(event);

@@ -1,6 +1,9 @@
 // Meal plans on the family calendar: a member puts one of their HowToCookAtHome meal plans on
 // the calendar of a family; every member then sees its meals (read through HowToCookAtHome's
 // link as the plan's owner, so later edits show up and a deleted plan simply disappears).
+// Linking needs shared calendars (the Family plan). When the family's plan loses them (its creator
+// downgraded), links stay stored but their meals stop showing, and the list says so with the
+// plans that include them and the upgrade page; on upgrade they show again.
 import type { FamilyDeps } from '../deps.ts';
 import { CalendarFeedErrors, FamilyErrors } from '../errors.ts';
 import type { MealPlansLink } from '../links.ts';
@@ -27,6 +30,7 @@ export function createCalendarLinkService(deps: FamilyDeps, recipes: () => MealP
   const mealPlanSource: CalendarSource = async (familyId, from, to) => {
     const client = recipes();
     if (!client) return [];
+    if (!(await entitlements.hasSharedCalendars(familyId))) return [];
     const entries: CalendarEntry[] = [];
     for (const link of await listCalendarLinks(db, familyId)) {
       const plan = await client.planForUser(link.owner_id, link.ref_id);
@@ -74,17 +78,24 @@ export function createCalendarLinkService(deps: FamilyDeps, recipes: () => MealP
         meal_plan_id: link.ref_id,
         owner_id: link.owner_id,
         created_at: link.created_at,
+        state: 'shown' as const,
+        plan_required: null,
       };
     },
 
     async list(userId: string, familyId: string) {
       await roleIn(userId, familyId);
-      return (await listCalendarLinks(db, familyId)).map((link) => ({
+      const links = await listCalendarLinks(db, familyId);
+      const shown = links.length === 0 || (await entitlements.hasSharedCalendars(familyId));
+      const needs = shown ? null : { entitlement: 'shared_calendars', ...(await entitlements.upgradePath()) };
+      return links.map((link) => ({
         link_id: link.link_id,
         family_id: link.family_id,
         meal_plan_id: link.ref_id,
         owner_id: link.owner_id,
         created_at: link.created_at,
+        state: shown ? ('shown' as const) : ('plan_required' as const),
+        plan_required: needs,
       }));
     },
 

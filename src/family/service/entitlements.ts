@@ -14,6 +14,21 @@ export function createFamilyEntitlements(deps: FamilyDeps) {
       : DEFAULT_PLANS.free.sharedCalendars;
 
   return {
+    /** Whether the family's plan includes shared calendars now (a family gone: no). */
+    async hasSharedCalendars(familyId: string): Promise<boolean> {
+      const createdBy = await familyCreator(deps.db, familyId);
+      if (createdBy === undefined) return false;
+      return sharedCalendarsOf(createdBy);
+    },
+
+    /** What a family without shared calendars is told: the plans that include them, and where to upgrade. */
+    async upgradePath() {
+      return {
+        plans: plansGranting(await planCacheFor(deps.identity()).plans(), 'shared_calendars'),
+        upgrade_url: deps.upgradeUrl ?? '/account/plan',
+      };
+    },
+
     /** Throws PLAN_REQUIRED unless the family's plan includes shared calendars. */
     async assertSharedCalendars(familyId: string): Promise<void> {
       const createdBy = await familyCreator(deps.db, familyId);

@@ -8,7 +8,8 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /**
  * User ids in the family rows that user.deleted removes or anonymises (memberships, authors,
  * assignments, completions, attendance, shopping lists and their changes, calendar
- * subscriptions and meal plans on the calendar, invitations), ascending, after `after`.
+ * subscriptions and meal plans on the calendar, invitations, affiliate clicks not yet anonymised),
+ * ascending, after `after`.
  */
 export async function familyUserIds(db: Queryable, after: string | null, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ user_id: string }>(
@@ -34,6 +35,7 @@ export async function familyUserIds(db: Queryable, after: string | null, limit: 
        UNION SELECT author_id FROM family_messages
        UNION SELECT deleted_by FROM family_messages
        UNION SELECT user_id FROM family_chat_reads
+       UNION SELECT user_id FROM affiliate_clicks
      ) AS referenced (user_id)
      WHERE user_id IS NOT NULL AND user_id <> $3::uuid AND ($1::uuid IS NULL OR user_id > $1::uuid)
      ORDER BY user_id LIMIT $2`,

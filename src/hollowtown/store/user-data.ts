@@ -1,5 +1,5 @@
 // Everything hollowtown_db holds of one user, for account deletion.
-import { anonymiseClicksOf } from '../../affiliate/store.ts';
+import { anonymiseClicksOf, NO_USER } from '../../affiliate/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { releaseSalesOf } from './market.ts';
 
@@ -88,12 +88,14 @@ export async function referencedUserIds(
     ['event_recipes', 'added_by'],
     ['market_purchases', 'buyer_id'],
     ['market_purchases', 'seller_id'],
+    // A deleted account's clicks are kept under the nil UUID, which is nobody's id.
+    ['affiliate_clicks', 'user_id'],
   ];
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (
        ${columns.map(([table, column]) => `SELECT ${column} AS user_id FROM ${table} WHERE ${column} IS NOT NULL AND ($1::uuid IS NULL OR ${column} > $1::uuid)`).join(' UNION ')}
-     ) AS referenced ORDER BY user_id LIMIT $2`,
-    [after, limit],
+     ) AS referenced WHERE user_id <> $3::uuid ORDER BY user_id LIMIT $2`,
+    [after, limit, NO_USER],
   );
   return rows.map((r) => r.user_id);
 }

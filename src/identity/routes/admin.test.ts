@@ -334,6 +334,39 @@ describe.each(testEngines())('plans, staff and the operator console on %s', (eng
       expect(Array.isArray(view.json().devices)).toBe(true);
     });
 
+    it('pages through found accounts by username with no duplicate and no gap', async () => {
+      const prefix = `pg${Math.random().toString(36).slice(2, 7)}`;
+      const made = await Promise.all(
+        ['c', 'a', 'e', 'b', 'g', 'd', 'f'].map((letter) =>
+          given(platform).user({ username: `${prefix}_${letter}${Math.random().toString(36).slice(2, 5)}` }),
+        ),
+      );
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query = `q=${prefix}&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const response = await call(support, 'GET', `/calos/api/admin/users?${query}`);
+        expect(response.statusCode).toBe(200);
+        const body = response.json() as { items: { username: string }[]; next_cursor: string | null };
+        expect(body.items.length).toBeLessThanOrEqual(3);
+        seen.push(...body.items.map((u) => u.username));
+        cursor = body.next_cursor;
+        pages += 1;
+      } while (cursor && pages < 10);
+      expect(seen).toEqual(made.map((u) => u.username).sort());
+      expect(pages).toBe(3);
+      for (const bad of ['%%%', Buffer.from(JSON.stringify({ u: 'x', id: 'nope' })).toString('base64url')]) {
+        const response = await call(
+          support,
+          'GET',
+          `/calos/api/admin/users?q=${prefix}&cursor=${encodeURIComponent(bad)}`,
+        );
+        expect(response.statusCode).toBe(400);
+        expect(response.json().error.code).toBe('INVALID_CURSOR');
+      }
+    });
+
     it('answers bad input with 4xx codes', async () => {
       const cases: [string, string, unknown, number][] = [
         ['GET', '/calos/api/admin/users?q=a', undefined, 400],

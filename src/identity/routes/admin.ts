@@ -10,7 +10,7 @@ import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { requireStaff, type StaffRoleLookup } from '../../platform/auth/staff.ts';
 import { reportSince, SinceQuery } from '../../platform/http/report-since.ts';
-import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import { NullableTimestamp, Page, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { PLAN_CODES } from '../plans.ts';
@@ -86,13 +86,19 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
         querystring: Type.Object({
           q: Type.String({ minLength: 2, maxLength: 254 }),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+          cursor: Type.Optional(
+            Type.String({ maxLength: 512, description: 'The next_cursor of the page before' }),
+          ),
         }),
-        response: { 200: Type.Object({ items: Type.Array(UserSummary) }), ...Errors },
+        response: {
+          200: Page(UserSummary, 'Accounts by username (and id), a page at a time'),
+          ...Errors,
+        },
       },
     },
     async (request) => {
       await staffOf(request, READ);
-      return { items: await admin.search(request.query.q, request.query.limit ?? 20) };
+      return admin.search(request.query.q, request.query.limit ?? 20, request.query.cursor);
     },
   );
 

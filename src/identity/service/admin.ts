@@ -3,6 +3,7 @@
 // plan; grant or take back credits. Every change is in the staff audit log and in the security
 // log of the account concerned, naming the staff member.
 import { PlatformErrors } from '../../platform/errors.ts';
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
@@ -20,7 +21,13 @@ import { karmaOf } from '../store/karma.ts';
 import { listUserGrants } from '../store/oidc.ts';
 import { listLiveSessions, revokeAllSessions } from '../store/sessions.ts';
 import { listStaffRoles, type StaffDomain } from '../store/staff.ts';
-import { findUserById, findUserSummary, searchUsers, setUserDisabled } from '../store/users.ts';
+import {
+  findUserById,
+  findUserSummary,
+  searchUsers,
+  setUserDisabled,
+  type UserSearchCursor,
+} from '../store/users.ts';
 import { recordStaffAction, type StaffActor } from './staff-audit.ts';
 import { applyPlanChange, createSubscriptionsService } from './subscriptions.ts';
 
@@ -29,6 +36,12 @@ const REASON_MAX = 500;
 export const MAX_ADJUSTMENT = 1_000_000;
 
 const DOMAIN: StaffDomain = 'identity';
+
+const isUserSearchCursor = (value: unknown): value is UserSearchCursor => {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return typeof c.u === 'string' && c.u.length <= 254 && isUuid(c.id);
+};
 
 export function createAdminService(deps: IdentityDeps) {
   const { db } = deps;
@@ -49,13 +62,21 @@ export function createAdminService(deps: IdentityDeps) {
   };
 
   return {
-    async search(query: string, limit: number) {
+    /** One page of the accounts found, by username; `cursor` is the previous page's next_cursor. */
+    async search(query: string, limit: number, cursor?: string) {
       const text = query.trim();
       if (text.length < 2 || text.length > 254)
         throw PlatformErrors.validation('q must be 2 to 254 characters', [
           { field: 'q', message: 'must be 2 to 254 characters' },
         ]);
-      return searchUsers(db, text, limit);
+      const after = decodeCursor(cursor, isUserSearchCursor);
+      const rows = await searchUsers(db, text, limit, after);
+      return toPage(
+        rows,
+        limit,
+        ({ sort_name: _, ...user }) => user,
+        (row): UserSearchCursor => ({ u: row.sort_name, id: row.user_id }),
+      );
     },
 
     async account(userId: string) {

@@ -130,14 +130,30 @@ export interface UserSummaryRow {
   created_at: Date;
 }
 
-/** Accounts whose username, email or display name contains the text (case-insensitive). */
-export async function searchUsers(db: Queryable, text: string, limit: number): Promise<UserSummaryRow[]> {
+/** Where a page of found accounts ended: the last row's lower-case username and its id. */
+export interface UserSearchCursor {
+  u: string;
+  id: string;
+}
+
+/**
+ * Accounts whose username, email or display name contains the text (case-insensitive), by
+ * lower-case username then id (the tiebreaker), after `after`; limit + 1 rows tell a next page.
+ */
+export async function searchUsers(
+  db: Queryable,
+  text: string,
+  limit: number,
+  after?: UserSearchCursor,
+): Promise<(UserSummaryRow & { sort_name: string })[]> {
   const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await db.query<UserSummaryRow>(
-    `SELECT user_id, username, email, display_name, disabled_at, created_at FROM users
-     WHERE lower(username) LIKE $1 OR lower(email) LIKE $1 OR lower(coalesce(display_name, '')) LIKE $1
-     ORDER BY lower(username) LIMIT $2`,
-    [pattern, limit],
+  const { rows } = await db.query<UserSummaryRow & { sort_name: string }>(
+    `SELECT user_id, username, email, display_name, disabled_at, created_at, lower(username) AS sort_name
+     FROM users
+     WHERE (lower(username) LIKE $1 OR lower(email) LIKE $1 OR lower(coalesce(display_name, '')) LIKE $1)
+       AND ($3::text IS NULL OR (lower(username), user_id) > ($3::text, $4::uuid))
+     ORDER BY lower(username), user_id LIMIT $2`,
+    [pattern, limit + 1, after?.u ?? null, after?.id ?? null],
   );
   return rows;
 }

@@ -86,6 +86,8 @@ export async function referencedUserIds(
     'recipe_favourites',
     'cookbooks',
     'recipe_comments',
+    // Clicks of deleted accounts are kept under DELETED_USER_ID (the nil UUID), excluded below.
+    'affiliate_clicks',
   ];
   const { rows } = await db.query<{ user_id: string }>(
     `SELECT user_id FROM (

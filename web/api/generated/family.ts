@@ -1092,7 +1092,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The meal plans on a family calendar */
+        /** The meal plans on a family calendar, and whether the family’s plan shows them */
         get: {
             parameters: {
                 query: {
@@ -1118,6 +1118,17 @@ export interface paths {
                                 link_id: string;
                                 meal_plan_id: string;
                                 owner_id: string;
+                                /** @description What would show it again; null while shown */
+                                plan_required: {
+                                    /** @description shared_calendars */
+                                    entitlement: string;
+                                    /** @description The listed plans that include it, cheapest first */
+                                    plans: string[];
+                                    /** @description Where the family’s creator changes their plan */
+                                    upgrade_url: string;
+                                } | null;
+                                /** @description shown: its meals are on the calendar. plan_required: the family’s plan no longer includes shared calendars (its creator downgraded); the link is kept and shows again after an upgrade */
+                                state: "shown" | "plan_required";
                             }[];
                         };
                     };
@@ -1179,6 +1190,17 @@ export interface paths {
                             link_id: string;
                             meal_plan_id: string;
                             owner_id: string;
+                            /** @description What would show it again; null while shown */
+                            plan_required: {
+                                /** @description shared_calendars */
+                                entitlement: string;
+                                /** @description The listed plans that include it, cheapest first */
+                                plans: string[];
+                                /** @description Where the family’s creator changes their plan */
+                                upgrade_url: string;
+                            } | null;
+                            /** @description shown: its meals are on the calendar. plan_required: the family’s plan no longer includes shared calendars (its creator downgraded); the link is kept and shows again after an upgrade */
+                            state: "shown" | "plan_required";
                         };
                     };
                 };
@@ -2960,8 +2982,16 @@ export interface paths {
                                 is_deleted: boolean;
                                 /** @description What the message links, as a card; null for none */
                                 link: {
+                                    affiliate_disclosure?: string | null;
                                     /** @description false once it is deleted or no longer the family’s */
                                     available: boolean;
+                                    /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                    buy_links?: {
+                                        /** @description Shown as "Buy at <retailer>" */
+                                        retailer: string;
+                                        /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                        url: string;
+                                    }[];
                                     /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                     context: string | null;
                                     /** @description Done or checked; null for events */
@@ -3096,8 +3126,16 @@ export interface paths {
                             is_deleted: boolean;
                             /** @description What the message links, as a card; null for none */
                             link: {
+                                affiliate_disclosure?: string | null;
                                 /** @description false once it is deleted or no longer the family’s */
                                 available: boolean;
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                 context: string | null;
                                 /** @description Done or checked; null for events */
@@ -3332,8 +3370,16 @@ export interface paths {
                             is_deleted: boolean;
                             /** @description What the message links, as a card; null for none */
                             link: {
+                                affiliate_disclosure?: string | null;
                                 /** @description false once it is deleted or no longer the family’s */
                                 available: boolean;
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                 context: string | null;
                                 /** @description Done or checked; null for events */
@@ -3458,8 +3504,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                affiliate_disclosure?: string | null;
                                 /** @description false once it is deleted or no longer the family’s */
                                 available: boolean;
+                                /** @description Affiliate links to shops that sell it (none when the operator configured no shop or you turned them off) */
+                                buy_links?: {
+                                    /** @description Shown as "Buy at <retailer>" */
+                                    retailer: string;
+                                    /** @description This app's /go/ link: it records the click and redirects to the shop */
+                                    url: string;
+                                }[];
                                 /** @description Where it lives: the list, "repeats" for a recurring event, or the app */
                                 context: string | null;
                                 /** @description Done or checked; null for events */
@@ -7647,7 +7701,7 @@ export interface paths {
         };
         /**
          * Follow a "Buy at …" link: records the click and redirects to the shop (302)
-         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account; the shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
+         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account, and when it was made: older than CALOS_AFFILIATE_LINK_MAX_AGE_DAYS it is 410 AFFILIATE_LINK_EXPIRED. The shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
          */
         get: {
             parameters: {
@@ -7678,6 +7732,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -1875,6 +1875,8 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /** @description The next_cursor of the page before */
+                    cursor?: string;
                     limit?: number;
                     q: string;
                 };
@@ -1884,7 +1886,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Accounts by username (and id), a page at a time */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1900,6 +1902,7 @@ export interface paths {
                                 user_id: string;
                                 username: string;
                             }[];
+                            next_cursor: string | null;
                         };
                     };
                 };

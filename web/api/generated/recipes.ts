@@ -254,6 +254,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before */
+                    cursor?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -262,7 +264,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The queue, oldest first, a page at a time */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -295,6 +297,22 @@ export interface paths {
                                 /** Format: date-time */
                                 updated_at: string;
                             }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
                         };
                     };
                 };
@@ -8480,7 +8498,7 @@ export interface paths {
         };
         /**
          * Follow a "Buy at …" link: records the click and redirects to the shop (302)
-         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account; the shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
+         * @description The token is signed by this deployment and names the shop, the search, the app, the kind of item and the account, and when it was made: older than CALOS_AFFILIATE_LINK_MAX_AGE_DAYS it is 410 AFFILIATE_LINK_EXPIRED. The shop address comes from the operator’s configuration only. A HEAD is answered alike without counting a click.
          */
         get: {
             parameters: {
@@ -8511,6 +8529,21 @@ export interface paths {
                 };
                 /** @description The error shape of every CALOS service */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The error shape of every CALOS service */
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };
