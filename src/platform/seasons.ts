@@ -17,12 +17,24 @@ export function isInSeason(season: SeasonConfig, at: Date): boolean {
  */
 export function publicPageUrl(config: Config, service: ServiceName, pagePath: string): string {
   for (const [host, mapped] of config.hosts) {
-    if (mapped === service && !host.startsWith('*.'))
-      return `${config.nodeEnv === 'production' ? 'https' : 'http'}://${host}${pagePath}`;
+    if (mapped === service && !host.startsWith('*.')) return `${ownHostOrigin(config, host)}${pagePath}`;
   }
   const base =
     service === 'hollowtown' || service === 'recipes' || service === 'family'
       ? config.appUrls[service]
       : undefined;
   return `${base ?? ''}/${service}${pagePath}`;
+}
+
+/**
+ * An app's own host as people reach it: https in production; elsewhere the issuer's scheme and
+ * port, as CALOS's own pages' redirect URIs (src/identity/oidc/first-party.ts), so that
+ * `CALOS_HOSTS=recipes.localhost=recipes npm start` links to http://recipes.localhost:3000, not to
+ * port 80 where nothing answers.
+ */
+function ownHostOrigin(config: Pick<Config, 'nodeEnv' | 'issuer'>, host: string): string {
+  if (config.nodeEnv === 'production') return `https://${host}`;
+  const issuer = new URL(config.issuer);
+  const port = issuer.port && issuer.port !== '0' ? `:${issuer.port}` : '';
+  return `${issuer.protocol}//${host}${port}`;
 }
