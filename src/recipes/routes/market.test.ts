@@ -323,6 +323,61 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     expect((await show(seller, listingId)).json().sales).toBe(100);
   });
 
+  it('keeps a sold book for its buyers when the seller deletes their account; the rest of the seller goes', async () => {
+    const [seller, buyer, refunded, stranger] = [await user(), await user(), await user(), await user()];
+    const { listingId, cookbookId, recipeIds } = await listing(seller, 40);
+    const unsold = await listing(seller, 15);
+    await bookOf(seller, ['Unlisted stew']);
+    expect((await buy(buyer, listingId, 'erasure')).statusCode).toBe(201);
+    expect((await buy(refunded, unsold.listingId, 'refund-me')).statusCode).toBe(201);
+    // A refunded purchase is no reason to keep a book (staff refunds it straight in the database
+    // here; the refund route is tested in test/market-refund.test.ts).
+    await platform.databases
+      .get('recipes')
+      .query(
+        "UPDATE market_purchases SET status = 'refunded', refunded_at = now(), refund_reason = 'test' WHERE listing_id = $1",
+        [unsold.listingId],
+      );
+
+    const gone = await api.inject(seller, {
+      method: 'DELETE',
+      url: '/calos/api/account',
+      payload: { password: seller.password },
+    });
+    expect(gone.statusCode).toBe(204);
+    const recipes = () => platform.clients.get<RecipesInstanceClient>('recipes');
+    const deadline = Date.now() + 10_000;
+    while ((await api.get(refunded, `/recipes/api/market/listings/${unsold.listingId}`)).statusCode !== 404) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await recipes().drainUserEvents();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // The buyer still reads the whole book, private recipes included, in order.
+    const book = await api.get(buyer, `/recipes/api/cookbooks/${cookbookId}`);
+    expect(book.statusCode, book.body).toBe(200);
+    const entries = (await api.get(buyer, `/recipes/api/cookbooks/${cookbookId}/recipes`)).json().items;
+    expect(entries.map((e: { recipe_id: string }) => e.recipe_id)).toEqual(recipeIds);
+    const one = await api.get(buyer, `/recipes/api/cookbooks/${cookbookId}/recipes/${recipeIds[0]}`);
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json().instructions).toEqual(['Cook the Secret ragù slowly.']);
+    expect((await api.get(buyer, '/recipes/api/market/purchases')).json().items).toEqual([
+      expect.objectContaining({ listing_id: listingId, status: 'completed' }),
+    ]);
+    // Nobody else reads it, and it is no longer for sale; the seller's other books are gone.
+    expect((await api.get(stranger, `/recipes/api/cookbooks/${cookbookId}`)).statusCode).toBe(404);
+    expect((await show(stranger, listingId)).statusCode).toBe(404);
+    expect((await buy(stranger, listingId, 'too-late')).statusCode).toBe(404);
+    expect((await api.get(refunded, `/recipes/api/cookbooks/${unsold.cookbookId}`)).statusCode).toBe(404);
+    const left = await platform.databases
+      .get('recipes')
+      .query<{ n: number }>(
+        'SELECT (SELECT count(*) FROM cookbooks WHERE user_id = $1) + (SELECT count(*) FROM recipes WHERE user_id = $1) + (SELECT count(*) FROM market_listings WHERE seller_id = $1) + (SELECT count(*) FROM market_purchases WHERE seller_id = $1) AS n',
+        [seller.userId],
+      );
+    expect(Number(left.rows[0]?.n)).toBe(0);
+  });
+
   it('puts listings and purchases in the data export, and forgets a deleted buyer’s purchases', async () => {
     const [seller, buyer, other] = [await user(), await user(), await user()];
     const { listingId, cookbookId } = await listing(seller, 70);

@@ -194,6 +194,7 @@ describe.each(testEngines())('a deleted account on %s', (engine) => {
       shoppingListsDeleted: 0,
       referencesDeleted: 0,
       cookbooksDeleted: 0,
+      cookbooksKeptForBuyers: 0,
       commentsDeleted: 0,
     });
     // Other topics and malformed payloads are not ours to apply.

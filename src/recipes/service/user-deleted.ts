@@ -12,6 +12,7 @@ import {
   deleteOwnedRows,
   deletePrivateRecipesOf,
   deleteRatingsBy,
+  keepSoldCookbooksOf,
   lockRecipesRatedBy,
   type RemovedCounts,
 } from '../store/users.ts';
@@ -23,6 +24,8 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     // Recipe rows first (in id order), like every rating change, so this cannot deadlock with raters.
     const rated = await lockRecipesRatedBy(tx, userId);
     const ratingsDeleted = await deleteRatingsBy(tx, userId);
+    // Books people paid for pass to nobody, for their buyers, before the seller's rows go.
+    const cookbooksKeptForBuyers = await keepSoldCookbooksOf(tx, userId);
     const recipesDeleted = await deletePrivateRecipesOf(tx, userId);
     const recipesAnonymised = await anonymisePublishedRecipesOf(tx, userId);
     await refreshRatingStats(tx, rated);
@@ -37,7 +40,8 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
     const cookbooksDeleted = await deleteOwnedRows(tx, 'cookbooks', userId);
     const commentsDeleted = await deleteOwnedRows(tx, 'recipe_comments', userId);
     // Their purchases of recipe books go (the sellers' sales lists lose them; identity's ledger
-    // keeps the credits that moved); their listings went with their cookbooks.
+    // keeps the credits that moved); their listings went with their cookbooks, except those of
+    // books people bought, kept above.
     await deleteOwnedRows(tx, 'market_purchases', userId);
     // What their archive imports became is theirs too (the import keys of data_imports).
     await deleteOwnedRows(tx, 'data_imports', userId);
@@ -53,6 +57,7 @@ export function removeUserData(db: Database, userId: string): Promise<RemovedCou
       shoppingListsDeleted,
       referencesDeleted,
       cookbooksDeleted,
+      cookbooksKeptForBuyers,
       commentsDeleted,
     };
   });

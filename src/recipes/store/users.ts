@@ -13,6 +13,7 @@ export interface RemovedCounts {
   shoppingListsDeleted: number;
   referencesDeleted: number;
   cookbooksDeleted: number;
+  cookbooksKeptForBuyers: number;
   commentsDeleted: number;
 }
 
@@ -37,6 +38,45 @@ export async function deletePrivateRecipesOf(tx: Queryable, userId: string): Pro
     userId,
   ]);
   return rowCount;
+}
+
+/**
+ * A seller's recipe books that people bought (a purchase not refunded) stay readable by their
+ * buyers when the seller's account goes: the books and their recipes pass to DELETED_USER_ID,
+ * as published recipes do, private and off sale; the seller's sales name nobody. What the
+ * seller had of their own elsewhere is removed as usual. A pending purchase keeps its seller
+ * until its transfer settles. Returns how many books were kept.
+ */
+export async function keepSoldCookbooksOf(tx: Queryable, userId: string): Promise<number> {
+  const { rows } = await tx.query<{ cookbook_id: string }>(
+    `SELECT DISTINCT l.cookbook_id FROM market_listings l
+       JOIN market_purchases p ON p.listing_id = l.listing_id
+      WHERE l.seller_id = $1 AND p.status <> 'refunded'
+      ORDER BY l.cookbook_id`,
+    [userId],
+  );
+  const sold = rows.map((r) => r.cookbook_id);
+  if (sold.length > 0) {
+    await tx.query(
+      `UPDATE recipes SET user_id = $2 WHERE user_id = $1
+          AND recipe_id IN (SELECT recipe_id FROM cookbook_recipes WHERE cookbook_id = ANY($3::uuid[]))`,
+      [userId, DELETED_USER_ID, sold],
+    );
+    await tx.query(
+      `UPDATE cookbooks SET user_id = $2, visibility = 'private', family_id = NULL
+        WHERE user_id = $1 AND cookbook_id = ANY($3::uuid[])`,
+      [userId, DELETED_USER_ID, sold],
+    );
+    await tx.query(
+      'UPDATE market_listings SET seller_id = $2, is_listed = false WHERE seller_id = $1 AND cookbook_id = ANY($3::uuid[])',
+      [userId, DELETED_USER_ID, sold],
+    );
+  }
+  await tx.query("UPDATE market_purchases SET seller_id = $2 WHERE seller_id = $1 AND status <> 'pending'", [
+    userId,
+    DELETED_USER_ID,
+  ]);
+  return sold.length;
 }
 
 export async function anonymisePublishedRecipesOf(tx: Queryable, userId: string): Promise<number> {
