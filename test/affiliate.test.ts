@@ -1,9 +1,11 @@
 // "Buy at …" affiliate links across the apps: which answers carry them (per configuration and per
 // account preference), the /go/ redirect that records exactly one click and sends people only to
 // a configured retailer, and `calos affiliate report`'s figures.
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affiliateKey, signLink } from '../src/affiliate/links.ts';
 import { NO_USER } from '../src/affiliate/store.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { calosInProcess, cliEnvFor } from './support/cli.ts';
 import { testEngines } from './support/engines.ts';
 import { joinFamily } from './support/family.ts';
@@ -38,6 +40,7 @@ interface Link {
 describe.each(testEngines())('affiliate links on %s', (engine) => {
   let platform: TestPlatform;
   let stopped = false;
+  const logLines: string[] = [];
 
   let keys = 0;
   const call = async (user: TestUser | undefined, method: string, url: string, payload?: unknown) => {
@@ -75,8 +78,15 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
   };
 
   beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
     platform = await startTestPlatform(engine, {
       env: { CALOS_AFFILIATE_RETAILERS: RETAILERS, CALOS_MASTER_KEY: MASTER_KEY },
+      logger: createLogger({ logLevel: 'info' }, sink),
     });
   });
   afterAll(async () => {
@@ -239,6 +249,13 @@ describe.each(testEngines())('affiliate links on %s', (engine) => {
       { app: 'recipes', retailer: 'amazon', item_kind: 'grocery', user_id: cook.userId },
     ]);
     expect(await clicks('recipes')).toHaveLength(before.length + 1);
+    // The token names the account and counts a click for whoever holds it: the log never has it.
+    const token = link?.url.split('/go/')[1] ?? '';
+    expect(token.length).toBeGreaterThan(40);
+    expect(logLines.join('\n')).not.toContain(token.slice(0, 40));
+    expect(
+      logLines.map((line) => JSON.parse(line).req?.url).filter((url) => url?.includes('/go/')),
+    ).toContain('/recipes/go/[redacted]');
   });
 
   it('refuses a tampered token, another app’s token, an unknown retailer and any attempt at an open redirect', async () => {

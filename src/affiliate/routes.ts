@@ -76,6 +76,8 @@ export function registerAffiliateRoutes(app: App, affiliate: Affiliate): void {
     // A wildcard: tokens are longer than the router's limit on a :param (they carry the search).
     '/go/*',
     {
+      // A token names an account and lets anyone holding it count a click: never in the logs.
+      config: { secretParams: ['*'] },
       schema: {
         tags: ['Affiliate links'],
         summary: 'Follow a "Buy at …" link: records the click and redirects to the shop (302)',

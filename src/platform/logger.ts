@@ -53,9 +53,11 @@ export function redactedUrl(request: LoggedRequest): string {
     // Rebuilt from the route's pattern: the secret is not searched for in the raw text (which the
     // client may have percent-encoded any way it liked), it is simply never written.
     const params = (request.params ?? {}) as Record<string, unknown>;
-    path = pattern.replace(/:(\w+)/g, (_, name: string) => {
-      const value = String(params[name] ?? '');
-      if (!secret.includes(name)) return encodeURIComponent(value);
+    // `:name` parameters, and a trailing wildcard, whose parameter is named `*`.
+    path = pattern.replace(/:(\w+)|\*$/g, (match, name: string | undefined) => {
+      const key = name ?? '*';
+      const value = String(params[key] ?? '');
+      if (!secret.includes(key)) return name === undefined ? match : encodeURIComponent(value);
       // A file name keeps its extension (/ical/[redacted].ics): what was asked for, not the key.
       const extension = /\.[A-Za-z0-9]{1,8}$/.exec(value)?.[0] ?? '';
       return `${REDACTED}${extension}`;
