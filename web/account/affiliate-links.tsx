@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Checkbox, ErrorMessage, Loading, Notice, Section } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import type { AccountViewProps } from './views.tsx';
+import type { AccountViewProps } from './props.ts';
 
 interface Preference {
   enabled: boolean;

@@ -14,22 +14,20 @@ import { type Account, createSession, type Session } from '../shared/session.ts'
 import { AuthForms } from './auth-forms.tsx';
 import { Authorize } from './authorize.tsx';
 import { Connect } from './connect.tsx';
+import { Credits } from './credits.tsx';
+import { DeleteAccount } from './delete-account.tsx';
+import { Devices } from './devices.tsx';
 import { EmailSettings } from './email.tsx';
+import { Keys } from './keys.tsx';
 import { MarketActivity } from './market-activity.tsx';
+import { Overview } from './overview.tsx';
 import { Passkeys } from './passkeys.tsx';
 import { ChangePassword } from './password.tsx';
+import { PlanView } from './plan.tsx';
+import type { AccountViewProps } from './props.ts';
 import { ForgotPassword, ResetPassword, Unsubscribe, VerifyEmail } from './recovery.tsx';
+import { Security } from './security.tsx';
 import { TwoFactor } from './two-factor.tsx';
-import {
-  type AccountViewProps,
-  Credits,
-  DeleteAccount,
-  Devices,
-  Keys,
-  Overview,
-  PlanView,
-  Security,
-} from './views.tsx';
 import { YourData } from './your-data.tsx';
 
 const NAV = [

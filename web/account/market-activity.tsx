@@ -9,7 +9,7 @@ import { Empty, ErrorMessage, formatDate, Loading, Section } from '../shared/com
 import { APP_NAMES, type PageConfig, type WebApp } from '../shared/config.ts';
 import { ApiError, describeError } from '../shared/errors.ts';
 import { useLoad } from '../shared/hooks.ts';
-import type { AccountViewProps } from './views.tsx';
+import type { AccountViewProps } from './props.ts';
 
 /** Every app's marketplace answers purchases and sales in Hollowtown's shape. */
 type Purchase = Answer<paths, '/api/market/purchases', 'get'>['items'][number];

@@ -17,8 +17,8 @@ import {
 import { ConfirmStep } from '../shared/confirm-step.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { hrefTo, Link } from '../shared/router.tsx';
+import type { AccountViewProps } from './props.ts';
 import { describePasskeyProblem } from './sign-in-steps.tsx';
-import type { AccountViewProps } from './views.tsx';
 
 interface Passkey {
   passkey_id: string;

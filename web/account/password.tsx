@@ -5,7 +5,7 @@ import { Button, Form, Notice, TextField } from '../shared/components.tsx';
 import { ApiError, describeError } from '../shared/errors.ts';
 import { useAction } from '../shared/hooks.ts';
 import { hrefTo, Link } from '../shared/router.tsx';
-import type { AccountViewProps } from './views.tsx';
+import type { AccountViewProps } from './props.ts';
 
 const MIN_LENGTH = 10;
 

@@ -14,7 +14,7 @@ import {
 } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { hrefTo, Link } from '../shared/router.tsx';
-import type { AccountViewProps } from './views.tsx';
+import type { AccountViewProps } from './props.ts';
 
 interface Status {
   totp_enabled: boolean;

@@ -7,7 +7,7 @@ import { errorOfResponse, fetchOrNetworkError } from '../shared/api.ts';
 import { Button, Form, Notice, Section, TextField } from '../shared/components.tsx';
 import { ApiError } from '../shared/errors.ts';
 import { useAction } from '../shared/hooks.ts';
-import type { AccountViewProps } from './views.tsx';
+import type { AccountViewProps } from './props.ts';
 
 interface Counts {
   created: number;
