@@ -2,13 +2,12 @@
 // writes one event with that version as its sequence number, so every member applies changes
 // in the same order and a reconnecting member replays exactly what it missed. A change carries
 // an Idempotency-Key: a retry after a dropped connection returns the first answer and changes
-// nothing. Generated lists (from a Hollowtown event) are regenerated in place, keeping what
-// members already checked.
+// nothing. Lists an app makes are in generated-lists.ts, following a list live in
+// shopping-live.ts, the shapes members see in shopping-views.ts.
 import { type Aisle, guessAisle } from '../../ingredients/aisles.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { NotifyHub } from '../../platform/db/notify-hub.ts';
 import { isIdempotencyKey, requestHash } from '../../platform/http/idempotency.ts';
-import type { StreamAccess } from '../../platform/http/sse.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors, ShoppingErrors } from '../errors.ts';
 import { findRole } from '../store/families.ts';
@@ -16,12 +15,8 @@ import {
   countItems,
   deleteItem,
   deleteList,
-  deleteUncheckedGenerated,
-  eventsAfter,
   findIdempotentResponse,
   findItem,
-  findList,
-  findListBySource,
   findListForMember,
   findOpenManualItem,
   insertEvent,
@@ -32,7 +27,6 @@ import {
   lockList,
   type NewShoppingItem,
   type ShoppingEventRow,
-  type ShoppingItemRow,
   type ShoppingListRow,
   saveIdempotentResponse,
   setItemChecked,
@@ -40,99 +34,18 @@ import {
   setListVersion,
   updateItemFields,
 } from '../store/shopping-lists.ts';
+import { createGeneratedLists } from './generated-lists.ts';
 import { isUuid } from './pages.ts';
 import { assertCan } from './roles.ts';
-
-export const MAX_ITEMS_PER_LIST = 500;
-
-export interface ItemView {
-  item_id: string;
-  name: string;
-  quantity: number | null;
-  unit: string | null;
-  note: string | null;
-  cost_cents: number | null;
-  aisle: Aisle;
-  origin: 'generated' | 'manual';
-  checked: boolean;
-  checked_by: string | null;
-  checked_at: Date | null;
-  version: number;
-}
-
-export interface ListView {
-  list_id: string;
-  family_id: string;
-  list_name: string;
-  version: number;
-  source: { domain: string; id: string } | null;
-  store_name: string | null;
-  /** The aisles in the order the store is walked; those it leaves out come after, as in AISLES. */
-  aisle_order: Aisle[];
-  estimated_cost_cents: number;
-  items: ItemView[];
-  created_at: Date;
-  updated_at: Date;
-}
-
-const itemView = ({ position: _position, ...item }: ShoppingItemRow): ItemView => item;
-
-const costOf = (items: ShoppingItemRow[]) => items.reduce((sum, item) => sum + (item.cost_cents ?? 0), 0);
-
-function listView(list: ShoppingListRow, items: ShoppingItemRow[]): ListView {
-  return {
-    list_id: list.list_id,
-    family_id: list.family_id,
-    list_name: list.list_name,
-    version: list.version,
-    source: list.source_domain && list.source_id ? { domain: list.source_domain, id: list.source_id } : null,
-    store_name: list.store_name,
-    aisle_order: list.aisle_order,
-    estimated_cost_cents: costOf(items),
-    items: items.map(itemView),
-    created_at: list.created_at,
-    updated_at: list.updated_at,
-  };
-}
-
-export interface ChangeEvent {
-  seq: number;
-  kind: ShoppingEventRow['kind'];
-  item_id: string | null;
-  data: Record<string, unknown>;
-  actor: string | null;
-  at: Date;
-}
-
-export const toChangeEvent = (row: ShoppingEventRow): ChangeEvent => ({
-  seq: row.seq,
-  kind: row.kind,
-  item_id: row.item_id,
-  data: row.data,
-  actor: row.actor,
-  at: row.created_at,
-});
-
-export interface ItemChange {
-  checked?: boolean;
-  name?: string;
-  quantity?: number | null;
-  unit?: string | null;
-  note?: string | null;
-  /** What a member expects it to cost, in cents (null: not known). */
-  cost_cents?: number | null;
-  aisle?: Aisle;
-  /** The item version the change was made against; a newer one gives 409 VERSION_CONFLICT. */
-  expected_version?: number;
-}
-
-/** The cost a member gave an item before, for the same item at a new quantity. */
-function carriedCost(before: ShoppingItemRow | undefined, quantity: number | null): number | null {
-  if (!before || before.cost_cents === null) return null;
-  const was = before.quantity === null ? null : Number(before.quantity);
-  if (quantity === null || was === null || was === 0) return before.cost_cents;
-  return Math.round((before.cost_cents * quantity) / was);
-}
+import { createShoppingLive } from './shopping-live.ts';
+import {
+  type ItemChange,
+  type ItemView,
+  itemView,
+  type ListView,
+  listView,
+  MAX_ITEMS_PER_LIST,
+} from './shopping-views.ts';
 
 export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, familyAccess: NotifyHub) {
   const { db } = deps;
@@ -353,167 +266,8 @@ export function createShoppingListService(deps: FamilyDeps, hub: NotifyHub, fami
         };
       });
     },
-
-    /**
-     * Creates or regenerates the list of a source (a Hollowtown event) for a family: unchecked
-     * generated items are replaced, checked ones and members' own additions stay.
-     */
-    async saveGenerated(input: {
-      familyId: string;
-      actorUserId: string;
-      sourceDomain: 'hollowtown' | 'recipes';
-      sourceId: string;
-      listName: string;
-      items: {
-        name: string;
-        quantity: number | null;
-        unit: string | null;
-        costCents?: number | null;
-        note?: string | null;
-      }[];
-    }): Promise<{ listId: string; version: number; estimatedCostCents: number; created: boolean }> {
-      if (!isUuid(input.familyId) || !(await findRole(db, input.familyId, input.actorUserId))) {
-        throw FamilyErrors.familyNotFound();
-      }
-      if (input.items.length > MAX_ITEMS_PER_LIST) throw ShoppingErrors.tooManyItems(MAX_ITEMS_PER_LIST);
-      const outcome = await db.transaction(async (tx) => {
-        let list = await findListBySource(tx, input.sourceDomain, input.sourceId);
-        const created = !list || list.family_id !== input.familyId;
-        if (list && list.family_id !== input.familyId) await deleteList(tx, list.list_id);
-        if (!list || created) {
-          list = await insertList(tx, {
-            familyId: input.familyId,
-            name: input.listName,
-            sourceDomain: input.sourceDomain,
-            sourceId: input.sourceId,
-            createdBy: input.actorUserId,
-          });
-        }
-        const version = list.version + 1;
-        const replaced = await deleteUncheckedGenerated(tx, list.list_id);
-        const kept = await listItems(tx, list.list_id);
-        const keyOf = (name: string, unit: string | null) => `${name.trim().toLowerCase()}|${unit ?? ''}`;
-        const checkedKeys = new Set(kept.filter((i) => i.checked).map((i) => keyOf(i.name, i.unit)));
-        // A price a member put on an item survives remaking the list, scaled to the new quantity.
-        const priced = new Map(
-          replaced.filter((i) => i.cost_cents !== null).map((i) => [keyOf(i.name, i.unit), i] as const),
-        );
-        let position = kept.length;
-        for (const item of input.items) {
-          const key = keyOf(item.name, item.unit);
-          if (checkedKeys.has(key)) continue;
-          await insertItem(
-            tx,
-            list.list_id,
-            {
-              ...item,
-              costCents: item.costCents ?? carriedCost(priced.get(key), item.quantity),
-              aisle: guessAisle(item.name),
-              origin: 'generated',
-              position: position++,
-            },
-            version,
-            input.actorUserId,
-          );
-        }
-        const items = await listItems(tx, list.list_id);
-        await insertEvent(tx, list.list_id, {
-          seq: version,
-          kind: 'list.regenerated',
-          item_id: null,
-          data: { items: items.map(itemView) },
-          actor: input.actorUserId,
-        });
-        await setListVersion(tx, list.list_id, version, input.listName);
-        return { listId: list.list_id, version, estimatedCostCents: costOf(items), created };
-      });
-      await hub.publish(outcome.listId, { seq: outcome.version }).catch(() => undefined);
-      return outcome;
-    },
-
-    /**
-     * Takes back a list saveGenerated created when the source could not record it (the undo
-     * step of the event → family list flow): only that source's list in that family.
-     */
-    async discardGenerated(input: {
-      familyId: string;
-      sourceDomain: 'hollowtown' | 'recipes';
-      sourceId: string;
-      listId: string;
-    }): Promise<void> {
-      if (![input.familyId, input.sourceId, input.listId].every(isUuid)) return;
-      const deleted = await db.transaction(async (tx) => {
-        const list = await findListBySource(tx, input.sourceDomain, input.sourceId);
-        if (!list || list.list_id !== input.listId || list.family_id !== input.familyId) return false;
-        await deleteList(tx, list.list_id);
-        return true;
-      });
-      if (deleted) await hub.publish(input.listId, { deleted: true }).catch(() => undefined);
-    },
-
-    /** Counts and cost of a list, for the app that generated it (no membership check: by id). */
-    async summary(listId: string) {
-      if (!isUuid(listId)) return null;
-      const list = await findList(db, listId);
-      if (!list) return null;
-      const items = await listItems(db, listId);
-      return {
-        listId,
-        familyId: list.family_id,
-        version: list.version,
-        itemCount: items.length,
-        checkedCount: items.filter((i) => i.checked).length,
-        estimatedCostCents: costOf(items),
-      };
-    },
-
-    /**
-     * Who may follow a list live: a member of its family, re-checked whenever the family's
-     * members change (in any process) and while the stream is open (see platform/http/sse.ts).
-     */
-    async streamAccess(userId: string, listId: string): Promise<StreamAccess> {
-      const list = await readable(userId, listId);
-      return {
-        check: async () => (await findListForMember(db, listId, userId)) !== undefined,
-        watch: (onChange) => familyAccess.subscribe(list.family_id, onChange),
-      };
-    },
-
-    /** Subscribes to a list's changes after `afterSeq`, delivered in order; resolves once listening. */
-    async follow(
-      userId: string,
-      listId: string,
-      afterSeq: number | undefined,
-      deliver: (event: ChangeEvent | { snapshot: ListView }) => void,
-    ): Promise<() => void> {
-      await readable(userId, listId);
-      let last = afterSeq ?? 0;
-      let chain = Promise.resolve();
-      const catchUp = () => {
-        chain = chain
-          .then(async () => {
-            for (const row of await eventsAfter(db, listId, last)) {
-              last = row.seq;
-              deliver(toChangeEvent(row));
-            }
-          })
-          .catch((error: unknown) =>
-            deps.logger.warn({ err: error, listId }, 'shopping list catch-up failed'),
-          );
-      };
-      // Listen first, then read: nothing committed in between can be missed.
-      const unsubscribe = await hub.subscribe(listId, catchUp);
-      if (afterSeq === undefined) {
-        chain = chain.then(async () => {
-          const list = await findList(db, listId);
-          if (!list) return;
-          last = list.version;
-          deliver({ snapshot: listView(list, await listItems(db, listId)) });
-        });
-      }
-      catchUp();
-      return unsubscribe;
-    },
+    ...createGeneratedLists(deps, hub),
+    ...createShoppingLive(deps, hub, familyAccess),
   };
 }
 
