@@ -1,8 +1,10 @@
 // /api/market: Hollowtown's marketplace of haunted-house plans and costume ideas, paid in
 // credits from the shared wallet (service/market.ts).
+
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { requireStaff } from '../../platform/auth/staff.ts';
+import { IdempotencyHeaders } from '../../platform/http/idempotency.ts';
 import { NullableTimestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { MarketService } from '../service/market.ts';
@@ -189,16 +191,6 @@ const ListQuery = Type.Object(
 
 const PageOnly = Type.Object({ ...pageProperties }, { additionalProperties: false });
 
-const PurchaseHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      maxLength: 200,
-      description:
-        'Required: 1 to 200 visible characters. A retry with the same key answers the first purchase and pays nothing more',
-    }),
-  ),
-});
-
 export function registerMarketRoutes(app: App, market: MarketService): void {
   app.get(
     '/api/market/listings',
@@ -290,7 +282,7 @@ export function registerMarketRoutes(app: App, market: MarketService): void {
           'under another key.',
         security: bearer,
         params: IdParams,
-        headers: PurchaseHeaders,
+        headers: IdempotencyHeaders,
         response: {
           200: Purchase,
           201: Purchase,

@@ -11,6 +11,7 @@
 import type { CreditTransfer, IdentityClient } from '../../identity/client.ts';
 import { cachedStaffRoles, type StaffRoleLookup } from '../../platform/auth/staff.ts';
 import { AppError } from '../../platform/errors.ts';
+import { isIdempotencyKey } from '../../platform/http/idempotency.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import type { Ingredient } from '../client.ts';
 import type { HollowtownDeps } from '../deps.ts';
@@ -41,10 +42,8 @@ import {
 import type { Prop } from '../store/plans.ts';
 import { cleanName, decodeTimeCursor, isUuid } from './common.ts';
 
-export const MAX_IDEMPOTENCY_KEY = 200;
 /** How old a pending purchase must be before the sweep finishes it (a live request had its go). */
 export const PENDING_GRACE_MS = 2 * 60_000;
-const VISIBLE_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export interface ListingInput {
   item_kind: MarketItemKind;
@@ -442,7 +441,7 @@ export function createMarketService(deps: HollowtownDeps) {
       listingId: string,
       idempotencyKey: string | undefined,
     ): Promise<{ purchase: PurchaseView; created: boolean }> {
-      if (!idempotencyKey || !VISIBLE_KEY.test(idempotencyKey)) throw MarketErrors.idempotencyKeyRequired();
+      if (!isIdempotencyKey(idempotencyKey)) throw MarketErrors.idempotencyKeyRequired();
       if (!isUuid(listingId)) throw MarketErrors.listingNotFound();
       let purchase = await findPurchaseByKey(db, buyerId, idempotencyKey);
       if (!purchase) {

@@ -195,6 +195,14 @@ describe.each(testEngines())('credits over HTTP on %s', (engine) => {
     const noKey = await purchase(alice, { credits: 500 });
     expect(noKey.statusCode).toBe(400);
     expect(noKey.json().error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    // A key with a space or past 200 characters is no key: the same code, with what a key is.
+    for (const key of ['two words', 'k'.repeat(201)]) {
+      const badKey = await purchase(alice, { credits: 500 }, key);
+      expect(badKey.statusCode).toBe(400);
+      expect(badKey.json().error.code).toBe(
+        key.length > 200 ? 'VALIDATION_FAILED' : 'IDEMPOTENCY_KEY_REQUIRED',
+      );
+    }
     for (const payload of [
       { credits: 500, package: 'starter' },
       {},

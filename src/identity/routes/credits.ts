@@ -1,6 +1,7 @@
 // /api/credits: the signed-in user's balance, ledger, and buying credits.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { IdempotencyHeaders, isIdempotencyKey } from '../../platform/http/idempotency.ts';
 import { PageQuery } from '../../platform/http/pagination.ts';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -8,7 +9,7 @@ import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
 import { consoleUrlOf } from '../mail/links.ts';
 import { CREDIT_PACKAGE_NAMES, CREDIT_PACKAGES, PURCHASE_LIMITS } from '../service/credit-packages.ts';
-import { createCreditsService, MAX_KEY_LENGTH } from '../service/credits.ts';
+import { createCreditsService } from '../service/credits.ts';
 import { PAYMENT_PROVIDERS } from '../service/payment-providers.ts';
 import { createPaymentsService } from '../service/payments.ts';
 import { LEDGER_KINDS } from '../store/credits.ts';
@@ -83,20 +84,6 @@ const PurchaseBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const PurchaseHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: MAX_KEY_LENGTH,
-      pattern: '^[\\x21-\\x7e]+$',
-      description:
-        'Required. A retry with the same key and body answers the first purchase and buys nothing more; ' +
-        'the same key with another body is 409 IDEMPOTENCY_KEY_REUSED',
-      examples: ['9f0c4a52-purchase-1'],
-    }),
-  ),
-});
 
 export function registerCreditsRoutes(app: App, deps: IdentityDeps): void {
   const credits = createCreditsService(deps);
@@ -182,7 +169,7 @@ export function registerCreditsRoutes(app: App, deps: IdentityDeps): void {
           'granted at once (200 completed). Through Stripe the answer is 202 pending, and the credits arrive ' +
           'exactly once when Stripe confirms the payment on the webhook.',
         security: bearer,
-        headers: PurchaseHeaders,
+        headers: IdempotencyHeaders,
         body: PurchaseBody,
         response: {
           200: Type.Object(
@@ -237,7 +224,7 @@ export function registerCreditsRoutes(app: App, deps: IdentityDeps): void {
     async (request, reply) => {
       const { userId } = requireUser(request);
       const idempotencyKey = request.headers['idempotency-key'];
-      if (!idempotencyKey) throw IdentityErrors.idempotencyKeyRequired();
+      if (!isIdempotencyKey(idempotencyKey)) throw IdentityErrors.idempotencyKeyRequired();
       const result = await payments.purchaseCredits({
         userId,
         credits: request.body.credits,

@@ -4680,7 +4680,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Required: 1 to 200 visible characters. A retry with the same key answers the first purchase and pays nothing more */
+                    /**
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
+                     */
                     "idempotency-key"?: string;
                 };
                 path: {

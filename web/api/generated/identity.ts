@@ -5040,8 +5040,8 @@ export interface paths {
                 query?: never;
                 header?: {
                     /**
-                     * @description Required. A retry with the same key and body answers the first purchase and buys nothing more; the same key with another body is 409 IDEMPOTENCY_KEY_REUSED
-                     * @example 9f0c4a52-purchase-1
+                     * @description Required: 1 to 200 visible characters. A retry with the same key applies the change once
+                     * @example 5f1c2d9e-8b7a-4c3e-9d21-0a6b4e2f7c11
                      */
                     "idempotency-key"?: string;
                 };
