@@ -225,8 +225,8 @@ async function shootPhone(browser: Browser, web: WebPlatform, cast: Cast, data: 
 
 /**
  * The marketplace, after the apps' own sets (its sample data would change their pages): browsing,
- * a listing for sale with Pay asked once more, a plan Morticia bought, and her purchases and sales
- * across apps in the account console.
+ * a listing for sale with Pay asked once more, a plan Morticia bought, HowToCookAtHome's recipe
+ * books and one she bought, and her purchases and sales across both apps in the account console.
  */
 async function shootMarket(page: Page, web: WebPlatform, market: MarketData) {
   await openSignedIn(page, web, 'hollowtown', 'market');
@@ -239,10 +239,16 @@ async function shootMarket(page: Page, web: WebPlatform, market: MarketData) {
   await open(page, web, 'hollowtown', `/market?listing=${market.boughtId}`);
   await visible(page.getByText('Start the hymn when the first guest reaches the altar.'));
   await shoot(page, 'hollowtown-market-bought');
+  await openSignedIn(page, web, 'recipes', 'market');
+  await visible(page.getByRole('link', { name: 'Sunday Suppers at the Addams House' }));
+  await shoot(page, 'recipes-market');
+  await open(page, web, 'recipes', `/market?listing=${market.boughtBookId}`);
+  await visible(page.getByText('Charred corn with chilli butter').first());
+  await shoot(page, 'recipes-market-bought');
   await page.goto(web.at('account', '/account/purchases'));
   await visible(page.getByRole('list', { name: 'Bought in Hollowtown' }));
-  // Hollowtown's part: HowToCookAtHome has no marketplace yet.
-  await shootSection(page, 'Hollowtown', 'account-purchases');
+  await visible(page.getByRole('list', { name: 'Sold in HowToCookAtHome' }));
+  await shoot(page, 'account-purchases');
 }
 
 /**

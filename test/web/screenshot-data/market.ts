@@ -1,6 +1,6 @@
 // The sample data of the marketplace and the operator console, made after the apps' own
 // screenshots (so those stay as they were): the family and two more Addamses sell plans and
-// costume patterns and buy each other's; then, as staff, a refund, staff roles, and reports that
+// costume patterns in Hollowtown and recipe books in HowToCookAtHome, and buy each other's; then, as staff, a refund, staff roles, and reports that
 // put two items in the moderation queue.
 import { createStaffService } from '../../../src/identity/index.ts';
 import type { TestUser, WebPlatform } from '../support.ts';
@@ -15,6 +15,8 @@ export interface MarketData {
   boughtId: string;
   /** Gomez's purchase that staff refund in the console. */
   refundableId: string;
+  /** A recipe book Morticia bought in HowToCookAtHome: the whole book. */
+  boughtBookId: string;
 }
 
 const extra = (username: string): TestUser => ({
@@ -42,8 +44,28 @@ async function sell(
   return listed.listing_id as string;
 }
 
-const buy = (who: Caller, listingId: string) =>
-  who('hollowtown', `/api/market/listings/${listingId}/purchase`, { method: 'POST' }) as Promise<Json>;
+const buy = (who: Caller, listingId: string, app: 'hollowtown' | 'recipes' = 'hollowtown') =>
+  who(app, `/api/market/listings/${listingId}/purchase`, { method: 'POST' }) as Promise<Json>;
+
+/** A recipe book of the seller's own recipes, private (a book on sale is not also free), listed. */
+async function sellBook(
+  who: Caller,
+  book: { title: string; description: string },
+  recipes: Record<string, unknown>[],
+  listing: { price: number; title: string; summary: string },
+): Promise<{ listingId: string; cookbookId: string }> {
+  const cookbook = await who('recipes', '/api/cookbooks', { body: { ...book, visibility: 'private' } });
+  for (const recipe of recipes) {
+    const made = await who('recipes', '/api/recipes', { body: { is_published: false, ...recipe } });
+    await who('recipes', `/api/cookbooks/${cookbook.cookbook_id}/recipes/${made.recipe_id}`, {
+      method: 'PUT',
+    });
+  }
+  const listed = await who('recipes', '/api/market/listings', {
+    body: { cookbook_id: cookbook.cookbook_id, ...listing },
+  });
+  return { listingId: listed.listing_id as string, cookbookId: cookbook.cookbook_id as string };
+}
 
 export async function seedMarket(web: WebPlatform, cast: Cast): Promise<MarketData> {
   const [morticia, gomez, wednesday] = [
@@ -188,13 +210,101 @@ export async function seedMarket(web: WebPlatform, cast: Cast): Promise<MarketDa
     },
   );
 
+  const suppers = await sellBook(
+    morticia,
+    {
+      title: 'Sunday suppers at the Addams house',
+      description: 'The slow dishes we cook for the whole family.',
+    },
+    [
+      {
+        recipe_name: 'Black bean and squid ink stew',
+        description: 'Dark, smoky and better the next day.',
+        cuisine: 'Spanish',
+        difficulty: 'medium',
+        prep_time_minutes: 20,
+        cook_time_minutes: 90,
+        serves: 6,
+        ingredients: [
+          { name: 'black beans', quantity: 500, unit: 'g', note: 'soaked overnight' },
+          { name: 'squid ink', quantity: 8, unit: 'g' },
+          { name: 'smoked paprika', quantity: 2, unit: 'tsp' },
+        ],
+        instructions: [
+          'Simmer the beans until tender.',
+          'Stir in the ink and paprika; cook 20 minutes more.',
+        ],
+      },
+      {
+        recipe_name: 'Beetroot tarte tatin',
+        description: 'Caramelised beetroot under puff pastry, turned out blood red.',
+        cuisine: 'French',
+        difficulty: 'medium',
+        prep_time_minutes: 25,
+        cook_time_minutes: 40,
+        serves: 4,
+        ingredients: [
+          { name: 'beetroot', quantity: 4, unit: null, note: 'cooked, sliced' },
+          { name: 'puff pastry', quantity: 1, unit: 'sheet' },
+          { name: 'sugar', quantity: 60, unit: 'g' },
+        ],
+        instructions: [
+          'Caramelise the sugar in an ovenproof pan.',
+          'Lay in the beetroot, cover with pastry, bake.',
+        ],
+      },
+    ],
+    {
+      price: 100,
+      title: 'Sunday Suppers at the Addams House',
+      summary: 'Two slow dishes for a dark Sunday: a black stew and a blood-red tart.',
+    },
+  );
+  const campfire = await sellBook(
+    fester,
+    { title: 'Campfire cooking', description: 'What Fester cooks on the lightning rod.' },
+    [
+      {
+        recipe_name: 'Charred corn with chilli butter',
+        description: 'Corn in its husk straight on the embers.',
+        cuisine: 'American',
+        difficulty: 'easy',
+        prep_time_minutes: 5,
+        cook_time_minutes: 15,
+        serves: 4,
+        ingredients: [
+          { name: 'corn cobs', quantity: 4, unit: null },
+          { name: 'butter', quantity: 50, unit: 'g' },
+          { name: 'chilli flakes', quantity: 1, unit: 'tsp' },
+        ],
+        instructions: [
+          'Soak the cobs in their husks.',
+          'Roast on the embers, turning, then brush with the butter.',
+        ],
+      },
+    ],
+    {
+      price: 40,
+      title: 'Fester’s Campfire Cooking',
+      summary: 'Food cooked on embers, for the nights the power is out.',
+    },
+  );
+
   await buy(morticia, chapel);
   await buy(morticia, dress);
   await buy(wednesday, maze);
   await buy(fester, maze);
   await buy(lurch, chapel);
+  await buy(morticia, campfire.listingId, 'recipes');
+  await buy(gomez, suppers.listingId, 'recipes');
+  await buy(wednesday, suppers.listingId, 'recipes');
   const refundable = await buy(gomez, seance);
-  return { forSaleId: booth, boughtId: chapel, refundableId: refundable.purchase_id as string };
+  return {
+    forSaleId: booth,
+    boughtId: chapel,
+    refundableId: refundable.purchase_id as string,
+    boughtBookId: campfire.listingId,
+  };
 }
 
 /**
