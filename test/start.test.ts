@@ -1,13 +1,14 @@
 // End to end: the platform started the way the README says (`npm start` runs `calos start`),
 // on the embedded default and on PostgreSQL, answering until SIGTERM and leaving no lock.
+
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATABASE_NAMES } from '../src/platform/databases.ts';
 import { dropDatabases } from './support/databases.ts';
 import { postgresUrlFor, testEngines, uniqueSuffix } from './support/engines.ts';
+import { scratchDir } from './support/scratch.ts';
 
 interface Started {
   child: ChildProcess;
@@ -46,7 +47,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 // A start on a loaded machine can take most of a minute (initdb and every migration on PGlite).
 describe.each(testEngines())('npm start on %s', { timeout: 150_000 }, (engine) => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-start-'));
+  const dataDir = scratchDir('calos-start-');
   const suffix = uniqueSuffix();
   const databases = DATABASE_NAMES.map((name) => `calos_start_${suffix}_${name}`);
   const env: Record<string, string> = { CALOS_DATA_DIR: dataDir };

@@ -1,14 +1,15 @@
 // The migration commands as an operator runs them: `calos migrate …` and `calos rollback …`.
+
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calosInProcess } from '../../test/support/cli.ts';
+import { scratchDir } from '../../test/support/scratch.ts';
 import { readMigrationFiles } from '../platform/migrations/migration-files.ts';
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-cli-'));
+const dataDir = scratchDir('calos-cli-');
 
 const env = { ...process.env, CALOS_DATA_DIR: dataDir, NODE_ENV: 'development' };
 const calos = (...args: string[]) => calosInProcess(args, env);

@@ -1,13 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../test/support/scratch.ts';
 import { DATABASE_NAMES, type DatabaseName } from '../databases.ts';
 import { isPgliteCluster } from './pglite.ts';
 import { DBPoolManager } from './pool-manager.ts';
 
 describe('embedded databases on a first start', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-pglite-first-'));
+  const dataDir = scratchDir('calos-pglite-first-');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const scratchDirs = () => readdirSync(dataDir).filter((name) => name.startsWith('.initdb-'));
