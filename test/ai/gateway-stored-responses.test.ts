@@ -329,6 +329,7 @@ describe.each(testEngines())(
       const made = await client(carol).responses.create({ model: 'llama3.2', input: 'carol soup' });
       const identity = platform.clients.get<IdentityClient>('identity');
       const page = await identity.dataExport.page(carol.userId, 'ai_stored_responses', null, 10);
+      expect(page.next).toBeNull();
       expect(page.items).toEqual([
         expect.objectContaining({
           response_id: made.id,
@@ -336,6 +337,14 @@ describe.each(testEngines())(
           response: expect.objectContaining({ output: made.output }),
         }),
       ]);
+      // Stored responses may be large: a page holds at most 8 of them, however many are asked.
+      for (let i = 0; i < 8; i += 1)
+        await client(carol).responses.create({ model: 'llama3.2', input: `carol soup ${i}` });
+      const first = await identity.dataExport.page(carol.userId, 'ai_stored_responses', null, 500);
+      expect(first.items).toHaveLength(8);
+      const rest = await identity.dataExport.page(carol.userId, 'ai_stored_responses', first.next, 500);
+      expect(rest).toMatchObject({ items: [expect.anything()], next: null });
+
       const deleted = await platform.app.inject({
         method: 'DELETE',
         url: '/calos/api/account',
