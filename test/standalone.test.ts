@@ -86,6 +86,33 @@ describe.runIf(testEngines().includes('postgres'))('a service served alone', () 
     ]);
   });
 
+  it('stores Responses API answers in identity over HTTP, continued with previous_response_id', async () => {
+    const registered = await fetch(`${identity.url}/calos/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: 'alone_talker',
+        email: 'alone-talker@example.test',
+        password: 'correct horse battery staple',
+      }),
+    });
+    const { access_token: token } = (await registered.json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const respond = async (body: object) =>
+      (await (
+        await fetch(`${gateway.url}/ai/v1/responses`, { method: 'POST', headers, body: JSON.stringify(body) })
+      ).json()) as { id: string; previous_response_id: string | null; store: boolean };
+    const first = await respond({ model: 'llama3.2', input: 'first words' });
+    const second = await respond({
+      model: 'llama3.2',
+      input: 'second words',
+      previous_response_id: first.id,
+    });
+    expect(second).toMatchObject({ previous_response_id: first.id, store: true });
+    const kept = await fetch(`${gateway.url}/ai/v1/responses/${second.id}`, { headers });
+    expect(((await kept.json()) as { id: string }).id).toBe(second.id);
+  });
+
   it('generates a Hollowtown recipe through a gateway in a third process, whole and streamed', async () => {
     const registered = await fetch(`${identity.url}/calos/api/auth/register`, {
       method: 'POST',

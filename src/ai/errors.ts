@@ -21,6 +21,14 @@ export const AiErrors = {
       `AI request limit reached: ${limit} per ${window} on your plan. Try again in ${resetSeconds} s.`,
       { window, limit, retryAfterSeconds: resetSeconds },
     ),
+  /** Model details (/api/show): a limit of their own, beside the plan's AI limits. */
+  metadataRateLimited: (limit: number, resetSeconds: number) =>
+    new AppError(
+      429,
+      'AI_RATE_LIMITED',
+      `Model details limit reached: ${limit} per minute. Try again in ${resetSeconds} s.`,
+      { window: 'minute', limit, retryAfterSeconds: resetSeconds, scope: 'metadata' },
+    ),
   clientClosed: () => new AppError(499, 'CLIENT_CLOSED', 'The client closed the request'),
   premiumModelNotInPlan: (model: string, provider: string) =>
     new AppError(
@@ -72,6 +80,34 @@ export const AiErrors = {
       'NOT_SUPPORTED_BY_PROVIDER',
       `${what} is not available for ${providerName(provider)} models; name an Ollama model or an OpenAI one`,
       { provider },
+    ),
+
+  // Stored responses of the Responses API (previous_response_id).
+  /** Not this user's, expired, deleted or never made: the same answer. */
+  responseNotFound: (responseId: string, field?: 'previous_response_id') =>
+    new AppError(
+      404,
+      'RESPONSE_NOT_FOUND',
+      field
+        ? `Previous response with id '${responseId}' not found.`
+        : `Response with id '${responseId}' not found.`,
+      field ? { field, responseId } : { responseId },
+    ),
+  responseChainTooLong: (max: number) =>
+    new AppError(
+      400,
+      'RESPONSE_CHAIN_TOO_LONG',
+      `This conversation already has ${max} stored responses, the most one chain may have: continue it with ` +
+        'store: false, or send the conversation as input without previous_response_id',
+      { field: 'previous_response_id', max },
+    ),
+  responseTooLargeToStore: (bytes: number, max: number) =>
+    new AppError(
+      400,
+      'RESPONSE_TOO_LARGE_TO_STORE',
+      `The conversation would take ${bytes} bytes stored, more than the ${max} kept: send store: false ` +
+        '(and the whole conversation as input)',
+      { field: 'store', bytes, max },
     ),
 
   // The Ollama pool.

@@ -12,6 +12,7 @@ import { collectChat, startChat } from './gateway/chat.ts';
 import type { GatewayDeps } from './gateway/execute.ts';
 import { createGatewayMetrics } from './gateway/metrics.ts';
 import { createUsageWriter } from './gateway/usage-writer.ts';
+import { createMetadataLimit } from './limits/metadata-limit.ts';
 import { createUserLimits } from './limits/user-limits.ts';
 import { OllamaPool } from './pool/ollama-pool.ts';
 import { closeUpstreamConnections } from './providers/http.ts';
@@ -23,6 +24,8 @@ import { registerOllamaRoutes } from './routes/ollama.ts';
 import { registerOpenAIRoutes } from './routes/openai.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerResponsesRoutes } from './routes/responses.ts';
+import { registerShowRoute } from './routes/show.ts';
+import { registerStoredResponseRoutes } from './routes/stored-responses.ts';
 
 function createAiClient(deps: GatewayDeps): AiClient {
   const chat: AiClient['chat'] = async (request) => {
@@ -85,6 +88,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
     handle: (event) => planCacheFor(identity).handle(event),
     logger,
   });
+  const metadataLimit = createMetadataLimit(context.config, config.metadataPerMinute);
   const deps: GatewayDeps = {
     identity,
     usage,
@@ -106,6 +110,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
         scope.register(async (ollama) => {
           ollama.setErrorHandler(ollamaErrorHandler);
           registerOllamaRoutes(ollama, deps);
+          registerShowRoute(ollama, deps, metadataLimit);
           registerOllamaEmbeddingRoutes(ollama, deps);
         });
         scope.register(async (openai) => {
@@ -114,6 +119,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
           registerOpenAIEmbeddingRoutes(openai, deps);
           registerCompletionRoutes(openai, deps);
           registerResponsesRoutes(openai, deps);
+          registerStoredResponseRoutes(openai, deps);
         });
         registerAccountRoutes(scope, deps.identity, usage);
       });

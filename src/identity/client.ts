@@ -198,12 +198,41 @@ export interface AiUsageRow {
   created_at: Date;
 }
 
+/**
+ * A response the gateway stores for OpenAI's Responses API, so a conversation continues with
+ * previous_response_id. `depth` counts the responses of its chain (1 without a previous one),
+ * `chainBytes` their stored size; the gateway sets the times from its clock.
+ */
+export interface StoredAiResponse {
+  responseId: string;
+  previousResponseId: string | null;
+  depth: number;
+  chainBytes: number;
+  /** This response's own input items (the chain's earlier ones stay with its ancestors). */
+  inputItems: unknown[];
+  /** The response object as it was answered, output included. */
+  response: Record<string, unknown>;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 export interface AiAccountClient {
   preferences(userId: string): Promise<AiPreferences>;
   setPreferences(userId: string, preferences: AiPreferences): Promise<AiPreferences>;
   recordUsage(record: AiUsageRecord): Promise<void>;
   /** Newest first; `before` continues below a usage_id. */
   usage(userId: string, limit: number, before?: number): Promise<AiUsageRow[]>;
+  /** Keeps a response of this user until its expiresAt (nothing for an account deleted meanwhile). */
+  storeResponse(userId: string, stored: StoredAiResponse): Promise<void>;
+  /** This user's response, unless it has expired; null for another user's. */
+  storedResponse(userId: string, responseId: string): Promise<StoredAiResponse | null>;
+  /**
+   * The response and its ancestors that are still kept, oldest first, at most `limit`; empty when
+   * the user has no such response. Fewer than its depth: an ancestor was deleted or expired.
+   */
+  responseChain(userId: string, responseId: string, limit: number): Promise<StoredAiResponse[]>;
+  /** False when the user has no such response. */
+  deleteStoredResponse(userId: string, responseId: string): Promise<boolean>;
 }
 
 /** Apps whose published items collect votes, and the kinds of item they hold. */
@@ -348,6 +377,10 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'ai.setPreferences',
   'ai.recordUsage',
   'ai.usage',
+  'ai.storeResponse',
+  'ai.storedResponse',
+  'ai.responseChain',
+  'ai.deleteStoredResponse',
   'revocations.recent',
   'revocations.after',
   'karma.recordVote',

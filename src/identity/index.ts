@@ -38,6 +38,12 @@ import { createRevocationFeed } from './service/revocations.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
 import { createTwoFactorService, type TwoFactorService } from './service/two-factor.ts';
 import { findAiPreferences, insertAiUsage, listAiUsage, upsertAiPreferences } from './store/ai.ts';
+import {
+  deleteStoredResponse,
+  findResponseChain,
+  findStoredResponse,
+  insertStoredResponse,
+} from './store/ai-responses.ts';
 import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 
 /** The model a user falls back to on the free Ollama pool when they have no key for a premium one. */
@@ -183,6 +189,14 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
       setPreferences: (userId, preferences) => upsertAiPreferences(db, userId, preferences),
       recordUsage: (record) => insertAiUsage(db, record),
       usage: (userId, limit, before) => listAiUsage(db, userId, limit, before),
+      storeResponse: (userId, stored) =>
+        isUuid(userId) ? insertStoredResponse(db, userId, stored) : Promise.resolve(),
+      storedResponse: async (userId, responseId) =>
+        isUuid(userId) ? findStoredResponse(db, userId, responseId, services.deps.now()) : null,
+      responseChain: async (userId, responseId, limit) =>
+        isUuid(userId) ? findResponseChain(db, userId, responseId, services.deps.now(), limit) : [],
+      deleteStoredResponse: async (userId, responseId) =>
+        isUuid(userId) && deleteStoredResponse(db, userId, responseId),
     },
     revocations: {
       recent: () => services.revocations.recent(),

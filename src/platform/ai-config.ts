@@ -32,6 +32,8 @@ export interface AiConfig {
   firstByteTimeoutMs: number;
   cooldownMs: number;
   healthIntervalMs: number;
+  /** Model-detail calls (/api/show) a user may make a minute: unmetered, but limited. */
+  metadataPerMinute: number;
   /** Model name (or prefix ending in '*') to price; unlisted Ollama models are free. */
   prices: Record<string, ModelPrice>;
 }
@@ -139,6 +141,7 @@ export function parseAiConfig(text: Text, problems: string[]): AiConfig {
     firstByteTimeoutMs: intSetting(text, problems, 'CALOS_AI_FIRST_BYTE_TIMEOUT_MS', 120_000, 100, 3_600_000),
     cooldownMs: intSetting(text, problems, 'OLLAMA_COOLDOWN_MS', 15_000, 0, 3_600_000),
     healthIntervalMs: intSetting(text, problems, 'OLLAMA_HEALTH_INTERVAL_MS', 5_000, 100, 3_600_000),
+    metadataPerMinute: intSetting(text, problems, 'CALOS_AI_METADATA_PER_MINUTE', 60, 1, 100_000),
     prices,
   };
 }

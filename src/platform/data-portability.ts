@@ -49,6 +49,8 @@ export interface ExportedCollection {
   key: string;
   keyType: 'uuid' | 'bigint' | 'text';
   select: string;
+  /** The most rows a page holds, below EXPORT_PAGE_MAX, for collections of large rows. */
+  pageMax?: number;
 }
 
 /** Every row of one collection, a page at a time (what an archive writer iterates). */

@@ -421,11 +421,13 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       expect(lastRequest(ollama, '/api/generate')?.body).toMatchObject({ options: { num_predict: 3 } });
     });
 
-    it('refuses a provider model and bad input in OpenAI shape', async () => {
+    it("passes on OpenAI's refusal of a chat model, and refuses bad input in OpenAI shape", async () => {
+      // An OpenAI model goes to OpenAI's /v1/completions (gateway-openai-completions.test.ts),
+      // which serves completion models only.
       const provider = await openaiClient()
         .completions.create({ model: 'gpt-4o', prompt: 'x' })
         .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
-      expect(provider).toMatchObject({ status: 400, code: 'NOT_SUPPORTED_BY_PROVIDER' });
+      expect(provider).toMatchObject({ status: 404, code: 'MODEL_NOT_FOUND' });
       const tooMany = await openaiClient()
         .completions.create({ model: 'llama3.2', prompt: ['a', 'b', 'c'], n: 3 })
         .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
@@ -543,13 +545,13 @@ describe.each(testEngines())('the other endpoints of both formats through the ga
       ]);
     });
 
-    it('refuses previous_response_id and hosted tools in OpenAI shape', async () => {
+    it('refuses an unknown previous_response_id and hosted tools in OpenAI shape', async () => {
       const previous = await openaiClient()
         .responses.create({ model: 'llama3.2', input: 'x', previous_response_id: 'resp_123' })
         .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
       expect(previous).toMatchObject({
-        status: 400,
-        code: 'VALIDATION_FAILED',
+        status: 404,
+        code: 'RESPONSE_NOT_FOUND',
         param: 'previous_response_id',
       });
       const hosted = await openaiClient()

@@ -213,3 +213,61 @@ describe('the same stand-in playing DeepSeek', () => {
     });
   });
 });
+
+describe('legacy completions on the OpenAI stand-in with the official client', () => {
+  beforeEach(async () => {
+    standIn = await startOpenAIStandIn({
+      apiKeys: [KEY],
+      models: ['gpt-4o-mini', 'gpt-3.5-turbo-instruct'],
+      tokensPerReply: 3,
+    });
+  });
+
+  it('answers a completion model whole, n per prompt, with max_tokens 16 unless set', async () => {
+    const whole = await clientFor(standIn.url).completions.create({
+      model: 'gpt-3.5-turbo-instruct',
+      prompt: ['red soup now', 'green'],
+      n: 2,
+      max_tokens: 2,
+    });
+    expect(whole).toMatchObject({ object: 'text_completion', model: 'gpt-3.5-turbo-instruct' });
+    expect(whole.id).toMatch(/^cmpl-/);
+    expect(whole.choices.map((c) => [c.index, c.text, c.finish_reason])).toEqual([
+      [0, 'red soup', 'length'],
+      [1, 'red soup', 'length'],
+      [2, 'green green', 'length'],
+      [3, 'green green', 'length'],
+    ]);
+    expect(whole.usage).toEqual({ prompt_tokens: 4, completion_tokens: 8, total_tokens: 12 });
+  });
+
+  it('streams chunks per choice, the finish reasons, then the usage when asked, and refuses a chat model', async () => {
+    const stream = await clientFor(standIn.url).completions.create({
+      model: 'gpt-3.5-turbo-instruct',
+      prompt: 'tell a story',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) {
+        text += choice.text;
+        finish = choice.finish_reason ?? finish;
+      }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect([text, finish]).toEqual(['tell a story', 'stop']);
+    expect(usage).toEqual({ prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 });
+
+    const chat = await clientFor(standIn.url)
+      .completions.create({ model: 'gpt-4o-mini', prompt: 'x' })
+      .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+    expect(chat).toMatchObject({
+      status: 404,
+      param: 'model',
+      message: expect.stringContaining('This is a chat model'),
+    });
+  });
+});

@@ -1,4 +1,4 @@
-// A stand-in for the OpenAI API (chat completions, embeddings and models), close enough that the official
+// A stand-in for the OpenAI API (chat completions, legacy completions, embeddings and models), close enough that the official
 // `openai` client works against it: `new OpenAI({ apiKey, baseURL: url + '/v1' })`.
 // DeepSeek speaks the same protocol, so with `dialect: 'deepseek'` and models such as
 // 'deepseek-chat' the same stand-in plays DeepSeek (baseURL `url` or `url + '/v1'`).
@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { stringField } from './body.ts';
 import { chatCompletion, PromptCache, validateChat } from './openai-chat.ts';
+import { textCompletions } from './openai-completions.ts';
 import { embeddings } from './openai-embeddings.ts';
 import type { OpenAIOptions } from './openai-options.ts';
 import { type Exchange, type Protocol, type StandIn, startStandIn } from './server.ts';
@@ -73,7 +74,7 @@ export function startOpenAIStandIn(
 
   const protocol: Protocol<OpenAIOptions> = {
     isInference: (method, path) =>
-      method === 'POST' && (path.endsWith('/chat/completions') || path.endsWith('/embeddings')),
+      method === 'POST' && (path.endsWith('/completions') || path.endsWith('/embeddings')),
     errorBody: errorForStatus,
     handle: async (exchange) => {
       const { res, method, options: o } = exchange;
@@ -101,6 +102,9 @@ export function startOpenAIStandIn(
           return sendJson(res, 404, openAIError(message, 'invalid_request_error', 'model_not_found'));
         }
         return chatCompletion(exchange, checked.messages, cache);
+      }
+      if (method === 'POST' && path === '/v1/completions' && o.dialect !== 'deepseek') {
+        return textCompletions(exchange);
       }
       if (method === 'POST' && path === '/v1/embeddings' && o.dialect !== 'deepseek') {
         const model = stringField(exchange.body, 'model') ?? '';

@@ -16,6 +16,8 @@ export interface CompletionsCall {
   prompts: string[];
   /** Answers per prompt (`n`). */
   n: number;
+  /** Answers generated per prompt to pick `n` from (`best_of`, OpenAI only; at least n). */
+  bestOf: number;
   suffix?: string;
   maxTokens: number;
   stream: boolean;
@@ -64,6 +66,10 @@ export function parseCompletions(value: unknown): CompletionsCall {
   const n = numberIn(body, 'n', 1, MAX_CHOICES, true) ?? 1;
   if (prompts.length * n > MAX_CHOICES)
     throw invalid(`prompts times n must be at most ${MAX_CHOICES}`, prompts.length > 1 ? 'prompt' : 'n');
+  const bestOf = numberIn(body, 'best_of', 1, MAX_CHOICES, true) ?? n;
+  if (bestOf < n) throw invalid('best_of must be at least n', 'best_of');
+  if (prompts.length * bestOf > MAX_CHOICES)
+    throw invalid(`prompts times best_of must be at most ${MAX_CHOICES}`, 'best_of');
   if (present(body.suffix) && typeof body.suffix !== 'string')
     throw invalid('suffix must be a string', 'suffix');
   for (const key of ['stream', 'echo'] as const)
@@ -92,6 +98,7 @@ export function parseCompletions(value: unknown): CompletionsCall {
     model: body.model.trim(),
     prompts,
     n,
+    bestOf,
     ...(typeof body.suffix === 'string' && body.suffix !== '' ? { suffix: body.suffix } : {}),
     maxTokens: numberIn(body, 'max_tokens', 0, 1_000_000, true) ?? DEFAULT_COMPLETION_TOKENS,
     stream,

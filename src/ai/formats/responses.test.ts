@@ -42,7 +42,9 @@ describe('parseResponses', () => {
       }
       return undefined;
     };
-    expect(refusal({ model: 'm', input: 'x', previous_response_id: 'resp_1' })).toBe('previous_response_id');
+    expect(refusal({ model: 'm', input: 'x', previous_response_id: 42 })).toBe('previous_response_id');
+    expect(refusal({ model: 'm', input: 'x', previous_response_id: 'chat_1' })).toBe('previous_response_id');
+    expect(refusal({ model: 'm', input: 'x', store: 'yes' })).toBe('store');
     expect(refusal({ model: 'm', input: 'x', tools: [{ type: 'web_search_preview' }] })).toBe('tools[0]');
     expect(refusal({ model: 'm', input: [] })).toBe('input');
     expect(refusal({ model: 'm', input: [{ type: 'item_reference', id: 'x' }] })).toBe('input[0].type');
@@ -52,6 +54,42 @@ describe('parseResponses', () => {
         input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'https://x/y.png' }] }],
       }),
     ).toBe('input[0].content[0]');
+  });
+});
+
+describe('parseResponses with a stored chain', () => {
+  it('puts the chain before the new input, stores by default, and names only the request its own items', () => {
+    const previous = [
+      { type: 'message', id: 'msg_1', role: 'user', content: [{ type: 'input_text', text: 'weather?' }] },
+      { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'get_weather', arguments: '{}' },
+    ];
+    const call = parseResponses(
+      {
+        model: 'm',
+        previous_response_id: 'resp_abc',
+        input: [{ type: 'function_call_output', call_id: 'call_1', output: 'snow' }],
+      },
+      previous,
+    );
+    expect(call.previousResponseId).toBe('resp_abc');
+    expect(call.store).toBe(true);
+    expect(call.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(call.messages[2]).toMatchObject({ toolCallId: 'call_1', toolName: 'get_weather' });
+    expect(call.inputItems).toEqual([
+      { type: 'function_call_output', call_id: 'call_1', output: 'snow', id: expect.stringMatching(/^fc_/) },
+    ]);
+    expect(parseResponses({ model: 'm', input: 'hi', store: false }).store).toBe(false);
+    expect(parseResponses({ model: 'm', input: 'hi' }).inputItems).toEqual([
+      {
+        type: 'message',
+        id: expect.stringMatching(/^msg_/),
+        role: 'user',
+        content: [{ type: 'input_text', text: 'hi' }],
+      },
+    ]);
+    expect(() => parseResponses({ model: 'm', input: [{ type: 'nope' }] }, previous)).toThrow(
+      /input\[0\]\.type/,
+    );
   });
 });
 

@@ -1,17 +1,10 @@
 // OpenAI's Responses API (POST /v1/responses): the request (input as a string or as items:
-// messages, function_call and function_call_output; instructions; function tools) turned into a
-// ChatCall, and the response objects and stream events built back from the answer.
-import { randomBytes } from 'node:crypto';
+// messages, function_call and function_call_output; instructions; function tools; a stored
+// chain's items before them) turned into a ChatCall. The answers are response-object.ts's.
 import { PlatformErrors } from '../../platform/errors.ts';
-import type {
-  ChatCall,
-  ChatMessage,
-  ToolCall,
-  ToolChoice,
-  ToolDefinition,
-  Usage,
-} from '../providers/types.ts';
+import type { ChatCall, ChatMessage, ToolCall, ToolChoice, ToolDefinition } from '../providers/types.ts';
 import { MAX_TOOLS } from './openai.ts';
+import { storedInputItems } from './responses-items.ts';
 import { pairToolResults } from './tool-calls.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -20,6 +13,11 @@ export const MAX_INPUT_ITEMS = 2048;
 
 export interface ResponsesCall extends ChatCall {
   instructions: string | null;
+  previousResponseId: string | null;
+  /** Whether the response is kept for previous_response_id (`store`, true unless false). */
+  store: boolean;
+  /** The request's own input as stored items (responses-items.ts). */
+  inputItems: Record<string, unknown>[];
   /** What the response object repeats of the request. */
   echo: {
     maxOutputTokens: number | null;
@@ -39,6 +37,7 @@ const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const present = (value: unknown) => value !== undefined && value !== null;
 
+const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,95}$/;
 const DATA_URL = /^data:image\/[\w.+-]+;base64,(.*)$/s;
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -79,16 +78,23 @@ const ROLES: Record<string, ChatMessage['role']> = {
   assistant: 'assistant',
 };
 
-/** The conversation the items describe; consecutive function calls belong to one assistant turn. */
-function messagesOf(input: unknown): ChatMessage[] {
-  if (typeof input === 'string') return [{ role: 'user', content: input }];
+/** A request's own input: a string or 1 to MAX_INPUT_ITEMS items (a stored chain adds its own). */
+function checkInput(input: unknown): void {
+  if (typeof input === 'string') return;
   if (!Array.isArray(input) || input.length === 0)
     throw invalid('input must be a string or a non-empty list of items', 'input');
   if (input.length > MAX_INPUT_ITEMS)
     throw invalid(`input may hold at most ${MAX_INPUT_ITEMS} items`, 'input');
+}
+
+const userText = (text: string) => ({ type: 'message', role: 'user', content: text });
+
+/** The conversation the items describe; consecutive function calls belong to one assistant turn. */
+function messagesOf(input: unknown[], firstNew: number): ChatMessage[] {
   const messages: ChatMessage[] = [];
   input.forEach((item, i) => {
-    const where = `input[${i}]`;
+    // Stored items passed this check when they were new: an error names the request's own item.
+    const where = `input[${i - firstNew}]`;
     if (!isObject(item)) throw invalid(`${where} must be an object`, where);
     const type = item.type ?? 'message';
     if (type === 'message') {
@@ -189,22 +195,33 @@ function numberIn(body: JsonObject, key: string, min: number, max: number, integ
   return value;
 }
 
-export function parseResponses(value: unknown): ResponsesCall {
+/** The response a request continues (`previous_response_id`), checked before the chain is read. */
+export function previousResponseIdOf(value: unknown): string | null {
   if (!isObject(value)) throw invalid('The request body must be a JSON object', 'body');
-  const body = value;
+  const id = value.previous_response_id;
+  if (!present(id)) return null;
+  if (typeof id !== 'string' || !RESPONSE_ID.test(id))
+    throw invalid('previous_response_id must be the id of a response (resp_…)', 'previous_response_id');
+  return id;
+}
+
+/**
+ * The request as a chat call. `previous` are the items of the stored responses it continues
+ * (their input and output items, oldest first); they go before the new input.
+ */
+export function parseResponses(value: unknown, previous: readonly unknown[] = []): ResponsesCall {
+  const previousResponseId = previousResponseIdOf(value);
+  const body = value as JsonObject;
   if (present(body.model) && typeof body.model !== 'string') throw invalid('model must be a string', 'model');
-  if (present(body.previous_response_id))
-    throw invalid(
-      'previous_response_id is not supported: responses are not stored; send the whole conversation as input',
-      'previous_response_id',
-    );
   if (present(body.instructions) && typeof body.instructions !== 'string')
     throw invalid('instructions must be a string', 'instructions');
-  for (const key of ['stream', 'parallel_tool_calls'] as const)
+  for (const key of ['stream', 'parallel_tool_calls', 'store'] as const)
     if (present(body[key]) && typeof body[key] !== 'boolean') throw invalid(`${key} must be a boolean`, key);
   const instructions =
     typeof body.instructions === 'string' && body.instructions !== '' ? body.instructions : null;
-  const conversation = messagesOf(body.input);
+  checkInput(body.input);
+  const input = typeof body.input === 'string' ? [userText(body.input)] : (body.input as unknown[]);
+  const conversation = messagesOf([...previous, ...input], previous.length);
   const messages = pairToolResults([
     ...(instructions ? [{ role: 'system' as const, content: instructions }] : []),
     ...conversation,
@@ -230,6 +247,9 @@ export function parseResponses(value: unknown): ResponsesCall {
   return {
     ...call,
     instructions,
+    previousResponseId,
+    store: body.store !== false,
+    inputItems: storedInputItems(body.input),
     echo: {
       maxOutputTokens: maxTokens ?? null,
       temperature: temperature ?? 1,
@@ -243,94 +263,3 @@ export function parseResponses(value: unknown): ResponsesCall {
     },
   };
 }
-
-/** An id as OpenAI's Responses API makes them: a prefix and 48 hex digits. */
-export const responsesId = (prefix: 'resp' | 'msg' | 'fc') => `${prefix}_${randomBytes(24).toString('hex')}`;
-
-export interface OutputText {
-  type: 'output_text';
-  text: string;
-  annotations: never[];
-  logprobs: never[];
-}
-
-export interface MessageItem {
-  type: 'message';
-  id: string;
-  status: 'in_progress' | 'completed' | 'incomplete';
-  role: 'assistant';
-  content: OutputText[];
-}
-
-export interface FunctionCallItem {
-  type: 'function_call';
-  id: string;
-  call_id: string;
-  name: string;
-  arguments: string;
-  status: 'in_progress' | 'completed' | 'incomplete';
-}
-
-export type OutputItem = MessageItem | FunctionCallItem;
-
-export const outputText = (text: string): OutputText => ({
-  type: 'output_text',
-  text,
-  annotations: [],
-  logprobs: [],
-});
-
-export const responsesUsage = (usage: Usage) => ({
-  input_tokens: usage.promptTokens,
-  input_tokens_details: { cached_tokens: usage.cachedPromptTokens },
-  output_tokens: usage.completionTokens,
-  output_tokens_details: { reasoning_tokens: 0 },
-  total_tokens: usage.promptTokens + usage.completionTokens,
-});
-
-export interface ResponseFacts {
-  id: string;
-  createdAt: number;
-  model: string;
-  call: ResponsesCall;
-  status: 'in_progress' | 'completed' | 'incomplete';
-  output: OutputItem[];
-  usage: Usage | null;
-}
-
-/** The response object, as the API returns it and as its lifecycle events carry it. */
-export function responseObject(facts: ResponseFacts) {
-  const { echo } = facts.call;
-  return {
-    id: facts.id,
-    object: 'response' as const,
-    created_at: facts.createdAt,
-    status: facts.status,
-    background: false,
-    error: null,
-    incomplete_details: facts.status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
-    instructions: facts.call.instructions,
-    max_output_tokens: echo.maxOutputTokens,
-    max_tool_calls: null,
-    model: facts.model,
-    output: facts.output,
-    parallel_tool_calls: echo.parallelToolCalls,
-    previous_response_id: null,
-    reasoning: { effort: null, summary: null },
-    service_tier: 'default',
-    store: false,
-    temperature: echo.temperature,
-    text: echo.text,
-    tool_choice: echo.toolChoice,
-    tools: echo.tools,
-    top_p: echo.topP,
-    truncation: 'disabled',
-    usage: facts.usage ? responsesUsage(facts.usage) : null,
-    user: echo.user,
-    metadata: echo.metadata,
-  };
-}
-
-/** One server-sent event of a Responses stream: `event:` names the type, as OpenAI sends them. */
-export const responsesEvent = (type: string, sequence: number, fields: JsonObject): string =>
-  `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...fields })}\n\n`;

@@ -1,6 +1,7 @@
 // OpenAI's legacy completions (POST /v1/completions) on the Ollama pool: each prompt (times `n`)
 // is an Ollama /api/generate call of its own, admitted, metered and logged as chat is, answered
-// as text_completion objects, whole or streamed as SSE ending with [DONE].
+// as text_completion objects, whole or streamed as SSE ending with [DONE]. An OpenAI model goes
+// to OpenAI's own /v1/completions (completions-openai.ts).
 
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,6 +28,7 @@ import { promptTokenCeiling } from '../metering/holds.ts';
 import { generateEvents } from '../providers/ollama-generate.ts';
 import type { ChatEvent } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
+import { serveOpenAICompletions } from './completions-openai.ts';
 import { OpenAIErrorResponse, openaiErrorBody } from './dialects.ts';
 import { closeRun, startChoices, sumUsage } from './openai.ts';
 
@@ -110,11 +112,13 @@ export function registerCompletionRoutes(app: App, deps: GatewayDeps) {
       bodyLimit: 16 * 1024 * 1024,
       schema: {
         tags: ['openai'],
-        summary: 'Legacy text completions, OpenAI-compatible, on the Ollama pool (whole or streamed as SSE)',
+        summary:
+          'Legacy text completions, OpenAI-compatible, on the Ollama pool or OpenAI (whole or streamed as SSE)',
         description:
           '`prompt` a string or list of strings, `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), ' +
           '`n`, `echo`, `stop`, `temperature`, `top_p`, `seed`, `stream` with `stream_options.include_usage`. ' +
-          'Each answer is an Ollama /api/generate call, metered as chat is.',
+          'Each answer is an Ollama /api/generate call, metered as chat is; an OpenAI model (your key, or the ' +
+          "platform's on plans with premium models) is answered by OpenAI's /v1/completions, `best_of` included.",
         security: bearer,
         body: Type.Object({}, { additionalProperties: true }),
         response: {
@@ -139,6 +143,7 @@ export function registerCompletionRoutes(app: App, deps: GatewayDeps) {
         (m) => deps.pool.models().has(m),
         allowsFallback(request),
       );
+      if (route.provider === 'openai') return serveOpenAICompletions(deps, request, reply, route, call);
       if (route.provider !== 'ollama')
         throw AiErrors.notSupportedByProvider('The legacy completions API', route.provider);
       const guard = call.stream ? guardAnswer(request, reply) : undefined;

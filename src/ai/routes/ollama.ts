@@ -5,7 +5,6 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
-import { PlatformErrors } from '../../platform/errors.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { bearer } from '../../platform/http/schemas.ts';
@@ -29,8 +28,7 @@ import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
-import { endpoint, postJson, request as upstreamRequest } from '../providers/http.ts';
-import { normalizeOllamaModel } from '../providers/registry.ts';
+import { endpoint, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OllamaErrorResponse } from './dialects.ts';
@@ -220,57 +218,6 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       },
     );
   }
-
-  app.post(
-    '/api/show',
-    {
-      schema: {
-        tags: ['ollama'],
-        summary: "A model's details, template, parameters and capabilities (Ollama /api/show)",
-        description: 'Answered by an instance of the pool that has the model, as it answers.',
-        security: bearer,
-        body: Type.Object(
-          {
-            model: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            verbose: Type.Optional(Type.Boolean()),
-            system: Type.Optional(Type.String({ maxLength: 100_000 })),
-            template: Type.Optional(Type.String({ maxLength: 100_000 })),
-            options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
-          400: OllamaErrorResponse,
-          401: OllamaErrorResponse,
-          404: OllamaErrorResponse,
-          503: OllamaErrorResponse,
-        },
-      },
-    },
-    async (request) => {
-      callerOf(request);
-      // Newer clients send `model`, older ones `name`.
-      const asked = request.body.model ?? request.body.name;
-      if (asked === undefined) throw PlatformErrors.validation('model is required', { field: 'model' });
-      const model = normalizeOllamaModel(asked);
-      const instances = deps.pool.available();
-      if (instances.length === 0) throw AiErrors.ollamaUnreachable(deps.config.ollamaHosts, 1);
-      const instance = instances.find((i) => i.models.has(model));
-      if (!instance) throw AiErrors.modelNotFound(model);
-      try {
-        const response = await postJson(
-          endpoint(instance.url, '/api/show'),
-          { ...request.body, model, name: undefined },
-          { provider: 'ollama', headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 },
-        );
-        return await response.json();
-      } catch (error) {
-        throw toClientError(error, 'ollama', false);
-      }
-    },
-  );
 
   app.get(
     '/api/tags',

@@ -14,21 +14,30 @@ import {
   type MessageItem,
   type OutputItem,
   outputText,
-  parseResponses,
   type ResponseFacts,
   responseObject,
   responsesEvent,
   responsesId,
-} from '../formats/responses.ts';
+} from '../formats/response-object.ts';
+import { parseResponses, previousResponseIdOf } from '../formats/responses.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import { checkStorable, keepResponse, previousChain } from '../gateway/stored-responses.ts';
 import type { ChatEvent } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OpenAIErrorResponse } from './dialects.ts';
 
-/** The events of one answer, from response.created to response.completed (or incomplete). */
-async function* renderEvents(run: Run<ChatEvent>, facts: ResponseFacts, guard: GuardedAnswer) {
+/**
+ * The events of one answer, from response.created to response.completed (or incomplete);
+ * `keep` stores the finished response before the last event says it is done.
+ */
+async function* renderEvents(
+  run: Run<ChatEvent>,
+  facts: ResponseFacts,
+  guard: GuardedAnswer,
+  keep: (response: ReturnType<typeof responseObject>) => Promise<boolean>,
+) {
   let sequence = 0;
   const event = (type: string, fields: Record<string, unknown>) => responsesEvent(type, sequence++, fields);
   const snapshot = () => responseObject({ ...facts, output: structuredClone(facts.output) });
@@ -128,6 +137,7 @@ async function* renderEvents(run: Run<ChatEvent>, facts: ResponseFacts, guard: G
         }
         facts.status = status;
         facts.usage = piece.usage;
+        facts.store = await keep(responseObject(facts));
         yield event(status === 'completed' ? 'response.completed' : 'response.incomplete', {
           response: responseObject(facts),
         });
@@ -157,7 +167,8 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
         description:
           '`input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` ' +
           'with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway ' +
-          'serves answers, metered as chat is. Responses are not stored: `previous_response_id` is refused.',
+          'serves answers, metered as chat is. Responses are stored for 30 days unless `store` is false, and ' +
+          '`previous_response_id` continues one (its earlier input and output items come first).',
         security: bearer,
         body: Type.Object({}, { additionalProperties: true }),
         response: {
@@ -175,10 +186,16 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
       },
     },
     async (request, reply) => {
-      const call = parseResponses(request.body);
+      const caller = callerOf(request);
+      const previousId = previousResponseIdOf(request.body);
+      const previous = previousId ? await previousChain(deps, caller.userId, previousId) : undefined;
+      const call = parseResponses(request.body, previous?.items);
+      checkStorable(call, previous);
+      const keep = (response: ReturnType<typeof responseObject>) =>
+        keepResponse(deps, caller.userId, call, previous, response);
       const guard = call.stream ? guardAnswer(request, reply) : undefined;
       const run = await startChat(deps, {
-        caller: callerOf(request),
+        caller,
         endpoint: 'v1/responses',
         requestId: request.id,
         signal: guard?.signal ?? clientGone(request, reply),
@@ -201,6 +218,7 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
         status: 'in_progress',
         output: [],
         usage: null,
+        store: call.store,
       };
       if (!call.stream) {
         const { text, done, toolCalls } = await collectChat(run);
@@ -224,16 +242,17 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
             status: 'completed',
           });
         }
-        return responseObject({
+        const response = responseObject({
           ...facts,
           status,
           output,
           usage: done?.usage ?? { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 },
         });
+        return { ...response, store: await keep(response) };
       }
       reply.header('content-type', 'text/event-stream; charset=utf-8');
       reply.header('cache-control', 'no-cache');
-      return reply.send(Readable.from(renderEvents(run, facts, guard as GuardedAnswer)));
+      return reply.send(Readable.from(renderEvents(run, facts, guard as GuardedAnswer, keep)));
     },
   );
 }

@@ -3,11 +3,13 @@
 // hold was taken, longer than any call can last) has passed,
 // outbox events every consumer has read are deleted after a week, and revocations once no
 // token they cover can still be alive. Mailed links, sign-in challenges and remembered browsers
-// go once they have expired; finished mail deliveries and the keys of mailed notices after a month.
+// go once they have expired; finished mail deliveries and the keys of mailed notices after a month;
+// responses the AI gateway stored (previous_response_id) once they expire, 30 days after they were made.
 import { createHousekeeping, type Housekeeping } from '../../platform/housekeeping.ts';
 import type { CreditsClient } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { deleteStaleAccountTokens } from '../store/account-tokens.ts';
+import { pruneStoredResponses } from '../store/ai-responses.ts';
 import { expiredHoldIds } from '../store/credits.ts';
 import { pruneDeliveries } from '../store/mail.ts';
 import { pruneNoticeKeys } from '../store/notice-keys.ts';
@@ -67,6 +69,10 @@ export function createIdentityHousekeeping(
       {
         name: 'finished mail deliveries pruned',
         run: () => pruneDeliveries(deps.db, new Date(deps.now().getTime() - MAIL_RETENTION_MS)),
+      },
+      {
+        name: 'expired stored AI responses deleted',
+        run: () => pruneStoredResponses(deps.db, deps.now(), BATCH),
       },
       {
         name: 'keys of mailed notices pruned',

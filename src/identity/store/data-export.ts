@@ -86,6 +86,16 @@ export const IDENTITY_EXPORT: Readonly<Record<string, ExportedCollection>> = {
                     credits, latency_ms, outcome, error_code, created_at
                FROM ai_usage_log WHERE user_id = $1`,
   },
+  // Responses the gateway keeps for previous_response_id (30 days at most): the person's own
+  // prompts and answers, so they are part of what the account holds about them. Up to 2 MiB
+  // each: a few to a page.
+  ai_stored_responses: {
+    key: 'response_id',
+    keyType: 'text',
+    pageMax: 8,
+    select: `SELECT response_id, previous_response_id, input_items, response, created_at, expires_at
+               FROM ai_stored_responses WHERE user_id = $1`,
+  },
   karma: {
     key: 'entry_id',
     keyType: 'bigint',

@@ -26,7 +26,7 @@ export async function exportPage(
 ): Promise<ExportPage> {
   const spec = Object.hasOwn(collections, collection) ? collections[collection] : undefined;
   if (!spec) return { items: [], next: null };
-  const most = Math.min(Math.max(Math.trunc(limit) || 1, 1), EXPORT_PAGE_MAX);
+  const most = Math.min(Math.max(Math.trunc(limit) || 1, 1), spec.pageMax ?? EXPORT_PAGE_MAX);
   const { rows } = await db.query<{ cursor_key: string; row: Record<string, unknown> }>(
     `SELECT t.${spec.key}::text AS cursor_key, to_jsonb(t) AS row
        FROM (${spec.select}) AS t

@@ -634,7 +634,7 @@ export interface paths {
         put?: never;
         /**
          * A model's details, template, parameters and capabilities (Ollama /api/show)
-         * @description Answered by an instance of the pool that has the model, as it answers.
+         * @description Answered by an instance of the pool that has the model, as it answers. Unmetered, but limited per user (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).
          */
         post: {
             parameters: {
@@ -693,6 +693,18 @@ export interface paths {
                 };
                 /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1036,8 +1048,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Legacy text completions, OpenAI-compatible, on the Ollama pool (whole or streamed as SSE)
-         * @description `prompt` a string or list of strings, `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), `n`, `echo`, `stop`, `temperature`, `top_p`, `seed`, `stream` with `stream_options.include_usage`. Each answer is an Ollama /api/generate call, metered as chat is.
+         * Legacy text completions, OpenAI-compatible, on the Ollama pool or OpenAI (whole or streamed as SSE)
+         * @description `prompt` a string or list of strings, `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), `n`, `echo`, `stop`, `temperature`, `top_p`, `seed`, `stream` with `stream_options.include_usage`. Each answer is an Ollama /api/generate call, metered as chat is; an OpenAI model (your key, or the platform's on plans with premium models) is answered by OpenAI's /v1/completions, `best_of` included.
          */
         post: {
             parameters: {
@@ -1477,7 +1489,7 @@ export interface paths {
         put?: never;
         /**
          * Responses API, OpenAI-compatible: text, function tools, and streaming events
-         * @description `input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway serves answers, metered as chat is. Responses are not stored: `previous_response_id` is refused.
+         * @description `input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway serves answers, metered as chat is. Responses are stored for 30 days unless `store` is false, and `previous_response_id` continues one (its earlier input and output items come first).
          */
         post: {
             parameters: {
@@ -1624,6 +1636,271 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored response, as it was answered (Responses API) */
+        get: {
+            parameters: {
+                query?: {
+                    include?: unknown;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The response object */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Deletes a stored response (Responses API) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                            id: string;
+                            /** @enum {string} */
+                            object: "response";
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{id}/input_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stored response's own input items, a page at a time (Responses API)
+         * @description `order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    limit?: number;
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A list of input items */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -1,0 +1,98 @@
+// The stored responses of the Responses API, as OpenAI serves them: GET /v1/responses/{id},
+// DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items. Only the caller's own;
+// another user's id is 404, as one that never was.
+
+import { Type } from 'typebox';
+import { bearer } from '../../platform/http/schemas.ts';
+import type { App } from '../../platform/http/service.ts';
+import { AiErrors } from '../errors.ts';
+import type { GatewayDeps } from '../gateway/execute.ts';
+import { callerOf } from './caller.ts';
+import { OpenAIErrorResponse } from './dialects.ts';
+
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const errors = { 400: OpenAIErrorResponse, 401: OpenAIErrorResponse, 404: OpenAIErrorResponse };
+
+export function registerStoredResponseRoutes(app: App, deps: GatewayDeps) {
+  const ownResponse = async (userId: string, id: string) => {
+    const stored = await deps.identity.ai.storedResponse(userId, id);
+    if (!stored) throw AiErrors.responseNotFound(id);
+    return stored;
+  };
+
+  app.get(
+    '/v1/responses/:id',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'A stored response, as it was answered (Responses API)',
+        security: bearer,
+        params: Id,
+        querystring: Type.Object({ include: Type.Optional(Type.Unknown()) }, { additionalProperties: true }),
+        response: { 200: Type.Unsafe<unknown>({ description: 'The response object' }), ...errors },
+      },
+    },
+    async (request) => (await ownResponse(callerOf(request).userId, request.params.id)).response,
+  );
+
+  app.delete(
+    '/v1/responses/:id',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'Deletes a stored response (Responses API)',
+        security: bearer,
+        params: Id,
+        response: {
+          200: Type.Object({ id: Type.String(), object: Type.Literal('response'), deleted: Type.Boolean() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (!(await deps.identity.ai.deleteStoredResponse(callerOf(request).userId, id)))
+        throw AiErrors.responseNotFound(id);
+      return { id, object: 'response' as const, deleted: true };
+    },
+  );
+
+  app.get(
+    '/v1/responses/:id/input_items',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: "A stored response's own input items, a page at a time (Responses API)",
+        description:
+          '`order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after.',
+        security: bearer,
+        params: Id,
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+            order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+            after: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: true },
+        ),
+        response: { 200: Type.Unsafe<unknown>({ description: 'A list of input items' }), ...errors },
+      },
+    },
+    async (request) => {
+      const stored = await ownResponse(callerOf(request).userId, request.params.id);
+      const { limit = 20, order = 'desc', after } = request.query;
+      const items = (order === 'asc' ? stored.inputItems : [...stored.inputItems].reverse()) as {
+        id?: string;
+      }[];
+      const start = after === undefined ? 0 : items.findIndex((item) => item.id === after) + 1;
+      const data = items.slice(start, start + limit);
+      return {
+        object: 'list' as const,
+        data,
+        first_id: data[0]?.id ?? null,
+        last_id: data.at(-1)?.id ?? null,
+        has_more: start + limit < items.length,
+      };
+    },
+  );
+}
