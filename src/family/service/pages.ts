@@ -1,9 +1,9 @@
 // Keyset pages for the family lists: the cursor carries the last row's sort timestamp (as
 // PostgreSQL text, to the microsecond) and id.
 
+import type { KeysetPosition } from '../../platform/db/sql.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { isUuid } from '../../platform/ids.ts';
-import type { KeysetPosition } from '../store/sql.ts';
 
 const PG_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:[0-5]\d){0,2}$/;
 

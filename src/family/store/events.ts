@@ -1,7 +1,7 @@
 // The family calendar (family_events) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import { type Columns, type KeysetPosition, Params, setClause } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
-import { type KeysetPosition, setClause } from './sql.ts';
 
 export const EVENT_TYPES = ['appointment', 'birthday', 'school', 'vacation', 'other'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -169,29 +169,37 @@ export interface SeriesChanges {
   recurrence_last_start: Date | null;
 }
 
+/** What updateEvent sets from a change (attendees go as a uuid[] of their own). */
+const EVENT_COLUMNS: Columns = {
+  event_name: 'plain',
+  event_type: 'plain',
+  description: 'plain',
+  start_time: 'plain',
+  end_time: 'plain',
+  location: 'plain',
+  reminders: 'jsonb',
+  time_zone: 'plain',
+  recurrence_rule: 'plain',
+  recurrence_last_start: 'plain',
+};
+
 export async function updateEvent(
   db: Queryable,
   eventId: string,
   changes: EventChanges,
   series?: SeriesChanges,
 ): Promise<EventRow> {
-  const { attendees, reminders, ...plain } = changes;
-  const set = setClause(
-    { ...plain, reminders: reminders === undefined ? undefined : JSON.stringify(reminders), ...series },
-    2,
-  );
-  const assignments = set.sql ? [set.sql] : [];
-  const params: unknown[] = [eventId, ...set.params];
-  if (attendees !== undefined) {
-    params.push(attendees);
-    assignments.push(`attendees = $${params.length}::uuid[]`);
-  }
+  const { attendees, ...columns } = changes;
+  const params = new Params([eventId]);
+  const set = setClause({ ...columns, ...series }, EVENT_COLUMNS, params);
+  const assignments = set ? [set] : [];
+  if (attendees !== undefined) assignments.push(`attendees = ${params.add(attendees)}::uuid[]`);
   if (series) {
     assignments.push(`recurrence_exdates = '{}'`);
     await db.query('DELETE FROM family_event_overrides WHERE event_id = $1', [eventId]);
   }
   if (assignments.length > 0) {
-    await db.query(`UPDATE family_events SET ${assignments.join(', ')} WHERE event_id = $1`, params);
+    await db.query(`UPDATE family_events SET ${assignments.join(', ')} WHERE event_id = $1`, params.values);
   }
   const { rows } = await db.query<EventRow>(`SELECT ${COLUMNS} FROM family_events e WHERE e.event_id = $1`, [
     eventId,

@@ -1,7 +1,7 @@
 // Families and their members (families, family_members) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { KeysetPosition } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
-import type { KeysetPosition } from './sql.ts';
 
 export interface FamilyRow {
   family_id: string;

@@ -1,8 +1,8 @@
 // Invitations into a family (family_invitations): to an account by login, or a link with a
 // secret code. Every time comes from the caller (the service's clock).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { KeysetPosition } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
-import type { KeysetPosition } from './sql.ts';
 
 export type InvitationKind = 'login' | 'link';
 export type InvitationStatus = 'pending' | 'awaiting_approval' | 'accepted' | 'declined';

@@ -1,7 +1,7 @@
 // Todo lists and their items (todo_lists, todo_items) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import { type Columns, type KeysetPosition, Params, setClause } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
-import { type KeysetPosition, setClause } from './sql.ts';
 
 export const LIST_TYPES = ['personal', 'shared', 'chores'] as const;
 export type ListType = (typeof LIST_TYPES)[number];
@@ -161,15 +161,16 @@ export async function listVisibleLists(
   return rows;
 }
 
+const LIST_CHANGE_COLUMNS: Columns = { list_name: 'plain', list_type: 'plain' };
+
 export async function updateList(
   db: Queryable,
   listId: string,
   fields: { list_name?: string; list_type?: ListType },
 ): Promise<ListRow> {
-  const set = setClause(fields, 2);
-  if (set.params.length > 0) {
-    await db.query(`UPDATE todo_lists SET ${set.sql} WHERE list_id = $1`, [listId, ...set.params]);
-  }
+  const params = new Params([listId]);
+  const set = setClause(fields, LIST_CHANGE_COLUMNS, params);
+  if (set) await db.query(`UPDATE todo_lists SET ${set} WHERE list_id = $1`, params.values);
   return (await findList(db, listId)) as ListRow;
 }
 
@@ -273,6 +274,23 @@ export async function listItems(
   return rows;
 }
 
+/** What updateItem sets from a change as it is (status and rotation have their own SQL). */
+const ITEM_CHANGE_COLUMNS: Columns = {
+  title: 'plain',
+  description: 'plain',
+  assigned_to: 'plain',
+  due_date: 'plain',
+  due_on: 'plain',
+  priority: 'plain',
+  status: 'plain',
+  recurrence_rule: 'plain',
+  recurrence_start: 'plain',
+  recurrence_time_zone: 'plain',
+  rotation_index: 'plain',
+  points: 'plain',
+  reminders: 'jsonb',
+};
+
 export interface ItemChanges {
   title?: string;
   description?: string | null;
@@ -301,28 +319,21 @@ export async function updateItem(
   actorId: string,
   at: Date,
 ): Promise<ItemRow> {
-  const params: unknown[] = [itemId];
+  const params = new Params([itemId]);
   const assignments: string[] = [];
   if (changes.status !== undefined) {
     // SET expressions see the old row: an old completed_at means the item was already done.
-    params.push(changes.status, actorId, at);
+    params.values.push(changes.status, actorId, at);
     assignments.push(
       "completed_at = CASE WHEN $2::text = 'done' THEN COALESCE(completed_at, $4::timestamptz) END",
       `completed_by = CASE WHEN $2::text = 'done'
                            THEN CASE WHEN completed_at IS NULL THEN $3::uuid ELSE completed_by END END`,
     );
   }
-  const { rotation, reminders, ...plain } = changes;
-  const set = setClause(
-    { ...plain, reminders: reminders === undefined ? undefined : JSON.stringify(reminders) },
-    params.length + 1,
-  );
-  if (set.sql) assignments.push(set.sql);
-  params.push(...set.params);
-  if (rotation !== undefined) {
-    params.push(rotation);
-    assignments.push(`rotation = $${params.length}::uuid[]`);
-  }
+  const { rotation, ...columns } = changes;
+  const set = setClause(columns, ITEM_CHANGE_COLUMNS, params);
+  if (set) assignments.push(set);
+  if (rotation !== undefined) assignments.push(`rotation = ${params.add(rotation)}::uuid[]`);
   if (assignments.length === 0) {
     const { rows } = await db.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM todo_items WHERE item_id = $1`, [
       itemId,
@@ -331,7 +342,7 @@ export async function updateItem(
   }
   const { rows } = await db.query<ItemRow>(
     `UPDATE todo_items SET ${assignments.join(', ')} WHERE item_id = $1 RETURNING ${ITEM_COLUMNS}`,
-    params,
+    params.values,
   );
   return rows[0] as ItemRow;
 }

@@ -4,9 +4,16 @@
 // so the two cannot deadlock).
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import {
+  type ColumnKind,
+  containsPattern,
+  cursorTime,
+  Params,
+  searchWords,
+  setClause,
+} from '../../platform/db/sql.ts';
 import type { Difficulty, Ingredient } from '../client.ts';
 import type { RankCursor } from '../service/common.ts';
-import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
 
 export interface CostumeFields {
   costume_name: string;

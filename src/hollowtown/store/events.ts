@@ -1,7 +1,7 @@
 // halloween_events in hollowtown_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import { type ColumnKind, Params, setClause } from '../../platform/db/sql.ts';
 import type { DateCursor } from '../service/common.ts';
-import { type ColumnKind, Params, setClause } from './sql.ts';
 
 export const EVENT_TYPES = ['party', 'haunted-house', 'trick-or-treat', 'other'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

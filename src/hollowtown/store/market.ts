@@ -1,10 +1,10 @@
 // Hollowtown's marketplace in hollowtown_db: listings of plans and costume ideas, and the
 // purchases recorded under each buyer's idempotency key (the credits move in identity).
 import type { Queryable } from '../../platform/db/database.ts';
+import { containsPattern, cursorTime, Params, searchWords } from '../../platform/db/sql.ts';
 import type { Ingredient } from '../client.ts';
 import type { TimeCursor } from '../service/common.ts';
 import type { Prop } from './plans.ts';
-import { containsPattern, cursorTime, Params, searchWords } from './sql.ts';
 
 export type MarketItemKind = 'plan' | 'costume';
 

@@ -1,8 +1,15 @@
 // haunted_house_plans in hollowtown_db: one row per room.
 import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import {
+  type ColumnKind,
+  containsPattern,
+  cursorTime,
+  Params,
+  searchWords,
+  setClause,
+} from '../../platform/db/sql.ts';
 import type { RankCursor, TimeCursor } from '../service/common.ts';
-import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
 
 export interface Prop {
   name: string;

@@ -1,9 +1,16 @@
 // spooky_recipes in hollowtown_db.
 import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import {
+  type ColumnKind,
+  containsPattern,
+  cursorTime,
+  Params,
+  searchWords,
+  setClause,
+} from '../../platform/db/sql.ts';
 import type { Difficulty, Ingredient, SpookyRecipe } from '../client.ts';
 import type { RankCursor, TimeCursor } from '../service/common.ts';
-import { type ColumnKind, containsPattern, cursorTime, Params, searchWords, setClause } from './sql.ts';
 
 export type RecipeRow = SpookyRecipe & {
   cursor_at: string;

@@ -1,16 +1,17 @@
 // Ids and cursors: a malformed id is simply not found; cursors are checked before they reach SQL.
+
+import type { KeysetPosition } from '../../platform/db/sql.ts';
 import { isUuid } from '../../platform/ids.ts';
-import type { CreatedCursor } from '../store/sql.ts';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
-export const isCreatedCursor = (value: unknown): value is CreatedCursor => {
+export const isCreatedCursor = (value: unknown): value is KeysetPosition => {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Record<string, unknown>;
   return typeof c.at === 'string' && TIMESTAMP.test(c.at) && typeof c.id === 'string' && isUuid(c.id);
 };
 
 /** A newest-first page position for a row with created_at (as CURSOR_AT wrote it) and an id. */
-export const createdCursorOf = (at: string, id: string): CreatedCursor => ({ at, id });
+export const createdCursorOf = (at: string, id: string): KeysetPosition => ({ at, id });
 
 export { isUuid };

@@ -2,7 +2,7 @@
 // (src/community, kind 'comment') are left out of lists for everyone but their author.
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import type { CreatedCursor } from './sql.ts';
+import type { KeysetPosition } from '../../platform/db/sql.ts';
 
 export interface CommentRow {
   comment_id: string;
@@ -80,7 +80,7 @@ export async function listComments(
   recipeId: string,
   viewerId: string,
   limit: number,
-  cursor?: CreatedCursor,
+  cursor?: KeysetPosition,
 ): Promise<CommentListRow[]> {
   const { rows } = await db.query<CommentListRow>(
     `SELECT c.comment_id, c.recipe_id, c.user_id, c.body, c.created_at, c.updated_at, c.edited_at,

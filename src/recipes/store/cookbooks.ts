@@ -4,8 +4,8 @@
 // held back by moderation) leaves every cookbook of others at once, with nothing stored to undo.
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import { type Columns, CURSOR_AT, type KeysetPosition, Params, setClause } from '../../platform/db/sql.ts';
 import { RECIPE_COLUMNS, type RecipeRow } from './recipes.ts';
-import { type CreatedCursor, CURSOR_AT, columnValues } from './sql.ts';
 
 export type CookbookVisibility = 'private' | 'family' | 'public';
 
@@ -30,7 +30,7 @@ export interface CookbookFields {
 }
 
 const COLUMNS = 'cookbook_id, user_id, title, description, visibility, family_id, created_at, updated_at';
-const WRITABLE = new Set(['title', 'description', 'visibility', 'family_id']);
+const WRITABLE: Columns = { title: 'plain', description: 'plain', visibility: 'plain', family_id: 'plain' };
 
 /**
  * SQL true when the viewer (`viewer`, a parameter) sees the recipe `recipes` of the cookbook `c`:
@@ -100,11 +100,12 @@ export async function updateCookbook(
   changes: Partial<CookbookFields>,
   at: Date,
 ): Promise<CookbookRow> {
-  const { columns, params } = columnValues({ ...changes }, WRITABLE);
+  const params = new Params([cookbookId, at]);
+  const set = setClause({ ...changes }, WRITABLE, params);
   const { rows } = await db.query<CookbookRow>(
-    `UPDATE cookbooks SET ${[...columns.map((column, i) => `${column} = $${i + 3}`), 'updated_at = $2'].join(', ')}
+    `UPDATE cookbooks SET ${[set, 'updated_at = $2'].filter(Boolean).join(', ')}
      WHERE cookbook_id = $1 RETURNING ${COLUMNS}`,
-    [cookbookId, at, ...params],
+    params.values,
   );
   return rows[0] as CookbookRow;
 }
@@ -134,7 +135,7 @@ export async function listCookbooks(
   viewerId: string,
   scope: CookbookListScope,
   limit: number,
-  cursor: CreatedCursor | undefined,
+  cursor: KeysetPosition | undefined,
   recipeId: string | null,
 ): Promise<CookbookListRow[]> {
   const params: unknown[] = [viewerId, recipeId];

@@ -2,7 +2,7 @@
 // under each buyer's idempotency key (the credits move in identity).
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { type CreatedCursor, escapeLike } from './sql.ts';
+import { escapeLike, type KeysetPosition } from '../../platform/db/sql.ts';
 
 /**
  * SQL true when a buyer reads `recipes` in the book `c`: the owner's own and published ones that
@@ -212,7 +212,7 @@ export async function listListings(
     sellerId?: string;
     words: string[];
     priceMax?: number;
-    after?: CreatedCursor;
+    after?: KeysetPosition;
     limit: number;
   },
 ): Promise<ListingRow[]> {
@@ -362,7 +362,7 @@ export async function deletePendingPurchase(db: Queryable, purchaseId: string): 
 /** A buyer's or a seller's paid purchases (refunded ones too), newest first. */
 export async function listPurchases(
   db: Queryable,
-  query: { role: 'buyer' | 'seller'; userId: string; after?: CreatedCursor; limit: number },
+  query: { role: 'buyer' | 'seller'; userId: string; after?: KeysetPosition; limit: number },
 ): Promise<PurchaseRow[]> {
   const column = query.role === 'buyer' ? 'p.buyer_id' : 'p.seller_id';
   const { rows } = await db.query<PurchaseRow>(

@@ -1,6 +1,13 @@
 // Meal plans in recipes_db: recipes laid out per date and slot over a run of days.
 import type { Queryable } from '../../platform/db/database.ts';
-import { type CreatedCursor, CURSOR_AT, columnValues } from './sql.ts';
+import {
+  type Columns,
+  CURSOR_AT,
+  insertClause,
+  type KeysetPosition,
+  Params,
+  setClause,
+} from '../../platform/db/sql.ts';
 
 export type MealSlot = 'breakfast' | 'lunch' | 'dinner' | 'snack';
 /** {date: {slot: recipe_id}}, the design document's shape. */
@@ -36,27 +43,27 @@ export interface MealPlanFields {
 
 const COLUMNS = `plan_id, user_id, plan_name, start_date, duration_days, meals, shopping_list, total_cost_cents,
   created_at, updated_at`;
-const WRITABLE = new Set([
-  'plan_name',
-  'start_date',
-  'duration_days',
-  'meals',
-  'total_cost_cents',
-  'shopping_list',
-]);
-const JSON_COLUMNS = new Set(['meals', 'shopping_list']);
+const WRITABLE: Columns = {
+  plan_name: 'plain',
+  start_date: 'plain',
+  duration_days: 'plain',
+  meals: 'jsonb',
+  total_cost_cents: 'plain',
+  shopping_list: 'jsonb',
+};
 
 export async function insertMealPlan(
   db: Queryable,
   userId: string,
   fields: MealPlanFields,
 ): Promise<MealPlanRow> {
-  const { columns, params } = columnValues({ ...fields }, WRITABLE, JSON_COLUMNS);
+  const params = new Params([userId]);
+  const insert = insertClause({ ...fields }, WRITABLE, params);
   const { rows } = await db.query<MealPlanRow>(
-    `INSERT INTO meal_plans (user_id, ${columns.join(', ')})
-     VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
+    `INSERT INTO meal_plans (user_id, ${insert.columns.join(', ')})
+     VALUES ($1, ${insert.placeholders.join(', ')})
      RETURNING ${COLUMNS}`,
-    [userId, ...params],
+    params.values,
   );
   return rows[0] as MealPlanRow;
 }
@@ -80,13 +87,14 @@ export async function updateMealPlan(
   planId: string,
   changes: Partial<MealPlanFields> & { shopping_list?: ShoppingLineRow[] },
 ): Promise<MealPlanRow | undefined> {
-  const { columns, params } = columnValues({ ...changes }, WRITABLE, JSON_COLUMNS);
-  if (columns.length === 0) return findMealPlan(db, userId, planId);
+  const params = new Params([planId, userId]);
+  const set = setClause({ ...changes }, WRITABLE, params);
+  if (!set) return findMealPlan(db, userId, planId);
   const { rows } = await db.query<MealPlanRow>(
-    `UPDATE meal_plans SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+    `UPDATE meal_plans SET ${set}
      WHERE plan_id = $1 AND user_id = $2
      RETURNING ${COLUMNS}`,
-    [planId, userId, ...params],
+    params.values,
   );
   return rows[0];
 }
@@ -110,7 +118,7 @@ export async function listMealPlans(
   userId: string,
   filters: MealPlanFilters,
   limit: number,
-  cursor?: CreatedCursor,
+  cursor?: KeysetPosition,
 ): Promise<(MealPlanRow & { cursor_at: string })[]> {
   const params: unknown[] = [userId];
   const param = (value: unknown) => {

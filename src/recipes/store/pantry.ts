@@ -1,7 +1,15 @@
 // Pantry items in recipes_db: what a user has at home, where, and until when. "Today" is the
 // caller's (the service's clock, in UTC), never the database server's.
 import type { Queryable } from '../../platform/db/database.ts';
-import { type CreatedCursor, CURSOR_AT, columnValues, escapeLike } from './sql.ts';
+import {
+  type Columns,
+  CURSOR_AT,
+  escapeLike,
+  insertClause,
+  type KeysetPosition,
+  Params,
+  setClause,
+} from '../../platform/db/sql.ts';
 
 export type PantryLocation = 'fridge' | 'freezer' | 'pantry';
 
@@ -30,19 +38,27 @@ export interface PantryItemFields {
 
 const COLUMNS =
   'item_id, user_id, item_name, quantity, unit, category, expiration_date, location, created_at, updated_at';
-const WRITABLE = new Set(['item_name', 'quantity', 'unit', 'category', 'expiration_date', 'location']);
+const WRITABLE: Columns = {
+  item_name: 'plain',
+  quantity: 'plain',
+  unit: 'plain',
+  category: 'plain',
+  expiration_date: 'plain',
+  location: 'plain',
+};
 
 export async function insertPantryItem(
   db: Queryable,
   userId: string,
   fields: PantryItemFields,
 ): Promise<PantryItemRow> {
-  const { columns, params } = columnValues({ ...fields }, WRITABLE);
+  const params = new Params([userId]);
+  const insert = insertClause({ ...fields }, WRITABLE, params);
   const { rows } = await db.query<PantryItemRow>(
-    `INSERT INTO pantry_items (user_id, ${columns.join(', ')})
-     VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
+    `INSERT INTO pantry_items (user_id, ${insert.columns.join(', ')})
+     VALUES ($1, ${insert.placeholders.join(', ')})
      RETURNING ${COLUMNS}`,
-    [userId, ...params],
+    params.values,
   );
   return rows[0] as PantryItemRow;
 }
@@ -65,13 +81,14 @@ export async function updatePantryItem(
   itemId: string,
   changes: Partial<PantryItemFields>,
 ): Promise<PantryItemRow | undefined> {
-  const { columns, params } = columnValues({ ...changes }, WRITABLE);
-  if (columns.length === 0) return findPantryItem(db, userId, itemId);
+  const params = new Params([itemId, userId]);
+  const set = setClause({ ...changes }, WRITABLE, params);
+  if (!set) return findPantryItem(db, userId, itemId);
   const { rows } = await db.query<PantryItemRow>(
-    `UPDATE pantry_items SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+    `UPDATE pantry_items SET ${set}
      WHERE item_id = $1 AND user_id = $2
      RETURNING ${COLUMNS}`,
-    [itemId, userId, ...params],
+    params.values,
   );
   return rows[0];
 }
@@ -99,7 +116,7 @@ export async function listPantryItems(
   userId: string,
   filters: PantryFilters,
   limit: number,
-  cursor?: CreatedCursor,
+  cursor?: KeysetPosition,
 ): Promise<(PantryItemRow & { cursor_at: string })[]> {
   const params: unknown[] = [userId];
   const param = (value: unknown) => {

@@ -2,8 +2,15 @@
 // it is published; only its owner changes or deletes it.
 import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import {
+  type Columns,
+  CURSOR_AT,
+  escapeLike,
+  insertClause,
+  Params,
+  setClause,
+} from '../../platform/db/sql.ts';
 import { favouriteSql } from './favourites.ts';
-import { CURSOR_AT, columnValues, escapeLike } from './sql.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 /** shared: a copy of another app's recipe, kept in step with it (see shared-recipes.ts). */
@@ -88,24 +95,23 @@ const COLUMNS = `recipe_id, user_id, recipe_name, description, cuisine, difficul
 /** The columns a RecipeRow is read from, for other stores that join recipes (FROM recipes). */
 export const RECIPE_COLUMNS = COLUMNS;
 
-const JSON_COLUMNS = new Set(['ingredients', 'nutrition']);
-const WRITABLE = new Set<string>([
-  'recipe_name',
-  'description',
-  'cuisine',
-  'difficulty',
-  'prep_time_minutes',
-  'cook_time_minutes',
-  'serves',
-  'calories',
-  'ingredients',
-  'instructions',
-  'nutrition',
-  'allergens',
-  'tags',
-  'image_url',
-  'is_published',
-]);
+const WRITABLE: Columns = {
+  recipe_name: 'plain',
+  description: 'plain',
+  cuisine: 'plain',
+  difficulty: 'plain',
+  prep_time_minutes: 'plain',
+  cook_time_minutes: 'plain',
+  serves: 'plain',
+  calories: 'plain',
+  ingredients: 'jsonb',
+  instructions: 'plain',
+  nutrition: 'jsonb',
+  allergens: 'plain',
+  tags: 'plain',
+  image_url: 'plain',
+  is_published: 'plain',
+};
 
 export async function insertRecipe(
   db: Queryable,
@@ -114,12 +120,13 @@ export async function insertRecipe(
   source: RecipeSource = 'manual',
   sourceUrl: string | null = null,
 ): Promise<RecipeRow> {
-  const { columns, params } = columnValues({ ...fields }, WRITABLE, JSON_COLUMNS);
+  const params = new Params([userId, source, sourceUrl]);
+  const insert = insertClause({ ...fields }, WRITABLE, params);
   const { rows } = await db.query<RecipeRow>(
-    `INSERT INTO recipes (user_id, source, source_url, ${columns.join(', ')})
-     VALUES ($1, $2, $3, ${columns.map((_, i) => `$${i + 4}`).join(', ')})
+    `INSERT INTO recipes (user_id, source, source_url, ${insert.columns.join(', ')})
+     VALUES ($1, $2, $3, ${insert.placeholders.join(', ')})
      RETURNING ${COLUMNS}`,
-    [userId, source, sourceUrl, ...params],
+    params.values,
   );
   return rows[0] as RecipeRow;
 }
@@ -159,8 +166,9 @@ export async function updateRecipe(
   recipeId: string,
   changes: Partial<RecipeFields>,
 ): Promise<RecipeRow | undefined> {
-  const { columns, params } = columnValues({ ...changes }, WRITABLE, JSON_COLUMNS);
-  if (columns.length === 0) {
+  const params = new Params([recipeId, userId]);
+  const set = setClause({ ...changes }, WRITABLE, params);
+  if (!set) {
     const { rows } = await db.query<RecipeRow>(
       `SELECT ${COLUMNS} FROM recipes WHERE recipe_id = $1 AND user_id = $2`,
       [recipeId, userId],
@@ -169,10 +177,10 @@ export async function updateRecipe(
   }
   // A shared copy follows its original: it changes through the sync (shared-recipes.ts) or once detached.
   const { rows } = await db.query<RecipeRow>(
-    `UPDATE recipes SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+    `UPDATE recipes SET ${set}
      WHERE recipe_id = $1 AND user_id = $2 AND source <> 'shared'
      RETURNING ${COLUMNS}`,
-    [recipeId, userId, ...params],
+    params.values,
   );
   return rows[0];
 }

@@ -2,8 +2,8 @@
 // original in another domain by a recipe_references row that keeps the last snapshot received,
 // its version, and whether the original was deleted.
 import type { Queryable } from '../../platform/db/database.ts';
+import { type Columns, Params, setClause } from '../../platform/db/sql.ts';
 import type { RecipeFields } from './recipes.ts';
-import { columnValues } from './sql.ts';
 
 export interface ReferenceRow {
   reference_id: string;
@@ -20,23 +20,22 @@ const REFERENCE_COLUMNS =
   'reference_id, user_id, source_domain, source_recipe_id, recipe_id, snapshot_version, synced_at, source_deleted_at';
 
 /** What the sync rewrites in a copy: everything the original describes (ratings and publishing stay). */
-const SYNCED = new Set<string>([
-  'recipe_name',
-  'description',
-  'cuisine',
-  'difficulty',
-  'prep_time_minutes',
-  'cook_time_minutes',
-  'serves',
-  'calories',
-  'ingredients',
-  'instructions',
-  'nutrition',
-  'allergens',
-  'tags',
-  'image_url',
-]);
-const JSON_COLUMNS = new Set(['ingredients', 'nutrition']);
+const SYNCED: Columns = {
+  recipe_name: 'plain',
+  description: 'plain',
+  cuisine: 'plain',
+  difficulty: 'plain',
+  prep_time_minutes: 'plain',
+  cook_time_minutes: 'plain',
+  serves: 'plain',
+  calories: 'plain',
+  ingredients: 'jsonb',
+  instructions: 'plain',
+  nutrition: 'jsonb',
+  allergens: 'plain',
+  tags: 'plain',
+  image_url: 'plain',
+};
 
 export type SyncedFields = Omit<RecipeFields, 'is_published'>;
 
@@ -129,11 +128,13 @@ export async function takeSnapshot(
 /** Rewrites shared copies from their original's fields. */
 export async function rewriteCopies(tx: Queryable, recipeIds: readonly string[], fields: SyncedFields) {
   if (recipeIds.length === 0) return;
-  const { columns, params } = columnValues({ ...fields }, SYNCED, JSON_COLUMNS);
+  const params = new Params([[...recipeIds]]);
+  const set = setClause({ ...fields }, SYNCED, params);
+  if (!set) return;
   await tx.query(
-    `UPDATE recipes SET ${columns.map((column, i) => `${column} = $${i + 2}`).join(', ')}
+    `UPDATE recipes SET ${set}
      WHERE recipe_id = ANY($1::uuid[]) AND source = 'shared'`,
-    [[...recipeIds], ...params],
+    params.values,
   );
 }
 

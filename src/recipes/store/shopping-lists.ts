@@ -2,7 +2,14 @@
 // written in the same statement as the items.
 import type { Aisle } from '../../ingredients/aisles.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { type CreatedCursor, CURSOR_AT, columnValues } from './sql.ts';
+import {
+  type Columns,
+  CURSOR_AT,
+  insertClause,
+  type KeysetPosition,
+  Params,
+  setClause,
+} from '../../platform/db/sql.ts';
 
 export interface ShoppingItemRow {
   name: string;
@@ -41,28 +48,28 @@ export interface ShoppingListFields {
 
 const COLUMNS = `list_id, user_id, list_name, store, aisle_order, items, COALESCE(total_cost_cents, 0) AS total_cost_cents,
   purchased_at, plan_id, created_at, updated_at`;
-const WRITABLE = new Set([
-  'list_name',
-  'store',
-  'aisle_order',
-  'items',
-  'total_cost_cents',
-  'purchased_at',
-  'plan_id',
-]);
-const JSON_COLUMNS = new Set(['items']);
+const WRITABLE: Columns = {
+  list_name: 'plain',
+  store: 'plain',
+  aisle_order: 'plain',
+  items: 'jsonb',
+  total_cost_cents: 'plain',
+  purchased_at: 'plain',
+  plan_id: 'plain',
+};
 
 export async function insertShoppingList(
   db: Queryable,
   userId: string,
   fields: ShoppingListFields,
 ): Promise<ShoppingListRow> {
-  const { columns, params } = columnValues({ ...fields }, WRITABLE, JSON_COLUMNS);
+  const params = new Params([userId]);
+  const insert = insertClause({ ...fields }, WRITABLE, params);
   const { rows } = await db.query<ShoppingListRow>(
-    `INSERT INTO shopping_lists (user_id, ${columns.join(', ')})
-     VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
+    `INSERT INTO shopping_lists (user_id, ${insert.columns.join(', ')})
+     VALUES ($1, ${insert.placeholders.join(', ')})
      RETURNING ${COLUMNS}`,
-    [userId, ...params],
+    params.values,
   );
   return rows[0] as ShoppingListRow;
 }
@@ -86,13 +93,14 @@ export async function updateShoppingList(
   listId: string,
   changes: Partial<Omit<ShoppingListFields, 'plan_id'>>,
 ): Promise<ShoppingListRow | undefined> {
-  const { columns, params } = columnValues({ ...changes }, WRITABLE, JSON_COLUMNS);
-  if (columns.length === 0) return findShoppingList(db, userId, listId);
+  const params = new Params([listId, userId]);
+  const set = setClause({ ...changes }, WRITABLE, params);
+  if (!set) return findShoppingList(db, userId, listId);
   const { rows } = await db.query<ShoppingListRow>(
-    `UPDATE shopping_lists SET ${columns.map((column, i) => `${column} = $${i + 3}`).join(', ')}
+    `UPDATE shopping_lists SET ${set}
      WHERE list_id = $1 AND user_id = $2
      RETURNING ${COLUMNS}`,
-    [listId, userId, ...params],
+    params.values,
   );
   return rows[0];
 }
@@ -115,7 +123,7 @@ export async function listShoppingLists(
   userId: string,
   filters: ShoppingListFilters,
   limit: number,
-  cursor?: CreatedCursor,
+  cursor?: KeysetPosition,
 ): Promise<(ShoppingListRow & { cursor_at: string })[]> {
   const params: unknown[] = [userId];
   const param = (value: unknown) => {
