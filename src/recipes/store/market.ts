@@ -299,7 +299,8 @@ export const findPurchaseOfListing = (db: Queryable, buyerId: string, listingId:
 export async function insertPendingPurchase(
   db: Queryable,
   input: {
-    listing: Pick<ListingRow, 'listing_id' | 'seller_id' | 'title' | 'price'>;
+    /** listing_id null: a paid purchase recorded again after its listing went. */
+    listing: Pick<ListingRow, 'seller_id' | 'title' | 'price'> & { listing_id: string | null };
     buyerId: string;
     idempotencyKey: string;
     at: Date;
@@ -390,19 +391,19 @@ export async function sellerTotals(
   return { sales: Number(row?.sales ?? 0), gross: Number(row?.gross ?? 0), fees: Number(row?.fees ?? 0) };
 }
 
-/** Marks a paid purchase refunded (once); answers the row as it now is. */
+/** Marks a paid purchase refunded (once); answers the row as it now is and whether this call marked it. */
 export async function markPurchaseRefunded(
   db: Queryable,
   purchaseId: string,
   reason: string,
   at: Date,
-): Promise<PurchaseRow | undefined> {
-  await db.query(
+): Promise<{ purchase: PurchaseRow | undefined; isNew: boolean }> {
+  const { rowCount } = await db.query(
     `UPDATE market_purchases SET status = 'refunded', refunded_at = $2, refund_reason = $3
      WHERE purchase_id = $1 AND status = 'completed'`,
     [purchaseId, at, reason],
   );
-  return findPurchase(db, purchaseId);
+  return { purchase: await findPurchase(db, purchaseId), isNew: rowCount > 0 };
 }
 
 /** Books on sale now, and purchases since a time (paid and refunded), for the console. */
