@@ -262,6 +262,7 @@ export function createMarketService(deps: HollowtownDeps) {
     // whose listing went is, and staff can refund it.
     const again = await insertPendingPurchase(db, {
       listing: { ...purchase, seller_id: sellerId },
+      listingMayBeGone: true,
       buyerId: purchase.buyer_id,
       idempotencyKey: purchase.idempotency_key,
       at: purchase.created_at,

@@ -277,13 +277,18 @@ export async function insertPendingPurchase(
     buyerId: string;
     idempotencyKey: string;
     at: Date;
+    /** A paid purchase recorded again: its listing may have gone since, then it keeps none. */
+    listingMayBeGone?: boolean;
   },
 ): Promise<PurchaseRow | undefined> {
   const { listing } = input;
+  const listingId = input.listingMayBeGone
+    ? '(SELECT g.listing_id FROM market_listings g WHERE g.listing_id = $1)'
+    : '$1';
   const { rows } = await db.query<PurchaseRow>(
     `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, item_kind, title, price, created_at,
        item_snapshot)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+     VALUES (${listingId}, $2, $3, $4, $5, $6, $7, $8,
        (SELECT ${ITEM_SNAPSHOT} FROM ${FROM_LISTINGS} WHERE l.listing_id = $1))
      ON CONFLICT DO NOTHING
      RETURNING ${PURCHASE_COLUMNS}`,

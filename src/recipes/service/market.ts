@@ -219,6 +219,7 @@ export function createMarketService(deps: RecipesDeps) {
     // may be gone by now (the seller's erasure): then it is recorded without one.
     const again = await insertPendingPurchase(db, {
       listing: purchase,
+      listingMayBeGone: true,
       buyerId: purchase.buyer_id,
       idempotencyKey: purchase.idempotency_key,
       at: purchase.created_at,

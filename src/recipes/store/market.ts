@@ -304,12 +304,17 @@ export async function insertPendingPurchase(
     buyerId: string;
     idempotencyKey: string;
     at: Date;
+    /** A paid purchase recorded again: its listing may have gone since, then it keeps none. */
+    listingMayBeGone?: boolean;
   },
 ): Promise<PurchaseRow | undefined> {
   const { listing } = input;
+  const listingId = input.listingMayBeGone
+    ? '(SELECT g.listing_id FROM market_listings g WHERE g.listing_id = $1)'
+    : '$1';
   const { rows } = await db.query<{ purchase_id: string }>(
     `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, title, price, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     VALUES (${listingId}, $2, $3, $4, $5, $6, $7)
      ON CONFLICT DO NOTHING
      RETURNING purchase_id`,
     [
