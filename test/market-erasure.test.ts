@@ -1,10 +1,12 @@
 // Buyers keep what they bought: once a seller's account is erased (identity's user.deleted),
 // their listings and items go, their sales name nobody, and each buyer still reads the whole item
-// from their copy; others get 404, and a refund takes the copy away.
+// from their copy; others get 404, and a refund takes the copy away (after the erasure too: the
+// buyer gets the whole price back, the platform absorbing the seller's share).
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HollowtownClient } from '../src/hollowtown/client.ts';
 import { LIMITS } from '../src/hollowtown/service/limits.ts';
+import type { IdentityClient } from '../src/identity/client.ts';
 import { createStaffService } from '../src/identity/index.ts';
 import { testEngines } from './support/engines.ts';
 import { given, type TestUser } from './support/given.ts';
@@ -202,6 +204,43 @@ describe.each(testEngines())('marketplace purchases after the seller’s erasure
     expect(mine.items.map((p: { purchase_id: string }) => p.purchase_id).sort()).toEqual(
       [plan.purchase_id, pattern.purchase_id].sort(),
     );
+  });
+
+  it("refunds a purchase after the seller's account is erased: the buyer gets the whole price back", async () => {
+    const [seller, buyer, support] = [await user(), await user(), await user()];
+    await createStaffService({
+      db: platform.databases.get('identity'),
+      now: () => platform.clock.now(),
+    }).grant({ login: support.username, role: 'support', domain: 'hollowtown' }, { operator: 'test' });
+    const listed = (
+      await list(seller, { item_kind: 'plan', item_id: await planOf(seller, 'Ossuary'), price: 80 })
+    ).json().listing_id as string;
+    const bought = (await buy(buyer, listed, 'gone-seller')).json();
+    expect(bought.status).toBe('completed');
+    const balance = async () =>
+      (await platform.clients.get<IdentityClient>('identity').credits.balance(buyer.userId)).balance;
+    expect(await balance()).toBe(920);
+
+    await erase(seller);
+
+    const refund = () =>
+      inject({
+        method: 'POST',
+        url: `/hollowtown/api/market/purchases/${bought.purchase_id}/refund`,
+        headers: support.headers,
+        payload: { reason: 'The seller is gone' },
+      });
+    const first = await refund();
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ status: 'refunded', price: 80, fee: 8 });
+    expect((await refund()).json()).toEqual(first.json());
+    // The whole price: the seller's share (72) and the fee (8) both come from the platform.
+    expect(await balance()).toBe(1000);
+    expect((await details(buyer, bought.purchase_id)).json()).toMatchObject({
+      status: 'refunded',
+      item: null,
+      item_source: null,
+    });
   });
 
   it("keeps a plan at its own limits whole in the buyer's copy", async () => {

@@ -1,8 +1,10 @@
 // Staff refund a Hollowtown marketplace purchase: identity reverses both sides of the credit
-// transfer once, and the buyer's access to the item ends. Only Hollowtown's admin and support
+// transfer once (once the seller's account is erased, the platform gives back their share), and
+// the buyer's access to the item ends. Only Hollowtown's admin and support
 // staff may; staff of another domain are refused like anyone else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffService } from '../src/identity/index.ts';
+import type { RecipesInstanceClient } from '../src/recipes/index.ts';
 import { testEngines } from './support/engines.ts';
 import { given, type TestUser } from './support/given.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
@@ -233,5 +235,56 @@ describe.each(testEngines())('refunds of recipe book purchases on %s', (engine) 
       { reason: 'Nothing' },
     );
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'PURCHASE_NOT_FOUND']);
+  });
+
+  it('refunds a book bought from a seller whose account is erased since: the buyer gets the whole price back', async () => {
+    const user = () => given(platform).user();
+    const [seller, buyer, support] = [await user(), await user(), await user()];
+    await staff().grant(
+      { login: support.username, role: 'support', domain: 'recipes' },
+      { operator: 'test' },
+    );
+    const recipe = await call(seller, 'POST', '/recipes/api/recipes', { recipe_name: 'Last soup' });
+    const book = (await call(seller, 'POST', '/recipes/api/cookbooks', { title: 'Last soups' })).json();
+    await call(
+      seller,
+      'PUT',
+      `/recipes/api/cookbooks/${book.cookbook_id}/recipes/${recipe.json().recipe_id}`,
+    );
+    const listed = await call(seller, 'POST', '/recipes/api/market/listings', {
+      cookbook_id: book.cookbook_id,
+      price: 120,
+    });
+    const bought = await call(
+      buyer,
+      'POST',
+      `/recipes/api/market/listings/${listed.json().listing_id}/purchase`,
+      undefined,
+      'gone-seller',
+    );
+    expect(bought.statusCode, bought.body).toBe(201);
+    expect(await balance(buyer)).toBe(880);
+
+    const erased = await platform.app.inject({
+      method: 'DELETE',
+      url: '/calos/api/account',
+      headers: seller.headers,
+      payload: { password: seller.password },
+    });
+    expect(erased.statusCode, erased.body).toBe(204);
+    await platform.clients.get<RecipesInstanceClient>('recipes').drainUserEvents();
+
+    const url = `/recipes/api/market/purchases/${bought.json().purchase_id}/refund`;
+    const refund = await call(support, 'POST', url, { reason: 'The seller is gone' });
+    expect(refund.statusCode, refund.body).toBe(200);
+    expect(refund.json()).toMatchObject({ status: 'refunded', price: 120, fee: 12 });
+    expect((await call(support, 'POST', url, { reason: 'The seller is gone' })).json()).toEqual(
+      refund.json(),
+    );
+    // The whole price: the seller's share (108) and the fee (12) both come from the platform.
+    expect(await balance(buyer)).toBe(1000);
+    expect((await call(buyer, 'GET', `/recipes/api/cookbooks/${book.cookbook_id}/recipes`)).statusCode).toBe(
+      404,
+    );
   });
 });

@@ -1,8 +1,11 @@
 // Services run alone (`calos serve ai`, `calos serve hollowtown`) against identity in another
 // process: they verify tokens from identity's JWKS over HTTP and reach identity's client through
-// its internal API; Hollowtown reaches the gateway in a third process with the user's token.
+// its internal API; Hollowtown reaches the gateway in a third process with the user's token, hands
+// its staff actions to identity's audit log from its outbox, and hears identity's staff.changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HollowtownClient } from '../src/hollowtown/client.ts';
 import { goodAnswer } from '../src/hollowtown/testing/recipe-answers.ts';
+import { createStaffService } from '../src/identity/index.ts';
 import { type RunningPlatform, startPlatform } from '../src/main.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -184,6 +187,88 @@ describe.runIf(testEngines().includes('postgres'))('a service served alone', () 
       if (karma !== 1) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(karma).toBe(1);
+  });
+
+  it('audits a Hollowtown refund in identity from Hollowtown’s outbox, and refuses a role taken back at once', async () => {
+    const register = async (username: string) => {
+      const response = await fetch(`${identity.url}/calos/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username,
+          email: `${username}@example.test`,
+          password: 'correct horse battery staple',
+        }),
+      });
+      const body = (await response.json()) as { access_token: string };
+      return { authorization: `Bearer ${body.access_token}`, 'content-type': 'application/json' };
+    };
+    const [seller, buyer, support] = [
+      await register('alone_seller'),
+      await register('alone_buyer'),
+      await register('alone_support'),
+    ];
+    const staff = createStaffService({
+      db: identity.databases.get('identity'),
+      now: () => identity.clock.now(),
+    });
+    await staff.grant(
+      { login: 'alone_support', role: 'support', domain: 'hollowtown' },
+      { operator: 'test' },
+    );
+    const at = (path: string, headers: Record<string, string>, body?: unknown, key?: string) =>
+      fetch(`${hollowtown.url}/hollowtown${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: key ? { ...headers, 'idempotency-key': key } : headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const plan = (await (
+      await at('/api/haunted-house/plans', seller, { room_name: 'Far crypt', scare_level: 6 })
+    ).json()) as { plan_id: string };
+    const listed = (await (
+      await at('/api/market/listings', seller, { item_kind: 'plan', item_id: plan.plan_id, price: 40 })
+    ).json()) as { listing_id: string };
+    const bought = await fetch(
+      `${hollowtown.url}/hollowtown/api/market/listings/${listed.listing_id}/purchase`,
+      {
+        method: 'POST',
+        headers: { authorization: buyer.authorization, 'idempotency-key': 'alone-1' },
+      },
+    );
+    expect(bought.status).toBe(201);
+    const { purchase_id: purchaseId } = (await bought.json()) as { purchase_id: string };
+    const refunded = await at(`/api/market/purchases/${purchaseId}/refund`, support, { reason: 'Far away' });
+    expect(refunded.status).toBe(200);
+
+    // Delivered from Hollowtown's outbox over identity's client over HTTP, once per person.
+    const entries = async () =>
+      (
+        await identity.databases
+          .get('identity')
+          .query<{ dedupe_key: string }>(
+            `SELECT dedupe_key FROM staff_audit_log WHERE details->>'purchase_id' = $1 ORDER BY dedupe_key`,
+            [purchaseId],
+          )
+      ).rows;
+    const app = hollowtown.clients.get<HollowtownClient>('hollowtown');
+    const deadline = Date.now() + 10_000;
+    while ((await entries()).length < 2 && Date.now() < deadline) {
+      await app.syncCommunityEvents();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const written = await entries();
+    expect(written).toHaveLength(2);
+    for (const e of written) expect(e.dedupe_key).toMatch(/^hollowtown:outbox:\d+$/);
+
+    // staff.changed reaches Hollowtown from identity's outbox over HTTP: refused at once.
+    await app.syncIdentityEvents();
+    expect((await at('/api/admin/market', support)).status).toBe(200);
+    await staff.revoke(
+      { login: 'alone_support', role: 'support', domain: 'hollowtown' },
+      { operator: 'test' },
+    );
+    await app.syncIdentityEvents();
+    expect((await at('/api/admin/market', support)).status).toBe(403);
   });
 
   it('keeps identity’s internal API closed to callers without the service token', async () => {

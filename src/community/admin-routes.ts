@@ -1,8 +1,9 @@
 // The operator console's moderation queue of one app: /api/admin/moderation (the items reports
 // hid, with their reports and decisions) and a decision on one (restore or remove, with a reason),
 // for the app's moderators and admins (or those of `all`); anyone else is 403 STAFF_ROLE_REQUIRED.
-// A decision is audited in the app (moderation_decisions), tells the author, and is written to
-// identity's staff audit log and the author's security log, naming the staff member.
+// A decision is audited in the app (moderation_decisions), tells the author, and reaches
+// identity's staff audit log and the author's security log, naming the staff member, through the
+// app's outbox (written in the decision's transaction, so identity being away loses nothing).
 import { Type } from 'typebox';
 import { requireStaff, type StaffRoleLookup } from '../platform/auth/staff.ts';
 import { bearer, ErrorResponse, Nullable, Page, Timestamp } from '../platform/http/schemas.ts';
@@ -12,16 +13,6 @@ import { type Community, type ItemKind, MAX_DECISION_REASON } from './service.ts
 /** The parts of identity's client these routes use. */
 export interface ModerationAuditSink {
   findUser(query: { userId: string }): Promise<{ username: string } | null>;
-  staff: {
-    recordAction(input: {
-      actorUserId: string;
-      domain: 'hollowtown' | 'recipes';
-      action: string;
-      subjectUserId: string | null;
-      reason: string | null;
-      details: Record<string, unknown>;
-    }): Promise<unknown>;
-  };
 }
 
 export const MODERATION_ROLES = ['moderator', 'admin'] as const;
@@ -151,14 +142,7 @@ export function registerModerationAdminRoutes(
           decision,
           reason,
           decidedBy: `staff:${me?.username ?? staff.userId}`,
-        });
-        await options.identity().staff.recordAction({
-          actorUserId: staff.userId,
-          domain,
-          action: decision === 'restored' ? 'item.restored' : 'item.removed',
-          subjectUserId: result.author_id ?? null,
-          reason,
-          details: { app: domain, item_kind: kind, item_id: request.params.id, title: result.item_title },
+          staffUserId: staff.userId,
         });
         return { item_id: request.params.id, state: result.state ?? decision, decisions: result.decisions };
       },

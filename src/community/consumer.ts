@@ -1,8 +1,11 @@
-// Hands an app's vote.changed and moderation.decided events to identity, at least once, from the
-// app's own outbox (identity applies each once: vote versions, mail per decision).
+// Hands an app's vote.changed, moderation.decided and staff.action events to identity, at least
+// once, from the app's own outbox (identity applies each once: vote versions, mail per decision,
+// audit entry per event key).
+import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createOutboxConsumer, type OutboxConsumer, type OutboxSource } from '../platform/outbox-consumer.ts';
 import { MODERATION_DECIDED, VOTE_CHANGED } from './service.ts';
+import { STAFF_ACTION, type StaffActionPayload, staffActionKey } from './staff-actions.ts';
 
 /** The parts of identity's client the consumer uses (structurally: identity's KarmaClient and NoticesClient). */
 export interface CommunitySink {
@@ -36,6 +39,17 @@ export interface CommunitySink {
       noticeKey?: string;
     }): Promise<void>;
   };
+  staff: {
+    recordAction(input: {
+      actorUserId: string;
+      domain: 'hollowtown' | 'recipes';
+      action: string;
+      subjectUserId: string | null;
+      reason: string | null;
+      details: Record<string, unknown>;
+      idempotencyKey?: string;
+    }): Promise<unknown>;
+  };
 }
 
 export const COMMUNITY_CONSUMER = 'community';
@@ -47,11 +61,34 @@ export function createCommunityConsumer(options: {
   /** The app's clock, for decisions written before their events carried their time. */
   now: () => Date;
 }): OutboxConsumer {
+  const recordStaffAction = async (eventId: number, payload: Record<string, unknown>) => {
+    const p = payload as unknown as StaffActionPayload;
+    try {
+      await options.sink().staff.recordAction({
+        actorUserId: p.actor_user_id,
+        domain: p.app,
+        action: p.action,
+        subjectUserId: p.subject_user_id,
+        reason: p.reason,
+        details: { ...p.details, acted_at: p.at },
+        idempotencyKey: staffActionKey(p.app, eventId),
+      });
+    } catch (error) {
+      // Identity answered that it will never take this entry (a malformed event): retrying
+      // would hold back every vote and decision behind it. Unreachable or 5xx: retried.
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      options.logger.error(
+        { err: error, eventId, action: p.action, code: error.code },
+        'a staff action was refused by identity: not in the staff audit log',
+      );
+    }
+  };
   return createOutboxConsumer({
     name: COMMUNITY_CONSUMER,
     source: options.source,
     logger: options.logger,
     async handle(event) {
+      if (event.topic === STAFF_ACTION) return recordStaffAction(event.eventId, event.payload);
       // The payloads as service.ts writes them.
       const p = event.payload as {
         app: 'hollowtown' | 'recipes';

@@ -8,6 +8,7 @@ import type { AppError } from '../platform/errors.ts';
 import { decodeCursor, toPage } from '../platform/http/pagination.ts';
 import { isUuid } from '../platform/ids.ts';
 import { CommunityErrors } from './errors.ts';
+import { enqueueStaffAction } from './staff-actions.ts';
 import {
   activateVote,
   adjustTally,
@@ -270,6 +271,8 @@ export function createCommunity(options: CommunityOptions) {
       decision: 'restored' | 'removed';
       reason: string;
       decidedBy: string;
+      /** The staff member deciding from the console: the staff audit log hears of it from the outbox. */
+      staffUserId?: string;
     }) {
       const reason = input.reason.trim();
       if (reason.length < 1 || reason.length > MAX_DECISION_REASON)
@@ -297,6 +300,25 @@ export function createCommunity(options: CommunityOptions) {
           at,
         );
         await clearReports(tx, input.kind, input.itemId, at);
+        if (input.staffUserId)
+          await enqueueStaffAction(
+            options.enqueue,
+            tx,
+            {
+              app,
+              actor_user_id: input.staffUserId,
+              action: input.decision === 'restored' ? 'item.restored' : 'item.removed',
+              subject_user_id: current.author_id,
+              reason,
+              details: {
+                app,
+                item_kind: input.kind,
+                item_id: input.itemId,
+                title: (item?.title ?? current.item_title).slice(0, 200),
+              },
+            },
+            at,
+          );
         return {
           ...(await findModerationItem(tx, input.kind, input.itemId)),
           decisions: await listDecisions(tx, input.kind, input.itemId),

@@ -68,6 +68,7 @@
 // `calos doctor` asks the same questions through FamilyClient.integrity (service/integrity.ts).
 import { affiliateFor } from '../affiliate/index.ts';
 import { type IdentityClient, reapplyUserDeleted } from '../identity/client.ts';
+import { cachedStaffRoles } from '../platform/auth/staff.ts';
 import { createNotifyHub } from '../platform/db/notify-hub.ts';
 import { createHousekeeping } from '../platform/housekeeping.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
@@ -169,6 +170,11 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
     push,
   };
   let consumer: OutboxConsumer | undefined;
+  // Without identity in reach nobody is staff here (403, not 500).
+  const staffRoles = cachedStaffRoles(
+    async (userId) => (context.clients.has('identity') ? deps.identity().staffRolesOf(userId) : []),
+    { nowMs: () => deps.now().getTime() },
+  );
   const userEvents = createIdentityEventHandler(deps);
   const planEvents = createPlanEventHandler(deps);
   const identityEvents = (): OutboxConsumer => {
@@ -178,6 +184,8 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
       handle: async (event) => {
         // plan.changed: the planner's copy of the plans (which plans include shared calendars).
         await planEvents(event);
+        // staff.changed: the console's cached staff roles of that account go at once.
+        await staffRoles.handle(event);
         await userEvents(event);
       },
       logger: deps.logger,
@@ -194,7 +202,7 @@ function createFamilyPlanner(context: ServiceContext, links: FamilyLinks): Servi
   return {
     routes: async (app) => {
       await registerFamilyPlannerRoutes(app, context, services);
-      registerFamilyConsoleRoutes(app, deps, () => context.clients.has('identity'));
+      registerFamilyConsoleRoutes(app, deps, staffRoles);
       registerRpcDoor(app, {
         client,
         methods: FAMILY_RPC_METHODS,

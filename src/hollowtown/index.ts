@@ -27,6 +27,7 @@ import { type Affiliate, affiliateFor } from '../affiliate/index.ts';
 import type { AiClient } from '../ai/client.ts';
 import { createCommunityConsumer } from '../community/consumer.ts';
 import { type IdentityClient, type OutboxEvent, reapplyUserDeleted } from '../identity/client.ts';
+import type { CachedStaffRoles } from '../platform/auth/staff.ts';
 import type { EventBus } from '../platform/events/nats-bus.ts';
 import {
   ClientRegistry,
@@ -123,7 +124,11 @@ export function createHollowtownServices(deps: HollowtownDeps): HollowtownServic
   };
 }
 
-function createIdentityEventConsumer(deps: HollowtownDeps, events: EventBus | undefined): OutboxConsumer {
+function createIdentityEventConsumer(
+  deps: HollowtownDeps,
+  events: EventBus | undefined,
+  staffRoles: CachedStaffRoles,
+): OutboxConsumer {
   const outbox = () => deps.clients.get<IdentityClient>('identity').outbox;
   return createOutboxConsumer<OutboxEvent>({
     name: 'hollowtown',
@@ -132,7 +137,11 @@ function createIdentityEventConsumer(deps: HollowtownDeps, events: EventBus | un
       pull: (consumer, limit) => outbox().pull(consumer, limit),
       ack: (consumer, eventId) => outbox().ack(consumer, eventId),
     },
-    handle: (event) => applyIdentityEvent(deps, event),
+    handle: async (event) => {
+      // staff.changed: the console's cached staff roles of that account go at once.
+      await staffRoles.handle(event);
+      await applyIdentityEvent(deps, event);
+    },
     logger: deps.logger,
     reapplyAfterMs: reapplyUserDeleted,
   });
@@ -155,7 +164,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
       context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,
   });
   const services = createHollowtownServices(deps);
-  const consumer = createIdentityEventConsumer(deps, context.events);
+  const consumer = createIdentityEventConsumer(deps, context.events, services.market.staffRoles);
   // Votes and moderation decisions reach identity (karma, rewards, notices) from our own outbox.
   const communityConsumer = createCommunityConsumer({
     source: {

@@ -325,10 +325,18 @@ export interface StaffActionInput {
   subjectUserId: string | null;
   reason: string | null;
   details: Record<string, unknown>;
+  /**
+   * The delivering service's key for an action delivered from its outbox after it happened (e.g.
+   * 'hollowtown:outbox:42'): identity writes it once under that key, whoever holds roles now.
+   */
+  idempotencyKey?: string;
 }
 
 export interface StaffClient {
-  /** Writes a staff action to the append-only staff audit log and the subject's security log. */
+  /**
+   * Writes a staff action to the append-only staff audit log and the subject's security log;
+   * under an `idempotencyKey` once (a repeat answers the first entry's id).
+   */
   recordAction(input: StaffActionInput): Promise<{ staffAuditId: number }>;
 }
 

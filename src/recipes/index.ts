@@ -142,12 +142,17 @@ async function createRecipes(
   let unlistenCommunity: (() => Promise<void>) | undefined;
   const housekeeping = createRecipesHousekeeping(deps, services.market);
   let consumer: OutboxConsumer | undefined;
-  const userEvents = () => {
+  const userEvents = createUserEventHandler(deps.db, logger);
+  const identityEvents = () => {
     if (!consumer && context.clients.has('identity')) {
       consumer = createOutboxConsumer({
         name: 'recipes',
         source: context.events?.source('identity') ?? context.clients.get<IdentityClient>('identity').outbox,
-        handle: createUserEventHandler(deps.db, logger),
+        handle: async (event) => {
+          // staff.changed: the console's cached staff roles of that account go at once.
+          await services.market.staffRoles.handle(event);
+          await userEvents(event);
+        },
         logger,
         reapplyAfterMs: reapplyUserDeleted,
       });
@@ -190,7 +195,7 @@ async function createRecipes(
       };
     },
     async drainUserEvents() {
-      return (await userEvents()?.drain()) ?? 0;
+      return (await identityEvents()?.drain()) ?? 0;
     },
     shareRecipe: (input) => services.shared.share(input),
     sharedCopy: (userId, domain, sourceRecipeId) => services.shared.copyOf(userId, domain, sourceRecipeId),
@@ -261,7 +266,7 @@ async function createRecipes(
     },
     client,
     async start() {
-      const events = userEvents();
+      const events = identityEvents();
       if (events) events.start();
       else logger.warn('no identity client here: user.deleted events are not applied to recipes_db');
       if (context.clients.has('identity')) {

@@ -2,10 +2,11 @@
 // (identity's accounts and AI usage, Hollowtown's and HowToCookAtHome's moderation queues and
 // reports, the marketplace, Family Planner's affiliate clicks) refuse a staff member of any other
 // domain with 403; the reports count what happened; a moderation decision and a refund by staff
-// are in the staff audit log and in the security log of the person concerned.
+// reach the staff audit log and the security log of the person concerned (from the app's outbox).
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertClick } from '../../src/affiliate/store.ts';
+import type { HollowtownClient } from '../../src/hollowtown/client.ts';
 import type { IdentityClient } from '../../src/identity/client.ts';
 import { createStaffService } from '../../src/identity/index.ts';
 import { testEngines } from '../support/engines.ts';
@@ -30,6 +31,7 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
       now: () => platform.clock.now(),
     });
   const identity = () => platform.clients.get<IdentityClient>('identity');
+  const hollowtown = () => platform.clients.get<HollowtownClient>('hollowtown');
   const call = async (
     user: TestUser | null,
     method: InjectOptions['method'],
@@ -330,6 +332,8 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
     );
     expect(removed.status, JSON.stringify(removed.body)).toBe(200);
     expect(removed.body.state).toBe('removed');
+    // Handed to identity's staff audit log from Hollowtown's outbox.
+    await hollowtown().syncCommunityEvents();
     const log = await call(author, 'GET', '/calos/api/audit');
     expect(log.body.items).toEqual(
       expect.arrayContaining([
@@ -395,6 +399,7 @@ describe.each(testEngines())('the operator console across domains on %s', (engin
       { reason: 'Not as described' },
     );
     expect(refunded.body.status).toBe('refunded');
+    await hollowtown().syncCommunityEvents();
     for (const person of [buyer, seller]) {
       const log = await call(person, 'GET', '/calos/api/audit');
       expect(log.body.items).toEqual(

@@ -5,11 +5,13 @@
 // the reports, the audit log — every view checked with axe; someone without a role is refused;
 // a contractor given Hollowtown sees only Hollowtown's screens and other domains' APIs refuse them;
 // an admin of all refunds a purchase, changes a plan, grants and revokes a role and pages the log,
-// and pages through found accounts and the moderation queue with "Show more".
+// pages through found accounts and the moderation queue with "Show more", and reads the reports
+// from a date of their choosing.
 
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertClick } from '../../src/affiliate/store.ts';
 import { createStaffService } from '../../src/identity/index.ts';
 import { insertUser } from '../../src/identity/store/users.ts';
 import {
@@ -354,6 +356,53 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
     const shown = (await titles.allTextContents()).map((t) => t.replace(/plan$/, '').trim());
     expect(new Set(shown).size).toBe(22);
     expect(await queue.getByRole('button', { name: 'Show more waiting items' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('reports affiliate clicks from a chosen date, and says so when the date is too far back', async () => {
+    const day = 86_400_000;
+    const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const now = Date.now();
+    const { rows } = await web.databases
+      .get('identity')
+      .query<{ user_id: string }>('SELECT user_id FROM users WHERE username = $1', [people.subject.username]);
+    for (const ago of [3, 12])
+      await insertClick(web.databases.get('family'), {
+        app: 'family',
+        retailer: 'Chosen-date shop',
+        item_kind: 'grocery',
+        user_id: rows[0]?.user_id as string,
+        clicked_at: new Date(now - ago * day),
+      });
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signInOnAccount(page, web, people.operator);
+    await page.goto(web.at('account', '/admin/reports?days=7'));
+    const clicks = page.getByRole('region', { name: 'Family Planner: affiliate clicks' });
+    await visible(clicks.getByRole('row', { name: 'Chosen-date shop grocery 1 1' }));
+
+    await page.getByLabel('Period').selectOption('date');
+    const chosen = page.getByRole('form', { name: 'Reports from a date' });
+    await chosen.getByLabel(/^From/).fill(dayOf(now - 20 * day));
+    await chosen.getByRole('button', { name: 'Show the reports' }).click();
+    await visible(clicks.getByRole('row', { name: 'Chosen-date shop grocery 2 1' }));
+    expect(new URL(page.url()).searchParams.get('since')).toBe(dayOf(now - 20 * day));
+    await axeClean(page);
+
+    // A date the picker would not offer, typed into the address: the field says why, and the
+    // server would refuse it too.
+    await page.goto(web.at('account', `/admin/reports?days=date&since=${dayOf(now - 400 * day)}`));
+    await visible(page.getByText('Choose a day in the last year, up to today.'));
+    expect(await page.getByRole('region', { name: /affiliate clicks/ }).count()).toBe(0);
+    await axeClean(page);
+    const far = await as('operator', `/family/api/admin/affiliate?since=${dayOf(now - 400 * day)}`);
+    expect([far.status, far.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const bad = await as('operator', '/family/api/admin/affiliate?since=2026-02-30');
+    expect([bad.status, bad.body.error.code, bad.body.error.details]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      [expect.objectContaining({ field: 'since' })],
+    ]);
     await context.close();
   });
 });

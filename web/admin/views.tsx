@@ -474,14 +474,28 @@ const PERIODS = [
   ['7', 'The last 7 days'],
   ['30', 'The last 30 days'],
   ['365', 'The last year'],
+  ['date', 'From a date'],
 ] as const;
+
+const DAY_MS = 86_400_000;
+/** How far back the reports reach (the server refuses more: MAX_REPORT_DAYS). */
+const MAX_REPORT_DAYS = 366;
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 export function Reports({ api, config, grants, params }: ConsoleProps) {
   const days = PERIODS.some(([d]) => d === params.get('days')) ? (params.get('days') as string) : '30';
+  const chosen = params.get('since') ?? '';
   const [since] = useState(() => new Map<string, string>());
   // One `since` per period while the view is open, so the reports agree with each other.
-  if (!since.has(days)) since.set(days, new Date(Date.now() - Number(days) * 86_400_000).toISOString());
-  const from = since.get(days) as string;
+  if (days !== 'date' && !since.has(days))
+    since.set(days, new Date(Date.now() - Number(days) * DAY_MS).toISOString());
+  // A chosen date goes to the server as it is (from its midnight UTC), if the server takes it.
+  const [earliest, latest] = [dayOf(Date.now() - (MAX_REPORT_DAYS - 1) * DAY_MS), dayOf(Date.now())];
+  const isOutOfRange = days === 'date' && isDay(chosen) && (chosen < earliest || chosen > latest);
+  const from =
+    days === 'date' ? (isDay(chosen) && !isOutOfRange ? chosen : undefined) : (since.get(days) as string);
+  const [draft, setDraft] = useState(() => (isDay(chosen) ? chosen : dayOf(Date.now() - 30 * DAY_MS)));
   const ai = can.aiUsage(grants);
   return (
     <>
@@ -491,26 +505,66 @@ export function Reports({ api, config, grants, params }: ConsoleProps) {
         value={days}
         options={PERIODS}
         onChange={(e) =>
-          navigate(hrefTo(config.base, 'reports', { days: e.target.value }), { replace: true })
+          navigate(
+            hrefTo(config.base, 'reports', {
+              days: e.target.value,
+              since: e.target.value === 'date' ? draft : undefined,
+            }),
+            { replace: true },
+          )
         }
       />
-      {can.market(grants).map((app) => (
-        <MarketReport
-          key={app}
-          app={app}
-          api={api}
-          url={appApi(config, app, 'market')}
-          refundUrl={can.refund(grants, app) ? `${config.apps[app]}api/market/purchases` : undefined}
-          since={from}
-        />
-      ))}
-      {can.affiliateApps(grants).map((app) => (
-        <AffiliateReport key={app} app={app} api={api} url={appApi(config, app, 'affiliate')} since={from} />
-      ))}
-      {ai === 'all' ? (
-        <AiReport api={api} since={from} />
+      {days === 'date' && (
+        <Form
+          label="Reports from a date"
+          onSubmit={() =>
+            navigate(hrefTo(config.base, 'reports', { days: 'date', since: draft }), { replace: true })
+          }
+        >
+          <TextField
+            label="From"
+            name="since"
+            type="date"
+            required
+            min={earliest}
+            max={latest}
+            error={isOutOfRange ? 'Choose a day in the last year, up to today.' : undefined}
+            hint="From that day’s midnight (UTC) until now; at most a year back."
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <SubmitRow>Show the reports</SubmitRow>
+        </Form>
+      )}
+      {from === undefined ? (
+        !isOutOfRange && <Notice tone="info">Choose the first day of the reports.</Notice>
       ) : (
-        ai.map((app) => <AiReport key={app} api={api} since={from} app={app} />)
+        <>
+          {can.market(grants).map((app) => (
+            <MarketReport
+              key={app}
+              app={app}
+              api={api}
+              url={appApi(config, app, 'market')}
+              refundUrl={can.refund(grants, app) ? `${config.apps[app]}api/market/purchases` : undefined}
+              since={from}
+            />
+          ))}
+          {can.affiliateApps(grants).map((app) => (
+            <AffiliateReport
+              key={app}
+              app={app}
+              api={api}
+              url={appApi(config, app, 'affiliate')}
+              since={from}
+            />
+          ))}
+          {ai === 'all' ? (
+            <AiReport api={api} since={from} />
+          ) : (
+            ai.map((app) => <AiReport key={app} api={api} since={from} app={app} />)
+          )}
+        </>
       )}
     </>
   );

@@ -8,8 +8,9 @@
 // When identity refuses the transfer (402 and the like) nothing was paid: step 1 is undone. When
 // identity cannot be reached the purchase stays pending, and a retry with the same key finishes
 // it without paying twice. Payouts of earned credits to money are out of scope.
+import { enqueueStaffAction } from '../../community/staff-actions.ts';
 import type { CreditTransfer, IdentityClient } from '../../identity/client.ts';
-import { cachedStaffRoles, type StaffRoleLookup } from '../../platform/auth/staff.ts';
+import { type CachedStaffRoles, cachedStaffRoles } from '../../platform/auth/staff.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isIdempotencyKey } from '../../platform/http/idempotency.ts';
 import { toPage } from '../../platform/http/pagination.ts';
@@ -39,6 +40,7 @@ import {
   sellerTotals,
   updateListing,
 } from '../store/market.ts';
+import { enqueueEvent } from '../store/outbox.ts';
 import type { Prop } from '../store/plans.ts';
 import { cleanName, decodeTimeCursor, isUuid } from './common.ts';
 
@@ -215,7 +217,10 @@ export function createMarketService(deps: HollowtownDeps) {
     if (!deps.clients.has('identity')) throw MarketErrors.paymentsUnavailable();
     return deps.clients.get<IdentityClient>('identity');
   };
-  const staffRoles = cachedStaffRoles((userId) => identity().staffRolesOf(userId));
+  // On the service's clock; staff.changed from identity drops an account's roles at once.
+  const staffRoles = cachedStaffRoles((userId) => identity().staffRolesOf(userId), {
+    nowMs: () => deps.now().getTime(),
+  });
 
   /** A listing the viewer may see: listed, or theirs, or bought by them. Else 404. */
   async function visibleListing(viewerId: string, listingId: string): Promise<ListingRow> {
@@ -251,9 +256,12 @@ export function createMarketService(deps: HollowtownDeps) {
     const done = await completePurchase(db, purchase.purchase_id, paid, deps.now());
     if (done) return done;
     // A concurrent request under the same key was refused and took the record back, then this
-    // one was paid (the balance grew meanwhile): record the purchase again, as paid.
+    // one was paid (the balance grew meanwhile): record the purchase again, as paid. Its listing
+    // may be gone by now (the seller's erasure): then it is recorded without one, as a purchase
+    // whose listing went is, and staff can refund it.
     const again = await insertPendingPurchase(db, {
-      listing: { ...purchase, seller_id: sellerId, listing_id: purchase.listing_id ?? '' },
+      listing: { ...purchase, seller_id: sellerId },
+      listingMayBeGone: true,
       buyerId: purchase.buyer_id,
       idempotencyKey: purchase.idempotency_key,
       at: purchase.created_at,
@@ -295,8 +303,11 @@ export function createMarketService(deps: HollowtownDeps) {
       return outcome;
     },
 
-    /** Who may refund (Hollowtown's admin and support staff), for the route's guard. */
-    staffRoles: staffRoles as StaffRoleLookup,
+    /**
+     * Staff roles through identity, cached: the guard of refunds and of Hollowtown's whole
+     * console; the service's consumer of identity's events hands it staff.changed.
+     */
+    staffRoles: staffRoles as CachedStaffRoles,
 
     /**
      * Staff take a purchase back: identity reverses both sides of its transfer once (a repeat
@@ -311,19 +322,32 @@ export function createMarketService(deps: HollowtownDeps) {
         idempotencyKey: `hollowtown:market-refund:${purchase.purchase_id}`,
         reason: reason.slice(0, 200),
       });
-      const refunded = await markPurchaseRefunded(db, purchase.purchase_id, reason.slice(0, 200), deps.now());
+      // Marked refunded together with its entries for the staff audit log and the security log
+      // of both people it concerns (an erased seller's sales name nobody): the outbox hands them
+      // to identity, so identity being away now loses none, and a repeated refund (which answers
+      // above) writes none again.
+      const why = reason.slice(0, 200);
+      const refunded = await db.transaction(async (tx) => {
+        const at = deps.now();
+        const marked = await markPurchaseRefunded(tx, purchase.purchase_id, why, at);
+        if (marked.isNew && staffUserId)
+          for (const subject of [purchase.buyer_id, purchase.seller_id].filter((id) => id !== null))
+            await enqueueStaffAction(
+              enqueueEvent,
+              tx,
+              {
+                app: 'hollowtown',
+                actor_user_id: staffUserId,
+                action: 'purchase.refunded',
+                subject_user_id: subject,
+                reason: why,
+                details: { purchase_id: purchase.purchase_id, title: purchase.title, price: purchase.price },
+              },
+              at,
+            );
+        return marked.purchase;
+      });
       if (!refunded) throw MarketErrors.purchaseNotFound();
-      // In the staff audit log, and in the security log of both people it concerns.
-      if (staffUserId)
-        for (const subject of [purchase.buyer_id, purchase.seller_id].filter((id) => id !== null))
-          await identity().staff.recordAction({
-            actorUserId: staffUserId,
-            domain: 'hollowtown',
-            action: 'purchase.refunded',
-            subjectUserId: subject,
-            reason: reason.slice(0, 200),
-            details: { purchase_id: purchase.purchase_id, title: purchase.title, price: purchase.price },
-          });
       return toPurchaseView(refunded);
     },
 

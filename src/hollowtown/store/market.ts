@@ -269,17 +269,26 @@ export async function findPurchaseOfListing(
 export async function insertPendingPurchase(
   db: Queryable,
   input: {
-    listing: Pick<ListingRow, 'listing_id' | 'item_kind' | 'title' | 'price'> & { seller_id: string };
+    /** listing_id null: a paid purchase recorded again after its listing went (no copy then). */
+    listing: Pick<ListingRow, 'item_kind' | 'title' | 'price'> & {
+      listing_id: string | null;
+      seller_id: string;
+    };
     buyerId: string;
     idempotencyKey: string;
     at: Date;
+    /** A paid purchase recorded again: its listing may have gone since, then it keeps none. */
+    listingMayBeGone?: boolean;
   },
 ): Promise<PurchaseRow | undefined> {
   const { listing } = input;
+  const listingId = input.listingMayBeGone
+    ? '(SELECT g.listing_id FROM market_listings g WHERE g.listing_id = $1)'
+    : '$1';
   const { rows } = await db.query<PurchaseRow>(
     `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, item_kind, title, price, created_at,
        item_snapshot)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+     VALUES (${listingId}, $2, $3, $4, $5, $6, $7, $8,
        (SELECT ${ITEM_SNAPSHOT} FROM ${FROM_LISTINGS} WHERE l.listing_id = $1))
      ON CONFLICT DO NOTHING
      RETURNING ${PURCHASE_COLUMNS}`,
@@ -378,19 +387,22 @@ export async function findPurchase(db: Queryable, purchaseId: string): Promise<P
   return rows[0];
 }
 
-/** Marks a paid purchase refunded (once), dropping the buyer's copy; answers the row as it now is. */
+/**
+ * Marks a paid purchase refunded (once), dropping the buyer's copy; answers the row as it now is
+ * and whether this call marked it.
+ */
 export async function markPurchaseRefunded(
   db: Queryable,
   purchaseId: string,
   reason: string,
   at: Date,
-): Promise<PurchaseRow | undefined> {
-  await db.query(
+): Promise<{ purchase: PurchaseRow | undefined; isNew: boolean }> {
+  const { rowCount } = await db.query(
     `UPDATE market_purchases SET status = 'refunded', refunded_at = $2, refund_reason = $3, item_snapshot = NULL
      WHERE purchase_id = $1 AND status = 'completed'`,
     [purchaseId, at, reason],
   );
-  return findPurchase(db, purchaseId);
+  return { purchase: await findPurchase(db, purchaseId), isNew: rowCount > 0 };
 }
 
 export interface MarketTotalsRow {

@@ -33,6 +33,7 @@ import { applyPlanChange, createSubscriptionsService } from './subscriptions.ts'
 
 /** What the console asks of each change: a reason, kept in the audit log. */
 const REASON_MAX = 500;
+const STAFF_ANY = ['admin', 'support', 'moderator'];
 export const MAX_ADJUSTMENT = 1_000_000;
 
 const DOMAIN: StaffDomain = 'identity';
@@ -114,7 +115,10 @@ export function createAdminService(deps: IdentityDeps) {
     /**
      * What staff did in another service (a moderation decision, a refund), through identity's
      * client: written to the staff audit log, and to the security log of the person concerned.
-     * The actor must hold a staff role in that domain.
+     * Called at the time of the action, the actor must hold a staff role in that domain. Delivered
+     * later from the service's outbox (`idempotencyKey` given), the service checked the role when
+     * the action happened: the entry is written even if the role, or the actor's account, went
+     * since, and a second delivery under the same key writes nothing and answers the same id.
      */
     async recordAction(input: {
       actorUserId: string;
@@ -123,11 +127,18 @@ export function createAdminService(deps: IdentityDeps) {
       subjectUserId: string | null;
       reason: string | null;
       details: Record<string, unknown>;
+      idempotencyKey?: string;
     }): Promise<{ staffAuditId: number }> {
-      const actor = isUuid(input.actorUserId) ? await findUserById(db, input.actorUserId) : undefined;
-      const grants = actor ? await listStaffRoles(db, actor.user_id) : [];
-      if (!actor || !grants.some((g) => g.domain === input.domain || g.domain === 'all'))
-        throw PlatformErrors.staffRoleRequired(input.domain, ['admin', 'support', 'moderator']);
+      const key = input.idempotencyKey;
+      if (key !== undefined && (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)))
+        throw IdentityErrors.staffInputInvalid('idempotencyKey must be 1 to 200 visible characters');
+      if (!isUuid(input.actorUserId)) throw PlatformErrors.staffRoleRequired(input.domain, STAFF_ANY);
+      const actor = await findUserById(db, input.actorUserId);
+      if (key === undefined) {
+        const grants = actor ? await listStaffRoles(db, actor.user_id) : [];
+        if (!grants.some((g) => g.domain === input.domain || g.domain === 'all'))
+          throw PlatformErrors.staffRoleRequired(input.domain, STAFF_ANY);
+      }
       if (!/^[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}$/.test(input.action))
         throw IdentityErrors.staffInputInvalid('action must look like item.removed');
       const subject =
@@ -136,13 +147,17 @@ export function createAdminService(deps: IdentityDeps) {
           : undefined;
       const staffAuditId = await db.transaction((tx) =>
         recordStaffAction(tx, {
-          actor: { userId: actor.user_id, username: actor.username },
+          actor: {
+            userId: input.actorUserId,
+            username: actor?.username ?? `erased account ${input.actorUserId.slice(0, 8)}`,
+          },
           action: input.action,
           subjectUserId: subject ? subject.user_id : null,
           domain: input.domain,
           reason: input.reason === null ? null : input.reason.slice(0, REASON_MAX),
           details: input.details,
           at: deps.now(),
+          dedupeKey: key,
         }),
       );
       return { staffAuditId };

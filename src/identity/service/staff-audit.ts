@@ -2,7 +2,7 @@
 // account is also written to that account's security log, where its owner reads it.
 import type { Queryable } from '../../platform/db/database.ts';
 import { recordAudit } from '../store/audit.ts';
-import { insertStaffAudit, type StaffDomain } from '../store/staff.ts';
+import { findStaffAuditByKey, insertStaffAudit, type StaffDomain } from '../store/staff.ts';
 
 /** Who acts: a staff member (their account) or the operator at the command line. */
 export type StaffActor = { userId: string; username: string } | { operator: string };
@@ -20,6 +20,8 @@ export async function recordStaffAction(
     reason: string | null;
     details: Record<string, unknown>;
     at: Date;
+    /** The delivering service's key: a second call under it writes nothing and answers the first id. */
+    dedupeKey?: string;
   },
 ): Promise<number> {
   const id = await insertStaffAudit(tx, {
@@ -31,7 +33,13 @@ export async function recordStaffAction(
     reason: input.reason,
     details: input.details,
     at: input.at,
+    dedupeKey: input.dedupeKey,
   });
+  if (id === undefined) {
+    const first = input.dedupeKey === undefined ? undefined : await findStaffAuditByKey(tx, input.dedupeKey);
+    if (first === undefined) throw new Error('a staff audit entry was neither written nor found');
+    return first;
+  }
   if (input.subjectUserId) {
     await recordAudit(
       tx,

@@ -223,6 +223,47 @@ describe.each(testEngines())('credit transfers on %s', (engine) => {
       expect(await books(buyer)).toBe(900);
       expect(await books(seller)).toBe(0);
     });
+
+    it('gives the buyer the price back once the seller’s account is erased: the platform absorbs their share', async () => {
+      const [buyer, seller] = [await userId(), await userId()];
+      const paid = await pay(buyer, seller, 200, 'seller-goes');
+      await db().query('DELETE FROM users WHERE user_id = $1', [seller]);
+      const refund = () =>
+        client().credits.refundTransfer({
+          transferId: paid.transferId,
+          idempotencyKey: 'gone',
+          reason: 'Seller gone',
+        });
+      const refunded = await refund();
+      expect(refunded).toMatchObject({
+        status: 'refunded',
+        toUserId: null,
+        fromBalance: 1000,
+        received: 170,
+      });
+      expect(await refund()).toEqual(refunded);
+      expect(await books(buyer)).toBe(1000);
+      expect(await entries(buyer)).toEqual([
+        ['market_purchase', -200],
+        ['market_refund', 200],
+      ]);
+      const { rows } = await db().query<{ refund_to_balance: number | null }>(
+        'SELECT refund_to_balance FROM credit_transfers WHERE transfer_id = $1',
+        [paid.transferId],
+      );
+      expect(rows).toEqual([{ refund_to_balance: null }]);
+    });
+
+    it('refuses a refund once the buyer’s account is erased: nobody is left to pay back', async () => {
+      const [buyer, seller] = [await userId(), await userId()];
+      const paid = await pay(buyer, seller, 100, 'buyer-goes');
+      await db().query('DELETE FROM users WHERE user_id = $1', [buyer]);
+      const refused = await failure(
+        client().credits.refundTransfer({ transferId: paid.transferId, idempotencyKey: 'r', reason: 'late' }),
+      );
+      expect([refused.status, refused.code]).toEqual([404, 'TRANSFER_NOT_FOUND']);
+      expect(await books(seller)).toBe(1085);
+    });
   });
 
   it('charges each of 100 concurrent buyers once, a retrying buyer once, and never overdraws', async () => {

@@ -1,7 +1,9 @@
 // Marketplace transfers on the shared wallet: a buyer pays a seller for an item in one
 // transaction (the buyer's payment, the seller's sale and the platform fee taken from it, each a
 // ledger entry), once per (buyer, idempotency key), never overdrawing the buyer; and a refund
-// that reverses both sides exactly once. For the apps' marketplaces, through identity's client.
+// that reverses both sides exactly once (the buyer gets the price back, the seller gives back what
+// they received, the platform its fee; once the seller's account is erased, the platform gives
+// back their share too, as a marketplace does when the seller is gone). For the apps' marketplaces, through identity's client.
 import { isUuid } from '../../platform/ids.ts';
 import type { CreditsClient, CreditTransfer } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
@@ -108,14 +110,17 @@ export function createTransferService(
           return toTransfer(transfer, 'refund');
         }
         const { from_user_id: fromUserId, to_user_id: toUserId } = transfer;
-        // A refund needs both accounts: with one of them deleted there is nobody to settle with.
-        if (!fromUserId || !toUserId) throw IdentityErrors.transferNotFound();
-        const balances = await lockBalancesInOrder(tx, [fromUserId, toUserId]);
-        const payee = balances.get(toUserId);
-        if (!payee || !balances.has(fromUserId)) throw IdentityErrors.transferNotFound();
+        // The buyer gets the price back. Without a buyer there is nobody to refund.
+        if (!fromUserId) throw IdentityErrors.transferNotFound();
+        const balances = await lockBalancesInOrder(tx, toUserId ? [fromUserId, toUserId] : [fromUserId]);
+        if (!balances.has(fromUserId)) throw IdentityErrors.transferNotFound();
+        // The seller's share comes back from the seller; a seller whose account is erased is gone,
+        // so the platform absorbs their share (as it gives back its fee either way).
+        const payee = toUserId ? balances.get(toUserId) : undefined;
+        if (toUserId && !payee) throw IdentityErrors.transferNotFound();
         const received = transfer.amount - transfer.fee;
-        let toBalance = payee.balance;
-        if (received > 0) {
+        let toBalance: number | null = payee?.balance ?? null;
+        if (payee && toUserId && received > 0) {
           const after = await debitBalance(tx, toUserId, received);
           if (after === undefined) throw IdentityErrors.transferRefundRefused(payee.balance, received);
           toBalance = after;
@@ -131,7 +136,7 @@ export function createTransferService(
           idempotencyKey: key('refund-paid'),
           balanceAfter: fromBalance,
         });
-        if (received > 0) {
+        if (toUserId && toBalance !== null && received > 0) {
           await insertLedgerEntry(tx, {
             userId: toUserId,
             amount: -received,
@@ -150,7 +155,13 @@ export function createTransferService(
           at: deps.now(),
         });
         deps.logger.info(
-          { transferId: transfer.transfer_id, amount: transfer.amount, received, reason },
+          {
+            transferId: transfer.transfer_id,
+            amount: transfer.amount,
+            received,
+            reason,
+            absorbedByPlatform: toUserId ? transfer.fee : transfer.amount,
+          },
           'a marketplace transfer was refunded',
         );
         return toTransfer(refunded, 'refund');

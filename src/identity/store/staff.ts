@@ -73,6 +73,10 @@ export async function listStaffRoles(db: Queryable, userId?: string): Promise<St
   return rows;
 }
 
+/**
+ * Appends an entry; answers its id, or undefined when an entry under the same `dedupeKey` is
+ * there already (a second delivery of the same action).
+ */
 export async function insertStaffAudit(
   tx: Queryable,
   input: {
@@ -84,11 +88,14 @@ export async function insertStaffAudit(
     reason: string | null;
     details: Record<string, unknown>;
     at: Date;
+    dedupeKey?: string;
   },
-): Promise<number> {
+): Promise<number | undefined> {
   const { rows } = await tx.query<{ staff_audit_id: number }>(
-    `INSERT INTO staff_audit_log (actor_user_id, actor_label, action, subject_user_id, domain, reason, details, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING staff_audit_id`,
+    `INSERT INTO staff_audit_log (actor_user_id, actor_label, action, subject_user_id, domain, reason, details, created_at, dedupe_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+     RETURNING staff_audit_id`,
     [
       input.actorUserId,
       input.actorLabel.slice(0, 100),
@@ -98,9 +105,19 @@ export async function insertStaffAudit(
       input.reason,
       JSON.stringify(input.details),
       input.at,
+      input.dedupeKey ?? null,
     ],
   );
-  return Number((rows[0] as { staff_audit_id: number }).staff_audit_id);
+  return rows[0] ? Number(rows[0].staff_audit_id) : undefined;
+}
+
+/** The entry written under a delivering service's key, if any. */
+export async function findStaffAuditByKey(db: Queryable, dedupeKey: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ staff_audit_id: number }>(
+    'SELECT staff_audit_id FROM staff_audit_log WHERE dedupe_key = $1',
+    [dedupeKey],
+  );
+  return rows[0] ? Number(rows[0].staff_audit_id) : undefined;
 }
 
 /** Newest first; filtered by the account concerned or by the staff member who acted. */

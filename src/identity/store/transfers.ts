@@ -35,7 +35,7 @@ const COLUMNS = `transfer_id, from_user_id, to_user_id, amount, fee, fee_percent
  */
 export async function lockBalancesInOrder(
   tx: Queryable,
-  userIds: readonly [string, string],
+  userIds: readonly [string, string] | readonly [string],
 ): Promise<Map<string, BalanceRow>> {
   const { rows } = await tx.query<BalanceRow & { user_id: string }>(
     `SELECT user_id, balance, lifetime_spent FROM credits_balance
@@ -108,7 +108,8 @@ export async function markTransferRefunded(
     refundKey: string;
     refundReason: string;
     fromBalance: number;
-    toBalance: number;
+    /** Null when the seller's account is erased (nobody's balance moved on that side). */
+    toBalance: number | null;
     at: Date;
   },
 ): Promise<TransferRow> {

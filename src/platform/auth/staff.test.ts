@@ -1,6 +1,6 @@
 // requireStaff and the cached role lookup: a role covers its own domain or all of them, only
 // the roles named pass, apps' delegated tokens never pass, and a cached answer is dropped on
-// invalidate or after its time.
+// invalidate, on staff.changed or after its time.
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { cachedStaffRoles, requireStaff, type StaffRoleGrant } from './staff.ts';
@@ -70,6 +70,26 @@ describe('cachedStaffRoles', () => {
     grants = [{ role: 'support', domain: 'family' }];
     now = 1500;
     expect(await cached('u1')).toEqual([{ role: 'support', domain: 'family' }]);
+    expect(asked).toBe(3);
+  });
+
+  it('forgets one account on identity’s staff.changed, and nothing on other topics', async () => {
+    let asked = 0;
+    const cached = cachedStaffRoles(
+      async () => {
+        asked++;
+        return [];
+      },
+      { nowMs: () => 0 },
+    );
+    await cached('u1');
+    await cached('u2');
+    await cached.handle({ topic: 'plan.changed', payload: { user_id: 'u1' } });
+    await cached('u1');
+    expect(asked).toBe(2);
+    await cached.handle({ topic: 'staff.changed', payload: { user_id: 'u1' } });
+    await cached('u1');
+    await cached('u2');
     expect(asked).toBe(3);
   });
 });

@@ -6,6 +6,9 @@ import type { FastifyRequest } from 'fastify';
 import { PlatformErrors } from '../errors.ts';
 import { type AuthUser, requireUser } from './guard.ts';
 
+/** Identity's outbox topic when an account's staff roles change (payload: user_id). */
+export const STAFF_CHANGED = 'staff.changed';
+
 export interface StaffRoleGrant {
   role: string;
   domain: string;
@@ -33,14 +36,22 @@ export async function requireStaff(
   return { ...user, staff: grants };
 }
 
+/** A cached lookup, dropped for one account by identity's staff.changed event. */
+export type CachedStaffRoles = StaffRoleLookup & {
+  invalidate(userId?: string): void;
+  /** An identity outbox event: staff.changed forgets that account's roles; other topics are not ours. */
+  handle(event: { topic: string; payload: Record<string, unknown> }): Promise<void>;
+};
+
 /**
  * A lookup that remembers each account's roles for `ttlMs` (a role taken back stops working
- * within that time, or at once where `invalidate` hears identity's staff.changed event).
+ * within that time, or at once where the service's consumer of identity's events hands
+ * staff.changed to `handle`). `nowMs`: the service's clock, in milliseconds.
  */
 export function cachedStaffRoles(
   lookup: StaffRoleLookup,
   options: { ttlMs?: number; nowMs?: () => number; maxEntries?: number } = {},
-): StaffRoleLookup & { invalidate(userId?: string): void } {
+): CachedStaffRoles {
   const ttlMs = options.ttlMs ?? 10_000;
   const nowMs = options.nowMs ?? (() => performance.now());
   const maxEntries = options.maxEntries ?? 10_000;
@@ -57,10 +68,17 @@ export function cachedStaffRoles(
     cache.set(userId, { grants, at: nowMs() });
     return grants;
   };
+  const invalidate = (userId?: string) => {
+    if (userId) cache.delete(userId);
+    else cache.clear();
+  };
   return Object.assign(cached, {
-    invalidate(userId?: string) {
-      if (userId) cache.delete(userId);
-      else cache.clear();
+    invalidate,
+    async handle(event: { topic: string; payload: Record<string, unknown> }) {
+      if (event.topic !== STAFF_CHANGED) return;
+      const userId = event.payload.user_id;
+      // A staff.changed without an account: forget everyone rather than keep a stale role.
+      invalidate(typeof userId === 'string' && userId ? userId : undefined);
     },
   });
 }

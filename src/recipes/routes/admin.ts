@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { REPORT_ROLES, registerAffiliateAdminRoutes } from '../../affiliate/admin-routes.ts';
 import { registerModerationAdminRoutes } from '../../community/admin-routes.ts';
 import type { IdentityClient } from '../../identity/client.ts';
-import { cachedStaffRoles, requireStaff } from '../../platform/auth/staff.ts';
+import { requireStaff } from '../../platform/auth/staff.ts';
 import { reportSince, SinceQuery } from '../../platform/http/report-since.ts';
 import type { App, ClientRegistry } from '../../platform/http/service.ts';
 import type { RecipesDeps } from '../deps.ts';
@@ -23,10 +23,8 @@ export function registerRecipesConsoleRoutes(
   clients: ClientRegistry,
 ): void {
   const identity = () => clients.get<IdentityClient>('identity');
-  // Without identity in reach nobody is staff here (403, not 500).
-  const staffRoles = cachedStaffRoles(async (userId) =>
-    clients.has('identity') ? identity().staffRolesOf(userId) : [],
-  );
+  // One cache of staff roles for the whole console (identity's staff.changed drops it).
+  const staffRoles = services.market.staffRoles;
   registerModerationAdminRoutes(app, {
     community: services.community,
     kinds: ['recipe', 'comment'],

@@ -131,4 +131,39 @@ describe.each(testEngines())('pending recipe book purchases on %s', (engine) => 
     expect(await statusOf(buyer)).toEqual([]);
     expect([await balance(buyer), await balance(seller)]).toEqual([50, 1000]);
   });
+
+  it('records a paid purchase again without its listing when the record and the listing went meanwhile', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 60);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'gone-1')).rejects.toThrow();
+    const db = platform.databases.get('recipes');
+    const real = identity();
+    // While identity pays, a request under the same key was refused and took the record back,
+    // and the listing went (as the seller's erasure takes it).
+    const slow: IdentityClient = {
+      ...real,
+      credits: {
+        ...real.credits,
+        transfer: async (input) => {
+          await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+          await db.query('DELETE FROM market_listings WHERE listing_id = $1', [listingId]);
+          return real.credits.transfer(input);
+        },
+      },
+    };
+
+    const market = createMarketService({
+      db,
+      logger,
+      now: () => platform.clock.now(),
+      identity: () => slow,
+    } as RecipesDeps);
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
+    const { rows } = await db.query(
+      'SELECT status, listing_id, transfer_id IS NOT NULL AS paid FROM market_purchases WHERE buyer_id = $1',
+      [buyer.userId],
+    );
+    expect(rows).toEqual([{ status: 'completed', listing_id: null, paid: true }]);
+    expect(await balance(buyer)).toBe(940);
+  });
 });

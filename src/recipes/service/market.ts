@@ -10,8 +10,9 @@
 // (3) mark it completed. When identity refuses the transfer (402 and the like) nothing was paid:
 // step 1 is undone. When identity cannot be reached the purchase stays pending, and a retry with
 // the same key, or the housekeeping sweep, finishes it without paying twice.
+import { enqueueStaffAction } from '../../community/staff-actions.ts';
 import type { CreditTransfer, IdentityClient } from '../../identity/client.ts';
-import { cachedStaffRoles, type StaffRoleLookup } from '../../platform/auth/staff.ts';
+import { type CachedStaffRoles, cachedStaffRoles } from '../../platform/auth/staff.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isIdempotencyKey } from '../../platform/http/idempotency.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
@@ -42,6 +43,8 @@ import {
   sellerTotals,
   updateListing,
 } from '../store/market.ts';
+import { enqueueEvent } from '../store/outbox.ts';
+import { DELETED_USER_ID } from '../store/users.ts';
 import type { CookbookGrant } from './cookbooks.ts';
 import { isCreatedCursor, isUuid } from './ids.ts';
 
@@ -168,7 +171,10 @@ export function createMarketService(deps: RecipesDeps) {
     return client;
   };
   // Without identity in reach nobody is staff here (403, not 500).
-  const staffRoles = cachedStaffRoles(async (userId) => deps.identity?.()?.staffRolesOf(userId) ?? []);
+  // On the service's clock; staff.changed from identity drops an account's roles at once.
+  const staffRoles = cachedStaffRoles(async (userId) => deps.identity?.()?.staffRolesOf(userId) ?? [], {
+    nowMs: () => deps.now().getTime(),
+  });
 
   /** A listing the viewer may see: listed, or theirs, or bought by them. Else 404. */
   async function visibleListing(viewerId: string, listingId: string): Promise<ListingRow> {
@@ -209,9 +215,11 @@ export function createMarketService(deps: RecipesDeps) {
     const done = await completePurchase(db, purchase.purchase_id, paid, deps.now());
     if (done) return done;
     // A concurrent request under the same key was refused and took the record back, then this
-    // one was paid (the balance grew meanwhile): record the purchase again, as paid.
+    // one was paid (the balance grew meanwhile): record the purchase again, as paid. Its listing
+    // may be gone by now (the seller's erasure): then it is recorded without one.
     const again = await insertPendingPurchase(db, {
-      listing: { ...purchase, listing_id: purchase.listing_id ?? '' },
+      listing: purchase,
+      listingMayBeGone: true,
       buyerId: purchase.buyer_id,
       idempotencyKey: purchase.idempotency_key,
       at: purchase.created_at,
@@ -234,7 +242,7 @@ export function createMarketService(deps: RecipesDeps) {
 
   return {
     /** Who may refund (HowToCookAtHome's admin and support staff), for the route's guard. */
-    staffRoles: staffRoles as StaffRoleLookup,
+    staffRoles: staffRoles as CachedStaffRoles,
 
     /**
      * Finishes purchases left pending when identity could not be reached midway (the buyer never
@@ -280,19 +288,34 @@ export function createMarketService(deps: RecipesDeps) {
         idempotencyKey: `recipes:market-refund:${purchase.purchase_id}`,
         reason: reason.slice(0, 200),
       });
-      const refunded = await markPurchaseRefunded(db, purchase.purchase_id, reason.slice(0, 200), deps.now());
+      // Marked refunded together with its entries for the staff audit log and the security log
+      // of both people it concerns (an erased seller's sales name nobody): the outbox hands them
+      // to identity, so identity being away now loses none, and a repeated refund (which answers
+      // above) writes none again.
+      const why = reason.slice(0, 200);
+      const refunded = await db.transaction(async (tx) => {
+        const at = deps.now();
+        const marked = await markPurchaseRefunded(tx, purchase.purchase_id, why, at);
+        if (marked.isNew && staffUserId)
+          for (const subject of [purchase.buyer_id, purchase.seller_id].filter(
+            (id) => id !== DELETED_USER_ID,
+          ))
+            await enqueueStaffAction(
+              enqueueEvent,
+              tx,
+              {
+                app: 'recipes',
+                actor_user_id: staffUserId,
+                action: 'purchase.refunded',
+                subject_user_id: subject,
+                reason: why,
+                details: { purchase_id: purchase.purchase_id, title: purchase.title, price: purchase.price },
+              },
+              at,
+            );
+        return marked.purchase;
+      });
       if (!refunded) throw MarketErrors.purchaseNotFound();
-      // In the staff audit log, and in the security log of both people it concerns.
-      if (staffUserId)
-        for (const subject of [purchase.buyer_id, purchase.seller_id])
-          await identity().staff.recordAction({
-            actorUserId: staffUserId,
-            domain: 'recipes',
-            action: 'purchase.refunded',
-            subjectUserId: subject,
-            reason: reason.slice(0, 200),
-            details: { purchase_id: purchase.purchase_id, title: purchase.title, price: purchase.price },
-          });
       return toPurchaseView(refunded);
     },
 

@@ -299,16 +299,22 @@ export const findPurchaseOfListing = (db: Queryable, buyerId: string, listingId:
 export async function insertPendingPurchase(
   db: Queryable,
   input: {
-    listing: Pick<ListingRow, 'listing_id' | 'seller_id' | 'title' | 'price'>;
+    /** listing_id null: a paid purchase recorded again after its listing went. */
+    listing: Pick<ListingRow, 'seller_id' | 'title' | 'price'> & { listing_id: string | null };
     buyerId: string;
     idempotencyKey: string;
     at: Date;
+    /** A paid purchase recorded again: its listing may have gone since, then it keeps none. */
+    listingMayBeGone?: boolean;
   },
 ): Promise<PurchaseRow | undefined> {
   const { listing } = input;
+  const listingId = input.listingMayBeGone
+    ? '(SELECT g.listing_id FROM market_listings g WHERE g.listing_id = $1)'
+    : '$1';
   const { rows } = await db.query<{ purchase_id: string }>(
     `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, title, price, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     VALUES (${listingId}, $2, $3, $4, $5, $6, $7)
      ON CONFLICT DO NOTHING
      RETURNING purchase_id`,
     [
@@ -390,19 +396,19 @@ export async function sellerTotals(
   return { sales: Number(row?.sales ?? 0), gross: Number(row?.gross ?? 0), fees: Number(row?.fees ?? 0) };
 }
 
-/** Marks a paid purchase refunded (once); answers the row as it now is. */
+/** Marks a paid purchase refunded (once); answers the row as it now is and whether this call marked it. */
 export async function markPurchaseRefunded(
   db: Queryable,
   purchaseId: string,
   reason: string,
   at: Date,
-): Promise<PurchaseRow | undefined> {
-  await db.query(
+): Promise<{ purchase: PurchaseRow | undefined; isNew: boolean }> {
+  const { rowCount } = await db.query(
     `UPDATE market_purchases SET status = 'refunded', refunded_at = $2, refund_reason = $3
      WHERE purchase_id = $1 AND status = 'completed'`,
     [purchaseId, at, reason],
   );
-  return findPurchase(db, purchaseId);
+  return { purchase: await findPurchase(db, purchaseId), isNew: rowCount > 0 };
 }
 
 /** Books on sale now, and purchases since a time (paid and refunded), for the console. */

@@ -981,10 +981,7 @@ export interface paths {
                 query?: {
                     app?: "hollowtown" | "recipes" | "family";
                     limit?: number;
-                    /**
-                     * @description From this time (at most 366 days back; default: the last 30 days)
-                     * @example 2026-11-01T00:00:00Z
-                     */
+                    /** @description From this date (its midnight UTC) or time with offset, at most 366 days back; default: the last 30 days */
                     since?: string;
                 };
                 header?: never;
