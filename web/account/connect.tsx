@@ -2,7 +2,10 @@
 // person signs in (password, second step or passkey; or signs up, when one of CALOS's own apps
 // asked with screen=signup), sees which app asks for what — partner apps only; CALOS's own apps
 // are not asked about — and lets it in or not.
+
 import { useEffect, useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import { requestJson } from '../shared/api.ts';
 import { Button, ErrorMessage, Loading } from '../shared/components.tsx';
 import type { PageConfig } from '../shared/config.ts';
@@ -58,10 +61,9 @@ export function Connect({
   const answer = async (choice: 'accept' | 'deny') => {
     setBusy(true);
     try {
-      const { redirect_to } = await session.fetch<{ redirect_to: string }>(
-        `${config.identity}/api/oidc/interactions/${encodeURIComponent(uid)}/${choice}`,
-        { method: 'POST' },
-      );
+      const { redirect_to } = await session.fetch<
+        Answer<paths, '/api/oidc/interactions/{uid}/accept', 'post'>
+      >(`${config.identity}/api/oidc/interactions/${encodeURIComponent(uid)}/${choice}`, { method: 'POST' });
       location.assign(redirect_to);
     } catch (caught) {
       setError(describeError(caught));
