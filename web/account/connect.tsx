@@ -13,13 +13,7 @@ import { describeError } from '../shared/errors.ts';
 import type { Session, StoredSession } from '../shared/session.ts';
 import { AuthForms } from './auth-forms.tsx';
 
-interface InteractionView {
-  client_id: string;
-  client_name: string;
-  first_party: boolean;
-  scopes: string[];
-  screen?: 'signin' | 'signup';
-}
+type InteractionView = Answer<paths, '/api/oidc/interactions/{uid}', 'get'>;
 
 /** What each scope lets the app do, in the words the consent screens use (here and pairing). */
 export const SCOPE_WORDS: Record<string, string> = {
