@@ -1,13 +1,14 @@
 // The account's switch for "Buy at …" affiliate links in every app (shopping lists, costume
 // materials): on by default; the apps see a change within seconds.
+
 import { useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import { Checkbox, ErrorMessage, Loading, Notice, Section } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import type { AccountViewProps } from './props.ts';
 
-interface Preference {
-  enabled: boolean;
-}
+type Preference = Answer<paths, '/api/account/affiliate-links', 'get'>;
 
 export function AffiliateLinksChoice({ api }: { api: AccountViewProps['api'] }) {
   const preference = useLoad((signal) => api<Preference>('/api/account/affiliate-links', { signal }), [api]);
@@ -17,7 +18,10 @@ export function AffiliateLinksChoice({ api }: { api: AccountViewProps['api'] }) 
     action.run(async () => {
       setSaved(undefined);
       preference.setData(
-        await api<Preference>('/api/account/affiliate-links', { method: 'PUT', body: { enabled } }),
+        await api<Answer<paths, '/api/account/affiliate-links', 'put'>>('/api/account/affiliate-links', {
+          method: 'PUT',
+          body: { enabled },
+        }),
       );
       setSaved(enabled ? 'Shop links are on.' : 'Shop links are off in every app.');
     });

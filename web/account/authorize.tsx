@@ -1,6 +1,9 @@
 // /account/authorize: an app sent the browser here to sign in. Signed in (now or after the
 // form), the console asks identity for a one-time code and sends the browser back with it.
+
 import { useEffect, useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import { ErrorMessage, Loading } from '../shared/components.tsx';
 import { APP_NAMES, type PageConfig, type WebApp } from '../shared/config.ts';
 import { describeError } from '../shared/errors.ts';
@@ -32,7 +35,7 @@ export function Authorize({
     if (!stored || !known || started.current || method !== 'S256') return;
     started.current = true;
     session
-      .fetch<{ code: string }>(`${config.identity}/api/web/authorize`, {
+      .fetch<Answer<paths, '/api/web/authorize', 'post'>>(`${config.identity}/api/web/authorize`, {
         body: { client, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' },
       })
       .then(

@@ -2,7 +2,10 @@
 // person signs in (password, second step or passkey; or signs up, when one of CALOS's own apps
 // asked with screen=signup), sees which app asks for what — partner apps only; CALOS's own apps
 // are not asked about — and lets it in or not.
+
 import { useEffect, useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import { requestJson } from '../shared/api.ts';
 import { Button, ErrorMessage, Loading } from '../shared/components.tsx';
 import type { PageConfig } from '../shared/config.ts';
@@ -10,13 +13,7 @@ import { describeError } from '../shared/errors.ts';
 import type { Session, StoredSession } from '../shared/session.ts';
 import { AuthForms } from './auth-forms.tsx';
 
-interface InteractionView {
-  client_id: string;
-  client_name: string;
-  first_party: boolean;
-  scopes: string[];
-  screen?: 'signin' | 'signup';
-}
+type InteractionView = Answer<paths, '/api/oidc/interactions/{uid}', 'get'>;
 
 /** What each scope lets the app do, in the words the consent screens use (here and pairing). */
 export const SCOPE_WORDS: Record<string, string> = {
@@ -58,10 +55,9 @@ export function Connect({
   const answer = async (choice: 'accept' | 'deny') => {
     setBusy(true);
     try {
-      const { redirect_to } = await session.fetch<{ redirect_to: string }>(
-        `${config.identity}/api/oidc/interactions/${encodeURIComponent(uid)}/${choice}`,
-        { method: 'POST' },
-      );
+      const { redirect_to } = await session.fetch<
+        Answer<paths, '/api/oidc/interactions/{uid}/accept', 'post'>
+      >(`${config.identity}/api/oidc/interactions/${encodeURIComponent(uid)}/${choice}`, { method: 'POST' });
       location.assign(redirect_to);
     } catch (caught) {
       setError(describeError(caught));

@@ -1,6 +1,8 @@
 // The account's email in the console: whether it is confirmed (and mailing the link again), a
 // change of address (confirmed from the new mailbox, told to the old one), and which mails come.
 import { useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import {
   Button,
   Checkbox,
@@ -16,16 +18,8 @@ import { useAction, useLoad } from '../shared/hooks.ts';
 import { hrefTo, Link } from '../shared/router.tsx';
 import type { AccountViewProps } from './props.ts';
 
-interface EmailStatus {
-  email: string;
-  email_verified: boolean;
-  pending_email: string | null;
-}
-
-interface MailPreferences {
-  locale: string;
-  categories: Array<{ category: string; label: string; enabled: boolean; optional: boolean }>;
-}
+type EmailStatus = Answer<paths, '/api/account/email', 'get'>;
+type MailPreferences = Answer<paths, '/api/account/mail', 'get'>;
 
 export function EmailSettings({ config, api, user }: AccountViewProps) {
   const status = useLoad((signal) => api<EmailStatus>('/api/account/email', { signal }), [api]);
@@ -33,7 +27,10 @@ export function EmailSettings({ config, api, user }: AccountViewProps) {
   const [resent, setResent] = useState<string>();
   const again = () =>
     resend.run(async () => {
-      const answer = await api<{ email: string }>('/api/auth/email/verify/resend', { method: 'POST' });
+      const answer = await api<Answer<paths, '/api/auth/email/verify/resend', 'post', 202>>(
+        '/api/auth/email/verify/resend',
+        { method: 'POST' },
+      );
       setResent(`A new link is on its way to ${answer.email}.`);
     });
   return (
@@ -95,7 +92,7 @@ function ChangeEmail({
   const action = useAction();
   const submit = () =>
     action.run(async () => {
-      const answer = await api<{ pending_email: string; email: string }>('/api/account/email', {
+      const answer = await api<Answer<paths, '/api/account/email', 'post', 202>>('/api/account/email', {
         body: { email: email.trim(), password },
       });
       setAsked(

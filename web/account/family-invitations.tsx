@@ -2,25 +2,22 @@
 // Planner's API (cross-origin on separate hosts, with the same bearer token): accept or decline
 // here, or open Family Planner.
 
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import { Button, ErrorMessage, formatDate, Section } from '../shared/components.tsx';
 import type { PageConfig } from '../shared/config.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import type { Session } from '../shared/session.ts';
 
-interface PendingInvitation {
-  invitation_id: string;
-  family_name: string;
-  role: 'admin' | 'parent' | 'child';
-  status: 'pending' | 'awaiting_approval' | 'accepted' | 'declined';
-  expires_at: string;
-}
+type Invitations = Answer<paths, '/api/invitations', 'get'>;
+type PendingInvitation = Invitations['items'][number];
 
 const ROLE_NAMES = { admin: 'an admin', parent: 'a parent', child: 'a child' } as const;
 
 export function FamilyInvitations({ config, session }: { config: PageConfig; session: Session }) {
   const familyApi = `${config.apps.family.replace(/\/$/, '')}/api`;
   const invitations = useLoad(
-    (signal) => session.fetch<{ items: PendingInvitation[] }>(`${familyApi}/invitations`, { signal }),
+    (signal) => session.fetch<Invitations>(`${familyApi}/invitations`, { signal }),
     [session, familyApi],
   );
   const answer = useAction();

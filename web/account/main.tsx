@@ -1,6 +1,8 @@
 // The CALOS account console (/account/): sign up and in (password, second step, passkey), account
 // recovery, email, two-step verification, passkeys, devices, AI keys, credits, plan, security
 // log, password, your data (download and import), deleting the account — and the authorize step of every app's sign-in.
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import '../shared/tokens.css';
 import '../shared/kit.css';
 import { type ReactNode, StrictMode, useEffect, useMemo } from 'react';
@@ -10,7 +12,7 @@ import { Button, Layout, Notice } from '../shared/components.tsx';
 import { type PageConfig, readConfig } from '../shared/config.ts';
 import { useSession } from '../shared/hooks.ts';
 import { useRoute } from '../shared/router.tsx';
-import { type Account, createSession, type Session } from '../shared/session.ts';
+import { createSession, type Session } from '../shared/session.ts';
 import { AuthForms } from './auth-forms.tsx';
 import { Authorize } from './authorize.tsx';
 import { Connect } from './connect.tsx';
@@ -111,7 +113,7 @@ function AccountRoot({ config, session }: { config: PageConfig; session: Session
   useEffect(() => {
     if (!sessionKey) return;
     session
-      .fetch<{ user: Account }>(`${config.identity}/api/auth/me`)
+      .fetch<Answer<paths, '/api/auth/me', 'get'>>(`${config.identity}/api/auth/me`)
       .then((me) => session.setUser(me.user))
       .catch(() => undefined);
   }, [sessionKey, session, config]);

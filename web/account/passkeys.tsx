@@ -2,6 +2,8 @@
 // name it, rename or remove it. A passkey signs in to every CALOS app without a password.
 import { startRegistration } from '@simplewebauthn/browser';
 import { useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import {
   Button,
   Empty,
@@ -20,16 +22,11 @@ import { hrefTo, Link } from '../shared/router.tsx';
 import type { AccountViewProps } from './props.ts';
 import { describePasskeyProblem } from './sign-in-steps.tsx';
 
-interface Passkey {
-  passkey_id: string;
-  name: string;
-  synced: boolean;
-  created_at: string;
-  last_used_at: string | null;
-}
+type Passkey = Answer<paths, '/api/auth/passkeys/{passkeyId}', 'patch'>;
+type PasskeyList = Answer<paths, '/api/auth/passkeys', 'get'>;
 
 export function Passkeys({ config, api, user }: AccountViewProps) {
-  const list = useLoad((signal) => api<{ items: Passkey[] }>('/api/auth/passkeys', { signal }), [api]);
+  const list = useLoad((signal) => api<PasskeyList>('/api/auth/passkeys', { signal }), [api]);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
   const [notice, setNotice] = useState<string>();

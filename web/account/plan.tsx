@@ -5,7 +5,7 @@ import type { Answer } from '../api/answers.ts';
 import type { paths } from '../api/generated/identity.ts';
 import { Button, ErrorMessage, formatDate, Loading, Notice } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import { type Plan, PlanCards, planName } from '../shared/landing.tsx';
+import { PlanCards, type Plans, planName } from '../shared/landing.tsx';
 
 import type { AccountViewProps } from './props.ts';
 
@@ -14,7 +14,7 @@ export function PlanView({ api }: AccountViewProps) {
     async (signal) => {
       const [subscription, plans] = await Promise.all([
         api<Answer<paths, '/api/subscription', 'get'>>('/api/subscription', { signal }),
-        api<{ plans: Plan[] }>('/api/plans', { signal }),
+        api<Plans>('/api/plans', { signal }),
       ]);
       return { subscription, plans: plans.plans };
     },

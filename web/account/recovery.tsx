@@ -1,6 +1,9 @@
 // The pages mailed links open, signed in or not: asking for a reset link, choosing a new
 // password with it, confirming an address, and stopping a kind of mail.
+
 import { useEffect, useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import { requestJson } from '../shared/api.ts';
 import { Button, ErrorMessage, Form, Loading, Notice, SubmitRow, TextField } from '../shared/components.tsx';
 import type { PageConfig } from '../shared/config.ts';
@@ -21,9 +24,12 @@ export function ForgotPassword({ config, params }: PublicViewProps) {
   const action = useAction();
   const submit = () =>
     action.run(async () => {
-      const answer = await requestJson<{ message: string }>(`${config.identity}/api/auth/password/forgot`, {
-        body: { login: login.trim() },
-      });
+      const answer = await requestJson<Answer<paths, '/api/auth/password/forgot', 'post', 202>>(
+        `${config.identity}/api/auth/password/forgot`,
+        {
+          body: { login: login.trim() },
+        },
+      );
       setSent(answer.message);
     });
   return (
@@ -155,7 +161,7 @@ export function VerifyEmail({ config, session, params }: PublicViewProps) {
     // Following the link is the confirmation; a link checker that only fetches the page runs no script.
     if (started.current || !token) return;
     started.current = true;
-    requestJson<{ email: string; changed: boolean }>(`${config.identity}/api/auth/email/verify`, {
+    requestJson<Answer<paths, '/api/auth/email/verify', 'post'>>(`${config.identity}/api/auth/email/verify`, {
       body: { token },
     })
       .then((answer) => {
@@ -195,7 +201,9 @@ export function Unsubscribe({ config, params }: PublicViewProps) {
   const action = useAction();
   useEffect(() => {
     if (!token) return;
-    requestJson<{ label: string }>(`${config.identity}/api/mail/unsubscribe`, { query: { token } }).then(
+    requestJson<Answer<paths, '/api/mail/unsubscribe', 'get'>>(`${config.identity}/api/mail/unsubscribe`, {
+      query: { token },
+    }).then(
       (answer) => setWhat(answer),
       (error: unknown) => setWhat({ error: describeError(error) }),
     );

@@ -2,6 +2,8 @@
 // key typed by hand), confirm with a first code, keep the recovery codes shown once; make new
 // codes; turn it off. Each step asks for the password.
 import { useEffect, useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import {
   Button,
   ErrorMessage,
@@ -16,17 +18,8 @@ import { useAction, useLoad } from '../shared/hooks.ts';
 import { hrefTo, Link } from '../shared/router.tsx';
 import type { AccountViewProps } from './props.ts';
 
-interface Status {
-  totp_enabled: boolean;
-  totp_enabled_at: string | null;
-  recovery_codes_left: number;
-}
-
-interface Setup {
-  otpauth_uri: string;
-  qr_code: string;
-  secret: string;
-}
+type Status = Answer<paths, '/api/auth/2fa', 'get'>;
+type Setup = Answer<paths, '/api/auth/2fa/totp', 'post'>;
 
 /** The codes, shown once, in a list a screen reader reads one by one. */
 function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
@@ -77,9 +70,12 @@ export function TwoFactor({ config, api, user }: AccountViewProps) {
     });
   const finish = () =>
     confirm.run(async () => {
-      const answer = await api<{ recovery_codes: string[] }>('/api/auth/2fa/totp/confirm', {
-        body: { code: code.replace(/\s/g, '') },
-      });
+      const answer = await api<Answer<paths, '/api/auth/2fa/totp/confirm', 'post'>>(
+        '/api/auth/2fa/totp/confirm',
+        {
+          body: { code: code.replace(/\s/g, '') },
+        },
+      );
       setSetup(undefined);
       setCode('');
       setCodes(answer.recovery_codes);
@@ -95,9 +91,12 @@ export function TwoFactor({ config, api, user }: AccountViewProps) {
     });
   const renew = () =>
     manage.run(async () => {
-      const answer = await api<{ recovery_codes: string[] }>('/api/auth/2fa/recovery-codes', {
-        body: { password },
-      });
+      const answer = await api<Answer<paths, '/api/auth/2fa/recovery-codes', 'post'>>(
+        '/api/auth/2fa/recovery-codes',
+        {
+          body: { password },
+        },
+      );
       setPassword('');
       setCodes(answer.recovery_codes);
       setNotice('New recovery codes are ready; the old ones no longer work.');

@@ -3,23 +3,15 @@
 // plans, the families you created). The zip is sent as it is made; the browser keeps it until
 // it is saved.
 import { useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import { errorOfResponse, fetchOrNetworkError } from '../shared/api.ts';
 import { Button, Form, Notice, Section, TextField } from '../shared/components.tsx';
 import { ApiError } from '../shared/errors.ts';
 import { useAction } from '../shared/hooks.ts';
 import type { AccountViewProps } from './props.ts';
 
-interface Counts {
-  created: number;
-  existing: number;
-  skipped: { id: string | null; reason: string }[];
-}
-
-interface ImportSummary {
-  format_version: number;
-  apps: Record<string, Record<string, Counts>>;
-  unavailable: string[];
-}
+type ImportSummary = Answer<paths, '/api/account/import', 'post'>;
 
 const APP_NAMES: Record<string, string> = {
   recipes: 'HowToCookAtHome',
@@ -60,7 +52,7 @@ function Download({ config, session }: Pick<AccountViewProps, 'config' | 'sessio
         body: JSON.stringify({ password }),
         contentType: 'application/json',
       });
-      const { ticket } = (await response.json()) as { ticket: string };
+      const { ticket } = (await response.json()) as Answer<paths, '/api/account/export/ticket', 'post'>;
       const link = document.createElement('a');
       link.href = `${config.identity}/api/account/export/${encodeURIComponent(ticket)}`;
       link.download = '';

@@ -1,30 +1,12 @@
 // What the calendar shows: the family's own events and what other apps planned with it (a
 // Hollowtown party, a meal plan), loaded for the days on screen.
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { RequestOptions } from '../shared/api.ts';
-import type { Page } from './model.ts';
 
-interface CalendarEvent {
-  event_id: string;
-  event_name: string;
-  event_type: string;
-  description: string | null;
-  start_time: string;
-  end_time: string | null;
-  location: string | null;
-  recurrence_rule: string | null;
-  recurrence_id: string | null;
-  time_zone?: string;
-}
+type CalendarPage = Answer<paths, '/api/calendar', 'get'>;
 
-interface LinkedEntry {
-  source: { domain: string; id: string };
-  title: string;
-  start: string;
-  end: string | null;
-  all_day: boolean;
-  location: string | null;
-}
-
+/** An entry as the calendar grid shows it: the family's own event or one linked from another app. */
 export interface CalendarEntry {
   key: string;
   title: string;
@@ -67,16 +49,16 @@ export async function loadEntries(
   to: Date,
   signal: AbortSignal,
 ): Promise<CalendarEntry[]> {
-  const events: CalendarEvent[] = [];
-  let linked: LinkedEntry[] = [];
+  const events: CalendarPage['items'] = [];
+  let linked: CalendarPage['linked'] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await api<Page<CalendarEvent> & { linked?: LinkedEntry[] }>('/api/calendar', {
+    const answer = await api<CalendarPage>('/api/calendar', {
       signal,
       query: { family_id: familyId, from: from.toISOString(), to: to.toISOString(), limit: 100, cursor },
     });
     events.push(...answer.items);
-    if (page === 0) linked = answer.linked ?? [];
+    if (page === 0) linked = answer.linked;
     if (!answer.next_cursor) break;
     cursor = answer.next_cursor;
   }

@@ -1,27 +1,19 @@
 // Cards in the family chat: what a message links (a todo, a shopping item, a calendar event, a
 // Hollowtown party), as the server reads it now, with a link to it; and the picker that offers
 // what may be linked.
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
-import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
+import { AffiliateDisclosure, BuyLinks } from '../shared/buy-links.tsx';
 import { SelectField } from '../shared/components.tsx';
 import { Link } from '../shared/router.tsx';
 import { dueText } from './due-dates.ts';
 
-export type CardKind = 'todo' | 'shopping_item' | 'event' | 'hollowtown_event';
-
-export interface ChatCard {
-  kind: CardKind;
-  id: string;
-  available: boolean;
-  title: string | null;
-  context: string | null;
-  when: string | null;
-  done: boolean | null;
-  list_id: string | null;
-  /** A shopping item's "Buy at …" links (none when the person turned them off). */
-  buy_links?: BuyLink[];
-  affiliate_disclosure?: string | null;
-}
+/** Linkable things as GET /api/families/{id}/messages/links answers them. */
+export type ChatCards = Answer<paths, '/api/families/{id}/messages/links', 'get'>;
+/** A linked thing as the server reads it now (`buy_links`: none when the person turned them off). */
+export type ChatCard = ChatCards['items'][number];
+export type CardKind = ChatCard['kind'];
 
 const KIND_NAMES: Record<CardKind, string> = {
   todo: 'To-do',

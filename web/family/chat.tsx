@@ -2,6 +2,8 @@
 // are text and shown as text (React escapes it; nothing is rendered as HTML). Reading the page
 // moves the read marker to the newest message.
 import { useEffect, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -16,22 +18,12 @@ import {
 } from '../shared/components.tsx';
 import { useAction } from '../shared/hooks.ts';
 import { followStream, type StreamState } from '../shared/stream.ts';
-import { CardPicker, type ChatCard, MessageCard } from './chat-cards.tsx';
+import { CardPicker, type ChatCard, type ChatCards, MessageCard } from './chat-cards.tsx';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import type { Family } from './model.ts';
 
-interface Message {
-  message_id: string;
-  seq: string;
-  author_id: string | null;
-  author_name: string | null;
-  body: string;
-  reply_to: string | null;
-  created_at: string;
-  edited_at: string | null;
-  is_deleted: boolean;
-  link: ChatCard | null;
-}
+type Message = Answer<paths, '/api/families/{id}/messages', 'post'>;
+type Messages = Answer<paths, '/api/families/{id}/messages', 'get'>;
 
 export function Chat(props: ViewProps) {
   const { families, family } = useFamily(props);
@@ -69,7 +61,7 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
   // The newest page, oldest first; loaded again whenever the stream (re)connects.
   const reload = () =>
     load.run(async () => {
-      const page = await api<{ items: Message[] }>(base, { query: { limit: 100 } });
+      const page = await api<Messages>(base, { query: { limit: 100 } });
       setMessages(page.items.slice().reverse());
     });
 
@@ -101,7 +93,7 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
   // What may be linked: read once per family and after each message sent (a thing may be done).
   // biome-ignore lint/correctness/useExhaustiveDependencies: read again when a message was sent.
   useEffect(() => {
-    void api<{ items: ChatCard[] }>(`${base}/links`)
+    void api<ChatCards>(`${base}/links`)
       .then((page) => setLinkables(page.items))
       .catch(() => setLinkables([]));
   }, [api, base, send.busy]);

@@ -1,6 +1,8 @@
 // Chores: todos that come back (every day, week, or by a custom rule), taken in turns by the
 // members chosen, with what each has done and the points they earned.
 import { useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -21,38 +23,10 @@ import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import { canManageEvents, type Family, type Member, memberName, type Page } from './model.ts';
 import { describeRule, REMINDERS, REPEATS, remindersOf, ruleOf } from './recurrence.ts';
 
-interface TodoList {
-  list_id: string;
-  list_name: string;
-}
-
-interface Chore {
-  item_id: string;
-  title: string;
-  assigned_to: string | null;
-  due_date: string | null;
-  due_all_day: boolean;
-  status: 'todo' | 'in_progress' | 'done';
-  recurrence_rule: string | null;
-  rotation: string[];
-  rotation_index: number;
-  points: number | null;
-}
-
-interface Completion {
-  completion_id: string;
-  due_at: string | null;
-  assigned_to: string | null;
-  completed_by: string | null;
-  completed_at: string;
-  points: number;
-}
-
-interface Tally {
-  user_id: string;
-  points: number;
-  completions: number;
-}
+type TodoList = Answer<paths, '/api/todos/{id}', 'get'>;
+type Chore = Answer<paths, '/api/todos/{id}/items/{itemId}', 'get'>;
+type Completions = Answer<paths, '/api/todos/{id}/items/{itemId}/completions', 'get'>;
+type Points = Answer<paths, '/api/families/{id}/points', 'get'>;
 
 export function Chores(props: ViewProps) {
   const { families, family } = useFamily(props);
@@ -90,7 +64,7 @@ function FamilyChores({ props, family }: { props: ViewProps; family: Family }) {
     [api, family.family_id],
   );
   const points = useLoad(
-    (signal) => api<{ items: Tally[] }>(`/api/families/${family.family_id}/points`, { signal }),
+    (signal) => api<Points>(`/api/families/${family.family_id}/points`, { signal }),
     [api, family.family_id],
   );
   const createList = useAction();
@@ -258,10 +232,7 @@ function History({
   url: string;
   nameOf: (userId: string | null) => string;
 }) {
-  const completions = useLoad(
-    (signal) => props.api<{ items: Completion[] }>(url, { signal }),
-    [props.api, url],
-  );
+  const completions = useLoad((signal) => props.api<Completions>(url, { signal }), [props.api, url]);
   if (completions.error) return <ErrorMessage>{completions.error}</ErrorMessage>;
   if (!completions.data) return <Loading />;
   if (completions.data.items.length === 0) return <p className="muted">Not done yet.</p>;

@@ -1,6 +1,8 @@
 // The family calendar's private iCal links: make one for a phone's calendar app (its address is
 // shown once, with a copy button), see which links exist, and revoke one so it stops working.
 import { useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Empty, ErrorMessage, Loading, Notice, Section, TextField } from '../shared/components.tsx';
 import { ConfirmStep } from '../shared/confirm-step.tsx';
@@ -8,12 +10,8 @@ import { ApiError } from '../shared/errors.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { type Family, type Member, memberName } from './model.ts';
 
-interface IcalFeed {
-  feed_id: string;
-  created_by: string | null;
-  created_at: string;
-  revoked_at: string | null;
-}
+type IcalFeeds = Answer<paths, '/api/families/{id}/ical', 'get'>;
+type IcalFeed = IcalFeeds['items'][number];
 
 /**
  * The feed's address as calendar apps must use it: the Family service names it under its
@@ -32,11 +30,7 @@ const planLabel = (code: string) => PLAN_LABELS[code] ?? code;
 const formatMoment = (value: string | null) =>
   value ? new Date(value).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) : '—';
 
-interface CreatedFeed {
-  feed_id: string;
-  url: string;
-  created_at: string;
-}
+type CreatedFeed = Answer<paths, '/api/families/{id}/ical', 'post'>;
 
 export function IcalLinks({
   props,
@@ -49,7 +43,7 @@ export function IcalLinks({
 }) {
   const { api, user } = props;
   const feeds = useLoad(
-    (signal) => api<{ items: IcalFeed[] }>(`/api/families/${family.family_id}/ical`, { signal }),
+    (signal) => api<IcalFeeds>(`/api/families/${family.family_id}/ical`, { signal }),
     [api, family.family_id],
   );
   const [created, setCreated] = useState<CreatedFeed>();

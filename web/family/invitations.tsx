@@ -2,6 +2,8 @@
 // withdraws, what the person invited accepts or declines, the approvals a parent gives, and the
 // join page an invitation link opens (/family/join#invite=CODE, through sign-up if need be).
 import { useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -47,11 +49,12 @@ const answerText = (answer: InvitationAnswer, familyName: string) =>
 export function InvitationsForYou({ props, onJoined }: { props: ViewProps; onJoined: () => void }) {
   const { api } = props;
   const mine = useLoad(
-    (signal) => api<{ items: ReceivedInvitation[] }>('/api/invitations', { signal }),
+    (signal) => api<Answer<paths, '/api/invitations', 'get'>>('/api/invitations', { signal }),
     [api],
   );
   const approvals = useLoad(
-    (signal) => api<{ items: ReceivedInvitation[] }>('/api/invitations/approvals', { signal }),
+    (signal) =>
+      api<Answer<paths, '/api/invitations/approvals', 'get'>>('/api/invitations/approvals', { signal }),
     [api],
   );
   const act = useAction();

@@ -1,29 +1,16 @@
 // Your notifications: reminders of the family's events and todos, newest first, kept live by the
 // server's event stream; reading one (or all) brings the unread count down.
 import { useEffect, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Empty, ErrorMessage, formatDate, Loading, Section } from '../shared/components.tsx';
 import { useAction } from '../shared/hooks.ts';
 import { followStream, type StreamState } from '../shared/stream.ts';
 import { PushToggle } from './push-toggle.tsx';
 
-interface Notification {
-  notification_id: string;
-  seq: string;
-  family_id: string;
-  kind: 'event_reminder' | 'todo_reminder';
-  title: string;
-  occurrence_at: string;
-  minutes_before: number;
-  fire_at: string;
-  read_at: string | null;
-}
-
-interface NotificationPage {
-  items: Notification[];
-  unread_count: number;
-  next_before: string | null;
-}
+type NotificationPage = Answer<paths, '/api/notifications', 'get'>;
+type Notification = NotificationPage['items'][number];
 
 /** "1 hour before", "2 days before", "15 minutes before", "at the time". */
 function ahead(minutes: number): string {
@@ -81,7 +68,7 @@ export function Notifications(props: ViewProps) {
       const path = notification
         ? `/api/notifications/${notification.notification_id}/read`
         : '/api/notifications/read';
-      const answer = await api<{ unread_count: number }>(path, { method: 'POST' });
+      const answer = await api<Answer<paths, '/api/notifications/read', 'post'>>(path, { method: 'POST' });
       setPage(
         (current) =>
           current && {

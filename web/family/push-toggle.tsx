@@ -3,6 +3,8 @@
 // subscribes with the server's VAPID key and hands the subscription to the server; turning it
 // off removes it there and here.
 import { useEffect, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, ErrorMessage } from '../shared/components.tsx';
 import { ApiError } from '../shared/errors.ts';
@@ -53,7 +55,7 @@ export function PushToggle({ api, config }: Pick<ViewProps, 'api' | 'config'>) {
     action.run(async () => {
       let key: string;
       try {
-        key = (await api<{ public_key: string }>('/api/push/key')).public_key;
+        key = (await api<Answer<paths, '/api/push/key', 'get'>>('/api/push/key')).public_key;
       } catch (error) {
         if (error instanceof ApiError && error.code === 'PUSH_NOT_CONFIGURED') {
           setState('off-server');

@@ -1,9 +1,11 @@
 // Family Planner's shopping lists, kept live: a tick on one phone shows on every other at once.
 
 import { useCallback, useEffect, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import { shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
-import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
+import { AffiliateDisclosure, BuyLinks } from '../shared/buy-links.tsx';
 import {
   Checkbox,
   Empty,
@@ -31,28 +33,11 @@ import {
 } from '../shared/shopping.tsx';
 import { followStream, type StreamState } from '../shared/stream.ts';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
-import type { Page } from './model.ts';
 
-interface ShoppingItem {
-  item_id: string;
-  name: string;
-  quantity: number | null;
-  unit: string | null;
-  checked: boolean;
-  cost_cents: number | null;
-  aisle?: Aisle;
-  buy_links?: BuyLink[];
-}
-interface ShoppingList {
-  list_id: string;
-  list_name: string;
-  version: number;
-  store_name?: string | null;
-  aisle_order?: Aisle[];
-  estimated_cost_cents: number;
-  items: ShoppingItem[];
-  affiliate_disclosure?: string | null;
-}
+type ShoppingList = Answer<paths, '/api/shopping-lists/{id}', 'get'>;
+type ShoppingItem = ShoppingList['items'][number];
+type ShoppingLists = Answer<paths, '/api/shopping-lists', 'get'>;
+type StoreOrderAnswer = Answer<paths, '/api/shopping-lists/{id}', 'patch'>;
 
 export function Shopping(props: ViewProps) {
   const { api, params } = props;
@@ -60,7 +45,7 @@ export function Shopping(props: ViewProps) {
   const lists = useLoad(
     async (signal) =>
       family
-        ? api<Page<ShoppingList>>('/api/shopping-lists', { signal, query: { family_id: family.family_id } })
+        ? api<ShoppingLists>('/api/shopping-lists', { signal, query: { family_id: family.family_id } })
         : null,
     [api, family?.family_id],
   );
@@ -154,10 +139,14 @@ function withWaiting(
   return { ...list, items };
 }
 
-interface ShownItem extends ShoppingItem {
+/** An item as this page shows it: one added offline has only what the page knows yet. */
+type ShownItem = Pick<
+  ShoppingItem,
+  'item_id' | 'name' | 'quantity' | 'unit' | 'checked' | 'cost_cents' | 'aisle' | 'buy_links'
+> & {
   /** A change of this page's outbox is still to be sent. */
   waiting?: boolean;
-}
+};
 
 /** An item the server sent, in place of the one it was or at the end. */
 const withItem = (list: ShoppingList, changed: ShoppingItem): ShoppingList => {
@@ -362,14 +351,11 @@ function LiveList({ props, listId }: { props: ViewProps; listId: string }) {
       <StoreOrder
         settings={{ store: list.store_name ?? null, aisle_order: list.aisle_order ?? [] }}
         save={async ({ store, aisle_order }) => {
-          const saved = await api<Pick<ShoppingList, 'store_name' | 'aisle_order'>>(
-            `/api/shopping-lists/${list.list_id}`,
-            {
-              method: 'PATCH',
-              body: { store_name: store, aisle_order },
-              headers: { 'idempotency-key': crypto.randomUUID() },
-            },
-          );
+          const saved = await api<StoreOrderAnswer>(`/api/shopping-lists/${list.list_id}`, {
+            method: 'PATCH',
+            body: { store_name: store, aisle_order },
+            headers: { 'idempotency-key': crypto.randomUUID() },
+          });
           setList((current) => current && { ...current, ...saved });
         }}
       />

@@ -1,5 +1,7 @@
 // Family Planner's todo lists: the family's lists, their items, who does what and by when.
 import { useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Checkbox,
@@ -18,22 +20,10 @@ import { dueDateOf, dueText, PRIORITIES, type Priority } from './due-dates.ts';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
 import { type Member, memberName, type Page } from './model.ts';
 
-interface TodoList {
-  list_id: string;
-  list_name: string;
-  list_type: string;
-  item_count: number;
-  open_item_count: number;
-}
-interface TodoItem {
-  item_id: string;
-  title: string;
-  assigned_to: string | null;
-  due_date: string | null;
-  due_all_day: boolean;
-  priority: Priority;
-  status: 'todo' | 'in_progress' | 'done';
-}
+type TodoLists = Answer<paths, '/api/todos', 'get'>;
+type TodoList = TodoLists['items'][number];
+type TodoItems = Answer<paths, '/api/todos/{id}/items', 'get'>;
+type TodoItem = TodoItems['items'][number];
 
 export function Todos(props: ViewProps) {
   const { api, params } = props;
@@ -41,7 +31,7 @@ export function Todos(props: ViewProps) {
   const lists = useLoad(
     async (signal) =>
       family
-        ? api<Page<TodoList>>('/api/todos', { signal, query: { family_id: family.family_id, limit: 100 } })
+        ? api<TodoLists>('/api/todos', { signal, query: { family_id: family.family_id, limit: 100 } })
         : null,
     [api, family?.family_id],
   );
@@ -120,7 +110,7 @@ function TodoItems({
 }) {
   const { api } = props;
   const items = useLoad(
-    (signal) => api<Page<TodoItem>>(`/api/todos/${list.list_id}/items`, { signal, query: { limit: 100 } }),
+    (signal) => api<TodoItems>(`/api/todos/${list.list_id}/items`, { signal, query: { limit: 100 } }),
     [api, list.list_id],
   );
   const members = useLoad(

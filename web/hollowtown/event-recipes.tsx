@@ -7,7 +7,14 @@ import { APP_NAMES } from '../shared/config.ts';
 import { describeError } from '../shared/errors.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { Link } from '../shared/router.tsx';
-import type { EventRecipe, HalloweenEvent, Page, RecipeChoice, RecipeDomain } from './event-types.ts';
+import type {
+  EventRecipe,
+  EventRecipePage,
+  HalloweenEvent,
+  Page,
+  RecipeChoice,
+  RecipeDomain,
+} from './event-types.ts';
 import { appApi, appHref } from './other-apps.ts';
 
 interface Choices {
@@ -31,10 +38,7 @@ async function loadChoices(props: ViewProps, signal: AbortSignal): Promise<Choic
 
 export function EventRecipes({ props, event }: { props: ViewProps; event: HalloweenEvent }) {
   const base = `/api/events/${event.event_id}/recipes`;
-  const onEvent = useLoad(
-    (signal) => props.api<{ items: EventRecipe[] }>(base, { signal }),
-    [props.api, base],
-  );
+  const onEvent = useLoad((signal) => props.api<EventRecipePage>(base, { signal }), [props.api, base]);
   const choices = useLoad((signal) => loadChoices(props, signal), [props.api, props.config]);
   const remove = useAction();
   const takeOff = (recipe: EventRecipe) =>

@@ -1,103 +1,33 @@
 // What the events views read: Hollowtown's events and their recipes, and what they show from
-// Family Planner (families, the family shopping list) and HowToCookAtHome (recipes).
+// Family Planner (families, the family shopping list) and HowToCookAtHome (recipes), named from
+// the services' generated OpenAPI types (web/api/generated).
+import type { Answer } from '../api/answers.ts';
+import type { paths as familyPaths } from '../api/generated/family.ts';
+import type { paths } from '../api/generated/hollowtown.ts';
 import { shownUnit } from '../shared/amounts.ts';
-import type { BuyLink } from '../shared/buy-links.tsx';
 
 export type { Page } from '../shared/api.ts';
 
-export interface EventShoppingItem {
-  name: string;
-  quantity: number | null;
-  unit: string | null;
-  note: string | null;
-  checked: boolean;
-  estimated_cost_cents: number | null;
-}
+/** An event; `family_shopping_list` (the family list made from its recipes) only on GET /api/events/{id}. */
+export type HalloweenEvent = Answer<paths, '/api/events/{id}', 'get'>;
+/** The event's own purchases (decorations, costumes…), each with an estimated cost. */
+export type EventShoppingItem = HalloweenEvent['shopping_list'][number];
+export type EventRecipePage = Answer<paths, '/api/events/{id}/recipes', 'get'>;
+export type EventRecipe = EventRecipePage['items'][number];
+export type RecipeDomain = EventRecipe['domain'];
+export type GeneratedList = Answer<paths, '/api/events/{id}/shopping-list', 'post'>;
 
-export interface HalloweenEvent {
-  event_id: string;
-  family_id: string | null;
-  is_mine: boolean;
-  /** The family list made from the event's recipes (only on GET /api/events/:id). */
-  family_shopping_list: {
-    list_id: string;
-    items: number;
-    checked: number;
-    estimated_cost_cents: number;
-    budget_remaining_cents: number | null;
-  } | null;
-  event_name: string;
-  event_type: string;
-  event_date: string;
-  location: string | null;
-  guest_count: number;
-  budget_cents: number | null;
-  /** The event's own purchases (decorations, costumes…), each with an estimated cost. */
-  shopping_list: EventShoppingItem[];
-  shopping_total_cents: number;
-  items_remaining: number;
-  budget_remaining_cents: number | null;
-}
-
-export type RecipeDomain = 'hollowtown' | 'recipes';
-
-export interface EventRecipe {
-  domain: RecipeDomain;
-  recipe_id: string;
-  added_by: string;
-  added_at: string;
-  recipe_name: string | null;
-  serves: number | null;
-  available: boolean;
-}
-
-export interface GeneratedList {
-  list_id: string;
-  family_id: string;
-  version: number;
-  items: number;
-  skipped_recipes: Array<{ domain: string; recipe_id: string }>;
-  estimated_cost_cents: number;
-  budget_cents: number | null;
-  budget_remaining_cents: number | null;
-}
-
-/** A recipe either app offers for the event: just what the picker needs. */
+/** A recipe either app offers for the event: just what the picker needs of either answer. */
 export interface RecipeChoice {
   recipe_id: string;
   recipe_name: string;
   serves: number | null;
 }
 
-export interface Family {
-  family_id: string;
-  family_name: string;
-  my_role: string;
-}
-
-export interface FamilyShoppingItem {
-  item_id: string;
-  name: string;
-  quantity: number | null;
-  unit: string | null;
-  note: string | null;
-  cost_cents: number | null;
-  checked: boolean;
-  /** "Buy at …" links (Family Planner makes them; none when the person turned them off). */
-  buy_links?: BuyLink[];
-}
-
-export interface FamilyShoppingList {
-  list_id: string;
-  family_id: string;
-  list_name: string;
-  version: number;
-  source: { domain: string; id: string } | null;
-  estimated_cost_cents: number;
-  items: FamilyShoppingItem[];
-  /** Shown wherever buy_links appear. */
-  affiliate_disclosure?: string | null;
-}
+export type Family = Answer<familyPaths, '/api/families/{id}', 'get'>;
+/** A family shopping list (buy_links: none when the person turned them off; then no disclosure). */
+export type FamilyShoppingList = Answer<familyPaths, '/api/shopping-lists/{id}', 'get'>;
+export type FamilyShoppingItem = FamilyShoppingList['items'][number];
 
 export const EVENT_TYPES = [
   ['party', 'Party'],

@@ -1,25 +1,16 @@
 // "More from HowToCookAtHome": a few everyday recipes from the sister app, each linking to its
 // page there. Quiet when HowToCookAtHome cannot be reached: it is a suggestion, not the page.
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/hollowtown.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Section } from '../shared/components.tsx';
 import { useLoad } from '../shared/hooks.ts';
 
-interface MoreFromRecipes {
-  title: string;
-  degraded: boolean;
-  items: {
-    recipe_id: string;
-    recipe_name: string;
-    description: string | null;
-    total_time_minutes: number | null;
-    serves: number | null;
-    url: string;
-  }[];
-}
+type Suggestions = Answer<paths, '/api/more-from-recipes', 'get'>;
 
 export function MoreFromRecipes({ props }: { props: ViewProps }) {
   const more = useLoad(
-    (signal) => props.api<MoreFromRecipes>('/api/more-from-recipes', { signal, query: { limit: 4 } }),
+    (signal) => props.api<Suggestions>('/api/more-from-recipes', { signal, query: { limit: 4 } }),
     [props.api],
   );
   const data = more.data;

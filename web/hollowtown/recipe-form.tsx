@@ -1,6 +1,8 @@
 // Writing and editing a spooky recipe: one form, ingredients as "2 cups flour" lines (sent as
 // typed, read by the server and shown as it reads them before saving), the method one step per
 // line.
+import type { Body } from '../api/answers.ts';
+import type { paths } from '../api/generated/hollowtown.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -69,7 +71,7 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: SpookyRecipe
           .map((t) => t.trim())
           .filter(Boolean),
         is_published: form.is_published,
-      };
+      } satisfies Body<paths, '/api/recipes/spooky', 'post'>;
       let saved: SpookyRecipe;
       try {
         saved = recipe

@@ -1,33 +1,10 @@
-// What the recipe views read from Hollowtown's spooky-recipe API.
+// What the recipe views read from Hollowtown's spooky-recipe API (web/api/generated/hollowtown.ts).
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/hollowtown.ts';
 
-export interface Ingredient {
-  name: string;
-  quantity: number | null;
-  /** The top of a range ("2–3 apples"); absent otherwise. */
-  quantity_max?: number;
-  unit: string | null;
-  note: string | null;
-}
-
-export interface SpookyRecipe {
-  recipe_id: string;
-  recipe_name: string;
-  description: string | null;
-  spookiness_level: number;
-  difficulty: string;
-  ingredients: Ingredient[];
-  instructions: string[];
-  prep_time_minutes: number | null;
-  serves: number | null;
-  tags: string[];
-  is_published: boolean;
-  is_mine: boolean;
-  source: 'manual' | 'ai';
-  ai_model: string | null;
-  votes: number;
-  has_voted: boolean;
-  moderation: { state: 'hidden' | 'removed'; reason: string | null } | null;
-}
+export type SpookyRecipe = Answer<paths, '/api/recipes/spooky/{id}', 'get'>;
+/** `quantity_max`: the top of a range ("2–3 apples"); absent otherwise. */
+export type Ingredient = SpookyRecipe['ingredients'][number];
 
 export const DIFFICULTIES = [
   ['easy', 'Easy'],

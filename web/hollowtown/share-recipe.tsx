@@ -1,21 +1,14 @@
 // "Share to HowToCookAtHome" on the owner's recipe page: the button, then where the copy lives
 // (a link into HowToCookAtHome) and whether it has the latest edit yet.
 import { useEffect } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/hollowtown.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, ErrorMessage, formatDate, Loading, Section } from '../shared/components.tsx';
 import { useAction, useLoad } from '../shared/hooks.ts';
 import { appHref } from './other-apps.ts';
 
-type ShareStatus =
-  | { shared: false }
-  | {
-      shared: true;
-      recipe_id: string;
-      version: number;
-      synced_version: number;
-      synced_at: string | null;
-      in_sync: boolean;
-    };
+type ShareStatus = Answer<paths, '/api/recipes/spooky/{id}/share', 'get'>;
 
 /** How often, and how long, the page asks again while an edit is on its way to the copy. */
 const RECHECK_MS = 1000;

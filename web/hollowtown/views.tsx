@@ -1,8 +1,10 @@
 // Hollowtown's views: the costume gallery with upvotes and the haunted-house room planner; the
 // recipes live in recipes.tsx and the events in events.tsx.
 import { useEffect, useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/hollowtown.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
-import { AffiliateDisclosure, type BuyLink, BuyLinks } from '../shared/buy-links.tsx';
+import { AffiliateDisclosure, BuyLinks } from '../shared/buy-links.tsx';
 import { ModerationNotice, ReportItem, VoteButton } from '../shared/community.tsx';
 import {
   Button,
@@ -22,31 +24,14 @@ import { useAction, useLoad } from '../shared/hooks.ts';
 import { MoneyField, toCents } from '../shared/money-field.tsx';
 import { PublicPageLink } from '../shared/public-page-link.tsx';
 import { Link } from '../shared/router.tsx';
-import type { Page } from './event-types.ts';
 import { Events } from './events.tsx';
-import { itemLine, itemsOfText, itemText, type ThingItem } from './item-lines.ts';
+import { itemLine, itemsOfText, itemText } from './item-lines.ts';
 import { Market, MarketPurchases, MarketSelling } from './market.tsx';
 import { DIFFICULTIES, lines } from './recipe-types.ts';
 import { Recipes } from './recipes.tsx';
 
-interface Costume {
-  costume_id: string;
-  costume_name: string;
-  description: string | null;
-  difficulty: string;
-  materials: (ThingItem & { buy_links?: BuyLink[] })[];
-  affiliate_disclosure?: string | null;
-  cost_estimate_cents: number | null;
-  image_url: string | null;
-  votes: number;
-  has_voted: boolean;
-  is_mine: boolean;
-  /** Its pattern is for sale in the marketplace. */
-  for_sale: { listing_id: string; price: number } | null;
-  /** Only the preview: the pattern is sold and you neither made nor bought it. */
-  is_preview: boolean;
-  moderation: { state: 'hidden' | 'removed'; reason: string | null } | null;
-}
+/** Costumes; `is_preview`: a pattern is sold and you neither made nor bought it. */
+type CostumePage = Answer<paths, '/api/costumes', 'get'>;
 
 const EMPTY_COSTUME = {
   costume_name: '',
@@ -70,7 +55,7 @@ const hostOf = (url: string) => {
 export function Costumes(props: ViewProps) {
   const { api } = props;
   const costumes = useLoad(
-    (signal) => api<Page<Costume>>('/api/costumes', { signal, query: { limit: 50 } }),
+    (signal) => api<CostumePage>('/api/costumes', { signal, query: { limit: 50 } }),
     [api],
   );
   const [form, setForm, set] = useFields(EMPTY_COSTUME);
@@ -217,13 +202,8 @@ export function Costumes(props: ViewProps) {
   );
 }
 
-interface Room {
-  plan_id: string;
-  room_name: string;
-  scare_level: number;
-  props_needed: ThingItem[];
-  setup_instructions: string[];
-}
+type Room = Answer<paths, '/api/haunted-house/plans/{id}', 'get'>;
+type RoomPage = Answer<paths, '/api/haunted-house/plans', 'get'>;
 
 const roomFields = (room?: Room) => ({
   room_name: room?.room_name ?? '',
@@ -380,7 +360,7 @@ function RoomCard({ props, room, onChange }: { props: ViewProps; room: Room; onC
 export function HauntedHouse(props: ViewProps) {
   const { api } = props;
   const rooms = useLoad(
-    (signal) => api<Page<Room>>('/api/haunted-house/plans', { signal, query: { limit: 50 } }),
+    (signal) => api<RoomPage>('/api/haunted-house/plans', { signal, query: { limit: 50 } }),
     [api],
   );
   const add = async (body: Record<string, unknown>) => {
@@ -414,7 +394,7 @@ export function HauntedHouse(props: ViewProps) {
 function PublishedRooms({ props }: { props: ViewProps }) {
   const published = useLoad(
     (signal) =>
-      props.api<Page<Room & { is_mine?: boolean }>>('/api/haunted-house/plans', {
+      props.api<RoomPage>('/api/haunted-house/plans', {
         signal,
         query: { limit: 50, scope: 'published' },
       }),

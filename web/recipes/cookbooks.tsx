@@ -2,6 +2,8 @@
 // families share with you and the public ones; one cookbook with its recipes in order (its owner
 // moves them up and down, takes them out, edits or deletes it); and "Add to a cookbook" on a recipe.
 import { useState } from 'react';
+import type { Answer, Body } from '../api/answers.ts';
+import type { paths } from '../api/generated/recipes.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -315,7 +317,7 @@ function CookbookForm({ props, cookbook }: { props: ViewProps; cookbook?: Cookbo
   });
   const families = useLoad(
     (signal) =>
-      props.api<{ items: { family_id: string; family_name: string }[] }>('/api/cookbooks/families', {
+      props.api<Answer<paths, '/api/cookbooks/families', 'get'>>('/api/cookbooks/families', {
         signal,
       }),
     [props.api],
@@ -330,7 +332,7 @@ function CookbookForm({ props, cookbook }: { props: ViewProps; cookbook?: Cookbo
         description: form.description || null,
         visibility: form.visibility,
         family_id: isFamily ? form.family_id || familyOptions[0]?.[0] || null : null,
-      };
+      } satisfies Body<paths, '/api/cookbooks', 'post'>;
       const saved = cookbook
         ? await props.api<Cookbook>(`/api/cookbooks/${cookbook.cookbook_id}`, { method: 'PATCH', body })
         : await props.api<Cookbook>('/api/cookbooks', { body });

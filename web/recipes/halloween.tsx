@@ -1,6 +1,8 @@
 // The seasonal Halloween collection: Hollowtown's published recipes (each linking back to its
 // page on Hollowtown), the banner in season, and a Halloween week planned from a template.
 import { useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/recipes.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Empty,
@@ -17,31 +19,10 @@ import { useAction, useLoad } from '../shared/hooks.ts';
 import { navigate } from '../shared/router.tsx';
 import { mondayOf } from './plan-dates.ts';
 
-interface CollectionItem {
-  recipe_id: string;
-  recipe_name: string;
-  description: string | null;
-  spookiness_level: number;
-  prep_time_minutes: number | null;
-  serves: number | null;
-  url: string;
-}
-
-interface Collection {
-  title: string;
-  banner: { title: string; text: string } | null;
-  degraded: boolean;
-  degraded_reason: string | null;
-  items: CollectionItem[];
-}
-
-interface Template {
-  template: string;
-  name: string;
-  description: string;
-  duration_days: number;
-  meals: number;
-}
+type Collection = Answer<paths, '/api/collections/halloween', 'get'>;
+type CollectionItem = Collection['items'][number];
+type Templates = Answer<paths, '/api/meal-plans/templates', 'get'>;
+type PlannedFromTemplate = Answer<paths, '/api/meal-plans/from-template', 'post'>;
 
 const facts = (r: CollectionItem) =>
   [
@@ -58,10 +39,7 @@ export function Halloween(props: ViewProps) {
     (signal) => api<Collection>('/api/collections/halloween', { signal, query: { limit: 24 } }),
     [api],
   );
-  const templates = useLoad(
-    (signal) => api<{ items: Template[] }>('/api/meal-plans/templates', { signal }),
-    [api],
-  );
+  const templates = useLoad((signal) => api<Templates>('/api/meal-plans/templates', { signal }), [api]);
   const data = collection.data;
   return (
     <>
@@ -114,7 +92,7 @@ export function Halloween(props: ViewProps) {
   );
 }
 
-function PlanFromTemplate({ props, templates }: { props: ViewProps; templates: Template[] }) {
+function PlanFromTemplate({ props, templates }: { props: ViewProps; templates: Templates['items'] }) {
   const make = useAction();
   const [template, setTemplate] = useState(templates[0]?.template ?? '');
   const [startDate, setStartDate] = useState(() => mondayOf(true));
@@ -122,7 +100,7 @@ function PlanFromTemplate({ props, templates }: { props: ViewProps; templates: T
   const chosen = templates.find((t) => t.template === template);
   const submit = async () => {
     const made = await make.run(() =>
-      props.api<{ plan: { plan_id: string } }>('/api/meal-plans/from-template', {
+      props.api<PlannedFromTemplate>('/api/meal-plans/from-template', {
         body: { template, start_date: startDate },
       }),
     );

@@ -1,4 +1,6 @@
 // The pantry: what is in the fridge, freezer and cupboard, and what to use soon.
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/recipes.ts';
 import { formatAmount, shownUnit } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
@@ -15,28 +17,20 @@ import {
 } from '../shared/components.tsx';
 import { useFields } from '../shared/form-fields.ts';
 import { useAction, useLoad } from '../shared/hooks.ts';
-import type { Page } from './types.ts';
 
-interface PantryItem {
-  item_id: string;
-  item_name: string;
-  quantity: number;
-  unit: string;
-  location: string;
-  expiration_date: string | null;
-  days_until_expiry: number | null;
-  is_expired: boolean;
-}
+type PantryPage = Answer<paths, '/api/pantry/items', 'get'>;
+type ExpiringPage = Answer<paths, '/api/pantry/expiring', 'get'>;
+type PantryItem = PantryPage['items'][number];
 
 export function Pantry(props: ViewProps) {
   const { api } = props;
   const items = useLoad(
-    (signal) => api<Page<PantryItem>>('/api/pantry/items', { signal, query: { limit: 100 } }),
+    (signal) => api<PantryPage>('/api/pantry/items', { signal, query: { limit: 100 } }),
     [api],
   );
   const expiring = useLoad(
     (signal) =>
-      api<Page<PantryItem>>('/api/pantry/expiring', { signal, query: { days: 3, include_expired: true } }),
+      api<ExpiringPage>('/api/pantry/expiring', { signal, query: { days: 3, include_expired: true } }),
     [api],
   );
   const [form, setForm, set] = useFields({

@@ -3,6 +3,8 @@
 // Cook mode (?cook=1) shows it a step at a time; Print gives it on paper (recipes.css).
 
 import { useEffect, useRef, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/recipes.ts';
 import { formatIngredient } from '../shared/amounts.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { ModerationNotice, ReportItem, VoteButton } from '../shared/community.tsx';
@@ -299,9 +301,12 @@ function FavouriteToggle({
   const toggle = useAction();
   const flip = () =>
     toggle.run(async () => {
-      const answer = await props.api<{ is_favourite: boolean }>(`/api/recipes/${r.recipe_id}/favourite`, {
-        method: r.is_favourite ? 'DELETE' : 'PUT',
-      });
+      const answer = await props.api<Answer<paths, '/api/recipes/{id}/favourite', 'put'>>(
+        `/api/recipes/${r.recipe_id}/favourite`,
+        {
+          method: r.is_favourite ? 'DELETE' : 'PUT',
+        },
+      );
       onChange({ ...r, is_favourite: answer.is_favourite });
     });
   return (
@@ -332,7 +337,7 @@ function RateRecipe({
   const [rated, setRated] = useState<string>();
   const give = (stars: number) =>
     rate.run(async () => {
-      const answer = await props.api<{ my_rating: number | null; rating_avg: number; rating_count: number }>(
+      const answer = await props.api<Answer<paths, '/api/recipes/{id}/rating', 'put'>>(
         `/api/recipes/${r.recipe_id}/rating`,
         { method: 'PUT', body: { rating: stars } },
       );

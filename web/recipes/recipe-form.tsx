@@ -1,6 +1,8 @@
 // Writing a recipe of one's own, or changing one: every field the API keeps, ingredients typed
 // one per line, sent as typed and shown as the server will read them (quantity, unit, name, note)
 // before saving.
+import type { Body } from '../api/answers.ts';
+import type { paths } from '../api/generated/recipes.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
   Button,
@@ -98,7 +100,7 @@ function RecipeForm({ props, recipe }: { props: ViewProps; recipe?: Recipe }) {
         allergens: commaList(form.allergens),
         image_url: form.image_url.trim() || null,
         is_published: form.is_published,
-      };
+      } satisfies Body<paths, '/api/recipes', 'post'>;
       let saved: Recipe;
       try {
         saved = recipe

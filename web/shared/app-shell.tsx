@@ -1,7 +1,10 @@
 // The frame of an app page (Hollowtown, HowToCookAtHome, Family Planner): a public landing page,
 // views that need a session, and the sign-in round trip through the account console.
+
 import { type ReactNode, StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import type { RequestOptions } from './api.ts';
 import {
   type Brand,
@@ -131,7 +134,7 @@ function AppRoot({ def, config, session }: { def: AppDefinition; config: PageCon
   useEffect(() => {
     if (!sessionId) return;
     session
-      .fetch<{ user: Account }>(`${config.identity}/api/auth/me`)
+      .fetch<Answer<paths, '/api/auth/me', 'get'>>(`${config.identity}/api/auth/me`)
       .then((me) => session.setUser(me.user))
       .catch(() => undefined);
   }, [sessionId, session, config]);

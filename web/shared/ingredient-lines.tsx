@@ -3,16 +3,19 @@
 // app's own POST /api/ingredients/parse: one reader, on the server, for the forms and every API
 // caller (src/ingredients), so the preview is never a guess of the browser's.
 import { useEffect, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths as hollowtownPaths } from '../api/generated/hollowtown.ts';
+import type { paths as recipesPaths } from '../api/generated/recipes.ts';
 import { formatAmount, formatIngredient, type IngredientAmount, unitFor } from './amounts.ts';
 import type { RequestOptions } from './api.ts';
 import { ApiError } from './errors.ts';
 
+/** POST /api/ingredients/parse, which both apps answer from src/ingredients. */
+type ParsedLines =
+  | Answer<hollowtownPaths, '/api/ingredients/parse', 'post'>
+  | Answer<recipesPaths, '/api/ingredients/parse', 'post'>;
 /** As the server reads one line: what saving stores, or why it cannot be saved. */
-export interface LineReading {
-  line: string;
-  ingredient: (IngredientAmount & { note: string | null }) | null;
-  problem: string | null;
-}
+export type LineReading = ParsedLines['lines'][number];
 
 type Api = <T>(path: string, options?: RequestOptions) => Promise<T>;
 
@@ -49,7 +52,7 @@ export function useIngredientPreview(api: Api, text: string, maxLines: number, d
     }
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      api<{ lines: LineReading[] }>('/api/ingredients/parse', {
+      api<ParsedLines>('/api/ingredients/parse', {
         body: { lines: sendable },
         signal: controller.signal,
       }).then(

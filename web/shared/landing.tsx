@@ -1,5 +1,7 @@
 // An app's public landing page: what it does, the plans (from identity), and the way in.
 import { useEffect, useState } from 'react';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import { requestJson } from './api.ts';
 import { Button, formatMoney } from './components.tsx';
 import type { PageConfig } from './config.ts';
@@ -12,17 +14,12 @@ export interface LandingContent {
   open: string;
 }
 
-interface Entitlements {
-  ai_rate_limits: { per_minute: number; per_hour: number; per_day: number };
-  premium_models: boolean;
-  family_member_cap: number | null;
-  shared_calendars: boolean;
-  price_cents_per_month: number;
-}
-export interface Plan {
-  plan_code: string;
-  entitlements: Entitlements;
-}
+/** GET /api/plans (identity): every plan with what it gives. */
+export type Plans = Answer<paths, '/api/plans', 'get'>;
+type ServerPlan = Plans['plans'][number];
+/** What a plan card shows of a plan: DEFAULT_PLANS has just this before the server answers. */
+type Entitlements = Omit<ServerPlan['entitlements'], 'extra'>;
+export type Plan = Pick<ServerPlan, 'plan_code'> & { entitlements: Entitlements };
 
 const PLAN_NAMES: Record<string, string> = { free: 'Free', pro: 'Premium', family: 'Family' };
 
@@ -105,7 +102,7 @@ export function usePlans(config: PageConfig | undefined): Plan[] {
   const [plans, setPlans] = useState(DEFAULT_PLANS);
   useEffect(() => {
     if (!config) return;
-    requestJson<{ plans: Plan[] }>(`${config.identity}/api/plans`).then(
+    requestJson<Plans>(`${config.identity}/api/plans`).then(
       (answer) => setPlans(answer.plans),
       () => undefined,
     );
