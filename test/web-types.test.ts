@@ -30,15 +30,8 @@ const WEB = path.join(import.meta.dirname, '..', 'web');
 /**
  * Pages that still describe an answer inline, with why. Remove an entry once its file names the
  * answer with Answer<…> (web/api/answers.ts): the test fails while an entry has nothing left.
- * (account/market-activity.tsx, also being reworked, has no inline answer type today.)
  */
-const INLINE_ANSWER_TYPES_PENDING: Record<string, string> = {
-  'admin/main.tsx': 'the staff console is being reworked on another branch',
-  'admin/plans-staff.tsx': 'the staff console is being reworked on another branch',
-  'admin/views.tsx': 'the staff console is being reworked on another branch',
-  'hollowtown/market.tsx': 'the marketplace pages are being reworked on another branch',
-  'recipes/market.tsx': 'the marketplace pages are being reworked on another branch',
-};
+const INLINE_ANSWER_TYPES_PENDING: Record<string, string> = {};
 
 function pageFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

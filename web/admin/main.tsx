@@ -6,12 +6,14 @@ import '../shared/tokens.css';
 import '../shared/kit.css';
 import { type ReactNode, StrictMode, useEffect, useMemo } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import type { RequestOptions } from '../shared/api.ts';
 import { Button, ErrorMessage, Layout, Loading, type NavItem } from '../shared/components.tsx';
 import { type PageConfig, readConfig } from '../shared/config.ts';
 import { useLoad, useSession } from '../shared/hooks.ts';
 import { useRoute } from '../shared/router.tsx';
-import { type Account, createSession, type Session } from '../shared/session.ts';
+import { createSession, type Session } from '../shared/session.ts';
 import { Plans, Staff } from './plans-staff.tsx';
 import { type ConsoleProps, can, type StaffGrant } from './roles.ts';
 import { Account as AccountView, AuditLog, Home, Moderation, Reports, Users } from './views.tsx';
@@ -44,8 +46,8 @@ function ConsoleRoot({ config, session }: { config: PageConfig; session: Session
     async (signal) => {
       if (!signedIn) return null;
       const [roles, who] = await Promise.all([
-        api<{ roles: StaffGrant[] }>('/api/admin/me', { signal }),
-        api<{ user: Account }>('/api/auth/me', { signal }),
+        api<Answer<paths, '/api/admin/me', 'get'>>('/api/admin/me', { signal }),
+        api<Answer<paths, '/api/auth/me', 'get'>>('/api/auth/me', { signal }),
       ]);
       return { roles: roles.roles, user: who.user };
     },

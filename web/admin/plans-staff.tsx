@@ -23,7 +23,6 @@ import { type ConsoleProps, can, DOMAIN_NAMES } from './roles.ts';
 
 type Plan = Answer<paths, '/api/admin/plans', 'get'>['items'][number];
 type PlanChange = Body<paths, '/api/admin/plans/{code}', 'patch'>;
-type Grant = Answer<paths, '/api/admin/staff', 'get'>['items'][number];
 
 const NUMBER_FIELDS = [
   ['price_cents_per_month', 'Price per month (cents)'],
@@ -133,7 +132,7 @@ function PlanCard({ plan, canChange, props }: { plan: Plan; canChange: boolean; 
 
 export function Plans(props: ConsoleProps) {
   const plans = useLoad(
-    (signal) => props.api<{ items: Plan[] }>('/api/admin/plans', { signal }),
+    (signal) => props.api<Answer<paths, '/api/admin/plans', 'get'>>('/api/admin/plans', { signal }),
     [props.api],
   );
   const canChange = can.changePlans(props.grants);
@@ -166,7 +165,7 @@ const ROLES = [
 
 export function Staff(props: ConsoleProps) {
   const grants = useLoad(
-    (signal) => props.api<{ items: Grant[] }>('/api/admin/staff', { signal }),
+    (signal) => props.api<Answer<paths, '/api/admin/staff', 'get'>>('/api/admin/staff', { signal }),
     [props.api],
   );
   const [form, setForm] = useState({ login: '', role: 'support', domain: 'hollowtown' });
@@ -175,7 +174,7 @@ export function Staff(props: ConsoleProps) {
   const revoke = useAction();
   const submit = () =>
     grant.run(async () => {
-      const answer = await props.api<{ username: string; added: boolean }>('/api/admin/staff', {
+      const answer = await props.api<Answer<paths, '/api/admin/staff', 'post'>>('/api/admin/staff', {
         body: { login: form.login.trim(), role: form.role, domain: form.domain },
       });
       setDone(

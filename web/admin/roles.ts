@@ -1,13 +1,13 @@
 // What a staff member's roles open in the console: the same rules the APIs apply (a role in the
 // domain or in `all`), so a contractor of one app sees only that app's screens.
+import type { Answer } from '../api/answers.ts';
+import type { paths } from '../api/generated/identity.ts';
 import type { RequestOptions } from '../shared/api.ts';
 import type { PageConfig, WebApp } from '../shared/config.ts';
 import type { Account } from '../shared/session.ts';
 
-export interface StaffGrant {
-  role: string;
-  domain: string;
-}
+/** A role the signed-in staff member holds, as GET /api/admin/me answers it. */
+export type StaffGrant = Answer<paths, '/api/admin/me', 'get'>['roles'][number];
 
 export type Api = <T>(path: string, options?: RequestOptions) => Promise<T>;
 

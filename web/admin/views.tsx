@@ -726,8 +726,6 @@ function AiReport({ api, since, app }: { api: Api; since: string; app?: WebApp }
   );
 }
 
-type AuditEntry = Answer<IdentityPaths, '/api/admin/audit', 'get'>['items'][number];
-
 const AUDIT_PAGE = 50;
 
 export function AuditLog({ api, config, grants, params }: ConsoleProps) {
@@ -737,7 +735,7 @@ export function AuditLog({ api, config, grants, params }: ConsoleProps) {
   // Paged by the last entry's id (the API's `before`): a page as long as asked for may have more.
   const log = usePagedList(
     async (cursor, signal) => {
-      const { items } = await api<{ items: AuditEntry[] }>('/api/admin/audit', {
+      const { items } = await api<Answer<IdentityPaths, '/api/admin/audit', 'get'>>('/api/admin/audit', {
         query: {
           domain: domain === 'all' ? undefined : domain,
           limit: AUDIT_PAGE,

@@ -4,6 +4,7 @@
 // Mirrors Hollowtown's marketplace; the shapes come from the server's OpenAPI document.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Answer } from '../api/answers.ts';
+import type { paths as IdentityPaths } from '../api/generated/identity.ts';
 import type { paths } from '../api/generated/recipes.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import {
@@ -284,7 +285,10 @@ function BuyPanel({
   const headingId = useId();
   const balance = useLoad(
     (signal) =>
-      props.session.fetch<{ balance: number }>(`${props.config.identity}/api/credits/balance`, { signal }),
+      props.session.fetch<Answer<IdentityPaths, '/api/credits/balance', 'get'>>(
+        `${props.config.identity}/api/credits/balance`,
+        { signal },
+      ),
     [props.session, props.config.identity],
   );
   useEffect(() => {
