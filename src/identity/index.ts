@@ -37,7 +37,13 @@ import { createRecoveryService, type RecoveryService } from './service/recovery.
 import { createRevocationFeed } from './service/revocations.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
 import { createTwoFactorService, type TwoFactorService } from './service/two-factor.ts';
-import { findAiPreferences, insertAiUsage, listAiUsage, upsertAiPreferences } from './store/ai.ts';
+import {
+  findAiPreferences,
+  insertAiUsage,
+  insertAiUsageRows,
+  listAiUsage,
+  upsertAiPreferences,
+} from './store/ai.ts';
 import { ackEvent, OUTBOX_CHANNEL, pullEvents } from './store/outbox.ts';
 
 /** The model a user falls back to on the free Ollama pool when they have no key for a premium one. */
@@ -182,6 +188,7 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
       },
       setPreferences: (userId, preferences) => upsertAiPreferences(db, userId, preferences),
       recordUsage: (record) => insertAiUsage(db, record),
+      recordUsageBatch: (records) => insertAiUsageRows(db, records),
       usage: (userId, limit, before) => listAiUsage(db, userId, limit, before),
     },
     revocations: {
