@@ -1,6 +1,6 @@
 // Sets up bench:gateway's side-by-side comparison: Portkey's open-source gateway and CALOS with
-// identity on PostgreSQL, on the embedded engine with PGlite on worker threads (the default),
-// and on the embedded engine with PGlite on the main thread (as before), each in its own process
+// identity on PostgreSQL, on the embedded engine with PGlite on the main thread (the default),
+// and on the embedded engine with PGlite on worker threads, each in its own process
 // in front of the same instant Ollama stand-in; then runs and reports it (side-by-side.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,7 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
   ): PeerTarget => ({
     key,
     label,
+    pid: at.platform.pid,
     origin: at.platform.url,
     path: '/ai/v1/chat/completions',
     headers: (i) => ({
@@ -82,6 +83,7 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
     {
       key: 'portkey',
       label: 'Portkey gateway',
+      pid: portkey.pid,
       origin: portkey.url,
       path: '/v1/chat/completions',
       headers: (i) => ({

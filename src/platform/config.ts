@@ -185,7 +185,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
 
   const dataDir = path.resolve(cwd, text('CALOS_DATA_DIR') ?? '.calos');
-  const pgliteThreadRaw = text('CALOS_PGLITE_THREAD') ?? 'worker';
+  const pgliteThreadRaw = text('CALOS_PGLITE_THREAD') ?? 'main';
   const pgliteThread = (['worker', 'main'] as const).find((v) => v === pgliteThreadRaw);
   if (!pgliteThread)
     problems.push(`CALOS_PGLITE_THREAD must be worker or main (got "${pgliteThreadRaw.slice(0, 40)}")`);

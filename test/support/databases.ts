@@ -37,9 +37,8 @@ export interface IsolationOptions {
    */
   names?: readonly DatabaseName[];
   /**
-   * Where PGlite runs. Default: the test's own thread, which costs less CPU in a short test
-   * process than a worker per database (see docs/benchmarks.md); TEST_PGLITE_THREAD=worker runs
-   * every test on the worker threads that `calos start` uses.
+   * Where PGlite runs. Default: the test's own thread, as `calos start` runs it by default;
+   * TEST_PGLITE_THREAD=worker runs every test on worker threads (CALOS_PGLITE_THREAD=worker).
    */
   pgliteThread?: 'worker' | 'main';
 }

@@ -1,31 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IsolatedDatabases, isolatedDatabases } from '../../../test/support/databases.ts';
 import { testEngines } from '../../../test/support/engines.ts';
-import type { Database, Engine } from './database.ts';
+import type { Database } from './database.ts';
 import type { DBPoolManager } from './pool-manager.ts';
 
-// PGlite runs on both threads it can: the test's own and a worker thread (as `calos start` runs it).
-interface Variant {
-  label: string;
-  engine: Engine;
-  pgliteThread?: 'worker' | 'main';
-}
-const variants = testEngines().flatMap((engine): Variant[] =>
-  engine === 'pglite'
-    ? [
-        { label: 'pglite (main thread)', engine, pgliteThread: 'main' },
-        { label: 'pglite (worker thread)', engine, pgliteThread: 'worker' },
-      ]
-    : [{ label: engine, engine }],
-);
-
-describe.each(variants)('the $label engine', ({ engine, pgliteThread }: Variant) => {
+describe.each(testEngines())('the %s engine', (engine) => {
   let isolated: IsolatedDatabases;
   let pools: DBPoolManager;
   let db: Database;
 
   beforeAll(async () => {
-    isolated = await isolatedDatabases(engine, { migrated: false, pgliteThread });
+    isolated = await isolatedDatabases(engine, { migrated: false });
     pools = await isolated.open(['hollowtown']);
     db = pools.get('hollowtown');
     await db.query('CREATE TABLE counters (id INT PRIMARY KEY, value INT NOT NULL)');

@@ -23,9 +23,10 @@ import {
 } from './pglite-thread.ts';
 
 /**
- * Where PGlite's WASM runs. 'worker': a worker thread per database, so the server's event loop
- * only posts messages (the default of `calos start`). 'main': in the calling thread, for tools
- * that reach the PGlite instance itself (calos split's COPY) and for short test processes.
+ * Where PGlite's WASM runs. 'main': in the calling thread (the default; calos split's COPY needs
+ * it). 'worker': a worker thread per database, so the event loop only posts messages; every
+ * statement then costs a round trip between threads, which measured dearer than the WASM work it
+ * moves off the loop once the usage log was batched (docs/benchmarks.md, AI gateway).
  */
 export type PgliteThreadMode = 'worker' | 'main';
 
