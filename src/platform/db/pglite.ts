@@ -24,9 +24,9 @@ import {
 
 /**
  * Where PGlite's WASM runs. 'main': in the calling thread (the default; calos split's COPY needs
- * it). 'worker': a worker thread per database, so the event loop only posts messages; every
- * statement then costs a round trip between threads, which measured dearer than the WASM work it
- * moves off the loop once the usage log was batched (docs/benchmarks.md, AI gateway).
+ * it). 'worker': a worker thread per database, so the event loop only posts messages, at the
+ * price of a copy of every statement and result between threads and more memory. With the usage
+ * log batched, bench:gateway could not tell the two apart (docs/benchmarks.md, AI gateway).
  */
 export type PgliteThreadMode = 'worker' | 'main';
 
