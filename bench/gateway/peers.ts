@@ -60,7 +60,6 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
   const worker = await embedded('worker');
   const main = await embedded('main');
 
-  let n = 0;
   const calos = (
     key: string,
     label: string,
@@ -96,7 +95,6 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
     calos('worker', 'CALOS, embedded (PGlite on workers)', worker),
     calos('main', 'CALOS, embedded (PGlite on main thread)', main),
   ];
-  n += targets.length;
   const body = openaiBody(setup.model);
   for (const target of targets) await checkTarget(target, body);
 
@@ -111,7 +109,7 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
     print,
   };
   print(
-    `\n${n} targets, ${setup.options.rounds} rounds, ${setup.options.users} accounts per CALOS rotating\n`,
+    `\n${targets.length} targets, ${setup.options.rounds} rounds, ${setup.options.users} accounts per CALOS rotating\n`,
   );
   reportSideBySide(spec, await runSideBySide(spec));
 }
