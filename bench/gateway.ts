@@ -131,6 +131,23 @@ async function main() {
       }
       print(`gateway:  ${platform.url} (pid ${platform.pid}), identity + ai, ${engine}`);
 
+      // First, and before this part's accounts exist: access tokens live 5 minutes.
+      if (!options.profile) {
+        print('\n# Side by side with Portkey (OpenAI format)\n');
+        await comparePeers({
+          standInUrl: standInOf('instant').url,
+          model: (UPSTREAMS[0] as Upstream).model,
+          postgres: unreachable ? undefined : platform,
+          platformEnv,
+          dataDir,
+          cleanup,
+          options,
+          print,
+        });
+        if (options.peersOnly) return;
+        print('\n# Ollama format: the latency the gateway adds over calling the stand-in directly\n');
+      }
+
       const registering = performance.now();
       const users = await registerUsers(platform.url, options.users, { plan: 'enterprise' });
       const tokensIssuedAt = performance.now();
@@ -167,21 +184,6 @@ async function main() {
       };
 
       const instant = UPSTREAMS[0] as Upstream;
-      if (!options.profile) {
-        print('\n# Side by side with Portkey (OpenAI format)\n');
-        await comparePeers({
-          standInUrl: standInOf('instant').url,
-          model: instant.model,
-          postgres: unreachable ? undefined : { platform, users },
-          platformEnv,
-          dataDir,
-          cleanup,
-          options,
-          print,
-        });
-        if (options.peersOnly) return;
-        print('\n# Ollama format: the latency the gateway adds over calling the stand-in directly\n');
-      }
       if (options.profile) {
         await profileGateway(
           platform,

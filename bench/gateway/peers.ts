@@ -19,8 +19,11 @@ export interface PeerSetup {
   /** The instant stand-in, and the one model it serves. */
   standInUrl: string;
   model: string;
-  /** CALOS with identity on PostgreSQL and its users; absent when PostgreSQL is unreachable. */
-  postgres?: { platform: ServerProcess; users: BenchUser[] };
+  /**
+   * CALOS with identity on PostgreSQL; absent when PostgreSQL is unreachable. It gets accounts
+   * of its own here, so that this part leaves the rate limits of the later runs' accounts alone.
+   */
+  postgres?: ServerProcess;
   /** The settings every CALOS here gets (OLLAMA_HOSTS, the concurrency cap). */
   platformEnv: Record<string, string>;
   dataDir: string;
@@ -59,6 +62,11 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
   };
   const worker = await embedded('worker');
   const main = await embedded('main');
+  // Registered last: access tokens live 5 minutes, and registering on PostgreSQL is the quickest.
+  const postgres = setup.postgres && {
+    platform: setup.postgres,
+    users: await registerUsers(setup.postgres.url, setup.options.users, { plan: 'enterprise' }),
+  };
 
   const calos = (
     key: string,
@@ -91,7 +99,7 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
         'x-portkey-custom-host': setup.standInUrl,
       }),
     },
-    ...(setup.postgres ? [calos('postgres', 'CALOS, PostgreSQL', setup.postgres)] : []),
+    ...(postgres ? [calos('postgres', 'CALOS, PostgreSQL', postgres)] : []),
     calos('worker', 'CALOS, embedded (PGlite on workers)', worker),
     calos('main', 'CALOS, embedded (PGlite on main thread)', main),
   ];
