@@ -1,15 +1,19 @@
-// npm run bench:gateway [-- --users N --seconds N] [-- --profile]
+// npm run bench:gateway [-- --users N --seconds N --rounds N] [-- --peers] [-- --profile]
+// First, side by side: OpenAI-format chat through Portkey's open-source gateway and through CALOS
+// on PostgreSQL and on the embedded engine, at 50 clients (gateway/peers.ts). Then:
 // The latency the AI gateway adds over calling an Ollama stand-in directly: p50 / p99 of the
 // whole answer and of the first NDJSON line, and requests per second, at 1, 50 and 200
 // concurrent clients, for POST /api/chat non-streamed and streamed, against two upstreams: one
 // that answers at once (everything the gateway costs shows, and 50 clients saturate it) and one
 // paced like a small model on a GPU (what callers of a real Ollama pool see).
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PLANS as PLANS } from '../src/identity/client.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../src/identity/index.ts';
 import { type LoadResult, runClosedLoop } from './gateway/closed-loop.ts';
 import { type GatewayOptions, parseGatewayOptions } from './gateway/options.ts';
+import { comparePeers } from './gateway/peers.ts';
 import { profileGateway } from './gateway/profile.ts';
 import { type BenchUser, registerUsers } from './load/accounts.ts';
 import { Cleanup } from './load/cleanup.ts';
@@ -106,16 +110,16 @@ async function main() {
         databaseEnv = databases.env;
         engine = `PostgreSQL ${databases.server}, a fresh identity database`;
       }
+      const platformEnv = {
+        OLLAMA_HOSTS: UPSTREAMS.map((upstream) => standInOf(upstream.key).url).join(','),
+        // The gateway's own cap (default 4 per instance, like Ollama's parallel slots) would
+        // queue most of 200 clients; the stand-in has no such limit, so lift it to compare.
+        OLLAMA_MAX_CONCURRENCY: '1024',
+      };
       const platform = await spawnPlatform({
         services: ['identity', 'ai'],
-        dataDir,
-        env: {
-          ...databaseEnv,
-          OLLAMA_HOSTS: UPSTREAMS.map((upstream) => standInOf(upstream.key).url).join(','),
-          // The gateway's own cap (default 4 per instance, like Ollama's parallel slots) would
-          // queue most of 200 clients; the stand-in has no such limit, so lift it to compare.
-          OLLAMA_MAX_CONCURRENCY: '1024',
-        },
+        dataDir: path.join(dataDir, 'gateway'),
+        env: { ...databaseEnv, ...platformEnv },
       });
       cleanup.add('platform', () => platform.stop());
       for (const upstream of UPSTREAMS) {
@@ -126,6 +130,23 @@ async function main() {
         );
       }
       print(`gateway:  ${platform.url} (pid ${platform.pid}), identity + ai, ${engine}`);
+
+      // First, and before this part's accounts exist: access tokens live 5 minutes.
+      if (!options.profile) {
+        print('\n# Side by side with Portkey (OpenAI format)\n');
+        await comparePeers({
+          standInUrl: standInOf('instant').url,
+          model: (UPSTREAMS[0] as Upstream).model,
+          postgres: unreachable ? undefined : platform,
+          platformEnv,
+          dataDir,
+          cleanup,
+          options,
+          print,
+        });
+        if (options.peersOnly) return;
+        print('\n# Ollama format: the latency the gateway adds over calling the stand-in directly\n');
+      }
 
       const registering = performance.now();
       const users = await registerUsers(platform.url, options.users, { plan: 'enterprise' });
@@ -173,7 +194,7 @@ async function main() {
             user: users[0] as BenchUser,
             chatBody: chatBody(false),
             databaseEnv: unreachable ? undefined : databaseEnv,
-            dataDir,
+            dataDir: path.join(dataDir, 'gateway'),
           },
         );
         return;

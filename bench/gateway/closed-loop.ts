@@ -14,6 +14,8 @@ export interface LoadSpec {
   /** Headers of the n-th request (e.g. rotating over many users' tokens). */
   headers: (n: number) => Record<string, string>;
   body: string;
+  /** Bytes every complete answer ends near (default: Ollama's `"done":true`). */
+  completeMarker?: string;
 }
 
 export interface LoadResult {
@@ -27,7 +29,8 @@ export interface LoadResult {
 }
 
 const NEWLINE = 0x0a;
-const DONE = Buffer.from('"done":true');
+/** How much of an answer's end is kept to look for the marker. */
+const TAIL_BYTES = 1024;
 
 export async function runClosedLoop(spec: LoadSpec): Promise<LoadResult> {
   const pool = new Pool(spec.origin, {
@@ -35,6 +38,7 @@ export async function runClosedLoop(spec: LoadSpec): Promise<LoadResult> {
     pipelining: 1,
     keepAliveTimeout: 60_000,
   });
+  const marker = Buffer.from(spec.completeMarker ?? '"done":true');
   const whole: number[] = [];
   const firstLine: number[] = [];
   const failures = new Map<string, number>();
@@ -58,7 +62,7 @@ export async function runClosedLoop(spec: LoadSpec): Promise<LoadResult> {
         });
         for await (const chunk of body as AsyncIterable<Buffer>) {
           if (firstLineAt === undefined && chunk.includes(NEWLINE)) firstLineAt = performance.now();
-          tail = Buffer.concat([tail, chunk]).subarray(-256);
+          tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
         }
         const ended = performance.now();
         answers += 1;
@@ -66,8 +70,8 @@ export async function runClosedLoop(spec: LoadSpec): Promise<LoadResult> {
           fail(`HTTP ${statusCode}: ${tail.toString('utf8').slice(0, 200)}`);
           continue;
         }
-        if (!tail.includes(DONE)) {
-          fail('an answer without "done":true');
+        if (!tail.includes(marker)) {
+          fail(`an answer without ${marker.toString()}`);
           continue;
         }
         if (sent < measureFrom) continue;

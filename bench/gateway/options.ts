@@ -1,4 +1,4 @@
-// bench:gateway's command line: --users N, --seconds N, --profile.
+// bench:gateway's command line: --users N, --seconds N, --rounds N, --peers, --profile.
 import { parseArgs } from 'node:util';
 
 export interface GatewayOptions {
@@ -8,6 +8,10 @@ export interface GatewayOptions {
   seconds: number;
   /** Profile the gateway process (--cpu-prof) at 50 clients instead of the comparison. */
   profile: boolean;
+  /** Only the side-by-side comparison with Portkey (OpenAI format), not the Ollama-format runs. */
+  peersOnly: boolean;
+  /** Rounds of the side-by-side comparison (each target once per round). */
+  rounds: number;
 }
 
 export function parseGatewayOptions(argv: readonly string[]): GatewayOptions {
@@ -18,6 +22,8 @@ export function parseGatewayOptions(argv: readonly string[]): GatewayOptions {
       users: { type: 'string' },
       seconds: { type: 'string' },
       profile: { type: 'boolean' },
+      peers: { type: 'boolean' },
+      rounds: { type: 'string' },
     },
   });
   const whole = (name: string, raw: string | undefined, fallback: number) => {
@@ -30,5 +36,7 @@ export function parseGatewayOptions(argv: readonly string[]): GatewayOptions {
     users: whole('users', values.users, 300),
     seconds: whole('seconds', values.seconds, 5),
     profile: values.profile ?? false,
+    peersOnly: values.peers ?? false,
+    rounds: whole('rounds', values.rounds, 3),
   };
 }

@@ -179,6 +179,9 @@ export interface AiUsageRecord {
   errorCode: string | null;
 }
 
+/** The most rows one recordUsageBatch call takes. */
+export const AI_USAGE_BATCH_LIMIT = 500;
+
 /** A line of the account's usage log, as identity keeps it. */
 export interface AiUsageRow {
   usage_id: number;
@@ -220,6 +223,11 @@ export interface AiAccountClient {
   preferences(userId: string): Promise<AiPreferences>;
   setPreferences(userId: string, preferences: AiPreferences): Promise<AiPreferences>;
   recordUsage(record: AiUsageRecord): Promise<void>;
+  /**
+   * Many rows in one statement (the gateway's batches), at most AI_USAGE_BATCH_LIMIT; rows of
+   * accounts that are gone are skipped. A row the table refuses fails the whole batch.
+   */
+  recordUsageBatch(records: readonly AiUsageRecord[]): Promise<void>;
   /** Newest first; `before` continues below a usage_id. */
   usage(userId: string, limit: number, before?: number): Promise<AiUsageRow[]>;
   /** Keeps a response of this user until its expiresAt (nothing for an account deleted meanwhile). */
@@ -384,6 +392,7 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'ai.preferences',
   'ai.setPreferences',
   'ai.recordUsage',
+  'ai.recordUsageBatch',
   'ai.usage',
   'ai.storeResponse',
   'ai.storedResponse',

@@ -240,6 +240,11 @@ export const IdentityErrors = {
     new AppError(404, 'PLAN_NOT_FOUND', `No plan "${code}"`, { plan_code: code }),
   planChangeInvalid: (reason: string) => new AppError(400, 'PLAN_CHANGE_INVALID', reason),
   staffInputInvalid: (reason: string) => new AppError(400, 'STAFF_INPUT_INVALID', reason),
+  aiUsageBatchTooLarge: (count: number, limit: number) =>
+    new AppError(400, 'AI_USAGE_BATCH_TOO_LARGE', `At most ${limit} usage rows at once (got ${count})`, {
+      count,
+      limit,
+    }),
   lastAdminOfAll: () =>
     new AppError(
       409,

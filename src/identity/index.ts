@@ -8,8 +8,9 @@ import { exportPage } from '../platform/data-portability.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { isUuid } from '../platform/ids.ts';
 import { createMailTransport, type MailTransport } from '../platform/mail.ts';
-import { type IdentityClient, planCacheFor } from './client.ts';
+import { AI_USAGE_BATCH_LIMIT, type IdentityClient, planCacheFor } from './client.ts';
 import type { IdentityDeps } from './deps.ts';
+import { IdentityErrors } from './errors.ts';
 import type { IdentityLinks } from './links.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createBackchannelLogout } from './oidc/backchannel.ts';
@@ -37,7 +38,13 @@ import { createRecoveryService, type RecoveryService } from './service/recovery.
 import { createRevocationFeed } from './service/revocations.ts';
 import { createTokenIssuer, type TokenIssuer } from './service/tokens.ts';
 import { createTwoFactorService, type TwoFactorService } from './service/two-factor.ts';
-import { findAiPreferences, insertAiUsage, listAiUsage, upsertAiPreferences } from './store/ai.ts';
+import {
+  findAiPreferences,
+  insertAiUsage,
+  insertAiUsageRows,
+  listAiUsage,
+  upsertAiPreferences,
+} from './store/ai.ts';
 import {
   deleteStoredResponse,
   findResponseChain,
@@ -188,6 +195,11 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
       },
       setPreferences: (userId, preferences) => upsertAiPreferences(db, userId, preferences),
       recordUsage: (record) => insertAiUsage(db, record),
+      recordUsageBatch: async (records) => {
+        if (records.length > AI_USAGE_BATCH_LIMIT)
+          throw IdentityErrors.aiUsageBatchTooLarge(records.length, AI_USAGE_BATCH_LIMIT);
+        await insertAiUsageRows(db, records);
+      },
       usage: (userId, limit, before) => listAiUsage(db, userId, limit, before),
       storeResponse: (userId, stored) =>
         isUuid(userId) ? insertStoredResponse(db, userId, stored) : Promise.resolve(),

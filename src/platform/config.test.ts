@@ -22,8 +22,13 @@ describe('configuration', () => {
     expect(config.databases.identity).toEqual({
       engine: 'pglite',
       dir: path.resolve('/srv/calos/.calos/identity'),
+      thread: 'main',
     });
     expect(config.databases.family.engine).toBe('pglite');
+    expect(loadConfig({ CALOS_PGLITE_THREAD: 'worker' }, '/srv').databases.recipes).toMatchObject({
+      thread: 'worker',
+    });
+    expect(() => loadConfig({ CALOS_PGLITE_THREAD: 'both' }, '/srv')).toThrow(/CALOS_PGLITE_THREAD/);
     expect(Object.isFrozen(config)).toBe(true);
   });
 

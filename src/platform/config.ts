@@ -19,7 +19,12 @@ export const SERVICE_NAMES = ['identity', 'hollowtown', 'recipes', 'family', 'ai
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export type DatabaseTarget =
-  | { engine: 'pglite'; dir: string }
+  | {
+      engine: 'pglite';
+      dir: string;
+      /** Where PGlite runs (`CALOS_PGLITE_THREAD`); unset means the opening thread. */
+      thread?: 'worker' | 'main';
+    }
   | {
       engine: 'postgres';
       /** Connection URL of the database itself. */
@@ -180,6 +185,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
 
   const dataDir = path.resolve(cwd, text('CALOS_DATA_DIR') ?? '.calos');
+  const pgliteThreadRaw = text('CALOS_PGLITE_THREAD') ?? 'main';
+  const pgliteThread = (['worker', 'main'] as const).find((v) => v === pgliteThreadRaw);
+  if (!pgliteThread)
+    problems.push(`CALOS_PGLITE_THREAD must be worker or main (got "${pgliteThreadRaw.slice(0, 40)}")`);
 
   const serverUrl = text('CALOS_POSTGRES_URL');
   let server: URL | undefined;
@@ -220,7 +229,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         maintenanceUrl: withDatabase(server, maintenance),
       };
     } else {
-      databases[name] = { engine: 'pglite', dir: path.join(dataDir, name) };
+      databases[name] = { engine: 'pglite', dir: path.join(dataDir, name), thread: pgliteThread };
     }
   }
 

@@ -1,5 +1,6 @@
 // The Ollama stand-in, driven by the official `ollama` client as the gateway's callers will.
 import { Ollama } from 'ollama';
+import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OllamaStandIn, startOllamaStandIn } from './ollama.ts';
 
@@ -204,5 +205,24 @@ describe('the Ollama stand-in with the official client', () => {
       JSON.stringify({ model: 'llama3.2', prompt: 'x'.repeat(1024 * 1024) }),
     );
     expect(huge.status).toBe(413);
+  });
+});
+
+describe("the Ollama stand-in's OpenAI-compatible endpoint, with the official openai client", () => {
+  it('answers /v1/chat/completions as Ollama does, and a model not installed with 404', async () => {
+    const openai = new OpenAI({ baseURL: `${standIn.url}/v1`, apiKey: 'ollama' });
+    const completion = await openai.chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'why is the sky blue' }],
+    });
+    expect(completion.choices[0]).toMatchObject({
+      message: { role: 'assistant', content: 'why is the sky' },
+      finish_reason: 'stop',
+    });
+    expect(completion.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 4 });
+    const missing = await openai.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
+    expect(missing).toMatchObject({ status: 404 });
   });
 });

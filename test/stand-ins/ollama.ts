@@ -13,6 +13,7 @@ import {
   type OllamaOptions,
   showModel,
 } from './ollama-models.ts';
+import { openaiChat } from './ollama-openai.ts';
 import { type Exchange, type Protocol, type StandIn, startStandIn } from './server.ts';
 import { sendJson, sendText } from './wire.ts';
 
@@ -21,7 +22,13 @@ export type OllamaStandIn = StandIn<OllamaOptions>;
 
 type Route = (exchange: Exchange<OllamaOptions>) => Promise<void> | void;
 
-const INFERENCE_PATHS = new Set(['/api/chat', '/api/generate', '/api/embed', '/api/embeddings']);
+const INFERENCE_PATHS = new Set([
+  '/api/chat',
+  '/api/generate',
+  '/api/embed',
+  '/api/embeddings',
+  '/v1/chat/completions',
+]);
 
 export function startOllamaStandIn(options: Partial<OllamaOptions> = {}): Promise<OllamaStandIn> {
   const loaded = new LoadedModels(options.loaded);
@@ -49,6 +56,7 @@ export function startOllamaStandIn(options: Partial<OllamaOptions> = {}): Promis
     '/api/embed': { POST: (exchange) => embed(exchange, loaded) },
     '/api/embeddings': { POST: (exchange) => embeddings(exchange, loaded) },
     '/api/show': { POST: show },
+    '/v1/chat/completions': { POST: openaiChat(loaded) },
   };
 
   const protocol: Protocol<OllamaOptions> = {

@@ -30,12 +30,15 @@ export function cliEnvFor(
   isolated: Pick<IsolatedDatabases, 'dataDir' | 'targets'>,
   extra: Record<string, string> = {},
 ): NodeJS.ProcessEnv {
+  // The command opens PGlite on the thread the test's own databases use (test/support/databases.ts).
+  const pglite = Object.values(isolated.targets).find((target) => target.engine === 'pglite');
   return {
     ...process.env,
     NODE_ENV: 'development',
     LOG_LEVEL: 'silent',
     CALOS_DATA_DIR: isolated.dataDir,
     CALOS_POSTGRES_URL: '',
+    ...(pglite?.engine === 'pglite' && pglite.thread ? { CALOS_PGLITE_THREAD: pglite.thread } : {}),
     ...Object.fromEntries(
       DATABASE_NAMES.map((name) => {
         const target = isolated.targets[name];

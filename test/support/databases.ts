@@ -36,6 +36,11 @@ export interface IsolationOptions {
    * template (about 40 MB each); opening another finds no cluster there.
    */
   names?: readonly DatabaseName[];
+  /**
+   * Where PGlite runs. Default: the test's own thread, as `calos start` runs it by default;
+   * TEST_PGLITE_THREAD=worker runs every test on worker threads (CALOS_PGLITE_THREAD=worker).
+   */
+  pgliteThread?: 'worker' | 'main';
 }
 
 export async function isolatedDatabases(
@@ -54,7 +59,9 @@ export async function isolatedDatabases(
         cpSync(path.join(inject('pgliteTemplateDir'), name), path.join(dataDir, name), { recursive: true });
       }
     }
-    for (const name of DATABASE_NAMES) targets[name] = { engine: 'pglite', dir: path.join(dataDir, name) };
+    const thread = options.pgliteThread ?? testPgliteThread();
+    for (const name of DATABASE_NAMES)
+      targets[name] = { engine: 'pglite', dir: path.join(dataDir, name), thread };
   } else {
     const templates = inject('postgresTemplates');
     if (!templates) throw new Error('PostgreSQL templates are missing: is TEST_ENGINES without postgres?');
@@ -105,4 +112,11 @@ export async function dropDatabases(names: string[]): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+function testPgliteThread(): 'worker' | 'main' {
+  const raw = process.env.TEST_PGLITE_THREAD ?? 'main';
+  if (raw !== 'worker' && raw !== 'main')
+    throw new Error(`TEST_PGLITE_THREAD must be worker or main (got "${raw}")`);
+  return raw;
 }

@@ -1,6 +1,6 @@
 // AI preferences and the per-request usage log, kept with the account.
 import type { Queryable } from '../../platform/db/database.ts';
-import type { AiUsageRecord, AiUsageRow } from '../client.ts';
+import { AI_USAGE_BATCH_LIMIT, type AiUsageRecord, type AiUsageRow } from '../client.ts';
 
 export interface AiPreferencesRow {
   model_preference: string | null;
@@ -54,6 +54,45 @@ export async function insertAiUsage(db: Queryable, record: AiUsageRecord): Promi
       record.outcome,
       record.errorCode,
     ],
+  );
+}
+
+const usageValues = (record: AiUsageRecord) => [
+  record.userId,
+  record.app.slice(0, 40),
+  record.endpoint.slice(0, 100),
+  record.model.slice(0, 200),
+  record.provider,
+  record.instance,
+  record.byok,
+  record.promptTokens,
+  record.completionTokens,
+  record.cachedTokens,
+  record.credits,
+  Math.max(0, Math.round(record.latencyMs)),
+  record.outcome,
+  record.errorCode,
+];
+
+/** Many usage rows in one statement (one array parameter per column), numbered in their order. */
+export async function insertAiUsageRows(db: Queryable, records: readonly AiUsageRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  if (records.length > AI_USAGE_BATCH_LIMIT)
+    throw new RangeError(`at most ${AI_USAGE_BATCH_LIMIT} usage rows at once (got ${records.length})`);
+  const rows = records.map(usageValues);
+  const columns = Array.from({ length: 14 }, (_, i) => rows.map((row) => row[i]));
+  await db.query(
+    `INSERT INTO ai_usage_log (user_id, app, endpoint, model, provider, instance, byok, prompt_tokens,
+       completion_tokens, cached_tokens, credits, latency_ms, outcome, error_code)
+     SELECT r.user_id, r.app, r.endpoint, r.model, r.provider, r.instance, r.byok, r.prompt_tokens,
+            r.completion_tokens, r.cached_tokens, r.credits, r.latency_ms, r.outcome, r.error_code
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+       $7::boolean[], $8::int[], $9::int[], $10::int[], $11::int[], $12::int[], $13::text[], $14::text[])
+       WITH ORDINALITY AS r (user_id, app, endpoint, model, provider, instance, byok, prompt_tokens,
+             completion_tokens, cached_tokens, credits, latency_ms, outcome, error_code, ord)
+     WHERE EXISTS (SELECT 1 FROM users u WHERE u.user_id = r.user_id)
+     ORDER BY r.ord`,
+    columns,
   );
 }
 

@@ -1,10 +1,11 @@
-// Embedded engine: one PGlite (Postgres in WASM) per logical database, in its own folder.
-// PGlite has a single session, so every query and transaction goes through one mutex:
-// requests queue instead of interleaving inside each other's transactions.
+// Embedded engine: one PGlite (Postgres in WASM) per logical database, in its own folder, on a
+// worker thread of its own (pglite-thread.ts) or on the main thread. PGlite has a single session,
+// so every query and transaction goes through one mutex: requests queue instead of interleaving
+// inside each other's transactions.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import type { DatabaseName } from '../databases.ts';
 import {
   type Database,
@@ -14,6 +15,20 @@ import {
   type Session,
   sharedParsers,
 } from './database.ts';
+import {
+  type EmbeddedConnection,
+  type EmbeddedQueryable,
+  type EmbeddedResult,
+  PgliteThread,
+} from './pglite-thread.ts';
+
+/**
+ * Where PGlite's WASM runs. 'main': in the calling thread (the default; calos split's COPY needs
+ * it). 'worker': a worker thread per database, so the event loop only posts messages, at the
+ * price of a copy of every statement and result between threads and more memory. With the usage
+ * log batched, bench:gateway could not tell the two apart (docs/benchmarks.md, AI gateway).
+ */
+export type PgliteThreadMode = 'worker' | 'main';
 
 /**
  * PostgreSQL's default 128 MB of shared buffers is zeroed inside the WASM heap of every embedded
@@ -23,8 +38,13 @@ import {
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
-export async function openPglite(name: DatabaseName, dir: string): Promise<Database> {
+export async function openPglite(
+  name: DatabaseName,
+  dir: string,
+  thread: PgliteThreadMode = 'main',
+): Promise<Database> {
   mkdirSync(dir, { recursive: true });
+  if (thread === 'worker') return new PgliteDatabase(name, await PgliteThread.start(dir, START_PARAMS));
   const pg = await PGlite.create(dir, { parsers: sharedParsers, startParams: START_PARAMS });
   const database = new PgliteDatabase(name, pg);
   instances.set(database, pg);
@@ -59,17 +79,18 @@ export async function initPgliteClusters(dirs: readonly string[], scratchParent:
 }
 
 /**
- * The PGlite instance under an embedded Database, for bulk loads with COPY … FROM '/dev/blob'
- * (calos split). Use it only inside `db.withSession`, which keeps every other query out.
+ * The PGlite instance under an embedded Database on the main thread, for bulk loads with
+ * COPY … FROM '/dev/blob' (calos split). Use it only inside `db.withSession`, which keeps every
+ * other query out. Undefined for a database on a worker thread.
  */
 export const pgliteOf = (database: Database): PGlite | undefined => instances.get(database);
 
-const toResult = <Row>(result: { rows: unknown[]; affectedRows?: number }): QueryResult<Row> => ({
+const toResult = <Row>(result: EmbeddedResult): QueryResult<Row> => ({
   rows: result.rows as Row[],
   rowCount: result.rows.length > 0 ? result.rows.length : (result.affectedRows ?? 0),
 });
 
-const wrapTransaction = (tx: Transaction): Queryable => ({
+const wrapTransaction = (tx: EmbeddedQueryable): Queryable => ({
   query: async <Row>(sql: string, params?: readonly unknown[]) =>
     toResult<Row>(await tx.query(sql, params ? [...params] : undefined)),
   execScript: async (sql: string) => {
@@ -117,7 +138,7 @@ class PgliteDatabase implements Database {
 
   constructor(
     readonly name: DatabaseName,
-    private readonly pg: PGlite,
+    private readonly pg: EmbeddedConnection,
   ) {
     this.#session = {
       query: async <Row>(sql: string, params?: readonly unknown[]) =>

@@ -40,7 +40,7 @@ export class DBPoolManager {
         const target = options.databases[name];
         const database =
           target.engine === 'pglite'
-            ? await openPglite(name, target.dir)
+            ? await openPglite(name, target.dir, target.thread)
             : await openPostgres(name, { ...target, poolSize: options.poolSize });
         manager.#pools.set(name, database);
       }
