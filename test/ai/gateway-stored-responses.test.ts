@@ -90,6 +90,21 @@ describe.each(testEngines())(
         | { messages: { role: string; content: unknown; tool_calls?: unknown[] }[] }
         | undefined;
 
+    it('refuses a caller whose AI limit is spent before reading the chain previous_response_id names', async () => {
+      const carol = await given(platform).user(); // free: 10 AI calls a minute
+      const openai = client(carol);
+      const unknown = { model: 'llama3.2', input: 'more', previous_response_id: 'resp_0123456789abcdef' };
+      // Under the limit the chain is looked up (and is not there)...
+      expect(await failure(openai.responses.create(unknown))).toMatchObject({ status: 404 });
+      for (let i = 0; i < 10; i++)
+        await openai.responses.create({ model: 'llama3.2', input: 'hi', store: false });
+      // ...once the minute is spent, the answer is the limit's, and no chain is read for it.
+      expect(await failure(openai.responses.create(unknown))).toMatchObject({
+        status: 429,
+        code: 'AI_RATE_LIMITED',
+      });
+    });
+
     it.each([
       ['llama3.2', '/api/chat'],
       ['gpt-4o', '/v1/chat/completions'],

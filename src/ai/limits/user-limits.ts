@@ -6,7 +6,7 @@
 import type { Config } from '../../platform/config.ts';
 import type { DependencyStatus } from '../../platform/http/server.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { consume, createLimiter, type Limiter } from '../../platform/rate-limit.ts';
+import { consume, createLimiter, type Limiter, peek } from '../../platform/rate-limit.ts';
 import { redisClient } from '../../platform/redis.ts';
 import { AiErrors } from '../errors.ts';
 
@@ -39,6 +39,11 @@ const COUNTER_CEILING = 1_000_000_000;
 export interface UserLimits {
   /** Counts one request; throws 429 AI_RATE_LIMITED naming the window that ran out. */
   admit(userId: string, limits: WindowLimits): Promise<LimitState>;
+  /**
+   * Throws 429 AI_RATE_LIMITED, as admit would, when a window is already spent, without counting
+   * anything: for work a request does before it is admitted (reading a stored response chain).
+   */
+  refuseIfSpent(userId: string, limits: WindowLimits): Promise<void>;
   /** Whether the counters are shared, for /readyz: undefined without REDIS_URL (per process by design). */
   health(): Promise<DependencyStatus | undefined>;
 }
@@ -97,6 +102,15 @@ export function createUserLimits(
               'Redis does not answer: AI rate limits are counted per gateway process ' +
               `(${requestsCountedAlone} requests so far), so a user may get each limit once per process`,
           };
+    },
+    async refuseIfSpent(userId, limits) {
+      for (const { window, key } of WINDOWS) {
+        const limit = limits[key];
+        const now = await peek(limiters.get(window) as Limiter, userId).catch(() => undefined);
+        // Redis away: admit decides (and counts in this process), as it always does then.
+        if (now && now.consumed >= limit)
+          throw AiErrors.rateLimited(window, limit, Math.max(1, Math.ceil(now.resetMs / 1000)));
+      }
     },
     async admit(userId, limits) {
       const fallbacksBefore = fallbacks;

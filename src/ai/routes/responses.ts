@@ -5,6 +5,7 @@
 
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import { planCacheFor } from '../../identity/client.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { bearer } from '../../platform/http/schemas.ts';
@@ -188,6 +189,12 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
     async (request, reply) => {
       const caller = callerOf(request);
       const previousId = previousResponseIdOf(request.body);
+      // A chain may be 16 MiB to read: a caller whose AI limit is spent is refused before it is.
+      if (previousId)
+        await deps.limits.refuseIfSpent(
+          caller.userId,
+          (await planCacheFor(deps.identity).entitlementsOf(caller.plan)).aiRateLimits,
+        );
       const previous = previousId ? await previousChain(deps, caller.userId, previousId) : undefined;
       const call = parseResponses(request.body, previous?.items);
       checkStorable(call, previous);
