@@ -257,6 +257,8 @@ describe.skipIf(!hasChromium)('web: the CALOS account and one sign-in across dom
     await page.getByRole('button', { name: 'Buy', exact: true }).click();
     await visible(page.getByRole('status').getByText('Added 500 credits'));
     await visible(page.getByTestId('balance').getByText('1,500'));
+    // The history reloads after the balance: wait for the purchase's row (a count does not wait).
+    await visible(page.locator('table tbody tr').nth(1));
     expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(2);
 
     // Plan: switch to Family.
