@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { createAiHttpClient } from './ai/client.ts';
 import { aiService } from './ai/index.ts';
 import { registerDoctorEndpoint } from './cli/doctor/endpoint.ts';
+import { registerCliEndpoint } from './cli/in-server/endpoint.ts';
 import { loadStarterPack, type StarterLoadResult } from './cli/seed/starter.ts';
 import { familyService, hollowtownService, identityService, recipesService } from './cross-app/index.ts';
 import { createFamilyHttpClient } from './family/client.ts';
@@ -224,14 +225,16 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       clock,
       revocations: revocationList,
       dependencies: () => dependencyStatus(remotes, revocationList, mounted),
-      processRoutes: (server) =>
+      processRoutes: (server) => {
         registerDoctorEndpoint(server, {
           config,
           databases,
           clients,
           token: doctorToken,
           migrationsDir: options.migrationsDir,
-        }),
+        });
+        registerCliEndpoint(server, { config, databases, token: doctorToken });
+      },
     });
     const address = await app.listen({ port: config.port, host: config.host });
     databases.announceServer({ url: address, doctorToken });

@@ -1,9 +1,10 @@
 // `calos affiliate report --since <date> [--json]`: "Buy at …" clicks by app, retailer and kind
 // of item, read from each app's own database (affiliate_clicks).
+
 import { type ClickCount, countClicks } from '../affiliate/store.ts';
 import { AFFILIATE_APPS } from '../platform/affiliate-config.ts';
 import type { Config } from '../platform/config.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
+import { openCliDatabases } from './databases.ts';
 import { pad, print, UsageError } from './output.ts';
 
 const USAGE = 'use: calos affiliate report --since <YYYY-MM-DD or ISO 8601 time> [--json]';
@@ -31,7 +32,7 @@ export async function runAffiliate(
 ): Promise<number> {
   if (action !== 'report') throw new UsageError(USAGE);
   const since = parseSince(values.since);
-  const pools = await DBPoolManager.open({
+  const pools = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: [...AFFILIATE_APPS],

@@ -1,9 +1,10 @@
 // calos clients add|list|remove: registers the apps that sign people in with CALOS (another
 // domain's, a partner's) with identity's OpenID Connect provider, straight on identity's database.
+
 import { createIdentityServices } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { createLogger } from '../platform/logger.ts';
+import { openCliDatabases } from './databases.ts';
 import { CliErrors } from './errors.ts';
 import { print, UsageError } from './output.ts';
 
@@ -34,7 +35,7 @@ export async function runClients(
   if (action !== 'add' && action !== 'list' && action !== 'remove') throw new UsageError(USAGE);
   if (action === 'add' && !options.name) throw new UsageError(`--name is required. ${USAGE}`);
   if (action === 'remove' && !args[0]) throw new UsageError(`name the client_id to remove. ${USAGE}`);
-  const pools = await DBPoolManager.open({
+  const pools = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: ['identity'],

@@ -1,15 +1,16 @@
 // calos import --user <login> <file>: takes a "Download my data" archive (of this or another
 // CALOS) into an existing account, as POST /api/account/import does for the person signed in:
 // the same limits, the same idempotency (running it twice adds nothing), the same summary.
+
 import { readFile, stat } from 'node:fs/promises';
 import { importAccountArchive } from '../cross-app/account-data.ts';
 import { ACCOUNT_ARCHIVE_LIMITS, type IdentityClient, IdentityErrors } from '../identity/client.ts';
 import { createServiceClients } from '../main.ts';
 import type { Config } from '../platform/config.ts';
 import { DATABASE_NAMES } from '../platform/databases.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { createLogger } from '../platform/logger.ts';
 import { migrationStatus } from '../platform/migrations/migrator.ts';
+import { openCliDatabases } from './databases.ts';
 import { CliErrors } from './errors.ts';
 import { cliEnv, print, UsageError } from './output.ts';
 
@@ -32,7 +33,7 @@ export async function runImport(
     );
   const archive = await readFile(file);
   const logger = createLogger({ logLevel: cliEnv().LOG_LEVEL ? config.logLevel : 'silent' });
-  const databases = await DBPoolManager.open({
+  const databases = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: DATABASE_NAMES,

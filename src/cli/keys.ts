@@ -1,12 +1,13 @@
 // calos keys rotate-master [--new-key <64 hex>]: re-encrypts every secret sealed under the master
 // key (users' API keys, token signing keys) under a new one, all or nothing.
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { ACCESS_TOKEN_TTL_SECONDS, createTokenIssuer, rotateMasterKey } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';
 import { masterKeyId } from '../platform/crypto/envelope.ts';
 import { loadMasterKey, masterKeyPath, writeMasterKeyFile } from '../platform/crypto/master-key.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
+import { openCliDatabases } from './databases.ts';
 import { CliErrors } from './errors.ts';
 import { print, UsageError } from './output.ts';
 
@@ -40,7 +41,7 @@ export async function runKeys(
     }
     writeFileSync(pendingFile, `${newKey.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   }
-  const pools = await DBPoolManager.open({
+  const pools = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: ['identity'],
@@ -95,7 +96,7 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
  * tokens are not signed at all. Running servers pick the new key up within 30 s.
  */
 async function rotateSigningKey(config: Config): Promise<number> {
-  const pools = await DBPoolManager.open({
+  const pools = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: ['identity'],

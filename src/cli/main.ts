@@ -3,9 +3,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig, readEnvFile, SERVICE_NAMES, type ServiceName } from '../platform/config.ts';
+import { DataDirInUseError, type LockHolder } from '../platform/db/data-dir-lock.ts';
 import { DEFAULT_WEB_DIST } from '../platform/http/static.ts';
 import { createLogger } from '../platform/logger.ts';
-import { type CliStreams, cliEnv, print, reportFailure, UsageError, withCliContext } from './output.ts';
+import {
+  type CliStreams,
+  cliEnv,
+  hostConfig,
+  print,
+  reportFailure,
+  UsageError,
+  withCliContext,
+} from './output.ts';
 
 const HELP = `calos — one account, many apps
 
@@ -118,8 +127,9 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const given = cliEnv();
-  if (given === process.env) readEnvFile();
-  const config = loadConfig(given);
+  const host = hostConfig();
+  if (!host && given === process.env) readEnvFile();
+  const config = host ?? loadConfig(given);
   // Each command loads only its own modules: a command that needs one database does not pay
   // for importing every service.
   switch (command) {
@@ -246,6 +256,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(argv);
   } catch (error) {
+    // `npm start` holds the embedded databases: hand the command to it rather than refuse.
+    if (error instanceof DataDirInUseError && !hostConfig()) {
+      const holder = error.details as LockHolder;
+      const { canForward, forwardToServer } = await import('./in-server/forward.ts');
+      if (canForward(argv, holder)) return forwardToServer(argv, holder);
+    }
     return reportFailure(error);
   }
 }

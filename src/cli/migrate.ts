@@ -1,7 +1,8 @@
 // calos migrate [all|<db>], calos migrate status, calos rollback <db> [--to N].
+
 import type { Config } from '../platform/config.ts';
 import { DATABASE_NAMES, type DatabaseName, isDatabaseName } from '../platform/databases.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
+import type { DBPoolManager } from '../platform/db/pool-manager.ts';
 import {
   MIGRATION_ORDER,
   type MigrationEvent,
@@ -9,6 +10,7 @@ import {
   migrationStatus,
   rollback,
 } from '../platform/migrations/migrator.ts';
+import { openCliDatabases } from './databases.ts';
 import { pad, print, UsageError } from './output.ts';
 
 const describeEvent = (event: MigrationEvent) => {
@@ -36,7 +38,7 @@ async function withDatabases<T>(
   names: DatabaseName[],
   work: (pools: DBPoolManager) => Promise<T>,
 ) {
-  const pools = await DBPoolManager.open({
+  const pools = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names,

@@ -2,14 +2,15 @@
 // people reported them), on the app's own database. A decision is audited there
 // (moderation_decisions) and its notice to the author waits in the app's outbox until the app,
 // running, hands it to identity's mail.
+
 import { userInfo } from 'node:os';
 import type { Community, ItemKind } from '../community/service.ts';
 import { createHollowtownModeration } from '../hollowtown/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createRecipesModeration } from '../recipes/index.ts';
+import { openCliDatabases } from './databases.ts';
 import { print, UsageError } from './output.ts';
 
 const APPS = ['hollowtown', 'recipes'] as const;
@@ -37,7 +38,7 @@ export async function runModeration(
   values: ModerationValues,
 ): Promise<number> {
   const app = checkApp(values.app);
-  const pools = await DBPoolManager.open({
+  const pools = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: [app],

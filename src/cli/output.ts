@@ -1,6 +1,8 @@
 // How the calos command talks to a person: plain lines on stdout, problems on stderr. A run can
 // be given its own streams and environment (`runCalos`), so tests run commands in-process.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Config } from '../platform/config.ts';
+import type { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { AppError, ConfigError } from '../platform/errors.ts';
 
 /** Where a run writes: stdout and stderr by default. */
@@ -11,6 +13,8 @@ export interface CliStreams {
 
 interface CliContext extends CliStreams {
   env: NodeJS.ProcessEnv;
+  /** The server this run happens in (a command forwarded to it): its settings and open databases. */
+  host?: { config: Config; databases: DBPoolManager };
 }
 
 const context = new AsyncLocalStorage<CliContext>();
@@ -23,6 +27,10 @@ export const stdoutStream = (): CliStreams['out'] => context.getStore()?.out ?? 
 export const stderrStream = (): CliStreams['err'] => context.getStore()?.err ?? process.stderr;
 /** The environment of this run: the process's, unless the run was given one. */
 export const cliEnv = (): NodeJS.ProcessEnv => context.getStore()?.env ?? process.env;
+/** The running server's databases when this command runs inside it (see src/cli/in-server.ts). */
+export const hostDatabases = (): DBPoolManager | undefined => context.getStore()?.host?.databases;
+/** The running server's settings when this command runs inside it; else the command reads its own. */
+export const hostConfig = (): Config | undefined => context.getStore()?.host?.config;
 
 export const print = (line = '') => stdoutStream().write(`${line}\n`);
 export const printError = (line: string) => stderrStream().write(`${line}\n`);

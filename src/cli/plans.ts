@@ -1,10 +1,11 @@
 // calos plans list|set and calos staff grant|revoke|list: the operator's changes to plans and
 // staff roles, straight on identity's database, each in the staff audit log. A plan change
 // reaches running services through identity's outbox (plan.changed) at once.
+
 import { createIdentityServices, createStaffService, planCatalogOf } from '../identity/index.ts';
 import type { Config } from '../platform/config.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { createLogger } from '../platform/logger.ts';
+import { openCliDatabases } from './databases.ts';
 import { CliErrors } from './errors.ts';
 import { print, UsageError } from './output.ts';
 
@@ -71,7 +72,7 @@ async function withIdentity<T>(
   config: Config,
   work: (services: ReturnType<typeof createIdentityServices>) => Promise<T>,
 ): Promise<T> {
-  const pools = await DBPoolManager.open({
+  const pools = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: ['identity'],

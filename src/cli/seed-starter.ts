@@ -7,10 +7,10 @@ import { createServiceClients } from '../main.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { DatabaseName } from '../platform/databases.ts';
-import { DBPoolManager } from '../platform/db/pool-manager.ts';
 import { createLogger } from '../platform/logger.ts';
 import { migrationStatus } from '../platform/migrations/migrator.ts';
 import type { RecipesClient } from '../recipes/client.ts';
+import { openCliDatabases } from './databases.ts';
 import { CliErrors } from './errors.ts';
 import { cliEnv, print } from './output.ts';
 import { describeStarterLoad, loadStarterPack, type StarterLoadResult } from './seed/starter.ts';
@@ -23,7 +23,7 @@ export async function runSeedStarter(
 ): Promise<StarterLoadResult> {
   const out = options.out ?? print;
   const logger = createLogger({ logLevel: cliEnv().LOG_LEVEL ? config.logLevel : 'silent' });
-  const databases = await DBPoolManager.open({
+  const databases = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: DATABASES,

@@ -1,6 +1,7 @@
 // The services `calos seed hollowtown` needs, built in this process as src/main.ts builds them
 // but without serving HTTP: identity (the account, its plan, credits), the AI gateway (with its
 // Ollama pool, limits and metering) and Hollowtown (its client and the generation service).
+
 import type { AiChatResult, AiClient } from '../../ai/client.ts';
 import { aiService } from '../../ai/index.ts';
 import { hollowtownLinks, hollowtownService } from '../../cross-app/index.ts';
@@ -13,10 +14,11 @@ import { createRevocationList } from '../../platform/auth/revocations.ts';
 import { systemClock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { DatabaseName } from '../../platform/databases.ts';
-import { DBPoolManager } from '../../platform/db/pool-manager.ts';
+import type { DBPoolManager } from '../../platform/db/pool-manager.ts';
 import { ClientRegistry, type ServiceInstance } from '../../platform/http/service.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { migrationStatus } from '../../platform/migrations/migrator.ts';
+import { openCliDatabases } from '../databases.ts';
 import { CliErrors } from '../errors.ts';
 
 /** What every gateway answer of the run cost, discarded ones included. */
@@ -44,7 +46,7 @@ export async function openSeedServices(
   logger: Logger,
   options: { poolSize: number; migrationsDir?: string },
 ): Promise<SeedServices> {
-  const databases = await DBPoolManager.open({
+  const databases = await openCliDatabases({
     databases: config.databases,
     dataDir: config.dataDir,
     names: DATABASES,

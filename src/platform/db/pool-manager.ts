@@ -18,6 +18,8 @@ export interface PoolManagerOptions {
 export class DBPoolManager {
   readonly #pools = new Map<DatabaseName, Database>();
   #lock: DataDirLock | undefined;
+  /** A view of another manager's databases (borrow): closing it closes nothing. */
+  #borrowed = false;
 
   private constructor() {}
 
@@ -67,7 +69,26 @@ export class DBPoolManager {
     return [...this.#pools.keys()];
   }
 
+  /**
+   * These of this manager's databases, for work that must leave them open: a `calos` command run
+   * inside the server that holds the embedded databases. Closing the view closes nothing; a name
+   * this manager does not hold is left out, so the view's get() refuses it as unknown.
+   */
+  borrow(names: readonly DatabaseName[] = DATABASE_NAMES): DBPoolManager {
+    const view = new DBPoolManager();
+    view.#borrowed = true;
+    for (const name of names) {
+      const database = this.#pools.get(name);
+      if (database) view.#pools.set(name, database);
+    }
+    return view;
+  }
+
   async closeAll(): Promise<void> {
+    if (this.#borrowed) {
+      this.#pools.clear();
+      return;
+    }
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.allSettled(pools.map((pool) => pool.close()));
