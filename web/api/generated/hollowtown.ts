@@ -5913,7 +5913,13 @@ export interface paths {
                          */
                         difficulty?: "easy" | "medium" | "hard" | "nightmare";
                         image_url?: string | null;
-                        ingredients?: unknown[];
+                        ingredients?: (string | {
+                            name: string;
+                            note?: string | null;
+                            quantity?: number | null;
+                            quantity_max?: number | null;
+                            unit?: string | null;
+                        })[];
                         /** @description At most 50 steps of at most 2000 characters */
                         instructions?: string[];
                         /** @description Default false: only you can see it */
@@ -6336,7 +6342,13 @@ export interface paths {
                          */
                         difficulty?: "easy" | "medium" | "hard" | "nightmare";
                         image_url?: string | null;
-                        ingredients?: unknown[];
+                        ingredients?: (string | {
+                            name: string;
+                            note?: string | null;
+                            quantity?: number | null;
+                            quantity_max?: number | null;
+                            unit?: string | null;
+                        })[];
                         /** @description At most 50 steps of at most 2000 characters */
                         instructions?: string[];
                         /** @description Default false: only you can see it */

@@ -5343,7 +5343,14 @@ export interface paths {
                         /** @enum {unknown} */
                         difficulty?: "easy" | "medium" | "hard";
                         image_url?: string | null;
-                        ingredients?: unknown[];
+                        ingredients?: (string | {
+                            /** @example spaghetti */
+                            name: string;
+                            note?: string | null;
+                            quantity?: number | null;
+                            quantity_max?: number | null;
+                            unit?: string | null;
+                        })[];
                         instructions?: string[];
                         /** @description Published recipes are readable (not editable) by every signed-in user, and by anyone on their public page (/r/{id}) */
                         is_published?: boolean;
@@ -5751,7 +5758,14 @@ export interface paths {
                         /** @enum {unknown} */
                         difficulty?: "easy" | "medium" | "hard";
                         image_url?: string | null;
-                        ingredients?: unknown[];
+                        ingredients?: (string | {
+                            /** @example spaghetti */
+                            name: string;
+                            note?: string | null;
+                            quantity?: number | null;
+                            quantity_max?: number | null;
+                            unit?: string | null;
+                        })[];
                         instructions?: string[];
                         /** @description Published recipes are readable (not editable) by every signed-in user, and by anyone on their public page (/r/{id}) */
                         is_published?: boolean;
@@ -7755,7 +7769,22 @@ export interface paths {
                         /** @description The aisles in the order the store is walked; those left out come after, in the default order */
                         aisle_order?: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                         /** @description The whole list (replaces it on PATCH) */
-                        items?: unknown[];
+                        items?: (string | {
+                            /**
+                             * @description Guessed from the name when not given
+                             * @enum {unknown}
+                             */
+                            aisle?: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
+                            /** @description Ignored: links are made by the server */
+                            buy_links?: unknown[];
+                            /** @description Default false */
+                            checked?: boolean;
+                            cost_cents?: number | null;
+                            name: string;
+                            note?: string | null;
+                            quantity?: number | null;
+                            unit?: string | null;
+                        })[];
                         list_name: string;
                         purchased_at?: string | null;
                         store?: string | null;
@@ -8023,7 +8052,22 @@ export interface paths {
                         /** @description The aisles in the order the store is walked; those left out come after, in the default order */
                         aisle_order?: ("produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other")[];
                         /** @description The whole list (replaces it on PATCH) */
-                        items?: unknown[];
+                        items?: (string | {
+                            /**
+                             * @description Guessed from the name when not given
+                             * @enum {unknown}
+                             */
+                            aisle?: "produce" | "bakery" | "dairy" | "meat-fish" | "frozen" | "pantry" | "drinks" | "household" | "other";
+                            /** @description Ignored: links are made by the server */
+                            buy_links?: unknown[];
+                            /** @description Default false */
+                            checked?: boolean;
+                            cost_cents?: number | null;
+                            name: string;
+                            note?: string | null;
+                            quantity?: number | null;
+                            unit?: string | null;
+                        })[];
                         list_name?: string;
                         purchased_at?: string | null;
                         store?: string | null;
