@@ -153,6 +153,71 @@ describe.each(testEngines())(
       },
     );
 
+    it.each([
+      ['llama3.2', undefined],
+      ['gpt-4o', [weatherTool]],
+    ])(
+      'replays a stored %s response with retrieve(id, {stream: true}): the same events and sequence numbers',
+      async (model, tools) => {
+        const openai = client();
+        const input = tools ? 'what about get_weather in Oslo' : 'tell me about soup';
+        const live: { type: string; sequence_number: number }[] = [];
+        for await (const event of await openai.responses.create({
+          model,
+          input,
+          ...(tools ? { tools } : {}),
+          stream: true,
+        }))
+          live.push(event);
+        const done = live.at(-1) as unknown as { type: string; response: { id: string } };
+        expect(done.type).toBe('response.completed');
+        const id = done.response.id;
+
+        const replay = async (query: { starting_after?: number } = {}) => {
+          const events: unknown[] = [];
+          for await (const event of await openai.responses.retrieve(id, { stream: true, ...query }))
+            events.push(event);
+          return events;
+        };
+        const replayed = await replay();
+        // Several deltas, each as it was sent, ids and all.
+        expect(live.filter((e) => e.type.endsWith('.delta')).length).toBeGreaterThan(1);
+        expect(replayed).toEqual(live);
+        expect(live.map((e) => e.sequence_number)).toEqual(live.map((_, i) => i));
+        expect(await replay({ starting_after: 3 })).toEqual(live.slice(4));
+        expect(await replay({ starting_after: live.length + 5 })).toEqual([]);
+
+        // Answered whole, it replays as one delta per item, ending with the stored response.
+        const whole = await openai.responses.create({ model, input, ...(tools ? { tools } : {}) });
+        const events: unknown[] = [];
+        for await (const event of await openai.responses.retrieve(whole.id, { stream: true }))
+          events.push(event);
+        expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { id: whole.id } });
+        // (The SDK adds output_text to what retrieve answers.)
+        const { output_text: _text, ...retrieved } = await openai.responses.retrieve(whole.id);
+        expect((events.at(-1) as { response: unknown }).response).toEqual(retrieved);
+        const deltas = events.filter((e) => (e as { type: string }).type.endsWith('.delta')) as {
+          delta: string;
+        }[];
+        expect(deltas.map((e) => e.delta).join('')).toBe(
+          whole.output
+            .map((item) =>
+              item.type === 'message'
+                ? item.content.map((part) => (part.type === 'output_text' ? part.text : '')).join('')
+                : item.type === 'function_call'
+                  ? item.arguments
+                  : '',
+            )
+            .join(''),
+        );
+        // Another user's id: OpenAI's 404, streamed or not.
+        expect(await failure(client(bob).responses.retrieve(id, { stream: true }))).toMatchObject({
+          status: 404,
+          code: 'RESPONSE_NOT_FOUND',
+        });
+      },
+    );
+
     it('runs a tool loop with only previous_response_id and function_call_output items', async () => {
       const openai = client();
       const called = await openai.responses.create({

@@ -1,11 +1,14 @@
-// The stored responses of the Responses API, as OpenAI serves them: GET /v1/responses/{id},
+// The stored responses of the Responses API, as OpenAI serves them: GET /v1/responses/{id} (whole,
+// or its events replayed with ?stream=true),
 // DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items. Only the caller's own;
 // another user's id is 404, as one that never was.
 
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
+import { replayEvents } from '../formats/response-events.ts';
 import type { GatewayDeps } from '../gateway/execute.ts';
 import { callerOf } from './caller.ts';
 import { OpenAIErrorResponse } from './dialects.ts';
@@ -25,14 +28,42 @@ export function registerStoredResponseRoutes(app: App, deps: GatewayDeps) {
     {
       schema: {
         tags: ['openai'],
-        summary: 'A stored response, as it was answered (Responses API)',
+        summary: 'A stored response, as it was answered, or its events replayed (Responses API)',
+        description:
+          "`stream=true` sends the response's events as server-sent events, as its stream sent them (the same " +
+          'sequence numbers); `starting_after` a sequence number to start after.',
         security: bearer,
         params: Id,
-        querystring: Type.Object({ include: Type.Optional(Type.Unknown()) }, { additionalProperties: true }),
-        response: { 200: Type.Unsafe<unknown>({ description: 'The response object' }), ...errors },
+        querystring: Type.Object(
+          {
+            include: Type.Optional(Type.Unknown()),
+            stream: Type.Optional(Type.Boolean()),
+            starting_after: Type.Optional(Type.Integer({ minimum: 0 })),
+            include_obfuscation: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: true },
+        ),
+        response: {
+          200: Type.Unsafe<unknown>({ description: 'The response object, or its events' }),
+          ...errors,
+        },
       },
     },
-    async (request) => (await ownResponse(callerOf(request).userId, request.params.id)).response,
+    async (request, reply) => {
+      const stored = await ownResponse(callerOf(request).userId, request.params.id);
+      if (request.query.stream !== true) return stored.response;
+      const after = request.query.starting_after ?? -1;
+      const events = replayEvents(stored.response, stored.streamDeltas);
+      reply.header('content-type', 'text/event-stream; charset=utf-8');
+      reply.header('cache-control', 'no-cache');
+      return reply.send(
+        Readable.from(
+          (function* () {
+            for (const event of events) if (event.sequence > after) yield event.text;
+          })(),
+        ),
+      );
+    },
   );
 
   app.delete(
