@@ -9,7 +9,7 @@ import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../plat
 import { createOutboxConsumer } from '../platform/outbox-consumer.ts';
 import type { AiClient } from './client.ts';
 import { collectChat, startChat } from './gateway/chat.ts';
-import type { GatewayDeps } from './gateway/execute.ts';
+import type { GatewayDeps } from './gateway/deps.ts';
 import { createGatewayMetrics } from './gateway/metrics.ts';
 import { createUsageWriter } from './gateway/usage-writer.ts';
 import { createMetadataLimit } from './limits/metadata-limit.ts';

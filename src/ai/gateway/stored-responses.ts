@@ -7,7 +7,7 @@ import { AiErrors } from '../errors.ts';
 import type { StreamDelta } from '../formats/response-events.ts';
 import type { ResponsesCall } from '../formats/responses.ts';
 import { jsonBytes } from '../formats/responses-items.ts';
-import type { GatewayDeps } from './execute.ts';
+import type { GatewayDeps } from './deps.ts';
 
 /** How long a stored response is kept (OpenAI's 30 days); housekeeping deletes it after. */
 export const RESPONSE_RETENTION_MS = 30 * 24 * 60 * 60_000;

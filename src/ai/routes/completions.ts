@@ -21,8 +21,9 @@ import {
 } from '../formats/completions.ts';
 import { SSE_DONE, sseData } from '../formats/openai.ts';
 import { collectChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import { type GatewayDeps, type Run, startRun } from '../gateway/execute.ts';
+import { type Run, startRun } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
 import { promptTokenCeiling } from '../metering/holds.ts';
 import { generateEvents } from '../providers/ollama-generate.ts';

@@ -8,8 +8,9 @@ import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platfor
 import { clientGone } from '../../platform/http/client-gone.ts';
 import type { OllamaGenerateRequest } from '../formats/ollama-generate.ts';
 import { ndjsonLine, ollamaError } from '../formats/ollama-native.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import { type GatewayDeps, type Run, startRun } from '../gateway/execute.ts';
+import { type Run, startRun } from '../gateway/execute.ts';
 import type { Route } from '../gateway/route.ts';
 import { promptTokenCeiling } from '../metering/holds.ts';
 import { endpoint, postJson } from '../providers/http.ts';

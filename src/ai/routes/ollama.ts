@@ -25,8 +25,9 @@ import {
 } from '../formats/ollama-native.ts';
 import { ToolCallCollector } from '../formats/tool-calls.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import type { Run } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
 import { endpoint, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';

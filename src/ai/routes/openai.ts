@@ -21,8 +21,9 @@ import {
   sseData,
 } from '../formats/openai.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import type { Run } from '../gateway/execute.ts';
 import { normalizeOllamaModel } from '../providers/registry.ts';
 import type { ChatEvent, Usage } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';

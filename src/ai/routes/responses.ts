@@ -20,8 +20,9 @@ import {
 } from '../formats/response-object.ts';
 import { parseResponses, previousResponseIdOf } from '../formats/responses.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import type { Run } from '../gateway/execute.ts';
 import { checkStorable, keepResponse, previousChain } from '../gateway/stored-responses.ts';
 import type { ChatEvent } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';

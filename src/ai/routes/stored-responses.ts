@@ -9,7 +9,7 @@ import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
 import { replayEvents } from '../formats/response-events.ts';
-import type { GatewayDeps } from '../gateway/execute.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { callerOf } from './caller.ts';
 import { OpenAIErrorResponse } from './dialects.ts';
 
