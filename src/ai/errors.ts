@@ -93,6 +93,16 @@ export const AiErrors = {
         : `Response with id '${responseId}' not found.`,
       field ? { field, responseId } : { responseId },
     ),
+  /** An item_reference to an item the caller has in no kept response (another user's: the same). */
+  itemNotFound: (itemId: string, field: string) =>
+    new AppError(404, 'ITEM_NOT_FOUND', `Item with id '${itemId}' not found.`, { field, itemId }),
+  referencedItemsTooLarge: (bytes: number, max: number) =>
+    new AppError(
+      400,
+      'REFERENCED_ITEMS_TOO_LARGE',
+      `The items referenced take ${bytes} bytes, more than the ${max} one request may bring in`,
+      { field: 'input', bytes, max },
+    ),
   responseChainTooLong: (max: number) =>
     new AppError(
       400,

@@ -103,6 +103,73 @@ describe.each(testEngines())(
         status: 429,
         code: 'AI_RATE_LIMITED',
       });
+      // item_reference items are looked up only after the same check.
+      const referencing = { model: 'llama3.2', input: [{ type: 'item_reference' as const, id: 'msg_x' }] };
+      expect(await failure(openai.responses.create(referencing))).toMatchObject({ status: 429 });
+      // Both refusals are in the usage log, as a refusal when the call is admitted is.
+      const usage = await fetch(`${platform.url}/ai/api/usage?limit=100`, {
+        headers: { authorization: `Bearer ${carol.accessToken}` },
+      });
+      const items = (
+        (await usage.json()) as { items: { endpoint: string; model: string; outcome: string }[] }
+      ).items;
+      const refusal = { endpoint: 'v1/responses', model: 'llama3.2:latest', error_code: 'AI_RATE_LIMITED' };
+      expect(items.filter((i) => i.outcome === 'rate_limited')).toEqual([
+        expect.objectContaining(refusal),
+        expect.objectContaining(refusal),
+      ]);
+    });
+
+    it("takes item_reference input items from its own stored responses; another user's id is 404", async () => {
+      const openai = client();
+      const made = await openai.responses.create({ model: 'llama3.2', input: 'soup of the day' });
+      const [asked] = (await openai.responses.inputItems.list(made.id)).data;
+      const answer = made.output[0];
+      if (!asked || !answer) throw new Error('no items');
+      const continued = await openai.responses.create({
+        model: 'llama3.2',
+        input: [
+          { type: 'item_reference', id: asked.id },
+          { type: 'item_reference', id: answer.id as string },
+          { role: 'user', content: 'and bread' },
+        ],
+      });
+      expect(continued.status).toBe('completed');
+      expect(lastChat(ollama, '/api/chat')?.messages.map((m) => [m.role, m.content])).toEqual([
+        ['user', 'soup of the day'],
+        ['assistant', made.output_text],
+        ['user', 'and bread'],
+      ]);
+      // The stored input holds the items themselves, so they can be referenced again.
+      const kept = (await openai.responses.inputItems.list(continued.id, { order: 'asc' })).data;
+      expect(kept.slice(0, 2).map((item) => item.id)).toEqual([asked.id, answer.id]);
+
+      const asBob = await failure(
+        client(bob).responses.create({
+          model: 'llama3.2',
+          input: [{ type: 'item_reference', id: asked.id }],
+        }),
+      );
+      expect(asBob).toMatchObject({ status: 404, code: 'ITEM_NOT_FOUND', param: 'input[0]' });
+      expect(asBob?.error).toMatchObject({
+        message: expect.stringContaining(asked.id),
+        type: 'not_found_error',
+      });
+      const tooMany = await failure(
+        openai.responses.create({
+          model: 'llama3.2',
+          input: Array.from({ length: 257 }, () => ({ type: 'item_reference' as const, id: asked.id })),
+        }),
+      );
+      expect(tooMany).toMatchObject({ status: 400, param: 'input' });
+      // Gone with the response that held it.
+      await openai.responses.delete(continued.id);
+      await openai.responses.delete(made.id);
+      expect(
+        await failure(
+          openai.responses.create({ model: 'llama3.2', input: [{ type: 'item_reference', id: asked.id }] }),
+        ),
+      ).toMatchObject({ status: 404, code: 'ITEM_NOT_FOUND' });
     });
 
     it.each([

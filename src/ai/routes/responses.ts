@@ -5,7 +5,6 @@
 
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { planCacheFor } from '../../identity/client.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { bearer } from '../../platform/http/schemas.ts';
@@ -18,11 +17,18 @@ import {
   responseObject,
   responsesId,
 } from '../formats/response-object.ts';
-import { parseResponses, previousResponseIdOf } from '../formats/responses.ts';
+import {
+  itemReferencesOf,
+  parseResponses,
+  previousResponseIdOf,
+  withReferencedItems,
+} from '../formats/responses.ts';
+import { refuseIfSpent } from '../gateway/admission.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
 import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { Run } from '../gateway/execute.ts';
+import { referencedItems } from '../gateway/item-references.ts';
 import { checkStorable, keepResponse, previousChain } from '../gateway/stored-responses.ts';
 import type { ChatEvent } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
@@ -75,6 +81,14 @@ async function* renderEvents(
   }
 }
 
+const ENDPOINT = 'v1/responses';
+
+/** The model a request names, for the usage log of a call refused before it is parsed. */
+const modelOf = (body: unknown) => {
+  const model = (body as { model?: unknown }).model;
+  return typeof model === 'string' ? model : undefined;
+};
+
 export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
   app.post(
     '/v1/responses',
@@ -84,7 +98,8 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
         tags: ['openai'],
         summary: 'Responses API, OpenAI-compatible: text, function tools, and streaming events',
         description:
-          '`input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` ' +
+          '`input` a string or items (messages, function_call, function_call_output, and item_reference to an item ' +
+          'of your own stored responses, at most 256), `instructions`, function `tools` ' +
           'with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway ' +
           'serves answers, metered as chat is. Responses are stored for 30 days unless `store` is false, and ' +
           '`previous_response_id` continues one (its earlier input and output items come first).',
@@ -107,21 +122,25 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
     async (request, reply) => {
       const caller = callerOf(request);
       const previousId = previousResponseIdOf(request.body);
-      // A chain may be 16 MiB to read: a caller whose AI limit is spent is refused before it is.
-      if (previousId)
-        await deps.limits.refuseIfSpent(
-          caller.userId,
-          (await planCacheFor(deps.identity).entitlementsOf(caller.plan)).aiRateLimits,
-        );
+      const references = itemReferencesOf(request.body);
+      // A chain may be 16 MiB to read, referenced items as much: a caller whose AI limit is spent
+      // is refused (and logged so) before they are read.
+      if (previousId || references.length > 0)
+        await refuseIfSpent(deps, caller, ENDPOINT, modelOf(request.body));
       const previous = previousId ? await previousChain(deps, caller.userId, previousId) : undefined;
-      const call = parseResponses(request.body, previous?.items);
+      const body = withReferencedItems(
+        request.body as Record<string, unknown>,
+        references,
+        await referencedItems(deps, caller.userId, references),
+      );
+      const call = parseResponses(body, previous?.items);
       checkStorable(call, previous);
       const keep = (response: ReturnType<typeof responseObject>, deltas?: StreamDelta[]) =>
         keepResponse(deps, caller.userId, call, previous, response, deltas);
       const guard = call.stream ? guardAnswer(request, reply) : undefined;
       const run = await startChat(deps, {
         caller,
-        endpoint: 'v1/responses',
+        endpoint: ENDPOINT,
         requestId: request.id,
         signal: guard?.signal ?? clientGone(request, reply),
         model: call.model || undefined,
