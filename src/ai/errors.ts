@@ -67,12 +67,13 @@ export const AiErrors = {
       'EMBED_NEEDS_OLLAMA_MODEL',
       'Embeddings are served by the Ollama pool; name an Ollama model',
     ),
-  tokenInputNeedsOpenAI: () =>
+  /** Token ids (embeddings' input, completions' prompt) mean something only to OpenAI's own tokenizer. */
+  tokenInputNeedsOpenAI: (field: 'input' | 'prompt' = 'input', model?: string) =>
     new AppError(
       400,
       'TOKEN_INPUT_NOT_SUPPORTED',
-      'input as token arrays works only with OpenAI models; send text to an Ollama model',
-      { field: 'input' },
+      `${field} as token arrays works only with OpenAI models; send text to ${model ?? 'an Ollama model'}`,
+      { field, ...(model ? { model } : {}) },
     ),
   notSupportedByProvider: (what: string, provider: string) =>
     new AppError(

@@ -64,7 +64,12 @@ export async function serveOpenAICompletions(
     requestId: request.id,
     signal: guard?.signal ?? clientGone(request, reply),
     promptText: texts.join('\n'),
-    promptTokenCeiling: promptTokenCeiling({ texts, messages: call.prompts.length }),
+    // Token prompts are sized exactly: their ids are the tokens.
+    promptTokenCeiling:
+      call.promptTokens === undefined
+        ? promptTokenCeiling({ texts, messages: call.prompts.length })
+        : promptTokenCeiling({ texts: call.suffix ? [call.suffix] : [], messages: call.prompts.length }) +
+          call.promptTokens,
     maxCompletionTokens: call.maxTokens * answers,
     start: (target, signal, bounds) =>
       openaiCompletions(
