@@ -21,13 +21,14 @@ export const AiErrors = {
       `AI request limit reached: ${limit} per ${window} on your plan. Try again in ${resetSeconds} s.`,
       { window, limit, retryAfterSeconds: resetSeconds },
     ),
-  /** Model details (/api/show): a limit of their own, beside the plan's AI limits. */
-  metadataRateLimited: (limit: number, resetSeconds: number) =>
+  /** Model listings and details, stored responses: limits of their own, beside the plan's AI limits. */
+  callsRateLimited: (scope: 'metadata' | 'stored_responses', limit: number, resetSeconds: number) =>
     new AppError(
       429,
       'AI_RATE_LIMITED',
-      `Model details limit reached: ${limit} per minute. Try again in ${resetSeconds} s.`,
-      { window: 'minute', limit, retryAfterSeconds: resetSeconds, scope: 'metadata' },
+      `${scope === 'metadata' ? 'Model details' : 'Stored responses'} limit reached: ${limit} per minute. ` +
+        `Try again in ${resetSeconds} s.`,
+      { window: 'minute', limit, retryAfterSeconds: resetSeconds, scope },
     ),
   clientClosed: () => new AppError(499, 'CLIENT_CLOSED', 'The client closed the request'),
   premiumModelNotInPlan: (model: string, provider: string) =>

@@ -29,6 +29,7 @@ import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { Run } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
+import type { CallLimit } from '../limits/call-limit.ts';
 import { endpoint, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
@@ -103,7 +104,10 @@ async function* renderNdjson(
   }
 }
 
-export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
+const METADATA_LIMIT_NOTE =
+  'Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).';
+
+export function registerOllamaRoutes(app: App, deps: GatewayDeps, limit: CallLimit) {
   for (const kind of ['chat', 'generate'] as const) {
     app.post(
       `/api/${kind}`,
@@ -226,11 +230,17 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       schema: {
         tags: ['ollama'],
         summary: 'Models of every healthy instance, merged (Ollama /api/tags)',
+        description: METADATA_LIMIT_NOTE,
         security: bearer,
+        response: {
+          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
+        },
       },
     },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       return { models: await mergedModels(deps, '/api/tags') };
     },
   );
@@ -241,11 +251,17 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       schema: {
         tags: ['ollama'],
         summary: 'Models loaded on every healthy instance, merged (Ollama /api/ps)',
+        description: METADATA_LIMIT_NOTE,
         security: bearer,
+        response: {
+          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
+        },
       },
     },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       return { models: await mergedModels(deps, '/api/ps') };
     },
   );
@@ -256,11 +272,17 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       schema: {
         tags: ['ollama'],
         summary: 'The oldest Ollama version in the pool (Ollama /api/version)',
+        description: METADATA_LIMIT_NOTE,
         security: bearer,
+        response: {
+          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
+        },
       },
     },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       const versions = deps.pool
         .available()
         .map((i) => i.version)

@@ -10,14 +10,22 @@ import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
 import { replayEvents } from '../formats/response-events.ts';
 import type { GatewayDeps } from '../gateway/deps.ts';
+import type { CallLimit } from '../limits/call-limit.ts';
 import { callerOf } from './caller.ts';
 import { OpenAIErrorResponse } from './dialects.ts';
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-const errors = { 400: OpenAIErrorResponse, 401: OpenAIErrorResponse, 404: OpenAIErrorResponse };
+const errors = {
+  400: OpenAIErrorResponse,
+  401: OpenAIErrorResponse,
+  404: OpenAIErrorResponse,
+  429: OpenAIErrorResponse,
+};
 
-export function registerStoredResponseRoutes(app: App, deps: GatewayDeps) {
+export function registerStoredResponseRoutes(app: App, deps: GatewayDeps, limit: CallLimit) {
+  // Every route here reads or deletes: each call counts against the user's stored-responses limit.
   const ownResponse = async (userId: string, id: string) => {
+    await limit.admit(userId);
     const stored = await deps.identity.ai.storedResponse(userId, id);
     if (!stored) throw AiErrors.responseNotFound(id);
     return stored;
@@ -82,8 +90,9 @@ export function registerStoredResponseRoutes(app: App, deps: GatewayDeps) {
     },
     async (request) => {
       const { id } = request.params;
-      if (!(await deps.identity.ai.deleteStoredResponse(callerOf(request).userId, id)))
-        throw AiErrors.responseNotFound(id);
+      const { userId } = callerOf(request);
+      await limit.admit(userId);
+      if (!(await deps.identity.ai.deleteStoredResponse(userId, id))) throw AiErrors.responseNotFound(id);
       return { id, object: 'response' as const, deleted: true };
     },
   );
