@@ -24,17 +24,18 @@ import {
   parseOllamaGenerate,
 } from '../formats/ollama-native.ts';
 import { ToolCallCollector } from '../formats/tool-calls.ts';
-import { collectChat, startChat } from '../gateway/chat.ts';
+import { chatPromptTokenCeiling, collectChat, promptTextOf, startChat } from '../gateway/chat.ts';
 import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
 import type { Run } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
 import type { CallLimit } from '../limits/call-limit.ts';
+import { promptTokenCeiling } from '../metering/holds.ts';
 import { endpoint, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OllamaErrorResponse } from './dialects.ts';
-import { passGenerateThrough } from './generate.ts';
+import { passOllamaThrough } from './ollama-passthrough.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
 /** Images travel base64 in the body. */
@@ -154,13 +155,43 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps, limit: CallLim
             (m) => deps.pool.models().has(m),
             allowsFallback(request),
           );
-          if (route.provider === 'ollama') return passGenerateThrough(deps, request, reply, route, checked);
+          if (route.provider === 'ollama')
+            return passOllamaThrough(deps, request, reply, route, {
+              kind,
+              body: checked.body,
+              stream: checked.stream,
+              maxTokens: checked.maxTokens,
+              promptText: checked.texts.join('\n'),
+              promptTokenCeiling:
+                promptTokenCeiling({ texts: checked.texts, messages: 2, images: checked.images }) +
+                checked.contextTokens,
+            });
         }
         const call = kind === 'chat' ? parseOllamaChat(request.body) : parseOllamaGenerate(request.body);
         if (call.messages.length === 0) {
           throw AiErrors.emptyPrompt(
             kind === 'chat' ? 'messages must not be empty' : 'prompt must not be empty',
           );
+        }
+        if (kind === 'chat') {
+          // An Ollama model gets the chat as sent, nothing to translate; a provider's model gets it translated.
+          route = await routeCall(
+            deps.identity,
+            deps.config,
+            caller,
+            call.model,
+            (m) => deps.pool.models().has(m),
+            allowsFallback(request),
+          );
+          if (route.provider === 'ollama')
+            return passOllamaThrough(deps, request, reply, route, {
+              kind,
+              body: request.body as Record<string, unknown>,
+              stream: call.stream,
+              maxTokens: call.maxTokens,
+              promptText: promptTextOf(call),
+              promptTokenCeiling: chatPromptTokenCeiling(call),
+            });
         }
         // A stream lasts as long as the caller's access (session, account, token expiry).
         const guard = call.stream ? guardAnswer(request, reply) : undefined;
