@@ -3,6 +3,7 @@
 // give the same events with the same sequence numbers, so `starting_after` means the same in both.
 import {
   type FunctionCallItem,
+  inResponseOrder,
   type MessageItem,
   type OutputItem,
   type OutputText,
@@ -209,9 +210,10 @@ const messageText = (item: Record<string, unknown>): string => {
  * response; null when it was answered whole: one delta per item).
  */
 export function* replayEvents(
-  response: Record<string, unknown>,
+  kept: Record<string, unknown>,
   deltas: readonly StreamDelta[] | null | undefined,
 ): Generator<ResponseEvent> {
+  const response = inResponseOrder(kept);
   const stored = Array.isArray(response.output) ? (response.output as unknown[]) : [];
   const output: OutputItem[] = [];
   const writer = new ResponseEventWriter(output, () => ({
@@ -251,5 +253,6 @@ export function* replayEvents(
   const status = response.status === 'incomplete' ? 'incomplete' : 'completed';
   const { events, close } = writer.finish(status);
   yield* events;
-  yield close(response);
+  // The output as the writer rebuilt it: the stored items' fields in the order the stream sent them.
+  yield close({ ...response, output: output.length === stored.length ? output : stored });
 }
