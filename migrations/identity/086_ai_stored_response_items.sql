@@ -19,6 +19,20 @@ CREATE TABLE ai_stored_response_items (
 -- For the cascade when a response is deleted or expires.
 CREATE INDEX ai_stored_response_items_response_idx ON ai_stored_response_items (response_id);
 
+-- Responses stored before this migration: their items can be referenced too.
+INSERT INTO ai_stored_response_items (user_id, item_id, response_id, source, position)
+SELECT DISTINCT ON (r.user_id, item.id, r.response_id) r.user_id, item.id, r.response_id, item.source, item.position
+  FROM ai_stored_responses r, LATERAL (
+    SELECT e.value->>'id' AS id, 'input' AS source, (e.ordinality - 1)::int AS position
+      FROM jsonb_array_elements(r.input_items) WITH ORDINALITY AS e
+    UNION ALL
+    SELECT e.value->>'id', 'output', (e.ordinality - 1)::int
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.response->'output') = 'array'
+                                     THEN r.response->'output' ELSE '[]'::jsonb END) WITH ORDINALITY AS e
+  ) AS item
+ WHERE item.id IS NOT NULL AND char_length(item.id) BETWEEN 1 AND 200
+ ORDER BY r.user_id, item.id, r.response_id, item.source DESC, item.position;
+
 -- migrate:down
 DROP TABLE ai_stored_response_items;
 ALTER TABLE ai_stored_responses DROP COLUMN stream_deltas;
