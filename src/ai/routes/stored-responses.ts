@@ -22,6 +22,8 @@ const errors = {
   429: OpenAIErrorResponse,
 };
 
+const LIMIT_NOTE = 'Limited per user (CALOS_AI_STORED_RESPONSES_PER_MINUTE, 429 with Retry-After beyond).';
+
 export function registerStoredResponseRoutes(app: App, deps: GatewayDeps, limit: CallLimit) {
   // Every route here reads or deletes: each call counts against the user's stored-responses limit.
   const ownResponse = async (userId: string, id: string) => {
@@ -39,7 +41,8 @@ export function registerStoredResponseRoutes(app: App, deps: GatewayDeps, limit:
         summary: 'A stored response, as it was answered, or its events replayed (Responses API)',
         description:
           "`stream=true` sends the response's events as server-sent events, as its stream sent them (the same " +
-          'sequence numbers); `starting_after` a sequence number to start after.',
+          'sequence numbers); `starting_after` a sequence number to start after. ' +
+          LIMIT_NOTE,
         security: bearer,
         params: Id,
         querystring: Type.Object(
@@ -80,6 +83,7 @@ export function registerStoredResponseRoutes(app: App, deps: GatewayDeps, limit:
       schema: {
         tags: ['openai'],
         summary: 'Deletes a stored response (Responses API)',
+        description: LIMIT_NOTE,
         security: bearer,
         params: Id,
         response: {
@@ -104,7 +108,8 @@ export function registerStoredResponseRoutes(app: App, deps: GatewayDeps, limit:
         tags: ['openai'],
         summary: "A stored response's own input items, a page at a time (Responses API)",
         description:
-          '`order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after.',
+          '`order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after. ' +
+          LIMIT_NOTE,
         security: bearer,
         params: Id,
         querystring: Type.Object(

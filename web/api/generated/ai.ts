@@ -1797,7 +1797,7 @@ export interface paths {
         };
         /**
          * A stored response, as it was answered, or its events replayed (Responses API)
-         * @description `stream=true` sends the response's events as server-sent events, as its stream sent them (the same sequence numbers); `starting_after` a sequence number to start after.
+         * @description `stream=true` sends the response's events as server-sent events, as its stream sent them (the same sequence numbers); `starting_after` a sequence number to start after. Limited per user (CALOS_AI_STORED_RESPONSES_PER_MINUTE, 429 with Retry-After beyond).
          */
         get: {
             parameters: {
@@ -1896,7 +1896,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Deletes a stored response (Responses API) */
+        /**
+         * Deletes a stored response (Responses API)
+         * @description Limited per user (CALOS_AI_STORED_RESPONSES_PER_MINUTE, 429 with Retry-After beyond).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2006,7 +2009,7 @@ export interface paths {
         };
         /**
          * A stored response's own input items, a page at a time (Responses API)
-         * @description `order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after.
+         * @description `order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after. Limited per user (CALOS_AI_STORED_RESPONSES_PER_MINUTE, 429 with Retry-After beyond).
          */
         get: {
             parameters: {
