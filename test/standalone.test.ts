@@ -113,7 +113,26 @@ describe.runIf(testEngines().includes('postgres'))('a service served alone', () 
     });
     expect(second).toMatchObject({ previous_response_id: first.id, store: true });
     const kept = await fetch(`${gateway.url}/ai/v1/responses/${second.id}`, { headers });
-    expect(((await kept.json()) as { id: string }).id).toBe(second.id);
+    const stored = (await kept.json()) as { id: string; output: { id: string }[] };
+    expect(stored.id).toBe(second.id);
+    // Streamed (how it was cut kept over HTTP), replayed, and its output referenced by item id.
+    const streamed = await fetch(`${gateway.url}/ai/v1/responses`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'llama3.2', input: 'third words', stream: true }),
+    });
+    const live = await streamed.text();
+    const id = /"id":"(resp_[0-9a-f]+)"/.exec(live)?.[1];
+    const replay = await fetch(`${gateway.url}/ai/v1/responses/${id}?stream=true`, { headers });
+    expect(await replay.text()).toBe(live);
+    const referenced = await respond({
+      model: 'llama3.2',
+      input: [
+        { type: 'item_reference', id: stored.output[0]?.id },
+        { role: 'user', content: 'more' },
+      ],
+    });
+    expect(referenced.store).toBe(true);
   });
 
   it('generates a Hollowtown recipe through a gateway in a third process, whole and streamed', async () => {

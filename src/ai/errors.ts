@@ -21,13 +21,14 @@ export const AiErrors = {
       `AI request limit reached: ${limit} per ${window} on your plan. Try again in ${resetSeconds} s.`,
       { window, limit, retryAfterSeconds: resetSeconds },
     ),
-  /** Model details (/api/show): a limit of their own, beside the plan's AI limits. */
-  metadataRateLimited: (limit: number, resetSeconds: number) =>
+  /** Model listings and details, stored responses: limits of their own, beside the plan's AI limits. */
+  callsRateLimited: (scope: 'metadata' | 'stored_responses', limit: number, resetSeconds: number) =>
     new AppError(
       429,
       'AI_RATE_LIMITED',
-      `Model details limit reached: ${limit} per minute. Try again in ${resetSeconds} s.`,
-      { window: 'minute', limit, retryAfterSeconds: resetSeconds, scope: 'metadata' },
+      `${scope === 'metadata' ? 'Model details' : 'Stored responses'} limit reached: ${limit} per minute. ` +
+        `Try again in ${resetSeconds} s.`,
+      { window: 'minute', limit, retryAfterSeconds: resetSeconds, scope },
     ),
   clientClosed: () => new AppError(499, 'CLIENT_CLOSED', 'The client closed the request'),
   premiumModelNotInPlan: (model: string, provider: string) =>
@@ -67,12 +68,13 @@ export const AiErrors = {
       'EMBED_NEEDS_OLLAMA_MODEL',
       'Embeddings are served by the Ollama pool; name an Ollama model',
     ),
-  tokenInputNeedsOpenAI: () =>
+  /** Token ids (embeddings' input, completions' prompt) mean something only to OpenAI's own tokenizer. */
+  tokenInputNeedsOpenAI: (field: 'input' | 'prompt' = 'input', model?: string) =>
     new AppError(
       400,
       'TOKEN_INPUT_NOT_SUPPORTED',
-      'input as token arrays works only with OpenAI models; send text to an Ollama model',
-      { field: 'input' },
+      `${field} as token arrays works only with OpenAI models; send text to ${model ?? 'an Ollama model'}`,
+      { field, ...(model ? { model } : {}) },
     ),
   notSupportedByProvider: (what: string, provider: string) =>
     new AppError(
@@ -92,6 +94,16 @@ export const AiErrors = {
         ? `Previous response with id '${responseId}' not found.`
         : `Response with id '${responseId}' not found.`,
       field ? { field, responseId } : { responseId },
+    ),
+  /** An item_reference to an item the caller has in no kept response (another user's: the same). */
+  itemNotFound: (itemId: string, field: string) =>
+    new AppError(404, 'ITEM_NOT_FOUND', `Item with id '${itemId}' not found.`, { field, itemId }),
+  referencedItemsTooLarge: (bytes: number, max: number) =>
+    new AppError(
+      400,
+      'REFERENCED_ITEMS_TOO_LARGE',
+      `The items referenced take ${bytes} bytes, more than the ${max} one request may bring in`,
+      { field: 'input', bytes, max },
     ),
   responseChainTooLong: (max: number) =>
     new AppError(

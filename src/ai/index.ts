@@ -9,10 +9,10 @@ import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../plat
 import { createOutboxConsumer } from '../platform/outbox-consumer.ts';
 import type { AiClient } from './client.ts';
 import { collectChat, startChat } from './gateway/chat.ts';
-import type { GatewayDeps } from './gateway/execute.ts';
+import type { GatewayDeps } from './gateway/deps.ts';
 import { createGatewayMetrics } from './gateway/metrics.ts';
 import { createUsageWriter } from './gateway/usage-writer.ts';
-import { createMetadataLimit } from './limits/metadata-limit.ts';
+import { createCallLimit } from './limits/call-limit.ts';
 import { createUserLimits } from './limits/user-limits.ts';
 import { OllamaPool } from './pool/ollama-pool.ts';
 import { closeUpstreamConnections } from './providers/http.ts';
@@ -88,7 +88,8 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
     handle: (event) => planCacheFor(identity).handle(event),
     logger,
   });
-  const metadataLimit = createMetadataLimit(context.config, config.metadataPerMinute);
+  const metadataLimit = createCallLimit(context.config, 'metadata', config.metadataPerMinute);
+  const storedLimit = createCallLimit(context.config, 'stored_responses', config.storedResponsesPerMinute);
   const deps: GatewayDeps = {
     identity,
     usage,
@@ -109,17 +110,17 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
         // Each front door answers errors in its own dialect, so its own clients show them.
         scope.register(async (ollama) => {
           ollama.setErrorHandler(ollamaErrorHandler);
-          registerOllamaRoutes(ollama, deps);
+          registerOllamaRoutes(ollama, deps, metadataLimit);
           registerShowRoute(ollama, deps, metadataLimit);
           registerOllamaEmbeddingRoutes(ollama, deps);
         });
         scope.register(async (openai) => {
           openai.setErrorHandler(openaiErrorHandler);
-          registerOpenAIRoutes(openai, deps);
+          registerOpenAIRoutes(openai, deps, metadataLimit);
           registerOpenAIEmbeddingRoutes(openai, deps);
           registerCompletionRoutes(openai, deps);
           registerResponsesRoutes(openai, deps);
-          registerStoredResponseRoutes(openai, deps);
+          registerStoredResponseRoutes(openai, deps, storedLimit);
         });
         registerAccountRoutes(scope, deps.identity, usage);
       });

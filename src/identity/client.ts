@@ -215,6 +215,11 @@ export interface StoredAiResponse {
   inputItems: unknown[];
   /** The response object as it was answered, output included. */
   response: Record<string, unknown>;
+  /**
+   * How a streamed answer was cut: [output index, length] of each delta, in order, so a replay
+   * sends the same events with the same sequence numbers; null or absent when answered whole.
+   */
+  streamDeltas?: [number, number][] | null;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -239,6 +244,11 @@ export interface AiAccountClient {
    * the user has no such response. Fewer than its depth: an ancestor was deleted or expired.
    */
   responseChain(userId: string, responseId: string, limit: number): Promise<StoredAiResponse[]>;
+  /**
+   * Input or output items of this user's kept responses by item id (item_reference), each id at
+   * most once (from the newest response that has it); ids the user has no item for are left out.
+   */
+  storedItems(userId: string, itemIds: readonly string[]): Promise<{ itemId: string; item: unknown }[]>;
   /** False when the user has no such response. */
   deleteStoredResponse(userId: string, responseId: string): Promise<boolean>;
 }
@@ -397,6 +407,7 @@ export const IDENTITY_RPC_METHODS = rpcMethods<IdentityClient>()(
   'ai.storeResponse',
   'ai.storedResponse',
   'ai.responseChain',
+  'ai.storedItems',
   'ai.deleteStoredResponse',
   'revocations.recent',
   'revocations.after',

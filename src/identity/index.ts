@@ -48,6 +48,7 @@ import {
 import {
   deleteStoredResponse,
   findResponseChain,
+  findStoredItems,
   findStoredResponse,
   insertStoredResponse,
 } from './store/ai-responses.ts';
@@ -207,6 +208,8 @@ export function createIdentityClient(services: IdentityServices): IdentityClient
         isUuid(userId) ? findStoredResponse(db, userId, responseId, services.deps.now()) : null,
       responseChain: async (userId, responseId, limit) =>
         isUuid(userId) ? findResponseChain(db, userId, responseId, services.deps.now(), limit) : [],
+      storedItems: async (userId, itemIds) =>
+        isUuid(userId) ? findStoredItems(db, userId, itemIds, services.deps.now()) : [],
       deleteStoredResponse: async (userId, responseId) =>
         isUuid(userId) && deleteStoredResponse(db, userId, responseId),
     },

@@ -32,8 +32,13 @@ export interface AiConfig {
   firstByteTimeoutMs: number;
   cooldownMs: number;
   healthIntervalMs: number;
-  /** Model-detail calls (/api/show) a user may make a minute: unmetered, but limited. */
+  /**
+   * Model listing and detail calls a user may make a minute (/api/show, /api/tags, /api/ps,
+   * /api/version, /v1/models…): unmetered, but limited.
+   */
   metadataPerMinute: number;
+  /** Reads and deletions of stored responses (/v1/responses/{id}…) a user may make a minute. */
+  storedResponsesPerMinute: number;
   /** Model name (or prefix ending in '*') to price; unlisted Ollama models are free. */
   prices: Record<string, ModelPrice>;
 }
@@ -142,6 +147,14 @@ export function parseAiConfig(text: Text, problems: string[]): AiConfig {
     cooldownMs: intSetting(text, problems, 'OLLAMA_COOLDOWN_MS', 15_000, 0, 3_600_000),
     healthIntervalMs: intSetting(text, problems, 'OLLAMA_HEALTH_INTERVAL_MS', 5_000, 100, 3_600_000),
     metadataPerMinute: intSetting(text, problems, 'CALOS_AI_METADATA_PER_MINUTE', 60, 1, 100_000),
+    storedResponsesPerMinute: intSetting(
+      text,
+      problems,
+      'CALOS_AI_STORED_RESPONSES_PER_MINUTE',
+      120,
+      1,
+      100_000,
+    ),
     prices,
   };
 }

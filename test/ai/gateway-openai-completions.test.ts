@@ -163,6 +163,49 @@ describe.each(testEngines())('OpenAI legacy completions through the gateway on %
     expect((await usageLog(payer))[0]).toMatchObject({ byok: false, credits: 3 + 4 * 2 });
   });
 
+  it('passes token-array prompts to OpenAI as sent, and refuses them for an Ollama model with a clear 400', async () => {
+    const one = await client().completions.create({
+      model: INSTRUCT,
+      prompt: [1734, 2003, 318],
+      max_tokens: 2,
+    });
+    expect(lastCompletion()?.body).toMatchObject({ prompt: [1734, 2003, 318] });
+    expect(one.usage?.prompt_tokens).toBe(3);
+    const several = await client().completions.create({
+      model: INSTRUCT,
+      prompt: [[1734, 2003], [318]],
+      max_tokens: 2,
+      stream: true,
+    });
+    const indexes = new Set<number>();
+    for await (const chunk of several) for (const choice of chunk.choices) indexes.add(choice.index);
+    expect(lastCompletion()?.body).toMatchObject({ prompt: [[1734, 2003], [318]] });
+    expect([...indexes].sort()).toEqual([0, 1]);
+    // Metered on the platform's key, the hold is sized from the ids themselves.
+    const payer = await given(platform).user({ plan: 'enterprise' });
+    const before = await balanceOf(payer);
+    await client(payer).completions.create({ model: INSTRUCT, prompt: [5, 6, 7, 8], max_tokens: 1 });
+    expect(await balanceOf(payer)).toBe(before - (4 + 1 * 2));
+
+    for (const prompt of [
+      [1734, 2003],
+      [[1734], [2003]],
+    ]) {
+      const refused = await client()
+        .completions.create({ model: 'llama3.2', prompt })
+        .catch((error: unknown) => error as APIError);
+      expect(refused).toMatchObject({ status: 400, code: 'TOKEN_INPUT_NOT_SUPPORTED', param: 'prompt' });
+      expect((refused as APIError).error).toMatchObject({ type: 'invalid_request_error' });
+    }
+    expect(ollama.requests.filter((r) => r.path === '/api/generate')).toHaveLength(0);
+    for (const prompt of [[1.5], [-1], [[1], 'two'], []]) {
+      const bad = await client()
+        .completions.create({ model: INSTRUCT, prompt: prompt as number[] })
+        .catch((error: unknown) => error as APIError);
+      expect(bad).toMatchObject({ status: 400, param: 'prompt' });
+    }
+  });
+
   it('passes on OpenAI refusing a chat model, and refuses without a key when fallback is off', async () => {
     const chat = await client()
       .completions.create({ model: 'gpt-4o', prompt: 'x' })

@@ -103,6 +103,73 @@ describe.each(testEngines())(
         status: 429,
         code: 'AI_RATE_LIMITED',
       });
+      // item_reference items are looked up only after the same check.
+      const referencing = { model: 'llama3.2', input: [{ type: 'item_reference' as const, id: 'msg_x' }] };
+      expect(await failure(openai.responses.create(referencing))).toMatchObject({ status: 429 });
+      // Both refusals are in the usage log, as a refusal when the call is admitted is.
+      const usage = await fetch(`${platform.url}/ai/api/usage?limit=100`, {
+        headers: { authorization: `Bearer ${carol.accessToken}` },
+      });
+      const items = (
+        (await usage.json()) as { items: { endpoint: string; model: string; outcome: string }[] }
+      ).items;
+      const refusal = { endpoint: 'v1/responses', model: 'llama3.2:latest', error_code: 'AI_RATE_LIMITED' };
+      expect(items.filter((i) => i.outcome === 'rate_limited')).toEqual([
+        expect.objectContaining(refusal),
+        expect.objectContaining(refusal),
+      ]);
+    });
+
+    it("takes item_reference input items from its own stored responses; another user's id is 404", async () => {
+      const openai = client();
+      const made = await openai.responses.create({ model: 'llama3.2', input: 'soup of the day' });
+      const [asked] = (await openai.responses.inputItems.list(made.id)).data;
+      const answer = made.output[0];
+      if (!asked || !answer) throw new Error('no items');
+      const continued = await openai.responses.create({
+        model: 'llama3.2',
+        input: [
+          { type: 'item_reference', id: asked.id },
+          { type: 'item_reference', id: answer.id as string },
+          { role: 'user', content: 'and bread' },
+        ],
+      });
+      expect(continued.status).toBe('completed');
+      expect(lastChat(ollama, '/api/chat')?.messages.map((m) => [m.role, m.content])).toEqual([
+        ['user', 'soup of the day'],
+        ['assistant', made.output_text],
+        ['user', 'and bread'],
+      ]);
+      // The stored input holds the items themselves, so they can be referenced again.
+      const kept = (await openai.responses.inputItems.list(continued.id, { order: 'asc' })).data;
+      expect(kept.slice(0, 2).map((item) => item.id)).toEqual([asked.id, answer.id]);
+
+      const asBob = await failure(
+        client(bob).responses.create({
+          model: 'llama3.2',
+          input: [{ type: 'item_reference', id: asked.id }],
+        }),
+      );
+      expect(asBob).toMatchObject({ status: 404, code: 'ITEM_NOT_FOUND', param: 'input[0]' });
+      expect(asBob?.error).toMatchObject({
+        message: expect.stringContaining(asked.id),
+        type: 'not_found_error',
+      });
+      const tooMany = await failure(
+        openai.responses.create({
+          model: 'llama3.2',
+          input: Array.from({ length: 257 }, () => ({ type: 'item_reference' as const, id: asked.id })),
+        }),
+      );
+      expect(tooMany).toMatchObject({ status: 400, param: 'input' });
+      // Gone with the response that held it.
+      await openai.responses.delete(continued.id);
+      await openai.responses.delete(made.id);
+      expect(
+        await failure(
+          openai.responses.create({ model: 'llama3.2', input: [{ type: 'item_reference', id: asked.id }] }),
+        ),
+      ).toMatchObject({ status: 404, code: 'ITEM_NOT_FOUND' });
     });
 
     it.each([
@@ -150,6 +217,71 @@ describe.each(testEngines())(
         const kept = await openai.responses.retrieve(streamed.id);
         expect(kept).toMatchObject({ id: streamed.id, status: 'completed', previous_response_id: second.id });
         expect(kept.output_text).toBe(streamed.output_text);
+      },
+    );
+
+    it.each([
+      ['llama3.2', undefined],
+      ['gpt-4o', [weatherTool]],
+    ])(
+      'replays a stored %s response with retrieve(id, {stream: true}): the same events and sequence numbers',
+      async (model, tools) => {
+        const openai = client();
+        const input = tools ? 'what about get_weather in Oslo' : 'tell me about soup';
+        const live: { type: string; sequence_number: number }[] = [];
+        for await (const event of await openai.responses.create({
+          model,
+          input,
+          ...(tools ? { tools } : {}),
+          stream: true,
+        }))
+          live.push(event);
+        const done = live.at(-1) as unknown as { type: string; response: { id: string } };
+        expect(done.type).toBe('response.completed');
+        const id = done.response.id;
+
+        const replay = async (query: { starting_after?: number } = {}) => {
+          const events: unknown[] = [];
+          for await (const event of await openai.responses.retrieve(id, { stream: true, ...query }))
+            events.push(event);
+          return events;
+        };
+        const replayed = await replay();
+        // Several deltas, each as it was sent, ids and all.
+        expect(live.filter((e) => e.type.endsWith('.delta')).length).toBeGreaterThan(1);
+        expect(replayed).toEqual(live);
+        expect(live.map((e) => e.sequence_number)).toEqual(live.map((_, i) => i));
+        expect(await replay({ starting_after: 3 })).toEqual(live.slice(4));
+        expect(await replay({ starting_after: live.length + 5 })).toEqual([]);
+
+        // Answered whole, it replays as one delta per item, ending with the stored response.
+        const whole = await openai.responses.create({ model, input, ...(tools ? { tools } : {}) });
+        const events: unknown[] = [];
+        for await (const event of await openai.responses.retrieve(whole.id, { stream: true }))
+          events.push(event);
+        expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { id: whole.id } });
+        // (The SDK adds output_text to what retrieve answers.)
+        const { output_text: _text, ...retrieved } = await openai.responses.retrieve(whole.id);
+        expect((events.at(-1) as { response: unknown }).response).toEqual(retrieved);
+        const deltas = events.filter((e) => (e as { type: string }).type.endsWith('.delta')) as {
+          delta: string;
+        }[];
+        expect(deltas.map((e) => e.delta).join('')).toBe(
+          whole.output
+            .map((item) =>
+              item.type === 'message'
+                ? item.content.map((part) => (part.type === 'output_text' ? part.text : '')).join('')
+                : item.type === 'function_call'
+                  ? item.arguments
+                  : '',
+            )
+            .join(''),
+        );
+        // Another user's id: OpenAI's 404, streamed or not.
+        expect(await failure(client(bob).responses.retrieve(id, { stream: true }))).toMatchObject({
+          status: 404,
+          code: 'RESPONSE_NOT_FOUND',
+        });
       },
     );
 

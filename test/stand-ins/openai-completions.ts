@@ -1,5 +1,5 @@
 // POST /v1/completions as OpenAI answers it for its completion models (gpt-3.5-turbo-instruct,
-// davinci-002, babbage-002): `prompt` a string or a list, `n` and `best_of` answers per prompt,
+// davinci-002, babbage-002): `prompt` a string or a list (or token arrays, one or a list), `n` and `best_of` answers per prompt,
 // `echo`, max_tokens 16 unless set; a chat model is refused with 404 as OpenAI refuses it.
 // Streamed: one chunk per word per choice, then each choice's finish_reason, then with
 // include_usage a chunk with no choices and the usage, then data: [DONE].
@@ -17,7 +17,10 @@ const invalid = (status: number, message: string, param: string | null, code: st
   error: { message, type: 'invalid_request_error', param, code },
 });
 
-/** The prompts asked for, or an OpenAI error to answer with. */
+const isTokens = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.length > 0 && value.every((t) => Number.isInteger(t) && t >= 0);
+
+/** The prompts asked for (token arrays as their ids), or an OpenAI error to answer with. */
 function promptsOf(body: unknown, models: readonly string[]) {
   const model = stringField(body, 'model');
   if (model === undefined) return invalid(400, 'You must provide a model parameter.', null);
@@ -35,7 +38,14 @@ function promptsOf(body: unknown, models: readonly string[]) {
       'model',
     );
   const prompt = field(body, 'prompt');
-  const prompts = typeof prompt === 'string' ? [prompt] : prompt;
+  // Token ids stand for words here: a prompt of n ids counts n prompt tokens.
+  const prompts = isTokens(prompt)
+    ? [prompt.join(' ')]
+    : Array.isArray(prompt) && prompt.length > 0 && prompt.every(isTokens)
+      ? prompt.map((ids) => ids.join(' '))
+      : typeof prompt === 'string'
+        ? [prompt]
+        : prompt;
   if (!Array.isArray(prompts) || prompts.length === 0 || !prompts.every((p) => typeof p === 'string'))
     return invalid(400, "'prompt' is a required property", 'prompt');
   if (field(body, 'stream_options') !== undefined && field(body, 'stream') !== true)

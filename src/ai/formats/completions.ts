@@ -13,7 +13,13 @@ export const DEFAULT_COMPLETION_TOKENS = 16;
 
 export interface CompletionsCall {
   model: string;
+  /** The prompts as text (token arrays as their ids, for estimates only). */
   prompts: string[];
+  /**
+   * When `prompt` came as token ids (which only OpenAI itself takes): how many there are in all,
+   * the exact prompt size for the hold.
+   */
+  promptTokens?: number;
   /** Answers per prompt (`n`). */
   n: number;
   /** Answers generated per prompt to pick `n` from (`best_of`, OpenAI only; at least n). */
@@ -32,6 +38,9 @@ const invalid = (message: string, field: string) => PlatformErrors.validation(me
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const present = (value: unknown) => value !== undefined && value !== null;
+
+const isTokenArray = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.length > 0 && value.every((t) => Number.isInteger(t) && t >= 0);
 
 function numberIn(body: JsonObject, key: string, min: number, max: number, integer = false) {
   const value = body[key];
@@ -53,16 +62,21 @@ export function parseCompletions(value: unknown): CompletionsCall {
   if (typeof body.model !== 'string' || body.model.trim() === '') throw invalid('model is required', 'model');
   const prompt = body.prompt;
   let prompts: string[];
+  let promptTokens: number | undefined;
   if (typeof prompt === 'string') prompts = [prompt];
   else if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((p) => typeof p === 'string'))
     prompts = prompt as string[];
-  else if (
-    Array.isArray(prompt) &&
-    prompt.length > 0 &&
-    prompt.every((p) => typeof p === 'number' || Array.isArray(p))
-  )
-    throw invalid('prompt as token ids is not supported: send text', 'prompt');
-  else throw invalid('prompt must be a string or a list of strings', 'prompt');
+  else if (isTokenArray(prompt)) {
+    prompts = [prompt.join(' ')];
+    promptTokens = prompt.length;
+  } else if (Array.isArray(prompt) && prompt.length > 0 && prompt.every(isTokenArray)) {
+    prompts = (prompt as number[][]).map((ids) => ids.join(' '));
+    promptTokens = (prompt as number[][]).reduce((sum, ids) => sum + ids.length, 0);
+  } else
+    throw invalid(
+      'prompt must be a string, a list of strings, a token array or a list of token arrays',
+      'prompt',
+    );
   const n = numberIn(body, 'n', 1, MAX_CHOICES, true) ?? 1;
   if (prompts.length * n > MAX_CHOICES)
     throw invalid(`prompts times n must be at most ${MAX_CHOICES}`, prompts.length > 1 ? 'prompt' : 'n');
@@ -97,6 +111,7 @@ export function parseCompletions(value: unknown): CompletionsCall {
   return {
     model: body.model.trim(),
     prompts,
+    ...(promptTokens !== undefined ? { promptTokens } : {}),
     n,
     bestOf,
     ...(typeof body.suffix === 'string' && body.suffix !== '' ? { suffix: body.suffix } : {}),

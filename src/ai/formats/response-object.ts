@@ -95,6 +95,39 @@ export function responseObject(facts: ResponseFacts) {
   };
 }
 
+/**
+ * A stored response object with its fields in the order responseObject writes them (a jsonb
+ * column keeps its own order), so a replay sends the same text the stream sent.
+ */
+export function inResponseOrder(stored: JsonObject): JsonObject {
+  const ordered: JsonObject = {};
+  for (const key of RESPONSE_FIELDS) if (key in stored) ordered[key] = stored[key];
+  for (const [key, value] of Object.entries(stored)) if (!(key in ordered)) ordered[key] = value;
+  const usage = ordered.usage as JsonObject | null | undefined;
+  if (usage && typeof usage === 'object') {
+    const inOrder: JsonObject = {};
+    for (const key of USAGE_FIELDS) if (key in usage) inOrder[key] = usage[key];
+    ordered.usage = { ...inOrder, ...usage };
+  }
+  return ordered;
+}
+
+const RESPONSE_FIELDS = Object.keys(
+  responseObject({
+    id: '',
+    createdAt: 0,
+    model: '',
+    call: { instructions: null, previousResponseId: null, echo: {} } as unknown as ResponsesCall,
+    status: 'completed',
+    output: [],
+    usage: null,
+    store: false,
+  }),
+);
+const USAGE_FIELDS = Object.keys(
+  responsesUsage({ promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 }),
+);
+
 /** One server-sent event of a Responses stream: `event:` names the type, as OpenAI sends them. */
 export const responsesEvent = (type: string, sequence: number, fields: JsonObject): string =>
   `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...fields })}\n\n`;

@@ -101,7 +101,14 @@ describe('parseCompletions and parseOpenAIEmbeddings', () => {
       n: 1,
     });
     expect(() => parseCompletions({ model: 'm', prompt: ['a', 'b', 'c'], n: 3 })).toThrow(/at most 8/);
-    expect(() => parseCompletions({ model: 'm', prompt: [1, 2] })).toThrow(/token ids/);
+    // Token prompts are taken (only OpenAI models honour them), counted exactly; others refused.
+    expect(parseCompletions({ model: 'm', prompt: [1, 2] })).toMatchObject({
+      prompts: ['1 2'],
+      promptTokens: 2,
+    });
+    expect(parseCompletions({ model: 'm', prompt: [[1, 2], [3]] })).toMatchObject({ promptTokens: 3 });
+    expect(() => parseCompletions({ model: 'm', prompt: [1, 'a'] })).toThrow(/token array/);
+    expect(() => parseCompletions({ model: 'm', prompt: [[]] })).toThrow(/token array/);
   });
 
   it('takes strings and token arrays, and refuses empty input', () => {

@@ -10,6 +10,8 @@ import { pairToolResults } from './tool-calls.ts';
 type JsonObject = Record<string, unknown>;
 
 export const MAX_INPUT_ITEMS = 2048;
+/** The most item_reference items one request may hold (each is looked up among stored responses). */
+export const MAX_ITEM_REFERENCES = 256;
 
 export interface ResponsesCall extends ChatCall {
   instructions: string | null;
@@ -124,7 +126,7 @@ function messagesOf(input: unknown[], firstNew: number): ChatMessage[] {
       // A model's reasoning summary from an earlier turn: no upstream here takes it back.
     } else {
       throw invalid(
-        `${where}.type ${String(type)} is not supported (message, function_call, function_call_output)`,
+        `${where}.type ${String(type)} is not supported (message, function_call, function_call_output, item_reference)`,
         `${where}.type`,
       );
     }
@@ -203,6 +205,43 @@ export function previousResponseIdOf(value: unknown): string | null {
   if (typeof id !== 'string' || !RESPONSE_ID.test(id))
     throw invalid('previous_response_id must be the id of a response (resp_…)', 'previous_response_id');
   return id;
+}
+
+/** An `item_reference` input item: the id of an item of one of the caller's stored responses. */
+export interface ItemReference {
+  /** Its place in `input`. */
+  index: number;
+  id: string;
+}
+
+/** The request's item_reference items, checked (at most MAX_ITEM_REFERENCES), before any is looked up. */
+export function itemReferencesOf(value: unknown): ItemReference[] {
+  if (!isObject(value) || !Array.isArray(value.input)) return [];
+  const references: ItemReference[] = [];
+  value.input.forEach((item, index) => {
+    if (!isObject(item) || item.type !== 'item_reference') return;
+    if (typeof item.id !== 'string' || item.id.length === 0 || item.id.length > 200)
+      throw invalid(
+        `input[${index}].id must be the id of an item (1 to 200 characters)`,
+        `input[${index}].id`,
+      );
+    references.push({ index, id: item.id });
+  });
+  if (references.length > MAX_ITEM_REFERENCES)
+    throw invalid(`input may hold at most ${MAX_ITEM_REFERENCES} item_reference items`, 'input');
+  return references;
+}
+
+/** The body with each item_reference replaced by the item it names (`items` by id, all present). */
+export function withReferencedItems(
+  value: Record<string, unknown>,
+  references: readonly ItemReference[],
+  items: ReadonlyMap<string, unknown>,
+): Record<string, unknown> {
+  if (references.length === 0) return value;
+  const input = [...(value.input as unknown[])];
+  for (const { index, id } of references) input[index] = items.get(id);
+  return { ...value, input };
 }
 
 /**

@@ -5,7 +5,8 @@ import { ToolCallCollector } from '../formats/tool-calls.ts';
 import { promptTokenCeiling } from '../metering/holds.ts';
 import { chatProviders } from '../providers/registry.ts';
 import type { ChatCall, ChatEvent } from '../providers/types.ts';
-import { type GatewayDeps, type Run, startRun } from './execute.ts';
+import type { GatewayDeps } from './deps.ts';
+import { type Run, startRun } from './execute.ts';
 import { type Caller, type Route, routeCall } from './route.ts';
 
 export interface ChatRequest {

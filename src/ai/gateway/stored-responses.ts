@@ -4,9 +4,10 @@
 // its client (as the usage log), under a size cap, and a chain has a most length and size.
 import type { StoredAiResponse } from '../../identity/client.ts';
 import { AiErrors } from '../errors.ts';
+import type { StreamDelta } from '../formats/response-events.ts';
 import type { ResponsesCall } from '../formats/responses.ts';
 import { jsonBytes } from '../formats/responses-items.ts';
-import type { GatewayDeps } from './execute.ts';
+import type { GatewayDeps } from './deps.ts';
 
 /** How long a stored response is kept (OpenAI's 30 days); housekeeping deletes it after. */
 export const RESPONSE_RETENTION_MS = 30 * 24 * 60 * 60_000;
@@ -72,9 +73,12 @@ export async function keepResponse(
   call: ResponsesCall,
   previous: PreviousChain | undefined,
   response: Record<string, unknown>,
+  /** How a streamed answer was cut (replayed by GET ?stream=true); absent when answered whole. */
+  streamDeltas?: StreamDelta[],
 ): Promise<boolean> {
   if (!call.store) return false;
-  const bytes = jsonBytes(call.inputItems) + jsonBytes(response);
+  const bytes =
+    jsonBytes(call.inputItems) + jsonBytes(response) + (streamDeltas ? jsonBytes(streamDeltas) : 0);
   const chainBytes = (previous?.chainBytes ?? 0) + bytes;
   if (bytes > MAX_STORED_RESPONSE_BYTES || chainBytes > MAX_CHAIN_BYTES) {
     deps.logger.info({ responseId: response.id, bytes, chainBytes }, 'response too large to store; not kept');
@@ -89,6 +93,7 @@ export async function keepResponse(
       chainBytes,
       inputItems: call.inputItems,
       response,
+      streamDeltas: streamDeltas ?? null,
       createdAt,
       expiresAt: new Date(createdAt.getTime() + RESPONSE_RETENTION_MS),
     });

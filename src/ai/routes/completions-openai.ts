@@ -10,8 +10,9 @@ import { clientGone } from '../../platform/http/client-gone.ts';
 import { AiErrors } from '../errors.ts';
 import type { CompletionsCall } from '../formats/completions.ts';
 import { SSE_DONE, sseData } from '../formats/openai.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import { type GatewayDeps, type Run, startRun } from '../gateway/execute.ts';
+import { type Run, startRun } from '../gateway/execute.ts';
 import type { Route } from '../gateway/route.ts';
 import { promptTokenCeiling } from '../metering/holds.ts';
 import { usageOf } from '../providers/openai.ts';
@@ -63,7 +64,12 @@ export async function serveOpenAICompletions(
     requestId: request.id,
     signal: guard?.signal ?? clientGone(request, reply),
     promptText: texts.join('\n'),
-    promptTokenCeiling: promptTokenCeiling({ texts, messages: call.prompts.length }),
+    // Token prompts are sized exactly: their ids are the tokens.
+    promptTokenCeiling:
+      call.promptTokens === undefined
+        ? promptTokenCeiling({ texts, messages: call.prompts.length })
+        : promptTokenCeiling({ texts: call.suffix ? [call.suffix] : [], messages: call.prompts.length }) +
+          call.promptTokens,
     maxCompletionTokens: call.maxTokens * answers,
     start: (target, signal, bounds) =>
       openaiCompletions(

@@ -21,8 +21,9 @@ import {
 } from '../formats/completions.ts';
 import { SSE_DONE, sseData } from '../formats/openai.ts';
 import { collectChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import { type GatewayDeps, type Run, startRun } from '../gateway/execute.ts';
+import { type Run, startRun } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
 import { promptTokenCeiling } from '../metering/holds.ts';
 import { generateEvents } from '../providers/ollama-generate.ts';
@@ -115,7 +116,7 @@ export function registerCompletionRoutes(app: App, deps: GatewayDeps) {
         summary:
           'Legacy text completions, OpenAI-compatible, on the Ollama pool or OpenAI (whole or streamed as SSE)',
         description:
-          '`prompt` a string or list of strings, `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), ' +
+          '`prompt` a string or list of strings (token arrays, one or a list, for OpenAI models only), `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), ' +
           '`n`, `echo`, `stop`, `temperature`, `top_p`, `seed`, `stream` with `stream_options.include_usage`. ' +
           'Each answer is an Ollama /api/generate call, metered as chat is; an OpenAI model (your key, or the ' +
           "platform's on plans with premium models) is answered by OpenAI's /v1/completions, `best_of` included.",
@@ -144,6 +145,8 @@ export function registerCompletionRoutes(app: App, deps: GatewayDeps) {
         allowsFallback(request),
       );
       if (route.provider === 'openai') return serveOpenAICompletions(deps, request, reply, route, call);
+      // Token ids are OpenAI's tokenizer's: an Ollama model (a fallback too) cannot honour them.
+      if (call.promptTokens !== undefined) throw AiErrors.tokenInputNeedsOpenAI('prompt', route.model);
       if (route.provider !== 'ollama')
         throw AiErrors.notSupportedByProvider('The legacy completions API', route.provider);
       const guard = call.stream ? guardAnswer(request, reply) : undefined;

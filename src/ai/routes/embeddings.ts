@@ -10,7 +10,7 @@ import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
 import { parseOpenAIEmbeddings } from '../formats/embeddings.ts';
-import type { GatewayDeps } from '../gateway/execute.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { startRun } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
 import { endpoint, postJson } from '../providers/http.ts';

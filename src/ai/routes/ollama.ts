@@ -24,15 +24,18 @@ import {
   parseOllamaGenerate,
 } from '../formats/ollama-native.ts';
 import { ToolCallCollector } from '../formats/tool-calls.ts';
-import { collectChat, startChat } from '../gateway/chat.ts';
+import { chatPromptTokenCeiling, collectChat, promptTextOf, startChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import type { Run } from '../gateway/execute.ts';
 import { type Route, routeCall } from '../gateway/route.ts';
+import type { CallLimit } from '../limits/call-limit.ts';
+import { promptTokenCeiling } from '../metering/holds.ts';
 import { endpoint, request as upstreamRequest } from '../providers/http.ts';
 import type { ChatEvent, Timings } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
 import { OllamaErrorResponse } from './dialects.ts';
-import { passGenerateThrough } from './generate.ts';
+import { passOllamaThrough } from './ollama-passthrough.ts';
 
 const AnyBody = Type.Object({}, { additionalProperties: true });
 /** Images travel base64 in the body. */
@@ -102,7 +105,10 @@ async function* renderNdjson(
   }
 }
 
-export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
+const METADATA_LIMIT_NOTE =
+  'Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).';
+
+export function registerOllamaRoutes(app: App, deps: GatewayDeps, limit: CallLimit) {
   for (const kind of ['chat', 'generate'] as const) {
     app.post(
       `/api/${kind}`,
@@ -149,13 +155,43 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
             (m) => deps.pool.models().has(m),
             allowsFallback(request),
           );
-          if (route.provider === 'ollama') return passGenerateThrough(deps, request, reply, route, checked);
+          if (route.provider === 'ollama')
+            return passOllamaThrough(deps, request, reply, route, {
+              kind,
+              body: checked.body,
+              stream: checked.stream,
+              maxTokens: checked.maxTokens,
+              promptText: checked.texts.join('\n'),
+              promptTokenCeiling:
+                promptTokenCeiling({ texts: checked.texts, messages: 2, images: checked.images }) +
+                checked.contextTokens,
+            });
         }
         const call = kind === 'chat' ? parseOllamaChat(request.body) : parseOllamaGenerate(request.body);
         if (call.messages.length === 0) {
           throw AiErrors.emptyPrompt(
             kind === 'chat' ? 'messages must not be empty' : 'prompt must not be empty',
           );
+        }
+        if (kind === 'chat') {
+          // An Ollama model gets the chat as sent, nothing to translate; a provider's model gets it translated.
+          route = await routeCall(
+            deps.identity,
+            deps.config,
+            caller,
+            call.model,
+            (m) => deps.pool.models().has(m),
+            allowsFallback(request),
+          );
+          if (route.provider === 'ollama')
+            return passOllamaThrough(deps, request, reply, route, {
+              kind,
+              body: request.body as Record<string, unknown>,
+              stream: call.stream,
+              maxTokens: call.maxTokens,
+              promptText: promptTextOf(call),
+              promptTokenCeiling: chatPromptTokenCeiling(call),
+            });
         }
         // A stream lasts as long as the caller's access (session, account, token expiry).
         const guard = call.stream ? guardAnswer(request, reply) : undefined;
@@ -225,11 +261,17 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       schema: {
         tags: ['ollama'],
         summary: 'Models of every healthy instance, merged (Ollama /api/tags)',
+        description: METADATA_LIMIT_NOTE,
         security: bearer,
+        response: {
+          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
+        },
       },
     },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       return { models: await mergedModels(deps, '/api/tags') };
     },
   );
@@ -240,11 +282,17 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       schema: {
         tags: ['ollama'],
         summary: 'Models loaded on every healthy instance, merged (Ollama /api/ps)',
+        description: METADATA_LIMIT_NOTE,
         security: bearer,
+        response: {
+          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
+        },
       },
     },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       return { models: await mergedModels(deps, '/api/ps') };
     },
   );
@@ -255,11 +303,17 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps) {
       schema: {
         tags: ['ollama'],
         summary: 'The oldest Ollama version in the pool (Ollama /api/version)',
+        description: METADATA_LIMIT_NOTE,
         security: bearer,
+        response: {
+          200: Type.Unsafe<unknown>({ description: "Ollama's answer" }),
+          401: OllamaErrorResponse,
+          429: OllamaErrorResponse,
+        },
       },
     },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       const versions = deps.pool
         .available()
         .map((i) => i.version)

@@ -21,8 +21,10 @@ import {
   sseData,
 } from '../formats/openai.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import type { Run } from '../gateway/execute.ts';
+import type { CallLimit } from '../limits/call-limit.ts';
 import { normalizeOllamaModel } from '../providers/registry.ts';
 import type { ChatEvent, Usage } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
@@ -119,7 +121,10 @@ export async function startChoices(
   return runs;
 }
 
-export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
+const METADATA_LIMIT_NOTE =
+  'Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).';
+
+export function registerOpenAIRoutes(app: App, deps: GatewayDeps, limit: CallLimit) {
   app.post(
     '/v1/chat/completions',
     {
@@ -196,9 +201,21 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
 
   app.get(
     '/v1/models',
-    { schema: { tags: ['openai'], summary: 'Models of the pool, OpenAI-compatible', security: bearer } },
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'Models of the pool, OpenAI-compatible',
+        description: METADATA_LIMIT_NOTE,
+        security: bearer,
+        response: {
+          200: Type.Unsafe<unknown>({ description: 'A list of models' }),
+          401: OpenAIErrorResponse,
+          429: OpenAIErrorResponse,
+        },
+      },
+    },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       const created = Math.floor(deps.clock.nowMs() / 1000);
       return {
         object: 'list',
@@ -215,6 +232,7 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
       schema: {
         tags: ['openai'],
         summary: 'One model of the pool, OpenAI-compatible (404 when no instance has it)',
+        description: METADATA_LIMIT_NOTE,
         security: bearer,
         params: Type.Object({ model: Type.String({ minLength: 1, maxLength: 100 }) }),
         response: {
@@ -226,11 +244,12 @@ export function registerOpenAIRoutes(app: App, deps: GatewayDeps) {
           }),
           401: OpenAIErrorResponse,
           404: OpenAIErrorResponse,
+          429: OpenAIErrorResponse,
         },
       },
     },
     async (request) => {
-      callerOf(request);
+      await limit.admit(callerOf(request).userId);
       const models = deps.pool.models();
       const asked = request.params.model;
       const id = models.has(asked) ? asked : normalizeOllamaModel(asked);

@@ -2,7 +2,7 @@
 // rejections, upstream failures). Unauthenticated, like every scrape target: expose it only
 // on a network the operator trusts.
 import type { App } from '../../platform/http/service.ts';
-import type { GatewayDeps } from '../gateway/execute.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 
 export function registerOpsRoutes(app: App, deps: GatewayDeps) {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

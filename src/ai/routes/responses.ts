@@ -5,25 +5,30 @@
 
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { planCacheFor } from '../../identity/client.ts';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
 import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
+import { type ResponseEvent, ResponseEventWriter, type StreamDelta } from '../formats/response-events.ts';
 import {
-  type FunctionCallItem,
-  type MessageItem,
   type OutputItem,
   outputText,
   type ResponseFacts,
   responseObject,
-  responsesEvent,
   responsesId,
 } from '../formats/response-object.ts';
-import { parseResponses, previousResponseIdOf } from '../formats/responses.ts';
+import {
+  itemReferencesOf,
+  parseResponses,
+  previousResponseIdOf,
+  withReferencedItems,
+} from '../formats/responses.ts';
+import { refuseIfSpent } from '../gateway/admission.ts';
 import { collectChat, startChat } from '../gateway/chat.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import type { GatewayDeps, Run } from '../gateway/execute.ts';
+import type { Run } from '../gateway/execute.ts';
+import { referencedItems } from '../gateway/item-references.ts';
 import { checkStorable, keepResponse, previousChain } from '../gateway/stored-responses.ts';
 import type { ChatEvent } from '../providers/types.ts';
 import { allowsFallback, callerOf, limitHeaders } from './caller.ts';
@@ -31,131 +36,58 @@ import { OpenAIErrorResponse } from './dialects.ts';
 
 /**
  * The events of one answer, from response.created to response.completed (or incomplete);
- * `keep` stores the finished response before the last event says it is done.
+ * `keep` stores the finished response (with how its stream was cut) before the last event says
+ * it is done.
  */
 async function* renderEvents(
   run: Run<ChatEvent>,
   facts: ResponseFacts,
   guard: GuardedAnswer,
-  keep: (response: ReturnType<typeof responseObject>) => Promise<boolean>,
+  keep: (response: ReturnType<typeof responseObject>, deltas: StreamDelta[]) => Promise<boolean>,
 ) {
-  let sequence = 0;
-  const event = (type: string, fields: Record<string, unknown>) => responsesEvent(type, sequence++, fields);
-  const snapshot = () => responseObject({ ...facts, output: structuredClone(facts.output) });
-  yield event('response.created', { response: snapshot() });
-  yield event('response.in_progress', { response: snapshot() });
-
-  let message: { item: MessageItem; index: number } | undefined;
-  const calls = new Map<number, { item: FunctionCallItem; index: number }>();
+  const writer = new ResponseEventWriter(facts.output, () =>
+    responseObject({ ...facts, output: structuredClone(facts.output) }),
+  );
+  const texts = (events: ResponseEvent[]) => events.map((event) => event.text);
+  yield* texts(writer.start());
   try {
     for await (const piece of run.items) {
-      if (piece.type === 'delta') {
-        if (!piece.content) continue;
-        if (!message) {
-          const item: MessageItem = {
-            type: 'message',
-            id: responsesId('msg'),
-            status: 'in_progress',
-            role: 'assistant',
-            content: [],
-          };
-          message = { item, index: facts.output.length };
-          facts.output.push(item);
-          yield event('response.output_item.added', {
-            output_index: message.index,
-            item: { ...item, content: [] },
-          });
-          item.content.push(outputText(''));
-          yield event('response.content_part.added', {
-            item_id: item.id,
-            output_index: message.index,
-            content_index: 0,
-            part: outputText(''),
-          });
-        }
-        (message.item.content[0] as { text: string }).text += piece.content;
-        yield event('response.output_text.delta', {
-          item_id: message.item.id,
-          output_index: message.index,
-          content_index: 0,
-          delta: piece.content,
-          logprobs: [],
-        });
-      } else if (piece.type === 'tool_call') {
-        let call = calls.get(piece.index);
-        if (!call) {
-          const item: FunctionCallItem = {
-            type: 'function_call',
-            id: responsesId('fc'),
-            call_id: piece.id ?? responsesId('fc').replace('fc_', 'call_'),
-            name: piece.name ?? '',
-            arguments: '',
-            status: 'in_progress',
-          };
-          call = { item, index: facts.output.length };
-          calls.set(piece.index, call);
-          facts.output.push(item);
-          yield event('response.output_item.added', { output_index: call.index, item: { ...item } });
-        } else if (piece.name) call.item.name = piece.name;
-        if (piece.arguments) {
-          call.item.arguments += piece.arguments;
-          yield event('response.function_call_arguments.delta', {
-            item_id: call.item.id,
-            output_index: call.index,
-            delta: piece.arguments,
-          });
-        }
-      } else {
+      if (piece.type === 'delta') yield* texts(writer.text(piece.content));
+      else if (piece.type === 'tool_call')
+        yield* texts(
+          writer.call(piece.index, {
+            ...(piece.name ? { name: piece.name } : {}),
+            ...(piece.id ? { callId: piece.id } : {}),
+            arguments: piece.arguments,
+          }),
+        );
+      else {
         const status = piece.doneReason === 'length' ? 'incomplete' : 'completed';
-        if (message) {
-          const { item, index } = message;
-          const part = item.content[0] as ReturnType<typeof outputText>;
-          yield event('response.output_text.done', {
-            item_id: item.id,
-            output_index: index,
-            content_index: 0,
-            text: part.text,
-            logprobs: [],
-          });
-          yield event('response.content_part.done', {
-            item_id: item.id,
-            output_index: index,
-            content_index: 0,
-            part,
-          });
-          item.status = status;
-          yield event('response.output_item.done', { output_index: index, item });
-        }
-        for (const { item, index } of calls.values()) {
-          yield event('response.function_call_arguments.done', {
-            item_id: item.id,
-            output_index: index,
-            name: item.name,
-            arguments: item.arguments,
-          });
-          item.status = 'completed';
-          yield event('response.output_item.done', { output_index: index, item });
-        }
+        const { events, close } = writer.finish(status);
+        yield* texts(events);
         facts.status = status;
         facts.usage = piece.usage;
-        facts.store = await keep(responseObject(facts));
-        yield event(status === 'completed' ? 'response.completed' : 'response.incomplete', {
-          response: responseObject(facts),
-        });
+        facts.store = await keep(responseObject(facts), writer.deltas);
+        yield close(responseObject(facts)).text;
       }
     }
   } catch (error) {
     // The stream says why it ends, as OpenAI's does: an error event, then the failed response.
     const reason = guard.endReason;
     const clientError = toClientError(error, run.route.provider, run.route.byok);
-    const code = reason ?? clientError.code;
-    const text = reason ? endReasonMessage[reason] : clientError.message;
-    yield event('error', { code, message: text, param: null });
-    yield event('response.failed', {
-      response: { ...responseObject(facts), status: 'failed', error: { code, message: text } },
-    });
+    yield* texts(
+      writer.fail(reason ?? clientError.code, reason ? endReasonMessage[reason] : clientError.message),
+    );
   }
 }
+
+const ENDPOINT = 'v1/responses';
+
+/** The model a request names, for the usage log of a call refused before it is parsed. */
+const modelOf = (body: unknown) => {
+  const model = (body as { model?: unknown }).model;
+  return typeof model === 'string' ? model : undefined;
+};
 
 export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
   app.post(
@@ -166,7 +98,8 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
         tags: ['openai'],
         summary: 'Responses API, OpenAI-compatible: text, function tools, and streaming events',
         description:
-          '`input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` ' +
+          '`input` a string or items (messages, function_call, function_call_output, and item_reference to an item ' +
+          'of your own stored responses, at most 256), `instructions`, function `tools` ' +
           'with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway ' +
           'serves answers, metered as chat is. Responses are stored for 30 days unless `store` is false, and ' +
           '`previous_response_id` continues one (its earlier input and output items come first).',
@@ -189,21 +122,25 @@ export function registerResponsesRoutes(app: App, deps: GatewayDeps) {
     async (request, reply) => {
       const caller = callerOf(request);
       const previousId = previousResponseIdOf(request.body);
-      // A chain may be 16 MiB to read: a caller whose AI limit is spent is refused before it is.
-      if (previousId)
-        await deps.limits.refuseIfSpent(
-          caller.userId,
-          (await planCacheFor(deps.identity).entitlementsOf(caller.plan)).aiRateLimits,
-        );
+      const references = itemReferencesOf(request.body);
+      // A chain may be 16 MiB to read, referenced items as much: a caller whose AI limit is spent
+      // is refused (and logged so) before they are read.
+      if (previousId || references.length > 0)
+        await refuseIfSpent(deps, caller, ENDPOINT, modelOf(request.body));
       const previous = previousId ? await previousChain(deps, caller.userId, previousId) : undefined;
-      const call = parseResponses(request.body, previous?.items);
+      const body = withReferencedItems(
+        request.body as Record<string, unknown>,
+        references,
+        await referencedItems(deps, caller.userId, references),
+      );
+      const call = parseResponses(body, previous?.items);
       checkStorable(call, previous);
-      const keep = (response: ReturnType<typeof responseObject>) =>
-        keepResponse(deps, caller.userId, call, previous, response);
+      const keep = (response: ReturnType<typeof responseObject>, deltas?: StreamDelta[]) =>
+        keepResponse(deps, caller.userId, call, previous, response, deltas);
       const guard = call.stream ? guardAnswer(request, reply) : undefined;
       const run = await startChat(deps, {
         caller,
-        endpoint: 'v1/responses',
+        endpoint: ENDPOINT,
         requestId: request.id,
         signal: guard?.signal ?? clientGone(request, reply),
         model: call.model || undefined,

@@ -7,15 +7,15 @@ import { PlatformErrors } from '../../platform/errors.ts';
 import { bearer } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { AiErrors } from '../errors.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import type { GatewayDeps } from '../gateway/execute.ts';
-import type { MetadataLimit } from '../limits/metadata-limit.ts';
+import type { CallLimit } from '../limits/call-limit.ts';
 import { endpoint, postJson } from '../providers/http.ts';
 import { normalizeOllamaModel } from '../providers/registry.ts';
 import { callerOf } from './caller.ts';
 import { OllamaErrorResponse } from './dialects.ts';
 
-export function registerShowRoute(app: App, deps: GatewayDeps, limit: MetadataLimit) {
+export function registerShowRoute(app: App, deps: GatewayDeps, limit: CallLimit) {
   app.post(
     '/api/show',
     {

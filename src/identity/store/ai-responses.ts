@@ -14,17 +14,20 @@ type StoredResponseRow = Refine<
     | 'chain_bytes'
     | 'input_items'
     | 'response'
+    | 'stream_deltas'
     | 'created_at'
     | 'expires_at'
   >,
   {
     input_items: unknown[];
     response: Record<string, unknown>;
+    /** How a streamed answer was cut: [output item, characters] per piece; null when answered whole. */
+    stream_deltas: [number, number][] | null;
   }
 >;
 
 const COLUMNS =
-  'response_id, previous_response_id, depth, chain_bytes, input_items, response, created_at, expires_at';
+  'response_id, previous_response_id, depth, chain_bytes, input_items, response, stream_deltas, created_at, expires_at';
 
 const fromRow = (row: StoredResponseRow): StoredAiResponse => ({
   responseId: row.response_id,
@@ -33,6 +36,7 @@ const fromRow = (row: StoredResponseRow): StoredAiResponse => ({
   chainBytes: row.chain_bytes,
   inputItems: row.input_items,
   response: row.response,
+  streamDeltas: row.stream_deltas,
   createdAt: row.created_at,
   expiresAt: row.expires_at,
 });
@@ -45,11 +49,28 @@ export async function insertStoredResponse(
 ): Promise<void> {
   const inputItems = JSON.stringify(stored.inputItems);
   const response = JSON.stringify(stored.response);
+  const deltas = stored.streamDeltas ? JSON.stringify(stored.streamDeltas) : null;
+  // One statement: the response and the ids of its items (for item_reference), or neither.
   await db.query(
-    `INSERT INTO ai_stored_responses (response_id, user_id, previous_response_id, depth, chain_bytes, input_items,
-       response, size_bytes, created_at, expires_at)
-     SELECT $1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10
-     WHERE EXISTS (SELECT 1 FROM users WHERE user_id = $2)`,
+    `WITH kept AS (
+       INSERT INTO ai_stored_responses (response_id, user_id, previous_response_id, depth, chain_bytes, input_items,
+         response, size_bytes, created_at, expires_at, stream_deltas)
+       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11::jsonb
+       WHERE EXISTS (SELECT 1 FROM users WHERE user_id = $2)
+       RETURNING response_id, user_id, input_items, response
+     )
+     INSERT INTO ai_stored_response_items (user_id, item_id, response_id, source, position)
+     SELECT DISTINCT ON (item.id) kept.user_id, item.id, kept.response_id, item.source, item.position
+       FROM kept, LATERAL (
+         SELECT e.value->>'id' AS id, 'input' AS source, (e.ordinality - 1)::int AS position
+           FROM jsonb_array_elements(kept.input_items) WITH ORDINALITY AS e
+         UNION ALL
+         SELECT e.value->>'id', 'output', (e.ordinality - 1)::int
+           FROM jsonb_array_elements(CASE WHEN jsonb_typeof(kept.response->'output') = 'array'
+                                          THEN kept.response->'output' ELSE '[]'::jsonb END) WITH ORDINALITY AS e
+       ) AS item
+      WHERE item.id IS NOT NULL AND char_length(item.id) BETWEEN 1 AND 200
+      ORDER BY item.id, item.source DESC, item.position`,
     [
       stored.responseId,
       userId,
@@ -61,8 +82,33 @@ export async function insertStoredResponse(
       Buffer.byteLength(inputItems) + Buffer.byteLength(response),
       stored.createdAt,
       stored.expiresAt,
+      deltas,
     ],
   );
+}
+
+/**
+ * Items of this user's stored responses that are still kept, by item id (for item_reference):
+ * each id at most once, from the newest response that has it.
+ */
+export async function findStoredItems(
+  db: Queryable,
+  userId: string,
+  itemIds: readonly string[],
+  now: Date,
+): Promise<{ itemId: string; item: unknown }[]> {
+  if (itemIds.length === 0) return [];
+  const { rows } = await db.query<{ item_id: string; item: unknown }>(
+    `SELECT DISTINCT ON (i.item_id) i.item_id,
+            CASE i.source WHEN 'input' THEN r.input_items -> i.position
+                          ELSE r.response -> 'output' -> i.position END AS item
+       FROM ai_stored_response_items i
+       JOIN ai_stored_responses r ON r.response_id = i.response_id
+      WHERE i.user_id = $1 AND i.item_id = ANY($2::text[]) AND r.expires_at > $3
+      ORDER BY i.item_id, r.created_at DESC`,
+    [userId, itemIds, now],
+  );
+  return rows.filter((row) => row.item !== null).map((row) => ({ itemId: row.item_id, item: row.item }));
 }
 
 export async function findStoredResponse(
@@ -92,7 +138,7 @@ export async function findResponseChain(
         WHERE response_id = $1 AND user_id = $2 AND expires_at > $3
        UNION ALL
        SELECT r.response_id, r.previous_response_id, r.depth, r.chain_bytes, r.input_items, r.response,
-              r.created_at, r.expires_at, c.step + 1
+              r.stream_deltas, r.created_at, r.expires_at, c.step + 1
          FROM ai_stored_responses r JOIN chain c ON r.response_id = c.previous_response_id
         WHERE r.user_id = $2 AND r.expires_at > $3 AND c.step < $4
      )

@@ -21,6 +21,13 @@ export interface Tables {
     created_at: Date;
     updated_at: Date;
   };
+  ai_stored_response_items: {
+    user_id: string;
+    item_id: string;
+    response_id: string;
+    source: 'input' | 'output';
+    position: number;
+  };
   ai_stored_responses: {
     response_id: string;
     user_id: string;
@@ -32,6 +39,7 @@ export interface Tables {
     size_bytes: number;
     created_at: Date;
     expires_at: Date;
+    stream_deltas: Json | null;
   };
   ai_usage_log: {
     usage_id: number;

@@ -596,7 +596,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Models loaded on every healthy instance, merged (Ollama /api/ps) */
+        /**
+         * Models loaded on every healthy instance, merged (Ollama /api/ps)
+         * @description Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -606,12 +609,38 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Ollama's answer */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
                 };
             };
         };
@@ -742,7 +771,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Models of every healthy instance, merged (Ollama /api/tags) */
+        /**
+         * Models of every healthy instance, merged (Ollama /api/tags)
+         * @description Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -752,12 +784,38 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Ollama's answer */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
                 };
             };
         };
@@ -864,7 +922,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The oldest Ollama version in the pool (Ollama /api/version) */
+        /**
+         * The oldest Ollama version in the pool (Ollama /api/version)
+         * @description Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -874,12 +935,38 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Ollama's answer */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
+                };
+                /** @description Ollama's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                        };
+                    };
                 };
             };
         };
@@ -1049,7 +1136,7 @@ export interface paths {
         put?: never;
         /**
          * Legacy text completions, OpenAI-compatible, on the Ollama pool or OpenAI (whole or streamed as SSE)
-         * @description `prompt` a string or list of strings, `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), `n`, `echo`, `stop`, `temperature`, `top_p`, `seed`, `stream` with `stream_options.include_usage`. Each answer is an Ollama /api/generate call, metered as chat is; an OpenAI model (your key, or the platform's on plans with premium models) is answered by OpenAI's /v1/completions, `best_of` included.
+         * @description `prompt` a string or list of strings (token arrays, one or a list, for OpenAI models only), `suffix` (fill in the middle), `max_tokens` (16 unless set, as OpenAI), `n`, `echo`, `stop`, `temperature`, `top_p`, `seed`, `stream` with `stream_options.include_usage`. Each answer is an Ollama /api/generate call, metered as chat is; an OpenAI model (your key, or the platform's on plans with premium models) is answered by OpenAI's /v1/completions, `best_of` included.
          */
         post: {
             parameters: {
@@ -1373,7 +1460,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Models of the pool, OpenAI-compatible */
+        /**
+         * Models of the pool, OpenAI-compatible
+         * @description Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1383,12 +1473,48 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A list of models */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1407,7 +1533,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One model of the pool, OpenAI-compatible (404 when no instance has it) */
+        /**
+         * One model of the pool, OpenAI-compatible (404 when no instance has it)
+         * @description Limited per user with the other model listings and details (CALOS_AI_METADATA_PER_MINUTE, 429 beyond).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1468,6 +1597,23 @@ export interface paths {
                         };
                     };
                 };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -1489,7 +1635,7 @@ export interface paths {
         put?: never;
         /**
          * Responses API, OpenAI-compatible: text, function tools, and streaming events
-         * @description `input` a string or items (messages, function_call, function_call_output), `instructions`, function `tools` with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway serves answers, metered as chat is. Responses are stored for 30 days unless `store` is false, and `previous_response_id` continues one (its earlier input and output items come first).
+         * @description `input` a string or items (messages, function_call, function_call_output, and item_reference to an item of your own stored responses, at most 256), `instructions`, function `tools` with `tool_choice`, `text.format` (json_object, json_schema), `max_output_tokens`. Any model the gateway serves answers, metered as chat is. Responses are stored for 30 days unless `store` is false, and `previous_response_id` continues one (its earlier input and output items come first).
          */
         post: {
             parameters: {
@@ -1649,11 +1795,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A stored response, as it was answered (Responses API) */
+        /**
+         * A stored response, as it was answered, or its events replayed (Responses API)
+         * @description `stream=true` sends the response's events as server-sent events, as its stream sent them (the same sequence numbers); `starting_after` a sequence number to start after. Limited per user (CALOS_AI_STORED_RESPONSES_PER_MINUTE, 429 with Retry-After beyond).
+         */
         get: {
             parameters: {
                 query?: {
                     include?: unknown;
+                    include_obfuscation?: boolean;
+                    starting_after?: number;
+                    stream?: boolean;
                 };
                 header?: never;
                 path: {
@@ -1663,7 +1815,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The response object */
+                /** @description The response object, or its events */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1723,11 +1875,31 @@ export interface paths {
                         };
                     };
                 };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         put?: never;
         post?: never;
-        /** Deletes a stored response (Responses API) */
+        /**
+         * Deletes a stored response (Responses API)
+         * @description Limited per user (CALOS_AI_STORED_RESPONSES_PER_MINUTE, 429 with Retry-After beyond).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -1804,6 +1976,23 @@ export interface paths {
                         };
                     };
                 };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         options?: never;
@@ -1820,7 +2009,7 @@ export interface paths {
         };
         /**
          * A stored response's own input items, a page at a time (Responses API)
-         * @description `order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after.
+         * @description `order` desc (default) or asc, `limit` 1–100 (20), `after` an item id to continue after. Limited per user (CALOS_AI_STORED_RESPONSES_PER_MINUTE, 429 with Retry-After beyond).
          */
         get: {
             parameters: {
@@ -1882,6 +2071,23 @@ export interface paths {
                 };
                 /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                param: string | null;
+                                type: string;
+                            };
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; code is the CALOS error code (also in X-CALOS-Error-Code) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

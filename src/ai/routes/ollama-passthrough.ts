@@ -1,17 +1,17 @@
-// Ollama's /api/generate passed through to an Ollama instance with every field as sent (raw,
-// suffix, context, images, system, template, options, think, keep_alive, format): only the model
-// name and, for a metered call, options.num_predict change. Streamed NDJSON lines go out as
-// they came, unparsed; only the final line (`"done":true`) is read, for the counts.
+// Ollama's /api/chat and /api/generate, for a model of the pool, passed through to an Ollama
+// instance with every field as sent (messages, tools, images, raw, suffix, context, system,
+// template, options, think, keep_alive, format): only the model name and, for a metered call,
+// options.num_predict change. Nothing needs translating, so streamed NDJSON lines go out as they
+// came, unparsed; only the final line (`"done":true`) is read, for the counts.
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { endReasonMessage, type GuardedAnswer, guardAnswer } from '../../platform/http/caller-access.ts';
 import { clientGone } from '../../platform/http/client-gone.ts';
-import type { OllamaGenerateRequest } from '../formats/ollama-generate.ts';
 import { ndjsonLine, ollamaError } from '../formats/ollama-native.ts';
+import type { GatewayDeps } from '../gateway/deps.ts';
 import { toClientError } from '../gateway/errors.ts';
-import { type GatewayDeps, type Run, startRun } from '../gateway/execute.ts';
+import { type Run, startRun } from '../gateway/execute.ts';
 import type { Route } from '../gateway/route.ts';
-import { promptTokenCeiling } from '../metering/holds.ts';
 import { endpoint, postJson } from '../providers/http.ts';
 import { ndjsonLines } from '../providers/ollama.ts';
 import { UpstreamError, type Usage } from '../providers/types.ts';
@@ -44,8 +44,20 @@ const isFinalLine = (line: string) => line.includes('"done":true');
 /** Ollama reports a failure inside a stream as an object with `error`. */
 const isErrorLine = (line: string) => line.startsWith('{"error"');
 
+/** A call passed through: the caller's body (checked) and what the gateway needs of it. */
+export interface PassThroughCall {
+  kind: 'chat' | 'generate';
+  body: JsonObject;
+  stream: boolean;
+  /** options.num_predict when it bounds the output. */
+  maxTokens: number | undefined;
+  /** What the prompt says, to estimate the usage of a call that broke off before its counts came. */
+  promptText: string;
+  promptTokenCeiling: number;
+}
+
 /** The body Ollama gets: the caller's, with the pool's model name and the hold's output limit. */
-function upstreamBody(call: OllamaGenerateRequest, route: Route, maxOutputTokens: number | undefined) {
+function upstreamBody(call: PassThroughCall, route: Route, maxOutputTokens: number | undefined) {
   const body: JsonObject = { ...call.body, model: route.model };
   if (maxOutputTokens !== undefined) {
     const options = (call.body.options as JsonObject | undefined) ?? {};
@@ -56,11 +68,12 @@ function upstreamBody(call: OllamaGenerateRequest, route: Route, maxOutputTokens
 
 async function* streamedLines(
   deps: GatewayDeps,
+  path: string,
   target: { baseUrl: string },
   body: JsonObject,
   signal: AbortSignal,
 ): AsyncGenerator<GenerateLine> {
-  const response = await postJson(endpoint(target.baseUrl, '/api/generate'), body, {
+  const response = await postJson(endpoint(target.baseUrl, path), body, {
     signal,
     provider: 'ollama',
   });
@@ -89,7 +102,7 @@ async function* streamedLines(
     if (!(isFinished && error instanceof UpstreamError && error.kind === 'broken_stream')) throw error;
   }
   if (!isFinished) {
-    deps.logger.debug({ lines }, 'ollama generate stream ended early');
+    deps.logger.debug({ lines, path }, 'ollama stream ended early');
     throw new UpstreamError(
       'Ollama ended the stream before its final object',
       'broken_stream',
@@ -118,30 +131,30 @@ async function* renderLines(run: Run<GenerateLine>, guard: GuardedAnswer) {
   }
 }
 
-/** Answers an /api/generate call that an Ollama instance serves, as that instance answers it. */
-export async function passGenerateThrough(
+/** Answers an /api/chat or /api/generate call that an Ollama instance serves, as that instance answers it. */
+export async function passOllamaThrough(
   deps: GatewayDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   route: Route,
-  call: OllamaGenerateRequest,
+  call: PassThroughCall,
 ) {
+  const path = `/api/${call.kind}`;
   const guard = call.stream ? guardAnswer(request, reply) : undefined;
   const run = await startRun<GenerateLine>(deps, {
     caller: callerOf(request),
-    endpoint: 'api/generate',
+    endpoint: `api/${call.kind}`,
     route,
     requestId: request.id,
     signal: guard?.signal ?? clientGone(request, reply),
-    promptText: call.texts.join('\n'),
-    promptTokenCeiling:
-      promptTokenCeiling({ texts: call.texts, messages: 2, images: call.images }) + call.contextTokens,
+    promptText: call.promptText,
+    promptTokenCeiling: call.promptTokenCeiling,
     maxCompletionTokens: call.maxTokens,
     start: (target, signal, bounds) => {
       const body = upstreamBody(call, route, bounds.maxOutputTokens);
-      if (call.stream) return streamedLines(deps, target, body, signal);
+      if (call.stream) return streamedLines(deps, path, target, body, signal);
       return (async function* () {
-        const response = await postJson(endpoint(target.baseUrl, '/api/generate'), body, {
+        const response = await postJson(endpoint(target.baseUrl, path), body, {
           signal,
           provider: 'ollama',
         });
