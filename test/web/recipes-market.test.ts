@@ -84,7 +84,8 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome recipe books marketplace', (
     seller = { ...user, token: await register(user) };
     const list = async (cookbookId: string, price: number, title: string) => {
       const answer = await as(seller.token, 'POST', '/recipes/api/market/listings', {
-        cookbook_id: cookbookId,
+        item_kind: 'cookbook',
+        item_id: cookbookId,
         price,
         title,
         summary: `${title}: a preview for everyone`,
