@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import type { IdentityClient } from '../../identity/client.ts';
+import { createLogger } from '../../platform/logger.ts';
+import type { RecipesDeps } from '../deps.ts';
 import type { RecipesInstanceClient } from '../index.ts';
+import { createMarketService } from '../service/market.ts';
 import { recipesApi } from '../testing.ts';
 
 describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
@@ -202,6 +206,32 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     expect([stolen.statusCode, stolen.json().error.code]).toEqual([404, 'COOKBOOK_NOT_FOUND']);
     const malformed = await list(author, { item_kind: 'cookbook', item_id: 'not-a-uuid', price: 5 });
     expect([malformed.statusCode, malformed.json().error.code]).toEqual([404, 'COOKBOOK_NOT_FOUND']);
+    // A kind of item this marketplace does not sell, or the body as it was before item_kind.
+    for (const body of [
+      { item_kind: 'plan', item_id: cookbookId, price: 5 },
+      { item_id: cookbookId, price: 5 },
+      { cookbook_id: cookbookId, price: 5 },
+    ]) {
+      const wrong = await list(seller, body);
+      expect([wrong.statusCode, wrong.json().error.code], JSON.stringify(body)).toEqual([
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
+    // In process (no schema in front): the marketplace says which kinds it sells.
+    const market = createMarketService({
+      db: platform.databases.get('recipes'),
+      logger: createLogger({ logLevel: 'silent' }),
+      now: () => platform.clock.now(),
+      identity: () => platform.clients.get<IdentityClient>('identity'),
+    } as RecipesDeps);
+    await expect(
+      market.create(seller.userId, { item_kind: 'plan', item_id: cookbookId, price: 5 }),
+    ).rejects.toMatchObject({
+      status: 400,
+      code: 'ITEM_KIND_NOT_SOLD',
+      details: { item_kinds: ['cookbook'] },
+    });
     const twice = await list(seller, { item_kind: 'cookbook', item_id: cookbookId, price: 6 });
     expect([twice.statusCode, twice.json().error.code]).toEqual([409, 'ITEM_ALREADY_LISTED']);
   });
