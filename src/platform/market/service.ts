@@ -11,14 +11,25 @@
 // identity cannot be reached the purchase stays pending, and a retry with the same key, or the
 // housekeeping sweep, finishes it without paying twice. A purchase paid when its item can no
 // longer be given (the item went while it was pending) is given back at once: the buyer never
-// holds a paid-for nothing. Payouts of earned credits to money are out of scope.
-import { type CachedStaffRoles, cachedStaffRoles, type StaffRoleGrant } from '../auth/staff.ts';
-import type { Database, Queryable } from '../db/database.ts';
+// holds a paid-for nothing. Payouts of earned credits to money are out of scope. The contract
+// with the apps (adapter, shapes) is adapter.ts.
+import { type CachedStaffRoles, cachedStaffRoles } from '../auth/staff.ts';
 import { AppError } from '../errors.ts';
 import { isIdempotencyKey } from '../http/idempotency.ts';
 import { decodeKeysetCursor, toPage } from '../http/pagination.ts';
 import { isUuid } from '../ids.ts';
-import type { Logger } from '../logger.ts';
+import type {
+  ListingInput,
+  ListingPatch,
+  ListingView,
+  ListQuery,
+  MarketAdapter,
+  MarketIdentity,
+  PageQuery,
+  PurchaseDetails,
+  PurchaseView,
+  Transfer,
+} from './adapter.ts';
 import { MarketErrors } from './errors.ts';
 import {
   completePurchase,
@@ -32,15 +43,14 @@ import {
   insertPendingPurchase,
   type ListingRowBase,
   listListings,
+  listPaidWithoutItem,
   listPurchases,
   listStalePendingPurchases,
   lockOwnListing,
-  type MarketSql,
   marketTotals,
   markPurchaseRefunded,
   type PurchaseRow,
   recentPurchases,
-  refundPendingPurchase,
   sellerTotals,
   updateListing,
 } from './store.ts';
@@ -51,149 +61,6 @@ export const PENDING_GRACE_MS = 2 * 60_000;
 export const MAX_SEARCH_WORDS = 10;
 /** Why a purchase was given back by itself: what the buyer reads in their purchases. */
 export const ITEM_GONE_REASON = 'The item was deleted before the purchase was paid: the credits went back';
-
-/** The apps whose marketplaces this serves (keys of transfers, staff domains, audit entries). */
-export type MarketApp = 'hollowtown' | 'recipes';
-
-interface Transfer {
-  transferId: string;
-  fee: number;
-}
-
-/** What the marketplace needs of identity (its client fits this). */
-export interface MarketIdentity {
-  credits: {
-    transfer(input: {
-      fromUserId: string;
-      toUserId: string;
-      amount: number;
-      idempotencyKey: string;
-      reference: string;
-      reason: string;
-    }): Promise<Transfer>;
-    refundTransfer(input: { transferId: string; idempotencyKey: string; reason: string }): Promise<Transfer>;
-  };
-  staffRolesOf(userId: string): Promise<readonly StaffRoleGrant[]>;
-  findUser(query: { userId: string }): Promise<{ username: string } | null>;
-}
-
-/** A staff member's refund, for the app's staff audit log (community/staff-actions.ts). */
-export interface StaffRefund {
-  app: MarketApp;
-  actor_user_id: string;
-  action: 'purchase.refunded';
-  subject_user_id: string;
-  reason: string;
-  details: Record<string, unknown>;
-}
-
-/** What an app tells the marketplace about itself and the items it sells. */
-export interface MarketAdapter<Kind extends string, Row extends ListingRowBase, Preview, Item> {
-  /** The app (keys of transfers, staff domain, audit entries). */
-  app: MarketApp;
-  /** How people know the app, for messages ("Credits cannot be reached from …"). */
-  appName: string;
-  /** The kinds of item this app sells. */
-  kinds: readonly Kind[];
-  /** A listed item in words, for messages ("This cookbook has a listing already"). */
-  itemWord: (kind: Kind) => string;
-  db: Database;
-  logger: Logger;
-  now(): Date;
-  /** Identity's client (credits, staff roles, names), or undefined when it is not reachable here. */
-  identity(): MarketIdentity | undefined;
-  /** Writes a refund's staff audit entry in the app's outbox, inside the refund's transaction. */
-  enqueueStaffAction(tx: Queryable, action: StaffRefund, at: Date): Promise<void>;
-  /** The app's tables as the shared SQL reads them. */
-  sql: MarketSql;
-  /** The seller id an erased seller's sales carry (besides null), named by no one. */
-  erasedSellerId?: string;
-  /** The line of the buyer's credit history. */
-  transferReason(title: string): string;
-  /** The item's "not found" (someone else's item, a missing one, a malformed id). */
-  itemNotFound(kind: Kind): AppError;
-  /**
-   * Inside the listing's transaction: the seller's item of this kind may be sold (else the app's
-   * error), locked as the app needs; answers its name, the listing's default title.
-   */
-  checkSellable(tx: Queryable, sellerId: string, kind: Kind, itemId: string): Promise<{ name: string }>;
-  /** What anyone signed in sees of the item before buying it. */
-  previewOf(row: Row): Preview;
-  /** The item for its seller and buyers. */
-  itemOf(row: Row): Item;
-  /** More of a purchase the app shows (HowToCookAtHome: the book's id). */
-  purchaseExtras?(row: PurchaseRow): Record<string, unknown>;
-}
-
-export interface ListingInput {
-  item_kind: string;
-  item_id: string;
-  price: number;
-  title?: string;
-  summary?: string;
-}
-
-export interface ListingPatch {
-  price?: number;
-  title?: string;
-  summary?: string;
-  is_listed?: boolean;
-}
-
-export interface ListQuery {
-  scope?: 'listed' | 'mine';
-  kind?: string;
-  q?: string;
-  price_max?: number;
-  limit?: number;
-  cursor?: string;
-}
-
-export interface PageQuery {
-  limit?: number;
-  cursor?: string;
-}
-
-export interface ListingView<Kind, Preview, Item> {
-  listing_id: string;
-  item_kind: Kind;
-  title: string;
-  summary: string;
-  price: number;
-  is_listed: boolean;
-  is_mine: boolean;
-  is_purchased: boolean;
-  sales: number;
-  preview: Preview;
-  /** Only for the seller and buyers (null for everyone else). */
-  item: Item | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface PurchaseView<Kind> {
-  purchase_id: string;
-  /** refunded: given back (by staff, or by itself when its item went before it was paid). */
-  status: 'completed' | 'refunded';
-  listing_id: string | null;
-  item_kind: Kind;
-  title: string;
-  price: number;
-  fee: number;
-  /** What the seller received: price − fee. */
-  seller_received: number;
-  transfer_id: string;
-  created_at: Date;
-  refunded_at: Date | null;
-}
-
-/** Where a purchase's item is read from: the seller's item, or the buyer's copy once it is gone. */
-export type ItemSource = 'listing' | 'copy';
-
-export interface PurchaseDetails<Kind, Item> extends PurchaseView<Kind> {
-  item: Item | null;
-  item_source: ItemSource | null;
-}
 
 export function createMarketplace<Kind extends string, Row extends ListingRowBase, Preview, Item>(
   adapter: MarketAdapter<Kind, Row, Preview, Item>,
@@ -314,33 +181,38 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
       if (!pending) throw new Error('a paid purchase could not be recorded');
     }
     if (pending.status !== 'pending') return pending;
-    if (!pending.holds_item) {
-      // Paid for an item that is gone: the whole price goes back (identity reverses both sides
-      // once under this key; an erased seller's share is the platform's). Identity away leaves
-      // it pending, and the sweep gives it back later.
-      await identity().credits.refundTransfer({
-        transferId: transfer.transferId,
-        idempotencyKey: `${app}:market-refund:${pending.purchase_id}`,
-        reason: ITEM_GONE_REASON,
-      });
-      const given = await refundPendingPurchase(
-        db,
-        sql,
-        pending.purchase_id,
-        paid,
-        ITEM_GONE_REASON,
-        adapter.now(),
-      );
-      if (!given) throw new Error('a purchase given back could not be recorded');
-      adapter.logger.warn(
-        { purchaseId: pending.purchase_id },
-        'marketplace purchase paid after its item went: given back',
-      );
-      return given;
-    }
     const done = await completePurchase(db, sql, pending.purchase_id, paid, adapter.now());
     if (!done) throw new Error('a paid purchase could not be recorded');
-    return done;
+    // Paid for an item that is gone: the credits go back at once. Identity away leaves it paid
+    // without its item for a moment, and the sweep gives it back (settlePendingPurchases).
+    return done.status === 'completed' && !done.holds_item ? giveBack(done) : done;
+  }
+
+  /**
+   * Gives back a paid purchase that holds no item (the item went before it was paid): identity
+   * reverses both sides once under the refund's key (an erased seller's share is the
+   * platform's), then the purchase is marked refunded, saying why.
+   */
+  async function giveBack(purchase: PurchaseRow): Promise<PurchaseRow> {
+    if (!purchase.transfer_id) throw new Error('a paid purchase without its transfer');
+    await identity().credits.refundTransfer({
+      transferId: purchase.transfer_id,
+      idempotencyKey: `${app}:market-refund:${purchase.purchase_id}`,
+      reason: ITEM_GONE_REASON,
+    });
+    const { purchase: given } = await markPurchaseRefunded(
+      db,
+      sql,
+      purchase.purchase_id,
+      ITEM_GONE_REASON,
+      adapter.now(),
+    );
+    if (!given) throw new Error('a purchase given back could not be recorded');
+    adapter.logger.warn(
+      { purchaseId: purchase.purchase_id },
+      `${app} marketplace purchase paid after its item went: given back`,
+    );
+    return given;
   }
 
   const pageOfPurchases = async (role: 'buyer' | 'seller', userId: string, query: PageQuery) => {
@@ -378,6 +250,20 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
         limit,
       );
       const outcome = { completed: 0, failed: 0, pending: 0 };
+      // Paid but holding no item (given back when identity was away, or recorded so before this
+      // rule): given back now; identity still away leaves them for the next round.
+      for (const purchase of await listPaidWithoutItem(db, sql, limit)) {
+        try {
+          await giveBack(purchase);
+          outcome.failed++;
+        } catch (error) {
+          outcome.pending++;
+          adapter.logger.warn(
+            { purchaseId: purchase.purchase_id, code: error instanceof AppError ? error.code : undefined },
+            `${app} marketplace purchase without its item not given back yet`,
+          );
+        }
+      }
       for (const purchase of stale) {
         try {
           // Given back (its item went before it was paid): nothing paid in the end, as refused.
@@ -603,3 +489,14 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
     },
   };
 }
+
+export type {
+  ListingInput,
+  ListingPatch,
+  ListingView,
+  ListQuery,
+  MarketAdapter,
+  MarketApp,
+  PurchaseDetails,
+  PurchaseView,
+} from './adapter.ts';

@@ -313,26 +313,20 @@ export async function completePurchase(
 }
 
 /**
- * Marks a pending purchase paid and given back at once (its item went before it was paid, and
- * identity reversed the transfer); answers the row as it now is.
+ * Paid purchases that give the buyer nothing (their item went before they were paid, and giving
+ * them back has not happened yet), oldest first.
  */
-export async function refundPendingPurchase(
+export async function listPaidWithoutItem(
   db: Queryable,
   sql: MarketSql,
-  purchaseId: string,
-  transfer: { transferId: string; fee: number },
-  reason: string,
-  at: Date,
-): Promise<PurchaseRow | undefined> {
-  await db.query(
-    `UPDATE market_purchases SET status = 'refunded', transfer_id = $2, fee = $3, completed_at = $4,
-       refunded_at = $4, refund_reason = $5,
-       seller_id = CASE WHEN listing_id IS NULL THEN ${sql.sellerOnceListingGone} ELSE seller_id END
-       ${sql.refundAlsoSets ? `, ${sql.refundAlsoSets}` : ''}
-     WHERE purchase_id = $1 AND status = 'pending'`,
-    [purchaseId, transfer.transferId, transfer.fee, at, reason],
+  limit: number,
+): Promise<PurchaseRow[]> {
+  const { rows } = await db.query<PurchaseRow>(
+    `SELECT ${purchaseColumns(sql)} FROM market_purchases p WHERE p.status = 'completed' AND NOT ${sql.purchaseHoldsItem}
+     ORDER BY p.created_at, p.purchase_id LIMIT $1`,
+    [limit],
   );
-  return findPurchase(db, sql, purchaseId);
+  return rows;
 }
 
 /** Purchases still pending since before a time, oldest first (the sweep finishes them). */
