@@ -1,9 +1,9 @@
 // Hollowtown's marketplace in hollowtown_db: listings of plans and costume ideas, and the
 // purchases recorded under each buyer's idempotency key (the credits move in identity). The
-// marketplace's SQL is src/platform/market/store.ts; this says how Hollowtown's items join it,
+// marketplace's SQL is src/platform/market/store/; this says how Hollowtown's items join it,
 // and holds what only Hollowtown does (its items' rules, the buyers' copies).
 import type { Queryable } from '../../platform/db/database.ts';
-import type { ListingRowBase, MarketSql } from '../../platform/market/store.ts';
+import type { ListingRowBase, MarketSql } from '../../platform/market/store/tables.ts';
 import type { Ingredient } from '../client.ts';
 import type { Prop } from './plans.ts';
 

@@ -4,7 +4,7 @@ import type { StaffRoleGrant } from '../auth/staff.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ListingRowBase, MarketSql, PurchaseRow } from './store.ts';
+import type { ListingRowBase, MarketSql, PurchaseRow } from './store/tables.ts';
 
 /** The apps whose marketplaces this serves (keys of transfers, staff domains, audit entries). */
 export type MarketApp = 'hollowtown' | 'recipes';

@@ -31,29 +31,24 @@ import type {
   Transfer,
 } from './adapter.ts';
 import { MarketErrors } from './errors.ts';
+import { findListing, insertListing, listListings, lockOwnListing, updateListing } from './store/listings.ts';
 import {
   completePurchase,
   deletePendingPurchase,
   findBuyerPurchase,
-  findListing,
   findPurchase,
   findPurchaseByKey,
   findPurchaseOfListing,
-  insertListing,
   insertPendingPurchase,
-  type ListingRowBase,
-  listListings,
   listPaidWithoutItem,
   listPurchases,
   listStalePendingPurchases,
-  lockOwnListing,
   marketTotals,
   markPurchaseRefunded,
-  type PurchaseRow,
   recentPurchases,
   sellerTotals,
-  updateListing,
-} from './store.ts';
+} from './store/purchases.ts';
+import type { ListingRowBase, PurchaseRow } from './store/tables.ts';
 
 /** How old a pending purchase must be before the sweep finishes it (a live request had its go). */
 export const PENDING_GRACE_MS = 2 * 60_000;

@@ -1,10 +1,10 @@
 // The recipe books marketplace in recipes_db: listings of cookbooks and the purchases recorded
 // under each buyer's idempotency key (the credits move in identity). The marketplace's SQL is
-// src/platform/market/store.ts; this says how cookbooks join it, and holds what only recipe books
+// src/platform/market/store/; this says how cookbooks join it, and holds what only recipe books
 // need (what may be sold, who bought a book).
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import type { ListingRowBase, MarketSql } from '../../platform/market/store.ts';
+import type { ListingRowBase, MarketSql } from '../../platform/market/store/tables.ts';
 
 /**
  * SQL true when a buyer reads `recipes` in the book `c`: the owner's own and published ones that
