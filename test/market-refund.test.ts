@@ -167,7 +167,8 @@ describe.each(testEngines())('refunds of recipe book purchases on %s', (engine) 
     const cookbookId = book.json().cookbook_id;
     await call(seller, 'PUT', `/recipes/api/cookbooks/${cookbookId}/recipes/${recipe.json().recipe_id}`);
     const listed = await call(seller, 'POST', '/recipes/api/market/listings', {
-      cookbook_id: cookbookId,
+      item_kind: 'cookbook',
+      item_id: cookbookId,
       price: 200,
     });
     expect(listed.statusCode, listed.body).toBe(201);
@@ -252,7 +253,8 @@ describe.each(testEngines())('refunds of recipe book purchases on %s', (engine) 
       `/recipes/api/cookbooks/${book.cookbook_id}/recipes/${recipe.json().recipe_id}`,
     );
     const listed = await call(seller, 'POST', '/recipes/api/market/listings', {
-      cookbook_id: book.cookbook_id,
+      item_kind: 'cookbook',
+      item_id: book.cookbook_id,
       price: 120,
     });
     const bought = await call(

@@ -49,7 +49,11 @@ export const EventFamilyErrors = {
     ),
 };
 
-/** The marketplace (service/market.ts). Credits errors (402 INSUFFICIENT_CREDITS) come from identity as they are. */
+/**
+ * Hollowtown's rules of the marketplace (service/market.ts). The marketplace's own codes
+ * (LISTING_NOT_FOUND, IDEMPOTENCY_KEY_REQUIRED, …) are src/platform/market/errors.ts; credits errors
+ * (402 INSUFFICIENT_CREDITS) come from identity as they are.
+ */
 export const MarketErrors = {
   planPublished: () =>
     new AppError(
@@ -63,13 +67,8 @@ export const MarketErrors = {
       'PLAN_IS_LISTED',
       'This plan is for sale in the marketplace: a plan is either free or for sale, so unlist it before publishing it',
     ),
-  listingNotFound: () => new AppError(404, 'LISTING_NOT_FOUND', 'No such listing'),
-  purchaseNotFound: () => new AppError(404, 'PURCHASE_NOT_FOUND', 'No such purchase'),
   itemNotFound: (kind: 'plan' | 'costume') =>
     kind === 'plan' ? HollowtownErrors.planNotFound() : HollowtownErrors.costumeNotFound(),
-  alreadyListed: () =>
-    new AppError(409, 'ITEM_ALREADY_LISTED', 'This item has a listing already; change that one'),
-  ownListing: () => new AppError(409, 'OWN_LISTING', 'You cannot buy your own listing'),
   itemHasBuyers: (kind: 'plan' | 'costume', buyers: number) =>
     new AppError(
       409,
@@ -77,20 +76,4 @@ export const MarketErrors = {
       `${buyers === 1 ? 'Someone has' : `${buyers} people have`} bought this ${kind}, and deleting it would take it from them. Unlist it to stop selling it`,
       { buyers },
     ),
-  alreadyPurchased: (purchaseId: string | null) =>
-    new AppError(409, 'LISTING_ALREADY_PURCHASED', 'You bought this listing already', {
-      purchase_id: purchaseId,
-    }),
-  idempotencyKeyRequired: () =>
-    new AppError(
-      400,
-      'IDEMPOTENCY_KEY_REQUIRED',
-      'Send an Idempotency-Key header (1 to 200 visible characters), the same one on every retry',
-    ),
-  idempotencyKeyReused: () =>
-    new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another purchase'),
-  paymentsUnavailable: () =>
-    new AppError(503, 'PAYMENTS_UNAVAILABLE', 'Credits cannot be reached from Hollowtown right now', {
-      retryAfterSeconds: 30,
-    }),
 };

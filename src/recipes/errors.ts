@@ -168,8 +168,6 @@ export const ArchiveErrors = {
  * 409 TRANSFER_REFUND_REFUSED) come from identity as they are.
  */
 export const MarketErrors = {
-  listingNotFound: () => new AppError(404, 'LISTING_NOT_FOUND', 'No such listing'),
-  purchaseNotFound: () => new AppError(404, 'PURCHASE_NOT_FOUND', 'No such purchase'),
   cookbookPublic: () =>
     new AppError(
       409,
@@ -191,9 +189,6 @@ export const MarketErrors = {
     ),
   cookbookEmpty: () =>
     new AppError(409, 'COOKBOOK_IS_EMPTY', 'This cookbook has no recipes: add some before selling it'),
-  alreadyListed: () =>
-    new AppError(409, 'ITEM_ALREADY_LISTED', 'This cookbook has a listing already; change that one'),
-  ownListing: () => new AppError(409, 'OWN_LISTING', 'You cannot buy your own listing'),
   itemHasBuyers: (kind: 'cookbook' | 'recipe', buyers: number) =>
     new AppError(
       409,
@@ -203,20 +198,4 @@ export const MarketErrors = {
         : `This recipe is in a recipe book ${buyers === 1 ? 'someone has' : `${buyers} people have`} bought, and deleting it would take it from them`,
       { buyers },
     ),
-  alreadyPurchased: (purchaseId: string | null) =>
-    new AppError(409, 'LISTING_ALREADY_PURCHASED', 'You bought this listing already', {
-      purchase_id: purchaseId,
-    }),
-  idempotencyKeyRequired: () =>
-    new AppError(
-      400,
-      'IDEMPOTENCY_KEY_REQUIRED',
-      'Send an Idempotency-Key header (1 to 200 visible characters), the same one on every retry',
-    ),
-  idempotencyKeyReused: () =>
-    new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another purchase'),
-  paymentsUnavailable: () =>
-    new AppError(503, 'PAYMENTS_UNAVAILABLE', 'Credits cannot be reached from HowToCookAtHome right now', {
-      retryAfterSeconds: 30,
-    }),
 };

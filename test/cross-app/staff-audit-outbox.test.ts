@@ -211,7 +211,8 @@ describe.each(testEngines())('staff actions through the apps’ outboxes on %s',
       `/recipes/api/cookbooks/${book.cookbook_id}/recipes/${recipe.json().recipe_id}`,
     );
     const listed = await call(seller, 'POST', '/recipes/api/market/listings', {
-      cookbook_id: book.cookbook_id,
+      item_kind: 'cookbook',
+      item_id: book.cookbook_id,
       price: 50,
     });
     const bought = await call(

@@ -84,7 +84,8 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome recipe books marketplace', (
     seller = { ...user, token: await register(user) };
     const list = async (cookbookId: string, price: number, title: string) => {
       const answer = await as(seller.token, 'POST', '/recipes/api/market/listings', {
-        cookbook_id: cookbookId,
+        item_kind: 'cookbook',
+        item_id: cookbookId,
         price,
         title,
         summary: `${title}: a preview for everyone`,
@@ -142,6 +143,9 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome recipe books marketplace', (
     const names = page.getByRole('list', { name: 'Recipes in Nonna’s secrets' });
     await visible(names.getByText('Sunday ragù'));
     await visible(names.getByText('Potato gnocchi'));
+    // The cuisine reads as on the recipe pages (stored as 'italian'), not in lower case.
+    await visible(names.getByText('Italian · medium · 20 min · serves 4').first());
+    expect(await names.getByText(/italian/).count()).toBe(0);
     expect(await page.getByText('Simmer the ragù').count()).toBe(0);
     await axeClean(page);
 
@@ -180,6 +184,7 @@ describe.skipIf(!hasChromium)('web: HowToCookAtHome recipe books marketplace', (
     await visible(page.getByRole('heading', { level: 1, name: 'Nonna’s notebook' }));
     await page.getByRole('link', { name: 'Sunday ragù' }).click();
     await visible(page.getByText('Simmer the ragù for four hours'));
+    await visible(page.getByText(/^Italian · /));
     await axeClean(page);
 
     await page.goto(web.at('recipes', '/market-purchases'));

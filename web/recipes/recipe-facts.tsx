@@ -3,10 +3,22 @@
 import type { Recipe } from './types.ts';
 import { isSharedCopy } from './types.ts';
 
+/**
+ * A cuisine as the pages show it: the service keeps it in lower case to compare ("middle
+ * eastern"), a person reads it capitalised ("Middle Eastern"), wherever a recipe is shown.
+ */
+export const cuisineLabel = (cuisine: string | null): string | null =>
+  cuisine
+    ? cuisine.replace(
+        /(^|[\s-])(\p{L})/gu,
+        (_, before: string, letter: string) => before + letter.toUpperCase(),
+      )
+    : null;
+
 export function recipeFacts(recipe: Recipe, long = false): string {
   const minutes = recipe.total_time_minutes;
   return [
-    recipe.cuisine,
+    cuisineLabel(recipe.cuisine),
     recipe.difficulty,
     minutes ? `${minutes} ${long ? 'minutes' : 'min'}` : null,
     long && recipe.serves ? `serves ${recipe.serves}` : null,

@@ -10,7 +10,7 @@ import { registerCostumeRoutes } from './costumes.ts';
 import { registerEventFamilyRoutes } from './event-family.ts';
 import { registerEventRoutes } from './events.ts';
 import { registerGenerateRoutes } from './generate.ts';
-import { registerMarketRoutes } from './market.ts';
+import { registerHollowtownMarketRoutes } from './market.ts';
 import { registerMoreFromRecipesRoutes } from './more-from-recipes.ts';
 import { registerPlanRoutes } from './plans.ts';
 import { registerRecipeRoutes } from './recipes.ts';
@@ -36,7 +36,7 @@ export function registerHollowtownRoutes(
   if (services.affiliate) registerAffiliateRoutes(app, services.affiliate);
   registerPlanRoutes(app, services.plans);
   registerMoreFromRecipesRoutes(app, services.moreFromRecipes);
-  registerMarketRoutes(app, services.market);
+  registerHollowtownMarketRoutes(app, services.market);
   const { community } = services;
   registerCommunityRoutes(app, {
     community,

@@ -167,6 +167,17 @@ describe.each(testEngines())('the Hollowtown marketplace on %s', (engine) => {
     // A plan's id as a costume is not found either.
     const mixed = await list(seller, { item_kind: 'costume', item_id: await planOf(seller), price: 5 });
     expect(mixed.json().error.code).toBe('COSTUME_NOT_FOUND');
+    // A kind of item Hollowtown does not sell (HowToCookAtHome's recipe books), or none.
+    for (const body of [
+      { item_kind: 'cookbook', item_id: costumeId, price: 5 },
+      { item_id: costumeId, price: 5 },
+    ]) {
+      const wrong = await list(seller, body);
+      expect([wrong.statusCode, wrong.json().error.code], JSON.stringify(body)).toEqual([
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
     const listed = await list(seller, {
       item_kind: 'costume',
       item_id: costumeId,

@@ -53,6 +53,34 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
       .query<{ status: string }>('SELECT status FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
     return rows.map((r) => r.status);
   };
+  /** The market with identity's transfer doing `meanwhile` first (what happens while it pays). */
+  function marketWhile(
+    meanwhile: () => Promise<void>,
+    refundTransfer?: IdentityClient['credits']['refundTransfer'],
+  ): MarketService {
+    const real = identity();
+    const slow: IdentityClient = {
+      ...real,
+      credits: {
+        ...real.credits,
+        transfer: async (input) => {
+          await meanwhile();
+          return real.credits.transfer(input);
+        },
+        refundTransfer: refundTransfer ?? real.credits.refundTransfer,
+      },
+    };
+    const clients = new ClientRegistry();
+    clients.register('identity', slow);
+    return createMarketService({
+      db: platform.databases.get('hollowtown'),
+      logger: createLogger({ logLevel: 'silent' }),
+      clients,
+      links: NO_LINKS,
+      now: () => platform.clock.now(),
+    });
+  }
+
   async function listing(seller: TestUser, price: number) {
     const plan = await platform.app.inject({
       method: 'POST',
@@ -173,33 +201,16 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect([await balance(buyer), await balance(seller)]).toEqual([50, 1000]);
   });
 
-  it('records a paid purchase again without its listing when the record and the listing went meanwhile', async () => {
+  it('records a paid purchase again without its listing, with the buyer’s copy of the item, when the record and the listing went meanwhile', async () => {
     const [seller, buyer] = [await user(), await user()];
     const listingId = await listing(seller, 60);
     await expect(unreachable.purchase(buyer.userId, listingId, 'gone-1')).rejects.toThrow();
     const db = platform.databases.get('hollowtown');
-    const real = identity();
     // While identity pays, a request under the same key was refused and took the record back,
     // and the listing went (as the seller's erasure takes it).
-    const slow: IdentityClient = {
-      ...real,
-      credits: {
-        ...real.credits,
-        transfer: async (input) => {
-          await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
-          await db.query('DELETE FROM market_listings WHERE listing_id = $1', [listingId]);
-          return real.credits.transfer(input);
-        },
-      },
-    };
-    const meanwhile = new ClientRegistry();
-    meanwhile.register('identity', slow);
-    const market = createMarketService({
-      db,
-      logger: createLogger({ logLevel: 'debug' }),
-      clients: meanwhile,
-      links: NO_LINKS,
-      now: () => platform.clock.now(),
+    const market = marketWhile(async () => {
+      await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+      await db.query('DELETE FROM market_listings WHERE listing_id = $1', [listingId]);
     });
     expect(await market.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
     const { rows } = await db.query(
@@ -208,5 +219,78 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     );
     expect(rows).toEqual([{ status: 'completed', listing_id: null, seller_id: null, paid: true }]);
     expect(await balance(buyer)).toBe(940);
+    // The buyer keeps what they paid for: a copy taken from the plan itself, which is still there.
+    const [bought] = (await market.purchases(buyer.userId, {})).items;
+    if (!bought) throw new Error('the purchase recorded again is missing');
+    const details = await market.purchaseDetails(buyer.userId, bought.purchase_id);
+    expect(details).toMatchObject({ status: 'completed', item_source: 'copy' });
+    expect(details.item).toMatchObject({ item_kind: 'plan', room_name: 'Fog tunnel', scare_level: 7 });
+  });
+
+  it('gives a paid purchase back when the record, the listing and the item itself went meanwhile', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 60);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'gone-2')).rejects.toThrow();
+    const db = platform.databases.get('hollowtown');
+    // While identity pays, a request under the same key was refused and took the record back,
+    // and the seller deleted the plan (nobody held it then), its listing with it.
+    const market = marketWhile(async () => {
+      await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+      const deleted = await db.query(
+        'DELETE FROM haunted_house_plans WHERE plan_id = (SELECT plan_id FROM market_listings WHERE listing_id = $1)',
+        [listingId],
+      );
+      expect(deleted.rowCount).toBe(1);
+    });
+    // Nothing is left to give the buyer: the credits go back at once, both sides, and the buyer
+    // sees a purchase refunded rather than one paid for nothing.
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    const { rows } = await db.query(
+      `SELECT status, listing_id, item_snapshot IS NULL AS no_copy, transfer_id IS NOT NULL AS paid, refund_reason
+       FROM market_purchases WHERE buyer_id = $1`,
+      [buyer.userId],
+    );
+    expect(rows).toEqual([
+      { status: 'refunded', listing_id: null, no_copy: true, paid: true, refund_reason: expect.any(String) },
+    ]);
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+    const [bought] = (await market.purchases(buyer.userId, {})).items;
+    if (!bought) throw new Error('the purchase given back is missing');
+    expect(bought).toMatchObject({ status: 'refunded', price: 60 });
+    expect(await market.purchaseDetails(buyer.userId, bought.purchase_id)).toMatchObject({
+      item: null,
+      item_source: null,
+    });
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(await balance(buyer)).toBe(1000);
+  });
+
+  it('gives a purchase paid for a gone item back in the next round when identity is away at first', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 70);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'gone-3')).rejects.toThrow();
+    const db = platform.databases.get('hollowtown');
+    const market = marketWhile(
+      async () => {
+        await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+        await db.query(
+          'DELETE FROM haunted_house_plans WHERE plan_id = (SELECT plan_id FROM market_listings WHERE listing_id = $1)',
+          [listingId],
+        );
+      },
+      async () => {
+        throw new Error('identity went away');
+      },
+    );
+    // Paid, nothing to give, and the way back unreachable: recorded paid, for the next round.
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    expect(await statusOf(buyer)).toEqual(['completed']);
+    expect(await balance(buyer)).toBe(930);
+    // Identity back: the next round gives it back, once.
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['refunded']);
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(await balance(buyer)).toBe(1000);
   });
 });

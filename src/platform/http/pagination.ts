@@ -2,6 +2,7 @@
 // opaque `cursor` that encodes where the previous page ended.
 import { Type } from 'typebox';
 import { PlatformErrors } from '../errors.ts';
+import { isUuid } from '../ids.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -44,3 +45,28 @@ export function toPage<Row, Item>(
   const last = pageRows[pageRows.length - 1];
   return { items: pageRows.map(toItem), next_cursor: hasMore && last ? encodeCursor(cursorOf(last)) : null };
 }
+
+/** Timestamps in keyset cursors, as `cursorTime` writes them (UTC, microseconds). */
+const KEYSET_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+
+/** A day both JavaScript and PostgreSQL take as it is (no 2025-02-30, no year 0). */
+function isRealDay(day: string): boolean {
+  const time = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(time) && day >= '1000' && new Date(time).toISOString().slice(0, 10) === day;
+}
+
+/** A newest-first keyset position `{at, id}` (platform/db/sql.ts KeysetPosition), checked before SQL. */
+export const isKeysetPosition = (value: unknown): value is { at: string; id: string } => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const c = value as Record<string, unknown>;
+  return (
+    typeof c.at === 'string' &&
+    KEYSET_TIME.test(c.at) &&
+    isRealDay(c.at.slice(0, 10)) &&
+    typeof c.id === 'string' &&
+    isUuid(c.id)
+  );
+};
+
+/** The keyset position a page's cursor carries; a malformed one is 400 INVALID_CURSOR. */
+export const decodeKeysetCursor = (cursor: string | undefined) => decodeCursor(cursor, isKeysetPosition);

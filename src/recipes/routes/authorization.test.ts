@@ -32,7 +32,11 @@ const BODIES: Record<string, unknown> = {
   'POST /api/recipes/{id}/comments': { body: 'Mine now' },
   'PATCH /api/comments/{id}': { body: 'Taken over' },
   'POST /api/comments/{id}/report': { reason: 'Looks copied' },
-  'POST /api/market/listings': { cookbook_id: '00000000-0000-4000-8000-000000000000', price: 5 },
+  'POST /api/market/listings': {
+    item_kind: 'cookbook',
+    item_id: '00000000-0000-4000-8000-000000000000',
+    price: 5,
+  },
   'PATCH /api/market/listings/{id}': { price: 1 },
   'POST /api/market/purchases/{id}/refund': { reason: 'swept' },
 };
@@ -104,7 +108,11 @@ describe.each(testEngines())('authorization on every endpoint on %s', (engine) =
     ids['/api/cookbooks/'] = book.cookbook_id;
     // Alice's recipe book, off sale: only she (and buyers, none) sees it.
     const listing = (
-      await api.post(alice, '/recipes/api/market/listings', { cookbook_id: book.cookbook_id, price: 10 })
+      await api.post(alice, '/recipes/api/market/listings', {
+        item_kind: 'cookbook',
+        item_id: book.cookbook_id,
+        price: 10,
+      })
     ).json();
     await api.patch(alice, `/recipes/api/market/listings/${listing.listing_id}`, { is_listed: false });
     ids['/api/market/listings/'] = listing.listing_id;

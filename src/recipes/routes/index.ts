@@ -9,7 +9,7 @@ import { registerCollectionRoutes } from './collections.ts';
 import { registerCommentRoutes } from './comments.ts';
 import { registerCookbookRoutes } from './cookbooks.ts';
 import { registerImportRoutes } from './import.ts';
-import { registerMarketRoutes } from './market.ts';
+import { registerRecipesMarketRoutes } from './market.ts';
 import { registerMealPlanRoutes } from './meal-plans.ts';
 import { registerPantryRoutes } from './pantry.ts';
 import { registerRecipeRoutes } from './recipes.ts';
@@ -39,7 +39,7 @@ export function registerRecipesRoutes(app: App, verifier: TokenVerifier, service
   registerCollectionRoutes(app, services);
   registerCookbookRoutes(app, services);
   registerCommentRoutes(app, services);
-  registerMarketRoutes(app, services);
+  registerRecipesMarketRoutes(app, services);
   registerMealPlanRoutes(app, services);
   registerPantryRoutes(app, services);
   registerShoppingListRoutes(app, services);

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
+import type { IdentityClient } from '../../identity/client.ts';
+import { createLogger } from '../../platform/logger.ts';
+import type { RecipesDeps } from '../deps.ts';
 import type { RecipesInstanceClient } from '../index.ts';
+import { createMarketService } from '../service/market.ts';
 import { recipesApi } from '../testing.ts';
 
 describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
@@ -47,7 +51,7 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
 
   async function listing(owner: TestUser, price: number) {
     const { cookbookId, recipeIds } = await bookOf(owner);
-    const response = await list(owner, { cookbook_id: cookbookId, price });
+    const response = await list(owner, { item_kind: 'cookbook', item_id: cookbookId, price });
     expect(response.statusCode, response.body).toBe(201);
     return { listingId: response.json().listing_id as string, cookbookId, recipeIds };
   }
@@ -77,7 +81,8 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     const [seller, buyer, browser] = [await user(), await user(), await user()];
     const { cookbookId, recipeIds } = await bookOf(seller);
     const created = await list(seller, {
-      cookbook_id: cookbookId,
+      item_kind: 'cookbook',
+      item_id: cookbookId,
       price: 125,
       summary: 'Recipes nobody outside the family has cooked',
     });
@@ -177,14 +182,14 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
     const add = (recipeId: string) =>
       api.put(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${recipeId}`);
     expect((await add(theirs.recipe_id)).statusCode).toBe(200);
-    const refused = await list(seller, { cookbook_id: cookbookId, price: 20 });
+    const refused = await list(seller, { item_kind: 'cookbook', item_id: cookbookId, price: 20 });
     expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'COOKBOOK_HAS_OTHERS_RECIPES']);
     expect(refused.json().error.details).toEqual({ recipe_ids: [theirs.recipe_id] });
     expect(
       (await api.delete(seller, `/recipes/api/cookbooks/${cookbookId}/recipes/${theirs.recipe_id}`))
         .statusCode,
     ).toBe(204);
-    const listed = await list(seller, { cookbook_id: cookbookId, price: 20 });
+    const listed = await list(seller, { item_kind: 'cookbook', item_id: cookbookId, price: 20 });
     expect(listed.statusCode, listed.body).toBe(201);
     // Listed, it takes no one else's recipe; one of the seller's own goes in.
     const late = await add(theirs.recipe_id);
@@ -195,13 +200,39 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
 
     // An empty book, someone else's book, or a missing one.
     const empty = await api.post(seller, '/recipes/api/cookbooks', { title: 'Empty' });
-    const none = await list(seller, { cookbook_id: empty.json().cookbook_id, price: 5 });
+    const none = await list(seller, { item_kind: 'cookbook', item_id: empty.json().cookbook_id, price: 5 });
     expect([none.statusCode, none.json().error.code]).toEqual([409, 'COOKBOOK_IS_EMPTY']);
-    const stolen = await list(author, { cookbook_id: cookbookId, price: 5 });
+    const stolen = await list(author, { item_kind: 'cookbook', item_id: cookbookId, price: 5 });
     expect([stolen.statusCode, stolen.json().error.code]).toEqual([404, 'COOKBOOK_NOT_FOUND']);
-    const malformed = await list(author, { cookbook_id: 'not-a-uuid', price: 5 });
+    const malformed = await list(author, { item_kind: 'cookbook', item_id: 'not-a-uuid', price: 5 });
     expect([malformed.statusCode, malformed.json().error.code]).toEqual([404, 'COOKBOOK_NOT_FOUND']);
-    const twice = await list(seller, { cookbook_id: cookbookId, price: 6 });
+    // A kind of item this marketplace does not sell, or the body as it was before item_kind.
+    for (const body of [
+      { item_kind: 'plan', item_id: cookbookId, price: 5 },
+      { item_id: cookbookId, price: 5 },
+      { cookbook_id: cookbookId, price: 5 },
+    ]) {
+      const wrong = await list(seller, body);
+      expect([wrong.statusCode, wrong.json().error.code], JSON.stringify(body)).toEqual([
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
+    // In process (no schema in front): the marketplace says which kinds it sells.
+    const market = createMarketService({
+      db: platform.databases.get('recipes'),
+      logger: createLogger({ logLevel: 'silent' }),
+      now: () => platform.clock.now(),
+      identity: () => platform.clients.get<IdentityClient>('identity'),
+    } as RecipesDeps);
+    await expect(
+      market.create(seller.userId, { item_kind: 'plan', item_id: cookbookId, price: 5 }),
+    ).rejects.toMatchObject({
+      status: 400,
+      code: 'ITEM_KIND_NOT_SOLD',
+      details: { item_kinds: ['cookbook'] },
+    });
+    const twice = await list(seller, { item_kind: 'cookbook', item_id: cookbookId, price: 6 });
     expect([twice.statusCode, twice.json().error.code]).toEqual([409, 'ITEM_ALREADY_LISTED']);
   });
 
@@ -211,7 +242,7 @@ describe.each(testEngines())('the recipe books marketplace on %s', (engine) => {
       api.patch(seller, `/recipes/api/cookbooks/${cookbookId}`, { visibility });
     const free = await bookOf(seller);
     expect((await setVisibility(free.cookbookId, 'public')).statusCode).toBe(200);
-    const refused = await list(seller, { cookbook_id: free.cookbookId, price: 20 });
+    const refused = await list(seller, { item_kind: 'cookbook', item_id: free.cookbookId, price: 20 });
     expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'COOKBOOK_IS_PUBLIC']);
 
     const sold = await listing(seller, 20);

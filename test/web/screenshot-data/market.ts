@@ -62,7 +62,7 @@ async function sellBook(
     });
   }
   const listed = await who('recipes', '/api/market/listings', {
-    body: { cookbook_id: cookbook.cookbook_id, ...listing },
+    body: { item_kind: 'cookbook', item_id: cookbook.cookbook_id, ...listing },
   });
   return { listingId: listed.listing_id as string, cookbookId: cookbook.cookbook_id as string };
 }

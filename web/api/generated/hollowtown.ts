@@ -152,7 +152,7 @@ export interface paths {
                                 /** @description price − fee */
                                 seller_received: number;
                                 /**
-                                 * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                                 * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                                  * @enum {unknown}
                                  */
                                 status: "completed" | "refunded";
@@ -4019,7 +4019,7 @@ export interface paths {
         };
         /**
          * Items for sale, newest first
-         * @description Search words in the title and summary (q), by kind and highest price.
+         * @description Search words in the title and summary (q, at most 10), by kind and highest price.
          */
         get: {
             parameters: {
@@ -4030,7 +4030,7 @@ export interface paths {
                     limit?: number;
                     /** @description In credits */
                     price_max?: number;
-                    /** @description Words to find (each must appear), case-insensitive */
+                    /** @description Words that must each appear in the title or the summary (at most 10) */
                     q?: string;
                     /** @description listed (default): everything for sale; mine: your listings, listed or not */
                     scope?: "listed" | "mine";
@@ -4056,6 +4056,7 @@ export interface paths {
                                 is_mine: boolean;
                                 /** @description Whether you bought it */
                                 is_purchased: boolean;
+                                /** @description The whole item: for its seller and its buyers only (null for everyone else) */
                                 item: ({
                                     /** @enum {string} */
                                     item_kind: "plan";
@@ -4158,7 +4159,7 @@ export interface paths {
         put?: never;
         /**
          * Put one of your plans or costume ideas on sale
-         * @description Someone else's item (or a missing one) answers 404 like the item's own API; an item is listed once (409 ITEM_ALREADY_LISTED); a published plan is free, so it is not sold (409 PLAN_IS_PUBLISHED: unpublish it first).
+         * @description item_kind is plan or costume (another answers 400). Someone else's item (or a missing one) answers 404 like the item's own API; an item is listed once (409 ITEM_ALREADY_LISTED); a published plan is free, so it is not sold (409 PLAN_IS_PUBLISHED: unpublish it first).
          */
         post: {
             parameters: {
@@ -4208,6 +4209,7 @@ export interface paths {
                             is_mine: boolean;
                             /** @description Whether you bought it */
                             is_purchased: boolean;
+                            /** @description The whole item: for its seller and its buyers only (null for everyone else) */
                             item: ({
                                 /** @enum {string} */
                                 item_kind: "plan";
@@ -4381,6 +4383,7 @@ export interface paths {
                             is_mine: boolean;
                             /** @description Whether you bought it */
                             is_purchased: boolean;
+                            /** @description The whole item: for its seller and its buyers only (null for everyone else) */
                             item: ({
                                 /** @enum {string} */
                                 item_kind: "plan";
@@ -4528,6 +4531,7 @@ export interface paths {
                             is_mine: boolean;
                             /** @description Whether you bought it */
                             is_purchased: boolean;
+                            /** @description The whole item: for its seller and its buyers only (null for everyone else) */
                             item: ({
                                 /** @enum {string} */
                                 item_kind: "plan";
@@ -4668,7 +4672,7 @@ export interface paths {
         put?: never;
         /**
          * Buy a listing with credits
-         * @description Pays the price from your credits to the seller (less the platform fee) once: 201 for the purchase, 200 for a retry with the same Idempotency-Key (nothing more is paid). 402 INSUFFICIENT_CREDITS when your balance is short; 409 OWN_LISTING for your own; 409 LISTING_ALREADY_PURCHASED when you bought it under another key.
+         * @description Pays the price from your credits to the seller (less the platform fee) once: 201 for the purchase, 200 for a retry with the same Idempotency-Key (nothing more is paid). 400 IDEMPOTENCY_KEY_REQUIRED without a key; 402 INSUFFICIENT_CREDITS when your balance is short; 409 OWN_LISTING for your own; 409 LISTING_ALREADY_PURCHASED when you bought it under another key; 503 when credits cannot be reached (retry with the same key: it is paid at most once). A purchase paid after its item went is given back at once (status refunded).
          */
         post: {
             parameters: {
@@ -4716,7 +4720,7 @@ export interface paths {
                             /** @description price − fee */
                             seller_received: number;
                             /**
-                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                              * @enum {unknown}
                              */
                             status: "completed" | "refunded";
@@ -4754,7 +4758,7 @@ export interface paths {
                             /** @description price − fee */
                             seller_received: number;
                             /**
-                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                              * @enum {unknown}
                              */
                             status: "completed" | "refunded";
@@ -4911,7 +4915,7 @@ export interface paths {
                                 /** @description price − fee */
                                 seller_received: number;
                                 /**
-                                 * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                                 * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                                  * @enum {unknown}
                                  */
                                 status: "completed" | "refunded";
@@ -4975,7 +4979,7 @@ export interface paths {
         };
         /**
          * One of your purchases, with the whole item
-         * @description The seller's item while it exists, your copy of it once the seller's account was erased; a refunded purchase has no item. Someone else's purchase answers 404 PURCHASE_NOT_FOUND.
+         * @description The seller's item while it exists, your copy of it once it is gone; a refunded purchase has no item. Someone else's purchase answers 404 PURCHASE_NOT_FOUND.
          */
         get: {
             parameters: {
@@ -5003,6 +5007,7 @@ export interface paths {
                             created_at: string;
                             /** @description The platform fee (CALOS_MARKET_FEE_PERCENT of the price, rounded down) */
                             fee: number;
+                            /** @description The whole item: for its seller and its buyers only (null for everyone else) */
                             item: ({
                                 /** @enum {string} */
                                 item_kind: "plan";
@@ -5049,7 +5054,7 @@ export interface paths {
                             /** @description price − fee */
                             seller_received: number;
                             /**
-                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                              * @enum {unknown}
                              */
                             status: "completed" | "refunded";
@@ -5166,7 +5171,7 @@ export interface paths {
                             /** @description price − fee */
                             seller_received: number;
                             /**
-                             * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                             * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                              * @enum {unknown}
                              */
                             status: "completed" | "refunded";
@@ -5254,6 +5259,21 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The error shape of every CALOS service */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -5308,7 +5328,7 @@ export interface paths {
                                 /** @description price − fee */
                                 seller_received: number;
                                 /**
-                                 * @description refunded: staff reversed it; the credits went back and the item is no longer yours
+                                 * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                                  * @enum {unknown}
                                  */
                                 status: "completed" | "refunded";

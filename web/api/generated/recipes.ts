@@ -148,13 +148,13 @@ export interface paths {
                                 purchase_id: string;
                                 refunded_at: string | null;
                                 seller: {
-                                    user_id: string;
+                                    user_id: string | null;
                                     username: string | null;
                                 };
                                 /** @description price − fee */
                                 seller_received: number;
                                 /**
-                                 * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                                 * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                                  * @enum {unknown}
                                  */
                                 status: "completed" | "refunded";
@@ -2390,12 +2390,14 @@ export interface paths {
             parameters: {
                 query?: {
                     cursor?: string;
+                    /** @description cookbook: a recipe book of the seller’s own recipes */
+                    kind?: "cookbook";
                     limit?: number;
                     /** @description In credits */
                     price_max?: number;
                     /** @description Words that must each appear in the title, the summary or a recipe’s name (at most 10) */
                     q?: string;
-                    /** @description listed (default): every book for sale; mine: your listings, listed or not */
+                    /** @description listed (default): everything for sale; mine: your listings, listed or not */
                     scope?: "listed" | "mine";
                 };
                 header?: never;
@@ -2502,7 +2504,7 @@ export interface paths {
         put?: never;
         /**
          * Put one of your cookbooks on sale as a recipe book
-         * @description Someone else’s cookbook (or a missing one) answers 404 COOKBOOK_NOT_FOUND; a book is listed once (409 ITEM_ALREADY_LISTED). A book for sale holds only your own recipes (409 COOKBOOK_HAS_OTHERS_RECIPES with details.recipe_ids: others’ and shared copies), has recipes (409 COOKBOOK_IS_EMPTY), and is not public: a public cookbook is free, so it is not sold (409 COOKBOOK_IS_PUBLIC: make it private first).
+         * @description item_kind is cookbook (another answers 400). Someone else’s cookbook (or a missing one) answers 404 COOKBOOK_NOT_FOUND; a book is listed once (409 ITEM_ALREADY_LISTED). A book for sale holds only your own recipes (409 COOKBOOK_HAS_OTHERS_RECIPES with details.recipe_ids: others’ and shared copies), has recipes (409 COOKBOOK_IS_EMPTY), and is not public: a public cookbook is free, so it is not sold (409 COOKBOOK_IS_PUBLIC: make it private first).
          */
         post: {
             parameters: {
@@ -2515,14 +2517,20 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "cookbook_id": "6f1c2a4e-8b7d-4e1f-9a3c-2d5e7f901234",
+                     *       "item_kind": "cookbook",
+                     *       "item_id": "6f1c2a4e-8b7d-4e1f-9a3c-2d5e7f901234",
                      *       "price": 120,
                      *       "title": "Sunday dinners"
                      *     }
                      */
                     "application/json": {
                         /** @description The id of your cookbook */
-                        cookbook_id: string;
+                        item_id: string;
+                        /**
+                         * @description cookbook: a recipe book of the seller’s own recipes
+                         * @enum {string}
+                         */
+                        item_kind: "cookbook";
                         /** @description In credits */
                         price: number;
                         /** @description Shown in the public preview */
@@ -2943,7 +2951,7 @@ export interface paths {
         put?: never;
         /**
          * Buy a recipe book with credits
-         * @description Pays the price from your credits to the seller (less the platform fee) once: 201 for the purchase, 200 for a retry with the same Idempotency-Key (nothing more is paid). 400 IDEMPOTENCY_KEY_REQUIRED without a key; 402 INSUFFICIENT_CREDITS when your balance is short; 409 OWN_LISTING for your own; 409 LISTING_ALREADY_PURCHASED when you bought it under another key; 503 when credits cannot be reached (retry with the same key: it is paid at most once).
+         * @description Pays the price from your credits to the seller (less the platform fee) once: 201 for the purchase, 200 for a retry with the same Idempotency-Key (nothing more is paid). 400 IDEMPOTENCY_KEY_REQUIRED without a key; 402 INSUFFICIENT_CREDITS when your balance is short; 409 OWN_LISTING for your own; 409 LISTING_ALREADY_PURCHASED when you bought it under another key; 503 when credits cannot be reached (retry with the same key: it is paid at most once). A purchase paid after its item went is given back at once (status refunded).
          */
         post: {
             parameters: {
@@ -2990,7 +2998,7 @@ export interface paths {
                             /** @description price − fee */
                             seller_received: number;
                             /**
-                             * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                             * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                              * @enum {unknown}
                              */
                             status: "completed" | "refunded";
@@ -3030,7 +3038,7 @@ export interface paths {
                             /** @description price − fee */
                             seller_received: number;
                             /**
-                             * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                             * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                              * @enum {unknown}
                              */
                             status: "completed" | "refunded";
@@ -3189,7 +3197,7 @@ export interface paths {
                                 /** @description price − fee */
                                 seller_received: number;
                                 /**
-                                 * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                                 * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                                  * @enum {unknown}
                                  */
                                 status: "completed" | "refunded";
@@ -3307,7 +3315,7 @@ export interface paths {
                             /** @description price − fee */
                             seller_received: number;
                             /**
-                             * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                             * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                              * @enum {unknown}
                              */
                             status: "completed" | "refunded";
@@ -3466,7 +3474,7 @@ export interface paths {
                                 /** @description price − fee */
                                 seller_received: number;
                                 /**
-                                 * @description refunded: staff reversed it; the credits went back and the book is no longer yours
+                                 * @description refunded: given back (by staff, or by itself when the item went before it was paid); the credits went back and the item is no longer yours
                                  * @enum {unknown}
                                  */
                                 status: "completed" | "refunded";
