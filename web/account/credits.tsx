@@ -87,7 +87,7 @@ export function Credits({ api }: AccountViewProps) {
       <Section title="History">
         {ledger.error && <ErrorMessage>{ledger.error}</ErrorMessage>}
         {!ledger.isLoaded ? (
-          <Loading />
+          !ledger.error && <Loading />
         ) : (
           <div className="table-wrap">
             <table>

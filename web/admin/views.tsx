@@ -421,7 +421,7 @@ function Queue({ app, api, url }: { app: WebApp; api: Api; url: string }) {
     <Section title={`${APP_NAMES[app]}: waiting for review`}>
       {queue.error && <ErrorMessage>{queue.error}</ErrorMessage>}
       {!queue.isLoaded ? (
-        <Loading />
+        !queue.error && <Loading />
       ) : queue.items.length === 0 ? (
         <Empty>Nothing is waiting for review.</Empty>
       ) : (
@@ -767,7 +767,7 @@ export function AuditLog({ api, config, grants, params }: ConsoleProps) {
       )}
       {log.error && <ErrorMessage>{log.error}</ErrorMessage>}
       {!log.isLoaded ? (
-        <Loading />
+        !log.error && <Loading />
       ) : log.items.length === 0 ? (
         <Empty>No staff actions yet.</Empty>
       ) : (

@@ -93,7 +93,7 @@ function CookbookLists({ props }: { props: ViewProps }) {
       <Section title={title}>
         {list.error && <ErrorMessage>{list.error}</ErrorMessage>}
         {!list.isLoaded ? (
-          <Loading />
+          !list.error && <Loading />
         ) : list.items.length === 0 ? (
           <Empty>
             {scope === 'mine'

@@ -207,7 +207,7 @@ function Browse<L extends MarketListing, P extends MarketPurchase>({
       </Form>
       {list.error && <ErrorMessage>{list.error}</ErrorMessage>}
       {!list.isLoaded ? (
-        <Loading />
+        !list.error && <Loading />
       ) : list.items.length === 0 ? (
         <Empty>{isFiltered ? 'Nothing for sale matches that search.' : 'Nothing is for sale yet.'}</Empty>
       ) : (
@@ -469,7 +469,7 @@ export function MarketPurchasesView<L extends MarketListing, P extends MarketPur
       <MarketNav props={props} current="purchases" />
       {list.error && <ErrorMessage>{list.error}</ErrorMessage>}
       {!list.isLoaded ? (
-        <Loading />
+        !list.error && <Loading />
       ) : list.items.length === 0 ? (
         <Empty>
           You have bought nothing yet. <Link href={props.href('market')}>Browse the marketplace</Link>.
@@ -705,7 +705,7 @@ export function MarketSellingView<L extends MarketListing, P extends MarketPurch
       <Section title="Your listings">
         {mine.error && <ErrorMessage>{mine.error}</ErrorMessage>}
         {!mine.data ? (
-          <Loading />
+          !mine.error && <Loading />
         ) : mine.data.items.length === 0 ? (
           <Empty>You have nothing listed.</Empty>
         ) : (
@@ -720,7 +720,7 @@ export function MarketSellingView<L extends MarketListing, P extends MarketPurch
       <Section title="Sales">
         {sales.error && <ErrorMessage>{sales.error}</ErrorMessage>}
         {!sales.isLoaded ? (
-          <Loading />
+          !sales.error && <Loading />
         ) : sales.items.length === 0 ? (
           <Empty>No sales yet.</Empty>
         ) : (
