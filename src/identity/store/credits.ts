@@ -2,6 +2,7 @@
 // of metered calls. Every change of a balance is written with its ledger entry in the same
 // transaction, so a balance always equals the sum of its user's ledger.
 import type { Queryable } from '../../platform/db/database.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 
 /** What a new account starts with. */
 export const SIGNUP_CREDITS = 1000;
@@ -177,6 +178,8 @@ export async function findLedgerEntryByKey(
   return rows[0];
 }
 
+const NEWEST_ENTRY = keysetSql('desc', [['entry_id', 'bigint']]);
+
 /** Newest first; `before` is the entry_id to continue below. */
 export async function listLedger(
   db: Queryable,
@@ -184,11 +187,12 @@ export async function listLedger(
   limit: number,
   before?: number,
 ): Promise<LedgerEntryRow[]> {
+  const params = new Params([userId, limit]);
   const { rows } = await db.query<LedgerEntryRow>(
     `SELECT ${LEDGER_COLUMNS} FROM credit_ledger
-     WHERE user_id = $1 AND ($2::bigint IS NULL OR entry_id < $2)
-     ORDER BY entry_id DESC LIMIT $3`,
-    [userId, before ?? null, limit],
+     WHERE user_id = $1 ${before === undefined ? '' : `AND ${NEWEST_ENTRY.after([before], params)}`}
+     ORDER BY ${NEWEST_ENTRY.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

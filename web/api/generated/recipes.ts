@@ -248,7 +248,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description The next_cursor of the page before */
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -614,6 +614,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -1027,6 +1028,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     recipe_id?: string;
@@ -1687,6 +1689,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -2389,6 +2392,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     /** @description In credits */
@@ -3152,6 +3156,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -3429,6 +3434,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -3544,6 +3550,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /**
                      * @description YYYY-MM-DD
@@ -4585,6 +4592,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     days?: number;
                     include_expired?: boolean;
@@ -4679,6 +4687,7 @@ export interface paths {
             parameters: {
                 query?: {
                     category?: string;
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     expiring_within_days?: number;
                     limit?: number;
@@ -5104,6 +5113,7 @@ export interface paths {
                 query?: {
                     /** @example italian */
                     cuisine?: string;
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     difficulty?: "easy" | "medium" | "hard";
                     /** @description None of these allergens; repeat the parameter or separate with commas */
@@ -5942,6 +5952,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -7619,6 +7630,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     /** @description Only lists made from this plan */
