@@ -31,13 +31,8 @@ export function createCollectionService(deps: HollowtownDeps): HollowtownCollect
   return {
     async recipes({ limit, cursor }) {
       const size = Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_PAGE);
-      // A cursor that is not ours starts from the top rather than failing another app's page.
-      let after: ReturnType<typeof COLLECTION.decode>;
-      try {
-        after = COLLECTION.decode(cursor);
-      } catch {
-        after = undefined;
-      }
+      // A cursor that is not ours is 400 INVALID_CURSOR, which the asking app passes on.
+      const after = COLLECTION.decode(cursor);
       const rows = await listRecipes(db, {
         userId: NO_VIEWER,
         scope: 'published',
