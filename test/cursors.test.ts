@@ -148,6 +148,34 @@ describe.each(testEngines())('cursors on %s', (engine) => {
     }
   });
 
+  it('pages the AI usage log and the security log by id, newest first, each row once', async () => {
+    const identity = platform.databases.get('identity');
+    for (let i = 0; i < 5; i++)
+      await identity.query(
+        `INSERT INTO ai_usage_log (user_id, app, endpoint, model, provider, latency_ms, outcome, created_at)
+         VALUES ($1, 'test', '/v1/chat/completions', $2, 'ollama', 1, 'ok', '2026-10-31 18:00:00.5+00')`,
+        [alice.userId, `model-${i}`],
+      );
+    for (const [path, count] of [
+      ['/ai/api/usage', 5],
+      ['/calos/api/audit', 1],
+    ] as const) {
+      const all = (await call('GET', `${path}?limit=100`)).items as unknown[];
+      expect(all.length, path).toBeGreaterThanOrEqual(count);
+      const paged: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: unknown[]; next_cursor: string | null } = await call(
+          'GET',
+          `${path}?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        paged.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(paged, path).toEqual(all);
+    }
+  });
+
   it('pages rows that share a timestamp to the microsecond, none skipped or repeated', async () => {
     const family = platform.databases.get('family');
     const recipes = platform.databases.get('recipes');
