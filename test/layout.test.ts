@@ -63,6 +63,10 @@ const MEASURED_INTERNALS = [
   'bench/auth/argon2.ts imports identity/service/passwords.ts',
   'bench/gateway/stages.ts imports ai/limits/user-limits.ts',
   'bench/gateway/stages.ts imports identity/store/ai.ts',
+  'bench/sql-builder.ts imports hollowtown/store/recipes.ts',
+  'bench/sql-builder.ts imports hollowtown/store/tables.ts',
+  'bench/sql-builder.ts imports identity/store/tables.ts',
+  'bench/sql-builder.ts imports identity/store/users.ts',
 ];
 /** The CLI's imports of internals that wait for their service to offer them at its door. */
 const PENDING_DOORS: string[] = [];

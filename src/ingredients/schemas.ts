@@ -3,7 +3,7 @@
 // are saved (the recipe forms' preview).
 import { Type } from 'typebox';
 import { requireUser } from '../platform/auth/guard.ts';
-import { ErrorResponse } from '../platform/http/schemas.ts';
+import { bearer, ErrorResponse } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/service.ts';
 import { type IngredientLimits, MAX_LINE_LENGTH, readIngredient } from './ingredient-input.ts';
 
@@ -80,7 +80,7 @@ export function registerIngredientParseRoute(
           'Nothing is stored. Each line answers with the ingredient a recipe would store for it ' +
           '(quantity with fractions and ranges, the unit in its short spelling, the name, and the note ' +
           'from parentheses, a comma or "to taste"), or with the problem that would make saving it fail.',
-        security: [{ bearerAuth: [] }],
+        security: bearer,
         body: Type.Object(
           { lines: Type.Array(IngredientLine, { minItems: 1, maxItems: options.maxLines }) },
           { additionalProperties: false, examples: [{ lines: ['24 gummy worms', '1 pinch of sea salt'] }] },

@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config, ServiceName } from '../platform/config.ts';
 import { prefixSeenByClient } from '../platform/http/host-routing.ts';
 import type { App } from '../platform/http/service.ts';
+import { isUuid } from '../platform/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import { safeFetch } from '../platform/safe-fetch.ts';
 import { CARD_HEIGHT, CARD_WIDTH, type CardCache, type CardPhoto, createCardCache } from './card.ts';
@@ -102,7 +103,6 @@ export interface PublicPagesOptions {
   fetchPhoto?: (url: string) => Promise<CardPhoto | null>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Usernames as identity allows them; anything else (an email address too) is not a profile. */
 const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Items on a profile, per kind. */
@@ -222,7 +222,7 @@ export function registerPublicPages(app: App, options: PublicPagesOptions): void
   for (const kind of kinds) {
     app.get<{ Params: { id: string } }>(`/${kind.path}/:id`, hidden, async (request, reply) => {
       const { id } = request.params;
-      const item = UUID.test(id) ? await kind.find(id.toLowerCase()) : null;
+      const item = isUuid(id) ? await kind.find(id.toLowerCase()) : null;
       if (!item) return notFound(request, reply);
       const base = baseOf(request);
       const author = await authorOf(item.authorId);
@@ -232,7 +232,7 @@ export function registerPublicPages(app: App, options: PublicPagesOptions): void
 
     app.get<{ Params: { id: string } }>(`/${kind.path}/:id/card.png`, hidden, async (request, reply) => {
       const { id } = request.params;
-      const item = UUID.test(id) ? await kind.find(id.toLowerCase()) : null;
+      const item = isUuid(id) ? await kind.find(id.toLowerCase()) : null;
       if (!item) return notFound(request, reply);
       const version = `${kind.path}-${item.id}-${item.updatedAt.getTime()}`;
       const etag = `"${version}"`;

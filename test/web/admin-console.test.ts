@@ -6,7 +6,7 @@
 // a contractor given Hollowtown sees only Hollowtown's screens and other domains' APIs refuse them;
 // an admin of all refunds a purchase, changes a plan, grants and revokes a role and pages the log,
 // pages through found accounts and the moderation queue with "Show more", and reads the reports
-// from a date of their choosing.
+// from a date of their choosing; a report that fails says why instead of loading for ever.
 
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -356,6 +356,44 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
     const shown = (await titles.allTextContents()).map((t) => t.replace(/plan$/, '').trim());
     expect(new Set(shown).size).toBe(22);
     expect(await queue.getByRole('button', { name: 'Show more waiting items' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('says why a report failed instead of loading for ever, with the server’s reason for staff refusals', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signInOnAccount(page, web, people.operator);
+    // A service that fails (a 503 in the platform's error shape) and one that refuses the role:
+    // answered by the browser's request interception, as a failing or narrower server would.
+    const failWith = (status: number, code: string, message: string) => ({
+      status,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code, message } }),
+    });
+    await page.route(/\/\/recipes\.localhost:\d+\/api\/admin\/affiliate\?/, (route) =>
+      route.fulfill(failWith(503, 'SERVICE_UNAVAILABLE', 'recipes is restarting')),
+    );
+    await page.route(/\/\/account\.localhost:\d+\/api\/admin\/ai-usage\?/, (route) =>
+      route.fulfill(
+        failWith(403, 'STAFF_ROLE_REQUIRED', 'This needs the staff role admin or support for identity'),
+      ),
+    );
+    await page.goto(web.at('account', '/admin/reports?days=7'));
+    const clicks = page.getByRole('region', { name: 'HowToCookAtHome: affiliate clicks' });
+    await visible(clicks.getByRole('alert'));
+    expect(await clicks.getByRole('alert').textContent()).toBe(
+      'Something went wrong on our side. Try again in a moment.',
+    );
+    expect(await clicks.getByRole('status').count()).toBe(0);
+    const ai = page.getByRole('region', { name: 'AI usage', exact: true });
+    await visible(ai.getByRole('alert'));
+    expect(await ai.getByRole('alert').textContent()).toBe(
+      'This needs the staff role admin or support for identity.',
+    );
+    expect(await ai.getByRole('status').count()).toBe(0);
+    // The reports that answered are shown beside them.
+    await visible(page.getByRole('region', { name: 'Hollowtown marketplace' }).getByRole('table').first());
+    await axeClean(page);
     await context.close();
   });
 

@@ -87,7 +87,7 @@ export function Devices({ config, api, params }: AccountViewProps) {
         {action.error && <ErrorMessage>{action.error}</ErrorMessage>}
         {devices.error && <ErrorMessage>{devices.error}</ErrorMessage>}
         {!devices.data ? (
-          <Loading />
+          !devices.error && <Loading />
         ) : (
           <ul className="list" aria-label="Devices">
             {awaited && (

@@ -39,7 +39,7 @@ export function EmailSettings({ config, api, user }: AccountViewProps) {
       <Section title="Your address">
         {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
         {!status.data ? (
-          <Loading />
+          !status.error && <Loading />
         ) : (
           <div className="stack">
             <p>

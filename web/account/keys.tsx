@@ -97,7 +97,7 @@ export function Keys({ config, session, api }: AccountViewProps) {
       <Section title="Keys">
         {keys.error && <ErrorMessage>{keys.error}</ErrorMessage>}
         {!keys.data ? (
-          <Loading />
+          !keys.error && <Loading />
         ) : keys.data.items.length === 0 ? (
           <Empty>No keys yet: the apps use the free models.</Empty>
         ) : (

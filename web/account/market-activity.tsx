@@ -135,7 +135,7 @@ export function MarketActivity(props: AccountViewProps) {
       </p>
       {all.error && <ErrorMessage>{all.error}</ErrorMessage>}
       {!all.data ? (
-        <Loading />
+        !all.error && <Loading />
       ) : all.data.length === 0 ? (
         <Empty>No app has a marketplace you can reach right now.</Empty>
       ) : (

@@ -74,7 +74,7 @@ export function Passkeys({ config, api, user }: AccountViewProps) {
         {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
         {list.error && <ErrorMessage>{list.error}</ErrorMessage>}
         {!list.data ? (
-          <Loading />
+          !list.error && <Loading />
         ) : list.data.items.length === 0 ? (
           <Empty>No passkeys yet.</Empty>
         ) : (

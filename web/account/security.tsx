@@ -121,7 +121,7 @@ export function Security({ config, api }: AccountViewProps) {
       </p>
       {log.error && <ErrorMessage>{log.error}</ErrorMessage>}
       {!log.data ? (
-        <Loading />
+        !log.error && <Loading />
       ) : (
         <div className="table-wrap">
           <table>

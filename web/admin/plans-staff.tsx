@@ -145,7 +145,7 @@ export function Plans(props: ConsoleProps) {
       </p>
       {plans.error && <ErrorMessage>{plans.error}</ErrorMessage>}
       {!plans.data ? (
-        <Loading />
+        !plans.error && <Loading />
       ) : (
         <div className="grid">
           {plans.data.items.map((plan) => (

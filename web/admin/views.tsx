@@ -595,7 +595,7 @@ function MarketReport({
     <Section title={`${APP_NAMES[app]} marketplace`}>
       {report.error && <ErrorMessage>{report.error}</ErrorMessage>}
       {!report.data ? (
-        <Loading />
+        !report.error && <Loading />
       ) : (
         <>
           <Table
@@ -678,7 +678,7 @@ function AffiliateReport({ app, api, url, since }: { app: WebApp; api: Api; url:
     <Section title={`${APP_NAMES[app]}: affiliate clicks`}>
       {report.error && <ErrorMessage>{report.error}</ErrorMessage>}
       {!report.data ? (
-        <Loading />
+        !report.error && <Loading />
       ) : report.data.items.length === 0 ? (
         <Empty>No “Buy at …” clicks in this period.</Empty>
       ) : (
@@ -703,7 +703,7 @@ function AiReport({ api, since, app }: { api: Api; since: string; app?: WebApp }
     <Section title={app ? `${APP_NAMES[app]}: AI usage` : 'AI usage'}>
       {report.error && <ErrorMessage>{report.error}</ErrorMessage>}
       {!report.data ? (
-        <Loading />
+        !report.error && <Loading />
       ) : report.data.items.length === 0 ? (
         <Empty>No AI calls in this period.</Empty>
       ) : (

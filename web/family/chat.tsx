@@ -32,7 +32,7 @@ export function Chat(props: ViewProps) {
       <h1>Family chat</h1>
       {families.error && <ErrorMessage>{families.error}</ErrorMessage>}
       {!families.data ? (
-        <Loading />
+        !families.error && <Loading />
       ) : !family ? (
         <NeedsFamily props={props} />
       ) : (

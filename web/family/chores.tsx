@@ -35,7 +35,7 @@ export function Chores(props: ViewProps) {
       <h1>Chores</h1>
       {families.error && <ErrorMessage>{families.error}</ErrorMessage>}
       {!families.data ? (
-        <Loading />
+        !families.error && <Loading />
       ) : !family ? (
         <NeedsFamily props={props} />
       ) : (

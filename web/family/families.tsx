@@ -47,7 +47,7 @@ export function Families(props: ViewProps) {
       <InvitationsForYou props={props} onJoined={families.reload} />
       {families.error && <ErrorMessage>{families.error}</ErrorMessage>}
       {!families.data ? (
-        <Loading />
+        !families.error && <Loading />
       ) : (
         <>
           {families.data.items.length > 1 && family && (

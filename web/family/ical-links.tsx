@@ -109,7 +109,7 @@ export function IcalLinks({
       <h3 className="ical-links__heading">Links made so far</h3>
       {feeds.error && <ErrorMessage>{feeds.error}</ErrorMessage>}
       {!feeds.data ? (
-        <Loading />
+        !feeds.error && <Loading />
       ) : live.length === 0 ? (
         <Empty>No link is in use.</Empty>
       ) : (

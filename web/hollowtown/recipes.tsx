@@ -130,7 +130,7 @@ function RecipeBrowser({ props }: { props: ViewProps }) {
       </Section>
       {recipes.error && <ErrorMessage>{recipes.error}</ErrorMessage>}
       {!recipes.data ? (
-        <Loading />
+        !recipes.error && <Loading />
       ) : recipes.data.items.length === 0 ? (
         <Empty>No recipes match. Write one, or let the AI conjure one above.</Empty>
       ) : (

@@ -81,7 +81,7 @@ export function Costumes(props: ViewProps) {
       <h1>Costume gallery</h1>
       {costumes.error && <ErrorMessage>{costumes.error}</ErrorMessage>}
       {!costumes.data ? (
-        <Loading />
+        !costumes.error && <Loading />
       ) : costumes.data.items.length === 0 ? (
         <Empty>No costumes yet. Share the first one below.</Empty>
       ) : (
@@ -372,7 +372,7 @@ export function HauntedHouse(props: ViewProps) {
       <h1>Haunted-house planner</h1>
       {rooms.error && <ErrorMessage>{rooms.error}</ErrorMessage>}
       {!rooms.data ? (
-        <Loading />
+        !rooms.error && <Loading />
       ) : rooms.data.items.length === 0 ? (
         <Empty>No rooms planned yet.</Empty>
       ) : (

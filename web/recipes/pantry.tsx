@@ -77,7 +77,7 @@ export function Pantry(props: ViewProps) {
       <Section title="Use soon">
         {expiring.error && <ErrorMessage>{expiring.error}</ErrorMessage>}
         {!expiring.data ? (
-          <Loading />
+          !expiring.error && <Loading />
         ) : expiring.data.items.length === 0 ? (
           <Empty>Nothing expires in the next three days.</Empty>
         ) : (

@@ -99,6 +99,8 @@ function friendlyValidation(message: string): string {
   return `${capital(name)} is not valid.`;
 }
 
+const sentence = (message: string) => (message.endsWith('.') ? message : `${message}.`);
+
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** A sentence for the person, never JSON. */
@@ -113,11 +115,13 @@ export function describeError(error: unknown): string {
     if (MESSAGES[error.code]) return MESSAGES[error.code] as string;
     // The service says which role may not do what ("A parent cannot manage members or roles…").
     if (error.code === 'FAMILY_ROLE_FORBIDDEN') return `${error.message}. Ask an admin of the family.`;
+    // Staff see the reason (which role covers what, the last admin): the console is for them.
+    if (error.code.startsWith('STAFF_')) return sentence(error.message);
     if (error.status === 404) return 'We could not find that. It may have been deleted.';
     if (error.status === 403) return 'You are not allowed to do that.';
     if (error.status >= 500) return MESSAGES.INTERNAL as string;
     // Service messages are written for people; codes are not.
-    return error.message.endsWith('.') ? error.message : `${error.message}.`;
+    return sentence(error.message);
   }
   return MESSAGES.NETWORK as string;
 }

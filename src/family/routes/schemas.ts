@@ -9,9 +9,7 @@ import { isUuid } from '../service/pages.ts';
 import { EVENT_TYPES } from '../store/events.ts';
 import { ITEM_STATUSES, LIST_TYPES, PRIORITIES } from '../store/todos.ts';
 
-export { ErrorResponse, NoContent } from '../../platform/http/schemas.ts';
-
-export const bearer = [{ bearerAuth: [] }];
+export { bearer, ErrorResponse, NoContent } from '../../platform/http/schemas.ts';
 
 export const Uuid = (description: string) => Type.String({ format: 'uuid', description });
 const NullableUuid = (description: string) =>

@@ -1,14 +1,17 @@
 // Entries of other apps that members put on the family calendar (HowToCookAtHome meal plans).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
-export interface CalendarLinkRow {
-  link_id: string;
-  family_id: string;
-  domain: 'recipes';
-  ref_id: string;
-  owner_id: string;
-  created_at: Date;
-}
+export type CalendarLinkRow = Refine<
+  Pick<
+    Tables['family_calendar_links'],
+    'link_id' | 'family_id' | 'domain' | 'ref_id' | 'owner_id' | 'created_at'
+  >,
+  {
+    domain: 'recipes';
+  }
+>;
 
 const COLUMNS = 'link_id, family_id, domain, ref_id, owner_id, created_at';
 

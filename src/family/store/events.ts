@@ -1,5 +1,6 @@
 // The family calendar (family_events) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   cursorTime,
@@ -9,6 +10,7 @@ import {
   setClause,
 } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
+import type { Tables } from './tables.ts';
 
 export const EVENT_TYPES = ['appointment', 'birthday', 'school', 'vacation', 'other'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -20,29 +22,40 @@ export interface Reminder {
   minutes_before: number;
 }
 
-export interface EventRow {
-  event_id: string;
-  family_id: string;
-  event_name: string;
-  event_type: EventType;
-  description: string | null;
-  start_time: Date;
-  end_time: Date | null;
-  location: string | null;
-  attendees: string[];
-  reminders: Reminder[];
-  /** The IANA time zone whose wall-clock time the event's rule recurs in (and the feed writes). */
-  time_zone: string;
-  /** The RRULE value of a recurring event (a series), null for a single event. */
-  recurrence_rule: string | null;
-  /** Occurrences removed from the series (their original starts). */
-  recurrence_exdates: Date[];
-  recurrence_last_start: Date | null;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
+export type EventRow = Refine<
+  Pick<
+    Tables['family_events'],
+    | 'event_id'
+    | 'family_id'
+    | 'event_name'
+    | 'event_type'
+    | 'description'
+    | 'start_time'
+    | 'end_time'
+    | 'location'
+    | 'attendees'
+    | 'reminders'
+    | 'time_zone'
+    | 'recurrence_rule'
+    | 'recurrence_exdates'
+    | 'recurrence_last_start'
+    | 'created_by'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    event_type: EventType;
+    reminders: Reminder[];
+    /** The IANA time zone whose wall-clock time the event's rule recurs in (and the feed writes). */
+    time_zone: string;
+    /** The RRULE value of a recurring event (a series), null for a single event. */
+    recurrence_rule: string | null;
+    /** Occurrences removed from the series (their original starts). */
+    recurrence_exdates: Date[];
+  }
+> & {
   cursor_at: string;
-}
+};
 
 export interface AccessibleEventRow extends EventRow {
   my_role: FamilyRole;
@@ -256,16 +269,17 @@ export async function countSeries(db: Queryable, familyId: string): Promise<numb
 }
 
 /** One occurrence of a series as changed (RECURRENCE-ID: its original start). */
-export interface OverrideRow {
-  event_id: string;
-  recurrence_id: Date;
-  event_name: string;
-  description: string | null;
-  start_time: Date;
-  end_time: Date | null;
-  location: string | null;
-  updated_at: Date;
-}
+export type OverrideRow = Pick<
+  Tables['family_event_overrides'],
+  | 'event_id'
+  | 'recurrence_id'
+  | 'event_name'
+  | 'description'
+  | 'start_time'
+  | 'end_time'
+  | 'location'
+  | 'updated_at'
+>;
 
 const OVERRIDE_COLUMNS =
   'event_id, recurrence_id, event_name, description, start_time, end_time, location, updated_at';

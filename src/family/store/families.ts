@@ -1,17 +1,20 @@
 // Families and their members (families, family_members) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { cursorTime, type KeysetPosition, keysetSql, Params } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
+import type { Tables } from './tables.ts';
 
-export interface FamilyRow {
-  family_id: string;
-  family_name: string;
-  /** The IANA time zone new calendar events take unless they name one. */
-  default_time_zone: string;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type FamilyRow = Refine<
+  Pick<
+    Tables['families'],
+    'family_id' | 'family_name' | 'default_time_zone' | 'created_by' | 'created_at' | 'updated_at'
+  >,
+  {
+    /** The IANA time zone new calendar events take unless they name one. */
+    default_time_zone: string;
+  }
+>;
 
 /** A family as one of its members sees it. */
 export interface MyFamilyRow extends FamilyRow {
@@ -21,14 +24,14 @@ export interface MyFamilyRow extends FamilyRow {
   cursor_at: string;
 }
 
-export interface MemberRow {
-  member_id: string;
-  family_id: string;
-  user_id: string;
-  role: FamilyRole;
-  joined_at: Date;
+export type MemberRow = Refine<
+  Pick<Tables['family_members'], 'member_id' | 'family_id' | 'user_id' | 'role' | 'joined_at'>,
+  {
+    role: FamilyRole;
+  }
+> & {
   cursor_at: string;
-}
+};
 
 /** The caller's membership, read with (and locking) the family row. */
 export interface Membership {

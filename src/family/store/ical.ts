@@ -1,14 +1,12 @@
 // Private iCal feeds of a family: the secret is only ever stored as a hash.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { EventRow } from './events.ts';
+import type { Tables } from './tables.ts';
 
-export interface FeedRow {
-  feed_id: string;
-  family_id: string;
-  created_by: string | null;
-  created_at: Date;
-  revoked_at: Date | null;
-}
+export type FeedRow = Pick<
+  Tables['family_ical_feeds'],
+  'feed_id' | 'family_id' | 'created_by' | 'created_at' | 'revoked_at'
+>;
 
 export async function insertFeed(
   db: Queryable,

@@ -1,30 +1,41 @@
 // Invitations into a family (family_invitations): to an account by login, or a link with a
 // secret code. Every time comes from the caller (the service's clock).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { cursorTime, type KeysetPosition, keysetSql, Params } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
+import type { Tables } from './tables.ts';
 
 export type InvitationKind = 'login' | 'link';
 export type InvitationStatus = 'pending' | 'awaiting_approval' | 'accepted' | 'declined';
 
-export interface InvitationRow {
-  invitation_id: string;
-  family_id: string;
-  kind: InvitationKind;
-  role: FamilyRole;
-  invitee_login: string | null;
-  invitee_user_id: string | null;
-  max_uses: number | null;
-  use_count: number;
-  via_invitation_id: string | null;
-  status: InvitationStatus;
-  created_by: string | null;
-  created_at: Date;
-  expires_at: Date;
-  revoked_at: Date | null;
-  answered_at: Date | null;
+export type InvitationRow = Refine<
+  Pick<
+    Tables['family_invitations'],
+    | 'invitation_id'
+    | 'family_id'
+    | 'kind'
+    | 'role'
+    | 'invitee_login'
+    | 'invitee_user_id'
+    | 'max_uses'
+    | 'use_count'
+    | 'via_invitation_id'
+    | 'status'
+    | 'created_by'
+    | 'created_at'
+    | 'expires_at'
+    | 'revoked_at'
+    | 'answered_at'
+  >,
+  {
+    kind: InvitationKind;
+    role: FamilyRole;
+    status: InvitationStatus;
+  }
+> & {
   cursor_at: string;
-}
+};
 
 /** An invitation with its family's name, as the invitee or a guardian sees it. */
 export interface InvitationWithFamilyRow extends InvitationRow {

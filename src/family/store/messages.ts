@@ -1,21 +1,31 @@
 // Family chat (family_messages) and read markers (family_chat_reads) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { keysetSql, Params } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
-export interface MessageRow {
-  message_id: string;
+export type MessageRow = Refine<
+  Pick<
+    Tables['family_messages'],
+    | 'message_id'
+    | 'family_id'
+    | 'author_id'
+    | 'body'
+    | 'reply_to'
+    | 'created_at'
+    | 'edited_at'
+    | 'deleted_at'
+    | 'link_kind'
+    | 'link_id'
+  >,
+  {
+    /** What the message links (migration 052), or null. */
+    link_kind: 'todo' | 'shopping_item' | 'event' | 'hollowtown_event' | null;
+  }
+> & {
+  /** `seq::text`: the bigint as a string, exact beyond 2^53 (clients page by it). */
   seq: string;
-  family_id: string;
-  author_id: string | null;
-  body: string;
-  reply_to: string | null;
-  created_at: Date;
-  edited_at: Date | null;
-  deleted_at: Date | null;
-  /** What the message links (migration 052), or null. */
-  link_kind: 'todo' | 'shopping_item' | 'event' | 'hollowtown_event' | null;
-  link_id: string | null;
-}
+};
 
 const COLUMNS =
   'message_id, seq::text AS seq, family_id, author_id, body, reply_to, created_at, edited_at, deleted_at, link_kind, link_id';

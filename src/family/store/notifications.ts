@@ -1,7 +1,9 @@
 // Reminders due and the notifications they become (family_notifications) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { keysetSql, Params } from '../../platform/db/sql.ts';
 import type { EventRow } from './events.ts';
+import type { Tables } from './tables.ts';
 
 export interface ReminderEventRow
   extends Pick<
@@ -87,17 +89,16 @@ export async function pruneNotifications(db: Queryable, before: Date, limit: num
   return rowCount;
 }
 
-export interface ReminderItemRow {
-  item_id: string;
+export type ReminderItemRow = Refine<
+  Pick<Tables['todo_items'], 'item_id' | 'title' | 'assigned_to' | 'due_date' | 'due_on' | 'reminders'>,
+  {
+    reminders: { minutes_before: number }[];
+  }
+> & {
   family_id: string;
-  title: string;
-  assigned_to: string | null;
   list_type: string;
   list_owner: string | null;
-  due_date: Date | null;
-  due_on: string | null;
-  reminders: { minutes_before: number }[];
-}
+};
 
 /** Open items with reminders due in (from, to] (an all-day item at the start of its day, UTC). */
 export async function itemsWithRemindersBetween(
@@ -130,20 +131,23 @@ export async function membersOfFamilies(db: Queryable, familyIds: string[]): Pro
   return members;
 }
 
-export interface NotificationRow {
-  notification_id: string;
+export type NotificationRow = Pick<
+  Tables['family_notifications'],
+  | 'notification_id'
+  | 'user_id'
+  | 'family_id'
+  | 'kind'
+  | 'subject_id'
+  | 'occurrence_at'
+  | 'minutes_before'
+  | 'title'
+  | 'fire_at'
+  | 'created_at'
+  | 'read_at'
+> & {
+  /** `seq::text`: the bigint as a string, exact beyond 2^53. */
   seq: string;
-  user_id: string;
-  family_id: string;
-  kind: 'event_reminder' | 'todo_reminder';
-  subject_id: string;
-  occurrence_at: Date;
-  minutes_before: number;
-  title: string;
-  fire_at: Date;
-  created_at: Date;
-  read_at: Date | null;
-}
+};
 
 export type NewNotification = Omit<NotificationRow, 'notification_id' | 'seq' | 'read_at'>;
 

@@ -1,14 +1,11 @@
 // Web Push subscriptions of members (family_push_subscriptions) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Tables } from './tables.ts';
 
-export interface PushSubscriptionRow {
-  subscription_id: string;
-  user_id: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  created_at: Date;
-}
+export type PushSubscriptionRow = Pick<
+  Tables['family_push_subscriptions'],
+  'subscription_id' | 'user_id' | 'endpoint' | 'p256dh' | 'auth' | 'created_at'
+>;
 
 const COLUMNS = 'subscription_id, user_id, endpoint, p256dh, auth, created_at';
 

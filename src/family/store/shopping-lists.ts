@@ -2,46 +2,59 @@
 
 import type { Aisle } from '../../ingredients/aisles.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
-export interface ShoppingListRow {
-  list_id: string;
-  family_id: string;
-  list_name: string;
-  source_domain: 'hollowtown' | 'recipes' | null;
-  source_id: string | null;
-  version: number;
-  /** The store the list is for, and the order its aisles are walked in (see service/aisles.ts). */
-  store_name: string | null;
-  aisle_order: Aisle[];
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ShoppingListRow = Refine<
+  Pick<
+    Tables['family_shopping_lists'],
+    | 'list_id'
+    | 'family_id'
+    | 'list_name'
+    | 'source_domain'
+    | 'source_id'
+    | 'version'
+    | 'store_name'
+    | 'aisle_order'
+    | 'created_by'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    /** The store the list is for, and the order its aisles are walked in (see service/aisles.ts). */
+    store_name: string | null;
+    aisle_order: Aisle[];
+  }
+>;
 
-export interface ShoppingItemRow {
-  item_id: string;
-  name: string;
-  quantity: number | null;
-  unit: string | null;
-  note: string | null;
-  cost_cents: number | null;
-  aisle: Aisle;
-  origin: 'generated' | 'manual';
-  checked: boolean;
-  checked_by: string | null;
-  checked_at: Date | null;
-  version: number;
-  position: number;
-}
+export type ShoppingItemRow = Refine<
+  Pick<
+    Tables['family_shopping_items'],
+    | 'item_id'
+    | 'name'
+    | 'quantity'
+    | 'unit'
+    | 'note'
+    | 'cost_cents'
+    | 'aisle'
+    | 'origin'
+    | 'checked'
+    | 'checked_by'
+    | 'checked_at'
+    | 'version'
+    | 'position'
+  >,
+  {
+    aisle: Aisle;
+  }
+>;
 
-export interface ShoppingEventRow {
-  seq: number;
-  kind: 'item.added' | 'item.updated' | 'item.removed' | 'list.regenerated' | 'list.renamed' | 'list.updated';
-  item_id: string | null;
-  data: Record<string, unknown>;
-  actor: string | null;
-  created_at: Date;
-}
+export type ShoppingEventRow = Refine<
+  Pick<Tables['family_shopping_events'], 'seq' | 'kind' | 'item_id' | 'data' | 'actor' | 'created_at'>,
+  {
+    data: Record<string, unknown>;
+  }
+>;
 
 const LIST_COLUMNS =
   'list_id, family_id, list_name, source_domain, source_id, version, store_name, aisle_order, created_by, created_at, updated_at';

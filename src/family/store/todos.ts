@@ -1,5 +1,6 @@
 // Todo lists and their items (todo_lists, todo_items) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   cursorTime,
@@ -9,6 +10,7 @@ import {
   setClause,
 } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
+import type { Tables } from './tables.ts';
 
 export const LIST_TYPES = ['personal', 'shared', 'chores'] as const;
 export type ListType = (typeof LIST_TYPES)[number];
@@ -17,18 +19,19 @@ export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export interface ListRow {
-  list_id: string;
-  family_id: string;
-  list_name: string;
-  list_type: ListType;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
+export type ListRow = Refine<
+  Pick<
+    Tables['todo_lists'],
+    'list_id' | 'family_id' | 'list_name' | 'list_type' | 'created_by' | 'created_at' | 'updated_at'
+  >,
+  {
+    list_type: ListType;
+  }
+> & {
   item_count: number;
   open_item_count: number;
   cursor_at: string;
-}
+};
 
 /** A list with the role of the member asking for it. */
 export interface AccessibleListRow extends ListRow {
@@ -44,37 +47,52 @@ export type ListAccess = Pick<
   time_zone: string;
 };
 
-export interface ItemRow {
-  item_id: string;
-  list_id: string;
-  title: string;
-  description: string | null;
-  assigned_to: string | null;
-  /** The instant it is due, when due at a time. */
-  due_date: Date | null;
-  /** The day it is due, when due all day ('YYYY-MM-DD'). At most one of the two is set. */
-  due_on: string | null;
-  priority: Priority;
-  status: ItemStatus;
-  completed_at: Date | null;
-  completed_by: string | null;
-  /** A chore: its RRULE value and the rule's first occurrence; null for a one-off item. */
-  recurrence_rule: string | null;
-  recurrence_start: Date | null;
-  /** The IANA zone a timed chore recurs in; null: UTC (all-day chores, one-off items). */
-  recurrence_time_zone: string | null;
-  /** Members taking turns (user_ids, in order); rotation_index counts the turns taken. */
-  rotation: string[];
-  rotation_index: number;
-  /** What each completion earns the member who did it; null: no points. */
-  points: number | null;
-  /** Minutes before the due date to remind. */
-  reminders: { minutes_before: number }[];
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
+export type ItemRow = Refine<
+  Pick<
+    Tables['todo_items'],
+    | 'item_id'
+    | 'list_id'
+    | 'title'
+    | 'description'
+    | 'assigned_to'
+    | 'due_date'
+    | 'due_on'
+    | 'priority'
+    | 'status'
+    | 'completed_at'
+    | 'completed_by'
+    | 'recurrence_rule'
+    | 'recurrence_start'
+    | 'recurrence_time_zone'
+    | 'rotation'
+    | 'rotation_index'
+    | 'points'
+    | 'reminders'
+    | 'created_by'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    /** The instant it is due, when due at a time. */
+    due_date: Date | null;
+    /** The day it is due, when due all day ('YYYY-MM-DD'). At most one of the two is set. */
+    due_on: string | null;
+    priority: Priority;
+    status: ItemStatus;
+    /** A chore: its RRULE value and the rule's first occurrence; null for a one-off item. */
+    recurrence_rule: string | null;
+    /** The IANA zone a timed chore recurs in; null: UTC (all-day chores, one-off items). */
+    recurrence_time_zone: string | null;
+    /** Members taking turns (user_ids, in order); rotation_index counts the turns taken. */
+    rotation: string[];
+    /** What each completion earns the member who did it; null: no points. */
+    points: number | null;
+    /** Minutes before the due date to remind. */
+    reminders: { minutes_before: number }[];
+  }
+> & {
   cursor_at: string;
-}
+};
 
 const LIST_COLUMNS = `l.list_id, l.family_id, l.list_name, l.list_type, l.created_by, l.created_at, l.updated_at,
   c.item_count, c.open_item_count, ${cursorTime('l.created_at')} AS cursor_at`;
@@ -359,15 +377,10 @@ export async function deleteItem(db: Queryable, itemId: string): Promise<void> {
 }
 
 /** One done occurrence of a chore. */
-export interface CompletionRow {
-  completion_id: string;
-  item_id: string;
-  due_at: Date | null;
-  assigned_to: string | null;
-  completed_by: string | null;
-  completed_at: Date;
-  points: number;
-}
+export type CompletionRow = Pick<
+  Tables['todo_completions'],
+  'completion_id' | 'item_id' | 'due_at' | 'assigned_to' | 'completed_by' | 'completed_at' | 'points'
+>;
 
 export async function insertCompletion(
   db: Queryable,

@@ -2,6 +2,7 @@
 // family shopping list generated from them.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { EventRow } from './events.ts';
+import type { Tables } from './tables.ts';
 
 const COLUMNS = `event_id, user_id, family_id, family_list_id, event_name, event_type, event_date, location,
   guest_count, budget_cents, shopping_list, created_at, updated_at`;
@@ -37,12 +38,10 @@ export async function setEventFamilyList(db: Queryable, eventId: string, listId:
   return (result.rowCount ?? 0) > 0;
 }
 
-export interface EventRecipeRow {
-  domain: 'hollowtown' | 'recipes';
-  recipe_id: string;
-  added_by: string;
-  created_at: Date;
-}
+export type EventRecipeRow = Pick<
+  Tables['event_recipes'],
+  'domain' | 'recipe_id' | 'added_by' | 'created_at'
+>;
 
 /** False when the recipe was already on the event. */
 export async function addEventRecipe(

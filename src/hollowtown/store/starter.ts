@@ -1,15 +1,13 @@
 // starter_items in hollowtown_db: which item each starter pack key became (see migration 030).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Tables } from './tables.ts';
 
 export type StarterKind = 'recipe' | 'costume' | 'room';
 
-export interface StarterItemRow {
-  starter_key: string;
-  item_id: string;
-  content_hash: string;
+export type StarterItemRow = Pick<Tables['starter_items'], 'starter_key' | 'item_id' | 'content_hash'> & {
   /** Whether the item still exists (an operator may have deleted it). */
   exists: boolean;
-}
+};
 
 const TABLE_OF: Record<StarterKind, { table: string; id: string }> = {
   recipe: { table: 'spooky_recipes', id: 'recipe_id' },

@@ -2,18 +2,20 @@
 // email verification, and the ticket of a data download.
 // Only SHA-256 hashes are stored.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
 export type AccountTokenPurpose = 'password_reset' | 'email_verify' | 'data_export';
 
-export interface AccountTokenRow {
-  token_hash: string;
-  user_id: string;
-  purpose: AccountTokenPurpose;
-  email: string | null;
-  created_at: Date;
-  expires_at: Date;
-  used_at: Date | null;
-}
+export type AccountTokenRow = Refine<
+  Pick<
+    Tables['account_tokens'],
+    'token_hash' | 'user_id' | 'purpose' | 'email' | 'created_at' | 'expires_at' | 'used_at'
+  >,
+  {
+    purpose: AccountTokenPurpose;
+  }
+>;
 
 const COLUMNS = 'token_hash, user_id, purpose, email, created_at, expires_at, used_at';
 

@@ -1,18 +1,27 @@
 // Responses the AI gateway stores for the Responses API (previous_response_id), per user, until
 // they expire.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import type { StoredAiResponse } from '../client.ts';
+import type { Tables } from './tables.ts';
 
-interface StoredResponseRow {
-  response_id: string;
-  previous_response_id: string | null;
-  depth: number;
-  chain_bytes: string | number;
-  input_items: unknown[];
-  response: Record<string, unknown>;
-  created_at: Date;
-  expires_at: Date;
-}
+type StoredResponseRow = Refine<
+  Pick<
+    Tables['ai_stored_responses'],
+    | 'response_id'
+    | 'previous_response_id'
+    | 'depth'
+    | 'chain_bytes'
+    | 'input_items'
+    | 'response'
+    | 'created_at'
+    | 'expires_at'
+  >,
+  {
+    input_items: unknown[];
+    response: Record<string, unknown>;
+  }
+>;
 
 const COLUMNS =
   'response_id, previous_response_id, depth, chain_bytes, input_items, response, created_at, expires_at';
@@ -21,7 +30,7 @@ const fromRow = (row: StoredResponseRow): StoredAiResponse => ({
   responseId: row.response_id,
   previousResponseId: row.previous_response_id,
   depth: row.depth,
-  chainBytes: Number(row.chain_bytes),
+  chainBytes: row.chain_bytes,
   inputItems: row.input_items,
   response: row.response,
   createdAt: row.created_at,

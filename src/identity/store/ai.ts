@@ -2,11 +2,9 @@
 import type { Queryable } from '../../platform/db/database.ts';
 import { keysetSql, Params } from '../../platform/db/sql.ts';
 import { AI_USAGE_BATCH_LIMIT, type AiUsageRecord, type AiUsageRow } from '../client.ts';
+import type { Tables } from './tables.ts';
 
-export interface AiPreferencesRow {
-  model_preference: string | null;
-  fallback_model: string;
-}
+export type AiPreferencesRow = Pick<Tables['ai_preferences'], 'model_preference' | 'fallback_model'>;
 
 export async function findAiPreferences(
   db: Queryable,
@@ -116,18 +114,14 @@ export async function listAiUsage(
   return rows;
 }
 
-export interface AiUsageTotalRow {
-  app: string;
-  model: string;
-  provider: string;
-  instance: string | null;
+export type AiUsageTotalRow = Pick<
+  Tables['ai_usage_log'],
+  'app' | 'model' | 'provider' | 'instance' | 'prompt_tokens' | 'completion_tokens' | 'credits'
+> & {
   calls: number;
   failed: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  credits: number;
   people: number;
-}
+};
 
 /** Every account's calls since a time, by app, model and instance (the operator console's report). */
 export async function totalAiUsage(

@@ -2,7 +2,9 @@
 // of metered calls. Every change of a balance is written with its ledger entry in the same
 // transaction, so a balance always equals the sum of its user's ledger.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { keysetSql, Params } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
 /** What a new account starts with. */
 export const SIGNUP_CREDITS = 1000;
@@ -27,36 +29,35 @@ export const LEDGER_KINDS = [
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-export interface BalanceRow {
-  balance: number;
-  lifetime_spent: number;
-}
+export type BalanceRow = Pick<Tables['credits_balance'], 'balance' | 'lifetime_spent'>;
 
-export interface LedgerEntryRow {
-  entry_id: number;
-  amount: number;
-  kind: LedgerKind;
-  reason: string;
-  reservation_id: string | null;
-  balance_after: number;
-  created_at: Date;
-}
+export type LedgerEntryRow = Refine<
+  Pick<
+    Tables['credit_ledger'],
+    'entry_id' | 'amount' | 'kind' | 'reason' | 'reservation_id' | 'balance_after' | 'created_at'
+  >,
+  {
+    kind: LedgerKind;
+  }
+>;
 
-export interface ReservationRow {
-  reservation_id: string;
-  user_id: string;
-  amount: number;
-  spent: number | null;
-  shortfall: number;
-  status: 'held' | 'settled' | 'refunded';
-  idempotency_key: string;
-  reason: string;
-  closed_by_key: string | null;
-  settle_requested: number | null;
-  balance_at_close: number | null;
+export type ReservationRow = Pick<
+  Tables['credit_reservations'],
+  | 'reservation_id'
+  | 'user_id'
+  | 'amount'
+  | 'spent'
+  | 'shortfall'
+  | 'status'
+  | 'idempotency_key'
+  | 'reason'
+  | 'closed_by_key'
+  | 'settle_requested'
+  | 'balance_at_close'
+> & {
   /** Balance right after the hold was taken (from its 'reserve' ledger entry). */
   balance_at_reserve: number;
-}
+};
 
 const LEDGER_COLUMNS = 'entry_id, amount, kind, reason, reservation_id, balance_after, created_at';
 const RESERVATION_COLUMNS = `r.reservation_id, r.user_id, r.amount, r.spent, r.shortfall, r.status, r.idempotency_key,

@@ -1,19 +1,27 @@
 // The devices an account signs in from (user_devices).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
 export type DeviceType = 'web' | 'mobile' | 'voice';
 
-export interface DeviceRow {
-  device_id: string;
-  user_id: string;
-  device_fingerprint: string;
-  device_type: DeviceType;
-  device_name: string | null;
-  trust_level: number;
-  last_seen: Date;
-  revoked_at: Date | null;
-  created_at: Date;
-}
+export type DeviceRow = Refine<
+  Pick<
+    Tables['user_devices'],
+    | 'device_id'
+    | 'user_id'
+    | 'device_fingerprint'
+    | 'device_type'
+    | 'device_name'
+    | 'trust_level'
+    | 'last_seen'
+    | 'revoked_at'
+    | 'created_at'
+  >,
+  {
+    device_type: DeviceType;
+  }
+>;
 
 const COLUMNS =
   'device_id, user_id, device_fingerprint, device_type, device_name, trust_level, last_seen, revoked_at, created_at';

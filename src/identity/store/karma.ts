@@ -1,29 +1,22 @@
 // karma_votes, reward_items and karma_ledger in calos_identity: each voter's current vote as the
 // apps report it, the counted votes and paid milestones per item, and every change of karma.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
-export interface KarmaVoteRow {
-  is_active: boolean;
-  is_counted: boolean;
-  version: number;
-}
+export type KarmaVoteRow = Pick<Tables['karma_votes'], 'is_active' | 'is_counted' | 'version'>;
 
-export interface RewardItemRow {
-  author_id: string;
-  counted_votes: number;
-  milestones_paid: number;
-}
+export type RewardItemRow = Pick<Tables['reward_items'], 'author_id' | 'counted_votes' | 'milestones_paid'>;
 
-export interface KarmaLedgerRow {
-  entry_id: number;
-  delta: number;
-  app: string;
-  item_kind: 'recipe' | 'costume' | 'plan';
-  item_id: string;
-  item_title: string;
-  reason: string;
-  created_at: Date;
-}
+export type KarmaLedgerRow = Refine<
+  Pick<
+    Tables['karma_ledger'],
+    'entry_id' | 'delta' | 'app' | 'item_kind' | 'item_id' | 'item_title' | 'reason' | 'created_at'
+  >,
+  {
+    item_kind: 'recipe' | 'costume' | 'plan';
+  }
+>;
 
 export interface ItemKey {
   app: string;

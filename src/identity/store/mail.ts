@@ -1,27 +1,36 @@
 // Outbound mail (mail_deliveries): one delivery per outbox event, claimed by one sender at a time
 // and retried with backoff; and the optional mail categories people turned off (mail_opt_outs).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'expired';
 
-export interface DeliveryRow {
-  delivery_id: number;
-  event_id: number;
-  user_id: string | null;
-  app: string;
-  kind: string;
-  to_address: string;
-  locale: string;
-  data: Record<string, unknown>;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: Date;
-  last_error: string | null;
-  message_id: string;
-  expires_at: Date | null;
-  created_at: Date;
-  sent_at: Date | null;
-}
+export type DeliveryRow = Refine<
+  Pick<
+    Tables['mail_deliveries'],
+    | 'delivery_id'
+    | 'event_id'
+    | 'user_id'
+    | 'app'
+    | 'kind'
+    | 'to_address'
+    | 'locale'
+    | 'data'
+    | 'status'
+    | 'attempts'
+    | 'next_attempt_at'
+    | 'last_error'
+    | 'message_id'
+    | 'expires_at'
+    | 'created_at'
+    | 'sent_at'
+  >,
+  {
+    data: Record<string, unknown>;
+    status: DeliveryStatus;
+  }
+>;
 
 const COLUMNS = `delivery_id, event_id, user_id, app, kind, to_address, locale, data, status, attempts,
   next_attempt_at, last_error, message_id, expires_at, created_at, sent_at`;

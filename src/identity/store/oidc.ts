@@ -1,14 +1,19 @@
 // The OpenID Connect provider's rows: its objects (codes, tokens, grants, interactions), the
 // registered clients, and the CALOS session each user grant belongs to.
 import type { Queryable, Session } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { REVOCATIONS_CHANNEL } from './revocations.ts';
+import type { Tables } from './tables.ts';
 
-export interface OidcPayloadRow {
-  payload: Record<string, unknown>;
-  consumed_at: Date | null;
+export type OidcPayloadRow = Refine<
+  Pick<Tables['oidc_payloads'], 'payload' | 'consumed_at'>,
+  {
+    payload: Record<string, unknown>;
+  }
+> & {
   /** False when the grant's CALOS session has ended (or the grant was never tied to one). */
   is_live: boolean;
-}
+};
 
 /**
  * One object of the provider. A user's object with a grant (code, tokens, the grant itself) is
@@ -163,12 +168,10 @@ export async function linkGrantToSession(
   );
 }
 
-export interface GrantSessionRow {
-  session_id: string;
-  user_id: string;
-  client_id: string;
-  grant_key: string;
-}
+export type GrantSessionRow = Pick<
+  Tables['oidc_grant_sessions'],
+  'session_id' | 'user_id' | 'client_id' | 'grant_key'
+>;
 
 export async function findGrantSession(db: Queryable, grantId: string): Promise<GrantSessionRow | undefined> {
   const { rows } = await db.query<GrantSessionRow>(
@@ -271,14 +274,15 @@ export async function listUserGrants(
   return rows;
 }
 
-export interface OidcClientRow {
-  client_id: string;
-  name: string;
-  metadata: Record<string, unknown>;
-  secret_sealed: string | null;
-  first_party: boolean;
-  created_at: Date;
-}
+export type OidcClientRow = Refine<
+  Pick<
+    Tables['oidc_clients'],
+    'client_id' | 'name' | 'metadata' | 'secret_sealed' | 'first_party' | 'created_at'
+  >,
+  {
+    metadata: Record<string, unknown>;
+  }
+>;
 
 const CLIENT_COLUMNS = 'client_id, name, metadata, secret_sealed, first_party, created_at';
 

@@ -1,21 +1,29 @@
 // Device authorization requests (RFC 8628): a device code for the device, a user code for
 // the person approving it.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import type { DeviceType } from './devices.ts';
+import type { Tables } from './tables.ts';
 
-export interface PairingRow {
-  pairing_id: string;
-  device_code_hash: string;
-  user_code: string;
-  device_type: DeviceType;
-  device_name: string | null;
-  device_fingerprint: string;
-  status: 'pending' | 'approved' | 'denied' | 'consumed';
-  user_id: string | null;
-  interval_seconds: number;
-  last_polled_at: Date | null;
-  expires_at: Date;
-}
+export type PairingRow = Refine<
+  Pick<
+    Tables['device_pairings'],
+    | 'pairing_id'
+    | 'device_code_hash'
+    | 'user_code'
+    | 'device_type'
+    | 'device_name'
+    | 'device_fingerprint'
+    | 'status'
+    | 'user_id'
+    | 'interval_seconds'
+    | 'last_polled_at'
+    | 'expires_at'
+  >,
+  {
+    device_type: DeviceType;
+  }
+>;
 
 const COLUMNS =
   'pairing_id, device_code_hash, user_code, device_type, device_name, device_fingerprint, status, user_id, interval_seconds, last_polled_at, expires_at';

@@ -1,21 +1,23 @@
 // Passkeys (WebAuthn credentials) and the challenges of ceremonies under way.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Tables } from './tables.ts';
 
-export interface PasskeyRow {
-  passkey_id: string;
-  user_id: string;
-  credential_id: string;
-  public_key: string;
-  counter: number;
-  transports: string[];
-  device_type: 'singleDevice' | 'multiDevice';
-  backed_up: boolean;
-  aaguid: string | null;
-  name: string;
-  rp_id: string;
-  created_at: Date;
-  last_used_at: Date | null;
-}
+export type PasskeyRow = Pick<
+  Tables['passkeys'],
+  | 'passkey_id'
+  | 'user_id'
+  | 'credential_id'
+  | 'public_key'
+  | 'counter'
+  | 'transports'
+  | 'device_type'
+  | 'backed_up'
+  | 'aaguid'
+  | 'name'
+  | 'rp_id'
+  | 'created_at'
+  | 'last_used_at'
+>;
 
 const COLUMNS = `passkey_id, user_id, credential_id, public_key, counter, transports, device_type, backed_up,
   aaguid, name, rp_id, created_at, last_used_at`;
@@ -102,13 +104,10 @@ export async function recordPasskeyUse(
   );
 }
 
-export interface WebauthnChallengeRow {
-  challenge: string;
-  user_id: string | null;
-  purpose: 'register' | 'authenticate';
-  rp_id: string;
-  origin: string;
-}
+export type WebauthnChallengeRow = Pick<
+  Tables['webauthn_challenges'],
+  'challenge' | 'user_id' | 'purpose' | 'rp_id' | 'origin'
+>;
 
 export async function insertWebauthnChallenge(
   db: Queryable,

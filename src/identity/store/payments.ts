@@ -1,20 +1,28 @@
 // Payments for credits in calos_identity, and the provider events already applied (so that a
 // replayed webhook changes nothing).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
 export type PaymentProviderName = 'dev' | 'stripe';
 
-export interface PaymentRow {
-  payment_id: string;
-  user_id: string;
-  provider: PaymentProviderName;
-  provider_payment_id: string | null;
-  credits: number;
-  amount_cents: number;
-  status: 'pending' | 'completed';
-  idempotency_key: string | null;
-  completed_at: Date | null;
-}
+export type PaymentRow = Refine<
+  Pick<
+    Tables['payments'],
+    | 'payment_id'
+    | 'user_id'
+    | 'provider'
+    | 'provider_payment_id'
+    | 'credits'
+    | 'amount_cents'
+    | 'status'
+    | 'idempotency_key'
+    | 'completed_at'
+  >,
+  {
+    provider: PaymentProviderName;
+  }
+>;
 
 const COLUMNS = `payment_id, user_id, provider, provider_payment_id, credits, amount_cents, status, idempotency_key,
   completed_at`;

@@ -1,20 +1,29 @@
 // Plans in calos_identity.subscription_plans: price and entitlements per plan code.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import type { PlanCode, PlanInfo } from '../plans.ts';
+import type { Tables } from './tables.ts';
 
-interface PlanRow {
-  plan_code: PlanCode;
-  name: string;
-  price_cents_per_month: number;
-  ai_per_minute: number;
-  ai_per_hour: number;
-  ai_per_day: number;
-  premium_models: boolean;
-  family_member_cap: number | null;
-  shared_calendars: boolean;
-  extra_entitlements: Record<string, unknown>;
-  is_listed: boolean;
-}
+type PlanRow = Refine<
+  Pick<
+    Tables['subscription_plans'],
+    | 'plan_code'
+    | 'name'
+    | 'price_cents_per_month'
+    | 'ai_per_minute'
+    | 'ai_per_hour'
+    | 'ai_per_day'
+    | 'premium_models'
+    | 'family_member_cap'
+    | 'shared_calendars'
+    | 'extra_entitlements'
+    | 'is_listed'
+  >,
+  {
+    plan_code: PlanCode;
+    extra_entitlements: Record<string, unknown>;
+  }
+>;
 
 const toPlan = (row: PlanRow): PlanInfo => ({
   code: row.plan_code,

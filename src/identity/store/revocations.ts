@@ -2,16 +2,14 @@
 // ends them, read by every service that verifies access tokens itself. A NOTIFY at commit wakes
 // the readers waiting for news.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Tables } from './tables.ts';
 
 export const REVOCATIONS_CHANNEL = 'calos_token_revocations';
 
-export interface RevocationRow {
-  revocation_id: number;
-  user_id: string;
-  session_id: string | null;
-  reason: string;
-  revoked_at: Date;
-}
+export type RevocationRow = Pick<
+  Tables['token_revocations'],
+  'revocation_id' | 'user_id' | 'session_id' | 'reason' | 'revoked_at'
+>;
 
 const COLUMNS = 'revocation_id, user_id, session_id, reason, revoked_at';
 

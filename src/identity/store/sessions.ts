@@ -1,6 +1,8 @@
 // Sessions and their rotating refresh tokens (only SHA-256 hashes are stored).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { REVOCATIONS_CHANNEL } from './revocations.ts';
+import type { Tables } from './tables.ts';
 
 export type RevokeReason =
   | 'logout'
@@ -19,16 +21,22 @@ export type RevokeReason =
  */
 export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'user' | 'mfa';
 
-export interface SessionRow {
-  session_id: string;
-  user_id: string;
-  device_id: string | null;
-  created_at: Date;
-  last_used_at: Date;
-  expires_at: Date;
-  revoked_at: Date | null;
-  amr: AuthMethod[];
-}
+export type SessionRow = Refine<
+  Pick<
+    Tables['user_sessions'],
+    | 'session_id'
+    | 'user_id'
+    | 'device_id'
+    | 'created_at'
+    | 'last_used_at'
+    | 'expires_at'
+    | 'revoked_at'
+    | 'amr'
+  >,
+  {
+    amr: AuthMethod[];
+  }
+>;
 
 const SESSION_COLUMNS =
   'session_id, user_id, device_id, created_at, last_used_at, expires_at, revoked_at, amr';
@@ -160,12 +168,10 @@ export async function insertRefreshToken(
   ]);
 }
 
-export interface RefreshTokenRow {
-  token_hash: string;
-  session_id: string;
-  expires_at: Date;
-  used_at: Date | null;
-}
+export type RefreshTokenRow = Pick<
+  Tables['refresh_tokens'],
+  'token_hash' | 'session_id' | 'expires_at' | 'used_at'
+>;
 
 /** Locks the row so that two refreshes with the same token cannot both succeed. */
 export async function findRefreshTokenForUpdate(

@@ -1,13 +1,14 @@
 // Ed25519 signing keys for access tokens; private halves sealed under the master key.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
-export interface SigningKeyRow {
-  kid: string;
-  public_jwk: Record<string, unknown>;
-  private_jwk_encrypted: string;
-  created_at: Date;
-  retired_at: Date | null;
-}
+export type SigningKeyRow = Refine<
+  Pick<Tables['signing_keys'], 'kid' | 'public_jwk' | 'private_jwk_encrypted' | 'created_at' | 'retired_at'>,
+  {
+    public_jwk: Record<string, unknown>;
+  }
+>;
 
 const COLUMNS = 'kid, public_jwk, private_jwk_encrypted, created_at, retired_at';
 

@@ -1,33 +1,43 @@
 // Staff roles and the staff audit log in calos_identity (migration 071). The log is append-only:
 // this module only inserts and reads it, and the database refuses UPDATE and DELETE on it.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { keysetSql, Params } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
 export const STAFF_ROLES = ['admin', 'support', 'moderator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export const STAFF_DOMAINS = ['all', 'identity', 'hollowtown', 'recipes', 'family'] as const;
 export type StaffDomain = (typeof STAFF_DOMAINS)[number];
 
-export interface StaffGrantRow {
-  user_id: string;
+export type StaffGrantRow = Refine<
+  Pick<Tables['staff_roles'], 'user_id' | 'role' | 'domain' | 'granted_by' | 'created_at'>,
+  {
+    role: StaffRole;
+    domain: StaffDomain;
+  }
+> & {
   username: string;
-  role: StaffRole;
-  domain: StaffDomain;
-  granted_by: string;
-  created_at: Date;
-}
+};
 
-export interface StaffAuditRow {
-  staff_audit_id: number;
-  actor_user_id: string | null;
-  actor_label: string;
-  action: string;
-  subject_user_id: string | null;
-  domain: StaffDomain;
-  reason: string | null;
-  details: Record<string, unknown>;
-  created_at: Date;
-}
+export type StaffAuditRow = Refine<
+  Pick<
+    Tables['staff_audit_log'],
+    | 'staff_audit_id'
+    | 'actor_user_id'
+    | 'actor_label'
+    | 'action'
+    | 'subject_user_id'
+    | 'domain'
+    | 'reason'
+    | 'details'
+    | 'created_at'
+  >,
+  {
+    domain: StaffDomain;
+    details: Record<string, unknown>;
+  }
+>;
 
 /** True when the grant is new. */
 export async function insertStaffRole(

@@ -2,22 +2,31 @@
 // user; canceled rows stay as history.
 
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { PlanCode } from '../plans.ts';
+import type { Tables } from './tables.ts';
 
 export type SubscriptionStatus = 'active' | 'canceled' | 'past_due';
 
-export interface SubscriptionRow {
-  subscription_id: string;
-  user_id: string;
-  plan_code: PlanCode;
-  status: SubscriptionStatus;
-  current_period_end: Date | null;
-  provider_ref: string | null;
-  canceled_at: Date | null;
-  provider_event_at: Date | null;
-  created_at: Date;
-}
+export type SubscriptionRow = Refine<
+  Pick<
+    Tables['user_subscriptions'],
+    | 'subscription_id'
+    | 'user_id'
+    | 'plan_code'
+    | 'status'
+    | 'current_period_end'
+    | 'provider_ref'
+    | 'canceled_at'
+    | 'provider_event_at'
+    | 'created_at'
+  >,
+  {
+    plan_code: PlanCode;
+    status: SubscriptionStatus;
+  }
+>;
 
 const COLUMNS = `subscription_id, user_id, plan_code, status, current_period_end, provider_ref, canceled_at,
   provider_event_at, created_at`;

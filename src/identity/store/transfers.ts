@@ -3,27 +3,29 @@
 // ledger entries (store/credits.ts).
 import type { Queryable } from '../../platform/db/database.ts';
 import type { BalanceRow } from './credits.ts';
+import type { Tables } from './tables.ts';
 
-export interface TransferRow {
-  transfer_id: string;
-  from_user_id: string | null;
-  to_user_id: string | null;
-  amount: number;
-  fee: number;
-  fee_percent: number;
-  idempotency_key: string;
-  reference: string;
-  reason: string;
-  status: 'completed' | 'refunded';
-  from_balance_after: number;
-  to_balance_after: number;
-  refund_key: string | null;
-  refund_reason: string | null;
-  refund_from_balance: number | null;
-  refund_to_balance: number | null;
-  created_at: Date;
-  refunded_at: Date | null;
-}
+export type TransferRow = Pick<
+  Tables['credit_transfers'],
+  | 'transfer_id'
+  | 'from_user_id'
+  | 'to_user_id'
+  | 'amount'
+  | 'fee'
+  | 'fee_percent'
+  | 'idempotency_key'
+  | 'reference'
+  | 'reason'
+  | 'status'
+  | 'from_balance_after'
+  | 'to_balance_after'
+  | 'refund_key'
+  | 'refund_reason'
+  | 'refund_from_balance'
+  | 'refund_to_balance'
+  | 'created_at'
+  | 'refunded_at'
+>;
 
 const COLUMNS = `transfer_id, from_user_id, to_user_id, amount, fee, fee_percent, idempotency_key, reference,
   reason, status, from_balance_after, to_balance_after, refund_key, refund_reason, refund_from_balance,

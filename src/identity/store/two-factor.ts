@@ -1,14 +1,13 @@
 // Second factors: the TOTP secret (sealed), recovery codes (hashes), the challenge between a
 // right password and the code, and browsers remembered after a code (hashes of their tokens).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
+import type { Tables } from './tables.ts';
 
-export interface TotpRow {
-  user_id: string;
-  secret_encrypted: string;
-  created_at: Date;
-  confirmed_at: Date | null;
-  last_used_step: number | null;
-}
+export type TotpRow = Pick<
+  Tables['user_totp'],
+  'user_id' | 'secret_encrypted' | 'created_at' | 'confirmed_at' | 'last_used_step'
+>;
 
 export async function findTotp(db: Queryable, userId: string): Promise<TotpRow | undefined> {
   const { rows } = await db.query<TotpRow>(
@@ -113,14 +112,15 @@ export async function countUnusedRecoveryCodes(db: Queryable, userId: string): P
   return rows[0]?.n ?? 0;
 }
 
-export interface ChallengeRow {
-  challenge_hash: string;
-  user_id: string;
-  device: Record<string, unknown>;
-  expires_at: Date;
-  used_at: Date | null;
-  failed_attempts: number;
-}
+export type ChallengeRow = Refine<
+  Pick<
+    Tables['mfa_challenges'],
+    'challenge_hash' | 'user_id' | 'device' | 'expires_at' | 'used_at' | 'failed_attempts'
+  >,
+  {
+    device: Record<string, unknown>;
+  }
+>;
 
 export async function insertChallenge(
   db: Queryable,

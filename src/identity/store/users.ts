@@ -1,19 +1,27 @@
 // Accounts in calos_identity.users.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import { keysetSql, Params } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
-export interface UserRow {
-  user_id: string;
-  username: string;
-  email: string;
-  password_hash: string;
-  display_name: string | null;
-  email_verified_at: Date | null;
-  /** The language the account's mails are written in (BCP 47, e.g. `en`). */
-  locale: string;
-  password_changed_at: Date;
-  created_at: Date;
-}
+export type UserRow = Refine<
+  Pick<
+    Tables['users'],
+    | 'user_id'
+    | 'username'
+    | 'email'
+    | 'password_hash'
+    | 'display_name'
+    | 'email_verified_at'
+    | 'locale'
+    | 'password_changed_at'
+    | 'created_at'
+  >,
+  {
+    /** The language the account's mails are written in (BCP 47, e.g. `en`). */
+    locale: string;
+  }
+>;
 
 const COLUMNS =
   'user_id, username, email, password_hash, display_name, email_verified_at, locale, password_changed_at, created_at';
@@ -122,14 +130,10 @@ export async function setUserDisabled(db: Queryable, userId: string, at: Date | 
   return result.rowCount > 0;
 }
 
-export interface UserSummaryRow {
-  user_id: string;
-  username: string;
-  email: string;
-  display_name: string | null;
-  disabled_at: Date | null;
-  created_at: Date;
-}
+export type UserSummaryRow = Pick<
+  Tables['users'],
+  'user_id' | 'username' | 'email' | 'display_name' | 'disabled_at' | 'created_at'
+>;
 
 /** Where a page of found accounts ended: the last row's lower-case username and its id. */
 export interface UserSearchPosition {

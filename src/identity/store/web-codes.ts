@@ -1,16 +1,18 @@
 // One-time web sign-in codes (only their SHA-256 hashes) and the app sessions they became.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Tables } from './tables.ts';
 
-export interface WebCodeRow {
-  code_hash: string;
-  user_id: string;
-  client: string;
-  redirect_uri: string;
-  code_challenge: string;
-  expires_at: Date;
-  used_at: Date | null;
-  issued_by_session: string | null;
-}
+export type WebCodeRow = Pick<
+  Tables['web_auth_codes'],
+  | 'code_hash'
+  | 'user_id'
+  | 'client'
+  | 'redirect_uri'
+  | 'code_challenge'
+  | 'expires_at'
+  | 'used_at'
+  | 'issued_by_session'
+>;
 
 export async function insertWebCode(
   db: Queryable,

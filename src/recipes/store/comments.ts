@@ -3,16 +3,12 @@
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { cursorTime, type KeysetPosition, keysetSql, Params } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
-export interface CommentRow {
-  comment_id: string;
-  recipe_id: string;
-  user_id: string;
-  body: string;
-  created_at: Date;
-  updated_at: Date;
-  edited_at: Date | null;
-}
+export type CommentRow = Pick<
+  Tables['recipe_comments'],
+  'comment_id' | 'recipe_id' | 'user_id' | 'body' | 'created_at' | 'updated_at' | 'edited_at'
+>;
 
 export type CommentListRow = CommentRow & {
   cursor_at: string;

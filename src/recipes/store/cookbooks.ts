@@ -4,6 +4,7 @@
 // held back by moderation) leaves every cookbook of others at once, with nothing stored to undo.
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   cursorTime,
@@ -13,19 +14,26 @@ import {
   setClause,
 } from '../../platform/db/sql.ts';
 import { RECIPE_COLUMNS, type RecipeRow } from './recipes.ts';
+import type { Tables } from './tables.ts';
 
 export type CookbookVisibility = 'private' | 'family' | 'public';
 
-export interface CookbookRow {
-  cookbook_id: string;
-  user_id: string;
-  title: string;
-  description: string | null;
-  visibility: CookbookVisibility;
-  family_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type CookbookRow = Refine<
+  Pick<
+    Tables['cookbooks'],
+    | 'cookbook_id'
+    | 'user_id'
+    | 'title'
+    | 'description'
+    | 'visibility'
+    | 'family_id'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    visibility: CookbookVisibility;
+  }
+>;
 
 export type CookbookListRow = CookbookRow & { cursor_at: string; recipe_count: number; has_recipe: boolean };
 

@@ -1,5 +1,6 @@
 // Meal plans in recipes_db: recipes laid out per date and slot over a run of days.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   CURSOR_AT,
@@ -9,30 +10,40 @@ import {
   Params,
   setClause,
 } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
 export type MealSlot = 'breakfast' | 'lunch' | 'dinner' | 'snack';
 /** {date: {slot: recipe_id}}, the design document's shape. */
 export type Meals = Record<string, Partial<Record<MealSlot, string>>>;
 
+/** One line of a plan's shopping_list (jsonb). */
 export interface ShoppingLineRow {
   name: string;
   quantity: number | null;
   unit: string | null;
 }
 
-export interface MealPlanRow {
-  plan_id: string;
-  user_id: string;
-  plan_name: string;
-  /** YYYY-MM-DD */
-  start_date: string;
-  duration_days: number;
-  meals: Meals;
-  shopping_list: ShoppingLineRow[];
-  total_cost_cents: number | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type MealPlanRow = Refine<
+  Pick<
+    Tables['meal_plans'],
+    | 'plan_id'
+    | 'user_id'
+    | 'plan_name'
+    | 'start_date'
+    | 'duration_days'
+    | 'meals'
+    | 'shopping_list'
+    | 'total_cost_cents'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    /** YYYY-MM-DD */
+    start_date: string;
+    meals: Meals;
+    shopping_list: ShoppingLineRow[];
+  }
+>;
 
 export interface MealPlanFields {
   plan_name: string;

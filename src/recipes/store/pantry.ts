@@ -1,6 +1,7 @@
 // Pantry items in recipes_db: what a user has at home, where, and until when. "Today" is the
 // caller's (the service's clock, in UTC), never the database server's.
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   CURSOR_AT,
@@ -12,22 +13,30 @@ import {
   Params,
   setClause,
 } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
 export type PantryLocation = 'fridge' | 'freezer' | 'pantry';
 
-export interface PantryItemRow {
-  item_id: string;
-  user_id: string;
-  item_name: string;
-  quantity: number;
-  unit: string;
-  category: string | null;
-  /** YYYY-MM-DD */
-  expiration_date: string | null;
-  location: PantryLocation;
-  created_at: Date;
-  updated_at: Date;
-}
+export type PantryItemRow = Refine<
+  Pick<
+    Tables['pantry_items'],
+    | 'item_id'
+    | 'user_id'
+    | 'item_name'
+    | 'quantity'
+    | 'unit'
+    | 'category'
+    | 'expiration_date'
+    | 'location'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    /** YYYY-MM-DD */
+    expiration_date: string | null;
+    location: PantryLocation;
+  }
+>;
 
 export interface PantryItemFields {
   item_name: string;

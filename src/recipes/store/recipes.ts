@@ -2,6 +2,7 @@
 // it is published; only its owner changes or deletes it.
 import { tallySql, withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   CURSOR_AT,
@@ -14,6 +15,7 @@ import {
   setClause,
 } from '../../platform/db/sql.ts';
 import { favouriteSql } from './favourites.ts';
+import type { Tables } from './tables.ts';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 /** shared: a copy of another app's recipe, kept in step with it (see shared-recipes.ts). */
@@ -38,34 +40,45 @@ export interface IngredientRow {
   note: string | null;
 }
 
-export interface RecipeRow {
-  recipe_id: string;
-  user_id: string;
-  recipe_name: string;
-  description: string | null;
-  cuisine: string | null;
-  difficulty: Difficulty;
-  prep_time_minutes: number | null;
-  cook_time_minutes: number | null;
-  serves: number | null;
-  calories: number | null;
-  ingredients: IngredientRow[];
-  instructions: string[];
-  nutrition: Record<string, number>;
-  allergens: string[];
-  tags: string[];
-  image_url: string | null;
-  rating_avg: number;
-  rating_count: number;
-  is_published: boolean;
-  source: RecipeSource;
-  /** The page an imported recipe came from. */
-  source_url: string | null;
+export type RecipeRow = Refine<
+  Pick<
+    Tables['recipes'],
+    | 'recipe_id'
+    | 'user_id'
+    | 'recipe_name'
+    | 'description'
+    | 'cuisine'
+    | 'difficulty'
+    | 'prep_time_minutes'
+    | 'cook_time_minutes'
+    | 'serves'
+    | 'calories'
+    | 'ingredients'
+    | 'instructions'
+    | 'nutrition'
+    | 'allergens'
+    | 'tags'
+    | 'image_url'
+    | 'rating_avg'
+    | 'rating_count'
+    | 'is_published'
+    | 'source'
+    | 'source_url'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    difficulty: Difficulty;
+    ingredients: IngredientRow[];
+    nutrition: Record<string, number>;
+    source: RecipeSource;
+    /** The page an imported recipe came from. */
+    source_url: string | null;
+  }
+> & {
   /** Only for source 'shared'. */
   shared_source: SharedSourceRow | null;
-  created_at: Date;
-  updated_at: Date;
-}
+};
 
 /** The columns a recipe's owner writes. */
 export interface RecipeFields {

@@ -4,17 +4,19 @@
 import type { Queryable } from '../../platform/db/database.ts';
 import { type Columns, Params, setClause } from '../../platform/db/sql.ts';
 import type { RecipeFields } from './recipes.ts';
+import type { Tables } from './tables.ts';
 
-export interface ReferenceRow {
-  reference_id: string;
-  user_id: string;
-  source_domain: 'hollowtown' | 'recipes';
-  source_recipe_id: string;
-  recipe_id: string | null;
-  snapshot_version: number;
-  synced_at: Date | null;
-  source_deleted_at: Date | null;
-}
+export type ReferenceRow = Pick<
+  Tables['recipe_references'],
+  | 'reference_id'
+  | 'user_id'
+  | 'source_domain'
+  | 'source_recipe_id'
+  | 'recipe_id'
+  | 'snapshot_version'
+  | 'synced_at'
+  | 'source_deleted_at'
+>;
 
 const REFERENCE_COLUMNS =
   'reference_id, user_id, source_domain, source_recipe_id, recipe_id, snapshot_version, synced_at, source_deleted_at';

@@ -2,6 +2,7 @@
 // written in the same statement as the items.
 import type { Aisle } from '../../ingredients/aisles.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   CURSOR_AT,
@@ -11,6 +12,7 @@ import {
   Params,
   setClause,
 } from '../../platform/db/sql.ts';
+import type { Tables } from './tables.ts';
 
 export interface ShoppingItemRow {
   name: string;
@@ -23,19 +25,28 @@ export interface ShoppingItemRow {
   aisle?: Aisle;
 }
 
-export interface ShoppingListRow {
-  list_id: string;
-  user_id: string;
-  list_name: string;
-  store: string | null;
-  aisle_order: Aisle[];
-  items: ShoppingItemRow[];
+export type ShoppingListRow = Refine<
+  Pick<
+    Tables['shopping_lists'],
+    | 'list_id'
+    | 'user_id'
+    | 'list_name'
+    | 'store'
+    | 'aisle_order'
+    | 'items'
+    | 'purchased_at'
+    | 'plan_id'
+    | 'created_at'
+    | 'updated_at'
+  >,
+  {
+    aisle_order: Aisle[];
+    items: ShoppingItemRow[];
+  }
+> & {
+  /** COALESCE(total_cost_cents, 0). */
   total_cost_cents: number;
-  purchased_at: Date | null;
-  plan_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+};
 
 export interface ShoppingListFields {
   list_name: string;
@@ -161,10 +172,7 @@ export async function latestListOfPlan(
 }
 
 /** What an Idempotency-Key was first used for on a list, and what it came to. */
-export interface ListRequestRow {
-  request_hash: string;
-  status: 200 | 201;
-}
+export type ListRequestRow = Pick<Tables['shopping_list_requests'], 'request_hash' | 'status'>;
 
 export async function findListRequest(
   db: Queryable,

@@ -1,13 +1,11 @@
 // starter_items in recipes_db: which recipe each starter pack key became (see migration 050).
 import type { Queryable } from '../../platform/db/database.ts';
+import type { Tables } from './tables.ts';
 
-export interface StarterItemRow {
-  starter_key: string;
-  item_id: string;
-  content_hash: string;
+export type StarterItemRow = Pick<Tables['starter_items'], 'starter_key' | 'item_id' | 'content_hash'> & {
   /** Whether the recipe still exists (an operator may have deleted it). */
   exists: boolean;
-}
+};
 
 export async function starterRecipes(db: Queryable): Promise<StarterItemRow[]> {
   const { rows } = await db.query<StarterItemRow>(
