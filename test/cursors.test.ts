@@ -121,6 +121,12 @@ describe.each(testEngines())('cursors on %s', (engine) => {
       await call('POST', '/recipes/api/recipes', { recipe_name: `Pie ${i}` });
       await call('POST', `/family/api/todos/${ids.list}/items`, { title: `Item ${i}` });
     }
+    for (let i = 0; i < 2; i++)
+      await platform.databases.get('hollowtown').query(
+        `INSERT INTO moderation_items (item_kind, item_id, author_id, item_title, state, reason, updated_at)
+           VALUES ('recipe', gen_random_uuid(), $1, 'Reported', 'hidden', 'Reported', now())`,
+        [alice.userId],
+      );
     const cases: [string, string][] = [
       ['/hollowtown/api/costumes?limit=1', '/hollowtown/api/costumes?sort=new'],
       ['/hollowtown/api/costumes?limit=1&sort=new', '/hollowtown/api/costumes'],
@@ -129,6 +135,7 @@ describe.each(testEngines())('cursors on %s', (engine) => {
       ['/recipes/api/recipes?limit=1&scope=mine', '/recipes/api/recipes?scope=all'],
       [`/family/api/todos/${ids.list}/items?limit=1`, `/family/api/todos/${ids.otherList}/items`],
       [`/family/api/todos/${ids.list}/items?limit=1`, '/family/api/todos'],
+      ['/hollowtown/api/admin/moderation?limit=1', '/recipes/api/admin/moderation'],
     ];
     for (const [from, to] of cases) {
       const first = await call('GET', from);

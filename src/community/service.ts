@@ -35,7 +35,7 @@ export type { ItemKind, ModerationState } from './store.ts';
 
 export const VOTE_CHANGED = 'vote.changed';
 
-/** The moderation queue, oldest first (kind and id break ties). */
+/** The moderation queue, oldest first (kind and id break ties); a cursor is bound to its app. */
 const QUEUE = keyset('community.queue', { at: 'time', kind: 'text', id: 'uuid' });
 export const MODERATION_DECIDED = 'moderation.decided';
 export const MAX_REPORT_REASON = 500;
@@ -235,12 +235,13 @@ export function createCommunity(options: CommunityOptions) {
      * so far; `cursor` is the previous page's next_cursor (a bad one is 400 INVALID_CURSOR).
      */
     async queue(limit = 50, cursor?: string): Promise<{ items: QueueItem[]; next_cursor: string | null }> {
-      const after = QUEUE.decode(cursor);
+      const after = QUEUE.decode(cursor, { app });
       const page = QUEUE.page(
         await listQueue(db, limit, after),
         limit,
         ({ cursor_at: _, ...row }) => row,
         (row) => ({ at: row.cursor_at, kind: row.item_kind, id: row.item_id }),
+        { app },
       );
       const items = await Promise.all(
         page.items.map(async (row) => ({
