@@ -46,7 +46,7 @@ interface ListFilter {
   userId: string;
   tags: string[];
   limit: number;
-  after?: { t: string; id: string };
+  after?: { at: string; id: string };
 }
 
 /** listRecipes' statement for the same filter, written with Kysely. */
@@ -85,7 +85,9 @@ function kyselyList(filter: ListFilter) {
   if (filter.tags.length > 0) query = query.where(sql<SqlBool>`tags @> ${filter.tags}::text[]`);
   const after = filter.after;
   if (after) {
-    query = query.where(sql<SqlBool>`(created_at, recipe_id) < (${after.t}::timestamptz, ${after.id}::uuid)`);
+    query = query.where(
+      sql<SqlBool>`(created_at, recipe_id) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+    );
   }
   return query.orderBy('created_at', 'desc').orderBy('recipe_id', 'desc').limit(filter.limit).compile();
 }
@@ -149,7 +151,7 @@ const CASES: Case[] = [
           userId: USER,
           tags: ['vegan'],
           limit: 21,
-          after: { t: '2026-10-31T20:00:00.123456Z', id: USER },
+          after: { at: '2026-10-31T20:00:00.123456Z', id: USER },
         }),
       ),
     kysely: () =>
@@ -158,7 +160,7 @@ const CASES: Case[] = [
         userId: USER,
         tags: ['vegan'],
         limit: 21,
-        after: { t: '2026-10-31T20:00:00.123456Z', id: USER },
+        after: { at: '2026-10-31T20:00:00.123456Z', id: USER },
       }),
   },
 ];
@@ -200,7 +202,7 @@ async function main() {
         userId: USER,
         tags: ['vegan'],
         limit: 21,
-        after: { t: '2026-10-31T20:00:00.123456Z', id: USER },
+        after: { at: '2026-10-31T20:00:00.123456Z', id: USER },
       }).sql
     }`,
   );

@@ -4,6 +4,7 @@
 // by hand, serialised with JSON.stringify (no response schema). The "authentication" is a string
 // comparison of the Authorization header with the one token the benchmark sends: no signature
 // check, no hooks, no validation, no logging.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -28,7 +29,20 @@ const types = {
     NUMBER_OIDS.has(oid) ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/**
+ * A cursor as src/platform/http/pagination.ts writes it, by hand: the list, the last row's key,
+ * and the digest of the filters the list binds (the family list's id; the other two have none).
+ */
+function cursor(list: string, key: unknown[], filters?: Record<string, unknown>): string {
+  const wire: { l: string; k: unknown[]; f?: string } = { l: list, k: key };
+  if (filters) {
+    const kept = Object.keys(filters)
+      .sort()
+      .map((name) => [name, filters[name]]);
+    wire.f = createHash('sha256').update(JSON.stringify(kept)).digest('base64url').slice(0, 12);
+  }
+  return Buffer.from(JSON.stringify(wire)).toString('base64url');
+}
 
 /** The page each app answers: its item fields, and what its cursor holds. */
 function pageOf(app: AppName, rows: Row[], plan: BaselinePlan) {
@@ -57,7 +71,8 @@ function pageOf(app: AppName, rows: Row[], plan: BaselinePlan) {
           created_at: r.created_at,
           updated_at: r.updated_at,
         })),
-        next_cursor: hasMore && last ? cursor({ t: last.cursor_at, id: last.recipe_id }) : null,
+        next_cursor:
+          hasMore && last ? cursor('hollowtown.recipes:new', [last.cursor_at, last.recipe_id]) : null,
       };
     case 'recipes':
       return {
@@ -91,12 +106,16 @@ function pageOf(app: AppName, rows: Row[], plan: BaselinePlan) {
             updated_at: r.updated_at,
           };
         }),
-        next_cursor: hasMore && last ? cursor({ s: 'n', at: last.cursor_at, id: last.recipe_id }) : null,
+        next_cursor:
+          hasMore && last ? cursor('recipes.recipes:newest', [last.cursor_at, last.recipe_id]) : null,
       };
     case 'family':
       return {
         items: pageRows.map(({ cursor_at: _, ...item }) => item),
-        next_cursor: hasMore && last ? cursor([last.cursor_at, last.item_id]) : null,
+        next_cursor:
+          hasMore && last
+            ? cursor('family.todo-items', [last.cursor_at, last.item_id], { listId: last.list_id })
+            : null,
       };
   }
 }

@@ -6,6 +6,7 @@
 // app's outbox (written in the decision's transaction, so identity being away loses nothing).
 import { Type } from 'typebox';
 import { requireStaff, type StaffRoleLookup } from '../platform/auth/staff.ts';
+import { CursorParam } from '../platform/http/pagination.ts';
 import { bearer, ErrorResponse, Nullable, Page, Timestamp } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/service.ts';
 import { type Community, type ItemKind, MAX_DECISION_REASON } from './service.ts';
@@ -66,9 +67,7 @@ export function registerModerationAdminRoutes(
         security: bearer,
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          cursor: Type.Optional(
-            Type.String({ maxLength: 512, description: 'The next_cursor of the page before' }),
-          ),
+          cursor: Type.Optional(CursorParam),
         }),
         response: {
           200: Page(QueueEntry, 'The queue, oldest first, a page at a time'),

@@ -5,7 +5,7 @@
 // identity is briefly away, and identity applies each one once (versions and keys).
 import type { Queryable } from '../platform/db/database.ts';
 import type { AppError } from '../platform/errors.ts';
-import { decodeCursor, toPage } from '../platform/http/pagination.ts';
+import { keyset } from '../platform/http/pagination.ts';
 import { isUuid } from '../platform/ids.ts';
 import { CommunityErrors } from './errors.ts';
 import { enqueueStaffAction } from './staff-actions.ts';
@@ -26,7 +26,6 @@ import {
   lockItemModeration,
   type ModerationItemRow,
   type ModerationState,
-  type QueueCursor,
   setModerationState,
   summariseItems,
   withdrawVote,
@@ -36,19 +35,8 @@ export type { ItemKind, ModerationState } from './store.ts';
 
 export const VOTE_CHANGED = 'vote.changed';
 
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const isQueueCursor = (value: unknown): value is QueueCursor => {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return (
-    typeof c.at === 'string' &&
-    CURSOR_TIME.test(c.at) &&
-    !Number.isNaN(Date.parse(c.at)) &&
-    typeof c.k === 'string' &&
-    c.k.length <= 20 &&
-    isUuid(c.id)
-  );
-};
+/** The moderation queue, oldest first (kind and id break ties); a cursor is bound to its app. */
+const QUEUE = keyset('community.queue', { at: 'time', kind: 'text', id: 'uuid' });
 export const MODERATION_DECIDED = 'moderation.decided';
 export const MAX_REPORT_REASON = 500;
 export const MAX_DECISION_REASON = 500;
@@ -247,12 +235,13 @@ export function createCommunity(options: CommunityOptions) {
      * so far; `cursor` is the previous page's next_cursor (a bad one is 400 INVALID_CURSOR).
      */
     async queue(limit = 50, cursor?: string): Promise<{ items: QueueItem[]; next_cursor: string | null }> {
-      const after = decodeCursor(cursor, isQueueCursor);
-      const page = toPage(
+      const after = QUEUE.decode(cursor, { app });
+      const page = QUEUE.page(
         await listQueue(db, limit, after),
         limit,
         ({ cursor_at: _, ...row }) => row,
-        (row): QueueCursor => ({ at: row.cursor_at, k: row.item_kind, id: row.item_id }),
+        (row) => ({ at: row.cursor_at, kind: row.item_kind, id: row.item_id }),
+        { app },
       );
       const items = await Promise.all(
         page.items.map(async (row) => ({

@@ -2,6 +2,7 @@
 // each app's own database (hollowtown_db, recipes_db), written only by that app (or by the
 // operator's `calos moderation` on it).
 import type { Queryable } from '../platform/db/database.ts';
+import { cursorTime, keysetSql, Params } from '../platform/db/sql.ts';
 
 /** comment: a comment on a published recipe (HowToCookAtHome), reported and moderated, never voted on. */
 export type ItemKind = 'recipe' | 'costume' | 'plan' | 'comment';
@@ -198,11 +199,17 @@ export async function insertDecision(
 }
 
 /** Where a page of the queue ended: updated_at to the microsecond, then kind and id. */
-export interface QueueCursor {
+export interface QueuePosition {
   at: string;
-  k: string;
+  kind: string;
   id: string;
 }
+
+const OLDEST_HIDDEN = keysetSql('asc', [
+  ['updated_at', 'timestamptz'],
+  ['item_kind', 'text'],
+  ['item_id', 'uuid'],
+]);
 
 /**
  * Items hidden pending review, oldest first (kind and id break ties), after `after`; limit + 1
@@ -211,17 +218,18 @@ export interface QueueCursor {
 export async function listQueue(
   db: Queryable,
   limit: number,
-  after?: QueueCursor,
+  after?: QueuePosition,
 ): Promise<(ModerationItemRow & { cursor_at: string })[]> {
+  const params = new Params([limit + 1]);
   const { rows } = await db.query<ModerationItemRow & { cursor_at: string }>(
     `SELECT item_kind, item_id::text AS item_id, author_id::text AS author_id, item_title, state, reason,
        (SELECT count(*)::int FROM reports r WHERE r.item_kind = m.item_kind AND r.item_id = m.item_id
         AND r.cleared_at IS NULL) AS open_reports, updated_at,
-       to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+       ${cursorTime('updated_at')} AS cursor_at
      FROM moderation_items m WHERE state = 'hidden'
-       AND ($2::timestamptz IS NULL OR (updated_at, item_kind, item_id) > ($2::timestamptz, $3::text, $4::uuid))
-     ORDER BY updated_at, item_kind, item_id LIMIT $1`,
-    [limit + 1, after?.at ?? null, after?.k ?? null, after?.id ?? null],
+       ${after ? `AND ${OLDEST_HIDDEN.after([after.at, after.kind, after.id], params)}` : ''}
+     ORDER BY ${OLDEST_HIDDEN.orderBy} LIMIT $1`,
+    params.values,
   );
   return rows;
 }

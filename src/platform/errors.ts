@@ -87,6 +87,12 @@ export const PlatformErrors = {
   invalidText: (field: string, message: string) =>
     new AppError(400, 'INVALID_TEXT', `${field} ${message}`, [{ field, message }]),
   invalidCursor: () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid; start again without it'),
+  foreignCursor: () =>
+    new AppError(
+      400,
+      'INVALID_CURSOR',
+      'This cursor belongs to another list, sort order or filter; start again without it',
+    ),
   // The access guard (src/platform/auth/guard.ts).
   sessionEnded: () => new AppError(401, 'SESSION_ENDED', 'This session has ended; sign in again'),
   tokenInvalid: (message: string) => new AppError(401, 'TOKEN_INVALID', message),

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { IdentityClient } from '../../identity/client.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
-import { decodeCursor, PageQuery, toPage } from '../../platform/http/pagination.ts';
+import { keyset, PageQuery } from '../../platform/http/pagination.ts';
 import { bearer, ErrorResponse, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 
@@ -11,8 +11,8 @@ const Preferences = Type.Object(
   { model_preference: Type.Union([ModelName, Type.Null()]), fallback_model: ModelName },
   { additionalProperties: false, examples: [{ model_preference: 'gpt-4o', fallback_model: 'llama3.2' }] },
 );
-const isUsageCursor = (value: unknown): value is { before: number } =>
-  typeof value === 'object' && value !== null && Number.isInteger((value as { before?: unknown }).before);
+/** The user's calls, newest first, by usage id. */
+const USAGE = keyset('ai.usage', { id: 'bigint' });
 
 export function registerAccountRoutes(
   app: App,
@@ -85,15 +85,15 @@ export function registerAccountRoutes(
     async (request) => {
       const user = requireUser(request);
       const limit = request.query.limit ?? 20;
-      const cursor = decodeCursor(request.query.cursor, isUsageCursor);
+      const after = USAGE.decode(request.query.cursor);
       // Calls of this process not written yet are written first: users see their own calls.
       await usageLog.flush();
-      const rows = await identity.ai.usage(user.userId, limit + 1, cursor?.before);
-      return toPage(
+      const rows = await identity.ai.usage(user.userId, limit + 1, after?.id);
+      return USAGE.page(
         rows,
         limit,
         ({ usage_id: _id, ...row }) => row,
-        (row) => ({ before: row.usage_id }),
+        (row) => ({ id: row.usage_id }),
       );
     },
   );

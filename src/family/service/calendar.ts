@@ -5,6 +5,7 @@
 // time zone (its own, or its family's default): a series recurs in that zone's wall-clock time,
 // while the API speaks instants (ISO with Z) plus the event's time_zone.
 import type { Queryable } from '../../platform/db/database.ts';
+import { pageFilters } from '../../platform/http/pagination.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors } from '../errors.ts';
 import {
@@ -31,7 +32,7 @@ import {
 import { findMyFamily, membersAmong } from '../store/families.ts';
 import type { PageQuery } from './families.ts';
 import type { CalendarSource } from './ical.ts';
-import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
+import { CALENDAR, isUuid, type Page } from './pages.ts';
 import {
   canonicalTimeZone,
   checkRecurrence,
@@ -67,11 +68,13 @@ const eventView = ({ cursor_at: _, recurrence_last_start: __, ...event }: EventR
 
 /** Sort position of a calendar entry: start, then event id (a series has one occurrence per start). */
 interface Positioned {
-  at: Date;
+  /** The start as cursors carry it: UTC to the microsecond (a stored event's may use them all). */
+  at: string;
   view: EventView;
 }
 
-const pgText = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '+00');
+/** A start computed in JavaScript (an occurrence), in the cursors' format. */
+const cursorTimeOf = (date: Date) => date.toISOString().replace('Z', '000Z');
 
 function occurrenceView(series: EventRow, recurrenceId: Date, override?: OverrideRow): EventView {
   const duration = series.end_time ? series.end_time.getTime() - series.start_time.getTime() : null;
@@ -99,9 +102,17 @@ function occurrenceView(series: EventRow, recurrenceId: Date, override?: Overrid
 const overlaps = (start: Date, end: Date | null, from: Date, to: Date) =>
   start < to && ((end !== null && end > from) || start >= from);
 
+// The same order as the SQL (start_time, event_id): the fixed-width UTC texts sort as the times.
 const byPosition = (a: Positioned, b: Positioned) =>
-  a.at.getTime() - b.at.getTime() ||
-  (a.view.event_id < b.view.event_id ? -1 : a.view.event_id > b.view.event_id ? 1 : 0);
+  a.at < b.at
+    ? -1
+    : a.at > b.at
+      ? 1
+      : a.view.event_id < b.view.event_id
+        ? -1
+        : a.view.event_id > b.view.event_id
+          ? 1
+          : 0;
 
 /** A birthday recurs every year unless the request says otherwise. */
 const defaultRule = (type: EventType) => (type === 'birthday' ? 'FREQ=YEARLY' : null);
@@ -234,7 +245,7 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
         }
       }
       for (const view of views) {
-        if (isAfter(view.start_time, event.event_id)) found.push({ at: view.start_time, view });
+        if (isAfter(view.start_time, event.event_id)) found.push({ at: cursorTimeOf(view.start_time), view });
       }
     }
     return found;
@@ -274,7 +285,8 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
       if (query.family_id && !(await findMyFamily(db, query.family_id, userId))) {
         throw FamilyErrors.familyNotFound();
       }
-      const after = positionOf(query.cursor);
+      const filters = pageFilters(query);
+      const after = CALENDAR.decode(query.cursor, filters);
       const rows = await listEventsInRange(db, {
         userId,
         familyId: query.family_id,
@@ -284,7 +296,7 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
         limit: query.limit,
         after,
       });
-      const entries: Positioned[] = rows.map((row) => ({ at: row.start_time, view: eventView(row) }));
+      const entries: Positioned[] = rows.map((row) => ({ at: row.cursor_at, view: eventView(row) }));
       entries.push(
         ...(await expandSeries({
           userId,
@@ -293,18 +305,16 @@ export function createCalendarService(deps: FamilyDeps, sources: () => CalendarS
           from: new Date(from),
           to: new Date(to),
           limit: query.limit + 1,
-          after: after && {
-            at: new Date(after.at.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')),
-            id: after.id,
-          },
+          after: after && { at: new Date(after.at), id: after.id },
         })),
       );
       entries.sort(byPosition);
-      const page = pageOf(
-        entries.slice(0, query.limit + 1).map((entry) => ({ ...entry, cursor_at: pgText(entry.at) })),
+      const page = CALENDAR.page(
+        entries.slice(0, query.limit + 1),
         query.limit,
-        (entry) => entry.view.event_id,
         (entry) => entry.view,
+        (entry) => ({ at: entry.at, id: entry.view.event_id }),
+        filters,
       );
       // Other apps' entries of one family come with the first page (they are few and unpaged).
       const linked: LinkedEntry[] = [];

@@ -23,7 +23,7 @@ import {
   updateFamilyTimeZone,
   updateMemberRole,
 } from '../store/families.ts';
-import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
+import { isUuid, MEMBERS, MY_FAMILIES, type Page } from './pages.ts';
 import { canonicalTimeZone } from './recurrence.ts';
 import { assertCan } from './roles.ts';
 
@@ -127,8 +127,11 @@ export function createFamilyService(deps: FamilyDeps) {
     },
 
     async list(userId: string, query: PageQuery): Promise<Page<FamilyView>> {
-      const rows = await listMyFamilies(db, userId, query.limit, positionOf(query.cursor));
-      return pageOf(rows, query.limit, (row) => row.family_id, familyView);
+      const rows = await listMyFamilies(db, userId, query.limit, MY_FAMILIES.decode(query.cursor));
+      return MY_FAMILIES.page(rows, query.limit, familyView, (row) => ({
+        at: row.cursor_at,
+        id: row.family_id,
+      }));
     },
 
     async get(userId: string, familyId: string): Promise<FamilyView> {
@@ -169,12 +172,13 @@ export function createFamilyService(deps: FamilyDeps) {
 
     async listMembers(userId: string, familyId: string, query: PageQuery): Promise<Page<MemberView>> {
       await familyOf(userId, familyId);
-      const rows = await listMembers(db, familyId, query.limit, positionOf(query.cursor));
-      const page = pageOf(
+      const rows = await listMembers(db, familyId, query.limit, MEMBERS.decode(query.cursor, { familyId }));
+      const page = MEMBERS.page(
         rows,
         query.limit,
-        (row) => row.member_id,
         (row) => row,
+        (row) => ({ at: row.cursor_at, id: row.member_id }),
+        { familyId },
       );
       return { items: await Promise.all(page.items.map(memberView)), next_cursor: page.next_cursor };
     },

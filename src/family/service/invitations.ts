@@ -33,7 +33,7 @@ import {
   revokeInvitation,
 } from '../store/invitations.ts';
 import type { FamilyService, MemberView, PageQuery } from './families.ts';
-import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
+import { isUuid, OPEN_INVITATIONS, type Page } from './pages.ts';
 import { assertCan } from './roles.ts';
 
 /** Open invitations a family may have at once. */
@@ -261,8 +261,15 @@ export function createInvitationService(deps: FamilyDeps, families: FamilyServic
     async listForFamily(userId: string, familyId: string, query: PageQuery): Promise<Page<InvitationView>> {
       const family = await families.familyOf(userId, familyId);
       assertCan(family.my_role, 'manageMembers');
-      const rows = await listOpenInvitations(db, familyId, deps.now(), query.limit, positionOf(query.cursor));
-      return pageOf(rows, query.limit, (row) => row.invitation_id, invitationView);
+      const after = OPEN_INVITATIONS.decode(query.cursor, { familyId });
+      const rows = await listOpenInvitations(db, familyId, deps.now(), query.limit, after);
+      return OPEN_INVITATIONS.page(
+        rows,
+        query.limit,
+        invitationView,
+        (row) => ({ at: row.cursor_at, id: row.invitation_id }),
+        { familyId },
+      );
     },
 
     async revoke(userId: string, familyId: string, invitationId: string): Promise<void> {

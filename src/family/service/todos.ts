@@ -2,6 +2,7 @@
 // lists private to their owner), assignees among the members, and completion recorded by
 // the server.
 import type { Queryable } from '../../platform/db/database.ts';
+import { pageFilters } from '../../platform/http/pagination.ts';
 import type { FamilyDeps } from '../deps.ts';
 import { FamilyErrors } from '../errors.ts';
 import { findMyFamily, membersAmong } from '../store/families.ts';
@@ -31,7 +32,7 @@ import {
   updateList,
 } from '../store/todos.ts';
 import type { PageQuery } from './families.ts';
-import { isUuid, type Page, pageOf, positionOf } from './pages.ts';
+import { isUuid, type Page, TODO_ITEMS, TODO_LISTS } from './pages.ts';
 import { checkRecurrence, nextOccurrence } from './recurrence.ts';
 import { assertCan, can } from './roles.ts';
 import { checkDue, checkInstant, type Due } from './time.ts';
@@ -230,14 +231,21 @@ export function createTodoService(deps: FamilyDeps) {
       if (query.family_id && !(await findMyFamily(db, query.family_id, userId))) {
         throw FamilyErrors.familyNotFound();
       }
+      const filters = pageFilters(query);
       const rows = await listVisibleLists(db, {
         userId,
         familyId: query.family_id,
         listType: query.list_type,
         limit: query.limit,
-        after: positionOf(query.cursor),
+        after: TODO_LISTS.decode(query.cursor, filters),
       });
-      return pageOf(rows, query.limit, (row) => row.list_id, listView);
+      return TODO_LISTS.page(
+        rows,
+        query.limit,
+        listView,
+        (row) => ({ at: row.cursor_at, id: row.list_id }),
+        filters,
+      );
     },
 
     async getList(userId: string, listId: string): Promise<ListView> {
@@ -326,13 +334,20 @@ export function createTodoService(deps: FamilyDeps) {
       query: PageQuery & { status?: ItemStatus[]; assigned_to?: string },
     ): Promise<Page<ItemView>> {
       const list = await listOf(userId, listId);
+      const filters = { ...pageFilters(query), listId: list.list_id };
       const rows = await listItems(db, list.list_id, {
         statuses: query.status,
         assignedTo: query.assigned_to,
         limit: query.limit,
-        after: positionOf(query.cursor),
+        after: TODO_ITEMS.decode(query.cursor, filters),
       });
-      return pageOf(rows, query.limit, (row) => row.item_id, itemView);
+      return TODO_ITEMS.page(
+        rows,
+        query.limit,
+        itemView,
+        (row) => ({ at: row.cursor_at, id: row.item_id }),
+        filters,
+      );
     },
 
     async getItem(userId: string, listId: string, itemId: string): Promise<ItemView> {

@@ -1,7 +1,14 @@
 // The family calendar (family_events) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
-import { type Columns, type KeysetPosition, Params, setClause } from '../../platform/db/sql.ts';
+import {
+  type Columns,
+  cursorTime,
+  type KeysetPosition,
+  keysetSql,
+  Params,
+  setClause,
+} from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
 import type { Tables } from './tables.ts';
 
@@ -56,7 +63,7 @@ export interface AccessibleEventRow extends EventRow {
 
 const COLUMNS = `e.event_id, e.family_id, e.event_name, e.event_type, e.description, e.start_time, e.end_time,
   e.location, e.attendees, e.reminders, e.time_zone, e.recurrence_rule, e.recurrence_exdates, e.recurrence_last_start,
-  e.created_by, e.created_at, e.updated_at, e.start_time::text AS cursor_at`;
+  e.created_by, e.created_at, e.updated_at, ${cursorTime('e.start_time')} AS cursor_at`;
 
 export interface EventInput {
   familyId: string;
@@ -116,6 +123,11 @@ export async function findAccessibleEvent(
   return rows[0];
 }
 
+const BY_START = keysetSql('asc', [
+  ['e.start_time', 'timestamptz'],
+  ['e.event_id', 'uuid'],
+]);
+
 /**
  * Events that overlap [from, to), soonest first, of one family or of all the user's
  * families. An event without an end is a point in time.
@@ -132,7 +144,7 @@ export async function listEventsInRange(
     after?: KeysetPosition;
   },
 ): Promise<EventRow[]> {
-  const params: unknown[] = [query.userId, query.limit + 1, query.from, query.to];
+  const params = new Params([query.userId, query.limit + 1, query.from, query.to]);
   const where = [
     // Series are expanded by the service (listSeriesInRange).
     'e.recurrence_rule IS NULL',
@@ -142,24 +154,19 @@ export async function listEventsInRange(
     `e.start_time > $3::timestamptz - interval '${MAX_EVENT_DAYS} days'`,
   ];
   if (query.familyId) {
-    params.push(query.familyId);
-    where.push(`e.family_id = $${params.length}`);
+    where.push(`e.family_id = ${params.add(query.familyId)}`);
   }
   if (query.attendee) {
-    params.push(query.attendee);
-    where.push(`e.attendees @> ARRAY[$${params.length}::uuid]`);
+    where.push(`e.attendees @> ARRAY[${params.add(query.attendee)}::uuid]`);
   }
-  if (query.after) {
-    params.push(query.after.at, query.after.id);
-    where.push(`(e.start_time, e.event_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-  }
+  if (query.after) where.push(BY_START.after([query.after.at, query.after.id], params));
   const { rows } = await db.query<EventRow>(
     `SELECT ${COLUMNS}
      FROM family_events e JOIN family_members m ON m.family_id = e.family_id AND m.user_id = $1
      WHERE ${where.join(' AND ')}
-     ORDER BY e.start_time, e.event_id
+     ORDER BY ${BY_START.orderBy}
      LIMIT $2`,
-    params,
+    params.values,
   );
   return rows;
 }

@@ -1,7 +1,7 @@
 // Families and their members (families, family_members) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
-import type { KeysetPosition } from '../../platform/db/sql.ts';
+import { cursorTime, type KeysetPosition, keysetSql, Params } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
 import type { Tables } from './tables.ts';
 
@@ -45,8 +45,8 @@ const FAMILY_COLUMNS =
   'f.family_id, f.family_name, f.default_time_zone, f.created_by, f.created_at, f.updated_at';
 const MY_FAMILY_COLUMNS = `${FAMILY_COLUMNS}, m.role AS my_role, m.member_id AS my_member_id,
   (SELECT count(*) FROM family_members c WHERE c.family_id = f.family_id) AS member_count,
-  m.joined_at::text AS cursor_at`;
-const MEMBER_COLUMNS = 'member_id, family_id, user_id, role, joined_at, joined_at::text AS cursor_at';
+  ${cursorTime('m.joined_at')} AS cursor_at`;
+const MEMBER_COLUMNS = `member_id, family_id, user_id, role, joined_at, ${cursorTime('joined_at')} AS cursor_at`;
 
 export async function insertFamily(tx: Queryable, name: string, createdBy: string): Promise<FamilyRow> {
   const { rows } = await tx.query<FamilyRow>(
@@ -70,6 +70,11 @@ export async function findMyFamily(
   return rows[0];
 }
 
+const MY_FAMILIES = keysetSql('asc', [
+  ['m.joined_at', 'timestamptz'],
+  ['m.family_id', 'uuid'],
+]);
+
 /** The families a user belongs to, in the order they joined them. */
 export async function listMyFamilies(
   db: Queryable,
@@ -77,19 +82,15 @@ export async function listMyFamilies(
   limit: number,
   after?: KeysetPosition,
 ): Promise<MyFamilyRow[]> {
-  const params: unknown[] = [userId, limit + 1];
-  let keyset = '';
-  if (after) {
-    params.push(after.at, after.id);
-    keyset = 'AND (m.joined_at, m.family_id) > ($3::timestamptz, $4::uuid)';
-  }
+  const params = new Params([userId, limit + 1]);
+  const keyset = after ? `AND ${MY_FAMILIES.after([after.at, after.id], params)}` : '';
   const { rows } = await db.query<MyFamilyRow>(
     `SELECT ${MY_FAMILY_COLUMNS}
      FROM family_members m JOIN families f ON f.family_id = m.family_id
      WHERE m.user_id = $1 ${keyset}
-     ORDER BY m.joined_at, m.family_id
+     ORDER BY ${MY_FAMILIES.orderBy}
      LIMIT $2`,
-    params,
+    params.values,
   );
   return rows;
 }
@@ -186,6 +187,11 @@ export async function findMember(
   return rows[0];
 }
 
+const MEMBERS = keysetSql('asc', [
+  ['joined_at', 'timestamptz'],
+  ['member_id', 'uuid'],
+]);
+
 /** Members, longest-standing first; all of them without a limit. */
 export async function listMembers(
   db: Queryable,
@@ -193,22 +199,14 @@ export async function listMembers(
   limit?: number,
   after?: KeysetPosition,
 ): Promise<MemberRow[]> {
-  const params: unknown[] = [familyId];
-  let keyset = '';
-  if (after) {
-    params.push(after.at, after.id);
-    keyset = 'AND (joined_at, member_id) > ($2::timestamptz, $3::uuid)';
-  }
-  let limitSql = '';
-  if (limit !== undefined) {
-    params.push(limit + 1);
-    limitSql = `LIMIT $${params.length}`;
-  }
+  const params = new Params([familyId]);
+  const keyset = after ? `AND ${MEMBERS.after([after.at, after.id], params)}` : '';
+  const limitSql = limit === undefined ? '' : `LIMIT ${params.add(limit + 1)}`;
   const { rows } = await db.query<MemberRow>(
     `SELECT ${MEMBER_COLUMNS} FROM family_members
      WHERE family_id = $1 ${keyset}
-     ORDER BY joined_at, member_id ${limitSql}`,
-    params,
+     ORDER BY ${MEMBERS.orderBy} ${limitSql}`,
+    params.values,
   );
   return rows;
 }

@@ -2,7 +2,7 @@
 // secret code. Every time comes from the caller (the service's clock).
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
-import type { KeysetPosition } from '../../platform/db/sql.ts';
+import { cursorTime, type KeysetPosition, keysetSql, Params } from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
 import type { Tables } from './tables.ts';
 
@@ -44,7 +44,7 @@ export interface InvitationWithFamilyRow extends InvitationRow {
 
 const COLUMNS = `i.invitation_id, i.family_id, i.kind, i.role, i.invitee_login, i.invitee_user_id, i.max_uses,
   i.use_count, i.via_invitation_id, i.status, i.created_by, i.created_at, i.expires_at, i.revoked_at,
-  i.answered_at, i.created_at::text AS cursor_at`;
+  i.answered_at, ${cursorTime('i.created_at')} AS cursor_at`;
 
 /** Still open: not revoked, not expired, not answered, and (a link) with uses left. */
 const OPEN = `i.revoked_at IS NULL AND i.expires_at > $2
@@ -115,6 +115,11 @@ export async function countOpenInvitations(tx: Queryable, familyId: string, now:
   return rows[0]?.n ?? 0;
 }
 
+const OPEN_INVITATIONS = keysetSql('asc', [
+  ['i.created_at', 'timestamptz'],
+  ['i.invitation_id', 'uuid'],
+]);
+
 /** A family's open invitations, oldest first. */
 export async function listOpenInvitations(
   db: Queryable,
@@ -123,17 +128,13 @@ export async function listOpenInvitations(
   limit: number,
   after?: KeysetPosition,
 ): Promise<InvitationRow[]> {
-  const params: unknown[] = [familyId, now, limit + 1];
-  let keyset = '';
-  if (after) {
-    params.push(after.at, after.id);
-    keyset = 'AND (i.created_at, i.invitation_id) > ($4::timestamptz, $5::uuid)';
-  }
+  const params = new Params([familyId, now, limit + 1]);
+  const keyset = after ? `AND ${OPEN_INVITATIONS.after([after.at, after.id], params)}` : '';
   const { rows } = await db.query<InvitationRow>(
     `SELECT ${COLUMNS} FROM family_invitations i
      WHERE i.family_id = $1 AND ${OPEN} ${keyset}
-     ORDER BY i.created_at, i.invitation_id LIMIT $3`,
-    params,
+     ORDER BY ${OPEN_INVITATIONS.orderBy} LIMIT $3`,
+    params.values,
   );
   return rows;
 }

@@ -1,6 +1,7 @@
 // Family chat (family_messages) and read markers (family_chat_reads) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 import type { Tables } from './tables.ts';
 
 export type MessageRow = Refine<
@@ -68,6 +69,8 @@ export async function findMessage(
   return rows[0];
 }
 
+const NEWEST_MESSAGES = keysetSql('desc', [['seq', 'bigint']]);
+
 /** Newest first, below `beforeSeq` when given. */
 export async function listMessages(
   db: Queryable,
@@ -75,15 +78,12 @@ export async function listMessages(
   limit: number,
   beforeSeq?: string,
 ): Promise<MessageRow[]> {
-  const params: unknown[] = [familyId, limit + 1];
-  let keyset = '';
-  if (beforeSeq !== undefined) {
-    params.push(beforeSeq);
-    keyset = 'AND seq < $3::bigint';
-  }
+  const params = new Params([familyId, limit + 1]);
+  const keyset = beforeSeq === undefined ? '' : `AND ${NEWEST_MESSAGES.after([beforeSeq], params)}`;
   const { rows } = await db.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM family_messages WHERE family_id = $1 ${keyset} ORDER BY seq DESC LIMIT $2`,
-    params,
+    `SELECT ${COLUMNS} FROM family_messages WHERE family_id = $1 ${keyset}
+     ORDER BY ${NEWEST_MESSAGES.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

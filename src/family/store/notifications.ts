@@ -1,6 +1,7 @@
 // Reminders due and the notifications they become (family_notifications) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 import type { EventRow } from './events.ts';
 import type { Tables } from './tables.ts';
 
@@ -171,24 +172,23 @@ export async function insertNotifications(
   return inserted;
 }
 
+const NEWEST_NOTIFICATIONS = keysetSql('desc', [['n.seq', 'bigint']]);
+
 /** A member's notifications from the families they still belong to, newest first. */
 export async function listNotifications(
   db: Queryable,
   userId: string,
   query: { limit: number; before?: string; unreadOnly?: boolean },
 ): Promise<NotificationRow[]> {
-  const params: unknown[] = [userId, query.limit + 1];
+  const params = new Params([userId, query.limit + 1]);
   const where = ['n.user_id = $1'];
-  if (query.before) {
-    params.push(query.before);
-    where.push(`n.seq < $${params.length}::bigint`);
-  }
+  if (query.before) where.push(NEWEST_NOTIFICATIONS.after([query.before], params));
   if (query.unreadOnly) where.push('n.read_at IS NULL');
   const { rows } = await db.query<NotificationRow>(
     `SELECT ${COLUMNS} FROM family_notifications n
      JOIN family_members m ON m.family_id = n.family_id AND m.user_id = n.user_id
-     WHERE ${where.join(' AND ')} ORDER BY n.seq DESC LIMIT $2`,
-    params,
+     WHERE ${where.join(' AND ')} ORDER BY ${NEWEST_NOTIFICATIONS.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

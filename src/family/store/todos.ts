@@ -1,7 +1,14 @@
 // Todo lists and their items (todo_lists, todo_items) in family_db.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
-import { type Columns, type KeysetPosition, Params, setClause } from '../../platform/db/sql.ts';
+import {
+  type Columns,
+  cursorTime,
+  type KeysetPosition,
+  keysetSql,
+  Params,
+  setClause,
+} from '../../platform/db/sql.ts';
 import type { FamilyRole } from '../client.ts';
 import type { Tables } from './tables.ts';
 
@@ -88,14 +95,14 @@ export type ItemRow = Refine<
 };
 
 const LIST_COLUMNS = `l.list_id, l.family_id, l.list_name, l.list_type, l.created_by, l.created_at, l.updated_at,
-  c.item_count, c.open_item_count, l.created_at::text AS cursor_at`;
+  c.item_count, c.open_item_count, ${cursorTime('l.created_at')} AS cursor_at`;
 /** A list with its item counts, in one pass over its items. */
 const LISTS = `todo_lists l CROSS JOIN LATERAL (
     SELECT count(*) AS item_count, count(*) FILTER (WHERE i.status <> 'done') AS open_item_count
     FROM todo_items i WHERE i.list_id = l.list_id) c`;
 const ITEM_COLUMNS = `item_id, list_id, title, description, assigned_to, due_date, due_on, priority, status,
   completed_at, completed_by, recurrence_rule, recurrence_start, recurrence_time_zone, rotation, rotation_index,
-  points, reminders, created_by, created_at, updated_at, created_at::text AS cursor_at`;
+  points, reminders, created_by, created_at, updated_at, ${cursorTime('created_at')} AS cursor_at`;
 
 /** A personal list is visible to its creator only. */
 const VISIBLE = "(l.list_type <> 'personal' OR l.created_by = m.user_id)";
@@ -149,32 +156,32 @@ export async function findListAccess(
   return rows[0];
 }
 
+const LISTS_KEYS = keysetSql('asc', [
+  ['l.created_at', 'timestamptz'],
+  ['l.list_id', 'uuid'],
+]);
+
 /** Lists the user may see, of one family or of all their families, oldest first. */
 export async function listVisibleLists(
   db: Queryable,
   query: { userId: string; familyId?: string; listType?: ListType; limit: number; after?: KeysetPosition },
 ): Promise<ListRow[]> {
-  const params: unknown[] = [query.userId, query.limit + 1];
+  const params = new Params([query.userId, query.limit + 1]);
   const where = [VISIBLE];
   if (query.familyId) {
-    params.push(query.familyId);
-    where.push(`l.family_id = $${params.length}`);
+    where.push(`l.family_id = ${params.add(query.familyId)}`);
   }
   if (query.listType) {
-    params.push(query.listType);
-    where.push(`l.list_type = $${params.length}`);
+    where.push(`l.list_type = ${params.add(query.listType)}`);
   }
-  if (query.after) {
-    params.push(query.after.at, query.after.id);
-    where.push(`(l.created_at, l.list_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-  }
+  if (query.after) where.push(LISTS_KEYS.after([query.after.at, query.after.id], params));
   const { rows } = await db.query<ListRow>(
     `SELECT ${LIST_COLUMNS}
      FROM ${LISTS} JOIN family_members m ON m.family_id = l.family_id AND m.user_id = $1
      WHERE ${where.join(' AND ')}
-     ORDER BY l.created_at, l.list_id
+     ORDER BY ${LISTS_KEYS.orderBy}
      LIMIT $2`,
-    params,
+    params.values,
   );
   return rows;
 }
@@ -265,29 +272,29 @@ export async function findItem(
   return rows[0];
 }
 
+const ITEMS_KEYS = keysetSql('asc', [
+  ['created_at', 'timestamptz'],
+  ['item_id', 'uuid'],
+]);
+
 export async function listItems(
   db: Queryable,
   listId: string,
   query: { statuses?: ItemStatus[]; assignedTo?: string; limit: number; after?: KeysetPosition },
 ): Promise<ItemRow[]> {
-  const params: unknown[] = [listId, query.limit + 1];
+  const params = new Params([listId, query.limit + 1]);
   const where = ['list_id = $1'];
   if (query.statuses && query.statuses.length > 0) {
-    params.push(query.statuses);
-    where.push(`status = ANY($${params.length}::text[])`);
+    where.push(`status = ANY(${params.add(query.statuses)}::text[])`);
   }
   if (query.assignedTo) {
-    params.push(query.assignedTo);
-    where.push(`assigned_to = $${params.length}`);
+    where.push(`assigned_to = ${params.add(query.assignedTo)}`);
   }
-  if (query.after) {
-    params.push(query.after.at, query.after.id);
-    where.push(`(created_at, item_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-  }
+  if (query.after) where.push(ITEMS_KEYS.after([query.after.at, query.after.id], params));
   const { rows } = await db.query<ItemRow>(
     `SELECT ${ITEM_COLUMNS} FROM todo_items WHERE ${where.join(' AND ')}
-     ORDER BY created_at, item_id LIMIT $2`,
-    params,
+     ORDER BY ${ITEMS_KEYS.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

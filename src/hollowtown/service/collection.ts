@@ -1,11 +1,10 @@
 // What Hollowtown offers other apps to feature: every user's published recipes (HowToCookAtHome's
 // Halloween collection), and the starter pack's recipes by key (its meal plan templates).
-import { toPage } from '../../platform/http/pagination.ts';
+import { keyset, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { CollectionRecipe, HollowtownCollectionClient } from '../client.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { listRecipes, markRecipeShared, type RecipeRow } from '../store/recipes.ts';
 import { publishedStarterRecipeIds } from '../store/starter.ts';
-import { decodeTimeCursor } from './common.ts';
 import { recipeEventPayload } from './recipes.ts';
 
 /** Nobody: a published-only list needs no viewer. */
@@ -25,18 +24,15 @@ const toCollectionRecipe = (row: RecipeRow): CollectionRecipe => ({
   image_url: row.image_url,
 });
 
+const COLLECTION = keyset('hollowtown.collection', TIME_KEY);
+
 export function createCollectionService(deps: HollowtownDeps): HollowtownCollectionClient {
   const { db } = deps;
   return {
     async recipes({ limit, cursor }) {
       const size = Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_PAGE);
-      // A cursor that is not ours starts from the top rather than failing another app's page.
-      let after: ReturnType<typeof decodeTimeCursor>;
-      try {
-        after = decodeTimeCursor(cursor);
-      } catch {
-        after = undefined;
-      }
+      // A cursor that is not ours is 400 INVALID_CURSOR, which the asking app passes on.
+      const after = COLLECTION.decode(cursor);
       const rows = await listRecipes(db, {
         userId: NO_VIEWER,
         scope: 'published',
@@ -45,7 +41,10 @@ export function createCollectionService(deps: HollowtownDeps): HollowtownCollect
         after,
         limit: size + 1,
       });
-      return toPage(rows, size, toCollectionRecipe, (row) => ({ t: row.cursor_at, id: row.recipe_id }));
+      return COLLECTION.page(rows, size, toCollectionRecipe, (row) => ({
+        at: row.cursor_at,
+        id: row.recipe_id,
+      }));
     },
 
     async starterRecipes(keys) {

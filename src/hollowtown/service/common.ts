@@ -1,4 +1,4 @@
-// Small rules every Hollowtown area shares: ids, tags, names, ranges and list cursors.
+// Small rules every Hollowtown area shares: ids, tags, names, ranges and the marketplace's cursor.
 
 import { decodeCursor } from '../../platform/http/pagination.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -7,7 +7,6 @@ import { HollowtownErrors } from '../errors.ts';
 
 /** Timestamps in cursors, as the stores write them (UTC, microseconds). */
 const CURSOR_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
-const DATE = /^\d{4}-\d\d-\d\d$/;
 
 /** A day both JavaScript and PostgreSQL accept as it is (no 2025-02-30, no year 0). */
 function isRealDay(day: string): boolean {
@@ -68,7 +67,10 @@ export function checkDateRange(from: string | undefined, to: string | undefined)
   }
 }
 
-/** Where the previous page of a newest-first list ended. */
+/**
+ * Where the previous page of a newest-first marketplace list ended. Only the marketplace still
+ * uses this format; every other list pages with keyset() (src/platform/http/pagination.ts).
+ */
 export interface TimeCursor {
   t: string;
   id: string;
@@ -82,41 +84,6 @@ export const decodeTimeCursor = (cursor: string | undefined) =>
     cursor,
     (value): value is TimeCursor =>
       isObject(value) && isCursorTime(value.t) && typeof value.id === 'string' && isUuid(value.id),
-  );
-
-/** Where the previous page of the costume ranking ended. */
-export interface RankCursor extends TimeCursor {
-  u: number;
-}
-
-export const decodeRankCursor = (cursor: string | undefined) =>
-  decodeCursor(
-    cursor,
-    (value): value is RankCursor =>
-      isObject(value) &&
-      Number.isSafeInteger(value.u) &&
-      (value.u as number) >= 0 &&
-      isCursorTime(value.t) &&
-      typeof value.id === 'string' &&
-      isUuid(value.id),
-  );
-
-/** Where the previous page of the events list (by date) ended. */
-export interface DateCursor {
-  d: string;
-  id: string;
-}
-
-export const decodeDateCursor = (cursor: string | undefined) =>
-  decodeCursor(
-    cursor,
-    (value): value is DateCursor =>
-      isObject(value) &&
-      typeof value.d === 'string' &&
-      DATE.test(value.d) &&
-      isRealDay(value.d) &&
-      typeof value.id === 'string' &&
-      isUuid(value.id),
   );
 
 export { isUuid };

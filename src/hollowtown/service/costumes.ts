@@ -3,7 +3,7 @@
 // those answer 404, as for a missing idea).
 
 import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
-import { toPage } from '../../platform/http/pagination.ts';
+import { keyset, pageFilters, RANK_KEY, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { Difficulty } from '../client.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors, MarketErrors } from '../errors.ts';
@@ -17,15 +17,7 @@ import {
   updateCostume,
 } from '../store/costumes.ts';
 import { findOwnItem, lockBuyersOfItem } from '../store/market.ts';
-import {
-  cleanName,
-  cleanOptionalName,
-  decodeRankCursor,
-  isUuid,
-  normaliseTags,
-  queryTags,
-  toIngredient,
-} from './common.ts';
+import { cleanName, cleanOptionalName, isUuid, normaliseTags, queryTags, toIngredient } from './common.ts';
 import type { HollowtownCommunity } from './community.ts';
 import { DEFAULT_DIFFICULTY, type IngredientInput } from './recipes.ts';
 
@@ -71,6 +63,10 @@ export type CostumeView = Omit<
  */
 export const isPreviewOnly = (row: CostumeRow, viewerId: string | null) =>
   row.is_pattern_sold && row.user_id !== viewerId && !row.is_bought;
+
+/** Most upvoted first (the default), or newest first. */
+const BY_TOP = keyset('hollowtown.costumes:top', RANK_KEY);
+const BY_NEW = keyset('hollowtown.costumes:new', TIME_KEY);
 
 export function createCostumeService(deps: HollowtownDeps, community: HollowtownCommunity) {
   const { db } = deps;
@@ -179,6 +175,8 @@ export function createCostumeService(deps: HollowtownDeps, community: Hollowtown
 
     async list(viewerId: string, query: CostumeQuery) {
       const limit = query.limit ?? 20;
+      const filters = pageFilters(query);
+      const byNew = query.sort === 'new';
       const rows = await listCostumes(db, {
         viewerId,
         scope: query.scope ?? 'all',
@@ -186,17 +184,26 @@ export function createCostumeService(deps: HollowtownDeps, community: Hollowtown
         difficulties: [...new Set(query.difficulty ?? [])],
         maxCostCents: query.max_cost_cents,
         q: query.q,
-        after: decodeRankCursor(query.cursor),
+        after: byNew ? BY_NEW.decode(query.cursor, filters) : BY_TOP.decode(query.cursor, filters),
         sort: query.sort ?? 'top',
         createdSince: periodStart(query.period, deps.now()),
         limit: limit + 1,
       });
-      const page = toPage(
-        rows,
-        limit,
-        (row) => row,
-        (row) => ({ u: row.upvotes, t: row.cursor_at, id: row.costume_id }),
-      );
+      const page = byNew
+        ? BY_NEW.page(
+            rows,
+            limit,
+            (row) => row,
+            (row) => ({ at: row.cursor_at, id: row.costume_id }),
+            filters,
+          )
+        : BY_TOP.page(
+            rows,
+            limit,
+            (row) => row,
+            (row) => ({ rank: row.upvotes, at: row.cursor_at, id: row.costume_id }),
+            filters,
+          );
       return { ...page, items: await toViews(page.items, viewerId) };
     },
   };

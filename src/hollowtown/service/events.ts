@@ -1,6 +1,6 @@
 // Halloween events: the owner's parties, haunted houses and trick-or-treat outings, each with
 // a budget and a shopping list whose estimated total is worked out on every read.
-import { toPage } from '../../platform/http/pagination.ts';
+import { DAY_KEY, keyset, pageFilters } from '../../platform/http/pagination.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors } from '../errors.ts';
 import {
@@ -13,7 +13,11 @@ import {
   type ShoppingItem,
   updateEvent,
 } from '../store/events.ts';
-import { checkDateRange, cleanName, cleanOptionalName, decodeDateCursor, isUuid } from './common.ts';
+import { checkDateRange, cleanName, cleanOptionalName, isUuid } from './common.ts';
+
+/** Soonest first. */
+const EVENTS = keyset('hollowtown.events', DAY_KEY);
+
 import type { EventFamilyService } from './event-family.ts';
 
 export interface ShoppingItemInput {
@@ -159,7 +163,7 @@ export function createEventService(deps: HollowtownDeps, links: EventFamilyServi
         types: [...new Set(query.event_type ?? [])],
         from: query.from,
         to: query.to,
-        after: decodeDateCursor(query.cursor),
+        after: EVENTS.decode(query.cursor, pageFilters(query)),
         limit: limit + 1,
       });
       // A family's event shows only while its planner is still a member (else the link goes).
@@ -171,11 +175,12 @@ export function createEventService(deps: HollowtownDeps, links: EventFamilyServi
           rows.slice(0, limit).map(async (row) => [row.event_id, await links.familyListOf(row)] as const),
         ),
       );
-      return toPage(
+      return EVENTS.page(
         rows,
         limit,
         (row) => toEventView(row, userId, familyLists.get(row.event_id) ?? null),
-        (row) => ({ d: row.event_date, id: row.event_id }),
+        (row) => ({ day: row.event_date, id: row.event_id }),
+        pageFilters(query),
       );
     },
   };

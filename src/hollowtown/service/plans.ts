@@ -1,7 +1,7 @@
 // Haunted-house room plans, one room per plan: private to their owner until published; a
 // published plan is readable (and votable) by every signed-in user, changed only by its owner.
 import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
-import { toPage } from '../../platform/http/pagination.ts';
+import { keyset, pageFilters, RANK_KEY, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { HollowtownDeps } from '../deps.ts';
 import { HollowtownErrors, MarketErrors } from '../errors.ts';
 import { findOwnItem, isPlanListed, lockBuyersOfItem } from '../store/market.ts';
@@ -15,14 +15,7 @@ import {
   type Prop,
   updatePlan,
 } from '../store/plans.ts';
-import {
-  checkRange,
-  cleanName,
-  cleanOptionalName,
-  decodeRankCursor,
-  decodeTimeCursor,
-  isUuid,
-} from './common.ts';
+import { checkRange, cleanName, cleanOptionalName, isUuid } from './common.ts';
 import type { HollowtownCommunity } from './community.ts';
 
 export interface PropInput {
@@ -59,6 +52,10 @@ const toProp = (input: PropInput): Prop => ({
   quantity: input.quantity ?? null,
   note: input.note ?? null,
 });
+
+/** Newest first, or most upvoted first. */
+const BY_NEW = keyset('hollowtown.plans:new', TIME_KEY);
+const BY_TOP = keyset('hollowtown.plans:top', RANK_KEY);
 
 export function createPlanService(deps: HollowtownDeps, community: HollowtownCommunity) {
   const { db } = deps;
@@ -135,6 +132,7 @@ export function createPlanService(deps: HollowtownDeps, community: HollowtownCom
     async list(userId: string, query: PlanQuery) {
       checkRange('querystring.scare_min', query.scare_min, 'scare_max', query.scare_max);
       const limit = query.limit ?? 20;
+      const filters = pageFilters(query);
       const rows = await listPlans(db, {
         userId,
         scope: query.scope ?? 'mine',
@@ -143,18 +141,26 @@ export function createPlanService(deps: HollowtownDeps, community: HollowtownCom
         scareMin: query.scare_min,
         scareMax: query.scare_max,
         q: query.q,
-        after: query.sort === 'top' ? decodeRankCursor(query.cursor) : decodeTimeCursor(query.cursor),
+        after:
+          query.sort === 'top' ? BY_TOP.decode(query.cursor, filters) : BY_NEW.decode(query.cursor, filters),
         limit: limit + 1,
       });
-      const page = toPage(
-        rows,
-        limit,
-        (row) => row,
-        (row) =>
-          query.sort === 'top'
-            ? { u: row.tally, t: row.cursor_at, id: row.plan_id }
-            : { t: row.cursor_at, id: row.plan_id },
-      );
+      const page =
+        query.sort === 'top'
+          ? BY_TOP.page(
+              rows,
+              limit,
+              (row) => row,
+              (row) => ({ rank: row.tally, at: row.cursor_at, id: row.plan_id }),
+              filters,
+            )
+          : BY_NEW.page(
+              rows,
+              limit,
+              (row) => row,
+              (row) => ({ at: row.cursor_at, id: row.plan_id }),
+              filters,
+            );
       return { ...page, items: await toViews(page.items, userId) };
     },
   };

@@ -7,7 +7,7 @@ import {
   readIngredients,
 } from '../../ingredients/ingredient-input.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { toPage } from '../../platform/http/pagination.ts';
+import { keyset, pageFilters, RANK_KEY, TIME_KEY } from '../../platform/http/pagination.ts';
 import {
   type Difficulty,
   RECIPE_DELETED,
@@ -27,16 +27,7 @@ import {
   type RecipeRow,
   updateRecipe,
 } from '../store/recipes.ts';
-import {
-  checkRange,
-  cleanName,
-  cleanOptionalName,
-  decodeRankCursor,
-  decodeTimeCursor,
-  isUuid,
-  normaliseTags,
-  queryTags,
-} from './common.ts';
+import { checkRange, cleanName, cleanOptionalName, isUuid, normaliseTags, queryTags } from './common.ts';
 import type { HollowtownCommunity } from './community.ts';
 import { INGREDIENT_LIMITS } from './limits.ts';
 
@@ -171,6 +162,10 @@ export async function announceUpdate(tx: Queryable, row: RecipeRow, at: Date): P
   await enqueueEvent(tx, RECIPE_UPDATED, { ...recipeEventPayload(row) }, at);
 }
 
+/** Newest first, or most upvoted first. */
+const BY_NEW = keyset('hollowtown.recipes:new', TIME_KEY);
+const BY_TOP = keyset('hollowtown.recipes:top', RANK_KEY);
+
 export function createRecipeService(deps: HollowtownDeps, community: HollowtownCommunity) {
   const { db } = deps;
   const toViews = async (rows: RecipeRow[], viewerId: string) => {
@@ -234,6 +229,7 @@ export function createRecipeService(deps: HollowtownDeps, community: HollowtownC
     async list(userId: string, query: RecipeQuery) {
       checkRange('querystring.spookiness_min', query.spookiness_min, 'spookiness_max', query.spookiness_max);
       const limit = query.limit ?? 20;
+      const filters = pageFilters(query);
       const rows = await listRecipes(db, {
         userId,
         scope: query.scope ?? 'mine',
@@ -244,19 +240,27 @@ export function createRecipeService(deps: HollowtownDeps, community: HollowtownC
         maxPrepMinutes: query.max_prep_minutes,
         q: query.q,
         sort: query.sort ?? 'new',
-        after: query.sort === 'top' ? decodeRankCursor(query.cursor) : decodeTimeCursor(query.cursor),
+        after:
+          query.sort === 'top' ? BY_TOP.decode(query.cursor, filters) : BY_NEW.decode(query.cursor, filters),
         createdSince: periodStart(query.period, deps.now()),
         limit: limit + 1,
       });
-      const page = toPage(
-        rows,
-        limit,
-        (row) => row,
-        (row) =>
-          query.sort === 'top'
-            ? { u: row.tally, t: row.cursor_at, id: row.recipe_id }
-            : { t: row.cursor_at, id: row.recipe_id },
-      );
+      const page =
+        query.sort === 'top'
+          ? BY_TOP.page(
+              rows,
+              limit,
+              (row) => row,
+              (row) => ({ rank: row.tally, at: row.cursor_at, id: row.recipe_id }),
+              filters,
+            )
+          : BY_NEW.page(
+              rows,
+              limit,
+              (row) => row,
+              (row) => ({ at: row.cursor_at, id: row.recipe_id }),
+              filters,
+            );
       return { ...page, items: await toViews(page.items, userId) };
     },
   };

@@ -8,12 +8,15 @@ import {
   type ColumnKind,
   containsPattern,
   cursorTime,
+  type KeysetPosition,
+  keysetSql,
   Params,
+  type RankPosition,
+  rankOf,
   searchWords,
   setClause,
 } from '../../platform/db/sql.ts';
 import type { Difficulty, Ingredient } from '../client.ts';
-import type { RankCursor } from '../service/common.ts';
 
 export interface CostumeFields {
   costume_name: string;
@@ -174,13 +177,23 @@ export interface CostumeFilter {
   difficulties: Difficulty[];
   maxCostCents?: number;
   q?: string;
-  after?: RankCursor;
+  after?: KeysetPosition | RankPosition;
   /** top (default): most upvoted first; new: newest first. */
   sort?: 'top' | 'new';
   /** Only ideas created since then. */
   createdSince?: Date;
   limit: number;
 }
+
+const BY_TOP = keysetSql('desc', [
+  ['c.upvotes', 'integer'],
+  ['c.created_at', 'timestamptz'],
+  ['c.costume_id', 'uuid'],
+]);
+const BY_NEW = keysetSql('desc', [
+  ['c.created_at', 'timestamptz'],
+  ['c.costume_id', 'uuid'],
+]);
 
 /**
  * Most upvoted first, then newest; keyset-paged on (upvotes, created_at, costume_id). Sorted by
@@ -213,22 +226,14 @@ export async function listCostumes(db: Queryable, filter: CostumeFilter): Promis
     );
   }
   const byNew = filter.sort === 'new';
-  if (filter.after && byNew) {
-    where.push(
-      `(c.created_at, c.costume_id) < (${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
-    );
-  } else if (filter.after) {
-    where.push(
-      `(c.upvotes, c.created_at, c.costume_id) < (${params.add(filter.after.u)}::integer,
-        ${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
-    );
+  const keys = byNew ? BY_NEW : BY_TOP;
+  if (filter.after) {
+    const { after } = filter;
+    where.push(keys.after(byNew ? [after.at, after.id] : [rankOf(after), after.at, after.id], params));
   }
-  const order = byNew
-    ? 'c.created_at DESC, c.costume_id DESC'
-    : 'c.upvotes DESC, c.created_at DESC, c.costume_id DESC';
   const { rows } = await db.query<CostumeRow>(
     `SELECT ${columns(viewer)} FROM costume_ideas c WHERE ${where.join(' AND ')}
-     ORDER BY ${order} LIMIT ${params.add(filter.limit)}`,
+     ORDER BY ${keys.orderBy} LIMIT ${params.add(filter.limit)}`,
     params.values,
   );
   return rows;

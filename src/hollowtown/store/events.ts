@@ -1,7 +1,6 @@
 // halloween_events in hollowtown_db.
 import type { Queryable } from '../../platform/db/database.ts';
-import { type ColumnKind, Params, setClause } from '../../platform/db/sql.ts';
-import type { DateCursor } from '../service/common.ts';
+import { type ColumnKind, type DayPosition, keysetSql, Params, setClause } from '../../platform/db/sql.ts';
 
 export const EVENT_TYPES = ['party', 'haunted-house', 'trick-or-treat', 'other'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -114,9 +113,14 @@ export interface EventFilter {
   types: EventType[];
   from?: string;
   to?: string;
-  after?: DateCursor;
+  after?: DayPosition;
   limit: number;
 }
+
+const BY_DATE = keysetSql('asc', [
+  ['event_date', 'date'],
+  ['event_id', 'uuid'],
+]);
 
 /** Soonest first, keyset-paged on (event_date, event_id). */
 export async function listEvents(db: Queryable, filter: EventFilter): Promise<EventRow[]> {
@@ -130,14 +134,10 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
   if (filter.types.length > 0) where.push(`event_type = ANY(${params.add(filter.types)}::text[])`);
   if (filter.from !== undefined) where.push(`event_date >= ${params.add(filter.from)}::date`);
   if (filter.to !== undefined) where.push(`event_date <= ${params.add(filter.to)}::date`);
-  if (filter.after) {
-    where.push(
-      `(event_date, event_id) > (${params.add(filter.after.d)}::date, ${params.add(filter.after.id)}::uuid)`,
-    );
-  }
+  if (filter.after) where.push(BY_DATE.after([filter.after.day, filter.after.id], params));
   const { rows } = await db.query<EventRow>(
     `SELECT ${COLUMNS} FROM halloween_events WHERE ${where.join(' AND ')}
-     ORDER BY event_date, event_id LIMIT ${params.add(filter.limit)}`,
+     ORDER BY ${BY_DATE.orderBy} LIMIT ${params.add(filter.limit)}`,
     params.values,
   );
   return rows;

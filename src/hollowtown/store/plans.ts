@@ -5,11 +5,14 @@ import {
   type ColumnKind,
   containsPattern,
   cursorTime,
+  type KeysetPosition,
+  keysetSql,
   Params,
+  type RankPosition,
+  rankOf,
   searchWords,
   setClause,
 } from '../../platform/db/sql.ts';
-import type { RankCursor, TimeCursor } from '../service/common.ts';
 
 export interface Prop {
   name: string;
@@ -121,9 +124,14 @@ export interface PlanFilter {
   scareMin?: number;
   scareMax?: number;
   q?: string;
-  after?: TimeCursor | RankCursor;
+  after?: KeysetPosition | RankPosition;
   limit: number;
 }
+
+const BY_NEW = keysetSql('desc', [
+  ['created_at', 'timestamptz'],
+  ['plan_id', 'uuid'],
+]);
 
 /** Newest first, keyset-paged on (created_at, plan_id); by top, on (votes, created_at, plan_id). */
 export async function listPlans(db: Queryable, filter: PlanFilter): Promise<(PlanRow & { tally: number })[]> {
@@ -148,20 +156,20 @@ export async function listPlans(db: Queryable, filter: PlanFilter): Promise<(Pla
   }
   const tally = tallySql('plan', 'plan_id');
   const byTop = filter.sort === 'top';
-  if (filter.after && byTop && 'u' in filter.after) {
-    where.push(
-      `(${tally}, created_at, plan_id) < (${params.add(filter.after.u)}::integer,
-        ${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
-    );
-  } else if (filter.after) {
-    where.push(
-      `(created_at, plan_id) < (${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
-    );
+  const keys = byTop
+    ? keysetSql('desc', [
+        [tally, 'integer', 'tally'],
+        ['created_at', 'timestamptz'],
+        ['plan_id', 'uuid'],
+      ])
+    : BY_NEW;
+  if (filter.after) {
+    const { after } = filter;
+    where.push(keys.after(byTop ? [rankOf(after), after.at, after.id] : [after.at, after.id], params));
   }
-  const order = byTop ? 'tally DESC, created_at DESC, plan_id DESC' : 'created_at DESC, plan_id DESC';
   const { rows } = await db.query<PlanRow & { tally: number }>(
     `SELECT ${COLUMNS}, ${tally} AS tally FROM haunted_house_plans WHERE ${where.join(' AND ')}
-     ORDER BY ${order} LIMIT ${params.add(filter.limit)}`,
+     ORDER BY ${keys.orderBy} LIMIT ${params.add(filter.limit)}`,
     params.values,
   );
   return rows;

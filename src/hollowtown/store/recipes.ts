@@ -5,12 +5,15 @@ import {
   type ColumnKind,
   containsPattern,
   cursorTime,
+  type KeysetPosition,
+  keysetSql,
   Params,
+  type RankPosition,
+  rankOf,
   searchWords,
   setClause,
 } from '../../platform/db/sql.ts';
 import type { Difficulty, Ingredient, SpookyRecipe } from '../client.ts';
-import type { RankCursor, TimeCursor } from '../service/common.ts';
 
 export type RecipeRow = SpookyRecipe & {
   cursor_at: string;
@@ -185,11 +188,16 @@ export interface RecipeFilter {
   q?: string;
   /** new (default): newest first, after a TimeCursor; top: most upvoted first, after a RankCursor. */
   sort?: 'new' | 'top';
-  after?: TimeCursor | RankCursor;
+  after?: KeysetPosition | RankPosition;
   /** Only recipes created since then. */
   createdSince?: Date;
   limit: number;
 }
+
+const BY_NEW = keysetSql('desc', [
+  ['created_at', 'timestamptz'],
+  ['recipe_id', 'uuid'],
+]);
 
 /**
  * Newest first, keyset-paged on (created_at, recipe_id); by top, on (votes, created_at,
@@ -224,20 +232,20 @@ export async function listRecipes(
   }
   const tally = tallySql('recipe', 'recipe_id');
   const byTop = filter.sort === 'top';
-  if (filter.after && byTop && 'u' in filter.after) {
-    where.push(
-      `(${tally}, created_at, recipe_id) < (${params.add(filter.after.u)}::integer,
-        ${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
-    );
-  } else if (filter.after) {
-    where.push(
-      `(created_at, recipe_id) < (${params.add(filter.after.t)}::timestamptz, ${params.add(filter.after.id)}::uuid)`,
-    );
+  const keys = byTop
+    ? keysetSql('desc', [
+        [tally, 'integer', 'tally'],
+        ['created_at', 'timestamptz'],
+        ['recipe_id', 'uuid'],
+      ])
+    : BY_NEW;
+  if (filter.after) {
+    const { after } = filter;
+    where.push(keys.after(byTop ? [rankOf(after), after.at, after.id] : [after.at, after.id], params));
   }
-  const order = byTop ? 'tally DESC, created_at DESC, recipe_id DESC' : 'created_at DESC, recipe_id DESC';
   const { rows } = await db.query<RecipeRow & { tally: number }>(
     `SELECT ${COLUMNS}, ${tally} AS tally FROM spooky_recipes WHERE ${where.join(' AND ')}
-     ORDER BY ${order} LIMIT ${params.add(filter.limit)}`,
+     ORDER BY ${keys.orderBy} LIMIT ${params.add(filter.limit)}`,
     params.values,
   );
   return rows;

@@ -9,6 +9,7 @@
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
 import { requireStaff, type StaffRoleLookup } from '../../platform/auth/staff.ts';
+import { CursorParam } from '../../platform/http/pagination.ts';
 import { reportSince, SinceQuery } from '../../platform/http/report-since.ts';
 import { NullableTimestamp, Page, Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
@@ -86,9 +87,7 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
         querystring: Type.Object({
           q: Type.String({ minLength: 2, maxLength: 254 }),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-          cursor: Type.Optional(
-            Type.String({ maxLength: 512, description: 'The next_cursor of the page before' }),
-          ),
+          cursor: Type.Optional(CursorParam),
         }),
         response: {
           200: Page(UserSummary, 'Accounts by username (and id), a page at a time'),

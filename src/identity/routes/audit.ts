@@ -1,15 +1,15 @@
 // /api/audit: the account's security log, newest first.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
-import { decodeCursor, PageQuery, toPage } from '../../platform/http/pagination.ts';
+import { keyset, PageQuery } from '../../platform/http/pagination.ts';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { listAudit } from '../store/audit.ts';
 import { bearer, ErrorResponse } from './schemas.ts';
 
-const isAuditCursor = (value: unknown): value is { before: number } =>
-  typeof value === 'object' && value !== null && Number.isInteger((value as { before?: unknown }).before);
+/** Newest first, by audit id. */
+const AUDIT = keyset('identity.audit', { id: 'bigint' });
 
 export function registerAuditRoutes(app: App, deps: IdentityDeps) {
   app.get(
@@ -41,9 +41,9 @@ export function registerAuditRoutes(app: App, deps: IdentityDeps) {
     async (request) => {
       const user = requireUser(request);
       const limit = request.query.limit ?? 20;
-      const cursor = decodeCursor(request.query.cursor, isAuditCursor);
-      const rows = await listAudit(deps.db, user.userId, limit + 1, cursor?.before);
-      return toPage(
+      const after = AUDIT.decode(request.query.cursor);
+      const rows = await listAudit(deps.db, user.userId, limit + 1, after?.id);
+      return AUDIT.page(
         rows,
         limit,
         (row) => ({
@@ -53,7 +53,7 @@ export function registerAuditRoutes(app: App, deps: IdentityDeps) {
           details: row.details,
           created_at: row.created_at,
         }),
-        (row) => ({ before: row.audit_id }),
+        (row) => ({ id: row.audit_id }),
       );
     },
   );

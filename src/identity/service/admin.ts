@@ -3,7 +3,7 @@
 // plan; grant or take back credits. Every change is in the staff audit log and in the security
 // log of the account concerned, naming the staff member.
 import { PlatformErrors } from '../../platform/errors.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keyset } from '../../platform/http/pagination.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { IdentityDeps } from '../deps.ts';
 import { IdentityErrors } from '../errors.ts';
@@ -21,13 +21,7 @@ import { karmaOf } from '../store/karma.ts';
 import { listUserGrants } from '../store/oidc.ts';
 import { listLiveSessions, revokeAllSessions } from '../store/sessions.ts';
 import { listStaffRoles, type StaffDomain } from '../store/staff.ts';
-import {
-  findUserById,
-  findUserSummary,
-  searchUsers,
-  setUserDisabled,
-  type UserSearchCursor,
-} from '../store/users.ts';
+import { findUserById, findUserSummary, searchUsers, setUserDisabled } from '../store/users.ts';
 import { recordStaffAction, type StaffActor } from './staff-audit.ts';
 import { applyPlanChange, createSubscriptionsService } from './subscriptions.ts';
 
@@ -38,11 +32,8 @@ export const MAX_ADJUSTMENT = 1_000_000;
 
 const DOMAIN: StaffDomain = 'identity';
 
-const isUserSearchCursor = (value: unknown): value is UserSearchCursor => {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return typeof c.u === 'string' && c.u.length <= 254 && isUuid(c.id);
-};
+/** Found accounts by lower-case username (a cursor is bound to its search text). */
+const FOUND_USERS = keyset('identity.admin.users', { name: 'text', id: 'uuid' });
 
 export function createAdminService(deps: IdentityDeps) {
   const { db } = deps;
@@ -70,13 +61,14 @@ export function createAdminService(deps: IdentityDeps) {
         throw PlatformErrors.validation('q must be 2 to 254 characters', [
           { field: 'q', message: 'must be 2 to 254 characters' },
         ]);
-      const after = decodeCursor(cursor, isUserSearchCursor);
+      const after = FOUND_USERS.decode(cursor, { q: text });
       const rows = await searchUsers(db, text, limit, after);
-      return toPage(
+      return FOUND_USERS.page(
         rows,
         limit,
         ({ sort_name: _, ...user }) => user,
-        (row): UserSearchCursor => ({ u: row.sort_name, id: row.user_id }),
+        (row) => ({ name: row.sort_name, id: row.user_id }),
+        { q: text },
       );
     },
 

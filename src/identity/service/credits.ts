@@ -5,7 +5,7 @@
 // with a different request is 409 IDEMPOTENCY_KEY_REUSED.
 
 import type { Queryable } from '../../platform/db/database.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keyset } from '../../platform/http/pagination.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { CreditReservation, CreditsClient } from '../client.ts';
 import type { IdentityDeps } from '../deps.ts';
@@ -225,9 +225,9 @@ export function createCreditsService(deps: IdentityDeps): CreditsService {
     },
 
     async ledger(userId, query) {
-      const cursor = decodeCursor(query.cursor, isLedgerCursor);
-      const rows = await listLedger(db, userId, query.limit + 1, cursor?.before);
-      return toPage(rows, query.limit, toLedgerItem, (row) => ({ before: row.entry_id }));
+      const after = LEDGER.decode(query.cursor);
+      const rows = await listLedger(db, userId, query.limit + 1, after?.id);
+      return LEDGER.page(rows, query.limit, toLedgerItem, (row) => ({ id: row.entry_id }));
     },
 
     async ledgerEntry(userId, entryId) {
@@ -306,10 +306,7 @@ const toLedgerItem = (row: LedgerEntryRow): LedgerItem => ({
   created_at: row.created_at,
 });
 
-const isLedgerCursor = (value: unknown): value is { before: number } =>
-  typeof value === 'object' &&
-  value !== null &&
-  Number.isSafeInteger((value as { before?: unknown }).before) &&
-  ((value as { before: number }).before ?? 0) > 0;
+/** Newest first, by entry id. */
+const LEDGER = keyset('identity.credits.ledger', { id: 'bigint' });
 
 export { isUuid };

@@ -1,5 +1,6 @@
 // AI preferences and the per-request usage log, kept with the account.
 import type { Queryable } from '../../platform/db/database.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 import { AI_USAGE_BATCH_LIMIT, type AiUsageRecord, type AiUsageRow } from '../client.ts';
 import type { Tables } from './tables.ts';
 
@@ -94,18 +95,21 @@ export async function insertAiUsageRows(db: Queryable, records: readonly AiUsage
   );
 }
 
+const NEWEST_USAGE = keysetSql('desc', [['usage_id', 'bigint']]);
+
 export async function listAiUsage(
   db: Queryable,
   userId: string,
   limit: number,
   before?: number,
 ): Promise<AiUsageRow[]> {
+  const params = new Params([userId, limit]);
   const { rows } = await db.query<AiUsageRow>(
     `SELECT usage_id, app, endpoint, model, provider, instance, byok, prompt_tokens, completion_tokens, cached_tokens,
             credits, latency_ms, outcome, error_code, created_at
-     FROM ai_usage_log WHERE user_id = $1 AND ($2::bigint IS NULL OR usage_id < $2)
-     ORDER BY usage_id DESC LIMIT $3`,
-    [userId, before ?? null, limit],
+     FROM ai_usage_log WHERE user_id = $1 ${before === undefined ? '' : `AND ${NEWEST_USAGE.after([before], params)}`}
+     ORDER BY ${NEWEST_USAGE.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

@@ -1,5 +1,6 @@
 // The security audit log: append-only, one user's entries readable by that user.
 import type { Queryable } from '../../platform/db/database.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 import type { RequestOrigin } from '../deps.ts';
 
 export const AUDIT_EVENTS = [
@@ -61,6 +62,8 @@ export async function recordAudit(
   );
 }
 
+const NEWEST_AUDIT = keysetSql('desc', [['audit_id', 'bigint']]);
+
 /** Newest first; `before` is the audit_id to continue below. */
 export async function listAudit(
   db: Queryable,
@@ -68,11 +71,12 @@ export async function listAudit(
   limit: number,
   before?: number,
 ): Promise<AuditEntry[]> {
+  const params = new Params([userId, limit]);
   const { rows } = await db.query<AuditEntry>(
     `SELECT audit_id, event, ip_address, user_agent, details, created_at FROM audit_log
-     WHERE user_id = $1 AND ($2::bigint IS NULL OR audit_id < $2)
-     ORDER BY audit_id DESC LIMIT $3`,
-    [userId, before ?? null, limit],
+     WHERE user_id = $1 ${before === undefined ? '' : `AND ${NEWEST_AUDIT.after([before], params)}`}
+     ORDER BY ${NEWEST_AUDIT.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

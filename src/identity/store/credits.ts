@@ -3,6 +3,7 @@
 // transaction, so a balance always equals the sum of its user's ledger.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 import type { Tables } from './tables.ts';
 
 /** What a new account starts with. */
@@ -178,6 +179,8 @@ export async function findLedgerEntryByKey(
   return rows[0];
 }
 
+const NEWEST_ENTRY = keysetSql('desc', [['entry_id', 'bigint']]);
+
 /** Newest first; `before` is the entry_id to continue below. */
 export async function listLedger(
   db: Queryable,
@@ -185,11 +188,12 @@ export async function listLedger(
   limit: number,
   before?: number,
 ): Promise<LedgerEntryRow[]> {
+  const params = new Params([userId, limit]);
   const { rows } = await db.query<LedgerEntryRow>(
     `SELECT ${LEDGER_COLUMNS} FROM credit_ledger
-     WHERE user_id = $1 AND ($2::bigint IS NULL OR entry_id < $2)
-     ORDER BY entry_id DESC LIMIT $3`,
-    [userId, before ?? null, limit],
+     WHERE user_id = $1 ${before === undefined ? '' : `AND ${NEWEST_ENTRY.after([before], params)}`}
+     ORDER BY ${NEWEST_ENTRY.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

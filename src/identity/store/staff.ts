@@ -2,6 +2,7 @@
 // this module only inserts and reads it, and the database refuses UPDATE and DELETE on it.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 import type { Tables } from './tables.ts';
 
 export const STAFF_ROLES = ['admin', 'support', 'moderator'] as const;
@@ -130,6 +131,8 @@ export async function findStaffAuditByKey(db: Queryable, dedupeKey: string): Pro
   return rows[0] ? Number(rows[0].staff_audit_id) : undefined;
 }
 
+const NEWEST_STAFF_AUDIT = keysetSql('desc', [['staff_audit_id', 'bigint']]);
+
 /** Newest first; filtered by the account concerned or by the staff member who acted. */
 export async function listStaffAudit(
   db: Queryable,
@@ -137,13 +140,20 @@ export async function listStaffAudit(
   limit: number,
   before?: number,
 ): Promise<StaffAuditRow[]> {
+  const params = new Params([
+    filter.subjectUserId ?? null,
+    filter.actorUserId ?? null,
+    filter.domains ?? null,
+    limit,
+  ]);
   const { rows } = await db.query<StaffAuditRow>(
     `SELECT staff_audit_id, actor_user_id, actor_label, action, subject_user_id, domain, reason, details, created_at
      FROM staff_audit_log
      WHERE ($1::uuid IS NULL OR subject_user_id = $1) AND ($2::uuid IS NULL OR actor_user_id = $2)
-       AND ($3::text[] IS NULL OR domain = ANY($3)) AND ($4::bigint IS NULL OR staff_audit_id < $4)
-     ORDER BY staff_audit_id DESC LIMIT $5`,
-    [filter.subjectUserId ?? null, filter.actorUserId ?? null, filter.domains ?? null, before ?? null, limit],
+       AND ($3::text[] IS NULL OR domain = ANY($3))
+       ${before === undefined ? '' : `AND ${NEWEST_STAFF_AUDIT.after([before], params)}`}
+     ORDER BY ${NEWEST_STAFF_AUDIT.orderBy} LIMIT $4`,
+    params.values,
   );
   return rows.map((r) => ({ ...r, staff_audit_id: Number(r.staff_audit_id) }));
 }

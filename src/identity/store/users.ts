@@ -1,6 +1,7 @@
 // Accounts in calos_identity.users.
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
+import { keysetSql, Params } from '../../platform/db/sql.ts';
 import type { Tables } from './tables.ts';
 
 export type UserRow = Refine<
@@ -135,10 +136,15 @@ export type UserSummaryRow = Pick<
 >;
 
 /** Where a page of found accounts ended: the last row's lower-case username and its id. */
-export interface UserSearchCursor {
-  u: string;
+export interface UserSearchPosition {
+  name: string;
   id: string;
 }
+
+const BY_NAME = keysetSql('asc', [
+  ['lower(username)', 'text'],
+  ['user_id', 'uuid'],
+]);
 
 /**
  * Accounts whose username, email or display name contains the text (case-insensitive), by
@@ -148,16 +154,17 @@ export async function searchUsers(
   db: Queryable,
   text: string,
   limit: number,
-  after?: UserSearchCursor,
+  after?: UserSearchPosition,
 ): Promise<(UserSummaryRow & { sort_name: string })[]> {
   const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const params = new Params([pattern, limit + 1]);
   const { rows } = await db.query<UserSummaryRow & { sort_name: string }>(
     `SELECT user_id, username, email, display_name, disabled_at, created_at, lower(username) AS sort_name
      FROM users
      WHERE (lower(username) LIKE $1 OR lower(email) LIKE $1 OR lower(coalesce(display_name, '')) LIKE $1)
-       AND ($3::text IS NULL OR (lower(username), user_id) > ($3::text, $4::uuid))
-     ORDER BY lower(username), user_id LIMIT $2`,
-    [pattern, limit + 1, after?.u ?? null, after?.id ?? null],
+       ${after ? `AND ${BY_NAME.after([after.name, after.id], params)}` : ''}
+     ORDER BY ${BY_NAME.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

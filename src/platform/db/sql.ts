@@ -1,6 +1,7 @@
 // The one kit stores build parameterised SQL with: placeholders, the columns a partial update or
-// an insert sets, LIKE patterns, search words and keyset timestamps. No value ever enters the
-// SQL text; column names do, so they come only from the store's own column list.
+// an insert sets, LIKE patterns, search words, and keyset pages (timestamps, orders, where a page
+// continues). No value ever enters the SQL text; column names do, so they come only from the
+// store's own column list.
 
 /** Collects parameters and hands out their $n placeholders (after any the query already has). */
 export class Params {
@@ -85,4 +86,62 @@ export const CURSOR_AT = `${cursorTime('created_at')} AS cursor_at`;
 export interface KeysetPosition {
   at: string;
   id: string;
+}
+
+/** The rank of a ranked list's position (a programming error when the service passed another). */
+export function rankOf(position: KeysetPosition | RankPosition): number {
+  if (!('rank' in position)) throw new Error('a ranked list needs a RankPosition');
+  return position.rank;
+}
+
+/** A ranked list's position: the rank (votes, score), then as KeysetPosition. */
+export interface RankPosition extends KeysetPosition {
+  rank: number;
+}
+
+/** A by-day list's position: the day (YYYY-MM-DD) and the row id. */
+export interface DayPosition {
+  day: string;
+  id: string;
+}
+
+/** The SQL types keyset values are cast to (the column's type). */
+export type KeyType = 'timestamptz' | 'date' | 'uuid' | 'integer' | 'bigint' | 'numeric' | 'text';
+
+/** The ORDER BY of a keyset page and the WHERE that continues it, built from one column list. */
+export interface KeysetSql {
+  /** `a DESC, b DESC`, for ORDER BY. */
+  readonly orderBy: string;
+  /**
+   * The rows after `values` (one per column, from a cursor checked by the kit in
+   * src/platform/http/pagination.ts) in this order: `(a, b) < ($1::timestamptz, $2::uuid)`.
+   */
+  after(values: readonly unknown[], params: Params): string;
+}
+
+/**
+ * A keyset order over columns that are never NULL, all one way, the last unique (the row id, so
+ * rows with equal timestamps are neither skipped nor repeated). A column may be an expression
+ * (the WHERE repeats it) with the output name ORDER BY uses. Column names enter the SQL text, so
+ * they come only from the store.
+ */
+export function keysetSql(
+  direction: 'asc' | 'desc',
+  columns: readonly (readonly [column: string, type: KeyType, orderName?: string])[],
+): KeysetSql {
+  const orderBy = columns
+    .map(([column, , orderName]) => `${orderName ?? column} ${direction.toUpperCase()}`)
+    .join(', ');
+  const left = `(${columns.map(([column]) => column).join(', ')})`;
+  const comparison = direction === 'desc' ? '<' : '>';
+  return {
+    orderBy,
+    after(values, params) {
+      // A programming error: the cursor's key and the store's columns disagree.
+      if (values.length !== columns.length)
+        throw new Error(`keyset of ${left} needs ${columns.length} values`);
+      const right = columns.map(([, type], index) => `${params.add(values[index])}::${type}`).join(', ');
+      return `${left} ${comparison} (${right})`;
+    },
+  };
 }

@@ -3,6 +3,7 @@
 // plans made from templates of that collection, each with its shopping list.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { CursorParam } from '../../platform/http/pagination.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
 import { MealPlan } from './meal-plans.ts';
@@ -44,7 +45,7 @@ const HalloweenCollection = Type.Object(
 const CollectionQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 24 })),
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    cursor: Type.Optional(CursorParam),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@
 // Hollowtown recipe, read through the Hollowtown link (its client, never its database), each linking back to
 // its page on Hollowtown, with a banner in season (CALOS_HALLOWEEN_SEASON, by the injected clock).
 // When Hollowtown does not answer, the collection is empty and says it is degraded: never a 5xx.
+import { AppError } from '../../platform/errors.ts';
 import { isInSeason } from '../../platform/seasons.ts';
 import type { RecipesDeps } from '../deps.ts';
 import type { HalloweenRecipe } from '../links.ts';
@@ -75,6 +76,8 @@ export function createCollectionService(deps: RecipesDeps) {
           next_cursor: page.next_cursor,
         };
       } catch (error) {
+        // A cursor Hollowtown refused is the caller's mistake, not Hollowtown being away.
+        if (error instanceof AppError && error.code === 'INVALID_CURSOR') throw error;
         deps.logger.warn({ err: error }, 'the Halloween collection could not read Hollowtown');
         return {
           ...base,

@@ -4,7 +4,7 @@
 // everyone but its author until a reviewer restores or removes it. A recipe others may not see is
 // a 404, as is another person's comment to edit. Posting is limited per person and time window.
 import type { Community } from '../../community/service.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keyset, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
 import {
@@ -19,7 +19,7 @@ import {
   updateCommentBody,
 } from '../store/comments.ts';
 import { findPublishedRecipe, findReadableRecipe } from '../store/recipes.ts';
-import { isCreatedCursor, isUuid } from './ids.ts';
+import { isUuid } from './ids.ts';
 import { LIMITS } from './limits.ts';
 
 export interface RecipeComment {
@@ -62,6 +62,9 @@ const toComment = (
     : null,
 });
 
+/** A recipe's comments, newest first (a cursor is bound to its recipe). */
+const COMMENTS = keyset('recipes.comments', TIME_KEY);
+
 export function createCommentService(deps: RecipesDeps, community: Community) {
   const { db } = deps;
 
@@ -96,15 +99,16 @@ export function createCommentService(deps: RecipesDeps, community: Community) {
     },
 
     async list(viewerId: string, recipeId: string, query: { limit: number; cursor?: string }) {
-      const cursor = decodeCursor(query.cursor, isCreatedCursor);
+      const cursor = COMMENTS.decode(query.cursor, { recipeId });
       if (!isUuid(recipeId) || !(await findReadableRecipe(db, viewerId, recipeId)))
         throw RecipesErrors.recipeNotFound();
       const rows = await listComments(db, recipeId, viewerId, query.limit + 1, cursor);
-      return toPage(
+      return COMMENTS.page(
         rows,
         query.limit,
         (row) => toComment(row, viewerId),
         (row) => ({ at: row.cursor_at, id: row.comment_id }),
+        { recipeId },
       );
     },
 

@@ -6,7 +6,7 @@
 // Which recipes a viewer sees in it is decided at each read (store/cookbooks.ts): their own, the
 // published ones moderation does not hold back, and, in a family cookbook, the owner's own ones.
 // A public cookbook never shows its owner's private recipes.
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keyset, pageFilters, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { Recipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { MarketErrors, RecipesErrors } from '../errors.ts';
@@ -39,7 +39,7 @@ import {
 } from '../store/cookbooks.ts';
 import { hasListing, isCookbookListed, isOwnRecipeToSell, lockBuyersOfCookbook } from '../store/market.ts';
 import { findReadableRecipe } from '../store/recipes.ts';
-import { isCreatedCursor, isUuid } from './ids.ts';
+import { isUuid } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { toRecipe } from './recipes.ts';
 
@@ -90,11 +90,9 @@ interface Access {
  */
 export type CookbookGrant = (viewerId: string, cookbookId: string) => Promise<boolean>;
 
-const isEntryCursor = (value: unknown): value is { p: number; id: string } => {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return Number.isSafeInteger(c.p) && (c.p as number) >= 0 && typeof c.id === 'string' && isUuid(c.id);
-};
+/** Cookbooks newest first; a cookbook's recipes in its order (a cursor is bound to its cookbook). */
+const COOKBOOKS = keyset('recipes.cookbooks', TIME_KEY);
+const ENTRIES = keyset('recipes.cookbook-recipes', { position: 'int', id: 'uuid' });
 
 const blankToNull = (text: string | null | undefined): string | null => {
   const trimmed = text?.trim();
@@ -276,7 +274,8 @@ export function createCookbookService(deps: RecipesDeps, grants: CookbookGrant[]
     },
 
     async list(viewerId: string, query: CookbookListQuery) {
-      const cursor = decodeCursor(query.cursor, isCreatedCursor);
+      const filters = pageFilters(query);
+      const cursor = COOKBOOKS.decode(query.cursor, filters);
       const scopeName = query.scope ?? 'mine';
       let scope: CookbookListScope;
       if (scopeName === 'mine') scope = { kind: 'mine', userId: viewerId };
@@ -298,24 +297,26 @@ export function createCookbookService(deps: RecipesDeps, grants: CookbookGrant[]
       }
       const recipeId = query.recipe_id && isUuid(query.recipe_id) ? query.recipe_id : null;
       const rows = await listCookbooks(db, viewerId, scope, query.limit + 1, cursor, recipeId);
-      return toPage(
+      return COOKBOOKS.page(
         rows,
         query.limit,
         (row: CookbookListRow) => toCookbook(row, viewerId),
         (row) => ({ at: row.cursor_at, id: row.cookbook_id }),
+        filters,
       );
     },
 
     /** The cookbook's recipes this viewer sees, in its order. */
     async recipes(viewerId: string, cookbookId: string, query: { limit: number; cursor?: string }) {
-      const after = decodeCursor(query.cursor, isEntryCursor);
+      const after = ENTRIES.decode(query.cursor, { cookbookId });
       const { shares } = await access(viewerId, cookbookId);
       const rows = await listVisibleEntries(db, cookbookId, viewerId, shares, query.limit + 1, after);
-      return toPage(
+      return ENTRIES.page(
         rows,
         query.limit,
         (row: EntryRow): CookbookRecipe => ({ ...toRecipe(row, viewerId), position: row.position }),
-        (row) => ({ p: row.position, id: row.recipe_id }),
+        (row) => ({ position: row.position, id: row.recipe_id }),
+        { cookbookId },
       );
     },
 

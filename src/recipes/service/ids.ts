@@ -1,4 +1,5 @@
-// Ids and cursors: a malformed id is simply not found; cursors are checked before they reach SQL.
+// Ids, and the marketplace's cursor check: a malformed id is simply not found; cursors are checked
+// before they reach SQL. Every other list pages with keyset() (src/platform/http/pagination.ts).
 
 import type { KeysetPosition } from '../../platform/db/sql.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -10,8 +11,5 @@ export const isCreatedCursor = (value: unknown): value is KeysetPosition => {
   const c = value as Record<string, unknown>;
   return typeof c.at === 'string' && TIMESTAMP.test(c.at) && typeof c.id === 'string' && isUuid(c.id);
 };
-
-/** A newest-first page position for a row with created_at (as CURSOR_AT wrote it) and an id. */
-export const createdCursorOf = (at: string, id: string): KeysetPosition => ({ at, id });
 
 export { isUuid };

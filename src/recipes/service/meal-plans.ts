@@ -5,7 +5,7 @@ import { guessAisle } from '../../ingredients/aisles.ts';
 import { amountToBuy } from '../../ingredients/ingredient-input.ts';
 import { type QuantityLine, subtractQuantities } from '../../ingredients/quantities.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keyset, pageFilters, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
 import {
@@ -23,7 +23,7 @@ import { listPantryStock } from '../store/pantry.ts';
 import { findReadableRecipes } from '../store/recipes.ts';
 import { insertShoppingList } from '../store/shopping-lists.ts';
 import { addDays, isCalendarDate } from './dates.ts';
-import { isCreatedCursor, isUuid } from './ids.ts';
+import { isUuid } from './ids.ts';
 import { MAX_SHOPPING_ITEMS, type ShoppingList, toShoppingList } from './shopping-lists.ts';
 
 export const MEAL_SLOTS: readonly MealSlot[] = ['breakfast', 'lunch', 'dinner', 'snack'];
@@ -118,6 +118,9 @@ function servedRecipeIds(meals: Meals): string[] {
   );
 }
 
+/** Newest first. */
+const MEAL_PLANS = keyset('recipes.meal-plans', TIME_KEY);
+
 export function createMealPlanService(deps: RecipesDeps) {
   const { db } = deps;
 
@@ -190,7 +193,8 @@ export function createMealPlanService(deps: RecipesDeps) {
     },
 
     async list(userId: string, query: { limit: number; cursor?: string; from?: string; to?: string }) {
-      const cursor = decodeCursor(query.cursor, isCreatedCursor);
+      const filters = pageFilters(query);
+      const cursor = MEAL_PLANS.decode(query.cursor, filters);
       const rows = await listMealPlans(
         db,
         userId,
@@ -198,7 +202,13 @@ export function createMealPlanService(deps: RecipesDeps) {
         query.limit + 1,
         cursor,
       );
-      return toPage(rows, query.limit, toMealPlan, (row) => ({ at: row.cursor_at, id: row.plan_id }));
+      return MEAL_PLANS.page(
+        rows,
+        query.limit,
+        toMealPlan,
+        (row) => ({ at: row.cursor_at, id: row.plan_id }),
+        filters,
+      );
     },
 
     /**

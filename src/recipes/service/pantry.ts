@@ -1,12 +1,11 @@
 // The pantry: what a user has at home (amount, unit, category, where, until when), and the
 // "expiring soon" view ordered by expiry. Expiry counts in days from today's date in UTC.
 import { isoDay } from '../../platform/clock.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { DAY_KEY, keyset, pageFilters, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
 import {
   deletePantryItem,
-  type ExpiryCursor,
   findPantryItem,
   insertPantryItem,
   listExpiringItems,
@@ -17,7 +16,7 @@ import {
   updatePantryItem,
 } from '../store/pantry.ts';
 import { isCalendarDate } from './dates.ts';
-import { isCreatedCursor, isUuid } from './ids.ts';
+import { isUuid } from './ids.ts';
 
 export interface PantryItemInput {
   item_name: string;
@@ -83,11 +82,9 @@ function checkDate(date: string | null | undefined): string | null | undefined {
   return date;
 }
 
-const isExpiryCursor = (value: unknown): value is ExpiryCursor => {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return typeof c.date === 'string' && isCalendarDate(c.date) && typeof c.id === 'string' && isUuid(c.id);
-};
+/** Newest first; and soonest to expire first. */
+const PANTRY = keyset('recipes.pantry', TIME_KEY);
+const EXPIRING = keyset('recipes.pantry:expiring', DAY_KEY);
 
 export function createPantryService(deps: RecipesDeps) {
   const { db } = deps;
@@ -144,7 +141,8 @@ export function createPantryService(deps: RecipesDeps) {
         q?: string;
       },
     ) {
-      const cursor = decodeCursor(query.cursor, isCreatedCursor);
+      const filters = pageFilters(query);
+      const cursor = PANTRY.decode(query.cursor, filters);
       const rows = await listPantryItems(
         db,
         userId,
@@ -158,14 +156,21 @@ export function createPantryService(deps: RecipesDeps) {
         query.limit + 1,
         cursor,
       );
-      return toPage(rows, query.limit, shape, (row) => ({ at: row.cursor_at, id: row.item_id }));
+      return PANTRY.page(
+        rows,
+        query.limit,
+        shape,
+        (row) => ({ at: row.cursor_at, id: row.item_id }),
+        filters,
+      );
     },
 
     async expiring(
       userId: string,
       query: { limit: number; cursor?: string; days: number; include_expired: boolean },
     ) {
-      const cursor = decodeCursor(query.cursor, isExpiryCursor);
+      const filters = pageFilters(query);
+      const cursor = EXPIRING.decode(query.cursor, filters);
       const rows = await listExpiringItems(
         db,
         userId,
@@ -175,10 +180,14 @@ export function createPantryService(deps: RecipesDeps) {
         query.limit + 1,
         cursor,
       );
-      return toPage(rows, query.limit, shape, (row) => ({
-        date: row.expiration_date,
-        id: row.item_id,
-      }));
+      return EXPIRING.page(
+        rows,
+        query.limit,
+        shape,
+        // Only items with an expiration date are listed.
+        (row) => ({ day: row.expiration_date as string, id: row.item_id }),
+        filters,
+      );
     },
   };
 }

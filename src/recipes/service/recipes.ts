@@ -3,7 +3,7 @@
 import { type ItemSummary, type Period, periodStart } from '../../community/service.ts';
 import { type IngredientInput, readIngredients } from '../../ingredients/ingredient-input.ts';
 import { scaleIngredients } from '../../ingredients/quantities.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keyset, pageFilters, RANK_KEY, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { Ingredient, Nutrition, Recipe } from '../client.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { MarketErrors, RecipesErrors } from '../errors.ts';
@@ -14,8 +14,8 @@ import {
   findReadableRecipe,
   insertRecipe,
   listRecipes,
-  type RecipeCursor,
   type RecipeFields,
+  type RecipeListRow,
   type RecipeRow,
   type RecipeScope,
   type RecipeSort,
@@ -23,7 +23,7 @@ import {
   updateRecipe,
 } from '../store/recipes.ts';
 import type { RecipesCommunity } from './community.ts';
-import { isCreatedCursor, isUuid } from './ids.ts';
+import { isUuid } from './ids.ts';
 import { INGREDIENT_LIMITS } from './limits.ts';
 
 export interface RecipeInput {
@@ -200,15 +200,12 @@ export function scaleRecipe<T extends Recipe>(
   };
 }
 
-const isRecipeCursor = (value: unknown): value is RecipeCursor => {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  if (typeof c.id !== 'string' || !isUuid(c.id)) return false;
-  if (c.s === 'n') return isCreatedCursor(c);
-  if (c.s === 'r') return typeof c.avg === 'number' && Number.isInteger(c.n);
-  if (c.s === 'v') return Number.isSafeInteger(c.v) && (c.v as number) >= 0 && isCreatedCursor(c);
-  return false;
-};
+/** The recipe list's cursors, one kind per sort order. */
+const BY_SORT = {
+  newest: keyset('recipes.recipes:newest', TIME_KEY),
+  top: keyset('recipes.recipes:top', RANK_KEY),
+  top_rated: keyset('recipes.recipes:top_rated', { avg: 'decimal', n: 'int', id: 'uuid' }),
+} as const;
 
 const MAX_SEARCH_WORDS = 8;
 
@@ -290,11 +287,8 @@ export function createRecipeService(deps: RecipesDeps, community: RecipesCommuni
     async list(userId: string, query: RecipeQuery) {
       const sort: RecipeSort =
         query.sort === 'top' ? 'top' : query.sort === 'top_rated' ? 'top_rated' : 'newest';
-      const cursor = decodeCursor(query.cursor, isRecipeCursor);
-      const cursorSort = cursor?.s === 'r' ? 'top_rated' : cursor?.s === 'v' ? 'top' : 'newest';
-      if (cursor && cursorSort !== sort) {
-        throw RecipesErrors.invalidInput('This cursor belongs to another sort order; start again without it');
-      }
+      const filters = pageFilters(query);
+      const after = BY_SORT[sort].decode(query.cursor, filters);
       const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean);
       if (words.length > MAX_SEARCH_WORDS) {
         throw RecipesErrors.invalidInput(`querystring.q may have at most ${MAX_SEARCH_WORDS} words`);
@@ -316,19 +310,33 @@ export function createRecipeService(deps: RecipesDeps, community: RecipesCommuni
           favourites: query.favourites ?? false,
         },
         query.limit + 1,
-        cursor,
+        after,
       );
-      const page = toPage(
-        rows,
-        query.limit,
-        (row) => toRecipe(row, userId),
-        (row): RecipeCursor =>
-          sort === 'top_rated'
-            ? { s: 'r', avg: row.rating_avg, n: row.rating_count, id: row.recipe_id }
-            : sort === 'top'
-              ? { s: 'v', v: row.tally, at: row.cursor_at, id: row.recipe_id }
-              : { s: 'n', at: row.cursor_at, id: row.recipe_id },
-      );
+      const toItem = (row: RecipeListRow) => toRecipe(row, userId);
+      const page =
+        sort === 'top_rated'
+          ? BY_SORT.top_rated.page(
+              rows,
+              query.limit,
+              toItem,
+              (row) => ({ avg: row.rating_avg, n: row.rating_count, id: row.recipe_id }),
+              filters,
+            )
+          : sort === 'top'
+            ? BY_SORT.top.page(
+                rows,
+                query.limit,
+                toItem,
+                (row) => ({ rank: row.tally, at: row.cursor_at, id: row.recipe_id }),
+                filters,
+              )
+            : BY_SORT.newest.page(
+                rows,
+                query.limit,
+                toItem,
+                (row) => ({ at: row.cursor_at, id: row.recipe_id }),
+                filters,
+              );
       return { ...page, items: await withVotes(page.items, userId) };
     },
   };

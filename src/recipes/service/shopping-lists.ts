@@ -5,7 +5,7 @@
 import { AISLES, type Aisle, guessAisle } from '../../ingredients/aisles.ts';
 import { amountToBuy, readIngredients } from '../../ingredients/ingredient-input.ts';
 import { isIdempotencyKey, requestHash } from '../../platform/http/idempotency.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keyset, pageFilters, TIME_KEY } from '../../platform/http/pagination.ts';
 import type { RecipesDeps } from '../deps.ts';
 import { RecipesErrors } from '../errors.ts';
 import {
@@ -20,7 +20,7 @@ import {
   saveListRequest,
   updateShoppingList,
 } from '../store/shopping-lists.ts';
-import { isCreatedCursor, isUuid } from './ids.ts';
+import { isUuid } from './ids.ts';
 import { INGREDIENT_LIMITS, LIMITS } from './limits.ts';
 
 export const MAX_SHOPPING_ITEMS = LIMITS.shoppingItems;
@@ -150,6 +150,9 @@ function withItemAdded(items: readonly ShoppingItemRow[], item: ShoppingItemRow)
   return { items: items.map((existing, index) => (index === same ? joined : existing)), added: false };
 }
 
+/** Newest first. */
+const SHOPPING_LISTS = keyset('recipes.shopping-lists', TIME_KEY);
+
 export function createShoppingListService(deps: RecipesDeps) {
   const { db } = deps;
   return {
@@ -269,7 +272,8 @@ export function createShoppingListService(deps: RecipesDeps) {
       userId: string,
       query: { limit: number; cursor?: string; status?: 'open' | 'purchased'; plan_id?: string },
     ) {
-      const cursor = decodeCursor(query.cursor, isCreatedCursor);
+      const filters = pageFilters(query);
+      const cursor = SHOPPING_LISTS.decode(query.cursor, filters);
       if (query.plan_id !== undefined && !isUuid(query.plan_id)) return { items: [], next_cursor: null };
       const rows = await listShoppingLists(
         db,
@@ -278,7 +282,13 @@ export function createShoppingListService(deps: RecipesDeps) {
         query.limit + 1,
         cursor,
       );
-      return toPage(rows, query.limit, toShoppingList, (row) => ({ at: row.cursor_at, id: row.list_id }));
+      return SHOPPING_LISTS.page(
+        rows,
+        query.limit,
+        toShoppingList,
+        (row) => ({ at: row.cursor_at, id: row.list_id }),
+        filters,
+      );
     },
   };
 }

@@ -2,7 +2,7 @@
 // (src/community, kind 'comment') are left out of lists for everyone but their author.
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import type { KeysetPosition } from '../../platform/db/sql.ts';
+import { cursorTime, type KeysetPosition, keysetSql, Params } from '../../platform/db/sql.ts';
 import type { Tables } from './tables.ts';
 
 export type CommentRow = Pick<
@@ -70,6 +70,11 @@ export async function findCommentForCommunity(
   return rows[0];
 }
 
+const BY_NEWEST = keysetSql('desc', [
+  ['c.created_at', 'timestamptz'],
+  ['c.comment_id', 'uuid'],
+]);
+
 /** A recipe's comments, newest first; held-back ones only for their author, marked. */
 export async function listComments(
   db: Queryable,
@@ -78,17 +83,18 @@ export async function listComments(
   limit: number,
   cursor?: KeysetPosition,
 ): Promise<CommentListRow[]> {
+  const params = new Params([recipeId, viewerId, limit]);
   const { rows } = await db.query<CommentListRow>(
     `SELECT c.comment_id, c.recipe_id, c.user_id, c.body, c.created_at, c.updated_at, c.edited_at,
-       to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
+       ${cursorTime('c.created_at')} AS cursor_at,
        mi.state AS moderation_state, mi.reason AS moderation_reason
      FROM recipe_comments c
      LEFT JOIN moderation_items mi ON mi.item_kind = 'comment' AND mi.item_id = c.comment_id
        AND mi.state IN ('hidden', 'removed')
      WHERE c.recipe_id = $1 AND (mi.item_id IS NULL OR c.user_id = $2)
-       AND ($4::timestamptz IS NULL OR (c.created_at, c.comment_id) < ($4::timestamptz, $5::uuid))
-     ORDER BY c.created_at DESC, c.comment_id DESC LIMIT $3`,
-    [recipeId, viewerId, limit, cursor?.at ?? null, cursor?.id ?? null],
+       ${cursor ? `AND ${BY_NEWEST.after([cursor.at, cursor.id], params)}` : ''}
+     ORDER BY ${BY_NEWEST.orderBy} LIMIT $3`,
+    params.values,
   );
   return rows;
 }

@@ -5,7 +5,14 @@
 import { withheldSql } from '../../community/store.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { Refine } from '../../platform/db/rows.ts';
-import { type Columns, CURSOR_AT, type KeysetPosition, Params, setClause } from '../../platform/db/sql.ts';
+import {
+  type Columns,
+  cursorTime,
+  type KeysetPosition,
+  keysetSql,
+  Params,
+  setClause,
+} from '../../platform/db/sql.ts';
 import { RECIPE_COLUMNS, type RecipeRow } from './recipes.ts';
 import type { Tables } from './tables.ts';
 
@@ -138,6 +145,11 @@ export type CookbookListScope =
   /** Shared with one of these families by an owner who is still its member: pairs of family and member ids. */
   | { kind: 'family'; familyIds: string[]; memberIds: string[] };
 
+const BY_NEWEST = keysetSql('desc', [
+  ['c.created_at', 'timestamptz'],
+  ['c.cookbook_id', 'uuid'],
+]);
+
 export async function listCookbooks(
   db: Queryable,
   viewerId: string,
@@ -146,11 +158,8 @@ export async function listCookbooks(
   cursor: KeysetPosition | undefined,
   recipeId: string | null,
 ): Promise<CookbookListRow[]> {
-  const params: unknown[] = [viewerId, recipeId];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const params = new Params([viewerId, recipeId]);
+  const param = (value: unknown) => params.add(value);
   const where: string[] = [];
   let shares = 'false';
   if (scope.kind === 'mine') {
@@ -164,21 +173,17 @@ export async function listCookbooks(
       WHERE m.family_id = c.family_id AND m.user_id = c.user_id)`);
     shares = 'true';
   }
-  if (cursor) {
-    where.push(
-      `(c.created_at, c.cookbook_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`,
-    );
-  }
+  if (cursor) where.push(BY_NEWEST.after([cursor.at, cursor.id], params));
   const { rows } = await db.query<CookbookListRow>(
     `SELECT ${COLUMNS.split(', ')
       .map((column) => `c.${column}`)
-      .join(', ')}, ${CURSOR_AT.replace('created_at', 'c.created_at')},
+      .join(', ')}, ${cursorTime('c.created_at')} AS cursor_at,
        ${countSql('$1::uuid', shares)} AS recipe_count,
        ($2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM cookbook_recipes e
          WHERE e.cookbook_id = c.cookbook_id AND e.recipe_id = $2::uuid)) AS has_recipe
      FROM cookbooks c WHERE ${where.join(' AND ')}
-     ORDER BY c.created_at DESC, c.cookbook_id DESC LIMIT ${param(limit)}`,
-    params,
+     ORDER BY ${BY_NEWEST.orderBy} LIMIT ${param(limit)}`,
+    params.values,
   );
   return rows;
 }
@@ -209,6 +214,22 @@ const entriesSql = (condition: string) =>
    JOIN recipes ON recipes.recipe_id = e.recipe_id
    WHERE e.cookbook_id = $1 AND ${condition}`;
 
+/** Where a page of a cookbook's recipes ended: the entry's position and the recipe id. */
+export interface EntryPosition {
+  position: number;
+  id: string;
+}
+
+// The continuation is on the entry's columns; the outer query orders by their output names.
+const ENTRY_KEYS = keysetSql('asc', [
+  ['e.position', 'integer'],
+  ['e.recipe_id', 'uuid'],
+]);
+const BY_POSITION = keysetSql('asc', [
+  ['position', 'integer'],
+  ['recipe_id', 'uuid'],
+]);
+
 /** The cookbook's recipes this viewer sees, in the cookbook's order, after (position, id). */
 export async function listVisibleEntries(
   db: Queryable,
@@ -216,13 +237,16 @@ export async function listVisibleEntries(
   viewerId: string,
   shares: boolean,
   limit: number,
-  after?: { p: number; id: string },
+  after?: EntryPosition,
 ): Promise<EntryRow[]> {
+  const params = new Params([cookbookId, viewerId, shares, limit]);
+  const condition = entryVisibleSql('$2::uuid', '$3::boolean');
   const { rows } = await db.query<EntryRow>(
-    `SELECT ${RECIPE_COLUMNS}, position FROM (${entriesSql(`${entryVisibleSql('$2::uuid', '$3::boolean')}
-       AND ($5::integer IS NULL OR (e.position, e.recipe_id) > ($5::integer, $6::uuid))`)}) AS recipes
-     ORDER BY position, recipe_id LIMIT $4`,
-    [cookbookId, viewerId, shares, limit, after?.p ?? null, after?.id ?? null],
+    `SELECT ${RECIPE_COLUMNS}, position FROM (${entriesSql(
+      after ? `${condition} AND ${ENTRY_KEYS.after([after.position, after.id], params)}` : condition,
+    )}) AS recipes
+     ORDER BY ${BY_POSITION.orderBy} LIMIT $4`,
+    params.values,
   );
   return rows;
 }

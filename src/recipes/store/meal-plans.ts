@@ -6,6 +6,7 @@ import {
   CURSOR_AT,
   insertClause,
   type KeysetPosition,
+  keysetSql,
   Params,
   setClause,
 } from '../../platform/db/sql.ts';
@@ -124,6 +125,11 @@ export interface MealPlanFilters {
   to?: string;
 }
 
+const BY_NEWEST = keysetSql('desc', [
+  ['created_at', 'timestamptz'],
+  ['plan_id', 'uuid'],
+]);
+
 export async function listMealPlans(
   db: Queryable,
   userId: string,
@@ -131,21 +137,17 @@ export async function listMealPlans(
   limit: number,
   cursor?: KeysetPosition,
 ): Promise<(MealPlanRow & { cursor_at: string })[]> {
-  const params: unknown[] = [userId];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const params = new Params([userId]);
+  const param = (value: unknown) => params.add(value);
   const where = ['user_id = $1'];
   if (filters.from !== undefined)
     where.push(`start_date + duration_days - 1 >= ${param(filters.from)}::date`);
   if (filters.to !== undefined) where.push(`start_date <= ${param(filters.to)}::date`);
-  if (cursor)
-    where.push(`(created_at, plan_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  if (cursor) where.push(BY_NEWEST.after([cursor.at, cursor.id], params));
   const { rows } = await db.query<MealPlanRow & { cursor_at: string }>(
     `SELECT ${COLUMNS}, ${CURSOR_AT} FROM meal_plans WHERE ${where.join(' AND ')}
-     ORDER BY created_at DESC, plan_id DESC LIMIT ${param(limit)}`,
-    params,
+     ORDER BY ${BY_NEWEST.orderBy} LIMIT ${param(limit)}`,
+    params.values,
   );
   return rows;
 }

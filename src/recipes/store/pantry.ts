@@ -5,9 +5,11 @@ import type { Refine } from '../../platform/db/rows.ts';
 import {
   type Columns,
   CURSOR_AT,
+  type DayPosition,
   escapeLike,
   insertClause,
   type KeysetPosition,
+  keysetSql,
   Params,
   setClause,
 } from '../../platform/db/sql.ts';
@@ -120,6 +122,11 @@ export interface PantryFilters {
   q?: string;
 }
 
+const BY_NEWEST = keysetSql('desc', [
+  ['created_at', 'timestamptz'],
+  ['item_id', 'uuid'],
+]);
+
 export async function listPantryItems(
   db: Queryable,
   userId: string,
@@ -127,11 +134,8 @@ export async function listPantryItems(
   limit: number,
   cursor?: KeysetPosition,
 ): Promise<(PantryItemRow & { cursor_at: string })[]> {
-  const params: unknown[] = [userId];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const params = new Params([userId]);
+  const param = (value: unknown) => params.add(value);
   const where = ['user_id = $1'];
   if (filters.location !== undefined) where.push(`location = ${param(filters.location)}`);
   if (filters.category !== undefined)
@@ -142,20 +146,19 @@ export async function listPantryItems(
     );
   }
   if (filters.q !== undefined) where.push(`item_name ILIKE ${param(`%${escapeLike(filters.q)}%`)}`);
-  if (cursor)
-    where.push(`(created_at, item_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  if (cursor) where.push(BY_NEWEST.after([cursor.at, cursor.id], params));
   const { rows } = await db.query<PantryItemRow & { cursor_at: string }>(
     `SELECT ${COLUMNS}, ${CURSOR_AT} FROM pantry_items WHERE ${where.join(' AND ')}
-     ORDER BY created_at DESC, item_id DESC LIMIT ${param(limit)}`,
-    params,
+     ORDER BY ${BY_NEWEST.orderBy} LIMIT ${param(limit)}`,
+    params.values,
   );
   return rows;
 }
 
-export interface ExpiryCursor {
-  date: string;
-  id: string;
-}
+const BY_EXPIRY = keysetSql('asc', [
+  ['expiration_date', 'date'],
+  ['item_id', 'uuid'],
+]);
 
 /** Items with an expiration date up to today + days, soonest (or longest expired) first. */
 export async function listExpiringItems(
@@ -165,19 +168,16 @@ export async function listExpiringItems(
   days: number,
   includeExpired: boolean,
   limit: number,
-  cursor?: ExpiryCursor,
+  cursor?: DayPosition,
 ): Promise<PantryItemRow[]> {
-  const params: unknown[] = [userId, days, limit, today];
+  const params = new Params([userId, days, limit, today]);
   const where = ['user_id = $1', 'expiration_date IS NOT NULL', 'expiration_date <= $4::date + $2::integer'];
   if (!includeExpired) where.push('expiration_date >= $4::date');
-  if (cursor) {
-    params.push(cursor.date, cursor.id);
-    where.push('(expiration_date, item_id) > ($5::date, $6::uuid)');
-  }
+  if (cursor) where.push(BY_EXPIRY.after([cursor.day, cursor.id], params));
   const { rows } = await db.query<PantryItemRow>(
     `SELECT ${COLUMNS} FROM pantry_items WHERE ${where.join(' AND ')}
-     ORDER BY expiration_date, item_id LIMIT $3`,
-    params,
+     ORDER BY ${BY_EXPIRY.orderBy} LIMIT $3`,
+    params.values,
   );
   return rows;
 }

@@ -8,7 +8,10 @@ import {
   CURSOR_AT,
   escapeLike,
   insertClause,
+  type KeysetPosition,
+  keysetSql,
   Params,
+  type RankPosition,
   setClause,
 } from '../../platform/db/sql.ts';
 import { favouriteSql } from './favourites.ts';
@@ -227,10 +230,33 @@ export interface RecipeFilters {
   favourites?: boolean;
 }
 
-export type RecipeCursor =
-  | { s: 'n'; at: string; id: string }
-  | { s: 'r'; avg: number; n: number; id: string }
-  | { s: 'v'; v: number; at: string; id: string };
+/** Where a page of the top rated recipes ended: the average rating, the number of ratings, the id. */
+export interface RatingPosition {
+  avg: number;
+  n: number;
+  id: string;
+}
+
+/** Where a page of recipes ended, in the list's sort order (filters.sort). */
+export type RecipePosition = KeysetPosition | RankPosition | RatingPosition;
+
+const BY_NEWEST = keysetSql('desc', [
+  ['created_at', 'timestamptz'],
+  ['recipe_id', 'uuid'],
+]);
+const BY_RATING = keysetSql('desc', [
+  ['rating_avg', 'numeric'],
+  ['rating_count', 'integer'],
+  ['recipe_id', 'uuid'],
+]);
+
+/** The values of a position in the order of its sort's columns. */
+function positionValues(sort: RecipeFilters['sort'], position: RecipePosition): unknown[] {
+  if (sort === 'top_rated' && 'avg' in position) return [position.avg, position.n, position.id];
+  if (sort === 'top' && 'rank' in position) return [position.rank, position.at, position.id];
+  if (sort !== 'top' && sort !== 'top_rated' && 'at' in position) return [position.at, position.id];
+  throw new Error(`a position of another sort order than ${sort}`);
+}
 
 export type RecipeListRow = RecipeRow & { cursor_at: string; tally: number };
 
@@ -239,13 +265,10 @@ export async function listRecipes(
   userId: string,
   filters: RecipeFilters,
   limit: number,
-  cursor?: RecipeCursor,
+  after?: RecipePosition,
 ): Promise<RecipeListRow[]> {
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const params = new Params();
+  const param = (value: unknown) => params.add(value);
   // The scope goes last, per branch: everything else is shared by both branches of 'all'.
   const where: string[] = [];
   if (filters.cuisine !== undefined) where.push(`lower(cuisine) = ${param(filters.cuisine.toLowerCase())}`);
@@ -275,27 +298,18 @@ export async function listRecipes(
   if (filters.createdSince) where.push(`created_at >= ${param(filters.createdSince)}::timestamptz`);
   if (filters.favourites) where.push(favouriteSql(`${param(userId)}::uuid`));
   const tally = tallySql('recipe', 'recipe_id');
-  let order: string;
-  if (filters.sort === 'top') {
-    order = 'tally DESC, created_at DESC, recipe_id DESC';
-    if (cursor?.s === 'v') {
-      where.push(
-        `(${tally}, created_at, recipe_id) < (${param(cursor.v)}::integer, ${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`,
-      );
-    }
-  } else if (filters.sort === 'top_rated') {
-    order = 'rating_avg DESC, rating_count DESC, recipe_id DESC';
-    if (cursor?.s === 'r') {
-      where.push(
-        `(rating_avg, rating_count, recipe_id) < (${param(cursor.avg)}::numeric, ${param(cursor.n)}::integer, ${param(cursor.id)}::uuid)`,
-      );
-    }
-  } else {
-    order = 'created_at DESC, recipe_id DESC';
-    if (cursor?.s === 'n') {
-      where.push(`(created_at, recipe_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
-    }
-  }
+  const keys =
+    filters.sort === 'top'
+      ? keysetSql('desc', [
+          [tally, 'integer', 'tally'],
+          ['created_at', 'timestamptz'],
+          ['recipe_id', 'uuid'],
+        ])
+      : filters.sort === 'top_rated'
+        ? BY_RATING
+        : BY_NEWEST;
+  if (after) where.push(keys.after(positionValues(filters.sort, after), params));
+  const order = keys.orderBy;
   const take = param(limit);
   const branch = (scope: string) =>
     `SELECT ${COLUMNS}, ${CURSOR_AT}, ${tally} AS tally FROM recipes
@@ -303,11 +317,12 @@ export async function listRecipes(
      ORDER BY ${order}
      LIMIT ${take}`;
   if (filters.scope === 'mine') {
-    return (await db.query<RecipeListRow>(branch(`user_id = ${param(userId)}`), params)).rows;
+    return (await db.query<RecipeListRow>(branch(`user_id = ${param(userId)}`), params.values)).rows;
   }
   // Others' recipes that moderation holds back are left out.
   const published = `is_published AND NOT ${withheldSql('recipe', 'recipe_id')}`;
-  if (filters.scope === 'published') return (await db.query<RecipeListRow>(branch(published), params)).rows;
+  if (filters.scope === 'published')
+    return (await db.query<RecipeListRow>(branch(published), params.values)).rows;
   // Own recipes and everyone else's published ones, each the first page of its own index, then
   // merged: one `user_id = $1 OR is_published` would read and sort every published recipe.
   const user = param(userId);
@@ -319,7 +334,7 @@ export async function listRecipes(
      ) AS readable
      ORDER BY ${order}
      LIMIT ${take}`,
-    params,
+    params.values,
   );
   return rows;
 }

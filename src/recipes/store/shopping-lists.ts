@@ -8,6 +8,7 @@ import {
   CURSOR_AT,
   insertClause,
   type KeysetPosition,
+  keysetSql,
   Params,
   setClause,
 } from '../../platform/db/sql.ts';
@@ -129,6 +130,11 @@ export interface ShoppingListFilters {
   planId?: string;
 }
 
+const BY_NEWEST = keysetSql('desc', [
+  ['created_at', 'timestamptz'],
+  ['list_id', 'uuid'],
+]);
+
 export async function listShoppingLists(
   db: Queryable,
   userId: string,
@@ -136,21 +142,17 @@ export async function listShoppingLists(
   limit: number,
   cursor?: KeysetPosition,
 ): Promise<(ShoppingListRow & { cursor_at: string })[]> {
-  const params: unknown[] = [userId];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const params = new Params([userId]);
+  const param = (value: unknown) => params.add(value);
   const where = ['user_id = $1'];
   if (filters.status === 'open') where.push('purchased_at IS NULL');
   if (filters.status === 'purchased') where.push('purchased_at IS NOT NULL');
   if (filters.planId !== undefined) where.push(`plan_id = ${param(filters.planId)}::uuid`);
-  if (cursor)
-    where.push(`(created_at, list_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  if (cursor) where.push(BY_NEWEST.after([cursor.at, cursor.id], params));
   const { rows } = await db.query<ShoppingListRow & { cursor_at: string }>(
     `SELECT ${COLUMNS}, ${CURSOR_AT} FROM shopping_lists WHERE ${where.join(' AND ')}
-     ORDER BY created_at DESC, list_id DESC LIMIT ${param(limit)}`,
-    params,
+     ORDER BY ${BY_NEWEST.orderBy} LIMIT ${param(limit)}`,
+    params.values,
   );
   return rows;
 }

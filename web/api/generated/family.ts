@@ -113,6 +113,7 @@ export interface paths {
                 query: {
                     /** @description Only events this user attends */
                     attendee?: string;
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /** @description Only this family */
                     family_id?: string;
@@ -1306,6 +1307,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -2008,6 +2010,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -2395,6 +2398,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -6404,6 +6408,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /** @description Only this family */
                     family_id?: string;
@@ -6954,6 +6959,7 @@ export interface paths {
                 query?: {
                     /** @description Only items assigned to this user */
                     assigned_to?: string;
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     status?: ("todo" | "in_progress" | "done")[];

@@ -246,7 +246,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description The next_cursor of the page before */
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -612,6 +612,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /** @description Any of these difficulties (repeat the parameter) */
                     difficulty?: ("easy" | "medium" | "hard" | "nightmare")[];
@@ -1920,6 +1921,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /** @description Any of these */
                     event_type?: ("party" | "haunted-house" | "trick-or-treat" | "other")[];
@@ -2945,6 +2947,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     /** @description Only items created in the last day, week (7 days), month (30 days), year (365 days); all (default) */
@@ -4024,6 +4027,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /** @description plan: a haunted-house room plan; costume: a costume idea (its pattern) */
                     kind?: "plan" | "costume";
@@ -4880,6 +4884,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -5293,6 +5298,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -5763,6 +5769,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /** @description Any of these difficulties (repeat the parameter) */
                     difficulty?: ("easy" | "medium" | "hard" | "nightmare")[];

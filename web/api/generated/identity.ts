@@ -1872,7 +1872,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description The next_cursor of the page before */
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     q: string;
@@ -2713,6 +2713,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -4844,6 +4845,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };

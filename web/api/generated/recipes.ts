@@ -248,7 +248,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description The next_cursor of the page before */
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -614,6 +614,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -1027,6 +1028,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     recipe_id?: string;
@@ -1687,6 +1689,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -2389,6 +2392,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /** @description cookbook: a recipe book of the seller’s own recipes */
                     kind?: "cookbook";
@@ -3160,6 +3164,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -3437,6 +3442,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -3552,6 +3558,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     /**
                      * @description YYYY-MM-DD
@@ -4593,6 +4600,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     days?: number;
                     include_expired?: boolean;
@@ -4687,6 +4695,7 @@ export interface paths {
             parameters: {
                 query?: {
                     category?: string;
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     expiring_within_days?: number;
                     limit?: number;
@@ -5112,6 +5121,7 @@ export interface paths {
                 query?: {
                     /** @example italian */
                     cuisine?: string;
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     difficulty?: "easy" | "medium" | "hard";
                     /** @description None of these allergens; repeat the parameter or separate with commas */
@@ -5964,6 +5974,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                 };
@@ -7641,6 +7652,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The next_cursor of the page before (opaque) */
                     cursor?: string;
                     limit?: number;
                     /** @description Only lists made from this plan */
