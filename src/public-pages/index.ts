@@ -9,4 +9,4 @@ export {
   type RecipeFacts,
   registerPublicPages,
 } from './routes.ts';
-export { capitalised, dollars, ingredientLine, minutesText } from './text.ts';
+export { capitalised, dollars, ingredientLine, minutesText, titleCased } from './text.ts';

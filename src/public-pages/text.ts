@@ -17,3 +17,7 @@ export const dollars = (cents: number): string =>
   (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 
 export const capitalised = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** "south indian" → "South Indian", "tex-mex" → "Tex-Mex": a cuisine as the web pages show it. */
+export const titleCased = (text: string): string =>
+  text.replace(/(^|[\s-])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());

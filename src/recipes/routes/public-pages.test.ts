@@ -75,6 +75,8 @@ describe.each(testEngines())('HowToCookAtHome public pages on %s', (engine) => {
     // The photo is shown without telling its host which page it is on.
     expect($('img.hero').attr('src')).toBe('https://images.example.com/pumpkin-soup.jpg');
     expect($('img.hero').attr('referrerpolicy')).toBe('no-referrer');
+    // The cuisine as the web app shows it ("French"), not as stored ("french").
+    expect($('ul.facts li:contains("Cuisine")').text()).toBe('Cuisine French');
     const [recipe] = jsonLdOf(response.body);
     expect(recipeProblems(recipe ?? {})).toEqual([]);
     expect(recipe).toMatchObject({
@@ -86,7 +88,7 @@ describe.each(testEngines())('HowToCookAtHome public pages on %s', (engine) => {
       cookTime: 'PT45M',
       totalTime: 'PT1H',
       recipeYield: ['4', '4 servings'],
-      recipeCuisine: 'french',
+      recipeCuisine: 'French',
       keywords: 'soup, autumn',
       nutrition: { '@type': 'NutritionInformation', calories: '220 calories' },
       aggregateRating: { '@type': 'AggregateRating', ratingValue: 4, ratingCount: 1 },

@@ -6,6 +6,7 @@ import {
   minutesText,
   type PublicItem,
   type PublicKind,
+  titleCased,
 } from '../../public-pages/index.ts';
 import type { RecipesDeps } from '../deps.ts';
 import {
@@ -28,7 +29,7 @@ export function recipeItem(row: RecipeRow & { tally?: number }): PublicItem {
     ...(row.prep_time_minutes !== null ? [{ label: 'Prep', value: minutesText(row.prep_time_minutes) }] : []),
     ...(row.cook_time_minutes !== null ? [{ label: 'Cook', value: minutesText(row.cook_time_minutes) }] : []),
     ...(row.serves !== null ? [{ label: 'Serves', value: String(row.serves) }] : []),
-    ...(row.cuisine ? [{ label: 'Cuisine', value: row.cuisine }] : []),
+    ...(row.cuisine ? [{ label: 'Cuisine', value: titleCased(row.cuisine) }] : []),
     ...(row.calories !== null ? [{ label: 'Calories', value: `${row.calories} per serving` }] : []),
     ...(ratingCount > 0
       ? [
@@ -68,7 +69,7 @@ export function recipeItem(row: RecipeRow & { tally?: number }): PublicItem {
       serves: row.serves,
       keywords: row.tags,
       category: null,
-      cuisine: row.cuisine,
+      cuisine: row.cuisine ? titleCased(row.cuisine) : null,
       calories: row.calories,
       rating: ratingCount > 0 ? { value: ratingValue, count: ratingCount } : null,
     },
