@@ -25,10 +25,10 @@ import { spawnPlatform } from './load/platform.ts';
 import { createPostgresDatabases, postgresUnreachable } from './load/postgres.ts';
 import { runFacts } from './load/run-facts.ts';
 import type { ServerProcess } from './load/server-process.ts';
-import { cpuMeter } from './party/cpu.ts';
 import { party, STEPS, type Step } from './party/flow.ts';
 import { type LayoutResult, printComparison, printLayout } from './party/report.ts';
 import { trafficCounter } from './party/traffic.ts';
+import { cpuMeter } from './support/cpu.ts';
 import { runMain } from './support/run.ts';
 
 const SERVICES: readonly ServiceName[] = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];

@@ -2,8 +2,8 @@
 // what every process did per step (CPU milliseconds, mean per party) and while idle, and the
 // calls between services and the new connections the proxy saw.
 import { formatMs, percentilesOf } from '../load/percentiles.ts';
+import type { CpuTime } from '../support/cpu.ts';
 import { formatTable } from '../support/stats.ts';
-import type { CpuTime } from './cpu.ts';
 import { STEPS, type Step } from './flow.ts';
 import { sumTraffic, type Traffic } from './traffic.ts';
 
