@@ -9,7 +9,7 @@
 // reports what each process did: its CPU time per step and while idle, and the calls between
 // services and new connections the proxy saw.
 //
-//   npm run bench:party                      # 15 parties per layout after one warm-up
+//   npm run bench:party                      # 15 parties per layout after 5 warm-up parties
 //   npm run bench:party -- --parties 30 --idle 10
 //   npm run bench:party -- --profile /tmp/party-profiles   # a .cpuprofile per process and layout
 
@@ -149,7 +149,7 @@ runMain(async () => {
   const { values } = parseArgs({
     options: {
       parties: { type: 'string', default: '15' },
-      warmup: { type: 'string', default: '1' },
+      warmup: { type: 'string', default: '5' },
       idle: { type: 'string', default: '10' },
       profile: { type: 'string' },
     },
