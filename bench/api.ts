@@ -22,6 +22,7 @@ import { spawnPlatform } from './load/platform.ts';
 import { createPostgresDatabases, postgresUnreachable } from './load/postgres.ts';
 import { loadAverage, runFacts } from './load/run-facts.ts';
 import { type ServerProcess, spawnServer } from './load/server-process.ts';
+import { cpuOf } from './support/cpu.ts';
 import { runMain } from './support/run.ts';
 import { formatTable } from './support/stats.ts';
 import { withTempDir } from './support/temp-dir.ts';
@@ -46,6 +47,8 @@ interface Measured {
   app: AppName;
   platform: CannonResult;
   baseline: CannonResult;
+  /** CPU time per request of each server process, all its threads (µs). */
+  cpuPerRequest: { platform: number; baseline: number };
 }
 
 async function main() {
@@ -100,10 +103,11 @@ async function main() {
         accessToken: user.accessToken,
         userId: user.userId,
         limit: PAGE_SIZE,
-        targets: targets.map(({ app, path, statements }) => ({
+        targets: targets.map(({ app, path, statements, pageAt }) => ({
           app,
           path,
           statements,
+          pageAt,
           databaseUrl: urls[app],
         })),
       };
@@ -156,18 +160,32 @@ async function main() {
       for (const target of targets) {
         await load(baseline, target, WARMUP_SECONDS);
         await load(platform, target, WARMUP_SECONDS);
-        const bare1 = await load(baseline, target, halves[0]);
-        const app1 = await load(platform, target, halves[0]);
-        const app2 = await load(platform, target, halves[1]);
-        const bare2 = await load(baseline, target, halves[1]);
+        // CPU time of each server while it is loaded: on a shared machine the rate depends on
+        // how much of the cores the others leave, the CPU a request costs does not.
+        const cpuMs = { platform: 0, baseline: 0 };
+        const timed = async (server: ServerProcess, which: keyof typeof cpuMs, seconds: number) => {
+          const before = cpuOf(server.pid).all;
+          const result = await load(server, target, seconds);
+          cpuMs[which] += cpuOf(server.pid).all - before;
+          return result;
+        };
+        const bare1 = await timed(baseline, 'baseline', halves[0]);
+        const app1 = await timed(platform, 'platform', halves[0]);
+        const app2 = await timed(platform, 'platform', halves[1]);
+        const bare2 = await timed(baseline, 'baseline', halves[1]);
         const app = combine(app1, app2);
         const bare = combine(bare1, bare2);
+        const cpuPerRequest = {
+          platform: (cpuMs.platform * 1000) / app.total,
+          baseline: (cpuMs.baseline * 1000) / bare.total,
+        };
         print(
           `${target.app.padEnd(10)} app ${formatCount(app.requestsPerSecond).padStart(6)}/s p99 ${ms(app.latency.p99)} ms, ` +
             `baseline ${formatCount(bare.requestsPerSecond).padStart(6)}/s p99 ${ms(bare.latency.p99)} ms: ` +
-            `${(app.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}`,
+            `${(app.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}; CPU per request ` +
+            `${formatCount(cpuPerRequest.platform)} µs against ${formatCount(cpuPerRequest.baseline)} µs`,
         );
-        measured.push({ app: target.app, platform: app, baseline: bare });
+        measured.push({ app: target.app, platform: app, baseline: bare, cpuPerRequest });
       }
       print(`load average (1 min) at the end: ${loadAverage()}`);
       report(measured, targets, sizes, options.seconds);
@@ -265,8 +283,21 @@ function report(
   print(formatTable(rows));
 
   print(`\naim: at least ${AIM_RATIO} of the bare baseline's requests per second\n`);
-  const aim: string[][] = [['', 'app req/s', 'bare req/s', 'ratio', 'met', 'app p99 ms', 'bare p99 ms']];
-  for (const { app, platform, baseline } of measured) {
+  const aim: string[][] = [
+    [
+      '',
+      'app req/s',
+      'bare req/s',
+      'ratio',
+      'met',
+      'app p99 ms',
+      'bare p99 ms',
+      'app CPU µs/req',
+      'bare CPU µs/req',
+      'bare / app CPU',
+    ],
+  ];
+  for (const { app, platform, baseline, cpuPerRequest } of measured) {
     const ratio = platform.requestsPerSecond / baseline.requestsPerSecond;
     aim.push([
       ENDPOINT[app],
@@ -276,9 +307,16 @@ function report(
       ratio >= AIM_RATIO ? 'yes' : 'no',
       ms(platform.latency.p99),
       ms(baseline.latency.p99),
+      formatCount(cpuPerRequest.platform),
+      formatCount(cpuPerRequest.baseline),
+      (cpuPerRequest.baseline / cpuPerRequest.platform).toFixed(2),
     ]);
   }
   print(formatTable(aim));
+  print(
+    '\nCPU per request: each server process, all threads (/proc schedstat), over its measured halves. ' +
+      'PostgreSQL and the load generator are not in it.',
+  );
 }
 
 runMain(main);

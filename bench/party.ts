@@ -5,21 +5,30 @@
 // PostgreSQL databases, in one run. Services in five processes reach each other through the
 // proxy with their HTTP clients, as in docs/deploying.md.
 //
-//   npm run bench:party                  # 15 parties per layout after one warm-up
-//   npm run bench:party -- --parties 30
+// Besides the wall-clock times (which on a shared 2-core machine mostly say how busy it was) it
+// reports what each process did: its CPU time per step and while idle, and the calls between
+// services and new connections the proxy saw.
+//
+//   npm run bench:party                      # 15 parties per layout after 5 warm-up parties
+//   npm run bench:party -- --parties 30 --idle 10
+//   npm run bench:party -- --profile /tmp/party-profiles   # a .cpuprofile per process and layout
+
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ServiceName } from '../src/platform/config.ts';
-import { type ApiAnswer, joinFamily } from '../test/support/family.ts';
 import { type PathProxy, startPathProxy } from '../test/support/proxy.ts';
 import { Cleanup } from './load/cleanup.ts';
-import { formatMs, percentilesOf } from './load/percentiles.ts';
 import { spawnPlatform } from './load/platform.ts';
 import { createPostgresDatabases, postgresUnreachable } from './load/postgres.ts';
 import { runFacts } from './load/run-facts.ts';
+import type { ServerProcess } from './load/server-process.ts';
+import { party, STEPS, type Step } from './party/flow.ts';
+import { type LayoutResult, printComparison, printLayout } from './party/report.ts';
+import { trafficCounter } from './party/traffic.ts';
+import { cpuMeter } from './support/cpu.ts';
 import { runMain } from './support/run.ts';
 
 const SERVICES: readonly ServiceName[] = ['identity', 'ai', 'hollowtown', 'recipes', 'family'];
@@ -30,191 +39,39 @@ const PREFIX: Record<ServiceName, string> = {
   recipes: '/recipes',
   family: '/family',
 };
-const STEPS = [
-  'create family, invite and accept twice',
-  'event with the family (Hollowtown asks Family Planner)',
-  'a recipe in each app',
-  'add both recipes to the event (one read from HowToCookAtHome)',
-  'family shopping list (reads recipes, writes Family Planner)',
-  'a member checks an item off',
-  'share the recipe to HowToCookAtHome',
-  'family calendar (events from Hollowtown)',
-] as const;
-type Step = (typeof STEPS)[number];
+type Layout = LayoutResult['layout'];
 
-interface Person {
-  username: string;
-  headers: Record<string, string>;
+interface Options {
+  parties: number;
+  warmup: number;
+  idleSeconds: number;
+  profileDir?: string;
 }
 
-async function call(base: string, who: Person | null, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(who?.headers ?? {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined } as ApiAnswer;
-}
-
-function expectStatus(answer: ApiAnswer, status: number, what: string): ApiAnswer {
-  if (answer.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer;
-}
-
-async function person(base: string, name: string): Promise<Person> {
-  const username = `${name}_${randomBytes(5).toString('hex')}`;
-  const answer = expectStatus(
-    await call(base, null, 'POST', '/calos/api/auth/register', {
-      username,
-      email: `${username}@example.test`,
-      password: 'correct horse battery staple',
-    }),
-    201,
-    'register',
-  );
-  return { username, headers: { authorization: `Bearer ${answer.body.access_token}` } };
-}
-
-/** One party, each step timed (milliseconds). */
-async function party(base: string): Promise<Record<Step, number>> {
-  const [mom, dad, kid] = await Promise.all([person(base, 'mom'), person(base, 'dad'), person(base, 'kid')]);
-  const api = (who: Person, method: 'GET' | 'POST', path: string, body?: unknown) =>
-    call(base, who, method, path, body);
-  const times = {} as Record<Step, number>;
-  const timed = async <T>(step: Step, work: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
-    const value = await work();
-    times[step] = performance.now() - started;
-    return value;
-  };
-
-  const familyId = await timed(STEPS[0], async () => {
-    const made = expectStatus(
-      await api(mom, 'POST', '/family/api/families', { family_name: 'The Bench Family' }),
-      201,
-      'family',
-    );
-    const id = made.body.family_id as string;
-    await joinFamily(api, { familyId: id, admin: mom, invitee: dad, login: dad.username, role: 'parent' });
-    await joinFamily(api, { familyId: id, admin: mom, invitee: kid, login: kid.username, role: 'child' });
-    return id;
-  });
-  const eventId = await timed(STEPS[1], async () => {
-    const event = await api(mom, 'POST', '/hollowtown/api/events', {
-      family_id: familyId,
-      event_name: 'Bench party',
-      event_type: 'party',
-      event_date: '2026-10-31',
-      guest_count: 8,
-    });
-    return expectStatus(event, 201, 'event').body.event_id as string;
-  });
-  const [momsRecipe, dadsRecipe] = await timed(STEPS[2], () =>
-    Promise.all([
-      api(mom, 'POST', '/hollowtown/api/recipes/spooky', {
-        recipe_name: 'Cobweb cake',
-        serves: 4,
-        ingredients: ['200 g flour', '2 eggs'],
-      }).then((a) => expectStatus(a, 201, 'spooky recipe').body.recipe_id as string),
-      api(dad, 'POST', '/recipes/api/recipes', {
-        recipe_name: 'Bone broth',
-        difficulty: 'easy',
-        serves: 4,
-        ingredients: ['1 l water', '500 g bones'],
-      }).then((a) => expectStatus(a, 201, 'recipe').body.recipe_id as string),
-    ]),
-  );
-  await timed(STEPS[3], async () => {
-    expectStatus(
-      await api(mom, 'POST', `/hollowtown/api/events/${eventId}/recipes`, {
-        domain: 'hollowtown',
-        recipe_id: momsRecipe,
-      }),
-      201,
-      'add spooky recipe',
-    );
-    expectStatus(
-      await api(dad, 'POST', `/hollowtown/api/events/${eventId}/recipes`, {
-        domain: 'recipes',
-        recipe_id: dadsRecipe,
-      }),
-      201,
-      'add recipe',
-    );
-  });
-  const listId = await timed(STEPS[4], async () => {
-    const made = await api(mom, 'POST', `/hollowtown/api/events/${eventId}/shopping-list`);
-    return expectStatus(made, 201, 'shopping list').body.list_id as string;
-  });
-  const list = expectStatus(await api(kid, 'GET', `/family/api/shopping-lists/${listId}`), 200, 'list');
-  await timed(STEPS[5], async () => {
-    const item = list.body.items[0] as { item_id: string };
-    const response = await fetch(`${base}/family/api/shopping-lists/${listId}/items/${item.item_id}`, {
-      method: 'PATCH',
-      headers: {
-        ...dad.headers,
-        'content-type': 'application/json',
-        'idempotency-key': randomBytes(8).toString('hex'),
-      },
-      body: JSON.stringify({ checked: true }),
-    });
-    await response.text();
-    if (response.status !== 200) throw new Error(`check-off: ${response.status}`);
-  });
-  await timed(STEPS[6], async () => {
-    const shared = await api(mom, 'POST', `/hollowtown/api/recipes/spooky/${momsRecipe}/share`, {
-      to: 'recipes',
-    });
-    if (shared.status !== 200 && shared.status !== 201)
-      throw new Error(`share: ${shared.status} ${JSON.stringify(shared.body)}`);
-  });
-  await timed(STEPS[7], async () => {
-    expectStatus(
-      await api(
-        kid,
-        'GET',
-        `/family/api/calendar?family_id=${familyId}&from=2026-10-01T00:00:00Z&to=2026-11-30T00:00:00Z`,
-      ),
-      200,
-      'calendar',
-    );
-  });
-  return times;
-}
-
-async function measure(layout: 'one process' | 'five processes', parties: number) {
+async function measure(layout: Layout, options: Options): Promise<LayoutResult> {
   const cleanup = new Cleanup();
   try {
-    return await measureIn(layout, parties, cleanup);
+    return await measureIn(layout, options, cleanup);
   } finally {
     await cleanup.release();
   }
 }
 
-async function measureIn(
-  layout: 'one process' | 'five processes',
-  parties: number,
-  cleanup: Cleanup,
-): Promise<Record<Step, number[]>> {
+async function measureIn(layout: Layout, options: Options, cleanup: Cleanup): Promise<LayoutResult> {
   const databases = await createPostgresDatabases(['identity', 'hollowtown', 'recipes', 'family']);
   cleanup.add('databases', () => databases.drop());
-  const proxy: PathProxy = await startPathProxy({});
+  const traffic = trafficCounter();
+  const proxy: PathProxy = await startPathProxy({}, traffic.observer);
   cleanup.add('proxy', () => proxy.close());
   const dataDir = mkdtempSync(path.join(tmpdir(), 'calos-bench-party-'));
   cleanup.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
-  const serviceToken = randomBytes(32).toString('hex');
-  const masterKey = randomBytes(32).toString('hex');
   const common = {
     ...databases.env,
-    CALOS_SERVICE_TOKEN: serviceToken,
-    CALOS_MASTER_KEY: masterKey,
+    CALOS_SERVICE_TOKEN: randomBytes(32).toString('hex'),
+    CALOS_MASTER_KEY: randomBytes(32).toString('hex'),
   };
   const groups = layout === 'one process' ? [SERVICES] : SERVICES.map((s) => [s]);
+  const servers: { name: string; server: ServerProcess }[] = [];
   for (const services of groups) {
     const alone = services.length === 1;
     const server = await spawnPlatform({
@@ -230,42 +87,89 @@ async function measureIn(
     });
     cleanup.add(services.join(', '), () => server.stop());
     for (const service of services) proxy.route(PREFIX[service], server.url);
+    servers.push({ name: alone ? (services[0] as string) : 'all five', server });
   }
-  await party(proxy.url); // warm-up: connections, JIT, caches
-  const samples = Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
-  for (let i = 0; i < parties; i++) {
-    const times = await party(proxy.url);
-    for (const step of STEPS) samples[step].push(times[step]);
+  const meter = cpuMeter({
+    ...Object.fromEntries(servers.map(({ name, server }) => [name, server.pid])),
+    'benchmark (people + proxy)': process.pid,
+  });
+
+  // Warm-up: connections, caches, and the JIT, which each process does on its own.
+  for (let i = 0; i < options.warmup; i++) await party(proxy.url);
+  // Idle: what the processes do with nobody using them (background loops, polls between them).
+  traffic.take();
+  const idleStop = meter.start();
+  await new Promise((resolve) => setTimeout(resolve, options.idleSeconds * 1000));
+  const idleCpu = idleStop();
+  const idleTraffic = traffic.take();
+
+  const result: LayoutResult = {
+    layout,
+    parties: options.parties,
+    idleSeconds: options.idleSeconds,
+    idleCpu,
+    idleTraffic,
+    processes: meter.names,
+    times: Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>,
+    cpu: Object.fromEntries(STEPS.map((s) => [s, []])) as unknown as LayoutResult['cpu'],
+    traffic: Object.fromEntries(STEPS.map((s) => [s, []])) as unknown as LayoutResult['traffic'],
+  };
+  const around = async <T>(step: Step, work: () => Promise<T>): Promise<T> => {
+    traffic.take();
+    const stop = meter.start();
+    const value = await work();
+    result.cpu[step].push(stop());
+    result.traffic[step].push(traffic.take());
+    return value;
+  };
+  const parties = async () => {
+    for (let i = 0; i < options.parties; i++) {
+      const times = await party(proxy.url, around);
+      for (const step of STEPS) result.times[step].push(times[step]);
+    }
+  };
+  if (options.profileDir) {
+    // Every server records a profile of the same stretch: the measured parties.
+    const dir = options.profileDir;
+    const tag = layout === 'one process' ? 'one' : 'five';
+    const profiled = servers.reduceRight<() => Promise<unknown>>(
+      (work, { name, server }) =>
+        () =>
+          server.profile(path.join(dir, `${tag}-${name.replace(/\s+/g, '-')}.cpuprofile`), work),
+      parties,
+    );
+    await profiled();
+  } else {
+    await parties();
   }
-  return samples;
+  return result;
 }
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { parties: { type: 'string', default: '15' } } });
+  const { values } = parseArgs({
+    options: {
+      parties: { type: 'string', default: '15' },
+      warmup: { type: 'string', default: '5' },
+      idle: { type: 'string', default: '10' },
+      profile: { type: 'string' },
+    },
+  });
   const parties = Number(values.parties);
+  const idleSeconds = Number(values.idle);
+  const warmup = Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 1) throw new Error('--warmup takes a positive integer');
   if (!Number.isInteger(parties) || parties < 1) throw new Error('--parties takes a positive integer');
+  if (!Number.isInteger(idleSeconds) || idleSeconds < 1)
+    throw new Error('--idle takes whole seconds, at least 1');
   const unreachable = await postgresUnreachable();
   if (unreachable) throw new Error(unreachable);
+  if (values.profile) mkdirSync(values.profile, { recursive: true });
   for (const line of runFacts('bench:party')) console.log(line);
-  {
-    const one = await measure('one process', parties);
-    const five = await measure('five processes', parties);
-    console.log(`\n${parties} parties per layout, milliseconds (p50 / p90):\n`);
-    console.log('| step | one process | five processes | five / one (p50) |');
-    console.log('| --- | ---: | ---: | ---: |');
-    let totalOne = 0;
-    let totalFive = 0;
-    for (const step of STEPS) {
-      const a = percentilesOf(one[step]);
-      const b = percentilesOf(five[step]);
-      totalOne += a.p50;
-      totalFive += b.p50;
-      console.log(
-        `| ${step} | ${formatMs(a.p50)} / ${formatMs(a.p90)} | ${formatMs(b.p50)} / ${formatMs(b.p90)} | ${(b.p50 / a.p50).toFixed(2)} |`,
-      );
-    }
-    console.log(
-      `| **the whole party (sum of p50)** | ${formatMs(totalOne)} | ${formatMs(totalFive)} | ${(totalFive / totalOne).toFixed(2)} |`,
-    );
-  }
+  const options = { parties, warmup, idleSeconds, profileDir: values.profile };
+  const one = await measure('one process', options);
+  const five = await measure('five processes', options);
+  printComparison(one, five);
+  printLayout(one);
+  printLayout(five);
+  if (values.profile) console.log(`\nCPU profiles: ${values.profile}`);
 });

@@ -44,8 +44,15 @@ function cursor(list: string, key: unknown[], filters?: Record<string, unknown>)
   return Buffer.from(JSON.stringify(wire)).toString('base64url');
 }
 
+interface Summary {
+  votes: number;
+  has_voted: boolean;
+  moderation: { state: string; reason: string | null } | null;
+}
+const NO_VOTES: Summary = { votes: 0, has_voted: false, moderation: null };
+
 /** The page each app answers: its item fields, and what its cursor holds. */
-function pageOf(app: AppName, rows: Row[], plan: BaselinePlan) {
+function pageOf(app: AppName, rows: Row[], plan: BaselinePlan, votes: Map<unknown, Summary>) {
   const hasMore = rows.length > plan.limit;
   const pageRows = hasMore ? rows.slice(0, plan.limit) : rows;
   const last = pageRows[pageRows.length - 1];
@@ -70,6 +77,7 @@ function pageOf(app: AppName, rows: Row[], plan: BaselinePlan) {
           ai_model: r.ai_model,
           created_at: r.created_at,
           updated_at: r.updated_at,
+          ...(votes.get(r.recipe_id) ?? NO_VOTES),
         })),
         next_cursor:
           hasMore && last ? cursor('hollowtown.recipes:new', [last.cursor_at, last.recipe_id]) : null,
@@ -102,8 +110,10 @@ function pageOf(app: AppName, rows: Row[], plan: BaselinePlan) {
             is_published: r.is_published,
             is_mine: r.user_id === plan.userId,
             source: r.source,
+            source_url: r.source_url,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            ...(votes.get(r.recipe_id) ?? NO_VOTES),
           };
         }),
         next_cursor:
@@ -111,7 +121,14 @@ function pageOf(app: AppName, rows: Row[], plan: BaselinePlan) {
       };
     case 'family':
       return {
-        items: pageRows.map(({ cursor_at: _, ...item }) => item),
+        // Without reminders, which the response schema leaves out.
+        items: pageRows.map(
+          ({ cursor_at: _, recurrence_start: __, reminders: ___, due_date, due_on, ...item }) => ({
+            ...item,
+            due_date: due_on ?? (due_date instanceof Date ? due_date.toISOString() : null),
+            due_all_day: due_on !== null,
+          }),
+        ),
         next_cursor:
           hasMore && last
             ? cursor('family.todo-items', [last.cursor_at, last.item_id], { listId: last.list_id })
@@ -133,9 +150,10 @@ serveInChild(async () => {
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10, types });
     pool.on('error', () => undefined);
     pools.push(pool);
-    const checks = target.statements.slice(0, -1);
-    const read = target.statements[target.statements.length - 1];
-    if (!read) throw new Error(`no statements for ${target.app}`);
+    const checks = target.statements.slice(0, target.pageAt);
+    const read = target.statements[target.pageAt];
+    const summaries = target.statements.slice(target.pageAt + 1);
+    if (!read) throw new Error(`no page statement for ${target.app}`);
     const route = target.path.split('?')[0] ?? target.path;
     app.get(route, async (request, reply) => {
       if (request.headers.authorization !== authorization) return reply.status(401).send({ error: 'no' });
@@ -146,7 +164,22 @@ serveInChild(async () => {
         if (rows.length === 0) return reply.status(404).send({ error: 'not found' });
       }
       const { rows } = await pool.query<Row>(read.text, read.params);
-      return pageOf(target.app, rows, plan);
+      // The page's votes: the statement's id list is this page's item ids.
+      const votes = new Map<unknown, Summary>();
+      const ids = rows.slice(0, plan.limit).map((r) => r.recipe_id);
+      for (const summary of summaries) {
+        const params = summary.params.map((p) => (Array.isArray(p) ? ids : p));
+        const { rows: found } = await pool.query<Row>(summary.text, params);
+        for (const v of found) {
+          const held = v.state === 'hidden' || v.state === 'removed';
+          votes.set(v.item_id, {
+            votes: v.votes as number,
+            has_voted: v.has_voted as boolean,
+            moderation: held ? { state: v.state as string, reason: v.reason as string | null } : null,
+          });
+        }
+      }
+      return pageOf(target.app, rows, plan, votes);
     });
   }
 

@@ -37,8 +37,13 @@ export interface ListTarget {
   app: AppName;
   /** Path and query string, the same on the platform and on the baseline. */
   path: string;
-  /** The statements one request runs, in order (the last one reads the page). */
+  /**
+   * The statements one request runs, in order: access checks (no row, no page), the page, then
+   * the page's item summaries (votes, the viewer's vote, moderation) for the page's item ids.
+   */
   statements: Statement[];
+  /** Which statement reads the page. */
+  pageAt: number;
 }
 
 /** A target with the page the app's service answered when its SQL was captured (Dates and all). */
@@ -150,6 +155,12 @@ async function callList(app: AppName, db: Database, context: TargetContext): Pro
   }
 }
 
+/**
+ * Where each list's page statement is: the todo items after their access check
+ * (findAccessibleList); both recipe lists first, then their votes (community.summaries).
+ */
+const PAGE_AT: Record<AppName, number> = { hollowtown: 0, recipes: 0, family: 1 };
+
 export function pathOf(app: AppName, listId: string): string {
   switch (app) {
     case 'hollowtown':
@@ -170,8 +181,15 @@ export async function captureTargets(context: TargetContext): Promise<CapturedTa
     try {
       const db = new RecordingDatabase(app, client);
       const answer = await callList(app, db, context);
-      if (db.statements.length === 0) throw new Error(`bench:api: the ${app} list ran no SQL`);
-      targets.push({ app, path: pathOf(app, context.listId), statements: db.statements, answer });
+      if (db.statements.length <= PAGE_AT[app])
+        throw new Error(`bench:api: the ${app} list ran ${db.statements.length} statements, not its page`);
+      targets.push({
+        app,
+        path: pathOf(app, context.listId),
+        statements: db.statements,
+        pageAt: PAGE_AT[app],
+        answer,
+      });
     } finally {
       await client.end();
     }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IdentityClient, planCacheFor } from '../identity/client.ts';
 import type { AiConfig } from '../platform/ai-config.ts';
-import { authenticateRequests } from '../platform/auth/guard.ts';
+import { authenticationHook } from '../platform/auth/guard.ts';
 import type { ServiceContext, ServiceDefinition, ServiceInstance } from '../platform/http/service.ts';
 import { createOutboxConsumer } from '../platform/outbox-consumer.ts';
 import type { AiClient } from './client.ts';
@@ -106,7 +106,7 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
       registerOpsRoutes(app, deps);
       // Everything else needs a CALOS access token.
       app.register(async (scope) => {
-        scope.addHook('onRequest', authenticateRequests(context.verifier));
+        scope.addHook('onRequest', authenticationHook(context.verifier));
         // Each front door answers errors in its own dialect, so its own clients show them.
         scope.register(async (ollama) => {
           ollama.setErrorHandler(ollamaErrorHandler);

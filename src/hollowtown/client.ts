@@ -66,7 +66,7 @@ export interface RecipeEventPayload {
 export interface HollowtownOutboxClient {
   /** Events after this consumer's cursor, oldest first. */
   pull(consumer: string, limit: number): Promise<HollowtownOutboxEvent[]>;
-  /** Moves the consumer's cursor past an event it has applied. */
+  /** Moves the consumer's cursor past an event it has applied (and every event before it). */
   ack(consumer: string, eventId: number): Promise<void>;
   /** Calls `listener` when new events are committed (NOTIFY); resolves once listening, with an unsubscribe. */
   onEvents(listener: () => void): Promise<() => Promise<void>>;

@@ -135,7 +135,7 @@ export interface OutboxEvent {
 export interface OutboxClient {
   /** Events after this consumer's cursor, oldest first. */
   pull(consumer: string, limit: number): Promise<OutboxEvent[]>;
-  /** Moves the consumer's cursor past an event it has applied. */
+  /** Moves the consumer's cursor past an event it has applied (and every event before it). */
   ack(consumer: string, eventId: number): Promise<void>;
 }
 

@@ -32,4 +32,36 @@ describe('an outbox consumer', () => {
     expect(handled).toEqual([1, 2, 1]);
     await consumer.stop();
   });
+
+  it('acknowledges once per batch, the last event applied; after a failure, what was applied before it', async () => {
+    const events = [1, 2, 3, 4, 5].map((eventId) => ({ eventId, topic: 'any' }));
+    let cursor = 0;
+    const acks: number[] = [];
+    const handled: number[] = [];
+    let failOn: number | undefined = 4;
+    const consumer = createOutboxConsumer({
+      name: 'test',
+      source: {
+        pull: async (_consumer, limit) => events.filter((e) => e.eventId > cursor).slice(0, limit),
+        ack: async (_consumer, eventId) => {
+          acks.push(eventId);
+          cursor = Math.max(cursor, eventId);
+        },
+      },
+      handle: async (event) => {
+        if (event.eventId === failOn) throw new Error('not now');
+        handled.push(event.eventId);
+      },
+      logger: createLogger({ logLevel: 'silent' }),
+      batchSize: 10,
+    });
+    await expect(consumer.drain()).rejects.toThrow('not now');
+    expect(acks).toEqual([3]);
+    failOn = undefined;
+    expect(await consumer.drain()).toBe(2);
+    expect(handled).toEqual([1, 2, 3, 4, 5]);
+    expect(acks).toEqual([3, 5]);
+    expect(await consumer.drain()).toBe(0);
+    expect(acks).toEqual([3, 5]);
+  });
 });

@@ -1,10 +1,17 @@
 // Consumes another service's outbox at least once: pull a batch after this consumer's cursor,
-// apply each event (handlers must be idempotent), acknowledge, repeat. Polls on an interval
-// and wakes early when `wake` signals (e.g. a LISTEN on the producer's channel).
+// apply each event (handlers must be idempotent), acknowledge the last one applied, repeat.
+// Polls on an interval and wakes early when `wake` signals (e.g. a LISTEN on the producer's
+// channel).
 import type { Logger } from './logger.ts';
 
 export interface OutboxSource<Event extends { eventId: number }> {
+  /** The events after the consumer's cursor, oldest (lowest eventId) first. */
   pull(consumer: string, limit: number): Promise<Event[]>;
+  /**
+   * Acknowledges `eventId` and every event of the last pull before it. The consumer calls it
+   * once per batch, with the last event it applied: for a service in another process, one call
+   * instead of one per event.
+   */
   ack(consumer: string, eventId: number): Promise<void>;
 }
 
@@ -60,12 +67,20 @@ export function createOutboxConsumer<Event extends { eventId: number }>(
     let applied = 0;
     for (;;) {
       const events = await options.source.pull(options.name, batchSize);
-      for (const event of events) {
-        await options.handle(event);
-        await options.source.ack(options.name, event.eventId);
-        reapplyLater(event);
-        applied++;
+      let last: Event | undefined;
+      try {
+        for (const event of events) {
+          await options.handle(event);
+          last = event;
+          reapplyLater(event);
+          applied++;
+        }
+      } catch (error) {
+        // What was applied before the failure stays applied; the rest comes again.
+        if (last) await options.source.ack(options.name, last.eventId).catch(() => undefined);
+        throw error;
       }
+      if (last) await options.source.ack(options.name, last.eventId);
       if (events.length < batchSize) return applied;
     }
   };

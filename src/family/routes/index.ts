@@ -1,7 +1,7 @@
 // Every HTTP route of the Family Planner service, under /family.
 import type { Affiliate } from '../../affiliate/index.ts';
 import { registerAffiliateRoutes } from '../../affiliate/routes.ts';
-import { authenticateRequests } from '../../platform/auth/guard.ts';
+import { authenticationHook } from '../../platform/auth/guard.ts';
 import type { App, ServiceContext } from '../../platform/http/service.ts';
 import type { CalendarService } from '../service/calendar.ts';
 import type { CalendarLinkService } from '../service/calendar-links.ts';
@@ -45,7 +45,7 @@ export function registerFamilyPlannerRoutes(
   context: Pick<ServiceContext, 'verifier'>,
   services: FamilyServices,
 ): void {
-  app.addHook('onRequest', authenticateRequests(context.verifier));
+  app.addHook('onRequest', authenticationHook(context.verifier));
   registerFamilyRoutes(app, services.families);
   registerInvitationRoutes(app, services.invitations);
   registerMessageRoutes(app, services.messages, services.affiliate);

@@ -2,7 +2,7 @@
 import { registerAffiliateRoutes } from '../../affiliate/routes.ts';
 import { registerCommunityRoutes } from '../../community/routes.ts';
 import { registerIngredientParseRoute } from '../../ingredients/schemas.ts';
-import { authenticateRequests, type TokenVerifier } from '../../platform/auth/guard.ts';
+import { authenticationHook, type TokenVerifier } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { HollowtownServices } from '../index.ts';
 import { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
@@ -21,7 +21,7 @@ export function registerHollowtownRoutes(
   verifier: TokenVerifier,
   services: HollowtownServices,
 ): void {
-  app.addHook('onRequest', authenticateRequests(verifier));
+  app.addHook('onRequest', authenticationHook(verifier));
   registerRecipeRoutes(app, services.recipes);
   registerIngredientParseRoute(app, {
     limits: INGREDIENT_LIMITS,

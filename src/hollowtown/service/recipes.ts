@@ -101,10 +101,29 @@ export const toRecipe = (row: RecipeRow): SpookyRecipe => ({
 
 const NO_VOTES: ItemSummary = { votes: 0, has_voted: false, moderation: null };
 
-export const toRecipeView = (row: RecipeRow, viewerId: string, summary = NO_VOTES): RecipeView => {
-  const { user_id, ...recipe } = toRecipe(row);
-  return { ...recipe, is_mine: user_id === viewerId, ...summary };
-};
+// One object per row, built once: a list page shapes every row this way (no copies by spreads).
+export const toRecipeView = (row: RecipeRow, viewerId: string, summary = NO_VOTES): RecipeView => ({
+  recipe_id: row.recipe_id,
+  recipe_name: row.recipe_name,
+  description: row.description,
+  spookiness_level: row.spookiness_level,
+  difficulty: row.difficulty,
+  ingredients: row.ingredients,
+  instructions: row.instructions,
+  prep_time_minutes: row.prep_time_minutes,
+  serves: row.serves,
+  tags: row.tags,
+  image_url: row.image_url,
+  is_published: row.is_published,
+  source: row.source,
+  ai_model: row.ai_model,
+  created_at: row.created_at,
+  updated_at: row.updated_at,
+  is_mine: row.user_id === viewerId,
+  votes: summary.votes,
+  has_voted: summary.has_voted,
+  moderation: summary.moderation,
+});
 
 /** The stored fields of a new recipe, with defaults and normalised tags and ingredients. */
 export function recipeFields(input: RecipeInput): RecipeFields {

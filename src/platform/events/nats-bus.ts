@@ -160,10 +160,12 @@ export async function openNatsBus(options: {
           }
           return events.sort((a, b) => a.eventId - b.eventId);
         },
+        // Every message of the last pull up to eventId (the consumer applies them in order and
+        // acknowledges the last one it applied).
         async ack(_consumer, eventId) {
-          const message = unacked.get(eventId);
-          unacked.delete(eventId);
-          await message?.ackAck();
+          const applied = [...unacked].filter(([id]) => id <= eventId);
+          for (const [id] of applied) unacked.delete(id);
+          await Promise.all(applied.map(([, message]) => message.ackAck()));
         },
       };
     },

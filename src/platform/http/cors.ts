@@ -11,7 +11,7 @@ export function allowWebOrigins(app: App, hosts: ReadonlyMap<string, ServiceName
     const origin = request.headers.origin;
     return typeof origin === 'string' && isWebOrigin(hosts, origin) ? origin : undefined;
   };
-  const allow = async (request: FastifyRequest, reply: FastifyReply) => {
+  const allow = (request: FastifyRequest, reply: FastifyReply) => {
     const origin = allowed(request);
     if (!origin) return;
     reply.header('access-control-allow-origin', origin);
@@ -19,9 +19,16 @@ export function allowWebOrigins(app: App, hosts: ReadonlyMap<string, ServiceName
     reply.header('vary', 'origin');
   };
   // onRequest for streams, which write their own head (openSse takes the reply's headers);
-  // onSend, so that errors (a 401 from the token check) carry the headers too.
-  app.addHook('onRequest', allow);
-  app.addHook('onSend', allow);
+  // onSend, so that errors (a 401 from the token check) carry the headers too. Callback-style:
+  // every request passes both, and most carry no Origin.
+  app.addHook('onRequest', (request, reply, done) => {
+    allow(request, reply);
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    allow(request, reply);
+    done(null, payload);
+  });
   app.options('/*', { schema: { hide: true } }, async (request, reply) => {
     if (!allowed(request)) return reply.status(204).send();
     return reply

@@ -61,12 +61,16 @@ export function findInvalidText(value: unknown, field: string, depth = 0): Inval
 export const invalidTextError = ({ field, problem }: InvalidText) =>
   PlatformErrors.invalidText(field, PROBLEMS[problem]);
 
-/** preValidation: the parsed body, query, path parameters and headers, before any schema. */
-export async function refuseInvalidText(request: FastifyRequest): Promise<void> {
+/** preValidation (callback form): the parsed body, query, path parameters and headers, before any schema. */
+export function refuseInvalidText(
+  request: FastifyRequest,
+  _reply: unknown,
+  done: (error?: Error) => void,
+): void {
   const found =
     findInvalidText(request.params, 'params') ??
     findInvalidText(request.query, 'query') ??
     findInvalidText(request.body, 'body') ??
     findInvalidText(request.headers, 'headers');
-  if (found) throw invalidTextError(found);
+  done(found ? invalidTextError(found) : undefined);
 }

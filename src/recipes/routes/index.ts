@@ -1,7 +1,7 @@
 // Every HTTP route of HowToCookAtHome, under /recipes. Every route needs a signed-in user.
 import { registerCommunityRoutes } from '../../community/routes.ts';
 import { registerIngredientParseRoute } from '../../ingredients/schemas.ts';
-import { authenticateRequests, requireUser, type TokenVerifier } from '../../platform/auth/guard.ts';
+import { authenticationHook, requireUser, type TokenVerifier } from '../../platform/auth/guard.ts';
 import type { App } from '../../platform/http/service.ts';
 import type { RecipesServices } from '../index.ts';
 import { INGREDIENT_LIMITS, LIMITS } from '../service/limits.ts';
@@ -16,12 +16,13 @@ import { registerRecipeRoutes } from './recipes.ts';
 import { registerShoppingListRoutes } from './shopping-lists.ts';
 
 export function registerRecipesRoutes(app: App, verifier: TokenVerifier, services: RecipesServices): void {
-  const authenticate = authenticateRequests(verifier);
-  app.addHook('onRequest', async (request) => {
-    await authenticate(request);
-    // Before validation: a request without a token is 401 whatever its body (the docs stay open).
-    if (request.routeOptions.url?.includes('/api/')) requireUser(request);
-  });
+  app.addHook(
+    'onRequest',
+    authenticationHook(verifier, (request) => {
+      // Before validation: a request without a token is 401 whatever its body (the docs stay open).
+      if (request.routeOptions.url?.includes('/api/')) requireUser(request);
+    }),
+  );
   registerImportRoutes(app, services);
   registerRecipeRoutes(app, services);
   registerCommunityRoutes(app, {
