@@ -136,6 +136,7 @@ async function main() {
         print('\n# Side by side with Portkey (OpenAI format)\n');
         await comparePeers({
           standInUrl: standInOf('instant').url,
+          standInPid: standInOf('instant').pid,
           model: (UPSTREAMS[0] as Upstream).model,
           postgres: unreachable ? undefined : platform,
           platformEnv,

@@ -1,7 +1,9 @@
 // Sets up bench:gateway's side-by-side comparison: Portkey's open-source gateway and CALOS with
 // identity on PostgreSQL, on the embedded engine with PGlite on the main thread (the default),
 // and on the embedded engine with PGlite on worker threads, each in its own process
-// in front of the same instant Ollama stand-in; then runs and reports it (side-by-side.ts).
+// in front of the same instant Ollama stand-in; then runs and reports it (side-by-side.ts). Two
+// floors run beside them: a bare Node.js proxy that only forwards (the least any Node.js gateway
+// does), and the client calling the stand-in with no proxy (what the machine can do at all).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchUser, registerUsers } from '../load/accounts.ts';
@@ -12,12 +14,15 @@ import type { GatewayOptions } from './options.ts';
 import { type PeerTarget, reportSideBySide, runSideBySide, type SideBySideSpec } from './side-by-side.ts';
 
 const PORTKEY_ENTRY = fileURLToPath(new URL('./portkey-main.ts', import.meta.url));
+const BARE_PROXY_ENTRY = fileURLToPath(new URL('./bare-proxy-main.ts', import.meta.url));
 const CLIENTS = 50;
 const WARMUP_SECONDS = 1;
 
 export interface PeerSetup {
   /** The instant stand-in, and the one model it serves. */
   standInUrl: string;
+  /** The stand-in's process, measured as a target of its own (the client calling it directly). */
+  standInPid: number;
   model: string;
   /**
    * CALOS with identity on PostgreSQL; absent when PostgreSQL is unreachable. It gets accounts
@@ -46,6 +51,15 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
   print(
     `Portkey:  ${portkey.url} (pid ${portkey.pid}), @portkey-ai/gateway, provider ollama at the instant stand-in`,
   );
+
+  // Two floors to read the gateways against: a Node.js proxy that only forwards, and no proxy.
+  const bare = await spawnServer({
+    entry: BARE_PROXY_ENTRY,
+    name: 'bare Node.js proxy',
+    args: [setup.standInUrl],
+  });
+  setup.cleanup.add('bare proxy', () => bare.stop());
+  print(`floor:    ${bare.url} (pid ${bare.pid}), node:http forwarding to the stand-in, nothing else`);
 
   const embedded = async (thread: 'worker' | 'main') => {
     const platform = await spawnPlatform({
@@ -102,6 +116,22 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
     ...(postgres ? [calos('postgres', 'CALOS, PostgreSQL', postgres)] : []),
     calos('worker', 'CALOS, embedded (PGlite on workers)', worker),
     calos('main', 'CALOS, embedded (PGlite on main thread)', main),
+    {
+      key: 'bare',
+      label: 'floor: bare Node.js proxy',
+      pid: bare.pid,
+      origin: bare.url,
+      path: '/v1/chat/completions',
+      headers: (i) => ({ authorization: `Bearer ${tokens[i % tokens.length]}` }),
+    },
+    {
+      key: 'direct',
+      label: 'floor: the stand-in, no proxy',
+      pid: setup.standInPid,
+      origin: setup.standInUrl,
+      path: '/v1/chat/completions',
+      headers: (i) => ({ authorization: `Bearer ${tokens[i % tokens.length]}` }),
+    },
   ];
   const body = openaiBody(setup.model);
   for (const target of targets) await checkTarget(target, body);
@@ -122,6 +152,8 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
   reportSideBySide(spec, await runSideBySide(spec));
 }
 
+const NOT_CALOS = new Set(['portkey', 'bare', 'direct']);
+
 /** One call each: a 200 with a finished choice, and from CALOS, answered by the Ollama pool. */
 async function checkTarget(target: PeerTarget, body: string) {
   const response = await fetch(`${target.origin}${target.path}`, {
@@ -132,6 +164,6 @@ async function checkTarget(target: PeerTarget, body: string) {
   const text = await response.text();
   if (response.status !== 200 || !text.includes('"finish_reason":"stop"'))
     throw new Error(`${target.label} answered ${response.status}: ${text.slice(0, 300)}`);
-  if (target.key !== 'portkey' && response.headers.get('x-calos-upstream') !== 'ollama')
+  if (!NOT_CALOS.has(target.key) && response.headers.get('x-calos-upstream') !== 'ollama')
     throw new Error(`${target.label} did not answer from the Ollama stand-in`);
 }
