@@ -16,7 +16,7 @@
 import { type CachedStaffRoles, cachedStaffRoles } from '../auth/staff.ts';
 import { AppError } from '../errors.ts';
 import { isIdempotencyKey } from '../http/idempotency.ts';
-import { decodeKeysetCursor, toPage } from '../http/pagination.ts';
+import { keyset, pageFilters, TIME_KEY } from '../http/pagination.ts';
 import { isUuid } from '../ids.ts';
 import type {
   ListingInput,
@@ -76,6 +76,13 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
     },
   );
   const isPerson = (id: string | null): id is string => id !== null && id !== adapter.erasedSellerId;
+  // Each list's cursors name it: a purchases cursor on the sales is 400 INVALID_CURSOR, and a
+  // listings cursor is bound to the filters it was made with.
+  const cursors = {
+    listings: keyset(`${app}.market.listings`, TIME_KEY),
+    buyer: keyset(`${app}.market.purchases`, TIME_KEY),
+    seller: keyset(`${app}.market.sales`, TIME_KEY),
+  };
 
   function toListingView(row: Row, viewerId: string): ListingView<Kind, Preview, Item> {
     const isMine = row.seller_id === viewerId;
@@ -212,13 +219,14 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
 
   const pageOfPurchases = async (role: 'buyer' | 'seller', userId: string, query: PageQuery) => {
     const limit = query.limit ?? 20;
+    const list = cursors[role];
     const rows = await listPurchases(db, sql, {
       role,
       userId,
-      after: decodeKeysetCursor(query.cursor),
+      after: list.decode(query.cursor),
       limit: limit + 1,
     });
-    return toPage(rows, limit, toPurchaseView, (row) => ({ at: row.cursor_at, id: row.purchase_id }));
+    return list.page(rows, limit, toPurchaseView, (row) => ({ at: row.cursor_at, id: row.purchase_id }));
   };
 
   return {
@@ -390,6 +398,9 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
 
     async list(viewerId: string, query: ListQuery) {
       const limit = query.limit ?? 20;
+      // scope=listed is the default: its cursors and those without a scope are the same list's.
+      const filters = { ...pageFilters(query), scope: query.scope === 'mine' ? 'mine' : undefined };
+      const after = cursors.listings.decode(query.cursor, filters);
       const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean);
       if (words.length > MAX_SEARCH_WORDS) throw MarketErrors.tooManySearchWords(MAX_SEARCH_WORDS);
       const rows = await listListings<Row>(db, sql, {
@@ -398,14 +409,15 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
         kind: query.kind,
         words,
         priceMax: query.price_max,
-        after: decodeKeysetCursor(query.cursor),
+        after,
         limit: limit + 1,
       });
-      return toPage(
+      return cursors.listings.page(
         rows,
         limit,
         (row) => toListingView(row, viewerId),
         (row) => ({ at: row.cursor_at, id: row.listing_id }),
+        filters,
       );
     },
 

@@ -1,7 +1,7 @@
 // Purchases: recorded pending under the buyer's key, paid, refunded or taken back, and read by
 // buyer, seller, the sweep and the console.
 import type { Queryable } from '../../db/database.ts';
-import { type KeysetPosition, Params } from '../../db/sql.ts';
+import { type KeysetPosition, keysetSql, Params } from '../../db/sql.ts';
 import { type MarketSql, type PurchaseRow, purchaseColumns } from './tables.ts';
 
 async function onePurchase(
@@ -134,6 +134,11 @@ export async function deletePendingPurchase(db: Queryable, purchaseId: string): 
   await db.query("DELETE FROM market_purchases WHERE purchase_id = $1 AND status = 'pending'", [purchaseId]);
 }
 
+const NEWEST_PURCHASES = keysetSql('desc', [
+  ['p.created_at', 'timestamptz'],
+  ['p.purchase_id', 'uuid'],
+]);
+
 /** A buyer's or a seller's paid purchases (refunded ones too), newest first. */
 export async function listPurchases(
   db: Queryable,
@@ -141,12 +146,13 @@ export async function listPurchases(
   query: { role: 'buyer' | 'seller'; userId: string; after?: KeysetPosition; limit: number },
 ): Promise<PurchaseRow[]> {
   const column = query.role === 'buyer' ? 'p.buyer_id' : 'p.seller_id';
+  const params = new Params([query.userId, query.limit]);
+  const after = query.after ? `AND ${NEWEST_PURCHASES.after([query.after.at, query.after.id], params)}` : '';
   const { rows } = await db.query<PurchaseRow>(
     `SELECT ${purchaseColumns(sql)} FROM market_purchases p
-     WHERE ${column} = $1 AND p.status <> 'pending'
-       AND ($2::timestamptz IS NULL OR (p.created_at, p.purchase_id) < ($2::timestamptz, $3::uuid))
-     ORDER BY p.created_at DESC, p.purchase_id DESC LIMIT $4`,
-    [query.userId, query.after?.at ?? null, query.after?.id ?? null, query.limit],
+     WHERE ${column} = $1 AND p.status <> 'pending' ${after}
+     ORDER BY ${NEWEST_PURCHASES.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }
