@@ -46,6 +46,8 @@ export async function insertPendingPurchase(
     price: number;
     buyerId: string;
     idempotencyKey: string;
+    /** What its transfer names, the same on every retry. */
+    transferReference: string;
     at: Date;
     /** A paid purchase recorded again: its listing may have gone since, then it keeps none. */
     listingMayBeGone?: boolean;
@@ -54,7 +56,16 @@ export async function insertPendingPurchase(
   const params = new Params();
   const listing = params.add(input.listingId);
   const item = sql.purchaseItemInsert((value) => params.add(value), input.kind, input.itemId);
-  const columns = ['listing_id', 'buyer_id', 'seller_id', 'idempotency_key', 'title', 'price', 'created_at'];
+  const columns = [
+    'listing_id',
+    'buyer_id',
+    'seller_id',
+    'idempotency_key',
+    'transfer_reference',
+    'title',
+    'price',
+    'created_at',
+  ];
   const values = [
     input.listingMayBeGone
       ? `(SELECT g.listing_id FROM market_listings g WHERE g.listing_id = ${listing}::uuid)`
@@ -62,6 +73,7 @@ export async function insertPendingPurchase(
     params.add(input.buyerId),
     params.add(input.sellerId),
     params.add(input.idempotencyKey),
+    params.add(input.transferReference),
     params.add(input.title),
     params.add(input.price),
     params.add(input.at),
@@ -78,8 +90,9 @@ export async function insertPendingPurchase(
 }
 
 /**
- * Marks a pending purchase paid (once); answers the row as it now is. A purchase whose listing
- * went meanwhile takes the seller the app gives such purchases.
+ * Marks a pending purchase paid (once); answers the row as it now is. It takes its listing's
+ * seller as it is now (an erased seller's sold listing names the app's stand-in), and one whose
+ * listing went meanwhile the seller the app gives such purchases.
  */
 export async function completePurchase(
   db: Queryable,
@@ -90,7 +103,8 @@ export async function completePurchase(
 ): Promise<PurchaseRow | undefined> {
   await db.query(
     `UPDATE market_purchases SET status = 'completed', transfer_id = $2, fee = $3, completed_at = $4,
-       seller_id = CASE WHEN listing_id IS NULL THEN ${sql.sellerOnceListingGone} ELSE seller_id END
+       seller_id = CASE WHEN listing_id IS NULL THEN ${sql.sellerOnceListingGone}
+         ELSE (SELECT l.seller_id FROM market_listings l WHERE l.listing_id = market_purchases.listing_id) END
      WHERE purchase_id = $1 AND status = 'pending'`,
     [purchaseId, transfer.transferId, transfer.fee, at],
   );
