@@ -254,6 +254,29 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect(await balance(buyer)).toBe(1000);
   });
 
+  it('never removes a pending purchase whose key holds a transfer that does not match it: it waits for people', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'mismatch')).rejects.toThrow();
+    // Credits moved under the purchase's key for something else (never by this market): what was
+    // paid is unclear, so the record stays.
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 99,
+      idempotencyKey: 'hollowtown:market:mismatch',
+      reference: `hollowtown:listing:${listingId}`,
+      reason: 'Hollowtown market: Fog tunnel',
+    });
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    expect(await statusOf(buyer)).toEqual(['pending']);
+    expect(await balance(buyer)).toBe(901);
+    // People looked at it (and the rounds of the tests below count only their own).
+    await platform.databases
+      .get('hollowtown')
+      .query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+  });
+
   it('removes a pending purchase identity refuses (the balance no longer holds it), charging nothing', async () => {
     const [seller, buyer, other] = [await user(), await user(), await user()];
     const listingId = await listing(seller, 100);
