@@ -112,6 +112,67 @@ describe.each(testEngines())('cursors on %s', (engine) => {
     }
     expect(skipped).toEqual([]);
     expect(covered.length).toBeGreaterThanOrEqual(31);
+    for (const app of ['hollowtown', 'recipes'])
+      for (const list of ['listings', 'purchases', 'sales'])
+        expect(covered).toContain(`/${app}/api/market/${list}`);
+  });
+
+  it("binds each marketplace list's cursors to it: purchases are not sales, nor one app's another's", async () => {
+    const position = { at: '2026-10-31T18:00:00.123456Z', id: '0b6f8c1e-2d3a-4e5f-8a9b-0c1d2e3f4a5b' };
+    for (const app of ['hollowtown', 'recipes'])
+      for (const list of ['listings', 'purchases', 'sales']) {
+        const own = keyset(`${app}.market.${list}`, TIME_KEY).encode(position);
+        const ok = await call('GET', `/${app}/api/market/${list}?cursor=${own}`);
+        expect(ok.items, `${app} ${list}`).toEqual([]);
+        const others = [
+          ...['listings', 'purchases', 'sales']
+            .filter((other) => other !== list)
+            .map((other) => `/${app}/api/market/${other}`),
+          `/${app === 'recipes' ? 'hollowtown' : 'recipes'}/api/market/${list}`,
+        ];
+        for (const url of others) {
+          const response = await inject({
+            method: 'GET',
+            url: `${url}?cursor=${own}`,
+            headers: alice.headers,
+          });
+          expect(response.statusCode, `${app} ${list} -> ${url}`).toBe(400);
+          expect(response.json().error.code).toBe('INVALID_CURSOR');
+        }
+      }
+    // A listings cursor is bound to the filters it was made with (scope=listed is the default).
+    for (let i = 0; i < 3; i++) {
+      const plan = await call('POST', '/hollowtown/api/haunted-house/plans', {
+        room_name: `Crypt ${i}`,
+        scare_level: 3,
+      });
+      await call('POST', '/hollowtown/api/market/listings', {
+        item_kind: 'plan',
+        item_id: plan.plan_id,
+        price: 10,
+      });
+    }
+    const first = await call('GET', '/hollowtown/api/market/listings?scope=mine&limit=1');
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const second = await call(
+      'GET',
+      `/hollowtown/api/market/listings?scope=mine&limit=2&cursor=${first.next_cursor}`,
+    );
+    expect(second.items.map((item: { listing_id: string }) => item.listing_id)).not.toContain(
+      first.items[0].listing_id,
+    );
+    expect(second.items).toHaveLength(2);
+    for (const other of ['scope=mine&kind=plan', 'scope=listed', '']) {
+      const response = await inject({
+        method: 'GET',
+        url: `/hollowtown/api/market/listings?${other}&cursor=${first.next_cursor}`,
+        headers: alice.headers,
+      });
+      expect(response.statusCode, other).toBe(400);
+      expect(response.json().error.code).toBe('INVALID_CURSOR');
+    }
+    const listed = await call('GET', '/hollowtown/api/market/listings?limit=1');
+    await call('GET', `/hollowtown/api/market/listings?scope=listed&cursor=${listed.next_cursor}`);
   });
 
   it('refuses a cursor of another sort order, and of the same list with other filters', async () => {

@@ -90,8 +90,9 @@ export interface CreditsClient {
   /**
    * Moves `amount` from one account to another in one transaction: the payer's ledger shows the
    * payment, the payee's the sale and the platform fee (CALOS_MARKET_FEE_PERCENT) taken from it.
-   * Once per (fromUserId, idempotencyKey): a retry answers the first transfer; the same key for
-   * another payee, amount or reference is 409 IDEMPOTENCY_KEY_REUSED. 402 INSUFFICIENT_CREDITS
+   * Once per (fromUserId, idempotencyKey): a retry answers the first transfer before any balance
+   * is checked (so also once the payee's account is erased); the same key for another payee,
+   * amount or reference is 409 IDEMPOTENCY_KEY_REUSED. 402 INSUFFICIENT_CREDITS
    * (nothing written) when the payer's balance is short; 400 TRANSFER_TO_SELF.
    * For services (the apps' marketplaces), never for end users directly.
    */

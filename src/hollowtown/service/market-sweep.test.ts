@@ -98,6 +98,29 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     return listed.json().listing_id as string;
   }
 
+  /** Erases the seller's account and waits until Hollowtown applied it (their items gone). */
+  async function erase(seller: TestUser) {
+    const deleted = await platform.app.inject({
+      method: 'DELETE',
+      url: '/calos/api/account',
+      headers: seller.headers,
+      payload: { password: seller.password },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await platform.clients.get<HollowtownClient>('hollowtown').syncIdentityEvents();
+      const { rows } = await platform.databases
+        .get('hollowtown')
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM haunted_house_plans WHERE user_id = $1', [
+          seller.userId,
+        ]);
+      if (rows[0]?.n === 0) return;
+      if (Date.now() > deadline) throw new Error('user.deleted was not applied in time');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   it('keeps a purchase pending while identity is away, then pays it once; the buyer’s retry answers it', async () => {
     const [seller, buyer] = [await user(), await user()];
     const listingId = await listing(seller, 100);
@@ -181,6 +204,77 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect(await housekeeping.runOnce()).toMatchObject({ 'pending marketplace purchases settled': 1 });
     expect(await statusOf(buyer)).toEqual(['completed']);
     expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
+  });
+
+  it('completes a purchase paid before its answer was lost, after the seller’s account and the listing went: the buyer keeps their copy', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'erased-paid')).rejects.toThrow();
+    // Identity had moved the credits under the purchase's key; only the answer never came back.
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 100,
+      idempotencyKey: 'hollowtown:market:erased-paid',
+      reference: `hollowtown:listing:${listingId}`,
+      reason: 'Hollowtown market: Fog tunnel',
+    });
+    await erase(seller);
+    const db = platform.databases.get('hollowtown');
+    const pending = await db.query('SELECT status, listing_id FROM market_purchases WHERE buyer_id = $1', [
+      buyer.userId,
+    ]);
+    expect(pending.rows).toEqual([{ status: 'pending', listing_id: null }]);
+
+    // The seller has no balance any more and the listing is gone: identity still answers the
+    // transfer it made, and the purchase is completed, never removed while paid.
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
+    const { rows } = await db.query(
+      'SELECT status, listing_id, seller_id, transfer_id IS NOT NULL AS paid FROM market_purchases WHERE buyer_id = $1',
+      [buyer.userId],
+    );
+    expect(rows).toEqual([{ status: 'completed', listing_id: null, seller_id: null, paid: true }]);
+    expect(await balance(buyer)).toBe(900);
+    const [bought] = (await reachable.purchases(buyer.userId, {})).items;
+    if (!bought) throw new Error('the settled purchase is missing');
+    const details = await reachable.purchaseDetails(buyer.userId, bought.purchase_id);
+    expect(details).toMatchObject({ status: 'completed', item_source: 'copy' });
+    expect(details.item).toMatchObject({ item_kind: 'plan', room_name: 'Fog tunnel', scare_level: 7 });
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(await balance(buyer)).toBe(900);
+  });
+
+  it('removes a purchase never paid once its seller’s account was erased, charging nothing', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'erased-unpaid')).rejects.toThrow();
+    await erase(seller);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual([]);
+    expect(await balance(buyer)).toBe(1000);
+  });
+
+  it('never removes a pending purchase whose key holds a transfer that does not match it: it waits for people', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'mismatch')).rejects.toThrow();
+    // Credits moved under the purchase's key for something else (never by this market): what was
+    // paid is unclear, so the record stays.
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 99,
+      idempotencyKey: 'hollowtown:market:mismatch',
+      reference: `hollowtown:listing:${listingId}`,
+      reason: 'Hollowtown market: Fog tunnel',
+    });
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    expect(await statusOf(buyer)).toEqual(['pending']);
+    expect(await balance(buyer)).toBe(901);
+    // People looked at it (and the rounds of the tests below count only their own).
+    await platform.databases
+      .get('hollowtown')
+      .query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
   });
 
   it('removes a pending purchase identity refuses (the balance no longer holds it), charging nothing', async () => {

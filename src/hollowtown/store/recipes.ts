@@ -186,7 +186,7 @@ export interface RecipeFilter {
   spookinessMax?: number;
   maxPrepMinutes?: number;
   q?: string;
-  /** new (default): newest first, after a TimeCursor; top: most upvoted first, after a RankCursor. */
+  /** new (default): newest first, after a KeysetPosition; top: most upvoted first, after a RankPosition. */
   sort?: 'new' | 'top';
   after?: KeysetPosition | RankPosition;
   /** Only recipes created since then. */

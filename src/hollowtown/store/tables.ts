@@ -97,6 +97,7 @@ export interface Tables {
     refunded_at: Date | null;
     refund_reason: string | null;
     item_snapshot: Json | null;
+    transfer_reference: string | null;
   };
   moderation_decisions: {
     decision_id: number;

@@ -133,6 +133,23 @@ describe.each(testEngines())('credit transfers on %s', (engine) => {
       expect(await books(buyer)).toBe(900);
     });
 
+    it('answers a retry once the seller’s account is erased, before any balance is checked; a key never used is 404', async () => {
+      const [buyer, seller] = [await userId(), await userId()];
+      const first = await pay(buyer, seller, 100, 'paid-then-erased');
+      await db().query('DELETE FROM users WHERE user_id = $1', [seller]);
+      // The seller has no balance any more and the transfer names no payee: still the same one.
+      const again = await pay(buyer, seller, 100, 'paid-then-erased');
+      expect(again).toMatchObject({ transferId: first.transferId, fee: first.fee, amount: 100 });
+      expect(await books(buyer)).toBe(900);
+      const changed = await failure(pay(buyer, seller, 100, 'paid-then-erased', 'test:item:2'));
+      expect(changed.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      // Never paid under this key: the erased seller has no balance, so nothing is paid now.
+      const never = await failure(pay(buyer, seller, 100, 'never-paid'));
+      expect([never.status, never.code]).toEqual([404, 'USER_NOT_FOUND']);
+      expect(await books(buyer)).toBe(900);
+      expect(await transfersFrom(buyer)).toBe(1);
+    });
+
     it('refuses a buyer who lacks the credits with 402 and writes nothing; a later retry may succeed', async () => {
       const [buyer, seller] = [await userId(), await userId()];
       const short = await failure(pay(buyer, seller, 1001, 'too-much'));

@@ -38,18 +38,31 @@ export function createTransferService(
       const feePercent = deps.config.marketFeePercent;
       const fee = marketFee(amount, feePercent);
 
+      /**
+       * A transfer made under this key answers its retry before anything else is checked: the
+       * seller's account may have been erased since (its balance gone, the transfer's payee
+       * null), and a retry must learn that it was paid, not be refused as if nothing had been.
+       */
+      const answer = (earlier: TransferRow) => {
+        if (
+          (earlier.to_user_id !== null && earlier.to_user_id !== toUserId) ||
+          earlier.amount !== amount ||
+          earlier.reference !== reference
+        )
+          throw IdentityErrors.idempotencyConflict();
+        return toTransfer(earlier, 'first');
+      };
+      const made = await findTransferByKey(db, fromUserId, idempotencyKey);
+      if (made) return answer(made);
+
       return db.transaction(async (tx) => {
         // Both balances first, always in the same order: a concurrent call with the same key
         // waits here and then finds the first one's transfer below.
         const balances = await lockBalancesInOrder(tx, [fromUserId, toUserId]);
+        const earlier = await findTransferByKey(tx, fromUserId, idempotencyKey);
+        if (earlier) return answer(earlier);
         const payer = balances.get(fromUserId);
         if (!payer || !balances.has(toUserId)) throw IdentityErrors.userNotFound();
-        const earlier = await findTransferByKey(tx, fromUserId, idempotencyKey);
-        if (earlier) {
-          if (earlier.to_user_id !== toUserId || earlier.amount !== amount || earlier.reference !== reference)
-            throw IdentityErrors.idempotencyConflict();
-          return toTransfer(earlier, 'first');
-        }
         const fromBalance = await debitBalance(tx, fromUserId, amount);
         if (fromBalance === undefined) throw IdentityErrors.insufficientCredits(payer.balance, amount);
         const afterSale = (await creditBalance(tx, toUserId, amount)) as number;

@@ -16,7 +16,7 @@
 import { type CachedStaffRoles, cachedStaffRoles } from '../auth/staff.ts';
 import { AppError } from '../errors.ts';
 import { isIdempotencyKey } from '../http/idempotency.ts';
-import { decodeKeysetCursor, toPage } from '../http/pagination.ts';
+import { keyset, pageFilters, TIME_KEY } from '../http/pagination.ts';
 import { isUuid } from '../ids.ts';
 import type {
   ListingInput,
@@ -50,6 +50,8 @@ import {
 } from './store/purchases.ts';
 import type { ListingRowBase, PurchaseRow } from './store/tables.ts';
 
+/** Identity's answer to a transfer key it holds for another payee, amount or reference. */
+const TRANSFER_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED';
 /** How old a pending purchase must be before the sweep finishes it (a live request had its go). */
 export const PENDING_GRACE_MS = 2 * 60_000;
 /** Words a search may have. */
@@ -76,6 +78,13 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
     },
   );
   const isPerson = (id: string | null): id is string => id !== null && id !== adapter.erasedSellerId;
+  // Each list's cursors name it: a purchases cursor on the sales is 400 INVALID_CURSOR, and a
+  // listings cursor is bound to the filters it was made with.
+  const cursors = {
+    listings: keyset(`${app}.market.listings`, TIME_KEY),
+    buyer: keyset(`${app}.market.purchases`, TIME_KEY),
+    seller: keyset(`${app}.market.sales`, TIME_KEY),
+  };
 
   function toListingView(row: Row, viewerId: string): ListingView<Kind, Preview, Item> {
     const isMine = row.seller_id === viewerId;
@@ -111,6 +120,9 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
     refunded_at: row.refunded_at,
   });
 
+  /** What a purchase's transfer names: its listing. */
+  const referenceOf = (listingId: string | null) => `${app}:listing:${listingId}`;
+
   const isKind = (kind: string): kind is Kind => (adapter.kinds as readonly string[]).includes(kind);
 
   const cleanText = (field: string, text: string | undefined) => {
@@ -136,6 +148,8 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
     // The database keeps the seller of every pending purchase.
     const sellerId = purchase.seller_id;
     if (!sellerId) throw new Error('a pending purchase without its seller');
+    // The reference it was recorded with: its listing may have gone since (listing_id NULL).
+    const reference = purchase.transfer_reference ?? referenceOf(purchase.listing_id);
     let transfer: Transfer;
     try {
       transfer = await identity().credits.transfer({
@@ -143,14 +157,22 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
         toUserId: sellerId,
         amount: purchase.price,
         idempotencyKey: `${app}:market:${purchase.idempotency_key}`,
-        reference: `${app}:listing:${purchase.listing_id}`,
+        reference,
         reason: adapter.transferReason(purchase.title).slice(0, 200),
       });
     } catch (error) {
-      // Identity answered and refused: nothing was paid, so the purchase goes and may be tried
-      // again. Anything else (unreachable, 5xx) leaves it pending for a retry or the sweep.
-      if (error instanceof AppError && error.status < 500)
+      // Identity answers a transfer made under this key before checking anything else (even
+      // once the seller's account is erased), so a refusal (402, 404 for a seller gone) means
+      // nothing was paid: the purchase goes and may be tried again. A transfer under this key
+      // that does not match (409) was paid: never dropped, left pending for people to look at.
+      // Anything else (unreachable, 5xx) leaves it pending for a retry or the sweep.
+      if (error instanceof AppError && error.status < 500 && error.code !== TRANSFER_KEY_REUSED)
         await deletePendingPurchase(db, purchase.purchase_id);
+      else if (error instanceof AppError && error.code === TRANSFER_KEY_REUSED)
+        adapter.logger.error(
+          { purchaseId: purchase.purchase_id, reference },
+          `${app} marketplace purchase: identity holds another transfer under its key; left pending`,
+        );
       throw error;
     }
     const paid = { transferId: transfer.transferId, fee: transfer.fee };
@@ -171,6 +193,7 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
           price: purchase.price,
           buyerId: purchase.buyer_id,
           idempotencyKey: purchase.idempotency_key,
+          transferReference: reference,
           at: purchase.created_at,
         })) ?? (await findPurchaseByKey(db, sql, purchase.buyer_id, purchase.idempotency_key));
       if (!pending) throw new Error('a paid purchase could not be recorded');
@@ -212,13 +235,14 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
 
   const pageOfPurchases = async (role: 'buyer' | 'seller', userId: string, query: PageQuery) => {
     const limit = query.limit ?? 20;
+    const list = cursors[role];
     const rows = await listPurchases(db, sql, {
       role,
       userId,
-      after: decodeKeysetCursor(query.cursor),
+      after: list.decode(query.cursor),
       limit: limit + 1,
     });
-    return toPage(rows, limit, toPurchaseView, (row) => ({ at: row.cursor_at, id: row.purchase_id }));
+    return list.page(rows, limit, toPurchaseView, (row) => ({ at: row.cursor_at, id: row.purchase_id }));
   };
 
   return {
@@ -229,8 +253,11 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
      * Finishes purchases left pending when identity could not be reached midway (the buyer never
      * came back with the same key): identity's transfer under the purchase's key runs again and
      * pays at most once, so one whose transfer went through is completed and one never paid is
-     * paid now. Identity refusing it removes the purchase, as when refused at once, and one paid
-     * whose item went meanwhile is given back (both count as failed); identity still unreachable
+     * paid now, under the reference it was recorded with (so also once its listing went, and
+     * once its seller's account was erased: identity answers a transfer it made before checking
+     * anything else). Identity refusing it (nothing paid) removes the purchase, as when refused
+     * at once, and one paid whose item went meanwhile is given back (both count as failed);
+     * identity still unreachable, or holding a transfer under its key that does not match,
      * leaves it for the next round. Only purchases older than `graceMs`, so a request still paying
      * is not raced.
      */
@@ -265,7 +292,7 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
           if ((await pay(purchase)).status === 'refunded') outcome.failed++;
           else outcome.completed++;
         } catch (error) {
-          if (error instanceof AppError && error.status < 500) {
+          if (error instanceof AppError && error.status < 500 && error.code !== TRANSFER_KEY_REUSED) {
             outcome.failed++;
             adapter.logger.warn(
               { purchaseId: purchase.purchase_id, code: error.code },
@@ -390,6 +417,9 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
 
     async list(viewerId: string, query: ListQuery) {
       const limit = query.limit ?? 20;
+      // scope=listed is the default: its cursors and those without a scope are the same list's.
+      const filters = { ...pageFilters(query), scope: query.scope === 'mine' ? 'mine' : undefined };
+      const after = cursors.listings.decode(query.cursor, filters);
       const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean);
       if (words.length > MAX_SEARCH_WORDS) throw MarketErrors.tooManySearchWords(MAX_SEARCH_WORDS);
       const rows = await listListings<Row>(db, sql, {
@@ -398,14 +428,15 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
         kind: query.kind,
         words,
         priceMax: query.price_max,
-        after: decodeKeysetCursor(query.cursor),
+        after,
         limit: limit + 1,
       });
-      return toPage(
+      return cursors.listings.page(
         rows,
         limit,
         (row) => toListingView(row, viewerId),
         (row) => ({ at: row.cursor_at, id: row.listing_id }),
+        filters,
       );
     },
 
@@ -436,6 +467,7 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
             price: listing.price,
             buyerId,
             idempotencyKey,
+            transferReference: referenceOf(listing.listing_id),
             at: adapter.now(),
           })) ??
           // Another request of this buyer got there first: under this key (a concurrent

@@ -11,6 +11,8 @@ import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityHttpClient } from '../../identity/client.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { RecipesDeps } from '../deps.ts';
+import type { RecipesInstanceClient } from '../index.ts';
+import { DELETED_USER_ID } from '../store/users.ts';
 import { recipesApi } from '../testing.ts';
 import { createRecipesHousekeeping } from './housekeeping.ts';
 import { createMarketService, type MarketService } from './market.ts';
@@ -64,6 +66,27 @@ describe.each(testEngines())('pending recipe book purchases on %s', (engine) => 
     return listed.json().listing_id as string;
   }
 
+  /** Erases the seller's account and waits until HowToCookAtHome applied it (their books gone). */
+  async function erase(seller: TestUser) {
+    const deleted = await platform.app.inject({
+      method: 'DELETE',
+      url: '/calos/api/account',
+      headers: seller.headers,
+      payload: { password: seller.password },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await platform.clients.get<RecipesInstanceClient>('recipes').drainUserEvents();
+      const { rows } = await platform.databases
+        .get('recipes')
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM cookbooks WHERE user_id = $1', [seller.userId]);
+      if (rows[0]?.n === 0) return;
+      if (Date.now() > deadline) throw new Error('user.deleted was not applied in time');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   it('keeps a purchase pending while identity is away, then pays it once; the buyer’s retry answers it', async () => {
     const [seller, buyer] = [await user(), await user()];
     const listingId = await listing(seller, 100);
@@ -113,6 +136,76 @@ describe.each(testEngines())('pending recipe book purchases on %s', (engine) => 
     expect(await housekeeping.runOnce()).toMatchObject({ 'pending recipe book purchases settled': 1 });
     expect(await statusOf(buyer)).toEqual(['completed']);
     expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
+  });
+
+  it('completes a purchase paid before its answer was lost, after the seller’s account went: the buyer keeps the book', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'erased-paid')).rejects.toThrow();
+    // Identity had moved the credits under the purchase's key; only the answer never came back.
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 100,
+      idempotencyKey: 'recipes:market:erased-paid',
+      reference: `recipes:listing:${listingId}`,
+      reason: 'HowToCookAtHome recipe book: Soups',
+    });
+    await erase(seller);
+    expect(await statusOf(buyer)).toEqual(['pending']);
+
+    // The seller has no balance any more: identity still answers the transfer it made, and the
+    // purchase is completed (naming nobody), never removed while paid.
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
+    const { rows } = await platform.databases
+      .get('recipes')
+      .query(
+        'SELECT status, seller_id, transfer_id IS NOT NULL AS paid FROM market_purchases WHERE buyer_id = $1',
+        [buyer.userId],
+      );
+    expect(rows).toEqual([{ status: 'completed', seller_id: DELETED_USER_ID, paid: true }]);
+    expect(await balance(buyer)).toBe(900);
+    const [bought] = (await reachable.purchases(buyer.userId, {})).items;
+    if (!bought) throw new Error('the settled purchase is missing');
+    expect(await reachable.purchaseDetails(buyer.userId, bought.purchase_id)).toMatchObject({
+      status: 'completed',
+      item_source: 'listing',
+      item: expect.objectContaining({ item_kind: 'cookbook' }),
+    });
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(await balance(buyer)).toBe(900);
+  });
+
+  it('completes a paid purchase whose listing went, under the reference it was recorded with', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'listing-gone')).rejects.toThrow();
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 100,
+      idempotencyKey: 'recipes:market:listing-gone',
+      reference: `recipes:listing:${listingId}`,
+      reason: 'HowToCookAtHome recipe book: Soups',
+    });
+    // The listing went (its purchase was pending, so nothing kept it): the record names none.
+    await platform.databases
+      .get('recipes')
+      .query('DELETE FROM market_listings WHERE listing_id = $1', [listingId]);
+    // Paid for a book nobody can give any more: completed, then given back at once, never lost.
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['refunded']);
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+  });
+
+  it('removes a purchase never paid once its seller’s account was erased, charging nothing', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'erased-unpaid')).rejects.toThrow();
+    await erase(seller);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual([]);
+    expect(await balance(buyer)).toBe(1000);
   });
 
   it('removes a pending purchase identity refuses (the balance no longer holds it), charging nothing', async () => {

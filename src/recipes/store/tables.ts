@@ -62,6 +62,7 @@ export interface Tables {
     completed_at: Date | null;
     refunded_at: Date | null;
     refund_reason: string | null;
+    transfer_reference: string | null;
   };
   meal_plans: {
     plan_id: string;

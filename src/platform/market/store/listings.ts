@@ -1,6 +1,6 @@
 // Listings: found, listed by pages and search, created once per item, changed by their seller.
 import type { Queryable } from '../../db/database.ts';
-import { containsPattern, type KeysetPosition, Params } from '../../db/sql.ts';
+import { containsPattern, type KeysetPosition, keysetSql, Params } from '../../db/sql.ts';
 import { fromListings, type ListingRowBase, listingColumns, type MarketSql } from './tables.ts';
 
 export async function findListing<Row extends ListingRowBase>(
@@ -15,6 +15,11 @@ export async function findListing<Row extends ListingRowBase>(
   );
   return rows[0];
 }
+
+const NEWEST_LISTINGS = keysetSql('desc', [
+  ['l.created_at', 'timestamptz'],
+  ['l.listing_id', 'uuid'],
+]);
 
 /** Listed items (and, with `sellerId`, that seller's, listed or not), newest first. */
 export async function listListings<Row extends ListingRowBase>(
@@ -42,15 +47,11 @@ export async function listListings<Row extends ListingRowBase>(
     const also = sql.searchAlso ? ` OR ${sql.searchAlso(pattern)}` : '';
     where.push(`(l.title ILIKE ${pattern} OR l.summary ILIKE ${pattern}${also})`);
   }
-  if (query.after) {
-    where.push(
-      `(l.created_at, l.listing_id) < (${params.add(query.after.at)}::timestamptz, ${params.add(query.after.id)}::uuid)`,
-    );
-  }
+  if (query.after) where.push(NEWEST_LISTINGS.after([query.after.at, query.after.id], params));
   const { rows } = await db.query<Row>(
     `SELECT ${listingColumns(sql, `${viewer}::uuid`)} FROM ${fromListings(sql)}
      WHERE ${where.join(' AND ')}
-     ORDER BY l.created_at DESC, l.listing_id DESC LIMIT ${params.add(query.limit)}`,
+     ORDER BY ${NEWEST_LISTINGS.orderBy} LIMIT ${params.add(query.limit)}`,
     params.values,
   );
   return rows;

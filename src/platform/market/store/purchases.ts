@@ -1,7 +1,7 @@
 // Purchases: recorded pending under the buyer's key, paid, refunded or taken back, and read by
 // buyer, seller, the sweep and the console.
 import type { Queryable } from '../../db/database.ts';
-import { type KeysetPosition, Params } from '../../db/sql.ts';
+import { type KeysetPosition, keysetSql, Params } from '../../db/sql.ts';
 import { type MarketSql, type PurchaseRow, purchaseColumns } from './tables.ts';
 
 async function onePurchase(
@@ -46,6 +46,8 @@ export async function insertPendingPurchase(
     price: number;
     buyerId: string;
     idempotencyKey: string;
+    /** What its transfer names, the same on every retry. */
+    transferReference: string;
     at: Date;
     /** A paid purchase recorded again: its listing may have gone since, then it keeps none. */
     listingMayBeGone?: boolean;
@@ -54,7 +56,16 @@ export async function insertPendingPurchase(
   const params = new Params();
   const listing = params.add(input.listingId);
   const item = sql.purchaseItemInsert((value) => params.add(value), input.kind, input.itemId);
-  const columns = ['listing_id', 'buyer_id', 'seller_id', 'idempotency_key', 'title', 'price', 'created_at'];
+  const columns = [
+    'listing_id',
+    'buyer_id',
+    'seller_id',
+    'idempotency_key',
+    'transfer_reference',
+    'title',
+    'price',
+    'created_at',
+  ];
   const values = [
     input.listingMayBeGone
       ? `(SELECT g.listing_id FROM market_listings g WHERE g.listing_id = ${listing}::uuid)`
@@ -62,6 +73,7 @@ export async function insertPendingPurchase(
     params.add(input.buyerId),
     params.add(input.sellerId),
     params.add(input.idempotencyKey),
+    params.add(input.transferReference),
     params.add(input.title),
     params.add(input.price),
     params.add(input.at),
@@ -78,8 +90,9 @@ export async function insertPendingPurchase(
 }
 
 /**
- * Marks a pending purchase paid (once); answers the row as it now is. A purchase whose listing
- * went meanwhile takes the seller the app gives such purchases.
+ * Marks a pending purchase paid (once); answers the row as it now is. It takes its listing's
+ * seller as it is now (an erased seller's sold listing names the app's stand-in), and one whose
+ * listing went meanwhile the seller the app gives such purchases.
  */
 export async function completePurchase(
   db: Queryable,
@@ -90,7 +103,8 @@ export async function completePurchase(
 ): Promise<PurchaseRow | undefined> {
   await db.query(
     `UPDATE market_purchases SET status = 'completed', transfer_id = $2, fee = $3, completed_at = $4,
-       seller_id = CASE WHEN listing_id IS NULL THEN ${sql.sellerOnceListingGone} ELSE seller_id END
+       seller_id = CASE WHEN listing_id IS NULL THEN ${sql.sellerOnceListingGone}
+         ELSE (SELECT l.seller_id FROM market_listings l WHERE l.listing_id = market_purchases.listing_id) END
      WHERE purchase_id = $1 AND status = 'pending'`,
     [purchaseId, transfer.transferId, transfer.fee, at],
   );
@@ -134,6 +148,11 @@ export async function deletePendingPurchase(db: Queryable, purchaseId: string): 
   await db.query("DELETE FROM market_purchases WHERE purchase_id = $1 AND status = 'pending'", [purchaseId]);
 }
 
+const NEWEST_PURCHASES = keysetSql('desc', [
+  ['p.created_at', 'timestamptz'],
+  ['p.purchase_id', 'uuid'],
+]);
+
 /** A buyer's or a seller's paid purchases (refunded ones too), newest first. */
 export async function listPurchases(
   db: Queryable,
@@ -141,12 +160,13 @@ export async function listPurchases(
   query: { role: 'buyer' | 'seller'; userId: string; after?: KeysetPosition; limit: number },
 ): Promise<PurchaseRow[]> {
   const column = query.role === 'buyer' ? 'p.buyer_id' : 'p.seller_id';
+  const params = new Params([query.userId, query.limit]);
+  const after = query.after ? `AND ${NEWEST_PURCHASES.after([query.after.at, query.after.id], params)}` : '';
   const { rows } = await db.query<PurchaseRow>(
     `SELECT ${purchaseColumns(sql)} FROM market_purchases p
-     WHERE ${column} = $1 AND p.status <> 'pending'
-       AND ($2::timestamptz IS NULL OR (p.created_at, p.purchase_id) < ($2::timestamptz, $3::uuid))
-     ORDER BY p.created_at DESC, p.purchase_id DESC LIMIT $4`,
-    [query.userId, query.after?.at ?? null, query.after?.id ?? null, query.limit],
+     WHERE ${column} = $1 AND p.status <> 'pending' ${after}
+     ORDER BY ${NEWEST_PURCHASES.orderBy} LIMIT $2`,
+    params.values,
   );
   return rows;
 }

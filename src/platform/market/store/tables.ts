@@ -73,6 +73,11 @@ export interface PurchaseRow {
   /** Null, or the app's stand-in, once the seller's account was erased. */
   seller_id: string | null;
   idempotency_key: string;
+  /**
+   * What its transfer names (`<app>:listing:<id>`), kept from the start so a retry names the
+   * same once the listing went; null only on purchases recorded before it was kept.
+   */
+  transfer_reference: string | null;
   title: string;
   price: number;
   status: 'pending' | 'completed' | 'refunded';
@@ -98,5 +103,5 @@ export const purchaseColumns = (
   sql: MarketSql,
 ) => `p.purchase_id, p.listing_id, ${sql.purchaseKind} AS item_kind,
   ${sql.purchaseItemId} AS item_id, ${sql.purchaseHoldsItem} AS holds_item, p.buyer_id, p.seller_id,
-  p.idempotency_key, p.title, p.price, p.status, p.transfer_id, p.fee, p.created_at, p.completed_at,
+  p.idempotency_key, p.transfer_reference, p.title, p.price, p.status, p.transfer_id, p.fee, p.created_at, p.completed_at,
   p.refunded_at, ${cursorTime('p.created_at')} AS cursor_at`;
