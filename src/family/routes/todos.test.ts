@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given } from '../../../test/support/given.ts';
+import { nextMillisecond } from '../../../test/support/ordering.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { familyApi } from '../test-helpers.ts';
 
@@ -286,6 +287,7 @@ describe.each(testEngines())('todo lists and items on %s', (engine) => {
         status: i === 4 ? 'done' : i === 3 ? 'in_progress' : 'todo',
       });
       titles.push(item.title);
+      await nextMillisecond();
     }
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
+import { nextMillisecond } from '../../../test/support/ordering.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 
 describe.each(testEngines())('haunted-house plans on %s', (engine) => {
@@ -72,7 +73,9 @@ describe.each(testEngines())('haunted-house plans on %s', (engine) => {
   it('lists rooms newest first, by scare level and text, page by page', async () => {
     const builder = await given(platform).user();
     await createOk(builder, { room_name: 'Foyer', scare_level: 2 });
+    await nextMillisecond();
     await createOk(builder, { room_name: 'Crypt', scare_level: 9, props_needed: [{ name: 'coffin' }] });
+    await nextMillisecond();
     await createOk(builder, { room_name: 'Attic', scare_level: 6 });
     const names = async (query: string) => {
       const response = await inject({

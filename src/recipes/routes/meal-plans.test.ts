@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
+import { nextMillisecond } from '../../../test/support/ordering.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { recipesApi } from '../testing.ts';
 
@@ -157,7 +158,10 @@ describe.each(testEngines())('meal plans and their shopping lists on %s', (engin
     it('lists plans newest first, page by page, and by the days they cover', async () => {
       const planner = await given(platform).user();
       const starts = ['2025-01-01', '2025-02-01', '2025-03-01', '2025-04-01', '2025-05-01'];
-      for (const start of starts) await api.mealPlan(planner, { plan_name: start, start_date: start });
+      for (const start of starts) {
+        await api.mealPlan(planner, { plan_name: start, start_date: start });
+        await nextMillisecond();
+      }
       const first = await api.get(planner, '/recipes/api/meal-plans?limit=3');
       const second = await api.get(
         planner,

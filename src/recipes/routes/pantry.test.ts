@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
+import { nextMillisecond } from '../../../test/support/ordering.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import { isoDay } from '../../platform/clock.ts';
 import { addDays } from '../service/dates.ts';
@@ -102,7 +103,10 @@ describe.each(testEngines())('the pantry on %s', (engine) => {
         { item_name: 'rice', category: 'grains', location: 'pantry', expiration_date: addDays(today, 7) },
         { item_name: 'salt', category: null, location: 'pantry', expiration_date: null },
       ];
-      for (const item of items) await api.pantryItem(keeper, item);
+      for (const item of items) {
+        await api.pantryItem(keeper, item);
+        await nextMillisecond();
+      }
     });
 
     it('filters by location, category (any case), name and expiry', async () => {

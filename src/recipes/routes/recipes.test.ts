@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../test/support/engines.ts';
 import { given, type TestUser } from '../../../test/support/given.ts';
+import { nextMillisecond } from '../../../test/support/ordering.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import type { RecipesClient } from '../client.ts';
 import { carbonara, recipesApi } from '../testing.ts';
@@ -328,8 +329,10 @@ describe.each(testEngines())('recipes on %s', (engine) => {
     it('walks every recipe once, newest first, with an opaque cursor', async () => {
       const pager = await given(platform).user();
       const ids: string[] = [];
-      for (let i = 0; i < 25; i++)
+      for (let i = 0; i < 25; i++) {
         ids.push((await api.recipe(pager, { recipe_name: `Recipe ${i}` })).recipe_id);
+        await nextMillisecond();
+      }
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
