@@ -73,10 +73,29 @@ const listView = (row: ListRow): ListView => ({
   updated_at: row.updated_at,
 });
 
-const itemView = ({ cursor_at: _, recurrence_start: __, due_date, due_on, ...item }: ItemRow): ItemView => ({
-  ...item,
-  due_date: due_on ?? due_date?.toISOString() ?? null,
-  due_all_day: due_on !== null,
+// Field by field: a rest copy of the row and then a spread of it were the item list's busiest
+// function of its own, about 6% of a page's CPU (bench:api --profile).
+const itemView = (row: ItemRow): ItemView => ({
+  item_id: row.item_id,
+  list_id: row.list_id,
+  title: row.title,
+  description: row.description,
+  assigned_to: row.assigned_to,
+  due_date: row.due_on ?? row.due_date?.toISOString() ?? null,
+  due_all_day: row.due_on !== null,
+  priority: row.priority,
+  status: row.status,
+  completed_at: row.completed_at,
+  completed_by: row.completed_by,
+  recurrence_rule: row.recurrence_rule,
+  recurrence_time_zone: row.recurrence_time_zone,
+  rotation: row.rotation,
+  rotation_index: row.rotation_index,
+  points: row.points,
+  reminders: row.reminders,
+  created_by: row.created_by,
+  created_at: row.created_at,
+  updated_at: row.updated_at,
 });
 
 export interface NewItem {
