@@ -50,7 +50,21 @@ describe.each(testEngines())('cursors on %s', (engine) => {
     await staff.grant({ login: alice.username, role: 'admin', domain: 'identity' }, { operator: 'test' });
     for (const domain of ['hollowtown', 'recipes'] as const)
       await staff.grant({ login: alice.username, role: 'moderator', domain }, { operator: 'test' });
+    // The whole staff audit log is for admins of all; the grants above are its first entries.
+    await staff.grant({ login: alice.username, role: 'admin', domain: 'all' }, { operator: 'test' });
     ids.family = (await call('POST', '/family/api/families', { family_name: 'Cursor family' })).family_id;
+    ids.otherFamily = (await call('POST', '/family/api/families', { family_name: 'Other family' })).family_id;
+    for (const familyId of [ids.family, ids.otherFamily])
+      for (let i = 0; i < 3; i++)
+        await call('POST', `/family/api/families/${familyId}/messages`, { body: `Message ${i}` });
+    // Notifications come from reminders as time passes; written here as the reminder job writes them.
+    for (let i = 0; i < 3; i++)
+      await platform.databases.get('family').query(
+        `INSERT INTO family_notifications (user_id, family_id, kind, subject_id, occurrence_at, minutes_before,
+                                           title, fire_at, created_at)
+         VALUES ($1, $2, 'event_reminder', gen_random_uuid(), now(), 15, $3, now(), now())`,
+        [alice.userId, ids.family, `Reminder ${i}`],
+      );
     ids.list = (
       await call('POST', '/family/api/todos', { family_id: ids.family, list_name: 'A', list_type: 'shared' })
     ).list_id;
@@ -111,7 +125,13 @@ describe.each(testEngines())('cursors on %s', (engine) => {
       }
     }
     expect(skipped).toEqual([]);
-    expect(covered.length).toBeGreaterThanOrEqual(31);
+    expect(covered.length).toBeGreaterThanOrEqual(34);
+    for (const list of [
+      `/family/api/families/${ids.family}/messages`,
+      '/family/api/notifications',
+      '/calos/api/admin/audit',
+    ])
+      expect(covered).toContain(list);
     for (const app of ['hollowtown', 'recipes'])
       for (const list of ['listings', 'purchases', 'sales'])
         expect(covered).toContain(`/${app}/api/market/${list}`);
@@ -197,6 +217,15 @@ describe.each(testEngines())('cursors on %s', (engine) => {
       [`/family/api/todos/${ids.list}/items?limit=1`, `/family/api/todos/${ids.otherList}/items`],
       [`/family/api/todos/${ids.list}/items?limit=1`, '/family/api/todos'],
       ['/hollowtown/api/admin/moderation?limit=1', '/recipes/api/admin/moderation'],
+      [
+        `/family/api/families/${ids.family}/messages?limit=1`,
+        `/family/api/families/${ids.otherFamily}/messages`,
+      ],
+      [`/family/api/families/${ids.family}/messages?limit=1`, '/family/api/notifications'],
+      ['/family/api/notifications?limit=1', '/family/api/notifications?unread=true'],
+      ['/calos/api/admin/audit?limit=1', '/calos/api/admin/audit?domain=identity'],
+      ['/calos/api/admin/audit?limit=1', `/calos/api/admin/audit?user_id=${alice.userId}`],
+      ['/calos/api/admin/audit?limit=1', '/calos/api/audit'],
     ];
     for (const [from, to] of cases) {
       const first = await call('GET', from);
@@ -216,7 +245,7 @@ describe.each(testEngines())('cursors on %s', (engine) => {
     }
   });
 
-  it('pages the AI usage log and the security log by id, newest first, each row once', async () => {
+  it('pages the AI usage log, the security log, the chat, the notifications and the staff audit log by id or seq, newest first, each row once', async () => {
     const identity = platform.databases.get('identity');
     for (let i = 0; i < 5; i++)
       await identity.query(
@@ -227,6 +256,9 @@ describe.each(testEngines())('cursors on %s', (engine) => {
     for (const [path, count] of [
       ['/ai/api/usage', 5],
       ['/calos/api/audit', 1],
+      [`/family/api/families/${ids.family}/messages`, 3],
+      ['/family/api/notifications', 3],
+      ['/calos/api/admin/audit', 4],
     ] as const) {
       const all = (await call('GET', `${path}?limit=100`)).items as unknown[];
       expect(all.length, path).toBeGreaterThanOrEqual(count);

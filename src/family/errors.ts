@@ -58,8 +58,7 @@ export const FamilyErrors = {
       'LINK_NOT_FOUND',
       'link must name a todo of a shared or chores list, a shopping-list item, a calendar event or a Hollowtown event of this family',
     ),
-  invalidCursor: () =>
-    new AppError(400, 'VALIDATION_FAILED', 'before and seq are message positions (digits)'),
+  invalidSeq: () => new AppError(400, 'VALIDATION_FAILED', 'seq is a message position (digits)'),
   chatRateLimited: (retryAfterSeconds: number) =>
     new AppError(429, 'RATE_LIMITED', 'Too many messages at once: wait a moment', {
       retry_after_seconds: retryAfterSeconds,

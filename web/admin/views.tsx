@@ -732,20 +732,16 @@ export function AuditLog({ api, config, grants, params }: ConsoleProps) {
   const domains = can.auditDomains(grants);
   const wanted = params.get('domain') ?? '';
   const domain = domains.includes(wanted) ? wanted : (domains[0] as string);
-  // Paged by the last entry's id (the API's `before`): a page as long as asked for may have more.
   const log = usePagedList(
-    async (cursor, signal) => {
-      const { items } = await api<Answer<IdentityPaths, '/api/admin/audit', 'get'>>('/api/admin/audit', {
+    (cursor, signal) =>
+      api<Answer<IdentityPaths, '/api/admin/audit', 'get'>>('/api/admin/audit', {
         query: {
           domain: domain === 'all' ? undefined : domain,
           limit: AUDIT_PAGE,
-          before: cursor ?? undefined,
+          cursor: cursor ?? undefined,
         },
         signal,
-      });
-      const last = items.at(-1);
-      return { items, next_cursor: items.length === AUDIT_PAGE && last ? String(last.staff_audit_id) : null };
-    },
+      }),
     [domain, api],
   );
   return (

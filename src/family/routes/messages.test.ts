@@ -50,7 +50,7 @@ describe.each(testEngines())('family chat on %s', (engine) => {
       await api.call(
         kid,
         'GET',
-        `/api/families/${family.familyId}/messages?limit=2&before=${page1.next_before}`,
+        `/api/families/${family.familyId}/messages?limit=2&cursor=${page1.next_cursor}`,
       ),
       200,
     );
@@ -58,7 +58,7 @@ describe.each(testEngines())('family chat on %s', (engine) => {
       await api.call(
         kid,
         'GET',
-        `/api/families/${family.familyId}/messages?limit=2&before=${page2.next_before}`,
+        `/api/families/${family.familyId}/messages?limit=2&cursor=${page2.next_cursor}`,
       ),
       200,
     );
@@ -67,11 +67,25 @@ describe.each(testEngines())('family chat on %s', (engine) => {
       answer.body,
       first.body,
     ]);
-    expect(page3.next_before).toBeNull();
+    expect(page3.next_cursor).toBeNull();
 
     // Another family: its id answers 404, and a reply cannot point into it.
     const other = await api.family();
     const theirs = await say(other.admin, other.familyId, 'Ours');
+    // A cursor is bound to its family: one of this chat is no page of another.
+    await say(other.admin, other.familyId, 'Ours too');
+    const theirPage = api.expectStatus(
+      await api.call(other.admin, 'GET', `/api/families/${other.familyId}/messages?limit=1`),
+      200,
+    );
+    expect(theirPage.next_cursor).toEqual(expect.any(String));
+    const foreign = await api.call(
+      kid,
+      'GET',
+      `/api/families/${family.familyId}/messages?cursor=${theirPage.next_cursor}`,
+    );
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().error.code).toBe('INVALID_CURSOR');
     for (const [method, url, payload] of [
       ['GET', `/api/families/${other.familyId}/messages`, undefined],
       ['POST', `/api/families/${other.familyId}/messages`, { body: 'Hello?' }],
@@ -155,8 +169,10 @@ describe.each(testEngines())('family chat on %s', (engine) => {
       expect(response.statusCode, JSON.stringify(body).slice(0, 40)).toBe(400);
     }
     expect((await post(kid, family.familyId, { body: 'x'.repeat(4000) })).statusCode).toBe(201);
-    const bad = await api.call(kid, 'GET', `/api/families/${family.familyId}/messages?before=abc`);
-    expect(bad.statusCode).toBe(400);
+    for (const query of ['cursor=abc', 'cursor=eyJsIjoiZmFtaWx5Lm1lc3NhZ2VzIiwiayI6WyJ4Il19', 'before=12']) {
+      const bad = await api.call(kid, 'GET', `/api/families/${family.familyId}/messages?${query}`);
+      expect(bad.statusCode, query).toBe(400);
+    }
     const { rows } = await db().query('SELECT count(*)::int AS n FROM family_messages WHERE family_id = $1', [
       family.familyId,
     ]);

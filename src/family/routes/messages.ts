@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Affiliate, Linker } from '../../affiliate/index.ts';
 import { affiliateDisclosureField, buyLinksField, linkerFor } from '../../affiliate/routes.ts';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { CursorParam } from '../../platform/http/pagination.ts';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { openSse } from '../../platform/http/sse.ts';
@@ -13,7 +14,7 @@ import {
   MESSAGES_PER_MINUTE,
   type MessageService,
 } from '../service/messages.ts';
-import { bearer, ErrorResponse, idsOrNotFound, NoContent, Uuid } from './schemas.ts';
+import { bearer, ErrorResponse, idsOrNotFound, NoContent, PageOf, Uuid } from './schemas.ts';
 
 const FamilyParams = Type.Object({ id: Uuid('The family_id') });
 const MessageParams = Type.Object({ id: Uuid('The family_id'), messageId: Uuid('The message_id') });
@@ -104,18 +105,18 @@ export function registerMessageRoutes(app: App, messages: MessageService, affili
       schema: {
         tags,
         summary: 'The family chat, newest first',
-        description: `Page back with before=next_before. ${notFound}`,
+        description: `Page back with cursor=next_cursor (a cursor of another family is 400 INVALID_CURSOR). ${notFound}`,
         security: bearer,
         params: FamilyParams,
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          before: Type.Optional(Seq),
-        }),
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+            cursor: Type.Optional(CursorParam),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: Type.Object({
-            items: Type.Array(Message),
-            next_before: Type.Union([Type.String(), Type.Null()], { description: 'null on the oldest page' }),
-          }),
+          200: PageOf(Message, 'One page of messages, newest first'),
           400: ErrorResponse,
           401: ErrorResponse,
           404: ErrorResponse,
@@ -127,7 +128,7 @@ export function registerMessageRoutes(app: App, messages: MessageService, affili
       const { userId } = requireUser(request);
       const page = await messages.list(userId, request.params.id, {
         limit: request.query.limit ?? 50,
-        before: request.query.before,
+        cursor: request.query.cursor,
       });
       const linker = await linkerFor(affiliate, userId);
       return { ...page, items: page.items.map((m) => withCardLinks(linker, m)) };

@@ -153,7 +153,16 @@ describe.each(testEngines())('reminders and notifications on %s', (engine) => {
     ]);
     const page = await list(kid, '?limit=3');
     expect(page.items).toHaveLength(3);
-    expect((await list(kid, `?limit=3&before=${page.next_before}`)).items).toHaveLength(1);
+    const rest = await list(kid, `?limit=3&cursor=${page.next_cursor}`);
+    expect([...page.items, ...rest.items]).toEqual(mine.items);
+    expect(rest.next_cursor).toBeNull();
+    // A cursor is bound to the unread filter it was made with; a malformed one is refused too.
+    for (const query of [`?unread=true&cursor=${page.next_cursor}`, '?cursor=12', '?before=12']) {
+      const refused = await api.call(kid, 'GET', `/api/notifications${query}`);
+      expect(refused.statusCode, query).toBe(400);
+    }
+    const unreadPage = await list(kid, '?unread=true&limit=2');
+    expect((await list(kid, `?unread=true&limit=2&cursor=${unreadPage.next_cursor}`)).items).toHaveLength(2);
 
     const [first] = mine.items;
     const read = api.expectStatus(

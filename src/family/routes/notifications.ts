@@ -2,6 +2,7 @@
 // their live stream.
 import { Type } from 'typebox';
 import { requireUser } from '../../platform/auth/guard.ts';
+import { CursorParam } from '../../platform/http/pagination.ts';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
 import { openSse } from '../../platform/http/sse.ts';
@@ -41,12 +42,13 @@ export function registerNotificationRoutes(app: App, notifications: Notification
         summary: 'Your notifications, newest first, with the unread count',
         description:
           'Reminders of events and todos of the families you belong to (those of a family you left are gone). ' +
-          'Page with before (next_before of the previous page).',
+          'Page with cursor (next_cursor of the previous page); a cursor made with another unread filter is ' +
+          '400 INVALID_CURSOR.',
         security: bearer,
         querystring: Type.Object(
           {
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-            before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$' })),
+            cursor: Type.Optional(CursorParam),
             unread: Type.Optional(Type.Boolean({ description: 'Only those not read yet' })),
           },
           { additionalProperties: false },
@@ -55,7 +57,9 @@ export function registerNotificationRoutes(app: App, notifications: Notification
           200: Type.Object({
             items: Type.Array(Notification),
             unread_count: Type.Integer({ minimum: 0 }),
-            next_before: Type.Union([Type.String(), Type.Null()]),
+            next_cursor: Type.Union([Type.String(), Type.Null()], {
+              description: 'Pass as cursor for the next page; null on the last page',
+            }),
           }),
           400: ErrorResponse,
           401: ErrorResponse,
@@ -65,7 +69,7 @@ export function registerNotificationRoutes(app: App, notifications: Notification
     async (request) =>
       notifications.list(requireUser(request).userId, {
         limit: request.query.limit ?? 20,
-        before: request.query.before,
+        cursor: request.query.cursor,
         unread: request.query.unread,
       }),
   );

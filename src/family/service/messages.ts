@@ -24,7 +24,7 @@ import {
   updateMessageBody,
 } from '../store/messages.ts';
 import type { FamilyService } from './families.ts';
-import { isUuid } from './pages.ts';
+import { isUuid, MESSAGES, type Page } from './pages.ts';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 /** Messages one member may post to one family per minute. */
@@ -177,16 +177,21 @@ export function createMessageService(
     async list(
       userId: string,
       familyId: string,
-      query: { limit: number; before?: string },
-    ): Promise<{ items: MessageView[]; next_before: string | null }> {
+      query: { limit: number; cursor?: string },
+    ): Promise<Page<MessageView>> {
       await families.familyOf(userId, familyId);
-      if (query.before !== undefined && !SEQ.test(query.before)) throw FamilyErrors.invalidCursor();
-      const rows = await listMessages(db, familyId, query.limit, query.before);
-      const page = rows.slice(0, query.limit);
-      return {
-        items: await views(familyId, page),
-        next_before: rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
-      };
+      // A cursor is bound to its family: another family's is refused, not read as a position here.
+      const filters = { familyId };
+      const after = MESSAGES.decode(query.cursor, filters);
+      const rows = await listMessages(db, familyId, query.limit, after?.seq);
+      const page = MESSAGES.page(
+        rows,
+        query.limit,
+        (row) => row,
+        (row) => ({ seq: Number(row.seq) }),
+        filters,
+      );
+      return { items: await views(familyId, page.items), next_cursor: page.next_cursor };
     },
 
     async post(
@@ -278,7 +283,7 @@ export function createMessageService(
     /** Moves the caller's read marker up to `seq` (never back). */
     async read(userId: string, familyId: string, seq: string) {
       await families.familyOf(userId, familyId);
-      if (!SEQ.test(seq)) throw FamilyErrors.invalidCursor();
+      if (!SEQ.test(seq)) throw FamilyErrors.invalidSeq();
       await markRead(db, familyId, userId, seq);
       return unreadOf(db, familyId, userId);
     },

@@ -23,7 +23,7 @@ import {
   saveReminderSchedule,
   seriesDueForReminders,
 } from '../store/notifications.ts';
-import { isUuid } from './pages.ts';
+import { isUuid, NOTIFICATIONS } from './pages.ts';
 import type { PushService } from './push.ts';
 import { occurrenceStarts } from './recurrence.ts';
 
@@ -196,19 +196,17 @@ export function createNotificationService(deps: FamilyDeps, hub: NotifyHub) {
   const { db } = deps;
 
   return {
-    async list(userId: string, query: { limit: number; before?: string; unread?: boolean }) {
-      if (query.before !== undefined && !/^\d{1,18}$/.test(query.before)) throw FamilyErrors.invalidCursor();
+    async list(userId: string, query: { limit: number; cursor?: string; unread?: boolean }) {
+      // unread=false is the whole list, as without the filter.
+      const filters = { unread: query.unread === true || undefined };
+      const after = NOTIFICATIONS.decode(query.cursor, filters);
       const rows = await listNotifications(db, userId, {
         limit: query.limit,
-        before: query.before,
+        before: after?.seq,
         unreadOnly: query.unread,
       });
-      const page = rows.slice(0, query.limit);
-      return {
-        items: page.map(view),
-        unread_count: await countUnread(db, userId),
-        next_before: rows.length > query.limit ? (page[page.length - 1]?.seq ?? null) : null,
-      };
+      const page = NOTIFICATIONS.page(rows, query.limit, view, (row) => ({ seq: Number(row.seq) }), filters);
+      return { ...page, unread_count: await countUnread(db, userId) };
     },
 
     /** Marks one notification read, or all of them without an id; answers the unread count. */

@@ -71,12 +71,12 @@ export async function findMessage(
 
 const NEWEST_MESSAGES = keysetSql('desc', [['seq', 'bigint']]);
 
-/** Newest first, below `beforeSeq` when given. */
+/** Newest first, below `beforeSeq` when given; limit + 1 rows, to tell whether more follow. */
 export async function listMessages(
   db: Queryable,
   familyId: string,
   limit: number,
-  beforeSeq?: string,
+  beforeSeq?: number,
 ): Promise<MessageRow[]> {
   const params = new Params([familyId, limit + 1]);
   const keyset = beforeSeq == null ? '' : `AND ${NEWEST_MESSAGES.after([beforeSeq], params)}`;

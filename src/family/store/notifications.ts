@@ -174,15 +174,18 @@ export async function insertNotifications(
 
 const NEWEST_NOTIFICATIONS = keysetSql('desc', [['n.seq', 'bigint']]);
 
-/** A member's notifications from the families they still belong to, newest first. */
+/**
+ * A member's notifications from the families they still belong to, newest first, below the seq
+ * `before` when given; limit + 1 rows, to tell whether more follow.
+ */
 export async function listNotifications(
   db: Queryable,
   userId: string,
-  query: { limit: number; before?: string; unreadOnly?: boolean },
+  query: { limit: number; before?: number; unreadOnly?: boolean },
 ): Promise<NotificationRow[]> {
   const params = new Params([userId, query.limit + 1]);
   const where = ['n.user_id = $1'];
-  if (query.before) where.push(NEWEST_NOTIFICATIONS.after([query.before], params));
+  if (query.before !== undefined) where.push(NEWEST_NOTIFICATIONS.after([query.before], params));
   if (query.unreadOnly) where.push('n.read_at IS NULL');
   const { rows } = await db.query<NotificationRow>(
     `SELECT ${COLUMNS} FROM family_notifications n

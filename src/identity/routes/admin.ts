@@ -17,7 +17,7 @@ import type { IdentityDeps } from '../deps.ts';
 import { PLAN_CODES } from '../plans.ts';
 import { createAdminService, MAX_ADJUSTMENT } from '../service/admin.ts';
 import type { StaffActor } from '../service/staff-audit.ts';
-import { listStaffAudit, listStaffRoles, STAFF_DOMAINS, type StaffDomain } from '../store/staff.ts';
+import { listStaffRoles, STAFF_DOMAINS, type StaffDomain } from '../store/staff.ts';
 import { findUserById } from '../store/users.ts';
 import { bearer, ErrorResponse } from './schemas.ts';
 
@@ -274,20 +274,25 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
       schema: {
         tags,
         summary: 'The staff audit log, newest first (admin of all; with domain, admin of that domain)',
+        description:
+          'Page with cursor=next_cursor; a cursor made with another domain or user_id is 400 INVALID_CURSOR.',
         security: bearer,
-        querystring: Type.Object({
-          domain: Type.Optional(
-            Type.Enum(
-              STAFF_DOMAINS.filter((d) => d !== 'all'),
-              {
-                description: 'Only this domain’s entries (then its admins may read them)',
-              },
+        querystring: Type.Object(
+          {
+            domain: Type.Optional(
+              Type.Enum(
+                STAFF_DOMAINS.filter((d) => d !== 'all'),
+                {
+                  description: 'Only this domain’s entries (then its admins may read them)',
+                },
+              ),
             ),
-          ),
-          user_id: Type.Optional(Type.String({ format: 'uuid' })),
-          before: Type.Optional(Type.Integer({ minimum: 1 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-        }),
+            user_id: Type.Optional(Type.String({ format: 'uuid' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+            cursor: Type.Optional(CursorParam),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             items: Type.Array(
@@ -302,22 +307,23 @@ export function registerAdminRoutes(app: App, deps: IdentityDeps) {
                 created_at: Timestamp,
               }),
             ),
+            next_cursor: Type.Union([Type.String(), Type.Null()], {
+              description:
+                'Pass as cursor for the next page (same domain and user_id); null on the last page',
+            }),
           }),
           ...Errors,
         },
       },
     },
     async (request) => {
-      const domain = request.query.domain as StaffDomain | undefined;
+      const domain = request.query.domain as Exclude<StaffDomain, 'all'> | undefined;
       await staffOf(request, ['admin'], domain ?? 'all');
-      return {
-        items: await listStaffAudit(
-          deps.db,
-          { subjectUserId: request.query.user_id, domains: domain ? [domain] : undefined },
-          request.query.limit ?? 50,
-          request.query.before,
-        ),
-      };
+      return admin.auditLog(
+        { domain, user_id: request.query.user_id },
+        request.query.limit ?? 50,
+        request.query.cursor,
+      );
     },
   );
 

@@ -20,7 +20,7 @@ import { listDevices } from '../store/devices.ts';
 import { karmaOf } from '../store/karma.ts';
 import { listUserGrants } from '../store/oidc.ts';
 import { listLiveSessions, revokeAllSessions } from '../store/sessions.ts';
-import { listStaffRoles, type StaffDomain } from '../store/staff.ts';
+import { listStaffAudit, listStaffRoles, type StaffDomain } from '../store/staff.ts';
 import { findUserById, findUserSummary, searchUsers, setUserDisabled } from '../store/users.ts';
 import { recordStaffAction, type StaffActor } from './staff-audit.ts';
 import { applyPlanChange, createSubscriptionsService } from './subscriptions.ts';
@@ -34,6 +34,8 @@ const DOMAIN: StaffDomain = 'identity';
 
 /** Found accounts by lower-case username (a cursor is bound to its search text). */
 const FOUND_USERS = keyset('identity.admin.users', { name: 'text', id: 'uuid' });
+/** The staff audit log, newest first by id (a cursor is bound to the domain and account asked for). */
+const STAFF_AUDIT = keyset('identity.admin.audit', { id: 'bigint' });
 
 export function createAdminService(deps: IdentityDeps) {
   const { db } = deps;
@@ -103,6 +105,28 @@ export function createAdminService(deps: IdentityDeps) {
     /** AI calls since a time by app, model and instance; `apps` limits it to those apps. */
     aiUsage: (since: Date, apps: readonly string[] | undefined, limit: number) =>
       totalAiUsage(db, { since, apps }, limit),
+
+    /** One page of the staff audit log, of one domain and of one account when given. */
+    async auditLog(
+      filter: { domain?: Exclude<StaffDomain, 'all'>; user_id?: string },
+      limit: number,
+      cursor?: string,
+    ) {
+      const after = STAFF_AUDIT.decode(cursor, filter);
+      const rows = await listStaffAudit(
+        db,
+        { subjectUserId: filter.user_id, domains: filter.domain ? [filter.domain] : undefined },
+        limit + 1,
+        after?.id,
+      );
+      return STAFF_AUDIT.page(
+        rows,
+        limit,
+        (row) => row,
+        (row) => ({ id: row.staff_audit_id }),
+        filter,
+      );
+    },
 
     /**
      * What staff did in another service (a moderation decision, a refund), through identity's

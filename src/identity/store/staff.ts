@@ -133,7 +133,10 @@ export async function findStaffAuditByKey(db: Queryable, dedupeKey: string): Pro
 
 const NEWEST_STAFF_AUDIT = keysetSql('desc', [['staff_audit_id', 'bigint']]);
 
-/** Newest first; filtered by the account concerned or by the staff member who acted. */
+/**
+ * Newest first, below the id `before` when given; filtered by the account concerned or by the
+ * staff member who acted.
+ */
 export async function listStaffAudit(
   db: Queryable,
   filter: { subjectUserId?: string; actorUserId?: string; domains?: readonly StaffDomain[] },

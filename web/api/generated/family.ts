@@ -2941,13 +2941,13 @@ export interface paths {
         };
         /**
          * The family chat, newest first
-         * @description Page back with before=next_before. Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.
+         * @description Page back with cursor=next_cursor (a cursor of another family is 400 INVALID_CURSOR). Another family’s id answers 404 FAMILY_NOT_FOUND, like one that does not exist.
          */
         get: {
             parameters: {
                 query?: {
-                    /** @description A message position (seq) */
-                    before?: string;
+                    /** @description The next_cursor of the page before (opaque) */
+                    cursor?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -2959,7 +2959,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description One page of messages, newest first */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3020,8 +3020,8 @@ export interface paths {
                                 /** @description Position in the conversation, ascending */
                                 seq: string;
                             }[];
-                            /** @description null on the oldest page */
-                            next_before: string | null;
+                            /** @description Pass as cursor for the next page; null on the last page */
+                            next_cursor: string | null;
                         };
                     };
                 };
@@ -4982,12 +4982,13 @@ export interface paths {
         };
         /**
          * Your notifications, newest first, with the unread count
-         * @description Reminders of events and todos of the families you belong to (those of a family you left are gone). Page with before (next_before of the previous page).
+         * @description Reminders of events and todos of the families you belong to (those of a family you left are gone). Page with cursor (next_cursor of the previous page); a cursor made with another unread filter is 400 INVALID_CURSOR.
          */
         get: {
             parameters: {
                 query?: {
-                    before?: string;
+                    /** @description The next_cursor of the page before (opaque) */
+                    cursor?: string;
                     limit?: number;
                     /** @description Only those not read yet */
                     unread?: boolean;
@@ -5038,7 +5039,8 @@ export interface paths {
                                 subject_id: string;
                                 title: string;
                             }[];
-                            next_before: string | null;
+                            /** @description Pass as cursor for the next page; null on the last page */
+                            next_cursor: string | null;
                             unread_count: number;
                         };
                     };

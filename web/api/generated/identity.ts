@@ -1093,11 +1093,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The staff audit log, newest first (admin of all; with domain, admin of that domain) */
+        /**
+         * The staff audit log, newest first (admin of all; with domain, admin of that domain)
+         * @description Page with cursor=next_cursor; a cursor made with another domain or user_id is 400 INVALID_CURSOR.
+         */
         get: {
             parameters: {
                 query?: {
-                    before?: number;
+                    /** @description The next_cursor of the page before (opaque) */
+                    cursor?: string;
                     /** @description Only this domain’s entries (then its admins may read them) */
                     domain?: "identity" | "hollowtown" | "recipes" | "family";
                     limit?: number;
@@ -1129,6 +1133,8 @@ export interface paths {
                                 staff_audit_id: number;
                                 subject_user_id: string | null;
                             }[];
+                            /** @description Pass as cursor for the next page (same domain and user_id); null on the last page */
+                            next_cursor: string | null;
                         };
                     };
                 };
