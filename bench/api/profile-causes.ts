@@ -63,7 +63,12 @@ export const STEPS: readonly Step[] = [
     matches: anyFrame((f) => f.url.endsWith('fastify/lib/validation.js')),
   },
   { name: 'PostgreSQL client (pg: send, parse rows)', matches: anyFrame((f) => PG.test(f.url)) },
-  { name: "the app's code (service, store, views, page)", matches: anyFrame((f) => f.url.includes('/src/')) },
+  {
+    // Not the platform's HTTP hooks (src/platform/http): callback hooks call the next one from
+    // inside themselves, so one is on the stack of nearly everything that follows (HTTP below).
+    name: "the app's code (service, store, views, page)",
+    matches: anyFrame((f) => f.url.includes('/src/') && !f.url.includes('/src/platform/http/')),
+  },
   {
     name: "the baseline's code (rows to items, page)",
     matches: anyFrame((f) => f.url.includes('/bench/api/')),
@@ -73,6 +78,7 @@ export const STEPS: readonly Step[] = [
     matches: anyFrame(
       (f) =>
         f.url.includes('/node_modules/fastify/') ||
+        f.url.includes('/src/platform/http/') ||
         f.url.includes('/node_modules/find-my-way/') ||
         f.url.startsWith('node:_http') ||
         f.url === 'node:net' ||
