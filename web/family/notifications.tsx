@@ -32,8 +32,8 @@ export function Notifications(props: ViewProps) {
   const { api, config, session } = props;
   const [live, setLive] = useState<StreamState>();
   const read = useAction();
-  // The unread count is the first (newest) page's, changed by what arrives and what is marked
-  // read; older pages' counts are not used (they were read later or earlier than the first).
+  // The unread count is the newest page's, then what arrives and what a mark-read answers; the
+  // older pages answer one too, but from another moment, so theirs is not used.
   const list = usePagedList(
     (cursor, signal) =>
       api<NotificationPage>('/api/notifications', { signal, query: { limit: NOTIFICATIONS_PAGE, cursor } }),
