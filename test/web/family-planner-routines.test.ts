@@ -1,11 +1,13 @@
 /// <reference lib="dom" />
 // Family Planner's routines in Debian's Chromium: an invitation accepted in the account console,
 // a weekly event added with a reminder and one date of it skipped, a chore taken in turns with points and history, and a reminder arriving
-// live on the notifications page; every new view is checked with axe.
+// live on the notifications page; every new view is checked with axe. Many notifications show a
+// page at a time, a new one still arrives live once, and "Mark all read" reaches the older ones.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFICATION_CHANNEL } from '../../src/family/index.ts';
 import { createReminderJob } from '../../src/family/service/notifications.ts';
+import { insertNotifications, type NewNotification } from '../../src/family/store/notifications.ts';
 import type { IdentityClient } from '../../src/identity/client.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { createNotifyHub } from '../../src/platform/db/notify-hub.ts';
@@ -161,4 +163,82 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
     await momContext.close();
     await kidContext.close();
   }, 180_000);
+
+  it('shows older notifications a page at a time, a new one live, and marks them all read', async () => {
+    const dad = newUser('dad');
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signUpOnAccount(page, web, dad);
+    const call = apiAs(web);
+    const dadToken = await tokenOf(web, dad);
+    const family = await call(dadToken, 'POST', '/family/api/families', { family_name: 'The Munsters' });
+    expect(family.status).toBe(201);
+    const familyId = family.body.family_id as string;
+    const members = await call(dadToken, 'GET', `/family/api/families/${familyId}/members`);
+    const dadId = (members.body.items as { user_id: string }[])[0]?.user_id as string;
+    const db = web.databases.get('family');
+    const reminder = (n: number): NewNotification => {
+      const at = new Date(Date.now() + n * 3_600_000);
+      return {
+        user_id: dadId,
+        family_id: familyId,
+        kind: 'todo_reminder',
+        subject_id: crypto.randomUUID(),
+        occurrence_at: at,
+        minutes_before: 0,
+        title: `Chore ${n}`,
+        fire_at: at,
+        created_at: new Date(),
+      };
+    };
+    // 120 notifications, one at a time so that each is newer than the last: the newest page of
+    // 50 (71–120), then 50 more (21–70), then the oldest 20.
+    for (let n = 1; n <= 120; n++) await insertNotifications(db, [reminder(n)]);
+
+    await openSignedIn(page, web, 'family', 'notifications');
+    const list = page.getByRole('list', { name: 'Your notifications' });
+    const rows = list.locator(':scope > li');
+    const chore = (n: number) => list.getByText(`Chore ${n}`, { exact: true });
+    await visible(chore(120));
+    await visible(chore(71));
+    await visible(page.getByText('120 unread', { exact: true }));
+    expect(await chore(70).count()).toBe(0);
+    expect(await rows.count()).toBe(50);
+    const more = page.getByRole('button', { name: 'Show more' });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await more.click();
+    await visible(chore(21));
+    expect(await chore(20).count()).toBe(0);
+    expect(await rows.count()).toBe(100);
+    // Reading one of the older ones brings the count down, as one of the newest would.
+    await list.getByRole('button', { name: 'Mark read: Chore 30' }).click();
+    await visible(page.getByText('119 unread', { exact: true }));
+
+    // A new one arrives live, on top, once, and counts as unread.
+    const [fresh] = await insertNotifications(db, [{ ...reminder(200), title: 'Fresh chore' }]);
+    const hub = createNotifyHub(db, NOTIFICATION_CHANNEL);
+    try {
+      await hub.publish(dadId, { notification_id: fresh?.notification_id });
+    } finally {
+      await hub.close();
+    }
+    await visible(list.getByText('Fresh chore', { exact: true }));
+    await visible(page.getByText('120 unread', { exact: true }));
+    expect(await rows.first().getByText('Fresh chore').count()).toBe(1);
+
+    await more.click();
+    await visible(chore(1));
+    await more.waitFor({ state: 'detached' });
+    expect(await rows.count()).toBe(121);
+    expect(await rows.last().getByText('Chore 1', { exact: true }).count()).toBe(1);
+
+    // Mark all read: the oldest loaded ones lose their "New" too.
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await visible(page.getByText('0 unread', { exact: true }));
+    expect(await list.getByText('New', { exact: true }).count()).toBe(0);
+    expect(await list.getByRole('button', { name: /^Mark read: / }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  }, 150_000);
 });

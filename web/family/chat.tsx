@@ -17,6 +17,7 @@ import {
   TextArea,
 } from '../shared/components.tsx';
 import { useAction } from '../shared/hooks.ts';
+import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { followStream, type StreamState } from '../shared/stream.ts';
 import { CardPicker, type ChatCard, type ChatCards, MessageCard } from './chat-cards.tsx';
 import { FamilyPicker, NeedsFamily, useFamily } from './family-choice.tsx';
@@ -45,27 +46,33 @@ export function Chat(props: ViewProps) {
   );
 }
 
+/** Messages a page: the newest page opens the chat, "Show older messages" adds the one before. */
+const MESSAGES_PAGE = 50;
+
 function Conversation({ props, family }: { props: ViewProps; family: Family }) {
   const { api, config, session, user } = props;
   const base = `/api/families/${family.family_id}/messages`;
-  const [messages, setMessages] = useState<Message[]>();
   const [live, setLive] = useState<StreamState>();
   const [text, setText] = useState('');
   const [replyTo, setReplyTo] = useState<Message>();
   const [linkables, setLinkables] = useState<ChatCard[]>();
   const [linkChoice, setLinkChoice] = useState('');
-  const load = useAction();
   const send = useAction();
   const remove = useAction();
+  // Newest first, as the API pages them; shown the other way round, oldest first.
+  const list = usePagedList(
+    (cursor, signal) => api<Messages>(base, { signal, query: { limit: MESSAGES_PAGE, cursor } }),
+    [api, base],
+    { keyOf: (m) => m.message_id },
+  );
+  const messages = list.isLoaded ? list.items.slice().reverse() : undefined;
 
-  // The newest page, oldest first; loaded again whenever the stream (re)connects.
-  const reload = () =>
-    load.run(async () => {
-      const page = await api<Messages>(base, { query: { limit: 100 } });
-      setMessages(page.items.slice().reverse());
-    });
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one stream per family; reload reads the same page.
+  // The stream replays only new messages after a drop, not edits or deletions, so each (re)connect
+  // reads the newest page again and the older pages shown go with it (reload): their cursor joins
+  // the new newest page without a gap only if fewer than a page arrived meanwhile, and what they
+  // show may have changed. Starting again from the newest page keeps the cursor true; "Show older
+  // messages" brings them back.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one stream per family; the list's methods read its latest state.
   useEffect(
     () =>
       followStream(
@@ -74,17 +81,12 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
         (event) => {
           const message = JSON.parse(event.data) as Message;
           if (!message.message_id) return;
-          setMessages((current) => {
-            if (!current) return current;
-            const exists = current.some((m) => m.message_id === message.message_id);
-            return exists
-              ? current.map((m) => (m.message_id === message.message_id ? message : m))
-              : [...current, message];
-          });
+          // An edit or deletion of a message not shown stays out; a new one goes last.
+          list.putLive({ item: message, onlyIfShown: event.event !== 'message.created' });
         },
         (state) => {
           setLive(state);
-          if (state === 'live') void reload();
+          if (state === 'live') list.reload();
         },
       ),
     [config.api, base, session],
@@ -116,16 +118,12 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
       setText('');
       setReplyTo(undefined);
       setLinkChoice('');
-      setMessages((current) =>
-        current?.some((m) => m.message_id === sent.message_id) ? current : [...(current ?? []), sent],
-      );
+      list.putLive({ item: sent });
     });
   const erase = (message: Message) =>
     remove.run(async () => {
       await api(`${base}/${message.message_id}`, { method: 'DELETE' });
-      setMessages((current) =>
-        current?.map((m) => (m.message_id === message.message_id ? { ...m, body: '', is_deleted: true } : m)),
-      );
+      list.mapItems((m) => (m.message_id === message.message_id ? { ...m, body: '', is_deleted: true } : m));
     });
   const byId = new Map((messages ?? []).map((m) => [m.message_id, m]));
   const who = (m: Message) => (m.author_id === user?.user_id ? 'You' : (m.author_name ?? 'A former member'));
@@ -141,10 +139,12 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
               ? 'No longer live: you are not in this family any more'
               : 'Connecting…'}
       </p>
-      {load.error && <ErrorMessage>{load.error}</ErrorMessage>}
+      {list.error && <ErrorMessage>{list.error}</ErrorMessage>}
       {remove.error && <ErrorMessage>{remove.error}</ErrorMessage>}
+      {/* Above the oldest message shown: the older ones come in above it. */}
+      <ShowMore list={list} label="Show older messages" small />
       {!messages ? (
-        <Loading />
+        !list.error && <Loading />
       ) : messages.length === 0 ? (
         <Empty>No messages yet. Say hello.</Empty>
       ) : (

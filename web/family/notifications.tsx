@@ -6,6 +6,7 @@ import type { paths } from '../api/generated/family.ts';
 import type { ViewProps } from '../shared/app-shell.tsx';
 import { Button, Empty, ErrorMessage, formatDate, Loading, Section } from '../shared/components.tsx';
 import { useAction } from '../shared/hooks.ts';
+import { ShowMore, usePagedList } from '../shared/paged-list.tsx';
 import { followStream, type StreamState } from '../shared/stream.ts';
 import { PushToggle } from './push-toggle.tsx';
 
@@ -24,19 +25,28 @@ function ahead(minutes: number): string {
   return `${amount} ${unit}${amount === 1 ? '' : 's'} before`;
 }
 
+/** Notifications a page; "Show more" adds the older ones below. */
+const NOTIFICATIONS_PAGE = 50;
+
 export function Notifications(props: ViewProps) {
   const { api, config, session } = props;
-  const [page, setPage] = useState<NotificationPage>();
   const [live, setLive] = useState<StreamState>();
-  const load = useAction();
   const read = useAction();
+  // The unread count is the newest page's, then what arrives and what a mark-read answers; the
+  // older pages answer one too, but from another moment, so theirs is not used.
+  const list = usePagedList(
+    (cursor, signal) =>
+      api<NotificationPage>('/api/notifications', { signal, query: { limit: NOTIFICATIONS_PAGE, cursor } }),
+    [api],
+    { keyOf: (n) => n.notification_id },
+  );
+  const page = list.firstPage;
 
-  const reload = () =>
-    load.run(async () => {
-      setPage(await api<NotificationPage>('/api/notifications', { query: { limit: 100 } }));
-    });
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one stream per page; reload reads the same list.
+  // Each (re)connect reads the newest page again (the stream does not replay what came while it
+  // was down) and the older pages shown go with it: their cursor joins the new first page without
+  // a gap only if less than a page arrived meanwhile, and their read marks may have changed
+  // elsewhere. Starting again from the newest page keeps the cursor and the count true.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one stream per page; the list's methods read its latest state.
   useEffect(
     () =>
       followStream(
@@ -45,19 +55,17 @@ export function Notifications(props: ViewProps) {
         (event) => {
           const notification = JSON.parse(event.data) as Notification;
           if (!notification.notification_id) return;
-          setPage((current) =>
-            !current || current.items.some((n) => n.notification_id === notification.notification_id)
-              ? current
-              : {
-                  ...current,
-                  items: [notification, ...current.items],
-                  unread_count: current.unread_count + (notification.read_at ? 0 : 1),
-                },
-          );
+          list.putLive({
+            item: notification,
+            onNew: (first) => ({
+              ...first,
+              unread_count: first.unread_count + (notification.read_at ? 0 : 1),
+            }),
+          });
         },
         (state) => {
           setLive(state);
-          if (state === 'live') void reload();
+          if (state === 'live') list.reload();
         },
       ),
     [config.api, session],
@@ -69,34 +77,29 @@ export function Notifications(props: ViewProps) {
         ? `/api/notifications/${notification.notification_id}/read`
         : '/api/notifications/read';
       const answer = await api<Answer<paths, '/api/notifications/read', 'post'>>(path, { method: 'POST' });
-      setPage(
-        (current) =>
-          current && {
-            ...current,
-            unread_count: answer.unread_count,
-            items: current.items.map((n) =>
-              !notification || n.notification_id === notification.notification_id
-                ? { ...n, read_at: n.read_at ?? new Date().toISOString() }
-                : n,
-            ),
-          },
+      list.updateFirst((first) => ({ ...first, unread_count: answer.unread_count }));
+      // Every page shown, the older ones too: the server marked all of them.
+      list.mapItems((n) =>
+        !notification || n.notification_id === notification.notification_id
+          ? { ...n, read_at: n.read_at ?? new Date().toISOString() }
+          : n,
       );
     });
 
   return (
     <>
       <h1>Notifications</h1>
-      {(load.error || read.error) && <ErrorMessage>{load.error ?? read.error}</ErrorMessage>}
+      {(list.error || read.error) && <ErrorMessage>{list.error ?? read.error}</ErrorMessage>}
       <p className="muted" aria-live="polite">
         {page ? `${page.unread_count} unread` : ''}
         {live === 'reconnecting' && ' · reconnecting…'}
       </p>
       <PushToggle api={api} config={config} />
       {!page ? (
-        <Loading />
+        !list.error && <Loading />
       ) : (
         <Section title="Reminders">
-          {page.items.length === 0 ? (
+          {list.items.length === 0 ? (
             <Empty>No reminders yet: add one to an event, a todo or a chore.</Empty>
           ) : (
             <>
@@ -106,7 +109,7 @@ export function Notifications(props: ViewProps) {
                 </Button>
               )}
               <ul className="list" aria-label="Your notifications">
-                {page.items.map((n) => (
+                {list.items.map((n) => (
                   <li className="list-row" key={n.notification_id}>
                     <div>
                       {n.read_at ? n.title : <strong>{n.title}</strong>}{' '}
@@ -130,6 +133,7 @@ export function Notifications(props: ViewProps) {
                   </li>
                 ))}
               </ul>
+              <ShowMore list={list} label="Show more" small />
             </>
           )}
         </Section>

@@ -109,6 +109,38 @@ describe.each(testEngines())('family chat on %s', (engine) => {
     expect(viaOurs.json().error.code).toBe('MESSAGE_NOT_FOUND');
   });
 
+  it('pages in the order written when the seq grows a digit (numbers, not text)', async () => {
+    const family = await api.family([]);
+    // Straight into the table: more than the rate limit lets one member post in a minute.
+    const { rows: before } = await db().query<{ seq: string }>(
+      'SELECT coalesce(max(seq), 0)::text AS seq FROM family_messages',
+    );
+    // From below the next power of ten to past it, e.g. 7…15: as text "9" sorts above "15".
+    const first = Number(before[0]?.seq) + 1;
+    const count = 10 ** String(first).length - first + 5;
+    for (let n = 1; n <= count; n++) {
+      await db().query(
+        'INSERT INTO family_messages (family_id, author_id, body, created_at) VALUES ($1, $2, $3, now())',
+        [family.familyId, family.admin.userId, `n${n}`],
+      );
+    }
+    const bodies: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = api.expectStatus(
+        await api.call(
+          family.admin,
+          'GET',
+          `/api/families/${family.familyId}/messages?limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+        ),
+        200,
+      );
+      bodies.push(...page.items.map((m: { body: string }) => m.body));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(bodies).toEqual(Array.from({ length: count }, (_, i) => `n${count - i}`));
+  });
+
   it('lets authors edit and delete their own messages, admins delete any, and nobody else', async () => {
     const family = await api.family(['parent', 'child']);
     const [parent, kid] = [family.byRole('parent'), family.byRole('child')];

@@ -69,7 +69,8 @@ export async function findMessage(
   return rows[0];
 }
 
-const NEWEST_MESSAGES = keysetSql('desc', [['seq', 'bigint']]);
+// Qualified: a bare `seq` in ORDER BY names the selected `seq::text`, which sorts "9" above "10".
+const NEWEST_MESSAGES = keysetSql('desc', [['family_messages.seq', 'bigint']]);
 
 /** Newest first, below `beforeSeq` when given; limit + 1 rows, to tell whether more follow. */
 export async function listMessages(
