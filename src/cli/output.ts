@@ -35,6 +35,25 @@ export const hostConfig = (): Config | undefined => context.getStore()?.host?.co
 export const print = (line = '') => stdoutStream().write(`${line}\n`);
 export const printError = (line: string) => stderrStream().write(`${line}\n`);
 
+/**
+ * A reader that stops early (`calos plans list | head -1`) is not a failure of the command: the
+ * first write after the pipe closed fails with EPIPE, which Node.js raises as an unhandled error
+ * with a stack trace (it ignores SIGPIPE). From then on what this stream is given is dropped, and
+ * the command finishes what it was doing, quietly, with its own exit code: one that changes data
+ * is not cut off halfway because nobody reads its report. For the process's own streams (the
+ * calos binary; in-process runs are given theirs).
+ */
+export function dropOutputOnceReaderLeaves(
+  streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr],
+): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 export class UsageError extends Error {}
 
 /** Prints an error the way an operator can act on it and returns the exit code. */

@@ -2,8 +2,9 @@
 // client's contract is one POST to `<prefix>/internal/rpc` on the service that owns it, with the
 // shared service token. The same contract answers in process (the client object itself) and
 // over HTTP (a client built from the method list), so a caller cannot tell which it has.
-// Values JSON cannot carry (Date, Set) travel tagged and come back as they were; errors come back
-// as the AppErrors they were.
+// Values JSON cannot carry (Date, Set, and undefined where JSON would write null) travel tagged
+// and come back as they were: an argument left out stays absent and an explicit null stays null,
+// as in process. Errors come back as the AppErrors they were.
 import { Type } from 'typebox';
 import { request } from 'undici';
 import { safeEqual } from './crypto/tokens.ts';
@@ -34,13 +35,23 @@ export function rpcMethods<T, Local extends RpcMethodOf<T> = never>() {
   ): L => methods;
 }
 
-/** Values in a form JSON carries: Dates and Sets tagged, recursively. */
+/** Where JSON would turn undefined into null (an array's element, a positional argument). */
+const UNDEFINED = { $undefined: true } as const;
+
+/**
+ * Values in a form JSON carries: Dates and Sets tagged, recursively; an undefined element of an
+ * array tagged (JSON would write null); an undefined property left out (as JSON does).
+ */
 export function toWire(value: unknown): unknown {
   if (value instanceof Date) return { $date: value.toISOString() };
   if (value instanceof Set) return { $set: [...value].map(toWire) };
-  if (Array.isArray(value)) return value.map(toWire);
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? UNDEFINED : toWire(v)));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toWire(v)]),
+    );
   }
   return value;
 }
@@ -48,13 +59,24 @@ export function toWire(value: unknown): unknown {
 export function fromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromWire);
   if (value && typeof value === 'object') {
-    const tagged = value as { $date?: unknown; $set?: unknown };
+    const tagged = value as { $date?: unknown; $set?: unknown; $undefined?: unknown };
     const keys = Object.keys(value);
     if (keys.length === 1 && typeof tagged.$date === 'string') return new Date(tagged.$date);
     if (keys.length === 1 && Array.isArray(tagged.$set)) return new Set(tagged.$set.map(fromWire));
+    if (keys.length === 1 && tagged.$undefined === true) return undefined;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromWire(v)]));
   }
   return value;
+}
+
+/**
+ * A call's arguments for the wire: trailing absent ones left off, so the method sees as many
+ * arguments as a caller in process who left them out; an absent one between others tagged.
+ */
+export function argsToWire(args: readonly unknown[]): unknown[] {
+  let length = args.length;
+  while (length > 0 && args[length - 1] === undefined) length--;
+  return toWire(args.slice(0, length)) as unknown[];
 }
 
 const methodOf = (client: object, name: string) => {
@@ -98,7 +120,8 @@ export function registerRpcDoor(
       }
       const { target, fn } = methodOf(client, request.body.method);
       const result = await fn.apply(target, fromWire(request.body.args) as unknown[]);
-      return { result: toWire(result) ?? null };
+      // An undefined answer leaves `result` out, and the caller reads undefined, not null.
+      return result === undefined ? {} : { result: toWire(result) };
     },
   );
 }
@@ -126,7 +149,7 @@ export function createRpcClient<T>(options: RpcClientOptions<T>): T {
       response = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [SERVICE_TOKEN_HEADER]: options.serviceToken },
-        body: JSON.stringify({ method, args: toWire(args) }),
+        body: JSON.stringify({ method, args: argsToWire(args) }),
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });

@@ -610,6 +610,30 @@ function MarketReport({
               t.fees,
             ])}
           />
+          {report.data.stuck.count > 0 && (
+            <>
+              <h3>Purchases stuck pending</h3>
+              <Notice tone="info">
+                {report.data.stuck.count === 1 ? '1 purchase is' : `${report.data.stuck.count} purchases are`}{' '}
+                still pending: credits could not be confirmed with the account service. They are retried by
+                themselves, less often after each failure (at most hourly); one whose key holds another
+                transfer (IDEMPOTENCY_KEY_REUSED) needs someone to look at it.
+              </Notice>
+              <Table
+                caption={`${APP_NAMES[app]} purchases stuck pending, oldest first`}
+                head={['Since', 'Item', 'Buyer', 'Price', 'Attempts', 'Last failure', 'Next attempt']}
+                rows={report.data.stuck.purchases.map((p) => [
+                  formatDate(p.created_at, true),
+                  p.title,
+                  p.buyer.username ?? '—',
+                  p.price,
+                  p.attempts,
+                  p.last_error_code ? `${p.last_error_code}: ${p.last_error ?? ''}` : '—',
+                  p.next_attempt_at ? formatDate(p.next_attempt_at, true) : 'due',
+                ])}
+              />
+            </>
+          )}
           <h3>Purchases</h3>
           {report.data.purchases.length === 0 ? (
             <Empty>No purchases in this period.</Empty>

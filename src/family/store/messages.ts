@@ -80,7 +80,7 @@ export async function listMessages(
   beforeSeq?: number,
 ): Promise<MessageRow[]> {
   const params = new Params([familyId, limit + 1]);
-  const keyset = beforeSeq == null ? '' : `AND ${NEWEST_MESSAGES.after([beforeSeq], params)}`;
+  const keyset = beforeSeq === undefined ? '' : `AND ${NEWEST_MESSAGES.after([beforeSeq], params)}`;
   const { rows } = await db.query<MessageRow>(
     `SELECT ${COLUMNS} FROM family_messages WHERE family_id = $1 ${keyset}
      ORDER BY ${NEWEST_MESSAGES.orderBy} LIMIT $2`,

@@ -10,6 +10,7 @@ import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityHttpClient } from '../../identity/client.ts';
 import { ClientRegistry } from '../../platform/http/service.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { RETRY_BASE_MS, RETRY_MAX_MS } from '../../platform/market/service.ts';
 import type { HollowtownClient } from '../client.ts';
 import { NO_LINKS } from '../links.ts';
 import { createHollowtownHousekeeping } from './housekeeping.ts';
@@ -130,17 +131,26 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect(await unreachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
     // Too young: a request may still be paying it.
     expect(await reachable.settlePendingPurchases()).toEqual({ completed: 0, failed: 0, pending: 0 });
+    // The sweep's attempt failed: the next waits its turn.
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
     expect(await statusOf(buyer)).toEqual(['pending']);
     expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
 
+    platform.clock.advance(RETRY_BASE_MS);
     expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
     expect(await statusOf(buyer)).toEqual(['completed']);
     expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
 
+    // The buyer comes back later, with a fresh access token.
+    const refreshed = await platform.app.inject({
+      method: 'POST',
+      url: '/calos/api/auth/refresh',
+      payload: { refresh_token: buyer.refreshToken },
+    });
     const retry = await platform.app.inject({
       method: 'POST',
       url: `/hollowtown/api/market/listings/${listingId}/purchase`,
-      headers: { ...buyer.headers, 'idempotency-key': 'lost-1' },
+      headers: { authorization: `Bearer ${refreshed.json().access_token}`, 'idempotency-key': 'lost-1' },
     });
     expect(retry.statusCode, retry.body).toBe(200);
     expect(retry.json()).toMatchObject({ status: 'completed', price: 100 });
@@ -386,5 +396,99 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
     expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
     expect(await balance(buyer)).toBe(1000);
+  });
+  // Last in this file: it moves the clock hours on.
+  it('retries a purchase stuck on a 409 less often each time, logs each attempt once with its reason, and shows it to staff', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'stuck')).rejects.toThrow();
+    // Credits moved under the purchase's key for something else: identity answers 409 for good.
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 99,
+      idempotencyKey: 'hollowtown:market:stuck',
+      reference: `hollowtown:listing:${listingId}`,
+      reason: 'Hollowtown market: Fog tunnel',
+    });
+    const db = platform.databases.get('hollowtown');
+    const [{ purchase_id: purchaseId }] = (
+      await db.query<{ purchase_id: string }>(
+        'SELECT purchase_id FROM market_purchases WHERE buyer_id = $1',
+        [buyer.userId],
+      )
+    ).rows as [{ purchase_id: string }];
+    const lines: {
+      level: number;
+      msg: string;
+      purchaseId?: string;
+      code?: string;
+      reason?: string;
+      attempt?: number;
+    }[] = [];
+    const market = createMarketService({
+      db,
+      logger: createLogger({ logLevel: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }),
+      clients: platform.clients,
+      links: NO_LINKS,
+      now: () => platform.clock.now(),
+    });
+    const logged = () => lines.filter((line) => line.purchaseId === purchaseId);
+    const retries = async () =>
+      (
+        await db.query<{ attempts: number; wait_ms: number; last_error_code: string; last_error: string }>(
+          `SELECT attempts, (extract(epoch FROM next_attempt_at - last_attempt_at) * 1000)::int AS wait_ms,
+                  last_error_code, last_error
+           FROM market_purchases WHERE purchase_id = $1`,
+          [purchaseId],
+        )
+      ).rows[0];
+
+    const waits = [5, 10, 20, 40, 60, 60].map((minutes) => minutes * 60_000);
+    expect(waits[0]).toBe(RETRY_BASE_MS);
+    expect(waits.at(-1)).toBe(RETRY_MAX_MS);
+    for (const [index, wait] of waits.entries()) {
+      expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+      expect(await retries()).toEqual({
+        attempts: index + 1,
+        wait_ms: wait,
+        last_error_code: 'IDEMPOTENCY_KEY_REUSED',
+        last_error: expect.stringMatching(/\S/),
+      });
+      // Logged once for this attempt, as an error (people must look), with why.
+      expect(logged()).toHaveLength(index + 1);
+      expect(logged().at(-1)).toMatchObject({
+        level: 50,
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        attempt: index + 1,
+      });
+      expect(logged().at(-1)?.reason).toBeTruthy();
+      // Rounds before the next attempt is due leave it alone, and say nothing.
+      expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+      platform.clock.advance(wait - 1_000);
+      expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+      expect(logged()).toHaveLength(index + 1);
+      platform.clock.advance(1_000);
+    }
+    expect(await statusOf(buyer)).toEqual(['pending']);
+    expect(await balance(buyer)).toBe(901);
+
+    // The console's report (GET /api/admin/market) lists it for staff, however old, with the
+    // attempts and the reason.
+    const report = await market.report(new Date(platform.clock.now().getTime() - 60_000), 50);
+    expect(report.purchases).toEqual([]);
+    expect(report.stuck.count).toBeGreaterThanOrEqual(1);
+    expect(report.stuck.purchases).toContainEqual(
+      expect.objectContaining({
+        purchase_id: purchaseId,
+        title: 'Fog tunnel',
+        price: 100,
+        attempts: waits.length,
+        last_error_code: 'IDEMPOTENCY_KEY_REUSED',
+        buyer: { user_id: buyer.userId, username: buyer.username },
+        seller: { user_id: seller.userId, username: seller.username },
+      }),
+    );
+    await db.query('DELETE FROM market_purchases WHERE purchase_id = $1', [purchaseId]);
   });
 });

@@ -98,6 +98,11 @@ export interface Tables {
     refund_reason: string | null;
     item_snapshot: Json | null;
     transfer_reference: string | null;
+    attempts: number;
+    last_attempt_at: Date | null;
+    next_attempt_at: Date | null;
+    last_error_code: string | null;
+    last_error: string | null;
   };
   moderation_decisions: {
     decision_id: number;

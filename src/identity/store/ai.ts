@@ -101,14 +101,13 @@ export async function listAiUsage(
   db: Queryable,
   userId: string,
   limit: number,
-  /** Absent: from the newest. Null too: an absent argument arrives as null through identity's HTTP door. */
-  before?: number | null,
+  before?: number,
 ): Promise<AiUsageRow[]> {
   const params = new Params([userId, limit]);
   const { rows } = await db.query<AiUsageRow>(
     `SELECT usage_id, app, endpoint, model, provider, instance, byok, prompt_tokens, completion_tokens, cached_tokens,
             credits, latency_ms, outcome, error_code, created_at
-     FROM ai_usage_log WHERE user_id = $1 ${before == null ? '' : `AND ${NEWEST_USAGE.after([before], params)}`}
+     FROM ai_usage_log WHERE user_id = $1 ${before === undefined ? '' : `AND ${NEWEST_USAGE.after([before], params)}`}
      ORDER BY ${NEWEST_USAGE.orderBy} LIMIT $2`,
     params.values,
   );

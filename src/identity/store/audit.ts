@@ -69,13 +69,12 @@ export async function listAudit(
   db: Queryable,
   userId: string,
   limit: number,
-  /** Absent: from the newest. Null too: an absent argument arrives as null through identity's HTTP door. */
-  before?: number | null,
+  before?: number,
 ): Promise<AuditEntry[]> {
   const params = new Params([userId, limit]);
   const { rows } = await db.query<AuditEntry>(
     `SELECT audit_id, event, ip_address, user_agent, details, created_at FROM audit_log
-     WHERE user_id = $1 ${before == null ? '' : `AND ${NEWEST_AUDIT.after([before], params)}`}
+     WHERE user_id = $1 ${before === undefined ? '' : `AND ${NEWEST_AUDIT.after([before], params)}`}
      ORDER BY ${NEWEST_AUDIT.orderBy} LIMIT $2`,
     params.values,
   );

@@ -186,13 +186,12 @@ export async function listLedger(
   db: Queryable,
   userId: string,
   limit: number,
-  /** Absent: from the newest. Null too: an absent argument arrives as null through identity's HTTP door. */
-  before?: number | null,
+  before?: number,
 ): Promise<LedgerEntryRow[]> {
   const params = new Params([userId, limit]);
   const { rows } = await db.query<LedgerEntryRow>(
     `SELECT ${LEDGER_COLUMNS} FROM credit_ledger
-     WHERE user_id = $1 ${before == null ? '' : `AND ${NEWEST_ENTRY.after([before], params)}`}
+     WHERE user_id = $1 ${before === undefined ? '' : `AND ${NEWEST_ENTRY.after([before], params)}`}
      ORDER BY ${NEWEST_ENTRY.orderBy} LIMIT $2`,
     params.values,
   );

@@ -141,8 +141,7 @@ export async function listStaffAudit(
   db: Queryable,
   filter: { subjectUserId?: string; actorUserId?: string; domains?: readonly StaffDomain[] },
   limit: number,
-  /** Absent: from the newest. Null too: an absent argument arrives as null through identity's HTTP door. */
-  before?: number | null,
+  before?: number,
 ): Promise<StaffAuditRow[]> {
   const params = new Params([
     filter.subjectUserId ?? null,
@@ -155,7 +154,7 @@ export async function listStaffAudit(
      FROM staff_audit_log
      WHERE ($1::uuid IS NULL OR subject_user_id = $1) AND ($2::uuid IS NULL OR actor_user_id = $2)
        AND ($3::text[] IS NULL OR domain = ANY($3))
-       ${before == null ? '' : `AND ${NEWEST_STAFF_AUDIT.after([before], params)}`}
+       ${before === undefined ? '' : `AND ${NEWEST_STAFF_AUDIT.after([before], params)}`}
      ORDER BY ${NEWEST_STAFF_AUDIT.orderBy} LIMIT $4`,
     params.values,
   );

@@ -413,6 +413,38 @@ export function registerMarketReportRoute(
               }),
             ),
             purchases: Type.Array(Type.Object({ ...Purchase.properties, buyer: Person, seller: Seller })),
+            stuck: Type.Object(
+              {
+                count: Type.Integer({ description: 'Purchases pending past the grace period, however old' }),
+                purchases: Type.Array(
+                  Type.Object({
+                    purchase_id: Uuid,
+                    listing_id: Nullable(Uuid),
+                    item_kind: spec.Kind,
+                    title: Type.String(),
+                    price: Type.Integer(),
+                    created_at: Timestamp,
+                    attempts: Type.Integer({
+                      description:
+                        'Attempts to pay that left it pending; the wait before the next (next_attempt_at) ' +
+                        'doubles after each, up to an hour',
+                    }),
+                    last_attempt_at: NullableTimestamp,
+                    next_attempt_at: NullableTimestamp,
+                    last_error_code: Nullable(Type.String()),
+                    last_error: Nullable(Type.String()),
+                    buyer: Person,
+                    seller: Seller,
+                  }),
+                  { description: 'Oldest first, at most `limit`' },
+                ),
+              },
+              {
+                description:
+                  'Purchases left pending: identity was away or holds another transfer under the ' +
+                  'purchase’s key (IDEMPOTENCY_KEY_REUSED, for people to look at). The sweep retries each.',
+              },
+            ),
           }),
           400: ErrorResponse,
           401: ErrorResponse,

@@ -43,9 +43,11 @@ import {
   listPaidWithoutItem,
   listPurchases,
   listStalePendingPurchases,
+  listStuckPurchases,
   marketTotals,
   markPurchaseRefunded,
   recentPurchases,
+  recordFailedAttempt,
   sellerTotals,
 } from './store/purchases.ts';
 import type { ListingRowBase, PurchaseRow } from './store/tables.ts';
@@ -54,6 +56,13 @@ import type { ListingRowBase, PurchaseRow } from './store/tables.ts';
 const TRANSFER_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED';
 /** How old a pending purchase must be before the sweep finishes it (a live request had its go). */
 export const PENDING_GRACE_MS = 2 * 60_000;
+/**
+ * After an attempt to pay leaves a purchase pending, the sweep waits this long before the next,
+ * twice as long after each further failure, and at most RETRY_MAX_MS: a purchase identity keeps
+ * refusing to confirm (409) is tried and logged once an hour, not every round forever.
+ */
+export const RETRY_BASE_MS = 5 * 60_000;
+export const RETRY_MAX_MS = 60 * 60_000;
 /** Words a search may have. */
 export const MAX_SEARCH_WORDS = 10;
 /** Why a purchase was given back by itself: what the buyer reads in their purchases. */
@@ -140,6 +149,10 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
     return row;
   }
 
+  /** Whether paying failed in a way that leaves the purchase pending (not refused outright). */
+  const leftPending = (error: unknown) =>
+    !(error instanceof AppError && error.status < 500 && error.code !== TRANSFER_KEY_REUSED);
+
   /**
    * Steps 2 and 3 of a purchase: pay through identity, then mark it paid (or undo step 1). A
    * purchase whose item can no longer be given once paid is given back at once.
@@ -166,13 +179,7 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
       // nothing was paid: the purchase goes and may be tried again. A transfer under this key
       // that does not match (409) was paid: never dropped, left pending for people to look at.
       // Anything else (unreachable, 5xx) leaves it pending for a retry or the sweep.
-      if (error instanceof AppError && error.status < 500 && error.code !== TRANSFER_KEY_REUSED)
-        await deletePendingPurchase(db, purchase.purchase_id);
-      else if (error instanceof AppError && error.code === TRANSFER_KEY_REUSED)
-        adapter.logger.error(
-          { purchaseId: purchase.purchase_id, reference },
-          `${app} marketplace purchase: identity holds another transfer under its key; left pending`,
-        );
+      if (!leftPending(error)) await deletePendingPurchase(db, purchase.purchase_id);
       throw error;
     }
     const paid = { transferId: transfer.transferId, fee: transfer.fee };
@@ -204,6 +211,51 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
     // Paid for an item that is gone: the credits go back at once. Identity away leaves it paid
     // without its item for a moment, and the sweep gives it back (settlePendingPurchases).
     return done.status === 'completed' && !done.holds_item ? giveBack(done) : done;
+  }
+
+  /**
+   * A sweep's attempt to pay that left the purchase pending: counted on it with its reason and
+   * the time of the next (further off after each failure), and logged once, for staff (the report
+   * lists such purchases). Noting it failing must not hide why the payment failed.
+   */
+  async function noteFailedAttempt(purchase: PurchaseRow, error: unknown) {
+    const code = error instanceof AppError ? error.code : 'INTERNAL';
+    const reason = error instanceof Error ? error.message : String(error);
+    const mismatch = code === TRANSFER_KEY_REUSED;
+    const reference = purchase.transfer_reference ?? referenceOf(purchase.listing_id);
+    try {
+      const noted = await recordFailedAttempt(db, purchase.purchase_id, {
+        at: adapter.now(),
+        code,
+        message: reason,
+        baseMs: RETRY_BASE_MS,
+        maxMs: RETRY_MAX_MS,
+      });
+      const fields = {
+        purchaseId: purchase.purchase_id,
+        reference,
+        code,
+        reason,
+        attempt: noted?.attempts,
+        nextAttemptAt: noted?.next_attempt_at,
+      };
+      if (!noted)
+        adapter.logger.warn(
+          fields,
+          `${app} marketplace purchase paid, but what follows failed (${code}); the next round goes on`,
+        );
+      else if (mismatch)
+        adapter.logger.error(
+          fields,
+          `${app} marketplace purchase: identity holds another transfer under its key; left pending for staff`,
+        );
+      else adapter.logger.warn(fields, `${app} marketplace purchase not paid yet (${code}); left pending`);
+    } catch (noting) {
+      adapter.logger.error(
+        { err: noting, purchaseId: purchase.purchase_id, code, reason },
+        `${app} marketplace purchase left pending; its failed attempt could not be recorded`,
+      );
+    }
   }
 
   /**
@@ -258,19 +310,20 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
      * anything else). Identity refusing it (nothing paid) removes the purchase, as when refused
      * at once, and one paid whose item went meanwhile is given back (both count as failed);
      * identity still unreachable, or holding a transfer under its key that does not match,
-     * leaves it for the next round. Only purchases older than `graceMs`, so a request still paying
-     * is not raced.
+     * leaves it pending: the failure is recorded and logged once, and the next attempt waits twice
+     * as long as the last (RETRY_BASE_MS up to RETRY_MAX_MS). Only purchases older than `graceMs`,
+     * so a request still paying is not raced, and whose next attempt is due.
      */
     async settlePendingPurchases(
       graceMs = PENDING_GRACE_MS,
       limit = 100,
     ): Promise<{ completed: number; failed: number; pending: number }> {
-      const stale = await listStalePendingPurchases(
-        db,
-        sql,
-        new Date(adapter.now().getTime() - graceMs),
+      const now = adapter.now();
+      const stale = await listStalePendingPurchases(db, sql, {
+        before: new Date(now.getTime() - graceMs),
+        now,
         limit,
-      );
+      });
       const outcome = { completed: 0, failed: 0, pending: 0 };
       // Paid but holding no item (given back when identity was away, or recorded so before this
       // rule): given back now; identity still away leaves them for the next round.
@@ -292,13 +345,16 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
           if ((await pay(purchase)).status === 'refunded') outcome.failed++;
           else outcome.completed++;
         } catch (error) {
-          if (error instanceof AppError && error.status < 500 && error.code !== TRANSFER_KEY_REUSED) {
+          if (leftPending(error)) {
+            outcome.pending++;
+            await noteFailedAttempt(purchase, error);
+          } else {
             outcome.failed++;
             adapter.logger.warn(
-              { purchaseId: purchase.purchase_id, code: error.code },
+              { purchaseId: purchase.purchase_id, code: (error as AppError).code },
               `pending ${app} marketplace purchase refused by identity: removed`,
             );
-          } else outcome.pending++;
+          }
         }
       }
       return outcome;
@@ -345,24 +401,47 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
       return toPurchaseView(refunded);
     },
 
-    /** The operator console's report: totals by kind since a time and the purchases behind them. */
+    /**
+     * The operator console's report: totals by kind since a time and the purchases behind them,
+     * and every purchase left pending past the grace period whenever it was made (the sweep keeps
+     * trying; staff look at one that keeps failing), with its attempts and why the last failed.
+     */
     async report(since: Date, limit: number) {
-      const [totals, purchases] = await Promise.all([
+      const [totals, purchases, stuck] = await Promise.all([
         marketTotals(db, sql, since),
         recentPurchases(db, sql, since, limit),
+        listStuckPurchases(db, sql, new Date(adapter.now().getTime() - PENDING_GRACE_MS), limit),
       ]);
+      const everyone = [...purchases, ...stuck.purchases];
       const people = new Map<string, string | null>();
-      for (const id of new Set(purchases.flatMap((p) => [p.buyer_id, p.seller_id]).filter(isPerson)))
+      for (const id of new Set(everyone.flatMap((p) => [p.buyer_id, p.seller_id]).filter(isPerson)))
         people.set(id, (await identity().findUser({ userId: id }))?.username ?? null);
+      const parties = (p: PurchaseRow) => ({
+        buyer: { user_id: p.buyer_id, username: people.get(p.buyer_id) ?? null },
+        // An erased seller's sales name nobody.
+        seller: { user_id: p.seller_id, username: p.seller_id ? (people.get(p.seller_id) ?? null) : null },
+      });
       return {
         since,
         totals,
-        purchases: purchases.map((p) => ({
-          ...toPurchaseView(p),
-          buyer: { user_id: p.buyer_id, username: people.get(p.buyer_id) ?? null },
-          // An erased seller's sales name nobody.
-          seller: { user_id: p.seller_id, username: p.seller_id ? (people.get(p.seller_id) ?? null) : null },
-        })),
+        purchases: purchases.map((p) => ({ ...toPurchaseView(p), ...parties(p) })),
+        stuck: {
+          count: stuck.count,
+          purchases: stuck.purchases.map((p) => ({
+            purchase_id: p.purchase_id,
+            listing_id: p.listing_id,
+            item_kind: p.item_kind as Kind,
+            title: p.title,
+            price: p.price,
+            created_at: p.created_at,
+            attempts: p.attempts,
+            last_attempt_at: p.last_attempt_at,
+            next_attempt_at: p.next_attempt_at,
+            last_error_code: p.last_error_code,
+            last_error: p.last_error,
+            ...parties(p),
+          })),
+        },
       };
     },
 
@@ -481,8 +560,18 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
       if (purchase.listing_id !== listingId.toLowerCase()) throw MarketErrors.idempotencyKeyReused();
       if (purchase.status !== 'pending') return { purchase: toPurchaseView(purchase), created: false };
       // Pending: this request's own, or a concurrent or interrupted one under the same key,
-      // which identity's transfer (same key) pays at most once.
-      return { purchase: toPurchaseView(await pay(purchase)), created: true };
+      // which identity's transfer (same key) pays at most once. Identity away answers the buyer
+      // 503 (they may retry); a transfer under the key that does not match is for staff.
+      try {
+        return { purchase: toPurchaseView(await pay(purchase)), created: true };
+      } catch (error) {
+        if (error instanceof AppError && error.code === TRANSFER_KEY_REUSED)
+          adapter.logger.error(
+            { purchaseId: purchase.purchase_id, code: error.code, reason: error.message },
+            `${app} marketplace purchase: identity holds another transfer under its key; left pending for staff`,
+          );
+        throw error;
+      }
     },
 
     /** What the buyer bought (refunded ones too), newest first. */

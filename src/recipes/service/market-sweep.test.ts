@@ -10,6 +10,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/plat
 import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityHttpClient } from '../../identity/client.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { RETRY_BASE_MS } from '../../platform/market/service.ts';
 import type { RecipesDeps } from '../deps.ts';
 import type { RecipesInstanceClient } from '../index.ts';
 import { DELETED_USER_ID } from '../store/users.ts';
@@ -96,17 +97,26 @@ describe.each(testEngines())('pending recipe book purchases on %s', (engine) => 
     expect(await unreachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
     // Too young: a request may still be paying it.
     expect(await reachable.settlePendingPurchases()).toEqual({ completed: 0, failed: 0, pending: 0 });
+    // The sweep's attempt failed: the next waits its turn.
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
     expect(await statusOf(buyer)).toEqual(['pending']);
     expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
 
+    platform.clock.advance(RETRY_BASE_MS);
     expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 1, failed: 0, pending: 0 });
     expect(await statusOf(buyer)).toEqual(['completed']);
     expect([await balance(buyer), await balance(seller)]).toEqual([900, 1090]);
 
+    // The buyer comes back later, with a fresh access token.
+    const refreshed = await platform.app.inject({
+      method: 'POST',
+      url: '/calos/api/auth/refresh',
+      payload: { refresh_token: buyer.refreshToken },
+    });
     const retry = await platform.app.inject({
       method: 'POST',
       url: `/recipes/api/market/listings/${listingId}/purchase`,
-      headers: { ...buyer.headers, 'idempotency-key': 'lost-1' },
+      headers: { authorization: `Bearer ${refreshed.json().access_token}`, 'idempotency-key': 'lost-1' },
     });
     expect(retry.statusCode, retry.body).toBe(200);
     expect(retry.json()).toMatchObject({ status: 'completed', price: 100 });

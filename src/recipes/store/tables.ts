@@ -63,6 +63,11 @@ export interface Tables {
     refunded_at: Date | null;
     refund_reason: string | null;
     transfer_reference: string | null;
+    attempts: number;
+    last_attempt_at: Date | null;
+    next_attempt_at: Date | null;
+    last_error_code: string | null;
+    last_error: string | null;
   };
   meal_plans: {
     plan_id: string;

@@ -165,6 +165,40 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             since: string;
+                            /** @description Purchases left pending: identity was away or holds another transfer under the purchase’s key (IDEMPOTENCY_KEY_REUSED, for people to look at). The sweep retries each. */
+                            stuck: {
+                                /** @description Purchases pending past the grace period, however old */
+                                count: number;
+                                /** @description Oldest first, at most `limit` */
+                                purchases: {
+                                    /** @description Attempts to pay that left it pending; the wait before the next (next_attempt_at) doubles after each, up to an hour */
+                                    attempts: number;
+                                    buyer: {
+                                        user_id: string;
+                                        username: string | null;
+                                    };
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /**
+                                     * @description plan: a haunted-house room plan; costume: a costume idea (its pattern)
+                                     * @enum {unknown}
+                                     */
+                                    item_kind: "plan" | "costume";
+                                    last_attempt_at: string | null;
+                                    last_error: string | null;
+                                    last_error_code: string | null;
+                                    listing_id: string | null;
+                                    next_attempt_at: string | null;
+                                    price: number;
+                                    /** Format: uuid */
+                                    purchase_id: string;
+                                    seller: {
+                                        user_id: string | null;
+                                        username: string | null;
+                                    };
+                                    title: string;
+                                }[];
+                            };
                             totals: {
                                 /** @description Credits buyers paid (refunds aside) */
                                 credits: number;

@@ -128,19 +128,73 @@ export async function listPaidWithoutItem(
   return rows;
 }
 
-/** Purchases still pending since before a time, oldest first (the sweep finishes them). */
+/**
+ * Purchases still pending since before a time whose next attempt is due at `now`, oldest first
+ * (the sweep finishes them).
+ */
 export async function listStalePendingPurchases(
+  db: Queryable,
+  sql: MarketSql,
+  query: { before: Date; now: Date; limit: number },
+): Promise<PurchaseRow[]> {
+  const { rows } = await db.query<PurchaseRow>(
+    `SELECT ${purchaseColumns(sql)} FROM market_purchases p WHERE p.status = 'pending' AND p.created_at < $1
+       AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= $2)
+     ORDER BY p.created_at, p.purchase_id LIMIT $3`,
+    [query.before, query.now, query.limit],
+  );
+  return rows;
+}
+
+/**
+ * Notes an attempt to pay a pending purchase that left it pending, and when the next is due: the
+ * wait doubles from `baseMs` with each failed attempt, up to `maxMs`. Answers the attempt's number
+ * and the time of the next, or undefined when the purchase is no longer pending.
+ */
+export async function recordFailedAttempt(
+  db: Queryable,
+  purchaseId: string,
+  failure: { at: Date; code: string; message: string; baseMs: number; maxMs: number },
+): Promise<{ attempts: number; next_attempt_at: Date } | undefined> {
+  // attempts on the right is the count before this one; 2^30 times any base passes every cap.
+  const { rows } = await db.query<{ attempts: number; next_attempt_at: Date }>(
+    `UPDATE market_purchases SET attempts = attempts + 1, last_attempt_at = $2,
+       last_error_code = $3, last_error = $4,
+       next_attempt_at = $2::timestamptz
+         + least($5::float8 * power(2::float8, least(attempts, 30)), $6::float8) * interval '1 millisecond'
+     WHERE purchase_id = $1 AND status = 'pending'
+     RETURNING attempts, next_attempt_at`,
+    [
+      purchaseId,
+      failure.at,
+      failure.code.slice(0, 100) || 'INTERNAL',
+      failure.message.slice(0, 500) || failure.code,
+      failure.baseMs,
+      failure.maxMs,
+    ],
+  );
+  return rows[0];
+}
+
+/** Pending purchases past the grace period (the sweep's, however often it failed), oldest first. */
+export async function listStuckPurchases(
   db: Queryable,
   sql: MarketSql,
   before: Date,
   limit: number,
-): Promise<PurchaseRow[]> {
-  const { rows } = await db.query<PurchaseRow>(
-    `SELECT ${purchaseColumns(sql)} FROM market_purchases p WHERE p.status = 'pending' AND p.created_at < $1
-     ORDER BY p.created_at, p.purchase_id LIMIT $2`,
-    [before, limit],
-  );
-  return rows;
+): Promise<{ count: number; purchases: PurchaseRow[] }> {
+  const [counted, listed] = await Promise.all([
+    db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM market_purchases WHERE status = 'pending' AND created_at < $1",
+      [before],
+    ),
+    db.query<PurchaseRow>(
+      `SELECT ${purchaseColumns(sql)} FROM market_purchases p WHERE p.status = 'pending' AND p.created_at < $1
+       ORDER BY p.created_at, p.purchase_id LIMIT $2`,
+      [before, limit],
+    ),
+  ]);
+  return { count: counted.rows[0]?.n ?? 0, purchases: listed.rows };
 }
 
 /** Takes back a purchase that was never paid (identity refused the transfer). */

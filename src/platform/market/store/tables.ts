@@ -86,6 +86,14 @@ export interface PurchaseRow {
   created_at: Date;
   completed_at: Date | null;
   refunded_at: Date | null;
+  /** Attempts to pay a pending purchase that left it pending (identity away, or a mismatch). */
+  attempts: number;
+  last_attempt_at: Date | null;
+  /** When the sweep may try it again (null: as soon as it is past the grace period). */
+  next_attempt_at: Date | null;
+  /** Why the last attempt failed: identity's error code and message. */
+  last_error_code: string | null;
+  last_error: string | null;
   cursor_at: string;
 }
 
@@ -104,4 +112,5 @@ export const purchaseColumns = (
 ) => `p.purchase_id, p.listing_id, ${sql.purchaseKind} AS item_kind,
   ${sql.purchaseItemId} AS item_id, ${sql.purchaseHoldsItem} AS holds_item, p.buyer_id, p.seller_id,
   p.idempotency_key, p.transfer_reference, p.title, p.price, p.status, p.transfer_id, p.fee, p.created_at, p.completed_at,
-  p.refunded_at, ${cursorTime('p.created_at')} AS cursor_at`;
+  p.refunded_at, p.attempts, p.last_attempt_at, p.next_attempt_at, p.last_error_code, p.last_error,
+  ${cursorTime('p.created_at')} AS cursor_at`;
