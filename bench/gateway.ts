@@ -1,4 +1,4 @@
-// npm run bench:gateway [-- --users N --seconds N --rounds N] [-- --peers] [-- --profile]
+// npm run bench:gateway [-- --users N --seconds N --rounds N] [-- --peers] [-- --profile [--openai]]
 // First, side by side: OpenAI-format chat through Portkey's open-source gateway and through CALOS
 // on PostgreSQL and on the embedded engine, at 50 clients (gateway/peers.ts). Then:
 // The latency the AI gateway adds over calling an Ollama stand-in directly: p50 / p99 of the
@@ -186,18 +186,38 @@ async function main() {
 
       const instant = UPSTREAMS[0] as Upstream;
       if (options.profile) {
-        await profileGateway(
-          platform,
-          (clients, isStream) => run(instant, clients, isStream, 'gateway', options.seconds),
-          {
-            platformUrl: platform.url,
-            standInUrl: standInOf('instant').url,
-            user: users[0] as BenchUser,
-            chatBody: chatBody(false),
-            databaseEnv: unreachable ? undefined : databaseEnv,
-            dataDir: path.join(dataDir, 'gateway'),
-          },
-        );
+        const loads = options.openai
+          ? [
+              {
+                label: 'OpenAI chat completions, whole',
+                run: (clients: number) =>
+                  runClosedLoop({
+                    origin: platform.url,
+                    path: '/ai/v1/chat/completions',
+                    clients,
+                    warmupSeconds: WARMUP_SECONDS,
+                    seconds: options.seconds,
+                    headers: (n) => ({
+                      authorization: `Bearer ${users[n % users.length]?.accessToken}`,
+                      'x-calos-app': 'bench',
+                    }),
+                    body: chatBody(false, instant.model),
+                    completeMarker: '"finish_reason":"stop"',
+                  }),
+              },
+            ]
+          : [false, true].map((isStream) => ({
+              label: isStream ? 'stream' : 'whole ',
+              run: (clients: number) => run(instant, clients, isStream, 'gateway', options.seconds),
+            }));
+        await profileGateway(platform, loads, {
+          platformUrl: platform.url,
+          standInUrl: standInOf('instant').url,
+          user: users[0] as BenchUser,
+          chatBody: chatBody(false),
+          databaseEnv: unreachable ? undefined : databaseEnv,
+          dataDir: path.join(dataDir, 'gateway'),
+        });
         return;
       }
       const scenarios: Scenario[] = [];

@@ -1,4 +1,4 @@
-// bench:gateway's command line: --users N, --seconds N, --rounds N, --peers, --profile.
+// bench:gateway's command line: --users N, --seconds N, --rounds N, --peers, --profile, --openai.
 import { parseArgs } from 'node:util';
 
 export interface GatewayOptions {
@@ -8,6 +8,8 @@ export interface GatewayOptions {
   seconds: number;
   /** Profile the gateway process (--cpu-prof) at 50 clients instead of the comparison. */
   profile: boolean;
+  /** With --profile: profile the OpenAI-format load of the side-by-side comparison instead. */
+  openai: boolean;
   /** Only the side-by-side comparison with Portkey (OpenAI format), not the Ollama-format runs. */
   peersOnly: boolean;
   /** Rounds of the side-by-side comparison (each target once per round). */
@@ -22,6 +24,7 @@ export function parseGatewayOptions(argv: readonly string[]): GatewayOptions {
       users: { type: 'string' },
       seconds: { type: 'string' },
       profile: { type: 'boolean' },
+      openai: { type: 'boolean' },
       peers: { type: 'boolean' },
       rounds: { type: 'string' },
     },
@@ -36,6 +39,7 @@ export function parseGatewayOptions(argv: readonly string[]): GatewayOptions {
     users: whole('users', values.users, 300),
     seconds: whole('seconds', values.seconds, 5),
     profile: values.profile ?? false,
+    openai: values.openai ?? false,
     peersOnly: values.peers ?? false,
     rounds: whole('rounds', values.rounds, 3),
   };

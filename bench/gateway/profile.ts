@@ -1,5 +1,7 @@
 // bench:gateway --profile: a CPU profile of the gateway process while it serves 50 clients
-// (non-streamed, then streamed), where that CPU goes, and what each per-request step costs alone.
+// (Ollama format non-streamed, then streamed; or with --openai, OpenAI-format chat completions
+// non-streamed, the side-by-side comparison's load), where that CPU goes, and what each
+// per-request step costs alone.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,19 +15,25 @@ import { type StageContext, timeStages } from './stages.ts';
 const CLIENTS = 50;
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
+/** One load the profile covers: its label and how to run it at `clients`. */
+export interface ProfileLoad {
+  label: string;
+  run: (clients: number) => Promise<LoadResult>;
+}
+
 export async function profileGateway(
   platform: ServerProcess,
-  runGateway: (clients: number, isStream: boolean) => Promise<LoadResult>,
+  loads: readonly ProfileLoad[],
   stages: StageContext,
 ): Promise<void> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'calos-gateway-profile-')), 'gateway.cpuprofile');
   let answers = 0;
   const { cpuMs } = await platform.profile(file, async () => {
-    for (const isStream of [false, true]) {
-      const result = await runGateway(CLIENTS, isStream);
+    for (const load of loads) {
+      const result = await load.run(CLIENTS);
       answers += result.answers;
       print(
-        `gateway ${isStream ? 'stream' : 'whole '} ${CLIENTS} clients: ${formatCount(result.requestsPerSecond)}/s, p50 ${formatMs(result.whole.p50)} ms, p99 ${formatMs(result.whole.p99)} ms`,
+        `gateway ${load.label} ${CLIENTS} clients: ${formatCount(result.requestsPerSecond)}/s, p50 ${formatMs(result.whole.p50)} ms, p99 ${formatMs(result.whole.p99)} ms`,
       );
     }
   });

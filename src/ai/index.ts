@@ -72,13 +72,14 @@ async function createGateway(context: ServiceContext): Promise<ServiceInstance> 
   const logger = context.logger.child({ service: 'ai' });
   const config = context.config.ai;
   const pool = new OllamaPool({ ...config, hosts: config.ollamaHosts, logger });
-  const metrics = createGatewayMetrics();
-  pool.onChange = () => {
-    for (const instance of pool.instances) {
-      metrics.inFlight.set({ instance: instance.url }, instance.inFlight);
-      metrics.healthy.set({ instance: instance.url }, pool.isAvailable(instance) ? 1 : 0);
-    }
-  };
+  const metrics = createGatewayMetrics({
+    instances: () =>
+      pool.instances.map((instance) => ({
+        url: instance.url,
+        inFlight: instance.inFlight,
+        isAvailable: pool.isAvailable(instance),
+      })),
+  });
   const identity = context.clients.get<IdentityClient>('identity');
   const usage = createUsageWriter(() => identity, logger);
   // Plans changed by operators reach the gateway's copy of the plans (identity's plan.changed).

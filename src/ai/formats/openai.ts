@@ -1,6 +1,6 @@
 // The OpenAI-compatible front: a /v1/chat/completions body turned into a ChatCall, and
 // ChatEvents rendered back as OpenAI's completion and chunk objects, streamed as SSE.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { PlatformErrors } from '../../platform/errors.ts';
 import type {
   ChatCall,
@@ -253,17 +253,34 @@ export function parseOpenAIChat(value: unknown): OpenAIChatCall {
     toolChoice,
     parallelToolCalls: typeof body.parallel_tool_calls === 'boolean' ? body.parallel_tool_calls : undefined,
   };
-  const defined = Object.fromEntries(Object.entries(call).filter(([, v]) => v !== undefined)) as ChatCall;
-  return { ...defined, includeUsage, choices };
+  // Fields left out stay out (no `key: undefined`), in one pass.
+  const parsed: Record<string, unknown> = {};
+  for (const key in call) {
+    const field = call[key as keyof ChatCall];
+    if (field !== undefined) parsed[key] = field;
+  }
+  parsed.includeUsage = includeUsage;
+  parsed.choices = choices;
+  return parsed as unknown as OpenAIChatCall;
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+const ID_LENGTH = 29;
+/** Random bytes for ids, drawn a few kilobytes at a time rather than one call per answer. */
+const idBytes = Buffer.alloc(ID_LENGTH * 256);
+let idBytesUsed = idBytes.length;
+
 /** A fresh id in OpenAI's shape: 'chatcmpl-' and 29 letters and digits. */
 export function openaiCompletionId(): string {
-  const bytes = randomBytes(29);
+  if (idBytesUsed + ID_LENGTH > idBytes.length) {
+    randomFillSync(idBytes);
+    idBytesUsed = 0;
+  }
   let id = 'chatcmpl-';
-  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+  for (let i = idBytesUsed; i < idBytesUsed + ID_LENGTH; i++)
+    id += ID_ALPHABET[(idBytes[i] as number) % ID_ALPHABET.length];
+  idBytesUsed += ID_LENGTH;
   return id;
 }
 

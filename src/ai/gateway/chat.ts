@@ -31,19 +31,20 @@ export async function startChat(deps: GatewayDeps, request: ChatRequest): Promis
       deps.config,
       request.caller,
       request.model,
-      (m) => deps.pool.models().has(m),
+      (m) => deps.pool.hasModel(m),
       request.allowFallback,
     ));
   const provider = chatProviders[route.provider];
   const call: ChatCall = { ...request.call, model: route.model };
+  const promptText = promptTextOf(call);
   return startRun<ChatEvent>(deps, {
     caller: request.caller,
     endpoint: request.endpoint,
     route,
     requestId: request.requestId,
     signal: request.signal,
-    promptText: promptTextOf(call),
-    promptTokenCeiling: chatPromptTokenCeiling(call),
+    promptText,
+    promptTokenCeiling: chatPromptTokenCeiling(call, promptText),
     maxCompletionTokens: call.maxTokens,
     // A metered call goes out with the output limit its hold covers.
     start: (target, signal, bounds) =>
@@ -55,9 +56,13 @@ export async function startChat(deps: GatewayDeps, request: ChatRequest): Promis
 }
 
 /** The most prompt tokens a chat call can count as: its messages, tool calls, tools, images and a JSON schema. */
-export function chatPromptTokenCeiling(call: Pick<ChatCall, 'messages' | 'format' | 'tools'>): number {
+export function chatPromptTokenCeiling(
+  call: Pick<ChatCall, 'messages' | 'format' | 'tools'>,
+  /** promptTextOf(call), when the caller has it already. */
+  promptText = promptTextOf(call),
+): number {
   return promptTokenCeiling({
-    texts: [promptTextOf(call), ...(typeof call.format === 'object' ? [JSON.stringify(call.format)] : [])],
+    texts: [promptText, ...(typeof call.format === 'object' ? [JSON.stringify(call.format)] : [])],
     messages: call.messages.length,
     images: call.messages.reduce((sum, m) => sum + (m.images?.length ?? 0), 0),
   });

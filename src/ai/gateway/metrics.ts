@@ -1,7 +1,16 @@
 // Prometheus metrics of the gateway, served at /ai/metrics.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export function createGatewayMetrics() {
+/** An Ollama instance as the gauges show it, read when metrics are scraped. */
+export interface InstanceGaugeSource {
+  instances(): Iterable<{ url: string; inFlight: number; isAvailable: boolean }>;
+}
+
+/**
+ * `source`: the pool's instances. Their gauges are read at scrape time rather than set on every
+ * lease and release: a request then pays for no label look-ups of gauges nobody is reading.
+ */
+export function createGatewayMetrics(source?: InstanceGaugeSource) {
   const registry = new Registry();
   const requests = new Counter({
     name: 'calos_ai_requests_total',
@@ -28,12 +37,20 @@ export function createGatewayMetrics() {
     help: 'Requests in flight per Ollama instance',
     labelNames: ['instance'] as const,
     registers: [registry],
+    collect() {
+      for (const instance of source?.instances() ?? [])
+        this.set({ instance: instance.url }, instance.inFlight);
+    },
   });
   const healthy = new Gauge({
     name: 'calos_ai_instance_healthy',
     help: '1 when the Ollama instance takes traffic',
     labelNames: ['instance'] as const,
     registers: [registry],
+    collect() {
+      for (const instance of source?.instances() ?? [])
+        this.set({ instance: instance.url }, instance.isAvailable ? 1 : 0);
+    },
   });
   const rejections = new Counter({
     name: 'calos_ai_rejections_total',

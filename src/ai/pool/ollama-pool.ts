@@ -51,13 +51,14 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 export class OllamaPool {
   readonly instances: InstanceState[];
   readonly #options: PoolOptions;
   readonly #waiters: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
   #probing: Promise<void> | undefined;
-  onChange?: () => void;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -143,7 +144,6 @@ export class OllamaPool {
       instance.lastError = (error as Error).message;
     } finally {
       instance.lastProbeAt = performance.now();
-      this.onChange?.();
     }
   }
 
@@ -162,9 +162,20 @@ export class OllamaPool {
     return new Set(this.available().flatMap((i) => [...i.models]));
   }
 
+  /** Whether an available instance has `model` (what models().has asks, without building the set). */
+  hasModel(model: string): boolean {
+    const now = performance.now();
+    for (const instance of this.instances)
+      if (instance.healthy && instance.coolingUntil <= now && instance.models.has(model)) return true;
+    return false;
+  }
+
   /** Leases an instance for `model`, waiting in the queue when all candidates are busy. */
-  acquire(modelName: string, exclude: ReadonlySet<string> = new Set(), signal?: AbortSignal): Promise<Lease> {
+  acquire(modelName: string, exclude: ReadonlySet<string> = NONE, signal?: AbortSignal): Promise<Lease> {
     const model = normalizeOllamaModel(modelName);
+    // The common case first: a free candidate. Only without one are the reasons worked out.
+    const free = this.#tryLease(model, exclude);
+    if (free) return Promise.resolve(free);
     const candidates = this.available().filter((i) => i.models.has(model) && !exclude.has(i.url));
     if (candidates.length === 0) {
       if (this.available().length === 0) {
@@ -183,8 +194,6 @@ export class OllamaPool {
         AiErrors.noInstanceAvailable(model, Math.ceil(this.#options.cooldownMs / 1000) || 1),
       );
     }
-    const lease = this.#tryLease(model, exclude);
-    if (lease) return Promise.resolve(lease);
     if (this.#waiters.length >= this.#options.queueSize) {
       return Promise.reject(this.#saturated(model));
     }
@@ -248,13 +257,11 @@ export class OllamaPool {
       instance.inFlight--;
       return true;
     };
-    this.onChange?.();
     return {
       instance,
       release: () => {
         if (!finish()) return;
         instance.served++;
-        this.onChange?.();
         this.#serveWaiters();
       },
       fail: (reason: string) => {
@@ -263,7 +270,6 @@ export class OllamaPool {
         instance.lastError = reason;
         instance.coolingUntil = performance.now() + this.#options.cooldownMs;
         this.#options.logger.warn({ instance: instance.url, reason }, 'ollama instance failed; cooling down');
-        this.onChange?.();
         this.#serveWaiters();
       },
     };

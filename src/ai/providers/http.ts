@@ -121,6 +121,23 @@ function connectionFailure(
   );
 }
 
+/** The origin and path of an upstream URL; the few URLs a gateway calls are parsed once. */
+const targets = new Map<string, { origin: string; path: string }>();
+const TARGETS_KEPT = 256;
+
+function targetOf(url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (!target) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size >= TARGETS_KEPT) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
+const BOM = 0xfeff;
+
 /**
  * Sends one request over the origin's pool. Resolves with the response head whatever its status
  * (see ensureOk); rejects with UpstreamError 'unreachable' or 'timeout' when no answer came, or
@@ -129,11 +146,11 @@ function connectionFailure(
 export async function request(url: string, init: UpstreamRequest = {}): Promise<UpstreamResponse> {
   const { signal, provider } = init;
   if (signal?.aborted) throw abortReason(signal);
-  const target = new URL(url);
+  const target = targetOf(url);
   let data: Awaited<ReturnType<Pool['request']>>;
   try {
     data = await dispatcherFor(target.origin).request({
-      path: `${target.pathname}${target.search}`,
+      path: target.path,
       method: init.method ?? 'GET',
       headers: init.headers,
       body: init.body,
@@ -145,64 +162,114 @@ export async function request(url: string, init: UpstreamRequest = {}): Promise<
     if (signal?.aborted) throw abortReason(signal);
     throw connectionFailure(error, provider, target.origin);
   }
+  return new Response(data, signal, provider, target.origin);
+}
 
-  const raw = data.body;
-  const status = data.statusCode;
-  const label = upstreamLabel(provider, target.origin);
-  async function* guarded(): AsyncGenerator<Uint8Array> {
+/** What a body that broke off throws: the signal's reason when aborted, else 'broken_stream'. */
+function bodyFailure(response: Response, error: unknown): unknown {
+  if (response.signal?.aborted) return abortReason(response.signal);
+  const how = TIMEOUT_CODES.has(errorCode(error) ?? '') ? 'went silent' : 'cut the connection';
+  return new UpstreamError(
+    `${upstreamLabel(response.provider, response.origin)} ${how} before the end of its answer (${describe(error)})`,
+    'broken_stream',
+    response.status,
+    response.provider,
+  );
+}
+
+/** An answer's head and body. A class: a request builds no closures it may never call. */
+class Response implements UpstreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly #raw: Awaited<ReturnType<Pool['request']>>['body'];
+  #body: AsyncIterable<Uint8Array> | undefined;
+
+  constructor(
+    data: Awaited<ReturnType<Pool['request']>>,
+    readonly signal: AbortSignal | undefined,
+    readonly provider: ProviderName | undefined,
+    readonly origin: string,
+  ) {
+    this.status = data.statusCode;
+    this.headers = data.headers;
+    this.#raw = data.body;
+  }
+
+  get body(): AsyncIterable<Uint8Array> {
+    this.#body ??= this.#guarded();
+    return this.#body;
+  }
+
+  async *#guarded(): AsyncGenerator<Uint8Array> {
+    const raw = this.#raw;
     try {
       for await (const chunk of raw) yield chunk as Uint8Array;
     } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
-      const how = TIMEOUT_CODES.has(errorCode(error) ?? '') ? 'went silent' : 'cut the connection';
-      throw new UpstreamError(
-        `${label} ${how} before the end of its answer (${describe(error)})`,
-        'broken_stream',
-        status,
-        provider,
-      );
+      throw bodyFailure(this, error);
     } finally {
       // Left early: the rest cannot be read any more, so the connection goes rather than being reused.
       if (!raw.destroyed) raw.destroy();
     }
   }
-  const body = guarded();
 
-  const text = async (limitBytes = MAX_JSON_BYTES) => {
-    const decoder = new TextDecoder();
-    let result = '';
-    let size = 0;
-    for await (const chunk of body) {
-      const room = limitBytes - size;
-      size += chunk.byteLength;
-      result += decoder.decode(chunk.byteLength > room ? chunk.subarray(0, room) : chunk, { stream: true });
-      if (size >= limitBytes) break;
+  /**
+   * The whole body as text; beyond `limitBytes` it is cut off there. Read from the stream's
+   * events rather than through an async iterator: a whole answer is what most calls wait for.
+   */
+  text(limitBytes = MAX_JSON_BYTES): Promise<string> {
+    const raw = this.#raw;
+    return new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const settle = (error?: unknown) => {
+        raw.off('data', onData);
+        raw.off('end', onEnd);
+        raw.off('error', onError);
+        raw.off('close', onClose);
+        if (!raw.destroyed) raw.destroy();
+        if (error !== undefined) {
+          reject(bodyFailure(this, error));
+          return;
+        }
+        const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+        const text = whole.toString('utf8');
+        // As TextDecoder does: a byte order mark is not part of the text.
+        resolve(text.charCodeAt(0) === BOM ? text.slice(1) : text);
+      };
+      const onData = (chunk: Buffer) => {
+        const room = limitBytes - size;
+        chunks.push(chunk.byteLength > room ? chunk.subarray(0, room) : chunk);
+        size += Math.min(chunk.byteLength, room);
+        if (size >= limitBytes) settle();
+      };
+      const onEnd = () => settle();
+      const onError = (error: unknown) => settle(error);
+      // Destroyed without an error (an abort): what the signal says.
+      const onClose = () => settle(this.signal?.aborted ? this.signal.reason : new Error('closed'));
+      raw.on('data', onData);
+      raw.on('end', onEnd);
+      raw.on('error', onError);
+      raw.on('close', onClose);
+    });
+  }
+
+  async json(limitBytes?: number): Promise<unknown> {
+    const content = await this.text(limitBytes);
+    try {
+      return JSON.parse(content) as unknown;
+    } catch {
+      throw new UpstreamError(
+        `${upstreamLabel(this.provider, this.origin)} answered with a body that is not JSON`,
+        'broken_stream',
+        this.status,
+        this.provider,
+      );
     }
-    return result + decoder.decode();
-  };
+  }
 
-  return {
-    status,
-    headers: data.headers,
-    body,
-    text,
-    json: async (limitBytes) => {
-      const content = await text(limitBytes);
-      try {
-        return JSON.parse(content) as unknown;
-      } catch {
-        throw new UpstreamError(
-          `${label} answered with a body that is not JSON`,
-          'broken_stream',
-          status,
-          provider,
-        );
-      }
-    },
-    cancel: () => {
-      if (!raw.destroyed) raw.destroy();
-    },
-  };
+  cancel(): void {
+    if (!this.#raw.destroyed) this.#raw.destroy();
+  }
 }
 
 /** The human message inside a provider's error body (Ollama, OpenAI, Anthropic shapes), or the text. */

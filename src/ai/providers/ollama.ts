@@ -119,10 +119,12 @@ interface OllamaChatObject {
 
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-function asObject(value: unknown, shown: string): OllamaChatObject {
+/** `shown`: the text the value came from, or how to write it (only an error needs it). */
+function asObject(value: unknown, shown: string | (() => string)): OllamaChatObject {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as OllamaChatObject;
+  const text = typeof shown === 'string' ? shown : shown();
   throw new UpstreamError(
-    `Ollama sent something that is not a JSON object: ${shown.slice(0, 200)}`,
+    `Ollama sent something that is not a JSON object: ${text.slice(0, 200)}`,
     'broken_stream',
     200,
     'ollama',
@@ -193,7 +195,7 @@ async function* chat(target: ProviderTarget, call: ChatCall, signal: AbortSignal
 
   if (!call.stream) {
     const value = await response.json();
-    const object = asObject(value, JSON.stringify(value) ?? '');
+    const object = asObject(value, () => JSON.stringify(value) ?? '');
     const failure = inStreamError(object, false);
     if (failure) throw failure;
     const content = contentOf(object);

@@ -141,7 +141,7 @@ export function registerCompletionRoutes(app: App, deps: GatewayDeps) {
         deps.config,
         callerOf(request),
         call.model,
-        (m) => deps.pool.models().has(m),
+        (m) => deps.pool.hasModel(m),
         allowsFallback(request),
       );
       if (route.provider === 'openai') return serveOpenAICompletions(deps, request, reply, route, call);

@@ -34,7 +34,7 @@ async function embeddingRoute(deps: GatewayDeps, request: FastifyRequest, model:
     deps.config,
     callerOf(request),
     model,
-    (m) => deps.pool.models().has(m),
+    (m) => deps.pool.hasModel(m),
     allowsFallback(request),
   );
 }

@@ -152,7 +152,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps, limit: CallLim
             deps.config,
             caller,
             checked.model,
-            (m) => deps.pool.models().has(m),
+            (m) => deps.pool.hasModel(m),
             allowsFallback(request),
           );
           if (route.provider === 'ollama')
@@ -180,7 +180,7 @@ export function registerOllamaRoutes(app: App, deps: GatewayDeps, limit: CallLim
             deps.config,
             caller,
             call.model,
-            (m) => deps.pool.models().has(m),
+            (m) => deps.pool.hasModel(m),
             allowsFallback(request),
           );
           if (route.provider === 'ollama')

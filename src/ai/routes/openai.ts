@@ -111,6 +111,8 @@ export async function startChoices(
   count: number,
   start: (index: number) => Promise<Run<ChatEvent>>,
 ): Promise<Run<ChatEvent>[]> {
+  // One answer (nearly every call): nothing else to close if it fails.
+  if (count === 1) return [await start(0)];
   const settled = await Promise.allSettled(Array.from({ length: count }, (_, i) => start(i)));
   const runs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

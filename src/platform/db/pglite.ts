@@ -98,8 +98,16 @@ const wrapTransaction = (tx: EmbeddedQueryable): Queryable => ({
   },
 });
 
-/** The embedded databases the current call chain holds (inside their transaction or session). */
+/**
+ * The embedded databases the current call chain holds (inside their transaction or session).
+ * Node 20's AsyncLocalStorage hooks every promise of the process while it is enabled, so it is
+ * enabled only while some transaction or session runs a caller's code (the only place a nested
+ * use can come from) and disabled again when the last one ends: a plain query, the gateway's
+ * whole request path, then costs no hook.
+ */
 const holding = new AsyncLocalStorage<ReadonlyMap<PgliteDatabase, { active: boolean }>>();
+/** Transactions and sessions running a caller's code now, over every embedded database. */
+let holders = 0;
 
 /**
  * A query on the database itself from inside its own transaction: on PGlite's one connection it
@@ -120,18 +128,25 @@ class PgliteDatabase implements Database {
   readonly #mutex = new Mutex();
   readonly #session: Session;
 
-  /** Runs work alone on the connection, marking this call chain as its holder meanwhile. */
-  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs work alone on the connection. Work that runs a caller's code (a transaction, a session)
+   * marks this call chain as the holder meanwhile, so that a nested use is refused at once.
+   */
+  #exclusive<T>(work: () => Promise<T>, runsCallerCode = false): Promise<T> {
     if (holding.getStore()?.get(this)?.active) return Promise.reject(new NestedDatabaseUseError(this.name));
+    if (!runsCallerCode) return this.#mutex.run(work);
     return this.#mutex.run(async () => {
       const mark = { active: true };
       const held = new Map(holding.getStore() ?? []);
       held.set(this, mark);
+      holders += 1;
       try {
         return await holding.run(held, work);
       } finally {
         // Work the transaction started but did not wait for may query later, as anyone may.
         mark.active = false;
+        holders -= 1;
+        if (holders === 0) holding.disable();
       }
     });
   }
@@ -160,11 +175,11 @@ class PgliteDatabase implements Database {
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#exclusive(() => this.#session.transaction(work));
+    return this.#exclusive(() => this.#session.transaction(work), true);
   }
 
   withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    return this.#exclusive(() => work(this.#session));
+    return this.#exclusive(() => work(this.#session), true);
   }
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
