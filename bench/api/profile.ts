@@ -79,18 +79,34 @@ export async function profileApps(context: ProfileContext): Promise<void> {
     stepRows.push(['all', formatCount(aBusy), formatCount(bBusy), formatSigned(aBusy - bBusy)]);
     print(formatTable(stepRows));
 
-    const summary = summarizeProfile(app.file);
-    print(`\napp: busiest functions (self time)${context.keep ? `; profiles kept in ${dir}` : ''}\n`);
+    // The busiest functions of either server, side by side: where the app spends what the bare one does not.
+    const appFns = summarizeProfile(app.file).byFunction;
+    const bareFns = summarizeProfile(bare.file).byFunction;
+    const keyOf = (entry: { name: string; place: string }) => `${entry.name}\u0000${entry.place}`;
+    const bareByKey = new Map(bareFns.map((entry) => [keyOf(entry), entry.ms]));
+    const appByKey = new Map(appFns.map((entry) => [keyOf(entry), entry.ms]));
+    const shown = [...new Set([...appFns.slice(0, 12), ...bareFns.slice(0, 12)].map(keyOf))];
+    const fnRows = shown
+      .map((key) => {
+        const [name = '', place = ''] = key.split('\u0000');
+        const a = perRequest(appByKey.get(key) ?? 0, app.result.total);
+        const b = perRequest(bareByKey.get(key) ?? 0, bare.result.total);
+        return { name, place, a, b };
+      })
+      .sort((x, y) => y.a - x.a);
+    print(
+      `\nbusiest functions of either server (self time)${context.keep ? `; profiles kept in ${dir}` : ''}\n`,
+    );
     print(
       formatTable([
-        ['function', 'place', 'µs per request'],
-        ...summary.byFunction
-          .slice(0, 12)
-          .map((entry) => [
-            entry.name.slice(0, 40),
-            entry.place,
-            formatCount(perRequest(entry.ms, app.result.total)),
-          ]),
+        ['function', 'place', 'app µs/req', 'bare µs/req', 'app − bare'],
+        ...fnRows.map((row) => [
+          row.name.slice(0, 40),
+          row.place,
+          formatCount(row.a),
+          formatCount(row.b),
+          formatSigned(row.a - row.b),
+        ]),
       ]),
     );
 
