@@ -288,6 +288,16 @@ describe.each(testEngines())('family chat on %s', (engine) => {
     expect(next.data).toMatchObject({ body: 'live again' });
     again.close();
 
+    // The web pages' stream reader cannot set the header: the same position as ?last_event_id=.
+    const byQuery = await openEventStream(`${url}?last_event_id=${live.id}`, kid.headers);
+    await byQuery.waitFor((e) => e.event === 'message.created' && e.id === after.seq);
+    expect(byQuery.events.filter((e) => e.event === 'message.created').map((e) => e.id)).toEqual([
+      missedOne.seq,
+      missedTwo.seq,
+      after.seq,
+    ]);
+    byQuery.close();
+
     // A Last-Event-ID that is no seq replays nothing.
     const odd = await openEventStream(url, { ...kid.headers, 'last-event-id': 'not-a-seq' });
     expect(odd.status).toBe(200);

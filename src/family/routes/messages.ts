@@ -6,7 +6,7 @@ import { requireUser } from '../../platform/auth/guard.ts';
 import { CursorParam } from '../../platform/http/pagination.ts';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/service.ts';
-import { openSse } from '../../platform/http/sse.ts';
+import { lastEventId, openSse } from '../../platform/http/sse.ts';
 import { FamilyErrors } from '../errors.ts';
 import {
   MAX_MESSAGE_LENGTH,
@@ -301,9 +301,11 @@ export function registerMessageRoutes(app: App, messages: MessageService, affili
           'Events message.created, message.updated and message.deleted, each with the message; the id of each ' +
           'event is the seq of its message. A client that reconnects with Last-Event-ID (browsers do) first ' +
           `gets every message after that seq as message.created (at most ${MAX_REPLAYED}, oldest first), then ` +
-          'the live events. The stream ends (event end, reason access_ended) as soon as the caller is no longer a member.',
+          'the live events (a client that cannot set the header sends ?last_event_id=). The stream ends (event end, ' +
+          'reason access_ended) as soon as the caller is no longer a member.',
         security: bearer,
         params: FamilyParams,
+        querystring: Type.Object({ last_event_id: Type.Optional(Type.String({ maxLength: 20 })) }),
         response: { 401: ErrorResponse, 404: ErrorResponse },
       },
       preValidation: familyIds,
@@ -327,11 +329,8 @@ export function registerMessageRoutes(app: App, messages: MessageService, affili
         else if (!sentAlready(event)) stream.send(event);
       });
       // What a reconnecting client missed comes first, then what arrived while it was read.
-      const lastEventId = request.headers['last-event-id'];
-      const missed =
-        typeof lastEventId === 'string'
-          ? await messages.missedSince(request.params.id, lastEventId)
-          : undefined;
+      const from = lastEventId(request);
+      const missed = from === undefined ? undefined : await messages.missedSince(request.params.id, from);
       stream = openSse(request, reply, { access });
       for (const message of missed ?? []) {
         replayedUpTo = BigInt(message.seq);

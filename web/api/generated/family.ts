@@ -3688,11 +3688,13 @@ export interface paths {
         };
         /**
          * Follow the chat live (server-sent events)
-         * @description Events message.created, message.updated and message.deleted, each with the message; the id of each event is the seq of its message. A client that reconnects with Last-Event-ID (browsers do) first gets every message after that seq as message.created (at most 500, oldest first), then the live events. The stream ends (event end, reason access_ended) as soon as the caller is no longer a member.
+         * @description Events message.created, message.updated and message.deleted, each with the message; the id of each event is the seq of its message. A client that reconnects with Last-Event-ID (browsers do) first gets every message after that seq as message.created (at most 500, oldest first), then the live events (a client that cannot set the header sends ?last_event_id=). The stream ends (event end, reason access_ended) as soon as the caller is no longer a member.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    last_event_id?: string;
+                };
                 header?: never;
                 path: {
                     /** @description The family_id */
