@@ -4,12 +4,13 @@
 // picker shows as a card with a link to it, and a member who is removed sees the chat stop being
 // live; every view is checked with axe. A long chat opens on its newest page and shows the older
 // ones a page at a time, above, while new messages still come in once each.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMessage } from '../../src/family/store/messages.ts';
 import { joinFamily } from '../support/family.ts';
 import {
   apiAs,
+  familyOfOne,
   hasChromium,
   launchChromium,
   newContext,
@@ -119,17 +120,8 @@ describe.skipIf(!hasChromium)('web: family chat', () => {
   }, 150_000);
 
   it('shows older messages a page at a time above the newest, and new ones live, each once', async () => {
-    const dad = newUser('dad');
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    await signUpOnAccount(page, web, dad);
+    const { context, page, token: dadToken, familyId, userId: dadId } = await familyOfOne(web, browser);
     const call = apiAs(web);
-    const dadToken = await tokenOf(web, dad);
-    const family = await call(dadToken, 'POST', '/family/api/families', { family_name: 'The Munsters' });
-    expect(family.status).toBe(201);
-    const familyId = family.body.family_id as string;
-    const members = await call(dadToken, 'GET', `/family/api/families/${familyId}/members`);
-    const dadId = (members.body.items as { user_id: string }[])[0]?.user_id as string;
     // 120 messages: the newest page of 50 (71–120), then 50 more (21–70), then the oldest 20.
     const db = web.databases.get('family');
     for (let n = 1; n <= 120; n++) {
@@ -210,6 +202,94 @@ describe.skipIf(!hasChromium)('web: family chat', () => {
     expect(await note(23).count()).toBe(0);
     expect(await rows.count()).toBe(100);
     expect(await messages.getByText('Note 73', { exact: true }).count()).toBe(1);
+    await context.close();
+  }, 150_000);
+  /** Counts the page's reads of the newest page of messages (GET without a cursor). */
+  const countNewestReads = (page: Page, familyId: string) => {
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (
+        request.method() === 'GET' &&
+        url.pathname.endsWith(`/api/families/${familyId}/messages`) &&
+        !url.searchParams.has('cursor')
+      )
+        reads.push(request.url());
+    });
+    return reads;
+  };
+
+  it('reads the newest page once on opening, after the stream is live, and loses no message written meanwhile', async () => {
+    const { context, page, token, familyId } = await familyOfOne(web, browser);
+    const call = apiAs(web);
+    const path = `/family/api/families/${familyId}/messages`;
+    expect((await call(token, 'POST', path, { body: 'Before opening' })).status).toBe(201);
+    const reads = countNewestReads(page, familyId);
+    // The newest page is read by the server, and a message is written before its answer reaches
+    // the page: it is not in the page, so only the stream can bring it.
+    let isHeld = false;
+    const newestPage = (url: URL) =>
+      url.pathname.endsWith(`/api/families/${familyId}/messages`) && !url.searchParams.has('cursor');
+    await page.route(newestPage, async (route) => {
+      if (route.request().method() !== 'GET' || isHeld) return route.continue();
+      isHeld = true;
+      // Read from Node (Playwright's own fetch cannot resolve *.localhost), as the page asked.
+      const url = new URL(route.request().url());
+      const answer = await web.http('family', `${url.pathname}${url.search}`, {
+        headers: { authorization: (await route.request().allHeaders()).authorization ?? '' },
+      });
+      const meanwhile = await call(token, 'POST', path, { body: 'Written while the page loads' });
+      expect(meanwhile.status).toBe(201);
+      return route.fulfill({ status: answer.status, json: answer.body });
+    });
+
+    await openSignedIn(page, web, 'family', `chat?family=${familyId}`);
+    await visible(page.getByRole('status').getByText('Live', { exact: true }));
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await visible(messages.getByText('Before opening', { exact: true }));
+    await visible(messages.getByText('Written while the page loads', { exact: true }));
+    expect(isHeld).toBe(true);
+    // Later ones still come live; by the time one has, any second read would have been asked for.
+    expect((await call(token, 'POST', path, { body: 'After opening' })).status).toBe(201);
+    await visible(messages.getByText('After opening', { exact: true }));
+    expect(await messages.locator(':scope > li').count()).toBe(3);
+    expect(reads).toHaveLength(1);
+    await context.close();
+  }, 150_000);
+
+  it('shows the newest page when the stream cannot connect, and what came before it connects once it does', async () => {
+    const { context, page, token, familyId } = await familyOfOne(web, browser);
+    const call = apiAs(web);
+    const path = `/family/api/families/${familyId}/messages`;
+    expect((await call(token, 'POST', path, { body: 'Before opening' })).status).toBe(201);
+    const reads = countNewestReads(page, familyId);
+    // The stream hangs until the test lets it through.
+    let letThrough: () => void = () => undefined;
+    const isLetThrough = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    await page.route(
+      (url) => url.pathname.endsWith(`/api/families/${familyId}/messages/stream`),
+      async (route) => {
+        await isLetThrough;
+        await route.continue();
+      },
+    );
+
+    await openSignedIn(page, web, 'family', `chat?family=${familyId}`);
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await visible(messages.getByText('Before opening', { exact: true }));
+    await visible(page.getByRole('status').getByText('Connecting…'));
+    expect(reads).toHaveLength(1);
+    // Written after the page was read and before the stream listens: neither brings it…
+    expect((await call(token, 'POST', path, { body: 'Before the stream' })).status).toBe(201);
+    expect(await messages.getByText('Before the stream', { exact: true }).count()).toBe(0);
+    // …until the stream is live and the newest page is read again.
+    letThrough();
+    await visible(page.getByRole('status').getByText('Live', { exact: true }));
+    await visible(messages.getByText('Before the stream', { exact: true }));
+    expect(reads).toHaveLength(2);
+    expect(await messages.locator(':scope > li').count()).toBe(2);
     await context.close();
   }, 150_000);
 });

@@ -3,7 +3,7 @@
 // a weekly event added with a reminder and one date of it skipped, a chore taken in turns with points and history, and a reminder arriving
 // live on the notifications page; every new view is checked with axe. Many notifications show a
 // page at a time, a new one still arrives live once, and "Mark all read" reaches the older ones.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFICATION_CHANNEL } from '../../src/family/index.ts';
 import { createReminderJob } from '../../src/family/service/notifications.ts';
@@ -14,6 +14,7 @@ import { createNotifyHub } from '../../src/platform/db/notify-hub.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import {
   apiAs,
+  familyOfOne,
   hasChromium,
   launchChromium,
   newContext,
@@ -29,6 +30,21 @@ import {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const dayOf = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+/** Counts the page's reads of the newest page of notifications (GET without a cursor). */
+function countNewestReads(page: Page): string[] {
+  const reads: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (
+      request.method() === 'GET' &&
+      url.pathname.endsWith('/api/notifications') &&
+      !url.searchParams.has('cursor')
+    )
+      reads.push(request.url());
+  });
+  return reads;
+}
 
 describe.skipIf(!hasChromium)('web: family routines', () => {
   let web: WebPlatform;
@@ -165,17 +181,8 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
   }, 180_000);
 
   it('shows older notifications a page at a time, a new one live, and marks them all read', async () => {
-    const dad = newUser('dad');
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    await signUpOnAccount(page, web, dad);
+    const { context, page, token: dadToken, familyId, userId: dadId } = await familyOfOne(web, browser);
     const call = apiAs(web);
-    const dadToken = await tokenOf(web, dad);
-    const family = await call(dadToken, 'POST', '/family/api/families', { family_name: 'The Munsters' });
-    expect(family.status).toBe(201);
-    const familyId = family.body.family_id as string;
-    const members = await call(dadToken, 'GET', `/family/api/families/${familyId}/members`);
-    const dadId = (members.body.items as { user_id: string }[])[0]?.user_id as string;
     const db = web.databases.get('family');
     const reminder = (n: number): NewNotification => {
       const at = new Date(Date.now() + n * 3_600_000);
@@ -195,6 +202,7 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
     // 50 (71–120), then 50 more (21–70), then the oldest 20.
     for (let n = 1; n <= 120; n++) await insertNotifications(db, [reminder(n)]);
 
+    const reads = countNewestReads(page);
     await openSignedIn(page, web, 'family', 'notifications');
     const list = page.getByRole('list', { name: 'Your notifications' });
     const rows = list.locator(':scope > li');
@@ -211,9 +219,35 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
     await visible(chore(21));
     expect(await chore(20).count()).toBe(0);
     expect(await rows.count()).toBe(100);
-    // Reading one of the older ones brings the count down, as one of the newest would.
+    // Reading one of the older ones brings the count down, as one of the newest would. The time
+    // it shows as read is the server's, not the browser's (here set back to 2001).
+    await page.clock.setFixedTime(new Date('2001-02-03T04:05:00Z'));
     await list.getByRole('button', { name: 'Mark read: Chore 30' }).click();
     await visible(page.getByText('119 unread', { exact: true }));
+    const readAt = async (title: string) => {
+      const items: { title: string; read_at: string | null }[] = [];
+      for (let cursor: string | null = ''; cursor !== null; ) {
+        const answer = await call(
+          dadToken,
+          'GET',
+          `/family/api/notifications?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        items.push(...answer.body.items);
+        cursor = answer.body.next_cursor;
+      }
+      const found = items.find((n) => n.title === title);
+      expect(found?.read_at, title).toBeTruthy();
+      return page.evaluate(
+        (at) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+        found?.read_at as string,
+      );
+    };
+    // Spaces as one (the time may hold a narrow no-break space).
+    const rowText = async (title: string) =>
+      ((await rows.filter({ hasText: new RegExp(`^${title} `) }).textContent()) ?? '').replace(/\s+/g, ' ');
+    const chore30 = `read ${await readAt('Chore 30')}`.replace(/\s+/g, ' ');
+    await expect.poll(() => rowText('Chore 30')).toContain(chore30);
+    expect(await rowText('Chore 30')).not.toContain('2001');
 
     // A new one arrives live, on top, once, and counts as unread.
     const [fresh] = await insertNotifications(db, [{ ...reminder(200), title: 'Fresh chore' }]);
@@ -226,6 +260,8 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
     await visible(list.getByText('Fresh chore', { exact: true }));
     await visible(page.getByText('120 unread', { exact: true }));
     expect(await rows.first().getByText('Fresh chore').count()).toBe(1);
+    // Opened on one read of the newest page, made once the stream was live.
+    expect(reads).toHaveLength(1);
 
     await more.click();
     await visible(chore(1));
@@ -238,7 +274,43 @@ describe.skipIf(!hasChromium)('web: family routines', () => {
     await visible(page.getByText('0 unread', { exact: true }));
     expect(await list.getByText('New', { exact: true }).count()).toBe(0);
     expect(await list.getByRole('button', { name: /^Mark read: / }).count()).toBe(0);
+    const chore1 = `read ${await readAt('Chore 1')}`.replace(/\s+/g, ' ');
+    await expect.poll(() => rowText('Chore 1')).toContain(chore1);
+    expect(await list.getByText(/2001/).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  }, 150_000);
+  it('shows the notifications when their stream fails, and what came meanwhile once it is back', async () => {
+    const { context, page, familyId, userId } = await familyOfOne(web, browser);
+    const db = web.databases.get('family');
+    const reminder = (title: string): NewNotification => ({
+      user_id: userId,
+      family_id: familyId,
+      kind: 'todo_reminder',
+      subject_id: crypto.randomUUID(),
+      occurrence_at: new Date(Date.now() + 3_600_000),
+      minutes_before: 0,
+      title,
+      fire_at: new Date(),
+      created_at: new Date(),
+    });
+    await insertNotifications(db, [reminder('Feed the cat')]);
+    const reads = countNewestReads(page);
+    const stream = (url: URL) => url.pathname.endsWith('/api/notifications/stream');
+    await page.route(stream, (route) => route.abort());
+
+    await openSignedIn(page, web, 'family', 'notifications');
+    const list = page.getByRole('list', { name: 'Your notifications' });
+    await visible(list.getByText('Feed the cat', { exact: true }));
+    await visible(page.getByText('1 unread · reconnecting…', { exact: true }));
+    expect(reads).toHaveLength(1);
+    // Made while the stream is down, and never published: only a fresh read can bring it.
+    await insertNotifications(db, [reminder('Water the plants')]);
+    expect(await list.getByText('Water the plants', { exact: true }).count()).toBe(0);
+    await page.unroute(stream);
+    await visible(list.getByText('Water the plants', { exact: true }));
+    await visible(page.getByText('2 unread', { exact: true }));
+    expect(reads).toHaveLength(2);
     await context.close();
   }, 150_000);
 });

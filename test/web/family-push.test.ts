@@ -10,17 +10,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import {
-  apiAs,
   cspViolations,
+  familyOfOne,
   hasChromium,
   launchChromium,
-  newContext,
-  newUser,
   openSignedIn,
   seriousViolations,
-  signUpOnAccount,
   startWebPlatform,
-  tokenOf,
   visible,
   type WebPlatform,
 } from './support.ts';
@@ -34,17 +30,8 @@ describe.skipIf(!hasChromium)('web: Web Push toggle', () => {
     await browser?.close();
   });
 
-  const familyOf = async (web: WebPlatform) => {
-    const user = newUser('mom');
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    await signUpOnAccount(page, web, user);
-    const created = await apiAs(web)(await tokenOf(web, user), 'POST', '/family/api/families', {
-      family_name: 'The Addams',
-    });
-    expect(created.status).toBe(201);
-    return { context, page };
-  };
+  const familyOf = (web: WebPlatform) =>
+    familyOfOne(web, browser, { prefix: 'mom', familyName: 'The Addams' });
 
   it('registers the service worker and subscribes with the VAPID key', async () => {
     const keys = webpush.generateVAPIDKeys();

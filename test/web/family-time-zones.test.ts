@@ -6,16 +6,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
+  familyOfOne,
   hasChromium,
   launchChromium,
   newContext,
-  newUser,
   openSignedIn,
   seriousViolations,
   signInOnAccount,
-  signUpOnAccount,
   startWebPlatform,
-  tokenOf,
   visible,
   type WebPlatform,
 } from './support.ts';
@@ -33,15 +31,18 @@ describe.skipIf(!hasChromium)('web: family calendar time zones', () => {
   });
 
   it('shows an event of another zone at the viewer’s time with its own time noted', async () => {
-    const aunt = newUser('aunt');
-    const context = await newContext(browser, { timezoneId: 'America/New_York' });
-    const page = await context.newPage();
-    await signUpOnAccount(page, web, aunt);
+    const {
+      user: aunt,
+      token,
+      familyId,
+      context,
+      page,
+    } = await familyOfOne(web, browser, {
+      prefix: 'aunt',
+      familyName: 'The Berliners',
+      timezoneId: 'America/New_York',
+    });
     const call = apiAs(web);
-    const token = await tokenOf(web, aunt);
-    const family = await call(token, 'POST', '/family/api/families', { family_name: 'The Berliners' });
-    expect(family.status).toBe(201);
-    const familyId = family.body.family_id as string;
     const zoned = await web.http('family', `/api/families/${familyId}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token.token}` },

@@ -312,6 +312,41 @@ export async function signInOnAccount(page: Page, web: WebPlatform, user: TestUs
   await visible(page.getByRole('heading', { level: 1, name: /^Hello,/ }));
 }
 
+export interface FamilyOfOne {
+  user: TestUser;
+  /** An access token of theirs, for apiAs. */
+  token: { token: string };
+  userId: string;
+  familyId: string;
+  /** Their own browser context, signed in on the account console. */
+  context: BrowserContext;
+  page: Page;
+}
+
+/** Someone signed up in a browser context of their own, with a family of which they are the one member. */
+export async function familyOfOne(
+  web: WebPlatform,
+  browser: Browser,
+  options: { prefix?: string; familyName?: string; timezoneId?: string } = {},
+): Promise<FamilyOfOne> {
+  const user = newUser(options.prefix ?? 'dad');
+  const context = await newContext(browser, options.timezoneId ? { timezoneId: options.timezoneId } : {});
+  const page = await context.newPage();
+  await signUpOnAccount(page, web, user);
+  const call = apiAs(web);
+  const token = await tokenOf(web, user);
+  const family = await call(token, 'POST', '/family/api/families', {
+    family_name: options.familyName ?? 'The Munsters',
+  });
+  if (family.status !== 201)
+    throw new Error(`no family made: ${family.status} ${JSON.stringify(family.body)}`);
+  const familyId = family.body.family_id as string;
+  const members = await call(token, 'GET', `/family/api/families/${familyId}/members`);
+  const userId = (members.body.items as { user_id: string }[])[0]?.user_id;
+  if (!userId) throw new Error(`the family has no member: ${JSON.stringify(members.body)}`);
+  return { user, token, userId, familyId, context, page };
+}
+
 /** Opens an app view; the app sends the browser through the account console and back. */
 export async function openSignedIn(
   page: Page,

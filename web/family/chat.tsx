@@ -63,15 +63,16 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
   const list = usePagedList(
     (cursor, signal) => api<Messages>(base, { signal, query: { limit: MESSAGES_PAGE, cursor } }),
     [api, base],
-    { keyOf: (m) => m.message_id },
+    { keyOf: (m) => m.message_id, followsStream: true },
   );
   const messages = list.isLoaded ? list.items.slice().reverse() : undefined;
 
-  // The stream replays only new messages after a drop, not edits or deletions, so each (re)connect
-  // reads the newest page again and the older pages shown go with it (reload): their cursor joins
-  // the new newest page without a gap only if fewer than a page arrived meanwhile, and what they
-  // show may have changed. Starting again from the newest page keeps the cursor true; "Show older
-  // messages" brings them back.
+  // The newest page is read once the stream listens (or without it, if it cannot connect soon), so
+  // a message written meanwhile comes on one or the other. The stream does not replay edits or
+  // deletions after a drop, so each reconnect reads the newest page again and the older pages
+  // shown go with it: their cursor joins the new newest page without a gap only if fewer than a
+  // page arrived meanwhile, and what they show may have changed. Starting again from the newest
+  // page keeps the cursor true; "Show older messages" brings them back.
   // biome-ignore lint/correctness/useExhaustiveDependencies: one stream per family; the list's methods read its latest state.
   useEffect(
     () =>
@@ -86,7 +87,7 @@ function Conversation({ props, family }: { props: ViewProps; family: Family }) {
         },
         (state) => {
           setLive(state);
-          if (state === 'live') list.reload();
+          list.streamChanged(state);
         },
       ),
     [config.api, base, session],

@@ -38,14 +38,16 @@ export function Notifications(props: ViewProps) {
     (cursor, signal) =>
       api<NotificationPage>('/api/notifications', { signal, query: { limit: NOTIFICATIONS_PAGE, cursor } }),
     [api],
-    { keyOf: (n) => n.notification_id },
+    { keyOf: (n) => n.notification_id, followsStream: true },
   );
   const page = list.firstPage;
 
-  // Each (re)connect reads the newest page again (the stream does not replay what came while it
-  // was down) and the older pages shown go with it: their cursor joins the new first page without
-  // a gap only if less than a page arrived meanwhile, and their read marks may have changed
-  // elsewhere. Starting again from the newest page keeps the cursor and the count true.
+  // The newest page is read once the stream listens (or without it, if it cannot connect soon), so
+  // a notification made meanwhile comes on one or the other. Each reconnect reads the newest page
+  // again (the stream does not replay what came while it was down) and the older pages shown go
+  // with it: their cursor joins the new first page without a gap only if less than a page arrived
+  // meanwhile, and their read marks may have changed elsewhere. Starting again from the newest
+  // page keeps the cursor and the count true.
   // biome-ignore lint/correctness/useExhaustiveDependencies: one stream per page; the list's methods read its latest state.
   useEffect(
     () =>
@@ -65,7 +67,7 @@ export function Notifications(props: ViewProps) {
         },
         (state) => {
           setLive(state);
-          if (state === 'live') list.reload();
+          list.streamChanged(state);
         },
       ),
     [config.api, session],
@@ -78,10 +80,11 @@ export function Notifications(props: ViewProps) {
         : '/api/notifications/read';
       const answer = await api<Answer<paths, '/api/notifications/read', 'post'>>(path, { method: 'POST' });
       list.updateFirst((first) => ({ ...first, unread_count: answer.unread_count }));
-      // Every page shown, the older ones too: the server marked all of them.
+      // Every page shown, the older ones too: the server marked all of them, at the time it
+      // answers (one read before keeps its own).
       list.mapItems((n) =>
         !notification || n.notification_id === notification.notification_id
-          ? { ...n, read_at: n.read_at ?? new Date().toISOString() }
+          ? { ...n, read_at: n.read_at ?? answer.read_at }
           : n,
       );
     });
@@ -118,6 +121,7 @@ export function Notifications(props: ViewProps) {
                       <div className="muted">
                         {n.kind === 'event_reminder' ? 'Starts' : 'Due'} {formatDate(n.occurrence_at, true)}{' '}
                         (reminder {ahead(n.minutes_before)})
+                        {n.read_at && ` · read ${formatDate(n.read_at, true)}`}
                       </div>
                     </div>
                     {!n.read_at && (

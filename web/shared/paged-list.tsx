@@ -1,11 +1,17 @@
 // A list the API hands out a page at a time ({items, next_cursor}): the first page loads like
 // useLoad, "Show more" adds the next one below, and a reload starts again from the first. Pages
 // kept live by a stream lay what it brings over the pages shown (putLive), without duplicates.
+// Such a list reads its first page once the stream listens (streamChanged), so that nothing
+// falls between the page and the stream, and reads it again only when the stream comes back.
 import { useEffect, useRef, useState } from 'react';
 import type { Page } from './api.ts';
 import { Button, ErrorMessage } from './components.tsx';
 import { describeError } from './errors.ts';
 import { useAction } from './hooks.ts';
+import type { StreamState } from './stream.ts';
+
+/** How long a list kept live waits for its stream before it reads its first page without it. */
+export const STREAM_WAIT_MS = 1500;
 
 /** Something the stream brought, and how it goes into the pages shown. */
 interface LiveChange<P extends Page<unknown>> {
@@ -27,11 +33,18 @@ interface Pages<P extends Page<unknown>> {
  * `loadPage` answers a page: the first with cursor null (its extra fields, such as a count, stay
  * readable as `firstPage`). `keyOf` names an item's identity: with it, an item is shown once even
  * when a page and the stream both bring it, and `putLive` can replace it where it is.
+ *
+ * `followsStream`: a stream keeps the list live, and the page hands it each state the stream says
+ * (`streamChanged`). The first page is then read once the stream is live (the server listens
+ * before it answers, so whatever changes after the read comes on the stream, and what comes while
+ * the page loads is laid over it); if the stream fails or has not answered after STREAM_WAIT_MS,
+ * the page is read without it, and again when the stream is live. Each later (re)connect reads
+ * the first page again too: the stream does not replay what changed while it was down.
  */
 export function usePagedList<P extends Page<unknown>>(
   loadPage: (cursor: string | null, signal?: AbortSignal) => Promise<P>,
   deps: unknown[],
-  options: { keyOf?: (item: P['items'][number]) => unknown } = {},
+  options: { keyOf?: (item: P['items'][number]) => unknown; followsStream?: boolean } = {},
 ) {
   type T = P['items'][number];
   const [pages, setPages] = useState<Pages<P>>({ later: null });
@@ -50,6 +63,11 @@ export function usePagedList<P extends Page<unknown>>(
   // in order, since the page may have been read before or after each of them.
   const arrivedWhileLoading = useRef<LiveChange<P>[]>([]);
   const more = useAction();
+  const followsStream = options.followsStream === true;
+  // What the stream last said; undefined until its first answer.
+  const streamState = useRef<StreamState>(undefined);
+  // Starts the first-page read that waits for the stream; set only while it waits.
+  const startWaiting = useRef<(() => void) | undefined>(undefined);
 
   const place = (current: Pages<P>, change: LiveChange<P>): Pages<P> => {
     if (!current.first) return current;
@@ -75,27 +93,48 @@ export function usePagedList<P extends Page<unknown>>(
     isReload.current = false;
     arrivedWhileLoading.current = [];
     isLoadingFirst.current = true;
-    loadRef.current(null, controller.signal).then(
-      (first) => {
-        if (controller.signal.aborted) return;
-        const arrived = arrivedWhileLoading.current;
-        arrivedWhileLoading.current = [];
-        isLoadingFirst.current = false;
-        setPages(arrived.reduce(place, { first, later: null }));
-      },
-      (error) => {
-        if (controller.signal.aborted) return;
-        arrivedWhileLoading.current = [];
-        isLoadingFirst.current = false;
-        // Asked again for the same list: what is shown stays, under the reason. Another list
-        // (the deps changed) shows only the reason.
-        setPages((current) =>
-          wasReload
-            ? { ...current, error: describeError(error) }
-            : { later: null, error: describeError(error) },
-        );
-      },
-    );
+    const load = () =>
+      loadRef.current(null, controller.signal).then(
+        (first) => {
+          if (controller.signal.aborted) return;
+          const arrived = arrivedWhileLoading.current;
+          arrivedWhileLoading.current = [];
+          isLoadingFirst.current = false;
+          setPages(arrived.reduce(place, { first, later: null }));
+        },
+        (error) => {
+          if (controller.signal.aborted) return;
+          arrivedWhileLoading.current = [];
+          isLoadingFirst.current = false;
+          // Asked again for the same list: what is shown stays, under the reason. Another list
+          // (the deps changed) shows only the reason.
+          setPages((current) =>
+            wasReload
+              ? { ...current, error: describeError(error) }
+              : { later: null, error: describeError(error) },
+          );
+        },
+      );
+    // Opening, before the stream has answered: wait for it (what it brings meanwhile is kept in
+    // arrivedWhileLoading), but not for long.
+    if (followsStream && !wasReload && streamState.current === undefined) {
+      let isStarted = false;
+      const start = () => {
+        if (isStarted) return;
+        isStarted = true;
+        clearTimeout(timer);
+        startWaiting.current = undefined;
+        void load();
+      };
+      const timer = setTimeout(start, STREAM_WAIT_MS);
+      startWaiting.current = start;
+      return () => {
+        clearTimeout(timer);
+        if (startWaiting.current === start) startWaiting.current = undefined;
+        controller.abort();
+      };
+    }
+    void load();
     return () => controller.abort();
   }, [...deps, version]);
 
@@ -121,6 +160,11 @@ export function usePagedList<P extends Page<unknown>>(
     return true;
   });
 
+  const reload = () => {
+    isReload.current = true;
+    setVersion((v) => v + 1);
+  };
+
   return {
     /** Every item loaded so far, the first page's first. */
     items: items as T[],
@@ -133,9 +177,17 @@ export function usePagedList<P extends Page<unknown>>(
     isLoadingMore: more.busy,
     moreError: more.error,
     /** Loads the first page again; the later pages go when it comes (their cursor would not join it). */
-    reload: () => {
-      isReload.current = true;
-      setVersion((v) => v + 1);
+    reload,
+    /**
+     * The stream that keeps the list live (`followsStream`) says how it is: the waiting first read
+     * starts (live: the stream listens; otherwise: without it), and any other time it comes live,
+     * the first page is read again, since what changed while it did not listen is not replayed.
+     * Safe from the stream's callback, which outlives the render it was made in.
+     */
+    streamChanged: (state: StreamState) => {
+      streamState.current = state;
+      if (startWaiting.current) startWaiting.current();
+      else if (state === 'live') reload();
     },
     /** An item made on this page, shown first without loading again. */
     prepend: (item: T) => setPages((current) => place(current, { item })),

@@ -170,14 +170,32 @@ describe.each(testEngines())('reminders and notifications on %s', (engine) => {
       200,
     );
     expect(read.unread_count).toBe(3);
+    // The answer says when, by the server's clock (it runs on from the time set), as the list
+    // does from then on.
+    const inMinute = (at: string, minute: string) =>
+      Date.parse(at) >= Date.parse(minute) && Date.parse(at) < Date.parse(minute) + 60_000;
+    expect(inMinute(read.read_at, '2032-05-12T08:50:00Z'), read.read_at).toBe(true);
     expect((await list(kid, '?unread=true')).items).toHaveLength(3);
     // Someone else's notification is not theirs to read.
     expect(
       (await api.call(parent, 'POST', `/api/notifications/${first.notification_id}/read`)).statusCode,
     ).toBe(404);
-    expect(api.expectStatus(await api.call(kid, 'POST', '/api/notifications/read'), 200).unread_count).toBe(
-      0,
+    // Read again later, it keeps the time it was first read; "all" stamps the others with now.
+    platform.clock.set('2032-05-12T08:51:00Z');
+    const again = api.expectStatus(
+      await api.call(kid, 'POST', `/api/notifications/${first.notification_id}/read`),
+      200,
     );
+    expect(again).toEqual({ unread_count: 3, read_at: read.read_at });
+    const all = api.expectStatus(await api.call(kid, 'POST', '/api/notifications/read'), 200);
+    expect(all.unread_count).toBe(0);
+    expect(inMinute(all.read_at, '2032-05-12T08:51:00Z'), all.read_at).toBe(true);
+    expect((await list(kid)).items.map((n: { read_at: string }) => n.read_at)).toEqual([
+      read.read_at,
+      all.read_at,
+      all.read_at,
+      all.read_at,
+    ]);
 
     // A member who leaves keeps none of the family's notifications, and gets no more.
     const removed = await api.call(

@@ -29,7 +29,15 @@ const Notification = Type.Object({
     anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }],
   }),
 });
-const Unread = Type.Object({ unread_count: Type.Integer({ minimum: 0 }) });
+const Read = Type.Object({
+  unread_count: Type.Integer({ minimum: 0 }),
+  read_at: Type.Unsafe<Date | string>({
+    type: 'string',
+    format: 'date-time',
+    description:
+      'When it was read, by the server’s clock (one already read keeps its time; for all, the time stamped on those not read before)',
+  }),
+});
 
 export function registerNotificationRoutes(app: App, notifications: NotificationService): void {
   const tags = ['Notifications'];
@@ -83,7 +91,7 @@ export function registerNotificationRoutes(app: App, notifications: Notification
         description: 'Another member’s notification answers 404 NOTIFICATION_NOT_FOUND.',
         security: bearer,
         params: Type.Object({ id: Uuid('The notification') }),
-        response: { 200: Unread, 401: ErrorResponse, 404: ErrorResponse },
+        response: { 200: Read, 401: ErrorResponse, 404: ErrorResponse },
       },
       preValidation: idsOrNotFound({ id: FamilyErrors.notificationNotFound }),
     },
@@ -97,7 +105,7 @@ export function registerNotificationRoutes(app: App, notifications: Notification
         tags,
         summary: 'Mark all your notifications read',
         security: bearer,
-        response: { 200: Unread, 401: ErrorResponse },
+        response: { 200: Read, 401: ErrorResponse },
       },
     },
     async (request) => notifications.read(requireUser(request).userId),

@@ -209,15 +209,21 @@ export function createNotificationService(deps: FamilyDeps, hub: NotifyHub) {
       return { ...page, unread_count: await countUnread(db, userId) };
     },
 
-    /** Marks one notification read, or all of them without an id; answers the unread count. */
+    /**
+     * Marks one notification read, or all of them without an id; answers the unread count and
+     * when it was read (for all: the time stamped on those not read before), so a page shows the
+     * server's time, not its own clock's.
+     */
     async read(userId: string, notificationId?: string) {
+      const at = deps.now();
+      let readBefore: Date | string | null = null;
       if (notificationId !== undefined) {
-        if (!isUuid(notificationId) || !(await findNotification(db, userId, notificationId))) {
-          throw FamilyErrors.notificationNotFound();
-        }
+        const found = isUuid(notificationId) ? await findNotification(db, userId, notificationId) : undefined;
+        if (!found) throw FamilyErrors.notificationNotFound();
+        readBefore = found.read_at;
       }
-      await markRead(db, userId, deps.now(), notificationId);
-      return { unread_count: await countUnread(db, userId) };
+      await markRead(db, userId, at, notificationId);
+      return { unread_count: await countUnread(db, userId), read_at: readBefore ?? at };
     },
 
     /**

@@ -5119,6 +5119,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * Format: date-time
+                             * @description When it was read, by the server’s clock (one already read keeps its time; for all, the time stamped on those not read before)
+                             */
+                            read_at: string;
                             unread_count: number;
                         };
                     };
@@ -5187,6 +5192,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * Format: date-time
+                             * @description When it was read, by the server’s clock (one already read keeps its time; for all, the time stamped on those not read before)
+                             */
+                            read_at: string;
                             unread_count: number;
                         };
                     };
