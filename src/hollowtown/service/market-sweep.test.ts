@@ -459,6 +459,36 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect(await balance(buyer)).toBe(1000);
   });
 
+  it('keeps a paid purchase whose give-back identity refuses as paid and pending its next attempt, never counted removed', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 50);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'gone-refused')).rejects.toThrow();
+    const db = platform.databases.get('hollowtown');
+    const market = marketWhile(
+      async () => {
+        await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+        await db.query(
+          'DELETE FROM haunted_house_plans WHERE plan_id = (SELECT plan_id FROM market_listings WHERE listing_id = $1)',
+          [listingId],
+        );
+      },
+      async () => {
+        throw new AppError(409, 'TRANSFER_REFUND_REFUSED', 'the seller no longer holds it');
+      },
+    );
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    expect(await statusOf(buyer)).toEqual(['completed']);
+    expect(await retriesOf(buyer)).toEqual({
+      attempts: 1,
+      wait_ms: RETRY_BASE_MS,
+      last_error_code: 'TRANSFER_REFUND_REFUSED',
+    });
+    platform.clock.advance(RETRY_BASE_MS);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['refunded']);
+    expect(await balance(buyer)).toBe(1000);
+  });
+
   it('gives back at once a paid purchase without its item that was never tried (recorded so before the rule)', async () => {
     const [seller, buyer] = [await user(), await user()];
     const listingId = await listing(seller, 40);

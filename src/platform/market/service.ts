@@ -396,7 +396,9 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
           if ((await pay(purchase)).status === 'refunded') outcome.failed++;
           else outcome.completed++;
         } catch (error) {
-          if (leftPending(error)) {
+          // Paid, but not given back (its item went): counted and logged already, never removed.
+          const paidNotGivenBack = typeof error === 'object' && error !== null && notedFailures.has(error);
+          if (leftPending(error) || paidNotGivenBack) {
             outcome.pending++;
             await noteFailedAttempt(purchase, error);
           } else {
