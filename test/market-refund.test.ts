@@ -238,6 +238,42 @@ describe.each(testEngines())('refunds of recipe book purchases on %s', (engine) 
       { reason: 'Nothing' },
     );
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'PURCHASE_NOT_FOUND']);
+
+    // A purchase of the book left pending past the grace period (identity was away while it was
+    // paid; src/recipes/service/market-sweep.test.ts makes one so): staff see which book it is for.
+    const waiting = await user();
+    const db = platform.databases.get('recipes');
+    await db.query(
+      `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, transfer_reference, title, price, created_at)
+       VALUES ($1, $2, $3, 'stuck-1', $4, 'Soups', 200, $5)`,
+      [
+        listingId,
+        waiting.userId,
+        seller.userId,
+        `recipes:listing:${listingId}`,
+        new Date(platform.clock.now().getTime() - 10 * 60_000),
+      ],
+    );
+    const stuck = await call(
+      support,
+      'GET',
+      `/recipes/api/admin/market?since=${encodeURIComponent(platform.clock.now().toISOString())}`,
+    );
+    expect(stuck.statusCode, stuck.body).toBe(200);
+    expect(stuck.json().stuck).toEqual({
+      count: 1,
+      purchases: [
+        expect.objectContaining({
+          listing_id: listingId,
+          item_kind: 'cookbook',
+          cookbook_id: cookbookId,
+          title: 'Soups',
+          attempts: 0,
+          buyer: { user_id: waiting.userId, username: waiting.username },
+        }),
+      ],
+    });
+    await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [waiting.userId]);
   });
 
   it('refunds a book bought from a seller whose account is erased since: the buyer gets the whole price back', async () => {

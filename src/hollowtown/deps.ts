@@ -18,6 +18,8 @@ export interface HollowtownDeps {
   recipesRecipeUrl?(recipeId: string): string;
   /** Distinct reports that hide a published item pending review (CALOS_MODERATION_REPORTS_TO_HIDE). */
   reportsToHide?: number;
+  /** How long a marketplace purchase may stay pending (CALOS_MARKET_PENDING_GRACE_SECONDS); default 2 minutes. */
+  marketPendingGraceMs?: number;
   /** "Buy at …" links on costume materials (src/affiliate); undefined: none. */
   affiliate?: Affiliate;
 }

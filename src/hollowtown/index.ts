@@ -156,6 +156,7 @@ async function createHollowtown(context: ServiceContext, links: HollowtownLinks)
     now: () => context.clock.now(),
     recipesRecipeUrl: (recipeId) => publicPageUrl(context.config, 'recipes', `/r/${recipeId}`),
     reportsToHide: context.config.community.reportsToHide,
+    marketPendingGraceMs: context.config.marketPendingGraceMs,
   };
   deps.affiliate = affiliateFor(context, 'hollowtown', {
     db: deps.db,

@@ -119,6 +119,27 @@ describe('configuration', () => {
     }
   });
 
+  it('takes the marketplace grace period from CALOS_MARKET_PENDING_GRACE_SECONDS (default 2 minutes), bounded', () => {
+    expect(loadConfig({}, '/srv').marketPendingGraceMs).toBe(120_000);
+    expect(loadConfig({ CALOS_MARKET_PENDING_GRACE_SECONDS: '60' }, '/srv').marketPendingGraceMs).toBe(
+      60_000,
+    );
+    expect(loadConfig({ CALOS_MARKET_PENDING_GRACE_SECONDS: '3600' }, '/srv').marketPendingGraceMs).toBe(
+      3_600_000,
+    );
+    for (const wrong of ['59', '3601', '0', '-120', '90.5', '2m', '0120', '99999']) {
+      const problems = problemsOf({ CALOS_MARKET_PENDING_GRACE_SECONDS: wrong });
+      expect(problems, wrong).toHaveLength(1);
+      expect(problems[0]).toContain('CALOS_MARKET_PENDING_GRACE_SECONDS');
+    }
+    // Listed with the others in the one start-up error.
+    expect(
+      problemsOf({ CALOS_MARKET_FEE_PERCENT: '101', CALOS_MARKET_PENDING_GRACE_SECONDS: '1' }).map(
+        (p) => p.split(' ')[0],
+      ),
+    ).toEqual(['CALOS_MARKET_FEE_PERCENT', 'CALOS_MARKET_PENDING_GRACE_SECONDS']);
+  });
+
   it('lists every bad variable in one error', () => {
     const problems = problemsOf({ PORT: '-1', REDIS_URL: 'nope', CALOS_HOSTS: 'x=y' });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'REDIS_URL', 'CALOS_HOSTS']);

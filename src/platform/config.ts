@@ -15,6 +15,13 @@ import {
 import { ConfigError } from './errors.ts';
 import { DEFAULT_FETCH_LIMITS } from './safe-fetch.ts';
 
+/**
+ * CALOS_MARKET_PENDING_GRACE_SECONDS: at least twice a call to identity's 30 s timeout, at most an
+ * hour (the longest wait between the sweep's attempts); the default is the grace period the
+ * marketplace always had.
+ */
+export const MARKET_PENDING_GRACE = { minSeconds: 60, maxSeconds: 3600, defaultSeconds: 120 } as const;
+
 export const SERVICE_NAMES = ['identity', 'hollowtown', 'recipes', 'family', 'ai'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -96,6 +103,12 @@ export interface Config {
    * 0 to 100, default 10), taken from what the seller receives; read by identity.
    */
   marketFeePercent: number;
+  /**
+   * How long a marketplace purchase may stay pending before the sweep finishes it and the console
+   * counts it stuck (`CALOS_MARKET_PENDING_GRACE_SECONDS`, 60 to 3600, default 120): longer than a
+   * live request's call to identity (30 s), so the sweep never races one still paying.
+   */
+  marketPendingGraceMs: number;
   /** "Buy at …" links on shopping-list items and costume materials (CALOS_AFFILIATE_RETAILERS). */
   affiliate: AffiliateConfig;
 }
@@ -347,6 +360,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         `CALOS_MARKET_FEE_PERCENT must be a whole number from 0 to 100 (got "${marketFeeRaw.slice(0, 40)}")`,
       );
   }
+  const graceRaw = text('CALOS_MARKET_PENDING_GRACE_SECONDS');
+  let marketPendingGraceMs = MARKET_PENDING_GRACE.defaultSeconds * 1000;
+  if (graceRaw !== undefined) {
+    const seconds = /^[1-9]\d{0,4}$/.test(graceRaw) ? Number(graceRaw) : Number.NaN;
+    if (seconds >= MARKET_PENDING_GRACE.minSeconds && seconds <= MARKET_PENDING_GRACE.maxSeconds)
+      marketPendingGraceMs = seconds * 1000;
+    else
+      problems.push(
+        `CALOS_MARKET_PENDING_GRACE_SECONDS must be a whole number of seconds from ${MARKET_PENDING_GRACE.minSeconds} to ${MARKET_PENDING_GRACE.maxSeconds} (got "${graceRaw.slice(0, 40)}")`,
+      );
+  }
   const affiliate = parseAffiliateConfig(text, cwd, problems);
   // Every process of an app must sign links alike, which a key file made per data dir cannot
   // promise in production: CALOS_AFFILIATE_KEY, or one derived from CALOS_MASTER_KEY.
@@ -411,6 +435,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     starterPack,
     community: Object.freeze(community),
     marketFeePercent,
+    marketPendingGraceMs,
     affiliate: Object.freeze(affiliate),
   });
 }

@@ -29,6 +29,8 @@ export interface RecipesDeps {
   reportsToHide?: number;
   /** Identity (credits for the marketplace, staff roles), or undefined when it is not reachable here. */
   identity?(): IdentityClient | undefined;
+  /** How long a marketplace purchase may stay pending (CALOS_MARKET_PENDING_GRACE_SECONDS); default 2 minutes. */
+  marketPendingGraceMs?: number;
   /** "Buy at …" links on shopping-list items (src/affiliate); undefined: none. */
   affiliate?: Affiliate;
 }

@@ -118,6 +118,7 @@ async function createRecipes(
     halloweenSeason: context.config.halloweenSeason,
     hollowtownRecipeUrl: (recipeId) => publicPageUrl(context.config, 'hollowtown', `/r/${recipeId}`),
     reportsToHide: context.config.community.reportsToHide,
+    marketPendingGraceMs: context.config.marketPendingGraceMs,
     // Looked up per call: identity may be served elsewhere, or not reachable at all.
     identity: () =>
       context.clients.has('identity') ? context.clients.get<IdentityClient>('identity') : undefined,

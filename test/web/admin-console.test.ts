@@ -208,11 +208,36 @@ describe.skipIf(!hasChromium)('web: the operator console', () => {
       );
     }
 
+    // A purchase of the same room left pending past the grace period (identity was away while it
+    // was paid): the reports list it, saying what it is for.
+    const hollowtown = web.databases.get('hollowtown');
+    const idOf = async (who: TestUser) =>
+      (
+        await web.databases
+          .get('identity')
+          .query<{ user_id: string }>('SELECT user_id FROM users WHERE username = $1', [who.username])
+      ).rows[0]?.user_id;
+    await hollowtown.query(
+      `INSERT INTO market_purchases (listing_id, buyer_id, seller_id, idempotency_key, transfer_reference,
+         title, price, created_at, item_kind)
+       VALUES ($1, $2, $3, 'console-stuck', $4, 'Mirror maze plan', 80, $5, 'plan')`,
+      [
+        listed.body.listing_id,
+        await idOf(people.contractor),
+        await idOf(people.outsider),
+        `hollowtown:listing:${listed.body.listing_id}`,
+        new Date(Date.now() - 10 * 60_000),
+      ],
+    );
+
     const context = await newContext(browser);
     const page = await context.newPage();
     await signInOnAccount(page, web, people.operator);
     await page.goto(web.at('account', '/admin/reports'));
     const nav = page.getByRole('navigation', { name: 'Main' });
+    const stuck = page.getByRole('table', { name: 'Hollowtown purchases stuck pending, oldest first' });
+    await visible(stuck.getByRole('cell', { name: 'Mirror maze plan (plan)' }));
+    await hollowtown.query("DELETE FROM market_purchases WHERE idempotency_key = 'console-stuck'");
     const refund = card(page, 'Refund a Hollowtown purchase');
     await refund.getByLabel('Purchase').selectOption(bought.body.purchase_id);
     await refund.getByLabel(/^Reason/).fill('The maze had no mirrors');

@@ -6,6 +6,7 @@ import { type ReactNode, useState } from 'react';
 import type { Answer } from '../api/answers.ts';
 import type { paths as HollowtownPaths } from '../api/generated/hollowtown.ts';
 import type { paths as IdentityPaths } from '../api/generated/identity.ts';
+import type { paths as RecipesPaths } from '../api/generated/recipes.ts';
 import type { Page } from '../shared/api.ts';
 import {
   Empty,
@@ -572,6 +573,16 @@ export function Reports({ api, config, grants, params }: ConsoleProps) {
 
 /** Every app's marketplace report answers in Hollowtown's shape (HowToCookAtHome's too). */
 type MarketAnswer = Answer<HollowtownPaths, '/api/admin/market', 'get'>;
+/** A purchase stuck pending, with what its app says of it besides (HowToCookAtHome: the book). */
+type StuckPurchase =
+  | MarketAnswer['stuck']['purchases'][number]
+  | Answer<RecipesPaths, '/api/admin/market', 'get'>['stuck']['purchases'][number];
+
+/** What a stuck purchase is for: its kind and title, and what its app adds (the book's id). */
+function stuckItem(p: StuckPurchase): string {
+  const book = 'cookbook_id' in p && p.cookbook_id ? `, book ${p.cookbook_id}` : '';
+  return `${p.title} (${p.item_kind}${book})`;
+}
 
 function MarketReport({
   app,
@@ -624,7 +635,7 @@ function MarketReport({
                 head={['Since', 'Item', 'Buyer', 'Price', 'Attempts', 'Last failure', 'Next attempt']}
                 rows={report.data.stuck.purchases.map((p) => [
                   formatDate(p.created_at, true),
-                  p.title,
+                  stuckItem(p),
                   p.buyer.username ?? '—',
                   p.price,
                   p.attempts,

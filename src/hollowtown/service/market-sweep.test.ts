@@ -8,6 +8,7 @@ import { freePort } from '../../../test/support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityHttpClient } from '../../identity/client.ts';
+import { AppError } from '../../platform/errors.ts';
 import { ClientRegistry } from '../../platform/http/service.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { RETRY_BASE_MS, RETRY_MAX_MS } from '../../platform/market/service.ts';
@@ -58,6 +59,7 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
   function marketWhile(
     meanwhile: () => Promise<void>,
     refundTransfer?: IdentityClient['credits']['refundTransfer'],
+    logger = createLogger({ logLevel: 'silent' }),
   ): MarketService {
     const real = identity();
     const slow: IdentityClient = {
@@ -75,11 +77,36 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     clients.register('identity', slow);
     return createMarketService({
       db: platform.databases.get('hollowtown'),
-      logger: createLogger({ logLevel: 'silent' }),
+      logger,
       clients,
       links: NO_LINKS,
       now: () => platform.clock.now(),
     });
+  }
+
+  /** A logger whose lines the test reads. */
+  function capturedLogger() {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger(
+      { logLevel: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    return { logger, lines };
+  }
+
+  /** A purchase's retry columns: attempts, the wait before the next, and why the last failed. */
+  async function retriesOf(buyer: TestUser) {
+    const { rows } = await platform.databases.get('hollowtown').query<{
+      attempts: number;
+      wait_ms: number | null;
+      last_error_code: string | null;
+    }>(
+      `SELECT attempts, (extract(epoch FROM next_attempt_at - last_attempt_at) * 1000)::int AS wait_ms,
+              last_error_code
+       FROM market_purchases WHERE buyer_id = $1`,
+      [buyer.userId],
+    );
+    return rows[0];
   }
 
   async function listing(seller: TestUser, price: number) {
@@ -369,10 +396,73 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect(await balance(buyer)).toBe(1000);
   });
 
-  it('gives a purchase paid for a gone item back in the next round when identity is away at first', async () => {
+  it('gives a purchase paid for a gone item back once identity is back, trying less often meanwhile and logging each attempt once', async () => {
     const [seller, buyer] = [await user(), await user()];
     const listingId = await listing(seller, 70);
     await expect(unreachable.purchase(buyer.userId, listingId, 'gone-3')).rejects.toThrow();
+    const db = platform.databases.get('hollowtown');
+    const { logger, lines } = capturedLogger();
+    const market = marketWhile(
+      async () => {
+        await db.query('DELETE FROM market_purchases WHERE buyer_id = $1', [buyer.userId]);
+        await db.query(
+          'DELETE FROM haunted_house_plans WHERE plan_id = (SELECT plan_id FROM market_listings WHERE listing_id = $1)',
+          [listingId],
+        );
+      },
+      async () => {
+        throw new AppError(503, 'IDENTITY_AWAY', 'identity went away');
+      },
+      logger,
+    );
+    const logged = () => lines.filter((line) => String(line.msg).includes('not given back yet'));
+    // Paid, nothing to give, and the way back unreachable: tried at once, recorded paid with the
+    // failed attempt, and logged once with why.
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    expect(await statusOf(buyer)).toEqual(['completed']);
+    expect(await balance(buyer)).toBe(930);
+    expect(await retriesOf(buyer)).toEqual({
+      attempts: 1,
+      wait_ms: RETRY_BASE_MS,
+      last_error_code: 'IDENTITY_AWAY',
+    });
+    expect(logged()).toEqual([
+      expect.objectContaining({ level: 40, code: 'IDENTITY_AWAY', reason: 'identity went away', attempt: 1 }),
+    ]);
+
+    // Identity stays away: rounds before the next attempt is due leave it alone and say nothing;
+    // each due attempt is logged once, and the wait doubles.
+    for (const [index, wait] of [5, 10, 20].map((minutes) => minutes * 60_000).entries()) {
+      expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+      platform.clock.advance(wait - 1_000);
+      expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+      expect(logged()).toHaveLength(index + 1);
+      platform.clock.advance(1_000);
+      expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+      expect(await retriesOf(buyer)).toEqual({
+        attempts: index + 2,
+        wait_ms: wait * 2,
+        last_error_code: 'IDENTITY_AWAY',
+      });
+      expect(logged()).toHaveLength(index + 2);
+      expect(logged().at(-1)).toMatchObject({ code: 'IDENTITY_AWAY', attempt: index + 2 });
+    }
+    expect(await statusOf(buyer)).toEqual(['completed']);
+
+    // Identity back: not before the attempt is due, then given back, once.
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    platform.clock.advance(40 * 60_000);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['refunded']);
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(await balance(buyer)).toBe(1000);
+  });
+
+  it('keeps a paid purchase whose give-back identity refuses as paid and pending its next attempt, never counted removed', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 50);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'gone-refused')).rejects.toThrow();
     const db = platform.databases.get('hollowtown');
     const market = marketWhile(
       async () => {
@@ -383,20 +473,66 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
         );
       },
       async () => {
-        throw new Error('identity went away');
+        throw new AppError(409, 'TRANSFER_REFUND_REFUSED', 'the seller no longer holds it');
       },
     );
-    // Paid, nothing to give, and the way back unreachable: recorded paid, for the next round.
     expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
     expect(await statusOf(buyer)).toEqual(['completed']);
-    expect(await balance(buyer)).toBe(930);
-    // Identity back: the next round gives it back, once.
+    expect(await retriesOf(buyer)).toEqual({
+      attempts: 1,
+      wait_ms: RETRY_BASE_MS,
+      last_error_code: 'TRANSFER_REFUND_REFUSED',
+    });
+    platform.clock.advance(RETRY_BASE_MS);
     expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
     expect(await statusOf(buyer)).toEqual(['refunded']);
-    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
-    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
     expect(await balance(buyer)).toBe(1000);
   });
+
+  it('gives back at once a paid purchase without its item that was never tried (recorded so before the rule)', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 40);
+    const bought = await reachable.purchase(buyer.userId, listingId, 'legacy-1');
+    expect(bought.purchase.status).toBe('completed');
+    // As a purchase recorded before paid purchases without their item were given back at once:
+    // paid, its listing and copy gone, never tried.
+    const db = platform.databases.get('hollowtown');
+    await db.query(
+      'UPDATE market_purchases SET item_snapshot = NULL, listing_id = NULL WHERE buyer_id = $1',
+      [buyer.userId],
+    );
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['refunded']);
+    expect(await balance(buyer)).toBe(1000);
+  });
+
+  it('waits the grace period the app is given before settling a pending purchase or counting it stuck', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'grace')).rejects.toThrow();
+    const market = createMarketService({
+      db: platform.databases.get('hollowtown'),
+      logger: createLogger({ logLevel: 'silent' }),
+      clients: platform.clients,
+      links: NO_LINKS,
+      now: () => platform.clock.now(),
+      marketPendingGraceMs: 10 * 60_000,
+    });
+    const isStuck = async () =>
+      (await market.report(platform.clock.now(), 200)).stuck.purchases.some(
+        (p) => p.buyer.user_id === buyer.userId,
+      );
+    // Past the default 2 minutes, within the app's 10.
+    platform.clock.advance(5 * 60_000);
+    expect(await isStuck()).toBe(false);
+    expect(await market.settlePendingPurchases()).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['pending']);
+    platform.clock.advance(5 * 60_000);
+    expect(await isStuck()).toBe(true);
+    expect(await market.settlePendingPurchases()).toEqual({ completed: 1, failed: 0, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['completed']);
+  });
+
   // Last in this file: it moves the clock hours on.
   it('retries a purchase stuck on a 409 less often each time, logs each attempt once with its reason, and shows it to staff', async () => {
     const [seller, buyer] = [await user(), await user()];
@@ -481,6 +617,7 @@ describe.each(testEngines())('pending marketplace purchases on %s', (engine) => 
     expect(report.stuck.purchases).toContainEqual(
       expect.objectContaining({
         purchase_id: purchaseId,
+        item_kind: 'plan',
         title: 'Fog tunnel',
         price: 100,
         attempts: waits.length,

@@ -127,6 +127,7 @@ export function createMarketService(deps: HollowtownDeps) {
     },
     previewOf,
     itemOf,
+    pendingGraceMs: deps.marketPendingGraceMs,
   });
 }
 

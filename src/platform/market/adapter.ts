@@ -75,8 +75,16 @@ export interface MarketAdapter<Kind extends string, Row extends ListingRowBase, 
   previewOf(row: Row): Preview;
   /** The item for its seller and buyers. */
   itemOf(row: Row): Item;
-  /** More of a purchase the app shows (HowToCookAtHome: the book's id). */
+  /**
+   * More of a purchase the app shows (HowToCookAtHome: the book's id): to its buyer and seller
+   * once paid, and to staff in the console's report, pending purchases too.
+   */
   purchaseExtras?(row: PurchaseRow): Record<string, unknown>;
+  /**
+   * How old a pending purchase must be before the sweep finishes it and the console counts it
+   * stuck (CALOS_MARKET_PENDING_GRACE_SECONDS); default PENDING_GRACE_MS.
+   */
+  pendingGraceMs?: number;
 }
 
 export interface ListingInput {

@@ -421,6 +421,7 @@ export function registerMarketReportRoute(
                     purchase_id: Uuid,
                     listing_id: Nullable(Uuid),
                     item_kind: spec.Kind,
+                    ...spec.purchaseProperties,
                     title: Type.String(),
                     price: Type.Integer(),
                     created_at: Timestamp,

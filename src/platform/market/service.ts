@@ -14,6 +14,7 @@
 // holds a paid-for nothing. Payouts of earned credits to money are out of scope. The contract
 // with the apps (adapter, shapes) is adapter.ts.
 import { type CachedStaffRoles, cachedStaffRoles } from '../auth/staff.ts';
+import { MARKET_PENDING_GRACE } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { isIdempotencyKey } from '../http/idempotency.ts';
 import { keyset, pageFilters, TIME_KEY } from '../http/pagination.ts';
@@ -54,8 +55,11 @@ import type { ListingRowBase, PurchaseRow } from './store/tables.ts';
 
 /** Identity's answer to a transfer key it holds for another payee, amount or reference. */
 const TRANSFER_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED';
-/** How old a pending purchase must be before the sweep finishes it (a live request had its go). */
-export const PENDING_GRACE_MS = 2 * 60_000;
+/**
+ * How old a pending purchase must be before the sweep finishes it (a live request had its go) and
+ * the console counts it stuck, unless the app says otherwise (CALOS_MARKET_PENDING_GRACE_SECONDS).
+ */
+export const PENDING_GRACE_MS = MARKET_PENDING_GRACE.defaultSeconds * 1000;
 /**
  * After an attempt to pay leaves a purchase pending, the sweep waits this long before the next,
  * twice as long after each further failure, and at most RETRY_MAX_MS: a purchase identity keeps
@@ -72,6 +76,7 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
   adapter: MarketAdapter<Kind, Row, Preview, Item>,
 ) {
   const { db, sql, app } = adapter;
+  const pendingGraceMs = adapter.pendingGraceMs ?? PENDING_GRACE_MS;
   type Purchase = PurchaseView<Kind>;
   const identity = (): MarketIdentity => {
     const client = adapter.identity();
@@ -219,12 +224,14 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
    * lists such purchases). Noting it failing must not hide why the payment failed.
    */
   async function noteFailedAttempt(purchase: PurchaseRow, error: unknown) {
+    if (typeof error === 'object' && error !== null && notedFailures.has(error)) return;
     const code = error instanceof AppError ? error.code : 'INTERNAL';
     const reason = error instanceof Error ? error.message : String(error);
     const mismatch = code === TRANSFER_KEY_REUSED;
     const reference = purchase.transfer_reference ?? referenceOf(purchase.listing_id);
     try {
       const noted = await recordFailedAttempt(db, purchase.purchase_id, {
+        status: 'pending',
         at: adapter.now(),
         code,
         message: reason,
@@ -261,28 +268,74 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
   /**
    * Gives back a paid purchase that holds no item (the item went before it was paid): identity
    * reverses both sides once under the refund's key (an erased seller's share is the
-   * platform's), then the purchase is marked refunded, saying why.
+   * platform's), then the purchase is marked refunded, saying why. A failed attempt (identity
+   * away) is counted on the purchase with its reason and logged once, and the sweep tries again
+   * when it is due (RETRY_BASE_MS doubling up to RETRY_MAX_MS), not every round.
    */
   async function giveBack(purchase: PurchaseRow): Promise<PurchaseRow> {
-    if (!purchase.transfer_id) throw new Error('a paid purchase without its transfer');
-    await identity().credits.refundTransfer({
-      transferId: purchase.transfer_id,
-      idempotencyKey: `${app}:market-refund:${purchase.purchase_id}`,
-      reason: ITEM_GONE_REASON,
-    });
-    const { purchase: given } = await markPurchaseRefunded(
-      db,
-      sql,
-      purchase.purchase_id,
-      ITEM_GONE_REASON,
-      adapter.now(),
-    );
-    if (!given) throw new Error('a purchase given back could not be recorded');
-    adapter.logger.warn(
-      { purchaseId: purchase.purchase_id },
-      `${app} marketplace purchase paid after its item went: given back`,
-    );
-    return given;
+    try {
+      if (!purchase.transfer_id) throw new Error('a paid purchase without its transfer');
+      await identity().credits.refundTransfer({
+        transferId: purchase.transfer_id,
+        idempotencyKey: `${app}:market-refund:${purchase.purchase_id}`,
+        reason: ITEM_GONE_REASON,
+      });
+      const { purchase: given } = await markPurchaseRefunded(
+        db,
+        sql,
+        purchase.purchase_id,
+        ITEM_GONE_REASON,
+        adapter.now(),
+      );
+      if (!given) throw new Error('a purchase given back could not be recorded');
+      adapter.logger.warn(
+        { purchaseId: purchase.purchase_id },
+        `${app} marketplace purchase paid after its item went: given back`,
+      );
+      return given;
+    } catch (error) {
+      await noteFailedGiveBack(purchase, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Failures already counted and logged where they happened (giving a purchase back), which the
+   * sweep's note of a failed payment must not count or log again.
+   */
+  const notedFailures = new WeakSet<object>();
+
+  /** A failed attempt to give a paid purchase back: counted on it, and logged once with why. */
+  async function noteFailedGiveBack(purchase: PurchaseRow, error: unknown) {
+    const code = error instanceof AppError ? error.code : 'INTERNAL';
+    const reason = error instanceof Error ? error.message : String(error);
+    if (typeof error === 'object' && error !== null) notedFailures.add(error);
+    try {
+      const noted = await recordFailedAttempt(db, purchase.purchase_id, {
+        status: 'completed',
+        at: adapter.now(),
+        code,
+        message: reason,
+        baseMs: RETRY_BASE_MS,
+        maxMs: RETRY_MAX_MS,
+      });
+      adapter.logger.warn(
+        {
+          purchaseId: purchase.purchase_id,
+          transferId: purchase.transfer_id,
+          code,
+          reason,
+          attempt: noted?.attempts,
+          nextAttemptAt: noted?.next_attempt_at,
+        },
+        `${app} marketplace purchase paid after its item went, not given back yet (${code}); retried later`,
+      );
+    } catch (noting) {
+      adapter.logger.error(
+        { err: noting, purchaseId: purchase.purchase_id, code, reason },
+        `${app} marketplace purchase not given back; its failed attempt could not be recorded`,
+      );
+    }
   }
 
   const pageOfPurchases = async (role: 'buyer' | 'seller', userId: string, query: PageQuery) => {
@@ -311,11 +364,12 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
      * at once, and one paid whose item went meanwhile is given back (both count as failed);
      * identity still unreachable, or holding a transfer under its key that does not match,
      * leaves it pending: the failure is recorded and logged once, and the next attempt waits twice
-     * as long as the last (RETRY_BASE_MS up to RETRY_MAX_MS). Only purchases older than `graceMs`,
-     * so a request still paying is not raced, and whose next attempt is due.
+     * as long as the last (RETRY_BASE_MS up to RETRY_MAX_MS). Only purchases older than `graceMs`
+     * (the app's grace period), so a request still paying is not raced, and whose next attempt is
+     * due. Giving back a paid purchase whose item went waits alike after each failure.
      */
     async settlePendingPurchases(
-      graceMs = PENDING_GRACE_MS,
+      graceMs = pendingGraceMs,
       limit = 100,
     ): Promise<{ completed: number; failed: number; pending: number }> {
       const now = adapter.now();
@@ -325,18 +379,15 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
         limit,
       });
       const outcome = { completed: 0, failed: 0, pending: 0 };
-      // Paid but holding no item (given back when identity was away, or recorded so before this
-      // rule): given back now; identity still away leaves them for the next round.
-      for (const purchase of await listPaidWithoutItem(db, sql, limit)) {
+      // Paid but holding no item (not given back when identity was away, or recorded so before
+      // this rule): given back now when the next attempt is due; a failure is counted and logged
+      // where it happens (giveBack) and the next attempt waits longer.
+      for (const purchase of await listPaidWithoutItem(db, sql, { now, limit })) {
         try {
           await giveBack(purchase);
           outcome.failed++;
-        } catch (error) {
+        } catch {
           outcome.pending++;
-          adapter.logger.warn(
-            { purchaseId: purchase.purchase_id, code: error instanceof AppError ? error.code : undefined },
-            `${app} marketplace purchase without its item not given back yet`,
-          );
         }
       }
       for (const purchase of stale) {
@@ -345,7 +396,9 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
           if ((await pay(purchase)).status === 'refunded') outcome.failed++;
           else outcome.completed++;
         } catch (error) {
-          if (leftPending(error)) {
+          // Paid, but not given back (its item went): counted and logged already, never removed.
+          const paidNotGivenBack = typeof error === 'object' && error !== null && notedFailures.has(error);
+          if (leftPending(error) || paidNotGivenBack) {
             outcome.pending++;
             await noteFailedAttempt(purchase, error);
           } else {
@@ -410,7 +463,7 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
       const [totals, purchases, stuck] = await Promise.all([
         marketTotals(db, sql, since),
         recentPurchases(db, sql, since, limit),
-        listStuckPurchases(db, sql, new Date(adapter.now().getTime() - PENDING_GRACE_MS), limit),
+        listStuckPurchases(db, sql, new Date(adapter.now().getTime() - pendingGraceMs), limit),
       ]);
       const everyone = [...purchases, ...stuck.purchases];
       const people = new Map<string, string | null>();
@@ -439,6 +492,8 @@ export function createMarketplace<Kind extends string, Row extends ListingRowBas
             next_attempt_at: p.next_attempt_at,
             last_error_code: p.last_error_code,
             last_error: p.last_error,
+            // What the app says of what is being bought (HowToCookAtHome: the book's id).
+            ...adapter.purchaseExtras?.(p),
             ...parties(p),
           })),
         },

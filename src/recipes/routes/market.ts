@@ -39,7 +39,9 @@ export const MARKET_ROUTES: MarketRoutesSpec = {
   IdParams,
   purchaseProperties: {
     cookbook_id: Type.Union([Uuid, Type.Null()], {
-      description: 'The book bought, while yours and its listing exist (read it through /api/cookbooks/{id})',
+      description:
+        'The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the ' +
+        'console’s stuck purchases, the book being bought while its listing exists',
     }),
   },
   purchaseDetails: false,

@@ -9,6 +9,7 @@ import { freePort } from '../../../test/support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/platform.ts';
 import type { IdentityClient } from '../../identity/client.ts';
 import { createIdentityHttpClient } from '../../identity/client.ts';
+import { AppError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { RETRY_BASE_MS } from '../../platform/market/service.ts';
 import type { RecipesDeps } from '../deps.ts';
@@ -206,6 +207,120 @@ describe.each(testEngines())('pending recipe book purchases on %s', (engine) => 
     expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
     expect(await statusOf(buyer)).toEqual(['refunded']);
     expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+  });
+
+  it('gives a paid purchase whose listing went back once identity is back, trying less often meanwhile, the first attempt at once', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    await expect(unreachable.purchase(buyer.userId, listingId, 'give-back')).rejects.toThrow();
+    const db = platform.databases.get('recipes');
+    // The sweep could not pay it at first: a failed attempt to pay, the next in 5 minutes.
+    expect(await unreachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    await identity().credits.transfer({
+      fromUserId: buyer.userId,
+      toUserId: seller.userId,
+      amount: 100,
+      idempotencyKey: 'recipes:market:give-back',
+      reference: `recipes:listing:${listingId}`,
+      reason: 'HowToCookAtHome recipe book: Soups',
+    });
+    await db.query('DELETE FROM market_listings WHERE listing_id = $1', [listingId]);
+    const real = identity();
+    const away: IdentityClient = {
+      ...real,
+      credits: {
+        ...real.credits,
+        refundTransfer: async () => {
+          throw new AppError(503, 'IDENTITY_AWAY', 'identity went away');
+        },
+      },
+    };
+    const lines: Record<string, unknown>[] = [];
+    const market = createMarketService({
+      db,
+      logger: createLogger({ logLevel: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }),
+      now: () => platform.clock.now(),
+      identity: () => away,
+    } as RecipesDeps);
+    const logged = () => lines.filter((line) => String(line.msg).includes('not given back yet'));
+    const retries = async () =>
+      (
+        await db.query<{ attempts: number; wait_ms: number; last_error_code: string }>(
+          `SELECT attempts, (extract(epoch FROM next_attempt_at - last_attempt_at) * 1000)::int AS wait_ms,
+                  last_error_code
+           FROM market_purchases WHERE buyer_id = $1`,
+          [buyer.userId],
+        )
+      ).rows[0];
+
+    platform.clock.advance(RETRY_BASE_MS);
+    // Paid now, its book gone with its listing: given back at once, which fails. Its attempts
+    // start again with the new step, so the next waits 5 minutes, not 10.
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    expect(await statusOf(buyer)).toEqual(['completed']);
+    expect(await retries()).toEqual({
+      attempts: 1,
+      wait_ms: RETRY_BASE_MS,
+      last_error_code: 'IDENTITY_AWAY',
+    });
+    expect(logged()).toEqual([expect.objectContaining({ code: 'IDENTITY_AWAY', attempt: 1 })]);
+    // Not due: left alone, nothing logged.
+    platform.clock.advance(RETRY_BASE_MS - 1_000);
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+    expect(logged()).toHaveLength(1);
+    platform.clock.advance(1_000);
+    expect(await market.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 1 });
+    expect(await retries()).toEqual({
+      attempts: 2,
+      wait_ms: 2 * RETRY_BASE_MS,
+      last_error_code: 'IDENTITY_AWAY',
+    });
+    expect(logged()).toHaveLength(2);
+
+    // Identity back, once the attempt is due: given back, once.
+    platform.clock.advance(2 * RETRY_BASE_MS);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 1, pending: 0 });
+    expect(await statusOf(buyer)).toEqual(['refunded']);
+    expect([await balance(buyer), await balance(seller)]).toEqual([1000, 1000]);
+    expect(await reachable.settlePendingPurchases(0)).toEqual({ completed: 0, failed: 0, pending: 0 });
+  });
+
+  it('shows staff a purchase stuck pending with the book being bought, past the grace period the app is given', async () => {
+    const [seller, buyer] = [await user(), await user()];
+    const listingId = await listing(seller, 100);
+    const book = (await reachable.get(seller.userId, listingId)).item;
+    await expect(unreachable.purchase(buyer.userId, listingId, 'stuck-book')).rejects.toThrow();
+    const market = createMarketService({
+      db: platform.databases.get('recipes'),
+      logger,
+      now: () => platform.clock.now(),
+      identity: () => identity(),
+      marketPendingGraceMs: 5 * 60_000,
+    } as RecipesDeps);
+    const stuck = async () =>
+      (await market.report(platform.clock.now(), 200)).stuck.purchases.filter(
+        (p) => p.buyer.user_id === buyer.userId,
+      );
+    // Past the default 2 minutes, within the app's 5.
+    platform.clock.advance(3 * 60_000);
+    expect(await stuck()).toEqual([]);
+    expect(await market.settlePendingPurchases()).toEqual({ completed: 0, failed: 0, pending: 0 });
+    platform.clock.advance(2 * 60_000);
+    expect(await stuck()).toEqual([
+      expect.objectContaining({
+        listing_id: listingId,
+        item_kind: 'cookbook',
+        cookbook_id: book?.cookbook_id,
+        title: 'Soups',
+        price: 100,
+        attempts: 0,
+        buyer: { user_id: buyer.userId, username: buyer.username },
+      }),
+    ]);
+    expect(book?.cookbook_id).toEqual(expect.any(String));
+    // test/market-refund.test.ts reads it through the route, as the console does.
+    expect(await market.settlePendingPurchases()).toEqual({ completed: 1, failed: 0, pending: 0 });
+    expect(await stuck()).toEqual([]);
   });
 
   it('removes a purchase never paid once its seller’s account was erased, charging nothing', async () => {

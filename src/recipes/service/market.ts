@@ -87,7 +87,9 @@ export function createMarketService(deps: RecipesDeps) {
       recipes: row.recipes,
     }),
     itemOf: (row) => ({ item_kind: 'cookbook', cookbook_id: row.item_id }),
-    purchaseExtras: (row) => ({ cookbook_id: row.status === 'completed' ? row.item_id : null }),
+    pendingGraceMs: deps.marketPendingGraceMs,
+    // A pending purchase is shown to staff only (the console's stuck purchases): the book it is for.
+    purchaseExtras: (row) => ({ cookbook_id: row.status === 'refunded' ? null : row.item_id }),
   });
 }
 

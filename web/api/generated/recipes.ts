@@ -130,7 +130,7 @@ export interface paths {
                                     user_id: string;
                                     username: string | null;
                                 };
-                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the console’s stuck purchases, the book being bought while its listing exists */
                                 cookbook_id: string | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -179,6 +179,8 @@ export interface paths {
                                         user_id: string;
                                         username: string | null;
                                     };
+                                    /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the console’s stuck purchases, the book being bought while its listing exists */
+                                    cookbook_id: string | null;
                                     /** Format: date-time */
                                     created_at: string;
                                     /**
@@ -3016,7 +3018,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the console’s stuck purchases, the book being bought while its listing exists */
                             cookbook_id: string | null;
                             /** Format: date-time */
                             created_at: string;
@@ -3056,7 +3058,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the console’s stuck purchases, the book being bought while its listing exists */
                             cookbook_id: string | null;
                             /** Format: date-time */
                             created_at: string;
@@ -3216,7 +3218,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the console’s stuck purchases, the book being bought while its listing exists */
                                 cookbook_id: string | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -3334,7 +3336,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                            /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the console’s stuck purchases, the book being bought while its listing exists */
                             cookbook_id: string | null;
                             /** Format: date-time */
                             created_at: string;
@@ -3494,7 +3496,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}) */
+                                /** @description The book bought, while yours and its listing exist (read it through /api/cookbooks/{id}); in the console’s stuck purchases, the book being bought while its listing exists */
                                 cookbook_id: string | null;
                                 /** Format: date-time */
                                 created_at: string;

@@ -92,7 +92,8 @@ export async function insertPendingPurchase(
 /**
  * Marks a pending purchase paid (once); answers the row as it now is. It takes its listing's
  * seller as it is now (an erased seller's sold listing names the app's stand-in), and one whose
- * listing went meanwhile the seller the app gives such purchases.
+ * listing went meanwhile the seller the app gives such purchases. The attempts to pay it are over:
+ * its retry columns start again for what may follow (giving it back, when its item went).
  */
 export async function completePurchase(
   db: Queryable,
@@ -104,7 +105,8 @@ export async function completePurchase(
   await db.query(
     `UPDATE market_purchases SET status = 'completed', transfer_id = $2, fee = $3, completed_at = $4,
        seller_id = CASE WHEN listing_id IS NULL THEN ${sql.sellerOnceListingGone}
-         ELSE (SELECT l.seller_id FROM market_listings l WHERE l.listing_id = market_purchases.listing_id) END
+         ELSE (SELECT l.seller_id FROM market_listings l WHERE l.listing_id = market_purchases.listing_id) END,
+       attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL, last_error_code = NULL, last_error = NULL
      WHERE purchase_id = $1 AND status = 'pending'`,
     [purchaseId, transfer.transferId, transfer.fee, at],
   );
@@ -113,17 +115,19 @@ export async function completePurchase(
 
 /**
  * Paid purchases that give the buyer nothing (their item went before they were paid, and giving
- * them back has not happened yet), oldest first.
+ * them back has not happened yet) whose next attempt to give them back is due at `now`, oldest
+ * first.
  */
 export async function listPaidWithoutItem(
   db: Queryable,
   sql: MarketSql,
-  limit: number,
+  query: { now: Date; limit: number },
 ): Promise<PurchaseRow[]> {
   const { rows } = await db.query<PurchaseRow>(
     `SELECT ${purchaseColumns(sql)} FROM market_purchases p WHERE p.status = 'completed' AND NOT ${sql.purchaseHoldsItem}
-     ORDER BY p.created_at, p.purchase_id LIMIT $1`,
-    [limit],
+       AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= $1)
+     ORDER BY p.created_at, p.purchase_id LIMIT $2`,
+    [query.now, query.limit],
   );
   return rows;
 }
@@ -147,14 +151,23 @@ export async function listStalePendingPurchases(
 }
 
 /**
- * Notes an attempt to pay a pending purchase that left it pending, and when the next is due: the
- * wait doubles from `baseMs` with each failed attempt, up to `maxMs`. Answers the attempt's number
- * and the time of the next, or undefined when the purchase is no longer pending.
+ * Notes a failed attempt at a purchase's next step, and when the next attempt is due: the wait
+ * doubles from `baseMs` with each failed attempt, up to `maxMs`. The step is paying a pending
+ * purchase, or giving back a paid one whose item went (`status` 'completed'). Answers the
+ * attempt's number and the time of the next, or undefined when the purchase is no longer in that
+ * status.
  */
 export async function recordFailedAttempt(
   db: Queryable,
   purchaseId: string,
-  failure: { at: Date; code: string; message: string; baseMs: number; maxMs: number },
+  failure: {
+    status: 'pending' | 'completed';
+    at: Date;
+    code: string;
+    message: string;
+    baseMs: number;
+    maxMs: number;
+  },
 ): Promise<{ attempts: number; next_attempt_at: Date } | undefined> {
   // attempts on the right is the count before this one; 2^30 times any base passes every cap.
   const { rows } = await db.query<{ attempts: number; next_attempt_at: Date }>(
@@ -162,7 +175,7 @@ export async function recordFailedAttempt(
        last_error_code = $3, last_error = $4,
        next_attempt_at = $2::timestamptz
          + least($5::float8 * power(2::float8, least(attempts, 30)), $6::float8) * interval '1 millisecond'
-     WHERE purchase_id = $1 AND status = 'pending'
+     WHERE purchase_id = $1 AND status = $7
      RETURNING attempts, next_attempt_at`,
     [
       purchaseId,
@@ -171,6 +184,7 @@ export async function recordFailedAttempt(
       failure.message.slice(0, 500) || failure.code,
       failure.baseMs,
       failure.maxMs,
+      failure.status,
     ],
   );
   return rows[0];

@@ -86,10 +86,14 @@ export interface PurchaseRow {
   created_at: Date;
   completed_at: Date | null;
   refunded_at: Date | null;
-  /** Attempts to pay a pending purchase that left it pending (identity away, or a mismatch). */
+  /**
+   * Failed attempts at the purchase's next step: paying it while pending (identity away, or a
+   * mismatch), then giving it back once paid when its item went (identity away). Paying it
+   * starts them again.
+   */
   attempts: number;
   last_attempt_at: Date | null;
-  /** When the sweep may try it again (null: as soon as it is past the grace period). */
+  /** When the sweep may try it again (null: pending, once past the grace period; paid, at once). */
   next_attempt_at: Date | null;
   /** Why the last attempt failed: identity's error code and message. */
   last_error_code: string | null;
