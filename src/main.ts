@@ -13,7 +13,7 @@ import { createFamilyHttpClient } from './family/client.ts';
 import { createHollowtownHttpClient, type HollowtownClient } from './hollowtown/client.ts';
 import { createIdentityHttpClient, type IdentityClient, type JwksProvider } from './identity/client.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS } from './identity/service/tokens.ts';
-import { createTokenVerifier } from './platform/auth/guard.ts';
+import { createTokenVerifier, type TokenVerifier } from './platform/auth/guard.ts';
 import { createRevocationList, followRevocations, type RevocationList } from './platform/auth/revocations.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config, ServiceName } from './platform/config.ts';
@@ -84,6 +84,7 @@ export interface ServiceComposition {
   remotes: { name: ServiceName; url: string; prefix: string }[];
   /** NATS JetStream, when configured; closed after the services stop. */
   events?: EventBus;
+  verifier: TokenVerifier;
 }
 
 /**
@@ -169,7 +170,7 @@ export async function composeServices(options: {
     list: revocations,
     logger: logger.child({ component: 'revocations' }),
   });
-  return { clients, mounted, revocationFollower, revocations, remotes, events };
+  return { clients, mounted, revocationFollower, revocations, remotes, events, verifier };
 }
 
 /** The clients of some services (default: every one with a database), built in-process on open databases. */
@@ -211,6 +212,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       revocations: revocationList,
       remotes,
       events,
+      verifier,
     } = await composeServices({ config, logger, databases, definitions, clock });
     mounted.push(...built);
     follower = revocationFollower;
@@ -240,6 +242,13 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     databases.announceServer({ url: address, doctorToken });
     for (const { instance } of mounted) await instance.start?.();
     await revocationFollower.start();
+    // Identity's keys before the first request: otherwise every request of a first burst waits on
+    // one fetch, and all fail together if it does. Without identity, the first request tries again.
+    if (remotes.some((remote) => remote.name === 'identity')) {
+      await verifier.loadKeys().catch((error: unknown) => {
+        logger.warn({ err: error }, "identity's signing keys could not be read at start");
+      });
+    }
     // After listening: the pages answer at once, the pack fills in within a second or two.
     const starterPack =
       options.starterPack && config.starterPack && definitions.some((d) => d.name === 'identity')

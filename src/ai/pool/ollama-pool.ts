@@ -53,6 +53,35 @@ interface Waiter {
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** How often a probe's timeout looks at the time that passed (see runningTimeout). */
+const TIMEOUT_TICK_MS = 100;
+
+/**
+ * An abort signal that fires after `ms` of time in which this process ran. A stretch in which its
+ * event loop did not run (a long synchronous task, a machine too busy to schedule it) counts for
+ * one tick only: an answer that came in meanwhile is waiting to be read, and a plain timer would
+ * fire before it is, taking a healthy instance out of the pool for the process's own slowness.
+ */
+export function runningTimeout(ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  let counted = 0;
+  let last = performance.now();
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    timer = setTimeout(tick, Math.min(TIMEOUT_TICK_MS, ms - counted));
+    timer.unref();
+  };
+  const tick = () => {
+    const now = performance.now();
+    counted += Math.min(now - last, TIMEOUT_TICK_MS);
+    last = now;
+    if (counted >= ms) controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+    else arm();
+  };
+  arm();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
 export class OllamaPool {
   readonly instances: InstanceState[];
   readonly #options: PoolOptions;
@@ -109,9 +138,9 @@ export class OllamaPool {
   }
 
   async #probe(instance: InstanceState): Promise<void> {
-    const timeout = this.#options.probeTimeoutMs ?? 2000;
+    const timeout = runningTimeout(this.#options.probeTimeoutMs ?? 2000);
     const get = async (path: string) => {
-      const response = await fetch(`${instance.url}${path}`, { signal: AbortSignal.timeout(timeout) });
+      const response = await fetch(`${instance.url}${path}`, { signal: timeout.signal });
       if (!response.ok) throw new Error(`${path} answered ${response.status}`);
       return (await response.json()) as Record<string, unknown>;
     };
@@ -143,6 +172,7 @@ export class OllamaPool {
       instance.healthy = false;
       instance.lastError = (error as Error).message;
     } finally {
+      timeout.clear();
       instance.lastProbeAt = performance.now();
     }
   }

@@ -53,6 +53,12 @@ export interface AuthUser {
 export interface TokenVerifier {
   verify(token: string): Promise<AuthUser>;
   /**
+   * Reads identity's public keys now. A process started beside identity does this before its
+   * first request, so that a burst of first requests neither waits on the fetch nor fails with it.
+   * Rejects with 503 SERVICE_UNAVAILABLE when the keys cannot be read.
+   */
+  loadKeys(): Promise<void>;
+  /**
    * The caller of a token verified before and not expired, without waiting (undefined: call
    * verify). Throws SESSION_ENDED as verify does for a revoked one.
    */
@@ -76,17 +82,33 @@ export function createTokenVerifier(
   const issuers = oidcIssuer ? [TOKEN_ISSUER, oidcIssuer] : [TOKEN_ISSUER];
   const audiences = oidcIssuer ? [TOKEN_AUDIENCE, apiResourceOf(oidcIssuer)] : [TOKEN_AUDIENCE];
   let getKey: JWTVerifyGetKey;
+  let loadKeys: () => Promise<void>;
   if ('url' in source) {
-    getKey = createRemoteJWKSet(new URL(source.url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    const remote = createRemoteJWKSet(new URL(source.url), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 10 * 60_000,
+    });
+    getKey = async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        // No key for this token is the token's problem; anything else is fetching the key set.
+        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+          throw error;
+        throw keysUnavailable(error);
+      }
+    };
+    loadKeys = () => remote.reload().catch((error: unknown) => Promise.reject(keysUnavailable(error)));
   } else {
     // Re-read the local key set when a token names a kid we have not seen (key rotation).
     let cached: { set: JWTVerifyGetKey; kids: Set<string> } | undefined;
+    loadKeys = async () => {
+      const jwks = await source.jwks().catch((error: unknown) => Promise.reject(keysUnavailable(error)));
+      cached = { set: createLocalJWKSet(jwks), kids: new Set(jwks.keys.map((k) => k.kid ?? '')) };
+    };
     getKey = async (header, token) => {
-      if (!cached || (header.kid && !cached.kids.has(header.kid))) {
-        const jwks = await source.jwks();
-        cached = { set: createLocalJWKSet(jwks), kids: new Set(jwks.keys.map((k) => k.kid ?? '')) };
-      }
-      return cached.set(header, token);
+      if (!cached || (header.kid && !cached.kids.has(header.kid))) await loadKeys();
+      return (cached as NonNullable<typeof cached>).set(header, token);
     };
   }
   // Verified tokens are remembered until they expire: a client sends the same token for minutes,
@@ -114,6 +136,7 @@ export function createTokenVerifier(
   };
   return {
     known,
+    loadKeys,
     async verify(token) {
       const user = known(token);
       if (user) return user;
@@ -155,6 +178,16 @@ export function createTokenVerifier(
       }
     },
   };
+}
+
+/**
+ * Identity's keys could not be read (identity down or too slow, a bad answer): the token may be
+ * fine, so this is 503, not TOKEN_INVALID, which would tell the client to sign in again.
+ */
+function keysUnavailable(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return PlatformErrors.serviceUnavailable('identity', `its signing keys could not be read (${reason})`);
 }
 
 /** What an RFC 9068 token of the OpenID provider lets its app do. */
