@@ -139,6 +139,7 @@ export async function comparePeers(setup: PeerSetup): Promise<void> {
   const spec: SideBySideSpec = {
     targets,
     baseline: 'portkey',
+    direct: 'direct',
     clients: CLIENTS,
     rounds: setup.options.rounds,
     seconds: setup.options.seconds,

@@ -21,6 +21,13 @@ export interface SideBySideSpec {
   targets: readonly PeerTarget[];
   /** The target every ratio is taken against (Portkey). */
   baseline: string;
+  /**
+   * The target that is the upstream alone, no gateway in between (the stand-in). Each gateway's
+   * own cost is then its time per answer beyond that: the load generator and the upstream share
+   * the machine's cores with every gateway, so a ratio of requests per second cannot go past the
+   * upstream-alone target's, however cheap the gateway.
+   */
+  direct?: string;
   clients: number;
   rounds: number;
   seconds: number;
@@ -132,6 +139,45 @@ export function reportSideBySide(spec: SideBySideSpec, results: SideBySideResult
   }
   spec.print(
     `\nPOST /v1/chat/completions (OpenAI format, not streamed), ${spec.clients} clients, ${spec.rounds} rounds of ${spec.seconds} s after ${spec.warmupSeconds} s of warm-up; milliseconds\n`,
+  );
+  spec.print(formatTable(rows));
+  if (spec.direct) reportAddedTime(spec, results, spec.direct);
+}
+
+/**
+ * What each gateway adds: microseconds of the whole machine per answer (1 / req/s) beyond the
+ * upstream alone, round by round, and how many times less than the baseline's that is.
+ */
+function reportAddedTime(spec: SideBySideSpec, results: SideBySideResults, direct: string) {
+  const alone = results.get(direct) ?? [];
+  const baseline = results.get(spec.baseline) ?? [];
+  const addedUs = (run: PeerRun | undefined, round: number) => {
+    const upstream = alone[round];
+    if (!run || !upstream) return Number.NaN;
+    return 1e6 / run.requestsPerSecond - 1e6 / upstream.requestsPerSecond;
+  };
+  const rows: string[][] = [['', 'µs added per answer (median)', 'range', `${spec.baseline}'s ÷ this`]];
+  for (const target of spec.targets) {
+    if (target.key === direct) continue;
+    const runs = results.get(target.key) ?? [];
+    const added = runs.map((run, round) => addedUs(run, round));
+    const ratios = runs.map((run, round) => addedUs(baseline[round], round) / addedUs(run, round));
+    rows.push([
+      target.label,
+      String(Math.round(median(added))),
+      range(added, (n) => String(Math.round(n))),
+      target.key === spec.baseline
+        ? '1'
+        : `${median(ratios).toFixed(2)} (${range(ratios, (n) => n.toFixed(2))})`,
+    ]);
+  }
+  const ceiling = alone.map(
+    (run, round) => run.requestsPerSecond / (baseline[round]?.requestsPerSecond ?? Number.NaN),
+  );
+  spec.print(
+    '\nwhat each gateway adds to the upstream alone: 1 / (req/s) of the whole machine, less the same for the stand-in without a proxy, round by round. ' +
+      `A gateway that cost nothing would reach ${median(ceiling).toFixed(2)}× ${spec.baseline}'s req/s on this machine ` +
+      '(the load generator and the upstream share its cores with every gateway).\n',
   );
   spec.print(formatTable(rows));
 }
