@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.ts';
 import { createTokenVerifier, TOKEN_AUDIENCE, TOKEN_ISSUER } from './guard.ts';
 
@@ -83,5 +83,47 @@ describe('a token verifier reading the keys over HTTP', () => {
       code: 'TOKEN_INVALID',
     });
     expect(await refusal(verifier.verify('not.a.token'))).toEqual({ status: 401, code: 'TOKEN_INVALID' });
+  });
+
+  describe('when identity is away after the keys have grown old', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('goes on verifying with the keys in hand, asks identity again every 30 s, and takes new keys once it answers', async () => {
+      healthy = true;
+      // Only the clocks jose and the verifier read; sockets and their timeouts keep real time.
+      vi.useFakeTimers({ toFake: ['Date', 'performance'] });
+      const verifier = createTokenVerifier({ url });
+      await verifier.loadKeys();
+      expect((await verifier.verify(await tokenFor('user-c'))).userId).toBe('user-c');
+
+      // Identity goes away, and the keys become older than the 10 minutes jose trusts a copy for.
+      healthy = false;
+      vi.advanceTimersByTime(11 * 60_000);
+      const before = fetches;
+      expect((await verifier.verify(await tokenFor('user-d'))).userId).toBe('user-d');
+      expect(fetches - before).toBe(1);
+      // Within 30 s, callers are not held up asking identity again.
+      expect((await verifier.verify(await tokenFor('user-e'))).userId).toBe('user-e');
+      expect(fetches - before).toBe(1);
+      // A key this process has never seen may be one identity published since: 503, not TOKEN_INVALID.
+      expect(await refusal(verifier.verify(await tokenFor('user-f', 'key-2')))).toEqual({
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+      });
+
+      vi.advanceTimersByTime(31_000);
+      expect((await verifier.verify(await tokenFor('user-g'))).userId).toBe('user-g');
+      expect(fetches - before).toBe(2);
+
+      // Identity answers again: the next ask after the wait reads the keys afresh.
+      healthy = true;
+      vi.advanceTimersByTime(31_000);
+      expect((await verifier.verify(await tokenFor('user-h'))).userId).toBe('user-h');
+      expect(fetches - before).toBe(3);
+      expect((await verifier.verify(await tokenFor('user-i'))).userId).toBe('user-i');
+      expect(fetches - before).toBe(3);
+    });
   });
 });

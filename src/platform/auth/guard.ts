@@ -88,14 +88,24 @@ export function createTokenVerifier(
       cooldownDuration: 30_000,
       cacheMaxAge: 10 * 60_000,
     });
+    // The keys in hand when a refresh failed: they still verify what they signed, so a service
+    // goes on serving while identity is away (jose would refuse every token once its copy is
+    // older than cacheMaxAge). Identity is asked again after KEYS_RETRY_MS, not per request.
+    let kept: { set: JWTVerifyGetKey; failedAt: number } | undefined;
     getKey = async (header, token) => {
+      if (kept && performance.now() - kept.failedAt < KEYS_RETRY_MS) return keptKey(kept.set, header, token);
       try {
-        return await remote(header, token);
+        const key = await remote(header, token);
+        kept = undefined;
+        return key;
       } catch (error) {
         // No key for this token is the token's problem; anything else is fetching the key set.
         if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
           throw error;
-        throw keysUnavailable(error);
+        const inHand = remote.jwks();
+        if (!inHand) throw keysUnavailable(error);
+        kept = { set: createLocalJWKSet(inHand), failedAt: performance.now() };
+        return keptKey(kept.set, header, token);
       }
     };
     loadKeys = () => remote.reload().catch((error: unknown) => Promise.reject(keysUnavailable(error)));
@@ -178,6 +188,25 @@ export function createTokenVerifier(
       }
     },
   };
+}
+
+/** How long a verifier that could not refresh identity's keys uses the ones in hand before asking again. */
+const KEYS_RETRY_MS = 30_000;
+
+/**
+ * A key from the set kept while identity is away. A token naming a key not in it may be signed
+ * with a key identity published since: unknown until identity answers, so 503, not TOKEN_INVALID.
+ */
+async function keptKey(set: JWTVerifyGetKey, ...args: Parameters<JWTVerifyGetKey>) {
+  try {
+    return await set(...args);
+  } catch (error) {
+    if (error instanceof errors.JWKSNoMatchingKey)
+      throw keysUnavailable(
+        new Error('the token names a key this process has not seen, and identity is away'),
+      );
+    throw error;
+  }
 }
 
 /**
