@@ -13,6 +13,10 @@ describe('a token verifier reading the keys over HTTP', () => {
   let url: string;
   let publicJwk: JWK;
   let privateKey: CryptoKey;
+  /** A second key, published only by the rotation test. */
+  let rotatedJwk: JWK;
+  let rotatedKey: CryptoKey;
+  let published: JWK[] = [];
   /** What the key server answers: the keys, or 500 as an identity in trouble would. */
   let healthy = true;
   let fetches = 0;
@@ -21,17 +25,21 @@ describe('a token verifier reading the keys over HTTP', () => {
     const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     privateKey = pair.privateKey;
     publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'key-1', alg: 'EdDSA', use: 'sig' };
+    published = [publicJwk];
+    const second = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    rotatedKey = second.privateKey;
+    rotatedJwk = { ...(await exportJWK(second.publicKey)), kid: 'key-2', alg: 'EdDSA', use: 'sig' };
     server = createServer((_request, response) => {
       fetches++;
       response.writeHead(healthy ? 200 : 500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(healthy ? { keys: [publicJwk] } : { error: 'down' }));
+      response.end(JSON.stringify(healthy ? { keys: published } : { error: 'down' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/calos/.well-known/jwks.json`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const tokenFor = (userId: string, kid = 'key-1') =>
+  const tokenFor = (userId: string, kid = 'key-1', key: CryptoKey = privateKey) =>
     new SignJWT({ sid: `session-${userId}`, plan: 'free' })
       .setProtectedHeader({ alg: 'EdDSA', kid })
       .setSubject(userId)
@@ -39,7 +47,7 @@ describe('a token verifier reading the keys over HTTP', () => {
       .setAudience(TOKEN_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime('5m')
-      .sign(privateKey);
+      .sign(key);
 
   const refusal = (promise: Promise<unknown>) =>
     promise.then(
@@ -83,6 +91,27 @@ describe('a token verifier reading the keys over HTTP', () => {
       code: 'TOKEN_INVALID',
     });
     expect(await refusal(verifier.verify('not.a.token'))).toEqual({ status: 401, code: 'TOKEN_INVALID' });
+  });
+
+  it('takes a key identity published after this process read the set, at once, and does not re-read for made-up keys', async () => {
+    healthy = true;
+    published = [publicJwk];
+    const verifier = createTokenVerifier({ url });
+    await verifier.loadKeys();
+    // Identity rotates right after: it publishes the new key and signs with it at once.
+    published = [rotatedJwk, publicJwk];
+    const before = fetches;
+    expect((await verifier.verify(await tokenFor('user-r', 'key-2', rotatedKey))).userId).toBe('user-r');
+    expect(fetches - before).toBe(1);
+    // Key ids nobody published are refused without asking identity each time.
+    for (const kid of ['made-up-1', 'made-up-2', 'made-up-3']) {
+      expect(await refusal(verifier.verify(await tokenFor('user-s', kid)))).toEqual({
+        status: 401,
+        code: 'TOKEN_INVALID',
+      });
+    }
+    expect(fetches - before).toBe(1);
+    published = [publicJwk];
   });
 
   describe('when identity is away after the keys have grown old', () => {

@@ -92,10 +92,30 @@ export function createTokenVerifier(
     // goes on serving while identity is away (jose would refuse every token once its copy is
     // older than cacheMaxAge). Identity is asked again after KEYS_RETRY_MS, not per request.
     let kept: { set: JWTVerifyGetKey; failedAt: number } | undefined;
+    // jose re-reads the set for a key it has not seen only 30 s after its last read, but identity
+    // signs with a new key as soon as it rotates: such a token makes this process read the set
+    // again at once, at most every UNKNOWN_KEY_RELOAD_MS (made-up key ids cannot flood identity).
+    let unknownKeyReloadAt = Number.NEGATIVE_INFINITY;
+    const fromRemote: JWTVerifyGetKey = async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        const now = performance.now();
+        if (
+          !(error instanceof errors.JWKSNoMatchingKey) ||
+          !remote.coolingDown ||
+          now - unknownKeyReloadAt < UNKNOWN_KEY_RELOAD_MS
+        )
+          throw error;
+        unknownKeyReloadAt = now;
+        await remote.reload();
+        return remote(header, token);
+      }
+    };
     getKey = async (header, token) => {
       if (kept && performance.now() - kept.failedAt < KEYS_RETRY_MS) return keptKey(kept.set, header, token);
       try {
-        const key = await remote(header, token);
+        const key = await fromRemote(header, token);
         kept = undefined;
         return key;
       } catch (error) {
@@ -192,6 +212,8 @@ export function createTokenVerifier(
 
 /** How long a verifier that could not refresh identity's keys uses the ones in hand before asking again. */
 const KEYS_RETRY_MS = 30_000;
+/** The shortest time between two reads of identity's keys for tokens naming a key not seen. */
+const UNKNOWN_KEY_RELOAD_MS = 5_000;
 
 /**
  * A key from the set kept while identity is away. A token naming a key not in it may be signed
