@@ -3,16 +3,10 @@
 // instance that answered, and an instance that does not answer still leaves the pool.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OllamaStandIn, startOllamaStandIn } from '../../../test/stand-ins/ollama.ts';
-import type { Logger } from '../../platform/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { OllamaPool } from './ollama-pool.ts';
 
-const silentLogger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-  child: () => silentLogger,
-} as unknown as Logger;
+const silentLogger = createLogger({ logLevel: 'silent' });
 
 /** Keeps this process's event loop from running for `ms`, as a busy machine or a long task does. */
 function stall(ms: number) {
